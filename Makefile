@@ -1,0 +1,28 @@
+# One-command entry points. Each installs what is missing first.
+#   make run    build accord and run its main job on the bundled example
+#   make test   build and run the whole test suite (what CI runs)
+#   make sanitize   the test suite under ASan + UBSan
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: deps build run test sanitize clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/cli/accord validate --schema examples/order-placed/schema.json examples/order-placed/events
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+sanitize:
+	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DACCORD_SANITIZE=ON -DACCORD_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug"
+
+clean:
+	rm -rf build build-asan

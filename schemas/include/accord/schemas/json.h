@@ -1,0 +1,121 @@
+// The JSON value model shared by every Accord library.
+//
+// JSON and YAML documents both load into json::Value (see load.h). A Value is
+// a plain value type: copyable, movable, owning its children. Objects keep
+// their members in document order and never hold two members with one key
+// (the loaders reject duplicates).
+//
+// Numbers keep whether they were written as integers: an integer literal that
+// fits in int64 is stored exactly (Number::IsInt), every other number as a
+// double. Equality follows JSON Schema: 1 == 1.0.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace accord::json {
+
+enum class Kind : std::uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
+
+// "null", "boolean", "number", "string", "array", "object".
+std::string_view KindName(Kind kind);
+
+class Number {
+ public:
+  constexpr Number() = default;
+  constexpr explicit Number(std::int64_t i) : is_int_(true), i_(i), d_(static_cast<double>(i)) {}
+  constexpr explicit Number(double d) : is_int_(false), i_(0), d_(d) {}
+
+  // True when stored as an exact int64 (written as an integer literal, or a
+  // double with an integral value that was normalised by the loader).
+  constexpr bool IsInt() const { return is_int_; }
+  constexpr std::int64_t AsInt() const { return i_; }
+  constexpr double AsDouble() const { return d_; }
+  // True when the mathematical value is an integer (1.0 counts).
+  bool IsIntegral() const;
+
+  friend bool operator==(const Number& a, const Number& b);
+  // Total order on the mathematical value (exact for int/int).
+  friend bool operator<(const Number& a, const Number& b);
+
+ private:
+  bool is_int_ = true;
+  std::int64_t i_ = 0;
+  double d_ = 0;
+};
+
+class Value;
+struct Member;
+using Array = std::vector<Value>;
+using Object = std::vector<Member>;
+
+class Value {
+ public:
+  Value();  // null
+  Value(std::nullptr_t);
+  Value(bool b);
+  Value(Number n);
+  Value(int i) : Value(Number(static_cast<std::int64_t>(i))) {}
+  Value(std::int64_t i) : Value(Number(i)) {}
+  Value(double d) : Value(Number(d)) {}
+  Value(std::string s);
+  Value(std::string_view s) : Value(std::string(s)) {}
+  Value(const char* s) : Value(std::string(s)) {}
+  Value(Array a);
+  Value(Object o);
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
+  Kind kind() const;
+  bool IsNull() const { return kind() == Kind::kNull; }
+  bool IsBool() const { return kind() == Kind::kBool; }
+  bool IsNumber() const { return kind() == Kind::kNumber; }
+  bool IsString() const { return kind() == Kind::kString; }
+  bool IsArray() const { return kind() == Kind::kArray; }
+  bool IsObject() const { return kind() == Kind::kObject; }
+  // Number with an integral value (JSON Schema's "integer").
+  bool IsInteger() const { return IsNumber() && AsNumber().IsIntegral(); }
+
+  // Accessors require the matching kind (checked with assert in debug builds).
+  bool AsBool() const;
+  const Number& AsNumber() const;
+  const std::string& AsString() const;
+  const Array& AsArray() const;
+  Array& AsArray();
+  const Object& AsObject() const;
+  Object& AsObject();
+
+  // Object member lookup; nullptr when absent or when this is not an object.
+  const Value* Find(std::string_view key) const;
+  Value* Find(std::string_view key);
+  // Appends a member (caller guarantees the key is new). Requires object.
+  void Add(std::string key, Value value);
+
+  // Deep equality with JSON Schema semantics (numbers by value, objects
+  // regardless of member order).
+  friend bool operator==(const Value& a, const Value& b);
+
+ private:
+  // Variant of monostate, bool, Number, string, Array, Object.
+  using Storage = std::variant<std::monostate, bool, Number, std::string, Array, Object>;
+  Storage v_;
+};
+
+struct Member {
+  std::string key;
+  Value value;
+};
+
+// Compact JSON text (members in document order; not canonical: see canonical.h).
+std::string ToJson(const Value& v);
+// Indented JSON text for people (2 spaces).
+std::string ToPrettyJson(const Value& v);
+
+}  // namespace accord::json

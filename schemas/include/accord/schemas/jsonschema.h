@@ -1,0 +1,122 @@
+// JSON Schema: dialects, schema bundles with reference resolution, and a
+// compiled validator.
+//
+// Use:
+//   SchemaBundle bundle;                       // documents handed in together
+//   bundle.Add("https://example.com/common.json", common_doc);   // optional
+//   auto v = Validator::Compile(root_schema, bundle, {.base_uri = "file:///x.json"});
+//   if (!v) report(v.error());                 // bad schema, unresolved $ref, bad regex
+//   ValidationResult r = v->Validate(instance); // many times, any thread
+//
+// Compile reads the schema JSON once and builds a plan; Validate never reads
+// the schema JSON again. A compiled Validator is immutable: Validate may be
+// called concurrently from several threads. No network access, ever: every
+// $ref must resolve inside the schema itself, the bundle, or the built-in
+// meta-schemas of the supported dialects.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/schemas/error.h"
+#include "accord/schemas/json.h"
+
+namespace accord::jsonschema {
+
+enum class Dialect : std::uint8_t { kDraft4, kDraft6, kDraft7, kDraft2019_09, kDraft2020_12 };
+
+// "draft-04", "draft-06", "draft-07", "2019-09", "2020-12".
+std::string_view DialectName(Dialect d);
+// Accepts the dialect names above and the canonical $schema URIs (with or
+// without trailing '#', http or https).
+std::optional<Dialect> DialectFromString(std::string_view s);
+// The canonical $schema URI of a dialect.
+std::string_view DialectUri(Dialect d);
+
+// Documents that references may point to, keyed by absolute URI. Embedded
+// $id resources inside each document are found when compiling.
+class SchemaBundle {
+ public:
+  SchemaBundle();
+  ~SchemaBundle();
+  SchemaBundle(SchemaBundle&&) noexcept;
+  SchemaBundle& operator=(SchemaBundle&&) noexcept;
+
+  // Adds a document under an absolute URI (no fragment). Replaces an earlier
+  // document with the same URI.
+  void Add(std::string uri, json::Value document);
+  // The document stored under `uri`, or nullptr.
+  const json::Value* Find(std::string_view uri) const;
+  std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  friend class Compiler;
+};
+
+enum class FormatMode : std::uint8_t {
+  kAnnotate,  // `format` never fails validation (the 2019-09+ default)
+  kAssert,    // known formats are checked; unknown formats are ignored
+};
+
+struct CompileOptions {
+  // Used when the root schema has no $schema.
+  Dialect default_dialect = Dialect::kDraft2020_12;
+  // Base URI of the root schema (for resolving a relative $id / $ref).
+  std::string base_uri = "urn:accord:root";
+  FormatMode format = FormatMode::kAnnotate;
+  // Check the schema against its dialect's meta-schema rules for keyword
+  // types and values (negative minLength, non-array required, ...).
+  bool validate_schema = true;
+  // Nesting of subschemas; deeper is an Error with code kLimit.
+  std::size_t max_depth = 512;
+};
+
+enum class StopMode : std::uint8_t {
+  kFirstFailure,  // stop at the first failure (fast path for "is it valid?")
+  kAllFailures,   // collect every failure
+};
+
+struct ValidationFailure {
+  std::string instance_location;  // JSON pointer into the instance
+  std::string keyword_location;   // JSON pointer into the schema, ending at the keyword
+  std::string keyword;            // e.g. "required", "type", "$ref"
+  std::string message;            // readable, one line
+};
+
+struct ValidationResult {
+  bool valid = true;
+  std::vector<ValidationFailure> failures;  // empty when valid
+};
+
+class Validator {
+ public:
+  // Compiles `schema` (a JSON Schema document: object or boolean). Errors:
+  // kInvalidSchema with the pointer of the bad keyword; kUnresolvedRef naming
+  // the reference; kUnsupportedRegex naming the pattern; kLimit.
+  static Result<Validator> Compile(const json::Value& schema, const SchemaBundle& bundle = {},
+                                   const CompileOptions& options = {});
+
+  Validator(Validator&&) noexcept;
+  Validator& operator=(Validator&&) noexcept;
+  ~Validator();
+
+  ValidationResult Validate(const json::Value& instance,
+                            StopMode stop = StopMode::kAllFailures) const;
+  bool IsValid(const json::Value& instance) const;
+
+  Dialect dialect() const;
+
+ private:
+  struct Plan;
+  explicit Validator(std::unique_ptr<Plan> plan);
+  std::unique_ptr<Plan> plan_;
+  friend class Compiler;
+};
+
+}  // namespace accord::jsonschema

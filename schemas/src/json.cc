@@ -1,0 +1,274 @@
+#include "accord/schemas/json.h"
+
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "accord/schemas/error.h"
+
+namespace accord {
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kIo: return "IO";
+    case ErrorCode::kSyntax: return "SYNTAX";
+    case ErrorCode::kLimit: return "LIMIT";
+    case ErrorCode::kDuplicateKey: return "DUPLICATE_KEY";
+    case ErrorCode::kNonScalarKey: return "NON_SCALAR_KEY";
+    case ErrorCode::kInvalidPointer: return "INVALID_POINTER";
+    case ErrorCode::kNotFound: return "NOT_FOUND";
+    case ErrorCode::kInvalidSchema: return "INVALID_SCHEMA";
+    case ErrorCode::kUnresolvedRef: return "UNRESOLVED_REF";
+    case ErrorCode::kUnsupportedRegex: return "UNSUPPORTED_REGEX";
+    case ErrorCode::kUnsupported: return "UNSUPPORTED";
+  }
+  return "UNKNOWN";
+}
+
+std::string Error::ToString() const {
+  std::string out;
+  if (!file.empty()) {
+    out += file;
+    if (position.line > 0) {
+      out += ':' + std::to_string(position.line);
+      if (position.column > 0) out += ':' + std::to_string(position.column);
+    }
+    out += ": ";
+  } else if (position.line > 0) {
+    out += "line " + std::to_string(position.line);
+    if (position.column > 0) out += ", column " + std::to_string(position.column);
+    out += ": ";
+  }
+  out += message;
+  if (!pointer.empty()) out += " (at " + pointer + ")";
+  return out;
+}
+
+namespace json {
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kNull: return "null";
+    case Kind::kBool: return "boolean";
+    case Kind::kNumber: return "number";
+    case Kind::kString: return "string";
+    case Kind::kArray: return "array";
+    case Kind::kObject: return "object";
+  }
+  return "unknown";
+}
+
+bool Number::IsIntegral() const {
+  if (is_int_) return true;
+  return std::isfinite(d_) && std::floor(d_) == d_;
+}
+
+bool operator==(const Number& a, const Number& b) {
+  if (a.is_int_ && b.is_int_) return a.i_ == b.i_;
+  if (a.is_int_ != b.is_int_) {
+    const Number& i = a.is_int_ ? a : b;
+    const Number& d = a.is_int_ ? b : a;
+    // Compare exactly: the double must be integral and within int64 range.
+    if (!d.IsIntegral()) return false;
+    if (d.d_ < -9.2233720368547758e18 || d.d_ >= 9.2233720368547758e18) return false;
+    return static_cast<std::int64_t>(d.d_) == i.i_;
+  }
+  return a.d_ == b.d_;
+}
+
+bool operator<(const Number& a, const Number& b) {
+  if (a.is_int_ && b.is_int_) return a.i_ < b.i_;
+  if (a == b) return false;
+  return a.d_ < b.d_;
+}
+
+Value::Value() = default;
+Value::Value(std::nullptr_t) {}
+Value::Value(bool b) : v_(b) {}
+Value::Value(Number n) : v_(n) {}
+Value::Value(std::string s) : v_(std::move(s)) {}
+Value::Value(Array a) : v_(std::move(a)) {}
+Value::Value(Object o) : v_(std::move(o)) {}
+Value::Value(const Value&) = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(const Value&) = default;
+Value& Value::operator=(Value&&) noexcept = default;
+Value::~Value() = default;
+
+Kind Value::kind() const { return static_cast<Kind>(v_.index()); }
+
+bool Value::AsBool() const {
+  assert(IsBool());
+  return *std::get_if<bool>(&v_);
+}
+const Number& Value::AsNumber() const {
+  assert(IsNumber());
+  return *std::get_if<Number>(&v_);
+}
+const std::string& Value::AsString() const {
+  assert(IsString());
+  return *std::get_if<std::string>(&v_);
+}
+const Array& Value::AsArray() const {
+  assert(IsArray());
+  return *std::get_if<Array>(&v_);
+}
+Array& Value::AsArray() {
+  assert(IsArray());
+  return *std::get_if<Array>(&v_);
+}
+const Object& Value::AsObject() const {
+  assert(IsObject());
+  return *std::get_if<Object>(&v_);
+}
+Object& Value::AsObject() {
+  assert(IsObject());
+  return *std::get_if<Object>(&v_);
+}
+
+const Value* Value::Find(std::string_view key) const {
+  const Object* o = std::get_if<Object>(&v_);
+  if (o == nullptr) return nullptr;
+  for (const Member& m : *o) {
+    if (m.key == key) return &m.value;
+  }
+  return nullptr;
+}
+
+Value* Value::Find(std::string_view key) {
+  return const_cast<Value*>(static_cast<const Value*>(this)->Find(key));
+}
+
+void Value::Add(std::string key, Value value) {
+  AsObject().push_back(Member{std::move(key), std::move(value)});
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Kind::kNull: return true;
+    case Kind::kBool: return a.AsBool() == b.AsBool();
+    case Kind::kNumber: return a.AsNumber() == b.AsNumber();
+    case Kind::kString: return a.AsString() == b.AsString();
+    case Kind::kArray: return a.AsArray() == b.AsArray();
+    case Kind::kObject: {
+      const Object& x = a.AsObject();
+      const Object& y = b.AsObject();
+      if (x.size() != y.size()) return false;
+      for (const Member& m : x) {
+        const Value* other = b.Find(m.key);
+        if (other == nullptr || !(*other == m.value)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+void AppendString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void AppendNumber(std::string& out, const Number& n) {
+  if (n.IsInt()) {
+    out += std::to_string(n.AsInt());
+    return;
+  }
+  double d = n.AsDouble();
+  if (!std::isfinite(d)) {  // not representable in JSON; never produced by the parser
+    out += "null";
+    return;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  // Prefer the shortest spelling that round-trips.
+  for (int prec = 1; prec <= 17; ++prec) {
+    char tmp[32];
+    std::snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+    if (std::strtod(tmp, nullptr) == d) {
+      std::snprintf(buf, sizeof buf, "%s", tmp);
+      break;
+    }
+  }
+  out += buf;
+}
+
+void Write(std::string& out, const Value& v, int indent, int depth) {
+  auto newline = [&](int d) {
+    if (indent < 0) return;
+    out += '\n';
+    out.append(static_cast<std::size_t>(d * indent), ' ');
+  };
+  switch (v.kind()) {
+    case Kind::kNull: out += "null"; break;
+    case Kind::kBool: out += v.AsBool() ? "true" : "false"; break;
+    case Kind::kNumber: AppendNumber(out, v.AsNumber()); break;
+    case Kind::kString: AppendString(out, v.AsString()); break;
+    case Kind::kArray: {
+      const Array& a = v.AsArray();
+      out += '[';
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i > 0) out += ',';
+        newline(depth + 1);
+        Write(out, a[i], indent, depth + 1);
+      }
+      if (!a.empty()) newline(depth);
+      out += ']';
+      break;
+    }
+    case Kind::kObject: {
+      const Object& o = v.AsObject();
+      out += '{';
+      for (std::size_t i = 0; i < o.size(); ++i) {
+        if (i > 0) out += ',';
+        newline(depth + 1);
+        AppendString(out, o[i].key);
+        out += indent < 0 ? ":" : ": ";
+        Write(out, o[i].value, indent, depth + 1);
+      }
+      if (!o.empty()) newline(depth);
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string ToJson(const Value& v) {
+  std::string out;
+  Write(out, v, -1, 0);
+  return out;
+}
+
+std::string ToPrettyJson(const Value& v) {
+  std::string out;
+  Write(out, v, 2, 0);
+  return out;
+}
+
+}  // namespace json
+}  // namespace accord
