@@ -1,0 +1,65 @@
+// The result of a compatibility check: a verdict and typed findings.
+//
+// The engine never returns a bare bool. Each Finding names a stable kind
+// (SCREAMING_CASE, public API: appears in JSON output and the registry's
+// responses), the JSON pointer of the relevant keyword in the writer and in
+// the reader schema, a one-line message a producer team can act on, and,
+// where one can be built, a witness: a concrete event valid under the writer
+// and rejected by the reader.
+//
+// Rendering (text, JSON, JUnit, GitHub annotations) is separate: render.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/schemas/json.h"
+
+namespace accord::compat {
+
+// How bad a finding is.
+enum class Severity : std::uint8_t {
+  kBreaking,  // some writer event is rejected by the reader: incompatible
+  kWarning,   // a break only under STRICT assumptions, accepted under LENIENT
+  kSafe,      // a change that breaks no one (reported by diff only)
+};
+std::string_view SeverityName(Severity s);  // "BREAKING", "WARNING", "SAFE"
+
+// A single finding. `kind` is a stable SCREAMING_CASE name; the set of kinds
+// for each schema language is listed in that language's checker header.
+struct Finding {
+  std::string kind;
+  Severity severity = Severity::kBreaking;
+  std::string writer_path;  // JSON pointer into the writer schema ("" = root)
+  std::string reader_path;  // JSON pointer into the reader schema
+  std::string message;      // one line, no trailing period
+  // An event valid under the writer and invalid under the reader, when one
+  // could be built (breaking findings only).
+  std::optional<json::Value> witness;
+  // Which pair of versions the finding is about, when the check spans a
+  // history (filled in by the mode logic; 0 = not applicable).
+  int writer_version = 0;
+  int reader_version = 0;
+};
+
+enum class Verdict : std::uint8_t {
+  kCompatible,    // no breaking finding
+  kIncompatible,  // at least one breaking finding
+};
+std::string_view VerdictName(Verdict v);  // "COMPATIBLE", "INCOMPATIBLE"
+
+struct Report {
+  Verdict verdict = Verdict::kCompatible;
+  std::vector<Finding> findings;  // breaking first, then warnings, then safe
+
+  bool compatible() const { return verdict == Verdict::kCompatible; }
+  // Adds a finding and updates the verdict.
+  void Add(Finding f);
+  // Appends all findings of `other` (verdict merged).
+  void Merge(Report other);
+  std::size_t CountBreaking() const;
+};
+
+}  // namespace accord::compat
