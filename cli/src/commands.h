@@ -14,5 +14,8 @@ struct Commands {
 };
 
 void RegisterValidate(CLI::App& app, Commands& commands);
+void RegisterServe(CLI::App& app, Commands& commands);
+void RegisterCheck(CLI::App& app, Commands& commands);
+void RegisterDiff(CLI::App& app, Commands& commands);
 
 }  // namespace accord::cli

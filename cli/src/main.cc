@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("accord 0.1.0"));
   accord::cli::Commands commands;
   accord::cli::RegisterValidate(app, commands);
+  accord::cli::RegisterServe(app, commands);
+  accord::cli::RegisterCheck(app, commands);
+  accord::cli::RegisterDiff(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

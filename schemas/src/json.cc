@@ -1,8 +1,10 @@
 #include "accord/schemas/json.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 #include "accord/schemas/error.h"
@@ -77,9 +79,38 @@ bool operator==(const Number& a, const Number& b) {
   return a.d_ == b.d_;
 }
 
+namespace {
+
+constexpr double kTwo63 = 9223372036854775808.0;
+
+// Exact i < d (false when d is NaN).
+bool IntLessDouble(std::int64_t i, double d) {
+  if (std::isnan(d)) return false;
+  if (d >= kTwo63) return true;
+  if (d < -kTwo63) return false;
+  double t = std::trunc(d);  // in [-2^63, 2^63): fits in int64
+  auto ti = static_cast<std::int64_t>(t);
+  if (i != ti) return i < ti;
+  return d > t;
+}
+
+// Exact d < i (false when d is NaN).
+bool DoubleLessInt(double d, std::int64_t i) {
+  if (std::isnan(d)) return false;
+  if (d >= kTwo63) return false;
+  if (d < -kTwo63) return true;
+  double t = std::trunc(d);
+  auto ti = static_cast<std::int64_t>(t);
+  if (ti != i) return ti < i;
+  return d < t;
+}
+
+}  // namespace
+
 bool operator<(const Number& a, const Number& b) {
   if (a.is_int_ && b.is_int_) return a.i_ < b.i_;
-  if (a == b) return false;
+  if (a.is_int_) return IntLessDouble(a.i_, b.d_);
+  if (b.is_int_) return DoubleLessInt(a.d_, b.i_);
   return a.d_ < b.d_;
 }
 
@@ -156,9 +187,25 @@ bool operator==(const Value& a, const Value& b) {
       const Object& x = a.AsObject();
       const Object& y = b.AsObject();
       if (x.size() != y.size()) return false;
-      for (const Member& m : x) {
-        const Value* other = b.Find(m.key);
-        if (other == nullptr || !(*other == m.value)) return false;
+      if (x.size() <= 16) {
+        for (const Member& m : x) {
+          const Value* other = b.Find(m.key);
+          if (other == nullptr || !(*other == m.value)) return false;
+        }
+        return true;
+      }
+      // Big objects: compare sorted by key instead of quadratic lookups.
+      auto sorted = [](const Object& o) {
+        std::vector<const Member*> v;
+        v.reserve(o.size());
+        for (const Member& m : o) v.push_back(&m);
+        std::sort(v.begin(), v.end(), [](const Member* p, const Member* q) { return p->key < q->key; });
+        return v;
+      };
+      std::vector<const Member*> sx = sorted(x);
+      std::vector<const Member*> sy = sorted(y);
+      for (std::size_t i = 0; i < sx.size(); ++i) {
+        if (sx[i]->key != sy[i]->key || !(sx[i]->value == sy[i]->value)) return false;
       }
       return true;
     }

@@ -1,6 +1,7 @@
 #include "accord/schemas/load.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,7 +15,8 @@ Position Document::PositionOf(std::string_view pointer) const {
     auto it = positions.find(p);
     if (it != positions.end()) return it->second;
     if (p.empty()) return {};
-    p.resize(p.rfind('/'));
+    std::size_t slash = p.rfind('/');
+    p.resize(slash == std::string::npos ? 0 : slash);
   }
 }
 
@@ -32,9 +34,12 @@ Result<Document> Parse(std::string_view text, std::string_view file, Syntax synt
     syntax = Syntax::kYaml;
     if (EndsWith(file, ".json")) {
       syntax = Syntax::kJson;
+    } else if (EndsWith(file, ".yaml") || EndsWith(file, ".yml")) {
+      syntax = Syntax::kYaml;  // a YAML flow mapping may start with '{'
     } else {
-      std::size_t i = text.find_first_not_of(" \t\r\n");
-      if (i != std::string_view::npos && (text[i] == '{' || text[i] == '[')) syntax = Syntax::kJson;
+      std::string_view body = text.substr(text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+      std::size_t i = body.find_first_not_of(" \t\r\n");
+      if (i != std::string_view::npos && (body[i] == '{' || body[i] == '[')) syntax = Syntax::kJson;
     }
   }
   return syntax == Syntax::kJson ? ParseJson(text, file, options) : ParseYaml(text, file, options);
@@ -56,6 +61,10 @@ Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
       if (data.size() > max_bytes) return too_big();
     }
     return data;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return std::unexpected(Error{ErrorCode::kIo, "is a directory", path, {}, {}});
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -1,8 +1,13 @@
 // JSON loading: RapidJSON's SAX reader (iterative mode, so the parser itself
-// never recurses) feeding a builder that enforces depth and duplicate keys.
+// never recurses) feeding a builder that enforces depth, node count and
+// duplicate keys, and records where each value starts.
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <rapidjson/error/en.h>
@@ -15,38 +20,102 @@
 namespace accord {
 namespace {
 
+// Numbers arrive as text (RawNumber) and are converted here: RapidJSON 1.1's
+// own conversion turns 2e308 into infinity and has undefined behaviour on
+// some inputs (clz of zero in DiyFp::Normalize).
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseFullPrecisionFlag |
+                                 rapidjson::kParseNumbersAsStringsFlag |
                                  rapidjson::kParseValidateEncodingFlag;
+
+// Objects up to this size are checked for duplicate keys by a linear scan;
+// bigger ones get a hash set.
+constexpr std::size_t kLinearKeyScan = 16;
+
+// RapidJSON's StringStream, minus its StreamTraits copy optimisation: the
+// reader then works on this stream itself instead of local copies, so Tell()
+// inside a handler callback is the true offset (just past a scalar or key,
+// at the bracket for Start/End callbacks in iterative mode).
+class TextStream {
+ public:
+  using Ch = char;
+  explicit TextStream(const char* text) : head_(text), src_(text) {}
+  Ch Peek() const { return *src_; }
+  Ch Take() { return *src_++; }
+  std::size_t Tell() const { return static_cast<std::size_t>(src_ - head_); }
+  // Output side, unused (no in-situ parsing).
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  std::size_t PutEnd(Ch*) { return 0; }
+
+ private:
+  const Ch* head_;
+  const Ch* src_;
+};
+
+// True when `s` holds the UTF-8 form of a UTF-16 surrogate (ED A0..BF xx).
+// RapidJSON 1.1 turns a lone low-surrogate escape into such bytes; raw input
+// bytes are already validated by kParseValidateEncodingFlag.
+bool HasEncodedSurrogate(const char* s, std::size_t n) {
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Builds json::Value bottom-up. Containers under construction live on an
 // explicit stack; the finished root is moved out at the end.
+//
+// Offsets: in iterative mode RapidJSON calls StartObject/StartArray with the
+// stream at the bracket, and scalar/key callbacks with the stream just past
+// the token. `scan_from_` is the end of the previous token; the start of the
+// next value or key is the first byte there that is not whitespace, ',' or ':'.
 class Builder {
  public:
-  Builder(const LoadOptions& options, const rapidjson::StringStream* stream,
-          SourceMap* positions)
-      : options_(options), stream_(stream), positions_(positions) {}
+  Builder(std::string_view text, const LoadOptions& options,
+          const TextStream* stream, bool record_positions)
+      : text_(text), options_(options), stream_(stream), record_positions_(record_positions) {}
 
   bool Null() { return Emit(json::Value()); }
   bool Bool(bool b) { return Emit(json::Value(b)); }
-  bool Int(int i) { return Emit(json::Value(json::Number(static_cast<std::int64_t>(i)))); }
-  bool Uint(unsigned u) { return Emit(json::Value(json::Number(static_cast<std::int64_t>(u)))); }
-  bool Int64(std::int64_t i) { return Emit(json::Value(json::Number(i))); }
-  bool Uint64(std::uint64_t u) {
-    if (u <= static_cast<std::uint64_t>(INT64_MAX)) {
-      return Emit(json::Value(json::Number(static_cast<std::int64_t>(u))));
+  // Never called with kParseNumbersAsStringsFlag.
+  bool Int(int) { return false; }
+  bool Uint(unsigned) { return false; }
+  bool Int64(std::int64_t) { return false; }
+  bool Uint64(std::uint64_t) { return false; }
+  bool Double(double) { return false; }
+  // `s` is a number in JSON syntax (RapidJSON checked the grammar). Integer
+  // literals that fit int64 stay exact; everything else is the nearest double.
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    std::string_view text(s, n);
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      std::int64_t i = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+      if (ec == std::errc() && end == text.data() + text.size()) return Emit(json::Value(json::Number(i)));
     }
-    return Emit(json::Value(json::Number(static_cast<double>(u))));
+    std::optional<double> d = ParseDecimalDouble(text);
+    if (!d) {
+      return Fail(ErrorCode::kSyntax, "number " + Quoted(text) + " is too large for a double",
+                  TokenStart());
+    }
+    return Emit(json::Value(json::Number(*d)));
   }
-  bool Double(double d) { return Emit(json::Value(json::Number(d))); }
-  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }
   bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (HasEncodedSurrogate(s, n)) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", TokenStart());
     return Emit(json::Value(std::string(s, n)));
   }
   bool StartObject() { return Open(json::Value(json::Object{})); }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
+    std::size_t start = TokenStart();
+    scan_from_ = stream_->Tell();
+    if (HasEncodedSurrogate(s, n)) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", start);
     pending_key_.assign(s, n);
-    if (positions_ != nullptr) key_offset_ = stream_->Tell();
+    key_offset_ = start;
+    if (!KeyIsNew(stack_.back(), pending_key_)) {
+      return Fail(ErrorCode::kDuplicateKey, "duplicate key " + Quoted(pending_key_), start);
+    }
     return true;
   }
   bool EndObject(rapidjson::SizeType) { return Close(); }
@@ -54,50 +123,69 @@ class Builder {
   bool EndArray(rapidjson::SizeType) { return Close(); }
 
   json::Value TakeRoot() { return std::move(root_); }
-  const Error* failure() const { return failure_ ? &*failure_ : nullptr; }
+  // Where the token after the last one handled starts (for syntax errors).
+  std::size_t NextTokenStart() const { return TokenStart(); }
+  const std::optional<Error>& failure() const { return failure_; }
+  std::size_t failure_offset() const { return failure_offset_; }
+  // (pointer, byte offset) of every value, in document order.
+  std::vector<std::pair<std::string, std::size_t>>& marks() { return marks_; }
 
  private:
   struct Frame {
     json::Value value;
     std::string key_in_parent;
-    std::string pointer;  // only with positions
+    std::string pointer;                   // only with positions
+    std::unordered_set<std::string> keys;  // only for big objects
   };
 
   bool Open(json::Value container) {
+    std::size_t start = stream_->Tell();  // at the bracket
+    scan_from_ = start + 1;
     if (stack_.size() >= options_.max_depth) {
       return Fail(ErrorCode::kLimit,
-                  "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
+                  "nesting deeper than " + std::to_string(options_.max_depth) + " levels", start);
     }
+    if (!CountNode(start)) return false;
     std::string pointer;
-    if (positions_ != nullptr) {
+    if (record_positions_) {
       pointer = ChildPointer();
-      (*positions_)[pointer] = OffsetMark();
+      marks_.emplace_back(pointer, MarkOffset(start));
     }
-    stack_.push_back(Frame{std::move(container), std::move(pending_key_), std::move(pointer)});
+    stack_.push_back(Frame{std::move(container), std::move(pending_key_), std::move(pointer), {}});
     pending_key_.clear();
     return true;
   }
 
   bool Close() {
+    scan_from_ = stream_->Tell() + 1;  // past the bracket
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    if (frame.value.IsObject() && !CheckUniqueKeys(frame.value.AsObject())) return false;
     pending_key_ = std::move(frame.key_in_parent);
-    return Attach(std::move(frame.value));
+    Attach(std::move(frame.value));
+    return true;
   }
 
   bool Emit(json::Value v) {
-    if (++nodes_ > options_.max_nodes) {
-      return Fail(ErrorCode::kLimit, "more than " + std::to_string(options_.max_nodes) + " values");
-    }
-    if (positions_ != nullptr) (*positions_)[ChildPointer()] = OffsetMark();
-    return Attach(std::move(v));
+    std::size_t start = TokenStart();
+    scan_from_ = stream_->Tell();
+    if (!CountNode(start)) return false;
+    if (record_positions_) marks_.emplace_back(ChildPointer(), MarkOffset(start));
+    Attach(std::move(v));
+    return true;
   }
 
-  bool Attach(json::Value v) {
+  bool CountNode(std::size_t offset) {
+    if (++nodes_ > options_.max_nodes) {
+      return Fail(ErrorCode::kLimit, "more than " + std::to_string(options_.max_nodes) + " values",
+                  offset);
+    }
+    return true;
+  }
+
+  void Attach(json::Value v) {
     if (stack_.empty()) {
       root_ = std::move(v);
-      return true;
+      return;
     }
     json::Value& parent = stack_.back().value;
     if (parent.IsArray()) {
@@ -106,22 +194,30 @@ class Builder {
       parent.AsObject().push_back(json::Member{std::move(pending_key_), std::move(v)});
     }
     pending_key_.clear();
-    return true;
   }
 
-  bool CheckUniqueKeys(const json::Object& members) {
-    if (members.size() < 2) return true;
-    std::vector<const std::string*> keys;
-    keys.reserve(members.size());
-    for (const json::Member& m : members) keys.push_back(&m.key);
-    std::sort(keys.begin(), keys.end(),
-              [](const std::string* a, const std::string* b) { return *a < *b; });
-    for (std::size_t i = 1; i < keys.size(); ++i) {
-      if (*keys[i] == *keys[i - 1]) {
-        return Fail(ErrorCode::kDuplicateKey, "duplicate key \"" + *keys[i] + "\"");
+  static bool KeyIsNew(Frame& frame, const std::string& key) {
+    const json::Object& members = frame.value.AsObject();
+    if (members.size() < kLinearKeyScan) {
+      for (const json::Member& m : members) {
+        if (m.key == key) return false;
       }
+      return true;
     }
-    return true;
+    if (frame.keys.empty()) {
+      for (const json::Member& m : members) frame.keys.insert(m.key);
+    }
+    return frame.keys.insert(key).second;
+  }
+
+  std::size_t TokenStart() const {
+    std::size_t i = scan_from_;
+    while (i < text_.size()) {
+      char c = text_[i];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',' && c != ':') break;
+      ++i;
+    }
+    return i;
   }
 
   // Pointer of the value about to be attached to the innermost container.
@@ -132,71 +228,93 @@ class Builder {
     return top.pointer + '/' + json::EscapeToken(pending_key_);
   }
 
-  // Offsets are stashed in Position::line and turned into line/column once
-  // parsing is done. Object members are anchored at their key.
-  Position OffsetMark() const {
+  // Object members are anchored at their key, array elements at themselves.
+  std::size_t MarkOffset(std::size_t value_start) const {
     bool in_object = !stack_.empty() && stack_.back().value.IsObject();
-    return Position{static_cast<int>(in_object ? key_offset_ : stream_->Tell()), 0};
+    return in_object ? key_offset_ : value_start;
   }
 
-  bool Fail(ErrorCode code, std::string message) {
-    if (!failure_) failure_ = Error{code, std::move(message), {}, {}, {}};
-    failure_offset_ = stream_->Tell();
+  bool Fail(ErrorCode code, std::string message, std::size_t offset) {
+    if (!failure_) {
+      failure_ = Error{code, std::move(message), {}, {}, {}};
+      failure_offset_ = offset;
+    }
     return false;
   }
 
- public:
-  std::size_t failure_offset_ = 0;
-
- private:
+  std::string_view text_;
   const LoadOptions& options_;
-  const rapidjson::StringStream* stream_;
-  SourceMap* positions_;
+  const TextStream* stream_;
+  bool record_positions_;
   std::vector<Frame> stack_;
   std::string pending_key_;
   std::size_t key_offset_ = 0;
+  std::size_t scan_from_ = 0;
   std::size_t nodes_ = 0;
   json::Value root_;
   std::optional<Error> failure_;
+  std::size_t failure_offset_ = 0;
+  std::vector<std::pair<std::string, std::size_t>> marks_;
 };
 
 }  // namespace
 
 Result<Document> ParseJson(std::string_view text, std::string_view file,
                            const LoadOptions& options) {
+  auto fail = [&](ErrorCode code, std::string message, Position position) {
+    return std::unexpected(Error{code, std::move(message), std::string(file), position, {}});
+  };
   if (text.size() > options.max_bytes) {
-    Error e{ErrorCode::kLimit,
-            "input is " + std::to_string(text.size()) + " bytes, over the limit of " +
-                std::to_string(options.max_bytes),
-            std::string(file), {}, {}};
-    return std::unexpected(std::move(e));
+    return fail(ErrorCode::kLimit,
+                "input is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                    std::to_string(options.max_bytes),
+                {});
   }
-  // RapidJSON needs a NUL-terminated buffer; keep our own copy only when the
-  // view is not already terminated.
+  // RFC 8259 section 8.1: a parser may ignore a byte order mark. Positions are
+  // counted from after it, as editors show them.
+  text.remove_prefix(Utf8BomLength(text));
+  LineIndex lines(text);
+  // RapidJSON reads a NUL-terminated buffer and would stop at an embedded NUL,
+  // silently ignoring what follows. A raw NUL is never valid JSON.
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return fail(ErrorCode::kSyntax, "NUL byte in JSON text", lines.PositionAt(nul));
+  }
+  // RapidJSON 1.1's UTF-8 validation takes all continuation bytes of a
+  // sequence without looking for the end: a text ending in a lead byte made
+  // it read up to 3 bytes past the terminator. Pad with NULs (never valid
+  // continuation bytes) so it reads them instead and reports bad encoding.
   std::string copy(text);
-  rapidjson::StringStream stream(copy.c_str());
-  Document doc;
-  doc.file = std::string(file);
-  Builder builder(options, &stream, options.record_positions ? &doc.positions : nullptr);
+  copy.append(8, '\0');
+  TextStream stream(copy.c_str());
+  Builder builder(text, options, &stream, options.record_positions);
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kParseFlags>(stream, builder);
-  LineIndex lines(copy);
   if (!ok) {
-    Error e;
-    if (builder.failure() != nullptr) {
-      e = *builder.failure();
-      e.position = lines.PositionAt(builder.failure_offset_);
-    } else {
-      e.code = ErrorCode::kSyntax;
-      e.message = rapidjson::GetParseError_En(ok.Code());
-      if (!e.message.empty() && e.message.back() == '.') e.message.pop_back();
-      e.position = lines.PositionAt(ok.Offset());
+    if (builder.failure()) {
+      Error e = *builder.failure();
+      e.file = std::string(file);
+      e.position = lines.PositionAt(builder.failure_offset());
+      return std::unexpected(std::move(e));
     }
-    e.file = std::string(file);
-    return std::unexpected(std::move(e));
+    std::string message = rapidjson::GetParseError_En(ok.Code());
+    if (!message.empty() && message.back() == '.') message.pop_back();
+    if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z') message[0] += 'a' - 'A';
+    // RapidJSON 1.1 reports a raw control character in a string as a bad escape.
+    if (ok.Code() == rapidjson::kParseErrorStringEscapeInvalid && ok.Offset() < text.size() &&
+        static_cast<unsigned char>(text[ok.Offset()]) < 0x20) {
+      message = "unescaped control character in string";
+    }
+    // RapidJSON reports a bad literal ("tru") after reading it; point at its start.
+    std::size_t offset = ok.Offset();
+    if (ok.Code() == rapidjson::kParseErrorValueInvalid) offset = std::min(offset, builder.NextTokenStart());
+    return fail(ErrorCode::kSyntax, std::move(message), lines.PositionAt(offset));
   }
+  Document doc;
+  doc.file = std::string(file);
   doc.root = builder.TakeRoot();
-  for (auto& [ptr, pos] : doc.positions) pos = lines.PositionAt(static_cast<std::size_t>(pos.line));
+  for (auto& [pointer, offset] : builder.marks()) {
+    doc.positions.emplace(std::move(pointer), lines.PositionAt(offset));
+  }
   return doc;
 }
 

@@ -1,10 +1,12 @@
 // Rendering compatibility reports, shared by the CLI and the server.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "accord/compat/report.h"
 
@@ -23,8 +25,55 @@ struct RenderContext {
   // annotations); may be empty: then line=1.
   std::function<int(std::string_view pointer)> new_schema_line;
   std::string new_schema_file;  // file the GitHub annotation points at
+  // Name of the schema file of each version number (index version - 1), for
+  // reports spanning a history; a finding with writer_version/reader_version
+  // set is shown with that name instead of writer_name/reader_name.
+  std::vector<std::string> version_names;
+  // Version number of the new (candidate) schema. A finding whose
+  // writer_version equals it points into the new schema through writer_path
+  // (FORWARD direction); otherwise reader_path is the pointer into the new
+  // schema. 0: the new schema is always the reader.
+  int new_schema_version = 0;
 };
 
+// Renders a report; the output always ends with a newline. Formats:
+//
+// text: one block per finding, then a summary line:
+//     BREAKING TYPE_NARROWED
+//       writer:  old.json#/properties/id (version 1)
+//       reader:  new.json#/properties/id (version 2)
+//       message: ...
+//       witness: {"id":1.5}
+//
+//     INCOMPATIBLE: 1 breaking, 0 warnings, 0 safe (BACKWARD: old.json -> new.json)
+//   A side is named by its file (version_names[version - 1] when the finding
+//   carries a version and the name is known, else writer_name/reader_name);
+//   "(version N)" is added only when the finding carries a version and no
+//   version_names are given. "witness:" appears only when there is one
+//   (compact JSON).
+//
+// json: one object, pretty-printed, members always present in this order:
+//     {"compatible": bool, "verdict": "COMPATIBLE"|"INCOMPATIBLE",
+//      "mode": string, "writer": string, "reader": string,
+//      "breaking": int, "warnings": int, "safe": int,
+//      "findings": [{"kind": string, "severity": "BREAKING"|"WARNING"|"SAFE",
+//                    "writerPath": pointer, "readerPath": pointer,
+//                    "message": string, "witness": any JSON value | null,
+//                    "writerVersion": int | null, "readerVersion": int | null}]}
+//   findings in report order (breaking, warning, safe).
+//
+// junit: JUnit XML, one <testsuite> (inside <testsuites>); one <testcase> per
+//   finding (breaking ones hold a <failure type="KIND">; warnings and safe
+//   changes pass, with the message in <system-out>), or a single passing
+//   testcase for the checked pair when there are no findings. All text and
+//   attributes are XML-escaped; characters XML 1.0 forbids become U+FFFD.
+//
+// github: GitHub Actions workflow commands, one line per finding:
+//     ::error file=F,line=L,title=KIND::message
+//   (::warning for warnings, ::notice for safe changes), F = new_schema_file,
+//   L = new_schema_line(pointer into the new schema) or 1; data escaped as
+//   GitHub requires (% \r \n), properties also (: ,). Then the text summary
+//   line.
 std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx);
 
 }  // namespace accord::compat

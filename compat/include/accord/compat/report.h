@@ -10,6 +10,8 @@
 // Rendering (text, JSON, JUnit, GitHub annotations) is separate: render.h.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,7 @@ enum class Severity : std::uint8_t {
   kSafe,      // a change that breaks no one (reported by diff only)
 };
 std::string_view SeverityName(Severity s);  // "BREAKING", "WARNING", "SAFE"
+std::optional<Severity> SeverityFromString(std::string_view s);  // case-insensitive
 
 // A single finding. `kind` is a stable SCREAMING_CASE name; the set of kinds
 // for each schema language is listed in that language's checker header.
@@ -49,17 +52,24 @@ enum class Verdict : std::uint8_t {
   kIncompatible,  // at least one breaking finding
 };
 std::string_view VerdictName(Verdict v);  // "COMPATIBLE", "INCOMPATIBLE"
+std::optional<Verdict> VerdictFromString(std::string_view s);  // case-insensitive
 
 struct Report {
   Verdict verdict = Verdict::kCompatible;
   std::vector<Finding> findings;  // breaking first, then warnings, then safe
 
   bool compatible() const { return verdict == Verdict::kCompatible; }
-  // Adds a finding and updates the verdict.
+  // Adds a finding and updates the verdict (a breaking finding makes the
+  // report incompatible). The finding goes after every finding of the same or
+  // a more severe severity, so the order stays breaking, warning, safe and
+  // findings of one severity keep the order they were added in.
   void Add(Finding f);
-  // Appends all findings of `other` (verdict merged).
+  // Adds all findings of `other` as Add would, in their order; the result is
+  // incompatible when either report was.
   void Merge(Report other);
   std::size_t CountBreaking() const;
+  std::size_t CountWarnings() const;
+  std::size_t CountSafe() const;
 };
 
 }  // namespace accord::compat

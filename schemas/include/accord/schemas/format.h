@@ -4,6 +4,12 @@
 // idn-hostname, ipv4, ipv6, uri, uri-reference, iri, iri-reference,
 // uri-template, uuid, regex, json-pointer, relative-json-pointer.
 // Each follows the RFC the JSON Schema specification names for it.
+// `regex` is a syntax check: a valid ECMA-262 pattern RE2 cannot run (look-
+// around, back-references) passes. idn-hostname (and hostname's xn-- labels)
+// check Punycode, hyphen rules, leading marks, the RFC 5892 exceptions,
+// CONTEXTJ/CONTEXTO rules and the RFC 5893 Bidi rule, but not NFC and not
+// the full IDNA2008 derived-property table (see format.cc). Checkers are
+// pure functions of their argument: thread-safe, linear time.
 #pragma once
 
 #include <string_view>

@@ -13,6 +13,30 @@
 // called concurrently from several threads. No network access, ever: every
 // $ref must resolve inside the schema itself, the bundle, or the built-in
 // meta-schemas of the supported dialects.
+//
+// Semantics worth knowing (see jsonschema_compile.cc / jsonschema_validate.cc):
+// - Dialect: the root's $schema (or CompileOptions::default_dialect); an
+//   embedded resource ($id) may name another one. The five dialect URIs are
+//   known without any document. Another $schema URI must be a meta-schema in
+//   the bundle: its $vocabulary (2019-09+) selects the keywords in force
+//   (format-assertion makes `format` assert); an unknown required vocabulary
+//   is kUnsupported, an unknown meta-schema kUnresolvedRef.
+// - References: $ref (in draft-04..07 it replaces its sibling keywords),
+//   $dynamicRef/$dynamicAnchor (2020-12), $recursiveRef/$recursiveAnchor
+//   (2019-09), $anchor, draft-04 `id` / draft-06/07 "#name" ids, JSON-pointer
+//   fragments (percent-decoded), RFC 3986 relative resolution. A $ref to a
+//   meta-schema resolves only if that document is in the bundle.
+// - A cycle of in-place references that never moves into the instance
+//   ({"$ref": "#"}) is a compile error (kInvalidSchema). A cycle that only
+//   exists at validate time (through $dynamicRef) stops after 1024 nested
+//   evaluations with a failure, so Validate is bounded in stack (< 1 MiB).
+// - `dependencies` is honoured in every dialect (2019-09+ for compatibility).
+// - format: an annotation unless FormatMode::kAssert (or the format-assertion
+//   vocabulary); content* keywords are annotations only.
+// - Failures: instance_location and keyword_location are JSON pointers; the
+//   keyword location is the evaluation path (through "$ref"). Failures inside
+//   anyOf/oneOf/not/if/contains branches are summarised by one failure at that
+//   keyword. Strings are built only for reported failures; IsValid builds none.
 #pragma once
 
 #include <cstdint>
@@ -106,8 +130,12 @@ class Validator {
   Validator& operator=(Validator&&) noexcept;
   ~Validator();
 
+  // Thread-safe (const, no shared mutable state). A moved-from Validator must
+  // not be used. kFirstFailure stops at the first failure and reports it;
+  // kAllFailures reports every failure found.
   ValidationResult Validate(const json::Value& instance,
                             StopMode stop = StopMode::kAllFailures) const;
+  // Same verdict as Validate(instance).valid, without building any failure.
   bool IsValid(const json::Value& instance) const;
 
   Dialect dialect() const;

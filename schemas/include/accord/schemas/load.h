@@ -9,6 +9,24 @@
 // against max_nodes so alias bombs fail cleanly); duplicate keys and
 // non-scalar keys are errors; plain scalars follow the YAML 1.2 core schema
 // (null, true/false, integers, floats, .inf/.nan); quoted scalars are strings.
+// Details of the YAML side:
+// - .inf, -.inf and .nan (and floats beyond the double range) have no JSON
+//   form and are kSyntax errors; quoted, they are strings. YAML 1.1 forms
+//   (yes/no/on/off, 0b101, 1_000, sexagesimal) are strings.
+// - Integers beyond int64 become doubles, as in JSON.
+// - Scalar keys become their source text ("1: x" has key "1", "null: x" key
+//   "null", an empty key ""). "<<" is an ordinary key (no YAML 1.1 merge).
+// - Tags !!str !!int !!float !!bool !!null !!seq !!map and "!" are honoured;
+//   any other tag is kUnsupported.
+// - An empty stream (or only comments) is a null document; a second document
+//   is kSyntax. Input must be UTF-8 (a BOM is skipped) without C0 control
+//   characters other than tab, LF and CR.
+// - An alias also counts the height of its value against max_depth. Inside an
+//   expanded alias, positions are those of the alias.
+// JSON: a UTF-8 BOM is skipped; numbers above the double range are kSyntax;
+// string escapes of a lone UTF-16 surrogate are kSyntax.
+// Positions: 1-based, columns count bytes, counted after a BOM. With
+// record_positions every value is recorded; object members at their key.
 #pragma once
 
 #include <cstddef>
@@ -47,8 +65,9 @@ Result<Document> ParseJson(std::string_view text, std::string_view file = {},
 // Parses one YAML document (a stream with several documents is an error).
 Result<Document> ParseYaml(std::string_view text, std::string_view file = {},
                            const LoadOptions& options = {});
-// kAuto: JSON when the first non-blank character is '{' or '[' or the file
-// name ends in .json, else YAML (which also accepts JSON).
+// kAuto: JSON when the file name ends in .json; YAML when it ends in .yaml or
+// .yml; otherwise JSON when the first non-blank character (after a UTF-8 BOM)
+// is '{' or '[', else YAML (which also accepts JSON).
 Result<Document> Parse(std::string_view text, std::string_view file = {},
                        Syntax syntax = Syntax::kAuto, const LoadOptions& options = {});
 // Reads and parses a file ("-" reads stdin).

@@ -8,6 +8,22 @@
 // (look-ahead/behind, back-references) are an Error (kUnsupportedRegex)
 // naming the pattern, never a crash or a silent pass. Matching is a search
 // (unanchored), as JSON Schema requires.
+//
+// Semantics are ECMA-262 with the `u` flag (code points, \p{...}), plus these
+// Annex B readings with one unambiguous meaning: a `{` that starts no
+// quantifier and a lone `}` or `]` are literals; `\` before any ASCII
+// punctuation or space is that character; `-` next to a class escape in a
+// class ([\w-.]) is a literal. \d \w \b are ASCII; `.` excludes \n \r
+// U+2028 U+2029; `$` matches only at the end of the input. ES2025 modifiers
+// (?i:...) (?s:...) are supported; (?m:...) is unsupported when it contains
+// ^ or $. \p{...}: every General_Category value, Script values RE2 knows,
+// and the binary properties Any, ASCII, ASCII_Hex_Digit, Hex_Digit,
+// White_Space, Pattern_White_Space, Join_Control, Bidi_Control,
+// Regional_Indicator, Variation_Selector, Noncharacter_Code_Point, Assigned;
+// other ECMA binary properties and Script_Extensions are kUnsupportedRegex.
+// Limits (kUnsupportedRegex): a count above 1000 in {n,m} (also RE2's limit
+// on nested counts), groups nested deeper than 200, patterns over 1 MiB, and
+// programs over RE2's 8 MiB memory budget.
 #pragma once
 
 #include <memory>

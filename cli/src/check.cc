@@ -1,0 +1,235 @@
+// accord check OLD NEW | accord check --history V1 V2 ... NEW: compatibility
+// of a candidate schema against its predecessor(s) under a level and policy.
+// Exit 0 compatible, 1 incompatible, 2 usage, unreadable or invalid input.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/mode.h"
+#include "accord/compat/render.h"
+#include "check_support.h"
+#include "commands.h"
+
+namespace accord::cli {
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+
+}  // namespace
+
+std::string SchemaFileUri(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  if (ec) return "urn:accord:root";
+  return "file://" + abs.lexically_normal().string();
+}
+
+Result<Document> LoadSchemaFile(const std::string& path) {
+  if (EndsWith(path, ".avsc")) {
+    Error e;
+    e.code = ErrorCode::kUnsupported;
+    e.message = "Avro is not supported yet: accord check and diff handle JSON Schema only";
+    e.file = path;
+    return std::unexpected(std::move(e));
+  }
+  LoadOptions options;
+  options.record_positions = true;
+  return LoadFile(path, Syntax::kAuto, options);
+}
+
+Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths) {
+  jsonschema::SchemaBundle bundle;
+  for (const std::string& path : paths) {
+    auto doc = LoadSchemaFile(path);
+    if (!doc) return std::unexpected(doc.error());
+    if (const json::Value* id = doc->root.Find("$id"); id != nullptr && id->IsString()) {
+      std::string uri = id->AsString();
+      if (auto hash = uri.find('#'); hash != std::string::npos) uri.resize(hash);
+      if (!uri.empty()) bundle.Add(uri, doc->root);
+    }
+    const std::string file_uri = SchemaFileUri(path);
+    if (file_uri.starts_with("file://")) bundle.Add(file_uri, doc->root);
+  }
+  return bundle;
+}
+
+Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle) {
+  jsonschema::CompileOptions options;
+  options.base_uri = SchemaFileUri(doc.file);
+  auto compiled = jsonschema::Validator::Compile(doc.root, bundle, options);
+  if (compiled) return {};
+  Error e = compiled.error();
+  // Errors inside a --ref document already name it; others are about `doc`.
+  if (e.file.empty() || e.file == options.base_uri) {
+    e.file = doc.file;
+    if (e.position.line == 0 && !e.pointer.empty()) e.position = doc.PositionOf(e.pointer);
+  }
+  return std::unexpected(std::move(e));
+}
+
+Error LocateError(Error error, const Document& writer, const Document& reader) {
+  const Document* doc = nullptr;
+  // The engine names the documents "writer"/"reader" (DiffJsonSchema:
+  // "old"/"new").
+  if (error.file == "writer" || error.file == "old" || error.file == writer.file) doc = &writer;
+  if (error.file == "reader" || error.file == "new" || error.file == reader.file) doc = &reader;
+  if (doc != nullptr) {
+    error.file = doc->file;
+    if (error.position.line == 0 && !error.pointer.empty()) {
+      error.position = doc->PositionOf(error.pointer);
+    }
+  }
+  return error;
+}
+
+void PrintError(std::string_view command, const Error& error) {
+  std::string line = "accord " + std::string(command) + ": error: " + error.ToString() + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
+                                        const Document& candidate, std::string mode) {
+  compat::RenderContext ctx;
+  for (std::size_t i = 0; i + 1 < files.size(); ++i) {
+    if (i > 0) ctx.writer_name += ", ";
+    ctx.writer_name += files[i];
+  }
+  ctx.reader_name = files.back();
+  ctx.mode = std::move(mode);
+  ctx.new_schema_file = files.back();
+  // The render context outlives no one: it is used before `candidate` dies.
+  ctx.new_schema_line = [&candidate](std::string_view pointer) {
+    return candidate.PositionOf(pointer).line;
+  };
+  ctx.version_names = files;
+  ctx.new_schema_version = static_cast<int>(files.size());
+  return ctx;
+}
+
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> files;
+  bool history = false;
+  std::string mode = "BACKWARD";
+  std::string policy = "STRICT";
+  std::string format = "text";
+  std::vector<std::string> refs;
+};
+
+int RunCheck(const CheckArgs& args) {
+  auto usage = [](std::string message) {
+    PrintError("check", MakeError(ErrorCode::kUnsupported, std::move(message)).error());
+    return kExitUsage;
+  };
+  if (!args.history && args.files.size() != 2) {
+    return usage("expected OLD and NEW schema files (or --history V1 ... NEW), got " +
+                 std::to_string(args.files.size()) + " file(s)");
+  }
+  if (args.history && args.files.size() < 2) {
+    return usage("--history needs at least one earlier version and the new schema");
+  }
+  auto level = compat::LevelFromString(args.mode);
+  auto policy = compat::PolicyFromString(args.policy);
+  auto format = compat::OutputFormatFromString(args.format);
+  // CLI11 validators have already rejected bad names; keep the check anyway.
+  if (!level || !policy || !format) return usage("bad --mode, --policy or --format");
+
+  std::vector<Document> docs;
+  docs.reserve(args.files.size());
+  for (const std::string& path : args.files) {
+    auto doc = LoadSchemaFile(path);
+    if (!doc) {
+      PrintError("check", doc.error());
+      return kExitUsage;
+    }
+    docs.push_back(std::move(*doc));
+  }
+  auto bundle = LoadRefBundle(args.refs);
+  if (!bundle) {
+    PrintError("check", bundle.error());
+    return kExitUsage;
+  }
+  for (const Document& doc : docs) {
+    if (auto valid = ValidateSchemaDocument(doc, *bundle); !valid) {
+      PrintError("check", valid.error());
+      return kExitUsage;
+    }
+  }
+  compat::JsonSchemaCheckOptions options;
+  options.policy = *policy;
+  options.bundle = &*bundle;
+
+  const std::size_t history_size = docs.size() - 1;
+  std::optional<Error> failure;
+  compat::Report report = compat::CheckHistory(
+      *level, history_size, [&](std::size_t w, std::size_t r) -> compat::Report {
+        if (failure) return {};
+        options.writer_base_uri = SchemaFileUri(docs[w].file);
+        options.reader_base_uri = SchemaFileUri(docs[r].file);
+        auto result = compat::CheckJsonSchema(docs[w].root, docs[r].root, options);
+        if (!result) {
+          failure = LocateError(result.error(), docs[w], docs[r]);
+          return {};
+        }
+        return std::move(*result);
+      });
+  if (failure) {
+    PrintError("check", *failure);
+    return kExitUsage;
+  }
+  compat::RenderContext ctx =
+      MakeRenderContext(args.files, docs.back(), std::string(compat::LevelName(*level)));
+  std::string out = compat::Render(report, *format, ctx);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return report.compatible() ? kExitCompatible : kExitIncompatible;
+}
+
+// A CLI11 validator accepting the names `from_string` knows.
+template <typename FromString>
+CLI::Validator NameValidator(std::string description, FromString from_string) {
+  return CLI::Validator(
+      [from_string](std::string& value) -> std::string {
+        if (from_string(value)) return {};
+        return "unknown value '" + value + "'";
+      },
+      std::move(description));
+}
+
+}  // namespace
+
+void RegisterCheck(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<CheckArgs>();
+  auto* sub = app.add_subcommand(
+      "check",
+      "Check that a new JSON Schema is compatible with the previous one(s).\n"
+      "Exit 0 compatible, 1 incompatible, 2 usage or input error");
+  sub->add_option("files", args->files,
+                  "OLD NEW, or with --history every earlier version (oldest first) then NEW")
+      ->required();
+  sub->add_flag("--history", args->history,
+                "FILES are a version history, oldest first, ending with the new schema");
+  sub->add_option("--mode", args->mode,
+                  "NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, "
+                  "FULL_TRANSITIVE (default BACKWARD)")
+      ->check(NameValidator("LEVEL", compat::LevelFromString));
+  sub->add_option("--policy", args->policy, "strict (default) or lenient")
+      ->check(NameValidator("POLICY", compat::PolicyFromString));
+  sub->add_option("--format", args->format, "text (default), json, junit or github")
+      ->check(NameValidator("FORMAT", compat::OutputFormatFromString));
+  sub->add_option("--ref", args->refs,
+                  "a schema document that $refs may point to (by its $id or file:// path); "
+                  "repeatable")
+      ->allow_extra_args(false);
+  sub->callback([&commands, args]() { commands.run = [args]() { return RunCheck(*args); }; });
+}
+
+}  // namespace accord::cli

@@ -1,0 +1,53 @@
+// Shared plumbing of `accord check` and `accord diff`: loading schema files
+// (JSON or YAML, with source positions), the --ref bundle, turning engine
+// errors into "file:line:col: reason" messages, and the render context.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "accord/compat/render.h"
+#include "accord/schemas/error.h"
+#include "accord/schemas/jsonschema.h"
+#include "accord/schemas/load.h"
+
+namespace accord::cli {
+
+// Exit codes of check and diff.
+inline constexpr int kExitCompatible = 0;
+inline constexpr int kExitIncompatible = 1;
+inline constexpr int kExitUsage = 2;  // usage, unreadable or invalid input
+
+// The URI a schema file is known by when resolving its relative $refs:
+// "file://" + its absolute, normalised path.
+std::string SchemaFileUri(const std::string& path);
+
+// Loads a schema file with positions recorded. Errors: unreadable or
+// malformed file (Error carries file, line, column); an Avro schema (.avsc),
+// which this build does not check yet (ErrorCode::kUnsupported).
+Result<Document> LoadSchemaFile(const std::string& path);
+
+// Documents for --ref: each file is added under its "$id" (when it has one)
+// and under "file://" + its absolute path. Errors: as LoadSchemaFile.
+Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths);
+
+// Checks that `doc` is a valid JSON Schema (keyword types and values per its
+// dialect, resolvable references, supported regexes) by compiling it with
+// the validator; `bundle` holds the --ref documents. Errors carry the file
+// and the line of the offending keyword.
+Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle);
+
+// Points an engine error at the file it is about: "writer"/"reader" (the
+// engine's names) or an empty file become `doc.file`, and a known pointer
+// gets its line and column from `doc`.
+Error LocateError(Error error, const Document& writer, const Document& reader);
+
+// Prints "accord CMD: error: <error>" to stderr.
+void PrintError(std::string_view command, const Error& error);
+
+// The render context for a check of `files` (history oldest first, then the
+// candidate, all loaded into `docs`).
+compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
+                                        const Document& candidate, std::string mode);
+
+}  // namespace accord::cli

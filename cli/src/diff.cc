@@ -1,0 +1,115 @@
+// accord diff OLD NEW: every change between two versions of a JSON Schema,
+// breaking or not, with its kind and path. Exit 0 when the comparison ran
+// (whatever it found), 2 on usage, unreadable or invalid input.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/mode.h"
+#include "accord/compat/render.h"
+#include "check_support.h"
+#include "commands.h"
+
+namespace accord::cli {
+
+namespace {
+
+struct DiffArgs {
+  std::vector<std::string> files;
+  std::string policy = "STRICT";
+  std::string format = "text";
+  std::vector<std::string> refs;
+};
+
+int RunDiff(const DiffArgs& args) {
+  if (args.files.size() != 2) {
+    PrintError("diff", MakeError(ErrorCode::kUnsupported,
+                                 "expected OLD and NEW schema files, got " +
+                                     std::to_string(args.files.size()) + " file(s)")
+                           .error());
+    return kExitUsage;
+  }
+  auto policy = compat::PolicyFromString(args.policy);
+  auto format = compat::OutputFormatFromString(args.format);
+  if (!policy || !format) {
+    PrintError("diff", MakeError(ErrorCode::kUnsupported, "bad --policy or --format").error());
+    return kExitUsage;
+  }
+  std::vector<Document> docs;
+  for (const std::string& path : args.files) {
+    auto doc = LoadSchemaFile(path);
+    if (!doc) {
+      PrintError("diff", doc.error());
+      return kExitUsage;
+    }
+    docs.push_back(std::move(*doc));
+  }
+  auto bundle = LoadRefBundle(args.refs);
+  if (!bundle) {
+    PrintError("diff", bundle.error());
+    return kExitUsage;
+  }
+  for (const Document& doc : docs) {
+    if (auto valid = ValidateSchemaDocument(doc, *bundle); !valid) {
+      PrintError("diff", valid.error());
+      return kExitUsage;
+    }
+  }
+  compat::JsonSchemaCheckOptions options;
+  options.policy = *policy;
+  options.bundle = &*bundle;
+  options.writer_base_uri = SchemaFileUri(docs[0].file);
+  options.reader_base_uri = SchemaFileUri(docs[1].file);
+  auto report = compat::DiffJsonSchema(docs[0].root, docs[1].root, options);
+  if (!report) {
+    PrintError("diff", LocateError(report.error(), docs[0], docs[1]));
+    return kExitUsage;
+  }
+  // Version 1 is OLD, version 2 is NEW. DiffJsonSchema's FORWARD findings
+  // (message prefixed "FORWARD: ", see jsonschema_compat_diff.cc) have the
+  // new schema as writer; every other finding has the old one as writer.
+  for (compat::Finding& f : report->findings) {
+    if (f.writer_version != 0 || f.reader_version != 0) continue;
+    const bool forward = f.message.starts_with("FORWARD: ");
+    f.writer_version = forward ? 2 : 1;
+    f.reader_version = forward ? 1 : 2;
+  }
+  compat::RenderContext ctx = MakeRenderContext(args.files, docs[1], "DIFF");
+  std::string out = compat::Render(*report, *format, ctx);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+template <typename FromString>
+CLI::Validator NameValidator(std::string description, FromString from_string) {
+  return CLI::Validator(
+      [from_string](std::string& value) -> std::string {
+        if (from_string(value)) return {};
+        return "unknown value '" + value + "'";
+      },
+      std::move(description));
+}
+
+}  // namespace
+
+void RegisterDiff(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<DiffArgs>();
+  auto* sub = app.add_subcommand(
+      "diff",
+      "List every change between two versions of a JSON Schema, breaking or not.\n"
+      "Exit 0 when the comparison ran, 2 on usage or input error");
+  sub->add_option("files", args->files, "OLD NEW")->required();
+  sub->add_option("--policy", args->policy, "strict (default) or lenient")
+      ->check(NameValidator("POLICY", compat::PolicyFromString));
+  sub->add_option("--format", args->format, "text (default), json, junit or github")
+      ->check(NameValidator("FORMAT", compat::OutputFormatFromString));
+  sub->add_option("--ref", args->refs,
+                  "a schema document that $refs may point to (by its $id or file:// path); "
+                  "repeatable")
+      ->allow_extra_args(false);
+  sub->callback([&commands, args]() { commands.run = [args]() { return RunDiff(*args); }; });
+}
+
+}  // namespace accord::cli

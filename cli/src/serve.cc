@@ -1,0 +1,265 @@
+// accord serve: the registry server (Confluent-compatible REST API).
+//
+// Settings, highest precedence first: command-line flag, environment
+// variable, config file (YAML; keys at the top level or under `registry:`),
+// built-in default. Exit 0 after a clean shutdown (SIGTERM/SIGINT: requests
+// in flight are answered, the store is closed), 1 when the server cannot
+// start, 2 on usage errors.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "accord/compat/mode.h"
+#include "accord/registry/http_api.h"
+#include "accord/registry/server.h"
+#include "accord/registry/service.h"
+#include "accord/registry/store.h"
+#include "accord/schemas/json.h"
+#include "accord/schemas/load.h"
+#include "commands.h"
+
+namespace accord::cli {
+namespace {
+
+struct ServeSettings {
+  std::string config;
+  std::string listen = "127.0.0.1:8081";
+  std::string data = "./accord-data";
+  std::string compatibility = "BACKWARD";
+  std::string compatibility_policy = "STRICT";
+  std::string max_schema_bytes = "1048576";
+  std::string max_body_bytes = "8388608";
+  std::string threads = "8";
+};
+
+// One setting: its config-file key, environment variable and target.
+struct SettingSpec {
+  const char* key;
+  const char* env;
+  std::string ServeSettings::*field;
+  const char* help;
+};
+
+constexpr SettingSpec kSettings[] = {
+    {"listen", "ACCORD_LISTEN", &ServeSettings::listen, "host:port to listen on (port 0: any free port)"},
+    {"data", "ACCORD_DATA", &ServeSettings::data, "data directory (SQLite store)"},
+    {"compatibility", "ACCORD_COMPATIBILITY", &ServeSettings::compatibility,
+     "default compatibility level"},
+    {"compatibility_policy", "ACCORD_COMPATIBILITY_POLICY", &ServeSettings::compatibility_policy,
+     "default compatibility policy (STRICT or LENIENT)"},
+    {"max_schema_bytes", "ACCORD_MAX_SCHEMA_BYTES", &ServeSettings::max_schema_bytes,
+     "largest schema text accepted (42209 above)"},
+    {"max_body_bytes", "ACCORD_MAX_BODY_BYTES", &ServeSettings::max_body_bytes,
+     "largest request body accepted (413 above)"},
+    {"threads", "ACCORD_THREADS", &ServeSettings::threads, "request handler threads"},
+};
+
+void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
+  json::Value line{json::Object{}};
+  line.Add("level", level);
+  line.Add("msg", msg);
+  if (!detail.empty()) line.Add("detail", detail);
+  registry::LogToStderr(json::ToJson(line));
+}
+
+std::string ScalarText(const json::Value& v) {
+  if (v.IsString()) return v.AsString();
+  if (v.IsNumber()) {
+    return v.AsNumber().IsInt() ? std::to_string(v.AsNumber().AsInt()) : json::ToJson(v);
+  }
+  return json::ToJson(v);
+}
+
+// Fills from the config file the settings not given on the command line or
+// in the environment. Returns an error message, or "" on success.
+std::string ApplyConfigFile(ServeSettings& s, const std::string& path,
+                            const std::set<std::string>& fixed) {
+  auto doc = LoadFile(path, Syntax::kYaml);
+  if (!doc) return doc.error().ToString();
+  const json::Value* root = &doc->root;
+  if (const json::Value* nested = root->Find("registry"); nested != nullptr) root = nested;
+  if (root->IsNull()) return "";
+  if (!root->IsObject()) return path + ": expected a mapping of settings";
+  for (const json::Member& m : root->AsObject()) {
+    const SettingSpec* spec = nullptr;
+    for (const SettingSpec& candidate : kSettings) {
+      if (m.key == candidate.key) spec = &candidate;
+    }
+    if (spec == nullptr) return path + ": unknown setting '" + m.key + "'";
+    if (!fixed.contains(spec->key)) s.*(spec->field) = ScalarText(m.value);
+  }
+  return "";
+}
+
+std::optional<std::size_t> ParseSize(const std::string& text) {
+  try {
+    std::size_t pos = 0;
+    unsigned long long v = std::stoull(text, &pos);
+    if (pos != text.size() || v == 0) return std::nullopt;
+    return static_cast<std::size_t>(v);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
+  // Environment, then the config file, for what the flags did not set.
+  std::set<std::string> fixed = from_flags;
+  for (const SettingSpec& spec : kSettings) {
+    if (fixed.contains(spec.key)) continue;
+    if (const char* v = std::getenv(spec.env); v != nullptr && *v != '\0') {
+      s.*(spec.field) = v;
+      fixed.insert(spec.key);
+    }
+  }
+  if (s.config.empty()) {
+    if (const char* v = std::getenv("ACCORD_CONFIG"); v != nullptr) s.config = v;
+  }
+  if (!s.config.empty()) {
+    if (std::string err = ApplyConfigFile(s, s.config, fixed); !err.empty()) {
+      std::fprintf(stderr, "accord serve: %s\n", err.c_str());
+      return 2;
+    }
+  }
+
+  registry::ServiceOptions service_options;
+  auto level = compat::LevelFromString(s.compatibility);
+  auto policy = compat::PolicyFromString(s.compatibility_policy);
+  auto max_schema = ParseSize(s.max_schema_bytes);
+  auto max_body = ParseSize(s.max_body_bytes);
+  auto threads = ParseSize(s.threads);
+  const auto colon = s.listen.rfind(':');
+  std::optional<std::size_t> port;
+  if (colon != std::string::npos) {
+    const std::string p = s.listen.substr(colon + 1);
+    port = p == "0" ? std::optional<std::size_t>(0) : ParseSize(p);
+  }
+  if (!level || !policy || !max_schema || !max_body || !threads || !port || *port > 65535 ||
+      colon == 0) {
+    std::fprintf(stderr,
+                 "accord serve: invalid setting (listen=%s compatibility=%s "
+                 "compatibility_policy=%s max_schema_bytes=%s max_body_bytes=%s threads=%s)\n",
+                 s.listen.c_str(), s.compatibility.c_str(), s.compatibility_policy.c_str(),
+                 s.max_schema_bytes.c_str(), s.max_body_bytes.c_str(), s.threads.c_str());
+    return 2;
+  }
+  service_options.default_level = *level;
+  service_options.default_policy = *policy;
+  service_options.max_schema_bytes = *max_schema;
+
+  std::error_code ec;
+  std::filesystem::create_directories(s.data, ec);
+  if (ec) {
+    Log("error", "cannot create the data directory", s.data + ": " + ec.message());
+    return 1;
+  }
+  auto store = registry::OpenSqliteStore(
+      registry::SqliteOptions{.path = (std::filesystem::path(s.data) / "accord.db").string()});
+  if (!store) {
+    Log("error", "cannot open the store", store.error().message);
+    return 1;
+  }
+
+  // SIGINT/SIGTERM are handled by a watcher thread (sigwait), never in a
+  // signal handler; every other thread inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // internal wake-up at shutdown
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  registry::Service service(std::move(*store), service_options);
+  registry::Api api(service);
+  registry::ServerOptions server_options;
+  server_options.host = s.listen.substr(0, colon);
+  server_options.port = static_cast<int>(*port);
+  server_options.threads = static_cast<int>(*threads);
+  server_options.max_body_bytes = *max_body;
+  auto server = registry::Server::Bind(api, server_options);
+  if (!server) {
+    Log("error", "cannot listen", server.error().message);
+    return 1;
+  }
+  const std::string address = server_options.host + ":" + std::to_string((*server)->port());
+  {
+    json::Value line{json::Object{}};
+    line.Add("level", "info");
+    line.Add("msg", "listening");
+    line.Add("address", address);
+    line.Add("data", s.data);
+    registry::LogToStderr(json::ToJson(line));
+  }
+  std::printf("accord serve: listening on http://%s\n", address.c_str());
+  std::fflush(stdout);
+
+  std::atomic<bool> done{false};
+  registry::Server* srv = server->get();
+  std::thread watcher([&] {
+    int sig = 0;
+    while (sigwait(&signals, &sig) == 0) {
+      if (done) return;
+      if (sig == SIGINT || sig == SIGTERM) {
+        Log("info", "shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        // Stop is retried until Run returns: a stop issued before the
+        // listener loop started would otherwise be lost.
+        while (!done) {
+          srv->Stop();
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return;
+      }
+    }
+  });
+  const bool ok = srv->Run();
+  done = true;
+  pthread_kill(watcher.native_handle(), SIGUSR1);
+  watcher.join();
+  server->reset();  // joins the handler threads (requests in flight are answered)
+  Log("info", "stopped");
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, Commands& commands) {
+  auto* sub = app.add_subcommand(
+      "serve",
+      "Run the schema registry (Confluent-compatible REST API)\n"
+      "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
+      "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES, ACCORD_THREADS");
+  auto settings = std::make_shared<ServeSettings>();
+  sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
+  for (const SettingSpec& spec : kSettings) {
+    std::string flag = std::string("--") + spec.key;
+    for (char& c : flag) {
+      if (c == '_') c = '-';
+    }
+    sub->add_option(flag, (*settings).*(spec.field),
+                    std::string(spec.help) + " (env " + spec.env + ", default " +
+                        (ServeSettings{}.*(spec.field)) + ")");
+  }
+  sub->callback([&commands, settings, sub]() {
+    std::set<std::string> from_flags;
+    for (const SettingSpec& spec : kSettings) {
+      std::string flag = std::string("--") + spec.key;
+      for (char& c : flag) {
+        if (c == '_') c = '-';
+      }
+      if (sub->count(flag) > 0) from_flags.insert(spec.key);
+    }
+    commands.run = [settings, from_flags]() { return RunServe(*settings, from_flags); };
+  });
+}
+
+}  // namespace accord::cli

@@ -1,0 +1,237 @@
+// DiffJsonSchema: every change between two versions, classified.
+//
+// Decision (documented in jsonschema_compat.h):
+//  * BACKWARD findings = CheckJsonSchema(old -> new); their message starts
+//    with "BACKWARD: " (the new schema cannot read some old events).
+//  * FORWARD findings = CheckJsonSchema(new -> old); message starts with
+//    "FORWARD: " (old readers reject some new events). For these,
+//    writer_path points into the NEW schema and reader_path into the OLD one.
+//  * Severity is kept from the directed check (BREAKING / WARNING); a
+//    change that breaks neither direction is listed as SAFE with a kind
+//    derived from the keyword (PROPERTY_ADDED, DESCRIPTION_CHANGED,
+//    MAXIMUM_INCREASED, ENUM_EXTENDED, REQUIRED_REMOVED, TYPE_EXTENDED, ...),
+//    writer_path = path in the old schema, reader_path = path in the new.
+//    A syntactic change whose path is already covered by a breaking or
+//    warning finding is not repeated as SAFE.
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "accord/compat/jsonschema_compat.h"
+#include "accord/schemas/pointer.h"
+
+namespace accord::compat {
+
+namespace {
+
+std::string Scream(std::string_view kw) {
+  std::string out;
+  for (char c : kw) {
+    if (c == '$') continue;
+    if (std::isupper(static_cast<unsigned char>(c)) && !out.empty()) out += '_';
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+class SafeWalker {
+ public:
+  explicit SafeWalker(std::vector<Finding>& out) : out_(out) {}
+
+  void Walk(const json::Value& o, const json::Value& n, const std::string& po,
+            const std::string& pn, int depth) {
+    if (depth > 64) return;
+    if (o == n) return;
+    if (!o.IsObject() || !n.IsObject()) {
+      Add("SCHEMA_CHANGED", po, pn, "schema changed");
+      return;
+    }
+    std::set<std::string> keys;
+    for (const json::Member& m : o.AsObject()) keys.insert(m.key);
+    for (const json::Member& m : n.AsObject()) keys.insert(m.key);
+    for (const std::string& k : keys) {
+      const json::Value* a = o.Find(k);
+      const json::Value* b = n.Find(k);
+      std::string ko = po + "/" + json::EscapeToken(k), kn = pn + "/" + json::EscapeToken(k);
+      if (a && b && *a == *b) continue;
+      if (k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions" ||
+          k == "dependentSchemas" || (k == "dependencies" && a && b)) {
+        std::string what = k == "properties"          ? "PROPERTY"
+                           : k == "patternProperties" ? "PATTERN_PROPERTY"
+                           : k == "dependentSchemas" || k == "dependencies" ? "DEPENDENCY"
+                                                                            : "DEFINITION";
+        json::Value empty{json::Object{}};
+        const json::Value& ma = a && a->IsObject() ? *a : empty;
+        const json::Value& mb = b && b->IsObject() ? *b : empty;
+        std::set<std::string> names;
+        for (const json::Member& m : ma.AsObject()) names.insert(m.key);
+        for (const json::Member& m : mb.AsObject()) names.insert(m.key);
+        for (const std::string& name : names) {
+          const json::Value* x = ma.Find(name);
+          const json::Value* y = mb.Find(name);
+          std::string no = ko + "/" + json::EscapeToken(name), nn = kn + "/" + json::EscapeToken(name);
+          if (x && y) {
+            Walk(*x, *y, no, nn, depth + 1);
+          } else if (y) {
+            Add(what + "_ADDED", ko, nn, Lower(what) + " '" + name + "' added");
+          } else {
+            Add(what + "_REMOVED", no, kn, Lower(what) + " '" + name + "' removed");
+          }
+        }
+        continue;
+      }
+      static const std::set<std::string> kSingle = {
+          "items", "additionalProperties", "additionalItems", "not", "if", "then", "else",
+          "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"};
+      static const std::set<std::string> kArrays = {"allOf", "anyOf", "oneOf", "prefixItems",
+                                                    "items"};
+      if (a && b && kArrays.contains(k) && a->IsArray() && b->IsArray()) {
+        const json::Array& x = a->AsArray();
+        const json::Array& y = b->AsArray();
+        for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
+          std::string io = ko + "/" + std::to_string(i), in = kn + "/" + std::to_string(i);
+          if (i < x.size() && i < y.size()) Walk(x[i], y[i], io, in, depth + 1);
+          else if (i < y.size()) Add(Scream(k) + "_ENTRY_ADDED", ko, in, k + " entry added");
+          else Add(Scream(k) + "_ENTRY_REMOVED", io, kn, k + " entry removed");
+        }
+        continue;
+      }
+      if (a && b && kSingle.contains(k) && (a->IsObject() || a->IsBool()) &&
+          (b->IsObject() || b->IsBool())) {
+        if (a->IsObject() && b->IsObject()) {
+          Walk(*a, *b, ko, kn, depth + 1);
+        } else {
+          Add(Scream(k) + "_CHANGED", ko, kn, k + " changed");
+        }
+        continue;
+      }
+      if (k == "required" && (!a || a->IsArray()) && (!b || b->IsArray())) {
+        std::set<std::string> x, y;
+        if (a)
+          for (const json::Value& v : a->AsArray())
+            if (v.IsString()) x.insert(v.AsString());
+        if (b)
+          for (const json::Value& v : b->AsArray())
+            if (v.IsString()) y.insert(v.AsString());
+        for (const std::string& s : y)
+          if (!x.contains(s)) Add("REQUIRED_ADDED", ko, kn, "property '" + s + "' became required");
+        for (const std::string& s : x)
+          if (!y.contains(s)) Add("REQUIRED_REMOVED", ko, kn, "property '" + s + "' no longer required");
+        continue;
+      }
+      if (k == "enum" && a && b && a->IsArray() && b->IsArray()) {
+        bool sup = std::all_of(a->AsArray().begin(), a->AsArray().end(), [&](const json::Value& v) {
+          return std::find(b->AsArray().begin(), b->AsArray().end(), v) != b->AsArray().end();
+        });
+        bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(), [&](const json::Value& v) {
+          return std::find(a->AsArray().begin(), a->AsArray().end(), v) != a->AsArray().end();
+        });
+        Add(sup ? "ENUM_EXTENDED" : sub ? "ENUM_NARROWED" : "ENUM_CHANGED", ko, kn, "enum changed");
+        continue;
+      }
+      if (k == "type" && a && b) {
+        auto set_of = [](const json::Value& t) {
+          std::set<std::string> s;
+          if (t.IsString()) s.insert(t.AsString());
+          if (t.IsArray())
+            for (const json::Value& v : t.AsArray())
+              if (v.IsString()) s.insert(v.AsString());
+          if (s.contains("number")) s.insert("integer");
+          return s;
+        };
+        auto x = set_of(*a), y = set_of(*b);
+        bool ext = std::includes(y.begin(), y.end(), x.begin(), x.end());
+        bool nar = std::includes(x.begin(), x.end(), y.begin(), y.end());
+        Add(ext ? "TYPE_EXTENDED" : nar ? "TYPE_NARROWED" : "TYPE_CHANGED", ko, kn, "type changed");
+        continue;
+      }
+      if (a && b && a->IsNumber() && b->IsNumber()) {
+        bool up = a->AsNumber() < b->AsNumber();
+        Add(Scream(k) + (up ? "_INCREASED" : "_DECREASED"), ko, kn,
+            k + (up ? " increased" : " decreased") + " from " + json::ToJson(*a) + " to " +
+                json::ToJson(*b));
+        continue;
+      }
+      if (a && b) {
+        Add(Scream(k) + "_CHANGED", ko, kn, k + " changed");
+      } else if (b) {
+        Add(Scream(k) + "_ADDED", po, kn, k + " added");
+      } else {
+        Add(Scream(k) + "_REMOVED", ko, pn, k + " removed");
+      }
+    }
+  }
+
+ private:
+  static std::string Lower(const std::string& s) {
+    std::string o;
+    for (char c : s) o += c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+  }
+  void Add(std::string kind, std::string po, std::string pn, std::string msg) {
+    Finding f;
+    f.kind = std::move(kind);
+    f.severity = Severity::kSafe;
+    f.writer_path = std::move(po);
+    f.reader_path = std::move(pn);
+    f.message = "SAFE: " + msg + " (breaks neither BACKWARD nor FORWARD)";
+    out_.push_back(std::move(f));
+  }
+  std::vector<Finding>& out_;
+};
+
+bool Related(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  if (a.empty() || b.empty()) return false;
+  auto prefix = [](const std::string& p, const std::string& s) {
+    return s.size() > p.size() && s.compare(0, p.size(), p) == 0 && s[p.size()] == '/';
+  };
+  return prefix(a, b) || prefix(b, a);
+}
+
+}  // namespace
+
+Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& new_schema,
+                              const JsonSchemaCheckOptions& options) {
+  auto back = CheckJsonSchema(old_schema, new_schema, options);
+  if (!back) {
+    Error e = back.error();
+    if (e.file == "writer") e.file = "old";
+    if (e.file == "reader") e.file = "new";
+    return std::unexpected(e);
+  }
+  JsonSchemaCheckOptions fwd_options = options;  // new is the writer here
+  std::swap(fwd_options.writer_base_uri, fwd_options.reader_base_uri);
+  auto fwd = CheckJsonSchema(new_schema, old_schema, fwd_options);
+  if (!fwd) {
+    Error e = fwd.error();
+    if (e.file == "writer") e.file = "new";
+    if (e.file == "reader") e.file = "old";
+    return std::unexpected(e);
+  }
+  Report out;
+  std::vector<std::string> covered;
+  for (Finding f : back->findings) {
+    f.message = "BACKWARD: " + f.message;
+    covered.push_back(f.writer_path);
+    covered.push_back(f.reader_path);
+    out.Add(std::move(f));
+  }
+  for (Finding f : fwd->findings) {
+    f.message = "FORWARD: " + f.message;
+    covered.push_back(f.writer_path);
+    covered.push_back(f.reader_path);
+    out.Add(std::move(f));
+  }
+  std::vector<Finding> safe;
+  SafeWalker(safe).Walk(old_schema, new_schema, "", "", 0);
+  for (Finding& f : safe) {
+    bool hit = false;
+    for (const std::string& c : covered)
+      if (Related(c, f.writer_path) || Related(c, f.reader_path)) hit = true;
+    if (!hit) out.Add(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace accord::compat

@@ -1,0 +1,272 @@
+// Rendering of compatibility reports: text, JSON, JUnit XML, GitHub Actions
+// annotations. The formats are documented in render.h; goldens pin them.
+#include "accord/compat/render.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "wire_names.h"
+
+namespace accord::compat {
+
+namespace {
+
+constexpr std::array<std::pair<OutputFormat, std::string_view>, 4> kFormatNames{{
+    {OutputFormat::kText, "text"},
+    {OutputFormat::kJson, "json"},
+    {OutputFormat::kJunit, "junit"},
+    {OutputFormat::kGithub, "github"},
+}};
+
+std::string Plural(std::size_t n, std::string_view word) {
+  std::string out = std::to_string(n) + " " + std::string(word);
+  if (n != 1) out += 's';
+  return out;
+}
+
+// Display name of the schema a finding side points into.
+std::string SideName(const RenderContext& ctx, int version, const std::string& fallback) {
+  if (version > 0 && static_cast<std::size_t>(version) <= ctx.version_names.size()) {
+    return ctx.version_names[version - 1];
+  }
+  return fallback;
+}
+
+std::string Summary(const Report& report, const RenderContext& ctx) {
+  // "breaking" and "safe" have no plural form.
+  std::string out = std::string(VerdictName(report.verdict)) + ": " + std::to_string(report.CountBreaking()) +
+        " breaking, " + Plural(report.CountWarnings(), "warning") + ", " +
+        std::to_string(report.CountSafe()) + " safe";
+  std::string what;
+  if (!ctx.mode.empty()) what += ctx.mode;
+  if (!ctx.writer_name.empty() || !ctx.reader_name.empty()) {
+    if (!what.empty()) what += ": ";
+    what += ctx.writer_name + " -> " + ctx.reader_name;
+  }
+  if (!what.empty()) out += " (" + what + ")";
+  return out;
+}
+
+// ---- text ------------------------------------------------------------------
+
+std::string RenderText(const Report& report, const RenderContext& ctx) {
+  std::string out;
+  for (const Finding& f : report.findings) {
+    out += std::string(SeverityName(f.severity)) + " " + f.kind + "\n";
+    auto side = [&](std::string_view label, int version, const std::string& fallback,
+                    const std::string& path) {
+      out += "  ";
+      out += label;
+      out += SideName(ctx, version, fallback) + "#" + path;
+      if (version > 0 && ctx.version_names.empty()) {
+        out += " (version " + std::to_string(version) + ")";
+      }
+      out += "\n";
+    };
+    side("writer:  ", f.writer_version, ctx.writer_name, f.writer_path);
+    side("reader:  ", f.reader_version, ctx.reader_name, f.reader_path);
+    out += "  message: " + f.message + "\n";
+    if (f.witness) out += "  witness: " + json::ToJson(*f.witness) + "\n";
+    out += "\n";
+  }
+  out += Summary(report, ctx) + "\n";
+  return out;
+}
+
+// ---- json ------------------------------------------------------------------
+
+std::string RenderJson(const Report& report, const RenderContext& ctx) {
+  json::Array findings;
+  for (const Finding& f : report.findings) {
+    json::Value o{json::Object{}};
+    o.Add("kind", f.kind);
+    o.Add("severity", SeverityName(f.severity));
+    o.Add("writerPath", f.writer_path);
+    o.Add("readerPath", f.reader_path);
+    o.Add("message", f.message);
+    o.Add("witness", f.witness ? *f.witness : json::Value(nullptr));
+    o.Add("writerVersion", f.writer_version > 0 ? json::Value(f.writer_version) : json::Value());
+    o.Add("readerVersion", f.reader_version > 0 ? json::Value(f.reader_version) : json::Value());
+    findings.push_back(std::move(o));
+  }
+  json::Value root{json::Object{}};
+  root.Add("compatible", report.compatible());
+  root.Add("verdict", VerdictName(report.verdict));
+  root.Add("mode", ctx.mode);
+  root.Add("writer", ctx.writer_name);
+  root.Add("reader", ctx.reader_name);
+  root.Add("breaking", static_cast<std::int64_t>(report.CountBreaking()));
+  root.Add("warnings", static_cast<std::int64_t>(report.CountWarnings()));
+  root.Add("safe", static_cast<std::int64_t>(report.CountSafe()));
+  root.Add("findings", json::Value(std::move(findings)));
+  return json::ToPrettyJson(root) + "\n";
+}
+
+// ---- junit -----------------------------------------------------------------
+
+// Appends `s` XML-escaped. Code points XML 1.0 forbids (C0 controls other
+// than tab/newline/carriage return) become U+FFFD; in attributes, tab,
+// newline and carriage return are written as character references so
+// parsers keep them.
+void AppendXml(std::string& out, std::string_view s, bool attribute) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\t': out += attribute ? "&#9;" : "\t"; break;
+      case '\n': out += attribute ? "&#10;" : "\n"; break;
+      case '\r': out += "&#13;"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\xEF\xBF\xBD";  // U+FFFD
+        } else {
+          out += c;
+        }
+    }
+  }
+}
+
+std::string Xml(std::string_view s) {
+  std::string out;
+  AppendXml(out, s, false);
+  return out;
+}
+std::string XmlAttr(std::string_view s) {
+  std::string out;
+  AppendXml(out, s, true);
+  return out;
+}
+
+std::string FindingDetails(const Finding& f, const RenderContext& ctx) {
+  std::string d = std::string(SeverityName(f.severity)) + " " + f.kind + "\n";
+  d += "writer: " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" + f.writer_path;
+  if (f.writer_version > 0 && ctx.version_names.empty()) {
+    d += " (version " + std::to_string(f.writer_version) + ")";
+  }
+  d += "\nreader: " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" + f.reader_path;
+  if (f.reader_version > 0 && ctx.version_names.empty()) {
+    d += " (version " + std::to_string(f.reader_version) + ")";
+  }
+  d += "\nmessage: " + f.message + "\n";
+  if (f.witness) d += "witness: " + json::ToJson(*f.witness) + "\n";
+  return d;
+}
+
+std::string RenderJunit(const Report& report, const RenderContext& ctx) {
+  const std::string suite = "accord " + (ctx.mode.empty() ? std::string("check") : ctx.mode) +
+                            " " + ctx.writer_name + " -> " + ctx.reader_name;
+  const std::string classname = "accord.compat." + (ctx.mode.empty() ? std::string("check") : ctx.mode);
+  const std::size_t tests = report.findings.empty() ? 1 : report.findings.size();
+  const std::size_t failures = report.CountBreaking();
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(failures) + "\" errors=\"0\">\n";
+  out += "  <testsuite name=\"" + XmlAttr(suite) + "\" tests=\"" + std::to_string(tests) +
+         "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"0\">\n";
+  if (report.findings.empty()) {
+    out += "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" +
+           XmlAttr("compatible(" + ctx.writer_name + " -> " + ctx.reader_name + ")") + "\"/>\n";
+  }
+  for (const Finding& f : report.findings) {
+    std::string name = f.kind + " " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" +
+                       f.writer_path + " -> " + SideName(ctx, f.reader_version, ctx.reader_name) +
+                       "#" + f.reader_path;
+    out += "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" + XmlAttr(name) + "\">\n";
+    if (f.severity == Severity::kBreaking) {
+      out += "      <failure type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
+             "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
+    } else {
+      out += "      <system-out>" + Xml(FindingDetails(f, ctx)) + "</system-out>\n";
+    }
+    out += "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+// ---- github ----------------------------------------------------------------
+
+// GitHub workflow-command escaping: data escapes % CR LF; property values
+// additionally escape ':' and ','.
+std::string GithubData(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+std::string GithubProperty(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      case ':': out += "%3A"; break;
+      case ',': out += "%2C"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string RenderGithub(const Report& report, const RenderContext& ctx) {
+  std::string out;
+  for (const Finding& f : report.findings) {
+    const bool new_is_writer =
+        ctx.new_schema_version != 0 && f.writer_version == ctx.new_schema_version;
+    const std::string& pointer = new_is_writer ? f.writer_path : f.reader_path;
+    int line = ctx.new_schema_line ? ctx.new_schema_line(pointer) : 1;
+    if (line < 1) line = 1;
+    std::string_view command = f.severity == Severity::kBreaking  ? "error"
+                               : f.severity == Severity::kWarning ? "warning"
+                                                                  : "notice";
+    std::string message = f.message;
+    // Name the other side of the pair so the annotation says what it was
+    // compared with.
+    if (new_is_writer) {
+      message += " (reader " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" +
+                 f.reader_path + ")";
+    } else {
+      message += " (writer " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" +
+                 f.writer_path + ")";
+    }
+    if (f.witness) message += "; witness: " + json::ToJson(*f.witness);
+    out += "::";
+    out += command;
+    out += " file=" + GithubProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
+           ",title=" + GithubProperty(f.kind) + "::" + GithubData(message) + "\n";
+  }
+  out += Summary(report, ctx) + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string_view OutputFormatName(OutputFormat f) { return internal::NameOf(kFormatNames, f); }
+std::optional<OutputFormat> OutputFormatFromString(std::string_view s) {
+  return internal::FromName(kFormatNames, s);
+}
+
+std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx) {
+  switch (format) {
+    case OutputFormat::kText: return RenderText(report, ctx);
+    case OutputFormat::kJson: return RenderJson(report, ctx);
+    case OutputFormat::kJunit: return RenderJunit(report, ctx);
+    case OutputFormat::kGithub: return RenderGithub(report, ctx);
+  }
+  return RenderText(report, ctx);
+}
+
+}  // namespace accord::compat

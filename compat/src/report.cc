@@ -1,0 +1,65 @@
+// Report bookkeeping and the wire names of Severity and Verdict.
+#include "accord/compat/report.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "wire_names.h"
+
+namespace accord::compat {
+
+namespace {
+
+constexpr std::array<std::pair<Severity, std::string_view>, 3> kSeverityNames{{
+    {Severity::kBreaking, "BREAKING"},
+    {Severity::kWarning, "WARNING"},
+    {Severity::kSafe, "SAFE"},
+}};
+
+constexpr std::array<std::pair<Verdict, std::string_view>, 2> kVerdictNames{{
+    {Verdict::kCompatible, "COMPATIBLE"},
+    {Verdict::kIncompatible, "INCOMPATIBLE"},
+}};
+
+}  // namespace
+
+std::string_view SeverityName(Severity s) { return internal::NameOf(kSeverityNames, s); }
+std::optional<Severity> SeverityFromString(std::string_view s) {
+  return internal::FromName(kSeverityNames, s);
+}
+
+std::string_view VerdictName(Verdict v) { return internal::NameOf(kVerdictNames, v); }
+std::optional<Verdict> VerdictFromString(std::string_view s) {
+  return internal::FromName(kVerdictNames, s);
+}
+
+void Report::Add(Finding f) {
+  if (f.severity == Severity::kBreaking) verdict = Verdict::kIncompatible;
+  // Insert after the last finding at least as severe (enum order is
+  // severity order), keeping insertion order within a severity.
+  auto pos = std::find_if(findings.begin(), findings.end(), [&](const Finding& g) {
+    return static_cast<int>(g.severity) > static_cast<int>(f.severity);
+  });
+  findings.insert(pos, std::move(f));
+}
+
+void Report::Merge(Report other) {
+  if (other.verdict == Verdict::kIncompatible) verdict = Verdict::kIncompatible;
+  for (Finding& f : other.findings) Add(std::move(f));
+}
+
+std::size_t Report::CountBreaking() const {
+  return std::count_if(findings.begin(), findings.end(),
+                       [](const Finding& f) { return f.severity == Severity::kBreaking; });
+}
+std::size_t Report::CountWarnings() const {
+  return std::count_if(findings.begin(), findings.end(),
+                       [](const Finding& f) { return f.severity == Severity::kWarning; });
+}
+std::size_t Report::CountSafe() const {
+  return std::count_if(findings.begin(), findings.end(),
+                       [](const Finding& f) { return f.severity == Severity::kSafe; });
+}
+
+}  // namespace accord::compat

@@ -1,0 +1,76 @@
+// Errors of the registry: Confluent's error codes, one closed enum.
+//
+// Every fallible registry function (Store, Service) returns
+// RegistryResult<T> = std::expected<T, RegistryError>. The HTTP layer turns a
+// RegistryError into a response in exactly one place (HttpStatusOf + the
+// {"error_code","message"} body); the HTTP status is the first three digits
+// of the code (Confluent's rule), e.g. 40401 -> 404, 50001 -> 500.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace accord::registry {
+
+enum class ErrorCode : std::int32_t {
+  // Plain HTTP errors of the transport layer (error_code == HTTP status).
+  kBadRequest = 400,            // malformed JSON body, bad query parameter
+  kRouteNotFound = 404,         // no such endpoint
+  kMethodNotAllowed = 405,
+  kPayloadTooLarge = 413,       // body over the server's hard limit
+  kUnsupportedMediaType = 415,
+  kUnprocessable = 422,         // well-formed JSON of the wrong shape
+  kInternal = 500,              // unexpected failure; detail only in the log
+
+  kSubjectNotFound = 40401,
+  kVersionNotFound = 40402,
+  kSchemaNotFound = 40403,
+  kSubjectSoftDeleted = 40404,
+  kSubjectNotSoftDeleted = 40405,
+  kVersionSoftDeleted = 40406,
+  kVersionNotSoftDeleted = 40407,
+  kSubjectCompatibilityNotConfigured = 40408,
+  kSubjectModeNotConfigured = 40409,
+  kIncompatibleSchema = 40901,
+  kInvalidSchema = 42201,
+  kInvalidVersion = 42202,
+  kInvalidCompatibilityLevel = 42203,
+  kInvalidMode = 42204,
+  kOperationNotPermitted = 42205,
+  kReferenceExists = 42206,
+  kIdMismatch = 42207,
+  kInvalidSubject = 42208,
+  kSchemaTooLarge = 42209,
+  kStoreError = 50001,
+  kOperationTimeout = 50002,
+};
+
+// The numeric wire code (e.g. 40401).
+constexpr std::int32_t CodeNumber(ErrorCode c) { return static_cast<std::int32_t>(c); }
+// HTTP status for a code: the code itself when it has three digits, else its
+// first three digits.
+constexpr int HttpStatusOf(ErrorCode c) {
+  const std::int32_t n = CodeNumber(c);
+  return n < 1000 ? n : n / 100;
+}
+// Stable symbolic name ("SUBJECT_NOT_FOUND", ...), for logs and tests.
+std::string_view ErrorCodeName(ErrorCode c);
+// Inverse of CodeNumber; nullopt for numbers not in the enum.
+std::optional<ErrorCode> ErrorCodeFromNumber(std::int32_t n);
+
+struct RegistryError {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;  // safe to show to clients: no internal detail
+};
+
+template <typename T>
+using RegistryResult = std::expected<T, RegistryError>;
+
+inline std::unexpected<RegistryError> Fail(ErrorCode code, std::string message) {
+  return std::unexpected(RegistryError{code, std::move(message)});
+}
+
+}  // namespace accord::registry

@@ -1,0 +1,74 @@
+// A Store wrapper that fails on command, for testing what the Service does
+// when the store fails (LevelDB's fault_injection_test habit).
+//
+// A failed call returns RegistryError{kStoreError, "store error: injected
+// fault"} without reaching the wrapped store, so nothing of a failed write is
+// ever visible. Calls that are not failed pass through unchanged.
+//
+// Thread safety: as the wrapped store; the fault settings are atomics and may
+// be changed while other threads call the store.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "accord/registry/store.h"
+
+namespace accord::registry {
+
+class FaultInjectionStore final : public Store {
+ public:
+  explicit FaultInjectionStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+
+  // Every write fails while set.
+  void FailWrites(bool on) { fail_writes_ = on; }
+  // Every read fails while set.
+  void FailReads(bool on) { fail_reads_ = on; }
+  // The next `n` writes succeed, then every write fails (n < 0: off).
+  void FailWritesAfter(int n) { writes_left_ = n; }
+  // Number of write calls that were failed.
+  int failed_writes() const { return failed_writes_; }
+
+  RegistryResult<std::optional<SchemaRecord>> GetSchema(SchemaId id) override;
+  RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
+      const std::string& fingerprint) override;
+  RegistryResult<SchemaId> MaxSchemaId() override;
+  RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) override;
+  RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
+                                                          IncludeDeleted deleted) override;
+  RegistryResult<std::vector<VersionRecord>> VersionsOfSchema(SchemaId id,
+                                                              IncludeDeleted deleted) override;
+  RegistryResult<std::vector<VersionRecord>> Referrers(const SubjectName& subject,
+                                                       Version version) override;
+  RegistryResult<std::optional<ConfigRecord>> GetConfig(
+      const std::optional<SubjectName>& subject) override;
+  RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override;
+  RegistryResult<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq,
+                                                     std::size_t limit) override;
+  RegistryResult<void> Ping() override;
+
+  RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override;
+  RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
+                                          const std::vector<Version>& versions,
+                                          const AuditRecord& audit) override;
+  RegistryResult<void> HardDeleteVersions(const SubjectName& subject,
+                                          const std::vector<Version>& versions,
+                                          const AuditRecord& audit) override;
+  RegistryResult<void> SetConfig(const std::optional<SubjectName>& subject,
+                                 const std::optional<ConfigRecord>& config,
+                                 const AuditRecord& audit) override;
+  RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
+                               const std::optional<Mode>& mode, const AuditRecord& audit) override;
+
+ private:
+  bool WriteFails();
+  bool ReadFails() const { return fail_reads_; }
+
+  std::unique_ptr<Store> inner_;
+  std::atomic<bool> fail_writes_{false};
+  std::atomic<bool> fail_reads_{false};
+  std::atomic<int> writes_left_{-1};
+  std::atomic<int> failed_writes_{0};
+};
+
+}  // namespace accord::registry

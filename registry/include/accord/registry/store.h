@@ -1,0 +1,129 @@
+// Store: durable storage of schemas, versions, config, modes and the audit
+// log. The Store holds no rules (those live in Service); it offers atomic,
+// durable writes and consistent reads.
+//
+// Contracts every implementation keeps (the typed suite in
+// tests/unit/registry/store_test.cc checks them):
+//  * Durability: a write returns success only after it is durable (the SQLite
+//    store commits with synchronous=FULL).
+//  * Atomicity: each write method is one transaction together with its audit
+//    row; on failure (any error) nothing of it is visible, ever.
+//  * Errors: every failure is RegistryError{kStoreError (50001), message};
+//    the message is safe to show to clients (no paths, no SQL).
+//  * Not found on reads is a value (std::nullopt / empty vector), not an error.
+//  * Thread safety: every method may be called from any thread concurrently.
+//    Writes are serialised (one writer at a time); reads may run in parallel
+//    with each other and with a write, and see the state before or after it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/registry/error.h"
+#include "accord/registry/types.h"
+
+namespace accord::registry {
+
+enum class IncludeDeleted : std::uint8_t { kNo, kYes };
+
+// A new version to write. The schema is created when no schema with the same
+// fingerprint exists yet; otherwise the existing schema's id is used (the
+// store re-checks this inside the transaction, so two racing writers of one
+// schema still get one id).
+struct NewVersion {
+  SubjectName subject;
+  Version version;  // chosen by the Service; must not exist in the subject
+  SchemaRecord schema;  // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
+  AuditRecord audit;  // seq/ts filled in by the store when 0
+};
+
+struct WrittenVersion {
+  SchemaId id;
+  Version version;
+  bool new_schema = false;  // true when this write created the schema row
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- reads -------------------------------------------------------------
+  // The schema with this id, or nullopt.
+  virtual RegistryResult<std::optional<SchemaRecord>> GetSchema(SchemaId id) = 0;
+  // The schema with this fingerprint, or nullopt.
+  virtual RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
+      const std::string& fingerprint) = 0;
+  // Largest schema id ever allocated (0 when none).
+  virtual RegistryResult<SchemaId> MaxSchemaId() = 0;
+  // Every subject with at least one version (with kNo: at least one live
+  // version), sorted by name.
+  virtual RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) = 0;
+  // The subject's versions, ascending; empty when the subject has none.
+  virtual RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
+                                                                  IncludeDeleted deleted) = 0;
+  // Every version (any subject) that uses schema `id`, ordered by subject
+  // then version.
+  virtual RegistryResult<std::vector<VersionRecord>> VersionsOfSchema(SchemaId id,
+                                                                      IncludeDeleted deleted) = 0;
+  // Every version (soft-deleted included) whose schema references
+  // (subject, version), ordered by schema id.
+  virtual RegistryResult<std::vector<VersionRecord>> Referrers(const SubjectName& subject,
+                                                               Version version) = 0;
+  // Config of a subject, or the global config when `subject` is nullopt;
+  // nullopt when none was set.
+  virtual RegistryResult<std::optional<ConfigRecord>> GetConfig(
+      const std::optional<SubjectName>& subject) = 0;
+  virtual RegistryResult<std::optional<Mode>> GetMode(
+      const std::optional<SubjectName>& subject) = 0;
+  // Audit entries with seq > after_seq, oldest first, at most `limit`.
+  virtual RegistryResult<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq,
+                                                             std::size_t limit) = 0;
+  // Succeeds when the store can serve reads (for /readyz).
+  virtual RegistryResult<void> Ping() = 0;
+
+  // --- writes (each one durable transaction with its audit row) -----------
+  virtual RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) = 0;
+  // Marks versions soft-deleted (already deleted ones are left as they are).
+  virtual RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
+                                                  const std::vector<Version>& versions,
+                                                  const AuditRecord& audit) = 0;
+  // Removes versions for good. Schemas stay (ids are never reused).
+  virtual RegistryResult<void> HardDeleteVersions(const SubjectName& subject,
+                                                  const std::vector<Version>& versions,
+                                                  const AuditRecord& audit) = 0;
+  // Sets (config = value) or removes (nullopt) the config of a subject or,
+  // with subject nullopt, the global config.
+  virtual RegistryResult<void> SetConfig(const std::optional<SubjectName>& subject,
+                                         const std::optional<ConfigRecord>& config,
+                                         const AuditRecord& audit) = 0;
+  virtual RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
+                                       const std::optional<Mode>& mode,
+                                       const AuditRecord& audit) = 0;
+};
+
+struct SqliteOptions {
+  // File path, or ":memory:" (single connection, for tests).
+  std::string path;
+  // Read connections kept open for concurrent readers.
+  int readers = 4;
+  // Milliseconds a connection waits for a lock before failing with 50001.
+  int busy_timeout_ms = 5000;
+  // Test seam (fault injection): called inside every write transaction at
+  // each named step ("schema", "refs", "version", "delete", "config", "mode",
+  // "audit", "commit"); returning true makes that step fail as an SQLite
+  // error would, so the transaction rolls back. Null in production.
+  std::function<bool(std::string_view step)> fail_at;
+};
+
+// Opens (creating when absent) the SQLite store: WAL journal,
+// synchronous=FULL, one writer connection, `readers` reader connections.
+// Errors: kStoreError when the file cannot be opened or its schema is newer
+// than this build understands.
+RegistryResult<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+}  // namespace accord::registry

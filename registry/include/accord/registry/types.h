@@ -1,0 +1,136 @@
+// The registry's domain vocabulary, defined once: subject names, versions,
+// schema ids, schema types, modes, references, and the records the Store keeps.
+//
+// Wire names (schema types, modes) are Confluent's and are public API; each
+// enum has exactly one name/parse pair.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/compat/mode.h"
+
+namespace accord::registry {
+
+// A subject name as given on the wire. Validity (non-empty, no control
+// characters, at most 255 bytes) is checked by ValidateSubjectName in
+// service.h, not by this type.
+class SubjectName {
+ public:
+  SubjectName() = default;
+  explicit SubjectName(std::string name) : name_(std::move(name)) {}
+  const std::string& str() const { return name_; }
+  friend auto operator<=>(const SubjectName&, const SubjectName&) = default;
+
+ private:
+  std::string name_;
+};
+
+// A global schema id: positive, stable, the same for one canonical schema
+// under every subject.
+class SchemaId {
+ public:
+  constexpr SchemaId() = default;
+  constexpr explicit SchemaId(std::int64_t v) : v_(v) {}
+  constexpr std::int64_t value() const { return v_; }
+  friend constexpr auto operator<=>(SchemaId, SchemaId) = default;
+
+ private:
+  std::int64_t v_ = 0;
+};
+
+// A version number within one subject: 1, 2, ... (never reused while a
+// soft-deleted version holds the number).
+class Version {
+ public:
+  constexpr Version() = default;
+  constexpr explicit Version(std::int32_t v) : v_(v) {}
+  constexpr std::int32_t value() const { return v_; }
+  friend constexpr auto operator<=>(Version, Version) = default;
+
+ private:
+  std::int32_t v_ = 0;
+};
+
+enum class SchemaType : std::uint8_t { kAvro, kJson, kProtobuf };
+// "AVRO", "JSON", "PROTOBUF".
+std::string_view SchemaTypeName(SchemaType t);
+// Case-insensitive.
+std::optional<SchemaType> SchemaTypeFromString(std::string_view s);
+
+// Registry modes. READONLY_OVERRIDE is accepted as a READONLY synonym
+// (deprecated in Confluent) and reported back as READONLY.
+enum class Mode : std::uint8_t { kReadWrite, kReadOnly, kImport };
+// "READWRITE", "READONLY", "IMPORT".
+std::string_view ModeName(Mode m);
+// Case-insensitive; "READONLY_OVERRIDE" -> kReadOnly.
+std::optional<Mode> ModeFromString(std::string_view s);
+
+// A reference from one schema to a version of another subject.
+struct SchemaReference {
+  std::string name;  // how the referencing schema names it ($ref URI / Avro full name)
+  SubjectName subject;
+  Version version;
+  friend bool operator==(const SchemaReference&, const SchemaReference&) = default;
+};
+
+// An immutable schema as stored: `text` is the text as first registered;
+// `fingerprint` identifies its canonical form together with its type and
+// references (equal fingerprint <=> same id).
+struct SchemaRecord {
+  SchemaId id;
+  SchemaType type = SchemaType::kAvro;
+  std::string text;
+  std::string canonical;
+  std::string fingerprint;
+  std::vector<SchemaReference> references;
+};
+
+// One version of one subject.
+struct VersionRecord {
+  SubjectName subject;
+  Version version;
+  SchemaId schema_id;
+  bool deleted = false;      // soft-deleted
+  std::int64_t created_ms = 0;  // Unix milliseconds
+};
+
+// Compatibility config of the registry (global) or of one subject. An unset
+// field falls back to the global config, then to the built-in default.
+struct ConfigRecord {
+  std::optional<compat::Level> level;
+  std::optional<compat::Policy> policy;
+  friend bool operator==(const ConfigRecord&, const ConfigRecord&) = default;
+};
+
+// An audit-log entry: who did what, when.
+struct AuditRecord {
+  std::int64_t seq = 0;      // assigned by the store, increasing
+  std::int64_t ts_ms = 0;    // Unix milliseconds
+  std::string actor;         // authenticated principal or "anonymous"
+  std::string action;        // e.g. "REGISTER", "SOFT_DELETE_VERSION", "PUT_CONFIG"
+  std::string subject;       // empty for global changes
+  std::int32_t version = 0;  // 0 when not about one version
+  std::int64_t schema_id = 0;
+  std::string detail;        // JSON text (before/after), may be empty
+};
+
+}  // namespace accord::registry
+
+template <>
+struct std::hash<accord::registry::SchemaId> {
+  std::size_t operator()(accord::registry::SchemaId id) const noexcept {
+    return std::hash<std::int64_t>{}(id.value());
+  }
+};
+template <>
+struct std::hash<accord::registry::SubjectName> {
+  std::size_t operator()(const accord::registry::SubjectName& s) const noexcept {
+    return std::hash<std::string>{}(s.str());
+  }
+};

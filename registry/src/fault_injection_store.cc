@@ -1,0 +1,100 @@
+#include "accord/registry/fault_injection_store.h"
+
+namespace accord::registry {
+namespace {
+
+std::unexpected<RegistryError> Injected() {
+  return Fail(ErrorCode::kStoreError, "store error: injected fault");
+}
+
+}  // namespace
+
+bool FaultInjectionStore::WriteFails() {
+  bool fail = fail_writes_.load();
+  if (!fail) {
+    int left = writes_left_.load();
+    while (left >= 0) {
+      if (left == 0) {
+        fail = true;
+        break;
+      }
+      if (writes_left_.compare_exchange_weak(left, left - 1)) break;
+    }
+  }
+  if (fail) ++failed_writes_;
+  return fail;
+}
+
+#define ACCORD_READ(call)            \
+  if (ReadFails()) return Injected(); \
+  return inner_->call
+
+RegistryResult<std::optional<SchemaRecord>> FaultInjectionStore::GetSchema(SchemaId id) {
+  ACCORD_READ(GetSchema(id));
+}
+RegistryResult<std::optional<SchemaRecord>> FaultInjectionStore::FindSchemaByFingerprint(
+    const std::string& fingerprint) {
+  ACCORD_READ(FindSchemaByFingerprint(fingerprint));
+}
+RegistryResult<SchemaId> FaultInjectionStore::MaxSchemaId() { ACCORD_READ(MaxSchemaId()); }
+RegistryResult<std::vector<SubjectName>> FaultInjectionStore::ListSubjects(IncludeDeleted d) {
+  ACCORD_READ(ListSubjects(d));
+}
+RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::ListVersions(
+    const SubjectName& subject, IncludeDeleted d) {
+  ACCORD_READ(ListVersions(subject, d));
+}
+RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::VersionsOfSchema(
+    SchemaId id, IncludeDeleted d) {
+  ACCORD_READ(VersionsOfSchema(id, d));
+}
+RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::Referrers(
+    const SubjectName& subject, Version version) {
+  ACCORD_READ(Referrers(subject, version));
+}
+RegistryResult<std::optional<ConfigRecord>> FaultInjectionStore::GetConfig(
+    const std::optional<SubjectName>& subject) {
+  ACCORD_READ(GetConfig(subject));
+}
+RegistryResult<std::optional<Mode>> FaultInjectionStore::GetMode(
+    const std::optional<SubjectName>& subject) {
+  ACCORD_READ(GetMode(subject));
+}
+RegistryResult<std::vector<AuditRecord>> FaultInjectionStore::ListAudit(std::int64_t after_seq,
+                                                                        std::size_t limit) {
+  ACCORD_READ(ListAudit(after_seq, limit));
+}
+RegistryResult<void> FaultInjectionStore::Ping() { ACCORD_READ(Ping()); }
+
+#undef ACCORD_READ
+
+RegistryResult<WrittenVersion> FaultInjectionStore::AddVersion(const NewVersion& v) {
+  if (WriteFails()) return Injected();
+  return inner_->AddVersion(v);
+}
+RegistryResult<void> FaultInjectionStore::SoftDeleteVersions(const SubjectName& subject,
+                                                             const std::vector<Version>& versions,
+                                                             const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->SoftDeleteVersions(subject, versions, audit);
+}
+RegistryResult<void> FaultInjectionStore::HardDeleteVersions(const SubjectName& subject,
+                                                             const std::vector<Version>& versions,
+                                                             const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->HardDeleteVersions(subject, versions, audit);
+}
+RegistryResult<void> FaultInjectionStore::SetConfig(const std::optional<SubjectName>& subject,
+                                                    const std::optional<ConfigRecord>& config,
+                                                    const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->SetConfig(subject, config, audit);
+}
+RegistryResult<void> FaultInjectionStore::SetMode(const std::optional<SubjectName>& subject,
+                                                  const std::optional<Mode>& mode,
+                                                  const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->SetMode(subject, mode, audit);
+}
+
+}  // namespace accord::registry

@@ -1,0 +1,87 @@
+#include "accord/registry/metrics.h"
+
+#include <cstdio>
+
+namespace accord::registry {
+namespace {
+
+// Label values are route templates we generate ourselves; escape anyway.
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string Num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+}  // namespace
+
+void Metrics::ObserveRequest(std::string_view route, int status, int error_code,
+                             double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{std::string(route), status}];
+  Histogram& h = latency_[std::string(route)];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) {
+      ++h.buckets[i];
+      break;
+    }
+  }
+  ++h.count;
+  h.sum += seconds;
+  if (error_code == 40901) ++incompatible_;
+  if (error_code == 50001) ++store_errors_;
+}
+
+std::string Metrics::Render(std::int64_t schemas, std::int64_t subjects) const {
+  std::lock_guard lock(mu_);
+  std::string out;
+  out += "# HELP accord_http_requests_total HTTP requests answered, by route and status.\n";
+  out += "# TYPE accord_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    out += "accord_http_requests_total{route=\"" + Label(key.first) + "\",status=\"" +
+           std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
+  }
+  out += "# HELP accord_http_request_duration_seconds Time to answer a request, by route.\n";
+  out += "# TYPE accord_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    const std::string r = Label(route);
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += h.buckets[i];
+      out += "accord_http_request_duration_seconds_bucket{route=\"" + r + "\",le=\"" +
+             Num(kBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
+    }
+    out += "accord_http_request_duration_seconds_bucket{route=\"" + r + "\",le=\"+Inf\"} " +
+           std::to_string(h.count) + "\n";
+    out += "accord_http_request_duration_seconds_sum{route=\"" + r + "\"} " + Num(h.sum) + "\n";
+    out += "accord_http_request_duration_seconds_count{route=\"" + r + "\"} " +
+           std::to_string(h.count) + "\n";
+  }
+  out += "# HELP accord_registrations_incompatible_total Registrations refused as incompatible.\n";
+  out += "# TYPE accord_registrations_incompatible_total counter\n";
+  out += "accord_registrations_incompatible_total " + std::to_string(incompatible_) + "\n";
+  out += "# HELP accord_store_errors_total Requests that failed on a store error (50001).\n";
+  out += "# TYPE accord_store_errors_total counter\n";
+  out += "accord_store_errors_total " + std::to_string(store_errors_) + "\n";
+  out += "# HELP accord_schemas Schemas stored (highest schema id).\n";
+  out += "# TYPE accord_schemas gauge\n";
+  out += "accord_schemas " + std::to_string(schemas) + "\n";
+  out += "# HELP accord_subjects Subjects with at least one live version.\n";
+  out += "# TYPE accord_subjects gauge\n";
+  out += "accord_subjects " + std::to_string(subjects) + "\n";
+  return out;
+}
+
+}  // namespace accord::registry

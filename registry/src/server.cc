@@ -1,0 +1,199 @@
+#include "accord/registry/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "accord/schemas/json.h"
+
+namespace accord::registry {
+namespace {
+
+std::string NowIso8601() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+bool SaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Ids: a random per-process prefix and a counter (unique, cheap, sortable).
+std::string NewRequestId() {
+  static const std::string prefix = [] {
+    std::random_device rd;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    return std::string(buf);
+  }();
+  static std::atomic<std::uint64_t> counter{0};
+  return prefix + "-" + std::to_string(++counter);
+}
+
+std::string RequestIdOf(const httplib::Request& req) {
+  std::string given = req.get_header_value("X-Request-Id");
+  return SaneRequestId(given) ? given : NewRequestId();
+}
+
+}  // namespace
+
+void LogToStderr(std::string_view line) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+struct Server::Impl {
+  Api& api;
+  ServerOptions options;
+  LogSink log;
+  httplib::Server http;
+  int port = 0;
+
+  Impl(Api& a, ServerOptions o, LogSink l) : api(a), options(std::move(o)), log(std::move(l)) {}
+
+  void LogRequest(const std::string& id, const httplib::Request& req, const HttpResponse& r,
+                  double ms, std::size_t bytes_out) {
+    json::Value line{json::Object{}};
+    line.Add("ts", NowIso8601());
+    line.Add("level", r.status >= 500 ? "error" : "info");
+    line.Add("msg", "request");
+    line.Add("request_id", id);
+    line.Add("method", req.method);
+    line.Add("target", req.target.substr(0, 512));
+    line.Add("route", r.route);
+    line.Add("status", r.status);
+    if (r.error_code != 0) line.Add("error_code", r.error_code);
+    line.Add("duration_ms", ms);
+    line.Add("bytes_in", static_cast<std::int64_t>(req.body.size()));
+    line.Add("bytes_out", static_cast<std::int64_t>(bytes_out));
+    log(json::ToJson(line));
+  }
+
+  void Serve(const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string id = RequestIdOf(req);
+    HttpRequest in;
+    in.method = req.method == "HEAD" ? "GET" : req.method;
+    in.target = req.target;
+    in.body = req.body;
+    in.content_type = req.get_header_value("Content-Type");
+    in.accept = req.get_header_value("Accept");
+    HttpResponse out = api.Handle(in);
+    res.status = out.status;
+    for (auto& [k, v] : out.headers) res.set_header(k, v);
+    res.set_header("X-Request-Id", id);
+    const std::size_t bytes_out = out.body.size();
+    res.set_content(std::move(out.body), out.content_type);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    LogRequest(id, req, out, ms, bytes_out);
+  }
+
+  void Install() {
+    http.set_tcp_nodelay(true);
+    http.set_payload_max_length(options.max_body_bytes);
+    const int threads = options.threads > 0 ? options.threads : 8;
+    // cpp-httplib's API takes ownership of a raw pointer here.
+    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
+    // One catch-all route per method: Api does the routing on the raw target.
+    // ("." would not match a decoded newline, and the subject-name rule must
+    // see it.)
+    const std::string any = R"([\s\S]*)";
+    http.Get(any, handler);
+    http.Post(any, handler);
+    http.Put(any, handler);
+    http.Delete(any, handler);
+    http.Patch(any, handler);
+    http.Options(any, handler);
+    // Errors the transport answers itself (413, 400, ...) get a Confluent body.
+    http.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      const std::string id = RequestIdOf(req);
+      HttpResponse r = ErrorResponse(RegistryError{
+          res.status == 413 ? ErrorCode::kPayloadTooLarge
+                            : ErrorCodeFromNumber(res.status).value_or(ErrorCode::kBadRequest),
+          "HTTP " + std::to_string(res.status)});
+      r.status = res.status;
+      r.route = "transport";
+      res.set_header("X-Request-Id", id);
+      res.set_content(r.body, std::string(kContentTypeV1));
+      LogRequest(id, req, r, 0.0, r.body.size());
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    http.set_exception_handler(
+        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+          std::string detail = "unknown exception";
+          try {
+            if (ep) std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            detail = e.what();
+          } catch (...) {
+          }
+          const std::string id = RequestIdOf(req);
+          json::Value line{json::Object{}};
+          line.Add("ts", NowIso8601());
+          line.Add("level", "error");
+          line.Add("msg", "unhandled exception");
+          line.Add("request_id", id);
+          line.Add("detail", detail);
+          log(json::ToJson(line));
+          HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
+          res.status = 500;
+          res.set_header("X-Request-Id", id);
+          res.set_content(r.body, std::string(kContentTypeV1));
+        });
+  }
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptions& options,
+                                                     LogSink log) {
+  auto impl = std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr));
+  impl->Install();
+  if (options.port == 0) {
+    impl->port = impl->http.bind_to_any_port(options.host);
+    if (impl->port <= 0) return Fail(ErrorCode::kInternal, "cannot listen on " + options.host);
+  } else {
+    if (!impl->http.bind_to_port(options.host, options.port)) {
+      return Fail(ErrorCode::kInternal, "cannot listen on " + options.host + ":" +
+                                            std::to_string(options.port));
+    }
+    impl->port = options.port;
+  }
+  return std::make_unique<Server>(std::move(impl));
+}
+
+int Server::port() const { return impl_->port; }
+
+bool Server::Run() { return impl_->http.listen_after_bind(); }
+
+void Server::Stop() { impl_->http.stop(); }
+
+}  // namespace accord::registry

@@ -1,0 +1,906 @@
+#include "accord/registry/service.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "accord/schemas/canonical.h"
+#include "formats.h"
+
+namespace accord::registry {
+
+using internal::ParsedSchema;
+using internal::ResolvedReference;
+
+struct Service::Parsed {
+  ParsedSchema schema;
+  std::string text;         // what is stored and served
+  std::string fingerprint;  // identity of (type, canonical text, references)
+  std::vector<SchemaReference> references;  // direct references, as given
+};
+
+struct Service::CachedSchema {
+  SchemaRecord record;
+  // Parsed with its references resolved; nullopt when the stored text no
+  // longer parses (a newer build's schema): compatibility checks then fail.
+  std::optional<ParsedSchema> parsed;
+};
+
+namespace {
+
+std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+std::string SubjectNotFound(const SubjectName& s) {
+  return "Subject " + Quoted(s.str()) + " not found.";
+}
+
+// Non-transitive counterpart of a level (the compatibility endpoint with an
+// explicit version checks only that version).
+compat::Level NonTransitive(compat::Level level) {
+  switch (level) {
+    case compat::Level::kBackwardTransitive: return compat::Level::kBackward;
+    case compat::Level::kForwardTransitive: return compat::Level::kForward;
+    case compat::Level::kFullTransitive: return compat::Level::kFull;
+    default: return level;
+  }
+}
+
+std::vector<VersionRecord> LiveOnly(const std::vector<VersionRecord>& all) {
+  std::vector<VersionRecord> live;
+  for (const VersionRecord& v : all) {
+    if (!v.deleted) live.push_back(v);
+  }
+  return live;
+}
+
+std::string Fingerprint(SchemaType type, const std::string& canonical,
+                        const std::vector<SchemaReference>& refs) {
+  std::string key(SchemaTypeName(type));
+  key += '\0';
+  key += canonical;
+  for (const SchemaReference& r : refs) {
+    key += '\0';
+    key += r.name;
+    key += '\0';
+    key += r.subject.str();
+    key += '\0';
+    key += std::to_string(r.version.value());
+  }
+  return json::ToHex(json::Sha256Of(key));
+}
+
+// Confluent-style verbose messages for a report.
+std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level level) {
+  std::vector<std::string> out;
+  std::set<int> old_versions;
+  for (const compat::Finding& f : report.findings) {
+    if (f.severity != compat::Severity::kBreaking) continue;
+    std::string m = "{errorType:'" + f.kind + "', description:'" + f.message + "'";
+    if (!f.writer_path.empty() || !f.reader_path.empty()) {
+      m += ", additionalInfo:'writer path: " + (f.writer_path.empty() ? "#" : f.writer_path) +
+           ", reader path: " + (f.reader_path.empty() ? "#" : f.reader_path) + "'";
+    }
+    if (f.witness) m += ", witness:'" + json::ToJson(*f.witness) + "'";
+    m += "}";
+    out.push_back(std::move(m));
+    old_versions.insert(std::min(f.writer_version, f.reader_version));
+  }
+  for (int v : old_versions) {
+    if (v > 0) out.push_back("{oldSchemaVersion: " + std::to_string(v) + "}");
+  }
+  if (!out.empty()) out.push_back("{compatibility: '" + std::string(compat::LevelName(level)) + "'}");
+  return out;
+}
+
+AuditRecord MakeAudit(std::string action, const std::string& actor, const std::string& subject,
+                      std::int32_t version = 0, std::string detail = {}) {
+  AuditRecord a;
+  a.action = std::move(action);
+  a.actor = actor;
+  a.subject = subject;
+  a.version = version;
+  a.detail = std::move(detail);
+  return a;
+}
+
+std::string ConfigJson(const ConfigRecord& c) {
+  std::string s = "{";
+  if (c.level) s += "\"compatibility\":\"" + std::string(compat::LevelName(*c.level)) + "\"";
+  if (c.policy) {
+    if (c.level) s += ",";
+    s += "\"compatibilityPolicy\":\"" + std::string(compat::PolicyName(*c.policy)) + "\"";
+  }
+  return s + "}";
+}
+
+}  // namespace
+
+RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
+  if (name.empty()) return Fail(ErrorCode::kInvalidSubject, "Subject name must not be empty");
+  if (name.size() > 255) {
+    return Fail(ErrorCode::kInvalidSubject, "Subject name is longer than 255 bytes");
+  }
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      return Fail(ErrorCode::kInvalidSubject, "Subject name contains a control character");
+    }
+  }
+  return SubjectName(std::string(name));
+}
+
+RegistryResult<VersionSelector> ParseVersion(std::string_view text) {
+  auto invalid = [&] {
+    return Fail(ErrorCode::kInvalidVersion,
+                "The specified version '" + std::string(text.substr(0, 64)) +
+                    "' is not a valid version id. Allowed values are between [1, 2^31-1] and "
+                    "the string \"latest\"");
+  };
+  if (text == "latest" || text == "-1") return VersionSelector::Latest();
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || text.empty() || text[0] == '+') {
+    return invalid();
+  }
+  if (n < 1 || n > std::numeric_limits<std::int32_t>::max()) return invalid();
+  return VersionSelector::Exactly(Version(static_cast<std::int32_t>(n)));
+}
+
+Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
+    : store_(std::move(store)), options_(options) {}
+
+Service::~Service() = default;
+
+// --- helpers -----------------------------------------------------------------
+
+RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(SchemaId id) {
+  {
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(id);
+    if (it != cache_.end()) return it->second;
+  }
+  auto rec = store_->GetSchema(id);
+  if (!rec) return std::unexpected(rec.error());
+  if (!*rec) return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.value()) + " not found");
+  auto entry = std::make_shared<CachedSchema>();
+  entry->record = std::move(**rec);
+  // Resolve the references (each already cached or cacheable: a schema
+  // can only reference versions that existed before it, so no cycles).
+  std::vector<ResolvedReference> refs;
+  bool refs_ok = true;
+  for (const SchemaReference& r : entry->record.references) {
+    auto versions = store_->ListVersions(r.subject, IncludeDeleted::kYes);
+    if (!versions) return std::unexpected(versions.error());
+    auto it = std::find_if(versions->begin(), versions->end(),
+                           [&](const VersionRecord& v) { return v.version == r.version; });
+    if (it == versions->end()) {
+      refs_ok = false;
+      break;
+    }
+    auto target = Cached(it->schema_id);
+    if (!target) return std::unexpected(target.error());
+    if (!(*target)->parsed) {
+      refs_ok = false;
+      break;
+    }
+    refs.push_back(ResolvedReference{
+        .name = r.name,
+        .subject = r.subject,
+        .version = r.version,
+        .type = (*target)->record.type,
+        .document = std::make_shared<const json::Value>((*target)->parsed->value)});
+    for (const ResolvedReference& t : (*target)->parsed->references) refs.push_back(t);
+  }
+  if (refs_ok) {
+    auto parsed = internal::ParseSchema(entry->record.type, entry->record.text, std::move(refs));
+    if (parsed) entry->parsed = std::move(*parsed);
+  }
+  std::unique_lock lock(cache_mu_);
+  auto [it, inserted] = cache_.emplace(id, std::move(entry));
+  return it->second;
+}
+
+RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
+  if (input.schema.size() > options_.max_schema_bytes) {
+    return Fail(ErrorCode::kSchemaTooLarge,
+                "Schema is larger than the limit of " +
+                    std::to_string(options_.max_schema_bytes) + " bytes");
+  }
+  std::vector<ResolvedReference> resolved;
+  std::set<std::string> names;
+  for (const SchemaReference& r : input.references) {
+    if (r.name.empty()) return Fail(ErrorCode::kInvalidSchema, "Invalid schema: a reference has no name");
+    if (!names.insert(r.name).second) {
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: reference name '" + r.name + "' is used twice");
+    }
+    auto versions = store_->ListVersions(r.subject, IncludeDeleted::kNo);
+    if (!versions) return std::unexpected(versions.error());
+    const VersionRecord* target = nullptr;
+    if (r.version.value() == -1 && !versions->empty()) target = &versions->back();
+    for (const VersionRecord& v : *versions) {
+      if (v.version == r.version) target = &v;
+    }
+    if (target == nullptr) {
+      return Fail(ErrorCode::kInvalidSchema,
+                  "Invalid schema: no schema reference found for subject '" + r.subject.str() +
+                      "' and version " + std::to_string(r.version.value()));
+    }
+    auto cached = Cached(target->schema_id);
+    if (!cached) return std::unexpected(cached.error());
+    if (!(*cached)->parsed) {
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: referenced schema '" + r.subject.str() +
+                                                 "' cannot be read by this version");
+    }
+    resolved.push_back(ResolvedReference{
+        .name = r.name,
+        .subject = r.subject,
+        .version = target->version,
+        .type = (*cached)->record.type,
+        .document = std::make_shared<const json::Value>((*cached)->parsed->value)});
+    for (const ResolvedReference& t : (*cached)->parsed->references) resolved.push_back(t);
+    if (resolved.size() > options_.max_reference_depth * 64) {
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: too many references");
+    }
+  }
+  auto parsed = internal::ParseSchema(input.type, input.schema, std::move(resolved));
+  if (!parsed) return std::unexpected(parsed.error());
+  Parsed out;
+  out.references = input.references;
+  // Latest (-1) references are pinned to the concrete version they resolved to.
+  for (std::size_t i = 0; i < out.references.size(); ++i) {
+    for (const ResolvedReference& r : parsed->references) {
+      if (r.name == out.references[i].name) {
+        out.references[i].version = r.version;
+        break;
+      }
+    }
+  }
+  out.text = input.normalize ? parsed->canonical : input.schema;
+  out.fingerprint = Fingerprint(input.type, parsed->canonical, out.references);
+  out.schema = std::move(*parsed);
+  return out;
+}
+
+RegistryResult<compat::Level> Service::EffectiveLevel(const SubjectName& s) {
+  auto sub = store_->GetConfig(s);
+  if (!sub) return std::unexpected(sub.error());
+  if (*sub && (*sub)->level) return *(*sub)->level;
+  auto global = store_->GetConfig(std::nullopt);
+  if (!global) return std::unexpected(global.error());
+  if (*global && (*global)->level) return *(*global)->level;
+  return options_.default_level;
+}
+
+RegistryResult<compat::Policy> Service::EffectivePolicy(const SubjectName& s) {
+  auto sub = store_->GetConfig(s);
+  if (!sub) return std::unexpected(sub.error());
+  if (*sub && (*sub)->policy) return *(*sub)->policy;
+  auto global = store_->GetConfig(std::nullopt);
+  if (!global) return std::unexpected(global.error());
+  if (*global && (*global)->policy) return *(*global)->policy;
+  return options_.default_policy;
+}
+
+RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
+  auto sub = store_->GetMode(s);
+  if (!sub) return std::unexpected(sub.error());
+  if (*sub) return **sub;
+  auto global = store_->GetMode(std::nullopt);
+  if (!global) return std::unexpected(global.error());
+  return global->value_or(Mode::kReadWrite);
+}
+
+RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
+                                                   const std::vector<VersionRecord>& history,
+                                                   compat::Level level, compat::Policy policy) {
+  std::vector<std::shared_ptr<const CachedSchema>> schemas;
+  std::vector<int> numbers;
+  for (const VersionRecord& v : history) {
+    auto c = Cached(v.schema_id);
+    if (!c) return std::unexpected(c.error());
+    if (!(*c)->parsed) {
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: version " +
+                                                 std::to_string(v.version.value()) +
+                                                 " cannot be read by this build");
+    }
+    schemas.push_back(std::move(*c));
+    numbers.push_back(v.version.value());
+  }
+  std::optional<RegistryError> error;
+  auto schema_at = [&](std::size_t i) -> const ParsedSchema& {
+    return i < schemas.size() ? *schemas[i]->parsed : candidate.schema;
+  };
+  compat::Report report = compat::CheckHistory(
+      level, history.size(),
+      [&](std::size_t w, std::size_t r) -> compat::Report {
+        if (error) return {};
+        const ParsedSchema& writer = schema_at(w);
+        const ParsedSchema& reader = schema_at(r);
+        if (options_.checker && writer.type == reader.type) {
+          return options_.checker(writer.type, writer.value, reader.value, policy);
+        }
+        auto rep = internal::CheckCompatible(writer, reader, policy);
+        if (!rep) {
+          error = rep.error();
+          return {};
+        }
+        return std::move(*rep);
+      },
+      numbers);
+  if (error) return std::unexpected(*error);
+  return report;
+}
+
+RegistryResult<SchemaVersion> Service::ToSchemaVersion(const VersionRecord& v) {
+  auto c = Cached(v.schema_id);
+  if (!c) return std::unexpected(c.error());
+  const SchemaRecord& rec = (*c)->record;
+  return SchemaVersion{.subject = v.subject,
+                       .version = v.version,
+                       .id = v.schema_id,
+                       .type = rec.type,
+                       .schema = rec.text,
+                       .references = rec.references,
+                       .deleted = v.deleted};
+}
+
+// --- subjects and versions -----------------------------------------------------
+
+RegistryResult<Registered> Service::Register(std::string_view subject_text,
+                                             const SchemaInput& input, const std::string& actor) {
+  auto subject = ValidateSubjectName(subject_text);
+  if (!subject) return std::unexpected(subject.error());
+  // Parsing and validating runs outside the write lock.
+  auto parsed = Prepare(input);
+  if (!parsed) return std::unexpected(parsed.error());
+
+  std::lock_guard lock(write_mu_);
+  auto mode = EffectiveMode(*subject);
+  if (!mode) return std::unexpected(mode.error());
+  if (*mode == Mode::kReadOnly) {
+    return Fail(ErrorCode::kOperationNotPermitted,
+                "Subject " + Quoted(subject->str()) + " is in read-only mode");
+  }
+  const bool import = *mode == Mode::kImport;
+  if (!import && input.id) {
+    return Fail(ErrorCode::kOperationNotPermitted,
+                "A schema id may only be given in IMPORT mode");
+  }
+  auto all = store_->ListVersions(*subject, IncludeDeleted::kYes);
+  if (!all) return std::unexpected(all.error());
+  const std::vector<VersionRecord> live = LiveOnly(*all);
+
+  auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing) {
+    if (import && input.id && *input.id != (*existing)->id) {
+      return Fail(ErrorCode::kIdMismatch,
+                  "Schema already registered with id " + std::to_string((*existing)->id.value()) +
+                      " instead of input id " + std::to_string(input.id->value()));
+    }
+    // Idempotent: the subject already has this schema as a live version.
+    for (const VersionRecord& v : live) {
+      if (v.schema_id == (*existing)->id) return Registered{v.schema_id, v.version, false};
+    }
+  } else if (import && input.id) {
+    auto taken = store_->GetSchema(*input.id);
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) {
+      return Fail(ErrorCode::kIdMismatch, "Schema id " + std::to_string(input.id->value()) +
+                                              " already holds another schema");
+    }
+  }
+
+  const Version next(all->empty() ? 1 : all->back().version.value() + 1);
+  Version version = next;
+  if (input.version) {
+    if (import) {
+      for (const VersionRecord& v : *all) {
+        if (v.version == *input.version) {
+          return Fail(ErrorCode::kInvalidVersion,
+                      "Version " + std::to_string(input.version->value()) +
+                          " already exists in subject " + Quoted(subject->str()));
+        }
+      }
+      if (!all->empty() && *input.version < all->back().version) {
+        return Fail(ErrorCode::kInvalidVersion, "Version " +
+                                                    std::to_string(input.version->value()) +
+                                                    " is not greater than the latest version");
+      }
+      version = *input.version;
+    } else if (*input.version != next) {
+      return Fail(ErrorCode::kInvalidVersion,
+                  "Version " + std::to_string(input.version->value()) +
+                      " is not one more than the latest version " +
+                      std::to_string(next.value() - 1));
+    }
+  }
+
+  if (!import) {
+    auto level = EffectiveLevel(*subject);
+    if (!level) return std::unexpected(level.error());
+    auto policy = EffectivePolicy(*subject);
+    if (!policy) return std::unexpected(policy.error());
+    auto report = CheckPairs(*parsed, live, *level, *policy);
+    if (!report) return std::unexpected(report.error());
+    if (!report->compatible()) {
+      std::string details;
+      for (const std::string& m : MessagesFor(*report, *level)) {
+        if (!details.empty()) details += ", ";
+        details += m;
+      }
+      return Fail(ErrorCode::kIncompatibleSchema,
+                  "Schema being registered is incompatible with an earlier schema for subject \"" +
+                      subject->str() + "\", details: [" + details + "]");
+    }
+  }
+
+  NewVersion nv;
+  nv.subject = *subject;
+  nv.version = version;
+  nv.schema = SchemaRecord{.id = import && input.id ? *input.id : SchemaId(0),
+                           .type = input.type,
+                           .text = parsed->text,
+                           .canonical = parsed->schema.canonical,
+                           .fingerprint = parsed->fingerprint,
+                           .references = parsed->references};
+  nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
+  auto written = store_->AddVersion(nv);
+  if (!written) return std::unexpected(written.error());
+  if (written->new_schema) {
+    // Only after the commit: a failed write leaves the cache untouched.
+    auto entry = std::make_shared<CachedSchema>();
+    entry->record = nv.schema;
+    entry->record.id = written->id;
+    entry->parsed = std::move(parsed->schema);
+    std::unique_lock cache_lock(cache_mu_);
+    cache_.emplace(written->id, std::move(entry));
+  }
+  return Registered{written->id, written->version, true};
+}
+
+RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
+                                              const SchemaInput& input, IncludeDeleted deleted) {
+  SubjectName subject{std::string(subject_text)};
+  auto versions = store_->ListVersions(subject, deleted);
+  if (!versions) return std::unexpected(versions.error());
+  if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+  auto parsed = Prepare(input);
+  if (!parsed) return std::unexpected(parsed.error());
+  auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing) {
+    for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+      if (it->schema_id == (*existing)->id) return ToSchemaVersion(*it);
+    }
+  }
+  return Fail(ErrorCode::kSchemaNotFound, "Schema not found");
+}
+
+RegistryResult<std::vector<std::string>> Service::ListSubjects(const ListSubjectsOptions& o) {
+  auto live = store_->ListSubjects(IncludeDeleted::kNo);
+  if (!live) return std::unexpected(live.error());
+  std::vector<SubjectName> chosen;
+  if (o.deleted_only || o.deleted == IncludeDeleted::kYes) {
+    auto all = store_->ListSubjects(IncludeDeleted::kYes);
+    if (!all) return std::unexpected(all.error());
+    if (o.deleted_only) {
+      std::set<SubjectName> live_set(live->begin(), live->end());
+      for (SubjectName& s : *all) {
+        if (!live_set.contains(s)) chosen.push_back(std::move(s));
+      }
+    } else {
+      chosen = std::move(*all);
+    }
+  } else {
+    chosen = std::move(*live);
+  }
+  std::vector<std::string> out;
+  for (SubjectName& s : chosen) {
+    if (s.str().starts_with(o.prefix)) out.push_back(s.str());
+  }
+  return out;
+}
+
+RegistryResult<std::vector<Version>> Service::ListVersions(std::string_view subject_text,
+                                                           IncludeDeleted deleted,
+                                                           bool deleted_only) {
+  SubjectName subject{std::string(subject_text)};
+  auto all = store_->ListVersions(subject, IncludeDeleted::kYes);
+  if (!all) return std::unexpected(all.error());
+  const bool any_live = std::any_of(all->begin(), all->end(),
+                                    [](const VersionRecord& v) { return !v.deleted; });
+  if (all->empty() || (!any_live && deleted == IncludeDeleted::kNo && !deleted_only)) {
+    return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+  }
+  std::vector<Version> out;
+  for (const VersionRecord& v : *all) {
+    if (deleted_only ? v.deleted : (!v.deleted || deleted == IncludeDeleted::kYes)) {
+      out.push_back(v.version);
+    }
+  }
+  return out;
+}
+
+RegistryResult<SchemaVersion> Service::GetVersion(std::string_view subject_text,
+                                                  VersionSelector sel, IncludeDeleted deleted) {
+  SubjectName subject{std::string(subject_text)};
+  auto versions = store_->ListVersions(subject, deleted);
+  if (!versions) return std::unexpected(versions.error());
+  if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+  if (sel.latest()) return ToSchemaVersion(versions->back());
+  for (const VersionRecord& v : *versions) {
+    if (v.version == *sel.version) return ToSchemaVersion(v);
+  }
+  return Fail(ErrorCode::kVersionNotFound,
+              "Version " + std::to_string(sel.version->value()) + " not found.");
+}
+
+RegistryResult<std::vector<SchemaId>> Service::ReferencedBy(std::string_view subject,
+                                                            VersionSelector sel) {
+  auto v = GetVersion(subject, sel, IncludeDeleted::kNo);
+  if (!v) return std::unexpected(v.error());
+  auto refs = store_->Referrers(v->subject, v->version);
+  if (!refs) return std::unexpected(refs.error());
+  std::set<SchemaId> ids;
+  for (const VersionRecord& r : *refs) {
+    if (!r.deleted) ids.insert(r.schema_id);
+  }
+  return std::vector<SchemaId>(ids.begin(), ids.end());
+}
+
+RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view subject_text,
+                                                            DeleteKind kind,
+                                                            const std::string& actor) {
+  SubjectName subject{std::string(subject_text)};
+  std::lock_guard lock(write_mu_);
+  auto mode = EffectiveMode(subject);
+  if (!mode) return std::unexpected(mode.error());
+  if (*mode == Mode::kReadOnly) {
+    return Fail(ErrorCode::kOperationNotPermitted,
+                "Subject " + Quoted(subject.str()) + " is in read-only mode");
+  }
+  auto all = store_->ListVersions(subject, IncludeDeleted::kYes);
+  if (!all) return std::unexpected(all.error());
+  if (all->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+  const std::vector<VersionRecord> live = LiveOnly(*all);
+  if (kind == DeleteKind::kSoft && live.empty()) {
+    return Fail(ErrorCode::kSubjectSoftDeleted,
+                "Subject " + Quoted(subject.str()) +
+                    " was soft deleted. Set permanent=true to delete permanently");
+  }
+  if (kind == DeleteKind::kPermanent && !live.empty()) {
+    return Fail(ErrorCode::kSubjectNotSoftDeleted,
+                "Subject " + Quoted(subject.str()) +
+                    " was not deleted first before being permanently deleted");
+  }
+  const std::vector<VersionRecord>& targets = kind == DeleteKind::kSoft ? live : *all;
+  std::vector<Version> versions;
+  for (const VersionRecord& v : targets) {
+    auto refs = store_->Referrers(subject, v.version);
+    if (!refs) return std::unexpected(refs.error());
+    for (const VersionRecord& r : *refs) {
+      // References from inside the subject being deleted do not block it.
+      if (r.subject == subject) continue;
+      if (kind == DeleteKind::kPermanent || !r.deleted) {
+        return Fail(ErrorCode::kReferenceExists,
+                    "One or more references exist to the schema {subject=" + subject.str() +
+                        ",version=" + std::to_string(v.version.value()) + "}");
+      }
+    }
+    versions.push_back(v.version);
+  }
+  if (kind == DeleteKind::kSoft) {
+    auto r = store_->SoftDeleteVersions(subject, versions,
+                                        MakeAudit("SOFT_DELETE_SUBJECT", actor, subject.str()));
+    if (!r) return std::unexpected(r.error());
+  } else {
+    auto r = store_->HardDeleteVersions(subject, versions,
+                                        MakeAudit("HARD_DELETE_SUBJECT", actor, subject.str()));
+    if (!r) return std::unexpected(r.error());
+    // A permanently deleted subject keeps no config or mode (best effort:
+    // the versions are gone either way).
+    auto c = store_->GetConfig(subject);
+    if (c && *c) {
+      (void)store_->SetConfig(subject, std::nullopt,
+                              MakeAudit("DELETE_CONFIG", actor, subject.str()));
+    }
+    auto m = store_->GetMode(subject);
+    if (m && *m) {
+      (void)store_->SetMode(subject, std::nullopt, MakeAudit("DELETE_MODE", actor, subject.str()));
+    }
+  }
+  return versions;
+}
+
+RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, VersionSelector sel,
+                                               DeleteKind kind, const std::string& actor) {
+  SubjectName subject{std::string(subject_text)};
+  std::lock_guard lock(write_mu_);
+  auto mode = EffectiveMode(subject);
+  if (!mode) return std::unexpected(mode.error());
+  if (*mode == Mode::kReadOnly) {
+    return Fail(ErrorCode::kOperationNotPermitted,
+                "Subject " + Quoted(subject.str()) + " is in read-only mode");
+  }
+  auto all = store_->ListVersions(subject, IncludeDeleted::kYes);
+  if (!all) return std::unexpected(all.error());
+  const std::vector<VersionRecord> live = LiveOnly(*all);
+  const std::vector<VersionRecord>& scope = kind == DeleteKind::kSoft ? live : *all;
+  if (scope.empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+  const VersionRecord* target = nullptr;
+  if (sel.latest()) {
+    target = &scope.back();
+  } else {
+    for (const VersionRecord& v : *all) {
+      if (v.version == *sel.version) target = &v;
+    }
+  }
+  if (target == nullptr) {
+    return Fail(ErrorCode::kVersionNotFound,
+                "Version " + std::to_string(sel.version->value()) + " not found.");
+  }
+  const std::string where =
+      "Subject " + Quoted(subject.str()) + " Version " + std::to_string(target->version.value());
+  if (kind == DeleteKind::kSoft && target->deleted) {
+    return Fail(ErrorCode::kVersionSoftDeleted,
+                where + " was soft deleted. Set permanent=true to delete permanently");
+  }
+  if (kind == DeleteKind::kPermanent && !target->deleted) {
+    return Fail(ErrorCode::kVersionNotSoftDeleted,
+                where + " was not deleted first before being permanently deleted");
+  }
+  auto refs = store_->Referrers(subject, target->version);
+  if (!refs) return std::unexpected(refs.error());
+  for (const VersionRecord& r : *refs) {
+    if (kind == DeleteKind::kPermanent || !r.deleted) {
+      return Fail(ErrorCode::kReferenceExists,
+                  "One or more references exist to the schema {subject=" + subject.str() +
+                      ",version=" + std::to_string(target->version.value()) + "}");
+    }
+  }
+  const Version version = target->version;
+  if (kind == DeleteKind::kSoft) {
+    auto r = store_->SoftDeleteVersions(
+        subject, {version},
+        MakeAudit("SOFT_DELETE_VERSION", actor, subject.str(), version.value()));
+    if (!r) return std::unexpected(r.error());
+  } else {
+    auto r = store_->HardDeleteVersions(
+        subject, {version},
+        MakeAudit("HARD_DELETE_VERSION", actor, subject.str(), version.value()));
+    if (!r) return std::unexpected(r.error());
+  }
+  return version;
+}
+
+// --- schemas by id -------------------------------------------------------------
+
+RegistryResult<SchemaRecord> Service::GetSchema(SchemaId id) {
+  auto c = Cached(id);
+  if (!c) return std::unexpected(c.error());
+  return (*c)->record;
+}
+
+RegistryResult<std::vector<std::string>> Service::SubjectsOfSchema(SchemaId id,
+                                                                   IncludeDeleted deleted) {
+  auto versions = VersionsOfSchema(id, deleted);
+  if (!versions) return std::unexpected(versions.error());
+  std::vector<std::string> out;
+  for (const SubjectVersion& v : *versions) {
+    if (out.empty() || out.back() != v.subject.str()) out.push_back(v.subject.str());
+  }
+  return out;
+}
+
+RegistryResult<std::vector<SubjectVersion>> Service::VersionsOfSchema(SchemaId id,
+                                                                      IncludeDeleted deleted) {
+  auto c = Cached(id);
+  if (!c) return std::unexpected(c.error());
+  auto versions = store_->VersionsOfSchema(id, deleted);
+  if (!versions) return std::unexpected(versions.error());
+  std::vector<SubjectVersion> out;
+  for (const VersionRecord& v : *versions) out.push_back({v.subject, v.version});
+  return out;
+}
+
+// --- compatibility -------------------------------------------------------------
+
+RegistryResult<CompatibilityResult> Service::TestCompatibility(
+    std::string_view subject_text, std::optional<VersionSelector> sel, const SchemaInput& input) {
+  SubjectName subject{std::string(subject_text)};
+  auto live = store_->ListVersions(subject, IncludeDeleted::kNo);
+  if (!live) return std::unexpected(live.error());
+  std::vector<VersionRecord> history;
+  auto level = EffectiveLevel(subject);
+  if (!level) return std::unexpected(level.error());
+  if (sel) {
+    if (live->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+    if (sel->latest()) {
+      history.push_back(live->back());
+    } else {
+      for (const VersionRecord& v : *live) {
+        if (v.version == *sel->version) history.push_back(v);
+      }
+      if (history.empty()) {
+        return Fail(ErrorCode::kVersionNotFound,
+                    "Version " + std::to_string(sel->version->value()) + " not found.");
+      }
+    }
+    // An explicit version is checked alone, also under a transitive level.
+    *level = NonTransitive(*level);
+  } else {
+    history = std::move(*live);
+  }
+  auto parsed = Prepare(input);
+  if (!parsed) return std::unexpected(parsed.error());
+  auto policy = EffectivePolicy(subject);
+  if (!policy) return std::unexpected(policy.error());
+  auto report = CheckPairs(*parsed, history, *level, *policy);
+  if (!report) return std::unexpected(report.error());
+  CompatibilityResult out;
+  out.compatible = report->compatible();
+  out.messages = MessagesFor(*report, *level);
+  out.report = std::move(*report);
+  return out;
+}
+
+// --- config and mode -----------------------------------------------------------
+
+RegistryResult<ConfigRecord> Service::GetConfig(const std::optional<std::string>& subject,
+                                                bool default_to_global) {
+  auto global = store_->GetConfig(std::nullopt);
+  if (!global) return std::unexpected(global.error());
+  ConfigRecord effective_global = global->value_or(ConfigRecord{});
+  if (!effective_global.level) effective_global.level = options_.default_level;
+  if (!effective_global.policy) effective_global.policy = options_.default_policy;
+  if (!subject) return effective_global;
+  auto sub = store_->GetConfig(SubjectName(*subject));
+  if (!sub) return std::unexpected(sub.error());
+  if (!*sub) {
+    if (default_to_global) return effective_global;
+    return Fail(ErrorCode::kSubjectCompatibilityNotConfigured,
+                "Subject " + Quoted(*subject) + " does not have subject-level compatibility configured");
+  }
+  ConfigRecord c = **sub;
+  if (!c.level) c.level = effective_global.level;
+  if (!c.policy) c.policy = effective_global.policy;
+  return c;
+}
+
+RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>& subject,
+                                                const ConfigRecord& update,
+                                                const std::string& actor) {
+  std::optional<SubjectName> name;
+  if (subject) {
+    auto valid = ValidateSubjectName(*subject);
+    if (!valid) return std::unexpected(valid.error());
+    name = std::move(*valid);
+  }
+  std::lock_guard lock(write_mu_);
+  auto stored = store_->GetConfig(name);
+  if (!stored) return std::unexpected(stored.error());
+  ConfigRecord merged = stored->value_or(ConfigRecord{});
+  if (update.level) merged.level = update.level;
+  if (update.policy) merged.policy = update.policy;
+  auto r = store_->SetConfig(name, merged,
+                             MakeAudit("PUT_CONFIG", actor, subject.value_or(""), 0,
+                                       "{\"before\":" + ConfigJson(stored->value_or(ConfigRecord{})) +
+                                           ",\"after\":" + ConfigJson(merged) + "}"));
+  if (!r) return std::unexpected(r.error());
+  return merged;
+}
+
+RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::string>& subject,
+                                                   const std::string& actor) {
+  std::optional<SubjectName> name;
+  if (subject) name = SubjectName(*subject);
+  std::lock_guard lock(write_mu_);
+  auto stored = store_->GetConfig(name);
+  if (!stored) return std::unexpected(stored.error());
+  ConfigRecord before = stored->value_or(ConfigRecord{});
+  if (!*stored) {
+    if (subject) {
+      return Fail(ErrorCode::kSubjectCompatibilityNotConfigured,
+                  "Subject " + Quoted(*subject) +
+                      " does not have subject-level compatibility configured");
+    }
+  } else {
+    auto r = store_->SetConfig(name, std::nullopt,
+                               MakeAudit("DELETE_CONFIG", actor, subject.value_or(""), 0,
+                                         "{\"before\":" + ConfigJson(before) + "}"));
+    if (!r) return std::unexpected(r.error());
+  }
+  if (!subject) {
+    if (!before.level) before.level = options_.default_level;
+    if (!before.policy) before.policy = options_.default_policy;
+  }
+  return before;
+}
+
+RegistryResult<Mode> Service::GetMode(const std::optional<std::string>& subject,
+                                      bool default_to_global) {
+  auto global = store_->GetMode(std::nullopt);
+  if (!global) return std::unexpected(global.error());
+  const Mode global_mode = global->value_or(Mode::kReadWrite);
+  if (!subject) return global_mode;
+  auto sub = store_->GetMode(SubjectName(*subject));
+  if (!sub) return std::unexpected(sub.error());
+  if (*sub) return **sub;
+  if (default_to_global) return global_mode;
+  return Fail(ErrorCode::kSubjectModeNotConfigured,
+              "Subject " + Quoted(*subject) + " does not have subject-level mode configured");
+}
+
+RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject, Mode mode,
+                                      Force force, const std::string& actor) {
+  std::optional<SubjectName> name;
+  if (subject) {
+    auto valid = ValidateSubjectName(*subject);
+    if (!valid) return std::unexpected(valid.error());
+    name = std::move(*valid);
+  }
+  std::lock_guard lock(write_mu_);
+  if (mode == Mode::kImport && force == Force::kNo) {
+    bool empty = true;
+    if (name) {
+      auto versions = store_->ListVersions(*name, IncludeDeleted::kYes);
+      if (!versions) return std::unexpected(versions.error());
+      empty = versions->empty();
+    } else {
+      auto subjects = store_->ListSubjects(IncludeDeleted::kYes);
+      if (!subjects) return std::unexpected(subjects.error());
+      empty = subjects->empty();
+    }
+    if (!empty) {
+      return Fail(ErrorCode::kOperationNotPermitted,
+                  "Cannot import since found existing subjects");
+    }
+  }
+  auto r = store_->SetMode(name, mode,
+                           MakeAudit("PUT_MODE", actor, subject.value_or(""), 0,
+                                     "{\"mode\":\"" + std::string(ModeName(mode)) + "\"}"));
+  if (!r) return std::unexpected(r.error());
+  return mode;
+}
+
+RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subject,
+                                         const std::string& actor) {
+  std::optional<SubjectName> name;
+  if (subject) name = SubjectName(*subject);
+  std::lock_guard lock(write_mu_);
+  auto stored = store_->GetMode(name);
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) {
+    if (subject) {
+      return Fail(ErrorCode::kSubjectModeNotConfigured,
+                  "Subject " + Quoted(*subject) + " does not have subject-level mode configured");
+    }
+    return Mode::kReadWrite;
+  }
+  auto r = store_->SetMode(name, std::nullopt,
+                           MakeAudit("DELETE_MODE", actor, subject.value_or("")));
+  if (!r) return std::unexpected(r.error());
+  return **stored;
+}
+
+// --- operations ----------------------------------------------------------------
+
+RegistryResult<void> Service::Ready() { return store_->Ping(); }
+
+RegistryResult<Service::Stats> Service::GetStats() {
+  auto max_id = store_->MaxSchemaId();
+  if (!max_id) return std::unexpected(max_id.error());
+  auto subjects = store_->ListSubjects(IncludeDeleted::kNo);
+  if (!subjects) return std::unexpected(subjects.error());
+  return Stats{.schemas = max_id->value(), .subjects = static_cast<std::int64_t>(subjects->size())};
+}
+
+RegistryResult<std::vector<AuditRecord>> Service::Audit(std::int64_t after_seq,
+                                                        std::size_t limit) {
+  return store_->ListAudit(after_seq, limit);
+}
+
+}  // namespace accord::registry

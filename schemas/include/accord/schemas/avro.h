@@ -1,0 +1,233 @@
+// Apache Avro schemas: the model, the parser for the JSON form (.avsc),
+// Parsing Canonical Form and the CRC-64-AVRO (Rabin) fingerprint.
+//
+// MODEL. A parsed Schema is a graph of Nodes held in one vector and linked by
+// NodeId. Every occurrence of a primitive, array, map or union is its own
+// node; a named type (record, error, enum, fixed) is one node, and every
+// reference to it by name points at that node, so recursive types are cycles
+// of NodeIds (no pointers: a Schema is a plain copyable value).
+//
+// NAMES (Avro specification, "Names"):
+//  * A name part matches [A-Za-z_][A-Za-z0-9_]*; a namespace is a
+//    dot-separated sequence of name parts, or empty (the null namespace).
+//  * A named type's full name: its "name" when that contains a dot (any
+//    "namespace" attribute is then ignored); else "namespace" + "." + name
+//    when a "namespace" attribute is present (the empty string means the
+//    null namespace); else the namespace of the most tightly enclosing named
+//    type + "." + name (the null namespace at the top).
+//  * A reference by name: a dotted name is a full name; an undotted one is
+//    looked up in the enclosing namespace first, then (like Apache Avro's
+//    Java implementation) in the null namespace. Names are defined before use
+//    in document order; a type name may not be a primitive type name, and one
+//    full name may be defined once.
+//  * Aliases of a named type are full names or relative to that type's
+//    namespace; they are stored resolved to full names. Field aliases are
+//    plain names.
+//
+// VALIDATION (every failure is an Error with code kInvalidSchema, `pointer` =
+// JSON pointer of the offending value, and a message that starts with the
+// path in Avro terms, e.g. "fields[2].type: unknown type name \"Adress\""):
+// unknown type names, invalid names / namespaces / symbols, duplicate full
+// names, duplicate field names, duplicate enum symbols, an enum default that
+// is not a symbol, a union inside a union, two union branches of one
+// unnamed type (or one full name), a negative or non-integer fixed size, a
+// field default that does not match the field's type (for a union, its first
+// branch), a missing required attribute, nesting deeper than max_depth
+// (kLimit).
+//
+// LOGICAL TYPES. decimal (bytes or fixed; precision > 0, 0 <= scale <=
+// precision, and for fixed precision <= floor(log10(2^(8*size-1) - 1))),
+// uuid (string), date (int), time-millis (int), time-micros (long),
+// timestamp-millis / -micros and local-timestamp-millis / -micros (long),
+// duration (fixed of size 12). As the specification requires, an invalid or
+// unknown logical type is ignored: the node keeps the underlying type, the
+// attribute stays in `logical_type_name`, and a warning is recorded in
+// Schema::warnings(); ParseOptions::strict_logical_types turns that warning
+// into an error instead.
+//
+// Custom attributes (every attribute the specification does not reserve) and
+// "doc" are kept on types and fields.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "accord/schemas/error.h"
+#include "accord/schemas/json.h"
+
+namespace accord::avro {
+
+enum class Type : std::uint8_t {
+  kNull,
+  kBoolean,
+  kInt,
+  kLong,
+  kFloat,
+  kDouble,
+  kBytes,
+  kString,
+  kRecord,  // also "error" (Node::is_error)
+  kEnum,
+  kArray,
+  kMap,
+  kUnion,
+  kFixed,
+};
+// The specification's type name: "null", ..., "record", "enum", "array",
+// "map", "union", "fixed".
+std::string_view TypeName(Type type);
+// Primitive type from its name ("int" -> kInt); nullopt for anything else.
+std::optional<Type> PrimitiveFromName(std::string_view name);
+bool IsPrimitive(Type type);
+bool IsNamed(Type type);  // record, enum, fixed
+
+enum class LogicalType : std::uint8_t {
+  kNone,
+  kDecimal,
+  kUuid,
+  kDate,
+  kTimeMillis,
+  kTimeMicros,
+  kTimestampMillis,
+  kTimestampMicros,
+  kLocalTimestampMillis,
+  kLocalTimestampMicros,
+  kDuration,
+};
+// "decimal", "uuid", "date", "time-millis", ...; "" for kNone.
+std::string_view LogicalTypeName(LogicalType type);
+
+enum class SortOrder : std::uint8_t { kAscending, kDescending, kIgnore };
+
+// Strong index of a node inside its Schema.
+struct NodeId {
+  std::uint32_t value = 0;
+  friend bool operator==(NodeId, NodeId) = default;
+};
+
+struct Field {
+  std::string name;
+  std::vector<std::string> aliases;
+  NodeId type;
+  std::optional<json::Value> default_value;  // Avro JSON encoding, validated
+  SortOrder order = SortOrder::kAscending;
+  std::string doc;
+  json::Object custom;  // non-reserved attributes, in document order
+  std::string pointer;  // JSON pointer of the field object ("/fields/2")
+};
+
+// Members are ordered so that what the compatibility check reads first
+// (type, children, name, size) shares the first cache lines.
+struct Node {
+  Type type = Type::kNull;
+  LogicalType logical_type = LogicalType::kNone;  // kNone when absent or ignored
+  bool is_error = false;   // kRecord declared with "type": "error"
+  NodeId items;            // kArray: items; kMap: values
+  std::uint64_t size = 0;  // kFixed
+  std::vector<NodeId> branches;      // kUnion
+  std::vector<Field> fields;         // kRecord
+  std::vector<std::string> symbols;  // kEnum
+  // Named types.
+  std::string name;       // unqualified
+  std::string full_name;  // space.name, or name
+  std::string space;      // namespace, "" = null namespace
+  std::vector<std::string> aliases;  // resolved to full names
+  std::optional<std::string> enum_default;  // kEnum
+  int precision = 0;  // decimal
+  int scale = 0;      // decimal
+  std::string logical_type_name;  // as written, also when ignored
+  std::string doc;
+  json::Object custom;  // non-reserved attributes, in document order
+  // Where the node is defined: JSON pointer into the schema document (for a
+  // named type: its definition; AvroPath() spells it in Avro terms).
+  std::string pointer;
+};
+
+class Schema {
+ public:
+  NodeId root() const { return root_; }
+  const Node& node(NodeId id) const { return nodes_[id.value]; }
+  std::size_t node_count() const { return nodes_.size(); }
+  // The named type with this full name, or nullptr.
+  const Node* FindNamed(std::string_view full_name) const;
+  std::optional<NodeId> FindNamedId(std::string_view full_name) const;
+  // Ignored logical types and similar non-fatal remarks ("path: reason").
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+ private:
+  friend class Parser;
+  std::vector<Node> nodes_;
+  NodeId root_;
+  std::unordered_map<std::string, NodeId> named_;
+  std::vector<std::string> warnings_;
+};
+
+struct ParseOptions {
+  std::size_t max_depth = 128;  // nesting of schemas inside schemas
+  // Invalid logical types are errors instead of ignored (with a warning).
+  bool strict_logical_types = false;
+  // Check field defaults against the field type (see VALIDATION).
+  bool validate_defaults = true;
+};
+
+// Parses the JSON form of a schema (a string, an object or an array).
+Result<Schema> Parse(const json::Value& schema, const ParseOptions& options = {});
+// Parses JSON text; syntax errors come from the JSON loader (kSyntax,
+// kDuplicateKey, kLimit, with line and column). Valid text is read through a
+// faster path that builds no intermediate json::Value tree; the result is
+// the same.
+Result<Schema> ParseText(std::string_view text, const ParseOptions& options = {});
+
+// A JSON pointer spelled as a path in Avro terms: "/fields/2/type/items" ->
+// "fields[2].type.items", "/1" -> "[1]", "" -> "".
+std::string AvroPath(std::string_view pointer);
+
+// Content detection, for tools that accept both JSON Schema and Avro:
+// true when `v` is
+//  * a string naming an Avro primitive type ("int", "long", "float",
+//    "double", "bytes"; plus "null", "boolean", "string"), or
+//  * an array (a union) whose elements are strings or objects that pass this
+//    test, or
+//  * an object that has none of the JSON Schema keywords "$schema", "$id",
+//    "$ref", "$defs", "definitions", "properties", "required",
+//    "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf",
+//    "not", "const", "enum", "prefixItems", "if", "minimum", "maximum",
+//    "pattern", "format", and whose "type" is
+//      - "record", "error", "enum", "fixed" or "map", or
+//      - "int", "long", "float", "double" or "bytes" (not JSON Schema types), or
+//      - "null", "boolean" or "string" together with "logicalType", or
+//      - "array" whose "items" is a string, or an object passing this test.
+// Everything else (notably {"type": "string"} or {"type": "object"}) is left
+// to JSON Schema. The test looks at shape only; Parse() decides validity.
+bool LooksLikeAvro(const json::Value& v);
+
+// Parsing Canonical Form (specification, "Parsing Canonical Form for
+// Schemas"): [PRIMITIVES] primitives as bare names, [FULLNAMES] full names
+// and no "namespace", [STRIP] only type/name/fields/symbols/items/values/size
+// kept, [ORDER] name, type, fields, symbols, items, values, size, [STRINGS]
+// no escapes beyond those JSON requires, [INTEGERS] plain decimal integers,
+// [WHITESPACE] none. A named type after its first occurrence is written as
+// its full name.
+std::string CanonicalForm(const Schema& schema);
+
+// CRC-64-AVRO (the specification's 64-bit Rabin fingerprint) of `bytes`.
+std::uint64_t Fingerprint64(std::string_view bytes);
+// Fingerprint64(CanonicalForm(schema)).
+std::uint64_t Fingerprint64(const Schema& schema);
+// 16 lower-case hex digits, most significant first.
+std::string FingerprintHex(std::uint64_t fingerprint);
+
+// The Avro JSON encoding: true when `datum` is a valid Avro-JSON value of
+// node `id` (unions as {"branch name": value} or null; bytes and fixed as
+// strings of code points <= 255). Used for witnesses and tests.
+bool IsValidDatum(const Schema& schema, NodeId id, const json::Value& datum);
+// The name a union branch is known by in the JSON encoding: full name for
+// named types, else the type name ("int", "array", "map").
+std::string BranchName(const Schema& schema, NodeId id);
+
+}  // namespace accord::avro

@@ -1,0 +1,180 @@
+#include "accord/schemas/canonical.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include <openssl/evp.h>
+
+namespace accord::json {
+namespace {
+
+constexpr double kTwo63 = 9223372036854775808.0;
+
+void AppendString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// Non-integral (or out of int64 range) finite double, non-zero. Shortest
+// round-tripping digits, laid out like ECMAScript's Number::toString (plain
+// decimal for exponents in [-7, 21), else d.ddde±x) but without the '+' sign
+// on positive exponents.
+void AppendDouble(std::string& out, double d) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));  // "-1.25e+100"
+  if (!sci.empty() && sci.front() == '-') {
+    out += '-';
+    sci.remove_prefix(1);
+  }
+  std::size_t e_pos = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e_pos)) {
+    if (c != '.') digits += c;
+  }
+  int exp10 = std::atoi(std::string(sci.substr(e_pos + 1)).c_str());
+  // value = 0.<digits> * 10^n
+  const int k = static_cast<int>(digits.size());
+  const int n = exp10 + 1;
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += std::to_string(n - 1);
+  }
+}
+
+void AppendNumber(std::string& out, const Number& num) {
+  if (num.IsInt()) {
+    out += std::to_string(num.AsInt());
+    return;
+  }
+  double d = num.AsDouble();
+  if (!std::isfinite(d)) {  // not JSON; the loaders never produce it
+    out += "null";
+    return;
+  }
+  if (d == 0) {  // also -0
+    out += '0';
+    return;
+  }
+  // Integral values that an int64 holds exactly are spelled as integers, so a
+  // double and an int64 that compare equal (Number::operator==) spell alike.
+  if (std::trunc(d) == d && d >= -kTwo63 && d < kTwo63) {
+    out += std::to_string(static_cast<std::int64_t>(d));
+    return;
+  }
+  AppendDouble(out, d);
+}
+
+void Write(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case Kind::kNull: out += "null"; break;
+    case Kind::kBool: out += v.AsBool() ? "true" : "false"; break;
+    case Kind::kNumber: AppendNumber(out, v.AsNumber()); break;
+    case Kind::kString: AppendString(out, v.AsString()); break;
+    case Kind::kArray: {
+      out += '[';
+      bool first = true;
+      for (const Value& item : v.AsArray()) {
+        if (!first) out += ',';
+        first = false;
+        Write(out, item);
+      }
+      out += ']';
+      break;
+    }
+    case Kind::kObject: {
+      const Object& members = v.AsObject();
+      std::vector<const Member*> sorted;
+      sorted.reserve(members.size());
+      for (const Member& m : members) sorted.push_back(&m);
+      // std::string's operator< compares char_traits<char>, i.e. as unsigned
+      // bytes: byte-wise UTF-8 order, which is code point order.
+      std::sort(sorted.begin(), sorted.end(),
+                [](const Member* a, const Member* b) { return a->key < b->key; });
+      out += '{';
+      bool first = true;
+      for (const Member* m : sorted) {
+        if (!first) out += ',';
+        first = false;
+        AppendString(out, m->key);
+        out += ':';
+        Write(out, m->value);
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string Canonicalize(const Value& v) {
+  std::string out;
+  Write(out, v);
+  return out;
+}
+
+Sha256 Sha256Of(std::string_view bytes) {
+  Sha256 digest{};
+  unsigned int len = 0;
+  // EVP_Digest only fails on allocation failure inside OpenSSL; the digest is
+  // then left zeroed, which no real input hashes to.
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_sha256(), nullptr);
+  return digest;
+}
+
+std::string ToHex(const Sha256& digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (std::uint8_t b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
+}
+
+std::string Fingerprint(const Value& v) { return ToHex(Sha256Of(Canonicalize(v))); }
+
+}  // namespace accord::json

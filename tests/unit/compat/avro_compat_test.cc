@@ -1,0 +1,351 @@
+// Avro compatibility (avro_compat.h): schema resolution rules, kinds, paths,
+// witnesses, recursion, and diff.
+//
+// Every case first checks each schema against itself (always compatible),
+// then compatible(writer -> reader) with the exact kinds expected, and that
+// every witness is a valid Avro-JSON datum of the writer schema.
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "accord/compat/avro_compat.h"
+#include "accord/schemas/avro.h"
+#include "accord/schemas/load.h"
+
+namespace accord::compat {
+namespace {
+
+json::Value J(std::string_view text) {
+  auto doc = ParseJson(text);
+  EXPECT_TRUE(doc.has_value()) << text;
+  return doc ? doc->root : json::Value();
+}
+
+avro::Schema S(std::string_view text) {
+  auto s = avro::ParseText(text);
+  EXPECT_TRUE(s.has_value()) << text << ": " << (s ? "" : s.error().ToString());
+  return s ? std::move(*s) : avro::Schema();
+}
+
+std::vector<std::string> Kinds(const Report& r) {
+  std::set<std::string> k;
+  for (const Finding& f : r.findings) k.insert(f.kind);
+  return {k.begin(), k.end()};
+}
+
+struct Case {
+  const char* rule;
+  const char* writer;
+  const char* reader;
+  std::vector<std::string> kinds;  // sorted; empty = compatible
+};
+
+const char* kRecordV1 = R"({"type":"record","name":"User","namespace":"com.acme","fields":[
+  {"name":"id","type":"long"},{"name":"name","type":"string"}]})";
+
+const Case kCases[] = {
+    // Promotions.
+    {"int promotes to long", R"("int")", R"("long")", {}},
+    {"int promotes to float", R"("int")", R"("float")", {}},
+    {"int promotes to double", R"("int")", R"("double")", {}},
+    {"long promotes to float", R"("long")", R"("float")", {}},
+    {"long promotes to double", R"("long")", R"("double")", {}},
+    {"float promotes to double", R"("float")", R"("double")", {}},
+    {"string reads as bytes", R"("string")", R"("bytes")", {}},
+    {"bytes reads as string", R"("bytes")", R"("string")", {}},
+    {"long does not demote to int", R"("long")", R"("int")", {"TYPE_MISMATCH"}},
+    {"double does not demote to float", R"("double")", R"("float")", {"TYPE_MISMATCH"}},
+    {"int is not boolean", R"("int")", R"("boolean")", {"TYPE_MISMATCH"}},
+    {"null is only null", R"("null")", R"("string")", {"TYPE_MISMATCH"}},
+    {"logical types do not take part in resolution",
+     R"({"type":"long","logicalType":"timestamp-millis"})", R"("long")", {}},
+    // Records and fields.
+    {"writer-only field is skipped", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"}]})", {}},
+    {"reader-only field with default is filled in", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
+        {"name":"name","type":"string"},{"name":"email","type":["null","string"],"default":null}]})", {}},
+    {"reader-only field without default breaks", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
+        {"name":"name","type":"string"},{"name":"email","type":"string"}]})",
+     {"READER_FIELD_MISSING_DEFAULT_VALUE"}},
+    {"reader field alias matches the writer field", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
+        {"name":"full_name","type":"string","aliases":["name"]}]})", {}},
+    {"renamed field without alias is a missing field", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
+        {"name":"full_name","type":"string"}]})", {"READER_FIELD_MISSING_DEFAULT_VALUE"}},
+    {"field types resolve recursively", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"int"},
+        {"name":"name","type":"string"}]})", {"TYPE_MISMATCH"}},
+    {"records match by unqualified name", kRecordV1,
+     R"({"type":"record","name":"User","namespace":"org.other","fields":[{"name":"id","type":"long"}]})", {}},
+    {"renamed record without alias", kRecordV1,
+     R"({"type":"record","name":"Member","namespace":"com.acme","fields":[{"name":"id","type":"long"}]})",
+     {"NAME_MISMATCH"}},
+    {"renamed record with alias relative to its namespace", kRecordV1,
+     R"({"type":"record","name":"Member","namespace":"com.acme","aliases":["User"],"fields":[{"name":"id","type":"long"}]})", {}},
+    {"renamed record with full-name alias", kRecordV1,
+     R"({"type":"record","name":"Member","namespace":"org.x","aliases":["com.acme.User"],"fields":[{"name":"id","type":"long"}]})", {}},
+    {"name mismatch and field problems are both reported", kRecordV1,
+     R"({"type":"record","name":"Member","fields":[{"name":"id","type":"int"}]})",
+     {"NAME_MISMATCH", "TYPE_MISMATCH"}},
+    // Enums.
+    {"enum symbol added in reader", R"({"type":"enum","name":"E","symbols":["A","B"]})",
+     R"({"type":"enum","name":"E","symbols":["A","B","C"]})", {}},
+    {"enum symbol removed from reader", R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
+     R"({"type":"enum","name":"E","symbols":["A","B"]})", {"MISSING_ENUM_SYMBOLS"}},
+    {"enum symbol removed but reader has a default", R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
+     R"({"type":"enum","name":"E","symbols":["A","B"],"default":"A"})", {}},
+    {"enum renamed", R"({"type":"enum","name":"E","symbols":["A"]})",
+     R"({"type":"enum","name":"F","symbols":["A"]})", {"NAME_MISMATCH"}},
+    // Fixed.
+    {"fixed same size and name", R"({"type":"fixed","name":"H","size":16})",
+     R"({"type":"fixed","name":"H","size":16})", {}},
+    {"fixed size changed", R"({"type":"fixed","name":"H","size":16})",
+     R"({"type":"fixed","name":"H","size":32})", {"FIXED_SIZE_MISMATCH"}},
+    {"fixed renamed and resized", R"({"type":"fixed","name":"H","size":16})",
+     R"({"type":"fixed","name":"G","size":8})", {"FIXED_SIZE_MISMATCH", "NAME_MISMATCH"}},
+    {"fixed is not bytes", R"({"type":"fixed","name":"H","size":16})", R"("bytes")", {"TYPE_MISMATCH"}},
+    // Arrays and maps.
+    {"array items promote", R"({"type":"array","items":"int"})", R"({"type":"array","items":"long"})", {}},
+    {"array items demote", R"({"type":"array","items":"long"})", R"({"type":"array","items":"int"})", {"TYPE_MISMATCH"}},
+    {"map values resolve", R"({"type":"map","values":"float"})", R"({"type":"map","values":"double"})", {}},
+    {"map is not array", R"({"type":"map","values":"int"})", R"({"type":"array","items":"int"})", {"TYPE_MISMATCH"}},
+    // Unions.
+    {"non-union writer needs a matching reader branch", R"("string")", R"(["null","string"])", {}},
+    {"non-union writer with promotion into a reader branch", R"("int")", R"(["null","double"])", {}},
+    {"non-union writer without matching reader branch", R"("boolean")", R"(["null","string"])", {"MISSING_UNION_BRANCH"}},
+    {"every writer branch must resolve", R"(["null","string","int"])", R"(["null","string"])", {"MISSING_UNION_BRANCH"}},
+    {"union widened in reader", R"(["null","string"])", R"(["null","string","long"])", {}},
+    {"writer union against non-union reader: every branch", R"(["null","string"])", R"("string")", {"TYPE_MISMATCH"}},
+    {"writer union whose branches all promote", R"(["int","long"])", R"("double")", {}},
+    {"record inside unions resolved by name", R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])",
+     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"},{"name":"y","type":"int","default":0}]}])", {}},
+    {"record inside unions with an incompatible field", R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"}]}])",
+     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])", {"MISSING_UNION_BRANCH"}},
+    // Recursion.
+    {"recursive records compare without looping",
+     R"({"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]})",
+     R"({"type":"record","name":"Node","fields":[{"name":"v","type":"long"},{"name":"next","type":["null","Node"]}]})", {}},
+    {"recursive records with a break deep inside",
+     R"({"type":"record","name":"Tree","fields":[{"name":"v","type":"long"},{"name":"kids","type":{"type":"array","items":"Tree"}}]})",
+     R"({"type":"record","name":"Tree","fields":[{"name":"v","type":"int"},{"name":"kids","type":{"type":"array","items":"Tree"}}]})",
+     {"TYPE_MISMATCH"}},
+    {"mutually recursive records",
+     R"({"type":"record","name":"A","fields":[{"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]}]}]}]})",
+     R"({"type":"record","name":"A","fields":[{"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]},{"name":"n","type":"int","default":1}]}]}]})", {}},
+};
+
+// Rule: each case's verdict and kinds, self-compatibility of both schemas,
+// and witness validity (valid under the writer).
+TEST(AvroCompat, ResolutionRules) {
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.rule);
+    avro::Schema w = S(c.writer);
+    avro::Schema r = S(c.reader);
+    EXPECT_TRUE(CheckAvroSchemas(w, w).compatible());
+    EXPECT_TRUE(CheckAvroSchemas(r, r).compatible());
+    Report report = CheckAvroSchemas(w, r);
+    EXPECT_EQ(Kinds(report), c.kinds);
+    EXPECT_EQ(report.compatible(), c.kinds.empty());
+    for (const Finding& f : report.findings) {
+      EXPECT_EQ(f.severity, Severity::kBreaking);
+      EXPECT_FALSE(f.message.empty());
+      ASSERT_TRUE(f.witness.has_value()) << f.kind << " " << f.message;
+      EXPECT_TRUE(avro::IsValidDatum(w, w.root(), *f.witness))
+          << f.kind << " witness " << json::ToJson(*f.witness);
+    }
+  }
+}
+
+// Rule: paths are JSON pointers into each schema at the node concerned.
+TEST(AvroCompat, PathsPointIntoEachSchema) {
+  Report r = CheckAvroSchemas(
+      S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":{"type":"array","items":"long"}}]})"),
+      S(R"({"type":"record","name":"R","fields":[{"name":"b","type":{"type":"array","items":"int"}},{"name":"c","type":"string"}]})"));
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].kind, "TYPE_MISMATCH");
+  EXPECT_EQ(r.findings[0].writer_path, "/fields/1/type/items");
+  EXPECT_EQ(r.findings[0].reader_path, "/fields/0/type/items");
+  EXPECT_EQ(r.findings[1].kind, "READER_FIELD_MISSING_DEFAULT_VALUE");
+  EXPECT_EQ(r.findings[1].writer_path, "");
+  EXPECT_EQ(r.findings[1].reader_path, "/fields/1");
+  EXPECT_NE(r.findings[1].message.find("\"c\""), std::string::npos);
+}
+
+// Rule: witnesses reach the incompatible part: the long beyond int range,
+// the missing enum symbol, the unmatched union branch.
+TEST(AvroCompat, WitnessesShowTheProblem) {
+  Report demote = CheckAvroSchemas(S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","long"]}]})"),
+                                   S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","int"]}]})"));
+  ASSERT_EQ(demote.findings.size(), 1u);
+  EXPECT_EQ(demote.findings[0].kind, "MISSING_UNION_BRANCH");
+  EXPECT_EQ(demote.findings[0].writer_path, "/fields/0/type/1");
+  EXPECT_EQ(json::ToJson(*demote.findings[0].witness), R"({"n":{"long":2147483648}})");
+
+  Report sym = CheckAvroSchemas(S(R"({"type":"enum","name":"E","namespace":"n","symbols":["A","B","C"]})"),
+                                S(R"({"type":"enum","name":"E","namespace":"n","symbols":["A"]})"));
+  ASSERT_EQ(sym.findings.size(), 1u);
+  EXPECT_EQ(json::ToJson(*sym.findings[0].witness), R"("B")");
+  EXPECT_NE(sym.findings[0].message.find("B, C"), std::string::npos);
+
+  // A record that contains itself along every path has no finite value.
+  Report none = CheckAvroSchemas(
+      S(R"({"type":"record","name":"Loop","fields":[{"name":"me","type":"Loop"},{"name":"x","type":"long"}]})"),
+      S(R"({"type":"record","name":"Loop","fields":[{"name":"me","type":"Loop"},{"name":"x","type":"int"}]})"));
+  ASSERT_EQ(none.findings.size(), 1u);
+  EXPECT_FALSE(none.findings[0].witness.has_value());
+}
+
+// Rule: a "compatible" result that assumed an in-progress pair is discarded
+// when that pair fails (memo rollback). Here (B, B') looks compatible while
+// (A, A') is assumed, but A's long cannot be read as int, so field y (a B)
+// must be reported too.
+TEST(AvroCompat, FailedAssumptionDoesNotPoisonTheMemo) {
+  const char* w = R"({"type":"record","name":"Top","fields":[
+      {"name":"x","type":["null",{"type":"record","name":"A","fields":[{"name":"v","type":"long"},
+          {"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]}]}]}]}]},
+      {"name":"y","type":["null","B"]}]})";
+  const char* r = R"({"type":"record","name":"Top","fields":[
+      {"name":"x","type":["null",{"type":"record","name":"A","fields":[{"name":"v","type":"int"},
+          {"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]}]}]}]}]},
+      {"name":"y","type":["null","B"]}]})";
+  Report report = CheckAvroSchemas(S(w), S(r));
+  std::vector<std::string> paths;
+  for (const Finding& f : report.findings) paths.push_back(f.kind + " " + f.writer_path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"MISSING_UNION_BRANCH /fields/0/type/1",
+                                             "MISSING_UNION_BRANCH /fields/1/type/1"}));
+}
+
+// Rule: CheckAvro reports invalid schemas as errors naming the side.
+TEST(AvroCompat, InvalidSchemaIsAnErrorNamingTheSide) {
+  auto r = CheckAvro(J(R"("int")"), J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]})"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().file, "reader");
+  EXPECT_EQ(r.error().pointer, "/fields/0/type");
+  auto ok = CheckAvro(J(R"("int")"), J(R"("long")"));
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_TRUE(ok->compatible());
+}
+
+// Rule: diff lists both directions' breaks and the safe changes, with old
+// paths in writer_path and new paths in reader_path.
+TEST(AvroDiff, BothDirectionsAndSafeChanges) {
+  const char* old_schema = R"({"type":"record","name":"R","fields":[
+     {"name":"id","type":"int"},
+     {"name":"status","type":{"type":"enum","name":"S","symbols":["A","B"]}},
+     {"name":"gone","type":"string"}]})";
+  const char* new_schema = R"({"type":"record","name":"R","fields":[
+     {"name":"id","type":"long"},
+     {"name":"status","type":{"type":"enum","name":"S","symbols":["A","B","C"]}},
+     {"name":"note","type":"string","default":""}]})";
+  auto report = DiffAvro(J(old_schema), J(new_schema));
+  ASSERT_TRUE(report.has_value());
+  std::vector<std::string> lines;
+  for (const Finding& f : report->findings) {
+    lines.push_back(std::string(SeverityName(f.severity)) + " " + f.kind + " " + f.writer_path + " " + f.reader_path);
+  }
+  std::vector<std::string> expected = {
+      // forward: old readers cannot read an int from a long, nor symbol C.
+      "BREAKING TYPE_MISMATCH /fields/0/type /fields/0/type",
+      "BREAKING MISSING_ENUM_SYMBOLS /fields/1/type/symbols /fields/1/type/symbols",
+      // forward: old readers need "gone", which new writers do not send.
+      "BREAKING READER_FIELD_MISSING_DEFAULT_VALUE /fields/2 ",
+      "SAFE FIELD_ADDED  /fields/2",
+  };
+  EXPECT_EQ(lines, expected);
+}
+
+}  // namespace
+}  // namespace accord::compat
+
+namespace accord::compat {
+namespace {
+
+// Rule: over every ordered pair of a varied corpus, the check terminates,
+// every schema is compatible with itself, every breaking finding has a
+// kind from the published set, and every witness is valid under the writer.
+TEST(AvroCompat, CorpusPairsHaveValidWitnesses) {
+  const char* corpus[] = {
+      R"("int")", R"("long")", R"("float")", R"("double")", R"("string")", R"("bytes")", R"("null")",
+      R"(["null","string"])", R"(["int","string","null"])",
+      R"({"type":"array","items":"long"})", R"({"type":"map","values":["null","int"]})",
+      R"({"type":"enum","name":"E","symbols":["A","B"]})",
+      R"({"type":"enum","name":"E","symbols":["B","C"],"default":"B"})",
+      R"({"type":"fixed","name":"F","size":4})", R"({"type":"fixed","name":"F","size":8})",
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":["null","R"],"default":null}]})",
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"c","type":{"type":"array","items":"R"}}]})",
+      R"({"type":"record","name":"R","aliases":["S"],"fields":[{"name":"z","type":"string","aliases":["a"]}]})",
+      R"({"type":"record","name":"S","fields":[{"name":"a","type":{"type":"enum","name":"E","symbols":["A"]}},{"name":"f","type":{"type":"fixed","name":"F","size":4}}]})",
+      R"([{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]},"string"])",
+  };
+  const std::set<std::string> kinds = {"NAME_MISMATCH", "FIXED_SIZE_MISMATCH", "MISSING_ENUM_SYMBOLS",
+                                       "READER_FIELD_MISSING_DEFAULT_VALUE", "TYPE_MISMATCH",
+                                       "MISSING_UNION_BRANCH"};
+  std::vector<avro::Schema> schemas;
+  for (const char* c : corpus) schemas.push_back(S(c));
+  for (std::size_t i = 0; i < schemas.size(); ++i) {
+    EXPECT_TRUE(CheckAvroSchemas(schemas[i], schemas[i]).compatible()) << corpus[i];
+    for (std::size_t j = 0; j < schemas.size(); ++j) {
+      Report r = CheckAvroSchemas(schemas[i], schemas[j]);
+      EXPECT_EQ(r.compatible(), r.findings.empty());
+      for (const Finding& f : r.findings) {
+        EXPECT_TRUE(kinds.contains(f.kind)) << f.kind;
+        if (f.witness) {
+          EXPECT_TRUE(avro::IsValidDatum(schemas[i], schemas[i].root(), *f.witness))
+              << corpus[i] << " -> " << corpus[j] << ": " << json::ToJson(*f.witness);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace accord::compat
+
+namespace accord::compat {
+namespace {
+
+// Rule: levels go through the shared mode logic: BACKWARD checks
+// (latest -> candidate), FORWARD (candidate -> latest), *_TRANSITIVE every
+// version, NONE nothing; findings name the versions.
+TEST(AvroCompat, LevelsUseTheSharedModeLogic) {
+  std::vector<json::Value> history = {
+      J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"old","type":"string"}]})"),
+      J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})"),
+  };
+  // Candidate adds a field without default: new readers cannot read v2 data.
+  json::Value candidate = J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"old","type":"string"}]})");
+  auto none = CheckAvroLevel(Level::kNone, history, candidate);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_TRUE(none->compatible());
+  auto backward = CheckAvroLevel(Level::kBackward, history, candidate);
+  ASSERT_TRUE(backward.has_value());
+  ASSERT_EQ(backward->findings.size(), 1u);
+  EXPECT_EQ(backward->findings[0].kind, "READER_FIELD_MISSING_DEFAULT_VALUE");
+  EXPECT_EQ(backward->findings[0].writer_version, 2);
+  EXPECT_EQ(backward->findings[0].reader_version, 3);
+  // BACKWARD_TRANSITIVE also checks v1, which has "old": still one finding.
+  auto bt = CheckAvroLevel(Level::kBackwardTransitive, history, candidate);
+  ASSERT_TRUE(bt.has_value());
+  EXPECT_EQ(bt->findings.size(), 1u);
+  // FORWARD: old readers of v2 read "a" as int from a long: breaks.
+  auto forward = CheckAvroLevel(Level::kForward, history, candidate);
+  ASSERT_TRUE(forward.has_value());
+  ASSERT_EQ(forward->findings.size(), 1u);
+  EXPECT_EQ(forward->findings[0].kind, "TYPE_MISMATCH");
+  EXPECT_EQ(forward->findings[0].writer_version, 3);
+  auto full_t = CheckAvroLevel(Level::kFullTransitive, history, candidate);
+  ASSERT_TRUE(full_t.has_value());
+  EXPECT_EQ(full_t->findings.size(), 3u);  // v2 backward, v1 forward, v2 forward
+  auto bad = CheckAvroLevel(Level::kBackward, {J(R"("nope")")}, candidate);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().file, "version 1");
+}
+
+}  // namespace
+}  // namespace accord::compat

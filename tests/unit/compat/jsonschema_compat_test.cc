@@ -1,0 +1,215 @@
+// The JSON Schema compatibility engine: table-driven cases (cases/*.json),
+// each naming the rule it checks; every schema is also compatible with
+// itself; every witness is checked with the validator (valid under the
+// writer, invalid under the reader); plus error, budget and diff behaviour.
+#include <chrono>
+
+#include "accord/compat/instance_generator.h"
+#include "jsonschema_test_support.h"
+
+namespace accord::compat {
+namespace {
+
+using testing::CompatCase;
+using testing::CompileOracle;
+using testing::Describe;
+using testing::J;
+
+bool HasKind(const Report& r, const std::string& kind, Severity s) {
+  for (const Finding& f : r.findings)
+    if (f.kind == kind && f.severity == s) return true;
+  return false;
+}
+
+// Rule: every witness is valid under W and rejected by R (validator, format
+// asserted). Returns the number of witnesses checked.
+int ExpectWitnessesHold(const Report& r, const json::Value& w, const json::Value& rd,
+                        jsonschema::Dialect d) {
+  auto vw = CompileOracle(w, d);
+  auto vr = CompileOracle(rd, d);
+  if (!vw || !vr) return 0;
+  int n = 0;
+  for (const Finding& f : r.findings) {
+    if (!f.witness) continue;
+    ++n;
+    EXPECT_TRUE(vw->IsValid(*f.witness))
+        << f.kind << ": witness not valid under the writer: " << json::ToJson(*f.witness);
+    EXPECT_FALSE(vr->IsValid(*f.witness))
+        << f.kind << ": witness accepted by the reader: " << json::ToJson(*f.witness);
+  }
+  return n;
+}
+
+TEST(JsonSchemaCompatTest, CaseTables) {
+  std::vector<CompatCase> cases = testing::LoadCases();
+  ASSERT_GT(cases.size(), 100u);
+  int witnesses = 0;
+  for (const CompatCase& c : cases) {
+    SCOPED_TRACE(c.file + ": " + c.rule);
+    JsonSchemaCheckOptions opt;
+    opt.default_dialect = c.dialect;
+    opt.policy = c.policy;
+    // Rule: every schema is compatible with itself.
+    for (const json::Value* s : {&c.writer, &c.reader}) {
+      auto self = CheckJsonSchema(*s, *s, opt);
+      ASSERT_TRUE(self) << self.error().ToString();
+      EXPECT_TRUE(self->compatible()) << "not self-compatible: " << json::ToJson(*s) << "\n"
+                                      << Describe(*self);
+    }
+    auto r = CheckJsonSchema(c.writer, c.reader, opt);
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->compatible(), c.compatible) << Describe(*r);
+    for (const std::string& k : c.kinds)
+      EXPECT_TRUE(HasKind(*r, k, Severity::kBreaking)) << "missing " << k << "\n" << Describe(*r);
+    for (const std::string& k : c.warnings)
+      EXPECT_TRUE(HasKind(*r, k, Severity::kWarning)) << "missing warning " << k << "\n"
+                                                      << Describe(*r);
+    if (c.expect_witness) {
+      for (const Finding& f : r->findings)
+        if (f.severity == Severity::kBreaking && !f.kind.starts_with("UNDECIDED_"))
+          EXPECT_TRUE(f.witness.has_value()) << "no witness for " << f.kind << "\n" << Describe(*r);
+    }
+    witnesses += ExpectWitnessesHold(*r, c.writer, c.reader, c.dialect);
+  }
+  std::printf("[compat cases] %zu cases, %d witnesses checked with the validator\n", cases.size(),
+              witnesses);
+}
+
+TEST(JsonSchemaCompatTest, FindingsCarryPathsAndActionableMessages) {
+  auto r = CheckJsonSchema(
+      J(R"({"type":"object","properties":{"amount":{"type":"number"}}})"),
+      J(R"({"type":"object","properties":{"amount":{"type":"number"}},"required":["amount"]})"));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->findings.size(), 1u);
+  const Finding& f = r->findings[0];
+  EXPECT_EQ(f.kind, "REQUIRED_ADDED");
+  EXPECT_EQ(f.writer_path, "/properties/amount");
+  EXPECT_EQ(f.reader_path, "/required");
+  EXPECT_NE(f.message.find("'amount' became required"), std::string::npos) << f.message;
+  ASSERT_TRUE(f.witness);
+  EXPECT_EQ(*f.witness, J("{}"));
+}
+
+TEST(JsonSchemaCompatTest, WitnessIsARootLevelEvent) {
+  auto r = CheckJsonSchema(
+      J(R"({"type":"object","required":["order"],"properties":{"order":{"type":"object","required":["qty"],"properties":{"qty":{"type":"integer","maximum":100}}}}})"),
+      J(R"({"type":"object","required":["order"],"properties":{"order":{"type":"object","required":["qty"],"properties":{"qty":{"type":"integer","maximum":10}}}}})"));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(r->compatible());
+  const Finding& f = r->findings[0];
+  EXPECT_EQ(f.kind, "MAXIMUM_DECREASED");
+  EXPECT_EQ(f.writer_path, "/properties/order/properties/qty/maximum");
+  EXPECT_EQ(f.reader_path, "/properties/order/properties/qty/maximum");
+  ASSERT_TRUE(f.witness);
+  EXPECT_EQ(*f.witness, J(R"({"order":{"qty":100}})"));
+}
+
+TEST(JsonSchemaCompatTest, UnresolvableReferenceIsAnErrorNamingTheSchema) {
+  auto r = CheckJsonSchema(J(R"({"type":"string"})"), J(R"({"$ref":"#/$defs/missing"})"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kUnresolvedRef);
+  EXPECT_EQ(r.error().file, "reader");
+  auto w = CheckJsonSchema(J(R"({"$ref":"other.json"})"), J(R"({})"));
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().file, "writer");
+}
+
+TEST(JsonSchemaCompatTest, BundleDocumentsResolve) {
+  jsonschema::SchemaBundle bundle;
+  bundle.Add("https://example.com/money.json", J(R"({"type":"integer","minimum":0})"));
+  JsonSchemaCheckOptions opt;
+  opt.bundle = &bundle;
+  auto r = CheckJsonSchema(
+      J(R"({"$id":"https://example.com/a.json","properties":{"m":{"$ref":"money.json"}}})"),
+      J(R"({"properties":{"m":{"type":"number"}}})"), opt);
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_TRUE(r->compatible()) << Describe(*r);
+}
+
+TEST(JsonSchemaCompatTest, BudgetExhaustionIsUndecidedNotAHang) {
+  // Deeply nested anyOf on both sides (4096 leaves), differing at the leaves,
+  // compared with a tiny budget.
+  auto nest = [](std::string s) {
+    for (int i = 0; i < 12; ++i)
+      s = R"({"anyOf":[)" + s + R"(,{"type":"integer"},{"items":)" + s + "}]}";
+    return s;
+  };
+  std::string w = nest(R"({"type":"string"})"), rd = nest(R"({"type":"string","maxLength":3})");
+  JsonSchemaCheckOptions opt;
+  opt.budget = 50;
+  auto start = std::chrono::steady_clock::now();
+  auto r = CheckJsonSchema(J(w), J(rd), opt);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->compatible());
+  EXPECT_TRUE(HasKind(*r, "UNDECIDED_BUDGET", Severity::kBreaking)) << Describe(*r);
+  EXPECT_LT(ms.count(), 5000);
+}
+
+TEST(JsonSchemaCompatTest, LenientPolicyTurnsOpenModelBreaksIntoWarnings) {
+  json::Value w = J(R"({"properties":{"foo":{"type":"string"}}})");
+  json::Value r = J(R"({"properties":{"foo":{"type":"string"},"bar":{"type":"number"}}})");
+  auto strict = CheckJsonSchema(w, r);
+  ASSERT_TRUE(strict);
+  EXPECT_FALSE(strict->compatible());
+  JsonSchemaCheckOptions opt;
+  opt.policy = Policy::kLenient;
+  auto lenient = CheckJsonSchema(w, r, opt);
+  ASSERT_TRUE(lenient);
+  EXPECT_TRUE(lenient->compatible());
+  EXPECT_TRUE(HasKind(*lenient, "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", Severity::kWarning));
+}
+
+TEST(JsonSchemaCompatTest, DiffListsBothDirectionsAndSafeChanges) {
+  json::Value old_s = J(R"({"type":"object","description":"v1","properties":{"a":{"type":"string","maxLength":5}},"additionalProperties":false})");
+  json::Value new_s = J(R"({"type":"object","description":"v2","properties":{"a":{"type":"string","maxLength":10},"b":{"type":"integer"}},"additionalProperties":false})");
+  auto d = DiffJsonSchema(old_s, new_s);
+  ASSERT_TRUE(d) << d.error().ToString();
+  // maxLength increased: safe for BACKWARD, breaks FORWARD (new writers send longer strings).
+  bool forward_break = false, safe_description = false;
+  for (const Finding& f : d->findings) {
+    if (f.severity == Severity::kBreaking && f.kind == "MAX_LENGTH_DECREASED" &&
+        f.message.starts_with("FORWARD:"))
+      forward_break = true;
+    if (f.severity == Severity::kSafe && f.kind == "DESCRIPTION_CHANGED") safe_description = true;
+  }
+  EXPECT_TRUE(forward_break) << Describe(*d);
+  EXPECT_TRUE(safe_description) << Describe(*d);
+  // Backward alone is compatible.
+  auto back = CheckJsonSchema(old_s, new_s);
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->compatible()) << Describe(*back);
+}
+
+// Rule (performance, not a timed assertion): near-linear in the number of
+// properties; a 500-property pair is reported for information.
+TEST(JsonSchemaCompatTest, FiveHundredPropertiesAreFast) {
+  json::Object props;
+  for (int i = 0; i < 500; ++i) {
+    json::Value p = i % 3 == 0   ? J(R"({"$ref":"#/$defs/money"})")
+                    : i % 3 == 1 ? J(R"({"type":"object","properties":{"x":{"type":"string","maxLength":20}},"required":["x"]})")
+                                 : J(R"({"type":["string","null"],"format":"date-time"})");
+    props.push_back(json::Member{"p" + std::to_string(i), p});
+  }
+  json::Value schema = J(R"({"type":"object","$defs":{"money":{"type":"object","properties":{"amount":{"type":"integer"},"currency":{"enum":["EUR","USD"]}},"required":["amount"]}}})");
+  schema.Add("properties", json::Value(props));
+  // The reader widens every third property's maxLength and adds a property
+  // to $defs/money: nothing is identical at the top, every property is compared.
+  json::Value reader = schema;
+  for (json::Member& m : reader.Find("properties")->AsObject())
+    if (json::Value* p = m.value.Find("properties"))
+      p->Find("x")->AsObject()[1].value = json::Value(40);
+  reader.Find("$defs")->Find("money")->Find("properties")->Add("note", J(R"({"type":"string"})"));
+  for (int round = 0; round < 2; ++round) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = CheckJsonSchema(schema, reader);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    ASSERT_TRUE(r);
+    // STRICT: the open money object gains a typed property -> one break.
+    EXPECT_EQ(r->CountBreaking(), 1u) << Describe(*r);
+    std::printf("[compat perf] 500-property pair: %.2f ms\n", us.count() / 1000.0);
+  }
+}
+
+}  // namespace
+}  // namespace accord::compat

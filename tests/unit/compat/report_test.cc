@@ -1,0 +1,109 @@
+// Report bookkeeping: verdict and finding order.
+#include "accord/compat/report.h"
+
+#include <gtest/gtest.h>
+
+namespace accord::compat {
+namespace {
+
+Finding Make(std::string kind, Severity s) {
+  Finding f;
+  f.kind = std::move(kind);
+  f.severity = s;
+  return f;
+}
+
+std::vector<std::string> Kinds(const Report& r) {
+  std::vector<std::string> out;
+  for (const Finding& f : r.findings) out.push_back(f.kind);
+  return out;
+}
+
+TEST(ReportTest, EmptyReportIsCompatible) {
+  Report r;
+  EXPECT_TRUE(r.compatible());
+  EXPECT_EQ(r.CountBreaking(), 0u);
+}
+
+TEST(ReportTest, BreakingFindingMakesReportIncompatible) {
+  Report r;
+  r.Add(Make("A", Severity::kBreaking));
+  EXPECT_FALSE(r.compatible());
+  EXPECT_EQ(r.verdict, Verdict::kIncompatible);
+  EXPECT_EQ(r.CountBreaking(), 1u);
+}
+
+TEST(ReportTest, WarningsAndSafeChangesKeepReportCompatible) {
+  Report r;
+  r.Add(Make("W", Severity::kWarning));
+  r.Add(Make("S", Severity::kSafe));
+  EXPECT_TRUE(r.compatible());
+  EXPECT_EQ(r.CountWarnings(), 1u);
+  EXPECT_EQ(r.CountSafe(), 1u);
+}
+
+TEST(ReportTest, AddOrdersBreakingThenWarningThenSafeStably) {
+  Report r;
+  r.Add(Make("S1", Severity::kSafe));
+  r.Add(Make("W1", Severity::kWarning));
+  r.Add(Make("B1", Severity::kBreaking));
+  r.Add(Make("S2", Severity::kSafe));
+  r.Add(Make("B2", Severity::kBreaking));
+  r.Add(Make("W2", Severity::kWarning));
+  EXPECT_EQ(Kinds(r), (std::vector<std::string>{"B1", "B2", "W1", "W2", "S1", "S2"}));
+}
+
+TEST(ReportTest, MergeKeepsOrderAndMergesVerdict) {
+  Report a;
+  a.Add(Make("WA", Severity::kWarning));
+  Report b;
+  b.Add(Make("BB", Severity::kBreaking));
+  b.Add(Make("SB", Severity::kSafe));
+  a.Merge(std::move(b));
+  EXPECT_FALSE(a.compatible());
+  EXPECT_EQ(Kinds(a), (std::vector<std::string>{"BB", "WA", "SB"}));
+}
+
+TEST(ReportTest, MergeOfIncompatibleReportWithoutFindingsStaysIncompatible) {
+  Report a;
+  Report b;
+  b.verdict = Verdict::kIncompatible;
+  a.Merge(std::move(b));
+  EXPECT_FALSE(a.compatible());
+}
+
+TEST(ReportTest, MergeOfCompatibleReportsIsCompatible) {
+  Report a;
+  a.Add(Make("S", Severity::kSafe));
+  Report b;
+  b.Add(Make("W", Severity::kWarning));
+  a.Merge(std::move(b));
+  EXPECT_TRUE(a.compatible());
+  EXPECT_EQ(a.findings.size(), 2u);
+}
+
+// Wire names are public API: each round-trips and parses case-insensitively.
+TEST(ReportTest, SeverityNamesRoundTrip) {
+  for (Severity s : {Severity::kBreaking, Severity::kWarning, Severity::kSafe}) {
+    EXPECT_EQ(SeverityFromString(SeverityName(s)), s);
+  }
+  EXPECT_EQ(SeverityName(Severity::kBreaking), "BREAKING");
+  EXPECT_EQ(SeverityName(Severity::kWarning), "WARNING");
+  EXPECT_EQ(SeverityName(Severity::kSafe), "SAFE");
+  EXPECT_EQ(SeverityFromString("warning"), Severity::kWarning);
+  EXPECT_EQ(SeverityFromString("fatal"), std::nullopt);
+  EXPECT_EQ(SeverityFromString(""), std::nullopt);
+}
+
+TEST(ReportTest, VerdictNamesRoundTrip) {
+  for (Verdict v : {Verdict::kCompatible, Verdict::kIncompatible}) {
+    EXPECT_EQ(VerdictFromString(VerdictName(v)), v);
+  }
+  EXPECT_EQ(VerdictName(Verdict::kCompatible), "COMPATIBLE");
+  EXPECT_EQ(VerdictName(Verdict::kIncompatible), "INCOMPATIBLE");
+  EXPECT_EQ(VerdictFromString("Compatible"), Verdict::kCompatible);
+  EXPECT_EQ(VerdictFromString("COMPATIBL"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace accord::compat

@@ -1,0 +1,280 @@
+// The REST layer in-process (Api::Handle): paths, JSON shapes, status codes
+// and Confluent error codes, without sockets.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "accord/registry/http_api.h"
+#include "accord/schemas/load.h"
+#include "test_util.h"
+
+namespace accord::registry {
+namespace {
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = {},
+                    const std::string& content_type = std::string(kContentTypeV1)) {
+    HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    req.content_type = body.empty() ? std::string() : content_type;
+    return api_.Handle(req);
+  }
+  json::Value Body(const HttpResponse& r) {
+    auto doc = ParseJson(r.body);
+    EXPECT_TRUE(doc) << r.body;
+    return doc ? doc->root : json::Value();
+  }
+  std::int64_t ErrorCodeOf(const HttpResponse& r) {
+    json::Value b = Body(r);
+    const json::Value* code = b.Find("error_code");
+    EXPECT_TRUE(code != nullptr && b.Find("message") != nullptr) << r.body;
+    return code ? code->AsNumber().AsInt() : 0;
+  }
+  std::string RegisterBody(const std::string& schema, const std::string& type = "JSON") {
+    json::Value o{json::Object{}};
+    o.Add("schema", schema);
+    if (!type.empty()) o.Add("schemaType", type);
+    return json::ToJson(o);
+  }
+
+  Service service_{testing::OpenStoreOrDie(":memory:")};
+  Api api_{service_};
+};
+
+TEST_F(HttpApiTest, RegisterAnswersIdOnlyAndSchemaIsReadableById) {
+  auto r = Call("POST", "/subjects/orders/versions", RegisterBody("{\"type\":\"object\"}"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"id\":1}");
+  EXPECT_EQ(r.content_type, kContentTypeV1);
+  auto s = Call("GET", "/schemas/ids/1");
+  EXPECT_EQ(s.status, 200);
+  EXPECT_EQ(s.body, "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"object\\\"}\"}");
+  EXPECT_EQ(Call("GET", "/schemas/ids/1/schema").body, "{\"type\":\"object\"}");
+  EXPECT_EQ(Call("GET", "/schemas/ids/1/subjects").body, "[\"orders\"]");
+  EXPECT_EQ(Call("GET", "/schemas/ids/1/versions").body, "[{\"subject\":\"orders\",\"version\":1}]");
+}
+
+TEST_F(HttpApiTest, AvroIsTheDefaultTypeAndItsSchemaTypeIsOmitted) {
+  auto r = Call("POST", "/subjects/o/versions", RegisterBody("\"string\"", ""));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto v = Call("GET", "/subjects/o/versions/latest");
+  EXPECT_EQ(v.body, "{\"subject\":\"o\",\"version\":1,\"id\":1,\"schema\":\"\\\"string\\\"\"}");
+  EXPECT_EQ(Call("GET", "/subjects/o/versions/-1").body, v.body);
+  EXPECT_EQ(Call("GET", "/subjects/o/versions/1/schema").body, "\"string\"");
+}
+
+TEST_F(HttpApiTest, ErrorsAreConfluentBodiesWithTheStatusFromTheCode) {
+  auto r = Call("GET", "/subjects/nope/versions");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(ErrorCodeOf(r), 40401);
+  EXPECT_EQ(r.content_type, kContentTypeV1);
+  Call("POST", "/subjects/orders/versions", RegisterBody("{}"));
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/subjects/orders/versions/2")), 40402);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/schemas/ids/77")), 40403);
+  EXPECT_EQ(Call("GET", "/schemas/ids/77").status, 404);
+}
+
+TEST_F(HttpApiTest, InvalidVersionsAre42202) {
+  Call("POST", "/subjects/orders/versions", RegisterBody("{}"));
+  for (const char* v : {"0", "-2", "abc", "2147483648", "1.5"}) {
+    auto r = Call("GET", std::string("/subjects/orders/versions/") + v);
+    EXPECT_EQ(r.status, 422) << v;
+    EXPECT_EQ(ErrorCodeOf(r), 42202) << v;
+  }
+}
+
+TEST_F(HttpApiTest, NonNumericIdIs404AndNonPositiveIdIs40403) {
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/schemas/ids/abc")), 404);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/schemas/ids/0")), 40403);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/schemas/ids/-5")), 40403);
+}
+
+TEST_F(HttpApiTest, MalformedOrDeeplyNestedBodiesAre400) {
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "{\"schema\": ")), 400);
+  std::string deep(100000, '[');
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", deep)), 400);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "{\"schema\": {\"type\":\"object\"}}")), 400);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "[]")), 400);
+}
+
+TEST_F(HttpApiTest, MissingSchemaOrUnknownSchemaTypeIs42201) {
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "{}")), 42201);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", RegisterBody("{}", "XML"))), 42201);
+  auto proto = Call("POST", "/subjects/o/versions", RegisterBody("message M {}", "PROTOBUF"));
+  EXPECT_EQ(ErrorCodeOf(proto), 42201);
+  EXPECT_NE(proto.body.find("not supported yet"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, InvalidSubjectIs42208) {
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/a%0Ab/versions", RegisterBody("{}"))), 42208);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/" + std::string(300, 'x') + "/versions",
+                             RegisterBody("{}"))),
+            42208);
+}
+
+TEST_F(HttpApiTest, PercentEncodedSlashStaysInsideTheSubjectName) {
+  ASSERT_EQ(Call("POST", "/subjects/team%2Forders/versions", RegisterBody("{}")).status, 200);
+  EXPECT_EQ(Call("GET", "/subjects").body, "[\"team/orders\"]");
+  EXPECT_EQ(Call("GET", "/subjects/team%2Forders/versions").body, "[1]");
+}
+
+TEST_F(HttpApiTest, ContentTypesConfluentAcceptsAreAcceptedOthersAre415) {
+  for (const char* ct : {"application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
+                         "application/json", "application/json; charset=utf-8",
+                         "application/octet-stream", ""}) {
+    auto r = Call("POST", "/subjects/o/versions", RegisterBody("{}"), ct);
+    EXPECT_EQ(r.status, 200) << ct << " " << r.body;
+  }
+  auto r = Call("POST", "/subjects/o/versions", RegisterBody("{}"), "text/plain");
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(ErrorCodeOf(r), 415);
+}
+
+TEST_F(HttpApiTest, AcceptApplicationJsonIsAnsweredAsApplicationJson) {
+  HttpRequest req;
+  req.method = "GET";
+  req.target = "/subjects";
+  req.accept = "application/json";
+  EXPECT_EQ(api_.Handle(req).content_type, "application/json");
+}
+
+TEST_F(HttpApiTest, ConfigGetSaysCompatibilityLevelPutTakesCompatibility) {
+  auto put = Call("PUT", "/config/orders", "{\"compatibility\":\"FULL_TRANSITIVE\"}");
+  EXPECT_EQ(put.status, 200);
+  EXPECT_EQ(put.body, "{\"compatibility\":\"FULL_TRANSITIVE\"}");
+  auto get = Call("GET", "/config/orders");
+  EXPECT_EQ(Body(get).Find("compatibilityLevel")->AsString(), "FULL_TRANSITIVE");
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/config", "{\"compatibility\":\"SIDEWAYS\"}")), 42203);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/config/other")), 40408);
+  EXPECT_EQ(Body(Call("GET", "/config/other?defaultToGlobal=true")).Find("compatibilityLevel")->AsString(),
+            "BACKWARD");
+  auto policy = Call("PUT", "/config", "{\"compatibilityPolicy\":\"LENIENT\"}");
+  EXPECT_EQ(policy.status, 200);
+  EXPECT_EQ(Body(Call("GET", "/config")).Find("compatibilityPolicy")->AsString(), "LENIENT");
+  EXPECT_EQ(Body(Call("DELETE", "/config/orders")).Find("compatibilityLevel")->AsString(),
+            "FULL_TRANSITIVE");
+}
+
+TEST_F(HttpApiTest, ModeEndpoints) {
+  EXPECT_EQ(Call("GET", "/mode").body, "{\"mode\":\"READWRITE\"}");
+  EXPECT_EQ(Call("PUT", "/mode/orders", "{\"mode\":\"READONLY\"}").body, "{\"mode\":\"READONLY\"}");
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/orders/versions", RegisterBody("{}"))), 42205);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/mode", "{\"mode\":\"SLEEPY\"}")), 42204);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/mode/other")), 40409);
+  EXPECT_EQ(Call("DELETE", "/mode/orders").body, "{\"mode\":\"READONLY\"}");
+}
+
+TEST_F(HttpApiTest, DeleteSubjectSoftThenPermanent) {
+  Call("POST", "/subjects/orders/versions", RegisterBody("{}"));
+  EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/subjects/orders?permanent=true")), 40405);
+  EXPECT_EQ(Call("DELETE", "/subjects/orders").body, "[1]");
+  EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/subjects/orders")), 40404);
+  EXPECT_EQ(Call("GET", "/subjects?deleted=true").body, "[\"orders\"]");
+  EXPECT_EQ(Call("GET", "/subjects").body, "[]");
+  EXPECT_EQ(Call("DELETE", "/subjects/orders?permanent=true").body, "[1]");
+  EXPECT_EQ(Call("GET", "/subjects?deleted=true").body, "[]");
+}
+
+TEST_F(HttpApiTest, DeleteVersionAnswersTheVersionNumber) {
+  Call("POST", "/subjects/orders/versions", RegisterBody("{}"));
+  EXPECT_EQ(Call("DELETE", "/subjects/orders/versions/1").body, "1");
+  EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/subjects/orders/versions/1")), 40401);
+  EXPECT_EQ(Call("DELETE", "/subjects/orders/versions/1?permanent=true").body, "1");
+}
+
+TEST_F(HttpApiTest, LookupAnswersTheSchemaObject) {
+  Call("POST", "/subjects/orders/versions", RegisterBody("{\"type\":\"string\"}"));
+  auto r = Call("POST", "/subjects/orders", RegisterBody("{ \"type\" : \"string\" }"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Body(r).Find("id")->AsNumber().AsInt(), 1);
+  EXPECT_EQ(Body(r).Find("version")->AsNumber().AsInt(), 1);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/orders", RegisterBody("{\"type\":\"integer\"}"))), 40403);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/none", RegisterBody("{}"))), 40401);
+}
+
+TEST_F(HttpApiTest, CompatibilityEndpointWithAndWithoutVerbose) {
+  Call("POST", "/subjects/orders/versions",
+       RegisterBody("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"));
+  const std::string breaking = RegisterBody("{\"type\":\"object\",\"required\":[\"a\"]}");
+  auto r = Call("POST", "/compatibility/subjects/orders/versions/latest", breaking);
+  EXPECT_EQ(r.body, "{\"is_compatible\":false}");
+  auto v = Call("POST", "/compatibility/subjects/orders/versions?verbose=true", breaking);
+  json::Value b = Body(v);
+  EXPECT_FALSE(b.Find("is_compatible")->AsBool());
+  ASSERT_TRUE(b.Find("messages") && b.Find("messages")->IsArray());
+  EXPECT_FALSE(b.Find("messages")->AsArray().empty());
+  auto ok = Call("POST", "/compatibility/subjects/orders/versions/1", RegisterBody("{\"type\":\"object\"}"));
+  EXPECT_EQ(ok.body, "{\"is_compatible\":true}");
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/compatibility/subjects/none/versions/1", breaking)), 40401);
+}
+
+TEST_F(HttpApiTest, IncompatibleRegisterIs409With40901) {
+  Call("POST", "/subjects/orders/versions",
+       RegisterBody("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"));
+  auto r = Call("POST", "/subjects/orders/versions",
+                RegisterBody("{\"type\":\"object\",\"required\":[\"a\"]}"));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(ErrorCodeOf(r), 40901);
+}
+
+TEST_F(HttpApiTest, ReferencedByListsReferrers) {
+  Call("POST", "/subjects/common/versions", RegisterBody("{\"type\":\"string\"}"));
+  auto r = Call("POST", "/subjects/user/versions",
+                "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"$ref\\\":\\\"common.json\\\"}\","
+                "\"references\":[{\"name\":\"common.json\",\"subject\":\"common\",\"version\":1}]}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Call("GET", "/subjects/common/versions/1/referencedby").body, "[2]");
+  EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/subjects/common/versions/1")), 42206);
+  auto v = Body(Call("GET", "/subjects/user/versions/1"));
+  ASSERT_TRUE(v.Find("references"));
+  EXPECT_EQ(json::ToJson(*v.Find("references")),
+            "[{\"name\":\"common.json\",\"subject\":\"common\",\"version\":1}]");
+}
+
+TEST_F(HttpApiTest, UnknownRouteIs404WrongMethodIs405) {
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/nothing/here")), 404);
+  auto r = Call("PATCH", "/subjects");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(ErrorCodeOf(r), 405);
+}
+
+TEST_F(HttpApiTest, OperationalEndpoints) {
+  EXPECT_EQ(Call("GET", "/healthz").status, 200);
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  EXPECT_EQ(Call("GET", "/schemas/types").body, "[\"JSON\",\"AVRO\"]");
+  EXPECT_EQ(Call("GET", "/").body, "{}");
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
+}
+
+// Any request gets a well-formed reply: no crash, no exception, JSON body.
+TEST_F(HttpApiTest, RandomRequestsNeverCrashAndAlwaysAnswerJson) {
+  std::mt19937 rng(12345);
+  const std::vector<std::string> methods = {"GET", "POST", "PUT", "DELETE", "PATCH"};
+  const std::vector<std::string> parts = {"subjects", "versions", "schemas", "ids", "config", "mode",
+                                          "compatibility", "latest", "-1", "1", "0", "%", "%2F",
+                                          "", "referencedby", "schema", "?deleted=true", "x"};
+  const std::vector<std::string> bodies = {"", "{", "{}", "[]", "null", "{\"schema\":1}",
+                                           "{\"schema\":\"{}\",\"schemaType\":\"JSON\"}",
+                                           "{\"mode\":\"IMPORT\"}", "{\"compatibility\":\"NONE\"}",
+                                           "{\"schema\":\"\\\"int\\\"\",\"references\":[{}]}"};
+  for (int i = 0; i < 3000; ++i) {
+    std::string target;
+    const int n = static_cast<int>(rng() % 6);
+    for (int k = 0; k < n; ++k) target += "/" + parts[rng() % parts.size()];
+    if (target.empty()) target = "/";
+    auto r = Call(methods[rng() % methods.size()], target, bodies[rng() % bodies.size()]);
+    ASSERT_GE(r.status, 200) << target;
+    ASSERT_LT(r.status, 600) << target;
+    if (r.status >= 400) {
+      ASSERT_TRUE(ParseJson(r.body)) << target << " " << r.body;
+      ASSERT_NE(r.status, 500) << target << " " << r.body;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace accord::registry
