@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,6 @@ namespace {
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
-
 
 }  // namespace
 
@@ -105,7 +105,7 @@ compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
   ctx.reader_name = files.back();
   ctx.mode = std::move(mode);
   ctx.new_schema_file = files.back();
-  // The render context outlives no one: it is used before `candidate` dies.
+  // `candidate` outlives the context (see the header).
   ctx.new_schema_line = [&candidate](std::string_view pointer) {
     return candidate.PositionOf(pointer).line;
   };

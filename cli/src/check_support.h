@@ -46,7 +46,9 @@ Error LocateError(Error error, const Document& writer, const Document& reader);
 void PrintError(std::string_view command, const Error& error);
 
 // The render context for a check of `files` (history oldest first, then the
-// candidate, all loaded into `docs`).
+// new schema): version i + 1 is files[i], the new schema is the last one and
+// `candidate` is its loaded document (used for annotation lines; it must
+// outlive the returned context).
 compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
                                         const Document& candidate, std::string mode);
 

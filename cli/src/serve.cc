@@ -51,7 +51,8 @@ struct SettingSpec {
 };
 
 constexpr SettingSpec kSettings[] = {
-    {"listen", "ACCORD_LISTEN", &ServeSettings::listen, "host:port to listen on (port 0: any free port)"},
+    {"listen", "ACCORD_LISTEN", &ServeSettings::listen,
+     "host:port to listen on (port 0: any free port)"},
     {"data", "ACCORD_DATA", &ServeSettings::data, "data directory (SQLite store)"},
     {"compatibility", "ACCORD_COMPATIBILITY", &ServeSettings::compatibility,
      "default compatibility level"},
@@ -237,7 +238,8 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "serve",
       "Run the schema registry (Confluent-compatible REST API)\n"
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
-      "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES, ACCORD_THREADS");
+      "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES, "
+      "ACCORD_THREADS");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {

@@ -236,8 +236,10 @@ class Checker {
     f.writer_path = std::move(wpath);
     f.reader_path = std::move(rpath);
     f.message = std::move(message);
-    if (!leaf) leaf = builder_.Sample(NodeFor(w));
-    if (leaf) f.witness = builder_.Along(w_.root(), steps_, 0, *leaf);
+    if (build_witnesses_) {
+      if (!leaf) leaf = builder_.Sample(NodeFor(w));
+      if (leaf) f.witness = builder_.Along(w_.root(), steps_, 0, *leaf);
+    }
     findings_.push_back(std::move(f));
   }
 
@@ -246,9 +248,28 @@ class Checker {
     return NodeId{static_cast<std::uint32_t>(&n - &w_.node(NodeId{0}))};
   }
 
+  // Recursion depth of Check, bounded so that a long chain of distinct
+  // named types cannot exhaust the stack.
+  struct DepthGuard {
+    explicit DepthGuard(std::size_t* d) : d_(d) { ++*d_; }
+    ~DepthGuard() { --*d_; }
+    std::size_t* d_;
+  };
+
   bool Check(NodeId wid, NodeId rid) {
     const Node& w = w_.node(wid);
     const Node& r = r_.node(rid);
+    DepthGuard guard(&depth_);
+    if (depth_ > kMaxCheckDepth) {
+      if (recording_ && !depth_reported_) {
+        depth_reported_ = true;
+        AddFinding(kAvroUndecidedDepth, w, w.pointer, r, r.pointer,
+                   "comparison nested deeper than " + std::to_string(kMaxCheckDepth) +
+                       " levels; compatibility not decided",
+                   std::nullopt);
+      }
+      return false;
+    }
     if (w.type == Type::kUnion) {
       bool ok = true;
       for (std::size_t i = 0; i < w.branches.size(); ++i) {
@@ -259,7 +280,7 @@ class Checker {
             const Node& wb = w_.node(w.branches[i]);
             if (recording_) AddFinding(kAvroMissingUnionBranch, wb, w.pointer + "/" + std::to_string(i), r, r.pointer,
                        "reader union has no branch that can read writer union branch " +
-                           std::to_string(i) + " (" + Describe(wb) + "): add a compatible branch to the reader union",
+                           std::to_string(i) + " (" + Describe(wb) + ")" + UnionAdvice(w.branches[i], r),
                        std::nullopt);
           }
         } else if (!Check(w.branches[i], rid)) {
@@ -272,8 +293,7 @@ class Checker {
     if (r.type == Type::kUnion) {
       if (ReaderUnionAccepts(wid, r)) return true;
       if (recording_) AddFinding(kAvroMissingUnionBranch, w, w.pointer, r, r.pointer,
-                 "reader union has no branch that can read writer type " + Describe(w) +
-                     ": add a compatible branch to the reader union",
+                 "reader union has no branch that can read writer type " + Describe(w) + UnionAdvice(wid, r),
                  std::nullopt);
       return false;
     }
@@ -296,6 +316,34 @@ class Checker {
       case Type::kFixed: return CheckNamed(wid, rid);
       default: return Mismatch(w, r);
     }
+  }
+
+  // Why the reader branch of the writer's own type (if any) does not fit:
+  // "; reader branch 1 (record a.B): <first finding>". Uses a separate
+  // checker so this explanation leaves no state behind.
+  std::string ClosestBranchDetail(NodeId wid, const Node& r_union) {
+    // Only the top-level checker explains: explanations inside explanations
+    // could chase each other around mutually recursive types forever.
+    if (!explain_) return {};
+    const Node& w = w_.node(wid);
+    for (std::size_t j = 0; j < r_union.branches.size(); ++j) {
+      NodeId rbid = r_union.branches[j];
+      const Node& rb = r_.node(rbid);
+      if (rb.type != w.type) continue;
+      Checker sub(w_, r_);
+      sub.explain_ = false;
+      sub.build_witnesses_ = false;  // its steps do not start at the root
+      sub.Check(wid, rbid);
+      if (sub.findings_.empty()) return {};
+      return "; reader branch " + std::to_string(j) + " (" + Describe(rb) + ") does not fit because " +
+             sub.findings_.front().message;
+    }
+    return {};
+  }
+
+  std::string UnionAdvice(NodeId wid, const Node& r_union) {
+    std::string detail = ClosestBranchDetail(wid, r_union);
+    return detail.empty() ? ": add a compatible branch to the reader union" : detail;
   }
 
   bool Mismatch(const Node& w, const Node& r) {
@@ -426,6 +474,11 @@ class Checker {
   std::vector<PairKey> compatible_log_;
   std::vector<Finding> findings_;
   bool recording_ = true;
+  bool explain_ = true;
+  bool build_witnesses_ = true;
+  std::size_t depth_ = 0;
+  bool depth_reported_ = false;
+  static constexpr std::size_t kMaxCheckDepth = 2000;
 };
 
 template <typename Fn>

@@ -69,6 +69,13 @@ class Differ {
   }
 
   void Walk(NodeId oid, NodeId nid) {
+    // Bounded like the check: a chain of thousands of named types is not
+    // walked to the end (its breaking findings come from the check).
+    if (depth_ > 2000) return;
+    struct Guard {
+      std::size_t* d;
+      ~Guard() { --*d; }
+    } guard{&++depth_};
     if (!visited_.insert({oid.value, nid.value}).second) return;
     const Node& o = o_.node(oid);
     const Node& n = n_.node(nid);
@@ -177,6 +184,7 @@ class Differ {
   const Schema& o_;
   const Schema& n_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> visited_;
+  std::size_t depth_ = 0;
   std::vector<Finding> out_;
 };
 

@@ -196,7 +196,6 @@ class Checker {
       if (!result) ++silent_failures_;
       return result;
     }
-    if (p.severity == Severity::kBreaking) ++breaking_;
     std::string key = p.kind + "|" + p.wpath + "|" + p.rpath;
     if (!seen_.insert(key).second) return result;
     Finding f;
@@ -1802,7 +1801,6 @@ class Checker {
   bool exhausted_ = false;
   int silent_ = 0;
   std::size_t silent_failures_ = 0;
-  std::size_t breaking_ = 0;
   std::vector<Finding> findings_;
   std::unordered_set<std::string> seen_;
   std::vector<Step> chain_;

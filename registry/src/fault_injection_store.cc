@@ -25,7 +25,7 @@ bool FaultInjectionStore::WriteFails() {
   return fail;
 }
 
-#define ACCORD_READ(call)            \
+#define ACCORD_READ(call)             \
   if (ReadFails()) return Injected(); \
   return inner_->call
 
@@ -44,8 +44,8 @@ RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::ListVersions(
     const SubjectName& subject, IncludeDeleted d) {
   ACCORD_READ(ListVersions(subject, d));
 }
-RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::VersionsOfSchema(
-    SchemaId id, IncludeDeleted d) {
+RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::VersionsOfSchema(SchemaId id,
+                                                                                 IncludeDeleted d) {
   ACCORD_READ(VersionsOfSchema(id, d));
 }
 RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::Referrers(

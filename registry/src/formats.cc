@@ -49,8 +49,8 @@ jsonschema::SchemaBundle MakeBundle(const std::vector<ResolvedReference>& refs) 
 }
 
 std::unexpected<RegistryError> Invalid(std::string_view what, const Error& e) {
-  return Fail(ErrorCode::kInvalidSchema, std::string("Invalid schema: ") + std::string(what) +
-                                             ": " + e.ToString());
+  return Fail(ErrorCode::kInvalidSchema,
+              std::string("Invalid schema: ") + std::string(what) + ": " + e.ToString());
 }
 
 }  // namespace
@@ -58,7 +58,8 @@ std::unexpected<RegistryError> Invalid(std::string_view what, const Error& e) {
 RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
                                          std::vector<ResolvedReference> references) {
   if (type == SchemaType::kProtobuf) {
-    return Fail(ErrorCode::kInvalidSchema, "Invalid schema: schemaType PROTOBUF is not supported yet");
+    return Fail(ErrorCode::kInvalidSchema,
+                "Invalid schema: schemaType PROTOBUF is not supported yet");
   }
   LoadOptions load;
   load.max_depth = 128;
@@ -89,8 +90,7 @@ RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
 }
 
 RegistryResult<compat::Report> CheckCompatible(const ParsedSchema& writer,
-                                               const ParsedSchema& reader,
-                                               compat::Policy policy) {
+                                               const ParsedSchema& reader, compat::Policy policy) {
   if (writer.type != reader.type) {
     compat::Report r;
     compat::Finding f;
@@ -113,14 +113,14 @@ RegistryResult<compat::Report> CheckCompatible(const ParsedSchema& writer,
     options.bundle = &bundle;
     auto report = compat::CheckJsonSchema(writer.value, reader.value, options);
     if (!report) {
-      return Fail(ErrorCode::kInvalidSchema,
-                  "Invalid schema: " + report.error().ToString());
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());
     }
     return std::move(*report);
   }
   if (writer.avro && reader.avro) return compat::CheckAvroSchemas(*writer.avro, *reader.avro);
   auto report = compat::CheckAvro(writer.value, reader.value);
-  if (!report) return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());
+  if (!report)
+    return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());
   return std::move(*report);
 }
 

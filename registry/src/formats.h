@@ -34,7 +34,7 @@ struct ResolvedReference {
 struct ParsedSchema {
   SchemaType type = SchemaType::kAvro;
   json::Value value;
-  std::string canonical;  // json::Canonicalize(value)
+  std::string canonical;             // json::Canonicalize(value)
   std::optional<avro::Schema> avro;  // set for AVRO
   // Transitive closure of the references, each name once (first wins).
   std::vector<ResolvedReference> references;
@@ -50,7 +50,6 @@ RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
 // reported as one breaking TYPE_CHANGED finding). Errors: 42201 when the
 // engine rejects a schema.
 RegistryResult<compat::Report> CheckCompatible(const ParsedSchema& writer,
-                                               const ParsedSchema& reader,
-                                               compat::Policy policy);
+                                               const ParsedSchema& reader, compat::Policy policy);
 
 }  // namespace accord::registry::internal

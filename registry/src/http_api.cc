@@ -80,7 +80,8 @@ Target ParseTarget(std::string_view target) {
     std::size_t start = 0;
     while (true) {
       std::size_t slash = path.find('/', start);
-      std::string_view seg = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+      std::string_view seg =
+          path.substr(start, slash == std::string_view::npos ? slash : slash - start);
       t.segments.push_back(PercentDecode(seg, false));
       if (slash == std::string_view::npos) break;
       start = slash + 1;
@@ -91,7 +92,8 @@ Target ParseTarget(std::string_view target) {
     std::string_view pair = query.substr(0, amp);
     std::size_t eq = pair.find('=');
     std::string key = PercentDecode(pair.substr(0, eq), true);
-    std::string val = eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
+    std::string val =
+        eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
     if (!key.empty()) t.query.emplace_back(std::move(key), std::move(val));
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
@@ -127,9 +129,9 @@ RegistryResult<SchemaInput> ParseSchemaInput(const Value& body, const Target& t)
     if (!type->IsString()) return BadRequest("Field 'schemaType' must be a string");
     auto parsed = SchemaTypeFromString(type->AsString());
     if (!parsed) {
-      return Fail(ErrorCode::kInvalidSchema,
-                  "Invalid schema: unknown schemaType '" + type->AsString().substr(0, 64) +
-                      "' (expected AVRO, JSON or PROTOBUF)");
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: unknown schemaType '" +
+                                                 type->AsString().substr(0, 64) +
+                                                 "' (expected AVRO, JSON or PROTOBUF)");
     }
     in.type = *parsed;
   }
@@ -141,21 +143,24 @@ RegistryResult<SchemaInput> ParseSchemaInput(const Value& body, const Target& t)
       const Value* version = r.IsObject() ? r.Find("version") : nullptr;
       if (!name || !name->IsString() || !subject || !subject->IsString() || !version ||
           !version->IsInteger()) {
-        return BadRequest("Each reference needs 'name' (string), 'subject' (string) and "
-                          "'version' (integer)");
+        return BadRequest(
+            "Each reference needs 'name' (string), 'subject' (string) and "
+            "'version' (integer)");
       }
       const std::int64_t v = version->AsNumber().IsInt()
                                  ? version->AsNumber().AsInt()
                                  : static_cast<std::int64_t>(version->AsNumber().AsDouble());
       if (v < -1 || v == 0 || v > 2147483647) {
-        return Fail(ErrorCode::kInvalidSchema, "Invalid schema: reference version must be -1 or 1..2^31-1");
+        return Fail(ErrorCode::kInvalidSchema,
+                    "Invalid schema: reference version must be -1 or 1..2^31-1");
       }
       in.references.push_back(SchemaReference{.name = name->AsString(),
                                               .subject = SubjectName(subject->AsString()),
                                               .version = Version(static_cast<std::int32_t>(v))});
     }
   }
-  auto int_field = [&](const char* key, std::int64_t lo, std::int64_t hi) -> RegistryResult<std::optional<std::int64_t>> {
+  auto int_field = [&](const char* key, std::int64_t lo,
+                       std::int64_t hi) -> RegistryResult<std::optional<std::int64_t>> {
     const Value* f = body.Find(key);
     if (f == nullptr || f->IsNull()) return std::nullopt;
     if (!f->IsInteger()) return BadRequest(std::string("Field '") + key + "' must be an integer");
@@ -272,7 +277,8 @@ bool AcceptableContentType(std::string_view ct) {
 
 // The reply content type for an Accept header (Confluent's preference order).
 std::string ReplyContentType(std::string_view accept) {
-  if (accept.empty() || accept.find("application/vnd.schemaregistry.v1+json") != std::string_view::npos ||
+  if (accept.empty() ||
+      accept.find("application/vnd.schemaregistry.v1+json") != std::string_view::npos ||
       accept.find("*/*") != std::string_view::npos) {
     return std::string(kContentTypeV1);
   }
@@ -294,7 +300,8 @@ RegistryResult<ConfigRecord> ParseConfigUpdate(const Value& body) {
     }
     c.level = l;
   }
-  if (const Value* policy = body.Find("compatibilityPolicy"); policy != nullptr && !policy->IsNull()) {
+  if (const Value* policy = body.Find("compatibilityPolicy");
+      policy != nullptr && !policy->IsNull()) {
     auto p = policy->IsString() ? compat::PolicyFromString(policy->AsString()) : std::nullopt;
     if (!p) {
       return Fail(ErrorCode::kInvalidCompatibilityLevel,
@@ -349,8 +356,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
   const std::string& actor = req.actor;
   const bool has_body_method = m == "POST" || m == "PUT";
   if (has_body_method && !AcceptableContentType(req.content_type)) {
-    return ErrorResponse(RegistryError{ErrorCode::kUnsupportedMediaType,
-                                       "HTTP 415 Unsupported Media Type"});
+    return ErrorResponse(
+        RegistryError{ErrorCode::kUnsupportedMediaType, "HTTP 415 Unsupported Media Type"});
   }
   bool path_known = false;
   std::string route;
@@ -380,7 +387,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
         if (const std::string* p = t.Param("subjectPrefix")) o.prefix = *p;
         o.deleted = DeletedFlag(t);
         o.deleted_only = t.Flag("deletedOnly");
-        return done(Reply(service_.ListSubjects(o), [](const auto& v) { return JsonReply(StringArray(v)); }));
+        return done(Reply(service_.ListSubjects(o),
+                          [](const auto& v) { return JsonReply(StringArray(v)); }));
       }
     } else if (n == 2) {
       if (is("POST", "/subjects/{s}")) {
@@ -415,12 +423,14 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
         if (n == 4) {
           if (is("GET", "/subjects/{s}/versions/{v}")) {
             if (!version) return done(ErrorResponse(version.error()));
-            return done(Reply(service_.GetVersion(s[1], *version, DeletedFlag(t)),
-                              [](const SchemaVersion& v) { return JsonReply(SchemaVersionJson(v)); }));
+            return done(
+                Reply(service_.GetVersion(s[1], *version, DeletedFlag(t)),
+                      [](const SchemaVersion& v) { return JsonReply(SchemaVersionJson(v)); }));
           }
           if (is("DELETE", "/subjects/{s}/versions/{v}")) {
             if (!version) return done(ErrorResponse(version.error()));
-            const DeleteKind kind = t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
+            const DeleteKind kind =
+                t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
             return done(Reply(service_.DeleteVersion(s[1], *version, kind, actor),
                               [](Version v) { return JsonReply(Value(v.value())); }));
           }
@@ -454,7 +464,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
           if (!id) return done(ErrorResponse(id.error()));
           return done(Reply(service_.GetSchema(*id), [](const SchemaRecord& rec) {
             Value o{json::Object{}};
-            if (rec.type != SchemaType::kAvro) o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
+            if (rec.type != SchemaType::kAvro)
+              o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
             if (!rec.references.empty()) o.Add("references", ReferencesJson(rec.references));
             o.Add("schema", rec.text);
             return JsonReply(o);
@@ -463,7 +474,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       } else if (s[3] == "schema") {
         if (is("GET", "/schemas/ids/{id}/schema")) {
           if (!id) return done(ErrorResponse(id.error()));
-          return done(Reply(service_.GetSchema(*id), [](const SchemaRecord& rec) { return RawSchema(rec.text); }));
+          return done(Reply(service_.GetSchema(*id),
+                            [](const SchemaRecord& rec) { return RawSchema(rec.text); }));
         }
       } else if (s[3] == "subjects") {
         if (is("GET", "/schemas/ids/{id}/subjects")) {
@@ -504,7 +516,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
         // Confluent echoes the request's fields.
         Value o{json::Object{}};
         if (update->level) o.Add("compatibility", std::string(compat::LevelName(*update->level)));
-        if (update->policy) o.Add("compatibilityPolicy", std::string(compat::PolicyName(*update->policy)));
+        if (update->policy)
+          o.Add("compatibilityPolicy", std::string(compat::PolicyName(*update->policy)));
         return JsonReply(o);
       }));
     }
@@ -526,8 +539,9 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       const Value* mode = body->Find("mode");
       auto parsed = mode && mode->IsString() ? ModeFromString(mode->AsString()) : std::nullopt;
       if (!parsed) {
-        return done(ErrorResponse(RegistryError{
-            ErrorCode::kInvalidMode, "Invalid mode. Valid values are READWRITE, READONLY, IMPORT"}));
+        return done(ErrorResponse(
+            RegistryError{ErrorCode::kInvalidMode,
+                          "Invalid mode. Valid values are READWRITE, READONLY, IMPORT"}));
       }
       const Force force = t.Flag("force") ? Force::kYes : Force::kNo;
       return done(Reply(service_.SetMode(subject, *parsed, force, actor),
@@ -550,13 +564,13 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       auto in = body_input();
       if (!in) return done(ErrorResponse(in.error()));
       const bool verbose = t.Flag("verbose");
-      return done(Reply(service_.TestCompatibility(s[2], sel, *in),
-                        [&](const CompatibilityResult& r) {
-                          Value o{json::Object{}};
-                          o.Add("is_compatible", r.compatible);
-                          if (verbose) o.Add("messages", StringArray(r.messages));
-                          return JsonReply(o);
-                        }));
+      return done(
+          Reply(service_.TestCompatibility(s[2], sel, *in), [&](const CompatibilityResult& r) {
+            Value o{json::Object{}};
+            o.Add("is_compatible", r.compatible);
+            if (verbose) o.Add("messages", StringArray(r.messages));
+            return JsonReply(o);
+          }));
     }
   } else if (n == 1 && s[0] == "healthz") {
     if (is("GET", "/healthz")) {
@@ -591,31 +605,32 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
         if (const std::string* p = t.Param(key)) {
           auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), *target);
           if (ec != std::errc() || end != p->data() + p->size() || *target < 0) {
-            return done(ErrorResponse(RegistryError{ErrorCode::kBadRequest,
-                                                    std::string("Invalid query parameter ") + key}));
+            return done(ErrorResponse(RegistryError{
+                ErrorCode::kBadRequest, std::string("Invalid query parameter ") + key}));
           }
         }
       }
       if (limit > 1000) limit = 1000;
-      return done(Reply(service_.Audit(after, static_cast<std::size_t>(limit)), [](const auto& rows) {
-        json::Array a;
-        for (const AuditRecord& rec : rows) {
-          Value o{json::Object{}};
-          o.Add("seq", rec.seq);
-          o.Add("ts", rec.ts_ms);
-          o.Add("actor", rec.actor);
-          o.Add("action", rec.action);
-          if (!rec.subject.empty()) o.Add("subject", rec.subject);
-          if (rec.version != 0) o.Add("version", rec.version);
-          if (rec.schema_id != 0) o.Add("id", rec.schema_id);
-          if (!rec.detail.empty()) {
-            auto detail = ParseJson(rec.detail);
-            if (detail) o.Add("detail", std::move(detail->root));
-          }
-          a.push_back(std::move(o));
-        }
-        return JsonReply(Value(std::move(a)));
-      }));
+      return done(
+          Reply(service_.Audit(after, static_cast<std::size_t>(limit)), [](const auto& rows) {
+            json::Array a;
+            for (const AuditRecord& rec : rows) {
+              Value o{json::Object{}};
+              o.Add("seq", rec.seq);
+              o.Add("ts", rec.ts_ms);
+              o.Add("actor", rec.actor);
+              o.Add("action", rec.action);
+              if (!rec.subject.empty()) o.Add("subject", rec.subject);
+              if (rec.version != 0) o.Add("version", rec.version);
+              if (rec.schema_id != 0) o.Add("id", rec.schema_id);
+              if (!rec.detail.empty()) {
+                auto detail = ParseJson(rec.detail);
+                if (detail) o.Add("detail", std::move(detail->root));
+              }
+              a.push_back(std::move(o));
+            }
+            return JsonReply(Value(std::move(a)));
+          }));
     }
   } else if (n == 1 && s[0] == "contexts") {
     if (is("GET", "/contexts")) return done(JsonReply(StringArray({"."})));
@@ -638,7 +653,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
     }
   }
   if (path_known) {
-    HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kMethodNotAllowed, "HTTP 405 Method Not Allowed"});
+    HttpResponse r =
+        ErrorResponse(RegistryError{ErrorCode::kMethodNotAllowed, "HTTP 405 Method Not Allowed"});
     r.route = "method-not-allowed";
     return r;
   }

@@ -27,8 +27,7 @@ std::string Num(double v) {
 
 }  // namespace
 
-void Metrics::ObserveRequest(std::string_view route, int status, int error_code,
-                             double seconds) {
+void Metrics::ObserveRequest(std::string_view route, int status, int error_code, double seconds) {
   std::lock_guard lock(mu_);
   ++requests_[{std::string(route), status}];
   Histogram& h = latency_[std::string(route)];

@@ -117,7 +117,9 @@ struct Server::Impl {
     http.set_payload_max_length(options.max_body_bytes);
     const int threads = options.threads > 0 ? options.threads : 8;
     // cpp-httplib's API takes ownership of a raw pointer here.
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    http.new_task_queue = [threads] {
+      return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
     auto handler = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
     // One catch-all route per method: Api does the routing on the raw target.
     // ("." would not match a decoded newline, and the subject-name rule must
@@ -132,41 +134,41 @@ struct Server::Impl {
     // Errors the transport answers itself (413, 400, ...) get a Confluent body.
     http.set_error_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      const std::string id = RequestIdOf(req);
-      HttpResponse r = ErrorResponse(RegistryError{
-          res.status == 413 ? ErrorCode::kPayloadTooLarge
-                            : ErrorCodeFromNumber(res.status).value_or(ErrorCode::kBadRequest),
-          "HTTP " + std::to_string(res.status)});
-      r.status = res.status;
-      r.route = "transport";
-      res.set_header("X-Request-Id", id);
-      res.set_content(r.body, std::string(kContentTypeV1));
-      LogRequest(id, req, r, 0.0, r.body.size());
-      return httplib::Server::HandlerResponse::Handled;
-    }));
-    http.set_exception_handler(
-        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-          std::string detail = "unknown exception";
-          try {
-            if (ep) std::rethrow_exception(ep);
-          } catch (const std::exception& e) {
-            detail = e.what();
-          } catch (...) {
-          }
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
           const std::string id = RequestIdOf(req);
-          json::Value line{json::Object{}};
-          line.Add("ts", NowIso8601());
-          line.Add("level", "error");
-          line.Add("msg", "unhandled exception");
-          line.Add("request_id", id);
-          line.Add("detail", detail);
-          log(json::ToJson(line));
-          HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
-          res.status = 500;
+          HttpResponse r = ErrorResponse(RegistryError{
+              res.status == 413 ? ErrorCode::kPayloadTooLarge
+                                : ErrorCodeFromNumber(res.status).value_or(ErrorCode::kBadRequest),
+              "HTTP " + std::to_string(res.status)});
+          r.status = res.status;
+          r.route = "transport";
           res.set_header("X-Request-Id", id);
           res.set_content(r.body, std::string(kContentTypeV1));
-        });
+          LogRequest(id, req, r, 0.0, r.body.size());
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
+                                      std::exception_ptr ep) {
+      std::string detail = "unknown exception";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        detail = e.what();
+      } catch (...) {
+      }
+      const std::string id = RequestIdOf(req);
+      json::Value line{json::Object{}};
+      line.Add("ts", NowIso8601());
+      line.Add("level", "error");
+      line.Add("msg", "unhandled exception");
+      line.Add("request_id", id);
+      line.Add("detail", detail);
+      log(json::ToJson(line));
+      HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
+      res.status = 500;
+      res.set_header("X-Request-Id", id);
+      res.set_content(r.body, std::string(kContentTypeV1));
+    });
   }
 };
 
@@ -182,8 +184,8 @@ RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptio
     if (impl->port <= 0) return Fail(ErrorCode::kInternal, "cannot listen on " + options.host);
   } else {
     if (!impl->http.bind_to_port(options.host, options.port)) {
-      return Fail(ErrorCode::kInternal, "cannot listen on " + options.host + ":" +
-                                            std::to_string(options.port));
+      return Fail(ErrorCode::kInternal,
+                  "cannot listen on " + options.host + ":" + std::to_string(options.port));
     }
     impl->port = options.port;
   }

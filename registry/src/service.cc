@@ -16,8 +16,8 @@ using internal::ResolvedReference;
 
 struct Service::Parsed {
   ParsedSchema schema;
-  std::string text;         // what is stored and served
-  std::string fingerprint;  // identity of (type, canonical text, references)
+  std::string text;                         // what is stored and served
+  std::string fingerprint;                  // identity of (type, canonical text, references)
   std::vector<SchemaReference> references;  // direct references, as given
 };
 
@@ -40,10 +40,14 @@ std::string SubjectNotFound(const SubjectName& s) {
 // explicit version checks only that version).
 compat::Level NonTransitive(compat::Level level) {
   switch (level) {
-    case compat::Level::kBackwardTransitive: return compat::Level::kBackward;
-    case compat::Level::kForwardTransitive: return compat::Level::kForward;
-    case compat::Level::kFullTransitive: return compat::Level::kFull;
-    default: return level;
+    case compat::Level::kBackwardTransitive:
+      return compat::Level::kBackward;
+    case compat::Level::kForwardTransitive:
+      return compat::Level::kForward;
+    case compat::Level::kFullTransitive:
+      return compat::Level::kFull;
+    default:
+      return level;
   }
 }
 
@@ -90,7 +94,8 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
   for (int v : old_versions) {
     if (v > 0) out.push_back("{oldSchemaVersion: " + std::to_string(v) + "}");
   }
-  if (!out.empty()) out.push_back("{compatibility: '" + std::string(compat::LevelName(level)) + "'}");
+  if (!out.empty())
+    out.push_back("{compatibility: '" + std::string(compat::LevelName(level)) + "'}");
   return out;
 }
 
@@ -163,7 +168,8 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
   }
   auto rec = store_->GetSchema(id);
   if (!rec) return std::unexpected(rec.error());
-  if (!*rec) return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.value()) + " not found");
+  if (!*rec)
+    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.value()) + " not found");
   auto entry = std::make_shared<CachedSchema>();
   entry->record = std::move(**rec);
   // Resolve the references (each already cached or cacheable: a schema
@@ -204,16 +210,18 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
 
 RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
   if (input.schema.size() > options_.max_schema_bytes) {
-    return Fail(ErrorCode::kSchemaTooLarge,
-                "Schema is larger than the limit of " +
-                    std::to_string(options_.max_schema_bytes) + " bytes");
+    return Fail(ErrorCode::kSchemaTooLarge, "Schema is larger than the limit of " +
+                                                std::to_string(options_.max_schema_bytes) +
+                                                " bytes");
   }
   std::vector<ResolvedReference> resolved;
   std::set<std::string> names;
   for (const SchemaReference& r : input.references) {
-    if (r.name.empty()) return Fail(ErrorCode::kInvalidSchema, "Invalid schema: a reference has no name");
+    if (r.name.empty())
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: a reference has no name");
     if (!names.insert(r.name).second) {
-      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: reference name '" + r.name + "' is used twice");
+      return Fail(ErrorCode::kInvalidSchema,
+                  "Invalid schema: reference name '" + r.name + "' is used twice");
     }
     auto versions = store_->ListVersions(r.subject, IncludeDeleted::kNo);
     if (!versions) return std::unexpected(versions.error());
@@ -230,7 +238,8 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
     auto cached = Cached(target->schema_id);
     if (!cached) return std::unexpected(cached.error());
     if (!(*cached)->parsed) {
-      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: referenced schema '" + r.subject.str() +
+      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: referenced schema '" +
+                                                 r.subject.str() +
                                                  "' cannot be read by this version");
     }
     resolved.push_back(ResolvedReference{
@@ -365,8 +374,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   }
   const bool import = *mode == Mode::kImport;
   if (!import && input.id) {
-    return Fail(ErrorCode::kOperationNotPermitted,
-                "A schema id may only be given in IMPORT mode");
+    return Fail(ErrorCode::kOperationNotPermitted, "A schema id may only be given in IMPORT mode");
   }
   auto all = store_->ListVersions(*subject, IncludeDeleted::kYes);
   if (!all) return std::unexpected(all.error());
@@ -411,10 +419,9 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       }
       version = *input.version;
     } else if (*input.version != next) {
-      return Fail(ErrorCode::kInvalidVersion,
-                  "Version " + std::to_string(input.version->value()) +
-                      " is not one more than the latest version " +
-                      std::to_string(next.value() - 1));
+      return Fail(ErrorCode::kInvalidVersion, "Version " + std::to_string(input.version->value()) +
+                                                  " is not one more than the latest version " +
+                                                  std::to_string(next.value() - 1));
     }
   }
 
@@ -510,8 +517,8 @@ RegistryResult<std::vector<Version>> Service::ListVersions(std::string_view subj
   SubjectName subject{std::string(subject_text)};
   auto all = store_->ListVersions(subject, IncludeDeleted::kYes);
   if (!all) return std::unexpected(all.error());
-  const bool any_live = std::any_of(all->begin(), all->end(),
-                                    [](const VersionRecord& v) { return !v.deleted; });
+  const bool any_live =
+      std::any_of(all->begin(), all->end(), [](const VersionRecord& v) { return !v.deleted; });
   if (all->empty() || (!any_live && deleted == IncludeDeleted::kNo && !deleted_only)) {
     return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   }
@@ -708,8 +715,9 @@ RegistryResult<std::vector<SubjectVersion>> Service::VersionsOfSchema(SchemaId i
 
 // --- compatibility -------------------------------------------------------------
 
-RegistryResult<CompatibilityResult> Service::TestCompatibility(
-    std::string_view subject_text, std::optional<VersionSelector> sel, const SchemaInput& input) {
+RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view subject_text,
+                                                               std::optional<VersionSelector> sel,
+                                                               const SchemaInput& input) {
   SubjectName subject{std::string(subject_text)};
   auto live = store_->ListVersions(subject, IncludeDeleted::kNo);
   if (!live) return std::unexpected(live.error());
@@ -761,8 +769,9 @@ RegistryResult<ConfigRecord> Service::GetConfig(const std::optional<std::string>
   if (!sub) return std::unexpected(sub.error());
   if (!*sub) {
     if (default_to_global) return effective_global;
-    return Fail(ErrorCode::kSubjectCompatibilityNotConfigured,
-                "Subject " + Quoted(*subject) + " does not have subject-level compatibility configured");
+    return Fail(
+        ErrorCode::kSubjectCompatibilityNotConfigured,
+        "Subject " + Quoted(*subject) + " does not have subject-level compatibility configured");
   }
   ConfigRecord c = **sub;
   if (!c.level) c.level = effective_global.level;
@@ -785,10 +794,11 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
   ConfigRecord merged = stored->value_or(ConfigRecord{});
   if (update.level) merged.level = update.level;
   if (update.policy) merged.policy = update.policy;
-  auto r = store_->SetConfig(name, merged,
-                             MakeAudit("PUT_CONFIG", actor, subject.value_or(""), 0,
-                                       "{\"before\":" + ConfigJson(stored->value_or(ConfigRecord{})) +
-                                           ",\"after\":" + ConfigJson(merged) + "}"));
+  auto r =
+      store_->SetConfig(name, merged,
+                        MakeAudit("PUT_CONFIG", actor, subject.value_or(""), 0,
+                                  "{\"before\":" + ConfigJson(stored->value_or(ConfigRecord{})) +
+                                      ",\"after\":" + ConfigJson(merged) + "}"));
   if (!r) return std::unexpected(r.error());
   return merged;
 }
@@ -803,9 +813,9 @@ RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::stri
   ConfigRecord before = stored->value_or(ConfigRecord{});
   if (!*stored) {
     if (subject) {
-      return Fail(ErrorCode::kSubjectCompatibilityNotConfigured,
-                  "Subject " + Quoted(*subject) +
-                      " does not have subject-level compatibility configured");
+      return Fail(
+          ErrorCode::kSubjectCompatibilityNotConfigured,
+          "Subject " + Quoted(*subject) + " does not have subject-level compatibility configured");
     }
   } else {
     auto r = store_->SetConfig(name, std::nullopt,
@@ -855,8 +865,7 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
       empty = subjects->empty();
     }
     if (!empty) {
-      return Fail(ErrorCode::kOperationNotPermitted,
-                  "Cannot import since found existing subjects");
+      return Fail(ErrorCode::kOperationNotPermitted, "Cannot import since found existing subjects");
     }
   }
   auto r = store_->SetMode(name, mode,
@@ -880,8 +889,8 @@ RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subje
     }
     return Mode::kReadWrite;
   }
-  auto r = store_->SetMode(name, std::nullopt,
-                           MakeAudit("DELETE_MODE", actor, subject.value_or("")));
+  auto r =
+      store_->SetMode(name, std::nullopt, MakeAudit("DELETE_MODE", actor, subject.value_or("")));
   if (!r) return std::unexpected(r.error());
   return **stored;
 }
@@ -898,8 +907,7 @@ RegistryResult<Service::Stats> Service::GetStats() {
   return Stats{.schemas = max_id->value(), .subjects = static_cast<std::int64_t>(subjects->size())};
 }
 
-RegistryResult<std::vector<AuditRecord>> Service::Audit(std::int64_t after_seq,
-                                                        std::size_t limit) {
+RegistryResult<std::vector<AuditRecord>> Service::Audit(std::int64_t after_seq, std::size_t limit) {
   return store_->ListAudit(after_seq, limit);
 }
 

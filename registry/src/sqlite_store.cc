@@ -128,8 +128,8 @@ struct Connection {
 
 RegistryResult<std::unique_ptr<Connection>> OpenConnection(const SqliteOptions& o, bool writer) {
   auto c = std::make_unique<Connection>();
-  int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                            : SQLITE_OPEN_READONLY);
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
   int rc = sqlite3_open_v2(o.path.c_str(), &c->db, flags, nullptr);
   if (rc != SQLITE_OK) return StoreError(rc);
   sqlite3_busy_timeout(c->db, o.busy_timeout_ms);
@@ -447,8 +447,7 @@ class SqliteStore final : public Store {
   }
 
   RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
-                               const std::optional<Mode>& mode,
-                               const AuditRecord& audit) override {
+                               const std::optional<Mode>& mode, const AuditRecord& audit) override {
     return Write([&](sqlite3* db) -> int {
       if (Injected("mode")) return SQLITE_IOERR;
       int rc;
@@ -467,9 +466,7 @@ class SqliteStore final : public Store {
   }
 
  private:
-  bool Injected(std::string_view step) const {
-    return options_.fail_at && options_.fail_at(step);
-  }
+  bool Injected(std::string_view step) const { return options_.fail_at && options_.fail_at(step); }
 
   int InsertAudit(sqlite3* db, const AuditRecord& a) {
     if (Injected("audit")) return SQLITE_IOERR;
@@ -572,7 +569,7 @@ class SqliteStore final : public Store {
   std::mutex write_mu_;  // guards writer_ (one writer at a time)
   std::unique_ptr<Connection> writer_;
   std::vector<std::unique_ptr<Connection>> readers_;  // fixed after Open()
-  std::mutex pool_mu_;  // guards free_readers_
+  std::mutex pool_mu_;                                // guards free_readers_
   std::condition_variable pool_cv_;
   std::vector<Connection*> free_readers_;
 };

@@ -85,9 +85,7 @@ std::optional<std::uint16_t> VocabBits(std::string_view uri) {
   return std::nullopt;
 }
 
-std::string EscapedPath(std::string_view keyword) {
-  return "/" + json::EscapeToken(keyword);
-}
+std::string EscapedPath(std::string_view keyword) { return "/" + json::EscapeToken(keyword); }
 std::string EscapedPath(std::string_view keyword, std::string_view token) {
   return "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(token);
 }
@@ -115,30 +113,40 @@ std::optional<std::uint64_t> NonNegativeInt(const json::Value& v) {
 
 std::string_view DialectName(Dialect d) {
   switch (d) {
-    case Dialect::kDraft4: return "draft-04";
-    case Dialect::kDraft6: return "draft-06";
-    case Dialect::kDraft7: return "draft-07";
-    case Dialect::kDraft2019_09: return "2019-09";
-    case Dialect::kDraft2020_12: return "2020-12";
+    case Dialect::kDraft4:
+      return "draft-04";
+    case Dialect::kDraft6:
+      return "draft-06";
+    case Dialect::kDraft7:
+      return "draft-07";
+    case Dialect::kDraft2019_09:
+      return "2019-09";
+    case Dialect::kDraft2020_12:
+      return "2020-12";
   }
   return "unknown";
 }
 
 std::string_view DialectUri(Dialect d) {
   switch (d) {
-    case Dialect::kDraft4: return kUriDraft4;
-    case Dialect::kDraft6: return kUriDraft6;
-    case Dialect::kDraft7: return kUriDraft7;
-    case Dialect::kDraft2019_09: return kUri2019;
-    case Dialect::kDraft2020_12: return kUri2020;
+    case Dialect::kDraft4:
+      return kUriDraft4;
+    case Dialect::kDraft6:
+      return kUriDraft6;
+    case Dialect::kDraft7:
+      return kUriDraft7;
+    case Dialect::kDraft2019_09:
+      return kUri2019;
+    case Dialect::kDraft2020_12:
+      return kUri2020;
   }
   return {};
 }
 
 std::optional<Dialect> DialectFromString(std::string_view s) {
   static const std::pair<std::string_view, Dialect> kNames[] = {
-      {"draft-04", Dialect::kDraft4},     {"draft-06", Dialect::kDraft6},
-      {"draft-07", Dialect::kDraft7},     {"2019-09", Dialect::kDraft2019_09},
+      {"draft-04", Dialect::kDraft4},      {"draft-06", Dialect::kDraft6},
+      {"draft-07", Dialect::kDraft7},      {"2019-09", Dialect::kDraft2019_09},
       {"2020-12", Dialect::kDraft2020_12},
   };
   for (const auto& [name, d] : kNames) {
@@ -236,7 +244,8 @@ std::uint64_t PropTable::Hash(std::string_view s) {
     n -= 8;
   }
   std::uint64_t tail = 0;
-  for (std::size_t i = 0; i < n; ++i) tail |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  for (std::size_t i = 0; i < n; ++i)
+    tail |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
   h = (h ^ tail) * 0x94D049BB133111EBull;
   return h ^ (h >> 29);
 }
@@ -312,8 +321,7 @@ class Compiler {
   Result<void> Index(const json::Value& v, const Info& parent, std::string pointer,
                      std::size_t depth, bool is_doc_root);
   Result<std::uint32_t> CompileNode(const json::Value* v, const Info* parent_hint);
-  Result<void> CompileKeywords(const json::Value& v, const Info& info, Node& n,
-                               std::uint32_t self);
+  Result<void> CompileKeywords(const json::Value& v, const Info& info, Node& n);
   Result<Edge> Child(const json::Value& c, const Info& parent, std::string path);
   Result<const json::Value*> ResolveRef(const Info& at, std::string_view ref,
                                         std::string_view keyword, std::string* fragment);
@@ -416,10 +424,14 @@ static ChildShape ShapeOf(std::string_view k, Dialect d) {
   if (k == "additionalProperties" || k == "not") return ChildShape::kSchema;
   if (k == "allOf" || k == "anyOf" || k == "oneOf") return ChildShape::kArray;
   if (k == "properties" || k == "patternProperties" || k == "definitions") return ChildShape::kMap;
-  if (k == "items") return d == Dialect::kDraft2020_12 ? ChildShape::kSchema : ChildShape::kSchemaOrArray;
-  if (k == "additionalItems") return d == Dialect::kDraft2020_12 ? ChildShape::kNone : ChildShape::kSchema;
-  if (d >= Dialect::kDraft6 && (k == "contains" || k == "propertyNames")) return ChildShape::kSchema;
-  if (d >= Dialect::kDraft7 && (k == "if" || k == "then" || k == "else")) return ChildShape::kSchema;
+  if (k == "items")
+    return d == Dialect::kDraft2020_12 ? ChildShape::kSchema : ChildShape::kSchemaOrArray;
+  if (k == "additionalItems")
+    return d == Dialect::kDraft2020_12 ? ChildShape::kNone : ChildShape::kSchema;
+  if (d >= Dialect::kDraft6 && (k == "contains" || k == "propertyNames"))
+    return ChildShape::kSchema;
+  if (d >= Dialect::kDraft7 && (k == "if" || k == "then" || k == "else"))
+    return ChildShape::kSchema;
   if (k == "dependencies") return ChildShape::kDeps;
   if (legacy) return ChildShape::kNone;
   if (k == "$defs" || k == "dependentSchemas") return ChildShape::kMap;
@@ -514,7 +526,8 @@ Result<void> Compiler::Index(const json::Value& v, const Info& parent, std::stri
 }
 
 Result<const json::Value*> Compiler::ResolveRef(const Info& at, std::string_view ref,
-                                                std::string_view keyword, std::string* fragment_out) {
+                                                std::string_view keyword,
+                                                std::string* fragment_out) {
   std::string full = ResolveUri(at.base, ref);
   auto [uri, fragment] = internal::SplitFragment(full);
   if (fragment_out != nullptr) *fragment_out = fragment;
@@ -653,14 +666,14 @@ Result<std::uint32_t> Compiler::CompileNode(const json::Value* v, const Info* pa
   if (++compile_depth_ > options_.max_depth * 4) {
     return Bad(info, "", "schema references nest too deeply", ErrorCode::kLimit);
   }
-  auto r = CompileKeywords(*v, info, n, idx);
+  auto r = CompileKeywords(*v, info, n);
   --compile_depth_;
   if (!r) return std::unexpected(r.error());
 
   n.number_checks = n.has_minimum || n.has_maximum || n.has_exclusive_minimum ||
                     n.has_exclusive_maximum || n.has_multiple_of;
-  n.string_checks = n.min_length > 0 || n.max_length != kUnbounded || n.pattern != kNoNode ||
-                    n.format != nullptr;
+  n.string_checks =
+      n.min_length > 0 || n.max_length != kUnbounded || n.pattern != kNoNode || n.format != nullptr;
   n.array_checks = n.min_items > 0 || n.max_items != kUnbounded || n.unique_items ||
                    !n.prefix_items.empty() || n.rest_items.present() || n.contains.present() ||
                    n.unevaluated_items.present();
@@ -685,8 +698,7 @@ Result<std::uint32_t> Compiler::CompileNode(const json::Value* v, const Info* pa
   return idx;
 }
 
-Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, Node& n,
-                                       std::uint32_t self) {
+Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, Node& n) {
   const Dialect d = info.dialect.dialect;
   const bool legacy = d <= Dialect::kDraft7;
   const bool validate = options_.validate_schema;
@@ -796,7 +808,8 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
     auto value = NonNegativeInt(*c);
     if (!value) {
       if (validate) {
-        return Bad(info, json::EscapeToken(kw), std::string(kw) + " must be a non-negative integer");
+        return Bad(info, json::EscapeToken(kw),
+                   std::string(kw) + " must be a non-negative integer");
       }
       return {};
     }
@@ -833,8 +846,8 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
     }
     return true;
   };
-#define ACCORD_CHECK(expr)                                  \
-  do {                                                      \
+#define ACCORD_CHECK(expr)                                         \
+  do {                                                             \
     if (auto _r = (expr); !_r) return std::unexpected(_r.error()); \
   } while (false)
 
@@ -994,12 +1007,13 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
     if (!legacy) {
       if (const json::Value* dr = v.Find("dependentRequired")) {
         if (!dr->IsObject()) {
-          if (validate) return Bad(info, "dependentRequired", "dependentRequired must be an object");
+          if (validate)
+            return Bad(info, "dependentRequired", "dependentRequired must be an object");
         } else {
           for (const json::Member& m : dr->AsObject()) {
             internal::DependentRequired dep{m.key, {}, "dependentRequired"};
-            auto ok = string_set(m.value, "dependentRequired/" + json::EscapeToken(m.key),
-                                 &dep.required);
+            auto ok =
+                string_set(m.value, "dependentRequired/" + json::EscapeToken(m.key), &dep.required);
             if (!ok) return std::unexpected(ok.error());
             n.dependent_required.push_back(std::move(dep));
           }
@@ -1131,7 +1145,6 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
     ACCORD_CHECK(schema_child("unevaluatedProperties", &n.unevaluated_properties));
   }
 #undef ACCORD_CHECK
-  (void)self;
   return {};
 }
 

@@ -105,15 +105,15 @@ struct Node {
   bool string_checks = false;
   bool array_checks = false;
   bool object_checks = false;
-  bool member_loop = false;  // object keywords that look at every member
+  bool member_loop = false;    // object keywords that look at every member
   std::uint32_t flags = 0;     // NodeFlag bits
   std::uint32_t resource = 0;  // index into Plan::resources (dynamic scope)
 
   // References.
   Edge ref;
-  Edge dynamic_ref;           // 2020-12; the statically resolved target
-  std::string dynamic_name;   // non-empty when the target is looked up in the dynamic scope
-  Edge recursive_ref;         // 2019-09; the statically resolved target
+  Edge dynamic_ref;          // 2020-12; the statically resolved target
+  std::string dynamic_name;  // non-empty when the target is looked up in the dynamic scope
+  Edge recursive_ref;        // 2019-09; the statically resolved target
   bool recursive_dynamic = false;
 
   // Any instance.
@@ -144,17 +144,17 @@ struct Node {
   // Arrays.
   std::uint64_t min_items = 0, max_items = kUnbounded;
   bool unique_items = false;
-  std::vector<Edge> prefix_items;      // items[] (up to 2019-09) or prefixItems
-  Edge rest_items;                     // additionalItems / items after the prefix
-  std::string rest_keyword;            // "items" or "additionalItems"
-  std::string prefix_keyword;          // "items" or "prefixItems"
+  std::vector<Edge> prefix_items;  // items[] (up to 2019-09) or prefixItems
+  Edge rest_items;                 // additionalItems / items after the prefix
+  std::string rest_keyword;        // "items" or "additionalItems"
+  std::string prefix_keyword;      // "items" or "prefixItems"
   Edge contains;
   std::uint64_t min_contains = 1, max_contains = kUnbounded;
-  bool contains_annotates = false;     // 2020-12: contains marks items evaluated
+  bool contains_annotates = false;  // 2020-12: contains marks items evaluated
   Edge unevaluated_items;
 
   // Objects.
-  PropTable names;                 // properties + required
+  PropTable names;  // properties + required
   std::vector<Edge> properties;
   std::vector<PatternEdge> pattern_properties;
   Edge additional_properties;
@@ -185,7 +185,7 @@ enum NodeFlag : std::uint32_t {
 
 struct Resource {
   std::string uri;
-  std::uint32_t root = kNoNode;  // node of the resource root, when compiled
+  std::uint32_t root = kNoNode;   // node of the resource root, when compiled
   bool recursive_anchor = false;  // 2019-09 $recursiveAnchor: true at the root
   // 2020-12 $dynamicAnchor name -> node (compiled on demand).
   std::vector<std::pair<std::string, std::uint32_t>> dynamic_anchors;

@@ -106,6 +106,13 @@ bool IsMultipleOf(const json::Number& x, const Node& n) {
   return static_cast<u128>(dx->mantissa) % big == 0;
 }
 
+// Inline fast paths for the common int/int case of json::Number's operators.
+inline bool Less(const json::Number& a, const json::Number& b) {
+  if (a.IsInt() && b.IsInt()) return a.AsInt() < b.AsInt();
+  return a < b;
+}
+inline bool IsIntegral(const json::Number& x) { return x.IsInt() || x.IsIntegral(); }
+
 std::size_t CodePoints(const std::string& s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -202,8 +209,9 @@ class Evaluator {
   // Cold and out of line: keeps string building off the stack frames of the
   // recursive evaluation functions.
   template <typename MessageFn>
-  [[gnu::noinline, gnu::cold]] void Fail(const Frame& frame, const std::string* key, std::size_t index,
-            std::string_view keyword_path, std::string_view keyword, MessageFn&& message) {
+  [[gnu::noinline, gnu::cold]] void Fail(const Frame& frame, const std::string* key,
+                                         std::size_t index, std::string_view keyword_path,
+                                         std::string_view keyword, MessageFn&& message) {
     if (Quiet()) return;
     if (stop_early_ && !out_->empty()) return;
     ValidationFailure f;
@@ -257,7 +265,7 @@ class Evaluator {
   }
 
   [[gnu::noinline]] bool EvalUnevaluated(const Node& n, const json::Value& inst, json::Kind kind,
-                       const Frame& frame, Annotations* ann);
+                                         const Frame& frame, Annotations* ann);
   bool EvalKeywords(const Node& n, const json::Value& inst, json::Kind kind, const Frame& frame,
                     Annotations* a);
   bool EvalInPlace(const Node& n, const json::Value& inst, const Frame& frame, Annotations* a);
@@ -298,9 +306,8 @@ bool Evaluator::Eval(std::uint32_t idx, const json::Value& inst, const Frame& fr
   }
   DepthGuard guard(depth_);
   if (depth_ > kMaxEvalDepth) {
-    Fail(frame, nullptr, kNoIndex, "", "$ref", [] {
-      return std::string("schema evaluation nested too deeply (a reference cycle?)");
-    });
+    Fail(frame, nullptr, kNoIndex, "", "$ref",
+         [] { return std::string("schema evaluation nested too deeply (a reference cycle?)"); });
     return false;
   }
   const json::Kind kind = inst.kind();
@@ -359,14 +366,24 @@ bool Evaluator::EvalKeywords(const Node& n, const json::Value& inst, json::Kind 
   if (n.types != 0) {
     std::uint8_t bit = 0;
     switch (kind) {
-      case json::Kind::kNull: bit = kTypeNull; break;
-      case json::Kind::kBool: bit = kTypeBoolean; break;
-      case json::Kind::kNumber:
-        bit = inst.AsNumber().IsIntegral() ? (kTypeNumber | kTypeInteger) : kTypeNumber;
+      case json::Kind::kNull:
+        bit = kTypeNull;
         break;
-      case json::Kind::kString: bit = kTypeString; break;
-      case json::Kind::kArray: bit = kTypeArray; break;
-      case json::Kind::kObject: bit = kTypeObject; break;
+      case json::Kind::kBool:
+        bit = kTypeBoolean;
+        break;
+      case json::Kind::kNumber:
+        bit = IsIntegral(inst.AsNumber()) ? (kTypeNumber | kTypeInteger) : kTypeNumber;
+        break;
+      case json::Kind::kString:
+        bit = kTypeString;
+        break;
+      case json::Kind::kArray:
+        bit = kTypeArray;
+        break;
+      case json::Kind::kObject:
+        bit = kTypeObject;
+        break;
     }
     if ((n.types & bit) == 0) {
       Fail(frame, "type", [&] {
@@ -390,7 +407,8 @@ bool Evaluator::EvalKeywords(const Node& n, const json::Value& inst, json::Kind 
     case json::Kind::kObject:
       if (n.object_checks) ACCORD_STEP(EvalObject(n, inst, frame, a));
       break;
-    default: break;
+    default:
+      break;
   }
   return ok;
 }
@@ -524,20 +542,20 @@ bool Evaluator::EvalInPlace(const Node& n, const json::Value& inst, const Frame&
 
 bool Evaluator::EvalNumber(const Node& n, const json::Number& x, const Frame& frame) {
   bool ok = true;
-  if (n.has_minimum && x < n.minimum) {
+  if (n.has_minimum && Less(x, n.minimum)) {
     Fail(frame, "minimum", [&] { return "value must be >= " + Num(n.minimum); });
     ACCORD_STEP(false);
   }
-  if (n.has_exclusive_minimum && !(n.exclusive_minimum < x)) {
+  if (n.has_exclusive_minimum && !Less(n.exclusive_minimum, x)) {
     Fail(frame, n.minimum_keyword_exclusive ? "minimum" : "exclusiveMinimum",
          [&] { return "value must be > " + Num(n.exclusive_minimum); });
     ACCORD_STEP(false);
   }
-  if (n.has_maximum && n.maximum < x) {
+  if (n.has_maximum && Less(n.maximum, x)) {
     Fail(frame, "maximum", [&] { return "value must be <= " + Num(n.maximum); });
     ACCORD_STEP(false);
   }
-  if (n.has_exclusive_maximum && !(x < n.exclusive_maximum)) {
+  if (n.has_exclusive_maximum && !Less(x, n.exclusive_maximum)) {
     Fail(frame, n.maximum_keyword_exclusive ? "maximum" : "exclusiveMaximum",
          [&] { return "value must be < " + Num(n.exclusive_maximum); });
     ACCORD_STEP(false);
@@ -551,17 +569,20 @@ bool Evaluator::EvalNumber(const Node& n, const json::Number& x, const Frame& fr
 
 bool Evaluator::EvalString(const Node& n, const std::string& s, const Frame& frame) {
   bool ok = true;
-  if (n.min_length > 0 || n.max_length != kUnbounded) {
-    // Bytes bound code points from above, and 4 bytes per code point from below.
-    bool need_count = s.size() < n.min_length * 4 || s.size() > n.max_length;
-    std::size_t len = need_count ? CodePoints(s) : s.size();
-    if (need_count && len < n.min_length) {
+  // A string of b bytes has between ceil(b/4) and b code points: count them
+  // only when the byte length cannot decide.
+  const std::size_t bytes = s.size();
+  const bool check_min = n.min_length > 0 && bytes / 4 < n.min_length;
+  const bool check_max = bytes > n.max_length;
+  if (check_min || check_max) {
+    const std::size_t len = CodePoints(s);
+    if (check_min && len < n.min_length) {
       Fail(frame, "minLength", [&] {
         return "string must be at least " + std::to_string(n.min_length) + " characters long";
       });
       ACCORD_STEP(false);
     }
-    if (need_count && len > n.max_length) {
+    if (check_max && len > n.max_length) {
       Fail(frame, "maxLength", [&] {
         return "string must be at most " + std::to_string(n.max_length) + " characters long";
       });
@@ -575,8 +596,7 @@ bool Evaluator::EvalString(const Node& n, const std::string& s, const Frame& fra
     ACCORD_STEP(false);
   }
   if (n.format != nullptr && !n.format(s)) {
-    Fail(frame, "format",
-         [&] { return "string is not a valid " + Quote(n.format_name); });
+    Fail(frame, "format", [&] { return "string is not a valid " + Quote(n.format_name); });
     ACCORD_STEP(false);
   }
   return ok;
@@ -587,15 +607,13 @@ bool Evaluator::EvalArray(const Node& n, const json::Array& arr, const Frame& fr
   bool ok = true;
   const std::size_t size = arr.size();
   if (size < n.min_items) {
-    Fail(frame, "minItems", [&] {
-      return "array must have at least " + std::to_string(n.min_items) + " items";
-    });
+    Fail(frame, "minItems",
+         [&] { return "array must have at least " + std::to_string(n.min_items) + " items"; });
     ACCORD_STEP(false);
   }
   if (size > n.max_items) {
-    Fail(frame, "maxItems", [&] {
-      return "array must have at most " + std::to_string(n.max_items) + " items";
-    });
+    Fail(frame, "maxItems",
+         [&] { return "array must have at most " + std::to_string(n.max_items) + " items"; });
     ACCORD_STEP(false);
   }
   if (n.unique_items && size > 1) {
@@ -747,8 +765,7 @@ bool Evaluator::EvalObject(const Node& n, const json::Value& inst, const Frame& 
       if (inst.Find(r) != nullptr) continue;
       Fail(frame, nullptr, kNoIndex, dep.keyword + "/" + json::EscapeToken(dep.name), dep.keyword,
            [&] {
-             return "property " + Quote(r) + " is required when " + Quote(dep.name) +
-                    " is present";
+             return "property " + Quote(r) + " is required when " + Quote(dep.name) + " is present";
            });
       ACCORD_STEP(false);
     }

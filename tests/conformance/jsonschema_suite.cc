@@ -148,7 +148,8 @@ void RunFile(const fs::path& path, const std::string& file_label, std::string_vi
       if (all.valid != first.valid || all.valid != quick) detail += ", stop modes disagree";
       if (!all.failures.empty()) {
         const js::ValidationFailure& f = all.failures.front();
-        detail += "; got: " + f.keyword_location + " at '" + f.instance_location + "': " + f.message;
+        detail +=
+            "; got: " + f.keyword_location + " at '" + f.instance_location + "': " + f.message;
       }
       tally->failures.push_back(name + "  [" + detail + "]");
     }
@@ -214,8 +215,7 @@ int main(int argc, char** argv) {
       not_run.push_back(stem);
       continue;
     }
-    RunFile(p, "optional/format/" + p.filename().string(), draft, bundle, format_options,
-            &formats);
+    RunFile(p, "optional/format/" + p.filename().string(), draft, bundle, format_options, &formats);
   }
 
   // optional/*.json besides format: informational, never gating.
@@ -227,7 +227,8 @@ int main(int argc, char** argv) {
   for (const std::string& f : optional.failures) {
     std::printf("NOTE (optional, informational) %s: %s\n", draft.c_str(), f.c_str());
   }
-  for (const std::string& f : required.failures) std::printf("FAIL %s: %s\n", draft.c_str(), f.c_str());
+  for (const std::string& f : required.failures)
+    std::printf("FAIL %s: %s\n", draft.c_str(), f.c_str());
   for (const std::string& f : formats.failures) {
     std::printf("FAIL (format, informational) %s: %s\n", draft.c_str(), f.c_str());
   }

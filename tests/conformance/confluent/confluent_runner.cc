@@ -22,6 +22,7 @@
 //        at least one writer-valid instance).
 //    A listed case that agrees, or lacks that backing, fails.
 //  * Every witness of every breaking finding is checked with the validator.
+//  * Every schema of the suite is compatible with itself under STRICT.
 //  * Schemas without $schema are read as draft-07 (Confluent's default
 //    dialect; the suite uses draft-07 tuple `items` and `dependencies`).
 //
@@ -85,7 +86,11 @@ struct Counts {
   int witnesses_checked = 0;
   int witnesses_bad = 0;
   int stale_entries = 0;
+  int self_checked = 0;
+  int self_failed = 0;
 };
+
+
 
 const JustifiedDisagreement* FindJustified(int index, std::string_view description, Policy p) {
   for (const JustifiedDisagreement& j : kJustifiedDisagreements) {
@@ -178,6 +183,20 @@ std::string Describe(const Report& r) {
     out += "\n";
   }
   return out;
+}
+
+// Rule: every schema is compatible with itself (an identical writer and
+// reader share every instance).
+bool SelfCompatible(int index, const char* which, const json::Value& schema, Counts& counts) {
+  ++counts.self_checked;
+  JsonSchemaCheckOptions options;
+  options.default_dialect = kDialect;
+  auto r = CheckJsonSchema(schema, schema, options);
+  if (r && r->compatible()) return true;
+  ++counts.self_failed;
+  std::printf("SELF      case %d %s schema is not compatible with itself: %s\n", index, which,
+              r ? Describe(*r).c_str() : r.error().ToString().c_str());
+  return false;
 }
 
 // Runs one (case, policy) check; returns false when the case failed.
@@ -320,6 +339,8 @@ int Main() {
       ok = false;
       continue;
     }
+    ok &= SelfCompatible(index, "original", *w, strict);
+    ok &= SelfCompatible(index, "update", *r, strict);
     ok &= RunOne(index, desc->AsString(), *w, *r, Policy::kStrict, compatible->AsBool(), strict);
     if (const json::Value* len = c.Find("compatible_lenient"); len != nullptr && len->IsBool()) {
       ok &= RunOne(index, desc->AsString(), *w, *r, Policy::kLenient, len->AsBool(), lenient);
@@ -350,6 +371,8 @@ int Main() {
   std::printf("witnesses: %d checked with the validator, %d bad\n",
               strict.witnesses_checked + lenient.witnesses_checked,
               strict.witnesses_bad + lenient.witnesses_bad);
+  std::printf("self-compatibility: %d schemas checked, %d not compatible with themselves\n",
+              strict.self_checked, strict.self_failed);
   std::printf("%s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;
 }

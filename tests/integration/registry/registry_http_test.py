@@ -104,6 +104,9 @@ def exercise(base):
     s, b, h = call(base, "GET", "/healthz", headers={"X-Request-Id": "abc-123"})
     check(h.get("X-Request-Id") == "abc-123", "a client's X-Request-Id is echoed")
     check(call(base, "GET", "/readyz")[0] == 200, "GET /readyz")
+    s, b, h = call(base, "GET", "/metrics")
+    check(s == 200 and "accord_http_requests_total{route=\"GET /healthz\",status=\"200\"} 2" in b,
+          "GET /metrics counts requests by route and status")
 
     # Register JSON Schema and Avro.
     s, b, h = call(base, "POST", "/subjects/orders-value/versions",

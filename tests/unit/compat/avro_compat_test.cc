@@ -221,6 +221,67 @@ TEST(AvroCompat, FailedAssumptionDoesNotPoisonTheMemo) {
                                              "MISSING_UNION_BRANCH /fields/1/type/1"}));
 }
 
+// Rule: a MISSING_UNION_BRANCH message says why the reader's branch of the
+// same type does not fit; explaining terminates on mutually recursive types
+// with defects on both sides.
+TEST(AvroCompat, UnionMessagesExplainTheClosestBranch) {
+  Report r = CheckAvroSchemas(
+      S(R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"}]}])"),
+      S(R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])"));
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].message.find("reader branch 1 (record A) does not fit because writer type long"),
+            std::string::npos)
+      << r.findings[0].message;
+  // Regression: the explanation of a union nested below the root once built
+  // its witness from the wrong starting point and crashed.
+  Report nested = CheckAvroSchemas(
+      S(R"({"type":"record","name":"Top","fields":[{"name":"a","type":"int"},{"name":"u","type":{"type":"array","items":
+            ["null",{"type":"record","name":"A","fields":[{"name":"k","type":"string"},{"name":"x","type":{"type":"map","values":"long"}}]}]}}]})"),
+      S(R"({"type":"record","name":"Top","fields":[{"name":"a","type":"int"},{"name":"u","type":{"type":"array","items":
+            ["null",{"type":"record","name":"A","fields":[{"name":"k","type":"string"},{"name":"x","type":{"type":"map","values":"int"}}]}]}}]})"));
+  ASSERT_EQ(nested.findings.size(), 1u);
+  EXPECT_EQ(json::ToJson(*nested.findings[0].witness), R"({"a":0,"u":[{"A":{"k":"","x":{}}}]})");
+  const char* w = R"({"type":"record","name":"A","fields":[{"name":"v","type":"long"},
+      {"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"w","type":"double"},
+        {"name":"a","type":["null","A"]}]}]}]})";
+  const char* rd = R"({"type":"record","name":"A","fields":[{"name":"v","type":"int"},
+      {"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"w","type":"float"},
+        {"name":"a","type":["null","A"]}]}]}]})";
+  Report mutual = CheckAvroSchemas(S(w), S(rd));
+  EXPECT_FALSE(mutual.compatible());
+}
+
+// Rule: a chain of thousands of distinct named types (defined flat in a
+// union, each referencing the previous one, compared from its far end) does
+// not exhaust the stack: the check stops at its depth limit with a breaking
+// UNDECIDED_DEPTH finding; diff returns too.
+TEST(AvroCompat, LongNamedChainsAreBounded) {
+  auto chain = [](const char* defs_field, const char* leaf, bool with_default) {
+    std::string text = R"({"type":"record","name":"Top","fields":[{"name":")";
+    text += defs_field;
+    text += R"(","type":["null",{"type":"record","name":"T0","fields":[{"name":"v","type":")";
+    text += leaf;
+    text += R"("}]})";
+    for (int i = 1; i < 3000; ++i) {
+      text += R"(,{"type":"record","name":"T)" + std::to_string(i) + R"(","fields":[{"name":"p","type":"T)" +
+              std::to_string(i - 1) + R"("}]})";
+    }
+    text += with_default ? R"(],"default":null})" : "]}";
+    text += R"(,{"name":"last","type":"T2999"}]})";
+    return text;
+  };
+  // Writer-only "wdefs" is skipped; reader-only "rdefs" has a default; so the
+  // first comparison that recurses is "last", 3000 levels deep.
+  avro::Schema w = S(chain("wdefs", "long", false));
+  avro::Schema r = S(chain("rdefs", "int", true));
+  Report report = CheckAvroSchemas(w, r);
+  EXPECT_FALSE(report.compatible());
+  bool undecided = false;
+  for (const Finding& f : report.findings) undecided |= f.kind == "UNDECIDED_DEPTH";
+  EXPECT_TRUE(undecided);
+  EXPECT_FALSE(DiffAvroSchemas(w, r).compatible());
+}
+
 // Rule: CheckAvro reports invalid schemas as errors naming the side.
 TEST(AvroCompat, InvalidSchemaIsAnErrorNamingTheSide) {
   auto r = CheckAvro(J(R"("int")"), J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]})"));
@@ -285,7 +346,7 @@ TEST(AvroCompat, CorpusPairsHaveValidWitnesses) {
   };
   const std::set<std::string> kinds = {"NAME_MISMATCH", "FIXED_SIZE_MISMATCH", "MISSING_ENUM_SYMBOLS",
                                        "READER_FIELD_MISSING_DEFAULT_VALUE", "TYPE_MISMATCH",
-                                       "MISSING_UNION_BRANCH"};
+                                       "MISSING_UNION_BRANCH", "UNDECIDED_DEPTH"};
   std::vector<avro::Schema> schemas;
   for (const char* c : corpus) schemas.push_back(S(c));
   for (std::size_t i = 0; i < schemas.size(); ++i) {

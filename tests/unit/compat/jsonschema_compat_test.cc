@@ -143,7 +143,7 @@ TEST(JsonSchemaCompatTest, BudgetExhaustionIsUndecidedNotAHang) {
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->compatible());
   EXPECT_TRUE(HasKind(*r, "UNDECIDED_BUDGET", Severity::kBreaking)) << Describe(*r);
-  EXPECT_LT(ms.count(), 5000);
+  EXPECT_LT(ms.count(), 20000);  // bounded (typically ~0.3 s; generous for sanitizers)
 }
 
 TEST(JsonSchemaCompatTest, LenientPolicyTurnsOpenModelBreaksIntoWarnings) {

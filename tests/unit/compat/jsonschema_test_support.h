@@ -94,12 +94,15 @@ inline std::vector<CompatCase> LoadCases() {
 // The validator with `format` asserted (the engine's semantics).
 inline std::optional<jsonschema::Validator> CompileOracle(const json::Value& schema,
                                                           jsonschema::Dialect d) {
-  if (std::getenv("ACCORD_NO_ORACLE")) return std::nullopt;  // debugging aid
   jsonschema::CompileOptions o;
   o.default_dialect = d;
   o.format = jsonschema::FormatMode::kAssert;
   auto v = jsonschema::Validator::Compile(schema, {}, o);
-  if (!v) return std::nullopt;
+  if (!v) {
+    ADD_FAILURE() << "the validator cannot compile " << json::ToJson(schema) << ": "
+                  << v.error().ToString();
+    return std::nullopt;
+  }
   return std::move(*v);
 }
 

@@ -55,7 +55,8 @@ TEST_F(HttpApiTest, RegisterAnswersIdOnlyAndSchemaIsReadableById) {
   EXPECT_EQ(s.body, "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"object\\\"}\"}");
   EXPECT_EQ(Call("GET", "/schemas/ids/1/schema").body, "{\"type\":\"object\"}");
   EXPECT_EQ(Call("GET", "/schemas/ids/1/subjects").body, "[\"orders\"]");
-  EXPECT_EQ(Call("GET", "/schemas/ids/1/versions").body, "[{\"subject\":\"orders\",\"version\":1}]");
+  EXPECT_EQ(Call("GET", "/schemas/ids/1/versions").body,
+            "[{\"subject\":\"orders\",\"version\":1}]");
 }
 
 TEST_F(HttpApiTest, AvroIsTheDefaultTypeAndItsSchemaTypeIsOmitted) {
@@ -97,7 +98,9 @@ TEST_F(HttpApiTest, MalformedOrDeeplyNestedBodiesAre400) {
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "{\"schema\": ")), 400);
   std::string deep(100000, '[');
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", deep)), 400);
-  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "{\"schema\": {\"type\":\"object\"}}")), 400);
+  EXPECT_EQ(
+      ErrorCodeOf(Call("POST", "/subjects/o/versions", "{\"schema\": {\"type\":\"object\"}}")),
+      400);
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "[]")), 400);
 }
 
@@ -123,9 +126,9 @@ TEST_F(HttpApiTest, PercentEncodedSlashStaysInsideTheSubjectName) {
 }
 
 TEST_F(HttpApiTest, ContentTypesConfluentAcceptsAreAcceptedOthersAre415) {
-  for (const char* ct : {"application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
-                         "application/json", "application/json; charset=utf-8",
-                         "application/octet-stream", ""}) {
+  for (const char* ct :
+       {"application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
+        "application/json", "application/json; charset=utf-8", "application/octet-stream", ""}) {
     auto r = Call("POST", "/subjects/o/versions", RegisterBody("{}"), ct);
     EXPECT_EQ(r.status, 200) << ct << " " << r.body;
   }
@@ -150,7 +153,9 @@ TEST_F(HttpApiTest, ConfigGetSaysCompatibilityLevelPutTakesCompatibility) {
   EXPECT_EQ(Body(get).Find("compatibilityLevel")->AsString(), "FULL_TRANSITIVE");
   EXPECT_EQ(ErrorCodeOf(Call("PUT", "/config", "{\"compatibility\":\"SIDEWAYS\"}")), 42203);
   EXPECT_EQ(ErrorCodeOf(Call("GET", "/config/other")), 40408);
-  EXPECT_EQ(Body(Call("GET", "/config/other?defaultToGlobal=true")).Find("compatibilityLevel")->AsString(),
+  EXPECT_EQ(Body(Call("GET", "/config/other?defaultToGlobal=true"))
+                .Find("compatibilityLevel")
+                ->AsString(),
             "BACKWARD");
   auto policy = Call("PUT", "/config", "{\"compatibilityPolicy\":\"LENIENT\"}");
   EXPECT_EQ(policy.status, 200);
@@ -192,7 +197,8 @@ TEST_F(HttpApiTest, LookupAnswersTheSchemaObject) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(Body(r).Find("id")->AsNumber().AsInt(), 1);
   EXPECT_EQ(Body(r).Find("version")->AsNumber().AsInt(), 1);
-  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/orders", RegisterBody("{\"type\":\"integer\"}"))), 40403);
+  EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/orders", RegisterBody("{\"type\":\"integer\"}"))),
+            40403);
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/none", RegisterBody("{}"))), 40401);
 }
 
@@ -207,7 +213,8 @@ TEST_F(HttpApiTest, CompatibilityEndpointWithAndWithoutVerbose) {
   EXPECT_FALSE(b.Find("is_compatible")->AsBool());
   ASSERT_TRUE(b.Find("messages") && b.Find("messages")->IsArray());
   EXPECT_FALSE(b.Find("messages")->AsArray().empty());
-  auto ok = Call("POST", "/compatibility/subjects/orders/versions/1", RegisterBody("{\"type\":\"object\"}"));
+  auto ok = Call("POST", "/compatibility/subjects/orders/versions/1",
+                 RegisterBody("{\"type\":\"object\"}"));
   EXPECT_EQ(ok.body, "{\"is_compatible\":true}");
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/compatibility/subjects/none/versions/1", breaking)), 40401);
 }
@@ -223,9 +230,10 @@ TEST_F(HttpApiTest, IncompatibleRegisterIs409With40901) {
 
 TEST_F(HttpApiTest, ReferencedByListsReferrers) {
   Call("POST", "/subjects/common/versions", RegisterBody("{\"type\":\"string\"}"));
-  auto r = Call("POST", "/subjects/user/versions",
-                "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"$ref\\\":\\\"common.json\\\"}\","
-                "\"references\":[{\"name\":\"common.json\",\"subject\":\"common\",\"version\":1}]}");
+  auto r =
+      Call("POST", "/subjects/user/versions",
+           "{\"schemaType\":\"JSON\",\"schema\":\"{\\\"$ref\\\":\\\"common.json\\\"}\","
+           "\"references\":[{\"name\":\"common.json\",\"subject\":\"common\",\"version\":1}]}");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Call("GET", "/subjects/common/versions/1/referencedby").body, "[2]");
   EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/subjects/common/versions/1")), 42206);
@@ -250,16 +258,85 @@ TEST_F(HttpApiTest, OperationalEndpoints) {
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
 }
 
+TEST_F(HttpApiTest, MetricsCountRequestsByRouteAndStatusAndRefusals) {
+  Call("POST", "/subjects/orders/versions",
+       RegisterBody("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"));
+  Call("POST", "/subjects/orders/versions",
+       RegisterBody("{\"type\":\"object\",\"required\":[\"a\"]}"));
+  Call("GET", "/subjects/nope/versions");
+  auto m = Call("GET", "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_EQ(m.content_type, "text/plain; version=0.0.4");
+  EXPECT_NE(
+      m.body.find(
+          "accord_http_requests_total{route=\"POST /subjects/{s}/versions\",status=\"200\"} 1"),
+      std::string::npos)
+      << m.body;
+  EXPECT_NE(
+      m.body.find(
+          "accord_http_requests_total{route=\"POST /subjects/{s}/versions\",status=\"409\"} 1"),
+      std::string::npos);
+  EXPECT_NE(
+      m.body.find(
+          "accord_http_requests_total{route=\"GET /subjects/{s}/versions\",status=\"404\"} 1"),
+      std::string::npos);
+  EXPECT_NE(m.body.find("accord_registrations_incompatible_total 1"), std::string::npos);
+  EXPECT_NE(m.body.find("accord_schemas 1"), std::string::npos);
+  EXPECT_NE(m.body.find("accord_subjects 1"), std::string::npos);
+  EXPECT_NE(m.body.find("accord_http_request_duration_seconds_bucket{route=\"GET "
+                        "/subjects/{s}/versions\",le=\"+Inf\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(HttpApiTest, AuditLogIsReadableOldestFirst) {
+  Call("POST", "/subjects/orders/versions", RegisterBody("{}"));
+  Call("PUT", "/config/orders", "{\"compatibility\":\"NONE\"}");
+  auto r = Call("GET", "/accord/v1/audit");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::Value rows = Body(r);
+  ASSERT_EQ(rows.AsArray().size(), 2u);
+  EXPECT_EQ(rows.AsArray()[0].Find("action")->AsString(), "REGISTER");
+  EXPECT_EQ(rows.AsArray()[0].Find("subject")->AsString(), "orders");
+  EXPECT_EQ(rows.AsArray()[0].Find("actor")->AsString(), "anonymous");
+  EXPECT_EQ(rows.AsArray()[1].Find("action")->AsString(), "PUT_CONFIG");
+  EXPECT_TRUE(rows.AsArray()[1].Find("detail")->IsObject());
+  const std::int64_t first = rows.AsArray()[0].Find("seq")->AsNumber().AsInt();
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/audit?after=" + std::to_string(first))).AsArray().size(),
+            1u);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/audit?limit=x")), 400);
+}
+
 // Any request gets a well-formed reply: no crash, no exception, JSON body.
 TEST_F(HttpApiTest, RandomRequestsNeverCrashAndAlwaysAnswerJson) {
   std::mt19937 rng(12345);
   const std::vector<std::string> methods = {"GET", "POST", "PUT", "DELETE", "PATCH"};
-  const std::vector<std::string> parts = {"subjects", "versions", "schemas", "ids", "config", "mode",
-                                          "compatibility", "latest", "-1", "1", "0", "%", "%2F",
-                                          "", "referencedby", "schema", "?deleted=true", "x"};
-  const std::vector<std::string> bodies = {"", "{", "{}", "[]", "null", "{\"schema\":1}",
+  const std::vector<std::string> parts = {"subjects",
+                                          "versions",
+                                          "schemas",
+                                          "ids",
+                                          "config",
+                                          "mode",
+                                          "compatibility",
+                                          "latest",
+                                          "-1",
+                                          "1",
+                                          "0",
+                                          "%",
+                                          "%2F",
+                                          "",
+                                          "referencedby",
+                                          "schema",
+                                          "?deleted=true",
+                                          "x"};
+  const std::vector<std::string> bodies = {"",
+                                           "{",
+                                           "{}",
+                                           "[]",
+                                           "null",
+                                           "{\"schema\":1}",
                                            "{\"schema\":\"{}\",\"schemaType\":\"JSON\"}",
-                                           "{\"mode\":\"IMPORT\"}", "{\"compatibility\":\"NONE\"}",
+                                           "{\"mode\":\"IMPORT\"}",
+                                           "{\"compatibility\":\"NONE\"}",
                                            "{\"schema\":\"\\\"int\\\"\",\"references\":[{}]}"};
   for (int i = 0; i < 3000; ++i) {
     std::string target;

@@ -36,8 +36,7 @@ class ServiceTest : public ::testing::Test {
   void SetLevel(std::optional<std::string> subject, compat::Level level) {
     ASSERT_TRUE(service_->SetConfig(subject, ConfigRecord{.level = level, .policy = std::nullopt}));
   }
-  std::vector<int> Versions(const std::string& subject,
-                            IncludeDeleted d = IncludeDeleted::kNo) {
+  std::vector<int> Versions(const std::string& subject, IncludeDeleted d = IncludeDeleted::kNo) {
     auto v = service_->ListVersions(subject, d);
     std::vector<int> out;
     if (v) {
@@ -177,8 +176,8 @@ TEST_F(ServiceTest, IncompatibleSchemaIs40901AndMakesNoVersion) {
 
 TEST_F(ServiceTest, BackwardChecksOnlyTheLatestVersion) {
   SetLevel(std::nullopt, compat::Level::kNone);
-  Reg("orders", R(""));          // v1
-  Reg("orders", R("\"b\""));     // v2
+  Reg("orders", R(""));       // v1
+  Reg("orders", R("\"b\""));  // v2
   SetLevel(std::nullopt, compat::Level::kBackward);
   // v3 requires b: reads v2 data, not v1 data; BACKWARD only looks at v2.
   EXPECT_EQ(Reg("orders", R("\"b\"", ",\"x\":1")).version, Version(3));
@@ -200,8 +199,8 @@ TEST_F(ServiceTest, CompatibilityIgnoresSoftDeletedVersions) {
   Reg("orders", R(""));
   Reg("orders", R("\"b\""));
   SetLevel(std::nullopt, compat::Level::kBackwardTransitive);
-  ASSERT_TRUE(service_->DeleteVersion("orders", VersionSelector::Exactly(Version(1)),
-                                      DeleteKind::kSoft));
+  ASSERT_TRUE(
+      service_->DeleteVersion("orders", VersionSelector::Exactly(Version(1)), DeleteKind::kSoft));
   EXPECT_EQ(Reg("orders", R("\"b\"", ",\"x\":1")).version, Version(3));
 }
 
@@ -217,7 +216,7 @@ TEST_F(ServiceTest, ForwardChecksThatOldReadersReadNewData) {
 TEST_F(ServiceTest, FullChecksBothDirections) {
   SetLevel(std::nullopt, compat::Level::kFull);
   Reg("orders", R("\"b\""));
-  EXPECT_EQ(RegErr("orders", Json(R(""))), ErrorCode::kIncompatibleSchema);           // forward
+  EXPECT_EQ(RegErr("orders", Json(R(""))), ErrorCode::kIncompatibleSchema);             // forward
   EXPECT_EQ(RegErr("orders", Json(R("\"b\",\"c\""))), ErrorCode::kIncompatibleSchema);  // backward
 }
 
@@ -252,7 +251,8 @@ TEST_F(ServiceTest, TestCompatibilityWithAVersionChecksOnlyThatVersionEvenWhenTr
   Reg("orders", R(""));
   Reg("orders", R("\"b\""));
   SetLevel(std::nullopt, compat::Level::kBackwardTransitive);
-  auto latest = service_->TestCompatibility("orders", VersionSelector::Latest(), Json(R("\"b\"", ",\"x\":1")));
+  auto latest = service_->TestCompatibility("orders", VersionSelector::Latest(),
+                                            Json(R("\"b\"", ",\"x\":1")));
   ASSERT_TRUE(latest);
   EXPECT_TRUE(latest->compatible);
   auto all = service_->TestCompatibility("orders", std::nullopt, Json(R("\"b\"", ",\"x\":1")));
@@ -295,7 +295,8 @@ TEST_F(ServiceTest, SoftDeletedSubjectReads40401ButSoftDeletingAgainIs40404) {
   EXPECT_EQ(CodeOf(service_->DeleteSubject("orders", DeleteKind::kSoft)),
             ErrorCode::kSubjectSoftDeleted);
   // ...and still readable with deleted=true.
-  auto v = service_->GetVersion("orders", VersionSelector::Exactly(Version(1)), IncludeDeleted::kYes);
+  auto v =
+      service_->GetVersion("orders", VersionSelector::Exactly(Version(1)), IncludeDeleted::kYes);
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->deleted);
   EXPECT_EQ(Versions("orders", IncludeDeleted::kYes), std::vector<int>{1});
@@ -377,7 +378,8 @@ TEST_F(ServiceTest, DeletingLatestSoftDeletesTheLatestLiveVersion) {
 TEST_F(ServiceTest, ReferencedVersionCannotBeDeleted42206) {
   Registered common = Reg("common", "{\"type\":\"string\"}");
   SchemaInput user = Json("{\"$ref\":\"common.json\"}");
-  user.references = {{.name = "common.json", .subject = SubjectName("common"), .version = Version(1)}};
+  user.references = {
+      {.name = "common.json", .subject = SubjectName("common"), .version = Version(1)}};
   auto u = service_->Register("user", user);
   ASSERT_TRUE(u) << u.error().message;
   auto by = service_->ReferencedBy("common", VersionSelector::Exactly(Version(1)));
@@ -401,7 +403,8 @@ TEST_F(ServiceTest, ReferencedVersionCannotBeDeleted42206) {
 
 TEST_F(ServiceTest, UnresolvableReferenceIsAnInvalidSchema) {
   SchemaInput user = Json("{\"$ref\":\"common.json\"}");
-  user.references = {{.name = "common.json", .subject = SubjectName("common"), .version = Version(1)}};
+  user.references = {
+      {.name = "common.json", .subject = SubjectName("common"), .version = Version(1)}};
   EXPECT_EQ(RegErr("user", user), ErrorCode::kInvalidSchema);
 }
 
@@ -488,8 +491,8 @@ TEST_F(ServiceTest, SubjectConfigGetIs40408UnlessDefaultToGlobal) {
 
 TEST_F(ServiceTest, PutConfigMergesLevelAndPolicy) {
   SetLevel("orders", compat::Level::kForward);
-  auto merged = service_->SetConfig("orders", ConfigRecord{.level = std::nullopt,
-                                                           .policy = compat::Policy::kLenient});
+  auto merged = service_->SetConfig(
+      "orders", ConfigRecord{.level = std::nullopt, .policy = compat::Policy::kLenient});
   ASSERT_TRUE(merged);
   EXPECT_EQ(merged->level, compat::Level::kForward);
   EXPECT_EQ(merged->policy, compat::Policy::kLenient);
@@ -552,7 +555,8 @@ TEST_F(ServiceTest, AvroIsTheDefaultTypeAndInvalidAvroIs42201) {
   auto r = service_->Register("orders", in);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidSchema);
-  in.schema = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
+  in.schema =
+      "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
   auto ok = service_->Register("orders", in);
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(service_->GetSchema(ok->id)->type, SchemaType::kAvro);
@@ -632,8 +636,9 @@ TEST_F(ServiceTest, ListSubjectsFiltersByPrefixAndDeletedFlags) {
   EXPECT_EQ(*service_->ListSubjects({}), (std::vector<std::string>{"orders.placed", "users"}));
   EXPECT_EQ(*service_->ListSubjects({.prefix = "orders", .deleted = IncludeDeleted::kYes}),
             (std::vector<std::string>{"orders.paid", "orders.placed"}));
-  EXPECT_EQ(*service_->ListSubjects({.prefix = "", .deleted = IncludeDeleted::kNo, .deleted_only = true}),
-            (std::vector<std::string>{"orders.paid"}));
+  EXPECT_EQ(
+      *service_->ListSubjects({.prefix = "", .deleted = IncludeDeleted::kNo, .deleted_only = true}),
+      (std::vector<std::string>{"orders.paid"}));
 }
 
 // --- store failures ----------------------------------------------------------------

@@ -106,7 +106,8 @@ TYPED_TEST(StoreSuite, SameFingerprintReusesTheSchemaId) {
 }
 
 TYPED_TEST(StoreSuite, ListVersionsIsAscendingAndFiltersSoftDeleted) {
-  for (int v : {1, 2, 3}) ASSERT_TRUE(this->store_->AddVersion(NV("s", v, "fp" + std::to_string(v))));
+  for (int v : {1, 2, 3})
+    ASSERT_TRUE(this->store_->AddVersion(NV("s", v, "fp" + std::to_string(v))));
   ASSERT_TRUE(this->store_->SoftDeleteVersions(SubjectName("s"), {Version(2)}, A("DEL")));
   EXPECT_EQ(Numbers(*this->store_->ListVersions(SubjectName("s"), IncludeDeleted::kNo)),
             (std::vector<int>{1, 3}));
@@ -269,7 +270,8 @@ TEST(SqliteStore, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten) {
     Store& s = **opened;
     ASSERT_TRUE(s.AddVersion(NV("common", 1, "c"))) << step;
     fail_step = step;
-    NewVersion v = NV("s", 1, "fp1", {{.name = "c", .subject = SubjectName("common"), .version = Version(1)}});
+    NewVersion v =
+        NV("s", 1, "fp1", {{.name = "c", .subject = SubjectName("common"), .version = Version(1)}});
     auto w = s.AddVersion(v);
     ASSERT_FALSE(w) << step;
     EXPECT_EQ(w.error().code, ErrorCode::kStoreError);
@@ -285,10 +287,8 @@ TEST(SqliteStore, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten) {
 TEST(SqliteStore, FailedDeleteKeepsEveryVersion) {
   TempDir dir;
   bool fail = false;
-  auto opened = OpenSqliteStore(
-      SqliteOptions{.path = dir.File("db"), .fail_at = [&](std::string_view s) {
-                      return fail && s == "audit";
-                    }});
+  auto opened = OpenSqliteStore(SqliteOptions{
+      .path = dir.File("db"), .fail_at = [&](std::string_view s) { return fail && s == "audit"; }});
   ASSERT_TRUE(opened);
   Store& s = **opened;
   ASSERT_TRUE(s.AddVersion(NV("s", 1, "a")));

@@ -164,9 +164,9 @@ TEST(CompileErrors, MetaSchemaRulesDependOnDialect) {
   constexpr std::string_view kD4 = R"("$schema": "http://json-schema.org/draft-04/schema#")";
   EXPECT_EQ(CompileError("{" + std::string(kD4) + R"(, "required": []})").pointer, "/required");
   EXPECT_EQ(CompileError("{" + std::string(kD4) + R"(, "enum": [1, 1.0]})").pointer, "/enum/1");
-  EXPECT_EQ(CompileError(R"({"$schema": "http://json-schema.org/draft-07/schema#", "enum": []})")
-                .pointer,
-            "/enum");
+  EXPECT_EQ(
+      CompileError(R"({"$schema": "http://json-schema.org/draft-07/schema#", "enum": []})").pointer,
+      "/enum");
   MustCompile(R"({"required": [], "enum": []})");  // 2020-12 allows both
 }
 
@@ -188,6 +188,30 @@ TEST(CompileErrors, ValidateSchemaOffSkipsMalformedKeywords) {
   Validator v = MustCompile(R"({"minLength": -1, "maxLength": 2})", {}, o);
   EXPECT_TRUE(v.IsValid(J(R"("ab")")));
   EXPECT_FALSE(v.IsValid(J(R"("abc")")));
+}
+
+TEST(CompileErrors, NestingBeyondMaxDepthIsALimitError) {
+  std::string schema;
+  for (int i = 0; i < 40; ++i) schema += R"({"not": )";
+  schema += "{}";
+  for (int i = 0; i < 40; ++i) schema += "}";
+  CompileOptions o;
+  o.max_depth = 20;
+  EXPECT_EQ(CompileError(schema, {}, o).code, ErrorCode::kLimit);
+  o.max_depth = 64;
+  MustCompile(schema, {}, o);
+}
+
+TEST(CompileErrors, UnknownMetaSchemaAndVocabulary) {
+  EXPECT_EQ(CompileError(R"({"$schema": "https://example.com/no-such-meta"})").code,
+            ErrorCode::kUnresolvedRef);
+  SchemaBundle bundle;
+  bundle.Add("https://example.com/meta", J(R"({
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": true,
+                    "https://example.com/vocab/unknown": true}})"));
+  EXPECT_EQ(CompileError(R"({"$schema": "https://example.com/meta"})", bundle).code,
+            ErrorCode::kUnsupported);
 }
 
 TEST(CompileErrors, UnresolvedRefNamesTheReference) {
@@ -294,6 +318,14 @@ TEST(Keywords, StringLengthCountsCodePoints) {
   Validator v = MustCompile(R"({"maxLength": 2, "minLength": 2})");
   EXPECT_TRUE(v.IsValid(J(R"("\u00e9\ud83d\ude00")")));
   EXPECT_FALSE(v.IsValid(J(R"("abc")")));
+}
+
+TEST(Keywords, HugeLengthBoundsDoNotOverflow) {
+  // Regression: a byte-length shortcut multiplied minLength by 4 and wrapped.
+  Validator v = MustCompile(R"({"minLength": 4611686018427387904})");
+  EXPECT_FALSE(v.IsValid(J(R"("abc")")));
+  Validator w = MustCompile(R"({"maxLength": 1e300})");
+  EXPECT_TRUE(w.IsValid(J(R"("abc")")));
 }
 
 TEST(Keywords, LargePropertiesTableUsesHashedLookup) {

@@ -57,6 +57,10 @@ inline constexpr std::string_view kAvroReaderFieldMissingDefaultValue =
     "READER_FIELD_MISSING_DEFAULT_VALUE";
 inline constexpr std::string_view kAvroTypeMismatch = "TYPE_MISMATCH";
 inline constexpr std::string_view kAvroMissingUnionBranch = "MISSING_UNION_BRANCH";
+// Not an Apache Avro kind: the comparison went deeper than the engine's
+// recursion limit (a chain of thousands of distinct named types), so it was
+// not decided; breaking, never a silent pass.
+inline constexpr std::string_view kAvroUndecidedDepth = "UNDECIDED_DEPTH";
 
 // Safe (non-breaking) change kinds reported by DiffAvro only.
 inline constexpr std::string_view kAvroFieldAdded = "FIELD_ADDED";

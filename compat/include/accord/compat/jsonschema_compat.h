@@ -111,6 +111,11 @@ struct JsonSchemaCheckOptions {
 // compatible(writer -> reader). Errors: the schemas themselves are invalid
 // or have unresolvable references (Error names which schema: "writer"/"reader"
 // in Error::file unless the caller already set it).
+// The engine checks references and regexes, not the full meta-schema:
+// callers validate schema structure first (jsonschema::Validator::Compile);
+// a keyword with a malformed value is ignored. Schemas without $schema use
+// options.default_dialect (Confluent's corpus needs kDraft7).
+// Thread safety: each call is independent (no shared state).
 Result<Report> CheckJsonSchema(const json::Value& writer, const json::Value& reader,
                                const JsonSchemaCheckOptions& options = {});
 

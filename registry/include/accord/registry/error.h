@@ -17,13 +17,13 @@ namespace accord::registry {
 
 enum class ErrorCode : std::int32_t {
   // Plain HTTP errors of the transport layer (error_code == HTTP status).
-  kBadRequest = 400,            // malformed JSON body, bad query parameter
-  kRouteNotFound = 404,         // no such endpoint
+  kBadRequest = 400,     // malformed JSON body, bad query parameter
+  kRouteNotFound = 404,  // no such endpoint
   kMethodNotAllowed = 405,
-  kPayloadTooLarge = 413,       // body over the server's hard limit
+  kPayloadTooLarge = 413,  // body over the server's hard limit
   kUnsupportedMediaType = 415,
-  kUnprocessable = 422,         // well-formed JSON of the wrong shape
-  kInternal = 500,              // unexpected failure; detail only in the log
+  kUnprocessable = 422,  // well-formed JSON of the wrong shape
+  kInternal = 500,       // unexpected failure; detail only in the log
 
   kSubjectNotFound = 40401,
   kVersionNotFound = 40402,

@@ -167,10 +167,8 @@ class Service {
 
   // --- schemas by id (served from memory after the first read) ------------
   RegistryResult<SchemaRecord> GetSchema(SchemaId id);
-  RegistryResult<std::vector<std::string>> SubjectsOfSchema(SchemaId id,
-                                                            IncludeDeleted deleted);
-  RegistryResult<std::vector<SubjectVersion>> VersionsOfSchema(SchemaId id,
-                                                               IncludeDeleted deleted);
+  RegistryResult<std::vector<std::string>> SubjectsOfSchema(SchemaId id, IncludeDeleted deleted);
+  RegistryResult<std::vector<SubjectVersion>> VersionsOfSchema(SchemaId id, IncludeDeleted deleted);
 
   // --- compatibility -------------------------------------------------------
   // v = nullopt: against the versions the subject's level selects; else
@@ -189,8 +187,7 @@ class Service {
   // Merges the set fields of `update` into the stored config; returns the
   // resulting stored config.
   RegistryResult<ConfigRecord> SetConfig(const std::optional<std::string>& subject,
-                                         const ConfigRecord& update,
-                                         const std::string& actor = {});
+                                         const ConfigRecord& update, const std::string& actor = {});
   // Removes the config, returns what it was (global: resets to defaults).
   // 40408 when a subject had none.
   RegistryResult<ConfigRecord> DeleteConfig(const std::optional<std::string>& subject,

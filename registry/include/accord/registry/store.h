@@ -37,9 +37,9 @@ enum class IncludeDeleted : std::uint8_t { kNo, kYes };
 // schema still get one id).
 struct NewVersion {
   SubjectName subject;
-  Version version;  // chosen by the Service; must not exist in the subject
+  Version version;      // chosen by the Service; must not exist in the subject
   SchemaRecord schema;  // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
-  AuditRecord audit;  // seq/ts filled in by the store when 0
+  AuditRecord audit;    // seq/ts filled in by the store when 0
 };
 
 struct WrittenVersion {

@@ -96,7 +96,7 @@ struct VersionRecord {
   SubjectName subject;
   Version version;
   SchemaId schema_id;
-  bool deleted = false;      // soft-deleted
+  bool deleted = false;         // soft-deleted
   std::int64_t created_ms = 0;  // Unix milliseconds
 };
 
@@ -117,7 +117,7 @@ struct AuditRecord {
   std::string subject;       // empty for global changes
   std::int32_t version = 0;  // 0 when not about one version
   std::int64_t schema_id = 0;
-  std::string detail;        // JSON text (before/after), may be empty
+  std::string detail;  // JSON text (before/after), may be empty
 };
 
 }  // namespace accord::registry
