@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "accord/compat/avro_compat.h"
 #include "accord/compat/jsonschema_compat.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/render.h"
+#include "accord/schemas/avro.h"
 #include "check_support.h"
 #include "commands.h"
 
@@ -33,16 +35,32 @@ std::string SchemaFileUri(const std::string& path) {
 }
 
 Result<Document> LoadSchemaFile(const std::string& path) {
-  if (EndsWith(path, ".avsc")) {
-    Error e;
-    e.code = ErrorCode::kUnsupported;
-    e.message = "Avro is not supported yet: accord check and diff handle JSON Schema only";
-    e.file = path;
-    return std::unexpected(std::move(e));
-  }
   LoadOptions options;
   options.record_positions = true;
-  return LoadFile(path, Syntax::kAuto, options);
+  return LoadFile(path, EndsWith(path, ".avsc") ? Syntax::kJson : Syntax::kAuto, options);
+}
+
+SchemaLanguage DetectLanguage(const Document& doc) {
+  if (EndsWith(doc.file, ".avsc") || avro::LooksLikeAvro(doc.root)) return SchemaLanguage::kAvro;
+  return SchemaLanguage::kJsonSchema;
+}
+
+Result<SchemaLanguage> CommonLanguage(const std::vector<Document>& docs) {
+  SchemaLanguage first = DetectLanguage(docs.front());
+  for (const Document& doc : docs) {
+    if (DetectLanguage(doc) != first) {
+      Error e;
+      e.code = ErrorCode::kUnsupported;
+      e.file = doc.file;
+      e.message = std::string("is ") +
+                  (first == SchemaLanguage::kAvro ? "JSON Schema" : "Avro") + " but " +
+                  docs.front().file + " is " +
+                  (first == SchemaLanguage::kAvro ? "Avro" : "JSON Schema") +
+                  ": both sides of a check must be in one schema language";
+      return std::unexpected(std::move(e));
+    }
+  }
+  return first;
 }
 
 Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths) {
@@ -153,12 +171,24 @@ int RunCheck(const CheckArgs& args) {
     }
     docs.push_back(std::move(*doc));
   }
+  auto language = CommonLanguage(docs);
+  if (!language) {
+    PrintError("check", language.error());
+    return kExitUsage;
+  }
+  if (*language == SchemaLanguage::kAvro) {
+    if (!args.refs.empty()) return usage("--ref applies to JSON Schema only, not to Avro");
+    if (*policy != compat::Policy::kStrict) {
+      return usage("--policy applies to JSON Schema only; Avro follows the Avro specification");
+    }
+  }
   auto bundle = LoadRefBundle(args.refs);
   if (!bundle) {
     PrintError("check", bundle.error());
     return kExitUsage;
   }
   for (const Document& doc : docs) {
+    if (*language == SchemaLanguage::kAvro) break;  // CheckAvro parses and reports
     if (auto valid = ValidateSchemaDocument(doc, *bundle); !valid) {
       PrintError("check", valid.error());
       return kExitUsage;
@@ -173,9 +203,14 @@ int RunCheck(const CheckArgs& args) {
   compat::Report report = compat::CheckHistory(
       *level, history_size, [&](std::size_t w, std::size_t r) -> compat::Report {
         if (failure) return {};
-        options.writer_base_uri = SchemaFileUri(docs[w].file);
-        options.reader_base_uri = SchemaFileUri(docs[r].file);
-        auto result = compat::CheckJsonSchema(docs[w].root, docs[r].root, options);
+        Result<compat::Report> result;
+        if (*language == SchemaLanguage::kAvro) {
+          result = compat::CheckAvro(docs[w].root, docs[r].root);
+        } else {
+          options.writer_base_uri = SchemaFileUri(docs[w].file);
+          options.reader_base_uri = SchemaFileUri(docs[r].file);
+          result = compat::CheckJsonSchema(docs[w].root, docs[r].root, options);
+        }
         if (!result) {
           failure = LocateError(result.error(), docs[w], docs[r]);
           return {};
@@ -210,7 +245,7 @@ void RegisterCheck(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<CheckArgs>();
   auto* sub = app.add_subcommand(
       "check",
-      "Check that a new JSON Schema is compatible with the previous one(s).\n"
+      "Check that a new schema (JSON Schema or Avro) is compatible with the previous one(s).\n"
       "Exit 0 compatible, 1 incompatible, 2 usage or input error");
   sub->add_option("files", args->files,
                   "OLD NEW, or with --history every earlier version (oldest first) then NEW")

@@ -3,6 +3,7 @@
 // errors into "file:line:col: reason" messages, and the render context.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,21 @@ inline constexpr int kExitUsage = 2;  // usage, unreadable or invalid input
 // "file://" + its absolute, normalised path.
 std::string SchemaFileUri(const std::string& path);
 
-// Loads a schema file with positions recorded. Errors: unreadable or
-// malformed file (Error carries file, line, column); an Avro schema (.avsc),
-// which this build does not check yet (ErrorCode::kUnsupported).
+// Loads a schema file with positions recorded (`.avsc` files as JSON, others
+// as JSON or YAML). Errors: unreadable or malformed file (Error carries file,
+// line, column).
 Result<Document> LoadSchemaFile(const std::string& path);
+
+enum class SchemaLanguage : std::uint8_t { kJsonSchema, kAvro };
+
+// The language of a loaded schema file: Avro when the file name ends in
+// `.avsc` or its content has Avro's shape (avro::LooksLikeAvro), else JSON
+// Schema.
+SchemaLanguage DetectLanguage(const Document& doc);
+
+// The one language all `docs` share. Error (kUnsupported) naming the first
+// file whose language differs from the first one's.
+Result<SchemaLanguage> CommonLanguage(const std::vector<Document>& docs);
 
 // Documents for --ref: each file is added under its "$id" (when it has one)
 // and under "file://" + its absolute path. Errors: as LoadSchemaFile.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "accord/compat/avro_compat.h"
 #include "accord/compat/jsonschema_compat.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/render.h"
@@ -46,12 +47,25 @@ int RunDiff(const DiffArgs& args) {
     }
     docs.push_back(std::move(*doc));
   }
+  auto language = CommonLanguage(docs);
+  if (!language) {
+    PrintError("diff", language.error());
+    return kExitUsage;
+  }
+  const bool avro = *language == SchemaLanguage::kAvro;
+  if (avro && !args.refs.empty()) {
+    PrintError("diff", MakeError(ErrorCode::kUnsupported,
+                                 "--ref applies to JSON Schema only, not to Avro")
+                           .error());
+    return kExitUsage;
+  }
   auto bundle = LoadRefBundle(args.refs);
   if (!bundle) {
     PrintError("diff", bundle.error());
     return kExitUsage;
   }
   for (const Document& doc : docs) {
+    if (avro) break;  // DiffAvro parses and reports
     if (auto valid = ValidateSchemaDocument(doc, *bundle); !valid) {
       PrintError("diff", valid.error());
       return kExitUsage;
@@ -62,17 +76,19 @@ int RunDiff(const DiffArgs& args) {
   options.bundle = &*bundle;
   options.writer_base_uri = SchemaFileUri(docs[0].file);
   options.reader_base_uri = SchemaFileUri(docs[1].file);
-  auto report = compat::DiffJsonSchema(docs[0].root, docs[1].root, options);
+  auto report = avro ? compat::DiffAvro(docs[0].root, docs[1].root)
+                     : compat::DiffJsonSchema(docs[0].root, docs[1].root, options);
   if (!report) {
     PrintError("diff", LocateError(report.error(), docs[0], docs[1]));
     return kExitUsage;
   }
   // Version 1 is OLD, version 2 is NEW. DiffJsonSchema's FORWARD findings
-  // (message prefixed "FORWARD: ", see jsonschema_compat_diff.cc) have the
+  // (message prefixed "FORWARD: ", see jsonschema_compat_diff.cc; DiffAvro
+  // writes "forward: ") have the
   // new schema as writer; every other finding has the old one as writer.
   for (compat::Finding& f : report->findings) {
     if (f.writer_version != 0 || f.reader_version != 0) continue;
-    const bool forward = f.message.starts_with("FORWARD: ");
+    const bool forward = f.message.starts_with("FORWARD: ") || f.message.starts_with("forward: ");
     f.writer_version = forward ? 2 : 1;
     f.reader_version = forward ? 1 : 2;
   }
@@ -98,7 +114,7 @@ void RegisterDiff(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<DiffArgs>();
   auto* sub = app.add_subcommand(
       "diff",
-      "List every change between two versions of a JSON Schema, breaking or not.\n"
+      "List every change between two versions of a schema (JSON Schema or Avro), breaking or not.\n"
       "Exit 0 when the comparison ran, 2 on usage or input error");
   sub->add_option("files", args->files, "OLD NEW")->required();
   sub->add_option("--policy", args->policy, "strict (default) or lenient")

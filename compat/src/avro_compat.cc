@@ -11,7 +11,6 @@
 #include "accord/compat/avro_compat.h"
 
 #include <algorithm>
-#include <map>
 #include <unordered_map>
 
 namespace accord::compat {
@@ -478,7 +477,7 @@ class Checker {
   bool build_witnesses_ = true;
   std::size_t depth_ = 0;
   bool depth_reported_ = false;
-  static constexpr std::size_t kMaxCheckDepth = 2000;
+  static constexpr std::size_t kMaxCheckDepth = 400;
 };
 
 template <typename Fn>

@@ -71,7 +71,7 @@ class Differ {
   void Walk(NodeId oid, NodeId nid) {
     // Bounded like the check: a chain of thousands of named types is not
     // walked to the end (its breaking findings come from the check).
-    if (depth_ > 2000) return;
+    if (depth_ > 400) return;
     struct Guard {
       std::size_t* d;
       ~Guard() { --*d; }

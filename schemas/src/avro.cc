@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <unordered_set>
 
 #include <rapidjson/document.h>
 
@@ -103,17 +102,6 @@ bool IsDottedName(std::string_view s) {
 }
 
 std::string Quote(std::string_view s) { return json::ToJson(json::Value(s)); }
-
-std::string PathField(const std::string& path, std::size_t i) {
-  std::string p = "fields[" + std::to_string(i) + "]";
-  return path.empty() ? p : path + "." + p;
-}
-std::string PathDot(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-std::string PathIndex(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
 
 // Decodes UTF-8 into code points; false on malformed input.
 bool DecodeUtf8(std::string_view s, std::vector<std::uint32_t>* out) {

@@ -72,6 +72,33 @@ constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 // failure) instead of overflowing the stack. One level costs under 1 KiB of
 // stack, so the bound keeps Validate within about 1 MiB.
 constexpr std::size_t kMaxEvalDepth = 1024;
+// Evaluation steps: node evaluations, plus the frames walked to resolve a
+// $dynamicRef / $recursiveRef or to build a reported failure. Without shared
+// subschemas each (node, instance value) pair is evaluated a few times at most,
+// but in-place applicators that reach one subschema by many paths do
+// exponential work: {"allOf": [{"$ref": "#/$defs/a"}, {"$ref": "#/$defs/a"}]}
+// nested n deep, or a $dynamicRef cycle under anyOf (2^1024 paths within
+// kMaxEvalDepth). Validate stops, as a failure, after
+// kStepFloor + kStepsPerPair * nodes * instance values steps.
+constexpr std::uint64_t kStepFloor = 1u << 16;
+constexpr std::uint64_t kStepsPerPair = 4;
+
+// Values in an instance (itself, its items and member values, recursively).
+std::uint64_t CountValues(const json::Value& root) {
+  std::uint64_t count = 0;
+  std::vector<const json::Value*> todo{&root};
+  while (!todo.empty()) {
+    const json::Value* v = todo.back();
+    todo.pop_back();
+    ++count;
+    if (v->IsArray()) {
+      for (const json::Value& item : v->AsArray()) todo.push_back(&item);
+    } else if (v->IsObject()) {
+      for (const json::Member& m : v->AsObject()) todo.push_back(&m.value);
+    }
+  }
+  return count;
+}
 
 // 10^e mod m.
 std::uint64_t Pow10Mod(int e, std::uint64_t m) {
@@ -184,13 +211,42 @@ std::size_t ContainerSize(const json::Value& v) {
 
 class Evaluator {
  public:
-  Evaluator(const PlanData& plan, StopMode stop, std::vector<ValidationFailure>* out)
-      : plan_(plan), out_(out), stop_early_(out == nullptr || stop == StopMode::kFirstFailure) {}
+  // `root` is the instance being validated (sizes the step budget).
+  Evaluator(const PlanData& plan, StopMode stop, std::vector<ValidationFailure>* out,
+            const json::Value& root)
+      : plan_(plan),
+        out_(out),
+        stop_early_(out == nullptr || stop == StopMode::kFirstFailure),
+        root_(root),
+        budget_(StepBudget(64)) {}
 
   bool Eval(std::uint32_t idx, const json::Value& inst, const Frame& frame, Annotations* ann);
+  // True once the step budget ran out: every later Eval failed at once, so
+  // the verdict is "invalid" and the failures say nothing.
+  bool exhausted() const { return exhausted_; }
+  std::uint64_t steps() const { return steps_; }
 
  private:
-  bool StopEarly() const { return stop_early_ || silent_ > 0; }
+  bool StopEarly() const { return stop_early_ || silent_ > 0 || exhausted_; }
+  std::uint64_t StepBudget(std::uint64_t values) const {
+    u128 b = static_cast<u128>(kStepsPerPair) * plan_.nodes.size() * values + kStepFloor;
+    return b > std::numeric_limits<std::uint64_t>::max() ? std::numeric_limits<std::uint64_t>::max()
+                                                         : static_cast<std::uint64_t>(b);
+  }
+  // Spends n steps; false once the budget is exhausted. The budget starts as
+  // if the instance had 64 values and is sized to the real count (one walk
+  // over the instance) only when a validation gets that far.
+  bool Charge(std::uint64_t n) {
+    steps_ += n;
+    if (steps_ <= budget_) return true;
+    if (!budget_sized_) {
+      budget_sized_ = true;
+      budget_ = StepBudget(CountValues(root_));
+      if (steps_ <= budget_) return true;
+    }
+    exhausted_ = true;
+    return false;
+  }
   bool Quiet() const { return out_ == nullptr || silent_ > 0; }
 
   bool Go(std::uint32_t node, std::string_view path, const json::Value& inst, const Frame& parent,

@@ -22,8 +22,21 @@
 //   size to the node count (max_nodes) and its height to the depth
 //   (max_depth), so alias bombs fail with kLimit before they allocate.
 //   Positions inside an expanded alias are those of the alias itself.
+//
+// Recursion and memory: yaml-cpp's parser recurses once per nesting level;
+// the handler aborts at max_depth + 1 levels and yaml-cpp itself stops at 500
+// (DepthGuard, reported as kLimit), so the stack stays bounded without a
+// pre-scan. Memory is the weak spot: yaml-cpp's scanner queues every token of
+// a flow collection that could still turn out to be a mapping key, about
+// 150-250 bytes per input byte for single-line flow input (1 MB of "[[[[..."
+// peaks near 240 MB before the depth limit fires). Lower max_bytes for
+// untrusted YAML.
+//
+// yaml-cpp 0.7 bugs worked around here (each has a regression test):
+// - "\N" and "\_" escapes decode to the bytes 0x85 / 0xA0, not UTF-8;
+// - a double-quoted scalar left open at the end of input after a line
+//   break is accepted.
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
