@@ -61,11 +61,6 @@ std::string_view KindName(Kind kind) {
   return "unknown";
 }
 
-bool Number::IsIntegral() const {
-  if (is_int_) return true;
-  return std::isfinite(d_) && std::floor(d_) == d_;
-}
-
 bool operator==(const Number& a, const Number& b) {
   if (a.is_int_ && b.is_int_) return a.i_ == b.i_;
   if (a.is_int_ != b.is_int_) {
@@ -127,36 +122,7 @@ Value& Value::operator=(const Value&) = default;
 Value& Value::operator=(Value&&) noexcept = default;
 Value::~Value() = default;
 
-Kind Value::kind() const { return static_cast<Kind>(v_.index()); }
-
-bool Value::AsBool() const {
-  assert(IsBool());
-  return *std::get_if<bool>(&v_);
-}
-const Number& Value::AsNumber() const {
-  assert(IsNumber());
-  return *std::get_if<Number>(&v_);
-}
-const std::string& Value::AsString() const {
-  assert(IsString());
-  return *std::get_if<std::string>(&v_);
-}
-const Array& Value::AsArray() const {
-  assert(IsArray());
-  return *std::get_if<Array>(&v_);
-}
-Array& Value::AsArray() {
-  assert(IsArray());
-  return *std::get_if<Array>(&v_);
-}
-const Object& Value::AsObject() const {
-  assert(IsObject());
-  return *std::get_if<Object>(&v_);
-}
-Object& Value::AsObject() {
-  assert(IsObject());
-  return *std::get_if<Object>(&v_);
-}
+// kind() and the As*() accessors are inline in json.h (hot in the validator).
 
 const Value* Value::Find(std::string_view key) const {
   const Object* o = std::get_if<Object>(&v_);

@@ -72,8 +72,9 @@ constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 // failure) instead of overflowing the stack. One level costs under 1 KiB of
 // stack, so the bound keeps Validate within about 1 MiB.
 constexpr std::size_t kMaxEvalDepth = 1024;
-// Evaluation steps: node evaluations, plus the frames walked to resolve a
-// $dynamicRef / $recursiveRef or to build a reported failure. Without shared
+// Evaluation steps: node evaluations, plus the frames walked to build a
+// reported failure (deep failures are long strings) and, one step per
+// kFramesPerStep frames, to resolve a $dynamicRef / $recursiveRef. Without shared
 // subschemas each (node, instance value) pair is evaluated a few times at most,
 // but in-place applicators that reach one subschema by many paths do
 // exponential work: {"allOf": [{"$ref": "#/$defs/a"}, {"$ref": "#/$defs/a"}]}
@@ -82,6 +83,7 @@ constexpr std::size_t kMaxEvalDepth = 1024;
 // kStepFloor + kStepsPerPair * nodes * instance values steps.
 constexpr std::uint64_t kStepFloor = 1u << 16;
 constexpr std::uint64_t kStepsPerPair = 4;
+constexpr std::size_t kFramesPerStep = 64;
 
 // Values in an instance (itself, its items and member values, recursively).
 std::uint64_t CountValues(const json::Value& root) {
@@ -270,6 +272,7 @@ class Evaluator {
                                          std::string_view keyword, MessageFn&& message) {
     if (Quiet()) return;
     if (stop_early_ && !out_->empty()) return;
+    Charge(depth_ + 1);  // the frame chain is walked twice below
     ValidationFailure f;
     f.instance_location = InstanceLocation(frame, key, index);
     f.keyword_location = KeywordLocation(frame, keyword_path);
@@ -335,6 +338,11 @@ class Evaluator {
   const bool stop_early_;
   int silent_ = 0;
   std::size_t depth_ = 0;
+  const json::Value& root_;
+  std::uint64_t steps_ = 0;
+  std::uint64_t budget_;
+  bool budget_sized_ = false;
+  bool exhausted_ = false;
 };
 
 #define ACCORD_STEP(expr)            \
@@ -353,6 +361,7 @@ struct DepthGuard {
 
 bool Evaluator::Eval(std::uint32_t idx, const json::Value& inst, const Frame& frame,
                      Annotations* ann) {
+  if (exhausted_ || !Charge(1)) return false;
   const Node& n = plan_.nodes[idx];
   if (n.boolean >= 0) {
     if (n.boolean == 1) return true;
@@ -505,6 +514,7 @@ bool Evaluator::EvalInPlace(const Node& n, const json::Value& inst, const Frame&
             plan_.resources[plan_.nodes[f->node].resource].FindDynamic(n.dynamic_name);
         if (t != kNoNode) target = t;
       }
+      if (!Charge(depth_ / kFramesPerStep)) return false;
     }
     ACCORD_STEP(Go(target, n.dynamic_ref.path, inst, frame, nullptr, kNoIndex, a));
   }
@@ -515,6 +525,7 @@ bool Evaluator::EvalInPlace(const Node& n, const json::Value& inst, const Frame&
         const Resource& r = plan_.resources[plan_.nodes[f->node].resource];
         if (r.recursive_anchor && r.root != kNoNode) target = r.root;
       }
+      if (!Charge(depth_ / kFramesPerStep)) return false;
     }
     ACCORD_STEP(Go(target, n.recursive_ref.path, inst, frame, nullptr, kNoIndex, a));
   }
@@ -847,9 +858,17 @@ Dialect Validator::dialect() const { return plan_->dialect; }
 
 ValidationResult Validator::Validate(const json::Value& instance, StopMode stop) const {
   ValidationResult result;
-  internal::Evaluator ev(*plan_, stop, &result.failures);
+  internal::Evaluator ev(*plan_, stop, &result.failures, instance);
   internal::Frame root{nullptr, "", nullptr, internal::kNoIndex, plan_->root};
   result.valid = ev.Eval(plan_->root, instance, root, nullptr);
+  if (ev.exhausted()) {
+    result.valid = false;
+    result.failures.assign(
+        1, ValidationFailure{"", "", "",
+                             "validation stopped after " + std::to_string(ev.steps()) +
+                                 " steps (the schema reaches shared subschemas along too "
+                                 "many paths)"});
+  }
   if (!result.valid && result.failures.empty()) {
     result.failures.push_back(ValidationFailure{"", "", "", "value is not valid"});
   }
@@ -858,9 +877,9 @@ ValidationResult Validator::Validate(const json::Value& instance, StopMode stop)
 }
 
 bool Validator::IsValid(const json::Value& instance) const {
-  internal::Evaluator ev(*plan_, StopMode::kFirstFailure, nullptr);
+  internal::Evaluator ev(*plan_, StopMode::kFirstFailure, nullptr, instance);
   internal::Frame root{nullptr, "", nullptr, internal::kNoIndex, plan_->root};
-  return ev.Eval(plan_->root, instance, root, nullptr);
+  return ev.Eval(plan_->root, instance, root, nullptr) && !ev.exhausted();
 }
 
 }  // namespace accord::jsonschema

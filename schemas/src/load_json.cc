@@ -273,11 +273,17 @@ Result<Document> ParseJson(std::string_view text, std::string_view file,
   // RFC 8259 section 8.1: a parser may ignore a byte order mark. Positions are
   // counted from after it, as editors show them.
   text.remove_prefix(Utf8BomLength(text));
-  LineIndex lines(text);
+  // Line starts are only needed for errors and positions: built on demand,
+  // so the common case (a valid event, no positions) never scans for them.
+  std::optional<LineIndex> line_index;
+  auto lines = [&]() -> const LineIndex& {
+    if (!line_index) line_index.emplace(text);
+    return *line_index;
+  };
   // RapidJSON reads a NUL-terminated buffer and would stop at an embedded NUL,
   // silently ignoring what follows. A raw NUL is never valid JSON.
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    return fail(ErrorCode::kSyntax, "NUL byte in JSON text", lines.PositionAt(nul));
+    return fail(ErrorCode::kSyntax, "NUL byte in JSON text", lines().PositionAt(nul));
   }
   // RapidJSON 1.1's UTF-8 validation takes all continuation bytes of a
   // sequence without looking for the end: a text ending in a lead byte made
@@ -293,7 +299,7 @@ Result<Document> ParseJson(std::string_view text, std::string_view file,
     if (builder.failure()) {
       Error e = *builder.failure();
       e.file = std::string(file);
-      e.position = lines.PositionAt(builder.failure_offset());
+      e.position = lines().PositionAt(builder.failure_offset());
       return std::unexpected(std::move(e));
     }
     std::string message = rapidjson::GetParseError_En(ok.Code());
@@ -307,13 +313,13 @@ Result<Document> ParseJson(std::string_view text, std::string_view file,
     // RapidJSON reports a bad literal ("tru") after reading it; point at its start.
     std::size_t offset = ok.Offset();
     if (ok.Code() == rapidjson::kParseErrorValueInvalid) offset = std::min(offset, builder.NextTokenStart());
-    return fail(ErrorCode::kSyntax, std::move(message), lines.PositionAt(offset));
+    return fail(ErrorCode::kSyntax, std::move(message), lines().PositionAt(offset));
   }
   Document doc;
   doc.file = std::string(file);
   doc.root = builder.TakeRoot();
   for (auto& [pointer, offset] : builder.marks()) {
-    doc.positions.emplace(std::move(pointer), lines.PositionAt(offset));
+    doc.positions.emplace(std::move(pointer), lines().PositionAt(offset));
   }
   return doc;
 }

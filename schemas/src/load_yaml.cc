@@ -138,8 +138,9 @@ bool IsCoreInfOrNan(std::string_view s) {
   return s == ".nan" || s == ".NaN" || s == ".NAN";
 }
 
-// Precondition: IsCoreInt(s). Values beyond int64 become the nearest double.
-json::Number ParseCoreInt(std::string_view s) {
+// Precondition: IsCoreInt(s). Values beyond int64 become the nearest double
+// (hex and octal: close to it); std::nullopt beyond the double range.
+std::optional<json::Number> ParseCoreInt(std::string_view s) {
   unsigned base = 10;
   bool negative = false;
   if (s.starts_with("0o")) {
@@ -170,7 +171,12 @@ json::Number ParseCoreInt(std::string_view s) {
       return json::Number(static_cast<std::int64_t>(0 - u));
     }
   }
-  if (base == 10) d = ParseDecimalDouble(s).value_or(d);  // correctly rounded
+  if (base == 10) {  // correctly rounded
+    std::optional<double> exact = ParseDecimalDouble(s);
+    if (!exact) return std::nullopt;
+    d = *exact;
+  }
+  if (std::isinf(d)) return std::nullopt;
   return json::Number(negative ? -d : d);
 }
 
@@ -318,9 +324,10 @@ class Builder final : public YAML::EventHandler {
     }
     if (core.empty() || core == "int" || core == "float") {
       if (IsCoreInt(text)) {
-        json::Number n = ParseCoreInt(text);
-        if (core == "float") n = json::Number(n.AsDouble());
-        return json::Value(n);
+        std::optional<json::Number> n = ParseCoreInt(text);
+        if (!n) Fail(ErrorCode::kSyntax, "number " + Quoted(text) + " is too large for a double", mark);
+        if (core == "float") n = json::Number(n->AsDouble());
+        return json::Value(*n);
       }
       if (core != "int" && IsCoreFloat(text)) {
         std::optional<double> d = ParseDecimalDouble(text);

@@ -117,6 +117,21 @@ TEST(ParseYaml, BigIntegersBecomeDoubles) {
   EXPECT_EQ(Scalar("0x10000000000000000").AsNumber().AsDouble(), 18446744073709551616.0);
 }
 
+// Regression (fuzz_load crash-bf6947d7, a 600-digit plain integer): integers
+// beyond the double range became infinity (canonical form: null).
+TEST(ParseYaml, Regression_HugeIntegerBecameInfinity) {
+  for (std::string big : {std::string(400, '9'), "-" + std::string(400, '9'),
+                          "0x" + std::string(300, 'F'), "0o" + std::string(400, '7')}) {
+    Error e = YamlError("v: " + big);
+    EXPECT_EQ(e.code, ErrorCode::kSyntax) << big;
+    EXPECT_NE(e.message.find("too large for a double"), std::string::npos) << e.message;
+    EXPECT_EQ(e.position, (Position{1, 4}));
+  }
+  EXPECT_EQ(YamlError("v: !!float " + std::string(400, '9')).code, ErrorCode::kSyntax);
+  // The largest that fit are fine.
+  EXPECT_EQ(Scalar(std::string(308, '9')).AsNumber().AsDouble(), 1e308);
+}
+
 // Rule: core schema floats: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
 TEST(ParseYaml, CoreSchemaFloats) {
   struct Case {

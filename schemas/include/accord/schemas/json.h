@@ -10,6 +10,8 @@
 // double. Equality follows JSON Schema: 1 == 1.0.
 #pragma once
 
+#include <cassert>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -112,6 +114,41 @@ struct Member {
   std::string key;
   Value value;
 };
+
+// Hot accessors, inline: the validator calls them for every instance value.
+inline bool Number::IsIntegral() const {
+  if (is_int_) return true;
+  return std::isfinite(d_) && std::floor(d_) == d_;
+}
+inline Kind Value::kind() const { return static_cast<Kind>(v_.index()); }
+inline bool Value::AsBool() const {
+  assert(IsBool());
+  return *std::get_if<bool>(&v_);
+}
+inline const Number& Value::AsNumber() const {
+  assert(IsNumber());
+  return *std::get_if<Number>(&v_);
+}
+inline const std::string& Value::AsString() const {
+  assert(IsString());
+  return *std::get_if<std::string>(&v_);
+}
+inline const Array& Value::AsArray() const {
+  assert(IsArray());
+  return *std::get_if<Array>(&v_);
+}
+inline Array& Value::AsArray() {
+  assert(IsArray());
+  return *std::get_if<Array>(&v_);
+}
+inline const Object& Value::AsObject() const {
+  assert(IsObject());
+  return *std::get_if<Object>(&v_);
+}
+inline Object& Value::AsObject() {
+  assert(IsObject());
+  return *std::get_if<Object>(&v_);
+}
 
 // Compact JSON text (members in document order; not canonical: see canonical.h).
 std::string ToJson(const Value& v);
