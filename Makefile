@@ -1,12 +1,13 @@
 # One-command entry points. Each installs what is missing first.
-#   make run    build accord and run its main job on the bundled example
+#   make run    build accord and start the registry on 127.0.0.1:8081 (data in ./accord-data)
+#   make example    validate the bundled example events
 #   make test   build and run the whole test suite (what CI runs)
 #   make sanitize   the test suite under ASan + UBSan
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test sanitize clean
+.PHONY: deps build run example test sanitize clean
 
 deps:
 	@scripts/install-deps
@@ -16,6 +17,9 @@ build: deps
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
+	$(BUILD)/cli/accord serve --listen 127.0.0.1:8081 --data ./accord-data
+
+example: build
 	$(BUILD)/cli/accord validate --schema examples/order-placed/schema.json examples/order-placed/events
 
 test: build

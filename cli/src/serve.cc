@@ -164,8 +164,9 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     Log("error", "cannot create the data directory", s.data + ": " + ec.message());
     return 1;
   }
-  auto store = registry::OpenSqliteStore(
-      registry::SqliteOptions{.path = (std::filesystem::path(s.data) / "accord.db").string()});
+  registry::SqliteOptions store_options;
+  store_options.path = (std::filesystem::path(s.data) / "accord.db").string();
+  auto store = registry::OpenSqliteStore(store_options);
   if (!store) {
     Log("error", "cannot open the store", store.error().message);
     return 1;

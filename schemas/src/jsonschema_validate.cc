@@ -83,7 +83,7 @@ constexpr std::size_t kMaxEvalDepth = 1024;
 // kStepFloor + kStepsPerPair * nodes * instance values steps.
 constexpr std::uint64_t kStepFloor = 1u << 16;
 constexpr std::uint64_t kStepsPerPair = 4;
-constexpr std::size_t kFramesPerStep = 64;
+constexpr std::size_t kFramesPerStep = 16;
 
 // Values in an instance (itself, its items and member values, recursively).
 std::uint64_t CountValues(const json::Value& root) {

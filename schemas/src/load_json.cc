@@ -15,6 +15,7 @@
 
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
+#include "load_json_fast.h"
 #include "source_text.h"
 
 namespace accord {
@@ -269,6 +270,16 @@ Result<Document> ParseJson(std::string_view text, std::string_view file,
                 "input is " + std::to_string(text.size()) + " bytes, over the limit of " +
                     std::to_string(options.max_bytes),
                 {});
+  }
+  // Documents without positions (event streams) first try the fast path; it
+  // declines anything it does not handle exactly like the code below.
+  if (!options.record_positions) {
+    if (std::optional<json::Value> fast = detail::TryParseJsonFast(text, options)) {
+      Document doc;
+      doc.file = std::string(file);
+      doc.root = std::move(*fast);
+      return doc;
+    }
   }
   // RFC 8259 section 8.1: a parser may ignore a byte order mark. Positions are
   // counted from after it, as editors show them.

@@ -277,7 +277,9 @@ TEST(SqliteStore, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten) {
     EXPECT_EQ(w.error().code, ErrorCode::kStoreError);
     EXPECT_FALSE(s.FindSchemaByFingerprint("fp1")->has_value()) << step;
     EXPECT_TRUE(s.ListVersions(SubjectName("s"), IncludeDeleted::kYes)->empty()) << step;
-    for (const AuditRecord& a : *s.ListAudit(0, 100)) EXPECT_NE(a.subject, "s") << step;
+    const auto audit = s.ListAudit(0, 100);
+    ASSERT_TRUE(audit) << step;
+    for (const AuditRecord& a : *audit) EXPECT_NE(a.subject, "s") << step;
     // The store is still usable afterwards.
     fail_step.clear();
     EXPECT_TRUE(s.AddVersion(v)) << step;

@@ -34,7 +34,9 @@ class TempDir {
 };
 
 inline std::unique_ptr<Store> OpenStoreOrDie(const std::string& path) {
-  auto s = OpenSqliteStore(SqliteOptions{.path = path});
+  SqliteOptions options;
+  options.path = path;
+  auto s = OpenSqliteStore(options);
   if (!s) std::abort();
   return std::move(*s);
 }

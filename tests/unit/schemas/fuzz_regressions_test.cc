@@ -58,8 +58,9 @@ void ExpectStoppedByBudget(const Validator& v, const json::Value& instance) {
 TEST(FuzzRegression, ExponentialSharedRefsStopWithOneFailure) {
   Validator any = MustCompile(SharedRefLadder(32, "anyOf"));
   ExpectStoppedByBudget(any, J("1"));
+  // allOf stops at the first failure; a valid leaf makes it walk every path.
   Validator all = MustCompile(SharedRefLadder(32, "allOf"));
-  ExpectStoppedByBudget(all, J("1"));
+  ExpectStoppedByBudget(all, J("\"s\""));
 }
 
 // Bug: a $dynamicRef cycle under anyOf ({"$dynamicAnchor": "a", "anyOf":
@@ -70,6 +71,31 @@ TEST(FuzzRegression, ExponentialDynamicRefCycleStopsWithOneFailure) {
   Validator v = MustCompile(J(R"({"$schema": "https://json-schema.org/draft/2020-12/schema",
       "$dynamicAnchor": "a", "anyOf": [{"$dynamicRef": "#a"}, {"$dynamicRef": "#a"}]})"));
   ExpectStoppedByBudget(v, J("1"));
+}
+
+// {"$ref": "#/0", "0": {"$ref": "#/1"}, ..., "N": {"type": "string"}}
+json::Value RefChain(int length) {
+  std::string text = "{\"$ref\": \"#/0\"";
+  for (int i = 0; i < length; ++i) {
+    text += ", \"" + std::to_string(i) + "\": {\"$ref\": \"#/" + std::to_string(i + 1) + "\"}";
+  }
+  text += ", \"" + std::to_string(length) + "\": {\"type\": \"string\"}}";
+  return J(text);
+}
+
+// Bug: Compile follows a chain of $refs depth-first, one recursion level per
+// reference; the count limit (4 * max_depth = 2048) let about 450 levels
+// overflow an 8 MiB stack in the ASan build (18 KiB frames), so a 15 KB
+// schema crashed the fuzzer. Rule: a chain too long for the stack is an
+// Error with code kLimit in every build, never a crash.
+TEST(FuzzRegression, CompileRefChainStackOverflowIsLimitError) {
+  auto v = Validator::Compile(RefChain(3000));
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().code, ErrorCode::kLimit) << v.error().ToString();
+
+  Validator ok = MustCompile(RefChain(100));
+  EXPECT_TRUE(ok.IsValid(J("\"s\"")));
+  EXPECT_FALSE(ok.IsValid(J("1")));
 }
 
 // Rule (the other side of the budget): modest sharing and big instances are

@@ -1,0 +1,155 @@
+// Fast path for ParseJson (see load_json_fast.h): simdjson's DOM parser,
+// then one conversion pass into json::Value with exactly-sized containers.
+//
+// Why: validating event streams spends most of its time turning text into
+// values (docs/benchmarks.md). simdjson parses several times faster than
+// RapidJSON's SAX reader, and knowing each container's size up front avoids
+// the vector regrowth the SAX builder cannot avoid. Anything unusual falls
+// back to the RapidJSON path, the single source of truth for what is valid
+// and for every error message.
+#include "load_json_fast.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace accord::detail {
+namespace {
+
+// Documents above this size take the RapidJSON path: keeps the per-thread
+// parser's buffers small (they grow to the largest document parsed).
+constexpr std::size_t kMaxFastBytes = 1u << 20;
+constexpr std::size_t kLinearKeyScan = 16;
+
+// Bytes the fast path leaves to the exact path: control characters other than
+// JSON whitespace (a raw NUL, an unescaped control character in a string),
+// and a leading byte order mark.
+bool HasUnusualBytes(std::string_view text) {
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF) return true;
+  for (unsigned char c : text) {
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
+  }
+  return false;
+}
+
+// UTF-8 encoded UTF-16 surrogates (ED A0..BF): what a lone surrogate escape
+// decodes to. The exact path rejects them.
+bool HasEncodedSurrogate(std::string_view s) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool HasDuplicateKeys(const json::Object& members) {
+  if (members.size() < 2) return false;
+  if (members.size() <= kLinearKeyScan) {
+    for (std::size_t i = 1; i < members.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (members[i].key == members[j].key) return true;
+      }
+    }
+    return false;
+  }
+  std::vector<const std::string*> keys;
+  keys.reserve(members.size());
+  for (const json::Member& m : members) keys.push_back(&m.key);
+  std::sort(keys.begin(), keys.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (*keys[i] == *keys[i - 1]) return true;
+  }
+  return false;
+}
+
+class Converter {
+ public:
+  explicit Converter(const LoadOptions& options) : options_(options) {}
+
+  // False when the document must go to the exact path.
+  bool Convert(simdjson::dom::element e, std::size_t depth, json::Value* out) {
+    if (++nodes_ > options_.max_nodes) return false;
+    switch (e.type()) {
+      case simdjson::dom::element_type::OBJECT: {
+        if (depth >= options_.max_depth) return false;
+        simdjson::dom::object obj = e.get_object().value_unsafe();
+        json::Object members;
+        members.reserve(obj.size());
+        for (simdjson::dom::key_value_pair kv : obj) {
+          if (HasEncodedSurrogate(kv.key)) return false;
+          members.push_back(json::Member{std::string(kv.key), json::Value()});
+          if (!Convert(kv.value, depth + 1, &members.back().value)) return false;
+        }
+        if (HasDuplicateKeys(members)) return false;
+        *out = json::Value(std::move(members));
+        return true;
+      }
+      case simdjson::dom::element_type::ARRAY: {
+        if (depth >= options_.max_depth) return false;
+        simdjson::dom::array arr = e.get_array().value_unsafe();
+        json::Array items;
+        items.reserve(arr.size());
+        for (simdjson::dom::element item : arr) {
+          items.emplace_back();
+          if (!Convert(item, depth + 1, &items.back())) return false;
+        }
+        *out = json::Value(std::move(items));
+        return true;
+      }
+      case simdjson::dom::element_type::STRING: {
+        std::string_view s = e.get_string().value_unsafe();
+        if (HasEncodedSurrogate(s)) return false;
+        *out = json::Value(std::string(s));
+        return true;
+      }
+      case simdjson::dom::element_type::INT64:
+        *out = json::Value(json::Number(e.get_int64().value_unsafe()));
+        return true;
+      case simdjson::dom::element_type::UINT64:
+        // Above INT64_MAX: the nearest double, as the exact path does.
+        *out = json::Value(json::Number(static_cast<double>(e.get_uint64().value_unsafe())));
+        return true;
+      case simdjson::dom::element_type::DOUBLE: {
+        double d = e.get_double().value_unsafe();
+        *out = json::Value(json::Number(d));
+        return true;
+      }
+      case simdjson::dom::element_type::BOOL:
+        *out = json::Value(e.get_bool().value_unsafe());
+        return true;
+      case simdjson::dom::element_type::NULL_VALUE:
+        *out = json::Value();
+        return true;
+    }
+    return false;
+  }
+
+ private:
+  const LoadOptions& options_;
+  std::size_t nodes_ = 0;
+};
+
+}  // namespace
+
+std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOptions& options) {
+  if (text.size() > kMaxFastBytes || text.size() > options.max_bytes) return std::nullopt;
+  if (HasUnusualBytes(text)) return std::nullopt;
+  // One parser per thread: simdjson parsers are not thread-safe, and reusing
+  // one keeps its buffers across documents.
+  thread_local simdjson::dom::parser parser(kMaxFastBytes);
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
+    return std::nullopt;
+  }
+  json::Value out;
+  Converter converter(options);
+  if (!converter.Convert(root, 0, &out)) return std::nullopt;
+  return out;
+}
+
+}  // namespace accord::detail
