@@ -228,17 +228,6 @@ int RunCheck(const CheckArgs& args) {
   return report.compatible() ? kExitCompatible : kExitIncompatible;
 }
 
-// A CLI11 validator accepting the names `from_string` knows.
-template <typename FromString>
-CLI::Validator NameValidator(std::string description, FromString from_string) {
-  return CLI::Validator(
-      [from_string](std::string& value) -> std::string {
-        if (from_string(value)) return {};
-        return "unknown value '" + value + "'";
-      },
-      std::move(description));
-}
-
 }  // namespace
 
 void RegisterCheck(CLI::App& app, Commands& commands) {

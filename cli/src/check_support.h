@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "accord/compat/render.h"
 #include "accord/schemas/error.h"
 #include "accord/schemas/jsonschema.h"
@@ -53,6 +55,17 @@ Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::Schem
 // engine's names) or an empty file become `doc.file`, and a known pointer
 // gets its line and column from `doc`.
 Error LocateError(Error error, const Document& writer, const Document& reader);
+
+// A CLI11 validator accepting the names `from_string` knows.
+template <typename FromString>
+CLI::Validator NameValidator(std::string description, FromString from_string) {
+  return CLI::Validator(
+      [from_string](std::string& value) -> std::string {
+        if (from_string(value)) return {};
+        return "unknown value '" + value + "'";
+      },
+      std::move(description));
+}
 
 // Prints "accord CMD: error: <error>" to stderr.
 void PrintError(std::string_view command, const Error& error);

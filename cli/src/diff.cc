@@ -98,16 +98,6 @@ int RunDiff(const DiffArgs& args) {
   return 0;
 }
 
-template <typename FromString>
-CLI::Validator NameValidator(std::string description, FromString from_string) {
-  return CLI::Validator(
-      [from_string](std::string& value) -> std::string {
-        if (from_string(value)) return {};
-        return "unknown value '" + value + "'";
-      },
-      std::move(description));
-}
-
 }  // namespace
 
 void RegisterDiff(CLI::App& app, Commands& commands) {

@@ -54,18 +54,6 @@ class TextStream {
   const Ch* src_;
 };
 
-// True when `s` holds the UTF-8 form of a UTF-16 surrogate (ED A0..BF xx).
-// RapidJSON 1.1 turns a lone low-surrogate escape into such bytes; raw input
-// bytes are already validated by kParseValidateEncodingFlag.
-bool HasEncodedSurrogate(const char* s, std::size_t n) {
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // Builds json::Value bottom-up. Containers under construction live on an
 // explicit stack; the finished root is moved out at the end.
 //
@@ -104,14 +92,14 @@ class Builder {
     return Emit(json::Value(json::Number(*d)));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (HasEncodedSurrogate(s, n)) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", TokenStart());
+    if (HasEncodedSurrogate(std::string_view(s, n))) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", TokenStart());
     return Emit(json::Value(std::string(s, n)));
   }
   bool StartObject() { return Open(json::Value(json::Object{})); }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     std::size_t start = TokenStart();
     scan_from_ = stream_->Tell();
-    if (HasEncodedSurrogate(s, n)) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", start);
+    if (HasEncodedSurrogate(std::string_view(s, n))) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", start);
     pending_key_.assign(s, n);
     key_offset_ = start;
     if (!KeyIsNew(stack_.back(), pending_key_)) {

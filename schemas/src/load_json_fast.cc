@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "source_text.h"
+
 namespace accord::detail {
 namespace {
 
@@ -31,17 +33,6 @@ bool HasUnusualBytes(std::string_view text) {
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF) return true;
   for (unsigned char c : text) {
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
-  }
-  return false;
-}
-
-// UTF-8 encoded UTF-16 surrogates (ED A0..BF): what a lone surrogate escape
-// decodes to. The exact path rejects them.
-bool HasEncodedSurrogate(std::string_view s) {
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
-      return true;
-    }
   }
   return false;
 }

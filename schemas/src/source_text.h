@@ -50,6 +50,18 @@ inline std::string Quoted(std::string_view text) {
 }
 
 // Length of the UTF-8 byte order mark at the start of `text` (3 or 0).
+// True when `s` holds the UTF-8 form of a UTF-16 surrogate (ED A0..BF xx):
+// what RapidJSON 1.1 and simdjson make of a lone surrogate escape. Raw input
+// bytes never contain it (both validate UTF-8); JSON loaders reject it.
+inline bool HasEncodedSurrogate(std::string_view s) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 inline std::size_t Utf8BomLength(std::string_view text) {
   return text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
