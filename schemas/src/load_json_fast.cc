@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,22 @@ constexpr std::size_t kLinearKeyScan = 16;
 // and a leading byte order mark.
 bool HasUnusualBytes(std::string_view text) {
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF) return true;
-  for (unsigned char c : text) {
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
+  auto unusual = [](unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; };
+  // Eight bytes at a time: (x - 0x20..) & ~x & 0x80.. is non-zero exactly
+  // when some byte of x is below 0x20; only such words are looked at closely.
+  constexpr std::uint64_t kOnes = 0x2020202020202020ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, text.data() + i, 8);
+    if (((x - kOnes) & ~x & kHigh) == 0) continue;
+    for (std::size_t j = i; j < i + 8; ++j) {
+      if (unusual(static_cast<unsigned char>(text[j]))) return true;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (unusual(static_cast<unsigned char>(text[i]))) return true;
   }
   return false;
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,10 +55,13 @@ inline std::string Quoted(std::string_view text) {
 // what RapidJSON 1.1 and simdjson make of a lone surrogate escape. Raw input
 // bytes never contain it (both validate UTF-8); JSON loaders reject it.
 inline bool HasEncodedSurrogate(std::string_view s) {
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
-      return true;
-    }
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  while (p < end) {
+    p = static_cast<const char*>(std::memchr(p, 0xED, static_cast<std::size_t>(end - p)));
+    if (p == nullptr || p + 1 >= end) return false;
+    if (static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+    ++p;
   }
   return false;
 }

@@ -77,6 +77,19 @@ TEST(ParseJsonFastPath, AgreesWithExactPathOnEdgeCases) {
   for (const std::string& c : cases) ExpectSameResult(c, "case: " + c);
 }
 
+TEST(ParseJsonFastPath, AgreesWithExactPathOnControlBytesAtEveryOffset) {
+  // The fast path screens for control bytes eight at a time: put one at each
+  // offset of a word, inside a string and between tokens.
+  for (std::size_t offset = 0; offset < 17; ++offset) {
+    for (char control : {'\x01', '\x1f', '\t', '\n', '\r', '\0'}) {
+      std::string inside = "[\"" + std::string(offset, 'a') + control + "b\"]";
+      ExpectSameResult(inside, "inside string at " + std::to_string(offset));
+      std::string between = "[" + std::string(offset, ' ') + control + "1]";
+      ExpectSameResult(between, "between tokens at " + std::to_string(offset));
+    }
+  }
+}
+
 TEST(ParseJsonFastPath, AgreesWithExactPathOnDepthLimit) {
   LoadOptions fast_options;
   fast_options.max_depth = 4;
