@@ -93,6 +93,35 @@ Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::Schem
   return std::unexpected(std::move(e));
 }
 
+Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
+                                           const std::vector<std::string>& refs) {
+  LoadedSchemas loaded;
+  loaded.docs.reserve(files.size());
+  for (const std::string& path : files) {
+    auto doc = LoadSchemaFile(path);
+    if (!doc) return std::unexpected(doc.error());
+    loaded.docs.push_back(std::move(*doc));
+  }
+  auto language = CommonLanguage(loaded.docs);
+  if (!language) return std::unexpected(language.error());
+  loaded.language = *language;
+  if (loaded.language == SchemaLanguage::kAvro) {
+    if (!refs.empty()) {
+      return MakeError(ErrorCode::kUnsupported, "--ref applies to JSON Schema only, not to Avro");
+    }
+    return loaded;  // the Avro engine parses and reports
+  }
+  auto bundle = LoadRefBundle(refs);
+  if (!bundle) return std::unexpected(bundle.error());
+  loaded.bundle = std::move(*bundle);
+  for (const Document& doc : loaded.docs) {
+    if (auto valid = ValidateSchemaDocument(doc, loaded.bundle); !valid) {
+      return std::unexpected(valid.error());
+    }
+  }
+  return loaded;
+}
+
 Error LocateError(Error error, const Document& writer, const Document& reader) {
   const Document* doc = nullptr;
   // The engine names the documents "writer"/"reader" (DiffJsonSchema:
@@ -161,42 +190,19 @@ int RunCheck(const CheckArgs& args) {
   // CLI11 validators have already rejected bad names; keep the check anyway.
   if (!level || !policy || !format) return usage("bad --mode, --policy or --format");
 
-  std::vector<Document> docs;
-  docs.reserve(args.files.size());
-  for (const std::string& path : args.files) {
-    auto doc = LoadSchemaFile(path);
-    if (!doc) {
-      PrintError("check", doc.error());
-      return kExitUsage;
-    }
-    docs.push_back(std::move(*doc));
-  }
-  auto language = CommonLanguage(docs);
-  if (!language) {
-    PrintError("check", language.error());
+  auto loaded = LoadSchemasToCompare(args.files, args.refs);
+  if (!loaded) {
+    PrintError("check", loaded.error());
     return kExitUsage;
   }
-  if (*language == SchemaLanguage::kAvro) {
-    if (!args.refs.empty()) return usage("--ref applies to JSON Schema only, not to Avro");
-    if (*policy != compat::Policy::kStrict) {
-      return usage("--policy applies to JSON Schema only; Avro follows the Avro specification");
-    }
-  }
-  auto bundle = LoadRefBundle(args.refs);
-  if (!bundle) {
-    PrintError("check", bundle.error());
-    return kExitUsage;
-  }
-  for (const Document& doc : docs) {
-    if (*language == SchemaLanguage::kAvro) break;  // CheckAvro parses and reports
-    if (auto valid = ValidateSchemaDocument(doc, *bundle); !valid) {
-      PrintError("check", valid.error());
-      return kExitUsage;
-    }
+  const std::vector<Document>& docs = loaded->docs;
+  const bool avro = loaded->language == SchemaLanguage::kAvro;
+  if (avro && *policy != compat::Policy::kStrict) {
+    return usage("--policy applies to JSON Schema only; Avro follows the Avro specification");
   }
   compat::JsonSchemaCheckOptions options;
   options.policy = *policy;
-  options.bundle = &*bundle;
+  options.bundle = &loaded->bundle;
 
   const std::size_t history_size = docs.size() - 1;
   std::optional<Error> failure;
@@ -204,7 +210,7 @@ int RunCheck(const CheckArgs& args) {
       *level, history_size, [&](std::size_t w, std::size_t r) -> compat::Report {
         if (failure) return {};
         Result<compat::Report> result;
-        if (*language == SchemaLanguage::kAvro) {
+        if (avro) {
           result = compat::CheckAvro(docs[w].root, docs[r].root);
         } else {
           options.writer_base_uri = SchemaFileUri(docs[w].file);

@@ -51,6 +51,21 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
 // and the line of the offending keyword.
 Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle);
 
+// The schema files of one comparison, loaded and checked.
+struct LoadedSchemas {
+  std::vector<Document> docs;  // in the order of `files`
+  SchemaLanguage language = SchemaLanguage::kJsonSchema;
+  jsonschema::SchemaBundle bundle;  // the --ref documents (JSON Schema only)
+};
+
+// Loads `files` (LoadSchemaFile) and `refs` (LoadRefBundle) for check and
+// diff. Errors: a file cannot be read or parsed; the files mix languages
+// (CommonLanguage); `refs` given for Avro (kUnsupported); a JSON Schema is
+// invalid (ValidateSchemaDocument). Avro files are not parsed here: the
+// Avro engine parses them and reports their errors.
+Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
+                                           const std::vector<std::string>& refs);
+
 // Points an engine error at the file it is about: "writer"/"reader" (the
 // engine's names) or an empty file become `doc.file`, and a known pointer
 // gets its line and column from `doc`.

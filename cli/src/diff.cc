@@ -38,42 +38,16 @@ int RunDiff(const DiffArgs& args) {
     PrintError("diff", MakeError(ErrorCode::kUnsupported, "bad --policy or --format").error());
     return kExitUsage;
   }
-  std::vector<Document> docs;
-  for (const std::string& path : args.files) {
-    auto doc = LoadSchemaFile(path);
-    if (!doc) {
-      PrintError("diff", doc.error());
-      return kExitUsage;
-    }
-    docs.push_back(std::move(*doc));
-  }
-  auto language = CommonLanguage(docs);
-  if (!language) {
-    PrintError("diff", language.error());
+  auto loaded = LoadSchemasToCompare(args.files, args.refs);
+  if (!loaded) {
+    PrintError("diff", loaded.error());
     return kExitUsage;
   }
-  const bool avro = *language == SchemaLanguage::kAvro;
-  if (avro && !args.refs.empty()) {
-    PrintError("diff", MakeError(ErrorCode::kUnsupported,
-                                 "--ref applies to JSON Schema only, not to Avro")
-                           .error());
-    return kExitUsage;
-  }
-  auto bundle = LoadRefBundle(args.refs);
-  if (!bundle) {
-    PrintError("diff", bundle.error());
-    return kExitUsage;
-  }
-  for (const Document& doc : docs) {
-    if (avro) break;  // DiffAvro parses and reports
-    if (auto valid = ValidateSchemaDocument(doc, *bundle); !valid) {
-      PrintError("diff", valid.error());
-      return kExitUsage;
-    }
-  }
+  const std::vector<Document>& docs = loaded->docs;
+  const bool avro = loaded->language == SchemaLanguage::kAvro;
   compat::JsonSchemaCheckOptions options;
   options.policy = *policy;
-  options.bundle = &*bundle;
+  options.bundle = &loaded->bundle;
   options.writer_base_uri = SchemaFileUri(docs[0].file);
   options.reader_base_uri = SchemaFileUri(docs[1].file);
   auto report = avro ? compat::DiffAvro(docs[0].root, docs[1].root)
