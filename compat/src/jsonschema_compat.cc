@@ -145,7 +145,8 @@ class Checker {
   Checker(const json::Value& writer, const json::Value& reader, const JsonSchemaCheckOptions& o)
       : opt_(o),
         wr_(writer, o.writer_base_uri, o.default_dialect, o.bundle),
-        rr_(reader, o.reader_base_uri, o.default_dialect, o.bundle),
+        rr_(reader, o.reader_base_uri, o.default_dialect,
+            o.reader_bundle != nullptr ? o.reader_bundle : o.bundle),
         wev_(wr_, rx_),
         rev_(rr_, rx_),
         wn_(wr_, rx_, wev_),

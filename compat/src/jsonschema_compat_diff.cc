@@ -202,6 +202,10 @@ Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& 
   }
   JsonSchemaCheckOptions fwd_options = options;  // new is the writer here
   std::swap(fwd_options.writer_base_uri, fwd_options.reader_base_uri);
+  if (options.reader_bundle != nullptr) {
+    fwd_options.bundle = options.reader_bundle;
+    fwd_options.reader_bundle = options.bundle;
+  }
   auto fwd = CheckJsonSchema(new_schema, old_schema, fwd_options);
   if (!fwd) {
     Error e = fwd.error();

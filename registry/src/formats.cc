@@ -1,5 +1,6 @@
 #include "formats.h"
 
+#include <set>
 #include <string>
 #include <utility>
 
@@ -48,6 +49,21 @@ jsonschema::SchemaBundle MakeBundle(const std::vector<ResolvedReference>& refs) 
   return bundle;
 }
 
+// The referenced Avro documents in an order where each comes after the ones
+// it references. `refs` lists each reference followed by its own transitive
+// references (pre-order), so the reverse order puts dependencies first; a
+// version referenced twice is defined once.
+std::vector<const json::Value*> AvroDefinitionOrder(const std::vector<ResolvedReference>& refs) {
+  std::vector<const json::Value*> order;
+  std::set<std::pair<std::string, std::int32_t>> seen;
+  for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
+    if (it->type != SchemaType::kAvro || !it->document) continue;
+    if (!seen.emplace(it->subject.str(), it->version.value()).second) continue;
+    order.push_back(it->document.get());
+  }
+  return order;
+}
+
 std::unexpected<RegistryError> Invalid(std::string_view what, const Error& e) {
   return Fail(ErrorCode::kInvalidSchema,
               std::string("Invalid schema: ") + std::string(what) + ": " + e.ToString());
@@ -78,10 +94,9 @@ RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
     auto compiled = jsonschema::Validator::Compile(out.value, bundle, {});
     if (!compiled) return Invalid("JSON Schema", compiled.error());
   } else {
-    // TODO(avro references): named types from `references` are not yet
-    // visible to the Avro parser, so a schema naming a referenced type fails
-    // here with "unknown type name".
-    auto parsed = avro::Parse(out.value);
+    avro::ParseOptions options;
+    options.references = AvroDefinitionOrder(out.references);
+    auto parsed = avro::Parse(out.value, options);
     if (!parsed) return Invalid("Avro", parsed.error());
     out.avro = std::move(*parsed);
   }
@@ -102,15 +117,14 @@ RegistryResult<compat::Report> CheckCompatible(const ParsedSchema& writer,
     return r;
   }
   if (writer.type == SchemaType::kJson) {
-    // Both schemas' references go into one bundle; the reader's win when a
-    // name is used by both with different versions.
-    // TODO(references): one bundle per side once the engine takes two.
-    std::vector<ResolvedReference> all = reader.references;
-    all.insert(all.end(), writer.references.begin(), writer.references.end());
-    jsonschema::SchemaBundle bundle = MakeBundle(all);
+    // Each side resolves its own references: two versions may reference
+    // different versions of one subject under the same name.
+    jsonschema::SchemaBundle writer_bundle = MakeBundle(writer.references);
+    jsonschema::SchemaBundle reader_bundle = MakeBundle(reader.references);
     compat::JsonSchemaCheckOptions options;
     options.policy = policy;
-    options.bundle = &bundle;
+    options.bundle = &writer_bundle;
+    options.reader_bundle = &reader_bundle;
     auto report = compat::CheckJsonSchema(writer.value, reader.value, options);
     if (!report) {
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());

@@ -296,6 +296,17 @@ class Parser {
   template <typename V>
   Result<Schema> Run(V root) {
     if (schema_.nodes_.capacity() == 0) schema_.nodes_.reserve(32);
+    for (std::size_t i = 0; i < options_.references.size(); ++i) {
+      const json::Value* ref = options_.references[i];
+      if (ref == nullptr) continue;
+      auto defined = ParseNode(ValueView(ref), "", "", 0);
+      if (!defined) {
+        Error e = defined.error();
+        e.message = "referenced schema " + std::to_string(i + 1) + ": " + e.message;
+        e.pointer.clear();  // it points into the referenced document, not this one
+        return std::unexpected(std::move(e));
+      }
+    }
     auto id = ParseNode(root, "", "", 0);
     if (!id) return std::unexpected(id.error());
     schema_.root_ = *id;

@@ -159,6 +159,35 @@ TEST(AvroNames, ReferencesResolveInEnclosingThenNullNamespace) {
   EXPECT_EQ(s.node(s.node(sub->fields[1].type).branches[1]).full_name, "x.Sub");
 }
 
+// Rule: the named types of referenced schemas (ParseOptions::references) are
+// defined first, in order, and usable by name; a name defined by a reference
+// and again by the schema is a duplicate.
+TEST(AvroNames, ReferencedSchemasDefineNamedTypes) {
+  auto money = ParseJson(R"({"type":"fixed","name":"Cents","namespace":"m","size":8})");
+  auto price = ParseJson(R"({"type":"record","name":"Price","namespace":"m",
+    "fields":[{"name":"amount","type":"Cents"}]})");
+  ASSERT_TRUE(money && price);
+  ParseOptions options;
+  options.references = {&money->root, &price->root};
+  auto doc = ParseJson(R"({"type":"record","name":"Item","fields":[{"name":"p","type":"m.Price"}]})");
+  ASSERT_TRUE(doc);
+  auto s = Parse(doc->root, options);
+  ASSERT_TRUE(s.has_value()) << s.error().ToString();
+  EXPECT_EQ(s->node(s->root()).full_name, "Item");
+  EXPECT_NE(s->FindNamed("m.Cents"), nullptr);
+  // References in the wrong order: Price cannot use Cents before it exists.
+  options.references = {&price->root, &money->root};
+  auto wrong = Parse(doc->root, options);
+  ASSERT_FALSE(wrong.has_value());
+  EXPECT_NE(wrong.error().message.find("referenced schema 1"), std::string::npos)
+      << wrong.error().message;
+  // Without references the name is unknown.
+  EXPECT_FALSE(Parse(doc->root).has_value());
+  auto dup = ParseJson(R"({"type":"fixed","name":"Cents","namespace":"m","size":8})");
+  options.references = {&money->root};
+  EXPECT_FALSE(Parse(dup->root, options).has_value());
+}
+
 // Rule: aliases of named types are stored as full names, resolved against
 // the type's namespace; field aliases are kept as written.
 TEST(AvroNames, AliasesResolveAgainstNamespace) {

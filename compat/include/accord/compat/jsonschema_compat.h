@@ -95,8 +95,12 @@ namespace accord::compat {
 
 struct JsonSchemaCheckOptions {
   Policy policy = Policy::kStrict;
-  // Documents the writer/reader may reference by URI.
+  // Documents the writer (and, without reader_bundle, the reader) may
+  // reference by URI.
   const jsonschema::SchemaBundle* bundle = nullptr;
+  // Documents the reader references, when they differ from the writer's (two
+  // versions of one schema may reference different versions of a third).
+  const jsonschema::SchemaBundle* reader_bundle = nullptr;
   jsonschema::Dialect default_dialect = jsonschema::Dialect::kDraft2020_12;
   // Work budget (steps of the structural comparison). When exhausted the
   // result is a breaking UNDECIDED_BUDGET finding, never a hang.

@@ -173,6 +173,11 @@ struct ParseOptions {
   bool strict_logical_types = false;
   // Check field defaults against the field type (see VALIDATION).
   bool validate_defaults = true;
+  // Schemas this one references (Confluent schema references): parsed first,
+  // in this order, into the same Schema, so that their named types can be
+  // used by name; each may use the names of those before it. Not owned; they
+  // must outlive the call. A name defined twice is an error as usual.
+  std::vector<const json::Value*> references;
 };
 
 // Parses the JSON form of a schema (a string, an object or an array).
