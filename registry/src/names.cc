@@ -29,10 +29,12 @@ constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kImport, "IMPORT"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 28> kErrorCodes{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 32> kErrorCodes{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kRouteNotFound, "ROUTE_NOT_FOUND"},
     {ErrorCode::kMethodNotAllowed, "METHOD_NOT_ALLOWED"},
+    {ErrorCode::kUnauthorized, "UNAUTHORIZED"},
+    {ErrorCode::kForbidden, "FORBIDDEN"},
     {ErrorCode::kPayloadTooLarge, "PAYLOAD_TOO_LARGE"},
     {ErrorCode::kUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
     {ErrorCode::kUnprocessable, "UNPROCESSABLE_ENTITY"},
@@ -46,6 +48,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 28> kErrorCodes{{
     {ErrorCode::kVersionNotSoftDeleted, "SCHEMA_VERSION_NOT_SOFT_DELETED"},
     {ErrorCode::kSubjectCompatibilityNotConfigured, "SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED"},
     {ErrorCode::kSubjectModeNotConfigured, "SUBJECT_LEVEL_MODE_NOT_CONFIGURED"},
+    {ErrorCode::kServiceNotFound, "SERVICE_NOT_FOUND"},
     {ErrorCode::kIncompatibleSchema, "INCOMPATIBLE_SCHEMA"},
     {ErrorCode::kInvalidSchema, "INVALID_SCHEMA"},
     {ErrorCode::kInvalidVersion, "INVALID_VERSION"},
@@ -56,6 +59,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 28> kErrorCodes{{
     {ErrorCode::kIdMismatch, "ID_MISMATCH"},
     {ErrorCode::kInvalidSubject, "INVALID_SUBJECT"},
     {ErrorCode::kSchemaTooLarge, "SCHEMA_TOO_LARGE"},
+    {ErrorCode::kInvalidCatalogMetadata, "INVALID_CATALOG_METADATA"},
     {ErrorCode::kStoreError, "STORE_ERROR"},
     {ErrorCode::kOperationTimeout, "OPERATION_TIMEOUT"},
 }};

@@ -18,6 +18,7 @@ namespace accord::registry {
 enum class ErrorCode : std::int32_t {
   // Plain HTTP errors of the transport layer (error_code == HTTP status).
   kBadRequest = 400,     // malformed JSON body, bad query parameter
+  kUnauthorized = 401,   // missing or wrong credentials (auth.h)
   kRouteNotFound = 404,  // no such endpoint
   kMethodNotAllowed = 405,
   kPayloadTooLarge = 413,  // body over the server's hard limit
@@ -25,6 +26,7 @@ enum class ErrorCode : std::int32_t {
   kUnprocessable = 422,  // well-formed JSON of the wrong shape
   kInternal = 500,       // unexpected failure; detail only in the log
 
+  kForbidden = 40301,  // authenticated, but not allowed (Confluent's RBAC code)
   kSubjectNotFound = 40401,
   kVersionNotFound = 40402,
   kSchemaNotFound = 40403,
@@ -34,6 +36,7 @@ enum class ErrorCode : std::int32_t {
   kVersionNotSoftDeleted = 40407,
   kSubjectCompatibilityNotConfigured = 40408,
   kSubjectModeNotConfigured = 40409,
+  kServiceNotFound = 40410,  // Accord: no such service declaration
   kIncompatibleSchema = 40901,
   kInvalidSchema = 42201,
   kInvalidVersion = 42202,
@@ -44,6 +47,7 @@ enum class ErrorCode : std::int32_t {
   kIdMismatch = 42207,
   kInvalidSubject = 42208,
   kSchemaTooLarge = 42209,
+  kInvalidCatalogMetadata = 42210,  // Accord: bad tag, date, link, unknown member...
   kStoreError = 50001,
   kOperationTimeout = 50002,
 };
