@@ -106,42 +106,8 @@ std::string RenderJson(const Report& report, const RenderContext& ctx) {
 
 // ---- junit -----------------------------------------------------------------
 
-// Appends `s` XML-escaped. Code points XML 1.0 forbids (C0 controls other
-// than tab/newline/carriage return) become U+FFFD; in attributes, tab,
-// newline and carriage return are written as character references so
-// parsers keep them.
-void AppendXml(std::string& out, std::string_view s, bool attribute) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\r': out += "&#13;"; break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\xEF\xBF\xBD";  // U+FFFD
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
-std::string Xml(std::string_view s) {
-  std::string out;
-  AppendXml(out, s, false);
-  return out;
-}
-std::string XmlAttr(std::string_view s) {
-  std::string out;
-  AppendXml(out, s, true);
-  return out;
-}
+std::string Xml(std::string_view s) { return XmlEscape(s); }
+std::string XmlAttr(std::string_view s) { return XmlEscape(s, /*attribute=*/true); }
 
 std::string FindingDetails(const Finding& f, const RenderContext& ctx) {
   std::string d = std::string(SeverityName(f.severity)) + " " + f.kind + "\n";
@@ -192,35 +158,6 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
 
 // ---- github ----------------------------------------------------------------
 
-// GitHub workflow-command escaping: data escapes % CR LF; property values
-// additionally escape ':' and ','.
-std::string GithubData(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-std::string GithubProperty(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      case ':': out += "%3A"; break;
-      case ',': out += "%2C"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string RenderGithub(const Report& report, const RenderContext& ctx) {
   std::string out;
   for (const Finding& f : report.findings) {
@@ -245,14 +182,69 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
     if (f.witness) message += "; witness: " + json::ToJson(*f.witness);
     out += "::";
     out += command;
-    out += " file=" + GithubProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
-           ",title=" + GithubProperty(f.kind) + "::" + GithubData(message) + "\n";
+    out += " file=" + GithubEscapeProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
+           ",title=" + GithubEscapeProperty(f.kind) + "::" + GithubEscapeData(message) + "\n";
   }
   out += Summary(report, ctx) + "\n";
   return out;
 }
 
 }  // namespace
+
+// ---- escapers shared with other renderers ------------------------------------
+
+// Code points XML 1.0 forbids (C0 controls other than tab/newline/carriage
+// return) become U+FFFD; in attributes, tab, newline and carriage return are
+// written as character references so parsers keep them.
+std::string XmlEscape(std::string_view s, bool attribute) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\t': out += attribute ? "&#9;" : "\t"; break;
+      case '\n': out += attribute ? "&#10;" : "\n"; break;
+      case '\r': out += "&#13;"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\xEF\xBF\xBD";  // U+FFFD
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string GithubEscapeData(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string GithubEscapeProperty(std::string_view s) {
+  std::string out;
+  for (char c : GithubEscapeData(s)) {
+    switch (c) {
+      case ':': out += "%3A"; break;
+      case ',': out += "%2C"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 std::string_view OutputFormatName(OutputFormat f) { return internal::NameOf(kFormatNames, f); }
 std::optional<OutputFormat> OutputFormatFromString(std::string_view s) {

@@ -76,4 +76,14 @@ struct RenderContext {
 //   line.
 std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx);
 
+// Escapers for the CI formats, for every renderer of Accord's reports (check,
+// lint, contract tests) so they agree:
+//  XmlEscape: & < > " ' escaped; characters XML 1.0 forbids become U+FFFD;
+//    with `attribute`, tab/newline/carriage return become character references.
+//  GithubEscapeData: workflow-command data (% CR LF).
+//  GithubEscapeProperty: property values (also ':' and ',').
+std::string XmlEscape(std::string_view s, bool attribute = false);
+std::string GithubEscapeData(std::string_view s);
+std::string GithubEscapeProperty(std::string_view s);
+
 }  // namespace accord::compat
