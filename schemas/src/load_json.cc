@@ -248,6 +248,16 @@ class Builder {
 
 }  // namespace
 
+Result<void> ParseJsonInto(std::string_view text, json::Value& out, const LoadOptions& options) {
+  LoadOptions no_positions = options;
+  no_positions.record_positions = false;
+  if (detail::TryParseJsonFastInto(text, no_positions, out)) return {};
+  auto doc = ParseJson(text, {}, no_positions);
+  if (!doc) return std::unexpected(std::move(doc.error()));
+  out = std::move(doc->root);
+  return {};
+}
+
 Result<Document> ParseJson(std::string_view text, std::string_view file,
                            const LoadOptions& options) {
   auto fail = [&](ErrorCode code, std::string message, Position position) {

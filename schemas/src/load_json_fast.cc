@@ -77,40 +77,56 @@ class Converter {
  public:
   explicit Converter(const LoadOptions& options) : options_(options) {}
 
-  // False when the document must go to the exact path.
+  // False when the document must go to the exact path. Converts into `out`,
+  // reusing what it holds: a string keeps its capacity, an array or object
+  // its elements (converted into in place), so a document shaped like the
+  // previous one costs no allocation.
   bool Convert(simdjson::dom::element e, std::size_t depth, json::Value* out) {
     if (++nodes_ > options_.max_nodes) return false;
     switch (e.type()) {
       case simdjson::dom::element_type::OBJECT: {
         if (depth >= options_.max_depth) return false;
         simdjson::dom::object obj = e.get_object().value_unsafe();
-        json::Object members;
-        members.reserve(obj.size());
+        if (!out->IsObject()) *out = json::Value(json::Object{});
+        json::Object& members = out->AsObject();
+        const std::size_t old_size = members.size();
+        std::size_t n = 0;
         for (simdjson::dom::key_value_pair kv : obj) {
           if (HasEncodedSurrogate(kv.key)) return false;
-          members.push_back(json::Member{std::string(kv.key), json::Value()});
-          if (!Convert(kv.value, depth + 1, &members.back().value)) return false;
+          if (n < old_size) {
+            members[n].key.assign(kv.key);
+          } else {
+            members.push_back(json::Member{std::string(kv.key), json::Value()});
+          }
+          if (!Convert(kv.value, depth + 1, &members[n].value)) return false;
+          ++n;
         }
-        if (HasDuplicateKeys(members)) return false;
-        *out = json::Value(std::move(members));
-        return true;
+        members.resize(n);
+        return !HasDuplicateKeys(members);
       }
       case simdjson::dom::element_type::ARRAY: {
         if (depth >= options_.max_depth) return false;
         simdjson::dom::array arr = e.get_array().value_unsafe();
-        json::Array items;
-        items.reserve(arr.size());
+        if (!out->IsArray()) *out = json::Value(json::Array{});
+        json::Array& items = out->AsArray();
+        const std::size_t old_size = items.size();
+        std::size_t n = 0;
         for (simdjson::dom::element item : arr) {
-          items.emplace_back();
-          if (!Convert(item, depth + 1, &items.back())) return false;
+          if (n >= old_size) items.emplace_back();
+          if (!Convert(item, depth + 1, &items[n])) return false;
+          ++n;
         }
-        *out = json::Value(std::move(items));
+        items.resize(n);
         return true;
       }
       case simdjson::dom::element_type::STRING: {
         std::string_view s = e.get_string().value_unsafe();
         if (HasEncodedSurrogate(s)) return false;
-        *out = json::Value(std::string(s));
+        if (out->IsString()) {
+          out->AsString().assign(s);
+        } else {
+          *out = json::Value(std::string(s));
+        }
         return true;
       }
       case simdjson::dom::element_type::INT64:
@@ -142,20 +158,36 @@ class Converter {
 
 }  // namespace
 
-std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOptions& options) {
+namespace {
+
+// The thread's simdjson parser, with `text` parsed; nullopt when simdjson
+// declines it. simdjson parsers are not thread-safe, and reusing one keeps
+// its buffers across documents.
+std::optional<simdjson::dom::element> ParseWithSimdjson(std::string_view text,
+                                                        const LoadOptions& options) {
   if (text.size() > kMaxFastBytes || text.size() > options.max_bytes) return std::nullopt;
   if (HasUnusualBytes(text)) return std::nullopt;
-  // One parser per thread: simdjson parsers are not thread-safe, and reusing
-  // one keeps its buffers across documents.
   thread_local simdjson::dom::parser parser(kMaxFastBytes);
   simdjson::dom::element root;
   if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
     return std::nullopt;
   }
+  return root;
+}
+
+}  // namespace
+
+std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOptions& options) {
   json::Value out;
-  Converter converter(options);
-  if (!converter.Convert(root, 0, &out)) return std::nullopt;
+  if (!TryParseJsonFastInto(text, options, out)) return std::nullopt;
   return out;
+}
+
+bool TryParseJsonFastInto(std::string_view text, const LoadOptions& options, json::Value& out) {
+  std::optional<simdjson::dom::element> root = ParseWithSimdjson(text, options);
+  if (!root) return false;
+  Converter converter(options);
+  return converter.Convert(*root, 0, &out);
 }
 
 }  // namespace accord::detail

@@ -17,4 +17,9 @@ namespace accord::detail {
 // this path only ever changes speed, never the result.
 std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOptions& options);
 
+// The same, converting into `out` and reusing the memory it holds (see
+// ParseJsonInto). False (and `out` some valid value) where TryParseJsonFast
+// returns nullopt.
+bool TryParseJsonFastInto(std::string_view text, const LoadOptions& options, json::Value& out);
+
 }  // namespace accord::detail

@@ -89,6 +89,7 @@ class Value {
   bool AsBool() const;
   const Number& AsNumber() const;
   const std::string& AsString() const;
+  std::string& AsString();
   const Array& AsArray() const;
   Array& AsArray();
   const Object& AsObject() const;
@@ -130,6 +131,10 @@ inline const Number& Value::AsNumber() const {
   return *std::get_if<Number>(&v_);
 }
 inline const std::string& Value::AsString() const {
+  assert(IsString());
+  return *std::get_if<std::string>(&v_);
+}
+inline std::string& Value::AsString() {
   assert(IsString());
   return *std::get_if<std::string>(&v_);
 }

@@ -59,6 +59,14 @@ struct Document {
   Position PositionOf(std::string_view pointer) const;
 };
 
+// Parses one JSON text into `out`, as ParseJson(text, {}, options) would
+// (positions are not recorded), reusing the memory `out` already holds:
+// strings, arrays and objects at the same places keep their capacity, so
+// parsing a stream of similarly shaped documents into one Value allocates
+// almost nothing after the first. On error `out` holds some valid value.
+Result<void> ParseJsonInto(std::string_view text, json::Value& out,
+                           const LoadOptions& options = {});
+
 // Parses one JSON text (RFC 8259; trailing content is an error).
 Result<Document> ParseJson(std::string_view text, std::string_view file = {},
                            const LoadOptions& options = {});
