@@ -23,6 +23,8 @@
 
 #include <re2/re2.h>
 
+#include "regex_dfa.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -37,6 +39,8 @@ struct EcmaRegex::Impl {
   explicit Impl(const std::string& translated, const RE2::Options& options)
       : re(translated, options) {}
   RE2 re;
+  // Simple ASCII sequences are matched by a small DFA instead (regex_dfa.h).
+  std::optional<internal::SimpleDfa> dfa;
 };
 
 namespace {
@@ -1299,9 +1303,19 @@ Result<EcmaRegex> EcmaRegex::Compile(std::string_view pattern) {
                          QuotePattern(pattern) + " could not be compiled by RE2: " + re.error());
     }
   }
+  regex.impl_->dfa = internal::SimpleDfa::Build(pattern);
   return regex;
 }
 
-bool EcmaRegex::Search(std::string_view text) const { return RE2::PartialMatch(text, impl_->re); }
+bool EcmaRegex::Search(std::string_view text) const {
+  if (impl_->dfa) return impl_->dfa->Search(text);
+  return RE2::PartialMatch(text, impl_->re);
+}
+
+bool EcmaRegex::SearchWithRe2(std::string_view text) const {
+  return RE2::PartialMatch(text, impl_->re);
+}
+
+bool EcmaRegex::HasFastPath() const { return impl_->dfa.has_value(); }
 
 }  // namespace accord

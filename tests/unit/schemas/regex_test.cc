@@ -697,3 +697,52 @@ INSTANTIATE_TEST_SUITE_P(Draft2020, SuiteRegexTest,
 
 }  // namespace
 }  // namespace accord
+
+namespace accord {
+namespace {
+
+// Rule: simple ASCII sequences take the DFA fast path, everything else stays
+// with RE2, and both answer Search identically. Differential over random
+// texts drawn from the characters the patterns talk about plus a few others
+// (including a multi-byte character).
+TEST(EcmaRegexFastPath, AgreesWithRe2) {
+  const char* simple[] = {
+      "^[a-z][a-z0-9-]{2,40}$", "^[0-9a-f]{32}$",   "^ORD-[0-9]{4}-[0-9]{6,10}$",
+      "^[A-Z]{3}$",             "^\\+[1-9][0-9]{6,14}$", "^[A-Za-z0-9 -]{3,10}$",
+      "a+b*c?",                 "^x{2,}$",          "[0-9]{3}",
+      "^a*$",                   "b$",               "^\\d+\\.\\d{1,2}$",
+      "^[\\w.-]+$",             "^ab?c*?d+?$",      "",
+      "^$",                     "a{0}b",            "[-a]x",
+  };
+  const char* not_simple[] = {"^(a|b)$", "^[^a]$", "^.$", "\\s", "^[A-Z]{3}-[0-9]{5}(-[A-Z0-9]{1,4})?$",
+                              "^a{1,100}$", "\\bx"};
+  const std::string alphabet = "abcdxzAZ09-+. _\xc3\xa9";
+  std::mt19937 rng(20261126);
+  for (const char* p : simple) {
+    auto re = EcmaRegex::Compile(p);
+    ASSERT_TRUE(re.has_value()) << p;
+    EXPECT_TRUE(re->HasFastPath()) << p;
+    for (int i = 0; i < 4000; ++i) {
+      std::string text;
+      const int len = static_cast<int>(rng() % 48);
+      for (int k = 0; k < len; ++k) text += alphabet[rng() % alphabet.size()];
+      ASSERT_EQ(re->Search(text), re->SearchWithRe2(text)) << p << " on \"" << text << "\"";
+    }
+  }
+  for (const char* p : not_simple) {
+    auto re = EcmaRegex::Compile(p);
+    ASSERT_TRUE(re.has_value()) << p;
+    EXPECT_FALSE(re->HasFastPath()) << p;
+  }
+  // Texts the random draw rarely builds.
+  auto phone = EcmaRegex::Compile("^\\+[1-9][0-9]{6,14}$");
+  EXPECT_TRUE(phone->Search("+4915112345678"));
+  EXPECT_FALSE(phone->Search("+0915112345678"));
+  EXPECT_FALSE(phone->Search("+49151123456789012"));
+  auto hex = EcmaRegex::Compile("^[0-9a-f]{32}$");
+  EXPECT_TRUE(hex->Search("0123456789abcdef0123456789abcdef"));
+  EXPECT_FALSE(hex->Search("0123456789abcdef0123456789abcdef\n"));
+}
+
+}  // namespace
+}  // namespace accord

@@ -46,6 +46,11 @@ class EcmaRegex {
 
   // True when the pattern matches somewhere in `text` (UTF-8). Thread-safe.
   bool Search(std::string_view text) const;
+  // For tests: Search through RE2 even when a faster matcher exists, and
+  // whether one does (simple ASCII sequences such as "^[A-Z]{3}$" are matched
+  // by a small DFA; see src/regex_dfa.h).
+  bool SearchWithRe2(std::string_view text) const;
+  bool HasFastPath() const;
   const std::string& pattern() const { return pattern_; }
   // The RE2 syntax the pattern was translated to (for diagnostics/tests).
   const std::string& translated() const { return translated_; }
