@@ -75,7 +75,9 @@ bool HasDuplicateKeys(const json::Object& members) {
 
 class Converter {
  public:
-  explicit Converter(const LoadOptions& options) : options_(options) {}
+  // `escapes`: whether the text has a \u escape at all; without one no
+  // string can hold an encoded surrogate, and the per-string check is skipped.
+  Converter(const LoadOptions& options, bool escapes) : options_(options), escapes_(escapes) {}
 
   // False when the document must go to the exact path. Converts into `out`,
   // reusing what it holds: a string keeps its capacity, an array or object
@@ -92,10 +94,15 @@ class Converter {
         const std::size_t old_size = members.size();
         std::size_t n = 0;
         for (simdjson::dom::key_value_pair kv : obj) {
-          if (HasEncodedSurrogate(kv.key)) return false;
           if (n < old_size) {
-            members[n].key.assign(kv.key);
+            std::string& key = members[n].key;
+            if (key.size() != kv.key.size() ||
+                std::memcmp(key.data(), kv.key.data(), key.size()) != 0) {
+              if (MaySurrogate(kv.key)) return false;
+              key.assign(kv.key);
+            }
           } else {
+            if (MaySurrogate(kv.key)) return false;
             members.push_back(json::Member{std::string(kv.key), json::Value()});
           }
           if (!Convert(kv.value, depth + 1, &members[n].value)) return false;
@@ -121,7 +128,7 @@ class Converter {
       }
       case simdjson::dom::element_type::STRING: {
         std::string_view s = e.get_string().value_unsafe();
-        if (HasEncodedSurrogate(s)) return false;
+        if (MaySurrogate(s)) return false;
         if (out->IsString()) {
           out->AsString().assign(s);
         } else {
@@ -152,7 +159,10 @@ class Converter {
   }
 
  private:
+  bool MaySurrogate(std::string_view s) const { return escapes_ && HasEncodedSurrogate(s); }
+
   const LoadOptions& options_;
+  bool escapes_ = true;
   std::size_t nodes_ = 0;
 };
 
@@ -186,7 +196,8 @@ std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOpt
 bool TryParseJsonFastInto(std::string_view text, const LoadOptions& options, json::Value& out) {
   std::optional<simdjson::dom::element> root = ParseWithSimdjson(text, options);
   if (!root) return false;
-  Converter converter(options);
+  const bool escapes = text.find("\\u") != std::string_view::npos;
+  Converter converter(options, escapes);
   return converter.Convert(*root, 0, &out);
 }
 
