@@ -3,6 +3,8 @@
 #   make example    validate the bundled example events
 #   make test   build and run the whole test suite (what CI runs)
 #   make sanitize   the test suite under ASan + UBSan
+#   make bench-registry   registry benchmark (tests/bench/registry-bench) on a Release
+#                   build in build-bench/; BENCH_ARGS="--parts a --duration 30" to adjust
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -30,3 +32,12 @@ sanitize:
 
 clean:
 	rm -rf build build-asan
+
+.PHONY: bench-registry
+BENCH_BUILD ?= build-bench
+BENCH_ARGS ?=
+bench-registry:
+	ACCORD_BENCH_DEPS=1 scripts/install-deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DACCORD_BUILD_BENCH=OFF
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord
+	tests/bench/registry-bench --accord $(BENCH_BUILD)/cli/accord $(BENCH_ARGS)

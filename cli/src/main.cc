@@ -13,6 +13,16 @@ int main(int argc, char** argv) {
   accord::cli::RegisterServe(app, commands);
   accord::cli::RegisterCheck(app, commands);
   accord::cli::RegisterDiff(app, commands);
+  accord::cli::RegisterRegister(app, commands);
+  accord::cli::RegisterDeprecate(app, commands);
+  accord::cli::RegisterLs(app, commands);
+  accord::cli::RegisterShow(app, commands);
+  accord::cli::RegisterInit(app, commands);
+  accord::cli::RegisterTest(app, commands);
+  accord::cli::RegisterPublish(app, commands);
+  accord::cli::RegisterCanIDeploy(app, commands);
+  accord::cli::RegisterKey(app, commands);
+  accord::cli::RegisterLint(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,10 +14,16 @@
 //  * Credentials (when given) go as HTTP Basic (principal:key) or Bearer.
 //  * Every path segment built from a user value (subject, service name) is
 //    percent-encoded here; callers pass raw names.
+//  * https works when cpp-httplib was built with OpenSSL (Debian's is): the
+//    server certificate is verified against `ca_cert`, else the system store.
+//    Without OpenSSL support an https URL is a kUnreachable error saying so.
+//  * Requests are sent one at a time; a RegistryClient is not thread-safe
+//    (use one per thread). Each request uses a fresh connection.
 #pragma once
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,19 +39,24 @@ struct ClientError {
   int status = 0;      // HTTP status (kHttp)
   int error_code = 0;  // Confluent error_code (kHttp), 0 when absent
   std::string message;
+  std::string registry;  // the base URL the request went to
   // "registry http://127.0.0.1:8081: 404 (40401) Subject 'x' not found."
+  // kUnreachable: "registry URL: unreachable: could not connect";
+  // kBadReply: "registry URL: bad reply: …".
   std::string ToString() const;
+  // True for kHttp with this Confluent error_code.
+  bool Is(int code) const { return kind == Kind::kHttp && error_code == code; }
 };
 
 template <typename T>
 using ClientResult = std::expected<T, ClientError>;
 
 struct ClientOptions {
-  std::string base_url;          // required
-  std::string principal;         // with key: HTTP Basic auth
-  std::string key;               // without principal: Bearer token
-  std::string ca_cert;           // PEM file for https (empty: system store)
-  int timeout_ms = 10000;        // connect and read timeout
+  std::string base_url;    // required
+  std::string principal;   // with key: HTTP Basic auth
+  std::string key;         // without principal: Bearer token
+  std::string ca_cert;     // PEM file for https (empty: system store)
+  int timeout_ms = 10000;  // connect and read timeout
 };
 
 // The registry URL to use: `flag` when not empty, else $ACCORD_REGISTRY when
@@ -78,7 +89,8 @@ class RegistryClient {
     std::int32_t version = 0;  // 0 when the server did not say
   };
   // POST /subjects/{s}/versions with {schema, schemaType} (+ metadata when
-  // not null). schema_type: "JSON" or "AVRO".
+  // not null). schema_type: "JSON" or "AVRO". An incompatible schema is kHttp
+  // 409 / 40901 whose message lists the incompatibilities.
   ClientResult<Registered> Register(std::string_view subject, std::string_view schema_text,
                                     std::string_view schema_type,
                                     const json::Value& metadata = json::Value());
@@ -97,6 +109,12 @@ class RegistryClient {
   // GET /accord/v1/subjects/{s}/versions/{v} (v: number, 0 = latest).
   // kHttp 40401 / 40402 when absent.
   ClientResult<VersionInfo> GetVersion(std::string_view subject, std::int32_t version);
+  // POST /subjects/{s} (Confluent's lookup): the version of `subject` that
+  // holds this schema (state fields left empty); nullopt when the subject
+  // does not exist or does not hold it (40401 / 40403).
+  ClientResult<std::optional<VersionInfo>> Lookup(std::string_view subject,
+                                                  std::string_view schema_text,
+                                                  std::string_view schema_type);
   // GET /subjects/{s}/versions: live version numbers, ascending (empty when
   // the subject does not exist).
   ClientResult<std::vector<std::int32_t>> ListVersions(std::string_view subject);
@@ -112,9 +130,12 @@ class RegistryClient {
   ClientResult<SubjectConfig> GetConfig(std::string_view subject);
 
  private:
+  ClientResult<json::Value> Send(std::string_view method, const std::string& path,
+                                 const json::Value* body);
+
   ClientOptions options_;
   struct Impl;
-  Impl* impl_ = nullptr;  // owns the cpp-httplib client
+  std::unique_ptr<Impl> impl_;  // the cpp-httplib client, or why there is none
 };
 
 }  // namespace accord::cli

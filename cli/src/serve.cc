@@ -2,9 +2,12 @@
 //
 // Settings, highest precedence first: command-line flag, environment
 // variable, config file (YAML; keys at the top level or under `registry:`),
-// built-in default. Exit 0 after a clean shutdown (SIGTERM/SIGINT: requests
-// in flight are answered, the store is closed), 1 when the server cannot
-// start, 2 on usage errors.
+// built-in default. Config-file sections besides the flat settings:
+// `tls: {cert, key}`, `deprecation: {min_notice_days}` (= the flat
+// settings), and `lint:` (compat::lint::ParseConfig: the rules of lint on
+// register; a bad section is a usage error). Exit 0 after a clean shutdown
+// (SIGTERM/SIGINT: requests in flight are answered, the store is closed), 1
+// when the server cannot start, 2 on usage errors.
 #include <pthread.h>
 #include <signal.h>
 
@@ -19,7 +22,9 @@
 #include <string>
 #include <thread>
 
+#include "accord/compat/lint.h"
 #include "accord/compat/mode.h"
+#include "accord/registry/auth.h"
 #include "accord/registry/http_api.h"
 #include "accord/registry/server.h"
 #include "accord/registry/service.h"
@@ -40,6 +45,10 @@ struct ServeSettings {
   std::string max_schema_bytes = "1048576";
   std::string max_body_bytes = "8388608";
   std::string threads = "8";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string min_notice_days = "30";
+  json::Value lint;  // the config file's `lint:` section (null: default rules)
 };
 
 // One setting: its config-file key, environment variable and target.
@@ -63,6 +72,12 @@ constexpr SettingSpec kSettings[] = {
     {"max_body_bytes", "ACCORD_MAX_BODY_BYTES", &ServeSettings::max_body_bytes,
      "largest request body accepted (413 above)"},
     {"threads", "ACCORD_THREADS", &ServeSettings::threads, "request handler threads"},
+    {"tls_cert", "ACCORD_TLS_CERT", &ServeSettings::tls_cert,
+     "PEM certificate: serve HTTPS (with tls_key; config file: tls.cert)"},
+    {"tls_key", "ACCORD_TLS_KEY", &ServeSettings::tls_key,
+     "PEM private key for tls_cert (config file: tls.key)"},
+    {"min_notice_days", "ACCORD_MIN_NOTICE_DAYS", &ServeSettings::min_notice_days,
+     "days a new sunset date must be ahead (config file: deprecation.min_notice_days)"},
 };
 
 void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
@@ -82,8 +97,9 @@ std::string ScalarText(const json::Value& v) {
 }
 
 // Fills from the config file the settings not given on the command line or
-// in the environment. Returns an error message, or "" on success.
-std::string ApplyConfigFile(ServeSettings& s, const std::string& path,
+// in the environment, and `auth` from its `auth:` section (auth.h). Returns
+// an error message naming the member, or "" on success.
+std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const std::string& path,
                             const std::set<std::string>& fixed) {
   auto doc = LoadFile(path, Syntax::kYaml);
   if (!doc) return doc.error().ToString();
@@ -92,6 +108,42 @@ std::string ApplyConfigFile(ServeSettings& s, const std::string& path,
   if (root->IsNull()) return "";
   if (!root->IsObject()) return path + ": expected a mapping of settings";
   for (const json::Member& m : root->AsObject()) {
+    if (m.key == "auth") {
+      auto parsed = registry::ParseAuthConfig(m.value);
+      if (!parsed) return path + ": " + parsed.error().message;
+      auth = std::move(*parsed);
+      continue;
+    }
+    if (m.key == "tls") {
+      // tls: {cert: FILE, key: FILE} is the same as tls_cert / tls_key.
+      if (!m.value.IsObject()) return path + ": tls: expected a mapping with cert and key";
+      for (const json::Member& t : m.value.AsObject()) {
+        const std::string key = "tls_" + t.key;
+        if (t.key != "cert" && t.key != "key") {
+          return path + ": tls." + t.key + ": unknown setting (cert, key)";
+        }
+        if (!fixed.contains(key)) {
+          s.*(t.key == "cert" ? &ServeSettings::tls_cert : &ServeSettings::tls_key) =
+              ScalarText(t.value);
+        }
+      }
+      continue;
+    }
+    if (m.key == "deprecation") {
+      // deprecation: {min_notice_days: N} is the same as min_notice_days.
+      if (!m.value.IsObject()) return path + ": deprecation: expected a mapping";
+      for (const json::Member& d : m.value.AsObject()) {
+        if (d.key != "min_notice_days") {
+          return path + ": deprecation." + d.key + ": unknown setting (min_notice_days)";
+        }
+        if (!fixed.contains(d.key)) s.min_notice_days = ScalarText(d.value);
+      }
+      continue;
+    }
+    if (m.key == "lint") {
+      s.lint = m.value;  // checked by compat::lint::ParseConfig in RunServe
+      continue;
+    }
     const SettingSpec* spec = nullptr;
     for (const SettingSpec& candidate : kSettings) {
       if (m.key == candidate.key) spec = &candidate;
@@ -126,8 +178,9 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   if (s.config.empty()) {
     if (const char* v = std::getenv("ACCORD_CONFIG"); v != nullptr) s.config = v;
   }
+  registry::AuthConfig auth;
   if (!s.config.empty()) {
-    if (std::string err = ApplyConfigFile(s, s.config, fixed); !err.empty()) {
+    if (std::string err = ApplyConfigFile(s, auth, s.config, fixed); !err.empty()) {
       std::fprintf(stderr, "accord serve: %s\n", err.c_str());
       return 2;
     }
@@ -157,6 +210,21 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   service_options.default_level = *level;
   service_options.default_policy = *policy;
   service_options.max_schema_bytes = *max_schema;
+  auto notice =
+      s.min_notice_days == "0" ? std::optional<std::size_t>(0) : ParseSize(s.min_notice_days);
+  if (!notice || *notice > 36'500) {
+    std::fprintf(stderr, "accord serve: invalid setting min_notice_days=%s (0..36500 days)\n",
+                 s.min_notice_days.c_str());
+    return 2;
+  }
+  service_options.min_notice_days = static_cast<int>(*notice);
+  auto lint = compat::lint::ParseConfig(s.lint);
+  if (!lint) {
+    std::fprintf(stderr, "accord serve: %s: %s\n", s.config.c_str(),
+                 lint.error().ToString().c_str());
+    return 2;
+  }
+  service_options.lint = std::move(*lint);
 
   std::error_code ec;
   std::filesystem::create_directories(s.data, ec);
@@ -182,12 +250,22 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   registry::Service service(std::move(*store), service_options);
-  registry::Api api(service);
+  const registry::Authenticator authenticator(std::move(auth));
+  registry::ApiOptions api_options;
+  api_options.authenticator = &authenticator;
+  registry::Api api(service, api_options);
+  if (authenticator.open()) {
+    Log("warning",
+        "no API keys configured: the registry is open (anyone who can reach it may change "
+        "anything); add an auth: section with keys (accord key new)");
+  }
   registry::ServerOptions server_options;
   server_options.host = s.listen.substr(0, colon);
   server_options.port = static_cast<int>(*port);
   server_options.threads = static_cast<int>(*threads);
   server_options.max_body_bytes = *max_body;
+  server_options.tls_cert = s.tls_cert;
+  server_options.tls_key = s.tls_key;
   auto server = registry::Server::Bind(api, server_options);
   if (!server) {
     Log("error", "cannot listen", server.error().message);
@@ -202,7 +280,8 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     line.Add("data", s.data);
     registry::LogToStderr(json::ToJson(line));
   }
-  std::printf("accord serve: listening on http://%s\n", address.c_str());
+  std::printf("accord serve: listening on %s://%s\n", s.tls_cert.empty() ? "http" : "https",
+              address.c_str());
   std::fflush(stdout);
 
   std::atomic<bool> done{false};
@@ -240,7 +319,7 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "Run the schema registry (Confluent-compatible REST API)\n"
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
       "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES, "
-      "ACCORD_THREADS");
+      "ACCORD_THREADS, ACCORD_TLS_CERT, ACCORD_TLS_KEY, ACCORD_MIN_NOTICE_DAYS");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {

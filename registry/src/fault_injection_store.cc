@@ -60,9 +60,23 @@ RegistryResult<std::optional<Mode>> FaultInjectionStore::GetMode(
     const std::optional<SubjectName>& subject) {
   ACCORD_READ(GetMode(subject));
 }
-RegistryResult<std::vector<AuditRecord>> FaultInjectionStore::ListAudit(std::int64_t after_seq,
-                                                                        std::size_t limit) {
-  ACCORD_READ(ListAudit(after_seq, limit));
+RegistryResult<std::vector<AuditRecord>> FaultInjectionStore::ListAudit(
+    std::int64_t after_seq, std::size_t limit, const std::optional<SubjectName>& subject) {
+  ACCORD_READ(ListAudit(after_seq, limit, subject));
+}
+RegistryResult<std::optional<SubjectMetadata>> FaultInjectionStore::GetSubjectMetadata(
+    const SubjectName& subject) {
+  ACCORD_READ(GetSubjectMetadata(subject));
+}
+RegistryResult<std::vector<VersionRecord>> FaultInjectionStore::ListDeprecated() {
+  ACCORD_READ(ListDeprecated());
+}
+RegistryResult<std::optional<ServiceRecord>> FaultInjectionStore::GetService(
+    const std::string& name) {
+  ACCORD_READ(GetService(name));
+}
+RegistryResult<std::vector<ServiceRecord>> FaultInjectionStore::ListServices() {
+  ACCORD_READ(ListServices());
 }
 RegistryResult<void> FaultInjectionStore::Ping() { ACCORD_READ(Ping()); }
 
@@ -95,6 +109,28 @@ RegistryResult<void> FaultInjectionStore::SetMode(const std::optional<SubjectNam
                                                   const AuditRecord& audit) {
   if (WriteFails()) return Injected();
   return inner_->SetMode(subject, mode, audit);
+}
+RegistryResult<void> FaultInjectionStore::SetSubjectMetadata(
+    const SubjectName& subject, const std::optional<SubjectMetadata>& metadata,
+    const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->SetSubjectMetadata(subject, metadata, audit);
+}
+RegistryResult<void> FaultInjectionStore::SetDeprecation(
+    const SubjectName& subject, Version version, const std::optional<Deprecation>& deprecation,
+    const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->SetDeprecation(subject, version, deprecation, audit);
+}
+RegistryResult<void> FaultInjectionStore::PutService(const ServiceRecord& service,
+                                                     const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->PutService(service, audit);
+}
+RegistryResult<void> FaultInjectionStore::DeleteService(const std::string& name,
+                                                        const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->DeleteService(name, audit);
 }
 
 }  // namespace accord::registry

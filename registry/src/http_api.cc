@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <optional>
@@ -13,106 +14,32 @@
 
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
+#include "http_common.h"
+#include "utf8.h"
 
 namespace accord::registry {
 namespace {
 
 using json::Value;
+using namespace http;  // NOLINT(google-build-using-namespace): the shared handler helpers
 
-// --- request parsing -----------------------------------------------------------
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX escapes (malformed ones stay literal); `plus_is_space` for
-// query strings.
-std::string PercentDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2]));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-struct Target {
-  std::vector<std::string> segments;  // decoded path segments
-  std::vector<std::pair<std::string, std::string>> query;
-
-  const std::string* Param(std::string_view key) const {
-    for (const auto& [k, v] : query) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  // Jersey's Boolean: "true" (any case) is true, anything else false.
-  bool Flag(std::string_view key) const {
-    const std::string* v = Param(key);
-    if (!v || v->size() != 4) return false;
-    std::string lower;
-    for (char c : *v) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return lower == "true";
-  }
-};
-
-Target ParseTarget(std::string_view target) {
-  Target t;
-  std::string_view path = target;
-  std::string_view query;
-  if (auto q = target.find('?'); q != std::string_view::npos) {
-    path = target.substr(0, q);
-    query = target.substr(q + 1);
-  }
-  if (path.starts_with('/')) path.remove_prefix(1);
-  if (path.ends_with('/')) path.remove_suffix(1);
-  if (!path.empty()) {
-    std::size_t start = 0;
-    while (true) {
-      std::size_t slash = path.find('/', start);
-      std::string_view seg =
-          path.substr(start, slash == std::string_view::npos ? slash : slash - start);
-      t.segments.push_back(PercentDecode(seg, false));
-      if (slash == std::string_view::npos) break;
-      start = slash + 1;
-    }
-  }
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    std::size_t eq = pair.find('=');
-    std::string key = PercentDecode(pair.substr(0, eq), true);
-    std::string val =
-        eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
-    if (!key.empty()) t.query.emplace_back(std::move(key), std::move(val));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return t;
-}
-
-std::unexpected<RegistryError> BadRequest(std::string message) {
-  return Fail(ErrorCode::kBadRequest, std::move(message));
-}
-
-RegistryResult<Value> ParseBody(const HttpRequest& req) {
-  if (req.body.empty()) return BadRequest("Request body is empty");
-  LoadOptions options;
-  options.max_depth = 64;
-  auto doc = ParseJson(req.body, "request body", options);
-  if (!doc) return BadRequest("Malformed JSON request body: " + doc.error().ToString());
-  if (!doc->root.IsObject()) return BadRequest("Request body must be a JSON object");
-  return std::move(doc->root);
+// "Sat, 01 Aug 2026 00:00:00 GMT" for a "YYYY-MM-DD" date (IMF-fixdate).
+std::string HttpDate(const std::string& date) {
+  using namespace std::chrono;
+  int y = 0;
+  unsigned mo = 0;
+  unsigned d = 0;
+  if (std::sscanf(date.c_str(), "%d-%u-%u", &y, &mo, &d) != 3) return date;
+  const year_month_day ymd{year(y), month(mo), day(d)};
+  if (!ymd.ok()) return date;
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const weekday wd{sys_days(ymd)};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d 00:00:00 GMT", kDays[wd.c_encoding()], d,
+                kMonths[mo - 1], y);
+  return buf;
 }
 
 // Reads a register / lookup / compatibility request body.
@@ -175,61 +102,43 @@ RegistryResult<SchemaInput> ParseSchemaInput(const Value& body, const Target& t)
   if (!version) return std::unexpected(version.error());
   if (*version) in.version = Version(static_cast<std::int32_t>(**version));
   in.normalize = t.Flag("normalize");
+  for (auto [key, text] : {std::pair<const char*, std::string*>{"metadata", &in.metadata},
+                           std::pair<const char*, std::string*>{"ruleSet", &in.rule_set}}) {
+    const Value* f = body.Find(key);
+    if (f == nullptr || f->IsNull()) continue;
+    if (!f->IsObject()) {
+      return Fail(ErrorCode::kInvalidCatalogMetadata,
+                  std::string("Field '") + key + "' must be a JSON object");
+    }
+    *text = json::ToJson(*f);
+  }
   return in;
 }
 
-// --- replies -------------------------------------------------------------------
-
-HttpResponse JsonReply(const Value& v, int status = 200) {
-  HttpResponse r;
-  r.status = status;
-  r.body = json::ToJson(v);
-  return r;
-}
-
-Value ReferencesJson(const std::vector<SchemaReference>& refs) {
-  json::Array a;
-  for (const SchemaReference& r : refs) {
-    Value o{json::Object{}};
-    o.Add("name", r.name);
-    o.Add("subject", r.subject.str());
-    o.Add("version", r.version.value());
-    a.push_back(std::move(o));
+// Deprecation (RFC 9745), Sunset (RFC 8594) and a successor Link on replies
+// that serve a deprecated or retired version.
+void AddDeprecationHeaders(HttpResponse& r, const SchemaVersion& v) {
+  if (!v.deprecation) return;
+  r.headers.emplace_back("Deprecation", "@" + std::to_string(v.deprecation->deprecated_ms / 1000));
+  r.headers.emplace_back("Sunset", HttpDate(v.deprecation->sunset));
+  if (v.deprecation->replacement) {
+    r.headers.emplace_back("Link", "</subjects/" + PercentEncode(v.subject.str()) + "/versions/" +
+                                       std::to_string(v.deprecation->replacement->value()) +
+                                       ">; rel=\"successor-version\"");
   }
-  return Value(std::move(a));
-}
-
-// Confluent's Schema object; empty fields (and AVRO, the default type) left out.
-Value SchemaVersionJson(const SchemaVersion& v) {
-  Value o{json::Object{}};
-  o.Add("subject", v.subject.str());
-  o.Add("version", v.version.value());
-  o.Add("id", v.id.value());
-  if (v.type != SchemaType::kAvro) o.Add("schemaType", std::string(SchemaTypeName(v.type)));
-  if (!v.references.empty()) o.Add("references", ReferencesJson(v.references));
-  o.Add("schema", v.schema);
-  if (v.deleted) o.Add("deleted", true);
-  return o;
-}
-
-Value StringArray(const std::vector<std::string>& items) {
-  json::Array a;
-  for (const std::string& s : items) a.emplace_back(s);
-  return Value(std::move(a));
-}
-
-Value VersionArray(const std::vector<Version>& items) {
-  json::Array a;
-  for (Version v : items) a.emplace_back(v.value());
-  return Value(std::move(a));
 }
 
 Value ConfigJson(const ConfigRecord& c) {
   Value o{json::Object{}};
   if (c.level) o.Add("compatibilityLevel", std::string(compat::LevelName(*c.level)));
   if (c.policy) o.Add("compatibilityPolicy", std::string(compat::PolicyName(*c.policy)));
+  if (c.lint) o.Add("lint", *c.lint);
   return o;
 }
+
+// ?force=true: a permanent delete of a version that consumers still accept
+// (admin-only: the authorisation rule refuses it to anyone else).
+Force ForceFlag(const Target& t) { return t.Flag("force") ? Force::kYes : Force::kNo; }
 
 Value ModeJson(Mode m) {
   Value o{json::Object{}};
@@ -244,12 +153,6 @@ HttpResponse RawSchema(const std::string& text) {
   return r;
 }
 
-template <typename T, typename Fn>
-HttpResponse Reply(const RegistryResult<T>& r, Fn&& render) {
-  if (!r) return ErrorResponse(r.error());
-  return render(*r);
-}
-
 RegistryResult<SchemaId> ParseId(const std::string& text) {
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -258,10 +161,6 @@ RegistryResult<SchemaId> ParseId(const std::string& text) {
   }
   if (n < 1) return Fail(ErrorCode::kSchemaNotFound, "Schema " + text + " not found");
   return SchemaId(n);
-}
-
-IncludeDeleted DeletedFlag(const Target& t) {
-  return t.Flag("deleted") ? IncludeDeleted::kYes : IncludeDeleted::kNo;
 }
 
 bool AcceptableContentType(std::string_view ct) {
@@ -289,6 +188,35 @@ std::string ReplyContentType(std::string_view accept) {
   return std::string(kContentTypeV1);
 }
 
+// A non-negative integer query parameter, or `fallback` when absent.
+RegistryResult<std::int64_t> IntParam(const Target& t, const char* key, std::int64_t fallback) {
+  const std::string* p = t.Param(key);
+  if (p == nullptr) return fallback;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), n);
+  if (ec != std::errc() || end != p->data() + p->size()) {
+    return BadRequest(std::string("Invalid query parameter ") + key);
+  }
+  return n;
+}
+
+// GET /schemas query: subjectPrefix, deleted, latestOnly, offset, limit
+// (-1 or absent: no limit).
+RegistryResult<ListSchemasOptions> ParseListSchemas(const Target& t) {
+  ListSchemasOptions o;
+  if (const std::string* p = t.Param("subjectPrefix")) o.subject_prefix = *p;
+  o.deleted = DeletedFlag(t);
+  o.latest_only = t.Flag("latestOnly");
+  auto offset = IntParam(t, "offset", 0);
+  if (!offset) return std::unexpected(offset.error());
+  auto limit = IntParam(t, "limit", -1);
+  if (!limit) return std::unexpected(limit.error());
+  if (*offset < 0 || *limit < -1) return BadRequest("offset and limit must not be negative");
+  o.offset = static_cast<std::size_t>(*offset);
+  if (*limit >= 0) o.limit = static_cast<std::size_t>(*limit);
+  return o;
+}
+
 RegistryResult<ConfigRecord> ParseConfigUpdate(const Value& body) {
   ConfigRecord c;
   if (const Value* level = body.Find("compatibility"); level != nullptr && !level->IsNull()) {
@@ -309,9 +237,13 @@ RegistryResult<ConfigRecord> ParseConfigUpdate(const Value& body) {
     }
     c.policy = p;
   }
-  if (!c.level && !c.policy) {
+  if (const Value* lint = body.Find("lint"); lint != nullptr && !lint->IsNull()) {
+    if (!lint->IsBool()) return Fail(ErrorCode::kUnprocessable, "'lint' must be true or false");
+    c.lint = lint->AsBool();
+  }
+  if (!c.level && !c.policy && !c.lint) {
     return Fail(ErrorCode::kInvalidCompatibilityLevel,
-                "Config update needs 'compatibility' and/or 'compatibilityPolicy'");
+                "Config update needs 'compatibility', 'compatibilityPolicy' and/or 'lint'");
   }
   return c;
 }
@@ -324,8 +256,62 @@ HttpResponse ErrorResponse(const RegistryError& e) {
   r.error_code = CodeNumber(e.code);
   Value body{json::Object{}};
   body.Add("error_code", static_cast<std::int64_t>(CodeNumber(e.code)));
-  body.Add("message", e.message);
+  body.Add("message", internal::SanitizeUtf8(e.message));
   r.body = json::ToJson(body);
+  return r;
+}
+
+namespace {
+
+// Requests that change nothing: GET, and the POSTs that only look up a
+// schema (POST /subjects/{s}) or test compatibility (/compatibility/...).
+bool IsRead(const HttpRequest& req, const Target& t) {
+  if (req.method == "GET") return true;
+  if (req.method != "POST" || t.segments.empty()) return false;
+  return (t.segments[0] == "subjects" && t.segments.size() == 2) ||
+         t.segments[0] == "compatibility";
+}
+
+// Probes that say nothing about the data answer without credentials.
+bool IsProbe(const HttpRequest& req, const Target& t) {
+  return req.method == "GET" && t.segments.size() == 1 &&
+         (t.segments[0] == "healthz" || t.segments[0] == "readyz");
+}
+
+// The 401 reply: Confluent's body, and a Basic challenge unless the catalog
+// page asked (it prompts for a key itself).
+HttpResponse Unauthorised(const HttpRequest& req, const RegistryError& e) {
+  HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kUnauthorized, e.message});
+  if (req.requested_with != "accord-ui") {
+    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"accord\"");
+  }
+  r.route = "unauthorized";
+  return r;
+}
+
+}  // namespace
+
+HttpResponse Api::Authorised(const HttpRequest& req) const {
+  // Authentication comes before routing: an unauthenticated caller learns
+  // nothing about which subjects, versions or services exist.
+  if (options_.authenticator == nullptr) return Dispatch(req, Principal::OpenAdmin());
+  auto caller = options_.authenticator->Authenticate(req.authorization);
+  if (!caller) return Unauthorised(req, caller.error());
+  if (!caller->authenticated && !options_.authenticator->open()) {
+    const Target t = ParseTarget(req.target);
+    const bool allowed =
+        IsProbe(req, t) || (IsRead(req, t) && options_.authenticator->anonymous_read());
+    if (!allowed) {
+      return Unauthorised(
+          req, RegistryError{ErrorCode::kUnauthorized, "Unauthorized: credentials are required"});
+    }
+  }
+  HttpResponse r = Dispatch(req, *caller);
+  // A right the anonymous caller lacks (the audit log) asks for credentials.
+  if (r.error_code == CodeNumber(ErrorCode::kForbidden) && !caller->authenticated) {
+    return Unauthorised(
+        req, RegistryError{ErrorCode::kUnauthorized, "Unauthorized: credentials are required"});
+  }
   return r;
 }
 
@@ -333,7 +319,7 @@ HttpResponse Api::Handle(const HttpRequest& request) const noexcept {
   const auto start = std::chrono::steady_clock::now();
   HttpResponse r;
   try {
-    r = Dispatch(request);
+    r = Authorised(request);
     if (r.content_type == kContentTypeV1) r.content_type = ReplyContentType(request.accept);
   } catch (...) {
     // The client sees nothing internal.
@@ -349,28 +335,18 @@ HttpResponse Api::Handle(const HttpRequest& request) const noexcept {
   return r;
 }
 
-HttpResponse Api::Dispatch(const HttpRequest& req) const {
+HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) const {
   const Target t = ParseTarget(req.target);
   const std::vector<std::string>& s = t.segments;
   const std::string& m = req.method;
-  const std::string& actor = req.actor;
   const bool has_body_method = m == "POST" || m == "PUT";
   if (has_body_method && !AcceptableContentType(req.content_type)) {
     return ErrorResponse(
         RegistryError{ErrorCode::kUnsupportedMediaType, "HTTP 415 Unsupported Media Type"});
   }
-  bool path_known = false;
-  std::string route;
-  // Matches method + route template; remembers that the path exists.
-  auto is = [&](const char* method, const char* tmpl) {
-    path_known = true;
-    route = std::string(method) + " " + tmpl;
-    return m == method;
-  };
-  auto done = [&](HttpResponse r) {
-    r.route = route;
-    return r;
-  };
+  RouteMatch match(m);
+  auto is = [&](const char* method, const char* tmpl) { return match.Is(method, tmpl); };
+  auto done = [&](HttpResponse r) { return match.Done(std::move(r)); };
   auto body_input = [&]() -> RegistryResult<SchemaInput> {
     auto body = ParseBody(req);
     if (!body) return std::unexpected(body.error());
@@ -399,8 +375,26 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       }
       if (is("DELETE", "/subjects/{s}")) {
         const DeleteKind kind = t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
-        return done(Reply(service_.DeleteSubject(s[1], kind, actor),
+        return done(Reply(service_.DeleteSubject(s[1], kind, caller, ForceFlag(t)),
                           [](const auto& v) { return JsonReply(VersionArray(v)); }));
+      }
+    } else if (n == 3 && s[2] == "metadata") {
+      if (is("GET", "/subjects/{s}/metadata")) {
+        std::vector<std::pair<std::string, std::string>> pairs;
+        const std::string* key = nullptr;
+        for (const auto& [k, v] : t.query) {
+          if (k == "key") key = &v;
+          if (k == "value" && key != nullptr) {
+            pairs.emplace_back(*key, v);
+            key = nullptr;
+          }
+        }
+        if (pairs.empty()) {
+          return done(ErrorResponse(RegistryError{
+              ErrorCode::kBadRequest, "Query parameters 'key' and 'value' are required"}));
+        }
+        return done(Reply(service_.LatestWithMetadata(s[1], pairs, DeletedFlag(t)),
+                          [](const SchemaVersion& v) { return JsonReply(SchemaVersionJson(v)); }));
       }
     } else if (s[2] == "versions") {
       if (n == 3) {
@@ -411,7 +405,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
         if (is("POST", "/subjects/{s}/versions")) {
           auto in = body_input();
           if (!in) return done(ErrorResponse(in.error()));
-          return done(Reply(service_.Register(s[1], *in, actor), [](const Registered& r) {
+          return done(Reply(service_.Register(s[1], *in, caller), [](const Registered& r) {
             Value o{json::Object{}};
             o.Add("id", r.id.value());
             return JsonReply(o);
@@ -423,22 +417,29 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
         if (n == 4) {
           if (is("GET", "/subjects/{s}/versions/{v}")) {
             if (!version) return done(ErrorResponse(version.error()));
-            return done(
-                Reply(service_.GetVersion(s[1], *version, DeletedFlag(t)),
-                      [](const SchemaVersion& v) { return JsonReply(SchemaVersionJson(v)); }));
+            return done(Reply(service_.GetVersion(s[1], *version, DeletedFlag(t)),
+                              [](const SchemaVersion& v) {
+                                HttpResponse r = JsonReply(SchemaVersionJson(v));
+                                AddDeprecationHeaders(r, v);
+                                return r;
+                              }));
           }
           if (is("DELETE", "/subjects/{s}/versions/{v}")) {
             if (!version) return done(ErrorResponse(version.error()));
             const DeleteKind kind =
                 t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
-            return done(Reply(service_.DeleteVersion(s[1], *version, kind, actor),
+            return done(Reply(service_.DeleteVersion(s[1], *version, kind, caller, ForceFlag(t)),
                               [](Version v) { return JsonReply(Value(v.value())); }));
           }
         } else if (s[4] == "schema") {
           if (is("GET", "/subjects/{s}/versions/{v}/schema")) {
             if (!version) return done(ErrorResponse(version.error()));
             return done(Reply(service_.GetVersion(s[1], *version, DeletedFlag(t)),
-                              [](const SchemaVersion& v) { return RawSchema(v.schema); }));
+                              [](const SchemaVersion& v) {
+                                HttpResponse r = RawSchema(v.schema);
+                                AddDeprecationHeaders(r, v);
+                                return r;
+                              }));
           }
         } else if (is("GET", "/subjects/{s}/versions/{v}/referencedby")) {
           if (!version) return done(ErrorResponse(version.error()));
@@ -452,7 +453,17 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       }
     }
   } else if (s[0] == "schemas") {
-    if (n == 2 && s[1] == "types") {
+    if (n == 1) {
+      if (is("GET", "/schemas")) {
+        auto options = ParseListSchemas(t);
+        if (!options) return done(ErrorResponse(options.error()));
+        return done(Reply(service_.ListSchemas(*options), [](const auto& versions) {
+          json::Array a;
+          for (const SchemaVersion& v : versions) a.push_back(SchemaVersionJson(v));
+          return JsonReply(Value(std::move(a)));
+        }));
+      }
+    } else if (n == 2 && s[1] == "types") {
       if (is("GET", "/schemas/types")) {
         // PROTOBUF is left out until it is supported.
         return done(JsonReply(StringArray({"JSON", "AVRO"})));
@@ -462,20 +473,28 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       if (n == 3) {
         if (is("GET", "/schemas/ids/{id}")) {
           if (!id) return done(ErrorResponse(id.error()));
-          return done(Reply(service_.GetSchema(*id), [](const SchemaRecord& rec) {
+          return done(Reply(service_.GetServedSchema(*id), [](const ServedSchema& served) {
+            const SchemaRecord& rec = served.record;
             Value o{json::Object{}};
             if (rec.type != SchemaType::kAvro)
               o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
             if (!rec.references.empty()) o.Add("references", ReferencesJson(rec.references));
             o.Add("schema", rec.text);
-            return JsonReply(o);
+            if (Value m = JsonTextValue(served.metadata); !m.IsNull()) o.Add("metadata", m);
+            if (Value r = JsonTextValue(served.rule_set); !r.IsNull()) o.Add("ruleSet", r);
+            HttpResponse reply = JsonReply(o);
+            if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
+            return reply;
           }));
         }
       } else if (s[3] == "schema") {
         if (is("GET", "/schemas/ids/{id}/schema")) {
           if (!id) return done(ErrorResponse(id.error()));
-          return done(Reply(service_.GetSchema(*id),
-                            [](const SchemaRecord& rec) { return RawSchema(rec.text); }));
+          return done(Reply(service_.GetServedSchema(*id), [](const ServedSchema& served) {
+            HttpResponse reply = RawSchema(served.record.text);
+            if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
+            return reply;
+          }));
         }
       } else if (s[3] == "subjects") {
         if (is("GET", "/schemas/ids/{id}/subjects")) {
@@ -512,17 +531,18 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       if (!body) return done(ErrorResponse(body.error()));
       auto update = ParseConfigUpdate(*body);
       if (!update) return done(ErrorResponse(update.error()));
-      return done(Reply(service_.SetConfig(subject, *update, actor), [&](const ConfigRecord&) {
+      return done(Reply(service_.SetConfig(subject, *update, caller), [&](const ConfigRecord&) {
         // Confluent echoes the request's fields.
         Value o{json::Object{}};
         if (update->level) o.Add("compatibility", std::string(compat::LevelName(*update->level)));
         if (update->policy)
           o.Add("compatibilityPolicy", std::string(compat::PolicyName(*update->policy)));
+        if (update->lint) o.Add("lint", *update->lint);
         return JsonReply(o);
       }));
     }
     if (is("DELETE", tmpl)) {
-      return done(Reply(service_.DeleteConfig(subject, actor),
+      return done(Reply(service_.DeleteConfig(subject, caller),
                         [](const ConfigRecord& c) { return JsonReply(ConfigJson(c)); }));
     }
   } else if (s[0] == "mode" && n <= 2) {
@@ -544,11 +564,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
                           "Invalid mode. Valid values are READWRITE, READONLY, IMPORT"}));
       }
       const Force force = t.Flag("force") ? Force::kYes : Force::kNo;
-      return done(Reply(service_.SetMode(subject, *parsed, force, actor),
+      return done(Reply(service_.SetMode(subject, *parsed, force, caller),
                         [](Mode md) { return JsonReply(ModeJson(md)); }));
     }
     if (n == 2 && is("DELETE", tmpl)) {
-      return done(Reply(service_.DeleteMode(subject, actor),
+      return done(Reply(service_.DeleteMode(subject, caller),
                         [](Mode md) { return JsonReply(ModeJson(md)); }));
     }
   } else if (s[0] == "compatibility" && n >= 4 && n <= 5 && s[1] == "subjects" &&
@@ -596,42 +616,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       r.body = metrics_.Render(stats ? stats->schemas : -1, stats ? stats->subjects : -1);
       return done(std::move(r));
     }
-  } else if (n == 3 && s[0] == "accord" && s[1] == "v1" && s[2] == "audit") {
-    if (is("GET", "/accord/v1/audit")) {
-      std::int64_t after = 0;
-      std::int64_t limit = 100;
-      for (auto [key, target] : {std::pair<const char*, std::int64_t*>{"after", &after},
-                                 std::pair<const char*, std::int64_t*>{"limit", &limit}}) {
-        if (const std::string* p = t.Param(key)) {
-          auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), *target);
-          if (ec != std::errc() || end != p->data() + p->size() || *target < 0) {
-            return done(ErrorResponse(RegistryError{
-                ErrorCode::kBadRequest, std::string("Invalid query parameter ") + key}));
-          }
-        }
-      }
-      if (limit > 1000) limit = 1000;
-      return done(
-          Reply(service_.Audit(after, static_cast<std::size_t>(limit)), [](const auto& rows) {
-            json::Array a;
-            for (const AuditRecord& rec : rows) {
-              Value o{json::Object{}};
-              o.Add("seq", rec.seq);
-              o.Add("ts", rec.ts_ms);
-              o.Add("actor", rec.actor);
-              o.Add("action", rec.action);
-              if (!rec.subject.empty()) o.Add("subject", rec.subject);
-              if (rec.version != 0) o.Add("version", rec.version);
-              if (rec.schema_id != 0) o.Add("id", rec.schema_id);
-              if (!rec.detail.empty()) {
-                auto detail = ParseJson(rec.detail);
-                if (detail) o.Add("detail", std::move(detail->root));
-              }
-              a.push_back(std::move(o));
-            }
-            return JsonReply(Value(std::move(a)));
-          }));
-    }
+  } else if (n >= 3 && s[0] == "accord" && s[1] == "v1") {
+    if (auto r = DispatchCatalog(service_, req, caller, t, match)) return std::move(*r);
   } else if (n == 1 && s[0] == "contexts") {
     if (is("GET", "/contexts")) return done(JsonReply(StringArray({"."})));
   } else if (n == 3 && s[0] == "v1" && s[1] == "metadata") {
@@ -652,7 +638,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req) const {
       return done(JsonReply(o));
     }
   }
-  if (path_known) {
+  if (match.path_known()) {
     HttpResponse r =
         ErrorResponse(RegistryError{ErrorCode::kMethodNotAllowed, "HTTP 405 Method Not Allowed"});
     r.route = "method-not-allowed";

@@ -29,7 +29,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kImport, "IMPORT"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 32> kErrorCodes{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 33> kErrorCodes{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kRouteNotFound, "ROUTE_NOT_FOUND"},
     {ErrorCode::kMethodNotAllowed, "METHOD_NOT_ALLOWED"},
@@ -50,6 +50,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 32> kErrorCodes{{
     {ErrorCode::kSubjectModeNotConfigured, "SUBJECT_LEVEL_MODE_NOT_CONFIGURED"},
     {ErrorCode::kServiceNotFound, "SERVICE_NOT_FOUND"},
     {ErrorCode::kIncompatibleSchema, "INCOMPATIBLE_SCHEMA"},
+    {ErrorCode::kVersionInUse, "VERSION_IN_USE"},
     {ErrorCode::kInvalidSchema, "INVALID_SCHEMA"},
     {ErrorCode::kInvalidVersion, "INVALID_VERSION"},
     {ErrorCode::kInvalidCompatibilityLevel, "INVALID_COMPATIBILITY_LEVEL"},

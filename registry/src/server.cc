@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 
 #include "accord/schemas/json.h"
+#include "ui_assets.h"
 
 namespace accord::registry {
 namespace {
@@ -69,10 +71,13 @@ struct Server::Impl {
   Api& api;
   ServerOptions options;
   LogSink log;
-  httplib::Server http;
+  // httplib::SSLServer when TLS is configured (it derives from Server).
+  std::unique_ptr<httplib::Server> server;
+  httplib::Server& http;
   int port = 0;
 
-  Impl(Api& a, ServerOptions o, LogSink l) : api(a), options(std::move(o)), log(std::move(l)) {}
+  Impl(Api& a, ServerOptions o, LogSink l, std::unique_ptr<httplib::Server> s)
+      : api(a), options(std::move(o)), log(std::move(l)), server(std::move(s)), http(*server) {}
 
   void LogRequest(const std::string& id, const httplib::Request& req, const HttpResponse& r,
                   double ms, std::size_t bytes_out) {
@@ -101,7 +106,12 @@ struct Server::Impl {
     in.body = req.body;
     in.content_type = req.get_header_value("Content-Type");
     in.accept = req.get_header_value("Accept");
-    HttpResponse out = api.Handle(in);
+    in.authorization = req.get_header_value("Authorization");
+    in.requested_with = req.get_header_value("X-Requested-With");
+    // The catalog page (static, embedded) is answered here, beside the API.
+    std::optional<HttpResponse> page =
+        ServeUi({in.method, in.target, in.accept, req.get_header_value("If-None-Match")});
+    HttpResponse out = page ? std::move(*page) : api.Handle(in);
     res.status = out.status;
     for (auto& [k, v] : out.headers) res.set_header(k, v);
     res.set_header("X-Request-Id", id);
@@ -177,7 +187,23 @@ Server::~Server() = default;
 
 RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptions& options,
                                                      LogSink log) {
-  auto impl = std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr));
+  std::unique_ptr<httplib::Server> transport;
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      return Fail(ErrorCode::kInternal, "TLS needs both a certificate and a key file");
+    }
+    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
+                                                    options.tls_key.c_str());
+    if (!tls->is_valid()) {
+      return Fail(ErrorCode::kInternal, "cannot load the TLS certificate " + options.tls_cert +
+                                            " and key " + options.tls_key);
+    }
+    transport = std::move(tls);
+  } else {
+    transport = std::make_unique<httplib::Server>();
+  }
+  auto impl = std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr),
+                                     std::move(transport));
   impl->Install();
   if (options.port == 0) {
     impl->port = impl->http.bind_to_any_port(options.host);

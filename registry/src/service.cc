@@ -7,34 +7,20 @@
 #include <utility>
 
 #include "accord/schemas/canonical.h"
+#include "authz.h"
 #include "formats.h"
+#include "service_internal.h"
+#include "utf8.h"
 
 namespace accord::registry {
 
+using internal::MakeAudit;
 using internal::ParsedSchema;
+using internal::Quoted;
 using internal::ResolvedReference;
-
-struct Service::Parsed {
-  ParsedSchema schema;
-  std::string text;                         // what is stored and served
-  std::string fingerprint;                  // identity of (type, canonical text, references)
-  std::vector<SchemaReference> references;  // direct references, as given
-};
-
-struct Service::CachedSchema {
-  SchemaRecord record;
-  // Parsed with its references resolved; nullopt when the stored text no
-  // longer parses (a newer build's schema): compatibility checks then fail.
-  std::optional<ParsedSchema> parsed;
-};
+using internal::SubjectNotFound;
 
 namespace {
-
-std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-std::string SubjectNotFound(const SubjectName& s) {
-  return "Subject " + Quoted(s.str()) + " not found.";
-}
 
 // Non-transitive counterpart of a level (the compatibility endpoint with an
 // explicit version checks only that version).
@@ -99,23 +85,16 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
   return out;
 }
 
-AuditRecord MakeAudit(std::string action, const std::string& actor, const std::string& subject,
-                      std::int32_t version = 0, std::string detail = {}) {
-  AuditRecord a;
-  a.action = std::move(action);
-  a.actor = actor;
-  a.subject = subject;
-  a.version = version;
-  a.detail = std::move(detail);
-  return a;
-}
-
 std::string ConfigJson(const ConfigRecord& c) {
   std::string s = "{";
   if (c.level) s += "\"compatibility\":\"" + std::string(compat::LevelName(*c.level)) + "\"";
   if (c.policy) {
     if (c.level) s += ",";
     s += "\"compatibilityPolicy\":\"" + std::string(compat::PolicyName(*c.policy)) + "\"";
+  }
+  if (c.lint) {
+    if (c.level || c.policy) s += ",";
+    s += std::string("\"lint\":") + (*c.lint ? "true" : "false");
   }
   return s + "}";
 }
@@ -126,6 +105,9 @@ RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
   if (name.empty()) return Fail(ErrorCode::kInvalidSubject, "Subject name must not be empty");
   if (name.size() > 255) {
     return Fail(ErrorCode::kInvalidSubject, "Subject name is longer than 255 bytes");
+  }
+  if (!internal::IsValidUtf8(name)) {
+    return Fail(ErrorCode::kInvalidSubject, "Subject name is not valid UTF-8");
   }
   for (char ch : name) {
     const auto c = static_cast<unsigned char>(ch);
@@ -172,6 +154,18 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
     return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.value()) + " not found");
   auto entry = std::make_shared<CachedSchema>();
   entry->record = std::move(**rec);
+  // Confluent serves a schema's metadata / ruleSet by id: take the version
+  // that registered it first.
+  auto users = store_->VersionsOfSchema(id, IncludeDeleted::kYes);
+  if (!users) return std::unexpected(users.error());
+  const VersionRecord* first = nullptr;
+  for (const VersionRecord& v : *users) {
+    if (first == nullptr || v.created_ms < first->created_ms) first = &v;
+  }
+  if (first != nullptr) {
+    entry->metadata = first->metadata;
+    entry->rule_set = first->rule_set;
+  }
   // Resolve the references (each already cached or cacheable: a schema
   // can only reference versions that existed before it, so no cycles).
   std::vector<ResolvedReference> refs;
@@ -272,24 +266,25 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
   return out;
 }
 
-RegistryResult<compat::Level> Service::EffectiveLevel(const SubjectName& s) {
+RegistryResult<Service::EffectiveConfig> Service::ConfigFor(const SubjectName& s) {
   auto sub = store_->GetConfig(s);
   if (!sub) return std::unexpected(sub.error());
-  if (*sub && (*sub)->level) return *(*sub)->level;
+  EffectiveConfig out{options_.default_level, options_.default_policy};
+  const ConfigRecord subject_config = sub->value_or(ConfigRecord{});
+  if (subject_config.level && subject_config.policy && subject_config.lint) {
+    out.level = *subject_config.level;
+    out.policy = *subject_config.policy;
+    out.lint = *subject_config.lint;
+    return out;
+  }
   auto global = store_->GetConfig(std::nullopt);
   if (!global) return std::unexpected(global.error());
-  if (*global && (*global)->level) return *(*global)->level;
-  return options_.default_level;
-}
-
-RegistryResult<compat::Policy> Service::EffectivePolicy(const SubjectName& s) {
-  auto sub = store_->GetConfig(s);
-  if (!sub) return std::unexpected(sub.error());
-  if (*sub && (*sub)->policy) return *(*sub)->policy;
-  auto global = store_->GetConfig(std::nullopt);
-  if (!global) return std::unexpected(global.error());
-  if (*global && (*global)->policy) return *(*global)->policy;
-  return options_.default_policy;
+  const ConfigRecord global_config = global->value_or(ConfigRecord{});
+  out.level = subject_config.level.value_or(global_config.level.value_or(options_.default_level));
+  out.policy =
+      subject_config.policy.value_or(global_config.policy.value_or(options_.default_policy));
+  out.lint = subject_config.lint.value_or(global_config.lint.value_or(false));
+  return out;
 }
 
 RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
@@ -352,13 +347,39 @@ RegistryResult<SchemaVersion> Service::ToSchemaVersion(const VersionRecord& v) {
                        .type = rec.type,
                        .schema = rec.text,
                        .references = rec.references,
-                       .deleted = v.deleted};
+                       .deleted = v.deleted,
+                       .metadata = v.metadata,
+                       .rule_set = v.rule_set,
+                       .registered_ms = v.created_ms,
+                       .deprecation = v.deprecation,
+                       .state = LifecycleAt(v.deprecation, NowMs())};
 }
 
 // --- subjects and versions -----------------------------------------------------
 
+RegistryResult<void> Service::CheckLint(const SubjectName& s, const Parsed& schema,
+                                        const std::optional<SubjectMetadata>& metadata) {
+  compat::lint::Input in;
+  in.subject = s.str();
+  if (metadata) in.owner = metadata->owner;
+  in.language = schema.schema.type == SchemaType::kAvro ? compat::lint::Language::kAvro
+                                                        : compat::lint::Language::kJsonSchema;
+  in.schema = &schema.schema.value;
+  std::string errors;
+  for (const compat::lint::Finding& f : compat::lint::Lint(in, options_.lint)) {
+    if (f.level != compat::lint::Level::kError) continue;
+    if (!errors.empty()) errors += "; ";
+    errors += "[" + f.rule + "] " + (f.pointer.empty() ? "" : f.pointer + ": ") + f.message;
+  }
+  if (errors.empty()) return {};
+  return Fail(ErrorCode::kInvalidSchema,
+              "Schema for subject " + Quoted(s.str()) + " fails governance lint: " + errors);
+}
+
 RegistryResult<Registered> Service::Register(std::string_view subject_text,
-                                             const SchemaInput& input, const std::string& actor) {
+                                             const SchemaInput& input, const Principal& caller) {
+  const std::string& actor = caller.name;
+  if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
   auto subject = ValidateSubjectName(subject_text);
   if (!subject) return std::unexpected(subject.error());
   // Parsing and validating runs outside the write lock.
@@ -379,6 +400,14 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   auto all = store_->ListVersions(*subject, IncludeDeleted::kYes);
   if (!all) return std::unexpected(all.error());
   const std::vector<VersionRecord> live = LiveOnly(*all);
+  // Authorisation (authz.h) before anything about the subject is answered.
+  auto stored_metadata = store_->GetSubjectMetadata(*subject);
+  if (!stored_metadata) return std::unexpected(stored_metadata.error());
+  if (auto ok = internal::AuthoriseRegister(caller, *subject, all->empty(),
+                                            stored_metadata->value_or(SubjectMetadata{}).owner);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
 
   auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
   if (!existing) return std::unexpected(existing.error());
@@ -425,16 +454,16 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
   }
 
+  bool lint = false;
   if (!import) {
-    auto level = EffectiveLevel(*subject);
-    if (!level) return std::unexpected(level.error());
-    auto policy = EffectivePolicy(*subject);
-    if (!policy) return std::unexpected(policy.error());
-    auto report = CheckPairs(*parsed, live, *level, *policy);
+    auto config = ConfigFor(*subject);
+    if (!config) return std::unexpected(config.error());
+    lint = config->lint;
+    auto report = CheckPairs(*parsed, live, config->level, config->policy);
     if (!report) return std::unexpected(report.error());
     if (!report->compatible()) {
       std::string details;
-      for (const std::string& m : MessagesFor(*report, *level)) {
+      for (const std::string& m : MessagesFor(*report, config->level)) {
         if (!details.empty()) details += ", ";
         details += m;
       }
@@ -453,7 +482,33 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
                            .canonical = parsed->schema.canonical,
                            .fingerprint = parsed->fingerprint,
                            .references = parsed->references};
+  nv.metadata = input.metadata;
+  nv.rule_set = input.rule_set;
   nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
+  const std::optional<SubjectMetadata>& metadata = *stored_metadata;  // read above
+  if (!input.metadata.empty()) {
+    auto applied = internal::MetadataFromProperties(input.metadata, metadata);
+    if (!applied) return std::unexpected(applied.error());
+    if (*applied && *applied != metadata.value_or(SubjectMetadata{})) {
+      nv.subject_metadata = std::move(*applied);
+    }
+  }
+  // Owner changes need an admin; a new subject gets the caller's team as
+  // owner, in the same store write as its first version.
+  auto settled = internal::SettleOwner(caller, all->empty(), metadata.value_or(SubjectMetadata{}),
+                                       std::move(nv.subject_metadata));
+  if (!settled) return std::unexpected(settled.error());
+  nv.subject_metadata = std::move(*settled);
+  if (nv.subject_metadata) {
+    nv.audit.detail = "{\"metadata\":{\"before\":" +
+                      internal::MetadataJson(metadata.value_or(SubjectMetadata{})) +
+                      ",\"after\":" + internal::MetadataJson(*nv.subject_metadata) + "}}";
+  }
+  if (lint) {
+    auto linted =
+        CheckLint(*subject, *parsed, nv.subject_metadata ? nv.subject_metadata : metadata);
+    if (!linted) return std::unexpected(linted.error());
+  }
   auto written = store_->AddVersion(nv);
   if (!written) return std::unexpected(written.error());
   if (written->new_schema) {
@@ -462,6 +517,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     entry->record = nv.schema;
     entry->record.id = written->id;
     entry->parsed = std::move(parsed->schema);
+    entry->metadata = nv.metadata;
+    entry->rule_set = nv.rule_set;
     std::unique_lock cache_lock(cache_mu_);
     cache_.emplace(written->id, std::move(entry));
   }
@@ -560,9 +617,13 @@ RegistryResult<std::vector<SchemaId>> Service::ReferencedBy(std::string_view sub
 
 RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view subject_text,
                                                             DeleteKind kind,
-                                                            const std::string& actor) {
+                                                            const Principal& caller, Force force) {
+  const std::string& actor = caller.name;
   SubjectName subject{std::string(subject_text)};
   std::lock_guard lock(write_mu_);
+  if (auto ok = internal::AuthoriseDelete(*store_, caller, subject, force); !ok) {
+    return std::unexpected(ok.error());
+  }
   auto mode = EffectiveMode(subject);
   if (!mode) return std::unexpected(mode.error());
   if (*mode == Mode::kReadOnly) {
@@ -599,6 +660,11 @@ RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view sub
     }
     versions.push_back(v.version);
   }
+  if (kind == DeleteKind::kPermanent && force == Force::kNo) {
+    if (auto free = CheckNoConsumers(subject, versions); !free) {
+      return std::unexpected(free.error());
+    }
+  }
   if (kind == DeleteKind::kSoft) {
     auto r = store_->SoftDeleteVersions(subject, versions,
                                         MakeAudit("SOFT_DELETE_SUBJECT", actor, subject.str()));
@@ -623,9 +689,14 @@ RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view sub
 }
 
 RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, VersionSelector sel,
-                                               DeleteKind kind, const std::string& actor) {
+                                               DeleteKind kind, const Principal& caller,
+                                               Force force) {
+  const std::string& actor = caller.name;
   SubjectName subject{std::string(subject_text)};
   std::lock_guard lock(write_mu_);
+  if (auto ok = internal::AuthoriseDelete(*store_, caller, subject, force); !ok) {
+    return std::unexpected(ok.error());
+  }
   auto mode = EffectiveMode(subject);
   if (!mode) return std::unexpected(mode.error());
   if (*mode == Mode::kReadOnly) {
@@ -669,6 +740,11 @@ RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, Ve
     }
   }
   const Version version = target->version;
+  if (kind == DeleteKind::kPermanent && force == Force::kNo) {
+    if (auto free = CheckNoConsumers(subject, {version}); !free) {
+      return std::unexpected(free.error());
+    }
+  }
   if (kind == DeleteKind::kSoft) {
     auto r = store_->SoftDeleteVersions(
         subject, {version},
@@ -722,8 +798,9 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
   auto live = store_->ListVersions(subject, IncludeDeleted::kNo);
   if (!live) return std::unexpected(live.error());
   std::vector<VersionRecord> history;
-  auto level = EffectiveLevel(subject);
-  if (!level) return std::unexpected(level.error());
+  auto config = ConfigFor(subject);
+  if (!config) return std::unexpected(config.error());
+  compat::Level level = config->level;
   if (sel) {
     if (live->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
     if (sel->latest()) {
@@ -738,19 +815,17 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
       }
     }
     // An explicit version is checked alone, also under a transitive level.
-    *level = NonTransitive(*level);
+    level = NonTransitive(level);
   } else {
     history = std::move(*live);
   }
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
-  auto policy = EffectivePolicy(subject);
-  if (!policy) return std::unexpected(policy.error());
-  auto report = CheckPairs(*parsed, history, *level, *policy);
+  auto report = CheckPairs(*parsed, history, level, config->policy);
   if (!report) return std::unexpected(report.error());
   CompatibilityResult out;
   out.compatible = report->compatible();
-  out.messages = MessagesFor(*report, *level);
+  out.messages = MessagesFor(*report, level);
   out.report = std::move(*report);
   return out;
 }
@@ -776,12 +851,14 @@ RegistryResult<ConfigRecord> Service::GetConfig(const std::optional<std::string>
   ConfigRecord c = **sub;
   if (!c.level) c.level = effective_global.level;
   if (!c.policy) c.policy = effective_global.policy;
+  if (!c.lint) c.lint = effective_global.lint;  // stays unset (off) when neither sets it
   return c;
 }
 
 RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>& subject,
                                                 const ConfigRecord& update,
-                                                const std::string& actor) {
+                                                const Principal& caller) {
+  const std::string& actor = caller.name;
   std::optional<SubjectName> name;
   if (subject) {
     auto valid = ValidateSubjectName(*subject);
@@ -789,11 +866,15 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
     name = std::move(*valid);
   }
   std::lock_guard lock(write_mu_);
+  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "config"); !ok) {
+    return std::unexpected(ok.error());
+  }
   auto stored = store_->GetConfig(name);
   if (!stored) return std::unexpected(stored.error());
   ConfigRecord merged = stored->value_or(ConfigRecord{});
   if (update.level) merged.level = update.level;
   if (update.policy) merged.policy = update.policy;
+  if (update.lint) merged.lint = update.lint;
   auto r =
       store_->SetConfig(name, merged,
                         MakeAudit("PUT_CONFIG", actor, subject.value_or(""), 0,
@@ -804,10 +885,14 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
 }
 
 RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::string>& subject,
-                                                   const std::string& actor) {
+                                                   const Principal& caller) {
+  const std::string& actor = caller.name;
   std::optional<SubjectName> name;
   if (subject) name = SubjectName(*subject);
   std::lock_guard lock(write_mu_);
+  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "config"); !ok) {
+    return std::unexpected(ok.error());
+  }
   auto stored = store_->GetConfig(name);
   if (!stored) return std::unexpected(stored.error());
   ConfigRecord before = stored->value_or(ConfigRecord{});
@@ -845,7 +930,8 @@ RegistryResult<Mode> Service::GetMode(const std::optional<std::string>& subject,
 }
 
 RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject, Mode mode,
-                                      Force force, const std::string& actor) {
+                                      Force force, const Principal& caller) {
+  const std::string& actor = caller.name;
   std::optional<SubjectName> name;
   if (subject) {
     auto valid = ValidateSubjectName(*subject);
@@ -853,6 +939,14 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
     name = std::move(*valid);
   }
   std::lock_guard lock(write_mu_);
+  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "mode"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (mode == Mode::kImport) {
+    if (auto ok = internal::RequireAdmin(caller, "set IMPORT mode"); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
   if (mode == Mode::kImport && force == Force::kNo) {
     bool empty = true;
     if (name) {
@@ -876,10 +970,14 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
 }
 
 RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subject,
-                                         const std::string& actor) {
+                                         const Principal& caller) {
+  const std::string& actor = caller.name;
   std::optional<SubjectName> name;
   if (subject) name = SubjectName(*subject);
   std::lock_guard lock(write_mu_);
+  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "mode"); !ok) {
+    return std::unexpected(ok.error());
+  }
   auto stored = store_->GetMode(name);
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) {
@@ -907,8 +1005,37 @@ RegistryResult<Service::Stats> Service::GetStats() {
   return Stats{.schemas = max_id->value(), .subjects = static_cast<std::int64_t>(subjects->size())};
 }
 
-RegistryResult<std::vector<AuditRecord>> Service::Audit(std::int64_t after_seq, std::size_t limit) {
-  return store_->ListAudit(after_seq, limit);
+RegistryResult<std::vector<AuditRecord>> Service::Audit(const AuditQuery& query,
+                                                        const Principal& caller) {
+  if (auto ok = internal::RequireAdmin(caller, "read the audit log"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  std::optional<SubjectName> name;
+  if (query.subject) name = SubjectName(*query.subject);
+  auto keep = [&](const AuditRecord& a) {
+    return (!query.actor || a.actor == *query.actor) &&
+           (!query.since_ms || a.ts_ms >= *query.since_ms) &&
+           (!query.until_ms || a.ts_ms <= *query.until_ms);
+  };
+  if (!query.actor && !query.since_ms && !query.until_ms) {
+    return store_->ListAudit(query.after_seq, query.limit, name);
+  }
+  // The store filters by subject only: the other filters are applied here,
+  // page by page, until `limit` rows match or the log ends (the audit log
+  // is read rarely, by admins).
+  constexpr std::size_t kPage = 1000;
+  std::vector<AuditRecord> out;
+  std::int64_t after = query.after_seq;
+  while (out.size() < query.limit) {
+    auto page = store_->ListAudit(after, kPage, name);
+    if (!page) return std::unexpected(page.error());
+    for (AuditRecord& a : *page) {
+      if (keep(a) && out.size() < query.limit) out.push_back(std::move(a));
+    }
+    if (page->size() < kPage) break;
+    after = page->back().seq;
+  }
+  return out;
 }
 
 }  // namespace accord::registry

@@ -4,17 +4,24 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "accord/registry/store.h"
+#include "accord/schemas/json.h"
+#include "accord/schemas/load.h"
 
 namespace accord::registry {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: schemas, versions, config, modes, audit.
+// 2: the catalog: versions.metadata/rule_set, subject_meta, deprecations,
+//    services, audit_by_subject (MigrateFrom1).
+// 3: config.lint (lint on register; MigrateConfigLint).
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,9 +45,11 @@ CREATE TABLE IF NOT EXISTS versions(
   schema_id INTEGER NOT NULL,
   deleted INTEGER NOT NULL DEFAULT 0,
   created_ms INTEGER NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '',
+  rule_set TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(subject, version)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
-CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT);
+CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint INTEGER);
 CREATE TABLE IF NOT EXISTS modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -52,6 +61,152 @@ CREATE TABLE IF NOT EXISTS audit(
   schema_id INTEGER NOT NULL,
   detail TEXT NOT NULL);
 )sql";
+
+// Tables and indexes of schema version 2 that version 1 did not have (run on
+// new and migrated databases alike).
+constexpr const char* kCatalogDdl = R"sql(
+CREATE TABLE IF NOT EXISTS subject_meta(
+  subject TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  description TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  links TEXT NOT NULL,
+  sla TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deprecations(
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  sunset TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  replacement INTEGER,
+  deprecated_ms INTEGER NOT NULL,
+  PRIMARY KEY(subject, version)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS services(
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  produces TEXT NOT NULL,
+  consumes TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_by_subject ON audit(subject, seq);
+)sql";
+
+// Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
+constexpr const char* kMigrateFrom1 = R"sql(
+ALTER TABLE versions ADD COLUMN metadata TEXT NOT NULL DEFAULT '';
+ALTER TABLE versions ADD COLUMN rule_set TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Versions 1 and 2 -> 3: the config's lint switch (NULL: not set).
+constexpr const char* kMigrateConfigLint = R"sql(
+ALTER TABLE config ADD COLUMN lint INTEGER;
+)sql";
+
+// Every read of versions selects these columns (ReadVersions), with the
+// version's deprecation joined in.
+constexpr const char* kVersionColumns =
+    "SELECT v.subject, v.version, v.schema_id, v.deleted, v.created_ms, v.metadata, v.rule_set, "
+    "d.sunset, d.reason, d.replacement, d.deprecated_ms FROM versions v "
+    "LEFT JOIN deprecations d ON d.subject = v.subject AND d.version = v.version ";
+
+// --- JSON columns (lists of the catalog tables) ----------------------------
+
+json::Value StringsJson(const std::vector<std::string>& items) {
+  json::Array a;
+  for (const std::string& s : items) a.emplace_back(s);
+  return json::Value(std::move(a));
+}
+
+json::Value ParseColumn(const std::string& text) {
+  auto doc = ParseJson(text);
+  return doc ? std::move(doc->root) : json::Value();
+}
+
+std::string StringOf(const json::Value* v) {
+  return v != nullptr && v->IsString() ? v->AsString() : std::string();
+}
+
+std::vector<std::string> StringsOf(const json::Value& v) {
+  std::vector<std::string> out;
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (e.IsString()) out.push_back(e.AsString());
+  }
+  return out;
+}
+
+std::string LinksText(const std::vector<CatalogLink>& links) {
+  json::Array a;
+  for (const CatalogLink& l : links) {
+    json::Value o{json::Object{}};
+    o.Add("name", l.name);
+    o.Add("url", l.url);
+    a.push_back(std::move(o));
+  }
+  return json::ToJson(json::Value(std::move(a)));
+}
+
+std::vector<CatalogLink> LinksOf(const json::Value& v) {
+  std::vector<CatalogLink> out;
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (e.IsObject()) out.push_back({StringOf(e.Find("name")), StringOf(e.Find("url"))});
+  }
+  return out;
+}
+
+std::string SlaText(const std::vector<std::pair<std::string, std::string>>& sla) {
+  json::Value o{json::Object{}};
+  for (const auto& [k, v] : sla) o.Add(k, v);
+  return json::ToJson(o);
+}
+
+std::vector<std::pair<std::string, std::string>> SlaOf(const json::Value& v) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!v.IsObject()) return out;
+  for (const json::Member& m : v.AsObject()) {
+    if (m.value.IsString()) out.emplace_back(m.key, m.value.AsString());
+  }
+  return out;
+}
+
+std::string ConsumesText(const std::vector<ConsumedSubject>& consumes) {
+  json::Array a;
+  for (const ConsumedSubject& c : consumes) {
+    json::Value o{json::Object{}};
+    o.Add("subject", c.subject.str());
+    o.Add("schemaType", std::string(SchemaTypeName(c.type)));
+    o.Add("schema", c.schema);
+    json::Array versions;
+    for (Version v : c.versions) versions.emplace_back(v.value());
+    o.Add("versions", json::Value(std::move(versions)));
+    if (c.min_version) o.Add("minVersion", c.min_version->value());
+    a.push_back(std::move(o));
+  }
+  return json::ToJson(json::Value(std::move(a)));
+}
+
+std::vector<ConsumedSubject> ConsumesOf(const json::Value& v) {
+  std::vector<ConsumedSubject> out;
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (!e.IsObject()) continue;
+    ConsumedSubject c;
+    c.subject = SubjectName(StringOf(e.Find("subject")));
+    c.type = SchemaTypeFromString(StringOf(e.Find("schemaType"))).value_or(SchemaType::kAvro);
+    c.schema = StringOf(e.Find("schema"));
+    if (const json::Value* vs = e.Find("versions"); vs != nullptr && vs->IsArray()) {
+      for (const json::Value& n : vs->AsArray()) {
+        if (n.IsInteger() && n.AsNumber().IsInt()) {
+          c.versions.emplace_back(static_cast<std::int32_t>(n.AsNumber().AsInt()));
+        }
+      }
+    }
+    if (const json::Value* m = e.Find("minVersion"); m != nullptr && m->IsInteger()) {
+      c.min_version = Version(static_cast<std::int32_t>(m->AsNumber().AsInt()));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -153,22 +308,18 @@ class SqliteStore final : public Store {
     auto w = OpenConnection(options_, /*writer=*/true);
     if (!w) return std::unexpected(w.error());
     writer_ = std::move(*w);
-    int rc = Exec(writer_->db, kDdl);
+    // Creating and migrating is one transaction: a crash in the middle
+    // leaves the database as it was.
+    int rc = Exec(writer_->db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) return StoreError(rc);
-    {
-      Stmt s(writer_->db, "SELECT value FROM meta WHERE key='schema_version'");
-      rc = s.Step();
-      if (rc == SQLITE_ROW) {
-        if (std::stoi(s.Text(0)) > kSchemaVersion) {
-          return Fail(ErrorCode::kStoreError, "store was written by a newer version of accord");
-        }
-      } else if (rc == SQLITE_DONE) {
-        Stmt ins(writer_->db, "INSERT INTO meta(key, value) VALUES('schema_version', ?)");
-        ins.Bind(1, std::to_string(kSchemaVersion));
-        if ((rc = Run(ins)) != SQLITE_OK) return StoreError(rc);
-      } else {
-        return StoreError(rc);
-      }
+    auto r = CreateOrMigrate(writer_->db);
+    if (r) {
+      rc = Exec(writer_->db, "COMMIT");
+      if (rc != SQLITE_OK) r = StoreError(rc);
+    }
+    if (!r) {
+      Exec(writer_->db, "ROLLBACK");
+      return r;
     }
     if (options_.path != ":memory:" && options_.path.find("mode=memory") == std::string::npos) {
       for (int i = 0; i < options_.readers; ++i) {
@@ -226,11 +377,12 @@ class SqliteStore final : public Store {
   RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
                                                           IncludeDeleted deleted) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::vector<VersionRecord>> {
-      Stmt s(db, deleted == IncludeDeleted::kYes
-                     ? "SELECT subject, version, schema_id, deleted, created_ms FROM versions "
-                       "WHERE subject = ? ORDER BY version"
-                     : "SELECT subject, version, schema_id, deleted, created_ms FROM versions "
-                       "WHERE subject = ? AND deleted = 0 ORDER BY version");
+      const std::string sql =
+          std::string(kVersionColumns) + (deleted == IncludeDeleted::kYes
+                                              ? "WHERE v.subject = ? ORDER BY v.version"
+                                              : "WHERE v.subject = ? AND v.deleted = 0 "
+                                                "ORDER BY v.version");
+      Stmt s(db, sql.c_str());
       s.Bind(1, subject.str());
       return ReadVersions(s);
     });
@@ -239,11 +391,12 @@ class SqliteStore final : public Store {
   RegistryResult<std::vector<VersionRecord>> VersionsOfSchema(SchemaId id,
                                                               IncludeDeleted deleted) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::vector<VersionRecord>> {
-      Stmt s(db, deleted == IncludeDeleted::kYes
-                     ? "SELECT subject, version, schema_id, deleted, created_ms FROM versions "
-                       "WHERE schema_id = ? ORDER BY subject, version"
-                     : "SELECT subject, version, schema_id, deleted, created_ms FROM versions "
-                       "WHERE schema_id = ? AND deleted = 0 ORDER BY subject, version");
+      const std::string sql =
+          std::string(kVersionColumns) +
+          (deleted == IncludeDeleted::kYes ? "WHERE v.schema_id = ? ORDER BY v.subject, v.version"
+                                           : "WHERE v.schema_id = ? AND v.deleted = 0 "
+                                             "ORDER BY v.subject, v.version");
+      Stmt s(db, sql.c_str());
       s.Bind(1, id.value());
       return ReadVersions(s);
     });
@@ -252,11 +405,11 @@ class SqliteStore final : public Store {
   RegistryResult<std::vector<VersionRecord>> Referrers(const SubjectName& subject,
                                                        Version version) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::vector<VersionRecord>> {
-      Stmt s(db,
-             "SELECT v.subject, v.version, v.schema_id, v.deleted, v.created_ms "
-             "FROM schema_refs r JOIN versions v ON v.schema_id = r.schema_id "
-             "WHERE r.subject = ? AND r.version = ? "
-             "ORDER BY v.schema_id, v.subject, v.version");
+      const std::string sql = std::string(kVersionColumns) +
+                              "JOIN schema_refs r ON r.schema_id = v.schema_id "
+                              "WHERE r.subject = ? AND r.version = ? "
+                              "ORDER BY v.schema_id, v.subject, v.version";
+      Stmt s(db, sql.c_str());
       s.Bind(1, subject.str()).Bind(2, version.value());
       return ReadVersions(s);
     });
@@ -265,7 +418,7 @@ class SqliteStore final : public Store {
   RegistryResult<std::optional<ConfigRecord>> GetConfig(
       const std::optional<SubjectName>& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::optional<ConfigRecord>> {
-      Stmt s(db, "SELECT level, policy FROM config WHERE scope = ?");
+      Stmt s(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
       s.Bind(1, ScopeOf(subject));
       int rc = s.Step();
       if (rc == SQLITE_DONE) return std::nullopt;
@@ -273,6 +426,7 @@ class SqliteStore final : public Store {
       ConfigRecord c;
       if (!s.IsNull(0)) c.level = compat::LevelFromString(s.Text(0));
       if (!s.IsNull(1)) c.policy = compat::PolicyFromString(s.Text(1));
+      if (!s.IsNull(2)) c.lint = s.Int(2) != 0;
       return c;
     });
   }
@@ -288,13 +442,20 @@ class SqliteStore final : public Store {
     });
   }
 
-  RegistryResult<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq,
-                                                     std::size_t limit) override {
+  RegistryResult<std::vector<AuditRecord>> ListAudit(
+      std::int64_t after_seq, std::size_t limit,
+      const std::optional<SubjectName>& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::vector<AuditRecord>> {
-      Stmt s(db,
-             "SELECT seq, ts_ms, actor, action, subject, version, schema_id, detail FROM audit "
-             "WHERE seq > ? ORDER BY seq LIMIT ?");
-      s.Bind(1, after_seq).Bind(2, static_cast<std::int64_t>(limit));
+      Stmt s(db, subject ? "SELECT seq, ts_ms, actor, action, subject, version, schema_id, detail "
+                           "FROM audit WHERE seq > ? AND subject = ? ORDER BY seq LIMIT ?"
+                         : "SELECT seq, ts_ms, actor, action, subject, version, schema_id, detail "
+                           "FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
+      s.Bind(1, after_seq);
+      if (subject) {
+        s.Bind(2, subject->str()).Bind(3, static_cast<std::int64_t>(limit));
+      } else {
+        s.Bind(2, static_cast<std::int64_t>(limit));
+      }
       std::vector<AuditRecord> out;
       int rc;
       while ((rc = s.Step()) == SQLITE_ROW) {
@@ -309,6 +470,48 @@ class SqliteStore final : public Store {
       }
       if (rc != SQLITE_DONE) return StoreError(rc);
       return out;
+    });
+  }
+
+  RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
+      const SubjectName& subject) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::optional<SubjectMetadata>> {
+      Stmt s(db, "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = ?");
+      s.Bind(1, subject.str());
+      int rc = s.Step();
+      if (rc == SQLITE_DONE) return std::nullopt;
+      if (rc != SQLITE_ROW) return StoreError(rc);
+      return SubjectMetadata{.owner = s.Text(0),
+                             .description = s.Text(1),
+                             .tags = StringsOf(ParseColumn(s.Text(2))),
+                             .links = LinksOf(ParseColumn(s.Text(3))),
+                             .sla = SlaOf(ParseColumn(s.Text(4)))};
+    });
+  }
+
+  RegistryResult<std::vector<VersionRecord>> ListDeprecated() override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<VersionRecord>> {
+      const std::string sql = std::string(kVersionColumns) + "WHERE d.sunset IS NOT NULL";
+      Stmt s(db, sql.c_str());
+      return ReadVersions(s);
+    });
+  }
+
+  RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::optional<ServiceRecord>> {
+      Stmt s(db, "SELECT name, owner, produces, consumes, updated_ms FROM services WHERE name = ?");
+      s.Bind(1, name);
+      auto all = ReadServices(s);
+      if (!all) return std::unexpected(all.error());
+      if (all->empty()) return std::nullopt;
+      return std::move(all->front());
+    });
+  }
+
+  RegistryResult<std::vector<ServiceRecord>> ListServices() override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<ServiceRecord>> {
+      Stmt s(db, "SELECT name, owner, produces, consumes, updated_ms FROM services ORDER BY name");
+      return ReadServices(s);
     });
   }
 
@@ -373,11 +576,15 @@ class SqliteStore final : public Store {
       }
       if (Injected("version")) return SQLITE_IOERR;
       Stmt ver(db,
-               "INSERT INTO versions(subject, version, schema_id, deleted, created_ms) "
-               "VALUES(?, ?, ?, 0, ?)");
+               "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
+               "rule_set) VALUES(?, ?, ?, 0, ?, ?, ?)");
       ver.Bind(1, v.subject.str()).Bind(2, v.version.value()).Bind(3, out.id.value());
-      ver.Bind(4, NowMs());
+      ver.Bind(4, NowMs()).Bind(5, v.metadata).Bind(6, v.rule_set);
       if ((rc = Run(ver)) != SQLITE_OK) return rc;
+      if (v.subject_metadata &&
+          (rc = WriteSubjectMetadata(db, v.subject, v.subject_metadata)) != SQLITE_OK) {
+        return rc;
+      }
       AuditRecord audit = v.audit;
       audit.schema_id = out.id.value();
       if (audit.version == 0) audit.version = v.version.value();
@@ -408,9 +615,12 @@ class SqliteStore final : public Store {
     return Write([&](sqlite3* db) -> int {
       for (Version v : versions) {
         if (Injected("delete")) return SQLITE_IOERR;
-        Stmt s(db, "DELETE FROM versions WHERE subject = ? AND version = ?");
-        s.Bind(1, subject.str()).Bind(2, v.value());
-        if (int rc = Run(s); rc != SQLITE_OK) return rc;
+        for (const char* sql : {"DELETE FROM versions WHERE subject = ? AND version = ?",
+                                "DELETE FROM deprecations WHERE subject = ? AND version = ?"}) {
+          Stmt s(db, sql);
+          s.Bind(1, subject.str()).Bind(2, v.value());
+          if (int rc = Run(s); rc != SQLITE_OK) return rc;
+        }
       }
       return InsertAudit(db, audit);
     });
@@ -423,7 +633,7 @@ class SqliteStore final : public Store {
       if (Injected("config")) return SQLITE_IOERR;
       int rc;
       if (config) {
-        Stmt s(db, "INSERT OR REPLACE INTO config(scope, level, policy) VALUES(?, ?, ?)");
+        Stmt s(db, "INSERT OR REPLACE INTO config(scope, level, policy, lint) VALUES(?, ?, ?, ?)");
         s.Bind(1, ScopeOf(subject));
         if (config->level) {
           s.Bind(2, std::string(compat::LevelName(*config->level)));
@@ -434,6 +644,11 @@ class SqliteStore final : public Store {
           s.Bind(3, std::string(compat::PolicyName(*config->policy)));
         } else {
           s.BindNull(3);
+        }
+        if (config->lint) {
+          s.Bind(4, std::int64_t{*config->lint ? 1 : 0});
+        } else {
+          s.BindNull(4);
         }
         rc = Run(s);
       } else {
@@ -465,8 +680,152 @@ class SqliteStore final : public Store {
     });
   }
 
+  RegistryResult<void> SetSubjectMetadata(const SubjectName& subject,
+                                          const std::optional<SubjectMetadata>& metadata,
+                                          const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (int rc = WriteSubjectMetadata(db, subject, metadata); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
+                                      const std::optional<Deprecation>& deprecation,
+                                      const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      {
+        Stmt exists(db, "SELECT 1 FROM versions WHERE subject = ? AND version = ?");
+        exists.Bind(1, subject.str()).Bind(2, version.value());
+        int rc = exists.Step();
+        if (rc == SQLITE_DONE) return SQLITE_CONSTRAINT;
+        if (rc != SQLITE_ROW) return rc;
+      }
+      if (Injected("deprecation")) return SQLITE_IOERR;
+      int rc;
+      if (deprecation) {
+        Stmt s(db,
+               "INSERT OR REPLACE INTO deprecations(subject, version, sunset, reason, "
+               "replacement, deprecated_ms) VALUES(?, ?, ?, ?, ?, ?)");
+        s.Bind(1, subject.str())
+            .Bind(2, version.value())
+            .Bind(3, deprecation->sunset)
+            .Bind(4, deprecation->reason);
+        if (deprecation->replacement) {
+          s.Bind(5, deprecation->replacement->value());
+        } else {
+          s.BindNull(5);
+        }
+        s.Bind(6, deprecation->deprecated_ms != 0 ? deprecation->deprecated_ms : NowMs());
+        rc = Run(s);
+      } else {
+        Stmt s(db, "DELETE FROM deprecations WHERE subject = ? AND version = ?");
+        s.Bind(1, subject.str()).Bind(2, version.value());
+        rc = Run(s);
+      }
+      if (rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("service")) return SQLITE_IOERR;
+      std::vector<std::string> produces;
+      for (const SubjectName& p : service.produces) produces.push_back(p.str());
+      Stmt s(db,
+             "INSERT OR REPLACE INTO services(name, owner, produces, consumes, updated_ms) "
+             "VALUES(?, ?, ?, ?, ?)");
+      s.Bind(1, service.name)
+          .Bind(2, service.owner)
+          .Bind(3, json::ToJson(StringsJson(produces)))
+          .Bind(4, ConsumesText(service.consumes))
+          .Bind(5, service.updated_ms != 0 ? service.updated_ms : NowMs());
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("service")) return SQLITE_IOERR;
+      Stmt s(db, "DELETE FROM services WHERE name = ?");
+      s.Bind(1, name);
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
  private:
   bool Injected(std::string_view step) const { return options_.fail_at && options_.fail_at(step); }
+
+  // Creates the tables of a new database, or brings an older one up to
+  // kSchemaVersion. Runs inside the caller's transaction.
+  static RegistryResult<void> CreateOrMigrate(sqlite3* db) {
+    int rc = Exec(db, kDdl);
+    if (rc != SQLITE_OK) return StoreError(rc);
+    int stored = 0;
+    {
+      Stmt s(db, "SELECT value FROM meta WHERE key='schema_version'");
+      rc = s.Step();
+      if (rc == SQLITE_ROW) {
+        stored = std::atoi(s.Text(0).c_str());
+      } else if (rc != SQLITE_DONE) {
+        return StoreError(rc);
+      }
+    }
+    if (stored > kSchemaVersion) {
+      return Fail(ErrorCode::kStoreError, "store was written by a newer version of accord");
+    }
+    // kDdl creates a new database at the current version: only a database
+    // that recorded version 1 lacks the version-2 columns.
+    if (stored == 1 && (rc = Exec(db, kMigrateFrom1)) != SQLITE_OK) return StoreError(rc);
+    if ((stored == 1 || stored == 2) && (rc = Exec(db, kMigrateConfigLint)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
+    if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
+    if (stored != kSchemaVersion) {
+      Stmt up(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
+      up.Bind(1, std::to_string(kSchemaVersion));
+      if ((rc = Run(up)) != SQLITE_OK) return StoreError(rc);
+    }
+    return {};
+  }
+
+  int WriteSubjectMetadata(sqlite3* db, const SubjectName& subject,
+                           const std::optional<SubjectMetadata>& m) {
+    if (Injected("metadata")) return SQLITE_IOERR;
+    if (!m) {
+      Stmt s(db, "DELETE FROM subject_meta WHERE subject = ?");
+      s.Bind(1, subject.str());
+      return Run(s);
+    }
+    Stmt s(db,
+           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla) "
+           "VALUES(?, ?, ?, ?, ?, ?)");
+    s.Bind(1, subject.str())
+        .Bind(2, m->owner)
+        .Bind(3, m->description)
+        .Bind(4, json::ToJson(StringsJson(m->tags)))
+        .Bind(5, LinksText(m->links))
+        .Bind(6, SlaText(m->sla));
+    return Run(s);
+  }
+
+  RegistryResult<std::vector<ServiceRecord>> ReadServices(Stmt& s) {
+    std::vector<ServiceRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      ServiceRecord r;
+      r.name = s.Text(0);
+      r.owner = s.Text(1);
+      r.consumes = ConsumesOf(ParseColumn(s.Text(3)));
+      r.updated_ms = s.Int(4);
+      for (std::string& p : StringsOf(ParseColumn(s.Text(2)))) r.produces.emplace_back(p);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return StoreError(rc);
+    return out;
+  }
 
   int InsertAudit(sqlite3* db, const AuditRecord& a) {
     if (Injected("audit")) return SQLITE_IOERR;
@@ -508,11 +867,22 @@ class SqliteStore final : public Store {
     std::vector<VersionRecord> out;
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) {
-      out.push_back(VersionRecord{.subject = SubjectName(s.Text(0)),
-                                  .version = Version(static_cast<int>(s.Int(1))),
-                                  .schema_id = SchemaId(s.Int(2)),
-                                  .deleted = s.Int(3) != 0,
-                                  .created_ms = s.Int(4)});
+      VersionRecord v{.subject = SubjectName(s.Text(0)),
+                      .version = Version(static_cast<int>(s.Int(1))),
+                      .schema_id = SchemaId(s.Int(2)),
+                      .deleted = s.Int(3) != 0,
+                      .created_ms = s.Int(4),
+                      .metadata = s.Text(5),
+                      .rule_set = s.Text(6),
+                      .deprecation = std::nullopt};
+      if (!s.IsNull(7)) {
+        v.deprecation = Deprecation{};
+        v.deprecation->sunset = s.Text(7);
+        v.deprecation->reason = s.Text(8);
+        if (!s.IsNull(9)) v.deprecation->replacement = Version(static_cast<int>(s.Int(9)));
+        v.deprecation->deprecated_ms = s.Int(10);
+      }
+      out.push_back(std::move(v));
     }
     if (rc != SQLITE_DONE) return StoreError(rc);
     return out;

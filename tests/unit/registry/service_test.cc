@@ -673,7 +673,7 @@ TEST_F(ServiceTest, EveryWriteIsAudited) {
   Reg("orders", R(""));
   SetLevel("orders", compat::Level::kNone);
   ASSERT_TRUE(service_->DeleteSubject("orders", DeleteKind::kSoft));
-  auto audit = service_->Audit(0, 100);
+  auto audit = service_->Audit({.after_seq = 0, .limit = 100});
   ASSERT_TRUE(audit);
   ASSERT_EQ(audit->size(), 3u);
   EXPECT_EQ((*audit)[0].action, "REGISTER");

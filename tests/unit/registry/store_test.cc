@@ -229,6 +229,118 @@ TYPED_TEST(StoreSuite, EveryWriteAppendsOneAuditRow) {
   EXPECT_EQ(this->store_->ListAudit(audit[1].seq, 1)->at(0).action, "CFG");
 }
 
+TYPED_TEST(StoreSuite, VersionMetadataAndRuleSetRoundTrip) {
+  NewVersion v = NV("s", 1, "fp1");
+  v.metadata = R"({"properties":{"owner":"team-a"}})";
+  v.rule_set = R"({"domainRules":[]})";
+  ASSERT_TRUE(this->store_->AddVersion(v));
+  auto versions = *this->store_->ListVersions(SubjectName("s"), IncludeDeleted::kNo);
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0].metadata, v.metadata);
+  EXPECT_EQ(versions[0].rule_set, v.rule_set);
+  EXPECT_FALSE(versions[0].deprecation);
+  EXPECT_EQ(this->store_->VersionsOfSchema(SchemaId(1), IncludeDeleted::kNo)->at(0).metadata,
+            v.metadata);
+}
+
+TYPED_TEST(StoreSuite, SubjectMetadataIsSetReplacedAndRemoved) {
+  EXPECT_FALSE(this->store_->GetSubjectMetadata(SubjectName("s"))->has_value());
+  SubjectMetadata m{.owner = "payments",
+                    .description = "Orders placed",
+                    .tags = {"orders", "pii"},
+                    .links = {{"runbook", "https://wiki/x"}},
+                    .sla = {{"delivery", "p99 < 5s"}}};
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), m, A("PUT_METADATA")));
+  EXPECT_EQ(**this->store_->GetSubjectMetadata(SubjectName("s")), m);
+  m.tags = {"x"};
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), m, A("PUT_METADATA")));
+  EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("s")))->tags,
+            std::vector<std::string>{"x"});
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), std::nullopt, A("PUT_METADATA")));
+  EXPECT_FALSE(this->store_->GetSubjectMetadata(SubjectName("s"))->has_value());
+}
+
+TYPED_TEST(StoreSuite, RegistrationMayReplaceSubjectMetadataInTheSameWrite) {
+  NewVersion v = NV("s", 1, "fp1");
+  v.subject_metadata = SubjectMetadata{.owner = "team-a"};
+  ASSERT_TRUE(this->store_->AddVersion(v));
+  EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("s")))->owner, "team-a");
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 1u);
+}
+
+TYPED_TEST(StoreSuite, DeprecationIsJoinedIntoVersionsAndListed) {
+  for (int v : {1, 2}) ASSERT_TRUE(this->store_->AddVersion(NV("s", v, "fp" + std::to_string(v))));
+  Deprecation d{
+      .sunset = "2030-01-31", .reason = "use v2", .replacement = Version(2), .deprecated_ms = 1234};
+  ASSERT_TRUE(this->store_->SetDeprecation(SubjectName("s"), Version(1), d, A("DEPRECATE")));
+  auto versions = *this->store_->ListVersions(SubjectName("s"), IncludeDeleted::kNo);
+  ASSERT_TRUE(versions[0].deprecation);
+  EXPECT_EQ(*versions[0].deprecation, d);
+  EXPECT_FALSE(versions[1].deprecation);
+  auto listed = *this->store_->ListDeprecated();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].version, Version(1));
+  ASSERT_TRUE(
+      this->store_->SetDeprecation(SubjectName("s"), Version(1), std::nullopt, A("UNDEPRECATE")));
+  EXPECT_TRUE(this->store_->ListDeprecated()->empty());
+}
+
+TYPED_TEST(StoreSuite, DeprecatingAMissingVersionFailsAndWritesNothing) {
+  auto r = this->store_->SetDeprecation(SubjectName("none"), Version(1),
+                                        Deprecation{.sunset = "2030-01-01"}, A("DEPRECATE"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kStoreError);
+  EXPECT_TRUE(this->store_->ListDeprecated()->empty());
+  EXPECT_TRUE(this->store_->ListAudit(0, 100)->empty());
+}
+
+TYPED_TEST(StoreSuite, HardDeleteDropsTheDeprecationWithTheVersion) {
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp1")));
+  ASSERT_TRUE(this->store_->SetDeprecation(SubjectName("s"), Version(1),
+                                           Deprecation{.sunset = "2030-01-01"}, A("DEPRECATE")));
+  ASSERT_TRUE(this->store_->HardDeleteVersions(SubjectName("s"), {Version(1)}, A("HARD")));
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp2")));
+  EXPECT_FALSE(
+      this->store_->ListVersions(SubjectName("s"), IncludeDeleted::kNo)->at(0).deprecation);
+}
+
+TYPED_TEST(StoreSuite, ServiceDeclarationsRoundTripSortedByName) {
+  ServiceRecord b{
+      .name = "billing",
+      .owner = "team-b",
+      .produces = {SubjectName("invoices")},
+      .consumes = {ConsumedSubject{.subject = SubjectName("orders"),
+                                   .type = SchemaType::kJson,
+                                   .schema = "{}",
+                                   .versions = {Version(1), Version(2)}},
+                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
+      .updated_ms = 42};
+  ServiceRecord a{.name = "audit", .owner = "", .updated_ms = 7};
+  ASSERT_TRUE(this->store_->PutService(b, A("PUT_SERVICE")));
+  ASSERT_TRUE(this->store_->PutService(a, A("PUT_SERVICE")));
+  auto got = *this->store_->GetService("billing");
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->SameDeclaration(b));
+  EXPECT_EQ(got->updated_ms, 42);
+  auto all = *this->store_->ListServices();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "audit");
+  ASSERT_TRUE(this->store_->DeleteService("billing", A("DELETE_SERVICE")));
+  EXPECT_FALSE(this->store_->GetService("billing")->has_value());
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 3u);
+}
+
+TYPED_TEST(StoreSuite, AuditCanBeFilteredBySubject) {
+  ASSERT_TRUE(this->store_->AddVersion(NV("a", 1, "fp1")));
+  ASSERT_TRUE(this->store_->AddVersion(NV("b", 1, "fp2")));
+  ASSERT_TRUE(this->store_->AddVersion(NV("a", 2, "fp3")));
+  auto a = *this->store_->ListAudit(0, 100, SubjectName("a"));
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[1].version, 2);
+  EXPECT_EQ(this->store_->ListAudit(a[0].seq, 100, SubjectName("a"))->size(), 1u);
+  EXPECT_TRUE(this->store_->ListAudit(0, 100, SubjectName("c"))->empty());
+}
+
 TYPED_TEST(StoreSuite, PingSucceedsOnAnOpenStore) { EXPECT_TRUE(this->store_->Ping()); }
 
 // --- SQLite only ---------------------------------------------------------------
@@ -300,6 +412,188 @@ TEST(SqliteStore, FailedDeleteKeepsEveryVersion) {
   EXPECT_FALSE(s.HardDeleteVersions(SubjectName("s"), {Version(1), Version(2)}, A("DEL")));
   EXPECT_EQ(Numbers(*s.ListVersions(SubjectName("s"), IncludeDeleted::kNo)),
             (std::vector<int>{1, 2}));
+}
+
+// A failure at any step of a catalog write rolls all of it back: the write
+// fails, and neither its change nor its audit row is visible.
+TEST(SqliteStore, FailedCatalogWritesLeaveNothing) {
+  struct Case {
+    const char* step;
+    const char* write;
+  };
+  const std::vector<Case> cases = {
+      {"metadata", "metadata"},       {"audit", "metadata"},       {"commit", "metadata"},
+      {"deprecation", "deprecation"}, {"audit", "deprecation"},    {"commit", "deprecation"},
+      {"service", "service"},         {"audit", "service"},        {"commit", "service"},
+      {"service", "delete-service"},  {"audit", "delete-service"}, {"metadata", "register"},
+      {"audit", "register"},          {"commit", "register"}};
+  for (const Case& c : cases) {
+    const std::string what = std::string(c.write) + " failing at " + c.step;
+    TempDir dir;
+    std::string fail_step;
+    auto opened = OpenSqliteStore(SqliteOptions{
+        .path = dir.File("db"), .fail_at = [&](std::string_view s) { return s == fail_step; }});
+    ASSERT_TRUE(opened);
+    Store& s = **opened;
+    ASSERT_TRUE(s.AddVersion(NV("s", 1, "fp1")));
+    ASSERT_TRUE(s.PutService(ServiceRecord{.name = "old"}, A("S")));
+    const std::size_t audit_rows = s.ListAudit(0, 100)->size();
+    fail_step = c.step;
+    const std::string write = c.write;
+    bool ok = true;
+    if (write == "metadata") {
+      ok =
+          s.SetSubjectMetadata(SubjectName("s"), SubjectMetadata{.owner = "x"}, A("M")).has_value();
+    } else if (write == "deprecation") {
+      ok = s.SetDeprecation(SubjectName("s"), Version(1), Deprecation{.sunset = "2030-01-01"},
+                            A("D"))
+               .has_value();
+    } else if (write == "service") {
+      ok = s.PutService(ServiceRecord{.name = "svc"}, A("S")).has_value();
+    } else if (write == "delete-service") {
+      ok = s.DeleteService("old", A("S")).has_value();
+    } else {
+      NewVersion v = NV("s", 2, "fp2");
+      v.subject_metadata = SubjectMetadata{.owner = "y"};
+      ok = s.AddVersion(v).has_value();
+    }
+    fail_step.clear();
+    EXPECT_FALSE(ok) << what;
+    EXPECT_FALSE(s.GetSubjectMetadata(SubjectName("s"))->has_value()) << what;
+    EXPECT_TRUE(s.ListDeprecated()->empty()) << what;
+    EXPECT_FALSE(s.GetService("svc")->has_value()) << what;
+    EXPECT_TRUE(s.GetService("old")->has_value()) << what;
+    EXPECT_EQ(s.ListVersions(SubjectName("s"), IncludeDeleted::kYes)->size(), 1u) << what;
+    EXPECT_EQ(s.ListAudit(0, 100)->size(), audit_rows) << what;
+  }
+}
+
+namespace {
+
+void ExecOrDie(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+}
+
+// The tables exactly as schema version 1 created them.
+void WriteVersionOneDatabase(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ExecOrDie(db, R"sql(
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES('schema_version', '1');
+    CREATE TABLE schemas(id INTEGER PRIMARY KEY, type TEXT NOT NULL, text TEXT NOT NULL,
+      canonical TEXT NOT NULL, fingerprint TEXT NOT NULL UNIQUE);
+    CREATE TABLE schema_refs(schema_id INTEGER NOT NULL, ord INTEGER NOT NULL,
+      name TEXT NOT NULL, subject TEXT NOT NULL, version INTEGER NOT NULL,
+      PRIMARY KEY(schema_id, ord)) WITHOUT ROWID;
+    CREATE TABLE versions(subject TEXT NOT NULL, version INTEGER NOT NULL,
+      schema_id INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+      created_ms INTEGER NOT NULL, PRIMARY KEY(subject, version)) WITHOUT ROWID;
+    CREATE TABLE config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT);
+    CREATE TABLE modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
+    CREATE TABLE audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ms INTEGER NOT NULL,
+      actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
+      version INTEGER NOT NULL, schema_id INTEGER NOT NULL, detail TEXT NOT NULL);
+    INSERT INTO schemas VALUES(1, 'JSON', '{"fp":"old"}', '{"fp":"old"}', 'old');
+    INSERT INTO versions VALUES('orders', 1, 1, 0, 1000);
+    INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail)
+      VALUES(1000, 'a', 'REGISTER', 'orders', 1, 1, '');
+  )sql");
+  sqlite3_close(db);
+}
+
+std::string SchemaVersionOf(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema_version'", -1, &st, nullptr);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  WriteVersionOneDatabase(path);
+  {
+    auto s = testing::OpenStoreOrDie(path);
+    auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
+    ASSERT_EQ(versions.size(), 1u);
+    EXPECT_EQ(versions[0].created_ms, 1000);
+    EXPECT_EQ(versions[0].metadata, "");
+    EXPECT_FALSE(versions[0].deprecation);
+    EXPECT_EQ((*s->GetSchema(SchemaId(1)))->fingerprint, "old");
+    EXPECT_EQ(s->ListAudit(0, 100, SubjectName("orders"))->size(), 1u);
+    // Every catalog write works on the migrated database.
+    NewVersion v = NV("orders", 2, "new");
+    v.metadata = R"({"properties":{"owner":"x"}})";
+    ASSERT_TRUE(s->AddVersion(v));
+    ASSERT_TRUE(s->SetDeprecation(SubjectName("orders"), Version(1),
+                                  Deprecation{.sunset = "2030-01-01"}, A("DEPRECATE")));
+    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"), SubjectMetadata{.owner = "x"},
+                                      A("PUT_METADATA")));
+    ASSERT_TRUE(s->PutService(ServiceRecord{.name = "svc"}, A("PUT_SERVICE")));
+    ASSERT_TRUE(s->SetConfig(SubjectName("orders"), ConfigRecord{.lint = true}, A("PUT_CONFIG")));
+  }
+  EXPECT_EQ(SchemaVersionOf(path), "3");
+  // Reopening the migrated database is a no-op that keeps everything.
+  auto s = testing::OpenStoreOrDie(path);
+  auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_TRUE(versions[0].deprecation);
+  EXPECT_EQ(versions[1].metadata, R"({"properties":{"owner":"x"}})");
+  auto config = *s->GetConfig(SubjectName("orders"));
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->lint, true);
+  EXPECT_FALSE(config->level);
+}
+
+TEST(SqliteStore, ConfigLintSwitchRoundTripsAndUnsetStaysUnset) {
+  TempDir dir;
+  auto s = testing::OpenStoreOrDie(dir.File("db"));
+  ASSERT_TRUE(s->SetConfig(std::nullopt, ConfigRecord{.lint = false}, A("PUT_CONFIG")));
+  ASSERT_TRUE(s->SetConfig(SubjectName("a"), ConfigRecord{.level = compat::Level::kFull},
+                           A("PUT_CONFIG")));
+  EXPECT_EQ((*s->GetConfig(std::nullopt))->lint, false);
+  EXPECT_EQ((*s->GetConfig(SubjectName("a")))->lint, std::nullopt);
+}
+
+TEST(SqliteStore, DatabaseFromANewerBuildIsRefused) {
+  TempDir dir;
+  const std::string path = dir.File("new.db");
+  { auto s = testing::OpenStoreOrDie(path); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ExecOrDie(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  sqlite3_close(db);
+  auto opened = OpenSqliteStore(SqliteOptions{.path = path});
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code, ErrorCode::kStoreError);
+}
+
+TEST(FaultInjectionStore, FailedCatalogWritesNeverReachTheStore) {
+  TempDir dir;
+  FaultInjectionStore s(testing::OpenStoreOrDie(dir.File("db")));
+  ASSERT_TRUE(s.AddVersion(NV("s", 1, "a")));
+  s.FailWrites(true);
+  EXPECT_FALSE(s.SetSubjectMetadata(SubjectName("s"), SubjectMetadata{.owner = "x"}, A("M")));
+  EXPECT_FALSE(
+      s.SetDeprecation(SubjectName("s"), Version(1), Deprecation{.sunset = "2030-01-01"}, A("D")));
+  EXPECT_FALSE(s.PutService(ServiceRecord{.name = "svc"}, A("S")));
+  EXPECT_FALSE(s.DeleteService("svc", A("S")));
+  EXPECT_EQ(s.failed_writes(), 4);
+  s.FailWrites(false);
+  EXPECT_FALSE(s.GetSubjectMetadata(SubjectName("s"))->has_value());
+  EXPECT_TRUE(s.ListDeprecated()->empty());
+  EXPECT_TRUE(s.ListServices()->empty());
+  EXPECT_EQ(s.ListAudit(0, 100)->size(), 1u);
 }
 
 TEST(FaultInjectionStore, FailedWritesNeverReachTheStore) {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "accord/compat/report.h"
 #include "accord/registry/service.h"
@@ -14,6 +16,17 @@
 #include "accord/schemas/json.h"
 
 namespace accord::registry::testing {
+
+// An authenticated principal (as Authenticator::Authenticate returns one).
+inline Principal Caller(std::string name, Role role, std::vector<std::string> teams = {}) {
+  Principal p;
+  p.name = std::move(name);
+  p.role = role;
+  p.teams = std::move(teams);
+  p.authenticated = true;
+  return p;
+}
+inline Principal Admin(std::string name) { return Caller(std::move(name), Role::kAdmin); }
 
 // A fresh directory under the system temp dir, removed on destruction.
 class TempDir {

@@ -14,8 +14,11 @@
 //
 // Contracts:
 //  * No keys configured: the server is open (every request acts as the
-//    anonymous admin); with keys, anonymous requests may only read, and only
-//    when anonymous_read is true.
+//    anonymous admin, Principal::OpenAdmin); with keys, a request without
+//    credentials is the unauthenticated Principal{} (a reader), which the
+//    Api lets read only when anonymous_read is true (http_api.h) and never
+//    change anything (authenticated callers only; the Service then applies
+//    the role and owner rules, service.h AUTHORISATION).
 //  * Credentials: `Authorization: Basic base64(principal:key)` (what
 //    Confluent clients send with basic.auth.user.info) or
 //    `Authorization: Bearer key`. A key is accepted when its SHA-256 equals
@@ -38,7 +41,7 @@
 namespace accord::registry {
 
 enum class Role : std::uint8_t { kReader, kWriter, kAdmin };
-std::string_view RoleName(Role role);                   // "reader", "writer", "admin"
+std::string_view RoleName(Role role);                    // "reader", "writer", "admin"
 std::optional<Role> RoleFromString(std::string_view s);  // case-insensitive
 
 struct ApiKey {

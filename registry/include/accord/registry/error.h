@@ -38,6 +38,7 @@ enum class ErrorCode : std::int32_t {
   kSubjectModeNotConfigured = 40409,
   kServiceNotFound = 40410,  // Accord: no such service declaration
   kIncompatibleSchema = 40901,
+  kVersionInUse = 40902,  // Accord: a registered consumer still accepts the version
   kInvalidSchema = 42201,
   kInvalidVersion = 42202,
   kInvalidCompatibilityLevel = 42203,

@@ -43,8 +43,14 @@ class FaultInjectionStore final : public Store {
   RegistryResult<std::optional<ConfigRecord>> GetConfig(
       const std::optional<SubjectName>& subject) override;
   RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override;
-  RegistryResult<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq,
-                                                     std::size_t limit) override;
+  RegistryResult<std::vector<AuditRecord>> ListAudit(
+      std::int64_t after_seq, std::size_t limit,
+      const std::optional<SubjectName>& subject = std::nullopt) override;
+  RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
+      const SubjectName& subject) override;
+  RegistryResult<std::vector<VersionRecord>> ListDeprecated() override;
+  RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) override;
+  RegistryResult<std::vector<ServiceRecord>> ListServices() override;
   RegistryResult<void> Ping() override;
 
   RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override;
@@ -59,6 +65,14 @@ class FaultInjectionStore final : public Store {
                                  const AuditRecord& audit) override;
   RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
                                const std::optional<Mode>& mode, const AuditRecord& audit) override;
+  RegistryResult<void> SetSubjectMetadata(const SubjectName& subject,
+                                          const std::optional<SubjectMetadata>& metadata,
+                                          const AuditRecord& audit) override;
+  RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
+                                      const std::optional<Deprecation>& deprecation,
+                                      const AuditRecord& audit) override;
+  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override;
+  RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
 
  private:
   bool WriteFails();

@@ -12,10 +12,45 @@
 //    of these, as application/octet-stream or without a content type; any
 //    other content type is 415.
 //  * Besides Confluent's endpoints: GET /healthz, /readyz, /metrics
-//    (Prometheus text), and GET /accord/v1/audit?after=SEQ&limit=N (the
-//    audit log, oldest first; provisional path).
+//    (Prometheus text), and Accord's catalog API (http_catalog.cc;
+//    docs/catalog-api.md), same error body and content types:
+//      GET    /accord/v1/audit?after=SEQ&limit=N&subject=S&actor=P&since=MS
+//             &until=MS  (limit <= 1000; admins only)
+//      GET    /accord/v1/subjects?q=&owner=&tag=&state=&type=  search (also
+//             /accord/v1/catalog)
+//      GET    /accord/v1/subjects/{s}               catalog page
+//      GET|PUT /accord/v1/subjects/{s}/metadata
+//      GET    /accord/v1/subjects/{s}/versions/{v}  version + lifecycle
+//      PUT|DELETE /accord/v1/subjects/{s}/versions/{v}/deprecation
+//      GET    /accord/v1/subjects/{s}/versions/{v}/fields
+//      GET    /accord/v1/subjects/{s}/consumers
+//      GET    /accord/v1/subjects/{s}/diff?from=&to=
+//      GET    /accord/v1/subjects/{s}/changelog
+//      GET    /accord/v1/deprecations               calendar, soonest first
+//      GET    /accord/v1/services, GET|PUT|DELETE /accord/v1/services/{name}
+//  * Confluent's GET /subjects/{s}/versions/{v}[/schema] of a deprecated or
+//    retired version carry `Deprecation: @<unix seconds>` (RFC 9745),
+//    `Sunset: <IMF-fixdate of the sunset day>` (RFC 8594) and, with a
+//    replacement, `Link: </subjects/{s}/versions/{r}>; rel="successor-version"`;
+//    so do GET /schemas/ids/{id}[/schema] when every live version holding
+//    the schema is deprecated or retired (ServedSchema::deprecated).
+//  * DELETE ...?permanent=true&force=true passes Force::kYes (a consumed
+//    version's hard delete; admin-only); PUT /config[/{s}] accepts
+//    "lint": true|false (422 for another type) and GET returns it.
 //  * Paths are matched on the raw request target; each path segment is
 //    percent-decoded on its own (so a subject may contain "%2F").
+//
+//  * Authentication (ApiOptions::authenticator; none = open) runs before
+//    routing, so a 401 never tells whether a resource exists:
+//    wrong or malformed credentials are 401 on every request; without
+//    credentials, reads (GET, POST /subjects/{s} lookup, POST
+//    /compatibility/...) are allowed when anonymous_read, GET /healthz and
+//    /readyz always, anything else is 401. 401 replies carry
+//    `WWW-Authenticate: Basic realm="accord"` unless the request has
+//    `X-Requested-With: accord-ui`. A 40301 answered to an unauthenticated
+//    caller (the audit log) becomes that 401. Authorisation (403, 40301) is
+//    the Service's (service.h, AUTHORISATION): every mutating call gets the
+//    request's Principal.
 //
 // Thread safety: Handle may be called concurrently (the Service is).
 #pragma once
@@ -25,6 +60,7 @@
 #include <utility>
 #include <vector>
 
+#include "accord/registry/auth.h"
 #include "accord/registry/error.h"
 #include "accord/registry/metrics.h"
 #include "accord/registry/service.h"
@@ -39,7 +75,12 @@ struct HttpRequest {
   std::string body;
   std::string content_type;  // may be empty
   std::string accept;        // may be empty
-  std::string actor;         // who, for the audit log; empty = anonymous
+  // The Authorization header (empty: none). Never logged.
+  std::string authorization;
+  // The X-Requested-With header: "accord-ui" (the catalog page) gets 401
+  // replies without a WWW-Authenticate challenge (the page asks for a key
+  // itself instead of the browser's login dialog).
+  std::string requested_with;
 };
 
 struct HttpResponse {
@@ -57,17 +98,26 @@ struct HttpResponse {
 // The error reply for `e` (status from HttpStatusOf, Confluent body).
 HttpResponse ErrorResponse(const RegistryError& e);
 
+struct ApiOptions {
+  // Who a request acts as; null: the server is open (every request acts as
+  // the anonymous admin, Principal::OpenAdmin). Must outlive the Api.
+  const Authenticator* authenticator = nullptr;
+};
+
 class Api {
  public:
   // `service` must outlive the Api.
-  explicit Api(Service& service) : service_(service) {}
+  explicit Api(Service& service, ApiOptions options = {}) : service_(service), options_(options) {}
 
   // Answers the request and records it in the metrics (GET /metrics).
   HttpResponse Handle(const HttpRequest& request) const noexcept;
 
  private:
-  HttpResponse Dispatch(const HttpRequest& request) const;
+  // Authenticates, then dispatches (or answers 401).
+  HttpResponse Authorised(const HttpRequest& request) const;
+  HttpResponse Dispatch(const HttpRequest& request, const Principal& caller) const;
   Service& service_;
+  ApiOptions options_;
   mutable Metrics metrics_;  // internally synchronised
 };
 

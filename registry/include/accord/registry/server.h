@@ -28,6 +28,9 @@ struct ServerOptions {
   int port = 8081;  // 0: pick a free port (see Server::port())
   int threads = 8;
   std::size_t max_body_bytes = 8u * 1024u * 1024u;  // larger bodies: 413
+  // PEM files; both set: HTTPS only (cpp-httplib with OpenSSL).
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // Receives one complete JSON log line (without the newline). Default: stderr.
@@ -39,7 +42,7 @@ void LogToStderr(std::string_view line);
 class Server {
  public:
   // Binds the listening socket. Errors: kInternal with the reason (address
-  // in use, bad host).
+  // in use, bad host, unreadable TLS certificate or key).
   static RegistryResult<std::unique_ptr<Server>> Bind(Api& api, const ServerOptions& options,
                                                       LogSink log = LogToStderr);
   ~Server();

@@ -22,17 +22,87 @@
 //  * Delete: soft first, then permanent. Soft-deleting a soft-deleted
 //    subject is 40404, a soft-deleted version 40406; permanent before soft is
 //    40405 (subject) / 40407 (version). Deleting a version that another
-//    schema references is 42206.
+//    schema references is 42206. Deprecation policy: a permanent delete of
+//    a version that a service declaration still accepts (its consumes entry
+//    for the subject, ConsumedSubject::Accepts: the calendar's rule) is 40902
+//    naming the services, unless Force::kYes (admin-only, enforced by the
+//    authorisation rule); soft delete is always allowed.
 //  * Modes: READONLY refuses writes with 42205; IMPORT may only be set on an
 //    empty registry (or subject) unless forced (42205), accepts client ids
 //    and versions and skips compatibility.
 //  * Config: GET of a subject without its own config is 40408 unless
-//    default_to_global; an unknown level is 42203.
-//  * Subject names: non-empty, no control characters, at most 255 bytes
-//    (42208). Schema text over ServiceOptions::max_schema_bytes: 42209.
+//    default_to_global; an unknown level is 42203. `lint` (governance lint
+//    on register) falls back like level and policy: subject, global, off.
+//  * Lint on register: with lint on for the subject, a new version (not an
+//    idempotent one, not in IMPORT mode) is checked by compat::lint::Lint
+//    with ServiceOptions::lint, the subject name and its catalog owner (as
+//    this registration leaves it); error findings refuse it with 42201
+//    listing "[rule-id] pointer: message"; warnings pass.
+//  * Subject names: non-empty, valid UTF-8, no control characters, at most
+//    255 bytes (42208). Schema text over ServiceOptions::max_schema_bytes: 42209.
 //  * PROTOBUF is 42201 "not supported yet"; an invalid schema is 42201 with
 //    the parser's message.
 //  * A failed store write is 50001 and changes nothing (not even caches).
+//  * Register reads the mode and the config (subject, then global) once each.
+//  * Confluent `metadata` / `ruleSet` objects are kept per version as sent
+//    and served back on the version (and, for /schemas/ids/{id}, those of
+//    the version that first registered the schema); idempotent registration
+//    ignores them. metadata.properties owner / description / tags
+//    (comma-separated) / sla.<name> update the subject's catalog metadata in
+//    the same write as the new version (42210 when invalid).
+//
+// CATALOG RULES (catalog.cc; tests in catalog_test.cc):
+//  * A catalog call about a subject needs a live version (else 40401); about
+//    a version, a live version (40402). Catalog writes honour READONLY
+//    (42205: subject mode for subject writes, global mode for services).
+//  * Subject metadata (a PUT replaces the members it names and keeps the
+//    others): owner <= 128 bytes, description <= 4096, <= 32 tags of
+//    [a-z0-9][a-z0-9._-]{0,63} (stored sorted, unique), <= 16 links {name
+//    1..128, http(s) URL <= 2048 without spaces}, <= 16 SLA targets {name
+//    [A-Za-z0-9][A-Za-z0-9._-]{0,63}: 1..256 bytes}; no
+//    control characters (the description may hold newlines and tabs).
+//    Anything else is 42210.
+//  * Deprecation: sunset is a valid YYYY-MM-DD (42210); reason <= 1024
+//    bytes; replacement, when given, another live version (42210).
+//    Lifecycle at the Service clock (ServiceOptions::now_ms): ACTIVE;
+//    DEPRECATED before the sunset day (UTC); RETIRED from the sunset day on.
+//    A new sunset must be >= today + ServiceOptions::min_notice_days (42210
+//    naming the earliest date) unless it keeps or postpones the stored one.
+//    RETIRED versions stay readable (GetVersion, GetSchema by id);
+//    GetServedSchema reports when every live holder is deprecated/retired.
+//    Re-deprecating keeps the first deprecation time.
+//  * Service declarations: name 1..128 of [A-Za-z0-9._-], each consumed
+//    subject once, versions a list / ">=N" / all, reader schemas parsed
+//    (42201 when invalid, 42209 when too large); 40410 for unknown names.
+//  * Every catalog change writes one audit row in the same transaction
+//    (PUT_METADATA, DEPRECATE, UNDEPRECATE, PUT_SERVICE, DELETE_SERVICE, with
+//    {"before", "after"} detail). A write that changes nothing (same
+//    metadata, same deprecation, same declaration, undeprecating an active
+//    version) writes no row and keeps updatedAt.
+//
+// AUTHORISATION (authz.h / authz.cc; tests in authz_test.cc). Every
+// mutating method takes the caller's Principal (auth.h); the default,
+// Principal::OpenAdmin(), is the open server's anonymous admin. Refusals are
+// 40301 and change nothing (no audit row); every change records
+// Principal::name as the audit row's actor.
+//  * reader: no change at all (checked before anything else is answered).
+//  * writer: changes subjects whose owner (SubjectMetadata::owner) is one of
+//    its teams: Register, DeleteSubject / DeleteVersion, subject
+//    Set/DeleteConfig and Set/DeleteMode (not IMPORT), Update/
+//    PutSubjectMetadata (owner unchanged), Deprecate / Undeprecate. A
+//    subject without an owner (older data, or made by a team-less admin) is
+//    admins-only; so is the config or mode of a subject not registered yet.
+//    Register of a subject with no version record and no owner is allowed to
+//    any writer and sets the owner to metadata.properties.owner (one of its
+//    own teams) or else its first team, in the same store write (AddVersion)
+//    as the version. Service declarations: Put when the declared owner and
+//    the stored one (if any) are among its teams; Delete when the stored
+//    owner is.
+//  * admin: everything, including global config and mode, IMPORT mode,
+//    owner changes, forced permanent deletes, and Audit.
+//  * Order: role first; then, under write_mu_, the stored owner is read and
+//    checked before the subject's versions are looked at (an authenticated
+//    caller may still learn 40401 where it has the right).
 //
 // THREAD SAFETY: every method may be called concurrently. Writes are
 // serialised by write_mu_ (one registration decides and commits before the
@@ -52,8 +122,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "accord/compat/lint.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
+#include "accord/registry/auth.h"
 #include "accord/registry/error.h"
 #include "accord/registry/store.h"
 #include "accord/registry/types.h"
@@ -66,6 +138,15 @@ struct ServiceOptions {
   compat::Policy default_policy = compat::Policy::kStrict;
   std::size_t max_schema_bytes = 1024 * 1024;  // larger schema text: 42209
   std::size_t max_reference_depth = 32;        // nesting of references
+  // The clock (Unix milliseconds) against which lifecycle states are
+  // computed and catalog changes are stamped; null = the system clock.
+  std::function<std::int64_t()> now_ms = nullptr;
+  // A new sunset date must be at least this many days after today (UTC):
+  // 42210 naming the earliest allowed date. 0 allows today and past dates.
+  int min_notice_days = 30;
+  // The rules Register applies when a subject's config turns lint on (the
+  // server config's `lint:` section, compat::lint::ParseConfig).
+  compat::lint::Config lint{};
   // Test seam: when set, decides compatible(writer -> reader) for two parsed
   // schemas of the same type instead of the compatibility engine.
   std::function<compat::Report(SchemaType type, const json::Value& writer,
@@ -73,8 +154,20 @@ struct ServiceOptions {
       checker;
 };
 
-// Subject name rule (42208): non-empty, no control characters (< 0x20,
-// 0x7f), at most 255 bytes.
+// A version's lifecycle: ACTIVE, DEPRECATED (before its sunset date),
+// RETIRED (from its sunset date on, UTC).
+enum class Lifecycle : std::uint8_t { kActive, kDeprecated, kRetired };
+// "ACTIVE", "DEPRECATED", "RETIRED".
+std::string_view LifecycleName(Lifecycle s);
+// Case-insensitive.
+std::optional<Lifecycle> LifecycleFromString(std::string_view s);
+// The state of a version with `deprecation` on the UTC day of `now_ms`.
+Lifecycle LifecycleAt(const std::optional<Deprecation>& deprecation, std::int64_t now_ms);
+// "YYYY-MM-DD" of a Unix-milliseconds time (UTC).
+std::string CalendarDate(std::int64_t ms);
+
+// Subject name rule (42208): non-empty, valid UTF-8, no control characters
+// (< 0x20, 0x7f), at most 255 bytes.
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name);
 
 // A version as named on the wire: a number, or the latest version.
@@ -93,6 +186,12 @@ struct SchemaInput {
   SchemaType type = SchemaType::kAvro;  // absent on the wire means AVRO
   std::vector<SchemaReference> references;
   bool normalize = false;  // store the canonical text instead of the given text
+  // Confluent's `metadata` / `ruleSet` objects as JSON text (empty: none).
+  // metadata.properties owner / description / tags (comma-separated) /
+  // sla.<name> also update the subject's catalog metadata (42210 when
+  // invalid) when a new version is created.
+  std::string metadata;
+  std::string rule_set;
   // IMPORT mode only: the id and version the client chose.
   std::optional<SchemaId> id;
   std::optional<Version> version;
@@ -116,6 +215,23 @@ struct SchemaVersion {
   std::string schema;
   std::vector<SchemaReference> references;
   bool deleted = false;
+  std::string metadata{};  // Confluent metadata JSON text (may be empty)
+  std::string rule_set{};  // Confluent ruleSet JSON text (may be empty)
+  std::int64_t registered_ms = 0;
+  std::optional<Deprecation> deprecation{};
+  Lifecycle state = Lifecycle::kActive;  // at the Service's clock
+};
+
+// A schema by id with the Confluent metadata / ruleSet of the version that
+// first registered it.
+struct ServedSchema {
+  SchemaRecord record{};
+  std::string metadata{};
+  std::string rule_set{};
+  // Set when every live version holding the schema is deprecated or
+  // retired: the one with the latest sunset (its deprecation and state), so
+  // that reads by id carry the same Deprecation / Sunset flags.
+  std::optional<SchemaVersion> deprecated{};
 };
 
 struct SubjectVersion {
@@ -135,6 +251,132 @@ struct ListSubjectsOptions {
   bool deleted_only = false;
 };
 
+// GET /schemas.
+struct ListSchemasOptions {
+  std::string subject_prefix{};
+  IncludeDeleted deleted = IncludeDeleted::kNo;
+  bool latest_only = false;
+  std::size_t offset = 0;
+  std::optional<std::size_t> limit{};  // nullopt: all
+};
+
+// --- catalog (catalog.cc) -------------------------------------------------------
+
+// A change of some members of a subject's metadata: each member that is
+// set replaces the stored one (an empty value clears it).
+struct MetadataUpdate {
+  std::optional<std::string> owner{};
+  std::optional<std::string> description{};
+  std::optional<std::vector<std::string>> tags{};
+  std::optional<std::vector<CatalogLink>> links{};
+  std::optional<std::vector<std::pair<std::string, std::string>>> sla{};
+  // Every member set from `m` (a full replacement).
+  static MetadataUpdate Replace(const SubjectMetadata& m) {
+    return MetadataUpdate{m.owner, m.description, m.tags, m.links, m.sla};
+  }
+  SubjectMetadata ApplyTo(SubjectMetadata m) const {
+    if (owner) m.owner = *owner;
+    if (description) m.description = *description;
+    if (tags) m.tags = *tags;
+    if (links) m.links = *links;
+    if (sla) m.sla = *sla;
+    return m;
+  }
+};
+
+// A deprecation as requested (PUT .../deprecation).
+struct DeprecationRequest {
+  std::string sunset{};  // "YYYY-MM-DD"
+  std::string reason{};
+  std::optional<Version> replacement{};
+};
+
+// One row of a schema's field table.
+struct FieldInfo {
+  std::string path{};  // "customer.address.city", "lines[].sku", "attributes{}"
+  std::string type{};  // "string", "object", "array", "record", "map", "string|null", ...
+  bool required = false;
+  bool pii = false;  // x-pii: true (JSON Schema) / "pii": true (Avro field)
+  std::string description{};
+};
+
+// One change between two versions (compat::Finding, flattened for the wire).
+struct SchemaChange {
+  std::string kind{};
+  compat::Severity severity = compat::Severity::kSafe;
+  std::string message{};
+  std::string old_path{};
+  std::string new_path{};
+};
+
+// The difference between two versions of a subject. `compatibility` names
+// the directions in which `to` is compatible with `from`: "FULL",
+// "BACKWARD", "FORWARD" or "NONE".
+struct SchemaDiff {
+  Version from{};
+  Version to{};
+  std::string compatibility{};
+  std::vector<SchemaChange> changes{};
+};
+
+// A consumer of a subject: a service declaration's entry for it.
+struct SubjectConsumer {
+  std::string service{};
+  std::string owner{};
+  ConsumedSubject declaration{};  // reader schema and accepted versions
+};
+
+// The catalog page of a subject.
+struct CatalogSubject {
+  SubjectName subject{};
+  SubjectMetadata metadata{};
+  std::vector<SchemaVersion> versions{};  // live, ascending (schema text included)
+  std::vector<std::string> pii_fields{};  // paths, of the latest version
+  std::vector<SubjectConsumer> consumers{};
+  std::vector<std::string> producers{};  // services that declare they produce it
+};
+
+// Filters of a catalog search; empty fields do not filter.
+struct CatalogQuery {
+  std::string q{};      // case-insensitive fragment of subject, description, owner, tag, field
+  std::string owner{};  // exact (case-insensitive)
+  std::string tag{};    // exact
+  std::optional<Lifecycle> state{};  // some live version in this state
+  std::optional<SchemaType> type{};  // of the latest version
+};
+
+struct CatalogSummary {
+  SubjectName subject{};
+  SubjectMetadata metadata{};
+  SchemaVersion latest{};           // schema text left empty
+  std::vector<Lifecycle> states{};  // of the live versions, distinct, ACTIVE first
+};
+
+// One row of the deprecation calendar.
+struct CalendarEntry {
+  SchemaVersion version{};  // schema text left empty; deprecation set
+  // Services whose declared `versions` accept this version (a list naming
+  // it, ">=N" with N <= it, or "all").
+  std::vector<std::string> consumers{};
+};
+
+// Result of a service declaration PUT.
+struct PutServiceResult {
+  ServiceRecord service{};
+  bool changed = false;  // false: the same declaration was stored already
+};
+
+// GET /accord/v1/audit: rows with seq > after_seq, at most `limit`, each
+// filter applied when set (since/until: Unix ms, inclusive).
+struct AuditQuery {
+  std::int64_t after_seq = 0;
+  std::size_t limit = 100;
+  std::optional<std::string> subject{};
+  std::optional<std::string> actor{};
+  std::optional<std::int64_t> since_ms{};
+  std::optional<std::int64_t> until_ms{};
+};
+
 class Service {
  public:
   // The service keeps `store` for its lifetime.
@@ -145,7 +387,7 @@ class Service {
 
   // --- subjects and versions ---------------------------------------------
   RegistryResult<Registered> Register(std::string_view subject, const SchemaInput& input,
-                                      const std::string& actor = {});
+                                      const Principal& caller = Principal::OpenAdmin());
   // The live version of `subject` holding this schema (deleted=kYes: also
   // soft-deleted ones). 40401 no such subject, 40403 schema not in subject.
   RegistryResult<SchemaVersion> Lookup(std::string_view subject, const SchemaInput& input,
@@ -159,14 +401,32 @@ class Service {
                                            IncludeDeleted deleted = IncludeDeleted::kNo);
   // Ids of schemas referencing the version, ascending.
   RegistryResult<std::vector<SchemaId>> ReferencedBy(std::string_view subject, VersionSelector v);
-  // Returns the versions deleted.
-  RegistryResult<std::vector<Version>> DeleteSubject(std::string_view subject, DeleteKind kind,
-                                                     const std::string& actor = {});
+  // Returns the versions deleted. A permanent delete of a version that a
+  // service declaration still consumes is 40902 naming the services, unless
+  // `force` (admin-only: the authorisation rule refuses force=true to
+  // anyone else before this is called).
+  RegistryResult<std::vector<Version>> DeleteSubject(
+      std::string_view subject, DeleteKind kind, const Principal& caller = Principal::OpenAdmin(),
+      Force force = Force::kNo);
   RegistryResult<Version> DeleteVersion(std::string_view subject, VersionSelector v,
-                                        DeleteKind kind, const std::string& actor = {});
+                                        DeleteKind kind,
+                                        const Principal& caller = Principal::OpenAdmin(),
+                                        Force force = Force::kNo);
 
   // --- schemas by id (served from memory after the first read) ------------
   RegistryResult<SchemaRecord> GetSchema(SchemaId id);
+  // As GetSchema, with the metadata / ruleSet of the first version that
+  // registered the schema.
+  RegistryResult<ServedSchema> GetServedSchema(SchemaId id);
+  // GET /schemas: versions ordered by subject then version (latest_only:
+  // the latest version of each subject).
+  RegistryResult<std::vector<SchemaVersion>> ListSchemas(const ListSchemasOptions& options);
+  // GET /subjects/{s}/metadata: the latest version whose Confluent
+  // metadata.properties hold every (key, value). 40401 unknown subject,
+  // 40403 when no version matches.
+  RegistryResult<SchemaVersion> LatestWithMetadata(
+      std::string_view subject, const std::vector<std::pair<std::string, std::string>>& match,
+      IncludeDeleted deleted = IncludeDeleted::kNo);
   RegistryResult<std::vector<std::string>> SubjectsOfSchema(SchemaId id, IncludeDeleted deleted);
   RegistryResult<std::vector<SubjectVersion>> VersionsOfSchema(SchemaId id, IncludeDeleted deleted);
 
@@ -187,16 +447,69 @@ class Service {
   // Merges the set fields of `update` into the stored config; returns the
   // resulting stored config.
   RegistryResult<ConfigRecord> SetConfig(const std::optional<std::string>& subject,
-                                         const ConfigRecord& update, const std::string& actor = {});
+                                         const ConfigRecord& update,
+                                         const Principal& caller = Principal::OpenAdmin());
   // Removes the config, returns what it was (global: resets to defaults).
   // 40408 when a subject had none.
   RegistryResult<ConfigRecord> DeleteConfig(const std::optional<std::string>& subject,
-                                            const std::string& actor = {});
+                                            const Principal& caller = Principal::OpenAdmin());
   RegistryResult<Mode> GetMode(const std::optional<std::string>& subject, bool default_to_global);
   RegistryResult<Mode> SetMode(const std::optional<std::string>& subject, Mode mode, Force force,
-                               const std::string& actor = {});
+                               const Principal& caller = Principal::OpenAdmin());
   RegistryResult<Mode> DeleteMode(const std::optional<std::string>& subject,
-                                  const std::string& actor = {});
+                                  const Principal& caller = Principal::OpenAdmin());
+
+  // --- catalog (catalog.cc) ----------------------------------------------
+  // Every catalog call about a subject is 40401 when it has no live version.
+  RegistryResult<SubjectMetadata> GetSubjectMetadata(std::string_view subject);
+  // Replaces the metadata (validated: 42210). Unchanged metadata writes
+  // nothing (no audit row). 42205 in READONLY mode. Returns what is stored.
+  RegistryResult<SubjectMetadata> PutSubjectMetadata(
+      std::string_view subject, const SubjectMetadata& metadata,
+      const Principal& caller = Principal::OpenAdmin());
+  // As PutSubjectMetadata with the members `update` sets replacing the
+  // stored ones and the others kept (PUT .../metadata with some members).
+  RegistryResult<SubjectMetadata> UpdateSubjectMetadata(
+      std::string_view subject, const MetadataUpdate& update,
+      const Principal& caller = Principal::OpenAdmin());
+  RegistryResult<CatalogSubject> GetCatalogSubject(std::string_view subject);
+  // Subjects with a live version matching `query`, sorted by name.
+  RegistryResult<std::vector<CatalogSummary>> SearchCatalog(const CatalogQuery& query);
+  // Deprecates a live version (or changes its deprecation): 40402 unknown
+  // version, 42210 bad date / replacement (must be another live version) /
+  // sunset sooner than ServiceOptions::min_notice_days (keeping or
+  // postponing the stored sunset is always allowed).
+  RegistryResult<SchemaVersion> Deprecate(std::string_view subject, VersionSelector v,
+                                          const DeprecationRequest& request,
+                                          const Principal& caller = Principal::OpenAdmin());
+  // Back to ACTIVE; a version that is not deprecated is left as it is (no
+  // audit row).
+  RegistryResult<SchemaVersion> Undeprecate(std::string_view subject, VersionSelector v,
+                                            const Principal& caller = Principal::OpenAdmin());
+  // Every live deprecated version, soonest sunset first (then subject,
+  // version).
+  RegistryResult<std::vector<CalendarEntry>> DeprecationCalendar();
+  RegistryResult<std::vector<FieldInfo>> Fields(std::string_view subject, VersionSelector v);
+  // Both versions must be live (40402); `from` nullopt: the live version
+  // before `to` (40402 when `to` is the first). 42201 when the engine
+  // rejects a schema.
+  RegistryResult<SchemaDiff> Diff(std::string_view subject, std::optional<VersionSelector> from,
+                                  VersionSelector to);
+  // The diff of each live version against the live version before it,
+  // newest first (the first version has no changes).
+  RegistryResult<std::vector<SchemaDiff>> Changelog(std::string_view subject);
+  RegistryResult<std::vector<SubjectConsumer>> ConsumersOf(std::string_view subject);
+
+  // Service declarations. Names: 1..128 of [A-Za-z0-9._-] (42210). Reader
+  // schemas are parsed (42201); versions must be positive (42210).
+  RegistryResult<PutServiceResult> PutServiceDeclaration(
+      const ServiceRecord& service, const Principal& caller = Principal::OpenAdmin());
+  // 40410 when absent.
+  RegistryResult<ServiceRecord> GetServiceDeclaration(std::string_view name);
+  RegistryResult<std::vector<ServiceRecord>> ListServiceDeclarations();
+  // Returns the removed declaration; 40410 when absent.
+  RegistryResult<ServiceRecord> DeleteServiceDeclaration(
+      std::string_view name, const Principal& caller = Principal::OpenAdmin());
 
   // --- operations ----------------------------------------------------------
   RegistryResult<void> Ready();
@@ -205,17 +518,42 @@ class Service {
     std::int64_t subjects = 0;  // subjects with a live version
   };
   RegistryResult<Stats> GetStats();
-  RegistryResult<std::vector<AuditRecord>> Audit(std::int64_t after_seq, std::size_t limit);
+  // The audit rows matching `query`, oldest first (admins only: 40301).
+  RegistryResult<std::vector<AuditRecord>> Audit(const AuditQuery& query,
+                                                 const Principal& caller = Principal::OpenAdmin());
   const ServiceOptions& options() const { return options_; }
+  // The Service's clock (ServiceOptions::now_ms or the system clock).
+  std::int64_t NowMs() const;
 
  private:
   struct Parsed;
   struct CachedSchema;
   RegistryResult<std::shared_ptr<const CachedSchema>> Cached(SchemaId id);
   RegistryResult<Parsed> Prepare(const SchemaInput& input);
-  RegistryResult<compat::Level> EffectiveLevel(const SubjectName& s);
-  RegistryResult<compat::Policy> EffectivePolicy(const SubjectName& s);
+  struct EffectiveConfig {
+    compat::Level level;
+    compat::Policy policy;
+    bool lint = false;
+  };
+  // Subject config over global config over the built-in defaults (one read
+  // of each scope).
+  RegistryResult<EffectiveConfig> ConfigFor(const SubjectName& s);
   RegistryResult<Mode> EffectiveMode(const SubjectName& s);
+  // 42205 when `s` (nullopt: the registry) is READONLY.
+  RegistryResult<void> CheckWritable(const std::optional<SubjectName>& s);
+  // The live versions of a subject; 40401 when there is none.
+  RegistryResult<std::vector<VersionRecord>> LiveVersions(const SubjectName& s);
+  // The live version `v` selects among `live`; 40402 when none.
+  RegistryResult<VersionRecord> Select(const std::vector<VersionRecord>& live, VersionSelector v);
+  // The cached parse of a version's schema; 42201 when it no longer parses.
+  RegistryResult<std::shared_ptr<const CachedSchema>> ParsedVersion(const VersionRecord& v);
+  RegistryResult<SchemaDiff> DiffVersions(const VersionRecord& from, const VersionRecord& to);
+  // 42201 listing the error-level lint findings of `schema` (owner: from
+  // `metadata`); warnings pass.
+  RegistryResult<void> CheckLint(const SubjectName& s, const Parsed& schema,
+                                 const std::optional<SubjectMetadata>& metadata);
+  // 40902 when a service declaration consumes one of `versions` of `s`.
+  RegistryResult<void> CheckNoConsumers(const SubjectName& s, const std::vector<Version>& versions);
   RegistryResult<compat::Report> CheckPairs(const Parsed& candidate,
                                             const std::vector<VersionRecord>& history,
                                             compat::Level level, compat::Policy policy);

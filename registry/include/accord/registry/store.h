@@ -1,6 +1,6 @@
-// Store: durable storage of schemas, versions, config, modes and the audit
-// log. The Store holds no rules (those live in Service); it offers atomic,
-// durable writes and consistent reads.
+// Store: durable storage of schemas, versions, config, modes, the catalog
+// (subject metadata, deprecations, service declarations) and the audit log. The Store holds no
+// rules (those live in Service); it offers atomic, durable writes and consistent reads.
 //
 // Contracts every implementation keeps (the typed suite in
 // tests/unit/registry/store_test.cc checks them):
@@ -37,9 +37,14 @@ enum class IncludeDeleted : std::uint8_t { kNo, kYes };
 // schema still get one id).
 struct NewVersion {
   SubjectName subject;
-  Version version;      // chosen by the Service; must not exist in the subject
-  SchemaRecord schema;  // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
-  AuditRecord audit;    // seq/ts filled in by the store when 0
+  Version version;       // chosen by the Service; must not exist in the subject
+  SchemaRecord schema;   // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
+  AuditRecord audit;     // seq/ts filled in by the store when 0
+  std::string metadata;  // Confluent `metadata` JSON text of the version (may be empty)
+  std::string rule_set;  // Confluent `ruleSet` JSON text (may be empty)
+  // When set, replaces the subject's catalog metadata in the same
+  // transaction (Confluent metadata.properties owner/description/tags/sla.*).
+  std::optional<SubjectMetadata> subject_metadata;
 };
 
 struct WrittenVersion {
@@ -80,9 +85,21 @@ class Store {
       const std::optional<SubjectName>& subject) = 0;
   virtual RegistryResult<std::optional<Mode>> GetMode(
       const std::optional<SubjectName>& subject) = 0;
-  // Audit entries with seq > after_seq, oldest first, at most `limit`.
-  virtual RegistryResult<std::vector<AuditRecord>> ListAudit(std::int64_t after_seq,
-                                                             std::size_t limit) = 0;
+  // Audit entries with seq > after_seq, oldest first, at most `limit`; with
+  // `subject`, only that subject's entries.
+  virtual RegistryResult<std::vector<AuditRecord>> ListAudit(
+      std::int64_t after_seq, std::size_t limit,
+      const std::optional<SubjectName>& subject = std::nullopt) = 0;
+  // The subject's catalog metadata, or nullopt when none was ever set.
+  virtual RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
+      const SubjectName& subject) = 0;
+  // Every version (soft-deleted included) with a deprecation, in no
+  // particular order.
+  virtual RegistryResult<std::vector<VersionRecord>> ListDeprecated() = 0;
+  // A service declaration by name, or nullopt.
+  virtual RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) = 0;
+  // Every service declaration, sorted by name.
+  virtual RegistryResult<std::vector<ServiceRecord>> ListServices() = 0;
   // Succeeds when the store can serve reads (for /readyz).
   virtual RegistryResult<void> Ping() = 0;
 
@@ -92,7 +109,8 @@ class Store {
   virtual RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
                                                   const std::vector<Version>& versions,
                                                   const AuditRecord& audit) = 0;
-  // Removes versions for good. Schemas stay (ids are never reused).
+  // Removes versions (and their deprecations) for good. Schemas stay (ids
+  // are never reused).
   virtual RegistryResult<void> HardDeleteVersions(const SubjectName& subject,
                                                   const std::vector<Version>& versions,
                                                   const AuditRecord& audit) = 0;
@@ -104,6 +122,20 @@ class Store {
   virtual RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
                                        const std::optional<Mode>& mode,
                                        const AuditRecord& audit) = 0;
+  // Sets (value) or removes (nullopt) a subject's catalog metadata.
+  virtual RegistryResult<void> SetSubjectMetadata(const SubjectName& subject,
+                                                  const std::optional<SubjectMetadata>& metadata,
+                                                  const AuditRecord& audit) = 0;
+  // Sets (value) or removes (nullopt) the deprecation of an existing version;
+  // a version that does not exist is a kStoreError and writes nothing.
+  virtual RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
+                                              const std::optional<Deprecation>& deprecation,
+                                              const AuditRecord& audit) = 0;
+  // Creates or replaces a service declaration (keyed by name).
+  virtual RegistryResult<void> PutService(const ServiceRecord& service,
+                                          const AuditRecord& audit) = 0;
+  // Removes a service declaration (absent: nothing but the audit row).
+  virtual RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) = 0;
 };
 
 struct SqliteOptions {
@@ -115,13 +147,15 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // Test seam (fault injection): called inside every write transaction at
   // each named step ("schema", "refs", "version", "delete", "config", "mode",
-  // "audit", "commit"); returning true makes that step fail as an SQLite
-  // error would, so the transaction rolls back. Null in production.
+  // "metadata", "deprecation", "service", "audit", "commit"); returning true makes that step fail
+  // as an SQLite error would, so the transaction rolls back. Null in production.
   std::function<bool(std::string_view step)> fail_at;
 };
 
 // Opens (creating when absent) the SQLite store: WAL journal,
 // synchronous=FULL, one writer connection, `readers` reader connections.
+// A database written by an older build is migrated in place (one
+// transaction) to this build's schema version.
 // Errors: kStoreError when the file cannot be opened or its schema is newer
 // than this build understands.
 RegistryResult<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);

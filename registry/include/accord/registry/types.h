@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "accord/compat/mode.h"
@@ -91,6 +92,16 @@ struct SchemaRecord {
   std::vector<SchemaReference> references;
 };
 
+// A version's deprecation: it is DEPRECATED until `sunset`, RETIRED from
+// then on (the lifecycle state is computed against a clock by the Service).
+struct Deprecation {
+  std::string sunset{};                  // calendar date "YYYY-MM-DD" (UTC)
+  std::string reason{};                  // may be empty
+  std::optional<Version> replacement{};  // the version to move to, when named
+  std::int64_t deprecated_ms = 0;        // when it was deprecated (Unix ms)
+  friend bool operator==(const Deprecation&, const Deprecation&) = default;
+};
+
 // One version of one subject.
 struct VersionRecord {
   SubjectName subject;
@@ -98,6 +109,70 @@ struct VersionRecord {
   SchemaId schema_id;
   bool deleted = false;         // soft-deleted
   std::int64_t created_ms = 0;  // Unix milliseconds
+  // Confluent's per-version `metadata` and `ruleSet` objects as JSON text,
+  // kept as registered (empty when the client sent none).
+  std::string metadata{};
+  std::string rule_set{};
+  std::optional<Deprecation> deprecation{};  // nullopt: ACTIVE
+};
+
+// A link shown on a subject's catalog page.
+struct CatalogLink {
+  std::string name{};
+  std::string url{};
+  friend bool operator==(const CatalogLink&, const CatalogLink&) = default;
+};
+
+// Catalog metadata of one subject (owner team, description, tags, links,
+// SLA targets). Validation rules live in the Service.
+struct SubjectMetadata {
+  std::string owner{};
+  std::string description{};
+  std::vector<std::string> tags{};  // sorted, unique
+  std::vector<CatalogLink> links{};
+  // SLA targets by name ("delivery", "processing", ...), sorted by name.
+  std::vector<std::pair<std::string, std::string>> sla{};
+  bool empty() const {
+    return owner.empty() && description.empty() && tags.empty() && links.empty() && sla.empty();
+  }
+  friend bool operator==(const SubjectMetadata&, const SubjectMetadata&) = default;
+};
+
+// What a service reads from one subject: its reader schema and the writer
+// versions it accepts: `versions` when not empty, else every version from
+// `min_version` on when set, else every version ("all").
+struct ConsumedSubject {
+  SubjectName subject{};
+  SchemaType type = SchemaType::kAvro;
+  std::string schema{};  // reader schema text (may be empty: no reader schema)
+  std::vector<Version> versions{};
+  std::optional<Version> min_version{};  // ">=N"
+  // True when the declaration names version `v` (a list or ">=N" holding
+  // it, or "all").
+  bool Accepts(Version v) const {
+    if (!versions.empty()) {
+      for (Version x : versions) {
+        if (x == v) return true;
+      }
+      return false;
+    }
+    return !min_version || v >= *min_version;
+  }
+  friend bool operator==(const ConsumedSubject&, const ConsumedSubject&) = default;
+};
+
+// A service's declaration of what it produces and consumes.
+struct ServiceRecord {
+  std::string name{};
+  std::string owner{};
+  std::vector<SubjectName> produces{};
+  std::vector<ConsumedSubject> consumes{};
+  std::int64_t updated_ms = 0;  // set by the Service when the declaration changes
+  // Equal declarations (updated_ms not compared): a PUT of the same
+  // declaration changes nothing.
+  bool SameDeclaration(const ServiceRecord& o) const {
+    return name == o.name && owner == o.owner && produces == o.produces && consumes == o.consumes;
+  }
 };
 
 // Compatibility config of the registry (global) or of one subject. An unset
@@ -105,6 +180,8 @@ struct VersionRecord {
 struct ConfigRecord {
   std::optional<compat::Level> level;
   std::optional<compat::Policy> policy;
+  // Governance lint on register (service.h, "Lint on register").
+  std::optional<bool> lint;
   friend bool operator==(const ConfigRecord&, const ConfigRecord&) = default;
 };
 

@@ -1,0 +1,188 @@
+#include "contract_catalog.h"
+
+#include <algorithm>
+
+namespace accord::cli {
+namespace {
+
+std::unexpected<ClientError> BadReply(const RegistryClient& client, std::string what) {
+  ClientError e;
+  e.kind = ClientError::Kind::kBadReply;
+  e.registry = client.base_url();
+  e.message = std::move(what);
+  return std::unexpected(std::move(e));
+}
+
+std::string StringMember(const json::Value& obj, std::string_view key) {
+  const json::Value* v = obj.Find(key);
+  return v != nullptr && v->IsString() ? v->AsString() : std::string();
+}
+
+std::vector<std::string> StringList(const json::Value& obj, std::string_view key) {
+  std::vector<std::string> out;
+  const json::Value* v = obj.Find(key);
+  if (v == nullptr || !v->IsArray()) return out;
+  for (const json::Value& item : v->AsArray()) {
+    if (item.IsString()) out.push_back(item.AsString());
+  }
+  return out;
+}
+
+// absent, null, [] and "all" are all versions.
+std::optional<VersionSelector> WireVersions(const json::Value& obj) {
+  const json::Value* v = obj.Find("versions");
+  if (v == nullptr || v->IsNull() || (v->IsArray() && v->AsArray().empty())) {
+    return VersionSelector{};
+  }
+  return ParseVersionSelector(*v);
+}
+
+json::Value ReaderToJson(const PublishedReader& r) {
+  json::Value o{json::Object{}};
+  o.Add("subject", r.subject);
+  o.Add("schemaType", r.schema_type);
+  o.Add("schema", r.schema);
+  o.Add("versions", r.versions.kind == VersionSelector::Kind::kAll ? json::Value(json::Array{})
+                                                                   : r.versions.ToJson());
+  return o;
+}
+
+std::optional<PublishedReader> ReaderFromJson(const json::Value& v) {
+  if (!v.IsObject()) return std::nullopt;
+  PublishedReader r;
+  r.subject = StringMember(v, "subject");
+  r.service = StringMember(v, "service");
+  r.owner = StringMember(v, "owner");
+  r.schema_type = StringMember(v, "schemaType");
+  if (r.schema_type.empty()) r.schema_type = "AVRO";  // Confluent's default
+  r.schema = StringMember(v, "schema");
+  auto versions = WireVersions(v);
+  if (!versions) return std::nullopt;
+  r.versions = *versions;
+  return r;
+}
+
+std::string SubjectPath(std::string_view subject) {
+  return "/accord/v1/subjects/" + RegistryClient::Segment(subject);
+}
+
+}  // namespace
+
+std::string SchemaTypeName(bool avro) { return avro ? "AVRO" : "JSON"; }
+
+json::Value PublishedService::ToJson() const {
+  json::Value o{json::Object{}};
+  o.Add("name", name);
+  o.Add("owner", owner);
+  json::Array p;
+  for (const std::string& s : produces) p.emplace_back(s);
+  o.Add("produces", json::Value(std::move(p)));
+  json::Array c;
+  for (const PublishedReader& r : consumes) c.push_back(ReaderToJson(r));
+  o.Add("consumes", json::Value(std::move(c)));
+  return o;
+}
+
+ClientResult<std::vector<PublishedReader>> FetchConsumers(RegistryClient& client,
+                                                          const std::string& subject) {
+  auto reply = client.Get(SubjectPath(subject) + "/consumers");
+  if (!reply) {
+    if (reply.error().Is(40401)) return std::vector<PublishedReader>{};
+    return std::unexpected(reply.error());
+  }
+  const json::Value* list = &*reply;
+  if (list->IsObject()) list = list->Find("consumers");
+  if (list == nullptr || !list->IsArray()) {
+    return BadReply(client, "consumers of " + subject + ": expected a JSON array");
+  }
+  std::vector<PublishedReader> out;
+  for (const json::Value& item : list->AsArray()) {
+    auto r = ReaderFromJson(item);
+    if (!r) return BadReply(client, "consumers of " + subject + ": malformed entry");
+    if (r->subject.empty()) r->subject = subject;
+    out.push_back(std::move(*r));
+  }
+  std::sort(out.begin(), out.end(), [](const PublishedReader& a, const PublishedReader& b) {
+    return a.service < b.service;
+  });
+  return out;
+}
+
+ClientResult<std::optional<PublishedService>> FetchService(RegistryClient& client,
+                                                           const std::string& name) {
+  auto reply = client.Get("/accord/v1/services/" + RegistryClient::Segment(name));
+  if (!reply) {
+    if (reply.error().Is(40410) || reply.error().status == 404) {
+      return std::optional<PublishedService>();
+    }
+    return std::unexpected(reply.error());
+  }
+  if (!reply->IsObject()) return BadReply(client, "service " + name + ": expected an object");
+  PublishedService s;
+  s.name = StringMember(*reply, "name");
+  if (s.name.empty()) s.name = name;
+  s.owner = StringMember(*reply, "owner");
+  s.produces = StringList(*reply, "produces");
+  if (const json::Value* c = reply->Find("consumes"); c != nullptr && c->IsArray()) {
+    for (const json::Value& item : c->AsArray()) {
+      auto r = ReaderFromJson(item);
+      if (!r) return BadReply(client, "service " + name + ": malformed consumes entry");
+      r->service = s.name;
+      r->owner = s.owner;
+      s.consumes.push_back(std::move(*r));
+    }
+  }
+  return std::optional<PublishedService>(std::move(s));
+}
+
+ClientResult<void> PutService(RegistryClient& client, const PublishedService& service) {
+  auto reply =
+      client.Put("/accord/v1/services/" + RegistryClient::Segment(service.name), service.ToJson());
+  if (!reply) return std::unexpected(reply.error());
+  return {};
+}
+
+ClientResult<std::optional<SubjectCatalog>> FetchSubjectCatalog(RegistryClient& client,
+                                                                const std::string& subject) {
+  auto reply = client.GetSubject(subject);
+  if (!reply) {
+    if (reply.error().Is(40401)) return std::optional<SubjectCatalog>();
+    return std::unexpected(reply.error());
+  }
+  const json::Value* from = &*reply;
+  if (const json::Value* m = reply->Find("metadata"); m != nullptr && m->IsObject()) from = m;
+  SubjectCatalog c;
+  c.owner = StringMember(*from, "owner");
+  c.description = StringMember(*from, "description");
+  c.tags = StringList(*from, "tags");
+  return std::optional<SubjectCatalog>(std::move(c));
+}
+
+ClientResult<void> PutSubjectCatalog(RegistryClient& client, const std::string& subject,
+                                     const SubjectCatalog& catalog) {
+  json::Value body{json::Object{}};
+  body.Add("owner", catalog.owner);
+  body.Add("description", catalog.description);
+  json::Array tags;
+  for (const std::string& t : catalog.tags) tags.emplace_back(t);
+  body.Add("tags", json::Value(std::move(tags)));
+  auto reply = client.Put(SubjectPath(subject) + "/metadata", body);
+  if (!reply) return std::unexpected(reply.error());
+  return {};
+}
+
+ClientResult<std::vector<RegistryVersion>> FetchHistory(RegistryClient& client,
+                                                        const std::string& subject) {
+  auto numbers = client.ListVersions(subject);
+  if (!numbers) return std::unexpected(numbers.error());
+  std::vector<RegistryVersion> out;
+  out.reserve(numbers->size());
+  for (std::int32_t v : *numbers) {
+    auto info = client.GetVersion(subject, v);
+    if (!info) return std::unexpected(info.error());
+    out.push_back(std::move(*info));
+  }
+  return out;
+}
+
+}  // namespace accord::cli

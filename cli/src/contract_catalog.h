@@ -1,0 +1,81 @@
+// The catalog data the contract commands (`accord test`, `publish`,
+// `can-i-deploy`) read from and write to a registry, over RegistryClient.
+// Every JSON shape of Accord's catalog API these commands depend on is read
+// or written here and nowhere else:
+//
+//   GET /accord/v1/subjects/{s}/consumers ->
+//       [{"service", "owner"?, "schemaType", "schema", "versions"?}]
+//       (or {"consumers": [...]}); a missing subject is an empty list.
+//   GET /accord/v1/services/{name} ->
+//       {"name", "owner", "produces": [subject], "consumes":
+//        [{"subject", "schemaType", "schema", "versions"?}]}
+//   PUT /accord/v1/services/{name}  the same object
+//   GET /accord/v1/subjects/{s}     {"owner", "description", "tags", ...}
+//                                   (also accepted nested under "metadata")
+//   PUT /accord/v1/subjects/{s}/metadata  {"owner", "description", "tags"}
+// `versions` on the wire: absent, [] or "all" = every live, not retired
+// version; a list of numbers; or ">=N".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contract_file.h"
+#include "registry_client.h"
+
+namespace accord::cli {
+
+// A reader schema as published for one consumed subject.
+struct PublishedReader {
+  std::string subject;
+  std::string service;      // the consuming service
+  std::string owner;        // its owning team (may be empty)
+  std::string schema_type;  // "JSON" / "AVRO"
+  std::string schema;       // reader schema text
+  VersionSelector versions;
+};
+
+struct PublishedService {
+  std::string name;
+  std::string owner;
+  std::vector<std::string> produces;
+  std::vector<PublishedReader> consumes;  // service/owner filled from the service
+  // The wire form (PUT body; also what GET is compared with).
+  json::Value ToJson() const;
+};
+
+// The consumers registered for `subject` (empty when none or when the
+// subject is unknown). kBadReply when the reply has another shape.
+ClientResult<std::vector<PublishedReader>> FetchConsumers(RegistryClient& client,
+                                                          const std::string& subject);
+
+// A service declaration; nullopt when the registry knows no such service
+// (40410).
+ClientResult<std::optional<PublishedService>> FetchService(RegistryClient& client,
+                                                           const std::string& name);
+ClientResult<void> PutService(RegistryClient& client, const PublishedService& service);
+
+struct SubjectCatalog {
+  std::string owner;
+  std::string description;
+  std::vector<std::string> tags;
+  friend bool operator==(const SubjectCatalog&, const SubjectCatalog&) = default;
+};
+// The subject's catalog metadata; nullopt when the subject is unknown.
+ClientResult<std::optional<SubjectCatalog>> FetchSubjectCatalog(RegistryClient& client,
+                                                                const std::string& subject);
+ClientResult<void> PutSubjectCatalog(RegistryClient& client, const std::string& subject,
+                                     const SubjectCatalog& catalog);
+
+// A version of a subject with its lifecycle. Reads GET
+// /accord/v1/subjects/{s}/versions/{v} for each live version.
+using RegistryVersion = RegistryClient::VersionInfo;
+// Every live version of `subject`, ascending (empty when unknown).
+ClientResult<std::vector<RegistryVersion>> FetchHistory(RegistryClient& client,
+                                                        const std::string& subject);
+
+// "JSON" or "AVRO" for the schema language of a local file.
+std::string SchemaTypeName(bool avro);
+
+}  // namespace accord::cli

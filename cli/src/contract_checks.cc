@@ -1,0 +1,424 @@
+#include "contract_checks.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+#include "accord/compat/avro_compat.h"
+#include "accord/compat/jsonschema_compat.h"
+#include "accord/schemas/avro.h"
+#include "accord/schemas/jsonschema.h"
+#include "check_support.h"
+
+namespace accord::cli {
+
+Result<ContractSchema> LoadContractSchema(const std::string& path) {
+  auto doc = LoadSchemaFile(path);
+  if (!doc) return std::unexpected(doc.error());
+  ContractSchema s;
+  s.avro = DetectLanguage(*doc) == SchemaLanguage::kAvro;
+  s.display = path;
+  s.local = true;
+  s.base_uri = SchemaFileUri(path);
+  if (s.avro) {
+    if (auto parsed = avro::Parse(doc->root); !parsed) {
+      Error e = parsed.error();
+      e.file = path;
+      if (e.position.line == 0) e.position = doc->PositionOf(e.pointer);
+      return std::unexpected(std::move(e));
+    }
+  } else if (auto valid = ValidateSchemaDocument(*doc, {}); !valid) {
+    return std::unexpected(valid.error());
+  }
+  s.doc = std::move(*doc);
+  return s;
+}
+
+Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
+                                           std::string display) {
+  if (schema_type != "JSON" && schema_type != "AVRO") {
+    return MakeError(ErrorCode::kUnsupported,
+                     display + ": schema type " + std::string(schema_type) + " is not supported");
+  }
+  auto doc = ParseJson(text, display);
+  if (!doc) return std::unexpected(doc.error());
+  ContractSchema s;
+  s.doc = std::move(*doc);
+  s.avro = schema_type == "AVRO";
+  s.display = std::move(display);
+  s.base_uri = "urn:accord:registry";
+  return s;
+}
+
+std::string TodayUtc() {
+  if (const char* pinned = std::getenv("ACCORD_TODAY"); pinned != nullptr && *pinned != '\0') {
+    return pinned;
+  }
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &utc);
+  return buffer;
+}
+
+namespace {
+
+// compatible(writer -> reader) under `policy`.
+Result<compat::Report> Compare(const ContractSchema& writer, const ContractSchema& reader,
+                               compat::Policy policy) {
+  if (writer.avro != reader.avro) {
+    return MakeError(ErrorCode::kUnsupported,
+                     writer.display + " and " + reader.display +
+                         " are in different schema languages (JSON Schema and Avro)");
+  }
+  Result<compat::Report> result;
+  if (writer.avro) {
+    result = compat::CheckAvro(writer.doc.root, reader.doc.root);
+  } else {
+    compat::JsonSchemaCheckOptions options;
+    options.policy = policy;
+    options.writer_base_uri = writer.base_uri;
+    options.reader_base_uri = reader.base_uri;
+    result = compat::CheckJsonSchema(writer.doc.root, reader.doc.root, options);
+  }
+  if (!result) return std::unexpected(LocateError(result.error(), writer.doc, reader.doc));
+  return result;
+}
+
+// A finding as a problem pointing into `local` (the side whose file the
+// problem names), `local_is_writer` telling which side that is.
+Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bool local_is_writer,
+                       const std::string& prefix, const std::string& other_side) {
+  Problem p;
+  p.warning = f.severity != compat::Severity::kBreaking;
+  p.kind = f.kind;
+  p.path = local_is_writer ? f.writer_path : f.reader_path;
+  const std::string& other_path = local_is_writer ? f.reader_path : f.writer_path;
+  p.file = local.display;
+  if (local.local) p.line = local.doc.PositionOf(p.path).line;
+  p.message = prefix + f.kind + ": " + f.message;
+  if (!other_side.empty()) {
+    p.message += " (" + other_side + ": " + (other_path.empty() ? "(root)" : other_path) + ")";
+  }
+  p.witness = f.witness;
+  return p;
+}
+
+// Status from problems: any error fails, any warning warns.
+CheckStatus StatusOf(const std::vector<Problem>& problems) {
+  CheckStatus status = CheckStatus::kPass;
+  for (const Problem& p : problems) {
+    if (!p.warning) return CheckStatus::kFail;
+    status = CheckStatus::kWarn;
+  }
+  return status;
+}
+
+std::string Plural(std::size_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+// Validates one example document; problems point into the example file.
+void ValidateExample(const std::string& file, const jsonschema::Validator* validator,
+                     const avro::Schema* avro_schema, const std::string& against,
+                     std::vector<Problem>& problems) {
+  LoadOptions options;
+  options.record_positions = true;
+  auto doc = LoadFile(file, Syntax::kAuto, options);
+  if (!doc) {
+    Problem p;
+    p.file = file;
+    p.line = doc.error().position.line;
+    p.message = "cannot be read: " + doc.error().message;
+    problems.push_back(std::move(p));
+    return;
+  }
+  if (avro_schema != nullptr) {
+    if (!avro::IsValidDatum(*avro_schema, avro_schema->root(), doc->root)) {
+      problems.push_back(Problem{
+          false, "not a valid Avro JSON datum for " + against, file, 1, {}, {}, {}, {}, {}});
+    }
+    return;
+  }
+  jsonschema::ValidationResult result = validator->Validate(doc->root);
+  for (const jsonschema::ValidationFailure& f : result.failures) {
+    Problem p;
+    p.file = file;
+    p.line = doc->PositionOf(f.instance_location).line;
+    p.message = (f.instance_location.empty() ? std::string("(root)") : f.instance_location) + ": " +
+                f.message + " [" + against + "#" + f.keyword_location + "]";
+    problems.push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
+Result<CheckResult> CheckExamples(const std::string& subject, const ContractSchema& schema,
+                                  const std::vector<std::string>& examples,
+                                  const std::string& label) {
+  CheckResult result;
+  result.subject = subject;
+  result.name = label.empty() ? "examples validate" : "examples validate against " + label;
+  result.detail = Plural(examples.size(), "file");
+  std::optional<jsonschema::Validator> validator;
+  std::optional<avro::Schema> avro_schema;
+  if (schema.avro) {
+    auto parsed = avro::Parse(schema.doc.root);
+    if (!parsed) return std::unexpected(parsed.error());
+    avro_schema = std::move(*parsed);
+  } else {
+    jsonschema::CompileOptions options;
+    options.base_uri = schema.base_uri;
+    auto compiled = jsonschema::Validator::Compile(schema.doc.root, {}, options);
+    if (!compiled) {
+      Error e = compiled.error();
+      e.file = schema.display;
+      return std::unexpected(std::move(e));
+    }
+    validator = std::move(*compiled);
+  }
+  for (const std::string& file : examples) {
+    ValidateExample(file, validator ? &*validator : nullptr, avro_schema ? &*avro_schema : nullptr,
+                    schema.display, result.problems);
+  }
+  result.status = StatusOf(result.problems);
+  return result;
+}
+
+ClientResult<SubjectPolicy> FetchPolicy(RegistryClient& client, const std::string& subject,
+                                        std::optional<compat::Level> level) {
+  auto config = client.GetConfig(subject);
+  if (!config) return std::unexpected(config.error());
+  SubjectPolicy out;
+  if (auto l = compat::LevelFromString(config->level)) out.level = *l;
+  if (auto p = compat::PolicyFromString(config->policy)) out.policy = *p;
+  if (level) out.level = *level;
+  return out;
+}
+
+ClientResult<ProducedState> FetchProducedState(RegistryClient& client, const std::string& subject,
+                                               const ContractSchema& schema) {
+  ProducedState state;
+  auto history = FetchHistory(client, subject);
+  if (!history) return std::unexpected(history.error());
+  state.history = std::move(*history);
+  auto found = client.Lookup(subject, schema.Text(), SchemaTypeName(schema.avro));
+  if (!found) return std::unexpected(found.error());
+  if (*found) {
+    state.registered = true;
+    state.candidate_version = (*found)->version;
+  } else {
+    state.candidate_version = state.history.empty() ? 1 : state.history.back().version + 1;
+  }
+  return state;
+}
+
+Result<CheckResult> CheckAgainstHistory(const std::string& subject, const ContractSchema& schema,
+                                        const ProducedState& state, const SubjectPolicy& policy) {
+  CheckResult result;
+  result.subject = subject;
+  result.name = std::string("compatible with the registry's versions (") +
+                std::string(compat::LevelName(policy.level)) + ", " +
+                std::string(compat::PolicyName(policy.policy)) + ")";
+  // The versions that existed before the candidate: when it is registered
+  // already, the ones before it (what the registry checked it against).
+  std::vector<ContractSchema> history;
+  std::vector<int> numbers;
+  for (const RegistryVersion& v : state.history) {
+    if (state.registered && v.version >= state.candidate_version) break;
+    auto parsed = ParseRegistrySchema(v.schema, v.schema_type,
+                                      subject + " version " + std::to_string(v.version));
+    if (!parsed) return std::unexpected(parsed.error());
+    history.push_back(std::move(*parsed));
+    numbers.push_back(v.version);
+  }
+  const std::string version = std::to_string(state.candidate_version);
+  if (state.registered) {
+    result.detail = "registered as version " + version;
+  } else {
+    result.detail = history.empty() ? "new subject" : "would be version " + version;
+  }
+  // A producer still emitting a version the registry has deprecated (warns)
+  // or retired (fails): consumers are moving, or have moved, away from it.
+  for (const RegistryVersion& v : state.history) {
+    if (!state.registered || v.version != state.candidate_version) continue;
+    if (v.state != "DEPRECATED" && v.state != "RETIRED") continue;
+    Problem p;
+    p.warning = v.state == "DEPRECATED";
+    p.message = "this schema is version " + version + ", " +
+                (p.warning ? "DEPRECATED (sunset " + v.sunset + ")"
+                           : "RETIRED (sunset " + v.sunset + " has passed)") +
+                (v.reason.empty() ? "" : ": " + v.reason) +
+                (v.replacement > 0
+                     ? "; produce version " + std::to_string(v.replacement) + " instead"
+                     : "");
+    if (schema.local) p.file = schema.display;
+    result.problems.push_back(std::move(p));
+  }
+  if (history.empty()) {
+    result.status = StatusOf(result.problems);
+    return result;
+  }
+  std::optional<Error> failure;
+  const std::size_t n = history.size();
+  auto side = [&](std::size_t i) -> const ContractSchema& { return i == n ? schema : history[i]; };
+  compat::CheckHistory(policy.level, n, [&](std::size_t w, std::size_t r) -> compat::Report {
+    if (failure) return {};
+    auto report = Compare(side(w), side(r), policy.policy);
+    if (!report) {
+      failure = report.error();
+      return {};
+    }
+    const bool local_is_writer = w == n;
+    const int other = numbers[local_is_writer ? r : w];
+    const std::string prefix = local_is_writer
+                                   ? "version " + std::to_string(other) + " cannot read it: "
+                                   : "cannot read version " + std::to_string(other) + ": ";
+    for (const compat::Finding& f : report->findings) {
+      result.problems.push_back(
+          FindingProblem(f, schema, local_is_writer, prefix, "version " + std::to_string(other)));
+    }
+    return std::move(*report);
+  });
+  if (failure) return std::unexpected(*failure);
+  result.status = StatusOf(result.problems);
+  return result;
+}
+
+Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
+                                                const ContractSchema& producer,
+                                                int candidate_version,
+                                                const std::vector<std::string>& examples,
+                                                const std::vector<PublishedReader>& consumers,
+                                                compat::Policy policy) {
+  std::vector<CheckResult> out;
+  for (const PublishedReader& consumer : consumers) {
+    CheckResult result;
+    result.subject = subject;
+    const std::string who =
+        consumer.service + (consumer.owner.empty() ? "" : " (" + consumer.owner + ")");
+    result.name = "consumer " + who;
+    if (!consumer.versions.Accepts(candidate_version)) {
+      result.detail = "accepts versions " + consumer.versions.ToString() + ", not version " +
+                      std::to_string(candidate_version);
+      out.push_back(std::move(result));
+      continue;
+    }
+    auto reader = ParseRegistrySchema(consumer.schema, consumer.schema_type,
+                                      consumer.service + "'s reader of " + subject);
+    if (!reader) return std::unexpected(reader.error());
+    auto report = Compare(producer, *reader, policy);
+    if (!report) return std::unexpected(report.error());
+    const std::string prefix = "breaks consumer " + consumer.service +
+                               (consumer.owner.empty() ? "" : " (owner " + consumer.owner + ")") +
+                               ": ";
+    for (const compat::Finding& f : report->findings) {
+      Problem p = FindingProblem(f, producer, true, prefix, "consumer's field");
+      p.consumer = consumer.service;
+      p.owner = consumer.owner;
+      result.problems.push_back(std::move(p));
+    }
+    if (!examples.empty() && !reader->avro) {
+      auto valid = CheckExamples(subject, *reader, examples, consumer.service);
+      if (!valid) return std::unexpected(valid.error());
+      for (Problem& p : valid->problems) {
+        p.message = "example rejected by consumer " + consumer.service + ": " + p.message;
+        p.consumer = consumer.service;
+        p.owner = consumer.owner;
+        result.problems.push_back(std::move(p));
+      }
+    }
+    result.detail = "version " + std::to_string(candidate_version) + ", " +
+                    std::string(compat::PolicyName(policy));
+    result.status = StatusOf(result.problems);
+    out.push_back(std::move(result));
+  }
+  if (out.empty()) {
+    CheckResult none;
+    none.subject = subject;
+    none.name = "consumers";
+    none.detail = "none registered";
+    out.push_back(std::move(none));
+  }
+  return out;
+}
+
+namespace {
+
+bool IsRetired(const RegistryVersion& v, const std::string& today) {
+  return v.state == "RETIRED" || (!v.sunset.empty() && v.sunset < today);
+}
+
+std::string DeprecationText(const RegistryVersion& v) {
+  std::string out = "version " + std::to_string(v.version) + " is deprecated, sunset " + v.sunset;
+  if (!v.reason.empty()) out += ": " + v.reason;
+  if (v.replacement > 0) out += " (use version " + std::to_string(v.replacement) + ")";
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
+                                               const ContractSchema& reader,
+                                               const VersionSelector& versions,
+                                               const std::vector<RegistryVersion>& history,
+                                               compat::Policy policy, const std::string& today) {
+  std::vector<CheckResult> out;
+  const bool all = versions.kind == VersionSelector::Kind::kAll;
+  for (const RegistryVersion& v : history) {
+    if (!versions.Accepts(v.version) || (all && IsRetired(v, today))) continue;
+    CheckResult result;
+    result.subject = subject;
+    result.name = "version " + std::to_string(v.version) + " readable";
+    result.detail = std::string(compat::PolicyName(policy));
+    auto writer = ParseRegistrySchema(v.schema, v.schema_type,
+                                      subject + " version " + std::to_string(v.version));
+    if (!writer) return std::unexpected(writer.error());
+    auto report = Compare(*writer, reader, policy);
+    if (!report) return std::unexpected(report.error());
+    for (const compat::Finding& f : report->findings) {
+      result.problems.push_back(FindingProblem(
+          f, reader, false,
+          "version " + std::to_string(v.version) + " breaks this reader: ", "producer's schema"));
+    }
+    if (IsRetired(v, today)) {
+      Problem p;
+      p.file = reader.display;
+      p.message = "version " + std::to_string(v.version) + " is retired (sunset " +
+                  (v.sunset.empty() ? std::string("passed") : v.sunset) +
+                  "): stop accepting it in `versions`";
+      result.problems.push_back(std::move(p));
+    } else if (v.state == "DEPRECATED" || !v.sunset.empty()) {
+      Problem p;
+      p.warning = true;
+      p.file = reader.display;
+      p.message = DeprecationText(v);
+      result.problems.push_back(std::move(p));
+    }
+    result.status = StatusOf(result.problems);
+    out.push_back(std::move(result));
+  }
+  if (out.empty()) {
+    CheckResult none;
+    none.subject = subject;
+    none.name = "producer versions";
+    Problem p;
+    p.file = reader.display;
+    if (history.empty()) {
+      none.detail = "subject not registered";
+      p.warning = true;
+      p.message = subject + " has no version in the registry yet";
+    } else {
+      none.detail = "accepts " + versions.ToString();
+      p.message =
+          "none of the accepted versions (" + versions.ToString() + ") is live and not retired";
+    }
+    none.problems.push_back(std::move(p));
+    none.status = StatusOf(none.problems);
+    out.push_back(std::move(none));
+  }
+  return out;
+}
+
+}  // namespace accord::cli

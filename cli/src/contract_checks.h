@@ -1,0 +1,98 @@
+// The checks of a contract run, shared by `accord test` (schemas from the
+// service's repository) and `accord can-i-deploy` (schemas from the registry).
+//
+//  1. CheckExamples        every example validates against a schema
+//  2. CheckAgainstHistory  a produced schema passes the subject's level against
+//                          the registry's live versions (or the subject is new)
+//  3. CheckConsumers       a produced schema satisfies every registered consumer
+//                          that accepts its version: compatible(producer -> reader)
+//                          and every example validates against the reader
+//  4. CheckConsumed        every producer version a consumer accepts is
+//                          compatible with its reader schema; DEPRECATED warns
+//                          with the sunset date, RETIRED or a past sunset fails
+// Every compatibility question uses the subject's policy (STRICT / LENIENT,
+// from the registry's config; STRICT offline). Registry errors are returned
+// as ClientError (the caller maps them to exit codes or offline skips); a
+// schema that cannot be loaded or compiled is an accord::Error (exit 2).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "accord/compat/mode.h"
+#include "accord/compat/report.h"
+#include "accord/schemas/load.h"
+#include "contract_catalog.h"
+#include "contract_report.h"
+#include "registry_client.h"
+
+namespace accord::cli {
+
+// A schema on one side of a check: a local file (with positions, so problems
+// name its lines) or a registry version.
+struct ContractSchema {
+  Document doc;
+  bool avro = false;
+  std::string display;   // file path, or "SUBJECT version N"
+  bool local = false;    // `display` is a file whose lines problems may name
+  std::string base_uri;  // for relative $refs
+  // The text sent to / compared with the registry (compact JSON).
+  std::string Text() const { return json::ToJson(doc.root); }
+};
+
+// Loads and checks a schema file (JSON Schema compiled by the validator;
+// Avro parsed). Errors carry file, line and column.
+Result<ContractSchema> LoadContractSchema(const std::string& path);
+// A schema text from the registry ("JSON" / "AVRO"; others are kUnsupported).
+Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
+                                           std::string display);
+
+// Today's date (UTC) as "YYYY-MM-DD"; $ACCORD_TODAY when set (tests).
+std::string TodayUtc();
+
+// Check 1. `label` names the schema in the check name ("" for the producer's
+// own schema, else "consumer NAME"). Errors: the schema cannot be compiled.
+Result<CheckResult> CheckExamples(const std::string& subject, const ContractSchema& schema,
+                                  const std::vector<std::string>& examples,
+                                  const std::string& label);
+
+// The subject's policy and level from the registry (level overridden by
+// `level` when given).
+struct SubjectPolicy {
+  compat::Level level = compat::Level::kBackward;
+  compat::Policy policy = compat::Policy::kStrict;
+};
+ClientResult<SubjectPolicy> FetchPolicy(RegistryClient& client, const std::string& subject,
+                                        std::optional<compat::Level> level = std::nullopt);
+
+// What a run needs to know about a produced subject in the registry.
+struct ProducedState {
+  std::vector<RegistryVersion> history;  // live versions, ascending
+  int candidate_version = 0;             // the version the schema has or would get
+  bool registered = false;               // the schema already is that version
+};
+ClientResult<ProducedState> FetchProducedState(RegistryClient& client, const std::string& subject,
+                                               const ContractSchema& schema);
+
+// Check 2. Errors: a registry version cannot be parsed or compared (kHttp is
+// not possible here; the Error is about the schemas).
+Result<CheckResult> CheckAgainstHistory(const std::string& subject, const ContractSchema& schema,
+                                        const ProducedState& state, const SubjectPolicy& policy);
+
+// Check 3: one result per consumer (a single passing one when there is none).
+Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
+                                                const ContractSchema& producer,
+                                                int candidate_version,
+                                                const std::vector<std::string>& examples,
+                                                const std::vector<PublishedReader>& consumers,
+                                                compat::Policy policy);
+
+// Check 4: one result per accepted version (or one explaining why none is).
+Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
+                                               const ContractSchema& reader,
+                                               const VersionSelector& versions,
+                                               const std::vector<RegistryVersion>& history,
+                                               compat::Policy policy, const std::string& today);
+
+}  // namespace accord::cli

@@ -1,0 +1,114 @@
+// A service's contract file, `accord.yaml`: what the service produces and
+// what it consumes (issue 6; JSON Schema of the format: docs/accord.schema.json).
+//
+//   service: billing                 # required: the service's name in the catalog
+//   owner: team-finance              # optional: the owning team
+//   registry: http://127.0.0.1:8081  # optional: http:// or https:// URL
+//   produces:                        # optional list
+//     - subject: billing.invoice-issued            # required, unique in the list
+//       schema: schemas/invoice-issued.json         # required: JSON Schema (JSON/YAML) or .avsc
+//       examples: [examples/invoice-issued/*.json]  # optional: glob or list of globs
+//       compatibility: BACKWARD                     # optional: a level name (mode.h)
+//       description: An invoice was issued          # optional
+//       tags: [finance]                             # optional list of strings
+//   consumes:                        # optional list
+//     - subject: orders.order-placed                # required, unique in the list
+//       reader: contracts/order-placed.reader.json  # required: the consumer's reader schema
+//       versions: all                               # optional: all | [2, 3] | ">=2"
+//
+// Contracts of ParseContractFile / LoadContractFile:
+//  * The text is YAML (JSON is YAML too). Every error is an accord::Error with
+//    the file, the line and column of the offending key or value, and a
+//    message that starts with the key's path ("produces[0].schema: ...").
+//  * Unknown keys are errors; when a known key is within a small edit
+//    distance the message adds "did you mean 'KEY'?".
+//  * Paths (schema, reader, example globs) are relative to the directory of
+//    the file and are returned joined to it ("examples/orders/schemas/x.json"
+//    for a file "examples/orders/accord.yaml"; unchanged for a file in the
+//    working directory). The schema and reader files must exist; each
+//    example glob (glob(3), sorted) must match at least one file. The files
+//    are not read here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/compat/mode.h"
+#include "accord/schemas/error.h"
+#include "accord/schemas/json.h"
+
+namespace accord::cli {
+
+// The producer versions a consumer accepts.
+struct VersionSelector {
+  enum class Kind : std::uint8_t {
+    kAll,      // every live version that is not retired (the default)
+    kList,     // exactly `list`
+    kAtLeast,  // every version >= `min`
+  };
+  Kind kind = Kind::kAll;
+  std::vector<int> list;  // kList: ascending, unique, each >= 1
+  int min = 1;            // kAtLeast
+
+  // True when version `v` is selected. kAll selects every version (the caller
+  // leaves retired versions out).
+  bool Accepts(int v) const;
+  // "all", "[2, 3]", ">=2".
+  std::string ToString() const;
+  // The file's (and the registry's) JSON form: "all", [2, 3] or ">=2".
+  json::Value ToJson() const;
+  friend bool operator==(const VersionSelector&, const VersionSelector&) = default;
+};
+
+// Parses the JSON form (as in the file). nullopt when it is none of
+// "all", a non-empty list of unique integers >= 1, or ">=N" with N >= 1.
+std::optional<VersionSelector> ParseVersionSelector(const json::Value& value);
+
+struct ProducedEvent {
+  std::string subject;
+  std::string schema;                 // path joined to the file's directory
+  std::vector<std::string> examples;  // files the globs matched, sorted, unique
+  std::optional<compat::Level> compatibility;
+  std::string description;
+  std::vector<std::string> tags;
+  int line = 0;  // line of the entry in the contract file
+};
+
+struct ConsumedEvent {
+  std::string subject;
+  std::string reader;  // path joined to the file's directory
+  VersionSelector versions;
+  int line = 0;
+};
+
+struct ContractFile {
+  std::string file;  // as given
+  std::string service;
+  std::string owner;
+  std::string registry;  // empty when not given
+  std::vector<ProducedEvent> produces;
+  std::vector<ConsumedEvent> consumes;
+};
+
+// Parses contract-file text; `file` names it in errors and gives the
+// directory relative paths are joined to.
+Result<ContractFile> ParseContractFile(std::string_view text, const std::string& file);
+// Reads and parses `path`. Errors: unreadable (kIo), as ParseContractFile.
+Result<ContractFile> LoadContractFile(const std::string& path);
+
+// A starting contract file for `accord init` (valid for ParseContractFile
+// once its paths exist): the service name, commented examples of every key.
+std::string StarterContractFile(std::string_view service, std::string_view owner);
+
+// Levenshtein distance (bytes).
+std::size_t EditDistance(std::string_view a, std::string_view b);
+// The candidate closest to `word` when its distance is at most 2 and smaller
+// than the word's length; nullopt otherwise.
+std::optional<std::string_view> ClosestWord(std::string_view word,
+                                            const std::vector<std::string_view>& candidates);
+
+}  // namespace accord::cli

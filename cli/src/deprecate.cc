@@ -1,0 +1,112 @@
+// accord deprecate SUBJECT --version N --sunset YYYY-MM-DD --reason "…"
+//                  [--replacement M]
+// accord deprecate SUBJECT --version N --undo
+//
+// Marks a version DEPRECATED until its sunset date (RETIRED from then on), or
+// makes it ACTIVE again, over PUT / DELETE
+// /accord/v1/subjects/{s}/versions/{v}/deprecation.
+//
+// Text output: "deprecated SUBJECT version N: sunset DATE[, replacement
+// version M]" or "undeprecated SUBJECT version N: ACTIVE". JSON output: the
+// server's reply (the version with its state), pretty-printed.
+// Exit 0 done; 1 refused (unknown subject or version, not allowed); 2 usage
+// (bad date, missing --sunset/--reason, a replacement the server refuses);
+// 3 registry unreachable.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "commands.h"
+#include "owner_support.h"
+
+namespace accord::cli {
+namespace {
+
+struct DeprecateArgs {
+  std::string subject;
+  int version = 0;
+  std::string sunset;
+  std::string reason;
+  int replacement = 0;
+  bool undo = false;
+  OwnerOptions options;
+};
+
+// Empty when the arguments fit together, else why not.
+std::string CheckArguments(const DeprecateArgs& args) {
+  if (args.undo) {
+    if (!args.sunset.empty() || !args.reason.empty() || args.replacement != 0) {
+      return "--undo takes no --sunset, --reason or --replacement";
+    }
+    return {};
+  }
+  if (args.sunset.empty() || args.reason.empty()) {
+    return "--sunset and --reason are required (or --undo to remove a deprecation)";
+  }
+  if (!IsCalendarDate(args.sunset)) {
+    return "--sunset '" + args.sunset + "' is not a date written YYYY-MM-DD";
+  }
+  if (args.replacement == args.version) {
+    return "--replacement must name another version than --version";
+  }
+  return {};
+}
+
+int RunDeprecate(const DeprecateArgs& args) {
+  if (std::string problem = CheckArguments(args); !problem.empty()) {
+    return ReportUsageError("deprecate", problem);
+  }
+  auto client = OpenClient("deprecate", args.options);
+  if (!client) return client.error();
+  const std::string path = "/accord/v1/subjects/" + RegistryClient::Segment(args.subject) +
+                           "/versions/" + std::to_string(args.version) + "/deprecation";
+  ClientResult<json::Value> reply;
+  if (args.undo) {
+    reply = (*client)->Delete(path);
+  } else {
+    json::Value body{json::Object{}};
+    body.Add("sunset", args.sunset);
+    body.Add("reason", args.reason);
+    if (args.replacement != 0) body.Add("replacement", args.replacement);
+    reply = (*client)->Put(path, body);
+  }
+  if (!reply) return ReportClientError("deprecate", reply.error());
+
+  if (args.options.Format() == OwnerFormat::kJson) {
+    PrintJson(*reply);
+    return kExitOk;
+  }
+  const std::string what = args.subject + " version " + std::to_string(args.version);
+  if (args.undo) {
+    std::printf("undeprecated %s: %s\n", what.c_str(),
+                FieldText(*reply, {"state"}, "ACTIVE").c_str());
+    return kExitOk;
+  }
+  std::string line = "deprecated " + what + ": sunset " + args.sunset;
+  if (args.replacement != 0) line += ", replacement version " + std::to_string(args.replacement);
+  std::printf("%s\n", line.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterDeprecate(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<DeprecateArgs>();
+  auto* sub = app.add_subcommand(
+      "deprecate",
+      "Deprecate a version with a sunset date (or --undo it).\n"
+      "Exit 0 ok, 1 refused (unknown subject or version), 2 usage, 3 registry unreachable");
+  sub->add_option("subject", args->subject, "Subject name")->required();
+  sub->add_option("--version", args->version, "The version to deprecate")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--sunset", args->sunset, "Sunset date YYYY-MM-DD (UTC): RETIRED from then on");
+  sub->add_option("--reason", args->reason, "Why, shown to consumers");
+  sub->add_option("--replacement", args->replacement, "The version consumers should move to")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("--undo", args->undo, "Remove the deprecation: the version is ACTIVE again");
+  AddOwnerOptions(*sub, args->options);
+  sub->callback([&commands, args]() { commands.run = [args]() { return RunDeprecate(*args); }; });
+}
+
+}  // namespace accord::cli

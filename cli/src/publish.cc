@@ -1,0 +1,208 @@
+// accord publish [--file accord.yaml] [registry flags]: publishes a service's
+// contract after merge. For each produced subject: sets its compatibility
+// level when the file names one, registers the schema when the subject does
+// not hold it yet (else reports the existing version and id), and sets owner,
+// description and tags; then publishes the service declaration (produced
+// subjects; consumed subjects with reader schema and accepted versions).
+// Idempotent: whatever already matches is left alone and reported as
+// unchanged. Exit 0 done, 1 refused by the registry (e.g. an incompatible
+// schema; the other subjects are still published), 2 bad usage or file,
+// 3 registry unreachable.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "check_support.h"
+#include "commands.h"
+#include "contract_catalog.h"
+#include "contract_checks.h"
+#include "contract_file.h"
+#include "registry_flags.h"
+
+namespace accord::cli {
+namespace {
+
+struct PublishArgs {
+  std::string file = "accord.yaml";
+  RegistryFlags registry;
+};
+
+void Say(const std::string& line) { std::printf("%s\n", line.c_str()); }
+
+// Two schema texts with the same JSON value (the registry may reformat).
+bool SameSchemaText(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  auto x = ParseJson(a);
+  auto y = ParseJson(b);
+  return x && y && x->root == y->root;
+}
+
+bool SameDeclaration(PublishedService a, PublishedService b) {
+  std::sort(a.produces.begin(), a.produces.end());
+  std::sort(b.produces.begin(), b.produces.end());
+  if (a.owner != b.owner || a.produces != b.produces || a.consumes.size() != b.consumes.size()) {
+    return false;
+  }
+  auto by_subject = [](const PublishedReader& x, const PublishedReader& y) {
+    return x.subject < y.subject;
+  };
+  std::sort(a.consumes.begin(), a.consumes.end(), by_subject);
+  std::sort(b.consumes.begin(), b.consumes.end(), by_subject);
+  for (std::size_t i = 0; i < a.consumes.size(); ++i) {
+    const PublishedReader& x = a.consumes[i];
+    const PublishedReader& y = b.consumes[i];
+    if (x.subject != y.subject || x.schema_type != y.schema_type || !(x.versions == y.versions) ||
+        !SameSchemaText(x.schema, y.schema)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class Publisher {
+ public:
+  Publisher(RegistryClient& client, const ContractFile& contract)
+      : client_(client), contract_(contract) {}
+
+  // The exit code.
+  int Run(const std::vector<ContractSchema>& produced, const std::vector<ContractSchema>& readers) {
+    for (std::size_t i = 0; i < produced.size(); ++i) {
+      int rc = Produced(contract_.produces[i], produced[i]);
+      if (rc == kExitUnreachable || rc == kExitBadUsage) return rc;
+      if (rc != kExitOk) refused_ = true;
+    }
+    if (int rc = Service(readers); rc != kExitOk) return rc;
+    return refused_ ? kExitRefused : kExitOk;
+  }
+
+ private:
+  int Produced(const ProducedEvent& event, const ContractSchema& schema) {
+    const std::string& s = event.subject;
+    if (event.compatibility) {
+      const std::string level(compat::LevelName(*event.compatibility));
+      auto config = client_.GetConfig(s);
+      if (!config) return ReportClientError("publish", config.error());
+      if (config->level != level) {
+        json::Value body{json::Object{}};
+        body.Add("compatibility", level);
+        auto put = client_.Put("/config/" + RegistryClient::Segment(s), body);
+        if (!put) return ReportClientError("publish", put.error());
+        Say(s + ": compatibility set to " + level);
+      }
+    }
+    const std::string type = SchemaTypeName(schema.avro);
+    auto found = client_.Lookup(s, schema.Text(), type);
+    if (!found) return ReportClientError("publish", found.error());
+    if (*found) {
+      Say(s + ": unchanged (version " + std::to_string((*found)->version) + ", id " +
+          std::to_string((*found)->id) + ")");
+    } else {
+      auto registered = client_.Register(s, schema.Text(), type);
+      if (!registered) return ReportClientError("publish", registered.error());
+      // Confluent's reply carries only the id; the lookup names the version.
+      int version = registered->version;
+      if (version == 0) {
+        auto again = client_.Lookup(s, schema.Text(), type);
+        if (again && *again) version = (*again)->version;
+      }
+      Say(s + ": registered version " + std::to_string(version) + " (id " +
+          std::to_string(registered->id) + ")");
+    }
+    SubjectCatalog wanted;
+    wanted.owner = contract_.owner;
+    wanted.description = event.description;
+    wanted.tags = event.tags;
+    std::sort(wanted.tags.begin(), wanted.tags.end());
+    wanted.tags.erase(std::unique(wanted.tags.begin(), wanted.tags.end()), wanted.tags.end());
+    auto current = FetchSubjectCatalog(client_, s);
+    if (!current) return ReportClientError("publish", current.error());
+    if (*current) std::sort((*current)->tags.begin(), (*current)->tags.end());
+    if (!*current || !(**current == wanted)) {
+      auto put = PutSubjectCatalog(client_, s, wanted);
+      if (!put) return ReportClientError("publish", put.error());
+      Say(s + ": owner, description and tags updated");
+    }
+    return kExitOk;
+  }
+
+  int Service(const std::vector<ContractSchema>& readers) {
+    PublishedService wanted;
+    wanted.name = contract_.service;
+    wanted.owner = contract_.owner;
+    for (const ProducedEvent& p : contract_.produces) wanted.produces.push_back(p.subject);
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+      PublishedReader r;
+      r.subject = contract_.consumes[i].subject;
+      r.service = contract_.service;
+      r.owner = contract_.owner;
+      r.schema_type = SchemaTypeName(readers[i].avro);
+      r.schema = readers[i].Text();
+      r.versions = contract_.consumes[i].versions;
+      wanted.consumes.push_back(std::move(r));
+    }
+    auto current = FetchService(client_, wanted.name);
+    if (!current) return ReportClientError("publish", current.error());
+    if (*current && SameDeclaration(**current, wanted)) {
+      Say("service " + wanted.name + ": unchanged");
+      return kExitOk;
+    }
+    auto put = PutService(client_, wanted);
+    if (!put) return ReportClientError("publish", put.error());
+    Say("service " + wanted.name + ": published (produces " +
+        std::to_string(wanted.produces.size()) + ", consumes " +
+        std::to_string(wanted.consumes.size()) + ")");
+    return kExitOk;
+  }
+
+  RegistryClient& client_;
+  const ContractFile& contract_;
+  bool refused_ = false;
+};
+
+int RunPublish(const PublishArgs& args) {
+  auto contract = LoadContractFile(args.file);
+  if (!contract) {
+    PrintError("publish", contract.error());
+    return kExitBadUsage;
+  }
+  std::vector<ContractSchema> produced;
+  std::vector<ContractSchema> readers;
+  for (const ProducedEvent& p : contract->produces) {
+    auto s = LoadContractSchema(p.schema);
+    if (!s) {
+      PrintError("publish", s.error());
+      return kExitBadUsage;
+    }
+    produced.push_back(std::move(*s));
+  }
+  for (const ConsumedEvent& c : contract->consumes) {
+    auto s = LoadContractSchema(c.reader);
+    if (!s) {
+      PrintError("publish", s.error());
+      return kExitBadUsage;
+    }
+    readers.push_back(std::move(*s));
+  }
+  auto options = MakeClientOptions(args.registry, contract->registry);
+  if (!options) return ReportUsageError("publish", options.error());
+  RegistryClient client(std::move(*options));
+  return Publisher(client, *contract).Run(produced, readers);
+}
+
+}  // namespace
+
+void RegisterPublish(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<PublishArgs>();
+  auto* sub = app.add_subcommand(
+      "publish",
+      "Publish a service's contract (accord.yaml) to the registry: new schema versions, "
+      "owner/description/tags, and the consumer declarations. Idempotent.\n"
+      "Exit 0 done, 1 refused by the registry, 2 bad usage or file, 3 registry unreachable");
+  sub->add_option("--file,-f", args->file, "the contract file (default accord.yaml)");
+  AddRegistryFlags(*sub, args->registry);
+  sub->callback([&commands, args]() { commands.run = [args]() { return RunPublish(*args); }; });
+}
+
+}  // namespace accord::cli

@@ -1,0 +1,219 @@
+// accord register SUBJECT SCHEMA_FILE [--owner TEAM] [--type JSON|AVRO]:
+// registers a schema as the subject's next version (or finds it is there
+// already), and optionally sets the subject's owner.
+//
+// The language is detected from the file as `accord check` does (.avsc or
+// Avro-shaped content: AVRO, else JSON Schema) unless --type says. A JSON
+// Schema is checked locally first (errors with file:line); a YAML file is
+// sent as its JSON text, a JSON file as written.
+//
+// Text output: "registered SUBJECT version N (id I)" or "unchanged: SUBJECT
+// already has this schema as version N (id I)", then "owner: TEAM" with
+// --owner. JSON output: {"subject", "version", "id", "registered": bool,
+// "metadata"?: the server's metadata reply after --owner}.
+// Exit 0 registered or unchanged; 1 refused (incompatible: the server's
+// messages are printed, one incompatibility a line); 2 usage, unreadable or invalid schema; 3
+// unreachable.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "check_support.h"
+#include "commands.h"
+#include "owner_support.h"
+
+namespace accord::cli {
+namespace {
+
+struct RegisterArgs {
+  std::string subject;
+  std::string file;
+  std::string owner;
+  std::string type;  // "", "JSON" or "AVRO"
+  OwnerOptions options;
+};
+
+struct SchemaToSend {
+  std::string text;
+  std::string type;  // "JSON" / "AVRO"
+};
+
+// Loads and checks the file; prints the error and returns nullopt on failure.
+std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
+  auto doc = LoadSchemaFile(args.file);
+  if (!doc) {
+    PrintError("register", doc.error());
+    return std::nullopt;
+  }
+  SchemaToSend out;
+  out.type = !args.type.empty()                              ? args.type
+             : DetectLanguage(*doc) == SchemaLanguage::kAvro ? "AVRO"
+                                                             : "JSON";
+  if (out.type == "JSON") {
+    if (auto valid = ValidateSchemaDocument(*doc, {}); !valid) {
+      PrintError("register", valid.error());
+      return std::nullopt;
+    }
+  }
+  // JSON text is sent as written; YAML (and stdin) as its JSON form.
+  if (args.file != "-") {
+    auto text = ReadFile(args.file, LoadOptions().max_bytes);
+    if (text && ParseJson(*text)) {
+      out.text = std::move(*text);
+      return out;
+    }
+  }
+  out.text = json::ToJson(doc->root);
+  return out;
+}
+
+// Replaces the owner in the subject's catalog metadata, keeping the rest.
+ClientResult<json::Value> SetOwner(RegistryClient& client, const std::string& subject,
+                                   const std::string& owner) {
+  const std::string path = "/accord/v1/subjects/" + RegistryClient::Segment(subject) + "/metadata";
+  auto current = client.Get(path);
+  if (!current) return current;
+  json::Value metadata = current->IsObject() ? std::move(*current) : json::Value(json::Object{});
+  if (json::Value* o = metadata.Find("owner")) {
+    *o = owner;
+  } else {
+    metadata.Add("owner", owner);
+  }
+  return client.Put(path, metadata);
+}
+
+// The text between `open` and `close` in `item`, from `at` on; advances `at`.
+std::optional<std::string_view> Between(std::string_view item, std::size_t& at,
+                                        std::string_view open, std::string_view close) {
+  const std::size_t start = item.find(open, at);
+  if (start == std::string_view::npos) return std::nullopt;
+  const std::size_t end = item.find(close, start + open.size());
+  if (end == std::string_view::npos) return std::nullopt;
+  at = end;
+  return item.substr(start + open.size(), end - start - open.size());
+}
+
+// One item of the details list: an incompatibility as "KIND: description
+// (paths)" with its witness on the next line; any other item as it is.
+std::string DetailLine(std::string_view item) {
+  std::size_t at = 0;
+  auto kind = Between(item, at, "{errorType:'", "', description:'");
+  auto description = Between(item, at, "', description:'", "', additionalInfo:'");
+  auto info = Between(item, at, "', additionalInfo:'", "', witness:'");
+  auto witness = Between(item, at, "', witness:'", "'}");
+  if (!kind || !description || !info) {
+    if (item.starts_with('{') && item.ends_with('}')) item = item.substr(1, item.size() - 2);
+    return "  " + std::string(item) + "\n";
+  }
+  std::string line = "  " + std::string(*kind) + ": " + std::string(*description) + " (" +
+                     std::string(*info) + ")\n";
+  if (witness) line += "    witness: " + std::string(*witness) + "\n";
+  return line;
+}
+
+// Prints a refusal. The registry's 409 message lists the incompatibilities
+// as Confluent does ("…, details: [{errorType:'K', description:'D',
+// additionalInfo:'A', witness:'W'}, …, {oldSchemaVersion: N},
+// {compatibility: 'LEVEL'}]"): the sentence goes on the error line, each
+// item on a line of its own. Another message is printed as it is.
+int ReportRefusal(const ClientError& error) {
+  constexpr std::string_view kDetails = ", details: [";
+  const std::size_t details = error.message.find(kDetails);
+  if (!error.Is(40901) || details == std::string::npos || !error.message.ends_with(']')) {
+    return ReportClientError("register", error);
+  }
+  ClientError head = error;
+  head.message = error.message.substr(0, details);
+  std::string out = "accord register: error: " + head.ToString() + "\n";
+  // Items are {...} at brace depth 0 (witnesses nest braces, balanced).
+  const std::string_view list =
+      std::string_view(error.message)
+          .substr(details + kDetails.size())
+          .substr(0, error.message.size() - details - kDetails.size() - 1);
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i] == '{' && depth++ == 0) start = i;
+    if (list[i] == '}' && depth > 0 && --depth == 0) {
+      out += DetailLine(list.substr(start, i - start + 1));
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  return ExitCodeFor(error);
+}
+
+int RunRegister(const RegisterArgs& args) {
+  std::optional<SchemaToSend> schema = LoadSchemaToSend(args);
+  if (!schema) return kExitBadUsage;
+  auto client = OpenClient("register", args.options);
+  if (!client) return client.error();
+  RegistryClient& registry = **client;
+
+  auto existing = registry.Lookup(args.subject, schema->text, schema->type);
+  if (!existing) return ReportClientError("register", existing.error());
+  const bool registered = !existing->has_value();
+  std::int64_t id = 0;
+  std::int32_t version = 0;
+  if (registered) {
+    auto result = registry.Register(args.subject, schema->text, schema->type);
+    if (!result) return ReportRefusal(result.error());
+    id = result->id;
+    version = result->version;
+    if (version == 0) {  // the Confluent reply names only the id
+      auto found = registry.Lookup(args.subject, schema->text, schema->type);
+      if (!found) return ReportClientError("register", found.error());
+      if (found->has_value()) version = (*found)->version;
+    }
+  } else {
+    id = (*existing)->id;
+    version = (*existing)->version;
+  }
+
+  json::Value metadata;
+  if (!args.owner.empty()) {
+    auto set = SetOwner(registry, args.subject, args.owner);
+    if (!set) return ReportClientError("register", set.error());
+    metadata = std::move(*set);
+  }
+
+  if (args.options.Format() == OwnerFormat::kJson) {
+    json::Value out{json::Object{}};
+    out.Add("subject", args.subject);
+    out.Add("version", static_cast<std::int64_t>(version));
+    out.Add("id", id);
+    out.Add("registered", registered);
+    if (!args.owner.empty()) out.Add("metadata", std::move(metadata));
+    PrintJson(out);
+    return kExitOk;
+  }
+  const std::string where =
+      "version " + std::to_string(version) + " (id " + std::to_string(id) + ")";
+  if (registered) {
+    std::printf("registered %s %s\n", args.subject.c_str(), where.c_str());
+  } else {
+    std::printf("unchanged: %s already has this schema as %s\n", args.subject.c_str(),
+                where.c_str());
+  }
+  if (!args.owner.empty()) std::printf("owner: %s\n", args.owner.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterRegister(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<RegisterArgs>();
+  auto* sub = app.add_subcommand(
+      "register",
+      "Register a schema file as a subject's next version (unchanged when it is there already).\n"
+      "Exit 0 ok, 1 refused (incompatible), 2 usage or bad file, 3 registry unreachable");
+  sub->add_option("subject", args->subject, "Subject name")->required();
+  sub->add_option("schema", args->file, "Schema file: JSON Schema (JSON or YAML) or Avro (.avsc)")
+      ->required();
+  sub->add_option("--owner", args->owner, "Set the subject's owner (team)");
+  sub->add_option("--type", args->type, "JSON or AVRO (default: detected from the file)")
+      ->check(CLI::IsMember({"JSON", "AVRO"}, CLI::ignore_case));
+  AddOwnerOptions(*sub, args->options);
+  sub->callback([&commands, args]() { commands.run = [args]() { return RunRegister(*args); }; });
+}
+
+}  // namespace accord::cli

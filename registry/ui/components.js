@@ -1,0 +1,143 @@
+// Pieces shared by the views: the page's URLs, links, state badges, dates,
+// the pretty-printed schema with personal-data and diff marks, and the list
+// of classified changes.
+import { h } from './dom.js';
+import { acceptedVersions } from './model.js';
+
+// The page's own root ("/ui/"), from where this module was loaded.
+export const BASE = new URL('./', import.meta.url).pathname;
+const enc = encodeURIComponent;
+
+function withQuery(path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) if (v != null && v !== '') q.set(k, v);
+  const s = q.toString();
+  return BASE + path + (s ? `?${s}` : '');
+}
+
+export const urls = {
+  search: (params) => withQuery('', params),
+  event: (subject, version) => withQuery(`events/${enc(subject)}`, { version }),
+  compare: (subject, from, to) => withQuery(`events/${enc(subject)}/compare`, { from, to }),
+  calendar: () => BASE + 'deprecations',
+  team: (owner) => BASE + `teams/${enc(owner)}`,
+};
+
+export const link = (href, ...children) => h('a', { href }, ...children);
+export const eventLink = (subject, version) =>
+  link(urls.event(subject, version), subject, version ? ` v${version}` : '');
+export const ownerLink = (owner) => (owner ? link(urls.team(owner), owner) : h('span', { class: 'muted' }, 'no owner'));
+
+export function stateBadge(state) {
+  const s = (state || 'ACTIVE').toUpperCase();
+  return h('span', { class: `badge state-${s.toLowerCase()}` }, s);
+}
+
+export function tagList(tags) {
+  if (!tags?.length) return null;
+  return h('ul', { class: 'tags', 'aria-label': 'tags' },
+    tags.map((t) => h('li', null, link(urls.search({ tag: t }), t))));
+}
+
+// "2030-01-31" stays as it is (a calendar date); Unix ms become a UTC date.
+export function fmtTime(ms) {
+  if (ms == null || ms === '') return '';
+  const d = new Date(Number(ms));
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+export function monthName(yyyyMm) {
+  const d = new Date(`${yyyyMm}-01T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return yyyyMm;
+  return d.toLocaleDateString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function consumersText(consumers) {
+  return consumers.map((c) => `${c.service} (${acceptedVersions(c.versions)})`).join(', ');
+}
+
+// --- the pretty-printed schema ---------------------------------------------------
+
+const normPtr = (p) => String(p ?? '').replace(/^#/, '');
+
+function isPii(value) {
+  return value && typeof value === 'object' && (value['x-pii'] === true || value.pii === true);
+}
+
+// Wraps a member's text in <mark> when it is personal data or a diff finding.
+function wrapperFor(ptr, value, opts) {
+  const classes = [];
+  if (isPii(value)) classes.push('pii');
+  const sev = opts.marks.get(ptr);
+  if (sev) classes.push(`sev-${sev.toLowerCase()}`);
+  if (!classes.length) return null;
+  const title = [classes.includes('pii') ? 'personal data' : null, sev ? sev.toLowerCase() : null]
+    .filter(Boolean).join(', ');
+  return h('mark', { class: classes.join(' '), title });
+}
+
+function emit(parent, value, ptr, depth, opts) {
+  const pad = '  '.repeat(depth);
+  const isArr = Array.isArray(value);
+  if (value === null || typeof value !== 'object') {
+    parent.append(h('span', { class: `j-${value === null ? 'null' : typeof value}` }, JSON.stringify(value)));
+    return;
+  }
+  const entries = isArr ? value.map((v, i) => [i, v]) : Object.entries(value);
+  if (!entries.length) {
+    parent.append(isArr ? '[]' : '{}');
+    return;
+  }
+  parent.append(isArr ? '[\n' : '{\n');
+  entries.forEach(([key, child], i) => {
+    const childPtr = `${ptr}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const mark = wrapperFor(childPtr, child, opts);
+    const line = mark ?? parent;
+    line.append(pad + '  ');
+    if (!isArr) line.append(h('span', { class: 'j-key' }, JSON.stringify(key)), ': ');
+    emit(line, child, childPtr, depth + 1, opts);
+    if (mark) parent.append(mark);
+    parent.append(i < entries.length - 1 ? ',\n' : '\n');
+  });
+  parent.append(pad + (isArr ? ']' : '}'));
+}
+
+// Only the innermost marked places: a change at /properties/a already says
+// where it is; marking all of /properties too would hide it.
+function innermost(marks) {
+  const norm = [...marks].map(([k, v]) => [normPtr(k), v]);
+  return new Map(norm.filter(([k]) => !norm.some(([o]) => o !== k && o.startsWith(`${k}/`))));
+}
+
+// <pre> with the schema pretty-printed; personal data (x-pii / pii: true)
+// highlighted; opts.marks: Map pointer -> severity (BREAKING / WARNING / SAFE).
+export function schemaView(schema, text, label, opts = {}) {
+  const code = h('code');
+  if (schema == null) code.append(text ?? '');
+  else {
+    emit(code, schema, '', 0, {
+      marks: innermost(opts.marks ?? new Map()),
+    });
+  }
+  // Focusable so a keyboard user can scroll it.
+  return h('pre', { class: 'schema', tabindex: 0, 'aria-label': label }, code);
+}
+
+// --- classified changes ----------------------------------------------------------
+
+export function findingList(findings) {
+  if (!findings.length) return h('p', { class: 'muted' }, 'No differences.');
+  return h('ul', { class: 'findings' }, findings.map((f) => h('li', { class: `finding sev-${f.severity.toLowerCase()}` },
+    h('span', { class: `badge sev-${f.severity.toLowerCase()}` }, f.severity),
+    ' ', h('code', null, f.kind), ' ',
+    h('span', { class: 'path' }, f.writerPath === f.readerPath || !f.readerPath
+      ? f.writerPath : `${f.writerPath || '—'} → ${f.readerPath}`),
+    h('div', null, f.message),
+    f.witness != null ? h('details', null, h('summary', null, 'Example event that breaks'),
+      h('pre', null, JSON.stringify(f.witness, null, 2))) : null)));
+}
+
+export function summaryCounts(findings) {
+  const n = (s) => findings.filter((f) => f.severity === s).length;
+  return `${n('BREAKING')} breaking, ${n('WARNING')} warnings, ${n('SAFE')} safe`;
+}

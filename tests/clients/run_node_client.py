@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Runs node/node_client_test.js against a fresh `accord serve` (label clients).
+
+1. Needs node and npm (exit 77, skip, when either is missing: apt-get install
+   nodejs npm; scripts/install-deps does).
+2. Runs `npm ci` in node/ from the committed package-lock.json when
+   node_modules is missing or older than the lock file
+   (tests/integration/npm_deps.py: skips, 77, when the npm registry cannot be
+   reached; any other npm failure fails the test).
+3. Starts the server on an ephemeral port with a temp data directory, runs the
+   Node test with ACCORD_URL set, stops the server; exit status is the test's.
+
+Usage: run_node_client.py --accord PATH/TO/accord
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NODE_DIR = os.path.join(HERE, "node")
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from accord_server import AccordServer  # noqa: E402
+from npm_deps import SKIP, ensure_npm_packages  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accord", required=True)
+    ap.add_argument("--auth", action="store_true",
+                    help="the server requires a key; the client sends HTTP Basic credentials")
+    args = ap.parse_args()
+    for tool in ("node", "npm"):
+        if shutil.which(tool) is None:
+            print("SKIP: %s is not installed (apt-get install nodejs npm; scripts/install-deps"
+                  " does)" % tool)
+            return SKIP
+    rc = ensure_npm_packages(NODE_DIR, "@kafkajs/confluent-schema-registry")
+    if rc is not None:
+        return rc
+    server_args = ()
+    env_auth = {}
+    if args.auth:
+        import hashlib
+        import tempfile
+        key = "node-clients-secret-key"
+        config = os.path.join(tempfile.mkdtemp(prefix="accord-node-auth-"), "accord.yaml")
+        with open(config, "w") as f:
+            f.write("auth:\n  anonymous_read: false\n  keys:\n"
+                    "    - principal: ci-node\n      role: admin\n      sha256: %s\n"
+                    % hashlib.sha256(key.encode()).hexdigest())
+        server_args = ("--config", config)
+        env_auth = {"ACCORD_AUTH": "ci-node:" + key}
+    with AccordServer(args.accord, args=server_args) as server:
+        env = dict(os.environ, ACCORD_URL=server.base, **env_auth)
+        r = subprocess.run(["node", os.path.join(NODE_DIR, "node_client_test.js")],
+                           cwd=NODE_DIR, env=env, timeout=300)
+        if r.returncode != 0:
+            print("--- server log (tail)\n" + server.log_tail())
+        stop_rc = server.stop()
+        if stop_rc != 0:
+            print("FAIL server exit status on SIGTERM: %r" % stop_rc)
+            return 1
+    return r.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Start and stop `accord serve` for tests and benchmarks (loopback only).
+
+Shared by the client tests (tests/clients/) and the registry benchmark
+(tests/bench/registry-bench); import it after putting this folder on sys.path.
+
+    with AccordServer(accord_path) as server:      # temp data dir, ephemeral port
+        urllib.request.urlopen(server.base + "/healthz")
+
+Contracts:
+  * The server listens on 127.0.0.1:0; the bound port is read from its first
+    stdout line ("... http://127.0.0.1:PORT ..."; https with TLS settings). If it does not start,
+    the constructor raises ServerError with what it printed.
+  * stdout is drained by a thread after that line and stderr (one JSON log
+    line per request) goes to `log_path` (default: a file beside the data
+    directory; None discards it), so a chatty server never blocks on a full pipe.
+  * stop() sends SIGTERM, waits up to 20 s (then SIGKILL) and returns the exit
+    status (None when it had to be killed). Leaving the `with` block stops the
+    server and removes the temp directory it created (never a `data` passed in).
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+
+
+class ServerError(Exception):
+    pass
+
+
+class AccordServer:
+    def __init__(self, accord, data=None, args=(), env=None, log_path="", cwd=None):
+        self._tmp = None
+        if data is None:
+            self._tmp = tempfile.mkdtemp(prefix="accord-server-")
+            data = os.path.join(self._tmp, "data")
+        self.data = data
+        if log_path == "":
+            log_path = os.path.join(self._tmp or os.path.dirname(os.path.abspath(data)),
+                                    "accord-serve.log")
+        self.log_path = log_path
+        self._log = open(log_path, "ab") if log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [accord, "serve", "--listen", "127.0.0.1:0", "--data", data, *args],
+            stdout=subprocess.PIPE, stderr=self._log, env=env, cwd=cwd)
+        line = self.proc.stdout.readline().decode(errors="replace")
+        m = re.search(r"(https?)://127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.proc.kill()
+            self.proc.wait()
+            raise ServerError("accord serve did not start: %r\n%s" % (line, self.log_tail()))
+        self.port = int(m.group(2))
+        self.base = "%s://127.0.0.1:%d" % (m.group(1), self.port)
+        self.pid = self.proc.pid
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+
+    def log_tail(self, limit=4000):
+        """The end of the server's log (stderr), for failure messages."""
+        if not self.log_path or not os.path.exists(self.log_path):
+            return ""
+        with open(self.log_path, "rb") as f:
+            f.seek(max(0, os.path.getsize(self.log_path) - limit))
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = None
+        return rc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        if self._log is not subprocess.DEVNULL:
+            self._log.close()
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        return False

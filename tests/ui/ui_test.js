@@ -1,0 +1,263 @@
+// Browser tests of the catalog page served by `accord serve` at /ui/
+// (run by run_ui_tests.py, which starts the server and sets ACCORD_URL).
+//
+// 1. Seeds a catalog through the registry's HTTP API: three subjects with
+//    owners and tags (JSON Schema and Avro), a required field removed between
+//    two versions, a deprecated version with a sunset date and a replacement,
+//    a retired one, and services that produce and consume.
+// 2. Drives Debian's headless Chromium (playwright-core, executablePath from
+//    ACCORD_CHROMIUM; no browser download) through each view and checks what
+//    a reader sees. Each test saves a screenshot to $ACCORD_UI_SHOTS/<name>.png,
+//    also when it fails. Exit 1 when any test fails.
+'use strict';
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.ACCORD_URL;
+const SHOTS = process.env.ACCORD_UI_SHOTS || path.join(__dirname, 'screenshots');
+const FILTER = process.env.ACCORD_UI_FILTER || '';
+
+// --- seeding ------------------------------------------------------------------
+
+async function call(method, target, body) {
+  const res = await fetch(BASE + target, {
+    method,
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${target}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const register = (subject, schemaType, schema) =>
+  call('POST', `/subjects/${subject}/versions`, { schemaType, schema: JSON.stringify(schema) });
+
+const ORDER_V1 = {
+  type: 'object', required: ['orderId', 'email'],
+  properties: {
+    orderId: { type: 'string', description: 'Order id' },
+    email: { type: 'string', format: 'email', 'x-pii': true, description: 'Buyer email' },
+    total: { type: 'number' },
+  },
+};
+const ORDER_V2 = { ...ORDER_V1, properties: { ...ORDER_V1.properties, currency: { type: 'string' } } };
+const ORDER_V3 = {  // email (required) removed: breaks FORWARD
+  type: 'object', required: ['orderId'],
+  properties: { orderId: ORDER_V1.properties.orderId, total: { type: 'number' }, currency: { type: 'string' } },
+};
+const CUSTOMER = {
+  type: 'object', required: ['customerId'],
+  properties: { customerId: { type: 'string' }, loyaltyTier: { type: 'string', enum: ['gold', 'silver'] } },
+};
+const PAYMENT = {
+  type: 'record', name: 'PaymentCaptured', namespace: 'payments',
+  fields: [{ name: 'paymentId', type: 'string' }, { name: 'cardNumber', type: 'string', pii: true }],
+};
+
+async function seed() {
+  await call('PUT', '/config/orders.order-placed', { compatibility: 'NONE' });
+  await register('orders.order-placed', 'JSON', ORDER_V1);
+  await register('orders.order-placed', 'JSON', ORDER_V2);
+  await register('orders.order-placed', 'JSON', ORDER_V3);
+  await register('customers.customer-updated', 'JSON', CUSTOMER);
+  await register('payments.payment-captured', 'AVRO', PAYMENT);
+  const meta = (s, m) => call('PUT', `/accord/v1/subjects/${s}/metadata`, m);
+  await meta('orders.order-placed', {
+    owner: 'orders-team', description: 'A customer placed an order <img src=x id=injected>',
+    tags: ['orders', 'core'], sla: { delivery: '5s' },
+  });
+  await meta('customers.customer-updated', { owner: 'customers-team', description: 'Profile changed', tags: ['customers'] });
+  await meta('payments.payment-captured', { owner: 'payments-team', description: 'Money captured', tags: ['payments'] });
+  const deprecate = (s, v, d) => call('PUT', `/accord/v1/subjects/${s}/versions/${v}/deprecation`, d);
+  await deprecate('orders.order-placed', 1, { sunset: '2020-01-31', reason: 'Replaced long ago', replacement: 3 });
+  await deprecate('orders.order-placed', 2, { sunset: '2031-06-30', reason: 'Email moves to customers', replacement: 3 });
+  await deprecate('payments.payment-captured', 1, { sunset: '2030-02-15', reason: 'Card data leaves this event' });
+  await call('PUT', '/accord/v1/services/billing', {
+    name: 'billing', owner: 'payments-team', produces: ['payments.payment-captured'],
+    consumes: [{ subject: 'orders.order-placed', schemaType: 'JSON', schema: JSON.stringify(ORDER_V2), versions: [2, 3] }],
+  });
+  await call('PUT', '/accord/v1/services/checkout', {
+    name: 'checkout', owner: 'orders-team', produces: ['orders.order-placed'], consumes: [],
+  });
+}
+
+// --- harness --------------------------------------------------------------------
+
+const tests = [];
+const test = (name, fn, viewport = { width: 1200, height: 900 }) => tests.push({ name, fn, viewport });
+
+// Opens a page URL and waits until the view has rendered.
+async function open(page, target) {
+  await page.goto(BASE + target);
+  await settled(page);
+}
+async function settled(page) {
+  await page.waitForSelector('main[aria-busy="false"]');
+}
+const texts = (page, selector) => page.locator(selector).allTextContents();
+
+// --- the tests ------------------------------------------------------------------
+
+test('search_by_field_name', async (page) => {
+  await open(page, '/ui/');
+  await page.getByLabel('Search events').fill('loyaltyTier');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\?q=loyaltyTier/);
+  await settled(page);
+  const events = await texts(page, 'main tbody strong.event a');
+  assert.deepEqual(events, ['customers.customer-updated']);
+  assert.match(await page.textContent('main tbody'), /customers-team/);
+});
+
+test('search_filters', async (page) => {
+  const events = () => texts(page, 'main tbody strong.event a');
+  await open(page, '/ui/?state=DEPRECATED');
+  assert.deepEqual(await events(), ['orders.order-placed', 'payments.payment-captured']);
+  // Rows show the soonest sunset of a deprecated version.
+  assert.match(await page.textContent('main tbody tr:nth-child(1)'), /orders-team.*v3.*2031-06-30/);
+  assert.match(await page.textContent('main tbody tr:nth-child(2)'), /payments-team.*v1.*2030-02-15/);
+  await open(page, '/ui/?type=AVRO');
+  assert.deepEqual(await events(), ['payments.payment-captured']);
+  await open(page, '/ui/?owner=customers-team');
+  assert.deepEqual(await events(), ['customers.customer-updated']);
+  await open(page, '/ui/?tag=core');
+  assert.deepEqual(await events(), ['orders.order-placed']);
+  assert.equal(await page.locator('select[name="state"]').inputValue(), '');
+});
+
+test('event_page_deprecation', async (page) => {
+  await open(page, '/ui/events/orders.order-placed?version=2');
+  const banner = page.locator('.banner.deprecated');
+  assert.match(await banner.first().textContent(), /Version 2 is deprecated\. Sunset: 2031-06-30\. Move to version 3/);
+  assert.match(await page.textContent('main'), /Email moves to customers/);
+  // Version states, newest first.
+  assert.deepEqual(await texts(page, 'table:has(caption:text("Versions")) tbody td:nth-child(2)'),
+    ['ACTIVE', 'DEPRECATED', 'RETIRED']);
+  // Personal data is highlighted in the schema and flagged in the field table.
+  assert.match(await page.locator('pre.schema mark.pii').first().textContent(), /"email"/);
+  assert.match(await page.locator('tr.pii-row').textContent(), /email.*PII/);
+  // Server text is shown as text, never parsed as markup.
+  assert.equal(await page.locator('#injected').count(), 0);
+  assert.match(await page.textContent('.lead'), /<img src=x id=injected>/);
+  // Producers and consumers with the versions each accepts.
+  const parties = await page.textContent('section[aria-labelledby="parties"]');
+  assert.match(parties, /checkout.*orders-team.*produces/);
+  assert.match(parties, /billing.*payments-team.*consumes.*v2, v3/);
+});
+
+test('diff_marks_removed_required_field_breaking', async (page) => {
+  await open(page, '/ui/events/orders.order-placed/compare?from=2&to=3');
+  const breaking = await texts(page, 'li.finding.sev-breaking');
+  assert.ok(breaking.some((t) => /email/.test(t)), `no breaking change about email in ${JSON.stringify(breaking)}`);
+  assert.ok(await page.locator('li.finding.sev-safe').count() >= 0);
+  const verdicts = await page.textContent('main');
+  assert.match(verdicts, /INCOMPATIBLE/);
+});
+
+test('calendar_in_date_order', async (page) => {
+  await open(page, '/ui/deprecations');
+  const dates = await texts(page, 'time.sunset');
+  assert.deepEqual(dates, ['2020-01-31', '2030-02-15', '2031-06-30']);
+  assert.deepEqual(await texts(page, 'section.month h2'), ['January 2020', 'February 2030', 'June 2031']);
+  assert.match(await page.locator('li.deprecation').nth(2).textContent(), /Still relied on by: billing/);
+});
+
+test('team_page', async (page) => {
+  await open(page, '/ui/teams/payments-team');
+  assert.match(await page.textContent('section[aria-labelledby="owned"]'), /payments\.payment-captured/);
+  assert.match(await page.textContent('section[aria-labelledby="consumed"]'), /orders\.order-placed.*billing.*v2, v3/);
+});
+
+test('back_forward_and_keyboard', async (page) => {
+  await open(page, '/ui/');
+  await page.getByRole('link', { name: 'orders.order-placed' }).first().click();
+  await page.waitForURL(/\/ui\/events\/orders\.order-placed$/);
+  await settled(page);
+  assert.equal(await page.textContent('h1'), 'orders.order-placed');
+  await page.getByRole('link', { name: 'orders-team' }).first().click();
+  await page.waitForURL(/\/ui\/teams\/orders-team$/);
+  await settled(page);
+  await page.goBack();
+  await page.waitForURL(/\/ui\/events\/orders\.order-placed$/);
+  await settled(page);
+  assert.equal(await page.textContent('h1'), 'orders.order-placed');
+  await page.goBack();
+  await page.waitForURL(/\/ui\/$/);
+  await settled(page);
+  assert.equal(await page.textContent('h1'), 'Event catalog');
+  await page.goForward();
+  await page.waitForURL(/\/ui\/events\/orders\.order-placed$/);
+  await settled(page);
+  assert.equal(await page.textContent('h1'), 'orders.order-placed');
+  // Keyboard: the heading has focus after navigation; Tab reaches links,
+  // Enter follows them.
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+  await open(page, '/ui/deprecations');
+  await page.locator('main a').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/ui\/events\//);
+  await settled(page);
+  // A reload of a deep link serves the same view.
+  await page.reload();
+  await settled(page);
+  assert.match(await page.textContent('h1'), /order-placed/);
+});
+
+test('phone_width', async (page) => {
+  await open(page, '/ui/events/orders.order-placed');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone screen`);
+  assert.ok(await page.locator('.banner.deprecated').first().isVisible());
+}, { width: 375, height: 740 });
+
+test('served_with_security_headers', async (page) => {
+  const res = await page.goto(BASE + '/ui/events/anything/at/all');
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-security-policy'] ?? '', /default-src 'self'/);
+  assert.ok(res.headers().etag);
+  const root = await fetch(BASE + '/', { headers: { Accept: 'text/html' }, redirect: 'manual' });
+  assert.equal(root.status, 302);
+  assert.equal(root.headers.get('location'), '/ui/');
+  // Confluent clients still get {} at the root.
+  assert.equal(await (await fetch(BASE + '/')).text(), '{}');
+  await settled(page);
+  assert.match(await page.textContent('main'), /No page at/);
+});
+
+// --- main -------------------------------------------------------------------------
+
+(async () => {
+  await seed();
+  const browser = await chromium.launch({
+    executablePath: process.env.ACCORD_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox'],  // the tests run as root in CI containers
+  });
+  let failed = 0;
+  const selected = tests.filter((x) => x.name.includes(FILTER));
+  for (const t of selected) {
+    const context = await browser.newContext({ viewport: t.viewport });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.setDefaultTimeout(10000);
+    try {
+      await t.fn(page);
+      assert.deepEqual(errors, [], 'errors in the browser console');
+      console.log(`PASS ${t.name}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${t.name}\n  ${String(e.stack || e).split('\n').slice(0, 6).join('\n  ')}`);
+    }
+    await page.screenshot({ path: path.join(SHOTS, `${t.name}.png`), fullPage: true }).catch(() => {});
+    await context.close();
+  }
+  await browser.close();
+  console.log(failed ? `${failed} of ${selected.length} failed` : `all ${selected.length} passed`);
+  process.exit(failed ? 1 : 0);
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

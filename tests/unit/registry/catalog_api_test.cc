@@ -1,0 +1,366 @@
+// The catalog API over the in-process REST layer (Api::Handle): routes of
+// /accord/v1/..., JSON shapes, error codes (42210, 40410, 40401/40402), the
+// Deprecation / Sunset / Link headers on Confluent's version reads, and the
+// Confluent endpoints that carry metadata (GET /schemas, GET
+// /subjects/{s}/metadata, metadata / ruleSet on schemas).
+#include <gtest/gtest.h>
+
+#include "accord/registry/http_api.h"
+#include "accord/schemas/load.h"
+#include "test_util.h"
+
+namespace accord::registry {
+namespace {
+
+using json::Value;
+
+// 2030-01-15T00:00:00Z
+constexpr std::int64_t kNow = 1894665600000;
+
+ServiceOptions ClockAt(const std::int64_t* now) {
+  ServiceOptions o;
+  o.now_ms = [now] { return *now; };
+  return o;
+}
+
+class CatalogApiTest : public ::testing::Test {
+ protected:
+  // Versions here differ freely: the catalog, not compatibility, is tested.
+  void SetUp() override {
+    ASSERT_EQ(Call("PUT", "/config", R"({"compatibility":"NONE"})").status, 200);
+  }
+  HttpResponse Call(const std::string& method, const std::string& target,
+                    const std::string& body = {}) {
+    HttpRequest req;
+    req.method = method;
+    req.target = target;
+    req.body = body;
+    req.content_type = body.empty() ? std::string() : std::string(kContentTypeV1);
+    return api_.Handle(req);
+  }
+  Value Body(const HttpResponse& r) {
+    auto doc = ParseJson(r.body);
+    EXPECT_TRUE(doc) << r.body;
+    return doc ? doc->root : Value();
+  }
+  std::int64_t ErrorCodeOf(const HttpResponse& r) {
+    const Value* code = Body(r).Find("error_code");
+    EXPECT_TRUE(code != nullptr) << r.body;
+    return code ? code->AsNumber().AsInt() : 0;
+  }
+  static std::string Str(const Value& o, const char* key) {
+    const Value* v = o.Find(key);
+    return v != nullptr && v->IsString() ? v->AsString() : std::string("<absent>");
+  }
+  static std::int64_t Int(const Value& o, const char* key) {
+    const Value* v = o.Find(key);
+    return v != nullptr && v->IsNumber() ? v->AsNumber().AsInt() : -1;
+  }
+  static const std::string* Header(const HttpResponse& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return &v;
+    }
+    return nullptr;
+  }
+  void Register(const std::string& subject, const std::string& schema,
+                const std::string& extra = {}) {
+    Value o{json::Object{}};
+    o.Add("schema", schema);
+    o.Add("schemaType", "JSON");
+    std::string body = json::ToJson(o);
+    if (!extra.empty()) body = body.substr(0, body.size() - 1) + "," + extra + "}";
+    auto r = Call("POST", "/subjects/" + subject + "/versions", body);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  void ThreeOrders() {
+    Register("orders", R"({"type":"object","properties":{"a":{"type":"string"}}})");
+    Register("orders",
+             R"({"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}})");
+    Register(
+        "orders",
+        R"({"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"},"c":{"type":"string","x-pii":true}}})");
+  }
+
+  std::int64_t now_ = kNow;
+  Service service_{testing::OpenStoreOrDie(":memory:"), ClockAt(&now_)};
+  Api api_{service_};
+};
+
+TEST_F(CatalogApiTest, MetadataPutThenGetAndShapeErrorsAre42210) {
+  ThreeOrders();
+  auto put = Call("PUT", "/accord/v1/subjects/orders/metadata",
+                  R"({"owner":"checkout","description":"Placed","tags":["b","a"],)"
+                  R"("links":[{"name":"runbook","url":"https://w/x"}],"sla":{"delivery":"5s"}})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.body,
+            R"({"owner":"checkout","description":"Placed","tags":["a","b"],)"
+            R"("links":[{"name":"runbook","url":"https://w/x"}],"sla":{"delivery":"5s"}})");
+  EXPECT_EQ(Call("GET", "/accord/v1/subjects/orders/metadata").body, put.body);
+  // Members left out keep their value; an empty one clears it.
+  auto partial =
+      Call("PUT", "/accord/v1/subjects/orders/metadata", R"({"owner":"payments","tags":[]})");
+  ASSERT_EQ(partial.status, 200) << partial.body;
+  EXPECT_EQ(partial.body,
+            R"({"owner":"payments","description":"Placed","tags":[],)"
+            R"("links":[{"name":"runbook","url":"https://w/x"}],"sla":{"delivery":"5s"}})");
+  for (const char* bad :
+       {R"({"owner":"x","colour":"red"})", R"({"tags":"a"})", R"({"tags":["A B"]})",
+        R"({"links":[{"name":"x"}]})", R"({"links":[{"name":"x","url":"https://x","extra":1}]})",
+        R"({"sla":{"delivery":5}})", R"({"owner":7})"}) {
+    auto r = Call("PUT", "/accord/v1/subjects/orders/metadata", bad);
+    EXPECT_EQ(r.status, 422) << bad;
+    EXPECT_EQ(ErrorCodeOf(r), 42210) << bad;
+  }
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/subjects/nope/metadata")), 40401);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/subjects/orders/metadata", "[1]")), 400);
+  EXPECT_EQ(Call("POST", "/accord/v1/subjects/orders/metadata", "{}").status, 405);
+}
+
+TEST_F(CatalogApiTest, SubjectPageListsVersionsStatesConsumersAndPii) {
+  ThreeOrders();
+  ASSERT_EQ(
+      Call(
+          "PUT", "/accord/v1/services/shipping",
+          R"({"owner":"logistics","produces":["shipments"],)"
+          R"("consumes":[{"subject":"orders","schemaType":"JSON","schema":"{}","versions":">=2"}]})")
+          .status,
+      200);
+  ASSERT_EQ(Call("PUT", "/accord/v1/services/ledger", R"({"produces":["orders"]})").status, 200);
+  Value page = Body(Call("GET", "/accord/v1/subjects/orders"));
+  EXPECT_EQ(Str(page, "subject"), "orders");
+  EXPECT_EQ(Str(page, "schemaType"), "JSON");
+  EXPECT_EQ(Int(page, "latestVersion"), 3);
+  ASSERT_EQ(page.Find("versions")->AsArray().size(), 3u);
+  const Value& v1 = page.Find("versions")->AsArray()[0];
+  EXPECT_EQ(Str(v1, "state"), "ACTIVE");
+  EXPECT_EQ(v1.Find("schema"), nullptr);
+  EXPECT_GT(Int(v1, "registeredAt"), 0);
+  EXPECT_EQ(json::ToJson(*page.Find("piiFields")), R"(["c"])");
+  EXPECT_EQ(json::ToJson(*page.Find("producers")), R"(["ledger"])");
+  EXPECT_EQ(json::ToJson(*page.Find("consumers")),
+            R"([{"service":"shipping","owner":"logistics","subject":"orders","schemaType":"JSON",)"
+            R"("schema":"{}","versions":">=2"}])");
+  EXPECT_EQ(Call("GET", "/accord/v1/subjects/orders/consumers").body,
+            json::ToJson(*page.Find("consumers")));
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/subjects/nope")), 40401);
+}
+
+TEST_F(CatalogApiTest, DeprecationSetsStateAndConfluentReadsCarryTheHeaders) {
+  ThreeOrders();
+  auto dep = Call("PUT", "/accord/v1/subjects/orders/versions/1/deprecation",
+                  R"({"sunset":"2030-03-01","reason":"use v3","replacement":3})");
+  ASSERT_EQ(dep.status, 200) << dep.body;
+  Value v = Body(dep);
+  EXPECT_EQ(Str(v, "state"), "DEPRECATED");
+  EXPECT_EQ(Str(v, "sunset"), "2030-03-01");
+  EXPECT_EQ(Str(v, "reason"), "use v3");
+  EXPECT_EQ(Int(v, "replacement"), 3);
+  EXPECT_EQ(Int(v, "deprecatedAt"), kNow);
+  EXPECT_EQ(Str(v, "schemaType"), "JSON");
+  EXPECT_NE(Str(v, "schema"), "<absent>");
+
+  for (const char* path : {"/subjects/orders/versions/1", "/subjects/orders/versions/1/schema"}) {
+    auto r = Call("GET", path);
+    ASSERT_EQ(r.status, 200);
+    ASSERT_NE(Header(r, "Deprecation"), nullptr) << path;
+    EXPECT_EQ(*Header(r, "Deprecation"), "@" + std::to_string(kNow / 1000));
+    EXPECT_EQ(*Header(r, "Sunset"), "Fri, 01 Mar 2030 00:00:00 GMT");
+    EXPECT_EQ(*Header(r, "Link"), R"(</subjects/orders/versions/3>; rel="successor-version")");
+  }
+  EXPECT_EQ(Header(Call("GET", "/subjects/orders/versions/2"), "Deprecation"), nullptr);
+  now_ = kNow + 60LL * 86400 * 1000;  // past the sunset
+  EXPECT_EQ(Str(Body(Call("GET", "/accord/v1/subjects/orders/versions/1")), "state"), "RETIRED");
+  EXPECT_NE(Header(Call("GET", "/subjects/orders/versions/1"), "Sunset"), nullptr);
+
+  auto undo = Call("DELETE", "/accord/v1/subjects/orders/versions/1/deprecation");
+  ASSERT_EQ(undo.status, 200);
+  EXPECT_EQ(Str(Body(undo), "state"), "ACTIVE");
+  EXPECT_EQ(Str(Body(undo), "sunset"), "<absent>");
+  EXPECT_EQ(Header(Call("GET", "/subjects/orders/versions/1"), "Deprecation"), nullptr);
+}
+
+TEST_F(CatalogApiTest, DeprecationErrors) {
+  ThreeOrders();
+  const std::string path = "/accord/v1/subjects/orders/versions/1/deprecation";
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", path, R"({"sunset":"2030-02-31"})")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", path, R"({"reason":"no date"})")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", path, R"({"sunset":"2030-03-01","replacement":"3"})")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", path, R"({"sunset":"2030-03-01","when":1})")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/subjects/orders/versions/9/deprecation",
+                             R"({"sunset":"2030-03-01"})")),
+            40402);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/subjects/orders/versions/x/deprecation",
+                             R"({"sunset":"2030-03-01"})")),
+            42202);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/subjects/nope/versions/1/deprecation",
+                             R"({"sunset":"2030-03-01"})")),
+            40401);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/subjects/orders/versions/9")), 40402);
+}
+
+TEST_F(CatalogApiTest, CalendarIsSoonestFirstWithConsumers) {
+  ThreeOrders();
+  ASSERT_EQ(Call("PUT", "/accord/v1/services/shipping",
+                 R"({"consumes":[{"subject":"orders","versions":[2]}]})")
+                .status,
+            200);
+  ASSERT_EQ(
+      Call("PUT", "/accord/v1/subjects/orders/versions/1/deprecation", R"({"sunset":"2030-06-01"})")
+          .status,
+      200);
+  ASSERT_EQ(
+      Call("PUT", "/accord/v1/subjects/orders/versions/2/deprecation", R"({"sunset":"2030-04-01"})")
+          .status,
+      200);
+  Value cal = Body(Call("GET", "/accord/v1/deprecations"));
+  ASSERT_EQ(cal.AsArray().size(), 2u);
+  EXPECT_EQ(Int(cal.AsArray()[0], "version"), 2);
+  EXPECT_EQ(json::ToJson(*cal.AsArray()[0].Find("consumers")), R"(["shipping"])");
+  EXPECT_EQ(Int(cal.AsArray()[1], "version"), 1);
+  EXPECT_EQ(json::ToJson(*cal.AsArray()[1].Find("consumers")), "[]");
+}
+
+TEST_F(CatalogApiTest, ServicesPutGetListDeleteAnd40410) {
+  const std::string decl =
+      R"({"name":"billing","owner":"finance","produces":["invoices"],)"
+      R"("consumes":[{"subject":"orders","schemaType":"JSON","schema":"{\"type\":\"object\"}","versions":[3,1]}]})";
+  auto put = Call("PUT", "/accord/v1/services/billing", decl);
+  ASSERT_EQ(put.status, 200) << put.body;
+  Value s = Body(put);
+  EXPECT_EQ(Str(s, "name"), "billing");
+  EXPECT_EQ(Int(s, "updatedAt"), kNow);
+  EXPECT_EQ(json::ToJson(*s.Find("consumes")->AsArray()[0].Find("versions")), "[1,3]");
+  now_ += 1000;
+  EXPECT_EQ(Call("PUT", "/accord/v1/services/billing", decl).body, put.body);  // unchanged
+  EXPECT_EQ(Call("GET", "/accord/v1/services/billing").body, put.body);
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/services")).AsArray().size(), 1u);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/services/other", R"({"name":"billing"})")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/services/bad%20name", "{}")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/services/x",
+                             R"({"consumes":[{"subject":"o","versions":"some"}]})")),
+            42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/services/x",
+                             R"({"consumes":[{"subject":"o","schemaType":"JSON","schema":"{"}]})")),
+            42201);
+  EXPECT_EQ(Call("DELETE", "/accord/v1/services/billing").status, 200);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/services/billing")), 40410);
+  EXPECT_EQ(Call("GET", "/accord/v1/services/billing").status, 404);
+  EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/accord/v1/services/billing")), 40410);
+}
+
+TEST_F(CatalogApiTest, SearchAnswersOnBothPathsWithFilters) {
+  ThreeOrders();
+  Register("payments", R"({"type":"object","properties":{"amount":{"type":"number"}}})");
+  ASSERT_EQ(Call("PUT", "/accord/v1/subjects/payments/metadata", R"({"tags":["finance"]})").status,
+            200);
+  Value all = Body(Call("GET", "/accord/v1/subjects"));
+  ASSERT_EQ(all.AsArray().size(), 2u);
+  const Value& orders = all.AsArray()[0];
+  EXPECT_EQ(Str(orders, "subject"), "orders");
+  EXPECT_EQ(Int(orders, "latestVersion"), 3);
+  EXPECT_EQ(Str(orders, "state"), "ACTIVE");
+  EXPECT_EQ(json::ToJson(*orders.Find("states")), R"(["ACTIVE"])");
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/catalog?q=amount")).AsArray().size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/subjects?tag=finance")).AsArray().size(), 1u);
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/subjects?state=deprecated")).AsArray().size(), 0u);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/subjects?state=gone")), 42210);
+}
+
+TEST_F(CatalogApiTest, DiffChangelogAndFields) {
+  ThreeOrders();
+  Value d = Body(Call("GET", "/accord/v1/subjects/orders/diff?from=1&to=2"));
+  EXPECT_EQ(Int(d, "from"), 1);
+  EXPECT_EQ(Int(d, "to"), 2);
+  EXPECT_NE(Str(d, "compatibility"), "<absent>");
+  ASSERT_TRUE(d.Find("changes") && d.Find("changes")->IsArray());
+  for (const Value& c : d.Find("changes")->AsArray()) {
+    for (const char* key : {"kind", "severity", "message", "oldPath", "newPath"}) {
+      EXPECT_NE(Str(c, key), "<absent>") << key;
+    }
+  }
+  EXPECT_EQ(Int(Body(Call("GET", "/accord/v1/subjects/orders/diff")), "from"), 2);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/subjects/orders/diff?from=x")), 42202);
+  Value log = Body(Call("GET", "/accord/v1/subjects/orders/changelog"));
+  ASSERT_EQ(log.AsArray().size(), 3u);
+  EXPECT_EQ(Int(log.AsArray()[0], "to"), 3);
+  EXPECT_EQ(log.AsArray()[2].Find("from"), nullptr);
+  Value fields = Body(Call("GET", "/accord/v1/subjects/orders/versions/latest/fields"));
+  ASSERT_EQ(fields.AsArray().size(), 3u);
+  EXPECT_EQ(json::ToJson(fields.AsArray()[2]),
+            R"({"path":"c","type":"string","required":false,"pii":true})");
+}
+
+TEST_F(CatalogApiTest, AuditFiltersBySubjectAndRecordsCatalogActions) {
+  ThreeOrders();
+  Register("payments", R"({"type":"object"})");
+  ASSERT_EQ(Call("PUT", "/accord/v1/subjects/orders/metadata", R"({"owner":"x"})").status, 200);
+  Value rows = Body(Call("GET", "/accord/v1/audit?subject=orders"));
+  ASSERT_EQ(rows.AsArray().size(), 4u);
+  const Value& last = rows.AsArray()[3];
+  EXPECT_EQ(Str(last, "action"), "PUT_METADATA");
+  EXPECT_EQ(Str(last, "actor"), "anonymous");  // an open Api
+  EXPECT_EQ(Str(*last.Find("detail")->Find("after"), "owner"), "x");
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/audit?subject=payments")).AsArray().size(), 1u);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/audit?limit=-1")), 400);
+}
+
+// --- Confluent endpoints with metadata ---------------------------------------------
+
+TEST_F(CatalogApiTest, MetadataAndRuleSetAreKeptAndServedAsConfluentDoes) {
+  Register(
+      "orders", R"({"type":"object"})",
+      R"("metadata":{"properties":{"owner":"checkout","app":"a"}},"ruleSet":{"domainRules":[]})");
+  Value v = Body(Call("GET", "/subjects/orders/versions/1"));
+  EXPECT_EQ(json::ToJson(*v.Find("metadata")), R"({"properties":{"owner":"checkout","app":"a"}})");
+  EXPECT_EQ(json::ToJson(*v.Find("ruleSet")), R"({"domainRules":[]})");
+  Value byId = Body(Call("GET", "/schemas/ids/1"));
+  EXPECT_EQ(json::ToJson(*byId.Find("metadata")), json::ToJson(*v.Find("metadata")));
+  EXPECT_EQ(Str(Body(Call("GET", "/accord/v1/subjects/orders/metadata")), "owner"), "checkout");
+  auto bad = Call("POST", "/subjects/orders/versions",
+                  R"({"schema":"{}","schemaType":"JSON","metadata":"owner=x"})");
+  EXPECT_EQ(ErrorCodeOf(bad), 42210);
+}
+
+TEST_F(CatalogApiTest, SubjectMetadataQueryFindsTheLatestMatchingVersion) {
+  Register("orders", R"({"type":"object"})", R"("metadata":{"properties":{"app":"a"}})");
+  Register("orders", R"({"type":"string"})", R"("metadata":{"properties":{"app":"b"}})");
+  EXPECT_EQ(Int(Body(Call("GET", "/subjects/orders/metadata?key=app&value=a")), "version"), 1);
+  EXPECT_EQ(Int(Body(Call("GET", "/subjects/orders/metadata?key=app&value=b")), "version"), 2);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/subjects/orders/metadata?key=app&value=c")), 40403);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/subjects/nope/metadata?key=app&value=a")), 40401);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/subjects/orders/metadata")), 400);
+}
+
+TEST_F(CatalogApiTest, SchemasListIsConfluentShaped) {
+  ThreeOrders();
+  Register("payments", R"({"type":"object"})");
+  Value all = Body(Call("GET", "/schemas"));
+  ASSERT_EQ(all.AsArray().size(), 4u);
+  EXPECT_EQ(Str(all.AsArray()[0], "subject"), "orders");
+  EXPECT_EQ(Str(all.AsArray()[0], "schemaType"), "JSON");
+  EXPECT_EQ(Body(Call("GET", "/schemas?latestOnly=true")).AsArray().size(), 2u);
+  EXPECT_EQ(Body(Call("GET", "/schemas?subjectPrefix=pay")).AsArray().size(), 1u);
+  Value page = Body(Call("GET", "/schemas?offset=1&limit=1"));
+  ASSERT_EQ(page.AsArray().size(), 1u);
+  EXPECT_EQ(Int(page.AsArray()[0], "version"), 2);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/schemas?limit=x")), 400);
+}
+
+// Regression (fuzz_registry): replies echoing bytes that are not UTF-8 were
+// not JSON, and a subject named with such bytes broke GET /subjects.
+TEST_F(CatalogApiTest, RepliesStayJsonWhenTheRequestIsNotUtf8) {
+  auto r = Call("GET", "/subjects/x/versions/%FF");
+  EXPECT_EQ(ErrorCodeOf(r), 42202);  // ErrorCodeOf parses the body as JSON
+  EXPECT_NE(r.body.find("'?'"), std::string::npos) << r.body;
+  EXPECT_EQ(
+      ErrorCodeOf(Call("POST", "/subjects/%FF/versions", R"({"schema":"{}","schemaType":"JSON"})")),
+      42208);
+  EXPECT_EQ(
+      Call("POST", "/subjects/%C3%A9t%C3%A9/versions", R"({"schema":"{}","schemaType":"JSON"})")
+          .status,
+      200);  // well-formed UTF-8 is fine
+  EXPECT_EQ(Call("GET", "/subjects").body, "[\"\u00e9t\u00e9\"]");
+}
+
+}  // namespace
+}  // namespace accord::registry
