@@ -401,23 +401,43 @@ RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   auto c = Cached(id);
   if (!c) return std::unexpected(c.error());
   ServedSchema out{(*c)->record, (*c)->metadata, (*c)->rule_set};
+  // The flag below depends on versions and deprecations (and the date), not
+  // on the immutable schema: memoised until the next write or the next day.
+  // The generation is read before the store, so a write racing with this
+  // read leaves a memo that the write's new generation already invalidates.
+  const std::uint64_t generation = write_generation_.load(std::memory_order_acquire);
+  const std::int64_t day = NowMs() / 86'400'000;
+  {
+    std::shared_lock lock(served_mu_);
+    if (auto it = served_memo_.find(id);
+        it != served_memo_.end() && it->second.generation == generation && it->second.day == day) {
+      out.deprecated = it->second.deprecated;
+      return out;
+    }
+  }
   // Old data must stay decodable: a schema whose versions are all retired is
   // still served, flagged like its versions.
   auto holders = store_->VersionsOfSchema(id, IncludeDeleted::kNo);
   if (!holders) return std::unexpected(holders.error());
   const VersionRecord* latest_sunset = nullptr;
+  bool active_holder = false;
   for (const VersionRecord& v : *holders) {
-    if (!v.deprecation) return out;  // an active holder: nothing to flag
+    if (!v.deprecation) {
+      active_holder = true;  // an active holder: nothing to flag
+      break;
+    }
     if (latest_sunset == nullptr || v.deprecation->sunset > latest_sunset->deprecation->sunset) {
       latest_sunset = &v;
     }
   }
-  if (latest_sunset != nullptr) {
+  if (!active_holder && latest_sunset != nullptr) {
     auto sv = ToSchemaVersion(*latest_sunset);
     if (!sv) return std::unexpected(sv.error());
     sv->schema.clear();
     out.deprecated = std::move(*sv);
   }
+  std::unique_lock lock(served_mu_);
+  served_memo_[id] = ServedFlags{generation, day, out.deprecated};
   return out;
 }
 
@@ -495,7 +515,7 @@ RegistryResult<SubjectMetadata> Service::UpdateSubjectMetadata(std::string_view 
   // The values given are checked before any read (42210 before 40401).
   auto given = internal::ValidateMetadata(update.ApplyTo(SubjectMetadata{}));
   if (!given) return std::unexpected(given.error());
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto w = CheckWritable(subject); !w) return std::unexpected(w.error());
   auto live = LiveVersions(subject);
   if (!live) return std::unexpected(live.error());
@@ -535,7 +555,7 @@ RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, 
     return BadMetadata("reason must be at most " + std::to_string(kMaxReason) +
                        " bytes without control characters");
   }
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseSubjectChange(*store_, caller, subject); !ok) {
     return std::unexpected(ok.error());
   }
@@ -584,7 +604,7 @@ RegistryResult<SchemaVersion> Service::Undeprecate(std::string_view subject_text
                                                    VersionSelector sel, const Principal& caller) {
   const std::string& actor = caller.name;
   SubjectName subject{std::string(subject_text)};
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseSubjectChange(*store_, caller, subject); !ok) {
     return std::unexpected(ok.error());
   }
@@ -864,7 +884,7 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
       }
     }
   }
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto w = CheckWritable(std::nullopt); !w) return std::unexpected(w.error());
   auto stored = store_->GetService(service.name);
   if (!stored) return std::unexpected(stored.error());
@@ -902,7 +922,7 @@ RegistryResult<ServiceRecord> Service::DeleteServiceDeclaration(std::string_view
                                                                 const Principal& caller) {
   const std::string& actor = caller.name;
   if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto w = CheckWritable(std::nullopt); !w) return std::unexpected(w.error());
   auto stored = GetServiceDeclaration(name);
   if (!stored) return std::unexpected(stored.error());

@@ -60,10 +60,14 @@ std::string RequestIdOf(const httplib::Request& req) {
 }  // namespace
 
 void LogToStderr(std::string_view line) {
+  // One write per line: stderr is unbuffered, so the newline goes with it.
+  std::string out;
+  out.reserve(line.size() + 1);
+  out.append(line);
+  out.push_back('\n');
   static std::mutex mu;
   std::lock_guard lock(mu);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fputc('\n', stderr);
+  std::fwrite(out.data(), 1, out.size(), stderr);
   std::fflush(stderr);
 }
 

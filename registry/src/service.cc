@@ -386,7 +386,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
 
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   auto mode = EffectiveMode(*subject);
   if (!mode) return std::unexpected(mode.error());
   if (*mode == Mode::kReadOnly) {
@@ -620,7 +620,7 @@ RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view sub
                                                             const Principal& caller, Force force) {
   const std::string& actor = caller.name;
   SubjectName subject{std::string(subject_text)};
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseDelete(*store_, caller, subject, force); !ok) {
     return std::unexpected(ok.error());
   }
@@ -693,7 +693,7 @@ RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, Ve
                                                Force force) {
   const std::string& actor = caller.name;
   SubjectName subject{std::string(subject_text)};
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseDelete(*store_, caller, subject, force); !ok) {
     return std::unexpected(ok.error());
   }
@@ -865,7 +865,7 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
     if (!valid) return std::unexpected(valid.error());
     name = std::move(*valid);
   }
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "config"); !ok) {
     return std::unexpected(ok.error());
   }
@@ -889,7 +889,7 @@ RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::stri
   const std::string& actor = caller.name;
   std::optional<SubjectName> name;
   if (subject) name = SubjectName(*subject);
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "config"); !ok) {
     return std::unexpected(ok.error());
   }
@@ -938,7 +938,7 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
     if (!valid) return std::unexpected(valid.error());
     name = std::move(*valid);
   }
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "mode"); !ok) {
     return std::unexpected(ok.error());
   }
@@ -974,7 +974,7 @@ RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subje
   const std::string& actor = caller.name;
   std::optional<SubjectName> name;
   if (subject) name = SubjectName(*subject);
-  std::lock_guard lock(write_mu_);
+  WriteScope lock(*this);
   if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "mode"); !ok) {
     return std::unexpected(ok.error());
   }

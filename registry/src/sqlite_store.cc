@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -224,11 +225,75 @@ std::unexpected<RegistryError> StoreError(int rc) {
   return Fail(ErrorCode::kStoreError, std::string("store error: ") + sqlite3_errstr(rc));
 }
 
-// A prepared statement; finalized on destruction.
+// Prepared statements, kept per connection and keyed by their SQL text: a
+// small query costs far more to parse than to run, so each statement is
+// parsed once per connection and reused (sqlite3_reset between uses). A
+// connection's statements are finalized when it closes (ForgetStatements).
+class StatementCache {
+ public:
+  static StatementCache& Instance() {
+    static StatementCache cache;
+    return cache;
+  }
+  // A ready statement for `sql` on `db`, or nullptr with *rc set.
+  sqlite3_stmt* Take(sqlite3* db, const char* sql, int* rc) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = free_.find(Key{db, sql});
+      if (it != free_.end() && !it->second.empty()) {
+        sqlite3_stmt* st = it->second.back();
+        it->second.pop_back();
+        --count_[db];
+        return st;
+      }
+    }
+    sqlite3_stmt* st = nullptr;
+    *rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    return *rc == SQLITE_OK ? st : (sqlite3_finalize(st), nullptr);
+  }
+  void Give(sqlite3* db, sqlite3_stmt* st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    {
+      std::lock_guard lock(mu_);
+      if (count_[db] < kMaxPerConnection) {
+        free_[Key{db, sqlite3_sql(st)}].push_back(st);
+        ++count_[db];
+        return;
+      }
+    }
+    sqlite3_finalize(st);
+  }
+  void Forget(sqlite3* db) {
+    std::lock_guard lock(mu_);
+    for (auto it = free_.begin(); it != free_.end();) {
+      if (it->first.first != db) {
+        ++it;
+        continue;
+      }
+      for (sqlite3_stmt* st : it->second) sqlite3_finalize(st);
+      it = free_.erase(it);
+    }
+    count_.erase(db);
+  }
+
+ private:
+  static constexpr std::size_t kMaxPerConnection = 128;
+  using Key = std::pair<sqlite3*, std::string>;
+  std::mutex mu_;
+  std::map<Key, std::vector<sqlite3_stmt*>> free_;
+  std::map<sqlite3*, std::size_t> count_;
+};
+
+// A prepared statement, borrowed from the StatementCache for its lifetime.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    stmt_ = StatementCache::Instance().Take(db, sql, &rc_);
+  }
+  ~Stmt() {
+    if (stmt_ != nullptr) StatementCache::Instance().Give(db_, stmt_);
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -262,6 +327,7 @@ class Stmt {
   void Track(int rc) {
     if (rc_ == SQLITE_OK && rc != SQLITE_OK) rc_ = rc;
   }
+  sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
 };
@@ -277,7 +343,10 @@ int Run(Stmt& s) {
 struct Connection {
   sqlite3* db = nullptr;
   ~Connection() {
-    if (db) sqlite3_close_v2(db);
+    if (db) {
+      StatementCache::Instance().Forget(db);
+      sqlite3_close_v2(db);
+    }
   }
 };
 

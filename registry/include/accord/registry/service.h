@@ -110,6 +110,7 @@
 // cache concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -559,9 +560,33 @@ class Service {
                                             compat::Level level, compat::Policy policy);
   RegistryResult<SchemaVersion> ToSchemaVersion(const VersionRecord& v);
 
+  // Holds write_mu_ for one write; on leaving it advances write_generation_,
+  // so reads memoised from mutable state (served_memo_) are recomputed.
+  class WriteScope {
+   public:
+    explicit WriteScope(Service& s) : service_(s), lock_(s.write_mu_) {}
+    ~WriteScope() { service_.write_generation_.fetch_add(1, std::memory_order_acq_rel); }
+    WriteScope(const WriteScope&) = delete;
+    WriteScope& operator=(const WriteScope&) = delete;
+
+   private:
+    Service& service_;
+    std::lock_guard<std::mutex> lock_;
+  };
+
   std::unique_ptr<Store> store_;
   const ServiceOptions options_;
-  std::mutex write_mu_;  // serialises every write (decide + commit)
+  std::mutex write_mu_;  // serialises every write (decide + commit): WriteScope
+  std::atomic<std::uint64_t> write_generation_{0};
+  // GetServedSchema's deprecation flag per schema id, valid for the write
+  // generation and UTC day it was computed in (reads by id stay in memory).
+  struct ServedFlags {
+    std::uint64_t generation = 0;
+    std::int64_t day = 0;
+    std::optional<SchemaVersion> deprecated;
+  };
+  std::shared_mutex served_mu_;
+  std::unordered_map<SchemaId, ServedFlags> served_memo_;
   // Guards cache_. Entries are immutable once inserted; shared_ptr lets a
   // reader keep an entry while another thread inserts (rehash).
   std::shared_mutex cache_mu_;
