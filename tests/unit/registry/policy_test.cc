@@ -219,6 +219,26 @@ TEST_F(PolicyTest, SchemaByIdWithAnActiveHolderIsNotFlagged) {
   EXPECT_EQ(Header(Call("GET", "/schemas/ids/1"), "Sunset"), nullptr);
 }
 
+// Reads by id memoise the flag (no store query per read); every write and
+// the next day invalidate it.
+TEST_F(PolicyTest, SchemaByIdFlagFollowsDeprecationChangesAfterItWasRead) {
+  ASSERT_TRUE(Reg("orders", kV1));
+  ASSERT_TRUE(Reg("orders", kV2));
+  auto before = service_->GetServedSchema(SchemaId(1));
+  ASSERT_TRUE(before);
+  EXPECT_FALSE(before->deprecated);
+  ASSERT_TRUE(service_->Deprecate("orders", VersionSelector::Exactly(Version(1)),
+                                  DeprecationRequest{.sunset = "2030-03-01"}));
+  auto deprecated = service_->GetServedSchema(SchemaId(1));
+  ASSERT_TRUE(deprecated);
+  ASSERT_TRUE(deprecated->deprecated);
+  EXPECT_EQ(deprecated->deprecated->deprecation->sunset, "2030-03-01");
+  ASSERT_TRUE(service_->Undeprecate("orders", VersionSelector::Exactly(Version(1))));
+  auto again = service_->GetServedSchema(SchemaId(1));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->deprecated);
+}
+
 // --- lint on register --------------------------------------------------------------
 
 TEST_F(PolicyTest, LintIsOffUntilTheConfigTurnsItOn) {
