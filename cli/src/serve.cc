@@ -44,7 +44,7 @@ struct ServeSettings {
   std::string compatibility_policy = "STRICT";
   std::string max_schema_bytes = "1048576";
   std::string max_body_bytes = "8388608";
-  std::string threads = "8";
+  std::string threads = "32";
   std::string tls_cert;
   std::string tls_key;
   std::string min_notice_days = "30";
@@ -71,7 +71,8 @@ constexpr SettingSpec kSettings[] = {
      "largest schema text accepted (42209 above)"},
     {"max_body_bytes", "ACCORD_MAX_BODY_BYTES", &ServeSettings::max_body_bytes,
      "largest request body accepted (413 above)"},
-    {"threads", "ACCORD_THREADS", &ServeSettings::threads, "request handler threads"},
+    {"threads", "ACCORD_THREADS", &ServeSettings::threads,
+     "request handler threads (one per concurrent keep-alive connection)"},
     {"tls_cert", "ACCORD_TLS_CERT", &ServeSettings::tls_cert,
      "PEM certificate: serve HTTPS (with tls_key; config file: tls.cert)"},
     {"tls_key", "ACCORD_TLS_KEY", &ServeSettings::tls_key,

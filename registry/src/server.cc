@@ -84,7 +84,7 @@ struct Server::Impl {
       : api(a), options(std::move(o)), log(std::move(l)), server(std::move(s)), http(*server) {}
 
   void LogRequest(const std::string& id, const httplib::Request& req, const HttpResponse& r,
-                  double ms, std::size_t bytes_out) {
+                  std::int64_t us, std::size_t bytes_out) {
     json::Value line{json::Object{}};
     line.Add("ts", NowIso8601());
     line.Add("level", r.status >= 500 ? "error" : "info");
@@ -95,7 +95,9 @@ struct Server::Impl {
     line.Add("route", r.route);
     line.Add("status", r.status);
     if (r.error_code != 0) line.Add("error_code", r.error_code);
-    line.Add("duration_ms", ms);
+    // Whole microseconds: an integer is written cheaply, a double needs a
+    // shortest-round-trip conversion that cost a third of a read's time.
+    line.Add("duration_us", us);
     line.Add("bytes_in", static_cast<std::int64_t>(req.body.size()));
     line.Add("bytes_out", static_cast<std::int64_t>(bytes_out));
     log(json::ToJson(line));
@@ -121,15 +123,16 @@ struct Server::Impl {
     res.set_header("X-Request-Id", id);
     const std::size_t bytes_out = out.body.size();
     res.set_content(std::move(out.body), out.content_type);
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    LogRequest(id, req, out, ms, bytes_out);
+    const std::int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+    LogRequest(id, req, out, us, bytes_out);
   }
 
   void Install() {
     http.set_tcp_nodelay(true);
     http.set_payload_max_length(options.max_body_bytes);
-    const int threads = options.threads > 0 ? options.threads : 8;
+    const int threads = options.threads > 0 ? options.threads : 32;
     // cpp-httplib's API takes ownership of a raw pointer here.
     http.new_task_queue = [threads] {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
@@ -158,7 +161,7 @@ struct Server::Impl {
           r.route = "transport";
           res.set_header("X-Request-Id", id);
           res.set_content(r.body, std::string(kContentTypeV1));
-          LogRequest(id, req, r, 0.0, r.body.size());
+          LogRequest(id, req, r, 0, r.body.size());
           return httplib::Server::HandlerResponse::Handled;
         }));
     http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,

@@ -26,7 +26,9 @@ namespace accord::registry {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8081;  // 0: pick a free port (see Server::port())
-  int threads = 8;
+  // cpp-httplib serves each keep-alive connection on one thread: with fewer
+  // threads than concurrent connections, the others wait (tail latency).
+  int threads = 32;
   std::size_t max_body_bytes = 8u * 1024u * 1024u;  // larger bodies: 413
   // PEM files; both set: HTTPS only (cpp-httplib with OpenSSL).
   std::string tls_cert;
