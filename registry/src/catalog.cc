@@ -541,6 +541,15 @@ RegistryResult<SubjectMetadata> Service::UpdateSubjectMetadata(std::string_view 
 
 // --- deprecation -------------------------------------------------------------------
 
+RegistryResult<std::vector<VersionRecord>> Service::LiveVersionsToChange(
+    const SubjectName& subject, const Principal& caller) {
+  if (auto ok = internal::AuthoriseSubjectChange(*store_, caller, subject); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto w = CheckWritable(subject); !w) return std::unexpected(w.error());
+  return LiveVersions(subject);
+}
+
 RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, VersionSelector sel,
                                                  const DeprecationRequest& request,
                                                  const Principal& caller) {
@@ -556,11 +565,7 @@ RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, 
                        " bytes without control characters");
   }
   WriteScope lock(*this);
-  if (auto ok = internal::AuthoriseSubjectChange(*store_, caller, subject); !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (auto w = CheckWritable(subject); !w) return std::unexpected(w.error());
-  auto live = LiveVersions(subject);
+  auto live = LiveVersionsToChange(subject, caller);
   if (!live) return std::unexpected(live.error());
   auto target = Select(*live, sel);
   if (!target) return std::unexpected(target.error());
@@ -605,11 +610,7 @@ RegistryResult<SchemaVersion> Service::Undeprecate(std::string_view subject_text
   const std::string& actor = caller.name;
   SubjectName subject{std::string(subject_text)};
   WriteScope lock(*this);
-  if (auto ok = internal::AuthoriseSubjectChange(*store_, caller, subject); !ok) {
-    return std::unexpected(ok.error());
-  }
-  if (auto w = CheckWritable(subject); !w) return std::unexpected(w.error());
-  auto live = LiveVersions(subject);
+  auto live = LiveVersionsToChange(subject, caller);
   if (!live) return std::unexpected(live.error());
   auto target = Select(*live, sel);
   if (!target) return std::unexpected(target.error());

@@ -544,6 +544,10 @@ class Service {
   RegistryResult<void> CheckWritable(const std::optional<SubjectName>& s);
   // The live versions of a subject; 40401 when there is none.
   RegistryResult<std::vector<VersionRecord>> LiveVersions(const SubjectName& s);
+  // For a change to versions of `s` (under write_mu_): the caller's right to
+  // change `s` (authorisation), `s` writable (42205), then LiveVersions(s).
+  RegistryResult<std::vector<VersionRecord>> LiveVersionsToChange(const SubjectName& s,
+                                                                  const Principal& caller);
   // The live version `v` selects among `live`; 40402 when none.
   RegistryResult<VersionRecord> Select(const std::vector<VersionRecord>& live, VersionSelector v);
   // The cached parse of a version's schema; 42201 when it no longer parses.
