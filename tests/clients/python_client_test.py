@@ -26,7 +26,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from accord_server import AccordServer  # noqa: E402
+from accord_server import AccordServer, write_auth_config  # noqa: E402
 
 FAILURES = []
 
@@ -226,12 +226,9 @@ def client_conf(base, legacy=False):
 def auth_config(directory):
     """A server config with one admin key for the clients."""
     import hashlib
-    path = os.path.join(directory, "accord-auth.yaml")
-    with open(path, "w") as f:
-        f.write("auth:\n  anonymous_read: false\n  keys:\n"
-                "    - principal: %s\n      role: admin\n      sha256: %s\n"
-                % (AUTH_USER, hashlib.sha256(AUTH_KEY.encode()).hexdigest()))
-    return path
+    return write_auth_config(os.path.join(directory, "accord-auth.yaml"), [
+        {"principal": AUTH_USER, "role": "admin",
+         "sha256": hashlib.sha256(AUTH_KEY.encode()).hexdigest()}], anonymous_read=False)
 
 
 def refused_without_credentials(base):

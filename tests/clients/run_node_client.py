@@ -21,7 +21,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_DIR = os.path.join(HERE, "node")
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from accord_server import AccordServer  # noqa: E402
+from accord_server import AccordServer, write_auth_config  # noqa: E402
 from npm_deps import SKIP, ensure_npm_packages  # noqa: E402
 
 
@@ -45,11 +45,10 @@ def main():
         import hashlib
         import tempfile
         key = "node-clients-secret-key"
-        config = os.path.join(tempfile.mkdtemp(prefix="accord-node-auth-"), "accord.yaml")
-        with open(config, "w") as f:
-            f.write("auth:\n  anonymous_read: false\n  keys:\n"
-                    "    - principal: ci-node\n      role: admin\n      sha256: %s\n"
-                    % hashlib.sha256(key.encode()).hexdigest())
+        config = write_auth_config(
+            os.path.join(tempfile.mkdtemp(prefix="accord-node-auth-"), "accord.yaml"),
+            [{"principal": "ci-node", "role": "admin",
+              "sha256": hashlib.sha256(key.encode()).hexdigest()}], anonymous_read=False)
         server_args = ("--config", config)
         env_auth = {"ACCORD_AUTH": "ci-node:" + key}
     with AccordServer(args.accord, args=server_args) as server:

@@ -85,3 +85,18 @@ class AccordServer:
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
         return False
+
+
+def write_auth_config(path, keys, anonymous_read=True):
+    """Writes a server config file whose `auth:` section holds `keys`: dicts
+    with principal, role, sha256 and optionally team."""
+    lines = ["auth:", "  anonymous_read: %s" % ("true" if anonymous_read else "false"),
+             "  keys:"]
+    for k in keys:
+        lines += ["    - principal: %s" % k["principal"], "      role: %s" % k["role"],
+                  "      sha256: %s" % k["sha256"]]
+        if k.get("team"):
+            lines.append("      team: %s" % k["team"])
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path

@@ -34,7 +34,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from accord_server import AccordServer  # noqa: E402
+from accord_server import AccordServer, write_auth_config  # noqa: E402
 
 CT = "application/vnd.schemaregistry.v1+json"
 FAILURES = []
@@ -261,18 +261,6 @@ def run_matrix(reg, callers, owner):
     return cells, fixtures
 
 
-def write_config(path, keys, anonymous_read=True):
-    lines = ["auth:", "  anonymous_read: %s" % ("true" if anonymous_read else "false"),
-             "  keys:"]
-    for k in keys:
-        lines += ["    - principal: %s" % k["principal"], "      role: %s" % k["role"],
-                  "      sha256: %s" % k["sha256"]]
-        if k.get("team"):
-            lines.append("      team: %s" % k["team"])
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accord", required=True)
@@ -293,7 +281,7 @@ def main():
     ]
     secrets = [writer_a, admin_key, reader_key, writer_b_key]
     config = os.path.join(tmp, "accord.yaml")
-    write_config(config, keys)
+    write_auth_config(config, keys)
     callers = {
         "anonymous": Caller("anonymous"),
         "wrong key": Caller("wrong key", "ci-a", "acc_not-the-key"),
@@ -368,7 +356,7 @@ def main():
 
     # anonymous_read: false -> every read needs a key; probes answer.
     closed = os.path.join(tmp, "closed.yaml")
-    write_config(closed, keys, anonymous_read=False)
+    write_auth_config(closed, keys, anonymous_read=False)
     with AccordServer(accord, args=("--config", closed)) as server:
         for method, path in (("GET", "/subjects"), ("GET", "/schemas/ids/1"), ("GET", "/config"),
                              ("GET", "/accord/v1/subjects"), ("GET", "/metrics"),
