@@ -11,6 +11,9 @@
 #include "accord/compat/avro_compat.h"
 
 #include <algorithm>
+#include <cstring>
+#include <span>
+#include <array>
 #include <unordered_map>
 
 namespace accord::compat {
@@ -22,13 +25,72 @@ using avro::NodeId;
 using avro::Schema;
 using avro::Type;
 
-std::string Quote(std::string_view s) { return json::ToJson(json::Value(s)); }
+// How a message names a node: "record a.B", "int".
+struct Desc {
+  std::string_view type;
+  std::string_view sep;
+  std::string_view name;
+};
+
+std::size_t PartSize(const Desc& d) { return d.type.size() + d.sep.size() + d.name.size(); }
+void AppendPart(std::string& out, const Desc& d) {
+  out.append(d.type);
+  out.append(d.sep);
+  out.append(d.name);
+}
+template <typename T>
+std::size_t PartSize(const T& part) { return std::string_view(part).size(); }
+template <typename T>
+void AppendPart(std::string& out, const T& part) { out.append(std::string_view(part)); }
+
+// Concatenation with one allocation (messages are built from many parts,
+// several of them views into the schemas).
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  out.reserve((PartSize(parts) + ...));
+  (AppendPart(out, parts), ...);
+  return out;
+}
 
 // How the writer datum reaches the node being compared, from the root.
 struct Step {
   enum class Kind : std::uint8_t { kField, kItem, kValue, kBranch };
   Kind kind;
   std::size_t index = 0;  // field index in the writer record, or union branch
+};
+
+// A stack that lives inside its owner up to N elements, on the heap past
+// that: a checker is made for every check (and for every explanation of a
+// union mismatch), and most never go deeper than a few levels.
+template <typename T, std::size_t N>
+class SmallStack {
+ public:
+  void push_back(T v) {
+    if (size_ < N) {
+      inline_[size_] = v;
+    } else {
+      if (size_ == N) heap_.assign(inline_.begin(), inline_.end());
+      heap_.push_back(v);
+    }
+    ++size_;
+  }
+  void pop_back() { resize(size_ - 1); }
+  // Shrinks to `n` elements (n <= size()).
+  void resize(std::size_t n) {
+    if (size_ > N) heap_.resize(std::max(n, N));
+    size_ = n;
+  }
+  std::size_t size() const { return size_; }
+  const T& operator[](std::size_t i) const { return size_ <= N ? inline_[i] : heap_[i]; }
+  std::span<const T> view() const {
+    return size_ <= N ? std::span<const T>(inline_.data(), size_) : std::span<const T>(heap_);
+  }
+
+ private:
+  std::array<T, N> inline_{};
+  std::vector<T> heap_;  // all elements, while there are more than N
+  std::size_t size_ = 0;
 };
 
 // Builds Avro-JSON values of the writer schema (witnesses).
@@ -71,11 +133,12 @@ class DatumBuilder {
         }
         visiting_.push_back(id.value);
         json::Object obj;
+        obj.reserve(n.fields.size());
         bool ok = true;
         for (const avro::Field& f : n.fields) {
           auto v = Minimal(f.type, depth + 1);
           if (!v) { ok = false; break; }
-          obj.push_back({f.name, std::move(*v)});
+          obj.push_back({std::string(f.name), std::move(*v)});
         }
         visiting_.pop_back();
         if (!ok) return std::nullopt;
@@ -107,20 +170,22 @@ class DatumBuilder {
     return json::Value(std::move(obj));
   }
 
-  // The root datum that follows `steps` and holds `leaf` at their end.
-  std::optional<json::Value> Along(NodeId id, const std::vector<Step>& steps, std::size_t k,
-                                   const json::Value& leaf) {
-    if (k == steps.size()) return leaf;
+  // The root datum that follows `steps` and holds `leaf` at their end
+  // (moved there: it is used once).
+  std::optional<json::Value> Along(NodeId id, std::span<const Step> steps, std::size_t k,
+                                   json::Value& leaf) {
+    if (k == steps.size()) return std::move(leaf);
     const Node& n = s_.node(id);
     const Step& st = steps[k];
     switch (st.kind) {
       case Step::Kind::kField: {
         json::Object obj;
+        obj.reserve(n.fields.size());
         for (std::size_t i = 0; i < n.fields.size(); ++i) {
           auto v = i == st.index ? Along(n.fields[i].type, steps, k + 1, leaf)
                                  : Minimal(n.fields[i].type);
           if (!v) return std::nullopt;
-          obj.push_back({n.fields[i].name, std::move(*v)});
+          obj.push_back({std::string(n.fields[i].name), std::move(*v)});
         }
         return json::Value(std::move(obj));
       }
@@ -151,10 +216,14 @@ class DatumBuilder {
   std::vector<std::uint32_t> visiting_;
 };
 
-std::string Describe(const Node& n) {
-  if (avro::IsNamed(n.type)) return std::string(avro::TypeName(n.type)) + " " + n.full_name;
-  return std::string(avro::TypeName(n.type));
+Desc Describe(const Node& n) {
+  if (avro::IsNamed(n.type)) return {avro::TypeName(n.type), " ", n.full_name};
+  return {avro::TypeName(n.type), {}, {}};
 }
+
+// A finding without a witness leaf of its own (the witness uses a sample
+// value of the writer node).
+std::optional<json::Value> NoLeaf() { return std::nullopt; }
 
 bool Promotes(Type w, Type r) {
   switch (r) {
@@ -167,33 +236,26 @@ bool Promotes(Type w, Type r) {
   }
 }
 
+// Equality of short strings (names, symbols) that are usually different:
+// the first byte settles most comparisons without a call to memcmp.
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
 // Unqualified names equal, or a reader alias (full name) names the writer.
 bool NamesMatch(const Node& w, const Node& r) {
-  if (w.name == r.name) return true;
-  return std::find(r.aliases.begin(), r.aliases.end(), w.full_name) != r.aliases.end();
+  if (SameName(w.name, r.name)) return true;
+  return std::any_of(r.aliases.begin(), r.aliases.end(),
+                     [&](std::string_view alias) { return SameName(alias, w.full_name); });
 }
 
 class Checker {
  public:
-  Checker(const Schema& w, const Schema& r) : w_(w), r_(r), builder_(w) {
-    std::size_t cells = w.node_count() * r.node_count();
-    if (cells <= kFlatMemoLimit) flat_memo_.assign(cells, kUnknown);
-  }
+  Checker(const Schema& w, const Schema& r) : w_(w), r_(r), builder_(w) {}
 
   Report Run() {
     Check(w_.root(), r_.root());
-    Report report;
-    // The same finding can be reached along several paths; keep the first.
-    for (std::size_t i = 0; i < findings_.size(); ++i) {
-      Finding& f = findings_[i];
-      bool dup = std::any_of(findings_.begin(), findings_.begin() + static_cast<std::ptrdiff_t>(i),
-                             [&](const Finding& g) {
-                               return g.kind == f.kind && g.writer_path == f.writer_path &&
-                                      g.reader_path == f.reader_path;
-                             });
-      if (!dup) report.Add(std::move(f));
-    }
-    return report;
+    return std::move(report_);
   }
 
  private:
@@ -205,41 +267,66 @@ class Checker {
     kIncompatibleUnrecorded,
   };
   static constexpr State kUnknown = State::kUnknown;
-  // Pair states live in a flat table when the product of node counts is
-  // small (the usual case), else in a hash map.
-  static constexpr std::size_t kFlatMemoLimit = 1u << 22;
+  // Only pairs of named types are memoised, and a check meets few of them:
+  // they live in a small array scanned linearly (no table of
+  // writer nodes x reader nodes to allocate and clear for every check); a
+  // hash map takes over when there are many.
+  static constexpr std::size_t kLinearMemoLimit = 16;
   using PairKey = std::uint64_t;
 
-  PairKey Key(NodeId w, NodeId r) const {
-    return flat_memo_.empty() ? (static_cast<std::uint64_t>(w.value) << 32) | r.value
-                              : static_cast<std::uint64_t>(w.value) * r_.node_count() + r.value;
-  }
+  static PairKey Key(NodeId w, NodeId r) { return (static_cast<std::uint64_t>(w.value) << 32) | r.value; }
   State Get(PairKey k) const {
-    if (!flat_memo_.empty()) return flat_memo_[k];
-    auto it = memo_.find(k);
-    return it == memo_.end() ? kUnknown : it->second;
+    if (!memo_.empty()) {
+      auto it = memo_.find(k);
+      return it == memo_.end() ? kUnknown : it->second;
+    }
+    for (std::size_t i = 0; i < small_memo_size_; ++i) {
+      if (small_memo_[i].first == k) return small_memo_[i].second;
+    }
+    return kUnknown;
   }
   void Set(PairKey k, State s) {
-    if (!flat_memo_.empty()) {
-      flat_memo_[k] = s;
-    } else {
+    if (!memo_.empty()) {
       memo_[k] = s;
+      return;
     }
+    for (std::size_t i = 0; i < small_memo_size_; ++i) {
+      if (small_memo_[i].first == k) {
+        small_memo_[i].second = s;
+        return;
+      }
+    }
+    if (small_memo_size_ < kLinearMemoLimit) {
+      small_memo_[small_memo_size_++] = {k, s};
+      return;
+    }
+    for (std::size_t i = 0; i < small_memo_size_; ++i) memo_.emplace(small_memo_[i].first, small_memo_[i].second);
+    memo_[k] = s;
   }
 
-  void AddFinding(std::string_view kind, const Node& w, std::string wpath, const Node& r,
-                  std::string rpath, std::string message, std::optional<json::Value> leaf) {
+  // Records a finding about writer node `w`, unless one of the same kind and
+  // paths is recorded already (the same break reached along another path:
+  // the first is kept). Only then are its message (`message()`) and witness
+  // (built around `leaf()`, else a sample value of `w`) made.
+  template <typename MessageFn, typename LeafFn>
+  void AddFinding(std::string_view kind, const Node& w, std::string wpath, std::string rpath,
+                  MessageFn&& message, LeafFn&& leaf) {
     if (!recording_) return;
+    for (const Finding& g : report_.findings) {
+      if (g.kind == kind && g.writer_path == wpath && g.reader_path == rpath) return;
+    }
+    if (report_.findings.empty()) report_.findings.reserve(4);
     Finding f;
     f.kind = std::string(kind);
     f.writer_path = std::move(wpath);
     f.reader_path = std::move(rpath);
-    f.message = std::move(message);
+    f.message = message();
     if (build_witnesses_) {
-      if (!leaf) leaf = builder_.Sample(NodeFor(w));
-      if (leaf) f.witness = builder_.Along(w_.root(), steps_, 0, *leaf);
+      std::optional<json::Value> value = leaf();
+      if (!value) value = builder_.Sample(NodeFor(w));
+      if (value) f.witness = builder_.Along(w_.root(), steps_.view(), 0, *value);
     }
-    findings_.push_back(std::move(f));
+    report_.Add(std::move(f));
   }
 
   // The NodeId of a writer node reference (nodes live in one vector).
@@ -262,10 +349,10 @@ class Checker {
     if (depth_ > kMaxCheckDepth) {
       if (recording_ && !depth_reported_) {
         depth_reported_ = true;
-        AddFinding(kAvroUndecidedDepth, w, w.pointer, r, r.pointer,
-                   "comparison nested deeper than " + std::to_string(kMaxCheckDepth) +
-                       " levels; compatibility not decided",
-                   std::nullopt);
+        AddFinding(kAvroUndecidedDepth, w, std::string(w.pointer), std::string(r.pointer), [&] {
+                     return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
+                                " levels; compatibility not decided");
+                   }, NoLeaf);
       }
       return false;
     }
@@ -277,10 +364,13 @@ class Checker {
           if (!ReaderUnionAccepts(w.branches[i], r)) {
             ok = false;
             const Node& wb = w_.node(w.branches[i]);
-            if (recording_) AddFinding(kAvroMissingUnionBranch, wb, w.pointer + "/" + std::to_string(i), r, r.pointer,
-                       "reader union has no branch that can read writer union branch " +
-                           std::to_string(i) + " (" + Describe(wb) + ")" + UnionAdvice(w.branches[i], r),
-                       std::nullopt);
+            if (recording_) {
+              std::string index = std::to_string(i);
+              AddFinding(kAvroMissingUnionBranch, wb, Cat(w.pointer, "/", index), std::string(r.pointer), [&] {
+                return Cat("reader union has no branch that can read writer union branch ", index, " (",
+                           Describe(wb), ")", UnionAdvice(w.branches[i], r));
+              }, NoLeaf);
+            }
           }
         } else if (!Check(w.branches[i], rid)) {
           ok = false;
@@ -291,9 +381,11 @@ class Checker {
     }
     if (r.type == Type::kUnion) {
       if (ReaderUnionAccepts(wid, r)) return true;
-      if (recording_) AddFinding(kAvroMissingUnionBranch, w, w.pointer, r, r.pointer,
-                 "reader union has no branch that can read writer type " + Describe(w) + UnionAdvice(wid, r),
-                 std::nullopt);
+      if (recording_) {
+        AddFinding(kAvroMissingUnionBranch, w, std::string(w.pointer), std::string(r.pointer), [&] {
+          return Cat("reader union has no branch that can read writer type ", Describe(w), UnionAdvice(wid, r));
+        }, NoLeaf);
+      }
       return false;
     }
     if (avro::IsPrimitive(r.type)) {
@@ -333,9 +425,9 @@ class Checker {
       sub.explain_ = false;
       sub.build_witnesses_ = false;  // its steps do not start at the root
       sub.Check(wid, rbid);
-      if (sub.findings_.empty()) return {};
-      return "; reader branch " + std::to_string(j) + " (" + Describe(rb) + ") does not fit because " +
-             sub.findings_.front().message;
+      if (sub.report_.findings.empty()) return {};
+      return Cat("; reader branch ", std::to_string(j), " (", Describe(rb), ") does not fit because ",
+                 sub.report_.findings.front().message);
     }
     return {};
   }
@@ -346,11 +438,13 @@ class Checker {
   }
 
   bool Mismatch(const Node& w, const Node& r) {
-    if (recording_) AddFinding(kAvroTypeMismatch, w, w.pointer, r, r.pointer,
-               "writer type " + Describe(w) + " cannot be read as reader type " + Describe(r) +
+    if (recording_) {
+      AddFinding(kAvroTypeMismatch, w, std::string(w.pointer), std::string(r.pointer), [&] {
+        return Cat("writer type ", Describe(w), " cannot be read as reader type ", Describe(r),
                    " (Avro promotes only int->long/float/double, long->float/double, "
-                   "float->double, string<->bytes)",
-               std::nullopt);
+                   "float->double, string<->bytes)");
+      }, NoLeaf);
+    }
     return false;
   }
 
@@ -396,35 +490,45 @@ class Checker {
     bool ok = true;
     if (!NamesMatch(w, r)) {
       ok = false;
-      if (recording_) AddFinding(kAvroNameMismatch, w, w.pointer + "/name", r, r.pointer + "/name",
-                 "writer " + Describe(w) + " is read as reader " + Describe(r) +
-                     ": names differ; add " + Quote(w.full_name) + " to the reader's aliases or keep the name",
-                 std::nullopt);
+      if (recording_) {
+        // Names are [A-Za-z0-9_.]: quoting one is adding quotes.
+        AddFinding(kAvroNameMismatch, w, Cat(w.pointer, "/name"), Cat(r.pointer, "/name"), [&] {
+          return Cat("writer ", Describe(w), " is read as reader ", Describe(r), ": names differ; add \"",
+                     w.full_name, "\" to the reader's aliases or keep the name");
+        }, NoLeaf);
+      }
     }
     switch (r.type) {
       case Type::kFixed:
         if (w.size != r.size) {
           ok = false;
-          if (recording_) AddFinding(kAvroFixedSizeMismatch, w, w.pointer + "/size", r, r.pointer + "/size",
-                     "writer fixed " + w.full_name + " has size " + std::to_string(w.size) +
-                         " but reader fixed " + r.full_name + " has size " + std::to_string(r.size),
-                     std::nullopt);
+          if (recording_) {
+            AddFinding(kAvroFixedSizeMismatch, w, Cat(w.pointer, "/size"), Cat(r.pointer, "/size"), [&] {
+              return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size), " but reader fixed ",
+                         r.full_name, " has size ", std::to_string(r.size));
+            }, NoLeaf);
+          }
         }
         return ok;
       case Type::kEnum: {
         if (r.enum_default) return ok;
-        std::vector<std::string> missing;
-        for (const std::string& s : w.symbols) {
-          if (std::find(r.symbols.begin(), r.symbols.end(), s) == r.symbols.end()) missing.push_back(s);
-        }
-        if (missing.empty()) return ok;
+        auto is_missing = [&](std::string_view s) {
+          return std::none_of(r.symbols.begin(), r.symbols.end(),
+                              [&](std::string_view symbol) { return SameName(symbol, s); });
+        };
+        auto first_missing = std::find_if(w.symbols.begin(), w.symbols.end(), is_missing);
+        if (first_missing == w.symbols.end()) return ok;
         if (!recording_) return false;
-        std::string list;
-        for (const std::string& s : missing) list += (list.empty() ? "" : ", ") + s;
-        AddFinding(kAvroMissingEnumSymbols, w, w.pointer + "/symbols", r, r.pointer + "/symbols",
-                   "reader enum " + r.full_name + " lacks writer symbols [" + list +
-                       "] and has no enum default: add the symbols or a \"default\" to the reader enum",
-                   json::Value(missing.front()));
+        AddFinding(kAvroMissingEnumSymbols, w, Cat(w.pointer, "/symbols"), Cat(r.pointer, "/symbols"), [&] {
+          std::string list;
+          for (auto it = first_missing; it != w.symbols.end(); ++it) {
+            if (!is_missing(*it)) continue;
+            if (!list.empty()) list += ", ";
+            list += *it;
+          }
+          return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
+                     "] and has no enum default: add the symbols or a \"default\" to the reader enum");
+        }, [&] { return std::optional<json::Value>(json::Value(*first_missing)); });
         return false;
       }
       case Type::kRecord: return CompareFields(w, r) && ok;
@@ -438,23 +542,24 @@ class Checker {
       const avro::Field& rf = r.fields[j];
       std::optional<std::size_t> wi;
       for (std::size_t i = 0; i < w.fields.size() && !wi; ++i) {
-        if (w.fields[i].name == rf.name) wi = i;
+        if (SameName(w.fields[i].name, rf.name)) wi = i;
       }
-      for (const std::string& alias : rf.aliases) {
+      for (std::string_view alias : rf.aliases) {
         if (wi) break;
         for (std::size_t i = 0; i < w.fields.size(); ++i) {
-          if (w.fields[i].name == alias) { wi = i; break; }
+          if (SameName(w.fields[i].name, alias)) { wi = i; break; }
         }
       }
       if (!wi) {
         if (rf.default_value) continue;
         ok = false;
-        if (recording_) AddFinding(kAvroReaderFieldMissingDefaultValue, w, w.pointer, r, rf.pointer,
-                   "reader field " + Quote(rf.name) + " of record " + r.full_name +
-                       " has no default and writer record " + w.full_name +
-                       " has no field of that name" + (rf.aliases.empty() ? "" : " or alias") +
-                       ": add a \"default\" to the reader field",
-                   builder_.Minimal(NodeFor(w)));
+        if (recording_) {
+          AddFinding(kAvroReaderFieldMissingDefaultValue, w, std::string(w.pointer), std::string(rf.pointer), [&] {
+            return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
+                       w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias",
+                       ": add a \"default\" to the reader field");
+          }, [&] { return builder_.Minimal(NodeFor(w)); });
+        }
         continue;
       }
       steps_.push_back({Step::Kind::kField, *wi});
@@ -467,11 +572,12 @@ class Checker {
   const Schema& w_;
   const Schema& r_;
   DatumBuilder builder_;
-  std::vector<Step> steps_;
-  std::vector<State> flat_memo_;
+  SmallStack<Step, 24> steps_;  // from the root to the node being compared
+  std::array<std::pair<PairKey, State>, kLinearMemoLimit> small_memo_;
+  std::size_t small_memo_size_ = 0;
   std::unordered_map<PairKey, State> memo_;
-  std::vector<PairKey> compatible_log_;
-  std::vector<Finding> findings_;
+  SmallStack<PairKey, 16> compatible_log_;
+  Report report_;  // every finding is breaking: Add keeps them in order
   bool recording_ = true;
   bool explain_ = true;
   bool build_witnesses_ = true;

@@ -33,6 +33,14 @@ bool SameNamed(const Node& o, const Node& n) {
 
 std::string Label(const Schema& s, NodeId id) { return avro::BranchName(s, id); }
 
+std::string Str(std::string_view s) { return std::string(s); }
+
+// Both absent, or both present and equal.
+bool SameDefault(const json::Value* a, const json::Value* b) {
+  if (a == nullptr || b == nullptr) return a == b;
+  return *a == *b;
+}
+
 class Differ {
  public:
   Differ(const Schema& o, const Schema& n) : o_(o), n_(n) {}
@@ -43,12 +51,12 @@ class Differ {
   }
 
  private:
-  void Safe(std::string_view kind, std::string opath, std::string npath, std::string message) {
+  void Safe(std::string_view kind, std::string_view opath, std::string_view npath, std::string message) {
     Finding f;
     f.kind = std::string(kind);
     f.severity = Severity::kSafe;
-    f.writer_path = std::move(opath);
-    f.reader_path = std::move(npath);
+    f.writer_path = std::string(opath);
+    f.reader_path = std::string(npath);
     f.message = std::move(message);
     out_.push_back(std::move(f));
   }
@@ -56,7 +64,7 @@ class Differ {
   // Branches of a union, or the node itself as a one-branch union.
   std::vector<NodeId> Branches(const Schema& s, NodeId id) {
     const Node& n = s.node(id);
-    if (n.type == Type::kUnion) return n.branches;
+    if (n.type == Type::kUnion) return {n.branches.begin(), n.branches.end()};
     return {id};
   }
 
@@ -88,7 +96,7 @@ class Differ {
           if (!n_used[j] && BranchesMatch(ob[i], nb[j])) match = j;
         }
         if (!match) {
-          std::string p = o.type == Type::kUnion ? o.pointer + "/" + std::to_string(i) : o.pointer;
+          std::string p = o.type == Type::kUnion ? Str(o.pointer) + "/" + std::to_string(i) : Str(o.pointer);
           Safe(kAvroUnionBranchRemoved, p, n.pointer, "union branch " + Label(o_, ob[i]) + " removed");
           continue;
         }
@@ -97,7 +105,7 @@ class Differ {
       }
       for (std::size_t j = 0; j < nb.size(); ++j) {
         if (n_used[j]) continue;
-        std::string p = n.type == Type::kUnion ? n.pointer + "/" + std::to_string(j) : n.pointer;
+        std::string p = n.type == Type::kUnion ? Str(n.pointer) + "/" + std::to_string(j) : Str(n.pointer);
         Safe(kAvroUnionBranchAdded, o.pointer, p, "union branch " + Label(n_, nb[j]) + " added");
       }
       return;
@@ -113,23 +121,23 @@ class Differ {
            "logical type changed from " + Quote(o.logical_type_name) + " to " + Quote(n.logical_type_name));
     }
     if (avro::IsNamed(o.type) && o.full_name != n.full_name) {
-      Safe(kAvroNamedTypeRenamed, o.pointer + "/name", n.pointer + "/name",
-           std::string(avro::TypeName(o.type)) + " " + o.full_name + " renamed to " + n.full_name);
+      Safe(kAvroNamedTypeRenamed, Str(o.pointer) + "/name", Str(n.pointer) + "/name",
+           std::string(avro::TypeName(o.type)) + " " + Str(o.full_name) + " renamed to " + Str(n.full_name));
     }
     switch (o.type) {
       case Type::kArray:
       case Type::kMap: Walk(o.items, n.items); return;
       case Type::kEnum: {
-        for (const std::string& s : n.symbols) {
+        for (std::string_view s : n.symbols) {
           if (std::find(o.symbols.begin(), o.symbols.end(), s) == o.symbols.end()) {
-            Safe(kAvroEnumSymbolAdded, o.pointer + "/symbols", n.pointer + "/symbols",
-                 "enum " + n.full_name + " symbol " + s + " added");
+            Safe(kAvroEnumSymbolAdded, Str(o.pointer) + "/symbols", Str(n.pointer) + "/symbols",
+                 "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
           }
         }
-        for (const std::string& s : o.symbols) {
+        for (std::string_view s : o.symbols) {
           if (std::find(n.symbols.begin(), n.symbols.end(), s) == n.symbols.end()) {
-            Safe(kAvroEnumSymbolRemoved, o.pointer + "/symbols", n.pointer + "/symbols",
-                 "enum " + n.full_name + " symbol " + s + " removed");
+            Safe(kAvroEnumSymbolRemoved, Str(o.pointer) + "/symbols", Str(n.pointer) + "/symbols",
+                 "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
           }
         }
         return;
@@ -155,7 +163,7 @@ class Differ {
       }
       if (!oi) {
         Safe(kAvroFieldAdded, o.pointer, nf.pointer,
-             "field " + Quote(nf.name) + " added to record " + n.full_name +
+             "field " + Quote(nf.name) + " added to record " + Str(n.full_name) +
                  (nf.default_value ? " with a default" : ""));
         continue;
       }
@@ -165,7 +173,7 @@ class Differ {
         Safe(kAvroFieldRenamed, of.pointer, nf.pointer,
              "field " + Quote(of.name) + " renamed to " + Quote(nf.name) + " (alias kept)");
       }
-      if (of.default_value != nf.default_value) {
+      if (!SameDefault(of.default_value, nf.default_value)) {
         Safe(kAvroDefaultChanged, of.pointer, nf.pointer,
              "default of field " + Quote(nf.name) + " changed");
       }
@@ -177,7 +185,7 @@ class Differ {
     for (std::size_t i = 0; i < o.fields.size(); ++i) {
       if (o_used[i]) continue;
       Safe(kAvroFieldRemoved, o.fields[i].pointer, n.pointer,
-           "field " + Quote(o.fields[i].name) + " removed from record " + n.full_name);
+           "field " + Quote(o.fields[i].name) + " removed from record " + Str(n.full_name));
     }
   }
 

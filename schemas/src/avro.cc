@@ -3,10 +3,15 @@
 #include "accord/schemas/avro.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <type_traits>
 
-#include <rapidjson/document.h>
+#include <simdjson.h>
 
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
@@ -33,15 +38,37 @@ std::string_view TypeName(Type type) {
   return "unknown";
 }
 
+namespace {
+
+// `s` == `literal`, with the comparison inlined (the string_view operator
+// calls memcmp, which shows up when every key and type name of every
+// schema goes through it).
+template <std::size_t N>
+bool Is(std::string_view s, const char (&literal)[N]) {
+  return s.size() == N - 1 && __builtin_memcmp(s.data(), literal, N - 1) == 0;
+}
+
+}  // namespace
+
 std::optional<Type> PrimitiveFromName(std::string_view name) {
-  if (name == "null") return Type::kNull;
-  if (name == "boolean") return Type::kBoolean;
-  if (name == "int") return Type::kInt;
-  if (name == "long") return Type::kLong;
-  if (name == "float") return Type::kFloat;
-  if (name == "double") return Type::kDouble;
-  if (name == "bytes") return Type::kBytes;
-  if (name == "string") return Type::kString;
+  // By length first: called for every type name in every schema parsed.
+  switch (name.size()) {
+    case 3: if (Is(name, "int")) return Type::kInt; break;
+    case 4:
+      if (Is(name, "null")) return Type::kNull;
+      if (Is(name, "long")) return Type::kLong;
+      break;
+    case 5:
+      if (Is(name, "float")) return Type::kFloat;
+      if (Is(name, "bytes")) return Type::kBytes;
+      break;
+    case 6:
+      if (Is(name, "double")) return Type::kDouble;
+      if (Is(name, "string")) return Type::kString;
+      break;
+    case 7: if (Is(name, "boolean")) return Type::kBoolean; break;
+    default: break;
+  }
   return std::nullopt;
 }
 
@@ -67,38 +94,164 @@ std::string_view LogicalTypeName(LogicalType type) {
   return "";
 }
 
+namespace detail {
+
+// A bump arena for everything the views of a Schema point at: names, JSON
+// pointers, lists (spans of trivially copyable elements) and default values
+// and custom attributes (json::Value, destroyed with the arena). The first
+// block is part of the object, so a typical schema costs one allocation.
+class SchemaStorage {
+ public:
+  SchemaStorage() : cur_(first_), end_(first_ + sizeof(first_)) {}
+  SchemaStorage(const SchemaStorage&) = delete;
+  SchemaStorage& operator=(const SchemaStorage&) = delete;
+  ~SchemaStorage() {
+    for (json::Value* v : values_) v->~Value();
+    for (auto [members, n] : members_) std::destroy_n(members, n);
+  }
+
+  void* Allocate(std::size_t bytes, std::size_t align) {
+    char* p = Aligned(cur_, align);
+    if (bytes > static_cast<std::size_t>(end_ - p)) p = Grow(bytes, align);
+    cur_ = p + bytes;
+    return p;
+  }
+
+  std::string_view Copy(std::string_view s) { return Concat(s, {}, {}); }
+
+  std::string_view Concat(std::string_view a, std::string_view b, std::string_view c) {
+    std::size_t n = a.size() + b.size() + c.size();
+    if (n == 0) return {};
+    char* p = static_cast<char*>(Allocate(n, 1));
+    if (!a.empty()) std::memcpy(p, a.data(), a.size());
+    if (!b.empty()) std::memcpy(p + a.size(), b.data(), b.size());
+    if (!c.empty()) std::memcpy(p + a.size() + b.size(), c.data(), c.size());
+    return {p, n};
+  }
+
+  // `base` + `mid` + decimal `index`: a JSON pointer such as "/fields/2".
+  std::string_view Pointer(std::string_view base, std::string_view mid, std::size_t index) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), index);
+    (void)ec;
+    return Concat(base, mid, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  }
+
+  template <typename T>
+  std::span<const T> CopyArray(const T* items, std::size_t n) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    if (n == 0) return {};
+    T* p = static_cast<T*>(Allocate(n * sizeof(T), alignof(T)));
+    std::memcpy(static_cast<void*>(p), items, n * sizeof(T));
+    return {p, n};
+  }
+
+  const json::Value* Keep(json::Value v) {
+    values_.reserve(8);
+    auto* p = new (Allocate(sizeof(json::Value), alignof(json::Value))) json::Value(std::move(v));
+    values_.push_back(p);
+    return p;
+  }
+
+  std::span<const json::Member> Keep(json::Object members) {
+    if (members.empty()) return {};
+    auto* p = static_cast<json::Member*>(Allocate(members.size() * sizeof(json::Member), alignof(json::Member)));
+    std::uninitialized_move(members.begin(), members.end(), p);
+    members_.emplace_back(p, members.size());
+    return {p, members.size()};
+  }
+
+ private:
+  static char* Aligned(char* p, std::size_t align) {
+    return reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(p) + align - 1) & ~(align - 1));
+  }
+  // A new block with room for `bytes`; returns where they go.
+  [[gnu::noinline]] char* Grow(std::size_t bytes, std::size_t align) {
+    std::size_t size = std::max(bytes + align, kBlockBytes);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    cur_ = blocks_.back().get();
+    end_ = cur_ + size;
+    return Aligned(cur_, align);
+  }
+
+  static constexpr std::size_t kBlockBytes = 4096;
+  char* cur_;
+  char* end_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<json::Value*> values_;
+  std::vector<std::pair<json::Member*, std::size_t>> members_;
+  alignas(16) char first_[3072];
+};
+
+}  // namespace detail
+
+// Whether a (short) name contains a dot; a loop beats a call to memchr.
+inline bool HasDot(std::string_view s) {
+  for (char c : s) {
+    if (c == '.') return true;
+  }
+  return false;
+}
+
+// Equality of short strings (names, symbols) that are usually different:
+// the first byte settles most comparisons without a call to memcmp.
+inline bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
 const Node* Schema::FindNamed(std::string_view full_name) const {
   auto id = FindNamedId(full_name);
   return id ? &nodes_[id->value] : nullptr;
 }
 
 std::optional<NodeId> Schema::FindNamedId(std::string_view full_name) const {
-  auto it = named_.find(std::string(full_name));
-  if (it == named_.end()) return std::nullopt;
-  return it->second;
+  if (!named_index_.empty()) {
+    auto it = named_index_.find(full_name);
+    if (it == named_index_.end()) return std::nullopt;
+    return it->second;
+  }
+  for (const auto& [name, id] : named_) {
+    if (SameName(name, full_name)) return id;
+  }
+  return std::nullopt;
 }
 
 namespace {
 
-bool IsNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
+
+// Character classes of names, by table (every name of every schema is checked).
+constexpr std::array<std::uint8_t, 256> kNameClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    bool start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    bool digit = c >= '0' && c <= '9';
+    t[static_cast<std::size_t>(c)] = start ? 2 : digit ? 1 : 0;  // 2: may start a name; 1: may follow
+  }
+  return t;
+}();
 
 bool IsNamePart(std::string_view s) {
-  if (s.empty() || !IsNameStart(s[0])) return false;
-  return std::all_of(s.begin(), s.end(), IsNameChar);
+  if (s.empty() || kNameClass[static_cast<unsigned char>(s[0])] != 2) return false;
+  for (char c : s) {
+    if (kNameClass[static_cast<unsigned char>(c)] == 0) return false;
+  }
+  return true;
 }
 
 // A dotted sequence of name parts (a full name or a non-empty namespace).
 bool IsDottedName(std::string_view s) {
-  if (s.empty()) return false;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t dot = s.find('.', start);
-    std::string_view part = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
-    if (!IsNamePart(part)) return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
+  bool part_start = true;  // the next character starts a name part
+  for (char c : s) {
+    if (c == '.') {
+      if (part_start) return false;  // an empty part
+      part_start = true;
+      continue;
+    }
+    const std::uint8_t cls = kNameClass[static_cast<unsigned char>(c)];
+    if (cls == 0 || (part_start && cls != 2)) return false;
+    part_start = false;
   }
+  return !part_start;  // not empty, no trailing dot
 }
 
 std::string Quote(std::string_view s) { return json::ToJson(json::Value(s)); }
@@ -155,8 +308,8 @@ bool IsFloatValue(const json::Value& v) {
 }
 
 // Read-only views of a JSON value, so one parser serves json::Value (Parse)
-// and RapidJSON's DOM (ParseText's fast path, which skips building a
-// json::Value tree for the whole document).
+// and simdjson's tape (ParseText's fast path, which builds no json::Value
+// tree for the document).
 class ValueView {
  public:
   ValueView() = default;
@@ -167,9 +320,16 @@ class ValueView {
   bool IsArray() const { return v_->IsArray(); }
   bool IsObject() const { return v_->IsObject(); }
   std::string_view Str() const { return v_->AsString(); }
-  std::size_t Size() const { return v_->AsArray().size(); }
-  ValueView At(std::size_t i) const { return ValueView(&v_->AsArray()[i]); }
-  ValueView Find(std::string_view key) const { return ValueView(v_->Find(key)); }
+  // Calls fn(index, element) for each array element while fn returns true;
+  // false when fn stopped the walk.
+  template <typename Fn>
+  bool Each(Fn&& fn) const {
+    const json::Array& arr = v_->AsArray();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (!fn(i, ValueView(&arr[i]))) return false;
+    }
+    return true;
+  }
   template <typename Fn>
   void ForEachMember(Fn&& fn) const {
     for (const json::Member& m : v_->AsObject()) fn(std::string_view(m.key), ValueView(&m.value));
@@ -180,76 +340,201 @@ class ValueView {
   const json::Value* v_ = nullptr;
 };
 
-class RapidView {
+// simdjson's DOM read straight from its tape (the format its tape.md
+// documents): a word per value, the type in the top byte; containers hold
+// the index just past their closing word, strings an offset into the string
+// buffer (a 4-byte length, then the bytes), numbers their value in the next
+// word. Going through simdjson's element API instead costs more than the
+// rest of the parse.
+struct Tape {
+  const std::uint64_t* words;
+  const std::uint8_t* strings;
+};
+
+class TapeView {
  public:
-  RapidView() = default;
-  explicit RapidView(const rapidjson::Value* v) : v_(v) {}
-  explicit operator bool() const { return v_ != nullptr; }
+  TapeView() = default;
+  TapeView(const Tape* tape, std::uint32_t index) : tape_(tape), index_(index) {}
+  explicit operator bool() const { return tape_ != nullptr; }
   json::Kind kind() const {
-    switch (v_->GetType()) {
-      case rapidjson::kNullType: return json::Kind::kNull;
-      case rapidjson::kFalseType:
-      case rapidjson::kTrueType: return json::Kind::kBool;
-      case rapidjson::kNumberType: return json::Kind::kNumber;
-      case rapidjson::kStringType: return json::Kind::kString;
-      case rapidjson::kArrayType: return json::Kind::kArray;
-      case rapidjson::kObjectType: return json::Kind::kObject;
+    switch (Type()) {
+      case '{': return json::Kind::kObject;
+      case '[': return json::Kind::kArray;
+      case '"': return json::Kind::kString;
+      case 'l':
+      case 'u':
+      case 'd': return json::Kind::kNumber;
+      case 't':
+      case 'f': return json::Kind::kBool;
+      default: return json::Kind::kNull;
     }
-    return json::Kind::kNull;
   }
-  bool IsString() const { return v_->IsString(); }
-  bool IsArray() const { return v_->IsArray(); }
-  bool IsObject() const { return v_->IsObject(); }
-  std::string_view Str() const { return {v_->GetString(), v_->GetStringLength()}; }
-  std::size_t Size() const { return v_->Size(); }
-  RapidView At(std::size_t i) const { return RapidView(&(*v_)[static_cast<rapidjson::SizeType>(i)]); }
-  RapidView Find(std::string_view key) const {
-    for (auto it = v_->MemberBegin(); it != v_->MemberEnd(); ++it) {
-      if (std::string_view(it->name.GetString(), it->name.GetStringLength()) == key) {
-        return RapidView(&it->value);
-      }
+  bool IsString() const { return Type() == '"'; }
+  bool IsArray() const { return Type() == '['; }
+  bool IsObject() const { return Type() == '{'; }
+  std::string_view Str() const { return StringAt(index_); }
+  template <typename Fn>
+  bool Each(Fn&& fn) const {
+    const std::uint32_t end = Payload32(index_) - 1;  // the closing word
+    std::size_t n = 0;
+    for (std::uint32_t i = index_ + 1; i < end; i = After(i)) {
+      if (!fn(n++, TapeView(tape_, i))) return false;
     }
-    return RapidView();
+    return true;
   }
   template <typename Fn>
   void ForEachMember(Fn&& fn) const {
-    for (auto it = v_->MemberBegin(); it != v_->MemberEnd(); ++it) {
-      fn(std::string_view(it->name.GetString(), it->name.GetStringLength()), RapidView(&it->value));
+    const std::uint32_t end = Payload32(index_) - 1;
+    for (std::uint32_t i = index_ + 1; i < end; i = After(i + 1)) fn(StringAt(i), TapeView(tape_, i + 1));
+  }
+  // The parse checks the document's depth first, so this recursion is
+  // bounded.
+  std::optional<json::Value> ToValue() const { return Convert(index_); }
+
+ private:
+  char Type() const { return TypeAt(index_); }
+  char TypeAt(std::uint32_t i) const { return static_cast<char>(tape_->words[i] >> 56); }
+  std::uint32_t Payload32(std::uint32_t i) const { return static_cast<std::uint32_t>(tape_->words[i]); }
+  std::uint32_t After(std::uint32_t i) const {
+    switch (TypeAt(i)) {
+      case '{':
+      case '[': return Payload32(i);
+      case 'l':
+      case 'u':
+      case 'd': return i + 2;
+      default: return i + 1;
     }
   }
-  // The fast path rejects documents deeper than ParseText allows before the
-  // parser runs, so this recursion is bounded.
-  std::optional<json::Value> ToValue() const { return Convert(*v_); }
+  std::string_view StringAt(std::uint32_t i) const {
+    const std::uint8_t* at = tape_->strings + (tape_->words[i] & 0xFFFFFFFFFFFFFFULL);
+    std::uint32_t len;
+    std::memcpy(&len, at, sizeof(len));
+    return {reinterpret_cast<const char*>(at + sizeof(len)), len};
+  }
+  template <typename T>
+  T NextWordAs(std::uint32_t i) const {
+    T out;
+    std::memcpy(&out, &tape_->words[i + 1], sizeof(out));
+    return out;
+  }
 
-  static json::Value Convert(const rapidjson::Value& v) {
-    switch (v.GetType()) {
-      case rapidjson::kNullType: return json::Value(nullptr);
-      case rapidjson::kFalseType: return json::Value(false);
-      case rapidjson::kTrueType: return json::Value(true);
-      case rapidjson::kNumberType:
-        if (v.IsInt64()) return json::Value(json::Number(static_cast<std::int64_t>(v.GetInt64())));
-        return json::Value(json::Number(v.GetDouble()));
-      case rapidjson::kStringType: return json::Value(std::string(v.GetString(), v.GetStringLength()));
-      case rapidjson::kArrayType: {
+  // The same values as the JSON loader's simdjson path (load_json_fast.cc):
+  // integers that fit in int64 exactly, everything else as a double.
+  json::Value Convert(std::uint32_t i) const {
+    switch (TypeAt(i)) {
+      case 'n': return json::Value(nullptr);
+      case 't': return json::Value(true);
+      case 'f': return json::Value(false);
+      case 'l': return json::Value(json::Number(NextWordAs<std::int64_t>(i)));
+      case 'u': return json::Value(json::Number(static_cast<double>(NextWordAs<std::uint64_t>(i))));
+      case 'd': return json::Value(json::Number(NextWordAs<double>(i)));
+      case '"': return json::Value(std::string(StringAt(i)));
+      case '[': {
         json::Array arr;
-        arr.reserve(v.Size());
-        for (const auto& e : v.GetArray()) arr.push_back(Convert(e));
+        const std::uint32_t end = Payload32(i) - 1;
+        for (std::uint32_t j = i + 1; j < end; j = After(j)) arr.push_back(Convert(j));
         return json::Value(std::move(arr));
       }
-      case rapidjson::kObjectType: {
+      case '{': {
         json::Object obj;
-        obj.reserve(v.MemberCount());
-        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-          obj.push_back({std::string(it->name.GetString(), it->name.GetStringLength()), Convert(it->value)});
+        const std::uint32_t end = Payload32(i) - 1;
+        for (std::uint32_t j = i + 1; j < end; j = After(j + 1)) {
+          obj.push_back({std::string(StringAt(j)), Convert(j + 1)});
         }
         return json::Value(std::move(obj));
       }
+      default: return json::Value();
     }
-    return json::Value();
   }
 
+  const Tape* tape_ = nullptr;
+  std::uint32_t index_ = 0;
+};
+
+// The attributes of a schema or field object that the parser reads, found
+// in one pass over its members (instead of one scan per attribute).
+enum Key : std::uint8_t {
+  kKeyType, kKeyName, kKeyNamespace, kKeyAliases, kKeyDoc, kKeyFields, kKeySymbols, kKeyDefault,
+  kKeySize, kKeyItems, kKeyValues, kKeyLogicalType, kKeyPrecision, kKeyScale, kKeyOrder, kKeyCount,
+};
+constexpr std::string_view kKeyNames[kKeyCount] = {
+    "type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default",
+    "size", "items", "values", "logicalType", "precision", "scale", "order"};
+
+Key Classify(std::string_view k) {
+  switch (k.size()) {
+    case 3: if (Is(k, "doc")) return kKeyDoc; break;
+    case 4:
+      if (Is(k, "type")) return kKeyType;
+      if (Is(k, "name")) return kKeyName;
+      if (Is(k, "size")) return kKeySize;
+      break;
+    case 5:
+      if (Is(k, "items")) return kKeyItems;
+      if (Is(k, "scale")) return kKeyScale;
+      if (Is(k, "order")) return kKeyOrder;
+      break;
+    case 6:
+      if (Is(k, "fields")) return kKeyFields;
+      if (Is(k, "values")) return kKeyValues;
+      break;
+    case 7:
+      if (Is(k, "aliases")) return kKeyAliases;
+      if (Is(k, "symbols")) return kKeySymbols;
+      if (Is(k, "default")) return kKeyDefault;
+      break;
+    case 9:
+      if (Is(k, "namespace")) return kKeyNamespace;
+      if (Is(k, "precision")) return kKeyPrecision;
+      break;
+    case 11: if (Is(k, "logicalType")) return kKeyLogicalType; break;
+    default: break;
+  }
+  return kKeyCount;
+}
+
+// The key of a literal attribute name, at compile time.
+consteval Key KeyOf(std::string_view name) {
+  for (std::size_t k = 0; k < kKeyCount; ++k) {
+    if (kKeyNames[k] == name) return static_cast<Key>(k);
+  }
+  return kKeyCount;
+}
+
+template <typename V>
+class Attrs {
+  static_assert(std::is_trivially_copyable_v<V>);
+
+ public:
+  explicit Attrs(V obj) : obj_(obj) {
+    obj.ForEachMember([&](std::string_view key, V value) {
+      Key k = Classify(key);
+      if (k == kKeyCount) {
+        unknown_ = true;
+      } else if ((present_ & (1u << k)) == 0) {
+        std::memcpy(static_cast<void*>(slots_[k]), &value, sizeof(V));
+        present_ |= 1u << k;
+      }
+    });
+  }
+  // The attribute's value, or an empty view when absent.
+  V Get(Key k) const {
+    V out;
+    if (present_ & (1u << k)) std::memcpy(static_cast<void*>(&out), slots_[k], sizeof(V));
+    return out;
+  }
+  // True when some member is not among `reserved` (a mask of 1 << Key).
+  bool AnyOutside(std::uint32_t reserved) const { return unknown_ || (present_ & ~reserved) != 0; }
+  template <typename Fn>
+  void ForEachMember(Fn&& fn) const { obj_.ForEachMember(fn); }
+
  private:
-  const rapidjson::Value* v_ = nullptr;
+  V obj_;
+  // Only the slots whose bit is set in present_ hold a value (the others are
+  // left uninitialised: this is built for every object of every schema).
+  alignas(V) unsigned char slots_[kKeyCount][sizeof(V)];
+  std::uint32_t present_ = 0;
+  bool unknown_ = false;
 };
 
 // Integer test on a view (numbers are rare in schemas: convert and test).
@@ -283,19 +568,28 @@ std::string PointerToAvroPath(std::string_view pointer) {
   return out;
 }
 
+std::string Str(std::string_view s) { return std::string(s); }
+
 }  // namespace
 
 std::string AvroPath(std::string_view pointer) { return PointerToAvroPath(pointer); }
 
 class Parser {
  public:
-  explicit Parser(const ParseOptions& options) : options_(options) {}
-
-  void ReserveNodes(std::size_t n) { schema_.nodes_.reserve(n); }
+  explicit Parser(const ParseOptions& options)
+      : options_(options), storage_(std::make_shared<detail::SchemaStorage>()), scratch_(ThreadScratch()) {
+    scratch_.ids.clear();
+    scratch_.fields.clear();
+    scratch_.names.clear();
+    // Nodes are collected in the thread's buffer (no guess at the count),
+    // then copied into an exactly sized vector (Run).
+    schema_.nodes_.swap(scratch_.nodes);
+    schema_.nodes_.clear();
+  }
 
   template <typename V>
   Result<Schema> Run(V root) {
-    if (schema_.nodes_.capacity() == 0) schema_.nodes_.reserve(32);
+    if (schema_.nodes_.capacity() == 0) schema_.nodes_.reserve(64);
     for (std::size_t i = 0; i < options_.references.size(); ++i) {
       const json::Value* ref = options_.references[i];
       if (ref == nullptr) continue;
@@ -315,11 +609,15 @@ class Parser {
         const Field& f = schema_.nodes_[p.record.value].fields[p.field];
         std::string reason;
         if (!ValidDefault(f.type, *f.default_value, 0, &reason)) {
-          return Fail(f.pointer + "/default", "bad default " + json::ToJson(*f.default_value) +
-                                                  " for field " + Quote(f.name) + ": " + reason);
+          return Fail(Str(f.pointer) + "/default", "bad default " + json::ToJson(*f.default_value) +
+                                                       " for field " + Quote(f.name) + ": " + reason);
         }
       }
     }
+    schema_.storage_ = std::move(storage_);
+    std::vector<Node> exact(schema_.nodes_.begin(), schema_.nodes_.end());
+    schema_.nodes_.swap(exact);
+    scratch_.nodes.swap(exact);
     return std::move(schema_);
   }
 
@@ -329,29 +627,59 @@ class Parser {
     std::size_t field;
   };
 
-  std::unexpected<Error> Fail(const std::string& pointer, std::string reason,
-                              ErrorCode code = ErrorCode::kInvalidSchema) {
-    std::string where = pointer.empty() ? std::string("schema") : PointerToAvroPath(pointer);
-    return std::unexpected(Error{code, where + ": " + std::move(reason), {}, {}, pointer});
+  // Per-thread stacks for the lists being collected (union branches, record
+  // fields, names), copied into the schema's storage once complete: nested
+  // lists push above and pop back before the enclosing list grows again.
+  struct Scratch {
+    std::vector<Node> nodes;
+    std::vector<NodeId> ids;
+    std::vector<Field> fields;
+    std::vector<std::string_view> names;
+    std::string text;
+  };
+  static Scratch& ThreadScratch() {
+    thread_local Scratch scratch;
+    return scratch;
   }
 
-  NodeId NewNode(Node n) {
+  static Error MakeError(std::string_view pointer, std::string reason, ErrorCode code = ErrorCode::kInvalidSchema) {
+    std::string where = pointer.empty() ? std::string("schema") : PointerToAvroPath(pointer);
+    return Error{code, where + ": " + std::move(reason), {}, {}, std::string(pointer)};
+  }
+
+  std::unexpected<Error> Fail(std::string_view pointer, std::string reason,
+                              ErrorCode code = ErrorCode::kInvalidSchema) {
+    return std::unexpected(MakeError(pointer, std::move(reason), code));
+  }
+
+  NodeId NewNode(const Node& n) {
     NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
-    schema_.nodes_.push_back(std::move(n));
+    schema_.nodes_.push_back(n);
     return id;
   }
 
+  void AddNamed(std::string_view full_name, NodeId id) {
+    constexpr std::size_t kIndexFrom = 16;
+    if (schema_.named_.empty()) schema_.named_.reserve(8);
+    schema_.named_.emplace_back(full_name, id);
+    if (schema_.named_.size() == kIndexFrom) {
+      for (const auto& [name, nid] : schema_.named_) schema_.named_index_.emplace(name, nid);
+    } else if (schema_.named_.size() > kIndexFrom) {
+      schema_.named_index_.emplace(full_name, id);
+    }
+  }
+
   std::optional<NodeId> Lookup(std::string_view ref, std::string_view space) {
-    if (ref.find('.') != std::string_view::npos || space.empty()) return schema_.FindNamedId(ref);
-    scratch_.assign(space);
-    scratch_ += '.';
-    scratch_ += ref;
-    if (auto id = schema_.FindNamedId(scratch_)) return id;
+    if (HasDot(ref) || space.empty()) return schema_.FindNamedId(ref);
+    scratch_.text.assign(space);
+    scratch_.text += '.';
+    scratch_.text += ref;
+    if (auto id = schema_.FindNamedId(scratch_.text)) return id;
     return schema_.FindNamedId(ref);
   }
 
   template <typename V>
-  Result<NodeId> ParseNode(V v, const std::string& space, const std::string& pointer, std::size_t depth) {
+  Result<NodeId> ParseNode(V v, std::string_view space, std::string_view pointer, std::size_t depth) {
     if (depth > options_.max_depth) {
       return Fail(pointer, "schema nested deeper than " + std::to_string(options_.max_depth) + " levels",
                   ErrorCode::kLimit);
@@ -363,149 +691,208 @@ class Parser {
                              std::string(json::KindName(v.kind())));
   }
 
-  Result<NodeId> ParseName(std::string_view name, const std::string& space, const std::string& pointer) {
+  Result<NodeId> ParseName(std::string_view name, std::string_view space, std::string_view pointer) {
     if (auto prim = PrimitiveFromName(name)) {
-      Node n;
+      // The most common node: built in place.
+      NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
+      Node& n = schema_.nodes_.emplace_back();
       n.type = *prim;
       n.pointer = pointer;
-      return NewNode(std::move(n));
+      return id;
     }
     if (auto id = Lookup(name, space)) return *id;
     if (!IsDottedName(name)) return Fail(pointer, "invalid type name " + Quote(name));
-    std::string tried = name.find('.') == std::string_view::npos && !space.empty()
-                            ? " (looked for " + Quote(space + "." + std::string(name)) + " and " + Quote(name) + ")"
+    std::string tried = !HasDot(name) && !space.empty()
+                            ? " (looked for " + Quote(Str(space) + "." + Str(name)) + " and " + Quote(name) + ")"
                             : "";
     return Fail(pointer, "unknown type name " + Quote(name) + tried);
   }
 
   template <typename V>
-  Result<NodeId> ParseUnion(V arr, const std::string& space, const std::string& pointer, std::size_t depth) {
+  Result<NodeId> ParseUnion(V arr, std::string_view space, std::string_view pointer, std::size_t depth) {
     Node n;
     n.type = Type::kUnion;
     n.pointer = pointer;
-    n.branches.reserve(arr.Size());
-    for (std::size_t i = 0; i < arr.Size(); ++i) {
-      std::string bp = pointer + "/" + std::to_string(i);
-      auto id = ParseNode(arr.At(i), space, bp, depth + 1);
-      if (!id) return std::unexpected(id.error());
+    std::vector<NodeId>& ids = scratch_.ids;
+    const std::size_t base = ids.size();
+    std::optional<Error> error;
+    arr.Each([&](std::size_t i, V item) {
+      std::string_view bp = storage_->Pointer(pointer, "/", i);
+      auto id = ParseNode(item, space, bp, depth + 1);
+      if (!id) {
+        error = id.error();
+        return false;
+      }
       const Node& b = schema_.nodes_[id->value];
-      if (b.type == Type::kUnion) return Fail(bp, "a union may not contain a union");
-      for (NodeId prev : n.branches) {
-        const Node& p = schema_.nodes_[prev.value];
+      if (b.type == Type::kUnion) {
+        error = MakeError(bp, "a union may not contain a union");
+        return false;
+      }
+      for (std::size_t k = base; k < ids.size(); ++k) {
+        const Node& p = schema_.nodes_[ids[k].value];
         bool dup = p.type == b.type && (!IsNamed(b.type) || p.full_name == b.full_name);
         if (dup) {
-          std::string key = IsNamed(b.type) ? b.full_name : std::string(TypeName(b.type));
-          return Fail(bp, "union has two branches of type " + Quote(key) +
-                              " (a union holds one schema per unnamed type and per full name)");
+          std::string key = IsNamed(b.type) ? Str(b.full_name) : std::string(TypeName(b.type));
+          error = MakeError(bp, "union has two branches of type " + Quote(key) +
+                                    " (a union holds one schema per unnamed type and per full name)");
+          return false;
         }
       }
-      n.branches.push_back(*id);
-    }
-    return NewNode(std::move(n));
+      ids.push_back(*id);
+      return true;
+    });
+    if (error) return std::unexpected(std::move(*error));
+    n.branches = storage_->CopyArray(ids.data() + base, ids.size() - base);
+    ids.resize(base);
+    return NewNode(n);
   }
 
   // Reads an optional string attribute; error when present with another kind.
+  // The view points into the document: copy it to keep it.
   template <typename V>
-  Result<std::optional<std::string_view>> OptString(V obj, std::string_view key, const std::string& pointer) {
-    V v = obj.Find(key);
+  Result<std::optional<std::string_view>> OptString(const Attrs<V>& obj, Key k, std::string_view pointer) {
+    V v = obj.Get(k);
+    const std::string_view key = kKeyNames[k];
     if (!v) return std::optional<std::string_view>();
     if (!v.IsString()) {
-      return Fail(pointer + "/" + json::EscapeToken(key), "\"" + std::string(key) + "\" must be a string, not a " +
-                                                              std::string(json::KindName(v.kind())));
+      return Fail(Str(pointer) + "/" + json::EscapeToken(key), "\"" + std::string(key) + "\" must be a string, not a " +
+                                                                   std::string(json::KindName(v.kind())));
     }
     return std::optional<std::string_view>(v.Str());
   }
 
+  // Aliases as stored: for a named type (`named`), full names resolved
+  // against `space`; for a field, as written.
   template <typename V>
-  Result<std::vector<std::string>> ReadAliases(V obj, const std::string& pointer, bool dotted_ok) {
-    std::vector<std::string> out;
-    V v = obj.Find("aliases");
-    if (!v) return out;
-    if (!v.IsArray()) return Fail(pointer + "/aliases", "\"aliases\" must be an array of names");
-    for (std::size_t i = 0; i < v.Size(); ++i) {
-      V a = v.At(i);
-      bool ok = a.IsString() && (dotted_ok ? IsDottedName(a.Str()) : IsNamePart(a.Str()));
-      if (!ok) return Fail(pointer + "/aliases/" + std::to_string(i), "invalid alias " + ViewJson(a));
-      out.emplace_back(a.Str());
+  Result<std::span<const std::string_view>> ReadAliases(const Attrs<V>& obj, std::string_view pointer, bool named,
+                                                        std::string_view space) {
+    V v = obj.Get(KeyOf("aliases"));
+    if (!v) return std::span<const std::string_view>();
+    if (!v.IsArray()) return Fail(Str(pointer) + "/aliases", "\"aliases\" must be an array of names");
+    std::vector<std::string_view>& names = scratch_.names;
+    const std::size_t base = names.size();
+    std::optional<Error> error;
+    v.Each([&](std::size_t i, V a) {
+      bool ok = a.IsString() && (named ? IsDottedName(a.Str()) : IsNamePart(a.Str()));
+      if (!ok) {
+        error = MakeError(Str(pointer) + "/aliases/" + std::to_string(i), "invalid alias " + ViewJson(a));
+        return false;
+      }
+      std::string_view alias = a.Str();
+      bool qualify = named && !HasDot(alias) && !space.empty();
+      names.push_back(qualify ? storage_->Concat(space, ".", alias) : storage_->Copy(alias));
+      return true;
+    });
+    if (error) {
+      names.resize(base);
+      return std::unexpected(std::move(*error));
     }
+    auto out = storage_->CopyArray(names.data() + base, names.size() - base);
+    names.resize(base);
     return out;
   }
 
   static bool IsReserved(std::string_view key, Type type) {
-    if (key == "type" || key == "logicalType") return true;
+    if (Is(key, "type") || Is(key, "logicalType")) return true;
     switch (type) {
       case Type::kRecord:
-        return key == "name" || key == "namespace" || key == "aliases" || key == "doc" || key == "fields";
+        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") || Is(key, "fields");
       case Type::kEnum:
-        return key == "name" || key == "namespace" || key == "aliases" || key == "doc" ||
-               key == "symbols" || key == "default";
+        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") ||
+               Is(key, "symbols") || Is(key, "default");
       case Type::kFixed:
-        return key == "name" || key == "namespace" || key == "aliases" || key == "doc" || key == "size" ||
-               key == "precision" || key == "scale";
-      case Type::kArray: return key == "items";
-      case Type::kMap: return key == "values";
-      case Type::kBytes: return key == "precision" || key == "scale";
+        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") || Is(key, "size") ||
+               Is(key, "precision") || Is(key, "scale");
+      case Type::kArray: return Is(key, "items");
+      case Type::kMap: return Is(key, "values");
+      case Type::kBytes: return Is(key, "precision") || Is(key, "scale");
       default: return false;
     }
   }
 
-  template <typename V>
-  static json::Object CustomAttributes(V obj, Type type) {
+  // IsReserved as a mask of 1 << Key, per type.
+  static std::uint32_t ReservedMask(Type type) {
+    static const auto masks = [] {
+      std::array<std::uint32_t, static_cast<std::size_t>(Type::kFixed) + 1> out{};
+      for (std::size_t t = 0; t < out.size(); ++t) {
+        for (std::size_t k = 0; k < kKeyCount; ++k) {
+          if (IsReserved(kKeyNames[k], static_cast<Type>(t))) out[t] |= 1u << k;
+        }
+      }
+      return out;
+    }();
+    return masks[static_cast<std::size_t>(type)];
+  }
+
+  static constexpr std::uint32_t kFieldKeys = (1u << kKeyName) | (1u << kKeyType) | (1u << kKeyDefault) |
+                                              (1u << kKeyOrder) | (1u << kKeyAliases) | (1u << kKeyDoc);
+
+  static bool IsReservedFieldKey(std::string_view key) {
+    return Is(key, "name") || Is(key, "type") || Is(key, "default") || Is(key, "order") || Is(key, "aliases") ||
+           Is(key, "doc");
+  }
+
+  // The members of `obj` for which `custom(key)` holds, kept in the storage;
+  // no allocation when there are none (the usual case).
+  template <typename V, typename Pred>
+  std::span<const json::Member> CustomAttributes(const Attrs<V>& obj, std::uint32_t reserved, Pred&& custom) {
+    if (!obj.AnyOutside(reserved)) return {};
     json::Object out;
     obj.ForEachMember([&](std::string_view key, V value) {
-      if (IsReserved(key, type)) return;
+      if (!custom(key)) return;
       if (auto v = value.ToValue()) out.push_back({std::string(key), std::move(*v)});
     });
-    return out;
+    return storage_->Keep(std::move(out));
   }
 
   template <typename V>
-  Result<NodeId> ParseObject(V obj, const std::string& space, const std::string& pointer, std::size_t depth) {
-    V tv = obj.Find("type");
+  Result<NodeId> ParseObject(V object, std::string_view space, std::string_view pointer, std::size_t depth) {
+    const Attrs<V> obj(object);
+    V tv = obj.Get(KeyOf("type"));
     if (!tv) return Fail(pointer, "missing \"type\" attribute");
     if (tv.IsObject() || tv.IsArray()) {
       // {"type": {...}} or {"type": [...]}: the nested value is the schema.
-      return ParseNode(tv, space, pointer + "/type", depth + 1);
+      return ParseNode(tv, space, storage_->Concat(pointer, "/type", {}), depth + 1);
     }
-    if (!tv.IsString()) return Fail(pointer + "/type", "\"type\" must be a string, an object or an array");
+    if (!tv.IsString()) return Fail(Str(pointer) + "/type", "\"type\" must be a string, an object or an array");
     std::string_view type = tv.Str();
-    Result<NodeId> id = std::unexpected(Error{});
+    Result<NodeId> id = NodeId{};
     if (auto prim = PrimitiveFromName(type)) {
       Node n;
       n.type = *prim;
       n.pointer = pointer;
-      n.custom = CustomAttributes(obj, *prim);
-      id = NewNode(std::move(n));
-    } else if (type == "record" || type == "error") {
-      id = ParseRecord(obj, type == "error", space, pointer, depth);
-    } else if (type == "enum") {
+      n.custom = CustomAttributes(obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); });
+      id = NewNode(n);
+    } else if (Is(type, "record") || Is(type, "error")) {
+      id = ParseRecord(obj, Is(type, "error"), space, pointer, depth);
+    } else if (Is(type, "enum")) {
       id = ParseEnum(obj, space, pointer);
-    } else if (type == "fixed") {
+    } else if (Is(type, "fixed")) {
       id = ParseFixed(obj, space, pointer);
-    } else if (type == "array" || type == "map") {
-      bool is_array = type == "array";
+    } else if (Is(type, "array") || Is(type, "map")) {
+      bool is_array = Is(type, "array");
       std::string_view key = is_array ? "items" : "values";
-      V inner = obj.Find(key);
+      V inner = obj.Get(is_array ? kKeyItems : kKeyValues);
       if (!inner) {
         return Fail(pointer, std::string(is_array ? "array" : "map") + " without \"" + std::string(key) + "\"");
       }
-      auto inner_id = ParseNode(inner, space, pointer + "/" + std::string(key), depth + 1);
+      auto inner_id = ParseNode(inner, space, storage_->Concat(pointer, "/", key), depth + 1);
       if (!inner_id) return std::unexpected(inner_id.error());
       Node n;
       n.type = is_array ? Type::kArray : Type::kMap;
       n.items = *inner_id;
       n.pointer = pointer;
-      n.custom = CustomAttributes(obj, n.type);
-      id = NewNode(std::move(n));
+      n.custom = CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view k) { return !IsReserved(k, n.type); });
+      id = NewNode(n);
     } else if (auto ref = Lookup(type, space)) {
       // {"type": "com.acme.Address"}: a reference written as an object.
       return *ref;
     } else {
-      return Fail(pointer + "/type",
+      return Fail(Str(pointer) + "/type",
                   IsDottedName(type) ? "unknown type name " + Quote(type) : "invalid type name " + Quote(type));
     }
     if (!id) return id;
-    if (V lt = obj.Find("logicalType")) {
+    if (V lt = obj.Get(KeyOf("logicalType"))) {
       if (auto err = ApplyLogicalType(*id, obj, lt, pointer); !err) return std::unexpected(err.error());
     }
     return id;
@@ -514,164 +901,197 @@ class Parser {
   // Declares a named type: validates and registers its full name before the
   // body is parsed, so the body may refer to it (recursion).
   template <typename V>
-  Result<NodeId> DeclareNamed(Node n, V obj, const std::string& space, const std::string& pointer) {
-    V name_v = obj.Find("name");
+  Result<NodeId> DeclareNamed(Node n, const Attrs<V>& obj, std::string_view space, std::string_view pointer) {
+    V name_v = obj.Get(KeyOf("name"));
     if (!name_v) return Fail(pointer, std::string(TypeName(n.type)) + " without \"name\"");
-    if (!name_v.IsString()) return Fail(pointer + "/name", "\"name\" must be a string");
+    if (!name_v.IsString()) return Fail(Str(pointer) + "/name", "\"name\" must be a string");
     std::string_view name = name_v.Str();
-    auto ns = OptString(obj, "namespace", pointer);
+    auto ns = OptString(obj, kKeyNamespace, pointer);
     if (!ns) return std::unexpected(ns.error());
-    if (name.find('.') != std::string_view::npos) {
-      if (!IsDottedName(name)) return Fail(pointer + "/name", "invalid name " + Quote(name));
-      std::size_t dot = name.rfind('.');
-      n.space = name.substr(0, dot);
-      n.name = name.substr(dot + 1);
+    if (HasDot(name)) {
+      if (!IsDottedName(name)) return Fail(Str(pointer) + "/name", "invalid name " + Quote(name));
+      // The full name as written; namespace and name are its two parts.
+      n.full_name = storage_->Copy(name);
+      std::size_t dot = n.full_name.rfind('.');
+      n.space = n.full_name.substr(0, dot);
+      n.name = n.full_name.substr(dot + 1);
     } else {
-      if (!IsNamePart(name)) return Fail(pointer + "/name", "invalid name " + Quote(name));
-      n.name = name;
+      if (!IsNamePart(name)) return Fail(Str(pointer) + "/name", "invalid name " + Quote(name));
       if (ns->has_value()) {
         if (!(*ns)->empty() && !IsDottedName(**ns)) {
-          return Fail(pointer + "/namespace", "invalid namespace " + Quote(**ns));
+          return Fail(Str(pointer) + "/namespace", "invalid namespace " + Quote(**ns));
         }
-        n.space = **ns;
+        n.space = storage_->Copy(**ns);
       } else {
         n.space = space;
       }
+      if (n.space.empty()) {
+        n.name = n.full_name = storage_->Copy(name);
+      } else {
+        n.full_name = storage_->Concat(n.space, ".", name);
+        n.name = n.full_name.substr(n.space.size() + 1);
+      }
     }
-    n.full_name = n.space.empty() ? n.name : n.space + "." + n.name;
     if (PrimitiveFromName(n.full_name)) {
-      return Fail(pointer + "/name", Quote(n.full_name) + " is a primitive type name and cannot name a " +
-                                         std::string(TypeName(n.type)));
+      return Fail(Str(pointer) + "/name", Quote(n.full_name) + " is a primitive type name and cannot name a " +
+                                              std::string(TypeName(n.type)));
     }
     if (auto prev = schema_.FindNamedId(n.full_name)) {
-      return Fail(pointer + "/name", "duplicate name: " + Quote(n.full_name) + " is already defined at " +
-                                         (schema_.nodes_[prev->value].pointer.empty() ? std::string("the root")
-                                                                                       : schema_.nodes_[prev->value].pointer));
+      std::string_view where = schema_.nodes_[prev->value].pointer;
+      return Fail(Str(pointer) + "/name", "duplicate name: " + Quote(n.full_name) + " is already defined at " +
+                                              (where.empty() ? std::string("the root") : Str(where)));
     }
-    auto aliases = ReadAliases(obj, pointer, /*dotted_ok=*/true);
+    auto aliases = ReadAliases(obj, pointer, /*named=*/true, n.space);
     if (!aliases) return std::unexpected(aliases.error());
-    for (std::string& a : *aliases) {
-      n.aliases.push_back(a.find('.') != std::string::npos || n.space.empty() ? std::move(a) : n.space + "." + a);
-    }
-    auto doc = OptString(obj, "doc", pointer);
+    n.aliases = *aliases;
+    auto doc = OptString(obj, kKeyDoc, pointer);
     if (!doc) return std::unexpected(doc.error());
-    if (doc->has_value()) n.doc = **doc;
+    if (doc->has_value()) n.doc = storage_->Copy(**doc);
     n.pointer = pointer;
-    n.custom = CustomAttributes(obj, n.type);
-    std::string full = n.full_name;
-    NodeId id = NewNode(std::move(n));
-    schema_.named_.emplace(std::move(full), id);
+    n.custom = CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view key) { return !IsReserved(key, n.type); });
+    NodeId id = NewNode(n);
+    AddNamed(n.full_name, id);
     return id;
   }
 
   template <typename V>
-  Result<NodeId> ParseRecord(V obj, bool is_error, const std::string& space, const std::string& pointer,
+  Result<NodeId> ParseRecord(const Attrs<V>& obj, bool is_error, std::string_view space, std::string_view pointer,
                              std::size_t depth) {
-    V fields = obj.Find("fields");
+    V fields = obj.Get(KeyOf("fields"));
     if (!fields) return Fail(pointer, "record without \"fields\"");
-    if (!fields.IsArray()) return Fail(pointer + "/fields", "\"fields\" must be an array");
+    if (!fields.IsArray()) return Fail(Str(pointer) + "/fields", "\"fields\" must be an array");
     Node n;
     n.type = Type::kRecord;
     n.is_error = is_error;
-    n.fields.reserve(fields.Size());
-    auto id = DeclareNamed(std::move(n), obj, space, pointer);
+    auto id = DeclareNamed(n, obj, space, pointer);
     if (!id) return id;
-    std::string inner_space = schema_.nodes_[id->value].space;
-    for (std::size_t i = 0; i < fields.Size(); ++i) {
-      V fv = fields.At(i);
-      std::string fp = pointer + "/fields/" + std::to_string(i);
-      if (!fv.IsObject()) return Fail(fp, "a field must be an object");
-      Field f;
-      V nv = fv.Find("name");
-      if (!nv || !nv.IsString()) return Fail(fp, "field without a string \"name\"");
-      if (!IsNamePart(nv.Str())) return Fail(fp + "/name", "invalid field name " + Quote(nv.Str()));
-      f.name = nv.Str();
-      for (const Field& prev : schema_.nodes_[id->value].fields) {
-        if (prev.name == f.name) return Fail(fp + "/name", "duplicate field name " + Quote(f.name));
+    const std::string_view inner_space = schema_.nodes_[id->value].space;
+    std::vector<Field>& collected = scratch_.fields;
+    const std::size_t base = collected.size();
+    std::optional<Error> error;
+    fields.Each([&](std::size_t i, V fv) {
+      auto added = ParseField(fv, *id, i, base, inner_space, pointer, depth);
+      if (!added) {
+        error = std::move(added.error());
+        return false;
       }
-      V tv = fv.Find("type");
-      if (!tv) return Fail(fp, "field " + Quote(f.name) + " without \"type\"");
-      auto tid = ParseNode(tv, inner_space, fp + "/type", depth + 1);
-      if (!tid) return std::unexpected(tid.error());
-      f.type = *tid;
-      auto aliases = ReadAliases(fv, fp, /*dotted_ok=*/false);
-      if (!aliases) return std::unexpected(aliases.error());
-      f.aliases = std::move(*aliases);
-      auto doc = OptString(fv, "doc", fp);
-      if (!doc) return std::unexpected(doc.error());
-      if (doc->has_value()) f.doc = **doc;
-      auto order = OptString(fv, "order", fp);
-      if (!order) return std::unexpected(order.error());
-      if (order->has_value()) {
-        if (**order == "ascending") f.order = SortOrder::kAscending;
-        else if (**order == "descending") f.order = SortOrder::kDescending;
-        else if (**order == "ignore") f.order = SortOrder::kIgnore;
-        else return Fail(fp + "/order", "\"order\" must be ascending, descending or ignore");
-      }
-      if (V dv = fv.Find("default")) {
-        f.default_value = dv.ToValue();
-        if (!f.default_value) return Fail(fp + "/default", "default too deeply nested", ErrorCode::kLimit);
-        pending_defaults_.push_back({*id, i});
-      }
-      fv.ForEachMember([&](std::string_view key, V value) {
-        if (key != "name" && key != "type" && key != "default" && key != "order" && key != "aliases" &&
-            key != "doc") {
-          if (auto v = value.ToValue()) f.custom.push_back({std::string(key), std::move(*v)});
-        }
-      });
-      f.pointer = std::move(fp);
-      schema_.nodes_[id->value].fields.push_back(std::move(f));
-    }
+      return true;
+    });
+    if (error) return std::unexpected(std::move(*error));
+    schema_.nodes_[id->value].fields = storage_->CopyArray(collected.data() + base, collected.size() - base);
+    collected.resize(base);
     return id;
   }
 
+  // Parses field `i` of record `record` and pushes it on scratch_.fields
+  // (whose entries from `base` are the record's fields so far).
   template <typename V>
-  Result<NodeId> ParseEnum(V obj, const std::string& space, const std::string& pointer) {
-    V sv = obj.Find("symbols");
-    if (!sv) return Fail(pointer, "enum without \"symbols\"");
-    if (!sv.IsArray()) return Fail(pointer + "/symbols", "\"symbols\" must be an array");
-    Node n;
-    n.type = Type::kEnum;
-    n.symbols.reserve(sv.Size());
-    for (std::size_t i = 0; i < sv.Size(); ++i) {
-      V s = sv.At(i);
-      std::string sp = pointer + "/symbols/" + std::to_string(i);
-      if (!s.IsString() || !IsNamePart(s.Str())) return Fail(sp, "invalid enum symbol " + ViewJson(s));
-      if (std::find(n.symbols.begin(), n.symbols.end(), s.Str()) != n.symbols.end()) {
-        return Fail(sp, "duplicate enum symbol " + Quote(s.Str()));
-      }
-      n.symbols.emplace_back(s.Str());
+  Result<void> ParseField(V field, NodeId record, std::size_t i, std::size_t base, std::string_view space,
+                          std::string_view pointer, std::size_t depth) {
+    std::string_view fp = storage_->Pointer(pointer, "/fields/", i);
+    if (!field.IsObject()) return Fail(fp, "a field must be an object");
+    const Attrs<V> fv(field);
+    Field f;
+    V nv = fv.Get(KeyOf("name"));
+    if (!nv || !nv.IsString()) return Fail(fp, "field without a string \"name\"");
+    std::string_view name = nv.Str();
+    if (!IsNamePart(name)) return Fail(Str(fp) + "/name", "invalid field name " + Quote(name));
+    for (std::size_t k = base; k < scratch_.fields.size(); ++k) {
+      if (SameName(scratch_.fields[k].name, name)) return Fail(Str(fp) + "/name", "duplicate field name " + Quote(name));
     }
-    if (V dv = obj.Find("default")) {
-      if (!dv.IsString() || std::find(n.symbols.begin(), n.symbols.end(), dv.Str()) == n.symbols.end()) {
-        return Fail(pointer + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
-      }
-      n.enum_default = std::string(dv.Str());
+    f.name = storage_->Copy(name);
+    V tv = fv.Get(KeyOf("type"));
+    if (!tv) return Fail(fp, "field " + Quote(f.name) + " without \"type\"");
+    auto tid = ParseNode(tv, space, storage_->Concat(fp, "/type", {}), depth + 1);
+    if (!tid) return std::unexpected(tid.error());
+    f.type = *tid;
+    auto aliases = ReadAliases(fv, fp, /*named=*/false, {});
+    if (!aliases) return std::unexpected(aliases.error());
+    f.aliases = *aliases;
+    auto doc = OptString(fv, kKeyDoc, fp);
+    if (!doc) return std::unexpected(doc.error());
+    if (doc->has_value()) f.doc = storage_->Copy(**doc);
+    auto order = OptString(fv, kKeyOrder, fp);
+    if (!order) return std::unexpected(order.error());
+    if (order->has_value()) {
+      if (**order == "ascending") f.order = SortOrder::kAscending;
+      else if (**order == "descending") f.order = SortOrder::kDescending;
+      else if (**order == "ignore") f.order = SortOrder::kIgnore;
+      else return Fail(Str(fp) + "/order", "\"order\" must be ascending, descending or ignore");
     }
-    return DeclareNamed(std::move(n), obj, space, pointer);
+    if (V dv = fv.Get(KeyOf("default"))) {
+      auto value = dv.ToValue();
+      if (!value) return Fail(Str(fp) + "/default", "default too deeply nested", ErrorCode::kLimit);
+      f.default_value = storage_->Keep(std::move(*value));
+      pending_defaults_.push_back({record, i});
+    }
+    f.custom = CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
+    f.pointer = fp;
+    scratch_.fields.push_back(f);
+    return {};
   }
 
   template <typename V>
-  Result<NodeId> ParseFixed(V obj, const std::string& space, const std::string& pointer) {
-    V sv = obj.Find("size");
+  Result<NodeId> ParseEnum(const Attrs<V>& obj, std::string_view space, std::string_view pointer) {
+    V sv = obj.Get(KeyOf("symbols"));
+    if (!sv) return Fail(pointer, "enum without \"symbols\"");
+    if (!sv.IsArray()) return Fail(Str(pointer) + "/symbols", "\"symbols\" must be an array");
+    Node n;
+    n.type = Type::kEnum;
+    std::vector<std::string_view>& names = scratch_.names;
+    const std::size_t base = names.size();
+    std::optional<Error> error;
+    sv.Each([&](std::size_t i, V s) {
+      if (!s.IsString() || !IsNamePart(s.Str())) {
+        error = MakeError(Str(pointer) + "/symbols/" + std::to_string(i), "invalid enum symbol " + ViewJson(s));
+        return false;
+      }
+      if (std::any_of(names.begin() + static_cast<std::ptrdiff_t>(base), names.end(),
+                      [&](std::string_view prev) { return SameName(prev, s.Str()); })) {
+        error = MakeError(Str(pointer) + "/symbols/" + std::to_string(i), "duplicate enum symbol " + Quote(s.Str()));
+        return false;
+      }
+      names.push_back(storage_->Copy(s.Str()));
+      return true;
+    });
+    if (error) {
+      names.resize(base);
+      return std::unexpected(std::move(*error));
+    }
+    n.symbols = storage_->CopyArray(names.data() + base, names.size() - base);
+    names.resize(base);
+    if (V dv = obj.Get(KeyOf("default"))) {
+      auto it = dv.IsString() ? std::find(n.symbols.begin(), n.symbols.end(), dv.Str()) : n.symbols.end();
+      if (it == n.symbols.end()) {
+        return Fail(Str(pointer) + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
+      }
+      n.enum_default = *it;
+    }
+    return DeclareNamed(n, obj, space, pointer);
+  }
+
+  template <typename V>
+  Result<NodeId> ParseFixed(const Attrs<V>& obj, std::string_view space, std::string_view pointer) {
+    V sv = obj.Get(KeyOf("size"));
     if (!sv) return Fail(pointer, "fixed without \"size\"");
     if (!ViewIntegerIn(sv, 0, std::numeric_limits<std::int32_t>::max())) {
-      return Fail(pointer + "/size", "\"size\" must be a non-negative integer, not " + ViewJson(sv));
+      return Fail(Str(pointer) + "/size", "\"size\" must be a non-negative integer, not " + ViewJson(sv));
     }
     Node n;
     n.type = Type::kFixed;
     n.size = static_cast<std::uint64_t>(sv.ToValue()->AsNumber().AsDouble());
-    return DeclareNamed(std::move(n), obj, space, pointer);
+    return DeclareNamed(n, obj, space, pointer);
   }
 
   // Sets the node's logical type, or records why it is ignored.
   template <typename V>
-  Result<void> ApplyLogicalType(NodeId id, V obj, V lt, const std::string& pointer) {
+  Result<void> ApplyLogicalType(NodeId id, const Attrs<V>& obj, V lt, std::string_view pointer_view) {
     Node& n = schema_.nodes_[id.value];
+    const std::string pointer(pointer_view);
     std::string lpointer = pointer + "/logicalType";
     if (!lt.IsString()) return Ignore(lpointer, "\"logicalType\" must be a string");
-    n.logical_type_name = lt.Str();
-    std::string_view name = lt.Str();
+    n.logical_type_name = storage_->Copy(lt.Str());
+    std::string_view name = n.logical_type_name;
     struct Simple { std::string_view name; LogicalType type; Type base; };
     static constexpr Simple kSimple[] = {
         {"uuid", LogicalType::kUuid, Type::kString},
@@ -705,8 +1125,8 @@ class Parser {
         return Ignore(lpointer, "logical type \"decimal\" requires bytes or fixed, not " +
                                     std::string(TypeName(n.type)));
       }
-      V pv = obj.Find("precision");
-      V sv = obj.Find("scale");
+      V pv = obj.Get(KeyOf("precision"));
+      V sv = obj.Get(KeyOf("scale"));
       if (!pv || !ViewIntegerIn(pv, 1, std::numeric_limits<std::int32_t>::max())) {
         return Ignore(pointer + "/precision", "decimal \"precision\" must be a positive integer");
       }
@@ -808,8 +1228,9 @@ class Parser {
 
   ParseOptions options_;
   Schema schema_;
+  std::shared_ptr<detail::SchemaStorage> storage_;
+  Scratch& scratch_;
   std::vector<PendingDefault> pending_defaults_;
-  std::string scratch_;
 };
 
 Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
@@ -819,28 +1240,52 @@ Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
 
 namespace {
 
-// Depth of a RapidJSON DOM without recursion (bounded by `limit`).
-bool WithinDepth(const rapidjson::Value& root, std::size_t limit) {
-  std::vector<std::pair<const rapidjson::Value*, std::size_t>> stack{{&root, 1}};
-  while (!stack.empty()) {
-    auto [v, depth] = stack.back();
-    stack.pop_back();
-    if (v->IsArray() || v->IsObject()) {
-      if (depth > limit) return false;
-      if (v->IsArray()) {
-        for (const auto& e : v->GetArray()) stack.emplace_back(&e, depth + 1);
+// No container nested deeper than `limit`, and no object with a duplicate
+// key (the exact path reports those), for the value at tape index `i`
+// (TapeView describes the tape) at nesting `depth`. Returns the index just
+// past the value, or 0 when the check fails. `keys` is a stack of the keys
+// of the objects open at that point (each object's keys are compared once).
+std::uint32_t CheckedExtent(const Tape& tape, std::uint32_t i, std::size_t depth, std::size_t limit,
+                            std::vector<std::string_view>& keys) {
+  const std::uint64_t word = tape.words[i];
+  const char type = static_cast<char>(word >> 56);
+  if (type != '{' && type != '[') return type == 'l' || type == 'u' || type == 'd' ? i + 2 : i + 1;
+  if (depth > limit) return 0;
+  const std::uint32_t end = static_cast<std::uint32_t>(word) - 1;  // the closing word
+  std::uint32_t j = i + 1;
+  if (type == '[') {
+    while (j < end) {
+      const char item_type = static_cast<char>(tape.words[j] >> 56);
+      if (item_type == '{' || item_type == '[') {
+        j = CheckedExtent(tape, j, depth + 1, limit, keys);
+        if (j == 0) return 0;
       } else {
-        for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
-          // Duplicate keys: the slow path reports them.
-          for (auto jt = v->MemberBegin(); jt != it; ++jt) {
-            if (jt->name == it->name) return false;
-          }
-          stack.emplace_back(&it->value, depth + 1);
-        }
+        j += item_type == 'l' || item_type == 'u' || item_type == 'd' ? 2 : 1;
       }
     }
+    return end + 1;
   }
-  return true;
+  const std::size_t base = keys.size();
+  while (j < end) {
+    const std::uint8_t* at = tape.strings + (tape.words[j] & 0xFFFFFFFFFFFFFFULL);
+    std::uint32_t len;
+    std::memcpy(&len, at, sizeof(len));
+    const std::string_view key(reinterpret_cast<const char*>(at + sizeof(len)), len);
+    for (std::size_t k = base; k < keys.size(); ++k) {
+      if (SameName(keys[k], key)) return 0;
+    }
+    keys.push_back(key);
+    // Scalars (most values) are skipped here; containers recurse.
+    const char value_type = static_cast<char>(tape.words[j + 1] >> 56);
+    if (value_type == '{' || value_type == '[') {
+      j = CheckedExtent(tape, j + 1, depth + 1, limit, keys);
+      if (j == 0) return 0;
+    } else {
+      j += value_type == 'l' || value_type == 'u' || value_type == 'd' ? 3 : 2;
+    }
+  }
+  keys.resize(base);
+  return end + 1;
 }
 
 }  // namespace
@@ -848,32 +1293,26 @@ bool WithinDepth(const rapidjson::Value& root, std::size_t limit) {
 Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
   LoadOptions load;
   load.max_depth = std::max<std::size_t>(options.max_depth * 4 + 8, 64);
-  // Fast path: RapidJSON's DOM read directly by the parser. Anything unusual
-  // (a syntax error, duplicate keys, a lone surrogate escape, excessive depth
-  // or size) goes through the JSON loader, which owns the exact error
-  // messages and positions.
-  bool maybe_surrogate = text.find("\\u") != std::string_view::npos &&
-                         (text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos);
-  if (text.size() <= load.max_bytes && !maybe_surrogate && text.find('\0') == std::string_view::npos) {
-    // In-situ parsing over a private copy, with the DOM in a memory pool
-    // whose first block lives in a reused per-thread buffer: one schema
-    // parse then costs few allocations.
-    thread_local std::string buffer;
-    thread_local std::vector<char> pool_block(64 * 1024);
-    thread_local std::vector<char> stack_block(16 * 1024);
-    buffer.assign(text);
-    rapidjson::MemoryPoolAllocator<> pool(pool_block.data(), pool_block.size());
-    rapidjson::MemoryPoolAllocator<> stack_pool(stack_block.data(), stack_block.size());
-    using PoolDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
-                                                    rapidjson::MemoryPoolAllocator<>>;
-    PoolDocument doc(&pool, 1024, &stack_pool);
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag |
-                                rapidjson::kParseValidateEncodingFlag;
-    doc.ParseInsitu<kFlags>(buffer.data());
-    if (!doc.HasParseError() && WithinDepth(doc, load.max_depth)) {
-      Parser parser(options);
-      parser.ReserveNodes(text.size() / 24 + 8);
-      return parser.Run(RapidView(&doc));
+  // Fast path: simdjson's tape read directly by the parser. Anything else
+  // goes through the JSON loader, which owns the exact error messages and
+  // positions: what simdjson rejects (syntax errors, raw control
+  // characters, a byte order mark, lone surrogate escapes: the loader
+  // reports them), duplicate keys, excessive depth or size.
+  constexpr std::size_t kMaxFastBytes = 1u << 20;
+  if (text.size() <= kMaxFastBytes && text.size() <= load.max_bytes) {
+    // One parser per thread: simdjson parsers are not thread-safe, and a
+    // reused one keeps its buffers.
+    thread_local simdjson::dom::parser json_parser(kMaxFastBytes);
+    thread_local std::vector<std::string_view> keys;
+    keys.clear();
+    simdjson::dom::element root;
+    if (!json_parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
+      // The parse may have moved the tape: read its address afterwards.
+      const Tape tape{json_parser.doc.tape.get(), json_parser.doc.string_buf.get()};
+      if (CheckedExtent(tape, 1, 1, load.max_depth, keys) != 0) {
+        Parser parser(options);
+        return parser.Run(TapeView(&tape, 1));
+      }
     }
   }
   auto loaded = ParseJson(text, {}, load);

@@ -158,7 +158,7 @@ bool ValidDatum(const Schema& schema, NodeId id, const json::Value& v, int depth
     }
     case Type::kEnum:
       if (!v.IsString()) return false;
-      for (const std::string& s : n.symbols) if (s == v.AsString()) return true;
+      for (std::string_view s : n.symbols) if (s == v.AsString()) return true;
       return false;
     case Type::kArray:
       if (!v.IsArray()) return false;
@@ -226,7 +226,7 @@ bool IsValidDatum(const Schema& schema, NodeId id, const json::Value& datum) {
 
 std::string BranchName(const Schema& schema, NodeId id) {
   const Node& n = schema.node(id);
-  return IsNamed(n.type) ? n.full_name : std::string(TypeName(n.type));
+  return std::string(IsNamed(n.type) ? n.full_name : TypeName(n.type));
 }
 
 }  // namespace accord::avro

@@ -251,6 +251,39 @@ TEST(AvroCompat, UnionMessagesExplainTheClosestBranch) {
   EXPECT_FALSE(mutual.compatible());
 }
 
+// Rule: witnesses and memo rollback hold past the checker's inline storage
+// (paths deeper than 24 steps, more than 16 named pairs): a 40-deep chain of
+// nested records whose innermost int became a long on the writer side.
+TEST(AvroCompat, DeepChainsKeepWitnessesAndRollback) {
+  auto chain = [](const char* leaf) {
+    std::string text;
+    for (int i = 0; i < 40; ++i) {
+      text += R"({"type":"record","name":"R)" + std::to_string(i) + R"(","fields":[{"name":"k","type":"string"},)";
+      text += R"({"name":"n","type":)";
+    }
+    text += std::string("\"") + leaf + "\"";
+    for (int i = 0; i < 40; ++i) text += "}]}";
+    return text;
+  };
+  avro::Schema w = S(chain("long"));
+  avro::Schema r = S(chain("int"));
+  Report report = CheckAvroSchemas(w, r);
+  ASSERT_EQ(report.findings.size(), 1u);
+  const Finding& f = report.findings[0];
+  EXPECT_EQ(f.kind, "TYPE_MISMATCH");
+  std::string path;
+  for (int i = 0; i < 40; ++i) path += "/fields/1/type";
+  EXPECT_EQ(f.writer_path, path);
+  ASSERT_TRUE(f.witness.has_value());
+  std::string expected = "2147483648";
+  for (int i = 0; i < 40; ++i) expected = R"({"k":"","n":)" + expected + "}";
+  EXPECT_EQ(json::ToJson(*f.witness), expected);
+  EXPECT_TRUE(avro::IsValidDatum(w, w.root(), *f.witness));
+  // The other direction promotes int to long: compatible, with every one of
+  // the 40 named pairs memoised as such.
+  EXPECT_TRUE(CheckAvroSchemas(r, w).compatible());
+}
+
 // Rule: a chain of thousands of distinct named types (defined flat in a
 // union, each referencing the previous one, compared from its far end) does
 // not exhaust the stack: the check stops at its depth limit with a breaking

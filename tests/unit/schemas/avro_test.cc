@@ -1,7 +1,9 @@
 // Avro schemas (avro.h): parsing, names and namespaces, validation errors,
 // logical types, defaults, content detection, Parsing Canonical Form and the
 // CRC-64-AVRO fingerprint.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -194,8 +196,95 @@ TEST(AvroNames, AliasesResolveAgainstNamespace) {
   Schema s = MustParse(R"({"type":"record","name":"R","namespace":"n","aliases":["Old","m.Older"],
     "fields":[{"name":"f","type":"int","aliases":["g"]}]})");
   const Node& r = s.node(s.root());
-  EXPECT_EQ(r.aliases, (std::vector<std::string>{"n.Old", "m.Older"}));
-  EXPECT_EQ(r.fields[0].aliases, (std::vector<std::string>{"g"}));
+  EXPECT_EQ(std::vector<std::string_view>(r.aliases.begin(), r.aliases.end()),
+            (std::vector<std::string_view>{"n.Old", "m.Older"}));
+  EXPECT_EQ(std::vector<std::string_view>(r.fields[0].aliases.begin(), r.fields[0].aliases.end()),
+            (std::vector<std::string_view>{"g"}));
+}
+
+// Rule: the views of a Schema (names, lists, defaults) point into storage
+// its copies share, so they stay valid after the original is gone; the
+// fast path (ParseText) and Parse(json::Value) build the same model.
+TEST(AvroModel, CopiesKeepTheirViewsValid) {
+  constexpr std::string_view kText =
+      R"({"type":"record","name":"R","namespace":"a.b","aliases":["Old"],"doc":"d","owner":"x",
+          "fields":[{"name":"f","type":{"type":"enum","name":"E","symbols":["A","B"],"default":"B"},
+                     "default":"A","aliases":["g"]},
+                    {"name":"u","type":["null",{"type":"fixed","name":"F","size":4}],"default":null}]})";
+  std::optional<Schema> copy;
+  {
+    Schema original = MustParse(kText);
+    copy = original;
+  }
+  std::optional<Schema> moved;
+  {
+    auto from_value = Parse(J(kText));
+    ASSERT_TRUE(from_value.has_value());
+    moved = std::move(*from_value);
+  }
+  for (const Schema* s : {&*copy, &*moved}) {
+    const Node& r = s->node(s->root());
+    EXPECT_EQ(r.full_name, "a.b.R");
+    EXPECT_EQ(r.name, "R");
+    EXPECT_EQ(r.space, "a.b");
+    ASSERT_EQ(r.aliases.size(), 1u);
+    EXPECT_EQ(r.aliases[0], "a.b.Old");
+    EXPECT_EQ(r.doc, "d");
+    ASSERT_EQ(r.custom.size(), 1u);
+    EXPECT_EQ(r.custom[0].value, json::Value("x"));
+    ASSERT_EQ(r.fields.size(), 2u);
+    EXPECT_EQ(r.fields[0].pointer, "/fields/0");
+    ASSERT_NE(r.fields[0].default_value, nullptr);
+    EXPECT_EQ(*r.fields[0].default_value, json::Value("A"));
+    const Node& e = s->node(r.fields[0].type);
+    EXPECT_EQ(e.pointer, "/fields/0/type");
+    ASSERT_EQ(e.symbols.size(), 2u);
+    EXPECT_EQ(e.symbols[1], "B");
+    EXPECT_EQ(e.enum_default, std::optional<std::string_view>("B"));
+    const Node& u = s->node(r.fields[1].type);
+    ASSERT_EQ(u.branches.size(), 2u);
+    EXPECT_EQ(s->node(u.branches[1]).full_name, "a.b.F");
+    EXPECT_EQ(s->node(u.branches[1]).pointer, "/fields/1/type/1");
+    EXPECT_EQ(s->FindNamed("a.b.E"), &e);
+  }
+  EXPECT_EQ(CanonicalForm(*copy), CanonicalForm(*moved));
+}
+
+// Rule: strings larger than the schema's storage blocks are kept whole.
+TEST(AvroModel, LongStringsAreKeptWhole) {
+  std::string doc(20000, 'd');
+  std::string name(5000, 'N');
+  Schema s = MustParse(R"({"type":"record","name":")" + name + R"(","doc":")" + doc +
+                       R"(","fields":[{"name":"f","type":"int","doc":")" + doc + R"("}]})");
+  const Node& r = s.node(s.root());
+  EXPECT_EQ(r.doc, doc);
+  EXPECT_EQ(r.full_name, name);
+  EXPECT_EQ(r.fields[0].doc, doc);
+  EXPECT_EQ(s.node(r.fields[0].type).pointer, "/fields/0/type");
+}
+
+// Rule: many named types (past the linear lookup) resolve like a few.
+TEST(AvroNames, ManyNamedTypes) {
+  std::string text = R"({"type":"record","name":"R","namespace":"n","fields":[)";
+  for (int i = 0; i < 40; ++i) {
+    if (i > 0) text += ",";
+    text += R"({"name":"f)" + std::to_string(i) + R"(","type":{"type":"fixed","name":"F)" + std::to_string(i) +
+            R"(","size":1}})";
+  }
+  for (int i = 0; i < 40; ++i) text += R"(,{"name":"g)" + std::to_string(i) + R"(","type":"F)" + std::to_string(i) + "\"}";
+  text += "]}";
+  Schema s = MustParse(text);
+  for (int i = 0; i < 40; ++i) {
+    const Node* f = s.FindNamed("n.F" + std::to_string(i));
+    ASSERT_NE(f, nullptr) << i;
+    EXPECT_EQ(&s.node(s.node(s.root()).fields[40 + static_cast<std::size_t>(i)].type), f);
+  }
+  EXPECT_EQ(s.FindNamed("n.F40"), nullptr);
+  // A name defined twice is still found to be a duplicate.
+  std::string twice = text.substr(0, text.size() - 2) + R"(,{"name":"h","type":{"type":"fixed","name":"F5","size":1}}]})";
+  auto dup = ParseText(twice);
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_NE(dup.error().message.find("duplicate name: \"n.F5\""), std::string::npos) << dup.error().message;
 }
 
 // Rule: doc and custom attributes are kept on types and fields.
@@ -350,9 +439,32 @@ TEST(AvroText, LoaderErrorsKeepTheirCodesAndPositions) {
   auto dup = ParseText(R"({"type":"record","name":"R","name":"S","fields":[]})");
   ASSERT_FALSE(dup.has_value());
   EXPECT_EQ(dup.error().code, ErrorCode::kDuplicateKey);
-  auto surrogate = ParseText(R"({"type":"record","name":"R","doc":"\udc00","fields":[]})");
-  ASSERT_FALSE(surrogate.has_value());
-  EXPECT_EQ(surrogate.error().code, ErrorCode::kSyntax);
+  // Also in parts of the document the schema parser never reads, after an
+  // empty object, and in a default value.
+  for (const char* text : {
+           R"({"type":"record","name":"R","fields":[],"x":{"a":1,"a":2}})",
+           R"({"type":{"type":"int"},"ignored":{"b":{},"b":[]}})",
+           R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":{},"x":1}]})",
+           R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"int"},"default":{"k":1,"k":2}}]})",
+       }) {
+    auto d = ParseText(text);
+    ASSERT_FALSE(d.has_value()) << text;
+    EXPECT_EQ(d.error().code, ErrorCode::kDuplicateKey) << text;
+  }
+  // The same key in different objects is not a duplicate.
+  MustParse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","x":{"name":1}},{"name":"b","type":"int"}]})");
+  // Raw control characters and a byte order mark are the loader's to report.
+  auto control = ParseText("{\"type\":\"record\",\"name\":\"R\x01\",\"fields\":[]}");
+  ASSERT_FALSE(control.has_value());
+  EXPECT_EQ(control.error().code, ErrorCode::kSyntax);
+  for (const char* text : {R"({"type":"record","name":"R","doc":"\udc00","fields":[]})",
+                           R"({"type":"record","name":"R","doc":"\ud800","fields":[]})",
+                           R"({"type":"record","name":"R","doc":"\ud800\u0041","fields":[]})",
+                           R"({"type":"record","name":"R","doc":"\uD800\uD800","fields":[]})"}) {
+    auto surrogate = ParseText(text);
+    ASSERT_FALSE(surrogate.has_value()) << text;
+    EXPECT_EQ(surrogate.error().code, ErrorCode::kSyntax) << text;
+  }
   // Escapes that decode to valid UTF-8 (a surrogate pair included) are fine.
   Schema ok = MustParse(R"({"type":"record","name":"R","doc":"caf\u00e9 \ud83d\ude00","fields":[]})");
   EXPECT_EQ(ok.node(ok.root()).doc, "caf\xc3\xa9 \xf0\x9f\x98\x80");

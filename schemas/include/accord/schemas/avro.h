@@ -5,7 +5,8 @@
 // NodeId. Every occurrence of a primitive, array, map or union is its own
 // node; a named type (record, error, enum, fixed) is one node, and every
 // reference to it by name points at that node, so recursive types are cycles
-// of NodeIds (no pointers: a Schema is a plain copyable value).
+// of NodeIds (no pointers between nodes: a Schema is a copyable value whose
+// copies share its immutable storage; see Field below).
 //
 // NAMES (Avro specification, "Names"):
 //  * A name part matches [A-Za-z_][A-Za-z0-9_]*; a namespace is a
@@ -51,7 +52,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -110,15 +113,22 @@ struct NodeId {
   friend bool operator==(NodeId, NodeId) = default;
 };
 
+// The model holds views, not owned strings: every string_view and span in a
+// Field or Node points into storage owned by its Schema (and shared by its
+// copies), so they stay valid as long as some copy of that Schema lives. Why:
+// one schema used to cost several dozen heap allocations (a string per name
+// and JSON pointer, a vector per list), which made parsing, not checking,
+// the bulk of a compatibility check (docs/benchmarks.md, "Avro").
 struct Field {
-  std::string name;
-  std::vector<std::string> aliases;
+  std::string_view name;
+  std::span<const std::string_view> aliases;
   NodeId type;
-  std::optional<json::Value> default_value;  // Avro JSON encoding, validated
   SortOrder order = SortOrder::kAscending;
-  std::string doc;
-  json::Object custom;  // non-reserved attributes, in document order
-  std::string pointer;  // JSON pointer of the field object ("/fields/2")
+  // Avro JSON encoding, validated; nullptr when the field has no default.
+  const json::Value* default_value = nullptr;
+  std::string_view doc;
+  std::span<const json::Member> custom;  // non-reserved attributes, in document order
+  std::string_view pointer;  // JSON pointer of the field object ("/fields/2")
 };
 
 // Members are ordered so that what the compatibility check reads first
@@ -129,25 +139,32 @@ struct Node {
   bool is_error = false;   // kRecord declared with "type": "error"
   NodeId items;            // kArray: items; kMap: values
   std::uint64_t size = 0;  // kFixed
-  std::vector<NodeId> branches;      // kUnion
-  std::vector<Field> fields;         // kRecord
-  std::vector<std::string> symbols;  // kEnum
+  std::span<const NodeId> branches;          // kUnion
+  std::span<const Field> fields;             // kRecord
+  std::span<const std::string_view> symbols;  // kEnum
   // Named types.
-  std::string name;       // unqualified
-  std::string full_name;  // space.name, or name
-  std::string space;      // namespace, "" = null namespace
-  std::vector<std::string> aliases;  // resolved to full names
-  std::optional<std::string> enum_default;  // kEnum
+  std::string_view name;       // unqualified
+  std::string_view full_name;  // space.name, or name
+  std::string_view space;      // namespace, "" = null namespace
+  std::span<const std::string_view> aliases;  // resolved to full names
+  std::optional<std::string_view> enum_default;  // kEnum
   int precision = 0;  // decimal
   int scale = 0;      // decimal
-  std::string logical_type_name;  // as written, also when ignored
-  std::string doc;
-  json::Object custom;  // non-reserved attributes, in document order
+  std::string_view logical_type_name;  // as written, also when ignored
+  std::string_view doc;
+  std::span<const json::Member> custom;  // non-reserved attributes, in document order
   // Where the node is defined: JSON pointer into the schema document (for a
   // named type: its definition; AvroPath() spells it in Avro terms).
-  std::string pointer;
+  std::string_view pointer;
 };
 
+namespace detail {
+class SchemaStorage;  // avro.cc: the arena the views of a Schema point into
+}
+
+// A parsed schema. Copies are cheap and share the (immutable) storage of
+// names, lists and defaults; a Schema and its copies may be read from
+// several threads at once.
 class Schema {
  public:
   NodeId root() const { return root_; }
@@ -163,8 +180,12 @@ class Schema {
   friend class Parser;
   std::vector<Node> nodes_;
   NodeId root_;
-  std::unordered_map<std::string, NodeId> named_;
+  // Named types in definition order; a linear scan is fastest for the few
+  // names a schema usually defines, `named_index_` takes over for many.
+  std::vector<std::pair<std::string_view, NodeId>> named_;
+  std::unordered_map<std::string_view, NodeId> named_index_;
   std::vector<std::string> warnings_;
+  std::shared_ptr<const detail::SchemaStorage> storage_;
 };
 
 struct ParseOptions {
