@@ -610,10 +610,18 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
     }
   } else if (n == 1 && s[0] == "metrics") {
     if (is("GET", "/metrics")) {
-      auto stats = service_.GetStats();
+      const Service::Counters counters = service_.GetCounters();
+      Metrics::ServiceFigures figures{
+          .registration_commits = counters.registration_commits,
+          .registrations_committed = counters.registrations_committed,
+          .parsed_schemas_cached = counters.parsed_schemas_cached};
+      if (auto stats = service_.GetStats()) {
+        figures.schemas = stats->schemas;
+        figures.subjects = stats->subjects;
+      }
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
-      r.body = metrics_.Render(stats ? stats->schemas : -1, stats ? stats->subjects : -1);
+      r.body = metrics_.Render(figures);
       return done(std::move(r));
     }
   } else if (n >= 3 && s[0] == "accord" && s[1] == "v1") {

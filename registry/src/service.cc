@@ -229,6 +229,11 @@ RegistryResult<void> Service::WriteScope::FinishGroup(bool wait) {
 
 RegistryResult<void> Service::CommitGroupLocked() {
   auto committed = store_->CommitGroup();
+  if (committed && group_writes_ > 0) {
+    registration_commits_.fetch_add(1, std::memory_order_relaxed);
+    registrations_committed_.fetch_add(static_cast<std::uint64_t>(group_writes_),
+                                       std::memory_order_relaxed);
+  }
   const std::uint64_t seq = group_seq_++;
   group_open_ = false;
   group_writes_ = 0;
@@ -1135,6 +1140,13 @@ RegistryResult<Service::Stats> Service::GetStats() {
   auto subjects = store_->ListSubjects(IncludeDeleted::kNo);
   if (!subjects) return std::unexpected(subjects.error());
   return Stats{.schemas = max_id->value(), .subjects = static_cast<std::int64_t>(subjects->size())};
+}
+
+Service::Counters Service::GetCounters() const {
+  return Counters{.registration_commits = registration_commits_.load(std::memory_order_relaxed),
+                  .registrations_committed =
+                      registrations_committed_.load(std::memory_order_relaxed),
+                  .parsed_schemas_cached = parsed_->size()};
 }
 
 RegistryResult<std::vector<AuditRecord>> Service::Audit(const AuditQuery& query,

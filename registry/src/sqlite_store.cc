@@ -10,6 +10,8 @@
 #include <thread>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -241,7 +243,8 @@ class StatementCache {
   sqlite3_stmt* Take(sqlite3* db, const char* sql, int* rc) {
     {
       std::lock_guard lock(mu_);
-      auto it = free_.find(Key{db, sql});
+      // Looked up by a view of the text: no copy of the SQL per query.
+      auto it = free_.find(KeyView{db, sql});
       if (it != free_.end() && !it->second.empty()) {
         sqlite3_stmt* st = it->second.back();
         it->second.pop_back();
@@ -259,7 +262,10 @@ class StatementCache {
     {
       std::lock_guard lock(mu_);
       if (count_[db] < kMaxPerConnection) {
-        free_[Key{db, sqlite3_sql(st)}].push_back(st);
+        const std::string_view sql = sqlite3_sql(st);
+        auto it = free_.find(KeyView{db, sql});
+        if (it == free_.end()) it = free_.emplace(Key{db, std::string(sql)}, Statements{}).first;
+        it->second.push_back(st);
         ++count_[db];
         return;
       }
@@ -269,7 +275,7 @@ class StatementCache {
   void Forget(sqlite3* db) {
     std::lock_guard lock(mu_);
     for (auto it = free_.begin(); it != free_.end();) {
-      if (it->first.first != db) {
+      if (it->first.db != db) {
         ++it;
         continue;
       }
@@ -281,10 +287,35 @@ class StatementCache {
 
  private:
   static constexpr std::size_t kMaxPerConnection = 128;
-  using Key = std::pair<sqlite3*, std::string>;
+  // Keys own their SQL text; lookups use a view (heterogeneous lookup).
+  struct Key {
+    sqlite3* db;
+    std::string sql;
+  };
+  struct KeyView {
+    sqlite3* db;
+    std::string_view sql;
+  };
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(const KeyView& k) const {
+      return std::hash<std::string_view>{}(k.sql) ^ (std::hash<const void*>{}(k.db) << 1);
+    }
+    std::size_t operator()(const Key& k) const { return (*this)(KeyView{k.db, k.sql}); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    static KeyView View(const Key& k) { return {k.db, k.sql}; }
+    static KeyView View(const KeyView& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a).db == View(b).db && View(a).sql == View(b).sql;
+    }
+  };
+  using Statements = std::vector<sqlite3_stmt*>;
   std::mutex mu_;
-  std::map<Key, std::vector<sqlite3_stmt*>> free_;
-  std::map<sqlite3*, std::size_t> count_;
+  std::unordered_map<Key, Statements, Hash, Equal> free_;
+  std::unordered_map<sqlite3*, std::size_t> count_;
 };
 
 // A prepared statement, borrowed from the StatementCache for its lifetime.

@@ -100,6 +100,10 @@ TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening
                                                       .checker = testing::RequiredSubsetChecker});
     RegisterFromThreads(service, kThreads, kPerThread, results);
     groups = store->committed_groups();
+    const Service::Counters counters = service.GetCounters();
+    EXPECT_EQ(counters.registration_commits, static_cast<std::uint64_t>(groups));
+    EXPECT_EQ(counters.registrations_committed,
+              static_cast<std::uint64_t>(kThreads * kPerThread));
   }
   // At most one commit per registration (fewer when they overlapped).
   EXPECT_GE(groups, 1);

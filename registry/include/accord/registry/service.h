@@ -538,6 +538,13 @@ class Service {
     std::int64_t subjects = 0;  // subjects with a live version
   };
   RegistryResult<Stats> GetStats();
+  // In-memory counters (never fail).
+  struct Counters {
+    std::uint64_t registration_commits = 0;     // durable commits of registrations
+    std::uint64_t registrations_committed = 0;  // registrations they made durable
+    std::uint64_t parsed_schemas_cached = 0;    // entries of the parsed-schema cache
+  };
+  Counters GetCounters() const;
   // The audit rows matching `query`, oldest first (admins only: 40301).
   RegistryResult<std::vector<AuditRecord>> Audit(const AuditQuery& query,
                                                  const Principal& caller = Principal::OpenAdmin());
@@ -636,6 +643,8 @@ class Service {
   // Group commit. Writers waiting for write_mu_ (a grouped scope that sees
   // one leaves the commit to it).
   std::atomic<int> writers_waiting_{0};
+  std::atomic<std::uint64_t> registration_commits_{0};
+  std::atomic<std::uint64_t> registrations_committed_{0};
   static constexpr int kMaxGroup = 64;  // registrations per group, at most
   // Under write_mu_: a group is open in the store, with `group_writes_`
   // registrations in it, numbered `group_seq_`.
