@@ -402,7 +402,7 @@ RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
 RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   auto c = Cached(id);
   if (!c) return std::unexpected(c.error());
-  ServedSchema out{(*c)->record, (*c)->metadata, (*c)->rule_set};
+  ServedSchema out{.schema = *c, .deprecated = std::nullopt};
   // The flag below depends on versions and deprecations (and the date), not
   // on the immutable schema: memoised until the next write or the next day.
   // The generation is read before the store, so a write racing with this

@@ -25,13 +25,7 @@ struct Service::Parsed {
 // What the Service keeps of every schema it has read: the stored record
 // (reads by id are served from here) and where it was first registered. The
 // parsed form is not kept here but in the bounded ParsedCache.
-struct Service::CachedSchema {
-  SchemaRecord record;
-  // Confluent metadata / ruleSet of the version that first registered the
-  // schema (GET /schemas/ids/{id}).
-  std::string metadata;
-  std::string rule_set;
-};
+struct Service::CachedSchema : StoredSchema {};
 
 // Parsed forms by schema id; a null value records that the stored text no
 // longer parses (a newer build's schema): compatibility checks then fail.

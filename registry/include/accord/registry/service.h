@@ -244,10 +244,17 @@ struct SchemaVersion {
 
 // A schema by id with the Confluent metadata / ruleSet of the version that
 // first registered it.
-struct ServedSchema {
+// A stored schema as reads by id serve it; immutable once registered.
+struct StoredSchema {
   SchemaRecord record{};
+  // Confluent metadata / ruleSet of the version that first registered it.
   std::string metadata{};
   std::string rule_set{};
+};
+
+struct ServedSchema {
+  // Shared with the Service's cache (not copied per read); never null.
+  std::shared_ptr<const StoredSchema> schema;
   // Set when every live version holding the schema is deprecated or
   // retired: the one with the latest sunset (its deprecation and state), so
   // that reads by id carry the same Deprecation / Sunset flags.
