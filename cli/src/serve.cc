@@ -48,6 +48,7 @@ struct ServeSettings {
   std::string tls_cert;
   std::string tls_key;
   std::string min_notice_days = "30";
+  std::string parsed_schema_cache = "1000";
   json::Value lint;  // the config file's `lint:` section (null: default rules)
 };
 
@@ -79,6 +80,8 @@ constexpr SettingSpec kSettings[] = {
      "PEM private key for tls_cert (config file: tls.key)"},
     {"min_notice_days", "ACCORD_MIN_NOTICE_DAYS", &ServeSettings::min_notice_days,
      "days a new sunset date must be ahead (config file: deprecation.min_notice_days)"},
+    {"parsed_schema_cache", "ACCORD_PARSED_SCHEMA_CACHE", &ServeSettings::parsed_schema_cache,
+     "parsed schemas kept in memory, least recently used evicted (0: parse on every use)"},
 };
 
 void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
@@ -219,6 +222,14 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     return 2;
   }
   service_options.min_notice_days = static_cast<int>(*notice);
+  auto parsed_cache = s.parsed_schema_cache == "0" ? std::optional<std::size_t>(0)
+                                                   : ParseSize(s.parsed_schema_cache);
+  if (!parsed_cache) {
+    std::fprintf(stderr, "accord serve: invalid setting parsed_schema_cache=%s (a count)\n",
+                 s.parsed_schema_cache.c_str());
+    return 2;
+  }
+  service_options.parsed_schema_cache = *parsed_cache;
   auto lint = compat::lint::ParseConfig(s.lint);
   if (!lint) {
     std::fprintf(stderr, "accord serve: %s: %s\n", s.config.c_str(),
@@ -320,7 +331,8 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "Run the schema registry (Confluent-compatible REST API)\n"
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
       "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES, "
-      "ACCORD_THREADS, ACCORD_TLS_CERT, ACCORD_TLS_KEY, ACCORD_MIN_NOTICE_DAYS");
+      "ACCORD_THREADS, ACCORD_TLS_CERT, ACCORD_TLS_KEY, ACCORD_MIN_NOTICE_DAYS,\n"
+      "ACCORD_PARSED_SCHEMA_CACHE");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {

@@ -361,16 +361,18 @@ RegistryResult<VersionRecord> Service::Select(const std::vector<VersionRecord>& 
               "Version " + std::to_string(v.version->value()) + " not found.");
 }
 
-RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::ParsedVersion(
+RegistryResult<std::shared_ptr<const internal::ParsedSchema>> Service::ParsedVersion(
     const VersionRecord& v) {
   auto c = Cached(v.schema_id);
   if (!c) return std::unexpected(c.error());
-  if (!(*c)->parsed) {
+  auto parsed = ParsedOf(**c);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!*parsed) {
     return Fail(ErrorCode::kInvalidSchema, "Invalid schema: version " +
                                                std::to_string(v.version.value()) +
                                                " cannot be read by this build");
   }
-  return c;
+  return parsed;
 }
 
 RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
@@ -379,7 +381,7 @@ RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
   if (!a) return std::unexpected(a.error());
   auto b = ParsedVersion(to);
   if (!b) return std::unexpected(b.error());
-  auto report = internal::DiffSchemas(*(*a)->parsed, *(*b)->parsed);
+  auto report = internal::DiffSchemas(**a, **b);
   if (!report) return std::unexpected(report.error());
   SchemaDiff out{.from = from.version,
                  .to = to.version,
@@ -400,7 +402,7 @@ RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
 RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   auto c = Cached(id);
   if (!c) return std::unexpected(c.error());
-  ServedSchema out{(*c)->record, (*c)->metadata, (*c)->rule_set};
+  ServedSchema out{.schema = *c, .deprecated = std::nullopt};
   // The flag below depends on versions and deprecations (and the date), not
   // on the immutable schema: memoised until the next write or the next day.
   // The generation is read before the store, so a write racing with this
@@ -692,7 +694,7 @@ RegistryResult<std::vector<FieldInfo>> Service::Fields(std::string_view subject_
   if (!target) return std::unexpected(target.error());
   auto parsed = ParsedVersion(*target);
   if (!parsed) return std::unexpected(parsed.error());
-  const internal::ParsedSchema& schema = *(*parsed)->parsed;
+  const internal::ParsedSchema& schema = **parsed;
   return schema.type == SchemaType::kJson ? internal::JsonSchemaFields(schema.value)
                                           : internal::AvroFields(schema.value);
 }

@@ -82,6 +82,15 @@ RegistryResult<void> FaultInjectionStore::Ping() { ACCORD_READ(Ping()); }
 
 #undef ACCORD_READ
 
+RegistryResult<void> FaultInjectionStore::CommitGroup() {
+  if (fail_group_commits_) {
+    inner_->AbortGroup();
+    return Injected();
+  }
+  auto r = inner_->CommitGroup();
+  if (r) ++committed_groups_;
+  return r;
+}
 RegistryResult<WrittenVersion> FaultInjectionStore::AddVersion(const NewVersion& v) {
   if (WriteFails()) return Injected();
   return inner_->AddVersion(v);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "http_common.h"
+#include "lru.h"
 #include "utf8.h"
 
 namespace accord::registry {
@@ -291,6 +293,35 @@ HttpResponse Unauthorised(const HttpRequest& req, const RegistryError& e) {
 
 }  // namespace
 
+// Confluent's reply to GET /schemas/ids/{id}: a schema's reply depends only
+// on what never changes once it is registered, so the bodies of the most
+// read ids are kept serialised (the deprecation headers are added per read).
+class Api::ReplyMemo {
+ public:
+  std::shared_ptr<const std::string> Body(SchemaId id, const StoredSchema& schema) {
+    if (auto hit = bodies_.Find(id)) return *hit;
+    const SchemaRecord& rec = schema.record;
+    Value o{json::Object{}};
+    if (rec.type != SchemaType::kAvro) o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
+    if (!rec.references.empty()) o.Add("references", ReferencesJson(rec.references));
+    o.Add("schema", rec.text);
+    if (Value m = JsonTextValue(schema.metadata); !m.IsNull()) o.Add("metadata", m);
+    if (Value r = JsonTextValue(schema.rule_set); !r.IsNull()) o.Add("ruleSet", r);
+    auto body = std::make_shared<const std::string>(json::ToJson(o));
+    bodies_.Put(id, body);
+    return body;
+  }
+
+ private:
+  // About a schema's text in size each: 10,000 bodies of ~1 KB.
+  internal::Lru<SchemaId, std::string> bodies_{10'000};
+};
+
+Api::Api(Service& service, ApiOptions options)
+    : service_(service), options_(options), schema_replies_(std::make_unique<ReplyMemo>()) {}
+
+Api::~Api() = default;
+
 HttpResponse Api::Authorised(const HttpRequest& req) const {
   // Authentication comes before routing: an unauthenticated caller learns
   // nothing about which subjects, versions or services exist.
@@ -473,16 +504,9 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       if (n == 3) {
         if (is("GET", "/schemas/ids/{id}")) {
           if (!id) return done(ErrorResponse(id.error()));
-          return done(Reply(service_.GetServedSchema(*id), [](const ServedSchema& served) {
-            const SchemaRecord& rec = served.record;
-            Value o{json::Object{}};
-            if (rec.type != SchemaType::kAvro)
-              o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
-            if (!rec.references.empty()) o.Add("references", ReferencesJson(rec.references));
-            o.Add("schema", rec.text);
-            if (Value m = JsonTextValue(served.metadata); !m.IsNull()) o.Add("metadata", m);
-            if (Value r = JsonTextValue(served.rule_set); !r.IsNull()) o.Add("ruleSet", r);
-            HttpResponse reply = JsonReply(o);
+          return done(Reply(service_.GetServedSchema(*id), [&](const ServedSchema& served) {
+            HttpResponse reply;
+            reply.body = *schema_replies_->Body(*id, *served.schema);
             if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
             return reply;
           }));
@@ -491,7 +515,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         if (is("GET", "/schemas/ids/{id}/schema")) {
           if (!id) return done(ErrorResponse(id.error()));
           return done(Reply(service_.GetServedSchema(*id), [](const ServedSchema& served) {
-            HttpResponse reply = RawSchema(served.record.text);
+            HttpResponse reply = RawSchema(served.schema->record.text);
             if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
             return reply;
           }));
@@ -610,10 +634,18 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
     }
   } else if (n == 1 && s[0] == "metrics") {
     if (is("GET", "/metrics")) {
-      auto stats = service_.GetStats();
+      const Service::Counters counters = service_.GetCounters();
+      Metrics::ServiceFigures figures{
+          .registration_commits = counters.registration_commits,
+          .registrations_committed = counters.registrations_committed,
+          .parsed_schemas_cached = counters.parsed_schemas_cached};
+      if (auto stats = service_.GetStats()) {
+        figures.schemas = stats->schemas;
+        figures.subjects = stats->subjects;
+      }
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
-      r.body = metrics_.Render(stats ? stats->schemas : -1, stats ? stats->subjects : -1);
+      r.body = metrics_.Render(figures);
       return done(std::move(r));
     }
   } else if (n >= 3 && s[0] == "accord" && s[1] == "v1") {

@@ -43,7 +43,7 @@ void Metrics::ObserveRequest(std::string_view route, int status, int error_code,
   if (error_code == 50001) ++store_errors_;
 }
 
-std::string Metrics::Render(std::int64_t schemas, std::int64_t subjects) const {
+std::string Metrics::Render(const ServiceFigures& service) const {
   std::lock_guard lock(mu_);
   std::string out;
   out += "# HELP accord_http_requests_total HTTP requests answered, by route and status.\n";
@@ -76,10 +76,22 @@ std::string Metrics::Render(std::int64_t schemas, std::int64_t subjects) const {
   out += "accord_store_errors_total " + std::to_string(store_errors_) + "\n";
   out += "# HELP accord_schemas Schemas stored (highest schema id).\n";
   out += "# TYPE accord_schemas gauge\n";
-  out += "accord_schemas " + std::to_string(schemas) + "\n";
+  out += "accord_schemas " + std::to_string(service.schemas) + "\n";
   out += "# HELP accord_subjects Subjects with at least one live version.\n";
   out += "# TYPE accord_subjects gauge\n";
-  out += "accord_subjects " + std::to_string(subjects) + "\n";
+  out += "accord_subjects " + std::to_string(service.subjects) + "\n";
+  out += "# HELP accord_registration_commits_total Durable store commits of registrations.\n";
+  out += "# TYPE accord_registration_commits_total counter\n";
+  out += "accord_registration_commits_total " + std::to_string(service.registration_commits) +
+         "\n";
+  out += "# HELP accord_registrations_committed_total Registrations made durable by those commits "
+         "(concurrent ones share a commit).\n";
+  out += "# TYPE accord_registrations_committed_total counter\n";
+  out += "accord_registrations_committed_total " +
+         std::to_string(service.registrations_committed) + "\n";
+  out += "# HELP accord_parsed_schemas_cached Parsed schemas held in memory (parsed_schema_cache).\n";
+  out += "# TYPE accord_parsed_schemas_cached gauge\n";
+  out += "accord_parsed_schemas_cached " + std::to_string(service.parsed_schemas_cached) + "\n";
   return out;
 }
 

@@ -37,6 +37,14 @@ compat::Level NonTransitive(compat::Level level) {
   }
 }
 
+// The same versions with the same schemas (what a compatibility check reads).
+bool SameSchemas(const std::vector<VersionRecord>& a, const std::vector<VersionRecord>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const VersionRecord& x, const VersionRecord& y) {
+                      return x.version == y.version && x.schema_id == y.schema_id;
+                    });
+}
+
 std::vector<VersionRecord> LiveOnly(const std::vector<VersionRecord>& all) {
   std::vector<VersionRecord> live;
   for (const VersionRecord& v : all) {
@@ -99,6 +107,18 @@ std::string ConfigJson(const ConfigRecord& c) {
   return s + "}";
 }
 
+// A reference resolved to `target`'s parsed form. The document shares
+// ownership of `target` (aliasing), so nothing is copied and the referenced
+// form lives as long as the referencing one, evicted or not.
+ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subject,
+                              Version version, const std::shared_ptr<const ParsedSchema>& target) {
+  return ResolvedReference{.name = name,
+                           .subject = subject,
+                           .version = version,
+                           .type = target->type,
+                           .document = std::shared_ptr<const json::Value>(target, &target->value)};
+}
+
 }  // namespace
 
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
@@ -136,9 +156,101 @@ RegistryResult<VersionSelector> ParseVersion(std::string_view text) {
 }
 
 Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
-    : store_(std::move(store)), options_(options) {}
+    : store_(std::move(store)),
+      options_(options),
+      parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache)) {}
 
 Service::~Service() = default;
+
+// --- writes: WriteScope and group commit -------------------------------------
+
+namespace {
+// Set while this thread is the open group's writer: what it reads may be
+// writes of the group that are not durable yet (and may never be), so it
+// reads past the caches without filling them.
+thread_local bool tl_group_writer = false;
+}  // namespace
+
+Service::WriteScope::WriteScope(Service& s, Kind kind) : service_(s), lock_(s.write_mu_, std::defer_lock) {
+  service_.writers_waiting_.fetch_add(1, std::memory_order_acq_rel);
+  lock_.lock();
+  service_.writers_waiting_.fetch_sub(1, std::memory_order_acq_rel);
+  if (kind == Kind::kAlone) {
+    // An open group was left to this writer: commit it before writing alone
+    // (its members are waiting for the outcome, which they get).
+    if (service_.group_open_) (void)service_.CommitGroupLocked();
+    return;
+  }
+  // Not grouped when the store cannot open a group: the writes then commit
+  // on their own, as in a kAlone scope.
+  if (service_.store_->JoinGroup()) {
+    grouped_ = true;
+    service_.group_open_ = true;
+    tl_group_writer = true;
+  }
+}
+
+Service::WriteScope::~WriteScope() {
+  if (lock_.owns_lock() && grouped_) (void)FinishGroup(/*wait=*/false);
+  if (lock_.owns_lock()) lock_.unlock();
+  service_.write_generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+RegistryResult<void> Service::WriteScope::Durable() {
+  if (!grouped_) {
+    lock_.unlock();
+    return {};
+  }
+  ++service_.group_writes_;
+  return FinishGroup(/*wait=*/true);
+}
+
+RegistryResult<void> Service::WriteScope::FinishGroup(bool wait) {
+  Service& s = service_;
+  const std::uint64_t mine = s.group_seq_;
+  tl_group_writer = false;
+  // Someone is waiting for write_mu_: they will find the group open and
+  // commit it (or pass it on), so more registrations share the commit.
+  if (s.writers_waiting_.load(std::memory_order_acquire) > 0 && s.group_writes_ < kMaxGroup) {
+    s.store_->LeaveGroup();
+    lock_.unlock();
+    if (!wait) return {};
+    std::unique_lock durable(s.durable_mu_);
+    s.durable_cv_.wait(durable, [&] { return s.durable_seq_ >= mine; });
+    for (const auto& [seq, error] : s.failed_groups_) {
+      if (seq == mine) return std::unexpected(error);
+    }
+    return {};
+  }
+  auto committed = s.CommitGroupLocked();
+  lock_.unlock();
+  return committed;
+}
+
+RegistryResult<void> Service::CommitGroupLocked() {
+  auto committed = store_->CommitGroup();
+  if (committed && group_writes_ > 0) {
+    registration_commits_.fetch_add(1, std::memory_order_relaxed);
+    registrations_committed_.fetch_add(static_cast<std::uint64_t>(group_writes_),
+                                       std::memory_order_relaxed);
+  }
+  const std::uint64_t seq = group_seq_++;
+  group_open_ = false;
+  group_writes_ = 0;
+  write_generation_.fetch_add(1, std::memory_order_acq_rel);
+  {
+    std::lock_guard durable(durable_mu_);
+    durable_seq_ = seq;
+    if (!committed) {
+      failed_groups_.emplace_back(seq, committed.error());
+      // Waiters look their group up right after it finishes; a short
+      // history is plenty.
+      if (failed_groups_.size() > 256) failed_groups_.pop_front();
+    }
+  }
+  durable_cv_.notify_all();
+  return committed;
+}
 
 // --- helpers -----------------------------------------------------------------
 
@@ -166,40 +278,43 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
     entry->metadata = first->metadata;
     entry->rule_set = first->rule_set;
   }
-  // Resolve the references (each already cached or cacheable: a schema
-  // can only reference versions that existed before it, so no cycles).
+  if (tl_group_writer) return std::shared_ptr<const CachedSchema>(std::move(entry));
+  std::unique_lock lock(cache_mu_);
+  auto [it, inserted] = cache_.emplace(id, std::move(entry));
+  return it->second;
+}
+
+RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const CachedSchema& c) {
+  if (auto hit = parsed_->Find(c.record.id)) return *hit;
+  // Resolve the references (each cached or cacheable: a schema can only
+  // reference versions that existed before it, so there are no cycles).
   std::vector<ResolvedReference> refs;
-  bool refs_ok = true;
-  for (const SchemaReference& r : entry->record.references) {
+  for (const SchemaReference& r : c.record.references) {
     auto versions = store_->ListVersions(r.subject, IncludeDeleted::kYes);
     if (!versions) return std::unexpected(versions.error());
     auto it = std::find_if(versions->begin(), versions->end(),
                            [&](const VersionRecord& v) { return v.version == r.version; });
-    if (it == versions->end()) {
-      refs_ok = false;
-      break;
+    std::shared_ptr<const ParsedSchema> target;
+    if (it != versions->end()) {
+      auto cached = Cached(it->schema_id);
+      if (!cached) return std::unexpected(cached.error());
+      auto parsed = ParsedOf(**cached);
+      if (!parsed) return std::unexpected(parsed.error());
+      target = std::move(*parsed);
     }
-    auto target = Cached(it->schema_id);
-    if (!target) return std::unexpected(target.error());
-    if (!(*target)->parsed) {
-      refs_ok = false;
-      break;
+    if (!target) {
+      if (!tl_group_writer) parsed_->Put(c.record.id, nullptr);
+      return nullptr;
     }
-    refs.push_back(ResolvedReference{
-        .name = r.name,
-        .subject = r.subject,
-        .version = r.version,
-        .type = (*target)->record.type,
-        .document = std::make_shared<const json::Value>((*target)->parsed->value)});
-    for (const ResolvedReference& t : (*target)->parsed->references) refs.push_back(t);
+    refs.push_back(ReferenceTo(r.name, r.subject, r.version, target));
+    for (const ResolvedReference& t : target->references) refs.push_back(t);
   }
-  if (refs_ok) {
-    auto parsed = internal::ParseSchema(entry->record.type, entry->record.text, std::move(refs));
-    if (parsed) entry->parsed = std::move(*parsed);
+  std::shared_ptr<const ParsedSchema> out;
+  if (auto parsed = internal::ParseSchema(c.record.type, c.record.text, std::move(refs))) {
+    out = std::make_shared<const ParsedSchema>(std::move(*parsed));
   }
-  std::unique_lock lock(cache_mu_);
-  auto [it, inserted] = cache_.emplace(id, std::move(entry));
-  return it->second;
+  if (!tl_group_writer) parsed_->Put(c.record.id, out);
+  return out;
 }
 
 RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
@@ -231,18 +346,15 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
     }
     auto cached = Cached(target->schema_id);
     if (!cached) return std::unexpected(cached.error());
-    if (!(*cached)->parsed) {
+    auto referenced = ParsedOf(**cached);
+    if (!referenced) return std::unexpected(referenced.error());
+    if (!*referenced) {
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: referenced schema '" +
                                                  r.subject.str() +
                                                  "' cannot be read by this version");
     }
-    resolved.push_back(ResolvedReference{
-        .name = r.name,
-        .subject = r.subject,
-        .version = target->version,
-        .type = (*cached)->record.type,
-        .document = std::make_shared<const json::Value>((*cached)->parsed->value)});
-    for (const ResolvedReference& t : (*cached)->parsed->references) resolved.push_back(t);
+    resolved.push_back(ReferenceTo(r.name, r.subject, target->version, *referenced));
+    for (const ResolvedReference& t : (*referenced)->references) resolved.push_back(t);
     if (resolved.size() > options_.max_reference_depth * 64) {
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: too many references");
     }
@@ -299,22 +411,17 @@ RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
 RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
                                                    const std::vector<VersionRecord>& history,
                                                    compat::Level level, compat::Policy policy) {
-  std::vector<std::shared_ptr<const CachedSchema>> schemas;
+  std::vector<std::shared_ptr<const ParsedSchema>> schemas;
   std::vector<int> numbers;
   for (const VersionRecord& v : history) {
-    auto c = Cached(v.schema_id);
-    if (!c) return std::unexpected(c.error());
-    if (!(*c)->parsed) {
-      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: version " +
-                                                 std::to_string(v.version.value()) +
-                                                 " cannot be read by this build");
-    }
-    schemas.push_back(std::move(*c));
+    auto parsed = ParsedVersion(v);
+    if (!parsed) return std::unexpected(parsed.error());
+    schemas.push_back(std::move(*parsed));
     numbers.push_back(v.version.value());
   }
   std::optional<RegistryError> error;
   auto schema_at = [&](std::size_t i) -> const ParsedSchema& {
-    return i < schemas.size() ? *schemas[i]->parsed : candidate.schema;
+    return i < schemas.size() ? *schemas[i] : candidate.schema;
   };
   compat::Report report = compat::CheckHistory(
       level, history.size(),
@@ -382,11 +489,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
   auto subject = ValidateSubjectName(subject_text);
   if (!subject) return std::unexpected(subject.error());
-  // Parsing and validating runs outside the write lock.
+  // Parsing, validating and (optimistically) the compatibility check run
+  // outside the write lock, so concurrent registrations overlap in them.
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
-  WriteScope lock(*this);
+  WriteScope lock(*this, WriteScope::Kind::kGrouped);
   auto mode = EffectiveMode(*subject);
   if (!mode) return std::unexpected(mode.error());
   if (*mode == Mode::kReadOnly) {
@@ -459,7 +568,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     auto config = ConfigFor(*subject);
     if (!config) return std::unexpected(config.error());
     lint = config->lint;
-    auto report = CheckPairs(*parsed, live, config->level, config->policy);
+    // The check made before the lock holds when it judged the same live
+    // versions under the same level and policy; else (a concurrent change to
+    // this subject or its config) it runs again here.
+    const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config->level &&
+                       pre->policy == config->policy;
+    auto report = reuse ? std::move(pre->report)
+                        : CheckPairs(*parsed, live, config->level, config->policy);
     if (!report) return std::unexpected(report.error());
     if (!report->compatible()) {
       std::string details;
@@ -511,18 +626,40 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   }
   auto written = store_->AddVersion(nv);
   if (!written) return std::unexpected(written.error());
+  if (auto durable = lock.Durable(); !durable) return std::unexpected(durable.error());
   if (written->new_schema) {
     // Only after the commit: a failed write leaves the cache untouched.
     auto entry = std::make_shared<CachedSchema>();
     entry->record = nv.schema;
     entry->record.id = written->id;
-    entry->parsed = std::move(parsed->schema);
     entry->metadata = nv.metadata;
     entry->rule_set = nv.rule_set;
+    parsed_->Put(written->id, std::make_shared<const ParsedSchema>(std::move(parsed->schema)));
     std::unique_lock cache_lock(cache_mu_);
     cache_.emplace(written->id, std::move(entry));
   }
   return Registered{written->id, written->version, true};
+}
+
+std::optional<Service::PreCheck> Service::CheckBeforeLock(const SubjectName& subject,
+                                                          const Parsed& candidate) {
+  auto all = store_->ListVersions(subject, IncludeDeleted::kNo);
+  if (!all || all->empty()) return std::nullopt;  // a first version is not checked
+  // Registering a schema the subject already has changes nothing: no check.
+  auto existing = store_->FindSchemaByFingerprint(candidate.fingerprint);
+  if (!existing) return std::nullopt;
+  if (*existing) {
+    for (const VersionRecord& v : *all) {
+      if (v.schema_id == (*existing)->id) return std::nullopt;
+    }
+  }
+  auto config = ConfigFor(subject);
+  if (!config) return std::nullopt;
+  auto report = CheckPairs(candidate, *all, config->level, config->policy);
+  return PreCheck{.live = std::move(*all),
+                  .level = config->level,
+                  .policy = config->policy,
+                  .report = std::move(report)};
 }
 
 RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
@@ -1003,6 +1140,13 @@ RegistryResult<Service::Stats> Service::GetStats() {
   auto subjects = store_->ListSubjects(IncludeDeleted::kNo);
   if (!subjects) return std::unexpected(subjects.error());
   return Stats{.schemas = max_id->value(), .subjects = static_cast<std::int64_t>(subjects->size())};
+}
+
+Service::Counters Service::GetCounters() const {
+  return Counters{.registration_commits = registration_commits_.load(std::memory_order_relaxed),
+                  .registrations_committed =
+                      registrations_committed_.load(std::memory_order_relaxed),
+                  .parsed_schemas_cached = parsed_->size()};
 }
 
 RegistryResult<std::vector<AuditRecord>> Service::Audit(const AuditQuery& query,

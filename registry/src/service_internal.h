@@ -11,6 +11,7 @@
 
 #include "accord/registry/service.h"
 #include "formats.h"
+#include "lru.h"
 
 namespace accord::registry {
 
@@ -21,15 +22,16 @@ struct Service::Parsed {
   std::vector<SchemaReference> references;  // direct references, as given
 };
 
-struct Service::CachedSchema {
-  SchemaRecord record;
-  // Parsed with its references resolved; nullopt when the stored text no
-  // longer parses (a newer build's schema): compatibility checks then fail.
-  std::optional<internal::ParsedSchema> parsed;
-  // Confluent metadata / ruleSet of the version that first registered the
-  // schema (GET /schemas/ids/{id}).
-  std::string metadata;
-  std::string rule_set;
+// What the Service keeps of every schema it has read: the stored record
+// (reads by id are served from here) and where it was first registered. The
+// parsed form is not kept here but in the bounded ParsedCache.
+struct Service::CachedSchema : StoredSchema {};
+
+// Parsed forms by schema id; a null value records that the stored text no
+// longer parses (a newer build's schema): compatibility checks then fail.
+class Service::ParsedCache : public internal::Lru<SchemaId, internal::ParsedSchema> {
+ public:
+  using Lru::Lru;
 };
 
 namespace internal {

@@ -2,12 +2,16 @@
 // reader connections (WAL lets them read while the writer commits).
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -239,7 +243,8 @@ class StatementCache {
   sqlite3_stmt* Take(sqlite3* db, const char* sql, int* rc) {
     {
       std::lock_guard lock(mu_);
-      auto it = free_.find(Key{db, sql});
+      // Looked up by a view of the text: no copy of the SQL per query.
+      auto it = free_.find(KeyView{db, sql});
       if (it != free_.end() && !it->second.empty()) {
         sqlite3_stmt* st = it->second.back();
         it->second.pop_back();
@@ -257,7 +262,10 @@ class StatementCache {
     {
       std::lock_guard lock(mu_);
       if (count_[db] < kMaxPerConnection) {
-        free_[Key{db, sqlite3_sql(st)}].push_back(st);
+        const std::string_view sql = sqlite3_sql(st);
+        auto it = free_.find(KeyView{db, sql});
+        if (it == free_.end()) it = free_.emplace(Key{db, std::string(sql)}, Statements{}).first;
+        it->second.push_back(st);
         ++count_[db];
         return;
       }
@@ -267,7 +275,7 @@ class StatementCache {
   void Forget(sqlite3* db) {
     std::lock_guard lock(mu_);
     for (auto it = free_.begin(); it != free_.end();) {
-      if (it->first.first != db) {
+      if (it->first.db != db) {
         ++it;
         continue;
       }
@@ -279,10 +287,35 @@ class StatementCache {
 
  private:
   static constexpr std::size_t kMaxPerConnection = 128;
-  using Key = std::pair<sqlite3*, std::string>;
+  // Keys own their SQL text; lookups use a view (heterogeneous lookup).
+  struct Key {
+    sqlite3* db;
+    std::string sql;
+  };
+  struct KeyView {
+    sqlite3* db;
+    std::string_view sql;
+  };
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(const KeyView& k) const {
+      return std::hash<std::string_view>{}(k.sql) ^ (std::hash<const void*>{}(k.db) << 1);
+    }
+    std::size_t operator()(const Key& k) const { return (*this)(KeyView{k.db, k.sql}); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    static KeyView View(const Key& k) { return {k.db, k.sql}; }
+    static KeyView View(const KeyView& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a).db == View(b).db && View(a).sql == View(b).sql;
+    }
+  };
+  using Statements = std::vector<sqlite3_stmt*>;
   std::mutex mu_;
-  std::map<Key, std::vector<sqlite3_stmt*>> free_;
-  std::map<sqlite3*, std::size_t> count_;
+  std::unordered_map<Key, Statements, Hash, Equal> free_;
+  std::unordered_map<sqlite3*, std::size_t> count_;
 };
 
 // A prepared statement, borrowed from the StatementCache for its lifetime.
@@ -338,6 +371,13 @@ int Exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, n
 int Run(Stmt& s) {
   int rc = s.Step();
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+// Exec for the statements run around every read and write (BEGIN, COMMIT,
+// SAVEPOINT ...): prepared once per connection instead of parsed each time.
+int ExecCached(sqlite3* db, const char* sql) {
+  Stmt s(db, sql);
+  return Run(s);
 }
 
 struct Connection {
@@ -957,11 +997,48 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  // Runs `fn` on a reader connection (or on the writer, under its mutex, when
-  // the store has no reader connections, e.g. ":memory:").
+  // --- group commit --------------------------------------------------------
+
+  RegistryResult<void> JoinGroup() override {
+    std::lock_guard lock(write_mu_);
+    if (!group_open_) {
+      int rc = ExecCached(writer_->db, "BEGIN IMMEDIATE");
+      if (rc != SQLITE_OK) return StoreError(rc);
+      group_open_ = true;
+    }
+    group_writer_ = std::this_thread::get_id();
+    return {};
+  }
+
+  void LeaveGroup() override { group_writer_ = std::thread::id(); }
+
+  RegistryResult<void> CommitGroup() override {
+    std::lock_guard lock(write_mu_);
+    if (!group_open_) return {};
+    group_open_ = false;
+    group_writer_ = std::thread::id();
+    int rc = Injected("commit") ? SQLITE_IOERR : ExecCached(writer_->db, "COMMIT");
+    if (rc != SQLITE_OK) {
+      ExecCached(writer_->db, "ROLLBACK");
+      return StoreError(rc);
+    }
+    return {};
+  }
+
+  void AbortGroup() override {
+    std::lock_guard lock(write_mu_);
+    if (!group_open_) return;
+    group_open_ = false;
+    group_writer_ = std::thread::id();
+    ExecCached(writer_->db, "ROLLBACK");
+  }
+
+  // Runs `fn` on a reader connection; on the writer, under its mutex, when
+  // the store has no reader connections (e.g. ":memory:") or the calling
+  // thread is the open group's writer (it sees the group's writes).
   template <typename Fn>
   auto Read(Fn&& fn) -> decltype(fn(static_cast<sqlite3*>(nullptr))) {
-    if (readers_.empty()) {
+    if (readers_.empty() || group_writer_.load() == std::this_thread::get_id()) {
       std::lock_guard lock(write_mu_);
       return fn(writer_->db);
     }
@@ -974,9 +1051,9 @@ class SqliteStore final : public Store {
     }
     // A read runs in its own implicit transaction: one consistent snapshot
     // per statement. Multi-statement reads (ReadSchema) get an explicit one.
-    Exec(db, "BEGIN");
+    ExecCached(db, "BEGIN");
     auto result = fn(db);
-    Exec(db, "COMMIT");
+    ExecCached(db, "COMMIT");
     {
       std::lock_guard lock(pool_mu_);
       for (auto& c : readers_) {
@@ -988,17 +1065,28 @@ class SqliteStore final : public Store {
   }
 
   // Runs `fn` (returning an SQLite code) inside BEGIN IMMEDIATE .. COMMIT on
-  // the writer connection; rolls back on any failure.
+  // the writer connection; rolls back on any failure. Inside an open group:
+  // inside a savepoint of the group's transaction instead, rolled back to on
+  // failure (the group's other writes stay).
   RegistryResult<void> Write(const std::function<int(sqlite3*)>& fn) {
     std::lock_guard lock(write_mu_);
     sqlite3* db = writer_->db;
-    int rc = Exec(db, "BEGIN IMMEDIATE");
+    if (group_open_) {
+      int rc = ExecCached(db, "SAVEPOINT w");
+      if (rc != SQLITE_OK) return StoreError(rc);
+      rc = fn(db);
+      if (rc != SQLITE_OK) ExecCached(db, "ROLLBACK TO w");
+      ExecCached(db, "RELEASE w");
+      if (rc != SQLITE_OK) return StoreError(rc);
+      return {};
+    }
+    int rc = ExecCached(db, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) return StoreError(rc);
     rc = fn(db);
     if (rc == SQLITE_OK && Injected("commit")) rc = SQLITE_IOERR;
-    if (rc == SQLITE_OK) rc = Exec(db, "COMMIT");
+    if (rc == SQLITE_OK) rc = ExecCached(db, "COMMIT");
     if (rc != SQLITE_OK) {
-      Exec(db, "ROLLBACK");
+      ExecCached(db, "ROLLBACK");
       return StoreError(rc);
     }
     return {};
@@ -1007,6 +1095,10 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   std::mutex write_mu_;  // guards writer_ (one writer at a time)
   std::unique_ptr<Connection> writer_;
+  bool group_open_ = false;  // a group's transaction is open on writer_ (under write_mu_)
+  // The open group's writer (JoinGroup), whose reads go to writer_; none
+  // (default id) when no group is open or between writers.
+  std::atomic<std::thread::id> group_writer_{};
   std::vector<std::unique_ptr<Connection>> readers_;  // fixed after Open()
   std::mutex pool_mu_;                                // guards free_readers_
   std::condition_variable pool_cv_;

@@ -186,8 +186,8 @@ TEST_F(CatalogTest, ConfluentMetadataPropertiesUpdateTheCatalogOnRegister) {
   EXPECT_EQ(v.metadata, in.metadata);
   EXPECT_EQ(v.rule_set, in.rule_set);
   auto served = *service_->GetServedSchema(v.id);
-  EXPECT_EQ(served.metadata, in.metadata);
-  EXPECT_EQ(served.rule_set, in.rule_set);
+  EXPECT_EQ(served.schema->metadata, in.metadata);
+  EXPECT_EQ(served.schema->rule_set, in.rule_set);
 }
 
 TEST_F(CatalogTest, InvalidMetadataPropertiesRefuseTheRegistration) {

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "accord/registry/fault_injection_store.h"
 #include "accord/registry/service.h"
 #include "test_util.h"
 
@@ -67,6 +68,143 @@ TEST(ServiceConcurrency, DifferentSchemasInterleaveWithoutGapsOrDuplicateVersion
   EXPECT_EQ(versions.size(), static_cast<std::size_t>(kThreads));
   EXPECT_EQ(*versions.begin(), 1);
   EXPECT_EQ(*versions.rbegin(), kThreads);
+}
+
+// Group commit (service.h): registrations that overlap share commits.
+
+// Registers `per_thread` versions into a subject of each of `threads` threads.
+void RegisterFromThreads(Service& service, int threads, int per_thread,
+                         std::vector<RegistryResult<Registered>>& results) {
+  results.assign(static_cast<std::size_t>(threads * per_thread), RegistryResult<Registered>{});
+  std::vector<std::jthread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        results[static_cast<std::size_t>(t * per_thread + i)] =
+            service.Register("s" + std::to_string(t), Json(R("\"f" + std::to_string(i) + "\"")));
+      }
+    });
+  }
+}
+
+TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening) {
+  testing::TempDir dir;
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::vector<RegistryResult<Registered>> results;
+  int groups = 0;
+  {
+    auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
+    FaultInjectionStore* store = faults.get();
+    Service service(std::move(faults), ServiceOptions{.default_level = compat::Level::kNone,
+                                                      .checker = testing::RequiredSubsetChecker});
+    RegisterFromThreads(service, kThreads, kPerThread, results);
+    groups = store->committed_groups();
+    const Service::Counters counters = service.GetCounters();
+    EXPECT_EQ(counters.registration_commits, static_cast<std::uint64_t>(groups));
+    EXPECT_EQ(counters.registrations_committed,
+              static_cast<std::uint64_t>(kThreads * kPerThread));
+  }
+  // At most one commit per registration (fewer when they overlapped).
+  EXPECT_GE(groups, 1);
+  EXPECT_LE(groups, kThreads * kPerThread);
+  Service reopened(testing::OpenStoreOrDie(dir.File("db")),
+                   ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  std::set<std::int64_t> ids;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const auto& r = results[static_cast<std::size_t>(t * kPerThread + i)];
+      ASSERT_TRUE(r) << r.error().message;
+      EXPECT_EQ(r->version.value(), i + 1);
+      ids.insert(r->id.value());
+      auto stored = reopened.GetVersion("s" + std::to_string(t), VersionSelector::Exactly(r->version));
+      ASSERT_TRUE(stored) << stored.error().message;
+      EXPECT_EQ(stored->id, r->id);
+      EXPECT_EQ(stored->schema, R("\"f" + std::to_string(i) + "\""));
+    }
+  }
+  // Each thread registers the same kPerThread texts: one id per text.
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kPerThread));
+}
+
+TEST(ServiceGroupCommit, AFailedGroupCommitFailsItsRegistrationsAndLeavesNothing) {
+  testing::TempDir dir;
+  auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
+  FaultInjectionStore* store = faults.get();
+  Service service(std::move(faults), ServiceOptions{.default_level = compat::Level::kNone,
+                                                    .checker = testing::RequiredSubsetChecker});
+  store->FailGroupCommits(true);
+  std::vector<RegistryResult<Registered>> results;
+  RegisterFromThreads(service, 4, 5, results);
+  for (const auto& r : results) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kStoreError);
+  }
+  // Nothing of the failed groups is visible, neither in the store nor in the
+  // caches (schema 1 was written, read back and lost with its group).
+  EXPECT_FALSE(service.GetSchema(SchemaId(1)));
+  EXPECT_FALSE(service.ListVersions("s0"));
+  store->FailGroupCommits(false);
+  auto again = service.Register("s0", Json(R("\"later\"")));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->version.value(), 1);
+  EXPECT_EQ(again->id.value(), 1);
+  EXPECT_EQ(service.GetSchema(SchemaId(1))->text, R("\"later\""));
+}
+
+TEST(ServiceGroupCommit, AFailedGroupLeavesNothingCachedOfWhatItsMembersReadBack) {
+  // Concurrent compatible versions of one subject: a registration checked
+  // against a version staged earlier in its group reads that version's
+  // schema back; when the group fails, no cache may keep it.
+  testing::TempDir dir;
+  auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
+  FaultInjectionStore* store = faults.get();
+  Service service(std::move(faults), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  store->FailGroupCommits(true);
+  constexpr int kThreads = 8;
+  {
+    std::vector<std::jthread> workers;
+    for (int t = 0; t < kThreads; ++t) {
+      workers.emplace_back([&, t] {
+        for (int i = 0; i < 5; ++i) {
+          const std::string title = ",\"title\":\"" + std::to_string(t * 5 + i) + "\"";
+          auto r = service.Register("orders", Json(R("\"a\"", title)));
+          EXPECT_FALSE(r);
+        }
+      });
+    }
+  }
+  for (int id = 1; id <= kThreads * 5; ++id) EXPECT_FALSE(service.GetSchema(SchemaId(id))) << id;
+  EXPECT_FALSE(service.ListVersions("orders"));
+}
+
+TEST(ServiceGroupCommit, OtherWritesCommitAnOpenGroupAndTheirOwn) {
+  testing::TempDir dir;
+  Service service(testing::OpenStoreOrDie(dir.File("db")),
+                  ServiceOptions{.default_level = compat::Level::kNone,
+                                 .checker = testing::RequiredSubsetChecker});
+  std::vector<RegistryResult<Registered>> results;
+  std::vector<RegistryResult<ConfigRecord>> configs(50);
+  {
+    std::jthread config_writer([&] {
+      for (std::size_t i = 0; i < configs.size(); ++i) {
+        ConfigRecord c;
+        c.level = compat::Level::kNone;
+        c.policy = i % 2 == 0 ? compat::Policy::kStrict : compat::Policy::kLenient;
+        configs[i] = service.SetConfig("s" + std::to_string(i % 4), c);
+      }
+    });
+    RegisterFromThreads(service, 4, 20, results);
+  }
+  for (const auto& r : results) ASSERT_TRUE(r) << r.error().message;
+  for (const auto& c : configs) ASSERT_TRUE(c) << c.error().message;
+  Service reopened(testing::OpenStoreOrDie(dir.File("db")),
+                   ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  for (int t = 0; t < 4; ++t) {
+    auto versions = reopened.ListVersions("s" + std::to_string(t));
+    ASSERT_TRUE(versions) << versions.error().message;
+    EXPECT_EQ(versions->size(), 20U);
+  }
 }
 
 }  // namespace

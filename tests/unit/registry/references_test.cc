@@ -12,9 +12,16 @@
 namespace accord::registry {
 namespace {
 
-class ReferencesTest : public ::testing::Test {
+// Parameter: ServiceOptions::parsed_schema_cache. With 0 every check parses
+// the stored texts (and their references) again, as after an eviction.
+class ReferencesTest : public ::testing::TestWithParam<std::size_t> {
  protected:
-  ReferencesTest() : service_(testing::OpenStoreOrDie(":memory:")) {}
+  ReferencesTest() : service_(testing::OpenStoreOrDie(":memory:"), Options()) {}
+  static ServiceOptions Options() {
+    ServiceOptions o;
+    o.parsed_schema_cache = GetParam();
+    return o;
+  }
 
   Registered MustRegister(const std::string& subject, SchemaInput input) {
     auto r = service_.Register(subject, input);
@@ -57,7 +64,7 @@ constexpr const char* kCustomer =
     R"({"type":"record","name":"Customer","namespace":"com.acme",
         "fields":[{"name":"name","type":"string"},{"name":"home","type":"Address"}]})";
 
-TEST_F(ReferencesTest, AvroNamedTypeFromAnotherSubject) {
+TEST_P(ReferencesTest, AvroNamedTypeFromAnotherSubject) {
   MustRegister("address", Avro(kAddress));
   auto r = MustRegister("customer", Avro(kCustomer, {Ref("com.acme.Address", "address", 1)}));
   EXPECT_EQ(r.version, Version(1));
@@ -68,7 +75,7 @@ TEST_F(ReferencesTest, AvroNamedTypeFromAnotherSubject) {
   EXPECT_NE(bad.error().message.find("Address"), std::string::npos) << bad.error().message;
 }
 
-TEST_F(ReferencesTest, AvroTransitiveReferencesAreDefinedBeforeUse) {
+TEST_P(ReferencesTest, AvroTransitiveReferencesAreDefinedBeforeUse) {
   MustRegister("address", Avro(kAddress));
   MustRegister("customer", Avro(kCustomer, {Ref("com.acme.Address", "address", 1)}));
   // Order uses Customer (and through it Address) and Address directly.
@@ -78,7 +85,7 @@ TEST_F(ReferencesTest, AvroTransitiveReferencesAreDefinedBeforeUse) {
                                      Ref("com.acme.Address", "address", 1)}));
 }
 
-TEST_F(ReferencesTest, AvroCompatibilitySeesThroughReferences) {
+TEST_P(ReferencesTest, AvroCompatibilitySeesThroughReferences) {
   AllowAnyChange("address");
   MustRegister("address", Avro(kAddress));
   // Address v2 adds a field without a default: a reader on v2 cannot read v1 data.
@@ -99,7 +106,7 @@ TEST_F(ReferencesTest, AvroCompatibilitySeesThroughReferences) {
   EXPECT_EQ(broken.error().code, ErrorCode::kIncompatibleSchema);
 }
 
-TEST_F(ReferencesTest, JsonSchemaSidesResolveTheirOwnReferenceVersions) {
+TEST_P(ReferencesTest, JsonSchemaSidesResolveTheirOwnReferenceVersions) {
   AllowAnyChange("money");
   MustRegister("money", Json(R"({"type":"object","properties":{"cents":{"type":"integer"}}})"));
   MustRegister("money",
@@ -115,6 +122,9 @@ TEST_F(ReferencesTest, JsonSchemaSidesResolveTheirOwnReferenceVersions) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::kIncompatibleSchema);
 }
+
+INSTANTIATE_TEST_SUITE_P(ParsedCache, ReferencesTest, ::testing::Values(1000, 1, 0),
+                         [](const auto& info) { return "cache" + std::to_string(info.param); });
 
 }  // namespace
 }  // namespace accord::registry

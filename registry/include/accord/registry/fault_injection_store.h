@@ -28,6 +28,10 @@ class FaultInjectionStore final : public Store {
   void FailWritesAfter(int n) { writes_left_ = n; }
   // Number of write calls that were failed.
   int failed_writes() const { return failed_writes_; }
+  // Every CommitGroup fails (and discards the group) while set.
+  void FailGroupCommits(bool on) { fail_group_commits_ = on; }
+  // Number of groups committed successfully.
+  int committed_groups() const { return committed_groups_; }
 
   RegistryResult<std::optional<SchemaRecord>> GetSchema(SchemaId id) override;
   RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
@@ -74,6 +78,11 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override;
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
 
+  RegistryResult<void> JoinGroup() override { return inner_->JoinGroup(); }
+  void LeaveGroup() override { inner_->LeaveGroup(); }
+  RegistryResult<void> CommitGroup() override;
+  void AbortGroup() override { inner_->AbortGroup(); }
+
  private:
   bool WriteFails();
   bool ReadFails() const { return fail_reads_; }
@@ -83,6 +92,8 @@ class FaultInjectionStore final : public Store {
   std::atomic<bool> fail_reads_{false};
   std::atomic<int> writes_left_{-1};
   std::atomic<int> failed_writes_{0};
+  std::atomic<bool> fail_group_commits_{false};
+  std::atomic<int> committed_groups_{0};
 };
 
 }  // namespace accord::registry

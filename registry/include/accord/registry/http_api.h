@@ -107,7 +107,10 @@ struct ApiOptions {
 class Api {
  public:
   // `service` must outlive the Api.
-  explicit Api(Service& service, ApiOptions options = {}) : service_(service), options_(options) {}
+  explicit Api(Service& service, ApiOptions options = {});
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
 
   // Answers the request and records it in the metrics (GET /metrics).
   HttpResponse Handle(const HttpRequest& request) const noexcept;
@@ -119,6 +122,10 @@ class Api {
   Service& service_;
   ApiOptions options_;
   mutable Metrics metrics_;  // internally synchronised
+  // GET /schemas/ids/{id} reply bodies by id (a schema never changes once
+  // registered), the most read ones; internally synchronised.
+  class ReplyMemo;
+  std::unique_ptr<ReplyMemo> schema_replies_;
 };
 
 }  // namespace accord::registry

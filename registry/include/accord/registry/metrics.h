@@ -6,6 +6,12 @@
 //   accord_registrations_incompatible_total         counter (40901 replies)
 //   accord_store_errors_total                       counter (50001 replies)
 //   accord_schemas, accord_subjects                 gauges (given to Render)
+//   accord_registration_commits_total               counter (given to Render):
+//     durable commits of registrations; with
+//   accord_registrations_committed_total            counter (given to Render):
+//     the registrations they made durable (more than one per commit when
+//     concurrent registrations were grouped)
+//   accord_parsed_schemas_cached                    gauge (given to Render)
 //
 // Thread safety: every method may be called concurrently; mu_ guards the maps.
 #pragma once
@@ -24,8 +30,16 @@ class Metrics {
  public:
   // One answered request. `error_code` is the Confluent code (0 on success).
   void ObserveRequest(std::string_view route, int status, int error_code, double seconds);
-  // The exposition text; `schemas` / `subjects` are the current gauges.
-  std::string Render(std::int64_t schemas, std::int64_t subjects) const;
+  // What the Service reports at render time; -1: unknown (store down).
+  struct ServiceFigures {
+    std::int64_t schemas = -1;
+    std::int64_t subjects = -1;
+    std::uint64_t registration_commits = 0;
+    std::uint64_t registrations_committed = 0;
+    std::uint64_t parsed_schemas_cached = 0;
+  };
+  // The exposition text, with the Service's current figures.
+  std::string Render(const ServiceFigures& service) const;
 
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};

@@ -105,14 +105,24 @@
 //    caller may still learn 40401 where it has the right).
 //
 // THREAD SAFETY: every method may be called concurrently. Writes are
-// serialised by write_mu_ (one registration decides and commits before the
+// serialised by write_mu_ (one registration decides and writes before the
 // next reads the subject); reads go to the Store or the immutable schema
 // cache concurrently.
+//
+// GROUP COMMIT: registrations that arrive while others are being decided
+// share one durable commit (Store::JoinGroup). Each decides and writes under
+// write_mu_ in turn, seeing the writes before it; the last one in line (no
+// writer waiting for write_mu_, or a full group) commits for all, and each
+// answers only once the group is durable. A failed group commit fails every
+// registration in it (50001) and nothing of them is kept. Other writes commit
+// on their own, after committing any open group first.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -134,6 +144,10 @@
 
 namespace accord::registry {
 
+namespace internal {
+struct ParsedSchema;  // formats.h, private to registry/src
+}  // namespace internal
+
 struct ServiceOptions {
   compat::Level default_level = compat::Level::kBackward;
   compat::Policy default_policy = compat::Policy::kStrict;
@@ -148,6 +162,11 @@ struct ServiceOptions {
   // The rules Register applies when a subject's config turns lint on (the
   // server config's `lint:` section, compat::lint::ParseConfig).
   compat::lint::Config lint{};
+  // How many schemas' parsed forms (JSON tree, Avro model, resolved
+  // references: several times the text's size) stay in memory, least
+  // recently used evicted first; the others are parsed again when a check,
+  // diff or field listing needs them. Stored texts are always in memory.
+  std::size_t parsed_schema_cache = 1000;
   // Test seam: when set, decides compatible(writer -> reader) for two parsed
   // schemas of the same type instead of the compatibility engine.
   std::function<compat::Report(SchemaType type, const json::Value& writer,
@@ -225,10 +244,17 @@ struct SchemaVersion {
 
 // A schema by id with the Confluent metadata / ruleSet of the version that
 // first registered it.
-struct ServedSchema {
+// A stored schema as reads by id serve it; immutable once registered.
+struct StoredSchema {
   SchemaRecord record{};
+  // Confluent metadata / ruleSet of the version that first registered it.
   std::string metadata{};
   std::string rule_set{};
+};
+
+struct ServedSchema {
+  // Shared with the Service's cache (not copied per read); never null.
+  std::shared_ptr<const StoredSchema> schema;
   // Set when every live version holding the schema is deprecated or
   // retired: the one with the latest sunset (its deprecation and state), so
   // that reads by id carry the same Deprecation / Sunset flags.
@@ -519,6 +545,13 @@ class Service {
     std::int64_t subjects = 0;  // subjects with a live version
   };
   RegistryResult<Stats> GetStats();
+  // In-memory counters (never fail).
+  struct Counters {
+    std::uint64_t registration_commits = 0;     // durable commits of registrations
+    std::uint64_t registrations_committed = 0;  // registrations they made durable
+    std::uint64_t parsed_schemas_cached = 0;    // entries of the parsed-schema cache
+  };
+  Counters GetCounters() const;
   // The audit rows matching `query`, oldest first (admins only: 40301).
   RegistryResult<std::vector<AuditRecord>> Audit(const AuditQuery& query,
                                                  const Principal& caller = Principal::OpenAdmin());
@@ -529,7 +562,11 @@ class Service {
  private:
   struct Parsed;
   struct CachedSchema;
+  class ParsedCache;
   RegistryResult<std::shared_ptr<const CachedSchema>> Cached(SchemaId id);
+  // The parsed form of `c` with its references resolved, from parsed_ or
+  // parsed again; nullptr when the stored text no longer parses.
+  RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c);
   RegistryResult<Parsed> Prepare(const SchemaInput& input);
   struct EffectiveConfig {
     compat::Level level;
@@ -550,8 +587,9 @@ class Service {
                                                                   const Principal& caller);
   // The live version `v` selects among `live`; 40402 when none.
   RegistryResult<VersionRecord> Select(const std::vector<VersionRecord>& live, VersionSelector v);
-  // The cached parse of a version's schema; 42201 when it no longer parses.
-  RegistryResult<std::shared_ptr<const CachedSchema>> ParsedVersion(const VersionRecord& v);
+  // The parsed form of a version's schema; 42201 when it no longer parses.
+  RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedVersion(
+      const VersionRecord& v);
   RegistryResult<SchemaDiff> DiffVersions(const VersionRecord& from, const VersionRecord& to);
   // 42201 listing the error-level lint findings of `schema` (owner: from
   // `metadata`); warnings pass.
@@ -562,26 +600,70 @@ class Service {
   RegistryResult<compat::Report> CheckPairs(const Parsed& candidate,
                                             const std::vector<VersionRecord>& history,
                                             compat::Level level, compat::Policy policy);
+  // Register's compatibility check, made before the write lock against what
+  // the store held then; reused under the lock when that is unchanged.
+  struct PreCheck {
+    std::vector<VersionRecord> live;
+    compat::Level level;
+    compat::Policy policy;
+    RegistryResult<compat::Report> report;
+  };
+  // nullopt when there is nothing to check (a first version, a schema the
+  // subject already has) or a read failed (the check then runs under the lock).
+  std::optional<PreCheck> CheckBeforeLock(const SubjectName& subject, const Parsed& candidate);
   RegistryResult<SchemaVersion> ToSchemaVersion(const VersionRecord& v);
 
   // Holds write_mu_ for one write; on leaving it advances write_generation_,
   // so reads memoised from mutable state (served_memo_) are recomputed.
+  // kAlone: the scope's store writes commit on their own (an open group is
+  // committed first). kGrouped: they join the open group (GROUP COMMIT
+  // above); Durable() must succeed before the write is acknowledged.
   class WriteScope {
    public:
-    explicit WriteScope(Service& s) : service_(s), lock_(s.write_mu_) {}
-    ~WriteScope() { service_.write_generation_.fetch_add(1, std::memory_order_acq_rel); }
+    enum class Kind : std::uint8_t { kAlone, kGrouped };
+    explicit WriteScope(Service& s, Kind kind = Kind::kAlone);
+    ~WriteScope();
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
+    // Grouped scopes, after the scope's store write succeeded: ends the
+    // scope (releases write_mu_) and returns once that write is durable;
+    // the group's error when its commit failed.
+    RegistryResult<void> Durable();
 
    private:
+    // Commits the open group, or leaves that to a waiting writer (when
+    // `wait`, then waits for that group to be durable).
+    RegistryResult<void> FinishGroup(bool wait);
     Service& service_;
-    std::lock_guard<std::mutex> lock_;
+    std::unique_lock<std::mutex> lock_;
+    bool grouped_ = false;  // joined the store's group
   };
+  // Under write_mu_: commits the open group for everyone in it and reports
+  // the outcome to those waiting. (The group's writers never fill the caches
+  // while in it, so a failed group leaves nothing cached.)
+  RegistryResult<void> CommitGroupLocked();
 
   std::unique_ptr<Store> store_;
   const ServiceOptions options_;
   std::mutex write_mu_;  // serialises every write (decide + commit): WriteScope
   std::atomic<std::uint64_t> write_generation_{0};
+  // Group commit. Writers waiting for write_mu_ (a grouped scope that sees
+  // one leaves the commit to it).
+  std::atomic<int> writers_waiting_{0};
+  std::atomic<std::uint64_t> registration_commits_{0};
+  std::atomic<std::uint64_t> registrations_committed_{0};
+  static constexpr int kMaxGroup = 64;  // registrations per group, at most
+  // Under write_mu_: a group is open in the store, with `group_writes_`
+  // registrations in it, numbered `group_seq_`.
+  bool group_open_ = false;
+  int group_writes_ = 0;
+  std::uint64_t group_seq_ = 1;
+  // Outcomes: every group up to `durable_seq_` is finished; the recent ones
+  // that failed, with their error.
+  std::mutex durable_mu_;
+  std::condition_variable durable_cv_;
+  std::uint64_t durable_seq_ = 0;
+  std::deque<std::pair<std::uint64_t, RegistryError>> failed_groups_;
   // GetServedSchema's deprecation flag per schema id, valid for the write
   // generation and UTC day it was computed in (reads by id stay in memory).
   struct ServedFlags {
@@ -595,6 +677,8 @@ class Service {
   // reader keep an entry while another thread inserts (rehash).
   std::shared_mutex cache_mu_;
   std::unordered_map<SchemaId, std::shared_ptr<const CachedSchema>> cache_;
+  // Parsed forms, bounded (ServiceOptions::parsed_schema_cache).
+  std::unique_ptr<ParsedCache> parsed_;
 };
 
 }  // namespace accord::registry

@@ -5,7 +5,8 @@
 // Contracts every implementation keeps (the typed suite in
 // tests/unit/registry/store_test.cc checks them):
 //  * Durability: a write returns success only after it is durable (the SQLite
-//    store commits with synchronous=FULL).
+//    store commits with synchronous=FULL) — except inside a group (below),
+//    whose writes are durable when CommitGroup() returns success.
 //  * Atomicity: each write method is one transaction together with its audit
 //    row; on failure (any error) nothing of it is visible, ever.
 //  * Errors: every failure is RegistryError{kStoreError (50001), message};
@@ -136,6 +137,27 @@ class Store {
                                           const AuditRecord& audit) = 0;
   // Removes a service declaration (absent: nothing but the audit row).
   virtual RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) = 0;
+
+  // --- group commit (optional) -----------------------------------------------
+  // One durable commit for the writes of several callers (the Service groups
+  // concurrent registrations: an fsync per registration is what bounds their
+  // rate). The caller serialises these calls with its writes, one thread at a
+  // time, and acknowledges a grouped write only after CommitGroup succeeded.
+  //  * JoinGroup(): opens a group if none is open; the calling thread becomes
+  //    the group's writer. Its writes join the group, each still atomic on its
+  //    own (a failed write leaves nothing, the group goes on); its reads see
+  //    the group's writes. Other threads read the state before the group.
+  //  * LeaveGroup(): the calling thread stops being the writer; the group
+  //    stays open for the next one to join.
+  //  * CommitGroup(): makes every write of the open group durable, or on
+  //    failure discards all of them; nothing to do when none is open.
+  //  * AbortGroup(): discards the open group's writes.
+  // Stores that cannot group keep these defaults: every write is then its own
+  // durable transaction.
+  virtual RegistryResult<void> JoinGroup() { return {}; }
+  virtual void LeaveGroup() {}
+  virtual RegistryResult<void> CommitGroup() { return {}; }
+  virtual void AbortGroup() {}
 };
 
 struct SqliteOptions {
