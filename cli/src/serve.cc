@@ -45,6 +45,7 @@ struct ServeSettings {
   std::string max_schema_bytes = "1048576";
   std::string max_body_bytes = "8388608";
   std::string threads = "32";
+  std::string keep_alive_requests = "100";
   std::string tls_cert;
   std::string tls_key;
   std::string min_notice_days = "30";
@@ -74,6 +75,8 @@ constexpr SettingSpec kSettings[] = {
      "largest request body accepted (413 above)"},
     {"threads", "ACCORD_THREADS", &ServeSettings::threads,
      "request handler threads (one per concurrent keep-alive connection)"},
+    {"keep_alive_requests", "ACCORD_KEEP_ALIVE_REQUESTS", &ServeSettings::keep_alive_requests,
+     "requests served on one keep-alive connection before it is closed"},
     {"tls_cert", "ACCORD_TLS_CERT", &ServeSettings::tls_cert,
      "PEM certificate: serve HTTPS (with tls_key; config file: tls.cert)"},
     {"tls_key", "ACCORD_TLS_KEY", &ServeSettings::tls_key,
@@ -196,19 +199,23 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   auto max_schema = ParseSize(s.max_schema_bytes);
   auto max_body = ParseSize(s.max_body_bytes);
   auto threads = ParseSize(s.threads);
+  auto keep_alive = ParseSize(s.keep_alive_requests);
   const auto colon = s.listen.rfind(':');
   std::optional<std::size_t> port;
   if (colon != std::string::npos) {
     const std::string p = s.listen.substr(colon + 1);
     port = p == "0" ? std::optional<std::size_t>(0) : ParseSize(p);
   }
-  if (!level || !policy || !max_schema || !max_body || !threads || !port || *port > 65535 ||
+  if (!level || !policy || !max_schema || !max_body || !threads || !keep_alive || !port ||
+      *port > 65535 ||
       colon == 0) {
     std::fprintf(stderr,
                  "accord serve: invalid setting (listen=%s compatibility=%s "
-                 "compatibility_policy=%s max_schema_bytes=%s max_body_bytes=%s threads=%s)\n",
+                 "compatibility_policy=%s max_schema_bytes=%s max_body_bytes=%s threads=%s "
+                 "keep_alive_requests=%s)\n",
                  s.listen.c_str(), s.compatibility.c_str(), s.compatibility_policy.c_str(),
-                 s.max_schema_bytes.c_str(), s.max_body_bytes.c_str(), s.threads.c_str());
+                 s.max_schema_bytes.c_str(), s.max_body_bytes.c_str(), s.threads.c_str(),
+                 s.keep_alive_requests.c_str());
     return 2;
   }
   service_options.default_level = *level;
@@ -275,6 +282,7 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   server_options.host = s.listen.substr(0, colon);
   server_options.port = static_cast<int>(*port);
   server_options.threads = static_cast<int>(*threads);
+  server_options.keep_alive_requests = *keep_alive;
   server_options.max_body_bytes = *max_body;
   server_options.tls_cert = s.tls_cert;
   server_options.tls_key = s.tls_key;
@@ -330,9 +338,9 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "serve",
       "Run the schema registry (Confluent-compatible REST API)\n"
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
-      "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES, "
-      "ACCORD_THREADS, ACCORD_TLS_CERT, ACCORD_TLS_KEY, ACCORD_MIN_NOTICE_DAYS,\n"
-      "ACCORD_PARSED_SCHEMA_CACHE");
+      "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES,\n"
+      "ACCORD_THREADS, ACCORD_KEEP_ALIVE_REQUESTS, ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
+      "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {

@@ -131,6 +131,7 @@ struct Server::Impl {
 
   void Install() {
     http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(options.keep_alive_requests);
     http.set_payload_max_length(options.max_body_bytes);
     const int threads = options.threads > 0 ? options.threads : 32;
     // cpp-httplib's API takes ownership of a raw pointer here.

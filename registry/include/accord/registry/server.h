@@ -29,6 +29,10 @@ struct ServerOptions {
   // cpp-httplib serves each keep-alive connection on one thread: with fewer
   // threads than concurrent connections, the others wait (tail latency).
   int threads = 32;
+  // Requests served on one keep-alive connection before the server closes it.
+  // Reconnecting costs more than a read by id itself (cpp-httplib's default
+  // is 5); a bound still lets a waiting connection take a busy thread's turn.
+  std::size_t keep_alive_requests = 100;
   std::size_t max_body_bytes = 8u * 1024u * 1024u;  // larger bodies: 413
   // PEM files; both set: HTTPS only (cpp-httplib with OpenSSL).
   std::string tls_cert;
