@@ -38,6 +38,6 @@ BENCH_BUILD ?= build-bench
 BENCH_ARGS ?=
 bench-registry:
 	ACCORD_BENCH_DEPS=1 scripts/install-deps
-	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DACCORD_BUILD_BENCH=OFF
-	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord register_load
 	tests/bench/registry-bench --accord $(BENCH_BUILD)/cli/accord $(BENCH_ARGS)

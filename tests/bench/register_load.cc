@@ -1,0 +1,163 @@
+// register_load: the compiled clients of registry-bench part (b), so that the
+// load generator does not compete with the server for the same two cores as
+// much as Python's threads did. Both sides of the comparison use it:
+//
+//   register_load sqlite DB_PATH SECONDS BYTES
+//     Durable SQLite commits, one BYTES-byte insert per transaction
+//     (journal_mode=WAL, synchronous=FULL: what the registry's store uses),
+//     for SECONDS. Prints {"commits": N, "seconds": S}.
+//
+//   register_load http PORT FILE...
+//     One thread and one keep-alive connection per FILE; each FILE holds one
+//     request per line, "PATH<TAB>BODY", POSTed in order (a subject's
+//     versions must go in order, so a subject's lines belong to one file).
+//     Prints {"requests": N, "seconds": S, "failed": F, "first_failure": ...};
+//     exit status 1 when a request failed.
+//
+// Loopback only: the host is 127.0.0.1.
+#include <httplib.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+int Sqlite(const char* path, double seconds, std::size_t bytes) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path, &db) != SQLITE_OK) {
+    std::fprintf(stderr, "register_load: cannot open %s\n", path);
+    return 2;
+  }
+  auto exec = [&](const char* sql) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      std::fprintf(stderr, "register_load: %s: %s\n", sql, sqlite3_errmsg(db));
+      std::exit(2);
+    }
+  };
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=FULL");
+  exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO t (body) VALUES (?)", -1, &insert, nullptr);
+  const std::string payload(bytes, 'x');
+  std::size_t commits = 0;
+  const auto t0 = Clock::now();
+  while (SecondsSince(t0) < seconds) {
+    exec("BEGIN");
+    sqlite3_bind_blob(insert, 1, payload.data(), static_cast<int>(payload.size()), SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) {
+      std::fprintf(stderr, "register_load: insert: %s\n", sqlite3_errmsg(db));
+      return 2;
+    }
+    sqlite3_reset(insert);
+    exec("COMMIT");
+    ++commits;
+  }
+  const double elapsed = SecondsSince(t0);
+  sqlite3_finalize(insert);
+  sqlite3_close(db);
+  std::printf("{\"commits\": %zu, \"seconds\": %.6f}\n", commits, elapsed);
+  return 0;
+}
+
+struct Request {
+  std::string path;
+  std::string body;
+};
+
+bool ReadRequests(const char* file, std::vector<Request>& out) {
+  std::ifstream in(file);
+  if (!in) return false;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) return false;
+    out.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  return true;
+}
+
+// JSON string contents for the failure report (quotes and control characters).
+std::string Escaped(const std::string& s) {
+  std::string out;
+  for (char c : s.substr(0, 300)) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    out += c;
+  }
+  return out;
+}
+
+int Http(int port, const std::vector<const char*>& files) {
+  std::vector<std::vector<Request>> work(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!ReadRequests(files[i], work[i])) {
+      std::fprintf(stderr, "register_load: cannot read %s (PATH<TAB>BODY lines)\n", files[i]);
+      return 2;
+    }
+  }
+  std::atomic<std::size_t> done{0};
+  std::atomic<std::size_t> failed{0};
+  std::mutex mu;
+  std::string first_failure;
+  const auto t0 = Clock::now();
+  {
+    std::vector<std::jthread> threads;
+    for (const auto& requests : work) {
+      threads.emplace_back([&, port] {
+        httplib::Client client("127.0.0.1", port);
+        client.set_keep_alive(true);
+        client.set_tcp_nodelay(true);
+        for (const Request& r : requests) {
+          auto res = client.Post(r.path, r.body, "application/vnd.schemaregistry.v1+json");
+          if (res && res->status == 200) {
+            ++done;
+            continue;
+          }
+          ++failed;
+          std::lock_guard lock(mu);
+          if (first_failure.empty()) {
+            first_failure = r.path + ": " + (res ? std::to_string(res->status) + " " + res->body
+                                                 : httplib::to_string(res.error()));
+          }
+          return;  // later versions of the subject would fail too
+        }
+      });
+    }
+  }
+  const double elapsed = SecondsSince(t0);
+  std::printf("{\"requests\": %zu, \"seconds\": %.6f, \"failed\": %zu, \"first_failure\": \"%s\"}\n",
+              done.load(), elapsed, failed.load(), Escaped(first_failure).c_str());
+  return failed.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "sqlite" && argc == 5) {
+    return Sqlite(argv[2], std::atof(argv[3]), static_cast<std::size_t>(std::atol(argv[4])));
+  }
+  if (mode == "http" && argc >= 4) {
+    return Http(std::atoi(argv[2]), std::vector<const char*>(argv + 3, argv + argc));
+  }
+  std::fprintf(stderr,
+               "usage: register_load sqlite DB_PATH SECONDS BYTES\n"
+               "       register_load http PORT FILE...\n");
+  return 2;
+}
