@@ -343,6 +343,7 @@ HttpResponse Api::Authorised(const HttpRequest& req) const {
     return Unauthorised(
         req, RegistryError{ErrorCode::kUnauthorized, "Unauthorized: credentials are required"});
   }
+  if (caller->authenticated) r.principal = caller->name;
   return r;
 }
 

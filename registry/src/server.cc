@@ -95,6 +95,7 @@ struct Server::Impl {
     line.Add("route", r.route);
     line.Add("status", r.status);
     if (r.error_code != 0) line.Add("error_code", r.error_code);
+    if (!r.principal.empty()) line.Add("principal", r.principal);
     // Whole microseconds: an integer is written cheaply, a double needs a
     // shortest-round-trip conversion that cost a third of a read's time.
     line.Add("duration_us", us);

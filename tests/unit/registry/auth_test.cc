@@ -5,7 +5,10 @@
 
 #include <string>
 
+#include "accord/registry/http_api.h"
+#include "accord/registry/service.h"
 #include "accord/schemas/load.h"
+#include "test_util.h"
 
 namespace accord::registry {
 namespace {
@@ -106,6 +109,22 @@ TEST(Authenticator, BasicAndBearerWithTheRightKey) {
     EXPECT_FALSE(p->InTeam("team-billing"));
     EXPECT_TRUE(p->authenticated);
   }
+}
+
+// The request log names who asked (HttpResponse::principal), never a key.
+TEST(Authenticator, RepliesNameTheAuthenticatedPrincipalForTheLog) {
+  Service service(testing::OpenStoreOrDie(":memory:"));
+  const Authenticator auth(OneWriter());
+  Api api(service, ApiOptions{.authenticator = &auth});
+  HttpRequest req;
+  req.method = "GET";
+  req.target = "/subjects";
+  req.authorization = kBasicGood;
+  EXPECT_EQ(api.Handle(req).principal, "ci-orders");
+  req.authorization = "";
+  HttpResponse refused = api.Handle(req);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.principal, "");
 }
 
 TEST(Authenticator, EverythingElseIs401WithOneMessage) {

@@ -93,6 +93,9 @@ struct HttpResponse {
   std::string route = "unmatched";
   // For error replies: the error code (0 when the reply is a success).
   int error_code = 0;
+  // Who asked, for the request log: the authenticated principal's name;
+  // empty when the registry is open (no keys) or the caller gave none.
+  std::string principal;
 };
 
 // The error reply for `e` (status from HttpStatusOf, Confluent body).
