@@ -1,6 +1,7 @@
 #include "accord/registry/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -79,6 +80,7 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> server;
   httplib::Server& http;
   int port = 0;
+  int listen_fd = -1;  // the listening socket (set_socket_options below)
 
   Impl(Api& a, ServerOptions o, LogSink l, std::unique_ptr<httplib::Server> s)
       : api(a), options(std::move(o)), log(std::move(l)), server(std::move(s)), http(*server) {}
@@ -131,6 +133,15 @@ struct Server::Impl {
   }
 
   void Install() {
+    // cpp-httplib's default sets SO_REUSEPORT, which lets a second server
+    // bind the same port and silently take half the connections; a registry
+    // must fail with "address in use" instead. SO_REUSEADDR still allows a
+    // restart while old connections linger in TIME_WAIT.
+    http.set_socket_options([this](int sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      listen_fd = sock;
+    });
     http.set_tcp_nodelay(true);
     http.set_keep_alive_max_count(options.keep_alive_requests);
     http.set_payload_max_length(options.max_body_bytes);
@@ -224,6 +235,10 @@ RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptio
     }
     impl->port = options.port;
   }
+  // Debian's cpp-httplib listens with a backlog of 5: clients that connect
+  // at once beyond that (32 keep-alive connections reopening) saw their SYN
+  // dropped and retried 200 ms later. Listening again only resizes the queue.
+  if (impl->listen_fd >= 0) ::listen(impl->listen_fd, SOMAXCONN);
   return std::make_unique<Server>(std::move(impl));
 }
 
