@@ -196,12 +196,12 @@ Service::WriteScope::~WriteScope() {
   service_.write_generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-RegistryResult<void> Service::WriteScope::Durable() {
+RegistryResult<void> Service::WriteScope::Durable(bool wrote) {
   if (!grouped_) {
     lock_.unlock();
     return {};
   }
-  ++service_.group_writes_;
+  if (wrote) ++service_.group_writes_;
   return FinishGroup(/*wait=*/true);
 }
 
@@ -526,9 +526,14 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
                   "Schema already registered with id " + std::to_string((*existing)->id.value()) +
                       " instead of input id " + std::to_string(input.id->value()));
     }
-    // Idempotent: the subject already has this schema as a live version.
+    // Idempotent: the subject already has this schema as a live version
+    // (perhaps written earlier in this group: answered once that is durable).
     for (const VersionRecord& v : live) {
-      if (v.schema_id == (*existing)->id) return Registered{v.schema_id, v.version, false};
+      if (v.schema_id != (*existing)->id) continue;
+      if (auto durable = lock.Durable(/*wrote=*/false); !durable) {
+        return std::unexpected(durable.error());
+      }
+      return Registered{v.schema_id, v.version, false};
     }
   } else if (import && input.id) {
     auto taken = store_->GetSchema(*input.id);

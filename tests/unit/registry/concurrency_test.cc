@@ -178,6 +178,35 @@ TEST(ServiceGroupCommit, AFailedGroupLeavesNothingCachedOfWhatItsMembersReadBack
   EXPECT_FALSE(service.ListVersions("orders"));
 }
 
+TEST(ServiceGroupCommit, NoReplyAcknowledgesAVersionItsGroupFailedToCommit) {
+  // Clients registering one schema at once: the first writes version 1, the
+  // others find it (perhaps only written in their group so far) and may
+  // answer with it only once it is durable. No group commits here, so no
+  // registration may succeed.
+  testing::TempDir dir;
+  auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
+  FaultInjectionStore* store = faults.get();
+  Service service(std::move(faults), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  store->FailGroupCommits(true);
+  constexpr int kThreads = 16;
+  std::vector<RegistryResult<Registered>> results(kThreads);
+  {
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        for (int round = 0; round < 5; ++round) {
+          results[i] = service.Register("orders", Json(R("\"a\"")));
+          if (results[i]) return;
+        }
+      });
+    }
+  }
+  for (const auto& r : results) {
+    ASSERT_FALSE(r) << "acknowledged version " << r->version.value() << " that is not durable";
+  }
+  EXPECT_FALSE(service.ListVersions("orders"));
+}
+
 TEST(ServiceGroupCommit, OtherWritesCommitAnOpenGroupAndTheirOwn) {
   testing::TempDir dir;
   Service service(testing::OpenStoreOrDie(dir.File("db")),

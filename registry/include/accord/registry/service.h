@@ -625,10 +625,12 @@ class Service {
     ~WriteScope();
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
-    // Grouped scopes, after the scope's store write succeeded: ends the
-    // scope (releases write_mu_) and returns once that write is durable;
-    // the group's error when its commit failed.
-    RegistryResult<void> Durable();
+    // Grouped scopes, after the scope's store write succeeded (`wrote`), or
+    // before answering from what the open group may have written (a reply
+    // must not acknowledge what is not durable yet): ends the scope
+    // (releases write_mu_) and returns once the group is durable; the
+    // group's error when its commit failed.
+    RegistryResult<void> Durable(bool wrote = true);
 
    private:
     // Commits the open group, or leaves that to a waiting writer (when
