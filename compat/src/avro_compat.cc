@@ -66,16 +66,22 @@ struct Step {
 template <typename T, std::size_t N>
 class SmallStack {
  public:
+  // The inline cases are the usual ones and stay inline; a call per push
+  // and pop was ~8% of a check.
   void push_back(T v) {
-    if (size_ < N) {
-      inline_[size_] = v;
-    } else {
-      if (size_ == N) heap_.assign(inline_.begin(), inline_.end());
-      heap_.push_back(v);
+    if (size_ < N) [[likely]] {
+      inline_[size_++] = v;
+      return;
     }
-    ++size_;
+    PushToHeap(v);
   }
-  void pop_back() { resize(size_ - 1); }
+  void pop_back() {
+    if (size_ <= N) [[likely]] {
+      --size_;
+      return;
+    }
+    resize(size_ - 1);
+  }
   // Shrinks to `n` elements (n <= size()).
   void resize(std::size_t n) {
     if (size_ > N) heap_.resize(std::max(n, N));
@@ -88,64 +94,86 @@ class SmallStack {
   }
 
  private:
-  std::array<T, N> inline_{};
+  [[gnu::noinline]] void PushToHeap(T v) {
+    if (size_ == N) heap_.assign(inline_.begin(), inline_.end());
+    heap_.push_back(v);
+    ++size_;
+  }
+
+  std::array<T, N> inline_;  // the first size_ (up to N) are set
   std::vector<T> heap_;  // all elements, while there are more than N
   std::size_t size_ = 0;
 };
 
-// Builds Avro-JSON values of the writer schema (witnesses).
+// Builds Avro-JSON values of the writer schema (witnesses). Values are
+// written in place (`out`): each record member is added to its object
+// first and then filled, so no json::Value is moved through the recursion
+// (moves of nested values were a visible share of a check).
 class DatumBuilder {
  public:
   explicit DatumBuilder(const Schema& s) : s_(s) {}
 
   // A small valid value; nullopt when the type has no finite value
   // (a record that contains itself through every path).
-  std::optional<json::Value> Minimal(NodeId id, int depth = 0) {
-    if (depth > 64) return std::nullopt;
+  std::optional<json::Value> Minimal(NodeId id) {
+    std::optional<json::Value> out(std::in_place);
+    if (!MinimalInto(id, *out, 0)) out.reset();
+    return out;
+  }
+
+  // Minimal, written to `out`; false (and `out` unspecified) when there is
+  // no finite value.
+  bool MinimalInto(NodeId id, json::Value& out, int depth) {
+    if (depth > 64) return false;
     const Node& n = s_.node(id);
     switch (n.type) {
-      case Type::kNull: return json::Value(nullptr);
-      case Type::kBoolean: return json::Value(false);
+      case Type::kNull: out = json::Value(nullptr); return true;
+      case Type::kBoolean: out = json::Value(false); return true;
       case Type::kInt:
-      case Type::kLong: return json::Value(0);
+      case Type::kLong: out = json::Value(0); return true;
       case Type::kFloat:
-      case Type::kDouble: return json::Value(0.0);
-      case Type::kString: return json::Value("");
-      case Type::kBytes: return json::Value("");
-      case Type::kFixed: return json::Value(std::string(n.size, 'a'));
+      case Type::kDouble: out = json::Value(0.0); return true;
+      case Type::kString: out = json::Value(""); return true;
+      case Type::kBytes: out = json::Value(""); return true;
+      case Type::kFixed: out = json::Value(std::string(n.size, 'a')); return true;
       case Type::kEnum:
-        if (n.symbols.empty()) return std::nullopt;
-        return json::Value(n.symbols.front());
-      case Type::kArray: return json::Value(json::Array{});
-      case Type::kMap: return json::Value(json::Object{});
+        if (n.symbols.empty()) return false;
+        out = json::Value(n.symbols.front());
+        return true;
+      case Type::kArray: out = json::Value(json::Array{}); return true;
+      case Type::kMap: out = json::Value(json::Object{}); return true;
       case Type::kUnion: {
         for (NodeId b : n.branches) {
-          if (s_.node(b).type == Type::kNull) return json::Value(nullptr);
+          if (s_.node(b).type == Type::kNull) {
+            out = json::Value(nullptr);
+            return true;
+          }
         }
         for (NodeId b : n.branches) {
-          if (auto v = Minimal(b, depth + 1)) return Wrap(b, std::move(*v));
+          // (No branch is null here, so each is wrapped in {"name": value}.)
+          if (WrapInto(b, out, [&](json::Value& v) { return MinimalInto(b, v, depth + 1); })) return true;
         }
-        return std::nullopt;
+        return false;
       }
       case Type::kRecord: {
-        if (std::find(visiting_.begin(), visiting_.end(), id.value) != visiting_.end()) {
-          return std::nullopt;
-        }
+        if (std::find(visiting_.begin(), visiting_.end(), id.value) != visiting_.end()) return false;
         visiting_.push_back(id.value);
-        json::Object obj;
+        out = json::Value(json::Object{});
+        json::Object& obj = out.AsObject();
         obj.reserve(n.fields.size());
         bool ok = true;
         for (const avro::Field& f : n.fields) {
-          auto v = Minimal(f.type, depth + 1);
-          if (!v) { ok = false; break; }
-          obj.push_back({std::string(f.name), std::move(*v)});
+          obj.emplace_back(std::string(f.name), json::Value());
+          if (!MinimalInto(f.type, obj.back().value, depth + 1)) {
+            ok = false;
+            break;
+          }
         }
         visiting_.pop_back();
-        if (!ok) return std::nullopt;
-        return json::Value(std::move(obj));
+        return ok;
       }
     }
-    return std::nullopt;
+    return false;
   }
 
   // A value that makes a type mismatch visible (e.g. a long beyond int range).
@@ -163,52 +191,63 @@ class DatumBuilder {
     }
   }
 
-  json::Value Wrap(NodeId branch, json::Value v) {
-    if (s_.node(branch).type == Type::kNull) return json::Value(nullptr);
-    json::Object obj;
-    obj.push_back({avro::BranchName(s_, branch), std::move(v)});
-    return json::Value(std::move(obj));
+  // Branch `branch` of a union holding the value `fill` writes: null for
+  // the null branch, else {"branch name": value}. False when `fill` fails.
+  template <typename Fill>
+  bool WrapInto(NodeId branch, json::Value& out, Fill&& fill) {
+    if (s_.node(branch).type == Type::kNull) {
+      json::Value ignored;
+      if (!fill(ignored)) return false;
+      out = json::Value(nullptr);
+      return true;
+    }
+    out = json::Value(json::Object{});
+    json::Object& obj = out.AsObject();
+    obj.emplace_back(avro::BranchName(s_, branch), json::Value());
+    return fill(obj.back().value);
   }
 
-  // The root datum that follows `steps` and holds `leaf` at their end
-  // (moved there: it is used once).
-  std::optional<json::Value> Along(NodeId id, std::span<const Step> steps, std::size_t k,
-                                   json::Value& leaf) {
-    if (k == steps.size()) return std::move(leaf);
+  // Writes to `out` the root datum that follows `steps` (from step `k`) and
+  // holds `leaf` at their end (moved there: it is used once); false when
+  // some value on the way has no finite value.
+  bool AlongInto(NodeId id, std::span<const Step> steps, std::size_t k, json::Value& leaf, json::Value& out) {
+    if (k == steps.size()) {
+      out = std::move(leaf);
+      return true;
+    }
     const Node& n = s_.node(id);
     const Step& st = steps[k];
     switch (st.kind) {
       case Step::Kind::kField: {
-        json::Object obj;
+        out = json::Value(json::Object{});
+        json::Object& obj = out.AsObject();
         obj.reserve(n.fields.size());
         for (std::size_t i = 0; i < n.fields.size(); ++i) {
-          auto v = i == st.index ? Along(n.fields[i].type, steps, k + 1, leaf)
-                                 : Minimal(n.fields[i].type);
-          if (!v) return std::nullopt;
-          obj.push_back({std::string(n.fields[i].name), std::move(*v)});
+          obj.emplace_back(std::string(n.fields[i].name), json::Value());
+          bool ok = i == st.index ? AlongInto(n.fields[i].type, steps, k + 1, leaf, obj.back().value)
+                                  : MinimalInto(n.fields[i].type, obj.back().value, 0);
+          if (!ok) return false;
         }
-        return json::Value(std::move(obj));
+        return true;
       }
       case Step::Kind::kItem: {
-        auto v = Along(n.items, steps, k + 1, leaf);
-        if (!v) return std::nullopt;
-        return json::Value(json::Array{std::move(*v)});
+        out = json::Value(json::Array{});
+        json::Array& arr = out.AsArray();
+        arr.emplace_back();
+        return AlongInto(n.items, steps, k + 1, leaf, arr.back());
       }
       case Step::Kind::kValue: {
-        auto v = Along(n.items, steps, k + 1, leaf);
-        if (!v) return std::nullopt;
-        json::Object obj;
-        obj.push_back({"key", std::move(*v)});
-        return json::Value(std::move(obj));
+        out = json::Value(json::Object{});
+        json::Object& obj = out.AsObject();
+        obj.emplace_back(std::string("key"), json::Value());
+        return AlongInto(n.items, steps, k + 1, leaf, obj.back().value);
       }
       case Step::Kind::kBranch: {
         NodeId b = n.branches[st.index];
-        auto v = Along(b, steps, k + 1, leaf);
-        if (!v) return std::nullopt;
-        return Wrap(b, std::move(*v));
+        return WrapInto(b, out, [&](json::Value& v) { return AlongInto(b, steps, k + 1, leaf, v); });
       }
     }
-    return std::nullopt;
+    return false;
   }
 
  private:
@@ -324,9 +363,27 @@ class Checker {
     if (build_witnesses_) {
       std::optional<json::Value> value = leaf();
       if (!value) value = builder_.Sample(NodeFor(w));
-      if (value) f.witness = builder_.Along(w_.root(), steps_.view(), 0, *value);
+      if (value) {
+        f.witness.emplace();
+        if (!builder_.AlongInto(w_.root(), steps_.view(), 0, *value, *f.witness)) f.witness.reset();
+      }
     }
     report_.Add(std::move(f));
+  }
+
+  // JSON pointer `id` of the writer (reader) schema followed by `suffix`.
+  std::string WPath(avro::PointerId id, std::string_view suffix = {}, std::string_view index = {}) const {
+    std::string out;
+    w_.AppendPointer(id, out);
+    out.append(suffix);
+    out.append(index);
+    return out;
+  }
+  std::string RPath(avro::PointerId id, std::string_view suffix = {}) const {
+    std::string out;
+    r_.AppendPointer(id, out);
+    out.append(suffix);
+    return out;
   }
 
   // The NodeId of a writer node reference (nodes live in one vector).
@@ -349,7 +406,7 @@ class Checker {
     if (depth_ > kMaxCheckDepth) {
       if (recording_ && !depth_reported_) {
         depth_reported_ = true;
-        AddFinding(kAvroUndecidedDepth, w, std::string(w.pointer), std::string(r.pointer), [&] {
+        AddFinding(kAvroUndecidedDepth, w, WPath(w.pointer), RPath(r.pointer), [&] {
                      return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
                                 " levels; compatibility not decided");
                    }, NoLeaf);
@@ -366,7 +423,7 @@ class Checker {
             const Node& wb = w_.node(w.branches[i]);
             if (recording_) {
               std::string index = std::to_string(i);
-              AddFinding(kAvroMissingUnionBranch, wb, Cat(w.pointer, "/", index), std::string(r.pointer), [&] {
+              AddFinding(kAvroMissingUnionBranch, wb, WPath(w.pointer, "/", index), RPath(r.pointer), [&] {
                 return Cat("reader union has no branch that can read writer union branch ", index, " (",
                            Describe(wb), ")", UnionAdvice(w.branches[i], r));
               }, NoLeaf);
@@ -382,7 +439,7 @@ class Checker {
     if (r.type == Type::kUnion) {
       if (ReaderUnionAccepts(wid, r)) return true;
       if (recording_) {
-        AddFinding(kAvroMissingUnionBranch, w, std::string(w.pointer), std::string(r.pointer), [&] {
+        AddFinding(kAvroMissingUnionBranch, w, WPath(w.pointer), RPath(r.pointer), [&] {
           return Cat("reader union has no branch that can read writer type ", Describe(w), UnionAdvice(wid, r));
         }, NoLeaf);
       }
@@ -439,7 +496,7 @@ class Checker {
 
   bool Mismatch(const Node& w, const Node& r) {
     if (recording_) {
-      AddFinding(kAvroTypeMismatch, w, std::string(w.pointer), std::string(r.pointer), [&] {
+      AddFinding(kAvroTypeMismatch, w, WPath(w.pointer), RPath(r.pointer), [&] {
         return Cat("writer type ", Describe(w), " cannot be read as reader type ", Describe(r),
                    " (Avro promotes only int->long/float/double, long->float/double, "
                    "float->double, string<->bytes)");
@@ -492,7 +549,7 @@ class Checker {
       ok = false;
       if (recording_) {
         // Names are [A-Za-z0-9_.]: quoting one is adding quotes.
-        AddFinding(kAvroNameMismatch, w, Cat(w.pointer, "/name"), Cat(r.pointer, "/name"), [&] {
+        AddFinding(kAvroNameMismatch, w, WPath(w.pointer, "/name"), RPath(r.pointer, "/name"), [&] {
           return Cat("writer ", Describe(w), " is read as reader ", Describe(r), ": names differ; add \"",
                      w.full_name, "\" to the reader's aliases or keep the name");
         }, NoLeaf);
@@ -503,7 +560,7 @@ class Checker {
         if (w.size != r.size) {
           ok = false;
           if (recording_) {
-            AddFinding(kAvroFixedSizeMismatch, w, Cat(w.pointer, "/size"), Cat(r.pointer, "/size"), [&] {
+            AddFinding(kAvroFixedSizeMismatch, w, WPath(w.pointer, "/size"), RPath(r.pointer, "/size"), [&] {
               return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size), " but reader fixed ",
                          r.full_name, " has size ", std::to_string(r.size));
             }, NoLeaf);
@@ -519,7 +576,7 @@ class Checker {
         auto first_missing = std::find_if(w.symbols.begin(), w.symbols.end(), is_missing);
         if (first_missing == w.symbols.end()) return ok;
         if (!recording_) return false;
-        AddFinding(kAvroMissingEnumSymbols, w, Cat(w.pointer, "/symbols"), Cat(r.pointer, "/symbols"), [&] {
+        AddFinding(kAvroMissingEnumSymbols, w, WPath(w.pointer, "/symbols"), RPath(r.pointer, "/symbols"), [&] {
           std::string list;
           for (auto it = first_missing; it != w.symbols.end(); ++it) {
             if (!is_missing(*it)) continue;
@@ -541,6 +598,10 @@ class Checker {
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const avro::Field& rf = r.fields[j];
       std::optional<std::size_t> wi;
+      // Field names are unique within a record, so the first match is the
+      // match; versions usually keep the order of fields, so the writer
+      // field at the same position is tried first.
+      if (j < w.fields.size() && SameName(w.fields[j].name, rf.name)) wi = j;
       for (std::size_t i = 0; i < w.fields.size() && !wi; ++i) {
         if (SameName(w.fields[i].name, rf.name)) wi = i;
       }
@@ -554,7 +615,7 @@ class Checker {
         if (rf.default_value) continue;
         ok = false;
         if (recording_) {
-          AddFinding(kAvroReaderFieldMissingDefaultValue, w, std::string(w.pointer), std::string(rf.pointer), [&] {
+          AddFinding(kAvroReaderFieldMissingDefaultValue, w, WPath(w.pointer), RPath(rf.pointer), [&] {
             return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
                        w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias",
                        ": add a \"default\" to the reader field");

@@ -96,8 +96,8 @@ class Differ {
           if (!n_used[j] && BranchesMatch(ob[i], nb[j])) match = j;
         }
         if (!match) {
-          std::string p = o.type == Type::kUnion ? Str(o.pointer) + "/" + std::to_string(i) : Str(o.pointer);
-          Safe(kAvroUnionBranchRemoved, p, n.pointer, "union branch " + Label(o_, ob[i]) + " removed");
+          std::string p = o.type == Type::kUnion ? o_.Pointer(o.pointer) + "/" + std::to_string(i) : o_.Pointer(o.pointer);
+          Safe(kAvroUnionBranchRemoved, p, n_.Pointer(n.pointer), "union branch " + Label(o_, ob[i]) + " removed");
           continue;
         }
         n_used[*match] = true;
@@ -105,23 +105,23 @@ class Differ {
       }
       for (std::size_t j = 0; j < nb.size(); ++j) {
         if (n_used[j]) continue;
-        std::string p = n.type == Type::kUnion ? Str(n.pointer) + "/" + std::to_string(j) : Str(n.pointer);
-        Safe(kAvroUnionBranchAdded, o.pointer, p, "union branch " + Label(n_, nb[j]) + " added");
+        std::string p = n.type == Type::kUnion ? n_.Pointer(n.pointer) + "/" + std::to_string(j) : n_.Pointer(n.pointer);
+        Safe(kAvroUnionBranchAdded, o_.Pointer(o.pointer), p, "union branch " + Label(n_, nb[j]) + " added");
       }
       return;
     }
     if (o.type != n.type) {
-      Safe(kAvroTypePromoted, o.pointer, n.pointer,
+      Safe(kAvroTypePromoted, o_.Pointer(o.pointer), n_.Pointer(n.pointer),
            "type changed from " + std::string(avro::TypeName(o.type)) + " to " +
                std::string(avro::TypeName(n.type)));
       return;
     }
     if (o.logical_type_name != n.logical_type_name || o.precision != n.precision || o.scale != n.scale) {
-      Safe(kAvroLogicalTypeChanged, o.pointer, n.pointer,
+      Safe(kAvroLogicalTypeChanged, o_.Pointer(o.pointer), n_.Pointer(n.pointer),
            "logical type changed from " + Quote(o.logical_type_name) + " to " + Quote(n.logical_type_name));
     }
     if (avro::IsNamed(o.type) && o.full_name != n.full_name) {
-      Safe(kAvroNamedTypeRenamed, Str(o.pointer) + "/name", Str(n.pointer) + "/name",
+      Safe(kAvroNamedTypeRenamed, o_.Pointer(o.pointer) + "/name", n_.Pointer(n.pointer) + "/name",
            std::string(avro::TypeName(o.type)) + " " + Str(o.full_name) + " renamed to " + Str(n.full_name));
     }
     switch (o.type) {
@@ -130,13 +130,13 @@ class Differ {
       case Type::kEnum: {
         for (std::string_view s : n.symbols) {
           if (std::find(o.symbols.begin(), o.symbols.end(), s) == o.symbols.end()) {
-            Safe(kAvroEnumSymbolAdded, Str(o.pointer) + "/symbols", Str(n.pointer) + "/symbols",
+            Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols", n_.Pointer(n.pointer) + "/symbols",
                  "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
           }
         }
         for (std::string_view s : o.symbols) {
           if (std::find(n.symbols.begin(), n.symbols.end(), s) == n.symbols.end()) {
-            Safe(kAvroEnumSymbolRemoved, Str(o.pointer) + "/symbols", Str(n.pointer) + "/symbols",
+            Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols", n_.Pointer(n.pointer) + "/symbols",
                  "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
           }
         }
@@ -162,7 +162,7 @@ class Differ {
         }
       }
       if (!oi) {
-        Safe(kAvroFieldAdded, o.pointer, nf.pointer,
+        Safe(kAvroFieldAdded, o_.Pointer(o.pointer), n_.Pointer(nf.pointer),
              "field " + Quote(nf.name) + " added to record " + Str(n.full_name) +
                  (nf.default_value ? " with a default" : ""));
         continue;
@@ -170,21 +170,21 @@ class Differ {
       o_used[*oi] = true;
       const avro::Field& of = o.fields[*oi];
       if (renamed) {
-        Safe(kAvroFieldRenamed, of.pointer, nf.pointer,
+        Safe(kAvroFieldRenamed, o_.Pointer(of.pointer), n_.Pointer(nf.pointer),
              "field " + Quote(of.name) + " renamed to " + Quote(nf.name) + " (alias kept)");
       }
       if (!SameDefault(of.default_value, nf.default_value)) {
-        Safe(kAvroDefaultChanged, of.pointer, nf.pointer,
+        Safe(kAvroDefaultChanged, o_.Pointer(of.pointer), n_.Pointer(nf.pointer),
              "default of field " + Quote(nf.name) + " changed");
       }
       if (of.doc != nf.doc) {
-        Safe(kAvroDocChanged, of.pointer, nf.pointer, "doc of field " + Quote(nf.name) + " changed");
+        Safe(kAvroDocChanged, o_.Pointer(of.pointer), n_.Pointer(nf.pointer), "doc of field " + Quote(nf.name) + " changed");
       }
       Walk(of.type, nf.type);
     }
     for (std::size_t i = 0; i < o.fields.size(); ++i) {
       if (o_used[i]) continue;
-      Safe(kAvroFieldRemoved, o.fields[i].pointer, n.pointer,
+      Safe(kAvroFieldRemoved, o_.Pointer(o.fields[i].pointer), n_.Pointer(n.pointer),
            "field " + Quote(o.fields[i].name) + " removed from record " + Str(n.full_name));
     }
   }

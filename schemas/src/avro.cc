@@ -44,7 +44,7 @@ namespace {
 // calls memcmp, which shows up when every key and type name of every
 // schema goes through it).
 template <std::size_t N>
-bool Is(std::string_view s, const char (&literal)[N]) {
+[[gnu::always_inline]] constexpr bool Is(std::string_view s, const char (&literal)[N]) {
   return s.size() == N - 1 && __builtin_memcmp(s.data(), literal, N - 1) == 0;
 }
 
@@ -96,8 +96,9 @@ std::string_view LogicalTypeName(LogicalType type) {
 
 namespace detail {
 
-// A bump arena for everything the views of a Schema point at: names, JSON
-// pointers, lists (spans of trivially copyable elements) and default values
+// A bump arena for everything the views of a Schema point at: names, lists
+// (spans of trivially copyable elements: also the named-type list and the
+// JSON pointer steps) and default values
 // and custom attributes (json::Value, destroyed with the arena). The first
 // block is part of the object, so a typical schema costs one allocation.
 class SchemaStorage {
@@ -106,8 +107,13 @@ class SchemaStorage {
   SchemaStorage(const SchemaStorage&) = delete;
   SchemaStorage& operator=(const SchemaStorage&) = delete;
   ~SchemaStorage() {
-    for (json::Value* v : values_) v->~Value();
+    for (KeptValue* k = kept_; k != nullptr; k = k->next) k->value.~Value();
     for (auto [members, n] : members_) std::destroy_n(members, n);
+    while (blocks_ != nullptr) {
+      Block* next = blocks_->next;
+      ::operator delete(blocks_);
+      blocks_ = next;
+    }
   }
 
   void* Allocate(std::size_t bytes, std::size_t align) {
@@ -123,18 +129,10 @@ class SchemaStorage {
     std::size_t n = a.size() + b.size() + c.size();
     if (n == 0) return {};
     char* p = static_cast<char*>(Allocate(n, 1));
-    if (!a.empty()) std::memcpy(p, a.data(), a.size());
-    if (!b.empty()) std::memcpy(p + a.size(), b.data(), b.size());
-    if (!c.empty()) std::memcpy(p + a.size() + b.size(), c.data(), c.size());
+    CopyBytes(p, a);
+    CopyBytes(p + a.size(), b);
+    CopyBytes(p + a.size() + b.size(), c);
     return {p, n};
-  }
-
-  // `base` + `mid` + decimal `index`: a JSON pointer such as "/fields/2".
-  std::string_view Pointer(std::string_view base, std::string_view mid, std::size_t index) {
-    char digits[24];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), index);
-    (void)ec;
-    return Concat(base, mid, std::string_view(digits, static_cast<std::size_t>(end - digits)));
   }
 
   template <typename T>
@@ -147,10 +145,9 @@ class SchemaStorage {
   }
 
   const json::Value* Keep(json::Value v) {
-    values_.reserve(8);
-    auto* p = new (Allocate(sizeof(json::Value), alignof(json::Value))) json::Value(std::move(v));
-    values_.push_back(p);
-    return p;
+    auto* k = new (Allocate(sizeof(KeptValue), alignof(KeptValue))) KeptValue{std::move(v), kept_};
+    kept_ = k;
+    return &k->value;
   }
 
   std::span<const json::Member> Keep(json::Object members) {
@@ -162,14 +159,33 @@ class SchemaStorage {
   }
 
  private:
+  // Copies `s` to `to`, returns the end. Inline word moves: these strings
+  // (names, JSON pointers) are short, and a call to memcpy per part was a
+  // visible share of a parse.
+  static char* CopyBytes(char* to, std::string_view s) {
+    const char* from = s.data();
+    const std::size_t n = s.size();
+    if (n >= 8) {
+      std::size_t i = 0;
+      for (; i + 8 <= n; i += 8) std::memcpy(to + i, from + i, 8);
+      if (i < n) std::memcpy(to + n - 8, from + n - 8, 8);
+    } else if (n >= 4) {
+      std::memcpy(to, from, 4);
+      std::memcpy(to + n - 4, from + n - 4, 4);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+    }
+    return to + n;
+  }
   static char* Aligned(char* p, std::size_t align) {
     return reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(p) + align - 1) & ~(align - 1));
   }
   // A new block with room for `bytes`; returns where they go.
   [[gnu::noinline]] char* Grow(std::size_t bytes, std::size_t align) {
     std::size_t size = std::max(bytes + align, kBlockBytes);
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
-    cur_ = blocks_.back().get();
+    auto* block = new (::operator new(sizeof(Block) + size)) Block{blocks_};
+    blocks_ = block;
+    cur_ = reinterpret_cast<char*>(block + 1);
     end_ = cur_ + size;
     return Aligned(cur_, align);
   }
@@ -177,8 +193,19 @@ class SchemaStorage {
   static constexpr std::size_t kBlockBytes = 4096;
   char* cur_;
   char* end_;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::vector<json::Value*> values_;
+  // Blocks after the first, newest first: each starts with the link to the
+  // one before (a list, not a vector: one allocation per block).
+  struct alignas(16) Block {
+    Block* next;
+  };
+  Block* blocks_ = nullptr;
+  // The values kept, newest first, linked through the arena (no vector to
+  // allocate for the usual handful of defaults).
+  struct KeptValue {
+    json::Value value;
+    KeptValue* next;
+  };
+  KeptValue* kept_ = nullptr;
   std::vector<std::pair<json::Member*, std::size_t>> members_;
   alignas(16) char first_[3072];
 };
@@ -202,6 +229,61 @@ inline bool SameName(std::string_view a, std::string_view b) {
 const Node* Schema::FindNamed(std::string_view full_name) const {
   auto id = FindNamedId(full_name);
   return id ? &nodes_[id->value] : nullptr;
+}
+
+// Appends pointer `id` of the steps `steps` to `out`: the tokens from the
+// root down (found by walking up the parent links), written in place.
+static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, PointerId id, std::string& out) {
+  using Kind = Schema::PointerStep::Kind;
+  // The chain from `id` up to the root, deepest first; schemas are rarely
+  // nested deeper than this, and a deeper chain goes through `deep`.
+  constexpr std::size_t kInline = 64;
+  std::uint32_t inline_chain[kInline];
+  std::vector<std::uint32_t> deep;
+  std::uint32_t* chain = inline_chain;
+  std::size_t length = 0;
+  std::size_t size = 0;  // at most: 8 + 10 digits per token
+  for (std::uint32_t i = id.value; i != 0 && i < steps.size(); i = steps[i].parent) {
+    if (length == kInline) {
+      deep.assign(inline_chain, inline_chain + kInline);
+      chain = nullptr;
+    }
+    if (chain == nullptr) {
+      deep.push_back(i);
+    } else {
+      chain[length] = i;
+    }
+    ++length;
+    size += 18;
+  }
+  const std::uint32_t* links = chain != nullptr ? chain : deep.data();
+  const std::size_t start = out.size();
+  out.resize_and_overwrite(start + size, [&](char* buf, std::size_t) {
+    char* at = buf + start;
+    for (std::size_t k = length; k-- > 0;) {
+      const Schema::PointerStep& step = steps[links[k]];
+      std::string_view text;
+      switch (step.kind) {
+        case Kind::kIndex: text = "/"; break;
+        case Kind::kField: text = "/fields/"; break;
+        case Kind::kType: text = "/type"; break;
+        case Kind::kItems: text = "/items"; break;
+        case Kind::kValues: text = "/values"; break;
+      }
+      std::memcpy(at, text.data(), text.size());
+      at += text.size();
+      if (step.kind == Kind::kIndex || step.kind == Kind::kField) at = std::to_chars(at, at + 10, step.index).ptr;
+    }
+    return static_cast<std::size_t>(at - buf);
+  });
+}
+
+void Schema::AppendPointer(PointerId id, std::string& out) const { AppendPointerSteps(pointers_, id, out); }
+
+std::string Schema::Pointer(PointerId id) const {
+  std::string out;
+  AppendPointer(id, out);
+  return out;
 }
 
 std::optional<NodeId> Schema::FindNamedId(std::string_view full_name) const {
@@ -335,6 +417,9 @@ class ValueView {
     for (const json::Member& m : v_->AsObject()) fn(std::string_view(m.key), ValueView(&m.value));
   }
   std::optional<json::Value> ToValue() const { return *v_; }
+  // Duplicate keys are the JSON loader's business for json::Value trees.
+  void MarkVerified() const {}
+  bool KeysDistinct() const { return true; }
 
  private:
   const json::Value* v_ = nullptr;
@@ -349,6 +434,11 @@ class ValueView {
 struct Tape {
   const std::uint64_t* words;
   const std::uint8_t* strings;
+  // Objects the parse has read every key of and found no duplicate in
+  // (Attrs, Convert): when that is every object of the document, ParseText
+  // needs no separate duplicate-key pass over the tape. Mutable: the count
+  // grows while views of the tape are read.
+  std::uint32_t* verified_objects;
 };
 
 class TapeView {
@@ -387,9 +477,22 @@ class TapeView {
     const std::uint32_t end = Payload32(index_) - 1;
     for (std::uint32_t i = index_ + 1; i < end; i = After(i + 1)) fn(StringAt(i), TapeView(tape_, i + 1));
   }
-  // The parse checks the document's depth first, so this recursion is
-  // bounded.
+  // simdjson bounds the document's depth (ParseText sets its max_depth), so
+  // this recursion is bounded.
   std::optional<json::Value> ToValue() const { return Convert(index_); }
+  // Counts this object as free of duplicate keys (Tape::verified_objects).
+  void MarkVerified() const { ++*tape_->verified_objects; }
+  // Whether the keys of this object are distinct (for objects with keys the
+  // parser does not classify; those are rare).
+  bool KeysDistinct() const {
+    const std::uint32_t end = Payload32(index_) - 1;
+    for (std::uint32_t i = index_ + 1; i < end; i = After(i + 1)) {
+      for (std::uint32_t j = After(i + 1); j < end; j = After(j + 1)) {
+        if (SameName(StringAt(i), StringAt(j))) return false;
+      }
+    }
+    return true;
+  }
 
  private:
   char Type() const { return TypeAt(index_); }
@@ -438,9 +541,13 @@ class TapeView {
       case '{': {
         json::Object obj;
         const std::uint32_t end = Payload32(i) - 1;
+        bool unique = true;
         for (std::uint32_t j = i + 1; j < end; j = After(j + 1)) {
-          obj.push_back({std::string(StringAt(j)), Convert(j + 1)});
+          const std::string_view key = StringAt(j);
+          for (const json::Member& m : obj) unique = unique && !SameName(m.key, key);
+          obj.push_back({std::string(key), Convert(j + 1)});
         }
+        if (unique) ++*tape_->verified_objects;
         return json::Value(std::move(obj));
       }
       default: return json::Value();
@@ -506,7 +613,11 @@ class Attrs {
   static_assert(std::is_trivially_copyable_v<V>);
 
  public:
+  // Reads every key of `obj` once; an object whose keys turn out distinct
+  // (two reserved keys are the same key when their bits collide) is counted
+  // as verified (Tape::verified_objects).
   explicit Attrs(V obj) : obj_(obj) {
+    bool duplicate = false;
     obj.ForEachMember([&](std::string_view key, V value) {
       Key k = Classify(key);
       if (k == kKeyCount) {
@@ -514,8 +625,11 @@ class Attrs {
       } else if ((present_ & (1u << k)) == 0) {
         std::memcpy(static_cast<void*>(slots_[k]), &value, sizeof(V));
         present_ |= 1u << k;
+      } else {
+        duplicate = true;
       }
     });
+    if (!duplicate && (!unknown_ || obj.KeysDistinct())) obj.MarkVerified();
   }
   // The attribute's value, or an empty view when absent.
   V Get(Key k) const {
@@ -523,6 +637,7 @@ class Attrs {
     if (present_ & (1u << k)) std::memcpy(static_cast<void*>(&out), slots_[k], sizeof(V));
     return out;
   }
+  bool Has(Key k) const { return (present_ & (1u << k)) != 0; }
   // True when some member is not among `reserved` (a mask of 1 << Key).
   bool AnyOutside(std::uint32_t reserved) const { return unknown_ || (present_ & ~reserved) != 0; }
   template <typename Fn>
@@ -581,6 +696,10 @@ class Parser {
     scratch_.ids.clear();
     scratch_.fields.clear();
     scratch_.names.clear();
+    scratch_.defaults.clear();
+    scratch_.named.clear();
+    scratch_.pointers.clear();
+    scratch_.pointers.push_back({0, 0, Schema::PointerStep::Kind::kIndex});  // PointerId{}: the root
     // Nodes are collected in the thread's buffer (no guess at the count),
     // then copied into an exactly sized vector (Run).
     schema_.nodes_.swap(scratch_.nodes);
@@ -593,7 +712,7 @@ class Parser {
     for (std::size_t i = 0; i < options_.references.size(); ++i) {
       const json::Value* ref = options_.references[i];
       if (ref == nullptr) continue;
-      auto defined = ParseNode(ValueView(ref), "", "", 0);
+      auto defined = ParseNode(ValueView(ref), "", PointerId{}, 0);
       if (!defined) {
         Error e = defined.error();
         e.message = "referenced schema " + std::to_string(i + 1) + ": " + e.message;
@@ -601,19 +720,21 @@ class Parser {
         return std::unexpected(std::move(e));
       }
     }
-    auto id = ParseNode(root, "", "", 0);
+    auto id = ParseNode(root, "", PointerId{}, 0);
     if (!id) return std::unexpected(id.error());
     schema_.root_ = *id;
     if (options_.validate_defaults) {
-      for (const PendingDefault& p : pending_defaults_) {
+      for (const PendingDefault& p : scratch_.defaults) {
         const Field& f = schema_.nodes_[p.record.value].fields[p.field];
         std::string reason;
         if (!ValidDefault(f.type, *f.default_value, 0, &reason)) {
-          return Fail(Str(f.pointer) + "/default", "bad default " + json::ToJson(*f.default_value) +
+          return Fail(Render(f.pointer) + "/default", "bad default " + json::ToJson(*f.default_value) +
                                                        " for field " + Quote(f.name) + ": " + reason);
         }
       }
     }
+    schema_.named_ = storage_->CopyArray(scratch_.named.data(), scratch_.named.size());
+    schema_.pointers_ = storage_->CopyArray(scratch_.pointers.data(), scratch_.pointers.size());
     schema_.storage_ = std::move(storage_);
     std::vector<Node> exact(schema_.nodes_.begin(), schema_.nodes_.end());
     schema_.nodes_.swap(exact);
@@ -635,6 +756,9 @@ class Parser {
     std::vector<NodeId> ids;
     std::vector<Field> fields;
     std::vector<std::string_view> names;
+    std::vector<PendingDefault> defaults;  // field defaults to validate once every type is known
+    std::vector<Schema::Named> named;  // Schema::named_ while parsing
+    std::vector<Schema::PointerStep> pointers;  // Schema::pointers_ while parsing
     std::string text;
   };
   static Scratch& ThreadScratch() {
@@ -651,6 +775,25 @@ class Parser {
                               ErrorCode code = ErrorCode::kInvalidSchema) {
     return std::unexpected(MakeError(pointer, std::move(reason), code));
   }
+  Error MakeError(PointerId pointer, std::string reason, ErrorCode code = ErrorCode::kInvalidSchema) const {
+    return MakeError(Render(pointer), std::move(reason), code);
+  }
+  std::unexpected<Error> Fail(PointerId pointer, std::string reason, ErrorCode code = ErrorCode::kInvalidSchema) {
+    return std::unexpected(MakeError(Render(pointer), std::move(reason), code));
+  }
+
+  // The pointer `parent` + one token ("/N", "/fields/N", "/type", ...).
+  PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind, std::size_t index = 0) {
+    PointerId id{static_cast<std::uint32_t>(scratch_.pointers.size())};
+    scratch_.pointers.push_back({parent.value, static_cast<std::uint32_t>(index), kind});
+    return id;
+  }
+  // A pointer spelled out (only for messages: errors and warnings).
+  std::string Render(PointerId pointer) const {
+    std::string out;
+    AppendPointerSteps(scratch_.pointers, pointer, out);
+    return out;
+  }
 
   NodeId NewNode(const Node& n) {
     NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
@@ -660,8 +803,8 @@ class Parser {
 
   void AddNamed(std::string_view full_name, NodeId id) {
     constexpr std::size_t kIndexFrom = 16;
-    if (schema_.named_.empty()) schema_.named_.reserve(8);
-    schema_.named_.emplace_back(full_name, id);
+    scratch_.named.push_back({full_name, id});
+    schema_.named_ = scratch_.named;  // a view of the list so far (Run copies it into the storage)
     if (schema_.named_.size() == kIndexFrom) {
       for (const auto& [name, nid] : schema_.named_) schema_.named_index_.emplace(name, nid);
     } else if (schema_.named_.size() > kIndexFrom) {
@@ -679,7 +822,7 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseNode(V v, std::string_view space, std::string_view pointer, std::size_t depth) {
+  Result<NodeId> ParseNode(V v, std::string_view space, PointerId pointer, std::size_t depth) {
     if (depth > options_.max_depth) {
       return Fail(pointer, "schema nested deeper than " + std::to_string(options_.max_depth) + " levels",
                   ErrorCode::kLimit);
@@ -691,7 +834,7 @@ class Parser {
                              std::string(json::KindName(v.kind())));
   }
 
-  Result<NodeId> ParseName(std::string_view name, std::string_view space, std::string_view pointer) {
+  Result<NodeId> ParseName(std::string_view name, std::string_view space, PointerId pointer) {
     if (auto prim = PrimitiveFromName(name)) {
       // The most common node: built in place.
       NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
@@ -709,7 +852,7 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseUnion(V arr, std::string_view space, std::string_view pointer, std::size_t depth) {
+  Result<NodeId> ParseUnion(V arr, std::string_view space, PointerId pointer, std::size_t depth) {
     Node n;
     n.type = Type::kUnion;
     n.pointer = pointer;
@@ -717,7 +860,7 @@ class Parser {
     const std::size_t base = ids.size();
     std::optional<Error> error;
     arr.Each([&](std::size_t i, V item) {
-      std::string_view bp = storage_->Pointer(pointer, "/", i);
+      const PointerId bp = AddPointer(pointer, Schema::PointerStep::Kind::kIndex, i);
       auto id = ParseNode(item, space, bp, depth + 1);
       if (!id) {
         error = id.error();
@@ -750,12 +893,12 @@ class Parser {
   // Reads an optional string attribute; error when present with another kind.
   // The view points into the document: copy it to keep it.
   template <typename V>
-  Result<std::optional<std::string_view>> OptString(const Attrs<V>& obj, Key k, std::string_view pointer) {
+  Result<std::optional<std::string_view>> OptString(const Attrs<V>& obj, Key k, PointerId pointer) {
     V v = obj.Get(k);
     const std::string_view key = kKeyNames[k];
     if (!v) return std::optional<std::string_view>();
     if (!v.IsString()) {
-      return Fail(Str(pointer) + "/" + json::EscapeToken(key), "\"" + std::string(key) + "\" must be a string, not a " +
+      return Fail(Render(pointer) + "/" + json::EscapeToken(key), "\"" + std::string(key) + "\" must be a string, not a " +
                                                                    std::string(json::KindName(v.kind())));
     }
     return std::optional<std::string_view>(v.Str());
@@ -764,18 +907,18 @@ class Parser {
   // Aliases as stored: for a named type (`named`), full names resolved
   // against `space`; for a field, as written.
   template <typename V>
-  Result<std::span<const std::string_view>> ReadAliases(const Attrs<V>& obj, std::string_view pointer, bool named,
+  Result<std::span<const std::string_view>> ReadAliases(const Attrs<V>& obj, PointerId pointer, bool named,
                                                         std::string_view space) {
     V v = obj.Get(KeyOf("aliases"));
     if (!v) return std::span<const std::string_view>();
-    if (!v.IsArray()) return Fail(Str(pointer) + "/aliases", "\"aliases\" must be an array of names");
+    if (!v.IsArray()) return Fail(Render(pointer) + "/aliases", "\"aliases\" must be an array of names");
     std::vector<std::string_view>& names = scratch_.names;
     const std::size_t base = names.size();
     std::optional<Error> error;
     v.Each([&](std::size_t i, V a) {
       bool ok = a.IsString() && (named ? IsDottedName(a.Str()) : IsNamePart(a.Str()));
       if (!ok) {
-        error = MakeError(Str(pointer) + "/aliases/" + std::to_string(i), "invalid alias " + ViewJson(a));
+        error = MakeError(Render(pointer) + "/aliases/" + std::to_string(i), "invalid alias " + ViewJson(a));
         return false;
       }
       std::string_view alias = a.Str();
@@ -792,7 +935,7 @@ class Parser {
     return out;
   }
 
-  static bool IsReserved(std::string_view key, Type type) {
+  static constexpr bool IsReserved(std::string_view key, Type type) {
     if (Is(key, "type") || Is(key, "logicalType")) return true;
     switch (type) {
       case Type::kRecord:
@@ -812,7 +955,7 @@ class Parser {
 
   // IsReserved as a mask of 1 << Key, per type.
   static std::uint32_t ReservedMask(Type type) {
-    static const auto masks = [] {
+    static constexpr auto masks = [] {
       std::array<std::uint32_t, static_cast<std::size_t>(Type::kFixed) + 1> out{};
       for (std::size_t t = 0; t < out.size(); ++t) {
         for (std::size_t k = 0; k < kKeyCount; ++k) {
@@ -846,15 +989,15 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseObject(V object, std::string_view space, std::string_view pointer, std::size_t depth) {
+  Result<NodeId> ParseObject(V object, std::string_view space, PointerId pointer, std::size_t depth) {
     const Attrs<V> obj(object);
     V tv = obj.Get(KeyOf("type"));
     if (!tv) return Fail(pointer, "missing \"type\" attribute");
     if (tv.IsObject() || tv.IsArray()) {
       // {"type": {...}} or {"type": [...]}: the nested value is the schema.
-      return ParseNode(tv, space, storage_->Concat(pointer, "/type", {}), depth + 1);
+      return ParseNode(tv, space, AddPointer(pointer, Schema::PointerStep::Kind::kType), depth + 1);
     }
-    if (!tv.IsString()) return Fail(Str(pointer) + "/type", "\"type\" must be a string, an object or an array");
+    if (!tv.IsString()) return Fail(Render(pointer) + "/type", "\"type\" must be a string, an object or an array");
     std::string_view type = tv.Str();
     Result<NodeId> id = NodeId{};
     if (auto prim = PrimitiveFromName(type)) {
@@ -876,7 +1019,10 @@ class Parser {
       if (!inner) {
         return Fail(pointer, std::string(is_array ? "array" : "map") + " without \"" + std::string(key) + "\"");
       }
-      auto inner_id = ParseNode(inner, space, storage_->Concat(pointer, "/", key), depth + 1);
+      auto inner_id = ParseNode(
+          inner, space,
+          AddPointer(pointer, is_array ? Schema::PointerStep::Kind::kItems : Schema::PointerStep::Kind::kValues),
+          depth + 1);
       if (!inner_id) return std::unexpected(inner_id.error());
       Node n;
       n.type = is_array ? Type::kArray : Type::kMap;
@@ -888,7 +1034,7 @@ class Parser {
       // {"type": "com.acme.Address"}: a reference written as an object.
       return *ref;
     } else {
-      return Fail(Str(pointer) + "/type",
+      return Fail(Render(pointer) + "/type",
                   IsDottedName(type) ? "unknown type name " + Quote(type) : "invalid type name " + Quote(type));
     }
     if (!id) return id;
@@ -901,52 +1047,58 @@ class Parser {
   // Declares a named type: validates and registers its full name before the
   // body is parsed, so the body may refer to it (recursion).
   template <typename V>
-  Result<NodeId> DeclareNamed(Node n, const Attrs<V>& obj, std::string_view space, std::string_view pointer) {
+  Result<NodeId> DeclareNamed(Node n, const Attrs<V>& obj, std::string_view space, PointerId pointer) {
     V name_v = obj.Get(KeyOf("name"));
     if (!name_v) return Fail(pointer, std::string(TypeName(n.type)) + " without \"name\"");
-    if (!name_v.IsString()) return Fail(Str(pointer) + "/name", "\"name\" must be a string");
+    if (!name_v.IsString()) return Fail(Render(pointer) + "/name", "\"name\" must be a string");
     std::string_view name = name_v.Str();
-    auto ns = OptString(obj, kKeyNamespace, pointer);
-    if (!ns) return std::unexpected(ns.error());
+    std::optional<std::string_view> ns;
+    if (obj.Has(kKeyNamespace)) {
+      auto attr = OptString(obj, kKeyNamespace, pointer);
+      if (!attr) return std::unexpected(attr.error());
+      ns = *attr;
+    }
     if (HasDot(name)) {
-      if (!IsDottedName(name)) return Fail(Str(pointer) + "/name", "invalid name " + Quote(name));
+      if (!IsDottedName(name)) return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
       // The full name as written; namespace and name are its two parts.
       n.full_name = storage_->Copy(name);
       std::size_t dot = n.full_name.rfind('.');
       n.space = n.full_name.substr(0, dot);
       n.name = n.full_name.substr(dot + 1);
     } else {
-      if (!IsNamePart(name)) return Fail(Str(pointer) + "/name", "invalid name " + Quote(name));
-      if (ns->has_value()) {
-        if (!(*ns)->empty() && !IsDottedName(**ns)) {
-          return Fail(Str(pointer) + "/namespace", "invalid namespace " + Quote(**ns));
-        }
-        n.space = storage_->Copy(**ns);
-      } else {
-        n.space = space;
+      if (!IsNamePart(name)) return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
+      if (ns && !ns->empty() && !IsDottedName(*ns)) {
+        return Fail(Render(pointer) + "/namespace", "invalid namespace " + Quote(*ns));
       }
-      if (n.space.empty()) {
+      const std::string_view in_space = ns ? *ns : space;
+      if (in_space.empty()) {
         n.name = n.full_name = storage_->Copy(name);
       } else {
-        n.full_name = storage_->Concat(n.space, ".", name);
-        n.name = n.full_name.substr(n.space.size() + 1);
+        // One copy: the namespace is the full name's prefix.
+        n.full_name = storage_->Concat(in_space, ".", name);
+        n.space = n.full_name.substr(0, in_space.size());
+        n.name = n.full_name.substr(in_space.size() + 1);
       }
     }
     if (PrimitiveFromName(n.full_name)) {
-      return Fail(Str(pointer) + "/name", Quote(n.full_name) + " is a primitive type name and cannot name a " +
+      return Fail(Render(pointer) + "/name", Quote(n.full_name) + " is a primitive type name and cannot name a " +
                                               std::string(TypeName(n.type)));
     }
     if (auto prev = schema_.FindNamedId(n.full_name)) {
-      std::string_view where = schema_.nodes_[prev->value].pointer;
-      return Fail(Str(pointer) + "/name", "duplicate name: " + Quote(n.full_name) + " is already defined at " +
-                                              (where.empty() ? std::string("the root") : Str(where)));
+      const std::string where = Render(schema_.nodes_[prev->value].pointer);
+      return Fail(Render(pointer) + "/name", "duplicate name: " + Quote(n.full_name) + " is already defined at " +
+                                              (where.empty() ? std::string("the root") : where));
     }
-    auto aliases = ReadAliases(obj, pointer, /*named=*/true, n.space);
-    if (!aliases) return std::unexpected(aliases.error());
-    n.aliases = *aliases;
-    auto doc = OptString(obj, kKeyDoc, pointer);
-    if (!doc) return std::unexpected(doc.error());
-    if (doc->has_value()) n.doc = storage_->Copy(**doc);
+    if (obj.Has(kKeyAliases)) {
+      auto aliases = ReadAliases(obj, pointer, /*named=*/true, n.space);
+      if (!aliases) return std::unexpected(aliases.error());
+      n.aliases = *aliases;
+    }
+    if (obj.Has(kKeyDoc)) {
+      auto doc = OptString(obj, kKeyDoc, pointer);
+      if (!doc) return std::unexpected(doc.error());
+      n.doc = storage_->Copy(**doc);
+    }
     n.pointer = pointer;
     n.custom = CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view key) { return !IsReserved(key, n.type); });
     NodeId id = NewNode(n);
@@ -955,11 +1107,11 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseRecord(const Attrs<V>& obj, bool is_error, std::string_view space, std::string_view pointer,
+  Result<NodeId> ParseRecord(const Attrs<V>& obj, bool is_error, std::string_view space, PointerId pointer,
                              std::size_t depth) {
     V fields = obj.Get(KeyOf("fields"));
     if (!fields) return Fail(pointer, "record without \"fields\"");
-    if (!fields.IsArray()) return Fail(Str(pointer) + "/fields", "\"fields\" must be an array");
+    if (!fields.IsArray()) return Fail(Render(pointer) + "/fields", "\"fields\" must be an array");
     Node n;
     n.type = Type::kRecord;
     n.is_error = is_error;
@@ -987,43 +1139,49 @@ class Parser {
   // (whose entries from `base` are the record's fields so far).
   template <typename V>
   Result<void> ParseField(V field, NodeId record, std::size_t i, std::size_t base, std::string_view space,
-                          std::string_view pointer, std::size_t depth) {
-    std::string_view fp = storage_->Pointer(pointer, "/fields/", i);
+                          PointerId pointer, std::size_t depth) {
+    const PointerId fp = AddPointer(pointer, Schema::PointerStep::Kind::kField, i);
     if (!field.IsObject()) return Fail(fp, "a field must be an object");
     const Attrs<V> fv(field);
     Field f;
     V nv = fv.Get(KeyOf("name"));
     if (!nv || !nv.IsString()) return Fail(fp, "field without a string \"name\"");
     std::string_view name = nv.Str();
-    if (!IsNamePart(name)) return Fail(Str(fp) + "/name", "invalid field name " + Quote(name));
+    if (!IsNamePart(name)) return Fail(Render(fp) + "/name", "invalid field name " + Quote(name));
     for (std::size_t k = base; k < scratch_.fields.size(); ++k) {
-      if (SameName(scratch_.fields[k].name, name)) return Fail(Str(fp) + "/name", "duplicate field name " + Quote(name));
+      if (SameName(scratch_.fields[k].name, name)) return Fail(Render(fp) + "/name", "duplicate field name " + Quote(name));
     }
     f.name = storage_->Copy(name);
     V tv = fv.Get(KeyOf("type"));
     if (!tv) return Fail(fp, "field " + Quote(f.name) + " without \"type\"");
-    auto tid = ParseNode(tv, space, storage_->Concat(fp, "/type", {}), depth + 1);
+    auto tid = ParseNode(tv, space, AddPointer(fp, Schema::PointerStep::Kind::kType), depth + 1);
     if (!tid) return std::unexpected(tid.error());
     f.type = *tid;
-    auto aliases = ReadAliases(fv, fp, /*named=*/false, {});
-    if (!aliases) return std::unexpected(aliases.error());
-    f.aliases = *aliases;
-    auto doc = OptString(fv, kKeyDoc, fp);
-    if (!doc) return std::unexpected(doc.error());
-    if (doc->has_value()) f.doc = storage_->Copy(**doc);
-    auto order = OptString(fv, kKeyOrder, fp);
-    if (!order) return std::unexpected(order.error());
-    if (order->has_value()) {
+    // (Optional attributes are read only when present: most fields have
+    // none, and each read is a call returning a Result.)
+    if (fv.Has(kKeyAliases)) {
+      auto aliases = ReadAliases(fv, fp, /*named=*/false, {});
+      if (!aliases) return std::unexpected(aliases.error());
+      f.aliases = *aliases;
+    }
+    if (fv.Has(kKeyDoc)) {
+      auto doc = OptString(fv, kKeyDoc, fp);
+      if (!doc) return std::unexpected(doc.error());
+      f.doc = storage_->Copy(**doc);
+    }
+    if (fv.Has(kKeyOrder)) {
+      auto order = OptString(fv, kKeyOrder, fp);
+      if (!order) return std::unexpected(order.error());
       if (**order == "ascending") f.order = SortOrder::kAscending;
       else if (**order == "descending") f.order = SortOrder::kDescending;
       else if (**order == "ignore") f.order = SortOrder::kIgnore;
-      else return Fail(Str(fp) + "/order", "\"order\" must be ascending, descending or ignore");
+      else return Fail(Render(fp) + "/order", "\"order\" must be ascending, descending or ignore");
     }
     if (V dv = fv.Get(KeyOf("default"))) {
       auto value = dv.ToValue();
-      if (!value) return Fail(Str(fp) + "/default", "default too deeply nested", ErrorCode::kLimit);
+      if (!value) return Fail(Render(fp) + "/default", "default too deeply nested", ErrorCode::kLimit);
       f.default_value = storage_->Keep(std::move(*value));
-      pending_defaults_.push_back({record, i});
+      scratch_.defaults.push_back({record, i});
     }
     f.custom = CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
     f.pointer = fp;
@@ -1032,10 +1190,10 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseEnum(const Attrs<V>& obj, std::string_view space, std::string_view pointer) {
+  Result<NodeId> ParseEnum(const Attrs<V>& obj, std::string_view space, PointerId pointer) {
     V sv = obj.Get(KeyOf("symbols"));
     if (!sv) return Fail(pointer, "enum without \"symbols\"");
-    if (!sv.IsArray()) return Fail(Str(pointer) + "/symbols", "\"symbols\" must be an array");
+    if (!sv.IsArray()) return Fail(Render(pointer) + "/symbols", "\"symbols\" must be an array");
     Node n;
     n.type = Type::kEnum;
     std::vector<std::string_view>& names = scratch_.names;
@@ -1043,12 +1201,12 @@ class Parser {
     std::optional<Error> error;
     sv.Each([&](std::size_t i, V s) {
       if (!s.IsString() || !IsNamePart(s.Str())) {
-        error = MakeError(Str(pointer) + "/symbols/" + std::to_string(i), "invalid enum symbol " + ViewJson(s));
+        error = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "invalid enum symbol " + ViewJson(s));
         return false;
       }
       if (std::any_of(names.begin() + static_cast<std::ptrdiff_t>(base), names.end(),
                       [&](std::string_view prev) { return SameName(prev, s.Str()); })) {
-        error = MakeError(Str(pointer) + "/symbols/" + std::to_string(i), "duplicate enum symbol " + Quote(s.Str()));
+        error = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "duplicate enum symbol " + Quote(s.Str()));
         return false;
       }
       names.push_back(storage_->Copy(s.Str()));
@@ -1063,7 +1221,7 @@ class Parser {
     if (V dv = obj.Get(KeyOf("default"))) {
       auto it = dv.IsString() ? std::find(n.symbols.begin(), n.symbols.end(), dv.Str()) : n.symbols.end();
       if (it == n.symbols.end()) {
-        return Fail(Str(pointer) + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
+        return Fail(Render(pointer) + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
       }
       n.enum_default = *it;
     }
@@ -1071,11 +1229,11 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseFixed(const Attrs<V>& obj, std::string_view space, std::string_view pointer) {
+  Result<NodeId> ParseFixed(const Attrs<V>& obj, std::string_view space, PointerId pointer) {
     V sv = obj.Get(KeyOf("size"));
     if (!sv) return Fail(pointer, "fixed without \"size\"");
     if (!ViewIntegerIn(sv, 0, std::numeric_limits<std::int32_t>::max())) {
-      return Fail(Str(pointer) + "/size", "\"size\" must be a non-negative integer, not " + ViewJson(sv));
+      return Fail(Render(pointer) + "/size", "\"size\" must be a non-negative integer, not " + ViewJson(sv));
     }
     Node n;
     n.type = Type::kFixed;
@@ -1085,11 +1243,12 @@ class Parser {
 
   // Sets the node's logical type, or records why it is ignored.
   template <typename V>
-  Result<void> ApplyLogicalType(NodeId id, const Attrs<V>& obj, V lt, std::string_view pointer_view) {
+  Result<void> ApplyLogicalType(NodeId id, const Attrs<V>& obj, V lt, PointerId at) {
     Node& n = schema_.nodes_[id.value];
-    const std::string pointer(pointer_view);
-    std::string lpointer = pointer + "/logicalType";
-    if (!lt.IsString()) return Ignore(lpointer, "\"logicalType\" must be a string");
+    // Spelled out only when the logical type is ignored (a warning or error).
+    const auto pointer = [&] { return Render(at); };
+    const auto lpointer = [&] { return Render(at) + "/logicalType"; };
+    if (!lt.IsString()) return Ignore(lpointer(), "\"logicalType\" must be a string");
     n.logical_type_name = storage_->Copy(lt.Str());
     std::string_view name = n.logical_type_name;
     struct Simple { std::string_view name; LogicalType type; Type base; };
@@ -1107,7 +1266,7 @@ class Parser {
       if (name != s.name) continue;
       bool ok = n.type == s.base || (s.type == LogicalType::kUuid && n.type == Type::kFixed && n.size == 16);
       if (!ok) {
-        return Ignore(lpointer, "logical type " + Quote(name) + " requires type " + std::string(TypeName(s.base)) +
+        return Ignore(lpointer(), "logical type " + Quote(name) + " requires type " + std::string(TypeName(s.base)) +
                                     ", not " + std::string(TypeName(n.type)));
       }
       n.logical_type = s.type;
@@ -1115,28 +1274,28 @@ class Parser {
     }
     if (name == "duration") {
       if (n.type != Type::kFixed || n.size != 12) {
-        return Ignore(lpointer, "logical type \"duration\" requires a fixed of size 12");
+        return Ignore(lpointer(), "logical type \"duration\" requires a fixed of size 12");
       }
       n.logical_type = LogicalType::kDuration;
       return {};
     }
     if (name == "decimal") {
       if (n.type != Type::kBytes && n.type != Type::kFixed) {
-        return Ignore(lpointer, "logical type \"decimal\" requires bytes or fixed, not " +
+        return Ignore(lpointer(), "logical type \"decimal\" requires bytes or fixed, not " +
                                     std::string(TypeName(n.type)));
       }
       V pv = obj.Get(KeyOf("precision"));
       V sv = obj.Get(KeyOf("scale"));
       if (!pv || !ViewIntegerIn(pv, 1, std::numeric_limits<std::int32_t>::max())) {
-        return Ignore(pointer + "/precision", "decimal \"precision\" must be a positive integer");
+        return Ignore(pointer() + "/precision", "decimal \"precision\" must be a positive integer");
       }
       if (sv && !ViewIntegerIn(sv, 0, std::numeric_limits<std::int32_t>::max())) {
-        return Ignore(pointer + "/scale", "decimal \"scale\" must be a non-negative integer");
+        return Ignore(pointer() + "/scale", "decimal \"scale\" must be a non-negative integer");
       }
       int precision = static_cast<int>(pv.ToValue()->AsNumber().AsDouble());
       int scale = sv ? static_cast<int>(sv.ToValue()->AsNumber().AsDouble()) : 0;
       if (scale > precision) {
-        return Ignore(pointer + "/scale", "decimal scale " + std::to_string(scale) + " exceeds precision " +
+        return Ignore(pointer() + "/scale", "decimal scale " + std::to_string(scale) + " exceeds precision " +
                                               std::to_string(precision));
       }
       if (n.type == Type::kFixed) {
@@ -1144,7 +1303,7 @@ class Parser {
         double max_precision =
             n.size == 0 ? 0 : std::floor(std::log10(2.0) * (8.0 * static_cast<double>(n.size) - 1.0));
         if (precision > max_precision) {
-          return Ignore(pointer + "/precision",
+          return Ignore(pointer() + "/precision",
                         "decimal precision " + std::to_string(precision) + " does not fit in fixed size " +
                             std::to_string(n.size) + " (max " + std::to_string(static_cast<int>(max_precision)) + ")");
         }
@@ -1154,7 +1313,7 @@ class Parser {
       n.scale = scale;
       return {};
     }
-    schema_.warnings_.push_back(PointerToAvroPath(lpointer) + ": unknown logical type " + Quote(name) + " ignored");
+    schema_.warnings_.push_back(PointerToAvroPath(lpointer()) + ": unknown logical type " + Quote(name) + " ignored");
     return {};
   }
 
@@ -1230,7 +1389,6 @@ class Parser {
   Schema schema_;
   std::shared_ptr<detail::SchemaStorage> storage_;
   Scratch& scratch_;
-  std::vector<PendingDefault> pending_defaults_;
 };
 
 Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
@@ -1288,6 +1446,24 @@ std::uint32_t CheckedExtent(const Tape& tape, std::uint32_t i, std::size_t depth
   return end + 1;
 }
 
+// At least the number of objects in the document on `tape`: the words whose
+// type is '{'. The second word of a number may look like one too; counting
+// it is harmless (ParseText then runs the full duplicate-key pass).
+std::uint32_t CountObjects(const Tape& tape) {
+  const std::uint32_t end = static_cast<std::uint32_t>(tape.words[0]);  // the closing root word
+  std::uint32_t objects = 0;
+  for (std::uint32_t i = 1; i < end; ++i) objects += static_cast<char>(tape.words[i] >> 56) == '{';
+  return objects;
+}
+
+// Whether some object of the document on `tape` has a key twice (or a
+// container is nested deeper than `limit`).
+bool HasDuplicateKey(const Tape& tape, std::size_t limit) {
+  thread_local std::vector<std::string_view> keys;
+  keys.clear();
+  return CheckedExtent(tape, 1, 1, limit, keys) == 0;
+}
+
 }  // namespace
 
 Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
@@ -1303,16 +1479,25 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
     // One parser per thread: simdjson parsers are not thread-safe, and a
     // reused one keeps its buffers.
     thread_local simdjson::dom::parser json_parser(kMaxFastBytes);
-    thread_local std::vector<std::string_view> keys;
-    keys.clear();
+    // simdjson enforces the depth limit (it rejects a document nested
+    // deeper than its max_depth; the loader below then reports kLimit).
+    // (Allocated for the size at hand: parse() grows it as needed.)
+    bool ready = json_parser.max_depth() == load.max_depth ||
+                 json_parser.allocate(std::max(json_parser.capacity(), text.size()), load.max_depth) ==
+                     simdjson::SUCCESS;
     simdjson::dom::element root;
-    if (!json_parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
+    if (ready && !json_parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
       // The parse may have moved the tape: read its address afterwards.
-      const Tape tape{json_parser.doc.tape.get(), json_parser.doc.string_buf.get()};
-      if (CheckedExtent(tape, 1, 1, load.max_depth, keys) != 0) {
-        Parser parser(options);
-        return parser.Run(TapeView(&tape, 1));
-      }
+      std::uint32_t verified = 0;
+      const Tape tape{json_parser.doc.tape.get(), json_parser.doc.string_buf.get(), &verified};
+      Parser parser(options);
+      Result<Schema> result = parser.Run(TapeView(&tape, 1));
+      // The parser compared the keys of the objects it read; when it read
+      // them all (the usual case: schemas without custom attributes that
+      // hold objects) and succeeded, no duplicate-key pass is needed.
+      // Otherwise one decides: a duplicate key anywhere is reported by the
+      // JSON loader below, before any schema error.
+      if ((result && verified == CountObjects(tape)) || !HasDuplicateKey(tape, load.max_depth)) return result;
     }
   }
   auto loaded = ParseJson(text, {}, load);

@@ -233,21 +233,54 @@ TEST(AvroModel, CopiesKeepTheirViewsValid) {
     ASSERT_EQ(r.custom.size(), 1u);
     EXPECT_EQ(r.custom[0].value, json::Value("x"));
     ASSERT_EQ(r.fields.size(), 2u);
-    EXPECT_EQ(r.fields[0].pointer, "/fields/0");
+    EXPECT_EQ(s->Pointer(r.fields[0].pointer), "/fields/0");
     ASSERT_NE(r.fields[0].default_value, nullptr);
     EXPECT_EQ(*r.fields[0].default_value, json::Value("A"));
     const Node& e = s->node(r.fields[0].type);
-    EXPECT_EQ(e.pointer, "/fields/0/type");
+    EXPECT_EQ(s->Pointer(e.pointer), "/fields/0/type");
     ASSERT_EQ(e.symbols.size(), 2u);
     EXPECT_EQ(e.symbols[1], "B");
     EXPECT_EQ(e.enum_default, std::optional<std::string_view>("B"));
     const Node& u = s->node(r.fields[1].type);
     ASSERT_EQ(u.branches.size(), 2u);
     EXPECT_EQ(s->node(u.branches[1]).full_name, "a.b.F");
-    EXPECT_EQ(s->node(u.branches[1]).pointer, "/fields/1/type/1");
+    EXPECT_EQ(s->Pointer(s->node(u.branches[1]).pointer), "/fields/1/type/1");
+    EXPECT_EQ(s->Pointer(r.pointer), "");
     EXPECT_EQ(s->FindNamed("a.b.E"), &e);
   }
   EXPECT_EQ(CanonicalForm(*copy), CanonicalForm(*moved));
+}
+
+// Rule: every node and field knows its JSON pointer (Schema::Pointer), for
+// each kind of step: union branch, field, nested "type", "items", "values".
+TEST(AvroModel, PointersOfNodesAndFields) {
+  Schema s = MustParse(R"({"type":"record","name":"R","fields":[
+      {"name":"a","type":{"type":"array","items":{"type":"map","values":["null",{"type":"int"}]}}},
+      {"name":"b","type":{"type":{"type":"fixed","name":"F","size":2}}}]})");
+  const Node& r = s.node(s.root());
+  EXPECT_EQ(s.Pointer(r.fields[1].pointer), "/fields/1");
+  const Node& arr = s.node(r.fields[0].type);
+  EXPECT_EQ(s.Pointer(arr.pointer), "/fields/0/type");
+  const Node& map = s.node(arr.items);
+  EXPECT_EQ(s.Pointer(map.pointer), "/fields/0/type/items");
+  const Node& u = s.node(map.items);
+  EXPECT_EQ(s.Pointer(u.pointer), "/fields/0/type/items/values");
+  EXPECT_EQ(s.Pointer(s.node(u.branches[1]).pointer), "/fields/0/type/items/values/1");
+  EXPECT_EQ(s.Pointer(s.node(r.fields[1].type).pointer), "/fields/1/type/type");
+  std::string out = "x";
+  s.AppendPointer(r.fields[1].pointer, out);
+  EXPECT_EQ(out, "x/fields/1");
+  // A pointer of more steps than Schema::Pointer keeps on its stack.
+  std::string text, expected;
+  for (int i = 0; i < 100; ++i) {
+    text += R"({"type":"array","items":)";
+    expected += "/items";
+  }
+  text += R"("int")" + std::string(100, '}');
+  Schema deep = MustParse(text);
+  NodeId id = deep.root();
+  for (int i = 0; i < 100; ++i) id = deep.node(id).items;
+  EXPECT_EQ(deep.Pointer(deep.node(id).pointer), expected);
 }
 
 // Rule: strings larger than the schema's storage blocks are kept whole.
@@ -260,7 +293,7 @@ TEST(AvroModel, LongStringsAreKeptWhole) {
   EXPECT_EQ(r.doc, doc);
   EXPECT_EQ(r.full_name, name);
   EXPECT_EQ(r.fields[0].doc, doc);
-  EXPECT_EQ(s.node(r.fields[0].type).pointer, "/fields/0/type");
+  EXPECT_EQ(s.Pointer(s.node(r.fields[0].type).pointer), "/fields/0/type");
 }
 
 // Rule: many named types (past the linear lookup) resolve like a few.
@@ -446,6 +479,16 @@ TEST(AvroText, LoaderErrorsKeepTheirCodesAndPositions) {
            R"({"type":{"type":"int"},"ignored":{"b":{},"b":[]}})",
            R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":{},"x":1}]})",
            R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"int"},"default":{"k":1,"k":2}}]})",
+           // Objects the parser reads itself (it compares their keys instead
+           // of a separate pass over the document): a reserved key twice, a
+           // custom key twice, inside a nested schema and a record default.
+           R"({"type":"record","name":"R","fields":[{"name":"f","name":"g","type":"int"}]})",
+           R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":1,"y":2,"x":3}]})",
+           R"({"type":"array","items":{"type":"int","type":"long"}})",
+           R"({"type":"record","name":"R","fields":[{"name":"r","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":1,"x":2}}]})",
+           // A schema error elsewhere does not hide the duplicate key.
+           R"({"type":"record","name":"R","fields":[{"name":"f","type":"Nope"},{"name":"g","type":"int","doc":"a","doc":"b"}]})",
+           R"({"type":"record","name":"R","fields":[{"name":"f","type":"Nope","doc":"a","doc":"b"}]})",
        }) {
     auto d = ParseText(text);
     ASSERT_FALSE(d.has_value()) << text;
@@ -484,6 +527,28 @@ TEST(AvroLimits, DepthLimit) {
   auto d = ParseText(deep + std::string(100000, ']'));
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().code, ErrorCode::kLimit);
+  // At and around the JSON depth limit of the text path (4 * max_depth + 8
+  // = 520 levels, in a custom attribute, of arrays and of objects), ParseText
+  // agrees with the JSON loader followed by Parse.
+  for (bool objects : {false, true}) {
+    for (int levels : {517, 518, 519, 520, 521}) {
+      std::string open, close;
+      for (int i = 0; i < levels; ++i) {
+        open += objects ? R"({"k":)" : "[";
+        close += objects ? "}" : "]";
+      }
+      const std::string schema = R"({"type":"int","x":)" + open + "1" + close + "}";
+      auto fast = ParseText(schema);
+      LoadOptions load;
+      load.max_depth = 520;
+      auto loaded = ParseJson(schema, {}, load);
+      const bool slow_ok = loaded.has_value() && Parse(loaded->root).has_value();
+      EXPECT_EQ(fast.has_value(), slow_ok) << levels << (objects ? " objects" : " arrays");
+      if (!fast) {
+        EXPECT_EQ(fast.error().code, ErrorCode::kLimit) << levels;
+      }
+    }
+  }
 }
 
 // Rule: content detection (documented in avro.h).

@@ -113,6 +113,16 @@ struct NodeId {
   friend bool operator==(NodeId, NodeId) = default;
 };
 
+// A JSON pointer into the schema document, by index: Schema::Pointer spells
+// it ("/fields/2/type"). Why not a string: every node and field has one, and
+// only error messages and compatibility findings read them, so building the
+// strings during every parse was about a tenth of it (docs/benchmarks.md,
+// "Avro"). PointerId{} is the document root ("").
+struct PointerId {
+  std::uint32_t value = 0;
+  friend bool operator==(PointerId, PointerId) = default;
+};
+
 // The model holds views, not owned strings: every string_view and span in a
 // Field or Node points into storage owned by its Schema (and shared by its
 // copies), so they stay valid as long as some copy of that Schema lives. Why:
@@ -128,7 +138,7 @@ struct Field {
   const json::Value* default_value = nullptr;
   std::string_view doc;
   std::span<const json::Member> custom;  // non-reserved attributes, in document order
-  std::string_view pointer;  // JSON pointer of the field object ("/fields/2")
+  PointerId pointer;  // JSON pointer of the field object ("/fields/2"; Schema::Pointer)
 };
 
 // Members are ordered so that what the compatibility check reads first
@@ -154,8 +164,9 @@ struct Node {
   std::string_view doc;
   std::span<const json::Member> custom;  // non-reserved attributes, in document order
   // Where the node is defined: JSON pointer into the schema document (for a
-  // named type: its definition; AvroPath() spells it in Avro terms).
-  std::string_view pointer;
+  // named type: its definition; Schema::Pointer spells it, AvroPath() in
+  // Avro terms).
+  PointerId pointer;
 };
 
 namespace detail {
@@ -175,14 +186,35 @@ class Schema {
   std::optional<NodeId> FindNamedId(std::string_view full_name) const;
   // Ignored logical types and similar non-fatal remarks ("path: reason").
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The JSON pointer `id` of a node or field of this schema ("" = root).
+  std::string Pointer(PointerId id) const;
+  // Appends it to `out` (no allocation when `out` has room).
+  void AppendPointer(PointerId id, std::string& out) const;
+
+  // How pointers are stored (callers need only Pointer): one step is the
+  // pointer `parent` followed by a token (`kind` and, for kIndex and
+  // kField, `index`).
+  struct PointerStep {
+    enum class Kind : std::uint8_t { kIndex, kField, kType, kItems, kValues };  // "/N", "/fields/N", "/type", ...
+    std::uint32_t parent;
+    std::uint32_t index;
+    Kind kind;
+  };
 
  private:
   friend class Parser;
   std::vector<Node> nodes_;
   NodeId root_;
-  // Named types in definition order; a linear scan is fastest for the few
-  // names a schema usually defines, `named_index_` takes over for many.
-  std::vector<std::pair<std::string_view, NodeId>> named_;
+  // Named types in definition order (in the storage); a linear scan is
+  // fastest for the few names a schema usually defines, `named_index_`
+  // takes over for many.
+  struct Named {
+    std::string_view full_name;
+    NodeId id;
+  };
+  std::span<const Named> named_;
+  // Indexed by PointerId (entry 0, the root, is unused), in the storage.
+  std::span<const PointerStep> pointers_;
   std::unordered_map<std::string_view, NodeId> named_index_;
   std::vector<std::string> warnings_;
   std::shared_ptr<const detail::SchemaStorage> storage_;
