@@ -13,6 +13,10 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
 
@@ -338,8 +342,14 @@ bool IsDottedName(std::string_view s) {
 
 std::string Quote(std::string_view s) { return json::ToJson(json::Value(s)); }
 
-// Decodes UTF-8 into code points; false on malformed input.
-bool DecodeUtf8(std::string_view s, std::vector<std::uint32_t>* out) {
+// Bytes and fixed values are JSON strings whose code points are <= 255:
+// their length in code points, or nullopt (not a string, not UTF-8, or a
+// code point above 255). Decodes in place (no vector of code points: this
+// runs for every bytes or fixed default of every parse).
+std::optional<std::size_t> ByteStringLength(const json::Value& v) {
+  if (!v.IsString()) return std::nullopt;
+  const std::string_view s = v.AsString();
+  std::size_t count = 0;
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     std::uint32_t cp;
@@ -348,26 +358,18 @@ bool DecodeUtf8(std::string_view s, std::vector<std::uint32_t>* out) {
     else if ((c >> 5) == 0x6) { cp = c & 0x1f; len = 2; }
     else if ((c >> 4) == 0xe) { cp = c & 0x0f; len = 3; }
     else if ((c >> 3) == 0x1e) { cp = c & 0x07; len = 4; }
-    else return false;
-    if (i + len > s.size()) return false;
+    else return std::nullopt;
+    if (i + len > s.size()) return std::nullopt;
     for (std::size_t k = 1; k < len; ++k) {
       auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 0x2) return false;
+      if ((cc >> 6) != 0x2) return std::nullopt;
       cp = (cp << 6) | (cc & 0x3f);
     }
-    out->push_back(cp);
+    if (cp > 255) return std::nullopt;
+    ++count;
     i += len;
   }
-  return true;
-}
-
-// Bytes and fixed values are JSON strings whose code points are <= 255.
-std::optional<std::size_t> ByteStringLength(const json::Value& v) {
-  if (!v.IsString()) return std::nullopt;
-  std::vector<std::uint32_t> cps;
-  if (!DecodeUtf8(v.AsString(), &cps)) return std::nullopt;
-  for (auto cp : cps) if (cp > 255) return std::nullopt;
-  return cps.size();
+  return count;
 }
 
 bool IsIntegerIn(const json::Value& v, std::int64_t lo, std::int64_t hi) {
@@ -417,6 +419,10 @@ class ValueView {
     for (const json::Member& m : v_->AsObject()) fn(std::string_view(m.key), ValueView(&m.value));
   }
   std::optional<json::Value> ToValue() const { return *v_; }
+  // What Attrs keeps of a member value (Slot), and the view back from it.
+  using Slot = const json::Value*;
+  Slot ToSlot() const { return v_; }
+  ValueView FromSlot(Slot slot) const { return ValueView(slot); }
   // Duplicate keys are the JSON loader's business for json::Value trees.
   void MarkVerified() const {}
   bool KeysDistinct() const { return true; }
@@ -480,6 +486,11 @@ class TapeView {
   // simdjson bounds the document's depth (ParseText sets its max_depth), so
   // this recursion is bounded.
   std::optional<json::Value> ToValue() const { return Convert(index_); }
+  // What Attrs keeps of a member value (its tape index: 4 bytes, not a
+  // 16-byte view), and the view back from it (same tape).
+  using Slot = std::uint32_t;
+  Slot ToSlot() const { return index_; }
+  TapeView FromSlot(Slot slot) const { return TapeView(tape_, slot); }
   // Counts this object as free of duplicate keys (Tape::verified_objects).
   void MarkVerified() const { ++*tape_->verified_objects; }
   // Whether the keys of this object are distinct (for objects with keys the
@@ -568,7 +579,8 @@ constexpr std::string_view kKeyNames[kKeyCount] = {
     "type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default",
     "size", "items", "values", "logicalType", "precision", "scale", "order"};
 
-Key Classify(std::string_view k) {
+// Inlined into Attrs: it runs for every key of every object.
+[[gnu::always_inline]] inline Key Classify(std::string_view k) {
   switch (k.size()) {
     case 3: if (Is(k, "doc")) return kKeyDoc; break;
     case 4:
@@ -623,7 +635,7 @@ class Attrs {
       if (k == kKeyCount) {
         unknown_ = true;
       } else if ((present_ & (1u << k)) == 0) {
-        std::memcpy(static_cast<void*>(slots_[k]), &value, sizeof(V));
+        slots_[k] = value.ToSlot();
         present_ |= 1u << k;
       } else {
         duplicate = true;
@@ -633,9 +645,7 @@ class Attrs {
   }
   // The attribute's value, or an empty view when absent.
   V Get(Key k) const {
-    V out;
-    if (present_ & (1u << k)) std::memcpy(static_cast<void*>(&out), slots_[k], sizeof(V));
-    return out;
+    return (present_ & (1u << k)) != 0 ? obj_.FromSlot(slots_[k]) : V();
   }
   bool Has(Key k) const { return (present_ & (1u << k)) != 0; }
   // True when some member is not among `reserved` (a mask of 1 << Key).
@@ -647,7 +657,7 @@ class Attrs {
   V obj_;
   // Only the slots whose bit is set in present_ hold a value (the others are
   // left uninitialised: this is built for every object of every schema).
-  alignas(V) unsigned char slots_[kKeyCount][sizeof(V)];
+  typename V::Slot slots_[kKeyCount];
   std::uint32_t present_ = 0;
   bool unknown_ = false;
 };
@@ -783,7 +793,7 @@ class Parser {
   }
 
   // The pointer `parent` + one token ("/N", "/fields/N", "/type", ...).
-  PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind, std::size_t index = 0) {
+  [[gnu::always_inline]] PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind, std::size_t index = 0) {
     PointerId id{static_cast<std::uint32_t>(scratch_.pointers.size())};
     scratch_.pointers.push_back({parent.value, static_cast<std::uint32_t>(index), kind});
     return id;
@@ -834,11 +844,30 @@ class Parser {
                              std::string(json::KindName(v.kind())));
   }
 
+  // When `v` (at nesting `depth`) is a primitive type name ("long", the most
+  // common type by far: fields and union branches), adds its node as
+  // ParseNode would and sets `*id`; otherwise false, for ParseNode. Saves
+  // the calls and Result values of ParseNode and ParseName per primitive.
+  template <typename V>
+  [[gnu::always_inline]] bool AddPrimitive(V v, PointerId pointer, std::size_t depth, NodeId* id) {
+    if (!v.IsString() || depth > options_.max_depth) return false;
+    const std::optional<Type> prim = PrimitiveFromName(v.Str());
+    if (!prim) return false;
+    *id = NodeId{static_cast<std::uint32_t>(schema_.nodes_.size())};
+    // (A copy of a default Node: emplace_back() would value-initialise,
+    // zeroing the ~200 bytes before running the member initialisers.)
+    static const Node kDefault;
+    Node& n = schema_.nodes_.emplace_back(kDefault);
+    n.type = *prim;
+    n.pointer = pointer;
+    return true;
+  }
+
   Result<NodeId> ParseName(std::string_view name, std::string_view space, PointerId pointer) {
     if (auto prim = PrimitiveFromName(name)) {
-      // The most common node: built in place.
+      // Built in place (most primitives come through AddPrimitive instead).
       NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
-      Node& n = schema_.nodes_.emplace_back();
+      Node& n = schema_.nodes_.emplace_back(Node{});
       n.type = *prim;
       n.pointer = pointer;
       return id;
@@ -861,12 +890,16 @@ class Parser {
     std::optional<Error> error;
     arr.Each([&](std::size_t i, V item) {
       const PointerId bp = AddPointer(pointer, Schema::PointerStep::Kind::kIndex, i);
-      auto id = ParseNode(item, space, bp, depth + 1);
-      if (!id) {
-        error = id.error();
-        return false;
+      NodeId id;
+      if (!AddPrimitive(item, bp, depth + 1, &id)) {
+        auto parsed = ParseNode(item, space, bp, depth + 1);
+        if (!parsed) {
+          error = parsed.error();
+          return false;
+        }
+        id = *parsed;
       }
-      const Node& b = schema_.nodes_[id->value];
+      const Node& b = schema_.nodes_[id.value];
       if (b.type == Type::kUnion) {
         error = MakeError(bp, "a union may not contain a union");
         return false;
@@ -881,7 +914,7 @@ class Parser {
           return false;
         }
       }
-      ids.push_back(*id);
+      ids.push_back(id);
       return true;
     });
     if (error) return std::unexpected(std::move(*error));
@@ -1019,14 +1052,17 @@ class Parser {
       if (!inner) {
         return Fail(pointer, std::string(is_array ? "array" : "map") + " without \"" + std::string(key) + "\"");
       }
-      auto inner_id = ParseNode(
-          inner, space,
-          AddPointer(pointer, is_array ? Schema::PointerStep::Kind::kItems : Schema::PointerStep::Kind::kValues),
-          depth + 1);
-      if (!inner_id) return std::unexpected(inner_id.error());
+      const PointerId ip =
+          AddPointer(pointer, is_array ? Schema::PointerStep::Kind::kItems : Schema::PointerStep::Kind::kValues);
+      NodeId inner_id;
+      if (!AddPrimitive(inner, ip, depth + 1, &inner_id)) {
+        auto parsed = ParseNode(inner, space, ip, depth + 1);
+        if (!parsed) return std::unexpected(parsed.error());
+        inner_id = *parsed;
+      }
       Node n;
       n.type = is_array ? Type::kArray : Type::kMap;
-      n.items = *inner_id;
+      n.items = inner_id;
       n.pointer = pointer;
       n.custom = CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view k) { return !IsReserved(k, n.type); });
       id = NewNode(n);
@@ -1045,9 +1081,10 @@ class Parser {
   }
 
   // Declares a named type: validates and registers its full name before the
-  // body is parsed, so the body may refer to it (recursion).
+  // body is parsed, so the body may refer to it (recursion). Fills in `n`
+  // (the caller's, not a copy: a Node is ~200 bytes) and adds it.
   template <typename V>
-  Result<NodeId> DeclareNamed(Node n, const Attrs<V>& obj, std::string_view space, PointerId pointer) {
+  Result<NodeId> DeclareNamed(Node& n, const Attrs<V>& obj, std::string_view space, PointerId pointer) {
     V name_v = obj.Get(KeyOf("name"));
     if (!name_v) return Fail(pointer, std::string(TypeName(n.type)) + " without \"name\"");
     if (!name_v.IsString()) return Fail(Render(pointer) + "/name", "\"name\" must be a string");
@@ -1154,9 +1191,12 @@ class Parser {
     f.name = storage_->Copy(name);
     V tv = fv.Get(KeyOf("type"));
     if (!tv) return Fail(fp, "field " + Quote(f.name) + " without \"type\"");
-    auto tid = ParseNode(tv, space, AddPointer(fp, Schema::PointerStep::Kind::kType), depth + 1);
-    if (!tid) return std::unexpected(tid.error());
-    f.type = *tid;
+    const PointerId tp = AddPointer(fp, Schema::PointerStep::Kind::kType);
+    if (!AddPrimitive(tv, tp, depth + 1, &f.type)) {
+      auto tid = ParseNode(tv, space, tp, depth + 1);
+      if (!tid) return std::unexpected(tid.error());
+      f.type = *tid;
+    }
     // (Optional attributes are read only when present: most fields have
     // none, and each read is a call returning a Result.)
     if (fv.Has(kKeyAliases)) {
@@ -1349,7 +1389,8 @@ class Parser {
       case Type::kBytes: return expect(ByteStringLength(v).has_value(), "a string of code points 0-255");
       case Type::kFixed: {
         auto len = ByteStringLength(v);
-        return expect(len && *len == n.size, "a string of " + std::to_string(n.size) + " code points 0-255");
+        if (len && *len == n.size) return true;  // (the message below only when it fails)
+        return expect(false, "a string of " + std::to_string(n.size) + " code points 0-255");
       }
       case Type::kEnum:
         return expect(v.IsString() && std::find(n.symbols.begin(), n.symbols.end(), v.AsString()) != n.symbols.end(),
@@ -1449,10 +1490,33 @@ std::uint32_t CheckedExtent(const Tape& tape, std::uint32_t i, std::size_t depth
 // At least the number of objects in the document on `tape`: the words whose
 // type is '{'. The second word of a number may look like one too; counting
 // it is harmless (ParseText then runs the full duplicate-key pass).
+// Run on every parse over every tape word, so with SSE2 (x86-64's baseline)
+// it compares two words at a time: about 2 instructions a word instead of 8
+// (a 64-bit compare per word does not vectorise at -O2). The type is the
+// word's top byte (byte 7 of 8, little-endian); every byte is compared and
+// counted per lane, and only lanes 7 and 15 are summed.
 std::uint32_t CountObjects(const Tape& tape) {
   const std::uint32_t end = static_cast<std::uint32_t>(tape.words[0]);  // the closing root word
   std::uint32_t objects = 0;
-  for (std::uint32_t i = 1; i < end; ++i) objects += static_cast<char>(tape.words[i] >> 56) == '{';
+  std::uint32_t i = 1;
+#if defined(__SSE2__)
+  const __m128i brace = _mm_set1_epi8('{');
+  const __m128i type_lanes = _mm_set_epi64x(static_cast<long long>(0xFF00000000000000ULL),
+                                            static_cast<long long>(0xFF00000000000000ULL));
+  while (i + 2 <= end) {
+    // Byte counters hold at most 255: sum them every 255 pairs of words.
+    const std::uint32_t stop = std::min<std::uint32_t>(end, i + 2 * 255);
+    __m128i counts = _mm_setzero_si128();
+    for (; i + 2 <= stop; i += 2) {
+      const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tape.words + i));
+      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(two, brace));  // +1 where equal (-1 = 0xFF)
+    }
+    const __m128i sums = _mm_sad_epu8(_mm_and_si128(counts, type_lanes), _mm_setzero_si128());
+    objects += static_cast<std::uint32_t>(_mm_cvtsi128_si32(sums)) +
+               static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; i < end; ++i) objects += static_cast<char>(tape.words[i] >> 56) == '{';
   return objects;
 }
 
