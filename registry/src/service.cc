@@ -285,6 +285,16 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
 }
 
 RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const CachedSchema& c) {
+  ParsedMemo memo;
+  return ParsedOf(c, memo);
+}
+
+RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const CachedSchema& c,
+                                                                      ParsedMemo& memo) {
+  // The memo spans one resolution: a schema reached along several reference
+  // paths is parsed once even when the cache cannot keep it (a group's
+  // writer never fills it; a small cache may evict it meanwhile).
+  if (auto it = memo.find(c.record.id); it != memo.end()) return it->second;
   if (auto hit = parsed_->Find(c.record.id)) return *hit;
   // Resolve the references (each cached or cacheable: a schema can only
   // reference versions that existed before it, so there are no cycles).
@@ -298,11 +308,12 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
     if (it != versions->end()) {
       auto cached = Cached(it->schema_id);
       if (!cached) return std::unexpected(cached.error());
-      auto parsed = ParsedOf(**cached);
+      auto parsed = ParsedOf(**cached, memo);
       if (!parsed) return std::unexpected(parsed.error());
       target = std::move(*parsed);
     }
     if (!target) {
+      memo.emplace(c.record.id, nullptr);
       if (!tl_group_writer) parsed_->Put(c.record.id, nullptr);
       return nullptr;
     }
@@ -313,6 +324,7 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
   if (auto parsed = internal::ParseSchema(c.record.type, c.record.text, std::move(refs))) {
     out = std::make_shared<const ParsedSchema>(std::move(*parsed));
   }
+  memo.emplace(c.record.id, out);
   if (!tl_group_writer) parsed_->Put(c.record.id, out);
   return out;
 }

@@ -123,6 +123,40 @@ TEST_P(ReferencesTest, JsonSchemaSidesResolveTheirOwnReferenceVersions) {
   EXPECT_EQ(r.error().code, ErrorCode::kIncompatibleSchema);
 }
 
+// A diamond: Order uses Billing and Shipping, which both use Address. The
+// shared schema is resolved along both paths (once per resolution), and a
+// new version of Order is checked against the old one with all of it.
+TEST_P(ReferencesTest, SharedReferencesResolveAlongEveryPath) {
+  MustRegister("address", Avro(kAddress));
+  MustRegister("billing", Avro(R"({"type":"record","name":"Billing","namespace":"com.acme",
+                                   "fields":[{"name":"to","type":"Address"}]})",
+                               {Ref("com.acme.Address", "address", 1)}));
+  MustRegister("shipping", Avro(R"({"type":"record","name":"Shipping","namespace":"com.acme",
+                                    "fields":[{"name":"to","type":"Address"}]})",
+                                {Ref("com.acme.Address", "address", 1)}));
+  const std::vector<SchemaReference> refs = {Ref("com.acme.Billing", "billing", 1),
+                                             Ref("com.acme.Shipping", "shipping", 1)};
+  MustRegister("order", Avro(R"({"type":"record","name":"Order","namespace":"com.acme",
+                                 "fields":[{"name":"b","type":"Billing"},
+                                           {"name":"s","type":"Shipping"}]})",
+                             refs));
+  auto v2 = MustRegister("order", Avro(R"({"type":"record","name":"Order","namespace":"com.acme",
+                                           "fields":[{"name":"b","type":"Billing"},
+                                                     {"name":"s","type":"Shipping"},
+                                                     {"name":"n","type":"int","default":0}]})",
+                                       refs));
+  EXPECT_EQ(v2.version, Version(2));
+  // A new required field breaks BACKWARD: the check sees the whole graph.
+  auto breaking = service_.Register(
+      "order", Avro(R"({"type":"record","name":"Order","namespace":"com.acme",
+                        "fields":[{"name":"b","type":"Billing"},{"name":"s","type":"Shipping"},
+                                  {"name":"n","type":"int","default":0},
+                                  {"name":"m","type":"int"}]})",
+                    refs));
+  ASSERT_FALSE(breaking.has_value());
+  EXPECT_EQ(breaking.error().code, ErrorCode::kIncompatibleSchema);
+}
+
 INSTANTIATE_TEST_SUITE_P(ParsedCache, ReferencesTest, ::testing::Values(1000, 1, 0),
                          [](const auto& info) { return "cache" + std::to_string(info.param); });
 

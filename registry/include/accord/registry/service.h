@@ -567,6 +567,10 @@ class Service {
   // The parsed form of `c` with its references resolved, from parsed_ or
   // parsed again; nullptr when the stored text no longer parses.
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c);
+  using ParsedMemo =
+      std::unordered_map<SchemaId, std::shared_ptr<const internal::ParsedSchema>>;
+  RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c,
+                                                                         ParsedMemo& memo);
   RegistryResult<Parsed> Prepare(const SchemaInput& input);
   struct EffectiveConfig {
     compat::Level level;
