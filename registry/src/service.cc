@@ -171,7 +171,8 @@ namespace {
 thread_local bool tl_group_writer = false;
 }  // namespace
 
-Service::WriteScope::WriteScope(Service& s, Kind kind) : service_(s), lock_(s.write_mu_, std::defer_lock) {
+Service::WriteScope::WriteScope(Service& s, Kind kind)
+    : service_(s), lock_(s.write_mu_, std::defer_lock) {
   service_.writers_waiting_.fetch_add(1, std::memory_order_acq_rel);
   lock_.lock();
   service_.writers_waiting_.fetch_sub(1, std::memory_order_acq_rel);
@@ -207,19 +208,17 @@ RegistryResult<void> Service::WriteScope::Durable(bool wrote) {
 
 RegistryResult<void> Service::WriteScope::FinishGroup(bool wait) {
   Service& s = service_;
-  const std::uint64_t mine = s.group_seq_;
   tl_group_writer = false;
   // Someone is waiting for write_mu_: they will find the group open and
   // commit it (or pass it on), so more registrations share the commit.
   if (s.writers_waiting_.load(std::memory_order_acquire) > 0 && s.group_writes_ < kMaxGroup) {
+    const std::shared_ptr<GroupOutcome> outcome = s.group_outcome_;
     s.store_->LeaveGroup();
     lock_.unlock();
     if (!wait) return {};
     std::unique_lock durable(s.durable_mu_);
-    s.durable_cv_.wait(durable, [&] { return s.durable_seq_ >= mine; });
-    for (const auto& [seq, error] : s.failed_groups_) {
-      if (seq == mine) return std::unexpected(error);
-    }
+    s.durable_cv_.wait(durable, [&] { return outcome->finished; });
+    if (outcome->error) return std::unexpected(*outcome->error);
     return {};
   }
   auto committed = s.CommitGroupLocked();
@@ -234,21 +233,16 @@ RegistryResult<void> Service::CommitGroupLocked() {
     registrations_committed_.fetch_add(static_cast<std::uint64_t>(group_writes_),
                                        std::memory_order_relaxed);
   }
-  const std::uint64_t seq = group_seq_++;
   group_open_ = false;
   group_writes_ = 0;
   write_generation_.fetch_add(1, std::memory_order_acq_rel);
   {
     std::lock_guard durable(durable_mu_);
-    durable_seq_ = seq;
-    if (!committed) {
-      failed_groups_.emplace_back(seq, committed.error());
-      // Waiters look their group up right after it finishes; a short
-      // history is plenty.
-      if (failed_groups_.size() > 256) failed_groups_.pop_front();
-    }
+    group_outcome_->finished = true;
+    if (!committed) group_outcome_->error = committed.error();
   }
   durable_cv_.notify_all();
+  group_outcome_ = std::make_shared<GroupOutcome>();  // for the next group
   return committed;
 }
 

@@ -122,7 +122,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -660,16 +659,17 @@ class Service {
   std::atomic<std::uint64_t> registrations_committed_{0};
   static constexpr int kMaxGroup = 64;  // registrations per group, at most
   // Under write_mu_: a group is open in the store, with `group_writes_`
-  // registrations in it, numbered `group_seq_`.
+  // registrations in it; its outcome, which the members that left the
+  // commit to others hold on to while they wait (guarded by durable_mu_).
+  struct GroupOutcome {
+    bool finished = false;
+    std::optional<RegistryError> error;
+  };
   bool group_open_ = false;
   int group_writes_ = 0;
-  std::uint64_t group_seq_ = 1;
-  // Outcomes: every group up to `durable_seq_` is finished; the recent ones
-  // that failed, with their error.
+  std::shared_ptr<GroupOutcome> group_outcome_ = std::make_shared<GroupOutcome>();
   std::mutex durable_mu_;
   std::condition_variable durable_cv_;
-  std::uint64_t durable_seq_ = 0;
-  std::deque<std::pair<std::uint64_t, RegistryError>> failed_groups_;
   // GetServedSchema's deprecation flag per schema id, valid for the write
   // generation and UTC day it was computed in (reads by id stay in memory).
   struct ServedFlags {
