@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "accord/registry/http_api.h"
 #include "accord/registry/service.h"
@@ -13,15 +15,19 @@
 namespace accord::registry {
 namespace {
 
+// A server on 127.0.0.1:`port` (0: any free port) that logs nowhere.
+RegistryResult<std::unique_ptr<Server>> BindLoopback(Api& api, int port) {
+  ServerOptions options;
+  options.port = port;
+  return Server::Bind(api, options, [](std::string_view) {});
+}
+
 TEST(Server, ASecondServerCannotBindAPortInUse) {
   Service service(testing::OpenStoreOrDie(":memory:"));
   Api api(service);
-  ServerOptions options;
-  options.port = 0;
-  auto first = Server::Bind(api, options, [](std::string_view) {});
+  auto first = BindLoopback(api, 0);
   ASSERT_TRUE(first) << first.error().message;
-  options.port = (*first)->port();
-  auto second = Server::Bind(api, options, [](std::string_view) {});
+  auto second = BindLoopback(api, (*first)->port());
   ASSERT_FALSE(second);
   EXPECT_NE(second.error().message.find("cannot listen"), std::string::npos);
 }
@@ -29,9 +35,7 @@ TEST(Server, ASecondServerCannotBindAPortInUse) {
 TEST(Server, ManyClientsConnectingAtOnceAreAllServed) {
   Service service(testing::OpenStoreOrDie(":memory:"));
   Api api(service);
-  ServerOptions options;
-  options.port = 0;
-  auto server = Server::Bind(api, options, [](std::string_view) {});
+  auto server = BindLoopback(api, 0);
   ASSERT_TRUE(server) << server.error().message;
   std::thread run([&] { (*server)->Run(); });
   const int port = (*server)->port();
