@@ -15,13 +15,12 @@ Usage: run_node_client.py --accord PATH/TO/accord
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_DIR = os.path.join(HERE, "node")
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from accord_server import AccordServer, write_auth_config  # noqa: E402
+from accord_server import AccordServer, run_client, write_auth_config  # noqa: E402
 from npm_deps import SKIP, ensure_npm_packages  # noqa: E402
 
 
@@ -53,15 +52,8 @@ def main():
         env_auth = {"ACCORD_AUTH": "ci-node:" + key}
     with AccordServer(args.accord, args=server_args) as server:
         env = dict(os.environ, ACCORD_URL=server.base, **env_auth)
-        r = subprocess.run(["node", os.path.join(NODE_DIR, "node_client_test.js")],
-                           cwd=NODE_DIR, env=env, timeout=300)
-        if r.returncode != 0:
-            print("--- server log (tail)\n" + server.log_tail())
-        stop_rc = server.stop()
-        if stop_rc != 0:
-            print("FAIL server exit status on SIGTERM: %r" % stop_rc)
-            return 1
-    return r.returncode
+        return run_client(server, ["node", os.path.join(NODE_DIR, "node_client_test.js")],
+                          cwd=NODE_DIR, env=env, timeout=300)
 
 
 if __name__ == "__main__":

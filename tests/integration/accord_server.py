@@ -87,6 +87,20 @@ class AccordServer:
         return False
 
 
+def run_client(server, cmd, cwd, env, timeout):
+    """Runs `cmd`, a test client of `server`, then stops the server. Returns
+    the client's exit status, or 1 when the server did not exit 0 on SIGTERM;
+    the server log's tail is printed when the client failed."""
+    r = subprocess.run(cmd, cwd=cwd, env=env, timeout=timeout)
+    if r.returncode != 0:
+        print("--- server log (tail)\n" + server.log_tail())
+    stop_rc = server.stop()
+    if stop_rc != 0:
+        print("FAIL server exit status on SIGTERM: %r" % stop_rc)
+        return 1
+    return r.returncode
+
+
 def write_auth_config(path, keys, anonymous_read=True):
     """Writes a server config file whose `auth:` section holds `keys`: dicts
     with principal, role, sha256 and optionally team."""

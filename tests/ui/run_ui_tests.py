@@ -17,12 +17,11 @@ Usage: run_ui_tests.py --accord PATH/TO/accord --out DIR [-- test-name-filter]
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from accord_server import AccordServer  # noqa: E402
+from accord_server import AccordServer, run_client  # noqa: E402
 from npm_deps import SKIP, ensure_npm_packages  # noqa: E402
 
 
@@ -48,15 +47,8 @@ def main():
     with AccordServer(args.accord, args=("--min-notice-days", "0")) as server:
         env = dict(os.environ, ACCORD_URL=server.base, ACCORD_CHROMIUM=chromium,
                    ACCORD_UI_SHOTS=os.path.abspath(args.out), ACCORD_UI_FILTER=args.filter)
-        r = subprocess.run(["node", os.path.join(HERE, "ui_test.js")], cwd=HERE, env=env,
-                           timeout=600)
-        if r.returncode != 0:
-            print("--- server log (tail)\n" + server.log_tail())
-        stop_rc = server.stop()
-        if stop_rc != 0:
-            print("FAIL server exit status on SIGTERM: %r" % stop_rc)
-            return 1
-    return r.returncode
+        return run_client(server, ["node", os.path.join(HERE, "ui_test.js")], cwd=HERE, env=env,
+                          timeout=600)
 
 
 if __name__ == "__main__":
