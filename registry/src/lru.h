@@ -59,12 +59,6 @@ class Lru {
     }
   }
 
-  void Clear() {
-    std::lock_guard lock(mu_);
-    index_.clear();
-    order_.clear();
-  }
-
   std::size_t size() const {
     std::lock_guard lock(mu_);
     return index_.size();
