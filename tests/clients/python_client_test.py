@@ -27,14 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from accord_server import AccordServer, write_auth_config  # noqa: E402
-
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILURES.append(what)
+from checks import check, summary  # noqa: E402
 
 
 def expect_error(fn, status, code, what):
@@ -277,11 +270,7 @@ def main():
             print(server.log_tail())
         rc = server.stop()
         check(rc == 0, "server exits 0 on SIGTERM (got %r)" % rc)
-    if FAILURES:
-        print("%d check(s) failed" % len(FAILURES))
-        return 1
-    print("all checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":

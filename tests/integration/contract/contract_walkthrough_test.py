@@ -28,16 +28,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 from accord_server import AccordServer  # noqa: E402
-
-FAILURES = []
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
-        FAILURES.append(what)
+from checks import check, summary  # noqa: E402
 
 
 class Walk:
@@ -102,8 +93,7 @@ def main():
             walk(Walk(accord, work, server.base), server.base, update)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("%d failed" % len(FAILURES))
-    return 1 if FAILURES else 0
+    return summary()
 
 
 def walk(w, base, update):

@@ -21,18 +21,12 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from accord_server import AccordServer  # noqa: E402
+from checks import check, summary  # noqa: E402
 
 CT = "application/vnd.schemaregistry.v1+json"
 # Past sunset dates are set on purpose (RETIRED states); the notice rule has
 # its own test (policy_http_test.py).
 NO_NOTICE = ("--min-notice-days", "0")
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILURES.append(what)
 
 
 class Client:
@@ -280,11 +274,7 @@ def main():
         check(rc == 0, "server stops cleanly (rc=%s)" % rc)
         with AccordServer(args.accord, data=data, args=NO_NOTICE) as again:
             after_restart(Client(again.base))
-    if FAILURES:
-        print("%d check(s) failed" % len(FAILURES))
-        return 1
-    print("all checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -24,16 +24,10 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from accord_server import AccordServer  # noqa: E402
+from checks import check, summary  # noqa: E402
 
 CT = "application/vnd.schemaregistry.v1+json"
-FAILURES = []
 SUBJECT = "billing.invoice-issued"
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILURES.append(what)
 
 
 def call(base, method, path, body=None):
@@ -155,11 +149,7 @@ def main():
             status, reply = call(again.base, "GET", "/config/" + SUBJECT)
             check(reply.get("lint") is True, "the lint switch survives a restart: %s" % reply)
         bad_lint_config_refuses_to_start(args.accord, tmp)
-    if FAILURES:
-        print("%d check(s) failed" % len(FAILURES))
-        return 1
-    print("all checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -22,16 +22,10 @@ import threading
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, summary  # noqa: E402
+
 CT = "application/vnd.schemaregistry.v1+json"
-FAILURES = []
-
-
-def check(cond, what):
-    if cond:
-        print("ok   " + what)
-    else:
-        print("FAIL " + what)
-        FAILURES.append(what)
 
 
 class Server:
@@ -295,11 +289,7 @@ def main():
         check((js(b) or {}).get("compatibilityLevel") == "NONE", "config survives a restart")
         rc, _ = server.stop()
         check(rc == 0, "second clean exit")
-    if FAILURES:
-        print("%d check(s) failed" % len(FAILURES))
-        return 1
-    print("all checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -26,15 +26,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from accord_server import AccordServer  # noqa: E402
+from checks import check, summary  # noqa: E402
 
 CT = "application/vnd.schemaregistry.v1+json"
-FAILURES = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        FAILURES.append(what)
 
 
 def make_certificate(directory):
@@ -125,11 +119,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if FAILURES:
-        print("%d check(s) failed" % len(FAILURES))
-        return 1
-    print("all checks passed")
-    return 0
+    return summary()
 
 
 if __name__ == "__main__":
