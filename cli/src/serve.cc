@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -161,15 +162,15 @@ std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const 
   return "";
 }
 
+// A positive count: decimal digits only (std::stoull would take "-5" as a
+// huge number, and leading spaces or a '+').
 std::optional<std::size_t> ParseSize(const std::string& text) {
-  try {
-    std::size_t pos = 0;
-    unsigned long long v = std::stoull(text, &pos);
-    if (pos != text.size() || v == 0) return std::nullopt;
-    return static_cast<std::size_t>(v);
-  } catch (...) {
+  std::size_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || v == 0) {
     return std::nullopt;
   }
+  return v;
 }
 
 int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {

@@ -262,11 +262,25 @@ def exercise(base):
     return ids.pop()
 
 
+def bad_counts_refuse_to_start(accord, directory):
+    """Count settings take decimal digits only: "-5" is not a huge number."""
+    for flag, value in (("--threads", "-1"), ("--keep-alive-requests", "-5"),
+                        ("--keep-alive-requests", "0"), ("--max-body-bytes", " 10"),
+                        ("--parsed-schema-cache", "+3"), ("--min-notice-days", "2x")):
+        r = subprocess.run([accord, "serve", flag, value, "--listen", "127.0.0.1:0",
+                            "--data", os.path.join(directory, "bad-data")],
+                           capture_output=True, text=True, timeout=30)
+        check(r.returncode == 2 and "invalid setting" in r.stderr,
+              "serve %s %r: exit 2, invalid setting (%d %r)" % (flag, value, r.returncode,
+                                                                r.stderr.strip()[:120]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accord", required=True)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="accord-it-") as tmp:
+        bad_counts_refuse_to_start(args.accord, tmp)
         data = os.path.join(tmp, "data")
         server = Server(args.accord, data)
         storm_id = exercise(server.base)
