@@ -14,6 +14,8 @@
 #include <cstring>
 #include <span>
 #include <array>
+#include <memory>
+#include <type_traits>
 #include <unordered_map>
 
 namespace accord::compat {
@@ -38,6 +40,11 @@ void AppendPart(std::string& out, const Desc& d) {
   out.append(d.sep);
   out.append(d.name);
 }
+// String literals: their size is known, no strlen.
+template <std::size_t N>
+std::size_t PartSize(const char (&)[N]) { return N - 1; }
+template <std::size_t N>
+void AppendPart(std::string& out, const char (&part)[N]) { out.append(part, N - 1); }
 template <typename T>
 std::size_t PartSize(const T& part) { return std::string_view(part).size(); }
 template <typename T>
@@ -57,7 +64,9 @@ std::string Cat(const Parts&... parts) {
 struct Step {
   enum class Kind : std::uint8_t { kField, kItem, kValue, kBranch };
   Kind kind;
-  std::size_t index = 0;  // field index in the writer record, or union branch
+  // Field index in the writer record, or union branch. (No default value:
+  // a stack of steps starts uninitialised, for nothing, on every check.)
+  std::size_t index;
 };
 
 // A stack that lives inside its owner up to N elements, on the heap past
@@ -80,7 +89,7 @@ class SmallStack {
       --size_;
       return;
     }
-    resize(size_ - 1);
+    PopFromHeap();
   }
   // Shrinks to `n` elements (n <= size()).
   void resize(std::size_t n) {
@@ -94,6 +103,8 @@ class SmallStack {
   }
 
  private:
+  // (Out of line so that pop_back stays small enough to be inlined.)
+  [[gnu::noinline]] void PopFromHeap() { resize(size_ - 1); }
   [[gnu::noinline]] void PushToHeap(T v) {
     if (size_ == N) heap_.assign(inline_.begin(), inline_.end());
     heap_.push_back(v);
@@ -105,10 +116,85 @@ class SmallStack {
   std::size_t size_ = 0;
 };
 
-// Builds Avro-JSON values of the writer schema (witnesses). Values are
-// written in place (`out`): each record member is added to its object
-// first and then filled, so no json::Value is moved through the recursion
-// (moves of nested values were a visible share of a check).
+// Names (of types, fields, symbols) are short: they are compared and
+// copied here a word at a time (the last word may overlap the one before),
+// inline. Calls to memcmp and memcpy per name were ~5% of a check, and
+// the calls to these helpers themselves a few percent more.
+template <typename Word>
+Word Load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+template <typename Word>
+void Store(char* p, Word w) {
+  std::memcpy(p, &w, sizeof w);
+}
+
+// The `n` bytes at `p` and `q` are equal.
+[[gnu::always_inline]] inline bool SameBytes(const char* p, const char* q, std::size_t n) {
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      if (Load<std::uint64_t>(p + i) != Load<std::uint64_t>(q + i)) return false;
+    }
+    return Load<std::uint64_t>(p + n - 8) == Load<std::uint64_t>(q + n - 8);
+  }
+  if (n >= 4) {
+    return Load<std::uint32_t>(p) == Load<std::uint32_t>(q) &&
+           Load<std::uint32_t>(p + n - 4) == Load<std::uint32_t>(q + n - 4);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
+// Equality of names and symbols (the sizes settle most that fail).
+[[gnu::always_inline]] inline bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && SameBytes(a.data(), b.data(), a.size());
+}
+
+// A copy of a name (a key of a witness object).
+[[gnu::always_inline]] inline std::string CopyName(std::string_view s) {
+  std::string out;
+  // (The size passed to the callback is not used: GCC 12's libstdc++ passes
+  // the new capacity there when the string grows.)
+  out.resize_and_overwrite(s.size(), [&](char* d, std::size_t) {
+    const std::size_t n = s.size();
+    const char* p = s.data();
+    if (n >= 8) {
+      for (std::size_t i = 0; i + 8 < n; i += 8) Store(d + i, Load<std::uint64_t>(p + i));
+      Store(d + n - 8, Load<std::uint64_t>(p + n - 8));
+    } else if (n >= 4) {
+      Store(d, Load<std::uint32_t>(p));
+      Store(d + n - 4, Load<std::uint32_t>(p + n - 4));
+    } else {
+      for (std::size_t i = 0; i < n; ++i) d[i] = p[i];
+    }
+    return n;
+  });
+  return out;
+}
+
+// A value computed where it is stored: `obj.emplace_back(Deferred{key_fn},
+// Deferred{value_fn})` builds the member's key and json::Value directly
+// from the functions' results (each is initialised from the conversion's
+// prvalue, so there is no temporary to move and destroy). json::Value's
+// constructors, moves and destructor are out of line, so each avoided one
+// is a call per witness value saved.
+template <typename Fn>
+struct Deferred {
+  Fn fn;
+  operator std::invoke_result_t<Fn&>() { return fn(); }
+};
+template <typename Fn>
+Deferred(Fn) -> Deferred<Fn>;
+
+// Builds Avro-JSON values of the writer schema (witnesses). Each value is
+// returned as a prvalue and stored through Deferred, so no json::Value is
+// moved or assigned through the recursion (moves of nested values, then
+// their assignments, were a visible share of a check). A part without a
+// finite value sets `failed`; the value returned is then unspecified.
 class DatumBuilder {
  public:
   explicit DatumBuilder(const Schema& s) : s_(s) {}
@@ -116,141 +202,147 @@ class DatumBuilder {
   // A small valid value; nullopt when the type has no finite value
   // (a record that contains itself through every path).
   std::optional<json::Value> Minimal(NodeId id) {
-    std::optional<json::Value> out(std::in_place);
-    if (!MinimalInto(id, *out, 0)) out.reset();
+    bool failed = false;
+    std::optional<json::Value> out(std::in_place, Deferred{[&] { return MinimalValue(id, 0, failed); }});
+    if (failed) out.reset();
     return out;
   }
 
-  // Minimal, written to `out`; false (and `out` unspecified) when there is
-  // no finite value.
-  bool MinimalInto(NodeId id, json::Value& out, int depth) {
-    if (depth > 64) return false;
+  // Minimal, as a value; sets `failed` when there is no finite value.
+  json::Value MinimalValue(NodeId id, int depth, bool& failed) {
+    if (depth > 64) return Fail(failed);
     const Node& n = s_.node(id);
     switch (n.type) {
-      case Type::kNull: out = json::Value(nullptr); return true;
-      case Type::kBoolean: out = json::Value(false); return true;
+      case Type::kNull: return json::Value(nullptr);
+      case Type::kBoolean: return json::Value(false);
       case Type::kInt:
-      case Type::kLong: out = json::Value(0); return true;
+      case Type::kLong: return json::Value(0);
       case Type::kFloat:
-      case Type::kDouble: out = json::Value(0.0); return true;
-      case Type::kString: out = json::Value(""); return true;
-      case Type::kBytes: out = json::Value(""); return true;
-      case Type::kFixed: out = json::Value(std::string(n.size, 'a')); return true;
+      case Type::kDouble: return json::Value(0.0);
+      case Type::kString: return json::Value("");
+      case Type::kBytes: return json::Value("");
+      case Type::kFixed: return json::Value(std::string(n.size, 'a'));
       case Type::kEnum:
-        if (n.symbols.empty()) return false;
-        out = json::Value(n.symbols.front());
-        return true;
-      case Type::kArray: out = json::Value(json::Array{}); return true;
-      case Type::kMap: out = json::Value(json::Object{}); return true;
+        if (n.symbols.empty()) return Fail(failed);
+        return json::Value(n.symbols.front());
+      case Type::kArray: return json::Value(json::Array{});
+      case Type::kMap: return json::Value(json::Object{});
       case Type::kUnion: {
         for (NodeId b : n.branches) {
-          if (s_.node(b).type == Type::kNull) {
-            out = json::Value(nullptr);
-            return true;
-          }
+          if (s_.node(b).type == Type::kNull) return json::Value(nullptr);
         }
+        // No branch is null here, so each is wrapped in {"name": value}.
         for (NodeId b : n.branches) {
-          // (No branch is null here, so each is wrapped in {"name": value}.)
-          if (WrapInto(b, out, [&](json::Value& v) { return MinimalInto(b, v, depth + 1); })) return true;
+          bool branch_failed = false;
+          json::Value v = Wrapped(b, [&] { return MinimalValue(b, depth + 1, branch_failed); });
+          if (!branch_failed) return v;
         }
-        return false;
+        return Fail(failed);
       }
-      case Type::kRecord: {
-        if (std::find(visiting_.begin(), visiting_.end(), id.value) != visiting_.end()) return false;
-        visiting_.push_back(id.value);
-        out = json::Value(json::Object{});
-        json::Object& obj = out.AsObject();
-        obj.reserve(n.fields.size());
-        bool ok = true;
-        for (const avro::Field& f : n.fields) {
-          obj.emplace_back(std::string(f.name), json::Value());
-          if (!MinimalInto(f.type, obj.back().value, depth + 1)) {
-            ok = false;
-            break;
-          }
-        }
-        visiting_.pop_back();
-        return ok;
-      }
+      case Type::kRecord:
+        if (std::find(visiting_.begin(), visiting_.end(), id.value) != visiting_.end()) return Fail(failed);
+        return MinimalRecord(id, n, depth, failed);
     }
-    return false;
+    return Fail(failed);
   }
 
   // A value that makes a type mismatch visible (e.g. a long beyond int range).
+  // (Made in place: std::in_place saves a move and a destructor call.)
   std::optional<json::Value> Sample(NodeId id) {
     const Node& n = s_.node(id);
     switch (n.type) {
-      case Type::kBoolean: return json::Value(true);
-      case Type::kInt: return json::Value(1);
-      case Type::kLong: return json::Value(std::int64_t{2147483648});
-      case Type::kFloat: return json::Value(0.5);
-      case Type::kDouble: return json::Value(0.1);
-      case Type::kString: return json::Value("text");
-      case Type::kBytes: return json::Value("\xc3\xbf");  // U+00FF: byte 0xff
+      case Type::kBoolean: return std::optional<json::Value>(std::in_place, true);
+      case Type::kInt: return std::optional<json::Value>(std::in_place, 1);
+      case Type::kLong: return std::optional<json::Value>(std::in_place, std::int64_t{2147483648});
+      case Type::kFloat: return std::optional<json::Value>(std::in_place, 0.5);
+      case Type::kDouble: return std::optional<json::Value>(std::in_place, 0.1);
+      case Type::kString: return std::optional<json::Value>(std::in_place, "text");
+      case Type::kBytes: return std::optional<json::Value>(std::in_place, "\xc3\xbf");  // U+00FF: byte 0xff
       default: return Minimal(id);
     }
   }
 
-  // Branch `branch` of a union holding the value `fill` writes: null for
-  // the null branch, else {"branch name": value}. False when `fill` fails.
-  template <typename Fill>
-  bool WrapInto(NodeId branch, json::Value& out, Fill&& fill) {
-    if (s_.node(branch).type == Type::kNull) {
-      json::Value ignored;
-      if (!fill(ignored)) return false;
-      out = json::Value(nullptr);
-      return true;
-    }
-    out = json::Value(json::Object{});
-    json::Object& obj = out.AsObject();
-    obj.emplace_back(avro::BranchName(s_, branch), json::Value());
-    return fill(obj.back().value);
-  }
-
-  // Writes to `out` the root datum that follows `steps` (from step `k`) and
-  // holds `leaf` at their end (moved there: it is used once); false when
-  // some value on the way has no finite value.
-  bool AlongInto(NodeId id, std::span<const Step> steps, std::size_t k, json::Value& leaf, json::Value& out) {
-    if (k == steps.size()) {
-      out = std::move(leaf);
-      return true;
-    }
+  // The root datum that follows `steps` (from step `k`) and holds `leaf` at
+  // their end (moved there: it is used once).
+  json::Value Along(NodeId id, std::span<const Step> steps, std::size_t k, json::Value& leaf, bool& failed) {
+    if (k == steps.size()) return std::move(leaf);
     const Node& n = s_.node(id);
     const Step& st = steps[k];
     switch (st.kind) {
-      case Step::Kind::kField: {
-        out = json::Value(json::Object{});
-        json::Object& obj = out.AsObject();
-        obj.reserve(n.fields.size());
-        for (std::size_t i = 0; i < n.fields.size(); ++i) {
-          obj.emplace_back(std::string(n.fields[i].name), json::Value());
-          bool ok = i == st.index ? AlongInto(n.fields[i].type, steps, k + 1, leaf, obj.back().value)
-                                  : MinimalInto(n.fields[i].type, obj.back().value, 0);
-          if (!ok) return false;
-        }
-        return true;
-      }
+      case Step::Kind::kField: return AlongRecord(n, steps, k, leaf, failed);
       case Step::Kind::kItem: {
-        out = json::Value(json::Array{});
-        json::Array& arr = out.AsArray();
-        arr.emplace_back();
-        return AlongInto(n.items, steps, k + 1, leaf, arr.back());
+        json::Value out(json::Array{});
+        out.AsArray().push_back(Along(n.items, steps, k + 1, leaf, failed));
+        return out;
       }
       case Step::Kind::kValue: {
-        out = json::Value(json::Object{});
-        json::Object& obj = out.AsObject();
-        obj.emplace_back(std::string("key"), json::Value());
-        return AlongInto(n.items, steps, k + 1, leaf, obj.back().value);
+        json::Value out(json::Object{});
+        out.AsObject().emplace_back(std::string("key"),
+                                    Deferred{[&] { return Along(n.items, steps, k + 1, leaf, failed); }});
+        return out;
       }
       case Step::Kind::kBranch: {
         NodeId b = n.branches[st.index];
-        return WrapInto(b, out, [&](json::Value& v) { return AlongInto(b, steps, k + 1, leaf, v); });
+        return Wrapped(b, [&] { return Along(b, steps, k + 1, leaf, failed); });
       }
     }
-    return false;
+    return Fail(failed);
   }
 
  private:
+  static json::Value Fail(bool& failed) {
+    failed = true;
+    return json::Value();
+  }
+
+  // (One return variable: returned in place.)
+  json::Value MinimalRecord(NodeId id, const Node& n, int depth, bool& failed) {
+    json::Value out(json::Object{});
+    json::Object& obj = out.AsObject();
+    obj.reserve(n.fields.size());
+    visiting_.push_back(id.value);
+    for (const avro::Field& f : n.fields) {
+      obj.emplace_back(Deferred{[&] { return CopyName(f.name); }},
+                       Deferred{[&] { return MinimalValue(f.type, depth + 1, failed); }});
+      if (failed) break;
+    }
+    visiting_.pop_back();
+    return out;
+  }
+
+  // The record on the way to the leaf: the field the step names leads on,
+  // every other field holds a minimal value.
+  json::Value AlongRecord(const Node& n, std::span<const Step> steps, std::size_t k, json::Value& leaf,
+                          bool& failed) {
+    json::Value out(json::Object{});
+    json::Object& obj = out.AsObject();
+    obj.reserve(n.fields.size());
+    for (std::size_t i = 0; i < n.fields.size(); ++i) {
+      const avro::Field& f = n.fields[i];
+      obj.emplace_back(Deferred{[&] { return CopyName(f.name); }}, Deferred{[&] {
+                         return i == steps[k].index ? Along(f.type, steps, k + 1, leaf, failed)
+                                                    : MinimalValue(f.type, 0, failed);
+                       }});
+      if (failed) break;
+    }
+    return out;
+  }
+
+  // Branch `branch` of a union holding the value `fill()` makes: null for
+  // the null branch (`fill` still runs, as it may fail), else
+  // {"branch name": value}.
+  template <typename Fill>
+  json::Value Wrapped(NodeId branch, Fill&& fill) {
+    json::Value out;
+    if (s_.node(branch).type == Type::kNull) {
+      json::Value ignored = fill();
+      return out;
+    }
+    out = json::Value(json::Object{});
+    out.AsObject().emplace_back(avro::BranchName(s_, branch), Deferred{fill});
+    return out;
+  }
+
   const Schema& s_;
   std::vector<std::uint32_t> visiting_;
 };
@@ -264,7 +356,22 @@ Desc Describe(const Node& n) {
 // value of the writer node).
 std::optional<json::Value> NoLeaf() { return std::nullopt; }
 
-bool Promotes(Type w, Type r) {
+// avro::IsPrimitive, inline: Check asks it of most node pairs.
+constexpr bool IsPrimitiveType(Type t) {
+  switch (t) {
+    case Type::kNull:
+    case Type::kBoolean:
+    case Type::kInt:
+    case Type::kLong:
+    case Type::kFloat:
+    case Type::kDouble:
+    case Type::kBytes:
+    case Type::kString: return true;
+    default: return false;
+  }
+}
+
+constexpr bool Promotes(Type w, Type r) {
   switch (r) {
     case Type::kLong: return w == Type::kInt;
     case Type::kFloat: return w == Type::kInt || w == Type::kLong;
@@ -275,22 +382,25 @@ bool Promotes(Type w, Type r) {
   }
 }
 
-// Equality of short strings (names, symbols) that are usually different:
-// the first byte settles most comparisons without a call to memcmp.
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
-}
-
 // Unqualified names equal, or a reader alias (full name) names the writer.
 bool NamesMatch(const Node& w, const Node& r) {
   if (SameName(w.name, r.name)) return true;
-  return std::any_of(r.aliases.begin(), r.aliases.end(),
+  std::span<const std::string_view> aliases = r.aliases();
+  return std::any_of(aliases.begin(), aliases.end(),
                      [&](std::string_view alias) { return SameName(alias, w.full_name); });
 }
 
 class Checker {
  public:
-  Checker(const Schema& w, const Schema& r) : w_(w), r_(r), builder_(w) {}
+  // What a checker is for. kReport: every finding with its paths and
+  // witness, union mismatches explained. kExplain (the checker behind such
+  // an explanation): only the message of the first finding, which is all
+  // an explanation quotes (its steps do not start at the root, so it could
+  // not build witnesses anyway).
+  enum class Purpose : std::uint8_t { kReport, kExplain };
+
+  Checker(const Schema& w, const Schema& r, Purpose purpose = Purpose::kReport)
+      : w_(w), r_(r), builder_(w), purpose_(purpose) {}
 
   Report Run() {
     Check(w_.root(), r_.root());
@@ -307,83 +417,93 @@ class Checker {
   };
   static constexpr State kUnknown = State::kUnknown;
   // Only pairs of named types are memoised, and a check meets few of them:
-  // they live in a small array scanned linearly (no table of
-  // writer nodes x reader nodes to allocate and clear for every check); a
-  // hash map takes over when there are many.
+  // the first kLinearMemoLimit pairs live in a small array scanned linearly
+  // (no table of writer nodes x reader nodes to allocate and clear for every
+  // check), a hash map holds any further ones. Neither moves an entry once
+  // made, so a pair's state is read and written through one pointer.
   static constexpr std::size_t kLinearMemoLimit = 16;
   using PairKey = std::uint64_t;
+  struct MemoEntry {  // (trivial: the array is not initialised per check)
+    PairKey key;
+    State state;
+  };
 
   static PairKey Key(NodeId w, NodeId r) { return (static_cast<std::uint64_t>(w.value) << 32) | r.value; }
-  State Get(PairKey k) const {
-    if (!memo_.empty()) {
-      auto it = memo_.find(k);
-      return it == memo_.end() ? kUnknown : it->second;
-    }
+  // The state of pair `k`, added as kUnknown if new.
+  State* Slot(PairKey k) {
     for (std::size_t i = 0; i < small_memo_size_; ++i) {
-      if (small_memo_[i].first == k) return small_memo_[i].second;
-    }
-    return kUnknown;
-  }
-  void Set(PairKey k, State s) {
-    if (!memo_.empty()) {
-      memo_[k] = s;
-      return;
-    }
-    for (std::size_t i = 0; i < small_memo_size_; ++i) {
-      if (small_memo_[i].first == k) {
-        small_memo_[i].second = s;
-        return;
-      }
+      if (small_memo_[i].key == k) return &small_memo_[i].state;
     }
     if (small_memo_size_ < kLinearMemoLimit) {
-      small_memo_[small_memo_size_++] = {k, s};
-      return;
+      small_memo_[small_memo_size_] = {k, kUnknown};
+      return &small_memo_[small_memo_size_++].state;
     }
-    for (std::size_t i = 0; i < small_memo_size_; ++i) memo_.emplace(small_memo_[i].first, small_memo_[i].second);
-    memo_[k] = s;
+    if (!memo_) memo_ = std::make_unique<std::unordered_map<PairKey, State>>();
+    return &memo_->try_emplace(k, kUnknown).first->second;
+  }
+
+  // The leaf of a finding's witness: `leaf()`, else a sample value of `w`
+  // (returned in place, not moved, when there is no leaf).
+  template <typename LeafFn>
+  std::optional<json::Value> LeafOrSample(LeafFn& leaf, const Node& w) {
+    if (std::optional<json::Value> v = leaf()) return v;
+    return builder_.Sample(NodeFor(w));
+  }
+
+  // Where a finding points in one schema: JSON pointer `id`, then `suffix`
+  // and `index` ("/name", or "/" and a union branch). Spelt out only for a
+  // finding that is kept.
+  struct At {
+    avro::PointerId id;
+    std::string_view suffix = {};
+    std::string_view index = {};
+  };
+  static void Spell(const Schema& s, const At& at, std::string& out) {
+    s.AppendPointer(at.id, out);
+    out.append(at.suffix);
+    out.append(at.index);
   }
 
   // Records a finding about writer node `w`, unless one of the same kind and
   // paths is recorded already (the same break reached along another path:
   // the first is kept). Only then are its message (`message()`) and witness
-  // (built around `leaf()`, else a sample value of `w`) made.
+  // (built around `leaf()`, else a sample value of `w`) made. An explaining
+  // checker keeps the message of its first finding and nothing else.
+  // (Out of line: inlined, it made Check's frame and prologue several
+  // times larger for every pair, though few pairs have a finding.)
   template <typename MessageFn, typename LeafFn>
-  void AddFinding(std::string_view kind, const Node& w, std::string wpath, std::string rpath,
-                  MessageFn&& message, LeafFn&& leaf) {
+  [[gnu::noinline]] void AddFinding(std::string_view kind, const Node& w, const At& wat, const At& rat,
+                                    MessageFn&& message, LeafFn&& leaf) {
     if (!recording_) return;
-    for (const Finding& g : report_.findings) {
-      if (g.kind == kind && g.writer_path == wpath && g.reader_path == rpath) return;
+    if (purpose_ == Purpose::kExplain) {
+      if (!explanation_) explanation_ = message();
+      return;
     }
-    if (report_.findings.empty()) report_.findings.reserve(4);
-    Finding f;
-    f.kind = std::string(kind);
-    f.writer_path = std::move(wpath);
-    f.reader_path = std::move(rpath);
-    f.message = message();
-    if (build_witnesses_) {
-      std::optional<json::Value> value = leaf();
-      if (!value) value = builder_.Sample(NodeFor(w));
-      if (value) {
-        f.witness.emplace();
-        if (!builder_.AlongInto(w_.root(), steps_.view(), 0, *value, *f.witness)) f.witness.reset();
+    std::vector<Finding>& findings = report_.findings;
+    if (findings.empty()) findings.reserve(4);
+    // Built in place (a Finding is large to move); dropped again if it
+    // repeats an earlier one.
+    Finding& f = findings.emplace_back();
+    Spell(w_, wat, f.writer_path);
+    Spell(r_, rat, f.reader_path);
+    for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
+      const Finding& g = findings[i];
+      if (g.kind == kind && g.writer_path == f.writer_path && g.reader_path == f.reader_path) {
+        findings.pop_back();
+        return;
       }
     }
-    report_.Add(std::move(f));
-  }
-
-  // JSON pointer `id` of the writer (reader) schema followed by `suffix`.
-  std::string WPath(avro::PointerId id, std::string_view suffix = {}, std::string_view index = {}) const {
-    std::string out;
-    w_.AppendPointer(id, out);
-    out.append(suffix);
-    out.append(index);
-    return out;
-  }
-  std::string RPath(avro::PointerId id, std::string_view suffix = {}) const {
-    std::string out;
-    r_.AppendPointer(id, out);
-    out.append(suffix);
-    return out;
+    f.kind = std::string(kind);
+    f.message = message();
+    std::optional<json::Value> value = LeafOrSample(leaf, w);
+    if (value) {
+      bool failed = false;
+      f.witness.emplace(
+          Deferred{[&] { return builder_.Along(w_.root(), steps_.view(), 0, *value, failed); }});
+      if (failed) f.witness.reset();
+    }
+    // What Report::Add does for a breaking finding (every finding here is).
+    report_.verdict = Verdict::kIncompatible;
   }
 
   // The NodeId of a writer node reference (nodes live in one vector).
@@ -399,14 +519,35 @@ class Checker {
     std::size_t* d_;
   };
 
+  // What Check(w, r) returns when it is sure to record and remember
+  // nothing: the same primitive type, or a promotion, within the depth
+  // bound. Most pairs a check meets are of this kind; answering them here
+  // saves a call (and a step pushed and popped).
+  bool ReadsPrimitive(const Node& w, const Node& r) const {
+    return depth_ < kMaxCheckDepth && IsPrimitiveType(r.type) &&
+           (w.type == r.type || Promotes(w.type, r.type));
+  }
+
+  // Check of a child pair reached from the current one by `step`.
+  bool CheckChild(Step step, NodeId wid, NodeId rid) {
+    if (ReadsPrimitive(w_.node(wid), r_.node(rid))) return true;
+    steps_.push_back(step);
+    bool ok = Check(wid, rid);
+    steps_.pop_back();
+    return ok;
+  }
+
   bool Check(NodeId wid, NodeId rid) {
+    // An explaining checker is done at its first finding: what it would
+    // find, remember or return after that is thrown away.
+    if (explanation_) return false;
     const Node& w = w_.node(wid);
     const Node& r = r_.node(rid);
     DepthGuard guard(&depth_);
     if (depth_ > kMaxCheckDepth) {
       if (recording_ && !depth_reported_) {
         depth_reported_ = true;
-        AddFinding(kAvroUndecidedDepth, w, WPath(w.pointer), RPath(r.pointer), [&] {
+        AddFinding(kAvroUndecidedDepth, w, {w.pointer}, {r.pointer}, [&] {
                      return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
                                 " levels; compatibility not decided");
                    }, NoLeaf);
@@ -416,36 +557,40 @@ class Checker {
     if (w.type == Type::kUnion) {
       bool ok = true;
       for (std::size_t i = 0; i < w.branches.size(); ++i) {
-        steps_.push_back({Step::Kind::kBranch, i});
-        if (r.type == Type::kUnion) {
-          if (!ReaderUnionAccepts(w.branches[i], r)) {
-            ok = false;
-            const Node& wb = w_.node(w.branches[i]);
-            if (recording_) {
-              std::string index = std::to_string(i);
-              AddFinding(kAvroMissingUnionBranch, wb, WPath(w.pointer, "/", index), RPath(r.pointer), [&] {
-                return Cat("reader union has no branch that can read writer union branch ", index, " (",
-                           Describe(wb), ")", UnionAdvice(w.branches[i], r));
-              }, NoLeaf);
-            }
-          }
-        } else if (!Check(w.branches[i], rid)) {
-          ok = false;
+        if (r.type != Type::kUnion) {
+          if (!CheckChild({Step::Kind::kBranch, i}, w.branches[i], rid)) ok = false;
+          continue;
         }
-        steps_.pop_back();
+        // Versions usually keep the order of branches: a primitive branch
+        // read by the reader branch at the same position needs no search.
+        if (i < r.branches.size() && ReadsPrimitive(w_.node(w.branches[i]), r_.node(r.branches[i]))) {
+          continue;
+        }
+        if (ReaderUnionAccepts(w.branches[i], r)) continue;
+        ok = false;
+        const Node& wb = w_.node(w.branches[i]);
+        if (recording_) {
+          steps_.push_back({Step::Kind::kBranch, i});
+          std::string index = std::to_string(i);
+          AddFinding(kAvroMissingUnionBranch, wb, {w.pointer, "/", index}, {r.pointer}, [&] {
+            return Cat("reader union has no branch that can read writer union branch ", index, " (",
+                       Describe(wb), ")", UnionAdvice(w.branches[i], r));
+          }, NoLeaf);
+          steps_.pop_back();
+        }
       }
       return ok;
     }
     if (r.type == Type::kUnion) {
       if (ReaderUnionAccepts(wid, r)) return true;
       if (recording_) {
-        AddFinding(kAvroMissingUnionBranch, w, WPath(w.pointer), RPath(r.pointer), [&] {
+        AddFinding(kAvroMissingUnionBranch, w, {w.pointer}, {r.pointer}, [&] {
           return Cat("reader union has no branch that can read writer type ", Describe(w), UnionAdvice(wid, r));
         }, NoLeaf);
       }
       return false;
     }
-    if (avro::IsPrimitive(r.type)) {
+    if (IsPrimitiveType(r.type)) {
       if (w.type == r.type || Promotes(w.type, r.type)) return true;
       return Mismatch(w, r);
     }
@@ -454,10 +599,7 @@ class Checker {
       case Type::kArray:
       case Type::kMap: {
         bool is_array = r.type == Type::kArray;
-        steps_.push_back({is_array ? Step::Kind::kItem : Step::Kind::kValue, 0});
-        bool ok = Check(w.items, r.items);
-        steps_.pop_back();
-        return ok;
+        return CheckChild({is_array ? Step::Kind::kItem : Step::Kind::kValue, 0}, w.items, r.items);
       }
       case Type::kRecord:
       case Type::kEnum:
@@ -472,19 +614,17 @@ class Checker {
   std::string ClosestBranchDetail(NodeId wid, const Node& r_union) {
     // Only the top-level checker explains: explanations inside explanations
     // could chase each other around mutually recursive types forever.
-    if (!explain_) return {};
+    if (purpose_ == Purpose::kExplain) return {};
     const Node& w = w_.node(wid);
     for (std::size_t j = 0; j < r_union.branches.size(); ++j) {
       NodeId rbid = r_union.branches[j];
       const Node& rb = r_.node(rbid);
       if (rb.type != w.type) continue;
-      Checker sub(w_, r_);
-      sub.explain_ = false;
-      sub.build_witnesses_ = false;  // its steps do not start at the root
+      Checker sub(w_, r_, Purpose::kExplain);
       sub.Check(wid, rbid);
-      if (sub.report_.findings.empty()) return {};
+      if (!sub.explanation_) return {};
       return Cat("; reader branch ", std::to_string(j), " (", Describe(rb), ") does not fit because ",
-                 sub.report_.findings.front().message);
+                 *sub.explanation_);
     }
     return {};
   }
@@ -496,7 +636,7 @@ class Checker {
 
   bool Mismatch(const Node& w, const Node& r) {
     if (recording_) {
-      AddFinding(kAvroTypeMismatch, w, WPath(w.pointer), RPath(r.pointer), [&] {
+      AddFinding(kAvroTypeMismatch, w, {w.pointer}, {r.pointer}, [&] {
         return Cat("writer type ", Describe(w), " cannot be read as reader type ", Describe(r),
                    " (Avro promotes only int->long/float/double, long->float/double, "
                    "float->double, string<->bytes)");
@@ -509,7 +649,14 @@ class Checker {
     bool saved = recording_;
     recording_ = false;
     bool found = false;
+    const Node& w = w_.node(wid);
     for (NodeId rb : r.branches) {
+      const Node& b = r_.node(rb);
+      if (ReadsPrimitive(w, b)) { found = true; break; }
+      // A branch of another type that is no promotion is a mismatch, which
+      // records nothing here: no need to call Check for it. (Unions never
+      // nest, but a union would not be a plain mismatch.)
+      if (b.type != w.type && w.type != Type::kUnion && b.type != Type::kUnion) continue;
       if (Check(wid, rb)) { found = true; break; }
     }
     recording_ = saved;
@@ -517,8 +664,8 @@ class Checker {
   }
 
   bool CheckNamed(NodeId wid, NodeId rid) {
-    PairKey key = Key(wid, rid);
-    switch (Get(key)) {
+    State* state = Slot(Key(wid, rid));
+    switch (*state) {
       case State::kInProgress:
       case State::kCompatible: return true;
       case State::kIncompatibleRecorded: return false;
@@ -527,16 +674,16 @@ class Checker {
         break;  // compare again, this time recording the findings
       case State::kUnknown: break;
     }
-    Set(key, State::kInProgress);
+    *state = State::kInProgress;
     std::size_t log_mark = compatible_log_.size();
     bool ok = CompareNamed(w_.node(wid), r_.node(rid));
     if (ok) {
-      Set(key, State::kCompatible);
-      compatible_log_.push_back(key);
+      *state = State::kCompatible;
+      compatible_log_.push_back(state);
     } else {
-      Set(key, recording_ ? State::kIncompatibleRecorded : State::kIncompatibleUnrecorded);
+      *state = recording_ ? State::kIncompatibleRecorded : State::kIncompatibleUnrecorded;
       for (std::size_t i = log_mark; i < compatible_log_.size(); ++i) {
-        if (Get(compatible_log_[i]) == State::kCompatible) Set(compatible_log_[i], kUnknown);
+        if (*compatible_log_[i] == State::kCompatible) *compatible_log_[i] = kUnknown;
       }
       compatible_log_.resize(log_mark);
     }
@@ -549,7 +696,7 @@ class Checker {
       ok = false;
       if (recording_) {
         // Names are [A-Za-z0-9_.]: quoting one is adding quotes.
-        AddFinding(kAvroNameMismatch, w, WPath(w.pointer, "/name"), RPath(r.pointer, "/name"), [&] {
+        AddFinding(kAvroNameMismatch, w, {w.pointer, "/name"}, {r.pointer, "/name"}, [&] {
           return Cat("writer ", Describe(w), " is read as reader ", Describe(r), ": names differ; add \"",
                      w.full_name, "\" to the reader's aliases or keep the name");
         }, NoLeaf);
@@ -560,7 +707,7 @@ class Checker {
         if (w.size != r.size) {
           ok = false;
           if (recording_) {
-            AddFinding(kAvroFixedSizeMismatch, w, WPath(w.pointer, "/size"), RPath(r.pointer, "/size"), [&] {
+            AddFinding(kAvroFixedSizeMismatch, w, {w.pointer, "/size"}, {r.pointer, "/size"}, [&] {
               return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size), " but reader fixed ",
                          r.full_name, " has size ", std::to_string(r.size));
             }, NoLeaf);
@@ -568,24 +715,30 @@ class Checker {
         }
         return ok;
       case Type::kEnum: {
-        if (r.enum_default) return ok;
-        auto is_missing = [&](std::string_view s) {
+        if (r.enum_default()) return ok;
+        // Whether writer symbol i is missing from the reader. Versions
+        // usually keep the order of symbols, so the reader symbol at the
+        // same position is tried first.
+        auto is_missing = [&](std::size_t i) {
+          std::string_view s = w.symbols[i];
+          if (i < r.symbols.size() && SameName(r.symbols[i], s)) return false;
           return std::none_of(r.symbols.begin(), r.symbols.end(),
                               [&](std::string_view symbol) { return SameName(symbol, s); });
         };
-        auto first_missing = std::find_if(w.symbols.begin(), w.symbols.end(), is_missing);
-        if (first_missing == w.symbols.end()) return ok;
+        std::size_t first_missing = 0;
+        while (first_missing < w.symbols.size() && !is_missing(first_missing)) ++first_missing;
+        if (first_missing == w.symbols.size()) return ok;
         if (!recording_) return false;
-        AddFinding(kAvroMissingEnumSymbols, w, WPath(w.pointer, "/symbols"), RPath(r.pointer, "/symbols"), [&] {
+        AddFinding(kAvroMissingEnumSymbols, w, {w.pointer, "/symbols"}, {r.pointer, "/symbols"}, [&] {
           std::string list;
-          for (auto it = first_missing; it != w.symbols.end(); ++it) {
-            if (!is_missing(*it)) continue;
+          for (std::size_t i = first_missing; i < w.symbols.size(); ++i) {
+            if (!is_missing(i)) continue;
             if (!list.empty()) list += ", ";
-            list += *it;
+            list += w.symbols[i];
           }
           return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
                      "] and has no enum default: add the symbols or a \"default\" to the reader enum");
-        }, [&] { return std::optional<json::Value>(json::Value(*first_missing)); });
+        }, [&] { return std::optional<json::Value>(json::Value(w.symbols[first_missing])); });
         return false;
       }
       case Type::kRecord: return CompareFields(w, r) && ok;
@@ -595,13 +748,16 @@ class Checker {
 
   bool CompareFields(const Node& w, const Node& r) {
     bool ok = true;
+    // Where the writer field matching the next reader field is likely to be:
+    // after the last match (versions usually keep the order of fields, also
+    // when they add or drop some).
+    std::size_t hint = 0;
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const avro::Field& rf = r.fields[j];
       std::optional<std::size_t> wi;
       // Field names are unique within a record, so the first match is the
-      // match; versions usually keep the order of fields, so the writer
-      // field at the same position is tried first.
-      if (j < w.fields.size() && SameName(w.fields[j].name, rf.name)) wi = j;
+      // match: the writer field at `hint` is tried first.
+      if (hint < w.fields.size() && SameName(w.fields[hint].name, rf.name)) wi = hint;
       for (std::size_t i = 0; i < w.fields.size() && !wi; ++i) {
         if (SameName(w.fields[i].name, rf.name)) wi = i;
       }
@@ -615,7 +771,7 @@ class Checker {
         if (rf.default_value) continue;
         ok = false;
         if (recording_) {
-          AddFinding(kAvroReaderFieldMissingDefaultValue, w, WPath(w.pointer), RPath(rf.pointer), [&] {
+          AddFinding(kAvroReaderFieldMissingDefaultValue, w, {w.pointer}, {rf.pointer}, [&] {
             return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
                        w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias",
                        ": add a \"default\" to the reader field");
@@ -623,9 +779,8 @@ class Checker {
         }
         continue;
       }
-      steps_.push_back({Step::Kind::kField, *wi});
-      if (!Check(w.fields[*wi].type, rf.type)) ok = false;
-      steps_.pop_back();
+      hint = *wi + 1;
+      if (!CheckChild({Step::Kind::kField, *wi}, w.fields[*wi].type, rf.type)) ok = false;
     }
     return ok;
   }
@@ -634,14 +789,17 @@ class Checker {
   const Schema& r_;
   DatumBuilder builder_;
   SmallStack<Step, 24> steps_;  // from the root to the node being compared
-  std::array<std::pair<PairKey, State>, kLinearMemoLimit> small_memo_;
+  std::array<MemoEntry, kLinearMemoLimit> small_memo_;
   std::size_t small_memo_size_ = 0;
-  std::unordered_map<PairKey, State> memo_;
-  SmallStack<PairKey, 16> compatible_log_;
+  // Pairs past the array's; made when first needed (a check rarely does,
+  // and an empty map still costs its constructor and destructor).
+  std::unique_ptr<std::unordered_map<PairKey, State>> memo_;
+  SmallStack<State*, 16> compatible_log_;  // states set kCompatible, in order
   Report report_;  // every finding is breaking: Add keeps them in order
   bool recording_ = true;
-  bool explain_ = true;
-  bool build_witnesses_ = true;
+  const Purpose purpose_;
+  // kExplain: the message of the first finding.
+  std::optional<std::string> explanation_;
   std::size_t depth_ = 0;
   bool depth_reported_ = false;
   static constexpr std::size_t kMaxCheckDepth = 400;

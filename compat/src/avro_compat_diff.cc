@@ -28,7 +28,7 @@ bool IsUnderOrEqual(std::string_view path, std::string_view ancestor) {
 
 bool SameNamed(const Node& o, const Node& n) {
   if (o.full_name == n.full_name || o.name == n.name) return true;
-  return std::find(n.aliases.begin(), n.aliases.end(), o.full_name) != n.aliases.end();
+  return std::find(n.aliases().begin(), n.aliases().end(), o.full_name) != n.aliases().end();
 }
 
 std::string Label(const Schema& s, NodeId id) { return avro::BranchName(s, id); }
@@ -116,9 +116,9 @@ class Differ {
                std::string(avro::TypeName(n.type)));
       return;
     }
-    if (o.logical_type_name != n.logical_type_name || o.precision != n.precision || o.scale != n.scale) {
+    if (o.logical_type_name() != n.logical_type_name() || o.precision() != n.precision() || o.scale() != n.scale()) {
       Safe(kAvroLogicalTypeChanged, o_.Pointer(o.pointer), n_.Pointer(n.pointer),
-           "logical type changed from " + Quote(o.logical_type_name) + " to " + Quote(n.logical_type_name));
+           "logical type changed from " + Quote(o.logical_type_name()) + " to " + Quote(n.logical_type_name()));
     }
     if (avro::IsNamed(o.type) && o.full_name != n.full_name) {
       Safe(kAvroNamedTypeRenamed, o_.Pointer(o.pointer) + "/name", n_.Pointer(n.pointer) + "/name",

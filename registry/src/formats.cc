@@ -98,10 +98,7 @@ RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
     options.references = AvroDefinitionOrder(out.references);
     auto parsed = avro::Parse(out.value, options);
     if (!parsed) return Invalid("Avro", parsed.error());
-    // A copy, not a move: the parser reserves room for a typical schema's
-    // nodes, and a copied vector holds only what is used. Parsed schemas stay
-    // in memory (Service::ParsedCache), so the slack would be kept for long.
-    out.avro = static_cast<const avro::Schema&>(*parsed);
+    out.avro = std::move(*parsed);
   }
   out.canonical = json::Canonicalize(out.value);
   return out;

@@ -11,14 +11,9 @@
 #include <memory>
 #include <type_traits>
 
-#include <simdjson.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
+#include "json_tape.h"
 
 namespace accord::avro {
 
@@ -148,8 +143,10 @@ class SchemaStorage {
     return {p, n};
   }
 
-  const json::Value* Keep(json::Value v) {
-    auto* k = new (Allocate(sizeof(KeptValue), alignof(KeptValue))) KeptValue{std::move(v), kept_};
+  // Keeps the value `make()` returns, built in place.
+  template <typename Make>
+  const json::Value* KeepMade(Make&& make) {
+    auto* k = new (Allocate(sizeof(KeptValue), alignof(KeptValue))) KeptValue{make(), kept_};
     kept_ = k;
     return &k->value;
   }
@@ -211,7 +208,7 @@ class SchemaStorage {
   };
   KeptValue* kept_ = nullptr;
   std::vector<std::pair<json::Member*, std::size_t>> members_;
-  alignas(16) char first_[3072];
+  alignas(16) char first_[6144];
 };
 
 }  // namespace detail
@@ -246,7 +243,14 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
   std::vector<std::uint32_t> deep;
   std::uint32_t* chain = inline_chain;
   std::size_t length = 0;
-  std::size_t size = 0;  // at most: 8 + 10 digits per token
+  // The exact size: most paths then fit in a std::string's inline buffer.
+  constexpr std::size_t kText[] = {1, 8, 5, 6, 7};  // "/", "/fields/", "/type", "/items", "/values"
+  const auto digits = [](std::uint32_t v) {
+    std::size_t n = 1;
+    for (; v >= 10; v /= 10) ++n;
+    return n;
+  };
+  std::size_t size = 0;
   for (std::uint32_t i = id.value; i != 0 && i < steps.size(); i = steps[i].parent) {
     if (length == kInline) {
       deep.assign(inline_chain, inline_chain + kInline);
@@ -258,7 +262,9 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
       chain[length] = i;
     }
     ++length;
-    size += 18;
+    const Schema::PointerStep& step = steps[i];
+    size += kText[static_cast<std::size_t>(step.kind)];
+    if (step.kind == Kind::kIndex || step.kind == Kind::kField) size += digits(step.index);
   }
   const std::uint32_t* links = chain != nullptr ? chain : deep.data();
   const std::size_t start = out.size();
@@ -266,17 +272,11 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
     char* at = buf + start;
     for (std::size_t k = length; k-- > 0;) {
       const Schema::PointerStep& step = steps[links[k]];
-      std::string_view text;
-      switch (step.kind) {
-        case Kind::kIndex: text = "/"; break;
-        case Kind::kField: text = "/fields/"; break;
-        case Kind::kType: text = "/type"; break;
-        case Kind::kItems: text = "/items"; break;
-        case Kind::kValues: text = "/values"; break;
-      }
-      std::memcpy(at, text.data(), text.size());
-      at += text.size();
-      if (step.kind == Kind::kIndex || step.kind == Kind::kField) at = std::to_chars(at, at + 10, step.index).ptr;
+      static constexpr const char* kTexts[] = {"/", "/fields/", "/type", "/items", "/values"};
+      const std::size_t kind = static_cast<std::size_t>(step.kind);
+      std::memcpy(at, kTexts[kind], kText[kind]);
+      at += kText[kind];
+      if (step.kind == Kind::kIndex || step.kind == Kind::kField) at = std::to_chars(at, buf + start + size, step.index).ptr;
     }
     return static_cast<std::size_t>(at - buf);
   });
@@ -391,184 +391,6 @@ bool IsFloatValue(const json::Value& v) {
   return false;
 }
 
-// Read-only views of a JSON value, so one parser serves json::Value (Parse)
-// and simdjson's tape (ParseText's fast path, which builds no json::Value
-// tree for the document).
-class ValueView {
- public:
-  ValueView() = default;
-  explicit ValueView(const json::Value* v) : v_(v) {}
-  explicit operator bool() const { return v_ != nullptr; }
-  json::Kind kind() const { return v_->kind(); }
-  bool IsString() const { return v_->IsString(); }
-  bool IsArray() const { return v_->IsArray(); }
-  bool IsObject() const { return v_->IsObject(); }
-  std::string_view Str() const { return v_->AsString(); }
-  // Calls fn(index, element) for each array element while fn returns true;
-  // false when fn stopped the walk.
-  template <typename Fn>
-  bool Each(Fn&& fn) const {
-    const json::Array& arr = v_->AsArray();
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-      if (!fn(i, ValueView(&arr[i]))) return false;
-    }
-    return true;
-  }
-  template <typename Fn>
-  void ForEachMember(Fn&& fn) const {
-    for (const json::Member& m : v_->AsObject()) fn(std::string_view(m.key), ValueView(&m.value));
-  }
-  std::optional<json::Value> ToValue() const { return *v_; }
-  // What Attrs keeps of a member value (Slot), and the view back from it.
-  using Slot = const json::Value*;
-  Slot ToSlot() const { return v_; }
-  ValueView FromSlot(Slot slot) const { return ValueView(slot); }
-  // Duplicate keys are the JSON loader's business for json::Value trees.
-  void MarkVerified() const {}
-  bool KeysDistinct() const { return true; }
-
- private:
-  const json::Value* v_ = nullptr;
-};
-
-// simdjson's DOM read straight from its tape (the format its tape.md
-// documents): a word per value, the type in the top byte; containers hold
-// the index just past their closing word, strings an offset into the string
-// buffer (a 4-byte length, then the bytes), numbers their value in the next
-// word. Going through simdjson's element API instead costs more than the
-// rest of the parse.
-struct Tape {
-  const std::uint64_t* words;
-  const std::uint8_t* strings;
-  // Objects the parse has read every key of and found no duplicate in
-  // (Attrs, Convert): when that is every object of the document, ParseText
-  // needs no separate duplicate-key pass over the tape. Mutable: the count
-  // grows while views of the tape are read.
-  std::uint32_t* verified_objects;
-};
-
-class TapeView {
- public:
-  TapeView() = default;
-  TapeView(const Tape* tape, std::uint32_t index) : tape_(tape), index_(index) {}
-  explicit operator bool() const { return tape_ != nullptr; }
-  json::Kind kind() const {
-    switch (Type()) {
-      case '{': return json::Kind::kObject;
-      case '[': return json::Kind::kArray;
-      case '"': return json::Kind::kString;
-      case 'l':
-      case 'u':
-      case 'd': return json::Kind::kNumber;
-      case 't':
-      case 'f': return json::Kind::kBool;
-      default: return json::Kind::kNull;
-    }
-  }
-  bool IsString() const { return Type() == '"'; }
-  bool IsArray() const { return Type() == '['; }
-  bool IsObject() const { return Type() == '{'; }
-  std::string_view Str() const { return StringAt(index_); }
-  template <typename Fn>
-  bool Each(Fn&& fn) const {
-    const std::uint32_t end = Payload32(index_) - 1;  // the closing word
-    std::size_t n = 0;
-    for (std::uint32_t i = index_ + 1; i < end; i = After(i)) {
-      if (!fn(n++, TapeView(tape_, i))) return false;
-    }
-    return true;
-  }
-  template <typename Fn>
-  void ForEachMember(Fn&& fn) const {
-    const std::uint32_t end = Payload32(index_) - 1;
-    for (std::uint32_t i = index_ + 1; i < end; i = After(i + 1)) fn(StringAt(i), TapeView(tape_, i + 1));
-  }
-  // simdjson bounds the document's depth (ParseText sets its max_depth), so
-  // this recursion is bounded.
-  std::optional<json::Value> ToValue() const { return Convert(index_); }
-  // What Attrs keeps of a member value (its tape index: 4 bytes, not a
-  // 16-byte view), and the view back from it (same tape).
-  using Slot = std::uint32_t;
-  Slot ToSlot() const { return index_; }
-  TapeView FromSlot(Slot slot) const { return TapeView(tape_, slot); }
-  // Counts this object as free of duplicate keys (Tape::verified_objects).
-  void MarkVerified() const { ++*tape_->verified_objects; }
-  // Whether the keys of this object are distinct (for objects with keys the
-  // parser does not classify; those are rare).
-  bool KeysDistinct() const {
-    const std::uint32_t end = Payload32(index_) - 1;
-    for (std::uint32_t i = index_ + 1; i < end; i = After(i + 1)) {
-      for (std::uint32_t j = After(i + 1); j < end; j = After(j + 1)) {
-        if (SameName(StringAt(i), StringAt(j))) return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  char Type() const { return TypeAt(index_); }
-  char TypeAt(std::uint32_t i) const { return static_cast<char>(tape_->words[i] >> 56); }
-  std::uint32_t Payload32(std::uint32_t i) const { return static_cast<std::uint32_t>(tape_->words[i]); }
-  std::uint32_t After(std::uint32_t i) const {
-    switch (TypeAt(i)) {
-      case '{':
-      case '[': return Payload32(i);
-      case 'l':
-      case 'u':
-      case 'd': return i + 2;
-      default: return i + 1;
-    }
-  }
-  std::string_view StringAt(std::uint32_t i) const {
-    const std::uint8_t* at = tape_->strings + (tape_->words[i] & 0xFFFFFFFFFFFFFFULL);
-    std::uint32_t len;
-    std::memcpy(&len, at, sizeof(len));
-    return {reinterpret_cast<const char*>(at + sizeof(len)), len};
-  }
-  template <typename T>
-  T NextWordAs(std::uint32_t i) const {
-    T out;
-    std::memcpy(&out, &tape_->words[i + 1], sizeof(out));
-    return out;
-  }
-
-  // The same values as the JSON loader's simdjson path (load_json_fast.cc):
-  // integers that fit in int64 exactly, everything else as a double.
-  json::Value Convert(std::uint32_t i) const {
-    switch (TypeAt(i)) {
-      case 'n': return json::Value(nullptr);
-      case 't': return json::Value(true);
-      case 'f': return json::Value(false);
-      case 'l': return json::Value(json::Number(NextWordAs<std::int64_t>(i)));
-      case 'u': return json::Value(json::Number(static_cast<double>(NextWordAs<std::uint64_t>(i))));
-      case 'd': return json::Value(json::Number(NextWordAs<double>(i)));
-      case '"': return json::Value(std::string(StringAt(i)));
-      case '[': {
-        json::Array arr;
-        const std::uint32_t end = Payload32(i) - 1;
-        for (std::uint32_t j = i + 1; j < end; j = After(j)) arr.push_back(Convert(j));
-        return json::Value(std::move(arr));
-      }
-      case '{': {
-        json::Object obj;
-        const std::uint32_t end = Payload32(i) - 1;
-        bool unique = true;
-        for (std::uint32_t j = i + 1; j < end; j = After(j + 1)) {
-          const std::string_view key = StringAt(j);
-          for (const json::Member& m : obj) unique = unique && !SameName(m.key, key);
-          obj.push_back({std::string(key), Convert(j + 1)});
-        }
-        if (unique) ++*tape_->verified_objects;
-        return json::Value(std::move(obj));
-      }
-      default: return json::Value();
-    }
-  }
-
-  const Tape* tape_ = nullptr;
-  std::uint32_t index_ = 0;
-};
-
 // The attributes of a schema or field object that the parser reads, found
 // in one pass over its members (instead of one scan per attribute).
 enum Key : std::uint8_t {
@@ -620,6 +442,139 @@ consteval Key KeyOf(std::string_view name) {
   return kKeyCount;
 }
 
+// Read-only views of a JSON value, so one parser serves json::Value (Parse)
+// and simdjson's tape (ParseText's fast path, which builds no json::Value
+// tree for the document).
+class ValueView {
+ public:
+  ValueView() = default;
+  explicit ValueView(const json::Value* v) : v_(v) {}
+  explicit operator bool() const { return v_ != nullptr; }
+  json::Kind kind() const { return v_->kind(); }
+  bool IsString() const { return v_->IsString(); }
+  bool IsArray() const { return v_->IsArray(); }
+  bool IsObject() const { return v_->IsObject(); }
+  std::string_view Str() const { return v_->AsString(); }
+  // Calls fn(index, element) for each array element while fn returns true;
+  // false when fn stopped the walk.
+  template <typename Fn>
+  bool Each(Fn&& fn) const {
+    const json::Array& arr = v_->AsArray();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (!fn(i, ValueView(&arr[i]))) return false;
+    }
+    return true;
+  }
+  template <typename Fn>
+  void ForEachMember(Fn&& fn) const {
+    for (const json::Member& m : v_->AsObject()) fn(std::string_view(m.key), ValueView(&m.value));
+  }
+  // fn(Key, value) for each member: the key classified (Classify).
+  template <typename Fn>
+  void ForEachKeyedMember(Fn&& fn) const {
+    for (const json::Member& m : v_->AsObject()) fn(Classify(m.key), ValueView(&m.value));
+  }
+  json::Value ToValue() const { return *v_; }
+  // What Attrs keeps of a member value (Slot), and the view back from it.
+  using Slot = const json::Value*;
+  Slot ToSlot() const { return v_; }
+  ValueView FromSlot(Slot slot) const { return ValueView(slot); }
+  // Duplicate keys are the JSON loader's business for json::Value trees.
+  void MarkVerified() const {}
+  bool KeysDistinct() const { return true; }
+
+ private:
+  const json::Value* v_ = nullptr;
+};
+
+// A document scanned by JsonTape (json_tape.h), read in place.
+struct Tape {
+  const accord::detail::JsonTape* scan;
+  // Objects the parse has read every key of and found no duplicate in
+  // (Attrs, Convert): when that is every object of the document, ParseText
+  // needs no separate duplicate-key pass over the tape. Mutable: the count
+  // grows while views of the tape are read.
+  std::uint32_t* verified_objects;
+};
+
+class TapeView {
+ public:
+  TapeView() = default;
+  TapeView(const Tape* tape, std::uint32_t index) : tape_(tape), index_(index) {}
+  explicit operator bool() const { return tape_ != nullptr; }
+  json::Kind kind() const {
+    switch (Type()) {
+      case '{': return json::Kind::kObject;
+      case '[': return json::Kind::kArray;
+      case '"': return json::Kind::kString;
+      case 'l':
+      case 'd': return json::Kind::kNumber;
+      case 't':
+      case 'f': return json::Kind::kBool;
+      default: return json::Kind::kNull;
+    }
+  }
+  bool IsString() const { return Type() == '"'; }
+  bool IsArray() const { return Type() == '['; }
+  bool IsObject() const { return Type() == '{'; }
+  std::string_view Str() const { return Scan().StringAt(index_); }
+  template <typename Fn>
+  bool Each(Fn&& fn) const {
+    const std::uint32_t end = Close();
+    std::size_t n = 0;
+    for (std::uint32_t i = index_ + 1; i < end; i = Scan().After(i)) {
+      if (!fn(n++, TapeView(tape_, i))) return false;
+    }
+    return true;
+  }
+  template <typename Fn>
+  void ForEachMember(Fn&& fn) const {
+    const std::uint32_t end = Close();
+    for (std::uint32_t i = index_ + 1; i < end; i = Scan().After(i + 1)) {
+      fn(Scan().StringAt(i), TapeView(tape_, i + 1));
+    }
+  }
+  // fn(Key, value) for each member: the key classified while scanning (its
+  // tag, ParseText).
+  template <typename Fn>
+  void ForEachKeyedMember(Fn&& fn) const {
+    const std::uint64_t* const words = Scan().words();
+    const std::uint32_t end = Close();
+    for (std::uint32_t i = index_ + 1; i < end; i = Scan().After(i + 1)) {
+      fn(static_cast<Key>(accord::detail::JsonTape::TagOf(words[i])), TapeView(tape_, i + 1));
+    }
+  }
+  // JsonTape::Scan bounds the document's depth, so this recursion is bounded.
+  json::Value ToValue() const { return Scan().ToValue(index_, tape_->verified_objects); }
+  // What Attrs keeps of a member value (its tape index: 4 bytes, not a
+  // 16-byte view), and the view back from it (same tape).
+  using Slot = std::uint32_t;
+  Slot ToSlot() const { return index_; }
+  TapeView FromSlot(Slot slot) const { return TapeView(tape_, slot); }
+  // Counts this object as free of duplicate keys (Tape::verified_objects).
+  void MarkVerified() const { ++*tape_->verified_objects; }
+  // Whether the keys of this object are distinct (for objects with keys the
+  // parser does not classify; those are rare).
+  bool KeysDistinct() const {
+    const std::uint32_t end = Close();
+    for (std::uint32_t i = index_ + 1; i < end; i = Scan().After(i + 1)) {
+      for (std::uint32_t j = Scan().After(i + 1); j < end; j = Scan().After(j + 1)) {
+        if (SameName(Scan().StringAt(i), Scan().StringAt(j))) return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  const accord::detail::JsonTape& Scan() const { return *tape_->scan; }
+  char Type() const { return Scan().TypeAt(index_); }
+  // The index of a container's closing word.
+  std::uint32_t Close() const { return accord::detail::JsonTape::Payload(Scan().words()[index_]) - 1; }
+
+  const Tape* tape_ = nullptr;
+  std::uint32_t index_ = 0;
+};
+
 template <typename V>
 class Attrs {
   static_assert(std::is_trivially_copyable_v<V>);
@@ -630,8 +585,7 @@ class Attrs {
   // as verified (Tape::verified_objects).
   explicit Attrs(V obj) : obj_(obj) {
     bool duplicate = false;
-    obj.ForEachMember([&](std::string_view key, V value) {
-      Key k = Classify(key);
+    obj.ForEachKeyedMember([&](Key k, V value) {
       if (k == kKeyCount) {
         unknown_ = true;
       } else if ((present_ & (1u << k)) == 0) {
@@ -665,15 +619,12 @@ class Attrs {
 // Integer test on a view (numbers are rare in schemas: convert and test).
 template <typename V>
 bool ViewIntegerIn(V v, std::int64_t lo, std::int64_t hi) {
-  if (v.kind() != json::Kind::kNumber) return false;
-  auto value = v.ToValue();
-  return value && IsIntegerIn(*value, lo, hi);
+  return v.kind() == json::Kind::kNumber && IsIntegerIn(v.ToValue(), lo, hi);
 }
 
 template <typename V>
 std::string ViewJson(V v) {
-  auto value = v.ToValue();
-  return value ? json::ToJson(*value) : std::string("?");
+  return json::ToJson(v.ToValue());
 }
 
 // "/fields/2/type/items" -> "fields[2].type.items"; "/1" -> "[1]".
@@ -699,26 +650,65 @@ std::string Str(std::string_view s) { return std::string(s); }
 
 std::string AvroPath(std::string_view pointer) { return PointerToAvroPath(pointer); }
 
+// A growable array of trivially copyable T for the parser's per-thread
+// buffers: its push is inline, where std::vector's push_back was an
+// out-of-line call (for every node and JSON pointer step of every parse).
+template <typename T>
+class PodStack {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  [[gnu::always_inline]] T& push(const T& v) {
+    if (size_ == capacity_) [[unlikely]] Grow();
+    T* at = data_.get() + size_++;
+    std::memcpy(static_cast<void*>(at), &v, sizeof(T));
+    return *at;
+  }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+  const T* data() const { return data_.get(); }
+  const T* begin() const { return data_.get(); }
+  const T* end() const { return data_.get() + size_; }
+  std::size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  // Drops the entries from `n` on (n <= size()).
+  void truncate(std::size_t n) { size_ = n; }
+  operator std::span<const T>() const { return {data_.get(), size_}; }
+
+ private:
+  [[gnu::noinline]] void Grow() {
+    const std::size_t capacity = capacity_ == 0 ? 64 : 2 * capacity_;
+    auto bigger = std::make_unique_for_overwrite<T[]>(capacity);
+    if (size_ > 0) std::memcpy(static_cast<void*>(bigger.get()), data_.get(), size_ * sizeof(T));
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<T[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
 class Parser {
  public:
   explicit Parser(const ParseOptions& options)
-      : options_(options), storage_(std::make_shared<detail::SchemaStorage>()), scratch_(ThreadScratch()) {
+      : options_(options), storage_(std::make_shared<detail::SchemaStorage>()),
+        scratch_(ThreadScratch()),
+        nodes_(scratch_.nodes) {
     scratch_.ids.clear();
     scratch_.fields.clear();
     scratch_.names.clear();
     scratch_.defaults.clear();
     scratch_.named.clear();
     scratch_.pointers.clear();
-    scratch_.pointers.push_back({0, 0, Schema::PointerStep::Kind::kIndex});  // PointerId{}: the root
+    scratch_.pointers.push({0, 0, Schema::PointerStep::Kind::kIndex});  // PointerId{}: the root
     // Nodes are collected in the thread's buffer (no guess at the count),
-    // then copied into an exactly sized vector (Run).
-    schema_.nodes_.swap(scratch_.nodes);
-    schema_.nodes_.clear();
+    // then copied into the schema's storage, exactly sized (Run).
+    scratch_.nodes.clear();
   }
 
   template <typename V>
   Result<Schema> Run(V root) {
-    if (schema_.nodes_.capacity() == 0) schema_.nodes_.reserve(64);
     for (std::size_t i = 0; i < options_.references.size(); ++i) {
       const json::Value* ref = options_.references[i];
       if (ref == nullptr) continue;
@@ -735,7 +725,7 @@ class Parser {
     schema_.root_ = *id;
     if (options_.validate_defaults) {
       for (const PendingDefault& p : scratch_.defaults) {
-        const Field& f = schema_.nodes_[p.record.value].fields[p.field];
+        const Field& f = nodes_[p.record.value].fields[p.field];
         std::string reason;
         if (!ValidDefault(f.type, *f.default_value, 0, &reason)) {
           return Fail(Render(f.pointer) + "/default", "bad default " + json::ToJson(*f.default_value) +
@@ -745,10 +735,8 @@ class Parser {
     }
     schema_.named_ = storage_->CopyArray(scratch_.named.data(), scratch_.named.size());
     schema_.pointers_ = storage_->CopyArray(scratch_.pointers.data(), scratch_.pointers.size());
+    schema_.nodes_ = storage_->CopyArray(nodes_.data(), nodes_.size());
     schema_.storage_ = std::move(storage_);
-    std::vector<Node> exact(schema_.nodes_.begin(), schema_.nodes_.end());
-    schema_.nodes_.swap(exact);
-    scratch_.nodes.swap(exact);
     return std::move(schema_);
   }
 
@@ -762,13 +750,13 @@ class Parser {
   // fields, names), copied into the schema's storage once complete: nested
   // lists push above and pop back before the enclosing list grows again.
   struct Scratch {
-    std::vector<Node> nodes;
-    std::vector<NodeId> ids;
-    std::vector<Field> fields;
-    std::vector<std::string_view> names;
-    std::vector<PendingDefault> defaults;  // field defaults to validate once every type is known
-    std::vector<Schema::Named> named;  // Schema::named_ while parsing
-    std::vector<Schema::PointerStep> pointers;  // Schema::pointers_ while parsing
+    PodStack<Node> nodes;
+    PodStack<NodeId> ids;
+    PodStack<Field> fields;
+    PodStack<std::string_view> names;
+    PodStack<PendingDefault> defaults;  // field defaults to validate once every type is known
+    PodStack<Schema::Named> named;  // Schema::named_ while parsing
+    PodStack<Schema::PointerStep> pointers;  // Schema::pointers_ while parsing
     std::string text;
   };
   static Scratch& ThreadScratch() {
@@ -795,7 +783,7 @@ class Parser {
   // The pointer `parent` + one token ("/N", "/fields/N", "/type", ...).
   [[gnu::always_inline]] PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind, std::size_t index = 0) {
     PointerId id{static_cast<std::uint32_t>(scratch_.pointers.size())};
-    scratch_.pointers.push_back({parent.value, static_cast<std::uint32_t>(index), kind});
+    scratch_.pointers.push({parent.value, static_cast<std::uint32_t>(index), kind});
     return id;
   }
   // A pointer spelled out (only for messages: errors and warnings).
@@ -805,15 +793,26 @@ class Parser {
     return out;
   }
 
+  // The node's details (Node::details), allocated in the storage on first use.
+  NodeDetails& Details(Node& n) {
+    if (n.details == &kNoNodeDetails) {
+      n.details = new (storage_->Allocate(sizeof(NodeDetails), alignof(NodeDetails))) NodeDetails{};
+    }
+    return const_cast<NodeDetails&>(*n.details);  // allocated just above, not const
+  }
+  void SetCustom(Node& n, std::span<const json::Member> custom) {
+    if (!custom.empty()) Details(n).custom = custom;
+  }
+
   NodeId NewNode(const Node& n) {
-    NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
-    schema_.nodes_.push_back(n);
+    NodeId id{static_cast<std::uint32_t>(nodes_.size())};
+    nodes_.push(n);
     return id;
   }
 
   void AddNamed(std::string_view full_name, NodeId id) {
     constexpr std::size_t kIndexFrom = 16;
-    scratch_.named.push_back({full_name, id});
+    scratch_.named.push({full_name, id});
     schema_.named_ = scratch_.named;  // a view of the list so far (Run copies it into the storage)
     if (schema_.named_.size() == kIndexFrom) {
       for (const auto& [name, nid] : schema_.named_) schema_.named_index_.emplace(name, nid);
@@ -853,11 +852,11 @@ class Parser {
     if (!v.IsString() || depth > options_.max_depth) return false;
     const std::optional<Type> prim = PrimitiveFromName(v.Str());
     if (!prim) return false;
-    *id = NodeId{static_cast<std::uint32_t>(schema_.nodes_.size())};
+    *id = NodeId{static_cast<std::uint32_t>(nodes_.size())};
     // (A copy of a default Node: emplace_back() would value-initialise,
     // zeroing the ~200 bytes before running the member initialisers.)
     static const Node kDefault;
-    Node& n = schema_.nodes_.emplace_back(kDefault);
+    Node& n = nodes_.push(kDefault);
     n.type = *prim;
     n.pointer = pointer;
     return true;
@@ -866,8 +865,8 @@ class Parser {
   Result<NodeId> ParseName(std::string_view name, std::string_view space, PointerId pointer) {
     if (auto prim = PrimitiveFromName(name)) {
       // Built in place (most primitives come through AddPrimitive instead).
-      NodeId id{static_cast<std::uint32_t>(schema_.nodes_.size())};
-      Node& n = schema_.nodes_.emplace_back(Node{});
+      NodeId id{static_cast<std::uint32_t>(nodes_.size())};
+      Node& n = nodes_.push(Node{});
       n.type = *prim;
       n.pointer = pointer;
       return id;
@@ -885,7 +884,7 @@ class Parser {
     Node n;
     n.type = Type::kUnion;
     n.pointer = pointer;
-    std::vector<NodeId>& ids = scratch_.ids;
+    PodStack<NodeId>& ids = scratch_.ids;
     const std::size_t base = ids.size();
     std::optional<Error> error;
     arr.Each([&](std::size_t i, V item) {
@@ -899,13 +898,13 @@ class Parser {
         }
         id = *parsed;
       }
-      const Node& b = schema_.nodes_[id.value];
+      const Node& b = nodes_[id.value];
       if (b.type == Type::kUnion) {
         error = MakeError(bp, "a union may not contain a union");
         return false;
       }
       for (std::size_t k = base; k < ids.size(); ++k) {
-        const Node& p = schema_.nodes_[ids[k].value];
+        const Node& p = nodes_[ids[k].value];
         bool dup = p.type == b.type && (!IsNamed(b.type) || p.full_name == b.full_name);
         if (dup) {
           std::string key = IsNamed(b.type) ? Str(b.full_name) : std::string(TypeName(b.type));
@@ -914,12 +913,12 @@ class Parser {
           return false;
         }
       }
-      ids.push_back(id);
+      ids.push(id);
       return true;
     });
     if (error) return std::unexpected(std::move(*error));
     n.branches = storage_->CopyArray(ids.data() + base, ids.size() - base);
-    ids.resize(base);
+    ids.truncate(base);
     return NewNode(n);
   }
 
@@ -945,7 +944,7 @@ class Parser {
     V v = obj.Get(KeyOf("aliases"));
     if (!v) return std::span<const std::string_view>();
     if (!v.IsArray()) return Fail(Render(pointer) + "/aliases", "\"aliases\" must be an array of names");
-    std::vector<std::string_view>& names = scratch_.names;
+    PodStack<std::string_view>& names = scratch_.names;
     const std::size_t base = names.size();
     std::optional<Error> error;
     v.Each([&](std::size_t i, V a) {
@@ -956,15 +955,15 @@ class Parser {
       }
       std::string_view alias = a.Str();
       bool qualify = named && !HasDot(alias) && !space.empty();
-      names.push_back(qualify ? storage_->Concat(space, ".", alias) : storage_->Copy(alias));
+      names.push(qualify ? storage_->Concat(space, ".", alias) : storage_->Copy(alias));
       return true;
     });
     if (error) {
-      names.resize(base);
+      names.truncate(base);
       return std::unexpected(std::move(*error));
     }
     auto out = storage_->CopyArray(names.data() + base, names.size() - base);
-    names.resize(base);
+    names.truncate(base);
     return out;
   }
 
@@ -1016,7 +1015,7 @@ class Parser {
     json::Object out;
     obj.ForEachMember([&](std::string_view key, V value) {
       if (!custom(key)) return;
-      if (auto v = value.ToValue()) out.push_back({std::string(key), std::move(*v)});
+      out.push_back({std::string(key), value.ToValue()});
     });
     return storage_->Keep(std::move(out));
   }
@@ -1037,7 +1036,7 @@ class Parser {
       Node n;
       n.type = *prim;
       n.pointer = pointer;
-      n.custom = CustomAttributes(obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); });
+      SetCustom(n, CustomAttributes(obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); }));
       id = NewNode(n);
     } else if (Is(type, "record") || Is(type, "error")) {
       id = ParseRecord(obj, Is(type, "error"), space, pointer, depth);
@@ -1064,7 +1063,7 @@ class Parser {
       n.type = is_array ? Type::kArray : Type::kMap;
       n.items = inner_id;
       n.pointer = pointer;
-      n.custom = CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view k) { return !IsReserved(k, n.type); });
+      SetCustom(n, CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view k) { return !IsReserved(k, n.type); }));
       id = NewNode(n);
     } else if (auto ref = Lookup(type, space)) {
       // {"type": "com.acme.Address"}: a reference written as an object.
@@ -1100,7 +1099,6 @@ class Parser {
       // The full name as written; namespace and name are its two parts.
       n.full_name = storage_->Copy(name);
       std::size_t dot = n.full_name.rfind('.');
-      n.space = n.full_name.substr(0, dot);
       n.name = n.full_name.substr(dot + 1);
     } else {
       if (!IsNamePart(name)) return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
@@ -1113,7 +1111,6 @@ class Parser {
       } else {
         // One copy: the namespace is the full name's prefix.
         n.full_name = storage_->Concat(in_space, ".", name);
-        n.space = n.full_name.substr(0, in_space.size());
         n.name = n.full_name.substr(in_space.size() + 1);
       }
     }
@@ -1122,22 +1119,22 @@ class Parser {
                                               std::string(TypeName(n.type)));
     }
     if (auto prev = schema_.FindNamedId(n.full_name)) {
-      const std::string where = Render(schema_.nodes_[prev->value].pointer);
+      const std::string where = Render(nodes_[prev->value].pointer);
       return Fail(Render(pointer) + "/name", "duplicate name: " + Quote(n.full_name) + " is already defined at " +
                                               (where.empty() ? std::string("the root") : where));
     }
     if (obj.Has(kKeyAliases)) {
-      auto aliases = ReadAliases(obj, pointer, /*named=*/true, n.space);
+      auto aliases = ReadAliases(obj, pointer, /*named=*/true, n.space());
       if (!aliases) return std::unexpected(aliases.error());
-      n.aliases = *aliases;
+      Details(n).aliases = *aliases;
     }
     if (obj.Has(kKeyDoc)) {
       auto doc = OptString(obj, kKeyDoc, pointer);
       if (!doc) return std::unexpected(doc.error());
-      n.doc = storage_->Copy(**doc);
+      Details(n).doc = storage_->Copy(**doc);
     }
     n.pointer = pointer;
-    n.custom = CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view key) { return !IsReserved(key, n.type); });
+    SetCustom(n, CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view key) { return !IsReserved(key, n.type); }));
     NodeId id = NewNode(n);
     AddNamed(n.full_name, id);
     return id;
@@ -1154,8 +1151,8 @@ class Parser {
     n.is_error = is_error;
     auto id = DeclareNamed(n, obj, space, pointer);
     if (!id) return id;
-    const std::string_view inner_space = schema_.nodes_[id->value].space;
-    std::vector<Field>& collected = scratch_.fields;
+    const std::string_view inner_space = nodes_[id->value].space();
+    PodStack<Field>& collected = scratch_.fields;
     const std::size_t base = collected.size();
     std::optional<Error> error;
     fields.Each([&](std::size_t i, V fv) {
@@ -1167,8 +1164,8 @@ class Parser {
       return true;
     });
     if (error) return std::unexpected(std::move(*error));
-    schema_.nodes_[id->value].fields = storage_->CopyArray(collected.data() + base, collected.size() - base);
-    collected.resize(base);
+    nodes_[id->value].fields = storage_->CopyArray(collected.data() + base, collected.size() - base);
+    collected.truncate(base);
     return id;
   }
 
@@ -1218,14 +1215,13 @@ class Parser {
       else return Fail(Render(fp) + "/order", "\"order\" must be ascending, descending or ignore");
     }
     if (V dv = fv.Get(KeyOf("default"))) {
-      auto value = dv.ToValue();
-      if (!value) return Fail(Render(fp) + "/default", "default too deeply nested", ErrorCode::kLimit);
-      f.default_value = storage_->Keep(std::move(*value));
-      scratch_.defaults.push_back({record, i});
+      // Built in place in the storage (no temporary to move and destroy).
+      f.default_value = storage_->KeepMade([&] { return dv.ToValue(); });
+      scratch_.defaults.push({record, i});
     }
     f.custom = CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
     f.pointer = fp;
-    scratch_.fields.push_back(f);
+    scratch_.fields.push(f);
     return {};
   }
 
@@ -1236,7 +1232,7 @@ class Parser {
     if (!sv.IsArray()) return Fail(Render(pointer) + "/symbols", "\"symbols\" must be an array");
     Node n;
     n.type = Type::kEnum;
-    std::vector<std::string_view>& names = scratch_.names;
+    PodStack<std::string_view>& names = scratch_.names;
     const std::size_t base = names.size();
     std::optional<Error> error;
     sv.Each([&](std::size_t i, V s) {
@@ -1244,26 +1240,26 @@ class Parser {
         error = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "invalid enum symbol " + ViewJson(s));
         return false;
       }
-      if (std::any_of(names.begin() + static_cast<std::ptrdiff_t>(base), names.end(),
+      if (std::any_of(names.begin() + base, names.end(),
                       [&](std::string_view prev) { return SameName(prev, s.Str()); })) {
         error = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "duplicate enum symbol " + Quote(s.Str()));
         return false;
       }
-      names.push_back(storage_->Copy(s.Str()));
+      names.push(storage_->Copy(s.Str()));
       return true;
     });
     if (error) {
-      names.resize(base);
+      names.truncate(base);
       return std::unexpected(std::move(*error));
     }
     n.symbols = storage_->CopyArray(names.data() + base, names.size() - base);
-    names.resize(base);
+    names.truncate(base);
     if (V dv = obj.Get(KeyOf("default"))) {
       auto it = dv.IsString() ? std::find(n.symbols.begin(), n.symbols.end(), dv.Str()) : n.symbols.end();
       if (it == n.symbols.end()) {
         return Fail(Render(pointer) + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
       }
-      n.enum_default = *it;
+      Details(n).enum_default = *it;
     }
     return DeclareNamed(n, obj, space, pointer);
   }
@@ -1277,20 +1273,19 @@ class Parser {
     }
     Node n;
     n.type = Type::kFixed;
-    n.size = static_cast<std::uint64_t>(sv.ToValue()->AsNumber().AsDouble());
+    n.size = static_cast<std::uint64_t>(sv.ToValue().AsNumber().AsDouble());
     return DeclareNamed(n, obj, space, pointer);
   }
 
   // Sets the node's logical type, or records why it is ignored.
   template <typename V>
   Result<void> ApplyLogicalType(NodeId id, const Attrs<V>& obj, V lt, PointerId at) {
-    Node& n = schema_.nodes_[id.value];
+    Node& n = nodes_[id.value];
     // Spelled out only when the logical type is ignored (a warning or error).
     const auto pointer = [&] { return Render(at); };
     const auto lpointer = [&] { return Render(at) + "/logicalType"; };
     if (!lt.IsString()) return Ignore(lpointer(), "\"logicalType\" must be a string");
-    n.logical_type_name = storage_->Copy(lt.Str());
-    std::string_view name = n.logical_type_name;
+    const std::string_view name = Details(n).logical_type_name = storage_->Copy(lt.Str());
     struct Simple { std::string_view name; LogicalType type; Type base; };
     static constexpr Simple kSimple[] = {
         {"uuid", LogicalType::kUuid, Type::kString},
@@ -1332,8 +1327,8 @@ class Parser {
       if (sv && !ViewIntegerIn(sv, 0, std::numeric_limits<std::int32_t>::max())) {
         return Ignore(pointer() + "/scale", "decimal \"scale\" must be a non-negative integer");
       }
-      int precision = static_cast<int>(pv.ToValue()->AsNumber().AsDouble());
-      int scale = sv ? static_cast<int>(sv.ToValue()->AsNumber().AsDouble()) : 0;
+      int precision = static_cast<int>(pv.ToValue().AsNumber().AsDouble());
+      int scale = sv ? static_cast<int>(sv.ToValue().AsNumber().AsDouble()) : 0;
       if (scale > precision) {
         return Ignore(pointer() + "/scale", "decimal scale " + std::to_string(scale) + " exceeds precision " +
                                               std::to_string(precision));
@@ -1349,8 +1344,8 @@ class Parser {
         }
       }
       n.logical_type = LogicalType::kDecimal;
-      n.precision = precision;
-      n.scale = scale;
+      Details(n).precision = precision;
+      Details(n).scale = scale;
       return {};
     }
     schema_.warnings_.push_back(PointerToAvroPath(lpointer()) + ": unknown logical type " + Quote(name) + " ignored");
@@ -1367,7 +1362,7 @@ class Parser {
   // bare value of its first branch.
   bool ValidDefault(NodeId id, const json::Value& v, std::size_t depth, std::string* reason) {
     if (depth > options_.max_depth) { *reason = "default nested too deeply"; return false; }
-    const Node& n = schema_.nodes_[id.value];
+    const Node& n = nodes_[id.value];
     auto expect = [&](bool ok, std::string_view what) {
       if (!ok) *reason = "expected " + std::string(what) + " for type " + std::string(TypeName(n.type));
       return ok;
@@ -1430,6 +1425,8 @@ class Parser {
   Schema schema_;
   std::shared_ptr<detail::SchemaStorage> storage_;
   Scratch& scratch_;
+  // The nodes so far (the thread's buffer; Run copies them into the storage).
+  PodStack<Node>& nodes_;
 };
 
 Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
@@ -1439,93 +1436,42 @@ Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
 
 namespace {
 
-// No container nested deeper than `limit`, and no object with a duplicate
-// key (the exact path reports those), for the value at tape index `i`
-// (TapeView describes the tape) at nesting `depth`. Returns the index just
-// past the value, or 0 when the check fails. `keys` is a stack of the keys
-// of the objects open at that point (each object's keys are compared once).
-std::uint32_t CheckedExtent(const Tape& tape, std::uint32_t i, std::size_t depth, std::size_t limit,
-                            std::vector<std::string_view>& keys) {
-  const std::uint64_t word = tape.words[i];
-  const char type = static_cast<char>(word >> 56);
-  if (type != '{' && type != '[') return type == 'l' || type == 'u' || type == 'd' ? i + 2 : i + 1;
-  if (depth > limit) return 0;
-  const std::uint32_t end = static_cast<std::uint32_t>(word) - 1;  // the closing word
+// No object with a duplicate key (the exact path reports those) in the
+// value at tape index `i`. Returns the index just past the value, or 0 when
+// some object has a key twice. `keys` is a stack of the keys of the objects
+// open at that point (each object's keys are compared once). The recursion
+// is bounded by the depth JsonTape::Scan allows.
+std::uint32_t DistinctKeysExtent(const accord::detail::JsonTape& tape, std::uint32_t i, std::vector<std::string_view>& keys) {
+  const char type = tape.TypeAt(i);
+  if (type != '{' && type != '[') return tape.After(i);
+  const std::uint32_t end = accord::detail::JsonTape::Payload(tape.words()[i]) - 1;  // the closing word
   std::uint32_t j = i + 1;
   if (type == '[') {
     while (j < end) {
-      const char item_type = static_cast<char>(tape.words[j] >> 56);
-      if (item_type == '{' || item_type == '[') {
-        j = CheckedExtent(tape, j, depth + 1, limit, keys);
-        if (j == 0) return 0;
-      } else {
-        j += item_type == 'l' || item_type == 'u' || item_type == 'd' ? 2 : 1;
-      }
+      j = DistinctKeysExtent(tape, j, keys);
+      if (j == 0) return 0;
     }
     return end + 1;
   }
   const std::size_t base = keys.size();
   while (j < end) {
-    const std::uint8_t* at = tape.strings + (tape.words[j] & 0xFFFFFFFFFFFFFFULL);
-    std::uint32_t len;
-    std::memcpy(&len, at, sizeof(len));
-    const std::string_view key(reinterpret_cast<const char*>(at + sizeof(len)), len);
+    const std::string_view key = tape.StringAt(j);
     for (std::size_t k = base; k < keys.size(); ++k) {
       if (SameName(keys[k], key)) return 0;
     }
     keys.push_back(key);
-    // Scalars (most values) are skipped here; containers recurse.
-    const char value_type = static_cast<char>(tape.words[j + 1] >> 56);
-    if (value_type == '{' || value_type == '[') {
-      j = CheckedExtent(tape, j + 1, depth + 1, limit, keys);
-      if (j == 0) return 0;
-    } else {
-      j += value_type == 'l' || value_type == 'u' || value_type == 'd' ? 3 : 2;
-    }
+    j = DistinctKeysExtent(tape, j + 1, keys);
+    if (j == 0) return 0;
   }
   keys.resize(base);
   return end + 1;
 }
 
-// At least the number of objects in the document on `tape`: the words whose
-// type is '{'. The second word of a number may look like one too; counting
-// it is harmless (ParseText then runs the full duplicate-key pass).
-// Run on every parse over every tape word, so with SSE2 (x86-64's baseline)
-// it compares two words at a time: about 2 instructions a word instead of 8
-// (a 64-bit compare per word does not vectorise at -O2). The type is the
-// word's top byte (byte 7 of 8, little-endian); every byte is compared and
-// counted per lane, and only lanes 7 and 15 are summed.
-std::uint32_t CountObjects(const Tape& tape) {
-  const std::uint32_t end = static_cast<std::uint32_t>(tape.words[0]);  // the closing root word
-  std::uint32_t objects = 0;
-  std::uint32_t i = 1;
-#if defined(__SSE2__)
-  const __m128i brace = _mm_set1_epi8('{');
-  const __m128i type_lanes = _mm_set_epi64x(static_cast<long long>(0xFF00000000000000ULL),
-                                            static_cast<long long>(0xFF00000000000000ULL));
-  while (i + 2 <= end) {
-    // Byte counters hold at most 255: sum them every 255 pairs of words.
-    const std::uint32_t stop = std::min<std::uint32_t>(end, i + 2 * 255);
-    __m128i counts = _mm_setzero_si128();
-    for (; i + 2 <= stop; i += 2) {
-      const __m128i two = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tape.words + i));
-      counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(two, brace));  // +1 where equal (-1 = 0xFF)
-    }
-    const __m128i sums = _mm_sad_epu8(_mm_and_si128(counts, type_lanes), _mm_setzero_si128());
-    objects += static_cast<std::uint32_t>(_mm_cvtsi128_si32(sums)) +
-               static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
-  }
-#endif
-  for (; i < end; ++i) objects += static_cast<char>(tape.words[i] >> 56) == '{';
-  return objects;
-}
-
-// Whether some object of the document on `tape` has a key twice (or a
-// container is nested deeper than `limit`).
-bool HasDuplicateKey(const Tape& tape, std::size_t limit) {
+// Whether some object of the document on `tape` has a key twice.
+bool HasDuplicateKey(const accord::detail::JsonTape& tape) {
   thread_local std::vector<std::string_view> keys;
   keys.clear();
-  return CheckedExtent(tape, 1, 1, limit, keys) == 0;
+  return DistinctKeysExtent(tape, 1, keys) == 0;
 }
 
 }  // namespace
@@ -1533,27 +1479,18 @@ bool HasDuplicateKey(const Tape& tape, std::size_t limit) {
 Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
   LoadOptions load;
   load.max_depth = std::max<std::size_t>(options.max_depth * 4 + 8, 64);
-  // Fast path: simdjson's tape read directly by the parser. Anything else
-  // goes through the JSON loader, which owns the exact error messages and
-  // positions: what simdjson rejects (syntax errors, raw control
-  // characters, a byte order mark, lone surrogate escapes: the loader
-  // reports them), duplicate keys, excessive depth or size.
-  constexpr std::size_t kMaxFastBytes = 1u << 20;
-  if (text.size() <= kMaxFastBytes && text.size() <= load.max_bytes) {
-    // One parser per thread: simdjson parsers are not thread-safe, and a
-    // reused one keeps its buffers.
-    thread_local simdjson::dom::parser json_parser(kMaxFastBytes);
-    // simdjson enforces the depth limit (it rejects a document nested
-    // deeper than its max_depth; the loader below then reports kLimit).
-    // (Allocated for the size at hand: parse() grows it as needed.)
-    bool ready = json_parser.max_depth() == load.max_depth ||
-                 json_parser.allocate(std::max(json_parser.capacity(), text.size()), load.max_depth) ==
-                     simdjson::SUCCESS;
-    simdjson::dom::element root;
-    if (ready && !json_parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
-      // The parse may have moved the tape: read its address afterwards.
+  // Fast path: the text scanned into a tape (json_tape.h) that the parser
+  // reads in place. Anything else goes through the JSON loader, which owns
+  // the exact error messages and positions: what the scanner declines
+  // (syntax errors, raw control characters, a byte order mark, lone
+  // surrogate escapes, excessive depth or size: the loader reports them),
+  // and duplicate keys.
+  if (text.size() <= load.max_bytes) {
+    // One tape per thread: a reused one keeps its buffers.
+    thread_local accord::detail::JsonTape scan;
+    if (scan.Scan(text, load.max_depth, [](std::string_view key) { return static_cast<unsigned>(Classify(key)); })) {
       std::uint32_t verified = 0;
-      const Tape tape{json_parser.doc.tape.get(), json_parser.doc.string_buf.get(), &verified};
+      const Tape tape{&scan, &verified};
       Parser parser(options);
       Result<Schema> result = parser.Run(TapeView(&tape, 1));
       // The parser compared the keys of the objects it read; when it read
@@ -1561,7 +1498,7 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
       // hold objects) and succeeded, no duplicate-key pass is needed.
       // Otherwise one decides: a duplicate key anywhere is reported by the
       // JSON loader below, before any schema error.
-      if ((result && verified == CountObjects(tape)) || !HasDuplicateKey(tape, load.max_depth)) return result;
+      if ((result && verified == scan.objects()) || !HasDuplicateKey(scan)) return result;
     }
   }
   auto loaded = ParseJson(text, {}, load);

@@ -145,7 +145,7 @@ TEST(AvroNames, FullNamesFollowInheritanceRules) {
   EXPECT_NE(s.FindNamed("Inner"), nullptr);  // enclosing namespace of R is null
   EXPECT_NE(s.FindNamed("d.S"), nullptr);
   EXPECT_EQ(s.FindNamed("c.F")->name, "F");
-  EXPECT_EQ(s.FindNamed("c.F")->space, "c");
+  EXPECT_EQ(s.FindNamed("c.F")->space(), "c");
 }
 
 // Rule (references): an undotted reference resolves in the enclosing
@@ -196,7 +196,7 @@ TEST(AvroNames, AliasesResolveAgainstNamespace) {
   Schema s = MustParse(R"({"type":"record","name":"R","namespace":"n","aliases":["Old","m.Older"],
     "fields":[{"name":"f","type":"int","aliases":["g"]}]})");
   const Node& r = s.node(s.root());
-  EXPECT_EQ(std::vector<std::string_view>(r.aliases.begin(), r.aliases.end()),
+  EXPECT_EQ(std::vector<std::string_view>(r.aliases().begin(), r.aliases().end()),
             (std::vector<std::string_view>{"n.Old", "m.Older"}));
   EXPECT_EQ(std::vector<std::string_view>(r.fields[0].aliases.begin(), r.fields[0].aliases.end()),
             (std::vector<std::string_view>{"g"}));
@@ -226,12 +226,12 @@ TEST(AvroModel, CopiesKeepTheirViewsValid) {
     const Node& r = s->node(s->root());
     EXPECT_EQ(r.full_name, "a.b.R");
     EXPECT_EQ(r.name, "R");
-    EXPECT_EQ(r.space, "a.b");
-    ASSERT_EQ(r.aliases.size(), 1u);
-    EXPECT_EQ(r.aliases[0], "a.b.Old");
-    EXPECT_EQ(r.doc, "d");
-    ASSERT_EQ(r.custom.size(), 1u);
-    EXPECT_EQ(r.custom[0].value, json::Value("x"));
+    EXPECT_EQ(r.space(), "a.b");
+    ASSERT_EQ(r.aliases().size(), 1u);
+    EXPECT_EQ(r.aliases()[0], "a.b.Old");
+    EXPECT_EQ(r.doc(), "d");
+    ASSERT_EQ(r.custom().size(), 1u);
+    EXPECT_EQ(r.custom()[0].value, json::Value("x"));
     ASSERT_EQ(r.fields.size(), 2u);
     EXPECT_EQ(s->Pointer(r.fields[0].pointer), "/fields/0");
     ASSERT_NE(r.fields[0].default_value, nullptr);
@@ -240,7 +240,7 @@ TEST(AvroModel, CopiesKeepTheirViewsValid) {
     EXPECT_EQ(s->Pointer(e.pointer), "/fields/0/type");
     ASSERT_EQ(e.symbols.size(), 2u);
     EXPECT_EQ(e.symbols[1], "B");
-    EXPECT_EQ(e.enum_default, std::optional<std::string_view>("B"));
+    EXPECT_EQ(e.enum_default(), std::optional<std::string_view>("B"));
     const Node& u = s->node(r.fields[1].type);
     ASSERT_EQ(u.branches.size(), 2u);
     EXPECT_EQ(s->node(u.branches[1]).full_name, "a.b.F");
@@ -290,7 +290,7 @@ TEST(AvroModel, LongStringsAreKeptWhole) {
   Schema s = MustParse(R"({"type":"record","name":")" + name + R"(","doc":")" + doc +
                        R"(","fields":[{"name":"f","type":"int","doc":")" + doc + R"("}]})");
   const Node& r = s.node(s.root());
-  EXPECT_EQ(r.doc, doc);
+  EXPECT_EQ(r.doc(), doc);
   EXPECT_EQ(r.full_name, name);
   EXPECT_EQ(r.fields[0].doc, doc);
   EXPECT_EQ(s.Pointer(s.node(r.fields[0].type).pointer), "/fields/0/type");
@@ -325,14 +325,14 @@ TEST(AvroModel, KeepsDocAndCustomAttributes) {
   Schema s = MustParse(R"({"type":"record","name":"R","doc":"a record","owner":"team-x",
     "fields":[{"name":"f","type":{"type":"string","avro.java.string":"String"},"doc":"the f","pii":true,"order":"descending"}]})");
   const Node& r = s.node(s.root());
-  EXPECT_EQ(r.doc, "a record");
-  ASSERT_EQ(r.custom.size(), 1u);
-  EXPECT_EQ(r.custom[0].key, "owner");
+  EXPECT_EQ(r.doc(), "a record");
+  ASSERT_EQ(r.custom().size(), 1u);
+  EXPECT_EQ(r.custom()[0].key, "owner");
   EXPECT_EQ(r.fields[0].doc, "the f");
   ASSERT_EQ(r.fields[0].custom.size(), 1u);
   EXPECT_EQ(r.fields[0].custom[0].key, "pii");
   EXPECT_EQ(r.fields[0].order, SortOrder::kDescending);
-  EXPECT_EQ(s.node(r.fields[0].type).custom.size(), 1u);
+  EXPECT_EQ(s.node(r.fields[0].type).custom().size(), 1u);
 }
 
 // Rule: the logical types of the specification are recognised on their
@@ -358,8 +358,8 @@ TEST(AvroLogicalTypes, RecognisedOnTheirUnderlyingTypes) {
     EXPECT_TRUE(s.warnings().empty()) << c.schema;
   }
   Schema d = MustParse(R"({"type":"bytes","logicalType":"decimal","precision":10,"scale":2})");
-  EXPECT_EQ(d.node(d.root()).precision, 10);
-  EXPECT_EQ(d.node(d.root()).scale, 2);
+  EXPECT_EQ(d.node(d.root()).precision(), 10);
+  EXPECT_EQ(d.node(d.root()).scale(), 2);
 }
 
 // Rule: an invalid logical type is ignored with a warning (specification),
@@ -385,7 +385,7 @@ TEST(AvroLogicalTypes, InvalidOnesAreIgnoredOrRejectedWhenStrict) {
   }
   // Unknown logical types are allowed (custom ones exist) with a warning.
   Schema u = MustParse(R"({"type":"string","logicalType":"iso-country"})");
-  EXPECT_EQ(u.node(u.root()).logical_type_name, "iso-country");
+  EXPECT_EQ(u.node(u.root()).logical_type_name(), "iso-country");
   EXPECT_EQ(u.warnings().size(), 1u);
 }
 
@@ -510,7 +510,7 @@ TEST(AvroText, LoaderErrorsKeepTheirCodesAndPositions) {
   }
   // Escapes that decode to valid UTF-8 (a surrogate pair included) are fine.
   Schema ok = MustParse(R"({"type":"record","name":"R","doc":"caf\u00e9 \ud83d\ude00","fields":[]})");
-  EXPECT_EQ(ok.node(ok.root()).doc, "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  EXPECT_EQ(ok.node(ok.root()).doc(), "caf\xc3\xa9 \xf0\x9f\x98\x80");
 }
 
 // Rule: nesting deeper than max_depth is a kLimit error, not a crash.

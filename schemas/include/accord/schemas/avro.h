@@ -141,6 +141,23 @@ struct Field {
   PointerId pointer;  // JSON pointer of the field object ("/fields/2"; Schema::Pointer)
 };
 
+// What few nodes have, kept out of Node (Node::details): aliases, enum
+// defaults, documentation, custom attributes, logical type names as written
+// and decimal parameters.
+// Why: a parse writes every node twice (built, then copied into the
+// schema's storage) and the compatibility check walks them, so a smaller
+// Node is a faster parse and check (docs/benchmarks.md, "Avro").
+struct NodeDetails {
+  std::span<const std::string_view> aliases;  // named types: resolved to full names
+  std::optional<std::string_view> enum_default;  // kEnum
+  int precision = 0;  // decimal
+  int scale = 0;      // decimal
+  std::string_view logical_type_name;  // as written, also when ignored
+  std::string_view doc;
+  std::span<const json::Member> custom;  // non-reserved attributes, in document order
+};
+inline constexpr NodeDetails kNoNodeDetails{};
+
 // Members are ordered so that what the compatibility check reads first
 // (type, children, name, size) shares the first cache lines.
 struct Node {
@@ -148,6 +165,10 @@ struct Node {
   LogicalType logical_type = LogicalType::kNone;  // kNone when absent or ignored
   bool is_error = false;   // kRecord declared with "type": "error"
   NodeId items;            // kArray: items; kMap: values
+  // Where the node is defined: JSON pointer into the schema document (for a
+  // named type: its definition; Schema::Pointer spells it, AvroPath() in
+  // Avro terms).
+  PointerId pointer;
   std::uint64_t size = 0;  // kFixed
   std::span<const NodeId> branches;          // kUnion
   std::span<const Field> fields;             // kRecord
@@ -155,18 +176,20 @@ struct Node {
   // Named types.
   std::string_view name;       // unqualified
   std::string_view full_name;  // space.name, or name
-  std::string_view space;      // namespace, "" = null namespace
-  std::span<const std::string_view> aliases;  // resolved to full names
-  std::optional<std::string_view> enum_default;  // kEnum
-  int precision = 0;  // decimal
-  int scale = 0;      // decimal
-  std::string_view logical_type_name;  // as written, also when ignored
-  std::string_view doc;
-  std::span<const json::Member> custom;  // non-reserved attributes, in document order
-  // Where the node is defined: JSON pointer into the schema document (for a
-  // named type: its definition; Schema::Pointer spells it, AvroPath() in
-  // Avro terms).
-  PointerId pointer;
+  const NodeDetails* details = &kNoNodeDetails;  // never null; in the schema's storage
+
+  // The namespace: full_name without ".name" ("" = null namespace).
+  std::string_view space() const {
+    return full_name.size() > name.size() ? full_name.substr(0, full_name.size() - name.size() - 1)
+                                          : std::string_view();
+  }
+  std::span<const std::string_view> aliases() const { return details->aliases; }
+  const std::optional<std::string_view>& enum_default() const { return details->enum_default; }
+  int precision() const { return details->precision; }
+  int scale() const { return details->scale; }
+  std::string_view logical_type_name() const { return details->logical_type_name; }
+  std::string_view doc() const { return details->doc; }
+  std::span<const json::Member> custom() const { return details->custom; }
 };
 
 namespace detail {
@@ -203,7 +226,7 @@ class Schema {
 
  private:
   friend class Parser;
-  std::vector<Node> nodes_;
+  std::span<const Node> nodes_;  // in the storage
   NodeId root_;
   // Named types in definition order (in the storage); a linear scan is
   // fastest for the few names a schema usually defines, `named_index_`
