@@ -47,29 +47,57 @@ template <std::size_t N>
   return s.size() == N - 1 && __builtin_memcmp(s.data(), literal, N - 1) == 0;
 }
 
+// The `n` bytes at `a` and `b` are equal, for 2 <= n <= 16: two word
+// compares, no call.
+[[gnu::always_inline]] inline bool SameShort(const char* a, const char* b, std::size_t n) {
+  const auto load = [](const char* p, auto word) {
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  };
+  if (n >= 8) {
+    return load(a, std::uint64_t{}) == load(b, std::uint64_t{}) &&
+           load(a + n - 8, std::uint64_t{}) == load(b + n - 8, std::uint64_t{});
+  }
+  if (n >= 4) {
+    return load(a, std::uint32_t{}) == load(b, std::uint32_t{}) &&
+           load(a + n - 4, std::uint32_t{}) == load(b + n - 4, std::uint32_t{});
+  }
+  return load(a, std::uint16_t{}) == load(b, std::uint16_t{}) && a[n - 1] == b[n - 1];
+}
+
+// The primitive type names by a perfect hash, (9 * size + first byte) mod
+// 16 (distinct for the eight, checked at compile time): called for every
+// type name in every schema parsed, where a switch on the size compiled to
+// a jump table whose indirect branches mispredicted.
+constexpr std::size_t PrimitiveHash(std::string_view name) {
+  return (9 * name.size() + static_cast<unsigned char>(name[0])) & 15;
+}
+struct PrimitiveSlot {
+  std::string_view name;
+  Type type = Type::kNull;
+};
+constexpr std::array<PrimitiveSlot, 16> kPrimitiveTable = [] {
+  constexpr PrimitiveSlot kNames[] = {
+      {"null", Type::kNull},     {"boolean", Type::kBoolean}, {"int", Type::kInt},     {"long", Type::kLong},
+      {"float", Type::kFloat},   {"double", Type::kDouble},   {"bytes", Type::kBytes}, {"string", Type::kString}};
+  std::array<PrimitiveSlot, 16> table{};
+  for (const PrimitiveSlot& p : kNames) {
+    if (!table[PrimitiveHash(p.name)].name.empty()) throw "two primitive names share a hash: change PrimitiveHash";
+    table[PrimitiveHash(p.name)] = p;
+  }
+  return table;
+}();
+
+[[gnu::always_inline]] inline std::optional<Type> PrimitiveOf(std::string_view name) {
+  if (name.size() < 3) return std::nullopt;
+  const PrimitiveSlot& slot = kPrimitiveTable[PrimitiveHash(name)];
+  if (slot.name.size() != name.size() || !SameShort(slot.name.data(), name.data(), name.size())) return std::nullopt;
+  return slot.type;
+}
+
 }  // namespace
 
-std::optional<Type> PrimitiveFromName(std::string_view name) {
-  // By length first: called for every type name in every schema parsed.
-  switch (name.size()) {
-    case 3: if (Is(name, "int")) return Type::kInt; break;
-    case 4:
-      if (Is(name, "null")) return Type::kNull;
-      if (Is(name, "long")) return Type::kLong;
-      break;
-    case 5:
-      if (Is(name, "float")) return Type::kFloat;
-      if (Is(name, "bytes")) return Type::kBytes;
-      break;
-    case 6:
-      if (Is(name, "double")) return Type::kDouble;
-      if (Is(name, "string")) return Type::kString;
-      break;
-    case 7: if (Is(name, "boolean")) return Type::kBoolean; break;
-    default: break;
-  }
-  return std::nullopt;
-}
+std::optional<Type> PrimitiveFromName(std::string_view name) { return PrimitiveOf(name); }
 
 bool IsPrimitive(Type type) { return type <= Type::kString; }
 bool IsNamed(Type type) {
@@ -401,37 +429,34 @@ constexpr std::string_view kKeyNames[kKeyCount] = {
     "type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default",
     "size", "items", "values", "logicalType", "precision", "scale", "order"};
 
-// Inlined into Attrs: it runs for every key of every object.
-[[gnu::always_inline]] inline Key Classify(std::string_view k) {
-  switch (k.size()) {
-    case 3: if (Is(k, "doc")) return kKeyDoc; break;
-    case 4:
-      if (Is(k, "type")) return kKeyType;
-      if (Is(k, "name")) return kKeyName;
-      if (Is(k, "size")) return kKeySize;
-      break;
-    case 5:
-      if (Is(k, "items")) return kKeyItems;
-      if (Is(k, "scale")) return kKeyScale;
-      if (Is(k, "order")) return kKeyOrder;
-      break;
-    case 6:
-      if (Is(k, "fields")) return kKeyFields;
-      if (Is(k, "values")) return kKeyValues;
-      break;
-    case 7:
-      if (Is(k, "aliases")) return kKeyAliases;
-      if (Is(k, "symbols")) return kKeySymbols;
-      if (Is(k, "default")) return kKeyDefault;
-      break;
-    case 9:
-      if (Is(k, "namespace")) return kKeyNamespace;
-      if (Is(k, "precision")) return kKeyPrecision;
-      break;
-    case 11: if (Is(k, "logicalType")) return kKeyLogicalType; break;
-    default: break;
+// The reserved keys by a perfect hash: (size + second byte) mod 32 differs
+// for each of them (checked below, at compile time), so one table entry and
+// one comparison classify a key. Why not a switch on the size: its jump
+// table's mispredicted indirect branches were a tenth of the scanner's time.
+constexpr std::size_t KeyHash(std::string_view k) {
+  return (k.size() + static_cast<unsigned char>(k[1])) & 31;
+}
+struct KeySlot {
+  std::string_view name;
+  Key key = kKeyCount;
+};
+constexpr std::array<KeySlot, 32> kKeyTable = [] {
+  std::array<KeySlot, 32> table{};
+  for (std::size_t k = 0; k < kKeyCount; ++k) table[KeyHash(kKeyNames[k])] = {kKeyNames[k], static_cast<Key>(k)};
+  return table;
+}();
+static_assert([] {
+  for (std::size_t k = 0; k < kKeyCount; ++k) {
+    if (kKeyTable[KeyHash(kKeyNames[k])].key != static_cast<Key>(k)) return false;
   }
-  return kKeyCount;
+  return true;
+}(), "two reserved keys share a hash: change KeyHash");
+
+// Runs for every key of every object (while scanning, JsonTape's tagger).
+[[gnu::always_inline]] inline Key Classify(std::string_view k) {
+  if (k.size() < 2) return kKeyCount;
+  const KeySlot& slot = kKeyTable[KeyHash(k)];
+  return slot.name.size() == k.size() && SameShort(slot.name.data(), k.data(), k.size()) ? slot.key : kKeyCount;
 }
 
 // The key of a literal attribute name, at compile time.
@@ -650,6 +675,9 @@ std::string Str(std::string_view s) { return std::string(s); }
 
 std::string AvroPath(std::string_view pointer) { return PointerToAvroPath(pointer); }
 
+// A default-initialised node to copy from.
+const Node kNoNode{};
+
 // A growable array of trivially copyable T for the parser's per-thread
 // buffers: its push is inline, where std::vector's push_back was an
 // out-of-line call (for every node and JSON pointer step of every parse).
@@ -660,9 +688,15 @@ class PodStack {
  public:
   [[gnu::always_inline]] T& push(const T& v) {
     if (size_ == capacity_) [[unlikely]] Grow();
-    T* at = data_.get() + size_++;
-    std::memcpy(static_cast<void*>(at), &v, sizeof(T));
-    return *at;
+    return *new (data_.get() + size_++) T(v);
+  }
+  // Built in place from its members: no temporary to copy (a temporary
+  // built just before is copied with wide loads of its narrow, recent
+  // stores, which stall the store-to-load forwarding).
+  template <typename... Args>
+  [[gnu::always_inline]] T& emplace(Args... args) {
+    if (size_ == capacity_) [[unlikely]] Grow();
+    return *new (data_.get() + size_++) T{args...};
   }
   T& operator[](std::size_t i) { return data_[i]; }
   const T& operator[](std::size_t i) const { return data_[i]; }
@@ -783,7 +817,7 @@ class Parser {
   // The pointer `parent` + one token ("/N", "/fields/N", "/type", ...).
   [[gnu::always_inline]] PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind, std::size_t index = 0) {
     PointerId id{static_cast<std::uint32_t>(scratch_.pointers.size())};
-    scratch_.pointers.push({parent.value, static_cast<std::uint32_t>(index), kind});
+    scratch_.pointers.emplace(parent.value, static_cast<std::uint32_t>(index), kind);
     return id;
   }
   // A pointer spelled out (only for messages: errors and warnings).
@@ -804,15 +838,20 @@ class Parser {
     if (!custom.empty()) Details(n).custom = custom;
   }
 
-  NodeId NewNode(const Node& n) {
-    NodeId id{static_cast<std::uint32_t>(nodes_.size())};
-    nodes_.push(n);
-    return id;
+  // A new node of `type` defined at `pointer`, filled in place by the
+  // caller (a Node built aside and copied in stalls on its recent stores).
+  // The reference lasts until the next node is added.
+  Node& AddNode(Type type, PointerId pointer, NodeId* id) {
+    *id = NodeId{static_cast<std::uint32_t>(nodes_.size())};
+    Node& n = nodes_.push(kNoNode);
+    n.type = type;
+    n.pointer = pointer;
+    return n;
   }
 
   void AddNamed(std::string_view full_name, NodeId id) {
     constexpr std::size_t kIndexFrom = 16;
-    scratch_.named.push({full_name, id});
+    scratch_.named.emplace(full_name, id);
     schema_.named_ = scratch_.named;  // a view of the list so far (Run copies it into the storage)
     if (schema_.named_.size() == kIndexFrom) {
       for (const auto& [name, nid] : schema_.named_) schema_.named_index_.emplace(name, nid);
@@ -850,23 +889,20 @@ class Parser {
   template <typename V>
   [[gnu::always_inline]] bool AddPrimitive(V v, PointerId pointer, std::size_t depth, NodeId* id) {
     if (!v.IsString() || depth > options_.max_depth) return false;
-    const std::optional<Type> prim = PrimitiveFromName(v.Str());
+    const std::optional<Type> prim = PrimitiveOf(v.Str());
     if (!prim) return false;
     *id = NodeId{static_cast<std::uint32_t>(nodes_.size())};
-    // (A copy of a default Node: emplace_back() would value-initialise,
-    // zeroing the ~200 bytes before running the member initialisers.)
-    static const Node kDefault;
-    Node& n = nodes_.push(kDefault);
+    Node& n = nodes_.push(kNoNode);
     n.type = *prim;
     n.pointer = pointer;
     return true;
   }
 
   Result<NodeId> ParseName(std::string_view name, std::string_view space, PointerId pointer) {
-    if (auto prim = PrimitiveFromName(name)) {
+    if (auto prim = PrimitiveOf(name)) {
       // Built in place (most primitives come through AddPrimitive instead).
       NodeId id{static_cast<std::uint32_t>(nodes_.size())};
-      Node& n = nodes_.push(Node{});
+      Node& n = nodes_.push(kNoNode);
       n.type = *prim;
       n.pointer = pointer;
       return id;
@@ -881,9 +917,6 @@ class Parser {
 
   template <typename V>
   Result<NodeId> ParseUnion(V arr, std::string_view space, PointerId pointer, std::size_t depth) {
-    Node n;
-    n.type = Type::kUnion;
-    n.pointer = pointer;
     PodStack<NodeId>& ids = scratch_.ids;
     const std::size_t base = ids.size();
     std::optional<Error> error;
@@ -917,9 +950,11 @@ class Parser {
       return true;
     });
     if (error) return std::unexpected(std::move(*error));
-    n.branches = storage_->CopyArray(ids.data() + base, ids.size() - base);
+    const std::span<const NodeId> branches = storage_->CopyArray(ids.data() + base, ids.size() - base);
     ids.truncate(base);
-    return NewNode(n);
+    NodeId id;
+    AddNode(Type::kUnion, pointer, &id).branches = branches;
+    return id;
   }
 
   // Reads an optional string attribute; error when present with another kind.
@@ -1032,12 +1067,12 @@ class Parser {
     if (!tv.IsString()) return Fail(Render(pointer) + "/type", "\"type\" must be a string, an object or an array");
     std::string_view type = tv.Str();
     Result<NodeId> id = NodeId{};
-    if (auto prim = PrimitiveFromName(type)) {
-      Node n;
-      n.type = *prim;
-      n.pointer = pointer;
-      SetCustom(n, CustomAttributes(obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); }));
-      id = NewNode(n);
+    if (auto prim = PrimitiveOf(type)) {
+      const auto custom =
+          CustomAttributes(obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); });
+      NodeId nid;
+      SetCustom(AddNode(*prim, pointer, &nid), custom);
+      id = nid;
     } else if (Is(type, "record") || Is(type, "error")) {
       id = ParseRecord(obj, Is(type, "error"), space, pointer, depth);
     } else if (Is(type, "enum")) {
@@ -1059,12 +1094,13 @@ class Parser {
         if (!parsed) return std::unexpected(parsed.error());
         inner_id = *parsed;
       }
-      Node n;
-      n.type = is_array ? Type::kArray : Type::kMap;
+      const Type t = is_array ? Type::kArray : Type::kMap;
+      const auto custom = CustomAttributes(obj, ReservedMask(t), [&](std::string_view k) { return !IsReserved(k, t); });
+      NodeId nid;
+      Node& n = AddNode(t, pointer, &nid);
       n.items = inner_id;
-      n.pointer = pointer;
-      SetCustom(n, CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view k) { return !IsReserved(k, n.type); }));
-      id = NewNode(n);
+      SetCustom(n, custom);
+      id = nid;
     } else if (auto ref = Lookup(type, space)) {
       // {"type": "com.acme.Address"}: a reference written as an object.
       return *ref;
@@ -1080,12 +1116,12 @@ class Parser {
   }
 
   // Declares a named type: validates and registers its full name before the
-  // body is parsed, so the body may refer to it (recursion). Fills in `n`
-  // (the caller's, not a copy: a Node is ~200 bytes) and adds it.
+  // body is parsed, so the body may refer to it (recursion), and adds its
+  // node; the caller fills in what is particular to `type`.
   template <typename V>
-  Result<NodeId> DeclareNamed(Node& n, const Attrs<V>& obj, std::string_view space, PointerId pointer) {
+  Result<NodeId> DeclareNamed(Type type, const Attrs<V>& obj, std::string_view space, PointerId pointer) {
     V name_v = obj.Get(KeyOf("name"));
-    if (!name_v) return Fail(pointer, std::string(TypeName(n.type)) + " without \"name\"");
+    if (!name_v) return Fail(pointer, std::string(TypeName(type)) + " without \"name\"");
     if (!name_v.IsString()) return Fail(Render(pointer) + "/name", "\"name\" must be a string");
     std::string_view name = name_v.Str();
     std::optional<std::string_view> ns;
@@ -1094,12 +1130,13 @@ class Parser {
       if (!attr) return std::unexpected(attr.error());
       ns = *attr;
     }
+    // The full name, copied once: the namespace and the name are its parts.
+    std::string_view full_name;
+    std::size_t name_at = 0;  // where the unqualified name starts in full_name
     if (HasDot(name)) {
       if (!IsDottedName(name)) return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
-      // The full name as written; namespace and name are its two parts.
-      n.full_name = storage_->Copy(name);
-      std::size_t dot = n.full_name.rfind('.');
-      n.name = n.full_name.substr(dot + 1);
+      full_name = storage_->Copy(name);
+      name_at = full_name.rfind('.') + 1;
     } else {
       if (!IsNamePart(name)) return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
       if (ns && !ns->empty() && !IsDottedName(*ns)) {
@@ -1107,36 +1144,44 @@ class Parser {
       }
       const std::string_view in_space = ns ? *ns : space;
       if (in_space.empty()) {
-        n.name = n.full_name = storage_->Copy(name);
+        full_name = storage_->Copy(name);
       } else {
-        // One copy: the namespace is the full name's prefix.
-        n.full_name = storage_->Concat(in_space, ".", name);
-        n.name = n.full_name.substr(in_space.size() + 1);
+        full_name = storage_->Concat(in_space, ".", name);
+        name_at = in_space.size() + 1;
       }
     }
-    if (PrimitiveFromName(n.full_name)) {
-      return Fail(Render(pointer) + "/name", Quote(n.full_name) + " is a primitive type name and cannot name a " +
-                                              std::string(TypeName(n.type)));
+    if (PrimitiveOf(full_name)) {
+      return Fail(Render(pointer) + "/name", Quote(full_name) + " is a primitive type name and cannot name a " +
+                                              std::string(TypeName(type)));
     }
-    if (auto prev = schema_.FindNamedId(n.full_name)) {
+    if (auto prev = schema_.FindNamedId(full_name)) {
       const std::string where = Render(nodes_[prev->value].pointer);
-      return Fail(Render(pointer) + "/name", "duplicate name: " + Quote(n.full_name) + " is already defined at " +
+      return Fail(Render(pointer) + "/name", "duplicate name: " + Quote(full_name) + " is already defined at " +
                                               (where.empty() ? std::string("the root") : where));
     }
+    std::span<const std::string_view> aliases;
     if (obj.Has(kKeyAliases)) {
-      auto aliases = ReadAliases(obj, pointer, /*named=*/true, n.space());
-      if (!aliases) return std::unexpected(aliases.error());
-      Details(n).aliases = *aliases;
+      const std::string_view in_space = name_at == 0 ? std::string_view() : full_name.substr(0, name_at - 1);
+      auto read = ReadAliases(obj, pointer, /*named=*/true, in_space);
+      if (!read) return std::unexpected(read.error());
+      aliases = *read;
     }
+    std::string_view doc;
     if (obj.Has(kKeyDoc)) {
-      auto doc = OptString(obj, kKeyDoc, pointer);
-      if (!doc) return std::unexpected(doc.error());
-      Details(n).doc = storage_->Copy(**doc);
+      auto read = OptString(obj, kKeyDoc, pointer);
+      if (!read) return std::unexpected(read.error());
+      doc = storage_->Copy(**read);
     }
-    n.pointer = pointer;
-    SetCustom(n, CustomAttributes(obj, ReservedMask(n.type), [&](std::string_view key) { return !IsReserved(key, n.type); }));
-    NodeId id = NewNode(n);
-    AddNamed(n.full_name, id);
+    const auto custom =
+        CustomAttributes(obj, ReservedMask(type), [&](std::string_view key) { return !IsReserved(key, type); });
+    NodeId id;
+    Node& n = AddNode(type, pointer, &id);
+    n.full_name = full_name;
+    n.name = full_name.substr(name_at);
+    if (!aliases.empty()) Details(n).aliases = aliases;
+    if (!doc.empty()) Details(n).doc = doc;
+    SetCustom(n, custom);
+    AddNamed(full_name, id);
     return id;
   }
 
@@ -1146,11 +1191,9 @@ class Parser {
     V fields = obj.Get(KeyOf("fields"));
     if (!fields) return Fail(pointer, "record without \"fields\"");
     if (!fields.IsArray()) return Fail(Render(pointer) + "/fields", "\"fields\" must be an array");
-    Node n;
-    n.type = Type::kRecord;
-    n.is_error = is_error;
-    auto id = DeclareNamed(n, obj, space, pointer);
+    auto id = DeclareNamed(Type::kRecord, obj, space, pointer);
     if (!id) return id;
+    nodes_[id->value].is_error = is_error;
     const std::string_view inner_space = nodes_[id->value].space();
     PodStack<Field>& collected = scratch_.fields;
     const std::size_t base = collected.size();
@@ -1177,51 +1220,59 @@ class Parser {
     const PointerId fp = AddPointer(pointer, Schema::PointerStep::Kind::kField, i);
     if (!field.IsObject()) return Fail(fp, "a field must be an object");
     const Attrs<V> fv(field);
-    Field f;
+    // The members are gathered in locals and the Field built once, in place
+    // (a default Field first zeroed, then filled and copied, cost more).
     V nv = fv.Get(KeyOf("name"));
     if (!nv || !nv.IsString()) return Fail(fp, "field without a string \"name\"");
-    std::string_view name = nv.Str();
-    if (!IsNamePart(name)) return Fail(Render(fp) + "/name", "invalid field name " + Quote(name));
+    const std::string_view written = nv.Str();
+    if (!IsNamePart(written)) return Fail(Render(fp) + "/name", "invalid field name " + Quote(written));
     for (std::size_t k = base; k < scratch_.fields.size(); ++k) {
-      if (SameName(scratch_.fields[k].name, name)) return Fail(Render(fp) + "/name", "duplicate field name " + Quote(name));
+      if (SameName(scratch_.fields[k].name, written)) {
+        return Fail(Render(fp) + "/name", "duplicate field name " + Quote(written));
+      }
     }
-    f.name = storage_->Copy(name);
+    const std::string_view name = storage_->Copy(written);
     V tv = fv.Get(KeyOf("type"));
-    if (!tv) return Fail(fp, "field " + Quote(f.name) + " without \"type\"");
+    if (!tv) return Fail(fp, "field " + Quote(name) + " without \"type\"");
     const PointerId tp = AddPointer(fp, Schema::PointerStep::Kind::kType);
-    if (!AddPrimitive(tv, tp, depth + 1, &f.type)) {
+    NodeId type;
+    if (!AddPrimitive(tv, tp, depth + 1, &type)) {
       auto tid = ParseNode(tv, space, tp, depth + 1);
       if (!tid) return std::unexpected(tid.error());
-      f.type = *tid;
+      type = *tid;
     }
     // (Optional attributes are read only when present: most fields have
     // none, and each read is a call returning a Result.)
+    std::span<const std::string_view> aliases;
     if (fv.Has(kKeyAliases)) {
-      auto aliases = ReadAliases(fv, fp, /*named=*/false, {});
-      if (!aliases) return std::unexpected(aliases.error());
-      f.aliases = *aliases;
+      auto read = ReadAliases(fv, fp, /*named=*/false, {});
+      if (!read) return std::unexpected(read.error());
+      aliases = *read;
     }
+    std::string_view doc;
     if (fv.Has(kKeyDoc)) {
-      auto doc = OptString(fv, kKeyDoc, fp);
-      if (!doc) return std::unexpected(doc.error());
-      f.doc = storage_->Copy(**doc);
+      auto read = OptString(fv, kKeyDoc, fp);
+      if (!read) return std::unexpected(read.error());
+      doc = storage_->Copy(**read);
     }
+    SortOrder order = SortOrder::kAscending;
     if (fv.Has(kKeyOrder)) {
-      auto order = OptString(fv, kKeyOrder, fp);
-      if (!order) return std::unexpected(order.error());
-      if (**order == "ascending") f.order = SortOrder::kAscending;
-      else if (**order == "descending") f.order = SortOrder::kDescending;
-      else if (**order == "ignore") f.order = SortOrder::kIgnore;
+      auto read = OptString(fv, kKeyOrder, fp);
+      if (!read) return std::unexpected(read.error());
+      if (**read == "ascending") order = SortOrder::kAscending;
+      else if (**read == "descending") order = SortOrder::kDescending;
+      else if (**read == "ignore") order = SortOrder::kIgnore;
       else return Fail(Render(fp) + "/order", "\"order\" must be ascending, descending or ignore");
     }
+    const json::Value* default_value = nullptr;
     if (V dv = fv.Get(KeyOf("default"))) {
       // Built in place in the storage (no temporary to move and destroy).
-      f.default_value = storage_->KeepMade([&] { return dv.ToValue(); });
-      scratch_.defaults.push({record, i});
+      default_value = storage_->KeepMade([&] { return dv.ToValue(); });
+      scratch_.defaults.emplace(record, i);
     }
-    f.custom = CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
-    f.pointer = fp;
-    scratch_.fields.push(f);
+    const std::span<const json::Member> custom =
+        CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
+    scratch_.fields.emplace(name, aliases, type, order, default_value, doc, custom, fp);
     return {};
   }
 
@@ -1230,8 +1281,6 @@ class Parser {
     V sv = obj.Get(KeyOf("symbols"));
     if (!sv) return Fail(pointer, "enum without \"symbols\"");
     if (!sv.IsArray()) return Fail(Render(pointer) + "/symbols", "\"symbols\" must be an array");
-    Node n;
-    n.type = Type::kEnum;
     PodStack<std::string_view>& names = scratch_.names;
     const std::size_t base = names.size();
     std::optional<Error> error;
@@ -1252,16 +1301,22 @@ class Parser {
       names.truncate(base);
       return std::unexpected(std::move(*error));
     }
-    n.symbols = storage_->CopyArray(names.data() + base, names.size() - base);
+    const std::span<const std::string_view> symbols = storage_->CopyArray(names.data() + base, names.size() - base);
     names.truncate(base);
+    std::optional<std::string_view> enum_default;
     if (V dv = obj.Get(KeyOf("default"))) {
-      auto it = dv.IsString() ? std::find(n.symbols.begin(), n.symbols.end(), dv.Str()) : n.symbols.end();
-      if (it == n.symbols.end()) {
+      auto it = dv.IsString() ? std::find(symbols.begin(), symbols.end(), dv.Str()) : symbols.end();
+      if (it == symbols.end()) {
         return Fail(Render(pointer) + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
       }
-      Details(n).enum_default = *it;
+      enum_default = *it;
     }
-    return DeclareNamed(n, obj, space, pointer);
+    auto id = DeclareNamed(Type::kEnum, obj, space, pointer);
+    if (!id) return id;
+    Node& n = nodes_[id->value];
+    n.symbols = symbols;
+    if (enum_default) Details(n).enum_default = enum_default;
+    return id;
   }
 
   template <typename V>
@@ -1271,10 +1326,11 @@ class Parser {
     if (!ViewIntegerIn(sv, 0, std::numeric_limits<std::int32_t>::max())) {
       return Fail(Render(pointer) + "/size", "\"size\" must be a non-negative integer, not " + ViewJson(sv));
     }
-    Node n;
-    n.type = Type::kFixed;
-    n.size = static_cast<std::uint64_t>(sv.ToValue().AsNumber().AsDouble());
-    return DeclareNamed(n, obj, space, pointer);
+    const auto size = static_cast<std::uint64_t>(sv.ToValue().AsNumber().AsDouble());
+    auto id = DeclareNamed(Type::kFixed, obj, space, pointer);
+    if (!id) return id;
+    nodes_[id->value].size = size;
+    return id;
   }
 
   // Sets the node's logical type, or records why it is ignored.
