@@ -683,7 +683,24 @@ const Node kNoNode{};
 // storage is one ~6 KB block, too big for malloc's per-thread cache, and
 // taking it from malloc and giving it back cost about 4% of a parse.
 // Blocks freed on one thread may be reused by another; a thread's blocks
-// are released when it ends.
+// are released when it ends, and a block freed after that (a schema
+// destroyed late in the thread's exit) goes straight back to malloc.
+struct StorageBlocks {
+  static constexpr std::size_t kBlocks = 4;
+  void* blocks[kBlocks];
+  std::size_t count = 0;
+  std::size_t bytes = 0;  // the size of each block held
+  ~StorageBlocks();
+};
+thread_local StorageBlocks t_storage_blocks;
+// Trivially destructible, so still readable while the thread's other
+// thread_locals are destroyed.
+thread_local bool t_storage_blocks_gone = false;
+StorageBlocks::~StorageBlocks() {
+  while (count > 0) ::operator delete(blocks[--count]);
+  t_storage_blocks_gone = true;
+}
+
 template <typename T>
 struct StorageAllocator {
   using value_type = T;
@@ -691,33 +708,23 @@ struct StorageAllocator {
   template <typename U>
   StorageAllocator(const StorageAllocator<U>&) {}
   T* allocate(std::size_t n) {
-    Cache& cache = ThreadCache();
-    if (n == 1 && cache.count > 0) return static_cast<T*>(cache.blocks[--cache.count]);
+    StorageBlocks& cache = t_storage_blocks;
+    if (!t_storage_blocks_gone && cache.count > 0 && cache.bytes == n * sizeof(T)) {
+      return static_cast<T*>(cache.blocks[--cache.count]);
+    }
     return static_cast<T*>(::operator new(n * sizeof(T)));
   }
   void deallocate(T* p, std::size_t n) {
-    Cache& cache = ThreadCache();
-    if (n == 1 && cache.count < Cache::kBlocks) {
+    StorageBlocks& cache = t_storage_blocks;
+    if (!t_storage_blocks_gone && cache.count < StorageBlocks::kBlocks &&
+        (cache.count == 0 || cache.bytes == n * sizeof(T))) {
+      cache.bytes = n * sizeof(T);
       cache.blocks[cache.count++] = p;
       return;
     }
     ::operator delete(p);
   }
   friend bool operator==(const StorageAllocator&, const StorageAllocator&) { return true; }
-
- private:
-  struct Cache {
-    static constexpr std::size_t kBlocks = 4;
-    void* blocks[kBlocks];
-    std::size_t count = 0;
-    ~Cache() {
-      while (count > 0) ::operator delete(blocks[--count]);
-    }
-  };
-  static Cache& ThreadCache() {
-    thread_local Cache cache;
-    return cache;
-  }
 };
 
 // A growable array of trivially copyable T for the parser's per-thread
