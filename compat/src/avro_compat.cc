@@ -11,6 +11,7 @@
 #include "accord/compat/avro_compat.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <span>
 #include <array>
@@ -34,29 +35,45 @@ struct Desc {
   std::string_view name;
 };
 
-std::size_t PartSize(const Desc& d) { return d.type.size() + d.sep.size() + d.name.size(); }
-void AppendPart(std::string& out, const Desc& d) {
-  out.append(d.type);
-  out.append(d.sep);
-  out.append(d.name);
+// Each part of a message has a size (PartSize) and is written by PutPart
+// at `at`, which it moves past the part.
+inline void PutBytes(char*& at, std::string_view s) {
+  // (A part may be empty, with no data pointer: memcpy may not be given one.)
+  if (s.empty()) return;
+  std::memcpy(at, s.data(), s.size());
+  at += s.size();
 }
-// String literals: their size is known, no strlen.
+std::size_t PartSize(const Desc& d) { return d.type.size() + d.sep.size() + d.name.size(); }
+void PutPart(char*& at, const Desc& d) {
+  PutBytes(at, d.type);
+  PutBytes(at, d.sep);
+  PutBytes(at, d.name);
+}
+// String literals: their size is known, no strlen, and the copy is inline.
 template <std::size_t N>
 std::size_t PartSize(const char (&)[N]) { return N - 1; }
 template <std::size_t N>
-void AppendPart(std::string& out, const char (&part)[N]) { out.append(part, N - 1); }
+void PutPart(char*& at, const char (&part)[N]) {
+  std::memcpy(at, part, N - 1);
+  at += N - 1;
+}
 template <typename T>
 std::size_t PartSize(const T& part) { return std::string_view(part).size(); }
 template <typename T>
-void AppendPart(std::string& out, const T& part) { out.append(std::string_view(part)); }
+void PutPart(char*& at, const T& part) { PutBytes(at, std::string_view(part)); }
 
 // Concatenation with one allocation (messages are built from many parts,
-// several of them views into the schemas).
+// several of them views into the schemas). The parts are copied into the
+// string's buffer at its final size: appending them one by one checked the
+// capacity and called out of line for each.
 template <typename... Parts>
 std::string Cat(const Parts&... parts) {
+  const std::size_t size = (PartSize(parts) + ...);
   std::string out;
-  out.reserve((PartSize(parts) + ...));
-  (AppendPart(out, parts), ...);
+  out.resize_and_overwrite(size, [&](char* at, std::size_t) {
+    (PutPart(at, parts), ...);
+    return size;
+  });
   return out;
 }
 
@@ -199,14 +216,20 @@ class DatumBuilder {
  public:
   explicit DatumBuilder(const Schema& s) : s_(s) {}
 
-  // A small valid value; nullopt when the type has no finite value
-  // (a record that contains itself through every path).
-  std::optional<json::Value> Minimal(NodeId id) {
-    bool failed = false;
-    std::optional<json::Value> out(std::in_place, Deferred{[&] { return MinimalValue(id, 0, failed); }});
-    if (failed) out.reset();
-    return out;
-  }
+  // How Along makes the leaf of a witness: a function called once, at the
+  // leaf's place (a finished leaf moved there cost a move and a destructor
+  // call per witness). Type-erased, so that Along is compiled once.
+  class Leaf {
+   public:
+    template <typename Fn>
+    explicit Leaf(Fn& fn)
+        : fn_(&fn), make_([](void* f, bool& failed) { return (*static_cast<Fn*>(f))(failed); }) {}
+    json::Value operator()(bool& failed) const { return make_(fn_, failed); }
+
+   private:
+    void* fn_;
+    json::Value (*make_)(void*, bool&);
+  };
 
   // Minimal, as a value; sets `failed` when there is no finite value.
   json::Value MinimalValue(NodeId id, int depth, bool& failed) {
@@ -240,32 +263,32 @@ class DatumBuilder {
         return Fail(failed);
       }
       case Type::kRecord:
-        if (std::find(visiting_.begin(), visiting_.end(), id.value) != visiting_.end()) return Fail(failed);
+        if (std::ranges::find(visiting_.view(), id.value) != visiting_.view().end()) return Fail(failed);
         return MinimalRecord(id, n, depth, failed);
     }
     return Fail(failed);
   }
 
-  // A value that makes a type mismatch visible (e.g. a long beyond int range).
-  // (Made in place: std::in_place saves a move and a destructor call.)
-  std::optional<json::Value> Sample(NodeId id) {
+  // A value that makes a type mismatch visible (e.g. a long beyond int
+  // range); sets `failed` when there is no finite value.
+  json::Value Sample(NodeId id, bool& failed) {
     const Node& n = s_.node(id);
     switch (n.type) {
-      case Type::kBoolean: return std::optional<json::Value>(std::in_place, true);
-      case Type::kInt: return std::optional<json::Value>(std::in_place, 1);
-      case Type::kLong: return std::optional<json::Value>(std::in_place, std::int64_t{2147483648});
-      case Type::kFloat: return std::optional<json::Value>(std::in_place, 0.5);
-      case Type::kDouble: return std::optional<json::Value>(std::in_place, 0.1);
-      case Type::kString: return std::optional<json::Value>(std::in_place, "text");
-      case Type::kBytes: return std::optional<json::Value>(std::in_place, "\xc3\xbf");  // U+00FF: byte 0xff
-      default: return Minimal(id);
+      case Type::kBoolean: return json::Value(true);
+      case Type::kInt: return json::Value(1);
+      case Type::kLong: return json::Value(std::int64_t{2147483648});
+      case Type::kFloat: return json::Value(0.5);
+      case Type::kDouble: return json::Value(0.1);
+      case Type::kString: return json::Value("text");
+      case Type::kBytes: return json::Value("\xc3\xbf");  // U+00FF: byte 0xff
+      default: return MinimalValue(id, 0, failed);
     }
   }
 
-  // The root datum that follows `steps` (from step `k`) and holds `leaf` at
-  // their end (moved there: it is used once).
-  json::Value Along(NodeId id, std::span<const Step> steps, std::size_t k, json::Value& leaf, bool& failed) {
-    if (k == steps.size()) return std::move(leaf);
+  // The root datum that follows `steps` (from step `k`) and holds the value
+  // `leaf` makes at their end.
+  json::Value Along(NodeId id, std::span<const Step> steps, std::size_t k, const Leaf& leaf, bool& failed) {
+    if (k == steps.size()) return leaf(failed);
     const Node& n = s_.node(id);
     const Step& st = steps[k];
     switch (st.kind) {
@@ -312,7 +335,7 @@ class DatumBuilder {
 
   // The record on the way to the leaf: the field the step names leads on,
   // every other field holds a minimal value.
-  json::Value AlongRecord(const Node& n, std::span<const Step> steps, std::size_t k, json::Value& leaf,
+  json::Value AlongRecord(const Node& n, std::span<const Step> steps, std::size_t k, const Leaf& leaf,
                           bool& failed) {
     json::Value out(json::Object{});
     json::Object& obj = out.AsObject();
@@ -344,7 +367,9 @@ class DatumBuilder {
   }
 
   const Schema& s_;
-  std::vector<std::uint32_t> visiting_;
+  // Records being built, outermost first. (Inline: a vector cost an
+  // allocation per check whose witness holds a minimal record.)
+  SmallStack<std::uint32_t, 16> visiting_;
 };
 
 Desc Describe(const Node& n) {
@@ -354,7 +379,7 @@ Desc Describe(const Node& n) {
 
 // A finding without a witness leaf of its own (the witness uses a sample
 // value of the writer node).
-std::optional<json::Value> NoLeaf() { return std::nullopt; }
+struct NoLeaf {};
 
 // avro::IsPrimitive, inline: Check asks it of most node pairs.
 constexpr bool IsPrimitiveType(Type t) {
@@ -442,32 +467,29 @@ class Checker {
     return &memo_->try_emplace(k, kUnknown).first->second;
   }
 
-  // The leaf of a finding's witness: `leaf()`, else a sample value of `w`
-  // (returned in place, not moved, when there is no leaf).
-  template <typename LeafFn>
-  std::optional<json::Value> LeafOrSample(LeafFn& leaf, const Node& w) {
-    if (std::optional<json::Value> v = leaf()) return v;
-    return builder_.Sample(NodeFor(w));
-  }
-
   // Where a finding points in one schema: JSON pointer `id`, then `suffix`
   // and `index` ("/name", or "/" and a union branch). Spelt out only for a
   // finding that is kept.
   struct At {
     avro::PointerId id;
     std::string_view suffix = {};
-    std::string_view index = {};
+    std::string_view index = {};  // only after a suffix
   };
   static void Spell(const Schema& s, const At& at, std::string& out) {
     s.AppendPointer(at.id, out);
-    out.append(at.suffix);
-    out.append(at.index);
+    // (Most paths have no suffix: no call to append nothing.)
+    if (!at.suffix.empty()) {
+      out.append(at.suffix);
+      out.append(at.index);
+    }
   }
 
   // Records a finding about writer node `w`, unless one of the same kind and
   // paths is recorded already (the same break reached along another path:
   // the first is kept). Only then are its message (`message()`) and witness
-  // (built around `leaf()`, else a sample value of `w`) made. An explaining
+  // made: the witness holds `leaf(failed)` (NoLeaf: a sample value of `w`)
+  // where `w` is, and there is none when some part of it (`leaf` included,
+  // by setting `failed`) has no finite value. An explaining
   // checker keeps the message of its first finding and nothing else.
   // (Out of line: inlined, it made Check's frame and prologue several
   // times larger for every pair, though few pairs have a finding.)
@@ -495,13 +517,18 @@ class Checker {
     }
     f.kind = std::string(kind);
     f.message = message();
-    std::optional<json::Value> value = LeafOrSample(leaf, w);
-    if (value) {
-      bool failed = false;
-      f.witness.emplace(
-          Deferred{[&] { return builder_.Along(w_.root(), steps_.view(), 0, *value, failed); }});
-      if (failed) f.witness.reset();
-    }
+    // The witness leaf: `leaf`'s value, else a sample value of `w`.
+    auto make_leaf = [&](bool& failed) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<LeafFn>, NoLeaf>) {
+        return builder_.Sample(NodeFor(w), failed);
+      } else {
+        return leaf(failed);
+      }
+    };
+    const DatumBuilder::Leaf leaf_maker(make_leaf);
+    bool failed = false;
+    f.witness.emplace(Deferred{[&] { return builder_.Along(w_.root(), steps_.view(), 0, leaf_maker, failed); }});
+    if (failed) f.witness.reset();
     // What Report::Add does for a breaking finding (every finding here is).
     report_.verdict = Verdict::kIncompatible;
   }
@@ -550,7 +577,7 @@ class Checker {
         AddFinding(kAvroUndecidedDepth, w, {w.pointer}, {r.pointer}, [&] {
                      return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
                                 " levels; compatibility not decided");
-                   }, NoLeaf);
+                   }, NoLeaf{});
       }
       return false;
     }
@@ -574,8 +601,8 @@ class Checker {
           std::string index = std::to_string(i);
           AddFinding(kAvroMissingUnionBranch, wb, {w.pointer, "/", index}, {r.pointer}, [&] {
             return Cat("reader union has no branch that can read writer union branch ", index, " (",
-                       Describe(wb), ")", UnionAdvice(w.branches[i], r));
-          }, NoLeaf);
+                       Describe(wb), ")", AdviceFor(w.branches[i], r));
+          }, NoLeaf{});
           steps_.pop_back();
         }
       }
@@ -585,8 +612,8 @@ class Checker {
       if (ReaderUnionAccepts(wid, r)) return true;
       if (recording_) {
         AddFinding(kAvroMissingUnionBranch, w, {w.pointer}, {r.pointer}, [&] {
-          return Cat("reader union has no branch that can read writer type ", Describe(w), UnionAdvice(wid, r));
-        }, NoLeaf);
+          return Cat("reader union has no branch that can read writer type ", Describe(w), AdviceFor(wid, r));
+        }, NoLeaf{});
       }
       return false;
     }
@@ -608,30 +635,64 @@ class Checker {
     }
   }
 
-  // Why the reader branch of the writer's own type (if any) does not fit:
-  // "; reader branch 1 (record a.B): <first finding>". Uses a separate
-  // checker so this explanation leaves no state behind.
-  std::string ClosestBranchDetail(NodeId wid, const Node& r_union) {
+  // The end of a missing-branch message: why the reader branch of the
+  // writer's own type (if any) does not fit, "; reader branch 1 (record
+  // a.B) does not fit because <first finding>", else advice. Kept as parts
+  // that the message's Cat appends (a string of its own was an allocation
+  // and a copy more per union finding, and the advice is a literal).
+  struct UnionAdvice {
+    // Set when a reader branch of the writer's type was tried and failed.
+    std::optional<std::string> explanation;
+    std::size_t branch = 0;
+    Desc branch_desc;
+  };
+  friend std::size_t PartSize(const UnionAdvice& a) {
+    if (!a.explanation) return PartSize(kAddBranchAdvice);
+    return PartSize(kBranchPrefix) + Digits(a.branch) + PartSize(" (") + PartSize(a.branch_desc) +
+           PartSize(kBranchReason) + a.explanation->size();
+  }
+  friend void PutPart(char*& at, const UnionAdvice& a) {
+    if (!a.explanation) {
+      PutPart(at, kAddBranchAdvice);
+      return;
+    }
+    PutPart(at, kBranchPrefix);
+    at = std::to_chars(at, at + Digits(a.branch), a.branch).ptr;
+    PutPart(at, " (");
+    PutPart(at, a.branch_desc);
+    PutPart(at, kBranchReason);
+    PutPart(at, *a.explanation);
+  }
+  static constexpr char kAddBranchAdvice[] = ": add a compatible branch to the reader union";
+  static constexpr char kBranchPrefix[] = "; reader branch ";
+  static constexpr char kBranchReason[] = ") does not fit because ";
+  static std::size_t Digits(std::size_t v) {
+    std::size_t n = 1;
+    for (; v >= 10; v /= 10) ++n;
+    return n;
+  }
+
+  UnionAdvice AdviceFor(NodeId wid, const Node& r_union) {
+    UnionAdvice advice;
     // Only the top-level checker explains: explanations inside explanations
     // could chase each other around mutually recursive types forever.
-    if (purpose_ == Purpose::kExplain) return {};
+    if (purpose_ == Purpose::kExplain) return advice;
     const Node& w = w_.node(wid);
     for (std::size_t j = 0; j < r_union.branches.size(); ++j) {
       NodeId rbid = r_union.branches[j];
       const Node& rb = r_.node(rbid);
       if (rb.type != w.type) continue;
+      // A separate checker, so that this explanation leaves no state behind.
       Checker sub(w_, r_, Purpose::kExplain);
       sub.Check(wid, rbid);
-      if (!sub.explanation_) return {};
-      return Cat("; reader branch ", std::to_string(j), " (", Describe(rb), ") does not fit because ",
-                 *sub.explanation_);
+      if (sub.explanation_) {
+        advice.explanation = std::move(sub.explanation_);
+        advice.branch = j;
+        advice.branch_desc = Describe(rb);
+      }
+      return advice;
     }
-    return {};
-  }
-
-  std::string UnionAdvice(NodeId wid, const Node& r_union) {
-    std::string detail = ClosestBranchDetail(wid, r_union);
-    return detail.empty() ? ": add a compatible branch to the reader union" : detail;
+    return advice;
   }
 
   bool Mismatch(const Node& w, const Node& r) {
@@ -640,7 +701,7 @@ class Checker {
         return Cat("writer type ", Describe(w), " cannot be read as reader type ", Describe(r),
                    " (Avro promotes only int->long/float/double, long->float/double, "
                    "float->double, string<->bytes)");
-      }, NoLeaf);
+      }, NoLeaf{});
     }
     return false;
   }
@@ -699,7 +760,7 @@ class Checker {
         AddFinding(kAvroNameMismatch, w, {w.pointer, "/name"}, {r.pointer, "/name"}, [&] {
           return Cat("writer ", Describe(w), " is read as reader ", Describe(r), ": names differ; add \"",
                      w.full_name, "\" to the reader's aliases or keep the name");
-        }, NoLeaf);
+        }, NoLeaf{});
       }
     }
     switch (r.type) {
@@ -710,7 +771,7 @@ class Checker {
             AddFinding(kAvroFixedSizeMismatch, w, {w.pointer, "/size"}, {r.pointer, "/size"}, [&] {
               return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size), " but reader fixed ",
                          r.full_name, " has size ", std::to_string(r.size));
-            }, NoLeaf);
+            }, NoLeaf{});
           }
         }
         return ok;
@@ -738,7 +799,7 @@ class Checker {
           }
           return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
                      "] and has no enum default: add the symbols or a \"default\" to the reader enum");
-        }, [&] { return std::optional<json::Value>(json::Value(w.symbols[first_missing])); });
+        }, [&](bool&) { return json::Value(w.symbols[first_missing]); });
         return false;
       }
       case Type::kRecord: return CompareFields(w, r) && ok;
@@ -775,7 +836,7 @@ class Checker {
             return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
                        w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias",
                        ": add a \"default\" to the reader field");
-          }, [&] { return builder_.Minimal(NodeFor(w)); });
+          }, [&](bool& failed) { return builder_.MinimalValue(NodeFor(w), 0, failed); });
         }
         continue;
       }

@@ -174,8 +174,14 @@ class SchemaStorage {
   // Keeps the value `make()` returns, built in place.
   template <typename Make>
   const json::Value* KeepMade(Make&& make) {
-    auto* k = new (Allocate(sizeof(KeptValue), alignof(KeptValue))) KeptValue{make(), kept_};
-    kept_ = k;
+    auto* k = new (Allocate(sizeof(KeptValue), alignof(KeptValue))) KeptValue{make(), nullptr};
+    // Only values that may own memory (strings, arrays, objects) are listed
+    // for destruction: null, booleans and numbers (most defaults) own none,
+    // and their storage is simply released with the arena.
+    if (k->value.IsString() || k->value.IsArray() || k->value.IsObject()) {
+      k->next = kept_;
+      kept_ = k;
+    }
     return &k->value;
   }
 
@@ -1526,7 +1532,7 @@ class Parser {
     return false;
   }
 
-  ParseOptions options_;
+  const ParseOptions& options_;  // the caller's, which outlives the parser
   Schema schema_;
   std::shared_ptr<detail::SchemaStorage> storage_;
   Scratch& scratch_;
