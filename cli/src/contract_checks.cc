@@ -101,7 +101,7 @@ Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bo
   if (!other_side.empty()) {
     p.message += " (" + other_side + ": " + (other_path.empty() ? "(root)" : other_path) + ")";
   }
-  p.witness = f.witness;
+  if (f.witness) p.witness = *f.witness;
   return p;
 }
 

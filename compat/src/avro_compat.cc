@@ -377,9 +377,50 @@ Desc Describe(const Node& n) {
   return {avro::TypeName(n.type), {}, {}};
 }
 
-// A finding without a witness leaf of its own (the witness uses a sample
-// value of the writer node).
-struct NoLeaf {};
+// What a witness holds where the writer node of its finding is: a sample
+// value of that node (a value that makes a type mismatch visible), one of
+// its enum symbols, or its minimal value.
+struct WitnessLeaf {
+  enum class Kind : std::uint8_t { kSample, kSymbol, kMinimal };
+  Kind kind = Kind::kSample;
+  std::size_t symbol = 0;  // kSymbol: the index in the node's symbols
+};
+
+// A finding's witness, built when first read (compat::Witness): the writer
+// schema (shared by the report's witnesses), the path from its root to the
+// finding's node, and the leaf there. Building it was about a quarter of a
+// check; reports read only for their verdict and messages never pay it.
+class AvroWitness final : public WitnessSource {
+ public:
+  AvroWitness(std::shared_ptr<const Schema> writer, std::span<const Step> steps, NodeId node, WitnessLeaf leaf)
+      : writer_(std::move(writer)), node_(node), leaf_(leaf) {
+    for (const Step& step : steps) steps_.push_back(step);
+  }
+
+ private:
+  std::optional<json::Value> Build() const override {
+    DatumBuilder builder(*writer_);
+    auto make_leaf = [&](bool& failed) {
+      switch (leaf_.kind) {
+        case WitnessLeaf::Kind::kSymbol: return json::Value(writer_->node(node_).symbols[leaf_.symbol]);
+        case WitnessLeaf::Kind::kMinimal: return builder.MinimalValue(node_, 0, failed);
+        case WitnessLeaf::Kind::kSample: break;
+      }
+      return builder.Sample(node_, failed);
+    };
+    const DatumBuilder::Leaf leaf(make_leaf);
+    bool failed = false;
+    std::optional<json::Value> out(std::in_place,
+                                   Deferred{[&] { return builder.Along(writer_->root(), steps_.view(), 0, leaf, failed); }});
+    if (failed) out.reset();
+    return out;
+  }
+
+  std::shared_ptr<const Schema> writer_;
+  SmallStack<Step, 8> steps_;  // (inline: most findings are a few steps deep)
+  NodeId node_;
+  WitnessLeaf leaf_;
+};
 
 // avro::IsPrimitive, inline: Check asks it of most node pairs.
 constexpr bool IsPrimitiveType(Type t) {
@@ -425,7 +466,7 @@ class Checker {
   enum class Purpose : std::uint8_t { kReport, kExplain };
 
   Checker(const Schema& w, const Schema& r, Purpose purpose = Purpose::kReport)
-      : w_(w), r_(r), builder_(w), purpose_(purpose) {}
+      : w_(w), r_(r), purpose_(purpose) {}
 
   Report Run() {
     Check(w_.root(), r_.root());
@@ -486,16 +527,15 @@ class Checker {
 
   // Records a finding about writer node `w`, unless one of the same kind and
   // paths is recorded already (the same break reached along another path:
-  // the first is kept). Only then are its message (`message()`) and witness
-  // made: the witness holds `leaf(failed)` (NoLeaf: a sample value of `w`)
-  // where `w` is, and there is none when some part of it (`leaf` included,
-  // by setting `failed`) has no finite value. An explaining
-  // checker keeps the message of its first finding and nothing else.
-  // (Out of line: inlined, it made Check's frame and prologue several
+  // the first is kept). Only then is its message (`message()`) made; its
+  // witness holds `leaf` where `w` is, and is built when first read
+  // (AvroWitness; none when some part of it has no finite value). An
+  // explaining checker keeps the message of its first finding and nothing
+  // else. (Out of line: inlined, it made Check's frame and prologue several
   // times larger for every pair, though few pairs have a finding.)
-  template <typename MessageFn, typename LeafFn>
+  template <typename MessageFn>
   [[gnu::noinline]] void AddFinding(std::string_view kind, const Node& w, const At& wat, const At& rat,
-                                    MessageFn&& message, LeafFn&& leaf) {
+                                    MessageFn&& message, WitnessLeaf leaf = {}) {
     if (!recording_) return;
     if (purpose_ == Purpose::kExplain) {
       if (!explanation_) explanation_ = message();
@@ -517,18 +557,10 @@ class Checker {
     }
     f.kind = std::string(kind);
     f.message = message();
-    // The witness leaf: `leaf`'s value, else a sample value of `w`.
-    auto make_leaf = [&](bool& failed) {
-      if constexpr (std::is_same_v<std::remove_cvref_t<LeafFn>, NoLeaf>) {
-        return builder_.Sample(NodeFor(w), failed);
-      } else {
-        return leaf(failed);
-      }
-    };
-    const DatumBuilder::Leaf leaf_maker(make_leaf);
-    bool failed = false;
-    f.witness.emplace(Deferred{[&] { return builder_.Along(w_.root(), steps_.view(), 0, leaf_maker, failed); }});
-    if (failed) f.witness.reset();
+    // The witnesses share one copy of the writer schema (the caller's may not
+    // outlive the report).
+    if (!writer_copy_) writer_copy_ = std::make_shared<const Schema>(w_);
+    f.witness = Witness(std::make_shared<const AvroWitness>(writer_copy_, steps_.view(), NodeFor(w), leaf));
     // What Report::Add does for a breaking finding (every finding here is).
     report_.verdict = Verdict::kIncompatible;
   }
@@ -577,7 +609,7 @@ class Checker {
         AddFinding(kAvroUndecidedDepth, w, {w.pointer}, {r.pointer}, [&] {
                      return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
                                 " levels; compatibility not decided");
-                   }, NoLeaf{});
+                   });
       }
       return false;
     }
@@ -602,7 +634,7 @@ class Checker {
           AddFinding(kAvroMissingUnionBranch, wb, {w.pointer, "/", index}, {r.pointer}, [&] {
             return Cat("reader union has no branch that can read writer union branch ", index, " (",
                        Describe(wb), ")", AdviceFor(w.branches[i], r));
-          }, NoLeaf{});
+          });
           steps_.pop_back();
         }
       }
@@ -613,7 +645,7 @@ class Checker {
       if (recording_) {
         AddFinding(kAvroMissingUnionBranch, w, {w.pointer}, {r.pointer}, [&] {
           return Cat("reader union has no branch that can read writer type ", Describe(w), AdviceFor(wid, r));
-        }, NoLeaf{});
+        });
       }
       return false;
     }
@@ -701,7 +733,7 @@ class Checker {
         return Cat("writer type ", Describe(w), " cannot be read as reader type ", Describe(r),
                    " (Avro promotes only int->long/float/double, long->float/double, "
                    "float->double, string<->bytes)");
-      }, NoLeaf{});
+      });
     }
     return false;
   }
@@ -760,7 +792,7 @@ class Checker {
         AddFinding(kAvroNameMismatch, w, {w.pointer, "/name"}, {r.pointer, "/name"}, [&] {
           return Cat("writer ", Describe(w), " is read as reader ", Describe(r), ": names differ; add \"",
                      w.full_name, "\" to the reader's aliases or keep the name");
-        }, NoLeaf{});
+        });
       }
     }
     switch (r.type) {
@@ -771,7 +803,7 @@ class Checker {
             AddFinding(kAvroFixedSizeMismatch, w, {w.pointer, "/size"}, {r.pointer, "/size"}, [&] {
               return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size), " but reader fixed ",
                          r.full_name, " has size ", std::to_string(r.size));
-            }, NoLeaf{});
+            });
           }
         }
         return ok;
@@ -799,7 +831,7 @@ class Checker {
           }
           return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
                      "] and has no enum default: add the symbols or a \"default\" to the reader enum");
-        }, [&](bool&) { return json::Value(w.symbols[first_missing]); });
+        }, {WitnessLeaf::Kind::kSymbol, first_missing});
         return false;
       }
       case Type::kRecord: return CompareFields(w, r) && ok;
@@ -836,7 +868,7 @@ class Checker {
             return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
                        w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias",
                        ": add a \"default\" to the reader field");
-          }, [&](bool& failed) { return builder_.MinimalValue(NodeFor(w), 0, failed); });
+          }, {WitnessLeaf::Kind::kMinimal});
         }
         continue;
       }
@@ -848,7 +880,7 @@ class Checker {
 
   const Schema& w_;
   const Schema& r_;
-  DatumBuilder builder_;
+  std::shared_ptr<const Schema> writer_copy_;  // for the witnesses, made with the first
   SmallStack<Step, 24> steps_;  // from the root to the node being compared
   std::array<MemoEntry, kLinearMemoLimit> small_memo_;
   std::size_t small_memo_size_ = 0;

@@ -34,6 +34,11 @@ std::optional<Verdict> VerdictFromString(std::string_view s) {
   return internal::FromName(kVerdictNames, s);
 }
 
+const std::optional<json::Value>& WitnessSource::Get() const {
+  std::call_once(once_, [this] { value_ = Build(); });
+  return value_;
+}
+
 void Report::Add(Finding f) {
   if (f.severity == Severity::kBreaking) verdict = Verdict::kIncompatible;
   // Insert after the last finding at least as severe (enum order is

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -175,6 +176,36 @@ TEST(AvroCompat, PathsPointIntoEachSchema) {
   EXPECT_EQ(r.findings[1].writer_path, "");
   EXPECT_EQ(r.findings[1].reader_path, "/fields/1");
   EXPECT_NE(r.findings[1].message.find("\"c\""), std::string::npos);
+}
+
+// Witnesses are built when first read (compat::Witness): after the schemas
+// the report came from are gone, once for all copies of the finding, and
+// the same value from several threads at once.
+TEST(AvroCompat, WitnessIsBuiltWhenReadOnceForAllCopies) {
+  Report report;
+  {
+    const avro::Schema writer = S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","long"]}]})");
+    const avro::Schema reader = S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","int"]}]})");
+    report = CheckAvroSchemas(writer, reader);
+  }
+  ASSERT_EQ(report.findings.size(), 1u);
+  const Finding copy = report.findings[0];
+  std::vector<const json::Value*> seen(4, nullptr);
+  std::vector<std::thread> readers;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    readers.emplace_back([&, i] { seen[i] = &*(i % 2 == 0 ? copy : report.findings[0]).witness; });
+  }
+  for (std::thread& t : readers) t.join();
+  for (const json::Value* v : seen) EXPECT_EQ(v, seen[0]);
+  EXPECT_EQ(json::ToJson(*seen[0]), R"({"n":{"long":2147483648}})");
+
+  // Reset, or given a value, a witness is what it was given.
+  Finding other = copy;
+  other.witness.reset();
+  EXPECT_FALSE(other.witness.has_value());
+  other.witness = json::Value(1);
+  EXPECT_EQ(*other.witness, json::Value(1));
+  EXPECT_EQ(json::ToJson(*copy.witness), R"({"n":{"long":2147483648}})");
 }
 
 // Rule: witnesses reach the incompatible part: the long beyond int range,

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,52 @@ enum class Severity : std::uint8_t {
 std::string_view SeverityName(Severity s);  // "BREAKING", "WARNING", "SAFE"
 std::optional<Severity> SeverityFromString(std::string_view s);  // case-insensitive
 
+// What builds a witness when it is first read (Witness). Implementations
+// hold what they need (the Avro checker: the writer schema, the path and the
+// leaf); the value is built once, whichever copy of the Witness reads it,
+// and may be read from several threads.
+class WitnessSource {
+ public:
+  virtual ~WitnessSource() = default;
+  // The witness, or nullopt when none can be built.
+  const std::optional<json::Value>& Get() const;
+
+ private:
+  virtual std::optional<json::Value> Build() const = 0;
+  mutable std::once_flag once_;
+  mutable std::optional<json::Value> value_;
+};
+
+// A finding's witness, read as a std::optional<json::Value> (`if (w)`,
+// `*w`, `w->`, `w.has_value()`). It holds either a value or a source that
+// builds it on first read. Why lazily: building witnesses was about a
+// quarter of an Avro check, and many reports are read only for their verdict,
+// kinds and messages (a registry's compatibility gate, a history checked
+// version by version); the renderers read them, and get the same value.
+class Witness {
+ public:
+  Witness() = default;
+  Witness(std::nullopt_t) {}
+  Witness(json::Value value) : value_(std::move(value)) {}
+  Witness(std::optional<json::Value> value) : value_(std::move(value)) {}
+  explicit Witness(std::shared_ptr<const WitnessSource> source) : source_(std::move(source)) {}
+
+  bool has_value() const { return Value().has_value(); }
+  explicit operator bool() const { return has_value(); }
+  const json::Value& operator*() const { return *Value(); }
+  const json::Value* operator->() const { return &*Value(); }
+  void reset() {
+    value_.reset();
+    source_.reset();
+  }
+
+ private:
+  const std::optional<json::Value>& Value() const { return source_ ? source_->Get() : value_; }
+
+  std::optional<json::Value> value_;
+  std::shared_ptr<const WitnessSource> source_;
+};
+
 // A single finding. `kind` is a stable SCREAMING_CASE name; the set of kinds
 // for each schema language is listed in that language's checker header.
 struct Finding {
@@ -40,7 +88,7 @@ struct Finding {
   std::string message;      // one line, no trailing period
   // An event valid under the writer and invalid under the reader, when one
   // could be built (breaking findings only).
-  std::optional<json::Value> witness;
+  Witness witness;
   // Which pair of versions the finding is about, when the check spans a
   // history (filled in by the mode logic; 0 = not applicable).
   int writer_version = 0;
