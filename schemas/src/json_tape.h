@@ -184,6 +184,10 @@ bool JsonTape::Scan(std::string_view text, std::size_t max_depth, const Tagger& 
   max_depth_ = max_depth;
   out_ = words_.get() + 1;  // word 0 is the root word, filled in last
   const char* const end = text.data() + text.size();
+  // Ask for the whole text up front: the scan then finds its cache lines
+  // arriving instead of waiting for each in turn (a schema's text is often
+  // cold: just read from a file, a request or a database).
+  for (const char* line = text.data(); line < end; line += 64) __builtin_prefetch(line);
   const char* p = SkipSpace(text.data(), end);
   if (p == end) return false;
   p = *p == '{'   ? ScanObject(p, end, 1, tagger)

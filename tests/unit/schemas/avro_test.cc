@@ -630,5 +630,31 @@ TEST(AvroRobustness, MutatedSchemasParseOrFail) {
   EXPECT_GT(parsed + failed, 1000);
 }
 
+// Name characters: every byte value at every position of names of 1 to 20
+// bytes is accepted exactly when [A-Za-z_][A-Za-z0-9_]* says so (as an enum
+// symbol, through ParseText and its scanner).
+TEST(AvroParse, NameCharactersEveryByteEveryPosition) {
+  auto start = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto part = [&](unsigned char c) { return start(c) || (c >= '0' && c <= '9'); };
+  int wrong = 0;
+  for (std::size_t len = 1; len <= 20; ++len) {
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      for (int b = 0; b < 256; ++b) {
+        std::string symbol(len, 'a');
+        symbol[pos] = static_cast<char>(b);
+        bool valid = start(static_cast<unsigned char>(symbol[0]));
+        for (unsigned char c : symbol) valid = valid && part(c);
+        const std::string text =
+            R"({"type":"enum","name":"E","symbols":[)" + json::ToJson(json::Value(symbol)) + "]}";
+        const bool accepted = avro::ParseText(text).has_value();
+        if (accepted != valid && ++wrong <= 5) {
+          ADD_FAILURE() << "length " << len << ", byte " << b << " at " << pos << ": accepted " << accepted;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+}
+
 }  // namespace
 }  // namespace accord::avro
