@@ -102,6 +102,9 @@ class JsonTape {
   // they write the value's words at out_ and advance it. (Positions are
   // passed and returned by value, not through a reference, so that they
   // stay in registers.)
+  // The value at `p` (not `end`), inside `depth` containers.
+  template <typename Tagger>
+  const char* ScanValue(const char* p, const char* end, std::size_t depth, const Tagger& tagger);
   template <typename Tagger>
   const char* ScanObject(const char* p, const char* end, std::size_t depth, const Tagger& tagger);
   template <typename Tagger>
@@ -118,6 +121,13 @@ class JsonTape {
     return {at, static_cast<std::size_t>((word >> 32) & kLengthMask)};
   }
   static const char* SkipSpace(const char* p, const char* end);
+  // After a member or element, `p` just past its value: the position of
+  // the next one, or of the container's closing byte `close` (setting
+  // *closed), or nullptr.
+  static const char* Next(const char* p, const char* end, char close, bool* closed);
+  // Writes the closing word of the container opened at `open` (`type`),
+  // whose closing byte is at `p`; returns the position past it.
+  const char* Close(std::uint64_t* open, char type, const char* p);
   static const char* SkipMoreSpace(const char* p, const char* end);
 
   // Buffers kept across scans (a tape is meant to be reused, one per thread).
@@ -190,15 +200,41 @@ bool JsonTape::Scan(std::string_view text, std::size_t max_depth, const Tagger& 
   for (const char* line = text.data(); line < end; line += 64) __builtin_prefetch(line);
   const char* p = SkipSpace(text.data(), end);
   if (p == end) return false;
-  p = *p == '{'   ? ScanObject(p, end, 1, tagger)
-      : *p == '[' ? ScanArray(p, end, 1, tagger)
-      : *p == '"' ? ScanString(p, end)
-                  : ScanScalar(p, end);
+  p = ScanValue(p, end, 0, tagger);
   if (p == nullptr || SkipSpace(p, end) != end) return false;  // (or text after the document)
   const auto size = static_cast<std::uint32_t>(out_ - words_.get());
   words_[0] = Word('r', size + 1);
   *out_++ = Word('r');
   return true;
+}
+
+[[gnu::always_inline]] inline const char* JsonTape::Next(const char* p, const char* end, char close, bool* closed) {
+  p = SkipSpace(p, end);
+  if (p == end) return nullptr;
+  if (*p == close) {
+    *closed = true;
+    return p;
+  }
+  if (*p != ',') return nullptr;
+  p = SkipSpace(p + 1, end);
+  return p == end ? nullptr : p;
+}
+
+inline const char* JsonTape::Close(std::uint64_t* open, char type, const char* p) {
+  const auto at = static_cast<std::uint32_t>(open - words_.get());
+  *open = Word(type, static_cast<std::uint32_t>(out_ - words_.get()) + 1);
+  *out_++ = Word(*p, at);
+  return p + 1;
+}
+
+// Strings (most values) inline.
+template <typename Tagger>
+[[gnu::always_inline]] inline const char* JsonTape::ScanValue(const char* p, const char* end, std::size_t depth,
+                                                              const Tagger& tagger) {
+  return *p == '"'   ? ScanString(p, end)
+         : *p == '{' ? ScanObject(p, end, depth + 1, tagger)
+         : *p == '[' ? ScanArray(p, end, depth + 1, tagger)
+                     : ScanScalar(p, end);
 }
 
 // `p` is at '{', which opens container number `depth`.
@@ -209,36 +245,21 @@ const char* JsonTape::ScanObject(const char* p, const char* end, std::size_t dep
   ++objects_;
   p = SkipSpace(p + 1, end);
   if (p == end) return nullptr;
-  if (*p != '}') {
-    for (;;) {
-      // The key, tagged.
-      if (*p != '"') return nullptr;
-      std::uint64_t* const key = out_;
-      p = ScanString(p, end);
-      if (p == nullptr) return nullptr;
-      *key |= static_cast<std::uint64_t>(tagger(StringOf(*key)) & 15u) << 52;
-      p = SkipSpace(p, end);
-      if (p == end || *p != ':') return nullptr;
-      p = SkipSpace(p + 1, end);
-      if (p == end) return nullptr;
-      // The value: strings (most values) inline.
-      p = *p == '"'   ? ScanString(p, end)
-          : *p == '{' ? ScanObject(p, end, depth + 1, tagger)
-          : *p == '[' ? ScanArray(p, end, depth + 1, tagger)
-                      : ScanScalar(p, end);
-      if (p == nullptr) return nullptr;
-      p = SkipSpace(p, end);
-      if (p == end) return nullptr;
-      if (*p == '}') break;
-      if (*p != ',') return nullptr;
-      p = SkipSpace(p + 1, end);
-      if (p == end) return nullptr;
-    }
+  for (bool closed = *p == '}'; !closed;) {
+    // The key, tagged.
+    if (*p != '"') return nullptr;
+    std::uint64_t* const key = out_;
+    p = ScanString(p, end);
+    if (p == nullptr) return nullptr;
+    *key |= static_cast<std::uint64_t>(tagger(StringOf(*key)) & 15u) << 52;
+    p = SkipSpace(p, end);
+    if (p == end || *p != ':') return nullptr;
+    p = SkipSpace(p + 1, end);
+    if (p == end) return nullptr;
+    p = ScanValue(p, end, depth, tagger);
+    if (p == nullptr || (p = Next(p, end, '}', &closed)) == nullptr) return nullptr;
   }
-  const auto at = static_cast<std::uint32_t>(open - words_.get());
-  *open = Word('{', static_cast<std::uint32_t>(out_ - words_.get()) + 1);
-  *out_++ = Word('}', at);
-  return p + 1;
+  return Close(open, '{', p);
 }
 
 // `p` is at '[', which opens container number `depth`.
@@ -248,25 +269,11 @@ const char* JsonTape::ScanArray(const char* p, const char* end, std::size_t dept
   std::uint64_t* const open = out_++;
   p = SkipSpace(p + 1, end);
   if (p == end) return nullptr;
-  if (*p != ']') {
-    for (;;) {
-      p = *p == '"'   ? ScanString(p, end)
-          : *p == '{' ? ScanObject(p, end, depth + 1, tagger)
-          : *p == '[' ? ScanArray(p, end, depth + 1, tagger)
-                      : ScanScalar(p, end);
-      if (p == nullptr) return nullptr;
-      p = SkipSpace(p, end);
-      if (p == end) return nullptr;
-      if (*p == ']') break;
-      if (*p != ',') return nullptr;
-      p = SkipSpace(p + 1, end);
-      if (p == end) return nullptr;
-    }
+  for (bool closed = *p == ']'; !closed;) {
+    p = ScanValue(p, end, depth, tagger);
+    if (p == nullptr || (p = Next(p, end, ']', &closed)) == nullptr) return nullptr;
   }
-  const auto at = static_cast<std::uint32_t>(open - words_.get());
-  *open = Word('[', static_cast<std::uint32_t>(out_ - words_.get()) + 1);
-  *out_++ = Word(']', at);
-  return p + 1;
+  return Close(open, '[', p);
 }
 
 }  // namespace accord::detail

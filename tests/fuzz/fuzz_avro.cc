@@ -12,24 +12,19 @@
 //   (every node and field member, canonical form, fingerprint, warnings).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "accord/schemas/avro.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
+#include "fuzz_check.h"
 #include "json_tape.h"
 
 namespace {
 
 void Check(bool ok, const char* what, std::string_view detail = {}) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz_avro: invariant broken: %s\n", what);
-  std::fwrite(detail.data(), 1, detail.size() > 2000 ? 2000 : detail.size(), stderr);
-  std::fputc('\n', stderr);
-  std::abort();
+  accord::fuzz::Check("fuzz_avro", ok, what, detail);
 }
 
 // Any deterministic function of the key will do.

@@ -12,8 +12,6 @@
 // or 1-based.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -21,15 +19,12 @@
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
+#include "fuzz_check.h"
 
 namespace {
 
 void Check(bool ok, const char* what, std::string_view detail = {}) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz_load: invariant broken: %s\n", what);
-  std::fwrite(detail.data(), 1, detail.size() > 2000 ? 2000 : detail.size(), stderr);
-  std::fputc('\n', stderr);
-  std::abort();
+  accord::fuzz::Check("fuzz_load", ok, what, detail);
 }
 
 accord::LoadOptions SmallLimits() {

@@ -27,8 +27,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +37,7 @@
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
+#include "fuzz_check.h"
 
 namespace {
 
@@ -49,11 +48,7 @@ using accord::jsonschema::ValidationResult;
 using accord::jsonschema::Validator;
 
 void Check(bool ok, const char* what, std::string_view detail = {}) {
-  if (ok) return;
-  std::fprintf(stderr, "fuzz_validate: invariant broken: %s\n", what);
-  std::fwrite(detail.data(), 1, detail.size() > 2000 ? 2000 : detail.size(), stderr);
-  std::fputc('\n', stderr);
-  std::abort();
+  accord::fuzz::Check("fuzz_validate", ok, what, detail);
 }
 
 accord::LoadOptions SmallLimits() {
