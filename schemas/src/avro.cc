@@ -474,7 +474,7 @@ consteval Key KeyOf(std::string_view name) {
 }
 
 // Read-only views of a JSON value, so one parser serves json::Value (Parse)
-// and simdjson's tape (ParseText's fast path, which builds no json::Value
+// and JsonTape's tape (ParseText's fast path, which builds no json::Value
 // tree for the document).
 class ValueView {
  public:
@@ -522,7 +522,7 @@ class ValueView {
 struct Tape {
   const accord::detail::JsonTape* scan;
   // Objects the parse has read every key of and found no duplicate in
-  // (Attrs, Convert): when that is every object of the document, ParseText
+  // (Attrs, ToValue): when that is every object of the document, ParseText
   // needs no separate duplicate-key pass over the tape. Mutable: the count
   // grows while views of the tape are read.
   std::uint32_t* verified_objects;
@@ -615,18 +615,24 @@ class Attrs {
   // (two reserved keys are the same key when their bits collide) is counted
   // as verified (Tape::verified_objects).
   explicit Attrs(V obj) : obj_(obj) {
+    // Locals in the loop, members after: a member written beside the slots
+    // is stored again on every key (the compiler cannot tell them apart).
+    std::uint32_t present = 0;
+    bool unknown = false;
     bool duplicate = false;
     obj.ForEachKeyedMember([&](Key k, V value) {
       if (k == kKeyCount) {
-        unknown_ = true;
-      } else if ((present_ & (1u << k)) == 0) {
+        unknown = true;
+      } else if ((present & (1u << k)) == 0) {
         slots_[k] = value.ToSlot();
-        present_ |= 1u << k;
+        present |= 1u << k;
       } else {
         duplicate = true;
       }
     });
-    if (!duplicate && (!unknown_ || obj.KeysDistinct())) obj.MarkVerified();
+    present_ = present;
+    unknown_ = unknown;
+    if (!duplicate && (!unknown || obj.KeysDistinct())) obj.MarkVerified();
   }
   // The attribute's value, or an empty view when absent.
   V Get(Key k) const {

@@ -212,8 +212,8 @@ const char* JsonTape::ScanEscaped(const char* start, const char* backslash, cons
 }
 
 // A number at `p`, written as two words. Integers become 'l' words and
-// anything with a fraction or an exponent 'd' words, as simdjson's tape and
-// the loader have them. Declined (left to the loader): "-0", integers of 19
+// anything with a fraction or an exponent 'd' words: the values the JSON
+// loader makes of them (int64, double). Declined (left to the loader): "-0", integers of 19
 // digits or more (they may not fit int64), doubles out of range.
 const char* JsonTape::ScanNumber(const char* p, const char* end) {
   std::uint64_t* const words = out_;
