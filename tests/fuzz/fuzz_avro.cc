@@ -6,7 +6,8 @@
 // - when JsonTape accepts a text, the JSON loader accepts it too, with the
 //   same value (JsonTape declines whatever it is unsure of, never the
 //   reverse), every key carries the tagger's tag, and the object count is
-//   right;
+//   right; the one exception is a duplicate key, which JsonTape leaves to
+//   its reader and the loader refuses (the tape must then show one);
 // - when the loader accepts a text, ParseText and Parse(loaded value) agree:
 //   both fail with the same message, or both succeed with the same model
 //   (every node and field member, canonical form, fingerprint, warnings).
