@@ -44,7 +44,8 @@ class CatalogApiTest : public ::testing::Test {
     return doc ? doc->root : Value();
   }
   std::int64_t ErrorCodeOf(const HttpResponse& r) {
-    const Value* code = Body(r).Find("error_code");
+    const Value body = Body(r);  // (Find points into it: keep it alive)
+    const Value* code = body.Find("error_code");
     EXPECT_TRUE(code != nullptr) << r.body;
     return code ? code->AsNumber().AsInt() : 0;
   }
