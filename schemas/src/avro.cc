@@ -697,6 +697,8 @@ const Node kNoNode{};
 // Blocks freed on one thread may be reused by another; a thread's blocks
 // are released when it ends, and a block freed after that (a schema
 // destroyed late in the thread's exit) goes straight back to malloc.
+namespace {
+
 struct StorageBlocks {
   static constexpr std::size_t kBlocks = 4;
   void* blocks[kBlocks];
@@ -738,6 +740,8 @@ struct StorageAllocator {
   }
   friend bool operator==(const StorageAllocator&, const StorageAllocator&) { return true; }
 };
+
+}  // namespace
 
 // A growable array of trivially copyable T for the parser's per-thread
 // buffers: its push is inline, where std::vector's push_back was an
