@@ -1035,6 +1035,17 @@ class Parser {
     return std::optional<std::string_view>(v.Str());
   }
 
+  // The "doc" of a named type or a field, copied into the storage; empty
+  // when absent. (Read only when present: most objects have none, and each
+  // read is a call returning a Result.)
+  template <typename V>
+  Result<std::string_view> ReadDoc(const Attrs<V>& obj, PointerId pointer) {
+    if (!obj.Has(kKeyDoc)) return std::string_view();
+    auto read = OptString(obj, kKeyDoc, pointer);
+    if (!read) return std::unexpected(read.error());
+    return storage_->Copy(**read);
+  }
+
   // Aliases as stored: for a named type (`named`), full names resolved
   // against `space`; for a field, as written.
   template <typename V>
@@ -1226,12 +1237,8 @@ class Parser {
       if (!read) return std::unexpected(read.error());
       aliases = *read;
     }
-    std::string_view doc;
-    if (obj.Has(kKeyDoc)) {
-      auto read = OptString(obj, kKeyDoc, pointer);
-      if (!read) return std::unexpected(read.error());
-      doc = storage_->Copy(**read);
-    }
+    const auto doc = ReadDoc(obj, pointer);
+    if (!doc) return std::unexpected(doc.error());
     const auto custom =
         CustomAttributes(obj, ReservedMask(type), [&](std::string_view key) { return !IsReserved(key, type); });
     NodeId id;
@@ -1239,7 +1246,7 @@ class Parser {
     n.full_name = full_name;
     n.name = full_name.substr(name_at);
     if (!aliases.empty()) Details(n).aliases = aliases;
-    if (!doc.empty()) Details(n).doc = doc;
+    if (!doc->empty()) Details(n).doc = *doc;
     SetCustom(n, custom);
     AddNamed(full_name, id);
     return id;
@@ -1308,12 +1315,8 @@ class Parser {
       if (!read) return std::unexpected(read.error());
       aliases = *read;
     }
-    std::string_view doc;
-    if (fv.Has(kKeyDoc)) {
-      auto read = OptString(fv, kKeyDoc, fp);
-      if (!read) return std::unexpected(read.error());
-      doc = storage_->Copy(**read);
-    }
+    const auto doc = ReadDoc(fv, fp);
+    if (!doc) return std::unexpected(doc.error());
     SortOrder order = SortOrder::kAscending;
     if (fv.Has(kKeyOrder)) {
       auto read = OptString(fv, kKeyOrder, fp);
@@ -1331,7 +1334,7 @@ class Parser {
     }
     const std::span<const json::Member> custom =
         CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
-    scratch_.fields.emplace(name, aliases, type, order, default_value, doc, custom, fp);
+    scratch_.fields.emplace(name, aliases, type, order, default_value, *doc, custom, fp);
     return {};
   }
 
