@@ -72,6 +72,20 @@ TEST(ServiceConcurrency, DifferentSchemasInterleaveWithoutGapsOrDuplicateVersion
 
 // Group commit (service.h): registrations that overlap share commits.
 
+// A Service over a fault-injecting store at `path`; `store` injects the
+// faults and counts the group commits (the Service owns it).
+struct FaultyService {
+  FaultyService(const std::string& path, ServiceOptions options)
+      : FaultyService(std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(path)), std::move(options)) {}
+
+  FaultInjectionStore* store;
+  Service service;
+
+ private:
+  FaultyService(std::unique_ptr<FaultInjectionStore> owned, ServiceOptions options)
+      : store(owned.get()), service(std::move(owned), std::move(options)) {}
+};
+
 // Registers `per_thread` versions into a subject of each of `threads` threads.
 void RegisterFromThreads(Service& service, int threads, int per_thread,
                          std::vector<RegistryResult<Registered>>& results) {
@@ -94,12 +108,11 @@ TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening
   std::vector<RegistryResult<Registered>> results;
   int groups = 0;
   {
-    auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
-    FaultInjectionStore* store = faults.get();
-    Service service(std::move(faults), ServiceOptions{.default_level = compat::Level::kNone,
-                                                      .checker = testing::RequiredSubsetChecker});
+    FaultyService faulty(dir.File("db"), ServiceOptions{.default_level = compat::Level::kNone,
+                                                        .checker = testing::RequiredSubsetChecker});
+    Service& service = faulty.service;
     RegisterFromThreads(service, kThreads, kPerThread, results);
-    groups = store->committed_groups();
+    groups = faulty.store->committed_groups();
     const Service::Counters counters = service.GetCounters();
     EXPECT_EQ(counters.registration_commits, static_cast<std::uint64_t>(groups));
     EXPECT_EQ(counters.registrations_committed,
@@ -129,10 +142,10 @@ TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening
 
 TEST(ServiceGroupCommit, AFailedGroupCommitFailsItsRegistrationsAndLeavesNothing) {
   testing::TempDir dir;
-  auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
-  FaultInjectionStore* store = faults.get();
-  Service service(std::move(faults), ServiceOptions{.default_level = compat::Level::kNone,
-                                                    .checker = testing::RequiredSubsetChecker});
+  FaultyService faulty(dir.File("db"), ServiceOptions{.default_level = compat::Level::kNone,
+                                                      .checker = testing::RequiredSubsetChecker});
+  FaultInjectionStore* store = faulty.store;
+  Service& service = faulty.service;
   store->FailGroupCommits(true);
   std::vector<RegistryResult<Registered>> results;
   RegisterFromThreads(service, 4, 5, results);
@@ -157,10 +170,9 @@ TEST(ServiceGroupCommit, AFailedGroupLeavesNothingCachedOfWhatItsMembersReadBack
   // against a version staged earlier in its group reads that version's
   // schema back; when the group fails, no cache may keep it.
   testing::TempDir dir;
-  auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
-  FaultInjectionStore* store = faults.get();
-  Service service(std::move(faults), ServiceOptions{.checker = testing::RequiredSubsetChecker});
-  store->FailGroupCommits(true);
+  FaultyService faulty(dir.File("db"), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  faulty.store->FailGroupCommits(true);
+  Service& service = faulty.service;
   constexpr int kThreads = 8;
   {
     std::vector<std::jthread> workers;
@@ -184,10 +196,9 @@ TEST(ServiceGroupCommit, NoReplyAcknowledgesAVersionItsGroupFailedToCommit) {
   // answer with it only once it is durable. No group commits here, so no
   // registration may succeed.
   testing::TempDir dir;
-  auto faults = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
-  FaultInjectionStore* store = faults.get();
-  Service service(std::move(faults), ServiceOptions{.checker = testing::RequiredSubsetChecker});
-  store->FailGroupCommits(true);
+  FaultyService faulty(dir.File("db"), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  faulty.store->FailGroupCommits(true);
+  Service& service = faulty.service;
   constexpr int kThreads = 16;
   std::vector<RegistryResult<Registered>> results(kThreads);
   {
