@@ -66,9 +66,19 @@ std::string_view ErrorCodeName(ErrorCode c);
 // Inverse of CodeNumber; nullopt for numbers not in the enum.
 std::optional<ErrorCode> ErrorCodeFromNumber(std::int32_t n);
 
+// What kind of store failure a kStoreError is, so that the Service can
+// retry a conflict and /readyz can tell an unreachable database.
+enum class StoreFault : std::uint8_t {
+  kNone,         // not a store failure, or an I/O or other error
+  kConflict,     // lost a race: a unique key, a serialisation failure, or the
+                 // subject changed since the caller read it (retry from the read)
+  kUnavailable,  // the database cannot be reached (retry later)
+};
+
 struct RegistryError {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;  // safe to show to clients: no internal detail
+  StoreFault fault = StoreFault::kNone;
 };
 
 template <typename T>

@@ -9,12 +9,22 @@
 //    whose writes are durable when CommitGroup() returns success.
 //  * Atomicity: each write method is one transaction together with its audit
 //    row; on failure (any error) nothing of it is visible, ever.
-//  * Errors: every failure is RegistryError{kStoreError (50001), message};
-//    the message is safe to show to clients (no paths, no SQL).
+//  * Errors: every failure is RegistryError{kStoreError (50001), message,
+//    fault}; the message is safe to show to clients (no paths, no SQL, no
+//    host names). fault kConflict: the write lost a race with another
+//    writer (possibly another process on the same database) and changed
+//    nothing; reading again and retrying may succeed. kUnavailable: the
+//    database cannot be reached.
 //  * Not found on reads is a value (std::nullopt / empty vector), not an error.
 //  * Thread safety: every method may be called from any thread concurrently.
-//    Writes are serialised (one writer at a time); reads may run in parallel
-//    with each other and with a write, and see the state before or after it.
+//    Writes to one subject are serialised inside the store (for PostgreSQL:
+//    inside the database, across every process using it); reads may run in
+//    parallel with each other and with a write, and see the state before or
+//    after it.
+//  * Several processes: a store shared by several processes (PostgreSQL)
+//    may serve reads from a cache of mutable state; a change made through
+//    another process is seen within a second (ChangeGeneration), one made
+//    through this store object at once.
 #pragma once
 
 #include <cstdint>
@@ -39,8 +49,16 @@ enum class IncludeDeleted : std::uint8_t { kNo, kYes };
 struct NewVersion {
   SubjectName subject;
   Version version;       // chosen by the Service; must not exist in the subject
+  // The subject's highest version number (soft-deleted ones included; 0 when
+  // it had none) that the Service decided on. When set and the subject's
+  // highest version differs at write time, the write is refused with
+  // StoreFault::kConflict and changes nothing: another writer appended or
+  // deleted meanwhile, and the decision (compatibility above all) must be
+  // made again against what it wrote.
+  std::optional<Version> expected_latest;
   SchemaRecord schema;   // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
   AuditRecord audit;     // seq/ts filled in by the store when 0
+  std::int64_t created_ms = 0;  // when the version was registered; 0: now
   std::string metadata;  // Confluent `metadata` JSON text of the version (may be empty)
   std::string rule_set;  // Confluent `ruleSet` JSON text (may be empty)
   // When set, replaces the subject's catalog metadata in the same
@@ -103,6 +121,12 @@ class Store {
   virtual RegistryResult<std::vector<ServiceRecord>> ListServices() = 0;
   // Succeeds when the store can serve reads (for /readyz).
   virtual RegistryResult<void> Ping() = 0;
+  // A number that moves whenever state that this store may have served
+  // before has changed through another process (a change notification, or
+  // the periodic check finding a change): what a caller memoised from
+  // mutable reads is stale once it moves. Stores used by one process only
+  // keep 0. Never fails, never blocks.
+  virtual std::uint64_t ChangeGeneration() const { return 0; }
 
   // --- writes (each one durable transaction with its audit row) -----------
   virtual RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) = 0;
@@ -137,6 +161,9 @@ class Store {
                                           const AuditRecord& audit) = 0;
   // Removes a service declaration (absent: nothing but the audit row).
   virtual RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) = 0;
+  // Replaces the whole audit log with `rows`, keeping their seq and ts_ms
+  // (accord store copy, after copying everything else). One transaction.
+  virtual RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) = 0;
 
   // --- group commit (optional) -----------------------------------------------
   // One durable commit for the writes of several callers (the Service groups
@@ -173,6 +200,46 @@ struct SqliteOptions {
   // as an SQLite error would, so the transaction rolls back. Null in production.
   std::function<bool(std::string_view step)> fail_at;
 };
+
+struct PostgresOptions {
+  // libpq connection URI (postgresql://USER@HOST:PORT/DB?...); the password
+  // by libpq's usual means (the URI, PGPASSWORD, ~/.pgpass).
+  std::string uri;
+  // Connections to the database, at most (a request waits for a free one).
+  int pool_size = 8;
+  // Longest a statement may run, and longest a caller waits for a free
+  // connection, before the call fails (50002 / 50001).
+  int statement_timeout_ms = 5000;
+  // Longest a connection attempt may take.
+  int connect_timeout_s = 5;
+  // The periodic check for changes made through other processes, the
+  // fallback when a change notification (LISTEN/NOTIFY) is missed.
+  int poll_interval_ms = 500;
+  // Test seam, as SqliteOptions::fail_at (steps "schema", "version",
+  // "delete", "config", "mode", "metadata", "deprecation", "service",
+  // "audit", "commit").
+  std::function<bool(std::string_view step)> fail_at;
+};
+
+// Opens the PostgreSQL store: creates or migrates its tables (one process
+// at a time, under an advisory lock, so replicas started together migrate
+// the database once), then serves with a bounded connection pool and a
+// listener for change notifications. Writes to a subject take a
+// transaction-level advisory lock on it; schema ids come from a sequence,
+// deduplicated by the fingerprint's unique key.
+// Errors: kStoreError when the database cannot be reached (fault
+// kUnavailable) or was migrated by a newer build of Accord.
+RegistryResult<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
+
+// True for a location OpenStore opens as PostgreSQL (postgresql:// or
+// postgres://).
+bool IsPostgresUri(std::string_view location);
+
+// Opens the store at `location`: a PostgreSQL URI (IsPostgresUri; `pg`
+// gives the other settings) or a data directory holding the SQLite store
+// (accord.db, created with the directory when absent).
+RegistryResult<std::unique_ptr<Store>> OpenStore(const std::string& location,
+                                                 PostgresOptions pg = {});
 
 // Opens (creating when absent) the SQLite store: WAL journal,
 // synchronous=FULL, one writer connection, `readers` reader connections.
