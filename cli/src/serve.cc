@@ -51,6 +51,9 @@ struct ServeSettings {
   std::string tls_key;
   std::string min_notice_days = "30";
   std::string parsed_schema_cache = "1000";
+  std::string store;  // empty: SQLite in `data`
+  std::string store_pool_size = "8";
+  std::string store_statement_timeout_ms = "5000";
   json::Value lint;  // the config file's `lint:` section (null: default rules)
 };
 
@@ -66,6 +69,14 @@ constexpr SettingSpec kSettings[] = {
     {"listen", "ACCORD_LISTEN", &ServeSettings::listen,
      "host:port to listen on (port 0: any free port)"},
     {"data", "ACCORD_DATA", &ServeSettings::data, "data directory (SQLite store)"},
+    {"store", "ACCORD_STORE", &ServeSettings::store,
+     "PostgreSQL store for several replicas: postgresql://USER@HOST:PORT/DB (libpq URI; "
+     "password by URI, PGPASSWORD or ~/.pgpass); unset: SQLite in the data directory"},
+    {"store_pool_size", "ACCORD_STORE_POOL_SIZE", &ServeSettings::store_pool_size,
+     "PostgreSQL connections per replica, at most (plus one listening for changes)"},
+    {"store_statement_timeout_ms", "ACCORD_STORE_STATEMENT_TIMEOUT_MS",
+     &ServeSettings::store_statement_timeout_ms,
+     "longest a PostgreSQL statement, or the wait for a free connection, may take"},
     {"compatibility", "ACCORD_COMPATIBILITY", &ServeSettings::compatibility,
      "default compatibility level"},
     {"compatibility_policy", "ACCORD_COMPATIBILITY_POLICY", &ServeSettings::compatibility_policy,
@@ -246,15 +257,25 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   }
   service_options.lint = std::move(*lint);
 
-  std::error_code ec;
-  std::filesystem::create_directories(s.data, ec);
-  if (ec) {
-    Log("error", "cannot create the data directory", s.data + ": " + ec.message());
-    return 1;
+  registry::PostgresOptions pg;
+  auto pool = ParseSize(s.store_pool_size);
+  auto statement_timeout = ParseSize(s.store_statement_timeout_ms);
+  if (!pool || *pool > 1000 || !statement_timeout || *statement_timeout > 3'600'000) {
+    std::fprintf(stderr,
+                 "accord serve: invalid setting store_pool_size=%s (1..1000) or "
+                 "store_statement_timeout_ms=%s (1..3600000)\n",
+                 s.store_pool_size.c_str(), s.store_statement_timeout_ms.c_str());
+    return 2;
   }
-  registry::SqliteOptions store_options;
-  store_options.path = (std::filesystem::path(s.data) / "accord.db").string();
-  auto store = registry::OpenSqliteStore(store_options);
+  if (!s.store.empty() && !registry::IsPostgresUri(s.store)) {
+    std::fprintf(stderr,
+                 "accord serve: invalid setting store: expected postgresql://USER@HOST:PORT/DB "
+                 "(without it, SQLite in --data)\n");
+    return 2;
+  }
+  pg.pool_size = static_cast<int>(*pool);
+  pg.statement_timeout_ms = static_cast<int>(*statement_timeout);
+  auto store = registry::OpenStore(s.store.empty() ? s.data : s.store, pg);
   if (!store) {
     Log("error", "cannot open the store", store.error().message);
     return 1;
@@ -298,7 +319,12 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     line.Add("level", "info");
     line.Add("msg", "listening");
     line.Add("address", address);
-    line.Add("data", s.data);
+    // Never the URI: it may hold a password.
+    if (s.store.empty()) {
+      line.Add("data", s.data);
+    } else {
+      line.Add("store", "postgresql");
+    }
     registry::LogToStderr(json::ToJson(line));
   }
   std::printf("accord serve: listening on %s://%s\n", s.tls_cert.empty() ? "http" : "https",

@@ -407,19 +407,28 @@ RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   // on the immutable schema: memoised until the next write or the next day.
   // The generation is read before the store, so a write racing with this
   // read leaves a memo that the write's new generation already invalidates.
-  const std::uint64_t generation = write_generation_.load(std::memory_order_acquire);
+  // Another process's writes move the store's generation.
+  const std::uint64_t generation =
+      write_generation_.load(std::memory_order_acquire) + store_->ChangeGeneration();
   const std::int64_t day = NowMs() / 86'400'000;
+  std::optional<ServedFlags> memo;
   {
     std::shared_lock lock(served_mu_);
-    if (auto it = served_memo_.find(id);
-        it != served_memo_.end() && it->second.generation == generation && it->second.day == day) {
-      out.deprecated = it->second.deprecated;
-      return out;
-    }
+    if (auto it = served_memo_.find(id); it != served_memo_.end()) memo = it->second;
+  }
+  if (memo && memo->generation == generation && memo->day == day) {
+    out.deprecated = memo->deprecated;
+    return out;
   }
   // Old data must stay decodable: a schema whose versions are all retired is
   // still served, flagged like its versions.
   auto holders = store_->VersionsOfSchema(id, IncludeDeleted::kNo);
+  if (!holders && holders.error().fault == StoreFault::kUnavailable && memo) {
+    // The database is unreachable (nobody can change it meanwhile): the
+    // schema is served from memory with the flags last known.
+    out.deprecated = memo->deprecated;
+    return out;
+  }
   if (!holders) return std::unexpected(holders.error());
   const VersionRecord* latest_sunset = nullptr;
   bool active_holder = false;

@@ -93,6 +93,10 @@ RegistryResult<void> FaultInjectionStore::CommitGroup() {
 }
 RegistryResult<WrittenVersion> FaultInjectionStore::AddVersion(const NewVersion& v) {
   if (WriteFails()) return Injected();
+  if (conflicts_left_.load() > 0 && conflicts_left_.fetch_sub(1) > 0) {
+    return std::unexpected(RegistryError{ErrorCode::kStoreError,
+                                         "store error: injected conflict", StoreFault::kConflict});
+  }
   return inner_->AddVersion(v);
 }
 RegistryResult<void> FaultInjectionStore::SoftDeleteVersions(const SubjectName& subject,
@@ -140,6 +144,10 @@ RegistryResult<void> FaultInjectionStore::DeleteService(const std::string& name,
                                                         const AuditRecord& audit) {
   if (WriteFails()) return Injected();
   return inner_->DeleteService(name, audit);
+}
+RegistryResult<void> FaultInjectionStore::ReplaceAudit(const std::vector<AuditRecord>& rows) {
+  if (WriteFails()) return Injected();
+  return inner_->ReplaceAudit(rows);
 }
 
 }  // namespace accord::registry

@@ -502,140 +502,154 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
   WriteScope lock(*this, WriteScope::Kind::kGrouped);
-  auto mode = EffectiveMode(*subject);
-  if (!mode) return std::unexpected(mode.error());
-  if (*mode == Mode::kReadOnly) {
-    return Fail(ErrorCode::kOperationNotPermitted,
-                "Subject " + Quoted(subject->str()) + " is in read-only mode");
-  }
-  const bool import = *mode == Mode::kImport;
-  if (!import && input.id) {
-    return Fail(ErrorCode::kOperationNotPermitted, "A schema id may only be given in IMPORT mode");
-  }
-  auto all = store_->ListVersions(*subject, IncludeDeleted::kYes);
-  if (!all) return std::unexpected(all.error());
-  const std::vector<VersionRecord> live = LiveOnly(*all);
-  // Authorisation (authz.h) before anything about the subject is answered.
-  auto stored_metadata = store_->GetSubjectMetadata(*subject);
-  if (!stored_metadata) return std::unexpected(stored_metadata.error());
-  if (auto ok = internal::AuthoriseRegister(caller, *subject, all->empty(),
-                                            stored_metadata->value_or(SubjectMetadata{}).owner);
-      !ok) {
-    return std::unexpected(ok.error());
-  }
-
-  auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
-  if (!existing) return std::unexpected(existing.error());
-  if (*existing) {
-    if (import && input.id && *input.id != (*existing)->id) {
-      return Fail(ErrorCode::kIdMismatch,
-                  "Schema already registered with id " + std::to_string((*existing)->id.value()) +
-                      " instead of input id " + std::to_string(input.id->value()));
-    }
-    // Idempotent: the subject already has this schema as a live version
-    // (perhaps written earlier in this group: answered once that is durable).
-    for (const VersionRecord& v : live) {
-      if (v.schema_id != (*existing)->id) continue;
-      if (auto durable = lock.Durable(/*wrote=*/false); !durable) {
-        return std::unexpected(durable.error());
-      }
-      return Registered{v.schema_id, v.version, false};
-    }
-  } else if (import && input.id) {
-    auto taken = store_->GetSchema(*input.id);
-    if (!taken) return std::unexpected(taken.error());
-    if (*taken) {
-      return Fail(ErrorCode::kIdMismatch, "Schema id " + std::to_string(input.id->value()) +
-                                              " already holds another schema");
-    }
-  }
-
-  const Version next(all->empty() ? 1 : all->back().version.value() + 1);
-  Version version = next;
-  if (input.version) {
-    if (import) {
-      for (const VersionRecord& v : *all) {
-        if (v.version == *input.version) {
-          return Fail(ErrorCode::kInvalidVersion,
-                      "Version " + std::to_string(input.version->value()) +
-                          " already exists in subject " + Quoted(subject->str()));
-        }
-      }
-      if (!all->empty() && *input.version < all->back().version) {
-        return Fail(ErrorCode::kInvalidVersion, "Version " +
-                                                    std::to_string(input.version->value()) +
-                                                    " is not greater than the latest version");
-      }
-      version = *input.version;
-    } else if (*input.version != next) {
-      return Fail(ErrorCode::kInvalidVersion, "Version " + std::to_string(input.version->value()) +
-                                                  " is not one more than the latest version " +
-                                                  std::to_string(next.value() - 1));
-    }
-  }
-
-  bool lint = false;
-  if (!import) {
-    auto config = ConfigFor(*subject);
-    if (!config) return std::unexpected(config.error());
-    lint = config->lint;
-    // The check made before the lock holds when it judged the same live
-    // versions under the same level and policy; else (a concurrent change to
-    // this subject or its config) it runs again here.
-    const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config->level &&
-                       pre->policy == config->policy;
-    auto report = reuse ? std::move(pre->report)
-                        : CheckPairs(*parsed, live, config->level, config->policy);
-    if (!report) return std::unexpected(report.error());
-    if (!report->compatible()) {
-      std::string details;
-      for (const std::string& m : MessagesFor(*report, config->level)) {
-        if (!details.empty()) details += ", ";
-        details += m;
-      }
-      return Fail(ErrorCode::kIncompatibleSchema,
-                  "Schema being registered is incompatible with an earlier schema for subject \"" +
-                      subject->str() + "\", details: [" + details + "]");
-    }
-  }
-
+  // Another process on the same store (a replica on PostgreSQL) may append
+  // to the subject between the reads below and the write: the store then
+  // refuses the write as a conflict (NewVersion::expected_latest), and the
+  // decision is made again against what the other one wrote.
+  RegistryResult<WrittenVersion> written = Fail(ErrorCode::kStoreError, "store error");
   NewVersion nv;
-  nv.subject = *subject;
-  nv.version = version;
-  nv.schema = SchemaRecord{.id = import && input.id ? *input.id : SchemaId(0),
-                           .type = input.type,
-                           .text = parsed->text,
-                           .canonical = parsed->schema.canonical,
-                           .fingerprint = parsed->fingerprint,
-                           .references = parsed->references};
-  nv.metadata = input.metadata;
-  nv.rule_set = input.rule_set;
-  nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
-  const std::optional<SubjectMetadata>& metadata = *stored_metadata;  // read above
-  if (!input.metadata.empty()) {
-    auto applied = internal::MetadataFromProperties(input.metadata, metadata);
-    if (!applied) return std::unexpected(applied.error());
-    if (*applied && *applied != metadata.value_or(SubjectMetadata{})) {
-      nv.subject_metadata = std::move(*applied);
+  for (int attempt = 1;; ++attempt) {
+    auto mode = EffectiveMode(*subject);
+    if (!mode) return std::unexpected(mode.error());
+    if (*mode == Mode::kReadOnly) {
+      return Fail(ErrorCode::kOperationNotPermitted,
+                  "Subject " + Quoted(subject->str()) + " is in read-only mode");
     }
+    const bool import = *mode == Mode::kImport;
+    if (!import && input.id) {
+      return Fail(ErrorCode::kOperationNotPermitted, "A schema id may only be given in IMPORT mode");
+    }
+    auto all = store_->ListVersions(*subject, IncludeDeleted::kYes);
+    if (!all) return std::unexpected(all.error());
+    const std::vector<VersionRecord> live = LiveOnly(*all);
+    // Authorisation (authz.h) before anything about the subject is answered.
+    auto stored_metadata = store_->GetSubjectMetadata(*subject);
+    if (!stored_metadata) return std::unexpected(stored_metadata.error());
+    if (auto ok = internal::AuthoriseRegister(caller, *subject, all->empty(),
+                                              stored_metadata->value_or(SubjectMetadata{}).owner);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+
+    auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing) {
+      if (import && input.id && *input.id != (*existing)->id) {
+        return Fail(ErrorCode::kIdMismatch,
+                    "Schema already registered with id " + std::to_string((*existing)->id.value()) +
+                        " instead of input id " + std::to_string(input.id->value()));
+      }
+      // Idempotent: the subject already has this schema as a live version
+      // (perhaps written earlier in this group: answered once that is durable).
+      for (const VersionRecord& v : live) {
+        if (v.schema_id != (*existing)->id) continue;
+        if (auto durable = lock.Durable(/*wrote=*/false); !durable) {
+          return std::unexpected(durable.error());
+        }
+        return Registered{v.schema_id, v.version, false};
+      }
+    } else if (import && input.id) {
+      auto taken = store_->GetSchema(*input.id);
+      if (!taken) return std::unexpected(taken.error());
+      if (*taken) {
+        return Fail(ErrorCode::kIdMismatch, "Schema id " + std::to_string(input.id->value()) +
+                                                " already holds another schema");
+      }
+    }
+
+    const Version next(all->empty() ? 1 : all->back().version.value() + 1);
+    Version version = next;
+    if (input.version) {
+      if (import) {
+        for (const VersionRecord& v : *all) {
+          if (v.version == *input.version) {
+            return Fail(ErrorCode::kInvalidVersion,
+                        "Version " + std::to_string(input.version->value()) +
+                            " already exists in subject " + Quoted(subject->str()));
+          }
+        }
+        if (!all->empty() && *input.version < all->back().version) {
+          return Fail(ErrorCode::kInvalidVersion, "Version " +
+                                                      std::to_string(input.version->value()) +
+                                                      " is not greater than the latest version");
+        }
+        version = *input.version;
+      } else if (*input.version != next) {
+        return Fail(ErrorCode::kInvalidVersion, "Version " + std::to_string(input.version->value()) +
+                                                    " is not one more than the latest version " +
+                                                    std::to_string(next.value() - 1));
+      }
+    }
+
+    bool lint = false;
+    if (!import) {
+      auto config = ConfigFor(*subject);
+      if (!config) return std::unexpected(config.error());
+      lint = config->lint;
+      // The check made before the lock holds when it judged the same live
+      // versions under the same level and policy; else (a concurrent change to
+      // this subject or its config) it runs again here.
+      const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config->level &&
+                         pre->policy == config->policy;
+      auto report = reuse ? std::move(pre->report)
+                          : CheckPairs(*parsed, live, config->level, config->policy);
+      if (!report) return std::unexpected(report.error());
+      if (!report->compatible()) {
+        std::string details;
+        for (const std::string& m : MessagesFor(*report, config->level)) {
+          if (!details.empty()) details += ", ";
+          details += m;
+        }
+        return Fail(ErrorCode::kIncompatibleSchema,
+                    "Schema being registered is incompatible with an earlier schema for subject \"" +
+                        subject->str() + "\", details: [" + details + "]");
+      }
+    }
+
+    nv = NewVersion{};
+    nv.subject = *subject;
+    nv.version = version;
+    nv.schema = SchemaRecord{.id = import && input.id ? *input.id : SchemaId(0),
+                             .type = input.type,
+                             .text = parsed->text,
+                             .canonical = parsed->schema.canonical,
+                             .fingerprint = parsed->fingerprint,
+                             .references = parsed->references};
+    nv.metadata = input.metadata;
+    nv.rule_set = input.rule_set;
+    nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
+    const std::optional<SubjectMetadata>& metadata = *stored_metadata;  // read above
+    if (!input.metadata.empty()) {
+      auto applied = internal::MetadataFromProperties(input.metadata, metadata);
+      if (!applied) return std::unexpected(applied.error());
+      if (*applied && *applied != metadata.value_or(SubjectMetadata{})) {
+        nv.subject_metadata = std::move(*applied);
+      }
+    }
+    // Owner changes need an admin; a new subject gets the caller's team as
+    // owner, in the same store write as its first version.
+    auto settled = internal::SettleOwner(caller, all->empty(), metadata.value_or(SubjectMetadata{}),
+                                         std::move(nv.subject_metadata));
+    if (!settled) return std::unexpected(settled.error());
+    nv.subject_metadata = std::move(*settled);
+    if (nv.subject_metadata) {
+      nv.audit.detail = "{\"metadata\":{\"before\":" +
+                        internal::MetadataJson(metadata.value_or(SubjectMetadata{})) +
+                        ",\"after\":" + internal::MetadataJson(*nv.subject_metadata) + "}}";
+    }
+    if (lint) {
+      auto linted =
+          CheckLint(*subject, *parsed, nv.subject_metadata ? nv.subject_metadata : metadata);
+      if (!linted) return std::unexpected(linted.error());
+    }
+    nv.expected_latest = all->empty() ? Version(0) : all->back().version;
+    written = store_->AddVersion(nv);
+    if (written || written.error().fault != StoreFault::kConflict ||
+        attempt == kConflictRetries) {
+      break;
+    }
+    pre.reset();  // judged against versions that are no longer the latest
   }
-  // Owner changes need an admin; a new subject gets the caller's team as
-  // owner, in the same store write as its first version.
-  auto settled = internal::SettleOwner(caller, all->empty(), metadata.value_or(SubjectMetadata{}),
-                                       std::move(nv.subject_metadata));
-  if (!settled) return std::unexpected(settled.error());
-  nv.subject_metadata = std::move(*settled);
-  if (nv.subject_metadata) {
-    nv.audit.detail = "{\"metadata\":{\"before\":" +
-                      internal::MetadataJson(metadata.value_or(SubjectMetadata{})) +
-                      ",\"after\":" + internal::MetadataJson(*nv.subject_metadata) + "}}";
-  }
-  if (lint) {
-    auto linted =
-        CheckLint(*subject, *parsed, nv.subject_metadata ? nv.subject_metadata : metadata);
-    if (!linted) return std::unexpected(linted.error());
-  }
-  auto written = store_->AddVersion(nv);
   if (!written) return std::unexpected(written.error());
   if (auto durable = lock.Durable(); !durable) return std::unexpected(durable.error());
   if (written->new_schema) {

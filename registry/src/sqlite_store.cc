@@ -18,9 +18,12 @@
 #include "accord/registry/store.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
+#include "store_columns.h"
 
 namespace accord::registry {
 namespace {
+
+using namespace internal::columns;  // NOLINT: the column codecs shared with pg_store.cc
 
 // 1: schemas, versions, config, modes, audit.
 // 2: the catalog: versions.metadata/rule_set, subject_meta, deprecations,
@@ -112,121 +115,23 @@ constexpr const char* kVersionColumns =
     "d.sunset, d.reason, d.replacement, d.deprecated_ms FROM versions v "
     "LEFT JOIN deprecations d ON d.subject = v.subject AND d.version = v.version ";
 
-// --- JSON columns (lists of the catalog tables) ----------------------------
-
-json::Value StringsJson(const std::vector<std::string>& items) {
-  json::Array a;
-  for (const std::string& s : items) a.emplace_back(s);
-  return json::Value(std::move(a));
-}
-
-json::Value ParseColumn(const std::string& text) {
-  auto doc = ParseJson(text);
-  return doc ? std::move(doc->root) : json::Value();
-}
-
-std::string StringOf(const json::Value* v) {
-  return v != nullptr && v->IsString() ? v->AsString() : std::string();
-}
-
-std::vector<std::string> StringsOf(const json::Value& v) {
-  std::vector<std::string> out;
-  if (!v.IsArray()) return out;
-  for (const json::Value& e : v.AsArray()) {
-    if (e.IsString()) out.push_back(e.AsString());
-  }
-  return out;
-}
-
-std::string LinksText(const std::vector<CatalogLink>& links) {
-  json::Array a;
-  for (const CatalogLink& l : links) {
-    json::Value o{json::Object{}};
-    o.Add("name", l.name);
-    o.Add("url", l.url);
-    a.push_back(std::move(o));
-  }
-  return json::ToJson(json::Value(std::move(a)));
-}
-
-std::vector<CatalogLink> LinksOf(const json::Value& v) {
-  std::vector<CatalogLink> out;
-  if (!v.IsArray()) return out;
-  for (const json::Value& e : v.AsArray()) {
-    if (e.IsObject()) out.push_back({StringOf(e.Find("name")), StringOf(e.Find("url"))});
-  }
-  return out;
-}
-
-std::string SlaText(const std::vector<std::pair<std::string, std::string>>& sla) {
-  json::Value o{json::Object{}};
-  for (const auto& [k, v] : sla) o.Add(k, v);
-  return json::ToJson(o);
-}
-
-std::vector<std::pair<std::string, std::string>> SlaOf(const json::Value& v) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!v.IsObject()) return out;
-  for (const json::Member& m : v.AsObject()) {
-    if (m.value.IsString()) out.emplace_back(m.key, m.value.AsString());
-  }
-  return out;
-}
-
-std::string ConsumesText(const std::vector<ConsumedSubject>& consumes) {
-  json::Array a;
-  for (const ConsumedSubject& c : consumes) {
-    json::Value o{json::Object{}};
-    o.Add("subject", c.subject.str());
-    o.Add("schemaType", std::string(SchemaTypeName(c.type)));
-    o.Add("schema", c.schema);
-    json::Array versions;
-    for (Version v : c.versions) versions.emplace_back(v.value());
-    o.Add("versions", json::Value(std::move(versions)));
-    if (c.min_version) o.Add("minVersion", c.min_version->value());
-    a.push_back(std::move(o));
-  }
-  return json::ToJson(json::Value(std::move(a)));
-}
-
-std::vector<ConsumedSubject> ConsumesOf(const json::Value& v) {
-  std::vector<ConsumedSubject> out;
-  if (!v.IsArray()) return out;
-  for (const json::Value& e : v.AsArray()) {
-    if (!e.IsObject()) continue;
-    ConsumedSubject c;
-    c.subject = SubjectName(StringOf(e.Find("subject")));
-    c.type = SchemaTypeFromString(StringOf(e.Find("schemaType"))).value_or(SchemaType::kAvro);
-    c.schema = StringOf(e.Find("schema"));
-    if (const json::Value* vs = e.Find("versions"); vs != nullptr && vs->IsArray()) {
-      for (const json::Value& n : vs->AsArray()) {
-        if (n.IsInteger() && n.AsNumber().IsInt()) {
-          c.versions.emplace_back(static_cast<std::int32_t>(n.AsNumber().AsInt()));
-        }
-      }
-    }
-    if (const json::Value* m = e.Find("minVersion"); m != nullptr && m->IsInteger()) {
-      c.min_version = Version(static_cast<std::int32_t>(m->AsNumber().AsInt()));
-    }
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// The global scope is stored under "", which no valid subject name can be.
-std::string ScopeOf(const std::optional<SubjectName>& subject) {
-  return subject ? subject->str() : std::string();
-}
+// Returned by a write step when the subject's latest version is not the
+// one the caller decided on (NewVersion::expected_latest).
+constexpr int kLatestMoved = -1;
 
 std::unexpected<RegistryError> StoreError(int rc) {
+  if (rc == kLatestMoved) {
+    return std::unexpected(RegistryError{ErrorCode::kStoreError,
+                                         "store error: the subject changed meanwhile",
+                                         StoreFault::kConflict});
+  }
   // sqlite3_errstr gives the generic text of the code (no paths, no SQL).
-  return Fail(ErrorCode::kStoreError, std::string("store error: ") + sqlite3_errstr(rc));
+  // A unique key that another write took first is a conflict.
+  const StoreFault fault = (rc & 0xff) == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_BUSY
+                               ? StoreFault::kConflict
+                               : StoreFault::kNone;
+  return std::unexpected(RegistryError{
+      ErrorCode::kStoreError, std::string("store error: ") + sqlite3_errstr(rc), fault});
 }
 
 // Prepared statements, kept per connection and keyed by their SQL text: a
@@ -640,6 +545,12 @@ class SqliteStore final : public Store {
     out.version = v.version;
     auto r = Write([&](sqlite3* db) -> int {
       int rc;
+      if (v.expected_latest) {
+        Stmt latest(db, "SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = ?");
+        latest.Bind(1, v.subject.str());
+        if ((rc = latest.Step()) != SQLITE_ROW) return rc;
+        if (latest.Int(0) != v.expected_latest->value()) return kLatestMoved;
+      }
       {
         Stmt find(db, "SELECT id FROM schemas WHERE fingerprint = ?");
         find.Bind(1, v.schema.fingerprint);
@@ -688,7 +599,7 @@ class SqliteStore final : public Store {
                "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
                "rule_set) VALUES(?, ?, ?, 0, ?, ?, ?)");
       ver.Bind(1, v.subject.str()).Bind(2, v.version.value()).Bind(3, out.id.value());
-      ver.Bind(4, NowMs()).Bind(5, v.metadata).Bind(6, v.rule_set);
+      ver.Bind(4, v.created_ms != 0 ? v.created_ms : NowMs()).Bind(5, v.metadata).Bind(6, v.rule_set);
       if ((rc = Run(ver)) != SQLITE_OK) return rc;
       if (v.subject_metadata &&
           (rc = WriteSubjectMetadata(db, v.subject, v.subject_metadata)) != SQLITE_OK) {
@@ -839,18 +750,37 @@ class SqliteStore final : public Store {
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
     return Write([&](sqlite3* db) -> int {
       if (Injected("service")) return SQLITE_IOERR;
-      std::vector<std::string> produces;
-      for (const SubjectName& p : service.produces) produces.push_back(p.str());
       Stmt s(db,
              "INSERT OR REPLACE INTO services(name, owner, produces, consumes, updated_ms) "
              "VALUES(?, ?, ?, ?, ?)");
       s.Bind(1, service.name)
           .Bind(2, service.owner)
-          .Bind(3, json::ToJson(StringsJson(produces)))
+          .Bind(3, ProducesText(service.produces))
           .Bind(4, ConsumesText(service.consumes))
           .Bind(5, service.updated_ms != 0 ? service.updated_ms : NowMs());
       if (int rc = Run(s); rc != SQLITE_OK) return rc;
       return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override {
+    return Write([&](sqlite3* db) -> int {
+      if (int rc = ExecCached(db, "DELETE FROM audit"); rc != SQLITE_OK) return rc;
+      for (const AuditRecord& a : rows) {
+        Stmt s(db,
+               "INSERT INTO audit(seq, ts_ms, actor, action, subject, version, schema_id, detail) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+        s.Bind(1, a.seq)
+            .Bind(2, a.ts_ms)
+            .Bind(3, a.actor)
+            .Bind(4, a.action)
+            .Bind(5, a.subject)
+            .Bind(6, a.version)
+            .Bind(7, a.schema_id)
+            .Bind(8, a.detail);
+        if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      }
+      return SQLITE_OK;
     });
   }
 
@@ -929,7 +859,7 @@ class SqliteStore final : public Store {
       r.owner = s.Text(1);
       r.consumes = ConsumesOf(ParseColumn(s.Text(3)));
       r.updated_ms = s.Int(4);
-      for (std::string& p : StringsOf(ParseColumn(s.Text(2)))) r.produces.emplace_back(p);
+      r.produces = ProducesOf(s.Text(2));
       out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return StoreError(rc);

@@ -30,6 +30,9 @@ class FaultInjectionStore final : public Store {
   int failed_writes() const { return failed_writes_; }
   // Every CommitGroup fails (and discards the group) while set.
   void FailGroupCommits(bool on) { fail_group_commits_ = on; }
+  // The next `n` AddVersion calls fail with StoreFault::kConflict (as when
+  // another process appended to the subject first) and write nothing.
+  void ConflictNextAddVersions(int n) { conflicts_left_ = n; }
   // Number of groups committed successfully.
   int committed_groups() const { return committed_groups_; }
 
@@ -77,6 +80,8 @@ class FaultInjectionStore final : public Store {
                                       const AuditRecord& audit) override;
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override;
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
+  RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
+  std::uint64_t ChangeGeneration() const override { return inner_->ChangeGeneration(); }
 
   RegistryResult<void> JoinGroup() override { return inner_->JoinGroup(); }
   void LeaveGroup() override { inner_->LeaveGroup(); }
@@ -94,6 +99,7 @@ class FaultInjectionStore final : public Store {
   std::atomic<int> failed_writes_{0};
   std::atomic<bool> fail_group_commits_{false};
   std::atomic<int> committed_groups_{0};
+  std::atomic<int> conflicts_left_{0};
 };
 
 }  // namespace accord::registry

@@ -109,6 +109,16 @@
 // next reads the subject); reads go to the Store or the immutable schema
 // cache concurrently.
 //
+// SEVERAL PROCESSES (replicas on one PostgreSQL store): write_mu_ orders
+// this process's writes only; what holds across processes rests on the
+// store. Register tells the store which latest version it decided against
+// (NewVersion::expected_latest); when another process appended first, the
+// store refuses with StoreFault::kConflict and Register reads, checks and
+// writes again (at most kConflictRetries times), so a new version is always
+// checked against the version it follows. What the Service memoises from
+// mutable state (served_memo_) is keyed by write_generation_ plus the
+// store's ChangeGeneration(), so another process's change drops it too.
+//
 // GROUP COMMIT: registrations that arrive while others are being decided
 // share one durable commit (Store::JoinGroup). Each decides and writes under
 // write_mu_ in turn, seeing the writes before it; the last one in line (no
@@ -658,6 +668,9 @@ class Service {
   std::atomic<std::uint64_t> registration_commits_{0};
   std::atomic<std::uint64_t> registrations_committed_{0};
   static constexpr int kMaxGroup = 64;  // registrations per group, at most
+  // Register decides again after a store conflict (another process appended
+  // to the subject first) at most this many times in all; then 50001.
+  static constexpr int kConflictRetries = 8;
   // Under write_mu_: a group is open in the store, with `group_writes_`
   // registrations in it; its outcome, which the members that left the
   // commit to others hold on to while they wait (guarded by durable_mu_).

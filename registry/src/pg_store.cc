@@ -1,0 +1,1083 @@
+// The PostgreSQL Store: several registry processes (replicas) on one
+// database, all equal. libpq (Debian's libpq-dev) is used directly: the C
+// API gives the listener its socket to poll, and errors come back as values
+// (SQLSTATE), which this file maps to StoreFault.
+//
+// What holds across processes, and why (no process-local lock is relied on):
+//  * Schema ids come from the sequence schema_ids; one schema (fingerprint)
+//    has one row: the fingerprint is a unique key, and an insert that loses
+//    the race finds the winner's id (ON CONFLICT DO NOTHING, then SELECT).
+//  * Appends to a subject are serialised by a transaction-level advisory
+//    lock on the subject; under it AddVersion compares the subject's highest
+//    version with NewVersion::expected_latest, so a writer that decided
+//    against an older latest gets kConflict and decides again.
+//  * Every write transaction ends with pg_notify(kChannel): on commit, every
+//    other process's listener drops its cached mutable reads. A periodic
+//    check of the audit log's highest seq catches a missed notification; a
+//    listener that lost its connection drops everything when it is back.
+//  * Migrations run under a session advisory lock: replicas started together
+//    migrate once; a database migrated by a newer build is refused.
+#include <libpq-fe.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "accord/registry/server.h"
+#include "accord/registry/store.h"
+#include "accord/schemas/json.h"
+#include "store_columns.h"
+
+namespace accord::registry {
+namespace {
+
+using namespace internal::columns;  // NOLINT: the column codecs shared with sqlite_store.cc
+
+// The layout version of the tables below; a database that records a higher
+// one was migrated by a newer build and is refused.
+constexpr int kSchemaVersion = 1;
+// Advisory lock keys (64-bit, app-chosen): migrations, session level.
+constexpr const char* kMigrationLock = "7308894582163227137";
+constexpr const char* kChannel = "accord_changes";
+
+constexpr const char* kDdl = R"sql(
+CREATE TABLE IF NOT EXISTS accord_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS schema_ids;
+CREATE TABLE IF NOT EXISTS schemas(
+  id BIGINT PRIMARY KEY,
+  type TEXT NOT NULL,
+  text TEXT NOT NULL,
+  canonical TEXT NOT NULL,
+  fingerprint TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS schema_refs(
+  schema_id BIGINT NOT NULL,
+  ord INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY(schema_id, ord));
+CREATE INDEX IF NOT EXISTS schema_refs_target ON schema_refs(subject, version);
+CREATE TABLE IF NOT EXISTS versions(
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  schema_id BIGINT NOT NULL,
+  deleted BOOLEAN NOT NULL DEFAULT false,
+  created_ms BIGINT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '',
+  rule_set TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(subject, version));
+CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
+CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint BOOLEAN);
+CREATE TABLE IF NOT EXISTS modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit(
+  seq BIGSERIAL PRIMARY KEY,
+  ts_ms BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  schema_id BIGINT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_by_subject ON audit(subject, seq);
+CREATE TABLE IF NOT EXISTS subject_meta(
+  subject TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  description TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  links TEXT NOT NULL,
+  sla TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deprecations(
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  sunset TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  replacement INTEGER,
+  deprecated_ms BIGINT NOT NULL,
+  PRIMARY KEY(subject, version));
+CREATE TABLE IF NOT EXISTS services(
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  produces TEXT NOT NULL,
+  consumes TEXT NOT NULL,
+  updated_ms BIGINT NOT NULL);
+)sql";
+
+// Every read of versions selects these columns (ReadVersions), with the
+// version's deprecation joined in. Text is ordered bytewise (COLLATE "C"),
+// as SQLite orders it, whatever the database's locale.
+constexpr const char* kVersionColumns =
+    "SELECT v.subject, v.version, v.schema_id, v.deleted, v.created_ms, v.metadata, v.rule_set, "
+    "d.sunset, d.reason, d.replacement, d.deprecated_ms FROM versions v "
+    "LEFT JOIN deprecations d ON d.subject = v.subject AND d.version = v.version ";
+
+void LogWarning(const std::string& msg, const std::string& detail) {
+  json::Value line{json::Object{}};
+  line.Add("level", "warn");
+  line.Add("msg", msg);
+  if (!detail.empty()) line.Add("detail", detail);
+  LogToStderr(json::ToJson(line));
+}
+
+std::unexpected<RegistryError> Unavailable() {
+  return std::unexpected(RegistryError{ErrorCode::kStoreError,
+                                       "store error: the database is unavailable; retry later",
+                                       StoreFault::kUnavailable});
+}
+
+std::unexpected<RegistryError> Conflict() {
+  return std::unexpected(RegistryError{ErrorCode::kStoreError,
+                                       "store error: a concurrent change won; retry",
+                                       StoreFault::kConflict});
+}
+
+std::unexpected<RegistryError> InjectedFault() {
+  return Fail(ErrorCode::kStoreError, "store error: injected fault");
+}
+
+std::int64_t ToInt(const char* text) {
+  std::int64_t v = 0;
+  if (text != nullptr) std::from_chars(text, text + std::char_traits<char>::length(text), v);
+  return v;
+}
+
+// A query's parameter: text, or SQL NULL.
+using Param = std::optional<std::string>;
+Param P(std::int64_t v) { return std::to_string(v); }
+Param P(std::int32_t v) { return std::to_string(v); }
+Param P(std::string v) { return v; }
+Param P(const char* v) { return std::string(v); }
+Param P(bool v) { return std::string(v ? "t" : "f"); }
+
+// A query result (owns the PGresult).
+class Rows {
+ public:
+  explicit Rows(PGresult* r) : r_(r) {}
+  Rows(Rows&& o) noexcept : r_(std::exchange(o.r_, nullptr)) {}
+  Rows& operator=(Rows&&) = delete;
+  ~Rows() {
+    if (r_ != nullptr) PQclear(r_);
+  }
+  int size() const { return PQntuples(r_); }
+  bool IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+  std::string Text(int row, int col) const {
+    return std::string(PQgetvalue(r_, row, col),
+                       static_cast<std::size_t>(PQgetlength(r_, row, col)));
+  }
+  std::int64_t Int(int row, int col) const { return ToInt(PQgetvalue(r_, row, col)); }
+  bool Bool(int row, int col) const { return PQgetvalue(r_, row, col)[0] == 't'; }
+
+ private:
+  PGresult* r_;
+};
+
+// One connection to the database.
+class Conn {
+ public:
+  explicit Conn(PGconn* c) : c_(c) {}
+  ~Conn() { PQfinish(c_); }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  PGconn* get() const { return c_; }
+  bool ok() const { return PQstatus(c_) == CONNECTION_OK; }
+
+  // Runs `sql` with `params` ($1, $2, ... as text). Errors, by SQLSTATE:
+  // unique key / serialisation / deadlock -> kConflict; connection lost
+  // -> kUnavailable; statement timeout -> 50002; else 50001. The message
+  // never holds the server's text (it may name hosts and SQL); the log does.
+  RegistryResult<Rows> Exec(const char* sql, const std::vector<Param>& params = {}) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+    // Without parameters: the simple protocol, which also runs a script of
+    // several statements (the DDL).
+    PGresult* r = values.empty() ? PQexec(c_, sql)
+                                 : PQexecParams(c_, sql, static_cast<int>(values.size()), nullptr,
+                                                values.data(), nullptr, nullptr, 0);
+    const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Rows(r);
+    const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string code = state != nullptr ? state : "";
+    std::string detail = code + " " + PQerrorMessage(c_);
+    if (r != nullptr) PQclear(r);
+    if (!ok() || code.starts_with("08") || code == "57P01" || code == "57P02" ||
+        code == "57P03") {
+      LogWarning("database connection failed", detail);
+      return Unavailable();
+    }
+    if (code == "23505" || code == "40001" || code == "40P01") return Conflict();
+    LogWarning("database statement failed", detail);
+    if (code == "57014") {
+      return Fail(ErrorCode::kOperationTimeout, "store error: the database did not answer in time");
+    }
+    return Fail(ErrorCode::kStoreError, "store error: the database refused the statement");
+  }
+
+ private:
+  PGconn* c_;
+};
+
+// Opens a connection (connect_timeout bounds the attempt) with the session
+// settings every connection gets.
+RegistryResult<std::unique_ptr<Conn>> Connect(const PostgresOptions& o) {
+  const std::string timeout = std::to_string(o.connect_timeout_s);
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
+  const char* values[] = {o.uri.c_str(), timeout.c_str(), "accord", nullptr};
+  auto conn = std::make_unique<Conn>(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
+  if (conn->get() == nullptr || !conn->ok()) {
+    LogWarning("cannot connect to the database",
+               conn->get() != nullptr ? PQerrorMessage(conn->get()) : "out of memory");
+    return Unavailable();
+  }
+  const std::string settings =
+      "SET statement_timeout = " + std::to_string(o.statement_timeout_ms) +
+      "; SET idle_in_transaction_session_timeout = " + std::to_string(o.statement_timeout_ms * 4) +
+      "; SET client_min_messages = warning";
+  PGresult* r = PQexec(conn->get(), settings.c_str());
+  const bool set = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (r != nullptr) PQclear(r);
+  if (!set) return Unavailable();
+  return conn;
+}
+
+// A bounded pool: at most `size` connections, opened on demand; a caller
+// waits for a free one at most `wait`; a broken connection is dropped when
+// returned and reopened on a later demand.
+class Pool {
+ public:
+  Pool(const PostgresOptions& o) : options_(o) {}
+
+  class Lease {
+   public:
+    Lease(Pool* pool, std::unique_ptr<Conn> c) : pool_(pool), c_(std::move(c)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (pool_ != nullptr && c_ != nullptr) pool_->Return(std::move(c_));
+    }
+    Conn& operator*() { return *c_; }
+    Conn* operator->() { return c_.get(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Conn> c_;
+  };
+
+  RegistryResult<Lease> Acquire() {
+    std::unique_lock lock(mu_);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(options_.statement_timeout_ms);
+    while (free_.empty() && open_ >= options_.pool_size) {
+      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && free_.empty() &&
+          open_ >= options_.pool_size) {
+        return Fail(ErrorCode::kOperationTimeout,
+                    "store error: every database connection is busy; retry later");
+      }
+    }
+    if (!free_.empty()) {
+      std::unique_ptr<Conn> c = std::move(free_.back());
+      free_.pop_back();
+      return Lease(this, std::move(c));
+    }
+    ++open_;
+    lock.unlock();
+    auto c = Connect(options_);
+    if (!c) {
+      lock.lock();
+      --open_;
+      cv_.notify_one();
+      return std::unexpected(c.error());
+    }
+    return Lease(this, std::move(*c));
+  }
+
+ private:
+  void Return(std::unique_ptr<Conn> c) {
+    std::lock_guard lock(mu_);
+    if (c->ok() && PQtransactionStatus(c->get()) == PQTRANS_IDLE) {
+      free_.push_back(std::move(c));
+    } else {
+      --open_;  // broken, or left inside a transaction: closed
+    }
+    cv_.notify_one();
+  }
+
+  const PostgresOptions& options_;
+  std::mutex mu_;  // guards free_ and open_
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Conn>> free_;
+  int open_ = 0;  // connections lent out or free
+};
+
+// Reads of mutable state served from memory until a change (own write,
+// notification, periodic check) drops them. A read that overlapped a drop
+// does not fill the cache (its result may predate the change).
+class ReadCache {
+ public:
+  template <typename T, typename Load>
+  RegistryResult<T> Get(std::unordered_map<std::string, T> ReadCache::*map, const std::string& key,
+                        Load&& load) {
+    std::uint64_t generation;
+    {
+      std::lock_guard lock(mu_);
+      auto& m = this->*map;
+      if (auto it = m.find(key); it != m.end()) return it->second;
+      generation = generation_;
+    }
+    RegistryResult<T> loaded = load();
+    if (loaded) {
+      std::lock_guard lock(mu_);
+      auto& m = this->*map;
+      if (generation == generation_) {
+        if (m.size() >= kMaxEntries) m.clear();
+        m.emplace(key, *loaded);
+      }
+    }
+    return loaded;
+  }
+  void Drop() {
+    std::lock_guard lock(mu_);
+    ++generation_;
+    versions.clear();
+    configs.clear();
+    modes.clear();
+    metadata.clear();
+    subjects.clear();
+  }
+  std::uint64_t generation() const {
+    std::lock_guard lock(mu_);
+    return generation_;
+  }
+
+  // Keyed by subject (versions: every version, soft-deleted included),
+  // scope (configs, modes), or "live"/"all" (subjects).
+  std::unordered_map<std::string, std::vector<VersionRecord>> versions;
+  std::unordered_map<std::string, std::optional<ConfigRecord>> configs;
+  std::unordered_map<std::string, std::optional<Mode>> modes;
+  std::unordered_map<std::string, std::optional<SubjectMetadata>> metadata;
+  std::unordered_map<std::string, std::vector<SubjectName>> subjects;
+
+ private:
+  static constexpr std::size_t kMaxEntries = 100'000;  // per map; then it starts over
+  mutable std::mutex mu_;  // guards the maps and generation_
+  std::uint64_t generation_ = 0;
+};
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(PostgresOptions o) : options_(std::move(o)), pool_(options_) {}
+
+  ~PostgresStore() override {
+    if (listener_.joinable()) {
+      stop_ = true;
+      const std::uint64_t one = 1;
+      (void)!write(wake_fd_, &one, sizeof one);
+      listener_.join();
+    }
+    if (wake_fd_ >= 0) close(wake_fd_);
+  }
+
+  RegistryResult<void> Open() {
+    auto lease = pool_.Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    Conn& c = **lease;
+    if (auto r = c.Exec((std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")").c_str());
+        !r) {
+      return std::unexpected(r.error());
+    }
+    auto migrated = Migrate(c);
+    (void)c.Exec((std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")").c_str());
+    if (!migrated) return migrated;
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0) return Fail(ErrorCode::kStoreError, "store error: cannot start the listener");
+    listener_ = std::thread([this] { Listen(); });
+    return {};
+  }
+
+  // --- reads ---------------------------------------------------------------
+
+  RegistryResult<std::optional<SchemaRecord>> GetSchema(SchemaId id) override {
+    return ReadSchema("SELECT id, type, text, canonical, fingerprint FROM schemas WHERE id = $1",
+                      P(id.value()));
+  }
+
+  RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
+      const std::string& fingerprint) override {
+    return ReadSchema(
+        "SELECT id, type, text, canonical, fingerprint FROM schemas WHERE fingerprint = $1",
+        P(fingerprint));
+  }
+
+  RegistryResult<SchemaId> MaxSchemaId() override {
+    auto rows = Query("SELECT COALESCE(MAX(id), 0) FROM schemas");
+    if (!rows) return std::unexpected(rows.error());
+    return SchemaId(rows->Int(0, 0));
+  }
+
+  RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) override {
+    const bool all = deleted == IncludeDeleted::kYes;
+    return cache_.Get(&ReadCache::subjects, all ? "all" : "live",
+                      [&]() -> RegistryResult<std::vector<SubjectName>> {
+                        auto rows = Query(all ? "SELECT DISTINCT subject COLLATE \"C\" AS s FROM "
+                                                "versions ORDER BY s"
+                                              : "SELECT DISTINCT subject COLLATE \"C\" AS s FROM "
+                                                "versions WHERE NOT deleted ORDER BY s");
+                        if (!rows) return std::unexpected(rows.error());
+                        std::vector<SubjectName> out;
+                        for (int i = 0; i < rows->size(); ++i) out.emplace_back(rows->Text(i, 0));
+                        return out;
+                      });
+  }
+
+  RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
+                                                          IncludeDeleted deleted) override {
+    auto all = cache_.Get(&ReadCache::versions, subject.str(),
+                          [&]() -> RegistryResult<std::vector<VersionRecord>> {
+                            return QueryVersions(std::string(kVersionColumns) +
+                                                     "WHERE v.subject = $1 ORDER BY v.version",
+                                                 {P(subject.str())});
+                          });
+    if (!all || deleted == IncludeDeleted::kYes) return all;
+    std::vector<VersionRecord> live;
+    for (VersionRecord& v : *all) {
+      if (!v.deleted) live.push_back(std::move(v));
+    }
+    return live;
+  }
+
+  RegistryResult<std::vector<VersionRecord>> VersionsOfSchema(SchemaId id,
+                                                              IncludeDeleted deleted) override {
+    return QueryVersions(std::string(kVersionColumns) +
+                             (deleted == IncludeDeleted::kYes
+                                  ? "WHERE v.schema_id = $1 "
+                                  : "WHERE v.schema_id = $1 AND NOT v.deleted ") +
+                             "ORDER BY v.subject COLLATE \"C\", v.version",
+                         {P(id.value())});
+  }
+
+  RegistryResult<std::vector<VersionRecord>> Referrers(const SubjectName& subject,
+                                                       Version version) override {
+    return QueryVersions(std::string(kVersionColumns) +
+                             "JOIN schema_refs r ON r.schema_id = v.schema_id "
+                             "WHERE r.subject = $1 AND r.version = $2 "
+                             "ORDER BY v.schema_id, v.subject COLLATE \"C\", v.version",
+                         {P(subject.str()), P(version.value())});
+  }
+
+  RegistryResult<std::optional<ConfigRecord>> GetConfig(
+      const std::optional<SubjectName>& subject) override {
+    return cache_.Get(
+        &ReadCache::configs, ScopeOf(subject),
+        [&]() -> RegistryResult<std::optional<ConfigRecord>> {
+          auto rows = Query("SELECT level, policy, lint FROM config WHERE scope = $1",
+                            {P(ScopeOf(subject))});
+          if (!rows) return std::unexpected(rows.error());
+          if (rows->size() == 0) return std::nullopt;
+          ConfigRecord c;
+          if (!rows->IsNull(0, 0)) c.level = compat::LevelFromString(rows->Text(0, 0));
+          if (!rows->IsNull(0, 1)) c.policy = compat::PolicyFromString(rows->Text(0, 1));
+          if (!rows->IsNull(0, 2)) c.lint = rows->Bool(0, 2);
+          return c;
+        });
+  }
+
+  RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override {
+    return cache_.Get(&ReadCache::modes, ScopeOf(subject),
+                      [&]() -> RegistryResult<std::optional<Mode>> {
+                        auto rows = Query("SELECT mode FROM modes WHERE scope = $1",
+                                          {P(ScopeOf(subject))});
+                        if (!rows) return std::unexpected(rows.error());
+                        if (rows->size() == 0) return std::nullopt;
+                        return ModeFromString(rows->Text(0, 0));
+                      });
+  }
+
+  RegistryResult<std::vector<AuditRecord>> ListAudit(
+      std::int64_t after_seq, std::size_t limit,
+      const std::optional<SubjectName>& subject) override {
+    std::vector<Param> params{P(after_seq)};
+    if (subject) params.push_back(P(subject->str()));
+    params.push_back(P(static_cast<std::int64_t>(limit)));
+    auto rows = Query(subject ? "SELECT seq, ts_ms, actor, action, subject, version, schema_id, "
+                                "detail FROM audit WHERE seq > $1 AND subject = $2 ORDER BY seq "
+                                "LIMIT $3"
+                              : "SELECT seq, ts_ms, actor, action, subject, version, schema_id, "
+                                "detail FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+                      params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<AuditRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back(AuditRecord{.seq = rows->Int(i, 0),
+                                .ts_ms = rows->Int(i, 1),
+                                .actor = rows->Text(i, 2),
+                                .action = rows->Text(i, 3),
+                                .subject = rows->Text(i, 4),
+                                .version = static_cast<std::int32_t>(rows->Int(i, 5)),
+                                .schema_id = rows->Int(i, 6),
+                                .detail = rows->Text(i, 7)});
+    }
+    return out;
+  }
+
+  RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
+      const SubjectName& subject) override {
+    return cache_.Get(
+        &ReadCache::metadata, subject.str(),
+        [&]() -> RegistryResult<std::optional<SubjectMetadata>> {
+          auto rows = Query(
+              "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = $1",
+              {P(subject.str())});
+          if (!rows) return std::unexpected(rows.error());
+          if (rows->size() == 0) return std::nullopt;
+          return SubjectMetadata{.owner = rows->Text(0, 0),
+                                 .description = rows->Text(0, 1),
+                                 .tags = StringsOf(ParseColumn(rows->Text(0, 2))),
+                                 .links = LinksOf(ParseColumn(rows->Text(0, 3))),
+                                 .sla = SlaOf(ParseColumn(rows->Text(0, 4)))};
+        });
+  }
+
+  RegistryResult<std::vector<VersionRecord>> ListDeprecated() override {
+    return QueryVersions(std::string(kVersionColumns) + "WHERE d.sunset IS NOT NULL", {});
+  }
+
+  RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) override {
+    auto all = QueryServices(
+        "SELECT name, owner, produces, consumes, updated_ms FROM services WHERE name = $1",
+        {P(name)});
+    if (!all) return std::unexpected(all.error());
+    if (all->empty()) return std::nullopt;
+    return std::move(all->front());
+  }
+
+  RegistryResult<std::vector<ServiceRecord>> ListServices() override {
+    return QueryServices(
+        "SELECT name, owner, produces, consumes, updated_ms FROM services "
+        "ORDER BY name COLLATE \"C\"",
+        {});
+  }
+
+  RegistryResult<void> Ping() override {
+    // Known unreachable (the listener's last check failed): answer at once
+    // rather than wait for a connection attempt.
+    if (!reachable_.load()) return Unavailable();
+    auto rows = Query("SELECT 1");
+    if (!rows) return std::unexpected(rows.error());
+    return {};
+  }
+
+  std::uint64_t ChangeGeneration() const override { return cache_.generation(); }
+
+  // --- writes --------------------------------------------------------------
+
+  RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override {
+    WrittenVersion out;
+    out.version = v.version;
+    auto r = Write([&](Conn& c) -> RegistryResult<void> {
+      if (auto locked = LockSubject(c, v.subject.str()); !locked) return locked;
+      if (v.expected_latest) {
+        auto latest = c.Exec("SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = $1",
+                             {P(v.subject.str())});
+        if (!latest) return std::unexpected(latest.error());
+        if (latest->Int(0, 0) != v.expected_latest->value()) return Conflict();
+      }
+      auto found = c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
+      if (!found) return std::unexpected(found.error());
+      if (found->size() > 0) {
+        out.id = SchemaId(found->Int(0, 0));
+      } else {
+        if (Injected("schema")) return InjectedFault();
+        // An explicit id (IMPORT) or the sequence's next; a racing writer of
+        // the same schema wins the fingerprint, and this one takes its id.
+        auto inserted = c.Exec(
+            "INSERT INTO schemas(id, type, text, canonical, fingerprint) "
+            "VALUES(COALESCE($1::bigint, nextval('schema_ids')), $2, $3, $4, $5) "
+            "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
+            {v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
+             P(std::string(SchemaTypeName(v.schema.type))), P(v.schema.text),
+             P(v.schema.canonical), P(v.schema.fingerprint)});
+        if (!inserted) return std::unexpected(inserted.error());
+        if (inserted->size() == 0) {
+          auto winner =
+              c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
+          if (!winner) return std::unexpected(winner.error());
+          if (winner->size() == 0) return Conflict();
+          out.id = SchemaId(winner->Int(0, 0));
+        } else {
+          out.id = SchemaId(inserted->Int(0, 0));
+          out.new_schema = true;
+          if (v.schema.id.value() != 0) {
+            // Later registrations get ids above every imported one.
+            auto moved = c.Exec(
+                "SELECT setval('schema_ids', $1) WHERE $1 > (SELECT last_value FROM schema_ids)",
+                {P(v.schema.id.value())});
+            if (!moved) return std::unexpected(moved.error());
+          }
+          for (std::size_t i = 0; i < v.schema.references.size(); ++i) {
+            const SchemaReference& ref = v.schema.references[i];
+            auto refs = c.Exec(
+                "INSERT INTO schema_refs(schema_id, ord, name, subject, version) "
+                "VALUES($1, $2, $3, $4, $5)",
+                {P(out.id.value()), P(static_cast<std::int64_t>(i)), P(ref.name),
+                 P(ref.subject.str()), P(std::int64_t{ref.version.value()})});
+            if (!refs) return std::unexpected(refs.error());
+          }
+        }
+      }
+      if (Injected("version")) return InjectedFault();
+      auto ver = c.Exec(
+          "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
+          "rule_set) VALUES($1, $2, $3, false, $4, $5, $6)",
+          {P(v.subject.str()), P(std::int64_t{v.version.value()}), P(out.id.value()),
+           P(v.created_ms != 0 ? v.created_ms : NowMs()), P(v.metadata), P(v.rule_set)});
+      if (!ver) return std::unexpected(ver.error());
+      if (v.subject_metadata) {
+        if (auto m = WriteSubjectMetadata(c, v.subject, v.subject_metadata); !m) return m;
+      }
+      AuditRecord audit = v.audit;
+      audit.schema_id = out.id.value();
+      if (audit.version == 0) audit.version = v.version.value();
+      if (audit.subject.empty()) audit.subject = v.subject.str();
+      return InsertAudit(c, audit);
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
+  RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
+                                          const std::vector<Version>& versions,
+                                          const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+      for (Version v : versions) {
+        if (Injected("delete")) return InjectedFault();
+        auto r = c.Exec("UPDATE versions SET deleted = true WHERE subject = $1 AND version = $2",
+                        {P(subject.str()), P(std::int64_t{v.value()})});
+        if (!r) return std::unexpected(r.error());
+      }
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> HardDeleteVersions(const SubjectName& subject,
+                                          const std::vector<Version>& versions,
+                                          const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+      for (Version v : versions) {
+        if (Injected("delete")) return InjectedFault();
+        for (const char* sql : {"DELETE FROM versions WHERE subject = $1 AND version = $2",
+                                "DELETE FROM deprecations WHERE subject = $1 AND version = $2"}) {
+          auto r = c.Exec(sql, {P(subject.str()), P(std::int64_t{v.value()})});
+          if (!r) return std::unexpected(r.error());
+        }
+      }
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> SetConfig(const std::optional<SubjectName>& subject,
+                                 const std::optional<ConfigRecord>& config,
+                                 const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("config")) return InjectedFault();
+      auto r =
+          config
+              ? c.Exec("INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
+                       "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
+                       "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
+                       {P(ScopeOf(subject)),
+                        config->level ? P(std::string(compat::LevelName(*config->level))) : Param(),
+                        config->policy ? P(std::string(compat::PolicyName(*config->policy)))
+                                       : Param(),
+                        config->lint ? P(*config->lint) : Param()})
+              : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
+                               const std::optional<Mode>& mode, const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("mode")) return InjectedFault();
+      auto r = mode ? c.Exec("INSERT INTO modes(scope, mode) VALUES($1, $2) "
+                             "ON CONFLICT (scope) DO UPDATE SET mode = EXCLUDED.mode",
+                             {P(ScopeOf(subject)), P(std::string(ModeName(*mode)))})
+                    : c.Exec("DELETE FROM modes WHERE scope = $1", {P(ScopeOf(subject))});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> SetSubjectMetadata(const SubjectName& subject,
+                                          const std::optional<SubjectMetadata>& metadata,
+                                          const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (auto r = WriteSubjectMetadata(c, subject, metadata); !r) return r;
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
+                                      const std::optional<Deprecation>& deprecation,
+                                      const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+      auto exists = c.Exec("SELECT 1 FROM versions WHERE subject = $1 AND version = $2",
+                           {P(subject.str()), P(std::int64_t{version.value()})});
+      if (!exists) return std::unexpected(exists.error());
+      if (exists->size() == 0) {
+        return Fail(ErrorCode::kStoreError, "store error: no such version");
+      }
+      if (Injected("deprecation")) return InjectedFault();
+      auto r =
+          deprecation
+              ? c.Exec("INSERT INTO deprecations(subject, version, sunset, reason, replacement, "
+                       "deprecated_ms) VALUES($1, $2, $3, $4, $5, $6) "
+                       "ON CONFLICT (subject, version) DO UPDATE SET sunset = EXCLUDED.sunset, "
+                       "reason = EXCLUDED.reason, replacement = EXCLUDED.replacement, "
+                       "deprecated_ms = EXCLUDED.deprecated_ms",
+                       {P(subject.str()), P(std::int64_t{version.value()}), P(deprecation->sunset),
+                        P(deprecation->reason),
+                        deprecation->replacement
+                            ? P(std::int64_t{deprecation->replacement->value()})
+                            : Param(),
+                        P(deprecation->deprecated_ms != 0 ? deprecation->deprecated_ms
+                                                          : NowMs())})
+              : c.Exec("DELETE FROM deprecations WHERE subject = $1 AND version = $2",
+                       {P(subject.str()), P(std::int64_t{version.value()})});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("service")) return InjectedFault();
+      auto r = c.Exec(
+          "INSERT INTO services(name, owner, produces, consumes, updated_ms) "
+          "VALUES($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, "
+          "produces = EXCLUDED.produces, consumes = EXCLUDED.consumes, "
+          "updated_ms = EXCLUDED.updated_ms",
+          {P(service.name), P(service.owner), P(ProducesText(service.produces)),
+           P(ConsumesText(service.consumes)),
+           P(service.updated_ms != 0 ? service.updated_ms : NowMs())});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("service")) return InjectedFault();
+      auto r = c.Exec("DELETE FROM services WHERE name = $1", {P(name)});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit);
+    });
+  }
+
+  RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override {
+    return Write([&](Conn& c) -> RegistryResult<void> {
+      if (auto r = c.Exec("DELETE FROM audit"); !r) return std::unexpected(r.error());
+      std::int64_t max_seq = 0;
+      for (const AuditRecord& a : rows) {
+        auto r = c.Exec(
+            "INSERT INTO audit(seq, ts_ms, actor, action, subject, version, schema_id, detail) "
+            "VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+            {P(a.seq), P(a.ts_ms), P(a.actor), P(a.action), P(a.subject),
+             P(std::int64_t{a.version}), P(a.schema_id), P(a.detail)});
+        if (!r) return std::unexpected(r.error());
+        max_seq = std::max(max_seq, a.seq);
+      }
+      // Rows written later are numbered after the copied ones.
+      if (max_seq > 0) {
+        auto r = c.Exec("SELECT setval(pg_get_serial_sequence('audit', 'seq'), $1)", {P(max_seq)});
+        if (!r) return std::unexpected(r.error());
+      }
+      return {};
+    });
+  }
+
+ private:
+  bool Injected(std::string_view step) const { return options_.fail_at && options_.fail_at(step); }
+
+  RegistryResult<void> Migrate(Conn& c) {
+    auto exists = c.Exec("SELECT to_regclass('accord_meta') IS NOT NULL");
+    if (!exists) return std::unexpected(exists.error());
+    if (exists->Bool(0, 0)) {
+      auto stored =
+          c.Exec("SELECT value FROM accord_meta WHERE key = 'schema_version'");
+      if (!stored) return std::unexpected(stored.error());
+      const std::int64_t version = stored->size() > 0 ? ToInt(stored->Text(0, 0).c_str()) : 0;
+      if (version > kSchemaVersion) {
+        return Fail(ErrorCode::kStoreError,
+                    "the database was migrated by a newer version of Accord (table layout " +
+                        std::to_string(version) + "; this build knows up to " +
+                        std::to_string(kSchemaVersion) + "): upgrade this replica");
+      }
+      if (version == kSchemaVersion) return {};
+    }
+    // Create (or, in later versions, migrate) in one transaction: a crash in
+    // the middle leaves the database as it was.
+    if (auto r = c.Exec("BEGIN"); !r) return std::unexpected(r.error());
+    auto step = [&]() -> RegistryResult<void> {
+      if (auto r = c.Exec(kDdl); !r) return std::unexpected(r.error());
+      auto r = c.Exec(
+          "INSERT INTO accord_meta(key, value) VALUES('schema_version', $1) "
+          "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+          {P(std::int64_t{kSchemaVersion})});
+      if (!r) return std::unexpected(r.error());
+      if (auto r = c.Exec("COMMIT"); !r) return std::unexpected(r.error());
+      return {};
+    }();
+    if (!step) (void)c.Exec("ROLLBACK");
+    return step;
+  }
+
+  // Serialises writes to one subject across every process: held until the
+  // transaction ends. (A hash collision only serialises two subjects more.)
+  static RegistryResult<void> LockSubject(Conn& c, const std::string& subject) {
+    auto r = c.Exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", {P(subject)});
+    if (!r) return std::unexpected(r.error());
+    return {};
+  }
+
+  RegistryResult<Rows> Query(const char* sql, const std::vector<Param>& params = {}) {
+    auto lease = pool_.Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    auto rows = (*lease)->Exec(sql, params);
+    if (!rows && rows.error().fault == StoreFault::kUnavailable) reachable_ = false;
+    return rows;
+  }
+
+  RegistryResult<std::optional<SchemaRecord>> ReadSchema(const char* sql, Param key) {
+    auto lease = pool_.Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    auto rows = (*lease)->Exec(sql, {std::move(key)});
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->size() == 0) return std::nullopt;
+    SchemaRecord rec;
+    rec.id = SchemaId(rows->Int(0, 0));
+    rec.type = SchemaTypeFromString(rows->Text(0, 1)).value_or(SchemaType::kAvro);
+    rec.text = rows->Text(0, 2);
+    rec.canonical = rows->Text(0, 3);
+    rec.fingerprint = rows->Text(0, 4);
+    // The references were written in the schema's own transaction: a
+    // schema row never shows without them.
+    auto refs = (*lease)->Exec(
+        "SELECT name, subject, version FROM schema_refs WHERE schema_id = $1 ORDER BY ord",
+        {P(rec.id.value())});
+    if (!refs) return std::unexpected(refs.error());
+    for (int i = 0; i < refs->size(); ++i) {
+      rec.references.push_back(
+          SchemaReference{.name = refs->Text(i, 0),
+                          .subject = SubjectName(refs->Text(i, 1)),
+                          .version = Version(static_cast<std::int32_t>(refs->Int(i, 2)))});
+    }
+    return rec;
+  }
+
+  RegistryResult<std::vector<VersionRecord>> QueryVersions(const std::string& sql,
+                                                           const std::vector<Param>& params) {
+    auto rows = Query(sql.c_str(), params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<VersionRecord> out;
+    out.reserve(static_cast<std::size_t>(rows->size()));
+    for (int i = 0; i < rows->size(); ++i) {
+      VersionRecord v{.subject = SubjectName(rows->Text(i, 0)),
+                      .version = Version(static_cast<std::int32_t>(rows->Int(i, 1))),
+                      .schema_id = SchemaId(rows->Int(i, 2)),
+                      .deleted = rows->Bool(i, 3),
+                      .created_ms = rows->Int(i, 4),
+                      .metadata = rows->Text(i, 5),
+                      .rule_set = rows->Text(i, 6),
+                      .deprecation = std::nullopt};
+      if (!rows->IsNull(i, 7)) {
+        v.deprecation = Deprecation{};
+        v.deprecation->sunset = rows->Text(i, 7);
+        v.deprecation->reason = rows->Text(i, 8);
+        if (!rows->IsNull(i, 9)) {
+          v.deprecation->replacement = Version(static_cast<std::int32_t>(rows->Int(i, 9)));
+        }
+        v.deprecation->deprecated_ms = rows->Int(i, 10);
+      }
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  RegistryResult<std::vector<ServiceRecord>> QueryServices(const char* sql,
+                                                           const std::vector<Param>& params) {
+    auto rows = Query(sql, params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ServiceRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      ServiceRecord r;
+      r.name = rows->Text(i, 0);
+      r.owner = rows->Text(i, 1);
+      r.produces = ProducesOf(rows->Text(i, 2));
+      r.consumes = ConsumesOf(ParseColumn(rows->Text(i, 3)));
+      r.updated_ms = rows->Int(i, 4);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  RegistryResult<void> WriteSubjectMetadata(Conn& c, const SubjectName& subject,
+                                            const std::optional<SubjectMetadata>& m) {
+    if (Injected("metadata")) return InjectedFault();
+    auto r = m ? c.Exec("INSERT INTO subject_meta(subject, owner, description, tags, links, sla) "
+                        "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (subject) DO UPDATE SET "
+                        "owner = EXCLUDED.owner, description = EXCLUDED.description, "
+                        "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla",
+                        {P(subject.str()), P(m->owner), P(m->description),
+                         P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)),
+                         P(SlaText(m->sla))})
+               : c.Exec("DELETE FROM subject_meta WHERE subject = $1", {P(subject.str())});
+    if (!r) return std::unexpected(r.error());
+    return {};
+  }
+
+  RegistryResult<void> InsertAudit(Conn& c, const AuditRecord& a) {
+    if (Injected("audit")) return InjectedFault();
+    auto r = c.Exec(
+        "INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7)",
+        {P(a.ts_ms != 0 ? a.ts_ms : NowMs()), P(a.actor.empty() ? "anonymous" : a.actor),
+         P(a.action), P(a.subject), P(std::int64_t{a.version}), P(a.schema_id), P(a.detail)});
+    if (!r) return std::unexpected(r.error());
+    return {};
+  }
+
+  // Runs `fn` in one transaction that also notifies the other processes;
+  // rolls back on any failure. Drops this process's cached reads once the
+  // outcome is known (committed: the change; failed: perhaps a conflict
+  // that a stale cached read led to).
+  RegistryResult<void> Write(const std::function<RegistryResult<void>(Conn&)>& fn) {
+    auto lease = pool_.Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    Conn& c = **lease;
+    auto r = c.Exec("BEGIN");
+    if (r) {
+      auto done = fn(c);
+      if (done) {
+        auto notified = c.Exec("SELECT pg_notify($1, '')", {P(kChannel)});
+        if (!notified) done = std::unexpected(notified.error());
+      }
+      if (done && Injected("commit")) done = InjectedFault();
+      if (done) {
+        auto committed = c.Exec("COMMIT");
+        if (!committed) done = std::unexpected(committed.error());
+      } else if (c.ok()) {
+        (void)c.Exec("ROLLBACK");
+      }
+      cache_.Drop();
+      if (!done && done.error().fault == StoreFault::kUnavailable) reachable_ = false;
+      return done;
+    }
+    if (r.error().fault == StoreFault::kUnavailable) reachable_ = false;
+    return std::unexpected(r.error());
+  }
+
+  // The listener thread: LISTEN on its own connection; a notification drops
+  // the cached reads; every poll_interval_ms it checks the audit log's
+  // highest seq (drops them when it moved, now or at the previous check: a
+  // numbered row may commit a moment after it was numbered) and whether the
+  // database answers (reachable_, for Ping). Reconnects on failure; a new
+  // connection drops everything (notifications may have been missed).
+  void Listen() {
+    std::unique_ptr<Conn> conn;
+    std::int64_t last_seq = -1;
+    bool moved_last_time = false;
+    auto next_check = std::chrono::steady_clock::now();
+    while (!stop_.load()) {
+      if (!conn) {
+        auto c = Connect(options_);
+        if (c) {
+          auto listening = (*c)->Exec((std::string("LISTEN ") + kChannel).c_str());
+          if (listening) {
+            conn = std::move(*c);
+            cache_.Drop();
+            reachable_ = true;
+          }
+        }
+        if (!conn) {
+          reachable_ = false;
+          Sleep(options_.poll_interval_ms);
+          continue;
+        }
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_check) {
+        next_check = now + std::chrono::milliseconds(options_.poll_interval_ms);
+        auto seq = conn->Exec("SELECT COALESCE(MAX(seq), 0) FROM audit");
+        if (!seq) {
+          conn.reset();
+          reachable_ = false;
+          continue;
+        }
+        reachable_ = true;
+        const std::int64_t s = seq->Int(0, 0);
+        const bool moved = last_seq >= 0 && s != last_seq;
+        if (moved || moved_last_time) cache_.Drop();
+        moved_last_time = moved;
+        last_seq = s;
+      }
+      const int wait_ms = static_cast<int>(std::max<std::int64_t>(
+          1, std::chrono::duration_cast<std::chrono::milliseconds>(next_check -
+                                                                   std::chrono::steady_clock::now())
+                 .count()));
+      pollfd fds[2] = {{PQsocket(conn->get()), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+      if (poll(fds, 2, wait_ms) < 0) continue;
+      if ((fds[0].revents & POLLIN) != 0) {
+        if (PQconsumeInput(conn->get()) == 0) {
+          conn.reset();
+          reachable_ = false;
+          continue;
+        }
+        bool any = false;
+        while (PGnotify* n = PQnotifies(conn->get())) {
+          any = true;
+          PQfreemem(n);
+        }
+        if (any) cache_.Drop();
+      }
+    }
+  }
+
+  void Sleep(int ms) {
+    pollfd fd{wake_fd_, POLLIN, 0};
+    (void)poll(&fd, 1, ms);
+  }
+
+  const PostgresOptions options_;
+  Pool pool_;
+  ReadCache cache_;
+  std::atomic<bool> reachable_{true};  // the database answered the last check
+  std::atomic<bool> stop_{false};
+  int wake_fd_ = -1;  // eventfd: wakes the listener to stop
+  std::thread listener_;
+};
+
+}  // namespace
+
+RegistryResult<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {
+  auto store = std::make_unique<PostgresStore>(options);
+  if (auto r = store->Open(); !r) return std::unexpected(r.error());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace accord::registry

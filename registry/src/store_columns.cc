@@ -1,0 +1,131 @@
+#include "store_columns.h"
+
+#include <chrono>
+
+#include "accord/schemas/load.h"
+
+namespace accord::registry::internal::columns {
+
+json::Value StringsJson(const std::vector<std::string>& items) {
+  json::Array a;
+  for (const std::string& s : items) a.emplace_back(s);
+  return json::Value(std::move(a));
+}
+
+json::Value ParseColumn(const std::string& text) {
+  auto doc = ParseJson(text);
+  return doc ? std::move(doc->root) : json::Value();
+}
+
+std::string StringOf(const json::Value* v) {
+  return v != nullptr && v->IsString() ? v->AsString() : std::string();
+}
+
+std::vector<std::string> StringsOf(const json::Value& v) {
+  std::vector<std::string> out;
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (e.IsString()) out.push_back(e.AsString());
+  }
+  return out;
+}
+
+std::string LinksText(const std::vector<CatalogLink>& links) {
+  json::Array a;
+  for (const CatalogLink& l : links) {
+    json::Value o{json::Object{}};
+    o.Add("name", l.name);
+    o.Add("url", l.url);
+    a.push_back(std::move(o));
+  }
+  return json::ToJson(json::Value(std::move(a)));
+}
+
+std::vector<CatalogLink> LinksOf(const json::Value& v) {
+  std::vector<CatalogLink> out;
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (e.IsObject()) out.push_back({StringOf(e.Find("name")), StringOf(e.Find("url"))});
+  }
+  return out;
+}
+
+std::string SlaText(const std::vector<std::pair<std::string, std::string>>& sla) {
+  json::Value o{json::Object{}};
+  for (const auto& [k, v] : sla) o.Add(k, v);
+  return json::ToJson(o);
+}
+
+std::vector<std::pair<std::string, std::string>> SlaOf(const json::Value& v) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!v.IsObject()) return out;
+  for (const json::Member& m : v.AsObject()) {
+    if (m.value.IsString()) out.emplace_back(m.key, m.value.AsString());
+  }
+  return out;
+}
+
+std::string ConsumesText(const std::vector<ConsumedSubject>& consumes) {
+  json::Array a;
+  for (const ConsumedSubject& c : consumes) {
+    json::Value o{json::Object{}};
+    o.Add("subject", c.subject.str());
+    o.Add("schemaType", std::string(SchemaTypeName(c.type)));
+    o.Add("schema", c.schema);
+    json::Array versions;
+    for (Version v : c.versions) versions.emplace_back(v.value());
+    o.Add("versions", json::Value(std::move(versions)));
+    if (c.min_version) o.Add("minVersion", c.min_version->value());
+    a.push_back(std::move(o));
+  }
+  return json::ToJson(json::Value(std::move(a)));
+}
+
+std::vector<ConsumedSubject> ConsumesOf(const json::Value& v) {
+  std::vector<ConsumedSubject> out;
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (!e.IsObject()) continue;
+    ConsumedSubject c;
+    c.subject = SubjectName(StringOf(e.Find("subject")));
+    c.type = SchemaTypeFromString(StringOf(e.Find("schemaType"))).value_or(SchemaType::kAvro);
+    c.schema = StringOf(e.Find("schema"));
+    if (const json::Value* vs = e.Find("versions"); vs != nullptr && vs->IsArray()) {
+      for (const json::Value& n : vs->AsArray()) {
+        if (n.IsInteger() && n.AsNumber().IsInt()) {
+          c.versions.emplace_back(static_cast<std::int32_t>(n.AsNumber().AsInt()));
+        }
+      }
+    }
+    if (const json::Value* m = e.Find("minVersion"); m != nullptr && m->IsInteger()) {
+      c.min_version = Version(static_cast<std::int32_t>(m->AsNumber().AsInt()));
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+
+std::string ScopeOf(const std::optional<SubjectName>& subject) {
+  return subject ? subject->str() : std::string();
+}
+
+std::string ProducesText(const std::vector<SubjectName>& produces) {
+  std::vector<std::string> names;
+  for (const SubjectName& p : produces) names.push_back(p.str());
+  return json::ToJson(StringsJson(names));
+}
+
+std::vector<SubjectName> ProducesOf(const std::string& text) {
+  std::vector<SubjectName> out;
+  for (std::string& p : StringsOf(ParseColumn(text))) out.emplace_back(std::move(p));
+  return out;
+}
+
+}  // namespace accord::registry::internal::columns
