@@ -257,6 +257,16 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   }
   service_options.lint = std::move(*lint);
 
+  // SIGINT/SIGTERM are handled by a watcher thread (sigwait), never in a
+  // signal handler; every other thread inherits the blocked mask (blocked before the
+  // store opens: the PostgreSQL store starts its listener thread).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // internal wake-up at shutdown
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   registry::PostgresOptions pg;
   auto pool = ParseSize(s.store_pool_size);
   auto statement_timeout = ParseSize(s.store_statement_timeout_ms);
@@ -281,14 +291,6 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     return 1;
   }
 
-  // SIGINT/SIGTERM are handled by a watcher thread (sigwait), never in a
-  // signal handler; every other thread inherits the blocked mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGUSR1);  // internal wake-up at shutdown
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   registry::Service service(std::move(*store), service_options);
   const registry::Authenticator authenticator(std::move(auth));

@@ -627,7 +627,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
     if (is("GET", "/readyz")) {
       auto ready = service_.Ready();
       if (!ready) {
-        return done(ErrorResponse(RegistryError{ErrorCode::kStoreError, "store unavailable"}));
+        // 503: not ready (load balancers take the replica out until the
+        // store answers again); the body keeps Confluent's shape.
+        HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kStoreError, "store unavailable"});
+        r.status = 503;
+        return done(std::move(r));
       }
       Value o{json::Object{}};
       o.Add("status", "READY");

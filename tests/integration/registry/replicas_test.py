@@ -765,7 +765,9 @@ def scenario_database_outage(reps, pg_server, pg_dir, uri, port):
                      if not (isinstance(w[3], dict) and isinstance(w[3].get("error_code"), int)
                              and isinstance(w[3].get("message"), str))]
     leaking = [(w[2], w[3], leaks(w[3], port)) for w in outage if leaks(w[3], port)]
-    codes = collections.Counter((w[2], error_code(w[3])) for w in outage)
+    codes = collections.Counter(
+        "%s %s %s" % (w[2], error_code(w[3]), w[3].get("message") if isinstance(w[3], dict)
+                      else w[3]) for w in outage)
     slowest = max([w[1] - w[0] for w in writes if t_down <= w[0] <= t_restart] or [0])
     print("     writes on B during the outage: %d, replies %s, slowest %.0f ms; writes in all: %d"
           % (len(outage), dict(codes), slowest * 1000, len(writes)))

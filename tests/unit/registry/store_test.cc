@@ -6,6 +6,7 @@
 
 #include "accord/registry/fault_injection_store.h"
 #include "accord/registry/store.h"
+#include "pg_test_server.h"
 #include "test_util.h"
 
 namespace accord::registry {
@@ -63,12 +64,34 @@ std::vector<int> Numbers(const std::vector<VersionRecord>& vs) {
 template <typename Factory>
 class StoreSuite : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = Factory::Make(dir_); }
+  void SetUp() override {
+    store_ = Factory::Make(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
   TempDir dir_;
   std::unique_ptr<Store> store_;
 };
 
-using Factories = ::testing::Types<SqliteFileFactory, SqliteMemoryFactory, FaultWrapperFactory>;
+// A real PostgreSQL server (pg_test_server.h), a fresh database per test.
+struct PostgresFactory {
+  static std::unique_ptr<Store> Make(const TempDir&) {
+    PostgresOptions o;
+    o.uri = testing::PgTestServer::Get().FreshDatabase();
+    if (o.uri.empty()) {
+      ADD_FAILURE() << "no PostgreSQL for the test: " << testing::PgTestServer::Get().error();
+      return nullptr;
+    }
+    auto s = OpenPostgresStore(o);
+    if (!s) {
+      ADD_FAILURE() << s.error().message;
+      return nullptr;
+    }
+    return std::move(*s);
+  }
+};
+
+using Factories = ::testing::Types<SqliteFileFactory, SqliteMemoryFactory, FaultWrapperFactory,
+                                   PostgresFactory>;
 TYPED_TEST_SUITE(StoreSuite, Factories);
 
 TYPED_TEST(StoreSuite, FirstSchemaGetsIdOneAndReadsBack) {
@@ -342,6 +365,69 @@ TYPED_TEST(StoreSuite, AuditCanBeFilteredBySubject) {
 }
 
 TYPED_TEST(StoreSuite, PingSucceedsOnAnOpenStore) { EXPECT_TRUE(this->store_->Ping()); }
+
+// The write names the latest version it decided against; another writer's
+// append since then is a conflict (retryable), and nothing is written.
+TYPED_TEST(StoreSuite, StaleExpectedLatestIsAConflictAndWritesNothing) {
+  NewVersion first = NV("s", 1, "fp1");
+  first.expected_latest = Version(0);
+  ASSERT_TRUE(this->store_->AddVersion(first));
+  NewVersion stale = NV("s", 2, "fp2");
+  stale.expected_latest = Version(0);
+  auto w = this->store_->AddVersion(stale);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().code, ErrorCode::kStoreError);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_FALSE(this->store_->FindSchemaByFingerprint("fp2")->has_value());
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 1u);
+  stale.expected_latest = Version(1);
+  ASSERT_TRUE(this->store_->AddVersion(stale));
+  EXPECT_EQ(Numbers(*this->store_->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+}
+
+// Soft-deleted versions count: numbers are never reused while one holds it.
+TYPED_TEST(StoreSuite, ExpectedLatestCountsSoftDeletedVersions) {
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp1")));
+  ASSERT_TRUE(this->store_->SoftDeleteVersions(SubjectName("s"), {Version(1)}, A("SOFT")));
+  NewVersion next = NV("s", 2, "fp2");
+  next.expected_latest = Version(0);
+  EXPECT_EQ(this->store_->AddVersion(next).error().fault, StoreFault::kConflict);
+  next.expected_latest = Version(1);
+  EXPECT_TRUE(this->store_->AddVersion(next));
+}
+
+TYPED_TEST(StoreSuite, GivenCreationTimeIsKept) {
+  NewVersion v = NV("s", 1, "fp1");
+  v.created_ms = 1'600'000'000'000;
+  ASSERT_TRUE(this->store_->AddVersion(v));
+  EXPECT_EQ(this->store_->ListVersions(SubjectName("s"), IncludeDeleted::kNo)->at(0).created_ms,
+            1'600'000'000'000);
+}
+
+// accord store copy: the audit log is replaced with the source's rows, seq
+// and times kept; later rows are numbered after them.
+TYPED_TEST(StoreSuite, ReplaceAuditKeepsSeqAndTimesAndNumberingContinues) {
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp1")));
+  std::vector<AuditRecord> rows = {
+      AuditRecord{.seq = 5, .ts_ms = 111, .actor = "alice", .action = "REGISTER", .subject = "x",
+                  .version = 1, .schema_id = 9, .detail = "{}"},
+      AuditRecord{.seq = 12, .ts_ms = 222, .actor = "bob", .action = "PUT_CONFIG", .subject = "",
+                  .version = 0, .schema_id = 0, .detail = ""}};
+  ASSERT_TRUE(this->store_->ReplaceAudit(rows));
+  auto audit = *this->store_->ListAudit(0, 100);
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].seq, 5);
+  EXPECT_EQ(audit[0].ts_ms, 111);
+  EXPECT_EQ(audit[0].actor, "alice");
+  EXPECT_EQ(audit[0].schema_id, 9);
+  EXPECT_EQ(audit[1].seq, 12);
+  EXPECT_EQ(audit[1].action, "PUT_CONFIG");
+  ASSERT_TRUE(this->store_->SetMode(std::nullopt, Mode::kReadWrite, A("MODE")));
+  audit = *this->store_->ListAudit(0, 100);
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_GT(audit[2].seq, 12);
+}
 
 // --- SQLite only ---------------------------------------------------------------
 

@@ -1,0 +1,263 @@
+// The PostgreSQL store as several replicas use it: several store objects
+// (and Services) on one database, a real server (pg_test_server.h). The
+// typed suite in store_test.cc covers each store's own contracts.
+#include <libpq-fe.h>
+
+#include <gtest/gtest.h>
+
+#include <barrier>
+#include <chrono>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "accord/registry/fault_injection_store.h"
+#include "accord/registry/service.h"
+#include "accord/registry/store.h"
+#include "pg_test_server.h"
+#include "test_util.h"
+
+namespace accord::registry {
+namespace {
+
+using testing::Json;
+using testing::PgTestServer;
+using testing::R;
+
+std::unique_ptr<Store> OpenOrFail(const std::string& uri, PostgresOptions o = {}) {
+  o.uri = uri;
+  auto s = OpenPostgresStore(o);
+  if (!s) {
+    ADD_FAILURE() << s.error().message;
+    return nullptr;
+  }
+  return std::move(*s);
+}
+
+NewVersion NV(const std::string& subject, int version, const std::string& fp) {
+  NewVersion v;
+  v.subject = SubjectName(subject);
+  v.version = Version(version);
+  v.schema = SchemaRecord{.id = SchemaId(0),
+                          .type = SchemaType::kJson,
+                          .text = "{\"fp\":\"" + fp + "\"}",
+                          .canonical = "{\"fp\":\"" + fp + "\"}",
+                          .fingerprint = fp,
+                          .references = {}};
+  v.audit.action = "REGISTER";
+  return v;
+}
+
+std::vector<int> Numbers(const std::vector<VersionRecord>& vs) {
+  std::vector<int> out;
+  for (const auto& v : vs) out.push_back(v.version.value());
+  return out;
+}
+
+void Sql(const std::string& uri, const std::string& sql) {
+  PGconn* c = PQconnectdb(uri.c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+}
+
+class PostgresReplicas : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    uri_ = PgTestServer::Get().FreshDatabase();
+    ASSERT_FALSE(uri_.empty()) << PgTestServer::Get().error();
+  }
+  std::string uri_;
+};
+
+// Rule: a write through one replica is seen by another within 1 s (its
+// cached reads are dropped by the change notification).
+TEST_F(PostgresReplicas, AWriteThroughOneStoreIsSeenByAnotherWithinOneSecond) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->AddVersion(NV("s", 1, "fp1")));
+  // b reads (and caches) the subject, then a appends.
+  ASSERT_EQ(Numbers(*b->ListVersions(SubjectName("s"), IncludeDeleted::kYes)), std::vector<int>{1});
+  ASSERT_FALSE((*b->GetConfig(SubjectName("s"))).has_value());
+  ASSERT_TRUE(a->AddVersion(NV("s", 2, "fp2")));
+  ASSERT_TRUE(a->SetConfig(SubjectName("s"), ConfigRecord{.level = compat::Level::kNone},
+                           AuditRecord{.action = "PUT_CONFIG"}));
+  // The writer itself sees it at once.
+  EXPECT_EQ(Numbers(*a->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  std::vector<int> seen;
+  std::optional<ConfigRecord> config;
+  while (std::chrono::steady_clock::now() < deadline) {
+    seen = Numbers(*b->ListVersions(SubjectName("s"), IncludeDeleted::kYes));
+    config = *b->GetConfig(SubjectName("s"));
+    if (seen.size() == 2 && config) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(seen, (std::vector<int>{1, 2}));
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->level, compat::Level::kNone);
+}
+
+// Rule: one schema has one id, whichever replica registers it, even at the
+// same moment; different schemas never share one.
+TEST_F(PostgresReplicas, OneSchemaRegisteredThroughTwoStoresAtOnceGetsOneId) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  constexpr int kThreads = 16;
+  std::vector<RegistryResult<WrittenVersion>> same(kThreads), distinct(kThreads);
+  {
+    std::barrier start(kThreads);
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        Store& s = i % 2 == 0 ? *a : *b;
+        start.arrive_and_wait();
+        same[i] = s.AddVersion(NV("same-" + std::to_string(i), 1, "shared"));
+        distinct[i] = s.AddVersion(NV("own-" + std::to_string(i), 1, "own" + std::to_string(i)));
+      });
+    }
+  }
+  std::set<std::int64_t> same_ids, distinct_ids;
+  int created = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    ASSERT_TRUE(same[i]) << same[i].error().message;
+    ASSERT_TRUE(distinct[i]) << distinct[i].error().message;
+    same_ids.insert(same[i]->id.value());
+    created += same[i]->new_schema ? 1 : 0;
+    distinct_ids.insert(distinct[i]->id.value());
+  }
+  EXPECT_EQ(same_ids.size(), 1u);
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(distinct_ids.size(), static_cast<std::size_t>(kThreads));
+  EXPECT_FALSE(distinct_ids.contains(*same_ids.begin()));
+}
+
+// Rule: replicas started at the same moment against an empty database all
+// start, and create the tables once.
+TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
+  constexpr int kStores = 6;
+  std::vector<RegistryResult<std::unique_ptr<Store>>> opened;
+  for (int i = 0; i < kStores; ++i) opened.push_back(Fail(ErrorCode::kStoreError, "not run"));
+  {
+    std::barrier start(kStores);
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kStores; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();
+        opened[i] = OpenPostgresStore(PostgresOptions{.uri = uri_});
+      });
+    }
+  }
+  for (auto& s : opened) ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE((*opened[0])->AddVersion(NV("s", 1, "fp1")));
+  EXPECT_EQ((*opened[5])->GetSchema(SchemaId(1))->value().fingerprint, "fp1");
+}
+
+// Rule: a replica refuses a database migrated by a newer Accord, and says so.
+TEST_F(PostgresReplicas, DatabaseMigratedByANewerBuildIsRefused) {
+  ASSERT_TRUE(OpenOrFail(uri_));
+  Sql(uri_, "UPDATE accord_meta SET value = '99' WHERE key = 'schema_version'");
+  auto s = OpenPostgresStore(PostgresOptions{.uri = uri_});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::kStoreError);
+  EXPECT_NE(s.error().message.find("newer version of Accord"), std::string::npos)
+      << s.error().message;
+}
+
+// Rule: an unreachable database is StoreFault::kUnavailable, with a message
+// that names neither the host nor the port.
+TEST(PostgresStore, UnreachableDatabaseIsUnavailableWithoutDetail) {
+  auto s = OpenPostgresStore(
+      PostgresOptions{.uri = "postgresql://accord@127.0.0.1:1/accord", .connect_timeout_s = 2});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().fault, StoreFault::kUnavailable);
+  EXPECT_EQ(s.error().message.find("127.0.0.1"), std::string::npos) << s.error().message;
+  EXPECT_EQ(s.error().message.find(":1"), std::string::npos) << s.error().message;
+}
+
+// Rule: a failure at any step of a registration's transaction leaves
+// nothing of it.
+TEST_F(PostgresReplicas, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten) {
+  std::string fail_step;
+  auto s = OpenOrFail(uri_, PostgresOptions{.fail_at = [&](std::string_view step) {
+                              return step == fail_step;
+                            }});
+  ASSERT_TRUE(s);
+  for (const char* step : {"schema", "version", "audit", "commit"}) {
+    fail_step = step;
+    auto w = s->AddVersion(NV("s", 1, "fp1"));
+    ASSERT_FALSE(w) << step;
+    EXPECT_EQ(w.error().code, ErrorCode::kStoreError) << step;
+    EXPECT_FALSE(s->FindSchemaByFingerprint("fp1")->has_value()) << step;
+    EXPECT_TRUE(s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)->empty()) << step;
+    EXPECT_TRUE(s->ListAudit(0, 100)->empty()) << step;
+  }
+  fail_step.clear();
+  EXPECT_TRUE(s->AddVersion(NV("s", 1, "fp1")));
+}
+
+// The lost update that a process-local lock cannot prevent: two replicas
+// append to one subject at the same moment, each candidate compatible with
+// v1 but not with the other. The second must be checked against the first
+// (and refused), never both appended against v1.
+// RequiredSubsetChecker: compatible(W -> R) iff R's required is within W's.
+TEST_F(PostgresReplicas, CompatibilityHoldsWhenTwoServicesRaceOnOneSubject) {
+  ServiceOptions options{.default_level = compat::Level::kBackward,
+                         .checker = testing::RequiredSubsetChecker};
+  Service a(OpenOrFail(uri_), options);
+  Service b(OpenOrFail(uri_), options);
+  constexpr int kRounds = 20;
+  int both_created = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string subject = "race-" + std::to_string(round);
+    ASSERT_TRUE(a.Register(subject, Json(R("\"a\",\"b\""))));
+    RegistryResult<Registered> x = Fail(ErrorCode::kInternal, "");
+    RegistryResult<Registered> y = Fail(ErrorCode::kInternal, "");
+    {
+      std::barrier start(2);
+      std::jthread tx([&] {
+        start.arrive_and_wait();
+        x = a.Register(subject, Json(R("\"a\"")));
+      });
+      std::jthread ty([&] {
+        start.arrive_and_wait();
+        y = b.Register(subject, Json(R("\"b\"")));
+      });
+    }
+    // Exactly one is appended as version 2; the other is refused as
+    // incompatible with it.
+    ASSERT_NE(x.has_value(), y.has_value()) << "round " << round;
+    const auto& refused = x ? y : x;
+    EXPECT_EQ(refused.error().code, ErrorCode::kIncompatibleSchema) << refused.error().message;
+    EXPECT_EQ((x ? *x : *y).version, Version(2));
+    both_created += x && y ? 1 : 0;
+    EXPECT_EQ(*b.ListVersions(subject), (std::vector<Version>{Version(1), Version(2)}));
+  }
+  EXPECT_EQ(both_created, 0);
+}
+
+// Register decides again after a conflict, and gives up after
+// Service::kConflictRetries with a 50001 that says it was a conflict.
+TEST(ServiceConflicts, RegisterRetriesAStoreConflictThenGivesUp) {
+  testing::TempDir dir;
+  auto fault = std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(dir.File("db")));
+  FaultInjectionStore* f = fault.get();
+  Service service(std::move(fault), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  f->ConflictNextAddVersions(3);
+  auto ok = service.Register("s", Json(R("\"a\"")));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->version, Version(1));
+  f->ConflictNextAddVersions(1000);
+  auto refused = service.Register("s", Json(R("")));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kStoreError);
+  EXPECT_EQ(refused.error().fault, StoreFault::kConflict);
+  EXPECT_EQ(*service.ListVersions("s"), std::vector<Version>{Version(1)});
+}
+
+}  // namespace
+}  // namespace accord::registry
