@@ -5,6 +5,8 @@
 #   make sanitize   the test suite under ASan + UBSan
 #   make bench-registry   registry benchmark (tests/bench/registry-bench) on a Release
 #                   build in build-bench/; BENCH_ARGS="--parts a --duration 30" to adjust
+#   make bench-replicas   three replicas on one private PostgreSQL (tests/bench/replicas-bench),
+#                   same build; BENCH_ARGS="--parts a --clients 12" to adjust
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -41,3 +43,10 @@ bench-registry:
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord register_load
 	tests/bench/registry-bench --accord $(BENCH_BUILD)/cli/accord $(BENCH_ARGS)
+
+.PHONY: bench-replicas
+bench-replicas:
+	ACCORD_BENCH_DEPS=1 scripts/install-deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord register_load
+	tests/bench/replicas-bench --accord $(BENCH_BUILD)/cli/accord $(BENCH_ARGS)

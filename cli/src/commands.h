@@ -27,5 +27,6 @@ void RegisterPublish(CLI::App& app, Commands& commands);
 void RegisterCanIDeploy(CLI::App& app, Commands& commands);
 void RegisterKey(CLI::App& app, Commands& commands);
 void RegisterLint(CLI::App& app, Commands& commands);
+void RegisterStore(CLI::App& app, Commands& commands);
 
 }  // namespace accord::cli

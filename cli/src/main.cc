@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   accord::cli::RegisterPublish(app, commands);
   accord::cli::RegisterCanIDeploy(app, commands);
   accord::cli::RegisterKey(app, commands);
+  accord::cli::RegisterStore(app, commands);
   accord::cli::RegisterLint(app, commands);
   try {
     app.parse(argc, argv);

@@ -423,10 +423,11 @@ RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   // Old data must stay decodable: a schema whose versions are all retired is
   // still served, flagged like its versions.
   auto holders = store_->VersionsOfSchema(id, IncludeDeleted::kNo);
-  if (!holders && holders.error().fault == StoreFault::kUnavailable && memo) {
+  if (!holders && holders.error().fault == StoreFault::kUnavailable) {
     // The database is unreachable (nobody can change it meanwhile): the
-    // schema is served from memory with the flags last known.
-    out.deprecated = memo->deprecated;
+    // schema is served from memory with the flags last known, or none when
+    // they were never computed (serializers must still get their schemas).
+    if (memo) out.deprecated = memo->deprecated;
     return out;
   }
   if (!holders) return std::unexpected(holders.error());

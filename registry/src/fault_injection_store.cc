@@ -79,6 +79,18 @@ RegistryResult<std::vector<ServiceRecord>> FaultInjectionStore::ListServices() {
   ACCORD_READ(ListServices());
 }
 RegistryResult<void> FaultInjectionStore::Ping() { ACCORD_READ(Ping()); }
+RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>>
+FaultInjectionStore::ListConfigs() {
+  ACCORD_READ(ListConfigs());
+}
+RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>>
+FaultInjectionStore::ListModes() {
+  ACCORD_READ(ListModes());
+}
+RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>>
+FaultInjectionStore::ListSubjectMetadata() {
+  ACCORD_READ(ListSubjectMetadata());
+}
 
 #undef ACCORD_READ
 

@@ -245,7 +245,9 @@ RegistryResult<std::unique_ptr<Conn>> Connect(const PostgresOptions& o) {
   const std::string settings =
       "SET statement_timeout = " + std::to_string(o.statement_timeout_ms) +
       "; SET idle_in_transaction_session_timeout = " + std::to_string(o.statement_timeout_ms * 4) +
-      "; SET client_min_messages = warning";
+      "; SET client_min_messages = warning"
+      // Acknowledged means durable, whatever the server's default.
+      "; SET synchronous_commit = on";
   PGresult* r = PQexec(conn->get(), settings.c_str());
   const bool set = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
   if (r != nullptr) PQclear(r);
@@ -567,6 +569,49 @@ class PostgresStore final : public Store {
         "SELECT name, owner, produces, consumes, updated_ms FROM services "
         "ORDER BY name COLLATE \"C\"",
         {});
+  }
+
+  RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
+      override {
+    auto rows = Query("SELECT scope, level, policy, lint FROM config ORDER BY scope COLLATE \"C\"");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      ConfigRecord c;
+      if (!rows->IsNull(i, 1)) c.level = compat::LevelFromString(rows->Text(i, 1));
+      if (!rows->IsNull(i, 2)) c.policy = compat::PolicyFromString(rows->Text(i, 2));
+      if (!rows->IsNull(i, 3)) c.lint = rows->Bool(i, 3);
+      out.emplace_back(ScopeFrom(rows->Text(i, 0)), c);
+    }
+    return out;
+  }
+
+  RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> ListModes() override {
+    auto rows = Query("SELECT scope, mode FROM modes ORDER BY scope COLLATE \"C\"");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<std::pair<std::optional<SubjectName>, Mode>> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      if (auto m = ModeFromString(rows->Text(i, 1))) out.emplace_back(ScopeFrom(rows->Text(i, 0)), *m);
+    }
+    return out;
+  }
+
+  RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> ListSubjectMetadata()
+      override {
+    auto rows = Query(
+        "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+        "ORDER BY subject COLLATE \"C\"");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<std::pair<SubjectName, SubjectMetadata>> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.emplace_back(SubjectName(rows->Text(i, 0)),
+                       SubjectMetadata{.owner = rows->Text(i, 1),
+                                       .description = rows->Text(i, 2),
+                                       .tags = StringsOf(ParseColumn(rows->Text(i, 3))),
+                                       .links = LinksOf(ParseColumn(rows->Text(i, 4))),
+                                       .sla = SlaOf(ParseColumn(rows->Text(i, 5)))});
+    }
+    return out;
   }
 
   RegistryResult<void> Ping() override {
@@ -978,13 +1023,21 @@ class PostgresStore final : public Store {
         if (!notified) done = std::unexpected(notified.error());
       }
       if (done && Injected("commit")) done = InjectedFault();
+      // The cached reads are dropped when the database may have changed:
+      // committed, or a COMMIT whose outcome is unknown; and after a
+      // conflict, which a stale cached read may have caused. A write that
+      // failed before COMMIT changed nothing: while the database is down,
+      // reads keep being served from the cache.
+      bool drop = false;
       if (done) {
         auto committed = c.Exec("COMMIT");
         if (!committed) done = std::unexpected(committed.error());
-      } else if (c.ok()) {
-        (void)c.Exec("ROLLBACK");
+        drop = true;
+      } else {
+        if (c.ok()) (void)c.Exec("ROLLBACK");
+        drop = done.error().fault == StoreFault::kConflict;
       }
-      cache_.Drop();
+      if (drop) cache_.Drop();
       if (!done && done.error().fault == StoreFault::kUnavailable) reachable_ = false;
       return done;
     }

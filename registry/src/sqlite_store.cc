@@ -529,6 +529,61 @@ class SqliteStore final : public Store {
     });
   }
 
+  RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
+      override {
+    return Read([&](sqlite3* db)
+                    -> RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> {
+      Stmt s(db, "SELECT scope, level, policy, lint FROM config ORDER BY scope");
+      std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        ConfigRecord c;
+        if (!s.IsNull(1)) c.level = compat::LevelFromString(s.Text(1));
+        if (!s.IsNull(2)) c.policy = compat::PolicyFromString(s.Text(2));
+        if (!s.IsNull(3)) c.lint = s.Int(3) != 0;
+        out.emplace_back(ScopeFrom(s.Text(0)), c);
+      }
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
+    });
+  }
+
+  RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> ListModes() override {
+    return Read([&](sqlite3* db)
+                    -> RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> {
+      Stmt s(db, "SELECT scope, mode FROM modes ORDER BY scope");
+      std::vector<std::pair<std::optional<SubjectName>, Mode>> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        if (auto m = ModeFromString(s.Text(1))) out.emplace_back(ScopeFrom(s.Text(0)), *m);
+      }
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
+    });
+  }
+
+  RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> ListSubjectMetadata()
+      override {
+    return Read([&](sqlite3* db)
+                    -> RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> {
+      Stmt s(db,
+             "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+             "ORDER BY subject");
+      std::vector<std::pair<SubjectName, SubjectMetadata>> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        out.emplace_back(SubjectName(s.Text(0)),
+                         SubjectMetadata{.owner = s.Text(1),
+                                         .description = s.Text(2),
+                                         .tags = StringsOf(ParseColumn(s.Text(3))),
+                                         .links = LinksOf(ParseColumn(s.Text(4))),
+                                         .sla = SlaOf(ParseColumn(s.Text(5)))});
+      }
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
+    });
+  }
+
   RegistryResult<void> Ping() override {
     return Read([&](sqlite3* db) -> RegistryResult<void> {
       Stmt s(db, "SELECT 1 FROM meta LIMIT 1");

@@ -116,6 +116,11 @@ std::string ScopeOf(const std::optional<SubjectName>& subject) {
   return subject ? subject->str() : std::string();
 }
 
+std::optional<SubjectName> ScopeFrom(const std::string& scope) {
+  if (scope.empty()) return std::nullopt;
+  return SubjectName(scope);
+}
+
 std::string ProducesText(const std::vector<SubjectName>& produces) {
   std::vector<std::string> names;
   for (const SubjectName& p : produces) names.push_back(p.str());

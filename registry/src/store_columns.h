@@ -33,5 +33,7 @@ std::int64_t NowMs();
 // The config / mode row of a subject; the global scope is stored under "",
 // which no valid subject name can be.
 std::string ScopeOf(const std::optional<SubjectName>& subject);
+// The inverse of ScopeOf.
+std::optional<SubjectName> ScopeFrom(const std::string& scope);
 
 }  // namespace accord::registry::internal::columns

@@ -1,23 +1,26 @@
 // register_load: the compiled clients of registry-bench part (b), so that the
 // load generator does not compete with the server for the same two cores as
-// much as Python's threads did. Both sides of the comparison use it:
+// much as Python's threads did. Both sides of that comparison use it;
+// replicas-bench part (a) uses its http mode against several replicas:
 //
 //   register_load sqlite DB_PATH SECONDS BYTES
 //     Durable SQLite commits, one BYTES-byte insert per transaction
 //     (journal_mode=WAL, synchronous=FULL: what the registry's store uses),
 //     for SECONDS. Prints {"commits": N, "seconds": S}.
 //
-//   register_load http PORT FILE...
+//   register_load http PORT[,PORT...] FILE...
 //     One thread and one keep-alive connection per FILE; each FILE holds one
 //     request per line, "PATH<TAB>BODY", POSTed in order (a subject's
 //     versions must go in order, so a subject's lines belong to one file).
-//     Prints {"requests": N, "seconds": S, "failed": F, "first_failure": ...};
-//     exit status 1 when a request failed.
+//     With several ports (replicas of one registry), FILE i goes to the
+//     (i mod #ports)-th port. Prints {"requests": N, "seconds": S,
+//     "failed": F, "first_failure": ...}; exit status 1 when a request failed.
 //
 // Loopback only: the host is 127.0.0.1.
 #include <httplib.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -103,7 +106,21 @@ std::string Escaped(const std::string& s) {
   return out;
 }
 
-int Http(int port, const std::vector<const char*>& files) {
+// "8081,8082,8083" -> {8081, 8082, 8083}; empty when any part is not a port.
+std::vector<int> ParsePorts(const std::string& list) {
+  std::vector<int> ports;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = std::min(list.find(',', start), list.size());
+    const int port = std::atoi(list.substr(start, comma - start).c_str());
+    if (port <= 0 || port > 65535) return {};
+    ports.push_back(port);
+    start = comma + 1;
+  }
+  return ports;
+}
+
+int Http(const std::vector<int>& ports, const std::vector<const char*>& files) {
   std::vector<std::vector<Request>> work(files.size());
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!ReadRequests(files[i], work[i])) {
@@ -118,8 +135,8 @@ int Http(int port, const std::vector<const char*>& files) {
   const auto t0 = Clock::now();
   {
     std::vector<std::jthread> threads;
-    for (const auto& requests : work) {
-      threads.emplace_back([&, port] {
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      threads.emplace_back([&, port = ports[i % ports.size()], &requests = work[i]] {
         httplib::Client client("127.0.0.1", port);
         client.set_keep_alive(true);
         client.set_tcp_nodelay(true);
@@ -154,10 +171,11 @@ int main(int argc, char** argv) {
     return Sqlite(argv[2], std::atof(argv[3]), static_cast<std::size_t>(std::atol(argv[4])));
   }
   if (mode == "http" && argc >= 4) {
-    return Http(std::atoi(argv[2]), std::vector<const char*>(argv + 3, argv + argc));
+    const std::vector<int> ports = ParsePorts(argv[2]);
+    if (!ports.empty()) return Http(ports, std::vector<const char*>(argv + 3, argv + argc));
   }
   std::fprintf(stderr,
                "usage: register_load sqlite DB_PATH SECONDS BYTES\n"
-               "       register_load http PORT FILE...\n");
+               "       register_load http PORT[,PORT...] FILE...\n");
   return 2;
 }

@@ -1,7 +1,8 @@
 """Start and stop `accord serve` for tests and benchmarks (loopback only).
 
-Shared by the client tests (tests/clients/) and the registry benchmark
-(tests/bench/registry-bench); import it after putting this folder on sys.path.
+Shared by the client tests (tests/clients/) and the registry benchmarks
+(tests/bench/registry-bench, replicas-bench); import it after putting this
+folder on sys.path.
 
     with AccordServer(accord_path) as server:      # temp data dir, ephemeral port
         urllib.request.urlopen(server.base + "/healthz")

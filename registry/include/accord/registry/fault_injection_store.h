@@ -58,6 +58,11 @@ class FaultInjectionStore final : public Store {
   RegistryResult<std::vector<VersionRecord>> ListDeprecated() override;
   RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) override;
   RegistryResult<std::vector<ServiceRecord>> ListServices() override;
+  RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
+      override;
+  RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> ListModes() override;
+  RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> ListSubjectMetadata()
+      override;
   RegistryResult<void> Ping() override;
 
   RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override;

@@ -119,6 +119,15 @@ class Store {
   virtual RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) = 0;
   // Every service declaration, sorted by name.
   virtual RegistryResult<std::vector<ServiceRecord>> ListServices() = 0;
+  // Every config that is set: (nullopt, global) first, then subjects'
+  // configs by name (accord store copy).
+  virtual RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>>
+  ListConfigs() = 0;
+  // Every mode that is set, in the same order.
+  virtual RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> ListModes() = 0;
+  // Every subject's catalog metadata, by subject name.
+  virtual RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>>
+  ListSubjectMetadata() = 0;
   // Succeeds when the store can serve reads (for /readyz).
   virtual RegistryResult<void> Ping() = 0;
   // A number that moves whenever state that this store may have served
