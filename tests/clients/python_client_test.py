@@ -26,7 +26,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from accord_server import AccordServer, write_auth_config  # noqa: E402
+from accord_server import AccordCluster, AccordServer, write_auth_config  # noqa: E402
 from checks import check, summary  # noqa: E402
 
 
@@ -241,6 +241,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accord", required=True)
     ap.add_argument("--auth", action="store_true", help="run with HTTP Basic credentials")
+    ap.add_argument("--cluster", action="store_true",
+                    help="against three replicas on PostgreSQL behind nginx (scripts/cluster)")
     args = ap.parse_args()
     try:
         import avro.schema  # noqa: F401
@@ -258,7 +260,8 @@ def main():
         AUTH_USER = "ci-clients"
         tmp = tempfile.mkdtemp(prefix="accord-clients-auth-")
         server_args = ("--config", auth_config(tmp))
-    with AccordServer(args.accord, args=server_args) as server:
+    registry = AccordCluster if args.cluster else AccordServer
+    with registry(args.accord, args=server_args) as server:
         try:
             if args.auth:
                 refused_without_credentials(server.base)

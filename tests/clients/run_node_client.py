@@ -20,7 +20,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_DIR = os.path.join(HERE, "node")
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-from accord_server import AccordServer, run_client, write_auth_config  # noqa: E402
+from accord_server import AccordCluster, AccordServer, run_client, write_auth_config  # noqa: E402
 from npm_deps import SKIP, ensure_npm_packages  # noqa: E402
 
 
@@ -29,6 +29,8 @@ def main():
     ap.add_argument("--accord", required=True)
     ap.add_argument("--auth", action="store_true",
                     help="the server requires a key; the client sends HTTP Basic credentials")
+    ap.add_argument("--cluster", action="store_true",
+                    help="against three replicas on PostgreSQL behind nginx (scripts/cluster)")
     args = ap.parse_args()
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
@@ -50,7 +52,8 @@ def main():
               "sha256": hashlib.sha256(key.encode()).hexdigest()}], anonymous_read=False)
         server_args = ("--config", config)
         env_auth = {"ACCORD_AUTH": "ci-node:" + key}
-    with AccordServer(args.accord, args=server_args) as server:
+    registry = AccordCluster if args.cluster else AccordServer
+    with registry(args.accord, args=server_args) as server:
         env = dict(os.environ, ACCORD_URL=server.base, **env_auth)
         return run_client(server, ["node", os.path.join(NODE_DIR, "node_client_test.js")],
                           cwd=NODE_DIR, env=env, timeout=300)

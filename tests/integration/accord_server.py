@@ -88,6 +88,59 @@ class AccordServer:
         return False
 
 
+class AccordCluster:
+    """Three replicas on one private PostgreSQL behind nginx (scripts/cluster),
+    in a temp folder, with the interface of AccordServer that the client
+    runners use: `base` (the load balancer's URL), log_tail(), stop() (0 when
+    `scripts/cluster down` stopped everything), and the `with` block.
+    Raises ServerError when `up` fails, with what it printed."""
+
+    def __init__(self, accord, args=(), replicas=3):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        self._script = os.path.join(root, "scripts", "cluster")
+        self._tmp = tempfile.mkdtemp(prefix="accord-cluster-")
+        # As root, PostgreSQL runs as the postgres user, who must get through.
+        os.chmod(self._tmp, 0o711)
+        self.dir = os.path.join(self._tmp, "cluster")
+        self._stopped = None
+        r = subprocess.run([self._script, "up", "--dir", self.dir, "--replicas", str(replicas),
+                            "--accord", accord, "--", *args],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = r.stdout.decode(errors="replace")
+        m = re.search(r"^cluster: (http://127\.0\.0\.1:\d+)", out, re.M)
+        if r.returncode != 0 or not m:
+            self.stop()
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise ServerError("scripts/cluster up failed (%d):\n%s" % (r.returncode, out))
+        self.base = m.group(1)
+
+    def log_tail(self, limit=4000):
+        """The end of each replica's log."""
+        out = []
+        for name in sorted(os.listdir(self.dir)) if os.path.isdir(self.dir) else []:
+            if name.startswith("replica-") and name.endswith(".log"):
+                with open(os.path.join(self.dir, name), "rb") as f:
+                    f.seek(max(0, os.path.getsize(f.name) - limit // 3))
+                    out.append("--- %s\n%s" % (name, f.read().decode(errors="replace")))
+        return "\n".join(out)
+
+    def stop(self):
+        if self._stopped is None:
+            self._stopped = subprocess.run([self._script, "down", "--dir", self.dir]).returncode
+        return self._stopped
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        # The database's files may live outside the folder (scripts/pg-server).
+        subprocess.run([os.path.join(os.path.dirname(self._script), "pg-server"), "destroy",
+                        os.path.join(self.dir, "pg")], stdout=subprocess.DEVNULL)
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        return False
+
+
 def run_client(server, cmd, cwd, env, timeout):
     """Runs `cmd`, a test client of `server`, then stops the server. Returns
     the client's exit status, or 1 when the server did not exit 0 on SIGTERM;

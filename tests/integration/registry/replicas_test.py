@@ -881,10 +881,9 @@ def main():
                 print("--- replica %s log (tail)\n%s" % (r.name, r.server.log_tail(3000)))
         for r in replicas:
             r.close()
-        rc, out, err = pg(args.pg_server, "stop", pg_dir)
+        rc, out, err = pg(args.pg_server, "destroy", pg_dir)
         if rc != 0:
-            print("note: pg-server stop: rc %s %s %s" % (rc, out, err))
-        shutil.rmtree(pg_dir, ignore_errors=True)
+            print("note: pg-server destroy: rc %s %s %s" % (rc, out, err))
 
     print("timings:")
     for label, values in TIMINGS.items():

@@ -82,11 +82,10 @@ class PgTestServer {
   }
   ~PgTestServer() {
     if (own_dir_.empty()) return;
+    // destroy: the server's files may live outside own_dir_ (pg-server).
     const std::string cmd =
-        std::string(ACCORD_SOURCE_DIR) + "/scripts/pg-server stop " + own_dir_ + " >/dev/null";
+        std::string(ACCORD_SOURCE_DIR) + "/scripts/pg-server destroy " + own_dir_ + " >/dev/null";
     (void)std::system(cmd.c_str());
-    std::error_code ec;
-    std::filesystem::remove_all(own_dir_, ec);
   }
 
   std::string uri_;
