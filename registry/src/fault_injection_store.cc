@@ -94,15 +94,6 @@ FaultInjectionStore::ListSubjectMetadata() {
 
 #undef ACCORD_READ
 
-RegistryResult<void> FaultInjectionStore::CommitGroup() {
-  if (fail_group_commits_) {
-    inner_->AbortGroup();
-    return Injected();
-  }
-  auto r = inner_->CommitGroup();
-  if (r) ++committed_groups_;
-  return r;
-}
 RegistryResult<WrittenVersion> FaultInjectionStore::AddVersion(const NewVersion& v) {
   if (WriteFails()) return Injected();
   if (conflicts_left_.load() > 0 && conflicts_left_.fetch_sub(1) > 0) {

@@ -641,8 +641,8 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
     if (is("GET", "/metrics")) {
       const Service::Counters counters = service_.GetCounters();
       Metrics::ServiceFigures figures{
-          .registration_commits = counters.registration_commits,
-          .registrations_committed = counters.registrations_committed,
+          .store_commits = counters.store_commits,
+          .store_writes_committed = counters.store_writes_committed,
           .parsed_schemas_cached = counters.parsed_schemas_cached};
       if (auto stats = service_.GetStats()) {
         figures.schemas = stats->schemas;

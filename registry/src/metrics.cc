@@ -80,15 +80,14 @@ std::string Metrics::Render(const ServiceFigures& service) const {
   out += "# HELP accord_subjects Subjects with at least one live version.\n";
   out += "# TYPE accord_subjects gauge\n";
   out += "accord_subjects " + std::to_string(service.subjects) + "\n";
-  out += "# HELP accord_registration_commits_total Durable store commits of registrations.\n";
-  out += "# TYPE accord_registration_commits_total counter\n";
-  out += "accord_registration_commits_total " + std::to_string(service.registration_commits) +
+  out += "# HELP accord_store_commits_total Durable commits of the store.\n";
+  out += "# TYPE accord_store_commits_total counter\n";
+  out += "accord_store_commits_total " + std::to_string(service.store_commits) + "\n";
+  out += "# HELP accord_store_writes_committed_total Writes made durable by those commits "
+         "(concurrent ones may share a commit).\n";
+  out += "# TYPE accord_store_writes_committed_total counter\n";
+  out += "accord_store_writes_committed_total " + std::to_string(service.store_writes_committed) +
          "\n";
-  out += "# HELP accord_registrations_committed_total Registrations made durable by those commits "
-         "(concurrent ones share a commit).\n";
-  out += "# TYPE accord_registrations_committed_total counter\n";
-  out += "accord_registrations_committed_total " +
-         std::to_string(service.registrations_committed) + "\n";
   out += "# HELP accord_parsed_schemas_cached Parsed schemas held in memory (parsed_schema_cache).\n";
   out += "# TYPE accord_parsed_schemas_cached gauge\n";
   out += "accord_parsed_schemas_cached " + std::to_string(service.parsed_schemas_cached) + "\n";

@@ -162,88 +162,22 @@ Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
 
 Service::~Service() = default;
 
-// --- writes: WriteScope and group commit -------------------------------------
+// --- write scopes -----------------------------------------------------------------
 
-namespace {
-// Set while this thread is the open group's writer: what it reads may be
-// writes of the group that are not durable yet (and may never be), so it
-// reads past the caches without filling them.
-thread_local bool tl_group_writer = false;
-}  // namespace
-
-Service::WriteScope::WriteScope(Service& s, Kind kind)
-    : service_(s), lock_(s.write_mu_, std::defer_lock) {
-  service_.writers_waiting_.fetch_add(1, std::memory_order_acq_rel);
-  lock_.lock();
-  service_.writers_waiting_.fetch_sub(1, std::memory_order_acq_rel);
-  if (kind == Kind::kAlone) {
-    // An open group was left to this writer: commit it before writing alone
-    // (its members are waiting for the outcome, which they get).
-    if (service_.group_open_) (void)service_.CommitGroupLocked();
-    return;
-  }
-  // Not grouped when the store cannot open a group: the writes then commit
-  // on their own, as in a kAlone scope.
-  if (service_.store_->JoinGroup()) {
-    grouped_ = true;
-    service_.group_open_ = true;
-    tl_group_writer = true;
-  }
-}
+Service::WriteScope::WriteScope(Service& s) : service_(s), lock_(s.write_mu_) {}
 
 Service::WriteScope::~WriteScope() {
-  if (lock_.owns_lock() && grouped_) (void)FinishGroup(/*wait=*/false);
-  if (lock_.owns_lock()) lock_.unlock();
+  lock_.unlock();
   service_.write_generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-RegistryResult<void> Service::WriteScope::Durable(bool wrote) {
-  if (!grouped_) {
-    lock_.unlock();
-    return {};
-  }
-  if (wrote) ++service_.group_writes_;
-  return FinishGroup(/*wait=*/true);
-}
+Service::SubjectScope::SubjectScope(Service& s, const SubjectName& subject)
+    : service_(s),
+      lock_(s.subject_mu_[std::hash<std::string>{}(subject.str()) % s.subject_mu_.size()]) {}
 
-RegistryResult<void> Service::WriteScope::FinishGroup(bool wait) {
-  Service& s = service_;
-  tl_group_writer = false;
-  // Someone is waiting for write_mu_: they will find the group open and
-  // commit it (or pass it on), so more registrations share the commit.
-  if (s.writers_waiting_.load(std::memory_order_acquire) > 0 && s.group_writes_ < kMaxGroup) {
-    const std::shared_ptr<GroupOutcome> outcome = s.group_outcome_;
-    s.store_->LeaveGroup();
-    lock_.unlock();
-    if (!wait) return {};
-    std::unique_lock durable(s.durable_mu_);
-    s.durable_cv_.wait(durable, [&] { return outcome->finished; });
-    if (outcome->error) return std::unexpected(*outcome->error);
-    return {};
-  }
-  auto committed = s.CommitGroupLocked();
+Service::SubjectScope::~SubjectScope() {
   lock_.unlock();
-  return committed;
-}
-
-RegistryResult<void> Service::CommitGroupLocked() {
-  auto committed = store_->CommitGroup();
-  if (committed && group_writes_ > 0) {
-    registration_commits_.fetch_add(1, std::memory_order_relaxed);
-    registrations_committed_.fetch_add(static_cast<std::uint64_t>(group_writes_),
-                                       std::memory_order_relaxed);
-  }
-  group_open_ = false;
-  group_writes_ = 0;
-  write_generation_.fetch_add(1, std::memory_order_acq_rel);
-  {
-    std::lock_guard durable(durable_mu_);
-    group_outcome_->finished = true;
-    if (!committed) group_outcome_->error = committed.error();
-  }
-  durable_cv_.notify_all();
-  group_outcome_ = std::make_shared<GroupOutcome>();  // for the next group
-  return committed;
+  service_.write_generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 // --- helpers -----------------------------------------------------------------
@@ -272,7 +206,6 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
     entry->metadata = first->metadata;
     entry->rule_set = first->rule_set;
   }
-  if (tl_group_writer) return std::shared_ptr<const CachedSchema>(std::move(entry));
   std::unique_lock lock(cache_mu_);
   auto [it, inserted] = cache_.emplace(id, std::move(entry));
   return it->second;
@@ -286,8 +219,8 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
 RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const CachedSchema& c,
                                                                       ParsedMemo& memo) {
   // The memo spans one resolution: a schema reached along several reference
-  // paths is parsed once even when the cache cannot keep it (a group's
-  // writer never fills it; a small cache may evict it meanwhile).
+  // paths is parsed once even when the cache cannot keep it (a small cache
+  // may evict it meanwhile).
   if (auto it = memo.find(c.record.id); it != memo.end()) return it->second;
   if (auto hit = parsed_->Find(c.record.id)) return *hit;
   // Resolve the references (each cached or cacheable: a schema can only
@@ -308,7 +241,7 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
     }
     if (!target) {
       memo.emplace(c.record.id, nullptr);
-      if (!tl_group_writer) parsed_->Put(c.record.id, nullptr);
+      parsed_->Put(c.record.id, nullptr);
       return nullptr;
     }
     refs.push_back(ReferenceTo(r.name, r.subject, r.version, target));
@@ -319,7 +252,7 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
     out = std::make_shared<const ParsedSchema>(std::move(*parsed));
   }
   memo.emplace(c.record.id, out);
-  if (!tl_group_writer) parsed_->Put(c.record.id, out);
+  parsed_->Put(c.record.id, out);
   return out;
 }
 
@@ -501,11 +434,14 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   if (!parsed) return std::unexpected(parsed.error());
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
-  WriteScope lock(*this, WriteScope::Kind::kGrouped);
-  // Another process on the same store (a replica on PostgreSQL) may append
-  // to the subject between the reads below and the write: the store then
-  // refuses the write as a conflict (NewVersion::expected_latest), and the
-  // decision is made again against what the other one wrote.
+  // One registration of this subject at a time in this process; other
+  // subjects' registrations go on meanwhile, and the store makes their
+  // writes durable together (group commit). Another process on the same
+  // store (a replica on PostgreSQL) may still append to the subject between
+  // the reads below and the write: the store then refuses the write as a
+  // conflict (NewVersion::expected_latest), and the decision is made again
+  // against what the other one wrote.
+  SubjectScope lock(*this, *subject);
   RegistryResult<WrittenVersion> written = Fail(ErrorCode::kStoreError, "store error");
   NewVersion nv;
   for (int attempt = 1;; ++attempt) {
@@ -540,13 +476,9 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
                         " instead of input id " + std::to_string(input.id->value()));
       }
       // Idempotent: the subject already has this schema as a live version
-      // (perhaps written earlier in this group: answered once that is durable).
+      // (what the store returns is durable: it was acknowledged).
       for (const VersionRecord& v : live) {
-        if (v.schema_id != (*existing)->id) continue;
-        if (auto durable = lock.Durable(/*wrote=*/false); !durable) {
-          return std::unexpected(durable.error());
-        }
-        return Registered{v.schema_id, v.version, false};
+        if (v.schema_id == (*existing)->id) return Registered{v.schema_id, v.version, false};
       }
     } else if (import && input.id) {
       auto taken = store_->GetSchema(*input.id);
@@ -651,7 +583,6 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     pre.reset();  // judged against versions that are no longer the latest
   }
   if (!written) return std::unexpected(written.error());
-  if (auto durable = lock.Durable(); !durable) return std::unexpected(durable.error());
   if (written->new_schema) {
     // Only after the commit: a failed write leaves the cache untouched.
     auto entry = std::make_shared<CachedSchema>();
@@ -1168,9 +1099,9 @@ RegistryResult<Service::Stats> Service::GetStats() {
 }
 
 Service::Counters Service::GetCounters() const {
-  return Counters{.registration_commits = registration_commits_.load(std::memory_order_relaxed),
-                  .registrations_committed =
-                      registrations_committed_.load(std::memory_order_relaxed),
+  const Store::CommitStats commits = store_->GetCommitStats();
+  return Counters{.store_commits = commits.commits,
+                  .store_writes_committed = commits.writes,
                   .parsed_schemas_cached = parsed_->size()};
 }
 

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -982,48 +984,11 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  // --- group commit --------------------------------------------------------
-
-  RegistryResult<void> JoinGroup() override {
-    std::lock_guard lock(write_mu_);
-    if (!group_open_) {
-      int rc = ExecCached(writer_->db, "BEGIN IMMEDIATE");
-      if (rc != SQLITE_OK) return StoreError(rc);
-      group_open_ = true;
-    }
-    group_writer_ = std::this_thread::get_id();
-    return {};
-  }
-
-  void LeaveGroup() override { group_writer_ = std::thread::id(); }
-
-  RegistryResult<void> CommitGroup() override {
-    std::lock_guard lock(write_mu_);
-    if (!group_open_) return {};
-    group_open_ = false;
-    group_writer_ = std::thread::id();
-    int rc = Injected("commit") ? SQLITE_IOERR : ExecCached(writer_->db, "COMMIT");
-    if (rc != SQLITE_OK) {
-      ExecCached(writer_->db, "ROLLBACK");
-      return StoreError(rc);
-    }
-    return {};
-  }
-
-  void AbortGroup() override {
-    std::lock_guard lock(write_mu_);
-    if (!group_open_) return;
-    group_open_ = false;
-    group_writer_ = std::thread::id();
-    ExecCached(writer_->db, "ROLLBACK");
-  }
-
   // Runs `fn` on a reader connection; on the writer, under its mutex, when
-  // the store has no reader connections (e.g. ":memory:") or the calling
-  // thread is the open group's writer (it sees the group's writes).
+  // the store has no reader connections (e.g. ":memory:").
   template <typename Fn>
   auto Read(Fn&& fn) -> decltype(fn(static_cast<sqlite3*>(nullptr))) {
-    if (readers_.empty() || group_writer_.load() == std::this_thread::get_id()) {
+    if (readers_.empty()) {
       std::lock_guard lock(write_mu_);
       return fn(writer_->db);
     }
@@ -1049,41 +1014,99 @@ class SqliteStore final : public Store {
     return result;
   }
 
-  // Runs `fn` (returning an SQLite code) inside BEGIN IMMEDIATE .. COMMIT on
-  // the writer connection; rolls back on any failure. Inside an open group:
-  // inside a savepoint of the group's transaction instead, rolled back to on
-  // failure (the group's other writes stay).
+  // Runs `fn` (returning an SQLite code) in a transaction on the writer
+  // connection, and returns once that transaction is durable.
+  //
+  // Group commit (LevelDB's write batch group): writers queue up; the one
+  // at the head of the queue leads. It takes the writes queued behind it (at
+  // most kMaxGroup), runs each in a savepoint of one transaction (a failed
+  // write is rolled back to its savepoint, the others stay), commits once
+  // for all, and hands each writer its outcome; a failed commit fails every
+  // write of the group and keeps none. While a leader commits, the next
+  // writers queue, and the first of them leads the next group: under load,
+  // one fsync makes many writes durable.
   RegistryResult<void> Write(const std::function<int(sqlite3*)>& fn) {
-    std::lock_guard lock(write_mu_);
-    sqlite3* db = writer_->db;
-    if (group_open_) {
-      int rc = ExecCached(db, "SAVEPOINT w");
-      if (rc != SQLITE_OK) return StoreError(rc);
-      rc = fn(db);
-      if (rc != SQLITE_OK) ExecCached(db, "ROLLBACK TO w");
-      ExecCached(db, "RELEASE w");
-      if (rc != SQLITE_OK) return StoreError(rc);
-      return {};
+    PendingWrite self{&fn};
+    std::unique_lock queue(queue_mu_);
+    queue_.push_back(&self);
+    queue_cv_.wait(queue, [&] { return self.done || queue_.front() == &self; });
+    if (self.done) return Outcome(self.rc);
+    const std::size_t n = std::min<std::size_t>(queue_.size(), kMaxGroup);
+    std::vector<PendingWrite*> group(queue_.begin(), queue_.begin() + static_cast<long>(n));
+    queue.unlock();
+    CommitGroup(group);
+    queue.lock();
+    for (PendingWrite* w : group) {
+      w->done = true;
+      queue_.pop_front();  // the group is the head of the queue, in order
     }
-    int rc = ExecCached(db, "BEGIN IMMEDIATE");
+    queue_cv_.notify_all();
+    return Outcome(self.rc);
+  }
+
+  struct PendingWrite {
+    const std::function<int(sqlite3*)>* fn;
+    int rc = SQLITE_OK;
+    bool done = false;  // guarded by queue_mu_
+  };
+
+  static RegistryResult<void> Outcome(int rc) {
     if (rc != SQLITE_OK) return StoreError(rc);
-    rc = fn(db);
-    if (rc == SQLITE_OK && Injected("commit")) rc = SQLITE_IOERR;
-    if (rc == SQLITE_OK) rc = ExecCached(db, "COMMIT");
-    if (rc != SQLITE_OK) {
-      ExecCached(db, "ROLLBACK");
-      return StoreError(rc);
-    }
     return {};
   }
 
+  // The leader's part: one transaction for `group`, each write's outcome in
+  // its rc.
+  void CommitGroup(const std::vector<PendingWrite*>& group) {
+    std::lock_guard lock(write_mu_);
+    sqlite3* db = writer_->db;
+    int rc = ExecCached(db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK) {
+      for (PendingWrite* w : group) w->rc = rc;
+      return;
+    }
+    std::uint64_t written = 0;
+    for (PendingWrite* w : group) {
+      rc = ExecCached(db, "SAVEPOINT w");
+      if (rc == SQLITE_OK) {
+        rc = (*w->fn)(db);
+        if (rc != SQLITE_OK) ExecCached(db, "ROLLBACK TO w");
+        ExecCached(db, "RELEASE w");
+      }
+      w->rc = rc;
+      if (rc == SQLITE_OK) ++written;
+    }
+    if (written == 0) {
+      ExecCached(db, "ROLLBACK");
+      return;
+    }
+    rc = Injected("commit") ? SQLITE_IOERR : ExecCached(db, "COMMIT");
+    if (rc != SQLITE_OK) {
+      ExecCached(db, "ROLLBACK");
+      for (PendingWrite* w : group) {
+        if (w->rc == SQLITE_OK) w->rc = rc;
+      }
+      return;
+    }
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    writes_.fetch_add(written, std::memory_order_relaxed);
+  }
+
+  CommitStats GetCommitStats() const override {
+    return CommitStats{.commits = commits_.load(std::memory_order_relaxed),
+                       .writes = writes_.load(std::memory_order_relaxed)};
+  }
+
   SqliteOptions options_;
-  std::mutex write_mu_;  // guards writer_ (one writer at a time)
+  std::mutex write_mu_;  // guards writer_ (one transaction at a time)
   std::unique_ptr<Connection> writer_;
-  bool group_open_ = false;  // a group's transaction is open on writer_ (under write_mu_)
-  // The open group's writer (JoinGroup), whose reads go to writer_; none
-  // (default id) when no group is open or between writers.
-  std::atomic<std::thread::id> group_writer_{};
+  // Group commit (Write): writers waiting, the head leads the next group.
+  static constexpr std::size_t kMaxGroup = 64;
+  std::mutex queue_mu_;  // guards queue_ and each PendingWrite::done
+  std::condition_variable queue_cv_;
+  std::deque<PendingWrite*> queue_;
+  std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> writes_{0};
   std::vector<std::unique_ptr<Connection>> readers_;  // fixed after Open()
   std::mutex pool_mu_;                                // guards free_readers_
   std::condition_variable pool_cv_;

@@ -381,4 +381,4 @@ def registration_counters(port):
     status, data = Client(port).call("GET", "/metrics")
     found = dict(re.findall(r"^(accord_registration\w+) (\d+)$", data.decode(), re.M))
     return {name: int(found.get(name, 0)) for name in
-            ("accord_registration_commits_total", "accord_registrations_committed_total")}
+            ("accord_store_commits_total", "accord_store_writes_committed_total")}

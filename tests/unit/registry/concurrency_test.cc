@@ -70,20 +70,27 @@ TEST(ServiceConcurrency, DifferentSchemasInterleaveWithoutGapsOrDuplicateVersion
   EXPECT_EQ(*versions.rbegin(), kThreads);
 }
 
-// Group commit (service.h): registrations that overlap share commits.
+// Group commit (store.h, the SQLite store): registrations that overlap
+// share commits.
 
-// A Service over a fault-injecting store at `path`; `store` injects the
-// faults and counts the group commits (the Service owns it).
-struct FaultyService {
-  FaultyService(const std::string& path, ServiceOptions options)
-      : FaultyService(std::make_unique<FaultInjectionStore>(testing::OpenStoreOrDie(path)), std::move(options)) {}
+// A Service over an SQLite store at `path` whose commits fail while
+// `fail_commits` is set (SqliteOptions::fail_at, step "commit").
+struct CommitFaults {
+  CommitFaults(const std::string& path, ServiceOptions options)
+      : service(Open(path, fail_commits), std::move(options)) {}
 
-  FaultInjectionStore* store;
+  std::atomic<bool> fail_commits{false};
   Service service;
 
  private:
-  FaultyService(std::unique_ptr<FaultInjectionStore> owned, ServiceOptions options)
-      : store(owned.get()), service(std::move(owned), std::move(options)) {}
+  static std::unique_ptr<Store> Open(const std::string& path, std::atomic<bool>& fail) {
+    auto s = OpenSqliteStore(SqliteOptions{
+        .path = path, .fail_at = [&fail](std::string_view step) {
+          return step == "commit" && fail.load();
+        }});
+    if (!s) std::abort();
+    return std::move(*s);
+  }
 };
 
 // Registers `per_thread` versions into a subject of each of `threads` threads.
@@ -106,21 +113,19 @@ TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening
   constexpr int kThreads = 8;
   constexpr int kPerThread = 25;
   std::vector<RegistryResult<Registered>> results;
-  int groups = 0;
+  std::uint64_t groups = 0;
   {
-    FaultyService faulty(dir.File("db"), ServiceOptions{.default_level = compat::Level::kNone,
-                                                        .checker = testing::RequiredSubsetChecker});
-    Service& service = faulty.service;
+    Service service(testing::OpenStoreOrDie(dir.File("db")),
+                    ServiceOptions{.default_level = compat::Level::kNone,
+                                   .checker = testing::RequiredSubsetChecker});
     RegisterFromThreads(service, kThreads, kPerThread, results);
-    groups = faulty.store->committed_groups();
     const Service::Counters counters = service.GetCounters();
-    EXPECT_EQ(counters.registration_commits, static_cast<std::uint64_t>(groups));
-    EXPECT_EQ(counters.registrations_committed,
-              static_cast<std::uint64_t>(kThreads * kPerThread));
+    groups = counters.store_commits;
+    EXPECT_EQ(counters.store_writes_committed, static_cast<std::uint64_t>(kThreads * kPerThread));
   }
   // At most one commit per registration (fewer when they overlapped).
-  EXPECT_GE(groups, 1);
-  EXPECT_LE(groups, kThreads * kPerThread);
+  EXPECT_GE(groups, 1U);
+  EXPECT_LE(groups, static_cast<std::uint64_t>(kThreads * kPerThread));
   Service reopened(testing::OpenStoreOrDie(dir.File("db")),
                    ServiceOptions{.checker = testing::RequiredSubsetChecker});
   std::set<std::int64_t> ids;
@@ -142,11 +147,10 @@ TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening
 
 TEST(ServiceGroupCommit, AFailedGroupCommitFailsItsRegistrationsAndLeavesNothing) {
   testing::TempDir dir;
-  FaultyService faulty(dir.File("db"), ServiceOptions{.default_level = compat::Level::kNone,
-                                                      .checker = testing::RequiredSubsetChecker});
-  FaultInjectionStore* store = faulty.store;
+  CommitFaults faulty(dir.File("db"), ServiceOptions{.default_level = compat::Level::kNone,
+                                                     .checker = testing::RequiredSubsetChecker});
   Service& service = faulty.service;
-  store->FailGroupCommits(true);
+  faulty.fail_commits = true;
   std::vector<RegistryResult<Registered>> results;
   RegisterFromThreads(service, 4, 5, results);
   for (const auto& r : results) {
@@ -157,7 +161,7 @@ TEST(ServiceGroupCommit, AFailedGroupCommitFailsItsRegistrationsAndLeavesNothing
   // caches (schema 1 was written, read back and lost with its group).
   EXPECT_FALSE(service.GetSchema(SchemaId(1)));
   EXPECT_FALSE(service.ListVersions("s0"));
-  store->FailGroupCommits(false);
+  faulty.fail_commits = false;
   auto again = service.Register("s0", Json(R("\"later\"")));
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->version.value(), 1);
@@ -170,8 +174,8 @@ TEST(ServiceGroupCommit, AFailedGroupLeavesNothingCachedOfWhatItsMembersReadBack
   // against a version staged earlier in its group reads that version's
   // schema back; when the group fails, no cache may keep it.
   testing::TempDir dir;
-  FaultyService faulty(dir.File("db"), ServiceOptions{.checker = testing::RequiredSubsetChecker});
-  faulty.store->FailGroupCommits(true);
+  CommitFaults faulty(dir.File("db"), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  faulty.fail_commits = true;
   Service& service = faulty.service;
   constexpr int kThreads = 8;
   {
@@ -196,8 +200,8 @@ TEST(ServiceGroupCommit, NoReplyAcknowledgesAVersionItsGroupFailedToCommit) {
   // answer with it only once it is durable. No group commits here, so no
   // registration may succeed.
   testing::TempDir dir;
-  FaultyService faulty(dir.File("db"), ServiceOptions{.checker = testing::RequiredSubsetChecker});
-  faulty.store->FailGroupCommits(true);
+  CommitFaults faulty(dir.File("db"), ServiceOptions{.checker = testing::RequiredSubsetChecker});
+  faulty.fail_commits = true;
   Service& service = faulty.service;
   constexpr int kThreads = 16;
   std::vector<RegistryResult<Registered>> results(kThreads);
@@ -218,7 +222,7 @@ TEST(ServiceGroupCommit, NoReplyAcknowledgesAVersionItsGroupFailedToCommit) {
   EXPECT_FALSE(service.ListVersions("orders"));
 }
 
-TEST(ServiceGroupCommit, OtherWritesCommitAnOpenGroupAndTheirOwn) {
+TEST(ServiceGroupCommit, OtherWritesInterleaveWithGroupedRegistrations) {
   testing::TempDir dir;
   Service service(testing::OpenStoreOrDie(dir.File("db")),
                   ServiceOptions{.default_level = compat::Level::kNone,

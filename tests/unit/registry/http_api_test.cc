@@ -283,8 +283,8 @@ TEST_F(HttpApiTest, MetricsCountRequestsByRouteAndStatusAndRefusals) {
   EXPECT_NE(m.body.find("accord_registrations_incompatible_total 1"), std::string::npos);
   EXPECT_NE(m.body.find("accord_schemas 1"), std::string::npos);
   EXPECT_NE(m.body.find("accord_subjects 1"), std::string::npos);
-  EXPECT_NE(m.body.find("accord_registrations_committed_total 1"), std::string::npos);
-  EXPECT_NE(m.body.find("accord_registration_commits_total 1"), std::string::npos);
+  EXPECT_NE(m.body.find("accord_store_writes_committed_total 1"), std::string::npos);
+  EXPECT_NE(m.body.find("accord_store_commits_total 1"), std::string::npos);
   EXPECT_NE(m.body.find("accord_parsed_schemas_cached 1"), std::string::npos);
   EXPECT_NE(m.body.find("accord_http_request_duration_seconds_bucket{route=\"GET "
                         "/subjects/{s}/versions\",le=\"+Inf\"} 1"),

@@ -28,13 +28,9 @@ class FaultInjectionStore final : public Store {
   void FailWritesAfter(int n) { writes_left_ = n; }
   // Number of write calls that were failed.
   int failed_writes() const { return failed_writes_; }
-  // Every CommitGroup fails (and discards the group) while set.
-  void FailGroupCommits(bool on) { fail_group_commits_ = on; }
   // The next `n` AddVersion calls fail with StoreFault::kConflict (as when
   // another process appended to the subject first) and write nothing.
   void ConflictNextAddVersions(int n) { conflicts_left_ = n; }
-  // Number of groups committed successfully.
-  int committed_groups() const { return committed_groups_; }
 
   RegistryResult<std::optional<SchemaRecord>> GetSchema(SchemaId id) override;
   RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
@@ -88,10 +84,7 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
   std::uint64_t ChangeGeneration() const override { return inner_->ChangeGeneration(); }
 
-  RegistryResult<void> JoinGroup() override { return inner_->JoinGroup(); }
-  void LeaveGroup() override { inner_->LeaveGroup(); }
-  RegistryResult<void> CommitGroup() override;
-  void AbortGroup() override { inner_->AbortGroup(); }
+  CommitStats GetCommitStats() const override { return inner_->GetCommitStats(); }
 
  private:
   bool WriteFails();
@@ -102,8 +95,6 @@ class FaultInjectionStore final : public Store {
   std::atomic<bool> fail_reads_{false};
   std::atomic<int> writes_left_{-1};
   std::atomic<int> failed_writes_{0};
-  std::atomic<bool> fail_group_commits_{false};
-  std::atomic<int> committed_groups_{0};
   std::atomic<int> conflicts_left_{0};
 };
 

@@ -6,11 +6,11 @@
 //   accord_registrations_incompatible_total         counter (40901 replies)
 //   accord_store_errors_total                       counter (50001 replies)
 //   accord_schemas, accord_subjects                 gauges (given to Render)
-//   accord_registration_commits_total               counter (given to Render):
-//     durable commits of registrations; with
-//   accord_registrations_committed_total            counter (given to Render):
-//     the registrations they made durable (more than one per commit when
-//     concurrent registrations were grouped)
+//   accord_store_commits_total                      counter (given to Render):
+//     durable commits of the store; with
+//   accord_store_writes_committed_total             counter (given to Render):
+//     the writes they made durable (more than one per commit when the store
+//     grouped concurrent writes: SQLite's group commit)
 //   accord_parsed_schemas_cached                    gauge (given to Render)
 //
 // Thread safety: every method may be called concurrently; mu_ guards the maps.
@@ -34,8 +34,8 @@ class Metrics {
   struct ServiceFigures {
     std::int64_t schemas = -1;
     std::int64_t subjects = -1;
-    std::uint64_t registration_commits = 0;
-    std::uint64_t registrations_committed = 0;
+    std::uint64_t store_commits = 0;
+    std::uint64_t store_writes_committed = 0;
     std::uint64_t parsed_schemas_cached = 0;
   };
   // The exposition text, with the Service's current figures.

@@ -100,34 +100,34 @@
 //    owner is.
 //  * admin: everything, including global config and mode, IMPORT mode,
 //    owner changes, forced permanent deletes, and Audit.
-//  * Order: role first; then, under write_mu_, the stored owner is read and
+//  * Order: role first; then, under the write's lock, the stored owner is read and
 //    checked before the subject's versions are looked at (an authenticated
 //    caller may still learn 40401 where it has the right).
 //
-// THREAD SAFETY: every method may be called concurrently. Writes are
-// serialised by write_mu_ (one registration decides and writes before the
-// next reads the subject); reads go to the Store or the immutable schema
-// cache concurrently.
+// THREAD SAFETY: every method may be called concurrently. Registrations of
+// one subject are decided and written one at a time (SubjectScope: the
+// subject's stripe of subject_mu_), registrations of different subjects
+// concurrently; every other write is serialised by write_mu_ (WriteScope).
+// Reads go to the Store or the immutable schema cache concurrently.
 //
-// SEVERAL PROCESSES (replicas on one PostgreSQL store): write_mu_ orders
+// SEVERAL PROCESSES (replicas on one PostgreSQL store): those locks order
 // this process's writes only; what holds across processes rests on the
 // store. Register tells the store which latest version it decided against
-// (NewVersion::expected_latest); when another process appended first, the
+// (NewVersion::expected_latest); when another writer appended first, the
 // store refuses with StoreFault::kConflict and Register reads, checks and
 // writes again (at most kConflictRetries times), so a new version is always
 // checked against the version it follows. What the Service memoises from
 // mutable state (served_memo_) is keyed by write_generation_ plus the
 // store's ChangeGeneration(), so another process's change drops it too.
 //
-// GROUP COMMIT: registrations that arrive while others are being decided
-// share one durable commit (Store::JoinGroup). Each decides and writes under
-// write_mu_ in turn, seeing the writes before it; the last one in line (no
-// writer waiting for write_mu_, or a full group) commits for all, and each
-// answers only once the group is durable. A failed group commit fails every
-// registration in it (50001) and nothing of them is kept. Other writes commit
-// on their own, after committing any open group first.
+// GROUP COMMIT is the store's business (store.h): concurrent registrations
+// of different subjects reach it together and share durable commits; each
+// is acknowledged only once its write is durable, and a failed commit fails
+// every registration in it (50001) and keeps nothing of them (the caches
+// are filled only after a write succeeded).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -556,8 +556,8 @@ class Service {
   RegistryResult<Stats> GetStats();
   // In-memory counters (never fail).
   struct Counters {
-    std::uint64_t registration_commits = 0;     // durable commits of registrations
-    std::uint64_t registrations_committed = 0;  // registrations they made durable
+    std::uint64_t store_commits = 0;           // durable commits of the store
+    std::uint64_t store_writes_committed = 0;  // writes they made durable
     std::uint64_t parsed_schemas_cached = 0;    // entries of the parsed-schema cache
   };
   Counters GetCounters() const;
@@ -626,63 +626,44 @@ class Service {
   std::optional<PreCheck> CheckBeforeLock(const SubjectName& subject, const Parsed& candidate);
   RegistryResult<SchemaVersion> ToSchemaVersion(const VersionRecord& v);
 
-  // Holds write_mu_ for one write; on leaving it advances write_generation_,
-  // so reads memoised from mutable state (served_memo_) are recomputed.
-  // kAlone: the scope's store writes commit on their own (an open group is
-  // committed first). kGrouped: they join the open group (GROUP COMMIT
-  // above); Durable() must succeed before the write is acknowledged.
+  // Holds write_mu_ for one write (every write but Register); on leaving it
+  // advances write_generation_, so reads memoised from mutable state
+  // (served_memo_) are recomputed.
   class WriteScope {
    public:
-    enum class Kind : std::uint8_t { kAlone, kGrouped };
-    explicit WriteScope(Service& s, Kind kind = Kind::kAlone);
+    explicit WriteScope(Service& s);
     ~WriteScope();
     WriteScope(const WriteScope&) = delete;
     WriteScope& operator=(const WriteScope&) = delete;
-    // Grouped scopes, after the scope's store write succeeded (`wrote`), or
-    // before answering from what the open group may have written (a reply
-    // must not acknowledge what is not durable yet): ends the scope
-    // (releases write_mu_) and returns once the group is durable; the
-    // group's error when its commit failed.
-    RegistryResult<void> Durable(bool wrote = true);
 
    private:
-    // Commits the open group, or leaves that to a waiting writer (when
-    // `wait`, then waits for that group to be durable).
-    RegistryResult<void> FinishGroup(bool wait);
     Service& service_;
     std::unique_lock<std::mutex> lock_;
-    bool grouped_ = false;  // joined the store's group
   };
-  // Under write_mu_: commits the open group for everyone in it and reports
-  // the outcome to those waiting. (The group's writers never fill the caches
-  // while in it, so a failed group leaves nothing cached.)
-  RegistryResult<void> CommitGroupLocked();
+  // Register's scope: holds the subject's stripe of subject_mu_ (one
+  // registration of a subject at a time in this process); on leaving it
+  // advances write_generation_.
+  class SubjectScope {
+   public:
+    SubjectScope(Service& s, const SubjectName& subject);
+    ~SubjectScope();
+    SubjectScope(const SubjectScope&) = delete;
+    SubjectScope& operator=(const SubjectScope&) = delete;
+
+   private:
+    Service& service_;
+    std::unique_lock<std::mutex> lock_;
+  };
 
   std::unique_ptr<Store> store_;
   const ServiceOptions options_;
-  std::mutex write_mu_;  // serialises every write (decide + commit): WriteScope
-  std::atomic<std::uint64_t> write_generation_{0};
-  // Group commit. Writers waiting for write_mu_ (a grouped scope that sees
-  // one leaves the commit to it).
-  std::atomic<int> writers_waiting_{0};
-  std::atomic<std::uint64_t> registration_commits_{0};
-  std::atomic<std::uint64_t> registrations_committed_{0};
-  static constexpr int kMaxGroup = 64;  // registrations per group, at most
-  // Register decides again after a store conflict (another process appended
+  std::mutex write_mu_;  // serialises the writes other than Register: WriteScope
+  // Registrations of one subject are serialised by its stripe (SubjectScope).
+  std::array<std::mutex, 64> subject_mu_;
+  // Register decides again after a store conflict (another writer appended
   // to the subject first) at most this many times in all; then 50001.
   static constexpr int kConflictRetries = 8;
-  // Under write_mu_: a group is open in the store, with `group_writes_`
-  // registrations in it; its outcome, which the members that left the
-  // commit to others hold on to while they wait (guarded by durable_mu_).
-  struct GroupOutcome {
-    bool finished = false;
-    std::optional<RegistryError> error;
-  };
-  bool group_open_ = false;
-  int group_writes_ = 0;
-  std::shared_ptr<GroupOutcome> group_outcome_ = std::make_shared<GroupOutcome>();
-  std::mutex durable_mu_;
-  std::condition_variable durable_cv_;
+  std::atomic<std::uint64_t> write_generation_{0};
   // GetServedSchema's deprecation flag per schema id, valid for the write
   // generation and UTC day it was computed in (reads by id stay in memory).
   struct ServedFlags {

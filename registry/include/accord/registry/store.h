@@ -5,8 +5,11 @@
 // Contracts every implementation keeps (the typed suite in
 // tests/unit/registry/store_test.cc checks them):
 //  * Durability: a write returns success only after it is durable (the SQLite
-//    store commits with synchronous=FULL) — except inside a group (below),
-//    whose writes are durable when CommitGroup() returns success.
+//    store commits with synchronous=FULL; PostgreSQL with synchronous_commit
+//    on). Concurrent writes may share one commit (group commit), which is
+//    the store's business: each still returns only once durable, and each is
+//    atomic on its own (one failing leaves the others of its group intact;
+//    a failed commit fails them all).
 //  * Atomicity: each write method is one transaction together with its audit
 //    row; on failure (any error) nothing of it is visible, ever.
 //  * Errors: every failure is RegistryError{kStoreError (50001), message,
@@ -174,26 +177,15 @@ class Store {
   // (accord store copy, after copying everything else). One transaction.
   virtual RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) = 0;
 
-  // --- group commit (optional) -----------------------------------------------
-  // One durable commit for the writes of several callers (the Service groups
-  // concurrent registrations: an fsync per registration is what bounds their
-  // rate). The caller serialises these calls with its writes, one thread at a
-  // time, and acknowledges a grouped write only after CommitGroup succeeded.
-  //  * JoinGroup(): opens a group if none is open; the calling thread becomes
-  //    the group's writer. Its writes join the group, each still atomic on its
-  //    own (a failed write leaves nothing, the group goes on); its reads see
-  //    the group's writes. Other threads read the state before the group.
-  //  * LeaveGroup(): the calling thread stops being the writer; the group
-  //    stays open for the next one to join.
-  //  * CommitGroup(): makes every write of the open group durable, or on
-  //    failure discards all of them; nothing to do when none is open.
-  //  * AbortGroup(): discards the open group's writes.
-  // Stores that cannot group keep these defaults: every write is then its own
-  // durable transaction.
-  virtual RegistryResult<void> JoinGroup() { return {}; }
-  virtual void LeaveGroup() {}
-  virtual RegistryResult<void> CommitGroup() { return {}; }
-  virtual void AbortGroup() {}
+  // --- commits ----------------------------------------------------------------
+  struct CommitStats {
+    std::uint64_t commits = 0;  // durable commits made
+    std::uint64_t writes = 0;   // writes they made durable (each write call: one)
+  };
+  // Counters since the store was opened (never fail, never block). A store
+  // that groups concurrent writes into one commit (group commit: the SQLite
+  // store) shows fewer commits than writes.
+  virtual CommitStats GetCommitStats() const { return {}; }
 };
 
 struct SqliteOptions {
