@@ -1,5 +1,6 @@
 # One-command entry points. Each installs what is missing first.
 #   make run    build accord and start the registry on 127.0.0.1:8081 (data in ./accord-data)
+#   make cluster    build, then three replicas on PostgreSQL behind nginx (scripts/cluster up)
 #   make example    validate the bundled example events
 #   make test   build and run the whole test suite (what CI runs)
 #   make sanitize   the test suite under ASan + UBSan
@@ -11,7 +12,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run example test sanitize clean
+.PHONY: deps build run cluster example test sanitize clean
 
 deps:
 	@scripts/install-deps
@@ -22,6 +23,11 @@ build: deps
 
 run: build
 	$(BUILD)/cli/accord serve --listen 127.0.0.1:8081 --data ./accord-data
+
+# Three replicas on a private PostgreSQL behind nginx (scripts/cluster;
+# `scripts/cluster down` stops them).
+cluster: build
+	scripts/cluster up --accord $(BUILD)/cli/accord
 
 example: build
 	$(BUILD)/cli/accord validate --schema examples/order-placed/schema.json examples/order-placed/events
