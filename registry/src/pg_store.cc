@@ -305,6 +305,15 @@ class Pool {
     return Lease(this, std::move(*c));
   }
 
+  // Closes the idle connections (after the database restarted, they are
+  // broken, though libpq only finds out on their next use).
+  void DropIdle() {
+    std::lock_guard lock(mu_);
+    open_ -= static_cast<int>(free_.size());
+    free_.clear();
+    cv_.notify_all();
+  }
+
  private:
   void Return(std::unique_ptr<Conn> c) {
     std::lock_guard lock(mu_);
@@ -615,10 +624,7 @@ class PostgresStore final : public Store {
   }
 
   RegistryResult<void> Ping() override {
-    // Known unreachable (the listener's last check failed): answer at once
-    // rather than wait for a connection attempt.
-    if (!reachable_.load()) return Unavailable();
-    auto rows = Query("SELECT 1");
+    auto rows = Query("SELECT 1");  // at once when known unreachable
     if (!rows) return std::unexpected(rows.error());
     return {};
   }
@@ -900,7 +906,11 @@ class PostgresStore final : public Store {
     return {};
   }
 
+  // A read on a pooled connection. While the database is known to be
+  // unreachable (the listener's last check failed), fails at once rather
+  // than tie up a request thread in a connection attempt.
   RegistryResult<Rows> Query(const char* sql, const std::vector<Param>& params = {}) {
+    if (!reachable_.load()) return Unavailable();
     auto lease = pool_.Acquire();
     if (!lease) return std::unexpected(lease.error());
     auto rows = (*lease)->Exec(sql, params);
@@ -909,6 +919,7 @@ class PostgresStore final : public Store {
   }
 
   RegistryResult<std::optional<SchemaRecord>> ReadSchema(const char* sql, Param key) {
+    if (!reachable_.load()) return Unavailable();
     auto lease = pool_.Acquire();
     if (!lease) return std::unexpected(lease.error());
     auto rows = (*lease)->Exec(sql, {std::move(key)});
@@ -1012,6 +1023,7 @@ class PostgresStore final : public Store {
   // outcome is known (committed: the change; failed: perhaps a conflict
   // that a stale cached read led to).
   RegistryResult<void> Write(const std::function<RegistryResult<void>(Conn&)>& fn) {
+    if (!reachable_.load()) return Unavailable();
     auto lease = pool_.Acquire();
     if (!lease) return std::unexpected(lease.error());
     Conn& c = **lease;
@@ -1064,6 +1076,8 @@ class PostgresStore final : public Store {
           if (listening) {
             conn = std::move(*c);
             cache_.Drop();
+            // Connections idle since before a failure may be broken.
+            if (!reachable_.load()) pool_.DropIdle();
             reachable_ = true;
           }
         }

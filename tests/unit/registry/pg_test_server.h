@@ -43,7 +43,10 @@ class PgTestServer {
     PGconn* c = PQconnectdb(uri_.c_str());
     bool ok = PQstatus(c) == CONNECTION_OK;
     if (ok) {
-      PGresult* r = PQexec(c, ("CREATE SCHEMA " + name).c_str());
+      // The server outlives test runs (the ctest fixture's folder is kept):
+      // a schema of an earlier process with the same pid is replaced.
+      PGresult* r = PQexec(
+          c, ("DROP SCHEMA IF EXISTS " + name + " CASCADE; CREATE SCHEMA " + name).c_str());
       ok = PQresultStatus(r) == PGRES_COMMAND_OK;
       if (!ok) error_ = PQresultErrorMessage(r);
       PQclear(r);
