@@ -552,11 +552,8 @@ class PostgresStore final : public Store {
               {P(subject.str())});
           if (!rows) return std::unexpected(rows.error());
           if (rows->size() == 0) return std::nullopt;
-          return SubjectMetadata{.owner = rows->Text(0, 0),
-                                 .description = rows->Text(0, 1),
-                                 .tags = StringsOf(ParseColumn(rows->Text(0, 2))),
-                                 .links = LinksOf(ParseColumn(rows->Text(0, 3))),
-                                 .sla = SlaOf(ParseColumn(rows->Text(0, 4)))};
+          return MetadataOf(rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2),
+                            rows->Text(0, 3), rows->Text(0, 4));
         });
   }
 
@@ -614,11 +611,8 @@ class PostgresStore final : public Store {
     std::vector<std::pair<SubjectName, SubjectMetadata>> out;
     for (int i = 0; i < rows->size(); ++i) {
       out.emplace_back(SubjectName(rows->Text(i, 0)),
-                       SubjectMetadata{.owner = rows->Text(i, 1),
-                                       .description = rows->Text(i, 2),
-                                       .tags = StringsOf(ParseColumn(rows->Text(i, 3))),
-                                       .links = LinksOf(ParseColumn(rows->Text(i, 4))),
-                                       .sla = SlaOf(ParseColumn(rows->Text(i, 5)))});
+                       MetadataOf(rows->Text(i, 1), rows->Text(i, 2), rows->Text(i, 3),
+                                  rows->Text(i, 4), rows->Text(i, 5)));
     }
     return out;
   }

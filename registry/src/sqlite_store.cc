@@ -497,11 +497,7 @@ class SqliteStore final : public Store {
       int rc = s.Step();
       if (rc == SQLITE_DONE) return std::nullopt;
       if (rc != SQLITE_ROW) return StoreError(rc);
-      return SubjectMetadata{.owner = s.Text(0),
-                             .description = s.Text(1),
-                             .tags = StringsOf(ParseColumn(s.Text(2))),
-                             .links = LinksOf(ParseColumn(s.Text(3))),
-                             .sla = SlaOf(ParseColumn(s.Text(4)))};
+      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4));
     });
   }
 
@@ -575,11 +571,7 @@ class SqliteStore final : public Store {
       int rc;
       while ((rc = s.Step()) == SQLITE_ROW) {
         out.emplace_back(SubjectName(s.Text(0)),
-                         SubjectMetadata{.owner = s.Text(1),
-                                         .description = s.Text(2),
-                                         .tags = StringsOf(ParseColumn(s.Text(3))),
-                                         .links = LinksOf(ParseColumn(s.Text(4))),
-                                         .sla = SlaOf(ParseColumn(s.Text(5)))});
+                         MetadataOf(s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)));
       }
       if (rc != SQLITE_DONE) return StoreError(rc);
       return out;

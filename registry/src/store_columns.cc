@@ -121,6 +121,15 @@ std::optional<SubjectName> ScopeFrom(const std::string& scope) {
   return SubjectName(scope);
 }
 
+SubjectMetadata MetadataOf(std::string owner, std::string description, const std::string& tags,
+                           const std::string& links, const std::string& sla) {
+  return SubjectMetadata{.owner = std::move(owner),
+                         .description = std::move(description),
+                         .tags = StringsOf(ParseColumn(tags)),
+                         .links = LinksOf(ParseColumn(links)),
+                         .sla = SlaOf(ParseColumn(sla))};
+}
+
 std::string ProducesText(const std::vector<SubjectName>& produces) {
   std::vector<std::string> names;
   for (const SubjectName& p : produces) names.push_back(p.str());

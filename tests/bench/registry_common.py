@@ -377,8 +377,8 @@ def write_request_files(work, prefix, subjects, clients, per_subject):
 
 
 def registration_counters(port):
-    """The server's accord_registration* counters from /metrics (0 when absent)."""
+    """The server's store commit counters from /metrics (0 when absent)."""
     status, data = Client(port).call("GET", "/metrics")
-    found = dict(re.findall(r"^(accord_registration\w+) (\d+)$", data.decode(), re.M))
+    found = dict(re.findall(r"^(accord_store_\w+) (\d+)$", data.decode(), re.M))
     return {name: int(found.get(name, 0)) for name in
             ("accord_store_commits_total", "accord_store_writes_committed_total")}
