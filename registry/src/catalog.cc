@@ -407,9 +407,9 @@ RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   // on the immutable schema: memoised until the next write or the next day.
   // The generation is read before the store, so a write racing with this
   // read leaves a memo that the write's new generation already invalidates.
-  // Another process's writes move the store's generation.
+  // Another process's changes to holders move the store's generation.
   const std::uint64_t generation =
-      write_generation_.load(std::memory_order_acquire) + store_->ChangeGeneration();
+      write_generation_.load(std::memory_order_acquire) + store_->HoldersGeneration();
   const std::int64_t day = NowMs() / 86'400'000;
   std::optional<ServedFlags> memo;
   {

@@ -358,6 +358,17 @@ class ReadCache {
     }
     return loaded;
   }
+  // Drops one subject's entries ("" the global config and mode) and the
+  // subject lists.
+  void DropSubject(const std::string& subject) {
+    std::lock_guard lock(mu_);
+    ++generation_;
+    versions.erase(subject);
+    configs.erase(subject);
+    modes.erase(subject);
+    metadata.erase(subject);
+    subjects.clear();
+  }
   void Drop() {
     std::lock_guard lock(mu_);
     ++generation_;
@@ -384,6 +395,57 @@ class ReadCache {
   static constexpr std::size_t kMaxEntries = 100'000;  // per map; then it starts over
   mutable std::mutex mu_;  // guards the maps and generation_
   std::uint64_t generation_ = 0;
+};
+
+// What a write changed, for the cached reads of every process: applied
+// here on commit, and sent to every listener as the notification's payload
+// "<kind><h|->\t<audit seq>\t<subject>".
+struct Change {
+  enum class Kind : char {
+    kSubject = 's',        // one subject's versions, config, mode or metadata
+    kGlobal = 'g',         // the global config or mode
+    kNothingCached = 'n',  // service declarations: not cached
+    kEverything = '*',     // anything (copies; a conflict)
+  };
+  Kind kind = Kind::kEverything;
+  std::string subject;
+  bool holders = false;  // HoldersGeneration moves
+  std::int64_t seq = 0;  // the write's audit row
+
+  static Change Subject(const SubjectName& s, bool holders = false) {
+    return Change{.kind = Kind::kSubject, .subject = s.str(), .holders = holders};
+  }
+  static Change Scope(const std::optional<SubjectName>& s) {
+    return s ? Subject(*s) : Change{.kind = Kind::kGlobal};
+  }
+  static Change NothingCached() { return Change{.kind = Kind::kNothingCached}; }
+  static Change Everything() { return Change{.kind = Kind::kEverything}; }
+
+  std::string Payload() const {
+    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") +
+           std::to_string(seq) + "\t" + subject;
+  }
+  // nullopt for a payload this build does not know (then: everything).
+  static std::optional<Change> Parse(std::string_view p) {
+    const auto tab1 = p.find('\t');
+    const auto tab2 = tab1 == std::string_view::npos ? tab1 : p.find('\t', tab1 + 1);
+    if (tab1 != 2 || tab2 == std::string_view::npos) return std::nullopt;
+    Change c;
+    switch (p[0]) {
+      case 's': c.kind = Kind::kSubject; break;
+      case 'g': c.kind = Kind::kGlobal; break;
+      case 'n': c.kind = Kind::kNothingCached; break;
+      case '*': c.kind = Kind::kEverything; break;
+      default: return std::nullopt;
+    }
+    c.holders = p[1] == 'h';
+    const std::string_view seq = p.substr(3, tab2 - 3);
+    if (std::from_chars(seq.data(), seq.data() + seq.size(), c.seq).ec != std::errc()) {
+      return std::nullopt;
+    }
+    c.subject = std::string(p.substr(tab2 + 1));
+    return c;
+  }
 };
 
 class PostgresStore final : public Store {
@@ -413,7 +475,12 @@ class PostgresStore final : public Store {
     if (!migrated) return migrated;
     wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0) return Fail(ErrorCode::kStoreError, "store error: cannot start the listener");
-    listener_ = std::thread([this] { Listen(); });
+    // Listening before Open returns: no change made after it goes unseen.
+    auto listening = StartListening();
+    if (!listening) return std::unexpected(listening.error());
+    listener_ = std::thread([this, first = std::move(*listening)]() mutable {
+      Listen(std::move(first));
+    });
     return {};
   }
 
@@ -623,14 +690,16 @@ class PostgresStore final : public Store {
     return {};
   }
 
-  std::uint64_t ChangeGeneration() const override { return cache_.generation(); }
+  std::uint64_t HoldersGeneration() const override {
+    return holders_generation_.load(std::memory_order_acquire);
+  }
 
   // --- writes --------------------------------------------------------------
 
   RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override {
     WrittenVersion out;
     out.version = v.version;
-    auto r = Write([&](Conn& c) -> RegistryResult<void> {
+    auto r = Write(Change::Subject(v.subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto locked = LockSubject(c, v.subject.str()); !locked) return locked;
       if (v.expected_latest) {
         auto latest = c.Exec("SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = $1",
@@ -691,11 +760,12 @@ class PostgresStore final : public Store {
       if (v.subject_metadata) {
         if (auto m = WriteSubjectMetadata(c, v.subject, v.subject_metadata); !m) return m;
       }
+      change.holders = !out.new_schema;  // an existing schema gained a holder
       AuditRecord audit = v.audit;
       audit.schema_id = out.id.value();
       if (audit.version == 0) audit.version = v.version.value();
       if (audit.subject.empty()) audit.subject = v.subject.str();
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
     if (!r) return std::unexpected(r.error());
     return out;
@@ -704,7 +774,7 @@ class PostgresStore final : public Store {
   RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
                                           const std::vector<Version>& versions,
                                           const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Subject(subject, /*holders=*/true), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
       for (Version v : versions) {
         if (Injected("delete")) return InjectedFault();
@@ -712,14 +782,14 @@ class PostgresStore final : public Store {
                         {P(subject.str()), P(std::int64_t{v.value()})});
         if (!r) return std::unexpected(r.error());
       }
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> HardDeleteVersions(const SubjectName& subject,
                                           const std::vector<Version>& versions,
                                           const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Subject(subject, /*holders=*/true), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
       for (Version v : versions) {
         if (Injected("delete")) return InjectedFault();
@@ -729,14 +799,14 @@ class PostgresStore final : public Store {
           if (!r) return std::unexpected(r.error());
         }
       }
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> SetConfig(const std::optional<SubjectName>& subject,
                                  const std::optional<ConfigRecord>& config,
                                  const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Scope(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("config")) return InjectedFault();
       auto r =
           config
@@ -750,36 +820,36 @@ class PostgresStore final : public Store {
                         config->lint ? P(*config->lint) : Param()})
               : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> SetMode(const std::optional<SubjectName>& subject,
                                const std::optional<Mode>& mode, const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Scope(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("mode")) return InjectedFault();
       auto r = mode ? c.Exec("INSERT INTO modes(scope, mode) VALUES($1, $2) "
                              "ON CONFLICT (scope) DO UPDATE SET mode = EXCLUDED.mode",
                              {P(ScopeOf(subject)), P(std::string(ModeName(*mode)))})
                     : c.Exec("DELETE FROM modes WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> SetSubjectMetadata(const SubjectName& subject,
                                           const std::optional<SubjectMetadata>& metadata,
                                           const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Subject(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto r = WriteSubjectMetadata(c, subject, metadata); !r) return r;
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
                                       const std::optional<Deprecation>& deprecation,
                                       const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Subject(subject, /*holders=*/true), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
       auto exists = c.Exec("SELECT 1 FROM versions WHERE subject = $1 AND version = $2",
                            {P(subject.str()), P(std::int64_t{version.value()})});
@@ -805,12 +875,12 @@ class PostgresStore final : public Store {
               : c.Exec("DELETE FROM deprecations WHERE subject = $1 AND version = $2",
                        {P(subject.str()), P(std::int64_t{version.value()})});
       if (!r) return std::unexpected(r.error());
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("service")) return InjectedFault();
       auto r = c.Exec(
           "INSERT INTO services(name, owner, produces, consumes, updated_ms) "
@@ -821,21 +891,21 @@ class PostgresStore final : public Store {
            P(ConsumesText(service.consumes)),
            P(service.updated_ms != 0 ? service.updated_ms : NowMs())});
       if (!r) return std::unexpected(r.error());
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("service")) return InjectedFault();
       auto r = c.Exec("DELETE FROM services WHERE name = $1", {P(name)});
       if (!r) return std::unexpected(r.error());
-      return InsertAudit(c, audit);
+      return InsertAudit(c, audit, change);
     });
   }
 
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override {
-    return Write([&](Conn& c) -> RegistryResult<void> {
+    return Write(Change::Everything(), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto r = c.Exec("DELETE FROM audit"); !r) return std::unexpected(r.error());
       std::int64_t max_seq = 0;
       for (const AuditRecord& a : rows) {
@@ -847,6 +917,7 @@ class PostgresStore final : public Store {
         if (!r) return std::unexpected(r.error());
         max_seq = std::max(max_seq, a.seq);
       }
+      change.seq = max_seq;
       // Rows written later are numbered after the copied ones.
       if (max_seq > 0) {
         auto r = c.Exec("SELECT setval(pg_get_serial_sequence('audit', 'seq'), $1)", {P(max_seq)});
@@ -1001,85 +1072,127 @@ class PostgresStore final : public Store {
     return {};
   }
 
-  RegistryResult<void> InsertAudit(Conn& c, const AuditRecord& a) {
+  // The write's audit row; its seq goes into the change notification.
+  RegistryResult<void> InsertAudit(Conn& c, const AuditRecord& a, Change& change) {
     if (Injected("audit")) return InjectedFault();
     auto r = c.Exec(
         "INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail) "
-        "VALUES($1, $2, $3, $4, $5, $6, $7)",
+        "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
         {P(a.ts_ms != 0 ? a.ts_ms : NowMs()), P(a.actor.empty() ? "anonymous" : a.actor),
          P(a.action), P(a.subject), P(std::int64_t{a.version}), P(a.schema_id), P(a.detail)});
     if (!r) return std::unexpected(r.error());
+    change.seq = r->Int(0, 0);
     return {};
   }
 
-  // Runs `fn` in one transaction that also notifies the other processes;
-  // rolls back on any failure. Drops this process's cached reads once the
-  // outcome is known (committed: the change; failed: perhaps a conflict
-  // that a stale cached read led to).
-  RegistryResult<void> Write(const std::function<RegistryResult<void>(Conn&)>& fn) {
+  // Runs `fn` in one transaction that also notifies every process (this
+  // one included) of `change`, as `fn` completed it; rolls back on any
+  // failure. Applies the change to this process's cached reads once the
+  // outcome is known: committed, or a COMMIT whose outcome is unknown; and
+  // after a conflict, which a stale cached read may have caused, the whole
+  // cache is dropped. A write that failed before COMMIT changed nothing:
+  // while the database is down, reads keep being served from the cache.
+  RegistryResult<void> Write(Change change,
+                             const std::function<RegistryResult<void>(Conn&, Change&)>& fn) {
     if (!reachable_.load()) return Unavailable();
     auto lease = pool_.Acquire();
     if (!lease) return std::unexpected(lease.error());
     Conn& c = **lease;
     auto r = c.Exec("BEGIN");
-    if (r) {
-      auto done = fn(c);
-      if (done) {
-        auto notified = c.Exec("SELECT pg_notify($1, '')", {P(kChannel)});
-        if (!notified) done = std::unexpected(notified.error());
-      }
-      if (done && Injected("commit")) done = InjectedFault();
-      // The cached reads are dropped when the database may have changed:
-      // committed, or a COMMIT whose outcome is unknown; and after a
-      // conflict, which a stale cached read may have caused. A write that
-      // failed before COMMIT changed nothing: while the database is down,
-      // reads keep being served from the cache.
-      bool drop = false;
-      if (done) {
-        auto committed = c.Exec("COMMIT");
-        if (!committed) done = std::unexpected(committed.error());
-        drop = true;
-      } else {
-        if (c.ok()) (void)c.Exec("ROLLBACK");
-        drop = done.error().fault == StoreFault::kConflict;
-      }
-      if (drop) cache_.Drop();
-      if (!done && done.error().fault == StoreFault::kUnavailable) reachable_ = false;
-      return done;
+    if (!r) {
+      if (r.error().fault == StoreFault::kUnavailable) reachable_ = false;
+      return std::unexpected(r.error());
     }
-    if (r.error().fault == StoreFault::kUnavailable) reachable_ = false;
-    return std::unexpected(r.error());
+    auto done = fn(c, change);
+    if (done) {
+      auto notified = c.Exec("SELECT pg_notify($1, $2)", {P(kChannel), P(change.Payload())});
+      if (!notified) done = std::unexpected(notified.error());
+    }
+    if (done && Injected("commit")) done = InjectedFault();
+    if (done) {
+      auto committed = c.Exec("COMMIT");
+      if (!committed) done = std::unexpected(committed.error());
+      Apply(change);
+      commits_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      if (c.ok()) (void)c.Exec("ROLLBACK");
+      if (done.error().fault == StoreFault::kConflict) Apply(Change::Everything());
+    }
+    if (!done && done.error().fault == StoreFault::kUnavailable) reachable_ = false;
+    return done;
   }
 
-  // The listener thread: LISTEN on its own connection; a notification drops
-  // the cached reads; every poll_interval_ms it checks the audit log's
-  // highest seq (drops them when it moved, now or at the previous check: a
-  // numbered row may commit a moment after it was numbered) and whether the
-  // database answers (reachable_, for Ping). Reconnects on failure; a new
-  // connection drops everything (notifications may have been missed).
-  void Listen() {
+  // Drops what `change` made stale in this process's cached reads.
+  void Apply(const Change& change) {
+    switch (change.kind) {
+      case Change::Kind::kSubject:
+        cache_.DropSubject(change.subject);
+        break;
+      case Change::Kind::kGlobal:
+        cache_.DropSubject("");
+        break;
+      case Change::Kind::kNothingCached:
+        break;
+      case Change::Kind::kEverything:
+        cache_.Drop();
+        break;
+    }
+    if (change.holders || change.kind == Change::Kind::kEverything) {
+      holders_generation_.fetch_add(1, std::memory_order_acq_rel);
+    }
+  }
+
+  CommitStats GetCommitStats() const override {
+    const std::uint64_t n = commits_.load(std::memory_order_relaxed);
+    return CommitStats{.commits = n, .writes = n};  // one transaction per write
+  }
+
+  // The listener thread: LISTEN on its own connection; each notification's
+  // change (Change::Parse) is applied to the cached reads. Every
+  // poll_interval_ms it reads the audit log's highest seq, which tells both
+  // whether the database answers (reachable_, for Ping) and whether a write
+  // committed without its notification arriving: a seq seen at one check
+  // and still not covered by a notification at the next drops everything.
+  // Reconnects on failure; a new connection drops everything (notifications
+  // may have been missed meanwhile).
+  // A listening connection, and the audit log's highest seq when it began
+  // to listen (every later commit notifies it).
+  struct Listening {
     std::unique_ptr<Conn> conn;
-    std::int64_t last_seq = -1;
-    bool moved_last_time = false;
+    std::int64_t seq = 0;
+  };
+  RegistryResult<Listening> StartListening() {
+    auto c = Connect(options_);
+    if (!c) return std::unexpected(c.error());
+    if (auto r = (*c)->Exec((std::string("LISTEN ") + kChannel).c_str()); !r) {
+      return std::unexpected(r.error());
+    }
+    auto seq = (*c)->Exec("SELECT COALESCE(MAX(seq), 0) FROM audit");
+    if (!seq) return std::unexpected(seq.error());
+    return Listening{std::move(*c), seq->Int(0, 0)};
+  }
+
+  void Listen(Listening first) {
+    std::unique_ptr<Conn> conn = std::move(first.conn);
+    std::int64_t notified = first.seq;  // highest seq a notification covered
+    std::int64_t unnotified = 0;        // a seq seen at the last check beyond `notified`
     auto next_check = std::chrono::steady_clock::now();
     while (!stop_.load()) {
       if (!conn) {
-        auto c = Connect(options_);
-        if (c) {
-          auto listening = (*c)->Exec((std::string("LISTEN ") + kChannel).c_str());
-          if (listening) {
-            conn = std::move(*c);
-            cache_.Drop();
-            // Connections idle since before a failure may be broken.
-            if (!reachable_.load()) pool_.DropIdle();
-            reachable_ = true;
-          }
-        }
-        if (!conn) {
+        auto listening = StartListening();
+        if (!listening) {
           reachable_ = false;
           Sleep(options_.poll_interval_ms);
           continue;
         }
+        conn = std::move(listening->conn);
+        notified = listening->seq;
+        unnotified = 0;
+        // Changes made while not listening were not seen.
+        Apply(Change::Everything());
+        // Connections idle since before a failure may be broken.
+        if (!reachable_.load()) pool_.DropIdle();
+        reachable_ = true;
       }
       const auto now = std::chrono::steady_clock::now();
       if (now >= next_check) {
@@ -1091,11 +1204,14 @@ class PostgresStore final : public Store {
           continue;
         }
         reachable_ = true;
+        // Notifications that came in with the answer are queued in libpq.
+        Drain(*conn, notified);
+        if (unnotified > notified) {
+          Apply(Change::Everything());  // a commit whose notification never came
+          notified = unnotified;
+        }
         const std::int64_t s = seq->Int(0, 0);
-        const bool moved = last_seq >= 0 && s != last_seq;
-        if (moved || moved_last_time) cache_.Drop();
-        moved_last_time = moved;
-        last_seq = s;
+        unnotified = s > notified ? s : 0;
       }
       const int wait_ms = static_cast<int>(std::max<std::int64_t>(
           1, std::chrono::duration_cast<std::chrono::milliseconds>(next_check -
@@ -1109,13 +1225,19 @@ class PostgresStore final : public Store {
           reachable_ = false;
           continue;
         }
-        bool any = false;
-        while (PGnotify* n = PQnotifies(conn->get())) {
-          any = true;
-          PQfreemem(n);
-        }
-        if (any) cache_.Drop();
+        Drain(*conn, notified);
       }
+    }
+  }
+
+  // Applies the notifications libpq has received; `notified` becomes the
+  // highest seq they covered.
+  void Drain(Conn& conn, std::int64_t& notified) {
+    while (PGnotify* n = PQnotifies(conn.get())) {
+      const std::optional<Change> change = Change::Parse(n->extra);
+      PQfreemem(n);
+      Apply(change.value_or(Change::Everything()));
+      if (change) notified = std::max(notified, change->seq);
     }
   }
 
@@ -1127,6 +1249,8 @@ class PostgresStore final : public Store {
   const PostgresOptions options_;
   Pool pool_;
   ReadCache cache_;
+  std::atomic<std::uint64_t> holders_generation_{0};
+  std::atomic<std::uint64_t> commits_{0};
   std::atomic<bool> reachable_{true};  // the database answered the last check
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // eventfd: wakes the listener to stop

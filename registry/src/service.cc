@@ -175,10 +175,7 @@ Service::SubjectScope::SubjectScope(Service& s, const SubjectName& subject)
     : service_(s),
       lock_(s.subject_mu_[std::hash<std::string>{}(subject.str()) % s.subject_mu_.size()]) {}
 
-Service::SubjectScope::~SubjectScope() {
-  lock_.unlock();
-  service_.write_generation_.fetch_add(1, std::memory_order_acq_rel);
-}
+Service::SubjectScope::~SubjectScope() { lock_.unlock(); }
 
 // --- helpers -----------------------------------------------------------------
 
@@ -583,6 +580,9 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     pre.reset();  // judged against versions that are no longer the latest
   }
   if (!written) return std::unexpected(written.error());
+  // A new holder of an existing schema changes what reads by id flag (a new
+  // schema is in no memo yet): the memo is recomputed.
+  if (!written->new_schema) write_generation_.fetch_add(1, std::memory_order_acq_rel);
   if (written->new_schema) {
     // Only after the commit: a failed write leaves the cache untouched.
     auto entry = std::make_shared<CachedSchema>();

@@ -101,6 +101,70 @@ TEST_F(PostgresReplicas, AWriteThroughOneStoreIsSeenByAnotherWithinOneSecond) {
   EXPECT_EQ(config->level, compat::Level::kNone);
 }
 
+// Polls `done` for up to 1 s (the replicas' visibility rule).
+template <typename Fn>
+bool WithinOneSecond(Fn done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return done();
+}
+
+// Rule (store.h, HoldersGeneration): another process's change to which
+// versions hold an existing schema, or to their deprecations, moves it; a
+// new version with a new schema, or a config change, does not (reads by id
+// keep their memo through a storm of new schemas).
+TEST_F(PostgresReplicas, HoldersGenerationMovesOnlyForChangesToAnExistingSchemasHolders) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  const std::uint64_t start = b->HoldersGeneration();
+  ASSERT_TRUE(a->AddVersion(NV("s", 1, "fp1")));
+  ASSERT_TRUE(a->SetConfig(std::nullopt, ConfigRecord{.level = compat::Level::kNone},
+                           AuditRecord{.action = "PUT_CONFIG"}));
+  ASSERT_TRUE(WithinOneSecond([&] {
+    return b->ListVersions(SubjectName("s"), IncludeDeleted::kYes)->size() == 1 &&
+           (*b->GetConfig(std::nullopt)).has_value();
+  }));
+  EXPECT_EQ(b->HoldersGeneration(), start);
+  // The same schema under a second subject: a new holder of schema 1.
+  ASSERT_TRUE(a->AddVersion(NV("t", 1, "fp1")));
+  EXPECT_TRUE(WithinOneSecond([&] { return b->HoldersGeneration() != start; }));
+  const std::uint64_t after_holder = b->HoldersGeneration();
+  ASSERT_TRUE(a->SetDeprecation(SubjectName("s"), Version(1),
+                                Deprecation{.sunset = "2031-01-01", .deprecated_ms = 1},
+                                AuditRecord{.action = "DEPRECATE"}));
+  EXPECT_TRUE(WithinOneSecond([&] { return b->HoldersGeneration() != after_holder; }));
+}
+
+// Rule: a change to one subject leaves the other subjects' cached reads in
+// place (a write storm on some subjects does not empty every cache), and
+// the changed subject is read afresh.
+TEST_F(PostgresReplicas, AChangeToOneSubjectIsSeenWhileOthersStayCached) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->AddVersion(NV("x", 1, "fx")));
+  ASSERT_TRUE(a->AddVersion(NV("y", 1, "fy")));
+  ASSERT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("y"), IncludeDeleted::kYes)->size() == 1; }));
+  ASSERT_EQ(b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->size(), 1u);
+  // Change x behind every cache's back (no notification): b keeps serving
+  // its cached x, so a later notification about y alone must not drop it...
+  Sql(uri_, "UPDATE versions SET deleted = true WHERE subject = 'x'");
+  ASSERT_TRUE(a->AddVersion(NV("y", 2, "fy2")));
+  ASSERT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("y"), IncludeDeleted::kYes)->size() == 2; }));
+  EXPECT_FALSE(b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->at(0).deleted);
+  // ...while a notification about x makes b read x afresh.
+  ASSERT_TRUE(a->SetSubjectMetadata(SubjectName("x"), SubjectMetadata{.owner = "o"},
+                                    AuditRecord{.action = "PUT_METADATA"}));
+  EXPECT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->at(0).deleted; }));
+}
+
 // Rule: one schema has one id, whichever replica registers it, even at the
 // same moment; different schemas never share one.
 TEST_F(PostgresReplicas, OneSchemaRegisteredThroughTwoStoresAtOnceGetsOneId) {

@@ -82,7 +82,7 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override;
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
-  std::uint64_t ChangeGeneration() const override { return inner_->ChangeGeneration(); }
+  std::uint64_t HoldersGeneration() const override { return inner_->HoldersGeneration(); }
 
   CommitStats GetCommitStats() const override { return inner_->GetCommitStats(); }
 

@@ -117,8 +117,9 @@
 // store refuses with StoreFault::kConflict and Register reads, checks and
 // writes again (at most kConflictRetries times), so a new version is always
 // checked against the version it follows. What the Service memoises from
-// mutable state (served_memo_) is keyed by write_generation_ plus the
-// store's ChangeGeneration(), so another process's change drops it too.
+// mutable state (served_memo_: which versions hold a schema) is keyed by
+// write_generation_ plus the store's HoldersGeneration(), so another
+// process's change drops it too.
 //
 // GROUP COMMIT is the store's business (store.h): concurrent registrations
 // of different subjects reach it together and share durable commits; each
@@ -641,8 +642,8 @@ class Service {
     std::unique_lock<std::mutex> lock_;
   };
   // Register's scope: holds the subject's stripe of subject_mu_ (one
-  // registration of a subject at a time in this process); on leaving it
-  // advances write_generation_.
+  // registration of a subject at a time in this process). Register advances
+  // write_generation_ itself, only when a version joined an existing schema.
   class SubjectScope {
    public:
     SubjectScope(Service& s, const SubjectName& subject);

@@ -26,7 +26,7 @@
 //    after it.
 //  * Several processes: a store shared by several processes (PostgreSQL)
 //    may serve reads from a cache of mutable state; a change made through
-//    another process is seen within a second (ChangeGeneration), one made
+//    another process is seen within a second (HoldersGeneration), one made
 //    through this store object at once.
 #pragma once
 
@@ -133,12 +133,15 @@ class Store {
   ListSubjectMetadata() = 0;
   // Succeeds when the store can serve reads (for /readyz).
   virtual RegistryResult<void> Ping() = 0;
-  // A number that moves whenever state that this store may have served
-  // before has changed through another process (a change notification, or
-  // the periodic check finding a change): what a caller memoised from
-  // mutable reads is stale once it moves. Stores used by one process only
-  // keep 0. Never fails, never blocks.
-  virtual std::uint64_t ChangeGeneration() const { return 0; }
+  // A number that moves whenever another process may have changed which
+  // live versions hold an existing schema, or their deprecations (a version
+  // added with a schema that existed before, a version deleted, deprecated
+  // or undeprecated, or a change the store cannot attribute): what a caller
+  // memoised about a schema's holders (VersionsOfSchema) is stale once it
+  // moves. A new version with a new schema, config, mode, catalog and
+  // service changes do not move it. Stores used by one process only keep 0.
+  // Never fails, never blocks.
+  virtual std::uint64_t HoldersGeneration() const { return 0; }
 
   // --- writes (each one durable transaction with its audit row) -----------
   virtual RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) = 0;
