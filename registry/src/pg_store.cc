@@ -202,11 +202,20 @@ class Conn {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-    // Without parameters: the simple protocol, which also runs a script of
-    // several statements (the DDL).
-    PGresult* r = values.empty() ? PQexec(c_, sql)
-                                 : PQexecParams(c_, sql, static_cast<int>(values.size()), nullptr,
-                                                values.data(), nullptr, nullptr, 0);
+    PGresult* r = nullptr;
+    if (values.empty()) {
+      // The simple protocol, which also runs a script of several statements
+      // (the DDL).
+      r = PQexec(c_, sql);
+    } else {
+      // Prepared once per connection: parsing and planning cost the database
+      // more than running these small statements.
+      const std::string* name = Prepared(sql, static_cast<int>(values.size()), &r);
+      if (name != nullptr) {
+        r = PQexecPrepared(c_, name->c_str(), static_cast<int>(values.size()), values.data(),
+                           nullptr, nullptr, 0);
+      }
+    }
     const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Rows(r);
     const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
@@ -227,7 +236,23 @@ class Conn {
   }
 
  private:
+  // The name of `sql` prepared on this connection; nullptr with *failed set
+  // to the error result when it cannot be prepared.
+  const std::string* Prepared(const char* sql, int params, PGresult** failed) {
+    auto it = prepared_.find(sql);
+    if (it != prepared_.end()) return &it->second;
+    std::string name = "accord_" + std::to_string(prepared_.size());
+    PGresult* r = PQprepare(c_, name.c_str(), sql, params, nullptr);
+    if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
+      *failed = r;
+      return nullptr;
+    }
+    PQclear(r);
+    return &prepared_.emplace(sql, std::move(name)).first->second;
+  }
+
   PGconn* c_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
 };
 
 // Opens a connection (connect_timeout bounds the attempt) with the session
