@@ -436,6 +436,7 @@ struct Change {
   std::string subject;
   bool holders = false;  // HoldersGeneration moves
   std::int64_t seq = 0;  // the write's audit row
+  bool notified = false;  // the notification is sent (with the audit row)
 
   static Change Subject(const SubjectName& s, bool holders = false) {
     return Change{.kind = Kind::kSubject, .subject = s.str(), .holders = holders};
@@ -446,10 +447,13 @@ struct Change {
   static Change NothingCached() { return Change{.kind = Kind::kNothingCached}; }
   static Change Everything() { return Change{.kind = Kind::kEverything}; }
 
-  std::string Payload() const {
-    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") +
-           std::to_string(seq) + "\t" + subject;
+  // The payload is Head() + seq + Tail() (the audit insert puts it
+  // together in SQL, with the seq it drew).
+  std::string Head() const {
+    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t");
   }
+  std::string Tail() const { return "\t" + subject; }
+  std::string Payload() const { return Head() + std::to_string(seq) + Tail(); }
   // nullopt for a payload this build does not know (then: everything).
   static std::optional<Change> Parse(std::string_view p) {
     const auto tab1 = p.find('\t');
@@ -732,47 +736,49 @@ class PostgresStore final : public Store {
         if (!latest) return std::unexpected(latest.error());
         if (latest->Int(0, 0) != v.expected_latest->value()) return Conflict();
       }
-      auto found = c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
+      // The schema's id: the existing row's, or a new row's with an explicit
+      // id (IMPORT) or the sequence's next (drawn only when a row is
+      // inserted), in one statement. A racing writer of the same schema may
+      // win the fingerprint meanwhile: no row comes back, and this one takes
+      // the winner's id.
+      auto found = c.Exec(
+          "WITH found AS (SELECT id FROM schemas WHERE fingerprint = $5), "
+          "ins AS (INSERT INTO schemas(id, type, text, canonical, fingerprint) "
+          "SELECT COALESCE($1::bigint, nextval('schema_ids')), $2, $3, $4, $5 "
+          "WHERE NOT EXISTS (SELECT 1 FROM found) "
+          "ON CONFLICT (fingerprint) DO NOTHING RETURNING id) "
+          "SELECT id, false FROM found UNION ALL SELECT id, true FROM ins",
+          {v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
+           P(std::string(SchemaTypeName(v.schema.type))), P(v.schema.text),
+           P(v.schema.canonical), P(v.schema.fingerprint)});
       if (!found) return std::unexpected(found.error());
-      if (found->size() > 0) {
-        out.id = SchemaId(found->Int(0, 0));
+      if (found->size() == 0) {
+        auto winner =
+            c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
+        if (!winner) return std::unexpected(winner.error());
+        if (winner->size() == 0) return Conflict();
+        out.id = SchemaId(winner->Int(0, 0));
       } else {
+        out.id = SchemaId(found->Int(0, 0));
+        out.new_schema = found->Bool(0, 1);
+      }
+      if (out.new_schema) {
         if (Injected("schema")) return InjectedFault();
-        // An explicit id (IMPORT) or the sequence's next; a racing writer of
-        // the same schema wins the fingerprint, and this one takes its id.
-        auto inserted = c.Exec(
-            "INSERT INTO schemas(id, type, text, canonical, fingerprint) "
-            "VALUES(COALESCE($1::bigint, nextval('schema_ids')), $2, $3, $4, $5) "
-            "ON CONFLICT (fingerprint) DO NOTHING RETURNING id",
-            {v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
-             P(std::string(SchemaTypeName(v.schema.type))), P(v.schema.text),
-             P(v.schema.canonical), P(v.schema.fingerprint)});
-        if (!inserted) return std::unexpected(inserted.error());
-        if (inserted->size() == 0) {
-          auto winner =
-              c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
-          if (!winner) return std::unexpected(winner.error());
-          if (winner->size() == 0) return Conflict();
-          out.id = SchemaId(winner->Int(0, 0));
-        } else {
-          out.id = SchemaId(inserted->Int(0, 0));
-          out.new_schema = true;
-          if (v.schema.id.value() != 0) {
-            // Later registrations get ids above every imported one.
-            auto moved = c.Exec(
-                "SELECT setval('schema_ids', $1) WHERE $1 > (SELECT last_value FROM schema_ids)",
-                {P(v.schema.id.value())});
-            if (!moved) return std::unexpected(moved.error());
-          }
-          for (std::size_t i = 0; i < v.schema.references.size(); ++i) {
-            const SchemaReference& ref = v.schema.references[i];
-            auto refs = c.Exec(
-                "INSERT INTO schema_refs(schema_id, ord, name, subject, version) "
-                "VALUES($1, $2, $3, $4, $5)",
-                {P(out.id.value()), P(static_cast<std::int64_t>(i)), P(ref.name),
-                 P(ref.subject.str()), P(std::int64_t{ref.version.value()})});
-            if (!refs) return std::unexpected(refs.error());
-          }
+        if (v.schema.id.value() != 0) {
+          // Later registrations get ids above every imported one.
+          auto moved = c.Exec(
+              "SELECT setval('schema_ids', $1) WHERE $1 > (SELECT last_value FROM schema_ids)",
+              {P(v.schema.id.value())});
+          if (!moved) return std::unexpected(moved.error());
+        }
+        for (std::size_t i = 0; i < v.schema.references.size(); ++i) {
+          const SchemaReference& ref = v.schema.references[i];
+          auto refs = c.Exec(
+              "INSERT INTO schema_refs(schema_id, ord, name, subject, version) "
+              "VALUES($1, $2, $3, $4, $5)",
+              {P(out.id.value()), P(static_cast<std::int64_t>(i)), P(ref.name),
+               P(ref.subject.str()), P(std::int64_t{ref.version.value()})});
+          if (!refs) return std::unexpected(refs.error());
         }
       }
       if (Injected("version")) return InjectedFault();
@@ -1097,16 +1103,21 @@ class PostgresStore final : public Store {
     return {};
   }
 
-  // The write's audit row; its seq goes into the change notification.
+  // The write's audit row, and with it (one statement) the change
+  // notification carrying the row's seq. The last step of every write but
+  // ReplaceAudit: `change` is complete by then.
   RegistryResult<void> InsertAudit(Conn& c, const AuditRecord& a, Change& change) {
     if (Injected("audit")) return InjectedFault();
     auto r = c.Exec(
-        "INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail) "
-        "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
+        "WITH a AS (INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, "
+        "detail) VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING seq) "
+        "SELECT seq, pg_notify($8, $9 || seq::text || $10) FROM a",
         {P(a.ts_ms != 0 ? a.ts_ms : NowMs()), P(a.actor.empty() ? "anonymous" : a.actor),
-         P(a.action), P(a.subject), P(std::int64_t{a.version}), P(a.schema_id), P(a.detail)});
+         P(a.action), P(a.subject), P(std::int64_t{a.version}), P(a.schema_id), P(a.detail),
+         P(kChannel), P(change.Head()), P(change.Tail())});
     if (!r) return std::unexpected(r.error());
     change.seq = r->Int(0, 0);
+    change.notified = true;
     return {};
   }
 
@@ -1129,7 +1140,7 @@ class PostgresStore final : public Store {
       return std::unexpected(r.error());
     }
     auto done = fn(c, change);
-    if (done) {
+    if (done && !change.notified) {
       auto notified = c.Exec("SELECT pg_notify($1, $2)", {P(kChannel), P(change.Payload())});
       if (!notified) done = std::unexpected(notified.error());
     }
