@@ -30,6 +30,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -146,6 +147,14 @@ std::unexpected<RegistryError> Conflict() {
 
 std::unexpected<RegistryError> InjectedFault() {
   return Fail(ErrorCode::kStoreError, "store error: injected fault");
+}
+
+// 16 hex digits from the system's random source.
+std::string RandomToken() {
+  std::random_device rd;
+  char out[17];
+  std::snprintf(out, sizeof out, "%08x%08x", rd(), rd());
+  return out;
 }
 
 std::int64_t ToInt(const char* text) {
@@ -383,6 +392,25 @@ class ReadCache {
     }
     return loaded;
   }
+  // A version this process appended to `subject`: its cached list gains
+  // it when the list is the one the write was decided against (highest
+  // version `after`); otherwise the list is dropped. The subject lists are
+  // dropped, and its metadata when `metadata_changed`.
+  void Append(const std::string& subject, const VersionRecord& record, std::int32_t after,
+              bool metadata_changed) {
+    std::lock_guard lock(mu_);
+    ++generation_;  // a read that overlapped the write does not fill
+    subjects.clear();
+    if (metadata_changed) metadata.erase(subject);
+    auto it = versions.find(subject);
+    if (it == versions.end()) return;
+    const std::int32_t last = it->second.empty() ? 0 : it->second.back().version.value();
+    if (last == after && record.version.value() > last) {
+      it->second.push_back(record);
+    } else {
+      versions.erase(it);
+    }
+  }
   // Drops one subject's entries ("" the global config and mode) and the
   // subject lists.
   void DropSubject(const std::string& subject) {
@@ -424,7 +452,8 @@ class ReadCache {
 
 // What a write changed, for the cached reads of every process: applied
 // here on commit, and sent to every listener as the notification's payload
-// "<kind><h|->\t<audit seq>\t<subject>".
+// "<kind><h|->\t<origin>\t<audit seq>\t<subject>" (origin: the writing
+// store object, whose own listener skips what it applied already).
 struct Change {
   enum class Kind : char {
     kSubject = 's',        // one subject's versions, config, mode or metadata
@@ -437,6 +466,13 @@ struct Change {
   bool holders = false;  // HoldersGeneration moves
   std::int64_t seq = 0;  // the write's audit row
   bool notified = false;  // the notification is sent (with the audit row)
+  std::string origin;     // the writing store (PostgresStore::origin_)
+  // A version this process appended (AddVersion): its cached version list
+  // gains it rather than being dropped, when that list is the one the
+  // write was decided against (its highest version is `appended_after`).
+  std::optional<VersionRecord> appended;
+  std::int32_t appended_after = 0;
+  bool metadata_changed = false;  // with `appended`: the subject's metadata too
 
   static Change Subject(const SubjectName& s, bool holders = false) {
     return Change{.kind = Kind::kSubject, .subject = s.str(), .holders = holders};
@@ -450,16 +486,18 @@ struct Change {
   // The payload is Head() + seq + Tail() (the audit insert puts it
   // together in SQL, with the seq it drew).
   std::string Head() const {
-    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t");
+    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") + origin + "\t";
   }
   std::string Tail() const { return "\t" + subject; }
   std::string Payload() const { return Head() + std::to_string(seq) + Tail(); }
   // nullopt for a payload this build does not know (then: everything).
   static std::optional<Change> Parse(std::string_view p) {
-    const auto tab1 = p.find('\t');
+    const auto tab0 = p.find('\t');
+    const auto tab1 = tab0 == std::string_view::npos ? tab0 : p.find('\t', tab0 + 1);
     const auto tab2 = tab1 == std::string_view::npos ? tab1 : p.find('\t', tab1 + 1);
-    if (tab1 != 2 || tab2 == std::string_view::npos) return std::nullopt;
+    if (tab0 != 2 || tab2 == std::string_view::npos) return std::nullopt;
     Change c;
+    c.origin = std::string(p.substr(3, tab1 - 3));
     switch (p[0]) {
       case 's': c.kind = Kind::kSubject; break;
       case 'g': c.kind = Kind::kGlobal; break;
@@ -468,7 +506,7 @@ struct Change {
       default: return std::nullopt;
     }
     c.holders = p[1] == 'h';
-    const std::string_view seq = p.substr(3, tab2 - 3);
+    const std::string_view seq = p.substr(tab1 + 1, tab2 - tab1 - 1);
     if (std::from_chars(seq.data(), seq.data() + seq.size(), c.seq).ec != std::errc()) {
       return std::nullopt;
     }
@@ -782,12 +820,25 @@ class PostgresStore final : public Store {
         }
       }
       if (Injected("version")) return InjectedFault();
+      const std::int64_t created = v.created_ms != 0 ? v.created_ms : NowMs();
       auto ver = c.Exec(
           "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
           "rule_set) VALUES($1, $2, $3, false, $4, $5, $6)",
           {P(v.subject.str()), P(std::int64_t{v.version.value()}), P(out.id.value()),
-           P(v.created_ms != 0 ? v.created_ms : NowMs()), P(v.metadata), P(v.rule_set)});
+           P(created), P(v.metadata), P(v.rule_set)});
       if (!ver) return std::unexpected(ver.error());
+      if (v.expected_latest) {
+        change.appended = VersionRecord{.subject = v.subject,
+                                        .version = v.version,
+                                        .schema_id = out.id,
+                                        .deleted = false,
+                                        .created_ms = created,
+                                        .metadata = v.metadata,
+                                        .rule_set = v.rule_set,
+                                        .deprecation = std::nullopt};
+        change.appended_after = v.expected_latest->value();
+        change.metadata_changed = v.subject_metadata.has_value();
+      }
       if (v.subject_metadata) {
         if (auto m = WriteSubjectMetadata(c, v.subject, v.subject_metadata); !m) return m;
       }
@@ -1139,6 +1190,7 @@ class PostgresStore final : public Store {
       if (r.error().fault == StoreFault::kUnavailable) reachable_ = false;
       return std::unexpected(r.error());
     }
+    change.origin = origin_;
     auto done = fn(c, change);
     if (done && !change.notified) {
       auto notified = c.Exec("SELECT pg_notify($1, $2)", {P(kChannel), P(change.Payload())});
@@ -1147,9 +1199,13 @@ class PostgresStore final : public Store {
     if (done && Injected("commit")) done = InjectedFault();
     if (done) {
       auto committed = c.Exec("COMMIT");
-      if (!committed) done = std::unexpected(committed.error());
-      Apply(change);
-      commits_.fetch_add(1, std::memory_order_relaxed);
+      if (committed) {
+        Apply(change);
+        commits_.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        done = std::unexpected(committed.error());
+        Apply(Change::Everything());  // committed or not: unknown
+      }
     } else {
       if (c.ok()) (void)c.Exec("ROLLBACK");
       if (done.error().fault == StoreFault::kConflict) Apply(Change::Everything());
@@ -1162,7 +1218,12 @@ class PostgresStore final : public Store {
   void Apply(const Change& change) {
     switch (change.kind) {
       case Change::Kind::kSubject:
-        cache_.DropSubject(change.subject);
+        if (change.appended) {
+          cache_.Append(change.subject, *change.appended, change.appended_after,
+                        change.metadata_changed);
+        } else {
+          cache_.DropSubject(change.subject);
+        }
         break;
       case Change::Kind::kGlobal:
         cache_.DropSubject("");
@@ -1272,7 +1333,8 @@ class PostgresStore final : public Store {
     while (PGnotify* n = PQnotifies(conn.get())) {
       const std::optional<Change> change = Change::Parse(n->extra);
       PQfreemem(n);
-      Apply(change.value_or(Change::Everything()));
+      // This store's own writes were applied when they committed.
+      if (!change || change->origin != origin_) Apply(change.value_or(Change::Everything()));
       if (change) notified = std::max(notified, change->seq);
     }
   }
@@ -1285,6 +1347,9 @@ class PostgresStore final : public Store {
   const PostgresOptions options_;
   Pool pool_;
   ReadCache cache_;
+  // This store object among every process's (random): its notifications
+  // come back to its own listener, which skips them.
+  const std::string origin_ = RandomToken();
   std::atomic<std::uint64_t> holders_generation_{0};
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<bool> reachable_{true};  // the database answered the last check

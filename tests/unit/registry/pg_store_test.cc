@@ -165,6 +165,39 @@ TEST_F(PostgresReplicas, AChangeToOneSubjectIsSeenWhileOthersStayCached) {
       [&] { return b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->at(0).deleted; }));
 }
 
+// A store's own appends go into its cached version list (no read after
+// each registration): the list it serves is exactly what the database
+// holds, as a store with an empty cache reads it.
+TEST_F(PostgresReplicas, OwnAppendsKeepTheCachedVersionListExact) {
+  auto a = OpenOrFail(uri_);
+  ASSERT_TRUE(a);
+  NewVersion first = NV("s", 1, "fp1");
+  first.expected_latest = Version(0);
+  ASSERT_TRUE(a->AddVersion(first));
+  ASSERT_EQ(a->ListVersions(SubjectName("s"), IncludeDeleted::kYes)->size(), 1u);  // cached
+  for (int v = 2; v <= 4; ++v) {
+    NewVersion next = NV("s", v, v == 3 ? "fp1" : "fp" + std::to_string(v));
+    next.expected_latest = Version(v - 1);
+    next.created_ms = v == 4 ? 1'650'000'000'000 : 0;
+    next.metadata = R"({"properties":{"v":")" + std::to_string(v) + R"("}})";
+    ASSERT_TRUE(a->AddVersion(next));
+  }
+  auto fresh = OpenOrFail(uri_);
+  ASSERT_TRUE(fresh);
+  const auto want = *fresh->ListVersions(SubjectName("s"), IncludeDeleted::kYes);
+  const auto got = *a->ListVersions(SubjectName("s"), IncludeDeleted::kYes);
+  ASSERT_EQ(Numbers(got), (std::vector<int>{1, 2, 3, 4}));
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].schema_id, want[i].schema_id) << i;
+    EXPECT_EQ(got[i].created_ms, want[i].created_ms) << i;
+    EXPECT_EQ(got[i].metadata, want[i].metadata) << i;
+    EXPECT_EQ(got[i].deleted, want[i].deleted) << i;
+  }
+  EXPECT_EQ(got[2].schema_id, SchemaId(1));  // version 3 reuses fp1
+  EXPECT_EQ(got[3].created_ms, 1'650'000'000'000);
+}
+
 // Rule: one schema has one id, whichever replica registers it, even at the
 // same moment; different schemas never share one.
 TEST_F(PostgresReplicas, OneSchemaRegisteredThroughTwoStoresAtOnceGetsOneId) {
