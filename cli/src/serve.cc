@@ -219,8 +219,7 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     port = p == "0" ? std::optional<std::size_t>(0) : ParseSize(p);
   }
   if (!level || !policy || !max_schema || !max_body || !threads || !keep_alive || !port ||
-      *port > 65535 ||
-      colon == 0) {
+      *port > 65535 || colon == 0) {
     std::fprintf(stderr,
                  "accord serve: invalid setting (listen=%s compatibility=%s "
                  "compatibility_policy=%s max_schema_bytes=%s max_body_bytes=%s threads=%s "
@@ -290,7 +289,6 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     Log("error", "cannot open the store", store.error().message);
     return 1;
   }
-
 
   registry::Service service(std::move(*store), service_options);
   const registry::Authenticator authenticator(std::move(auth));

@@ -75,8 +75,9 @@ void RegisterStore(CLI::App& app, Commands& commands) {
   store->require_subcommand(1);
   auto options = std::make_shared<CopyOptions>();
   auto* copy = store->add_subcommand(
-      "copy", "Copy a registry (SQLite data directory or PostgreSQL) into an empty store, and "
-              "verify the copy");
+      "copy",
+      "Copy a registry (SQLite data directory or PostgreSQL) into an empty store, and "
+      "verify the copy");
   copy->add_option("--from", options->from, "data directory or postgresql:// URI to copy")
       ->required();
   copy->add_option("--to", options->to,

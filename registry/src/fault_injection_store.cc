@@ -97,8 +97,8 @@ FaultInjectionStore::ListSubjectMetadata() {
 RegistryResult<WrittenVersion> FaultInjectionStore::AddVersion(const NewVersion& v) {
   if (WriteFails()) return Injected();
   if (conflicts_left_.load() > 0 && conflicts_left_.fetch_sub(1) > 0) {
-    return std::unexpected(RegistryError{ErrorCode::kStoreError,
-                                         "store error: injected conflict", StoreFault::kConflict});
+    return std::unexpected(RegistryError{ErrorCode::kStoreError, "store error: injected conflict",
+                                         StoreFault::kConflict});
   }
   return inner_->AddVersion(v);
 }

@@ -83,12 +83,14 @@ std::string Metrics::Render(const ServiceFigures& service) const {
   out += "# HELP accord_store_commits_total Durable commits of the store.\n";
   out += "# TYPE accord_store_commits_total counter\n";
   out += "accord_store_commits_total " + std::to_string(service.store_commits) + "\n";
-  out += "# HELP accord_store_writes_committed_total Writes made durable by those commits "
-         "(concurrent ones may share a commit).\n";
+  out +=
+      "# HELP accord_store_writes_committed_total Writes made durable by those commits "
+      "(concurrent ones may share a commit).\n";
   out += "# TYPE accord_store_writes_committed_total counter\n";
   out += "accord_store_writes_committed_total " + std::to_string(service.store_writes_committed) +
          "\n";
-  out += "# HELP accord_parsed_schemas_cached Parsed schemas held in memory (parsed_schema_cache).\n";
+  out +=
+      "# HELP accord_parsed_schemas_cached Parsed schemas held in memory (parsed_schema_cache).\n";
   out += "# TYPE accord_parsed_schemas_cached gauge\n";
   out += "accord_parsed_schemas_cached " + std::to_string(service.parsed_schemas_cached) + "\n";
   return out;

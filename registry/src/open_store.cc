@@ -10,8 +10,7 @@ bool IsPostgresUri(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
-RegistryResult<std::unique_ptr<Store>> OpenStore(const std::string& location,
-                                                 PostgresOptions pg) {
+RegistryResult<std::unique_ptr<Store>> OpenStore(const std::string& location, PostgresOptions pg) {
   if (IsPostgresUri(location)) {
     pg.uri = location;
     return OpenPostgresStore(pg);

@@ -231,8 +231,7 @@ class Conn {
     const std::string code = state != nullptr ? state : "";
     std::string detail = code + " " + PQerrorMessage(c_);
     if (r != nullptr) PQclear(r);
-    if (!ok() || code.starts_with("08") || code == "57P01" || code == "57P02" ||
-        code == "57P03") {
+    if (!ok() || code.starts_with("08") || code == "57P01" || code == "57P02" || code == "57P03") {
       LogWarning("database connection failed", detail);
       return Unavailable();
     }
@@ -313,8 +312,8 @@ class Pool {
 
   RegistryResult<Lease> Acquire() {
     std::unique_lock lock(mu_);
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(options_.statement_timeout_ms);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.statement_timeout_ms);
     while (free_.empty() && open_ >= options_.pool_size) {
       if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && free_.empty() &&
           open_ >= options_.pool_size) {
@@ -446,7 +445,7 @@ class ReadCache {
 
  private:
   static constexpr std::size_t kMaxEntries = 100'000;  // per map; then it starts over
-  mutable std::mutex mu_;  // guards the maps and generation_
+  mutable std::mutex mu_;                              // guards the maps and generation_
   std::uint64_t generation_ = 0;
 };
 
@@ -463,8 +462,8 @@ struct Change {
   };
   Kind kind = Kind::kEverything;
   std::string subject;
-  bool holders = false;  // HoldersGeneration moves
-  std::int64_t seq = 0;  // the write's audit row
+  bool holders = false;   // HoldersGeneration moves
+  std::int64_t seq = 0;   // the write's audit row
   bool notified = false;  // the notification is sent (with the audit row)
   std::string origin;     // the writing store (PostgresStore::origin_)
   // A version this process appended (AddVersion): its cached version list
@@ -499,11 +498,20 @@ struct Change {
     Change c;
     c.origin = std::string(p.substr(3, tab1 - 3));
     switch (p[0]) {
-      case 's': c.kind = Kind::kSubject; break;
-      case 'g': c.kind = Kind::kGlobal; break;
-      case 'n': c.kind = Kind::kNothingCached; break;
-      case '*': c.kind = Kind::kEverything; break;
-      default: return std::nullopt;
+      case 's':
+        c.kind = Kind::kSubject;
+        break;
+      case 'g':
+        c.kind = Kind::kGlobal;
+        break;
+      case 'n':
+        c.kind = Kind::kNothingCached;
+        break;
+      case '*':
+        c.kind = Kind::kEverything;
+        break;
+      default:
+        return std::nullopt;
     }
     c.holders = p[1] == 'h';
     const std::string_view seq = p.substr(tab1 + 1, tab2 - tab1 - 1);
@@ -545,9 +553,8 @@ class PostgresStore final : public Store {
     // Listening before Open returns: no change made after it goes unseen.
     auto listening = StartListening();
     if (!listening) return std::unexpected(listening.error());
-    listener_ = std::thread([this, first = std::move(*listening)]() mutable {
-      Listen(std::move(first));
-    });
+    listener_ =
+        std::thread([this, first = std::move(*listening)]() mutable { Listen(std::move(first)); });
     return {};
   }
 
@@ -588,12 +595,12 @@ class PostgresStore final : public Store {
 
   RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
                                                           IncludeDeleted deleted) override {
-    auto all = cache_.Get(&ReadCache::versions, subject.str(),
-                          [&]() -> RegistryResult<std::vector<VersionRecord>> {
-                            return QueryVersions(std::string(kVersionColumns) +
-                                                     "WHERE v.subject = $1 ORDER BY v.version",
-                                                 {P(subject.str())});
-                          });
+    auto all = cache_.Get(
+        &ReadCache::versions, subject.str(), [&]() -> RegistryResult<std::vector<VersionRecord>> {
+          return QueryVersions(
+              std::string(kVersionColumns) + "WHERE v.subject = $1 ORDER BY v.version",
+              {P(subject.str())});
+        });
     if (!all || deleted == IncludeDeleted::kYes) return all;
     std::vector<VersionRecord> live;
     for (VersionRecord& v : *all) {
@@ -604,12 +611,12 @@ class PostgresStore final : public Store {
 
   RegistryResult<std::vector<VersionRecord>> VersionsOfSchema(SchemaId id,
                                                               IncludeDeleted deleted) override {
-    return QueryVersions(std::string(kVersionColumns) +
-                             (deleted == IncludeDeleted::kYes
-                                  ? "WHERE v.schema_id = $1 "
-                                  : "WHERE v.schema_id = $1 AND NOT v.deleted ") +
-                             "ORDER BY v.subject COLLATE \"C\", v.version",
-                         {P(id.value())});
+    return QueryVersions(
+        std::string(kVersionColumns) +
+            (deleted == IncludeDeleted::kYes ? "WHERE v.schema_id = $1 "
+                                             : "WHERE v.schema_id = $1 AND NOT v.deleted ") +
+            "ORDER BY v.subject COLLATE \"C\", v.version",
+        {P(id.value())});
   }
 
   RegistryResult<std::vector<VersionRecord>> Referrers(const SubjectName& subject,
@@ -623,30 +630,30 @@ class PostgresStore final : public Store {
 
   RegistryResult<std::optional<ConfigRecord>> GetConfig(
       const std::optional<SubjectName>& subject) override {
-    return cache_.Get(
-        &ReadCache::configs, ScopeOf(subject),
-        [&]() -> RegistryResult<std::optional<ConfigRecord>> {
-          auto rows = Query("SELECT level, policy, lint FROM config WHERE scope = $1",
-                            {P(ScopeOf(subject))});
-          if (!rows) return std::unexpected(rows.error());
-          if (rows->size() == 0) return std::nullopt;
-          ConfigRecord c;
-          if (!rows->IsNull(0, 0)) c.level = compat::LevelFromString(rows->Text(0, 0));
-          if (!rows->IsNull(0, 1)) c.policy = compat::PolicyFromString(rows->Text(0, 1));
-          if (!rows->IsNull(0, 2)) c.lint = rows->Bool(0, 2);
-          return c;
-        });
-  }
-
-  RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override {
-    return cache_.Get(&ReadCache::modes, ScopeOf(subject),
-                      [&]() -> RegistryResult<std::optional<Mode>> {
-                        auto rows = Query("SELECT mode FROM modes WHERE scope = $1",
+    return cache_.Get(&ReadCache::configs, ScopeOf(subject),
+                      [&]() -> RegistryResult<std::optional<ConfigRecord>> {
+                        auto rows = Query("SELECT level, policy, lint FROM config WHERE scope = $1",
                                           {P(ScopeOf(subject))});
                         if (!rows) return std::unexpected(rows.error());
                         if (rows->size() == 0) return std::nullopt;
-                        return ModeFromString(rows->Text(0, 0));
+                        ConfigRecord c;
+                        if (!rows->IsNull(0, 0))
+                          c.level = compat::LevelFromString(rows->Text(0, 0));
+                        if (!rows->IsNull(0, 1))
+                          c.policy = compat::PolicyFromString(rows->Text(0, 1));
+                        if (!rows->IsNull(0, 2)) c.lint = rows->Bool(0, 2);
+                        return c;
                       });
+  }
+
+  RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override {
+    return cache_.Get(
+        &ReadCache::modes, ScopeOf(subject), [&]() -> RegistryResult<std::optional<Mode>> {
+          auto rows = Query("SELECT mode FROM modes WHERE scope = $1", {P(ScopeOf(subject))});
+          if (!rows) return std::unexpected(rows.error());
+          if (rows->size() == 0) return std::nullopt;
+          return ModeFromString(rows->Text(0, 0));
+        });
   }
 
   RegistryResult<std::vector<AuditRecord>> ListAudit(
@@ -686,8 +693,8 @@ class PostgresStore final : public Store {
               {P(subject.str())});
           if (!rows) return std::unexpected(rows.error());
           if (rows->size() == 0) return std::nullopt;
-          return MetadataOf(rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2),
-                            rows->Text(0, 3), rows->Text(0, 4));
+          return MetadataOf(rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Text(0, 3),
+                            rows->Text(0, 4));
         });
   }
 
@@ -731,7 +738,8 @@ class PostgresStore final : public Store {
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::pair<std::optional<SubjectName>, Mode>> out;
     for (int i = 0; i < rows->size(); ++i) {
-      if (auto m = ModeFromString(rows->Text(i, 1))) out.emplace_back(ScopeFrom(rows->Text(i, 0)), *m);
+      if (auto m = ModeFromString(rows->Text(i, 1)))
+        out.emplace_back(ScopeFrom(rows->Text(i, 0)), *m);
     }
     return out;
   }
@@ -766,89 +774,91 @@ class PostgresStore final : public Store {
   RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override {
     WrittenVersion out;
     out.version = v.version;
-    auto r = Write(Change::Subject(v.subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
-      if (auto locked = LockSubject(c, v.subject.str()); !locked) return locked;
-      if (v.expected_latest) {
-        auto latest = c.Exec("SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = $1",
-                             {P(v.subject.str())});
-        if (!latest) return std::unexpected(latest.error());
-        if (latest->Int(0, 0) != v.expected_latest->value()) return Conflict();
-      }
-      // The schema's id: the existing row's, or a new row's with an explicit
-      // id (IMPORT) or the sequence's next (drawn only when a row is
-      // inserted), in one statement. A racing writer of the same schema may
-      // win the fingerprint meanwhile: no row comes back, and this one takes
-      // the winner's id.
-      auto found = c.Exec(
-          "WITH found AS (SELECT id FROM schemas WHERE fingerprint = $5), "
-          "ins AS (INSERT INTO schemas(id, type, text, canonical, fingerprint) "
-          "SELECT COALESCE($1::bigint, nextval('schema_ids')), $2, $3, $4, $5 "
-          "WHERE NOT EXISTS (SELECT 1 FROM found) "
-          "ON CONFLICT (fingerprint) DO NOTHING RETURNING id) "
-          "SELECT id, false FROM found UNION ALL SELECT id, true FROM ins",
-          {v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
-           P(std::string(SchemaTypeName(v.schema.type))), P(v.schema.text),
-           P(v.schema.canonical), P(v.schema.fingerprint)});
-      if (!found) return std::unexpected(found.error());
-      if (found->size() == 0) {
-        auto winner =
-            c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
-        if (!winner) return std::unexpected(winner.error());
-        if (winner->size() == 0) return Conflict();
-        out.id = SchemaId(winner->Int(0, 0));
-      } else {
-        out.id = SchemaId(found->Int(0, 0));
-        out.new_schema = found->Bool(0, 1);
-      }
-      if (out.new_schema) {
-        if (Injected("schema")) return InjectedFault();
-        if (v.schema.id.value() != 0) {
-          // Later registrations get ids above every imported one.
-          auto moved = c.Exec(
-              "SELECT setval('schema_ids', $1) WHERE $1 > (SELECT last_value FROM schema_ids)",
-              {P(v.schema.id.value())});
-          if (!moved) return std::unexpected(moved.error());
-        }
-        for (std::size_t i = 0; i < v.schema.references.size(); ++i) {
-          const SchemaReference& ref = v.schema.references[i];
-          auto refs = c.Exec(
-              "INSERT INTO schema_refs(schema_id, ord, name, subject, version) "
-              "VALUES($1, $2, $3, $4, $5)",
-              {P(out.id.value()), P(static_cast<std::int64_t>(i)), P(ref.name),
-               P(ref.subject.str()), P(std::int64_t{ref.version.value()})});
-          if (!refs) return std::unexpected(refs.error());
-        }
-      }
-      if (Injected("version")) return InjectedFault();
-      const std::int64_t created = v.created_ms != 0 ? v.created_ms : NowMs();
-      auto ver = c.Exec(
-          "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
-          "rule_set) VALUES($1, $2, $3, false, $4, $5, $6)",
-          {P(v.subject.str()), P(std::int64_t{v.version.value()}), P(out.id.value()),
-           P(created), P(v.metadata), P(v.rule_set)});
-      if (!ver) return std::unexpected(ver.error());
-      if (v.expected_latest) {
-        change.appended = VersionRecord{.subject = v.subject,
-                                        .version = v.version,
-                                        .schema_id = out.id,
-                                        .deleted = false,
-                                        .created_ms = created,
-                                        .metadata = v.metadata,
-                                        .rule_set = v.rule_set,
-                                        .deprecation = std::nullopt};
-        change.appended_after = v.expected_latest->value();
-        change.metadata_changed = v.subject_metadata.has_value();
-      }
-      if (v.subject_metadata) {
-        if (auto m = WriteSubjectMetadata(c, v.subject, v.subject_metadata); !m) return m;
-      }
-      change.holders = !out.new_schema;  // an existing schema gained a holder
-      AuditRecord audit = v.audit;
-      audit.schema_id = out.id.value();
-      if (audit.version == 0) audit.version = v.version.value();
-      if (audit.subject.empty()) audit.subject = v.subject.str();
-      return InsertAudit(c, audit, change);
-    });
+    auto r =
+        Write(Change::Subject(v.subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
+          if (auto locked = LockSubject(c, v.subject.str()); !locked) return locked;
+          if (v.expected_latest) {
+            auto latest =
+                c.Exec("SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = $1",
+                       {P(v.subject.str())});
+            if (!latest) return std::unexpected(latest.error());
+            if (latest->Int(0, 0) != v.expected_latest->value()) return Conflict();
+          }
+          // The schema's id: the existing row's, or a new row's with an explicit
+          // id (IMPORT) or the sequence's next (drawn only when a row is
+          // inserted), in one statement. A racing writer of the same schema may
+          // win the fingerprint meanwhile: no row comes back, and this one takes
+          // the winner's id.
+          auto found = c.Exec(
+              "WITH found AS (SELECT id FROM schemas WHERE fingerprint = $5), "
+              "ins AS (INSERT INTO schemas(id, type, text, canonical, fingerprint) "
+              "SELECT COALESCE($1::bigint, nextval('schema_ids')), $2, $3, $4, $5 "
+              "WHERE NOT EXISTS (SELECT 1 FROM found) "
+              "ON CONFLICT (fingerprint) DO NOTHING RETURNING id) "
+              "SELECT id, false FROM found UNION ALL SELECT id, true FROM ins",
+              {v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
+               P(std::string(SchemaTypeName(v.schema.type))), P(v.schema.text),
+               P(v.schema.canonical), P(v.schema.fingerprint)});
+          if (!found) return std::unexpected(found.error());
+          if (found->size() == 0) {
+            auto winner =
+                c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
+            if (!winner) return std::unexpected(winner.error());
+            if (winner->size() == 0) return Conflict();
+            out.id = SchemaId(winner->Int(0, 0));
+          } else {
+            out.id = SchemaId(found->Int(0, 0));
+            out.new_schema = found->Bool(0, 1);
+          }
+          if (out.new_schema) {
+            if (Injected("schema")) return InjectedFault();
+            if (v.schema.id.value() != 0) {
+              // Later registrations get ids above every imported one.
+              auto moved = c.Exec(
+                  "SELECT setval('schema_ids', $1) WHERE $1 > (SELECT last_value FROM schema_ids)",
+                  {P(v.schema.id.value())});
+              if (!moved) return std::unexpected(moved.error());
+            }
+            for (std::size_t i = 0; i < v.schema.references.size(); ++i) {
+              const SchemaReference& ref = v.schema.references[i];
+              auto refs = c.Exec(
+                  "INSERT INTO schema_refs(schema_id, ord, name, subject, version) "
+                  "VALUES($1, $2, $3, $4, $5)",
+                  {P(out.id.value()), P(static_cast<std::int64_t>(i)), P(ref.name),
+                   P(ref.subject.str()), P(std::int64_t{ref.version.value()})});
+              if (!refs) return std::unexpected(refs.error());
+            }
+          }
+          if (Injected("version")) return InjectedFault();
+          const std::int64_t created = v.created_ms != 0 ? v.created_ms : NowMs();
+          auto ver = c.Exec(
+              "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
+              "rule_set) VALUES($1, $2, $3, false, $4, $5, $6)",
+              {P(v.subject.str()), P(std::int64_t{v.version.value()}), P(out.id.value()),
+               P(created), P(v.metadata), P(v.rule_set)});
+          if (!ver) return std::unexpected(ver.error());
+          if (v.expected_latest) {
+            change.appended = VersionRecord{.subject = v.subject,
+                                            .version = v.version,
+                                            .schema_id = out.id,
+                                            .deleted = false,
+                                            .created_ms = created,
+                                            .metadata = v.metadata,
+                                            .rule_set = v.rule_set,
+                                            .deprecation = std::nullopt};
+            change.appended_after = v.expected_latest->value();
+            change.metadata_changed = v.subject_metadata.has_value();
+          }
+          if (v.subject_metadata) {
+            if (auto m = WriteSubjectMetadata(c, v.subject, v.subject_metadata); !m) return m;
+          }
+          change.holders = !out.new_schema;  // an existing schema gained a holder
+          AuditRecord audit = v.audit;
+          audit.schema_id = out.id.value();
+          if (audit.version == 0) audit.version = v.version.value();
+          if (audit.subject.empty()) audit.subject = v.subject.str();
+          return InsertAudit(c, audit, change);
+        });
     if (!r) return std::unexpected(r.error());
     return out;
   }
@@ -856,33 +866,37 @@ class PostgresStore final : public Store {
   RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
                                           const std::vector<Version>& versions,
                                           const AuditRecord& audit) override {
-    return Write(Change::Subject(subject, /*holders=*/true), [&](Conn& c, Change& change) -> RegistryResult<void> {
-      if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
-      for (Version v : versions) {
-        if (Injected("delete")) return InjectedFault();
-        auto r = c.Exec("UPDATE versions SET deleted = true WHERE subject = $1 AND version = $2",
-                        {P(subject.str()), P(std::int64_t{v.value()})});
-        if (!r) return std::unexpected(r.error());
-      }
-      return InsertAudit(c, audit, change);
-    });
+    return Write(Change::Subject(subject, /*holders=*/true),
+                 [&](Conn& c, Change& change) -> RegistryResult<void> {
+                   if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+                   for (Version v : versions) {
+                     if (Injected("delete")) return InjectedFault();
+                     auto r = c.Exec(
+                         "UPDATE versions SET deleted = true WHERE subject = $1 AND version = $2",
+                         {P(subject.str()), P(std::int64_t{v.value()})});
+                     if (!r) return std::unexpected(r.error());
+                   }
+                   return InsertAudit(c, audit, change);
+                 });
   }
 
   RegistryResult<void> HardDeleteVersions(const SubjectName& subject,
                                           const std::vector<Version>& versions,
                                           const AuditRecord& audit) override {
-    return Write(Change::Subject(subject, /*holders=*/true), [&](Conn& c, Change& change) -> RegistryResult<void> {
-      if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
-      for (Version v : versions) {
-        if (Injected("delete")) return InjectedFault();
-        for (const char* sql : {"DELETE FROM versions WHERE subject = $1 AND version = $2",
-                                "DELETE FROM deprecations WHERE subject = $1 AND version = $2"}) {
-          auto r = c.Exec(sql, {P(subject.str()), P(std::int64_t{v.value()})});
-          if (!r) return std::unexpected(r.error());
-        }
-      }
-      return InsertAudit(c, audit, change);
-    });
+    return Write(Change::Subject(subject, /*holders=*/true),
+                 [&](Conn& c, Change& change) -> RegistryResult<void> {
+                   if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+                   for (Version v : versions) {
+                     if (Injected("delete")) return InjectedFault();
+                     for (const char* sql :
+                          {"DELETE FROM versions WHERE subject = $1 AND version = $2",
+                           "DELETE FROM deprecations WHERE subject = $1 AND version = $2"}) {
+                       auto r = c.Exec(sql, {P(subject.str()), P(std::int64_t{v.value()})});
+                       if (!r) return std::unexpected(r.error());
+                     }
+                   }
+                   return InsertAudit(c, audit, change);
+                 });
   }
 
   RegistryResult<void> SetConfig(const std::optional<SubjectName>& subject,
@@ -892,14 +906,14 @@ class PostgresStore final : public Store {
       if (Injected("config")) return InjectedFault();
       auto r =
           config
-              ? c.Exec("INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
-                       "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
-                       "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
-                       {P(ScopeOf(subject)),
-                        config->level ? P(std::string(compat::LevelName(*config->level))) : Param(),
-                        config->policy ? P(std::string(compat::PolicyName(*config->policy)))
-                                       : Param(),
-                        config->lint ? P(*config->lint) : Param()})
+              ? c.Exec(
+                    "INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
+                    "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
+                    "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
+                    {P(ScopeOf(subject)),
+                     config->level ? P(std::string(compat::LevelName(*config->level))) : Param(),
+                     config->policy ? P(std::string(compat::PolicyName(*config->policy))) : Param(),
+                     config->lint ? P(*config->lint) : Param()})
               : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
       return InsertAudit(c, audit, change);
@@ -910,9 +924,10 @@ class PostgresStore final : public Store {
                                const std::optional<Mode>& mode, const AuditRecord& audit) override {
     return Write(Change::Scope(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("mode")) return InjectedFault();
-      auto r = mode ? c.Exec("INSERT INTO modes(scope, mode) VALUES($1, $2) "
-                             "ON CONFLICT (scope) DO UPDATE SET mode = EXCLUDED.mode",
-                             {P(ScopeOf(subject)), P(std::string(ModeName(*mode)))})
+      auto r = mode ? c.Exec(
+                          "INSERT INTO modes(scope, mode) VALUES($1, $2) "
+                          "ON CONFLICT (scope) DO UPDATE SET mode = EXCLUDED.mode",
+                          {P(ScopeOf(subject)), P(std::string(ModeName(*mode)))})
                     : c.Exec("DELETE FROM modes WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
       return InsertAudit(c, audit, change);
@@ -931,34 +946,36 @@ class PostgresStore final : public Store {
   RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
                                       const std::optional<Deprecation>& deprecation,
                                       const AuditRecord& audit) override {
-    return Write(Change::Subject(subject, /*holders=*/true), [&](Conn& c, Change& change) -> RegistryResult<void> {
-      if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
-      auto exists = c.Exec("SELECT 1 FROM versions WHERE subject = $1 AND version = $2",
+    return Write(
+        Change::Subject(subject, /*holders=*/true),
+        [&](Conn& c, Change& change) -> RegistryResult<void> {
+          if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+          auto exists = c.Exec("SELECT 1 FROM versions WHERE subject = $1 AND version = $2",
+                               {P(subject.str()), P(std::int64_t{version.value()})});
+          if (!exists) return std::unexpected(exists.error());
+          if (exists->size() == 0) {
+            return Fail(ErrorCode::kStoreError, "store error: no such version");
+          }
+          if (Injected("deprecation")) return InjectedFault();
+          auto r =
+              deprecation
+                  ? c.Exec(
+                        "INSERT INTO deprecations(subject, version, sunset, reason, replacement, "
+                        "deprecated_ms) VALUES($1, $2, $3, $4, $5, $6) "
+                        "ON CONFLICT (subject, version) DO UPDATE SET sunset = EXCLUDED.sunset, "
+                        "reason = EXCLUDED.reason, replacement = EXCLUDED.replacement, "
+                        "deprecated_ms = EXCLUDED.deprecated_ms",
+                        {P(subject.str()), P(std::int64_t{version.value()}), P(deprecation->sunset),
+                         P(deprecation->reason),
+                         deprecation->replacement
+                             ? P(std::int64_t{deprecation->replacement->value()})
+                             : Param(),
+                         P(deprecation->deprecated_ms != 0 ? deprecation->deprecated_ms : NowMs())})
+                  : c.Exec("DELETE FROM deprecations WHERE subject = $1 AND version = $2",
                            {P(subject.str()), P(std::int64_t{version.value()})});
-      if (!exists) return std::unexpected(exists.error());
-      if (exists->size() == 0) {
-        return Fail(ErrorCode::kStoreError, "store error: no such version");
-      }
-      if (Injected("deprecation")) return InjectedFault();
-      auto r =
-          deprecation
-              ? c.Exec("INSERT INTO deprecations(subject, version, sunset, reason, replacement, "
-                       "deprecated_ms) VALUES($1, $2, $3, $4, $5, $6) "
-                       "ON CONFLICT (subject, version) DO UPDATE SET sunset = EXCLUDED.sunset, "
-                       "reason = EXCLUDED.reason, replacement = EXCLUDED.replacement, "
-                       "deprecated_ms = EXCLUDED.deprecated_ms",
-                       {P(subject.str()), P(std::int64_t{version.value()}), P(deprecation->sunset),
-                        P(deprecation->reason),
-                        deprecation->replacement
-                            ? P(std::int64_t{deprecation->replacement->value()})
-                            : Param(),
-                        P(deprecation->deprecated_ms != 0 ? deprecation->deprecated_ms
-                                                          : NowMs())})
-              : c.Exec("DELETE FROM deprecations WHERE subject = $1 AND version = $2",
-                       {P(subject.str()), P(std::int64_t{version.value()})});
-      if (!r) return std::unexpected(r.error());
-      return InsertAudit(c, audit, change);
-    });
+          if (!r) return std::unexpected(r.error());
+          return InsertAudit(c, audit, change);
+        });
   }
 
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
@@ -1016,8 +1033,7 @@ class PostgresStore final : public Store {
     auto exists = c.Exec("SELECT to_regclass('accord_meta') IS NOT NULL");
     if (!exists) return std::unexpected(exists.error());
     if (exists->Bool(0, 0)) {
-      auto stored =
-          c.Exec("SELECT value FROM accord_meta WHERE key = 'schema_version'");
+      auto stored = c.Exec("SELECT value FROM accord_meta WHERE key = 'schema_version'");
       if (!stored) return std::unexpected(stored.error());
       const std::int64_t version = stored->size() > 0 ? ToInt(stored->Text(0, 0).c_str()) : 0;
       if (version > kSchemaVersion) {
@@ -1142,14 +1158,15 @@ class PostgresStore final : public Store {
   RegistryResult<void> WriteSubjectMetadata(Conn& c, const SubjectName& subject,
                                             const std::optional<SubjectMetadata>& m) {
     if (Injected("metadata")) return InjectedFault();
-    auto r = m ? c.Exec("INSERT INTO subject_meta(subject, owner, description, tags, links, sla) "
-                        "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (subject) DO UPDATE SET "
-                        "owner = EXCLUDED.owner, description = EXCLUDED.description, "
-                        "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla",
-                        {P(subject.str()), P(m->owner), P(m->description),
-                         P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)),
-                         P(SlaText(m->sla))})
-               : c.Exec("DELETE FROM subject_meta WHERE subject = $1", {P(subject.str())});
+    auto r =
+        m ? c.Exec(
+                "INSERT INTO subject_meta(subject, owner, description, tags, links, sla) "
+                "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (subject) DO UPDATE SET "
+                "owner = EXCLUDED.owner, description = EXCLUDED.description, "
+                "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla",
+                {P(subject.str()), P(m->owner), P(m->description),
+                 P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)), P(SlaText(m->sla))})
+          : c.Exec("DELETE FROM subject_meta WHERE subject = $1", {P(subject.str())});
     if (!r) return std::unexpected(r.error());
     return {};
   }

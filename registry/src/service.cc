@@ -110,8 +110,8 @@ std::string ConfigJson(const ConfigRecord& c) {
 // A reference resolved to `target`'s parsed form. The document shares
 // ownership of `target` (aliasing), so nothing is copied and the referenced
 // form lives as long as the referencing one, evicted or not.
-ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subject,
-                              Version version, const std::shared_ptr<const ParsedSchema>& target) {
+ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subject, Version version,
+                              const std::shared_ptr<const ParsedSchema>& target) {
   return ResolvedReference{.name = name,
                            .subject = subject,
                            .version = version,
@@ -450,7 +450,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     const bool import = *mode == Mode::kImport;
     if (!import && input.id) {
-      return Fail(ErrorCode::kOperationNotPermitted, "A schema id may only be given in IMPORT mode");
+      return Fail(ErrorCode::kOperationNotPermitted,
+                  "A schema id may only be given in IMPORT mode");
     }
     auto all = store_->ListVersions(*subject, IncludeDeleted::kYes);
     if (!all) return std::unexpected(all.error());
@@ -504,7 +505,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
         }
         version = *input.version;
       } else if (*input.version != next) {
-        return Fail(ErrorCode::kInvalidVersion, "Version " + std::to_string(input.version->value()) +
+        return Fail(ErrorCode::kInvalidVersion, "Version " +
+                                                    std::to_string(input.version->value()) +
                                                     " is not one more than the latest version " +
                                                     std::to_string(next.value() - 1));
       }
@@ -520,8 +522,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       // this subject or its config) it runs again here.
       const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config->level &&
                          pre->policy == config->policy;
-      auto report = reuse ? std::move(pre->report)
-                          : CheckPairs(*parsed, live, config->level, config->policy);
+      auto report =
+          reuse ? std::move(pre->report) : CheckPairs(*parsed, live, config->level, config->policy);
       if (!report) return std::unexpected(report.error());
       if (!report->compatible()) {
         std::string details;
@@ -529,9 +531,10 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
           if (!details.empty()) details += ", ";
           details += m;
         }
-        return Fail(ErrorCode::kIncompatibleSchema,
-                    "Schema being registered is incompatible with an earlier schema for subject \"" +
-                        subject->str() + "\", details: [" + details + "]");
+        return Fail(
+            ErrorCode::kIncompatibleSchema,
+            "Schema being registered is incompatible with an earlier schema for subject \"" +
+                subject->str() + "\", details: [" + details + "]");
       }
     }
 
@@ -573,8 +576,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     nv.expected_latest = all->empty() ? Version(0) : all->back().version;
     written = store_->AddVersion(nv);
-    if (written || written.error().fault != StoreFault::kConflict ||
-        attempt == kConflictRetries) {
+    if (written || written.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
       break;
     }
     pre.reset();  // judged against versions that are no longer the latest

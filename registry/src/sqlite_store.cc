@@ -5,14 +5,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <functional>
-#include <cstdlib>
-#include <mutex>
-#include <thread>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -132,8 +132,8 @@ std::unexpected<RegistryError> StoreError(int rc) {
   const StoreFault fault = (rc & 0xff) == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_BUSY
                                ? StoreFault::kConflict
                                : StoreFault::kNone;
-  return std::unexpected(RegistryError{
-      ErrorCode::kStoreError, std::string("store error: ") + sqlite3_errstr(rc), fault});
+  return std::unexpected(RegistryError{ErrorCode::kStoreError,
+                                       std::string("store error: ") + sqlite3_errstr(rc), fault});
 }
 
 // Prepared statements, kept per connection and keyed by their SQL text: a
@@ -529,21 +529,22 @@ class SqliteStore final : public Store {
 
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
       override {
-    return Read([&](sqlite3* db)
-                    -> RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> {
-      Stmt s(db, "SELECT scope, level, policy, lint FROM config ORDER BY scope");
-      std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
-      int rc;
-      while ((rc = s.Step()) == SQLITE_ROW) {
-        ConfigRecord c;
-        if (!s.IsNull(1)) c.level = compat::LevelFromString(s.Text(1));
-        if (!s.IsNull(2)) c.policy = compat::PolicyFromString(s.Text(2));
-        if (!s.IsNull(3)) c.lint = s.Int(3) != 0;
-        out.emplace_back(ScopeFrom(s.Text(0)), c);
-      }
-      if (rc != SQLITE_DONE) return StoreError(rc);
-      return out;
-    });
+    return Read(
+        [&](sqlite3* db)
+            -> RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> {
+          Stmt s(db, "SELECT scope, level, policy, lint FROM config ORDER BY scope");
+          std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
+          int rc;
+          while ((rc = s.Step()) == SQLITE_ROW) {
+            ConfigRecord c;
+            if (!s.IsNull(1)) c.level = compat::LevelFromString(s.Text(1));
+            if (!s.IsNull(2)) c.policy = compat::PolicyFromString(s.Text(2));
+            if (!s.IsNull(3)) c.lint = s.Int(3) != 0;
+            out.emplace_back(ScopeFrom(s.Text(0)), c);
+          }
+          if (rc != SQLITE_DONE) return StoreError(rc);
+          return out;
+        });
   }
 
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> ListModes() override {
@@ -562,20 +563,20 @@ class SqliteStore final : public Store {
 
   RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> ListSubjectMetadata()
       override {
-    return Read([&](sqlite3* db)
-                    -> RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> {
-      Stmt s(db,
-             "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
-             "ORDER BY subject");
-      std::vector<std::pair<SubjectName, SubjectMetadata>> out;
-      int rc;
-      while ((rc = s.Step()) == SQLITE_ROW) {
-        out.emplace_back(SubjectName(s.Text(0)),
-                         MetadataOf(s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)));
-      }
-      if (rc != SQLITE_DONE) return StoreError(rc);
-      return out;
-    });
+    return Read(
+        [&](sqlite3* db) -> RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> {
+          Stmt s(db,
+                 "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+                 "ORDER BY subject");
+          std::vector<std::pair<SubjectName, SubjectMetadata>> out;
+          int rc;
+          while ((rc = s.Step()) == SQLITE_ROW) {
+            out.emplace_back(SubjectName(s.Text(0)),
+                             MetadataOf(s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)));
+          }
+          if (rc != SQLITE_DONE) return StoreError(rc);
+          return out;
+        });
   }
 
   RegistryResult<void> Ping() override {
@@ -648,7 +649,9 @@ class SqliteStore final : public Store {
                "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
                "rule_set) VALUES(?, ?, ?, 0, ?, ?, ?)");
       ver.Bind(1, v.subject.str()).Bind(2, v.version.value()).Bind(3, out.id.value());
-      ver.Bind(4, v.created_ms != 0 ? v.created_ms : NowMs()).Bind(5, v.metadata).Bind(6, v.rule_set);
+      ver.Bind(4, v.created_ms != 0 ? v.created_ms : NowMs())
+          .Bind(5, v.metadata)
+          .Bind(6, v.rule_set);
       if ((rc = Run(ver)) != SQLITE_OK) return rc;
       if (v.subject_metadata &&
           (rc = WriteSubjectMetadata(db, v.subject, v.subject_metadata)) != SQLITE_OK) {

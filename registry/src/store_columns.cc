@@ -111,7 +111,6 @@ std::int64_t NowMs() {
       .count();
 }
 
-
 std::string ScopeOf(const std::optional<SubjectName>& subject) {
   return subject ? subject->str() : std::string();
 }

@@ -112,8 +112,7 @@ std::string FirstDifference(const Snapshot& a, const Snapshot& b) {
     }
   }
   if (a.audit.size() != b.audit.size()) {
-    return "audit rows " + std::to_string(a.audit.size()) + " vs " +
-           std::to_string(b.audit.size());
+    return "audit rows " + std::to_string(a.audit.size()) + " vs " + std::to_string(b.audit.size());
   }
   for (std::size_t i = 0; i < a.audit.size(); ++i) {
     const AuditRecord& x = a.audit[i];
@@ -136,7 +135,9 @@ AuditRecord CopyAudit(const std::string& action) {
 
 // A subject name no client can use (control character): holds a schema
 // that no version uses any more for the moment it takes to create it.
-const SubjectName kScratchSubject("\x01" "accord-store-copy");
+const SubjectName kScratchSubject(
+    "\x01"
+    "accord-store-copy");
 
 }  // namespace
 
@@ -199,9 +200,9 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
       auto w = to.AddVersion(nv);
       if (!w) return std::unexpected(w.error());
       if (w->id != schema.id) {
-        return Fail(ErrorCode::kStoreError,
-                    "schema " + std::to_string(schema.id.value()) + " got id " +
-                        std::to_string(w->id.value()) + " in the target");
+        return Fail(ErrorCode::kStoreError, "schema " + std::to_string(schema.id.value()) +
+                                                " got id " + std::to_string(w->id.value()) +
+                                                " in the target");
       }
     }
   }

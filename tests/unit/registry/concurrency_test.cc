@@ -84,10 +84,9 @@ struct CommitFaults {
 
  private:
   static std::unique_ptr<Store> Open(const std::string& path, std::atomic<bool>& fail) {
-    auto s = OpenSqliteStore(SqliteOptions{
-        .path = path, .fail_at = [&fail](std::string_view step) {
-          return step == "commit" && fail.load();
-        }});
+    auto s = OpenSqliteStore(SqliteOptions{.path = path, .fail_at = [&fail](std::string_view step) {
+                                             return step == "commit" && fail.load();
+                                           }});
     if (!s) std::abort();
     return std::move(*s);
   }
@@ -135,7 +134,8 @@ TEST(ServiceGroupCommit, EveryAcknowledgedRegistrationIsInTheStoreAfterReopening
       ASSERT_TRUE(r) << r.error().message;
       EXPECT_EQ(r->version.value(), i + 1);
       ids.insert(r->id.value());
-      auto stored = reopened.GetVersion("s" + std::to_string(t), VersionSelector::Exactly(r->version));
+      auto stored =
+          reopened.GetVersion("s" + std::to_string(t), VersionSelector::Exactly(r->version));
       ASSERT_TRUE(stored) << stored.error().message;
       EXPECT_EQ(stored->id, r->id);
       EXPECT_EQ(stored->schema, R("\"f" + std::to_string(i) + "\""));

@@ -280,9 +280,8 @@ TEST(PostgresStore, UnreachableDatabaseIsUnavailableWithoutDetail) {
 // nothing of it.
 TEST_F(PostgresReplicas, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten) {
   std::string fail_step;
-  auto s = OpenOrFail(uri_, PostgresOptions{.fail_at = [&](std::string_view step) {
-                              return step == fail_step;
-                            }});
+  auto s = OpenOrFail(
+      uri_, PostgresOptions{.fail_at = [&](std::string_view step) { return step == fail_step; }});
   ASSERT_TRUE(s);
   for (const char* step : {"schema", "version", "audit", "commit"}) {
     fail_step = step;

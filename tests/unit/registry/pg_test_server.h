@@ -45,8 +45,8 @@ class PgTestServer {
     if (ok) {
       // The server outlives test runs (the ctest fixture's folder is kept):
       // a schema of an earlier process with the same pid is replaced.
-      PGresult* r = PQexec(
-          c, ("DROP SCHEMA IF EXISTS " + name + " CASCADE; CREATE SCHEMA " + name).c_str());
+      PGresult* r =
+          PQexec(c, ("DROP SCHEMA IF EXISTS " + name + " CASCADE; CREATE SCHEMA " + name).c_str());
       ok = PQresultStatus(r) == PGRES_COMMAND_OK;
       if (!ok) error_ = PQresultErrorMessage(r);
       PQclear(r);
@@ -71,8 +71,8 @@ class PgTestServer {
         return;
       }
       own_dir_ = tmpl;
-      const std::string cmd = std::string(ACCORD_SOURCE_DIR) + "/scripts/pg-server start " +
-                              own_dir_ + " >/dev/null";
+      const std::string cmd =
+          std::string(ACCORD_SOURCE_DIR) + "/scripts/pg-server start " + own_dir_ + " >/dev/null";
       if (std::system(cmd.c_str()) != 0) {
         error_ = "scripts/pg-server start failed (is PostgreSQL installed? scripts/install-deps)";
         return;

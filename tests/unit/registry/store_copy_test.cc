@@ -48,12 +48,12 @@ std::unique_ptr<Store> FilledSqlite(const testing::TempDir& dir) {
   EXPECT_TRUE(service.Register("gone", Json(R("\"only-here\""))));
   EXPECT_TRUE(service.DeleteSubject("gone", DeleteKind::kSoft));
   EXPECT_TRUE(service.DeleteSubject("gone", DeleteKind::kPermanent));
-  EXPECT_TRUE(service.DeleteVersion("orders", VersionSelector::Exactly(Version(3)),
-                                    DeleteKind::kSoft));
-  EXPECT_TRUE(service.Deprecate("orders", VersionSelector::Exactly(Version(1)),
-                                DeprecationRequest{.sunset = "2031-01-31",
-                                                   .reason = "b is needed",
-                                                   .replacement = Version(2)}));
+  EXPECT_TRUE(
+      service.DeleteVersion("orders", VersionSelector::Exactly(Version(3)), DeleteKind::kSoft));
+  EXPECT_TRUE(service.Deprecate(
+      "orders", VersionSelector::Exactly(Version(1)),
+      DeprecationRequest{
+          .sunset = "2031-01-31", .reason = "b is needed", .replacement = Version(2)}));
   EXPECT_TRUE(service.SetConfig(std::nullopt, ConfigRecord{.level = compat::Level::kFull}));
   EXPECT_TRUE(service.SetConfig("orders", ConfigRecord{.policy = compat::Policy::kLenient}));
   EXPECT_TRUE(service.SetMode("shipments", Mode::kReadOnly, Force::kNo));

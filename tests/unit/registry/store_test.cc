@@ -90,8 +90,8 @@ struct PostgresFactory {
   }
 };
 
-using Factories = ::testing::Types<SqliteFileFactory, SqliteMemoryFactory, FaultWrapperFactory,
-                                   PostgresFactory>;
+using Factories =
+    ::testing::Types<SqliteFileFactory, SqliteMemoryFactory, FaultWrapperFactory, PostgresFactory>;
 TYPED_TEST_SUITE(StoreSuite, Factories);
 
 TYPED_TEST(StoreSuite, FirstSchemaGetsIdOneAndReadsBack) {
@@ -409,11 +409,22 @@ TYPED_TEST(StoreSuite, GivenCreationTimeIsKept) {
 // and times kept; later rows are numbered after them.
 TYPED_TEST(StoreSuite, ReplaceAuditKeepsSeqAndTimesAndNumberingContinues) {
   ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp1")));
-  std::vector<AuditRecord> rows = {
-      AuditRecord{.seq = 5, .ts_ms = 111, .actor = "alice", .action = "REGISTER", .subject = "x",
-                  .version = 1, .schema_id = 9, .detail = "{}"},
-      AuditRecord{.seq = 12, .ts_ms = 222, .actor = "bob", .action = "PUT_CONFIG", .subject = "",
-                  .version = 0, .schema_id = 0, .detail = ""}};
+  std::vector<AuditRecord> rows = {AuditRecord{.seq = 5,
+                                               .ts_ms = 111,
+                                               .actor = "alice",
+                                               .action = "REGISTER",
+                                               .subject = "x",
+                                               .version = 1,
+                                               .schema_id = 9,
+                                               .detail = "{}"},
+                                   AuditRecord{.seq = 12,
+                                               .ts_ms = 222,
+                                               .actor = "bob",
+                                               .action = "PUT_CONFIG",
+                                               .subject = "",
+                                               .version = 0,
+                                               .schema_id = 0,
+                                               .detail = ""}};
   ASSERT_TRUE(this->store_->ReplaceAudit(rows));
   auto audit = *this->store_->ListAudit(0, 100);
   ASSERT_EQ(audit.size(), 2u);
@@ -645,8 +656,8 @@ TEST(SqliteStore, ConfigLintSwitchRoundTripsAndUnsetStaysUnset) {
   TempDir dir;
   auto s = testing::OpenStoreOrDie(dir.File("db"));
   ASSERT_TRUE(s->SetConfig(std::nullopt, ConfigRecord{.lint = false}, A("PUT_CONFIG")));
-  ASSERT_TRUE(s->SetConfig(SubjectName("a"), ConfigRecord{.level = compat::Level::kFull},
-                           A("PUT_CONFIG")));
+  ASSERT_TRUE(
+      s->SetConfig(SubjectName("a"), ConfigRecord{.level = compat::Level::kFull}, A("PUT_CONFIG")));
   EXPECT_EQ((*s->GetConfig(std::nullopt))->lint, false);
   EXPECT_EQ((*s->GetConfig(SubjectName("a")))->lint, std::nullopt);
 }

@@ -559,7 +559,7 @@ class Service {
   struct Counters {
     std::uint64_t store_commits = 0;           // durable commits of the store
     std::uint64_t store_writes_committed = 0;  // writes they made durable
-    std::uint64_t parsed_schemas_cached = 0;    // entries of the parsed-schema cache
+    std::uint64_t parsed_schemas_cached = 0;   // entries of the parsed-schema cache
   };
   Counters GetCounters() const;
   // The audit rows matching `query`, oldest first (admins only: 40301).
@@ -577,8 +577,7 @@ class Service {
   // The parsed form of `c` with its references resolved, from parsed_ or
   // parsed again; nullptr when the stored text no longer parses.
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c);
-  using ParsedMemo =
-      std::unordered_map<SchemaId, std::shared_ptr<const internal::ParsedSchema>>;
+  using ParsedMemo = std::unordered_map<SchemaId, std::shared_ptr<const internal::ParsedSchema>>;
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c,
                                                                          ParsedMemo& memo);
   RegistryResult<Parsed> Prepare(const SchemaInput& input);

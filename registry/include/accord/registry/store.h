@@ -51,7 +51,7 @@ enum class IncludeDeleted : std::uint8_t { kNo, kYes };
 // schema still get one id).
 struct NewVersion {
   SubjectName subject;
-  Version version;       // chosen by the Service; must not exist in the subject
+  Version version;  // chosen by the Service; must not exist in the subject
   // The subject's highest version number (soft-deleted ones included; 0 when
   // it had none) that the Service decided on. When set and the subject's
   // highest version differs at write time, the write is refused with
@@ -59,11 +59,11 @@ struct NewVersion {
   // deleted meanwhile, and the decision (compatibility above all) must be
   // made again against what it wrote.
   std::optional<Version> expected_latest;
-  SchemaRecord schema;   // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
-  AuditRecord audit;     // seq/ts filled in by the store when 0
+  SchemaRecord schema;          // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
+  AuditRecord audit;            // seq/ts filled in by the store when 0
   std::int64_t created_ms = 0;  // when the version was registered; 0: now
-  std::string metadata;  // Confluent `metadata` JSON text of the version (may be empty)
-  std::string rule_set;  // Confluent `ruleSet` JSON text (may be empty)
+  std::string metadata;         // Confluent `metadata` JSON text of the version (may be empty)
+  std::string rule_set;         // Confluent `ruleSet` JSON text (may be empty)
   // When set, replaces the subject's catalog metadata in the same
   // transaction (Confluent metadata.properties owner/description/tags/sla.*).
   std::optional<SubjectMetadata> subject_metadata;
