@@ -7,6 +7,9 @@
 
 #include <barrier>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -101,15 +104,20 @@ TEST_F(PostgresReplicas, AWriteThroughOneStoreIsSeenByAnotherWithinOneSecond) {
   EXPECT_EQ(config->level, compat::Level::kNone);
 }
 
-// Polls `done` for up to 1 s (the replicas' visibility rule).
+// Polls `done` for up to `seconds`.
 template <typename Fn>
-bool WithinOneSecond(Fn done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+bool WithinSeconds(int seconds, Fn done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     if (done()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return done();
+}
+// The replicas' visibility rule: within 1 s.
+template <typename Fn>
+bool WithinOneSecond(Fn done) {
+  return WithinSeconds(1, std::move(done));
 }
 
 // Rule (store.h, HoldersGeneration): another process's change to which
@@ -274,6 +282,54 @@ TEST(PostgresStore, UnreachableDatabaseIsUnavailableWithoutDetail) {
   EXPECT_EQ(s.error().fault, StoreFault::kUnavailable);
   EXPECT_EQ(s.error().message.find("127.0.0.1"), std::string::npos) << s.error().message;
   EXPECT_EQ(s.error().message.find(":1"), std::string::npos) << s.error().message;
+}
+
+// Rule (docs/postgresql.md, "When the database is unreachable"): writes
+// fail as kUnavailable and change nothing, reads already cached keep being
+// served, Ping fails; when the database is back the same store object
+// serves again by itself. A server of its own (it is stopped mid-test).
+TEST(PostgresOutage, CachedReadsSurviveAnOutageAndTheStoreRecoversByItself) {
+  testing::TempDir dir;
+  const std::string script = std::string(ACCORD_SOURCE_DIR) + "/scripts/pg-server";
+  const std::string pg = dir.File("pg");
+  auto run = [&](const char* cmd) {
+    return std::system((script + " " + cmd + " " + pg + " >/dev/null 2>&1").c_str());
+  };
+  // Stopped and removed however the test ends.
+  struct Destroy {
+    std::function<int(const char*)> run;
+    ~Destroy() { run("destroy"); }
+  } destroy{run};
+  ASSERT_EQ(run("start"), 0);
+  std::string uri;
+  std::getline(std::ifstream(pg + "/uri"), uri);
+  {
+    auto store = OpenOrFail(uri, PostgresOptions{.poll_interval_ms = 100});
+    ASSERT_TRUE(store);
+    NewVersion first = NV("s", 1, "fp1");
+    first.expected_latest = Version(0);
+    ASSERT_TRUE(store->AddVersion(first));
+    ASSERT_EQ(store->ListVersions(SubjectName("s"), IncludeDeleted::kYes)->size(), 1u);
+
+    ASSERT_EQ(run("kill"), 0);
+    NewVersion second = NV("s", 2, "fp2");
+    second.expected_latest = Version(1);
+    auto refused = store->AddVersion(second);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kStoreError);
+    EXPECT_EQ(refused.error().fault, StoreFault::kUnavailable);
+    EXPECT_FALSE(store->Ping());
+    auto cached = store->ListVersions(SubjectName("s"), IncludeDeleted::kYes);
+    ASSERT_TRUE(cached) << cached.error().message;
+    EXPECT_EQ(Numbers(*cached), std::vector<int>{1});
+
+    ASSERT_EQ(run("start"), 0);
+    EXPECT_TRUE(WithinSeconds(10, [&] { return store->Ping().has_value(); }));
+    auto again = store->AddVersion(second);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(Numbers(*store->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+              (std::vector<int>{1, 2}));
+  }
 }
 
 // Rule: a failure at any step of a registration's transaction leaves
