@@ -288,12 +288,13 @@ RegistryResult<std::unique_ptr<Conn>> Connect(const PostgresOptions& o) {
   return conn;
 }
 
-// A bounded pool: at most `size` connections, opened on demand; a caller
-// waits for a free one at most `wait`; a broken connection is dropped when
-// returned and reopened on a later demand.
+// A bounded pool: at most pool_size connections, opened on demand; a
+// caller waits for a free one at most statement_timeout_ms (then 50002); a
+// broken connection is dropped when returned and reopened on a later
+// demand. Holds `o` by reference (the store's options outlive it).
 class Pool {
  public:
-  Pool(const PostgresOptions& o) : options_(o) {}
+  explicit Pool(const PostgresOptions& o) : options_(o) {}
 
   class Lease {
    public:
