@@ -431,10 +431,6 @@ class ReadCache {
     metadata.clear();
     subjects.clear();
   }
-  std::uint64_t generation() const {
-    std::lock_guard lock(mu_);
-    return generation_;
-  }
 
   // Keyed by subject (versions: every version, soft-deleted included),
   // scope (configs, modes), or "live"/"all" (subjects).

@@ -58,8 +58,6 @@ RegistryResult<Snapshot> ReadAll(Store& s) {
   return out;
 }
 
-std::string Scope(const std::optional<SubjectName>& s) { return s ? s->str() : "(global)"; }
-
 std::string VersionName(const VersionRecord& v) {
   return "version " + v.subject.str() + " " + std::to_string(v.version.value());
 }
