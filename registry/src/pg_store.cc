@@ -11,9 +11,16 @@
 //    lock on the subject; under it AddVersion compares the subject's highest
 //    version with NewVersion::expected_latest, so a writer that decided
 //    against an older latest gets kConflict and decides again.
-//  * Every write transaction ends with pg_notify(kChannel): on commit, every
-//    other process's listener drops its cached mutable reads. A periodic
-//    check of the audit log's highest seq catches a missed notification; a
+//  * Every write, once committed, sends pg_notify(kChannel) with what it
+//    changed and its audit row's seq: every other process's listener drops
+//    those cached mutable reads. The notification is its own statement
+//    after the COMMIT, not part of the write: PostgreSQL serialises the
+//    commits of notifying transactions (a database-wide lock held through
+//    the commit's WAL flush), which capped registrations at one disk flush
+//    each. A writer that dies between its COMMIT and its notification
+//    leaves an audit row nobody was told of: each listener's periodic
+//    check counts the recent audit rows against the notifications it got
+//    (Listener below) and drops everything when one stays unannounced. A
 //    listener that lost its connection drops everything when it is back.
 //  * Migrations run under a session advisory lock: replicas started together
 //    migrate once; a database migrated by a newer build is refused.
@@ -27,10 +34,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -50,7 +60,8 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 
 // The layout version of the tables below; a database that records a higher
 // one was migrated by a newer build and is refused.
-constexpr int kSchemaVersion = 1;
+// 1: the tables (kDdl). 2: accord_add_version (kFunctions).
+constexpr int kSchemaVersion = 2;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -117,6 +128,113 @@ CREATE TABLE IF NOT EXISTS services(
   updated_ms BIGINT NOT NULL);
 )sql";
 
+// A registration in one statement, hence one round trip and one implicit
+// transaction (autocommit): it holds the subject's advisory lock until it
+// commits, refuses a stale decision (p_expected_latest; with p_decided, the
+// config and mode rows the decision read: NewVersion::decided_under), finds
+// or inserts
+// the schema, appends the version, replaces the subject's catalog metadata
+// when p_meta_owner is set, and writes the audit row. (The change
+// notification is sent after the commit: see PostgresStore::Notify.) Each
+// statement in the body takes a new snapshot, so MAX(version) after the
+// lock sees every append committed before it. Returns one row: outcome 'ok' or 'conflict'
+// (nothing written), the schema id, whether the row is new, the audit seq.
+// p_fail_at names a step that raises (SQLSTATE AC001) for fault-injection
+// tests: the whole statement rolls back.
+constexpr const char* kFunctions = R"sql(
+CREATE OR REPLACE FUNCTION accord_add_version(
+    p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
+    p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
+    p_created_ms BIGINT, p_metadata TEXT, p_rule_set TEXT,
+    p_meta_owner TEXT, p_meta_description TEXT, p_meta_tags TEXT, p_meta_links TEXT,
+    p_meta_sla TEXT,
+    p_ts_ms BIGINT, p_actor TEXT, p_action TEXT, p_audit_subject TEXT, p_audit_version INTEGER,
+    p_detail TEXT, p_fail_at TEXT,
+    p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
+    p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
+    p_sub_mode TEXT, p_global_mode TEXT,
+    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  latest INTEGER;
+  c config%ROWTYPE;
+  g config%ROWTYPE;
+  sm TEXT;
+  gm TEXT;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_subject, 7));
+  IF p_expected_latest IS NOT NULL THEN
+    SELECT COALESCE(MAX(v.version), 0) INTO latest FROM versions v WHERE v.subject = p_subject;
+    IF latest <> p_expected_latest THEN
+      outcome := 'conflict';
+      RETURN;
+    END IF;
+  END IF;
+  IF p_decided THEN
+    -- No row reads as a row of NULLs: both mean "not set".
+    SELECT * INTO c FROM config WHERE scope = p_subject;
+    SELECT * INTO g FROM config WHERE scope = p_global_scope;
+    SELECT mode INTO sm FROM modes WHERE scope = p_subject;
+    SELECT mode INTO gm FROM modes WHERE scope = p_global_scope;
+    IF c.level IS DISTINCT FROM p_sub_level OR c.policy IS DISTINCT FROM p_sub_policy
+       OR c.lint IS DISTINCT FROM p_sub_lint OR g.level IS DISTINCT FROM p_global_level
+       OR g.policy IS DISTINCT FROM p_global_policy OR g.lint IS DISTINCT FROM p_global_lint
+       OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode THEN
+      outcome := 'conflict';
+      RETURN;
+    END IF;
+  END IF;
+  new_schema := false;
+  SELECT s.id INTO schema_id FROM schemas s WHERE s.fingerprint = p_fingerprint;
+  IF schema_id IS NULL THEN
+    -- The sequence is drawn only when a row is inserted. A racing writer of
+    -- the same schema may win the fingerprint: this one then takes its id
+    -- (ON CONFLICT waited for it to commit; the next statement sees it).
+    INSERT INTO schemas(id, type, text, canonical, fingerprint)
+      VALUES(COALESCE(p_schema_id, nextval('schema_ids')), p_type, p_text, p_canonical,
+             p_fingerprint)
+      ON CONFLICT (fingerprint) DO NOTHING RETURNING id INTO schema_id;
+    IF schema_id IS NULL THEN
+      SELECT s.id INTO schema_id FROM schemas s WHERE s.fingerprint = p_fingerprint;
+      IF schema_id IS NULL THEN
+        outcome := 'conflict';
+        RETURN;
+      END IF;
+    ELSE
+      new_schema := true;
+      IF p_fail_at = 'schema' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
+      IF p_schema_id IS NOT NULL THEN
+        -- Later registrations get ids above every imported one.
+        PERFORM setval('schema_ids', p_schema_id)
+          WHERE p_schema_id > (SELECT last_value FROM schema_ids);
+      END IF;
+      IF p_refs IS NOT NULL THEN
+        INSERT INTO schema_refs(schema_id, ord, name, subject, version)
+          SELECT schema_id, r.ord - 1, r.e->>'name', r.e->>'subject', (r.e->>'version')::INTEGER
+          FROM jsonb_array_elements(p_refs::jsonb) WITH ORDINALITY AS r(e, ord);
+      END IF;
+    END IF;
+  END IF;
+  IF p_fail_at = 'version' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
+  INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, rule_set)
+    VALUES(p_subject, p_version, schema_id, false, p_created_ms, p_metadata, p_rule_set);
+  IF p_meta_owner IS NOT NULL THEN
+    INSERT INTO subject_meta(subject, owner, description, tags, links, sla)
+      VALUES(p_subject, p_meta_owner, p_meta_description, p_meta_tags, p_meta_links, p_meta_sla)
+      ON CONFLICT (subject) DO UPDATE SET owner = EXCLUDED.owner,
+        description = EXCLUDED.description, tags = EXCLUDED.tags, links = EXCLUDED.links,
+        sla = EXCLUDED.sla;
+  END IF;
+  IF p_fail_at = 'audit' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
+  INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail)
+    VALUES(p_ts_ms, p_actor, p_action, p_audit_subject, p_audit_version, schema_id, p_detail)
+    RETURNING audit.seq INTO seq;
+  IF p_fail_at = 'commit' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
+  outcome := 'ok';
+END
+$fn$;
+)sql";
+
 // Every read of versions selects these columns (ReadVersions), with the
 // version's deprecation joined in. Text is ordered bytewise (COLLATE "C"),
 // as SQLite orders it, whatever the database's locale.
@@ -170,6 +288,23 @@ Param P(std::int32_t v) { return std::to_string(v); }
 Param P(std::string v) { return v; }
 Param P(const char* v) { return std::string(v); }
 Param P(bool v) { return std::string(v ? "t" : "f"); }
+
+// A config column as SetConfig writes it; NULL when the record or the field
+// is not set.
+Param ConfigColumn(const std::optional<ConfigRecord>& c,
+                   std::optional<compat::Level> ConfigRecord::*field) {
+  if (!c || !((*c).*field)) return Param();
+  return std::string(compat::LevelName(*((*c).*field)));
+}
+Param ConfigColumn(const std::optional<ConfigRecord>& c,
+                   std::optional<compat::Policy> ConfigRecord::*field) {
+  if (!c || !((*c).*field)) return Param();
+  return std::string(compat::PolicyName(*((*c).*field)));
+}
+Param ConfigColumn(const std::optional<ConfigRecord>& c, std::optional<bool> ConfigRecord::*field) {
+  if (!c || !((*c).*field)) return Param();
+  return P(*((*c).*field));
+}
 
 // A query result (owns the PGresult).
 class Rows {
@@ -459,10 +594,9 @@ struct Change {
   };
   Kind kind = Kind::kEverything;
   std::string subject;
-  bool holders = false;   // HoldersGeneration moves
-  std::int64_t seq = 0;   // the write's audit row
-  bool notified = false;  // the notification is sent (with the audit row)
-  std::string origin;     // the writing store (PostgresStore::origin_)
+  bool holders = false;  // HoldersGeneration moves
+  std::int64_t seq = 0;  // the write's audit row
+  std::string origin;    // the writing store (PostgresStore::origin_)
   // A version this process appended (AddVersion): its cached version list
   // gains it rather than being dropped, when that list is the one the
   // write was decided against (its highest version is `appended_after`).
@@ -479,13 +613,11 @@ struct Change {
   static Change NothingCached() { return Change{.kind = Kind::kNothingCached}; }
   static Change Everything() { return Change{.kind = Kind::kEverything}; }
 
-  // The payload is Head() + seq + Tail() (the audit insert puts it
-  // together in SQL, with the seq it drew).
-  std::string Head() const {
-    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") + origin + "\t";
+  // The notification's payload: kind, holders flag, origin, seq, subject.
+  std::string Payload() const {
+    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") + origin + "\t" +
+           std::to_string(seq) + "\t" + subject;
   }
-  std::string Tail() const { return "\t" + subject; }
-  std::string Payload() const { return Head() + std::to_string(seq) + Tail(); }
   // nullopt for a payload this build does not know (then: everything).
   static std::optional<Change> Parse(std::string_view p) {
     const auto tab0 = p.find('\t');
@@ -768,95 +900,109 @@ class PostgresStore final : public Store {
 
   // --- writes --------------------------------------------------------------
 
+  // One statement (accord_add_version, kFunctions) in its own implicit
+  // transaction, then the notification (Notify): two round trips.
   RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override {
-    WrittenVersion out;
-    out.version = v.version;
-    auto r =
-        Write(Change::Subject(v.subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
-          if (auto locked = LockSubject(c, v.subject.str()); !locked) return locked;
-          if (v.expected_latest) {
-            auto latest =
-                c.Exec("SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = $1",
-                       {P(v.subject.str())});
-            if (!latest) return std::unexpected(latest.error());
-            if (latest->Int(0, 0) != v.expected_latest->value()) return Conflict();
-          }
-          // The schema's id: the existing row's, or a new row's with an explicit
-          // id (IMPORT) or the sequence's next (drawn only when a row is
-          // inserted), in one statement. A racing writer of the same schema may
-          // win the fingerprint meanwhile: no row comes back, and this one takes
-          // the winner's id.
-          auto found = c.Exec(
-              "WITH found AS (SELECT id FROM schemas WHERE fingerprint = $5), "
-              "ins AS (INSERT INTO schemas(id, type, text, canonical, fingerprint) "
-              "SELECT COALESCE($1::bigint, nextval('schema_ids')), $2, $3, $4, $5 "
-              "WHERE NOT EXISTS (SELECT 1 FROM found) "
-              "ON CONFLICT (fingerprint) DO NOTHING RETURNING id) "
-              "SELECT id, false FROM found UNION ALL SELECT id, true FROM ins",
-              {v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
-               P(std::string(SchemaTypeName(v.schema.type))), P(v.schema.text),
-               P(v.schema.canonical), P(v.schema.fingerprint)});
-          if (!found) return std::unexpected(found.error());
-          if (found->size() == 0) {
-            auto winner =
-                c.Exec("SELECT id FROM schemas WHERE fingerprint = $1", {P(v.schema.fingerprint)});
-            if (!winner) return std::unexpected(winner.error());
-            if (winner->size() == 0) return Conflict();
-            out.id = SchemaId(winner->Int(0, 0));
-          } else {
-            out.id = SchemaId(found->Int(0, 0));
-            out.new_schema = found->Bool(0, 1);
-          }
-          if (out.new_schema) {
-            if (Injected("schema")) return InjectedFault();
-            if (v.schema.id.value() != 0) {
-              // Later registrations get ids above every imported one.
-              auto moved = c.Exec(
-                  "SELECT setval('schema_ids', $1) WHERE $1 > (SELECT last_value FROM schema_ids)",
-                  {P(v.schema.id.value())});
-              if (!moved) return std::unexpected(moved.error());
-            }
-            for (std::size_t i = 0; i < v.schema.references.size(); ++i) {
-              const SchemaReference& ref = v.schema.references[i];
-              auto refs = c.Exec(
-                  "INSERT INTO schema_refs(schema_id, ord, name, subject, version) "
-                  "VALUES($1, $2, $3, $4, $5)",
-                  {P(out.id.value()), P(static_cast<std::int64_t>(i)), P(ref.name),
-                   P(ref.subject.str()), P(std::int64_t{ref.version.value()})});
-              if (!refs) return std::unexpected(refs.error());
-            }
-          }
-          if (Injected("version")) return InjectedFault();
-          const std::int64_t created = v.created_ms != 0 ? v.created_ms : NowMs();
-          auto ver = c.Exec(
-              "INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, "
-              "rule_set) VALUES($1, $2, $3, false, $4, $5, $6)",
-              {P(v.subject.str()), P(std::int64_t{v.version.value()}), P(out.id.value()),
-               P(created), P(v.metadata), P(v.rule_set)});
-          if (!ver) return std::unexpected(ver.error());
-          if (v.expected_latest) {
-            change.appended = VersionRecord{.subject = v.subject,
-                                            .version = v.version,
-                                            .schema_id = out.id,
-                                            .deleted = false,
-                                            .created_ms = created,
-                                            .metadata = v.metadata,
-                                            .rule_set = v.rule_set,
-                                            .deprecation = std::nullopt};
-            change.appended_after = v.expected_latest->value();
-            change.metadata_changed = v.subject_metadata.has_value();
-          }
-          if (v.subject_metadata) {
-            if (auto m = WriteSubjectMetadata(c, v.subject, v.subject_metadata); !m) return m;
-          }
-          change.holders = !out.new_schema;  // an existing schema gained a holder
-          AuditRecord audit = v.audit;
-          audit.schema_id = out.id.value();
-          if (audit.version == 0) audit.version = v.version.value();
-          if (audit.subject.empty()) audit.subject = v.subject.str();
-          return InsertAudit(c, audit, change);
-        });
-    if (!r) return std::unexpected(r.error());
+    if (!reachable_.load()) return Unavailable();
+    Change change = Change::Subject(v.subject);
+    change.origin = origin_;
+    Param refs;
+    if (!v.schema.references.empty()) {
+      json::Array list;
+      for (const SchemaReference& ref : v.schema.references) {
+        json::Value e{json::Object{}};
+        e.Add("name", ref.name);
+        e.Add("subject", ref.subject.str());
+        e.Add("version", std::int64_t{ref.version.value()});
+        list.push_back(std::move(e));
+      }
+      refs = json::ToJson(json::Value(std::move(list)));
+    }
+    const std::optional<SubjectMetadata>& m = v.subject_metadata;
+    AuditRecord audit = v.audit;
+    if (audit.version == 0) audit.version = v.version.value();
+    if (audit.subject.empty()) audit.subject = v.subject.str();
+    const std::int64_t created = v.created_ms != 0 ? v.created_ms : NowMs();
+    Param fail_at;
+    for (const char* step : {"schema", "version", "audit", "commit"}) {
+      if (Injected(step)) {
+        fail_at = step;
+        break;
+      }
+    }
+    const DecidedUnder d = v.decided_under.value_or(DecidedUnder{});
+    auto lease = pool_.Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    auto r = (*lease)->Exec(
+        "SELECT outcome, schema_id, new_schema, seq FROM accord_add_version($1, $2, $3, $4, $5, "
+        "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
+        "$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)",
+        {P(v.subject.str()),
+         P(std::int64_t{v.version.value()}),
+         v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
+         v.schema.id.value() != 0 ? P(v.schema.id.value()) : Param(),
+         P(std::string(SchemaTypeName(v.schema.type))),
+         P(v.schema.text),
+         P(v.schema.canonical),
+         P(v.schema.fingerprint),
+         refs,
+         P(created),
+         P(v.metadata),
+         P(v.rule_set),
+         m ? P(m->owner) : Param(),
+         m ? P(m->description) : Param(),
+         m ? P(json::ToJson(StringsJson(m->tags))) : Param(),
+         m ? P(LinksText(m->links)) : Param(),
+         m ? P(SlaText(m->sla)) : Param(),
+         P(audit.ts_ms != 0 ? audit.ts_ms : NowMs()),
+         P(audit.actor.empty() ? "anonymous" : audit.actor),
+         P(audit.action),
+         P(audit.subject),
+         P(std::int64_t{audit.version}),
+         P(audit.detail),
+         fail_at,
+         P(v.decided_under.has_value()),
+         P(ScopeOf(std::nullopt)),
+         ConfigColumn(d.subject_config, &ConfigRecord::level),
+         ConfigColumn(d.subject_config, &ConfigRecord::policy),
+         ConfigColumn(d.subject_config, &ConfigRecord::lint),
+         ConfigColumn(d.global_config, &ConfigRecord::level),
+         ConfigColumn(d.global_config, &ConfigRecord::policy),
+         ConfigColumn(d.global_config, &ConfigRecord::lint),
+         d.subject_mode ? P(std::string(ModeName(*d.subject_mode))) : Param(),
+         d.global_mode ? P(std::string(ModeName(*d.global_mode))) : Param()});
+    if (!r) {
+      if (r.error().fault == StoreFault::kUnavailable) {
+        reachable_ = false;
+        Apply(Change::Everything());  // committed or not: unknown
+      } else if (r.error().fault == StoreFault::kConflict) {
+        Apply(Change::Everything());  // a stale cached read may have caused it
+      }
+      return std::unexpected(r.error());
+    }
+    if (r->Text(0, 0) != "ok") {
+      Apply(Change::Everything());
+      return Conflict();
+    }
+    WrittenVersion out{
+        .id = SchemaId(r->Int(0, 1)), .version = v.version, .new_schema = r->Bool(0, 2)};
+    change.seq = r->Int(0, 3);
+    change.holders = !out.new_schema;  // an existing schema gained a holder
+    if (v.expected_latest) {
+      change.appended = VersionRecord{.subject = v.subject,
+                                      .version = v.version,
+                                      .schema_id = out.id,
+                                      .deleted = false,
+                                      .created_ms = created,
+                                      .metadata = v.metadata,
+                                      .rule_set = v.rule_set,
+                                      .deprecation = std::nullopt};
+      change.appended_after = v.expected_latest->value();
+      change.metadata_changed = m.has_value();
+    }
+    Apply(change);
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    Notify(**lease, change);
     return out;
   }
 
@@ -1041,11 +1187,13 @@ class PostgresStore final : public Store {
       }
       if (version == kSchemaVersion) return {};
     }
-    // Create (or, in later versions, migrate) in one transaction: a crash in
-    // the middle leaves the database as it was.
+    // Create or migrate in one transaction: a crash in the middle leaves the
+    // database as it was. Every step is idempotent (IF NOT EXISTS, OR
+    // REPLACE), so running them all brings any earlier layout to this one.
     if (auto r = c.Exec("BEGIN"); !r) return std::unexpected(r.error());
     auto step = [&]() -> RegistryResult<void> {
       if (auto r = c.Exec(kDdl); !r) return std::unexpected(r.error());
+      if (auto r = c.Exec(kFunctions); !r) return std::unexpected(r.error());
       auto r = c.Exec(
           "INSERT INTO accord_meta(key, value) VALUES('schema_version', $1) "
           "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -1168,27 +1316,31 @@ class PostgresStore final : public Store {
     return {};
   }
 
-  // The write's audit row, and with it (one statement) the change
-  // notification carrying the row's seq. The last step of every write but
-  // ReplaceAudit: `change` is complete by then.
+  // The write's audit row; `change` gets its seq. The last step of every
+  // write but ReplaceAudit (which sets the seq itself): a seq is drawn
+  // moments before its COMMIT, which the listener's check relies on.
   RegistryResult<void> InsertAudit(Conn& c, const AuditRecord& a, Change& change) {
     if (Injected("audit")) return InjectedFault();
     auto r = c.Exec(
-        "WITH a AS (INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, "
-        "detail) VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING seq) "
-        "SELECT seq, pg_notify($8, $9 || seq::text || $10) FROM a",
+        "INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
         {P(a.ts_ms != 0 ? a.ts_ms : NowMs()), P(a.actor.empty() ? "anonymous" : a.actor),
-         P(a.action), P(a.subject), P(std::int64_t{a.version}), P(a.schema_id), P(a.detail),
-         P(kChannel), P(change.Head()), P(change.Tail())});
+         P(a.action), P(a.subject), P(std::int64_t{a.version}), P(a.schema_id), P(a.detail)});
     if (!r) return std::unexpected(r.error());
     change.seq = r->Int(0, 0);
-    change.notified = true;
     return {};
   }
 
-  // Runs `fn` in one transaction that also notifies every process (this
-  // one included) of `change`, as `fn` completed it; rolls back on any
-  // failure. Applies the change to this process's cached reads once the
+  // Tells every process (this one's listener included, which skips it) of
+  // a committed `change`. Best effort: when it fails, the write stands and
+  // the listeners' check finds the unannounced audit row.
+  static void Notify(Conn& c, const Change& change) {
+    (void)c.Exec("SELECT pg_notify($1, $2)", {P(kChannel), P(change.Payload())});
+  }
+
+  // Runs `fn` in one transaction and, once it committed, notifies every
+  // process of `change` as `fn` completed it; rolls back on any failure.
+  // Applies the change to this process's cached reads once the
   // outcome is known: committed, or a COMMIT whose outcome is unknown; and
   // after a conflict, which a stale cached read may have caused, the whole
   // cache is dropped. A write that failed before COMMIT changed nothing:
@@ -1206,16 +1358,13 @@ class PostgresStore final : public Store {
     }
     change.origin = origin_;
     auto done = fn(c, change);
-    if (done && !change.notified) {
-      auto notified = c.Exec("SELECT pg_notify($1, $2)", {P(kChannel), P(change.Payload())});
-      if (!notified) done = std::unexpected(notified.error());
-    }
     if (done && Injected("commit")) done = InjectedFault();
     if (done) {
       auto committed = c.Exec("COMMIT");
       if (committed) {
         Apply(change);
         commits_.fetch_add(1, std::memory_order_relaxed);
+        Notify(c, change);
       } else {
         done = std::unexpected(committed.error());
         Apply(Change::Everything());  // committed or not: unknown
@@ -1260,12 +1409,12 @@ class PostgresStore final : public Store {
 
   // The listener thread: LISTEN on its own connection; each notification's
   // change (Change::Parse) is applied to the cached reads. Every
-  // poll_interval_ms it reads the audit log's highest seq, which tells both
-  // whether the database answers (reachable_, for Ping) and whether a write
-  // committed without its notification arriving: a seq seen at one check
-  // and still not covered by a notification at the next drops everything.
-  // Reconnects on failure; a new connection drops everything (notifications
-  // may have been missed meanwhile).
+  // poll_interval_ms it checks the audit log (Heard::Check), which tells
+  // both whether the database answers (reachable_, for Ping) and whether a
+  // write committed without its notification. Reconnects on failure; a new
+  // connection drops everything (notifications may have been missed
+  // meanwhile).
+  //
   // A listening connection, and the audit log's highest seq when it began
   // to listen (every later commit notifies it).
   struct Listening {
@@ -1283,10 +1432,101 @@ class PostgresStore final : public Store {
     return Listening{std::move(*c), seq->Int(0, 0)};
   }
 
+  // Which audit rows the listener was told of, and the check that finds a
+  // row nobody announced: its writer died (or lost its connection) between
+  // COMMIT and pg_notify. Seqs are drawn in order, each moments before its
+  // write's COMMIT (InsertAudit is the last step; accord_add_version
+  // writes the audit row last), but writes commit in any order and a
+  // rolled-back write leaves a gap for good. So a row may still appear
+  // below seqs already seen, though not once `horizon` has passed since a
+  // higher seq was committed: every write is bounded by the statement
+  // timeout. Each check counts the rows in (low, checked] (`checked`: the
+  // previous check's highest seq, so a row had at least one interval for
+  // its notification) against the notifications heard in that range; on a
+  // difference it reads the range's seqs, and a row still unannounced
+  // `grace` later drops every cached read. `low` trails the highest seq by
+  // `horizon`.
+  class Heard {
+   public:
+    Heard(std::int64_t start, std::chrono::milliseconds horizon, std::chrono::milliseconds grace)
+        : horizon_(horizon), grace_(grace), low_(start), checked_(start) {}
+
+    void Told(std::int64_t seq) {
+      if (seq > low_) told_.insert(seq);
+    }
+
+    // One check on `c`; false when the database did not answer. Sets
+    // *lost when a committed write was never announced.
+    bool Check(Conn& c, const std::function<void()>& drain, bool* lost) {
+      *lost = false;
+      auto r = c.Exec(
+          "SELECT (SELECT COALESCE(MAX(seq), 0) FROM audit), "
+          "(SELECT count(*) FROM audit WHERE seq > $1 AND seq <= $2)",
+          {P(low_), P(checked_)});
+      if (!r) return false;
+      drain();  // notifications that came in with the answer
+      const auto now = std::chrono::steady_clock::now();
+      std::erase_if(suspects_, [&](const auto& suspect) {
+        const auto& [seq, since] = suspect;
+        if (told_.contains(seq)) return true;
+        if (now - since < grace_) return false;
+        *lost = true;
+        told_.insert(seq);  // dealt with
+        return true;
+      });
+      const std::int64_t rows = r->Int(0, 1);
+      if (rows != Count(low_, checked_)) {
+        auto seqs =
+            c.Exec("SELECT seq FROM audit WHERE seq > $1 AND seq <= $2", {P(low_), P(checked_)});
+        if (!seqs) return false;
+        std::set<std::int64_t> present;
+        for (int i = 0; i < seqs->size(); ++i) present.insert(seqs->Int(i, 0));
+        for (std::int64_t seq : present) {
+          if (!told_.contains(seq) && !suspects_.contains(seq)) suspects_.emplace(seq, now);
+        }
+        // Heard of but gone (ReplaceAudit rewrote the log): forgotten, so
+        // later counts compare like with like.
+        std::erase_if(told_, [&](std::int64_t seq) {
+          return seq > low_ && seq <= checked_ && !present.contains(seq);
+        });
+      }
+      checked_ = std::max(checked_, r->Int(0, 0));
+      history_.emplace_back(now, checked_);
+      while (!history_.empty() && now - history_.front().first > horizon_) {
+        low_ = std::max(low_, history_.front().second);
+        history_.pop_front();
+      }
+      told_.erase(told_.begin(), told_.upper_bound(low_));
+      return true;
+    }
+
+   private:
+    std::int64_t Count(std::int64_t after, std::int64_t upto) const {
+      return static_cast<std::int64_t>(
+          std::distance(told_.upper_bound(after), told_.upper_bound(upto)));
+    }
+
+    std::chrono::milliseconds horizon_;
+    std::chrono::milliseconds grace_;
+    std::int64_t low_;      // rows at or below are settled
+    std::int64_t checked_;  // the last check's highest seq
+    std::set<std::int64_t> told_;
+    // Unannounced rows, and when a check first found them.
+    std::map<std::int64_t, std::chrono::steady_clock::time_point> suspects_;
+    std::deque<std::pair<std::chrono::steady_clock::time_point, std::int64_t>> history_;
+  };
+
   void Listen(Listening first) {
     std::unique_ptr<Conn> conn = std::move(first.conn);
-    std::int64_t notified = first.seq;  // highest seq a notification covered
-    std::int64_t unnotified = 0;        // a seq seen at the last check beyond `notified`
+    // Twice the statement timeout bounds a write's seq-to-commit time (see
+    // Heard), with room for replicas configured a little differently.
+    const auto horizon =
+        std::chrono::milliseconds(std::max(10'000, 2 * options_.statement_timeout_ms));
+    // A notification is sent right after its COMMIT; one not heard a second
+    // after its row was found (or a check interval, when that is longer) is
+    // taken as lost.
+    const auto grace = std::chrono::milliseconds(std::max(1000, options_.poll_interval_ms));
+    Heard heard(first.seq, horizon, grace);
     auto next_check = std::chrono::steady_clock::now();
     while (!stop_.load()) {
       if (!conn) {
@@ -1297,8 +1537,7 @@ class PostgresStore final : public Store {
           continue;
         }
         conn = std::move(listening->conn);
-        notified = listening->seq;
-        unnotified = 0;
+        heard = Heard(listening->seq, horizon, grace);
         // Changes made while not listening were not seen.
         Apply(Change::Everything());
         // Connections idle since before a failure may be broken.
@@ -1308,21 +1547,15 @@ class PostgresStore final : public Store {
       const auto now = std::chrono::steady_clock::now();
       if (now >= next_check) {
         next_check = now + std::chrono::milliseconds(options_.poll_interval_ms);
-        auto seq = conn->Exec("SELECT COALESCE(MAX(seq), 0) FROM audit");
-        if (!seq) {
+        bool lost = false;
+        if (!heard.Check(
+                *conn, [&] { Drain(*conn, heard); }, &lost)) {
           conn.reset();
           reachable_ = false;
           continue;
         }
         reachable_ = true;
-        // Notifications that came in with the answer are queued in libpq.
-        Drain(*conn, notified);
-        if (unnotified > notified) {
-          Apply(Change::Everything());  // a commit whose notification never came
-          notified = unnotified;
-        }
-        const std::int64_t s = seq->Int(0, 0);
-        unnotified = s > notified ? s : 0;
+        if (lost) Apply(Change::Everything());
       }
       const int wait_ms = static_cast<int>(std::max<std::int64_t>(
           1, std::chrono::duration_cast<std::chrono::milliseconds>(next_check -
@@ -1336,20 +1569,19 @@ class PostgresStore final : public Store {
           reachable_ = false;
           continue;
         }
-        Drain(*conn, notified);
+        Drain(*conn, heard);
       }
     }
   }
 
-  // Applies the notifications libpq has received; `notified` becomes the
-  // highest seq they covered.
-  void Drain(Conn& conn, std::int64_t& notified) {
+  // Applies the notifications libpq has received and records their seqs.
+  void Drain(Conn& conn, Heard& heard) {
     while (PGnotify* n = PQnotifies(conn.get())) {
       const std::optional<Change> change = Change::Parse(n->extra);
       PQfreemem(n);
       // This store's own writes were applied when they committed.
       if (!change || change->origin != origin_) Apply(change.value_or(Change::Everything()));
-      if (change) notified = std::max(notified, change->seq);
+      if (change) heard.Told(change->seq);
     }
   }
 

@@ -314,34 +314,46 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
   return out;
 }
 
+RegistryResult<DecidedUnder> Service::ReadDecidedUnder(const SubjectName& s) {
+  DecidedUnder out;
+  auto subject_config = store_->GetConfig(s);
+  if (!subject_config) return std::unexpected(subject_config.error());
+  auto global_config = store_->GetConfig(std::nullopt);
+  if (!global_config) return std::unexpected(global_config.error());
+  auto subject_mode = store_->GetMode(s);
+  if (!subject_mode) return std::unexpected(subject_mode.error());
+  auto global_mode = store_->GetMode(std::nullopt);
+  if (!global_mode) return std::unexpected(global_mode.error());
+  return DecidedUnder{.subject_config = std::move(*subject_config),
+                      .global_config = std::move(*global_config),
+                      .subject_mode = *subject_mode,
+                      .global_mode = *global_mode};
+}
+
+Service::EffectiveConfig Service::ConfigOf(const DecidedUnder& under) const {
+  const ConfigRecord subject_config = under.subject_config.value_or(ConfigRecord{});
+  const ConfigRecord global_config = under.global_config.value_or(ConfigRecord{});
+  return EffectiveConfig{
+      .level = subject_config.level.value_or(global_config.level.value_or(options_.default_level)),
+      .policy =
+          subject_config.policy.value_or(global_config.policy.value_or(options_.default_policy)),
+      .lint = subject_config.lint.value_or(global_config.lint.value_or(false))};
+}
+
+Mode Service::ModeOf(const DecidedUnder& under) {
+  return under.subject_mode.value_or(under.global_mode.value_or(Mode::kReadWrite));
+}
+
 RegistryResult<Service::EffectiveConfig> Service::ConfigFor(const SubjectName& s) {
-  auto sub = store_->GetConfig(s);
-  if (!sub) return std::unexpected(sub.error());
-  EffectiveConfig out{options_.default_level, options_.default_policy};
-  const ConfigRecord subject_config = sub->value_or(ConfigRecord{});
-  if (subject_config.level && subject_config.policy && subject_config.lint) {
-    out.level = *subject_config.level;
-    out.policy = *subject_config.policy;
-    out.lint = *subject_config.lint;
-    return out;
-  }
-  auto global = store_->GetConfig(std::nullopt);
-  if (!global) return std::unexpected(global.error());
-  const ConfigRecord global_config = global->value_or(ConfigRecord{});
-  out.level = subject_config.level.value_or(global_config.level.value_or(options_.default_level));
-  out.policy =
-      subject_config.policy.value_or(global_config.policy.value_or(options_.default_policy));
-  out.lint = subject_config.lint.value_or(global_config.lint.value_or(false));
-  return out;
+  auto under = ReadDecidedUnder(s);
+  if (!under) return std::unexpected(under.error());
+  return ConfigOf(*under);
 }
 
 RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
-  auto sub = store_->GetMode(s);
-  if (!sub) return std::unexpected(sub.error());
-  if (*sub) return **sub;
-  auto global = store_->GetMode(std::nullopt);
-  if (!global) return std::unexpected(global.error());
-  return global->value_or(Mode::kReadWrite);
+  auto under = ReadDecidedUnder(s);
+  if (!under) return std::unexpected(under.error());
+  return ModeOf(*under);
 }
 
 RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
@@ -442,13 +454,16 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   RegistryResult<WrittenVersion> written = Fail(ErrorCode::kStoreError, "store error");
   NewVersion nv;
   for (int attempt = 1;; ++attempt) {
-    auto mode = EffectiveMode(*subject);
-    if (!mode) return std::unexpected(mode.error());
-    if (*mode == Mode::kReadOnly) {
+    // The config and mode the decision is made under; the store refuses the
+    // write when they changed meanwhile (NewVersion::decided_under).
+    auto under = ReadDecidedUnder(*subject);
+    if (!under) return std::unexpected(under.error());
+    const Mode mode = ModeOf(*under);
+    if (mode == Mode::kReadOnly) {
       return Fail(ErrorCode::kOperationNotPermitted,
                   "Subject " + Quoted(subject->str()) + " is in read-only mode");
     }
-    const bool import = *mode == Mode::kImport;
+    const bool import = mode == Mode::kImport;
     if (!import && input.id) {
       return Fail(ErrorCode::kOperationNotPermitted,
                   "A schema id may only be given in IMPORT mode");
@@ -514,20 +529,19 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
 
     bool lint = false;
     if (!import) {
-      auto config = ConfigFor(*subject);
-      if (!config) return std::unexpected(config.error());
-      lint = config->lint;
+      const EffectiveConfig config = ConfigOf(*under);
+      lint = config.lint;
       // The check made before the lock holds when it judged the same live
       // versions under the same level and policy; else (a concurrent change to
       // this subject or its config) it runs again here.
-      const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config->level &&
-                         pre->policy == config->policy;
+      const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config.level &&
+                         pre->policy == config.policy;
       auto report =
-          reuse ? std::move(pre->report) : CheckPairs(*parsed, live, config->level, config->policy);
+          reuse ? std::move(pre->report) : CheckPairs(*parsed, live, config.level, config.policy);
       if (!report) return std::unexpected(report.error());
       if (!report->compatible()) {
         std::string details;
-        for (const std::string& m : MessagesFor(*report, config->level)) {
+        for (const std::string& m : MessagesFor(*report, config.level)) {
           if (!details.empty()) details += ", ";
           details += m;
         }
@@ -575,6 +589,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       if (!linted) return std::unexpected(linted.error());
     }
     nv.expected_latest = all->empty() ? Version(0) : all->back().version;
+    nv.decided_under = std::move(*under);
     written = store_->AddVersion(nv);
     if (written || written.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
       break;

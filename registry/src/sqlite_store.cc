@@ -116,8 +116,9 @@ constexpr const char* kVersionColumns =
     "d.sunset, d.reason, d.replacement, d.deprecated_ms FROM versions v "
     "LEFT JOIN deprecations d ON d.subject = v.subject AND d.version = v.version ";
 
-// Returned by a write step when the subject's latest version is not the
-// one the caller decided on (NewVersion::expected_latest).
+// Returned by a write step when the subject's latest version, config or
+// mode is not what the caller decided on (NewVersion::expected_latest,
+// decided_under).
 constexpr int kLatestMoved = -1;
 
 std::unexpected<RegistryError> StoreError(int rc) {
@@ -599,6 +600,37 @@ class SqliteStore final : public Store {
         latest.Bind(1, v.subject.str());
         if ((rc = latest.Step()) != SQLITE_ROW) return rc;
         if (latest.Int(0) != v.expected_latest->value()) return kLatestMoved;
+      }
+      if (v.decided_under) {
+        // A missing record and one with no field set mean the same.
+        const DecidedUnder& d = *v.decided_under;
+        for (const auto& [scope, decided] :
+             {std::pair{ScopeOf(v.subject), d.subject_config.value_or(ConfigRecord{})},
+              std::pair{ScopeOf(std::nullopt), d.global_config.value_or(ConfigRecord{})}}) {
+          Stmt config(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
+          config.Bind(1, scope);
+          ConfigRecord now;
+          if ((rc = config.Step()) == SQLITE_ROW) {
+            if (!config.IsNull(0)) now.level = compat::LevelFromString(config.Text(0));
+            if (!config.IsNull(1)) now.policy = compat::PolicyFromString(config.Text(1));
+            if (!config.IsNull(2)) now.lint = config.Int(2) != 0;
+          } else if (rc != SQLITE_DONE) {
+            return rc;
+          }
+          if (now != decided) return kLatestMoved;
+        }
+        for (const auto& [scope, decided] : {std::pair{ScopeOf(v.subject), d.subject_mode},
+                                             std::pair{ScopeOf(std::nullopt), d.global_mode}}) {
+          Stmt mode(db, "SELECT mode FROM modes WHERE scope = ?");
+          mode.Bind(1, scope);
+          std::optional<Mode> now;
+          if ((rc = mode.Step()) == SQLITE_ROW) {
+            now = ModeFromString(mode.Text(0));
+          } else if (rc != SQLITE_DONE) {
+            return rc;
+          }
+          if (now != decided) return kLatestMoved;
+        }
       }
       {
         Stmt find(db, "SELECT id FROM schemas WHERE fingerprint = ?");

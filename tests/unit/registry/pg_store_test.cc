@@ -173,6 +173,71 @@ TEST_F(PostgresReplicas, AChangeToOneSubjectIsSeenWhileOthersStayCached) {
       [&] { return b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->at(0).deleted; }));
 }
 
+std::int64_t SqlInt(const std::string& uri, const std::string& sql) {
+  PGconn* c = PQconnectdb(uri.c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  const std::int64_t v = PQntuples(r) == 1 ? std::atoll(PQgetvalue(r, 0, 0)) : -1;
+  PQclear(r);
+  PQfinish(c);
+  return v;
+}
+
+// Rule: a write whose notification never came (its writer died between
+// its COMMIT and its pg_notify) is still seen by the other replicas: their
+// check finds the unannounced audit row, also when its seq is below one
+// already announced (writes commit in any order).
+TEST_F(PostgresReplicas, AWriteWhoseNotificationNeverCameIsFoundByTheCheck) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 50});
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->AddVersion(NV("x", 1, "fx")));
+  ASSERT_TRUE(a->AddVersion(NV("y", 1, "fy")));
+  ASSERT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("y"), IncludeDeleted::kYes)->size() == 1; }));
+  ASSERT_EQ(b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->size(), 1u);  // cached
+  // The dead writer draws its seq, then another write is announced with a
+  // higher one, then the dead writer's rows commit, unannounced.
+  const std::int64_t dead_seq =
+      SqlInt(uri_, "SELECT nextval(pg_get_serial_sequence('audit', 'seq'))");
+  ASSERT_TRUE(a->AddVersion(NV("y", 2, "fy2")));
+  ASSERT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("y"), IncludeDeleted::kYes)->size() == 2; }));
+  Sql(uri_,
+      "INSERT INTO versions(subject, version, schema_id, deleted, created_ms) "
+      "VALUES('x', 2, 1, false, 0); "
+      "INSERT INTO audit(seq, ts_ms, actor, action, subject, version, schema_id, detail) "
+      "VALUES(" +
+          std::to_string(dead_seq) + ", 0, 'dead', 'REGISTER', 'x', 2, 1, '')");
+  EXPECT_TRUE(WithinSeconds(5, [&] {
+    return Numbers(*b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)) ==
+           std::vector<int>{1, 2};
+  }));
+}
+
+// Rule: announced writes never make the check drop the cache: under a
+// stream of them, a cached read changed behind every cache's back (no
+// audit row, no notification) stays as cached.
+TEST_F(PostgresReplicas, AnnouncedWritesNeverLookLostToTheCheck) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 10});
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->AddVersion(NV("x", 1, "fx")));
+  ASSERT_TRUE(a->AddVersion(NV("z", 1, "fz")));
+  // z's notification came after x's: b then reads and caches x.
+  ASSERT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("z"), IncludeDeleted::kYes)->size() == 1; }));
+  ASSERT_EQ(b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->size(), 1u);
+  Sql(uri_, "UPDATE versions SET deleted = true WHERE subject = 'x'");
+  for (int v = 1; v <= 100; ++v) {
+    ASSERT_TRUE(a->AddVersion(NV("y", v, "fy" + std::to_string(v))));
+  }
+  ASSERT_TRUE(WithinOneSecond(
+      [&] { return b->ListVersions(SubjectName("y"), IncludeDeleted::kYes)->size() == 100; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ten more checks
+  EXPECT_FALSE(b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->at(0).deleted);
+}
+
 // A store's own appends go into its cached version list (no read after
 // each registration): the list it serves is exactly what the database
 // holds, as a store with an empty cache reads it.
@@ -350,6 +415,22 @@ TEST_F(PostgresReplicas, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten
   }
   fail_step.clear();
   EXPECT_TRUE(s->AddVersion(NV("s", 1, "fp1")));
+}
+
+// Rule: a registration is decided under the config committed when it is
+// written, not under a replica's cached copy. Here the config is tightened
+// behind the cache (no notification reaches it): the write refuses the
+// stale decision, and the decision made again applies BACKWARD.
+TEST_F(PostgresReplicas, ARegistrationAppliesTheCommittedConfigNotACachedOne) {
+  Service b(OpenOrFail(uri_), ServiceOptions{.default_level = compat::Level::kNone,
+                                             .checker = testing::RequiredSubsetChecker});
+  ASSERT_TRUE(b.Register("s", Json(R("\"a\""))));  // b has read (cached) the config: none
+  Sql(uri_, "INSERT INTO config(scope, level) VALUES('s', 'BACKWARD')");
+  // Compatible under NONE; under BACKWARD the new reader requires b, which
+  // version 1 never wrote.
+  auto r = b.Register("s", Json(R("\"a\",\"b\"")));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kIncompatibleSchema) << r.error().message;
 }
 
 // The lost update that a process-local lock cannot prevent: two replicas

@@ -386,6 +386,68 @@ TYPED_TEST(StoreSuite, StaleExpectedLatestIsAConflictAndWritesNothing) {
             (std::vector<int>{1, 2}));
 }
 
+// The write names the config and mode it was decided under; a change to
+// any of the four records since then is a conflict and writes nothing. A
+// missing record and one with no field set are the same decision.
+TYPED_TEST(StoreSuite, ChangedConfigOrModeSinceTheDecisionIsAConflictAndWritesNothing) {
+  const SubjectName s("s");
+  const ConfigRecord backward{.level = compat::Level::kBackward};
+  ASSERT_TRUE(this->store_->SetConfig(s, backward, A("PUT_CONFIG")));
+  ASSERT_TRUE(this->store_->SetConfig(std::nullopt, ConfigRecord{}, A("PUT_CONFIG")));
+  ASSERT_TRUE(this->store_->SetMode(std::nullopt, Mode::kReadWrite, A("PUT_MODE")));
+  const DecidedUnder now{.subject_config = backward,
+                         .global_config = std::nullopt,  // stored with no field set
+                         .subject_mode = std::nullopt,
+                         .global_mode = Mode::kReadWrite};
+  const std::vector<std::pair<const char*, DecidedUnder>> stale_cases = {
+      {"subject config",
+       [&] {
+         DecidedUnder d = now;
+         d.subject_config = ConfigRecord{.level = compat::Level::kNone};
+         return d;
+       }()},
+      {"subject config gone",
+       [&] {
+         DecidedUnder d = now;
+         d.subject_config = std::nullopt;
+         return d;
+       }()},
+      {"global config",
+       [&] {
+         DecidedUnder d = now;
+         d.global_config = ConfigRecord{.lint = true};
+         return d;
+       }()},
+      {"subject mode",
+       [&] {
+         DecidedUnder d = now;
+         d.subject_mode = Mode::kImport;
+         return d;
+       }()},
+      {"global mode",
+       [&] {
+         DecidedUnder d = now;
+         d.global_mode = std::nullopt;
+         return d;
+       }()},
+  };
+  for (const auto& [what, decided] : stale_cases) {
+    NewVersion v = NV("s", 1, "fp1");
+    v.expected_latest = Version(0);
+    v.decided_under = decided;
+    auto w = this->store_->AddVersion(v);
+    ASSERT_FALSE(w) << what;
+    EXPECT_EQ(w.error().fault, StoreFault::kConflict) << what;
+    EXPECT_FALSE(this->store_->FindSchemaByFingerprint("fp1")->has_value()) << what;
+    EXPECT_TRUE(this->store_->ListVersions(s, IncludeDeleted::kYes)->empty()) << what;
+  }
+  NewVersion v = NV("s", 1, "fp1");
+  v.expected_latest = Version(0);
+  v.decided_under = now;
+  ASSERT_TRUE(this->store_->AddVersion(v));
+  EXPECT_EQ(Numbers(*this->store_->ListVersions(s, IncludeDeleted::kYes)), std::vector<int>{1});
+}
+
 // Soft-deleted versions count: numbers are never reused while one holds it.
 TYPED_TEST(StoreSuite, ExpectedLatestCountsSoftDeletedVersions) {
   ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp1")));

@@ -589,6 +589,10 @@ class Service {
   // of each scope).
   RegistryResult<EffectiveConfig> ConfigFor(const SubjectName& s);
   RegistryResult<Mode> EffectiveMode(const SubjectName& s);
+  // The four records both of those read, and what they make of them.
+  RegistryResult<DecidedUnder> ReadDecidedUnder(const SubjectName& s);
+  EffectiveConfig ConfigOf(const DecidedUnder& under) const;
+  static Mode ModeOf(const DecidedUnder& under);
   // 42205 when `s` (nullopt: the registry) is READONLY.
   RegistryResult<void> CheckWritable(const std::optional<SubjectName>& s);
   // The live versions of a subject; 40401 when there is none.

@@ -49,6 +49,15 @@ enum class IncludeDeleted : std::uint8_t { kNo, kYes };
 // fingerprint exists yet; otherwise the existing schema's id is used (the
 // store re-checks this inside the transaction, so two racing writers of one
 // schema still get one id).
+// The config and mode a registration was decided under, as read from the
+// store (GetConfig and GetMode of the subject and of the global scope).
+struct DecidedUnder {
+  std::optional<ConfigRecord> subject_config;
+  std::optional<ConfigRecord> global_config;
+  std::optional<Mode> subject_mode;
+  std::optional<Mode> global_mode;
+};
+
 struct NewVersion {
   SubjectName subject;
   Version version;  // chosen by the Service; must not exist in the subject
@@ -59,6 +68,11 @@ struct NewVersion {
   // deleted meanwhile, and the decision (compatibility above all) must be
   // made again against what it wrote.
   std::optional<Version> expected_latest;
+  // When set and the subject's or the global config or mode differs from it
+  // at write time (a missing record and one with no field set count as
+  // equal), the write is refused the same way: a config tightened through
+  // another replica (or by a concurrent request) a moment ago applies.
+  std::optional<DecidedUnder> decided_under;
   SchemaRecord schema;          // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
   AuditRecord audit;            // seq/ts filled in by the store when 0
   std::int64_t created_ms = 0;  // when the version was registered; 0: now
