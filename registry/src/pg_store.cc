@@ -1333,9 +1333,20 @@ class PostgresStore final : public Store {
 
   // Tells every process (this one's listener included, which skips it) of
   // a committed `change`. Best effort: when it fails, the write stands and
-  // the listeners' check finds the unannounced audit row.
+  // the listeners' check finds the unannounced audit row. A notifying
+  // transaction holds PostgreSQL's notification lock until its commit
+  // returns, and it commits with a transaction id: with synchronous_commit
+  // its commit would wait for a WAL flush under that lock, one flush per
+  // write again. A notification is not durable anyway, so this one
+  // transaction commits asynchronously (one round trip, simple protocol).
   static void Notify(Conn& c, const Change& change) {
-    (void)c.Exec("SELECT pg_notify($1, $2)", {P(kChannel), P(change.Payload())});
+    const std::string payload = change.Payload();
+    char* literal = PQescapeLiteral(c.get(), payload.data(), payload.size());
+    if (literal == nullptr) return;
+    const std::string sql = std::string("BEGIN; SET LOCAL synchronous_commit = off; ") +
+                            "SELECT pg_notify('" + kChannel + "', " + literal + "); COMMIT";
+    PQfreemem(literal);
+    if (!c.Exec(sql.c_str()) && c.ok()) (void)c.Exec("ROLLBACK");
   }
 
   // Runs `fn` in one transaction and, once it committed, notifies every
