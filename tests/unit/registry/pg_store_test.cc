@@ -154,6 +154,9 @@ TEST_F(PostgresReplicas, AChangeToOneSubjectIsSeenWhileOthersStayCached) {
   auto a = OpenOrFail(uri_);
   auto b = OpenOrFail(uri_);
   ASSERT_TRUE(a && b);
+  // b caches y as empty, so it sees y's version only once y's notification
+  // came, after x's; then it reads and caches x.
+  ASSERT_TRUE(b->ListVersions(SubjectName("y"), IncludeDeleted::kYes)->empty());
   ASSERT_TRUE(a->AddVersion(NV("x", 1, "fx")));
   ASSERT_TRUE(a->AddVersion(NV("y", 1, "fy")));
   ASSERT_TRUE(WithinOneSecond(
@@ -222,9 +225,12 @@ TEST_F(PostgresReplicas, AnnouncedWritesNeverLookLostToTheCheck) {
   auto a = OpenOrFail(uri_);
   auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 10});
   ASSERT_TRUE(a && b);
+  // b caches z as empty: it sees z's version only once z's notification
+  // came, and x's came before it (one writer's notifications keep their
+  // order). Then b reads and caches x.
+  ASSERT_TRUE(b->ListVersions(SubjectName("z"), IncludeDeleted::kYes)->empty());
   ASSERT_TRUE(a->AddVersion(NV("x", 1, "fx")));
   ASSERT_TRUE(a->AddVersion(NV("z", 1, "fz")));
-  // z's notification came after x's: b then reads and caches x.
   ASSERT_TRUE(WithinOneSecond(
       [&] { return b->ListVersions(SubjectName("z"), IncludeDeleted::kYes)->size() == 1; }));
   ASSERT_EQ(b->ListVersions(SubjectName("x"), IncludeDeleted::kYes)->size(), 1u);
@@ -328,6 +334,25 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 }
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
+// Rule: a database at table layout 1 (before accord_add_version) is
+// migrated to 2 by the first replica that opens it; its data stays.
+TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
+  {
+    auto old = OpenOrFail(uri_);
+    ASSERT_TRUE(old);
+    ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
+  }
+  Sql(uri_,
+      "DROP FUNCTION accord_add_version; "
+      "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 2);
+  ASSERT_TRUE(s->AddVersion(NV("s", 2, "fp2")));
+  EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+}
+
 TEST_F(PostgresReplicas, DatabaseMigratedByANewerBuildIsRefused) {
   ASSERT_TRUE(OpenOrFail(uri_));
   Sql(uri_, "UPDATE accord_meta SET value = '99' WHERE key = 'schema_version'");
