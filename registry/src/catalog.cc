@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -947,6 +948,11 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
 RegistryResult<void> Service::ClaimProducedSubjects(const ServiceRecord& service,
                                                     const Principal& caller) {
   if (caller.IsAdmin()) return {};
+  std::set<std::size_t> stripes;
+  for (const SubjectName& p : service.produces) stripes.insert(StripeOf(p));
+  std::vector<std::unique_lock<std::mutex>> held;
+  held.reserve(stripes.size());
+  for (std::size_t i : stripes) held.emplace_back(subject_mu_[i]);
   struct Unclaimed {
     const SubjectName* subject;
     SubjectMetadata before;

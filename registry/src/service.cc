@@ -198,10 +198,13 @@ Service::WriteScope::~WriteScope() {
 }
 
 Service::SubjectScope::SubjectScope(Service& s, const SubjectName& subject)
-    : service_(s),
-      lock_(s.subject_mu_[std::hash<std::string>{}(subject.str()) % s.subject_mu_.size()]) {}
+    : service_(s), lock_(s.subject_mu_[s.StripeOf(subject)]) {}
 
 Service::SubjectScope::~SubjectScope() { lock_.unlock(); }
+
+std::size_t Service::StripeOf(const SubjectName& subject) const {
+  return std::hash<std::string>{}(subject.str()) % subject_mu_.size();
+}
 
 // --- helpers -----------------------------------------------------------------
 

@@ -240,6 +240,32 @@ TEST_F(AuthzTest, DeclarationClaimsAnUnclaimedProducedSubjectForItsOwner) {
   EXPECT_EQ(CodeOf(service_->PutServiceDeclaration(theirs, kWriterB)), ErrorCode::kForbidden);
 }
 
+TEST_F(AuthzTest, ClaimAndAConcurrentFirstRegistrationByAnotherTeamNeverBothSucceed) {
+  for (int round = 0; round < 30; ++round) {
+    const std::string subject = "contested" + std::to_string(round);
+    const ServiceRecord claim{.name = "claimer" + std::to_string(round),
+                              .owner = "team-a",
+                              .produces = {SubjectName(subject)}};
+    RegistryResult<PutServiceResult> put = Fail(ErrorCode::kInternal, "");
+    RegistryResult<Registered> reg = Fail(ErrorCode::kInternal, "");
+    std::thread ta([&] { put = service_->PutServiceDeclaration(claim, kWriterA); });
+    std::thread tb([&] { reg = Reg(subject, kWriterB); });
+    ta.join();
+    tb.join();
+    // Whoever came first owns it; the other is refused.
+    EXPECT_NE(put.has_value(), reg.has_value()) << round;
+    EXPECT_EQ(CodeOf(put), put.has_value() ? ErrorCode{} : ErrorCode::kForbidden) << round;
+    EXPECT_EQ(CodeOf(reg), reg.has_value() ? ErrorCode{} : ErrorCode::kForbidden) << round;
+    if (reg) {
+      EXPECT_EQ(OwnerOf(subject), "team-b") << round;
+    } else {
+      EXPECT_EQ(CodeOf(service_->GetSubjectMetadata(subject)), ErrorCode::kSubjectNotFound);
+      ASSERT_TRUE(Reg(subject, kWriterA)) << round;
+      EXPECT_EQ(OwnerOf(subject), "team-a") << round;
+    }
+  }
+}
+
 TEST_F(AuthzTest, DeclarationMayNotProduceAnExistingSubjectWithoutOwner) {
   ASSERT_TRUE(Reg("legacy", Principal::OpenAdmin()));
   const ServiceRecord mine{.name = "old", .owner = "team-a", .produces = {SubjectName("legacy")}};

@@ -717,10 +717,16 @@ class Service {
   // The service declarations accepting some of `versions` of `s`, by name.
   RegistryResult<std::vector<OverriddenConsumer>> ConsumersOfVersions(
       const SubjectName& s, const std::vector<Version>& versions);
-  // Before a service declaration is stored: the caller's right to each
-  // produced subject, and the unclaimed ones claimed for `service.owner`
-  // (AUTHORISATION).
+  // Before a service declaration is stored (under write_mu_): the caller's
+  // right to each produced subject, and the unclaimed ones claimed for
+  // `service.owner` (AUTHORISATION). Holds the produced subjects' stripes of
+  // subject_mu_ (ascending, each once), so a registration creating one of
+  // them in this process runs before or after the claim, not between its
+  // check and its write.
   RegistryResult<void> ClaimProducedSubjects(const ServiceRecord& service, const Principal& caller);
+
+  // The index of `subject`'s stripe in subject_mu_.
+  std::size_t StripeOf(const SubjectName& subject) const;
 
   std::unique_ptr<Store> store_;
   const ServiceOptions options_;
