@@ -140,13 +140,6 @@ RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
   return SubjectName(std::string(name));
 }
 
-RegistryResult<SubjectName> ValidateNewSubjectName(std::string_view name) {
-  auto valid = ValidateSubjectName(name);
-  if (!valid) return valid;
-  if (auto ok = internal::CheckLookAlikeRules(name); !ok) return std::unexpected(ok.error());
-  return valid;
-}
-
 std::string_view SubjectCaseVariantsName(SubjectCaseVariants v) {
   return v == SubjectCaseVariants::kAllow ? "allow" : "refuse";
 }

@@ -44,9 +44,9 @@
 //  * Subject names: non-empty, valid UTF-8, no control characters, at most
 //    255 bytes (42208). Schema text over ServiceOptions::max_schema_bytes: 42209.
 //  * New subject names (a registration that creates a subject, outside
-//    IMPORT mode; a service declaration's produced subject that has no
-//    version record yet) must also pass the look-alike rules (42208 with the
-//    reason; ValidateNewSubjectName): not made of dots only ("." / ".."),
+//    IMPORT mode; a subject a writer's service declaration claims by
+//    producing it, 42210 there) must also pass the look-alike rules (42208
+//    with the reason; subject_names.h): not made of dots only ("." / ".."),
 //    not ending with "."; no leading or trailing White_Space; no code point
 //    of category Cc, Cf, Zl, Zp, Cs, Cn, no Zs but U+0020, no
 //    Default_Ignorable_Code_Point. A registration that creates a subject is
@@ -231,9 +231,6 @@ std::string CalendarDate(std::int64_t ms);
 // Subject name rule (42208): non-empty, valid UTF-8, no control characters
 // (< 0x20, 0x7f), at most 255 bytes.
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name);
-// ValidateSubjectName plus the look-alike rules for a new subject (RULES,
-// "New subject names"): 42208 with the reason.
-RegistryResult<SubjectName> ValidateNewSubjectName(std::string_view name);
 
 // A version as named on the wire: a number, or the latest version.
 struct VersionSelector {
