@@ -150,6 +150,20 @@ TEST_F(PolicyTest, HttpHardDeleteIs409AndForceQueryOverrides) {
             R"("versions":[1]}]})");
 }
 
+TEST_F(PolicyTest, HttpForceAsksForTheAccordReplyEvenWhenNothingIsOverridden) {
+  ASSERT_TRUE(Reg("orders", kV1));
+  HttpResponse soft = Call("DELETE", "/subjects/orders/versions/1?force=true");
+  EXPECT_EQ(soft.status, 200);
+  EXPECT_EQ(soft.body, R"({"versions":[1],"overriddenConsumers":[]})");
+  HttpResponse hard = Call("DELETE", "/subjects/orders?permanent=true&force=true");
+  EXPECT_EQ(hard.status, 200);
+  EXPECT_EQ(hard.body, R"({"versions":[1],"overriddenConsumers":[]})");
+  auto rows = *service_->Audit({.limit = 100, .subject = "orders"});
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().action, "HARD_DELETE_SUBJECT");
+  EXPECT_EQ(rows.back().detail, R"({"force":true,"overriddenConsumers":[]})");
+}
+
 TEST_F(PolicyTest, HttpDeletesWithoutForceKeepConfluentsReplies) {
   ASSERT_TRUE(Reg("orders", kV1));
   ASSERT_TRUE(Reg("orders", kV2));
