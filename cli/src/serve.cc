@@ -51,6 +51,7 @@ struct ServeSettings {
   std::string tls_key;
   std::string min_notice_days = "30";
   std::string parsed_schema_cache = "1000";
+  std::string subject_case_variants = "refuse";
   std::string store;  // empty: SQLite in `data`
   std::string store_pool_size = "8";
   std::string store_statement_timeout_ms = "5000";
@@ -97,6 +98,9 @@ constexpr SettingSpec kSettings[] = {
      "days a new sunset date must be ahead (config file: deprecation.min_notice_days)"},
     {"parsed_schema_cache", "ACCORD_PARSED_SCHEMA_CACHE", &ServeSettings::parsed_schema_cache,
      "parsed schemas kept in memory, least recently used evicted (0: parse on every use)"},
+    {"subject_case_variants", "ACCORD_SUBJECT_CASE_VARIANTS", &ServeSettings::subject_case_variants,
+     "a new subject differing from an existing one only by letter case: refuse (42208) or "
+     "allow"},
 };
 
 void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
@@ -248,6 +252,14 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     return 2;
   }
   service_options.parsed_schema_cache = *parsed_cache;
+  auto case_variants = registry::SubjectCaseVariantsFromString(s.subject_case_variants);
+  if (!case_variants) {
+    std::fprintf(stderr,
+                 "accord serve: invalid setting subject_case_variants=%s (refuse or allow)\n",
+                 s.subject_case_variants.c_str());
+    return 2;
+  }
+  service_options.subject_case_variants = *case_variants;
   auto lint = compat::lint::ParseConfig(s.lint);
   if (!lint) {
     std::fprintf(stderr, "accord serve: %s: %s\n", s.config.c_str(),
@@ -367,7 +379,7 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
       "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES,\n"
       "ACCORD_THREADS, ACCORD_KEEP_ALIVE_REQUESTS, ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
-      "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE");
+      "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {

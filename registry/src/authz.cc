@@ -57,11 +57,7 @@ RegistryResult<void> AuthoriseSubjectChange(Store& store, const Principal& calle
 }
 
 RegistryResult<void> AuthoriseDelete(Store& store, const Principal& caller, const SubjectName& s,
-                                     Force force) {
-  if (force == Force::kYes) {
-    if (auto w = RequireWriter(caller); !w) return w;
-    return RequireAdmin(caller, "force a permanent delete");
-  }
+                                     Force /*force*/) {
   return AuthoriseSubjectChange(store, caller, s);
 }
 
@@ -105,6 +101,19 @@ RegistryResult<void> RequireSameOwner(const Principal& caller, const SubjectName
   if (before == after || caller.IsAdmin()) return {};
   return Forbidden(caller, "may not change the owner of subject '" + s.str() +
                                "' (only an admin may change an owner)");
+}
+
+RegistryResult<void> AuthoriseProduces(const Principal& caller, std::string_view service,
+                                       const SubjectName& s, const std::string& owner,
+                                       bool has_versions) {
+  if (auto w = RequireWriter(caller); !w) return w;
+  if (caller.IsAdmin()) return {};
+  if (owner.empty() && !has_versions) return {};
+  if (!owner.empty() && caller.InTeam(owner)) return {};
+  return Forbidden(caller, "of " + Teams(caller) + " may not declare that service '" +
+                               std::string(service) + "' produces subject '" + s.str() + "' " +
+                               (owner.empty() ? std::string("(it has no owner: only an admin may)")
+                                              : "owned by " + owner));
 }
 
 RegistryResult<void> AuthoriseServiceChange(const Principal& caller, std::string_view name,

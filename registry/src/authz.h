@@ -34,8 +34,9 @@ RegistryResult<void> RequireSubjectOwner(const Principal& caller, const SubjectN
 RegistryResult<void> AuthoriseSubjectChange(Store& store, const Principal& caller,
                                             const SubjectName& s);
 
-// Deleting (part of) subject `s`: as AuthoriseSubjectChange; a forced
-// delete (past the consumer guard) is admin-only.
+// Deleting (part of) subject `s`: as AuthoriseSubjectChange, forced or not
+// (a forced permanent delete goes past consumer declarations, which any team
+// may publish: the subject's owner must be able to override them).
 RegistryResult<void> AuthoriseDelete(Store& store, const Principal& caller, const SubjectName& s,
                                      Force force);
 
@@ -65,6 +66,15 @@ RegistryResult<std::optional<SubjectMetadata>> SettleOwner(const Principal& call
 // that keeps the owner passes).
 RegistryResult<void> RequireSameOwner(const Principal& caller, const SubjectName& s,
                                       const std::string& before, const std::string& after);
+
+// A service declaration `service` listing `s` as produced, `s` having stored
+// owner `owner` (empty: none) and `has_versions` (a version record, soft-
+// deleted included). Admins pass; writers when `owner` is one of their teams,
+// or when `s` has neither owner nor version record (unclaimed: the caller
+// claims it). Else 40301 naming the subject and its owner.
+RegistryResult<void> AuthoriseProduces(const Principal& caller, std::string_view service,
+                                       const SubjectName& s, const std::string& owner,
+                                       bool has_versions);
 
 // Publishing (`declared` set) or deleting a service declaration: admins;
 // writers when the declared owner and the stored one (if any) are among

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "fields.h"
 #include "schema_diff.h"
 #include "service_internal.h"
+#include "subject_names.h"
 
 namespace accord::registry {
 
@@ -553,8 +555,8 @@ RegistryResult<SubjectMetadata> Service::UpdateSubjectMetadata(std::string_view 
 
 // --- deprecation -------------------------------------------------------------------
 
-RegistryResult<std::vector<VersionRecord>> Service::LiveVersionsToChange(
-    const SubjectName& subject, const Principal& caller) {
+RegistryResult<std::vector<VersionRecord>> Service::LiveVersionsToChange(const SubjectName& subject,
+                                                                         const Principal& caller) {
   if (auto ok = internal::AuthoriseSubjectChange(*store_, caller, subject); !ok) {
     return std::unexpected(ok.error());
   }
@@ -667,9 +669,33 @@ RegistryResult<void> Service::CheckNoConsumers(const SubjectName& subject,
     return Fail(ErrorCode::kVersionInUse,
                 "Subject " + Quoted(subject.str()) + " Version " + std::to_string(v.value()) +
                     " is still accepted by registered consumers: " + list +
-                    ". Change their declarations first, or force=true (admin)");
+                    ". Change their declarations first, or delete with force=true (the "
+                    "subject's owner or an admin; the reply lists the consumers overridden)");
   }
   return {};
+}
+
+RegistryResult<std::vector<OverriddenConsumer>> Service::ConsumersOfVersions(
+    const SubjectName& subject, const std::vector<Version>& versions) {
+  auto services = store_->ListServices();
+  if (!services) return std::unexpected(services.error());
+  std::vector<OverriddenConsumer> out;
+  for (const ServiceRecord& s : *services) {
+    for (const ConsumedSubject& c : s.consumes) {
+      if (c.subject != subject) continue;
+      OverriddenConsumer o{.service = s.name, .owner = s.owner, .versions = {}};
+      for (Version v : versions) {
+        if (c.Accepts(v)) o.versions.push_back(v);
+      }
+      std::sort(o.versions.begin(), o.versions.end());
+      if (!o.versions.empty()) out.push_back(std::move(o));
+      break;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const OverriddenConsumer& a, const OverriddenConsumer& b) {
+    return a.service < b.service;
+  });
+  return out;
 }
 
 RegistryResult<std::vector<CalendarEntry>> Service::DeprecationCalendar() {
@@ -907,6 +933,7 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
       !ok) {
     return std::unexpected(ok.error());
   }
+  if (auto ok = ClaimProducedSubjects(service, caller); !ok) return std::unexpected(ok.error());
   if (*stored && (*stored)->SameDeclaration(service)) {
     return PutServiceResult{.service = **stored, .changed = false};
   }
@@ -916,6 +943,56 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
       service, MakeAudit("PUT_SERVICE", actor, {}, 0, BeforeAfter(before, ServiceValue(service))));
   if (!r) return std::unexpected(r.error());
   return PutServiceResult{.service = std::move(service), .changed = true};
+}
+
+RegistryResult<void> Service::ClaimProducedSubjects(const ServiceRecord& service,
+                                                    const Principal& caller) {
+  if (caller.IsAdmin()) return {};
+  std::set<std::size_t> stripes;
+  for (const SubjectName& p : service.produces) stripes.insert(StripeOf(p));
+  std::vector<std::unique_lock<std::mutex>> held;
+  held.reserve(stripes.size());
+  for (std::size_t i : stripes) held.emplace_back(subject_mu_[i]);
+  struct Unclaimed {
+    const SubjectName* subject;
+    SubjectMetadata before;
+  };
+  std::vector<Unclaimed> claims;
+  std::set<SubjectName> seen;
+  // Every right is checked before anything is written.
+  for (const SubjectName& p : service.produces) {
+    if (!seen.insert(p).second) continue;
+    auto stored = store_->GetSubjectMetadata(p);
+    if (!stored) return std::unexpected(stored.error());
+    const SubjectMetadata before = stored->value_or(SubjectMetadata{});
+    bool has_versions = false;
+    if (before.owner.empty()) {
+      auto versions = store_->ListVersions(p, IncludeDeleted::kYes);
+      if (!versions) return std::unexpected(versions.error());
+      has_versions = !versions->empty();
+      if (!has_versions) {
+        // A subject this declaration creates the owner of: a new name.
+        if (auto ok = internal::CheckLookAlikeRules(p.str()); !ok) {
+          return BadMetadata("produces: " + ok.error().message);
+        }
+      }
+    }
+    if (auto ok = internal::AuthoriseProduces(caller, service.name, p, before.owner, has_versions);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    if (before.owner.empty()) claims.push_back(Unclaimed{&p, before});
+  }
+  for (const Unclaimed& c : claims) {
+    SubjectMetadata after = c.before;
+    after.owner = service.owner;
+    auto r = store_->SetSubjectMetadata(
+        *c.subject, after,
+        MakeAudit("PUT_METADATA", caller.name, c.subject->str(), 0,
+                  BeforeAfter(MetadataValue(c.before), MetadataValue(after))));
+    if (!r) return std::unexpected(r.error());
+  }
+  return {};
 }
 
 RegistryResult<ServiceRecord> Service::GetServiceDeclaration(std::string_view name) {

@@ -139,8 +139,30 @@ Value ConfigJson(const ConfigRecord& c) {
 }
 
 // ?force=true: a permanent delete of a version that consumers still accept
-// (admin-only: the authorisation rule refuses it to anyone else).
+// (the subject's owner or an admin, like any delete of it).
 Force ForceFlag(const Target& t) { return t.Flag("force") ? Force::kYes : Force::kNo; }
+
+// The reply to a DELETE with force=true (an Accord extension: Confluent's
+// clients never send it, and keep their bare array / number):
+// {"versions":[1,2],"overriddenConsumers":[{"service","owner","versions"}]}.
+HttpResponse ForcedDeleteReply(const Deleted& d) {
+  json::Array versions;
+  for (Version v : d.versions) versions.emplace_back(v.value());
+  json::Array consumers;
+  for (const OverriddenConsumer& c : d.overridden) {
+    Value o{json::Object{}};
+    o.Add("service", c.service);
+    o.Add("owner", c.owner);
+    json::Array accepted;
+    for (Version v : c.versions) accepted.emplace_back(v.value());
+    o.Add("versions", Value(std::move(accepted)));
+    consumers.push_back(std::move(o));
+  }
+  Value o{json::Object{}};
+  o.Add("versions", Value(std::move(versions)));
+  o.Add("overriddenConsumers", Value(std::move(consumers)));
+  return JsonReply(o);
+}
 
 Value ModeJson(Mode m) {
   Value o{json::Object{}};
@@ -407,7 +429,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       }
       if (is("DELETE", "/subjects/{s}")) {
         const DeleteKind kind = t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
-        return done(Reply(service_.DeleteSubject(s[1], kind, caller, ForceFlag(t)),
+        if (ForceFlag(t) == Force::kYes) {
+          return done(Reply(service_.Delete(s[1], std::nullopt, kind, caller, Force::kYes),
+                            ForcedDeleteReply));
+        }
+        return done(Reply(service_.DeleteSubject(s[1], kind, caller, Force::kNo),
                           [](const auto& v) { return JsonReply(VersionArray(v)); }));
       }
     } else if (n == 3 && s[2] == "metadata") {
@@ -460,7 +486,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
             if (!version) return done(ErrorResponse(version.error()));
             const DeleteKind kind =
                 t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
-            return done(Reply(service_.DeleteVersion(s[1], *version, kind, caller, ForceFlag(t)),
+            if (ForceFlag(t) == Force::kYes) {
+              return done(Reply(service_.Delete(s[1], *version, kind, caller, Force::kYes),
+                                ForcedDeleteReply));
+            }
+            return done(Reply(service_.DeleteVersion(s[1], *version, kind, caller, Force::kNo),
                               [](Version v) { return JsonReply(Value(v.value())); }));
           }
         } else if (s[4] == "schema") {
@@ -640,10 +670,9 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
   } else if (n == 1 && s[0] == "metrics") {
     if (is("GET", "/metrics")) {
       const Service::Counters counters = service_.GetCounters();
-      Metrics::ServiceFigures figures{
-          .store_commits = counters.store_commits,
-          .store_writes_committed = counters.store_writes_committed,
-          .parsed_schemas_cached = counters.parsed_schemas_cached};
+      Metrics::ServiceFigures figures{.store_commits = counters.store_commits,
+                                      .store_writes_committed = counters.store_writes_committed,
+                                      .parsed_schemas_cached = counters.parsed_schemas_cached};
       if (auto stats = service_.GetStats()) {
         figures.schemas = stats->schemas;
         figures.subjects = stats->subjects;

@@ -8,8 +8,10 @@
 
 #include "accord/schemas/canonical.h"
 #include "authz.h"
+#include "folded_names.h"
 #include "formats.h"
 #include "service_internal.h"
+#include "subject_names.h"
 #include "utf8.h"
 
 namespace accord::registry {
@@ -138,6 +140,22 @@ RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
   return SubjectName(std::string(name));
 }
 
+std::string_view SubjectCaseVariantsName(SubjectCaseVariants v) {
+  return v == SubjectCaseVariants::kAllow ? "allow" : "refuse";
+}
+
+std::optional<SubjectCaseVariants> SubjectCaseVariantsFromString(std::string_view s) {
+  for (SubjectCaseVariants v : {SubjectCaseVariants::kRefuse, SubjectCaseVariants::kAllow}) {
+    const std::string_view name = SubjectCaseVariantsName(v);
+    if (s.size() == name.size() && std::equal(s.begin(), s.end(), name.begin(), [](char a, char b) {
+          return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+        })) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
+
 RegistryResult<VersionSelector> ParseVersion(std::string_view text) {
   auto invalid = [&] {
     return Fail(ErrorCode::kInvalidVersion,
@@ -158,6 +176,7 @@ RegistryResult<VersionSelector> ParseVersion(std::string_view text) {
 Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
     : store_(std::move(store)),
       options_(options),
+      folded_(std::make_unique<internal::FoldedNames>(*store_)),
       parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache)) {}
 
 Service::~Service() = default;
@@ -172,10 +191,13 @@ Service::WriteScope::~WriteScope() {
 }
 
 Service::SubjectScope::SubjectScope(Service& s, const SubjectName& subject)
-    : service_(s),
-      lock_(s.subject_mu_[std::hash<std::string>{}(subject.str()) % s.subject_mu_.size()]) {}
+    : service_(s), lock_(s.subject_mu_[s.StripeOf(subject)]) {}
 
 Service::SubjectScope::~SubjectScope() { lock_.unlock(); }
+
+std::size_t Service::StripeOf(const SubjectName& subject) const {
+  return std::hash<std::string>{}(subject.str()) % subject_mu_.size();
+}
 
 // --- helpers -----------------------------------------------------------------
 
@@ -451,6 +473,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   // conflict (NewVersion::expected_latest), and the decision is made again
   // against what the other one wrote.
   SubjectScope lock(*this, *subject);
+  std::optional<internal::FoldedNames::Claim> new_name;  // when this creates the subject
   RegistryResult<WrittenVersion> written = Fail(ErrorCode::kStoreError, "store error");
   NewVersion nv;
   for (int attempt = 1;; ++attempt) {
@@ -478,6 +501,17 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
                                               stored_metadata->value_or(SubjectMetadata{}).owner);
         !ok) {
       return std::unexpected(ok.error());
+    }
+    // Creating a subject: the look-alike and case-variant rules (RULES).
+    if (all->empty() && !import && !new_name) {
+      if (auto ok = internal::CheckLookAlikeRules(subject->str()); !ok) {
+        return std::unexpected(ok.error());
+      }
+      if (options_.subject_case_variants == SubjectCaseVariants::kRefuse) {
+        auto claim = folded_->ClaimNew(*subject);
+        if (!claim) return std::unexpected(claim.error());
+        new_name.emplace(std::move(*claim));
+      }
     }
 
     auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
@@ -597,6 +631,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     pre.reset();  // judged against versions that are no longer the latest
   }
   if (!written) return std::unexpected(written.error());
+  if (new_name) new_name->Commit();
   // A new holder of an existing schema changes what reads by id flag (a new
   // schema is in no memo yet): the memo is recomputed.
   if (!written->new_schema) write_generation_.fetch_add(1, std::memory_order_acq_rel);
@@ -725,11 +760,53 @@ RegistryResult<std::vector<SchemaId>> Service::ReferencedBy(std::string_view sub
   return std::vector<SchemaId>(ids.begin(), ids.end());
 }
 
-RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view subject_text,
+RegistryResult<Deleted> Service::Delete(std::string_view subject_text,
+                                        std::optional<VersionSelector> version, DeleteKind kind,
+                                        const Principal& caller, Force force) {
+  SubjectName subject{std::string(subject_text)};
+  if (version) return DeleteOneVersion(subject, *version, kind, caller, force);
+  return DeleteWholeSubject(subject, kind, caller, force);
+}
+
+RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view subject,
                                                             DeleteKind kind,
                                                             const Principal& caller, Force force) {
+  auto deleted = Delete(subject, std::nullopt, kind, caller, force);
+  if (!deleted) return std::unexpected(deleted.error());
+  return std::move(deleted->versions);
+}
+
+RegistryResult<Version> Service::DeleteVersion(std::string_view subject, VersionSelector sel,
+                                               DeleteKind kind, const Principal& caller,
+                                               Force force) {
+  auto deleted = Delete(subject, sel, kind, caller, force);
+  if (!deleted) return std::unexpected(deleted.error());
+  return deleted->versions.front();
+}
+
+namespace {
+// The audit detail of a forced permanent delete: who was overridden.
+std::string ForcedDetail(const std::vector<OverriddenConsumer>& overridden) {
+  json::Array list;
+  for (const OverriddenConsumer& c : overridden) {
+    json::Value o{json::Object{}};
+    o.Add("service", c.service);
+    o.Add("owner", c.owner);
+    json::Array versions;
+    for (Version v : c.versions) versions.emplace_back(v.value());
+    o.Add("versions", json::Value(std::move(versions)));
+    list.push_back(std::move(o));
+  }
+  json::Value detail{json::Object{}};
+  detail.Add("force", true);
+  detail.Add("overriddenConsumers", json::Value(std::move(list)));
+  return json::ToJson(detail);
+}
+}  // namespace
+
+RegistryResult<Deleted> Service::DeleteWholeSubject(const SubjectName& subject, DeleteKind kind,
+                                                    const Principal& caller, Force force) {
   const std::string& actor = caller.name;
-  SubjectName subject{std::string(subject_text)};
   WriteScope lock(*this);
   if (auto ok = internal::AuthoriseDelete(*store_, caller, subject, force); !ok) {
     return std::unexpected(ok.error());
@@ -770,18 +847,25 @@ RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view sub
     }
     versions.push_back(v.version);
   }
+  Deleted out;
+  std::string detail;
   if (kind == DeleteKind::kPermanent && force == Force::kNo) {
     if (auto free = CheckNoConsumers(subject, versions); !free) {
       return std::unexpected(free.error());
     }
+  } else if (kind == DeleteKind::kPermanent) {
+    auto overridden = ConsumersOfVersions(subject, versions);
+    if (!overridden) return std::unexpected(overridden.error());
+    out.overridden = std::move(*overridden);
+    detail = ForcedDetail(out.overridden);
   }
   if (kind == DeleteKind::kSoft) {
     auto r = store_->SoftDeleteVersions(subject, versions,
                                         MakeAudit("SOFT_DELETE_SUBJECT", actor, subject.str()));
     if (!r) return std::unexpected(r.error());
   } else {
-    auto r = store_->HardDeleteVersions(subject, versions,
-                                        MakeAudit("HARD_DELETE_SUBJECT", actor, subject.str()));
+    auto r = store_->HardDeleteVersions(
+        subject, versions, MakeAudit("HARD_DELETE_SUBJECT", actor, subject.str(), 0, detail));
     if (!r) return std::unexpected(r.error());
     // A permanently deleted subject keeps no config or mode (best effort:
     // the versions are gone either way).
@@ -795,14 +879,14 @@ RegistryResult<std::vector<Version>> Service::DeleteSubject(std::string_view sub
       (void)store_->SetMode(subject, std::nullopt, MakeAudit("DELETE_MODE", actor, subject.str()));
     }
   }
-  return versions;
+  out.versions = std::move(versions);
+  return out;
 }
 
-RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, VersionSelector sel,
-                                               DeleteKind kind, const Principal& caller,
-                                               Force force) {
+RegistryResult<Deleted> Service::DeleteOneVersion(const SubjectName& subject, VersionSelector sel,
+                                                  DeleteKind kind, const Principal& caller,
+                                                  Force force) {
   const std::string& actor = caller.name;
-  SubjectName subject{std::string(subject_text)};
   WriteScope lock(*this);
   if (auto ok = internal::AuthoriseDelete(*store_, caller, subject, force); !ok) {
     return std::unexpected(ok.error());
@@ -850,10 +934,18 @@ RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, Ve
     }
   }
   const Version version = target->version;
+  Deleted out;
+  out.versions = {version};
+  std::string detail;
   if (kind == DeleteKind::kPermanent && force == Force::kNo) {
     if (auto free = CheckNoConsumers(subject, {version}); !free) {
       return std::unexpected(free.error());
     }
+  } else if (kind == DeleteKind::kPermanent) {
+    auto overridden = ConsumersOfVersions(subject, {version});
+    if (!overridden) return std::unexpected(overridden.error());
+    out.overridden = std::move(*overridden);
+    detail = ForcedDetail(out.overridden);
   }
   if (kind == DeleteKind::kSoft) {
     auto r = store_->SoftDeleteVersions(
@@ -863,10 +955,10 @@ RegistryResult<Version> Service::DeleteVersion(std::string_view subject_text, Ve
   } else {
     auto r = store_->HardDeleteVersions(
         subject, {version},
-        MakeAudit("HARD_DELETE_VERSION", actor, subject.str(), version.value()));
+        MakeAudit("HARD_DELETE_VERSION", actor, subject.str(), version.value(), detail));
     if (!r) return std::unexpected(r.error());
   }
-  return version;
+  return out;
 }
 
 // --- schemas by id -------------------------------------------------------------

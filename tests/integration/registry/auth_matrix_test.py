@@ -13,6 +13,13 @@ and rights") against a real `accord serve` with API keys in its config file.
     about what exists.
   * Basic and Bearer credentials both work; the audit log is admin-only and
     filters by subject, actor and time.
+  * Claims (issue #15, item 3): a service declaration may list as produced
+    only subjects of the caller's teams; consumer declarations stay open to
+    every team; the subject's owner may force a permanent delete past
+    consumers, and the reply lists the consumers it overrode.
+  * Names (issue #15, item 4): a new subject with a look-alike name
+    (trailing space or dot, "..", a zero-width space, a case variant of an
+    existing subject) is 422/42208 for every writer, and nothing is stored.
   * anonymous_read: false makes every read need a key (probes excepted).
   * No key is ever written to the server's log; with no keys the server says
     at start-up, in one warning line, that it is open; a bad auth section
@@ -121,7 +128,8 @@ class Registry:
 
     def fixture(self, p, owner):
         """Subjects p.orders (v1 deprecated, v2 live, v3 soft-deleted; own
-        config and mode) and p.gone (soft-deleted), owned by team-a, and
+        config and mode), p.gone (soft-deleted) and p.held (soft-deleted,
+        consumed by team-b's service p-billing), owned by team-a, and
         service p-checkout owned by team-a. Resets the global config to NONE
         (an earlier cell may have deleted it)."""
         self.ok(self.admin, "PUT", "/config", {"compatibility": "NONE"})
@@ -138,12 +146,17 @@ class Registry:
                 {"sunset": "2099-01-01", "reason": "old"})
         self.ok(owner, "PUT", "/accord/v1/services/%s-checkout" % p,
                 {"owner": "team-a", "produces": ["%s.orders" % p]})
+        self.ok(owner, "POST", "/subjects/%s.held/versions" % p,
+                {"schema": schema(8), "schemaType": "JSON"})
+        self.ok(owner, "DELETE", "/subjects/%s.held" % p)
+        self.ok(self.admin, "PUT", "/accord/v1/services/%s-billing" % p,
+                {"owner": "team-b", "consumes": [{"subject": "%s.held" % p}]})
 
     def snapshot(self, p):
         """Everything a change could touch, read by the admin."""
         paths = ["/subjects?deleted=true", "/config", "/mode", "/accord/v1/services",
                  "/accord/v1/deprecations", "/schemas?deleted=true"]
-        for s in ("%s.orders" % p, "%s.gone" % p, "%s.fresh" % p):
+        for s in ("%s.orders" % p, "%s.gone" % p, "%s.fresh" % p, "%s.held" % p):
             paths += ["/subjects/%s/versions?deleted=true" % s, "/config/%s" % s,
                       "/mode/%s" % s, "/accord/v1/subjects/%s/metadata" % s,
                       "/accord/v1/subjects/%s" % s]
@@ -158,7 +171,9 @@ class Registry:
 
 # Each mutating endpoint: (label, method, path template, body, rule).
 # rule "subject": owner's writer and admin may; "new": any writer may (a new
-# subject); "admin": admins only. {p} is the fixture's prefix.
+# subject); "admin": admins only; "other team": team-b's writer and admin
+# may; "bad name": every writer and admin get 422/42208. {p} is the
+# fixture's prefix, {P} the same in upper case.
 ENDPOINTS = [
     ("register", "POST", "/subjects/{p}.orders/versions",
      {"schema": schema(4), "schemaType": "JSON"}, "subject"),
@@ -173,7 +188,9 @@ ENDPOINTS = [
     ("permanent delete version", "DELETE", "/subjects/{p}.orders/versions/3?permanent=true",
      None, "subject"),
     ("forced permanent delete", "DELETE",
-     "/subjects/{p}.orders/versions/3?permanent=true&force=true", None, "admin"),
+     "/subjects/{p}.orders/versions/3?permanent=true&force=true", None, "subject"),
+    ("forced permanent delete past a consumer", "DELETE",
+     "/subjects/{p}.held?permanent=true&force=true", None, "subject"),
     ("subject config", "PUT", "/config/{p}.orders", {"compatibility": "FULL"}, "subject"),
     ("delete subject config", "DELETE", "/config/{p}.orders", None, "subject"),
     ("subject mode", "PUT", "/mode/{p}.orders", {"mode": "READONLY"}, "subject"),
@@ -195,6 +212,22 @@ ENDPOINTS = [
     ("publish service for another team", "PUT", "/accord/v1/services/{p}-checkout",
      {"owner": "team-b", "produces": []}, "admin"),
     ("delete service", "DELETE", "/accord/v1/services/{p}-checkout", None, "subject"),
+    ("publish service producing another team's subject", "PUT", "/accord/v1/services/{p}-squat",
+     {"owner": "team-b", "produces": ["{p}.orders"], "consumes": [{"subject": "{p}.orders"}]},
+     "admin"),
+    ("publish service consuming another team's subject", "PUT",
+     "/accord/v1/services/{p}-reader", {"owner": "team-b", "consumes": [{"subject": "{p}.orders"}]},
+     "other team"),
+    ("register trailing-space name", "POST", "/subjects/{p}.orders%20/versions",
+     {"schema": schema(4), "schemaType": "JSON"}, "bad name"),
+    ("register trailing-dot name", "POST", "/subjects/{p}.orders./versions",
+     {"schema": schema(4), "schemaType": "JSON"}, "bad name"),
+    ("register '..'", "POST", "/subjects/%2E%2E/versions",
+     {"schema": schema(4), "schemaType": "JSON"}, "bad name"),
+    ("register zero-width space name", "POST", "/subjects/{p}.ord%E2%80%8Bers/versions",
+     {"schema": schema(4), "schemaType": "JSON"}, "bad name"),
+    ("register case variant", "POST", "/subjects/{P}.ORDERS/versions",
+     {"schema": schema(4), "schemaType": "JSON"}, "bad name"),
 ]
 
 ROLES = ["anonymous", "wrong key", "reader", "other writer", "owner writer", "admin"]
@@ -203,18 +236,20 @@ ROLES = ["anonymous", "wrong key", "reader", "other writer", "owner writer", "ad
 def expected(role, rule):
     if role in ("anonymous", "wrong key"):
         return 401
-    if role == "admin":
-        return 200
     if role == "reader":
         return 403
+    if rule == "bad name":
+        return 422
+    if role == "admin":
+        return 200
     if role == "other writer":
-        return 200 if rule == "new" else 403
-    return 403 if rule == "admin" else 200  # owner writer
+        return 200 if rule in ("new", "other team") else 403
+    return 403 if rule in ("admin", "other team") else 200  # owner writer
 
 
 def fill(value, p):
     if isinstance(value, str):
-        return value.replace("{p}", p)
+        return value.replace("{p}", p).replace("{P}", p.upper())
     if isinstance(value, dict):
         return {k: fill(v, p) for k, v in value.items()}
     if isinstance(value, list):
@@ -247,7 +282,7 @@ def run_matrix(reg, callers, owner):
                       "%s: audit rows name the principal: %s" % (what, rows))
                 continue
             code = reply.get("error_code") if isinstance(reply, dict) else None
-            check(status == want and code == (401 if want == 401 else 40301),
+            check(status == want and code == {401: 401, 403: 40301, 422: 42208}[want],
                   "%s -> %s %s, want %d" % (what, status, reply, want))
             if want == 401:
                 check(headers.get("WWW-Authenticate") == 'Basic realm="accord"',
@@ -257,6 +292,43 @@ def run_matrix(reg, callers, owner):
             check(not changed, "%s changed nothing; changed: %s" % (what, changed))
             check(reg.audit() == audit_before, "%s wrote no audit row" % what)
     return cells, fixtures
+
+
+def hostage_taking(reg, callers):
+    """Issue #15, item 3, as filed: another team declares that its service
+    produces and consumes team-a's subject; the owner's permanent delete was
+    then refused and only an admin could remove the declaration."""
+    a, b, admin = callers["owner writer"], callers["other writer"], callers["admin"]
+    reg.ok(a, "POST", "/subjects/h.orders/versions", {"schema": schema(1), "schemaType": "JSON"})
+    status, reply, _ = call(reg.base, b, "PUT", "/accord/v1/services/h-squat",
+                            {"owner": "team-b", "produces": ["h.orders"],
+                             "consumes": [{"subject": "h.orders"}]})
+    check(status == 403 and reply.get("error_code") == 40301 and
+          reply.get("message") == "Forbidden: principal 'ci-b' (writer) of team team-b may not "
+          "declare that service 'h-squat' produces subject 'h.orders' owned by team-a",
+          "a declaration producing another team's subject -> %s %s" % (status, reply))
+    status, _, _ = call(reg.base, admin, "GET", "/accord/v1/services/h-squat")
+    check(status == 404, "the refused declaration was not stored -> %s" % status)
+    # Consuming stays open; it blocks a plain permanent delete ...
+    reg.ok(b, "PUT", "/accord/v1/services/h-billing",
+           {"owner": "team-b", "consumes": [{"subject": "h.orders"}]})
+    reg.ok(a, "DELETE", "/subjects/h.orders")
+    status, reply, _ = call(reg.base, a, "DELETE", "/subjects/h.orders?permanent=true")
+    check(status == 409 and reply.get("error_code") == 40902 and "h-billing" in reply["message"],
+          "permanent delete under a consumer -> %s %s" % (status, reply))
+    # ... but not a forced one by the owner, whose reply names whom it overrode.
+    status, reply, _ = call(reg.base, b, "DELETE", "/subjects/h.orders?permanent=true&force=true")
+    check(status == 403, "another team may not force it -> %s %s" % (status, reply))
+    status, reply, _ = call(reg.base, a, "DELETE", "/subjects/h.orders?permanent=true&force=true")
+    check(status == 200 and reply == {"versions": [1], "overriddenConsumers": [
+        {"service": "h-billing", "owner": "team-b", "versions": [1]}]},
+        "the owner's forced permanent delete -> %s %s" % (status, reply))
+    status, rows, _ = call(reg.base, admin, "GET", "/accord/v1/audit?subject=h.orders&limit=1000")
+    last = rows[-1] if status == 200 and rows else {}
+    check(last.get("action") == "HARD_DELETE_SUBJECT" and last.get("actor") == "ci-a" and
+          last.get("detail") == {"force": True, "overriddenConsumers": [
+              {"service": "h-billing", "owner": "team-b", "versions": [1]}]},
+          "the forced delete is audited with the consumers overridden: %s" % last)
 
 
 def main():
@@ -298,6 +370,7 @@ def main():
               % (cells, len(ENDPOINTS), fixtures))
 
         base = server.base
+        hostage_taking(reg, callers)
         # Both credential forms of one key.
         bearer_a = Caller("bearer", "ci-a", writer_a, "bearer")
         for c in (bearer_a, callers["owner writer"]):

@@ -117,7 +117,9 @@ def hard_delete_policy(base):
           call(base, "DELETE", version + "2?permanent=true")[0] == 200,
           "hard delete of a version nobody consumes")
     status, reply = call(base, "DELETE", version + "1?permanent=true&force=true")
-    check(status == 200 and reply == 1, "force=true hard-deletes it: %s" % reply)
+    check(status == 200 and reply == {"versions": [1], "overriddenConsumers": [
+        {"service": "ledger", "owner": "finance", "versions": [1]}]},
+        "force=true hard-deletes it and names the consumer overridden: %s" % reply)
 
 
 def bad_lint_config_refuses_to_start(accord, directory):

@@ -29,10 +29,11 @@ CT = "application/vnd.schemaregistry.v1+json"
 
 
 class Server:
-    def __init__(self, accord, data):
+    def __init__(self, accord, data, env=None):
         self.proc = subprocess.Popen(
             [accord, "serve", "--listen", "127.0.0.1:0", "--data", data],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, **(env or {})))
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         if not m:
@@ -266,7 +267,8 @@ def bad_counts_refuse_to_start(accord, directory):
     """Count settings take decimal digits only: "-5" is not a huge number."""
     for flag, value in (("--threads", "-1"), ("--keep-alive-requests", "-5"),
                         ("--keep-alive-requests", "0"), ("--max-body-bytes", " 10"),
-                        ("--parsed-schema-cache", "+3"), ("--min-notice-days", "2x")):
+                        ("--parsed-schema-cache", "+3"), ("--min-notice-days", "2x"),
+                        ("--subject-case-variants", "maybe")):
         r = subprocess.run([accord, "serve", flag, value, "--listen", "127.0.0.1:0",
                             "--data", os.path.join(directory, "bad-data")],
                            capture_output=True, text=True, timeout=30)
@@ -301,8 +303,21 @@ def main():
         check(js(b) == [1, 2], "data survives a restart (versions)")
         s, b, _ = call(server.base, "GET", "/config/orders-value")
         check((js(b) or {}).get("compatibilityLevel") == "NONE", "config survives a restart")
+        # The case-variant rule knows the subjects stored before the restart.
+        expect_error(server.base, "POST", "/subjects/Orders-Value/versions", 422, 42208,
+                     {"schema": "{}", "schemaType": "JSON"})
         rc, _ = server.stop()
         check(rc == 0, "second clean exit")
+
+        # subject_case_variants=allow (env) lets a case variant in.
+        server = Server(args.accord, data, env={"ACCORD_SUBJECT_CASE_VARIANTS": "allow"})
+        s, b, _ = call(server.base, "POST", "/subjects/Orders-Value/versions",
+                       {"schema": "{}", "schemaType": "JSON"})
+        check(s == 200, "subject_case_variants=allow: a case variant registers (%s %s)" % (s, b))
+        expect_error(server.base, "POST", "/subjects/orders-value%20/versions", 422, 42208,
+                     {"schema": "{}", "schemaType": "JSON"})
+        rc, _ = server.stop()
+        check(rc == 0, "third clean exit")
     return summary()
 
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "accord/registry/auth.h"
@@ -184,13 +185,332 @@ TEST_F(AuthzTest, SubjectWithoutOwnerIsChangedByAdminsOnly) {
   EXPECT_TRUE(Reg("legacy", kWriterA, R("\"b\"")));
 }
 
-TEST_F(AuthzTest, ForcedPermanentDeleteIsAdminOnly) {
+// --- claims on others' subjects (issue #15, item 3) -----------------------------
+
+// The break as filed: team b declares that its service produces and consumes
+// team a's subject; team a's permanent delete was then refused (40902) and
+// only an admin could remove the declaration.
+TEST_F(AuthzTest, DeclarationProducingAnotherTeamsSubjectIsRefusedAndStoresNothing) {
   OrdersOfTeamA();
+  const std::size_t rows = AuditRows();
+  const ServiceRecord hostage{.name = "squatter",
+                              .owner = "team-b",
+                              .produces = {SubjectName("orders")},
+                              .consumes = {ConsumedSubject{.subject = SubjectName("orders")}}};
+  auto put = service_->PutServiceDeclaration(hostage, kWriterB);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(put.error().message,
+            "Forbidden: principal 'ci-b' (writer) of team team-b may not declare that service "
+            "'squatter' produces subject 'orders' owned by team-a");
+  EXPECT_EQ(CodeOf(service_->GetServiceDeclaration("squatter")), ErrorCode::kServiceNotFound);
+  EXPECT_EQ(AuditRows(), rows);
+  EXPECT_EQ(OwnerOf("orders"), "team-a");
+}
+
+TEST_F(AuthzTest, DeclarationMayProduceSubjectsOfAnyOfTheCallersTeams) {
+  ASSERT_TRUE(Reg("orders", kWriterA));  // team-a
+  ASSERT_TRUE(Reg("refunds", kWriterA, R("\"a\""), R"({"properties":{"owner":"team-a2"}})"));
+  const ServiceRecord mine{.name = "checkout",
+                           .owner = "team-a",
+                           .produces = {SubjectName("orders"), SubjectName("refunds")}};
+  ASSERT_TRUE(service_->PutServiceDeclaration(mine, kWriterA));
+  EXPECT_EQ(OwnerOf("orders"), "team-a");
+  EXPECT_EQ(OwnerOf("refunds"), "team-a2");  // not taken over by the declaration's owner
+}
+
+TEST_F(AuthzTest, DeclarationClaimsAnUnclaimedProducedSubjectForItsOwner) {
+  const std::size_t rows = AuditRows();
+  const ServiceRecord mine{
+      .name = "payments-svc", .owner = "team-a2", .produces = {SubjectName("payments")}};
+  ASSERT_TRUE(service_->PutServiceDeclaration(mine, kWriterA));
+  auto audit = *service_->Audit({.limit = 1000});
+  ASSERT_EQ(audit.size(), rows + 2);  // the claim, then the declaration
+  EXPECT_EQ(audit[rows].action, "PUT_METADATA");
+  EXPECT_EQ(audit[rows].subject, "payments");
+  EXPECT_EQ(audit[rows].actor, "ci-a");
+  EXPECT_EQ(audit[rows + 1].action, "PUT_SERVICE");
+  // Claimed: team b may not create it, its owner's team may.
+  EXPECT_EQ(CodeOf(Reg("payments", kWriterB)), ErrorCode::kForbidden);
+  ASSERT_TRUE(Reg("payments", kWriterA));
+  EXPECT_EQ(OwnerOf("payments"), "team-a2");
+  // And team b may not declare it either, now or after the first version.
+  const ServiceRecord theirs{
+      .name = "billing", .owner = "team-b", .produces = {SubjectName("payments")}};
+  EXPECT_EQ(CodeOf(service_->PutServiceDeclaration(theirs, kWriterB)), ErrorCode::kForbidden);
+}
+
+TEST_F(AuthzTest, ClaimAndAConcurrentFirstRegistrationByAnotherTeamNeverBothSucceed) {
+  for (int round = 0; round < 30; ++round) {
+    const std::string subject = "contested" + std::to_string(round);
+    const ServiceRecord claim{.name = "claimer" + std::to_string(round),
+                              .owner = "team-a",
+                              .produces = {SubjectName(subject)}};
+    RegistryResult<PutServiceResult> put = Fail(ErrorCode::kInternal, "");
+    RegistryResult<Registered> reg = Fail(ErrorCode::kInternal, "");
+    std::thread ta([&] { put = service_->PutServiceDeclaration(claim, kWriterA); });
+    std::thread tb([&] { reg = Reg(subject, kWriterB); });
+    ta.join();
+    tb.join();
+    // Whoever came first owns it; the other is refused.
+    EXPECT_NE(put.has_value(), reg.has_value()) << round;
+    EXPECT_EQ(CodeOf(put), put.has_value() ? ErrorCode{} : ErrorCode::kForbidden) << round;
+    EXPECT_EQ(CodeOf(reg), reg.has_value() ? ErrorCode{} : ErrorCode::kForbidden) << round;
+    if (reg) {
+      EXPECT_EQ(OwnerOf(subject), "team-b") << round;
+    } else {
+      EXPECT_EQ(CodeOf(service_->GetSubjectMetadata(subject)), ErrorCode::kSubjectNotFound);
+      ASSERT_TRUE(Reg(subject, kWriterA)) << round;
+      EXPECT_EQ(OwnerOf(subject), "team-a") << round;
+    }
+  }
+}
+
+TEST_F(AuthzTest, DeclarationMayNotProduceAnExistingSubjectWithoutOwner) {
+  ASSERT_TRUE(Reg("legacy", Principal::OpenAdmin()));
+  const ServiceRecord mine{.name = "old", .owner = "team-a", .produces = {SubjectName("legacy")}};
+  auto put = service_->PutServiceDeclaration(mine, kWriterA);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, ErrorCode::kForbidden);
+  EXPECT_NE(put.error().message.find("'legacy' (it has no owner: only an admin may)"),
+            std::string::npos)
+      << put.error().message;
+  EXPECT_EQ(OwnerOf("legacy"), "");
+  EXPECT_TRUE(service_->PutServiceDeclaration(mine, kAdmin));
+  EXPECT_EQ(OwnerOf("legacy"), "");  // an admin's declaration claims nothing
+}
+
+TEST_F(AuthzTest, DeclarationWithAForeignProducedSubjectClaimsNoneOfTheOthers) {
+  OrdersOfTeamA();
+  const std::size_t rows = AuditRows();
+  const ServiceRecord mixed{.name = "mixed",
+                            .owner = "team-b",
+                            .produces = {SubjectName("fresh"), SubjectName("orders")}};
+  EXPECT_EQ(CodeOf(service_->PutServiceDeclaration(mixed, kWriterB)), ErrorCode::kForbidden);
+  EXPECT_EQ(AuditRows(), rows);
+  ASSERT_TRUE(Reg("fresh", kWriterA));  // still unclaimed
+  EXPECT_EQ(OwnerOf("fresh"), "team-a");
+}
+
+TEST_F(AuthzTest, ConsumerDeclarationsStayOpenToEveryTeam) {
+  OrdersOfTeamA();
+  const ServiceRecord reader{.name = "billing",
+                             .owner = "team-b",
+                             .consumes = {ConsumedSubject{.subject = SubjectName("orders")}}};
+  ASSERT_TRUE(service_->PutServiceDeclaration(reader, kWriterB));
+  ASSERT_EQ(service_->ConsumersOf("orders")->size(), 1u);
+  EXPECT_EQ(service_->ConsumersOf("orders")->front().service, "billing");
+}
+
+// A consumer declaration no longer holds a subject hostage: the owner forces.
+TEST_F(AuthzTest, OwnerMayForceAPermanentDeletePastConsumersAndLearnsWhomItOverrode) {
+  OrdersOfTeamA();
+  ASSERT_TRUE(Reg("orders", kWriterA, R("\"b\"")));
+  const ServiceRecord billing{
+      .name = "billing",
+      .owner = "team-b",
+      .consumes = {ConsumedSubject{.subject = SubjectName("orders")}}};  // all versions
+  const ServiceRecord ledger{
+      .name = "ledger",
+      .owner = "team-b",
+      .consumes = {ConsumedSubject{.subject = SubjectName("orders"), .versions = {Version(2)}}}};
+  ASSERT_TRUE(service_->PutServiceDeclaration(billing, kWriterB));
+  ASSERT_TRUE(service_->PutServiceDeclaration(ledger, kWriterB));
   ASSERT_TRUE(service_->DeleteSubject("orders", DeleteKind::kSoft, kWriterA));
-  EXPECT_EQ(
-      CodeOf(service_->DeleteSubject("orders", DeleteKind::kPermanent, kWriterA, Force::kYes)),
-      ErrorCode::kForbidden);
-  EXPECT_TRUE(service_->DeleteSubject("orders", DeleteKind::kPermanent, kWriterA));
+  EXPECT_EQ(CodeOf(service_->DeleteSubject("orders", DeleteKind::kPermanent, kWriterA)),
+            ErrorCode::kVersionInUse);
+  // Another team may not force it.
+  EXPECT_EQ(CodeOf(service_->Delete("orders", std::nullopt, DeleteKind::kPermanent, kWriterB,
+                                    Force::kYes)),
+            ErrorCode::kForbidden);
+  auto forced =
+      service_->Delete("orders", std::nullopt, DeleteKind::kPermanent, kWriterA, Force::kYes);
+  ASSERT_TRUE(forced) << forced.error().message;
+  EXPECT_EQ(forced->versions, (std::vector<Version>{Version(1), Version(2)}));
+  EXPECT_EQ(forced->overridden,
+            (std::vector<OverriddenConsumer>{
+                {.service = "billing", .owner = "team-b", .versions = {Version(1), Version(2)}},
+                {.service = "ledger", .owner = "team-b", .versions = {Version(2)}}}));
+  EXPECT_EQ(CodeOf(service_->ListVersions("orders", IncludeDeleted::kYes)),
+            ErrorCode::kSubjectNotFound);
+  auto rows = *service_->Audit({.limit = 1000, .subject = "orders"});
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().action, "HARD_DELETE_SUBJECT");
+  EXPECT_EQ(rows.back().actor, "ci-a");
+  EXPECT_EQ(rows.back().detail,
+            R"({"force":true,"overriddenConsumers":[{"service":"billing","owner":"team-b",)"
+            R"("versions":[1,2]},{"service":"ledger","owner":"team-b","versions":[2]}]})");
+  // The declarations themselves stay (their owners are warned, not erased).
+  EXPECT_TRUE(service_->GetServiceDeclaration("billing"));
+}
+
+TEST_F(AuthzTest, ForcedDeleteOfOneVersionListsOnlyTheConsumersOfThatVersion) {
+  OrdersOfTeamA();
+  ASSERT_TRUE(Reg("orders", kWriterA, R("\"b\"")));
+  const ServiceRecord ledger{
+      .name = "ledger",
+      .owner = "team-b",
+      .consumes = {ConsumedSubject{.subject = SubjectName("orders"), .versions = {Version(2)}}}};
+  ASSERT_TRUE(service_->PutServiceDeclaration(ledger, kWriterB));
+  for (int v : {1, 2}) {
+    ASSERT_TRUE(service_->DeleteVersion("orders", VersionSelector::Exactly(Version(v)),
+                                        DeleteKind::kSoft, kWriterA));
+  }
+  auto one = service_->Delete("orders", VersionSelector::Exactly(Version(1)),
+                              DeleteKind::kPermanent, kWriterA, Force::kYes);
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(one->versions, std::vector<Version>{Version(1)});
+  EXPECT_TRUE(one->overridden.empty());
+  auto two = service_->Delete("orders", VersionSelector::Exactly(Version(2)),
+                              DeleteKind::kPermanent, kWriterA, Force::kYes);
+  ASSERT_TRUE(two) << two.error().message;
+  EXPECT_EQ(two->overridden,
+            (std::vector<OverriddenConsumer>{
+                {.service = "ledger", .owner = "team-b", .versions = {Version(2)}}}));
+}
+
+// --- look-alike subject names (issue #15, item 4) --------------------------------
+
+TEST_F(AuthzTest, LookAlikeNamesAreRefusedWith42208NamingTheReason) {
+  OrdersOfTeamA();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"orders ", "must not begin or end with whitespace"},
+      {" orders", "must not begin or end with whitespace"},
+      {"orders.", "must not end with '.'"},
+      {".", "'.' is made of dots only"},
+      {"..", "'..' is made of dots only"},
+      {"ord\u200bers", "invisible or control character U+200B at byte 3"},   // zero-width space
+      {"ord\u00a0ers", "invisible or control character U+00A0 at byte 3"},   // no-break space
+      {"\u202eorders", "invisible or control character U+202E at byte 0"},   // RTL override
+      {"orders\u2028x", "invisible or control character U+2028 at byte 6"},  // line separator
+      {"ord\u00aders", "invisible or control character U+00AD at byte 3"},   // soft hyphen
+      {"ord\u3164ers", "invisible or control character U+3164 at byte 3"},   // Hangul filler
+      {"orders\ufe0f", "invisible or control character U+FE0F at byte 6"},   // variation sel.
+      {"ord\u0085ers", "invisible or control character U+0085 at byte 3"},   // C1 control
+      {"ord\ufeffers", "invisible or control character U+FEFF at byte 3"},   // BOM
+      {"orders\u3000", "invisible or control character U+3000 at byte 6"},   // ideographic sp.
+  };
+  for (const auto& [name, why] : cases) {
+    auto r = Reg(name, kWriterA);
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidSubject) << name;
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << name << ": " << r.error().message;
+  }
+  EXPECT_EQ(*service_->ListSubjects({}), std::vector<std::string>{"orders"});
+}
+
+TEST_F(AuthzTest, ConfluentStyleAndPlainUnicodeNamesStayValid) {
+  const std::vector<std::string> names = {"orders-value",
+                                          "com.acme.Orders",
+                                          "topic-com.acme.Record",
+                                          "team/orders",
+                                          "unicodé.and spaces/slash",
+                                          "注文.作成",
+                                          "Straße.events",
+                                          "a",
+                                          "orders.-value",
+                                          ".hidden"};
+  for (const std::string& n : names) {
+    auto r = Reg(n, kWriterA);
+    EXPECT_TRUE(r) << n << ": " << r.error().message;
+  }
+  EXPECT_EQ(service_->ListSubjects({})->size(), names.size());
+}
+
+TEST_F(AuthzTest, CaseVariantOfAnExistingSubjectIs42208UntilItIsPermanentlyDeleted) {
+  ASSERT_TRUE(Reg("orders.placed", kWriterA));
+  for (const char* variant : {"Orders.Placed", "ORDERS.PLACED", "orders.Placed"}) {
+    auto r = Reg(variant, kWriterB);
+    ASSERT_FALSE(r) << variant;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidSubject);
+    EXPECT_EQ(r.error().message,
+              "Subject name '" + std::string(variant) +
+                  "' differs only in letter case from the existing subject 'orders.placed': "
+                  "lists and people cannot tell them apart (the server setting "
+                  "subject_case_variants=allow permits it)");
+  }
+  // Unicode letters fold too (simple case folding).
+  ASSERT_TRUE(Reg("Ärger", kWriterA));
+  EXPECT_EQ(CodeOf(Reg("äRGER", kWriterA)), ErrorCode::kInvalidSubject);
+  // A soft-deleted subject still counts (it can come back) ...
+  ASSERT_TRUE(service_->DeleteSubject("orders.placed", DeleteKind::kSoft, kWriterA));
+  EXPECT_EQ(CodeOf(Reg("Orders.Placed", kWriterB)), ErrorCode::kInvalidSubject);
+  // ... a permanently deleted one does not.
+  ASSERT_TRUE(service_->DeleteSubject("orders.placed", DeleteKind::kPermanent, kWriterA));
+  EXPECT_TRUE(Reg("Orders.Placed", kWriterB));
+  EXPECT_EQ(*service_->ListSubjects({}), (std::vector<std::string>{"Orders.Placed", "Ärger"}));
+}
+
+TEST_F(AuthzTest, CaseVariantsAreAllowedWhenTheSettingSaysSo) {
+  ServiceOptions options;
+  options.subject_case_variants = SubjectCaseVariants::kAllow;
+  service_ = std::make_unique<Service>(testing::OpenStoreOrDie(":memory:"), options);
+  ASSERT_TRUE(Reg("orders", kWriterA));
+  EXPECT_TRUE(Reg("Orders", kWriterB));
+  EXPECT_EQ(CodeOf(Reg("Orders ", kWriterB)), ErrorCode::kInvalidSubject);  // the other rules stay
+}
+
+TEST_F(AuthzTest, CaseVariantSeenOnlyInTheStoreIsRefused) {
+  // Written by an earlier process (or another replica): found through the
+  // index's load from the store, not from this Service's own registrations.
+  auto store = testing::OpenStoreOrDie(":memory:");
+  Store* raw = store.get();
+  service_ = std::make_unique<Service>(std::move(store));
+  NewVersion nv;
+  nv.subject = SubjectName("orders");
+  nv.version = Version(1);
+  nv.schema = SchemaRecord{.id = SchemaId(0),
+                           .type = SchemaType::kJson,
+                           .text = "{}",
+                           .canonical = "{}",
+                           .fingerprint = "f",
+                           .references = {}};
+  ASSERT_TRUE(raw->AddVersion(nv));
+  EXPECT_EQ(CodeOf(Reg("ORDERS", kAdmin)), ErrorCode::kInvalidSubject);
+}
+
+TEST_F(AuthzTest, ConcurrentCaseVariantsCreateExactlyOneSubject) {
+  for (int round = 0; round < 20; ++round) {
+    const std::string lower = "race" + std::to_string(round);
+    std::string upper = lower;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    RegistryResult<Registered> a = Fail(ErrorCode::kInternal, "");
+    RegistryResult<Registered> b = Fail(ErrorCode::kInternal, "");
+    std::thread ta([&] { a = Reg(lower, kWriterA); });
+    std::thread tb([&] { b = Reg(upper, kWriterA); });
+    ta.join();
+    tb.join();
+    EXPECT_NE(a.has_value(), b.has_value()) << round;
+    EXPECT_EQ(CodeOf(a.has_value() ? b : a), ErrorCode::kInvalidSubject) << round;
+  }
+  EXPECT_EQ(service_->ListSubjects({})->size(), 20u);
+}
+
+TEST_F(AuthzTest, ExistingLookAlikeSubjectsStayReadableDeletableAndTakeNewVersions) {
+  // Made before the rule (IMPORT mode copies another registry as it is).
+  ASSERT_TRUE(service_->SetMode(std::nullopt, Mode::kImport, Force::kYes, kAdmin));
+  ASSERT_TRUE(Reg("orders.placed ", kAdmin, R("\"a\""), R"({"properties":{"owner":"team-a"}})"));
+  ASSERT_TRUE(Reg("Orders.Placed ", kAdmin, R("\"a\""), R"({"properties":{"owner":"team-a"}})"));
+  ASSERT_TRUE(service_->SetMode(std::nullopt, Mode::kReadWrite, Force::kNo, kAdmin));
+  EXPECT_TRUE(service_->GetVersion("orders.placed ", VersionSelector::Latest()));
+  EXPECT_TRUE(Reg("orders.placed ", kWriterA, R("\"b\"")));
+  EXPECT_EQ(service_->ListVersions("orders.placed ")->size(), 2u);
+  EXPECT_TRUE(service_->DeleteSubject("orders.placed ", DeleteKind::kSoft, kWriterA));
+  EXPECT_TRUE(service_->DeleteSubject("orders.placed ", DeleteKind::kPermanent, kWriterA));
+  // Once gone, the name is new again and refused.
+  EXPECT_EQ(CodeOf(Reg("orders.placed ", kWriterA)), ErrorCode::kInvalidSubject);
+}
+
+TEST_F(AuthzTest, DeclarationProducingANewLookAlikeNameIs42210) {
+  const ServiceRecord mine{
+      .name = "checkout", .owner = "team-a", .produces = {SubjectName("orders.placed ")}};
+  auto put = service_->PutServiceDeclaration(mine, kWriterA);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, ErrorCode::kInvalidCatalogMetadata);
+  EXPECT_NE(
+      put.error().message.find("produces: Subject name must not begin or end with whitespace"),
+      std::string::npos)
+      << put.error().message;
 }
 
 TEST_F(AuthzTest, ServiceDeclarationNeedsTheDeclaredAndStoredOwnerAmongWritersTeams) {

@@ -119,6 +119,25 @@ TEST_F(HttpApiTest, InvalidSubjectIs42208) {
             42208);
 }
 
+TEST_F(HttpApiTest, LookAlikeSubjectNamesAre42208WithTheReason) {
+  for (const char* target : {"/subjects/orders.placed%20/versions", "/subjects/%2E/versions",
+                             "/subjects/%2E%2E/versions", "/subjects/orders.placed./versions",
+                             "/subjects/orders%E2%80%8B.placed/versions"}) {
+    HttpResponse r = Call("POST", target, RegisterBody("{}"));
+    EXPECT_EQ(r.status, 422) << target;
+    EXPECT_EQ(ErrorCodeOf(r), 42208) << target << ": " << r.body;
+    EXPECT_NE(r.body.find("Subject name "), std::string::npos) << r.body;
+  }
+  ASSERT_EQ(Call("POST", "/subjects/orders.placed/versions", RegisterBody("{}")).status, 200);
+  HttpResponse variant = Call("POST", "/subjects/Orders.Placed/versions", RegisterBody("{}"));
+  EXPECT_EQ(ErrorCodeOf(variant), 42208);
+  EXPECT_NE(variant.body.find("differs only in letter case from the existing subject "
+                              "'orders.placed'"),
+            std::string::npos)
+      << variant.body;
+  EXPECT_EQ(Call("GET", "/subjects").body, "[\"orders.placed\"]");
+}
+
 TEST_F(HttpApiTest, PercentEncodedSlashStaysInsideTheSubjectName) {
   ASSERT_EQ(Call("POST", "/subjects/team%2Forders/versions", RegisterBody("{}")).status, 200);
   EXPECT_EQ(Call("GET", "/subjects").body, "[\"team/orders\"]");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "accord/registry/error.h"
+#include "accord/registry/service.h"
 #include "accord/registry/types.h"
 
 namespace accord::registry {
@@ -26,15 +27,27 @@ TEST(RegistryNames, ModeRoundTripsAndReadOnlyOverrideIsReadOnly) {
 }
 
 TEST(RegistryNames, ErrorCodeNumbersRoundTripAndHaveNames) {
-  for (std::int32_t n : {400,   404,   405,   413,   415,   422,   500,   40401, 40402, 40403,
-                         40404, 40405, 40406, 40407, 40408, 40409, 40901, 42201, 42202, 42203,
-                         42204, 42205, 42206, 42207, 42208, 42209, 50001, 50002, 40410, 42210, 40902}) {
+  for (std::int32_t n :
+       {400,   404,   405,   413,   415,   422,   500,   40401, 40402, 40403, 40404,
+        40405, 40406, 40407, 40408, 40409, 40901, 42201, 42202, 42203, 42204, 42205,
+        42206, 42207, 42208, 42209, 50001, 50002, 40410, 42210, 40902}) {
     auto code = ErrorCodeFromNumber(n);
     ASSERT_TRUE(code.has_value()) << n;
     EXPECT_EQ(CodeNumber(*code), n);
     EXPECT_NE(ErrorCodeName(*code), "UNKNOWN") << n;
   }
   EXPECT_EQ(ErrorCodeFromNumber(12345), std::nullopt);
+}
+
+TEST(RegistryNames, SubjectCaseVariantsRoundTripsCaseInsensitively) {
+  for (SubjectCaseVariants v : {SubjectCaseVariants::kRefuse, SubjectCaseVariants::kAllow}) {
+    EXPECT_EQ(SubjectCaseVariantsFromString(SubjectCaseVariantsName(v)), v);
+  }
+  EXPECT_EQ(SubjectCaseVariantsName(SubjectCaseVariants::kRefuse), "refuse");
+  EXPECT_EQ(SubjectCaseVariantsName(SubjectCaseVariants::kAllow), "allow");
+  EXPECT_EQ(SubjectCaseVariantsFromString("ALLOW"), SubjectCaseVariants::kAllow);
+  EXPECT_EQ(SubjectCaseVariantsFromString("yes"), std::nullopt);
+  EXPECT_EQ(SubjectCaseVariantsFromString(""), std::nullopt);
 }
 
 TEST(RegistryNames, HttpStatusIsTheFirstThreeDigitsOfTheCode) {

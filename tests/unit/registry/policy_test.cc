@@ -142,7 +142,40 @@ TEST_F(PolicyTest, HttpHardDeleteIs409AndForceQueryOverrides) {
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.error_code, 40902);
   EXPECT_NE(r.body.find("shipping"), std::string::npos) << r.body;
-  EXPECT_EQ(Call("DELETE", "/subjects/orders/versions/1?permanent=true&force=true").status, 200);
+  // Forced: the reply lists the versions deleted and the consumers overridden.
+  HttpResponse forced = Call("DELETE", "/subjects/orders/versions/1?permanent=true&force=true");
+  EXPECT_EQ(forced.status, 200);
+  EXPECT_EQ(forced.body,
+            R"({"versions":[1],"overriddenConsumers":[{"service":"shipping","owner":"team",)"
+            R"("versions":[1]}]})");
+}
+
+TEST_F(PolicyTest, HttpForceAsksForTheAccordReplyEvenWhenNothingIsOverridden) {
+  ASSERT_TRUE(Reg("orders", kV1));
+  HttpResponse soft = Call("DELETE", "/subjects/orders/versions/1?force=true");
+  EXPECT_EQ(soft.status, 200);
+  EXPECT_EQ(soft.body, R"({"versions":[1],"overriddenConsumers":[]})");
+  HttpResponse hard = Call("DELETE", "/subjects/orders?permanent=true&force=true");
+  EXPECT_EQ(hard.status, 200);
+  EXPECT_EQ(hard.body, R"({"versions":[1],"overriddenConsumers":[]})");
+  auto rows = *service_->Audit({.limit = 100, .subject = "orders"});
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().action, "HARD_DELETE_SUBJECT");
+  EXPECT_EQ(rows.back().detail, R"({"force":true,"overriddenConsumers":[]})");
+}
+
+TEST_F(PolicyTest, HttpDeletesWithoutForceKeepConfluentsReplies) {
+  ASSERT_TRUE(Reg("orders", kV1));
+  ASSERT_TRUE(Reg("orders", kV2));
+  Consume("shipping", "orders", {Version(2)});
+  EXPECT_EQ(Call("DELETE", "/subjects/orders/versions/1").body, "1");
+  EXPECT_EQ(Call("DELETE", "/subjects/orders/versions/1?permanent=true").body, "1");
+  EXPECT_EQ(Call("DELETE", "/subjects/orders").body, "[2]");
+  HttpResponse forced = Call("DELETE", "/subjects/orders?permanent=true&force=true");
+  EXPECT_EQ(forced.status, 200);
+  EXPECT_EQ(forced.body,
+            R"({"versions":[2],"overriddenConsumers":[{"service":"shipping","owner":"team",)"
+            R"("versions":[2]}]})");
 }
 
 // --- notice -----------------------------------------------------------------------

@@ -25,8 +25,11 @@
 //    schema references is 42206. Deprecation policy: a permanent delete of
 //    a version that a service declaration still accepts (its consumes entry
 //    for the subject, ConsumedSubject::Accepts: the calendar's rule) is 40902
-//    naming the services, unless Force::kYes (admin-only, enforced by the
-//    authorisation rule); soft delete is always allowed.
+//    naming the services, unless Force::kYes (the subject's owner or an
+//    admin: a consumer declaration cannot hold a subject hostage); a forced
+//    permanent delete returns the consumers it overrode (Deleted) and its
+//    audit row's detail is {"force":true,"overriddenConsumers":[{"service",
+//    "owner","versions"}]}; soft delete is always allowed.
 //  * Modes: READONLY refuses writes with 42205; IMPORT may only be set on an
 //    empty registry (or subject) unless forced (42205), accepts client ids
 //    and versions and skips compatibility.
@@ -40,6 +43,19 @@
 //    listing "[rule-id] pointer: message"; warnings pass.
 //  * Subject names: non-empty, valid UTF-8, no control characters, at most
 //    255 bytes (42208). Schema text over ServiceOptions::max_schema_bytes: 42209.
+//  * New subject names (a registration that creates a subject, outside
+//    IMPORT mode; a subject a writer's service declaration claims by
+//    producing it, 42210 there) must also pass the look-alike rules (42208
+//    with the reason; subject_names.h): not made of dots only ("." / ".."),
+//    not ending with "."; no leading or trailing White_Space; no code point
+//    of category Cc, Cf, Zl, Zp, Cs, Cn, no Zs but U+0020, no
+//    Default_Ignorable_Code_Point. A registration that creates a subject is
+//    also refused (42208 naming it) when another subject with a version
+//    record (soft-deleted included) differs from it only by simple Unicode
+//    case folding, unless ServiceOptions::subject_case_variants is kAllow;
+//    the check is an index lookup (folded_names.h; across replicas on one
+//    PostgreSQL store it can race: a known gap). Subjects that exist
+//    already stay readable, deletable and keep taking new versions.
 //  * PROTOBUF is 42201 "not supported yet"; an invalid schema is 42201 with
 //    the parser's message.
 //  * A failed store write is 50001 and changes nothing (not even caches).
@@ -96,10 +112,17 @@
 //    any writer and sets the owner to metadata.properties.owner (one of its
 //    own teams) or else its first team, in the same store write (AddVersion)
 //    as the version. Service declarations: Put when the declared owner and
-//    the stored one (if any) are among its teams; Delete when the stored
-//    owner is.
+//    the stored one (if any) are among its teams, and every subject it
+//    declares it *produces* is owned by one of its teams or is unclaimed
+//    (no version record, no owner: the Put then makes the declaration's
+//    owner its owner, one PUT_METADATA audit row each, written before the
+//    declaration); a subject of another team, or an existing one without
+//    owner, is 40301 naming it. *Consumed* subjects are open to every team.
+//    Delete when the stored owner is. A forced permanent delete (past the
+//    consumers) is the subject owner's right like any delete.
 //  * admin: everything, including global config and mode, IMPORT mode,
-//    owner changes, forced permanent deletes, and Audit.
+//    owner changes, any subject in a declaration's produces (an admin's
+//    declaration claims nothing), and Audit.
 //  * Order: role first; then, under the write's lock, the stored owner is read and
 //    checked before the subject's versions are looked at (an authenticated
 //    caller may still learn 40401 where it has the right).
@@ -155,7 +178,15 @@ namespace accord::registry {
 
 namespace internal {
 struct ParsedSchema;  // formats.h, private to registry/src
+class FoldedNames;    // folded_names.h, private to registry/src
 }  // namespace internal
+
+// Whether a new subject may differ from an existing one only by letter case.
+enum class SubjectCaseVariants : std::uint8_t { kRefuse, kAllow };
+// "refuse", "allow".
+std::string_view SubjectCaseVariantsName(SubjectCaseVariants v);
+// Case-insensitive; nullopt for anything else.
+std::optional<SubjectCaseVariants> SubjectCaseVariantsFromString(std::string_view s);
 
 struct ServiceOptions {
   compat::Level default_level = compat::Level::kBackward;
@@ -176,6 +207,8 @@ struct ServiceOptions {
   // recently used evicted first; the others are parsed again when a check,
   // diff or field listing needs them. Stored texts are always in memory.
   std::size_t parsed_schema_cache = 1000;
+  // kRefuse: a registration creating "Orders" while "orders" exists is 42208.
+  SubjectCaseVariants subject_case_variants = SubjectCaseVariants::kRefuse;
   // Test seam: when set, decides compatible(writer -> reader) for two parsed
   // schemas of the same type instead of the compatibility engine.
   std::function<compat::Report(SchemaType type, const json::Value& writer,
@@ -228,6 +261,22 @@ struct SchemaInput {
 
 enum class Force : std::uint8_t { kNo, kYes };
 enum class DeleteKind : std::uint8_t { kSoft, kPermanent };
+
+// A consumer declaration a forced permanent delete went past: the service,
+// its owner, and which of the deleted versions it accepted (ascending).
+struct OverriddenConsumer {
+  std::string service{};
+  std::string owner{};
+  std::vector<Version> versions{};
+  bool operator==(const OverriddenConsumer&) const = default;
+};
+
+// What a delete did: the versions deleted (ascending) and, for a forced
+// permanent delete, the consumers overridden (by service name).
+struct Deleted {
+  std::vector<Version> versions{};
+  std::vector<OverriddenConsumer> overridden{};
+};
 
 struct Registered {
   SchemaId id;
@@ -437,10 +486,14 @@ class Service {
                                            IncludeDeleted deleted = IncludeDeleted::kNo);
   // Ids of schemas referencing the version, ascending.
   RegistryResult<std::vector<SchemaId>> ReferencedBy(std::string_view subject, VersionSelector v);
-  // Returns the versions deleted. A permanent delete of a version that a
+  // Deletes the subject (`version` nullopt: DeleteSubject's rules) or one
+  // version (DeleteVersion's). A permanent delete of a version that a
   // service declaration still consumes is 40902 naming the services, unless
-  // `force` (admin-only: the authorisation rule refuses force=true to
-  // anyone else before this is called).
+  // `force` (allowed to whoever may delete the subject: its owner's writers
+  // and admins); the result then lists the consumers overridden.
+  RegistryResult<Deleted> Delete(std::string_view subject, std::optional<VersionSelector> version,
+                                 DeleteKind kind, const Principal& caller, Force force);
+  // Returns the versions deleted (Delete with the whole subject).
   RegistryResult<std::vector<Version>> DeleteSubject(
       std::string_view subject, DeleteKind kind, const Principal& caller = Principal::OpenAdmin(),
       Force force = Force::kNo);
@@ -658,8 +711,28 @@ class Service {
     std::unique_lock<std::mutex> lock_;
   };
 
+  RegistryResult<Deleted> DeleteWholeSubject(const SubjectName& subject, DeleteKind kind,
+                                             const Principal& caller, Force force);
+  RegistryResult<Deleted> DeleteOneVersion(const SubjectName& subject, VersionSelector v,
+                                           DeleteKind kind, const Principal& caller, Force force);
+  // The service declarations accepting some of `versions` of `s`, by name.
+  RegistryResult<std::vector<OverriddenConsumer>> ConsumersOfVersions(
+      const SubjectName& s, const std::vector<Version>& versions);
+  // Before a service declaration is stored (under write_mu_): the caller's
+  // right to each produced subject, and the unclaimed ones claimed for
+  // `service.owner` (AUTHORISATION). Holds the produced subjects' stripes of
+  // subject_mu_ (ascending, each once), so a registration creating one of
+  // them in this process runs before or after the claim, not between its
+  // check and its write.
+  RegistryResult<void> ClaimProducedSubjects(const ServiceRecord& service, const Principal& caller);
+
+  // The index of `subject`'s stripe in subject_mu_.
+  std::size_t StripeOf(const SubjectName& subject) const;
+
   std::unique_ptr<Store> store_;
   const ServiceOptions options_;
+  // The case-variant rule's index (folded_names.h).
+  std::unique_ptr<internal::FoldedNames> folded_;
   std::mutex write_mu_;  // serialises the writes other than Register: WriteScope
   // Registrations of one subject are serialised by its stripe (SubjectScope).
   std::array<std::mutex, 64> subject_mu_;

@@ -1,0 +1,93 @@
+// Look-alike subject names (subject_names.h). ICU's C API is used per code
+// point: no UnicodeString, no allocation beyond the folded result.
+#include "subject_names.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <cstdint>
+#include <cstdio>
+
+namespace accord::registry::internal {
+namespace {
+
+std::unexpected<RegistryError> Refuse(const std::string& why) {
+  return std::unexpected(RegistryError{ErrorCode::kInvalidSubject, "Subject name " + why});
+}
+
+std::string CodePoint(UChar32 c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+// Lists render these as nothing, as a space, or break the line on them.
+bool Invisible(UChar32 c) {
+  switch (u_charType(c)) {
+    case U_CONTROL_CHAR:         // Cc
+    case U_FORMAT_CHAR:          // Cf
+    case U_LINE_SEPARATOR:       // Zl
+    case U_PARAGRAPH_SEPARATOR:  // Zp
+    case U_SURROGATE:            // Cs (not reachable from valid UTF-8)
+    case U_UNASSIGNED:           // Cn
+      return true;
+    case U_SPACE_SEPARATOR:  // Zs: only the plain space is allowed
+      return c != 0x20;
+    default:
+      return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) != 0;
+  }
+}
+
+}  // namespace
+
+RegistryResult<void> CheckLookAlikeRules(std::string_view name) {
+  if (name.find_first_not_of('.') == std::string_view::npos) {
+    return Refuse("'" + std::string(name) +
+                  "' is made of dots only: '.' and '..' cannot be reached through a URL path");
+  }
+  if (name.back() == '.') {
+    return Refuse("must not end with '.': it would read as the name without it");
+  }
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(name.data());
+  const auto length = static_cast<std::int32_t>(name.size());
+  std::int32_t i = 0;
+  UChar32 first = -1;
+  UChar32 last = -1;
+  while (i < length) {
+    const std::int32_t at = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) return Refuse("is not valid UTF-8");
+    if (Invisible(c)) {
+      return Refuse("contains the invisible or control character " + CodePoint(c) + " at byte " +
+                    std::to_string(at));
+    }
+    if (first < 0) first = c;
+    last = c;
+  }
+  if (u_isUWhiteSpace(first) || u_isUWhiteSpace(last)) {
+    return Refuse("must not begin or end with whitespace");
+  }
+  return {};
+}
+
+std::string FoldSubjectName(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(name.data());
+  const auto length = static_cast<std::int32_t>(name.size());
+  std::int32_t i = 0;
+  while (i < length) {
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) c = 0xFFFD;
+    const UChar32 folded = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    std::uint8_t buf[U8_MAX_LENGTH];
+    std::int32_t n = 0;
+    U8_APPEND_UNSAFE(buf, n, folded);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace accord::registry::internal
