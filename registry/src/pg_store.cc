@@ -894,6 +894,8 @@ class PostgresStore final : public Store {
     return {};
   }
 
+  void ForgetCachedReads() override { cache_.Drop(); }
+
   std::uint64_t HoldersGeneration() const override {
     return holders_generation_.load(std::memory_order_acquire);
   }

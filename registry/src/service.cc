@@ -183,7 +183,12 @@ Service::~Service() = default;
 
 // --- write scopes -----------------------------------------------------------------
 
-Service::WriteScope::WriteScope(Service& s) : service_(s), lock_(s.write_mu_) {}
+// The writes other than Register decide on committed state, not on what
+// this process cached (Register's own stale reads are caught by the store:
+// NewVersion::expected_latest, decided_under).
+Service::WriteScope::WriteScope(Service& s) : service_(s), lock_(s.write_mu_) {
+  s.store_->ForgetCachedReads();
+}
 
 Service::WriteScope::~WriteScope() {
   lock_.unlock();

@@ -458,6 +458,21 @@ TEST_F(PostgresReplicas, ARegistrationAppliesTheCommittedConfigNotACachedOne) {
   EXPECT_EQ(r.error().code, ErrorCode::kIncompatibleSchema) << r.error().message;
 }
 
+// Rule: the writes other than Register decide on committed state, not on
+// a replica's cached reads: a subject soft-deleted through another replica
+// a moment ago (here behind every cache: no notification comes) can be
+// permanently deleted at once, as Confluent's two-step delete does.
+TEST_F(PostgresReplicas, APermanentDeleteRightAfterASoftDeleteElsewhereSucceeds) {
+  Service b(OpenOrFail(uri_), ServiceOptions{.default_level = compat::Level::kNone,
+                                             .checker = testing::RequiredSubsetChecker});
+  ASSERT_TRUE(b.Register("s", Json(R("\"a\""))));
+  ASSERT_EQ(b.ListVersions("s")->size(), 1u);  // cached: version 1 live
+  Sql(uri_, "UPDATE versions SET deleted = true WHERE subject = 's'");
+  auto deleted = b.DeleteSubject("s", DeleteKind::kPermanent);
+  ASSERT_TRUE(deleted) << deleted.error().message;
+  EXPECT_EQ(*deleted, std::vector<Version>{Version(1)});
+}
+
 // The lost update that a process-local lock cannot prevent: two replicas
 // append to one subject at the same moment, each candidate compatible with
 // v1 but not with the other. The second must be checked against the first

@@ -83,6 +83,7 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
   std::uint64_t HoldersGeneration() const override { return inner_->HoldersGeneration(); }
+  void ForgetCachedReads() override { inner_->ForgetCachedReads(); }
 
   CommitStats GetCommitStats() const override { return inner_->GetCommitStats(); }
 

@@ -156,6 +156,13 @@ class Store {
   // service changes do not move it. Stores used by one process only keep 0.
   // Never fails, never blocks.
   virtual std::uint64_t HoldersGeneration() const { return 0; }
+  // Forgets every mutable read this store keeps in memory (a subject's
+  // versions, config, mode, metadata, the subject lists), so the next reads
+  // come from what is committed. Called before deciding a write: another
+  // process's change may not have reached this one's cache yet (a soft
+  // delete through one replica, then the permanent delete through another
+  // a moment later). Stores that keep nothing do nothing.
+  virtual void ForgetCachedReads() {}
 
   // --- writes (each one durable transaction with its audit row) -----------
   virtual RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) = 0;
