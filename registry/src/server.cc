@@ -276,8 +276,8 @@ struct Server::Impl {
       in.authorization = Header(req, http::field::authorization);
       in.requested_with = std::string(SV(req["X-Requested-With"]));
       // The catalog page (static, embedded) is answered here, beside the API.
-      std::optional<HttpResponse> page = ServeUi(
-          {in.method, in.target, in.accept, SV(req[http::field::if_none_match])});
+      std::optional<HttpResponse> page =
+          ServeUi({in.method, in.target, in.accept, SV(req[http::field::if_none_match])});
       HttpResponse out = page ? std::move(*page) : api.Handle(in);
       const std::size_t bytes_out = out.body.size();
       Response res = ToWire(out, id, req.version(), head);
@@ -345,8 +345,7 @@ namespace {
 template <bool kTls>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<kTls>> {
  public:
-  using Stream =
-      std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
   template <class... TlsContext>
   Session(Server::Impl& impl, tcp::socket socket, TlsContext&... tls)
@@ -413,15 +412,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     // An idle connection holds no request buffer beyond what it reads next.
     buffer_.shrink_to_fit();
     Lowest().expires_after(Ms(impl_.options.idle_timeout_ms));
-    stream_.async_read_some(buffer_.prepare(1024), [self = this->shared_from_this()](
-                                                       beast::error_code ec, std::size_t n) {
-      self->buffer_.commit(n);
-      if (ec) {
-        if (ec == beast::error::timeout) ++self->impl_.counters.idle_closes;
-        return self->Close();
-      }
-      self->StartRequest();
-    });
+    stream_.async_read_some(buffer_.prepare(1024),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) {
+                                if (ec == beast::error::timeout) ++self->impl_.counters.idle_closes;
+                                return self->Close();
+                              }
+                              self->StartRequest();
+                            });
   }
 
   void ReadHead() {
@@ -429,10 +428,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_.emplace();
     parser_->header_limit(kMaxHeadBytes);
     parser_->body_limit(impl_.options.max_body_bytes);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->OnHead(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnHead(ec); });
   }
 
   void OnHead(beast::error_code ec) {
@@ -449,10 +447,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return Reject(400, "Bad Request: malformed HTTP request", nullptr);
     }
     const auto& head = parser_->get();
-    if (auto length = parser_->content_length();
-        length && *length > impl_.options.max_body_bytes) {
-      return Reject(413, "Payload Too Large: the body is over " +
-                             std::to_string(impl_.options.max_body_bytes) + " bytes",
+    if (auto length = parser_->content_length(); length && *length > impl_.options.max_body_bytes) {
+      return Reject(413,
+                    "Payload Too Large: the body is over " +
+                        std::to_string(impl_.options.max_body_bytes) + " bytes",
                     &head);
     }
     if (parser_->is_done()) return Handle();
@@ -471,10 +469,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnBody(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -509,14 +506,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto req = std::make_shared<Request>(parser_->release());
     parser_.reset();
     // The work guard keeps the event loop running while the handler works.
-    impl_.workers.Post([self = this->shared_from_this(), req,
-                        work = net::make_work_guard(impl_.ioc)]() mutable {
-      auto res = std::make_shared<Response>(self->impl_.Answer(*req));
-      const bool keep_alive = req->keep_alive();
-      net::post(self->stream_.get_executor(), [self, res, keep_alive] {
-        self->Write(std::move(*res), keep_alive);
-      });
-    });
+    impl_.workers.Post(
+        [self = this->shared_from_this(), req, work = net::make_work_guard(impl_.ioc)]() mutable {
+          auto res = std::make_shared<Response>(self->impl_.Answer(*req));
+          const bool keep_alive = req->keep_alive();
+          net::post(self->stream_.get_executor(),
+                    [self, res, keep_alive] { self->Write(std::move(*res), keep_alive); });
+        });
   }
 
   void Write(Response res, bool client_keeps_alive) {
@@ -527,13 +523,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res.keep_alive(keep);
     res_ = std::move(res);
     Lowest().expires_after(Ms(impl_.options.request_timeout_ms));
-    http::async_write(stream_, res_, [self = this->shared_from_this(), keep](beast::error_code ec,
-                                                                            std::size_t) {
-      self->res_ = {};
-      if (ec) return self->Close();
-      if (!keep) return self->Close();
-      self->ReadIdle();
-    });
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                        self->res_ = {};
+                        if (ec) return self->Close();
+                        if (!keep) return self->Close();
+                        self->ReadIdle();
+                      });
   }
 
   // An error reply, then close: the rest of the request is read and
@@ -571,11 +567,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void Drain() {
     buffer_.clear();
-    Lowest().async_read_some(buffer_.prepare(16 * 1024), [self = this->shared_from_this()](
-                                                             beast::error_code ec, std::size_t) {
-      if (ec) return self->Lowest().close();
-      self->Drain();
-    });
+    Lowest().async_read_some(buffer_.prepare(16 * 1024),
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->Lowest().close();
+                               self->Drain();
+                             });
   }
 
   void Close() {
@@ -585,9 +581,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (Lowest().socket().is_open()) {
         // close_notify, briefly; a peer that never answers it is dropped.
         Lowest().expires_after(std::chrono::seconds(1));
-        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
-          self->Lowest().close();
-        });
+        stream_.async_shutdown(
+            [self = this->shared_from_this()](beast::error_code) { self->Lowest().close(); });
         return;
       }
     }
@@ -669,8 +664,7 @@ void Server::Impl::OnAccepted(tcp::socket socket) {
       return;
     }
     // Not logged one by one (a flood would flood the log): counted.
-    HttpResponse r =
-        TransportError(503, "Service Unavailable: too many connections, retry later");
+    HttpResponse r = TransportError(503, "Service Unavailable: too many connections, retry later");
     Response res = ToWire(r, NewRequestId(), 11, false);
     res.set(http::field::retry_after, "1");
     res.keep_alive(false);
@@ -710,8 +704,7 @@ RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptio
                 "invalid server setting (threads, max_connections, keep_alive_requests and the "
                 "timeouts must be positive)");
   }
-  auto impl =
-      std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr));
+  auto impl = std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr));
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {
       return Fail(ErrorCode::kInternal, "TLS needs both a certificate and a key file");
@@ -730,9 +723,8 @@ RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptio
     }
   }
   beast::error_code ec;
-  const auto address = net::ip::make_address(options.host == "localhost" ? "127.0.0.1"
-                                                                          : options.host,
-                                             ec);
+  const auto address =
+      net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (ec) return Fail(ErrorCode::kInternal, "cannot listen on " + where + ": bad host address");
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
