@@ -439,6 +439,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         ++impl_.counters.head_timeouts;
         return Close();
       }
+      // The parser compares a Content-Length with the limit at the head.
+      if (ec == http::error::body_limit) return TooLarge();
       if (ec == http::error::header_limit) {
         return Reject(431, "Request Header Fields Too Large", nullptr);
       }
@@ -448,10 +450,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     const auto& head = parser_->get();
     if (auto length = parser_->content_length(); length && *length > impl_.options.max_body_bytes) {
-      return Reject(413,
-                    "Payload Too Large: the body is over " +
-                        std::to_string(impl_.options.max_body_bytes) + " bytes",
-                    &head);
+      return TooLarge();
     }
     if (parser_->is_done()) return Handle();
     phase_ = Phase::kBody;
@@ -481,16 +480,18 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         return Close();
       }
       const auto& head = parser_->get();
-      if (ec == http::error::body_limit) {
-        return Reject(413,
-                      "Payload Too Large: the body is over " +
-                          std::to_string(impl_.options.max_body_bytes) + " bytes",
-                      &head);
-      }
+      if (ec == http::error::body_limit) return TooLarge();
       if (!IsParseError(ec)) return Close();
       return Reject(400, "Bad Request: malformed HTTP request body", &head);
     }
     Handle();
+  }
+
+  void TooLarge() {
+    Reject(413,
+           "Payload Too Large: the body is over " + std::to_string(impl_.options.max_body_bytes) +
+               " bytes",
+           &parser_->get());
   }
 
   static bool IsParseError(beast::error_code ec) {

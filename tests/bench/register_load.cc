@@ -229,23 +229,25 @@ int Mixed(int port, double seconds, int ids, int subjects, const std::vector<con
         while (Clock::now() < until) {
           const int p = pick(rng);
           std::string what;
-          httplib::Result res;
           std::vector<float>* into = nullptr;
           const auto start = Clock::now();
-          if (p < 10 && next < work[i].size()) {
-            const Request& r = work[i][next++];
-            what = "POST " + r.path;
-            res = client.Post(r.path, r.body, "application/vnd.schemaregistry.v1+json");
-            into = &mine.reg;
-          } else if (p % 2 == 0) {
-            what = "GET /schemas/ids/" + std::to_string(id(rng));
-            res = client.Get(what.substr(4));
-            into = &mine.id;
-          } else {
-            what = "GET /subjects/bench-" + std::to_string(subject(rng)) + "-value/versions/latest";
-            res = client.Get(what.substr(4));
-            into = &mine.latest;
-          }
+          httplib::Result res = [&] {
+            if (p < 10 && next < work[i].size()) {
+              const Request& r = work[i][next++];
+              what = "POST " + r.path;
+              into = &mine.reg;
+              return client.Post(r.path, r.body, "application/vnd.schemaregistry.v1+json");
+            }
+            if (p % 2 == 0) {
+              what = "GET /schemas/ids/" + std::to_string(id(rng));
+              into = &mine.id;
+            } else {
+              what =
+                  "GET /subjects/bench-" + std::to_string(subject(rng)) + "-value/versions/latest";
+              into = &mine.latest;
+            }
+            return client.Get(what.substr(4));
+          }();
           const float us = static_cast<float>(
               std::chrono::duration<double, std::micro>(Clock::now() - start).count());
           if (res && res->status == 200) {
