@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -116,19 +117,24 @@ HttpResponse TransportError(int status, std::string message) {
 
 // The handler threads: run Api::Handle off the event loop. Tasks queued
 // are bounded by the connections (one request per connection at a time).
+//
+// Reads (GET, HEAD) are taken before writes, and writes occupy at most
+// three quarters of the threads: a registration waits for its durable commit
+// (and may run a compatibility check) on a handler thread, and a burst of
+// them must not queue reads and /healthz behind it.
 class WorkerPool {
  public:
-  explicit WorkerPool(int n) {
+  explicit WorkerPool(int n) : max_writes_(std::max(1, n - n / 4)) {
     for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
   }
   ~WorkerPool() { Shutdown(); }
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void Post(std::function<void()> task) {
+  void Post(bool read, std::function<void()> task) {
     {
       std::lock_guard lock(mu_);
-      queue_.push_back(std::move(task));
+      (read ? reads_ : writes_).push_back(std::move(task));
     }
     cv_.notify_one();
   }
@@ -147,19 +153,41 @@ class WorkerPool {
   void Loop() {
     for (;;) {
       std::function<void()> task;
+      bool write = false;
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        task = std::move(queue_.front());
-        queue_.pop_front();
+        cv_.wait(lock, [this] {
+          return !reads_.empty() || (!writes_.empty() && writing_ < max_writes_) ||
+                 (stop_ && writes_.empty());
+        });
+        if (!reads_.empty()) {
+          task = std::move(reads_.front());
+          reads_.pop_front();
+        } else if (!writes_.empty() && writing_ < max_writes_) {
+          task = std::move(writes_.front());
+          writes_.pop_front();
+          write = true;
+          ++writing_;
+        } else {
+          return;  // stopping, nothing left
+        }
       }
       task();
+      if (write) {
+        {
+          std::lock_guard lock(mu_);
+          --writing_;
+        }
+        cv_.notify_all();  // a write waiting for its turn may go now
+      }
     }
   }
+  const int max_writes_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
+  std::deque<std::function<void()>> reads_;
+  std::deque<std::function<void()>> writes_;
+  int writing_ = 0;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };
@@ -507,13 +535,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto req = std::make_shared<Request>(parser_->release());
     parser_.reset();
     // The work guard keeps the event loop running while the handler works.
-    impl_.workers.Post(
-        [self = this->shared_from_this(), req, work = net::make_work_guard(impl_.ioc)]() mutable {
-          auto res = std::make_shared<Response>(self->impl_.Answer(*req));
-          const bool keep_alive = req->keep_alive();
-          net::post(self->stream_.get_executor(),
-                    [self, res, keep_alive] { self->Write(std::move(*res), keep_alive); });
-        });
+    const bool read = req->method() == http::verb::get || req->method() == http::verb::head;
+    impl_.workers.Post(read, [self = this->shared_from_this(), req,
+                              work = net::make_work_guard(impl_.ioc)]() mutable {
+      auto res = std::make_shared<Response>(self->impl_.Answer(*req));
+      const bool keep_alive = req->keep_alive();
+      net::post(self->stream_.get_executor(),
+                [self, res, keep_alive] { self->Write(std::move(*res), keep_alive); });
+    });
   }
 
   void Write(Response res, bool client_keeps_alive) {
