@@ -329,18 +329,22 @@ struct Server::Impl {
     }
   }
 
-  Response Internal(const Request& req, const std::string& id, const char* detail, bool head) {
+  // An error line in the log (best effort: never throws).
+  void LogError(const char* msg, const char* detail, const std::string& id = {}) noexcept {
     try {
       json::Value line{json::Object{}};
       line.Add("ts", NowIso8601());
       line.Add("level", "error");
-      line.Add("msg", "unhandled exception");
-      line.Add("request_id", id);
+      line.Add("msg", msg);
+      if (!id.empty()) line.Add("request_id", id);
       line.Add("detail", std::string(detail));
       log(json::ToJson(line));
     } catch (...) {
-      // The log is best effort here; the client still gets its 500.
     }
+  }
+
+  Response Internal(const Request& req, const std::string& id, const char* detail, bool head) {
+    LogError("unhandled exception", detail, id);
     HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
     return ToWire(r, id, req.version(), head);
   }
@@ -788,9 +792,24 @@ bool Server::Run() {
     if (!impl.stopping) impl.DoAccept();
   });
   const int n = impl.options.io_threads > 0 ? impl.options.io_threads : 2;
+  // An exception escaping a completion handler (allocation failure) is
+  // logged and the loop goes on: one connection's failure never ends the
+  // server.
+  auto loop = [&impl] {
+    for (;;) {
+      try {
+        impl.ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        impl.LogError("event loop", e.what());
+      } catch (...) {
+        impl.LogError("event loop", "unknown exception");
+      }
+    }
+  };
   std::vector<std::thread> loops;
-  for (int i = 1; i < n; ++i) loops.emplace_back([&impl] { impl.ioc.run(); });
-  impl.ioc.run();
+  for (int i = 1; i < n; ++i) loops.emplace_back(loop);
+  loop();
   for (auto& t : loops) t.join();
   return true;
 }
