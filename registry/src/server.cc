@@ -414,7 +414,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void OnStop() override {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stop_ = true;
-      // A request being answered is written first (OnWritten closes then).
+      // A request being answered is written first (Write then closes).
       if (self->phase_ != Phase::kHandling && self->phase_ != Phase::kWriting) {
         self->Lowest().cancel();
       }

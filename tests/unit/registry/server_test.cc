@@ -442,18 +442,48 @@ TEST(Server, StopClosesIdleConnectionsAndRunReturns) {
   EXPECT_TRUE(idle.ClosedWithin(kPatienceSeconds * 1000));
 }
 
+// A self-signed certificate and key for 127.0.0.1 in `dir` (openssl req).
+void MakeCertificate(const testing::TempDir& dir, ServerOptions& options) {
+  options.tls_cert = dir.File("cert.pem");
+  options.tls_key = dir.File("key.pem");
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout " +
+      options.tls_key + " -out " + options.tls_cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "openssl is needed: " << command;
+}
+
+// The third: TCP connections that never start their TLS handshake held a
+// handler thread each.
+TEST(Server, SilentTlsFloodDoesNotLockOutANewClient) {
+  testing::TempDir dir;
+  ServerOptions options;
+  ASSERT_NO_FATAL_FAILURE(MakeCertificate(dir, options));
+  options.threads = 4;
+  options.tls_handshake_timeout_ms = 120'000;  // the flood outlives the probe
+  Running server(options);
+  std::vector<std::unique_ptr<Socket>> silent;
+  for (int i = 0; i < 40; ++i) {
+    silent.push_back(std::make_unique<Socket>(server.port()));
+    ASSERT_TRUE(silent.back()->connected());
+  }
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  client.set_connection_timeout(kPatienceSeconds, 0);
+  client.set_read_timeout(kPatienceSeconds, 0);
+  auto res = client.Get("/healthz");
+  ASSERT_TRUE(res) << "no answer to GET /healthz: " << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  // The flood held: no silent connection was closed.
+  for (std::size_t i = 0; i < silent.size(); ++i) {
+    EXPECT_FALSE(silent[i]->ClosedWithin(1)) << "silent connection " << i << " was closed";
+  }
+}
+
 // Silent TCP connections to an HTTPS port: closed at the handshake deadline.
 TEST(Server, TlsHandshakeDeadlineClosesSilentConnections) {
   testing::TempDir dir;
-  const std::string cert = dir.File("cert.pem");
-  const std::string key = dir.File("key.pem");
-  const std::string command =
-      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout " + key +
-      " -out " + cert + " >/dev/null 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << "openssl is needed: " << command;
   ServerOptions options;
-  options.tls_cert = cert;
-  options.tls_key = key;
+  ASSERT_NO_FATAL_FAILURE(MakeCertificate(dir, options));
   options.tls_handshake_timeout_ms = 200;
   Running server(options);
   Socket silent(server.port());
