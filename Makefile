@@ -6,6 +6,8 @@
 #   make sanitize   the test suite under ASan + UBSan
 #   make bench-registry   registry benchmark (tests/bench/registry-bench) on a Release
 #                   build in build-bench/; BENCH_ARGS="--parts a --duration 30" to adjust
+#   make bench-connections   connection flood + 500-client load test (tests/bench/conn-flood-bench,
+#                   load-bench), same build
 #   make bench-replicas   three replicas on one private PostgreSQL (tests/bench/replicas-bench),
 #                   same build; BENCH_ARGS="--parts a --clients 12" to adjust
 BUILD ?= build
@@ -49,6 +51,15 @@ bench-registry:
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord register_load
 	tests/bench/registry-bench --accord $(BENCH_BUILD)/cli/accord $(BENCH_ARGS)
+
+.PHONY: bench-connections
+# The connection flood and the 500-client load test (issue 15; docs/benchmarks.md).
+bench-connections:
+	scripts/install-deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target accord register_load
+	tests/bench/conn-flood-bench --accord $(BENCH_BUILD)/cli/accord
+	tests/bench/load-bench --accord $(BENCH_BUILD)/cli/accord
 
 .PHONY: bench-replicas
 bench-replicas:

@@ -10,6 +10,7 @@
 // when the server cannot start, 2 on usage errors.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <charconv>
@@ -47,6 +48,11 @@ struct ServeSettings {
   std::string max_body_bytes = "8388608";
   std::string threads = "32";
   std::string keep_alive_requests = "100";
+  std::string io_threads = "2";
+  std::string max_connections = "10000";
+  std::string request_timeout_ms = "30000";
+  std::string idle_timeout_ms = "60000";
+  std::string tls_handshake_timeout_ms = "10000";
   std::string tls_cert;
   std::string tls_key;
   std::string min_notice_days = "30";
@@ -87,7 +93,20 @@ constexpr SettingSpec kSettings[] = {
     {"max_body_bytes", "ACCORD_MAX_BODY_BYTES", &ServeSettings::max_body_bytes,
      "largest request body accepted (413 above)"},
     {"threads", "ACCORD_THREADS", &ServeSettings::threads,
-     "request handler threads (one per concurrent keep-alive connection)"},
+     "request handler threads (requests answered at once; idle and slow connections need "
+     "none)"},
+    {"io_threads", "ACCORD_IO_THREADS", &ServeSettings::io_threads,
+     "event-loop threads accepting, reading and writing connections"},
+    {"max_connections", "ACCORD_MAX_CONNECTIONS", &ServeSettings::max_connections,
+     "connections open at once, idle ones included; beyond: 503 with Retry-After (HTTPS: "
+     "closed)"},
+    {"request_timeout_ms", "ACCORD_REQUEST_TIMEOUT_MS", &ServeSettings::request_timeout_ms,
+     "deadline for receiving a whole request (head and body; not restarted per byte) and for "
+     "writing its reply"},
+    {"idle_timeout_ms", "ACCORD_IDLE_TIMEOUT_MS", &ServeSettings::idle_timeout_ms,
+     "a keep-alive connection without a request for this long is closed"},
+    {"tls_handshake_timeout_ms", "ACCORD_TLS_HANDSHAKE_TIMEOUT_MS",
+     &ServeSettings::tls_handshake_timeout_ms, "deadline for a TLS handshake, from the accept"},
     {"keep_alive_requests", "ACCORD_KEEP_ALIVE_REQUESTS", &ServeSettings::keep_alive_requests,
      "requests served on one keep-alive connection before it is closed"},
     {"tls_cert", "ACCORD_TLS_CERT", &ServeSettings::tls_cert,
@@ -216,6 +235,25 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   auto max_body = ParseSize(s.max_body_bytes);
   auto threads = ParseSize(s.threads);
   auto keep_alive = ParseSize(s.keep_alive_requests);
+  auto io_threads = ParseSize(s.io_threads);
+  auto max_connections = ParseSize(s.max_connections);
+  auto request_timeout = ParseSize(s.request_timeout_ms);
+  auto idle_timeout = ParseSize(s.idle_timeout_ms);
+  auto handshake_timeout = ParseSize(s.tls_handshake_timeout_ms);
+  constexpr std::size_t kMaxTimeoutMs = 86'400'000;  // a day
+  if (!io_threads || *io_threads > 256 || !threads || *threads > 4096 || !max_connections ||
+      *max_connections > 10'000'000 || !request_timeout || *request_timeout > kMaxTimeoutMs ||
+      !idle_timeout || *idle_timeout > kMaxTimeoutMs || !handshake_timeout ||
+      *handshake_timeout > kMaxTimeoutMs) {
+    std::fprintf(stderr,
+                 "accord serve: invalid setting (threads=%s (1..4096) io_threads=%s (1..256) "
+                 "max_connections=%s (1..10000000) request_timeout_ms=%s idle_timeout_ms=%s "
+                 "tls_handshake_timeout_ms=%s (1..86400000))\n",
+                 s.threads.c_str(), s.io_threads.c_str(), s.max_connections.c_str(),
+                 s.request_timeout_ms.c_str(), s.idle_timeout_ms.c_str(),
+                 s.tls_handshake_timeout_ms.c_str());
+    return 2;
+  }
   const auto colon = s.listen.rfind(':');
   std::optional<std::size_t> port;
   if (colon != std::string::npos) {
@@ -317,9 +355,29 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   server_options.port = static_cast<int>(*port);
   server_options.threads = static_cast<int>(*threads);
   server_options.keep_alive_requests = *keep_alive;
+  server_options.io_threads = static_cast<int>(*io_threads);
+  server_options.max_connections = *max_connections;
+  server_options.request_timeout_ms = static_cast<int>(*request_timeout);
+  server_options.idle_timeout_ms = static_cast<int>(*idle_timeout);
+  server_options.tls_handshake_timeout_ms = static_cast<int>(*handshake_timeout);
   server_options.max_body_bytes = *max_body;
   server_options.tls_cert = s.tls_cert;
   server_options.tls_key = s.tls_key;
+  // Every connection is a descriptor: raise the soft limit to the hard one
+  // (often 1024 -> 524288), and say so when max_connections cannot fit.
+  if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+    if (nofile.rlim_cur < nofile.rlim_max) {
+      nofile.rlim_cur = nofile.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &nofile);
+      getrlimit(RLIMIT_NOFILE, &nofile);
+    }
+    if (nofile.rlim_cur != RLIM_INFINITY && nofile.rlim_cur < *max_connections + 64) {
+      Log("warning", "the open-file limit is below max_connections",
+          "RLIMIT_NOFILE " + std::to_string(nofile.rlim_cur) + ", max_connections " +
+              std::to_string(*max_connections) +
+              ": connections beyond the limit wait in the listen queue");
+    }
+  }
   auto server = registry::Server::Bind(api, server_options);
   if (!server) {
     Log("error", "cannot listen", server.error().message);
@@ -365,7 +423,7 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   done = true;
   pthread_kill(watcher.native_handle(), SIGUSR1);
   watcher.join();
-  server->reset();  // joins the handler threads (requests in flight are answered)
+  server->reset();  // joins the handler threads (requests in flight were answered)
   Log("info", "stopped");
   return ok ? 0 : 1;
 }
@@ -378,7 +436,9 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "Run the schema registry (Confluent-compatible REST API)\n"
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
       "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES,\n"
-      "ACCORD_THREADS, ACCORD_KEEP_ALIVE_REQUESTS, ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
+      "ACCORD_THREADS, ACCORD_IO_THREADS, ACCORD_MAX_CONNECTIONS, ACCORD_REQUEST_TIMEOUT_MS,\n"
+      "ACCORD_IDLE_TIMEOUT_MS, ACCORD_TLS_HANDSHAKE_TIMEOUT_MS, ACCORD_KEEP_ALIVE_REQUESTS,\n"
+      "ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
       "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");

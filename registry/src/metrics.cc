@@ -93,6 +93,37 @@ std::string Metrics::Render(const ServiceFigures& service) const {
       "# HELP accord_parsed_schemas_cached Parsed schemas held in memory (parsed_schema_cache).\n";
   out += "# TYPE accord_parsed_schemas_cached gauge\n";
   out += "accord_parsed_schemas_cached " + std::to_string(service.parsed_schemas_cached) + "\n";
+  const auto counter = [&out](const char* name, const char* help, std::uint64_t v) {
+    out += std::string("# HELP ") + name + " " + help + "\n";
+    out += std::string("# TYPE ") + name + " counter\n";
+    out += std::string(name) + " " + std::to_string(v) + "\n";
+  };
+  const TransportCounters& t = transport_;
+  counter("accord_http_connections_accepted_total", "TCP connections accepted.",
+          t.connections_accepted.load());
+  out += "# HELP accord_http_connections_open Connections open now (idle ones included).\n";
+  out += "# TYPE accord_http_connections_open gauge\n";
+  out += "accord_http_connections_open " + std::to_string(t.connections_open.load()) + "\n";
+  counter("accord_http_connections_rejected_total",
+          "Connections refused at max_connections (503 with Retry-After, or closed).",
+          t.connections_rejected.load());
+  out +=
+      "# HELP accord_http_request_timeouts_total Connections closed because the request "
+      "deadline expired while receiving the request head or body.\n";
+  out += "# TYPE accord_http_request_timeouts_total counter\n";
+  out += "accord_http_request_timeouts_total{phase=\"head\"} " +
+         std::to_string(t.head_timeouts.load()) + "\n";
+  out += "accord_http_request_timeouts_total{phase=\"body\"} " +
+         std::to_string(t.body_timeouts.load()) + "\n";
+  counter("accord_http_tls_handshake_timeouts_total",
+          "Connections closed because the TLS handshake did not finish in time.",
+          t.tls_handshake_timeouts.load());
+  counter("accord_http_idle_closes_total",
+          "Keep-alive connections closed after idle_timeout without a request.",
+          t.idle_closes.load());
+  counter("accord_http_accept_errors_total",
+          "Failed accepts (out of file descriptors); the server retries shortly after.",
+          t.accept_errors.load());
   return out;
 }
 

@@ -1,22 +1,59 @@
 #include "accord/registry/server.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
+// Boost.Beast (HTTP/1.1) on Boost.Asio, header-only (Debian libboost-dev).
+// cpp-httplib, the previous transport, gives each connection a handler thread
+// for its whole life (keep-alive waits and slow request heads included), so
+// `threads` slow or idle clients locked every other client out.
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
 
 #include "accord/schemas/json.h"
 #include "ui_assets.h"
 
 namespace accord::registry {
 namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// Request heads larger than this are refused (431): a head is a request
+// line and headers, never data.
+constexpr std::uint32_t kMaxHeadBytes = 64 * 1024;
+// How long a connection refused or closed after an error reply may take to
+// read that reply before it is closed for good.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+// Accepting again after the process ran out of descriptors (EMFILE).
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
 std::string NowIso8601() {
   const auto now = std::chrono::system_clock::now();
@@ -53,10 +90,122 @@ std::string NewRequestId() {
   return prefix + "-" + std::to_string(++counter);
 }
 
-std::string RequestIdOf(const httplib::Request& req) {
-  std::string given = req.get_header_value("X-Request-Id");
+std::string_view SV(beast::string_view v) { return {v.data(), v.size()}; }
+
+std::string RequestIdOf(const http::fields& headers) {
+  std::string given(SV(headers["X-Request-Id"]));
   return SaneRequestId(given) ? given : NewRequestId();
 }
+
+std::string Header(const http::fields& headers, http::field f) {
+  return std::string(SV(headers[f]));
+}
+
+// A Confluent error body for an error the transport answers itself
+// ({"error_code": status, "message": ...}).
+HttpResponse TransportError(int status, std::string message) {
+  HttpResponse r;
+  r.status = status;
+  r.route = "transport";
+  r.error_code = status;
+  json::Value body{json::Object{}};
+  body.Add("error_code", status);
+  body.Add("message", std::move(message));
+  r.body = json::ToJson(body);
+  return r;
+}
+
+// The handler threads: run Api::Handle off the event loop. Tasks queued
+// are bounded by the connections (one request per connection at a time).
+//
+// Tasks run in arrival order, except that writes (anything but GET and
+// HEAD) occupy at most three quarters of the threads: a registration waits
+// for its durable commit (and may run a compatibility check) on a handler
+// thread, and a burst of them must not queue reads and /healthz behind it.
+// (Reads first always, measured once, starved the registrations instead.)
+class WorkerPool {
+ public:
+  explicit WorkerPool(int n) : max_writes_(std::max(1, n - n / 4)) {
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~WorkerPool() { Shutdown(); }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void Post(bool read, std::function<void()> task) {
+    {
+      std::lock_guard lock(mu_);
+      (read ? reads_ : writes_).push_back({next_++, std::move(task)});
+    }
+    cv_.notify_one();
+  }
+  // Runs the tasks already queued, then joins the threads.
+  void Shutdown() {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::function<void()> task;
+      bool write = false;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] {
+          return !reads_.empty() || (!writes_.empty() && writing_ < max_writes_) ||
+                 (stop_ && writes_.empty());
+        });
+        const bool may_write = !writes_.empty() && writing_ < max_writes_;
+        if (!reads_.empty() && (!may_write || reads_.front().seq < writes_.front().seq)) {
+          task = std::move(reads_.front().run);
+          reads_.pop_front();
+        } else if (may_write) {
+          task = std::move(writes_.front().run);
+          writes_.pop_front();
+          write = true;
+          ++writing_;
+        } else {
+          return;  // stopping, nothing left
+        }
+      }
+      task();
+      if (write) {
+        {
+          std::lock_guard lock(mu_);
+          --writing_;
+        }
+        cv_.notify_all();  // a write waiting for its turn may go now
+      }
+    }
+  }
+  struct Task {
+    std::uint64_t seq;  // arrival order
+    std::function<void()> run;
+  };
+  const int max_writes_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t next_ = 0;
+  std::deque<Task> reads_;
+  std::deque<Task> writes_;
+  int writing_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// What Server::Stop needs of a connection, whatever its stream type.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Called once on Stop: close now unless a request is being answered.
+  virtual void OnStop() = 0;
+};
 
 }  // namespace
 
@@ -76,24 +225,47 @@ struct Server::Impl {
   Api& api;
   ServerOptions options;
   LogSink log;
-  // httplib::SSLServer when TLS is configured (it derives from Server).
-  std::unique_ptr<httplib::Server> server;
-  httplib::Server& http;
+  TransportCounters& counters;
+  std::optional<ssl::context> tls;  // set: HTTPS only
   int port = 0;
-  int listen_fd = -1;  // the listening socket (set_socket_options below)
+  std::atomic<bool> stopping{false};
 
-  Impl(Api& a, ServerOptions o, LogSink l, std::unique_ptr<httplib::Server> s)
-      : api(a), options(std::move(o)), log(std::move(l)), server(std::move(s)), http(*server) {}
+  // Live connections, for Stop (each removes itself when destroyed).
+  std::mutex sessions_mu;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
 
-  void LogRequest(const std::string& id, const httplib::Request& req, const HttpResponse& r,
-                  std::int64_t us, std::size_t bytes_out) {
+  // Declared after what the connections use: destroyed first.
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::steady_timer accept_retry;
+  WorkerPool workers;
+
+  Impl(Api& a, ServerOptions o, LogSink l)
+      : api(a),
+        options(std::move(o)),
+        log(std::move(l)),
+        counters(a.transport_counters()),
+        ioc(options.io_threads > 0 ? options.io_threads : 2),
+        acceptor(net::make_strand(ioc)),
+        accept_retry(acceptor.get_executor()),
+        workers(options.threads) {}
+
+  ~Impl() {
+    // Handler tasks hold connections; finish them before the event loop's
+    // objects go.
+    workers.Shutdown();
+  }
+
+  void LogRequest(const std::string& id, std::string_view method, std::string_view target,
+                  const HttpResponse& r, std::int64_t us, std::size_t bytes_in,
+                  std::size_t bytes_out) {
     json::Value line{json::Object{}};
     line.Add("ts", NowIso8601());
     line.Add("level", r.status >= 500 ? "error" : "info");
     line.Add("msg", "request");
     line.Add("request_id", id);
-    line.Add("method", req.method);
-    line.Add("target", req.target.substr(0, 512));
+    line.Add("method", std::string(method));
+    line.Add("target", std::string(target.substr(0, 512)));
     line.Add("route", r.route);
     line.Add("status", r.status);
     if (r.error_code != 0) line.Add("error_code", r.error_code);
@@ -101,151 +273,551 @@ struct Server::Impl {
     // Whole microseconds: an integer is written cheaply, a double needs a
     // shortest-round-trip conversion that cost a third of a read's time.
     line.Add("duration_us", us);
-    line.Add("bytes_in", static_cast<std::int64_t>(req.body.size()));
+    line.Add("bytes_in", static_cast<std::int64_t>(bytes_in));
     line.Add("bytes_out", static_cast<std::int64_t>(bytes_out));
     log(json::ToJson(line));
   }
 
-  void Serve(const httplib::Request& req, httplib::Response& res) {
-    const auto start = std::chrono::steady_clock::now();
-    const std::string id = RequestIdOf(req);
-    HttpRequest in;
-    in.method = req.method == "HEAD" ? "GET" : req.method;
-    in.target = req.target;
-    in.body = req.body;
-    in.content_type = req.get_header_value("Content-Type");
-    in.accept = req.get_header_value("Accept");
-    in.authorization = req.get_header_value("Authorization");
-    in.requested_with = req.get_header_value("X-Requested-With");
-    // The catalog page (static, embedded) is answered here, beside the API.
-    std::optional<HttpResponse> page =
-        ServeUi({in.method, in.target, in.accept, req.get_header_value("If-None-Match")});
-    HttpResponse out = page ? std::move(*page) : api.Handle(in);
-    res.status = out.status;
-    for (auto& [k, v] : out.headers) res.set_header(k, v);
-    res.set_header("X-Request-Id", id);
-    const std::size_t bytes_out = out.body.size();
-    res.set_content(std::move(out.body), out.content_type);
-    const std::int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - start)
-                                .count();
-    LogRequest(id, req, out, us, bytes_out);
+  // The wire reply for `out` (HEAD: the headers GET would have, no body).
+  static Response ToWire(HttpResponse& out, const std::string& id, unsigned version, bool head) {
+    Response res;
+    res.version(version);
+    res.result(static_cast<unsigned>(out.status));
+    for (auto& [k, v] : out.headers) res.insert(k, v);
+    res.set(http::field::content_type, out.content_type);
+    res.set("X-Request-Id", id);
+    const std::size_t size = out.body.size();
+    if (head) {
+      res.content_length(size);
+    } else {
+      res.body() = std::move(out.body);
+      res.prepare_payload();
+    }
+    return res;
   }
 
-  void Install() {
-    // cpp-httplib's default sets SO_REUSEPORT, which lets a second server
-    // bind the same port and silently take half the connections; a registry
-    // must fail with "address in use" instead. SO_REUSEADDR still allows a
-    // restart while old connections linger in TIME_WAIT.
-    http.set_socket_options([this](int sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-      listen_fd = sock;
-    });
-    http.set_tcp_nodelay(true);
-    http.set_keep_alive_max_count(options.keep_alive_requests);
-    http.set_payload_max_length(options.max_body_bytes);
-    const int threads = options.threads > 0 ? options.threads : 32;
-    // cpp-httplib's API takes ownership of a raw pointer here.
-    http.new_task_queue = [threads] {
-      return new httplib::ThreadPool(static_cast<size_t>(threads));
-    };
-    auto handler = [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); };
-    // One catch-all route per method: Api does the routing on the raw target.
-    // ("." would not match a decoded newline, and the subject-name rule must
-    // see it.)
-    const std::string any = R"([\s\S]*)";
-    http.Get(any, handler);
-    http.Post(any, handler);
-    http.Put(any, handler);
-    http.Delete(any, handler);
-    http.Patch(any, handler);
-    http.Options(any, handler);
-    // Errors the transport answers itself (413, 400, ...) get a Confluent body.
-    http.set_error_handler(httplib::Server::HandlerWithResponse(
-        [this](const httplib::Request& req, httplib::Response& res) {
-          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-          const std::string id = RequestIdOf(req);
-          HttpResponse r = ErrorResponse(RegistryError{
-              res.status == 413 ? ErrorCode::kPayloadTooLarge
-                                : ErrorCodeFromNumber(res.status).value_or(ErrorCode::kBadRequest),
-              "HTTP " + std::to_string(res.status)});
-          r.status = res.status;
-          r.route = "transport";
-          res.set_header("X-Request-Id", id);
-          res.set_content(r.body, std::string(kContentTypeV1));
-          LogRequest(id, req, r, 0, r.body.size());
-          return httplib::Server::HandlerResponse::Handled;
-        }));
-    http.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
-                                      std::exception_ptr ep) {
-      std::string detail = "unknown exception";
-      try {
-        if (ep) std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        detail = e.what();
-      } catch (...) {
-      }
-      const std::string id = RequestIdOf(req);
+  // Runs on a handler thread: the reply to a complete request.
+  Response Answer(const Request& req) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string id = RequestIdOf(req);
+    const bool head = req.method() == http::verb::head;
+    try {
+      HttpRequest in;
+      in.method = head ? std::string("GET") : std::string(SV(req.method_string()));
+      in.target = std::string(SV(req.target()));
+      in.body = req.body();
+      in.content_type = Header(req, http::field::content_type);
+      in.accept = Header(req, http::field::accept);
+      in.authorization = Header(req, http::field::authorization);
+      in.requested_with = std::string(SV(req["X-Requested-With"]));
+      // The catalog page (static, embedded) is answered here, beside the API.
+      std::optional<HttpResponse> page =
+          ServeUi({in.method, in.target, in.accept, SV(req[http::field::if_none_match])});
+      HttpResponse out = page ? std::move(*page) : api.Handle(in);
+      const std::size_t bytes_out = out.body.size();
+      Response res = ToWire(out, id, req.version(), head);
+      const std::int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count();
+      LogRequest(id, SV(req.method_string()), SV(req.target()), out, us, req.body().size(),
+                 bytes_out);
+      return res;
+    } catch (const std::exception& e) {
+      return Internal(req, id, e.what(), head);
+    } catch (...) {
+      return Internal(req, id, "unknown exception", head);
+    }
+  }
+
+  // An error line in the log (best effort: never throws).
+  void LogError(const char* msg, const char* detail, const std::string& id = {}) noexcept {
+    try {
       json::Value line{json::Object{}};
       line.Add("ts", NowIso8601());
       line.Add("level", "error");
-      line.Add("msg", "unhandled exception");
-      line.Add("request_id", id);
-      line.Add("detail", detail);
+      line.Add("msg", msg);
+      if (!id.empty()) line.Add("request_id", id);
+      line.Add("detail", std::string(detail));
       log(json::ToJson(line));
-      HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
-      res.status = 500;
-      res.set_header("X-Request-Id", id);
-      res.set_content(r.body, std::string(kContentTypeV1));
+    } catch (...) {
+    }
+  }
+
+  Response Internal(const Request& req, const std::string& id, const char* detail, bool head) {
+    LogError("unhandled exception", detail, id);
+    HttpResponse r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
+    return ToWire(r, id, req.version(), head);
+  }
+
+  // A transport error reply (`headers`: the request's, when its head was
+  // read), logged like any request.
+  Response Refuse(int status, std::string message, const http::fields* headers,
+                  std::string_view method, std::string_view target, unsigned version) {
+    const std::string id = headers ? RequestIdOf(*headers) : NewRequestId();
+    HttpResponse r = TransportError(status, std::move(message));
+    LogRequest(id, method, target, r, 0, 0, r.body.size());
+    Response res = ToWire(r, id, version, false);
+    res.keep_alive(false);
+    return res;
+  }
+
+  void Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
+    std::lock_guard lock(sessions_mu);
+    sessions.emplace(s, std::move(w));
+  }
+  void Unregister(SessionBase* s) {
+    std::lock_guard lock(sessions_mu);
+    sessions.erase(s);
+  }
+
+  void DoAccept();
+  void OnAccepted(tcp::socket socket);
+  void StopNow();
+};
+
+namespace {
+
+// One connection: TLS handshake (HTTPS), then requests read under their
+// deadlines, answered on the worker pool, written back; keep-alive between.
+// Every member is touched on the connection's strand only (the worker
+// thread gets a copy of the request and posts the reply back).
+template <bool kTls>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<kTls>> {
+ public:
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+  template <class... TlsContext>
+  Session(Server::Impl& impl, tcp::socket socket, TlsContext&... tls)
+      : impl_(impl), stream_(std::move(socket), tls...) {
+    ++impl_.counters.connections_open;
+  }
+  ~Session() override {
+    impl_.Unregister(this);
+    --impl_.counters.connections_open;
+  }
+
+  void Start() {
+    impl_.Register(this, this->shared_from_this());
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->impl_.stopping) return self->Close();
+      if constexpr (kTls) {
+        self->phase_ = Phase::kHandshake;
+        self->Lowest().expires_after(Ms(self->impl_.options.tls_handshake_timeout_ms));
+        self->stream_.async_handshake(ssl::stream_base::server,
+                                      [self](beast::error_code ec) { self->OnHandshake(ec); });
+      } else {
+        self->StartRequest();
+      }
     });
   }
+
+  void OnStop() override {
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stop_ = true;
+      // A request being answered is written first (Write then closes).
+      if (self->phase_ != Phase::kHandling && self->phase_ != Phase::kWriting) {
+        self->Lowest().cancel();
+      }
+    });
+  }
+
+ private:
+  enum class Phase { kHandshake, kIdle, kHead, kBody, kHandling, kWriting, kClosing };
+
+  static std::chrono::milliseconds Ms(int ms) { return std::chrono::milliseconds(ms); }
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      if (ec == beast::error::timeout) ++impl_.counters.tls_handshake_timeouts;
+      return Close();
+    }
+    StartRequest();
+  }
+
+  // The first request's deadline runs from the accept (or the handshake's
+  // end): a client that connects and says nothing is a slow request head.
+  void StartRequest() {
+    Lowest().expires_after(Ms(impl_.options.request_timeout_ms));
+    ReadHead();
+  }
+
+  // Between keep-alive requests: wait for the next request's first byte
+  // under the idle deadline; its request deadline starts then.
+  void ReadIdle() {
+    if (stop_) return Close();
+    if (buffer_.size() > 0) return StartRequest();  // pipelined
+    phase_ = Phase::kIdle;
+    // An idle connection holds no request buffer beyond what it reads next.
+    buffer_.shrink_to_fit();
+    Lowest().expires_after(Ms(impl_.options.idle_timeout_ms));
+    stream_.async_read_some(buffer_.prepare(1024),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) {
+                                if (ec == beast::error::timeout) ++self->impl_.counters.idle_closes;
+                                return self->Close();
+                              }
+                              self->StartRequest();
+                            });
+  }
+
+  void ReadHead() {
+    phase_ = Phase::kHead;
+    parser_.emplace();
+    parser_->header_limit(kMaxHeadBytes);
+    parser_->body_limit(impl_.options.max_body_bytes);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnHead(ec); });
+  }
+
+  void OnHead(beast::error_code ec) {
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        ++impl_.counters.head_timeouts;
+        return Close();
+      }
+      // The parser compares a Content-Length with the limit at the head.
+      if (ec == http::error::body_limit) return TooLarge();
+      if (ec == http::error::header_limit) {
+        return Reject(431, "Request Header Fields Too Large", nullptr);
+      }
+      // The client went away (EOF, reset) or Stop cancelled: nothing to say.
+      if (!IsParseError(ec)) return Close();
+      return Reject(400, "Bad Request: malformed HTTP request", nullptr);
+    }
+    const auto& head = parser_->get();
+    if (auto length = parser_->content_length(); length && *length > impl_.options.max_body_bytes) {
+      return TooLarge();
+    }
+    if (parser_->is_done()) return Handle();
+    phase_ = Phase::kBody;
+    if (beast::iequals(head[http::field::expect], "100-continue")) {
+      // The client waits for this before it sends the body (curl, for one).
+      continue_.emplace(http::status::continue_, head.version());
+      http::async_write(stream_, *continue_,
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec) return self->Close();
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        ++impl_.counters.body_timeouts;
+        return Close();
+      }
+      const auto& head = parser_->get();
+      if (ec == http::error::body_limit) return TooLarge();
+      if (!IsParseError(ec)) return Close();
+      return Reject(400, "Bad Request: malformed HTTP request body", &head);
+    }
+    Handle();
+  }
+
+  void TooLarge() {
+    Reject(413,
+           "Payload Too Large: the body is over " + std::to_string(impl_.options.max_body_bytes) +
+               " bytes",
+           &parser_->get());
+  }
+
+  static bool IsParseError(beast::error_code ec) {
+    return ec.category() == http::make_error_code(http::error::bad_target).category() &&
+           ec != http::error::end_of_stream && ec != http::error::partial_message;
+  }
+
+  // Hands the request to a handler thread; reading pauses until the reply
+  // is written (one request at a time per connection).
+  void Handle() {
+    phase_ = Phase::kHandling;
+    Lowest().expires_never();
+    auto req = std::make_shared<Request>(parser_->release());
+    parser_.reset();
+    // The work guard keeps the event loop running while the handler works.
+    const bool read = req->method() == http::verb::get || req->method() == http::verb::head;
+    impl_.workers.Post(read, [self = this->shared_from_this(), req,
+                              work = net::make_work_guard(impl_.ioc)]() mutable {
+      auto res = std::make_shared<Response>(self->impl_.Answer(*req));
+      const bool keep_alive = req->keep_alive();
+      net::post(self->stream_.get_executor(),
+                [self, res, keep_alive] { self->Write(std::move(*res), keep_alive); });
+    });
+  }
+
+  void Write(Response res, bool client_keeps_alive) {
+    phase_ = Phase::kWriting;
+    ++served_;
+    const bool keep = client_keeps_alive && !stop_ && !impl_.stopping &&
+                      served_ < impl_.options.keep_alive_requests;
+    res.keep_alive(keep);
+    res_ = std::move(res);
+    Lowest().expires_after(Ms(impl_.options.request_timeout_ms));
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                        self->res_ = {};
+                        if (ec) return self->Close();
+                        if (!keep) return self->Close();
+                        self->ReadIdle();
+                      });
+  }
+
+  // An error reply, then close: the rest of the request is read and
+  // dropped for a moment first, so that a client still sending its body
+  // reads the reply rather than a connection reset.
+  void Reject(int status, std::string message, const http::fields* head) {
+    std::string method = "-";
+    std::string target = "-";
+    unsigned version = 11;
+    if (head != nullptr && parser_) {
+      method = std::string(SV(parser_->get().method_string()));
+      target = std::string(SV(parser_->get().target()));
+      version = parser_->get().version();
+    }
+    res_ = impl_.Refuse(status, std::move(message), head, method, target, version);
+    phase_ = Phase::kWriting;
+    Lowest().expires_after(kLingerTime);
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->Close();
+                        self->Linger();
+                      });
+  }
+
+  void Linger() {
+    phase_ = Phase::kClosing;
+    if constexpr (!kTls) {
+      beast::error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Drain();
+    } else {
+      Close();
+    }
+  }
+
+  void Drain() {
+    buffer_.clear();
+    Lowest().async_read_some(buffer_.prepare(16 * 1024),
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->Lowest().close();
+                               self->Drain();
+                             });
+  }
+
+  void Close() {
+    if (phase_ == Phase::kClosing) return;
+    phase_ = Phase::kClosing;
+    if constexpr (kTls) {
+      if (Lowest().socket().is_open()) {
+        // close_notify, briefly; a peer that never answers it is dropped.
+        Lowest().expires_after(std::chrono::seconds(1));
+        stream_.async_shutdown(
+            [self = this->shared_from_this()](beast::error_code) { self->Lowest().close(); });
+        return;
+      }
+    }
+    beast::error_code ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().close();
+  }
+
+  Server::Impl& impl_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
+  Response res_;
+  std::size_t served_ = 0;
+  Phase phase_ = Phase::kIdle;
+  bool stop_ = false;
 };
+
+// A connection over max_connections (plain HTTP): 503 with Retry-After, the
+// request read and dropped briefly (so the reply is read, not reset), closed.
+class Refusal : public std::enable_shared_from_this<Refusal> {
+ public:
+  Refusal(tcp::socket socket, Response res) : stream_(std::move(socket)), res_(std::move(res)) {}
+  void Start() {
+    stream_.expires_after(kLingerTime);
+    http::async_write(stream_, res_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->stream_.close();
+                        beast::error_code ignored;
+                        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                        self->Drain();
+                      });
+  }
+
+ private:
+  void Drain() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->stream_.close();
+                              self->Drain();
+                            });
+  }
+  beast::tcp_stream stream_;
+  Response res_;
+  beast::flat_buffer buffer_;
+};
+
+}  // namespace
+
+void Server::Impl::DoAccept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping || !acceptor.is_open()) return;
+    if (ec) {
+      // Out of descriptors (EMFILE, ENFILE) or a connection reset before it
+      // was accepted: try again shortly instead of spinning.
+      ++counters.accept_errors;
+      accept_retry.expires_after(kAcceptRetry);
+      accept_retry.async_wait([this](beast::error_code) {
+        if (!stopping && acceptor.is_open()) DoAccept();
+      });
+      return;
+    }
+    ++counters.connections_accepted;
+    OnAccepted(std::move(socket));
+    DoAccept();
+  });
+}
+
+void Server::Impl::OnAccepted(tcp::socket socket) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  if (counters.connections_open.load() >= static_cast<std::int64_t>(options.max_connections)) {
+    ++counters.connections_rejected;
+    if (tls) {
+      // A TLS reply would cost a handshake: close at once.
+      socket.close(ignored);
+      return;
+    }
+    // Not logged one by one (a flood would flood the log): counted.
+    HttpResponse r = TransportError(503, "Service Unavailable: too many connections, retry later");
+    Response res = ToWire(r, NewRequestId(), 11, false);
+    res.set(http::field::retry_after, "1");
+    res.keep_alive(false);
+    std::make_shared<Refusal>(std::move(socket), std::move(res))->Start();
+    return;
+  }
+  if (tls) {
+    std::make_shared<Session<true>>(*this, std::move(socket), *tls)->Start();
+  } else {
+    std::make_shared<Session<false>>(*this, std::move(socket))->Start();
+  }
+}
+
+void Server::Impl::StopNow() {
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  accept_retry.cancel();
+  std::vector<std::shared_ptr<SessionBase>> live;
+  {
+    std::lock_guard lock(sessions_mu);
+    for (auto& [_, w] : sessions) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->OnStop();
+}
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptions& options,
                                                      LogSink log) {
-  std::unique_ptr<httplib::Server> transport;
+  if (options.threads <= 0 || options.max_connections == 0 || options.request_timeout_ms <= 0 ||
+      options.idle_timeout_ms <= 0 || options.tls_handshake_timeout_ms <= 0 ||
+      options.keep_alive_requests == 0) {
+    return Fail(ErrorCode::kInternal,
+                "invalid server setting (threads, max_connections, keep_alive_requests and the "
+                "timeouts must be positive)");
+  }
+  auto impl = std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr));
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     if (options.tls_cert.empty() || options.tls_key.empty()) {
       return Fail(ErrorCode::kInternal, "TLS needs both a certificate and a key file");
     }
-    auto tls = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
-                                                    options.tls_key.c_str());
-    if (!tls->is_valid()) {
+    impl->tls.emplace(ssl::context::tls_server);
+    beast::error_code ec;
+    impl->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                               ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                               ssl::context::no_tlsv1_1,
+                           ec);
+    if (!ec) impl->tls->use_certificate_chain_file(options.tls_cert, ec);
+    if (!ec) impl->tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+    if (ec) {
       return Fail(ErrorCode::kInternal, "cannot load the TLS certificate " + options.tls_cert +
                                             " and key " + options.tls_key);
     }
-    transport = std::move(tls);
-  } else {
-    transport = std::make_unique<httplib::Server>();
   }
-  auto impl = std::make_unique<Impl>(api, options, log ? std::move(log) : LogSink(LogToStderr),
-                                     std::move(transport));
-  impl->Install();
-  if (options.port == 0) {
-    impl->port = impl->http.bind_to_any_port(options.host);
-    if (impl->port <= 0) return Fail(ErrorCode::kInternal, "cannot listen on " + options.host);
-  } else {
-    if (!impl->http.bind_to_port(options.host, options.port)) {
-      return Fail(ErrorCode::kInternal,
-                  "cannot listen on " + options.host + ":" + std::to_string(options.port));
-    }
-    impl->port = options.port;
-  }
-  // Debian's cpp-httplib listens with a backlog of 5: clients that connect
-  // at once beyond that (32 keep-alive connections reopening) saw their SYN
-  // dropped and retried 200 ms later. Listening again only resizes the queue.
-  if (impl->listen_fd >= 0) ::listen(impl->listen_fd, SOMAXCONN);
+  beast::error_code ec;
+  const auto address =
+      net::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host, ec);
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  if (ec) return Fail(ErrorCode::kInternal, "cannot listen on " + where + ": bad host address");
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
+  auto& acceptor = impl->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  // SO_REUSEADDR lets a restart bind while old connections linger in
+  // TIME_WAIT; SO_REUSEPORT is never set: a second server on the port must
+  // fail with "address in use" instead of silently taking half the
+  // connections.
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Fail(ErrorCode::kInternal, "cannot listen on " + where + ": " + ec.message());
+  impl->port = acceptor.local_endpoint().port();
   return std::make_unique<Server>(std::move(impl));
 }
 
 int Server::port() const { return impl_->port; }
 
-bool Server::Run() { return impl_->http.listen_after_bind(); }
+bool Server::Run() {
+  Impl& impl = *impl_;
+  // Posted to the acceptor's strand, like Stop: whichever comes first wins.
+  net::post(impl.acceptor.get_executor(), [&impl] {
+    if (!impl.stopping) impl.DoAccept();
+  });
+  const int n = impl.options.io_threads > 0 ? impl.options.io_threads : 2;
+  // An exception escaping a completion handler (allocation failure) is
+  // logged and the loop goes on: one connection's failure never ends the
+  // server.
+  auto loop = [&impl] {
+    for (;;) {
+      try {
+        impl.ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        impl.LogError("event loop", e.what());
+      } catch (...) {
+        impl.LogError("event loop", "unknown exception");
+      }
+    }
+  };
+  std::vector<std::thread> loops;
+  for (int i = 1; i < n; ++i) loops.emplace_back(loop);
+  loop();
+  for (auto& t : loops) t.join();
+  return true;
+}
 
-void Server::Stop() { impl_->http.stop(); }
+void Server::Stop() {
+  Impl& impl = *impl_;
+  if (impl.stopping.exchange(true)) return;
+  net::post(impl.acceptor.get_executor(), [&impl] { impl.StopNow(); });
+}
 
 }  // namespace accord::registry

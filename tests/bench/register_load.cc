@@ -16,6 +16,17 @@
 //     (i mod #ports)-th port. Prints {"requests": N, "seconds": S,
 //     "failed": F, "first_failure": ...}; exit status 1 when a request failed.
 //
+//   register_load mixed PORT SECONDS IDS SUBJECTS FILE...
+//     The 500-client load test (tests/bench/load-bench): one thread and one
+//     keep-alive connection per FILE, for SECONDS, each request drawn at
+//     random: 10% the next registration of the client's FILE (PATH<TAB>BODY
+//     lines, one subject per file; a read once the file is used up), 45%
+//     GET /schemas/ids/{1..IDS}, 45% GET /subjects/bench-{0..SUBJECTS-1}-
+//     value/versions/latest. Every reply must be a 200; no retries. Prints
+//     {"requests", "seconds", "errors", "first_failure", and per kind
+//     ("all", "id", "latest", "register") {"n", "p50_ms", "p99_ms",
+//     "max_ms"}}; exit status 1 when a request failed.
+//
 // Loopback only: the host is 127.0.0.1.
 #include <httplib.h>
 #include <sqlite3.h>
@@ -27,6 +38,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -149,8 +161,9 @@ int Http(const std::vector<int>& ports, const std::vector<const char*>& files) {
           ++failed;
           std::lock_guard lock(mu);
           if (first_failure.empty()) {
-            first_failure = r.path + ": " + (res ? std::to_string(res->status) + " " + res->body
-                                                 : httplib::to_string(res.error()));
+            first_failure = r.path + ": " +
+                            (res ? std::to_string(res->status) + " " + res->body
+                                 : httplib::to_string(res.error()));
           }
           return;  // later versions of the subject would fail too
         }
@@ -158,9 +171,118 @@ int Http(const std::vector<int>& ports, const std::vector<const char*>& files) {
     }
   }
   const double elapsed = SecondsSince(t0);
-  std::printf("{\"requests\": %zu, \"seconds\": %.6f, \"failed\": %zu, \"first_failure\": \"%s\"}\n",
-              done.load(), elapsed, failed.load(), Escaped(first_failure).c_str());
+  std::printf(
+      "{\"requests\": %zu, \"seconds\": %.6f, \"failed\": %zu, \"first_failure\": \"%s\"}\n",
+      done.load(), elapsed, failed.load(), Escaped(first_failure).c_str());
   return failed.load() == 0 ? 0 : 1;
+}
+
+// Latencies in microseconds, one vector per kind.
+struct Samples {
+  std::vector<float> id, latest, reg;
+};
+
+std::string Percentiles(std::vector<float> v) {
+  if (v.empty()) return "{\"n\": 0}";
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))] /
+           1000.0;
+  };
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "{\"n\": %zu, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}", v.size(),
+                at(0.50), at(0.99), v.back() / 1000.0);
+  return buf;
+}
+
+int Mixed(int port, double seconds, int ids, int subjects, const std::vector<const char*>& files) {
+  std::vector<std::vector<Request>> work(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (!ReadRequests(files[i], work[i])) {
+      std::fprintf(stderr, "register_load: cannot read %s (PATH<TAB>BODY lines)\n", files[i]);
+      return 2;
+    }
+  }
+  std::vector<Samples> samples(files.size());
+  std::atomic<std::size_t> errors{0};
+  std::mutex mu;
+  std::string first_failure;
+  const auto t0 = Clock::now();
+  const auto until =
+      t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      threads.emplace_back([&, i] {
+        httplib::Client client("127.0.0.1", port);
+        client.set_keep_alive(true);
+        client.set_tcp_nodelay(true);
+        client.set_connection_timeout(60, 0);
+        client.set_read_timeout(60, 0);
+        std::mt19937 rng(static_cast<std::uint32_t>(i) * 7919u + 1u);
+        std::uniform_int_distribution<int> pick(0, 99);
+        std::uniform_int_distribution<int> id(1, ids);
+        std::uniform_int_distribution<int> subject(0, subjects - 1);
+        std::size_t next = 0;
+        Samples& mine = samples[i];
+        while (Clock::now() < until) {
+          const int p = pick(rng);
+          std::string what;
+          std::vector<float>* into = nullptr;
+          const auto start = Clock::now();
+          httplib::Result res = [&] {
+            if (p < 10 && next < work[i].size()) {
+              const Request& r = work[i][next++];
+              what = "POST " + r.path;
+              into = &mine.reg;
+              return client.Post(r.path, r.body, "application/vnd.schemaregistry.v1+json");
+            }
+            if (p % 2 == 0) {
+              what = "GET /schemas/ids/" + std::to_string(id(rng));
+              into = &mine.id;
+            } else {
+              what =
+                  "GET /subjects/bench-" + std::to_string(subject(rng)) + "-value/versions/latest";
+              into = &mine.latest;
+            }
+            return client.Get(what.substr(4));
+          }();
+          const float us = static_cast<float>(
+              std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+          if (res && res->status == 200) {
+            into->push_back(us);
+            continue;
+          }
+          ++errors;
+          std::lock_guard lock(mu);
+          if (first_failure.empty()) {
+            first_failure = what + ": " +
+                            (res ? std::to_string(res->status) + " " + res->body
+                                 : httplib::to_string(res.error()));
+          }
+        }
+      });
+    }
+  }
+  const double elapsed = SecondsSince(t0);
+  Samples all;
+  std::vector<float> every;
+  for (Samples& s : samples) {
+    all.id.insert(all.id.end(), s.id.begin(), s.id.end());
+    all.latest.insert(all.latest.end(), s.latest.begin(), s.latest.end());
+    all.reg.insert(all.reg.end(), s.reg.begin(), s.reg.end());
+  }
+  every.insert(every.end(), all.id.begin(), all.id.end());
+  every.insert(every.end(), all.latest.begin(), all.latest.end());
+  every.insert(every.end(), all.reg.begin(), all.reg.end());
+  std::printf(
+      "{\"requests\": %zu, \"seconds\": %.6f, \"errors\": %zu, \"first_failure\": \"%s\", "
+      "\"all\": %s, \"id\": %s, \"latest\": %s, \"register\": %s}\n",
+      every.size(), elapsed, errors.load(), Escaped(first_failure).c_str(),
+      Percentiles(every).c_str(), Percentiles(all.id).c_str(), Percentiles(all.latest).c_str(),
+      Percentiles(all.reg).c_str());
+  return errors.load() == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -174,8 +296,18 @@ int main(int argc, char** argv) {
     const std::vector<int> ports = ParsePorts(argv[2]);
     if (!ports.empty()) return Http(ports, std::vector<const char*>(argv + 3, argv + argc));
   }
+  if (mode == "mixed" && argc >= 7) {
+    const int port = std::atoi(argv[2]);
+    const int ids = std::atoi(argv[4]);
+    const int subjects = std::atoi(argv[5]);
+    if (port > 0 && port <= 65535 && ids > 0 && subjects > 0) {
+      return Mixed(port, std::atof(argv[3]), ids, subjects,
+                   std::vector<const char*>(argv + 6, argv + argc));
+    }
+  }
   std::fprintf(stderr,
                "usage: register_load sqlite DB_PATH SECONDS BYTES\n"
-               "       register_load http PORT[,PORT...] FILE...\n");
+               "       register_load http PORT[,PORT...] FILE...\n"
+               "       register_load mixed PORT SECONDS IDS SUBJECTS FILE...\n");
   return 2;
 }

@@ -268,7 +268,10 @@ def bad_counts_refuse_to_start(accord, directory):
     for flag, value in (("--threads", "-1"), ("--keep-alive-requests", "-5"),
                         ("--keep-alive-requests", "0"), ("--max-body-bytes", " 10"),
                         ("--parsed-schema-cache", "+3"), ("--min-notice-days", "2x"),
-                        ("--subject-case-variants", "maybe")):
+                        ("--subject-case-variants", "maybe"),
+                        ("--max-connections", "0"), ("--io-threads", "0"),
+                        ("--request-timeout-ms", "-1"), ("--idle-timeout-ms", "1s"),
+                        ("--tls-handshake-timeout-ms", "0")):
         r = subprocess.run([accord, "serve", flag, value, "--listen", "127.0.0.1:0",
                             "--data", os.path.join(directory, "bad-data")],
                            capture_output=True, text=True, timeout=30)

@@ -118,6 +118,10 @@ class Api {
   // Answers the request and records it in the metrics (GET /metrics).
   HttpResponse Handle(const HttpRequest& request) const noexcept;
 
+  // The transport's counters (the server increments them), rendered in
+  // GET /metrics. Lock-free; any thread.
+  TransportCounters& transport_counters() const noexcept { return metrics_.transport(); }
+
  private:
   // Authenticates, then dispatches (or answers 401).
   HttpResponse Authorised(const HttpRequest& request) const;

@@ -12,11 +12,21 @@
 //     the writes they made durable (more than one per commit when the store
 //     grouped concurrent writes: SQLite's group commit)
 //   accord_parsed_schemas_cached                    gauge (given to Render)
+//   accord_http_connections_accepted_total          counter  } the transport's
+//   accord_http_connections_open                    gauge    } (TransportCounters,
+//   accord_http_connections_rejected_total          counter  } counted by the
+//   accord_http_request_timeouts_total{phase}       counter  } server: server.h)
+//     phase="head" | "body": the request deadline expired while receiving it
+//   accord_http_tls_handshake_timeouts_total        counter
+//   accord_http_idle_closes_total                   counter
+//     keep-alive connections closed after idle_timeout without a request
+//   accord_http_accept_errors_total                 counter (out of descriptors)
 //
 // Thread safety: every method may be called concurrently; mu_ guards the maps.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -26,8 +36,22 @@
 
 namespace accord::registry {
 
+// What the HTTP transport counts (server.cc increments them; any thread).
+struct TransportCounters {
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::int64_t> connections_open{0};
+  std::atomic<std::uint64_t> connections_rejected{0};  // at max_connections
+  std::atomic<std::uint64_t> head_timeouts{0};
+  std::atomic<std::uint64_t> body_timeouts{0};
+  std::atomic<std::uint64_t> tls_handshake_timeouts{0};
+  std::atomic<std::uint64_t> idle_closes{0};
+  std::atomic<std::uint64_t> accept_errors{0};
+};
+
 class Metrics {
  public:
+  // The transport's counters, rendered with the rest (lock-free).
+  TransportCounters& transport() { return transport_; }
   // One answered request. `error_code` is the Confluent code (0 on success).
   void ObserveRequest(std::string_view route, int status, int error_code, double seconds);
   // What the Service reports at render time; -1: unknown (store down).
@@ -55,6 +79,7 @@ class Metrics {
   std::map<std::string, Histogram> latency_;                       // by route
   std::uint64_t incompatible_ = 0;
   std::uint64_t store_errors_ = 0;
+  TransportCounters transport_;
 };
 
 }  // namespace accord::registry
