@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <limits>
+#include <random>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "accord/schemas/canonical.h"
@@ -634,6 +637,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       break;
     }
     pre.reset();  // judged against versions that are no longer the latest
+    // Writers racing on one subject through several replicas would collide
+    // again at once: the loser waits a random moment, longer each time (at
+    // most 64 ms), and so usually decides after the winner's write.
+    thread_local std::minstd_rand jitter{std::random_device{}()};
+    const int cap_ms = 1 << std::min(attempt, 6);
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(0, cap_ms * 1000)(jitter)));
   }
   if (!written) return std::unexpected(written.error());
   if (new_name) new_name->Commit();

@@ -138,8 +138,10 @@
 // store. Register tells the store which latest version it decided against
 // (NewVersion::expected_latest); when another writer appended first, the
 // store refuses with StoreFault::kConflict and Register reads, checks and
-// writes again (at most kConflictRetries times), so a new version is always
-// checked against the version it follows. What the Service memoises from
+// writes again (at most kConflictRetries times, after a random pause that
+// grows with each), so a new version is always checked against the version
+// it follows. So does a decision made under a config or mode that changed
+// meanwhile (NewVersion::decided_under). What the Service memoises from
 // mutable state (served_memo_: which versions hold a schema) is keyed by
 // write_generation_ plus the store's HoldersGeneration(), so another
 // process's change drops it too.
@@ -738,7 +740,7 @@ class Service {
   std::array<std::mutex, 64> subject_mu_;
   // Register decides again after a store conflict (another writer appended
   // to the subject first) at most this many times in all; then 50001.
-  static constexpr int kConflictRetries = 8;
+  static constexpr int kConflictRetries = 16;
   std::atomic<std::uint64_t> write_generation_{0};
   // GetServedSchema's deprecation flag per schema id, valid for the write
   // generation and UTC day it was computed in (reads by id stay in memory).
