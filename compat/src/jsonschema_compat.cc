@@ -73,6 +73,7 @@
 // an over-approximated writer atom that has no witness is reported as
 // UNDECIDED_<keyword> instead: the engine could not tell.
 #include "accord/compat/jsonschema_compat.h"
+#include "accord/schemas/budget.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -290,7 +291,8 @@ class Checker {
 
   bool Spend() {
     if (exhausted_) return false;
-    if (budget_ == 0) {
+    // The check's own budget (options), or the request's (budget.h).
+    if (budget_ == 0 || !ChargeWork(1)) {
       exhausted_ = true;
       Finding f;
       f.kind = "UNDECIDED_BUDGET";
@@ -1430,7 +1432,7 @@ class Checker {
         if (fine) continue;
         Atom b = a;
         b.required.emplace(k, "");
-        b.forbidden.push_back(dep);
+        b.forbidden.insert(dep);
         std::vector<json::Value> c;
         for (std::uint64_t s = 0; s < 4; ++s) {
           std::uint64_t st = s + 3;

@@ -251,14 +251,25 @@ std::uint64_t PropTable::Hash(std::string_view s) {
 }
 
 std::uint32_t PropTable::Intern(std::string_view name) {
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].name == name) return i;
+  constexpr std::size_t kScanLimit = 16;
+  if (slots_.size() < kScanLimit) {
+    for (std::uint32_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].name == name) return i;
+    }
+  } else {
+    if (interning_.empty()) {
+      for (std::uint32_t i = 0; i < slots_.size(); ++i) interning_.emplace(slots_[i].name, i);
+    }
+    auto [it, made] =
+        interning_.try_emplace(std::string(name), static_cast<std::uint32_t>(slots_.size()));
+    if (!made) return it->second;
   }
   slots_.push_back(PropSlot{std::string(name)});
   return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
 void PropTable::Finish() {
+  interning_ = {};
   index_.clear();
   if (slots_.size() <= 4) return;
   std::size_t size = 8;
