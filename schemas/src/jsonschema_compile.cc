@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/pointer.h"
@@ -857,12 +858,22 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
       if (validate) return Bad(info, where, "must be an array of strings");
       return false;
     }
+    // The strings so far, hashed past a few (a scan per string made a
+    // `required` of n names cost n^2 comparisons).
+    std::unordered_set<std::string> seen;  // (copies: `out` may reallocate)
     for (const json::Value& s : c.AsArray()) {
       if (!s.IsString()) {
         if (validate) return Bad(info, where, "must be an array of strings");
         return false;
       }
-      if (std::find(out->begin(), out->end(), s.AsString()) != out->end()) {
+      bool repeated;
+      if (out->size() < 16) {
+        repeated = std::find(out->begin(), out->end(), s.AsString()) != out->end();
+      } else {
+        if (seen.empty()) seen.insert(out->begin(), out->end());
+        repeated = !seen.insert(s.AsString()).second;
+      }
+      if (repeated) {
         if (validate) return Bad(info, where, "must not repeat \"" + s.AsString() + "\"");
         continue;
       }
