@@ -10,8 +10,6 @@
 // propagate to the root).
 #include "accord/compat/avro_compat.h"
 
-#include "accord/schemas/budget.h"
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -22,6 +20,8 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "accord/schemas/budget.h"
 
 namespace accord::compat {
 

@@ -73,7 +73,6 @@
 // an over-approximated writer atom that has no witness is reported as
 // UNDECIDED_<keyword> instead: the engine could not tell.
 #include "accord/compat/jsonschema_compat.h"
-#include "accord/schemas/budget.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -85,6 +84,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "accord/schemas/budget.h"
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_model.h"

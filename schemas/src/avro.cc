@@ -10,6 +10,7 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "accord/schemas/budget.h"
@@ -1582,8 +1583,22 @@ class Parser {
         return true;
       case Type::kRecord:
         if (!expect(v.IsObject(), "an object")) return false;
+        // A large value's members are hashed once (a scan per field made a
+        // record of n fields with an n-member default cost n^2; the first
+        // of a repeated key wins, as with Find).
+        std::unordered_map<std::string_view, const json::Value*> members;
+        if (v.AsObject().size() > 16) {
+          ChargeWork(v.AsObject().size());
+          members.reserve(v.AsObject().size());
+          for (const json::Member& m : v.AsObject()) members.emplace(m.key, &m.value);
+        }
         for (const Field& f : n.fields) {
-          const json::Value* fv = v.Find(f.name);
+          const json::Value* fv = nullptr;
+          if (members.empty()) {
+            fv = v.Find(f.name);
+          } else if (auto it = members.find(f.name); it != members.end()) {
+            fv = it->second;
+          }
           if (fv == nullptr) {
             if (f.default_value) continue;
             *reason = "record value lacks field " + Quote(f.name) + " which has no default";
