@@ -58,6 +58,8 @@ struct ServeSettings {
   std::string min_notice_days = "30";
   std::string parsed_schema_cache = "1000";
   std::string subject_case_variants = "refuse";
+  std::string max_request_work = "50000000";
+  std::string diff_cache = "256";
   std::string store;  // empty: SQLite in `data`
   std::string store_pool_size = "8";
   std::string store_statement_timeout_ms = "5000";
@@ -120,6 +122,12 @@ constexpr SettingSpec kSettings[] = {
     {"subject_case_variants", "ACCORD_SUBJECT_CASE_VARIANTS", &ServeSettings::subject_case_variants,
      "a new subject differing from an existing one only by letter case: refuse (42208) or "
      "allow"},
+    {"max_request_work", "ACCORD_MAX_REQUEST_WORK", &ServeSettings::max_request_work,
+     "work units one request may spend parsing, checking and diffing schemas (42211 above; "
+     "0: no limit)"},
+    {"diff_cache", "ACCORD_DIFF_CACHE", &ServeSettings::diff_cache,
+     "diffs of version pairs (catalog diff, changelog) kept in memory, least recently used "
+     "evicted (0: diff on every request)"},
 };
 
 void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
@@ -298,6 +306,21 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     return 2;
   }
   service_options.subject_case_variants = *case_variants;
+  auto request_work =
+      s.max_request_work == "0" ? std::optional<std::size_t>(0) : ParseSize(s.max_request_work);
+  if (!request_work) {
+    std::fprintf(stderr, "accord serve: invalid setting max_request_work=%s (a count)\n",
+                 s.max_request_work.c_str());
+    return 2;
+  }
+  service_options.max_request_work = *request_work;
+  auto diff_cache = s.diff_cache == "0" ? std::optional<std::size_t>(0) : ParseSize(s.diff_cache);
+  if (!diff_cache) {
+    std::fprintf(stderr, "accord serve: invalid setting diff_cache=%s (a count)\n",
+                 s.diff_cache.c_str());
+    return 2;
+  }
+  service_options.diff_cache = *diff_cache;
   auto lint = compat::lint::ParseConfig(s.lint);
   if (!lint) {
     std::fprintf(stderr, "accord serve: %s: %s\n", s.config.c_str(),

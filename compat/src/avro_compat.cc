@@ -11,13 +11,17 @@
 #include "accord/compat/avro_compat.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
-#include <span>
-#include <array>
 #include <memory>
+#include <span>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "accord/schemas/budget.h"
 
 namespace accord::compat {
 
@@ -548,9 +552,27 @@ class Checker {
     Finding& f = findings.emplace_back();
     Spell(w_, wat, f.writer_path);
     Spell(r_, rat, f.reader_path);
-    for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
-      const Finding& g = findings[i];
-      if (g.kind == kind && g.writer_path == f.writer_path && g.reader_path == f.reader_path) {
+    // Past a few findings, the earlier ones are looked up by a hash of
+    // (kind, paths) instead of compared one by one (n^2 for n findings).
+    constexpr std::size_t kFindingScanLimit = 16;
+    if (findings.size() <= kFindingScanLimit) {
+      ChargeWork(findings.size());  // comparisons (budget.h)
+      for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
+        const Finding& g = findings[i];
+        if (g.kind == kind && g.writer_path == f.writer_path && g.reader_path == f.reader_path) {
+          findings.pop_back();
+          return;
+        }
+      }
+    } else {
+      if (finding_keys_.empty()) {
+        for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
+          finding_keys_.insert(
+              FindingKey(findings[i].kind, findings[i].writer_path, findings[i].reader_path));
+        }
+      }
+      ChargeWork(1);
+      if (!finding_keys_.insert(FindingKey(kind, f.writer_path, f.reader_path)).second) {
         findings.pop_back();
         return;
       }
@@ -600,6 +622,9 @@ class Checker {
     // An explaining checker is done at its first finding: what it would
     // find, remember or return after that is thrown away.
     if (explanation_) return false;
+    // Past the request's work budget (budget.h) nothing more is compared:
+    // the caller answers with the limit, not with this report.
+    if (!ChargeWork(1)) return false;
     const Node& w = w_.node(wid);
     const Node& r = r_.node(rid);
     DepthGuard guard(&depth_);
@@ -738,22 +763,96 @@ class Checker {
     return false;
   }
 
+  // Whether some branch of reader union `r` reads writer node `wid`.
+  // Branches are matched by type and, for named types, by name before any
+  // deep comparison: a named reader branch whose name and aliases do not
+  // match the writer's cannot read it (CompareNamed), so it is not tried.
+  // Small unions are scanned; a large one is indexed once per check
+  // (UnionIndex), so that matching every branch of a writer union of n
+  // branches against a reader union of n costs O(n) comparisons, not n^2
+  // (each of which would also have left a memo entry behind).
   bool ReaderUnionAccepts(NodeId wid, const Node& r) {
     bool saved = recording_;
     recording_ = false;
     bool found = false;
     const Node& w = w_.node(wid);
-    for (NodeId rb : r.branches) {
+    auto try_branch = [&](NodeId rb) {
+      ChargeWork(1);  // each branch tried (budget.h)
       const Node& b = r_.node(rb);
-      if (ReadsPrimitive(w, b)) { found = true; break; }
+      if (ReadsPrimitive(w, b)) return true;
       // A branch of another type that is no promotion is a mismatch, which
       // records nothing here: no need to call Check for it. (Unions never
       // nest, but a union would not be a plain mismatch.)
-      if (b.type != w.type && w.type != Type::kUnion && b.type != Type::kUnion) continue;
-      if (Check(wid, rb)) { found = true; break; }
+      if (b.type != w.type && w.type != Type::kUnion && b.type != Type::kUnion) return false;
+      if (avro::IsNamed(w.type) && b.type == w.type && !NamesMatch(w, b)) return false;
+      return Check(wid, rb);
+    };
+    if (r.branches.size() <= kUnionScanLimit || w.type == Type::kUnion) {
+      for (NodeId rb : r.branches) {
+        if (try_branch(rb)) {
+          found = true;
+          break;
+        }
+      }
+    } else {
+      const UnionIndex& index = IndexOf(r);
+      index.Candidates(w, r, candidates_scratch_);
+      // (A copy: Check may reenter and reuse the scratch list.)
+      const std::vector<std::uint32_t> candidates = candidates_scratch_;
+      for (std::uint32_t j : candidates) {
+        if (try_branch(r.branches[j])) {
+          found = true;
+          break;
+        }
+      }
     }
     recording_ = saved;
     return found;
+  }
+
+  // A reader union's branches by type and by name (unqualified names, and
+  // the full names its aliases give), for unions past kUnionScanLimit.
+  static constexpr std::size_t kUnionScanLimit = 16;
+  struct UnionIndex {
+    std::array<std::vector<std::uint32_t>, 16> by_type;                // branch positions, in order
+    std::unordered_multimap<std::string_view, std::uint32_t> by_name;  // named branches
+    std::unordered_multimap<std::string_view, std::uint32_t> by_alias;  // alias full name
+
+    UnionIndex(const Schema& s, const Node& u) {
+      for (std::uint32_t j = 0; j < u.branches.size(); ++j) {
+        const Node& b = s.node(u.branches[j]);
+        by_type[static_cast<std::size_t>(b.type)].push_back(j);
+        if (!avro::IsNamed(b.type)) continue;
+        by_name.emplace(b.name, j);
+        for (std::string_view alias : b.aliases()) by_alias.emplace(alias, j);
+      }
+    }
+    // The positions of the branches that may read `w`, in branch order:
+    // those of its type (for a named type, those whose name or an alias
+    // matches) and those it promotes to.
+    void Candidates(const Node& w, const Node& u, std::vector<std::uint32_t>& out) const {
+      out.clear();
+      if (avro::IsNamed(w.type)) {
+        for (auto [it, end] = by_name.equal_range(w.name); it != end; ++it)
+          out.push_back(it->second);
+        for (auto [it, end] = by_alias.equal_range(w.full_name); it != end; ++it)
+          out.push_back(it->second);
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return;
+      }
+      for (std::size_t t = 0; t < by_type.size(); ++t) {
+        const Type type = static_cast<Type>(t);
+        if (type != w.type && !Promotes(w.type, type)) continue;
+        out.insert(out.end(), by_type[t].begin(), by_type[t].end());
+      }
+      std::sort(out.begin(), out.end());
+    }
+  };
+  const UnionIndex& IndexOf(const Node& r_union) {
+    std::unique_ptr<UnionIndex>& slot = union_indexes_[&r_union];
+    if (!slot) slot = std::make_unique<UnionIndex>(r_, r_union);
+    return *slot;
   }
 
   bool CheckNamed(NodeId wid, NodeId rid) {
@@ -784,6 +883,9 @@ class Checker {
   }
 
   bool CompareNamed(const Node& w, const Node& r) {
+    // Fields and symbols are compared below: charged by their number.
+    if (!ChargeWork(w.fields.size() + r.fields.size() + w.symbols.size() + r.symbols.size()))
+      return false;
     bool ok = true;
     if (!NamesMatch(w, r)) {
       ok = false;
@@ -812,9 +914,21 @@ class Checker {
         // Whether writer symbol i is missing from the reader. Versions
         // usually keep the order of symbols, so the reader symbol at the
         // same position is tried first.
+        // A long reader enum's symbols are hashed at the first symbol out
+        // of place (an enum of n symbols, reordered, cost n^2 comparisons).
+        std::unordered_set<std::string_view> reader_symbols;
         auto is_missing = [&](std::size_t i) {
           std::string_view s = w.symbols[i];
           if (i < r.symbols.size() && SameName(r.symbols[i], s)) return false;
+          if (r.symbols.size() > kUnionScanLimit) {
+            if (reader_symbols.empty()) {
+              ChargeWork(r.symbols.size());  // (budget.h)
+              reader_symbols.insert(r.symbols.begin(), r.symbols.end());
+            }
+            ChargeWork(1);
+            return !reader_symbols.contains(s);
+          }
+          ChargeWork(r.symbols.size());  // comparisons (budget.h)
           return std::none_of(r.symbols.begin(), r.symbols.end(),
                               [&](std::string_view symbol) { return SameName(symbol, s); });
         };
@@ -845,19 +959,46 @@ class Checker {
     // after the last match (versions usually keep the order of fields, also
     // when they add or drop some).
     std::size_t hint = 0;
+    std::unordered_map<std::string_view, std::size_t> writer_fields;  // name -> index, once needed
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const avro::Field& rf = r.fields[j];
       std::optional<std::size_t> wi;
       // Field names are unique within a record, so the first match is the
       // match: the writer field at `hint` is tried first.
       if (hint < w.fields.size() && SameName(w.fields[hint].name, rf.name)) wi = hint;
-      for (std::size_t i = 0; i < w.fields.size() && !wi; ++i) {
-        if (SameName(w.fields[i].name, rf.name)) wi = i;
-      }
-      for (std::string_view alias : rf.aliases) {
-        if (wi) break;
-        for (std::size_t i = 0; i < w.fields.size(); ++i) {
-          if (SameName(w.fields[i].name, alias)) { wi = i; break; }
+      // A long writer record's fields are hashed by name at the first miss
+      // of the hint (records of n fields, reordered, cost n^2 comparisons).
+      if (!wi && w.fields.size() > kUnionScanLimit) {
+        if (writer_fields.empty()) {
+          ChargeWork(w.fields.size());  // (budget.h)
+          writer_fields.reserve(w.fields.size());
+          for (std::size_t i = 0; i < w.fields.size(); ++i)
+            writer_fields.emplace(w.fields[i].name, i);
+        }
+        ChargeWork(1 + rf.aliases.size());
+        auto find = [&](std::string_view name) -> std::optional<std::size_t> {
+          auto it = writer_fields.find(name);
+          if (it == writer_fields.end()) return std::nullopt;
+          return it->second;
+        };
+        wi = find(rf.name);
+        for (std::string_view alias : rf.aliases) {
+          if (wi) break;
+          wi = find(alias);
+        }
+      } else if (!wi) {
+        ChargeWork(w.fields.size() * (1 + rf.aliases.size()));  // the scans below (budget.h)
+        for (std::size_t i = 0; i < w.fields.size() && !wi; ++i) {
+          if (SameName(w.fields[i].name, rf.name)) wi = i;
+        }
+        for (std::string_view alias : rf.aliases) {
+          if (wi) break;
+          for (std::size_t i = 0; i < w.fields.size(); ++i) {
+            if (SameName(w.fields[i].name, alias)) {
+              wi = i;
+              break;
+            }
+          }
         }
       }
       if (!wi) {
@@ -878,8 +1019,18 @@ class Checker {
     return ok;
   }
 
+  static std::string FindingKey(std::string_view kind, std::string_view wpath,
+                                std::string_view rpath) {
+    return Cat(kind, std::string_view("\0", 1), wpath, std::string_view("\0", 1), rpath);
+  }
+
   const Schema& w_;
   const Schema& r_;
+  // Indexes of the large reader unions met, made when first needed.
+  std::unordered_map<const Node*, std::unique_ptr<UnionIndex>> union_indexes_;
+  std::vector<std::uint32_t> candidates_scratch_;
+  // (kind, writer path, reader path) of every finding, once there are many.
+  std::unordered_set<std::string> finding_keys_;
   std::shared_ptr<const Schema> writer_copy_;  // for the witnesses, made with the first
   SmallStack<Step, 24> steps_;  // from the root to the node being compared
   std::array<MemoEntry, kLinearMemoLimit> small_memo_;

@@ -7,8 +7,11 @@
 // report does not have to know which direction a line came from.
 #include <algorithm>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "accord/compat/avro_compat.h"
+#include "accord/schemas/budget.h"
 
 namespace accord::compat {
 
@@ -40,6 +43,70 @@ bool SameDefault(const json::Value* a, const json::Value* b) {
   if (a == nullptr || b == nullptr) return a == b;
   return *a == *b;
 }
+
+// Matches old union branches to new ones as BranchesMatch does, each new
+// branch at most once and the first unused match in order, for large
+// unions: the new branches are listed by type, full name, unqualified name
+// and alias, and each list is walked once (a cursor skips used entries).
+class BranchMatcher {
+ public:
+  BranchMatcher(const Schema& s, const std::vector<NodeId>& branches, const std::vector<bool>& used)
+      : used_(used) {
+    if (branches.size() <= 16) return;  // scanned by the caller
+    for (std::uint32_t j = 0; j < branches.size(); ++j) {
+      const Node& b = s.node(branches[j]);
+      if (!avro::IsNamed(b.type)) {
+        lists_[Key{b.type, 0, {}}].entries.push_back(j);
+        continue;
+      }
+      lists_[Key{b.type, 1, b.full_name}].entries.push_back(j);
+      lists_[Key{b.type, 2, b.name}].entries.push_back(j);
+      for (std::string_view alias : b.aliases()) lists_[Key{b.type, 3, alias}].entries.push_back(j);
+    }
+  }
+  // The first unused new branch that matches old branch `o`.
+  std::optional<std::size_t> First(const Node& o) {
+    if (!avro::IsNamed(o.type)) return Head(Key{o.type, 0, {}});
+    std::optional<std::size_t> best;
+    for (auto key :
+         {Key{o.type, 1, o.full_name}, Key{o.type, 2, o.name}, Key{o.type, 3, o.full_name}}) {
+      auto j = Head(key);
+      if (j && (!best || *j < *best)) best = j;
+    }
+    return best;
+  }
+
+ private:
+  struct Key {
+    Type type;
+    int by;  // 0 unnamed type, 1 full name, 2 name, 3 alias
+    std::string_view name;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::string_view>()(k.name) * 31 + static_cast<std::size_t>(k.type) * 4 +
+             k.by;
+    }
+  };
+  struct List {
+    std::vector<std::uint32_t> entries;
+    std::size_t cursor = 0;
+  };
+  std::optional<std::size_t> Head(const Key& key) {
+    auto it = lists_.find(key);
+    if (it == lists_.end()) return std::nullopt;
+    List& l = it->second;
+    while (l.cursor < l.entries.size() && used_[l.entries[l.cursor]]) ++l.cursor;
+    if (l.cursor == l.entries.size()) return std::nullopt;
+    return l.entries[l.cursor];
+  }
+
+  const std::vector<bool>& used_;
+  std::unordered_map<Key, List, KeyHash> lists_;
+};
+
+constexpr std::size_t kScanLimit = 16;
 
 class Differ {
  public:
@@ -87,13 +154,25 @@ class Differ {
     if (!visited_.insert({oid.value, nid.value}).second) return;
     const Node& o = o_.node(oid);
     const Node& n = n_.node(nid);
+    // Past the request's work budget (budget.h) nothing more is walked.
+    if (!ChargeWork(1 + o.fields.size() + n.fields.size() + o.symbols.size() + n.symbols.size() +
+                    o.branches.size() + n.branches.size())) {
+      return;
+    }
     if (o.type == Type::kUnion || n.type == Type::kUnion) {
       std::vector<NodeId> ob = Branches(o_, oid), nb = Branches(n_, nid);
       std::vector<bool> n_used(nb.size(), false);
+      BranchMatcher matcher(n_, nb, n_used);
       for (std::size_t i = 0; i < ob.size(); ++i) {
         std::optional<std::size_t> match;
-        for (std::size_t j = 0; j < nb.size() && !match; ++j) {
-          if (!n_used[j] && BranchesMatch(ob[i], nb[j])) match = j;
+        if (nb.size() > kScanLimit) {
+          ChargeWork(1);
+          match = matcher.First(o_.node(ob[i]));
+        } else {
+          ChargeWork(nb.size());  // comparisons (budget.h)
+          for (std::size_t j = 0; j < nb.size() && !match; ++j) {
+            if (!n_used[j] && BranchesMatch(ob[i], nb[j])) match = j;
+          }
         }
         if (!match) {
           std::string p = o.type == Type::kUnion ? o_.Pointer(o.pointer) + "/" + std::to_string(i) : o_.Pointer(o.pointer);
@@ -128,14 +207,17 @@ class Differ {
       case Type::kArray:
       case Type::kMap: Walk(o.items, n.items); return;
       case Type::kEnum: {
+        // Hashed: enums of n symbols cost O(n), not n^2 comparisons.
+        const std::unordered_set<std::string_view> o_symbols(o.symbols.begin(), o.symbols.end());
+        const std::unordered_set<std::string_view> n_symbols(n.symbols.begin(), n.symbols.end());
         for (std::string_view s : n.symbols) {
-          if (std::find(o.symbols.begin(), o.symbols.end(), s) == o.symbols.end()) {
+          if (!o_symbols.contains(s)) {
             Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols", n_.Pointer(n.pointer) + "/symbols",
                  "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
           }
         }
         for (std::string_view s : o.symbols) {
-          if (std::find(n.symbols.begin(), n.symbols.end(), s) == n.symbols.end()) {
+          if (!n_symbols.contains(s)) {
             Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols", n_.Pointer(n.pointer) + "/symbols",
                  "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
           }
@@ -149,15 +231,20 @@ class Differ {
 
   void WalkFields(const Node& o, const Node& n) {
     std::vector<bool> o_used(o.fields.size(), false);
+    // The old fields by name (names are unique within a record): records of
+    // n fields cost O(n) lookups, not n^2 comparisons.
+    std::unordered_map<std::string_view, std::size_t> o_index;
+    o_index.reserve(o.fields.size());
+    for (std::size_t i = 0; i < o.fields.size(); ++i) o_index.emplace(o.fields[i].name, i);
     for (const avro::Field& nf : n.fields) {
       std::optional<std::size_t> oi;
       bool renamed = false;
-      for (std::size_t i = 0; i < o.fields.size() && !oi; ++i) {
-        if (o.fields[i].name == nf.name) oi = i;
-      }
-      for (std::size_t i = 0; i < o.fields.size() && !oi; ++i) {
-        if (std::find(nf.aliases.begin(), nf.aliases.end(), o.fields[i].name) != nf.aliases.end()) {
-          oi = i;
+      if (auto it = o_index.find(nf.name); it != o_index.end()) oi = it->second;
+      // Else the first old field (in order) that one of the aliases names.
+      for (std::string_view alias : nf.aliases) {
+        if (oi && !renamed) break;
+        if (auto it = o_index.find(alias); it != o_index.end() && (!oi || it->second < *oi)) {
+          oi = it->second;
           renamed = true;
         }
       }
@@ -215,12 +302,29 @@ Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_s
   std::vector<Finding> changes = differ.Run();
   Report report;
   for (const Finding& f : breaking) report.Add(f);
+  // The breaking findings sorted by writer path: those at or below a path
+  // are one exact range and one prefix range (n changes x n breaking
+  // findings were n^2 comparisons).
+  std::vector<const Finding*> by_path;
+  by_path.reserve(breaking.size());
+  for (const Finding& b : breaking) by_path.push_back(&b);
+  std::sort(by_path.begin(), by_path.end(),
+            [](const Finding* a, const Finding* b) { return a->writer_path < b->writer_path; });
+  auto covered_by = [&](const Finding& c, const std::string& from, bool exact) {
+    auto it =
+        std::lower_bound(by_path.begin(), by_path.end(), from,
+                         [](const Finding* b, const std::string& p) { return b->writer_path < p; });
+    for (; it != by_path.end(); ++it) {
+      const Finding& b = **it;
+      if (exact ? b.writer_path != from : !b.writer_path.starts_with(from)) break;
+      if (IsUnderOrEqual(b.reader_path, c.reader_path)) return true;
+    }
+    return false;
+  };
   for (Finding& c : changes) {
     // A change already explained by a breaking finding at or below it is not
     // repeated as safe.
-    bool covered = std::any_of(breaking.begin(), breaking.end(), [&](const Finding& b) {
-      return IsUnderOrEqual(b.writer_path, c.writer_path) && IsUnderOrEqual(b.reader_path, c.reader_path);
-    });
+    bool covered = covered_by(c, c.writer_path, true) || covered_by(c, c.writer_path + "/", false);
     if (!covered) report.Add(std::move(c));
   }
   return report;

@@ -84,6 +84,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "accord/schemas/budget.h"
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_model.h"
@@ -290,7 +291,8 @@ class Checker {
 
   bool Spend() {
     if (exhausted_) return false;
-    if (budget_ == 0) {
+    // The check's own budget (options), or the request's (budget.h).
+    if (budget_ == 0 || !ChargeWork(1)) {
       exhausted_ = true;
       Finding f;
       f.kind = "UNDECIDED_BUDGET";
@@ -1430,7 +1432,7 @@ class Checker {
         if (fine) continue;
         Atom b = a;
         b.required.emplace(k, "");
-        b.forbidden.push_back(dep);
+        b.forbidden.insert(dep);
         std::vector<json::Value> c;
         for (std::uint64_t s = 0; s < 4; ++s) {
           std::uint64_t st = s + 3;

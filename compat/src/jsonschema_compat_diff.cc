@@ -14,10 +14,13 @@
 //    A syntactic change whose path is already covered by a breaking or
 //    warning finding is not repeated as SAFE.
 #include <algorithm>
+#include <map>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "accord/compat/jsonschema_compat.h"
+#include "accord/schemas/budget.h"
 #include "accord/schemas/pointer.h"
 
 namespace accord::compat {
@@ -34,6 +37,20 @@ std::string Scream(std::string_view kw) {
   return out;
 }
 
+// An object's members by key; the first of a repeated key wins (as
+// json::Value::Find).
+using Members = std::map<std::string_view, const json::Value*>;
+Members MembersOf(const json::Value& v) {
+  Members out;
+  if (!v.IsObject()) return out;
+  for (const json::Member& m : v.AsObject()) out.emplace(m.key, &m.value);
+  return out;
+}
+const json::Value* FindIn(const Members& members, std::string_view key) {
+  auto it = members.find(key);
+  return it == members.end() ? nullptr : it->second;
+}
+
 class SafeWalker {
  public:
   explicit SafeWalker(std::vector<Finding>& out) : out_(out) {}
@@ -41,17 +58,25 @@ class SafeWalker {
   void Walk(const json::Value& o, const json::Value& n, const std::string& po,
             const std::string& pn, int depth) {
     if (depth > 64) return;
+    // Past the request's work budget (budget.h) nothing more is walked.
+    if (!ChargeWork(1 + (o.IsObject() ? o.AsObject().size() : 0) +
+                    (n.IsObject() ? n.AsObject().size() : 0))) {
+      return;
+    }
     if (o == n) return;
     if (!o.IsObject() || !n.IsObject()) {
       Add("SCHEMA_CHANGED", po, pn, "schema changed");
       return;
     }
+    // Members by key (first of a repeated key, as Find): lookups in O(log n)
+    // rather than a scan of the object per key.
+    const Members om = MembersOf(o), nm = MembersOf(n);
     std::set<std::string> keys;
     for (const json::Member& m : o.AsObject()) keys.insert(m.key);
     for (const json::Member& m : n.AsObject()) keys.insert(m.key);
     for (const std::string& k : keys) {
-      const json::Value* a = o.Find(k);
-      const json::Value* b = n.Find(k);
+      const json::Value* a = FindIn(om, k);
+      const json::Value* b = FindIn(nm, k);
       std::string ko = po + "/" + json::EscapeToken(k), kn = pn + "/" + json::EscapeToken(k);
       if (a && b && *a == *b) continue;
       if (k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions" ||
@@ -66,9 +91,10 @@ class SafeWalker {
         std::set<std::string> names;
         for (const json::Member& m : ma.AsObject()) names.insert(m.key);
         for (const json::Member& m : mb.AsObject()) names.insert(m.key);
+        const Members ima = MembersOf(ma), imb = MembersOf(mb);
         for (const std::string& name : names) {
-          const json::Value* x = ma.Find(name);
-          const json::Value* y = mb.Find(name);
+          const json::Value* x = FindIn(ima, name);
+          const json::Value* y = FindIn(imb, name);
           std::string no = ko + "/" + json::EscapeToken(name), nn = kn + "/" + json::EscapeToken(name);
           if (x && y) {
             Walk(*x, *y, no, nn, depth + 1);
@@ -120,12 +146,21 @@ class SafeWalker {
         continue;
       }
       if (k == "enum" && a && b && a->IsArray() && b->IsArray()) {
-        bool sup = std::all_of(a->AsArray().begin(), a->AsArray().end(), [&](const json::Value& v) {
-          return std::find(b->AsArray().begin(), b->AsArray().end(), v) != b->AsArray().end();
-        });
-        bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(), [&](const json::Value& v) {
-          return std::find(a->AsArray().begin(), a->AsArray().end(), v) != a->AsArray().end();
-        });
+        // Hashed: enums of n values compare in O(n), not n^2.
+        ChargeWork(a->AsArray().size() + b->AsArray().size());
+        using ValueSet =
+            std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>;
+        auto set_of = [](const json::Array& values) {
+          ValueSet out;
+          out.reserve(values.size());
+          for (const json::Value& v : values) out.insert(&v);
+          return out;
+        };
+        const ValueSet in_a = set_of(a->AsArray()), in_b = set_of(b->AsArray());
+        bool sup = std::all_of(a->AsArray().begin(), a->AsArray().end(),
+                               [&](const json::Value& v) { return in_b.contains(&v); });
+        bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(),
+                               [&](const json::Value& v) { return in_a.contains(&v); });
         Add(sup ? "ENUM_EXTENDED" : sub ? "ENUM_NARROWED" : "ENUM_CHANGED", ko, kn, "enum changed");
         continue;
       }
@@ -180,15 +215,6 @@ class SafeWalker {
   std::vector<Finding>& out_;
 };
 
-bool Related(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  if (a.empty() || b.empty()) return false;
-  auto prefix = [](const std::string& p, const std::string& s) {
-    return s.size() > p.size() && s.compare(0, p.size(), p) == 0 && s[p.size()] == '/';
-  };
-  return prefix(a, b) || prefix(b, a);
-}
-
 }  // namespace
 
 Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& new_schema,
@@ -229,10 +255,22 @@ Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& 
   }
   std::vector<Finding> safe;
   SafeWalker(safe).Walk(old_schema, new_schema, "", "", 0);
+  // Whether a covered path is p itself, one of its ancestors or a path
+  // below it (an empty path is related only to itself), without a scan
+  // of `covered` per finding (n^2).
+  const std::set<std::string> covered_set(covered.begin(), covered.end());
+  auto related_to_covered = [&](const std::string& p) {
+    if (covered_set.contains(p)) return true;
+    if (p.empty()) return false;  // "" is related only to itself
+    for (std::size_t i = 1; i < p.size(); ++i) {
+      if (p[i] == '/' && covered_set.contains(p.substr(0, i))) return true;
+    }
+    const std::string below = p + "/";
+    auto it = covered_set.lower_bound(below);
+    return it != covered_set.end() && it->starts_with(below);
+  };
   for (Finding& f : safe) {
-    bool hit = false;
-    for (const std::string& c : covered)
-      if (Related(c, f.writer_path) || Related(c, f.reader_path)) hit = true;
+    bool hit = related_to_covered(f.writer_path) || related_to_covered(f.reader_path);
     if (!hit) out.Add(std::move(f));
   }
   return out;

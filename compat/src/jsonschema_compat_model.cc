@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <unordered_set>
 
+#include "accord/schemas/budget.h"
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_model.h"
@@ -569,6 +570,25 @@ bool IsMultiple(double v, double m) {
   return std::fabs(q - std::round(q)) <= 1e-9;
 }
 
+bool Evaluator::EnumHas(const json::Value& en, const json::Value& x) {
+  const json::Array& values = en.AsArray();
+  // Short enums are scanned; a long one is hashed once per evaluator, so
+  // that testing each of n writer values against a reader enum of n costs
+  // O(n), not n^2 comparisons.
+  // (Comparisons are charged to the request's budget, budget.h.)
+  if (values.size() <= 16) {
+    ChargeWork(values.size());
+    return std::find(values.begin(), values.end(), x) != values.end();
+  }
+  ChargeWork(1);
+  auto [it, made] = enum_sets_.try_emplace(&en);
+  if (made) {
+    it->second.reserve(values.size());
+    for (const json::Value& v : values) it->second.insert(&v);
+  }
+  return it->second.contains(&x);
+}
+
 Tri Evaluator::Valid(NodeId n, const json::Value& instance, EvalFailure* failure) {
   steps_ = 0;
   return Eval(n, instance, nullptr, failure, 0);
@@ -585,7 +605,7 @@ Tri Evaluator::ValidConj(const Conj& c, const json::Value& instance) {
 }
 
 Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, int depth) {
-  if (depth > 256 || ++steps_ > 200'000) return Tri::kUnknown;
+  if (depth > 256 || ++steps_ > 200'000 || !ChargeWork(1)) return Tri::kUnknown;
   const json::Value& s = r_.V(n);
   const std::string& path = r_.Path(n);
   auto fail = [&](std::string_view kw) {
@@ -668,10 +688,7 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
     if (!ok) return fail("type");
   }
   if (const json::Value* e = s.Find("enum"); e && e->IsArray()) {
-    bool ok = false;
-    for (const json::Value& v : e->AsArray())
-      if (v == x) ok = true;
-    if (!ok) return fail("enum");
+    if (!EnumHas(*e, x)) return fail("enum");
   }
   if (d != Dialect::kDraft4) {
     if (const json::Value* c = s.Find("const"); c && !(*c == x)) return fail("const");
@@ -811,9 +828,21 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
     if (const json::Value* ml = s.Find("maxProperties"); ml && ml->IsNumber()) {
       if (static_cast<double>(obj.size()) > ml->AsNumber().AsDouble()) return fail("maxProperties");
     }
+    // Whether the instance has a member `key`: a large instance's names
+    // are hashed once here (a scan per required name was n^2).
+    std::unordered_set<std::string_view> names;
+    auto has = [&](std::string_view key) {
+      if (obj.size() < 16) return x.Find(key) != nullptr;
+      if (names.empty()) {
+        ChargeWork(obj.size());
+        for (const json::Member& m : obj) names.insert(m.key);
+      }
+      return names.contains(key);
+    };
     if (const json::Value* req = s.Find("required"); req && req->IsArray()) {
+      ChargeWork(req->AsArray().size());
       for (const json::Value& q : req->AsArray())
-        if (q.IsString() && !x.Find(q.AsString())) return fail("required");
+        if (q.IsString() && !has(q.AsString())) return fail("required");
     }
     const json::Value* props = s.Find("properties");
     const json::Value* pprops = s.Find("patternProperties");
@@ -852,9 +881,9 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
     }
     auto dep_required = [&](const char* kw, const json::Value& deps) -> Tri {
       for (const json::Member& dm : deps.AsObject()) {
-        if (!x.Find(dm.key) || !dm.value.IsArray()) continue;
+        if (!has(dm.key) || !dm.value.IsArray()) continue;
         for (const json::Value& q : dm.value.AsArray())
-          if (q.IsString() && !x.Find(q.AsString())) return fail(kw);
+          if (q.IsString() && !has(q.AsString())) return fail(kw);
       }
       return Tri::kTrue;
     };
@@ -863,7 +892,7 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
     if (const json::Value* deps = s.Find("dependencies"); deps && deps->IsObject()) {
       if (dep_required("dependencies", *deps) == Tri::kFalse) return Tri::kFalse;
       for (const json::Member& dm : deps->AsObject()) {
-        if (!x.Find(dm.key) || !IsSchemaValue(dm.value)) continue;
+        if (!has(dm.key) || !IsSchemaValue(dm.value)) continue;
         Tri t = sub(r_.KwKey(n, "dependencies", dm.key), nullptr, f);
         ACCORD_EVAL_COMBINE(t, "dependencies");
       }
@@ -874,7 +903,7 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
       }
       if (const json::Value* deps = s.Find("dependentSchemas"); deps && deps->IsObject()) {
         for (const json::Member& dm : deps->AsObject()) {
-          if (!x.Find(dm.key)) continue;
+          if (!has(dm.key)) continue;
           Annot c;
           Tri t = sub(r_.KwKey(n, "dependentSchemas", dm.key), a ? &c : nullptr, f);
           ACCORD_EVAL_COMBINE(t, "dependentSchemas");
@@ -966,9 +995,12 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
     }
     if (x.IsObject()) {
       if (NodeId up = r_.Kw(n, "unevaluatedProperties"); up != kNoNode && !local.all_props) {
+        // The evaluated names, hashed (a scan per member was n^2).
+        const std::unordered_set<std::string_view> evaluated(local.props.begin(),
+                                                             local.props.end());
+        ChargeWork(local.props.size() + x.AsObject().size());
         for (const json::Member& m : x.AsObject()) {
-          if (std::find(local.props.begin(), local.props.end(), m.key) != local.props.end())
-            continue;
+          if (evaluated.contains(m.key)) continue;
           Tri t = Eval(up, m.value, nullptr, f, depth + 1);
           ACCORD_EVAL_COMBINE(t, "unevaluatedProperties");
         }

@@ -10,6 +10,7 @@
 
 #include <unordered_set>
 
+#include "accord/schemas/budget.h"
 #include "jsonschema_model.h"
 
 namespace accord::compat::jsc {
@@ -102,8 +103,19 @@ bool Normalizer::Merge(Atom& a, const Atom& b) {
   if (b.finite) {
     if (a.finite) {
       std::vector<json::Value> keep;
-      for (const json::Value& v : a.values)
-        if (HasValue(b.values, v)) keep.push_back(v);
+      if (b.values.size() <= 16) {
+        ChargeWork(a.values.size() * b.values.size());  // comparisons (budget.h)
+        for (const json::Value& v : a.values)
+          if (HasValue(b.values, v)) keep.push_back(v);
+      } else {
+        // Hashed: two enums of n values intersect in O(n), not n^2.
+        ChargeWork(a.values.size() + b.values.size());
+        std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq> in_b;
+        in_b.reserve(b.values.size());
+        for (const json::Value& v : b.values) in_b.insert(&v);
+        for (const json::Value& v : a.values)
+          if (in_b.contains(&v)) keep.push_back(v);
+      }
       a.values = std::move(keep);
     } else {
       a.finite = true;
@@ -174,7 +186,7 @@ bool Normalizer::Merge(Atom& a, const Atom& b) {
       a.prop_names.insert(a.prop_names.end(), b.prop_names.begin(), b.prop_names.end());
       a.dep_required.insert(a.dep_required.end(), b.dep_required.begin(), b.dep_required.end());
       a.dep_schemas.insert(a.dep_schemas.end(), b.dep_schemas.begin(), b.dep_schemas.end());
-      a.forbidden.insert(a.forbidden.end(), b.forbidden.begin(), b.forbidden.end());
+      a.forbidden.insert(b.forbidden.begin(), b.forbidden.end());
       if (a.min_props > a.max_props) return false;
       if (std::max<std::uint64_t>(a.min_props, a.required.size()) > a.max_props) return false;
       for (const std::string& f : a.forbidden)
@@ -295,6 +307,9 @@ bool UpperU64(const json::Value* v, std::uint64_t& out) {
 
 std::vector<Atom> Normalizer::Build(NodeId n) {
   const json::Value& s = r_.V(n);
+  // Past the request's work budget (budget.h): anything, quickly (the
+  // result is not used).
+  if (!ChargeWork(1 + (s.IsObject() ? s.AsObject().size() : 0))) return All();
   if (s.IsBool()) return s.AsBool() ? All() : std::vector<Atom>{};
   if (!s.IsObject()) return All();
   Dialect d = r_.D(n);
@@ -636,7 +651,7 @@ std::optional<std::vector<Atom>> ComplementAtom(const Atom& a) {
         return std::nullopt;
       for (const auto& [name, p] : a.required) {
         Atom c = base;
-        c.forbidden.push_back(name);
+        c.forbidden.insert(name);
         out.push_back(c);
       }
       if (a.min_props > 0) {
@@ -813,8 +828,7 @@ Conj Normalizer::PropertyConj(const Atom& a, const std::string& name) {
     if (!matched && !unknown)
       if (NodeId k = r_.Kw(c, "additionalProperties"); k != kNoNode) out.push_back(k);
   }
-  if (std::find(a.forbidden.begin(), a.forbidden.end(), name) != a.forbidden.end())
-    out.push_back(r_.False());
+  if (a.forbidden.contains(name)) out.push_back(r_.False());
   return out;
 }
 

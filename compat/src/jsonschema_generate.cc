@@ -7,6 +7,7 @@
 // with a validator; InstanceGenerator does so with the exact evaluator.
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 
 #include "accord/compat/instance_generator.h"
 #include "jsonschema_model.h"
@@ -458,11 +459,14 @@ json::Value Generator::GenAtom(const Atom& a, const Conj& conj, std::uint64_t& s
     }
     case Ty::kObj: {
       json::Object out;
+      // The names in `out`, hashed: a witness of n properties is built in
+      // O(n), not with a scan of `out` per name (n^2).
+      std::unordered_set<std::string> names;
       auto add = [&](const std::string& name) {
-        for (const json::Member& m : out)
-          if (m.key == name) return;
+        if (names.contains(name)) return;
         Conj pc = n_.PropertyConj(a, name);
         if (n_.ConjEmpty(pc)) return;
+        names.insert(name);
         out.push_back(json::Member{name, Gen(pc, sub_seed(), depth + 1)});
       };
       for (const auto& [name, p] : a.required) add(name);
@@ -490,9 +494,7 @@ json::Value Generator::GenAtom(const Atom& a, const Conj& conj, std::uint64_t& s
       // dependentRequired: add the names they need.
       for (int round = 0; round < 2; ++round)
         for (const auto& [k, deps] : a.dep_required) {
-          bool present = false;
-          for (const json::Member& m : out) present |= m.key == k;
-          if (present)
+          if (names.contains(k))
             for (const std::string& dname : deps) add(dname);
         }
       return json::Value(std::move(out));

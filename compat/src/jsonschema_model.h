@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -166,9 +167,16 @@ class Evaluator {
     std::size_t items = 0;  // items [0, items) evaluated
   };
   Tri Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, int depth);
+  // Whether `x` is one of the values of the `enum` array `en`.
+  bool EnumHas(const json::Value& en, const json::Value& x);
   Resolver& r_;
   RegexCache& rx_;
   std::size_t steps_ = 0;
+  // The values of each long `enum` array met (keyed by the array, which the
+  // resolver's documents own for the evaluator's lifetime).
+  std::unordered_map<const json::Value*,
+                     std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>>
+      enum_sets_;
 };
 
 // ---------------------------------------------------------------- Atoms
@@ -234,7 +242,7 @@ struct Atom {
   std::vector<NodeId> prop_names;
   std::vector<std::pair<std::string, std::vector<std::string>>> dep_required;
   std::vector<std::pair<std::string, NodeId>> dep_schemas;
-  std::vector<std::string> forbidden;  // names that cannot be present
+  std::set<std::string> forbidden;  // names that cannot be present (a set: looked up per property)
 
   bool Unconstrained() const;
 };

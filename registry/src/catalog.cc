@@ -379,24 +379,39 @@ RegistryResult<std::shared_ptr<const internal::ParsedSchema>> Service::ParsedVer
 
 RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
                                                  const VersionRecord& to) {
-  auto a = ParsedVersion(from);
-  if (!a) return std::unexpected(a.error());
-  auto b = ParsedVersion(to);
-  if (!b) return std::unexpected(b.error());
-  auto report = internal::DiffSchemas(**a, **b);
-  if (!report) return std::unexpected(report.error());
-  SchemaDiff out{.from = from.version,
-                 .to = to.version,
-                 .compatibility = internal::CompatibilityOf(*report),
-                 .changes = {}};
-  for (const compat::Finding& f : report->findings) {
-    out.changes.push_back(SchemaChange{.kind = f.kind,
-                                       .severity = f.severity,
-                                       .message = f.message,
-                                       .old_path = f.writer_path,
-                                       .new_path = f.reader_path});
+  // Two stored schemas never change: their diff is computed once and kept
+  // (DiffCache), so the changelog of a subject costs its diffs once.
+  const std::pair<SchemaId, SchemaId> key{from.schema_id, to.schema_id};
+  std::shared_ptr<const CachedDiff> diff;
+  if (auto hit = diffs_->Find(key)) {
+    diff = std::move(*hit);
+  } else {
+    auto a = ParsedVersion(from);
+    if (!a) return std::unexpected(a.error());
+    auto b = ParsedVersion(to);
+    if (!b) return std::unexpected(b.error());
+    diffs_computed_.fetch_add(1, std::memory_order_relaxed);
+    auto report = internal::DiffSchemas(**a, **b);
+    // (A diff cut short by the budget is neither answered nor kept.)
+    if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
+    if (!report) return std::unexpected(report.error());
+    auto made = std::make_shared<CachedDiff>();
+    made->compatibility = internal::CompatibilityOf(*report);
+    made->changes.reserve(report->findings.size());
+    for (compat::Finding& f : report->findings) {
+      made->changes.push_back(SchemaChange{.kind = std::move(f.kind),
+                                           .severity = f.severity,
+                                           .message = std::move(f.message),
+                                           .old_path = std::move(f.writer_path),
+                                           .new_path = std::move(f.reader_path)});
+    }
+    diffs_->Put(key, made);
+    diff = std::move(made);
   }
-  return out;
+  return SchemaDiff{.from = from.version,
+                    .to = to.version,
+                    .compatibility = diff->compatibility,
+                    .changes = diff->changes};
 }
 
 // --- Confluent reads with metadata -------------------------------------------------
@@ -829,6 +844,7 @@ RegistryResult<std::vector<CatalogSummary>> Service::SearchCatalog(const Catalog
 
 RegistryResult<SchemaDiff> Service::Diff(std::string_view subject_text,
                                          std::optional<VersionSelector> from, VersionSelector to) {
+  internal::RequestBudget budget(options_.max_request_work);  // checked in DiffVersions
   SubjectName subject{std::string(subject_text)};
   auto live = LiveVersions(subject);
   if (!live) return std::unexpected(live.error());
@@ -851,6 +867,9 @@ RegistryResult<SchemaDiff> Service::Diff(std::string_view subject_text,
 }
 
 RegistryResult<std::vector<SchemaDiff>> Service::Changelog(std::string_view subject_text) {
+  // One budget for the whole changelog; the diffs made before it ran out
+  // stay cached, so a retry goes further.
+  internal::RequestBudget budget(options_.max_request_work);  // checked in DiffVersions
   SubjectName subject{std::string(subject_text)};
   auto live = LiveVersions(subject);
   if (!live) return std::unexpected(live.error());

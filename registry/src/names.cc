@@ -29,7 +29,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kImport, "IMPORT"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 33> kErrorCodes{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 34> kErrorCodes{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kRouteNotFound, "ROUTE_NOT_FOUND"},
     {ErrorCode::kMethodNotAllowed, "METHOD_NOT_ALLOWED"},
@@ -60,6 +60,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 33> kErrorCodes{{
     {ErrorCode::kIdMismatch, "ID_MISMATCH"},
     {ErrorCode::kInvalidSubject, "INVALID_SUBJECT"},
     {ErrorCode::kSchemaTooLarge, "SCHEMA_TOO_LARGE"},
+    {ErrorCode::kRequestTooCostly, "REQUEST_TOO_COSTLY"},
     {ErrorCode::kInvalidCatalogMetadata, "INVALID_CATALOG_METADATA"},
     {ErrorCode::kStoreError, "STORE_ERROR"},
     {ErrorCode::kOperationTimeout, "OPERATION_TIMEOUT"},

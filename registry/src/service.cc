@@ -180,7 +180,8 @@ Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
     : store_(std::move(store)),
       options_(options),
       folded_(std::make_unique<internal::FoldedNames>(*store_)),
-      parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache)) {}
+      parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache)),
+      diffs_(std::make_unique<DiffCache>(options_.diff_cache)) {}
 
 Service::~Service() = default;
 
@@ -326,6 +327,7 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
     }
   }
   auto parsed = internal::ParseSchema(input.type, input.schema, std::move(resolved));
+  if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
   if (!parsed) return std::unexpected(parsed.error());
   Parsed out;
   out.references = input.references;
@@ -418,6 +420,7 @@ RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
         return std::move(*rep);
       },
       numbers);
+  if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
   if (error) return std::unexpected(*error);
   return report;
 }
@@ -464,6 +467,7 @@ RegistryResult<void> Service::CheckLint(const SubjectName& s, const Parsed& sche
 RegistryResult<Registered> Service::Register(std::string_view subject_text,
                                              const SchemaInput& input, const Principal& caller) {
   const std::string& actor = caller.name;
+  internal::RequestBudget budget(options_.max_request_work);  // checked in Prepare and CheckPairs
   if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
   auto subject = ValidateSubjectName(subject_text);
   if (!subject) return std::unexpected(subject.error());
@@ -687,6 +691,7 @@ std::optional<Service::PreCheck> Service::CheckBeforeLock(const SubjectName& sub
 
 RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
                                               const SchemaInput& input, IncludeDeleted deleted) {
+  internal::RequestBudget budget(options_.max_request_work);  // checked in Prepare
   SubjectName subject{std::string(subject_text)};
   auto versions = store_->ListVersions(subject, deleted);
   if (!versions) return std::unexpected(versions.error());
@@ -1011,6 +1016,7 @@ RegistryResult<std::vector<SubjectVersion>> Service::VersionsOfSchema(SchemaId i
 RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view subject_text,
                                                                std::optional<VersionSelector> sel,
                                                                const SchemaInput& input) {
+  internal::RequestBudget budget(options_.max_request_work);  // checked in Prepare and CheckPairs
   SubjectName subject{std::string(subject_text)};
   auto live = store_->ListVersions(subject, IncludeDeleted::kNo);
   if (!live) return std::unexpected(live.error());
@@ -1226,7 +1232,9 @@ Service::Counters Service::GetCounters() const {
   const Store::CommitStats commits = store_->GetCommitStats();
   return Counters{.store_commits = commits.commits,
                   .store_writes_committed = commits.writes,
-                  .parsed_schemas_cached = parsed_->size()};
+                  .parsed_schemas_cached = parsed_->size(),
+                  .diffs_computed = diffs_computed_.load(std::memory_order_relaxed),
+                  .diffs_cached = diffs_->size()};
 }
 
 RegistryResult<std::vector<AuditRecord>> Service::Audit(const AuditQuery& query,

@@ -3,6 +3,8 @@
 // rows. Not a public header.
 #pragma once
 
+#include <malloc.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "accord/registry/service.h"
+#include "accord/schemas/budget.h"
 #include "formats.h"
 #include "lru.h"
 
@@ -34,7 +37,61 @@ class Service::ParsedCache : public internal::Lru<SchemaId, internal::ParsedSche
   using Lru::Lru;
 };
 
+// A diff's content (SchemaDiff without the version numbers) by the schema
+// ids of the pair (old, new): both are immutable, so the entry never goes
+// stale.
+struct CachedDiff {
+  std::string compatibility;
+  std::vector<SchemaChange> changes;
+};
+struct SchemaIdPairHash {
+  std::size_t operator()(const std::pair<SchemaId, SchemaId>& p) const {
+    return std::hash<std::int64_t>()(p.first.value()) * 1000003u ^
+           std::hash<std::int64_t>()(p.second.value());
+  }
+};
+class Service::DiffCache
+    : public internal::Lru<std::pair<SchemaId, SchemaId>, CachedDiff, SchemaIdPairHash> {
+ public:
+  using Lru::Lru;
+};
+
 namespace internal {
+
+// The work budget of one Service request (ServiceOptions::max_request_work),
+// current on this thread while it lives (accord/schemas/budget.h). A call
+// made within another request's budget (a Service method calling another)
+// shares that one; limit 0 adds none.
+class RequestBudget {
+ public:
+  explicit RequestBudget(std::uint64_t limit) {
+    if (limit == 0 || CurrentWorkBudget() != nullptr) return;
+    own_.emplace(limit);
+    scope_.emplace(*own_);
+  }
+  // After a large request, the heap's free memory goes back to the system
+  // (glibc keeps what a 1 MB schema's models and reports freed otherwise).
+  ~RequestBudget() {
+    if (own_ && own_->used() > kTrimAfterWork) malloc_trim(0);
+  }
+  RequestBudget(const RequestBudget&) = delete;
+  RequestBudget& operator=(const RequestBudget&) = delete;
+
+ private:
+  static constexpr std::uint64_t kTrimAfterWork = 1'000'000;
+  std::optional<WorkBudget> own_;
+  std::optional<WorkBudgetScope> scope_;
+};
+
+// 42211 when the current request's budget is exhausted: whatever was
+// computed under it is not used.
+inline RegistryResult<void> CheckWorkBudget() {
+  const WorkBudget* b = CurrentWorkBudget();
+  if (b == nullptr || !b->Exhausted()) return {};
+  return Fail(ErrorCode::kRequestTooCostly,
+              "The request needs more work than the limit of " + std::to_string(b->limit()) +
+                  " units (max_request_work): the schema is too costly to parse, check or diff");
+}
 
 inline std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 

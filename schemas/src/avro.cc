@@ -10,7 +10,10 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "accord/schemas/budget.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
 #include "json_tape.h"
@@ -260,6 +263,42 @@ inline bool HasDot(std::string_view s) {
 inline bool SameName(std::string_view a, std::string_view b) {
   return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
 }
+
+// The names met so far in one list (record fields, enum symbols, union
+// branches), to refuse a repeated one. Lists are usually short and then
+// scanned (no table to build); past kIndexFrom names a hashed set takes
+// over, so that a list of n names costs O(n), not O(n^2) comparisons.
+class NameSet {
+ public:
+  // Adds `name`, the list's next entry; false if the list already has it.
+  // `at(k)` is the list's k-th entry so far (the caller keeps the list).
+  template <typename At>
+  bool Insert(std::string_view name, At&& at) {
+    // Comparisons are charged to the request's budget (budget.h): with a
+    // scan, one per earlier name.
+    if (count_ < kIndexFrom) {
+      ChargeWork(count_);
+      for (std::size_t k = 0; k < count_; ++k) {
+        if (SameName(at(k), name)) return false;
+      }
+      if (++count_ == kIndexFrom) {
+        index_.reserve(2 * kIndexFrom);
+        for (std::size_t k = 0; k + 1 < count_; ++k) index_.insert(at(k));
+        index_.insert(name);
+      }
+      return true;
+    }
+    ChargeWork(1);
+    if (!index_.insert(name).second) return false;
+    ++count_;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kIndexFrom = 16;
+  std::size_t count_ = 0;
+  std::unordered_set<std::string_view> index_;  // every name once count_ >= kIndexFrom
+};
 
 const Node* Schema::FindNamed(std::string_view full_name) const {
   auto id = FindNamedId(full_name);
@@ -940,6 +979,10 @@ class Parser {
       return Fail(pointer, "schema nested deeper than " + std::to_string(options_.max_depth) + " levels",
                   ErrorCode::kLimit);
     }
+    // The request's work budget (budget.h), charged per schema that is not
+    // a primitive name (the parse is linear: this only bounds what many
+    // references or many schemas in one request add up to).
+    if (!ChargeWork(1)) return Fail(pointer, "work budget exceeded", ErrorCode::kLimit);
     if (v.IsString()) return ParseName(v.Str(), space, pointer);
     if (v.IsArray()) return ParseUnion(v, space, pointer, depth);
     if (v.IsObject()) return ParseObject(v, space, pointer, depth);
@@ -984,6 +1027,10 @@ class Parser {
   Result<NodeId> ParseUnion(V arr, std::string_view space, PointerId pointer, std::size_t depth) {
     PodStack<NodeId>& ids = scratch_.ids;
     const std::size_t base = ids.size();
+    std::uint32_t unnamed_seen = 0;  // bit per unnamed Type already a branch
+    NameSet named_seen;              // full names of the named branches so far
+    PodStack<std::string_view>& named_names = scratch_.names;
+    const std::size_t names_base = named_names.size();
     const bool complete = arr.Each([&](std::size_t i, V item) {
       const PointerId bp = AddPointer(pointer, Schema::PointerStep::Kind::kIndex, i);
       NodeId id;
@@ -1000,19 +1047,30 @@ class Parser {
         failure_ = MakeError(bp, "a union may not contain a union");
         return false;
       }
-      for (std::size_t k = base; k < ids.size(); ++k) {
-        const Node& p = nodes_[ids[k].value];
-        bool dup = p.type == b.type && (!IsNamed(b.type) || p.full_name == b.full_name);
-        if (dup) {
-          std::string key = IsNamed(b.type) ? Str(b.full_name) : std::string(TypeName(b.type));
-          failure_ = MakeError(bp, "union has two branches of type " + Quote(key) +
-                                    " (a union holds one schema per unnamed type and per full name)");
-          return false;
-        }
+      // One branch per unnamed type and per full name (named types of
+      // different kinds share one namespace of names, so the full name
+      // alone decides): a bit per type, a hashed set of names.
+      bool dup;
+      if (IsNamed(b.type)) {
+        dup = !named_seen.Insert(b.full_name,
+                                 [&](std::size_t k) { return named_names[names_base + k]; });
+        if (!dup) named_names.push(b.full_name);
+      } else {
+        const std::uint32_t bit = 1u << static_cast<unsigned>(b.type);
+        dup = (unnamed_seen & bit) != 0;
+        unnamed_seen |= bit;
+      }
+      if (dup) {
+        std::string key = IsNamed(b.type) ? Str(b.full_name) : std::string(TypeName(b.type));
+        failure_ =
+            MakeError(bp, "union has two branches of type " + Quote(key) +
+                              " (a union holds one schema per unnamed type and per full name)");
+        return false;
       }
       ids.push(id);
       return true;
     });
+    named_names.truncate(names_base);
     if (!complete) return std::unexpected(std::move(failure_));
     const std::span<const NodeId> branches = storage_->CopyArray(ids.data() + base, ids.size() - base);
     ids.truncate(base);
@@ -1264,8 +1322,9 @@ class Parser {
     const std::string_view inner_space = nodes_[id->value].space();
     PodStack<Field>& collected = scratch_.fields;
     const std::size_t base = collected.size();
+    NameSet seen;
     const bool complete = fields.Each([&](std::size_t i, V fv) {
-      auto added = ParseField(fv, *id, i, base, inner_space, pointer, depth);
+      auto added = ParseField(fv, *id, i, base, seen, inner_space, pointer, depth);
       if (!added) {
         failure_ = std::move(added.error());
         return false;
@@ -1281,8 +1340,8 @@ class Parser {
   // Parses field `i` of record `record` and pushes it on scratch_.fields
   // (whose entries from `base` are the record's fields so far).
   template <typename V>
-  Result<void> ParseField(V field, NodeId record, std::size_t i, std::size_t base, std::string_view space,
-                          PointerId pointer, std::size_t depth) {
+  Result<void> ParseField(V field, NodeId record, std::size_t i, std::size_t base, NameSet& seen,
+                          std::string_view space, PointerId pointer, std::size_t depth) {
     const PointerId fp = AddPointer(pointer, Schema::PointerStep::Kind::kField, i);
     if (!field.IsObject()) return Fail(fp, "a field must be an object");
     const Attrs<V> fv(field);
@@ -1291,13 +1350,12 @@ class Parser {
     V nv = fv.Get(KeyOf("name"));
     if (!nv || !nv.IsString()) return Fail(fp, "field without a string \"name\"");
     const std::string_view written = nv.Str();
-    if (!IsNamePart(written)) return Fail(Render(fp) + "/name", "invalid field name " + Quote(written));
-    for (std::size_t k = base; k < scratch_.fields.size(); ++k) {
-      if (SameName(scratch_.fields[k].name, written)) {
-        return Fail(Render(fp) + "/name", "duplicate field name " + Quote(written));
-      }
-    }
+    if (!IsNamePart(written))
+      return Fail(Render(fp) + "/name", "invalid field name " + Quote(written));
     const std::string_view name = storage_->Copy(written);
+    if (!seen.Insert(name, [&](std::size_t k) { return scratch_.fields[base + k].name; })) {
+      return Fail(Render(fp) + "/name", "duplicate field name " + Quote(written));
+    }
     V tv = fv.Get(KeyOf("type"));
     if (!tv) return Fail(fp, "field " + Quote(name) + " without \"type\"");
     const PointerId tp = AddPointer(fp, Schema::PointerStep::Kind::kType);
@@ -1345,17 +1403,18 @@ class Parser {
     if (!sv.IsArray()) return Fail(Render(pointer) + "/symbols", "\"symbols\" must be an array");
     PodStack<std::string_view>& names = scratch_.names;
     const std::size_t base = names.size();
+    NameSet seen;
     const bool complete = sv.Each([&](std::size_t i, V s) {
       if (!s.IsString() || !IsNamePart(s.Str())) {
         failure_ = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "invalid enum symbol " + ViewJson(s));
         return false;
       }
-      if (std::any_of(names.begin() + base, names.end(),
-                      [&](std::string_view prev) { return SameName(prev, s.Str()); })) {
+      const std::string_view symbol = storage_->Copy(s.Str());
+      if (!seen.Insert(symbol, [&](std::size_t k) { return names[base + k]; })) {
         failure_ = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "duplicate enum symbol " + Quote(s.Str()));
         return false;
       }
-      names.push(storage_->Copy(s.Str()));
+      names.push(symbol);
       return true;
     });
     if (!complete) {
@@ -1524,8 +1583,22 @@ class Parser {
         return true;
       case Type::kRecord:
         if (!expect(v.IsObject(), "an object")) return false;
+        // A large value's members are hashed once (a scan per field made a
+        // record of n fields with an n-member default cost n^2; the first
+        // of a repeated key wins, as with Find).
+        std::unordered_map<std::string_view, const json::Value*> members;
+        if (v.AsObject().size() > 16) {
+          ChargeWork(v.AsObject().size());
+          members.reserve(v.AsObject().size());
+          for (const json::Member& m : v.AsObject()) members.emplace(m.key, &m.value);
+        }
         for (const Field& f : n.fields) {
-          const json::Value* fv = v.Find(f.name);
+          const json::Value* fv = nullptr;
+          if (members.empty()) {
+            fv = v.Find(f.name);
+          } else if (auto it = members.find(f.name); it != members.end()) {
+            fv = it->second;
+          }
           if (fv == nullptr) {
             if (f.default_value) continue;
             *reason = "record value lacks field " + Quote(f.name) + " which has no default";

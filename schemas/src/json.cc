@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 
 #include "accord/schemas/error.h"
@@ -139,6 +140,48 @@ Value* Value::Find(std::string_view key) {
 
 void Value::Add(std::string key, Value value) {
   AsObject().push_back(Member{std::move(key), std::move(value)});
+}
+
+namespace {
+std::size_t Mix(std::size_t h, std::size_t v) {
+  return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
+}  // namespace
+
+std::size_t Hash(const Value& v) {
+  const std::size_t kind = static_cast<std::size_t>(v.kind());
+  switch (v.kind()) {
+    case Kind::kNull:
+      return Mix(kind, 0);
+    case Kind::kBool:
+      return Mix(kind, v.AsBool() ? 1 : 0);
+    case Kind::kNumber: {
+      // Integral values hash as the integer (1 == 1.0); others by their bits
+      // (-0.0 is integral, so it hashes as 0 like 0.0).
+      const Number& n = v.AsNumber();
+      if (n.IsInt()) return Mix(kind, std::hash<std::int64_t>()(n.AsInt()));
+      const double d = n.AsDouble();
+      if (n.IsIntegral() && d >= -9.2233720368547758e18 && d < 9.2233720368547758e18) {
+        return Mix(kind, std::hash<std::int64_t>()(static_cast<std::int64_t>(d)));
+      }
+      return Mix(kind, std::hash<double>()(d));
+    }
+    case Kind::kString:
+      return Mix(kind, std::hash<std::string>()(v.AsString()));
+    case Kind::kArray: {
+      std::size_t h = Mix(kind, v.AsArray().size());
+      for (const Value& e : v.AsArray()) h = Mix(h, Hash(e));
+      return h;
+    }
+    case Kind::kObject: {
+      // Order-independent: a sum of the members' hashes.
+      std::size_t sum = 0;
+      for (const Member& m : v.AsObject())
+        sum += Mix(std::hash<std::string>()(m.key), Hash(m.value));
+      return Mix(Mix(kind, v.AsObject().size()), sum);
+    }
+  }
+  return kind;
 }
 
 bool operator==(const Value& a, const Value& b) {

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <string>
 #include <system_error>
+#include <unordered_set>
+
+#include "accord/schemas/budget.h"
 
 namespace accord::detail {
 namespace {
@@ -278,9 +281,22 @@ json::Value JsonTape::ToValue(std::uint32_t i, std::uint32_t* distinct_objects) 
       json::Object obj;
       const std::uint32_t close = Payload(words_[i]) - 1;
       bool distinct = true;
+      // Keys are compared with the earlier ones by a scan while few, then
+      // through a hashed set (a scan per key made n keys cost n^2). The
+      // views point into the tape's text, which outlives this call.
+      std::unordered_set<std::string_view> keys;
       for (std::uint32_t j = i + 1; j < close; j = After(j + 1)) {
         const std::string_view key = StringAt(j);
-        for (const json::Member& m : obj) distinct = distinct && m.key != key;
+        if (distinct && obj.size() < 16) {
+          ChargeWork(obj.size());  // comparisons (budget.h)
+          for (const json::Member& m : obj) distinct = distinct && m.key != key;
+        } else if (distinct) {
+          ChargeWork(1);
+          if (keys.empty()) {
+            for (std::uint32_t k = i + 1; k < j; k = After(k + 1)) keys.insert(StringAt(k));
+          }
+          distinct = keys.insert(key).second;
+        }
         obj.push_back({std::string(key), ToValue(j + 1, distinct_objects)});
       }
       if (distinct) ++*distinct_objects;

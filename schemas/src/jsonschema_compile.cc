@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/pointer.h"
@@ -251,14 +252,25 @@ std::uint64_t PropTable::Hash(std::string_view s) {
 }
 
 std::uint32_t PropTable::Intern(std::string_view name) {
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].name == name) return i;
+  constexpr std::size_t kScanLimit = 16;
+  if (slots_.size() < kScanLimit) {
+    for (std::uint32_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].name == name) return i;
+    }
+  } else {
+    if (interning_.empty()) {
+      for (std::uint32_t i = 0; i < slots_.size(); ++i) interning_.emplace(slots_[i].name, i);
+    }
+    auto [it, made] =
+        interning_.try_emplace(std::string(name), static_cast<std::uint32_t>(slots_.size()));
+    if (!made) return it->second;
   }
   slots_.push_back(PropSlot{std::string(name)});
   return static_cast<std::uint32_t>(slots_.size() - 1);
 }
 
 void PropTable::Finish() {
+  interning_ = {};
   index_.clear();
   if (slots_.size() <= 4) return;
   std::size_t size = 8;
@@ -846,12 +858,22 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
       if (validate) return Bad(info, where, "must be an array of strings");
       return false;
     }
+    // The strings so far, hashed past a few (a scan per string made a
+    // `required` of n names cost n^2 comparisons).
+    std::unordered_set<std::string> seen;  // (copies: `out` may reallocate)
     for (const json::Value& s : c.AsArray()) {
       if (!s.IsString()) {
         if (validate) return Bad(info, where, "must be an array of strings");
         return false;
       }
-      if (std::find(out->begin(), out->end(), s.AsString()) != out->end()) {
+      bool repeated;
+      if (out->size() < 16) {
+        repeated = std::find(out->begin(), out->end(), s.AsString()) != out->end();
+      } else {
+        if (seen.empty()) seen.insert(out->begin(), out->end());
+        repeated = !seen.insert(s.AsString()).second;
+      }
+      if (repeated) {
         if (validate) return Bad(info, where, "must not repeat \"" + s.AsString() + "\"");
         continue;
       }

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "accord/schemas/format.h"
@@ -76,6 +77,9 @@ class PropTable {
  private:
   static std::uint64_t Hash(std::string_view s);
   std::vector<PropSlot> slots_;
+  // While interning, past a few slots: name -> slot (a scan per name made
+  // n properties cost n^2 comparisons). Dropped by Finish.
+  std::unordered_map<std::string, std::uint32_t> interning_;
   std::vector<std::uint32_t> index_;  // slot + 1, 0 = empty; size is a power of two
   std::uint64_t mask_ = 0;
 };

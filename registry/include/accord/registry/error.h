@@ -49,6 +49,7 @@ enum class ErrorCode : std::int32_t {
   kInvalidSubject = 42208,
   kSchemaTooLarge = 42209,
   kInvalidCatalogMetadata = 42210,  // Accord: bad tag, date, link, unknown member...
+  kRequestTooCostly = 42211,  // Accord: past ServiceOptions::max_request_work (schema/budget.h)
   kStoreError = 50001,
   kOperationTimeout = 50002,
 };

@@ -211,6 +211,16 @@ struct ServiceOptions {
   std::size_t parsed_schema_cache = 1000;
   // kRefuse: a registration creating "Orders" while "orders" exists is 42208.
   SubjectCaseVariants subject_case_variants = SubjectCaseVariants::kRefuse;
+  // The work one request may do (accord::WorkBudget units: nodes, fields,
+  // symbols and values visited, node pairs compared) in parsing, checking
+  // and diffing: past it the request fails with 42211 naming this limit,
+  // before it has run for long (1 MB worst cases need well under a tenth of
+  // this; docs/benchmarks.md). 0 = no limit.
+  std::uint64_t max_request_work = 50'000'000;
+  // How many diffs of version pairs (catalog diff and changelog) stay in
+  // memory, keyed by the pair's schema ids (immutable), least recently
+  // used evicted first. 0 = none.
+  std::size_t diff_cache = 256;
   // Test seam: when set, decides compatible(writer -> reader) for two parsed
   // schemas of the same type instead of the compatibility engine.
   std::function<compat::Report(SchemaType type, const json::Value& writer,
@@ -614,6 +624,8 @@ class Service {
     std::uint64_t store_commits = 0;           // durable commits of the store
     std::uint64_t store_writes_committed = 0;  // writes they made durable
     std::uint64_t parsed_schemas_cached = 0;   // entries of the parsed-schema cache
+    std::uint64_t diffs_computed = 0;          // version-pair diffs computed (not from the cache)
+    std::uint64_t diffs_cached = 0;            // entries of the diff cache
   };
   Counters GetCounters() const;
   // The audit rows matching `query`, oldest first (admins only: 40301).
@@ -757,6 +769,10 @@ class Service {
   std::unordered_map<SchemaId, std::shared_ptr<const CachedSchema>> cache_;
   // Parsed forms, bounded (ServiceOptions::parsed_schema_cache).
   std::unique_ptr<ParsedCache> parsed_;
+  // Diffs of version pairs by their schema ids, bounded (ServiceOptions::diff_cache).
+  class DiffCache;
+  std::unique_ptr<DiffCache> diffs_;
+  std::atomic<std::uint64_t> diffs_computed_{0};
 };
 
 }  // namespace accord::registry

@@ -116,6 +116,19 @@ struct Member {
   Value value;
 };
 
+// A hash consistent with operator==: equal values hash equal (numbers by
+// mathematical value, 1 and 1.0 alike; objects regardless of member
+// order). For sets of values (enum membership) in O(1) per lookup.
+std::size_t Hash(const Value& v);
+
+// Value pointers hashed and compared by the values they point to.
+struct ValuePtrHash {
+  std::size_t operator()(const Value* v) const { return Hash(*v); }
+};
+struct ValuePtrEq {
+  bool operator()(const Value* a, const Value* b) const { return *a == *b; }
+};
+
 // Hot accessors, inline: the validator calls them for every instance value.
 inline bool Number::IsIntegral() const {
   if (is_int_) return true;
