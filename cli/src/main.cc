@@ -79,7 +79,8 @@ std::string UnknownOption(const CLI::App& sub, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"accord: event schema registry and contract testing"};
+  // Named, so that help says "accord", not the path it was started by.
+  CLI::App app{"accord: event schema registry and contract testing", "accord"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("accord 0.1.0"));
   app.footer(accord::cli::kExitCodesHelp);
