@@ -1,5 +1,6 @@
 // accord: the command-line entry point. Each subcommand lives in its own file
 // and registers itself here.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -46,16 +47,32 @@ int UnknownCommand(const CLI::App& app, std::string_view word) {
   return 2;
 }
 
-// After a parse error in subcommand `sub`: the first --long option in argv
-// that `sub` does not have, with the nearest one it has. Empty when every
-// option is known (the error was about something else).
-std::string UnknownOption(const CLI::App& sub, int argc, char** argv) {
+// The subcommand argv names, nested ones included ("key new"): argv[1], then
+// each following word naming a subcommand of the one before; `*next` is the
+// index after the last. nullptr when argv[1] names none.
+const CLI::App* NamedSubcommand(const CLI::App& app, int argc, char** argv, int* next) {
+  const CLI::App* sub = argc >= 2 ? FindSubcommand(app, argv[1]) : nullptr;
+  int i = 2;
+  while (sub != nullptr && i < argc) {
+    const CLI::App* nested = FindSubcommand(*sub, argv[i]);
+    if (nested == nullptr) break;
+    sub = nested;
+    ++i;
+  }
+  *next = i;
+  return sub;
+}
+
+// After a parse error in subcommand `sub` (its arguments from argv[first]):
+// the first --long option that `sub` does not have, with the nearest one it
+// has. Empty when every option is known (the error was about something else).
+std::string UnknownOption(const CLI::App& sub, int first, int argc, char** argv) {
   std::vector<std::string> longs;
   for (const CLI::Option* o : sub.get_options()) {
     for (const std::string& l : o->get_lnames()) longs.push_back("--" + l);
   }
-  longs.push_back("--help");
-  for (int i = 2; i < argc; ++i) {
+  if (std::find(longs.begin(), longs.end(), "--help") == longs.end()) longs.push_back("--help");
+  for (int i = first; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") break;
     if (!arg.starts_with("--")) continue;
@@ -107,10 +124,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() != 0 && argc >= 2) {
-      if (const CLI::App* sub = FindSubcommand(app, argv[1]); sub != nullptr) {
-        if (std::string unknown = UnknownOption(*sub, argc, argv); !unknown.empty()) {
+      int first = 0;
+      if (const CLI::App* sub = NamedSubcommand(app, argc, argv, &first); sub != nullptr) {
+        if (std::string unknown = UnknownOption(*sub, first, argc, argv); !unknown.empty()) {
+          std::string name;  // "key new"
+          for (int i = 1; i < first; ++i) name += (i == 1 ? "" : " ") + std::string(argv[i]);
           std::fprintf(stderr, "accord %s: error: %s\nrun 'accord %s --help' for its options\n",
-                       argv[1], unknown.c_str(), argv[1]);
+                       name.c_str(), unknown.c_str(), name.c_str());
           return 2;
         }
       }
