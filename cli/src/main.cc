@@ -117,6 +117,13 @@ int main(int argc, char** argv) {
   accord::cli::RegisterKey(app, commands);
   accord::cli::RegisterStore(app, commands);
   accord::cli::RegisterLint(app, commands);
+  if (argc == 1) {  // CLI11 would say only "A subcommand is required"
+    std::string message = "accord: error: no command given\ncommands:";
+    for (std::string_view n : SubcommandNames(app)) message += " " + std::string(n);
+    message += "\nrun 'accord --help' for what each does\n";
+    std::fputs(message.c_str(), stderr);
+    return 2;
+  }
   if (argc >= 2 && argv[1][0] != '-' && FindSubcommand(app, argv[1]) == nullptr) {
     return UnknownCommand(app, argv[1]);
   }
