@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "check_support.h"
@@ -83,16 +84,42 @@ int CheckProduces(RegistryClient& client, const PublishedService& service, RunRe
   return kExitOk;
 }
 
+// Problems about schemas only the registry holds name no file; when the
+// service's own contract file is at hand, point them at the line of
+// `contract` that declares the subject (consumes entry first: the reader;
+// else the produces entry), so CI annotations land on a real file and line.
+void PointAtContract(const ContractFile& contract, RunReport& report) {
+  for (CheckResult& c : report.checks) {
+    int line = 0;
+    for (const ConsumedEvent& e : contract.consumes) {
+      if (e.subject == c.subject) line = e.line;
+    }
+    if (line == 0) {
+      for (const ProducedEvent& e : contract.produces) {
+        if (e.subject == c.subject) line = e.line;
+      }
+    }
+    if (line == 0) continue;
+    for (Problem& p : c.problems) {
+      if (!p.file.empty()) continue;
+      p.file = contract.file;
+      p.line = line;
+    }
+  }
+}
+
 int RunCanIDeploy(const DeployArgs& args) {
   std::string service = args.service;
   std::string from_file;
+  std::optional<ContractFile> contract;
   std::error_code ec;
   if (std::filesystem::exists(args.file, ec)) {
-    auto contract = LoadContractFile(args.file);
-    if (!contract) {
-      PrintError("can-i-deploy", contract.error());
+    auto loaded = LoadContractFile(args.file);
+    if (!loaded) {
+      PrintError("can-i-deploy", loaded.error());
       return kExitBadUsage;
     }
+    contract = std::move(*loaded);
     if (service.empty()) service = contract->service;
     from_file = contract->registry;
   }
@@ -119,6 +146,7 @@ int RunCanIDeploy(const DeployArgs& args) {
   report.registry = client.base_url();
   if (int rc = CheckConsumes(client, **published, report); rc != kExitOk) return rc;
   if (int rc = CheckProduces(client, **published, report); rc != kExitOk) return rc;
+  if (contract && contract->service == service) PointAtContract(*contract, report);
   RenderOptions render;
   render.format = *RunFormatFromString(args.format);
   std::string out = RenderRun(report, render);
@@ -141,7 +169,7 @@ void RegisterCanIDeploy(CLI::App& app, Commands& commands) {
   sub->add_option("--service", args->service, "the service (default: accord.yaml's)");
   sub->add_option("--file,-f", args->file, "contract file for the default service and registry");
   sub->add_option("--format", args->format, "text (default), json, junit or github")
-      ->check(NameValidator("FORMAT", RunFormatFromString));
+      ->check(NameValidator("FORMAT", RunFormatFromString, kFormatNames));
   AddRegistryFlags(*sub, args->registry);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunCanIDeploy(*args); }; });
 }

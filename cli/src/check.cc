@@ -2,6 +2,7 @@
 // of a candidate schema against its predecessor(s) under a level and policy.
 // Exit 0 compatible, 1 incompatible, 2 usage, unreadable or invalid input.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "accord/schemas/avro.h"
 #include "check_support.h"
 #include "commands.h"
+#include "contract_file.h"
 
 namespace accord::cli {
 
@@ -52,9 +54,8 @@ Result<SchemaLanguage> CommonLanguage(const std::vector<Document>& docs) {
       Error e;
       e.code = ErrorCode::kUnsupported;
       e.file = doc.file;
-      e.message = std::string("is ") +
-                  (first == SchemaLanguage::kAvro ? "JSON Schema" : "Avro") + " but " +
-                  docs.front().file + " is " +
+      e.message = std::string("is ") + (first == SchemaLanguage::kAvro ? "JSON Schema" : "Avro") +
+                  " but " + docs.front().file + " is " +
                   (first == SchemaLanguage::kAvro ? "Avro" : "JSON Schema") +
                   ": both sides of a check must be in one schema language";
       return std::unexpected(std::move(e));
@@ -120,6 +121,27 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
     }
   }
   return loaded;
+}
+
+std::string UnknownValueMessage(std::string_view value, const std::vector<std::string>& allowed) {
+  auto upper = [](std::string_view v) {
+    std::string out(v);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  std::vector<std::string> folded;
+  for (const std::string& a : allowed) folded.push_back(upper(a));
+  std::vector<std::string_view> candidates(folded.begin(), folded.end());
+  std::string message = "unknown value '" + std::string(value) + "'";
+  if (auto close = ClosestWord(upper(value), candidates)) {
+    auto at = std::find(candidates.begin(), candidates.end(), *close) - candidates.begin();
+    message += " (did you mean '" + allowed[static_cast<std::size_t>(at)] + "'?)";
+  }
+  message += "; allowed:";
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    message += (i == 0 ? " " : ", ") + allowed[i];
+  }
+  return message;
 }
 
 Error LocateError(Error error, const Document& writer, const Document& reader) {
@@ -250,11 +272,11 @@ void RegisterCheck(CLI::App& app, Commands& commands) {
   sub->add_option("--mode", args->mode,
                   "NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, "
                   "FULL_TRANSITIVE (default BACKWARD)")
-      ->check(NameValidator("LEVEL", compat::LevelFromString));
+      ->check(NameValidator("LEVEL", compat::LevelFromString, kLevelNames));
   sub->add_option("--policy", args->policy, "strict (default) or lenient")
-      ->check(NameValidator("POLICY", compat::PolicyFromString));
+      ->check(NameValidator("POLICY", compat::PolicyFromString, kPolicyNames));
   sub->add_option("--format", args->format, "text (default), json, junit or github")
-      ->check(NameValidator("FORMAT", compat::OutputFormatFromString));
+      ->check(NameValidator("FORMAT", compat::OutputFormatFromString, kFormatNames));
   sub->add_option("--ref", args->refs,
                   "a schema document that $refs may point to (by its $id or file:// path); "
                   "repeatable")

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -71,13 +72,29 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
 // gets its line and column from `doc`.
 Error LocateError(Error error, const Document& writer, const Document& reader);
 
-// A CLI11 validator accepting the names `from_string` knows.
+// The values --mode, --policy and --format accept (as the help shows them).
+inline const std::vector<std::string> kLevelNames = {
+    "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
+    "FULL",     "FULL_TRANSITIVE",     "NONE"};
+inline const std::vector<std::string> kPolicyNames = {"strict", "lenient"};
+inline const std::vector<std::string> kFormatNames = {"text", "json", "junit", "github"};
+
+// "unknown value 'V' (did you mean 'X'?); allowed: A, B, C" (the hint only
+// when one of `allowed` is close to `value`, ignoring case).
+std::string UnknownValueMessage(std::string_view value, const std::vector<std::string>& allowed);
+
+// A CLI11 validator accepting the names `from_string` knows. A value it does
+// not know is refused naming the value, the nearest of `allowed` when it is
+// close (ClosestWord, compared upper-case: the names are case-insensitive) and
+// every allowed value: "unknown value 'BACKWRD' (did you mean 'BACKWARD'?);
+// allowed: NONE, BACKWARD, ...".
 template <typename FromString>
-CLI::Validator NameValidator(std::string description, FromString from_string) {
+CLI::Validator NameValidator(std::string description, FromString from_string,
+                             std::vector<std::string> allowed) {
   return CLI::Validator(
-      [from_string](std::string& value) -> std::string {
+      [from_string, allowed](std::string& value) -> std::string {
         if (from_string(value)) return {};
-        return "unknown value '" + value + "'";
+        return UnknownValueMessage(value, allowed);
       },
       std::move(description));
 }

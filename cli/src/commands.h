@@ -9,6 +9,18 @@
 
 namespace accord::cli {
 
+// The exit codes every command keeps (README "Exit codes"); the footer of
+// `accord --help`.
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes (every command, every --format):\n"
+    "  0  ok: done, compatible, valid, deployable\n"
+    "  1  refused or broken: incompatible, a contract or check failed, a breaking change\n"
+    "     (diff), invalid documents, or the registry refused the request (not found,\n"
+    "     401/403 not authorised, a rule such as a sunset too soon)\n"
+    "  2  usage or bad input: unknown command or option, bad value, unreadable or\n"
+    "     invalid file, or a registry reply that the input is malformed (422)\n"
+    "  3  registry unreachable (or not answering like a registry, 5xx)\n";
+
 struct Commands {
   std::function<int()> run;
 };

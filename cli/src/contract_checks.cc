@@ -95,8 +95,12 @@ Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bo
   p.kind = f.kind;
   p.path = local_is_writer ? f.writer_path : f.reader_path;
   const std::string& other_path = local_is_writer ? f.reader_path : f.writer_path;
-  p.file = local.display;
-  if (local.local) p.line = local.doc.PositionOf(p.path).line;
+  // Only a file may be named: a schema from the registry has none (its
+  // caller may point the problem at the contract entry instead).
+  if (local.local) {
+    p.file = local.display;
+    p.line = local.doc.PositionOf(p.path).line;
+  }
   p.message = prefix + f.kind + ": " + f.message;
   if (!other_side.empty()) {
     p.message += " (" + other_side + ": " + (other_path.empty() ? "(root)" : other_path) + ")";
@@ -384,7 +388,7 @@ Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
     }
     if (IsRetired(v, today)) {
       Problem p;
-      p.file = reader.display;
+      if (reader.local) p.file = reader.display;
       p.message = "version " + std::to_string(v.version) + " is retired (sunset " +
                   (v.sunset.empty() ? std::string("passed") : v.sunset) +
                   "): stop accepting it in `versions`";
@@ -392,7 +396,7 @@ Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
     } else if (v.state == "DEPRECATED" || !v.sunset.empty()) {
       Problem p;
       p.warning = true;
-      p.file = reader.display;
+      if (reader.local) p.file = reader.display;
       p.message = DeprecationText(v);
       result.problems.push_back(std::move(p));
     }
@@ -404,7 +408,7 @@ Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
     none.subject = subject;
     none.name = "producer versions";
     Problem p;
-    p.file = reader.display;
+    if (reader.local) p.file = reader.display;
     if (history.empty()) {
       none.detail = "subject not registered";
       p.warning = true;

@@ -94,8 +94,8 @@ json::Value ProblemToJson(const Problem& p) {
   json::Value o{json::Object{}};
   o.Add("severity", p.warning ? "warning" : "error");
   o.Add("message", p.message);
-  o.Add("file", p.file);
-  if (p.line > 0) o.Add("line", p.line);
+  if (!p.file.empty()) o.Add("file", p.file);
+  if (!p.file.empty() && p.line > 0) o.Add("line", p.line);
   if (!p.kind.empty()) o.Add("kind", p.kind);
   if (!p.path.empty()) o.Add("path", p.path);
   if (!p.consumer.empty()) o.Add("consumer", p.consumer);
@@ -184,9 +184,14 @@ std::string RenderGithub(const RunReport& report) {
     for (const Problem& p : c.problems) {
       bool error = c.status == CheckStatus::kFail && !p.warning;
       out += error ? "::error " : "::warning ";
-      out += "file=" + GithubProperty(p.file) + ",line=" + std::to_string(std::max(p.line, 1));
+      // A problem with no file (a schema only the registry holds) is an
+      // annotation of the run: naming a file that does not exist would hide it.
+      if (!p.file.empty()) {
+        out +=
+            "file=" + GithubProperty(p.file) + ",line=" + std::to_string(std::max(p.line, 1)) + ",";
+      }
       std::string title = c.subject + ": " + c.name;
-      out += ",title=" + GithubProperty(title) + "::";
+      out += "title=" + GithubProperty(title) + "::";
       std::string message = p.message;
       if (!p.path.empty()) message += "\nfield: " + p.path;
       if (p.witness) message += "\nwitness: " + json::ToJson(*p.witness);

@@ -19,13 +19,16 @@
 //        "summary": {"checks", "passed", "failed", "warnings", "skipped"},
 //        "checks": [{"subject", "name", "status": "PASS"|"FAIL"|"WARN"|"SKIP",
 //                    "detail", "problems": [{"severity": "error"|"warning",
-//                    "message", "file", "line"?, "kind"?, "path"?, "consumer"?,
+//                    "message", "file"?, "line"?, "kind"?, "path"?, "consumer"?,
 //                    "owner"?, "witness"?}]}]}   (pretty-printed)
 // junit: one <testsuite name="accord test SERVICE">, one <testcase
 //   classname="SUBJECT" name="NAME"> per check; FAIL holds <failure>, SKIP
 //   <skipped>, problems and warnings go to <system-out>.
 // github: one workflow command per problem (::error for a failed check,
 //   ::warning for a warning) with file= and line=, then the text summary line.
+// "file" is always a real file (a schema, example or contract file) or absent
+// (then github has no file= and line=): never a name such as "SUBJECT version
+// N" for a schema that only the registry holds.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +47,8 @@ std::string_view CheckStatusName(CheckStatus s);  // "PASS", "WARN", "FAIL", "SK
 struct Problem {
   bool warning = false;  // else an error
   std::string message;   // one line
-  std::string file;      // where it points (schema, example or contract file)
+  std::string file;      // a real file it points at (schema, example or contract
+                         // file); empty when there is none
   int line = 0;          // 0: unknown
   std::string kind;      // finding kind, when it is a compatibility finding
   std::string path;      // field path (JSON pointer) in the schema concerned

@@ -9,9 +9,10 @@
 // Text output: "deprecated SUBJECT version N: sunset DATE[, replacement
 // version M]" or "undeprecated SUBJECT version N: ACTIVE". JSON output: the
 // server's reply (the version with its state), pretty-printed.
-// Exit 0 done; 1 refused (unknown subject or version, not allowed); 2 usage
-// (bad date, missing --sunset/--reason, a replacement the server refuses);
-// 3 registry unreachable.
+// Exit 0 done; 1 refused by the registry (unknown subject or version, not
+// allowed, a sunset sooner than its notice period or a replacement it refuses:
+// 42210); 2 usage (bad date, missing --sunset/--reason); 3 registry
+// unreachable.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -95,7 +96,8 @@ void RegisterDeprecate(CLI::App& app, Commands& commands) {
   auto* sub = app.add_subcommand(
       "deprecate",
       "Deprecate a version with a sunset date (or --undo it).\n"
-      "Exit 0 ok, 1 refused (unknown subject or version), 2 usage, 3 registry unreachable");
+      "Exit 0 ok, 1 refused by the registry (unknown subject or version, not authorised, a rule "
+      "such as a sunset too soon), 2 usage, 3 registry unreachable");
   sub->add_option("subject", args->subject, "Subject name")->required();
   sub->add_option("--version", args->version, "The version to deprecate")
       ->required()

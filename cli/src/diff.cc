@@ -1,6 +1,9 @@
 // accord diff OLD NEW: every change between two versions of a JSON Schema,
-// breaking or not, with its kind and path. Exit 0 when the comparison ran
-// (whatever it found), 2 on usage, unreadable or invalid input.
+// breaking or not, with its kind and path. Exit 0 when no change is breaking
+// (in either direction), 1 when one is (the verdict every format prints:
+// INCOMPATIBLE, ::error, <failure>, "compatible": false), 2 on usage,
+// unreadable or invalid input. The code depends on the verdict only, never on
+// --format.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -69,7 +72,7 @@ int RunDiff(const DiffArgs& args) {
   compat::RenderContext ctx = MakeRenderContext(args.files, docs[1], "DIFF");
   std::string out = compat::Render(*report, *format, ctx);
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return 0;
+  return report->compatible() ? kExitCompatible : kExitIncompatible;
 }
 
 }  // namespace
@@ -79,12 +82,13 @@ void RegisterDiff(CLI::App& app, Commands& commands) {
   auto* sub = app.add_subcommand(
       "diff",
       "List every change between two versions of a schema (JSON Schema or Avro), breaking or not.\n"
-      "Exit 0 when the comparison ran, 2 on usage or input error");
+      "Exit 0 no breaking change, 1 a breaking change (in either direction; the same for "
+      "every --format), 2 usage or input error");
   sub->add_option("files", args->files, "OLD NEW")->required();
   sub->add_option("--policy", args->policy, "strict (default) or lenient")
-      ->check(NameValidator("POLICY", compat::PolicyFromString));
+      ->check(NameValidator("POLICY", compat::PolicyFromString, kPolicyNames));
   sub->add_option("--format", args->format, "text (default), json, junit or github")
-      ->check(NameValidator("FORMAT", compat::OutputFormatFromString));
+      ->check(NameValidator("FORMAT", compat::OutputFormatFromString, kFormatNames));
   sub->add_option("--ref", args->refs,
                   "a schema document that $refs may point to (by its $id or file:// path); "
                   "repeatable")

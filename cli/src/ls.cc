@@ -9,7 +9,8 @@
 // /accord/v1/deprecations, asked only when a row has one); "-" where there is
 // none. "no subjects" when nothing matches.
 // JSON output: the server's search reply, pretty-printed.
-// Exit 0 ok, 2 usage, 3 registry unreachable.
+// Exit 0 ok, 1 refused by the registry (401/403: not authorised), 2 usage,
+// 3 registry unreachable.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -121,7 +122,8 @@ void RegisterLs(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<LsArgs>();
   auto* sub = app.add_subcommand("ls",
                                  "List the registry's subjects (the event catalog).\n"
-                                 "Exit 0 ok, 2 usage, 3 registry unreachable");
+                                 "Exit 0 ok, 1 refused by the registry (401/403 not "
+                                 "authorised), 2 usage, 3 registry unreachable");
   sub->add_option("--owner", args->owner, "Only subjects owned by this team");
   sub->add_option("--tag", args->tag, "Only subjects with this tag");
   sub->add_flag("--deprecated", args->deprecated, "Only subjects with a deprecated version");

@@ -137,7 +137,11 @@ std::string ClientError::ToString() const {
       return out + "bad reply: " + message;
     case Kind::kHttp:
       out += std::to_string(status);
-      if (error_code != 0) out += " (" + std::to_string(error_code) + ")";
+      // Accord's own codes extend the status (40401 for 404); a bare status
+      // repeated as the code (401 for 401) is said once.
+      if (error_code != 0 && error_code != status) {
+        out += " (" + std::to_string(error_code) + ")";
+      }
       return message.empty() ? out : out + " " + message;
   }
   return out + message;

@@ -43,7 +43,24 @@ int ExitCodeFor(const ClientError& error) {
       return kExitUnreachable;
     case ClientError::Kind::kHttp:
       if (error.status >= 500) return kExitUnreachable;
-      if (error.status == 422) return kExitBadUsage;
+      // 422 with a code saying the input itself is malformed (a schema that
+      // does not parse, a bad version, level, mode or subject name, a schema
+      // too large) is bad input; every other 4xx is the registry refusing a
+      // well-formed request (a rule such as a sunset too soon, 42210; an
+      // incompatible schema; not found; not authorised).
+      if (error.status == 422) {
+        switch (error.error_code) {
+          case 42201:  // invalid schema
+          case 42202:  // invalid version
+          case 42203:  // invalid compatibility level
+          case 42204:  // invalid mode
+          case 42208:  // invalid subject name
+          case 42209:  // schema too large
+            return kExitBadUsage;
+          default:
+            return kExitRefused;
+        }
+      }
       return kExitRefused;
   }
   return kExitUnreachable;

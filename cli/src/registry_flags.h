@@ -8,9 +8,11 @@
 //   --cacert FILE    PEM CA certificates for an https registry (must exist)
 //   --timeout MS     connect and read timeout in milliseconds (default 10000)
 //
-// Exit codes (README "Exit codes"): 0 ok; 1 refused by the registry (an
-// incompatible schema, an unknown subject, a denied request); 2 usage or bad
-// file, including no registry URL given at all; 3 the registry is
+// Exit codes (README "Exit codes", `accord --help`, kExitCodesHelp): 0 ok;
+// 1 refused by the registry (an incompatible schema, an unknown subject, a
+// denied request 401/403, a rule such as a sunset too soon 42210); 2 usage
+// or bad input, including no registry URL given at all and 422 replies that
+// say the input is malformed (42201-42204, 42208, 42209); 3 the registry is
 // unreachable or did not answer like a registry (transport error, non-JSON
 // reply, 5xx).
 #pragma once
@@ -49,7 +51,8 @@ std::expected<ClientOptions, std::string> MakeClientOptions(const RegistryFlags&
                                                             std::string_view from_file = {});
 
 // The exit code for a failed request: kUnreachable, kBadReply and 5xx give 3;
-// 422xx (invalid input, such as an invalid schema) gives 2; other statuses 1.
+// 422 with 42201-42204, 42208 or 42209 (malformed input) gives 2; every other
+// 4xx (refused: 401, 403, 404, 409, 42205, 42206, 42207, 42210, ...) gives 1.
 int ExitCodeFor(const ClientError& error);
 
 // Prints "accord COMMAND: error: <error.ToString()>" to stderr and returns

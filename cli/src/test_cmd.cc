@@ -225,7 +225,7 @@ void RegisterTest(CLI::App& app, Commands& commands) {
                 "when no registry is given or reachable, run the offline checks instead of "
                 "exiting 3");
   sub->add_option("--format", args->format, "text (default), json, junit or github")
-      ->check(NameValidator("FORMAT", RunFormatFromString));
+      ->check(NameValidator("FORMAT", RunFormatFromString, kFormatNames));
   sub->add_flag("--quiet,-q", args->quiet, "no progress; text lists only failures and warnings");
   AddRegistryFlags(*sub, args->registry);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunTest(*args); }; });

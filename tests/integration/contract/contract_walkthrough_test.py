@@ -168,6 +168,29 @@ def walk(w, base, update):
               "version 1 is retired (sunset 2020-01-01)", "FAILED: "])
     w.expect("retired version fails can-i-deploy", ["can-i-deploy", "--service", "shipping"], 1,
              ["can-i-deploy shipping: no"])
+    # Issue #19: annotations name real files. From the registry alone there is
+    # no file (no file=, no "file"); with the service's accord.yaml at hand,
+    # its line declaring the consumed subject (line 13 of examples/shipping).
+    code, out, err = w.run("can-i-deploy", "--service", "shipping", "--format", "github")
+    annotations = [l for l in out.splitlines() if l.startswith("::")]
+    check(code == 1 and annotations == [
+        "::error title=orders.order-placed%3A version 1 readable::version 1 is retired (sunset "
+        "2020-01-01): stop accepting it in `versions`"],
+        "can-i-deploy --format github without a contract file names no file", out + err)
+    code, out, err = w.run("can-i-deploy", "--file", "shipping/accord.yaml", "--format", "github")
+    annotations = [l for l in out.splitlines() if l.startswith("::")]
+    check(code == 1 and annotations == [
+        "::error file=shipping/accord.yaml,line=13,title=orders.order-placed%3A version 1 "
+        "readable::version 1 is retired (sunset 2020-01-01): stop accepting it in `versions`"],
+        "can-i-deploy --format github points at the accord.yaml line", out + err)
+    code, out, err = w.run("can-i-deploy", "--file", "shipping/accord.yaml", "--format", "json")
+    problems = [p for c in json.loads(out)["checks"] for p in c["problems"]] if code == 1 else []
+    check([(p.get("file"), p.get("line")) for p in problems] == [("shipping/accord.yaml", 13)],
+          "can-i-deploy --format json names the accord.yaml line", out + err)
+    code, out, err = w.run("can-i-deploy", "--service", "shipping", "--format", "json")
+    problems = [p for c in json.loads(out)["checks"] for p in c["problems"]] if code == 1 else []
+    check(len(problems) == 1 and "file" not in problems[0] and "line" not in problems[0],
+          "can-i-deploy --format json without a contract file names no file", out + err)
     w.expect("'all' leaves retired versions out", ["test", "--file", "payments/accord.yaml"], 0,
              ["PASS  orders.order-placed: version 2 readable"],
              absent=["version 1 readable"])

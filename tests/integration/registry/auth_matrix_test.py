@@ -37,6 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# What the registry says to a request without credentials when reads need a key.
+LS_401_MESSAGE = "Unauthorized: credentials are required"
 import urllib.error
 import urllib.request
 
@@ -439,6 +442,21 @@ def main():
         check(status == 200, "anonymous_read=false: /healthz -> %s" % status)
         status, _, _ = call(server.base, callers["reader"], "GET", "/subjects")
         check(status == 200, "anonymous_read=false: reader's key reads -> %s" % status)
+        # The CLI on a 401 (issue #19): exit 1 (refused, as `accord ls --help`
+        # lists), and the status said once, not "401 (401)".
+        env = dict(os.environ, LC_ALL="C")
+        for name in ("ACCORD_REGISTRY", "ACCORD_PRINCIPAL", "ACCORD_KEY"):
+            env.pop(name, None)
+        r = subprocess.run([accord, "ls", "--registry", server.base], capture_output=True,
+                           text=True, env=env, timeout=60)
+        want = "accord ls: error: registry %s: 401 %s\n" % (server.base, LS_401_MESSAGE)
+        check(r.returncode == 1 and r.stdout == "" and r.stderr == want,
+              "accord ls without a key -> exit 1, %r (got exit %d, %r)"
+              % (want, r.returncode, r.stderr))
+        help_text = subprocess.run([accord, "ls", "--help"], capture_output=True, text=True,
+                                   env=env, timeout=60).stdout
+        check("1 refused by the registry (401/403 not authorised)" in help_text,
+              "accord ls --help lists exit 1 for a refusal")
 
     # No keys: open, and one warning line at start-up says so.
     open_log = os.path.join(tmp, "open.log")

@@ -462,5 +462,40 @@ TEST(RegistryFlags, ExitCodesFollowTheErrorKind) {
   EXPECT_EQ(ExitCodeFor(HttpError(500, 50001)), kExitUnreachable);
 }
 
+// Issue #19: a 422 that is a rule of the registry (a sunset too soon, 42210)
+// is a refusal (1); only a 422 saying the input is malformed is 2; 401/403 are
+// refusals too.
+TEST(RegistryFlags, RefusedByARuleExitsOneMalformedInputTwo) {
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42210)), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42205)), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42206)), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42207)), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42201)), kExitBadUsage);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42202)), kExitBadUsage);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42203)), kExitBadUsage);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42204)), kExitBadUsage);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42208)), kExitBadUsage);
+  EXPECT_EQ(ExitCodeFor(HttpError(422, 42209)), kExitBadUsage);
+  EXPECT_EQ(ExitCodeFor(HttpError(401, 401)), kExitRefused);
+  EXPECT_EQ(ExitCodeFor(HttpError(403, 403)), kExitRefused);
+}
+
+// Issue #19: "401 (401)" said the code twice; a code equal to the status is
+// said once, a code that extends it (40401) is kept.
+TEST(ClientError, StatusRepeatedAsCodeIsSaidOnce) {
+  ClientError e = HttpError(401, 401);
+  e.registry = "http://127.0.0.1:1";
+  e.message = "Unauthorized: credentials are required";
+  EXPECT_EQ(e.ToString(),
+            "registry http://127.0.0.1:1: 401 Unauthorized: credentials are required");
+  e = HttpError(404, 40401);
+  e.registry = "http://127.0.0.1:1";
+  e.message = "Subject 'x' not found.";
+  EXPECT_EQ(e.ToString(), "registry http://127.0.0.1:1: 404 (40401) Subject 'x' not found.");
+  e = HttpError(401, 0);
+  e.registry = "http://127.0.0.1:1";
+  EXPECT_EQ(e.ToString(), "registry http://127.0.0.1:1: 401");
+}
+
 }  // namespace
 }  // namespace accord::cli
