@@ -462,7 +462,8 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "ACCORD_THREADS, ACCORD_IO_THREADS, ACCORD_MAX_CONNECTIONS, ACCORD_REQUEST_TIMEOUT_MS,\n"
       "ACCORD_IDLE_TIMEOUT_MS, ACCORD_TLS_HANDSHAKE_TIMEOUT_MS, ACCORD_KEEP_ALIVE_REQUESTS,\n"
       "ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
-      "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS");
+      "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS,\n"
+      "ACCORD_MAX_REQUEST_WORK, ACCORD_DIFF_CACHE");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {
