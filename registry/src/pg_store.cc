@@ -286,11 +286,10 @@ using Param = std::optional<std::string>;
 Param P(std::int64_t v) { return std::to_string(v); }
 Param P(std::int32_t v) { return std::to_string(v); }
 Param P(std::string v) { return v; }
-Param P(const char* v) { return std::string(v); }
 Param P(bool v) { return std::string(v ? "t" : "f"); }
 
-// A config column as SetConfig writes it; NULL when the record or the field
-// is not set.
+// A config column as SetConfig writes it (and accord_add_version compares
+// it); NULL when the record or the field is not set.
 Param ConfigColumn(const std::optional<ConfigRecord>& c,
                    std::optional<compat::Level> ConfigRecord::*field) {
   if (!c || !((*c).*field)) return Param();
@@ -1049,17 +1048,14 @@ class PostgresStore final : public Store {
                                  const AuditRecord& audit) override {
     return Write(Change::Scope(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("config")) return InjectedFault();
-      auto r =
-          config
-              ? c.Exec(
-                    "INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
-                    "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
-                    "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
-                    {P(ScopeOf(subject)),
-                     config->level ? P(std::string(compat::LevelName(*config->level))) : Param(),
-                     config->policy ? P(std::string(compat::PolicyName(*config->policy))) : Param(),
-                     config->lint ? P(*config->lint) : Param()})
-              : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
+      auto r = config ? c.Exec(
+                            "INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
+                            "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
+                            "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
+                            {P(ScopeOf(subject)), ConfigColumn(config, &ConfigRecord::level),
+                             ConfigColumn(config, &ConfigRecord::policy),
+                             ConfigColumn(config, &ConfigRecord::lint)})
+                      : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
       return InsertAudit(c, audit, change);
     });

@@ -287,6 +287,34 @@ int ExecCached(sqlite3* db, const char* sql) {
   return Run(s);
 }
 
+// The config record of `scope` into *out (nullopt: none); SQLITE_OK or the
+// failed step's code. GetConfig and AddVersion's decided_under check.
+int ReadConfig(sqlite3* db, const std::string& scope, std::optional<ConfigRecord>* out) {
+  Stmt s(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
+  s.Bind(1, scope);
+  const int rc = s.Step();
+  out->reset();
+  if (rc == SQLITE_DONE) return SQLITE_OK;
+  if (rc != SQLITE_ROW) return rc;
+  ConfigRecord& c = out->emplace();
+  if (!s.IsNull(0)) c.level = compat::LevelFromString(s.Text(0));
+  if (!s.IsNull(1)) c.policy = compat::PolicyFromString(s.Text(1));
+  if (!s.IsNull(2)) c.lint = s.Int(2) != 0;
+  return SQLITE_OK;
+}
+
+// The mode of `scope` into *out (nullopt: none), as ReadConfig.
+int ReadMode(sqlite3* db, const std::string& scope, std::optional<Mode>* out) {
+  Stmt s(db, "SELECT mode FROM modes WHERE scope = ?");
+  s.Bind(1, scope);
+  const int rc = s.Step();
+  out->reset();
+  if (rc == SQLITE_DONE) return SQLITE_OK;
+  if (rc != SQLITE_ROW) return rc;
+  *out = ModeFromString(s.Text(0));
+  return SQLITE_OK;
+}
+
 struct Connection {
   sqlite3* db = nullptr;
   ~Connection() {
@@ -434,27 +462,17 @@ class SqliteStore final : public Store {
   RegistryResult<std::optional<ConfigRecord>> GetConfig(
       const std::optional<SubjectName>& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::optional<ConfigRecord>> {
-      Stmt s(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
-      s.Bind(1, ScopeOf(subject));
-      int rc = s.Step();
-      if (rc == SQLITE_DONE) return std::nullopt;
-      if (rc != SQLITE_ROW) return StoreError(rc);
-      ConfigRecord c;
-      if (!s.IsNull(0)) c.level = compat::LevelFromString(s.Text(0));
-      if (!s.IsNull(1)) c.policy = compat::PolicyFromString(s.Text(1));
-      if (!s.IsNull(2)) c.lint = s.Int(2) != 0;
+      std::optional<ConfigRecord> c;
+      if (int rc = ReadConfig(db, ScopeOf(subject), &c); rc != SQLITE_OK) return StoreError(rc);
       return c;
     });
   }
 
   RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::optional<Mode>> {
-      Stmt s(db, "SELECT mode FROM modes WHERE scope = ?");
-      s.Bind(1, ScopeOf(subject));
-      int rc = s.Step();
-      if (rc == SQLITE_DONE) return std::nullopt;
-      if (rc != SQLITE_ROW) return StoreError(rc);
-      return ModeFromString(s.Text(0));
+      std::optional<Mode> m;
+      if (int rc = ReadMode(db, ScopeOf(subject), &m); rc != SQLITE_OK) return StoreError(rc);
+      return m;
     });
   }
 
@@ -607,28 +625,14 @@ class SqliteStore final : public Store {
         for (const auto& [scope, decided] :
              {std::pair{ScopeOf(v.subject), d.subject_config.value_or(ConfigRecord{})},
               std::pair{ScopeOf(std::nullopt), d.global_config.value_or(ConfigRecord{})}}) {
-          Stmt config(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
-          config.Bind(1, scope);
-          ConfigRecord now;
-          if ((rc = config.Step()) == SQLITE_ROW) {
-            if (!config.IsNull(0)) now.level = compat::LevelFromString(config.Text(0));
-            if (!config.IsNull(1)) now.policy = compat::PolicyFromString(config.Text(1));
-            if (!config.IsNull(2)) now.lint = config.Int(2) != 0;
-          } else if (rc != SQLITE_DONE) {
-            return rc;
-          }
-          if (now != decided) return kLatestMoved;
+          std::optional<ConfigRecord> now;
+          if ((rc = ReadConfig(db, scope, &now)) != SQLITE_OK) return rc;
+          if (now.value_or(ConfigRecord{}) != decided) return kLatestMoved;
         }
         for (const auto& [scope, decided] : {std::pair{ScopeOf(v.subject), d.subject_mode},
                                              std::pair{ScopeOf(std::nullopt), d.global_mode}}) {
-          Stmt mode(db, "SELECT mode FROM modes WHERE scope = ?");
-          mode.Bind(1, scope);
           std::optional<Mode> now;
-          if ((rc = mode.Step()) == SQLITE_ROW) {
-            now = ModeFromString(mode.Text(0));
-          } else if (rc != SQLITE_DONE) {
-            return rc;
-          }
+          if ((rc = ReadMode(db, scope, &now)) != SQLITE_OK) return rc;
           if (now != decided) return kLatestMoved;
         }
       }
