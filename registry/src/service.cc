@@ -376,16 +376,28 @@ Mode Service::ModeOf(const DecidedUnder& under) {
   return under.subject_mode.value_or(under.global_mode.value_or(Mode::kReadWrite));
 }
 
+// These two read only the records they use (ConfigOf and ModeOf ignore the
+// rest of a DecidedUnder).
 RegistryResult<Service::EffectiveConfig> Service::ConfigFor(const SubjectName& s) {
-  auto under = ReadDecidedUnder(s);
-  if (!under) return std::unexpected(under.error());
-  return ConfigOf(*under);
+  auto subject_config = store_->GetConfig(s);
+  if (!subject_config) return std::unexpected(subject_config.error());
+  auto global_config = store_->GetConfig(std::nullopt);
+  if (!global_config) return std::unexpected(global_config.error());
+  DecidedUnder under;
+  under.subject_config = std::move(*subject_config);
+  under.global_config = std::move(*global_config);
+  return ConfigOf(under);
 }
 
 RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
-  auto under = ReadDecidedUnder(s);
-  if (!under) return std::unexpected(under.error());
-  return ModeOf(*under);
+  auto subject_mode = store_->GetMode(s);
+  if (!subject_mode) return std::unexpected(subject_mode.error());
+  auto global_mode = store_->GetMode(std::nullopt);
+  if (!global_mode) return std::unexpected(global_mode.error());
+  DecidedUnder under;
+  under.subject_mode = *subject_mode;
+  under.global_mode = *global_mode;
+  return ModeOf(under);
 }
 
 RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
@@ -646,8 +658,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     // most 64 ms), and so usually decides after the winner's write.
     thread_local std::minstd_rand jitter{std::random_device{}()};
     const int cap_ms = 1 << std::min(attempt, 6);
-    std::this_thread::sleep_for(std::chrono::microseconds(
-        std::uniform_int_distribution<int>(0, cap_ms * 1000)(jitter)));
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<int>(0, cap_ms * 1000)(jitter)));
   }
   if (!written) return std::unexpected(written.error());
   if (new_name) new_name->Commit();
