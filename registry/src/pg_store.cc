@@ -13,11 +13,12 @@
 //    against an older latest gets kConflict and decides again.
 //  * Every write, once committed, sends pg_notify(kChannel) with what it
 //    changed and its audit row's seq: every other process's listener drops
-//    those cached mutable reads. The notification is its own statement
-//    after the COMMIT, not part of the write: PostgreSQL serialises the
-//    commits of notifying transactions (a database-wide lock held through
-//    the commit's WAL flush), which capped registrations at one disk flush
-//    each. A writer that dies between its COMMIT and its notification
+//    those cached mutable reads. The notification is not part of the
+//    write: PostgreSQL serialises the commits of notifying transactions (a
+//    database-wide lock held through the commit's WAL flush), which capped
+//    registrations at one disk flush each. The writer queues it; this
+//    process's listener sends what is queued, several writes' worth in one
+//    asynchronous-commit transaction (PostgresStore::Announce). A writer that dies between its COMMIT and its notification
 //    leaves an audit row nobody was told of: each listener's periodic
 //    check counts the recent audit rows against the notifications it got
 //    (Listener below) and drops everything when one stays unannounced. A
@@ -663,6 +664,7 @@ class PostgresStore final : public Store {
       listener_.join();
     }
     if (wake_fd_ >= 0) close(wake_fd_);
+    if (announce_fd_ >= 0) close(announce_fd_);
   }
 
   RegistryResult<void> Open() {
@@ -677,7 +679,10 @@ class PostgresStore final : public Store {
     (void)c.Exec((std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")").c_str());
     if (!migrated) return migrated;
     wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake_fd_ < 0) return Fail(ErrorCode::kStoreError, "store error: cannot start the listener");
+    announce_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0 || announce_fd_ < 0) {
+      return Fail(ErrorCode::kStoreError, "store error: cannot start the listener");
+    }
     // Listening before Open returns: no change made after it goes unseen.
     auto listening = StartListening();
     if (!listening) return std::unexpected(listening.error());
@@ -902,7 +907,7 @@ class PostgresStore final : public Store {
   // --- writes --------------------------------------------------------------
 
   // One statement (accord_add_version, kFunctions) in its own implicit
-  // transaction, then the notification (Notify): two round trips.
+  // transaction: one round trip; the notification is queued (Notify).
   RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) override {
     if (!reachable_.load()) return Unavailable();
     Change change = Change::Subject(v.subject);
@@ -1003,7 +1008,7 @@ class PostgresStore final : public Store {
     }
     Apply(change);
     commits_.fetch_add(1, std::memory_order_relaxed);
-    Notify(**lease, change);
+    Notify(change);
     return out;
   }
 
@@ -1330,21 +1335,56 @@ class PostgresStore final : public Store {
   }
 
   // Tells every process (this one's listener included, which skips it) of
-  // a committed `change`. Best effort: when it fails, the write stands and
-  // the listeners' check finds the unannounced audit row. A notifying
-  // transaction holds PostgreSQL's notification lock until its commit
-  // returns, and it commits with a transaction id: with synchronous_commit
-  // its commit would wait for a WAL flush under that lock, one flush per
-  // write again. A notification is not durable anyway, so this one
-  // transaction commits asynchronously (one round trip, simple protocol).
-  static void Notify(Conn& c, const Change& change) {
-    const std::string payload = change.Payload();
-    char* literal = PQescapeLiteral(c.get(), payload.data(), payload.size());
-    if (literal == nullptr) return;
-    const std::string sql = std::string("BEGIN; SET LOCAL synchronous_commit = off; ") +
-                            "SELECT pg_notify('" + kChannel + "', " + literal + "); COMMIT";
-    PQfreemem(literal);
-    if (!c.Exec(sql.c_str()) && c.ok()) (void)c.Exec("ROLLBACK");
+  // a committed `change`, soon: the writer queues the notification and
+  // returns; the listener thread sends what is queued (Announce). Best
+  // effort: when it fails, the write stands and the listeners' check finds
+  // the unannounced audit row.
+  void Notify(const Change& change) {
+    {
+      std::lock_guard lock(announce_mu_);
+      // A listener that cannot reach the database keeps at most this many;
+      // others find the dropped ones by their check.
+      if (to_announce_.size() >= kMaxQueuedNotifications) to_announce_.pop_front();
+      to_announce_.push_back(change.Payload());
+    }
+    const std::uint64_t one = 1;
+    (void)!write(announce_fd_, &one, sizeof one);
+  }
+
+  // Sends the queued notifications, in their order, in transactions of at
+  // most kNotificationsPerTransaction. Why batched and on the listener's
+  // connection: a notifying transaction holds PostgreSQL's notification
+  // lock until its commit returns and takes a transaction id, so one per
+  // write cost the database about as much as the write; under load, the
+  // writes of one moment now share one. It commits asynchronously (a
+  // notification is not durable anyway), so it never waits for a WAL flush
+  // under that lock. False when the connection failed.
+  bool Announce(Conn& c) {
+    std::uint64_t wakes = 0;
+    (void)!read(announce_fd_, &wakes, sizeof wakes);
+    for (;;) {
+      std::vector<std::string> batch;
+      {
+        std::lock_guard lock(announce_mu_);
+        while (!to_announce_.empty() && batch.size() < kNotificationsPerTransaction) {
+          batch.push_back(std::move(to_announce_.front()));
+          to_announce_.pop_front();
+        }
+      }
+      if (batch.empty()) return true;
+      std::string sql = "BEGIN; SET LOCAL synchronous_commit = off; ";
+      for (const std::string& payload : batch) {
+        char* literal = PQescapeLiteral(c.get(), payload.data(), payload.size());
+        if (literal == nullptr) continue;
+        sql += std::string("SELECT pg_notify('") + kChannel + "', " + literal + "); ";
+        PQfreemem(literal);
+      }
+      sql += "COMMIT";
+      if (!c.Exec(sql.c_str())) {
+        if (!c.ok()) return false;
+        (void)c.Exec("ROLLBACK");
+      }
+    }
   }
 
   // Runs `fn` in one transaction and, once it committed, notifies every
@@ -1373,7 +1413,7 @@ class PostgresStore final : public Store {
       if (committed) {
         Apply(change);
         commits_.fetch_add(1, std::memory_order_relaxed);
-        Notify(c, change);
+        Notify(change);
       } else {
         done = std::unexpected(committed.error());
         Apply(Change::Everything());  // committed or not: unknown
@@ -1570,8 +1610,17 @@ class PostgresStore final : public Store {
           1, std::chrono::duration_cast<std::chrono::milliseconds>(next_check -
                                                                    std::chrono::steady_clock::now())
                  .count()));
-      pollfd fds[2] = {{PQsocket(conn->get()), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-      if (poll(fds, 2, wait_ms) < 0) continue;
+      pollfd fds[3] = {
+          {PQsocket(conn->get()), POLLIN, 0}, {wake_fd_, POLLIN, 0}, {announce_fd_, POLLIN, 0}};
+      if (poll(fds, 3, wait_ms) < 0) continue;
+      if ((fds[2].revents & POLLIN) != 0) {
+        if (!Announce(*conn)) {
+          conn.reset();
+          reachable_ = false;
+          continue;
+        }
+        Drain(*conn, heard);  // notifications that came in with the answers
+      }
       if ((fds[0].revents & POLLIN) != 0) {
         if (PQconsumeInput(conn->get()) == 0) {
           conn.reset();
@@ -1581,6 +1630,8 @@ class PostgresStore final : public Store {
         Drain(*conn, heard);
       }
     }
+    // What the last writes queued is still sent on the way out.
+    if (conn) (void)Announce(*conn);
   }
 
   // Applies the notifications libpq has received and records their seqs.
@@ -1610,6 +1661,13 @@ class PostgresStore final : public Store {
   std::atomic<bool> reachable_{true};  // the database answered the last check
   std::atomic<bool> stop_{false};
   int wake_fd_ = -1;  // eventfd: wakes the listener to stop
+  // Notifications queued by writers for the listener to send (Notify), and
+  // the eventfd that wakes it for them.
+  static constexpr std::size_t kMaxQueuedNotifications = 100'000;
+  static constexpr std::size_t kNotificationsPerTransaction = 256;
+  std::mutex announce_mu_;
+  std::deque<std::string> to_announce_;
+  int announce_fd_ = -1;
   std::thread listener_;
 };
 

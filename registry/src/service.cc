@@ -239,6 +239,24 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
   return it->second;
 }
 
+Service::LiveMatch Service::FindLiveByFingerprint(const std::vector<VersionRecord>& live,
+                                                  const std::string& fingerprint,
+                                                  VersionRecord* found) {
+  bool complete = true;
+  std::shared_lock lock(cache_mu_);
+  // Latest first: re-registering the latest schema is the usual case.
+  for (auto v = live.rbegin(); v != live.rend(); ++v) {
+    auto it = cache_.find(v->schema_id);
+    if (it == cache_.end()) {
+      complete = false;
+    } else if (it->second->record.fingerprint == fingerprint) {
+      *found = *v;
+      return LiveMatch::kFound;
+    }
+  }
+  return complete ? LiveMatch::kNone : LiveMatch::kUnknown;
+}
+
 RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const CachedSchema& c) {
   ParsedMemo memo;
   return ParsedOf(c, memo);
@@ -538,7 +556,16 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       }
     }
 
-    auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
+    // Idempotent: the subject already has this schema as a live version.
+    // Outside IMPORT the schema cache usually answers that without a round
+    // trip (the store finds or inserts the schema by fingerprint itself).
+    VersionRecord same;
+    const LiveMatch known =
+        import ? LiveMatch::kUnknown : FindLiveByFingerprint(live, parsed->fingerprint, &same);
+    if (known == LiveMatch::kFound) return Registered{same.schema_id, same.version, false};
+    auto existing = known == LiveMatch::kNone
+                        ? RegistryResult<std::optional<SchemaRecord>>(std::nullopt)
+                        : store_->FindSchemaByFingerprint(parsed->fingerprint);
     if (!existing) return std::unexpected(existing.error());
     if (*existing) {
       if (import && input.id && *input.id != (*existing)->id) {
@@ -685,11 +712,19 @@ std::optional<Service::PreCheck> Service::CheckBeforeLock(const SubjectName& sub
   auto all = store_->ListVersions(subject, IncludeDeleted::kNo);
   if (!all || all->empty()) return std::nullopt;  // a first version is not checked
   // Registering a schema the subject already has changes nothing: no check.
-  auto existing = store_->FindSchemaByFingerprint(candidate.fingerprint);
-  if (!existing) return std::nullopt;
-  if (*existing) {
-    for (const VersionRecord& v : *all) {
-      if (v.schema_id == (*existing)->id) return std::nullopt;
+  VersionRecord same;
+  switch (FindLiveByFingerprint(*all, candidate.fingerprint, &same)) {
+    case LiveMatch::kFound: return std::nullopt;
+    case LiveMatch::kNone: break;
+    case LiveMatch::kUnknown: {
+      auto existing = store_->FindSchemaByFingerprint(candidate.fingerprint);
+      if (!existing) return std::nullopt;
+      if (*existing) {
+        for (const VersionRecord& v : *all) {
+          if (v.schema_id == (*existing)->id) return std::nullopt;
+        }
+      }
+      break;
     }
   }
   auto config = ConfigFor(subject);

@@ -120,6 +120,36 @@ bool WithinOneSecond(Fn done) {
   return WithinSeconds(1, std::move(done));
 }
 
+// Rule: writers queue their notifications and the listener sends them,
+// several to a transaction (PostgresStore::Announce): every write of four
+// threads writing at once reaches another replica by notification alone
+// (its check is a minute away), also the last ones before the writer
+// closed (the listener sends what is queued on its way out).
+TEST_F(PostgresReplicas, EveryQueuedNotificationOfConcurrentWritersIsSent) {
+  auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 60'000});
+  ASSERT_TRUE(b);
+  ASSERT_TRUE(b->ListVersions(SubjectName("s0"), IncludeDeleted::kYes)->empty());  // cached
+  ASSERT_TRUE(b->ListVersions(SubjectName("s3"), IncludeDeleted::kYes)->empty());
+  {
+    auto a = OpenOrFail(uri_);
+    ASSERT_TRUE(a);
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&a, t] {
+        for (int v = 1; v <= 25; ++v) {
+          const std::string s = "s" + std::to_string(t);
+          EXPECT_TRUE(a->AddVersion(NV(s, v, s + "-" + std::to_string(v))));
+        }
+      });
+    }
+    for (std::thread& w : writers) w.join();
+  }  // closed: its listener sends what is still queued on the way out
+  EXPECT_TRUE(WithinOneSecond([&] {
+    return b->ListVersions(SubjectName("s0"), IncludeDeleted::kYes)->size() == 25 &&
+           b->ListVersions(SubjectName("s3"), IncludeDeleted::kYes)->size() == 25;
+  }));
+}
+
 // Rule (store.h, HoldersGeneration): another process's change to which
 // versions hold an existing schema, or to their deprecations, moves it; a
 // new version with a new schema, or a config change, does not (reads by id

@@ -640,6 +640,12 @@ class Service {
   struct CachedSchema;
   class ParsedCache;
   RegistryResult<std::shared_ptr<const CachedSchema>> Cached(SchemaId id);
+  // Which of `live` holds the schema with `fingerprint`, answered from the
+  // schema cache alone: kNone when every live version's schema is cached and
+  // none matches, kUnknown when one is not cached (ask the store).
+  enum class LiveMatch : std::uint8_t { kFound, kNone, kUnknown };
+  LiveMatch FindLiveByFingerprint(const std::vector<VersionRecord>& live,
+                                  const std::string& fingerprint, VersionRecord* found);
   // The parsed form of `c` with its references resolved, from parsed_ or
   // parsed again; nullptr when the stored text no longer parses.
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c);
