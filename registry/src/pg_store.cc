@@ -1577,6 +1577,7 @@ class PostgresStore final : public Store {
     const auto grace = std::chrono::milliseconds(std::max(1000, options_.poll_interval_ms));
     Heard heard(first.seq, horizon, grace);
     auto next_check = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> announce_at;  // queued: send then
     while (!stop_.load()) {
       if (!conn) {
         auto listening = StartListening();
@@ -1606,14 +1607,23 @@ class PostgresStore final : public Store {
         reachable_ = true;
         if (lost) Apply(Change::Everything());
       }
+      // Queued notifications wait up to kAnnounceDelay, so that the writes
+      // of that moment share one notifying transaction.
+      auto wake_at = next_check;
+      if (announce_at) wake_at = std::min(wake_at, *announce_at);
       const int wait_ms = static_cast<int>(std::max<std::int64_t>(
-          1, std::chrono::duration_cast<std::chrono::milliseconds>(next_check -
-                                                                   std::chrono::steady_clock::now())
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                 wake_at - std::chrono::steady_clock::now())
                  .count()));
-      pollfd fds[3] = {
-          {PQsocket(conn->get()), POLLIN, 0}, {wake_fd_, POLLIN, 0}, {announce_fd_, POLLIN, 0}};
+      pollfd fds[3] = {{PQsocket(conn->get()), POLLIN, 0},
+                       {wake_fd_, POLLIN, 0},
+                       {announce_at ? -1 : announce_fd_, POLLIN, 0}};
       if (poll(fds, 3, wait_ms) < 0) continue;
       if ((fds[2].revents & POLLIN) != 0) {
+        announce_at = std::chrono::steady_clock::now() + kAnnounceDelay;
+      }
+      if (announce_at && std::chrono::steady_clock::now() >= *announce_at) {
+        announce_at.reset();
         if (!Announce(*conn)) {
           conn.reset();
           reachable_ = false;
@@ -1665,6 +1675,7 @@ class PostgresStore final : public Store {
   // the eventfd that wakes it for them.
   static constexpr std::size_t kMaxQueuedNotifications = 100'000;
   static constexpr std::size_t kNotificationsPerTransaction = 256;
+  static constexpr std::chrono::milliseconds kAnnounceDelay{5};
   std::mutex announce_mu_;
   std::deque<std::string> to_announce_;
   int announce_fd_ = -1;
