@@ -1611,9 +1611,9 @@ class PostgresStore final : public Store {
       // of that moment share one notifying transaction.
       auto wake_at = next_check;
       if (announce_at) wake_at = std::min(wake_at, *announce_at);
+      // Rounded up: a wait rounded down to 0 ms would spin until then.
       const int wait_ms = static_cast<int>(std::max<std::int64_t>(
-          0, std::chrono::duration_cast<std::chrono::milliseconds>(
-                 wake_at - std::chrono::steady_clock::now())
+          0, std::chrono::ceil<std::chrono::milliseconds>(wake_at - std::chrono::steady_clock::now())
                  .count()));
       pollfd fds[3] = {{PQsocket(conn->get()), POLLIN, 0},
                        {wake_fd_, POLLIN, 0},

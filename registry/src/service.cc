@@ -421,24 +421,35 @@ RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
 RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
                                                    const std::vector<VersionRecord>& history,
                                                    compat::Level level, compat::Policy policy) {
-  std::vector<std::shared_ptr<const ParsedSchema>> schemas;
+  // Only the versions the level pairs with the candidate are read and
+  // parsed (BACKWARD: the latest alone), each once: a long history must not
+  // make every registration parse all of it.
+  std::vector<std::shared_ptr<const ParsedSchema>> schemas(history.size());
   std::vector<int> numbers;
-  for (const VersionRecord& v : history) {
-    auto parsed = ParsedVersion(v);
-    if (!parsed) return std::unexpected(parsed.error());
-    schemas.push_back(std::move(*parsed));
-    numbers.push_back(v.version.value());
-  }
+  numbers.reserve(history.size());
+  for (const VersionRecord& v : history) numbers.push_back(v.version.value());
   std::optional<RegistryError> error;
-  auto schema_at = [&](std::size_t i) -> const ParsedSchema& {
-    return i < schemas.size() ? *schemas[i] : candidate.schema;
+  auto schema_at = [&](std::size_t i) -> const ParsedSchema* {
+    if (i >= history.size()) return &candidate.schema;
+    if (!schemas[i]) {
+      auto parsed = ParsedVersion(history[i]);
+      if (!parsed) {
+        error = parsed.error();
+        return nullptr;
+      }
+      schemas[i] = std::move(*parsed);
+    }
+    return schemas[i].get();
   };
   compat::Report report = compat::CheckHistory(
       level, history.size(),
       [&](std::size_t w, std::size_t r) -> compat::Report {
         if (error) return {};
-        const ParsedSchema& writer = schema_at(w);
-        const ParsedSchema& reader = schema_at(r);
+        const ParsedSchema* writer_at = schema_at(w);
+        const ParsedSchema* reader_at = schema_at(r);
+        if (writer_at == nullptr || reader_at == nullptr) return {};
+        const ParsedSchema& writer = *writer_at;
+        const ParsedSchema& reader = *reader_at;
         if (options_.checker && writer.type == reader.type) {
           return options_.checker(writer.type, writer.value, reader.value, policy);
         }
