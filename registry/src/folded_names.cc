@@ -54,11 +54,7 @@ RegistryResult<FoldedNames::Claim> FoldedNames::ClaimNew(const SubjectName& s) {
   std::lock_guard lock(mu_);
   if (auto loaded = LoadIfStale(); !loaded) return std::unexpected(loaded.error());
   auto refuse = [&](const std::string& other, const char* how) {
-    return Fail(ErrorCode::kInvalidSubject,
-                "Subject name " + Quoted(s.str()) + " differs only in letter case from " + how +
-                    " subject " + Quoted(other) +
-                    ": lists and people cannot tell them apart (the server setting "
-                    "subject_case_variants=allow permits it)");
+    return std::unexpected(CaseVariantRefusal(s.str(), other, how));
   };
   if (auto c = claimed_.find(folded); c != claimed_.end()) {
     for (const std::string& other : c->second) {

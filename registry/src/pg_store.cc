@@ -53,6 +53,7 @@
 #include "accord/registry/store.h"
 #include "accord/schemas/json.h"
 #include "store_columns.h"
+#include "subject_names.h"
 
 namespace accord::registry {
 namespace {
@@ -61,8 +62,10 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 
 // The layout version of the tables below; a database that records a higher
 // one was migrated by a newer build and is refused.
-// 1: the tables (kDdl). 2: accord_add_version (kFunctions).
-constexpr int kSchemaVersion = 2;
+// 1: the tables (kDdl). 2: accord_add_version (kFunctions). 3: subject_folds
+// and accord_add_version's p_case_fold (the layout-2 function stays, for
+// replicas of the previous build still running during an upgrade).
+constexpr int kSchemaVersion = 3;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -121,6 +124,12 @@ CREATE TABLE IF NOT EXISTS deprecations(
   replacement INTEGER,
   deprecated_ms BIGINT NOT NULL,
   PRIMARY KEY(subject, version));
+-- Which subject holds each case-folded name (NewVersion::case_fold): the
+-- subjects created while case variants are refused. A row whose subject
+-- has no version record left is stale and taken over.
+CREATE TABLE IF NOT EXISTS subject_folds(
+  folded TEXT PRIMARY KEY,
+  subject TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS services(
   name TEXT PRIMARY KEY,
   owner TEXT NOT NULL,
@@ -141,7 +150,11 @@ CREATE TABLE IF NOT EXISTS services(
 // lock sees every append committed before it. Returns one row: outcome 'ok' or 'conflict'
 // (nothing written), the schema id, whether the row is new, the audit seq.
 // p_fail_at names a step that raises (SQLSTATE AC001) for fault-injection
-// tests: the whole statement rolls back.
+// tests: the whole statement rolls back. With p_case_fold (the subject is
+// being created and case variants are refused), the folded name is claimed
+// in subject_folds, and outcome 'case_variant' with case_variant_of names
+// another subject with versions that holds it: a racing creator of another
+// variant waits on the claim's key and then sees it.
 constexpr const char* kFunctions = R"sql(
 CREATE OR REPLACE FUNCTION accord_add_version(
     p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
@@ -153,11 +166,13 @@ CREATE OR REPLACE FUNCTION accord_add_version(
     p_detail TEXT, p_fail_at TEXT,
     p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
     p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
-    p_sub_mode TEXT, p_global_mode TEXT,
-    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT)
+    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT,
+    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
+    OUT case_variant_of TEXT)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   latest INTEGER;
+  holder TEXT;
   c config%ROWTYPE;
   g config%ROWTYPE;
   sm TEXT;
@@ -183,6 +198,24 @@ BEGIN
        OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode THEN
       outcome := 'conflict';
       RETURN;
+    END IF;
+  END IF;
+  IF p_case_fold IS NOT NULL THEN
+    INSERT INTO subject_folds(folded, subject) VALUES(p_case_fold, p_subject)
+      ON CONFLICT (folded) DO NOTHING;
+    SELECT f.subject INTO holder FROM subject_folds f WHERE f.folded = p_case_fold;
+    IF holder IS DISTINCT FROM p_subject THEN
+      IF EXISTS (SELECT 1 FROM versions v WHERE v.subject = holder) THEN
+        outcome := 'case_variant';
+        case_variant_of := holder;
+        RETURN;
+      END IF;
+      UPDATE subject_folds SET subject = p_subject
+        WHERE folded = p_case_fold AND subject = holder;
+      IF NOT FOUND THEN
+        outcome := 'conflict';
+        RETURN;
+      END IF;
     END IF;
   END IF;
   new_schema := false;
@@ -940,9 +973,9 @@ class PostgresStore final : public Store {
     auto lease = pool_.Acquire();
     if (!lease) return std::unexpected(lease.error());
     auto r = (*lease)->Exec(
-        "SELECT outcome, schema_id, new_schema, seq FROM accord_add_version($1, $2, $3, $4, $5, "
-        "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
-        "$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)",
+        "SELECT outcome, schema_id, new_schema, seq, case_variant_of FROM accord_add_version($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+        "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)",
         {P(v.subject.str()),
          P(std::int64_t{v.version.value()}),
          v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
@@ -976,7 +1009,8 @@ class PostgresStore final : public Store {
          ConfigColumn(d.global_config, &ConfigRecord::policy),
          ConfigColumn(d.global_config, &ConfigRecord::lint),
          d.subject_mode ? P(std::string(ModeName(*d.subject_mode))) : Param(),
-         d.global_mode ? P(std::string(ModeName(*d.global_mode))) : Param()});
+         d.global_mode ? P(std::string(ModeName(*d.global_mode))) : Param(),
+         v.case_fold ? P(*v.case_fold) : Param()});
     if (!r) {
       if (r.error().fault == StoreFault::kUnavailable) {
         reachable_ = false;
@@ -985,6 +1019,10 @@ class PostgresStore final : public Store {
         Apply(Change::Everything());  // a stale cached read may have caused it
       }
       return std::unexpected(r.error());
+    }
+    if (r->Text(0, 0) == "case_variant") {
+      return std::unexpected(
+          internal::CaseVariantRefusal(v.subject.str(), r->Text(0, 4), "the existing"));
     }
     if (r->Text(0, 0) != "ok") {
       Apply(Change::Everything());

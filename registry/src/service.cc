@@ -686,6 +686,9 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     nv.expected_latest = all->empty() ? Version(0) : all->back().version;
     nv.decided_under = std::move(*under);
+    // The store refuses a case variant created elsewhere meanwhile (another
+    // replica's subject is not in this process's index yet).
+    if (new_name && all->empty()) nv.case_fold = internal::FoldSubjectName(subject->str());
     written = store_->AddVersion(nv);
     if (written || written.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
       break;

@@ -90,4 +90,14 @@ std::string FoldSubjectName(std::string_view name) {
   return out;
 }
 
+RegistryError CaseVariantRefusal(std::string_view subject, std::string_view other,
+                                 std::string_view how) {
+  return RegistryError{.code = ErrorCode::kInvalidSubject,
+                       .message = "Subject name '" + std::string(subject) +
+                                  "' differs only in letter case from " + std::string(how) +
+                                  " subject '" + std::string(other) + "'" +
+                                  ": lists and people cannot tell them apart (the server "
+                                  "setting subject_case_variants=allow permits it)"};
+}
+
 }  // namespace accord::registry::internal

@@ -32,4 +32,9 @@ RegistryResult<void> CheckLookAlikeRules(std::string_view name);
 // must be valid UTF-8; the result is too. Linear in the name's length.
 std::string FoldSubjectName(std::string_view name);
 
+// The 42208 refusal of `subject`, which differs only in letter case from
+// `other`; `how` is "the existing" or "the" (a subject being created).
+RegistryError CaseVariantRefusal(std::string_view subject, std::string_view other,
+                                 std::string_view how);
+
 }  // namespace accord::registry::internal

@@ -365,7 +365,8 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to 2 by the first replica that opens it; its data stays.
+// migrated to the current layout (3) by the first replica that opens it;
+// its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
     auto old = OpenOrFail(uri_);
@@ -373,11 +374,11 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
     ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
   }
   Sql(uri_,
-      "DROP FUNCTION accord_add_version; "
+      "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 2);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 3);
   ASSERT_TRUE(s->AddVersion(NV("s", 2, "fp2")));
   EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
             (std::vector<int>{1, 2}));
@@ -541,6 +542,79 @@ TEST_F(PostgresReplicas, CompatibilityHoldsWhenTwoServicesRaceOnOneSubject) {
     EXPECT_EQ(*b.ListVersions(subject), (std::vector<Version>{Version(1), Version(2)}));
   }
   EXPECT_EQ(both_created, 0);
+}
+
+// Rule (NewVersion::case_fold): a subject created through one replica
+// holds its case-folded name in the database: another replica creating a
+// case variant is refused, naming it, though that replica has never read
+// it; once the holder has no versions left, the name can be taken.
+TEST_F(PostgresReplicas, ACaseVariantCreatedThroughAnotherStoreIsRefused) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  NewVersion first = NV("Orders", 1, "fp1");
+  first.expected_latest = Version(0);
+  first.case_fold = "orders";
+  ASSERT_TRUE(a->AddVersion(first));
+  NewVersion variant = NV("ORDERS", 1, "fp2");
+  variant.expected_latest = Version(0);
+  variant.case_fold = "orders";
+  auto refused = b->AddVersion(variant);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidSubject);
+  EXPECT_EQ(refused.error().message,
+            "Subject name 'ORDERS' differs only in letter case from the existing subject "
+            "'Orders': lists and people cannot tell them apart (the server setting "
+            "subject_case_variants=allow permits it)");
+  EXPECT_TRUE(b->ListVersions(SubjectName("ORDERS"), IncludeDeleted::kYes)->empty());
+  EXPECT_FALSE(b->FindSchemaByFingerprint("fp2")->has_value());
+  // The holder appends without a claim; a write without case_fold (case
+  // variants allowed) is not judged.
+  ASSERT_TRUE(a->AddVersion(NV("Orders", 2, "fp3")));
+  ASSERT_TRUE(b->AddVersion(NV("oRdErS", 1, "fp4")));
+  // Gone for good: the name is free again.
+  ASSERT_TRUE(a->HardDeleteVersions(SubjectName("Orders"), {Version(1), Version(2)},
+                                    AuditRecord{.action = "DELETE_PERMANENT"}));
+  auto taken = b->AddVersion(variant);
+  ASSERT_TRUE(taken) << taken.error().message;
+  EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM subject_folds WHERE subject = 'ORDERS'"), 1);
+}
+
+// The race a process-local index cannot see: two replicas create case
+// variants of one name at the same moment. Exactly one is created; the
+// other is refused, naming it.
+TEST_F(PostgresReplicas, TwoServicesCreatingCaseVariantsAtOnceCreateOne) {
+  ServiceOptions options{.default_level = compat::Level::kNone,
+                         .checker = testing::RequiredSubsetChecker};
+  Service a(OpenOrFail(uri_), options);
+  Service b(OpenOrFail(uri_), options);
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string upper = "Race-" + std::to_string(round);
+    const std::string lower = "race-" + std::to_string(round);
+    RegistryResult<Registered> x = Fail(ErrorCode::kInternal, "");
+    RegistryResult<Registered> y = Fail(ErrorCode::kInternal, "");
+    {
+      std::barrier start(2);
+      std::jthread tx([&] {
+        start.arrive_and_wait();
+        x = a.Register(upper, Json(R("\"a\"")));
+      });
+      std::jthread ty([&] {
+        start.arrive_and_wait();
+        y = b.Register(lower, Json(R("\"b\"")));
+      });
+    }
+    ASSERT_NE(x.has_value(), y.has_value()) << "round " << round;
+    const auto& refused = x ? y : x;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidSubject) << refused.error().message;
+    const std::string& winner = x ? upper : lower;
+    const std::string& loser = x ? lower : upper;
+    EXPECT_EQ(refused.error().message,
+              "Subject name '" + loser + "' differs only in letter case from the existing "
+              "subject '" + winner + "': lists and people cannot tell them apart (the server "
+              "setting subject_case_variants=allow permits it)");
+  }
 }
 
 // Register decides again after a conflict, and gives up after

@@ -73,6 +73,13 @@ struct NewVersion {
   // equal), the write is refused the same way: a config tightened through
   // another replica (or by a concurrent request) a moment ago applies.
   std::optional<DecidedUnder> decided_under;
+  // The subject's case-folded name, when this write creates the subject and
+  // case variants are refused (ServiceOptions::subject_case_variants): a
+  // store shared by several processes refuses the write (kInvalidSubject,
+  // naming it) when another subject with a version record folds the same,
+  // also one created by another process a moment ago. A store used by one
+  // process (SQLite) may ignore it: the Service's own index is exact there.
+  std::optional<std::string> case_fold;
   SchemaRecord schema;          // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
   AuditRecord audit;            // seq/ts filled in by the store when 0
   std::int64_t created_ms = 0;  // when the version was registered; 0: now
