@@ -329,7 +329,8 @@ TEST(RunReport, ColumnFollowsTheLineInTextJsonAndGithub) {
   options.format = RunFormat::kJson;
   auto doc = ParseJson(RenderRun(report, options));
   ASSERT_TRUE(doc) << doc.error().ToString();
-  const json::Value& problem = doc->root.Find("checks")->AsArray()[0].Find("problems")->AsArray()[0];
+  const json::Value& problem =
+      doc->root.Find("checks")->AsArray()[0].Find("problems")->AsArray()[0];
   EXPECT_EQ(json::ToJson(problem),
             R"({"severity":"error","message":"quantity: expected int, got string \"two\"",)"
             R"("file":"events/bad.json","line":3,"column":15})");

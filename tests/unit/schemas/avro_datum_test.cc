@@ -72,8 +72,9 @@ TEST(AvroDatum, EachWrongFieldNamesPathExpectedTypeAndValue) {
 
 TEST(AvroDatum, MissingFieldIsNamedAtTheRecord) {
   Schema s = ParseSchema(kOrder);
-  EXPECT_EQ(Errors(s, R"({"id":"o1","status":"PLACED","coupon":null,"tags":[],"digest":"ab"})"),
-            (std::vector<std::string>{" |  | missing field 'quantity' (int) of record shop.Order"}));
+  EXPECT_EQ(
+      Errors(s, R"({"id":"o1","status":"PLACED","coupon":null,"tags":[],"digest":"ab"})"),
+      (std::vector<std::string>{" |  | missing field 'quantity' (int) of record shop.Order"}));
 }
 
 TEST(AvroDatum, IntOutOfRangeSaysThirtyTwoBit) {
