@@ -226,27 +226,27 @@ std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const 
 // without $schema as 2020-12; now it reads it as `dialect` (draft-07 by
 // default, as Confluent). A store holding such schemas is told so at startup
 // when the setting was left at its default, so that no verdict on stored data
-// changes silently (README, "Upgrading"). Reads at most kScanLimit schemas.
+// changes silently (README, "Upgrading"). The scan stops at the first such
+// schema and reads at most kScanLimit schemas: a replica's startup must not
+// wait on a long walk through a big store.
 void WarnAboutUnmarkedSchemas(registry::Store& store) {
-  constexpr std::int64_t kScanLimit = 100'000;
+  constexpr std::int64_t kScanLimit = 10'000;
   auto max_id = store.MaxSchemaId();
   if (!max_id) return;
-  std::int64_t unmarked = 0;
   const std::int64_t last = std::min(max_id->value(), kScanLimit);
   for (std::int64_t id = 1; id <= last; ++id) {
     auto record = store.GetSchema(registry::SchemaId(id));
     if (!record || !*record || (*record)->type != registry::SchemaType::kJson) continue;
     auto doc = ParseJson((*record)->text);
-    if (doc && doc->root.IsObject() && doc->root.Find("$schema") == nullptr) ++unmarked;
+    if (!doc || !doc->root.IsObject() || doc->root.Find("$schema") != nullptr) continue;
+    Log("warning",
+        "stored JSON schemas without $schema are read as draft-07 (the dialect setting's "
+        "default); Accord versions without the setting read them as 2020-12",
+        "schema id " + std::to_string(id) +
+            " is one; set dialect (--dialect, ACCORD_DIALECT or the config key) to draft-07 to "
+            "keep this reading and silence this warning, or to 2020-12 to keep the earlier one");
+    return;
   }
-  if (unmarked == 0) return;
-  Log("warning",
-      "stored JSON schemas without $schema are read as draft-07 (the dialect setting's "
-      "default); Accord versions without the setting read them as 2020-12",
-      std::to_string(unmarked) + (max_id->value() > kScanLimit ? "+" : "") +
-          " such schemas; set dialect (--dialect, ACCORD_DIALECT or the config key) to "
-          "draft-07 to keep this reading and silence this warning, or to 2020-12 to keep the "
-          "earlier one");
 }
 
 // A positive count: decimal digits only (std::stoull would take "-5" as a
