@@ -1,8 +1,11 @@
 # One-command entry points. Each installs what is missing first.
-#   make run    build accord and start the registry on 127.0.0.1:8081 (data in ./accord-data)
+#   make run    build accord and start the registry on 127.0.0.1:8081 (data in ./accord-data);
+#               make run PORT=8082 DATA=/tmp/accord-data to change them (unset, accord serve's
+#               own settings apply: ACCORD_LISTEN, ACCORD_DATA, ACCORD_CONFIG, then defaults)
 #   make cluster    build, then three replicas on PostgreSQL behind nginx (scripts/cluster up)
-#   make example    validate the bundled example events
-#   make test   build and run the whole test suite (what CI runs)
+#   make example    validate the bundled example events (SCHEMA=FILE EVENTS=PATH for others)
+#   make test   build and run the whole test suite (what CI runs), then say which peer
+#               suites did not run for want of their data (scripts/fetch-testdata)
 #   make sanitize   the test suite under ASan + UBSan
 #   make bench-registry   registry benchmark (tests/bench/registry-bench) on a Release
 #                   build in build-bench/; BENCH_ARGS="--parts a --duration 30" to adjust
@@ -23,19 +26,26 @@ build: deps
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
+# PORT and DATA become flags only when given: a flag wins over the
+# environment, so passing the defaults as flags would hide ACCORD_LISTEN.
+PORT ?=
+DATA ?=
 run: build
-	$(BUILD)/cli/accord serve --listen 127.0.0.1:8081 --data ./accord-data
+	$(BUILD)/cli/accord serve $(if $(PORT),--listen 127.0.0.1:$(PORT)) $(if $(DATA),--data $(DATA))
 
 # Three replicas on a private PostgreSQL behind nginx (scripts/cluster;
 # `scripts/cluster down` stops them).
 cluster: build
 	scripts/cluster up --accord $(BUILD)/cli/accord
 
+SCHEMA ?= examples/order-placed/schema.json
+EVENTS ?= examples/order-placed/events
 example: build
-	$(BUILD)/cli/accord validate --schema examples/order-placed/schema.json examples/order-placed/events
+	$(BUILD)/cli/accord validate --schema $(SCHEMA) $(EVENTS)
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS); rc=$$?; cd $(CURDIR); \
+	  scripts/fetch-testdata --status || true; exit $$rc
 
 sanitize:
 	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DACCORD_SANITIZE=ON -DACCORD_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug"

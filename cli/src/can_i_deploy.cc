@@ -36,10 +36,11 @@ int SchemaError(const Error& error) {
 }
 
 // Consumed side: every accepted version against the published reader.
-int CheckConsumes(RegistryClient& client, const PublishedService& service, RunReport& report) {
+int CheckConsumes(RegistryClient& client, const PublishedService& service,
+                  jsonschema::Dialect dialect, RunReport& report) {
   for (const PublishedReader& r : service.consumes) {
-    auto reader =
-        ParseRegistrySchema(r.schema, r.schema_type, service.name + "'s reader of " + r.subject);
+    auto reader = ParseRegistrySchema(r.schema, r.schema_type,
+                                      service.name + "'s reader of " + r.subject, dialect);
     if (!reader) return SchemaError(reader.error());
     auto policy = FetchPolicy(client, r.subject);
     if (!policy) return ReportClientError("can-i-deploy", policy.error());
@@ -54,7 +55,8 @@ int CheckConsumes(RegistryClient& client, const PublishedService& service, RunRe
 }
 
 // Produced side: the latest version against every consumer's reader.
-int CheckProduces(RegistryClient& client, const PublishedService& service, RunReport& report) {
+int CheckProduces(RegistryClient& client, const PublishedService& service,
+                  jsonschema::Dialect dialect, RunReport& report) {
   for (const std::string& subject : service.produces) {
     auto history = FetchHistory(client, subject);
     if (!history) return ReportClientError("can-i-deploy", history.error());
@@ -69,8 +71,9 @@ int CheckProduces(RegistryClient& client, const PublishedService& service, RunRe
       continue;
     }
     const RegistryVersion& latest = history->back();
-    auto producer = ParseRegistrySchema(latest.schema, latest.schema_type,
-                                        subject + " version " + std::to_string(latest.version));
+    auto producer =
+        ParseRegistrySchema(latest.schema, latest.schema_type,
+                            subject + " version " + std::to_string(latest.version), dialect);
     if (!producer) return SchemaError(producer.error());
     auto policy = FetchPolicy(client, subject);
     if (!policy) return ReportClientError("can-i-deploy", policy.error());
@@ -144,8 +147,12 @@ int RunCanIDeploy(const DeployArgs& args) {
   report.command = "can-i-deploy";
   report.service = service;
   report.registry = client.base_url();
-  if (int rc = CheckConsumes(client, **published, report); rc != kExitOk) return rc;
-  if (int rc = CheckProduces(client, **published, report); rc != kExitOk) return rc;
+  // The contract file's dialect, when it is the service's own file.
+  const jsonschema::Dialect dialect = contract && contract->service == service && contract->dialect
+                                          ? *contract->dialect
+                                          : jsonschema::kDefaultDialect;
+  if (int rc = CheckConsumes(client, **published, dialect, report); rc != kExitOk) return rc;
+  if (int rc = CheckProduces(client, **published, dialect, report); rc != kExitOk) return rc;
   if (contract && contract->service == service) PointAtContract(*contract, report);
   RenderOptions render;
   render.format = *RunFormatFromString(args.format);

@@ -80,8 +80,10 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
   return bundle;
 }
 
-Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle) {
+Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle,
+                                    jsonschema::Dialect dialect) {
   jsonschema::CompileOptions options;
+  options.default_dialect = dialect;
   options.base_uri = SchemaFileUri(doc.file);
   auto compiled = jsonschema::Validator::Compile(doc.root, bundle, options);
   if (compiled) return {};
@@ -95,7 +97,8 @@ Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::Schem
 }
 
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
-                                           const std::vector<std::string>& refs) {
+                                           const std::vector<std::string>& refs,
+                                           jsonschema::Dialect dialect) {
   LoadedSchemas loaded;
   loaded.docs.reserve(files.size());
   for (const std::string& path : files) {
@@ -116,7 +119,7 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
   if (!bundle) return std::unexpected(bundle.error());
   loaded.bundle = std::move(*bundle);
   for (const Document& doc : loaded.docs) {
-    if (auto valid = ValidateSchemaDocument(doc, loaded.bundle); !valid) {
+    if (auto valid = ValidateSchemaDocument(doc, loaded.bundle, dialect); !valid) {
       return std::unexpected(valid.error());
     }
   }
@@ -142,6 +145,28 @@ std::string UnknownValueMessage(std::string_view value, const std::vector<std::s
     message += (i == 0 ? " " : ", ") + allowed[i];
   }
   return message;
+}
+
+void AddDialectOption(CLI::App* sub, std::string* target) {
+  sub->add_option("--dialect", *target,
+                  "JSON Schema dialect of a schema without $schema: draft-04, draft-06, "
+                  "draft-07 (default, as Confluent), 2019-09 or 2020-12")
+      ->check(NameValidator("DIALECT", jsonschema::DialectFromString, kDialectNameList));
+}
+
+void AddAssertFormatFlag(CLI::App* sub, bool* target) {
+  sub->add_flag("--assert-format", *target,
+                "Make `format` an assertion: known formats constrain (one rule in check, diff "
+                "and validate; default: an annotation, never checked, never breaking)");
+}
+
+jsonschema::FormatMode FormatModeOf(bool assert_format) {
+  return assert_format ? jsonschema::FormatMode::kAssert : jsonschema::FormatMode::kAnnotate;
+}
+
+std::optional<jsonschema::Dialect> DialectOrDefault(std::string_view name) {
+  if (name.empty()) return jsonschema::kDefaultDialect;
+  return jsonschema::DialectFromString(name);
 }
 
 Error LocateError(Error error, const Document& writer, const Document& reader) {
@@ -192,6 +217,8 @@ struct CheckArgs {
   std::string policy = "STRICT";
   std::string format = "text";
   std::vector<std::string> refs;
+  std::string dialect;
+  bool assert_format = false;
 };
 
 int RunCheck(const CheckArgs& args) {
@@ -209,10 +236,13 @@ int RunCheck(const CheckArgs& args) {
   auto level = compat::LevelFromString(args.mode);
   auto policy = compat::PolicyFromString(args.policy);
   auto format = compat::OutputFormatFromString(args.format);
+  auto dialect = DialectOrDefault(args.dialect);
   // CLI11 validators have already rejected bad names; keep the check anyway.
-  if (!level || !policy || !format) return usage("bad --mode, --policy or --format");
+  if (!level || !policy || !format || !dialect) {
+    return usage("bad --mode, --policy, --format or --dialect");
+  }
 
-  auto loaded = LoadSchemasToCompare(args.files, args.refs);
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect);
   if (!loaded) {
     PrintError("check", loaded.error());
     return kExitUsage;
@@ -225,6 +255,8 @@ int RunCheck(const CheckArgs& args) {
   compat::JsonSchemaCheckOptions options;
   options.policy = *policy;
   options.bundle = &loaded->bundle;
+  options.default_dialect = *dialect;
+  options.format = FormatModeOf(args.assert_format);
 
   const std::size_t history_size = docs.size() - 1;
   std::optional<Error> failure;
@@ -281,6 +313,8 @@ void RegisterCheck(CLI::App& app, Commands& commands) {
                   "a schema document that $refs may point to (by its $id or file:// path); "
                   "repeatable")
       ->allow_extra_args(false);
+  AddDialectOption(sub, &args->dialect);
+  AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunCheck(*args); }; });
 }
 

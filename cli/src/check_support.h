@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,7 +52,9 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
 // dialect, resolvable references, supported regexes) by compiling it with
 // the validator; `bundle` holds the --ref documents. Errors carry the file
 // and the line of the offending keyword.
-Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle);
+// `dialect` is the one a schema without $schema is read as.
+Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle,
+                                    jsonschema::Dialect dialect);
 
 // The schema files of one comparison, loaded and checked.
 struct LoadedSchemas {
@@ -65,7 +69,8 @@ struct LoadedSchemas {
 // invalid (ValidateSchemaDocument). Avro files are not parsed here: the
 // Avro engine parses them and reports their errors.
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
-                                           const std::vector<std::string>& refs);
+                                           const std::vector<std::string>& refs,
+                                           jsonschema::Dialect dialect);
 
 // Points an engine error at the file it is about: "writer"/"reader" (the
 // engine's names) or an empty file become `doc.file`, and a known pointer
@@ -78,6 +83,24 @@ inline const std::vector<std::string> kLevelNames = {
     "FULL",     "FULL_TRANSITIVE",     "NONE"};
 inline const std::vector<std::string> kPolicyNames = {"strict", "lenient"};
 inline const std::vector<std::string> kFormatNames = {"text", "json", "junit", "github"};
+inline const std::vector<std::string> kDialectNameList(std::begin(jsonschema::kDialectNames),
+                                                       std::end(jsonschema::kDialectNames));
+
+// Adds `--dialect NAME` (the dialect of a JSON Schema without $schema; names
+// as jsonschema::kDialectNames, unknown ones refused with the allowed values)
+// to `sub`, storing the name in `*target` (empty: not given).
+void AddDialectOption(CLI::App* sub, std::string* target);
+
+// `format`, one rule for check, diff and validate: an annotation (never
+// constrains, never breaks) unless --assert-format, then known formats
+// constrain in all three. Adds that flag to `sub`.
+void AddAssertFormatFlag(CLI::App* sub, bool* target);
+jsonschema::FormatMode FormatModeOf(bool assert_format);
+
+// The dialect named by `name` (a --dialect value or a contract file's
+// `dialect:`), jsonschema::kDefaultDialect when `name` is empty. nullopt for
+// an unknown name.
+std::optional<jsonschema::Dialect> DialectOrDefault(std::string_view name);
 
 // "unknown value 'V' (did you mean 'X'?); allowed: A, B, C" (the hint only
 // when one of `allowed` is close to `value`, ignoring case).

@@ -12,10 +12,11 @@
 
 namespace accord::cli {
 
-Result<ContractSchema> LoadContractSchema(const std::string& path) {
+Result<ContractSchema> LoadContractSchema(const std::string& path, jsonschema::Dialect dialect) {
   auto doc = LoadSchemaFile(path);
   if (!doc) return std::unexpected(doc.error());
   ContractSchema s;
+  s.dialect = dialect;
   s.avro = DetectLanguage(*doc) == SchemaLanguage::kAvro;
   s.display = path;
   s.local = true;
@@ -27,7 +28,7 @@ Result<ContractSchema> LoadContractSchema(const std::string& path) {
       if (e.position.line == 0) e.position = doc->PositionOf(e.pointer);
       return std::unexpected(std::move(e));
     }
-  } else if (auto valid = ValidateSchemaDocument(*doc, {}); !valid) {
+  } else if (auto valid = ValidateSchemaDocument(*doc, {}, dialect); !valid) {
     return std::unexpected(valid.error());
   }
   s.doc = std::move(*doc);
@@ -35,7 +36,7 @@ Result<ContractSchema> LoadContractSchema(const std::string& path) {
 }
 
 Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
-                                           std::string display) {
+                                           std::string display, jsonschema::Dialect dialect) {
   if (schema_type != "JSON" && schema_type != "AVRO") {
     return MakeError(ErrorCode::kUnsupported,
                      display + ": schema type " + std::string(schema_type) + " is not supported");
@@ -47,6 +48,7 @@ Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_vi
   s.avro = schema_type == "AVRO";
   s.display = std::move(display);
   s.base_uri = "urn:accord:registry";
+  s.dialect = dialect;
   return s;
 }
 
@@ -78,6 +80,10 @@ Result<compat::Report> Compare(const ContractSchema& writer, const ContractSchem
   } else {
     compat::JsonSchemaCheckOptions options;
     options.policy = policy;
+    // Both sides come from one contract run, read with one dialect.
+    options.default_dialect = writer.dialect;
+    // `format` is an annotation, as when the examples are validated.
+    options.format = jsonschema::FormatMode::kAnnotate;
     options.writer_base_uri = writer.base_uri;
     options.reader_base_uri = reader.base_uri;
     result = compat::CheckJsonSchema(writer.doc.root, reader.doc.root, options);
@@ -139,9 +145,20 @@ void ValidateExample(const std::string& file, const jsonschema::Validator* valid
     return;
   }
   if (avro_schema != nullptr) {
-    if (!avro::IsValidDatum(*avro_schema, avro_schema->root(), doc->root)) {
-      problems.push_back(Problem{
-          false, "not a valid Avro JSON datum for " + against, file, 1, {}, {}, {}, {}, {}});
+    // Each reason with the field's path in Avro terms, the expected type and
+    // what was found, at the offending value's line and column.
+    for (const avro::DatumError& e :
+         avro::ValidateDatum(*avro_schema, avro_schema->root(), doc->root)) {
+      Problem p;
+      p.file = file;
+      const Position at = doc->PositionOf(e.instance_location);
+      p.line = at.line;
+      p.column = at.column;
+      std::string path =
+          e.instance_location.empty() ? std::string("(root)") : avro::AvroPath(e.instance_location);
+      if (path.starts_with('.')) path.erase(0, 1);
+      p.message = path + ": " + e.message + " [" + against + "]";
+      problems.push_back(std::move(p));
     }
     return;
   }
@@ -174,6 +191,7 @@ Result<CheckResult> CheckExamples(const std::string& subject, const ContractSche
   } else {
     jsonschema::CompileOptions options;
     options.base_uri = schema.base_uri;
+    options.default_dialect = schema.dialect;
     auto compiled = jsonschema::Validator::Compile(schema.doc.root, {}, options);
     if (!compiled) {
       Error e = compiled.error();
@@ -231,8 +249,8 @@ Result<CheckResult> CheckAgainstHistory(const std::string& subject, const Contra
   std::vector<int> numbers;
   for (const RegistryVersion& v : state.history) {
     if (state.registered && v.version >= state.candidate_version) break;
-    auto parsed = ParseRegistrySchema(v.schema, v.schema_type,
-                                      subject + " version " + std::to_string(v.version));
+    auto parsed = ParseRegistrySchema(
+        v.schema, v.schema_type, subject + " version " + std::to_string(v.version), schema.dialect);
     if (!parsed) return std::unexpected(parsed.error());
     history.push_back(std::move(*parsed));
     numbers.push_back(v.version);
@@ -309,8 +327,9 @@ Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
       out.push_back(std::move(result));
       continue;
     }
-    auto reader = ParseRegistrySchema(consumer.schema, consumer.schema_type,
-                                      consumer.service + "'s reader of " + subject);
+    auto reader =
+        ParseRegistrySchema(consumer.schema, consumer.schema_type,
+                            consumer.service + "'s reader of " + subject, producer.dialect);
     if (!reader) return std::unexpected(reader.error());
     auto report = Compare(producer, *reader, policy);
     if (!report) return std::unexpected(report.error());
@@ -376,8 +395,8 @@ Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
     result.subject = subject;
     result.name = "version " + std::to_string(v.version) + " readable";
     result.detail = std::string(compat::PolicyName(policy));
-    auto writer = ParseRegistrySchema(v.schema, v.schema_type,
-                                      subject + " version " + std::to_string(v.version));
+    auto writer = ParseRegistrySchema(
+        v.schema, v.schema_type, subject + " version " + std::to_string(v.version), reader.dialect);
     if (!writer) return std::unexpected(writer.error());
     auto report = Compare(*writer, reader, policy);
     if (!report) return std::unexpected(report.error());

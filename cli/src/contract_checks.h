@@ -37,16 +37,20 @@ struct ContractSchema {
   std::string display;   // file path, or "SUBJECT version N"
   bool local = false;    // `display` is a file whose lines problems may name
   std::string base_uri;  // for relative $refs
+  // The dialect a JSON Schema without $schema is read as (compiled, checked).
+  jsonschema::Dialect dialect = jsonschema::kDefaultDialect;
   // The text sent to / compared with the registry (compact JSON).
   std::string Text() const { return json::ToJson(doc.root); }
 };
 
 // Loads and checks a schema file (JSON Schema compiled by the validator;
 // Avro parsed). Errors carry file, line and column.
-Result<ContractSchema> LoadContractSchema(const std::string& path);
+Result<ContractSchema> LoadContractSchema(
+    const std::string& path, jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
 // A schema text from the registry ("JSON" / "AVRO"; others are kUnsupported).
-Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
-                                           std::string display);
+Result<ContractSchema> ParseRegistrySchema(
+    std::string_view text, std::string_view schema_type, std::string display,
+    jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
 
 // Today's date (UTC) as "YYYY-MM-DD"; $ACCORD_TODAY when set (tests).
 std::string TodayUtc();

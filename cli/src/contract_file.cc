@@ -128,8 +128,8 @@ class Parser {
     out.file = doc_.file;
     const json::Value& root = doc_.root;
     if (!root.IsObject()) return Fail("", "(file)", "must be a mapping with at least 'service'");
-    if (auto e =
-            CheckKeys(root, "", "(file)", {"service", "owner", "registry", "produces", "consumes"});
+    if (auto e = CheckKeys(root, "", "(file)",
+                           {"service", "owner", "registry", "dialect", "produces", "consumes"});
         !e) {
       return std::unexpected(e.error());
     }
@@ -146,6 +146,18 @@ class Parser {
         !out.registry.starts_with("https://")) {
       return Fail("/registry", "registry",
                   "must be an http:// or https:// URL, not '" + out.registry + "'");
+    }
+    auto dialect = OptionalString(root, "", "", "dialect");
+    if (!dialect) return std::unexpected(dialect.error());
+    if (!dialect->empty()) {
+      out.dialect = jsonschema::DialectFromString(*dialect);
+      if (!out.dialect) {
+        std::string allowed;
+        for (std::string_view name : jsonschema::kDialectNames) {
+          allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+        }
+        return Fail("/dialect", "dialect", "unknown dialect '" + *dialect + "' (" + allowed + ")");
+      }
     }
     if (auto e = ParseList(root, "produces",
                            [&](const json::Value& v, const std::string& ptr,
@@ -432,6 +444,7 @@ std::string StarterContractFile(std::string_view service, std::string_view owner
   out += "service: " + std::string(service) + "\n";
   out += "owner: " + std::string(owner) + "\n";
   out += "# registry: http://127.0.0.1:8081   # or --registry / $ACCORD_REGISTRY\n";
+  out += "# dialect: draft-07   # of JSON Schemas without $schema (default draft-07)\n";
   out += "produces: []\n";
   out += "#  - subject: " + std::string(service) + ".something-happened\n";
   out += "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML) or .avsc\n";

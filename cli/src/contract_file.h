@@ -4,6 +4,7 @@
 //   service: billing                 # required: the service's name in the catalog
 //   owner: team-finance              # optional: the owning team
 //   registry: http://127.0.0.1:8081  # optional: http:// or https:// URL
+//   dialect: draft-07                # optional: of JSON Schemas without $schema
 //   produces:                        # optional list
 //     - subject: billing.invoice-issued            # required, unique in the list
 //       schema: schemas/invoice-issued.json         # required: JSON Schema (JSON/YAML) or .avsc
@@ -40,6 +41,7 @@
 #include "accord/compat/mode.h"
 #include "accord/schemas/error.h"
 #include "accord/schemas/json.h"
+#include "accord/schemas/jsonschema.h"
 
 namespace accord::cli {
 
@@ -90,6 +92,9 @@ struct ContractFile {
   std::string service;
   std::string owner;
   std::string registry;  // empty when not given
+  // The dialect of JSON Schemas without $schema; nullopt when not given
+  // (jsonschema::kDefaultDialect, unless `accord test --dialect` says).
+  std::optional<jsonschema::Dialect> dialect;
   std::vector<ProducedEvent> produces;
   std::vector<ConsumedEvent> consumes;
 };

@@ -49,7 +49,9 @@ std::string CheckTitle(const CheckResult& c) {
 
 std::string ProblemLocation(const Problem& p) {
   if (p.file.empty()) return {};
-  return p.line > 0 ? p.file + ":" + std::to_string(p.line) : p.file;
+  if (p.line <= 0) return p.file;
+  std::string out = p.file + ":" + std::to_string(p.line);
+  return p.column > 0 ? out + ":" + std::to_string(p.column) : out;
 }
 
 // --- text -------------------------------------------------------------------
@@ -96,6 +98,7 @@ json::Value ProblemToJson(const Problem& p) {
   o.Add("message", p.message);
   if (!p.file.empty()) o.Add("file", p.file);
   if (!p.file.empty() && p.line > 0) o.Add("line", p.line);
+  if (!p.file.empty() && p.line > 0 && p.column > 0) o.Add("column", p.column);
   if (!p.kind.empty()) o.Add("kind", p.kind);
   if (!p.path.empty()) o.Add("path", p.path);
   if (!p.consumer.empty()) o.Add("consumer", p.consumer);
@@ -189,6 +192,7 @@ std::string RenderGithub(const RunReport& report) {
       if (!p.file.empty()) {
         out +=
             "file=" + GithubProperty(p.file) + ",line=" + std::to_string(std::max(p.line, 1)) + ",";
+        if (p.line > 0 && p.column > 0) out += "col=" + std::to_string(p.column) + ",";
       }
       std::string title = c.subject + ": " + c.name;
       out += "title=" + GithubProperty(title) + "::";

@@ -55,6 +55,7 @@ struct Problem {
   std::string consumer;  // consuming service, when about one
   std::string owner;     // its owner
   std::optional<json::Value> witness;
+  int column = 0;  // with `line`: the column of the offending value; 0: unknown
 };
 
 struct CheckResult {

@@ -25,6 +25,8 @@ struct DiffArgs {
   std::string policy = "STRICT";
   std::string format = "text";
   std::vector<std::string> refs;
+  std::string dialect;
+  bool assert_format = false;
 };
 
 int RunDiff(const DiffArgs& args) {
@@ -37,11 +39,13 @@ int RunDiff(const DiffArgs& args) {
   }
   auto policy = compat::PolicyFromString(args.policy);
   auto format = compat::OutputFormatFromString(args.format);
-  if (!policy || !format) {
-    PrintError("diff", MakeError(ErrorCode::kUnsupported, "bad --policy or --format").error());
+  auto dialect = DialectOrDefault(args.dialect);
+  if (!policy || !format || !dialect) {
+    PrintError("diff",
+               MakeError(ErrorCode::kUnsupported, "bad --policy, --format or --dialect").error());
     return kExitUsage;
   }
-  auto loaded = LoadSchemasToCompare(args.files, args.refs);
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect);
   if (!loaded) {
     PrintError("diff", loaded.error());
     return kExitUsage;
@@ -51,6 +55,8 @@ int RunDiff(const DiffArgs& args) {
   compat::JsonSchemaCheckOptions options;
   options.policy = *policy;
   options.bundle = &loaded->bundle;
+  options.default_dialect = *dialect;
+  options.format = FormatModeOf(args.assert_format);
   options.writer_base_uri = SchemaFileUri(docs[0].file);
   options.reader_base_uri = SchemaFileUri(docs[1].file);
   auto report = avro ? compat::DiffAvro(docs[0].root, docs[1].root)
@@ -93,6 +99,8 @@ void RegisterDiff(CLI::App& app, Commands& commands) {
                   "a schema document that $refs may point to (by its $id or file:// path); "
                   "repeatable")
       ->allow_extra_args(false);
+  AddDialectOption(sub, &args->dialect);
+  AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunDiff(*args); }; });
 }
 

@@ -170,7 +170,7 @@ int RunPublish(const PublishArgs& args) {
   std::vector<ContractSchema> produced;
   std::vector<ContractSchema> readers;
   for (const ProducedEvent& p : contract->produces) {
-    auto s = LoadContractSchema(p.schema);
+    auto s = LoadContractSchema(p.schema, contract->dialect.value_or(jsonschema::kDefaultDialect));
     if (!s) {
       PrintError("publish", s.error());
       return kExitBadUsage;
@@ -178,7 +178,7 @@ int RunPublish(const PublishArgs& args) {
     produced.push_back(std::move(*s));
   }
   for (const ConsumedEvent& c : contract->consumes) {
-    auto s = LoadContractSchema(c.reader);
+    auto s = LoadContractSchema(c.reader, contract->dialect.value_or(jsonschema::kDefaultDialect));
     if (!s) {
       PrintError("publish", s.error());
       return kExitBadUsage;

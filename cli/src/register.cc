@@ -50,7 +50,9 @@ std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
              : DetectLanguage(*doc) == SchemaLanguage::kAvro ? "AVRO"
                                                              : "JSON";
   if (out.type == "JSON") {
-    if (auto valid = ValidateSchemaDocument(*doc, {}); !valid) {
+    // A local check before sending; the registry reads the schema with its
+    // own dialect setting (draft-07 unless configured, as here).
+    if (auto valid = ValidateSchemaDocument(*doc, {}, jsonschema::kDefaultDialect); !valid) {
       PrintError("register", valid.error());
       return std::nullopt;
     }

@@ -12,12 +12,15 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -32,7 +35,9 @@
 #include "accord/registry/service.h"
 #include "accord/registry/store.h"
 #include "accord/schemas/json.h"
+#include "accord/schemas/jsonschema.h"
 #include "accord/schemas/load.h"
+#include "check_support.h"
 #include "commands.h"
 
 namespace accord::cli {
@@ -44,6 +49,7 @@ struct ServeSettings {
   std::string data = "./accord-data";
   std::string compatibility = "BACKWARD";
   std::string compatibility_policy = "STRICT";
+  std::string dialect = "draft-07";
   std::string max_schema_bytes = "1048576";
   std::string max_body_bytes = "8388608";
   std::string threads = "32";
@@ -90,6 +96,9 @@ constexpr SettingSpec kSettings[] = {
      "default compatibility level"},
     {"compatibility_policy", "ACCORD_COMPATIBILITY_POLICY", &ServeSettings::compatibility_policy,
      "default compatibility policy (STRICT or LENIENT)"},
+    {"dialect", "ACCORD_DIALECT", &ServeSettings::dialect,
+     "JSON Schema dialect of a schema without $schema (draft-04, draft-06, draft-07, 2019-09, "
+     "2020-12; draft-07 as Confluent): when registered and when a stored one is checked"},
     {"max_schema_bytes", "ACCORD_MAX_SCHEMA_BYTES", &ServeSettings::max_schema_bytes,
      "largest schema text accepted (42209 above)"},
     {"max_body_bytes", "ACCORD_MAX_BODY_BYTES", &ServeSettings::max_body_bytes,
@@ -147,10 +156,12 @@ std::string ScalarText(const json::Value& v) {
 }
 
 // Fills from the config file the settings not given on the command line or
-// in the environment, and `auth` from its `auth:` section (auth.h). Returns
-// an error message naming the member, or "" on success.
+// in the environment, and `auth` from its `auth:` section (auth.h); `source`
+// records "config file PATH" for each setting it fills. Returns an error
+// message naming the member, or "" on success.
 std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const std::string& path,
-                            const std::set<std::string>& fixed) {
+                            const std::set<std::string>& fixed,
+                            std::map<std::string, std::string>& source) {
   auto doc = LoadFile(path, Syntax::kYaml);
   if (!doc) return doc.error().ToString();
   const json::Value* root = &doc->root;
@@ -175,6 +186,7 @@ std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const 
         if (!fixed.contains(key)) {
           s.*(t.key == "cert" ? &ServeSettings::tls_cert : &ServeSettings::tls_key) =
               ScalarText(t.value);
+          source[key] = "config file " + path;
         }
       }
       continue;
@@ -186,7 +198,10 @@ std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const 
         if (d.key != "min_notice_days") {
           return path + ": deprecation." + d.key + ": unknown setting (min_notice_days)";
         }
-        if (!fixed.contains(d.key)) s.min_notice_days = ScalarText(d.value);
+        if (!fixed.contains(d.key)) {
+          s.min_notice_days = ScalarText(d.value);
+          source[d.key] = "config file " + path;
+        }
       }
       continue;
     }
@@ -199,9 +214,39 @@ std::string ApplyConfigFile(ServeSettings& s, registry::AuthConfig& auth, const 
       if (m.key == candidate.key) spec = &candidate;
     }
     if (spec == nullptr) return path + ": unknown setting '" + m.key + "'";
-    if (!fixed.contains(spec->key)) s.*(spec->field) = ScalarText(m.value);
+    if (!fixed.contains(spec->key)) {
+      s.*(spec->field) = ScalarText(m.value);
+      source[spec->key] = "config file " + path;
+    }
   }
   return "";
+}
+
+// Until the `dialect` setting existed, the registry read a JSON Schema
+// without $schema as 2020-12; now it reads it as `dialect` (draft-07 by
+// default, as Confluent). A store holding such schemas is told so at startup
+// when the setting was left at its default, so that no verdict on stored data
+// changes silently (README, "Upgrading"). The scan stops at the first such
+// schema and reads at most kScanLimit schemas: a replica's startup must not
+// wait on a long walk through a big store.
+void WarnAboutUnmarkedSchemas(registry::Store& store) {
+  constexpr std::int64_t kScanLimit = 10'000;
+  auto max_id = store.MaxSchemaId();
+  if (!max_id) return;
+  const std::int64_t last = std::min(max_id->value(), kScanLimit);
+  for (std::int64_t id = 1; id <= last; ++id) {
+    auto record = store.GetSchema(registry::SchemaId(id));
+    if (!record || !*record || (*record)->type != registry::SchemaType::kJson) continue;
+    auto doc = ParseJson((*record)->text);
+    if (!doc || !doc->root.IsObject() || doc->root.Find("$schema") != nullptr) continue;
+    Log("warning",
+        "stored JSON schemas without $schema are read as draft-07 (the dialect setting's "
+        "default); Accord versions without the setting read them as 2020-12",
+        "schema id " + std::to_string(id) +
+            " is one; set dialect (--dialect, ACCORD_DIALECT or the config key) to draft-07 to "
+            "keep this reading and silence this warning, or to 2020-12 to keep the earlier one");
+    return;
+  }
 }
 
 // A positive count: decimal digits only (std::stoull would take "-5" as a
@@ -217,12 +262,22 @@ std::optional<std::size_t> ParseSize(const std::string& text) {
 
 int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   // Environment, then the config file, for what the flags did not set.
+  // `source` says where each value came from, for the error naming it.
+  std::map<std::string, std::string> source;
+  for (const SettingSpec& spec : kSettings) {
+    std::string flag = std::string("--") + spec.key;
+    for (char& c : flag) {
+      if (c == '_') c = '-';
+    }
+    source[spec.key] = from_flags.contains(spec.key) ? flag : "default";
+  }
   std::set<std::string> fixed = from_flags;
   for (const SettingSpec& spec : kSettings) {
     if (fixed.contains(spec.key)) continue;
     if (const char* v = std::getenv(spec.env); v != nullptr && *v != '\0') {
       s.*(spec.field) = v;
       fixed.insert(spec.key);
+      source[spec.key] = std::string("environment ") + spec.env;
     }
   }
   if (s.config.empty()) {
@@ -230,97 +285,105 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   }
   registry::AuthConfig auth;
   if (!s.config.empty()) {
-    if (std::string err = ApplyConfigFile(s, auth, s.config, fixed); !err.empty()) {
+    if (std::string err = ApplyConfigFile(s, auth, s.config, fixed, source); !err.empty()) {
       std::fprintf(stderr, "accord serve: %s\n", err.c_str());
       return 2;
     }
   }
 
-  registry::ServiceOptions service_options;
-  auto level = compat::LevelFromString(s.compatibility);
-  auto policy = compat::PolicyFromString(s.compatibility_policy);
-  auto max_schema = ParseSize(s.max_schema_bytes);
-  auto max_body = ParseSize(s.max_body_bytes);
-  auto threads = ParseSize(s.threads);
-  auto keep_alive = ParseSize(s.keep_alive_requests);
-  auto io_threads = ParseSize(s.io_threads);
-  auto max_connections = ParseSize(s.max_connections);
-  auto request_timeout = ParseSize(s.request_timeout_ms);
-  auto idle_timeout = ParseSize(s.idle_timeout_ms);
-  auto handshake_timeout = ParseSize(s.tls_handshake_timeout_ms);
-  constexpr std::size_t kMaxTimeoutMs = 86'400'000;  // a day
-  if (!io_threads || *io_threads > 256 || !threads || *threads > 4096 || !max_connections ||
-      *max_connections > 10'000'000 || !request_timeout || *request_timeout > kMaxTimeoutMs ||
-      !idle_timeout || *idle_timeout > kMaxTimeoutMs || !handshake_timeout ||
-      *handshake_timeout > kMaxTimeoutMs) {
-    std::fprintf(stderr,
-                 "accord serve: invalid setting (threads=%s (1..4096) io_threads=%s (1..256) "
-                 "max_connections=%s (1..10000000) request_timeout_ms=%s idle_timeout_ms=%s "
-                 "tls_handshake_timeout_ms=%s (1..86400000))\n",
-                 s.threads.c_str(), s.io_threads.c_str(), s.max_connections.c_str(),
-                 s.request_timeout_ms.c_str(), s.idle_timeout_ms.c_str(),
-                 s.tls_handshake_timeout_ms.c_str());
+  // Each setting is checked on its own; a bad one is named with its value,
+  // where the value came from and what is allowed.
+  auto invalid = [&](std::string_view key, const std::string& value, const std::string& allowed) {
+    const std::string from = source.contains(std::string(key)) ? source[std::string(key)] : "";
+    std::fprintf(stderr, "accord serve: invalid setting %.*s '%s' (%s): %s\n",
+                 static_cast<int>(key.size()), key.data(), value.c_str(),
+                 from.empty() ? "default" : from.c_str(), allowed.c_str());
     return 2;
-  }
+  };
+  // A whole number in [min, max] (min 0 or 1), or nullopt.
+  auto count = [](const std::string& text, std::size_t min,
+                  std::size_t max) -> std::optional<std::size_t> {
+    std::optional<std::size_t> v = text == "0" ? std::optional<std::size_t>(0) : ParseSize(text);
+    if (!v || *v < min || *v > max) return std::nullopt;
+    return v;
+  };
+  auto range = [](std::size_t min, std::size_t max) {
+    return "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  };
+  constexpr std::size_t kMaxCount = std::numeric_limits<std::size_t>::max();
+  constexpr std::size_t kMaxTimeoutMs = 86'400'000;  // a day
+
   const auto colon = s.listen.rfind(':');
   std::optional<std::size_t> port;
-  if (colon != std::string::npos) {
-    const std::string p = s.listen.substr(colon + 1);
-    port = p == "0" ? std::optional<std::size_t>(0) : ParseSize(p);
+  if (colon != std::string::npos && colon != 0) port = count(s.listen.substr(colon + 1), 0, 65535);
+  if (!port) return invalid("listen", s.listen, "expected HOST:PORT with PORT from 0 to 65535");
+
+  registry::ServiceOptions service_options;
+  auto level = compat::LevelFromString(s.compatibility);
+  if (!level) {
+    return invalid("compatibility", s.compatibility,
+                   UnknownValueMessage(s.compatibility, kLevelNames));
   }
-  if (!level || !policy || !max_schema || !max_body || !threads || !keep_alive || !port ||
-      *port > 65535 || colon == 0) {
-    std::fprintf(stderr,
-                 "accord serve: invalid setting (listen=%s compatibility=%s "
-                 "compatibility_policy=%s max_schema_bytes=%s max_body_bytes=%s threads=%s "
-                 "keep_alive_requests=%s)\n",
-                 s.listen.c_str(), s.compatibility.c_str(), s.compatibility_policy.c_str(),
-                 s.max_schema_bytes.c_str(), s.max_body_bytes.c_str(), s.threads.c_str(),
-                 s.keep_alive_requests.c_str());
-    return 2;
+  auto policy = compat::PolicyFromString(s.compatibility_policy);
+  if (!policy) {
+    return invalid("compatibility_policy", s.compatibility_policy,
+                   UnknownValueMessage(s.compatibility_policy, {"STRICT", "LENIENT"}));
+  }
+  auto dialect = jsonschema::DialectFromString(s.dialect);
+  if (!dialect)
+    return invalid("dialect", s.dialect, UnknownValueMessage(s.dialect, kDialectNameList));
+  struct CountSetting {
+    const char* key;
+    std::size_t min;
+    std::size_t max;
+  };
+  static constexpr CountSetting kCounts[] = {
+      {"max_schema_bytes", 1, kMaxCount},
+      {"max_body_bytes", 1, kMaxCount},
+      {"threads", 1, 4096},
+      {"io_threads", 1, 256},
+      {"max_connections", 1, 10'000'000},
+      {"request_timeout_ms", 1, kMaxTimeoutMs},
+      {"idle_timeout_ms", 1, kMaxTimeoutMs},
+      {"tls_handshake_timeout_ms", 1, kMaxTimeoutMs},
+      {"keep_alive_requests", 1, kMaxCount},
+      {"min_notice_days", 0, 36'500},
+      {"parsed_schema_cache", 0, kMaxCount},
+      {"max_request_work", 0, kMaxCount},
+      {"diff_cache", 0, kMaxCount},
+      {"store_pool_size", 1, 1000},
+      {"store_statement_timeout_ms", 1, 3'600'000},
+  };
+  std::map<std::string, std::size_t> counts;
+  for (const CountSetting& c : kCounts) {
+    const SettingSpec* spec = nullptr;
+    for (const SettingSpec& candidate : kSettings) {
+      if (std::string_view(candidate.key) == c.key) spec = &candidate;
+    }
+    const std::string& text = s.*(spec->field);
+    auto v = count(text, c.min, c.max);
+    if (!v) {
+      return invalid(c.key, text,
+                     c.max == kMaxCount ? (c.min == 0 ? "expected a whole number (0 or more)"
+                                                      : "expected a whole number (1 or more)")
+                                        : range(c.min, c.max));
+    }
+    counts[c.key] = *v;
+  }
+  auto case_variants = registry::SubjectCaseVariantsFromString(s.subject_case_variants);
+  if (!case_variants) {
+    return invalid("subject_case_variants", s.subject_case_variants,
+                   UnknownValueMessage(s.subject_case_variants, {"refuse", "allow"}));
   }
   service_options.default_level = *level;
   service_options.default_policy = *policy;
-  service_options.max_schema_bytes = *max_schema;
-  auto notice =
-      s.min_notice_days == "0" ? std::optional<std::size_t>(0) : ParseSize(s.min_notice_days);
-  if (!notice || *notice > 36'500) {
-    std::fprintf(stderr, "accord serve: invalid setting min_notice_days=%s (0..36500 days)\n",
-                 s.min_notice_days.c_str());
-    return 2;
-  }
-  service_options.min_notice_days = static_cast<int>(*notice);
-  auto parsed_cache = s.parsed_schema_cache == "0" ? std::optional<std::size_t>(0)
-                                                   : ParseSize(s.parsed_schema_cache);
-  if (!parsed_cache) {
-    std::fprintf(stderr, "accord serve: invalid setting parsed_schema_cache=%s (a count)\n",
-                 s.parsed_schema_cache.c_str());
-    return 2;
-  }
-  service_options.parsed_schema_cache = *parsed_cache;
-  auto case_variants = registry::SubjectCaseVariantsFromString(s.subject_case_variants);
-  if (!case_variants) {
-    std::fprintf(stderr,
-                 "accord serve: invalid setting subject_case_variants=%s (refuse or allow)\n",
-                 s.subject_case_variants.c_str());
-    return 2;
-  }
+  service_options.default_dialect = *dialect;
+  service_options.max_schema_bytes = counts["max_schema_bytes"];
+  service_options.min_notice_days = static_cast<int>(counts["min_notice_days"]);
+  service_options.parsed_schema_cache = counts["parsed_schema_cache"];
   service_options.subject_case_variants = *case_variants;
-  auto request_work =
-      s.max_request_work == "0" ? std::optional<std::size_t>(0) : ParseSize(s.max_request_work);
-  if (!request_work) {
-    std::fprintf(stderr, "accord serve: invalid setting max_request_work=%s (a count)\n",
-                 s.max_request_work.c_str());
-    return 2;
-  }
-  service_options.max_request_work = *request_work;
-  auto diff_cache = s.diff_cache == "0" ? std::optional<std::size_t>(0) : ParseSize(s.diff_cache);
-  if (!diff_cache) {
-    std::fprintf(stderr, "accord serve: invalid setting diff_cache=%s (a count)\n",
-                 s.diff_cache.c_str());
-    return 2;
-  }
-  service_options.diff_cache = *diff_cache;
+  service_options.max_request_work = counts["max_request_work"];
+  service_options.diff_cache = counts["diff_cache"];
   auto lint = compat::lint::ParseConfig(s.lint);
   if (!lint) {
     std::fprintf(stderr, "accord serve: %s: %s\n", s.config.c_str(),
@@ -328,6 +391,10 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     return 2;
   }
   service_options.lint = std::move(*lint);
+  if (!s.store.empty() && !registry::IsPostgresUri(s.store)) {
+    return invalid("store", "(not shown: it may hold a password)",
+                   "expected postgresql://USER@HOST:PORT/DB (without it, SQLite in --data)");
+  }
 
   // SIGINT/SIGTERM are handled by a watcher thread (sigwait), never in a
   // signal handler; every other thread inherits the blocked mask (blocked before the
@@ -340,28 +407,15 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   registry::PostgresOptions pg;
-  auto pool = ParseSize(s.store_pool_size);
-  auto statement_timeout = ParseSize(s.store_statement_timeout_ms);
-  if (!pool || *pool > 1000 || !statement_timeout || *statement_timeout > 3'600'000) {
-    std::fprintf(stderr,
-                 "accord serve: invalid setting store_pool_size=%s (1..1000) or "
-                 "store_statement_timeout_ms=%s (1..3600000)\n",
-                 s.store_pool_size.c_str(), s.store_statement_timeout_ms.c_str());
-    return 2;
-  }
-  if (!s.store.empty() && !registry::IsPostgresUri(s.store)) {
-    std::fprintf(stderr,
-                 "accord serve: invalid setting store: expected postgresql://USER@HOST:PORT/DB "
-                 "(without it, SQLite in --data)\n");
-    return 2;
-  }
-  pg.pool_size = static_cast<int>(*pool);
-  pg.statement_timeout_ms = static_cast<int>(*statement_timeout);
+  pg.pool_size = static_cast<int>(counts["store_pool_size"]);
+  pg.statement_timeout_ms = static_cast<int>(counts["store_statement_timeout_ms"]);
   auto store = registry::OpenStore(s.store.empty() ? s.data : s.store, pg);
   if (!store) {
     Log("error", "cannot open the store", store.error().message);
     return 1;
   }
+
+  if (source["dialect"] == "default") WarnAboutUnmarkedSchemas(**store);
 
   registry::Service service(std::move(*store), service_options);
   const registry::Authenticator authenticator(std::move(auth));
@@ -376,14 +430,14 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   registry::ServerOptions server_options;
   server_options.host = s.listen.substr(0, colon);
   server_options.port = static_cast<int>(*port);
-  server_options.threads = static_cast<int>(*threads);
-  server_options.keep_alive_requests = *keep_alive;
-  server_options.io_threads = static_cast<int>(*io_threads);
-  server_options.max_connections = *max_connections;
-  server_options.request_timeout_ms = static_cast<int>(*request_timeout);
-  server_options.idle_timeout_ms = static_cast<int>(*idle_timeout);
-  server_options.tls_handshake_timeout_ms = static_cast<int>(*handshake_timeout);
-  server_options.max_body_bytes = *max_body;
+  server_options.threads = static_cast<int>(counts["threads"]);
+  server_options.keep_alive_requests = counts["keep_alive_requests"];
+  server_options.io_threads = static_cast<int>(counts["io_threads"]);
+  server_options.max_connections = counts["max_connections"];
+  server_options.request_timeout_ms = static_cast<int>(counts["request_timeout_ms"]);
+  server_options.idle_timeout_ms = static_cast<int>(counts["idle_timeout_ms"]);
+  server_options.tls_handshake_timeout_ms = static_cast<int>(counts["tls_handshake_timeout_ms"]);
+  server_options.max_body_bytes = counts["max_body_bytes"];
   server_options.tls_cert = s.tls_cert;
   server_options.tls_key = s.tls_key;
   // Every connection is a descriptor: raise the soft limit to the hard one
@@ -394,16 +448,19 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
       setrlimit(RLIMIT_NOFILE, &nofile);
       getrlimit(RLIMIT_NOFILE, &nofile);
     }
-    if (nofile.rlim_cur != RLIM_INFINITY && nofile.rlim_cur < *max_connections + 64) {
+    if (nofile.rlim_cur != RLIM_INFINITY && nofile.rlim_cur < counts["max_connections"] + 64) {
       Log("warning", "the open-file limit is below max_connections",
           "RLIMIT_NOFILE " + std::to_string(nofile.rlim_cur) + ", max_connections " +
-              std::to_string(*max_connections) +
+              std::to_string(counts["max_connections"]) +
               ": connections beyond the limit wait in the listen queue");
     }
   }
   auto server = registry::Server::Bind(api, server_options);
   if (!server) {
     Log("error", "cannot listen", server.error().message);
+    // Also in plain words, naming the setting that chooses the address.
+    std::fprintf(stderr, "accord serve: error: %s; the address is the listen setting (%s)\n",
+                 server.error().message.c_str(), source["listen"].c_str());
     return 1;
   }
   const std::string address = server_options.host + ":" + std::to_string((*server)->port());
@@ -458,12 +515,18 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "serve",
       "Run the schema registry (Confluent-compatible REST API)\n"
       "Environment: ACCORD_CONFIG, ACCORD_LISTEN, ACCORD_DATA, ACCORD_COMPATIBILITY,\n"
-      "ACCORD_COMPATIBILITY_POLICY, ACCORD_MAX_SCHEMA_BYTES, ACCORD_MAX_BODY_BYTES,\n"
+      "ACCORD_COMPATIBILITY_POLICY, ACCORD_DIALECT, ACCORD_MAX_SCHEMA_BYTES, "
+      "ACCORD_MAX_BODY_BYTES,\n"
       "ACCORD_THREADS, ACCORD_IO_THREADS, ACCORD_MAX_CONNECTIONS, ACCORD_REQUEST_TIMEOUT_MS,\n"
       "ACCORD_IDLE_TIMEOUT_MS, ACCORD_TLS_HANDSHAKE_TIMEOUT_MS, ACCORD_KEEP_ALIVE_REQUESTS,\n"
       "ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
       "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS,\n"
       "ACCORD_MAX_REQUEST_WORK, ACCORD_DIFF_CACHE");
+  sub->footer(
+      "Precedence: each setting is taken from the first of: its flag, its environment "
+      "variable, the config file (--config or ACCORD_CONFIG; YAML, the setting names as keys, "
+      "at the top level or under registry:), its default. A bad value is refused naming the "
+      "setting, where the value came from and the allowed values.");
   auto settings = std::make_shared<ServeSettings>();
   sub->add_option("--config", settings->config, "YAML config file (env ACCORD_CONFIG)");
   for (const SettingSpec& spec : kSettings) {

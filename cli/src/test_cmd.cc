@@ -31,6 +31,7 @@ struct TestArgs {
   bool allow_offline = false;
   std::string format = "text";
   bool quiet = false;
+  std::string dialect;  // empty: the contract file's, else kDefaultDialect
   RegistryFlags registry;
 };
 
@@ -46,13 +47,16 @@ class TestRun {
   int Run() {
     std::vector<ContractSchema> produced;
     std::vector<ContractSchema> readers;
+    // --dialect, else the contract file's `dialect:`, else the default.
+    jsonschema::Dialect dialect = contract_.dialect.value_or(jsonschema::kDefaultDialect);
+    if (!args_.dialect.empty()) dialect = *DialectOrDefault(args_.dialect);
     for (const ProducedEvent& p : contract_.produces) {
-      auto s = LoadContractSchema(p.schema);
+      auto s = LoadContractSchema(p.schema, dialect);
       if (!s) return Fail(s.error());
       produced.push_back(std::move(*s));
     }
     for (const ConsumedEvent& c : contract_.consumes) {
-      auto s = LoadContractSchema(c.reader);
+      auto s = LoadContractSchema(c.reader, dialect);
       if (!s) return Fail(s.error());
       readers.push_back(std::move(*s));
     }
@@ -227,6 +231,7 @@ void RegisterTest(CLI::App& app, Commands& commands) {
   sub->add_option("--format", args->format, "text (default), json, junit or github")
       ->check(NameValidator("FORMAT", RunFormatFromString, kFormatNames));
   sub->add_flag("--quiet,-q", args->quiet, "no progress; text lists only failures and warnings");
+  AddDialectOption(sub, &args->dialect);
   AddRegistryFlags(*sub, args->registry);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunTest(*args); }; });
 }

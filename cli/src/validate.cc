@@ -1,5 +1,8 @@
 // accord validate: checks events (JSON, YAML, NDJSON streams) against a JSON
-// Schema. Output format: see output.h. Exit codes: 0 every document valid,
+// Schema, or against an Avro schema (a `.avsc` file or Avro's shape, as
+// `accord check` detects it): then each event is an Avro-JSON datum and each
+// failure names the field's path, the expected type and what was found
+// (avro::ValidateDatum). Output format: see output.h. Exit codes: 0 every document valid,
 // 1 some document invalid (a document that does not parse counts as
 // invalid), 2 bad usage, bad schema, or an input that cannot be read.
 //
@@ -25,8 +28,10 @@
 #include <utility>
 #include <vector>
 
+#include "accord/schemas/avro.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/load.h"
+#include "check_support.h"
 #include "commands.h"
 #include "output.h"
 #include "validate_input.h"
@@ -118,9 +123,37 @@ class Progress {
   bool shown_ = false;
 };
 
+// What documents are validated against: a compiled JSON Schema, or an Avro
+// schema (documents are Avro-JSON datums; avro::ValidateDatum's reasons are
+// reported as failures: instance location, the expected type's pointer in
+// the schema as keyword location, keyword "type").
+class Checker {
+ public:
+  explicit Checker(const js::Validator& json) : json_(&json) {}
+  explicit Checker(const avro::Schema& avro) : avro_(&avro) {}
+
+  js::ValidationResult Validate(const json::Value& value, js::StopMode stop) const {
+    if (json_ != nullptr) return json_->Validate(value, stop);
+    js::ValidationResult out;
+    std::vector<avro::DatumError> errors = avro::ValidateDatum(
+        *avro_, avro_->root(), value, stop == js::StopMode::kFirstFailure ? 1 : 100);
+    out.valid = errors.empty();
+    for (avro::DatumError& e : errors) {
+      out.failures.push_back(js::ValidationFailure{std::move(e.instance_location),
+                                                   std::move(e.schema_location), "type",
+                                                   std::move(e.message)});
+    }
+    return out;
+  }
+
+ private:
+  const js::Validator* json_ = nullptr;
+  const avro::Schema* avro_ = nullptr;
+};
+
 class Run {
  public:
-  Run(const ValidateOptions& options, const js::Validator& validator, Reporter& reporter)
+  Run(const ValidateOptions& options, const Checker& validator, Reporter& reporter)
       : options_(options),
         validator_(validator),
         reporter_(reporter),
@@ -346,7 +379,7 @@ class Run {
   }
 
   const ValidateOptions& options_;
-  const js::Validator& validator_;
+  const Checker& validator_;
   Reporter& reporter_;
   Progress progress_;
   BatchPool pool_;
@@ -403,16 +436,14 @@ int Execute(const ValidateOptions& options) {
     return 2;
   }
   js::CompileOptions compile;
-  if (!options.dialect.empty()) {
-    std::optional<js::Dialect> d = js::DialectFromString(options.dialect);
-    if (!d) {
-      std::fprintf(stderr, "accord validate: error: unknown dialect \"%s\"\n",
-                   options.dialect.c_str());
-      return 2;
-    }
-    compile.default_dialect = *d;
+  std::optional<js::Dialect> dialect = DialectOrDefault(options.dialect);
+  if (!dialect) {
+    std::fprintf(stderr, "accord validate: error: unknown dialect \"%s\"\n",
+                 options.dialect.c_str());
+    return 2;
   }
-  compile.format = options.assert_format ? js::FormatMode::kAssert : js::FormatMode::kAnnotate;
+  compile.default_dialect = *dialect;
+  compile.format = FormatModeOf(options.assert_format);
 
   LoadOptions schema_load;
   schema_load.record_positions = true;
@@ -427,10 +458,35 @@ int Execute(const ValidateOptions& options) {
     std::string uri = i == 0 ? PathToFileUri(path) : BundleUri(*doc, path);
     sources.push_back(SchemaSource{path, std::move(uri), std::move(*doc)});
   }
+  // An Avro schema (.avsc, or Avro's shape): documents are Avro-JSON datums.
+  std::optional<avro::Schema> avro_schema;
+  if (DetectLanguage(sources[0].doc) == SchemaLanguage::kAvro) {
+    if (sources.size() > 1) {
+      PrintError(Error{ErrorCode::kUnsupported,
+                       "--ref applies to JSON Schema only, not to Avro",
+                       options.schema,
+                       {},
+                       {}},
+                 format);
+      return 2;
+    }
+    auto parsed = avro::Parse(sources[0].doc.root);
+    if (!parsed) {
+      Error e = parsed.error();
+      e.file = options.schema;
+      if (e.position.line == 0) e.position = sources[0].doc.PositionOf(e.pointer);
+      e.message = "invalid Avro schema: " + e.message;
+      PrintError(e, format);
+      return 2;
+    }
+    avro_schema = std::move(*parsed);
+  }
   js::SchemaBundle bundle;
   for (const SchemaSource& s : sources) bundle.Add(s.uri, s.doc.root);
   compile.base_uri = sources[0].uri;
-  Result<js::Validator> validator = js::Validator::Compile(sources[0].doc.root, bundle, compile);
+  Result<js::Validator> validator =
+      avro_schema ? js::Validator::Compile(json::Value(true), {}, compile)
+                  : js::Validator::Compile(sources[0].doc.root, bundle, compile);
   if (!validator) {
     Error e = validator.error();
     // Point at the document (and the place in it) the error is about.
@@ -453,7 +509,8 @@ int Execute(const ValidateOptions& options) {
   std::unique_ptr<Reporter> reporter =
       MakeReporter(ReporterOptions{format, options.verbose}, stdout, stderr);
   reporter->Begin(options.schema);
-  Run run(options, *validator, *reporter);
+  const Checker checker = avro_schema ? Checker(*avro_schema) : Checker(*validator);
+  Run run(options, checker, *reporter);
   for (Error& e : expanded.errors) run.InputError(std::move(e));
   for (const Input& input : expanded.inputs) run.File(input);
   run.Finish();
@@ -472,8 +529,11 @@ int Execute(const ValidateOptions& options) {
 void RegisterValidate(CLI::App& app, Commands& commands) {
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* sub = app.add_subcommand(
-      "validate", "Validate events (JSON, YAML, NDJSON) against a JSON Schema");
-  sub->add_option("--schema,-s", options->schema, "JSON Schema file (JSON or YAML)")
+      "validate",
+      "Validate events (JSON, YAML, NDJSON) against a JSON Schema, or against an Avro schema "
+      "(.avsc: events in Avro's JSON encoding)");
+  sub->add_option("--schema,-s", options->schema,
+                  "JSON Schema file (JSON or YAML), or Avro schema (.avsc)")
       ->required();
   sub->add_option("inputs", options->inputs,
                   "Event files, directories (searched recursively for *.json *.yaml *.yml "
@@ -484,11 +544,8 @@ void RegisterValidate(CLI::App& app, Commands& commands) {
       ->allow_extra_args(false);
   sub->add_option("--format", options->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
-  sub->add_option("--dialect", options->dialect,
-                  "Dialect when the schema has no $schema: draft-04, draft-06, draft-07, "
-                  "2019-09, 2020-12 (default)");
-  sub->add_flag("--assert-format", options->assert_format,
-                "Make `format` an assertion (known formats are checked)");
+  AddDialectOption(sub, &options->dialect);
+  AddAssertFormatFlag(sub, &options->assert_format);
   sub->add_flag("--first-failure", options->first_failure,
                 "Report only the first failure of each document");
   sub->add_flag("--ndjson", options->ndjson,

@@ -153,7 +153,9 @@ class Checker {
         wn_(wr_, rx_, wev_),
         rn_(rr_, rx_, rev_),
         gen_(wn_),
-        budget_(o.budget) {}
+        budget_(o.budget) {
+    wev_.assert_format = rev_.assert_format = o.format == jsonschema::FormatMode::kAssert;
+  }
 
   Result<void> Prepare() {
     if (auto ok = wr_.CheckAll(); !ok) {
@@ -941,7 +943,8 @@ class Checker {
                       .conj = &ws.conj});
       }
     }
-    if (const json::Value* f = rv.Find("format"); f && f->IsString()) {
+    const bool assert_format = opt_.format == jsonschema::FormatMode::kAssert;
+    if (const json::Value* f = rv.Find("format"); assert_format && f && f->IsString()) {
       const std::string& fm = f->AsString();
       static const std::set<std::string> kKnown = {
           "date-time", "date", "time", "duration", "email", "idn-email", "hostname",

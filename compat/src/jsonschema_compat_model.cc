@@ -739,7 +739,7 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
       if (!m) return Tri::kUnknown;
       if (!*m) return fail("pattern");
     }
-    if (const json::Value* fm = s.Find("format"); fm && fm->IsString()) {
+    if (const json::Value* fm = s.Find("format"); assert_format && fm && fm->IsString()) {
       if (format::Find(fm->AsString()) != nullptr && !format::Check(fm->AsString(), x.AsString()))
         return fail("format");
     }

@@ -158,6 +158,8 @@ class Evaluator {
   // first failing keyword when the result is kFalse.
   Tri Valid(NodeId n, const json::Value& instance, EvalFailure* failure = nullptr);
   Tri ValidConj(const Conj& c, const json::Value& instance);
+  // false: `format` is an annotation (JsonSchemaCheckOptions::format).
+  bool assert_format = true;
 
  private:
   struct Annot {

@@ -282,13 +282,19 @@ class Linter {
       }
     }
     // Other subschemas keep the parent's name (items of "customers" are customers).
-    for (std::string_view key : {"items", "additionalProperties", "not", "if", "then", "else",
-                                 "contains", "unevaluatedProperties", "unevaluatedItems"}) {
+    // Every dialect's keywords are walked (a schema without $schema is
+    // draft-07 by default, with array-form items, additionalItems and
+    // dependencies; 2020-12 has prefixItems and dependentSchemas), so lint
+    // needs no dialect: a keyword another dialect ignores only adds findings
+    // about properties the author wrote.
+    for (std::string_view key :
+         {"items", "additionalItems", "additionalProperties", "not", "if", "then", "else",
+          "contains", "unevaluatedProperties", "unevaluatedItems"}) {
       if (const json::Value* sub = s.Find(key)) {
         WalkJson(*sub, ptr + "/" + std::string(key), parent, depth + 1);
       }
     }
-    for (std::string_view key : {"allOf", "anyOf", "oneOf", "prefixItems"}) {
+    for (std::string_view key : {"allOf", "anyOf", "oneOf", "prefixItems", "items"}) {
       const json::Value* list = s.Find(key);
       if (list == nullptr || !list->IsArray()) continue;
       for (std::size_t i = 0; i < list->AsArray().size(); ++i) {
@@ -296,7 +302,8 @@ class Linter {
                  parent, depth + 1);
       }
     }
-    for (std::string_view key : {"$defs", "definitions", "patternProperties", "dependentSchemas"}) {
+    for (std::string_view key :
+         {"$defs", "definitions", "patternProperties", "dependentSchemas", "dependencies"}) {
       const json::Value* map = s.Find(key);
       if (map == nullptr || !map->IsObject()) continue;
       for (const json::Member& m : map->AsObject()) {

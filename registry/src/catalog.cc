@@ -935,7 +935,7 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
                     "consumes " + Quoted(c.subject.str()) + ": reader schema is larger than " +
                         std::to_string(options_.max_schema_bytes) + " bytes");
       }
-      auto parsed = internal::ParseSchema(c.type, c.schema, {});
+      auto parsed = internal::ParseSchema(c.type, c.schema, {}, options_.default_dialect);
       if (!parsed) {
         return Fail(ErrorCode::kInvalidSchema, "consumes " + Quoted(c.subject.str()) +
                                                    ": reader schema: " + parsed.error().message);

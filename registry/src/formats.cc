@@ -69,10 +69,35 @@ std::unexpected<RegistryError> Invalid(std::string_view what, const Error& e) {
               std::string("Invalid schema: ") + std::string(what) + ": " + e.ToString());
 }
 
+// True when `v`, refused as Avro, reads as a JSON Schema: it compiles as one
+// and says so by a keyword Avro does not have ($schema, properties, items,
+// a combinator) or a JSON Schema type name that is no Avro type (object,
+// array, integer, number). A Confluent client that omits schemaType gets
+// AVRO; such a text was meant as JSON.
+bool LooksLikeJsonSchema(const json::Value& v, jsonschema::Dialect dialect) {
+  if (!v.IsObject()) return false;
+  bool marked = false;
+  for (std::string_view key : {"$schema", "properties", "items", "allOf", "anyOf", "oneOf",
+                               "required", "additionalProperties"}) {
+    if (v.Find(key) != nullptr) marked = true;
+  }
+  const json::Value* type = v.Find("type");
+  if (type != nullptr && type->IsString()) {
+    for (std::string_view name : {"object", "array", "integer", "number"}) {
+      if (type->AsString() == name) marked = true;
+    }
+  }
+  if (!marked) return false;
+  jsonschema::CompileOptions compile;
+  compile.default_dialect = dialect;
+  return jsonschema::Validator::Compile(v, {}, compile).has_value();
+}
+
 }  // namespace
 
 RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
-                                         std::vector<ResolvedReference> references) {
+                                         std::vector<ResolvedReference> references,
+                                         jsonschema::Dialect dialect) {
   if (type == SchemaType::kProtobuf) {
     return Fail(ErrorCode::kInvalidSchema,
                 "Invalid schema: schemaType PROTOBUF is not supported yet");
@@ -85,19 +110,30 @@ RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
   out.type = type;
   out.value = std::move(doc->root);
   out.references = std::move(references);
+  out.dialect = dialect;
   if (type == SchemaType::kJson) {
     if (!out.value.IsObject() && !out.value.IsBool()) {
       return Fail(ErrorCode::kInvalidSchema,
                   "Invalid schema: a JSON Schema must be an object or a boolean");
     }
     jsonschema::SchemaBundle bundle = MakeBundle(out.references);
-    auto compiled = jsonschema::Validator::Compile(out.value, bundle, {});
+    jsonschema::CompileOptions compile;
+    compile.default_dialect = dialect;
+    auto compiled = jsonschema::Validator::Compile(out.value, bundle, compile);
     if (!compiled) return Invalid("JSON Schema", compiled.error());
   } else {
     avro::ParseOptions options;
     options.references = AvroDefinitionOrder(out.references);
     auto parsed = avro::Parse(out.value, options);
-    if (!parsed) return Invalid("Avro", parsed.error());
+    if (!parsed) {
+      auto error = Invalid("Avro", parsed.error());
+      if (LooksLikeJsonSchema(out.value, dialect)) {
+        error.error().message +=
+            " (this is a JSON Schema: register it with \"schemaType\": \"JSON\"; without "
+            "schemaType a schema is read as AVRO)";
+      }
+      return error;
+    }
     out.avro = std::move(*parsed);
   }
   out.canonical = json::Canonicalize(out.value);
@@ -125,6 +161,9 @@ RegistryResult<compat::Report> CheckCompatible(const ParsedSchema& writer,
     options.policy = policy;
     options.bundle = &writer_bundle;
     options.reader_bundle = &reader_bundle;
+    options.default_dialect = writer.dialect;
+    // `format` is an annotation (as `accord check` without --assert-format).
+    options.format = jsonschema::FormatMode::kAnnotate;
     auto report = compat::CheckJsonSchema(writer.value, reader.value, options);
     if (!report) {
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());

@@ -55,7 +55,10 @@ RegistryResult<compat::Report> DiffSchemas(const ParsedSchema& old_schema,
   }
   if (old_schema.type == SchemaType::kJson && old_schema.references.empty() &&
       new_schema.references.empty()) {
-    auto report = compat::DiffJsonSchema(old_schema.value, new_schema.value);
+    compat::JsonSchemaCheckOptions options;
+    options.default_dialect = old_schema.dialect;
+    options.format = jsonschema::FormatMode::kAnnotate;
+    auto report = compat::DiffJsonSchema(old_schema.value, new_schema.value, options);
     if (!report) {
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());
     }

@@ -783,6 +783,12 @@ RegistryResult<std::unique_ptr<Server>> Server::Bind(Api& api, const ServerOptio
   if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec == net::error::address_in_use) {
+    // Said in plain words: the usual cause is a registry already running.
+    return Fail(ErrorCode::kInternal, "cannot listen on " + where +
+                                          ": address already in use (another process listens "
+                                          "there: stop it or choose another port)");
+  }
   if (ec) return Fail(ErrorCode::kInternal, "cannot listen on " + where + ": " + ec.message());
   impl->port = acceptor.local_endpoint().port();
   return std::make_unique<Server>(std::move(impl));

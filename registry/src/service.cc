@@ -294,7 +294,8 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
     for (const ResolvedReference& t : target->references) refs.push_back(t);
   }
   std::shared_ptr<const ParsedSchema> out;
-  if (auto parsed = internal::ParseSchema(c.record.type, c.record.text, std::move(refs))) {
+  if (auto parsed = internal::ParseSchema(c.record.type, c.record.text, std::move(refs),
+                                          options_.default_dialect)) {
     out = std::make_shared<const ParsedSchema>(std::move(*parsed));
   }
   memo.emplace(c.record.id, out);
@@ -344,7 +345,8 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: too many references");
     }
   }
-  auto parsed = internal::ParseSchema(input.type, input.schema, std::move(resolved));
+  auto parsed = internal::ParseSchema(input.type, input.schema, std::move(resolved),
+                                      options_.default_dialect);
   if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
   if (!parsed) return std::unexpected(parsed.error());
   Parsed out;

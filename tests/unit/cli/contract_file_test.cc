@@ -104,7 +104,8 @@ TEST_F(ContractFileTest, UnknownKeyFarFromEveryKeyListsTheKnownOnes) {
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().position.line, 2);
   EXPECT_EQ(c.error().message,
-            "(file): unknown key 'team' (known keys: service owner registry produces consumes)");
+            "(file): unknown key 'team' (known keys: service owner registry dialect produces "
+            "consumes)");
 }
 
 TEST_F(ContractFileTest, MissingRequiredKeysAreNamed) {
@@ -181,6 +182,20 @@ TEST_F(ContractFileTest, BadLevelAndBadRegistryAreErrors) {
   auto registry = Parse("service: s\nregistry: localhost:8081\n");
   ASSERT_FALSE(registry);
   EXPECT_TRUE(registry.error().message.starts_with("registry: must be an http"));
+}
+
+TEST_F(ContractFileTest, DialectIsReadAndAnUnknownOneListsTheAllowed) {
+  auto none = Parse("service: s\n");
+  ASSERT_TRUE(none) << none.error().ToString();
+  EXPECT_EQ(none->dialect, std::nullopt);
+  auto given = Parse("service: s\ndialect: 2020-12\n");
+  ASSERT_TRUE(given) << given.error().ToString();
+  EXPECT_EQ(given->dialect, jsonschema::Dialect::kDraft2020_12);
+  auto bad = Parse("service: s\ndialect: draft7\n");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "dialect: unknown dialect 'draft7' (draft-04, draft-06, draft-07, 2019-09, 2020-12)");
+  EXPECT_EQ(bad.error().position.line, 2);
 }
 
 TEST_F(ContractFileTest, YamlSyntaxErrorsCarryThePosition) {
@@ -290,6 +305,35 @@ TEST(RunReport, GithubAnnotatesTheProblemLineAndEscapesProperties) {
   EXPECT_EQ(RenderRun(report, options),
             "::error file=a%2Cb%3Ac.json,line=9,title=s%3A n::100%25 broken%0Areally\n"
             "FAILED: 1 check, 0 passed, 1 failed, 0 warnings, 0 skipped\n");
+}
+
+TEST(RunReport, ColumnFollowsTheLineInTextJsonAndGithub) {
+  RunReport report;
+  Problem p;
+  p.message = "quantity: expected int, got string \"two\"";
+  p.file = "events/bad.json";
+  p.line = 3;
+  p.column = 15;
+  report.checks.push_back(CheckResult{"s", "n", CheckStatus::kFail, "", {p}});
+  RenderOptions options;
+  options.format = RunFormat::kGithub;
+  EXPECT_EQ(RenderRun(report, options),
+            "::error file=events/bad.json,line=3,col=15,title=s%3A n::quantity: expected int, got "
+            "string \"two\"\n"
+            "FAILED: 1 check, 0 passed, 1 failed, 0 warnings, 0 skipped\n");
+  options.format = RunFormat::kText;
+  EXPECT_EQ(RenderRun(report, options),
+            "FAIL  s: n\n"
+            "      events/bad.json:3:15: quantity: expected int, got string \"two\"\n"
+            "FAILED: 1 check, 0 passed, 1 failed, 0 warnings, 0 skipped\n");
+  options.format = RunFormat::kJson;
+  auto doc = ParseJson(RenderRun(report, options));
+  ASSERT_TRUE(doc) << doc.error().ToString();
+  const json::Value& problem =
+      doc->root.Find("checks")->AsArray()[0].Find("problems")->AsArray()[0];
+  EXPECT_EQ(json::ToJson(problem),
+            R"({"severity":"error","message":"quantity: expected int, got string \"two\"",)"
+            R"("file":"events/bad.json","line":3,"column":15})");
 }
 
 }  // namespace

@@ -77,7 +77,10 @@
 //                           (its normal form over-approximates) and no witness was found
 //
 // Notes: `format` is compared as an assertion for the known formats of
-// accord/schemas/format.h (unknown formats are annotations). `dependencies`
+// accord/schemas/format.h (unknown formats are annotations) when
+// options.format is kAssert; under kAnnotate (what Accord's commands and
+// registry use unless --assert-format: the same rule as `accord validate`)
+// it never constrains, so adding or changing it is no break. `dependencies`
 // is honoured in every dialect (as the validator does). A writer oneOf is
 // read as anyOf (over-approximation); a reader oneOf needs exclusivity.
 #pragma once
@@ -102,6 +105,8 @@ struct JsonSchemaCheckOptions {
   // versions of one schema may reference different versions of a third).
   const jsonschema::SchemaBundle* reader_bundle = nullptr;
   jsonschema::Dialect default_dialect = jsonschema::Dialect::kDraft2020_12;
+  // Whether `format` constrains documents (see Notes above).
+  jsonschema::FormatMode format = jsonschema::FormatMode::kAssert;
   // Work budget (steps of the structural comparison). When exhausted the
   // result is a breaking UNDECIDED_BUDGET finding, never a hang.
   std::size_t budget = 1'000'000;

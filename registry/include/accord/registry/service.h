@@ -175,6 +175,7 @@
 #include "accord/registry/store.h"
 #include "accord/registry/types.h"
 #include "accord/schemas/json.h"
+#include "accord/schemas/jsonschema.h"
 
 namespace accord::registry {
 
@@ -195,6 +196,11 @@ struct ServiceOptions {
   compat::Policy default_policy = compat::Policy::kStrict;
   std::size_t max_schema_bytes = 1024 * 1024;  // larger schema text: 42209
   std::size_t max_reference_depth = 32;        // nesting of references
+  // The dialect a JSON Schema without $schema is read as, when it is
+  // registered and whenever a stored one is checked or diffed (the `dialect`
+  // setting; draft-07 as Confluent). Changing it changes how stored schemas
+  // without $schema are read: README, "Upgrading".
+  jsonschema::Dialect default_dialect = jsonschema::kDefaultDialect;
   // The clock (Unix milliseconds) against which lifecycle states are
   // computed and catalog changes are stamped; null = the system clock.
   std::function<std::int64_t()> now_ms = nullptr;

@@ -307,6 +307,27 @@ std::string FingerprintHex(std::uint64_t fingerprint);
 // node `id` (unions as {"branch name": value} or null; bytes and fixed as
 // strings of code points <= 255). Used for witnesses and tests.
 bool IsValidDatum(const Schema& schema, NodeId id, const json::Value& datum);
+
+// Why a datum is not a valid Avro-JSON value (ValidateDatum).
+struct DatumError {
+  std::string instance_location;  // JSON pointer into the datum ("/items/0/quantity")
+  std::string schema_location;    // JSON pointer of the expected type in the schema
+  std::string expected;           // the expected type: "int", "enum Status", "record Order"
+  // One line naming the expected type and what was found, e.g.
+  // `expected int, got string "two"`, `expected one of the symbols PLACED,
+  // SHIPPED (enum Status), got "LOST"`, `missing field 'quantity' (int)`,
+  // `unknown field 'qty' (record Order has no such field)`.
+  std::string message;
+};
+
+// Every reason (at most `max_errors`) `datum` is not a valid Avro-JSON value
+// of node `id`, in document order; empty exactly when IsValidDatum holds.
+// A record's fields are all required (the JSON encoding writes every field)
+// and unknown ones are errors; a union value is null or {"branch": value}.
+// Cost: linear in the datum's size; nesting past 512 levels is one error.
+std::vector<DatumError> ValidateDatum(const Schema& schema, NodeId id, const json::Value& datum,
+                                      std::size_t max_errors = 100);
+
 // The name a union branch is known by in the JSON encoding: full name for
 // named types, else the type name ("int", "array", "map").
 std::string BranchName(const Schema& schema, NodeId id);

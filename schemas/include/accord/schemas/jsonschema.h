@@ -65,6 +65,19 @@ std::optional<Dialect> DialectFromString(std::string_view s);
 // The canonical $schema URI of a dialect.
 std::string_view DialectUri(Dialect d);
 
+// The dialect Accord's commands, contract files and registry read a schema
+// without $schema as, unless configured otherwise (`--dialect`, the registry's
+// `dialect` setting, `dialect:` in accord.yaml): draft-07, as Confluent's
+// Schema Registry does and as most event schemas in the wild are written.
+// CompileOptions and the engine's option structs keep 2020-12 as their own
+// default (a library caller that says nothing gets the newest dialect); every
+// Accord entry point passes this constant or the configured value instead.
+inline constexpr Dialect kDefaultDialect = Dialect::kDraft7;
+// The names DialectFromString accepts for a setting, in dialect order (for
+// help texts and "allowed: ..." error messages).
+inline constexpr std::string_view kDialectNames[] = {"draft-04", "draft-06", "draft-07", "2019-09",
+                                                     "2020-12"};
+
 // Documents that references may point to, keyed by absolute URI. Embedded
 // $id resources inside each document are found when compiling.
 class SchemaBundle {
