@@ -79,6 +79,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -88,6 +89,7 @@
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_model.h"
+#include "jsonschema_witness.h"
 
 namespace accord::compat {
 
@@ -145,6 +147,8 @@ class Checker {
  public:
   Checker(const json::Value& writer, const json::Value& reader, const JsonSchemaCheckOptions& o)
       : opt_(o),
+        writer_(writer),
+        reader_(reader),
         wr_(writer, o.writer_base_uri, o.default_dialect, o.bundle),
         rr_(reader, o.reader_base_uri, o.default_dialect,
             o.reader_bundle != nullptr ? o.reader_bundle : o.bundle),
@@ -206,15 +210,20 @@ class Checker {
     f.writer_path = p.wpath;
     f.reader_path = p.rpath;
     f.message = p.message;
-    f.witness = FindWitness(p);
+    // A warning needs no witness; a break is BREAKING only with a witness
+    // that proves it (jsonschema_witness.h), else UNDECIDED.
+    if (f.severity != Severity::kSafe) f.witness = FindWitness(p);
     bool approx = p.atom && !p.atom->approx.empty();
-    if (!f.witness && f.severity != Severity::kSafe) {
+    if (!f.witness && f.severity == Severity::kBreaking) {
+      f.severity = Severity::kUndecided;
       if (!p.undecided.empty()) {
         f.kind = p.undecided;
         f.message = "undecided: " + f.message;
       } else if (approx) {
         f.kind = "UNDECIDED_" + p.atom->approx.front();
         f.message = "undecided (writer uses " + p.atom->approx.front() + "): " + f.message;
+      } else {
+        f.message = "undecided (no event was found that proves it): " + f.message;
       }
     }
     findings_.push_back(std::move(f));
@@ -275,16 +284,37 @@ class Checker {
           cands.push_back(gen_.GenAtom(b, *p.conj, st, true, 0));
         }
     }
-    // Minimal embeddings first (cheap, readable), then random ones.
+    // Minimal embeddings first (cheap, readable), then random ones. The
+    // first document the reader rejects only at the finding's path wins;
+    // else one rejected there and elsewhere too, repaired where possible.
+    if (!judge_)
+      judge_ = std::make_unique<WitnessJudge>(writer_, reader_, opt_, wr_, rr_, wev_, rev_, rn_);
     int tries = 0;
-    for (std::uint64_t seed = 0; seed < 3; ++seed) {
+    std::optional<json::Value> proves;
+    std::vector<json::Value> unrelated;
+    for (std::uint64_t seed = 0; seed < 3 && tries <= 120; ++seed) {
       for (const json::Value& c : cands) {
-        if (++tries > 120) return std::nullopt;
+        if (++tries > 120) break;
         json::Value doc = Embed(c, seed);
-        if (wev_.Valid(wr_.Root(), doc) == Tri::kTrue && rev_.Valid(rr_.Root(), doc) == Tri::kFalse)
-          return doc;
+        // The engine's evaluator first: cheap, and it rules most candidates out.
+        if (wev_.Valid(wr_.Root(), doc) == Tri::kFalse || rev_.Valid(rr_.Root(), doc) == Tri::kTrue)
+          continue;
+        Proof q = judge_->Judge(doc, p.rpath);
+        if (q == Proof::kClean) return doc;
+        if (q == Proof::kProves && !proves) proves = std::move(doc);
+        else if (q == Proof::kUnrelated && unrelated.size() < 3) unrelated.push_back(std::move(doc));
       }
       if (chain_.empty()) break;
+    }
+    if (proves) {
+      Proof q;
+      json::Value repaired = judge_->Repair(*proves, p.rpath, q);
+      return q == Proof::kClean ? repaired : *proves;
+    }
+    for (json::Value& doc : unrelated) {
+      Proof q;
+      json::Value repaired = judge_->Repair(std::move(doc), p.rpath, q);
+      if (q == Proof::kClean || q == Proof::kProves) return repaired;
     }
     return std::nullopt;
   }
@@ -296,6 +326,7 @@ class Checker {
       exhausted_ = true;
       Finding f;
       f.kind = "UNDECIDED_BUDGET";
+      f.severity = Severity::kUndecided;
       f.message = "the comparison exceeded its work budget (deep nesting or recursion); "
                   "treated as incompatible";
       findings_.push_back(std::move(f));
@@ -1795,6 +1826,8 @@ class Checker {
   };
 
   const JsonSchemaCheckOptions& opt_;
+  const json::Value& writer_;
+  const json::Value& reader_;
   RegexCache rx_;
   Resolver wr_, rr_;
   Evaluator wev_, rev_;
@@ -1812,6 +1845,7 @@ class Checker {
   int assumption_depth_ = 1 << 30;
   std::vector<std::pair<const Atom*, NodeId>> active_;
   std::map<std::pair<NodeId, NodeId>, int> same_;
+  std::unique_ptr<WitnessJudge> judge_;  // built at the first finding
 };
 
 }  // namespace
