@@ -33,6 +33,7 @@ struct Figures {
   int pairs = 0, compatible = 0, incompatible = 0;
   int breaking = 0, undecided = 0, without_witness = 0, not_proving = 0;
   int unsound = 0, instances = 0, short_pairs = 0, empty_writers = 0;
+  int clean = 0;  // witnesses the reader rejects only where the finding is
 };
 
 // Checks one corpus; every problem is also a test failure naming the pair.
@@ -64,6 +65,7 @@ Figures Measure(const std::vector<Pair>& corpus, int wanted_instances, bool requ
       else if (!problem.empty())
         ++f.not_proving;
       EXPECT_EQ(problem, "") << x.kind << " at " << x.reader_path;
+      if (testing::WitnessIsClean(x, *vr, p.reader)) ++f.clean;
     }
     if (!r->compatible()) {
       ++f.incompatible;
@@ -142,10 +144,10 @@ std::vector<Pair> RandomPairs(int n) {
 
 void Row(const char* corpus, const Figures& f) {
   std::printf(
-      "| %s | %d | %d (%d with an empty writer, %d short of instances) | %d | %d | %d | %d | %d | "
-      "%d | %d |\n",
+      "| %s | %d | %d (%d with an empty writer, %d short of instances) | %d | %d (%d rejected "
+      "only there) | %d | %d | %d | %d | %d |\n",
       corpus, f.pairs, f.compatible, f.empty_writers, f.short_pairs, f.incompatible, f.breaking,
-      f.undecided, f.without_witness, f.not_proving, f.unsound, f.instances);
+      f.clean, f.undecided, f.without_witness, f.not_proving, f.unsound, f.instances);
 }
 
 TEST(Verdicts, EveryBreakIsProvedAndEveryCompatibleVerdictIsSound) {

@@ -197,6 +197,18 @@ inline std::string WitnessProblem(const Finding& f, const jsonschema::Validator&
          ", not at the finding's " + f.reader_path;
 }
 
+// True when the reader rejects `f`'s witness only at places that prove the
+// finding (nothing else breaks: the witness shows this finding alone).
+inline bool WitnessIsClean(const Finding& f, const jsonschema::Validator& reader,
+                           const json::Value& reader_schema) {
+  if (!f.witness) return false;
+  jsonschema::ValidationResult r = reader.Validate(*f.witness);
+  if (r.valid) return false;
+  for (const jsonschema::ValidationFailure& x : r.failures)
+    if (!Proves(StaticLocation(reader_schema, x.keyword_location), f.reader_path)) return false;
+  return true;
+}
+
 inline std::string Describe(const Report& r) {
   std::ostringstream o;
   o << VerdictName(r.verdict) << "\n";
