@@ -310,8 +310,10 @@ class Checker {
           continue;
         Proof q = judge_->Judge(doc, p.rpath);
         if (q == Proof::kClean) return doc;
-        if (q == Proof::kProves && !proves) proves = std::move(doc);
-        else if (q == Proof::kUnrelated && unrelated.size() < 3) unrelated.push_back(std::move(doc));
+        if (q == Proof::kProves && !proves)
+          proves = std::move(doc);
+        else if (q == Proof::kUnrelated && unrelated.size() < 3)
+          unrelated.push_back(std::move(doc));
       }
       if (chain_.empty()) break;
     }
@@ -1255,7 +1257,6 @@ class Checker {
     }
     return e;
   }
-
 
   bool ItemCheck(const AtomSet& ws, const Atom& a, const Conj& wc, NodeId rn, std::uint64_t index,
                  const std::string& rkw_path) {

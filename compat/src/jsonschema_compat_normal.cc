@@ -971,5 +971,4 @@ const Normalizer::InPlace& Normalizer::InPlaceOf(NodeId c) {
   return in_place_.emplace(c, std::move(ip)).first->second;
 }
 
-
 }  // namespace accord::compat::jsc

@@ -36,8 +36,8 @@ std::string SideName(const RenderContext& ctx, int version, const std::string& f
 
 std::string Summary(const Report& report, const RenderContext& ctx) {
   // "breaking" and "safe" have no plural form.
-  std::string out = std::string(VerdictName(report.verdict)) + ": " + std::to_string(report.CountBreaking()) +
-        " breaking, ";
+  std::string out = std::string(VerdictName(report.verdict)) + ": " +
+                    std::to_string(report.CountBreaking()) + " breaking, ";
   // Undecided findings are counted apart from proven breaks; the count is
   // shown when there are any (most reports have none).
   if (std::size_t undecided = report.CountUndecided(); undecided > 0)
@@ -158,9 +158,8 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
       out += "      <failure type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
              "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
     } else if (f.severity == Severity::kUndecided) {
-      out += "      <error type=\"" + XmlAttr(f.kind) + "\" message=\"" +
-             XmlAttr(f.message) + "\">" + Xml(FindingDetails(f, ctx)) +
-             "</error>\n";
+      out += "      <error type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
+             "\">" + Xml(FindingDetails(f, ctx)) + "</error>\n";
     } else {
       out += "      <system-out>" + Xml(FindingDetails(f, ctx)) + "</system-out>\n";
     }

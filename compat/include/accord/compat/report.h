@@ -40,7 +40,9 @@ std::optional<Severity> SeverityFromString(std::string_view s);  // case-insensi
 // True for the severities that make a report incompatible: BREAKING and
 // UNDECIDED (an undecided finding fails a check: the engine never passes
 // what it could not prove).
-constexpr bool IsFailing(Severity s) { return s == Severity::kBreaking || s == Severity::kUndecided; }
+constexpr bool IsFailing(Severity s) {
+  return s == Severity::kBreaking || s == Severity::kUndecided;
+}
 
 // What builds a witness when it is first read (Witness). Implementations
 // hold what they need (the Avro checker: the writer schema, the path and the
