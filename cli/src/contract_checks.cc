@@ -97,7 +97,7 @@ Result<compat::Report> Compare(const ContractSchema& writer, const ContractSchem
 Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bool local_is_writer,
                        const std::string& prefix, const std::string& other_side) {
   Problem p;
-  p.warning = f.severity != compat::Severity::kBreaking;
+  p.warning = !compat::IsFailing(f.severity);
   p.kind = f.kind;
   p.path = local_is_writer ? f.writer_path : f.reader_path;
   const std::string& other_path = local_is_writer ? f.reader_path : f.writer_path;

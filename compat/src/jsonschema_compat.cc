@@ -59,9 +59,10 @@
 //   $ref / $dynamicRef      the target; co-inductive: a (writer conjunction,
 //                           reader node) pair being checked is assumed to hold
 //                           when met again (recursive schemas terminate)
-//   unevaluated*            only when the reader node has no in-place
-//                           applicators (then it acts as additional*), else
-//                           UNDECIDED_UNEVALUATED
+//   unevaluated*            as additional* for the names / positions the
+//                           reader's allOf branches and $ref targets do not
+//                           evaluate (anyOf/oneOf/if annotations ignored:
+//                           a stricter reader, so still sound)
 //
 // Writer atoms with finite values (enum/const, booleans, null, small integer
 // ranges) are checked exactly: each value is evaluated against R.
@@ -69,9 +70,11 @@
 // WITNESSES. Each breaking finding gets candidate values at the location of
 // the finding; each is embedded into a minimal writer document along the path
 // from the root and kept only when the exact evaluator says: valid under W,
-// invalid under R. A finding about a combinator (anyOf/oneOf/not/if) or about
-// an over-approximated writer atom that has no witness is reported as
-// UNDECIDED_<keyword> instead: the engine could not tell.
+// invalid under R *at the finding's reader path* (the schemas/ validator's
+// error locations; jsonschema_witness.h), repaired so that R rejects it
+// nowhere else where possible. A finding without such a witness has severity
+// UNDECIDED; one about a combinator (anyOf/oneOf/not/if) or an
+// over-approximated writer atom is also renamed UNDECIDED_<keyword>.
 #include "accord/compat/jsonschema_compat.h"
 
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -79,6 +82,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -88,6 +92,7 @@
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_model.h"
+#include "jsonschema_witness.h"
 
 namespace accord::compat {
 
@@ -145,6 +150,8 @@ class Checker {
  public:
   Checker(const json::Value& writer, const json::Value& reader, const JsonSchemaCheckOptions& o)
       : opt_(o),
+        writer_(writer),
+        reader_(reader),
         wr_(writer, o.writer_base_uri, o.default_dialect, o.bundle),
         rr_(reader, o.reader_base_uri, o.default_dialect,
             o.reader_bundle != nullptr ? o.reader_bundle : o.bundle),
@@ -188,6 +195,7 @@ class Checker {
     const Atom* atom = nullptr;           // writer atom at this level (samples)
     const Conj* conj = nullptr;
     std::string undecided;  // kind to use when no witness is found
+    std::vector<json::Value> documents;  // whole-document candidates (not embedded)
   };
 
   bool Silent() const { return silent_ > 0; }
@@ -208,15 +216,20 @@ class Checker {
     f.writer_path = p.wpath;
     f.reader_path = p.rpath;
     f.message = p.message;
-    f.witness = FindWitness(p);
+    // A warning needs no witness; a break is BREAKING only with a witness
+    // that proves it (jsonschema_witness.h), else UNDECIDED.
+    if (f.severity != Severity::kSafe) f.witness = FindWitness(p);
     bool approx = p.atom && !p.atom->approx.empty();
-    if (!f.witness && f.severity != Severity::kSafe) {
+    if (!f.witness && f.severity == Severity::kBreaking) {
+      f.severity = Severity::kUndecided;
       if (!p.undecided.empty()) {
         f.kind = p.undecided;
         f.message = "undecided: " + f.message;
       } else if (approx) {
         f.kind = "UNDECIDED_" + p.atom->approx.front();
         f.message = "undecided (writer uses " + p.atom->approx.front() + "): " + f.message;
+      } else {
+        f.message = "undecided (no event was found that proves it): " + f.message;
       }
     }
     findings_.push_back(std::move(f));
@@ -277,16 +290,44 @@ class Checker {
           cands.push_back(gen_.GenAtom(b, *p.conj, st, true, 0));
         }
     }
-    // Minimal embeddings first (cheap, readable), then random ones.
+    // Minimal embeddings first (cheap, readable), then random ones. The
+    // first document the reader rejects only at the finding's path wins;
+    // else one rejected there and elsewhere too, repaired where possible.
+    if (!judge_)
+      judge_ = std::make_unique<WitnessJudge>(writer_, reader_, opt_, wr_, rr_, wev_, rev_, rn_);
     int tries = 0;
-    for (std::uint64_t seed = 0; seed < 3; ++seed) {
+    std::optional<json::Value> proves;
+    std::vector<json::Value> unrelated;
+    for (const json::Value& doc : p.documents) {
+      Proof q = judge_->Judge(doc, p.rpath);
+      if (q == Proof::kClean) return doc;
+      if (q == Proof::kProves && !proves) proves = doc;
+    }
+    for (std::uint64_t seed = 0; seed < 3 && tries <= 120; ++seed) {
       for (const json::Value& c : cands) {
-        if (++tries > 120) return std::nullopt;
+        if (++tries > 120) break;
         json::Value doc = Embed(c, seed);
-        if (wev_.Valid(wr_.Root(), doc) == Tri::kTrue && rev_.Valid(rr_.Root(), doc) == Tri::kFalse)
-          return doc;
+        // The engine's evaluator first: cheap, and it rules most candidates out.
+        if (wev_.Valid(wr_.Root(), doc) == Tri::kFalse || rev_.Valid(rr_.Root(), doc) == Tri::kTrue)
+          continue;
+        Proof q = judge_->Judge(doc, p.rpath);
+        if (q == Proof::kClean) return doc;
+        if (q == Proof::kProves && !proves)
+          proves = std::move(doc);
+        else if (q == Proof::kUnrelated && unrelated.size() < 3)
+          unrelated.push_back(std::move(doc));
       }
       if (chain_.empty()) break;
+    }
+    if (proves) {
+      Proof q;
+      json::Value repaired = judge_->Repair(*proves, p.rpath, q);
+      return q == Proof::kClean ? repaired : *proves;
+    }
+    for (json::Value& doc : unrelated) {
+      Proof q;
+      json::Value repaired = judge_->Repair(std::move(doc), p.rpath, q);
+      if (q == Proof::kClean || q == Proof::kProves) return repaired;
     }
     return std::nullopt;
   }
@@ -298,6 +339,7 @@ class Checker {
       exhausted_ = true;
       Finding f;
       f.kind = "UNDECIDED_BUDGET";
+      f.severity = Severity::kUndecided;
       f.message = "the comparison exceeded its work budget (deep nesting or recursion); "
                   "treated as incompatible";
       findings_.push_back(std::move(f));
@@ -1073,16 +1115,12 @@ class Checker {
     }
     if (Has2019(d) && rrest == kNoNode) {
       if (NodeId ui = rr_.Kw(r, "unevaluatedItems"); ui != kNoNode && !rn_.IsTrue(ui)) {
-        if (HasInPlaceApplicators(rv)) {
-          ok &= Flag({.kind = "UNDECIDED_UNEVALUATED",
-                        .wpath = wp,
-                        .rpath = Kp(rp, "unevaluatedItems"),
-                        .message = "the reader's unevaluatedItems depends on its applicators; "
-                                   "not decided",
-                        .atom = &a,
-                        .conj = &ws.conj,
-                        .undecided = "UNDECIDED_UNEVALUATED"});
-        } else {
+        // Positions the reader's certain in-place applicators evaluate are
+        // exempt; the rest must satisfy unevaluatedItems (stricter than the
+        // reader where an uncertain branch would evaluate more: sound).
+        Evaluated e = CertainlyEvaluated(r);
+        if (!e.all_items) {
+          while (rprefix.size() < e.prefix) rprefix.push_back(rr_.True());
           rrest = ui;
           rrest_kw = "unevaluatedItems";
         }
@@ -1167,11 +1205,60 @@ class Checker {
     return ok;
   }
 
-  static bool HasInPlaceApplicators(const json::Value& rv) {
-    for (std::string_view kw : {"allOf", "anyOf", "oneOf", "not", "if", "$ref", "$dynamicRef",
-                                "$recursiveRef", "dependentSchemas"})
-      if (rv.Find(kw)) return true;
-    return false;
+  // What a reader node's *certain* in-place applicators evaluate (allOf
+  // branches and $ref targets, at any depth: each must hold for the reader
+  // to accept, so their annotations are always there). Uncertain ones
+  // (anyOf, oneOf, if, dependentSchemas, $dynamicRef) are left out: reading
+  // fewer names/items as evaluated makes the reader's unevaluated* apply to
+  // more, i.e. a stricter reader, so a COMPATIBLE verdict stays a proof.
+  struct Evaluated {
+    bool all_props = false;  // every property is evaluated: unevaluatedProperties is inert
+    bool all_items = false;  // every item is evaluated: unevaluatedItems is inert
+    std::set<std::string> names;
+    std::vector<std::string> patterns;
+    std::size_t prefix = 0;  // positions [0, prefix) evaluated
+  };
+  Evaluated CertainlyEvaluated(NodeId r) {
+    Evaluated e;
+    std::unordered_set<NodeId> seen{r};
+    std::vector<std::pair<NodeId, int>> todo;
+    auto below = [&](NodeId x, int depth) {
+      const json::Value& v = rr_.V(x);
+      if (!v.IsObject()) return;
+      if (const json::Value* all = v.Find("allOf"); all && all->IsArray())
+        for (std::size_t i = 0; i < all->AsArray().size(); ++i)
+          todo.emplace_back(rr_.KwIdx(x, "allOf", i), depth + 1);
+      if (v.Find("$ref")) todo.emplace_back(rr_.RefTarget(x, "$ref"), depth + 1);
+    };
+    below(r, 0);
+    while (!todo.empty()) {
+      auto [x, depth] = todo.back();
+      todo.pop_back();
+      if (x == kNoNode || depth > 32 || !seen.insert(x).second) continue;
+      ChargeWork(1);
+      const json::Value& v = rr_.V(x);
+      if (!v.IsObject()) continue;
+      Dialect dx = rr_.D(x);
+      if (const json::Value* p = v.Find("properties"); p && p->IsObject())
+        for (const json::Member& m : p->AsObject()) e.names.insert(m.key);
+      if (const json::Value* pp = v.Find("patternProperties"); pp && pp->IsObject())
+        for (const json::Member& m : pp->AsObject()) e.patterns.push_back(m.key);
+      const json::Value* items = v.Find("items");
+      if (dx == Dialect::kDraft2020_12) {
+        if (const json::Value* p = v.Find("prefixItems"); p && p->IsArray())
+          e.prefix = std::max(e.prefix, p->AsArray().size());
+      } else if (items && items->IsArray()) {
+        e.prefix = std::max(e.prefix, items->AsArray().size());
+      }
+      // Keywords that evaluate every remaining property / item.
+      e.all_props |= v.Find("additionalProperties") || v.Find("unevaluatedProperties");
+      bool rest_schema = items && (items->IsObject() || items->IsBool());
+      if (dx != Dialect::kDraft2020_12 && items && items->IsArray())
+        rest_schema = v.Find("additionalItems") != nullptr;
+      e.all_items |= rest_schema || (Has2019(dx) && v.Find("unevaluatedItems"));
+      below(x, depth);
+    }
+    return e;
   }
 
   bool ItemCheck(const AtomSet& ws, const Atom& a, const Conj& wc, NodeId rn, std::uint64_t index,
@@ -1210,7 +1297,8 @@ class Checker {
 
   // ------------------------------------------------------------ objects
   // The reader's schemas for a property name.
-  std::vector<NodeId> ReaderPropertyNodes(NodeId r, const std::string& name, NodeId addl) {
+  std::vector<NodeId> ReaderPropertyNodes(NodeId r, const std::string& name, NodeId addl,
+                                          const Evaluated& in_place) {
     std::vector<NodeId> out;
     const json::Value& rv = rr_.V(r);
     bool matched = false;
@@ -1226,6 +1314,13 @@ class Checker {
           out.push_back(rr_.KwKey(r, "patternProperties", m.key));
         }
       }
+    }
+    // A name an in-place applicator evaluates is not "additional" to
+    // unevaluatedProperties (its own schema is checked through that applicator).
+    if (!matched && addl != kNoNode && in_place.names.contains(name)) matched = true;
+    for (const std::string& p : in_place.patterns) {
+      auto hit = rx_.Search(p, name);
+      if (hit && *hit) matched = true;
     }
     if (!matched && addl != kNoNode) out.push_back(addl);
     return out;
@@ -1249,18 +1344,15 @@ class Checker {
     bool lenient = opt_.policy == Policy::kLenient;
     NodeId addl = rr_.Kw(r, "additionalProperties");
     std::string addl_kw = "additionalProperties";
+    // unevaluatedProperties acts as additionalProperties for the names the
+    // reader's certain in-place applicators do not evaluate (see
+    // CertainlyEvaluated: a stricter reading where uncertain branches would
+    // evaluate more, so COMPATIBLE stays a proof).
+    Evaluated in_place;
     if (Has2019(d) && addl == kNoNode) {
       if (NodeId up = rr_.Kw(r, "unevaluatedProperties"); up != kNoNode && !rn_.IsTrue(up)) {
-        if (HasInPlaceApplicators(rv)) {
-          ok &= Flag({.kind = "UNDECIDED_UNEVALUATED",
-                        .wpath = wp,
-                        .rpath = Kp(rp, "unevaluatedProperties"),
-                        .message = "the reader's unevaluatedProperties depends on its "
-                                   "applicators; not decided",
-                        .atom = &a,
-                        .conj = &ws.conj,
-                        .undecided = "UNDECIDED_UNEVALUATED"});
-        } else {
+        in_place = CertainlyEvaluated(r);
+        if (!in_place.all_props) {
           addl = up;
           addl_kw = "unevaluatedProperties";
         }
@@ -1283,6 +1375,7 @@ class Checker {
         for (const json::Member& m : p->AsObject()) add_name(m.key);
     }
     for (const auto& [k, p] : a.required) add_name(k);
+    for (const std::string& n : in_place.names) add_name(n);
     const json::Value* rreq = rv.Find("required");
     if (rreq && rreq->IsArray())
       for (const json::Value& q : rreq->AsArray())
@@ -1294,7 +1387,7 @@ class Checker {
       bool w_empty = wn_.ConjEmpty(wc);
       bool r_mentions = (rprops && rr_.Member(*rprops, n)) || r_constrains_others;
       if (!w_empty && r_mentions) {
-        std::vector<NodeId> rnodes = ReaderPropertyNodes(r, n, addl);
+        std::vector<NodeId> rnodes = ReaderPropertyNodes(r, n, addl, in_place);
         bool open = WriterOpenFor(a, n);
         for (NodeId rn : rnodes) {
           if (rn == kNoNode || rn_.IsTrue(rn)) continue;
@@ -1373,7 +1466,7 @@ class Checker {
       }
     }
     // Other names: region by region over the distinct patterns.
-    if (r_constrains_others) ok &= CheckOtherNames(ws, a, r, addl, addl_kw, name_set);
+    if (r_constrains_others) ok &= CheckOtherNames(ws, a, r, addl, addl_kw, name_set, in_place);
     // propertyNames
     if (d != Dialect::kDraft4)
       if (NodeId pn = rr_.Kw(r, "propertyNames"); pn != kNoNode && !rn_.IsTrue(pn))
@@ -1426,12 +1519,14 @@ class Checker {
     auto dep_req = [&](const std::string& kw, const std::string& k, const json::Value& deps) {
       if (!deps.IsArray()) return;
       if (wn_.ConjEmpty(wn_.PropertyConj(a, k))) return;
+      // The writer's documents that carry k (its own dependencies applied).
+      std::vector<Atom> present = WithPresent(a, k);
       for (const json::Value& q : deps.AsArray()) {
         if (!q.IsString()) continue;
         const std::string& dep = q.AsString();
-        bool fine = a.required.contains(dep);
-        for (const auto& [wk, wdeps] : a.dep_required)
-          if (wk == k && std::find(wdeps.begin(), wdeps.end(), dep) != wdeps.end()) fine = true;
+        bool fine = true;
+        for (const Atom& p : present)
+          if (!p.required.contains(dep) && !wn_.ConjEmpty(wn_.PropertyConj(p, k))) fine = false;
         if (fine) continue;
         Atom b = a;
         b.required.emplace(k, "");
@@ -1455,18 +1550,27 @@ class Checker {
       NodeId sn = rr_.KwKey(r, kw, k);
       if (sn == kNoNode || rn_.IsTrue(sn)) return;
       if (wn_.ConjEmpty(wn_.PropertyConj(a, k))) return;
-      Atom b = a;
-      b.required.emplace(k, "");
-      std::vector<Atom> bs{b};
-      for (const auto& [wk, wsn] : a.dep_schemas)
-        if (wk == k) bs = Normalizer::Intersect(bs, wn_.Node(wsn));
       AtomSet local;
       local.conj = ws.conj;
-      local.atoms = std::move(bs);
+      local.atoms = WithPresent(a, k);
       ++silent_;
       bool fine = CoverSet(local, sn);
       --silent_;
       if (fine) return;
+      // The dependent schema checked aloud gives witnesses that carry the
+      // trigger and break a constraint inside the dependent schema (e.g.
+      // its properties/b/type); they become candidates of the one finding.
+      std::vector<json::Value> docs;
+      if (!Silent()) {
+        std::size_t before = findings_.size();
+        CoverSet(local, sn);
+        for (std::size_t i = before; i < findings_.size(); ++i) {
+          const Finding& nf = findings_[i];
+          if (nf.witness) docs.push_back(*nf.witness);
+          seen_.erase(nf.kind + "|" + nf.writer_path + "|" + nf.reader_path);
+        }
+        findings_.resize(before);
+      }
       bool had = false;
       for (const auto& [wk, wsn] : a.dep_schemas) had |= wk == k;
       std::vector<json::Value> c;
@@ -1480,7 +1584,8 @@ class Checker {
                   .rpath = Kp(Kp(rp, kw), k),
                   .message = "when " + Quote(k) + " is present the reader requires its " + kw +
                              " schema, which some writer events do not satisfy",
-                  .candidates = c});
+                  .candidates = c,
+                  .documents = docs});
     };
     // `dependencies` in every dialect (as the validator), dependent* from 2019-09.
     if (const json::Value* deps = rv.Find("dependencies"); deps && deps->IsObject())
@@ -1495,6 +1600,27 @@ class Checker {
         for (const json::Member& m : deps->AsObject()) dep_schema("dependentSchemas", m.key);
     }
     return ok;
+  }
+
+  // The writer atom restricted to documents where property k is present,
+  // with the writer's own dependencies that presence triggers applied
+  // (dependentRequired / dependencies arrays add required names, to a fixed
+  // point; dependentSchemas / dependencies schemas are intersected). So a
+  // reader dependency is judged by the writer's documents, whichever keyword
+  // the writer used to say the same thing.
+  std::vector<Atom> WithPresent(const Atom& a, const std::string& k) {
+    Atom b = a;
+    b.required.emplace(k, "");
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const auto& [wk, wdeps] : a.dep_required)
+        if (b.required.contains(wk))
+          for (const std::string& n : wdeps) grew |= b.required.emplace(n, "").second;
+    }
+    std::vector<Atom> bs{b};
+    for (const auto& [wk, wsn] : a.dep_schemas)
+      if (b.required.contains(wk)) bs = Normalizer::Intersect(bs, wn_.Node(wsn));
+    return bs;
   }
 
   std::string WPropertyPath(const Atom& a, const std::string& n, const std::string& fallback) {
@@ -1530,7 +1656,8 @@ class Checker {
   }
 
   bool CheckOtherNames(const AtomSet& ws, const Atom& a, NodeId r, NodeId addl,
-                       const std::string& addl_kw, const std::unordered_set<std::string>& named) {
+                       const std::string& addl_kw, const std::unordered_set<std::string>& named,
+                       const Evaluated& in_place) {
     const json::Value& rv = rr_.V(r);
     std::string rp = rr_.Path(r);
     std::string wp = WPath(ws);
@@ -1550,6 +1677,9 @@ class Checker {
       if (pp && pp->IsObject())
         for (const json::Member& m : pp->AsObject()) add_pat(m.key);
     }
+    // Names matching a pattern of the reader's in-place applicators are
+    // evaluated there, not by unevaluatedProperties.
+    for (const std::string& p : in_place.patterns) add_pat(p);
     if (pats.size() > 8) {
       return Flag({.kind = "UNDECIDED_PATTERN_PROPERTIES",
                      .wpath = wp,
@@ -1574,7 +1704,10 @@ class Checker {
           rmatched = true;
           rnodes.push_back(rr_.KwKey(r, "patternProperties", p));
         }
-      if (!rmatched && addl != kNoNode) rnodes.push_back(addl);
+      bool in_place_matched = false;
+      for (const std::string& p : in_place.patterns)
+        if (std::find(in.begin(), in.end(), p) != in.end()) in_place_matched = true;
+      if (!rmatched && !in_place_matched && addl != kNoNode) rnodes.push_back(addl);
       // A concrete name in this region (for witnesses).
       std::optional<std::string> region_name;
       for (const std::string& n : cand_names) {
@@ -1798,6 +1931,8 @@ class Checker {
   };
 
   const JsonSchemaCheckOptions& opt_;
+  const json::Value& writer_;
+  const json::Value& reader_;
   RegexCache rx_;
   Resolver wr_, rr_;
   Evaluator wev_, rev_;
@@ -1815,6 +1950,7 @@ class Checker {
   int assumption_depth_ = 1 << 30;
   std::vector<std::pair<const Atom*, NodeId>> active_;
   std::map<std::pair<NodeId, NodeId>, int> same_;
+  std::unique_ptr<WitnessJudge> judge_;  // built at the first finding
 };
 
 }  // namespace

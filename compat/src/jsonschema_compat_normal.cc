@@ -65,6 +65,14 @@ std::vector<Atom> Normalizer::All() {
 
 namespace {
 
+// In-place applicators: their annotations count for unevaluated*.
+bool HasInPlace(const json::Value& s) {
+  for (std::string_view kw : {"allOf", "anyOf", "oneOf", "not", "if", "$ref", "$dynamicRef",
+                              "$recursiveRef", "dependentSchemas"})
+    if (s.Find(kw)) return true;
+  return false;
+}
+
 void TightenLo(Bound& b, const Bound& o) {
   if (!o.set) return;
   if (!b.set || o.v > b.v || (o.v == b.v && o.excl && !b.excl)) b = o;
@@ -438,6 +446,16 @@ std::vector<Atom> Normalizer::Build(NodeId n) {
         }
         for (NodeId& p : c.prefix)
           if (p == kNoNode) p = r_.True();
+        // unevaluatedItems is the rest schema when nothing else evaluates
+        // items here: no rest schema of its own, no `contains` (2020-12
+        // evaluates the items it matches) and no in-place applicator.
+        bool uneval_modelled = false;
+        if (Has2019(d) && c.rest == kNoNode && !s.Find("contains") && !HasInPlace(s))
+          if (NodeId ui = r_.Kw(n, "unevaluatedItems"); ui != kNoNode) {
+            c.rest = ui;
+            any = true;
+            uneval_modelled = true;
+          }
         if (any) a.arr.push_back(std::move(c));
         if (d != Dialect::kDraft4) {
           if (NodeId cn = r_.Kw(n, "contains"); cn != kNoNode) {
@@ -453,12 +471,12 @@ std::vector<Atom> Normalizer::Build(NodeId n) {
             if (cc.max) a.approx.push_back("CONTAINS");
           }
         }
-        if (s.Find("unevaluatedItems")) a.approx.push_back("UNEVALUATED");
+        if (s.Find("unevaluatedItems") && !uneval_modelled) a.approx.push_back("UNEVALUATED");
         if (a.min_items > a.max_items) a.empty = true;
         break;
       }
       case Ty::kObj: {
-        if (s.Find("properties") || s.Find("patternProperties") || s.Find("additionalProperties"))
+        if (s.Find("properties") || s.Find("patternProperties") || Addl(n) != kNoNode)
           a.obj.push_back(n);
         if (const json::Value* req = s.Find("required"); req && req->IsArray())
           for (const json::Value& q : req->AsArray())
@@ -493,7 +511,10 @@ std::vector<Atom> Normalizer::Build(NodeId n) {
           deps("dependentRequired", true, false);
           deps("dependentSchemas", false, true);
         }
-        if (s.Find("unevaluatedProperties")) a.approx.push_back("UNEVALUATED");
+        // Not modelled (read as open: an over-approximation) when its
+        // in-place applicators may evaluate names we cannot list.
+        if (s.Find("unevaluatedProperties") && Addl(n) == kNoNode)
+          a.approx.push_back("UNEVALUATED");
         if (a.min_props > a.max_props) a.empty = true;
         break;
       }
@@ -826,7 +847,7 @@ Conj Normalizer::PropertyConj(const Atom& a, const std::string& name) {
       }
     }
     if (!matched && !unknown)
-      if (NodeId k = r_.Kw(c, "additionalProperties"); k != kNoNode) out.push_back(k);
+      if (NodeId k = Addl(c); k != kNoNode && !EvaluatedInPlace(c, name)) out.push_back(k);
   }
   if (a.forbidden.contains(name)) out.push_back(r_.False());
   return out;
@@ -845,7 +866,7 @@ Conj Normalizer::OtherConj(const Atom& a, const std::vector<std::string>& matchi
       }
     }
     if (!matched)
-      if (NodeId k = r_.Kw(c, "additionalProperties"); k != kNoNode) out.push_back(k);
+      if (NodeId k = Addl(c); k != kNoNode && InPlaceNamesDeclared(a, c)) out.push_back(k);
   }
   return out;
 }
@@ -873,10 +894,81 @@ bool Normalizer::ObjectClosed(const Atom& a) {
     const json::Value& s = r_.V(c);
     const json::Value* pp = s.Find("patternProperties");
     bool no_patterns = !pp || !pp->IsObject() || pp->AsObject().empty();
-    NodeId addl = r_.Kw(c, "additionalProperties");
-    if (no_patterns && addl != kNoNode && IsFalse(addl)) return true;
+    NodeId addl = Addl(c);
+    if (no_patterns && addl != kNoNode && IsFalse(addl) && InPlaceNamesDeclared(a, c)) return true;
   }
   return false;
+}
+
+NodeId Normalizer::Addl(NodeId c) {
+  if (NodeId k = r_.Kw(c, "additionalProperties"); k != kNoNode) return k;
+  if (!Has2019(r_.D(c))) return kNoNode;
+  NodeId u = r_.Kw(c, "unevaluatedProperties");
+  if (u == kNoNode || InPlaceOf(c).all) return kNoNode;
+  return u;
+}
+
+bool Normalizer::EvaluatedInPlace(NodeId c, const std::string& name) {
+  if (r_.Kw(c, "additionalProperties") != kNoNode) return false;
+  return InPlaceOf(c).names.contains(name);
+}
+
+bool Normalizer::InPlaceNamesDeclared(const Atom& a, NodeId c) {
+  if (r_.Kw(c, "additionalProperties") != kNoNode) return true;
+  for (const std::string& name : InPlaceOf(c).names) {
+    bool declared = false;
+    for (NodeId o : a.obj) {
+      const json::Value* p = r_.V(o).IsObject() ? r_.V(o).Find("properties") : nullptr;
+      if (p && p->IsObject() && r_.Member(*p, name)) declared = true;
+    }
+    if (!declared) return false;
+  }
+  return true;
+}
+
+const Normalizer::InPlace& Normalizer::InPlaceOf(NodeId c) {
+  if (auto it = in_place_.find(c); it != in_place_.end()) return it->second;
+  InPlace ip;
+  std::unordered_set<NodeId> seen{c};
+  std::vector<std::pair<NodeId, int>> todo;
+  // The in-place subschemas of x (not x itself).
+  auto below = [&](NodeId x, int depth) {
+    const json::Value& v = r_.V(x);
+    if (!v.IsObject()) return;
+    for (std::string_view kw : {"allOf", "anyOf", "oneOf"})
+      if (const json::Value* arr = v.Find(kw); arr && arr->IsArray())
+        for (std::size_t i = 0; i < arr->AsArray().size(); ++i)
+          todo.emplace_back(r_.KwIdx(x, kw, i), depth + 1);
+    for (std::string_view kw : {"if", "then", "else"}) todo.emplace_back(r_.Kw(x, kw), depth + 1);
+    for (std::string_view kw : {"dependentSchemas", "dependencies"})
+      if (const json::Value* m = v.Find(kw); m && m->IsObject())
+        for (const json::Member& dm : m->AsObject())
+          if (dm.value.IsObject() || dm.value.IsBool())
+            todo.emplace_back(r_.KwKey(x, kw, dm.key), depth + 1);
+    if (v.Find("$ref")) todo.emplace_back(r_.RefTarget(x, "$ref"), depth + 1);
+    if (v.Find("$dynamicRef") || v.Find("$recursiveRef")) ip.all = true;
+  };
+  below(c, 0);
+  while (!todo.empty() && !ip.all) {
+    auto [x, depth] = todo.back();
+    todo.pop_back();
+    if (x == kNoNode || !seen.insert(x).second) continue;
+    if (depth > 32 || seen.size() > 4096) {
+      ip.all = true;
+      break;
+    }
+    ChargeWork(1);
+    const json::Value& v = r_.V(x);
+    if (!v.IsObject()) continue;
+    if (v.Find("additionalProperties") || v.Find("unevaluatedProperties")) ip.all = true;
+    if (const json::Value* pp = v.Find("patternProperties");
+        pp && pp->IsObject() && !pp->AsObject().empty())
+      ip.all = true;
+    if (const json::Value* p = v.Find("properties"); p && p->IsObject())
+      for (const json::Member& m : p->AsObject()) ip.names.insert(m.key);
+    below(x, depth);
+  }
+  return in_place_.emplace(c, std::move(ip)).first->second;
 }
 
 }  // namespace accord::compat::jsc

@@ -491,12 +491,23 @@ json::Value Generator::GenAtom(const Atom& a, const Conj& conj, std::uint64_t& s
       }
       for (std::size_t i = 0; out.size() < a.min_props && i < declared.size(); ++i) add(declared[i]);
       for (int i = 0; out.size() < a.min_props && i < 64; ++i) add("p" + std::to_string(i));
-      // dependentRequired: add the names they need.
-      for (int round = 0; round < 2; ++round)
+      // dependentRequired: add the names they need; so do the `required`
+      // lists of dependentSchemas (and schema-form dependencies) whose
+      // trigger is present.
+      for (int round = 0; round < 2; ++round) {
         for (const auto& [k, deps] : a.dep_required) {
           if (names.contains(k))
             for (const std::string& dname : deps) add(dname);
         }
+        for (const auto& [k, node] : a.dep_schemas) {
+          if (!names.contains(k)) continue;
+          const json::Value& dv = n_.resolver().V(node);
+          const json::Value* req = dv.IsObject() ? dv.Find("required") : nullptr;
+          if (req && req->IsArray())
+            for (const json::Value& q : req->AsArray())
+              if (q.IsString()) add(q.AsString());
+        }
+      }
       return json::Value(std::move(out));
     }
   }

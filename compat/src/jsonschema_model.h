@@ -281,6 +281,21 @@ class Normalizer {
   bool ObjectClosed(const Atom& a);
   bool IsFalse(NodeId n);
   bool IsTrue(NodeId n);
+  // The schema a name outside node c's own properties / patternProperties
+  // must satisfy (W side): c's additionalProperties; else (2019-09 on) its
+  // unevaluatedProperties when that can be read as one (the names c's
+  // in-place applicators declare, at any depth and in any branch, are then
+  // exempt: EvaluatedInPlace); else kNoNode (open).
+  NodeId Addl(NodeId c);
+  // Whether unevaluatedProperties of c leaves `name` alone because one of
+  // c's in-place applicators declares it (only meaningful when Addl(c) is
+  // c's unevaluatedProperties).
+  bool EvaluatedInPlace(NodeId c, const std::string& name);
+  // Whether every name c's in-place applicators declare is declared by
+  // one of the atom's own object clauses (then such names never fall among
+  // "other" names, and unevaluatedProperties constrains the other names
+  // exactly as additionalProperties would).
+  bool InPlaceNamesDeclared(const Atom& a, NodeId c);
   // A node that is only a $ref (plus annotations; any siblings in draft-07
   // and older, where $ref hides them): its target, else kNoNode.
   NodeId PureRefTarget(NodeId n);
@@ -292,6 +307,17 @@ class Normalizer {
  private:
   std::vector<Atom> Build(NodeId n);
   std::vector<Atom> Complement(NodeId x);
+  // What the in-place applicators below a node (allOf, anyOf, oneOf,
+  // if/then/else, dependentSchemas, $ref; any branch, any depth) may
+  // evaluate: named properties, or `all` when one of them has
+  // patternProperties, additionalProperties, unevaluatedProperties or a
+  // dynamic reference (then unevaluatedProperties is not modelled).
+  struct InPlace {
+    bool all = false;
+    std::set<std::string> names;
+  };
+  const InPlace& InPlaceOf(NodeId c);
+  std::unordered_map<NodeId, InPlace> in_place_;
   std::unordered_map<std::string, AtomSet> sets_;
   std::unordered_map<NodeId, std::vector<Atom>> nodes_;
   std::unordered_map<NodeId, int> in_progress_;

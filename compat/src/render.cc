@@ -36,9 +36,14 @@ std::string SideName(const RenderContext& ctx, int version, const std::string& f
 
 std::string Summary(const Report& report, const RenderContext& ctx) {
   // "breaking" and "safe" have no plural form.
-  std::string out = std::string(VerdictName(report.verdict)) + ": " + std::to_string(report.CountBreaking()) +
-        " breaking, " + Plural(report.CountWarnings(), "warning") + ", " +
-        std::to_string(report.CountSafe()) + " safe";
+  std::string out = std::string(VerdictName(report.verdict)) + ": " +
+                    std::to_string(report.CountBreaking()) + " breaking, ";
+  // Undecided findings are counted apart from proven breaks; the count is
+  // shown when there are any (most reports have none).
+  if (std::size_t undecided = report.CountUndecided(); undecided > 0)
+    out += std::to_string(undecided) + " undecided, ";
+  out += Plural(report.CountWarnings(), "warning") + ", " + std::to_string(report.CountSafe()) +
+         " safe";
   std::string what;
   if (!ctx.mode.empty()) what += ctx.mode;
   if (!ctx.writer_name.empty() || !ctx.reader_name.empty()) {
@@ -98,6 +103,7 @@ std::string RenderJson(const Report& report, const RenderContext& ctx) {
   root.Add("writer", ctx.writer_name);
   root.Add("reader", ctx.reader_name);
   root.Add("breaking", static_cast<std::int64_t>(report.CountBreaking()));
+  root.Add("undecided", static_cast<std::int64_t>(report.CountUndecided()));
   root.Add("warnings", static_cast<std::int64_t>(report.CountWarnings()));
   root.Add("safe", static_cast<std::int64_t>(report.CountSafe()));
   root.Add("findings", json::Value(std::move(findings)));
@@ -130,11 +136,15 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
   const std::string classname = "accord.compat." + (ctx.mode.empty() ? std::string("check") : ctx.mode);
   const std::size_t tests = report.findings.empty() ? 1 : report.findings.size();
   const std::size_t failures = report.CountBreaking();
+  // An undecided finding is an <error> (the check could not be decided), not
+  // a <failure> (a proven break); both fail a CI run.
+  const std::string errors = std::to_string(report.CountUndecided());
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites tests=\"" + std::to_string(tests) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\">\n";
+         std::to_string(failures) + "\" errors=\"" + errors + "\">\n";
   out += "  <testsuite name=\"" + XmlAttr(suite) + "\" tests=\"" + std::to_string(tests) +
-         "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"0\">\n";
+         "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + errors +
+         "\" skipped=\"0\">\n";
   if (report.findings.empty()) {
     out += "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" +
            XmlAttr("compatible(" + ctx.writer_name + " -> " + ctx.reader_name + ")") + "\"/>\n";
@@ -147,6 +157,9 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
     if (f.severity == Severity::kBreaking) {
       out += "      <failure type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
              "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
+    } else if (f.severity == Severity::kUndecided) {
+      out += "      <error type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
+             "\">" + Xml(FindingDetails(f, ctx)) + "</error>\n";
     } else {
       out += "      <system-out>" + Xml(FindingDetails(f, ctx)) + "</system-out>\n";
     }
@@ -166,10 +179,14 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
     const std::string& pointer = new_is_writer ? f.writer_path : f.reader_path;
     int line = ctx.new_schema_line ? ctx.new_schema_line(pointer) : 1;
     if (line < 1) line = 1;
-    std::string_view command = f.severity == Severity::kBreaking  ? "error"
+    std::string_view command = IsFailing(f.severity)              ? "error"
                                : f.severity == Severity::kWarning ? "warning"
                                                                   : "notice";
+    // An undecided finding fails too, but its title says it is not a proven
+    // break.
+    std::string title = f.kind;
     std::string message = f.message;
+    if (f.severity == Severity::kUndecided) title += " (undecided)";
     // Name the other side of the pair so the annotation says what it was
     // compared with.
     if (new_is_writer) {
@@ -183,7 +200,7 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
     out += "::";
     out += command;
     out += " file=" + GithubEscapeProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
-           ",title=" + GithubEscapeProperty(f.kind) + "::" + GithubEscapeData(message) + "\n";
+           ",title=" + GithubEscapeProperty(title) + "::" + GithubEscapeData(message) + "\n";
   }
   out += Summary(report, ctx) + "\n";
   return out;

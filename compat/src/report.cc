@@ -11,8 +11,9 @@ namespace accord::compat {
 
 namespace {
 
-constexpr std::array<std::pair<Severity, std::string_view>, 3> kSeverityNames{{
+constexpr std::array<std::pair<Severity, std::string_view>, 4> kSeverityNames{{
     {Severity::kBreaking, "BREAKING"},
+    {Severity::kUndecided, "UNDECIDED"},
     {Severity::kWarning, "WARNING"},
     {Severity::kSafe, "SAFE"},
 }};
@@ -40,7 +41,7 @@ const std::optional<json::Value>& WitnessSource::Get() const {
 }
 
 void Report::Add(Finding f) {
-  if (f.severity == Severity::kBreaking) verdict = Verdict::kIncompatible;
+  if (IsFailing(f.severity)) verdict = Verdict::kIncompatible;
   // Insert after the last finding at least as severe (enum order is
   // severity order), keeping insertion order within a severity. Findings
   // usually come in severity order: then the place is the end, found
@@ -64,6 +65,10 @@ void Report::Merge(Report other) {
 std::size_t Report::CountBreaking() const {
   return std::count_if(findings.begin(), findings.end(),
                        [](const Finding& f) { return f.severity == Severity::kBreaking; });
+}
+std::size_t Report::CountUndecided() const {
+  return std::count_if(findings.begin(), findings.end(),
+                       [](const Finding& f) { return f.severity == Severity::kUndecided; });
 }
 std::size_t Report::CountWarnings() const {
   return std::count_if(findings.begin(), findings.end(),

@@ -27,7 +27,7 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 // The breaking findings of one direction, prefixed as the engine's diff does.
 void AddDirection(compat::Report& out, compat::Report checked, std::string_view prefix) {
   for (compat::Finding& f : checked.findings) {
-    if (f.severity != compat::Severity::kBreaking) continue;
+    if (!compat::IsFailing(f.severity)) continue;
     f.message = std::string(prefix) + f.message;
     out.Add(std::move(f));
   }
@@ -71,7 +71,7 @@ std::string CompatibilityOf(const compat::Report& diff) {
   bool backward = true;
   bool forward = true;
   for (const compat::Finding& f : diff.findings) {
-    if (f.severity != compat::Severity::kBreaking) continue;
+    if (!compat::IsFailing(f.severity)) continue;
     if (StartsWithNoCase(f.message, kForward)) {
       forward = false;
     } else if (StartsWithNoCase(f.message, kBackward)) {

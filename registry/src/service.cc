@@ -79,8 +79,14 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
   std::vector<std::string> out;
   std::set<int> old_versions;
   for (const compat::Finding& f : report.findings) {
-    if (f.severity != compat::Severity::kBreaking) continue;
-    std::string m = "{errorType:'" + f.kind + "', description:'" + f.message + "'";
+    if (!compat::IsFailing(f.severity)) continue;
+    // An undecided finding rejects the version too, but is not presented as
+    // a proven break (it has no witness).
+    std::string m = "{errorType:'" + f.kind + "', description:'" +
+                    (f.severity == compat::Severity::kUndecided
+                         ? "UNDECIDED (not proven, treated as incompatible): "
+                         : "") +
+                    f.message + "'";
     if (!f.writer_path.empty() || !f.reader_path.empty()) {
       m += ", additionalInfo:'writer path: " + (f.writer_path.empty() ? "#" : f.writer_path) +
            ", reader path: " + (f.reader_path.empty() ? "#" : f.reader_path) + "'";

@@ -110,7 +110,7 @@ function innermost(marks) {
 }
 
 // <pre> with the schema pretty-printed; personal data (x-pii / pii: true)
-// highlighted; opts.marks: Map pointer -> severity (BREAKING / WARNING / SAFE).
+// highlighted; opts.marks: Map pointer -> severity (BREAKING / UNDECIDED / WARNING / SAFE).
 export function schemaView(schema, text, label, opts = {}) {
   const code = h('code');
   if (schema == null) code.append(text ?? '');
@@ -139,5 +139,6 @@ export function findingList(findings) {
 
 export function summaryCounts(findings) {
   const n = (s) => findings.filter((f) => f.severity === s).length;
-  return `${n('BREAKING')} breaking, ${n('WARNING')} warnings, ${n('SAFE')} safe`;
+  const undecided = n('UNDECIDED') ? `${n('UNDECIDED')} undecided, ` : '';
+  return `${n('BREAKING')} breaking, ${undecided}${n('WARNING')} warnings, ${n('SAFE')} safe`;
 }

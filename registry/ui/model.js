@@ -137,7 +137,9 @@ export async function fetchConsumers(subject) {
 
 // --- diff and deprecations ------------------------------------------------------
 
-const SEVERITIES = ['BREAKING', 'WARNING', 'SAFE'];
+// UNDECIDED: the engine could not prove the break (no witness); it fails a
+// check like BREAKING but is shown apart.
+const SEVERITIES = ['BREAKING', 'UNDECIDED', 'WARNING', 'SAFE'];
 
 function toFinding(f) {
   let severity = str(f.severity).toUpperCase();
@@ -182,7 +184,8 @@ function toDiff(r) {
     verdicts: typeof r?.compatibility === 'string'
       ? verdictsFromCompatibility(r.compatibility.toUpperCase()) : toVerdicts(r?.modes ?? r?.verdicts),
     mode: str(r?.mode),
-    compatible: r?.compatible ?? !findings.some((f) => f.severity === 'BREAKING'),
+    compatible: r?.compatible ??
+      !findings.some((f) => f.severity === 'BREAKING' || f.severity === 'UNDECIDED'),
   };
 }
 

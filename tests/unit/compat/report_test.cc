@@ -33,6 +33,21 @@ TEST(ReportTest, BreakingFindingMakesReportIncompatible) {
   EXPECT_EQ(r.CountBreaking(), 1u);
 }
 
+// Rule: an undecided finding fails the check (the engine never passes what
+// it could not prove) but is counted apart from the proven breaks.
+TEST(ReportTest, UndecidedFindingMakesReportIncompatibleAndIsCountedApart) {
+  Report r;
+  r.Add(Make("U", Severity::kUndecided));
+  EXPECT_FALSE(r.compatible());
+  EXPECT_EQ(r.verdict, Verdict::kIncompatible);
+  EXPECT_EQ(r.CountBreaking(), 0u);
+  EXPECT_EQ(r.CountUndecided(), 1u);
+  EXPECT_TRUE(IsFailing(Severity::kUndecided));
+  EXPECT_TRUE(IsFailing(Severity::kBreaking));
+  EXPECT_FALSE(IsFailing(Severity::kWarning));
+  EXPECT_FALSE(IsFailing(Severity::kSafe));
+}
+
 TEST(ReportTest, WarningsAndSafeChangesKeepReportCompatible) {
   Report r;
   r.Add(Make("W", Severity::kWarning));
@@ -50,7 +65,8 @@ TEST(ReportTest, AddOrdersBreakingThenWarningThenSafeStably) {
   r.Add(Make("S2", Severity::kSafe));
   r.Add(Make("B2", Severity::kBreaking));
   r.Add(Make("W2", Severity::kWarning));
-  EXPECT_EQ(Kinds(r), (std::vector<std::string>{"B1", "B2", "W1", "W2", "S1", "S2"}));
+  r.Add(Make("U1", Severity::kUndecided));
+  EXPECT_EQ(Kinds(r), (std::vector<std::string>{"B1", "B2", "U1", "W1", "W2", "S1", "S2"}));
 }
 
 TEST(ReportTest, MergeKeepsOrderAndMergesVerdict) {
@@ -84,10 +100,12 @@ TEST(ReportTest, MergeOfCompatibleReportsIsCompatible) {
 
 // Wire names are public API: each round-trips and parses case-insensitively.
 TEST(ReportTest, SeverityNamesRoundTrip) {
-  for (Severity s : {Severity::kBreaking, Severity::kWarning, Severity::kSafe}) {
+  for (Severity s :
+       {Severity::kBreaking, Severity::kUndecided, Severity::kWarning, Severity::kSafe}) {
     EXPECT_EQ(SeverityFromString(SeverityName(s)), s);
   }
   EXPECT_EQ(SeverityName(Severity::kBreaking), "BREAKING");
+  EXPECT_EQ(SeverityName(Severity::kUndecided), "UNDECIDED");
   EXPECT_EQ(SeverityName(Severity::kWarning), "WARNING");
   EXPECT_EQ(SeverityName(Severity::kSafe), "SAFE");
   EXPECT_EQ(SeverityFromString("warning"), Severity::kWarning);

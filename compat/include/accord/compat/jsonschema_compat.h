@@ -14,9 +14,23 @@
 //  * LENIENT: writers send only the properties they declare; and a property
 //    the reader newly requires is acceptable when the reader declares a
 //    `default` for it. Both are reported as WARNING findings, not breaks.
-//  * Every breaking finding carries a witness event where one can be built:
-//    valid under W, invalid under R (checked by the test suite with the
-//    validator).
+//  * Every BREAKING finding carries a witness that proves it: valid under W,
+//    and among R's validation failures (the schemas/ validator, every
+//    failure, format asserted) is one at the finding's reader_path; where W
+//    and R allow, R rejects it nowhere else (missing required properties
+//    are filled in, and so on). A finding without such a witness has
+//    severity UNDECIDED (failing, counted apart; UNDECIDED_* kinds always
+//    are). The test suite checks this for every finding of its corpora.
+//  * unevaluatedProperties / unevaluatedItems: on the reader side, what the
+//    reader's allOf branches and $ref targets (at any depth) evaluate is
+//    exempt and the rest must satisfy the unevaluated* schema (anyOf /
+//    oneOf / if / dependentSchemas annotations are not counted: a stricter
+//    reading, so COMPATIBLE stays a proof, and a break it suggests without
+//    a proving witness is UNDECIDED); on the writer side it bounds the names
+//    / items no in-place applicator can evaluate.
+//  * dependentRequired, dependentSchemas and `dependencies` (both forms) are
+//    judged by the writer documents that carry the trigger, with the
+//    writer's own dependencies applied, whichever keyword said it.
 // The precise truth tables per keyword family are documented in
 // compat/src/jsonschema_compat.cc before the code.
 //
@@ -65,12 +79,14 @@
 //   ONE_OF_OVERLAP          writer values match several branches of the reader's oneOf
 //   NOT_EXTENDED            the reader's `not` rejects writer values
 //   IF_THEN_ELSE_NARROWED   the reader's if/then/else rejects writer values
-//  Undecided (always breaking; the engine could not prove compatibility and
-//  found no witness)
+//  Undecided (severity UNDECIDED: the engine could not prove compatibility
+//  and found no witness)
 //   UNDECIDED_BUDGET        work budget exhausted
 //   UNDECIDED_ANY_OF, UNDECIDED_ONE_OF, UNDECIDED_NOT, UNDECIDED_IF_THEN_ELSE
 //   UNDECIDED_PATTERN_PROPERTIES  pattern regions that could not be compared / exemplified
-//   UNDECIDED_UNEVALUATED   reader unevaluatedProperties/Items next to applicators
+//   UNDECIDED_UNEVALUATED   a writer unevaluatedProperties/Items whose in-place
+//                           applicators may evaluate names/items that cannot be
+//                           listed (patternProperties, additional*, dynamic refs)
 //   UNDECIDED_DYNAMIC_REF   $dynamicRef / $recursiveRef with several possible targets
 //   UNDECIDED_REF           a reader $ref chain that loops without consuming the instance
 //   UNDECIDED_CONTAINS, UNDECIDED_COMBINATOR  the writer uses maxContains / too many branches

@@ -46,6 +46,10 @@ struct RenderContext {
 //       witness: {"id":1.5}
 //
 //     INCOMPATIBLE: 1 breaking, 0 warnings, 0 safe (BACKWARD: old.json -> new.json)
+//   A finding's heading is its severity and kind ("UNDECIDED PATTERN_CHANGED"
+//   for a finding the engine could neither prove nor rule out: it has no
+//   witness). The summary counts undecided findings apart ("1 breaking,
+//   2 undecided, 0 warnings, 0 safe"), shown when there are any.
 //   A side is named by its file (version_names[version - 1] when the finding
 //   carries a version and the name is known, else writer_name/reader_name);
 //   "(version N)" is added only when the finding carries a version and no
@@ -55,22 +59,25 @@ struct RenderContext {
 // json: one object, pretty-printed, members always present in this order:
 //     {"compatible": bool, "verdict": "COMPATIBLE"|"INCOMPATIBLE",
 //      "mode": string, "writer": string, "reader": string,
-//      "breaking": int, "warnings": int, "safe": int,
-//      "findings": [{"kind": string, "severity": "BREAKING"|"WARNING"|"SAFE",
+//      "breaking": int, "undecided": int, "warnings": int, "safe": int,
+//      "findings": [{"kind": string,
+//                    "severity": "BREAKING"|"UNDECIDED"|"WARNING"|"SAFE",
 //                    "writerPath": pointer, "readerPath": pointer,
 //                    "message": string, "witness": any JSON value | null,
 //                    "writerVersion": int | null, "readerVersion": int | null}]}
 //   findings in report order (breaking, warning, safe).
 //
 // junit: JUnit XML, one <testsuite> (inside <testsuites>); one <testcase> per
-//   finding (breaking ones hold a <failure type="KIND">; warnings and safe
+//   finding (breaking ones hold a <failure type="KIND">, undecided ones an
+//   <error type="KIND"> (counted in `errors`); warnings and safe
 //   changes pass, with the message in <system-out>), or a single passing
 //   testcase for the checked pair when there are no findings. All text and
 //   attributes are XML-escaped; characters XML 1.0 forbids become U+FFFD.
 //
 // github: GitHub Actions workflow commands, one line per finding:
 //     ::error file=F,line=L,title=KIND::message
-//   (::warning for warnings, ::notice for safe changes), F = new_schema_file,
+//   (::warning for warnings, ::notice for safe changes; an undecided finding
+//   is an ::error titled "KIND (undecided)"), F = new_schema_file,
 //   L = new_schema_line(pointer into the new schema) or 1; data escaped as
 //   GitHub requires (% \r \n), properties also (: ,). Then the text summary
 //   line.

@@ -23,14 +23,26 @@
 
 namespace accord::compat {
 
-// How bad a finding is.
+// How bad a finding is. The enum order is the report order (most severe
+// first).
 enum class Severity : std::uint8_t {
-  kBreaking,  // some writer event is rejected by the reader: incompatible
-  kWarning,   // a break only under STRICT assumptions, accepted under LENIENT
-  kSafe,      // a change that breaks no one (reported by diff only)
+  kBreaking,   // proven: the witness is valid under the writer and the reader
+               // rejects it because of the constraint the finding names
+  kUndecided,  // the engine could not prove compatibility here and found no
+               // witness that proves a break (e.g. two different regexes):
+               // never presented as a proven break, but failing by default
+  kWarning,    // a break only under STRICT assumptions, accepted under LENIENT
+  kSafe,       // a change that breaks no one (reported by diff only)
 };
-std::string_view SeverityName(Severity s);  // "BREAKING", "WARNING", "SAFE"
+// "BREAKING", "UNDECIDED", "WARNING", "SAFE"
+std::string_view SeverityName(Severity s);
 std::optional<Severity> SeverityFromString(std::string_view s);  // case-insensitive
+// True for the severities that make a report incompatible: BREAKING and
+// UNDECIDED (an undecided finding fails a check: the engine never passes
+// what it could not prove).
+constexpr bool IsFailing(Severity s) {
+  return s == Severity::kBreaking || s == Severity::kUndecided;
+}
 
 // What builds a witness when it is first read (Witness). Implementations
 // hold what they need (the Avro checker: the writer schema, the path and the
@@ -86,8 +98,10 @@ struct Finding {
   std::string writer_path;  // JSON pointer into the writer schema ("" = root)
   std::string reader_path;  // JSON pointer into the reader schema
   std::string message;      // one line, no trailing period
-  // An event valid under the writer and invalid under the reader, when one
-  // could be built (breaking findings only).
+  // An event valid under the writer and rejected by the reader because of
+  // the constraint this finding names (the reader's error locations include
+  // reader_path). Every BREAKING finding of the JSON Schema and Avro
+  // engines has one; UNDECIDED findings never do.
   Witness witness;
   // Which pair of versions the finding is about, when the check spans a
   // history (filled in by the mode logic; 0 = not applicable).
@@ -96,26 +110,28 @@ struct Finding {
 };
 
 enum class Verdict : std::uint8_t {
-  kCompatible,    // no breaking finding
-  kIncompatible,  // at least one breaking finding
+  kCompatible,    // no breaking and no undecided finding
+  kIncompatible,  // at least one breaking or undecided finding
 };
 std::string_view VerdictName(Verdict v);  // "COMPATIBLE", "INCOMPATIBLE"
 std::optional<Verdict> VerdictFromString(std::string_view s);  // case-insensitive
 
 struct Report {
   Verdict verdict = Verdict::kCompatible;
-  std::vector<Finding> findings;  // breaking first, then warnings, then safe
+  std::vector<Finding> findings;  // breaking first, then undecided, warnings, safe
 
   bool compatible() const { return verdict == Verdict::kCompatible; }
-  // Adds a finding and updates the verdict (a breaking finding makes the
-  // report incompatible). The finding goes after every finding of the same or
-  // a more severe severity, so the order stays breaking, warning, safe and
+  // Adds a finding and updates the verdict (a breaking or undecided finding
+  // makes the report incompatible). The finding goes after every finding of
+  // the same or a more severe severity, so the order stays breaking,
+  // undecided, warning, safe and
   // findings of one severity keep the order they were added in.
   void Add(Finding f);
   // Adds all findings of `other` as Add would, in their order; the result is
   // incompatible when either report was.
   void Merge(Report other);
   std::size_t CountBreaking() const;
+  std::size_t CountUndecided() const;
   std::size_t CountWarnings() const;
   std::size_t CountSafe() const;
 };
