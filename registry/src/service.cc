@@ -80,7 +80,7 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
   std::set<int> old_versions;
   for (const compat::Finding& f : report.findings) {
     if (f.severity != compat::Severity::kBreaking) continue;
-    std::string m = "{errorType:'" + f.kind + "', description:'" + f.message + "'";
+    std::string m = "{errorType:'" + std::string(f.kind.name()) + "', description:'" + f.message + "'";
     if (!f.writer_path.empty() || !f.reader_path.empty()) {
       m += ", additionalInfo:'writer path: " + (f.writer_path.empty() ? "#" : f.writer_path) +
            ", reader path: " + (f.reader_path.empty() ? "#" : f.reader_path) + "'";

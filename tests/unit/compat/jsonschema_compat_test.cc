@@ -66,7 +66,7 @@ TEST(JsonSchemaCompatTest, CaseTables) {
                                                       << Describe(*r);
     if (c.expect_witness) {
       for (const Finding& f : r->findings)
-        if (f.severity == Severity::kBreaking && !f.kind.starts_with("UNDECIDED_"))
+        if (f.severity == Severity::kBreaking && !f.kind.name().starts_with("UNDECIDED_"))
           EXPECT_TRUE(f.witness.has_value()) << "no witness for " << f.kind << "\n" << Describe(*r);
     }
     witnesses += ExpectWitnessesHold(*r, c.writer, c.reader, c.dialect);
@@ -168,8 +168,8 @@ TEST(JsonSchemaCompatTest, DiffListsBothDirectionsAndSafeChanges) {
   // maxLength increased: safe for BACKWARD, breaks FORWARD (new writers send longer strings).
   bool forward_break = false, safe_description = false;
   for (const Finding& f : d->findings) {
-    if (f.severity == Severity::kBreaking && f.kind == "MAX_LENGTH_DECREASED" &&
-        f.message.starts_with("FORWARD:"))
+    if (f.severity == Severity::kBreaking && f.kind == "MAX_LENGTH_INCREASED" &&
+        f.direction == Direction::kForward)
       forward_break = true;
     if (f.severity == Severity::kSafe && f.kind == "DESCRIPTION_CHANGED") safe_description = true;
   }
