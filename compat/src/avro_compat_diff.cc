@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "accord/compat/avro_compat.h"
+#include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
 
 namespace accord::compat {
@@ -303,11 +304,13 @@ Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_s
   std::vector<Finding> breaking;
   for (Finding& f : backward.findings) {
     f.direction = Direction::kBackward;
+    f.message = InVersionWords(f.message, f.direction);
     if (auto k = f.kind.As<AvroKind>()) f.kind = BackwardChangeKind(*k);
     breaking.push_back(std::move(f));
   }
   for (Finding& f : forward.findings) {
     f.direction = Direction::kForward;
+    f.message = InVersionWords(f.message, f.direction);
     if (auto k = f.kind.As<AvroKind>()) {
       AvroKind change = ForwardChangeKind(*k);
       if (change == AvroKind::kTypeChanged && promoted.contains({OldPath(f), NewPath(f)})) {

@@ -1333,8 +1333,8 @@ class Checker {
                           .wpath = WPropertyPath(a, n, wp),
                           .rpath = rr_.Path(rn),
                           .message = "property " + Quote(n) +
-                                     " is no longer accepted by the reader: events carrying it "
-                                     "are rejected",
+                                     " is not accepted by the reader: events of the writer "
+                                     "carrying it are rejected",
                           .atom = ps.atoms.empty() ? nullptr : &ps.atoms.front(),
                           .conj = &ps.conj});
           } else {
@@ -1368,8 +1368,8 @@ class Checker {
                       .wpath = WPropertyPath(a, n, wp),
                       .rpath = Kp(rp, "required"),
                       .message = "property " + Quote(n) +
-                                 " became required: events from the writer without it are "
-                                 "rejected" +
+                                 " is required by the reader: events of the writer without "
+                                 "it are rejected" +
                                  (has_default ? std::string(warn ? " (LENIENT: the reader's default "
                                                                    "fills it in)"
                                                                  : " (the reader declares a default; "

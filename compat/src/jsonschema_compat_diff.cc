@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
 #include "accord/schemas/pointer.h"
 
@@ -320,6 +321,7 @@ Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& 
   // adds says whether it is required there.
   auto as_change = [&](Finding& f, Direction direction) {
     f.direction = direction;
+    f.message = InVersionWords(f.message, direction);
     if (auto k = f.kind.As<JsonSchemaKind>()) {
       JsonSchemaKind change =
           direction == Direction::kForward ? ForwardChangeKind(*k) : BackwardChangeKind(*k);

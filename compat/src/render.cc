@@ -38,9 +38,10 @@ std::string SideName(const RenderContext& ctx, int version, const std::string& f
 
 std::string Summary(const Report& report, const RenderContext& ctx) {
   // "breaking" and "safe" have no plural form.
-  std::string out = std::string(VerdictName(report.verdict)) + ": " + std::to_string(report.CountBreaking()) +
-        " breaking, " + Plural(report.CountWarnings(), "warning") + ", " +
-        std::to_string(report.CountSafe()) + " safe";
+  std::string out = std::string(VerdictName(report.verdict)) + ": " +
+                    std::to_string(report.CountBreaking()) + " breaking, " +
+                    Plural(report.CountWarnings(), "warning") + ", " +
+                    std::to_string(report.CountSafe()) + " safe";
   std::string what;
   if (!ctx.mode.empty()) what += ctx.mode;
   if (!ctx.writer_name.empty() || !ctx.reader_name.empty()) {
@@ -177,9 +178,10 @@ std::string FindingDetails(const Finding& f, const RenderContext& ctx) {
 }
 
 std::string RenderJunit(const Report& report, const RenderContext& ctx) {
-  const std::string suite = "accord " + (ctx.mode.empty() ? std::string("check") : ctx.mode) +
-                            " " + ctx.writer_name + " -> " + ctx.reader_name;
-  const std::string classname = "accord.compat." + (ctx.mode.empty() ? std::string("check") : ctx.mode);
+  const std::string suite = "accord " + (ctx.mode.empty() ? std::string("check") : ctx.mode) + " " +
+                            ctx.writer_name + " -> " + ctx.reader_name;
+  const std::string classname =
+      "accord.compat." + (ctx.mode.empty() ? std::string("check") : ctx.mode);
   const std::size_t tests = report.findings.empty() ? 1 : report.findings.size();
   const std::size_t failures = report.CountBreaking();
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -195,17 +197,18 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
     std::string name;
     if (ctx.old_new) {
       const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
-      name = std::string(f.kind.name()) + " " + SideName(ctx, o.version, o.fallback) + "#" + o.path +
-             " -> " + SideName(ctx, n.version, n.fallback) + "#" + n.path;
+      name = std::string(f.kind.name()) + " " + SideName(ctx, o.version, o.fallback) + "#" +
+             o.path + " -> " + SideName(ctx, n.version, n.fallback) + "#" + n.path;
     } else {
       name = std::string(f.kind.name()) + " " + SideName(ctx, f.writer_version, ctx.writer_name) +
              "#" + f.writer_path + " -> " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" +
              f.reader_path;
     }
-    out += "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" + XmlAttr(name) + "\">\n";
+    out +=
+        "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" + XmlAttr(name) + "\">\n";
     if (f.severity == Severity::kBreaking) {
-      out += "      <failure type=\"" + XmlAttr(f.kind.name()) + "\" message=\"" + XmlAttr(f.message) +
-             "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
+      out += "      <failure type=\"" + XmlAttr(f.kind.name()) + "\" message=\"" +
+             XmlAttr(f.message) + "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
     } else {
       out += "      <system-out>" + Xml(FindingDetails(f, ctx)) + "</system-out>\n";
     }
@@ -254,7 +257,8 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
     out += "::";
     out += command;
     out += " file=" + GithubEscapeProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
-           ",title=" + GithubEscapeProperty(f.kind.name()) + "::" + GithubEscapeData(message) + "\n";
+           ",title=" + GithubEscapeProperty(f.kind.name()) + "::" + GithubEscapeData(message) +
+           "\n";
   }
   out += Summary(report, ctx) + "\n";
   return out;
@@ -273,14 +277,30 @@ std::string XmlEscape(std::string_view s, bool attribute) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\r': out += "&#13;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
       default:
         if (u < 0x20 || u == 0x7f) {
           out += "\xEF\xBF\xBD";  // U+FFFD
@@ -296,10 +316,17 @@ std::string GithubEscapeData(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -309,9 +336,14 @@ std::string GithubEscapeProperty(std::string_view s) {
   std::string out;
   for (char c : GithubEscapeData(s)) {
     switch (c) {
-      case ':': out += "%3A"; break;
-      case ',': out += "%2C"; break;
-      default: out += c;
+      case ':':
+        out += "%3A";
+        break;
+      case ',':
+        out += "%2C";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -335,6 +367,40 @@ std::string_view AdviceFor(const Finding& f, const RenderContext& ctx) {
   return ChangeKindOf(f.kind, f.direction).advice();
 }
 
+std::string InVersionWords(std::string_view message, Direction direction) {
+  if (direction == Direction::kNone) return std::string(message);
+  const bool forward = direction == Direction::kForward;
+  const std::string_view writer = forward ? "new" : "old";
+  const std::string_view reader = forward ? "old" : "new";
+  auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const bool at_word = i == 0 || !word_char(message[i - 1]);
+    std::string_view rest = message.substr(i);
+    std::string_view side;
+    std::size_t len = 0;
+    if (at_word && rest.starts_with("the writer"))
+      side = writer, len = 10;
+    else if (at_word && rest.starts_with("the reader"))
+      side = reader, len = 10;
+    else if (at_word && rest.starts_with("writer"))
+      side = writer, len = 6;
+    else if (at_word && rest.starts_with("reader"))
+      side = reader, len = 6;
+    if (len > 0 && (i + len == message.size() || !word_char(message[i + len]))) {
+      const bool with_article = len == 10;
+      out += with_article ? "the " + std::string(side) + " version" : std::string(side);
+      i += len;
+      continue;
+    }
+    out += message[i++];
+  }
+  return out;
+}
+
 std::string ConsequenceText(const Finding& f) {
   if (f.severity == Severity::kSafe || f.direction == Direction::kNone) {
     return "neither BACKWARD nor FORWARD";
@@ -354,10 +420,14 @@ std::optional<OutputFormat> OutputFormatFromString(std::string_view s) {
 
 std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx) {
   switch (format) {
-    case OutputFormat::kText: return RenderText(report, ctx);
-    case OutputFormat::kJson: return RenderJson(report, ctx);
-    case OutputFormat::kJunit: return RenderJunit(report, ctx);
-    case OutputFormat::kGithub: return RenderGithub(report, ctx);
+    case OutputFormat::kText:
+      return RenderText(report, ctx);
+    case OutputFormat::kJson:
+      return RenderJson(report, ctx);
+    case OutputFormat::kJunit:
+      return RenderJunit(report, ctx);
+    case OutputFormat::kGithub:
+      return RenderGithub(report, ctx);
   }
   return RenderText(report, ctx);
 }

@@ -17,6 +17,7 @@ void AddDirection(compat::Report& out, compat::Report checked, compat::Direction
     if (f.severity != compat::Severity::kBreaking) continue;
     f.direction = direction;
     f.kind = compat::ChangeKindOf(f.kind, direction);
+    f.message = compat::InVersionWords(f.message, direction);
     out.Add(std::move(f));
   }
 }

@@ -227,3 +227,22 @@ TEST(RenderTest, EveryFormatEndsWithNewline) {
 
 }  // namespace
 }  // namespace accord::compat
+
+namespace accord::compat {
+namespace {
+
+// Rule (issue 16 item 5): a diff's messages speak of the old and the new
+// version; a FORWARD finding's writer is the new one.
+TEST(RenderTest, InVersionWordsNamesTheVersionOfEachSide) {
+  EXPECT_EQ(InVersionWords("the writer allows \"X\" but the reader rejects it", Direction::kForward),
+            "the new version allows \"X\" but the old version rejects it");
+  EXPECT_EQ(InVersionWords("reader field \"a\" has no default and writer record R lacks it",
+                           Direction::kBackward),
+            "new field \"a\" has no default and old record R lacks it");
+  // Whole words only; no direction, no change.
+  EXPECT_EQ(InVersionWords("readers and rewriters", Direction::kForward), "readers and rewriters");
+  EXPECT_EQ(InVersionWords("the writer", Direction::kNone), "the writer");
+}
+
+}  // namespace
+}  // namespace accord::compat

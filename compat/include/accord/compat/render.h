@@ -52,6 +52,12 @@ Kind ChangeKindOf(const Kind& checked, Direction direction);
 // (ctx.old_new) kinds are already in those words.
 std::string_view AdviceFor(const Finding& f, const RenderContext& ctx);
 
+// A checker message (in the reader's and writer's words) in the words of a
+// diff's versions: for a BACKWARD finding "the writer" is the old version
+// and "the reader" the new one, for a FORWARD finding the other way round
+// (whole words "writer" / "reader" only; "readers" is kept).
+std::string InVersionWords(std::string_view message, Direction direction);
+
 // What a finding's break means, for people: "BACKWARD (the new version
 // rejects events of the old one)", "FORWARD under STRICT only (...)" for a
 // warning; "neither BACKWARD nor FORWARD" for a SAFE finding or an unknown
