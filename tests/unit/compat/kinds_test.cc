@@ -483,7 +483,8 @@ std::string FindingKindsPage() {
       "  (`ENUM_VALUE_ADDED`), its consequence in each direction (breaks BACKWARD, breaks\n"
       "  FORWARD, or neither: SAFE) and pointers labelled `old:` and `new:`.\n\n"
       "Advice is written for the schema you can still change: for a FORWARD break, the new one.\n"
-      "Every example below is run by the test that writes this page.\n\n";
+      "Every `check` / `diff` example below is run through the engine by the test that\n"
+      "writes this page; kinds without a short example say so.\n\n";
   out += Section("JSON Schema", JsonSchemaKinds(),
                  ExamplesOf(JsonCheckExamples(), JsonDiffExamples()));
   out += Section("Avro", AvroKinds(), ExamplesOf(AvroCheckExamples(), AvroDiffExamples()));
