@@ -252,7 +252,8 @@ int RunCheck(const CheckArgs& args) {
   // The changes from the latest version to the new one that break neither
   // direction, as `accord diff` lists them, so that check and diff count the
   // same changes (with --mode FULL, the same breaking and safe counts).
-  // NONE checks nothing and lists nothing.
+  // NONE checks nothing and lists nothing. UNDECIDED: undecided findings
+  // (Severity::kUndecided, to come) are not SAFE and stay out of this list.
   if (*level != compat::Level::kNone && history_size > 0) {
     const std::size_t latest = history_size - 1;
     options.writer_base_uri = SchemaFileUri(docs[latest].file);

@@ -36,6 +36,9 @@ std::string SideName(const RenderContext& ctx, int version, const std::string& f
   return fallback;
 }
 
+// UNDECIDED: when Severity::kUndecided lands (the engine's part of issue
+// 16), the summary and the JSON counts gain "N undecided" between breaking
+// and warnings, and ConsequenceText / AdviceFor must treat it like a break.
 std::string Summary(const Report& report, const RenderContext& ctx) {
   // "breaking" and "safe" have no plural form.
   std::string out = std::string(VerdictName(report.verdict)) + ": " +
