@@ -281,6 +281,27 @@ int RunCheck(const CheckArgs& args) {
     PrintError("check", *failure);
     return kExitUsage;
   }
+  // The changes from the latest version to the new one that break neither
+  // direction, as `accord diff` lists them, so that check and diff count the
+  // same changes (with --mode FULL, the same breaking and safe counts).
+  // NONE checks nothing and lists nothing. Undecided findings are not SAFE
+  // and stay out of this list.
+  if (*level != compat::Level::kNone && history_size > 0) {
+    const std::size_t latest = history_size - 1;
+    options.writer_base_uri = SchemaFileUri(docs[latest].file);
+    options.reader_base_uri = SchemaFileUri(docs.back().file);
+    auto diff = avro ? compat::DiffAvro(docs[latest].root, docs.back().root)
+                     : compat::DiffJsonSchema(docs[latest].root, docs.back().root, options);
+    // (A diff error repeats the check's, which was reported above.)
+    if (diff) {
+      for (compat::Finding& f : diff->findings) {
+        if (f.severity != compat::Severity::kSafe) continue;
+        f.writer_version = static_cast<int>(latest) + 1;
+        f.reader_version = static_cast<int>(history_size) + 1;
+        report.Add(std::move(f));
+      }
+    }
+  }
   compat::RenderContext ctx =
       MakeRenderContext(args.files, docs.back(), std::string(compat::LevelName(*level)));
   std::string out = compat::Render(report, *format, ctx);

@@ -98,7 +98,7 @@ Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bo
                        const std::string& prefix, const std::string& other_side) {
   Problem p;
   p.warning = !compat::IsFailing(f.severity);
-  p.kind = f.kind;
+  p.kind = std::string(f.kind.name());
   p.path = local_is_writer ? f.writer_path : f.reader_path;
   const std::string& other_path = local_is_writer ? f.reader_path : f.writer_path;
   // Only a file may be named: a schema from the registry has none (its
@@ -107,7 +107,7 @@ Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bo
     p.file = local.display;
     p.line = local.doc.PositionOf(p.path).line;
   }
-  p.message = prefix + f.kind + ": " + f.message;
+  p.message = prefix + std::string(f.kind.name()) + ": " + f.message;
   if (!other_side.empty()) {
     p.message += " (" + other_side + ": " + (other_path.empty() ? "(root)" : other_path) + ")";
   }

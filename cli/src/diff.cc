@@ -65,17 +65,16 @@ int RunDiff(const DiffArgs& args) {
     PrintError("diff", LocateError(report.error(), docs[0], docs[1]));
     return kExitUsage;
   }
-  // Version 1 is OLD, version 2 is NEW. DiffJsonSchema's FORWARD findings
-  // (message prefixed "FORWARD: ", see jsonschema_compat_diff.cc; DiffAvro
-  // writes "forward: ") have the
-  // new schema as writer; every other finding has the old one as writer.
+  // Version 1 is OLD, version 2 is NEW: a FORWARD finding has the new
+  // schema as writer; every other finding has the old one as writer.
   for (compat::Finding& f : report->findings) {
     if (f.writer_version != 0 || f.reader_version != 0) continue;
-    const bool forward = f.message.starts_with("FORWARD: ") || f.message.starts_with("forward: ");
+    const bool forward = f.direction == compat::Direction::kForward;
     f.writer_version = forward ? 2 : 1;
     f.reader_version = forward ? 1 : 2;
   }
   compat::RenderContext ctx = MakeRenderContext(args.files, docs[1], "DIFF");
+  ctx.old_new = true;
   std::string out = compat::Render(*report, *format, ctx);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return report->compatible() ? kExitCompatible : kExitIncompatible;

@@ -538,7 +538,7 @@ class Checker {
   // else. (Out of line: inlined, it made Check's frame and prologue several
   // times larger for every pair, though few pairs have a finding.)
   template <typename MessageFn>
-  [[gnu::noinline]] void AddFinding(std::string_view kind, const Node& w, const At& wat, const At& rat,
+  [[gnu::noinline]] void AddFinding(AvroKind kind, const Node& w, const At& wat, const At& rat,
                                     MessageFn&& message, WitnessLeaf leaf = {}) {
     if (!recording_) return;
     if (purpose_ == Purpose::kExplain) {
@@ -559,7 +559,7 @@ class Checker {
       ChargeWork(findings.size());  // comparisons (budget.h)
       for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
         const Finding& g = findings[i];
-        if (g.kind == kind && g.writer_path == f.writer_path && g.reader_path == f.reader_path) {
+        if (g.kind == compat::Kind(kind) && g.writer_path == f.writer_path && g.reader_path == f.reader_path) {
           findings.pop_back();
           return;
         }
@@ -568,16 +568,16 @@ class Checker {
       if (finding_keys_.empty()) {
         for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
           finding_keys_.insert(
-              FindingKey(findings[i].kind, findings[i].writer_path, findings[i].reader_path));
+              FindingKey(findings[i].kind.name(), findings[i].writer_path, findings[i].reader_path));
         }
       }
       ChargeWork(1);
-      if (!finding_keys_.insert(FindingKey(kind, f.writer_path, f.reader_path)).second) {
+      if (!finding_keys_.insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path)).second) {
         findings.pop_back();
         return;
       }
     }
-    f.kind = std::string(kind);
+    f.kind = kind;
     f.message = message();
     // The witnesses share one copy of the writer schema (the caller's may not
     // outlive the report).
@@ -892,8 +892,8 @@ class Checker {
       if (recording_) {
         // Names are [A-Za-z0-9_.]: quoting one is adding quotes.
         AddFinding(kAvroNameMismatch, w, {w.pointer, "/name"}, {r.pointer, "/name"}, [&] {
-          return Cat("writer ", Describe(w), " is read as reader ", Describe(r), ": names differ; add \"",
-                     w.full_name, "\" to the reader's aliases or keep the name");
+          return Cat("writer ", Describe(w), " is read as reader ", Describe(r),
+                     ": names differ and no reader alias is \"", w.full_name, "\"");
         });
       }
     }
@@ -944,7 +944,7 @@ class Checker {
             list += w.symbols[i];
           }
           return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
-                     "] and has no enum default: add the symbols or a \"default\" to the reader enum");
+                     "] and has no enum default");
         }, {WitnessLeaf::Kind::kSymbol, first_missing});
         return false;
       }
@@ -1007,8 +1007,7 @@ class Checker {
         if (recording_) {
           AddFinding(kAvroReaderFieldMissingDefaultValue, w, {w.pointer}, {rf.pointer}, [&] {
             return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
-                       w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias",
-                       ": add a \"default\" to the reader field");
+                       w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias");
           }, {WitnessLeaf::Kind::kMinimal});
         }
         continue;

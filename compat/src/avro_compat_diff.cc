@@ -1,16 +1,17 @@
 // `accord diff` for Avro: both directions of the resolution check, then the
 // structural changes that break neither direction. See avro_compat.h.
 //
-// In a diff report writer_path always points into the OLD schema and
-// reader_path into the NEW one, whatever the direction of the check that
-// produced the finding (forward findings are swapped), so a reader of the
-// report does not have to know which direction a line came from.
+// Every finding carries its direction (kNone for the safe ones), and
+// writer_path / reader_path keep the meaning of the directed check that
+// produced it: OldPath / NewPath (report.h) say which points into the old
+// and which into the new schema.
 #include <algorithm>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "accord/compat/avro_compat.h"
+#include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
 
 namespace accord::compat {
@@ -118,9 +119,9 @@ class Differ {
   }
 
  private:
-  void Safe(std::string_view kind, std::string_view opath, std::string_view npath, std::string message) {
+  void Safe(AvroKind kind, std::string_view opath, std::string_view npath, std::string message) {
     Finding f;
-    f.kind = std::string(kind);
+    f.kind = kind;
     f.severity = Severity::kSafe;
     f.writer_path = std::string(opath);
     f.reader_path = std::string(npath);
@@ -288,36 +289,55 @@ class Differ {
 Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_schema) {
   Report backward = CheckAvroSchemas(old_schema, new_schema);
   Report forward = CheckAvroSchemas(new_schema, old_schema);
+  Differ differ(old_schema, new_schema);
+  std::vector<Finding> changes = differ.Run();
+  // A type the new schema promotes (int -> long, ...): old readers cannot
+  // read it, a TYPE_PROMOTED change that breaks FORWARD rather than a
+  // TYPE_CHANGED one.
+  // (The differ names every type change TYPE_PROMOTED; it is one when the
+  // new schema still reads the old type, i.e. no backward finding there.)
+  std::set<std::pair<std::string, std::string>> promoted;
+  for (const Finding& c : changes) {
+    if (c.kind == AvroKind::kTypePromoted) promoted.insert({c.writer_path, c.reader_path});
+  }
+  for (const Finding& f : backward.findings) promoted.erase({OldPath(f), NewPath(f)});
   std::vector<Finding> breaking;
   for (Finding& f : backward.findings) {
-    f.message = "backward: " + f.message;
+    f.direction = Direction::kBackward;
+    f.message = InVersionWords(f.message, f.direction);
+    if (auto k = f.kind.As<AvroKind>()) f.kind = BackwardChangeKind(*k);
     breaking.push_back(std::move(f));
   }
   for (Finding& f : forward.findings) {
-    f.message = "forward: " + f.message;
-    std::swap(f.writer_path, f.reader_path);  // old schema first, see above
+    f.direction = Direction::kForward;
+    f.message = InVersionWords(f.message, f.direction);
+    if (auto k = f.kind.As<AvroKind>()) {
+      AvroKind change = ForwardChangeKind(*k);
+      if (change == AvroKind::kTypeChanged && promoted.contains({OldPath(f), NewPath(f)})) {
+        change = AvroKind::kTypePromoted;
+      }
+      f.kind = change;
+    }
     breaking.push_back(std::move(f));
   }
-  Differ differ(old_schema, new_schema);
-  std::vector<Finding> changes = differ.Run();
   Report report;
   for (const Finding& f : breaking) report.Add(f);
-  // The breaking findings sorted by writer path: those at or below a path
-  // are one exact range and one prefix range (n changes x n breaking
-  // findings were n^2 comparisons).
+  // The breaking findings sorted by their pointer into the old schema: those
+  // at or below a path are one exact range and one prefix range (n changes x
+  // n breaking findings were n^2 comparisons).
   std::vector<const Finding*> by_path;
   by_path.reserve(breaking.size());
   for (const Finding& b : breaking) by_path.push_back(&b);
   std::sort(by_path.begin(), by_path.end(),
-            [](const Finding* a, const Finding* b) { return a->writer_path < b->writer_path; });
+            [](const Finding* a, const Finding* b) { return OldPath(*a) < OldPath(*b); });
   auto covered_by = [&](const Finding& c, const std::string& from, bool exact) {
     auto it =
         std::lower_bound(by_path.begin(), by_path.end(), from,
-                         [](const Finding* b, const std::string& p) { return b->writer_path < p; });
+                         [](const Finding* b, const std::string& p) { return OldPath(*b) < p; });
     for (; it != by_path.end(); ++it) {
       const Finding& b = **it;
-      if (exact ? b.writer_path != from : !b.writer_path.starts_with(from)) break;
-      if (IsUnderOrEqual(b.reader_path, c.reader_path)) return true;
+      if (exact ? OldPath(b) != from : !OldPath(b).starts_with(from)) break;
+      if (IsUnderOrEqual(NewPath(b), c.reader_path)) return true;
     }
     return false;
   };

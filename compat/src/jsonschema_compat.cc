@@ -188,17 +188,27 @@ class Checker {
  private:
   // ------------------------------------------------------------ findings
   struct Pending {
-    std::string kind;
+    JsonSchemaKind kind = JsonSchemaKind::kValueRejected;
     Severity severity = Severity::kBreaking;
     std::string wpath, rpath, message;
     std::vector<json::Value> candidates;  // at the current level
     const Atom* atom = nullptr;           // writer atom at this level (samples)
     const Conj* conj = nullptr;
-    std::string undecided;  // kind to use when no witness is found
+    std::optional<JsonSchemaKind> undecided;  // kind to use when no witness is found
     std::vector<json::Value> documents;  // whole-document candidates (not embedded)
   };
 
   bool Silent() const { return silent_ > 0; }
+
+  // The UNDECIDED_* kind for a reason the writer's normal form
+  // over-approximates (Atom::approx, jsonschema_compat_normal.cc).
+  static JsonSchemaKind UndecidedKindFor(std::string_view approx) {
+    if (approx == "CONTAINS") return JsonSchemaKind::kUndecidedContains;
+    if (approx == "UNEVALUATED") return JsonSchemaKind::kUndecidedUnevaluated;
+    if (approx == "DYNAMIC_REF") return JsonSchemaKind::kUndecidedDynamicRef;
+    if (approx == "NOT") return JsonSchemaKind::kUndecidedNot;
+    return JsonSchemaKind::kUndecidedCombinator;  // "COMBINATOR"
+  }
 
   // Records a finding (unless silent). Returns false for a breaking finding
   // (for `ok &= ...`), true for warnings.
@@ -208,7 +218,7 @@ class Checker {
       if (!result) ++silent_failures_;
       return result;
     }
-    std::string key = p.kind + "|" + p.wpath + "|" + p.rpath;
+    std::string key = std::string(DescribeKind(p.kind).name) + "|" + p.wpath + "|" + p.rpath;
     if (!seen_.insert(key).second) return result;
     Finding f;
     f.kind = p.kind;
@@ -222,11 +232,11 @@ class Checker {
     bool approx = p.atom && !p.atom->approx.empty();
     if (!f.witness && f.severity == Severity::kBreaking) {
       f.severity = Severity::kUndecided;
-      if (!p.undecided.empty()) {
-        f.kind = p.undecided;
+      if (p.undecided) {
+        f.kind = *p.undecided;
         f.message = "undecided: " + f.message;
       } else if (approx) {
-        f.kind = "UNDECIDED_" + p.atom->approx.front();
+        f.kind = UndecidedKindFor(p.atom->approx.front());
         f.message = "undecided (writer uses " + p.atom->approx.front() + "): " + f.message;
       } else {
         f.message = "undecided (no event was found that proves it): " + f.message;
@@ -338,7 +348,7 @@ class Checker {
     if (budget_ == 0 || !ChargeWork(1)) {
       exhausted_ = true;
       Finding f;
-      f.kind = "UNDECIDED_BUDGET";
+      f.kind = JsonSchemaKind::kUndecidedBudget;
       f.severity = Severity::kUndecided;
       f.message = "the comparison exceeded its work budget (deep nesting or recursion); "
                   "treated as incompatible";
@@ -565,7 +575,7 @@ class Checker {
     std::string rp = rr_.Path(r);
     if (rv.IsBool()) {
       if (rv.AsBool()) return true;
-      return Flag({.kind = "FALSE_SCHEMA",
+      return Flag({.kind = JsonSchemaKind::kFalseSchema,
                      .wpath = WPath(ws),
                      .rpath = rp,
                      .message = "the reader's schema here is `false`: every " +
@@ -577,11 +587,11 @@ class Checker {
     // Direct reader cycles without descending ($ref to itself).
     std::pair<const Atom*, NodeId> here{&a, r};
     if (std::find(active_.begin(), active_.end(), here) != active_.end()) {
-      return Flag({.kind = "UNDECIDED_REF",
+      return Flag({.kind = JsonSchemaKind::kUndecidedRef,
                      .wpath = WPath(ws),
                      .rpath = rp,
                      .message = "the reader's $ref chain loops without consuming the instance",
-                     .undecided = "UNDECIDED_REF"});
+                     .undecided = JsonSchemaKind::kUndecidedRef});
     }
     active_.push_back(here);
     bool ok = CoverAtomBody(ws, a, r);
@@ -668,7 +678,7 @@ class Checker {
           msg = std::string(shared ? "type narrowed" : "type changed") + ": the reader accepts " +
                 rtypes + " but the writer allows " + std::string(TyName(a.ty));
         }
-        return Flag({.kind = shared || narrowed_to_integer ? "TYPE_NARROWED" : "TYPE_CHANGED",
+        return Flag({.kind = shared || narrowed_to_integer ? JsonSchemaKind::kTypeNarrowed : JsonSchemaKind::kTypeChanged,
                        .wpath = wp,
                        .rpath = Kp(rp, "type"),
                        .message = msg,
@@ -685,14 +695,14 @@ class Checker {
       std::string anchor =
           kw == "$recursiveRef" ? "$recursive" : SplitFragment(dr->AsString()).second;
       if (rr_.DynamicAmbiguous(anchor)) {
-        ok &= Flag({.kind = "UNDECIDED_DYNAMIC_REF",
+        ok &= Flag({.kind = JsonSchemaKind::kUndecidedDynamicRef,
                       .wpath = wp,
                       .rpath = Kp(rp, kw),
                       .message = "the reader's " + std::string(kw) +
                                  " resolves at run time to one of several schemas",
                       .atom = &a,
                       .conj = &ws.conj,
-                      .undecided = "UNDECIDED_DYNAMIC_REF"});
+                      .undecided = JsonSchemaKind::kUndecidedDynamicRef});
       } else {
         ok &= CoverAtom(ws, a, rr_.RefTarget(r, kw));
       }
@@ -703,7 +713,7 @@ class Checker {
       const json::Value* cn = d == Dialect::kDraft4 ? nullptr : rv.Find("const");
       if ((en && en->IsArray()) || cn) {
         bool is_const = cn != nullptr;
-        ok &= Flag({.kind = is_const ? "CONST_ADDED" : "ENUM_ADDED",
+        ok &= Flag({.kind = is_const ? JsonSchemaKind::kConstAdded : JsonSchemaKind::kEnumAdded,
                       .wpath = wp,
                       .rpath = Kp(rp, is_const ? "const" : "enum"),
                       .message = is_const ? "the reader only accepts the constant " +
@@ -734,14 +744,14 @@ class Checker {
       ok &= CheckAnyOf(ws, a, r, "oneOf");
     if (NodeId nt = rr_.Kw(r, "not"); nt != kNoNode) {
       if (!Disjoint(a, ws, Conj{nt}, 0)) {
-        ok &= Flag({.kind = "NOT_EXTENDED",
+        ok &= Flag({.kind = JsonSchemaKind::kNotExtended,
                       .wpath = wp,
                       .rpath = Kp(rp, "not"),
                       .message = "the reader's `not` rejects " + std::string(TyName(a.ty)) +
                                  " values the writer allows",
                       .atom = &a,
                       .conj = &ws.conj,
-                      .undecided = "UNDECIDED_NOT"});
+                      .undecided = JsonSchemaKind::kUndecidedNot});
       }
     }
     if (d != Dialect::kDraft4 && d != Dialect::kDraft6) {
@@ -754,47 +764,47 @@ class Checker {
 
   bool ReportValue(const AtomSet& ws, const Atom& a, NodeId r, const json::Value& v,
                    const EvalFailure& fail) {
-    static const std::unordered_map<std::string, std::string> kKinds = {
-        {"type", "TYPE_CHANGED"},
-        {"enum", "ENUM_NARROWED"},
-        {"const", "CONST_CHANGED"},
-        {"minimum", "MINIMUM_INCREASED"},
-        {"maximum", "MAXIMUM_DECREASED"},
-        {"exclusiveMinimum", "MINIMUM_INCREASED"},
-        {"exclusiveMaximum", "MAXIMUM_DECREASED"},
-        {"multipleOf", "MULTIPLE_OF_CHANGED"},
-        {"minLength", "MIN_LENGTH_INCREASED"},
-        {"maxLength", "MAX_LENGTH_DECREASED"},
-        {"pattern", "PATTERN_CHANGED"},
-        {"format", "FORMAT_CHANGED"},
-        {"minItems", "MIN_ITEMS_INCREASED"},
-        {"maxItems", "MAX_ITEMS_DECREASED"},
-        {"uniqueItems", "UNIQUE_ITEMS_ADDED"},
-        {"contains", "CONTAINS_ADDED"},
-        {"maxContains", "MAX_CONTAINS_ADDED"},
-        {"required", "REQUIRED_ADDED"},
-        {"minProperties", "MIN_PROPERTIES_INCREASED"},
-        {"maxProperties", "MAX_PROPERTIES_DECREASED"},
-        {"additionalProperties", "ADDITIONAL_PROPERTIES_NARROWED"},
-        {"propertyNames", "PROPERTY_NAMES_NARROWED"},
-        {"anyOf", "ANY_OF_NARROWED"},
-        {"oneOf", "ONE_OF_NARROWED"},
-        {"not", "NOT_EXTENDED"},
-        {"false", "FALSE_SCHEMA"},
-        {"dependencies", "DEPENDENT_REQUIRED_ADDED"},
-        {"dependentRequired", "DEPENDENT_REQUIRED_ADDED"},
-        {"dependentSchemas", "DEPENDENT_SCHEMA_ADDED"},
+    static const std::unordered_map<std::string_view, JsonSchemaKind> kKinds = {
+        {"type", JsonSchemaKind::kTypeChanged},
+        {"enum", JsonSchemaKind::kEnumNarrowed},
+        {"const", JsonSchemaKind::kConstChanged},
+        {"minimum", JsonSchemaKind::kMinimumIncreased},
+        {"maximum", JsonSchemaKind::kMaximumDecreased},
+        {"exclusiveMinimum", JsonSchemaKind::kMinimumIncreased},
+        {"exclusiveMaximum", JsonSchemaKind::kMaximumDecreased},
+        {"multipleOf", JsonSchemaKind::kMultipleOfChanged},
+        {"minLength", JsonSchemaKind::kMinLengthIncreased},
+        {"maxLength", JsonSchemaKind::kMaxLengthDecreased},
+        {"pattern", JsonSchemaKind::kPatternChanged},
+        {"format", JsonSchemaKind::kFormatChanged},
+        {"minItems", JsonSchemaKind::kMinItemsIncreased},
+        {"maxItems", JsonSchemaKind::kMaxItemsDecreased},
+        {"uniqueItems", JsonSchemaKind::kUniqueItemsAdded},
+        {"contains", JsonSchemaKind::kContainsAdded},
+        {"maxContains", JsonSchemaKind::kMaxContainsAdded},
+        {"required", JsonSchemaKind::kRequiredAdded},
+        {"minProperties", JsonSchemaKind::kMinPropertiesIncreased},
+        {"maxProperties", JsonSchemaKind::kMaxPropertiesDecreased},
+        {"additionalProperties", JsonSchemaKind::kAdditionalPropertiesNarrowed},
+        {"propertyNames", JsonSchemaKind::kPropertyNamesNarrowed},
+        {"anyOf", JsonSchemaKind::kAnyOfNarrowed},
+        {"oneOf", JsonSchemaKind::kOneOfNarrowed},
+        {"not", JsonSchemaKind::kNotExtended},
+        {"false", JsonSchemaKind::kFalseSchema},
+        {"dependencies", JsonSchemaKind::kDependentRequiredAdded},
+        {"dependentRequired", JsonSchemaKind::kDependentRequiredAdded},
+        {"dependentSchemas", JsonSchemaKind::kDependentSchemaAdded},
     };
-    std::string kind = "VALUE_REJECTED";
+    JsonSchemaKind kind = JsonSchemaKind::kValueRejected;
     if (auto it = kKinds.find(fail.keyword); it != kKinds.end()) kind = it->second;
-    if (fail.keyword == "enum" && a.values_path.empty()) kind = "ENUM_ADDED";
-    if (fail.keyword == "const" && a.values_path.empty()) kind = "CONST_ADDED";
+    if (fail.keyword == "enum" && a.values_path.empty()) kind = JsonSchemaKind::kEnumAdded;
+    if (fail.keyword == "const" && a.values_path.empty()) kind = JsonSchemaKind::kConstAdded;
     if (fail.keyword == "type") {
       // Narrowed when the reader still accepts another writer type here
       // (or, for numbers, integers).
-      if (a.ty == Ty::kNum && AdmitsType(r, a)) kind = "TYPE_NARROWED";
+      if (a.ty == Ty::kNum && AdmitsType(r, a)) kind = JsonSchemaKind::kTypeNarrowed;
       for (const Atom& o : ws.atoms)
-        if (o.ty != a.ty && AdmitsType(r, o)) kind = "TYPE_NARROWED";
+        if (o.ty != a.ty && AdmitsType(r, o)) kind = JsonSchemaKind::kTypeNarrowed;
     }
     return Flag({.kind = kind,
                    .wpath = a.values_path.empty() ? WPath(ws) : a.values_path,
@@ -825,7 +835,7 @@ class Checker {
     auto check_lo = [&](double v, bool excl, const std::string& kw) {
       bool fine = lo.set && (lo.v > v || (lo.v == v && (!excl || lo.excl)));
       if (fine) return true;
-      std::string kind = !lo.set ? "MINIMUM_ADDED" : lo.v == v ? "EXCLUSIVE_BOUND_ADDED" : "MINIMUM_INCREASED";
+      JsonSchemaKind kind = !lo.set ? JsonSchemaKind::kMinimumAdded : lo.v == v ? JsonSchemaKind::kExclusiveBoundAdded : JsonSchemaKind::kMinimumIncreased;
       std::string msg = !lo.set ? "the reader adds a lower bound (" + kw + " " + Num(v) +
                                       "): smaller numbers the writer allows are rejected"
                                 : "lower bound raised from " + Num(lo.v) + (lo.excl ? " (exclusive)" : "") +
@@ -845,7 +855,7 @@ class Checker {
     auto check_hi = [&](double v, bool excl, const std::string& kw) {
       bool fine = hi.set && (hi.v < v || (hi.v == v && (!excl || hi.excl)));
       if (fine) return true;
-      std::string kind = !hi.set ? "MAXIMUM_ADDED" : hi.v == v ? "EXCLUSIVE_BOUND_ADDED" : "MAXIMUM_DECREASED";
+      JsonSchemaKind kind = !hi.set ? JsonSchemaKind::kMaximumAdded : hi.v == v ? JsonSchemaKind::kExclusiveBoundAdded : JsonSchemaKind::kMaximumDecreased;
       std::string msg = !hi.set ? "the reader adds an upper bound (" + kw + " " + Num(v) +
                                       "): larger numbers the writer allows are rejected"
                                 : "upper bound lowered from " + Num(hi.v) + (hi.excl ? " (exclusive)" : "") +
@@ -903,7 +913,7 @@ class Checker {
                                     ": other numbers the writer allows are rejected"
                               : "multipleOf changed from " + Num(a.mult.front().first) + " to " +
                                     Num(md) + ": not every writer value is a multiple of " + Num(md);
-        ok &= Flag({.kind = a.mult.empty() ? "MULTIPLE_OF_ADDED" : "MULTIPLE_OF_CHANGED",
+        ok &= Flag({.kind = a.mult.empty() ? JsonSchemaKind::kMultipleOfAdded : JsonSchemaKind::kMultipleOfChanged,
                       .wpath = a.mult.empty() ? WPath(ws) : a.mult.front().second,
                       .rpath = Kp(rp, "multipleOf"),
                       .message = msg,
@@ -935,7 +945,7 @@ class Checker {
       double v = m->AsNumber().AsDouble();
       if (static_cast<double>(a.min_len) < v) {
         bool had = a.min_len > 0;
-        ok &= Flag({.kind = had ? "MIN_LENGTH_INCREASED" : "MIN_LENGTH_ADDED",
+        ok &= Flag({.kind = had ? JsonSchemaKind::kMinLengthIncreased : JsonSchemaKind::kMinLengthAdded,
                       .wpath = had ? a.min_len_path : WPath(ws),
                       .rpath = Kp(rp, "minLength"),
                       .message = "minimum length raised from " + std::to_string(a.min_len) +
@@ -950,7 +960,7 @@ class Checker {
       if (a.max_len == kInf || static_cast<double>(a.max_len) > v) {
         bool had = a.max_len != kInf;
         std::uint64_t target = static_cast<std::uint64_t>(std::floor(v)) + 1;
-        ok &= Flag({.kind = had ? "MAX_LENGTH_DECREASED" : "MAX_LENGTH_ADDED",
+        ok &= Flag({.kind = had ? JsonSchemaKind::kMaxLengthDecreased : JsonSchemaKind::kMaxLengthAdded,
                       .wpath = had ? a.max_len_path : WPath(ws),
                       .rpath = Kp(rp, "maxLength"),
                       .message = had ? "maximum length lowered from " + std::to_string(a.max_len) +
@@ -976,7 +986,7 @@ class Checker {
                               : "pattern changed from " + Quote(a.patterns.front().first) + " to " +
                                     Quote(pat) +
                                     ": regex inclusion is not decided, treated as breaking";
-        ok &= Flag({.kind = a.patterns.empty() ? "PATTERN_ADDED" : "PATTERN_CHANGED",
+        ok &= Flag({.kind = a.patterns.empty() ? JsonSchemaKind::kPatternAdded : JsonSchemaKind::kPatternChanged,
                       .wpath = a.patterns.empty() ? WPath(ws) : a.patterns.front().second,
                       .rpath = Kp(rp, "pattern"),
                       .message = msg,
@@ -998,7 +1008,7 @@ class Checker {
         if (wf == fm) fine = true;
       if (!fine) {
         std::vector<json::Value> c = {json::Value("x"), json::Value(""), json::Value("not-a-" + fm)};
-        ok &= Flag({.kind = a.formats.empty() ? "FORMAT_ADDED" : "FORMAT_CHANGED",
+        ok &= Flag({.kind = a.formats.empty() ? JsonSchemaKind::kFormatAdded : JsonSchemaKind::kFormatChanged,
                       .wpath = a.formats.empty() ? WPath(ws) : a.formats.front().second,
                       .rpath = Kp(rp, "format"),
                       .message = a.formats.empty()
@@ -1049,7 +1059,7 @@ class Checker {
     if (const json::Value* m = rv.Find("minItems"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (static_cast<double>(wmin) < v)
-        ok &= Flag({.kind = wmin > 0 ? "MIN_ITEMS_INCREASED" : "MIN_ITEMS_ADDED",
+        ok &= Flag({.kind = wmin > 0 ? JsonSchemaKind::kMinItemsIncreased : JsonSchemaKind::kMinItemsAdded,
                       .wpath = wmin > 0 ? a.min_items_path : wp,
                       .rpath = Kp(rp, "minItems"),
                       .message = "minimum number of items raised from " + std::to_string(wmin) +
@@ -1061,7 +1071,7 @@ class Checker {
     if (const json::Value* m = rv.Find("maxItems"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (wmax == kInf || static_cast<double>(wmax) > v)
-        ok &= Flag({.kind = a.max_items != kInf ? "MAX_ITEMS_DECREASED" : "MAX_ITEMS_ADDED",
+        ok &= Flag({.kind = a.max_items != kInf ? JsonSchemaKind::kMaxItemsDecreased : JsonSchemaKind::kMaxItemsAdded,
                       .wpath = a.max_items != kInf ? a.max_items_path : wp,
                       .rpath = Kp(rp, "maxItems"),
                       .message = "maximum number of items lowered to " + Num(v) +
@@ -1081,7 +1091,7 @@ class Checker {
           json::Array arr(std::max<std::uint64_t>(2, std::min<std::uint64_t>(wmin, 16)), item);
           c.emplace_back(std::move(arr));
         }
-        ok &= Flag({.kind = "UNIQUE_ITEMS_ADDED",
+        ok &= Flag({.kind = JsonSchemaKind::kUniqueItemsAdded,
                       .wpath = wp,
                       .rpath = Kp(rp, "uniqueItems"),
                       .message = "the reader requires unique items: arrays with duplicates are "
@@ -1171,7 +1181,7 @@ class Checker {
             fine = good >= need;
           }
           if (!fine) {
-            ok &= Flag({.kind = a.contains.empty() ? "CONTAINS_ADDED" : "CONTAINS_CHANGED",
+            ok &= Flag({.kind = a.contains.empty() ? JsonSchemaKind::kContainsAdded : JsonSchemaKind::kContainsChanged,
                           .wpath = a.contains.empty() ? wp : a.contains.front().path,
                           .rpath = Kp(rp, "contains"),
                           .message = "the reader requires at least " + std::to_string(need) +
@@ -1191,7 +1201,7 @@ class Checker {
               if (!Disjoint(ia, is, Conj{cn}, 0)) fine = false;
           }
           if (!fine)
-            ok &= Flag({.kind = "MAX_CONTAINS_ADDED",
+            ok &= Flag({.kind = JsonSchemaKind::kMaxContainsAdded,
                           .wpath = wp,
                           .rpath = Kp(rp, "maxContains"),
                           .message = "the reader accepts at most " + std::to_string(*at_most) +
@@ -1268,7 +1278,7 @@ class Checker {
     bool ok;
     if (rr_.V(rn).IsBool() && !rr_.V(rn).AsBool()) {
       const AtomSet& is = wn_.Of(wc);
-      ok = Flag({.kind = "ADDITIONAL_ITEMS_REMOVED",
+      ok = Flag({.kind = JsonSchemaKind::kAdditionalItemsRemoved,
                    .wpath = WPath(ws),
                    .rpath = rkw_path,
                    .message = "the reader accepts no item at position " + std::to_string(index) +
@@ -1280,7 +1290,7 @@ class Checker {
       ++silent_;
       bool s = Sub(wc, rn);
       --silent_;
-      ok = s || Flag({.kind = "ITEMS_ADDED",
+      ok = s || Flag({.kind = JsonSchemaKind::kItemsAdded,
                       .wpath = WPath(ws),
                       .rpath = rkw_path,
                       .message = "the reader constrains array items at position " +
@@ -1399,8 +1409,8 @@ class Checker {
             bool s = Sub(wc, rn);
             --silent_;
             if (!s) {
-              std::string kind = declared_by_r ? "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
-                                               : "ADDITIONAL_PROPERTIES_NARROWED";
+              JsonSchemaKind kind = declared_by_r ? JsonSchemaKind::kPropertyAddedToOpenContentModel
+                                               : JsonSchemaKind::kAdditionalPropertiesNarrowed;
               ok &= Flag({.kind = kind,
                             .severity = lenient ? Severity::kWarning : Severity::kBreaking,
                             .wpath = wp,
@@ -1415,12 +1425,12 @@ class Checker {
             }
           } else if (r_false) {
             const AtomSet& ps = wn_.Of(wc);
-            ok &= Flag({.kind = "PROPERTY_REMOVED",
+            ok &= Flag({.kind = JsonSchemaKind::kPropertyRemoved,
                           .wpath = WPropertyPath(a, n, wp),
                           .rpath = rr_.Path(rn),
                           .message = "property " + Quote(n) +
-                                     " is no longer accepted by the reader: events carrying it "
-                                     "are rejected",
+                                     " is not accepted by the reader: events of the writer "
+                                     "carrying it are rejected",
                           .atom = ps.atoms.empty() ? nullptr : &ps.atoms.front(),
                           .conj = &ps.conj});
           } else {
@@ -1449,13 +1459,13 @@ class Checker {
           c.push_back(std::move(v));
         }
         bool warn = lenient && has_default;
-        ok &= Flag({.kind = warn ? "REQUIRED_ADDED_WITH_DEFAULT" : "REQUIRED_ADDED",
+        ok &= Flag({.kind = warn ? JsonSchemaKind::kRequiredAddedWithDefault : JsonSchemaKind::kRequiredAdded,
                       .severity = warn ? Severity::kWarning : Severity::kBreaking,
                       .wpath = WPropertyPath(a, n, wp),
                       .rpath = Kp(rp, "required"),
                       .message = "property " + Quote(n) +
-                                 " became required: events from the writer without it are "
-                                 "rejected" +
+                                 " is required by the reader: events of the writer without "
+                                 "it are rejected" +
                                  (has_default ? std::string(warn ? " (LENIENT: the reader's default "
                                                                    "fills it in)"
                                                                  : " (the reader declares a default; "
@@ -1494,7 +1504,7 @@ class Checker {
     if (const json::Value* m = rv.Find("minProperties"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (static_cast<double>(wmin) < v)
-        ok &= Flag({.kind = wmin > 0 ? "MIN_PROPERTIES_INCREASED" : "MIN_PROPERTIES_ADDED",
+        ok &= Flag({.kind = wmin > 0 ? JsonSchemaKind::kMinPropertiesIncreased : JsonSchemaKind::kMinPropertiesAdded,
                       .wpath = a.min_props_path.empty() ? wp : a.min_props_path,
                       .rpath = Kp(rp, "minProperties"),
                       .message = "minimum number of properties raised from " +
@@ -1506,7 +1516,7 @@ class Checker {
     if (const json::Value* m = rv.Find("maxProperties"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (wmax == kInf || static_cast<double>(wmax) > v)
-        ok &= Flag({.kind = a.max_props != kInf ? "MAX_PROPERTIES_DECREASED" : "MAX_PROPERTIES_ADDED",
+        ok &= Flag({.kind = a.max_props != kInf ? JsonSchemaKind::kMaxPropertiesDecreased : JsonSchemaKind::kMaxPropertiesAdded,
                       .wpath = a.max_props_path.empty() ? wp : a.max_props_path,
                       .rpath = Kp(rp, "maxProperties"),
                       .message = "maximum number of properties lowered to " + Num(v) +
@@ -1538,7 +1548,7 @@ class Checker {
           if (v.IsObject()) std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == dep; });
           c.push_back(std::move(v));
         }
-        ok &= Flag({.kind = "DEPENDENT_REQUIRED_ADDED",
+        ok &= Flag({.kind = JsonSchemaKind::kDependentRequiredAdded,
                       .wpath = wp,
                       .rpath = Kp(Kp(rp, kw), k),
                       .message = "the reader requires " + Quote(dep) + " whenever " + Quote(k) +
@@ -1567,7 +1577,7 @@ class Checker {
         for (std::size_t i = before; i < findings_.size(); ++i) {
           const Finding& nf = findings_[i];
           if (nf.witness) docs.push_back(*nf.witness);
-          seen_.erase(nf.kind + "|" + nf.writer_path + "|" + nf.reader_path);
+          seen_.erase(std::string(nf.kind.name()) + "|" + nf.writer_path + "|" + nf.reader_path);
         }
         findings_.resize(before);
       }
@@ -1579,7 +1589,7 @@ class Checker {
           std::uint64_t st = s + 21;
           c.push_back(gen_.GenAtom(la, ws.conj, st, s == 0, 0));
         }
-      ok &= Flag({.kind = had ? "DEPENDENT_SCHEMA_CHANGED" : "DEPENDENT_SCHEMA_ADDED",
+      ok &= Flag({.kind = had ? JsonSchemaKind::kDependentSchemaChanged : JsonSchemaKind::kDependentSchemaAdded,
                   .wpath = wp,
                   .rpath = Kp(Kp(rp, kw), k),
                   .message = "when " + Quote(k) + " is present the reader requires its " + kw +
@@ -1681,13 +1691,13 @@ class Checker {
     // evaluated there, not by unevaluatedProperties.
     for (const std::string& p : in_place.patterns) add_pat(p);
     if (pats.size() > 8) {
-      return Flag({.kind = "UNDECIDED_PATTERN_PROPERTIES",
+      return Flag({.kind = JsonSchemaKind::kUndecidedPatternProperties,
                      .wpath = wp,
                      .rpath = Kp(rp, "patternProperties"),
                      .message = "too many distinct patternProperties to compare region by region",
                      .atom = &a,
                      .conj = &ws.conj,
-                     .undecided = "UNDECIDED_PATTERN_PROPERTIES"});
+                     .undecided = JsonSchemaKind::kUndecidedPatternProperties});
     }
     std::vector<std::string> cand_names = CandidateNames(pats);
     bool ok = true;
@@ -1737,16 +1747,16 @@ class Checker {
                                : in.empty() ? "names matching none of the patterns"
                                             : "names matching " + Quote(in.front());
           if (!region_name) {
-            ok &= Flag({.kind = "UNDECIDED_PATTERN_PROPERTIES",
+            ok &= Flag({.kind = JsonSchemaKind::kUndecidedPatternProperties,
                           .wpath = wp,
                           .rpath = rr_.Path(rn),
                           .message = "for " + region + " the reader is narrower than the writer, "
                                      "but no such name was found (the region may be empty)",
-                          .undecided = "UNDECIDED_PATTERN_PROPERTIES"});
+                          .undecided = JsonSchemaKind::kUndecidedPatternProperties});
           } else if (open || r_false) {
             const AtomSet& ps = wn_.Of(wc);
             std::vector<json::Value> c = open ? AnyValues() : std::vector<json::Value>{};
-            ok &= Flag({.kind = "ADDITIONAL_PROPERTIES_NARROWED",
+            ok &= Flag({.kind = JsonSchemaKind::kAdditionalPropertiesNarrowed,
                           .severity = (lenient && open) ? Severity::kWarning : Severity::kBreaking,
                           .wpath = wp,
                           .rpath = rmatched ? rr_.Path(rn) : Kp(rp, addl_kw),
@@ -1789,7 +1799,7 @@ class Checker {
         Conj pc = wn_.PropertyConj(a, n);
         chain_.push_back(Step{true, n, 0, &a, &ws.conj});
         const AtomSet& ps = wn_.Of(pc);
-        ok &= Flag({.kind = "PROPERTY_NAMES_NARROWED",
+        ok &= Flag({.kind = JsonSchemaKind::kPropertyNamesNarrowed,
                       .wpath = WPropertyPath(a, n, wp),
                       .rpath = rr_.Path(pn),
                       .message = "the reader's propertyNames rejects the property name " + Quote(n),
@@ -1822,7 +1832,7 @@ class Checker {
           base.Add(n, gen_.Gen(oc, 0, 1));
           c.push_back(std::move(base));
         }
-        ok &= Flag({.kind = "PROPERTY_NAMES_NARROWED",
+        ok &= Flag({.kind = JsonSchemaKind::kPropertyNamesNarrowed,
                       .wpath = wp,
                       .rpath = rr_.Path(pn),
                       .message = "the reader's propertyNames rejects property names the writer "
@@ -1858,7 +1868,7 @@ class Checker {
       return true;
     };
     if (admitting.empty()) {
-      return Flag({.kind = "TYPE_CHANGED",
+      return Flag({.kind = JsonSchemaKind::kTypeChanged,
                      .wpath = wp,
                      .rpath = Kp(rp, kw),
                      .message = "no branch of the reader's " + kw + " accepts a " +
@@ -1881,25 +1891,25 @@ class Checker {
         return ReportOverlap(ws, a, r, kw);
       }
     }
-    return Flag({.kind = one ? "ONE_OF_NARROWED" : "ANY_OF_NARROWED",
+    return Flag({.kind = one ? JsonSchemaKind::kOneOfNarrowed : JsonSchemaKind::kAnyOfNarrowed,
                    .wpath = wp,
                    .rpath = Kp(rp, kw),
                    .message = "no single branch of the reader's " + kw + " accepts every " +
                               std::string(TyName(a.ty)) + " the writer allows",
                    .atom = &a,
                    .conj = &ws.conj,
-                   .undecided = one ? "UNDECIDED_ONE_OF" : "UNDECIDED_ANY_OF"});
+                   .undecided = one ? JsonSchemaKind::kUndecidedOneOf : JsonSchemaKind::kUndecidedAnyOf});
   }
 
   bool ReportOverlap(const AtomSet& ws, const Atom& a, NodeId r, const std::string& kw) {
-    return Flag({.kind = "ONE_OF_OVERLAP",
+    return Flag({.kind = JsonSchemaKind::kOneOfOverlap,
                    .wpath = WPath(ws),
                    .rpath = Kp(rr_.Path(r), kw),
                    .message = "writer values may match several branches of the reader's oneOf "
                               "(then the reader rejects them)",
                    .atom = &a,
                    .conj = &ws.conj,
-                   .undecided = "UNDECIDED_ONE_OF"});
+                   .undecided = JsonSchemaKind::kUndecidedOneOf});
   }
 
   bool CheckIf(const AtomSet& ws, const Atom& a, NodeId r, NodeId ifn, NodeId thn, NodeId eln) {
@@ -1912,14 +1922,14 @@ class Checker {
     bool both = (thn == kNoNode || CoverAtom(ws, a, thn)) && (eln == kNoNode || CoverAtom(ws, a, eln));
     --silent_;
     if (both) return true;
-    return Flag({.kind = "IF_THEN_ELSE_NARROWED",
+    return Flag({.kind = JsonSchemaKind::kIfThenElseNarrowed,
                    .wpath = WPath(ws),
                    .rpath = Kp(rr_.Path(r), "if"),
                    .message = "the reader's if/then/else rejects " + std::string(TyName(a.ty)) +
                               " values the writer allows",
                    .atom = &a,
                    .conj = &ws.conj,
-                   .undecided = "UNDECIDED_IF_THEN_ELSE"});
+                   .undecided = JsonSchemaKind::kUndecidedIfThenElse});
   }
 
   // ------------------------------------------------------------ state

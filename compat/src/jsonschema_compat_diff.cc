@@ -1,25 +1,32 @@
 // DiffJsonSchema: every change between two versions, classified.
 //
 // Decision (documented in jsonschema_compat.h):
-//  * BACKWARD findings = CheckJsonSchema(old -> new); their message starts
-//    with "BACKWARD: " (the new schema cannot read some old events).
-//  * FORWARD findings = CheckJsonSchema(new -> old); message starts with
-//    "FORWARD: " (old readers reject some new events). For these,
-//    writer_path points into the NEW schema and reader_path into the OLD one.
+//  * BACKWARD findings = CheckJsonSchema(old -> new), direction kBackward
+//    (the new schema cannot read some old events).
+//  * FORWARD findings = CheckJsonSchema(new -> old), direction kForward (old
+//    readers reject some new events). For these, writer_path points into the
+//    NEW schema and reader_path into the OLD one (OldPath / NewPath).
+//  * Kinds are translated into the author's words (BackwardChangeKind /
+//    ForwardChangeKind), and a property the new schema adds is
+//    OPTIONAL_PROPERTY_ADDED or PROPERTY_ADDED by whether it requires it.
 //  * Severity is kept from the directed check (BREAKING / WARNING); a
 //    change that breaks neither direction is listed as SAFE with a kind
-//    derived from the keyword (PROPERTY_ADDED, DESCRIPTION_CHANGED,
-//    MAXIMUM_INCREASED, ENUM_EXTENDED, REQUIRED_REMOVED, TYPE_EXTENDED, ...),
-//    writer_path = path in the old schema, reader_path = path in the new.
+//    from the keyword (OPTIONAL_PROPERTY_ADDED, DESCRIPTION_CHANGED,
+//    MAXIMUM_INCREASED, ENUM_EXTENDED, REQUIRED_REMOVED, TYPE_EXTENDED, ...;
+//    KEYWORD_ADDED / _REMOVED / _CHANGED for a keyword without kinds of its
+//    own), writer_path = path in the old schema, reader_path = path in the new.
 //    A syntactic change whose path is already covered by a breaking or
 //    warning finding is not repeated as SAFE.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
 #include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
 #include "accord/schemas/pointer.h"
 
@@ -27,14 +34,81 @@ namespace accord::compat {
 
 namespace {
 
-std::string Scream(std::string_view kw) {
-  std::string out;
-  for (char c : kw) {
-    if (c == '$') continue;
-    if (std::isupper(static_cast<unsigned char>(c)) && !out.empty()) out += '_';
-    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+// The kinds of a change to one keyword, for the keywords that have kinds of
+// their own; any other keyword's change is KEYWORD_ADDED / _REMOVED /
+// _CHANGED with the keyword in the message. `increased` / `decreased` are
+// set for numeric bounds only (another keyword's number changing is
+// `changed`).
+struct KeywordKinds {
+  std::string_view keyword;
+  JsonSchemaKind added, removed, changed;
+  std::optional<JsonSchemaKind> increased, decreased;
+};
+using K = JsonSchemaKind;
+constexpr KeywordKinds kKeywordKinds[] = {
+    {"minimum", K::kMinimumAdded, K::kMinimumRemoved, K::kKeywordChanged, K::kMinimumIncreased,
+     K::kMinimumDecreased},
+    {"maximum", K::kMaximumAdded, K::kMaximumRemoved, K::kKeywordChanged, K::kMaximumIncreased,
+     K::kMaximumDecreased},
+    {"minLength", K::kMinLengthAdded, K::kMinLengthRemoved, K::kKeywordChanged,
+     K::kMinLengthIncreased, K::kMinLengthDecreased},
+    {"maxLength", K::kMaxLengthAdded, K::kMaxLengthRemoved, K::kKeywordChanged,
+     K::kMaxLengthIncreased, K::kMaxLengthDecreased},
+    {"minItems", K::kMinItemsAdded, K::kMinItemsRemoved, K::kKeywordChanged, K::kMinItemsIncreased,
+     K::kMinItemsDecreased},
+    {"maxItems", K::kMaxItemsAdded, K::kMaxItemsRemoved, K::kKeywordChanged, K::kMaxItemsIncreased,
+     K::kMaxItemsDecreased},
+    {"minProperties", K::kMinPropertiesAdded, K::kMinPropertiesRemoved, K::kKeywordChanged,
+     K::kMinPropertiesIncreased, K::kMinPropertiesDecreased},
+    {"maxProperties", K::kMaxPropertiesAdded, K::kMaxPropertiesRemoved, K::kKeywordChanged,
+     K::kMaxPropertiesIncreased, K::kMaxPropertiesDecreased},
+    {"multipleOf", K::kMultipleOfAdded, K::kMultipleOfRemoved, K::kMultipleOfChanged, {}, {}},
+    {"pattern", K::kPatternAdded, K::kPatternRemoved, K::kPatternChanged, {}, {}},
+    {"format", K::kFormatAdded, K::kFormatRemoved, K::kFormatChanged, {}, {}},
+    {"uniqueItems", K::kUniqueItemsAdded, K::kUniqueItemsRemoved, K::kKeywordChanged, {}, {}},
+    {"contains", K::kContainsAdded, K::kContainsRemoved, K::kContainsChanged, {}, {}},
+    {"maxContains", K::kMaxContainsAdded, K::kMaxContainsRemoved, K::kKeywordChanged, {}, {}},
+    {"const", K::kConstAdded, K::kConstRemoved, K::kConstChanged, {}, {}},
+    {"enum", K::kEnumAdded, K::kEnumRemoved, K::kEnumChanged, {}, {}},
+    {"items", K::kItemsAdded, K::kItemsRemoved, K::kKeywordChanged, {}, {}},
+    {"description", K::kDescriptionAdded, K::kDescriptionRemoved, K::kDescriptionChanged, {}, {}},
+    {"title", K::kTitleAdded, K::kTitleRemoved, K::kTitleChanged, {}, {}},
+    {"default", K::kDefaultAdded, K::kDefaultRemoved, K::kDefaultChanged, {}, {}},
+    {"examples", K::kExamplesChanged, K::kExamplesChanged, K::kExamplesChanged, {}, {}},
+    {"deprecated", K::kDeprecatedChanged, K::kDeprecatedChanged, K::kDeprecatedChanged, {}, {}},
+};
+constexpr KeywordKinds kOtherKeyword{
+    "", K::kKeywordAdded, K::kKeywordRemoved, K::kKeywordChanged, {}, {}};
+
+// Whether the object schema holding `properties` requires `name`.
+bool Requires(const json::Value& object_schema, std::string_view name) {
+  const json::Value* required = object_schema.IsObject() ? object_schema.Find("required") : nullptr;
+  if (required == nullptr || !required->IsArray()) return false;
+  for (const json::Value& v : required->AsArray()) {
+    if (v.IsString() && v.AsString() == name) return true;
   }
-  return out;
+  return false;
+}
+
+// A property added (`pointer` = .../properties/NAME in the new schema): the
+// author's kind, by whether the new schema requires it.
+JsonSchemaKind PropertyAddedKind(const json::Value& new_root, std::string_view pointer) {
+  auto tokens = json::SplitPointer(pointer);
+  if (!tokens || tokens->size() < 2 || (*tokens)[tokens->size() - 2] != "properties") {
+    return JsonSchemaKind::kOptionalPropertyAdded;
+  }
+  const std::string name = tokens->back();
+  tokens->resize(tokens->size() - 2);
+  const json::Value* parent = json::Resolve(new_root, json::JoinPointer(*tokens));
+  return parent != nullptr && Requires(*parent, name) ? JsonSchemaKind::kPropertyAdded
+                                                      : JsonSchemaKind::kOptionalPropertyAdded;
+}
+
+const KeywordKinds& KindsOf(std::string_view keyword) {
+  for (const KeywordKinds& k : kKeywordKinds) {
+    if (k.keyword == keyword) return k;
+  }
+  return kOtherKeyword;
 }
 
 // An object's members by key; the first of a repeated key wins (as
@@ -65,7 +139,7 @@ class SafeWalker {
     }
     if (o == n) return;
     if (!o.IsObject() || !n.IsObject()) {
-      Add("SCHEMA_CHANGED", po, pn, "schema changed");
+      Add(K::kSchemaChanged, po, pn, "schema changed");
       return;
     }
     // Members by key (first of a repeated key, as Find): lookups in O(log n)
@@ -81,10 +155,14 @@ class SafeWalker {
       if (a && b && *a == *b) continue;
       if (k == "properties" || k == "patternProperties" || k == "$defs" || k == "definitions" ||
           k == "dependentSchemas" || (k == "dependencies" && a && b)) {
-        std::string what = k == "properties"          ? "PROPERTY"
-                           : k == "patternProperties" ? "PATTERN_PROPERTY"
-                           : k == "dependentSchemas" || k == "dependencies" ? "DEPENDENCY"
-                                                                            : "DEFINITION";
+        // The kinds of an entry added / removed, and what the message calls it.
+        const auto [added, removed, what] =
+            k == "properties"          ? std::tuple(K::kPropertyAdded, K::kPropertyRemoved, "property")
+            : k == "patternProperties" ? std::tuple(K::kPatternPropertyAdded,
+                                                    K::kPatternPropertyRemoved, "pattern property")
+            : k == "dependentSchemas" || k == "dependencies"
+                ? std::tuple(K::kDependencyAdded, K::kDependencyRemoved, "dependency")
+                : std::tuple(K::kDefinitionAdded, K::kDefinitionRemoved, "definition");
         json::Value empty{json::Object{}};
         const json::Value& ma = a && a->IsObject() ? *a : empty;
         const json::Value& mb = b && b->IsObject() ? *b : empty;
@@ -99,9 +177,11 @@ class SafeWalker {
           if (x && y) {
             Walk(*x, *y, no, nn, depth + 1);
           } else if (y) {
-            Add(what + "_ADDED", ko, nn, Lower(what) + " '" + name + "' added");
+            const bool optional_property = added == K::kPropertyAdded && !Requires(n, name);
+            Add(optional_property ? K::kOptionalPropertyAdded : added, ko, nn,
+                std::string(what) + " '" + name + "' added");
           } else {
-            Add(what + "_REMOVED", no, kn, Lower(what) + " '" + name + "' removed");
+            Add(removed, no, kn, std::string(what) + " '" + name + "' removed");
           }
         }
         continue;
@@ -117,8 +197,8 @@ class SafeWalker {
         for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
           std::string io = ko + "/" + std::to_string(i), in = kn + "/" + std::to_string(i);
           if (i < x.size() && i < y.size()) Walk(x[i], y[i], io, in, depth + 1);
-          else if (i < y.size()) Add(Scream(k) + "_ENTRY_ADDED", ko, in, k + " entry added");
-          else Add(Scream(k) + "_ENTRY_REMOVED", io, kn, k + " entry removed");
+          else if (i < y.size()) Add(K::kEntryAdded, ko, in, k + " entry added");
+          else Add(K::kEntryRemoved, io, kn, k + " entry removed");
         }
         continue;
       }
@@ -127,7 +207,7 @@ class SafeWalker {
         if (a->IsObject() && b->IsObject()) {
           Walk(*a, *b, ko, kn, depth + 1);
         } else {
-          Add(Scream(k) + "_CHANGED", ko, kn, k + " changed");
+          Add(K::kKeywordChanged, ko, kn, k + " changed");
         }
         continue;
       }
@@ -140,9 +220,9 @@ class SafeWalker {
           for (const json::Value& v : b->AsArray())
             if (v.IsString()) y.insert(v.AsString());
         for (const std::string& s : y)
-          if (!x.contains(s)) Add("REQUIRED_ADDED", ko, kn, "property '" + s + "' became required");
+          if (!x.contains(s)) Add(K::kRequiredAdded, ko, kn, "property '" + s + "' became required");
         for (const std::string& s : x)
-          if (!y.contains(s)) Add("REQUIRED_REMOVED", ko, kn, "property '" + s + "' no longer required");
+          if (!y.contains(s)) Add(K::kRequiredRemoved, ko, kn, "property '" + s + "' no longer required");
         continue;
       }
       if (k == "enum" && a && b && a->IsArray() && b->IsArray()) {
@@ -161,7 +241,7 @@ class SafeWalker {
                                [&](const json::Value& v) { return in_b.contains(&v); });
         bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(),
                                [&](const json::Value& v) { return in_a.contains(&v); });
-        Add(sup ? "ENUM_EXTENDED" : sub ? "ENUM_NARROWED" : "ENUM_CHANGED", ko, kn, "enum changed");
+        Add(sup ? K::kEnumExtended : sub ? K::kEnumNarrowed : K::kEnumChanged, ko, kn, "enum changed");
         continue;
       }
       if (k == "type" && a && b) {
@@ -177,39 +257,35 @@ class SafeWalker {
         auto x = set_of(*a), y = set_of(*b);
         bool ext = std::includes(y.begin(), y.end(), x.begin(), x.end());
         bool nar = std::includes(x.begin(), x.end(), y.begin(), y.end());
-        Add(ext ? "TYPE_EXTENDED" : nar ? "TYPE_NARROWED" : "TYPE_CHANGED", ko, kn, "type changed");
+        Add(ext ? K::kTypeExtended : nar ? K::kTypeNarrowed : K::kTypeChanged, ko, kn, "type changed");
         continue;
       }
-      if (a && b && a->IsNumber() && b->IsNumber()) {
+      const KeywordKinds& kinds = KindsOf(k);
+      if (a && b && a->IsNumber() && b->IsNumber() && kinds.increased) {
         bool up = a->AsNumber() < b->AsNumber();
-        Add(Scream(k) + (up ? "_INCREASED" : "_DECREASED"), ko, kn,
+        Add(up ? *kinds.increased : *kinds.decreased, ko, kn,
             k + (up ? " increased" : " decreased") + " from " + json::ToJson(*a) + " to " +
                 json::ToJson(*b));
         continue;
       }
       if (a && b) {
-        Add(Scream(k) + "_CHANGED", ko, kn, k + " changed");
+        Add(kinds.changed, ko, kn, k + " changed");
       } else if (b) {
-        Add(Scream(k) + "_ADDED", po, kn, k + " added");
+        Add(kinds.added, po, kn, k + " added");
       } else {
-        Add(Scream(k) + "_REMOVED", ko, pn, k + " removed");
+        Add(kinds.removed, ko, pn, k + " removed");
       }
     }
   }
 
  private:
-  static std::string Lower(const std::string& s) {
-    std::string o;
-    for (char c : s) o += c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return o;
-  }
-  void Add(std::string kind, std::string po, std::string pn, std::string msg) {
+  void Add(JsonSchemaKind kind, std::string po, std::string pn, std::string msg) {
     Finding f;
-    f.kind = std::move(kind);
+    f.kind = kind;
     f.severity = Severity::kSafe;
     f.writer_path = std::move(po);
     f.reader_path = std::move(pn);
-    f.message = "SAFE: " + msg + " (breaks neither BACKWARD nor FORWARD)";
+    f.message = std::move(msg);
     out_.push_back(std::move(f));
   }
   std::vector<Finding>& out_;
@@ -241,16 +317,28 @@ Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& 
   }
   Report out;
   std::vector<std::string> covered;
-  for (Finding f : back->findings) {
-    f.message = "BACKWARD: " + f.message;
+  // The checker's kinds in the author's words; a property the new schema
+  // adds says whether it is required there.
+  auto as_change = [&](Finding& f, Direction direction) {
+    f.direction = direction;
+    f.message = InVersionWords(f.message, direction);
+    if (auto k = f.kind.As<JsonSchemaKind>()) {
+      JsonSchemaKind change =
+          direction == Direction::kForward ? ForwardChangeKind(*k) : BackwardChangeKind(*k);
+      if (change == JsonSchemaKind::kOptionalPropertyAdded) {
+        change = PropertyAddedKind(new_schema, NewPath(f));
+      }
+      f.kind = change;
+    }
     covered.push_back(f.writer_path);
     covered.push_back(f.reader_path);
+  };
+  for (Finding f : back->findings) {
+    as_change(f, Direction::kBackward);
     out.Add(std::move(f));
   }
   for (Finding f : fwd->findings) {
-    f.message = "FORWARD: " + f.message;
-    covered.push_back(f.writer_path);
-    covered.push_back(f.reader_path);
+    as_change(f, Direction::kForward);
     out.Add(std::move(f));
   }
   std::vector<Finding> safe;

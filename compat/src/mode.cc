@@ -38,6 +38,16 @@ std::optional<Policy> PolicyFromString(std::string_view s) {
   return internal::FromName(kPolicyNames, s);
 }
 
+bool internal::DistinctFindings::Insert(const Finding& f) {
+  std::string key(f.kind.name());
+  for (std::string_view part : {DirectionName(f.direction), std::string_view(OldPath(f)),
+                                std::string_view(NewPath(f)), std::string_view(f.message)}) {
+    key += '\0';
+    key += part;
+  }
+  return keys_.insert(std::move(key)).second;
+}
+
 std::vector<CheckPair> PairsFor(Level level, std::size_t history_size) {
   std::vector<CheckPair> pairs;
   if (history_size == 0) return pairs;
@@ -47,13 +57,26 @@ std::vector<CheckPair> PairsFor(Level level, std::size_t history_size) {
   bool forward = false;
   bool transitive = false;
   switch (level) {
-    case Level::kNone: return pairs;
-    case Level::kBackward: backward = true; break;
-    case Level::kBackwardTransitive: backward = transitive = true; break;
-    case Level::kForward: forward = true; break;
-    case Level::kForwardTransitive: forward = transitive = true; break;
-    case Level::kFull: backward = forward = true; break;
-    case Level::kFullTransitive: backward = forward = transitive = true; break;
+    case Level::kNone:
+      return pairs;
+    case Level::kBackward:
+      backward = true;
+      break;
+    case Level::kBackwardTransitive:
+      backward = transitive = true;
+      break;
+    case Level::kForward:
+      forward = true;
+      break;
+    case Level::kForwardTransitive:
+      forward = transitive = true;
+      break;
+    case Level::kFull:
+      backward = forward = true;
+      break;
+    case Level::kFullTransitive:
+      backward = forward = transitive = true;
+      break;
   }
   // Transitive levels check every history entry, oldest first; for each
   // entry the backward pair comes before the forward pair.

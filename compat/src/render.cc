@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "accord/compat/avro_kinds.h"
+#include "accord/compat/jsonschema_kinds.h"
 #include "wire_names.h"
 
 namespace accord::compat {
@@ -54,12 +56,34 @@ std::string Summary(const Report& report, const RenderContext& ctx) {
   return out;
 }
 
+// The side of a finding that points into the old / new version, for
+// the old:/new: labels of a diff: its pointer, version and fallback name.
+struct Side {
+  const std::string& path;
+  int version;
+  const std::string& fallback;
+};
+Side OldSide(const Finding& f, const RenderContext& ctx) {
+  const bool forward = f.direction == Direction::kForward;
+  return {OldPath(f), forward ? f.reader_version : f.writer_version, ctx.writer_name};
+}
+Side NewSide(const Finding& f, const RenderContext& ctx) {
+  const bool forward = f.direction == Direction::kForward;
+  return {NewPath(f), forward ? f.writer_version : f.reader_version, ctx.reader_name};
+}
+
+// Whether a finding says which direction it breaks ("breaks:").
+bool ShowsConsequence(const Finding& f, const RenderContext& ctx) {
+  return ctx.old_new || f.direction != Direction::kNone;
+}
+
 // ---- text ------------------------------------------------------------------
 
 std::string RenderText(const Report& report, const RenderContext& ctx) {
   std::string out;
   for (const Finding& f : report.findings) {
-    out += std::string(SeverityName(f.severity)) + " " + f.kind + "\n";
+    out += std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + "\n";
+    if (ShowsConsequence(f, ctx)) out += "  breaks:  " + ConsequenceText(f) + "\n";
     auto side = [&](std::string_view label, int version, const std::string& fallback,
                     const std::string& path) {
       out += "  ";
@@ -70,10 +94,19 @@ std::string RenderText(const Report& report, const RenderContext& ctx) {
       }
       out += "\n";
     };
-    side("writer:  ", f.writer_version, ctx.writer_name, f.writer_path);
-    side("reader:  ", f.reader_version, ctx.reader_name, f.reader_path);
+    if (ctx.old_new) {
+      const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
+      side("old:     ", o.version, o.fallback, o.path);
+      side("new:     ", n.version, n.fallback, n.path);
+    } else {
+      side("writer:  ", f.writer_version, ctx.writer_name, f.writer_path);
+      side("reader:  ", f.reader_version, ctx.reader_name, f.reader_path);
+    }
     out += "  message: " + f.message + "\n";
     if (f.witness) out += "  witness: " + json::ToJson(*f.witness) + "\n";
+    if (std::string_view advice = AdviceFor(f, ctx); !advice.empty()) {
+      out += "  advice:  " + std::string(advice) + "\n";
+    }
     out += "\n";
   }
   out += Summary(report, ctx) + "\n";
@@ -86,12 +119,19 @@ std::string RenderJson(const Report& report, const RenderContext& ctx) {
   json::Array findings;
   for (const Finding& f : report.findings) {
     json::Value o{json::Object{}};
-    o.Add("kind", f.kind);
+    o.Add("kind", f.kind.name());
     o.Add("severity", SeverityName(f.severity));
+    o.Add("direction", f.direction == Direction::kNone ? json::Value(nullptr)
+                                                       : json::Value(DirectionName(f.direction)));
     o.Add("writerPath", f.writer_path);
     o.Add("readerPath", f.reader_path);
+    const bool old_new = ShowsConsequence(f, ctx);
+    o.Add("oldPath", old_new ? json::Value(OldPath(f)) : json::Value(nullptr));
+    o.Add("newPath", old_new ? json::Value(NewPath(f)) : json::Value(nullptr));
     o.Add("message", f.message);
     o.Add("witness", f.witness ? *f.witness : json::Value(nullptr));
+    const std::string_view advice = AdviceFor(f, ctx);
+    o.Add("advice", advice.empty() ? json::Value(nullptr) : json::Value(advice));
     o.Add("writerVersion", f.writer_version > 0 ? json::Value(f.writer_version) : json::Value());
     o.Add("readerVersion", f.reader_version > 0 ? json::Value(f.reader_version) : json::Value());
     findings.push_back(std::move(o));
@@ -116,24 +156,37 @@ std::string Xml(std::string_view s) { return XmlEscape(s); }
 std::string XmlAttr(std::string_view s) { return XmlEscape(s, /*attribute=*/true); }
 
 std::string FindingDetails(const Finding& f, const RenderContext& ctx) {
-  std::string d = std::string(SeverityName(f.severity)) + " " + f.kind + "\n";
-  d += "writer: " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" + f.writer_path;
-  if (f.writer_version > 0 && ctx.version_names.empty()) {
-    d += " (version " + std::to_string(f.writer_version) + ")";
+  std::string d = std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + "\n";
+  if (ShowsConsequence(f, ctx)) d += "breaks: " + ConsequenceText(f) + "\n";
+  auto side = [&](std::string_view label, int version, const std::string& fallback,
+                  const std::string& path) {
+    d += std::string(label) + SideName(ctx, version, fallback) + "#" + path;
+    if (version > 0 && ctx.version_names.empty()) {
+      d += " (version " + std::to_string(version) + ")";
+    }
+    d += "\n";
+  };
+  if (ctx.old_new) {
+    const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
+    side("old: ", o.version, o.fallback, o.path);
+    side("new: ", n.version, n.fallback, n.path);
+  } else {
+    side("writer: ", f.writer_version, ctx.writer_name, f.writer_path);
+    side("reader: ", f.reader_version, ctx.reader_name, f.reader_path);
   }
-  d += "\nreader: " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" + f.reader_path;
-  if (f.reader_version > 0 && ctx.version_names.empty()) {
-    d += " (version " + std::to_string(f.reader_version) + ")";
-  }
-  d += "\nmessage: " + f.message + "\n";
+  d += "message: " + f.message + "\n";
   if (f.witness) d += "witness: " + json::ToJson(*f.witness) + "\n";
+  if (std::string_view advice = AdviceFor(f, ctx); !advice.empty()) {
+    d += "advice: " + std::string(advice) + "\n";
+  }
   return d;
 }
 
 std::string RenderJunit(const Report& report, const RenderContext& ctx) {
-  const std::string suite = "accord " + (ctx.mode.empty() ? std::string("check") : ctx.mode) +
-                            " " + ctx.writer_name + " -> " + ctx.reader_name;
-  const std::string classname = "accord.compat." + (ctx.mode.empty() ? std::string("check") : ctx.mode);
+  const std::string suite = "accord " + (ctx.mode.empty() ? std::string("check") : ctx.mode) + " " +
+                            ctx.writer_name + " -> " + ctx.reader_name;
+  const std::string classname =
+      "accord.compat." + (ctx.mode.empty() ? std::string("check") : ctx.mode);
   const std::size_t tests = report.findings.empty() ? 1 : report.findings.size();
   const std::size_t failures = report.CountBreaking();
   // An undecided finding is an <error> (the check could not be decided), not
@@ -150,16 +203,24 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
            XmlAttr("compatible(" + ctx.writer_name + " -> " + ctx.reader_name + ")") + "\"/>\n";
   }
   for (const Finding& f : report.findings) {
-    std::string name = f.kind + " " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" +
-                       f.writer_path + " -> " + SideName(ctx, f.reader_version, ctx.reader_name) +
-                       "#" + f.reader_path;
-    out += "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" + XmlAttr(name) + "\">\n";
+    std::string name;
+    if (ctx.old_new) {
+      const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
+      name = std::string(f.kind.name()) + " " + SideName(ctx, o.version, o.fallback) + "#" +
+             o.path + " -> " + SideName(ctx, n.version, n.fallback) + "#" + n.path;
+    } else {
+      name = std::string(f.kind.name()) + " " + SideName(ctx, f.writer_version, ctx.writer_name) +
+             "#" + f.writer_path + " -> " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" +
+             f.reader_path;
+    }
+    out +=
+        "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" + XmlAttr(name) + "\">\n";
     if (f.severity == Severity::kBreaking) {
-      out += "      <failure type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
-             "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
+      out += "      <failure type=\"" + XmlAttr(f.kind.name()) + "\" message=\"" +
+             XmlAttr(f.message) + "\">" + Xml(FindingDetails(f, ctx)) + "</failure>\n";
     } else if (f.severity == Severity::kUndecided) {
-      out += "      <error type=\"" + XmlAttr(f.kind) + "\" message=\"" + XmlAttr(f.message) +
-             "\">" + Xml(FindingDetails(f, ctx)) + "</error>\n";
+      out += "      <error type=\"" + XmlAttr(f.kind.name()) + "\" message=\"" +
+             XmlAttr(f.message) + "\">" + Xml(FindingDetails(f, ctx)) + "</error>\n";
     } else {
       out += "      <system-out>" + Xml(FindingDetails(f, ctx)) + "</system-out>\n";
     }
@@ -174,8 +235,13 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
 std::string RenderGithub(const Report& report, const RenderContext& ctx) {
   std::string out;
   for (const Finding& f : report.findings) {
+    // The pointer into the new schema, whose file the annotation names: by
+    // the finding's direction when known (a diff's, a mode's check), else by
+    // its version numbers.
     const bool new_is_writer =
-        ctx.new_schema_version != 0 && f.writer_version == ctx.new_schema_version;
+        f.direction != Direction::kNone || ctx.old_new
+            ? f.direction == Direction::kForward
+            : ctx.new_schema_version != 0 && f.writer_version == ctx.new_schema_version;
     const std::string& pointer = new_is_writer ? f.writer_path : f.reader_path;
     int line = ctx.new_schema_line ? ctx.new_schema_line(pointer) : 1;
     if (line < 1) line = 1;
@@ -184,19 +250,26 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
                                                                   : "notice";
     // An undecided finding fails too, but its title says it is not a proven
     // break.
-    std::string title = f.kind;
+    std::string title(f.kind.name());
     std::string message = f.message;
     if (f.severity == Severity::kUndecided) title += " (undecided)";
     // Name the other side of the pair so the annotation says what it was
     // compared with.
-    if (new_is_writer) {
+    if (ctx.old_new) {
+      const Side o = OldSide(f, ctx);
+      message += " (old " + SideName(ctx, o.version, o.fallback) + "#" + o.path + ")";
+    } else if (new_is_writer) {
       message += " (reader " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" +
                  f.reader_path + ")";
     } else {
       message += " (writer " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" +
                  f.writer_path + ")";
     }
+    if (ShowsConsequence(f, ctx)) message += "; breaks " + ConsequenceText(f);
     if (f.witness) message += "; witness: " + json::ToJson(*f.witness);
+    if (std::string_view advice = AdviceFor(f, ctx); !advice.empty()) {
+      message += "; advice: " + std::string(advice);
+    }
     out += "::";
     out += command;
     out += " file=" + GithubEscapeProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
@@ -219,14 +292,30 @@ std::string XmlEscape(std::string_view s, bool attribute) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\r': out += "&#13;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
       default:
         if (u < 0x20 || u == 0x7f) {
           out += "\xEF\xBF\xBD";  // U+FFFD
@@ -242,10 +331,17 @@ std::string GithubEscapeData(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -255,11 +351,80 @@ std::string GithubEscapeProperty(std::string_view s) {
   std::string out;
   for (char c : GithubEscapeData(s)) {
     switch (c) {
-      case ':': out += "%3A"; break;
-      case ',': out += "%2C"; break;
-      default: out += c;
+      case ':':
+        out += "%3A";
+        break;
+      case ',':
+        out += "%2C";
+        break;
+      default:
+        out += c;
     }
   }
+  return out;
+}
+
+Kind ChangeKindOf(const Kind& checked, Direction direction) {
+  if (direction == Direction::kNone) return checked;
+  const bool forward = direction == Direction::kForward;
+  if (auto k = checked.As<JsonSchemaKind>()) {
+    return forward ? ForwardChangeKind(*k) : BackwardChangeKind(*k);
+  }
+  if (auto k = checked.As<AvroKind>()) {
+    return forward ? ForwardChangeKind(*k) : BackwardChangeKind(*k);
+  }
+  return checked;
+}
+
+std::string_view AdviceFor(const Finding& f, const RenderContext& ctx) {
+  if (f.severity == Severity::kSafe) return {};
+  if (ctx.old_new) return f.kind.advice();
+  return ChangeKindOf(f.kind, f.direction).advice();
+}
+
+std::string InVersionWords(std::string_view message, Direction direction) {
+  if (direction == Direction::kNone) return std::string(message);
+  const bool forward = direction == Direction::kForward;
+  const std::string_view writer = forward ? "new" : "old";
+  const std::string_view reader = forward ? "old" : "new";
+  auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const bool at_word = i == 0 || !word_char(message[i - 1]);
+    std::string_view rest = message.substr(i);
+    std::string_view side;
+    std::size_t len = 0;
+    if (at_word && rest.starts_with("the writer"))
+      side = writer, len = 10;
+    else if (at_word && rest.starts_with("the reader"))
+      side = reader, len = 10;
+    else if (at_word && rest.starts_with("writer"))
+      side = writer, len = 6;
+    else if (at_word && rest.starts_with("reader"))
+      side = reader, len = 6;
+    if (len > 0 && (i + len == message.size() || !word_char(message[i + len]))) {
+      const bool with_article = len == 10;
+      out += with_article ? "the " + std::string(side) + " version" : std::string(side);
+      i += len;
+      continue;
+    }
+    out += message[i++];
+  }
+  return out;
+}
+
+std::string ConsequenceText(const Finding& f) {
+  if (f.severity == Severity::kSafe || f.direction == Direction::kNone) {
+    return "neither BACKWARD nor FORWARD";
+  }
+  std::string out(DirectionName(f.direction));
+  if (f.severity == Severity::kWarning) out += " under STRICT only";
+  out += f.direction == Direction::kBackward
+             ? " (the new version rejects events of the old one)"
+             : " (readers of the old version reject events of the new one)";
   return out;
 }
 
@@ -270,10 +435,14 @@ std::optional<OutputFormat> OutputFormatFromString(std::string_view s) {
 
 std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx) {
   switch (format) {
-    case OutputFormat::kText: return RenderText(report, ctx);
-    case OutputFormat::kJson: return RenderJson(report, ctx);
-    case OutputFormat::kJunit: return RenderJunit(report, ctx);
-    case OutputFormat::kGithub: return RenderGithub(report, ctx);
+    case OutputFormat::kText:
+      return RenderText(report, ctx);
+    case OutputFormat::kJson:
+      return RenderJson(report, ctx);
+    case OutputFormat::kJunit:
+      return RenderJunit(report, ctx);
+    case OutputFormat::kGithub:
+      return RenderGithub(report, ctx);
   }
   return RenderText(report, ctx);
 }

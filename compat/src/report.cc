@@ -23,7 +23,22 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 2> kVerdictNames{{
     {Verdict::kIncompatible, "INCOMPATIBLE"},
 }};
 
+constexpr std::array<std::pair<Direction, std::string_view>, 3> kDirectionNames{{
+    {Direction::kNone, ""},
+    {Direction::kBackward, "BACKWARD"},
+    {Direction::kForward, "FORWARD"},
+}};
+
 }  // namespace
+
+std::string_view DirectionName(Direction d) { return internal::NameOf(kDirectionNames, d); }
+
+const std::string& OldPath(const Finding& f) {
+  return f.direction == Direction::kForward ? f.reader_path : f.writer_path;
+}
+const std::string& NewPath(const Finding& f) {
+  return f.direction == Direction::kForward ? f.writer_path : f.reader_path;
+}
 
 std::string_view SeverityName(Severity s) { return internal::NameOf(kSeverityNames, s); }
 std::optional<Severity> SeverityFromString(std::string_view s) {

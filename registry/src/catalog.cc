@@ -13,6 +13,7 @@
 #include <tuple>
 #include <utility>
 
+#include "accord/compat/render.h"
 #include "accord/registry/service.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
@@ -398,12 +399,16 @@ RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
     auto made = std::make_shared<CachedDiff>();
     made->compatibility = internal::CompatibilityOf(*report);
     made->changes.reserve(report->findings.size());
+    compat::RenderContext as_diff;
+    as_diff.old_new = true;  // kinds are in the author's words (AdviceFor)
     for (compat::Finding& f : report->findings) {
-      made->changes.push_back(SchemaChange{.kind = std::move(f.kind),
+      made->changes.push_back(SchemaChange{.kind = std::string(f.kind.name()),
                                            .severity = f.severity,
+                                           .direction = f.direction,
                                            .message = std::move(f.message),
-                                           .old_path = std::move(f.writer_path),
-                                           .new_path = std::move(f.reader_path)});
+                                           .advice = std::string(compat::AdviceFor(f, as_diff)),
+                                           .old_path = compat::OldPath(f),
+                                           .new_path = compat::NewPath(f)});
     }
     diffs_->Put(key, made);
     diff = std::move(made);

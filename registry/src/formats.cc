@@ -145,7 +145,7 @@ RegistryResult<compat::Report> CheckCompatible(const ParsedSchema& writer,
   if (writer.type != reader.type) {
     compat::Report r;
     compat::Finding f;
-    f.kind = "SCHEMA_TYPE_CHANGED";
+    f.kind = compat::CommonKind::kSchemaTypeChanged;
     f.severity = compat::Severity::kBreaking;
     f.message = "schema type changed from " + std::string(SchemaTypeName(writer.type)) + " to " +
                 std::string(SchemaTypeName(reader.type));

@@ -297,7 +297,11 @@ Value DiffJson(const std::string& subject, const SchemaDiff& d) {
     Value e{json::Object{}};
     e.Add("kind", c.kind);
     e.Add("severity", std::string(compat::SeverityName(c.severity)));
+    e.Add("direction", c.direction == compat::Direction::kNone
+                           ? Value(nullptr)
+                           : Value(std::string(compat::DirectionName(c.direction))));
     e.Add("message", c.message);
+    e.Add("advice", c.advice.empty() ? Value(nullptr) : Value(c.advice));
     e.Add("oldPath", c.old_path);
     e.Add("newPath", c.new_path);
     changes.push_back(std::move(e));

@@ -1,34 +1,23 @@
 #include "schema_diff.h"
 
-#include <cctype>
 #include <string_view>
 #include <utility>
 
 #include "accord/compat/avro_compat.h"
 #include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/render.h"
 
 namespace accord::registry::internal {
 namespace {
 
-constexpr std::string_view kBackward = "BACKWARD: ";
-constexpr std::string_view kForward = "FORWARD: ";
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(s[i])) !=
-        std::toupper(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The breaking findings of one direction, prefixed as the engine's diff does.
-void AddDirection(compat::Report& out, compat::Report checked, std::string_view prefix) {
+// The breaking findings of one direction, as the engine's diffs give them:
+// with their direction, kinds in the author's words.
+void AddDirection(compat::Report& out, compat::Report checked, compat::Direction direction) {
   for (compat::Finding& f : checked.findings) {
     if (!compat::IsFailing(f.severity)) continue;
-    f.message = std::string(prefix) + f.message;
+    f.direction = direction;
+    f.kind = compat::ChangeKindOf(f.kind, direction);
+    f.message = compat::InVersionWords(f.message, direction);
     out.Add(std::move(f));
   }
 }
@@ -40,8 +29,8 @@ RegistryResult<compat::Report> BothDirections(const ParsedSchema& old_schema,
   auto forward = CheckCompatible(new_schema, old_schema, compat::Policy::kStrict);
   if (!forward) return std::unexpected(forward.error());
   compat::Report out;
-  AddDirection(out, std::move(*backward), kBackward);
-  AddDirection(out, std::move(*forward), kForward);
+  AddDirection(out, std::move(*backward), compat::Direction::kBackward);
+  AddDirection(out, std::move(*forward), compat::Direction::kForward);
   return out;
 }
 
@@ -72,12 +61,10 @@ std::string CompatibilityOf(const compat::Report& diff) {
   bool forward = true;
   for (const compat::Finding& f : diff.findings) {
     if (!compat::IsFailing(f.severity)) continue;
-    if (StartsWithNoCase(f.message, kForward)) {
-      forward = false;
-    } else if (StartsWithNoCase(f.message, kBackward)) {
-      backward = false;
-    } else {
-      backward = forward = false;  // e.g. SCHEMA_TYPE_CHANGED
+    switch (f.direction) {
+      case compat::Direction::kForward: forward = false; break;
+      case compat::Direction::kBackward: backward = false; break;
+      case compat::Direction::kNone: backward = forward = false; break;  // not known: both
     }
   }
   if (backward && forward) return "FULL";

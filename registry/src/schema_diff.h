@@ -4,15 +4,15 @@
 // (compat::DiffJsonSchema / compat::DiffAvroSchemas).
 //
 // Contracts:
-//  * DiffSchemas(old, new): every change, breaking ones first. Breaking
-//    findings are those of compatible(old -> new) (message prefixed
-//    "BACKWARD: ": new readers cannot read old data) and of
-//    compatible(new -> old) ("FORWARD: "), then SAFE findings for changes
-//    that break neither direction.
+//  * DiffSchemas(old, new): every change, breaking ones first, kinds in the
+//    author's words. Breaking findings are those of compatible(old -> new)
+//    (direction kBackward: new readers cannot read old data) and of
+//    compatible(new -> old) (kForward), then SAFE findings (kNone) for
+//    changes that break neither direction.
 //  * JSON Schemas with references are compared with the registry's
 //    reference-aware check in both directions (internal::CheckCompatible);
 //    SAFE findings are then not listed.
-//  * Two schema types: one breaking SCHEMA_TYPE_CHANGED finding.
+//  * Two schema types: a breaking SCHEMA_TYPE_CHANGED finding per direction.
 //  * Errors: 42201 when the engine rejects one of the schemas.
 #pragma once
 

@@ -82,7 +82,7 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
     if (!compat::IsFailing(f.severity)) continue;
     // An undecided finding rejects the version too, but is not presented as
     // a proven break (it has no witness).
-    std::string m = "{errorType:'" + f.kind + "', description:'" +
+    std::string m = "{errorType:'" + std::string(f.kind.name()) + "', description:'" +
                     (f.severity == compat::Severity::kUndecided
                          ? "UNDECIDED (not proven, treated as incompatible): "
                          : "") +

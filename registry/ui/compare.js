@@ -55,6 +55,6 @@ export async function compareView({ params: [subject], query, navigate }) {
       h('h2', null, 'Changes'),
       findingList(diff.findings),
       h('h2', null, 'Side by side'),
-      h('div', { class: 'sides' }, side(a, 'writerPath'), side(b, 'readerPath'))),
+      h('div', { class: 'sides' }, side(a, 'oldPath'), side(b, 'newPath'))),
   };
 }

@@ -130,11 +130,21 @@ export function findingList(findings) {
   return h('ul', { class: 'findings' }, findings.map((f) => h('li', { class: `finding sev-${f.severity.toLowerCase()}` },
     h('span', { class: `badge sev-${f.severity.toLowerCase()}` }, f.severity),
     ' ', h('code', null, f.kind), ' ',
-    h('span', { class: 'path' }, f.writerPath === f.readerPath || !f.readerPath
-      ? f.writerPath : `${f.writerPath || '—'} → ${f.readerPath}`),
+    h('span', { class: 'consequence' }, consequence(f)), ' ',
+    h('span', { class: 'path' }, `old: ${f.oldPath || '(root)'}`), ' ',
+    h('span', { class: 'path' }, `new: ${f.newPath || '(root)'}`),
     h('div', null, f.message),
+    f.advice ? h('div', { class: 'advice' }, `Advice: ${f.advice}`) : null,
     f.witness != null ? h('details', null, h('summary', null, 'Example event that breaks'),
       h('pre', null, JSON.stringify(f.witness, null, 2))) : null)));
+}
+
+// Which direction a change breaks, in words.
+function consequence(f) {
+  if (f.severity === 'SAFE') return 'breaks neither BACKWARD nor FORWARD';
+  if (f.direction === 'BACKWARD') return 'breaks BACKWARD: the new version rejects old events';
+  if (f.direction === 'FORWARD') return 'breaks FORWARD: readers of the old version reject new events';
+  return '';
 }
 
 export function summaryCounts(findings) {

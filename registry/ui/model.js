@@ -140,16 +140,21 @@ export async function fetchConsumers(subject) {
 // UNDECIDED: the engine could not prove the break (no witness); it fails a
 // check like BREAKING but is shown apart.
 const SEVERITIES = ['BREAKING', 'UNDECIDED', 'WARNING', 'SAFE'];
+const DIRECTIONS = ['BACKWARD', 'FORWARD'];
 
 function toFinding(f) {
   let severity = str(f.severity).toUpperCase();
   if (!SEVERITIES.includes(severity)) severity = f.breaking === true ? 'BREAKING' : 'SAFE';
+  // oldPath / newPath point into the old and the new version (the catalog
+  // API's diff); a report in a check's words names writer and reader.
   return {
     severity,
     kind: str(f.kind ?? f.type),
-    writerPath: str(f.writerPath ?? f.path ?? f.oldPath),
-    readerPath: str(f.readerPath ?? f.path ?? f.newPath),
+    direction: DIRECTIONS.includes(f.direction) ? f.direction : '',
+    oldPath: str(f.oldPath ?? f.writerPath ?? f.path),
+    newPath: str(f.newPath ?? f.readerPath ?? f.path),
     message: str(f.message ?? f.description),
+    advice: str(f.advice),
     witness: f.witness ?? null,
   };
 }

@@ -186,7 +186,7 @@ void BM_History50FullTransitive(benchmark::State& state) {
                                   if (!res) {
                                     Report bad;
                                     Finding f;
-                                    f.kind = "ENGINE_ERROR";
+                                    f.kind = CommonKind::kUnknown;  // an engine error, told by the message
                                     f.message = res.error().ToString();
                                     bad.Add(f);
                                     return bad;

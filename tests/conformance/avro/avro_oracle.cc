@@ -50,7 +50,7 @@ Value FullVerdict(const accord::Result<accord::compat::Report>& r) {
   accord::json::Array arr;
   for (const auto& f : r->findings) {
     Value fo(accord::json::Object{});
-    fo.Add("kind", Value(f.kind));
+    fo.Add("kind", Value(f.kind.name()));
     fo.Add("writer_path", Value(f.writer_path));
     fo.Add("reader_path", Value(f.reader_path));
     fo.Add("message", Value(f.message));
@@ -85,7 +85,7 @@ Value Verdict(const accord::Result<accord::compat::Report>& r) {
     return out;
   }
   std::set<std::string> kinds;
-  for (const auto& f : r->findings) kinds.insert(f.kind);
+  for (const auto& f : r->findings) kinds.insert(std::string(f.kind.name()));
   accord::json::Array arr;
   for (const auto& k : kinds) arr.emplace_back(k);
   out.Add("compatible", Value(r->compatible()));

@@ -177,7 +177,7 @@ std::vector<json::Value> InstancePool(const json::Value& w, const json::Value& r
 std::string Describe(const Report& r) {
   std::string out;
   for (const Finding& f : r.findings) {
-    out += "      " + std::string(SeverityName(f.severity)) + " " + f.kind + " W#" +
+    out += "      " + std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + " W#" +
            f.writer_path + " R#" + f.reader_path + ": " + f.message;
     if (f.witness) out += " witness=" + json::ToJson(*f.witness);
     out += "\n";
@@ -242,7 +242,7 @@ bool RunOne(int index, const std::string& description, const json::Value& writer
       ++counts.witnesses_bad;
       witnesses_ok = false;
       std::printf("BAD-WITNESS %s: %s witness %s is %s under the writer and %s under the reader\n",
-                  label.c_str(), f.kind.c_str(), json::ToJson(*f.witness).c_str(),
+                  label.c_str(), std::string(f.kind.name()).c_str(), json::ToJson(*f.witness).c_str(),
                   valid_w ? "valid" : "INVALID", valid_r ? "VALID" : "invalid");
     }
   }

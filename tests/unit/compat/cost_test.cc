@@ -43,7 +43,7 @@ std::uint64_t WorkOf(Fn&& fn) {
 
 std::set<std::string> Kinds(const Report& r) {
   std::set<std::string> out;
-  for (const Finding& f : r.findings) out.insert(f.kind);
+  for (const Finding& f : r.findings) out.insert(std::string(f.kind.name()));
   return out;
 }
 
@@ -144,7 +144,7 @@ TEST(JsonSchemaDiffCost, EnumsOf50000ValuesAreLinear) {
   Result<Report> diff;
   const std::uint64_t work = WorkOf([&] { diff = DiffJsonSchema(v1, v2); });
   ASSERT_TRUE(diff);
-  EXPECT_EQ(Kinds(*diff), (std::set<std::string>{"ENUM_NARROWED"}));
+  EXPECT_EQ(Kinds(*diff), (std::set<std::string>{"ENUM_VALUE_ADDED"}));
   EXPECT_LE(work, 30u * 50'000u);
 }
 

@@ -24,7 +24,7 @@ bool HasKind(const Report& r, const std::string& kind, Severity s) {
 std::vector<std::string> KindsOf(const Report& r, Severity s) {
   std::vector<std::string> out;
   for (const Finding& f : r.findings)
-    if (f.severity == s) out.push_back(f.kind);
+    if (f.severity == s) out.emplace_back(f.kind.name());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -132,7 +132,7 @@ TEST(JsonSchemaCompatTest, FindingsCarryPathsAndActionableMessages) {
   EXPECT_EQ(f.kind, "REQUIRED_ADDED");
   EXPECT_EQ(f.writer_path, "/properties/amount");
   EXPECT_EQ(f.reader_path, "/required");
-  EXPECT_NE(f.message.find("'amount' became required"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("'amount' is required by the reader"), std::string::npos) << f.message;
   ASSERT_TRUE(f.witness);
   EXPECT_EQ(*f.witness, J("{}"));
 }
@@ -216,8 +216,8 @@ TEST(JsonSchemaCompatTest, DiffListsBothDirectionsAndSafeChanges) {
   // maxLength increased: safe for BACKWARD, breaks FORWARD (new writers send longer strings).
   bool forward_break = false, safe_description = false;
   for (const Finding& f : d->findings) {
-    if (f.severity == Severity::kBreaking && f.kind == "MAX_LENGTH_DECREASED" &&
-        f.message.starts_with("FORWARD:"))
+    if (f.severity == Severity::kBreaking && f.kind == "MAX_LENGTH_INCREASED" &&
+        f.direction == Direction::kForward)
       forward_break = true;
     if (f.severity == Severity::kSafe && f.kind == "DESCRIPTION_CHANGED") safe_description = true;
   }

@@ -44,13 +44,13 @@ TEST(JsonSchemaRandomPairsTest, SoundOnRandomSchemaPairs) {
     auto vr = CompileOracle(r, jsonschema::Dialect::kDraft2020_12);
     ASSERT_TRUE(vw && vr);
     for (const Finding& f : rep->findings) {
-      kinds[std::string(SeverityName(f.severity)) + " " + f.kind]++;
+      kinds[std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name())]++;
       if (f.severity == Severity::kUndecided) {
         ++undecided;
         EXPECT_FALSE(f.witness.has_value()) << "undecided " << f.kind << " with a witness";
         if (std::getenv("ACCORD_RANDOM_PAIRS"))
-          std::printf("undecided: %s %s\n  w=%s\n  r=%s\n", f.kind.c_str(), f.message.c_str(),
-                      json::ToJson(w).c_str(), json::ToJson(r).c_str());
+          std::printf("undecided: %s %s\n  w=%s\n  r=%s\n", std::string(f.kind.name()).c_str(),
+                      f.message.c_str(), json::ToJson(w).c_str(), json::ToJson(r).c_str());
         continue;
       }
       if (f.severity != Severity::kBreaking) continue;

@@ -1,5 +1,6 @@
 // Compatibility levels and the pairs each level checks.
 #include "accord/compat/mode.h"
+#include "accord/compat/jsonschema_kinds.h"
 
 #include <gtest/gtest.h>
 
@@ -16,9 +17,10 @@ namespace {
 
 using Pairs = std::vector<CheckPair>;
 
-constexpr Level kAllLevels[] = {Level::kNone,    Level::kBackward,          Level::kBackwardTransitive,
-                                Level::kForward, Level::kForwardTransitive, Level::kFull,
-                                Level::kFullTransitive};
+constexpr Level kAllLevels[] = {
+    Level::kNone,          Level::kBackward,          Level::kBackwardTransitive,
+    Level::kForward,       Level::kForwardTransitive, Level::kFull,
+    Level::kFullTransitive};
 
 // Wire names are public API (Confluent's names).
 TEST(ModeTest, LevelNamesAreConfluentsAndRoundTrip) {
@@ -43,7 +45,8 @@ TEST(ModeTest, LevelFromStringIsCaseInsensitiveAndRejectsUnknown) {
 TEST(ModeTest, PolicyNamesRoundTrip) {
   EXPECT_EQ(PolicyName(Policy::kStrict), "STRICT");
   EXPECT_EQ(PolicyName(Policy::kLenient), "LENIENT");
-  for (Policy p : {Policy::kStrict, Policy::kLenient}) EXPECT_EQ(PolicyFromString(PolicyName(p)), p);
+  for (Policy p : {Policy::kStrict, Policy::kLenient})
+    EXPECT_EQ(PolicyFromString(PolicyName(p)), p);
   EXPECT_EQ(PolicyFromString("lenient"), Policy::kLenient);
   EXPECT_EQ(PolicyFromString("loose"), std::nullopt);
 }
@@ -94,7 +97,8 @@ TEST(ModeTest, CheckHistoryStampsVersionsAsIndexPlusOne) {
     seen.push_back({w, rd});
     Report one;
     Finding f;
-    f.kind = "K";
+    f.kind = JsonSchemaKind::kTypeChanged;
+    f.message = std::to_string(w) + " -> " + std::to_string(rd);  // a distinct break per pair
     one.Add(f);
     return one;
   });
@@ -107,18 +111,66 @@ TEST(ModeTest, CheckHistoryStampsVersionsAsIndexPlusOne) {
   EXPECT_EQ(r.findings[1].reader_version, 1);
 }
 
+// Rule (issue 16 item 6): the direction of each finding is a field, set
+// from the pair: the candidate as reader is BACKWARD, as writer FORWARD.
+TEST(ModeTest, CheckHistorySetsTheDirectionOfEachFinding) {
+  Report r = CheckHistory(Level::kFull, 1, [](std::size_t w, std::size_t rd) {
+    Report one;
+    Finding f;
+    f.kind = JsonSchemaKind::kRequiredAdded;
+    f.message = std::to_string(w) + " -> " + std::to_string(rd);
+    one.Add(f);
+    return one;
+  });
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].message, "0 -> 1");
+  EXPECT_EQ(r.findings[0].direction, Direction::kBackward);
+  EXPECT_EQ(r.findings[1].message, "1 -> 0");
+  EXPECT_EQ(r.findings[1].direction, Direction::kForward);
+  // Forward: the writer is the new version.
+  EXPECT_EQ(&NewPath(r.findings[1]), &r.findings[1].writer_path);
+  EXPECT_EQ(&OldPath(r.findings[1]), &r.findings[1].reader_path);
+}
+
+// Rule (issue 16 item 6): a transitive check reports each distinct break
+// once, named by the first (oldest) pair that shows it; breaks that differ
+// in any of kind, direction, pointers or message are all kept.
+TEST(ModeTest, CheckHistoryReportsEachDistinctBreakOnce) {
+  Report r = CheckHistory(Level::kBackwardTransitive, 3, [](std::size_t w, std::size_t) {
+    Report one;
+    Finding same;
+    same.kind = JsonSchemaKind::kTypeChanged;
+    same.writer_path = "/properties/a";
+    same.reader_path = "/properties/a/type";
+    same.message = "type changed";
+    one.Add(same);
+    if (w == 2) {
+      Finding other = same;
+      other.message = "type changed again";
+      one.Add(other);
+    }
+    return one;
+  });
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_FALSE(r.compatible());
+  EXPECT_EQ(r.findings[0].message, "type changed");
+  EXPECT_EQ(r.findings[0].writer_version, 1);
+  EXPECT_EQ(r.findings[0].reader_version, 4);
+  EXPECT_EQ(r.findings[1].message, "type changed again");
+  EXPECT_EQ(r.findings[1].writer_version, 3);
+}
+
 TEST(ModeTest, CheckHistoryUsesGivenVersionNumbersAndNextForCandidate) {
-  Report r = CheckHistory(
-      Level::kBackward, 2,
-      [](std::size_t, std::size_t) {
-        Report one;
-        Finding f;
-        f.kind = "K";
-        f.severity = Severity::kWarning;
-        one.Add(f);
-        return one;
-      },
-      {4, 7});
+  Report r = CheckHistory(Level::kBackward, 2,
+                          [](std::size_t, std::size_t) {
+                            Report one;
+                            Finding f;
+                            f.kind = JsonSchemaKind::kTypeChanged;
+                            f.severity = Severity::kWarning;
+                            one.Add(f);
+                            return one;
+                          },
+                          {4, 7});
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_TRUE(r.compatible());
   EXPECT_EQ(r.findings[0].writer_version, 7);

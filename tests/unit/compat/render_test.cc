@@ -2,6 +2,7 @@
 // tests/unit/compat/render_goldens/ (ACCORD_UPDATE_GOLDENS=1 rewrites them),
 // plus targeted tests of the escaping rules of each format.
 #include "accord/compat/render.h"
+#include "accord/compat/jsonschema_kinds.h"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +24,7 @@ json::Value Obj(std::initializer_list<std::pair<const char*, json::Value>> membe
 Report SampleReport() {
   Report r;
   Finding safe;
-  safe.kind = "DESCRIPTION_CHANGED";
+  safe.kind = JsonSchemaKind::kDescriptionChanged;
   safe.severity = Severity::kSafe;
   safe.writer_path = "/description";
   safe.reader_path = "/description";
@@ -32,7 +33,8 @@ Report SampleReport() {
   safe.reader_version = 3;
   r.Add(safe);
   Finding warn;
-  warn.kind = "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL";
+  warn.kind = JsonSchemaKind::kPropertyAddedToOpenContentModel;
+  warn.direction = Direction::kBackward;
   warn.severity = Severity::kWarning;
   warn.writer_path = "";
   warn.reader_path = "/properties/note";
@@ -41,7 +43,8 @@ Report SampleReport() {
   warn.reader_version = 3;
   r.Add(warn);
   Finding type;
-  type.kind = "TYPE_NARROWED";
+  type.kind = JsonSchemaKind::kTypeNarrowed;
+  type.direction = Direction::kBackward;
   type.writer_path = "/properties/amount/type";
   type.reader_path = "/properties/amount/type";
   type.message = "'amount' accepted number and now accepts only integer";
@@ -50,10 +53,12 @@ Report SampleReport() {
   type.reader_version = 3;
   r.Add(type);
   Finding req;
-  req.kind = "REQUIRED_PROPERTY_ADDED";
+  // FORWARD: v3 (the candidate) is the writer, v1 the reader.
+  req.kind = JsonSchemaKind::kRequiredAdded;
+  req.direction = Direction::kForward;
   req.writer_path = "/properties";
   req.reader_path = "/required/0";
-  req.message = "new schema requires 'id', which old writers may omit";
+  req.message = "the reader requires 'id', which the writer may omit";
   req.witness = Obj({});
   req.writer_version = 3;
   req.reader_version = 1;
@@ -162,7 +167,7 @@ TEST(RenderTest, TextShowsVersionNumbersWhenNoFileNamesAreKnown) {
 Report OneFinding(std::string message, Severity severity = Severity::kBreaking) {
   Report r;
   Finding f;
-  f.kind = "ENUM_VALUE_ADDED";
+  f.kind = JsonSchemaKind::kEnumValueAdded;
   f.severity = severity;
   f.writer_path = "/enum";
   f.reader_path = "/enum";
@@ -178,7 +183,8 @@ TEST(RenderTest, GithubEscapesDataAndProperties) {
   std::string out = Render(OneFinding("100% bad\r\nsecond line"), OutputFormat::kGithub, ctx);
   EXPECT_EQ(out.substr(0, out.find('\n')),
             "::error file=dir%2Ca%3Ab/new%25.json,line=1,title=ENUM_VALUE_ADDED::"
-            "100%25 bad%0D%0Asecond line (writer old.json#/enum)");
+            "100%25 bad%0D%0Asecond line (writer old.json#/enum); advice: " +
+                std::string(DescribeKind(JsonSchemaKind::kEnumValueAdded).advice));
 }
 
 TEST(RenderTest, GithubUsesWarningForWarningsAndDefaultsLineToOne) {
@@ -217,6 +223,25 @@ TEST(RenderTest, EveryFormatEndsWithNewline) {
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.back(), '\n') << OutputFormatName(f);
   }
+}
+
+}  // namespace
+}  // namespace accord::compat
+
+namespace accord::compat {
+namespace {
+
+// Rule (issue 16 item 5): a diff's messages speak of the old and the new
+// version; a FORWARD finding's writer is the new one.
+TEST(RenderTest, InVersionWordsNamesTheVersionOfEachSide) {
+  EXPECT_EQ(InVersionWords("the writer allows \"X\" but the reader rejects it", Direction::kForward),
+            "the new version allows \"X\" but the old version rejects it");
+  EXPECT_EQ(InVersionWords("reader field \"a\" has no default and writer record R lacks it",
+                           Direction::kBackward),
+            "new field \"a\" has no default and old record R lacks it");
+  // Whole words only; no direction, no change.
+  EXPECT_EQ(InVersionWords("readers and rewriters", Direction::kForward), "readers and rewriters");
+  EXPECT_EQ(InVersionWords("the writer", Direction::kNone), "the writer");
 }
 
 }  // namespace

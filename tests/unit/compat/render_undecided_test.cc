@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "accord/compat/jsonschema_kinds.h"
 #include "accord/compat/render.h"
 
 namespace accord::compat {
@@ -21,7 +22,7 @@ namespace {
 Report UndecidedReport() {
   Report r;
   Finding undecided;
-  undecided.kind = "PATTERN_CHANGED";
+  undecided.kind = JsonSchemaKind::kPatternChanged;
   undecided.severity = Severity::kUndecided;
   undecided.writer_path = "/properties/code/pattern";
   undecided.reader_path = "/properties/code/pattern";
@@ -30,7 +31,7 @@ Report UndecidedReport() {
       "'^[A-Z]{2,3}$': regex inclusion is not decided, treated as breaking";
   r.Add(undecided);
   Finding max;
-  max.kind = "MAXIMUM_ADDED";
+  max.kind = JsonSchemaKind::kMaximumAdded;
   max.writer_path = "/properties/q";
   max.reader_path = "/properties/q/maximum";
   max.message =

@@ -6,16 +6,17 @@
 namespace accord::compat {
 namespace {
 
-Finding Make(std::string kind, Severity s) {
+// A finding labelled by its message (the order tests read labels back).
+Finding Make(std::string label, Severity s) {
   Finding f;
-  f.kind = std::move(kind);
+  f.message = std::move(label);
   f.severity = s;
   return f;
 }
 
 std::vector<std::string> Kinds(const Report& r) {
   std::vector<std::string> out;
-  for (const Finding& f : r.findings) out.push_back(f.kind);
+  for (const Finding& f : r.findings) out.push_back(f.message);
   return out;
 }
 

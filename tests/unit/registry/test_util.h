@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "accord/compat/jsonschema_kinds.h"
 #include "accord/compat/report.h"
 #include "accord/registry/service.h"
 #include "accord/registry/store.h"
@@ -73,7 +74,7 @@ inline compat::Report RequiredSubsetChecker(SchemaType, const json::Value& write
   for (const std::string& name : required(reader)) {
     if (w.contains(name)) continue;
     compat::Finding f;
-    f.kind = "REQUIRED_ADDED";
+    f.kind = compat::JsonSchemaKind::kRequiredAdded;
     f.reader_path = "/required";
     f.message = "reader requires '" + name + "'";
     report.Add(std::move(f));

@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "accord/compat/avro_kinds.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
 #include "accord/schemas/avro.h"
@@ -50,31 +51,33 @@
 
 namespace accord::compat {
 
-inline constexpr std::string_view kAvroNameMismatch = "NAME_MISMATCH";
-inline constexpr std::string_view kAvroFixedSizeMismatch = "FIXED_SIZE_MISMATCH";
-inline constexpr std::string_view kAvroMissingEnumSymbols = "MISSING_ENUM_SYMBOLS";
-inline constexpr std::string_view kAvroReaderFieldMissingDefaultValue =
-    "READER_FIELD_MISSING_DEFAULT_VALUE";
-inline constexpr std::string_view kAvroTypeMismatch = "TYPE_MISMATCH";
-inline constexpr std::string_view kAvroMissingUnionBranch = "MISSING_UNION_BRANCH";
+// The kinds by their former constant names (AvroKind, avro_kinds.h, is the
+// table: wire names, meanings, advice).
+inline constexpr AvroKind kAvroNameMismatch = AvroKind::kNameMismatch;
+inline constexpr AvroKind kAvroFixedSizeMismatch = AvroKind::kFixedSizeMismatch;
+inline constexpr AvroKind kAvroMissingEnumSymbols = AvroKind::kMissingEnumSymbols;
+inline constexpr AvroKind kAvroReaderFieldMissingDefaultValue =
+    AvroKind::kReaderFieldMissingDefaultValue;
+inline constexpr AvroKind kAvroTypeMismatch = AvroKind::kTypeMismatch;
+inline constexpr AvroKind kAvroMissingUnionBranch = AvroKind::kMissingUnionBranch;
 // Not an Apache Avro kind: the comparison went deeper than the engine's
 // recursion limit (a chain of thousands of distinct named types), so it was
 // not decided; breaking, never a silent pass.
-inline constexpr std::string_view kAvroUndecidedDepth = "UNDECIDED_DEPTH";
+inline constexpr AvroKind kAvroUndecidedDepth = AvroKind::kUndecidedDepth;
 
-// Safe (non-breaking) change kinds reported by DiffAvro only.
-inline constexpr std::string_view kAvroFieldAdded = "FIELD_ADDED";
-inline constexpr std::string_view kAvroFieldRemoved = "FIELD_REMOVED";
-inline constexpr std::string_view kAvroFieldRenamed = "FIELD_RENAMED";
-inline constexpr std::string_view kAvroTypePromoted = "TYPE_PROMOTED";
-inline constexpr std::string_view kAvroEnumSymbolAdded = "ENUM_SYMBOL_ADDED";
-inline constexpr std::string_view kAvroEnumSymbolRemoved = "ENUM_SYMBOL_REMOVED";
-inline constexpr std::string_view kAvroUnionBranchAdded = "UNION_BRANCH_ADDED";
-inline constexpr std::string_view kAvroUnionBranchRemoved = "UNION_BRANCH_REMOVED";
-inline constexpr std::string_view kAvroNamedTypeRenamed = "NAMED_TYPE_RENAMED";
-inline constexpr std::string_view kAvroDefaultChanged = "DEFAULT_CHANGED";
-inline constexpr std::string_view kAvroDocChanged = "DOC_CHANGED";
-inline constexpr std::string_view kAvroLogicalTypeChanged = "LOGICAL_TYPE_CHANGED";
+// Kinds of a change between two versions, reported by DiffAvro only.
+inline constexpr AvroKind kAvroFieldAdded = AvroKind::kFieldAdded;
+inline constexpr AvroKind kAvroFieldRemoved = AvroKind::kFieldRemoved;
+inline constexpr AvroKind kAvroFieldRenamed = AvroKind::kFieldRenamed;
+inline constexpr AvroKind kAvroTypePromoted = AvroKind::kTypePromoted;
+inline constexpr AvroKind kAvroEnumSymbolAdded = AvroKind::kEnumSymbolAdded;
+inline constexpr AvroKind kAvroEnumSymbolRemoved = AvroKind::kEnumSymbolRemoved;
+inline constexpr AvroKind kAvroUnionBranchAdded = AvroKind::kUnionBranchAdded;
+inline constexpr AvroKind kAvroUnionBranchRemoved = AvroKind::kUnionBranchRemoved;
+inline constexpr AvroKind kAvroNamedTypeRenamed = AvroKind::kNamedTypeRenamed;
+inline constexpr AvroKind kAvroDefaultChanged = AvroKind::kDefaultChanged;
+inline constexpr AvroKind kAvroDocChanged = AvroKind::kDocChanged;
+inline constexpr AvroKind kAvroLogicalTypeChanged = AvroKind::kLogicalTypeChanged;
 
 struct AvroCheckOptions {
   avro::ParseOptions parse;
@@ -88,11 +91,16 @@ Report CheckAvroSchemas(const avro::Schema& writer, const avro::Schema& reader);
 Result<Report> CheckAvro(const json::Value& writer, const json::Value& reader,
                          const AvroCheckOptions& options = {});
 
-// Every change between two versions, for `accord diff`: the breaking
-// findings of compatible(old -> new) (the new schema cannot read old data;
-// message prefixed "backward: ") and of compatible(new -> old) (old readers
-// cannot read new data; "forward: "), then SAFE findings for the structural
-// changes that break neither direction (kinds above).
+// Every change between two versions, for `accord diff`, kinds in the
+// author's words: the breaking findings of compatible(old -> new) (the new
+// schema cannot read old data; direction kBackward, kinds through
+// BackwardChangeKind: a new field without default is FIELD_ADDED) and of
+// compatible(new -> old) (old readers cannot read new data; kForward, kinds
+// through ForwardChangeKind: a removed field old readers need is
+// FIELD_REMOVED, a promoted type is TYPE_PROMOTED), then SAFE findings
+// (direction kNone) for the structural changes that break neither
+// direction. writer_path / reader_path keep the directed check's meaning
+// (OldPath / NewPath name the old and new side); no message prefix.
 Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_schema);
 // Errors as CheckAvro, with Error::file "old" or "new".
 Result<Report> DiffAvro(const json::Value& old_schema, const json::Value& new_schema,

@@ -34,63 +34,13 @@
 // The precise truth tables per keyword family are documented in
 // compat/src/jsonschema_compat.cc before the code.
 //
-// FINDING KINDS (closed set, public API). writer_path / reader_path point at
-// the keyword concerned ("" = the root schema).
-//  Types and boolean schemas
-//   TYPE_CHANGED            the reader accepts none of the writer's values of a type
-//   TYPE_NARROWED           the reader dropped one of several writer types (incl. number -> integer)
-//   FALSE_SCHEMA            the reader's schema here is `false`
-//  Numbers
-//   MINIMUM_ADDED / MINIMUM_INCREASED       lower bound added / raised
-//   MAXIMUM_ADDED / MAXIMUM_DECREASED       upper bound added / lowered
-//   EXCLUSIVE_BOUND_ADDED   same bound value, now exclusive (incl. draft-04 boolean form)
-//   MULTIPLE_OF_ADDED / MULTIPLE_OF_CHANGED the writer's values are not all multiples
-//  Strings
-//   MIN_LENGTH_ADDED / MIN_LENGTH_INCREASED, MAX_LENGTH_ADDED / MAX_LENGTH_DECREASED
-//   PATTERN_ADDED           the reader adds a pattern the writer does not have
-//   PATTERN_CHANGED         a different pattern (regex inclusion is not decided: always
-//                           reported, with a witness when a counter-example is found)
-//   FORMAT_ADDED / FORMAT_CHANGED  a known format the writer does not carry
-//  Enum / const
-//   ENUM_ADDED / CONST_ADDED       the reader restricts to a finite set, the writer was open
-//   ENUM_NARROWED / CONST_CHANGED  a value the writer allows is missing from the reader's set
-//   VALUE_REJECTED          a finite writer value rejected by another reader keyword
-//  Objects
-//   REQUIRED_ADDED          the reader requires a property the writer does not
-//   REQUIRED_ADDED_WITH_DEFAULT  same, the reader declares a default (WARNING under LENIENT)
-//   PROPERTY_REMOVED        the reader forbids a property the writer declares
-//   PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL  the reader constrains a property the writer's
-//                           open model allows with any value (STRICT break, LENIENT warning)
-//   ADDITIONAL_PROPERTIES_NARROWED  undeclared / pattern-matched names the writer allows
-//                           are narrowed or forbidden (LENIENT warning when the writer is open)
-//   PROPERTY_NAMES_NARROWED the reader's propertyNames rejects names the writer allows
-//   MIN_PROPERTIES_ADDED / MIN_PROPERTIES_INCREASED, MAX_PROPERTIES_ADDED / MAX_PROPERTIES_DECREASED
-//   DEPENDENT_REQUIRED_ADDED  dependentRequired / dependencies (array) not implied by the writer
-//   DEPENDENT_SCHEMA_ADDED / DEPENDENT_SCHEMA_CHANGED  dependentSchemas / dependencies (schema)
-//  Arrays
-//   ITEMS_ADDED             the reader constrains items the writer leaves unconstrained
-//   ADDITIONAL_ITEMS_REMOVED  the reader allows no item at a position the writer allows
-//   MIN_ITEMS_ADDED / MIN_ITEMS_INCREASED, MAX_ITEMS_ADDED / MAX_ITEMS_DECREASED
-//   UNIQUE_ITEMS_ADDED      the reader requires unique items
-//   CONTAINS_ADDED / CONTAINS_CHANGED  the writer does not guarantee the reader's `contains`
-//   MAX_CONTAINS_ADDED      the writer may send more matching items than maxContains
-//  Combinators
-//   ANY_OF_NARROWED / ONE_OF_NARROWED  no branch of the reader accepts a writer value
-//   ONE_OF_OVERLAP          writer values match several branches of the reader's oneOf
-//   NOT_EXTENDED            the reader's `not` rejects writer values
-//   IF_THEN_ELSE_NARROWED   the reader's if/then/else rejects writer values
-//  Undecided (severity UNDECIDED: the engine could not prove compatibility
-//  and found no witness)
-//   UNDECIDED_BUDGET        work budget exhausted
-//   UNDECIDED_ANY_OF, UNDECIDED_ONE_OF, UNDECIDED_NOT, UNDECIDED_IF_THEN_ELSE
-//   UNDECIDED_PATTERN_PROPERTIES  pattern regions that could not be compared / exemplified
-//   UNDECIDED_UNEVALUATED   a writer unevaluatedProperties/Items whose in-place
-//                           applicators may evaluate names/items that cannot be
-//                           listed (patternProperties, additional*, dynamic refs)
-//   UNDECIDED_DYNAMIC_REF   $dynamicRef / $recursiveRef with several possible targets
-//   UNDECIDED_REF           a reader $ref chain that loops without consuming the instance
-//   UNDECIDED_CONTAINS, UNDECIDED_COMBINATOR  the writer uses maxContains / too many branches
-//                           (its normal form over-approximates) and no witness was found
+// FINDING KINDS (closed set, public API): JsonSchemaKind
+// (jsonschema_kinds.h; rows with meaning and advice in jsonschema_kinds.def,
+// listed in docs/finding-kinds.md). writer_path / reader_path point at the
+// keyword concerned ("" = the root schema). The checker emits the kinds in
+// the reader's words (TYPE_NARROWED, REQUIRED_ADDED, ENUM_NARROWED, ...);
+// undecided comparisons are UNDECIDED_* (always breaking; the engine could
+// not prove compatibility and found no witness).
 //
 // Notes: `format` is compared as an assertion for the known formats of
 // accord/schemas/format.h (unknown formats are annotations) when
@@ -104,6 +54,7 @@
 #include <cstddef>
 #include <string>
 
+#include "accord/compat/jsonschema_kinds.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
 #include "accord/schemas/error.h"
@@ -145,17 +96,23 @@ Result<Report> CheckJsonSchema(const json::Value& writer, const json::Value& rea
                                const JsonSchemaCheckOptions& options = {});
 
 // Every change between two versions, breaking or not, with kind and path
-// (used by `accord diff`):
-//  * CheckJsonSchema(old -> new) findings, message prefixed "BACKWARD: "
-//    (writer_path in old, reader_path in new);
-//  * CheckJsonSchema(new -> old) findings, message prefixed "FORWARD: "
-//    (writer_path in new, reader_path in old);
-//  * every other syntactic change as Severity::kSafe ("SAFE: ... (breaks
-//    neither BACKWARD nor FORWARD)"), kind from the keyword: PROPERTY_ADDED,
+// (used by `accord diff`), kinds in the author's words (from old to new):
+//  * CheckJsonSchema(old -> new) findings, direction kBackward (writer_path
+//    in old, reader_path in new), kinds through BackwardChangeKind;
+//  * CheckJsonSchema(new -> old) findings, direction kForward (writer_path
+//    in new, reader_path in old), kinds through ForwardChangeKind (so adding
+//    enum value X is ENUM_VALUE_ADDED, making a property optional is
+//    REQUIRED_REMOVED);
+//  * a property the new schema adds is PROPERTY_ADDED when the new schema
+//    requires it, else OPTIONAL_PROPERTY_ADDED;
+//  * every other syntactic change as Severity::kSafe, direction kNone, kind
+//    from the keyword: OPTIONAL_PROPERTY_ADDED, PROPERTY_ADDED,
 //    PROPERTY_REMOVED, REQUIRED_REMOVED, ENUM_EXTENDED, TYPE_EXTENDED,
-//    <KEYWORD>_INCREASED / _DECREASED / _ADDED / _REMOVED / _CHANGED (e.g.
-//    MAXIMUM_INCREASED, DESCRIPTION_CHANGED); writer_path = old, reader_path = new.
-// The verdict is INCOMPATIBLE when either direction breaks (i.e. FULL).
+//    MAXIMUM_INCREASED, DESCRIPTION_CHANGED, ..., KEYWORD_ADDED / _REMOVED /
+//    _CHANGED for a keyword without kinds of its own; writer_path = old,
+//    reader_path = new.
+// Messages carry no direction prefix: the direction is a field. The verdict
+// is INCOMPATIBLE when either direction breaks (i.e. FULL).
 // Errors as CheckJsonSchema, with Error::file "old" / "new".
 Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& new_schema,
                               const JsonSchemaCheckOptions& options = {});

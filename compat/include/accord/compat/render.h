@@ -34,16 +34,46 @@ struct RenderContext {
   // (FORWARD direction); otherwise reader_path is the pointer into the new
   // schema. 0: the new schema is always the reader.
   int new_schema_version = 0;
+  // A diff of two versions: sides are labelled "old:" / "new:" (OldPath /
+  // NewPath of each finding, into writer_name / reader_name) and kinds are
+  // already in the author's words. Otherwise sides are "writer:" / "reader:".
+  bool old_new = false;
 };
+
+// The kind a checker finding names, in the author's words for its direction
+// (BackwardChangeKind / ForwardChangeKind of its language); the kind itself
+// for Direction::kNone or a kind that already names a change.
+Kind ChangeKindOf(const Kind& checked, Direction direction);
+
+// The advice for a finding, written for the schema the user can still
+// change; empty for a SAFE finding. A finding of a mode's check takes the
+// advice of its kind in the author's words (ChangeKindOf: for a FORWARD
+// break that is the new schema, never the deployed old one); in a diff
+// (ctx.old_new) kinds are already in those words.
+std::string_view AdviceFor(const Finding& f, const RenderContext& ctx);
+
+// A checker message (in the reader's and writer's words) in the words of a
+// diff's versions: for a BACKWARD finding "the writer" is the old version
+// and "the reader" the new one, for a FORWARD finding the other way round
+// (whole words "writer" / "reader" only; "readers" is kept).
+std::string InVersionWords(std::string_view message, Direction direction);
+
+// What a finding's break means, for people: "BACKWARD (the new version
+// rejects events of the old one)", "FORWARD under STRICT only (...)" for a
+// warning; "neither BACKWARD nor FORWARD" for a SAFE finding or an unknown
+// direction.
+std::string ConsequenceText(const Finding& f);
 
 // Renders a report; the output always ends with a newline. Formats:
 //
 // text: one block per finding, then a summary line:
 //     BREAKING TYPE_NARROWED
+//       breaks:  BACKWARD (the new version rejects events of the old one)
 //       writer:  old.json#/properties/id (version 1)
 //       reader:  new.json#/properties/id (version 2)
 //       message: ...
 //       witness: {"id":1.5}
+//       advice:  ...
 //
 //     INCOMPATIBLE: 1 breaking, 0 warnings, 0 safe (BACKWARD: old.json -> new.json)
 //   A finding's heading is its severity and kind ("UNDECIDED PATTERN_CHANGED"
@@ -54,7 +84,10 @@ struct RenderContext {
 //   carries a version and the name is known, else writer_name/reader_name);
 //   "(version N)" is added only when the finding carries a version and no
 //   version_names are given. "witness:" appears only when there is one
-//   (compact JSON).
+//   (compact JSON). "breaks:" appears when the finding's direction is known,
+//   and for every finding of a diff (a SAFE one breaks neither direction);
+//   in a diff the sides are "old:" and "new:". "advice:" (AdviceFor) appears
+//   when the kind has advice.
 //
 // json: one object, pretty-printed, members always present in this order:
 //     {"compatible": bool, "verdict": "COMPATIBLE"|"INCOMPATIBLE",
@@ -62,9 +95,15 @@ struct RenderContext {
 //      "breaking": int, "undecided": int, "warnings": int, "safe": int,
 //      "findings": [{"kind": string,
 //                    "severity": "BREAKING"|"UNDECIDED"|"WARNING"|"SAFE",
+//                    "direction": "BACKWARD"|"FORWARD"|null,
 //                    "writerPath": pointer, "readerPath": pointer,
+//                    "oldPath": pointer | null, "newPath": pointer | null,
 //                    "message": string, "witness": any JSON value | null,
+//                    "advice": string | null,
 //                    "writerVersion": int | null, "readerVersion": int | null}]}
+//   "direction" is the direction the finding breaks (null: not known, or a
+//   SAFE diff finding); "oldPath" / "newPath" point into the old and new
+//   version (null when neither the direction is known nor it is a diff).
 //   findings in report order (breaking, warning, safe).
 //
 // junit: JUnit XML, one <testsuite> (inside <testsuites>); one <testcase> per
@@ -78,7 +117,8 @@ struct RenderContext {
 //     ::error file=F,line=L,title=KIND::message
 //   (::warning for warnings, ::notice for safe changes; an undecided finding
 //   is an ::error titled "KIND (undecided)"), F = new_schema_file,
-//   L = new_schema_line(pointer into the new schema) or 1; data escaped as
+//   L = new_schema_line(pointer into the new schema) or 1 (the pointer into
+//   the new schema: NewPath for a diff or a finding whose direction is known); data escaped as
 //   GitHub requires (% \r \n), properties also (: ,). Then the text summary
 //   line.
 std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx);

@@ -1,8 +1,10 @@
 // The result of a compatibility check: a verdict and typed findings.
 //
-// The engine never returns a bare bool. Each Finding names a stable kind
-// (SCREAMING_CASE, public API: appears in JSON output and the registry's
-// responses), the JSON pointer of the relevant keyword in the writer and in
+// The engine never returns a bare bool. Each Finding names a typed kind
+// (kind.h: one enum per language, each value with a stable SCREAMING_CASE
+// wire name, public API: appears in JSON output and the registry's
+// responses), the direction it breaks when the check was one of a mode's
+// directions, the JSON pointer of the relevant keyword in the writer and in
 // the reader schema, a one-line message a producer team can act on, and,
 // where one can be built, a witness: a concrete event valid under the writer
 // and rejected by the reader.
@@ -19,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "accord/compat/kind.h"
 #include "accord/schemas/json.h"
 
 namespace accord::compat {
@@ -90,11 +93,27 @@ class Witness {
   std::shared_ptr<const WitnessSource> source_;
 };
 
-// A single finding. `kind` is a stable SCREAMING_CASE name; the set of kinds
-// for each schema language is listed in that language's checker header.
+// Which compatibility direction a finding breaks (mode.h: BACKWARD =
+// compatible(old -> new), FORWARD = compatible(new -> old)). A field, set by
+// the mode logic (CheckHistory) and by the diffs; callers never parse it
+// back out of a message.
+enum class Direction : std::uint8_t {
+  kNone,      // not known: a single directed check outside a mode (writer -> reader)
+  kBackward,  // the old version is the writer, the new one the reader
+  kForward,   // the new version is the writer, the old one the reader
+};
+std::string_view DirectionName(Direction d);  // "", "BACKWARD", "FORWARD"
+
+// A single finding. `kind` is one row of its language's kind table (kind.h,
+// jsonschema_kinds.h, avro_kinds.h).
 struct Finding {
-  std::string kind;
+  Kind kind;
   Severity severity = Severity::kBreaking;
+  // For a finding of a mode's directed check or of a diff: the direction it
+  // breaks (a SAFE diff finding breaks neither: kNone). With kForward the
+  // writer is the NEW schema: writer_path points into the new file and
+  // reader_path into the old one (OldPath / NewPath below say which is which).
+  Direction direction = Direction::kNone;
   std::string writer_path;  // JSON pointer into the writer schema ("" = root)
   std::string reader_path;  // JSON pointer into the reader schema
   std::string message;      // one line, no trailing period
@@ -108,6 +127,12 @@ struct Finding {
   int writer_version = 0;
   int reader_version = 0;
 };
+
+// The pointer into the old / new version of a finding whose direction is
+// known (for kNone, the writer is taken as the old version, as in a SAFE
+// diff finding).
+const std::string& OldPath(const Finding& f);
+const std::string& NewPath(const Finding& f);
 
 enum class Verdict : std::uint8_t {
   kCompatible,    // no breaking and no undecided finding

@@ -403,11 +403,15 @@ struct FieldInfo {
   std::string description{};
 };
 
-// One change between two versions (compat::Finding, flattened for the wire).
+// One change between two versions (compat::Finding, flattened for the
+// wire): its kind in the author's words, the direction it breaks (kNone for
+// a SAFE change), and its pointers into the old and the new version.
 struct SchemaChange {
   std::string kind{};
   compat::Severity severity = compat::Severity::kSafe;
+  compat::Direction direction = compat::Direction::kNone;
   std::string message{};
+  std::string advice{};
   std::string old_path{};
   std::string new_path{};
 };
