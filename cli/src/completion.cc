@@ -74,6 +74,8 @@ void Collect(CLI::App& app, const std::string& path, std::vector<CompletionComma
     if (o->get_group().empty()) continue;
     if (!o->nonpositional()) {
       command.takes_arguments = true;
+      std::vector<std::string> values = AllowedValues(*o);
+      command.argument_values.insert(command.argument_values.end(), values.begin(), values.end());
       continue;
     }
     CompletionCommand::Option option;
@@ -171,11 +173,11 @@ std::string BashScript(const std::vector<CompletionCommand>& tree) {
     }
   }
   if (!any_value.empty()) {
-    s += "    " + Join(any_value, " |\n    ") + ")\n";
+    s += "    " + Join(any_value, " |\\\n    ") + ")\n";
     s += "      compopt -o default; COMPREPLY=(); return ;;\n";
   }
   s += "  esac\n"
-       "  local subs= opts= args=0\n"
+       "  local subs= opts= values= args=0\n"
        "  case $cmd in\n";
   for (const CompletionCommand& c : tree) {
     std::vector<std::string> names;
@@ -185,6 +187,9 @@ std::string BashScript(const std::vector<CompletionCommand>& tree) {
     s += "    " + ShQuote(c.path) + ")\n";
     s += "      subs=" + ShQuote(Join(c.subcommands, " ")) + "\n";
     s += "      opts=" + ShQuote(Join(names, " ")) + "\n";
+    if (!c.argument_values.empty()) {
+      s += "      values=" + ShQuote(Join(c.argument_values, " ")) + "\n";
+    }
     s += std::string("      args=") + (c.takes_arguments ? "1" : "0") + " ;;\n";
   }
   s += "  esac\n"
@@ -192,6 +197,8 @@ std::string BashScript(const std::vector<CompletionCommand>& tree) {
        "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
        "  elif [[ -n $subs ]]; then\n"
        "    COMPREPLY=($(compgen -W \"$subs\" -- \"$cur\"))\n"
+       "  elif [[ -n $values ]]; then\n"
+       "    COMPREPLY=($(compgen -W \"$values\" -- \"$cur\"))\n"
        "  elif ((args)); then\n"
        "    compopt -o default; COMPREPLY=()\n"
        "  fi\n"
@@ -242,7 +249,7 @@ std::string ZshScript(const std::vector<CompletionCommand>& tree) {
     s += "      _files; return ;;\n";
   }
   s += "  esac\n"
-       "  local -a subs opts\n"
+       "  local -a subs opts values\n"
        "  local args=0\n"
        "  case $cmd in\n";
   for (const CompletionCommand& c : tree) {
@@ -261,6 +268,11 @@ std::string ZshScript(const std::vector<CompletionCommand>& tree) {
     s += "    (" + ShQuote(c.path) + ")\n";
     s += "      subs=(" + Join(subs, " ") + ")\n";
     s += "      opts=(" + Join(opts, " ") + ")\n";
+    if (!c.argument_values.empty()) {
+      std::vector<std::string> quoted;
+      for (const std::string& v : c.argument_values) quoted.push_back(ShQuote(v));
+      s += "      values=(" + Join(quoted, " ") + ")\n";
+    }
     s += std::string("      args=") + (c.takes_arguments ? "1" : "0") + " ;;\n";
   }
   s +=
@@ -269,6 +281,8 @@ std::string ZshScript(const std::vector<CompletionCommand>& tree) {
       "    _describe -t options option opts\n"
       "  elif ((${#subs})); then\n"
       "    _describe -t commands command subs\n"
+      "  elif ((${#values})); then\n"
+      "    compadd -- \"${values[@]}\"\n"
       "  elif ((args)); then\n"
       "    _files\n"
       "  fi\n"
@@ -318,7 +332,11 @@ std::string FishScript(const std::vector<CompletionCommand>& tree) {
       if (!o.values.empty()) line += " -x -a " + FishQuote(Join(o.values, " "));
       s += line + " -d " + FishQuote(o.description) + "\n";
     }
-    if (c.takes_arguments) s += "complete -c accord" + when + " -F\n";
+    if (!c.argument_values.empty()) {
+      s += "complete -c accord" + when + " -a " + FishQuote(Join(c.argument_values, " ")) + "\n";
+    } else if (c.takes_arguments) {
+      s += "complete -c accord" + when + " -F\n";
+    }
   }
   return s;
 }

@@ -32,7 +32,10 @@ struct CompletionCommand {
   std::string description;
   std::vector<std::string> subcommands;  // names of the direct subcommands
   std::vector<Option> options;
-  bool takes_arguments = false;  // has positional arguments (files)
+  bool takes_arguments = false;  // has positional arguments
+  // The values of its positional arguments when they form a fixed set
+  // (`completion SHELL`); empty: file names.
+  std::vector<std::string> argument_values;
 };
 
 // Every command of `app`'s tree, parents before children, in registration
