@@ -65,9 +65,11 @@ TEST(JsonSchemaCompatTest, CaseTables) {
       EXPECT_TRUE(HasKind(*r, k, Severity::kWarning)) << "missing warning " << k << "\n"
                                                       << Describe(*r);
     if (c.expect_witness) {
-      for (const Finding& f : r->findings)
-        if (f.severity == Severity::kBreaking && !f.kind.starts_with("UNDECIDED_"))
+      for (const Finding& f : r->findings) {
+        if (f.severity == Severity::kBreaking && !f.kind.starts_with("UNDECIDED_")) {
           EXPECT_TRUE(f.witness.has_value()) << "no witness for " << f.kind << "\n" << Describe(*r);
+        }
+      }
     }
     witnesses += ExpectWitnessesHold(*r, c.writer, c.reader, c.dialect);
   }
