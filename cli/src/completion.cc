@@ -362,12 +362,17 @@ std::string CompletionScript(std::string_view shell, const std::vector<Completio
 
 void RegisterCompletion(CLI::App& app, Commands& commands) {
   auto shell = std::make_shared<std::string>();
-  auto* sub = app.add_subcommand(
-      "completion",
-      "Print the shell completion script for bash, zsh or fish.\n"
-      "bash: source <(accord completion bash); zsh: accord completion zsh > ~/.zfunc/_accord\n"
-      "(a folder on $fpath); fish: accord completion fish > "
-      "~/.config/fish/completions/accord.fish");
+  auto* sub =
+      app.add_subcommand("completion", "Print the shell completion script (bash, zsh, fish)");
+  // The package and `cmake --install` install the scripts where each shell
+  // finds them; this is for a shell without them.
+  sub->footer(
+      std::string("Use:\n"
+                  "  bash: source <(accord completion bash)   (in ~/.bashrc)\n"
+                  "  zsh:  accord completion zsh > DIR/_accord, DIR a folder on $fpath\n"
+                  "        (before compinit)\n"
+                  "  fish: accord completion fish > ~/.config/fish/completions/accord.fish\n\n") +
+      kExitCodesHelp);
   sub->add_option("shell", *shell, "bash, zsh or fish")
       ->check(NameValidator(
           "SHELL",
