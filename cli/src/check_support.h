@@ -16,6 +16,7 @@
 #include "accord/schemas/error.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/load.h"
+#include "completion.h"
 
 namespace accord::cli {
 
@@ -114,12 +115,14 @@ std::string UnknownValueMessage(std::string_view value, const std::vector<std::s
 template <typename FromString>
 CLI::Validator NameValidator(std::string description, FromString from_string,
                              std::vector<std::string> allowed) {
-  return CLI::Validator(
+  CLI::Validator validator(
       [from_string, allowed](std::string& value) -> std::string {
         if (from_string(value)) return {};
         return UnknownValueMessage(value, allowed);
       },
       std::move(description));
+  validator.name(AllowedValuesName(allowed));  // for `accord completion`
+  return validator;
 }
 
 // Prints "accord CMD: error: <error>" to stderr.

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
   // Named, so that help says "accord", not the path it was started by.
   CLI::App app{"accord: event schema registry and contract testing", "accord"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("accord 0.1.0"));
+  app.set_version_flag("--version", std::string("accord ") + ACCORD_VERSION);
   app.footer(accord::cli::kExitCodesHelp);
   accord::cli::Commands commands;
   accord::cli::RegisterValidate(app, commands);
@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   accord::cli::RegisterKey(app, commands);
   accord::cli::RegisterStore(app, commands);
   accord::cli::RegisterLint(app, commands);
+  accord::cli::RegisterCompletion(app, commands);
   if (argc == 1) {  // CLI11 would say only "A subcommand is required"
     std::string message = "accord: error: no command given\ncommands:";
     for (std::string_view n : SubcommandNames(app)) message += " " + std::string(n);

@@ -147,7 +147,7 @@ def main():
 
     # --- make run PORT= DATA= ---------------------------------------------------------
     def make_n(*extra):
-        r = subprocess.run(["make", "-n", "-C", args.root, "run", "BUILD=B", *extra],
+        r = subprocess.run(["make", "-n", "-C", args.root, "run", "RELEASE_BUILD=B", *extra],
                            capture_output=True, text=True, env=clean_env(), timeout=60)
         return [line.split() for line in r.stdout.splitlines() if line.startswith("B/cli/accord")]
 
