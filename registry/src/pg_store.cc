@@ -1615,7 +1615,9 @@ class PostgresStore final : public Store {
     const auto grace = std::chrono::milliseconds(std::max(1000, options_.poll_interval_ms));
     Heard heard(first.seq, horizon, grace);
     auto next_check = std::chrono::steady_clock::now();
-    std::optional<std::chrono::steady_clock::time_point> announce_at;  // queued: send then
+    // When queued notifications are to be sent (announcing: some are queued).
+    bool announcing = false;
+    auto announce_at = next_check;
     while (!stop_.load()) {
       if (!conn) {
         auto listening = StartListening();
@@ -1648,20 +1650,21 @@ class PostgresStore final : public Store {
       // Queued notifications wait up to kAnnounceDelay, so that the writes
       // of that moment share one notifying transaction.
       auto wake_at = next_check;
-      if (announce_at) wake_at = std::min(wake_at, *announce_at);
+      if (announcing) wake_at = std::min(wake_at, announce_at);
       // Rounded up: a wait rounded down to 0 ms would spin until then.
       const int wait_ms = static_cast<int>(std::max<std::int64_t>(
           0, std::chrono::ceil<std::chrono::milliseconds>(wake_at - std::chrono::steady_clock::now())
                  .count()));
       pollfd fds[3] = {{PQsocket(conn->get()), POLLIN, 0},
                        {wake_fd_, POLLIN, 0},
-                       {announce_at ? -1 : announce_fd_, POLLIN, 0}};
+                       {announcing ? -1 : announce_fd_, POLLIN, 0}};
       if (poll(fds, 3, wait_ms) < 0) continue;
       if ((fds[2].revents & POLLIN) != 0) {
+        announcing = true;
         announce_at = std::chrono::steady_clock::now() + kAnnounceDelay;
       }
-      if (announce_at && std::chrono::steady_clock::now() >= *announce_at) {
-        announce_at.reset();
+      if (announcing && std::chrono::steady_clock::now() >= announce_at) {
+        announcing = false;
         if (!Announce(*conn)) {
           conn.reset();
           reachable_ = false;

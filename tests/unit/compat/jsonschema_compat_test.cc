@@ -53,8 +53,9 @@ int ExpectFindingsProved(const Report& r, const CompatCase& c) {
       EXPECT_EQ(problem, "") << f.kind << " at " << f.reader_path;
       if (problem.empty()) ++n;
     }
-    if (f.severity == Severity::kUndecided)
+    if (f.severity == Severity::kUndecided) {
       EXPECT_FALSE(f.witness.has_value()) << "undecided " << f.kind << " carries a witness";
+    }
   }
   return n;
 }
