@@ -18,6 +18,7 @@ Contracts:
     status (None when it had to be killed). Leaving the `with` block stops the
     server and removes the temp directory it created (never a `data` passed in).
 """
+import json
 import os
 import re
 import shutil
@@ -25,6 +26,8 @@ import signal
 import subprocess
 import tempfile
 import threading
+import urllib.error
+import urllib.request
 
 
 class ServerError(Exception):
@@ -168,3 +171,27 @@ def write_auth_config(path, keys, anonymous_read=True):
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     return path
+
+
+CONFLUENT_CT = "application/vnd.schemaregistry.v1+json"
+
+
+def call_json(base, method, path, body=None, timeout=30):
+    """One request to a registry at `base`: (status, reply). `body` is sent as
+    JSON (Confluent's content type); the reply is parsed as JSON, or kept as
+    text when it is not JSON, and None when empty."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", CONFLUENT_CT)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            status, text = r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    if not text:
+        return status, None
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text

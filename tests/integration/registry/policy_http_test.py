@@ -19,32 +19,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from accord_server import AccordServer  # noqa: E402
+from accord_server import AccordServer, call_json as call  # noqa: E402
 from checks import check, summary  # noqa: E402
 
-CT = "application/vnd.schemaregistry.v1+json"
 SUBJECT = "billing.invoice-issued"
-
-
-def call(base, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", CT)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            text = r.read().decode()
-            return r.status, json.loads(text) if text else None
-    except urllib.error.HTTPError as e:
-        text = e.read().decode()
-        try:
-            return e.code, json.loads(text)
-        except ValueError:
-            return e.code, text
 
 
 def schema(properties, description="An invoice was issued."):
