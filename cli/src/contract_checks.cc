@@ -268,13 +268,13 @@ Result<CheckResult> CheckAgainstHistory(const std::string& subject, const Contra
     if (v.state != "DEPRECATED" && v.state != "RETIRED") continue;
     Problem p;
     p.warning = v.state == "DEPRECATED";
-    p.message = "this schema is version " + version + ", " +
-                (p.warning ? "DEPRECATED (sunset " + v.sunset + ")"
-                           : "RETIRED (sunset " + v.sunset + " has passed)") +
-                (v.reason.empty() ? "" : ": " + v.reason) +
-                (v.replacement > 0
-                     ? "; produce version " + std::to_string(v.replacement) + " instead"
-                     : "");
+    p.message =
+        "this schema is version " + version + ", " +
+        (p.warning ? "DEPRECATED (sunset " + v.sunset + ")"
+                   : "RETIRED (sunset " + v.sunset + " has passed)") +
+        (v.reason.empty() ? "" : ": " + v.reason) +
+        (v.replacement > 0 ? "; produce version " + std::to_string(v.replacement) + " instead"
+                           : "");
     if (schema.local) p.file = schema.display;
     result.problems.push_back(std::move(p));
   }

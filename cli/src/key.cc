@@ -36,8 +36,9 @@ int RunKeyNew(const KeyOptions& o) {
     return 1;
   }
   std::printf("key: %s\n", key.c_str());
-  std::printf("# Shown once: give it to %s (e.g. as a CI secret); the server keeps only its hash.\n",
-              o.principal.c_str());
+  std::printf(
+      "# Shown once: give it to %s (e.g. as a CI secret); the server keeps only its hash.\n",
+      o.principal.c_str());
   std::printf("# Add to the server config under auth.keys:\n");
   std::printf("  - principal: %s\n", o.principal.c_str());
   if (!o.team.empty()) std::printf("    team: %s\n", o.team.c_str());

@@ -145,15 +145,16 @@ std::string RenderJunit(const std::vector<FileResult>& results, const lint::Conf
           notes += line;
         }
       }
-      cases += "    <testcase classname=\"" + compat::XmlEscape(r.doc.file, true) +
-               "\" name=\"" + compat::XmlEscape(std::string(rule.id), true) + "\">\n";
+      cases += "    <testcase classname=\"" + compat::XmlEscape(r.doc.file, true) + "\" name=\"" +
+               compat::XmlEscape(std::string(rule.id), true) + "\">\n";
       if (!failure_text.empty()) {
         ++failures;
         cases += "      <failure type=\"" + compat::XmlEscape(std::string(rule.id), true) +
                  "\" message=\"" + compat::XmlEscape(first, true) + "\">" +
                  compat::XmlEscape(failure_text) + "</failure>\n";
       }
-      if (!notes.empty()) cases += "      <system-out>" + compat::XmlEscape(notes) + "</system-out>\n";
+      if (!notes.empty())
+        cases += "      <system-out>" + compat::XmlEscape(notes) + "</system-out>\n";
       cases += "    </testcase>\n";
     }
   }
@@ -184,7 +185,9 @@ int RunLint(const LintArgs& args) {
   if (!format) {
     PrintError("lint", Error{ErrorCode::kUnsupported,
                              "unknown --format '" + args.format + "' (text, json, junit, github)",
-                             {}, {}, {}});
+                             {},
+                             {},
+                             {}});
     return kExitUsage;
   }
   auto config = LoadConfig(args.config);
@@ -211,10 +214,18 @@ int RunLint(const LintArgs& args) {
   }
   std::string out;
   switch (*format) {
-    case compat::OutputFormat::kText: out = RenderText(results); break;
-    case compat::OutputFormat::kJson: out = RenderJson(results, args.subject); break;
-    case compat::OutputFormat::kJunit: out = RenderJunit(results, *config); break;
-    case compat::OutputFormat::kGithub: out = RenderGithub(results); break;
+    case compat::OutputFormat::kText:
+      out = RenderText(results);
+      break;
+    case compat::OutputFormat::kJson:
+      out = RenderJson(results, args.subject);
+      break;
+    case compat::OutputFormat::kJunit:
+      out = RenderJunit(results, *config);
+      break;
+    case compat::OutputFormat::kGithub:
+      out = RenderGithub(results);
+      break;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   for (const FileResult& r : results) {

@@ -17,8 +17,8 @@ std::string FormatLocation(std::string_view file, Position position) {
 
 std::string FormatSummary(const Summary& summary) {
   return std::to_string(summary.documents) +
-         (summary.documents == 1 ? " document, " : " documents, ") +
-         std::to_string(summary.valid) + " valid, " + std::to_string(summary.invalid) + " invalid";
+         (summary.documents == 1 ? " document, " : " documents, ") + std::to_string(summary.valid) +
+         " valid, " + std::to_string(summary.invalid) + " invalid";
 }
 
 namespace {
@@ -159,7 +159,8 @@ class JsonReporter final : public Reporter {
 
 std::unique_ptr<Reporter> MakeReporter(const ReporterOptions& options, std::FILE* out,
                                        std::FILE* err) {
-  if (options.format == OutputFormat::kJson) return std::make_unique<JsonReporter>(options.verbose, out);
+  if (options.format == OutputFormat::kJson)
+    return std::make_unique<JsonReporter>(options.verbose, out);
   return std::make_unique<TextReporter>(options.verbose, out, err);
 }
 

@@ -165,9 +165,12 @@ class Run {
 
   void File(const Input& input) {
     switch (input.kind) {
-      case InputKind::kDocument: return DocumentFile(input.path);
-      case InputKind::kNdjson: return NdjsonFile(input.path);
-      case InputKind::kStdin: return Stdin();
+      case InputKind::kDocument:
+        return DocumentFile(input.path);
+      case InputKind::kNdjson:
+        return NdjsonFile(input.path);
+      case InputKind::kStdin:
+        return Stdin();
     }
   }
 
@@ -303,10 +306,12 @@ class Run {
       if (st == LineReader::Status::kTooLong || whole.size() + line.size() > fast_load_.max_bytes) {
         Outcome out;
         out.valid = false;
-        out.parse_error = Error{ErrorCode::kLimit,
-                                "input is over the limit of " +
-                                    std::to_string(fast_load_.max_bytes) + " bytes",
-                                kStdinName, {}, {}};
+        out.parse_error =
+            Error{ErrorCode::kLimit,
+                  "input is over the limit of " + std::to_string(fast_load_.max_bytes) + " bytes",
+                  kStdinName,
+                  {},
+                  {}};
         return Report(kStdinName, out);
       }
       whole += line;
@@ -338,10 +343,12 @@ class Run {
         Outcome& o = outcomes[i];
         o.Reset(Position{static_cast<int>(lines[i]), 0});
         o.valid = false;
-        o.parse_error = Error{ErrorCode::kLimit,
-                              "line is longer than the limit of " +
-                                  std::to_string(fast_load_.max_bytes) + " bytes",
-                              {}, Position{static_cast<int>(lines[i]), 0}, {}};
+        o.parse_error = Error{
+            ErrorCode::kLimit,
+            "line is longer than the limit of " + std::to_string(fast_load_.max_bytes) + " bytes",
+            {},
+            Position{static_cast<int>(lines[i]), 0},
+            {}};
         return;
       }
       CheckLine(texts[i], lines[i], outcomes[i]);
@@ -565,9 +572,8 @@ void RegisterValidate(CLI::App& app, Commands& commands) {
       "or YAML document.\n"
       "Exit status: 0 all documents valid, 1 some invalid (including unparsable ones),\n"
       "2 bad usage, invalid schema, or unreadable input.");
-  sub->callback([&commands, options]() {
-    commands.run = [options]() { return Execute(*options); };
-  });
+  sub->callback(
+      [&commands, options]() { commands.run = [options]() { return Execute(*options); }; });
 }
 
 }  // namespace accord::cli

@@ -50,7 +50,8 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& args, bool force_ndj
     std::vector<std::string> found;
     fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
     if (ec) {
-      out.errors.push_back(Error{ErrorCode::kIo, "cannot list directory: " + ec.message(), arg, {}, {}});
+      out.errors.push_back(
+          Error{ErrorCode::kIo, "cannot list directory: " + ec.message(), arg, {}, {}});
       continue;
     }
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {

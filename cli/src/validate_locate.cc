@@ -19,7 +19,8 @@ class Scanner {
   void Advance() { ++i_; }
 
   void SkipSpace() {
-    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) ++i_;
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r'))
+      ++i_;
   }
 
   // At '"': reads the string, decoding escapes into `out`.
@@ -36,11 +37,21 @@ class Scanner {
       if (i_ >= t_.size()) return false;
       char e = t_[i_++];
       switch (e) {
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned cp = 0;
           if (!Hex4(cp)) return false;
@@ -54,7 +65,9 @@ class Scanner {
           AppendUtf8(out, cp);
           break;
         }
-        default: out += e; break;  // '"', '\\', '/'
+        default:
+          out += e;
+          break;  // '"', '\\', '/'
       }
     }
     return false;
@@ -108,10 +121,14 @@ class Scanner {
     for (int k = 0; k < 4; ++k) {
       char h = t_[i_++];
       cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= static_cast<unsigned>(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= static_cast<unsigned>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= static_cast<unsigned>(h - 'A' + 10);
-      else return false;
+      if (h >= '0' && h <= '9')
+        cp |= static_cast<unsigned>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        cp |= static_cast<unsigned>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        cp |= static_cast<unsigned>(h - 'A' + 10);
+      else
+        return false;
     }
     return true;
   }

@@ -55,16 +55,22 @@ void PutPart(char*& at, const Desc& d) {
 }
 // String literals: their size is known, no strlen, and the copy is inline.
 template <std::size_t N>
-std::size_t PartSize(const char (&)[N]) { return N - 1; }
+std::size_t PartSize(const char (&)[N]) {
+  return N - 1;
+}
 template <std::size_t N>
 void PutPart(char*& at, const char (&part)[N]) {
   std::memcpy(at, part, N - 1);
   at += N - 1;
 }
 template <typename T>
-std::size_t PartSize(const T& part) { return std::string_view(part).size(); }
+std::size_t PartSize(const T& part) {
+  return std::string_view(part).size();
+}
 template <typename T>
-void PutPart(char*& at, const T& part) { PutBytes(at, std::string_view(part)); }
+void PutPart(char*& at, const T& part) {
+  PutBytes(at, std::string_view(part));
+}
 
 // Concatenation with one allocation (messages are built from many parts,
 // several of them views into the schemas). The parts are copied into the
@@ -133,7 +139,7 @@ class SmallStack {
   }
 
   std::array<T, N> inline_;  // the first size_ (up to N) are set
-  std::vector<T> heap_;  // all elements, while there are more than N
+  std::vector<T> heap_;      // all elements, while there are more than N
   std::size_t size_ = 0;
 };
 
@@ -240,20 +246,29 @@ class DatumBuilder {
     if (depth > 64) return Fail(failed);
     const Node& n = s_.node(id);
     switch (n.type) {
-      case Type::kNull: return json::Value(nullptr);
-      case Type::kBoolean: return json::Value(false);
+      case Type::kNull:
+        return json::Value(nullptr);
+      case Type::kBoolean:
+        return json::Value(false);
       case Type::kInt:
-      case Type::kLong: return json::Value(0);
+      case Type::kLong:
+        return json::Value(0);
       case Type::kFloat:
-      case Type::kDouble: return json::Value(0.0);
-      case Type::kString: return json::Value("");
-      case Type::kBytes: return json::Value("");
-      case Type::kFixed: return json::Value(std::string(n.size, 'a'));
+      case Type::kDouble:
+        return json::Value(0.0);
+      case Type::kString:
+        return json::Value("");
+      case Type::kBytes:
+        return json::Value("");
+      case Type::kFixed:
+        return json::Value(std::string(n.size, 'a'));
       case Type::kEnum:
         if (n.symbols.empty()) return Fail(failed);
         return json::Value(n.symbols.front());
-      case Type::kArray: return json::Value(json::Array{});
-      case Type::kMap: return json::Value(json::Object{});
+      case Type::kArray:
+        return json::Value(json::Array{});
+      case Type::kMap:
+        return json::Value(json::Object{});
       case Type::kUnion: {
         for (NodeId b : n.branches) {
           if (s_.node(b).type == Type::kNull) return json::Value(nullptr);
@@ -267,7 +282,8 @@ class DatumBuilder {
         return Fail(failed);
       }
       case Type::kRecord:
-        if (std::ranges::find(visiting_.view(), id.value) != visiting_.view().end()) return Fail(failed);
+        if (std::ranges::find(visiting_.view(), id.value) != visiting_.view().end())
+          return Fail(failed);
         return MinimalRecord(id, n, depth, failed);
     }
     return Fail(failed);
@@ -278,25 +294,35 @@ class DatumBuilder {
   json::Value Sample(NodeId id, bool& failed) {
     const Node& n = s_.node(id);
     switch (n.type) {
-      case Type::kBoolean: return json::Value(true);
-      case Type::kInt: return json::Value(1);
-      case Type::kLong: return json::Value(std::int64_t{2147483648});
-      case Type::kFloat: return json::Value(0.5);
-      case Type::kDouble: return json::Value(0.1);
-      case Type::kString: return json::Value("text");
-      case Type::kBytes: return json::Value("\xc3\xbf");  // U+00FF: byte 0xff
-      default: return MinimalValue(id, 0, failed);
+      case Type::kBoolean:
+        return json::Value(true);
+      case Type::kInt:
+        return json::Value(1);
+      case Type::kLong:
+        return json::Value(std::int64_t{2147483648});
+      case Type::kFloat:
+        return json::Value(0.5);
+      case Type::kDouble:
+        return json::Value(0.1);
+      case Type::kString:
+        return json::Value("text");
+      case Type::kBytes:
+        return json::Value("\xc3\xbf");  // U+00FF: byte 0xff
+      default:
+        return MinimalValue(id, 0, failed);
     }
   }
 
   // The root datum that follows `steps` (from step `k`) and holds the value
   // `leaf` makes at their end.
-  json::Value Along(NodeId id, std::span<const Step> steps, std::size_t k, const Leaf& leaf, bool& failed) {
+  json::Value Along(NodeId id, std::span<const Step> steps, std::size_t k, const Leaf& leaf,
+                    bool& failed) {
     if (k == steps.size()) return leaf(failed);
     const Node& n = s_.node(id);
     const Step& st = steps[k];
     switch (st.kind) {
-      case Step::Kind::kField: return AlongRecord(n, steps, k, leaf, failed);
+      case Step::Kind::kField:
+        return AlongRecord(n, steps, k, leaf, failed);
       case Step::Kind::kItem: {
         json::Value out(json::Array{});
         out.AsArray().push_back(Along(n.items, steps, k + 1, leaf, failed));
@@ -304,8 +330,9 @@ class DatumBuilder {
       }
       case Step::Kind::kValue: {
         json::Value out(json::Object{});
-        out.AsObject().emplace_back(std::string("key"),
-                                    Deferred{[&] { return Along(n.items, steps, k + 1, leaf, failed); }});
+        out.AsObject().emplace_back(std::string("key"), Deferred{[&] {
+                                      return Along(n.items, steps, k + 1, leaf, failed);
+                                    }});
         return out;
       }
       case Step::Kind::kBranch: {
@@ -339,8 +366,8 @@ class DatumBuilder {
 
   // The record on the way to the leaf: the field the step names leads on,
   // every other field holds a minimal value.
-  json::Value AlongRecord(const Node& n, std::span<const Step> steps, std::size_t k, const Leaf& leaf,
-                          bool& failed) {
+  json::Value AlongRecord(const Node& n, std::span<const Step> steps, std::size_t k,
+                          const Leaf& leaf, bool& failed) {
     json::Value out(json::Object{});
     json::Object& obj = out.AsObject();
     obj.reserve(n.fields.size());
@@ -396,7 +423,8 @@ struct WitnessLeaf {
 // check; reports read only for their verdict and messages never pay it.
 class AvroWitness final : public WitnessSource {
  public:
-  AvroWitness(std::shared_ptr<const Schema> writer, std::span<const Step> steps, NodeId node, WitnessLeaf leaf)
+  AvroWitness(std::shared_ptr<const Schema> writer, std::span<const Step> steps, NodeId node,
+              WitnessLeaf leaf)
       : writer_(std::move(writer)), node_(node), leaf_(leaf) {
     for (const Step& step : steps) steps_.push_back(step);
   }
@@ -406,16 +434,20 @@ class AvroWitness final : public WitnessSource {
     DatumBuilder builder(*writer_);
     auto make_leaf = [&](bool& failed) {
       switch (leaf_.kind) {
-        case WitnessLeaf::Kind::kSymbol: return json::Value(writer_->node(node_).symbols[leaf_.symbol]);
-        case WitnessLeaf::Kind::kMinimal: return builder.MinimalValue(node_, 0, failed);
-        case WitnessLeaf::Kind::kSample: break;
+        case WitnessLeaf::Kind::kSymbol:
+          return json::Value(writer_->node(node_).symbols[leaf_.symbol]);
+        case WitnessLeaf::Kind::kMinimal:
+          return builder.MinimalValue(node_, 0, failed);
+        case WitnessLeaf::Kind::kSample:
+          break;
       }
       return builder.Sample(node_, failed);
     };
     const DatumBuilder::Leaf leaf(make_leaf);
     bool failed = false;
-    std::optional<json::Value> out(std::in_place,
-                                   Deferred{[&] { return builder.Along(writer_->root(), steps_.view(), 0, leaf, failed); }});
+    std::optional<json::Value> out(
+        std::in_place,
+        Deferred{[&] { return builder.Along(writer_->root(), steps_.view(), 0, leaf, failed); }});
     if (failed) out.reset();
     return out;
   }
@@ -436,19 +468,27 @@ constexpr bool IsPrimitiveType(Type t) {
     case Type::kFloat:
     case Type::kDouble:
     case Type::kBytes:
-    case Type::kString: return true;
-    default: return false;
+    case Type::kString:
+      return true;
+    default:
+      return false;
   }
 }
 
 constexpr bool Promotes(Type w, Type r) {
   switch (r) {
-    case Type::kLong: return w == Type::kInt;
-    case Type::kFloat: return w == Type::kInt || w == Type::kLong;
-    case Type::kDouble: return w == Type::kInt || w == Type::kLong || w == Type::kFloat;
-    case Type::kBytes: return w == Type::kString;
-    case Type::kString: return w == Type::kBytes;
-    default: return false;
+    case Type::kLong:
+      return w == Type::kInt;
+    case Type::kFloat:
+      return w == Type::kInt || w == Type::kLong;
+    case Type::kDouble:
+      return w == Type::kInt || w == Type::kLong || w == Type::kFloat;
+    case Type::kBytes:
+      return w == Type::kString;
+    case Type::kString:
+      return w == Type::kBytes;
+    default:
+      return false;
   }
 }
 
@@ -498,7 +538,9 @@ class Checker {
     State state;
   };
 
-  static PairKey Key(NodeId w, NodeId r) { return (static_cast<std::uint64_t>(w.value) << 32) | r.value; }
+  static PairKey Key(NodeId w, NodeId r) {
+    return (static_cast<std::uint64_t>(w.value) << 32) | r.value;
+  }
   // The state of pair `k`, added as kUnknown if new.
   State* Slot(PairKey k) {
     for (std::size_t i = 0; i < small_memo_size_; ++i) {
@@ -559,7 +601,8 @@ class Checker {
       ChargeWork(findings.size());  // comparisons (budget.h)
       for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
         const Finding& g = findings[i];
-        if (g.kind == compat::Kind(kind) && g.writer_path == f.writer_path && g.reader_path == f.reader_path) {
+        if (g.kind == compat::Kind(kind) && g.writer_path == f.writer_path &&
+            g.reader_path == f.reader_path) {
           findings.pop_back();
           return;
         }
@@ -567,12 +610,13 @@ class Checker {
     } else {
       if (finding_keys_.empty()) {
         for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
-          finding_keys_.insert(
-              FindingKey(findings[i].kind.name(), findings[i].writer_path, findings[i].reader_path));
+          finding_keys_.insert(FindingKey(findings[i].kind.name(), findings[i].writer_path,
+                                          findings[i].reader_path));
         }
       }
       ChargeWork(1);
-      if (!finding_keys_.insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path)).second) {
+      if (!finding_keys_.insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path))
+               .second) {
         findings.pop_back();
         return;
       }
@@ -582,7 +626,8 @@ class Checker {
     // The witnesses share one copy of the writer schema (the caller's may not
     // outlive the report).
     if (!writer_copy_) writer_copy_ = std::make_shared<const Schema>(w_);
-    f.witness = Witness(std::make_shared<const AvroWitness>(writer_copy_, steps_.view(), NodeFor(w), leaf));
+    f.witness =
+        Witness(std::make_shared<const AvroWitness>(writer_copy_, steps_.view(), NodeFor(w), leaf));
     // What Report::Add does for a breaking finding (every finding here is).
     report_.verdict = Verdict::kIncompatible;
   }
@@ -632,9 +677,9 @@ class Checker {
       if (recording_ && !depth_reported_) {
         depth_reported_ = true;
         AddFinding(kAvroUndecidedDepth, w, {w.pointer}, {r.pointer}, [&] {
-                     return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
-                                " levels; compatibility not decided");
-                   });
+          return Cat("comparison nested deeper than ", std::to_string(kMaxCheckDepth),
+                     " levels; compatibility not decided");
+        });
       }
       return false;
     }
@@ -647,7 +692,8 @@ class Checker {
         }
         // Versions usually keep the order of branches: a primitive branch
         // read by the reader branch at the same position needs no search.
-        if (i < r.branches.size() && ReadsPrimitive(w_.node(w.branches[i]), r_.node(r.branches[i]))) {
+        if (i < r.branches.size() &&
+            ReadsPrimitive(w_.node(w.branches[i]), r_.node(r.branches[i]))) {
           continue;
         }
         if (ReaderUnionAccepts(w.branches[i], r)) continue;
@@ -669,7 +715,8 @@ class Checker {
       if (ReaderUnionAccepts(wid, r)) return true;
       if (recording_) {
         AddFinding(kAvroMissingUnionBranch, w, {w.pointer}, {r.pointer}, [&] {
-          return Cat("reader union has no branch that can read writer type ", Describe(w), AdviceFor(wid, r));
+          return Cat("reader union has no branch that can read writer type ", Describe(w),
+                     AdviceFor(wid, r));
         });
       }
       return false;
@@ -687,8 +734,10 @@ class Checker {
       }
       case Type::kRecord:
       case Type::kEnum:
-      case Type::kFixed: return CheckNamed(wid, rid);
-      default: return Mismatch(w, r);
+      case Type::kFixed:
+        return CheckNamed(wid, rid);
+      default:
+        return Mismatch(w, r);
     }
   }
 
@@ -859,12 +908,15 @@ class Checker {
     State* state = Slot(Key(wid, rid));
     switch (*state) {
       case State::kInProgress:
-      case State::kCompatible: return true;
-      case State::kIncompatibleRecorded: return false;
+      case State::kCompatible:
+        return true;
+      case State::kIncompatibleRecorded:
+        return false;
       case State::kIncompatibleUnrecorded:
         if (!recording_) return false;
         break;  // compare again, this time recording the findings
-      case State::kUnknown: break;
+      case State::kUnknown:
+        break;
     }
     *state = State::kInProgress;
     std::size_t log_mark = compatible_log_.size();
@@ -903,8 +955,8 @@ class Checker {
           ok = false;
           if (recording_) {
             AddFinding(kAvroFixedSizeMismatch, w, {w.pointer, "/size"}, {r.pointer, "/size"}, [&] {
-              return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size), " but reader fixed ",
-                         r.full_name, " has size ", std::to_string(r.size));
+              return Cat("writer fixed ", w.full_name, " has size ", std::to_string(w.size),
+                         " but reader fixed ", r.full_name, " has size ", std::to_string(r.size));
             });
           }
         }
@@ -936,20 +988,24 @@ class Checker {
         while (first_missing < w.symbols.size() && !is_missing(first_missing)) ++first_missing;
         if (first_missing == w.symbols.size()) return ok;
         if (!recording_) return false;
-        AddFinding(kAvroMissingEnumSymbols, w, {w.pointer, "/symbols"}, {r.pointer, "/symbols"}, [&] {
-          std::string list;
-          for (std::size_t i = first_missing; i < w.symbols.size(); ++i) {
-            if (!is_missing(i)) continue;
-            if (!list.empty()) list += ", ";
-            list += w.symbols[i];
-          }
-          return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
-                     "] and has no enum default");
-        }, {WitnessLeaf::Kind::kSymbol, first_missing});
+        AddFinding(kAvroMissingEnumSymbols, w, {w.pointer, "/symbols"}, {r.pointer, "/symbols"},
+                   [&] {
+                     std::string list;
+                     for (std::size_t i = first_missing; i < w.symbols.size(); ++i) {
+                       if (!is_missing(i)) continue;
+                       if (!list.empty()) list += ", ";
+                       list += w.symbols[i];
+                     }
+                     return Cat("reader enum ", r.full_name, " lacks writer symbols [", list,
+                                "] and has no enum default");
+                   },
+                   {WitnessLeaf::Kind::kSymbol, first_missing});
         return false;
       }
-      case Type::kRecord: return CompareFields(w, r) && ok;
-      default: return ok;
+      case Type::kRecord:
+        return CompareFields(w, r) && ok;
+      default:
+        return ok;
     }
   }
 
@@ -1005,10 +1061,14 @@ class Checker {
         if (rf.default_value) continue;
         ok = false;
         if (recording_) {
-          AddFinding(kAvroReaderFieldMissingDefaultValue, w, {w.pointer}, {rf.pointer}, [&] {
-            return Cat("reader field \"", rf.name, "\" of record ", r.full_name, " has no default and writer record ",
-                       w.full_name, " has no field of that name", rf.aliases.empty() ? "" : " or alias");
-          }, {WitnessLeaf::Kind::kMinimal});
+          AddFinding(kAvroReaderFieldMissingDefaultValue, w, {w.pointer}, {rf.pointer},
+                     [&] {
+                       return Cat("reader field \"", rf.name, "\" of record ", r.full_name,
+                                  " has no default and writer record ", w.full_name,
+                                  " has no field of that name",
+                                  rf.aliases.empty() ? "" : " or alias");
+                     },
+                     {WitnessLeaf::Kind::kMinimal});
         }
         continue;
       }
@@ -1031,14 +1091,14 @@ class Checker {
   // (kind, writer path, reader path) of every finding, once there are many.
   std::unordered_set<std::string> finding_keys_;
   std::shared_ptr<const Schema> writer_copy_;  // for the witnesses, made with the first
-  SmallStack<Step, 24> steps_;  // from the root to the node being compared
+  SmallStack<Step, 24> steps_;                 // from the root to the node being compared
   std::array<MemoEntry, kLinearMemoLimit> small_memo_;
   std::size_t small_memo_size_ = 0;
   // Pairs past the array's; made when first needed (a check rarely does,
   // and an empty map still costs its constructor and destructor).
   std::unique_ptr<std::unordered_map<PairKey, State>> memo_;
   SmallStack<State*, 16> compatible_log_;  // states set kCompatible, in order
-  Report report_;  // every finding is breaking: Add keeps them in order
+  Report report_;                          // every finding is breaking: Add keeps them in order
   bool recording_ = true;
   const Purpose purpose_;
   // kExplain: the message of the first finding.
@@ -1049,8 +1109,9 @@ class Checker {
 };
 
 template <typename Fn>
-Result<Report> ParseBoth(const json::Value& a, const json::Value& b, const AvroCheckOptions& options,
-                         std::string_view name_a, std::string_view name_b, Fn&& fn) {
+Result<Report> ParseBoth(const json::Value& a, const json::Value& b,
+                         const AvroCheckOptions& options, std::string_view name_a,
+                         std::string_view name_b, Fn&& fn) {
   auto sa = avro::Parse(a, options.parse);
   if (!sa) {
     Error e = sa.error();
@@ -1075,8 +1136,9 @@ Report CheckAvroSchemas(const avro::Schema& writer, const avro::Schema& reader) 
 
 Result<Report> CheckAvro(const json::Value& writer, const json::Value& reader,
                          const AvroCheckOptions& options) {
-  return ParseBoth(writer, reader, options, "writer", "reader",
-                   [](const avro::Schema& w, const avro::Schema& r) { return CheckAvroSchemas(w, r); });
+  return ParseBoth(
+      writer, reader, options, "writer", "reader",
+      [](const avro::Schema& w, const avro::Schema& r) { return CheckAvroSchemas(w, r); });
 }
 
 Result<Report> CheckAvroLevel(Level level, const std::vector<json::Value>& history,
@@ -1089,20 +1151,23 @@ Result<Report> CheckAvroLevel(Level level, const std::vector<json::Value>& histo
     auto s = avro::Parse(v, options.parse);
     if (!s) {
       Error e = s.error();
-      if (e.file.empty()) e.file = i < history.size() ? "version " + std::to_string(i + 1) : "candidate";
+      if (e.file.empty())
+        e.file = i < history.size() ? "version " + std::to_string(i + 1) : "candidate";
       return std::unexpected(std::move(e));
     }
     schemas.push_back(std::move(*s));
   }
   return CheckHistory(
       level, history.size(),
-      [&](std::size_t w, std::size_t r) { return CheckAvroSchemas(schemas[w], schemas[r]); }, versions);
+      [&](std::size_t w, std::size_t r) { return CheckAvroSchemas(schemas[w], schemas[r]); },
+      versions);
 }
 
 Result<Report> DiffAvro(const json::Value& old_schema, const json::Value& new_schema,
                         const AvroCheckOptions& options) {
-  return ParseBoth(old_schema, new_schema, options, "old", "new",
-                   [](const avro::Schema& o, const avro::Schema& n) { return DiffAvroSchemas(o, n); });
+  return ParseBoth(
+      old_schema, new_schema, options, "old", "new",
+      [](const avro::Schema& o, const avro::Schema& n) { return DiffAvroSchemas(o, n); });
 }
 
 }  // namespace accord::compat

@@ -27,7 +27,8 @@ std::string Quote(std::string_view s) { return json::ToJson(json::Value(s)); }
 
 bool IsUnderOrEqual(std::string_view path, std::string_view ancestor) {
   if (path == ancestor) return true;
-  return path.size() > ancestor.size() && path.starts_with(ancestor) && path[ancestor.size()] == '/';
+  return path.size() > ancestor.size() && path.starts_with(ancestor) &&
+         path[ancestor.size()] == '/';
 }
 
 bool SameNamed(const Node& o, const Node& n) {
@@ -176,8 +177,10 @@ class Differ {
           }
         }
         if (!match) {
-          std::string p = o.type == Type::kUnion ? o_.Pointer(o.pointer) + "/" + std::to_string(i) : o_.Pointer(o.pointer);
-          Safe(kAvroUnionBranchRemoved, p, n_.Pointer(n.pointer), "union branch " + Label(o_, ob[i]) + " removed");
+          std::string p = o.type == Type::kUnion ? o_.Pointer(o.pointer) + "/" + std::to_string(i)
+                                                 : o_.Pointer(o.pointer);
+          Safe(kAvroUnionBranchRemoved, p, n_.Pointer(n.pointer),
+               "union branch " + Label(o_, ob[i]) + " removed");
           continue;
         }
         n_used[*match] = true;
@@ -185,8 +188,10 @@ class Differ {
       }
       for (std::size_t j = 0; j < nb.size(); ++j) {
         if (n_used[j]) continue;
-        std::string p = n.type == Type::kUnion ? n_.Pointer(n.pointer) + "/" + std::to_string(j) : n_.Pointer(n.pointer);
-        Safe(kAvroUnionBranchAdded, o_.Pointer(o.pointer), p, "union branch " + Label(n_, nb[j]) + " added");
+        std::string p = n.type == Type::kUnion ? n_.Pointer(n.pointer) + "/" + std::to_string(j)
+                                               : n_.Pointer(n.pointer);
+        Safe(kAvroUnionBranchAdded, o_.Pointer(o.pointer), p,
+             "union branch " + Label(n_, nb[j]) + " added");
       }
       return;
     }
@@ -196,37 +201,47 @@ class Differ {
                std::string(avro::TypeName(n.type)));
       return;
     }
-    if (o.logical_type_name() != n.logical_type_name() || o.precision() != n.precision() || o.scale() != n.scale()) {
+    if (o.logical_type_name() != n.logical_type_name() || o.precision() != n.precision() ||
+        o.scale() != n.scale()) {
       Safe(kAvroLogicalTypeChanged, o_.Pointer(o.pointer), n_.Pointer(n.pointer),
-           "logical type changed from " + Quote(o.logical_type_name()) + " to " + Quote(n.logical_type_name()));
+           "logical type changed from " + Quote(o.logical_type_name()) + " to " +
+               Quote(n.logical_type_name()));
     }
     if (avro::IsNamed(o.type) && o.full_name != n.full_name) {
       Safe(kAvroNamedTypeRenamed, o_.Pointer(o.pointer) + "/name", n_.Pointer(n.pointer) + "/name",
-           std::string(avro::TypeName(o.type)) + " " + Str(o.full_name) + " renamed to " + Str(n.full_name));
+           std::string(avro::TypeName(o.type)) + " " + Str(o.full_name) + " renamed to " +
+               Str(n.full_name));
     }
     switch (o.type) {
       case Type::kArray:
-      case Type::kMap: Walk(o.items, n.items); return;
+      case Type::kMap:
+        Walk(o.items, n.items);
+        return;
       case Type::kEnum: {
         // Hashed: enums of n symbols cost O(n), not n^2 comparisons.
         const std::unordered_set<std::string_view> o_symbols(o.symbols.begin(), o.symbols.end());
         const std::unordered_set<std::string_view> n_symbols(n.symbols.begin(), n.symbols.end());
         for (std::string_view s : n.symbols) {
           if (!o_symbols.contains(s)) {
-            Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols", n_.Pointer(n.pointer) + "/symbols",
+            Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols",
+                 n_.Pointer(n.pointer) + "/symbols",
                  "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
           }
         }
         for (std::string_view s : o.symbols) {
           if (!n_symbols.contains(s)) {
-            Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols", n_.Pointer(n.pointer) + "/symbols",
+            Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols",
+                 n_.Pointer(n.pointer) + "/symbols",
                  "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
           }
         }
         return;
       }
-      case Type::kRecord: WalkFields(o, n); return;
-      default: return;
+      case Type::kRecord:
+        WalkFields(o, n);
+        return;
+      default:
+        return;
     }
   }
 
@@ -266,7 +281,8 @@ class Differ {
              "default of field " + Quote(nf.name) + " changed");
       }
       if (of.doc != nf.doc) {
-        Safe(kAvroDocChanged, o_.Pointer(of.pointer), n_.Pointer(nf.pointer), "doc of field " + Quote(nf.name) + " changed");
+        Safe(kAvroDocChanged, o_.Pointer(of.pointer), n_.Pointer(nf.pointer),
+             "doc of field " + Quote(nf.name) + " changed");
       }
       Walk(of.type, nf.type);
     }

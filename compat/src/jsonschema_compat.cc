@@ -132,10 +132,19 @@ struct Step {
 
 // Generic values of every type: witnesses where the writer allows anything.
 std::vector<json::Value> AnyValues() {
-  return {json::Value("x"), json::Value(0), json::Value(0.5), json::Value(nullptr),
-          json::Value(true), json::Value(json::Array{}), json::Value(json::Object{}),
-          json::Value(""), json::Value(-1), json::Value(1e12), json::Value("~~~"),
-          json::Value(json::Array{json::Value(1)}), json::Value(false)};
+  return {json::Value("x"),
+          json::Value(0),
+          json::Value(0.5),
+          json::Value(nullptr),
+          json::Value(true),
+          json::Value(json::Array{}),
+          json::Value(json::Object{}),
+          json::Value(""),
+          json::Value(-1),
+          json::Value(1e12),
+          json::Value("~~~"),
+          json::Value(json::Array{json::Value(1)}),
+          json::Value(false)};
 }
 
 bool MatchesEverything(RegexCache& rx, const std::string& p) {
@@ -195,7 +204,7 @@ class Checker {
     const Atom* atom = nullptr;           // writer atom at this level (samples)
     const Conj* conj = nullptr;
     std::optional<JsonSchemaKind> undecided;  // kind to use when no witness is found
-    std::vector<json::Value> documents;  // whole-document candidates (not embedded)
+    std::vector<json::Value> documents;       // whole-document candidates (not embedded)
   };
 
   bool Silent() const { return silent_ > 0; }
@@ -281,7 +290,8 @@ class Checker {
     if (p.atom && p.conj) {
       for (std::uint64_t s = 0; s < 10; ++s) {
         std::uint64_t st = s * 31 + 3;
-        cands.push_back(gen_.GenAtom(*p.atom, *p.conj, st, s == 0, static_cast<int>(chain_.size())));
+        cands.push_back(
+            gen_.GenAtom(*p.atom, *p.conj, st, s == 0, static_cast<int>(chain_.size())));
       }
       // Boundary probes across sizes and magnitudes.
       const Atom& a = *p.atom;
@@ -350,8 +360,9 @@ class Checker {
       Finding f;
       f.kind = JsonSchemaKind::kUndecidedBudget;
       f.severity = Severity::kUndecided;
-      f.message = "the comparison exceeded its work budget (deep nesting or recursion); "
-                  "treated as incompatible";
+      f.message =
+          "the comparison exceeded its work budget (deep nesting or recursion); "
+          "treated as incompatible";
       findings_.push_back(std::move(f));
       return false;
     }
@@ -444,12 +455,18 @@ class Checker {
     if (!t) return true;
     auto ok = [&](const std::string& name) {
       switch (a.ty) {
-        case Ty::kNull: return name == "null";
-        case Ty::kBool: return name == "boolean";
-        case Ty::kNum: return name == "number" || name == "integer";
-        case Ty::kStr: return name == "string";
-        case Ty::kArr: return name == "array";
-        case Ty::kObj: return name == "object";
+        case Ty::kNull:
+          return name == "null";
+        case Ty::kBool:
+          return name == "boolean";
+        case Ty::kNum:
+          return name == "number" || name == "integer";
+        case Ty::kStr:
+          return name == "string";
+        case Ty::kArr:
+          return name == "array";
+        case Ty::kObj:
+          return name == "object";
       }
       return false;
     };
@@ -482,7 +499,8 @@ class Checker {
     return true;
   }
 
-  bool DisjointAtoms(const Atom& a, const AtomSet& ws, const Atom& b, const AtomSet& xs, int depth) {
+  bool DisjointAtoms(const Atom& a, const AtomSet& ws, const Atom& b, const AtomSet& xs,
+                     int depth) {
     Atom c = a;
     Atom bb = b;
     bb.finite = false;  // compare constraints; finite values are checked below
@@ -576,22 +594,22 @@ class Checker {
     if (rv.IsBool()) {
       if (rv.AsBool()) return true;
       return Flag({.kind = JsonSchemaKind::kFalseSchema,
-                     .wpath = WPath(ws),
-                     .rpath = rp,
-                     .message = "the reader's schema here is `false`: every " +
-                                std::string(TyName(a.ty)) + " the writer allows is rejected",
-                     .atom = &a,
-                     .conj = &ws.conj});
+                   .wpath = WPath(ws),
+                   .rpath = rp,
+                   .message = "the reader's schema here is `false`: every " +
+                              std::string(TyName(a.ty)) + " the writer allows is rejected",
+                   .atom = &a,
+                   .conj = &ws.conj});
     }
     if (!rv.IsObject()) return true;
     // Direct reader cycles without descending ($ref to itself).
     std::pair<const Atom*, NodeId> here{&a, r};
     if (std::find(active_.begin(), active_.end(), here) != active_.end()) {
       return Flag({.kind = JsonSchemaKind::kUndecidedRef,
-                     .wpath = WPath(ws),
-                     .rpath = rp,
-                     .message = "the reader's $ref chain loops without consuming the instance",
-                     .undecided = JsonSchemaKind::kUndecidedRef});
+                   .wpath = WPath(ws),
+                   .rpath = rp,
+                   .message = "the reader's $ref chain loops without consuming the instance",
+                   .undecided = JsonSchemaKind::kUndecidedRef});
     }
     active_.push_back(here);
     bool ok = CoverAtomBody(ws, a, r);
@@ -635,11 +653,21 @@ class Checker {
       bool accepted = false;
       bool narrowed_to_integer = false;
       switch (a.ty) {
-        case Ty::kNull: accepted = has("null"); break;
-        case Ty::kBool: accepted = has("boolean"); break;
-        case Ty::kStr: accepted = has("string"); break;
-        case Ty::kArr: accepted = has("array"); break;
-        case Ty::kObj: accepted = has("object"); break;
+        case Ty::kNull:
+          accepted = has("null");
+          break;
+        case Ty::kBool:
+          accepted = has("boolean");
+          break;
+        case Ty::kStr:
+          accepted = has("string");
+          break;
+        case Ty::kArr:
+          accepted = has("array");
+          break;
+        case Ty::kObj:
+          accepted = has("object");
+          break;
         case Ty::kNum: {
           if (has("number")) {
             accepted = true;
@@ -670,21 +698,23 @@ class Checker {
         std::string msg;
         std::vector<json::Value> cands;
         if (narrowed_to_integer) {
-          msg = "type narrowed from number to integer: events with a fractional number are "
-                "rejected";
+          msg =
+              "type narrowed from number to integer: events with a fractional number are "
+              "rejected";
           double base = a.lo.set ? a.lo.v : 0;
           cands = {NumV(base + 0.5), NumV(0.5), NumV(-0.5), NumV(a.hi.set ? a.hi.v - 0.5 : 1.5)};
         } else {
           msg = std::string(shared ? "type narrowed" : "type changed") + ": the reader accepts " +
                 rtypes + " but the writer allows " + std::string(TyName(a.ty));
         }
-        return Flag({.kind = shared || narrowed_to_integer ? JsonSchemaKind::kTypeNarrowed : JsonSchemaKind::kTypeChanged,
-                       .wpath = wp,
-                       .rpath = Kp(rp, "type"),
-                       .message = msg,
-                       .candidates = cands,
-                       .atom = &a,
-                       .conj = &ws.conj});
+        return Flag({.kind = shared || narrowed_to_integer ? JsonSchemaKind::kTypeNarrowed
+                                                           : JsonSchemaKind::kTypeChanged,
+                     .wpath = wp,
+                     .rpath = Kp(rp, "type"),
+                     .message = msg,
+                     .candidates = cands,
+                     .atom = &a,
+                     .conj = &ws.conj});
       }
     }
     // $ref (draft-07 and older were followed already)
@@ -696,13 +726,13 @@ class Checker {
           kw == "$recursiveRef" ? "$recursive" : SplitFragment(dr->AsString()).second;
       if (rr_.DynamicAmbiguous(anchor)) {
         ok &= Flag({.kind = JsonSchemaKind::kUndecidedDynamicRef,
-                      .wpath = wp,
-                      .rpath = Kp(rp, kw),
-                      .message = "the reader's " + std::string(kw) +
-                                 " resolves at run time to one of several schemas",
-                      .atom = &a,
-                      .conj = &ws.conj,
-                      .undecided = JsonSchemaKind::kUndecidedDynamicRef});
+                    .wpath = wp,
+                    .rpath = Kp(rp, kw),
+                    .message = "the reader's " + std::string(kw) +
+                               " resolves at run time to one of several schemas",
+                    .atom = &a,
+                    .conj = &ws.conj,
+                    .undecided = JsonSchemaKind::kUndecidedDynamicRef});
       } else {
         ok &= CoverAtom(ws, a, rr_.RefTarget(r, kw));
       }
@@ -713,25 +743,33 @@ class Checker {
       const json::Value* cn = d == Dialect::kDraft4 ? nullptr : rv.Find("const");
       if ((en && en->IsArray()) || cn) {
         bool is_const = cn != nullptr;
-        ok &= Flag({.kind = is_const ? JsonSchemaKind::kConstAdded : JsonSchemaKind::kEnumAdded,
-                      .wpath = wp,
-                      .rpath = Kp(rp, is_const ? "const" : "enum"),
-                      .message = is_const ? "the reader only accepts the constant " +
-                                                ValueText(*cn) + " where the writer allows any " +
-                                                std::string(TyName(a.ty))
-                                          : "the reader only accepts the listed values " +
-                                                ValueText(*en) + " where the writer allows any " +
-                                                std::string(TyName(a.ty)),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag(
+            {.kind = is_const ? JsonSchemaKind::kConstAdded : JsonSchemaKind::kEnumAdded,
+             .wpath = wp,
+             .rpath = Kp(rp, is_const ? "const" : "enum"),
+             .message = is_const ? "the reader only accepts the constant " + ValueText(*cn) +
+                                       " where the writer allows any " + std::string(TyName(a.ty))
+                                 : "the reader only accepts the listed values " + ValueText(*en) +
+                                       " where the writer allows any " + std::string(TyName(a.ty)),
+             .atom = &a,
+             .conj = &ws.conj});
       }
     }
     switch (a.ty) {
-      case Ty::kNum: ok &= CheckNumber(ws, a, r); break;
-      case Ty::kStr: ok &= CheckString(ws, a, r); break;
-      case Ty::kArr: ok &= CheckArray(ws, a, r); break;
-      case Ty::kObj: ok &= CheckObject(ws, a, r); break;
-      default: break;
+      case Ty::kNum:
+        ok &= CheckNumber(ws, a, r);
+        break;
+      case Ty::kStr:
+        ok &= CheckString(ws, a, r);
+        break;
+      case Ty::kArr:
+        ok &= CheckArray(ws, a, r);
+        break;
+      case Ty::kObj:
+        ok &= CheckObject(ws, a, r);
+        break;
+      default:
+        break;
     }
     if (Silent() && !ok) return false;
     // allOf
@@ -745,19 +783,20 @@ class Checker {
     if (NodeId nt = rr_.Kw(r, "not"); nt != kNoNode) {
       if (!Disjoint(a, ws, Conj{nt}, 0)) {
         ok &= Flag({.kind = JsonSchemaKind::kNotExtended,
-                      .wpath = wp,
-                      .rpath = Kp(rp, "not"),
-                      .message = "the reader's `not` rejects " + std::string(TyName(a.ty)) +
-                                 " values the writer allows",
-                      .atom = &a,
-                      .conj = &ws.conj,
-                      .undecided = JsonSchemaKind::kUndecidedNot});
+                    .wpath = wp,
+                    .rpath = Kp(rp, "not"),
+                    .message = "the reader's `not` rejects " + std::string(TyName(a.ty)) +
+                               " values the writer allows",
+                    .atom = &a,
+                    .conj = &ws.conj,
+                    .undecided = JsonSchemaKind::kUndecidedNot});
       }
     }
     if (d != Dialect::kDraft4 && d != Dialect::kDraft6) {
       NodeId ifn = rr_.Kw(r, "if");
       NodeId thn = rr_.Kw(r, "then"), eln = rr_.Kw(r, "else");
-      if (ifn != kNoNode && (thn != kNoNode || eln != kNoNode)) ok &= CheckIf(ws, a, r, ifn, thn, eln);
+      if (ifn != kNoNode && (thn != kNoNode || eln != kNoNode))
+        ok &= CheckIf(ws, a, r, ifn, thn, eln);
     }
     return ok;
   }
@@ -807,11 +846,11 @@ class Checker {
         if (o.ty != a.ty && AdmitsType(r, o)) kind = JsonSchemaKind::kTypeNarrowed;
     }
     return Flag({.kind = kind,
-                   .wpath = a.values_path.empty() ? WPath(ws) : a.values_path,
-                   .rpath = fail.schema_path.empty() ? rr_.Path(r) : fail.schema_path,
-                   .message = "the writer allows the value " + ValueText(v) +
-                              " but the reader rejects it (" + fail.keyword + ")",
-                   .candidates = {v}});
+                 .wpath = a.values_path.empty() ? WPath(ws) : a.values_path,
+                 .rpath = fail.schema_path.empty() ? rr_.Path(r) : fail.schema_path,
+                 .message = "the writer allows the value " + ValueText(v) +
+                            " but the reader rejects it (" + fail.keyword + ")",
+                 .candidates = {v}});
   }
 
   // ------------------------------------------------------------ numbers
@@ -835,11 +874,14 @@ class Checker {
     auto check_lo = [&](double v, bool excl, const std::string& kw) {
       bool fine = lo.set && (lo.v > v || (lo.v == v && (!excl || lo.excl)));
       if (fine) return true;
-      JsonSchemaKind kind = !lo.set ? JsonSchemaKind::kMinimumAdded : lo.v == v ? JsonSchemaKind::kExclusiveBoundAdded : JsonSchemaKind::kMinimumIncreased;
+      JsonSchemaKind kind = !lo.set     ? JsonSchemaKind::kMinimumAdded
+                            : lo.v == v ? JsonSchemaKind::kExclusiveBoundAdded
+                                        : JsonSchemaKind::kMinimumIncreased;
       std::string msg = !lo.set ? "the reader adds a lower bound (" + kw + " " + Num(v) +
                                       "): smaller numbers the writer allows are rejected"
-                                : "lower bound raised from " + Num(lo.v) + (lo.excl ? " (exclusive)" : "") +
-                                      " to " + Num(v) + (excl ? " (exclusive)" : "") +
+                                : "lower bound raised from " + Num(lo.v) +
+                                      (lo.excl ? " (exclusive)" : "") + " to " + Num(v) +
+                                      (excl ? " (exclusive)" : "") +
                                       ": events with smaller numbers are rejected";
       std::vector<json::Value> c;
       if (lo.set && !lo.excl) c.push_back(NumV(lo.v));
@@ -849,17 +891,25 @@ class Checker {
       c.push_back(NumV(v - 0.5));
       if (lo.set) c.push_back(NumV((lo.v + v) / 2));
       c.push_back(NumV(-1e9));
-      return Flag({.kind = kind, .wpath = lo.set ? lo.path : WPath(ws), .rpath = Kp(rp, kw),
-                     .message = msg, .candidates = c, .atom = &a, .conj = &ws.conj});
+      return Flag({.kind = kind,
+                   .wpath = lo.set ? lo.path : WPath(ws),
+                   .rpath = Kp(rp, kw),
+                   .message = msg,
+                   .candidates = c,
+                   .atom = &a,
+                   .conj = &ws.conj});
     };
     auto check_hi = [&](double v, bool excl, const std::string& kw) {
       bool fine = hi.set && (hi.v < v || (hi.v == v && (!excl || hi.excl)));
       if (fine) return true;
-      JsonSchemaKind kind = !hi.set ? JsonSchemaKind::kMaximumAdded : hi.v == v ? JsonSchemaKind::kExclusiveBoundAdded : JsonSchemaKind::kMaximumDecreased;
+      JsonSchemaKind kind = !hi.set     ? JsonSchemaKind::kMaximumAdded
+                            : hi.v == v ? JsonSchemaKind::kExclusiveBoundAdded
+                                        : JsonSchemaKind::kMaximumDecreased;
       std::string msg = !hi.set ? "the reader adds an upper bound (" + kw + " " + Num(v) +
                                       "): larger numbers the writer allows are rejected"
-                                : "upper bound lowered from " + Num(hi.v) + (hi.excl ? " (exclusive)" : "") +
-                                      " to " + Num(v) + (excl ? " (exclusive)" : "") +
+                                : "upper bound lowered from " + Num(hi.v) +
+                                      (hi.excl ? " (exclusive)" : "") + " to " + Num(v) +
+                                      (excl ? " (exclusive)" : "") +
                                       ": events with larger numbers are rejected";
       std::vector<json::Value> c;
       if (hi.set && !hi.excl) c.push_back(NumV(hi.v));
@@ -869,8 +919,13 @@ class Checker {
       c.push_back(NumV(v + 0.5));
       if (hi.set) c.push_back(NumV((hi.v + v) / 2));
       c.push_back(NumV(1e9));
-      return Flag({.kind = kind, .wpath = hi.set ? hi.path : WPath(ws), .rpath = Kp(rp, kw),
-                     .message = msg, .candidates = c, .atom = &a, .conj = &ws.conj});
+      return Flag({.kind = kind,
+                   .wpath = hi.set ? hi.path : WPath(ws),
+                   .rpath = Kp(rp, kw),
+                   .message = msg,
+                   .candidates = c,
+                   .atom = &a,
+                   .conj = &ws.conj});
     };
     const json::Value* mn = rv.Find("minimum");
     const json::Value* mx = rv.Find("maximum");
@@ -885,10 +940,13 @@ class Checker {
       ok &= check_hi(mx->AsNumber().AsDouble(), excl, "maximum");
     }
     if (d != Dialect::kDraft4) {
-      if (emn && emn->IsNumber()) ok &= check_lo(emn->AsNumber().AsDouble(), true, "exclusiveMinimum");
-      if (emx && emx->IsNumber()) ok &= check_hi(emx->AsNumber().AsDouble(), true, "exclusiveMaximum");
+      if (emn && emn->IsNumber())
+        ok &= check_lo(emn->AsNumber().AsDouble(), true, "exclusiveMinimum");
+      if (emx && emx->IsNumber())
+        ok &= check_hi(emx->AsNumber().AsDouble(), true, "exclusiveMaximum");
     }
-    if (const json::Value* m = rv.Find("multipleOf"); m && m->IsNumber() && m->AsNumber().AsDouble() > 0) {
+    if (const json::Value* m = rv.Find("multipleOf");
+        m && m->IsNumber() && m->AsNumber().AsDouble() > 0) {
       double md = m->AsNumber().AsDouble();
       bool fine = a.integer && IsMultiple(1, md);
       for (const auto& [k, p] : a.mult)
@@ -908,18 +966,19 @@ class Checker {
         c.push_back(NumV(0.5));
         c.push_back(NumV(md / 2));
         c.push_back(NumV(md + 1));
-        std::string msg = a.mult.empty()
-                              ? "the reader requires multiples of " + Num(md) +
-                                    ": other numbers the writer allows are rejected"
-                              : "multipleOf changed from " + Num(a.mult.front().first) + " to " +
-                                    Num(md) + ": not every writer value is a multiple of " + Num(md);
-        ok &= Flag({.kind = a.mult.empty() ? JsonSchemaKind::kMultipleOfAdded : JsonSchemaKind::kMultipleOfChanged,
-                      .wpath = a.mult.empty() ? WPath(ws) : a.mult.front().second,
-                      .rpath = Kp(rp, "multipleOf"),
-                      .message = msg,
-                      .candidates = c,
-                      .atom = &a,
-                      .conj = &ws.conj});
+        std::string msg =
+            a.mult.empty() ? "the reader requires multiples of " + Num(md) +
+                                 ": other numbers the writer allows are rejected"
+                           : "multipleOf changed from " + Num(a.mult.front().first) + " to " +
+                                 Num(md) + ": not every writer value is a multiple of " + Num(md);
+        ok &= Flag({.kind = a.mult.empty() ? JsonSchemaKind::kMultipleOfAdded
+                                           : JsonSchemaKind::kMultipleOfChanged,
+                    .wpath = a.mult.empty() ? WPath(ws) : a.mult.front().second,
+                    .rpath = Kp(rp, "multipleOf"),
+                    .message = msg,
+                    .candidates = c,
+                    .atom = &a,
+                    .conj = &ws.conj});
       }
     }
     return ok;
@@ -945,14 +1004,15 @@ class Checker {
       double v = m->AsNumber().AsDouble();
       if (static_cast<double>(a.min_len) < v) {
         bool had = a.min_len > 0;
-        ok &= Flag({.kind = had ? JsonSchemaKind::kMinLengthIncreased : JsonSchemaKind::kMinLengthAdded,
-                      .wpath = had ? a.min_len_path : WPath(ws),
-                      .rpath = Kp(rp, "minLength"),
-                      .message = "minimum length raised from " + std::to_string(a.min_len) +
-                                 " to " + Num(v) + ": shorter strings the writer allows are rejected",
-                      .candidates = str_of_len(a.min_len),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag(
+            {.kind = had ? JsonSchemaKind::kMinLengthIncreased : JsonSchemaKind::kMinLengthAdded,
+             .wpath = had ? a.min_len_path : WPath(ws),
+             .rpath = Kp(rp, "minLength"),
+             .message = "minimum length raised from " + std::to_string(a.min_len) + " to " +
+                        Num(v) + ": shorter strings the writer allows are rejected",
+             .candidates = str_of_len(a.min_len),
+             .atom = &a,
+             .conj = &ws.conj});
       }
     }
     if (const json::Value* m = rv.Find("maxLength"); m && m->IsNumber()) {
@@ -960,16 +1020,17 @@ class Checker {
       if (a.max_len == kInf || static_cast<double>(a.max_len) > v) {
         bool had = a.max_len != kInf;
         std::uint64_t target = static_cast<std::uint64_t>(std::floor(v)) + 1;
-        ok &= Flag({.kind = had ? JsonSchemaKind::kMaxLengthDecreased : JsonSchemaKind::kMaxLengthAdded,
-                      .wpath = had ? a.max_len_path : WPath(ws),
-                      .rpath = Kp(rp, "maxLength"),
-                      .message = had ? "maximum length lowered from " + std::to_string(a.max_len) +
-                                           " to " + Num(v) + ": longer strings are rejected"
-                                     : "the reader adds maxLength " + Num(v) +
-                                           ": longer strings the writer allows are rejected",
-                      .candidates = str_of_len(std::max<std::uint64_t>(target, a.min_len)),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag(
+            {.kind = had ? JsonSchemaKind::kMaxLengthDecreased : JsonSchemaKind::kMaxLengthAdded,
+             .wpath = had ? a.max_len_path : WPath(ws),
+             .rpath = Kp(rp, "maxLength"),
+             .message = had ? "maximum length lowered from " + std::to_string(a.max_len) + " to " +
+                                  Num(v) + ": longer strings are rejected"
+                            : "the reader adds maxLength " + Num(v) +
+                                  ": longer strings the writer allows are rejected",
+             .candidates = str_of_len(std::max<std::uint64_t>(target, a.min_len)),
+             .atom = &a,
+             .conj = &ws.conj});
       }
     }
     if (const json::Value* p = rv.Find("pattern"); p && p->IsString()) {
@@ -978,7 +1039,7 @@ class Checker {
       for (const auto& [wp, path] : a.patterns)
         if (wp == pat) fine = true;
       if (!fine) {
-        std::vector<json::Value> c = {json::Value(""), json::Value("x"), json::Value("0"),
+        std::vector<json::Value> c = {json::Value(""),  json::Value("x"), json::Value("0"),
                                       json::Value(" "), json::Value("~"), json::Value("A-1")};
         std::string msg = a.patterns.empty()
                               ? "the reader adds pattern " + Quote(pat) +
@@ -986,40 +1047,58 @@ class Checker {
                               : "pattern changed from " + Quote(a.patterns.front().first) + " to " +
                                     Quote(pat) +
                                     ": regex inclusion is not decided, treated as breaking";
-        ok &= Flag({.kind = a.patterns.empty() ? JsonSchemaKind::kPatternAdded : JsonSchemaKind::kPatternChanged,
-                      .wpath = a.patterns.empty() ? WPath(ws) : a.patterns.front().second,
-                      .rpath = Kp(rp, "pattern"),
-                      .message = msg,
-                      .candidates = c,
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag({.kind = a.patterns.empty() ? JsonSchemaKind::kPatternAdded
+                                               : JsonSchemaKind::kPatternChanged,
+                    .wpath = a.patterns.empty() ? WPath(ws) : a.patterns.front().second,
+                    .rpath = Kp(rp, "pattern"),
+                    .message = msg,
+                    .candidates = c,
+                    .atom = &a,
+                    .conj = &ws.conj});
       }
     }
     const bool assert_format = opt_.format == jsonschema::FormatMode::kAssert;
     if (const json::Value* f = rv.Find("format"); assert_format && f && f->IsString()) {
       const std::string& fm = f->AsString();
-      static const std::set<std::string> kKnown = {
-          "date-time", "date", "time", "duration", "email", "idn-email", "hostname",
-          "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference",
-          "uri-template", "uuid", "regex", "json-pointer", "relative-json-pointer"};
+      static const std::set<std::string> kKnown = {"date-time",
+                                                   "date",
+                                                   "time",
+                                                   "duration",
+                                                   "email",
+                                                   "idn-email",
+                                                   "hostname",
+                                                   "idn-hostname",
+                                                   "ipv4",
+                                                   "ipv6",
+                                                   "uri",
+                                                   "uri-reference",
+                                                   "iri",
+                                                   "iri-reference",
+                                                   "uri-template",
+                                                   "uuid",
+                                                   "regex",
+                                                   "json-pointer",
+                                                   "relative-json-pointer"};
       bool known = format::Find(fm) != nullptr || kKnown.contains(fm);
       bool fine = !known;
       for (const auto& [wf, path] : a.formats)
         if (wf == fm) fine = true;
       if (!fine) {
-        std::vector<json::Value> c = {json::Value("x"), json::Value(""), json::Value("not-a-" + fm)};
-        ok &= Flag({.kind = a.formats.empty() ? JsonSchemaKind::kFormatAdded : JsonSchemaKind::kFormatChanged,
-                      .wpath = a.formats.empty() ? WPath(ws) : a.formats.front().second,
-                      .rpath = Kp(rp, "format"),
-                      .message = a.formats.empty()
-                                     ? "the reader adds format " + Quote(fm) +
-                                           ": strings the writer allows that are not a " + fm +
-                                           " are rejected"
-                                     : "format changed from " + Quote(a.formats.front().first) +
-                                           " to " + Quote(fm),
-                      .candidates = c,
-                      .atom = &a,
-                      .conj = &ws.conj});
+        std::vector<json::Value> c = {json::Value("x"), json::Value(""),
+                                      json::Value("not-a-" + fm)};
+        ok &= Flag(
+            {.kind =
+                 a.formats.empty() ? JsonSchemaKind::kFormatAdded : JsonSchemaKind::kFormatChanged,
+             .wpath = a.formats.empty() ? WPath(ws) : a.formats.front().second,
+             .rpath = Kp(rp, "format"),
+             .message =
+                 a.formats.empty()
+                     ? "the reader adds format " + Quote(fm) +
+                           ": strings the writer allows that are not a " + fm + " are rejected"
+                     : "format changed from " + Quote(a.formats.front().first) + " to " + Quote(fm),
+             .candidates = c,
+             .atom = &a,
+             .conj = &ws.conj});
       }
     }
     return ok;
@@ -1059,26 +1138,28 @@ class Checker {
     if (const json::Value* m = rv.Find("minItems"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (static_cast<double>(wmin) < v)
-        ok &= Flag({.kind = wmin > 0 ? JsonSchemaKind::kMinItemsIncreased : JsonSchemaKind::kMinItemsAdded,
-                      .wpath = wmin > 0 ? a.min_items_path : wp,
-                      .rpath = Kp(rp, "minItems"),
-                      .message = "minimum number of items raised from " + std::to_string(wmin) +
-                                 " to " + Num(v) + ": shorter arrays are rejected",
-                      .candidates = arr_of_len(wmin),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag(
+            {.kind = wmin > 0 ? JsonSchemaKind::kMinItemsIncreased : JsonSchemaKind::kMinItemsAdded,
+             .wpath = wmin > 0 ? a.min_items_path : wp,
+             .rpath = Kp(rp, "minItems"),
+             .message = "minimum number of items raised from " + std::to_string(wmin) + " to " +
+                        Num(v) + ": shorter arrays are rejected",
+             .candidates = arr_of_len(wmin),
+             .atom = &a,
+             .conj = &ws.conj});
     }
     if (const json::Value* m = rv.Find("maxItems"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (wmax == kInf || static_cast<double>(wmax) > v)
-        ok &= Flag({.kind = a.max_items != kInf ? JsonSchemaKind::kMaxItemsDecreased : JsonSchemaKind::kMaxItemsAdded,
-                      .wpath = a.max_items != kInf ? a.max_items_path : wp,
-                      .rpath = Kp(rp, "maxItems"),
-                      .message = "maximum number of items lowered to " + Num(v) +
-                                 ": longer arrays the writer allows are rejected",
-                      .candidates = arr_of_len(static_cast<std::uint64_t>(std::floor(v)) + 1),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag({.kind = a.max_items != kInf ? JsonSchemaKind::kMaxItemsDecreased
+                                                : JsonSchemaKind::kMaxItemsAdded,
+                    .wpath = a.max_items != kInf ? a.max_items_path : wp,
+                    .rpath = Kp(rp, "maxItems"),
+                    .message = "maximum number of items lowered to " + Num(v) +
+                               ": longer arrays the writer allows are rejected",
+                    .candidates = arr_of_len(static_cast<std::uint64_t>(std::floor(v)) + 1),
+                    .atom = &a,
+                    .conj = &ws.conj});
     }
     if (const json::Value* u = rv.Find("uniqueItems"); u && u->IsBool() && u->AsBool()) {
       if (!a.unique && wmax >= 2) {
@@ -1092,13 +1173,13 @@ class Checker {
           c.emplace_back(std::move(arr));
         }
         ok &= Flag({.kind = JsonSchemaKind::kUniqueItemsAdded,
-                      .wpath = wp,
-                      .rpath = Kp(rp, "uniqueItems"),
-                      .message = "the reader requires unique items: arrays with duplicates are "
-                                 "rejected",
-                      .candidates = c,
-                      .atom = &a,
-                      .conj = &ws.conj});
+                    .wpath = wp,
+                    .rpath = Kp(rp, "uniqueItems"),
+                    .message = "the reader requires unique items: arrays with duplicates are "
+                               "rejected",
+                    .candidates = c,
+                    .atom = &a,
+                    .conj = &ws.conj});
       }
     }
     // items
@@ -1142,8 +1223,7 @@ class Checker {
       NodeId rn = i < rprefix.size() ? rprefix[i] : rrest;
       if (rn == kNoNode || rn_.IsTrue(rn)) continue;
       Conj wc = wn_.ItemConj(a, i);
-      ok &= ItemCheck(ws, a, wc, rn, i,
-                      i < rprefix.size() ? rr_.Path(rn) : Kp(rp, rrest_kw));
+      ok &= ItemCheck(ws, a, wc, rn, i, i < rprefix.size() ? rr_.Path(rn) : Kp(rp, rrest_kw));
       if (Silent() && !ok) return false;
     }
     if (rrest != kNoNode && !rn_.IsTrue(rrest) && wmax > upto) {
@@ -1159,7 +1239,8 @@ class Checker {
           if (const json::Value* m = rv.Find("minContains"); m && m->IsNumber())
             need = static_cast<std::uint64_t>(std::max(0.0, std::ceil(m->AsNumber().AsDouble())));
           if (const json::Value* m = rv.Find("maxContains"); m && m->IsNumber())
-            at_most = static_cast<std::uint64_t>(std::max(0.0, std::floor(m->AsNumber().AsDouble())));
+            at_most =
+                static_cast<std::uint64_t>(std::max(0.0, std::floor(m->AsNumber().AsDouble())));
         }
         if (need > 0) {
           bool fine = false;
@@ -1181,15 +1262,16 @@ class Checker {
             fine = good >= need;
           }
           if (!fine) {
-            ok &= Flag({.kind = a.contains.empty() ? JsonSchemaKind::kContainsAdded : JsonSchemaKind::kContainsChanged,
-                          .wpath = a.contains.empty() ? wp : a.contains.front().path,
-                          .rpath = Kp(rp, "contains"),
-                          .message = "the reader requires at least " + std::to_string(need) +
-                                     " item(s) matching its `contains`, which the writer does "
-                                     "not guarantee",
-                          .candidates = arr_of_len(wmin),
-                          .atom = &a,
-                          .conj = &ws.conj});
+            ok &= Flag({.kind = a.contains.empty() ? JsonSchemaKind::kContainsAdded
+                                                   : JsonSchemaKind::kContainsChanged,
+                        .wpath = a.contains.empty() ? wp : a.contains.front().path,
+                        .rpath = Kp(rp, "contains"),
+                        .message = "the reader requires at least " + std::to_string(need) +
+                                   " item(s) matching its `contains`, which the writer does "
+                                   "not guarantee",
+                        .candidates = arr_of_len(wmin),
+                        .atom = &a,
+                        .conj = &ws.conj});
           }
         }
         if (at_most && wmax > *at_most) {
@@ -1202,13 +1284,13 @@ class Checker {
           }
           if (!fine)
             ok &= Flag({.kind = JsonSchemaKind::kMaxContainsAdded,
-                          .wpath = wp,
-                          .rpath = Kp(rp, "maxContains"),
-                          .message = "the reader accepts at most " + std::to_string(*at_most) +
-                                     " item(s) matching its `contains`",
-                          .candidates = arr_of_len(*at_most + 1),
-                          .atom = &a,
-                          .conj = &ws.conj});
+                        .wpath = wp,
+                        .rpath = Kp(rp, "maxContains"),
+                        .message = "the reader accepts at most " + std::to_string(*at_most) +
+                                   " item(s) matching its `contains`",
+                        .candidates = arr_of_len(*at_most + 1),
+                        .atom = &a,
+                        .conj = &ws.conj});
         }
       }
     }
@@ -1279,12 +1361,12 @@ class Checker {
     if (rr_.V(rn).IsBool() && !rr_.V(rn).AsBool()) {
       const AtomSet& is = wn_.Of(wc);
       ok = Flag({.kind = JsonSchemaKind::kAdditionalItemsRemoved,
-                   .wpath = WPath(ws),
-                   .rpath = rkw_path,
-                   .message = "the reader accepts no item at position " + std::to_string(index) +
-                              " but the writer allows one",
-                   .atom = is.atoms.empty() ? nullptr : &is.atoms.front(),
-                   .conj = &is.conj});
+                 .wpath = WPath(ws),
+                 .rpath = rkw_path,
+                 .message = "the reader accepts no item at position " + std::to_string(index) +
+                            " but the writer allows one",
+                 .atom = is.atoms.empty() ? nullptr : &is.atoms.front(),
+                 .conj = &is.conj});
     } else if (std::all_of(wc.begin(), wc.end(), [&](NodeId n) { return wn_.IsTrue(n); })) {
       // The writer leaves this item unconstrained.
       ++silent_;
@@ -1294,8 +1376,7 @@ class Checker {
                       .wpath = WPath(ws),
                       .rpath = rkw_path,
                       .message = "the reader constrains array items at position " +
-                                 std::to_string(index) +
-                                 (index > 0 ? " and later" : "") +
+                                 std::to_string(index) + (index > 0 ? " and later" : "") +
                                  " that the writer leaves unconstrained",
                       .candidates = AnyValues()});
     } else {
@@ -1410,29 +1491,29 @@ class Checker {
             --silent_;
             if (!s) {
               JsonSchemaKind kind = declared_by_r ? JsonSchemaKind::kPropertyAddedToOpenContentModel
-                                               : JsonSchemaKind::kAdditionalPropertiesNarrowed;
+                                                  : JsonSchemaKind::kAdditionalPropertiesNarrowed;
               ok &= Flag({.kind = kind,
-                            .severity = lenient ? Severity::kWarning : Severity::kBreaking,
-                            .wpath = wp,
-                            .rpath = rr_.Path(rn),
-                            .message = "property " + Quote(n) +
-                                       " is constrained by the reader but the writer's open "
-                                       "content model allows it with any value" +
-                                       (lenient ? " (LENIENT: writers send only declared "
-                                                  "properties)"
-                                                : ""),
-                            .candidates = AnyValues()});
+                          .severity = lenient ? Severity::kWarning : Severity::kBreaking,
+                          .wpath = wp,
+                          .rpath = rr_.Path(rn),
+                          .message = "property " + Quote(n) +
+                                     " is constrained by the reader but the writer's open "
+                                     "content model allows it with any value" +
+                                     (lenient ? " (LENIENT: writers send only declared "
+                                                "properties)"
+                                              : ""),
+                          .candidates = AnyValues()});
             }
           } else if (r_false) {
             const AtomSet& ps = wn_.Of(wc);
             ok &= Flag({.kind = JsonSchemaKind::kPropertyRemoved,
-                          .wpath = WPropertyPath(a, n, wp),
-                          .rpath = rr_.Path(rn),
-                          .message = "property " + Quote(n) +
-                                     " is not accepted by the reader: events of the writer "
-                                     "carrying it are rejected",
-                          .atom = ps.atoms.empty() ? nullptr : &ps.atoms.front(),
-                          .conj = &ps.conj});
+                        .wpath = WPropertyPath(a, n, wp),
+                        .rpath = rr_.Path(rn),
+                        .message = "property " + Quote(n) +
+                                   " is not accepted by the reader: events of the writer "
+                                   "carrying it are rejected",
+                        .atom = ps.atoms.empty() ? nullptr : &ps.atoms.front(),
+                        .conj = &ps.conj});
           } else {
             ok &= Sub(wc, rn);
           }
@@ -1449,29 +1530,32 @@ class Checker {
         if (a.required.contains(n)) continue;
         bool has_default = false;
         if (rprops && rprops->IsObject())
-          if (const json::Value* ps = rr_.Member(*rprops, n); ps && ps->IsObject() && ps->Find("default"))
+          if (const json::Value* ps = rr_.Member(*rprops, n);
+              ps && ps->IsObject() && ps->Find("default"))
             has_default = true;
         std::vector<json::Value> c;
         for (std::uint64_t s = 0; s < 4; ++s) {
           std::uint64_t st = s + 1;
           json::Value v = gen_.GenAtom(a, ws.conj, st, s == 0, 0);
-          if (v.IsObject()) std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == n; });
+          if (v.IsObject())
+            std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == n; });
           c.push_back(std::move(v));
         }
         bool warn = lenient && has_default;
-        ok &= Flag({.kind = warn ? JsonSchemaKind::kRequiredAddedWithDefault : JsonSchemaKind::kRequiredAdded,
-                      .severity = warn ? Severity::kWarning : Severity::kBreaking,
-                      .wpath = WPropertyPath(a, n, wp),
-                      .rpath = Kp(rp, "required"),
-                      .message = "property " + Quote(n) +
-                                 " is required by the reader: events of the writer without "
-                                 "it are rejected" +
-                                 (has_default ? std::string(warn ? " (LENIENT: the reader's default "
-                                                                   "fills it in)"
-                                                                 : " (the reader declares a default; "
-                                                                   "accepted under LENIENT)")
-                                              : ""),
-                      .candidates = c});
+        ok &= Flag({.kind = warn ? JsonSchemaKind::kRequiredAddedWithDefault
+                                 : JsonSchemaKind::kRequiredAdded,
+                    .severity = warn ? Severity::kWarning : Severity::kBreaking,
+                    .wpath = WPropertyPath(a, n, wp),
+                    .rpath = Kp(rp, "required"),
+                    .message = "property " + Quote(n) +
+                               " is required by the reader: events of the writer without "
+                               "it are rejected" +
+                               (has_default ? std::string(warn ? " (LENIENT: the reader's default "
+                                                                 "fills it in)"
+                                                               : " (the reader declares a default; "
+                                                                 "accepted under LENIENT)")
+                                            : ""),
+                    .candidates = c});
         if (Silent() && !ok) return false;
       }
     }
@@ -1504,26 +1588,28 @@ class Checker {
     if (const json::Value* m = rv.Find("minProperties"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (static_cast<double>(wmin) < v)
-        ok &= Flag({.kind = wmin > 0 ? JsonSchemaKind::kMinPropertiesIncreased : JsonSchemaKind::kMinPropertiesAdded,
-                      .wpath = a.min_props_path.empty() ? wp : a.min_props_path,
-                      .rpath = Kp(rp, "minProperties"),
-                      .message = "minimum number of properties raised from " +
-                                 std::to_string(wmin) + " to " + Num(v),
-                      .candidates = obj_with(wmin),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag({.kind = wmin > 0 ? JsonSchemaKind::kMinPropertiesIncreased
+                                     : JsonSchemaKind::kMinPropertiesAdded,
+                    .wpath = a.min_props_path.empty() ? wp : a.min_props_path,
+                    .rpath = Kp(rp, "minProperties"),
+                    .message = "minimum number of properties raised from " + std::to_string(wmin) +
+                               " to " + Num(v),
+                    .candidates = obj_with(wmin),
+                    .atom = &a,
+                    .conj = &ws.conj});
     }
     if (const json::Value* m = rv.Find("maxProperties"); m && m->IsNumber()) {
       double v = m->AsNumber().AsDouble();
       if (wmax == kInf || static_cast<double>(wmax) > v)
-        ok &= Flag({.kind = a.max_props != kInf ? JsonSchemaKind::kMaxPropertiesDecreased : JsonSchemaKind::kMaxPropertiesAdded,
-                      .wpath = a.max_props_path.empty() ? wp : a.max_props_path,
-                      .rpath = Kp(rp, "maxProperties"),
-                      .message = "maximum number of properties lowered to " + Num(v) +
-                                 ": larger events are rejected",
-                      .candidates = obj_with(static_cast<std::uint64_t>(std::floor(v)) + 1),
-                      .atom = &a,
-                      .conj = &ws.conj});
+        ok &= Flag({.kind = a.max_props != kInf ? JsonSchemaKind::kMaxPropertiesDecreased
+                                                : JsonSchemaKind::kMaxPropertiesAdded,
+                    .wpath = a.max_props_path.empty() ? wp : a.max_props_path,
+                    .rpath = Kp(rp, "maxProperties"),
+                    .message = "maximum number of properties lowered to " + Num(v) +
+                               ": larger events are rejected",
+                    .candidates = obj_with(static_cast<std::uint64_t>(std::floor(v)) + 1),
+                    .atom = &a,
+                    .conj = &ws.conj});
     }
     // dependencies
     auto dep_req = [&](const std::string& kw, const std::string& k, const json::Value& deps) {
@@ -1545,15 +1631,16 @@ class Checker {
         for (std::uint64_t s = 0; s < 4; ++s) {
           std::uint64_t st = s + 3;
           json::Value v = gen_.GenAtom(b, ws.conj, st, s == 0, 0);
-          if (v.IsObject()) std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == dep; });
+          if (v.IsObject())
+            std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == dep; });
           c.push_back(std::move(v));
         }
         ok &= Flag({.kind = JsonSchemaKind::kDependentRequiredAdded,
-                      .wpath = wp,
-                      .rpath = Kp(Kp(rp, kw), k),
-                      .message = "the reader requires " + Quote(dep) + " whenever " + Quote(k) +
-                                 " is present; the writer does not",
-                      .candidates = c});
+                    .wpath = wp,
+                    .rpath = Kp(Kp(rp, kw), k),
+                    .message = "the reader requires " + Quote(dep) + " whenever " + Quote(k) +
+                               " is present; the writer does not",
+                    .candidates = c});
       }
     };
     auto dep_schema = [&](const std::string& kw, const std::string& k) {
@@ -1589,7 +1676,8 @@ class Checker {
           std::uint64_t st = s + 21;
           c.push_back(gen_.GenAtom(la, ws.conj, st, s == 0, 0));
         }
-      ok &= Flag({.kind = had ? JsonSchemaKind::kDependentSchemaChanged : JsonSchemaKind::kDependentSchemaAdded,
+      ok &= Flag({.kind = had ? JsonSchemaKind::kDependentSchemaChanged
+                              : JsonSchemaKind::kDependentSchemaAdded,
                   .wpath = wp,
                   .rpath = Kp(Kp(rp, kw), k),
                   .message = "when " + Quote(k) + " is present the reader requires its " + kw +
@@ -1600,8 +1688,10 @@ class Checker {
     // `dependencies` in every dialect (as the validator), dependent* from 2019-09.
     if (const json::Value* deps = rv.Find("dependencies"); deps && deps->IsObject())
       for (const json::Member& m : deps->AsObject()) {
-        if (m.value.IsArray()) dep_req("dependencies", m.key, m.value);
-        else dep_schema("dependencies", m.key);
+        if (m.value.IsArray())
+          dep_req("dependencies", m.key, m.value);
+        else
+          dep_schema("dependencies", m.key);
       }
     if (Has2019(d)) {
       if (const json::Value* deps = rv.Find("dependentRequired"); deps && deps->IsObject())
@@ -1692,12 +1782,12 @@ class Checker {
     for (const std::string& p : in_place.patterns) add_pat(p);
     if (pats.size() > 8) {
       return Flag({.kind = JsonSchemaKind::kUndecidedPatternProperties,
-                     .wpath = wp,
-                     .rpath = Kp(rp, "patternProperties"),
-                     .message = "too many distinct patternProperties to compare region by region",
-                     .atom = &a,
-                     .conj = &ws.conj,
-                     .undecided = JsonSchemaKind::kUndecidedPatternProperties});
+                   .wpath = wp,
+                   .rpath = Kp(rp, "patternProperties"),
+                   .message = "too many distinct patternProperties to compare region by region",
+                   .atom = &a,
+                   .conj = &ws.conj,
+                   .undecided = JsonSchemaKind::kUndecidedPatternProperties});
     }
     std::vector<std::string> cand_names = CandidateNames(pats);
     bool ok = true;
@@ -1743,33 +1833,34 @@ class Checker {
         bool s = Sub(wc, rn);
         --silent_;
         if (!s) {
-          std::string region = pats.empty()  ? "undeclared property names"
+          std::string region = pats.empty() ? "undeclared property names"
                                : in.empty() ? "names matching none of the patterns"
                                             : "names matching " + Quote(in.front());
           if (!region_name) {
             ok &= Flag({.kind = JsonSchemaKind::kUndecidedPatternProperties,
-                          .wpath = wp,
-                          .rpath = rr_.Path(rn),
-                          .message = "for " + region + " the reader is narrower than the writer, "
-                                     "but no such name was found (the region may be empty)",
-                          .undecided = JsonSchemaKind::kUndecidedPatternProperties});
+                        .wpath = wp,
+                        .rpath = rr_.Path(rn),
+                        .message = "for " + region +
+                                   " the reader is narrower than the writer, "
+                                   "but no such name was found (the region may be empty)",
+                        .undecided = JsonSchemaKind::kUndecidedPatternProperties});
           } else if (open || r_false) {
             const AtomSet& ps = wn_.Of(wc);
             std::vector<json::Value> c = open ? AnyValues() : std::vector<json::Value>{};
             ok &= Flag({.kind = JsonSchemaKind::kAdditionalPropertiesNarrowed,
-                          .severity = (lenient && open) ? Severity::kWarning : Severity::kBreaking,
-                          .wpath = wp,
-                          .rpath = rmatched ? rr_.Path(rn) : Kp(rp, addl_kw),
-                          .message = "additional properties narrowed: the writer allows " + region +
-                                     " (e.g. " + Quote(*region_name) + ")" +
-                                     (open ? " with any value" : "") +
-                                     " but the reader rejects some of them" +
-                                     (lenient && open ? " (LENIENT: writers send only declared "
-                                                        "properties)"
-                                                      : ""),
-                          .candidates = c,
-                          .atom = open || ps.atoms.empty() ? nullptr : &ps.atoms.front(),
-                          .conj = &ps.conj});
+                        .severity = (lenient && open) ? Severity::kWarning : Severity::kBreaking,
+                        .wpath = wp,
+                        .rpath = rmatched ? rr_.Path(rn) : Kp(rp, addl_kw),
+                        .message = "additional properties narrowed: the writer allows " + region +
+                                   " (e.g. " + Quote(*region_name) + ")" +
+                                   (open ? " with any value" : "") +
+                                   " but the reader rejects some of them" +
+                                   (lenient && open ? " (LENIENT: writers send only declared "
+                                                      "properties)"
+                                                    : ""),
+                        .candidates = c,
+                        .atom = open || ps.atoms.empty() ? nullptr : &ps.atoms.front(),
+                        .conj = &ps.conj});
           } else {
             ok &= Sub(wc, rn);
           }
@@ -1800,11 +1891,11 @@ class Checker {
         chain_.push_back(Step{true, n, 0, &a, &ws.conj});
         const AtomSet& ps = wn_.Of(pc);
         ok &= Flag({.kind = JsonSchemaKind::kPropertyNamesNarrowed,
-                      .wpath = WPropertyPath(a, n, wp),
-                      .rpath = rr_.Path(pn),
-                      .message = "the reader's propertyNames rejects the property name " + Quote(n),
-                      .atom = ps.atoms.empty() ? nullptr : &ps.atoms.front(),
-                      .conj = &ps.conj});
+                    .wpath = WPropertyPath(a, n, wp),
+                    .rpath = rr_.Path(pn),
+                    .message = "the reader's propertyNames rejects the property name " + Quote(n),
+                    .atom = ps.atoms.empty() ? nullptr : &ps.atoms.front(),
+                    .conj = &ps.conj});
         chain_.pop_back();
       }
     }
@@ -1833,13 +1924,13 @@ class Checker {
           c.push_back(std::move(base));
         }
         ok &= Flag({.kind = JsonSchemaKind::kPropertyNamesNarrowed,
-                      .wpath = wp,
-                      .rpath = rr_.Path(pn),
-                      .message = "the reader's propertyNames rejects property names the writer "
-                                 "allows",
-                      .candidates = c,
-                      .atom = nullptr,
-                      .conj = &ws.conj});
+                    .wpath = wp,
+                    .rpath = rr_.Path(pn),
+                    .message = "the reader's propertyNames rejects property names the writer "
+                               "allows",
+                    .candidates = c,
+                    .atom = nullptr,
+                    .conj = &ws.conj});
       }
     }
     return ok;
@@ -1869,12 +1960,12 @@ class Checker {
     };
     if (admitting.empty()) {
       return Flag({.kind = JsonSchemaKind::kTypeChanged,
-                     .wpath = wp,
-                     .rpath = Kp(rp, kw),
-                     .message = "no branch of the reader's " + kw + " accepts a " +
-                                std::string(TyName(a.ty)) + ", which the writer allows",
-                     .atom = &a,
-                     .conj = &ws.conj});
+                   .wpath = wp,
+                   .rpath = Kp(rp, kw),
+                   .message = "no branch of the reader's " + kw + " accepts a " +
+                              std::string(TyName(a.ty)) + ", which the writer allows",
+                   .atom = &a,
+                   .conj = &ws.conj});
     }
     if (admitting.size() == 1) {
       // One candidate branch: its findings are the explanation.
@@ -1891,25 +1982,26 @@ class Checker {
         return ReportOverlap(ws, a, r, kw);
       }
     }
-    return Flag({.kind = one ? JsonSchemaKind::kOneOfNarrowed : JsonSchemaKind::kAnyOfNarrowed,
-                   .wpath = wp,
-                   .rpath = Kp(rp, kw),
-                   .message = "no single branch of the reader's " + kw + " accepts every " +
-                              std::string(TyName(a.ty)) + " the writer allows",
-                   .atom = &a,
-                   .conj = &ws.conj,
-                   .undecided = one ? JsonSchemaKind::kUndecidedOneOf : JsonSchemaKind::kUndecidedAnyOf});
+    return Flag(
+        {.kind = one ? JsonSchemaKind::kOneOfNarrowed : JsonSchemaKind::kAnyOfNarrowed,
+         .wpath = wp,
+         .rpath = Kp(rp, kw),
+         .message = "no single branch of the reader's " + kw + " accepts every " +
+                    std::string(TyName(a.ty)) + " the writer allows",
+         .atom = &a,
+         .conj = &ws.conj,
+         .undecided = one ? JsonSchemaKind::kUndecidedOneOf : JsonSchemaKind::kUndecidedAnyOf});
   }
 
   bool ReportOverlap(const AtomSet& ws, const Atom& a, NodeId r, const std::string& kw) {
     return Flag({.kind = JsonSchemaKind::kOneOfOverlap,
-                   .wpath = WPath(ws),
-                   .rpath = Kp(rr_.Path(r), kw),
-                   .message = "writer values may match several branches of the reader's oneOf "
-                              "(then the reader rejects them)",
-                   .atom = &a,
-                   .conj = &ws.conj,
-                   .undecided = JsonSchemaKind::kUndecidedOneOf});
+                 .wpath = WPath(ws),
+                 .rpath = Kp(rr_.Path(r), kw),
+                 .message = "writer values may match several branches of the reader's oneOf "
+                            "(then the reader rejects them)",
+                 .atom = &a,
+                 .conj = &ws.conj,
+                 .undecided = JsonSchemaKind::kUndecidedOneOf});
   }
 
   bool CheckIf(const AtomSet& ws, const Atom& a, NodeId r, NodeId ifn, NodeId thn, NodeId eln) {
@@ -1919,17 +2011,18 @@ class Checker {
     --silent_;
     if (in_if) return thn == kNoNode ? true : CoverAtom(ws, a, thn);
     ++silent_;
-    bool both = (thn == kNoNode || CoverAtom(ws, a, thn)) && (eln == kNoNode || CoverAtom(ws, a, eln));
+    bool both =
+        (thn == kNoNode || CoverAtom(ws, a, thn)) && (eln == kNoNode || CoverAtom(ws, a, eln));
     --silent_;
     if (both) return true;
     return Flag({.kind = JsonSchemaKind::kIfThenElseNarrowed,
-                   .wpath = WPath(ws),
-                   .rpath = Kp(rr_.Path(r), "if"),
-                   .message = "the reader's if/then/else rejects " + std::string(TyName(a.ty)) +
-                              " values the writer allows",
-                   .atom = &a,
-                   .conj = &ws.conj,
-                   .undecided = JsonSchemaKind::kUndecidedIfThenElse});
+                 .wpath = WPath(ws),
+                 .rpath = Kp(rr_.Path(r), "if"),
+                 .message = "the reader's if/then/else rejects " + std::string(TyName(a.ty)) +
+                            " values the writer allows",
+                 .atom = &a,
+                 .conj = &ws.conj,
+                 .undecided = JsonSchemaKind::kUndecidedIfThenElse});
   }
 
   // ------------------------------------------------------------ state

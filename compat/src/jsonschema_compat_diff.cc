@@ -157,7 +157,7 @@ class SafeWalker {
           k == "dependentSchemas" || (k == "dependencies" && a && b)) {
         // The kinds of an entry added / removed, and what the message calls it.
         const auto [added, removed, what] =
-            k == "properties"          ? std::tuple(K::kPropertyAdded, K::kPropertyRemoved, "property")
+            k == "properties" ? std::tuple(K::kPropertyAdded, K::kPropertyRemoved, "property")
             : k == "patternProperties" ? std::tuple(K::kPatternPropertyAdded,
                                                     K::kPatternPropertyRemoved, "pattern property")
             : k == "dependentSchemas" || k == "dependencies"
@@ -173,7 +173,8 @@ class SafeWalker {
         for (const std::string& name : names) {
           const json::Value* x = FindIn(ima, name);
           const json::Value* y = FindIn(imb, name);
-          std::string no = ko + "/" + json::EscapeToken(name), nn = kn + "/" + json::EscapeToken(name);
+          std::string no = ko + "/" + json::EscapeToken(name),
+                      nn = kn + "/" + json::EscapeToken(name);
           if (x && y) {
             Walk(*x, *y, no, nn, depth + 1);
           } else if (y) {
@@ -186,9 +187,17 @@ class SafeWalker {
         }
         continue;
       }
-      static const std::set<std::string> kSingle = {
-          "items", "additionalProperties", "additionalItems", "not", "if", "then", "else",
-          "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"};
+      static const std::set<std::string> kSingle = {"items",
+                                                    "additionalProperties",
+                                                    "additionalItems",
+                                                    "not",
+                                                    "if",
+                                                    "then",
+                                                    "else",
+                                                    "contains",
+                                                    "propertyNames",
+                                                    "unevaluatedItems",
+                                                    "unevaluatedProperties"};
       static const std::set<std::string> kArrays = {"allOf", "anyOf", "oneOf", "prefixItems",
                                                     "items"};
       if (a && b && kArrays.contains(k) && a->IsArray() && b->IsArray()) {
@@ -196,9 +205,12 @@ class SafeWalker {
         const json::Array& y = b->AsArray();
         for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
           std::string io = ko + "/" + std::to_string(i), in = kn + "/" + std::to_string(i);
-          if (i < x.size() && i < y.size()) Walk(x[i], y[i], io, in, depth + 1);
-          else if (i < y.size()) Add(K::kEntryAdded, ko, in, k + " entry added");
-          else Add(K::kEntryRemoved, io, kn, k + " entry removed");
+          if (i < x.size() && i < y.size())
+            Walk(x[i], y[i], io, in, depth + 1);
+          else if (i < y.size())
+            Add(K::kEntryAdded, ko, in, k + " entry added");
+          else
+            Add(K::kEntryRemoved, io, kn, k + " entry removed");
         }
         continue;
       }
@@ -220,9 +232,11 @@ class SafeWalker {
           for (const json::Value& v : b->AsArray())
             if (v.IsString()) y.insert(v.AsString());
         for (const std::string& s : y)
-          if (!x.contains(s)) Add(K::kRequiredAdded, ko, kn, "property '" + s + "' became required");
+          if (!x.contains(s))
+            Add(K::kRequiredAdded, ko, kn, "property '" + s + "' became required");
         for (const std::string& s : x)
-          if (!y.contains(s)) Add(K::kRequiredRemoved, ko, kn, "property '" + s + "' no longer required");
+          if (!y.contains(s))
+            Add(K::kRequiredRemoved, ko, kn, "property '" + s + "' no longer required");
         continue;
       }
       if (k == "enum" && a && b && a->IsArray() && b->IsArray()) {
@@ -241,7 +255,10 @@ class SafeWalker {
                                [&](const json::Value& v) { return in_b.contains(&v); });
         bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(),
                                [&](const json::Value& v) { return in_a.contains(&v); });
-        Add(sup ? K::kEnumExtended : sub ? K::kEnumNarrowed : K::kEnumChanged, ko, kn, "enum changed");
+        Add(sup   ? K::kEnumExtended
+            : sub ? K::kEnumNarrowed
+                  : K::kEnumChanged,
+            ko, kn, "enum changed");
         continue;
       }
       if (k == "type" && a && b) {
@@ -257,7 +274,10 @@ class SafeWalker {
         auto x = set_of(*a), y = set_of(*b);
         bool ext = std::includes(y.begin(), y.end(), x.begin(), x.end());
         bool nar = std::includes(x.begin(), x.end(), y.begin(), y.end());
-        Add(ext ? K::kTypeExtended : nar ? K::kTypeNarrowed : K::kTypeChanged, ko, kn, "type changed");
+        Add(ext   ? K::kTypeExtended
+            : nar ? K::kTypeNarrowed
+                  : K::kTypeChanged,
+            ko, kn, "type changed");
         continue;
       }
       const KeywordKinds& kinds = KindsOf(k);

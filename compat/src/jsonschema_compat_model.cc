@@ -201,12 +201,21 @@ bool Has2019(Dialect d) { return d == Dialect::kDraft2019_09 || d == Dialect::kD
 
 namespace {
 
-constexpr std::string_view kSingleKeywords[] = {
-    "additionalProperties", "additionalItems", "items", "contains", "propertyNames", "not", "if",
-    "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"};
+constexpr std::string_view kSingleKeywords[] = {"additionalProperties",
+                                                "additionalItems",
+                                                "items",
+                                                "contains",
+                                                "propertyNames",
+                                                "not",
+                                                "if",
+                                                "then",
+                                                "else",
+                                                "unevaluatedItems",
+                                                "unevaluatedProperties",
+                                                "contentSchema"};
 constexpr std::string_view kArrayKeywords[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items"};
-constexpr std::string_view kMapKeywords[] = {"properties",       "patternProperties", "$defs",
-                                             "definitions",      "dependentSchemas",  "dependencies"};
+constexpr std::string_view kMapKeywords[] = {"properties",  "patternProperties", "$defs",
+                                             "definitions", "dependentSchemas",  "dependencies"};
 
 bool IsSchemaValue(const json::Value& v) { return v.IsObject() || v.IsBool(); }
 
@@ -366,7 +375,8 @@ NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
 }
 
 Result<NodeId> Resolver::LoadBundle(const std::string& uri) {
-  if (bundle_ == nullptr) return MakeError(ErrorCode::kUnresolvedRef, "unresolved reference " + uri);
+  if (bundle_ == nullptr)
+    return MakeError(ErrorCode::kUnresolvedRef, "unresolved reference " + uri);
   const json::Value* doc = bundle_->Find(uri);
   if (doc == nullptr) return MakeError(ErrorCode::kUnresolvedRef, "unresolved reference " + uri);
   Dialect d = default_dialect_;
@@ -643,11 +653,11 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
     if (c == kNoNode) return Tri::kTrue;
     return Eval(c, x, out, ff, depth + 1);
   };
-#define ACCORD_EVAL_COMBINE(expr, kw)        \
-  do {                                       \
-    Tri t_ = (expr);                         \
-    if (t_ == Tri::kFalse) return fail(kw);  \
-    if (t_ == Tri::kUnknown) result = t_;    \
+#define ACCORD_EVAL_COMBINE(expr, kw)       \
+  do {                                      \
+    Tri t_ = (expr);                        \
+    if (t_ == Tri::kFalse) return fail(kw); \
+    if (t_ == Tri::kUnknown) result = t_;   \
   } while (0)
 
   // $ref
@@ -861,8 +871,7 @@ Tri Evaluator::Eval(NodeId n, const json::Value& x, Annot* ann, EvalFailure* f, 
           if (!hit) return Tri::kUnknown;
           if (!*hit) continue;
           matched = true;
-          Tri t = Eval(r_.KwKey(n, "patternProperties", pm.key), m.value, nullptr, f,
-                       depth + 1);
+          Tri t = Eval(r_.KwKey(n, "patternProperties", pm.key), m.value, nullptr, f, depth + 1);
           ACCORD_EVAL_COMBINE(t, "patternProperties");
           if (a) a->props.push_back(m.key);
         }

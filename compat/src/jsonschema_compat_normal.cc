@@ -17,24 +17,36 @@ namespace accord::compat::jsc {
 
 std::string_view TyName(Ty t) {
   switch (t) {
-    case Ty::kNull: return "null";
-    case Ty::kBool: return "boolean";
-    case Ty::kNum: return "number";
-    case Ty::kStr: return "string";
-    case Ty::kArr: return "array";
-    case Ty::kObj: return "object";
+    case Ty::kNull:
+      return "null";
+    case Ty::kBool:
+      return "boolean";
+    case Ty::kNum:
+      return "number";
+    case Ty::kStr:
+      return "string";
+    case Ty::kArr:
+      return "array";
+    case Ty::kObj:
+      return "object";
   }
   return "?";
 }
 
 Ty TyOf(const json::Value& v) {
   switch (v.kind()) {
-    case json::Kind::kNull: return Ty::kNull;
-    case json::Kind::kBool: return Ty::kBool;
-    case json::Kind::kNumber: return Ty::kNum;
-    case json::Kind::kString: return Ty::kStr;
-    case json::Kind::kArray: return Ty::kArr;
-    case json::Kind::kObject: return Ty::kObj;
+    case json::Kind::kNull:
+      return Ty::kNull;
+    case json::Kind::kBool:
+      return Ty::kBool;
+    case json::Kind::kNumber:
+      return Ty::kNum;
+    case json::Kind::kString:
+      return Ty::kStr;
+    case json::Kind::kArray:
+      return Ty::kArr;
+    case json::Kind::kObject:
+      return Ty::kObj;
   }
   return Ty::kNull;
 }
@@ -49,12 +61,12 @@ std::string ConjKey(const Conj& c) {
 }
 
 bool Atom::Unconstrained() const {
-  return !finite && approx.empty() && allow_false && allow_true && !integer && !lo.set &&
-         !hi.set && mult.empty() && not_mult.empty() && min_len == 0 && max_len == kInf &&
-         patterns.empty() && formats.empty() && min_items == 0 && max_items == kInf && !unique &&
-         arr.empty() && contains.empty() && obj.empty() && required.empty() && min_props == 0 &&
-         max_props == kInf && prop_names.empty() && dep_required.empty() &&
-         dep_schemas.empty() && forbidden.empty();
+  return !finite && approx.empty() && allow_false && allow_true && !integer && !lo.set && !hi.set &&
+         mult.empty() && not_mult.empty() && min_len == 0 && max_len == kInf && patterns.empty() &&
+         formats.empty() && min_items == 0 && max_items == kInf && !unique && arr.empty() &&
+         contains.empty() && obj.empty() && required.empty() && min_props == 0 &&
+         max_props == kInf && prop_names.empty() && dep_required.empty() && dep_schemas.empty() &&
+         forbidden.empty();
 }
 
 std::vector<Atom> Normalizer::All() {
@@ -133,7 +145,8 @@ bool Normalizer::Merge(Atom& a, const Atom& b) {
     if (a.values.empty()) return false;
   }
   switch (a.ty) {
-    case Ty::kNull: break;
+    case Ty::kNull:
+      break;
     case Ty::kBool:
       a.allow_false &= b.allow_false;
       a.allow_true &= b.allow_true;
@@ -238,11 +251,25 @@ std::vector<Atom> Normalizer::Intersect(const std::vector<Atom>& x, const std::v
 }
 
 namespace {
-constexpr std::string_view kAnnotations[] = {
-      "title",   "description", "$comment", "examples", "default",  "$id",
-      "id",      "$schema",     "$anchor",  "$defs",    "definitions", "readOnly",
-      "writeOnly", "deprecated", "contentMediaType", "contentEncoding", "$dynamicAnchor",
-      "$recursiveAnchor", "$vocabulary"};
+constexpr std::string_view kAnnotations[] = {"title",
+                                             "description",
+                                             "$comment",
+                                             "examples",
+                                             "default",
+                                             "$id",
+                                             "id",
+                                             "$schema",
+                                             "$anchor",
+                                             "$defs",
+                                             "definitions",
+                                             "readOnly",
+                                             "writeOnly",
+                                             "deprecated",
+                                             "contentMediaType",
+                                             "contentEncoding",
+                                             "$dynamicAnchor",
+                                             "$recursiveAnchor",
+                                             "$vocabulary"};
 bool IsAnnotation(std::string_view k) {
   return std::find(std::begin(kAnnotations), std::end(kAnnotations), k) != std::end(kAnnotations);
 }
@@ -380,12 +407,14 @@ std::vector<Atom> Normalizer::Build(NodeId n) {
         }
         if (d != Dialect::kDraft4) {
           if (emn && emn->IsNumber())
-            TightenLo(a.lo, Bound{true, emn->AsNumber().AsDouble(), true, path + "/exclusiveMinimum"});
+            TightenLo(a.lo,
+                      Bound{true, emn->AsNumber().AsDouble(), true, path + "/exclusiveMinimum"});
           if (emx && emx->IsNumber())
-            TightenHi(a.hi, Bound{true, emx->AsNumber().AsDouble(), true, path + "/exclusiveMaximum"});
+            TightenHi(a.hi,
+                      Bound{true, emx->AsNumber().AsDouble(), true, path + "/exclusiveMaximum"});
         }
-        if (const json::Value* m = s.Find("multipleOf"); m && m->IsNumber() &&
-                                                           m->AsNumber().AsDouble() > 0)
+        if (const json::Value* m = s.Find("multipleOf");
+            m && m->IsNumber() && m->AsNumber().AsDouble() > 0)
           a.mult.emplace_back(m->AsNumber().AsDouble(), path + "/multipleOf");
         if (NumberEmpty(a)) a.empty = true;
         break;
@@ -518,7 +547,8 @@ std::vector<Atom> Normalizer::Build(NodeId n) {
         if (a.min_props > a.max_props) a.empty = true;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   std::erase_if(atoms, [](const Atom& a) { return a.empty; });
@@ -559,7 +589,8 @@ std::vector<Atom> Normalizer::Build(NodeId n) {
   for (std::string_view kw : {"$dynamicRef", "$recursiveRef"}) {
     const json::Value* dr = s.Find(kw);
     if (!dr || !dr->IsString()) continue;
-    std::string anchor = kw == "$recursiveRef" ? "$recursive" : SplitFragment(dr->AsString()).second;
+    std::string anchor =
+        kw == "$recursiveRef" ? "$recursive" : SplitFragment(dr->AsString()).second;
     if (r_.DynamicAmbiguous(anchor)) {
       for (Atom& a : atoms) a.approx.push_back("DYNAMIC_REF");
     } else {
@@ -695,7 +726,8 @@ std::optional<std::vector<Atom>> ComplementAtom(const Atom& a) {
       out.push_back(c);
       return out;
     }
-    case Ty::kNull: return out;
+    case Ty::kNull:
+      return out;
   }
   return std::nullopt;
 }

@@ -29,7 +29,10 @@ std::uint64_t Pick(std::uint64_t& s, std::uint64_t n) { return n == 0 ? 0 : Next
 
 std::string FormatSample(const std::string& f, std::uint64_t& s, bool minimal) {
   int k = minimal ? 0 : static_cast<int>(Pick(s, 3));
-  if (f == "date-time") return k == 0 ? "2024-01-01T00:00:00Z" : k == 1 ? "2023-06-15T12:30:45.5+02:00" : "1999-12-31T23:59:59Z";
+  if (f == "date-time")
+    return k == 0   ? "2024-01-01T00:00:00Z"
+           : k == 1 ? "2023-06-15T12:30:45.5+02:00"
+                    : "1999-12-31T23:59:59Z";
   if (f == "date") return k == 0 ? "2024-01-01" : k == 1 ? "2023-06-15" : "1999-12-31";
   if (f == "time") return k == 0 ? "00:00:00Z" : "12:30:45+02:00";
   if (f == "duration") return k == 0 ? "P1D" : "PT1H30M";
@@ -40,7 +43,8 @@ std::string FormatSample(const std::string& f, std::uint64_t& s, bool minimal) {
   if (f == "uri" || f == "iri") return k == 0 ? "https://example.com/a" : "urn:example:x";
   if (f == "uri-reference" || f == "iri-reference") return k == 0 ? "/a/b" : "https://example.com/";
   if (f == "uri-template") return "https://example.com/{id}";
-  if (f == "uuid") return k == 0 ? "123e4567-e89b-12d3-a456-426614174000" : "00000000-0000-0000-0000-000000000000";
+  if (f == "uuid")
+    return k == 0 ? "123e4567-e89b-12d3-a456-426614174000" : "00000000-0000-0000-0000-000000000000";
   if (f == "regex") return "^a+$";
   if (f == "json-pointer") return k == 0 ? "/a/0" : "";
   if (f == "relative-json-pointer") return "0/a";
@@ -166,16 +170,27 @@ class RegexSampler {
     if (i_ >= p_.size()) return "\\";
     char e = p_[i_++];
     switch (e) {
-      case 'd': return std::string(1, static_cast<char>('0' + (minimal_ ? 0 : Pick(s_, 10))));
-      case 'D': return "a";
-      case 'w': return minimal_ ? "a" : std::string(1, "aZ0_"[Pick(s_, 4)]);
-      case 'W': return "-";
-      case 's': return " ";
-      case 'S': return "a";
-      case 'b': case 'B': return "";
-      case 'n': return "\n";
-      case 't': return "\t";
-      case 'r': return "\r";
+      case 'd':
+        return std::string(1, static_cast<char>('0' + (minimal_ ? 0 : Pick(s_, 10))));
+      case 'D':
+        return "a";
+      case 'w':
+        return minimal_ ? "a" : std::string(1, "aZ0_"[Pick(s_, 4)]);
+      case 'W':
+        return "-";
+      case 's':
+        return " ";
+      case 'S':
+        return "a";
+      case 'b':
+      case 'B':
+        return "";
+      case 'n':
+        return "\n";
+      case 't':
+        return "\t";
+      case 'r':
+        return "\r";
       case 'u': {
         if (i_ + 4 <= p_.size()) {
           unsigned v = std::stoul(p_.substr(i_, 4), nullptr, 16);
@@ -206,10 +221,23 @@ class RegexSampler {
         std::size_t save = i_;
         ++i_;
         char e = i_ < p_.size() ? p_[i_++] : '\\';
-        if (e == 'd') { ranges.emplace_back('0', '9'); continue; }
-        if (e == 'w') { ranges.emplace_back('a', 'z'); ranges.emplace_back('_', '_'); continue; }
-        if (e == 's') { ranges.emplace_back(' ', ' '); continue; }
-        if (e == 'D' || e == 'W' || e == 'S') { ranges.emplace_back('-', '-'); continue; }
+        if (e == 'd') {
+          ranges.emplace_back('0', '9');
+          continue;
+        }
+        if (e == 'w') {
+          ranges.emplace_back('a', 'z');
+          ranges.emplace_back('_', '_');
+          continue;
+        }
+        if (e == 's') {
+          ranges.emplace_back(' ', ' ');
+          continue;
+        }
+        if (e == 'D' || e == 'W' || e == 'S') {
+          ranges.emplace_back('-', '-');
+          continue;
+        }
         (void)save;
         lo = e == 'n' ? '\n' : e == 't' ? '\t' : e;
       } else {
@@ -240,18 +268,28 @@ class RegexSampler {
     if (ranges.empty()) return "";
     auto [l, h] = ranges[minimal_ ? 0 : Pick(s_, ranges.size())];
     if (h < l) h = l;
-    char c = static_cast<char>(l + (minimal_ ? 0 : Pick(s_, static_cast<std::uint64_t>(h - l) + 1)));
+    char c =
+        static_cast<char>(l + (minimal_ ? 0 : Pick(s_, static_cast<std::uint64_t>(h - l) + 1)));
     return std::string(1, c);
   }
-  void Repeat(std::string& out, const std::string& first_sample, std::size_t atom_start,
-              bool group, std::size_t group_start) {
+  void Repeat(std::string& out, const std::string& first_sample, std::size_t atom_start, bool group,
+              std::size_t group_start) {
     std::uint64_t lo = 1, hi = 1;
     if (i_ < p_.size()) {
       char q = p_[i_];
-      if (q == '*') { lo = 0; hi = kInf; ++i_; }
-      else if (q == '+') { lo = 1; hi = kInf; ++i_; }
-      else if (q == '?') { lo = 0; hi = 1; ++i_; }
-      else if (q == '{') {
+      if (q == '*') {
+        lo = 0;
+        hi = kInf;
+        ++i_;
+      } else if (q == '+') {
+        lo = 1;
+        hi = kInf;
+        ++i_;
+      } else if (q == '?') {
+        lo = 0;
+        hi = 1;
+        ++i_;
+      } else if (q == '{') {
         auto e = p_.find('}', i_);
         std::string body = e == std::string::npos ? "" : p_.substr(i_ + 1, e - i_ - 1);
         bool ok = !body.empty() && std::all_of(body.begin(), body.end(), [](char c) {
@@ -260,9 +298,12 @@ class RegexSampler {
         if (ok) {
           auto comma = body.find(',');
           lo = std::stoull(body.substr(0, comma));
-          if (comma == std::string::npos) hi = lo;
-          else if (comma + 1 == body.size()) hi = kInf;
-          else hi = std::stoull(body.substr(comma + 1));
+          if (comma == std::string::npos)
+            hi = lo;
+          else if (comma + 1 == body.size())
+            hi = kInf;
+          else
+            hi = std::stoull(body.substr(comma + 1));
           i_ = e + 1;
         }
       }
@@ -313,7 +354,8 @@ double IntHi(const Atom& a) {
 }
 
 json::Value MakeNumber(double v, bool integral) {
-  if (integral && std::fabs(v) < 9e15) return json::Value(static_cast<std::int64_t>(std::llround(v)));
+  if (integral && std::fabs(v) < 9e15)
+    return json::Value(static_cast<std::int64_t>(std::llround(v)));
   if (std::floor(v) == v && std::fabs(v) < 9e15) return json::Value(static_cast<std::int64_t>(v));
   return json::Value(v);
 }
@@ -356,7 +398,8 @@ json::Value Generator::GenAtom(const Atom& a, const Conj& conj, std::uint64_t& s
   if (a.finite && !a.values.empty()) return a.values[minimal ? 0 : Pick(st, a.values.size())];
   auto sub_seed = [&]() -> std::uint64_t { return minimal || depth > 10 ? 0 : (NextRand(st) | 1); };
   switch (a.ty) {
-    case Ty::kNull: return json::Value();
+    case Ty::kNull:
+      return json::Value();
     case Ty::kBool:
       if (!a.allow_false) return json::Value(true);
       if (!a.allow_true) return json::Value(false);
@@ -480,7 +523,8 @@ json::Value Generator::GenAtom(const Atom& a, const Conj& conj, std::uint64_t& s
       if (!minimal && depth < 10) {
         for (const std::string& name : declared)
           if (out.size() < a.max_props && Pick(st, 2) == 0) add(name);
-        if (out.size() < a.max_props && Pick(st, 5) == 0) add("extra" + std::to_string(Pick(st, 3)));
+        if (out.size() < a.max_props && Pick(st, 5) == 0)
+          add("extra" + std::to_string(Pick(st, 3)));
         // Pattern property names.
         for (NodeId c : a.obj) {
           const json::Value* pp = n_.resolver().V(c).Find("patternProperties");
@@ -489,7 +533,8 @@ json::Value Generator::GenAtom(const Atom& a, const Conj& conj, std::uint64_t& s
             if (out.size() < a.max_props && Pick(st, 3) == 0) add(SampleRegex(m.key, st, false));
         }
       }
-      for (std::size_t i = 0; out.size() < a.min_props && i < declared.size(); ++i) add(declared[i]);
+      for (std::size_t i = 0; out.size() < a.min_props && i < declared.size(); ++i)
+        add(declared[i]);
       for (int i = 0; out.size() < a.min_props && i < 64; ++i) add("p" + std::to_string(i));
       // dependentRequired: add the names they need; so do the `required`
       // lists of dependentSchemas (and schema-form dependencies) whose
@@ -552,7 +597,8 @@ json::Value InstanceGenerator::Candidate(std::uint64_t seed) {
 std::optional<json::Value> InstanceGenerator::Generate(std::uint64_t seed, int attempts) {
   for (int i = 0; i < attempts; ++i) {
     // Seed 0: the minimal candidate first, then random ones.
-    std::uint64_t s = seed == 0 && i == 0 ? 0 : seed * 1000003ull + static_cast<std::uint64_t>(i) + 1;
+    std::uint64_t s =
+        seed == 0 && i == 0 ? 0 : seed * 1000003ull + static_cast<std::uint64_t>(i) + 1;
     json::Value v = Candidate(s);
     if (impl_->evaluator.Valid(impl_->resolver.Root(), v) == jsc::Tri::kTrue) return v;
   }

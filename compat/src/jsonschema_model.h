@@ -123,13 +123,12 @@ class Resolver {
 
   std::vector<NodeInfo> nodes_;
   std::unordered_map<const json::Value*, NodeId> by_value_;
-  std::unordered_map<std::string, NodeId> resources_;  // uri -> node
-  std::unordered_map<std::string, NodeId> anchors_;    // uri#name -> node
+  std::unordered_map<std::string, NodeId> resources_;     // uri -> node
+  std::unordered_map<std::string, NodeId> anchors_;       // uri#name -> node
   std::unordered_map<std::string, int> dynamic_anchors_;  // name -> count
-  std::unordered_map<const json::Value*,
-                     std::unordered_map<std::string_view, const json::Value*>>
+  std::unordered_map<const json::Value*, std::unordered_map<std::string_view, const json::Value*>>
       members_;
-  std::unordered_map<NodeId, NodeId> ref_cache_;       // (node*4+kw) handled below
+  std::unordered_map<NodeId, NodeId> ref_cache_;  // (node*4+kw) handled below
   std::map<std::pair<NodeId, int>, NodeId> refs_;
   const jsonschema::SchemaBundle* bundle_;
   Dialect default_dialect_;

@@ -92,21 +92,29 @@ std::string_view PersonalDataKind(std::string_view name, std::string_view parent
   const std::vector<std::string> w = Words(name);
   if (w.empty()) return {};
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> kSingle{{
-      {"email", "an email address"},     {"phone", "a phone number"},
-      {"mobile", "a phone number"},      {"msisdn", "a phone number"},
-      {"surname", "a person's name"},    {"firstname", "a person's name"},
-      {"lastname", "a person's name"},   {"fullname", "a person's name"},
-      {"address", "an address"},         {"street", "an address"},
-      {"postcode", "an address"},        {"zipcode", "an address"},
-      {"birthdate", "a birth date"},     {"dob", "a birth date"},
-      {"birthday", "a birth date"},      {"ssn", "a national id"},
+      {"email", "an email address"},
+      {"phone", "a phone number"},
+      {"mobile", "a phone number"},
+      {"msisdn", "a phone number"},
+      {"surname", "a person's name"},
+      {"firstname", "a person's name"},
+      {"lastname", "a person's name"},
+      {"fullname", "a person's name"},
+      {"address", "an address"},
+      {"street", "an address"},
+      {"postcode", "an address"},
+      {"zipcode", "an address"},
+      {"birthdate", "a birth date"},
+      {"dob", "a birth date"},
+      {"birthday", "a birth date"},
+      {"ssn", "a national id"},
       {"passport", "a national id"},
   }};
   for (const auto& [word, kind] : kSingle) {
     if (HasWord(w, word)) return kind;
   }
-  for (std::string_view first : {"first", "last", "full", "given", "family", "middle", "maiden",
-                                 "display", "legal"}) {
+  for (std::string_view first :
+       {"first", "last", "full", "given", "family", "middle", "maiden", "display", "legal"}) {
     if (HasPair(w, first, "name")) return "a person's name";
   }
   if (HasPair(w, "postal", "code") || HasPair(w, "zip", "code")) return "an address";
@@ -114,8 +122,8 @@ std::string_view PersonalDataKind(std::string_view name, std::string_view parent
     if (HasWord(w, "birth")) return "a birth date";
   }
   if (HasWord(w, "ip") || HasWord(w, "ipv4") || HasWord(w, "ipv6")) return "an IP address";
-  if (HasPair(w, "national", "id") || HasPair(w, "tax", "id") ||
-      HasPair(w, "social", "security") || HasWord(w, "nin")) {
+  if (HasPair(w, "national", "id") || HasPair(w, "tax", "id") || HasPair(w, "social", "security") ||
+      HasWord(w, "nin")) {
     return "a national id";
   }
   if (HasPair(w, "card", "number") || HasWord(w, "pan") || HasWord(w, "creditcard") ||
@@ -124,9 +132,9 @@ std::string_view PersonalDataKind(std::string_view name, std::string_view parent
   }
   if (w.size() == 1 && w[0] == "name") {
     const std::vector<std::string> p = Words(parent);
-    for (std::string_view person : {"customer", "user", "person", "contact", "recipient",
-                                    "sender", "employee", "buyer", "payer", "holder", "owner",
-                                    "patient", "member", "driver", "passenger"}) {
+    for (std::string_view person :
+         {"customer", "user", "person", "contact", "recipient", "sender", "employee", "buyer",
+          "payer", "holder", "owner", "patient", "member", "driver", "passenger"}) {
       if (HasWord(p, person)) return "a person's name";
     }
   }
@@ -136,9 +144,9 @@ std::string_view PersonalDataKind(std::string_view name, std::string_view parent
 bool LooksPastTense(std::string_view word) {
   if (word.size() > 2 && word.ends_with("ed")) return true;
   static constexpr std::array<std::string_view, 24> kIrregular{
-      "sent",  "paid",   "built",   "made",  "done",   "taken",  "given",  "sold",
-      "bought", "held",  "left",    "lost",  "found",  "won",    "begun",  "shown",
-      "written", "chosen", "drawn", "known", "seen",   "set",    "put",    "read"};
+      "sent",    "paid",   "built", "made",  "done",  "taken", "given", "sold",
+      "bought",  "held",   "left",  "lost",  "found", "won",   "begun", "shown",
+      "written", "chosen", "drawn", "known", "seen",  "set",   "put",   "read"};
   return std::find(kIrregular.begin(), kIrregular.end(), word) != kIrregular.end();
 }
 
@@ -190,8 +198,9 @@ class Linter {
     while (w.size() > 1 && IsParticle(w.back())) w.pop_back();
     if (!w.empty() && !LooksPastTense(w.back())) {
       Add(kEventTense, "",
-          "event name '" + event + "' does not end in a past-tense verb: events say what "
-          "happened (e.g. 'invoice-issued', 'order-placed')");
+          "event name '" + event +
+              "' does not end in a past-tense verb: events say what "
+              "happened (e.g. 'invoice-issued', 'order-placed')");
     }
   }
 
@@ -229,7 +238,8 @@ class Linter {
       }
     }
     if (const json::Value* ap = root.Find("additionalProperties");
-        ap != nullptr && ((ap->IsBool() && ap->AsBool()) || (ap->IsObject() && ap->AsObject().empty()))) {
+        ap != nullptr &&
+        ((ap->IsBool() && ap->AsBool()) || (ap->IsObject() && ap->AsObject().empty()))) {
       Add(kOpenPayload, "/additionalProperties",
           "the event payload allows any additional property (additionalProperties: true); "
           "list the properties, or allow this in the lint config");
@@ -248,14 +258,12 @@ class Linter {
     }
     for (const std::string* name : {&config_.envelope_id, &config_.envelope_time}) {
       if (!required.contains(*name)) {
-        Add(kEnvelope, "/required",
-            "the envelope property '" + *name + "' is not required");
+        Add(kEnvelope, "/required", "the envelope property '" + *name + "' is not required");
       }
     }
     const json::Value* props = root.Find("properties");
-    const json::Value* time = props != nullptr && props->IsObject()
-                                  ? props->Find(config_.envelope_time)
-                                  : nullptr;
+    const json::Value* time =
+        props != nullptr && props->IsObject() ? props->Find(config_.envelope_time) : nullptr;
     if (time != nullptr && time->IsObject()) {
       const json::Value* format = time->Find("format");
       if (format == nullptr || !format->IsString() || format->AsString() != "date-time") {
@@ -298,8 +306,8 @@ class Linter {
       const json::Value* list = s.Find(key);
       if (list == nullptr || !list->IsArray()) continue;
       for (std::size_t i = 0; i < list->AsArray().size(); ++i) {
-        WalkJson(list->AsArray()[i], ptr + "/" + std::string(key) + "/" + std::to_string(i),
-                 parent, depth + 1);
+        WalkJson(list->AsArray()[i], ptr + "/" + std::string(key) + "/" + std::to_string(i), parent,
+                 depth + 1);
       }
     }
     for (std::string_view key :
@@ -390,9 +398,12 @@ class Linter {
 
 std::string_view LevelName(Level l) {
   switch (l) {
-    case Level::kOff: return "off";
-    case Level::kWarning: return "warning";
-    case Level::kError: return "error";
+    case Level::kOff:
+      return "off";
+    case Level::kWarning:
+      return "warning";
+    case Level::kError:
+      return "error";
   }
   return "off";
 }
@@ -467,9 +478,9 @@ Result<Config> ParseConfig(const json::Value& section) {
           }
         }
         if (rule == nullptr) {
-          return ConfigError(at, closest != nullptr
-                                     ? "unknown rule (did you mean " + std::string(closest->id) + "?)"
-                                     : std::string("unknown rule"));
+          return ConfigError(at, closest != nullptr ? "unknown rule (did you mean " +
+                                                          std::string(closest->id) + "?)"
+                                                    : std::string("unknown rule"));
         }
         // YAML reads `off` as a string here (the loader keeps YAML 1.2 core
         // booleans only), but accept false for "off" as people write it.

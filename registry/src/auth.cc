@@ -140,16 +140,17 @@ Result<AuthConfig> ParseAuthConfig(const json::Value& section) {
           } else if (km.key == "role") {
             auto role = km.value.IsString() ? RoleFromString(km.value.AsString()) : std::nullopt;
             if (!role) {
-              return ConfigError(at, "unknown role " + json::ToJson(km.value) +
-                                         " (reader, writer or admin)");
+              return ConfigError(
+                  at, "unknown role " + json::ToJson(km.value) + " (reader, writer or admin)");
             }
             key.role = *role;
           } else if (km.key == "sha256") {
             auto t = text();
             const std::string hex = t ? Lower(*t) : std::string();
             if (!IsHex64(hex)) {
-              return ConfigError(at, "expected the 64 hex digits of a SHA-256 hash "
-                                     "(`accord key new` prints one)");
+              return ConfigError(at,
+                                 "expected the 64 hex digits of a SHA-256 hash "
+                                 "(`accord key new` prints one)");
             }
             key.sha256_hex = hex;
           } else {

@@ -18,8 +18,8 @@
 //    database-wide lock held through the commit's WAL flush), which capped
 //    registrations at one disk flush each. The writer queues it; this
 //    process's listener sends what is queued, several writes' worth in one
-//    asynchronous-commit transaction (PostgresStore::Announce). A writer that dies between its COMMIT and its notification
-//    leaves an audit row nobody was told of: each listener's periodic
+//    asynchronous-commit transaction (PostgresStore::Announce). A writer that dies between its
+//    COMMIT and its notification leaves an audit row nobody was told of: each listener's periodic
 //    check counts the recent audit rows against the notifications it got
 //    (Listener below) and drops everything when one stays unannounced. A
 //    listener that lost its connection drops everything when it is back.
@@ -1652,9 +1652,10 @@ class PostgresStore final : public Store {
       auto wake_at = next_check;
       if (announcing) wake_at = std::min(wake_at, announce_at);
       // Rounded up: a wait rounded down to 0 ms would spin until then.
-      const int wait_ms = static_cast<int>(std::max<std::int64_t>(
-          0, std::chrono::ceil<std::chrono::milliseconds>(wake_at - std::chrono::steady_clock::now())
-                 .count()));
+      const int wait_ms =
+          static_cast<int>(std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::milliseconds>(
+                                                         wake_at - std::chrono::steady_clock::now())
+                                                         .count()));
       pollfd fds[3] = {{PQsocket(conn->get()), POLLIN, 0},
                        {wake_fd_, POLLIN, 0},
                        {announcing ? -1 : announce_fd_, POLLIN, 0}};

@@ -62,9 +62,15 @@ std::string CompatibilityOf(const compat::Report& diff) {
   for (const compat::Finding& f : diff.findings) {
     if (!compat::IsFailing(f.severity)) continue;
     switch (f.direction) {
-      case compat::Direction::kForward: forward = false; break;
-      case compat::Direction::kBackward: backward = false; break;
-      case compat::Direction::kNone: backward = forward = false; break;  // not known: both
+      case compat::Direction::kForward:
+        forward = false;
+        break;
+      case compat::Direction::kBackward:
+        backward = false;
+        break;
+      case compat::Direction::kNone:
+        backward = forward = false;
+        break;  // not known: both
     }
   }
   if (backward && forward) return "FULL";

@@ -736,8 +736,10 @@ std::optional<Service::PreCheck> Service::CheckBeforeLock(const SubjectName& sub
   // Registering a schema the subject already has changes nothing: no check.
   VersionRecord same;
   switch (FindLiveByFingerprint(*all, candidate.fingerprint, &same)) {
-    case LiveMatch::kFound: return std::nullopt;
-    case LiveMatch::kNone: break;
+    case LiveMatch::kFound:
+      return std::nullopt;
+    case LiveMatch::kNone:
+      break;
     case LiveMatch::kUnknown: {
       auto existing = store_->FindSchemaByFingerprint(candidate.fingerprint);
       if (!existing) return std::nullopt;

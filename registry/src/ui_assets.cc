@@ -44,8 +44,8 @@ const std::vector<UiAsset>& Assets() {
     std::vector<UiAsset> out;
     for (std::size_t i = 0; i < internal::kEmbeddedUiFileCount; ++i) {
       const internal::EmbeddedUiFile& f = internal::kEmbeddedUiFiles[i];
-      out.push_back(UiAsset{f.path, std::string_view(f.data, f.size), ContentTypeOf(f.path),
-                            f.etag});
+      out.push_back(
+          UiAsset{f.path, std::string_view(f.data, f.size), ContentTypeOf(f.path), f.etag});
     }
     return out;
   }();
@@ -105,8 +105,8 @@ HttpResponse AssetResponse(const UiAsset& asset, std::string_view if_none_match)
 
 const UiAsset* FindUiAsset(std::string_view path) {
   const std::vector<UiAsset>& assets = Assets();
-  auto it = std::find_if(assets.begin(), assets.end(),
-                         [&](const UiAsset& a) { return a.path == path; });
+  auto it =
+      std::find_if(assets.begin(), assets.end(), [&](const UiAsset& a) { return a.path == path; });
   return it == assets.end() ? nullptr : &*it;
 }
 

@@ -30,7 +30,7 @@
 namespace accord::registry {
 
 struct UiAsset {
-  std::string_view path;          // relative to /ui/: "index.html", "app.js"
+  std::string_view path;  // relative to /ui/: "index.html", "app.js"
   std::string_view body;
   std::string_view content_type;  // from the file extension
   std::string_view etag;          // quoted: "\"0123abcd...\""

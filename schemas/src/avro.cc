@@ -22,20 +22,34 @@ namespace accord::avro {
 
 std::string_view TypeName(Type type) {
   switch (type) {
-    case Type::kNull: return "null";
-    case Type::kBoolean: return "boolean";
-    case Type::kInt: return "int";
-    case Type::kLong: return "long";
-    case Type::kFloat: return "float";
-    case Type::kDouble: return "double";
-    case Type::kBytes: return "bytes";
-    case Type::kString: return "string";
-    case Type::kRecord: return "record";
-    case Type::kEnum: return "enum";
-    case Type::kArray: return "array";
-    case Type::kMap: return "map";
-    case Type::kUnion: return "union";
-    case Type::kFixed: return "fixed";
+    case Type::kNull:
+      return "null";
+    case Type::kBoolean:
+      return "boolean";
+    case Type::kInt:
+      return "int";
+    case Type::kLong:
+      return "long";
+    case Type::kFloat:
+      return "float";
+    case Type::kDouble:
+      return "double";
+    case Type::kBytes:
+      return "bytes";
+    case Type::kString:
+      return "string";
+    case Type::kRecord:
+      return "record";
+    case Type::kEnum:
+      return "enum";
+    case Type::kArray:
+      return "array";
+    case Type::kMap:
+      return "map";
+    case Type::kUnion:
+      return "union";
+    case Type::kFixed:
+      return "fixed";
   }
   return "unknown";
 }
@@ -80,12 +94,14 @@ struct PrimitiveSlot {
   Type type = Type::kNull;
 };
 constexpr std::array<PrimitiveSlot, 16> kPrimitiveTable = [] {
-  constexpr PrimitiveSlot kNames[] = {
-      {"null", Type::kNull},     {"boolean", Type::kBoolean}, {"int", Type::kInt},     {"long", Type::kLong},
-      {"float", Type::kFloat},   {"double", Type::kDouble},   {"bytes", Type::kBytes}, {"string", Type::kString}};
+  constexpr PrimitiveSlot kNames[] = {{"null", Type::kNull},   {"boolean", Type::kBoolean},
+                                      {"int", Type::kInt},     {"long", Type::kLong},
+                                      {"float", Type::kFloat}, {"double", Type::kDouble},
+                                      {"bytes", Type::kBytes}, {"string", Type::kString}};
   std::array<PrimitiveSlot, 16> table{};
   for (const PrimitiveSlot& p : kNames) {
-    if (!table[PrimitiveHash(p.name)].name.empty()) throw "two primitive names share a hash: change PrimitiveHash";
+    if (!table[PrimitiveHash(p.name)].name.empty())
+      throw "two primitive names share a hash: change PrimitiveHash";
     table[PrimitiveHash(p.name)] = p;
   }
   return table;
@@ -94,7 +110,8 @@ constexpr std::array<PrimitiveSlot, 16> kPrimitiveTable = [] {
 [[gnu::always_inline]] inline std::optional<Type> PrimitiveOf(std::string_view name) {
   if (name.size() < 3) return std::nullopt;
   const PrimitiveSlot& slot = kPrimitiveTable[PrimitiveHash(name)];
-  if (slot.name.size() != name.size() || !SameShort(slot.name.data(), name.data(), name.size())) return std::nullopt;
+  if (slot.name.size() != name.size() || !SameShort(slot.name.data(), name.data(), name.size()))
+    return std::nullopt;
   return slot.type;
 }
 
@@ -109,17 +126,28 @@ bool IsNamed(Type type) {
 
 std::string_view LogicalTypeName(LogicalType type) {
   switch (type) {
-    case LogicalType::kNone: return "";
-    case LogicalType::kDecimal: return "decimal";
-    case LogicalType::kUuid: return "uuid";
-    case LogicalType::kDate: return "date";
-    case LogicalType::kTimeMillis: return "time-millis";
-    case LogicalType::kTimeMicros: return "time-micros";
-    case LogicalType::kTimestampMillis: return "timestamp-millis";
-    case LogicalType::kTimestampMicros: return "timestamp-micros";
-    case LogicalType::kLocalTimestampMillis: return "local-timestamp-millis";
-    case LogicalType::kLocalTimestampMicros: return "local-timestamp-micros";
-    case LogicalType::kDuration: return "duration";
+    case LogicalType::kNone:
+      return "";
+    case LogicalType::kDecimal:
+      return "decimal";
+    case LogicalType::kUuid:
+      return "uuid";
+    case LogicalType::kDate:
+      return "date";
+    case LogicalType::kTimeMillis:
+      return "time-millis";
+    case LogicalType::kTimeMicros:
+      return "time-micros";
+    case LogicalType::kTimestampMillis:
+      return "timestamp-millis";
+    case LogicalType::kTimestampMicros:
+      return "timestamp-micros";
+    case LogicalType::kLocalTimestampMillis:
+      return "local-timestamp-millis";
+    case LogicalType::kLocalTimestampMicros:
+      return "local-timestamp-micros";
+    case LogicalType::kDuration:
+      return "duration";
   }
   return "";
 }
@@ -190,7 +218,8 @@ class SchemaStorage {
 
   std::span<const json::Member> Keep(json::Object members) {
     if (members.empty()) return {};
-    auto* p = static_cast<json::Member*>(Allocate(members.size() * sizeof(json::Member), alignof(json::Member)));
+    auto* p = static_cast<json::Member*>(
+        Allocate(members.size() * sizeof(json::Member), alignof(json::Member)));
     std::uninitialized_move(members.begin(), members.end(), p);
     members_.emplace_back(p, members.size());
     return {p, members.size()};
@@ -216,7 +245,8 @@ class SchemaStorage {
     return to + n;
   }
   static char* Aligned(char* p, std::size_t align) {
-    return reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(p) + align - 1) & ~(align - 1));
+    return reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(p) + align - 1) &
+                                   ~(align - 1));
   }
   // A new block with room for `bytes`; returns where they go.
   [[gnu::noinline]] char* Grow(std::size_t bytes, std::size_t align) {
@@ -261,7 +291,8 @@ inline bool HasDot(std::string_view s) {
 // Equality of short strings (names, symbols) that are usually different:
 // the first byte settles most comparisons without a call to memcmp.
 inline bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+  return a.size() == b.size() &&
+         (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
 }
 
 // The names met so far in one list (record fields, enum symbols, union
@@ -307,7 +338,8 @@ const Node* Schema::FindNamed(std::string_view full_name) const {
 
 // Appends pointer `id` of the steps `steps` to `out`: the tokens from the
 // root down (found by walking up the parent links), written in place.
-static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, PointerId id, std::string& out) {
+static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, PointerId id,
+                               std::string& out) {
   using Kind = Schema::PointerStep::Kind;
   // The chain from `id` up to the root, deepest first; schemas are rarely
   // nested deeper than this, and a deeper chain goes through `deep`.
@@ -349,13 +381,16 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
       const std::size_t kind = static_cast<std::size_t>(step.kind);
       std::memcpy(at, kTexts[kind], kText[kind]);
       at += kText[kind];
-      if (step.kind == Kind::kIndex || step.kind == Kind::kField) at = std::to_chars(at, buf + start + size, step.index).ptr;
+      if (step.kind == Kind::kIndex || step.kind == Kind::kField)
+        at = std::to_chars(at, buf + start + size, step.index).ptr;
     }
     return static_cast<std::size_t>(at - buf);
   });
 }
 
-void Schema::AppendPointer(PointerId id, std::string& out) const { AppendPointerSteps(pointers_, id, out); }
+void Schema::AppendPointer(PointerId id, std::string& out) const {
+  AppendPointerSteps(pointers_, id, out);
+}
 
 std::string Schema::Pointer(PointerId id) const {
   std::string out;
@@ -377,14 +412,15 @@ std::optional<NodeId> Schema::FindNamedId(std::string_view full_name) const {
 
 namespace {
 
-
 // Character classes of names, by table (every name of every schema is checked).
 constexpr std::array<std::uint8_t, 256> kNameClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
     bool start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
     bool digit = c >= '0' && c <= '9';
-    t[static_cast<std::size_t>(c)] = start ? 2 : digit ? 1 : 0;  // 2: may start a name; 1: may follow
+    t[static_cast<std::size_t>(c)] = start   ? 2
+                                     : digit ? 1
+                                             : 0;  // 2: may start a name; 1: may follow
   }
   return t;
 }();
@@ -427,11 +463,20 @@ std::optional<std::size_t> ByteStringLength(const json::Value& v) {
     auto c = static_cast<unsigned char>(s[i]);
     std::uint32_t cp;
     std::size_t len;
-    if (c < 0x80) { cp = c; len = 1; }
-    else if ((c >> 5) == 0x6) { cp = c & 0x1f; len = 2; }
-    else if ((c >> 4) == 0xe) { cp = c & 0x0f; len = 3; }
-    else if ((c >> 3) == 0x1e) { cp = c & 0x07; len = 4; }
-    else return std::nullopt;
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if ((c >> 5) == 0x6) {
+      cp = c & 0x1f;
+      len = 2;
+    } else if ((c >> 4) == 0xe) {
+      cp = c & 0x0f;
+      len = 3;
+    } else if ((c >> 3) == 0x1e) {
+      cp = c & 0x07;
+      len = 4;
+    } else
+      return std::nullopt;
     if (i + len > s.size()) return std::nullopt;
     for (std::size_t k = 1; k < len; ++k) {
       auto cc = static_cast<unsigned char>(s[i + k]);
@@ -451,8 +496,7 @@ bool IsIntegerIn(const json::Value& v, std::int64_t lo, std::int64_t hi) {
   if (n.IsInt()) return n.AsInt() >= lo && n.AsInt() <= hi;
   if (!n.IsIntegral()) return false;
   double d = n.AsDouble();
-  return d >= static_cast<double>(lo) && d <= static_cast<double>(hi) &&
-         d < 9.2233720368547758e18;
+  return d >= static_cast<double>(lo) && d <= static_cast<double>(hi) && d < 9.2233720368547758e18;
 }
 
 bool IsFloatValue(const json::Value& v) {
@@ -467,12 +511,26 @@ bool IsFloatValue(const json::Value& v) {
 // The attributes of a schema or field object that the parser reads, found
 // in one pass over its members (instead of one scan per attribute).
 enum Key : std::uint8_t {
-  kKeyType, kKeyName, kKeyNamespace, kKeyAliases, kKeyDoc, kKeyFields, kKeySymbols, kKeyDefault,
-  kKeySize, kKeyItems, kKeyValues, kKeyLogicalType, kKeyPrecision, kKeyScale, kKeyOrder, kKeyCount,
+  kKeyType,
+  kKeyName,
+  kKeyNamespace,
+  kKeyAliases,
+  kKeyDoc,
+  kKeyFields,
+  kKeySymbols,
+  kKeyDefault,
+  kKeySize,
+  kKeyItems,
+  kKeyValues,
+  kKeyLogicalType,
+  kKeyPrecision,
+  kKeyScale,
+  kKeyOrder,
+  kKeyCount,
 };
 constexpr std::string_view kKeyNames[kKeyCount] = {
-    "type", "name", "namespace", "aliases", "doc", "fields", "symbols", "default",
-    "size", "items", "values", "logicalType", "precision", "scale", "order"};
+    "type", "name",  "namespace", "aliases",     "doc",       "fields", "symbols", "default",
+    "size", "items", "values",    "logicalType", "precision", "scale",  "order"};
 
 // The reserved keys by a perfect hash: (size + second byte) mod 32 differs
 // for each of them (checked below, at compile time), so one table entry and
@@ -487,21 +545,26 @@ struct KeySlot {
 };
 constexpr std::array<KeySlot, 32> kKeyTable = [] {
   std::array<KeySlot, 32> table{};
-  for (std::size_t k = 0; k < kKeyCount; ++k) table[KeyHash(kKeyNames[k])] = {kKeyNames[k], static_cast<Key>(k)};
+  for (std::size_t k = 0; k < kKeyCount; ++k)
+    table[KeyHash(kKeyNames[k])] = {kKeyNames[k], static_cast<Key>(k)};
   return table;
 }();
-static_assert([] {
-  for (std::size_t k = 0; k < kKeyCount; ++k) {
-    if (kKeyTable[KeyHash(kKeyNames[k])].key != static_cast<Key>(k)) return false;
-  }
-  return true;
-}(), "two reserved keys share a hash: change KeyHash");
+static_assert(
+    [] {
+      for (std::size_t k = 0; k < kKeyCount; ++k) {
+        if (kKeyTable[KeyHash(kKeyNames[k])].key != static_cast<Key>(k)) return false;
+      }
+      return true;
+    }(),
+    "two reserved keys share a hash: change KeyHash");
 
 // Runs for every key of every object (while scanning, JsonTape's tagger).
 [[gnu::always_inline]] inline Key Classify(std::string_view k) {
   if (k.size() < 2) return kKeyCount;
   const KeySlot& slot = kKeyTable[KeyHash(k)];
-  return slot.name.size() == k.size() && SameShort(slot.name.data(), k.data(), k.size()) ? slot.key : kKeyCount;
+  return slot.name.size() == k.size() && SameShort(slot.name.data(), k.data(), k.size())
+             ? slot.key
+             : kKeyCount;
 }
 
 // The key of a literal attribute name, at compile time.
@@ -574,14 +637,20 @@ class TapeView {
   explicit operator bool() const { return tape_ != nullptr; }
   json::Kind kind() const {
     switch (Type()) {
-      case '{': return json::Kind::kObject;
-      case '[': return json::Kind::kArray;
-      case '"': return json::Kind::kString;
+      case '{':
+        return json::Kind::kObject;
+      case '[':
+        return json::Kind::kArray;
+      case '"':
+        return json::Kind::kString;
       case 'l':
-      case 'd': return json::Kind::kNumber;
+      case 'd':
+        return json::Kind::kNumber;
       case 't':
-      case 'f': return json::Kind::kBool;
-      default: return json::Kind::kNull;
+      case 'f':
+        return json::Kind::kBool;
+      default:
+        return json::Kind::kNull;
     }
   }
   bool IsString() const { return Type() == '"'; }
@@ -639,7 +708,9 @@ class TapeView {
   const accord::detail::JsonTape& Scan() const { return *tape_->scan; }
   char Type() const { return Scan().TypeAt(index_); }
   // The index of a container's closing word.
-  std::uint32_t Close() const { return accord::detail::JsonTape::Payload(Scan().words()[index_]) - 1; }
+  std::uint32_t Close() const {
+    return accord::detail::JsonTape::Payload(Scan().words()[index_]) - 1;
+  }
 
   const Tape* tape_ = nullptr;
   std::uint32_t index_ = 0;
@@ -674,14 +745,14 @@ class Attrs {
     if (!duplicate && (!unknown || obj.KeysDistinct())) obj.MarkVerified();
   }
   // The attribute's value, or an empty view when absent.
-  V Get(Key k) const {
-    return (present_ & (1u << k)) != 0 ? obj_.FromSlot(slots_[k]) : V();
-  }
+  V Get(Key k) const { return (present_ & (1u << k)) != 0 ? obj_.FromSlot(slots_[k]) : V(); }
   bool Has(Key k) const { return (present_ & (1u << k)) != 0; }
   // True when some member is not among `reserved` (a mask of 1 << Key).
   bool AnyOutside(std::uint32_t reserved) const { return unknown_ || (present_ & ~reserved) != 0; }
   template <typename Fn>
-  void ForEachMember(Fn&& fn) const { obj_.ForEachMember(fn); }
+  void ForEachMember(Fn&& fn) const {
+    obj_.ForEachMember(fn);
+  }
 
  private:
   V obj_;
@@ -709,7 +780,8 @@ std::string PointerToAvroPath(std::string_view pointer) {
   auto tokens = json::SplitPointer(pointer);
   if (!tokens) return std::string(pointer);
   for (const std::string& t : *tokens) {
-    bool index = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool index =
+        !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (index) {
       out += "[" + t + "]";
     } else {
@@ -791,7 +863,8 @@ class PodStack {
 
  public:
   [[gnu::always_inline]] T& push(const T& v) {
-    if (size_ == capacity_) [[unlikely]] Grow();
+    if (size_ == capacity_) [[unlikely]]
+      Grow();
     return *new (data_.get() + size_++) T(v);
   }
   // Built in place from its members: no temporary to copy (a temporary
@@ -799,7 +872,8 @@ class PodStack {
   // stores, which stall the store-to-load forwarding).
   template <typename... Args>
   [[gnu::always_inline]] T& emplace(Args... args) {
-    if (size_ == capacity_) [[unlikely]] Grow();
+    if (size_ == capacity_) [[unlikely]]
+      Grow();
     return *new (data_.get() + size_++) T{args...};
   }
   T& operator[](std::size_t i) { return data_[i]; }
@@ -830,7 +904,9 @@ class PodStack {
 class Parser {
  public:
   explicit Parser(const ParseOptions& options)
-      : options_(options), storage_(std::allocate_shared<detail::SchemaStorage>(StorageAllocator<detail::SchemaStorage>())),
+      : options_(options),
+        storage_(
+            std::allocate_shared<detail::SchemaStorage>(StorageAllocator<detail::SchemaStorage>())),
         scratch_(ThreadScratch()),
         nodes_(scratch_.nodes) {
     scratch_.ids.clear();
@@ -866,8 +942,9 @@ class Parser {
         const Field& f = nodes_[p.record.value].fields[p.field];
         std::string reason;
         if (!ValidDefault(f.type, *f.default_value, 0, &reason)) {
-          return Fail(Render(f.pointer) + "/default", "bad default " + json::ToJson(*f.default_value) +
-                                                       " for field " + Quote(f.name) + ": " + reason);
+          return Fail(Render(f.pointer) + "/default",
+                      "bad default " + json::ToJson(*f.default_value) + " for field " +
+                          Quote(f.name) + ": " + reason);
         }
       }
     }
@@ -892,8 +969,8 @@ class Parser {
     PodStack<NodeId> ids;
     PodStack<Field> fields;
     PodStack<std::string_view> names;
-    PodStack<PendingDefault> defaults;  // field defaults to validate once every type is known
-    PodStack<Schema::Named> named;  // Schema::named_ while parsing
+    PodStack<PendingDefault> defaults;       // field defaults to validate once every type is known
+    PodStack<Schema::Named> named;           // Schema::named_ while parsing
     PodStack<Schema::PointerStep> pointers;  // Schema::pointers_ while parsing
     std::string text;
   };
@@ -902,7 +979,8 @@ class Parser {
     return scratch;
   }
 
-  static Error MakeError(std::string_view pointer, std::string reason, ErrorCode code = ErrorCode::kInvalidSchema) {
+  static Error MakeError(std::string_view pointer, std::string reason,
+                         ErrorCode code = ErrorCode::kInvalidSchema) {
     std::string where = pointer.empty() ? std::string("schema") : PointerToAvroPath(pointer);
     return Error{code, where + ": " + std::move(reason), {}, {}, std::string(pointer)};
   }
@@ -911,15 +989,18 @@ class Parser {
                               ErrorCode code = ErrorCode::kInvalidSchema) {
     return std::unexpected(MakeError(pointer, std::move(reason), code));
   }
-  Error MakeError(PointerId pointer, std::string reason, ErrorCode code = ErrorCode::kInvalidSchema) const {
+  Error MakeError(PointerId pointer, std::string reason,
+                  ErrorCode code = ErrorCode::kInvalidSchema) const {
     return MakeError(Render(pointer), std::move(reason), code);
   }
-  std::unexpected<Error> Fail(PointerId pointer, std::string reason, ErrorCode code = ErrorCode::kInvalidSchema) {
+  std::unexpected<Error> Fail(PointerId pointer, std::string reason,
+                              ErrorCode code = ErrorCode::kInvalidSchema) {
     return std::unexpected(MakeError(Render(pointer), std::move(reason), code));
   }
 
   // The pointer `parent` + one token ("/N", "/fields/N", "/type", ...).
-  [[gnu::always_inline]] PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind, std::size_t index = 0) {
+  [[gnu::always_inline]] PointerId AddPointer(PointerId parent, Schema::PointerStep::Kind kind,
+                                              std::size_t index = 0) {
     PointerId id{static_cast<std::uint32_t>(scratch_.pointers.size())};
     scratch_.pointers.emplace(parent.value, static_cast<std::uint32_t>(index), kind);
     return id;
@@ -976,7 +1057,8 @@ class Parser {
   template <typename V>
   Result<NodeId> ParseNode(V v, std::string_view space, PointerId pointer, std::size_t depth) {
     if (depth > options_.max_depth) {
-      return Fail(pointer, "schema nested deeper than " + std::to_string(options_.max_depth) + " levels",
+      return Fail(pointer,
+                  "schema nested deeper than " + std::to_string(options_.max_depth) + " levels",
                   ErrorCode::kLimit);
     }
     // The request's work budget (budget.h), charged per schema that is not
@@ -1017,9 +1099,10 @@ class Parser {
     }
     if (auto id = Lookup(name, space)) return *id;
     if (!IsDottedName(name)) return Fail(pointer, "invalid type name " + Quote(name));
-    std::string tried = !HasDot(name) && !space.empty()
-                            ? " (looked for " + Quote(Str(space) + "." + Str(name)) + " and " + Quote(name) + ")"
-                            : "";
+    std::string tried =
+        !HasDot(name) && !space.empty()
+            ? " (looked for " + Quote(Str(space) + "." + Str(name)) + " and " + Quote(name) + ")"
+            : "";
     return Fail(pointer, "unknown type name " + Quote(name) + tried);
   }
 
@@ -1072,7 +1155,8 @@ class Parser {
     });
     named_names.truncate(names_base);
     if (!complete) return std::unexpected(std::move(failure_));
-    const std::span<const NodeId> branches = storage_->CopyArray(ids.data() + base, ids.size() - base);
+    const std::span<const NodeId> branches =
+        storage_->CopyArray(ids.data() + base, ids.size() - base);
     ids.truncate(base);
     NodeId id;
     AddNode(Type::kUnion, pointer, &id).branches = branches;
@@ -1087,8 +1171,9 @@ class Parser {
     const std::string_view key = kKeyNames[k];
     if (!v) return std::optional<std::string_view>();
     if (!v.IsString()) {
-      return Fail(Render(pointer) + "/" + json::EscapeToken(key), "\"" + std::string(key) + "\" must be a string, not a " +
-                                                                   std::string(json::KindName(v.kind())));
+      return Fail(Render(pointer) + "/" + json::EscapeToken(key),
+                  "\"" + std::string(key) + "\" must be a string, not a " +
+                      std::string(json::KindName(v.kind())));
     }
     return std::optional<std::string_view>(v.Str());
   }
@@ -1107,17 +1192,19 @@ class Parser {
   // Aliases as stored: for a named type (`named`), full names resolved
   // against `space`; for a field, as written.
   template <typename V>
-  Result<std::span<const std::string_view>> ReadAliases(const Attrs<V>& obj, PointerId pointer, bool named,
-                                                        std::string_view space) {
+  Result<std::span<const std::string_view>> ReadAliases(const Attrs<V>& obj, PointerId pointer,
+                                                        bool named, std::string_view space) {
     V v = obj.Get(KeyOf("aliases"));
     if (!v) return std::span<const std::string_view>();
-    if (!v.IsArray()) return Fail(Render(pointer) + "/aliases", "\"aliases\" must be an array of names");
+    if (!v.IsArray())
+      return Fail(Render(pointer) + "/aliases", "\"aliases\" must be an array of names");
     PodStack<std::string_view>& names = scratch_.names;
     const std::size_t base = names.size();
     const bool complete = v.Each([&](std::size_t i, V a) {
       bool ok = a.IsString() && (named ? IsDottedName(a.Str()) : IsNamePart(a.Str()));
       if (!ok) {
-        failure_ = MakeError(Render(pointer) + "/aliases/" + std::to_string(i), "invalid alias " + ViewJson(a));
+        failure_ = MakeError(Render(pointer) + "/aliases/" + std::to_string(i),
+                             "invalid alias " + ViewJson(a));
         return false;
       }
       std::string_view alias = a.Str();
@@ -1138,17 +1225,22 @@ class Parser {
     if (Is(key, "type") || Is(key, "logicalType")) return true;
     switch (type) {
       case Type::kRecord:
-        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") || Is(key, "fields");
+        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") ||
+               Is(key, "fields");
       case Type::kEnum:
         return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") ||
                Is(key, "symbols") || Is(key, "default");
       case Type::kFixed:
-        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") || Is(key, "size") ||
-               Is(key, "precision") || Is(key, "scale");
-      case Type::kArray: return Is(key, "items");
-      case Type::kMap: return Is(key, "values");
-      case Type::kBytes: return Is(key, "precision") || Is(key, "scale");
-      default: return false;
+        return Is(key, "name") || Is(key, "namespace") || Is(key, "aliases") || Is(key, "doc") ||
+               Is(key, "size") || Is(key, "precision") || Is(key, "scale");
+      case Type::kArray:
+        return Is(key, "items");
+      case Type::kMap:
+        return Is(key, "values");
+      case Type::kBytes:
+        return Is(key, "precision") || Is(key, "scale");
+      default:
+        return false;
     }
   }
 
@@ -1166,18 +1258,20 @@ class Parser {
     return masks[static_cast<std::size_t>(type)];
   }
 
-  static constexpr std::uint32_t kFieldKeys = (1u << kKeyName) | (1u << kKeyType) | (1u << kKeyDefault) |
-                                              (1u << kKeyOrder) | (1u << kKeyAliases) | (1u << kKeyDoc);
+  static constexpr std::uint32_t kFieldKeys = (1u << kKeyName) | (1u << kKeyType) |
+                                              (1u << kKeyDefault) | (1u << kKeyOrder) |
+                                              (1u << kKeyAliases) | (1u << kKeyDoc);
 
   static bool IsReservedFieldKey(std::string_view key) {
-    return Is(key, "name") || Is(key, "type") || Is(key, "default") || Is(key, "order") || Is(key, "aliases") ||
-           Is(key, "doc");
+    return Is(key, "name") || Is(key, "type") || Is(key, "default") || Is(key, "order") ||
+           Is(key, "aliases") || Is(key, "doc");
   }
 
   // The members of `obj` for which `custom(key)` holds, kept in the storage;
   // no allocation when there are none (the usual case).
   template <typename V, typename Pred>
-  std::span<const json::Member> CustomAttributes(const Attrs<V>& obj, std::uint32_t reserved, Pred&& custom) {
+  std::span<const json::Member> CustomAttributes(const Attrs<V>& obj, std::uint32_t reserved,
+                                                 Pred&& custom) {
     if (!obj.AnyOutside(reserved)) return {};
     json::Object out;
     obj.ForEachMember([&](std::string_view key, V value) {
@@ -1188,7 +1282,8 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseObject(V object, std::string_view space, PointerId pointer, std::size_t depth) {
+  Result<NodeId> ParseObject(V object, std::string_view space, PointerId pointer,
+                             std::size_t depth) {
     const Attrs<V> obj(object);
     V tv = obj.Get(KeyOf("type"));
     if (!tv) return Fail(pointer, "missing \"type\" attribute");
@@ -1196,19 +1291,21 @@ class Parser {
       // {"type": {...}} or {"type": [...]}: the nested value is the schema.
       return ParseNode(tv, space, AddPointer(pointer, Schema::PointerStep::Kind::kType), depth + 1);
     }
-    if (!tv.IsString()) return Fail(Render(pointer) + "/type", "\"type\" must be a string, an object or an array");
+    if (!tv.IsString())
+      return Fail(Render(pointer) + "/type", "\"type\" must be a string, an object or an array");
     std::string_view type = tv.Str();
     // (A plain NodeId, not a Result: a Result<NodeId> declared up front was
     // zeroed, all ~120 bytes of it, for every object.)
     NodeId id;
     if (auto prim = PrimitiveOf(type)) {
-      const auto custom =
-          CustomAttributes(obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); });
+      const auto custom = CustomAttributes(
+          obj, ReservedMask(*prim), [&](std::string_view key) { return !IsReserved(key, *prim); });
       SetCustom(AddNode(*prim, pointer, &id), custom);
     } else if (Is(type, "record") || Is(type, "error") || Is(type, "enum") || Is(type, "fixed")) {
-      Result<NodeId> named = Is(type, "enum")    ? ParseEnum(obj, space, pointer)
-                             : Is(type, "fixed") ? ParseFixed(obj, space, pointer)
-                                                 : ParseRecord(obj, Is(type, "error"), space, pointer, depth);
+      Result<NodeId> named = Is(type, "enum") ? ParseEnum(obj, space, pointer)
+                             : Is(type, "fixed")
+                                 ? ParseFixed(obj, space, pointer)
+                                 : ParseRecord(obj, Is(type, "error"), space, pointer, depth);
       if (!named) return named;
       id = *named;
     } else if (Is(type, "array") || Is(type, "map")) {
@@ -1216,10 +1313,11 @@ class Parser {
       std::string_view key = is_array ? "items" : "values";
       V inner = obj.Get(is_array ? kKeyItems : kKeyValues);
       if (!inner) {
-        return Fail(pointer, std::string(is_array ? "array" : "map") + " without \"" + std::string(key) + "\"");
+        return Fail(pointer, std::string(is_array ? "array" : "map") + " without \"" +
+                                 std::string(key) + "\"");
       }
-      const PointerId ip =
-          AddPointer(pointer, is_array ? Schema::PointerStep::Kind::kItems : Schema::PointerStep::Kind::kValues);
+      const PointerId ip = AddPointer(pointer, is_array ? Schema::PointerStep::Kind::kItems
+                                                        : Schema::PointerStep::Kind::kValues);
       NodeId inner_id;
       if (!AddPrimitive(inner, ip, depth + 1, &inner_id)) {
         auto parsed = ParseNode(inner, space, ip, depth + 1);
@@ -1227,7 +1325,8 @@ class Parser {
         inner_id = *parsed;
       }
       const Type t = is_array ? Type::kArray : Type::kMap;
-      const auto custom = CustomAttributes(obj, ReservedMask(t), [&](std::string_view k) { return !IsReserved(k, t); });
+      const auto custom = CustomAttributes(obj, ReservedMask(t),
+                                           [&](std::string_view k) { return !IsReserved(k, t); });
       Node& n = AddNode(t, pointer, &id);
       n.items = inner_id;
       SetCustom(n, custom);
@@ -1235,11 +1334,13 @@ class Parser {
       // {"type": "com.acme.Address"}: a reference written as an object.
       return *ref;
     } else {
-      return Fail(Render(pointer) + "/type",
-                  IsDottedName(type) ? "unknown type name " + Quote(type) : "invalid type name " + Quote(type));
+      return Fail(Render(pointer) + "/type", IsDottedName(type)
+                                                 ? "unknown type name " + Quote(type)
+                                                 : "invalid type name " + Quote(type));
     }
     if (V lt = obj.Get(KeyOf("logicalType"))) {
-      if (auto err = ApplyLogicalType(id, obj, lt, pointer); !err) return std::unexpected(err.error());
+      if (auto err = ApplyLogicalType(id, obj, lt, pointer); !err)
+        return std::unexpected(err.error());
     }
     return id;
   }
@@ -1248,7 +1349,8 @@ class Parser {
   // body is parsed, so the body may refer to it (recursion), and adds its
   // node; the caller fills in what is particular to `type`.
   template <typename V>
-  Result<NodeId> DeclareNamed(Type type, const Attrs<V>& obj, std::string_view space, PointerId pointer) {
+  Result<NodeId> DeclareNamed(Type type, const Attrs<V>& obj, std::string_view space,
+                              PointerId pointer) {
     V name_v = obj.Get(KeyOf("name"));
     if (!name_v) return Fail(pointer, std::string(TypeName(type)) + " without \"name\"");
     if (!name_v.IsString()) return Fail(Render(pointer) + "/name", "\"name\" must be a string");
@@ -1263,7 +1365,8 @@ class Parser {
     std::string_view full_name;
     std::size_t name_at = 0;  // where the unqualified name starts in full_name
     if (HasDot(name)) {
-      if (!IsDottedName(name)) return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
+      if (!IsDottedName(name))
+        return Fail(Render(pointer) + "/name", "invalid name " + Quote(name));
       full_name = storage_->Copy(name);
       name_at = full_name.rfind('.') + 1;
     } else {
@@ -1280,25 +1383,28 @@ class Parser {
       }
     }
     if (PrimitiveOf(full_name)) {
-      return Fail(Render(pointer) + "/name", Quote(full_name) + " is a primitive type name and cannot name a " +
-                                              std::string(TypeName(type)));
+      return Fail(Render(pointer) + "/name", Quote(full_name) +
+                                                 " is a primitive type name and cannot name a " +
+                                                 std::string(TypeName(type)));
     }
     if (auto prev = schema_.FindNamedId(full_name)) {
       const std::string where = Render(nodes_[prev->value].pointer);
-      return Fail(Render(pointer) + "/name", "duplicate name: " + Quote(full_name) + " is already defined at " +
-                                              (where.empty() ? std::string("the root") : where));
+      return Fail(Render(pointer) + "/name", "duplicate name: " + Quote(full_name) +
+                                                 " is already defined at " +
+                                                 (where.empty() ? std::string("the root") : where));
     }
     std::span<const std::string_view> aliases;
     if (obj.Has(kKeyAliases)) {
-      const std::string_view in_space = name_at == 0 ? std::string_view() : full_name.substr(0, name_at - 1);
+      const std::string_view in_space =
+          name_at == 0 ? std::string_view() : full_name.substr(0, name_at - 1);
       auto read = ReadAliases(obj, pointer, /*named=*/true, in_space);
       if (!read) return std::unexpected(read.error());
       aliases = *read;
     }
     const auto doc = ReadDoc(obj, pointer);
     if (!doc) return std::unexpected(doc.error());
-    const auto custom =
-        CustomAttributes(obj, ReservedMask(type), [&](std::string_view key) { return !IsReserved(key, type); });
+    const auto custom = CustomAttributes(
+        obj, ReservedMask(type), [&](std::string_view key) { return !IsReserved(key, type); });
     NodeId id;
     Node& n = AddNode(type, pointer, &id);
     n.full_name = full_name;
@@ -1311,8 +1417,8 @@ class Parser {
   }
 
   template <typename V>
-  Result<NodeId> ParseRecord(const Attrs<V>& obj, bool is_error, std::string_view space, PointerId pointer,
-                             std::size_t depth) {
+  Result<NodeId> ParseRecord(const Attrs<V>& obj, bool is_error, std::string_view space,
+                             PointerId pointer, std::size_t depth) {
     V fields = obj.Get(KeyOf("fields"));
     if (!fields) return Fail(pointer, "record without \"fields\"");
     if (!fields.IsArray()) return Fail(Render(pointer) + "/fields", "\"fields\" must be an array");
@@ -1332,7 +1438,8 @@ class Parser {
       return true;
     });
     if (!complete) return std::unexpected(std::move(failure_));
-    nodes_[id->value].fields = storage_->CopyArray(collected.data() + base, collected.size() - base);
+    nodes_[id->value].fields =
+        storage_->CopyArray(collected.data() + base, collected.size() - base);
     collected.truncate(base);
     return id;
   }
@@ -1379,10 +1486,14 @@ class Parser {
     if (fv.Has(kKeyOrder)) {
       auto read = OptString(fv, kKeyOrder, fp);
       if (!read) return std::unexpected(read.error());
-      if (**read == "ascending") order = SortOrder::kAscending;
-      else if (**read == "descending") order = SortOrder::kDescending;
-      else if (**read == "ignore") order = SortOrder::kIgnore;
-      else return Fail(Render(fp) + "/order", "\"order\" must be ascending, descending or ignore");
+      if (**read == "ascending")
+        order = SortOrder::kAscending;
+      else if (**read == "descending")
+        order = SortOrder::kDescending;
+      else if (**read == "ignore")
+        order = SortOrder::kIgnore;
+      else
+        return Fail(Render(fp) + "/order", "\"order\" must be ascending, descending or ignore");
     }
     const json::Value* default_value = nullptr;
     if (V dv = fv.Get(KeyOf("default"))) {
@@ -1390,8 +1501,8 @@ class Parser {
       default_value = storage_->KeepMade([&] { return dv.ToValue(); });
       scratch_.defaults.emplace(record, i);
     }
-    const std::span<const json::Member> custom =
-        CustomAttributes(fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
+    const std::span<const json::Member> custom = CustomAttributes(
+        fv, kFieldKeys, [](std::string_view key) { return !IsReservedFieldKey(key); });
     scratch_.fields.emplace(name, aliases, type, order, default_value, *doc, custom, fp);
     return {};
   }
@@ -1406,12 +1517,14 @@ class Parser {
     NameSet seen;
     const bool complete = sv.Each([&](std::size_t i, V s) {
       if (!s.IsString() || !IsNamePart(s.Str())) {
-        failure_ = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "invalid enum symbol " + ViewJson(s));
+        failure_ = MakeError(Render(pointer) + "/symbols/" + std::to_string(i),
+                             "invalid enum symbol " + ViewJson(s));
         return false;
       }
       const std::string_view symbol = storage_->Copy(s.Str());
       if (!seen.Insert(symbol, [&](std::size_t k) { return names[base + k]; })) {
-        failure_ = MakeError(Render(pointer) + "/symbols/" + std::to_string(i), "duplicate enum symbol " + Quote(s.Str()));
+        failure_ = MakeError(Render(pointer) + "/symbols/" + std::to_string(i),
+                             "duplicate enum symbol " + Quote(s.Str()));
         return false;
       }
       names.push(symbol);
@@ -1421,13 +1534,15 @@ class Parser {
       names.truncate(base);
       return std::unexpected(std::move(failure_));
     }
-    const std::span<const std::string_view> symbols = storage_->CopyArray(names.data() + base, names.size() - base);
+    const std::span<const std::string_view> symbols =
+        storage_->CopyArray(names.data() + base, names.size() - base);
     names.truncate(base);
     const std::string_view* enum_default = nullptr;  // the symbol
     if (V dv = obj.Get(KeyOf("default"))) {
       auto it = dv.IsString() ? std::find(symbols.begin(), symbols.end(), dv.Str()) : symbols.end();
       if (it == symbols.end()) {
-        return Fail(Render(pointer) + "/default", "enum default " + ViewJson(dv) + " is not one of the symbols");
+        return Fail(Render(pointer) + "/default",
+                    "enum default " + ViewJson(dv) + " is not one of the symbols");
       }
       enum_default = &*it;
     }
@@ -1444,7 +1559,8 @@ class Parser {
     V sv = obj.Get(KeyOf("size"));
     if (!sv) return Fail(pointer, "fixed without \"size\"");
     if (!ViewIntegerIn(sv, 0, std::numeric_limits<std::int32_t>::max())) {
-      return Fail(Render(pointer) + "/size", "\"size\" must be a non-negative integer, not " + ViewJson(sv));
+      return Fail(Render(pointer) + "/size",
+                  "\"size\" must be a non-negative integer, not " + ViewJson(sv));
     }
     const auto size = static_cast<std::uint64_t>(sv.ToValue().AsNumber().AsDouble());
     auto id = DeclareNamed(Type::kFixed, obj, space, pointer);
@@ -1462,7 +1578,11 @@ class Parser {
     const auto lpointer = [&] { return Render(at) + "/logicalType"; };
     if (!lt.IsString()) return Ignore(lpointer(), "\"logicalType\" must be a string");
     const std::string_view name = Details(n).logical_type_name = storage_->Copy(lt.Str());
-    struct Simple { std::string_view name; LogicalType type; Type base; };
+    struct Simple {
+      std::string_view name;
+      LogicalType type;
+      Type base;
+    };
     static constexpr Simple kSimple[] = {
         {"uuid", LogicalType::kUuid, Type::kString},
         {"date", LogicalType::kDate, Type::kInt},
@@ -1475,10 +1595,12 @@ class Parser {
     };
     for (const Simple& s : kSimple) {
       if (name != s.name) continue;
-      bool ok = n.type == s.base || (s.type == LogicalType::kUuid && n.type == Type::kFixed && n.size == 16);
+      bool ok = n.type == s.base ||
+                (s.type == LogicalType::kUuid && n.type == Type::kFixed && n.size == 16);
       if (!ok) {
-        return Ignore(lpointer(), "logical type " + Quote(name) + " requires type " + std::string(TypeName(s.base)) +
-                                    ", not " + std::string(TypeName(n.type)));
+        return Ignore(lpointer(), "logical type " + Quote(name) + " requires type " +
+                                      std::string(TypeName(s.base)) + ", not " +
+                                      std::string(TypeName(n.type)));
       }
       n.logical_type = s.type;
       return {};
@@ -1493,7 +1615,7 @@ class Parser {
     if (name == "decimal") {
       if (n.type != Type::kBytes && n.type != Type::kFixed) {
         return Ignore(lpointer(), "logical type \"decimal\" requires bytes or fixed, not " +
-                                    std::string(TypeName(n.type)));
+                                      std::string(TypeName(n.type)));
       }
       V pv = obj.Get(KeyOf("precision"));
       V sv = obj.Get(KeyOf("scale"));
@@ -1506,17 +1628,19 @@ class Parser {
       int precision = static_cast<int>(pv.ToValue().AsNumber().AsDouble());
       int scale = sv ? static_cast<int>(sv.ToValue().AsNumber().AsDouble()) : 0;
       if (scale > precision) {
-        return Ignore(pointer() + "/scale", "decimal scale " + std::to_string(scale) + " exceeds precision " +
-                                              std::to_string(precision));
+        return Ignore(pointer() + "/scale", "decimal scale " + std::to_string(scale) +
+                                                " exceeds precision " + std::to_string(precision));
       }
       if (n.type == Type::kFixed) {
         // Largest number of base-10 digits a two's complement of `size` bytes holds.
         double max_precision =
-            n.size == 0 ? 0 : std::floor(std::log10(2.0) * (8.0 * static_cast<double>(n.size) - 1.0));
+            n.size == 0 ? 0
+                        : std::floor(std::log10(2.0) * (8.0 * static_cast<double>(n.size) - 1.0));
         if (precision > max_precision) {
           return Ignore(pointer() + "/precision",
-                        "decimal precision " + std::to_string(precision) + " does not fit in fixed size " +
-                            std::to_string(n.size) + " (max " + std::to_string(static_cast<int>(max_precision)) + ")");
+                        "decimal precision " + std::to_string(precision) +
+                            " does not fit in fixed size " + std::to_string(n.size) + " (max " +
+                            std::to_string(static_cast<int>(max_precision)) + ")");
         }
       }
       n.logical_type = LogicalType::kDecimal;
@@ -1524,28 +1648,36 @@ class Parser {
       Details(n).scale = scale;
       return {};
     }
-    schema_.warnings_.push_back(PointerToAvroPath(lpointer()) + ": unknown logical type " + Quote(name) + " ignored");
+    schema_.warnings_.push_back(PointerToAvroPath(lpointer()) + ": unknown logical type " +
+                                Quote(name) + " ignored");
     return {};
   }
 
   Result<void> Ignore(const std::string& pointer, std::string reason) {
     if (options_.strict_logical_types) return Fail(pointer, std::move(reason));
-    schema_.warnings_.push_back(PointerToAvroPath(pointer) + ": " + reason + " (logical type ignored)");
+    schema_.warnings_.push_back(PointerToAvroPath(pointer) + ": " + reason +
+                                " (logical type ignored)");
     return {};
   }
 
   // Field defaults use the JSON encoding except that a union's value is the
   // bare value of its first branch.
   bool ValidDefault(NodeId id, const json::Value& v, std::size_t depth, std::string* reason) {
-    if (depth > options_.max_depth) { *reason = "default nested too deeply"; return false; }
+    if (depth > options_.max_depth) {
+      *reason = "default nested too deeply";
+      return false;
+    }
     const Node& n = nodes_[id.value];
     auto expect = [&](bool ok, std::string_view what) {
-      if (!ok) *reason = "expected " + std::string(what) + " for type " + std::string(TypeName(n.type));
+      if (!ok)
+        *reason = "expected " + std::string(what) + " for type " + std::string(TypeName(n.type));
       return ok;
     };
     switch (n.type) {
-      case Type::kNull: return expect(v.IsNull(), "null");
-      case Type::kBoolean: return expect(v.IsBool(), "true or false");
+      case Type::kNull:
+        return expect(v.IsNull(), "null");
+      case Type::kBoolean:
+        return expect(v.IsBool(), "true or false");
       case Type::kInt:
         return expect(IsIntegerIn(v, std::numeric_limits<std::int32_t>::min(),
                                   std::numeric_limits<std::int32_t>::max()),
@@ -1555,27 +1687,36 @@ class Parser {
                                   std::numeric_limits<std::int64_t>::max()),
                       "a 64-bit integer");
       case Type::kFloat:
-      case Type::kDouble: return expect(IsFloatValue(v), "a number");
-      case Type::kString: return expect(v.IsString(), "a string");
-      case Type::kBytes: return expect(ByteStringLength(v).has_value(), "a string of code points 0-255");
+      case Type::kDouble:
+        return expect(IsFloatValue(v), "a number");
+      case Type::kString:
+        return expect(v.IsString(), "a string");
+      case Type::kBytes:
+        return expect(ByteStringLength(v).has_value(), "a string of code points 0-255");
       case Type::kFixed: {
         auto len = ByteStringLength(v);
         if (len && *len == n.size) return true;  // (the message below only when it fails)
         return expect(false, "a string of " + std::to_string(n.size) + " code points 0-255");
       }
       case Type::kEnum:
-        return expect(v.IsString() && std::find(n.symbols.begin(), n.symbols.end(), v.AsString()) != n.symbols.end(),
+        return expect(v.IsString() && std::find(n.symbols.begin(), n.symbols.end(), v.AsString()) !=
+                                          n.symbols.end(),
                       "one of the enum symbols");
       case Type::kArray:
         if (!expect(v.IsArray(), "an array")) return false;
-        for (const json::Value& e : v.AsArray()) if (!ValidDefault(n.items, e, depth + 1, reason)) return false;
+        for (const json::Value& e : v.AsArray())
+          if (!ValidDefault(n.items, e, depth + 1, reason)) return false;
         return true;
       case Type::kMap:
         if (!expect(v.IsObject(), "an object")) return false;
-        for (const json::Member& m : v.AsObject()) if (!ValidDefault(n.items, m.value, depth + 1, reason)) return false;
+        for (const json::Member& m : v.AsObject())
+          if (!ValidDefault(n.items, m.value, depth + 1, reason)) return false;
         return true;
       case Type::kUnion:
-        if (n.branches.empty()) { *reason = "an empty union has no values"; return false; }
+        if (n.branches.empty()) {
+          *reason = "an empty union has no values";
+          return false;
+        }
         if (!ValidDefault(n.branches[0], v, depth + 1, reason)) {
           *reason += " (a union field's default must match the union's first branch)";
           return false;
@@ -1635,10 +1776,12 @@ namespace {
 // some object has a key twice. `keys` is a stack of the keys of the objects
 // open at that point (each object's keys are compared once). The recursion
 // is bounded by the depth JsonTape::Scan allows.
-std::uint32_t DistinctKeysExtent(const accord::detail::JsonTape& tape, std::uint32_t i, std::vector<std::string_view>& keys) {
+std::uint32_t DistinctKeysExtent(const accord::detail::JsonTape& tape, std::uint32_t i,
+                                 std::vector<std::string_view>& keys) {
   const char type = tape.TypeAt(i);
   if (type != '{' && type != '[') return tape.After(i);
-  const std::uint32_t end = accord::detail::JsonTape::Payload(tape.words()[i]) - 1;  // the closing word
+  const std::uint32_t end =
+      accord::detail::JsonTape::Payload(tape.words()[i]) - 1;  // the closing word
   std::uint32_t j = i + 1;
   if (type == '[') {
     while (j < end) {
@@ -1682,7 +1825,8 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
   if (text.size() <= load.max_bytes) {
     // One tape per thread: a reused one keeps its buffers.
     thread_local accord::detail::JsonTape scan;
-    if (scan.Scan(text, load.max_depth, [](std::string_view key) { return static_cast<unsigned>(Classify(key)); })) {
+    if (scan.Scan(text, load.max_depth,
+                  [](std::string_view key) { return static_cast<unsigned>(Classify(key)); })) {
       std::uint32_t verified = 0;
       const Tape tape{&scan, &verified};
       Parser parser(options);
@@ -1703,11 +1847,29 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
 namespace {
 
 bool HasJsonSchemaKeyword(const json::Value& obj) {
-  static constexpr std::string_view kKeywords[] = {
-      "$schema", "$id", "$ref", "$defs", "definitions", "properties", "required",
-      "additionalProperties", "patternProperties", "allOf", "anyOf", "oneOf", "not",
-      "const", "enum", "prefixItems", "if", "minimum", "maximum", "pattern", "format"};
-  for (auto k : kKeywords) if (obj.Find(k) != nullptr) return true;
+  static constexpr std::string_view kKeywords[] = {"$schema",
+                                                   "$id",
+                                                   "$ref",
+                                                   "$defs",
+                                                   "definitions",
+                                                   "properties",
+                                                   "required",
+                                                   "additionalProperties",
+                                                   "patternProperties",
+                                                   "allOf",
+                                                   "anyOf",
+                                                   "oneOf",
+                                                   "not",
+                                                   "const",
+                                                   "enum",
+                                                   "prefixItems",
+                                                   "if",
+                                                   "minimum",
+                                                   "maximum",
+                                                   "pattern",
+                                                   "format"};
+  for (auto k : kKeywords)
+    if (obj.Find(k) != nullptr) return true;
   return false;
 }
 
@@ -1726,9 +1888,12 @@ bool LooksLikeAvroDepth(const json::Value& v, int depth) {
   const json::Value* t = v.Find("type");
   if (t == nullptr || !t->IsString()) return false;
   const std::string& type = t->AsString();
-  if (type == "record" || type == "error" || type == "enum" || type == "fixed" || type == "map") return true;
-  if (type == "int" || type == "long" || type == "float" || type == "double" || type == "bytes") return true;
-  if (type == "null" || type == "boolean" || type == "string") return v.Find("logicalType") != nullptr;
+  if (type == "record" || type == "error" || type == "enum" || type == "fixed" || type == "map")
+    return true;
+  if (type == "int" || type == "long" || type == "float" || type == "double" || type == "bytes")
+    return true;
+  if (type == "null" || type == "boolean" || type == "string")
+    return v.Find("logicalType") != nullptr;
   if (type == "array") {
     const json::Value* items = v.Find("items");
     if (items == nullptr) return false;

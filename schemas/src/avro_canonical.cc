@@ -53,7 +53,8 @@ void WriteCanonical(const Schema& schema, NodeId id, std::unordered_set<std::uin
       }
       out += ']';
       return;
-    default: break;
+    default:
+      break;
   }
   // Named types: [FULLNAMES]; a second occurrence is the bare full name.
   if (!seen.insert(id.value).second) {
@@ -136,8 +137,10 @@ bool ValidDatum(const Schema& schema, NodeId id, const json::Value& v, int depth
   if (depth > 512) return false;
   const Node& n = schema.node(id);
   switch (n.type) {
-    case Type::kNull: return v.IsNull();
-    case Type::kBoolean: return v.IsBool();
+    case Type::kNull:
+      return v.IsNull();
+    case Type::kBoolean:
+      return v.IsBool();
     case Type::kInt:
       return IntegerIn(v, static_cast<double>(std::numeric_limits<std::int32_t>::min()),
                        static_cast<double>(std::numeric_limits<std::int32_t>::max()));
@@ -145,9 +148,11 @@ bool ValidDatum(const Schema& schema, NodeId id, const json::Value& v, int depth
       return IntegerIn(v, -9.2233720368547758e18, 9.2233720368547758e18);
     case Type::kFloat:
     case Type::kDouble:
-      return v.IsNumber() || (v.IsString() && (v.AsString() == "NaN" || v.AsString() == "Infinity" ||
-                                               v.AsString() == "-Infinity"));
-    case Type::kString: return v.IsString();
+      return v.IsNumber() ||
+             (v.IsString() &&
+              (v.AsString() == "NaN" || v.AsString() == "Infinity" || v.AsString() == "-Infinity"));
+    case Type::kString:
+      return v.IsString();
     case Type::kBytes: {
       std::size_t len;
       return ByteString(v, &len);
@@ -158,15 +163,18 @@ bool ValidDatum(const Schema& schema, NodeId id, const json::Value& v, int depth
     }
     case Type::kEnum:
       if (!v.IsString()) return false;
-      for (std::string_view s : n.symbols) if (s == v.AsString()) return true;
+      for (std::string_view s : n.symbols)
+        if (s == v.AsString()) return true;
       return false;
     case Type::kArray:
       if (!v.IsArray()) return false;
-      for (const json::Value& e : v.AsArray()) if (!ValidDatum(schema, n.items, e, depth + 1)) return false;
+      for (const json::Value& e : v.AsArray())
+        if (!ValidDatum(schema, n.items, e, depth + 1)) return false;
       return true;
     case Type::kMap:
       if (!v.IsObject()) return false;
-      for (const json::Member& m : v.AsObject()) if (!ValidDatum(schema, n.items, m.value, depth + 1)) return false;
+      for (const json::Member& m : v.AsObject())
+        if (!ValidDatum(schema, n.items, m.value, depth + 1)) return false;
       return true;
     case Type::kRecord:
       if (!v.IsObject()) return false;
@@ -177,7 +185,8 @@ bool ValidDatum(const Schema& schema, NodeId id, const json::Value& v, int depth
       return v.AsObject().size() == n.fields.size();
     case Type::kUnion:
       if (v.IsNull()) {
-        for (NodeId b : n.branches) if (schema.node(b).type == Type::kNull) return true;
+        for (NodeId b : n.branches)
+          if (schema.node(b).type == Type::kNull) return true;
         return false;
       }
       if (!v.IsObject() || v.AsObject().size() != 1) return false;

@@ -20,13 +20,27 @@ void AppendString(std::string& out, std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -108,10 +122,18 @@ void AppendNumber(std::string& out, const Number& num) {
 
 void Write(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case Kind::kNull: out += "null"; break;
-    case Kind::kBool: out += v.AsBool() ? "true" : "false"; break;
-    case Kind::kNumber: AppendNumber(out, v.AsNumber()); break;
-    case Kind::kString: AppendString(out, v.AsString()); break;
+    case Kind::kNull:
+      out += "null";
+      break;
+    case Kind::kBool:
+      out += v.AsBool() ? "true" : "false";
+      break;
+    case Kind::kNumber:
+      AppendNumber(out, v.AsNumber());
+      break;
+    case Kind::kString:
+      AppendString(out, v.AsString());
+      break;
     case Kind::kArray: {
       out += '[';
       bool first = true;

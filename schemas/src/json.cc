@@ -14,17 +14,28 @@ namespace accord {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kIo: return "IO";
-    case ErrorCode::kSyntax: return "SYNTAX";
-    case ErrorCode::kLimit: return "LIMIT";
-    case ErrorCode::kDuplicateKey: return "DUPLICATE_KEY";
-    case ErrorCode::kNonScalarKey: return "NON_SCALAR_KEY";
-    case ErrorCode::kInvalidPointer: return "INVALID_POINTER";
-    case ErrorCode::kNotFound: return "NOT_FOUND";
-    case ErrorCode::kInvalidSchema: return "INVALID_SCHEMA";
-    case ErrorCode::kUnresolvedRef: return "UNRESOLVED_REF";
-    case ErrorCode::kUnsupportedRegex: return "UNSUPPORTED_REGEX";
-    case ErrorCode::kUnsupported: return "UNSUPPORTED";
+    case ErrorCode::kIo:
+      return "IO";
+    case ErrorCode::kSyntax:
+      return "SYNTAX";
+    case ErrorCode::kLimit:
+      return "LIMIT";
+    case ErrorCode::kDuplicateKey:
+      return "DUPLICATE_KEY";
+    case ErrorCode::kNonScalarKey:
+      return "NON_SCALAR_KEY";
+    case ErrorCode::kInvalidPointer:
+      return "INVALID_POINTER";
+    case ErrorCode::kNotFound:
+      return "NOT_FOUND";
+    case ErrorCode::kInvalidSchema:
+      return "INVALID_SCHEMA";
+    case ErrorCode::kUnresolvedRef:
+      return "UNRESOLVED_REF";
+    case ErrorCode::kUnsupportedRegex:
+      return "UNSUPPORTED_REGEX";
+    case ErrorCode::kUnsupported:
+      return "UNSUPPORTED";
   }
   return "UNKNOWN";
 }
@@ -52,12 +63,18 @@ namespace json {
 
 std::string_view KindName(Kind kind) {
   switch (kind) {
-    case Kind::kNull: return "null";
-    case Kind::kBool: return "boolean";
-    case Kind::kNumber: return "number";
-    case Kind::kString: return "string";
-    case Kind::kArray: return "array";
-    case Kind::kObject: return "object";
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return "array";
+    case Kind::kObject:
+      return "object";
   }
   return "unknown";
 }
@@ -187,11 +204,16 @@ std::size_t Hash(const Value& v) {
 bool operator==(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case Kind::kNull: return true;
-    case Kind::kBool: return a.AsBool() == b.AsBool();
-    case Kind::kNumber: return a.AsNumber() == b.AsNumber();
-    case Kind::kString: return a.AsString() == b.AsString();
-    case Kind::kArray: return a.AsArray() == b.AsArray();
+    case Kind::kNull:
+      return true;
+    case Kind::kBool:
+      return a.AsBool() == b.AsBool();
+    case Kind::kNumber:
+      return a.AsNumber() == b.AsNumber();
+    case Kind::kString:
+      return a.AsString() == b.AsString();
+    case Kind::kArray:
+      return a.AsArray() == b.AsArray();
     case Kind::kObject: {
       const Object& x = a.AsObject();
       const Object& y = b.AsObject();
@@ -208,7 +230,8 @@ bool operator==(const Value& a, const Value& b) {
         std::vector<const Member*> v;
         v.reserve(o.size());
         for (const Member& m : o) v.push_back(&m);
-        std::sort(v.begin(), v.end(), [](const Member* p, const Member* q) { return p->key < q->key; });
+        std::sort(v.begin(), v.end(),
+                  [](const Member* p, const Member* q) { return p->key < q->key; });
         return v;
       };
       std::vector<const Member*> sx = sorted(x);
@@ -228,13 +251,27 @@ void AppendString(std::string& out, std::string_view s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -279,10 +316,18 @@ void Write(std::string& out, const Value& v, int indent, int depth) {
     out.append(static_cast<std::size_t>(d * indent), ' ');
   };
   switch (v.kind()) {
-    case Kind::kNull: out += "null"; break;
-    case Kind::kBool: out += v.AsBool() ? "true" : "false"; break;
-    case Kind::kNumber: AppendNumber(out, v.AsNumber()); break;
-    case Kind::kString: AppendString(out, v.AsString()); break;
+    case Kind::kNull:
+      out += "null";
+      break;
+    case Kind::kBool:
+      out += v.AsBool() ? "true" : "false";
+      break;
+    case Kind::kNumber:
+      AppendNumber(out, v.AsNumber());
+      break;
+    case Kind::kString:
+      AppendString(out, v.AsString());
+      break;
     case Kind::kArray: {
       const Array& a = v.AsArray();
       out += '[';

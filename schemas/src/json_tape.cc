@@ -25,8 +25,9 @@ inline bool Special(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 
   while (end - q >= 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
     // A signed compare: bytes >= 0x80 are negative, so below 0x20 too.
-    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                                      _mm_cmplt_epi8(x, space));
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmplt_epi8(x, space));
     const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask != 0) return q + std::countr_zero(mask);
     q += 16;
@@ -104,7 +105,9 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 const char* JsonTape::SkipMoreSpace(const char* p, const char* end) {
   constexpr std::uint64_t kSpace = (1ULL << ' ') | (1ULL << '\t') | (1ULL << '\n') | (1ULL << '\r');
-  while (p < end && static_cast<unsigned char>(*p) <= ' ' && ((kSpace >> static_cast<unsigned char>(*p)) & 1) != 0) ++p;
+  while (p < end && static_cast<unsigned char>(*p) <= ' ' &&
+         ((kSpace >> static_cast<unsigned char>(*p)) & 1) != 0)
+    ++p;
   return p;
 }
 
@@ -124,7 +127,8 @@ const char* JsonTape::ScanSpecialString(const char* start, const char* end) {
     if (len == 0) return nullptr;
     q += len;
   }
-  *out_++ = Word('"', (static_cast<std::uint64_t>(q - start) << 32) | static_cast<std::uint64_t>(start - text_));
+  *out_++ = Word('"', (static_cast<std::uint64_t>(q - start) << 32) |
+                          static_cast<std::uint64_t>(start - text_));
   return q + 1;
 }
 
@@ -142,7 +146,8 @@ const char* JsonTape::ScanScalar(const char* p, const char* end) {
       if (end - p < 4 || std::memcmp(p, "null", 4) != 0) return nullptr;
       *out_++ = Word('n');
       return p + 4;
-    default: return ScanNumber(p, end);
+    default:
+      return ScanNumber(p, end);
   }
 }
 
@@ -184,21 +189,40 @@ const char* JsonTape::ScanEscaped(const char* start, const char* backslash, cons
     const char e = q[1];
     q += 2;
     switch (e) {
-      case '"': *out++ = '"'; continue;
-      case '\\': *out++ = '\\'; continue;
-      case '/': *out++ = '/'; continue;
-      case 'b': *out++ = '\b'; continue;
-      case 'f': *out++ = '\f'; continue;
-      case 'n': *out++ = '\n'; continue;
-      case 'r': *out++ = '\r'; continue;
-      case 't': *out++ = '\t'; continue;
-      case 'u': break;
-      default: return nullptr;
+      case '"':
+        *out++ = '"';
+        continue;
+      case '\\':
+        *out++ = '\\';
+        continue;
+      case '/':
+        *out++ = '/';
+        continue;
+      case 'b':
+        *out++ = '\b';
+        continue;
+      case 'f':
+        *out++ = '\f';
+        continue;
+      case 'n':
+        *out++ = '\n';
+        continue;
+      case 'r':
+        *out++ = '\r';
+        continue;
+      case 't':
+        *out++ = '\t';
+        continue;
+      case 'u':
+        break;
+      default:
+        return nullptr;
     }
     long cp = ReadHex4(q, end);
     if (cp < 0) return nullptr;
     q += 4;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return nullptr;  // a lone low surrogate: the loader's to report
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+      return nullptr;  // a lone low surrogate: the loader's to report
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (end - q < 2 || q[0] != '\\' || q[1] != 'u') return nullptr;
       const long low = ReadHex4(q + 2, end);
@@ -266,15 +290,21 @@ const char* JsonTape::ScanNumber(const char* p, const char* end) {
 
 json::Value JsonTape::ToValue(std::uint32_t i, std::uint32_t* distinct_objects) const {
   switch (TypeAt(i)) {
-    case 't': return json::Value(true);
-    case 'f': return json::Value(false);
-    case 'l': return json::Value(json::Number(NextWordAs<std::int64_t>(i)));
-    case 'd': return json::Value(json::Number(NextWordAs<double>(i)));
-    case '"': return json::Value(std::string(StringAt(i)));
+    case 't':
+      return json::Value(true);
+    case 'f':
+      return json::Value(false);
+    case 'l':
+      return json::Value(json::Number(NextWordAs<std::int64_t>(i)));
+    case 'd':
+      return json::Value(json::Number(NextWordAs<double>(i)));
+    case '"':
+      return json::Value(std::string(StringAt(i)));
     case '[': {
       json::Array arr;
       const std::uint32_t close = Payload(words_[i]) - 1;
-      for (std::uint32_t j = i + 1; j < close; j = After(j)) arr.push_back(ToValue(j, distinct_objects));
+      for (std::uint32_t j = i + 1; j < close; j = After(j))
+        arr.push_back(ToValue(j, distinct_objects));
       return json::Value(std::move(arr));
     }
     case '{': {
@@ -302,7 +332,8 @@ json::Value JsonTape::ToValue(std::uint32_t i, std::uint32_t* distinct_objects) 
       if (distinct) ++*distinct_objects;
       return json::Value(std::move(obj));
     }
-    default: return json::Value(nullptr);
+    default:
+      return json::Value(nullptr);
   }
 }
 

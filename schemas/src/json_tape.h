@@ -71,10 +71,13 @@ class JsonTape {
   std::uint32_t After(std::uint32_t i) const {
     switch (TypeAt(i)) {
       case '{':
-      case '[': return Payload(words_[i]);
+      case '[':
+        return Payload(words_[i]);
       case 'l':
-      case 'd': return i + 2;
-      default: return i + 1;
+      case 'd':
+        return i + 2;
+      default:
+        return i + 1;
     }
   }
   // The string at `i` (a '"' word).
@@ -107,7 +110,8 @@ class JsonTape {
   const char* ScanValue(const char* p, const char* end, std::size_t depth, const Tagger& tagger);
   // An object (kObject) or an array; `p` is at its opening byte.
   template <bool kObject, typename Tagger>
-  const char* ScanContainer(const char* p, const char* end, std::size_t depth, const Tagger& tagger);
+  const char* ScanContainer(const char* p, const char* end, std::size_t depth,
+                            const Tagger& tagger);
   // A value other than an object, an array or a string.
   const char* ScanScalar(const char* p, const char* end);
   const char* ScanString(const char* p, const char* end);
@@ -116,7 +120,8 @@ class JsonTape {
   const char* ScanNumber(const char* p, const char* end);
   std::string_view StringOf(std::uint64_t word) const {
     const std::uint32_t offset = static_cast<std::uint32_t>(word);
-    const char* at = offset < text_size_ ? text_ + offset : unescaped_.get() + (offset - text_size_);
+    const char* at =
+        offset < text_size_ ? text_ + offset : unescaped_.get() + (offset - text_size_);
     return {at, static_cast<std::size_t>((word >> 32) & kLengthMask)};
   }
   static const char* SkipSpace(const char* p, const char* end);
@@ -156,14 +161,15 @@ class JsonTape {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(start));
     // Bytes that end the plain run: the quote, a backslash, and (a signed
     // compare) control characters and every byte >= 0x80.
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    const __m128i hits = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+        _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
     const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask != 0) {
       const unsigned length = static_cast<unsigned>(__builtin_ctz(mask));
       if (start[length] == '"') {
-        *out_++ = Word('"', (static_cast<std::uint64_t>(length) << 32) | static_cast<std::uint64_t>(start - text_));
+        *out_++ = Word('"', (static_cast<std::uint64_t>(length) << 32) |
+                                static_cast<std::uint64_t>(start - text_));
         return start + length + 1;
       }
     }
@@ -212,7 +218,8 @@ inline const char* JsonTape::Close(std::uint64_t* open, char type, const char* p
 
 // Strings (most values) inline.
 template <typename Tagger>
-[[gnu::always_inline]] inline const char* JsonTape::ScanValue(const char* p, const char* end, std::size_t depth,
+[[gnu::always_inline]] inline const char* JsonTape::ScanValue(const char* p, const char* end,
+                                                              std::size_t depth,
                                                               const Tagger& tagger) {
   return *p == '"'   ? ScanString(p, end)
          : *p == '{' ? ScanContainer<true>(p, end, depth + 1, tagger)
@@ -224,7 +231,8 @@ template <typename Tagger>
 // loop below (a shared "next member" helper with a flag for the closing
 // byte compiled to a slower loop: ~2% of a parse).
 template <bool kObject, typename Tagger>
-const char* JsonTape::ScanContainer(const char* p, const char* end, std::size_t depth, const Tagger& tagger) {
+const char* JsonTape::ScanContainer(const char* p, const char* end, std::size_t depth,
+                                    const Tagger& tagger) {
   constexpr char kClose = kObject ? '}' : ']';
   if (depth >= max_depth_) return nullptr;
   std::uint64_t* const open = out_++;

@@ -48,10 +48,12 @@ Result<Document> Parse(std::string_view text, std::string_view file, Syntax synt
 Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes) {
   std::string data;
   auto too_big = [&]() {
-    return std::unexpected(Error{ErrorCode::kLimit,
-                                 "file is larger than the limit of " + std::to_string(max_bytes) +
-                                     " bytes",
-                                 path, {}, {}});
+    return std::unexpected(
+        Error{ErrorCode::kLimit,
+              "file is larger than the limit of " + std::to_string(max_bytes) + " bytes",
+              path,
+              {},
+              {}});
   };
   if (path == "-") {
     char buf[65536];

@@ -63,8 +63,8 @@ class TextStream {
 // next value or key is the first byte there that is not whitespace, ',' or ':'.
 class Builder {
  public:
-  Builder(std::string_view text, const LoadOptions& options,
-          const TextStream* stream, bool record_positions)
+  Builder(std::string_view text, const LoadOptions& options, const TextStream* stream,
+          bool record_positions)
       : text_(text), options_(options), stream_(stream), record_positions_(record_positions) {}
 
   bool Null() { return Emit(json::Value()); }
@@ -82,7 +82,8 @@ class Builder {
     if (text.find_first_of(".eE") == std::string_view::npos) {
       std::int64_t i = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
-      if (ec == std::errc() && end == text.data() + text.size()) return Emit(json::Value(json::Number(i)));
+      if (ec == std::errc() && end == text.data() + text.size())
+        return Emit(json::Value(json::Number(i)));
     }
     std::optional<double> d = ParseDecimalDouble(text);
     if (!d) {
@@ -92,14 +93,16 @@ class Builder {
     return Emit(json::Value(json::Number(*d)));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (HasEncodedSurrogate(std::string_view(s, n))) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", TokenStart());
+    if (HasEncodedSurrogate(std::string_view(s, n)))
+      return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", TokenStart());
     return Emit(json::Value(std::string(s, n)));
   }
   bool StartObject() { return Open(json::Value(json::Object{})); }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     std::size_t start = TokenStart();
     scan_from_ = stream_->Tell();
-    if (HasEncodedSurrogate(std::string_view(s, n))) return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", start);
+    if (HasEncodedSurrogate(std::string_view(s, n)))
+      return Fail(ErrorCode::kSyntax, "lone UTF-16 surrogate escape", start);
     pending_key_.assign(s, n);
     key_offset_ = start;
     if (!KeyIsNew(stack_.back(), pending_key_)) {
@@ -321,7 +324,8 @@ Result<Document> ParseJson(std::string_view text, std::string_view file,
     }
     // RapidJSON reports a bad literal ("tru") after reading it; point at its start.
     std::size_t offset = ok.Offset();
-    if (ok.Code() == rapidjson::kParseErrorValueInvalid) offset = std::min(offset, builder.NextTokenStart());
+    if (ok.Code() == rapidjson::kParseErrorValueInvalid)
+      offset = std::min(offset, builder.NextTokenStart());
     return fail(ErrorCode::kSyntax, std::move(message), lines().PositionAt(offset));
   }
   Document doc;

@@ -77,9 +77,7 @@ struct Abort {};
 // ---- YAML 1.2 core schema ---------------------------------------------------
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 bool IsCoreNull(std::string_view s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -157,8 +155,8 @@ std::optional<json::Number> ParseCoreInt(std::string_view s) {
   bool overflow = false;
   double d = 0;
   for (char c : s) {
-    unsigned digit = IsDigit(c) ? static_cast<unsigned>(c - '0')
-                                : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+    unsigned digit =
+        IsDigit(c) ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
     d = d * base + digit;
     if (u > (UINT64_MAX - digit) / base) overflow = true;
     if (!overflow) u = u * base + digit;
@@ -325,13 +323,15 @@ class Builder final : public YAML::EventHandler {
     if (core.empty() || core == "int" || core == "float") {
       if (IsCoreInt(text)) {
         std::optional<json::Number> n = ParseCoreInt(text);
-        if (!n) Fail(ErrorCode::kSyntax, "number " + Quoted(text) + " is too large for a double", mark);
+        if (!n)
+          Fail(ErrorCode::kSyntax, "number " + Quoted(text) + " is too large for a double", mark);
         if (core == "float") n = json::Number(n->AsDouble());
         return json::Value(*n);
       }
       if (core != "int" && IsCoreFloat(text)) {
         std::optional<double> d = ParseDecimalDouble(text);
-        if (!d) Fail(ErrorCode::kSyntax, "number " + Quoted(text) + " is too large for a double", mark);
+        if (!d)
+          Fail(ErrorCode::kSyntax, "number " + Quoted(text) + " is too large for a double", mark);
         return json::Value(json::Number(*d));
       }
       if (core != "int" && IsCoreInfOrNan(text)) {
@@ -339,7 +339,8 @@ class Builder final : public YAML::EventHandler {
              Quoted(text) + " (infinity or NaN) has no JSON equivalent; quote it for a string",
              mark);
       }
-      if (!core.empty()) Fail(ErrorCode::kSyntax, Quoted(text) + " is not a !!" + std::string(core), mark);
+      if (!core.empty())
+        Fail(ErrorCode::kSyntax, Quoted(text) + " is not a !!" + std::string(core), mark);
     }
     if (core.empty()) return json::Value(text);
     Fail(ErrorCode::kUnsupported, "unsupported YAML tag " + Quoted(tag) + " on a scalar", mark);
@@ -384,8 +385,10 @@ class Builder final : public YAML::EventHandler {
     const std::size_t n = text_.size();
     // Skip properties (&anchor, !tag) and the blanks after them.
     while (i < n && (text_[i] == '&' || text_[i] == '!')) {
-      while (i < n && text_[i] != ' ' && text_[i] != '\t' && text_[i] != '\n' && text_[i] != '\r') ++i;
-      while (i < n && (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' || text_[i] == '\r')) ++i;
+      while (i < n && text_[i] != ' ' && text_[i] != '\t' && text_[i] != '\n' && text_[i] != '\r')
+        ++i;
+      while (i < n && (text_[i] == ' ' || text_[i] == '\t' || text_[i] == '\n' || text_[i] == '\r'))
+        ++i;
     }
     if (i >= n || (text_[i] != '"' && text_[i] != '\'')) return;
     const char quote = text_[i];
@@ -406,7 +409,8 @@ class Builder final : public YAML::EventHandler {
   // The spelling of a null-looking key ("null", "~", or "" when empty).
   std::string NullKeyText(const YAML::Mark& mark) const {
     if (mark.is_null() || mark.pos < 0) return {};
-    std::string_view rest = text_.substr(std::min(text_.size(), static_cast<std::size_t>(mark.pos)));
+    std::string_view rest =
+        text_.substr(std::min(text_.size(), static_cast<std::size_t>(mark.pos)));
     for (std::string_view word : {"null", "Null", "NULL", "~"}) {
       if (!rest.starts_with(word)) continue;
       std::string_view after = rest.substr(word.size());
@@ -449,8 +453,8 @@ class Builder final : public YAML::EventHandler {
     // syntax error inside it (an unclosed "{" reads as a key) says more.
     bool is_key = ExpectingKey();
     if (stack_.size() >= options_.max_depth) {
-      Fail(ErrorCode::kLimit, "nesting deeper than " + std::to_string(options_.max_depth) + " levels",
-           mark);
+      Fail(ErrorCode::kLimit,
+           "nesting deeper than " + std::to_string(options_.max_depth) + " levels", mark);
     }
     CountNodes(1, mark);
     std::string pointer;
@@ -565,7 +569,9 @@ Result<Document> ParseYaml(std::string_view text, std::string_view file,
     return fail(Error{ErrorCode::kLimit,
                       "input is " + std::to_string(text.size()) + " bytes, over the limit of " +
                           std::to_string(options.max_bytes),
-                      {}, {}, {}});
+                      {},
+                      {},
+                      {}});
   }
   // Positions count from after a BOM, as editors show them.
   text.remove_prefix(Utf8BomLength(text));
@@ -584,7 +590,8 @@ Result<Document> ParseYaml(std::string_view text, std::string_view file,
   } catch (const Abort&) {
     // The builder holds the error.
   } catch (const YAML::DeepRecursion& e) {
-    builder.SetFailure(ErrorCode::kLimit, "nesting too deep for the YAML parser", ToPosition(e.mark));
+    builder.SetFailure(ErrorCode::kLimit, "nesting too deep for the YAML parser",
+                       ToPosition(e.mark));
   } catch (const YAML::Exception& e) {
     builder.SetFailure(ErrorCode::kSyntax, e.msg, ToPosition(e.mark));
   } catch (const std::bad_alloc&) {

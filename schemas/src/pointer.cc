@@ -39,9 +39,8 @@ Result<std::vector<std::string>> SplitPointer(std::string_view pointer) {
       } else if (next == '1') {
         current += '/';
       } else {
-        return MakeError(ErrorCode::kInvalidPointer,
-                         "JSON pointer \"" + std::string(pointer) +
-                             "\" has '~' not followed by '0' or '1'");
+        return MakeError(ErrorCode::kInvalidPointer, "JSON pointer \"" + std::string(pointer) +
+                                                         "\" has '~' not followed by '0' or '1'");
       }
       ++i;
     } else {

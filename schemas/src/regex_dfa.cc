@@ -8,7 +8,7 @@
 namespace accord::internal {
 namespace {
 
-constexpr int kMaxAtoms = 62;      // expanded NFA positions (uint64 masks + start/accept)
+constexpr int kMaxAtoms = 62;  // expanded NFA positions (uint64 masks + start/accept)
 constexpr std::size_t kMaxStates = 512;
 
 using ByteSet = std::bitset<128>;  // ASCII only

@@ -33,7 +33,7 @@ class SimpleDfa {
   std::vector<std::uint16_t> next_;  // state * classes_ + class
   std::vector<bool> accepting_;
   std::uint16_t start_ = 0;
-  std::uint16_t dead_ = 0;   // no match possible from here
+  std::uint16_t dead_ = 0;    // no match possible from here
   bool anchored_end_ = true;  // `$`: accept only at the end of the text
 };
 

@@ -180,19 +180,18 @@ void BM_History50FullTransitive(benchmark::State& state) {
   const std::size_t history = versions.size() - 1;  // the last is the candidate
   bool compatible = true;
   for (auto _ : state) {
-    Report total = CheckHistory(Level::kFullTransitive, history,
-                                [&](std::size_t w, std::size_t r) {
-                                  auto res = CheckJsonSchema(versions[w], versions[r]);
-                                  if (!res) {
-                                    Report bad;
-                                    Finding f;
-                                    f.kind = CommonKind::kUnknown;  // an engine error, told by the message
-                                    f.message = res.error().ToString();
-                                    bad.Add(f);
-                                    return bad;
-                                  }
-                                  return std::move(*res);
-                                });
+    Report total = CheckHistory(Level::kFullTransitive, history, [&](std::size_t w, std::size_t r) {
+      auto res = CheckJsonSchema(versions[w], versions[r]);
+      if (!res) {
+        Report bad;
+        Finding f;
+        f.kind = CommonKind::kUnknown;  // an engine error, told by the message
+        f.message = res.error().ToString();
+        bad.Add(f);
+        return bad;
+      }
+      return std::move(*res);
+    });
     compatible = total.compatible();
     benchmark::DoNotOptimize(total);
   }

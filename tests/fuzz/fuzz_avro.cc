@@ -71,7 +71,8 @@ void CheckTape(std::string_view text, const accord::LoadOptions& options) {
     return;
   }
   Check(distinct == tape.objects(), "JsonTape sees a duplicate key the loader does not");
-  Check(value == loaded->root, "JsonTape reads another value than the loader", accord::json::ToJson(value));
+  Check(value == loaded->root, "JsonTape reads another value than the loader",
+        accord::json::ToJson(value));
   Check(tape.objects() == CountObjects(loaded->root), "JsonTape counts objects wrong");
   CheckTags(tape, 1);
 }
@@ -92,12 +93,15 @@ std::string Describe(const accord::avro::Schema& s) {
   };
   for (std::size_t i = 0; i < s.node_count(); ++i) {
     const accord::avro::Node& n = s.node(accord::avro::NodeId{static_cast<std::uint32_t>(i)});
-    out += std::to_string(static_cast<int>(n.type)) + " " + std::to_string(static_cast<int>(n.logical_type)) + " " +
-           std::to_string(n.is_error) + " items=" + std::to_string(n.items.value) + " size=" + std::to_string(n.size) +
-           " at=" + s.Pointer(n.pointer) + " name=" + std::string(n.full_name) + "|" + std::string(n.name) + "|" +
-           std::string(n.space()) + " aliases=" + list(n.aliases()) + " symbols=" + list(n.symbols) +
-           " default=" + std::string(n.enum_default().value_or("(none)")) + " lt=" + std::string(n.logical_type_name()) +
-           " " + std::to_string(n.precision()) + "/" + std::to_string(n.scale()) + " doc=" + std::string(n.doc()) +
+    out += std::to_string(static_cast<int>(n.type)) + " " +
+           std::to_string(static_cast<int>(n.logical_type)) + " " + std::to_string(n.is_error) +
+           " items=" + std::to_string(n.items.value) + " size=" + std::to_string(n.size) +
+           " at=" + s.Pointer(n.pointer) + " name=" + std::string(n.full_name) + "|" +
+           std::string(n.name) + "|" + std::string(n.space()) + " aliases=" + list(n.aliases()) +
+           " symbols=" + list(n.symbols) +
+           " default=" + std::string(n.enum_default().value_or("(none)")) +
+           " lt=" + std::string(n.logical_type_name()) + " " + std::to_string(n.precision()) + "/" +
+           std::to_string(n.scale()) + " doc=" + std::string(n.doc()) +
            " custom=" + custom(n.custom()) + " branches=";
     for (accord::avro::NodeId b : n.branches) out += std::to_string(b.value) + ",";
     out += "\n";
@@ -105,7 +109,8 @@ std::string Describe(const accord::avro::Schema& s) {
       out += "  field " + std::string(f.name) + " type=" + std::to_string(f.type.value) +
              " order=" + std::to_string(static_cast<int>(f.order)) + " aliases=" + list(f.aliases) +
              " default=" + (f.default_value ? ToJson(*f.default_value) : std::string("(none)")) +
-             " doc=" + std::string(f.doc) + " custom=" + custom(f.custom) + " at=" + s.Pointer(f.pointer) + "\n";
+             " doc=" + std::string(f.doc) + " custom=" + custom(f.custom) +
+             " at=" + s.Pointer(f.pointer) + "\n";
     }
   }
   out += "canonical " + accord::avro::CanonicalForm(s) + "\n";
@@ -122,10 +127,12 @@ void CheckParseText(std::string_view text, const accord::LoadOptions& options) {
   if (!loaded) return;
   const auto exact = accord::avro::Parse(loaded->root, parse);
   if (fast.has_value() != exact.has_value()) {
-    Check(false, "ParseText and Parse disagree on success", fast ? exact.error().ToString() : fast.error().ToString());
+    Check(false, "ParseText and Parse disagree on success",
+          fast ? exact.error().ToString() : fast.error().ToString());
   }
   if (!fast) {
-    Check(fast.error().ToString() == exact.error().ToString(), "ParseText and Parse fail differently",
+    Check(fast.error().ToString() == exact.error().ToString(),
+          "ParseText and Parse fail differently",
           fast.error().ToString() + "\n" + exact.error().ToString());
     return;
   }

@@ -25,9 +25,9 @@
 // engine produces, for checking that a change to the parser or the checker
 // changes no output (diff two runs).
 #include <algorithm>
-#include <functional>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <string>
@@ -171,40 +171,54 @@ int main(int argc, char** argv) {
     };
     std::vector<Phase> phases;
     // End to end: parse both schemas from text, check both directions.
-    phases.push_back({"pairs_per_cpu_second", [&] {
-      for (const auto& [a, b] : texts) {
-        auto sa = accord::avro::ParseText(a);
-        auto sb = accord::avro::ParseText(b);
-        if (!sa || !sb) continue;
-        incompatible += !accord::compat::CheckAvroSchemas(*sa, *sb).compatible();
-        incompatible += !accord::compat::CheckAvroSchemas(*sb, *sa).compatible();
-      }
-    }, static_cast<double>(texts.size()), {}});
+    phases.push_back({"pairs_per_cpu_second",
+                      [&] {
+                        for (const auto& [a, b] : texts) {
+                          auto sa = accord::avro::ParseText(a);
+                          auto sb = accord::avro::ParseText(b);
+                          if (!sa || !sb) continue;
+                          incompatible += !accord::compat::CheckAvroSchemas(*sa, *sb).compatible();
+                          incompatible += !accord::compat::CheckAvroSchemas(*sb, *sa).compatible();
+                        }
+                      },
+                      static_cast<double>(texts.size()),
+                      {}});
     // End to end again, reading every finding's witness as a renderer would
     // (witnesses are built when first read).
-    phases.push_back({"witnesses_read_pairs_per_cpu_second", [&] {
-      for (const auto& [a, b] : texts) {
-        auto sa = accord::avro::ParseText(a);
-        auto sb = accord::avro::ParseText(b);
-        if (!sa || !sb) continue;
-        for (const auto& f : accord::compat::CheckAvroSchemas(*sa, *sb).findings) witnesses += f.witness.has_value();
-        for (const auto& f : accord::compat::CheckAvroSchemas(*sb, *sa).findings) witnesses += f.witness.has_value();
-      }
-    }, static_cast<double>(texts.size()), {}});
+    phases.push_back({"witnesses_read_pairs_per_cpu_second",
+                      [&] {
+                        for (const auto& [a, b] : texts) {
+                          auto sa = accord::avro::ParseText(a);
+                          auto sb = accord::avro::ParseText(b);
+                          if (!sa || !sb) continue;
+                          for (const auto& f : accord::compat::CheckAvroSchemas(*sa, *sb).findings)
+                            witnesses += f.witness.has_value();
+                          for (const auto& f : accord::compat::CheckAvroSchemas(*sb, *sa).findings)
+                            witnesses += f.witness.has_value();
+                        }
+                      },
+                      static_cast<double>(texts.size()),
+                      {}});
     // Check only: schemas parsed beforehand.
-    phases.push_back({"check_only_pairs_per_cpu_second", [&] {
-      for (const auto& [sa, sb] : parsed) {
-        (void)accord::compat::CheckAvroSchemas(sa, sb);
-        (void)accord::compat::CheckAvroSchemas(sb, sa);
-      }
-    }, static_cast<double>(parsed.size()), {}});
+    phases.push_back({"check_only_pairs_per_cpu_second",
+                      [&] {
+                        for (const auto& [sa, sb] : parsed) {
+                          (void)accord::compat::CheckAvroSchemas(sa, sb);
+                          (void)accord::compat::CheckAvroSchemas(sb, sa);
+                        }
+                      },
+                      static_cast<double>(parsed.size()),
+                      {}});
     // Parse only: both schemas of every pair, from text.
-    phases.push_back({"parse_only_pairs_per_cpu_second", [&] {
-      for (const auto& [a, b] : texts) {
-        parsed_ok += accord::avro::ParseText(a).has_value();
-        parsed_ok += accord::avro::ParseText(b).has_value();
-      }
-    }, static_cast<double>(texts.size()), {}});
+    phases.push_back({"parse_only_pairs_per_cpu_second",
+                      [&] {
+                        for (const auto& [a, b] : texts) {
+                          parsed_ok += accord::avro::ParseText(a).has_value();
+                          parsed_ok += accord::avro::ParseText(b).has_value();
+                        }
+                      },
+                      static_cast<double>(texts.size()),
+                      {}});
     // The rounds run in blocks, the measurements taking turns block by
     // block, and each reports its median block: a burst of load from
     // elsewhere on a shared machine then spoils one block, not the figure.
@@ -222,10 +236,12 @@ int main(int argc, char** argv) {
     std::printf("{\"pairs\": %zu, \"rounds\": %d, \"blocks\": %d", texts.size(), rounds, blocks);
     for (Phase& phase : phases) {
       std::sort(phase.rates.begin(), phase.rates.end());
-      std::printf(", \"%s\": %.1f, \"%s_min\": %.1f, \"%s_max\": %.1f", phase.name, phase.rates[phase.rates.size() / 2],
-                  phase.name, phase.rates.front(), phase.name, phase.rates.back());
+      std::printf(", \"%s\": %.1f, \"%s_min\": %.1f, \"%s_max\": %.1f", phase.name,
+                  phase.rates[phase.rates.size() / 2], phase.name, phase.rates.front(), phase.name,
+                  phase.rates.back());
     }
-    std::printf(", \"incompatible_judgments\": %zu, \"witnesses\": %zu}\n", incompatible, witnesses);
+    std::printf(", \"incompatible_judgments\": %zu, \"witnesses\": %zu}\n", incompatible,
+                witnesses);
   }
   return 0;
 }

@@ -90,8 +90,6 @@ struct Counts {
   int self_failed = 0;
 };
 
-
-
 const JustifiedDisagreement* FindJustified(int index, std::string_view description, Policy p) {
   for (const JustifiedDisagreement& j : kJustifiedDisagreements) {
     if (j.index == index && j.policy == p && j.description == description) return &j;
@@ -129,12 +127,22 @@ void CollectNames(const json::Value& v, std::vector<std::string>& out) {
 // scalars of every type, arrays of up to 3 items, objects with up to two of
 // the case's property names (plus pattern-like names and an unknown one).
 std::vector<json::Value> InstancePool(const json::Value& w, const json::Value& r) {
-  const std::vector<json::Value> scalars = {
-      json::Value(nullptr), json::Value(true), json::Value(false), json::Value(0),
-      json::Value(1),       json::Value(-1),   json::Value(1.5),   json::Value(10),
-      json::Value(11),      json::Value(""),   json::Value("a"),   json::Value("red"),
-      json::Value("blue"),  json::Value("abcdefghijkl"), json::Value(json::Array{}),
-      json::Value(json::Object{})};
+  const std::vector<json::Value> scalars = {json::Value(nullptr),
+                                            json::Value(true),
+                                            json::Value(false),
+                                            json::Value(0),
+                                            json::Value(1),
+                                            json::Value(-1),
+                                            json::Value(1.5),
+                                            json::Value(10),
+                                            json::Value(11),
+                                            json::Value(""),
+                                            json::Value("a"),
+                                            json::Value("red"),
+                                            json::Value("blue"),
+                                            json::Value("abcdefghijkl"),
+                                            json::Value(json::Array{}),
+                                            json::Value(json::Object{})};
   std::vector<json::Value> pool = scalars;
   const std::vector<json::Value> items = {json::Value("a"), json::Value(1), json::Value(1.5),
                                           json::Value(true), json::Value(nullptr)};
@@ -177,8 +185,8 @@ std::vector<json::Value> InstancePool(const json::Value& w, const json::Value& r
 std::string Describe(const Report& r) {
   std::string out;
   for (const Finding& f : r.findings) {
-    out += "      " + std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + " W#" +
-           f.writer_path + " R#" + f.reader_path + ": " + f.message;
+    out += "      " + std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) +
+           " W#" + f.writer_path + " R#" + f.reader_path + ": " + f.message;
     if (f.witness) out += " witness=" + json::ToJson(*f.witness);
     out += "\n";
   }
@@ -242,8 +250,9 @@ bool RunOne(int index, const std::string& description, const json::Value& writer
       ++counts.witnesses_bad;
       witnesses_ok = false;
       std::printf("BAD-WITNESS %s: %s witness %s is %s under the writer and %s under the reader\n",
-                  label.c_str(), std::string(f.kind.name()).c_str(), json::ToJson(*f.witness).c_str(),
-                  valid_w ? "valid" : "INVALID", valid_r ? "VALID" : "invalid");
+                  label.c_str(), std::string(f.kind.name()).c_str(),
+                  json::ToJson(*f.witness).c_str(), valid_w ? "valid" : "INVALID",
+                  valid_r ? "VALID" : "invalid");
     }
   }
 
@@ -260,10 +269,11 @@ bool RunOne(int index, const std::string& description, const json::Value& writer
   }
   if (justified != nullptr && !ours && confirmed > 0) {
     ++counts.justified;
-    std::printf("JUSTIFIED %s: Confluent says compatible, we say incompatible (%d confirmed "
-                "witness%s): %s\n",
-                label.c_str(), confirmed, confirmed == 1 ? "" : "es",
-                std::string(justified->reason).c_str());
+    std::printf(
+        "JUSTIFIED %s: Confluent says compatible, we say incompatible (%d confirmed "
+        "witness%s): %s\n",
+        label.c_str(), confirmed, confirmed == 1 ? "" : "es",
+        std::string(justified->reason).c_str());
     return witnesses_ok;
   }
   if (justified != nullptr && ours && wv && rv) {
@@ -279,16 +289,17 @@ bool RunOne(int index, const std::string& description, const json::Value& writer
     }
     if (!counterexample && writer_valid > 0) {
       ++counts.justified;
-      std::printf("JUSTIFIED %s: Confluent says incompatible, we say compatible (pool: %d "
-                  "writer-valid instances, all reader-valid): %s\n",
-                  label.c_str(), writer_valid, std::string(justified->reason).c_str());
+      std::printf(
+          "JUSTIFIED %s: Confluent says incompatible, we say compatible (pool: %d "
+          "writer-valid instances, all reader-valid): %s\n",
+          label.c_str(), writer_valid, std::string(justified->reason).c_str());
       return witnesses_ok;
     }
-    std::printf("DISAGREE  %s: listed as compatible but %s\n", label.c_str(),
-                counterexample ? ("the validator separates W and R with " +
-                                  json::ToJson(*counterexample))
-                                     .c_str()
-                               : "the pool holds no writer-valid instance");
+    std::printf(
+        "DISAGREE  %s: listed as compatible but %s\n", label.c_str(),
+        counterexample
+            ? ("the validator separates W and R with " + json::ToJson(*counterexample)).c_str()
+            : "the pool holds no writer-valid instance");
     ++counts.unexplained;
     return false;
   }

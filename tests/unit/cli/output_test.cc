@@ -17,7 +17,8 @@ namespace {
 // Captures what a reporter writes to its two FILEs.
 class Capture {
  public:
-  Capture() : out_(open_memstream(&out_buf_, &out_len_)), err_(open_memstream(&err_buf_, &err_len_)) {}
+  Capture()
+      : out_(open_memstream(&out_buf_, &out_len_)), err_(open_memstream(&err_buf_, &err_len_)) {}
   ~Capture() {
     Close();
     std::free(out_buf_);
@@ -30,8 +31,14 @@ class Capture {
     if (err_ != nullptr) std::fclose(err_);
     out_ = err_ = nullptr;
   }
-  std::string Out() { Close(); return std::string(out_buf_, out_len_); }
-  std::string Err() { Close(); return std::string(err_buf_, err_len_); }
+  std::string Out() {
+    Close();
+    return std::string(out_buf_, out_len_);
+  }
+  std::string Err() {
+    Close();
+    return std::string(err_buf_, err_len_);
+  }
 
  private:
   char* out_buf_ = nullptr;
@@ -43,8 +50,9 @@ class Capture {
 };
 
 const std::vector<jsonschema::ValidationFailure> kFailures = {
-    {"/order/items/0/quantity", "/properties/order/properties/items/items/properties/quantity/minimum",
-     "minimum", "0 is less than the minimum of 1"},
+    {"/order/items/0/quantity",
+     "/properties/order/properties/items/items/properties/quantity/minimum", "minimum",
+     "0 is less than the minimum of 1"},
     {"", "/required", "required", "required property \"order\" is missing"},
 };
 

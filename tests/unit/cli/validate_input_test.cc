@@ -175,13 +175,15 @@ TEST(PathToFileUri, RelativePathIsMadeAbsolute) {
 }
 
 TEST(ShortenFileUris, FilesBelowTheDirectoryLoseTheirUriPrefix) {
-  EXPECT_EQ(ShortenFileUris("unresolved \"file:///w/a/b.json#/x\" from file:///w/c.json",
-                            "file:///w/"),
-            "unresolved \"a/b.json#/x\" from c.json");
+  EXPECT_EQ(
+      ShortenFileUris("unresolved \"file:///w/a/b.json#/x\" from file:///w/c.json", "file:///w/"),
+      "unresolved \"a/b.json#/x\" from c.json");
   EXPECT_EQ(ShortenFileUris("file:///other/b.json", "file:///w/"), "file:///other/b.json");
 }
 
-TEST(PathToFileUri, WorkingDirectoryUriEndsWithSlash) { EXPECT_TRUE(PathToFileUri(".").ends_with("/")); }
+TEST(PathToFileUri, WorkingDirectoryUriEndsWithSlash) {
+  EXPECT_TRUE(PathToFileUri(".").ends_with("/"));
+}
 
 TEST(DocumentNames, KnownExtensions) {
   EXPECT_TRUE(IsDocumentName("a.json"));

@@ -21,13 +21,13 @@ void ExpectAgreesWithLoader(const std::string& line) {
   for (const auto& [pointer, position] : doc->positions) {
     std::optional<std::size_t> at = LocateValue(line, pointer);
     ASSERT_TRUE(at.has_value()) << "pointer " << pointer << " in " << line;
-    EXPECT_EQ(static_cast<int>(*at) + 1, position.column) << "pointer " << pointer << " in " << line;
+    EXPECT_EQ(static_cast<int>(*at) + 1, position.column)
+        << "pointer " << pointer << " in " << line;
   }
 }
 
 TEST(LocateValue, AgreesWithLoaderPositionsOnNestedObjectsAndArrays) {
-  ExpectAgreesWithLoader(
-      R"({"a":1,"b":{"c":[10,{"d":"x"},[true,null]],"e":"s"},"f":[],"g":{}})");
+  ExpectAgreesWithLoader(R"({"a":1,"b":{"c":[10,{"d":"x"},[true,null]],"e":"s"},"f":[],"g":{}})");
 }
 
 TEST(LocateValue, AgreesWithLoaderWithWhitespaceEverywhere) {

@@ -62,83 +62,151 @@ const Case kCases[] = {
     {"int is not boolean", R"("int")", R"("boolean")", {"TYPE_MISMATCH"}},
     {"null is only null", R"("null")", R"("string")", {"TYPE_MISMATCH"}},
     {"logical types do not take part in resolution",
-     R"({"type":"long","logicalType":"timestamp-millis"})", R"("long")", {}},
+     R"({"type":"long","logicalType":"timestamp-millis"})",
+     R"("long")",
+     {}},
     // Records and fields.
-    {"writer-only field is skipped", kRecordV1,
-     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"}]})", {}},
-    {"reader-only field with default is filled in", kRecordV1,
+    {"writer-only field is skipped",
+     kRecordV1,
+     R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"}]})",
+     {}},
+    {"reader-only field with default is filled in",
+     kRecordV1,
      R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
-        {"name":"name","type":"string"},{"name":"email","type":["null","string"],"default":null}]})", {}},
-    {"reader-only field without default breaks", kRecordV1,
+        {"name":"name","type":"string"},{"name":"email","type":["null","string"],"default":null}]})",
+     {}},
+    {"reader-only field without default breaks",
+     kRecordV1,
      R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
         {"name":"name","type":"string"},{"name":"email","type":"string"}]})",
      {"READER_FIELD_MISSING_DEFAULT_VALUE"}},
-    {"reader field alias matches the writer field", kRecordV1,
+    {"reader field alias matches the writer field",
+     kRecordV1,
      R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
-        {"name":"full_name","type":"string","aliases":["name"]}]})", {}},
-    {"renamed field without alias is a missing field", kRecordV1,
+        {"name":"full_name","type":"string","aliases":["name"]}]})",
+     {}},
+    {"renamed field without alias is a missing field",
+     kRecordV1,
      R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},
-        {"name":"full_name","type":"string"}]})", {"READER_FIELD_MISSING_DEFAULT_VALUE"}},
-    {"field types resolve recursively", kRecordV1,
+        {"name":"full_name","type":"string"}]})",
+     {"READER_FIELD_MISSING_DEFAULT_VALUE"}},
+    {"field types resolve recursively",
+     kRecordV1,
      R"({"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"int"},
-        {"name":"name","type":"string"}]})", {"TYPE_MISMATCH"}},
-    {"records match by unqualified name", kRecordV1,
-     R"({"type":"record","name":"User","namespace":"org.other","fields":[{"name":"id","type":"long"}]})", {}},
-    {"renamed record without alias", kRecordV1,
+        {"name":"name","type":"string"}]})",
+     {"TYPE_MISMATCH"}},
+    {"records match by unqualified name",
+     kRecordV1,
+     R"({"type":"record","name":"User","namespace":"org.other","fields":[{"name":"id","type":"long"}]})",
+     {}},
+    {"renamed record without alias",
+     kRecordV1,
      R"({"type":"record","name":"Member","namespace":"com.acme","fields":[{"name":"id","type":"long"}]})",
      {"NAME_MISMATCH"}},
-    {"renamed record with alias relative to its namespace", kRecordV1,
-     R"({"type":"record","name":"Member","namespace":"com.acme","aliases":["User"],"fields":[{"name":"id","type":"long"}]})", {}},
-    {"renamed record with full-name alias", kRecordV1,
-     R"({"type":"record","name":"Member","namespace":"org.x","aliases":["com.acme.User"],"fields":[{"name":"id","type":"long"}]})", {}},
-    {"name mismatch and field problems are both reported", kRecordV1,
+    {"renamed record with alias relative to its namespace",
+     kRecordV1,
+     R"({"type":"record","name":"Member","namespace":"com.acme","aliases":["User"],"fields":[{"name":"id","type":"long"}]})",
+     {}},
+    {"renamed record with full-name alias",
+     kRecordV1,
+     R"({"type":"record","name":"Member","namespace":"org.x","aliases":["com.acme.User"],"fields":[{"name":"id","type":"long"}]})",
+     {}},
+    {"name mismatch and field problems are both reported",
+     kRecordV1,
      R"({"type":"record","name":"Member","fields":[{"name":"id","type":"int"}]})",
      {"NAME_MISMATCH", "TYPE_MISMATCH"}},
     // Enums.
-    {"enum symbol added in reader", R"({"type":"enum","name":"E","symbols":["A","B"]})",
-     R"({"type":"enum","name":"E","symbols":["A","B","C"]})", {}},
-    {"enum symbol removed from reader", R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
-     R"({"type":"enum","name":"E","symbols":["A","B"]})", {"MISSING_ENUM_SYMBOLS"}},
-    {"enum symbol removed but reader has a default", R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
-     R"({"type":"enum","name":"E","symbols":["A","B"],"default":"A"})", {}},
-    {"enum renamed", R"({"type":"enum","name":"E","symbols":["A"]})",
-     R"({"type":"enum","name":"F","symbols":["A"]})", {"NAME_MISMATCH"}},
+    {"enum symbol added in reader",
+     R"({"type":"enum","name":"E","symbols":["A","B"]})",
+     R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
+     {}},
+    {"enum symbol removed from reader",
+     R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
+     R"({"type":"enum","name":"E","symbols":["A","B"]})",
+     {"MISSING_ENUM_SYMBOLS"}},
+    {"enum symbol removed but reader has a default",
+     R"({"type":"enum","name":"E","symbols":["A","B","C"]})",
+     R"({"type":"enum","name":"E","symbols":["A","B"],"default":"A"})",
+     {}},
+    {"enum renamed",
+     R"({"type":"enum","name":"E","symbols":["A"]})",
+     R"({"type":"enum","name":"F","symbols":["A"]})",
+     {"NAME_MISMATCH"}},
     // Fixed.
-    {"fixed same size and name", R"({"type":"fixed","name":"H","size":16})",
-     R"({"type":"fixed","name":"H","size":16})", {}},
-    {"fixed size changed", R"({"type":"fixed","name":"H","size":16})",
-     R"({"type":"fixed","name":"H","size":32})", {"FIXED_SIZE_MISMATCH"}},
-    {"fixed renamed and resized", R"({"type":"fixed","name":"H","size":16})",
-     R"({"type":"fixed","name":"G","size":8})", {"FIXED_SIZE_MISMATCH", "NAME_MISMATCH"}},
-    {"fixed is not bytes", R"({"type":"fixed","name":"H","size":16})", R"("bytes")", {"TYPE_MISMATCH"}},
+    {"fixed same size and name",
+     R"({"type":"fixed","name":"H","size":16})",
+     R"({"type":"fixed","name":"H","size":16})",
+     {}},
+    {"fixed size changed",
+     R"({"type":"fixed","name":"H","size":16})",
+     R"({"type":"fixed","name":"H","size":32})",
+     {"FIXED_SIZE_MISMATCH"}},
+    {"fixed renamed and resized",
+     R"({"type":"fixed","name":"H","size":16})",
+     R"({"type":"fixed","name":"G","size":8})",
+     {"FIXED_SIZE_MISMATCH", "NAME_MISMATCH"}},
+    {"fixed is not bytes",
+     R"({"type":"fixed","name":"H","size":16})",
+     R"("bytes")",
+     {"TYPE_MISMATCH"}},
     // Arrays and maps.
-    {"array items promote", R"({"type":"array","items":"int"})", R"({"type":"array","items":"long"})", {}},
-    {"array items demote", R"({"type":"array","items":"long"})", R"({"type":"array","items":"int"})", {"TYPE_MISMATCH"}},
-    {"map values resolve", R"({"type":"map","values":"float"})", R"({"type":"map","values":"double"})", {}},
-    {"map is not array", R"({"type":"map","values":"int"})", R"({"type":"array","items":"int"})", {"TYPE_MISMATCH"}},
+    {"array items promote",
+     R"({"type":"array","items":"int"})",
+     R"({"type":"array","items":"long"})",
+     {}},
+    {"array items demote",
+     R"({"type":"array","items":"long"})",
+     R"({"type":"array","items":"int"})",
+     {"TYPE_MISMATCH"}},
+    {"map values resolve",
+     R"({"type":"map","values":"float"})",
+     R"({"type":"map","values":"double"})",
+     {}},
+    {"map is not array",
+     R"({"type":"map","values":"int"})",
+     R"({"type":"array","items":"int"})",
+     {"TYPE_MISMATCH"}},
     // Unions.
     {"non-union writer needs a matching reader branch", R"("string")", R"(["null","string"])", {}},
-    {"non-union writer with promotion into a reader branch", R"("int")", R"(["null","double"])", {}},
-    {"non-union writer without matching reader branch", R"("boolean")", R"(["null","string"])", {"MISSING_UNION_BRANCH"}},
-    {"every writer branch must resolve", R"(["null","string","int"])", R"(["null","string"])", {"MISSING_UNION_BRANCH"}},
+    {"non-union writer with promotion into a reader branch",
+     R"("int")",
+     R"(["null","double"])",
+     {}},
+    {"non-union writer without matching reader branch",
+     R"("boolean")",
+     R"(["null","string"])",
+     {"MISSING_UNION_BRANCH"}},
+    {"every writer branch must resolve",
+     R"(["null","string","int"])",
+     R"(["null","string"])",
+     {"MISSING_UNION_BRANCH"}},
     {"union widened in reader", R"(["null","string"])", R"(["null","string","long"])", {}},
-    {"writer union against non-union reader: every branch", R"(["null","string"])", R"("string")", {"TYPE_MISMATCH"}},
+    {"writer union against non-union reader: every branch",
+     R"(["null","string"])",
+     R"("string")",
+     {"TYPE_MISMATCH"}},
     {"writer union whose branches all promote", R"(["int","long"])", R"("double")", {}},
-    {"record inside unions resolved by name", R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])",
-     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"},{"name":"y","type":"int","default":0}]}])", {}},
-    {"record inside unions with an incompatible field", R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"}]}])",
-     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])", {"MISSING_UNION_BRANCH"}},
+    {"record inside unions resolved by name",
+     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])",
+     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"},{"name":"y","type":"int","default":0}]}])",
+     {}},
+    {"record inside unions with an incompatible field",
+     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"}]}])",
+     R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])",
+     {"MISSING_UNION_BRANCH"}},
     // Recursion.
     {"recursive records compare without looping",
      R"({"type":"record","name":"Node","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","Node"]}]})",
-     R"({"type":"record","name":"Node","fields":[{"name":"v","type":"long"},{"name":"next","type":["null","Node"]}]})", {}},
+     R"({"type":"record","name":"Node","fields":[{"name":"v","type":"long"},{"name":"next","type":["null","Node"]}]})",
+     {}},
     {"recursive records with a break deep inside",
      R"({"type":"record","name":"Tree","fields":[{"name":"v","type":"long"},{"name":"kids","type":{"type":"array","items":"Tree"}}]})",
      R"({"type":"record","name":"Tree","fields":[{"name":"v","type":"int"},{"name":"kids","type":{"type":"array","items":"Tree"}}]})",
      {"TYPE_MISMATCH"}},
     {"mutually recursive records",
      R"({"type":"record","name":"A","fields":[{"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]}]}]}]})",
-     R"({"type":"record","name":"A","fields":[{"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]},{"name":"n","type":"int","default":1}]}]}]})", {}},
+     R"({"type":"record","name":"A","fields":[{"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"a","type":["null","A"]},{"name":"n","type":"int","default":1}]}]}]})",
+     {}},
 };
 
 // Rule: each case's verdict and kinds, self-compatibility of both schemas,
@@ -184,8 +252,10 @@ TEST(AvroCompat, PathsPointIntoEachSchema) {
 TEST(AvroCompat, WitnessIsBuiltWhenReadOnceForAllCopies) {
   Report report;
   {
-    const avro::Schema writer = S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","long"]}]})");
-    const avro::Schema reader = S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","int"]}]})");
+    const avro::Schema writer =
+        S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","long"]}]})");
+    const avro::Schema reader =
+        S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","int"]}]})");
     report = CheckAvroSchemas(writer, reader);
   }
   ASSERT_EQ(report.findings.size(), 1u);
@@ -211,15 +281,17 @@ TEST(AvroCompat, WitnessIsBuiltWhenReadOnceForAllCopies) {
 // Rule: witnesses reach the incompatible part: the long beyond int range,
 // the missing enum symbol, the unmatched union branch.
 TEST(AvroCompat, WitnessesShowTheProblem) {
-  Report demote = CheckAvroSchemas(S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","long"]}]})"),
-                                   S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","int"]}]})"));
+  Report demote = CheckAvroSchemas(
+      S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","long"]}]})"),
+      S(R"({"type":"record","name":"R","fields":[{"name":"n","type":["null","int"]}]})"));
   ASSERT_EQ(demote.findings.size(), 1u);
   EXPECT_EQ(demote.findings[0].kind, "MISSING_UNION_BRANCH");
   EXPECT_EQ(demote.findings[0].writer_path, "/fields/0/type/1");
   EXPECT_EQ(json::ToJson(*demote.findings[0].witness), R"({"n":{"long":2147483648}})");
 
-  Report sym = CheckAvroSchemas(S(R"({"type":"enum","name":"E","namespace":"n","symbols":["A","B","C"]})"),
-                                S(R"({"type":"enum","name":"E","namespace":"n","symbols":["A"]})"));
+  Report sym =
+      CheckAvroSchemas(S(R"({"type":"enum","name":"E","namespace":"n","symbols":["A","B","C"]})"),
+                       S(R"({"type":"enum","name":"E","namespace":"n","symbols":["A"]})"));
   ASSERT_EQ(sym.findings.size(), 1u);
   EXPECT_EQ(json::ToJson(*sym.findings[0].witness), R"("B")");
   EXPECT_NE(sym.findings[0].message.find("B, C"), std::string::npos);
@@ -247,7 +319,8 @@ TEST(AvroCompat, FailedAssumptionDoesNotPoisonTheMemo) {
       {"name":"y","type":["null","B"]}]})";
   Report report = CheckAvroSchemas(S(w), S(r));
   std::vector<std::string> paths;
-  for (const Finding& f : report.findings) paths.push_back(std::string(f.kind.name()) + " " + f.writer_path);
+  for (const Finding& f : report.findings)
+    paths.push_back(std::string(f.kind.name()) + " " + f.writer_path);
   EXPECT_EQ(paths, (std::vector<std::string>{"MISSING_UNION_BRANCH /fields/0/type/1",
                                              "MISSING_UNION_BRANCH /fields/1/type/1"}));
 }
@@ -260,7 +333,8 @@ TEST(AvroCompat, UnionMessagesExplainTheClosestBranch) {
       S(R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"long"}]}])"),
       S(R"(["null",{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}])"));
   ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_NE(r.findings[0].message.find("reader branch 1 (record A) does not fit because writer type long"),
+  EXPECT_NE(r.findings[0].message.find(
+                "reader branch 1 (record A) does not fit because writer type long"),
             std::string::npos)
       << r.findings[0].message;
   // Regression: the explanation of a union nested below the root once built
@@ -289,7 +363,8 @@ TEST(AvroCompat, DeepChainsKeepWitnessesAndRollback) {
   auto chain = [](const char* leaf) {
     std::string text;
     for (int i = 0; i < 40; ++i) {
-      text += R"({"type":"record","name":"R)" + std::to_string(i) + R"(","fields":[{"name":"k","type":"string"},)";
+      text += R"({"type":"record","name":"R)" + std::to_string(i) +
+              R"(","fields":[{"name":"k","type":"string"},)";
       text += R"({"name":"n","type":)";
     }
     text += std::string("\"") + leaf + "\"";
@@ -327,8 +402,8 @@ TEST(AvroCompat, LongNamedChainsAreBounded) {
     text += leaf;
     text += R"("}]})";
     for (int i = 1; i < 3000; ++i) {
-      text += R"(,{"type":"record","name":"T)" + std::to_string(i) + R"(","fields":[{"name":"p","type":"T)" +
-              std::to_string(i - 1) + R"("}]})";
+      text += R"(,{"type":"record","name":"T)" + std::to_string(i) +
+              R"(","fields":[{"name":"p","type":"T)" + std::to_string(i - 1) + R"("}]})";
     }
     text += with_default ? R"(],"default":null})" : "]}";
     text += R"(,{"name":"last","type":"T2999"}]})";
@@ -348,7 +423,8 @@ TEST(AvroCompat, LongNamedChainsAreBounded) {
 
 // Rule: CheckAvro reports invalid schemas as errors naming the side.
 TEST(AvroCompat, InvalidSchemaIsAnErrorNamingTheSide) {
-  auto r = CheckAvro(J(R"("int")"), J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]})"));
+  auto r = CheckAvro(J(R"("int")"),
+                     J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]})"));
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().file, "reader");
   EXPECT_EQ(r.error().pointer, "/fields/0/type");
@@ -400,21 +476,31 @@ namespace {
 // kind from the published set, and every witness is valid under the writer.
 TEST(AvroCompat, CorpusPairsHaveValidWitnesses) {
   const char* corpus[] = {
-      R"("int")", R"("long")", R"("float")", R"("double")", R"("string")", R"("bytes")", R"("null")",
-      R"(["null","string"])", R"(["int","string","null"])",
-      R"({"type":"array","items":"long"})", R"({"type":"map","values":["null","int"]})",
+      R"("int")",
+      R"("long")",
+      R"("float")",
+      R"("double")",
+      R"("string")",
+      R"("bytes")",
+      R"("null")",
+      R"(["null","string"])",
+      R"(["int","string","null"])",
+      R"({"type":"array","items":"long"})",
+      R"({"type":"map","values":["null","int"]})",
       R"({"type":"enum","name":"E","symbols":["A","B"]})",
       R"({"type":"enum","name":"E","symbols":["B","C"],"default":"B"})",
-      R"({"type":"fixed","name":"F","size":4})", R"({"type":"fixed","name":"F","size":8})",
+      R"({"type":"fixed","name":"F","size":4})",
+      R"({"type":"fixed","name":"F","size":8})",
       R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":["null","R"],"default":null}]})",
       R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"c","type":{"type":"array","items":"R"}}]})",
       R"({"type":"record","name":"R","aliases":["S"],"fields":[{"name":"z","type":"string","aliases":["a"]}]})",
       R"({"type":"record","name":"S","fields":[{"name":"a","type":{"type":"enum","name":"E","symbols":["A"]}},{"name":"f","type":{"type":"fixed","name":"F","size":4}}]})",
       R"([{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]},"string"])",
   };
-  const std::set<std::string> kinds = {"NAME_MISMATCH", "FIXED_SIZE_MISMATCH", "MISSING_ENUM_SYMBOLS",
-                                       "READER_FIELD_MISSING_DEFAULT_VALUE", "TYPE_MISMATCH",
-                                       "MISSING_UNION_BRANCH", "UNDECIDED_DEPTH"};
+  const std::set<std::string> kinds = {"NAME_MISMATCH",        "FIXED_SIZE_MISMATCH",
+                                       "MISSING_ENUM_SYMBOLS", "READER_FIELD_MISSING_DEFAULT_VALUE",
+                                       "TYPE_MISMATCH",        "MISSING_UNION_BRANCH",
+                                       "UNDECIDED_DEPTH"};
   std::vector<avro::Schema> schemas;
   for (const char* c : corpus) schemas.push_back(S(c));
   for (std::size_t i = 0; i < schemas.size(); ++i) {
@@ -448,7 +534,8 @@ TEST(AvroCompat, LevelsUseTheSharedModeLogic) {
       J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})"),
   };
   // Candidate adds a field without default: new readers cannot read v2 data.
-  json::Value candidate = J(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"old","type":"string"}]})");
+  json::Value candidate = J(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"old","type":"string"}]})");
   auto none = CheckAvroLevel(Level::kNone, history, candidate);
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->compatible());

@@ -179,8 +179,8 @@ TEST(AvroResolution, EveryBreakingWitnessIsRejectedByTheReader) {
       Report r = CheckAvroSchemas(schemas[i], schemas[j]);
       for (const Finding& f : r.findings) {
         if (f.severity != Severity::kBreaking) continue;
-        SCOPED_TRACE(std::string(corpus[i]) + " -> " + corpus[j] + ": " + std::string(f.kind.name()) + " at " +
-                     f.reader_path);
+        SCOPED_TRACE(std::string(corpus[i]) + " -> " + corpus[j] + ": " +
+                     std::string(f.kind.name()) + " at " + f.reader_path);
         ++breaking;
         ASSERT_TRUE(f.witness.has_value());
         EXPECT_TRUE(avro::IsValidDatum(schemas[i], schemas[i].root(), *f.witness));

@@ -87,9 +87,10 @@ TEST(JsonSchemaCompatTest, CaseTables) {
     undecided += static_cast<int>(r->CountUndecided());
   }
   EXPECT_EQ(witnesses, breaking);
-  std::printf("[compat cases] %zu cases: %d breaking findings, %d proved by their witness "
-              "(validator error locations), %d undecided\n",
-              cases.size(), breaking, witnesses, undecided);
+  std::printf(
+      "[compat cases] %zu cases: %d breaking findings, %d proved by their witness "
+      "(validator error locations), %d undecided\n",
+      cases.size(), breaking, witnesses, undecided);
 }
 
 // Rule (issue 16): a witness proves the finding it is attached to. Old
@@ -98,8 +99,10 @@ TEST(JsonSchemaCompatTest, CaseTables) {
 // it, carry c so that it breaks nothing else), and REQUIRED_ADDED's must
 // lack c.
 TEST(JsonSchemaCompatTest, EachWitnessProvesItsOwnFinding) {
-  json::Value w = J(R"({"type":"object","properties":{"q":{"type":"integer","minimum":1},"c":{"type":"string"}}})");
-  json::Value rd = J(R"({"type":"object","properties":{"q":{"type":"integer","minimum":1,"maximum":100},"c":{"type":"string"}},"required":["c"]})");
+  json::Value w = J(
+      R"({"type":"object","properties":{"q":{"type":"integer","minimum":1},"c":{"type":"string"}}})");
+  json::Value rd = J(
+      R"({"type":"object","properties":{"q":{"type":"integer","minimum":1,"maximum":100},"c":{"type":"string"}},"required":["c"]})");
   auto r = CheckJsonSchema(w, rd);
   ASSERT_TRUE(r);
   ASSERT_EQ(r->findings.size(), 2u) << Describe(*r);
@@ -187,7 +190,8 @@ TEST(JsonSchemaCompatTest, BudgetExhaustionIsUndecidedNotAHang) {
   opt.budget = 50;
   auto start = std::chrono::steady_clock::now();
   auto r = CheckJsonSchema(J(w), J(rd), opt);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->compatible());
   EXPECT_TRUE(HasKind(*r, "UNDECIDED_BUDGET", Severity::kUndecided)) << Describe(*r);
@@ -210,8 +214,10 @@ TEST(JsonSchemaCompatTest, LenientPolicyTurnsOpenModelBreaksIntoWarnings) {
 }
 
 TEST(JsonSchemaCompatTest, DiffListsBothDirectionsAndSafeChanges) {
-  json::Value old_s = J(R"({"type":"object","description":"v1","properties":{"a":{"type":"string","maxLength":5}},"additionalProperties":false})");
-  json::Value new_s = J(R"({"type":"object","description":"v2","properties":{"a":{"type":"string","maxLength":10},"b":{"type":"integer"}},"additionalProperties":false})");
+  json::Value old_s = J(
+      R"({"type":"object","description":"v1","properties":{"a":{"type":"string","maxLength":5}},"additionalProperties":false})");
+  json::Value new_s = J(
+      R"({"type":"object","description":"v2","properties":{"a":{"type":"string","maxLength":10},"b":{"type":"integer"}},"additionalProperties":false})");
   auto d = DiffJsonSchema(old_s, new_s);
   ASSERT_TRUE(d) << d.error().ToString();
   // maxLength increased: safe for BACKWARD, breaks FORWARD (new writers send longer strings).
@@ -235,12 +241,15 @@ TEST(JsonSchemaCompatTest, DiffListsBothDirectionsAndSafeChanges) {
 TEST(JsonSchemaCompatTest, FiveHundredPropertiesAreFast) {
   json::Object props;
   for (int i = 0; i < 500; ++i) {
-    json::Value p = i % 3 == 0   ? J(R"({"$ref":"#/$defs/money"})")
-                    : i % 3 == 1 ? J(R"({"type":"object","properties":{"x":{"type":"string","maxLength":20}},"required":["x"]})")
-                                 : J(R"({"type":["string","null"],"format":"date-time"})");
+    json::Value p =
+        i % 3 == 0 ? J(R"({"$ref":"#/$defs/money"})")
+        : i % 3 == 1
+            ? J(R"({"type":"object","properties":{"x":{"type":"string","maxLength":20}},"required":["x"]})")
+            : J(R"({"type":["string","null"],"format":"date-time"})");
     props.push_back(json::Member{"p" + std::to_string(i), p});
   }
-  json::Value schema = J(R"({"type":"object","$defs":{"money":{"type":"object","properties":{"amount":{"type":"integer"},"currency":{"enum":["EUR","USD"]}},"required":["amount"]}}})");
+  json::Value schema = J(
+      R"({"type":"object","$defs":{"money":{"type":"object","properties":{"amount":{"type":"integer"},"currency":{"enum":["EUR","USD"]}},"required":["amount"]}}})");
   schema.Add("properties", json::Value(props));
   // The reader widens every third property's maxLength and adds a property
   // to $defs/money: nothing is identical at the top, every property is compared.
@@ -252,7 +261,8 @@ TEST(JsonSchemaCompatTest, FiveHundredPropertiesAreFast) {
   for (int round = 0; round < 2; ++round) {
     auto start = std::chrono::steady_clock::now();
     auto r = CheckJsonSchema(schema, reader);
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
     ASSERT_TRUE(r);
     // STRICT: the open money object gains a typed property -> one break.
     EXPECT_EQ(r->CountBreaking(), 1u) << Describe(*r);

@@ -147,9 +147,12 @@ inline std::string StaticLocation(const json::Value& schema, const std::string& 
     if (t == "$ref" && v && v->IsObject() && v->Find("$ref") && v->Find("$ref")->IsString()) {
       const std::string& ref = v->Find("$ref")->AsString();
       std::optional<std::string> target;
-      if (ref == "#") target = "";
-      else if (ref.starts_with("#/")) target = ref.substr(1);
-      else if (ref.starts_with("#")) target = find_anchor(find_anchor, schema, "", ref.substr(1));
+      if (ref == "#")
+        target = "";
+      else if (ref.starts_with("#/"))
+        target = ref.substr(1);
+      else if (ref.starts_with("#"))
+        target = find_anchor(find_anchor, schema, "", ref.substr(1));
       if (!target) return dynamic;
       v = json::Resolve(schema, *target);
       path = *target;
@@ -184,7 +187,8 @@ inline std::string WitnessProblem(const Finding& f, const jsonschema::Validator&
                                   const jsonschema::Validator& reader,
                                   const json::Value& reader_schema) {
   if (!f.witness) return "no witness";
-  if (!writer.IsValid(*f.witness)) return "witness rejected by the writer: " + json::ToJson(*f.witness);
+  if (!writer.IsValid(*f.witness))
+    return "witness rejected by the writer: " + json::ToJson(*f.witness);
   jsonschema::ValidationResult r = reader.Validate(*f.witness);
   if (r.valid) return "witness accepted by the reader: " + json::ToJson(*f.witness);
   std::string seen;

@@ -19,7 +19,8 @@ json::Value J(const std::string& text) {
 }
 
 // Rules that fired, as "rule@pointer".
-std::vector<std::string> Fired(const std::string& schema, Input in = {}, const Config& config = {}) {
+std::vector<std::string> Fired(const std::string& schema, Input in = {},
+                               const Config& config = {}) {
   const json::Value s = J(schema);
   in.schema = &s;
   if (in.owner.empty()) in.owner = "team-x";
@@ -47,11 +48,11 @@ TEST(Lint, CleanSchemaHasNoFindings) {
 TEST(Lint, SubjectNamingAndTense) {
   Input in;
   in.subject = "orders-value";  // Confluent's TopicNameStrategy spelling
-  EXPECT_EQ(Fired(kClean, in),
-            (std::vector<std::string>{"subject-name@", "event-name-tense@"}));
+  EXPECT_EQ(Fired(kClean, in), (std::vector<std::string>{"subject-name@", "event-name-tense@"}));
   in.subject = "billing.issue-invoice";  // imperative, not past tense
   EXPECT_EQ(Fired(kClean, in), std::vector<std::string>{"event-name-tense@"});
-  for (const char* ok : {"accounts.user-signed-up", "shop.order-paid", "acme.billing.invoice-sent"}) {
+  for (const char* ok :
+       {"accounts.user-signed-up", "shop.order-paid", "acme.billing.invoice-sent"}) {
     in.subject = ok;
     EXPECT_EQ(Fired(kClean, in), std::vector<std::string>{}) << ok;
   }
@@ -70,9 +71,10 @@ TEST(Lint, OwnerFromInputOrSchemaAttribute) {
 }
 
 TEST(Lint, Descriptions) {
-  EXPECT_EQ(Fired(R"({"type":"object","properties":{"a":{"type":"string"},
+  EXPECT_EQ(
+      Fired(R"({"type":"object","properties":{"a":{"type":"string"},
                         "b":{"$ref":"#/$defs/b"}},"$defs":{"b":{"type":"string"}}})"),
-            (std::vector<std::string>{"schema-description@", "property-description@/properties/a"}));
+      (std::vector<std::string>{"schema-description@", "property-description@/properties/a"}));
 }
 
 TEST(Lint, PersonalDataNamesMustBeMarked) {
@@ -88,14 +90,13 @@ TEST(Lint, PersonalDataNamesMustBeMarked) {
         "cardNumber":{"type":"string"}}}},
     "dateOfBirth":{"type":"string","description":"x"}
   }})";
-  EXPECT_EQ(Fired(schema),
-            (std::vector<std::string>{
-                "pii-unmarked@/properties/customerEmail",
-                "pii-unmarked@/properties/contact/properties/name",
-                "pii-unmarked@/properties/contact/properties/phone_number",
-                "pii-unmarked@/properties/lines/items/properties/cardNumber",
-                "pii-unmarked@/properties/dateOfBirth",
-            }));
+  EXPECT_EQ(Fired(schema), (std::vector<std::string>{
+                               "pii-unmarked@/properties/customerEmail",
+                               "pii-unmarked@/properties/contact/properties/name",
+                               "pii-unmarked@/properties/contact/properties/phone_number",
+                               "pii-unmarked@/properties/lines/items/properties/cardNumber",
+                               "pii-unmarked@/properties/dateOfBirth",
+                           }));
 }
 
 TEST(Lint, OpenPayloadOnlyWhenSaidExplicitly) {

@@ -38,7 +38,8 @@ Report SampleReport() {
   warn.severity = Severity::kWarning;
   warn.writer_path = "";
   warn.reader_path = "/properties/note";
-  warn.message = "property 'note' added to an open object; old writers may have sent it with another type";
+  warn.message =
+      "property 'note' added to an open object; old writers may have sent it with another type";
   warn.writer_version = 1;
   warn.reader_version = 3;
   r.Add(warn);
@@ -115,8 +116,8 @@ void ExpectGolden(const std::string& name, const std::string& actual) {
 }
 
 TEST(RenderTest, FormatNamesRoundTrip) {
-  for (OutputFormat f : {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kJunit,
-                         OutputFormat::kGithub}) {
+  for (OutputFormat f :
+       {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kJunit, OutputFormat::kGithub}) {
     EXPECT_EQ(OutputFormatFromString(OutputFormatName(f)), f);
   }
   EXPECT_EQ(OutputFormatName(OutputFormat::kText), "text");
@@ -217,8 +218,8 @@ TEST(RenderTest, JsonEscapesStringsAndUsesNullForMissingWitnessAndVersions) {
 }
 
 TEST(RenderTest, EveryFormatEndsWithNewline) {
-  for (OutputFormat f : {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kJunit,
-                         OutputFormat::kGithub}) {
+  for (OutputFormat f :
+       {OutputFormat::kText, OutputFormat::kJson, OutputFormat::kJunit, OutputFormat::kGithub}) {
     std::string out = Render(SampleReport(), f, SampleContext());
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.back(), '\n') << OutputFormatName(f);
@@ -234,8 +235,9 @@ namespace {
 // Rule (issue 16 item 5): a diff's messages speak of the old and the new
 // version; a FORWARD finding's writer is the new one.
 TEST(RenderTest, InVersionWordsNamesTheVersionOfEachSide) {
-  EXPECT_EQ(InVersionWords("the writer allows \"X\" but the reader rejects it", Direction::kForward),
-            "the new version allows \"X\" but the old version rejects it");
+  EXPECT_EQ(
+      InVersionWords("the writer allows \"X\" but the reader rejects it", Direction::kForward),
+      "the new version allows \"X\" but the old version rejects it");
   EXPECT_EQ(InVersionWords("reader field \"a\" has no default and writer record R lacks it",
                            Direction::kBackward),
             "new field \"a\" has no default and old record R lacks it");

@@ -23,7 +23,7 @@ json::Value Yaml(const std::string& text) {
 // (printf 'ci-orders:s3cret' | base64).
 constexpr const char* kBasicGood = "Basic Y2ktb3JkZXJzOnMzY3JldA==";
 constexpr const char* kBasicWrongUser = "Basic bWFsbG9yeTpzM2NyZXQ=";  // mallory:s3cret
-constexpr const char* kBasicWrongKey = "Basic Y2ktb3JkZXJzOndyb25n";    // ci-orders:wrong
+constexpr const char* kBasicWrongKey = "Basic Y2ktb3JkZXJzOndyb25n";   // ci-orders:wrong
 
 AuthConfig OneWriter() {
   AuthConfig c;
@@ -65,9 +65,11 @@ TEST(AuthConfig, ErrorsNameTheMember) {
   const Case cases[] = {
       {"keys: [{principal: a, role: owner, sha256: x}]", "auth.keys[0].role"},
       {"keys: [{principal: a, role: admin, sha256: abc}]", "auth.keys[0].sha256"},
-      {"keys: [{role: admin, sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}]",
+      {"keys: [{role: admin, sha256: "
+       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}]",
        "auth.keys[0]: missing principal"},
-      {"keys: [{principal: a, role: writer, sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}]",
+      {"keys: [{principal: a, role: writer, sha256: "
+       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}]",
        "a writer needs a team"},
       {"anonymous_read: maybe", "auth.anonymous_read"},
       {"keyz: []", "auth.keyz"},
@@ -130,9 +132,9 @@ TEST(Authenticator, RepliesNameTheAuthenticatedPrincipalForTheLog) {
 TEST(Authenticator, EverythingElseIs401WithOneMessage) {
   Authenticator auth(OneWriter());
   std::string message;
-  for (const char* header : {kBasicWrongUser, kBasicWrongKey, "Bearer wrong", "Bearer ",
-                             "Basic !!!", "Basic Y2ktb3JkZXJz" /* no colon */, "Digest x",
-                             "s3cret"}) {
+  for (const char* header :
+       {kBasicWrongUser, kBasicWrongKey, "Bearer wrong", "Bearer ", "Basic !!!",
+        "Basic Y2ktb3JkZXJz" /* no colon */, "Digest x", "s3cret"}) {
     auto p = auth.Authenticate(header);
     ASSERT_FALSE(p.has_value()) << header;
     EXPECT_EQ(p.error().code, ErrorCode::kUnauthorized);
@@ -154,9 +156,9 @@ TEST(ApiKeys, NewKeysAreRandomAndUrlSafe) {
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 4u + 43u);
   EXPECT_TRUE(a.starts_with("acc_"));
-  EXPECT_EQ(a.find_first_not_of(
-                "acc_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      a.find_first_not_of("acc_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
   // sha256("test"), a published test vector.
   EXPECT_EQ(KeyHash("test"), "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
   EXPECT_TRUE(ConstantTimeEqual("abc", "abc"));

@@ -610,10 +610,12 @@ TEST_F(PostgresReplicas, TwoServicesCreatingCaseVariantsAtOnceCreateOne) {
     EXPECT_EQ(refused.error().code, ErrorCode::kInvalidSubject) << refused.error().message;
     const std::string& winner = x ? upper : lower;
     const std::string& loser = x ? lower : upper;
-    EXPECT_EQ(refused.error().message,
-              "Subject name '" + loser + "' differs only in letter case from the existing "
-              "subject '" + winner + "': lists and people cannot tell them apart (the server "
-              "setting subject_case_variants=allow permits it)");
+    EXPECT_EQ(refused.error().message, "Subject name '" + loser +
+                                           "' differs only in letter case from the existing "
+                                           "subject '" +
+                                           winner +
+                                           "': lists and people cannot tell them apart (the server "
+                                           "setting subject_case_variants=allow permits it)");
   }
 }
 

@@ -109,8 +109,7 @@ TEST_P(ReferencesTest, AvroCompatibilitySeesThroughReferences) {
 TEST_P(ReferencesTest, JsonSchemaSidesResolveTheirOwnReferenceVersions) {
   AllowAnyChange("money");
   MustRegister("money", Json(R"({"type":"object","properties":{"cents":{"type":"integer"}}})"));
-  MustRegister("money",
-               Json(R"({"type":"object","properties":{"cents":{"type":"integer"}},
+  MustRegister("money", Json(R"({"type":"object","properties":{"cents":{"type":"integer"}},
                         "required":["cents"]})"));
   const char* invoice = R"({"type":"object","properties":{"total":{"$ref":"money.json"}}})";
   MustRegister("invoice", Json(invoice, {Ref("money.json", "money", 1)}));
@@ -147,12 +146,12 @@ TEST_P(ReferencesTest, SharedReferencesResolveAlongEveryPath) {
                                        refs));
   EXPECT_EQ(v2.version, Version(2));
   // A new required field breaks BACKWARD: the check sees the whole graph.
-  auto breaking = service_.Register(
-      "order", Avro(R"({"type":"record","name":"Order","namespace":"com.acme",
+  auto breaking =
+      service_.Register("order", Avro(R"({"type":"record","name":"Order","namespace":"com.acme",
                         "fields":[{"name":"b","type":"Billing"},{"name":"s","type":"Shipping"},
                                   {"name":"n","type":"int","default":0},
                                   {"name":"m","type":"int"}]})",
-                    refs));
+                                      refs));
   ASSERT_FALSE(breaking.has_value());
   EXPECT_EQ(breaking.error().code, ErrorCode::kIncompatibleSchema);
 }

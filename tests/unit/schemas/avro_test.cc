@@ -36,64 +36,49 @@ struct CanonicalCase {
   const char* canonical;
   std::uint64_t fingerprint;
 };
-const CanonicalCase kCanonicalCases[] = {
-    {R"__("null")__",
-     R"__("null")__",
-     0x63dd24e7cc258f8aULL},
-    {R"__("int")__",
-     R"__("int")__",
-     0x7275d51a3f395c8fULL},
-    {R"__({"type":"long"})__",
-     R"__("long")__",
-     0xd054e14493f41db7ULL},
-    {R"__({"type":"string","logicalType":"uuid"})__",
-     R"__("string")__",
-     0x8f014872634503c7ULL},
-    {R"__({"type":"int","logicalType":"date","doc":"d"})__",
-     R"__("int")__",
-     0x7275d51a3f395c8fULL},
-    {R"__({"type":"bytes","logicalType":"decimal","precision":9,"scale":2})__",
-     R"__("bytes")__",
-     0x4fc016dac3201965ULL},
-    {R"__({"type":"array","items":"double","x-custom":1})__",
-     R"__({"type":"array","items":"double"})__",
-     0x1fb436ea84825cfaULL},
-    {R"__({"type":"map","values":{"type":"array","items":"bytes"}})__",
-     R"__({"type":"map","values":{"type":"array","items":"bytes"}})__",
-     0x33b25761fb6b04c9ULL},
-    {R"__(["null","string",{"type":"array","items":"int"}])__",
-     R"__(["null","string",{"type":"array","items":"int"}])__",
-     0xb38672b99bd68dabULL},
-    {R"__({"type":"fixed","name":"MD5","namespace":"org.example","size":16,"aliases":["Hash"]})__",
-     R"__({"name":"org.example.MD5","type":"fixed","size":16})__",
-     0x9b5ac31adb8778f9ULL},
-    {R"__({"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"],"default":"SPADES","doc":"cards"})__",
-     R"__({"name":"Suit","type":"enum","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"]})__",
-     0x86d82b5e3a471896ULL},
-    {R"__({"type":"record","name":"Empty","fields":[]})__",
-     R"__({"name":"Empty","type":"record","fields":[]})__",
-     0x150967a5a2718634ULL},
-    {R"__({"namespace":"com.acme.orders","type":"record","name":"OrderPlaced","doc":"an order","aliases":["OrderCreated"],"fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"doc":"order id"},{"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},{"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","PAID","SHIPPED"],"default":"NEW"},"default":"NEW"},{"name":"ship_to","type":["null",{"type":"record","name":"Address","namespace":"com.acme.common","fields":[{"name":"street","type":"string"},{"name":"zip","type":["null","string"],"default":null}]}],"default":null},{"name":"bill_to","type":"com.acme.common.Address"},{"name":"placed_at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"tags","type":{"type":"map","values":"string"},"default":{}},{"name":"next_status","type":"Status","order":"descending"}]})__",
-     R"__({"name":"com.acme.orders.OrderPlaced","type":"record","fields":[{"name":"id","type":"string"},{"name":"amount","type":"bytes"},{"name":"status","type":{"name":"com.acme.orders.Status","type":"enum","symbols":["NEW","PAID","SHIPPED"]}},{"name":"ship_to","type":["null",{"name":"com.acme.common.Address","type":"record","fields":[{"name":"street","type":"string"},{"name":"zip","type":["null","string"]}]}]},{"name":"bill_to","type":"com.acme.common.Address"},{"name":"placed_at","type":"long"},{"name":"tags","type":{"type":"map","values":"string"}},{"name":"next_status","type":"com.acme.orders.Status"}]})__",
-     0x773ae80673facc5dULL},
-    {R"__({"type":"record","name":"LinkedList","namespace":"ex","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","LinkedList"],"default":null}]})__",
-     R"__({"name":"ex.LinkedList","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","ex.LinkedList"]}]})__",
-     0xb1c05f290be09a01ULL},
-    {R"__({"type":"record","name":"Tree","fields":[{"name":"children","type":{"type":"array","items":"Tree"},"default":[]},{"name":"label","type":"string","default":"a\"b\\c"}]})__",
-     R"__({"name":"Tree","type":"record","fields":[{"name":"children","type":{"type":"array","items":"Tree"}},{"name":"label","type":"string"}]})__",
-     0xb46b1dff405acf95ULL},
-    {R"__({"type":"record","name":"a.b.Outer","fields":[{"name":"inner","type":{"type":"record","name":"Inner","fields":[{"name":"e","type":{"type":"enum","name":"x.E","symbols":["A"]}},{"name":"f","type":{"type":"fixed","name":"F","size":4}}]}},{"name":"again","type":"a.b.Inner"},{"name":"e2","type":"x.E"},{"name":"f2","type":"F"}]})__",
-     R"__({"name":"a.b.Outer","type":"record","fields":[{"name":"inner","type":{"name":"a.b.Inner","type":"record","fields":[{"name":"e","type":{"name":"x.E","type":"enum","symbols":["A"]}},{"name":"f","type":{"name":"a.b.F","type":"fixed","size":4}}]}},{"name":"again","type":"a.b.Inner"},{"name":"e2","type":"x.E"},{"name":"f2","type":"a.b.F"}]})__",
-     0x34a35ffffbd830dbULL},
-    {R"__({"type":"record","name":"Everything","namespace":"t","fields":[{"name":"n","type":"null"},{"name":"b","type":"boolean"},{"name":"i","type":"int"},{"name":"l","type":"long"},{"name":"f","type":"float"},{"name":"d","type":"double"},{"name":"by","type":"bytes"},{"name":"s","type":"string"},{"name":"u","type":["int","long","float","double","string","bytes","boolean","null"]}]})__",
-     R"__({"name":"t.Everything","type":"record","fields":[{"name":"n","type":"null"},{"name":"b","type":"boolean"},{"name":"i","type":"int"},{"name":"l","type":"long"},{"name":"f","type":"float"},{"name":"d","type":"double"},{"name":"by","type":"bytes"},{"name":"s","type":"string"},{"name":"u","type":["int","long","float","double","string","bytes","boolean","null"]}]})__",
-     0x15ff1cafca037a3cULL},
-    {R"__({"type":"error","name":"Failure","fields":[{"name":"message","type":"string"}]})__",
-     R"__({"name":"Failure","type":"record","fields":[{"name":"message","type":"string"}]})__",
-     0xe36ded20389dfd7eULL},
-    {R"__({"type":"record","name":"Unicode","fields":[{"name":"s","type":"string","doc":"h\u00e9llo \u2603"}]})__",
-     R"__({"name":"Unicode","type":"record","fields":[{"name":"s","type":"string"}]})__",
-     0x73b1345a96baf1b5ULL},
+const CanonicalCase kCanonicalCases[] =
+    {
+        {R"__("null")__", R"__("null")__", 0x63dd24e7cc258f8aULL},
+        {R"__("int")__", R"__("int")__", 0x7275d51a3f395c8fULL},
+        {R"__({"type":"long"})__", R"__("long")__", 0xd054e14493f41db7ULL},
+        {R"__({"type":"string","logicalType":"uuid"})__", R"__("string")__", 0x8f014872634503c7ULL},
+        {R"__({"type":"int","logicalType":"date","doc":"d"})__", R"__("int")__",
+         0x7275d51a3f395c8fULL},
+        {R"__({"type":"bytes","logicalType":"decimal","precision":9,"scale":2})__",
+         R"__("bytes")__", 0x4fc016dac3201965ULL},
+        {R"__({"type":"array","items":"double","x-custom":1})__",
+         R"__({"type":"array","items":"double"})__", 0x1fb436ea84825cfaULL},
+        {R"__({"type":"map","values":{"type":"array","items":"bytes"}})__",
+         R"__({"type":"map","values":{"type":"array","items":"bytes"}})__", 0x33b25761fb6b04c9ULL},
+        {R"__(["null","string",{"type":"array","items":"int"}])__",
+         R"__(["null","string",{"type":"array","items":"int"}])__", 0xb38672b99bd68dabULL},
+        {R"__({"type":"fixed","name":"MD5","namespace":"org.example","size":16,"aliases":["Hash"]})__",
+         R"__({"name":"org.example.MD5","type":"fixed","size":16})__", 0x9b5ac31adb8778f9ULL},
+        {R"__({"type":"enum","name":"Suit","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"],"default":"SPADES","doc":"cards"})__",
+         R"__({"name":"Suit","type":"enum","symbols":["SPADES","HEARTS","DIAMONDS","CLUBS"]})__",
+         0x86d82b5e3a471896ULL},
+        {R"__({"type":"record","name":"Empty","fields":[]})__",
+         R"__({"name":"Empty","type":"record","fields":[]})__", 0x150967a5a2718634ULL},
+        {R"__({"namespace":"com.acme.orders","type":"record","name":"OrderPlaced","doc":"an order","aliases":["OrderCreated"],"fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"doc":"order id"},{"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},{"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","PAID","SHIPPED"],"default":"NEW"},"default":"NEW"},{"name":"ship_to","type":["null",{"type":"record","name":"Address","namespace":"com.acme.common","fields":[{"name":"street","type":"string"},{"name":"zip","type":["null","string"],"default":null}]}],"default":null},{"name":"bill_to","type":"com.acme.common.Address"},{"name":"placed_at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"tags","type":{"type":"map","values":"string"},"default":{}},{"name":"next_status","type":"Status","order":"descending"}]})__",
+         R"__({"name":"com.acme.orders.OrderPlaced","type":"record","fields":[{"name":"id","type":"string"},{"name":"amount","type":"bytes"},{"name":"status","type":{"name":"com.acme.orders.Status","type":"enum","symbols":["NEW","PAID","SHIPPED"]}},{"name":"ship_to","type":["null",{"name":"com.acme.common.Address","type":"record","fields":[{"name":"street","type":"string"},{"name":"zip","type":["null","string"]}]}]},{"name":"bill_to","type":"com.acme.common.Address"},{"name":"placed_at","type":"long"},{"name":"tags","type":{"type":"map","values":"string"}},{"name":"next_status","type":"com.acme.orders.Status"}]})__",
+         0x773ae80673facc5dULL},
+        {R"__({"type":"record","name":"LinkedList","namespace":"ex","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","LinkedList"],"default":null}]})__",
+         R"__({"name":"ex.LinkedList","type":"record","fields":[{"name":"value","type":"int"},{"name":"next","type":["null","ex.LinkedList"]}]})__",
+         0xb1c05f290be09a01ULL},
+        {R"__({"type":"record","name":"Tree","fields":[{"name":"children","type":{"type":"array","items":"Tree"},"default":[]},{"name":"label","type":"string","default":"a\"b\\c"}]})__",
+         R"__({"name":"Tree","type":"record","fields":[{"name":"children","type":{"type":"array","items":"Tree"}},{"name":"label","type":"string"}]})__",
+         0xb46b1dff405acf95ULL},
+        {R"__({"type":"record","name":"a.b.Outer","fields":[{"name":"inner","type":{"type":"record","name":"Inner","fields":[{"name":"e","type":{"type":"enum","name":"x.E","symbols":["A"]}},{"name":"f","type":{"type":"fixed","name":"F","size":4}}]}},{"name":"again","type":"a.b.Inner"},{"name":"e2","type":"x.E"},{"name":"f2","type":"F"}]})__", R"__({"name":"a.b.Outer","type":"record","fields":[{"name":"inner","type":{"name":"a.b.Inner","type":"record","fields":[{"name":"e","type":{"name":"x.E","type":"enum","symbols":["A"]}},{"name":"f","type":{"name":"a.b.F","type":"fixed","size":4}}]}},{"name":"again","type":"a.b.Inner"},{"name":"e2","type":"x.E"},{"name":"f2","type":"a.b.F"}]})__",
+         0x34a35ffffbd830dbULL},
+        {R"__({"type":"record","name":"Everything","namespace":"t","fields":[{"name":"n","type":"null"},{"name":"b","type":"boolean"},{"name":"i","type":"int"},{"name":"l","type":"long"},{"name":"f","type":"float"},{"name":"d","type":"double"},{"name":"by","type":"bytes"},{"name":"s","type":"string"},{"name":"u","type":["int","long","float","double","string","bytes","boolean","null"]}]})__",
+         R"__({"name":"t.Everything","type":"record","fields":[{"name":"n","type":"null"},{"name":"b","type":"boolean"},{"name":"i","type":"int"},{"name":"l","type":"long"},{"name":"f","type":"float"},{"name":"d","type":"double"},{"name":"by","type":"bytes"},{"name":"s","type":"string"},{"name":"u","type":["int","long","float","double","string","bytes","boolean","null"]}]})__",
+         0x15ff1cafca037a3cULL},
+        {R"__({"type":"error","name":"Failure","fields":[{"name":"message","type":"string"}]})__",
+         R"__({"name":"Failure","type":"record","fields":[{"name":"message","type":"string"}]})__",
+         0xe36ded20389dfd7eULL},
+        {R"__({"type":"record","name":"Unicode","fields":[{"name":"s","type":"string","doc":"h\u00e9llo \u2603"}]})__",
+         R"__({"name":"Unicode","type":"record","fields":[{"name":"s","type":"string"}]})__",
+         0x73b1345a96baf1b5ULL},
 };
 
 // Rule: Parsing Canonical Form ([PRIMITIVES] [FULLNAMES] [STRIP] [ORDER]
@@ -122,8 +107,10 @@ TEST(AvroCanonical, EmptyFingerprintIsEmptyConstant) {
 // Rule: schemas equal up to doc, aliases, defaults, attribute order,
 // whitespace and namespace spelling have one canonical form.
 TEST(AvroCanonical, EquivalentSpellingsShareAFingerprint) {
-  Schema a = MustParse(R"({"type":"record","name":"X","namespace":"n.s","fields":[{"name":"f","type":"int","default":1,"doc":"d"}]})");
-  Schema b = MustParse(R"({ "fields" : [ {"type": {"type": "int"}, "name": "f"} ], "name": "n.s.X", "type": "record", "aliases": ["Y"] })");
+  Schema a = MustParse(
+      R"({"type":"record","name":"X","namespace":"n.s","fields":[{"name":"f","type":"int","default":1,"doc":"d"}]})");
+  Schema b = MustParse(
+      R"({ "fields" : [ {"type": {"type": "int"}, "name": "f"} ], "name": "n.s.X", "type": "record", "aliases": ["Y"] })");
   EXPECT_EQ(CanonicalForm(a), CanonicalForm(b));
   EXPECT_EQ(Fingerprint64(a), Fingerprint64(b));
 }
@@ -171,7 +158,8 @@ TEST(AvroNames, ReferencedSchemasDefineNamedTypes) {
   ASSERT_TRUE(money && price);
   ParseOptions options;
   options.references = {&money->root, &price->root};
-  auto doc = ParseJson(R"({"type":"record","name":"Item","fields":[{"name":"p","type":"m.Price"}]})");
+  auto doc =
+      ParseJson(R"({"type":"record","name":"Item","fields":[{"name":"p","type":"m.Price"}]})");
   ASSERT_TRUE(doc);
   auto s = Parse(doc->root, options);
   ASSERT_TRUE(s.has_value()) << s.error().ToString();
@@ -301,10 +289,11 @@ TEST(AvroNames, ManyNamedTypes) {
   std::string text = R"({"type":"record","name":"R","namespace":"n","fields":[)";
   for (int i = 0; i < 40; ++i) {
     if (i > 0) text += ",";
-    text += R"({"name":"f)" + std::to_string(i) + R"(","type":{"type":"fixed","name":"F)" + std::to_string(i) +
-            R"(","size":1}})";
+    text += R"({"name":"f)" + std::to_string(i) + R"(","type":{"type":"fixed","name":"F)" +
+            std::to_string(i) + R"(","size":1}})";
   }
-  for (int i = 0; i < 40; ++i) text += R"(,{"name":"g)" + std::to_string(i) + R"(","type":"F)" + std::to_string(i) + "\"}";
+  for (int i = 0; i < 40; ++i)
+    text += R"(,{"name":"g)" + std::to_string(i) + R"(","type":"F)" + std::to_string(i) + "\"}";
   text += "]}";
   Schema s = MustParse(text);
   for (int i = 0; i < 40; ++i) {
@@ -314,10 +303,12 @@ TEST(AvroNames, ManyNamedTypes) {
   }
   EXPECT_EQ(s.FindNamed("n.F40"), nullptr);
   // A name defined twice is still found to be a duplicate.
-  std::string twice = text.substr(0, text.size() - 2) + R"(,{"name":"h","type":{"type":"fixed","name":"F5","size":1}}]})";
+  std::string twice = text.substr(0, text.size() - 2) +
+                      R"(,{"name":"h","type":{"type":"fixed","name":"F5","size":1}}]})";
   auto dup = ParseText(twice);
   ASSERT_FALSE(dup.has_value());
-  EXPECT_NE(dup.error().message.find("duplicate name: \"n.F5\""), std::string::npos) << dup.error().message;
+  EXPECT_NE(dup.error().message.find("duplicate name: \"n.F5\""), std::string::npos)
+      << dup.error().message;
 }
 
 // Rule: doc and custom attributes are kept on types and fields.
@@ -338,19 +329,27 @@ TEST(AvroModel, KeepsDocAndCustomAttributes) {
 // Rule: the logical types of the specification are recognised on their
 // underlying types.
 TEST(AvroLogicalTypes, RecognisedOnTheirUnderlyingTypes) {
-  struct Case { const char* schema; LogicalType expected; };
+  struct Case {
+    const char* schema;
+    LogicalType expected;
+  };
   const Case cases[] = {
-      {R"({"type":"bytes","logicalType":"decimal","precision":10,"scale":2})", LogicalType::kDecimal},
-      {R"({"type":"fixed","name":"D","size":8,"logicalType":"decimal","precision":18})", LogicalType::kDecimal},
+      {R"({"type":"bytes","logicalType":"decimal","precision":10,"scale":2})",
+       LogicalType::kDecimal},
+      {R"({"type":"fixed","name":"D","size":8,"logicalType":"decimal","precision":18})",
+       LogicalType::kDecimal},
       {R"({"type":"string","logicalType":"uuid"})", LogicalType::kUuid},
       {R"({"type":"int","logicalType":"date"})", LogicalType::kDate},
       {R"({"type":"int","logicalType":"time-millis"})", LogicalType::kTimeMillis},
       {R"({"type":"long","logicalType":"time-micros"})", LogicalType::kTimeMicros},
       {R"({"type":"long","logicalType":"timestamp-millis"})", LogicalType::kTimestampMillis},
       {R"({"type":"long","logicalType":"timestamp-micros"})", LogicalType::kTimestampMicros},
-      {R"({"type":"long","logicalType":"local-timestamp-millis"})", LogicalType::kLocalTimestampMillis},
-      {R"({"type":"long","logicalType":"local-timestamp-micros"})", LogicalType::kLocalTimestampMicros},
-      {R"({"type":"fixed","name":"Dur","size":12,"logicalType":"duration"})", LogicalType::kDuration},
+      {R"({"type":"long","logicalType":"local-timestamp-millis"})",
+       LogicalType::kLocalTimestampMillis},
+      {R"({"type":"long","logicalType":"local-timestamp-micros"})",
+       LogicalType::kLocalTimestampMicros},
+      {R"({"type":"fixed","name":"Dur","size":12,"logicalType":"duration"})",
+       LogicalType::kDuration},
   };
   for (const Case& c : cases) {
     Schema s = MustParse(c.schema);
@@ -366,10 +365,11 @@ TEST(AvroLogicalTypes, RecognisedOnTheirUnderlyingTypes) {
 // or rejected with strict_logical_types.
 TEST(AvroLogicalTypes, InvalidOnesAreIgnoredOrRejectedWhenStrict) {
   const char* invalid[] = {
-      R"({"type":"bytes","logicalType":"decimal","precision":4,"scale":5})",   // scale > precision
-      R"({"type":"bytes","logicalType":"decimal","precision":0})",             // precision <= 0
-      R"({"type":"bytes","logicalType":"decimal"})",                           // no precision
-      R"({"type":"fixed","name":"F","size":2,"logicalType":"decimal","precision":5})",  // max 4 digits
+      R"({"type":"bytes","logicalType":"decimal","precision":4,"scale":5})",  // scale > precision
+      R"({"type":"bytes","logicalType":"decimal","precision":0})",            // precision <= 0
+      R"({"type":"bytes","logicalType":"decimal"})",                          // no precision
+      R"({"type":"fixed","name":"F","size":2,"logicalType":"decimal","precision":5})",  // max 4
+                                                                                        // digits
       R"({"type":"string","logicalType":"date"})",
       R"({"type":"fixed","name":"G","size":8,"logicalType":"duration"})",
   };
@@ -392,7 +392,11 @@ TEST(AvroLogicalTypes, InvalidOnesAreIgnoredOrRejectedWhenStrict) {
 // Rule: errors name the path in Avro terms and as a JSON pointer, with the
 // reason.
 TEST(AvroErrors, NamePathAndReason) {
-  struct Case { const char* schema; const char* pointer; const char* message; };
+  struct Case {
+    const char* schema;
+    const char* pointer;
+    const char* message;
+  };
   const Case cases[] = {
       {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"},{"name":"c","type":"Adress"}]})",
        "/fields/2/type", "fields[2].type: unknown type name \"Adress\""},
@@ -400,30 +404,38 @@ TEST(AvroErrors, NamePathAndReason) {
        "/fields/1/name", "fields[1].name: duplicate field name \"a\""},
       {R"({"type":"record","name":"R","fields":[{"name":"x","type":{"type":"record","name":"R","fields":[]}}]})",
        "/fields/0/type/name", "fields[0].type.name: duplicate name: \"R\""},
-      {R"({"type":"record","name":"9lives","fields":[]})", "/name", "name: invalid name \"9lives\""},
+      {R"({"type":"record","name":"9lives","fields":[]})", "/name",
+       "name: invalid name \"9lives\""},
       {R"({"type":"record","name":"R","fields":[{"name":"my-field","type":"int"}]})",
        "/fields/0/name", "invalid field name \"my-field\""},
-      {R"({"type":"enum","name":"E","symbols":["A","A"]})", "/symbols/1", "duplicate enum symbol \"A\""},
+      {R"({"type":"enum","name":"E","symbols":["A","A"]})", "/symbols/1",
+       "duplicate enum symbol \"A\""},
       {R"({"type":"enum","name":"E","symbols":["A","B-C"]})", "/symbols/1", "invalid enum symbol"},
-      {R"({"type":"enum","name":"E","symbols":["A"],"default":"Z"})", "/default", "not one of the symbols"},
+      {R"({"type":"enum","name":"E","symbols":["A"],"default":"Z"})", "/default",
+       "not one of the symbols"},
       {R"(["null",["int","string"]])", "/1", "[1]: a union may not contain a union"},
       {R"(["string",{"type":"string"}])", "/1", "two branches of type \"string\""},
-      {R"([{"type":"array","items":"int"},{"type":"array","items":"long"}])", "/1", "two branches of type \"array\""},
-      {R"({"type":"fixed","name":"F","size":-1})", "/size", "\"size\" must be a non-negative integer"},
+      {R"([{"type":"array","items":"int"},{"type":"array","items":"long"}])", "/1",
+       "two branches of type \"array\""},
+      {R"({"type":"fixed","name":"F","size":-1})", "/size",
+       "\"size\" must be a non-negative integer"},
       {R"({"type":"record","name":"int","fields":[]})", "/name", "primitive type name"},
       {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]})",
-       "/fields/0/default", "fields[0].default: bad default \"x\" for field \"a\": expected a 32-bit integer"},
+       "/fields/0/default",
+       "fields[0].default: bad default \"x\" for field \"a\": expected a 32-bit integer"},
       {R"({"type":"record","name":"R","fields":[{"name":"a","type":["null","string"],"default":"x"}]})",
        "/fields/0/default", "first branch"},
       {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","default":2147483648}]})",
        "/fields/0/default", "32-bit integer"},
       {R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":2},"default":"abc"}]})",
        "/fields/0/default", "2 code points"},
-      {R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"R"}}]})", nullptr, nullptr},
+      {R"({"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"R"}}]})",
+       nullptr, nullptr},
       {R"({"type":"map"})", "", "schema: map without \"values\""},
       {R"({"type":"record","name":"R"})", "", "record without \"fields\""},
       {R"(42)", "", "a schema must be a type name, an object or an array"},
-      {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]})", "/fields/0/order", "\"order\""},
+      {R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]})",
+       "/fields/0/order", "\"order\""},
   };
   for (const Case& c : cases) {
     auto s = ParseText(c.schema);
@@ -474,28 +486,30 @@ TEST(AvroText, LoaderErrorsKeepTheirCodesAndPositions) {
   EXPECT_EQ(dup.error().code, ErrorCode::kDuplicateKey);
   // Also in parts of the document the schema parser never reads, after an
   // empty object, and in a default value.
-  for (const char* text : {
-           R"({"type":"record","name":"R","fields":[],"x":{"a":1,"a":2}})",
-           R"({"type":{"type":"int"},"ignored":{"b":{},"b":[]}})",
-           R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":{},"x":1}]})",
-           R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"int"},"default":{"k":1,"k":2}}]})",
-           // Objects the parser reads itself (it compares their keys instead
-           // of a separate pass over the document): a reserved key twice, a
-           // custom key twice, inside a nested schema and a record default.
-           R"({"type":"record","name":"R","fields":[{"name":"f","name":"g","type":"int"}]})",
-           R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":1,"y":2,"x":3}]})",
-           R"({"type":"array","items":{"type":"int","type":"long"}})",
-           R"({"type":"record","name":"R","fields":[{"name":"r","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":1,"x":2}}]})",
-           // A schema error elsewhere does not hide the duplicate key.
-           R"({"type":"record","name":"R","fields":[{"name":"f","type":"Nope"},{"name":"g","type":"int","doc":"a","doc":"b"}]})",
-           R"({"type":"record","name":"R","fields":[{"name":"f","type":"Nope","doc":"a","doc":"b"}]})",
-       }) {
+  for (
+      const char* text : {
+          R"({"type":"record","name":"R","fields":[],"x":{"a":1,"a":2}})",
+          R"({"type":{"type":"int"},"ignored":{"b":{},"b":[]}})",
+          R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":{},"x":1}]})",
+          R"({"type":"record","name":"R","fields":[{"name":"m","type":{"type":"map","values":"int"},"default":{"k":1,"k":2}}]})",
+          // Objects the parser reads itself (it compares their keys instead
+          // of a separate pass over the document): a reserved key twice, a
+          // custom key twice, inside a nested schema and a record default.
+          R"({"type":"record","name":"R","fields":[{"name":"f","name":"g","type":"int"}]})",
+          R"({"type":"record","name":"R","fields":[{"name":"f","type":"int","x":1,"y":2,"x":3}]})",
+          R"({"type":"array","items":{"type":"int","type":"long"}})",
+          R"({"type":"record","name":"R","fields":[{"name":"r","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":1,"x":2}}]})",
+          // A schema error elsewhere does not hide the duplicate key.
+          R"({"type":"record","name":"R","fields":[{"name":"f","type":"Nope"},{"name":"g","type":"int","doc":"a","doc":"b"}]})",
+          R"({"type":"record","name":"R","fields":[{"name":"f","type":"Nope","doc":"a","doc":"b"}]})",
+      }) {
     auto d = ParseText(text);
     ASSERT_FALSE(d.has_value()) << text;
     EXPECT_EQ(d.error().code, ErrorCode::kDuplicateKey) << text;
   }
   // The same key in different objects is not a duplicate.
-  MustParse(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","x":{"name":1}},{"name":"b","type":"int"}]})");
+  MustParse(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"int","x":{"name":1}},{"name":"b","type":"int"}]})");
   // Raw control characters and a byte order mark are the loader's to report.
   auto control = ParseText("{\"type\":\"record\",\"name\":\"R\x01\",\"fields\":[]}");
   ASSERT_FALSE(control.has_value());
@@ -509,7 +523,8 @@ TEST(AvroText, LoaderErrorsKeepTheirCodesAndPositions) {
     EXPECT_EQ(surrogate.error().code, ErrorCode::kSyntax) << text;
   }
   // Escapes that decode to valid UTF-8 (a surrogate pair included) are fine.
-  Schema ok = MustParse(R"({"type":"record","name":"R","doc":"caf\u00e9 \ud83d\ude00","fields":[]})");
+  Schema ok =
+      MustParse(R"({"type":"record","name":"R","doc":"caf\u00e9 \ud83d\ude00","fields":[]})");
   EXPECT_EQ(ok.node(ok.root()).doc(), "caf\xc3\xa9 \xf0\x9f\x98\x80");
 }
 
@@ -563,7 +578,8 @@ TEST(AvroDetection, LooksLikeAvro) {
   EXPECT_TRUE(LooksLikeAvro(J(R"({"type":"string","logicalType":"uuid"})")));
   EXPECT_FALSE(LooksLikeAvro(J(R"({"type":"string"})")));
   EXPECT_FALSE(LooksLikeAvro(J(R"({"type":"object","properties":{"a":{"type":"integer"}}})")));
-  EXPECT_FALSE(LooksLikeAvro(J(R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"record"})")));
+  EXPECT_FALSE(LooksLikeAvro(
+      J(R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"record"})")));
   EXPECT_FALSE(LooksLikeAvro(J(R"({"type":"array","items":{"type":"string"}})")));
   EXPECT_FALSE(LooksLikeAvro(J(R"({"type":"array","items":{"type":"integer"}})")));
   EXPECT_FALSE(LooksLikeAvro(J(R"({"$ref":"#/defs/a"})")));
@@ -612,9 +628,15 @@ TEST(AvroRobustness, MutatedSchemasParseOrFail) {
       for (int e = 0; e < edits && !text.empty(); ++e) {
         std::size_t pos = next() % text.size();
         switch (next() % 3) {
-          case 0: text[pos] = kBytes[next() % (sizeof(kBytes) - 1)]; break;
-          case 1: text.erase(pos, 1 + next() % 4); break;
-          default: text.resize(pos); break;
+          case 0:
+            text[pos] = kBytes[next() % (sizeof(kBytes) - 1)];
+            break;
+          case 1:
+            text.erase(pos, 1 + next() % 4);
+            break;
+          default:
+            text.resize(pos);
+            break;
         }
       }
       auto s = ParseText(text);
@@ -643,7 +665,9 @@ TEST(AvroRobustness, MutatedSchemasParseOrFail) {
 // bytes is accepted exactly when [A-Za-z_][A-Za-z0-9_]* says so (as an enum
 // symbol, through ParseText and its scanner).
 TEST(AvroParse, NameCharactersEveryByteEveryPosition) {
-  auto start = [](unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto start = [](unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  };
   auto part = [&](unsigned char c) { return start(c) || (c >= '0' && c <= '9'); };
   int wrong = 0;
   for (std::size_t len = 1; len <= 20; ++len) {
@@ -657,7 +681,8 @@ TEST(AvroParse, NameCharactersEveryByteEveryPosition) {
             R"({"type":"enum","name":"E","symbols":[)" + json::ToJson(json::Value(symbol)) + "]}";
         const bool accepted = avro::ParseText(text).has_value();
         if (accepted != valid && ++wrong <= 5) {
-          ADD_FAILURE() << "length " << len << ", byte " << b << " at " << pos << ": accepted " << accepted;
+          ADD_FAILURE() << "length " << len << ", byte " << b << " at " << pos << ": accepted "
+                        << accepted;
         }
       }
     }

@@ -35,7 +35,8 @@ TEST(Canonicalize, KeysSortByUtf8Bytes) {
   v.Add("", 4);
   v.Add("\xF0\x9F\x98\x80", 5);  // U+1F600
   v.Add("a", 6);
-  EXPECT_EQ(Canonicalize(v), "{\"\":4,\"Z\":3,\"a\":6,\"z\":2,\"\xC3\xA9\":1,\"\xF0\x9F\x98\x80\":5}");
+  EXPECT_EQ(Canonicalize(v),
+            "{\"\":4,\"Z\":3,\"a\":6,\"z\":2,\"\xC3\xA9\":1,\"\xF0\x9F\x98\x80\":5}");
 }
 
 // Rule: arrays keep their order.
@@ -66,11 +67,9 @@ TEST(Canonicalize, EqualIntAndDoubleSpellAlikeBeyond2To53) {
   EXPECT_EQ(Canonicalize(Value(two60)), "1152921504606846976");
   EXPECT_EQ(CanonNumber(std::ldexp(1.0, 60)), "1152921504606846976");
   EXPECT_EQ(Canonicalize(Value(two60 + 1)), "1152921504606846977");
-  EXPECT_EQ(Canonicalize(Value(std::numeric_limits<std::int64_t>::min())),
-            "-9223372036854775808");
+  EXPECT_EQ(Canonicalize(Value(std::numeric_limits<std::int64_t>::min())), "-9223372036854775808");
   EXPECT_EQ(CanonNumber(-std::ldexp(1.0, 63)), "-9223372036854775808");
-  EXPECT_EQ(Canonicalize(Value(std::numeric_limits<std::int64_t>::max())),
-            "9223372036854775807");
+  EXPECT_EQ(Canonicalize(Value(std::numeric_limits<std::int64_t>::max())), "9223372036854775807");
 }
 
 // Rule: other numbers: shortest round-trip digits, plain decimal for
@@ -112,7 +111,8 @@ TEST(Canonicalize, RoundTripsThroughTheParser) {
 // Rule: values equal except for member order canonicalise identically, also
 // across JSON and YAML.
 TEST(Canonicalize, EqualDocumentsHaveEqualTextAcrossSyntaxes) {
-  auto json = ParseJson(R"({"type":"object","required":["id"],"properties":{"id":{"type":"integer","minimum":1.0}}})");
+  auto json = ParseJson(
+      R"({"type":"object","required":["id"],"properties":{"id":{"type":"integer","minimum":1.0}}})");
   auto yaml = ParseYaml(
       "properties:\n"
       "  id: {minimum: 1, type: integer}\n"
@@ -133,7 +133,8 @@ TEST(Canonicalize, NonFiniteNumbersAreNull) {
 
 // Known-answer vectors: FIPS 180-2 examples and the empty string.
 TEST(Sha256, KnownVectors) {
-  EXPECT_EQ(ToHex(Sha256Of("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(ToHex(Sha256Of("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(ToHex(Sha256Of("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(ToHex(Sha256Of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),

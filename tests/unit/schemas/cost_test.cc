@@ -75,10 +75,11 @@ TEST(AvroParseCost, RecordDefaultOf20000MembersIsLinear) {
   // A field of record type whose default gives each of its 20,000 fields.
   const std::string inner = hostile::AvroRecord(20'000);
   std::string def = "{";
-  for (std::size_t k = 0; k < 20'000; ++k) def += (k ? ",\"" : "\"") + hostile::Name('F', k) + "\":1";
+  for (std::size_t k = 0; k < 20'000; ++k)
+    def += (k ? ",\"" : "\"") + hostile::Name('F', k) + "\":1";
   def += "}";
-  const std::string text =
-      R"({"type":"record","name":"O","fields":[{"name":"r","type":)" + inner + R"(,"default":)" + def + "}]}";
+  const std::string text = R"({"type":"record","name":"O","fields":[{"name":"r","type":)" + inner +
+                           R"(,"default":)" + def + "}]}";
   EXPECT_LE(AvroParseWork(text), 4u * 20'000u);
 }
 

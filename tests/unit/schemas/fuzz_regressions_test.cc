@@ -109,8 +109,8 @@ TEST(FuzzRegression, StepBudgetLeavesOrdinaryValidationAlone) {
   ASSERT_FALSE(bad.failures.empty());
   EXPECT_EQ(bad.failures[0].keyword, "type");
 
-  Validator items = MustCompile(
-      J(R"({"$defs": {"x": {"allOf": [{"type": "integer"}, {"minimum": 0}]}},
+  Validator items =
+      MustCompile(J(R"({"$defs": {"x": {"allOf": [{"type": "integer"}, {"minimum": 0}]}},
             "items": {"$ref": "#/$defs/x"}})"));
   json::Array many;
   for (int i = 0; i < 200000; ++i) many.emplace_back(json::Number(static_cast<std::int64_t>(i)));

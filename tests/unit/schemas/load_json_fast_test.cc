@@ -57,7 +57,8 @@ void ExpectSameResult(const std::string& text, const std::string& label) {
   ASSERT_EQ(fast.has_value(), exact.has_value()) << label;
   if (fast) {
     EXPECT_TRUE(SameRepresentation(fast->root, exact->root))
-        << label << "\nfast:  " << json::ToJson(fast->root) << "\nexact: " << json::ToJson(exact->root);
+        << label << "\nfast:  " << json::ToJson(fast->root)
+        << "\nexact: " << json::ToJson(exact->root);
   } else {
     EXPECT_EQ(fast.error().ToString(), exact.error().ToString()) << label;
   }
@@ -65,14 +66,45 @@ void ExpectSameResult(const std::string& text, const std::string& label) {
 
 TEST(ParseJsonFastPath, AgreesWithExactPathOnEdgeCases) {
   const std::vector<std::string> cases = {
-      "0", "-0", "-0.0", "1.0", "1e2", "1E+2", "1e-400", "1e400", "-1e400",
-      "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-      "-9223372036854775809", "18446744073709551615", "18446744073709551616",
-      "123456789012345678901234567890", "0.1", "2.2250738585072014e-308",
-      "\"\\ud800\"", "\"\\udc00x\"", "\"\\ud83d\\ude00\"", "\"a\\u0000b\"", "\"tab\there\"",
-      "{\"a\":1,\"a\":2}", "{\"a\":1,\"b\":{\"a\":1}}", "[1,2,3", "[1,2,3]]", "{} {}",
-      "\xEF\xBB\xBF{\"bom\":true}", "\"\xC3\"", "\"\xFF\"", "nul", "[tru]", "{\"k\":null}",
-      "  [ ]  ", "", " ", "{\"\":\"\"}", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]",
+      "0",
+      "-0",
+      "-0.0",
+      "1.0",
+      "1e2",
+      "1E+2",
+      "1e-400",
+      "1e400",
+      "-1e400",
+      "9223372036854775807",
+      "9223372036854775808",
+      "-9223372036854775808",
+      "-9223372036854775809",
+      "18446744073709551615",
+      "18446744073709551616",
+      "123456789012345678901234567890",
+      "0.1",
+      "2.2250738585072014e-308",
+      "\"\\ud800\"",
+      "\"\\udc00x\"",
+      "\"\\ud83d\\ude00\"",
+      "\"a\\u0000b\"",
+      "\"tab\there\"",
+      "{\"a\":1,\"a\":2}",
+      "{\"a\":1,\"b\":{\"a\":1}}",
+      "[1,2,3",
+      "[1,2,3]]",
+      "{} {}",
+      "\xEF\xBB\xBF{\"bom\":true}",
+      "\"\xC3\"",
+      "\"\xFF\"",
+      "nul",
+      "[tru]",
+      "{\"k\":null}",
+      "  [ ]  ",
+      "",
+      " ",
+      "{\"\":\"\"}",
+      "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]",
   };
   for (const std::string& c : cases) ExpectSameResult(c, "case: " + c);
 }

@@ -23,7 +23,8 @@ Error JsonError(std::string_view text, const LoadOptions& options = {}) {
 }
 
 TEST(ParseJson, ParsesEveryKind) {
-  auto doc = ParseJson(R"({"n": null, "t": true, "f": false, "i": -7, "d": 2.5, "s": "x", "a": [], "o": {}})");
+  auto doc = ParseJson(
+      R"({"n": null, "t": true, "f": false, "i": -7, "d": 2.5, "s": "x", "a": [], "o": {}})");
   ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
   const Value& r = doc->root;
   EXPECT_TRUE(r.Find("n")->IsNull());
@@ -48,8 +49,9 @@ TEST(ParseJson, ScalarRootsAreDocuments) {
 // Rule: integer literals that fit int64 are exact ints; larger ones and
 // fractions/exponents are doubles.
 TEST(ParseJson, IntegersFittingInt64StayExact) {
-  auto doc = ParseJson("[9223372036854775807, -9223372036854775808, 9223372036854775808, "
-                       "18446744073709551616, 1.0, 1e2, -0, 123456789012345678901234567890]");
+  auto doc = ParseJson(
+      "[9223372036854775807, -9223372036854775808, 9223372036854775808, "
+      "18446744073709551616, 1.0, 1e2, -0, 123456789012345678901234567890]");
   ASSERT_TRUE(doc.has_value());
   const json::Array& a = doc->root.AsArray();
   EXPECT_TRUE(a[0].AsNumber().IsInt());
@@ -82,8 +84,9 @@ TEST(ParseJson, Regression_2e308BecameInfinity) {
 // Rule: decimal numbers convert to the nearest double (correct rounding),
 // down to subnormals; smaller magnitudes become zero.
 TEST(ParseJson, DoublesAreCorrectlyRounded) {
-  auto doc = ParseJson("[1.7976931348623157e308, 4.9e-324, 2.2250738585072011e-308, 1e-400, "
-                       "0.1, 9007199254740993.0, -0.0, 1.00000000000000011102230246251565404236316680908203125]");
+  auto doc = ParseJson(
+      "[1.7976931348623157e308, 4.9e-324, 2.2250738585072011e-308, 1e-400, "
+      "0.1, 9007199254740993.0, -0.0, 1.00000000000000011102230246251565404236316680908203125]");
   ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
   const json::Array& a = doc->root.AsArray();
   EXPECT_EQ(a[0].AsNumber().AsDouble(), 1.7976931348623157e308);
@@ -124,9 +127,26 @@ TEST(ParseJson, SyntaxErrorsCarryFileLineAndColumn) {
 }
 
 TEST(ParseJson, MalformedInputsAreSyntaxErrors) {
-  for (const char* bad : {"", "   ", "[", "{", "[1,]", "{\"a\":1,}", "[01]", "[NaN]", "[Infinity]",
-                          "[.5]", "[1.]", "[+1]", "{'a': 1}", "{a: 1}", "[\"unterminated]",
-                          "[\"bad \\x escape\"]", "// comment\n[]", "[1e]", "tru", "nul"}) {
+  for (const char* bad : {"",
+                          "   ",
+                          "[",
+                          "{",
+                          "[1,]",
+                          "{\"a\":1,}",
+                          "[01]",
+                          "[NaN]",
+                          "[Infinity]",
+                          "[.5]",
+                          "[1.]",
+                          "[+1]",
+                          "{'a': 1}",
+                          "{a: 1}",
+                          "[\"unterminated]",
+                          "[\"bad \\x escape\"]",
+                          "// comment\n[]",
+                          "[1e]",
+                          "tru",
+                          "nul"}) {
     Error e = JsonError(bad);
     EXPECT_EQ(e.code, ErrorCode::kSyntax) << bad;
     EXPECT_GT(e.position.line, 0) << bad;
@@ -154,10 +174,10 @@ TEST(ParseJson, EmbeddedNulByteIsAnErrorNotTheEnd) {
 // Rule: strings must be UTF-8 without surrogates, overlong forms or code
 // points above U+10FFFF; raw control characters must be escaped.
 TEST(ParseJson, InvalidUnicodeIsRejected) {
-  for (std::string_view bad : {std::string_view("[\"\xff\"]"), std::string_view("[\"\xc0\xaf\"]"),
-                               std::string_view("[\"\xed\xa0\x80\"]"),
-                               std::string_view("[\"\xf4\x90\x80\x80\"]"),
-                               std::string_view("[\"\xe2\x82\"]"), std::string_view("{\"\xff\": 1}")}) {
+  for (std::string_view bad :
+       {std::string_view("[\"\xff\"]"), std::string_view("[\"\xc0\xaf\"]"),
+        std::string_view("[\"\xed\xa0\x80\"]"), std::string_view("[\"\xf4\x90\x80\x80\"]"),
+        std::string_view("[\"\xe2\x82\"]"), std::string_view("{\"\xff\": 1}")}) {
     EXPECT_EQ(JsonError(bad).code, ErrorCode::kSyntax);
   }
   Error e = JsonError("[\"a\tb\"]");
@@ -212,7 +232,8 @@ TEST(ParseJson, DuplicateKeysAreErrorsAtTheSecondKey) {
 
 TEST(ParseJson, DuplicateKeysInBigObjectsAreFound) {
   std::string text = "{";
-  for (int i = 0; i < 100; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  for (int i = 0; i < 100; ++i)
+    text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
   std::string ok = text + "\"last\": 0}";
   EXPECT_TRUE(ParseJson(ok).has_value());
   Error e = JsonError(text + "\"k7\": 0}");
@@ -294,7 +315,8 @@ TEST(ParseJson, NodeLimitIsEnforced) {
 TEST(ParseJson, PositionsPointAtValuesAndKeys) {
   LoadOptions opts;
   opts.record_positions = true;
-  auto doc = ParseJson("{\n  \"a\": [10, \"x\",\n        {\"b~/\": null}],\n  \"c\": -1.5\n}", "p.json", opts);
+  auto doc = ParseJson("{\n  \"a\": [10, \"x\",\n        {\"b~/\": null}],\n  \"c\": -1.5\n}",
+                       "p.json", opts);
   ASSERT_TRUE(doc.has_value());
   const SourceMap& pos = doc->positions;
   EXPECT_EQ(pos.size(), 7u);

@@ -90,8 +90,7 @@ TEST(ParseYaml, CoreSchemaIntegers) {
   };
   for (Case c : {Case{"0", 0}, Case{"-0", 0}, Case{"+12", 12}, Case{"-17", -17}, Case{"007", 7},
                  Case{"0o17", 15}, Case{"0x1F", 31}, Case{"0xff", 255},
-                 Case{"9223372036854775807", INT64_MAX},
-                 Case{"-9223372036854775808", INT64_MIN},
+                 Case{"9223372036854775807", INT64_MAX}, Case{"-9223372036854775808", INT64_MIN},
                  Case{"0x7FFFFFFFFFFFFFFF", INT64_MAX}}) {
     Value v = Scalar(c.text);
     ASSERT_TRUE(v.IsNumber()) << c.text;
@@ -189,8 +188,7 @@ TEST(ParseYaml, QuotedAndBlockScalarsAreStrings) {
 // decodes the YAML escapes \N (U+0085) and \_ (U+00A0) to the single bytes
 // 0x85 and 0xA0, leaving invalid UTF-8 in the value (and in canonical text).
 TEST(ParseYaml, Regression_NelAndNbspEscapesWereNotUtf8) {
-  EXPECT_EQ(Scalar(R"("\N|\_|\L|\P")"),
-            Value("\xC2\x85|\xC2\xA0|\xE2\x80\xA8|\xE2\x80\xA9"));
+  EXPECT_EQ(Scalar(R"("\N|\_|\L|\P")"), Value("\xC2\x85|\xC2\xA0|\xE2\x80\xA8|\xE2\x80\xA9"));
   EXPECT_EQ(Scalar(R"("\u00e9\_\_x\N")"), Value("\xC3\xA9\xC2\xA0\xC2\xA0x\xC2\x85"));
   Value keyed = Yaml(R"("k\_": 1)");
   EXPECT_NE(keyed.Find("k\xC2\xA0"), nullptr);
@@ -358,9 +356,7 @@ TEST(ParseYaml, AliasChainsCannotExceedTheDepthLimit) {
   EXPECT_EQ(e.position.line, 2);
 }
 
-std::string Nested(std::size_t depth) {
-  return std::string(depth, '[') + std::string(depth, ']');
-}
+std::string Nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 // Rule: nesting deeper than max_depth is kLimit.
 TEST(ParseYaml, DepthLimitIsEnforced) {
@@ -441,7 +437,8 @@ TEST(ParseYaml, SyntaxErrorsCarryFileLineAndColumn) {
   EXPECT_EQ(e.code, ErrorCode::kSyntax);
   EXPECT_EQ(e.position, (Position{1, 5}));
   EXPECT_EQ(e.ToString().substr(0, 12), "in.yaml:1:5:");
-  for (const char* bad : {"a: 'x", "- a\nb: 1", "a:\n\t- b", "key: \"\\q\"", "[1, 2]]", "&a &b x"}) {
+  for (const char* bad :
+       {"a: 'x", "- a\nb: 1", "a:\n\t- b", "key: \"\\q\"", "[1, 2]]", "&a &b x"}) {
     Error err = YamlError(bad);
     EXPECT_EQ(err.code, ErrorCode::kSyntax) << bad;
     EXPECT_GT(err.position.line, 0) << bad;
@@ -475,10 +472,20 @@ TEST(ParseYaml, InvalidBytesAreRejected) {
   EXPECT_EQ(YamlError("a: \xc0\xaf\n").message, "invalid UTF-8");      // overlong
   EXPECT_EQ(YamlError("a: \x01\n").message, "control character in YAML text");
   // UTF-16 is not accepted (even with its BOM).
-  EXPECT_EQ(YamlError(std::string_view("\xff\xfe" "a\0:\0 \0" "1\0", 10)).code, ErrorCode::kSyntax);
+  EXPECT_EQ(YamlError(std::string_view("\xff\xfe"
+                                       "a\0:\0 \0"
+                                       "1\0",
+                                       10))
+                .code,
+            ErrorCode::kSyntax);
   // UTF-8 with BOM is; columns count from after the BOM.
-  EXPECT_EQ(Yaml("\xEF\xBB\xBF" "a: \xC3\xA9"), Yaml("a: \xC3\xA9"));
-  EXPECT_EQ(YamlError("\xEF\xBB\xBF" "a: b: c").position, (Position{1, 5}));
+  EXPECT_EQ(Yaml("\xEF\xBB\xBF"
+                 "a: \xC3\xA9"),
+            Yaml("a: \xC3\xA9"));
+  EXPECT_EQ(YamlError("\xEF\xBB\xBF"
+                      "a: b: c")
+                .position,
+            (Position{1, 5}));
 }
 
 // Rule: with record_positions, values map to where they start; mapping

@@ -443,7 +443,10 @@ TEST(EcmaRegexTest, PatternsThatBacktrackExponentiallyElsewhereRunFast) {
 TEST(EcmaRegexTest, SearchOnMalformedUtf8NeverMatchesDotAcrossBadBytes) {
   EcmaRegex re = MustCompile("^.$");
   EXPECT_FALSE(re.Search("\xff\xfe"));
-  EXPECT_TRUE(MustCompile("a").Search("\xff" "a" "\xfe"));
+  EXPECT_TRUE(
+      MustCompile("a").Search("\xff"
+                              "a"
+                              "\xfe"));
 }
 
 TEST(EcmaRegexTest, SearchIsThreadSafe) {
@@ -707,15 +710,28 @@ namespace {
 // (including a multi-byte character).
 TEST(EcmaRegexFastPath, AgreesWithRe2) {
   const char* simple[] = {
-      "^[a-z][a-z0-9-]{2,40}$", "^[0-9a-f]{32}$",   "^ORD-[0-9]{4}-[0-9]{6,10}$",
-      "^[A-Z]{3}$",             "^\\+[1-9][0-9]{6,14}$", "^[A-Za-z0-9 -]{3,10}$",
-      "a+b*c?",                 "^x{2,}$",          "[0-9]{3}",
-      "^a*$",                   "b$",               "^\\d+\\.\\d{1,2}$",
-      "^[\\w.-]+$",             "^ab?c*?d+?$",      "",
-      "^$",                     "a{0}b",            "[-a]x",
+      "^[a-z][a-z0-9-]{2,40}$",
+      "^[0-9a-f]{32}$",
+      "^ORD-[0-9]{4}-[0-9]{6,10}$",
+      "^[A-Z]{3}$",
+      "^\\+[1-9][0-9]{6,14}$",
+      "^[A-Za-z0-9 -]{3,10}$",
+      "a+b*c?",
+      "^x{2,}$",
+      "[0-9]{3}",
+      "^a*$",
+      "b$",
+      "^\\d+\\.\\d{1,2}$",
+      "^[\\w.-]+$",
+      "^ab?c*?d+?$",
+      "",
+      "^$",
+      "a{0}b",
+      "[-a]x",
   };
-  const char* not_simple[] = {"^(a|b)$", "^[^a]$", "^.$", "\\s", "^[A-Z]{3}-[0-9]{5}(-[A-Z0-9]{1,4})?$",
-                              "^a{1,100}$", "\\bx"};
+  const char* not_simple[] = {
+      "^(a|b)$",    "^[^a]$", "^.$", "\\s", "^[A-Z]{3}-[0-9]{5}(-[A-Z0-9]{1,4})?$",
+      "^a{1,100}$", "\\bx"};
   const std::string alphabet = "abcdxzAZ09-+. _\xc3\xa9";
   std::mt19937 rng(20261126);
   for (const char* p : simple) {

@@ -62,8 +62,7 @@ const std::vector<RuleInfo>& Rules();
 struct Config {
   // Missing rules take their default level.
   std::map<std::string, Level, std::less<>> levels;
-  std::string subject_pattern =
-      R"(^[a-z][a-z0-9]*(-[a-z0-9]+)*(\.[a-z][a-z0-9]*(-[a-z0-9]+)*)+$)";
+  std::string subject_pattern = R"(^[a-z][a-z0-9]*(-[a-z0-9]+)*(\.[a-z][a-z0-9]*(-[a-z0-9]+)*)+$)";
   std::string envelope_id = "id";
   std::string envelope_time = "occurred_at";
 
@@ -85,7 +84,7 @@ struct Input {
 };
 
 struct Finding {
-  std::string rule;     // rule id
+  std::string rule;  // rule id
   Level level = Level::kError;
   std::string pointer;  // JSON pointer into the schema ("" = root or n/a)
   std::string message;  // one line

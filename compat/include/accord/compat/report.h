@@ -138,7 +138,7 @@ enum class Verdict : std::uint8_t {
   kCompatible,    // no breaking and no undecided finding
   kIncompatible,  // at least one breaking or undecided finding
 };
-std::string_view VerdictName(Verdict v);  // "COMPATIBLE", "INCOMPATIBLE"
+std::string_view VerdictName(Verdict v);                       // "COMPATIBLE", "INCOMPATIBLE"
 std::optional<Verdict> VerdictFromString(std::string_view s);  // case-insensitive
 
 struct Report {

@@ -148,11 +148,11 @@ struct Field {
 // schema's storage) and the compatibility check walks them, so a smaller
 // Node is a faster parse and check (docs/benchmarks.md, "Avro").
 struct NodeDetails {
-  std::span<const std::string_view> aliases;  // named types: resolved to full names
+  std::span<const std::string_view> aliases;     // named types: resolved to full names
   std::optional<std::string_view> enum_default;  // kEnum
-  int precision = 0;  // decimal
-  int scale = 0;      // decimal
-  std::string_view logical_type_name;  // as written, also when ignored
+  int precision = 0;                             // decimal
+  int scale = 0;                                 // decimal
+  std::string_view logical_type_name;            // as written, also when ignored
   std::string_view doc;
   std::span<const json::Member> custom;  // non-reserved attributes, in document order
 };
@@ -163,19 +163,19 @@ inline constexpr NodeDetails kNoNodeDetails{};
 struct Node {
   Type type = Type::kNull;
   LogicalType logical_type = LogicalType::kNone;  // kNone when absent or ignored
-  bool is_error = false;   // kRecord declared with "type": "error"
-  NodeId items;            // kArray: items; kMap: values
+  bool is_error = false;                          // kRecord declared with "type": "error"
+  NodeId items;                                   // kArray: items; kMap: values
   // Where the node is defined: JSON pointer into the schema document (for a
   // named type: its definition; Schema::Pointer spells it, AvroPath() in
   // Avro terms).
   PointerId pointer;
-  std::uint64_t size = 0;  // kFixed
-  std::span<const NodeId> branches;          // kUnion
-  std::span<const Field> fields;             // kRecord
+  std::uint64_t size = 0;                     // kFixed
+  std::span<const NodeId> branches;           // kUnion
+  std::span<const Field> fields;              // kRecord
   std::span<const std::string_view> symbols;  // kEnum
   // Named types.
-  std::string_view name;       // unqualified
-  std::string_view full_name;  // space.name, or name
+  std::string_view name;                         // unqualified
+  std::string_view full_name;                    // space.name, or name
   const NodeDetails* details = &kNoNodeDetails;  // never null; in the schema's storage
 
   // The namespace: full_name without ".name" ("" = null namespace).
@@ -218,7 +218,13 @@ class Schema {
   // pointer `parent` followed by a token (`kind` and, for kIndex and
   // kField, `index`).
   struct PointerStep {
-    enum class Kind : std::uint8_t { kIndex, kField, kType, kItems, kValues };  // "/N", "/fields/N", "/type", ...
+    enum class Kind : std::uint8_t {
+      kIndex,
+      kField,
+      kType,
+      kItems,
+      kValues
+    };  // "/N", "/fields/N", "/type", ...
     std::uint32_t parent;
     std::uint32_t index;
     Kind kind;

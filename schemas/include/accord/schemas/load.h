@@ -40,10 +40,10 @@
 namespace accord {
 
 struct LoadOptions {
-  std::size_t max_depth = 256;                 // nesting of arrays/objects
+  std::size_t max_depth = 256;                  // nesting of arrays/objects
   std::size_t max_bytes = 64u * 1024u * 1024u;  // input text size
-  std::size_t max_nodes = 10'000'000;          // values produced (YAML alias expansion)
-  bool record_positions = false;               // fill Document::positions
+  std::size_t max_nodes = 10'000'000;           // values produced (YAML alias expansion)
+  bool record_positions = false;                // fill Document::positions
 };
 
 enum class Syntax : std::uint8_t { kAuto, kJson, kYaml };
