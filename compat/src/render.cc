@@ -79,34 +79,46 @@ bool ShowsConsequence(const Finding& f, const RenderContext& ctx) {
 
 // ---- text ------------------------------------------------------------------
 
+// A finding's lines as the text report and the JUnit details show them:
+// its heading, then "label: value" lines; `aligned` (text) indents them and
+// pads the labels to one column.
+std::string FindingLines(const Finding& f, const RenderContext& ctx, bool aligned) {
+  std::string out = std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + "\n";
+  auto line = [&](std::string_view label, std::string_view value) {
+    if (aligned) out += "  ";
+    out += label;
+    out += ':';
+    out.append(aligned ? 8 - label.size() : 1, ' ');
+    out += value;
+    out += '\n';
+  };
+  auto side = [&](std::string_view label, int version, const std::string& fallback,
+                  const std::string& path) {
+    std::string where = SideName(ctx, version, fallback) + "#" + path;
+    if (version > 0 && ctx.version_names.empty()) {
+      where += " (version " + std::to_string(version) + ")";
+    }
+    line(label, where);
+  };
+  if (ShowsConsequence(f, ctx)) line("breaks", ConsequenceText(f));
+  if (ctx.old_new) {
+    const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
+    side("old", o.version, o.fallback, o.path);
+    side("new", n.version, n.fallback, n.path);
+  } else {
+    side("writer", f.writer_version, ctx.writer_name, f.writer_path);
+    side("reader", f.reader_version, ctx.reader_name, f.reader_path);
+  }
+  line("message", f.message);
+  if (f.witness) line("witness", json::ToJson(*f.witness));
+  if (std::string_view advice = AdviceFor(f, ctx); !advice.empty()) line("advice", advice);
+  return out;
+}
+
 std::string RenderText(const Report& report, const RenderContext& ctx) {
   std::string out;
   for (const Finding& f : report.findings) {
-    out += std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + "\n";
-    if (ShowsConsequence(f, ctx)) out += "  breaks:  " + ConsequenceText(f) + "\n";
-    auto side = [&](std::string_view label, int version, const std::string& fallback,
-                    const std::string& path) {
-      out += "  ";
-      out += label;
-      out += SideName(ctx, version, fallback) + "#" + path;
-      if (version > 0 && ctx.version_names.empty()) {
-        out += " (version " + std::to_string(version) + ")";
-      }
-      out += "\n";
-    };
-    if (ctx.old_new) {
-      const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
-      side("old:     ", o.version, o.fallback, o.path);
-      side("new:     ", n.version, n.fallback, n.path);
-    } else {
-      side("writer:  ", f.writer_version, ctx.writer_name, f.writer_path);
-      side("reader:  ", f.reader_version, ctx.reader_name, f.reader_path);
-    }
-    out += "  message: " + f.message + "\n";
-    if (f.witness) out += "  witness: " + json::ToJson(*f.witness) + "\n";
-    if (std::string_view advice = AdviceFor(f, ctx); !advice.empty()) {
-      out += "  advice:  " + std::string(advice) + "\n";
-    }
+    out += FindingLines(f, ctx, /*aligned=*/true);
     out += "\n";
   }
   out += Summary(report, ctx) + "\n";
@@ -156,30 +168,7 @@ std::string Xml(std::string_view s) { return XmlEscape(s); }
 std::string XmlAttr(std::string_view s) { return XmlEscape(s, /*attribute=*/true); }
 
 std::string FindingDetails(const Finding& f, const RenderContext& ctx) {
-  std::string d = std::string(SeverityName(f.severity)) + " " + std::string(f.kind.name()) + "\n";
-  if (ShowsConsequence(f, ctx)) d += "breaks: " + ConsequenceText(f) + "\n";
-  auto side = [&](std::string_view label, int version, const std::string& fallback,
-                  const std::string& path) {
-    d += std::string(label) + SideName(ctx, version, fallback) + "#" + path;
-    if (version > 0 && ctx.version_names.empty()) {
-      d += " (version " + std::to_string(version) + ")";
-    }
-    d += "\n";
-  };
-  if (ctx.old_new) {
-    const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
-    side("old: ", o.version, o.fallback, o.path);
-    side("new: ", n.version, n.fallback, n.path);
-  } else {
-    side("writer: ", f.writer_version, ctx.writer_name, f.writer_path);
-    side("reader: ", f.reader_version, ctx.reader_name, f.reader_path);
-  }
-  d += "message: " + f.message + "\n";
-  if (f.witness) d += "witness: " + json::ToJson(*f.witness) + "\n";
-  if (std::string_view advice = AdviceFor(f, ctx); !advice.empty()) {
-    d += "advice: " + std::string(advice) + "\n";
-  }
-  return d;
+  return FindingLines(f, ctx, /*aligned=*/false);
 }
 
 std::string RenderJunit(const Report& report, const RenderContext& ctx) {
