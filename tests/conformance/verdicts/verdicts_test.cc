@@ -270,7 +270,9 @@ AvroFigures MeasureAvro(const std::vector<AvroPair>& corpus, int wanted_instance
       }
     }
     f.instances += valid;
-    if (valid == 0) ++f.empty_writers;  // no finite writer datum (a record in itself)
+    // No datum generated: no finite writer datum (a record in itself), or
+    // none within RandomDatum's nesting bound.
+    if (valid == 0) ++f.empty_writers;
   }
   return f;
 }
@@ -327,7 +329,7 @@ std::vector<AvroPair> AvroRandomPairs(int n, int* skipped) {
 
 void AvroRow(const char* corpus, const AvroFigures& f) {
   std::printf(
-      "| %s | %d | %d (%d without a finite writer datum) | %d | %d | %d | %d | %d | %d | %d |\n",
+      "| %s | %d | %d (%d with no writer datum generated) | %d | %d | %d | %d | %d | %d | %d |\n",
       corpus, f.pairs, f.compatible, f.empty_writers, f.incompatible, f.breaking, f.undecided,
       f.without_witness, f.not_proving, f.unsound, f.instances);
 }
