@@ -228,9 +228,13 @@ class DatumBuilder {
  public:
   explicit DatumBuilder(const Schema& s) : s_(s) {}
 
-  // How deep a minimal value nests (records in records): past it a witness
-  // is not built and its finding is UNDECIDED.
+  // How deep a minimal value nests (records in records) and how many values
+  // a witness holds: past either it is not built and its finding is
+  // UNDECIDED. (A record whose fields share a record type, nested, has a
+  // minimal value exponential in the schema's size; each value built is
+  // charged to the request's budget too, budget.h.)
   static constexpr int kMaxMinimalDepth = 256;
+  static constexpr std::size_t kMaxValues = 100'000;
 
   // How Along makes the leaf of a witness: a function called once, at the
   // leaf's place (a finished leaf moved there cost a move and a destructor
@@ -249,7 +253,7 @@ class DatumBuilder {
 
   // Minimal, as a value; sets `failed` when there is no finite value.
   json::Value MinimalValue(NodeId id, int depth, bool& failed) {
-    if (depth > kMaxMinimalDepth) return Fail(failed);
+    if (depth > kMaxMinimalDepth || !Count()) return Fail(failed);
     const Node& n = s_.node(id);
     switch (n.type) {
       case Type::kNull:
@@ -326,7 +330,7 @@ class DatumBuilder {
   // longs read as a map of ints: {} is read fine), this one is not. Sets
   // `failed` when there is no finite value.
   json::Value Rich(NodeId id, int depth, bool& failed) {
-    if (depth > kMaxMinimalDepth) return Fail(failed);
+    if (depth > kMaxMinimalDepth || !Count()) return Fail(failed);
     const Node& n = s_.node(id);
     switch (n.type) {
       case Type::kArray: {
@@ -404,6 +408,9 @@ class DatumBuilder {
     return json::Value();
   }
 
+  // One more value built; false past kMaxValues or the budget.
+  bool Count() { return ++built_ <= kMaxValues && ChargeWork(1); }
+
   // (One return variable: returned in place.)
   json::Value MinimalRecord(NodeId id, const Node& n, int depth, bool& failed) {
     json::Value out(json::Object{});
@@ -456,6 +463,7 @@ class DatumBuilder {
   // Records being built, outermost first. (Inline: a vector cost an
   // allocation per check whose witness holds a minimal record.)
   SmallStack<std::uint32_t, 16> visiting_;
+  std::size_t built_ = 0;  // values built (Count)
 };
 
 Desc Describe(const Node& n) {
@@ -741,7 +749,7 @@ class Checker {
     std::optional<avro::ResolutionFailure> expected;
     if (auto k = f.kind.As<AvroKind>()) expected = ExpectedFailure(*k);
     if (!expected) return "";
-    if (!f.witness) return "no finite writer datum reaches it";
+    if (!f.witness) return "no finite writer datum of bounded size reaches it";
     std::vector<avro::ResolutionError> errors =
         resolver.Resolve(w_.root(), r_.root(), *f.witness, std::numeric_limits<std::size_t>::max());
     bool proved = false;

@@ -310,8 +310,8 @@ TEST(AvroCompat, ABreakNoFiniteDatumReachesIsUndecided) {
   EXPECT_EQ(none.findings[0].kind, "TYPE_MISMATCH");
   EXPECT_EQ(none.findings[0].severity, Severity::kUndecided);
   EXPECT_FALSE(none.findings[0].witness.has_value());
-  EXPECT_TRUE(
-      none.findings[0].message.starts_with("undecided (no finite writer datum reaches it): "))
+  EXPECT_TRUE(none.findings[0].message.starts_with(
+      "undecided (no finite writer datum of bounded size reaches it): "))
       << none.findings[0].message;
   EXPECT_EQ(none.CountBreaking(), 0u);
   EXPECT_EQ(none.CountUndecided(), 1u);

@@ -41,7 +41,8 @@
 // finding's reader path. The engine checks this for every finding while
 // checking; a finding it cannot prove (the writer has no finite value along
 // that path, as in a record that contains itself on every path, or a
-// minimal value nests deeper than 256 records) is UNDECIDED, without a
+// minimal value nests deeper than 256 records or holds more than 100,000
+// values) is UNDECIDED, without a
 // witness, its message starting "undecided (...)". UNDECIDED_DEPTH is
 // always UNDECIDED. Either way the report is incompatible.
 #pragma once
