@@ -190,15 +190,18 @@ class DatumResolver::Impl {
       // The datum is still checked against the writer (a mismatch proves
       // nothing for an invalid datum).
       if (!Validate(w, d, at, depth)) return false;
-      Fail(ResolutionFailure::kTypeMismatch, at, r_.Pointer(r.pointer),
-           "writer type " + Describe(w) + " cannot be read as reader type " + Describe(r));
+      Fail(ResolutionFailure::kTypeMismatch, at, r_.Pointer(r.pointer), [&] {
+        return std::string("writer type " + Describe(w) + " cannot be read as reader type " +
+                           Describe(r));
+      });
       return false;
     }
     bool ok = true;
     if (IsNamed(w.type) && !NamesMatch(w, r)) {
-      Fail(ResolutionFailure::kNameMismatch, at, r_.Pointer(r.pointer) + "/name",
-           "writer " + Describe(w) + " is read as reader " + Describe(r) +
-               ": names differ and no reader alias names the writer's");
+      Fail(ResolutionFailure::kNameMismatch, at, r_.Pointer(r.pointer) + "/name", [&] {
+        return std::string("writer " + Describe(w) + " is read as reader " + Describe(r) +
+                           ": names differ and no reader alias names the writer's");
+      });
       if (trial_ > 0) return false;
       ok = false;
     }
@@ -208,9 +211,11 @@ class DatumResolver::Impl {
       case Type::kEnum: {
         if (!ValidSymbol(wid, w, d)) return Invalid(w, d, at);
         if (!r.enum_default() && !Symbols(rid, r).Contains(d.AsString())) {
-          Fail(ResolutionFailure::kMissingEnumSymbol, at, r_.Pointer(r.pointer) + "/symbols",
-               "symbol " + d.AsString() + " of writer " + Describe(w) +
-                   " is not a symbol of reader " + Describe(r) + ", which has no default");
+          Fail(ResolutionFailure::kMissingEnumSymbol, at, r_.Pointer(r.pointer) + "/symbols", [&] {
+            return std::string("symbol " + d.AsString() + " of writer " + Describe(w) +
+                               " is not a symbol of reader " + Describe(r) +
+                               ", which has no default");
+          });
           return false;
         }
         return ok;
@@ -218,9 +223,10 @@ class DatumResolver::Impl {
       case Type::kFixed:
         if (ByteLength(d) != static_cast<long long>(w.size)) return Invalid(w, d, at);
         if (w.size != r.size) {
-          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_.Pointer(r.pointer) + "/size",
-               "writer " + Describe(w) + " has size " + std::to_string(w.size) + ", reader " +
-                   Describe(r) + " size " + std::to_string(r.size));
+          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_.Pointer(r.pointer) + "/size", [&] {
+            return std::string("writer " + Describe(w) + " has size " + std::to_string(w.size) +
+                               ", reader " + Describe(r) + " size " + std::to_string(r.size));
+          });
           return false;
         }
         return ok;
@@ -228,8 +234,7 @@ class DatumResolver::Impl {
         if (!d.IsArray()) return Invalid(w, d, at);
         const std::size_t len = at.size();
         for (std::size_t i = 0; i < d.AsArray().size(); ++i) {
-          at += '/';
-          at += std::to_string(i);
+          EnterIndex(at, i);
           ok = Read(w.items, r.items, true, d.AsArray()[i], at, depth + 1) && ok;
           at.resize(len);
           if (!ok && Stop()) return false;
@@ -240,8 +245,7 @@ class DatumResolver::Impl {
         if (!d.IsObject()) return Invalid(w, d, at);
         const std::size_t len = at.size();
         for (const json::Member& m : d.AsObject()) {
-          at += '/';
-          at += json::EscapeToken(m.key);
+          EnterKey(at, m.key);
           ok = Read(w.items, r.items, true, m.value, at, depth + 1) && ok;
           at.resize(len);
           if (!ok && Stop()) return false;
@@ -269,8 +273,7 @@ class DatumResolver::Impl {
         bool ok = true;
         const std::size_t len = at.size();
         for (std::size_t i = 0; i < d.AsArray().size(); ++i) {
-          at += '/';
-          at += std::to_string(i);
+          EnterIndex(at, i);
           ok = Read(w.items, NodeId{}, false, d.AsArray()[i], at, depth + 1) && ok;
           at.resize(len);
           if (!ok && Stop()) return false;
@@ -282,8 +285,7 @@ class DatumResolver::Impl {
         bool ok = true;
         const std::size_t len = at.size();
         for (const json::Member& m : d.AsObject()) {
-          at += '/';
-          at += json::EscapeToken(m.key);
+          EnterKey(at, m.key);
           ok = Read(w.items, NodeId{}, false, m.value, at, depth + 1) && ok;
           at.resize(len);
           if (!ok && Stop()) return false;
@@ -310,8 +312,7 @@ class DatumResolver::Impl {
     std::optional<NodeId> branch = WriterBranch(w, m.key);
     if (!branch) return Invalid(w, d, at);
     const std::size_t len = at.size();
-    at += '/';
-    at += json::EscapeToken(m.key);
+    EnterKey(at, m.key);
     bool ok = Read(*branch, rid, read, m.value, at, depth + 1);
     at.resize(len);
     return ok;
@@ -331,7 +332,7 @@ class DatumResolver::Impl {
     // Whether the value was valid writer data at all.
     if (!Validate(w, d, at, depth)) return false;
     Fail(ResolutionFailure::kNoUnionBranch, at, r_.Pointer(r.pointer),
-         "no branch of the reader's union reads this " + Describe(w));
+         [&] { return std::string("no branch of the reader's union reads this " + Describe(w)); });
     return false;
   }
 
@@ -341,7 +342,20 @@ class DatumResolver::Impl {
     const json::Object& obj = d.AsObject();
     // The datum's member of each writer field (members usually come in
     // field order; hashed past a few when they do not).
-    std::vector<const json::Value*> values(w.fields.size(), nullptr);
+    // (In scratch stacks shared by the whole walk: two vectors per record
+    // read were a visible share of a proof.)
+    const std::size_t base = value_stack_.size();
+    value_stack_.resize(base + w.fields.size(), nullptr);
+    read_stack_.resize(base + w.fields.size(), 0);
+    struct Pop {
+      Impl* self;
+      std::size_t base;
+      ~Pop() {
+        self->value_stack_.resize(base);
+        self->read_stack_.resize(base);
+      }
+    } pop{this, base};
+    auto values = [&](std::size_t i) -> const json::Value*& { return value_stack_[base + i]; };
     std::size_t found = 0;
     bool ok = true;
     for (std::size_t i = 0; i < w.fields.size(); ++i) {
@@ -353,10 +367,12 @@ class DatumResolver::Impl {
       } else {
         v = d.Find(w.fields[i].name);
       }
-      values[i] = v;
+      values(i) = v;
       if (v == nullptr) {
-        Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer),
-             "missing field '" + std::string(w.fields[i].name) + "' of writer " + Describe(w));
+        Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer), [&] {
+          return std::string("missing field '" + std::string(w.fields[i].name) + "' of writer " +
+                             Describe(w));
+        });
         ok = false;
         if (Stop()) return false;
       } else {
@@ -368,7 +384,8 @@ class DatumResolver::Impl {
       for (const json::Member& m : obj) {
         if (names.Contains(m.key)) continue;
         Fail(ResolutionFailure::kInvalidDatum, at + "/" + json::EscapeToken(m.key),
-             w_.Pointer(w.pointer), "unknown field '" + m.key + "' of writer " + Describe(w));
+             w_.Pointer(w.pointer),
+             [&] { return std::string("unknown field '" + m.key + "' of writer " + Describe(w)); });
         ok = false;
         if (Stop()) return false;
       }
@@ -376,43 +393,41 @@ class DatumResolver::Impl {
     const std::size_t len = at.size();
     if (!read) {
       for (std::size_t i = 0; i < w.fields.size(); ++i) {
-        if (values[i] == nullptr) continue;
-        at += '/';
-        at += json::EscapeToken(w.fields[i].name);
-        ok = Read(w.fields[i].type, NodeId{}, false, *values[i], at, depth + 1) && ok;
+        if (values(i) == nullptr) continue;
+        EnterKey(at, w.fields[i].name);
+        ok = Read(w.fields[i].type, NodeId{}, false, *values(i), at, depth + 1) && ok;
         at.resize(len);
         if (!ok && Stop()) return false;
       }
       return ok;
     }
     const std::vector<std::int64_t>& match = FieldMatch(wid, w, rid, r);
-    std::vector<bool> read_by_reader(w.fields.size(), false);
+    auto read_by_reader = [&](std::size_t i) -> char& { return read_stack_[base + i]; };
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const Field& rf = r.fields[j];
       if (match[j] < 0) {
         if (rf.default_value != nullptr) continue;
-        Fail(ResolutionFailure::kMissingField, at, r_.Pointer(rf.pointer),
-             "reader field '" + std::string(rf.name) + "' has no default and writer " +
-                 Describe(w) + " has no such field");
+        Fail(ResolutionFailure::kMissingField, at, r_.Pointer(rf.pointer), [&] {
+          return std::string("reader field '" + std::string(rf.name) +
+                             "' has no default and writer " + Describe(w) + " has no such field");
+        });
         ok = false;
         if (Stop()) return false;
         continue;
       }
       const auto i = static_cast<std::size_t>(match[j]);
-      read_by_reader[i] = true;
-      if (values[i] == nullptr) continue;
-      at += '/';
-      at += json::EscapeToken(w.fields[i].name);
-      ok = Read(w.fields[i].type, rf.type, true, *values[i], at, depth + 1) && ok;
+      read_by_reader(i) = 1;
+      if (values(i) == nullptr) continue;
+      EnterKey(at, w.fields[i].name);
+      ok = Read(w.fields[i].type, rf.type, true, *values(i), at, depth + 1) && ok;
       at.resize(len);
       if (!ok && Stop()) return false;
     }
     // Writer fields the reader skips are still decoded.
     for (std::size_t i = 0; i < w.fields.size(); ++i) {
-      if (read_by_reader[i] || values[i] == nullptr) continue;
-      at += '/';
-      at += json::EscapeToken(w.fields[i].name);
-      ok = Read(w.fields[i].type, NodeId{}, false, *values[i], at, depth + 1) && ok;
+      if (read_by_reader(i) != 0 || values(i) == nullptr) continue;
+      EnterKey(at, w.fields[i].name);
+      ok = Read(w.fields[i].type, NodeId{}, false, *values(i), at, depth + 1) && ok;
       at.resize(len);
       if (!ok && Stop()) return false;
     }
@@ -438,10 +453,27 @@ class DatumResolver::Impl {
   // After a failure: whether to stop (in a trial, or with enough errors).
   bool Stop() const { return trial_ > 0 || limited_ || errors_.size() >= max_errors_; }
 
+  // Records a failure (not in a trial, not past max_errors); `message()`
+  // makes its message, only when messages are wanted.
+  template <typename Message>
   void Fail(ResolutionFailure failure, const std::string& at, std::string schema_location,
-            std::string message) {
+            Message&& message) {
     if (trial_ > 0 || errors_.size() >= max_errors_) return;
-    errors_.push_back({failure, at, std::move(schema_location), std::move(message)});
+    errors_.push_back(
+        {failure, at, std::move(schema_location), full_ ? std::string(message()) : std::string()});
+  }
+
+  // The datum location one level down (spelt only when messages are wanted:
+  // escaping every key was a visible share of a proof).
+  void EnterKey(std::string& at, std::string_view key) const {
+    if (!full_) return;
+    at += '/';
+    at += json::EscapeToken(key);
+  }
+  void EnterIndex(std::string& at, std::size_t i) const {
+    if (!full_) return;
+    at += '/';
+    at += std::to_string(i);
   }
 
   bool Invalid(const Node& w, const json::Value& d, const std::string& at) {
@@ -449,7 +481,7 @@ class DatumResolver::Impl {
       std::string text = json::ToJson(d);
       if (text.size() > 40) text = text.substr(0, 40) + "...";
       Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer),
-           "not a value of writer " + Describe(w) + ": " + text);
+           [&] { return std::string("not a value of writer " + Describe(w) + ": " + text); });
     }
     return false;
   }
@@ -528,6 +560,17 @@ class DatumResolver::Impl {
     if (!inserted) return it->second;
     std::vector<NodeId>& out = it->second;
     const Node& w = w_.node(wid);
+    if (r.branches.size() <= kScanLimit) {
+      for (NodeId b : r.branches) {
+        const Node& n = r_.node(b);
+        if (n.type == w.type && (!IsNamed(w.type) || NamesMatch(w, n))) out.push_back(b);
+      }
+      if (IsNamed(w.type)) return out;
+      for (NodeId b : r.branches) {
+        if (Promotes(w.type, r_.node(b).type)) out.push_back(b);
+      }
+      return out;
+    }
     const UnionIndex& index = IndexOf(rid, r);
     std::vector<std::uint32_t> positions;
     if (IsNamed(w.type)) {
@@ -580,14 +623,22 @@ class DatumResolver::Impl {
     auto [it, inserted] = field_matches_.try_emplace(key);
     if (!inserted) return it->second;
     std::unordered_map<std::string_view, std::int64_t> by_name;
-    for (std::size_t i = 0; i < w.fields.size(); ++i)
-      by_name.emplace(w.fields[i].name, static_cast<std::int64_t>(i));
-    for (const Field& rf : r.fields) {
-      std::int64_t found = -1;
-      if (auto f = by_name.find(rf.name); f != by_name.end()) found = f->second;
-      for (std::size_t a = 0; found < 0 && a < rf.aliases.size(); ++a) {
-        if (auto f = by_name.find(rf.aliases[a]); f != by_name.end()) found = f->second;
+    if (w.fields.size() > kScanLimit) {
+      for (std::size_t i = 0; i < w.fields.size(); ++i)
+        by_name.emplace(w.fields[i].name, static_cast<std::int64_t>(i));
+    }
+    auto find = [&](std::string_view name) -> std::int64_t {
+      if (w.fields.size() > kScanLimit) {
+        auto f = by_name.find(name);
+        return f == by_name.end() ? -1 : f->second;
       }
+      for (std::size_t i = 0; i < w.fields.size(); ++i)
+        if (w.fields[i].name == name) return static_cast<std::int64_t>(i);
+      return -1;
+    };
+    for (const Field& rf : r.fields) {
+      std::int64_t found = find(rf.name);
+      for (std::size_t a = 0; found < 0 && a < rf.aliases.size(); ++a) found = find(rf.aliases[a]);
       it->second.push_back(found);
     }
     return it->second;
@@ -596,7 +647,10 @@ class DatumResolver::Impl {
   const Schema& w_;
   const Schema& r_;
   std::vector<ResolutionError> errors_;
+  std::vector<const json::Value*> value_stack_;  // ReadRecord: each writer field's member
+  std::vector<char> read_stack_;                 // ReadRecord: the fields the reader read
   std::size_t max_errors_ = 100;
+  bool full_ = true;  // messages and datum locations wanted (always, for now)
   std::uint64_t steps_ = 0;
   int trial_ = 0;  // reader union branches being tried
   bool limited_ = false;
