@@ -281,25 +281,34 @@ int RunCheck(const CheckArgs& args) {
     PrintError("check", *failure);
     return kExitUsage;
   }
-  // The changes from the latest version to the new one that break neither
-  // direction, as `accord diff` lists them, so that check and diff count the
-  // same changes (with --mode FULL, the same breaking and safe counts).
-  // NONE checks nothing and lists nothing. Undecided findings are not SAFE
-  // and stay out of this list.
-  if (*level != compat::Level::kNone && history_size > 0) {
-    const std::size_t latest = history_size - 1;
-    options.writer_base_uri = SchemaFileUri(docs[latest].file);
+  // The changes that break neither direction, as `accord diff` lists them,
+  // for every version the level checks the new one against (the latest
+  // only, or every one for a transitive level), so that check and diff
+  // count the same changes (with --mode FULL, the same breaking, undecided
+  // and safe counts as `diff` of the pair; transitively, as the diffs of
+  // every pair, each distinct change once, named by its first pair, oldest
+  // first). NONE checks nothing and lists nothing. Undecided findings are
+  // not SAFE and stay out of this list.
+  std::vector<std::size_t> compared;
+  for (const compat::CheckPair& p : compat::PairsFor(*level, history_size)) {
+    const std::size_t old_index = p.writer == history_size ? p.reader : p.writer;
+    if (std::find(compared.begin(), compared.end(), old_index) == compared.end())
+      compared.push_back(old_index);
+  }
+  compat::internal::DistinctFindings seen_safe;
+  for (std::size_t old_index : compared) {
+    options.writer_base_uri = SchemaFileUri(docs[old_index].file);
     options.reader_base_uri = SchemaFileUri(docs.back().file);
-    auto diff = avro ? compat::DiffAvro(docs[latest].root, docs.back().root)
-                     : compat::DiffJsonSchema(docs[latest].root, docs.back().root, options);
+    auto diff = avro ? compat::DiffAvro(docs[old_index].root, docs.back().root)
+                     : compat::DiffJsonSchema(docs[old_index].root, docs.back().root, options);
     // (A diff error repeats the check's, which was reported above.)
-    if (diff) {
-      for (compat::Finding& f : diff->findings) {
-        if (f.severity != compat::Severity::kSafe) continue;
-        f.writer_version = static_cast<int>(latest) + 1;
-        f.reader_version = static_cast<int>(history_size) + 1;
-        report.Add(std::move(f));
-      }
+    if (!diff) continue;
+    for (compat::Finding& f : diff->findings) {
+      if (f.severity != compat::Severity::kSafe) continue;
+      if (!seen_safe.Insert(f)) continue;
+      f.writer_version = static_cast<int>(old_index) + 1;
+      f.reader_version = static_cast<int>(history_size) + 1;
+      report.Add(std::move(f));
     }
   }
   compat::RenderContext ctx =

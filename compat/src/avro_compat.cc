@@ -14,7 +14,9 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <unordered_map>
@@ -236,6 +238,14 @@ class DatumBuilder {
  public:
   explicit DatumBuilder(const Schema& s) : s_(s) {}
 
+  // How deep a minimal value nests (records in records) and how many values
+  // a witness holds: past either it is not built and its finding is
+  // UNDECIDED. (A record whose fields share a record type, nested, has a
+  // minimal value exponential in the schema's size; each value built is
+  // charged to the request's budget too, budget.h.)
+  static constexpr int kMaxMinimalDepth = 256;
+  static constexpr std::size_t kMaxValues = 100'000;
+
   // How Along makes the leaf of a witness: a function called once, at the
   // leaf's place (a finished leaf moved there cost a move and a destructor
   // call per witness). Type-erased, so that Along is compiled once.
@@ -253,7 +263,7 @@ class DatumBuilder {
 
   // Minimal, as a value; sets `failed` when there is no finite value.
   json::Value MinimalValue(NodeId id, int depth, bool& failed) {
-    if (depth > 64) return Fail(failed);
+    if (depth > kMaxMinimalDepth || !Count()) return Fail(failed);
     const Node& n = s_.node(id);
     switch (n.type) {
       case Type::kNull:
@@ -323,6 +333,55 @@ class DatumBuilder {
     }
   }
 
+  // A value with something everywhere: samples for primitives, one element
+  // in arrays and maps, the first non-null branch of a union, every field
+  // of a record rich (a record already being built: minimal). Where the
+  // minimal value is too empty to show a mismatch deep inside (a map of
+  // longs read as a map of ints: {} is read fine), this one is not. Sets
+  // `failed` when there is no finite value.
+  json::Value Rich(NodeId id, int depth, bool& failed) {
+    if (depth > kMaxMinimalDepth || !Count()) return Fail(failed);
+    const Node& n = s_.node(id);
+    switch (n.type) {
+      case Type::kArray: {
+        json::Value out(json::Array{});
+        bool item_failed = false;
+        json::Value item = Rich(n.items, depth + 1, item_failed);
+        if (!item_failed) out.AsArray().push_back(std::move(item));
+        return out;
+      }
+      case Type::kMap: {
+        json::Value out(json::Object{});
+        bool value_failed = false;
+        json::Value value = Rich(n.items, depth + 1, value_failed);
+        if (!value_failed) out.AsObject().push_back({"key", std::move(value)});
+        return out;
+      }
+      case Type::kUnion:
+        for (NodeId b : n.branches) {
+          if (s_.node(b).type == Type::kNull) continue;
+          bool branch_failed = false;
+          json::Value v = Wrapped(b, [&] { return Rich(b, depth + 1, branch_failed); });
+          if (!branch_failed) return v;
+        }
+        return MinimalValue(id, depth, failed);
+      case Type::kRecord: {
+        if (std::ranges::find(visiting_.view(), id.value) != visiting_.view().end())
+          return MinimalValue(id, depth, failed);
+        json::Value out(json::Object{});
+        visiting_.push_back(id.value);
+        for (const avro::Field& f : n.fields) {
+          out.AsObject().push_back({std::string(f.name), Rich(f.type, depth + 1, failed)});
+          if (failed) break;
+        }
+        visiting_.pop_back();
+        return out;
+      }
+      default:
+        return Sample(id, failed);
+    }
+  }
+
   // The root datum that follows `steps` (from step `k`) and holds the value
   // `leaf` makes at their end.
   json::Value Along(NodeId id, std::span<const Step> steps, std::size_t k, const Leaf& leaf,
@@ -358,6 +417,9 @@ class DatumBuilder {
     failed = true;
     return json::Value();
   }
+
+  // One more value built; false past kMaxValues or the budget.
+  bool Count() { return ++built_ <= kMaxValues && ChargeWork(1); }
 
   // (One return variable: returned in place.)
   json::Value MinimalRecord(NodeId id, const Node& n, int depth, bool& failed) {
@@ -411,6 +473,7 @@ class DatumBuilder {
   // Records being built, outermost first. (Inline: a vector cost an
   // allocation per check whose witness holds a minimal record.)
   SmallStack<std::uint32_t, 16> visiting_;
+  std::size_t built_ = 0;  // values built (Count)
 };
 
 Desc Describe(const Node& n) {
@@ -422,7 +485,7 @@ Desc Describe(const Node& n) {
 // value of that node (a value that makes a type mismatch visible), one of
 // its enum symbols, or its minimal value.
 struct WitnessLeaf {
-  enum class Kind : std::uint8_t { kSample, kSymbol, kMinimal };
+  enum class Kind : std::uint8_t { kSample, kSymbol, kMinimal, kRich };
   Kind kind = Kind::kSample;
   std::size_t symbol = 0;  // kSymbol: the index in the node's symbols
 };
@@ -439,15 +502,17 @@ class AvroWitness final : public WitnessSource {
     for (const Step& step : steps) steps_.push_back(step);
   }
 
- private:
-  std::optional<json::Value> Build() const override {
+  // The same witness with another leaf (the prover's second try).
+  std::optional<json::Value> BuildWith(WitnessLeaf with) const {
     DatumBuilder builder(*writer_);
     auto make_leaf = [&](bool& failed) {
-      switch (leaf_.kind) {
+      switch (with.kind) {
         case WitnessLeaf::Kind::kSymbol:
-          return json::Value(writer_->node(node_).symbols[leaf_.symbol]);
+          return json::Value(writer_->node(node_).symbols[with.symbol]);
         case WitnessLeaf::Kind::kMinimal:
           return builder.MinimalValue(node_, 0, failed);
+        case WitnessLeaf::Kind::kRich:
+          return builder.Rich(node_, 0, failed);
         case WitnessLeaf::Kind::kSample:
           break;
       }
@@ -461,6 +526,9 @@ class AvroWitness final : public WitnessSource {
     if (failed) out.reset();
     return out;
   }
+
+ private:
+  std::optional<json::Value> Build() const override { return BuildWith(leaf_); }
 
   std::shared_ptr<const Schema> writer_;
   SmallStack<Step, 8> steps_;  // (inline: most findings are a few steps deep)
@@ -524,6 +592,7 @@ class Checker {
 
   Report Run() {
     Check(w_.root(), r_.root());
+    if (purpose_ == Purpose::kReport && !report_.findings.empty()) Prove();
     return std::move(report_);
   }
 
@@ -636,10 +705,93 @@ class Checker {
     // The witnesses share one copy of the writer schema (the caller's may not
     // outlive the report).
     if (!writer_copy_) writer_copy_ = std::make_shared<const Schema>(w_);
-    f.witness =
-        Witness(std::make_shared<const AvroWitness>(writer_copy_, steps_.view(), NodeFor(w), leaf));
+    auto source =
+        std::make_shared<const AvroWitness>(writer_copy_, steps_.view(), NodeFor(w), leaf);
+    f.witness = Witness(source);
+    sources_.push_back(std::move(source));  // (one per finding, in order: Prove reads them)
     // What Report::Add does for a breaking finding (every finding here is).
     report_.verdict = Verdict::kIncompatible;
+  }
+
+  // Every finding's witness is read with the reader schema by the
+  // specification's resolution rules (avro::DatumResolver): a finding stays
+  // BREAKING only when its witness is valid writer data and the reader
+  // fails on it for the finding's reason, at the finding's reader path.
+  // Otherwise (no finite writer datum reaches the node, as in a record
+  // that contains itself on every path; the depth limit) it is UNDECIDED,
+  // without a witness. (This builds every witness, which reports otherwise
+  // built only when read: the price of never presenting an unproven break.)
+  void Prove() {
+    // Past the request's budget the caller answers with the limit, not
+    // with this report (budget.h): nothing to prove.
+    if (WorkExhausted()) return;
+    avro::DatumResolver resolver(w_, r_);
+    bool undecided = false;
+    for (std::size_t i = 0; i < report_.findings.size(); ++i) {
+      Finding& f = report_.findings[i];
+      const char* why = Proof(resolver, f);
+      if (why == nullptr) continue;
+      // A second try: the same path with a rich value where the finding is
+      // (a minimal one may be too empty to reach the mismatch).
+      if (f.witness && i < sources_.size()) {
+        Finding retry = f;
+        retry.witness = Witness(sources_[i]->BuildWith({WitnessLeaf::Kind::kRich}));
+        if (Proof(resolver, retry) == nullptr) {
+          f.witness = std::move(retry.witness);
+          continue;
+        }
+      }
+      undecided = true;
+      f.severity = Severity::kUndecided;
+      f.witness.reset();
+      if (*why != '\0') f.message = Cat("undecided (", why, "): ", f.message);
+    }
+    // Breaking findings first (Report's order), each severity in order.
+    if (undecided) {
+      std::stable_partition(report_.findings.begin(), report_.findings.end(),
+                            [](const Finding& f) { return f.severity == Severity::kBreaking; });
+    }
+  }
+
+  // Null when `f`'s witness proves it; else why not ("" when the message
+  // says so already).
+  const char* Proof(avro::DatumResolver& resolver, const Finding& f) const {
+    std::optional<avro::ResolutionFailure> expected;
+    if (auto k = f.kind.As<AvroKind>()) expected = ExpectedFailure(*k);
+    if (!expected) return "";
+    if (!f.witness) return "no finite writer datum of bounded size reaches it";
+    std::vector<avro::ResolutionError> errors =
+        resolver.Resolve(w_.root(), r_.root(), *f.witness, std::numeric_limits<std::size_t>::max());
+    bool proved = false;
+    for (const avro::ResolutionError& e : errors) {
+      if (e.failure == avro::ResolutionFailure::kInvalidDatum ||
+          e.failure == avro::ResolutionFailure::kLimit) {
+        return "its witness could not be read";
+      }
+      proved = proved || (e.failure == *expected && e.schema_location == f.reader_path);
+    }
+    return proved ? nullptr : "no writer datum was found that proves it";
+  }
+
+  // The resolution failure that proves a finding of kind `k` (none for
+  // UNDECIDED_DEPTH: undecided by definition).
+  static std::optional<avro::ResolutionFailure> ExpectedFailure(AvroKind k) {
+    switch (k) {
+      case AvroKind::kNameMismatch:
+        return avro::ResolutionFailure::kNameMismatch;
+      case AvroKind::kFixedSizeMismatch:
+        return avro::ResolutionFailure::kFixedSizeMismatch;
+      case AvroKind::kMissingEnumSymbols:
+        return avro::ResolutionFailure::kMissingEnumSymbol;
+      case AvroKind::kReaderFieldMissingDefaultValue:
+        return avro::ResolutionFailure::kMissingField;
+      case AvroKind::kTypeMismatch:
+        return avro::ResolutionFailure::kTypeMismatch;
+      case AvroKind::kMissingUnionBranch:
+        return avro::ResolutionFailure::kNoUnionBranch;
+      default:
+        return std::nullopt;
+    }
   }
 
   // The NodeId of a writer node reference (nodes live in one vector).
@@ -1101,14 +1253,15 @@ class Checker {
   // (kind, writer path, reader path) of every finding, once there are many.
   std::unordered_set<std::string> finding_keys_;
   std::shared_ptr<const Schema> writer_copy_;  // for the witnesses, made with the first
-  SmallStack<Step, 24> steps_;                 // from the root to the node being compared
+  std::vector<std::shared_ptr<const AvroWitness>> sources_;  // the witness of each finding
+  SmallStack<Step, 24> steps_;  // from the root to the node being compared
   std::array<MemoEntry, kLinearMemoLimit> small_memo_;
   std::size_t small_memo_size_ = 0;
   // Pairs past the array's; made when first needed (a check rarely does,
   // and an empty map still costs its constructor and destructor).
   std::unique_ptr<std::unordered_map<PairKey, State>> memo_;
   SmallStack<State*, 16> compatible_log_;  // states set kCompatible, in order
-  Report report_;                          // every finding is breaking: Add keeps them in order
+  Report report_;                          // breaking until Prove (which reorders)
   bool recording_ = true;
   const Purpose purpose_;
   // kExplain: the message of the first finding.

@@ -169,6 +169,7 @@ class Checker {
         wn_(wr_, rx_, wev_),
         rn_(rr_, rx_, rev_),
         gen_(wn_),
+        rgen_(rn_),
         budget_(o.budget) {
     wev_.assert_format = rev_.assert_format = o.format == jsonschema::FormatMode::kAssert;
   }
@@ -197,7 +198,7 @@ class Checker {
  private:
   // ------------------------------------------------------------ findings
   struct Pending {
-    JsonSchemaKind kind = JsonSchemaKind::kValueRejected;
+    JsonSchemaKind kind = JsonSchemaKind::kTypeChanged;  // (every Flag names its kind)
     Severity severity = Severity::kBreaking;
     std::string wpath, rpath, message;
     std::vector<json::Value> candidates;  // at the current level
@@ -336,6 +337,13 @@ class Checker {
           proves = std::move(doc);
         else if (q == Proof::kUnrelated && unrelated.size() < 3)
           unrelated.push_back(std::move(doc));
+      }
+      // A minimal embedding that proves the finding, repaired so that it
+      // proves it alone, is more readable than a random one that does.
+      if (seed == 0 && proves) {
+        Proof q;
+        json::Value repaired = judge_->Repair(*proves, p.rpath, q);
+        if (q == Proof::kClean) return repaired;
       }
       if (chain_.empty()) break;
     }
@@ -782,11 +790,16 @@ class Checker {
       ok &= CheckAnyOf(ws, a, r, "oneOf");
     if (NodeId nt = rr_.Kw(r, "not"); nt != kNoNode) {
       if (!Disjoint(a, ws, Conj{nt}, 0)) {
+        // Values of the `not` schema itself ("x" for not: {const: "x"}): the
+        // reader rejects each; the witness judge keeps those the writer allows.
+        std::vector<json::Value> negated;
+        for (std::uint64_t seed = 0; seed < 8; ++seed) negated.push_back(rgen_.Gen(Conj{nt}, seed));
         ok &= Flag({.kind = JsonSchemaKind::kNotExtended,
                     .wpath = wp,
                     .rpath = Kp(rp, "not"),
                     .message = "the reader's `not` rejects " + std::string(TyName(a.ty)) +
                                " values the writer allows",
+                    .candidates = std::move(negated),
                     .atom = &a,
                     .conj = &ws.conj,
                     .undecided = JsonSchemaKind::kUndecidedNot});
@@ -834,7 +847,14 @@ class Checker {
         {"dependentRequired", JsonSchemaKind::kDependentRequiredAdded},
         {"dependentSchemas", JsonSchemaKind::kDependentSchemaAdded},
     };
-    JsonSchemaKind kind = JsonSchemaKind::kValueRejected;
+    // The table holds every keyword the Evaluator fails with (its fail()
+    // and ACCORD_EVAL_COMBINE calls; a combining keyword only when the
+    // failure inside left no keyword of its own). Any other would be a
+    // value of the writer's finite set missing from what the reader
+    // accepts: ENUM_NARROWED / CONST_CHANGED. (VALUE_REJECTED, once this
+    // fallback, was never emitted and is gone: issue 16.)
+    JsonSchemaKind kind =
+        a.values.size() == 1 ? JsonSchemaKind::kConstChanged : JsonSchemaKind::kEnumNarrowed;
     if (auto it = kKinds.find(fail.keyword); it != kKinds.end()) kind = it->second;
     if (fail.keyword == "enum" && a.values_path.empty()) kind = JsonSchemaKind::kEnumAdded;
     if (fail.keyword == "const" && a.values_path.empty()) kind = JsonSchemaKind::kConstAdded;
@@ -2015,11 +2035,17 @@ class Checker {
         (thn == kNoNode || CoverAtom(ws, a, thn)) && (eln == kNoNode || CoverAtom(ws, a, eln));
     --silent_;
     if (both) return true;
+    // Values of the `if` schema (then applies to them) and others (else
+    // does): the witness judge keeps those the writer allows and the
+    // reader rejects by its then/else.
+    std::vector<json::Value> sides;
+    for (std::uint64_t seed = 0; seed < 8; ++seed) sides.push_back(rgen_.Gen(Conj{ifn}, seed));
     return Flag({.kind = JsonSchemaKind::kIfThenElseNarrowed,
                  .wpath = WPath(ws),
                  .rpath = Kp(rr_.Path(r), "if"),
                  .message = "the reader's if/then/else rejects " + std::string(TyName(a.ty)) +
                             " values the writer allows",
+                 .candidates = std::move(sides),
                  .atom = &a,
                  .conj = &ws.conj,
                  .undecided = JsonSchemaKind::kUndecidedIfThenElse});
@@ -2041,6 +2067,7 @@ class Checker {
   Evaluator wev_, rev_;
   Normalizer wn_, rn_;
   Generator gen_;
+  Generator rgen_;  // values of reader subschemas (the schema under a `not`)
   std::size_t budget_;
   bool exhausted_ = false;
   int silent_ = 0;

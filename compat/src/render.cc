@@ -72,9 +72,11 @@ Side NewSide(const Finding& f, const RenderContext& ctx) {
   return {NewPath(f), forward ? f.writer_version : f.reader_version, ctx.reader_name};
 }
 
-// Whether a finding says which direction it breaks ("breaks:").
+// Whether a finding says which direction it breaks ("breaks:") and points
+// into the old and the new version: a diff's, a mode's, and a SAFE change
+// (which only a diff makes, also when `check` lists it).
 bool ShowsConsequence(const Finding& f, const RenderContext& ctx) {
-  return ctx.old_new || f.direction != Direction::kNone;
+  return ctx.old_new || f.direction != Direction::kNone || f.severity == Severity::kSafe;
 }
 
 // ---- text ------------------------------------------------------------------

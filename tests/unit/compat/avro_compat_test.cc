@@ -295,13 +295,41 @@ TEST(AvroCompat, WitnessesShowTheProblem) {
   ASSERT_EQ(sym.findings.size(), 1u);
   EXPECT_EQ(json::ToJson(*sym.findings[0].witness), R"("B")");
   EXPECT_NE(sym.findings[0].message.find("B, C"), std::string::npos);
+}
 
-  // A record that contains itself along every path has no finite value.
+// Regression (issue 16): a record that contains itself along every path
+// has no finite value, so no witness proves its break: the finding was
+// BREAKING without a witness. It is UNDECIDED (failing, never shown as a
+// proven break), with no witness.
+TEST(AvroCompat, ABreakNoFiniteDatumReachesIsUndecided) {
   Report none = CheckAvroSchemas(
       S(R"({"type":"record","name":"Loop","fields":[{"name":"me","type":"Loop"},{"name":"x","type":"long"}]})"),
       S(R"({"type":"record","name":"Loop","fields":[{"name":"me","type":"Loop"},{"name":"x","type":"int"}]})"));
+  EXPECT_FALSE(none.compatible());
   ASSERT_EQ(none.findings.size(), 1u);
+  EXPECT_EQ(none.findings[0].kind, "TYPE_MISMATCH");
+  EXPECT_EQ(none.findings[0].severity, Severity::kUndecided);
   EXPECT_FALSE(none.findings[0].witness.has_value());
+  EXPECT_TRUE(none.findings[0].message.starts_with(
+      "undecided (no finite writer datum of bounded size reaches it): "))
+      << none.findings[0].message;
+  EXPECT_EQ(none.CountBreaking(), 0u);
+  EXPECT_EQ(none.CountUndecided(), 1u);
+
+  // With a way out (a null branch) the same break is proven, and breaking
+  // findings come before undecided ones.
+  Report both = CheckAvroSchemas(
+      S(R"({"type":"record","name":"R","fields":[{"name":"loop","type":{"type":"record","name":"Loop","fields":[{"name":"me","type":"Loop"},{"name":"x","type":"long"}]}},{"name":"y","type":"long"}]})"),
+      S(R"({"type":"record","name":"R","fields":[{"name":"loop","type":{"type":"record","name":"Loop","fields":[{"name":"me","type":"Loop"},{"name":"x","type":"int"}]}},{"name":"y","type":"int"}]})"));
+  ASSERT_EQ(both.findings.size(), 2u);
+  EXPECT_EQ(both.findings[0].severity, Severity::kUndecided);  // the whole writer is infinite
+  EXPECT_EQ(both.findings[1].severity, Severity::kUndecided);
+  Report proven = CheckAvroSchemas(
+      S(R"({"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]},{"name":"x","type":"long"}]})"),
+      S(R"({"type":"record","name":"Node","fields":[{"name":"next","type":["null","Node"]},{"name":"x","type":"int"}]})"));
+  ASSERT_EQ(proven.findings.size(), 1u);
+  EXPECT_EQ(proven.findings[0].severity, Severity::kBreaking);
+  EXPECT_EQ(json::ToJson(*proven.findings[0].witness), R"({"next":null,"x":2147483648})");
 }
 
 // Rule: a "compatible" result that assumed an in-progress pair is discarded
@@ -345,7 +373,11 @@ TEST(AvroCompat, UnionMessagesExplainTheClosestBranch) {
       S(R"({"type":"record","name":"Top","fields":[{"name":"a","type":"int"},{"name":"u","type":{"type":"array","items":
             ["null",{"type":"record","name":"A","fields":[{"name":"k","type":"string"},{"name":"x","type":{"type":"map","values":"int"}}]}]}}]})"));
   ASSERT_EQ(nested.findings.size(), 1u);
-  EXPECT_EQ(json::ToJson(*nested.findings[0].witness), R"({"a":0,"u":[{"A":{"k":"","x":{}}}]})");
+  // (The minimal value {"k":"","x":{}} does not prove the break: its empty
+  // map of longs is read fine. The proven witness has a long in it.)
+  EXPECT_EQ(nested.findings[0].severity, Severity::kBreaking);
+  EXPECT_EQ(json::ToJson(*nested.findings[0].witness),
+            R"({"a":0,"u":[{"A":{"k":"text","x":{"key":2147483648}}}]})");
   const char* w = R"({"type":"record","name":"A","fields":[{"name":"v","type":"long"},
       {"name":"b","type":["null",{"type":"record","name":"B","fields":[{"name":"w","type":"double"},
         {"name":"a","type":["null","A"]}]}]}]})";
@@ -392,8 +424,8 @@ TEST(AvroCompat, DeepChainsKeepWitnessesAndRollback) {
 
 // Rule: a chain of thousands of distinct named types (defined flat in a
 // union, each referencing the previous one, compared from its far end) does
-// not exhaust the stack: the check stops at its depth limit with a breaking
-// UNDECIDED_DEPTH finding; diff returns too.
+// not exhaust the stack: the check stops at its depth limit with an
+// UNDECIDED_DEPTH finding (undecided, failing); diff returns too.
 TEST(AvroCompat, LongNamedChainsAreBounded) {
   auto chain = [](const char* defs_field, const char* leaf, bool with_default) {
     std::string text = R"({"type":"record","name":"Top","fields":[{"name":")";
@@ -416,7 +448,13 @@ TEST(AvroCompat, LongNamedChainsAreBounded) {
   Report report = CheckAvroSchemas(w, r);
   EXPECT_FALSE(report.compatible());
   bool undecided = false;
-  for (const Finding& f : report.findings) undecided |= f.kind == "UNDECIDED_DEPTH";
+  for (const Finding& f : report.findings) {
+    if (f.kind != "UNDECIDED_DEPTH") continue;
+    undecided = true;
+    // Undecided by definition: never a proven break, never a witness.
+    EXPECT_EQ(f.severity, Severity::kUndecided);
+    EXPECT_FALSE(f.witness.has_value());
+  }
   EXPECT_TRUE(undecided);
   EXPECT_FALSE(DiffAvroSchemas(w, r).compatible());
 }

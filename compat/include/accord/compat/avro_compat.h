@@ -32,11 +32,19 @@
 //
 // Paths: writer_path / reader_path are JSON pointers into each schema
 // document, at the definition of the node concerned (for a named type
-// referenced by name: where it is defined). Every breaking finding carries a
-// witness where one can be built: a datum in Avro's JSON encoding (unions as
-// {"branch": value}), valid under the writer schema, that reaches the
-// incompatible part. A witness cannot be built when the writer schema has no
-// finite value along that path.
+// referenced by name: where it is defined).
+//
+// Proof: every BREAKING finding carries a witness, a datum in Avro's JSON
+// encoding (unions as {"branch": value}) that is valid under the writer
+// schema and that the reader cannot read (avro::DatumResolver, the
+// specification's resolution rules) for the finding's reason at the
+// finding's reader path. The engine checks this for every finding while
+// checking; a finding it cannot prove (the writer has no finite value along
+// that path, as in a record that contains itself on every path, or a
+// minimal value nests deeper than 256 records or holds more than 100,000
+// values) is UNDECIDED, without a
+// witness, its message starting "undecided (...)". UNDECIDED_DEPTH is
+// always UNDECIDED. Either way the report is incompatible.
 #pragma once
 
 #include <string_view>
@@ -61,8 +69,8 @@ inline constexpr AvroKind kAvroReaderFieldMissingDefaultValue =
 inline constexpr AvroKind kAvroTypeMismatch = AvroKind::kTypeMismatch;
 inline constexpr AvroKind kAvroMissingUnionBranch = AvroKind::kMissingUnionBranch;
 // Not an Apache Avro kind: the comparison went deeper than the engine's
-// recursion limit (a chain of thousands of distinct named types), so it was
-// not decided; breaking, never a silent pass.
+// recursion limit (a chain of hundreds of distinct named types), so it was
+// not decided; UNDECIDED (failing), never a silent pass.
 inline constexpr AvroKind kAvroUndecidedDepth = AvroKind::kUndecidedDepth;
 
 // Kinds of a change between two versions, reported by DiffAvro only.

@@ -338,4 +338,69 @@ std::vector<DatumError> ValidateDatum(const Schema& schema, NodeId id, const jso
 // named types, else the type name ("int", "array", "map").
 std::string BranchName(const Schema& schema, NodeId id);
 
+// SCHEMA RESOLUTION OF DATA (specification, "Schema Resolution"): reading a
+// datum written with one schema through another. What can go wrong, in the
+// words of the specification's rules:
+enum class ResolutionFailure : std::uint8_t {
+  kInvalidDatum,       // the datum is not valid Avro-JSON of the writer schema
+  kTypeMismatch,       // the writer's type is not the reader's and no promotion applies
+  kNameMismatch,       // named types: unqualified names differ, no reader alias names the writer
+  kFixedSizeMismatch,  // fixed: the sizes differ
+  kMissingEnumSymbol,  // the datum's symbol is not the reader's and its enum has no default
+  kMissingField,       // a reader field the writer record lacks has no default
+  kNoUnionBranch,      // no branch of the reader's union reads the value
+  kLimit,              // nesting past 512 levels, or the resolver's step limit
+};
+// "INVALID_DATUM", "TYPE_MISMATCH", ..., "LIMIT".
+std::string_view ResolutionFailureName(ResolutionFailure f);
+
+struct ResolutionError {
+  ResolutionFailure failure = ResolutionFailure::kInvalidDatum;
+  std::string datum_location;  // JSON pointer into the datum
+  // JSON pointer into the reader schema where the rule fails: the reader
+  // node (kTypeMismatch, kNoUnionBranch: the union), "/name"
+  // (kNameMismatch), "/size", "/symbols" after it, or the reader field
+  // (kMissingField); for kInvalidDatum and kLimit, into the writer schema.
+  std::string schema_location;
+  std::string message;  // one line
+};
+
+// Reads writer data with a reader schema. Rules: promotions int -> long,
+// float, double; long -> float, double; float -> double; string <-> bytes.
+// Named types match by unqualified name or a reader alias equal to the
+// writer's full name (a mismatch is reported, and the contents are read
+// on). Record fields match by name, then by the reader field's aliases; a
+// reader field without a writer field needs a default; writer fields the
+// reader lacks are read (validated) and skipped. Enums: the datum's symbol,
+// or the reader's enum default. Fixed: equal sizes. A writer union reads
+// the branch the datum is in; a reader union reads the value with the
+// first of its branches (by type and name, exact types before promotions)
+// that resolves it, and fails as a whole (kNoUnionBranch) when none does:
+// a union is thus read at least as leniently as the specification's
+// first-match rule, so a failure here is a failure there. The datum is
+// validated against the writer along the way (kInvalidDatum).
+//
+// One resolver serves many data of one pair of schemas (both must outlive
+// it): the union, enum and field lookups it needs are indexed once. Cost:
+// linear in the datum's size (each union of the reader tries at most its
+// branches of the value's type), at most 1,000,000 steps per call (kLimit).
+// Not thread-safe.
+class DatumResolver {
+ public:
+  DatumResolver(const Schema& writer, const Schema& reader);
+  ~DatumResolver();
+  DatumResolver(const DatumResolver&) = delete;
+  DatumResolver& operator=(const DatumResolver&) = delete;
+
+  // Every failure (at most `max_errors`) reading `datum`, written with
+  // writer node `w`, as reader node `r`, in datum order; empty when the
+  // reader reads it.
+  std::vector<ResolutionError> Resolve(NodeId w, NodeId r, const json::Value& datum,
+                                       std::size_t max_errors = 100);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace accord::avro
