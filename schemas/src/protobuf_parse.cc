@@ -361,6 +361,10 @@ class Builder {
       return std::unexpected(
           MakeErr(ErrorCode::kSyntax, errors.first().second, name, errors.first().first));
     }
+    // The parser always records where each element and comment is; the
+    // schema needs none of it (errors use the location table above), and
+    // building the pool would copy it.
+    out.proto.clear_source_code_info();
     return out;
   }
 
