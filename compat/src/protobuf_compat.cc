@@ -309,19 +309,22 @@ class Comparer {
   // names. True when they match.
   bool CompareTypes(const gp::FieldDescriptor* wf, const gp::FieldDescriptor* rf,
                     const gp::FieldDescriptor* wfield, const gp::FieldDescriptor* rfield,
-                    const std::string& what) {
+                    std::string_view what) {
     const Shape ws = ShapeOf(wf), rs = ShapeOf(rf);
     const bool w_scalarish = ws == Shape::kScalar || ws == Shape::kEnum;
     const bool r_scalarish = rs == Shape::kScalar || rs == Shape::kEnum;
-    const std::string change = what + " changed from " + TypeText(wf) + " to " + TypeText(rf);
+    auto change = [&] {
+      return FieldText(wfield) + std::string(what) + " changed from " + TypeText(wf) + " to " +
+             TypeText(rf);
+    };
     if (ws == Shape::kMap || rs == Shape::kMap || ws == Shape::kMessage || rs == Shape::kMessage) {
       if (ws != rs) {
-        Add(PK::kFieldKindChanged, PathOf(wfield), PathOf(rfield), change,
+        Add(PK::kFieldKindChanged, PathOf(wfield), PathOf(rfield), change(),
             WitnessFor(wfield->containing_type(), rfield->containing_type(), {wfield->number()}));
         return false;
       }
       if (ws == Shape::kMessage && Relative(wf->message_type()) != Relative(rf->message_type())) {
-        Add(PK::kFieldNamedTypeChanged, PathOf(wfield), PathOf(rfield), change,
+        Add(PK::kFieldNamedTypeChanged, PathOf(wfield), PathOf(rfield), change(),
             WitnessFor(wfield->containing_type(), rfield->containing_type(), {wfield->number()}));
         return false;
       }
@@ -330,14 +333,14 @@ class Comparer {
     if (w_scalarish && r_scalarish) {
       if (ws == Shape::kEnum && rs == Shape::kEnum) {
         if (Relative(wf->enum_type()) != Relative(rf->enum_type())) {
-          Add(PK::kFieldNamedTypeChanged, PathOf(wfield), PathOf(rfield), change,
+          Add(PK::kFieldNamedTypeChanged, PathOf(wfield), PathOf(rfield), change(),
               WitnessFor(wfield->containing_type(), rfield->containing_type(), {wfield->number()}));
           return false;
         }
         return true;
       }
       if (GroupOf(wf) != GroupOf(rf)) {
-        Add(PK::kFieldScalarKindChanged, PathOf(wfield), PathOf(rfield), change,
+        Add(PK::kFieldScalarKindChanged, PathOf(wfield), PathOf(rfield), change(),
             WitnessFor(wfield->containing_type(), rfield->containing_type(), {wfield->number()}));
         return false;
       }
@@ -346,9 +349,13 @@ class Comparer {
     return true;
   }
 
+  // "Order field 2 (qty)", for messages (built only for a finding).
+  static std::string FieldText(const gp::FieldDescriptor* f) {
+    return Relative(f->containing_type()) + " field " + std::to_string(f->number()) + " (" +
+           f->name() + ")";
+  }
+
   void CompareField(const gp::FieldDescriptor* wf, const gp::FieldDescriptor* rf) {
-    const std::string at = Relative(wf->containing_type()) + " field " +
-                           std::to_string(wf->number()) + " (" + wf->name() + ")";
     if (wf->name() != rf->name()) {
       const bool json_differs = wf->json_name() != rf->json_name();
       Finding f = Make(PK::kFieldNameChanged, PathOf(wf), PathOf(rf),
@@ -365,11 +372,11 @@ class Comparer {
     if (ShapeOf(wf) == Shape::kMap && ShapeOf(rf) == Shape::kMap) {
       const gp::Descriptor* we = wf->message_type();
       const gp::Descriptor* re = rf->message_type();
-      same_type = CompareTypes(we->map_key(), re->map_key(), wf, rf, at + " map key") &&
-                  CompareTypes(we->map_value(), re->map_value(), wf, rf, at + " map value");
+      same_type = CompareTypes(we->map_key(), re->map_key(), wf, rf, " map key") &&
+                  CompareTypes(we->map_value(), re->map_value(), wf, rf, " map value");
       if (same_type) FollowReference(we->map_value(), re->map_value());
     } else {
-      same_type = CompareTypes(wf, rf, wf, rf, at);
+      same_type = CompareTypes(wf, rf, wf, rf, "");
       if (same_type) FollowReference(wf, rf);
     }
     // Labels (oneof membership is compared with the oneofs).
@@ -378,8 +385,8 @@ class Comparer {
         wl == Label::kOneof || rl == Label::kOneof) {
       return;
     }
-    const std::string change =
-        at + " changed from " + std::string(LabelText(wl)) + " to " + std::string(LabelText(rl));
+    const std::string change = FieldText(wf) + " changed from " + std::string(LabelText(wl)) +
+                               " to " + std::string(LabelText(rl));
     if (rl == Label::kRequired) {
       Add(PK::kRequiredFieldAdded, PathOf(wf), PathOf(rf), change,
           WitnessFor(wf->containing_type(), rf->containing_type(), {}));
@@ -399,9 +406,8 @@ class Comparer {
       ChargeWork(1);
       const gp::FieldDescriptor* wf = w->field(i);
       const gp::FieldDescriptor* rf = r->FindFieldByNumber(wf->number());
-      const std::string desc =
-          name + " field " + std::to_string(wf->number()) + " (" + wf->name() + ")";
       if (rf == nullptr) {
+        const std::string desc = FieldText(wf);
         const gp::OneofDescriptor* wo = wf->real_containing_oneof();
         if (wf->is_required()) {
           Add(PK::kRequiredFieldRemoved, PathOf(wf), PathOf(r), desc + " removed (was required)",
@@ -417,6 +423,8 @@ class Comparer {
       CompareField(wf, rf);
       const gp::OneofDescriptor* wo = wf->real_containing_oneof();
       const gp::OneofDescriptor* ro = rf->real_containing_oneof();
+      if (wo == nullptr && ro == nullptr) continue;
+      const std::string desc = FieldText(wf);
       if (wo == nullptr && ro != nullptr) {
         if (RealOneof(w, ro->name()) != nullptr) {
           // Set together with a field the writer's oneof has, the reader keeps one.
@@ -444,8 +452,7 @@ class Comparer {
     for (int i = 0; i < r->field_count(); ++i) {
       const gp::FieldDescriptor* rf = r->field(i);
       if (w->FindFieldByNumber(rf->number()) != nullptr) continue;
-      const std::string desc =
-          name + " field " + std::to_string(rf->number()) + " (" + rf->name() + ")";
+      const std::string desc = FieldText(rf);
       const gp::OneofDescriptor* ro = rf->real_containing_oneof();
       if (rf->is_required()) {
         Add(PK::kRequiredFieldAdded, PathOf(w), PathOf(rf), desc + " added as required",
