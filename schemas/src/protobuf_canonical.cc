@@ -5,6 +5,7 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/stubs/logging.h>
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
@@ -449,7 +450,10 @@ class Printer {
 
 }  // namespace
 
-std::string CanonicalText(const Schema& schema) { return Printer(schema.impl().file).File(); }
+std::string CanonicalText(const Schema& schema) {
+  google::protobuf::LogSilencer silence;  // see Serialized
+  return Printer(schema.impl().file).File();
+}
 
 std::string Fingerprint(const Schema& schema) {
   return json::ToHex(json::Sha256Of(CanonicalText(schema)));

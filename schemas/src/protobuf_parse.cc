@@ -2,6 +2,7 @@
 // and built-ins, the DescriptorPool build, and the serialized form.
 #include <google/protobuf/compiler/parser.h>
 #include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -9,6 +10,7 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -198,6 +200,79 @@ bool CountFile(const gp::FileDescriptorProto& f, const Limits& limits, Counts& c
   return true;
 }
 
+// ---- options that cannot be read back -------------------------------------------------
+
+// Custom options are kept by the pool as unknown fields of the options
+// message; the canonical text reads them back through the pool. A value the
+// pool accepted but that does not read back (a proto3 string option that is
+// not UTF-8) would have no canonical spelling: the schema is refused instead.
+bool ReadsBack(const gp::Message& options, const gp::DescriptorPool* pool) {
+  if (options.GetReflection()->GetUnknownFields(options).empty()) return true;
+  const gp::Descriptor* d = pool->FindMessageTypeByName(options.GetDescriptor()->full_name());
+  if (d == nullptr) return true;
+  gp::DynamicMessageFactory factory;
+  std::unique_ptr<gp::Message> m(factory.GetPrototype(d)->New());
+  const std::string bytes = options.SerializeAsString();
+  gp::io::CodedInputStream input(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                 static_cast<int>(bytes.size()));
+  input.SetExtensionRegistry(pool, &factory);
+  return m->ParseFromCodedStream(&input);
+}
+
+std::optional<std::string> UnreadableOption(const gp::Descriptor* d) {
+  if (!ReadsBack(d->options(), d->file()->pool())) return d->full_name();
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (!ReadsBack(d->field(i)->options(), d->file()->pool())) return d->field(i)->full_name();
+  }
+  for (int i = 0; i < d->extension_count(); ++i) {
+    if (!ReadsBack(d->extension(i)->options(), d->file()->pool())) {
+      return d->extension(i)->full_name();
+    }
+  }
+  for (int i = 0; i < d->oneof_decl_count(); ++i) {
+    if (!ReadsBack(d->oneof_decl(i)->options(), d->file()->pool())) {
+      return d->oneof_decl(i)->full_name();
+    }
+  }
+  for (int i = 0; i < d->enum_type_count(); ++i) {
+    const gp::EnumDescriptor* e = d->enum_type(i);
+    if (!ReadsBack(e->options(), e->file()->pool())) return e->full_name();
+    for (int j = 0; j < e->value_count(); ++j) {
+      if (!ReadsBack(e->value(j)->options(), e->file()->pool())) return e->value(j)->full_name();
+    }
+  }
+  for (int i = 0; i < d->nested_type_count(); ++i) {
+    if (auto bad = UnreadableOption(d->nested_type(i))) return bad;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> UnreadableOption(const gp::FileDescriptor* f) {
+  const gp::DescriptorPool* pool = f->pool();
+  if (!ReadsBack(f->options(), pool)) return f->name();
+  for (int i = 0; i < f->message_type_count(); ++i) {
+    if (auto bad = UnreadableOption(f->message_type(i))) return bad;
+  }
+  for (int i = 0; i < f->enum_type_count(); ++i) {
+    const gp::EnumDescriptor* e = f->enum_type(i);
+    if (!ReadsBack(e->options(), pool)) return e->full_name();
+    for (int j = 0; j < e->value_count(); ++j) {
+      if (!ReadsBack(e->value(j)->options(), pool)) return e->value(j)->full_name();
+    }
+  }
+  for (int i = 0; i < f->extension_count(); ++i) {
+    if (!ReadsBack(f->extension(i)->options(), pool)) return f->extension(i)->full_name();
+  }
+  for (int i = 0; i < f->service_count(); ++i) {
+    const gp::ServiceDescriptor* s = f->service(i);
+    if (!ReadsBack(s->options(), pool)) return s->full_name();
+    for (int j = 0; j < s->method_count(); ++j) {
+      if (!ReadsBack(s->method(j)->options(), pool)) return s->method(j)->full_name();
+    }
+  }
+  return std::nullopt;
+}
+
 // ---- the build -------------------------------------------------------------------------
 
 Error MakeErr(ErrorCode code, std::string message, std::string file, Position pos = {}) {
@@ -288,6 +363,12 @@ class Builder {
         }
       }
       return std::unexpected(std::move(e));
+    }
+    if (auto bad = UnreadableOption(built)) {
+      return std::unexpected(MakeErr(ErrorCode::kInvalidSchema,
+                                     *bad + ": an option value cannot be read back through its "
+                                            "definition (a string that is not UTF-8?)",
+                                     name));
     }
     return built;
   }
@@ -518,6 +599,9 @@ Result<Schema> Parse(std::string_view text_or_base64, const ParseOptions& option
 }
 
 std::string Serialized(const Schema& schema) {
+  // libprotobuf logs names that are not UTF-8 (a .proto may spell any bytes
+  // in a json_name); the bytes are kept as written.
+  gp::LogSilencer silence;
   gp::FileDescriptorProto proto;
   schema.impl().file->CopyTo(&proto);
   std::string bytes;

@@ -199,6 +199,19 @@ TEST(ProtobufParse, TypeFromAFileNotImportedIsNotVisible) {
   EXPECT_EQ(e.message, "A.b: \"B\" is not defined.");
 }
 
+// Found by fuzz_protobuf: a proto3 string option that is not UTF-8 was kept
+// by the pool but could not be read back, and the canonical text printed an
+// unparseable `(1088) = "..."`.
+TEST(ProtobufParse, RegressionOptionStringNotUtf8IsRefused) {
+  Error e = MustFail(
+      "syntax = \"proto3\";\nimport \"confluent/meta.proto\";\nmessage A {\n  string s = 1 "
+      "[(confluent.field_meta) = { tags: [\"\\377\"] }];\n}\n");
+  EXPECT_EQ(e.code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(e.message,
+            "A.s: an option value cannot be read back through its definition (a string that is "
+            "not UTF-8?)");
+}
+
 // ---- limits ------------------------------------------------------------------------
 
 TEST(ProtobufLimits, TextLargerThanTheLimitIsRejectedBeforeParsing) {
