@@ -6,6 +6,7 @@
 
 #include "accord/compat/avro_kinds.h"
 #include "accord/compat/jsonschema_kinds.h"
+#include "accord/compat/protobuf_kinds.h"
 
 namespace accord::compat {
 
@@ -34,6 +35,13 @@ constexpr KindInfo kAvroTable[] = {
 };
 #undef KIND
 
+#define KIND(id, name, meaning, advice) \
+  {KindLanguage::kProtobuf, static_cast<std::uint16_t>(ProtobufKind::id), name, meaning, advice},
+constexpr KindInfo kProtobufTable[] = {
+#include "accord/compat/protobuf_kinds.def"
+};
+#undef KIND
+
 // Each row's value is its index (the enum is declared from the same rows),
 // and within a language no wire name repeats.
 constexpr bool WellFormed(std::span<const KindInfo> table) {
@@ -48,6 +56,7 @@ constexpr bool WellFormed(std::span<const KindInfo> table) {
 static_assert(WellFormed(kCommonTable));
 static_assert(WellFormed(kJsonSchemaTable), "jsonschema_kinds.def repeats a wire name");
 static_assert(WellFormed(kAvroTable), "avro_kinds.def repeats a wire name");
+static_assert(WellFormed(kProtobufTable), "protobuf_kinds.def repeats a wire name");
 
 template <typename E>
 std::optional<E> FromName(std::span<const KindInfo> table, std::string_view name) {
@@ -73,6 +82,8 @@ std::string_view KindLanguageName(KindLanguage l) {
       return "JSON Schema";
     case KindLanguage::kAvro:
       return "Avro";
+    case KindLanguage::kProtobuf:
+      return "Protobuf";
   }
   return "common";
 }
@@ -98,6 +109,14 @@ std::optional<AvroKind> AvroKindFromName(std::string_view name) {
   return FromName<AvroKind>(kAvroTable, name);
 }
 
+const KindInfo& DescribeKind(ProtobufKind k) {
+  return internal::RowOf(kProtobufTable, static_cast<std::uint16_t>(k));
+}
+std::span<const KindInfo> ProtobufKinds() { return kProtobufTable; }
+std::optional<ProtobufKind> ProtobufKindFromName(std::string_view name) {
+  return FromName<ProtobufKind>(kProtobufTable, name);
+}
+
 std::optional<Kind> KindFromName(KindLanguage language, std::string_view name) {
   switch (language) {
     case KindLanguage::kCommon:
@@ -108,6 +127,9 @@ std::optional<Kind> KindFromName(KindLanguage language, std::string_view name) {
       return std::nullopt;
     case KindLanguage::kAvro:
       if (auto k = AvroKindFromName(name)) return Kind(*k);
+      return std::nullopt;
+    case KindLanguage::kProtobuf:
+      if (auto k = ProtobufKindFromName(name)) return Kind(*k);
       return std::nullopt;
   }
   return std::nullopt;

@@ -18,6 +18,8 @@
 #include "accord/compat/jsonschema_compat.h"
 #include "accord/compat/jsonschema_kinds.h"
 #include "accord/compat/kind.h"
+#include "accord/compat/protobuf_compat.h"
+#include "accord/compat/protobuf_kinds.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/load.h"
 
@@ -510,6 +512,43 @@ std::string Section(std::string_view title, std::span<const KindInfo> rows, cons
   return out + "\n";
 }
 
+// Protobuf: the first golden case (tests/unit/compat/protobuf_cases/) whose
+// comparison names the kind, run here; the two reserved-field kinds come
+// from the metadata check.
+Examples ProtobufExamples() {
+  const std::string dir = std::string(ACCORD_SOURCE_DIR) + "/tests/unit/compat/protobuf_cases/";
+  std::ifstream in(dir + "cases.json", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Examples out;
+  auto doc = ParseJson(ss.str());
+  if (!doc) return out;
+  auto one_line = [](std::string s) {
+    for (char& c : s) c = c == '\n' ? ' ' : c;
+    return s.starts_with("syntax = \"proto3\"; ") ? s.substr(19) : s;
+  };
+  for (const json::Value& c : doc->root.AsArray()) {
+    if (c.Find("writer_references") != nullptr) continue;
+    auto w = protobuf::ParseText(c.Find("writer")->AsString());
+    auto r = protobuf::ParseText(c.Find("reader")->AsString());
+    if (!w || !r) continue;
+    for (bool swap : {false, true}) {
+      const std::string& a = c.Find(swap ? "reader" : "writer")->AsString();
+      const std::string& b = c.Find(swap ? "writer" : "reader")->AsString();
+      for (const Finding& f : CompareProtobufSchemas(swap ? *r : *w, swap ? *w : *r).findings) {
+        out.emplace(std::string(f.kind.name()),
+                    "`check`: writer " + Code(one_line(a)) + ", reader " + Code(one_line(b)));
+      }
+    }
+  }
+  out.emplace("RESERVED_FIELD_REMOVED",
+              "metadata `confluent:reserved` `ssn` in version 1, `\"\"` in version 2");
+  out.emplace(
+      "FIELD_CONFLICTS_WITH_RESERVED_FIELD",
+      "metadata `confluent:reserved` `ssn`, schema " + Code("message A { int32 ssn = 1; }"));
+  return out;
+}
+
 std::string FindingKindsPage() {
   std::string out =
       "# Finding kinds\n\n"
@@ -533,6 +572,7 @@ std::string FindingKindsPage() {
   out += Section("JSON Schema", JsonSchemaKinds(),
                  ExamplesOf(JsonCheckExamples(), JsonDiffExamples()));
   out += Section("Avro", AvroKinds(), ExamplesOf(AvroCheckExamples(), AvroDiffExamples()));
+  out += Section("Protobuf", ProtobufKinds(), ProtobufExamples());
   Examples common{
       {"SCHEMA_TYPE_CHANGED", "a registry diff of a JSON Schema version and an Avro version"}};
   out += Section("Any language", CommonKinds().subspan(1), common);

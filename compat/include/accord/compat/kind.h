@@ -1,7 +1,8 @@
 // Finding kinds: typed per schema language, with stable wire names.
 //
 // Each schema language declares its kinds as one `enum class` (JsonSchemaKind
-// in jsonschema_kinds.h, AvroKind in avro_kinds.h) listed once in a `.def`
+// in jsonschema_kinds.h, AvroKind in avro_kinds.h, ProtobufKind in
+// protobuf_kinds.h) listed once in a `.def`
 // table: enumerator, SCREAMING_CASE wire name, a short meaning and the advice
 // to the team that can still change its schema. A Finding holds a `Kind`, a
 // small value that any language's enum converts to implicitly, so emission
@@ -26,8 +27,9 @@ namespace accord::compat {
 
 // The schema language a kind belongs to (kCommon: kinds about the pair of
 // schemas rather than one language, such as a change of schema type).
-enum class KindLanguage : std::uint8_t { kCommon, kJsonSchema, kAvro };
-std::string_view KindLanguageName(KindLanguage l);  // "common", "JSON Schema", "Avro"
+enum class KindLanguage : std::uint8_t { kCommon, kJsonSchema, kAvro, kProtobuf };
+// "common", "JSON Schema", "Avro", "Protobuf"
+std::string_view KindLanguageName(KindLanguage l);
 
 // What a kind's table row says. `advice` is written for the team that can
 // still change its schema: for a kind that names a change from an old to a
