@@ -16,6 +16,10 @@ enum class SchemaType : std::uint8_t { kAvro, kJson, kProtobuf };
 inline constexpr SchemaType kSchemaTypes[] = {SchemaType::kAvro, SchemaType::kJson,
                                               SchemaType::kProtobuf};
 
+// The type of a schema whose schemaType is absent on the wire (Confluent's
+// default).
+inline constexpr SchemaType kDefaultSchemaType = SchemaType::kAvro;
+
 // "AVRO", "JSON", "PROTOBUF" (public API: Confluent's `schemaType`).
 std::string_view SchemaTypeName(SchemaType t);
 // Case-insensitive; nullopt for any other name.
