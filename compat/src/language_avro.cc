@@ -111,6 +111,7 @@ class AvroLanguageImpl final : public Language {
   Result<std::shared_ptr<const Schema>> Parse(SchemaSource source,
                                               const ParseOptions& options) const override {
     if (auto loaded = LoadDocument(source); !loaded) return std::unexpected(loaded.error());
+    source.text = std::string();  // the document is the schema: keep one copy
     avro::ParseOptions parse;
     parse.references = DefinitionOrder(options.references);
     auto parsed = avro::Parse(source.document->root, parse);

@@ -139,6 +139,7 @@ class JsonSchemaLanguageImpl final : public Language {
   Result<std::shared_ptr<const Schema>> Parse(SchemaSource source,
                                               const ParseOptions& options) const override {
     if (auto loaded = LoadDocument(source); !loaded) return std::unexpected(loaded.error());
+    source.text = std::string();  // the document is the schema: keep one copy
     std::shared_ptr<const jsonschema::SchemaBundle> bundle = options.documents;
     if (!options.references.empty()) {
       if (bundle != nullptr && bundle->size() > 0) {
