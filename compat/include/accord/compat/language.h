@@ -45,7 +45,8 @@ struct SchemaSource {
   std::string text;
   // Languages written in JSON (JSON Schema, Avro): the text loaded as a
   // document (from a file: JSON or YAML, with positions). When unset, the
-  // language loads `text` as JSON itself. Shared: a source is cheap to copy.
+  // language loads `text` as JSON itself. Shared: copying a source does not
+  // copy its document.
   std::shared_ptr<const Document> document;
 };
 
@@ -109,8 +110,8 @@ class Schema {
 };
 
 struct CheckOptions {
-  // How far JSON Schema reasons about sets of documents (Avro, Protobuf:
-  // only kStrict; see Language::policies()).
+  // How far JSON Schema reasons about sets of documents (Avro: kStrict
+  // only; see Language::accepts_policy).
   Policy policy = Policy::kStrict;
   // JSON Schema: whether `format` constrains.
   jsonschema::FormatMode format = jsonschema::FormatMode::kAnnotate;
