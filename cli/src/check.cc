@@ -10,24 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "accord/compat/avro_compat.h"
-#include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/language.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/render.h"
-#include "accord/schemas/avro.h"
 #include "check_support.h"
 #include "commands.h"
 #include "contract_file.h"
 
 namespace accord::cli {
-
-namespace {
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-}  // namespace
 
 std::string SchemaFileUri(const std::string& path) {
   std::error_code ec;
@@ -39,29 +29,64 @@ std::string SchemaFileUri(const std::string& path) {
 Result<Document> LoadSchemaFile(const std::string& path) {
   LoadOptions options;
   options.record_positions = true;
-  return LoadFile(path, EndsWith(path, ".avsc") ? Syntax::kJson : Syntax::kAuto, options);
+  const compat::Language* by_name = compat::LanguageForFileName(path);
+  const Syntax syntax =
+      by_name != nullptr ? by_name->document_syntax().value_or(Syntax::kAuto) : Syntax::kAuto;
+  return LoadFile(path, syntax, options);
 }
 
-SchemaLanguage DetectLanguage(const Document& doc) {
-  if (EndsWith(doc.file, ".avsc") || avro::LooksLikeAvro(doc.root)) return SchemaLanguage::kAvro;
-  return SchemaLanguage::kJsonSchema;
+Result<compat::SchemaSource> LoadSchemaSource(const std::string& path) {
+  compat::SchemaSource source;
+  source.name = path;
+  const compat::Language* by_name = compat::LanguageForFileName(path);
+  if (by_name != nullptr && !by_name->document_syntax()) {
+    auto text = ReadFile(path, LoadOptions().max_bytes);
+    if (!text) return std::unexpected(text.error());
+    source.text = std::move(*text);
+    return source;
+  }
+  auto doc = LoadSchemaFile(path);
+  if (!doc) return std::unexpected(doc.error());
+  source.document = std::make_shared<const Document>(std::move(*doc));
+  return source;
 }
 
-Result<SchemaLanguage> CommonLanguage(const std::vector<Document>& docs) {
-  SchemaLanguage first = DetectLanguage(docs.front());
-  for (const Document& doc : docs) {
-    if (DetectLanguage(doc) != first) {
+Result<const compat::Language*> LanguageOf(const compat::SchemaSource& source) {
+  if (const compat::Language* language = compat::DetectLanguage(source)) return language;
+  Error e;
+  e.code = ErrorCode::kUnsupported;
+  e.file = source.name;
+  e.message = "is in no schema language accord reads";
+  return std::unexpected(std::move(e));
+}
+
+Result<const compat::Language*> CommonLanguage(const std::vector<compat::SchemaSource>& sources) {
+  auto first = LanguageOf(sources.front());
+  if (!first) return first;
+  for (const compat::SchemaSource& source : sources) {
+    auto language = LanguageOf(source);
+    if (!language) return language;
+    if (*language != *first) {
       Error e;
       e.code = ErrorCode::kUnsupported;
-      e.file = doc.file;
-      e.message = std::string("is ") + (first == SchemaLanguage::kAvro ? "JSON Schema" : "Avro") +
-                  " but " + docs.front().file + " is " +
-                  (first == SchemaLanguage::kAvro ? "Avro" : "JSON Schema") +
+      e.file = source.name;
+      e.message = "is " + std::string((*language)->display_name()) + " but " +
+                  sources.front().name + " is " + std::string((*first)->display_name()) +
                   ": both sides of a check must be in one schema language";
       return std::unexpected(std::move(e));
     }
   }
   return first;
+}
+
+std::string LanguagesThat(bool (*accepts)(const compat::Language&)) {
+  std::string out;
+  for (const compat::Language* language : compat::Languages()) {
+    if (!accepts(*language)) continue;
+    if (!out.empty()) out += " and ";
+    out += language->display_name();
+  }
+  return out;
 }
 
 Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths) {
@@ -80,48 +105,69 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
   return bundle;
 }
 
-Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle,
-                                    jsonschema::Dialect dialect) {
-  jsonschema::CompileOptions options;
-  options.default_dialect = dialect;
-  options.base_uri = SchemaFileUri(doc.file);
-  auto compiled = jsonschema::Validator::Compile(doc.root, bundle, options);
-  if (compiled) return {};
-  Error e = compiled.error();
-  // Errors inside a --ref document already name it; others are about `doc`.
+Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
+    const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
+    std::shared_ptr<const jsonschema::SchemaBundle> documents) {
+  compat::ParseOptions options;
+  options.dialect = dialect;
+  options.base_uri = SchemaFileUri(source.name);
+  options.documents = std::move(documents);
+  const compat::SchemaSource located = source;  // shares the document
+  auto parsed = language.Parse(std::move(source), options);
+  if (parsed) return parsed;
+  Error e = parsed.error();
+  // Errors inside a --ref document already name it; others are about the file.
   if (e.file.empty() || e.file == options.base_uri) {
-    e.file = doc.file;
-    if (e.position.line == 0 && !e.pointer.empty()) e.position = doc.PositionOf(e.pointer);
+    e.file = located.name;
+    if (e.position.line == 0 && !e.pointer.empty() && located.document) {
+      e.position = located.document->PositionOf(e.pointer);
+    }
   }
   return std::unexpected(std::move(e));
 }
 
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
                                            const std::vector<std::string>& refs,
-                                           jsonschema::Dialect dialect) {
-  LoadedSchemas loaded;
-  loaded.docs.reserve(files.size());
+                                           jsonschema::Dialect dialect,
+                                           std::optional<compat::Policy> policy) {
+  std::vector<compat::SchemaSource> sources;
+  sources.reserve(files.size());
   for (const std::string& path : files) {
-    auto doc = LoadSchemaFile(path);
-    if (!doc) return std::unexpected(doc.error());
-    loaded.docs.push_back(std::move(*doc));
+    auto source = LoadSchemaSource(path);
+    if (!source) return std::unexpected(source.error());
+    sources.push_back(std::move(*source));
   }
-  auto language = CommonLanguage(loaded.docs);
+  auto language = CommonLanguage(sources);
   if (!language) return std::unexpected(language.error());
-  loaded.language = *language;
-  if (loaded.language == SchemaLanguage::kAvro) {
+  const compat::Language& lang = **language;
+  LoadedSchemas loaded;
+  loaded.language = &lang;
+  std::shared_ptr<jsonschema::SchemaBundle> documents;
+  if (!lang.accepts_documents()) {
     if (!refs.empty()) {
-      return MakeError(ErrorCode::kUnsupported, "--ref applies to JSON Schema only, not to Avro");
+      return MakeError(ErrorCode::kUnsupported,
+                       "--ref applies to " + LanguagesThat([](const compat::Language& l) {
+                         return l.accepts_documents();
+                       }) + " only, not to " +
+                           std::string(lang.display_name()));
     }
-    return loaded;  // the Avro engine parses and reports
+  } else {
+    auto bundle = LoadRefBundle(refs);
+    if (!bundle) return std::unexpected(bundle.error());
+    documents = std::make_shared<jsonschema::SchemaBundle>(std::move(*bundle));
   }
-  auto bundle = LoadRefBundle(refs);
-  if (!bundle) return std::unexpected(bundle.error());
-  loaded.bundle = std::move(*bundle);
-  for (const Document& doc : loaded.docs) {
-    if (auto valid = ValidateSchemaDocument(doc, loaded.bundle, dialect); !valid) {
-      return std::unexpected(valid.error());
-    }
+  if (policy && !lang.accepts_policy(*policy)) {
+    return MakeError(ErrorCode::kUnsupported,
+                     "--policy applies to " + LanguagesThat([](const compat::Language& l) {
+                       return l.accepts_policy(compat::Policy::kLenient);
+                     }) + " only; " +
+                         std::string(lang.display_name()) + " follows the " +
+                         std::string(lang.display_name()) + " specification");
+  }
+  for (compat::SchemaSource& source : sources) {
+    auto parsed = ParseSchemaFile(lang, std::move(source), dialect, documents);
+    if (!parsed) return std::unexpected(parsed.error());
+    loaded.schemas.push_back(std::move(*parsed));
   }
   return loaded;
 }
@@ -169,19 +215,24 @@ std::optional<jsonschema::Dialect> DialectOrDefault(std::string_view name) {
   return jsonschema::DialectFromString(name);
 }
 
-Error LocateError(Error error, const Document& writer, const Document& reader) {
-  const Document* doc = nullptr;
+Error LocateError(Error error, const compat::SchemaSource& writer,
+                  const compat::SchemaSource& reader) {
+  const compat::SchemaSource* source = nullptr;
   // The engine names the documents "writer"/"reader" (DiffJsonSchema:
   // "old"/"new").
-  if (error.file == "writer" || error.file == "old" || error.file == writer.file) doc = &writer;
-  if (error.file == "reader" || error.file == "new" || error.file == reader.file) doc = &reader;
-  if (doc != nullptr) {
-    error.file = doc->file;
-    if (error.position.line == 0 && !error.pointer.empty()) {
-      error.position = doc->PositionOf(error.pointer);
+  if (error.file == "writer" || error.file == "old" || error.file == writer.name) source = &writer;
+  if (error.file == "reader" || error.file == "new" || error.file == reader.name) source = &reader;
+  if (source != nullptr) {
+    error.file = source->name;
+    if (error.position.line == 0 && !error.pointer.empty() && source->document) {
+      error.position = source->document->PositionOf(error.pointer);
     }
   }
   return error;
+}
+
+int LineOf(const compat::SchemaSource& source, std::string_view pointer) {
+  return source.document ? source.document->PositionOf(pointer).line : 0;
 }
 
 void PrintError(std::string_view command, const Error& error) {
@@ -190,7 +241,7 @@ void PrintError(std::string_view command, const Error& error) {
 }
 
 compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
-                                        const Document& candidate, std::string mode) {
+                                        const compat::SchemaSource& candidate, std::string mode) {
   compat::RenderContext ctx;
   for (std::size_t i = 0; i + 1 < files.size(); ++i) {
     if (i > 0) ctx.writer_name += ", ";
@@ -201,7 +252,7 @@ compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
   ctx.new_schema_file = files.back();
   // `candidate` outlives the context (see the header).
   ctx.new_schema_line = [&candidate](std::string_view pointer) {
-    return candidate.PositionOf(pointer).line;
+    return LineOf(candidate, pointer);
   };
   ctx.version_names = files;
   ctx.new_schema_version = static_cast<int>(files.size());
@@ -242,37 +293,25 @@ int RunCheck(const CheckArgs& args) {
     return usage("bad --mode, --policy, --format or --dialect");
   }
 
-  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect);
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy);
   if (!loaded) {
     PrintError("check", loaded.error());
     return kExitUsage;
   }
-  const std::vector<Document>& docs = loaded->docs;
-  const bool avro = loaded->language == SchemaLanguage::kAvro;
-  if (avro && *policy != compat::Policy::kStrict) {
-    return usage("--policy applies to JSON Schema only; Avro follows the Avro specification");
-  }
-  compat::JsonSchemaCheckOptions options;
+  const std::vector<std::shared_ptr<const compat::Schema>>& schemas = loaded->schemas;
+  const compat::Language& language = *loaded->language;
+  compat::CheckOptions options;
   options.policy = *policy;
-  options.bundle = &loaded->bundle;
-  options.default_dialect = *dialect;
   options.format = FormatModeOf(args.assert_format);
 
-  const std::size_t history_size = docs.size() - 1;
+  const std::size_t history_size = schemas.size() - 1;
   std::optional<Error> failure;
   compat::Report report = compat::CheckHistory(
       *level, history_size, [&](std::size_t w, std::size_t r) -> compat::Report {
         if (failure) return {};
-        Result<compat::Report> result;
-        if (avro) {
-          result = compat::CheckAvro(docs[w].root, docs[r].root);
-        } else {
-          options.writer_base_uri = SchemaFileUri(docs[w].file);
-          options.reader_base_uri = SchemaFileUri(docs[r].file);
-          result = compat::CheckJsonSchema(docs[w].root, docs[r].root, options);
-        }
+        Result<compat::Report> result = language.Check(*schemas[w], *schemas[r], options);
         if (!result) {
-          failure = LocateError(result.error(), docs[w], docs[r]);
+          failure = LocateError(result.error(), schemas[w]->source(), schemas[r]->source());
           return {};
         }
         return std::move(*result);
@@ -297,10 +336,7 @@ int RunCheck(const CheckArgs& args) {
   }
   compat::internal::DistinctFindings seen_safe;
   for (std::size_t old_index : compared) {
-    options.writer_base_uri = SchemaFileUri(docs[old_index].file);
-    options.reader_base_uri = SchemaFileUri(docs.back().file);
-    auto diff = avro ? compat::DiffAvro(docs[old_index].root, docs.back().root)
-                     : compat::DiffJsonSchema(docs[old_index].root, docs.back().root, options);
+    auto diff = language.Diff(*schemas[old_index], *schemas.back(), options);
     // (A diff error repeats the check's, which was reported above.)
     if (!diff) continue;
     for (compat::Finding& f : diff->findings) {
@@ -311,8 +347,8 @@ int RunCheck(const CheckArgs& args) {
       report.Add(std::move(f));
     }
   }
-  compat::RenderContext ctx =
-      MakeRenderContext(args.files, docs.back(), std::string(compat::LevelName(*level)));
+  compat::RenderContext ctx = MakeRenderContext(args.files, schemas.back()->source(),
+                                                std::string(compat::LevelName(*level)));
   std::string out = compat::Render(report, *format, ctx);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return report.compatible() ? kExitCompatible : kExitIncompatible;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "accord/compat/language.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/error.h"
 #include "accord/schemas/jsonschema.h"
@@ -34,49 +36,63 @@ std::string SchemaFileUri(const std::string& path);
 // line, column).
 Result<Document> LoadSchemaFile(const std::string& path);
 
-enum class SchemaLanguage : std::uint8_t { kJsonSchema, kAvro };
+// Reads a schema file as its language needs it (compat::LanguageForFileName):
+// a language written in JSON gets the file loaded as a document with
+// positions (LoadSchemaFile), a language written as text gets the text.
+// Errors: as LoadSchemaFile.
+Result<compat::SchemaSource> LoadSchemaSource(const std::string& path);
 
-// The language of a loaded schema file: Avro when the file name ends in
-// `.avsc` or its content has Avro's shape (avro::LooksLikeAvro), else JSON
-// Schema.
-SchemaLanguage DetectLanguage(const Document& doc);
+// The language of a loaded schema file (compat::DetectLanguage: the file's
+// extension, else its content; JSON Schema for any other JSON or YAML
+// document). Error (kUnsupported) when no language reads it.
+Result<const compat::Language*> LanguageOf(const compat::SchemaSource& source);
 
-// The one language all `docs` share. Error (kUnsupported) naming the first
-// file whose language differs from the first one's.
-Result<SchemaLanguage> CommonLanguage(const std::vector<Document>& docs);
+// The one language all `sources` share. Error (kUnsupported) naming the
+// first file whose language differs from the first one's.
+Result<const compat::Language*> CommonLanguage(const std::vector<compat::SchemaSource>& sources);
+
+// "JSON Schema" (the display names of the languages for which `accepts`
+// holds, joined by " and "): for messages about options that apply to some
+// languages only.
+std::string LanguagesThat(bool (*accepts)(const compat::Language&));
 
 // Documents for --ref: each file is added under its "$id" (when it has one)
 // and under "file://" + its absolute path. Errors: as LoadSchemaFile.
 Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths);
 
-// Checks that `doc` is a valid JSON Schema (keyword types and values per its
-// dialect, resolvable references, supported regexes) by compiling it with
-// the validator; `bundle` holds the --ref documents. Errors carry the file
-// and the line of the offending keyword.
-// `dialect` is the one a schema without $schema is read as.
-Result<void> ValidateSchemaDocument(const Document& doc, const jsonschema::SchemaBundle& bundle,
-                                    jsonschema::Dialect dialect);
+// Parses `source` (a file read by LoadSchemaSource) with `language`:
+// relative references resolve against the file's URI, `documents` are the
+// --ref documents (may be null). An error inside a --ref document names it;
+// any other names the file, at the line of the offending value.
+Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
+    const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
+    std::shared_ptr<const jsonschema::SchemaBundle> documents = nullptr);
 
-// The schema files of one comparison, loaded and checked.
+// The schema files of one comparison, loaded, checked and parsed.
 struct LoadedSchemas {
-  std::vector<Document> docs;  // in the order of `files`
-  SchemaLanguage language = SchemaLanguage::kJsonSchema;
-  jsonschema::SchemaBundle bundle;  // the --ref documents (JSON Schema only)
+  // In the order of `files`.
+  std::vector<std::shared_ptr<const compat::Schema>> schemas;
+  const compat::Language* language = nullptr;
 };
 
-// Loads `files` (LoadSchemaFile) and `refs` (LoadRefBundle) for check and
-// diff. Errors: a file cannot be read or parsed; the files mix languages
-// (CommonLanguage); `refs` given for Avro (kUnsupported); a JSON Schema is
-// invalid (ValidateSchemaDocument). Avro files are not parsed here: the
-// Avro engine parses them and reports their errors.
+// Loads `files` (LoadSchemaSource) and `refs` (LoadRefBundle) for check and
+// diff, and parses the files in order. Errors: a file cannot be read or
+// parsed; the files mix languages (CommonLanguage); `refs` given for a
+// language that takes no further documents, or `policy` one it does not
+// honour (kUnsupported); a schema is invalid (ParseSchemaFile).
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
                                            const std::vector<std::string>& refs,
-                                           jsonschema::Dialect dialect);
+                                           jsonschema::Dialect dialect,
+                                           std::optional<compat::Policy> policy = std::nullopt);
 
 // Points an engine error at the file it is about: "writer"/"reader" (the
-// engine's names) or an empty file become `doc.file`, and a known pointer
-// gets its line and column from `doc`.
-Error LocateError(Error error, const Document& writer, const Document& reader);
+// engine's names) or an empty file become the source's name, and a known
+// pointer gets its line and column from the source's document.
+Error LocateError(Error error, const compat::SchemaSource& writer,
+                  const compat::SchemaSource& reader);
+
+// The line of the value at `pointer` in `source` (0 when unknown).
+int LineOf(const compat::SchemaSource& source, std::string_view pointer);
 
 // The values --mode, --policy and --format accept (as the help shows them).
 inline const std::vector<std::string> kLevelNames = {
@@ -130,9 +146,9 @@ void PrintError(std::string_view command, const Error& error);
 
 // The render context for a check of `files` (history oldest first, then the
 // new schema): version i + 1 is files[i], the new schema is the last one and
-// `candidate` is its loaded document (used for annotation lines; it must
-// outlive the returned context).
+// `candidate` is its source (used for annotation lines; it must outlive the
+// returned context).
 compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
-                                        const Document& candidate, std::string mode);
+                                        const compat::SchemaSource& candidate, std::string mode);
 
 }  // namespace accord::cli

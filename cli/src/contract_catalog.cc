@@ -68,8 +68,6 @@ std::string SubjectPath(std::string_view subject) {
 
 }  // namespace
 
-std::string SchemaTypeName(bool avro) { return avro ? "AVRO" : "JSON"; }
-
 json::Value PublishedService::ToJson() const {
   json::Value o{json::Object{}};
   o.Add("name", name);

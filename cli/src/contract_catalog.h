@@ -31,7 +31,7 @@ struct PublishedReader {
   std::string subject;
   std::string service;      // the consuming service
   std::string owner;        // its owning team (may be empty)
-  std::string schema_type;  // "JSON" / "AVRO"
+  std::string schema_type;  // a schema type name (accord::SchemaTypeName)
   std::string schema;       // reader schema text
   VersionSelector versions;
 };
@@ -74,8 +74,5 @@ using RegistryVersion = RegistryClient::VersionInfo;
 // Every live version of `subject`, ascending (empty when unknown).
 ClientResult<std::vector<RegistryVersion>> FetchHistory(RegistryClient& client,
                                                         const std::string& subject);
-
-// "JSON" or "AVRO" for the schema language of a local file.
-std::string SchemaTypeName(bool avro);
 
 }  // namespace accord::cli

@@ -4,50 +4,56 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "accord/compat/avro_compat.h"
-#include "accord/compat/jsonschema_compat.h"
-#include "accord/schemas/avro.h"
+#include "accord/compat/language.h"
 #include "accord/schemas/jsonschema.h"
 #include "check_support.h"
 
 namespace accord::cli {
 
 Result<ContractSchema> LoadContractSchema(const std::string& path, jsonschema::Dialect dialect) {
-  auto doc = LoadSchemaFile(path);
-  if (!doc) return std::unexpected(doc.error());
+  auto source = LoadSchemaSource(path);
+  if (!source) return std::unexpected(source.error());
+  auto language = LanguageOf(*source);
+  if (!language) return std::unexpected(language.error());
+  auto parsed = ParseSchemaFile(**language, std::move(*source), dialect);
+  if (!parsed) return std::unexpected(parsed.error());
   ContractSchema s;
+  s.schema = std::move(*parsed);
   s.dialect = dialect;
-  s.avro = DetectLanguage(*doc) == SchemaLanguage::kAvro;
   s.display = path;
   s.local = true;
-  s.base_uri = SchemaFileUri(path);
-  if (s.avro) {
-    if (auto parsed = avro::Parse(doc->root); !parsed) {
-      Error e = parsed.error();
-      e.file = path;
-      if (e.position.line == 0) e.position = doc->PositionOf(e.pointer);
-      return std::unexpected(std::move(e));
-    }
-  } else if (auto valid = ValidateSchemaDocument(*doc, {}, dialect); !valid) {
-    return std::unexpected(valid.error());
-  }
-  s.doc = std::move(*doc);
   return s;
 }
 
 Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
                                            std::string display, jsonschema::Dialect dialect) {
-  if (schema_type != "JSON" && schema_type != "AVRO") {
+  const std::optional<SchemaType> type = SchemaTypeFromString(schema_type);
+  const compat::Language* language = type ? compat::LanguageFor(*type) : nullptr;
+  if (language == nullptr) {
     return MakeError(ErrorCode::kUnsupported,
                      display + ": schema type " + std::string(schema_type) + " is not supported");
   }
-  auto doc = ParseJson(text, display);
-  if (!doc) return std::unexpected(doc.error());
+  compat::SchemaSource source;
+  source.name = display;
+  if (language->document_syntax()) {
+    auto doc = ParseJson(text, display);
+    if (!doc) return std::unexpected(doc.error());
+    source.document = std::make_shared<const Document>(std::move(*doc));
+  } else {
+    source.text = std::string(text);
+  }
+  compat::ParseOptions options;
+  options.dialect = dialect;
+  options.base_uri = "urn:accord:registry";
+  auto parsed = language->Parse(std::move(source), options);
+  if (!parsed) {
+    Error e = parsed.error();
+    if (e.file.empty()) e.file = display;
+    return std::unexpected(std::move(e));
+  }
   ContractSchema s;
-  s.doc = std::move(*doc);
-  s.avro = schema_type == "AVRO";
+  s.schema = std::move(*parsed);
   s.display = std::move(display);
-  s.base_uri = "urn:accord:registry";
   s.dialect = dialect;
   return s;
 }
@@ -69,26 +75,21 @@ namespace {
 // compatible(writer -> reader) under `policy`.
 Result<compat::Report> Compare(const ContractSchema& writer, const ContractSchema& reader,
                                compat::Policy policy) {
-  if (writer.avro != reader.avro) {
+  if (writer.type() != reader.type()) {
     return MakeError(ErrorCode::kUnsupported,
                      writer.display + " and " + reader.display +
-                         " are in different schema languages (JSON Schema and Avro)");
+                         " are in different schema languages (" +
+                         std::string(writer.language().display_name()) + " and " +
+                         std::string(reader.language().display_name()) + ")");
   }
-  Result<compat::Report> result;
-  if (writer.avro) {
-    result = compat::CheckAvro(writer.doc.root, reader.doc.root);
-  } else {
-    compat::JsonSchemaCheckOptions options;
-    options.policy = policy;
-    // Both sides come from one contract run, read with one dialect.
-    options.default_dialect = writer.dialect;
-    // `format` is an annotation, as when the examples are validated.
-    options.format = jsonschema::FormatMode::kAnnotate;
-    options.writer_base_uri = writer.base_uri;
-    options.reader_base_uri = reader.base_uri;
-    result = compat::CheckJsonSchema(writer.doc.root, reader.doc.root, options);
-  }
-  if (!result) return std::unexpected(LocateError(result.error(), writer.doc, reader.doc));
+  compat::CheckOptions options;
+  options.policy = policy;
+  // `format` is an annotation, as when the examples are validated. (Both
+  // sides come from one contract run, read with one dialect.)
+  options.format = jsonschema::FormatMode::kAnnotate;
+  Result<compat::Report> result = writer.language().Check(*writer.schema, *reader.schema, options);
+  if (!result)
+    return std::unexpected(LocateError(result.error(), writer.source(), reader.source()));
   return result;
 }
 
@@ -105,7 +106,7 @@ Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bo
   // caller may point the problem at the contract entry instead).
   if (local.local) {
     p.file = local.display;
-    p.line = local.doc.PositionOf(p.path).line;
+    p.line = LineOf(local.source(), p.path);
   }
   p.message = prefix + std::string(f.kind.name()) + ": " + f.message;
   if (!other_side.empty()) {
@@ -130,9 +131,8 @@ std::string Plural(std::size_t n, std::string_view word) {
 }
 
 // Validates one example document; problems point into the example file.
-void ValidateExample(const std::string& file, const jsonschema::Validator* validator,
-                     const avro::Schema* avro_schema, const std::string& against,
-                     std::vector<Problem>& problems) {
+void ValidateExample(const std::string& file, const compat::EventValidator& validator,
+                     const std::string& against, std::vector<Problem>& problems) {
   LoadOptions options;
   options.record_positions = true;
   auto doc = LoadFile(file, Syntax::kAuto, options);
@@ -144,31 +144,17 @@ void ValidateExample(const std::string& file, const jsonschema::Validator* valid
     problems.push_back(std::move(p));
     return;
   }
-  if (avro_schema != nullptr) {
-    // Each reason with the field's path in Avro terms, the expected type and
-    // what was found, at the offending value's line and column.
-    for (const avro::DatumError& e :
-         avro::ValidateDatum(*avro_schema, avro_schema->root(), doc->root)) {
-      Problem p;
-      p.file = file;
-      const Position at = doc->PositionOf(e.instance_location);
-      p.line = at.line;
-      p.column = at.column;
-      std::string path =
-          e.instance_location.empty() ? std::string("(root)") : avro::AvroPath(e.instance_location);
-      if (path.starts_with('.')) path.erase(0, 1);
-      p.message = path + ": " + e.message + " [" + against + "]";
-      problems.push_back(std::move(p));
-    }
-    return;
-  }
-  jsonschema::ValidationResult result = validator->Validate(doc->root);
+  // Each reason with the place in the language's terms, at the offending
+  // value's line (and column, where the language points at one).
+  jsonschema::ValidationResult result =
+      validator.Validate(doc->root, jsonschema::StopMode::kAllFailures);
   for (const jsonschema::ValidationFailure& f : result.failures) {
     Problem p;
     p.file = file;
-    p.line = doc->PositionOf(f.instance_location).line;
-    p.message = (f.instance_location.empty() ? std::string("(root)") : f.instance_location) + ": " +
-                f.message + " [" + against + "#" + f.keyword_location + "]";
+    const Position at = doc->PositionOf(f.instance_location);
+    p.line = at.line;
+    if (validator.PointsAtColumns()) p.column = at.column;
+    p.message = validator.FailureLine(f, against);
     problems.push_back(std::move(p));
   }
 }
@@ -182,27 +168,16 @@ Result<CheckResult> CheckExamples(const std::string& subject, const ContractSche
   result.subject = subject;
   result.name = label.empty() ? "examples validate" : "examples validate against " + label;
   result.detail = Plural(examples.size(), "file");
-  std::optional<jsonschema::Validator> validator;
-  std::optional<avro::Schema> avro_schema;
-  if (schema.avro) {
-    auto parsed = avro::Parse(schema.doc.root);
-    if (!parsed) return std::unexpected(parsed.error());
-    avro_schema = std::move(*parsed);
-  } else {
-    jsonschema::CompileOptions options;
-    options.base_uri = schema.base_uri;
-    options.default_dialect = schema.dialect;
-    auto compiled = jsonschema::Validator::Compile(schema.doc.root, {}, options);
-    if (!compiled) {
-      Error e = compiled.error();
-      e.file = schema.display;
-      return std::unexpected(std::move(e));
-    }
-    validator = std::move(*compiled);
+  compat::EventValidatorOptions options;
+  options.format = jsonschema::FormatMode::kAnnotate;
+  auto validator = schema.language().NewEventValidator(*schema.schema, options);
+  if (!validator) {
+    Error e = validator.error();
+    e.file = schema.display;
+    return std::unexpected(std::move(e));
   }
   for (const std::string& file : examples) {
-    ValidateExample(file, validator ? &*validator : nullptr, avro_schema ? &*avro_schema : nullptr,
-                    schema.display, result.problems);
+    ValidateExample(file, **validator, schema.display, result.problems);
   }
   result.status = StatusOf(result.problems);
   return result;
@@ -225,7 +200,7 @@ ClientResult<ProducedState> FetchProducedState(RegistryClient& client, const std
   auto history = FetchHistory(client, subject);
   if (!history) return std::unexpected(history.error());
   state.history = std::move(*history);
-  auto found = client.Lookup(subject, schema.Text(), SchemaTypeName(schema.avro));
+  auto found = client.Lookup(subject, schema.Text(), std::string(SchemaTypeName(schema.type())));
   if (!found) return std::unexpected(found.error());
   if (*found) {
     state.registered = true;
@@ -342,7 +317,9 @@ Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
       p.owner = consumer.owner;
       result.problems.push_back(std::move(p));
     }
-    if (!examples.empty() && !reader->avro) {
+    // A reader that resolves what it reads against the writer's schema
+    // (Avro) is not asked to accept the producer's examples as its own.
+    if (!examples.empty() && reader->language().examples_valid_for_readers()) {
       auto valid = CheckExamples(subject, *reader, examples, consumer.service);
       if (!valid) return std::unexpected(valid.error());
       for (Problem& p : valid->problems) {

@@ -16,10 +16,12 @@
 // schema that cannot be loaded or compiled is an accord::Error (exit 2).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "accord/compat/language.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
 #include "accord/schemas/load.h"
@@ -32,22 +34,28 @@ namespace accord::cli {
 // A schema on one side of a check: a local file (with positions, so problems
 // name its lines) or a registry version.
 struct ContractSchema {
-  Document doc;
-  bool avro = false;
-  std::string display;   // file path, or "SUBJECT version N"
-  bool local = false;    // `display` is a file whose lines problems may name
-  std::string base_uri;  // for relative $refs
+  std::shared_ptr<const compat::Schema> schema;  // parsed by its language
+  std::string display;                           // file path, or "SUBJECT version N"
+  bool local = false;  // `display` is a file whose lines problems may name
   // The dialect a JSON Schema without $schema is read as (compiled, checked).
   jsonschema::Dialect dialect = jsonschema::kDefaultDialect;
-  // The text sent to / compared with the registry (compact JSON).
-  std::string Text() const { return json::ToJson(doc.root); }
+
+  SchemaType type() const { return schema->type(); }
+  const compat::Language& language() const { return schema->language(); }
+  const compat::SchemaSource& source() const { return schema->source(); }
+  // The text sent to / compared with the registry: compact JSON for the
+  // languages written in JSON, else the text as written.
+  std::string Text() const {
+    return source().document ? json::ToJson(source().document->root) : source().text;
+  }
 };
 
-// Loads and checks a schema file (JSON Schema compiled by the validator;
-// Avro parsed). Errors carry file, line and column.
+// Loads and parses a schema file in its language (compat::DetectLanguage).
+// Errors carry file, line and column.
 Result<ContractSchema> LoadContractSchema(
     const std::string& path, jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
-// A schema text from the registry ("JSON" / "AVRO"; others are kUnsupported).
+// A schema text from the registry (`schema_type` a type with a language;
+// others are kUnsupported), parsed.
 Result<ContractSchema> ParseRegistrySchema(
     std::string_view text, std::string_view schema_type, std::string display,
     jsonschema::Dialect dialect = jsonschema::kDefaultDialect);

@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "accord/compat/avro_compat.h"
-#include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/language.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/render.h"
 #include "check_support.h"
@@ -50,19 +49,13 @@ int RunDiff(const DiffArgs& args) {
     PrintError("diff", loaded.error());
     return kExitUsage;
   }
-  const std::vector<Document>& docs = loaded->docs;
-  const bool avro = loaded->language == SchemaLanguage::kAvro;
-  compat::JsonSchemaCheckOptions options;
+  const std::vector<std::shared_ptr<const compat::Schema>>& schemas = loaded->schemas;
+  compat::CheckOptions options;
   options.policy = *policy;
-  options.bundle = &loaded->bundle;
-  options.default_dialect = *dialect;
   options.format = FormatModeOf(args.assert_format);
-  options.writer_base_uri = SchemaFileUri(docs[0].file);
-  options.reader_base_uri = SchemaFileUri(docs[1].file);
-  auto report = avro ? compat::DiffAvro(docs[0].root, docs[1].root)
-                     : compat::DiffJsonSchema(docs[0].root, docs[1].root, options);
+  auto report = loaded->language->Diff(*schemas[0], *schemas[1], options);
   if (!report) {
-    PrintError("diff", LocateError(report.error(), docs[0], docs[1]));
+    PrintError("diff", LocateError(report.error(), schemas[0]->source(), schemas[1]->source()));
     return kExitUsage;
   }
   // Version 1 is OLD, version 2 is NEW: a FORWARD finding has the new
@@ -73,7 +66,7 @@ int RunDiff(const DiffArgs& args) {
     f.writer_version = forward ? 2 : 1;
     f.reader_version = forward ? 1 : 2;
   }
-  compat::RenderContext ctx = MakeRenderContext(args.files, docs[1], "DIFF");
+  compat::RenderContext ctx = MakeRenderContext(args.files, schemas[1]->source(), "DIFF");
   ctx.old_new = true;
   std::string out = compat::Render(*report, *format, ctx);
   std::fwrite(out.data(), 1, out.size(), stdout);

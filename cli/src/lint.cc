@@ -41,8 +41,13 @@ struct LintArgs {
 };
 
 struct FileResult {
-  Document doc;
+  compat::SchemaSource source;
   std::vector<lint::Finding> findings;
+
+  const std::string& file() const { return source.name; }
+  Position PositionOf(std::string_view pointer) const {
+    return source.document ? source.document->PositionOf(pointer) : Position{};
+  }
 };
 
 Result<lint::Config> LoadConfig(const std::string& path) {
@@ -79,8 +84,8 @@ std::string Summary(const std::vector<FileResult>& results) {
 }
 
 std::string Where(const FileResult& r, const lint::Finding& f) {
-  const Position p = r.doc.PositionOf(f.pointer);
-  std::string out = r.doc.file;
+  const Position p = r.PositionOf(f.pointer);
+  std::string out = r.file();
   if (p.line > 0) out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
   return out;
 }
@@ -101,7 +106,7 @@ std::string RenderJson(const std::vector<FileResult>& results, const std::string
   for (const FileResult& r : results) {
     json::Array findings;
     for (const lint::Finding& f : r.findings) {
-      const Position p = r.doc.PositionOf(f.pointer);
+      const Position p = r.PositionOf(f.pointer);
       json::Value o{json::Object{}};
       o.Add("rule", f.rule);
       o.Add("level", std::string(lint::LevelName(f.level)));
@@ -112,7 +117,7 @@ std::string RenderJson(const std::vector<FileResult>& results, const std::string
       findings.push_back(std::move(o));
     }
     json::Value file{json::Object{}};
-    file.Add("file", r.doc.file);
+    file.Add("file", r.file());
     if (!subject.empty()) file.Add("subject", subject);
     file.Add("findings", json::Value(std::move(findings)));
     files.push_back(std::move(file));
@@ -145,7 +150,7 @@ std::string RenderJunit(const std::vector<FileResult>& results, const lint::Conf
           notes += line;
         }
       }
-      cases += "    <testcase classname=\"" + compat::XmlEscape(r.doc.file, true) + "\" name=\"" +
+      cases += "    <testcase classname=\"" + compat::XmlEscape(r.file(), true) + "\" name=\"" +
                compat::XmlEscape(std::string(rule.id), true) + "\">\n";
       if (!failure_text.empty()) {
         ++failures;
@@ -169,10 +174,10 @@ std::string RenderGithub(const std::vector<FileResult>& results) {
   std::string out;
   for (const FileResult& r : results) {
     for (const lint::Finding& f : r.findings) {
-      int line = r.doc.PositionOf(f.pointer).line;
+      int line = r.PositionOf(f.pointer).line;
       if (line < 1) line = 1;
       out += f.level == lint::Level::kError ? "::error" : "::warning";
-      out += " file=" + compat::GithubEscapeProperty(r.doc.file) + ",line=" + std::to_string(line) +
+      out += " file=" + compat::GithubEscapeProperty(r.file()) + ",line=" + std::to_string(line) +
              ",title=" + compat::GithubEscapeProperty(f.rule) +
              "::" + compat::GithubEscapeData(f.message) + "\n";
     }
@@ -197,18 +202,22 @@ int RunLint(const LintArgs& args) {
   }
   std::vector<FileResult> results;
   for (const std::string& file : args.files) {
-    auto doc = LoadSchemaFile(file);
-    if (!doc) {
-      PrintError("lint", doc.error());
+    auto source = LoadSchemaSource(file);
+    if (!source) {
+      PrintError("lint", source.error());
+      return kExitUsage;
+    }
+    auto language = LanguageOf(*source);
+    if (!language) {
+      PrintError("lint", language.error());
       return kExitUsage;
     }
     lint::Input input;
     input.subject = args.subject;
     input.owner = args.owner;
-    input.language = DetectLanguage(*doc) == SchemaLanguage::kAvro ? lint::Language::kAvro
-                                                                   : lint::Language::kJsonSchema;
-    FileResult r{std::move(*doc), {}};
-    input.schema = &r.doc.root;
+    input.type = (*language)->type();
+    FileResult r{std::move(*source), {}};
+    input.source = &r.source;
     r.findings = lint::Lint(input, *config);
     results.push_back(std::move(r));
   }

@@ -92,7 +92,7 @@ class Publisher {
         Say(s + ": compatibility set to " + level);
       }
     }
-    const std::string type = SchemaTypeName(schema.avro);
+    const std::string type(SchemaTypeName(schema.type()));
     auto found = client_.Lookup(s, schema.Text(), type);
     if (!found) return ReportClientError("publish", found.error());
     if (*found) {
@@ -137,7 +137,7 @@ class Publisher {
       r.subject = contract_.consumes[i].subject;
       r.service = contract_.service;
       r.owner = contract_.owner;
-      r.schema_type = SchemaTypeName(readers[i].avro);
+      r.schema_type = std::string(SchemaTypeName(readers[i].type()));
       r.schema = readers[i].Text();
       r.versions = contract_.consumes[i].versions;
       wanted.consumes.push_back(std::move(r));

@@ -3,9 +3,11 @@
 // already), and optionally sets the subject's owner.
 //
 // The language is detected from the file as `accord check` does (.avsc or
-// Avro-shaped content: AVRO, else JSON Schema) unless --type says. A JSON
-// Schema is checked locally first (errors with file:line); a YAML file is
-// sent as its JSON text, a JSON file as written.
+// Avro-shaped content: AVRO, else JSON Schema) unless --type says. The
+// schema is checked locally first (errors with file:line) in the language
+// detected, unless --type names another one (the registry then judges); a
+// YAML file is sent as its JSON text, a JSON file (or a text language's
+// file) as written.
 //
 // Text output: "registered SUBJECT version N (id I)" or "unchanged: SUBJECT
 // already has this schema as version N (id I)", then "owner: TEAM" with
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "check_support.h"
 #include "commands.h"
@@ -29,33 +32,40 @@ struct RegisterArgs {
   std::string subject;
   std::string file;
   std::string owner;
-  std::string type;  // "", "JSON" or "AVRO"
+  std::string type;  // "" or a schema type name (--type)
   OwnerOptions options;
 };
 
 struct SchemaToSend {
   std::string text;
-  std::string type;  // "JSON" / "AVRO"
+  std::string type;  // a schema type name ("JSON", "AVRO", or --type as given)
 };
 
 // Loads and checks the file; prints the error and returns nullopt on failure.
 std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
-  auto doc = LoadSchemaFile(args.file);
-  if (!doc) {
-    PrintError("register", doc.error());
+  auto source = LoadSchemaSource(args.file);
+  if (!source) {
+    PrintError("register", source.error());
+    return std::nullopt;
+  }
+  auto detected = LanguageOf(*source);
+  if (!detected) {
+    PrintError("register", detected.error());
     return std::nullopt;
   }
   SchemaToSend out;
-  out.type = !args.type.empty()                              ? args.type
-             : DetectLanguage(*doc) == SchemaLanguage::kAvro ? "AVRO"
-                                                             : "JSON";
-  if (out.type == "JSON") {
+  out.type = !args.type.empty() ? args.type : std::string(SchemaTypeName((*detected)->type()));
+  if (SchemaTypeFromString(out.type) == (*detected)->type()) {
     // A local check before sending; the registry reads the schema with its
     // own dialect setting (draft-07 unless configured, as here).
-    if (auto valid = ValidateSchemaDocument(*doc, {}, jsonschema::kDefaultDialect); !valid) {
+    if (auto valid = ParseSchemaFile(**detected, *source, jsonschema::kDefaultDialect); !valid) {
       PrintError("register", valid.error());
       return std::nullopt;
     }
+  }
+  if (!source->document) {
+    out.text = source->text;
+    return out;
   }
   // JSON text is sent as written; YAML (and stdin) as its JSON form.
   if (args.file != "-") {
@@ -65,7 +75,7 @@ std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
       return out;
     }
   }
-  out.text = json::ToJson(doc->root);
+  out.text = json::ToJson(source->document->root);
   return out;
 }
 
@@ -212,8 +222,14 @@ void RegisterRegister(CLI::App& app, Commands& commands) {
   sub->add_option("schema", args->file, "Schema file: JSON Schema (JSON or YAML) or Avro (.avsc)")
       ->required();
   sub->add_option("--owner", args->owner, "Set the subject's owner (team)");
-  sub->add_option("--type", args->type, "JSON or AVRO (default: detected from the file)")
-      ->check(CLI::IsMember({"JSON", "AVRO"}, CLI::ignore_case));
+  std::vector<std::string> types;  // the types with a language, in the table's order
+  std::string names;
+  for (const compat::Language* language : compat::Languages()) {
+    types.emplace_back(SchemaTypeName(language->type()));
+    names += (names.empty() ? "" : " or ") + types.back();
+  }
+  sub->add_option("--type", args->type, names + " (default: detected from the file)")
+      ->check(CLI::IsMember(types, CLI::ignore_case));
   AddOwnerOptions(*sub, args->options);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunRegister(*args); }; });
 }

@@ -89,7 +89,7 @@ class RegistryClient {
     std::int32_t version = 0;  // 0 when the server did not say
   };
   // POST /subjects/{s}/versions with {schema, schemaType} (+ metadata when
-  // not null). schema_type: "JSON" or "AVRO". An incompatible schema is kHttp
+  // not null). schema_type: a SchemaTypeName. An incompatible schema is kHttp
   // 409 / 40901 whose message lists the incompatibilities.
   ClientResult<Registered> Register(std::string_view subject, std::string_view schema_text,
                                     std::string_view schema_type,
@@ -99,7 +99,7 @@ class RegistryClient {
     std::string subject;
     std::int32_t version = 0;
     std::int64_t id = 0;
-    std::string schema_type;  // "JSON" / "AVRO"
+    std::string schema_type;  // a schema type name (accord::SchemaTypeName)
     std::string schema;       // schema text
     std::string state;        // ACTIVE / DEPRECATED / RETIRED (catalog API)
     std::string sunset;       // YYYY-MM-DD when deprecated

@@ -236,7 +236,7 @@ void WarnAboutUnmarkedSchemas(registry::Store& store) {
   const std::int64_t last = std::min(max_id->value(), kScanLimit);
   for (std::int64_t id = 1; id <= last; ++id) {
     auto record = store.GetSchema(registry::SchemaId(id));
-    if (!record || !*record || (*record)->type != registry::SchemaType::kJson) continue;
+    if (!record || !*record || (*record)->type != SchemaType::kJson) continue;
     auto doc = ParseJson((*record)->text);
     if (!doc || !doc->root.IsObject() || doc->root.Find("$schema") != nullptr) continue;
     Log("warning",

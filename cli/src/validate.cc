@@ -28,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-#include "accord/schemas/avro.h"
+#include "accord/compat/language.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/load.h"
 #include "check_support.h"
@@ -123,37 +123,9 @@ class Progress {
   bool shown_ = false;
 };
 
-// What documents are validated against: a compiled JSON Schema, or an Avro
-// schema (documents are Avro-JSON datums; avro::ValidateDatum's reasons are
-// reported as failures: instance location, the expected type's pointer in
-// the schema as keyword location, keyword "type").
-class Checker {
- public:
-  explicit Checker(const js::Validator& json) : json_(&json) {}
-  explicit Checker(const avro::Schema& avro) : avro_(&avro) {}
-
-  js::ValidationResult Validate(const json::Value& value, js::StopMode stop) const {
-    if (json_ != nullptr) return json_->Validate(value, stop);
-    js::ValidationResult out;
-    std::vector<avro::DatumError> errors = avro::ValidateDatum(
-        *avro_, avro_->root(), value, stop == js::StopMode::kFirstFailure ? 1 : 100);
-    out.valid = errors.empty();
-    for (avro::DatumError& e : errors) {
-      out.failures.push_back(js::ValidationFailure{std::move(e.instance_location),
-                                                   std::move(e.schema_location), "type",
-                                                   std::move(e.message)});
-    }
-    return out;
-  }
-
- private:
-  const js::Validator* json_ = nullptr;
-  const avro::Schema* avro_ = nullptr;
-};
-
 class Run {
  public:
-  Run(const ValidateOptions& options, const Checker& validator, Reporter& reporter)
+  Run(const ValidateOptions& options, const compat::EventValidator& validator, Reporter& reporter)
       : options_(options),
         validator_(validator),
         reporter_(reporter),
@@ -386,7 +358,7 @@ class Run {
   }
 
   const ValidateOptions& options_;
-  const Checker& validator_;
+  const compat::EventValidator& validator_;
   Reporter& reporter_;
   Progress progress_;
   BatchPool pool_;
@@ -413,10 +385,10 @@ void PrintError(const Error& e, OutputFormat format) {
 }
 
 // A loaded schema document: where it came from and under which URI.
-struct SchemaSource {
+struct LoadedFile {
   std::string path;
   std::string uri;
-  Document doc;
+  std::shared_ptr<const Document> doc;
 };
 
 // URI a --ref document is registered under: its absolute `$id` (fragment
@@ -442,72 +414,97 @@ int Execute(const ValidateOptions& options) {
                  "Run with --help for more information.\n");
     return 2;
   }
-  js::CompileOptions compile;
   std::optional<js::Dialect> dialect = DialectOrDefault(options.dialect);
   if (!dialect) {
     std::fprintf(stderr, "accord validate: error: unknown dialect \"%s\"\n",
                  options.dialect.c_str());
     return 2;
   }
-  compile.default_dialect = *dialect;
-  compile.format = FormatModeOf(options.assert_format);
 
+  // The schema (as its language reads it: a JSON or YAML document, or text)
+  // and the --ref documents.
   LoadOptions schema_load;
   schema_load.record_positions = true;
-  std::vector<SchemaSource> sources;
+  compat::SchemaSource schema;
+  schema.name = options.schema;
+  const compat::Language* by_name = compat::LanguageForFileName(options.schema);
+  const bool schema_is_text = by_name != nullptr && !by_name->document_syntax();
+  std::vector<LoadedFile> sources;
   for (std::size_t i = 0; i <= options.refs.size(); ++i) {
     const std::string& path = i == 0 ? options.schema : options.refs[i - 1];
+    if (i == 0 && schema_is_text) {
+      auto text = ReadFile(path, LoadOptions().max_bytes);
+      if (!text) {
+        PrintError(text.error(), format);
+        return 2;
+      }
+      schema.text = std::move(*text);
+      continue;
+    }
     Result<Document> doc = LoadFile(path, Syntax::kAuto, schema_load);
     if (!doc) {
       PrintError(doc.error(), format);
       return 2;
     }
     std::string uri = i == 0 ? PathToFileUri(path) : BundleUri(*doc, path);
-    sources.push_back(SchemaSource{path, std::move(uri), std::move(*doc)});
+    auto shared = std::make_shared<const Document>(std::move(*doc));
+    if (i == 0) schema.document = shared;
+    sources.push_back(LoadedFile{path, std::move(uri), std::move(shared)});
   }
-  // An Avro schema (.avsc, or Avro's shape): documents are Avro-JSON datums.
-  std::optional<avro::Schema> avro_schema;
-  if (DetectLanguage(sources[0].doc) == SchemaLanguage::kAvro) {
-    if (sources.size() > 1) {
+  // The schema's language (Avro: .avsc, or Avro's shape; documents are then
+  // Avro-JSON datums).
+  auto language = LanguageOf(schema);
+  if (!language) {
+    PrintError(language.error(), format);
+    return 2;
+  }
+  const compat::Language& lang = **language;
+  compat::ParseOptions parse;
+  parse.dialect = *dialect;
+  parse.base_uri = PathToFileUri(options.schema);
+  if (!lang.accepts_documents()) {
+    if (!options.refs.empty()) {
       PrintError(Error{ErrorCode::kUnsupported,
-                       "--ref applies to JSON Schema only, not to Avro",
+                       "--ref applies to " + LanguagesThat([](const compat::Language& l) {
+                         return l.accepts_documents();
+                       }) + " only, not to " +
+                           std::string(lang.display_name()),
                        options.schema,
                        {},
                        {}},
                  format);
       return 2;
     }
-    auto parsed = avro::Parse(sources[0].doc.root);
-    if (!parsed) {
-      Error e = parsed.error();
-      e.file = options.schema;
-      if (e.position.line == 0) e.position = sources[0].doc.PositionOf(e.pointer);
-      e.message = "invalid Avro schema: " + e.message;
-      PrintError(e, format);
-      return 2;
-    }
-    avro_schema = std::move(*parsed);
+  } else {
+    auto bundle = std::make_shared<js::SchemaBundle>();
+    for (const LoadedFile& s : sources) bundle->Add(s.uri, s.doc->root);
+    parse.documents = std::move(bundle);
   }
-  js::SchemaBundle bundle;
-  for (const SchemaSource& s : sources) bundle.Add(s.uri, s.doc.root);
-  compile.base_uri = sources[0].uri;
-  Result<js::Validator> validator =
-      avro_schema ? js::Validator::Compile(json::Value(true), {}, compile)
-                  : js::Validator::Compile(sources[0].doc.root, bundle, compile);
-  if (!validator) {
-    Error e = validator.error();
-    // Point at the document (and the place in it) the error is about.
-    const SchemaSource* where = &sources[0];
-    for (const SchemaSource& s : sources) {
+  // An invalid schema: point at the document (and the place in it) the error
+  // is about.
+  auto schema_error = [&](Error e) {
+    const LoadedFile* where = nullptr;
+    for (const LoadedFile& s : sources) {
       if (!e.file.empty() && (e.file == s.uri || e.file == s.path)) where = &s;
     }
-    e.file = where->path;
-    if (e.position.line == 0 && !e.pointer.empty()) e.position = where->doc.PositionOf(e.pointer);
-    if (e.position.line == 0) e.position = where->doc.PositionOf("");
-    e.message = "invalid schema: " + ShortenFileUris(e.message, PathToFileUri("."));
+    if (where == nullptr && !schema_is_text && !sources.empty()) where = &sources[0];
+    e.file = where != nullptr ? where->path : options.schema;
+    if (where != nullptr) {
+      if (e.position.line == 0 && !e.pointer.empty())
+        e.position = where->doc->PositionOf(e.pointer);
+      if (e.position.line == 0) e.position = where->doc->PositionOf("");
+    }
+    e.message = "invalid " + std::string(lang.schema_noun()) + ": " +
+                ShortenFileUris(e.message, PathToFileUri("."));
     PrintError(e, format);
     return 2;
-  }
+  };
+  auto parsed = lang.Parse(schema, parse);
+  if (!parsed) return schema_error(parsed.error());
+  compat::EventValidatorOptions validation;
+  validation.format = FormatModeOf(options.assert_format);
+  auto validator = lang.NewEventValidator(**parsed, validation);
+  if (!validator) return schema_error(validator.error());
 
   ExpandedInputs expanded = ExpandInputs(options.inputs, options.ndjson);
   // Buffered stdout: the text output of a large stream is many small writes.
@@ -516,8 +513,7 @@ int Execute(const ValidateOptions& options) {
   std::unique_ptr<Reporter> reporter =
       MakeReporter(ReporterOptions{format, options.verbose}, stdout, stderr);
   reporter->Begin(options.schema);
-  const Checker checker = avro_schema ? Checker(*avro_schema) : Checker(*validator);
-  Run run(options, checker, *reporter);
+  Run run(options, **validator, *reporter);
   for (Error& e : expanded.errors) run.InputError(std::move(e));
   for (const Input& input : expanded.inputs) run.File(input);
   run.Finish();

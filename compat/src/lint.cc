@@ -7,20 +7,13 @@
 #include <string>
 #include <utility>
 
+#include "accord/compat/language.h"
 #include "accord/schemas/pointer.h"
 #include "accord/schemas/regex.h"
+#include "lint_views.h"
 
 namespace accord::compat::lint {
 namespace {
-
-constexpr std::string_view kSubjectName = "subject-name";
-constexpr std::string_view kEventTense = "event-name-tense";
-constexpr std::string_view kSchemaDescription = "schema-description";
-constexpr std::string_view kPropertyDescription = "property-description";
-constexpr std::string_view kOwnerRequired = "owner-required";
-constexpr std::string_view kPiiUnmarked = "pii-unmarked";
-constexpr std::string_view kOpenPayload = "open-payload";
-constexpr std::string_view kEnvelope = "envelope";
 
 // Walking limits: lint reads schemas the loaders already bounded, but a
 // schema may still be wide; past these the rest is not linted.
@@ -157,136 +150,116 @@ bool IsParticle(std::string_view word) {
   return false;
 }
 
-// --- the walk ---------------------------------------------------------------
+void CheckSubject(const std::string& subject, Context& cx) {
+  const Config& config = cx.config();
+  if (config.LevelOf(kSubjectName) != Level::kOff) {
+    auto re = EcmaRegex::Compile(config.subject_pattern);
+    if (re && !re->Search(subject)) {
+      cx.Add(kSubjectName, "",
+             "subject '" + subject + "' does not match the naming pattern " +
+                 config.subject_pattern + " (e.g. 'billing.invoice-issued')");
+    }
+  }
+  const auto dot = subject.rfind('.');
+  const std::string event = subject.substr(dot == std::string::npos ? 0 : dot + 1);
+  std::vector<std::string> w = Words(event);
+  // Phrasal verbs: "user-signed-up", "cart-checked-out".
+  while (w.size() > 1 && IsParticle(w.back())) w.pop_back();
+  if (!w.empty() && !LooksPastTense(w.back())) {
+    cx.Add(kEventTense, "",
+           "event name '" + event +
+               "' does not end in a past-tense verb: events say what "
+               "happened (e.g. 'invoice-issued', 'order-placed')");
+  }
+}
 
-class Linter {
+// --- the walks of the JSON-written languages ---------------------------------
+
+bool HasText(const json::Value& obj, std::string_view key) {
+  const json::Value* v = obj.Find(key);
+  return v != nullptr && v->IsString() && !v->AsString().empty();
+}
+
+// The owner-required rule over a JSON-written schema's owner attribute.
+void CheckOwnerAttribute(const json::Value& root, std::string_view attribute,
+                         std::string_view message, Context& cx) {
+  if (cx.owner_known()) return;
+  const json::Value* attr = root.IsObject() ? root.Find(attribute) : nullptr;
+  if (attr != nullptr && attr->IsString() && !attr->AsString().empty()) return;
+  cx.Add(kOwnerRequired, "", std::string(message));
+}
+
+// JSON Schema ----------------------------------------------------------------
+
+class JsonLinter {
  public:
-  Linter(const Input& in, const Config& config) : in_(in), config_(config) {}
+  explicit JsonLinter(Context& cx) : cx_(cx) {}
 
-  std::vector<Finding> Run() {
-    if (!in_.subject.empty()) CheckSubject();
-    if (in_.schema == nullptr) return std::move(out_);
-    CheckOwner();
-    if (in_.language == Language::kAvro) {
-      LintAvroRoot(*in_.schema);
-    } else {
-      LintJsonRoot(*in_.schema);
-    }
-    return std::move(out_);
-  }
-
- private:
-  void Add(std::string_view rule, std::string pointer, std::string message) {
-    const Level level = config_.LevelOf(rule);
-    if (level == Level::kOff) return;
-    out_.push_back(Finding{std::string(rule), level, std::move(pointer), std::move(message)});
-  }
-
-  void CheckSubject() {
-    if (config_.LevelOf(kSubjectName) != Level::kOff) {
-      auto re = EcmaRegex::Compile(config_.subject_pattern);
-      if (re && !re->Search(in_.subject)) {
-        Add(kSubjectName, "",
-            "subject '" + in_.subject + "' does not match the naming pattern " +
-                config_.subject_pattern + " (e.g. 'billing.invoice-issued')");
-      }
-    }
-    const auto dot = in_.subject.rfind('.');
-    const std::string event = in_.subject.substr(dot == std::string::npos ? 0 : dot + 1);
-    std::vector<std::string> w = Words(event);
-    // Phrasal verbs: "user-signed-up", "cart-checked-out".
-    while (w.size() > 1 && IsParticle(w.back())) w.pop_back();
-    if (!w.empty() && !LooksPastTense(w.back())) {
-      Add(kEventTense, "",
-          "event name '" + event +
-              "' does not end in a past-tense verb: events say what "
-              "happened (e.g. 'invoice-issued', 'order-placed')");
-    }
-  }
-
-  void CheckOwner() {
-    if (!in_.owner.empty()) return;
-    const json::Value* attr = nullptr;
-    if (in_.schema->IsObject()) {
-      attr = in_.schema->Find(in_.language == Language::kAvro ? "owner" : "x-owner");
-    }
-    if (attr != nullptr && attr->IsString() && !attr->AsString().empty()) return;
-    Add(kOwnerRequired, "",
-        in_.language == Language::kAvro
-            ? "no owner: register through an owner, pass --owner, or add an \"owner\" attribute"
-            : "no owner: register through an owner, pass --owner, or add \"x-owner\"");
-  }
-
-  static bool HasText(const json::Value& obj, std::string_view key) {
-    const json::Value* v = obj.Find(key);
-    return v != nullptr && v->IsString() && !v->AsString().empty();
-  }
-
-  // JSON Schema ------------------------------------------------------------
-
-  void LintJsonRoot(const json::Value& root) {
+  void Root(const json::Value& root) {
     if (!root.IsObject()) return;
     if (!HasText(root, "description")) {
-      Add(kSchemaDescription, "", "the schema has no \"description\"");
+      cx_.Add(kSchemaDescription, "", "the schema has no \"description\"");
     }
     if (const json::Value* props = root.Find("properties"); props != nullptr && props->IsObject()) {
       for (const json::Member& m : props->AsObject()) {
         if (m.value.IsObject() && !HasText(m.value, "description") && !m.value.Find("$ref")) {
-          Add(kPropertyDescription, "/properties/" + json::EscapeToken(m.key),
-              "property '" + m.key + "' has no \"description\"");
+          cx_.Add(kPropertyDescription, "/properties/" + json::EscapeToken(m.key),
+                  "property '" + m.key + "' has no \"description\"");
         }
       }
     }
     if (const json::Value* ap = root.Find("additionalProperties");
         ap != nullptr &&
         ((ap->IsBool() && ap->AsBool()) || (ap->IsObject() && ap->AsObject().empty()))) {
-      Add(kOpenPayload, "/additionalProperties",
-          "the event payload allows any additional property (additionalProperties: true); "
-          "list the properties, or allow this in the lint config");
+      cx_.Add(kOpenPayload, "/additionalProperties",
+              "the event payload allows any additional property (additionalProperties: true); "
+              "list the properties, or allow this in the lint config");
     }
-    CheckJsonEnvelope(root);
-    WalkJson(root, "", "", 0);
+    Envelope(root);
+    Walk(root, "", "", 0);
   }
 
-  void CheckJsonEnvelope(const json::Value& root) {
-    if (config_.LevelOf(kEnvelope) == Level::kOff) return;
+ private:
+  void Envelope(const json::Value& root) {
+    const Config& config = cx_.config();
+    if (config.LevelOf(kEnvelope) == Level::kOff) return;
     std::set<std::string> required;
     if (const json::Value* r = root.Find("required"); r != nullptr && r->IsArray()) {
       for (const json::Value& e : r->AsArray()) {
         if (e.IsString()) required.insert(e.AsString());
       }
     }
-    for (const std::string* name : {&config_.envelope_id, &config_.envelope_time}) {
+    for (const std::string* name : {&config.envelope_id, &config.envelope_time}) {
       if (!required.contains(*name)) {
-        Add(kEnvelope, "/required", "the envelope property '" + *name + "' is not required");
+        cx_.Add(kEnvelope, "/required", "the envelope property '" + *name + "' is not required");
       }
     }
     const json::Value* props = root.Find("properties");
     const json::Value* time =
-        props != nullptr && props->IsObject() ? props->Find(config_.envelope_time) : nullptr;
+        props != nullptr && props->IsObject() ? props->Find(config.envelope_time) : nullptr;
     if (time != nullptr && time->IsObject()) {
       const json::Value* format = time->Find("format");
       if (format == nullptr || !format->IsString() || format->AsString() != "date-time") {
-        Add(kEnvelope, "/properties/" + json::EscapeToken(config_.envelope_time),
-            "the envelope time '" + config_.envelope_time + "' should have format date-time");
+        cx_.Add(kEnvelope, "/properties/" + json::EscapeToken(config.envelope_time),
+                "the envelope time '" + config.envelope_time + "' should have format date-time");
       }
     }
   }
 
-  void WalkJson(const json::Value& s, const std::string& ptr, std::string_view parent,
-                std::size_t depth) {
-    if (!s.IsObject() || depth > kMaxDepth || ++nodes_ > kMaxNodes) return;
+  void Walk(const json::Value& s, const std::string& ptr, std::string_view parent,
+            std::size_t depth) {
+    if (!s.IsObject() || !cx_.Enter(depth)) return;
     if (const json::Value* props = s.Find("properties"); props != nullptr && props->IsObject()) {
       for (const json::Member& m : props->AsObject()) {
         const std::string at = ptr + "/properties/" + json::EscapeToken(m.key);
         if (m.value.IsObject() && m.value.Find("x-pii") == nullptr) {
           if (std::string_view kind = PersonalDataKind(m.key, parent); !kind.empty()) {
-            Add(kPiiUnmarked, at,
-                "property '" + m.key + "' looks like " + std::string(kind) +
-                    ": mark it \"x-pii\": true (or false if it is not personal data)");
+            cx_.Add(kPiiUnmarked, at,
+                    "property '" + m.key + "' looks like " + std::string(kind) +
+                        ": mark it \"x-pii\": true (or false if it is not personal data)");
           }
         }
-        WalkJson(m.value, at, m.key, depth + 1);
+        Walk(m.value, at, m.key, depth + 1);
       }
     }
     // Other subschemas keep the parent's name (items of "customers" are customers).
@@ -299,15 +272,15 @@ class Linter {
          {"items", "additionalItems", "additionalProperties", "not", "if", "then", "else",
           "contains", "unevaluatedProperties", "unevaluatedItems"}) {
       if (const json::Value* sub = s.Find(key)) {
-        WalkJson(*sub, ptr + "/" + std::string(key), parent, depth + 1);
+        Walk(*sub, ptr + "/" + std::string(key), parent, depth + 1);
       }
     }
     for (std::string_view key : {"allOf", "anyOf", "oneOf", "prefixItems", "items"}) {
       const json::Value* list = s.Find(key);
       if (list == nullptr || !list->IsArray()) continue;
       for (std::size_t i = 0; i < list->AsArray().size(); ++i) {
-        WalkJson(list->AsArray()[i], ptr + "/" + std::string(key) + "/" + std::to_string(i), parent,
-                 depth + 1);
+        Walk(list->AsArray()[i], ptr + "/" + std::string(key) + "/" + std::to_string(i), parent,
+             depth + 1);
       }
     }
     for (std::string_view key :
@@ -315,18 +288,25 @@ class Linter {
       const json::Value* map = s.Find(key);
       if (map == nullptr || !map->IsObject()) continue;
       for (const json::Member& m : map->AsObject()) {
-        WalkJson(m.value, ptr + "/" + std::string(key) + "/" + json::EscapeToken(m.key),
-                 key == "$defs" || key == "definitions" ? std::string_view(m.key) : parent,
-                 depth + 1);
+        Walk(m.value, ptr + "/" + std::string(key) + "/" + json::EscapeToken(m.key),
+             key == "$defs" || key == "definitions" ? std::string_view(m.key) : parent, depth + 1);
       }
     }
   }
 
-  // Avro --------------------------------------------------------------------
+  Context& cx_;
+};
 
-  void LintAvroRoot(const json::Value& root) {
+// Avro -----------------------------------------------------------------------
+
+class AvroLinter {
+ public:
+  explicit AvroLinter(Context& cx) : cx_(cx) {}
+
+  void Root(const json::Value& root) {
     if (!root.IsObject()) return;
-    if (!HasText(root, "doc")) Add(kSchemaDescription, "", "the schema has no \"doc\"");
+    const Config& config = cx_.config();
+    if (!HasText(root, "doc")) cx_.Add(kSchemaDescription, "", "the schema has no \"doc\"");
     const json::Value* fields = root.Find("fields");
     if (fields != nullptr && fields->IsArray()) {
       std::set<std::string> names;
@@ -337,27 +317,28 @@ class Linter {
         const std::string n = name != nullptr && name->IsString() ? name->AsString() : "";
         names.insert(n);
         if (!HasText(f, "doc")) {
-          Add(kPropertyDescription, "/fields/" + std::to_string(i),
-              "field '" + n + "' has no \"doc\"");
+          cx_.Add(kPropertyDescription, "/fields/" + std::to_string(i),
+                  "field '" + n + "' has no \"doc\"");
         }
       }
-      if (config_.LevelOf(kEnvelope) != Level::kOff) {
-        for (const std::string* need : {&config_.envelope_id, &config_.envelope_time}) {
+      if (config.LevelOf(kEnvelope) != Level::kOff) {
+        for (const std::string* need : {&config.envelope_id, &config.envelope_time}) {
           if (!names.contains(*need)) {
-            Add(kEnvelope, "/fields", "the envelope field '" + *need + "' is missing");
+            cx_.Add(kEnvelope, "/fields", "the envelope field '" + *need + "' is missing");
           }
         }
       }
     }
-    WalkAvro(root, "", "", 0);
+    Walk(root, "", "", 0);
   }
 
-  void WalkAvro(const json::Value& t, const std::string& ptr, std::string_view parent,
-                std::size_t depth) {
-    if (depth > kMaxDepth || ++nodes_ > kMaxNodes) return;
+ private:
+  void Walk(const json::Value& t, const std::string& ptr, std::string_view parent,
+            std::size_t depth) {
+    if (!cx_.Enter(depth)) return;
     if (t.IsArray()) {
       for (std::size_t i = 0; i < t.AsArray().size(); ++i) {
-        WalkAvro(t.AsArray()[i], ptr + "/" + std::to_string(i), parent, depth + 1);
+        Walk(t.AsArray()[i], ptr + "/" + std::to_string(i), parent, depth + 1);
       }
       return;
     }
@@ -371,30 +352,59 @@ class Linter {
         const std::string at = ptr + "/fields/" + std::to_string(i);
         if (f.Find("pii") == nullptr) {
           if (std::string_view kind = PersonalDataKind(name->AsString(), parent); !kind.empty()) {
-            Add(kPiiUnmarked, at,
-                "field '" + name->AsString() + "' looks like " + std::string(kind) +
-                    ": mark it \"pii\": true (or false if it is not personal data)");
+            cx_.Add(kPiiUnmarked, at,
+                    "field '" + name->AsString() + "' looks like " + std::string(kind) +
+                        ": mark it \"pii\": true (or false if it is not personal data)");
           }
         }
         if (const json::Value* type = f.Find("type")) {
-          WalkAvro(*type, at + "/type", name->AsString(), depth + 1);
+          Walk(*type, at + "/type", name->AsString(), depth + 1);
         }
       }
     }
     for (std::string_view key : {"items", "values"}) {
       if (const json::Value* sub = t.Find(key)) {
-        WalkAvro(*sub, ptr + "/" + std::string(key), parent, depth + 1);
+        Walk(*sub, ptr + "/" + std::string(key), parent, depth + 1);
       }
     }
   }
 
-  const Input& in_;
-  const Config& config_;
-  std::vector<Finding> out_;
-  std::size_t nodes_ = 0;
+  Context& cx_;
 };
 
 }  // namespace
+
+Context::Context(const Config& config, std::string owner)
+    : config_(config), owner_(std::move(owner)) {}
+
+void Context::Add(std::string_view rule, std::string pointer, std::string message) {
+  const Level level = config_.LevelOf(rule);
+  if (level == Level::kOff) return;
+  findings_.push_back(Finding{std::string(rule), level, std::move(pointer), std::move(message)});
+}
+
+bool Context::Enter(std::size_t depth) { return depth <= kMaxDepth && ++nodes_ <= kMaxNodes; }
+
+std::string_view LooksLikePersonalData(std::string_view name, std::string_view parent) {
+  return PersonalDataKind(name, parent);
+}
+
+namespace internal {
+
+void LintJsonSchemaDocument(const json::Value& root, Context& cx) {
+  CheckOwnerAttribute(root, "x-owner",
+                      "no owner: register through an owner, pass --owner, or add \"x-owner\"", cx);
+  JsonLinter(cx).Root(root);
+}
+
+void LintAvroDocument(const json::Value& root, Context& cx) {
+  CheckOwnerAttribute(
+      root, "owner",
+      "no owner: register through an owner, pass --owner, or add an \"owner\" attribute", cx);
+  AvroLinter(cx).Root(root);
+}
+
+}  // namespace internal
 
 std::string_view LevelName(Level l) {
   switch (l) {
@@ -498,7 +508,11 @@ Result<Config> ParseConfig(const json::Value& section) {
 }
 
 std::vector<Finding> Lint(const Input& input, const Config& config) {
-  return Linter(input, config).Run();
+  Context cx(config, input.owner);
+  if (!input.subject.empty()) CheckSubject(input.subject, cx);
+  if (input.source == nullptr) return cx.Take();
+  if (const Language* language = LanguageFor(input.type)) language->Lint(*input.source, cx);
+  return cx.Take();
 }
 
 bool HasErrors(const std::vector<Finding>& findings) {

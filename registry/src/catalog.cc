@@ -18,7 +18,6 @@
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "authz.h"
-#include "fields.h"
 #include "schema_diff.h"
 #include "service_internal.h"
 #include "subject_names.h"
@@ -751,8 +750,7 @@ RegistryResult<std::vector<FieldInfo>> Service::Fields(std::string_view subject_
   auto parsed = ParsedVersion(*target);
   if (!parsed) return std::unexpected(parsed.error());
   const internal::ParsedSchema& schema = **parsed;
-  return schema.type == SchemaType::kJson ? internal::JsonSchemaFields(schema.value)
-                                          : internal::AvroFields(schema.value);
+  return schema.language().Fields(*schema.schema);
 }
 
 RegistryResult<std::vector<SubjectConsumer>> Service::ConsumersOf(std::string_view subject_text) {

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "accord/compat/language.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "http_common.h"
@@ -324,7 +325,7 @@ class Api::ReplyMemo {
     if (auto hit = bodies_.Find(id)) return *hit;
     const SchemaRecord& rec = schema.record;
     Value o{json::Object{}};
-    if (rec.type != SchemaType::kAvro) o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
+    if (rec.type != kDefaultSchemaType) o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
     if (!rec.references.empty()) o.Add("references", ReferencesJson(rec.references));
     o.Add("schema", rec.text);
     if (Value m = JsonTextValue(schema.metadata); !m.IsNull()) o.Add("metadata", m);
@@ -527,8 +528,13 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       }
     } else if (n == 2 && s[1] == "types") {
       if (is("GET", "/schemas/types")) {
-        // PROTOBUF is left out until it is supported.
-        return done(JsonReply(StringArray({"JSON", "AVRO"})));
+        // The types with a language in the table (compat/language.h), in its
+        // order; a type without one is left out.
+        std::vector<std::string> types;
+        for (const compat::Language* language : compat::Languages()) {
+          types.emplace_back(SchemaTypeName(language->type()));
+        }
+        return done(JsonReply(StringArray(types)));
       }
     } else if (n >= 3 && s[1] == "ids" && n <= 4) {
       auto id = ParseId(s[2]);

@@ -133,7 +133,7 @@ Value SchemaVersionJson(const SchemaVersion& v) {
   o.Add("subject", v.subject.str());
   o.Add("version", v.version.value());
   o.Add("id", v.id.value());
-  if (v.type != SchemaType::kAvro) o.Add("schemaType", std::string(SchemaTypeName(v.type)));
+  if (v.type != kDefaultSchemaType) o.Add("schemaType", std::string(SchemaTypeName(v.type)));
   if (!v.references.empty()) o.Add("references", ReferencesJson(v.references));
   o.Add("schema", v.schema);
   if (Value m = JsonTextValue(v.metadata); !m.IsNull()) o.Add("metadata", std::move(m));

@@ -17,12 +17,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-constexpr std::array<std::pair<SchemaType, std::string_view>, 3> kSchemaTypes{{
-    {SchemaType::kAvro, "AVRO"},
-    {SchemaType::kJson, "JSON"},
-    {SchemaType::kProtobuf, "PROTOBUF"},
-}};
-
 constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kReadWrite, "READWRITE"},
     {Mode::kReadOnly, "READONLY"},
@@ -75,15 +69,6 @@ std::string_view NameOf(const Table& table, E e) {
 }
 
 }  // namespace
-
-std::string_view SchemaTypeName(SchemaType t) { return NameOf(kSchemaTypes, t); }
-
-std::optional<SchemaType> SchemaTypeFromString(std::string_view s) {
-  for (const auto& [value, name] : kSchemaTypes) {
-    if (EqualsIgnoreCase(name, s)) return value;
-  }
-  return std::nullopt;
-}
 
 std::string_view ModeName(Mode m) { return NameOf(kModes, m); }
 

@@ -3,8 +3,7 @@
 #include <string_view>
 #include <utility>
 
-#include "accord/compat/avro_compat.h"
-#include "accord/compat/jsonschema_compat.h"
+#include "accord/compat/language.h"
 #include "accord/compat/render.h"
 
 namespace accord::registry::internal {
@@ -39,21 +38,18 @@ RegistryResult<compat::Report> BothDirections(const ParsedSchema& old_schema,
 RegistryResult<compat::Report> DiffSchemas(const ParsedSchema& old_schema,
                                            const ParsedSchema& new_schema) {
   if (old_schema.type != new_schema.type) return BothDirections(old_schema, new_schema);
-  if (old_schema.type == SchemaType::kAvro && old_schema.avro && new_schema.avro) {
-    return compat::DiffAvroSchemas(*old_schema.avro, *new_schema.avro);
+  const compat::Language& language = old_schema.language();
+  if (!language.diff_reads_references() &&
+      (!old_schema.references.empty() || !new_schema.references.empty())) {
+    return BothDirections(old_schema, new_schema);
   }
-  if (old_schema.type == SchemaType::kJson && old_schema.references.empty() &&
-      new_schema.references.empty()) {
-    compat::JsonSchemaCheckOptions options;
-    options.default_dialect = old_schema.dialect;
-    options.format = jsonschema::FormatMode::kAnnotate;
-    auto report = compat::DiffJsonSchema(old_schema.value, new_schema.value, options);
-    if (!report) {
-      return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());
-    }
-    return std::move(*report);
+  compat::CheckOptions options;
+  options.format = jsonschema::FormatMode::kAnnotate;
+  auto report = language.Diff(*old_schema.schema, *new_schema.schema, options);
+  if (!report) {
+    return Fail(ErrorCode::kInvalidSchema, "Invalid schema: " + report.error().ToString());
   }
-  return BothDirections(old_schema, new_schema);
+  return std::move(*report);
 }
 
 std::string CompatibilityOf(const compat::Report& diff) {

@@ -1,7 +1,6 @@
 // The difference between two versions of a subject (catalog diff and
 // changelog), private to registry/src: glue between the registry's parsed
-// schemas (formats.h) and the compatibility engine's diff
-// (compat::DiffJsonSchema / compat::DiffAvroSchemas).
+// schemas (formats.h) and their language's diff (compat::Language::Diff).
 //
 // Contracts:
 //  * DiffSchemas(old, new): every change, breaking ones first, kinds in the
@@ -9,9 +8,10 @@
 //    (direction kBackward: new readers cannot read old data) and of
 //    compatible(new -> old) (kForward), then SAFE findings (kNone) for
 //    changes that break neither direction.
-//  * JSON Schemas with references are compared with the registry's
-//    reference-aware check in both directions (internal::CheckCompatible);
-//    SAFE findings are then not listed.
+//  * Schemas with references in a language whose Diff does not read them
+//    (JSON Schema) are compared with the registry's reference-aware check in
+//    both directions (internal::CheckCompatible); SAFE findings are then not
+//    listed.
 //  * Two schema types: a breaking SCHEMA_TYPE_CHANGED finding per direction.
 //  * Errors: 42201 when the engine rejects one of the schemas.
 #pragma once

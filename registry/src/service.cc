@@ -118,16 +118,16 @@ std::string ConfigJson(const ConfigRecord& c) {
   return s + "}";
 }
 
-// A reference resolved to `target`'s parsed form. The document shares
-// ownership of `target` (aliasing), so nothing is copied and the referenced
-// form lives as long as the referencing one, evicted or not.
+// A reference resolved to `target`'s parsed form, shared: nothing is copied
+// and the referenced form lives as long as the referencing one, evicted or
+// not.
 ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subject, Version version,
                               const std::shared_ptr<const ParsedSchema>& target) {
   return ResolvedReference{.name = name,
                            .subject = subject,
                            .version = version,
                            .type = target->type,
-                           .document = std::shared_ptr<const json::Value>(target, &target->value)};
+                           .schema = target->schema};
 }
 
 }  // namespace
@@ -366,8 +366,8 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
       }
     }
   }
-  out.text = input.normalize ? parsed->canonical : input.schema;
-  out.fingerprint = Fingerprint(input.type, parsed->canonical, out.references);
+  out.text = input.normalize ? parsed->canonical() : input.schema;
+  out.fingerprint = Fingerprint(input.type, parsed->canonical(), out.references);
   out.schema = std::move(*parsed);
   return out;
 }
@@ -458,8 +458,9 @@ RegistryResult<compat::Report> Service::CheckPairs(const Parsed& candidate,
         if (writer_at == nullptr || reader_at == nullptr) return {};
         const ParsedSchema& writer = *writer_at;
         const ParsedSchema& reader = *reader_at;
-        if (options_.checker && writer.type == reader.type) {
-          return options_.checker(writer.type, writer.value, reader.value, policy);
+        if (options_.checker && writer.type == reader.type && writer.document() != nullptr &&
+            reader.document() != nullptr) {
+          return options_.checker(writer.type, *writer.document(), *reader.document(), policy);
         }
         auto rep = internal::CheckCompatible(writer, reader, policy);
         if (!rep) {
@@ -499,9 +500,8 @@ RegistryResult<void> Service::CheckLint(const SubjectName& s, const Parsed& sche
   compat::lint::Input in;
   in.subject = s.str();
   if (metadata) in.owner = metadata->owner;
-  in.language = schema.schema.type == SchemaType::kAvro ? compat::lint::Language::kAvro
-                                                        : compat::lint::Language::kJsonSchema;
-  in.schema = &schema.schema.value;
+  in.type = schema.schema.type;
+  in.source = &schema.schema.schema->source();
   std::string errors;
   for (const compat::lint::Finding& f : compat::lint::Lint(in, options_.lint)) {
     if (f.level != compat::lint::Level::kError) continue;
@@ -662,7 +662,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     nv.schema = SchemaRecord{.id = import && input.id ? *input.id : SchemaId(0),
                              .type = input.type,
                              .text = parsed->text,
-                             .canonical = parsed->schema.canonical,
+                             .canonical = parsed->schema.canonical(),
                              .fingerprint = parsed->fingerprint,
                              .references = parsed->references};
     nv.metadata = input.metadata;

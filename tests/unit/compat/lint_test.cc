@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "accord/compat/language.h"
 #include "accord/schemas/load.h"
 
 namespace accord::compat::lint {
@@ -18,11 +19,19 @@ json::Value J(const std::string& text) {
   return doc ? doc->root : json::Value();
 }
 
+// A schema as lint reads it: loaded, not parsed.
+SchemaSource S(const std::string& text) {
+  SchemaSource source;
+  source.name = "schema.json";
+  source.document = std::make_shared<const Document>(Document{J(text), "schema.json", {}});
+  return source;
+}
+
 // Rules that fired, as "rule@pointer".
 std::vector<std::string> Fired(const std::string& schema, Input in = {},
                                const Config& config = {}) {
-  const json::Value s = J(schema);
-  in.schema = &s;
+  const SchemaSource s = S(schema);
+  in.source = &s;
   if (in.owner.empty()) in.owner = "team-x";
   std::vector<std::string> out;
   for (const Finding& f : Lint(in, config)) out.push_back(f.rule + "@" + f.pointer);
@@ -59,14 +68,14 @@ TEST(Lint, SubjectNamingAndTense) {
 }
 
 TEST(Lint, OwnerFromInputOrSchemaAttribute) {
-  const json::Value s = J(kClean);
+  const SchemaSource s = S(kClean);
   Input in;
-  in.schema = &s;
+  in.source = &s;
   std::vector<Finding> f = Lint(in, {});
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].rule, "owner-required");
-  const json::Value owned = J(R"({"description": "d", "x-owner": "team-y"})");
-  in.schema = &owned;
+  const SchemaSource owned = S(R"({"description": "d", "x-owner": "team-y"})");
+  in.source = &owned;
   EXPECT_TRUE(Lint(in, {}).empty());
 }
 
@@ -123,7 +132,7 @@ TEST(Lint, EnvelopeWhenConfigured) {
 
 TEST(Lint, AvroRules) {
   Input in;
-  in.language = Language::kAvro;
+  in.type = SchemaType::kAvro;
   EXPECT_EQ(Fired(R"({"type":"record","name":"R","doc":"d","fields":[
       {"name":"id","type":"string","doc":"x"},
       {"name":"email","type":"string"},
@@ -140,10 +149,11 @@ TEST(LintConfig, LevelsAndErrors) {
   EXPECT_EQ(c->LevelOf("open-payload"), Level::kOff);
   EXPECT_EQ(c->LevelOf("envelope"), Level::kOff);  // default
   EXPECT_EQ(c->LevelOf("schema-description"), Level::kError);
-  const json::Value warned = J(R"({"description":"d","properties":{"email":{"description":"x"}}})");
+  const SchemaSource warned =
+      S(R"({"description":"d","properties":{"email":{"description":"x"}}})");
   Input in;
   in.owner = "t";
-  in.schema = &warned;
+  in.source = &warned;
   auto findings = Lint(in, *c);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_FALSE(HasErrors(findings));

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "accord/compat/language.h"
 #include "accord/registry/http_api.h"
 #include "accord/schemas/load.h"
 #include "test_util.h"
@@ -275,6 +276,19 @@ TEST_F(HttpApiTest, OperationalEndpoints) {
   EXPECT_EQ(Call("GET", "/schemas/types").body, "[\"JSON\",\"AVRO\"]");
   EXPECT_EQ(Call("GET", "/").body, "{}");
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
+}
+
+TEST_F(HttpApiTest, SchemaTypesListExactlyTheLanguageTableRowsInItsOrder) {
+  std::string expected = "[";
+  for (const compat::Language* language : compat::Languages()) {
+    if (expected.size() > 1) expected += ",";
+    expected += "\"" + std::string(SchemaTypeName(language->type())) + "\"";
+  }
+  expected += "]";
+  EXPECT_EQ(Call("GET", "/schemas/types").body, expected);
+  // PROTOBUF has no row yet: left out of the list, and refused on register.
+  ASSERT_EQ(compat::LanguageFor(SchemaType::kProtobuf), nullptr);
+  EXPECT_EQ(expected, "[\"JSON\",\"AVRO\"]");
 }
 
 TEST_F(HttpApiTest, MetricsCountRequestsByRouteAndStatusAndRefusals) {

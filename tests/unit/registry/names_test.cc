@@ -8,15 +8,6 @@
 namespace accord::registry {
 namespace {
 
-TEST(RegistryNames, SchemaTypeRoundTrips) {
-  for (SchemaType t : {SchemaType::kAvro, SchemaType::kJson, SchemaType::kProtobuf}) {
-    EXPECT_EQ(SchemaTypeFromString(SchemaTypeName(t)), t);
-  }
-  EXPECT_EQ(SchemaTypeName(SchemaType::kJson), "JSON");
-  EXPECT_EQ(SchemaTypeFromString("json"), SchemaType::kJson);
-  EXPECT_EQ(SchemaTypeFromString("XML"), std::nullopt);
-}
-
 TEST(RegistryNames, ModeRoundTripsAndReadOnlyOverrideIsReadOnly) {
   for (Mode m : {Mode::kReadWrite, Mode::kReadOnly, Mode::kImport}) {
     EXPECT_EQ(ModeFromString(ModeName(m)), m);

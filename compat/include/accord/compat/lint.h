@@ -44,6 +44,11 @@
 
 #include "accord/schemas/error.h"
 #include "accord/schemas/json.h"
+#include "accord/schemas/schema_type.h"
+
+namespace accord::compat {
+struct SchemaSource;
+}  // namespace accord::compat
 
 namespace accord::compat::lint {
 
@@ -74,13 +79,23 @@ struct Config {
 // an invalid subject_pattern.
 Result<Config> ParseConfig(const json::Value& section);
 
-enum class Language : std::uint8_t { kJsonSchema, kAvro };
+// Rule ids.
+inline constexpr std::string_view kSubjectName = "subject-name";
+inline constexpr std::string_view kEventTense = "event-name-tense";
+inline constexpr std::string_view kSchemaDescription = "schema-description";
+inline constexpr std::string_view kPropertyDescription = "property-description";
+inline constexpr std::string_view kOwnerRequired = "owner-required";
+inline constexpr std::string_view kPiiUnmarked = "pii-unmarked";
+inline constexpr std::string_view kOpenPayload = "open-payload";
+inline constexpr std::string_view kEnvelope = "envelope";
 
 struct Input {
   std::string subject;  // empty: the subject rules are skipped
   std::string owner;    // empty: looked up in the schema
-  Language language = Language::kJsonSchema;
-  const json::Value* schema = nullptr;
+  SchemaType type = SchemaType::kJson;
+  // The schema as read (need not be valid); null: only the subject rules.
+  // A type without a language (compat::LanguageFor) has nothing to lint.
+  const SchemaSource* source = nullptr;
 };
 
 struct Finding {
@@ -89,6 +104,36 @@ struct Finding {
   std::string pointer;  // JSON pointer into the schema ("" = root or n/a)
   std::string message;  // one line
 };
+
+// What a language's lint view (compat::Language::Lint) reports into: the
+// rules that look inside a schema (schema-description, property-description,
+// owner-required, pii-unmarked, open-payload, envelope), each applied as the
+// language spells the thing it checks.
+class Context {
+ public:
+  Context(const Config& config, std::string owner);
+  const Config& config() const { return config_; }
+  // True when the owner is known outside the schema (the subject's owner,
+  // --owner): owner-required is then met.
+  bool owner_known() const { return !owner_.empty(); }
+  // Adds a finding at the rule's configured level (dropped when off).
+  void Add(std::string_view rule, std::string pointer, std::string message);
+  // Counts one schema node at `depth` (the root is 0); false past the walking
+  // limits (depth 64, 100,000 nodes), when the rest is not linted.
+  bool Enter(std::size_t depth);
+  std::vector<Finding> Take() { return std::move(findings_); }
+
+ private:
+  const Config& config_;
+  std::string owner_;
+  std::vector<Finding> findings_;
+  std::size_t nodes_ = 0;
+};
+
+// The kind of personal data a property named `name` (inside one named
+// `parent`) suggests ("an email address", "a person's name", ...), or ""
+// (the pii-unmarked rule).
+std::string_view LooksLikePersonalData(std::string_view name, std::string_view parent);
 
 // Findings in schema order (subject and owner rules first). Never fails: a
 // schema of the wrong shape simply has nothing to check.

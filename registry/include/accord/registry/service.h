@@ -167,6 +167,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "accord/compat/language.h"
 #include "accord/compat/lint.h"
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
@@ -228,7 +229,8 @@ struct ServiceOptions {
   // used evicted first. 0 = none.
   std::size_t diff_cache = 256;
   // Test seam: when set, decides compatible(writer -> reader) for two parsed
-  // schemas of the same type instead of the compatibility engine.
+  // schemas of the same type written in JSON (their documents) instead of
+  // the compatibility engine.
   std::function<compat::Report(SchemaType type, const json::Value& writer,
                                const json::Value& reader, compat::Policy policy)>
       checker;
@@ -394,14 +396,9 @@ struct DeprecationRequest {
   std::optional<Version> replacement{};
 };
 
-// One row of a schema's field table.
-struct FieldInfo {
-  std::string path{};  // "customer.address.city", "lines[].sku", "attributes{}"
-  std::string type{};  // "string", "object", "array", "record", "map", "string|null", ...
-  bool required = false;
-  bool pii = false;  // x-pii: true (JSON Schema) / "pii": true (Avro field)
-  std::string description{};
-};
+// One row of a schema's field table (each language lists its own:
+// compat::Language::Fields).
+using FieldInfo = compat::FieldInfo;
 
 // One change between two versions (compat::Finding, flattened for the
 // wire): its kind in the author's words, the direction it breaks (kNone for

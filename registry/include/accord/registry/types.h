@@ -1,7 +1,8 @@
 // The registry's domain vocabulary, defined once: subject names, versions,
-// schema ids, schema types, modes, references, and the records the Store keeps.
+// schema ids, modes, references, and the records the Store keeps.
 //
-// Wire names (schema types, modes) are Confluent's and are public API; each
+// Schema types are accord::SchemaType (schemas/schema_type.h). Wire names
+// (modes) are Confluent's and are public API; each
 // enum has exactly one name/parse pair.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "accord/compat/mode.h"
+#include "accord/schemas/schema_type.h"
 
 namespace accord::registry {
 
@@ -57,12 +59,6 @@ class Version {
  private:
   std::int32_t v_ = 0;
 };
-
-enum class SchemaType : std::uint8_t { kAvro, kJson, kProtobuf };
-// "AVRO", "JSON", "PROTOBUF".
-std::string_view SchemaTypeName(SchemaType t);
-// Case-insensitive.
-std::optional<SchemaType> SchemaTypeFromString(std::string_view s);
 
 // Registry modes. READONLY_OVERRIDE is accepted as a READONLY synonym
 // (deprecated in Confluent) and reported back as READONLY.

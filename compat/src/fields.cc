@@ -7,7 +7,7 @@
 
 #include "accord/schemas/pointer.h"
 
-namespace accord::registry::internal {
+namespace accord::compat::internal {
 namespace {
 
 using json::Value;
@@ -296,4 +296,4 @@ std::vector<FieldInfo> JsonSchemaFields(const json::Value& schema) {
 
 std::vector<FieldInfo> AvroFields(const json::Value& schema) { return AvroWalker().Run(schema); }
 
-}  // namespace accord::registry::internal
+}  // namespace accord::compat::internal

@@ -1,5 +1,5 @@
 // Field tables of a schema (the catalog's "fields" view and PII list),
-// private to registry/src.
+// private to compat/src (the Fields of the JSON Schema and Avro languages).
 //
 // JSON Schema: the properties of the root object, recursively through
 // nested objects (`properties`), array items (`items` as one schema; a path
@@ -26,10 +26,10 @@
 #include <cstddef>
 #include <vector>
 
-#include "accord/registry/service.h"
+#include "accord/compat/language.h"
 #include "accord/schemas/json.h"
 
-namespace accord::registry::internal {
+namespace accord::compat::internal {
 
 inline constexpr std::size_t kMaxFieldDepth = 32;
 inline constexpr std::size_t kMaxFields = 1000;
@@ -37,4 +37,4 @@ inline constexpr std::size_t kMaxFields = 1000;
 std::vector<FieldInfo> JsonSchemaFields(const json::Value& schema);
 std::vector<FieldInfo> AvroFields(const json::Value& schema);
 
-}  // namespace accord::registry::internal
+}  // namespace accord::compat::internal
