@@ -18,6 +18,7 @@
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "authz.h"
+#include "folded_names.h"
 #include "schema_diff.h"
 #include "service_internal.h"
 #include "subject_names.h"
@@ -946,40 +947,60 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
     }
   }
   WriteScope lock(*this);
-  if (auto w = CheckWritable(std::nullopt); !w) return std::unexpected(w.error());
-  auto stored = store_->GetService(service.name);
-  if (!stored) return std::unexpected(stored.error());
-  if (auto ok = internal::AuthoriseServiceChange(
-          caller, service.name, service.owner,
-          *stored ? std::optional<std::string>((*stored)->owner) : std::nullopt);
-      !ok) {
-    return std::unexpected(ok.error());
+  // The claims and the declaration are one store write; a claimed subject
+  // given an owner by another writer meanwhile (another replica) makes it a
+  // conflict, and the rights are checked again against what that one wrote.
+  for (int attempt = 1;; ++attempt) {
+    if (auto w = CheckWritable(std::nullopt); !w) return std::unexpected(w.error());
+    auto stored = store_->GetService(service.name);
+    if (!stored) return std::unexpected(stored.error());
+    if (auto ok = internal::AuthoriseServiceChange(
+            caller, service.name, service.owner,
+            *stored ? std::optional<std::string>((*stored)->owner) : std::nullopt);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    std::optional<PutServiceResult> result;
+    auto done = ClaimProducedSubjects(
+        service, caller, [&](const std::vector<SubjectClaim>& claims) -> RegistryResult<void> {
+          if (claims.empty() && *stored && (*stored)->SameDeclaration(service)) {
+            result = PutServiceResult{.service = **stored, .changed = false};
+            return {};
+          }
+          service.updated_ms = NowMs();
+          const Value before = *stored ? ServiceValue(**stored) : Value();
+          auto r = store_->PutService(
+              service,
+              MakeAudit("PUT_SERVICE", actor, {}, 0, BeforeAfter(before, ServiceValue(service))),
+              claims);
+          if (!r && r.error().code == ErrorCode::kInvalidSubject) {
+            return BadMetadata("produces: " + r.error().message);  // a case variant elsewhere
+          }
+          if (!r) return r;
+          result = PutServiceResult{.service = service, .changed = true};
+          return {};
+        });
+    if (done) return std::move(*result);
+    if (done.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
+      return std::unexpected(done.error());
+    }
   }
-  if (auto ok = ClaimProducedSubjects(service, caller); !ok) return std::unexpected(ok.error());
-  if (*stored && (*stored)->SameDeclaration(service)) {
-    return PutServiceResult{.service = **stored, .changed = false};
-  }
-  service.updated_ms = NowMs();
-  const Value before = *stored ? ServiceValue(**stored) : Value();
-  auto r = store_->PutService(
-      service, MakeAudit("PUT_SERVICE", actor, {}, 0, BeforeAfter(before, ServiceValue(service))));
-  if (!r) return std::unexpected(r.error());
-  return PutServiceResult{.service = std::move(service), .changed = true};
 }
 
-RegistryResult<void> Service::ClaimProducedSubjects(const ServiceRecord& service,
-                                                    const Principal& caller) {
-  if (caller.IsAdmin()) return {};
+RegistryResult<void> Service::ClaimProducedSubjects(
+    const ServiceRecord& service, const Principal& caller,
+    const std::function<RegistryResult<void>(const std::vector<SubjectClaim>&)>& write) {
+  if (caller.IsAdmin()) return write({});
   std::set<std::size_t> stripes;
   for (const SubjectName& p : service.produces) stripes.insert(StripeOf(p));
   std::vector<std::unique_lock<std::mutex>> held;
   held.reserve(stripes.size());
   for (std::size_t i : stripes) held.emplace_back(subject_mu_[i]);
-  struct Unclaimed {
-    const SubjectName* subject;
-    SubjectMetadata before;
-  };
-  std::vector<Unclaimed> claims;
+  std::vector<SubjectClaim> claims;
+  // New names being claimed: a registration of a case variant in this
+  // process waits for the write (released, not recorded: a claimed subject
+  // has no version record yet).
+  std::vector<internal::FoldedNames::Claim> names;
   std::set<SubjectName> seen;
   // Every right is checked before anything is written.
   for (const SubjectName& p : service.produces) {
@@ -992,29 +1013,33 @@ RegistryResult<void> Service::ClaimProducedSubjects(const ServiceRecord& service
       auto versions = store_->ListVersions(p, IncludeDeleted::kYes);
       if (!versions) return std::unexpected(versions.error());
       has_versions = !versions->empty();
-      if (!has_versions) {
-        // A subject this declaration creates the owner of: a new name.
-        if (auto ok = internal::CheckLookAlikeRules(p.str()); !ok) {
-          return BadMetadata("produces: " + ok.error().message);
-        }
-      }
     }
     if (auto ok = internal::AuthoriseProduces(caller, service.name, p, before.owner, has_versions);
         !ok) {
       return std::unexpected(ok.error());
     }
-    if (before.owner.empty()) claims.push_back(Unclaimed{&p, before});
+    if (!before.owner.empty()) continue;
+    // A subject this declaration creates the owner of: a new name, under
+    // the rules for new names (RULES, "Subject names").
+    if (auto ok = internal::CheckLookAlikeRules(p.str()); !ok) {
+      return BadMetadata("produces: " + ok.error().message);
+    }
+    SubjectClaim claim{.subject = p, .metadata = before, .audit = {}, .case_fold = std::nullopt};
+    if (options_.subject_case_variants == SubjectCaseVariants::kRefuse) {
+      auto name = folded_->ClaimNew(p);
+      if (!name) {
+        if (name.error().code != ErrorCode::kInvalidSubject) return std::unexpected(name.error());
+        return BadMetadata("produces: " + name.error().message);
+      }
+      names.push_back(std::move(*name));
+      claim.case_fold = internal::FoldSubjectName(p.str());
+    }
+    claim.metadata.owner = service.owner;
+    claim.audit = MakeAudit("PUT_METADATA", caller.name, p.str(), 0,
+                            BeforeAfter(MetadataValue(before), MetadataValue(claim.metadata)));
+    claims.push_back(std::move(claim));
   }
-  for (const Unclaimed& c : claims) {
-    SubjectMetadata after = c.before;
-    after.owner = service.owner;
-    auto r = store_->SetSubjectMetadata(
-        *c.subject, after,
-        MakeAudit("PUT_METADATA", caller.name, c.subject->str(), 0,
-                  BeforeAfter(MetadataValue(c.before), MetadataValue(after))));
-    if (!r) return std::unexpected(r.error());
-  }
-  return {};
+  return write(claims);
 }
 
 RegistryResult<ServiceRecord> Service::GetServiceDeclaration(std::string_view name) {

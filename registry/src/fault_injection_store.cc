@@ -139,9 +139,10 @@ RegistryResult<void> FaultInjectionStore::SetDeprecation(
   return inner_->SetDeprecation(subject, version, deprecation, audit);
 }
 RegistryResult<void> FaultInjectionStore::PutService(const ServiceRecord& service,
-                                                     const AuditRecord& audit) {
+                                                     const AuditRecord& audit,
+                                                     const std::vector<SubjectClaim>& claims) {
   if (WriteFails()) return Injected();
-  return inner_->PutService(service, audit);
+  return inner_->PutService(service, audit, claims);
 }
 RegistryResult<void> FaultInjectionStore::DeleteService(const std::string& name,
                                                         const AuditRecord& audit) {

@@ -13,10 +13,10 @@
 // store (a permanently deleted subject no longer counts) unless it is a claim
 // in flight.
 //
-// KNOWN GAP (several replicas on one PostgreSQL store): two replicas creating
-// "Orders" and "orders" within one reload interval of each other both pass;
-// closing it needs a unique folded name inside the store's write
-// (pg_store.cc).
+// Several replicas on one PostgreSQL store: two replicas creating "Orders"
+// and "orders" within one reload interval of each other both pass here; the
+// store's write refuses the second (subject_folds, NewVersion::case_fold and
+// SubjectClaim::case_fold).
 //
 // Thread safety: every method may be called concurrently (mu_ guards all).
 #pragma once

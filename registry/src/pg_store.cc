@@ -30,6 +30,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -636,6 +637,9 @@ struct Change {
   std::optional<VersionRecord> appended;
   std::int32_t appended_after = 0;
   bool metadata_changed = false;  // with `appended`: the subject's metadata too
+  // Further changes the same transaction made, each with its own audit row
+  // (a service declaration's claims): applied and announced with it.
+  std::vector<Change> also;
 
   static Change Subject(const SubjectName& s, bool holders = false) {
     return Change{.kind = Kind::kSubject, .subject = s.str(), .holders = holders};
@@ -1162,8 +1166,36 @@ class PostgresStore final : public Store {
         });
   }
 
-  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
+  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit,
+                                  const std::vector<SubjectClaim>& claims) override {
     return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      // Each claimed subject's advisory lock, in one order (no deadlock with
+      // another claimer), serialises the claim with registrations of it
+      // through every process; under it the subject must still be nobody's.
+      std::vector<const SubjectClaim*> ordered;
+      for (const SubjectClaim& claim : claims) ordered.push_back(&claim);
+      std::sort(ordered.begin(), ordered.end(), [](const SubjectClaim* a, const SubjectClaim* b) {
+        return a->subject.str() < b->subject.str();
+      });
+      for (const SubjectClaim* claim : ordered) {
+        if (auto locked = LockSubject(c, claim->subject.str()); !locked) return locked;
+      }
+      for (const SubjectClaim& claim : claims) {
+        auto taken = c.Exec(
+            "SELECT 1 WHERE EXISTS (SELECT 1 FROM subject_meta WHERE subject = $1 AND owner <> '') "
+            "OR EXISTS (SELECT 1 FROM versions WHERE subject = $1)",
+            {P(claim.subject.str())});
+        if (!taken) return std::unexpected(taken.error());
+        if (taken->size() > 0) return Conflict();
+        if (claim.case_fold) {
+          if (auto held = ClaimFold(c, claim.subject.str(), *claim.case_fold); !held) return held;
+        }
+        if (auto r = WriteSubjectMetadata(c, claim.subject, claim.metadata); !r) return r;
+        Change claimed = Change::Subject(claim.subject);
+        claimed.origin = origin_;
+        if (auto r = InsertAudit(c, claim.audit, claimed); !r) return r;
+        change.also.push_back(std::move(claimed));
+      }
       if (Injected("service")) return InjectedFault();
       auto r = c.Exec(
           "INSERT INTO services(name, owner, produces, consumes, updated_ms) "
@@ -1357,6 +1389,35 @@ class PostgresStore final : public Store {
     return {};
   }
 
+  // A folded name for `subject` in subject_folds, as accord_add_version
+  // takes it (p_case_fold): kInvalidSubject naming another subject with a
+  // version record that holds it; a holder without versions gives it up.
+  // A racing creator of another variant waits on the row's key, then sees it.
+  static RegistryResult<void> ClaimFold(Conn& c, const std::string& subject,
+                                        const std::string& folded) {
+    auto r = c.Exec(
+        "INSERT INTO subject_folds(folded, subject) VALUES($1, $2) "
+        "ON CONFLICT (folded) DO NOTHING",
+        {P(folded), P(subject)});
+    if (!r) return std::unexpected(r.error());
+    auto holder = c.Exec("SELECT subject FROM subject_folds WHERE folded = $1", {P(folded)});
+    if (!holder) return std::unexpected(holder.error());
+    if (holder->size() == 0) return Conflict();
+    const std::string other = holder->Text(0, 0);
+    if (other == subject) return {};
+    auto versions = c.Exec("SELECT 1 FROM versions WHERE subject = $1 LIMIT 1", {P(other)});
+    if (!versions) return std::unexpected(versions.error());
+    if (versions->size() > 0) {
+      return std::unexpected(internal::CaseVariantRefusal(subject, other, "the existing"));
+    }
+    auto moved = c.Exec(
+        "UPDATE subject_folds SET subject = $1 WHERE folded = $2 AND subject = $3 RETURNING 1",
+        {P(subject), P(folded), P(other)});
+    if (!moved) return std::unexpected(moved.error());
+    if (moved->size() == 0) return Conflict();
+    return {};
+  }
+
   // The write's audit row; `change` gets its seq. The last step of every
   // write but ReplaceAudit (which sets the seq itself): a seq is drawn
   // moments before its COMMIT, which the listener's check relies on.
@@ -1451,6 +1512,10 @@ class PostgresStore final : public Store {
       if (committed) {
         Apply(change);
         commits_.fetch_add(1, std::memory_order_relaxed);
+        for (const Change& other : change.also) {
+          Apply(other);
+          Notify(other);
+        }
         Notify(change);
       } else {
         done = std::unexpected(committed.error());

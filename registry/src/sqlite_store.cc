@@ -834,8 +834,31 @@ class SqliteStore final : public Store {
     });
   }
 
-  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override {
+  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit,
+                                  const std::vector<SubjectClaim>& claims) override {
     return Write([&](sqlite3* db) -> int {
+      // One process writes this database (case_fold is the Service's index's
+      // business here); the claimed subject must still be nobody's.
+      for (const SubjectClaim& claim : claims) {
+        {
+          Stmt owned(db, "SELECT 1 FROM subject_meta WHERE subject = ? AND owner <> ''");
+          owned.Bind(1, claim.subject.str());
+          int rc = owned.Step();
+          if (rc == SQLITE_ROW) return SQLITE_CONSTRAINT;
+          if (rc != SQLITE_DONE) return rc;
+        }
+        {
+          Stmt versions(db, "SELECT 1 FROM versions WHERE subject = ? LIMIT 1");
+          versions.Bind(1, claim.subject.str());
+          int rc = versions.Step();
+          if (rc == SQLITE_ROW) return SQLITE_CONSTRAINT;
+          if (rc != SQLITE_DONE) return rc;
+        }
+        if (int rc = WriteSubjectMetadata(db, claim.subject, claim.metadata); rc != SQLITE_OK) {
+          return rc;
+        }
+        if (int rc = InsertAudit(db, claim.audit); rc != SQLITE_OK) return rc;
+      }
       if (Injected("service")) return SQLITE_IOERR;
       Stmt s(db,
              "INSERT OR REPLACE INTO services(name, owner, produces, consumes, updated_ms) "

@@ -242,7 +242,8 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
     }
   }
   for (const ServiceRecord& service : src->services) {
-    if (auto r = to.PutService(service, CopyAudit("COPY")); !r) return std::unexpected(r.error());
+    if (auto r = to.PutService(service, CopyAudit("COPY"), {}); !r)
+      return std::unexpected(r.error());
   }
   say("copying " + std::to_string(src->audit.size()) + " audit rows");
   if (auto r = to.ReplaceAudit(src->audit); !r) return std::unexpected(r.error());

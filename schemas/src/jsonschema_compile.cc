@@ -13,10 +13,12 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "accord/schemas/budget.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_plan.h"
@@ -206,6 +208,31 @@ std::size_t SchemaBundle::size() const { return impl_ ? impl_->docs.size() : 0; 
 namespace internal {
 
 namespace {
+
+// The index of the first value of `a` equal to an earlier one, or nullopt.
+// The first few are compared with every earlier one; past kHashFrom the
+// values are hashed, so that a hostile enum of n values costs O(n), not
+// n^2 / 2 comparisons (issue #15: 100,000 values took minutes). Charged to
+// the request's work budget (budget.h): one unit per comparison or lookup.
+std::optional<std::size_t> FirstRepeat(const json::Array& a) {
+  constexpr std::size_t kHashFrom = 16;
+  const std::size_t scanned = std::min(a.size(), kHashFrom);
+  for (std::size_t i = 1; i < scanned; ++i) {
+    ChargeWork(i);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (a[i] == a[j]) return i;
+    }
+  }
+  if (a.size() <= kHashFrom) return std::nullopt;
+  std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq> seen;
+  seen.reserve(a.size());
+  for (std::size_t i = 0; i < scanned; ++i) seen.insert(&a[i]);
+  for (std::size_t i = scanned; i < a.size(); ++i) {
+    ChargeWork(1);
+    if (!seen.insert(&a[i]).second) return i;
+  }
+  return std::nullopt;
+}
 
 // Equality for short keys without a call into the C library.
 inline bool SameKey(std::string_view a, std::string_view b) {
@@ -943,13 +970,9 @@ Result<void> Compiler::CompileKeywords(const json::Value& v, const Info& info, N
           // draft-04..07 meta-schemas: minItems 1, uniqueItems.
           const json::Array& a = e->AsArray();
           if (a.empty()) return Bad(info, "enum", "enum must not be empty before 2019-09");
-          for (std::size_t i = 1; i < a.size(); ++i) {
-            for (std::size_t j = 0; j < i; ++j) {
-              if (a[i] == a[j]) {
-                return Bad(info, "enum/" + std::to_string(i),
-                           "enum repeats a value (not allowed before 2019-09)");
-              }
-            }
+          if (auto i = internal::FirstRepeat(a)) {
+            return Bad(info, "enum/" + std::to_string(*i),
+                       "enum repeats a value (not allowed before 2019-09)");
           }
         }
       } else if (validate) {

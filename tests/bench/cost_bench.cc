@@ -10,7 +10,16 @@
 // Not a test: it exits 0 whatever the figures (docs/benchmarks.md keeps
 // them), 1 only when an operation fails.
 //
-//   cost_bench [--rounds N] [--only SUBSTRING]
+//   cost_bench [--rounds N] [--only SUBSTRING] [--size n|8n]
+//
+// --size runs one size only (no exponent). Instructions, which the caches
+// and the machine's other load do not change (time grows faster than the
+// work once the data outgrows the caches), are counted by callgrind: the
+// timed steps switch its collection on and off (valgrind's header, when
+// installed), so
+//   valgrind --tool=callgrind --collect-atstart=no cost_bench --rounds 1 --only OP --size n
+// counts the instructions of OP's request at n alone (tests/bench/cost-instructions
+// runs every operation at both sizes and prints the exponents).
 #include <time.h>
 
 #include <algorithm>
@@ -22,6 +31,15 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define ACCORD_CALLGRIND_TOGGLE() CALLGRIND_TOGGLE_COLLECT
+#else
+#define ACCORD_CALLGRIND_TOGGLE() \
+  do {                            \
+  } while (false)
+#endif
 
 #include "../common/hostile_schemas.h"
 #include "accord/registry/service.h"
@@ -88,7 +106,9 @@ Measured Measure(const Operation& op, std::size_t n, int rounds) {
     const double t0 = CpuSeconds();
     {
       WorkBudgetScope scope(budget);
+      ACCORD_CALLGRIND_TOGGLE();
       step();
+      ACCORD_CALLGRIND_TOGGLE();
     }
     times.push_back(CpuSeconds() - t0);
     work = budget.used();
@@ -192,23 +212,37 @@ std::vector<Operation> Operations() {
 int main(int argc, char** argv) {
   int rounds = 3;
   std::string only;
+  std::string size;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
       rounds = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       only = argv[++i];
+    } else if (std::strcmp(argv[i], "--size") == 0 && i + 1 < argc &&
+               (std::strcmp(argv[i + 1], "n") == 0 || std::strcmp(argv[i + 1], "8n") == 0)) {
+      size = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: cost_bench [--rounds N] [--only SUBSTRING]\n");
+      std::fprintf(stderr, "usage: cost_bench [--rounds N] [--only SUBSTRING] [--size n|8n]\n");
       return 2;
     }
   }
-  std::printf(
-      "| operation | n | t(n) | 8n | t(8n) | exponent | work(8n) | goals: exp <= 1.3, t(8n) < 0.5 "
-      "s |\n");
-  std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+  if (size.empty()) {
+    std::printf(
+        "| operation | n | t(n) | 8n | t(8n) | exponent | work(8n) | goals: exp <= 1.3, t(8n) < "
+        "0.5 "
+        "s |\n");
+    std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+  }
   bool all_met = true;
   for (const Operation& op : Operations()) {
     if (!only.empty() && op.name.find(only) == std::string::npos) continue;
+    if (!size.empty()) {
+      const std::size_t n = size == "n" ? op.n : 8 * op.n;
+      const Measured one = Measure(op, n, rounds);
+      std::printf("| %s | %zu | %.4f s | work %llu |\n", op.name.c_str(), n, one.seconds,
+                  static_cast<unsigned long long>(one.work));
+      continue;
+    }
     const Measured small = Measure(op, op.n, rounds);
     const Measured large = Measure(op, 8 * op.n, rounds);
     const double exponent = std::log(large.seconds / small.seconds) / std::log(8.0);
@@ -219,7 +253,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(large.work), met ? "met" : "MISSED");
     std::fflush(stdout);
   }
-  std::printf("\n%s (median CPU time of %d rounds; thread CPU clock)\n",
-              all_met ? "all goals met" : "some goals missed", rounds);
+  if (size.empty()) {
+    std::printf("\n%s (median CPU time of %d rounds; thread CPU clock)\n",
+                all_met ? "all goals met" : "some goals missed", rounds);
+  }
   return 0;
 }

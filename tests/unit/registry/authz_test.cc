@@ -266,6 +266,72 @@ TEST_F(AuthzTest, ClaimAndAConcurrentFirstRegistrationByAnotherTeamNeverBothSucc
   }
 }
 
+// The claim and the declaration are one store write (issue #15): a failure
+// of the declaration's part leaves the subject unclaimed, not owned by a
+// team whose declaration does not exist.
+TEST(AuthzClaims, AFailedDeclarationWriteLeavesItsClaimsUnwritten) {
+  testing::TempDir dir;
+  bool fail = false;
+  auto store =
+      OpenSqliteStore(SqliteOptions{.path = dir.File("db"), .fail_at = [&](std::string_view s) {
+                                      return fail && s == "service";
+                                    }});
+  ASSERT_TRUE(store);
+  Service service(std::move(*store), ServiceOptions{.default_level = compat::Level::kNone});
+  const std::size_t rows = service.Audit({.limit = 1000})->size();
+  const ServiceRecord mine{
+      .name = "payments-svc", .owner = "team-a2", .produces = {SubjectName("payments")}};
+  fail = true;
+  auto put = service.PutServiceDeclaration(mine, kWriterA);
+  fail = false;
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, ErrorCode::kStoreError);
+  EXPECT_EQ(CodeOf(service.GetServiceDeclaration("payments-svc")), ErrorCode::kServiceNotFound);
+  EXPECT_EQ(service.Audit({.limit = 1000})->size(), rows);
+  // Nobody's: another team may still create it (claimed, it would be 40301).
+  ASSERT_TRUE(service.Register("payments", Json(R("\"a\"")), kWriterB));
+  auto metadata = service.GetSubjectMetadata("payments");
+  ASSERT_TRUE(metadata);
+  EXPECT_EQ(metadata->owner, "team-b");
+}
+
+// Claims follow the new-name rules, the case-variant rule included: a
+// produced subject that differs from an existing one only by letter case
+// is refused (42210, naming it) and nothing is stored.
+TEST_F(AuthzTest, DeclarationClaimingACaseVariantOfAnExistingSubjectIsRefused) {
+  ASSERT_TRUE(Reg("orders.placed", kWriterA));
+  const std::size_t rows = AuditRows();
+  const ServiceRecord variant{
+      .name = "lookalike", .owner = "team-b", .produces = {SubjectName("Orders.Placed")}};
+  auto put = service_->PutServiceDeclaration(variant, kWriterB);
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, ErrorCode::kInvalidCatalogMetadata);
+  EXPECT_EQ(put.error().message,
+            "produces: Subject name 'Orders.Placed' differs only in letter case from the "
+            "existing subject 'orders.placed': lists and people cannot tell them apart (the "
+            "server setting subject_case_variants=allow permits it)");
+  EXPECT_EQ(CodeOf(service_->GetServiceDeclaration("lookalike")), ErrorCode::kServiceNotFound);
+  EXPECT_EQ(AuditRows(), rows);  // no claim, no declaration
+  // A name of its own is claimed.
+  const ServiceRecord own{
+      .name = "lookalike", .owner = "team-b", .produces = {SubjectName("orders.shipped")}};
+  ASSERT_TRUE(service_->PutServiceDeclaration(own, kWriterB));
+  EXPECT_EQ(AuditRows(), rows + 2);
+  EXPECT_EQ(CodeOf(Reg("orders.shipped", kWriterA)), ErrorCode::kForbidden);
+}
+
+TEST(AuthzClaims, CaseVariantClaimsAreAllowedWhenTheSettingAllowsThem) {
+  Service service(testing::OpenStoreOrDie(":memory:"),
+                  ServiceOptions{.default_level = compat::Level::kNone,
+                                 .subject_case_variants = SubjectCaseVariants::kAllow});
+  ASSERT_TRUE(service.Register("orders", Json(R("\"a\"")), kWriterA));
+  const ServiceRecord variant{
+      .name = "lookalike", .owner = "team-b", .produces = {SubjectName("ORDERS")}};
+  ASSERT_TRUE(service.PutServiceDeclaration(variant, kWriterB));
+  EXPECT_EQ(CodeOf(service.Register("ORDERS", Json(R("\"b\"")), kWriterA)), ErrorCode::kForbidden);
+  ASSERT_TRUE(service.Register("ORDERS", Json(R("\"b\"")), kWriterB));
+}
+
 TEST_F(AuthzTest, DeclarationMayNotProduceAnExistingSubjectWithoutOwner) {
   ASSERT_TRUE(Reg("legacy", Principal::OpenAdmin()));
   const ServiceRecord mine{.name = "old", .owner = "team-a", .produces = {SubjectName("legacy")}};

@@ -580,6 +580,78 @@ TEST_F(PostgresReplicas, ACaseVariantCreatedThroughAnotherStoreIsRefused) {
   EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM subject_folds WHERE subject = 'ORDERS'"), 1);
 }
 
+// Rule (SubjectClaim::case_fold): a service declaration claiming a case
+// variant of a subject created through another replica is refused in the
+// database, naming it, and writes nothing: neither the claim nor the
+// declaration.
+TEST_F(PostgresReplicas, AClaimOfACaseVariantCreatedThroughAnotherStoreIsRefused) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  NewVersion first = NV("Orders", 1, "fp1");
+  first.expected_latest = Version(0);
+  first.case_fold = "orders";
+  ASSERT_TRUE(a->AddVersion(first));
+  const std::int64_t rows = SqlInt(uri_, "SELECT count(*) FROM audit");
+  AuditRecord claim_row{.action = "PUT_METADATA"};
+  claim_row.subject = "ORDERS";
+  const std::vector<SubjectClaim> claims = {
+      SubjectClaim{.subject = SubjectName("fresh"),
+                   .metadata = SubjectMetadata{.owner = "team-b"},
+                   .audit = AuditRecord{.action = "PUT_METADATA"},
+                   .case_fold = "fresh"},
+      SubjectClaim{.subject = SubjectName("ORDERS"),
+                   .metadata = SubjectMetadata{.owner = "team-b"},
+                   .audit = claim_row,
+                   .case_fold = "orders"}};
+  auto refused =
+      b->PutService(ServiceRecord{.name = "svc",
+                                  .owner = "team-b",
+                                  .produces = {SubjectName("fresh"), SubjectName("ORDERS")}},
+                    AuditRecord{.action = "PUT_SERVICE"}, claims);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidSubject);
+  EXPECT_EQ(refused.error().message,
+            "Subject name 'ORDERS' differs only in letter case from the existing subject "
+            "'Orders': lists and people cannot tell them apart (the server setting "
+            "subject_case_variants=allow permits it)");
+  EXPECT_FALSE(b->GetService("svc")->has_value());
+  EXPECT_FALSE(b->GetSubjectMetadata(SubjectName("ORDERS"))->has_value());
+  EXPECT_FALSE(b->GetSubjectMetadata(SubjectName("fresh"))->has_value());
+  EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM audit"), rows);
+  EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM subject_folds WHERE subject = 'fresh'"), 0);
+  // Without the variant the same declaration and its claim are stored.
+  ASSERT_TRUE(b->PutService(
+      ServiceRecord{.name = "svc", .owner = "team-b", .produces = {SubjectName("fresh")}},
+      AuditRecord{.action = "PUT_SERVICE"}, {claims[0]}));
+  EXPECT_EQ((*a->GetSubjectMetadata(SubjectName("fresh")))->owner, "team-b");
+}
+
+// A failure at any step of a declaration with a claim leaves neither.
+TEST_F(PostgresReplicas, FailureAtAnyStepOfAClaimingDeclarationLeavesNothing) {
+  std::string fail_step;
+  PostgresOptions o;
+  o.fail_at = [&](std::string_view s) { return s == fail_step; };
+  auto s = OpenOrFail(uri_, o);
+  ASSERT_TRUE(s);
+  for (const char* step : {"metadata", "audit", "service", "commit"}) {
+    fail_step = step;
+    auto put = s->PutService(
+        ServiceRecord{.name = "svc", .owner = "team-b", .produces = {SubjectName("fresh")}},
+        AuditRecord{.action = "PUT_SERVICE"},
+        {SubjectClaim{.subject = SubjectName("fresh"),
+                      .metadata = SubjectMetadata{.owner = "team-b"},
+                      .audit = AuditRecord{.action = "PUT_METADATA"},
+                      .case_fold = "fresh"}});
+    fail_step.clear();
+    EXPECT_FALSE(put) << step;
+    EXPECT_FALSE(s->GetService("svc")->has_value()) << step;
+    EXPECT_FALSE(s->GetSubjectMetadata(SubjectName("fresh"))->has_value()) << step;
+    EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM audit"), 0) << step;
+    EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM subject_folds"), 0) << step;
+  }
+}
+
 // The race a process-local index cannot see: two replicas create case
 // variants of one name at the same moment. Exactly one is created; the
 // other is refused, naming it.

@@ -339,8 +339,8 @@ TYPED_TEST(StoreSuite, ServiceDeclarationsRoundTripSortedByName) {
                    ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
       .updated_ms = 42};
   ServiceRecord a{.name = "audit", .owner = "", .updated_ms = 7};
-  ASSERT_TRUE(this->store_->PutService(b, A("PUT_SERVICE")));
-  ASSERT_TRUE(this->store_->PutService(a, A("PUT_SERVICE")));
+  ASSERT_TRUE(this->store_->PutService(b, A("PUT_SERVICE"), {}));
+  ASSERT_TRUE(this->store_->PutService(a, A("PUT_SERVICE"), {}));
   auto got = *this->store_->GetService("billing");
   ASSERT_TRUE(got);
   EXPECT_TRUE(got->SameDeclaration(b));
@@ -351,6 +351,74 @@ TYPED_TEST(StoreSuite, ServiceDeclarationsRoundTripSortedByName) {
   ASSERT_TRUE(this->store_->DeleteService("billing", A("DELETE_SERVICE")));
   EXPECT_FALSE(this->store_->GetService("billing")->has_value());
   EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 3u);
+}
+
+// A claim of a produced subject (SubjectClaim) and the declaration that
+// claims it are one write (issue #15): both, with the claims' audit rows
+// first.
+TYPED_TEST(StoreSuite, ServiceDeclarationAndItsClaimsAreWrittenTogether) {
+  auto claim = [](const std::string& subject) {
+    AuditRecord a = A("PUT_METADATA");
+    a.subject = subject;
+    return SubjectClaim{.subject = SubjectName(subject),
+                        .metadata = SubjectMetadata{.owner = "team-b", .description = "d"},
+                        .audit = a,
+                        .case_fold = subject};
+  };
+  const ServiceRecord svc{.name = "billing",
+                          .owner = "team-b",
+                          .produces = {SubjectName("invoices"), SubjectName("refunds")}};
+  ASSERT_TRUE(
+      this->store_->PutService(svc, A("PUT_SERVICE"), {claim("invoices"), claim("refunds")}));
+  EXPECT_TRUE((*this->store_->GetService("billing"))->SameDeclaration(svc));
+  for (const char* subject : {"invoices", "refunds"}) {
+    auto m = *this->store_->GetSubjectMetadata(SubjectName(subject));
+    ASSERT_TRUE(m) << subject;
+    EXPECT_EQ(*m, (SubjectMetadata{.owner = "team-b", .description = "d"})) << subject;
+  }
+  auto audit = *this->store_->ListAudit(0, 100);
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[0].action, "PUT_METADATA");
+  EXPECT_EQ(audit[0].subject, "invoices");
+  EXPECT_EQ(audit[1].action, "PUT_METADATA");
+  EXPECT_EQ(audit[1].subject, "refunds");
+  EXPECT_EQ(audit[2].action, "PUT_SERVICE");
+  EXPECT_EQ(this->store_->ListAudit(0, 100, SubjectName("refunds"))->size(), 1u);
+}
+
+// A subject given an owner, or a version, by another writer after the
+// claim was decided: the write is a conflict and writes nothing at all.
+TYPED_TEST(StoreSuite, ClaimOfASubjectTakenMeanwhileIsAConflictAndWritesNothing) {
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("owned"),
+                                               SubjectMetadata{.owner = "team-a"}, A("M")));
+  ASSERT_TRUE(this->store_->AddVersion(NV("registered", 1, "fp1")));
+  const std::size_t rows = this->store_->ListAudit(0, 100)->size();
+  for (const char* taken : {"owned", "registered"}) {
+    AuditRecord a = A("PUT_METADATA");
+    a.subject = taken;
+    const std::vector<SubjectClaim> claims = {
+        SubjectClaim{.subject = SubjectName("free"),
+                     .metadata = SubjectMetadata{.owner = "team-b"},
+                     .audit = a,
+                     .case_fold = std::nullopt},
+        SubjectClaim{.subject = SubjectName(taken),
+                     .metadata = SubjectMetadata{.owner = "team-b"},
+                     .audit = a,
+                     .case_fold = std::nullopt}};
+    auto put = this->store_->PutService(
+        ServiceRecord{.name = "squatter",
+                      .owner = "team-b",
+                      .produces = {SubjectName("free"), SubjectName(taken)}},
+        A("PUT_SERVICE"), claims);
+    ASSERT_FALSE(put) << taken;
+    EXPECT_EQ(put.error().code, ErrorCode::kStoreError) << taken;
+    EXPECT_EQ(put.error().fault, StoreFault::kConflict) << taken;
+    EXPECT_FALSE(this->store_->GetService("squatter")->has_value()) << taken;
+    EXPECT_FALSE(this->store_->GetSubjectMetadata(SubjectName("free"))->has_value()) << taken;
+    EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), rows) << taken;
+  }
+  EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("owned")))->owner, "team-a");
+  EXPECT_FALSE(this->store_->GetSubjectMetadata(SubjectName("registered"))->has_value());
 }
 
 TYPED_TEST(StoreSuite, AuditCanBeFilteredBySubject) {
@@ -580,12 +648,15 @@ TEST(SqliteStore, FailedCatalogWritesLeaveNothing) {
     const char* step;
     const char* write;
   };
-  const std::vector<Case> cases = {
-      {"metadata", "metadata"},       {"audit", "metadata"},       {"commit", "metadata"},
-      {"deprecation", "deprecation"}, {"audit", "deprecation"},    {"commit", "deprecation"},
-      {"service", "service"},         {"audit", "service"},        {"commit", "service"},
-      {"service", "delete-service"},  {"audit", "delete-service"}, {"metadata", "register"},
-      {"audit", "register"},          {"commit", "register"}};
+  const std::vector<Case> cases = {{"metadata", "metadata"},    {"audit", "metadata"},
+                                   {"commit", "metadata"},      {"deprecation", "deprecation"},
+                                   {"audit", "deprecation"},    {"commit", "deprecation"},
+                                   {"service", "service"},      {"audit", "service"},
+                                   {"commit", "service"},       {"service", "delete-service"},
+                                   {"audit", "delete-service"}, {"metadata", "register"},
+                                   {"audit", "register"},       {"commit", "register"},
+                                   {"metadata", "claim"},       {"audit", "claim"},
+                                   {"service", "claim"},        {"commit", "claim"}};
   for (const Case& c : cases) {
     const std::string what = std::string(c.write) + " failing at " + c.step;
     TempDir dir;
@@ -595,7 +666,7 @@ TEST(SqliteStore, FailedCatalogWritesLeaveNothing) {
     ASSERT_TRUE(opened);
     Store& s = **opened;
     ASSERT_TRUE(s.AddVersion(NV("s", 1, "fp1")));
-    ASSERT_TRUE(s.PutService(ServiceRecord{.name = "old"}, A("S")));
+    ASSERT_TRUE(s.PutService(ServiceRecord{.name = "old"}, A("S"), {}));
     const std::size_t audit_rows = s.ListAudit(0, 100)->size();
     fail_step = c.step;
     const std::string write = c.write;
@@ -608,7 +679,15 @@ TEST(SqliteStore, FailedCatalogWritesLeaveNothing) {
                             A("D"))
                .has_value();
     } else if (write == "service") {
-      ok = s.PutService(ServiceRecord{.name = "svc"}, A("S")).has_value();
+      ok = s.PutService(ServiceRecord{.name = "svc"}, A("S"), {}).has_value();
+    } else if (write == "claim") {
+      // The declaration claims "s2" (no version, no owner) as it is stored.
+      ok = s.PutService(ServiceRecord{.name = "svc", .produces = {SubjectName("s2")}}, A("S"),
+                        {SubjectClaim{.subject = SubjectName("s2"),
+                                      .metadata = SubjectMetadata{.owner = "x"},
+                                      .audit = A("M"),
+                                      .case_fold = std::nullopt}})
+               .has_value();
     } else if (write == "delete-service") {
       ok = s.DeleteService("old", A("S")).has_value();
     } else {
@@ -619,6 +698,7 @@ TEST(SqliteStore, FailedCatalogWritesLeaveNothing) {
     fail_step.clear();
     EXPECT_FALSE(ok) << what;
     EXPECT_FALSE(s.GetSubjectMetadata(SubjectName("s"))->has_value()) << what;
+    EXPECT_FALSE(s.GetSubjectMetadata(SubjectName("s2"))->has_value()) << what;
     EXPECT_TRUE(s.ListDeprecated()->empty()) << what;
     EXPECT_FALSE(s.GetService("svc")->has_value()) << what;
     EXPECT_TRUE(s.GetService("old")->has_value()) << what;
@@ -698,7 +778,7 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
                                   Deprecation{.sunset = "2030-01-01"}, A("DEPRECATE")));
     ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"), SubjectMetadata{.owner = "x"},
                                       A("PUT_METADATA")));
-    ASSERT_TRUE(s->PutService(ServiceRecord{.name = "svc"}, A("PUT_SERVICE")));
+    ASSERT_TRUE(s->PutService(ServiceRecord{.name = "svc"}, A("PUT_SERVICE"), {}));
     ASSERT_TRUE(s->SetConfig(SubjectName("orders"), ConfigRecord{.lint = true}, A("PUT_CONFIG")));
   }
   EXPECT_EQ(SchemaVersionOf(path), "3");
@@ -745,7 +825,7 @@ TEST(FaultInjectionStore, FailedCatalogWritesNeverReachTheStore) {
   EXPECT_FALSE(s.SetSubjectMetadata(SubjectName("s"), SubjectMetadata{.owner = "x"}, A("M")));
   EXPECT_FALSE(
       s.SetDeprecation(SubjectName("s"), Version(1), Deprecation{.sunset = "2030-01-01"}, A("D")));
-  EXPECT_FALSE(s.PutService(ServiceRecord{.name = "svc"}, A("S")));
+  EXPECT_FALSE(s.PutService(ServiceRecord{.name = "svc"}, A("S"), {}));
   EXPECT_FALSE(s.DeleteService("svc", A("S")));
   EXPECT_EQ(s.failed_writes(), 4);
   s.FailWrites(false);

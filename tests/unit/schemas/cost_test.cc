@@ -11,6 +11,8 @@
 #include "accord/schemas/avro.h"
 #include "accord/schemas/budget.h"
 #include "accord/schemas/json.h"
+#include "accord/schemas/jsonschema.h"
+#include "accord/schemas/load.h"
 
 namespace accord {
 namespace {
@@ -116,6 +118,54 @@ TEST(AvroParseCost, AnExhaustedBudgetStopsTheParseWithALimitError) {
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().code, ErrorCode::kLimit);
   EXPECT_TRUE(budget.Exhausted());
+}
+
+// The work units compiling `text` as a JSON Schema of `dialect` charges, and
+// the outcome.
+std::uint64_t JsonSchemaCompileWork(const std::string& text, jsonschema::Dialect dialect,
+                                    Result<jsonschema::Validator>* out = nullptr) {
+  auto doc = ParseJson(text);
+  EXPECT_TRUE(doc) << doc.error().message;
+  if (!doc) return 0;
+  WorkBudget budget(UINT64_MAX / 2);
+  WorkBudgetScope scope(budget);
+  auto compiled = jsonschema::Validator::Compile(doc->root, {}, {.default_dialect = dialect});
+  if (out != nullptr) *out = std::move(compiled);
+  return budget.used();
+}
+
+// Regression (issue #15, after draft-07 became the default dialect): the
+// draft-04..07 rule that enum values are unique compared each value with
+// every earlier one, 5 * 10^9 comparisons for 100,000 values (minutes per
+// registration), uncharged. Now hashed past 16 values: about one unit per value.
+TEST(JsonSchemaCompileCost, Draft07EnumOf100000ValuesIsLinearAndCharged) {
+  const std::string text = hostile::JsonEnum(100'000);
+  ASSERT_LT(text.size(), 1024u * 1024u);
+  Result<jsonschema::Validator> compiled = std::unexpected(Error{});
+  const std::uint64_t work = JsonSchemaCompileWork(text, jsonschema::Dialect::kDraft7, &compiled);
+  EXPECT_TRUE(compiled) << compiled.error().message;
+  EXPECT_GE(work, 100'000u);  // the check is charged, so a budget can stop it
+  EXPECT_LE(work, 2u * 100'000u);
+}
+
+TEST(JsonSchemaCompileCost, Draft07RepeatedEnumValueIsStillFoundPastTheScanLimit) {
+  for (std::size_t at : {3u, 39u}) {
+    std::string text = hostile::JsonEnum(40);
+    // The value "V00002" again, as the enum's value number `at`.
+    const std::size_t open = text.find('[') + 1;
+    std::size_t pos = open;
+    for (std::size_t k = 0; k < at; ++k) pos = text.find(',', pos) + 1;
+    text.insert(pos, "\"V00002\",");
+    Result<jsonschema::Validator> compiled = std::unexpected(Error{});
+    JsonSchemaCompileWork(text, jsonschema::Dialect::kDraft7, &compiled);
+    ASSERT_FALSE(compiled) << at;
+    EXPECT_EQ(compiled.error().message, "enum repeats a value (not allowed before 2019-09)");
+    EXPECT_EQ(compiled.error().pointer, "/properties/e/enum/" + std::to_string(at));
+    // From 2019-09 on, repeats are allowed.
+    Result<jsonschema::Validator> later = std::unexpected(Error{});
+    JsonSchemaCompileWork(text, jsonschema::Dialect::kDraft2020_12, &later);
+    EXPECT_TRUE(later) << at;
+  }
 }
 
 TEST(JsonValueHash, EqualValuesHashEqual) {

@@ -79,7 +79,8 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
                                       const std::optional<Deprecation>& deprecation,
                                       const AuditRecord& audit) override;
-  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit) override;
+  RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit,
+                                  const std::vector<SubjectClaim>& claims) override;
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
   std::uint64_t HoldersGeneration() const override { return inner_->HoldersGeneration(); }

@@ -49,13 +49,15 @@
 //    with the reason; subject_names.h): not made of dots only ("." / ".."),
 //    not ending with "."; no leading or trailing White_Space; no code point
 //    of category Cc, Cf, Zl, Zp, Cs, Cn, no Zs but U+0020, no
-//    Default_Ignorable_Code_Point. A registration that creates a subject is
-//    also refused (42208 naming it) when another subject with a version
-//    record (soft-deleted included) differs from it only by simple Unicode
-//    case folding, unless ServiceOptions::subject_case_variants is kAllow;
-//    the check is an index lookup (folded_names.h; across replicas on one
-//    PostgreSQL store it can race: a known gap). Subjects that exist
-//    already stay readable, deletable and keep taking new versions.
+//    Default_Ignorable_Code_Point. A registration that creates a subject,
+//    and a writer's declaration claiming one (42210 there), are also refused
+//    (42208 naming it) when another subject with a version record
+//    (soft-deleted included) differs from it only by simple Unicode case
+//    folding, unless ServiceOptions::subject_case_variants is kAllow; the
+//    check is an index lookup (folded_names.h), and a store shared by
+//    replicas repeats it in the write (NewVersion::case_fold,
+//    SubjectClaim::case_fold). Subjects that exist already stay readable,
+//    deletable and keep taking new versions.
 //  * PROTOBUF is 42201 "not supported yet"; an invalid schema is 42201 with
 //    the parser's message.
 //  * A failed store write is 50001 and changes nothing (not even caches).
@@ -115,8 +117,9 @@
 //    the stored one (if any) are among its teams, and every subject it
 //    declares it *produces* is owned by one of its teams or is unclaimed
 //    (no version record, no owner: the Put then makes the declaration's
-//    owner its owner, one PUT_METADATA audit row each, written before the
-//    declaration); a subject of another team, or an existing one without
+//    owner its owner, one PUT_METADATA audit row each before the
+//    declaration's, all in the declaration's store write: a failure leaves
+//    neither); a subject of another team, or an existing one without
 //    owner, is 40301 naming it. *Consumed* subjects are open to every team.
 //    Delete when the stored owner is. A forced permanent delete (past the
 //    consumers) is the subject owner's right like any delete.
@@ -745,13 +748,18 @@ class Service {
   // The service declarations accepting some of `versions` of `s`, by name.
   RegistryResult<std::vector<OverriddenConsumer>> ConsumersOfVersions(
       const SubjectName& s, const std::vector<Version>& versions);
-  // Before a service declaration is stored (under write_mu_): the caller's
-  // right to each produced subject, and the unclaimed ones claimed for
-  // `service.owner` (AUTHORISATION). Holds the produced subjects' stripes of
-  // subject_mu_ (ascending, each once), so a registration creating one of
-  // them in this process runs before or after the claim, not between its
-  // check and its write.
-  RegistryResult<void> ClaimProducedSubjects(const ServiceRecord& service, const Principal& caller);
+  // Storing a service declaration (under write_mu_): checks the caller's
+  // right to each produced subject and the new-name rules for the
+  // unclaimed ones, then calls `write` with their claims for
+  // `service.owner` (AUTHORISATION; none for an admin), which stores them
+  // together with the declaration, and returns what it returned. Holds the
+  // produced subjects' stripes of subject_mu_ (ascending, each once) and the
+  // claimed names' case-variant claims until `write` returns, so a
+  // registration creating one of them (or a case variant) in this process
+  // runs before or after the claim, not between its check and its write.
+  RegistryResult<void> ClaimProducedSubjects(
+      const ServiceRecord& service, const Principal& caller,
+      const std::function<RegistryResult<void>(const std::vector<SubjectClaim>&)>& write);
 
   // The index of `subject`'s stripe in subject_mu_.
   std::size_t StripeOf(const SubjectName& subject) const;

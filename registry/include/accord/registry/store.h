@@ -90,6 +90,19 @@ struct NewVersion {
   std::optional<SubjectMetadata> subject_metadata;
 };
 
+// A subject a service declaration claims (Store::PutService): one nobody owns
+// and with no version record, which the claim gives an owner.
+struct SubjectClaim {
+  SubjectName subject;
+  SubjectMetadata metadata;  // the subject's catalog metadata after the claim
+  AuditRecord audit;         // the claim's own audit row (before the declaration's)
+  // As NewVersion::case_fold: the claimed name's case-folded form when case
+  // variants are refused. A store shared by several processes refuses the
+  // write (kInvalidSubject, naming it) when another subject with a version
+  // record folds the same; a store used by one process may ignore it.
+  std::optional<std::string> case_fold;
+};
+
 struct WrittenVersion {
   SchemaId id;
   Version version;
@@ -199,9 +212,14 @@ class Store {
   virtual RegistryResult<void> SetDeprecation(const SubjectName& subject, Version version,
                                               const std::optional<Deprecation>& deprecation,
                                               const AuditRecord& audit) = 0;
-  // Creates or replaces a service declaration (keyed by name).
-  virtual RegistryResult<void> PutService(const ServiceRecord& service,
-                                          const AuditRecord& audit) = 0;
+  // Creates or replaces a service declaration (keyed by name) and, in the
+  // same transaction, writes each claim (its metadata and its audit row,
+  // claims in order, then the declaration's row). Refused with kConflict,
+  // writing nothing, when a claimed subject has an owner or a version
+  // record at write time (another writer, perhaps through another process,
+  // came first); kInvalidSubject as SubjectClaim::case_fold says.
+  virtual RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit,
+                                          const std::vector<SubjectClaim>& claims) = 0;
   // Removes a service declaration (absent: nothing but the audit row).
   virtual RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) = 0;
   // Replaces the whole audit log with `rows`, keeping their seq and ts_ms
