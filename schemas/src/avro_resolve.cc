@@ -166,15 +166,36 @@ class DatumResolver::Impl {
                                        std::size_t max_errors) {
     errors_.clear();
     max_errors_ = max_errors;
-    steps_ = 0;
-    limited_ = false;
-    member_index_.clear();  // (keyed by address: the last datum's are gone)
+    full_ = true;
+    Start();
     std::string at;
     Read(w, r, /*read=*/true, datum, at, 0);
     return std::move(errors_);
   }
 
+  ProofOutcome Proves(NodeId w, NodeId r, const json::Value& datum, ResolutionFailure failure,
+                      std::string_view schema_location) {
+    errors_.clear();
+    max_errors_ = std::numeric_limits<std::size_t>::max();
+    full_ = false;
+    expected_ = failure;
+    expected_location_ = schema_location;
+    proved_ = false;
+    Start();
+    std::string at;  // (stays empty: no datum locations)
+    Read(w, r, /*read=*/true, datum, at, 0);
+    if (limited_ || unreadable_) return ProofOutcome::kUnreadable;
+    return proved_ ? ProofOutcome::kProved : ProofOutcome::kNotProved;
+  }
+
  private:
+  void Start() {
+    steps_ = 0;
+    limited_ = false;
+    unreadable_ = false;
+    member_index_.clear();  // (keyed by address: the last datum's are gone)
+  }
+
   // Reads `d`, written as writer node `wid`, as reader node `rid` (when
   // `read`; else only validates it against the writer). True when nothing
   // failed. In a trial (a reader union's branch being tried) the first
@@ -190,7 +211,7 @@ class DatumResolver::Impl {
       // The datum is still checked against the writer (a mismatch proves
       // nothing for an invalid datum).
       if (!Validate(w, d, at, depth)) return false;
-      Fail(ResolutionFailure::kTypeMismatch, at, r_.Pointer(r.pointer), [&] {
+      Fail(ResolutionFailure::kTypeMismatch, at, r_, r.pointer, "", [&] {
         return std::string("writer type " + Describe(w) + " cannot be read as reader type " +
                            Describe(r));
       });
@@ -198,7 +219,7 @@ class DatumResolver::Impl {
     }
     bool ok = true;
     if (IsNamed(w.type) && !NamesMatch(w, r)) {
-      Fail(ResolutionFailure::kNameMismatch, at, r_.Pointer(r.pointer) + "/name", [&] {
+      Fail(ResolutionFailure::kNameMismatch, at, r_, r.pointer, "/name", [&] {
         return std::string("writer " + Describe(w) + " is read as reader " + Describe(r) +
                            ": names differ and no reader alias names the writer's");
       });
@@ -211,7 +232,7 @@ class DatumResolver::Impl {
       case Type::kEnum: {
         if (!ValidSymbol(wid, w, d)) return Invalid(w, d, at);
         if (!r.enum_default() && !Symbols(rid, r).Contains(d.AsString())) {
-          Fail(ResolutionFailure::kMissingEnumSymbol, at, r_.Pointer(r.pointer) + "/symbols", [&] {
+          Fail(ResolutionFailure::kMissingEnumSymbol, at, r_, r.pointer, "/symbols", [&] {
             return std::string("symbol " + d.AsString() + " of writer " + Describe(w) +
                                " is not a symbol of reader " + Describe(r) +
                                ", which has no default");
@@ -223,7 +244,7 @@ class DatumResolver::Impl {
       case Type::kFixed:
         if (ByteLength(d) != static_cast<long long>(w.size)) return Invalid(w, d, at);
         if (w.size != r.size) {
-          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_.Pointer(r.pointer) + "/size", [&] {
+          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_, r.pointer, "/size", [&] {
             return std::string("writer " + Describe(w) + " has size " + std::to_string(w.size) +
                                ", reader " + Describe(r) + " size " + std::to_string(r.size));
           });
@@ -331,7 +352,7 @@ class DatumResolver::Impl {
     const Node& w = w_.node(wid);
     // Whether the value was valid writer data at all.
     if (!Validate(w, d, at, depth)) return false;
-    Fail(ResolutionFailure::kNoUnionBranch, at, r_.Pointer(r.pointer),
+    Fail(ResolutionFailure::kNoUnionBranch, at, r_, r.pointer, "",
          [&] { return std::string("no branch of the reader's union reads this " + Describe(w)); });
     return false;
   }
@@ -369,7 +390,7 @@ class DatumResolver::Impl {
       }
       values(i) = v;
       if (v == nullptr) {
-        Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer), [&] {
+        Fail(ResolutionFailure::kInvalidDatum, at, w_, w.pointer, "", [&] {
           return std::string("missing field '" + std::string(w.fields[i].name) + "' of writer " +
                              Describe(w));
         });
@@ -383,8 +404,9 @@ class DatumResolver::Impl {
       const NameIndex& names = FieldNames(wid, w);
       for (const json::Member& m : obj) {
         if (names.Contains(m.key)) continue;
-        Fail(ResolutionFailure::kInvalidDatum, at + "/" + json::EscapeToken(m.key),
-             w_.Pointer(w.pointer),
+        // (The member's datum location is spelt only when wanted.)
+        Fail(ResolutionFailure::kInvalidDatum, full_ ? at + "/" + json::EscapeToken(m.key) : at, w_,
+             w.pointer, "",
              [&] { return std::string("unknown field '" + m.key + "' of writer " + Describe(w)); });
         ok = false;
         if (Stop()) return false;
@@ -407,7 +429,7 @@ class DatumResolver::Impl {
       const Field& rf = r.fields[j];
       if (match[j] < 0) {
         if (rf.default_value != nullptr) continue;
-        Fail(ResolutionFailure::kMissingField, at, r_.Pointer(rf.pointer), [&] {
+        Fail(ResolutionFailure::kMissingField, at, r_, rf.pointer, "", [&] {
           return std::string("reader field '" + std::string(rf.name) +
                              "' has no default and writer " + Describe(w) + " has no such field");
         });
@@ -441,6 +463,7 @@ class DatumResolver::Impl {
     if (depth > kMaxDepth || ++steps_ > kMaxSteps || !ChargeWork(1)) {
       limited_ = true;
       // Recorded even inside a trial: the limit ends the whole walk.
+      if (!full_) return false;  // (a proof: limited_ says the datum was not read)
       errors_.push_back({ResolutionFailure::kLimit, at, w_.Pointer(w_.node(wid).pointer),
                          depth > kMaxDepth
                              ? "nested deeper than " + std::to_string(kMaxDepth) + " levels"
@@ -451,16 +474,34 @@ class DatumResolver::Impl {
   }
 
   // After a failure: whether to stop (in a trial, or with enough errors).
-  bool Stop() const { return trial_ > 0 || limited_ || errors_.size() >= max_errors_; }
+  bool Stop() const {
+    return trial_ > 0 || limited_ || unreadable_ || errors_.size() >= max_errors_;
+  }
 
-  // Records a failure (not in a trial, not past max_errors); `message()`
-  // makes its message, only when messages are wanted.
+  // Records a failure (not in a trial, not past max_errors) at JSON pointer
+  // `id` of schema `s`, then `suffix`; `message()` makes its message, only
+  // when messages are wanted. A proof (Proves) records nothing: it notes
+  // whether the datum was unreadable, and whether the failure it looks for
+  // happened where it looks for it (the location spelt only then).
   template <typename Message>
-  void Fail(ResolutionFailure failure, const std::string& at, std::string schema_location,
-            Message&& message) {
-    if (trial_ > 0 || errors_.size() >= max_errors_) return;
-    errors_.push_back(
-        {failure, at, std::move(schema_location), full_ ? std::string(message()) : std::string()});
+  void Fail(ResolutionFailure failure, const std::string& at, const Schema& s, PointerId id,
+            std::string_view suffix, Message&& message) {
+    if (trial_ > 0) return;
+    if (!full_) {
+      if (failure == ResolutionFailure::kInvalidDatum || failure == ResolutionFailure::kLimit) {
+        unreadable_ = true;
+      } else if (failure == expected_ && !proved_) {
+        location_.clear();
+        s.AppendPointer(id, location_);
+        location_ += suffix;
+        proved_ = location_ == expected_location_;
+      }
+      return;
+    }
+    if (errors_.size() >= max_errors_) return;
+    std::string location = s.Pointer(id);
+    location += suffix;
+    errors_.push_back({failure, at, std::move(location), std::string(message())});
   }
 
   // The datum location one level down (spelt only when messages are wanted:
@@ -477,12 +518,11 @@ class DatumResolver::Impl {
   }
 
   bool Invalid(const Node& w, const json::Value& d, const std::string& at) {
-    if (trial_ == 0 && errors_.size() < max_errors_) {
+    Fail(ResolutionFailure::kInvalidDatum, at, w_, w.pointer, "", [&] {
       std::string text = json::ToJson(d);
       if (text.size() > 40) text = text.substr(0, 40) + "...";
-      Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer),
-           [&] { return std::string("not a value of writer " + Describe(w) + ": " + text); });
-    }
+      return std::string("not a value of writer " + Describe(w) + ": " + text);
+    });
     return false;
   }
 
@@ -650,7 +690,13 @@ class DatumResolver::Impl {
   std::vector<const json::Value*> value_stack_;  // ReadRecord: each writer field's member
   std::vector<char> read_stack_;                 // ReadRecord: the fields the reader read
   std::size_t max_errors_ = 100;
-  bool full_ = true;  // messages and datum locations wanted (always, for now)
+  bool full_ = true;  // Resolve: errors with messages and datum locations; false: Proves
+  // Proves: the failure looked for, where, and what was seen.
+  ResolutionFailure expected_ = ResolutionFailure::kInvalidDatum;
+  std::string_view expected_location_;
+  bool proved_ = false;
+  bool unreadable_ = false;  // an invalid datum (Proves; the walk stops)
+  std::string location_;     // scratch: a failure's schema location
   std::uint64_t steps_ = 0;
   int trial_ = 0;  // reader union branches being tried
   bool limited_ = false;
@@ -672,6 +718,11 @@ DatumResolver::~DatumResolver() = default;
 std::vector<ResolutionError> DatumResolver::Resolve(NodeId w, NodeId r, const json::Value& datum,
                                                     std::size_t max_errors) {
   return impl_->Resolve(w, r, datum, max_errors);
+}
+
+ProofOutcome DatumResolver::Proves(NodeId w, NodeId r, const json::Value& datum,
+                                   ResolutionFailure failure, std::string_view schema_location) {
+  return impl_->Proves(w, r, datum, failure, schema_location);
 }
 
 }  // namespace accord::avro
