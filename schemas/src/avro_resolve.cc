@@ -342,7 +342,16 @@ class DatumResolver::Impl {
   // A reader union reads the value with the first branch that resolves it.
   bool ReadReaderUnion(NodeId wid, NodeId rid, const json::Value& d, std::string& at, int depth) {
     const Node& r = r_.node(rid);
-    for (NodeId b : Candidates(wid, rid, r)) {
+    // (A small union's candidates are listed here, on the stack: caching
+    // them cost a hash node and a vector per pair, more than the scan.)
+    std::array<NodeId, kScanLimit> small;
+    std::span<const NodeId> candidates;
+    if (r.branches.size() <= kScanLimit) {
+      candidates = std::span<const NodeId>(small.data(), SmallCandidates(w_.node(wid), r, small));
+    } else {
+      candidates = Candidates(wid, rid, r);
+    }
+    for (NodeId b : candidates) {
       ++trial_;
       bool ok = Read(wid, b, true, d, at, depth + 1);
       --trial_;
@@ -423,11 +432,16 @@ class DatumResolver::Impl {
       }
       return ok;
     }
-    const std::vector<std::int64_t>& match = FieldMatch(wid, w, rid, r);
+    // Small records match their fields by a scan on the spot (a cached
+    // match cost a hash node and a vector per pair of records, more than
+    // the scan); larger ones once per pair (FieldMatch).
+    const bool small = w.fields.size() <= kScanLimit;
+    const std::vector<std::int64_t>* matches = small ? nullptr : &FieldMatch(wid, w, rid, r);
     auto read_by_reader = [&](std::size_t i) -> char& { return read_stack_[base + i]; };
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const Field& rf = r.fields[j];
-      if (match[j] < 0) {
+      const std::int64_t match = small ? ScanFieldMatch(w, rf) : (*matches)[j];
+      if (match < 0) {
         if (rf.default_value != nullptr) continue;
         Fail(ResolutionFailure::kMissingField, at, r_, rf.pointer, "", [&] {
           return std::string("reader field '" + std::string(rf.name) +
@@ -437,7 +451,7 @@ class DatumResolver::Impl {
         if (Stop()) return false;
         continue;
       }
-      const auto i = static_cast<std::size_t>(match[j]);
+      const auto i = static_cast<std::size_t>(match);
       read_by_reader(i) = 1;
       if (values(i) == nullptr) continue;
       EnterKey(at, w.fields[i].name);
@@ -591,6 +605,23 @@ class DatumResolver::Impl {
     return it->second;
   }
 
+  // Candidates (below) of a union of at most kScanLimit branches, into
+  // `out`; how many.
+  std::size_t SmallCandidates(const Node& w, const Node& r,
+                              std::array<NodeId, kScanLimit>& out) const {
+    std::size_t n = 0;
+    for (NodeId b : r.branches) {
+      const Node& branch = r_.node(b);
+      if (branch.type == w.type && (!IsNamed(w.type) || NamesMatch(w, branch))) out[n++] = b;
+    }
+    if (IsNamed(w.type)) return n;
+    // (Promotions go to other types: no branch is listed twice.)
+    for (NodeId b : r.branches) {
+      if (Promotes(w.type, r_.node(b).type)) out[n++] = b;
+    }
+    return n;
+  }
+
   // The branches of reader union `r` that may read writer node `wid`, in
   // the order they are tried: its own type (for a named type: matching by
   // name or alias), then the types it promotes to, each in branch order.
@@ -601,14 +632,8 @@ class DatumResolver::Impl {
     std::vector<NodeId>& out = it->second;
     const Node& w = w_.node(wid);
     if (r.branches.size() <= kScanLimit) {
-      for (NodeId b : r.branches) {
-        const Node& n = r_.node(b);
-        if (n.type == w.type && (!IsNamed(w.type) || NamesMatch(w, n))) out.push_back(b);
-      }
-      if (IsNamed(w.type)) return out;
-      for (NodeId b : r.branches) {
-        if (Promotes(w.type, r_.node(b).type)) out.push_back(b);
-      }
+      std::array<NodeId, kScanLimit> small;
+      out.assign(small.begin(), small.begin() + SmallCandidates(w, r, small));
       return out;
     }
     const UnionIndex& index = IndexOf(rid, r);
@@ -653,6 +678,19 @@ class DatumResolver::Impl {
       for (std::string_view alias : b.aliases()) slot->by_alias.emplace(alias, j);
     }
     return *slot;
+  }
+
+  // The index of the field of writer record `w` (at most kScanLimit fields)
+  // that reader field `rf` reads (as FieldMatch), or -1.
+  static std::int64_t ScanFieldMatch(const Node& w, const Field& rf) {
+    auto find = [&](std::string_view name) -> std::int64_t {
+      for (std::size_t i = 0; i < w.fields.size(); ++i)
+        if (w.fields[i].name == name) return static_cast<std::int64_t>(i);
+      return -1;
+    };
+    std::int64_t found = find(rf.name);
+    for (std::size_t a = 0; found < 0 && a < rf.aliases.size(); ++a) found = find(rf.aliases[a]);
+    return found;
   }
 
   // For each reader field, the index of the writer field it reads (by
