@@ -231,7 +231,7 @@ class DatumResolver::Impl {
         return ReadRecord(wid, w, rid, r, d, at, depth) && ok;
       case Type::kEnum: {
         if (!ValidSymbol(wid, w, d)) return Invalid(w, d, at);
-        if (!r.enum_default() && !Symbols(rid, r).Contains(d.AsString())) {
+        if (!r.enum_default() && !ReaderHasSymbol(rid, r, d.AsString())) {
           Fail(ResolutionFailure::kMissingEnumSymbol, at, r_, r.pointer, "/symbols", [&] {
             return std::string("symbol " + d.AsString() + " of writer " + Describe(w) +
                                " is not a symbol of reader " + Describe(r) +
@@ -550,12 +550,23 @@ class DatumResolver::Impl {
     return NodeId{static_cast<std::uint32_t>(&n - &w_.node(NodeId{0}))};
   }
 
+  // (A small enum's symbols are scanned on the spot: an index cost a hash
+  // node per enum and resolver, more than the scan.)
   bool ValidSymbol(NodeId wid, const Node& w, const json::Value& d) {
     if (!d.IsString()) return false;
-    if (!w.symbols.empty() && w.symbols.front() == d.AsString()) return true;
+    if (w.symbols.size() <= kScanLimit) {
+      return std::find(w.symbols.begin(), w.symbols.end(), d.AsString()) != w.symbols.end();
+    }
     auto& slot = writer_symbols_[wid.value];
     if (!slot) slot = std::make_unique<NameIndex>(w.symbols);
     return slot->Contains(d.AsString());
+  }
+
+  bool ReaderHasSymbol(NodeId rid, const Node& r, std::string_view symbol) {
+    if (r.symbols.size() <= kScanLimit) {
+      return std::find(r.symbols.begin(), r.symbols.end(), symbol) != r.symbols.end();
+    }
+    return Symbols(rid, r).Contains(symbol);
   }
 
   const NameIndex& Symbols(NodeId rid, const Node& r) {
