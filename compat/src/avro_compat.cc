@@ -540,6 +540,19 @@ class AvroWitness final : public WitnessSource {
   WitnessLeaf leaf_;
 };
 
+// A witness the prover built (and proved) already, handed over when first
+// read; a source, so that copies of the finding share it as they share any
+// witness.
+class ProvedWitness final : public WitnessSource {
+ public:
+  explicit ProvedWitness(std::optional<json::Value> value) : value_(std::move(value)) {}
+
+ private:
+  // (Called once, WitnessSource::Get: the value moves out.)
+  std::optional<json::Value> Build() const override { return std::move(value_); }
+  mutable std::optional<json::Value> value_;
+};
+
 // avro::IsPrimitive, inline: Check asks it of most node pairs.
 constexpr bool IsPrimitiveType(Type t) {
   switch (t) {
@@ -725,7 +738,7 @@ class Checker {
   // without a witness. Every witness is thus built here (reports otherwise
   // built them only when read: the price of never presenting an unproven
   // break), straight from the checker's schema (no copy to share, no
-  // deferred source), and read by DatumResolver::Proves, which keeps no
+  // deferred building), and read by DatumResolver::Proves, which keeps no
   // messages or datum locations.
   void Prove() {
     // Past the request's budget the caller answers with the limit, not
@@ -762,7 +775,8 @@ class Checker {
         }
       }
       if (why == nullptr) {
-        f.witness = Witness(std::move(witness));
+        // (Shared, as a built source: copies of the finding read one value.)
+        f.witness = Witness(std::make_shared<const ProvedWitness>(std::move(witness)));
         continue;
       }
       undecided = true;
