@@ -504,38 +504,55 @@ class AvroWitness final : public WitnessSource {
     for (const Step& step : steps) steps_.push_back(step);
   }
 
-  // The same witness with another leaf (the prover's second try).
-  std::optional<json::Value> BuildWith(WitnessLeaf with) const {
-    DatumBuilder builder(*writer_);
+  // A built witness: schema `writer`'s value along `steps` from its root,
+  // with `leaf` at `node` (nullopt when some part has no finite value).
+  static std::optional<json::Value> Make(const Schema& writer, std::span<const Step> steps,
+                                         NodeId node, WitnessLeaf with) {
+    DatumBuilder builder(writer);
     auto make_leaf = [&](bool& failed) {
       switch (with.kind) {
         case WitnessLeaf::Kind::kSymbol:
-          return json::Value(writer_->node(node_).symbols[with.symbol]);
+          return json::Value(writer.node(node).symbols[with.symbol]);
         case WitnessLeaf::Kind::kMinimal:
-          return builder.MinimalValue(node_, 0, failed);
+          return builder.MinimalValue(node, 0, failed);
         case WitnessLeaf::Kind::kRich:
-          return builder.Rich(node_, 0, failed);
+          return builder.Rich(node, 0, failed);
         case WitnessLeaf::Kind::kSample:
           break;
       }
-      return builder.Sample(node_, failed);
+      return builder.Sample(node, failed);
     };
     const DatumBuilder::Leaf leaf(make_leaf);
     bool failed = false;
-    std::optional<json::Value> out(
-        std::in_place,
-        Deferred{[&] { return builder.Along(writer_->root(), steps_.view(), 0, leaf, failed); }});
+    std::optional<json::Value> out(std::in_place, Deferred{[&] {
+                                     return builder.Along(writer.root(), steps, 0, leaf, failed);
+                                   }});
     if (failed) out.reset();
     return out;
   }
 
  private:
-  std::optional<json::Value> Build() const override { return BuildWith(leaf_); }
+  std::optional<json::Value> Build() const override {
+    return Make(*writer_, steps_.view(), node_, leaf_);
+  }
 
   std::shared_ptr<const Schema> writer_;
   SmallStack<Step, 8> steps_;  // (inline: most findings are a few steps deep)
   NodeId node_;
   WitnessLeaf leaf_;
+};
+
+// A witness the prover built (and proved) already, handed over when first
+// read; a source, so that copies of the finding share it as they share any
+// witness.
+class ProvedWitness final : public WitnessSource {
+ public:
+  explicit ProvedWitness(std::optional<json::Value> value) : value_(std::move(value)) {}
+
+ private:
+  // (Called once, WitnessSource::Get: the value moves out.)
+  std::optional<json::Value> Build() const override { return std::move(value_); }
+  mutable std::optional<json::Value> value_;
 };
 
 // avro::IsPrimitive, inline: Check asks it of most node pairs.
@@ -704,13 +721,12 @@ class Checker {
     }
     f.kind = kind;
     f.message = message();
-    // The witnesses share one copy of the writer schema (the caller's may not
-    // outlive the report).
-    if (!writer_copy_) writer_copy_ = std::make_shared<const Schema>(w_);
-    auto source =
-        std::make_shared<const AvroWitness>(writer_copy_, steps_.view(), NodeFor(w), leaf);
-    f.witness = Witness(source);
-    sources_.push_back(std::move(source));  // (one per finding, in order: Prove reads them)
+    // Its witness: built by Prove (which reads it at once), from the path
+    // and leaf kept here.
+    const std::span<const Step> steps = steps_.view();
+    pending_.push_back({static_cast<std::uint32_t>(witness_steps_.size()),
+                        static_cast<std::uint32_t>(steps.size()), NodeFor(w), leaf});
+    witness_steps_.insert(witness_steps_.end(), steps.begin(), steps.end());
     // What Report::Add does for a breaking finding (every finding here is).
     report_.verdict = Verdict::kIncompatible;
   }
@@ -721,27 +737,49 @@ class Checker {
   // fails on it for the finding's reason, at the finding's reader path.
   // Otherwise (no finite writer datum reaches the node, as in a record
   // that contains itself on every path; the depth limit) it is UNDECIDED,
-  // without a witness. (This builds every witness, which reports otherwise
-  // built only when read: the price of never presenting an unproven break.)
+  // without a witness. Every witness is thus built here (reports otherwise
+  // built them only when read: the price of never presenting an unproven
+  // break), straight from the checker's schema (no copy to share, no
+  // deferred building), and read by DatumResolver::Proves, which keeps no
+  // messages or datum locations.
   void Prove() {
     // Past the request's budget the caller answers with the limit, not
-    // with this report (budget.h): nothing to prove.
-    if (WorkExhausted()) return;
+    // with this report (budget.h): nothing to prove. (Its witnesses are
+    // left to be built when read, as before proofs.)
+    if (WorkExhausted()) {
+      auto writer = std::make_shared<const Schema>(w_);
+      for (std::size_t i = 0; i < report_.findings.size() && i < pending_.size(); ++i) {
+        const PendingWitness& p = pending_[i];
+        report_.findings[i].witness =
+            Witness(std::make_shared<const AvroWitness>(writer, StepsOf(p), p.node, p.leaf));
+      }
+      return;
+    }
     avro::DatumResolver resolver(w_, r_);
     bool undecided = false;
     for (std::size_t i = 0; i < report_.findings.size(); ++i) {
       Finding& f = report_.findings[i];
-      const char* why = Proof(resolver, f);
-      if (why == nullptr) continue;
-      // A second try: the same path with a rich value where the finding is
-      // (a minimal one may be too empty to reach the mismatch).
-      if (f.witness && i < sources_.size()) {
-        Finding retry = f;
-        retry.witness = Witness(sources_[i]->BuildWith({WitnessLeaf::Kind::kRich}));
-        if (Proof(resolver, retry) == nullptr) {
-          f.witness = std::move(retry.witness);
-          continue;
+      std::optional<json::Value> witness;
+      if (i < pending_.size()) {
+        const PendingWitness& p = pending_[i];
+        witness = AvroWitness::Make(w_, StepsOf(p), p.node, p.leaf);
+      }
+      const char* why = Proof(resolver, f, witness);
+      if (why != nullptr && witness) {
+        // A second try: the same path with a rich value where the finding
+        // is (a minimal one may be too empty to reach the mismatch).
+        const PendingWitness& p = pending_[i];
+        std::optional<json::Value> rich =
+            AvroWitness::Make(w_, StepsOf(p), p.node, {WitnessLeaf::Kind::kRich});
+        if (Proof(resolver, f, rich) == nullptr) {
+          why = nullptr;
+          witness = std::move(rich);
         }
+      }
+      if (why == nullptr) {
+        // (Shared, as a built source: copies of the finding read one value.)
+        f.witness = Witness(std::make_shared<const ProvedWitness>(std::move(witness)));
+        continue;
       }
       undecided = true;
       f.severity = Severity::kUndecided;
@@ -755,24 +793,23 @@ class Checker {
     }
   }
 
-  // Null when `f`'s witness proves it; else why not ("" when the message
-  // says so already).
-  const char* Proof(avro::DatumResolver& resolver, const Finding& f) const {
+  // Null when `witness` proves `f`; else why not ("" when the message says
+  // so already).
+  const char* Proof(avro::DatumResolver& resolver, const Finding& f,
+                    const std::optional<json::Value>& witness) const {
     std::optional<avro::ResolutionFailure> expected;
     if (auto k = f.kind.As<AvroKind>()) expected = ExpectedFailure(*k);
     if (!expected) return "";
-    if (!f.witness) return "no finite writer datum of bounded size reaches it";
-    std::vector<avro::ResolutionError> errors =
-        resolver.Resolve(w_.root(), r_.root(), *f.witness, std::numeric_limits<std::size_t>::max());
-    bool proved = false;
-    for (const avro::ResolutionError& e : errors) {
-      if (e.failure == avro::ResolutionFailure::kInvalidDatum ||
-          e.failure == avro::ResolutionFailure::kLimit) {
+    if (!witness) return "no finite writer datum of bounded size reaches it";
+    switch (resolver.Proves(w_.root(), r_.root(), *witness, *expected, f.reader_path)) {
+      case avro::ProofOutcome::kProved:
+        return nullptr;
+      case avro::ProofOutcome::kUnreadable:
         return "its witness could not be read";
-      }
-      proved = proved || (e.failure == *expected && e.schema_location == f.reader_path);
+      case avro::ProofOutcome::kNotProved:
+        break;
     }
-    return proved ? nullptr : "no writer datum was found that proves it";
+    return "no writer datum was found that proves it";
   }
 
   // The resolution failure that proves a finding of kind `k` (none for
@@ -1254,8 +1291,18 @@ class Checker {
   std::vector<std::uint32_t> candidates_scratch_;
   // (kind, writer path, reader path) of every finding, once there are many.
   std::unordered_set<std::string> finding_keys_;
-  std::shared_ptr<const Schema> writer_copy_;  // for the witnesses, made with the first
-  std::vector<std::shared_ptr<const AvroWitness>> sources_;  // the witness of each finding
+  // Each finding's witness, to build (in order; its steps in witness_steps_).
+  struct PendingWitness {
+    std::uint32_t first;
+    std::uint32_t count;
+    NodeId node;
+    WitnessLeaf leaf;
+  };
+  std::span<const Step> StepsOf(const PendingWitness& p) const {
+    return std::span<const Step>(witness_steps_).subspan(p.first, p.count);
+  }
+  std::vector<PendingWitness> pending_;
+  std::vector<Step> witness_steps_;
   SmallStack<Step, 24> steps_;  // from the root to the node being compared
   std::array<MemoEntry, kLinearMemoLimit> small_memo_;
   std::size_t small_memo_size_ = 0;

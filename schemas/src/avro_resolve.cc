@@ -166,15 +166,36 @@ class DatumResolver::Impl {
                                        std::size_t max_errors) {
     errors_.clear();
     max_errors_ = max_errors;
-    steps_ = 0;
-    limited_ = false;
-    member_index_.clear();  // (keyed by address: the last datum's are gone)
+    full_ = true;
+    Start();
     std::string at;
     Read(w, r, /*read=*/true, datum, at, 0);
     return std::move(errors_);
   }
 
+  ProofOutcome Proves(NodeId w, NodeId r, const json::Value& datum, ResolutionFailure failure,
+                      std::string_view schema_location) {
+    errors_.clear();
+    max_errors_ = std::numeric_limits<std::size_t>::max();
+    full_ = false;
+    expected_ = failure;
+    expected_location_ = schema_location;
+    proved_ = false;
+    Start();
+    std::string at;  // (stays empty: no datum locations)
+    Read(w, r, /*read=*/true, datum, at, 0);
+    if (limited_ || unreadable_) return ProofOutcome::kUnreadable;
+    return proved_ ? ProofOutcome::kProved : ProofOutcome::kNotProved;
+  }
+
  private:
+  void Start() {
+    steps_ = 0;
+    limited_ = false;
+    unreadable_ = false;
+    member_index_.clear();  // (keyed by address: the last datum's are gone)
+  }
+
   // Reads `d`, written as writer node `wid`, as reader node `rid` (when
   // `read`; else only validates it against the writer). True when nothing
   // failed. In a trial (a reader union's branch being tried) the first
@@ -190,7 +211,7 @@ class DatumResolver::Impl {
       // The datum is still checked against the writer (a mismatch proves
       // nothing for an invalid datum).
       if (!Validate(w, d, at, depth)) return false;
-      Fail(ResolutionFailure::kTypeMismatch, at, r_.Pointer(r.pointer), [&] {
+      Fail(ResolutionFailure::kTypeMismatch, at, r_, r.pointer, "", [&] {
         return std::string("writer type " + Describe(w) + " cannot be read as reader type " +
                            Describe(r));
       });
@@ -198,7 +219,7 @@ class DatumResolver::Impl {
     }
     bool ok = true;
     if (IsNamed(w.type) && !NamesMatch(w, r)) {
-      Fail(ResolutionFailure::kNameMismatch, at, r_.Pointer(r.pointer) + "/name", [&] {
+      Fail(ResolutionFailure::kNameMismatch, at, r_, r.pointer, "/name", [&] {
         return std::string("writer " + Describe(w) + " is read as reader " + Describe(r) +
                            ": names differ and no reader alias names the writer's");
       });
@@ -210,8 +231,8 @@ class DatumResolver::Impl {
         return ReadRecord(wid, w, rid, r, d, at, depth) && ok;
       case Type::kEnum: {
         if (!ValidSymbol(wid, w, d)) return Invalid(w, d, at);
-        if (!r.enum_default() && !Symbols(rid, r).Contains(d.AsString())) {
-          Fail(ResolutionFailure::kMissingEnumSymbol, at, r_.Pointer(r.pointer) + "/symbols", [&] {
+        if (!r.enum_default() && !ReaderHasSymbol(rid, r, d.AsString())) {
+          Fail(ResolutionFailure::kMissingEnumSymbol, at, r_, r.pointer, "/symbols", [&] {
             return std::string("symbol " + d.AsString() + " of writer " + Describe(w) +
                                " is not a symbol of reader " + Describe(r) +
                                ", which has no default");
@@ -223,7 +244,7 @@ class DatumResolver::Impl {
       case Type::kFixed:
         if (ByteLength(d) != static_cast<long long>(w.size)) return Invalid(w, d, at);
         if (w.size != r.size) {
-          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_.Pointer(r.pointer) + "/size", [&] {
+          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_, r.pointer, "/size", [&] {
             return std::string("writer " + Describe(w) + " has size " + std::to_string(w.size) +
                                ", reader " + Describe(r) + " size " + std::to_string(r.size));
           });
@@ -321,7 +342,16 @@ class DatumResolver::Impl {
   // A reader union reads the value with the first branch that resolves it.
   bool ReadReaderUnion(NodeId wid, NodeId rid, const json::Value& d, std::string& at, int depth) {
     const Node& r = r_.node(rid);
-    for (NodeId b : Candidates(wid, rid, r)) {
+    // (A small union's candidates are listed here, on the stack: caching
+    // them cost a hash node and a vector per pair, more than the scan.)
+    std::array<NodeId, kScanLimit> small;
+    std::span<const NodeId> candidates;
+    if (r.branches.size() <= kScanLimit) {
+      candidates = std::span<const NodeId>(small.data(), SmallCandidates(w_.node(wid), r, small));
+    } else {
+      candidates = Candidates(wid, rid, r);
+    }
+    for (NodeId b : candidates) {
       ++trial_;
       bool ok = Read(wid, b, true, d, at, depth + 1);
       --trial_;
@@ -331,7 +361,7 @@ class DatumResolver::Impl {
     const Node& w = w_.node(wid);
     // Whether the value was valid writer data at all.
     if (!Validate(w, d, at, depth)) return false;
-    Fail(ResolutionFailure::kNoUnionBranch, at, r_.Pointer(r.pointer),
+    Fail(ResolutionFailure::kNoUnionBranch, at, r_, r.pointer, "",
          [&] { return std::string("no branch of the reader's union reads this " + Describe(w)); });
     return false;
   }
@@ -369,7 +399,7 @@ class DatumResolver::Impl {
       }
       values(i) = v;
       if (v == nullptr) {
-        Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer), [&] {
+        Fail(ResolutionFailure::kInvalidDatum, at, w_, w.pointer, "", [&] {
           return std::string("missing field '" + std::string(w.fields[i].name) + "' of writer " +
                              Describe(w));
         });
@@ -383,8 +413,9 @@ class DatumResolver::Impl {
       const NameIndex& names = FieldNames(wid, w);
       for (const json::Member& m : obj) {
         if (names.Contains(m.key)) continue;
-        Fail(ResolutionFailure::kInvalidDatum, at + "/" + json::EscapeToken(m.key),
-             w_.Pointer(w.pointer),
+        // (The member's datum location is spelt only when wanted.)
+        Fail(ResolutionFailure::kInvalidDatum, full_ ? at + "/" + json::EscapeToken(m.key) : at, w_,
+             w.pointer, "",
              [&] { return std::string("unknown field '" + m.key + "' of writer " + Describe(w)); });
         ok = false;
         if (Stop()) return false;
@@ -401,13 +432,18 @@ class DatumResolver::Impl {
       }
       return ok;
     }
-    const std::vector<std::int64_t>& match = FieldMatch(wid, w, rid, r);
+    // Small records match their fields by a scan on the spot (a cached
+    // match cost a hash node and a vector per pair of records, more than
+    // the scan); larger ones once per pair (FieldMatch).
+    const bool small = w.fields.size() <= kScanLimit;
+    const std::vector<std::int64_t>* matches = small ? nullptr : &FieldMatch(wid, w, rid, r);
     auto read_by_reader = [&](std::size_t i) -> char& { return read_stack_[base + i]; };
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const Field& rf = r.fields[j];
-      if (match[j] < 0) {
+      const std::int64_t match = small ? ScanFieldMatch(w, rf) : (*matches)[j];
+      if (match < 0) {
         if (rf.default_value != nullptr) continue;
-        Fail(ResolutionFailure::kMissingField, at, r_.Pointer(rf.pointer), [&] {
+        Fail(ResolutionFailure::kMissingField, at, r_, rf.pointer, "", [&] {
           return std::string("reader field '" + std::string(rf.name) +
                              "' has no default and writer " + Describe(w) + " has no such field");
         });
@@ -415,7 +451,7 @@ class DatumResolver::Impl {
         if (Stop()) return false;
         continue;
       }
-      const auto i = static_cast<std::size_t>(match[j]);
+      const auto i = static_cast<std::size_t>(match);
       read_by_reader(i) = 1;
       if (values(i) == nullptr) continue;
       EnterKey(at, w.fields[i].name);
@@ -441,6 +477,7 @@ class DatumResolver::Impl {
     if (depth > kMaxDepth || ++steps_ > kMaxSteps || !ChargeWork(1)) {
       limited_ = true;
       // Recorded even inside a trial: the limit ends the whole walk.
+      if (!full_) return false;  // (a proof: limited_ says the datum was not read)
       errors_.push_back({ResolutionFailure::kLimit, at, w_.Pointer(w_.node(wid).pointer),
                          depth > kMaxDepth
                              ? "nested deeper than " + std::to_string(kMaxDepth) + " levels"
@@ -451,16 +488,34 @@ class DatumResolver::Impl {
   }
 
   // After a failure: whether to stop (in a trial, or with enough errors).
-  bool Stop() const { return trial_ > 0 || limited_ || errors_.size() >= max_errors_; }
+  bool Stop() const {
+    return trial_ > 0 || limited_ || unreadable_ || errors_.size() >= max_errors_;
+  }
 
-  // Records a failure (not in a trial, not past max_errors); `message()`
-  // makes its message, only when messages are wanted.
+  // Records a failure (not in a trial, not past max_errors) at JSON pointer
+  // `id` of schema `s`, then `suffix`; `message()` makes its message, only
+  // when messages are wanted. A proof (Proves) records nothing: it notes
+  // whether the datum was unreadable, and whether the failure it looks for
+  // happened where it looks for it (the location spelt only then).
   template <typename Message>
-  void Fail(ResolutionFailure failure, const std::string& at, std::string schema_location,
-            Message&& message) {
-    if (trial_ > 0 || errors_.size() >= max_errors_) return;
-    errors_.push_back(
-        {failure, at, std::move(schema_location), full_ ? std::string(message()) : std::string()});
+  void Fail(ResolutionFailure failure, const std::string& at, const Schema& s, PointerId id,
+            std::string_view suffix, Message&& message) {
+    if (trial_ > 0) return;
+    if (!full_) {
+      if (failure == ResolutionFailure::kInvalidDatum || failure == ResolutionFailure::kLimit) {
+        unreadable_ = true;
+      } else if (failure == expected_ && !proved_) {
+        location_.clear();
+        s.AppendPointer(id, location_);
+        location_ += suffix;
+        proved_ = location_ == expected_location_;
+      }
+      return;
+    }
+    if (errors_.size() >= max_errors_) return;
+    std::string location = s.Pointer(id);
+    location += suffix;
+    errors_.push_back({failure, at, std::move(location), std::string(message())});
   }
 
   // The datum location one level down (spelt only when messages are wanted:
@@ -477,12 +532,11 @@ class DatumResolver::Impl {
   }
 
   bool Invalid(const Node& w, const json::Value& d, const std::string& at) {
-    if (trial_ == 0 && errors_.size() < max_errors_) {
+    Fail(ResolutionFailure::kInvalidDatum, at, w_, w.pointer, "", [&] {
       std::string text = json::ToJson(d);
       if (text.size() > 40) text = text.substr(0, 40) + "...";
-      Fail(ResolutionFailure::kInvalidDatum, at, w_.Pointer(w.pointer),
-           [&] { return std::string("not a value of writer " + Describe(w) + ": " + text); });
-    }
+      return std::string("not a value of writer " + Describe(w) + ": " + text);
+    });
     return false;
   }
 
@@ -496,12 +550,23 @@ class DatumResolver::Impl {
     return NodeId{static_cast<std::uint32_t>(&n - &w_.node(NodeId{0}))};
   }
 
+  // (A small enum's symbols are scanned on the spot: an index cost a hash
+  // node per enum and resolver, more than the scan.)
   bool ValidSymbol(NodeId wid, const Node& w, const json::Value& d) {
     if (!d.IsString()) return false;
-    if (!w.symbols.empty() && w.symbols.front() == d.AsString()) return true;
+    if (w.symbols.size() <= kScanLimit) {
+      return std::find(w.symbols.begin(), w.symbols.end(), d.AsString()) != w.symbols.end();
+    }
     auto& slot = writer_symbols_[wid.value];
     if (!slot) slot = std::make_unique<NameIndex>(w.symbols);
     return slot->Contains(d.AsString());
+  }
+
+  bool ReaderHasSymbol(NodeId rid, const Node& r, std::string_view symbol) {
+    if (r.symbols.size() <= kScanLimit) {
+      return std::find(r.symbols.begin(), r.symbols.end(), symbol) != r.symbols.end();
+    }
+    return Symbols(rid, r).Contains(symbol);
   }
 
   const NameIndex& Symbols(NodeId rid, const Node& r) {
@@ -551,6 +616,23 @@ class DatumResolver::Impl {
     return it->second;
   }
 
+  // Candidates (below) of a union of at most kScanLimit branches, into
+  // `out`; how many.
+  std::size_t SmallCandidates(const Node& w, const Node& r,
+                              std::array<NodeId, kScanLimit>& out) const {
+    std::size_t n = 0;
+    for (NodeId b : r.branches) {
+      const Node& branch = r_.node(b);
+      if (branch.type == w.type && (!IsNamed(w.type) || NamesMatch(w, branch))) out[n++] = b;
+    }
+    if (IsNamed(w.type)) return n;
+    // (Promotions go to other types: no branch is listed twice.)
+    for (NodeId b : r.branches) {
+      if (Promotes(w.type, r_.node(b).type)) out[n++] = b;
+    }
+    return n;
+  }
+
   // The branches of reader union `r` that may read writer node `wid`, in
   // the order they are tried: its own type (for a named type: matching by
   // name or alias), then the types it promotes to, each in branch order.
@@ -561,14 +643,8 @@ class DatumResolver::Impl {
     std::vector<NodeId>& out = it->second;
     const Node& w = w_.node(wid);
     if (r.branches.size() <= kScanLimit) {
-      for (NodeId b : r.branches) {
-        const Node& n = r_.node(b);
-        if (n.type == w.type && (!IsNamed(w.type) || NamesMatch(w, n))) out.push_back(b);
-      }
-      if (IsNamed(w.type)) return out;
-      for (NodeId b : r.branches) {
-        if (Promotes(w.type, r_.node(b).type)) out.push_back(b);
-      }
+      std::array<NodeId, kScanLimit> small;
+      out.assign(small.begin(), small.begin() + SmallCandidates(w, r, small));
       return out;
     }
     const UnionIndex& index = IndexOf(rid, r);
@@ -615,6 +691,19 @@ class DatumResolver::Impl {
     return *slot;
   }
 
+  // The index of the field of writer record `w` (at most kScanLimit fields)
+  // that reader field `rf` reads (as FieldMatch), or -1.
+  static std::int64_t ScanFieldMatch(const Node& w, const Field& rf) {
+    auto find = [&](std::string_view name) -> std::int64_t {
+      for (std::size_t i = 0; i < w.fields.size(); ++i)
+        if (w.fields[i].name == name) return static_cast<std::int64_t>(i);
+      return -1;
+    };
+    std::int64_t found = find(rf.name);
+    for (std::size_t a = 0; found < 0 && a < rf.aliases.size(); ++a) found = find(rf.aliases[a]);
+    return found;
+  }
+
   // For each reader field, the index of the writer field it reads (by
   // name, then by the reader field's aliases), or -1.
   const std::vector<std::int64_t>& FieldMatch(NodeId wid, const Node& w, NodeId rid,
@@ -650,7 +739,13 @@ class DatumResolver::Impl {
   std::vector<const json::Value*> value_stack_;  // ReadRecord: each writer field's member
   std::vector<char> read_stack_;                 // ReadRecord: the fields the reader read
   std::size_t max_errors_ = 100;
-  bool full_ = true;  // messages and datum locations wanted (always, for now)
+  bool full_ = true;  // Resolve: errors with messages and datum locations; false: Proves
+  // Proves: the failure looked for, where, and what was seen.
+  ResolutionFailure expected_ = ResolutionFailure::kInvalidDatum;
+  std::string_view expected_location_;
+  bool proved_ = false;
+  bool unreadable_ = false;  // an invalid datum (Proves; the walk stops)
+  std::string location_;     // scratch: a failure's schema location
   std::uint64_t steps_ = 0;
   int trial_ = 0;  // reader union branches being tried
   bool limited_ = false;
@@ -672,6 +767,11 @@ DatumResolver::~DatumResolver() = default;
 std::vector<ResolutionError> DatumResolver::Resolve(NodeId w, NodeId r, const json::Value& datum,
                                                     std::size_t max_errors) {
   return impl_->Resolve(w, r, datum, max_errors);
+}
+
+ProofOutcome DatumResolver::Proves(NodeId w, NodeId r, const json::Value& datum,
+                                   ResolutionFailure failure, std::string_view schema_location) {
+  return impl_->Proves(w, r, datum, failure, schema_location);
 }
 
 }  // namespace accord::avro

@@ -27,9 +27,32 @@ std::vector<std::string> Read(const char* writer, const char* reader, const char
   EXPECT_TRUE(doc.has_value());
   DatumResolver resolver(w, r);
   std::vector<std::string> out;
-  for (const ResolutionError& e : resolver.Resolve(w.root(), r.root(), doc->root)) {
+  const std::vector<ResolutionError> errors = resolver.Resolve(w.root(), r.root(), doc->root);
+  bool unreadable = false;
+  for (const ResolutionError& e : errors) {
     out.push_back(std::string(ResolutionFailureName(e.failure)) + " " + e.datum_location + " | " +
                   e.schema_location);
+    unreadable = unreadable || e.failure == ResolutionFailure::kInvalidDatum ||
+                 e.failure == ResolutionFailure::kLimit;
+  }
+  // The prover's answer (Proves) agrees with these errors: every failure
+  // reported is proved at its location (unless the datum is unreadable),
+  // and a failure reported nowhere is not.
+  const ProofOutcome readable_or = unreadable ? ProofOutcome::kUnreadable : ProofOutcome::kProved;
+  for (const ResolutionError& e : errors) {
+    if (e.failure == ResolutionFailure::kInvalidDatum || e.failure == ResolutionFailure::kLimit)
+      continue;
+    EXPECT_EQ(resolver.Proves(w.root(), r.root(), doc->root, e.failure, e.schema_location),
+              readable_or)
+        << ResolutionFailureName(e.failure) << " at " << e.schema_location;
+  }
+  for (ResolutionFailure f :
+       {ResolutionFailure::kTypeMismatch, ResolutionFailure::kNameMismatch,
+        ResolutionFailure::kFixedSizeMismatch, ResolutionFailure::kMissingEnumSymbol,
+        ResolutionFailure::kMissingField, ResolutionFailure::kNoUnionBranch}) {
+    const std::string nowhere = "/nowhere";
+    EXPECT_EQ(resolver.Proves(w.root(), r.root(), doc->root, f, nowhere),
+              unreadable ? ProofOutcome::kUnreadable : ProofOutcome::kNotProved);
   }
   return out;
 }
@@ -153,6 +176,43 @@ TEST(AvroResolve, OneResolverReadsManyDataThroughALargeUnion) {
     }
   }
   EXPECT_EQ(failed, 5'000);
+}
+
+// Proves: the failure at its reader location, nothing else, and an
+// invalid datum answers kUnreadable whatever the failure asked.
+TEST(AvroResolve, ProvesAnswersForOneFailureAtOneLocation) {
+  Schema w = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},)"
+               R"({"name":"b","type":"string"}]})");
+  Schema r = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},)"
+               R"({"name":"b","type":"int"},{"name":"c","type":"int"}]})");
+  DatumResolver resolver(w, r);
+  auto good = ParseJson(R"({"a":1,"b":"s"})");
+  auto bad = ParseJson(R"({"a":"x","b":"s"})");
+  ASSERT_TRUE(good.has_value());
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(resolver.Proves(w.root(), r.root(), good->root, ResolutionFailure::kTypeMismatch,
+                            "/fields/1/type"),
+            ProofOutcome::kProved);
+  EXPECT_EQ(resolver.Proves(w.root(), r.root(), good->root, ResolutionFailure::kMissingField,
+                            "/fields/2"),
+            ProofOutcome::kProved);
+  // The right failure at another place, another failure at the right place.
+  EXPECT_EQ(resolver.Proves(w.root(), r.root(), good->root, ResolutionFailure::kTypeMismatch,
+                            "/fields/0/type"),
+            ProofOutcome::kNotProved);
+  EXPECT_EQ(resolver.Proves(w.root(), r.root(), good->root, ResolutionFailure::kNoUnionBranch,
+                            "/fields/1/type"),
+            ProofOutcome::kNotProved);
+  EXPECT_EQ(resolver.Proves(w.root(), r.root(), bad->root, ResolutionFailure::kTypeMismatch,
+                            "/fields/1/type"),
+            ProofOutcome::kUnreadable);
+  // Resolve after Proves still reports in full (the modes do not leak).
+  std::vector<ResolutionError> errors = resolver.Resolve(w.root(), r.root(), good->root);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].datum_location, "/b");
+  EXPECT_EQ(errors[0].schema_location, "/fields/1/type");
+  EXPECT_FALSE(errors[0].message.empty());
+  EXPECT_EQ(errors[1].schema_location, "/fields/2");
 }
 
 TEST(AvroResolve, FailureNames) {

@@ -365,6 +365,9 @@ struct ResolutionError {
   std::string message;  // one line
 };
 
+// DatumResolver::Proves' answer.
+enum class ProofOutcome : std::uint8_t { kProved, kNotProved, kUnreadable };
+
 // Reads writer data with a reader schema. Rules: promotions int -> long,
 // float, double; long -> float, double; float -> double; string <-> bytes.
 // Named types match by unqualified name or a reader alias equal to the
@@ -397,6 +400,16 @@ class DatumResolver {
   // reader reads it.
   std::vector<ResolutionError> Resolve(NodeId w, NodeId r, const json::Value& datum,
                                        std::size_t max_errors = 100);
+
+  // The prover's question, answered without messages or datum locations
+  // (the cost of a proof is then the walk alone): does reading `datum`
+  // (written with `w`, as `r`) fail with `failure` at reader schema
+  // location `schema_location`? kUnreadable when the datum is not valid
+  // writer data or a limit was reached (Resolve would report
+  // kInvalidDatum or kLimit); else kProved when Resolve's errors (all of
+  // them) would include that failure at that location, kNotProved if not.
+  ProofOutcome Proves(NodeId w, NodeId r, const json::Value& datum, ResolutionFailure failure,
+                      std::string_view schema_location);
 
  private:
   class Impl;
