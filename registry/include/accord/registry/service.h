@@ -529,6 +529,11 @@ class Service {
   // As GetSchema, with the metadata / ruleSet of the first version that
   // registered the schema.
   RegistryResult<ServedSchema> GetServedSchema(SchemaId id);
+  // Schema `id` in its language's form `format` (Confluent's `format` query
+  // parameter; Protobuf "serialized": the base64 FileDescriptorProto);
+  // nullopt when the language has no such form or `format` is empty (serve
+  // the stored text).
+  RegistryResult<std::optional<std::string>> FormattedSchema(SchemaId id, std::string_view format);
   // GET /schemas: versions ordered by subject then version (latest_only:
   // the latest version of each subject).
   RegistryResult<std::vector<SchemaVersion>> ListSchemas(const ListSchemasOptions& options);
