@@ -47,9 +47,11 @@ std::vector<protobuf::Reference> EngineReferences(const std::vector<ReferencedSc
   return out;
 }
 
-// A main file name no import path uses.
-std::string MainFileName(const std::vector<protobuf::Reference>& refs) {
-  std::string name = "schema.proto";
+// The main file's name in the pool and in errors: the source's name (a CLI
+// file path), else "schema.proto"; one no import path uses.
+std::string MainFileName(const std::string& source_name,
+                         const std::vector<protobuf::Reference>& refs) {
+  std::string name = source_name.empty() ? std::string("schema.proto") : source_name;
   for (int i = 1;; ++i) {
     const bool taken = std::any_of(refs.begin(), refs.end(),
                                    [&](const protobuf::Reference& r) { return r.name == name; });
@@ -121,7 +123,7 @@ class ProtobufLanguageImpl final : public Language {
                                               const ParseOptions& options) const override {
     protobuf::ParseOptions parse;
     parse.references = EngineReferences(options.references);
-    parse.file_name = MainFileName(parse.references);
+    parse.file_name = MainFileName(source.name, parse.references);
     auto parsed = protobuf::Parse(source.text, parse);
     if (!parsed) return std::unexpected(parsed.error());
     std::string canonical = protobuf::CanonicalText(*parsed);
