@@ -273,7 +273,7 @@ TEST_F(HttpApiTest, UnknownRouteIs404WrongMethodIs405) {
 TEST_F(HttpApiTest, OperationalEndpoints) {
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   EXPECT_EQ(Call("GET", "/readyz").status, 200);
-  EXPECT_EQ(Call("GET", "/schemas/types").body, "[\"JSON\",\"AVRO\"]");
+  EXPECT_EQ(Call("GET", "/schemas/types").body, "[\"JSON\",\"AVRO\",\"PROTOBUF\"]");
   EXPECT_EQ(Call("GET", "/").body, "{}");
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
 }
