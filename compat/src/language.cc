@@ -7,11 +7,12 @@ namespace accord::compat {
 
 std::span<const Language* const> Languages() {
   // THE table of schema languages: one row per implemented language, in wire
-  // order (`/schemas/types` lists them so). A type without a row (PROTOBUF
-  // today) has no language: LanguageFor returns nullptr.
+  // order (`/schemas/types` lists them so). A type without a row has no
+  // language: LanguageFor returns nullptr.
   static const Language* const kRows[] = {
       &internal::JsonSchemaLanguage(),
       &internal::AvroLanguage(),
+      &internal::ProtobufLanguage(),
   };
   return kRows;
 }

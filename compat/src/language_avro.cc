@@ -148,6 +148,10 @@ class AvroLanguageImpl final : public Language {
       const Schema& schema, const EventValidatorOptions&) const override {
     return std::make_unique<AvroEventValidator>(Cast(schema).parsed());
   }
+
+  std::optional<std::string> Formatted(const Schema&, std::string_view) const override {
+    return std::nullopt;
+  }
 };
 
 }  // namespace

@@ -206,6 +206,10 @@ class JsonSchemaLanguageImpl final : public Language {
     if (!compiled) return std::unexpected(compiled.error());
     return std::make_unique<JsonSchemaEventValidator>(std::move(*compiled));
   }
+
+  std::optional<std::string> Formatted(const Schema&, std::string_view) const override {
+    return std::nullopt;
+  }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@ namespace accord::compat::internal {
 
 const Language& JsonSchemaLanguage();  // language_jsonschema.cc
 const Language& AvroLanguage();        // language_avro.cc
+const Language& ProtobufLanguage();    // language_protobuf.cc
 
 // The JSON document of a source: its `document` when set, else `text`
 // loaded as JSON into `scratch` (nullptr when it does not load). Shared by

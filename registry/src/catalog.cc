@@ -421,6 +421,17 @@ RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
 
 // --- Confluent reads with metadata -------------------------------------------------
 
+RegistryResult<std::optional<std::string>> Service::FormattedSchema(SchemaId id,
+                                                                    std::string_view format) {
+  if (format.empty()) return std::nullopt;
+  auto c = Cached(id);
+  if (!c) return std::unexpected(c.error());
+  auto parsed = ParsedOf(**c);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (*parsed == nullptr) return std::nullopt;  // no longer parses: the stored text
+  return (*parsed)->language().Formatted(*(*parsed)->schema, format);
+}
+
 RegistryResult<ServedSchema> Service::GetServedSchema(SchemaId id) {
   auto c = Cached(id);
   if (!c) return std::unexpected(c.error());

@@ -1,8 +1,8 @@
 // Schema languages as the registry sees them (private to registry/src):
 // parse and validate a schema text with its resolved references, and check
 // compatible(writer -> reader), each through the language table
-// (compat/language.h). A type without a language there (PROTOBUF today)
-// answers 42201 "not supported yet".
+// (compat/language.h). A type without a language there answers 42201
+// "not supported yet".
 #pragma once
 
 #include <memory>

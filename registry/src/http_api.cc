@@ -143,6 +143,12 @@ Value ConfigJson(const ConfigRecord& c) {
 // (the subject's owner or an admin, like any delete of it).
 Force ForceFlag(const Target& t) { return t.Flag("force") ? Force::kYes : Force::kNo; }
 
+// Confluent's `format` query parameter ("" when absent).
+std::string FormatParam(const Target& t) {
+  const std::string* p = t.Param("format");
+  return p != nullptr ? *p : std::string();
+}
+
 // The reply to a DELETE with force=true (an Accord extension: Confluent's
 // clients never send it, and keep their bare array / number):
 // {"versions":[1,2],"overriddenConsumers":[{"service","owner","versions"}]}.
@@ -321,17 +327,21 @@ HttpResponse Unauthorised(const HttpRequest& req, const RegistryError& e) {
 // read ids are kept serialised (the deprecation headers are added per read).
 class Api::ReplyMemo {
  public:
-  std::shared_ptr<const std::string> Body(SchemaId id, const StoredSchema& schema) {
-    if (auto hit = bodies_.Find(id)) return *hit;
+  // `formatted`: the schema in another form (`?format=`), not memoised.
+  std::shared_ptr<const std::string> Body(SchemaId id, const StoredSchema& schema,
+                                          const std::optional<std::string>& formatted = {}) {
+    if (!formatted) {
+      if (auto hit = bodies_.Find(id)) return *hit;
+    }
     const SchemaRecord& rec = schema.record;
     Value o{json::Object{}};
     if (rec.type != kDefaultSchemaType) o.Add("schemaType", std::string(SchemaTypeName(rec.type)));
     if (!rec.references.empty()) o.Add("references", ReferencesJson(rec.references));
-    o.Add("schema", rec.text);
+    o.Add("schema", formatted ? *formatted : rec.text);
     if (Value m = JsonTextValue(schema.metadata); !m.IsNull()) o.Add("metadata", m);
     if (Value r = JsonTextValue(schema.rule_set); !r.IsNull()) o.Add("ruleSet", r);
     auto body = std::make_shared<const std::string>(json::ToJson(o));
-    bodies_.Put(id, body);
+    if (!formatted) bodies_.Put(id, body);
     return body;
   }
 
@@ -476,12 +486,17 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         if (n == 4) {
           if (is("GET", "/subjects/{s}/versions/{v}")) {
             if (!version) return done(ErrorResponse(version.error()));
-            return done(Reply(service_.GetVersion(s[1], *version, DeletedFlag(t)),
-                              [](const SchemaVersion& v) {
-                                HttpResponse r = JsonReply(SchemaVersionJson(v));
-                                AddDeprecationHeaders(r, v);
-                                return r;
-                              }));
+            auto got = service_.GetVersion(s[1], *version, DeletedFlag(t));
+            if (got) {
+              auto formatted = service_.FormattedSchema(got->id, FormatParam(t));
+              if (!formatted) return done(ErrorResponse(formatted.error()));
+              if (*formatted) got->schema = std::move(**formatted);
+            }
+            return done(Reply(std::move(got), [](const SchemaVersion& v) {
+              HttpResponse r = JsonReply(SchemaVersionJson(v));
+              AddDeprecationHeaders(r, v);
+              return r;
+            }));
           }
           if (is("DELETE", "/subjects/{s}/versions/{v}")) {
             if (!version) return done(ErrorResponse(version.error()));
@@ -541,9 +556,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       if (n == 3) {
         if (is("GET", "/schemas/ids/{id}")) {
           if (!id) return done(ErrorResponse(id.error()));
+          auto formatted = service_.FormattedSchema(*id, FormatParam(t));
+          if (!formatted) return done(ErrorResponse(formatted.error()));
           return done(Reply(service_.GetServedSchema(*id), [&](const ServedSchema& served) {
             HttpResponse reply;
-            reply.body = *schema_replies_->Body(*id, *served.schema);
+            reply.body = *schema_replies_->Body(*id, *served.schema, *formatted);
             if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
             return reply;
           }));

@@ -138,7 +138,7 @@ def exercise(base):
     check(js(b) == [{"subject": "copy-value", "version": 1},
                     {"subject": "orders-value", "version": 1}], "GET /schemas/ids/1/versions")
     s, b, _ = call(base, "GET", "/schemas/types")
-    check(s == 200 and js(b) == ["JSON", "AVRO"], "GET /schemas/types")
+    check(s == 200 and js(b) == ["JSON", "AVRO", "PROTOBUF"], "GET /schemas/types")
     s, b, _ = call(base, "GET", "/subjects")
     check(js(b) == ["avro-value", "copy-value", "orders-value"], "GET /subjects")
     s, b, _ = call(base, "GET", "/subjects?subjectPrefix=avro")
@@ -227,7 +227,7 @@ def exercise(base):
     expect_error(base, "POST", "/subjects/x/versions", 422, 42201,
                  {"schema": "{\"type\": 5}", "schemaType": "JSON"})
     expect_error(base, "POST", "/subjects/x/versions", 422, 42201,
-                 {"schema": "message M {}", "schemaType": "PROTOBUF"})
+                 {"schema": "message M {", "schemaType": "PROTOBUF"})
     expect_error(base, "POST", "/subjects/x/versions", 422, 42201,
                  {"schema": "{}", "schemaType": "XML"})
     expect_error(base, "POST", "/subjects/a%0Ab/versions", 422, 42208,

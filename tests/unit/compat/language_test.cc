@@ -54,13 +54,16 @@ TEST(LanguageTable, EachTypeMapsToItsLanguageOrToNone) {
   EXPECT_EQ(LanguageFor(SchemaType::kAvro)->type(), SchemaType::kAvro);
   EXPECT_EQ(LanguageFor(SchemaType::kJson)->display_name(), "JSON Schema");
   EXPECT_EQ(LanguageFor(SchemaType::kAvro)->display_name(), "Avro");
-  EXPECT_EQ(LanguageFor(SchemaType::kProtobuf), nullptr);  // not implemented yet
+  ASSERT_NE(LanguageFor(SchemaType::kProtobuf), nullptr);
+  EXPECT_EQ(LanguageFor(SchemaType::kProtobuf)->type(), SchemaType::kProtobuf);
+  EXPECT_EQ(LanguageFor(SchemaType::kProtobuf)->display_name(), "Protobuf");
 }
 
 TEST(LanguageTable, RowsAreInWireOrderOnePerType) {
   std::vector<SchemaType> types;
   for (const Language* l : Languages()) types.push_back(l->type());
-  EXPECT_EQ(types, (std::vector<SchemaType>{SchemaType::kJson, SchemaType::kAvro}));
+  EXPECT_EQ(types,
+            (std::vector<SchemaType>{SchemaType::kJson, SchemaType::kAvro, SchemaType::kProtobuf}));
   for (const Language* l : Languages()) EXPECT_EQ(LanguageFor(l->type()), l);
 }
 
@@ -84,8 +87,9 @@ TEST(LanguageDetection, AvroShapeIsAvroAnyOtherDocumentIsJsonSchema) {
   // Detection from text alone (a registry schema): loaded as JSON.
   EXPECT_EQ(DetectLanguage(Text("", kRecord)), avro);
   EXPECT_EQ(DetectLanguage(Text("", kObject)), json);
-  // Text no language reads.
-  EXPECT_EQ(DetectLanguage(Text("", "syntax = \"proto3\";")), nullptr);
+  // `.proto` text is Protobuf; text no language reads is none.
+  EXPECT_EQ(DetectLanguage(Text("", "syntax = \"proto3\";")), LanguageFor(SchemaType::kProtobuf));
+  EXPECT_EQ(DetectLanguage(Text("", "hello world")), nullptr);
 }
 
 TEST(LanguageDetection, JsonSchemaMarksAreLikelyOtherDocumentsAFallback) {
@@ -243,7 +247,7 @@ TEST(LanguageLint, EachLanguageSpellsTheOwnerAttributeItsWay) {
     in.source = &owned;
     EXPECT_TRUE(lint::Lint(in, config).empty()) << SchemaTypeName(type);
   }
-  // No language, nothing inside the schema to lint: only the subject rules.
+  // A Protobuf file without messages has nothing inside to lint.
   const SchemaSource proto = Text("o.proto", "syntax = \"proto3\";");
   lint::Input in;
   in.type = SchemaType::kProtobuf;
@@ -276,6 +280,101 @@ TEST(LanguageEvents, EachLanguageValidatesExampleEvents) {
   EXPECT_EQ((*av)->FailureLine(ar.failures[0], "r.avsc"),
             "a: " + ar.failures[0].message + " [r.avsc]");
   EXPECT_TRUE((*av)->PointsAtColumns());
+}
+
+constexpr const char* kOrderProto = R"(syntax = "proto3";
+package acme;
+import "google/protobuf/timestamp.proto";
+import "customer.proto";
+message Order {
+  string id = 1;
+  repeated int64 quantities = 2;
+  acme.Customer customer = 3;
+  google.protobuf.Timestamp at = 4;
+}
+)";
+constexpr const char* kCustomerProto =
+    "syntax = \"proto3\";\npackage acme;\nmessage Customer { string email = 1; }\n";
+
+TEST(LanguageProtobuf, ProtoFilesAreProtobufByNameAndByText) {
+  const Language* proto = LanguageFor(SchemaType::kProtobuf);
+  EXPECT_EQ(LanguageForFileName("order.proto"), proto);
+  EXPECT_FALSE(proto->document_syntax().has_value());
+  EXPECT_EQ(proto->Detect(Text("", "message M {}")), Detection::kSure);
+  EXPECT_EQ(proto->Detect(Text("", kObject)), Detection::kNo);
+  EXPECT_EQ(proto->Detect(Loaded("o.json", kObject)), Detection::kNo);
+  EXPECT_TRUE(proto->accepts_policy(Policy::kStrict));
+  EXPECT_FALSE(proto->accepts_policy(Policy::kLenient));
+  EXPECT_FALSE(proto->accepts_documents());
+}
+
+TEST(LanguageProtobuf, ReferencesResolveImportsByNameAndCanonicalFormIgnoresSpelling) {
+  auto customer = MustParse(SchemaType::kProtobuf, kCustomerProto);
+  ASSERT_TRUE(customer);
+  ParseOptions options;
+  options.references.push_back(ReferencedSchema{"customer.proto", "customer:1", customer});
+  auto order = MustParse(SchemaType::kProtobuf, kOrderProto, options);
+  ASSERT_TRUE(order);
+  EXPECT_EQ(order->type(), SchemaType::kProtobuf);
+  EXPECT_EQ(order->source().text, kOrderProto);
+  // Without the reference the import is unknown.
+  auto missing = LanguageFor(SchemaType::kProtobuf)->Parse(Text("", kOrderProto), {});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  // Whitespace, comments and `.acme.Customer` vs `Customer`: one canonical form.
+  std::string respelled = kOrderProto;
+  respelled.replace(respelled.find("acme.Customer"), 13, "  .acme.Customer // who\n");
+  auto again = MustParse(SchemaType::kProtobuf, respelled, options);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->canonical(), order->canonical());
+  EXPECT_EQ(again->fingerprint(), order->fingerprint());
+  EXPECT_NE(again->source().text, order->source().text);
+}
+
+TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
+  const char* v1 = "syntax = \"proto3\"; message M { int32 a = 1; string email = 2; }";
+  const char* v2 = "syntax = \"proto3\"; message M { string a = 1; string email = 2; }";
+  auto w = MustParse(SchemaType::kProtobuf, v1);
+  auto r = MustParse(SchemaType::kProtobuf, v2);
+  ASSERT_TRUE(w && r);
+  const Language& proto = w->language();
+  auto check = proto.Check(*w, *r, {});
+  ASSERT_TRUE(check.has_value());
+  EXPECT_EQ(Kinds(*check), (std::vector<std::string>{"FIELD_SCALAR_KIND_CHANGED"}));
+  auto same = proto.Check(*w, *w, {});
+  ASSERT_TRUE(same.has_value());
+  EXPECT_TRUE(same->findings.empty());
+  auto diff = proto.Diff(*w, *r, {});
+  ASSERT_TRUE(diff.has_value());
+  EXPECT_EQ(Kinds(*diff),
+            (std::vector<std::string>{"FIELD_SCALAR_KIND_CHANGED", "FIELD_SCALAR_KIND_CHANGED"}));
+
+  std::vector<std::string> paths;
+  std::vector<std::string> types;
+  for (const FieldInfo& f : proto.Fields(*w)) {
+    paths.push_back(f.path);
+    types.push_back(f.type);
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"a", "email"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"int32", "string"}));
+
+  lint::Config config;
+  lint::Context context(config, "");
+  proto.Lint(Text("m.proto", v1), context);
+  std::vector<std::string> rules;
+  for (const lint::Finding& f : context.Take()) rules.push_back(f.rule);
+  EXPECT_EQ(rules, (std::vector<std::string>{"pii-unmarked"}));
+
+  auto validator = proto.NewEventValidator(*w, {});
+  ASSERT_TRUE(validator.has_value());
+  auto good = Parse(R"({"a": 5, "email": "x@example.com"})", "e.json");
+  auto bad = Parse(R"({"a": "five"})", "e.json");
+  ASSERT_TRUE(good && bad);
+  EXPECT_TRUE((*validator)->Validate(good->root, jsonschema::StopMode::kAllFailures).valid);
+  auto result = (*validator)->Validate(bad->root, jsonschema::StopMode::kAllFailures);
+  EXPECT_FALSE(result.valid);
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_EQ(result.failures[0].keyword_location, "M");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "accord/compat/language.h"
 #include "accord/registry/http_api.h"
 #include "accord/schemas/load.h"
+#include "accord/schemas/protobuf.h"
 #include "test_util.h"
 
 namespace accord::registry {
@@ -108,9 +109,8 @@ TEST_F(HttpApiTest, MalformedOrDeeplyNestedBodiesAre400) {
 TEST_F(HttpApiTest, MissingSchemaOrUnknownSchemaTypeIs42201) {
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", "{}")), 42201);
   EXPECT_EQ(ErrorCodeOf(Call("POST", "/subjects/o/versions", RegisterBody("{}", "XML"))), 42201);
-  auto proto = Call("POST", "/subjects/o/versions", RegisterBody("message M {}", "PROTOBUF"));
+  auto proto = Call("POST", "/subjects/o/versions", RegisterBody("message M {", "PROTOBUF"));
   EXPECT_EQ(ErrorCodeOf(proto), 42201);
-  EXPECT_NE(proto.body.find("not supported yet"), std::string::npos);
 }
 
 TEST_F(HttpApiTest, InvalidSubjectIs42208) {
@@ -273,7 +273,7 @@ TEST_F(HttpApiTest, UnknownRouteIs404WrongMethodIs405) {
 TEST_F(HttpApiTest, OperationalEndpoints) {
   EXPECT_EQ(Call("GET", "/healthz").status, 200);
   EXPECT_EQ(Call("GET", "/readyz").status, 200);
-  EXPECT_EQ(Call("GET", "/schemas/types").body, "[\"JSON\",\"AVRO\"]");
+  EXPECT_EQ(Call("GET", "/schemas/types").body, "[\"JSON\",\"AVRO\",\"PROTOBUF\"]");
   EXPECT_EQ(Call("GET", "/").body, "{}");
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
 }
@@ -286,9 +286,7 @@ TEST_F(HttpApiTest, SchemaTypesListExactlyTheLanguageTableRowsInItsOrder) {
   }
   expected += "]";
   EXPECT_EQ(Call("GET", "/schemas/types").body, expected);
-  // PROTOBUF has no row yet: left out of the list, and refused on register.
-  ASSERT_EQ(compat::LanguageFor(SchemaType::kProtobuf), nullptr);
-  EXPECT_EQ(expected, "[\"JSON\",\"AVRO\"]");
+  EXPECT_EQ(expected, "[\"JSON\",\"AVRO\",\"PROTOBUF\"]");
 }
 
 TEST_F(HttpApiTest, MetricsCountRequestsByRouteAndStatusAndRefusals) {
@@ -387,6 +385,115 @@ TEST_F(HttpApiTest, RandomRequestsNeverCrashAndAlwaysAnswerJson) {
       ASSERT_NE(r.status, 500) << target << " " << r.body;
     }
   }
+}
+
+// --- Protobuf ------------------------------------------------------------------
+
+constexpr const char* kCustomerProto =
+    "syntax = \"proto3\";\npackage acme;\nmessage Customer { string email = 1; }\n";
+constexpr const char* kOrderProto =
+    "syntax = \"proto3\";\npackage acme;\nimport \"customer.proto\";\n"
+    "import \"google/protobuf/timestamp.proto\";\n"
+    "message Order {\n  string id = 1;\n  Customer customer = 2;\n"
+    "  google.protobuf.Timestamp at = 3;\n}\n";
+
+std::string ProtoBody(const std::string& schema, const std::string& refs_json = "") {
+  json::Value o{json::Object{}};
+  o.Add("schema", schema);
+  o.Add("schemaType", "PROTOBUF");
+  std::string body = json::ToJson(o);
+  if (!refs_json.empty()) body.insert(body.size() - 1, ",\"references\":" + refs_json);
+  return body;
+}
+
+TEST_F(HttpApiTest, ProtobufRegistersWithReferencesAndWellKnownImports) {
+  ASSERT_EQ(Call("POST", "/subjects/customer/versions", ProtoBody(kCustomerProto)).body,
+            "{\"id\":1}");
+  const std::string refs = R"([{"name":"customer.proto","subject":"customer","version":1}])";
+  // The import of customer.proto needs its reference; the well-known one none.
+  auto missing = Call("POST", "/subjects/orders/versions", ProtoBody(kOrderProto));
+  EXPECT_EQ(ErrorCodeOf(missing), 42201);
+  auto r = Call("POST", "/subjects/orders/versions", ProtoBody(kOrderProto, refs));
+  ASSERT_EQ(r.body, "{\"id\":2}");
+  auto byId = Body(Call("GET", "/schemas/ids/2"));
+  EXPECT_EQ(byId.Find("schemaType")->AsString(), "PROTOBUF");
+  EXPECT_EQ(byId.Find("schema")->AsString(), kOrderProto);
+  EXPECT_EQ(json::ToJson(*byId.Find("references")), refs);
+  EXPECT_EQ(Call("GET", "/subjects/customer/versions/1/referencedby").body, "[2]");
+}
+
+TEST_F(HttpApiTest, ProtobufDedupesByCanonicalFormAndNormalizeStoresIt) {
+  const std::string v1 = "syntax = \"proto3\";\npackage acme;\nmessage M { int32 a = 1; }\n";
+  const std::string respelled =
+      "// a comment\nsyntax=\"proto3\"; package acme;\n\nmessage M {\n  int32 a = 1;  }";
+  ASSERT_EQ(Call("POST", "/subjects/m/versions", ProtoBody(v1)).body, "{\"id\":1}");
+  EXPECT_EQ(Call("POST", "/subjects/m/versions", ProtoBody(respelled)).body, "{\"id\":1}");
+  EXPECT_EQ(Call("GET", "/subjects/m/versions").body, "[1]");
+  // Lookup finds it under either spelling.
+  EXPECT_EQ(Body(Call("POST", "/subjects/m", ProtoBody(respelled))).Find("id")->AsNumber().AsInt(),
+            1);
+  // normalize=true stores the canonical text.
+  ASSERT_EQ(Call("POST", "/subjects/n/versions?normalize=true", ProtoBody(respelled)).body,
+            "{\"id\":1}");
+  const std::string v2 = "syntax = \"proto3\";\npackage acme;\nmessage M { int64 a = 1; }\n";
+  ASSERT_EQ(Call("POST", "/subjects/n/versions?normalize=true", ProtoBody(v2)).body, "{\"id\":2}");
+  EXPECT_EQ(Call("GET", "/schemas/ids/2/schema").body,
+            "syntax = \"proto3\";\npackage acme;\nmessage M {\n  int64 a = 1;\n}\n");
+}
+
+TEST_F(HttpApiTest, ProtobufIncompatibleIsRefusedWithTheConfluentKind) {
+  const std::string v1 = "syntax = \"proto3\";\nmessage M { int32 a = 1; }\n";
+  const std::string v2 = "syntax = \"proto3\";\nmessage M { string a = 1; }\n";
+  const std::string v3 = "syntax = \"proto3\";\nmessage M { int32 a = 1; string b = 2; }\n";
+  ASSERT_EQ(Call("POST", "/subjects/m/versions", ProtoBody(v1)).body, "{\"id\":1}");
+  auto refused = Call("POST", "/subjects/m/versions", ProtoBody(v2));
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(ErrorCodeOf(refused), 40901);
+  const std::string finding =
+      R"x({errorType:'FIELD_SCALAR_KIND_CHANGED', description:'M field 1 (a) changed from )x"
+      R"x(int32 to string', additionalInfo:'writer path: /M/a, reader path: /M/a', )x"
+      R"x(witness:'{"writer_message":"M","event":{"a":1},"wire_hex":"0801",)x"
+      R"x("reader_message":"M","reader_result":"field 1 (a) lost: its wire type does not )x"
+      R"x(match the reader's string (kept only as an unknown field)","reader_reads":{}}'})x";
+  EXPECT_EQ(Body(refused).Find("message")->AsString(),
+            "Schema being registered is incompatible with an earlier schema for subject \"m\", "
+            "details: [" +
+                finding + ", {oldSchemaVersion: 1}, {compatibility: 'BACKWARD'}]");
+  EXPECT_EQ(Call("POST", "/subjects/m/versions", ProtoBody(v3)).body, "{\"id\":2}");
+  auto verbose =
+      Body(Call("POST", "/compatibility/subjects/m/versions/latest?verbose=true", ProtoBody(v2)));
+  json::Value expected{json::Object{}};
+  expected.Add("is_compatible", false);
+  json::Value messages{json::Array{}};
+  messages.AsArray().emplace_back(finding);
+  messages.AsArray().emplace_back("{oldSchemaVersion: 2}");
+  messages.AsArray().emplace_back("{compatibility: 'BACKWARD'}");
+  expected.Add("messages", messages);
+  EXPECT_EQ(json::ToJson(verbose), json::ToJson(expected));
+}
+
+TEST_F(HttpApiTest, ProtobufServesTheSerializedDescriptorOnRequest) {
+  const std::string v1 = "syntax = \"proto3\";\npackage acme;\nmessage M { int32 a = 1; }\n";
+  ASSERT_EQ(Call("POST", "/subjects/m/versions", ProtoBody(v1)).body, "{\"id\":1}");
+  auto serialized = Body(Call("GET", "/schemas/ids/1?format=serialized"));
+  const std::string base64 = serialized.Find("schema")->AsString();
+  auto back = protobuf::ParseSerialized(base64);
+  ASSERT_TRUE(back.has_value());
+  auto original = protobuf::ParseText(v1);
+  ASSERT_TRUE(original.has_value());
+  EXPECT_EQ(protobuf::CanonicalText(*back), protobuf::CanonicalText(*original));
+  EXPECT_EQ(base64, protobuf::Serialized(*original));
+  EXPECT_EQ(
+      Body(Call("GET", "/subjects/m/versions/1?format=serialized")).Find("schema")->AsString(),
+      base64);
+  // Without the parameter, or with one Protobuf has no form for: the text.
+  EXPECT_EQ(Body(Call("GET", "/schemas/ids/1")).Find("schema")->AsString(), v1);
+  EXPECT_EQ(Body(Call("GET", "/schemas/ids/1?format=resolved")).Find("schema")->AsString(), v1);
+  // Other types have no serialized form: their text.
+  ASSERT_EQ(Call("POST", "/subjects/j/versions", RegisterBody("{\"type\":\"object\"}")).body,
+            "{\"id\":2}");
+  EXPECT_EQ(Body(Call("GET", "/schemas/ids/2?format=serialized")).Find("schema")->AsString(),
+            "{\"type\":\"object\"}");
 }
 
 }  // namespace

@@ -527,14 +527,19 @@ TEST_F(ServiceTest, SchemaOverTheSizeLimitIs42209) {
   EXPECT_EQ(RegErr("orders", Json(big)), ErrorCode::kSchemaTooLarge);
 }
 
-TEST_F(ServiceTest, ProtobufIs42201NotSupportedYet) {
+TEST_F(ServiceTest, ProtobufRegistersAndAnInvalidOneIs42201WithItsPosition) {
   SchemaInput in;
   in.schema = "syntax = \"proto3\"; message M {}";
   in.type = SchemaType::kProtobuf;
   auto r = service_->Register("orders", in);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, ErrorCode::kInvalidSchema);
-  EXPECT_EQ(r.error().message, "Invalid schema: schemaType PROTOBUF is not supported yet");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  in.schema = "syntax = \"proto3\"; message M {";
+  auto bad = service_->Register("orders", in);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(bad.error().message,
+            "Invalid schema: Protobuf: schema.proto:1:31: Reached end of input in message "
+            "definition (missing '}').");
 }
 
 TEST_F(ServiceTest, MalformedJsonIs42201WithTheParserMessage) {

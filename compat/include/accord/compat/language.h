@@ -224,6 +224,14 @@ class Language {
   // Errors: the schema cannot be compiled for validation.
   virtual Result<std::unique_ptr<EventValidator>> NewEventValidator(
       const Schema& schema, const EventValidatorOptions& options) const = 0;
+
+  // --- other forms -----------------------------------------------------------
+  // `schema` in the form Confluent's `format` query parameter names
+  // (Protobuf: "serialized", the base64 FileDescriptorProto); nullopt when
+  // the language has no such form (the registry then serves the stored text,
+  // as Confluent does for a format a type does not know).
+  virtual std::optional<std::string> Formatted(const Schema& schema,
+                                               std::string_view format) const = 0;
 };
 
 // The language of `type`, or nullptr when Accord has none for it yet.

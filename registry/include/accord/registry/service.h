@@ -5,8 +5,10 @@
 // tests/unit/registry/service_test.cc are named after them):
 //  * Ids are global: one canonical schema (same type, same canonical text,
 //    same references) has one id under every subject. Canonical text is
-//    json::Canonicalize of the parsed schema for JSON Schema and Avro, so
-//    whitespace and member order do not make a new schema.
+//    json::Canonicalize of the parsed schema for JSON Schema and Avro, and
+//    protobuf::CanonicalText for Protobuf, so whitespace and member order
+//    (Protobuf: comments, option order, type name qualification) do not
+//    make a new schema.
 //  * Register is idempotent: a schema equal to a live version of the subject
 //    returns that version's id and makes no new version (even when it is not
 //    the latest).
@@ -58,8 +60,8 @@
 //    replicas repeats it in the write (NewVersion::case_fold,
 //    SubjectClaim::case_fold). Subjects that exist already stay readable,
 //    deletable and keep taking new versions.
-//  * PROTOBUF is 42201 "not supported yet"; an invalid schema is 42201 with
-//    the parser's message.
+//  * An invalid schema is 42201 with the parser's message (a type without a
+//    language in compat/language.h's table: "not supported yet").
 //  * A failed store write is 50001 and changes nothing (not even caches).
 //  * Register reads the mode and the config (subject, then global) once each.
 //  * Confluent `metadata` / `ruleSet` objects are kept per version as sent
@@ -529,6 +531,11 @@ class Service {
   // As GetSchema, with the metadata / ruleSet of the first version that
   // registered the schema.
   RegistryResult<ServedSchema> GetServedSchema(SchemaId id);
+  // Schema `id` in its language's form `format` (Confluent's `format` query
+  // parameter; Protobuf "serialized": the base64 FileDescriptorProto);
+  // nullopt when the language has no such form or `format` is empty (serve
+  // the stored text).
+  RegistryResult<std::optional<std::string>> FormattedSchema(SchemaId id, std::string_view format);
   // GET /schemas: versions ordered by subject then version (latest_only:
   // the latest version of each subject).
   RegistryResult<std::vector<SchemaVersion>> ListSchemas(const ListSchemasOptions& options);
