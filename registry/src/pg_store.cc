@@ -65,8 +65,9 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // one was migrated by a newer build and is refused.
 // 1: the tables (kDdl). 2: accord_add_version (kFunctions). 3: subject_folds
 // and accord_add_version's p_case_fold (the layout-2 function stays, for
-// replicas of the previous build still running during an upgrade).
-constexpr int kSchemaVersion = 3;
+// replicas of the previous build still running during an upgrade). 4:
+// accord_add_version's p_sub_owner (the layout-3 function stays likewise).
+constexpr int kSchemaVersion = 4;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -142,9 +143,8 @@ CREATE TABLE IF NOT EXISTS services(
 // A registration in one statement, hence one round trip and one implicit
 // transaction (autocommit): it holds the subject's advisory lock until it
 // commits, refuses a stale decision (p_expected_latest; with p_decided, the
-// config and mode rows the decision read: NewVersion::decided_under), finds
-// or inserts
-// the schema, appends the version, replaces the subject's catalog metadata
+// config and mode rows and the owner the decision read:
+// NewVersion::decided_under), finds or inserts the schema, appends the version, replaces the subject's catalog metadata
 // when p_meta_owner is set, and writes the audit row. (The change
 // notification is sent after the commit: see PostgresStore::Notify.) Each
 // statement in the body takes a new snapshot, so MAX(version) after the
@@ -167,7 +167,7 @@ CREATE OR REPLACE FUNCTION accord_add_version(
     p_detail TEXT, p_fail_at TEXT,
     p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
     p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
-    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT,
+    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
     OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
     OUT case_variant_of TEXT)
 LANGUAGE plpgsql AS $fn$
@@ -178,6 +178,7 @@ DECLARE
   g config%ROWTYPE;
   sm TEXT;
   gm TEXT;
+  so TEXT;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtextextended(p_subject, 7));
   IF p_expected_latest IS NOT NULL THEN
@@ -199,6 +200,16 @@ BEGIN
        OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode THEN
       outcome := 'conflict';
       RETURN;
+    END IF;
+    -- The owner the authorisation read (DecidedUnder::subject_owner), when
+    -- this write could undo another's: it replaces the subject's metadata,
+    -- or creates the subject, which a claim may have given an owner.
+    IF p_meta_owner IS NOT NULL OR p_expected_latest = 0 THEN
+      SELECT m.owner INTO so FROM subject_meta m WHERE m.subject = p_subject;
+      IF COALESCE(so, '') <> COALESCE(p_sub_owner, '') THEN
+        outcome := 'conflict';
+        RETURN;
+      END IF;
     END IF;
   END IF;
   IF p_case_fold IS NOT NULL THEN
@@ -979,7 +990,7 @@ class PostgresStore final : public Store {
     auto r = (*lease)->Exec(
         "SELECT outcome, schema_id, new_schema, seq, case_variant_of FROM accord_add_version($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-        "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)",
+        "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
         {P(v.subject.str()),
          P(std::int64_t{v.version.value()}),
          v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
@@ -1014,7 +1025,8 @@ class PostgresStore final : public Store {
          ConfigColumn(d.global_config, &ConfigRecord::lint),
          d.subject_mode ? P(std::string(ModeName(*d.subject_mode))) : Param(),
          d.global_mode ? P(std::string(ModeName(*d.global_mode))) : Param(),
-         v.case_fold ? P(*v.case_fold) : Param()});
+         v.case_fold ? P(*v.case_fold) : Param(),
+         P(d.subject_owner)});
     if (!r) {
       if (r.error().fault == StoreFault::kUnavailable) {
         reachable_ = false;

@@ -694,6 +694,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     nv.expected_latest = all->empty() ? Version(0) : all->back().version;
     nv.decided_under = std::move(*under);
+    nv.decided_under->subject_owner = metadata ? metadata->owner : std::string();
     // The store refuses a case variant created elsewhere meanwhile (another
     // replica's subject is not in this process's index yet).
     if (new_name && all->empty()) nv.case_fold = internal::FoldSubjectName(subject->str());

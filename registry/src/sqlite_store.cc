@@ -635,6 +635,17 @@ class SqliteStore final : public Store {
           if ((rc = ReadMode(db, scope, &now)) != SQLITE_OK) return rc;
           if (now != decided) return kLatestMoved;
         }
+        if (v.subject_metadata || (v.expected_latest && v.expected_latest->value() == 0)) {
+          Stmt owner(db, "SELECT owner FROM subject_meta WHERE subject = ?");
+          owner.Bind(1, v.subject.str());
+          std::string now;
+          if ((rc = owner.Step()) == SQLITE_ROW) {
+            now = owner.Text(0);
+          } else if (rc != SQLITE_DONE) {
+            return rc;
+          }
+          if (now != d.subject_owner) return kLatestMoved;
+        }
       }
       {
         Stmt find(db, "SELECT id FROM schemas WHERE fingerprint = ?");

@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (3) by the first replica that opens it;
+// migrated to the current layout (4) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -378,7 +378,7 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 3);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 4);
   ASSERT_TRUE(s->AddVersion(NV("s", 2, "fp2")));
   EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
             (std::vector<int>{1, 2}));

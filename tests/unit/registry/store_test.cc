@@ -516,6 +516,66 @@ TYPED_TEST(StoreSuite, ChangedConfigOrModeSinceTheDecisionIsAConflictAndWritesNo
   EXPECT_EQ(Numbers(*this->store_->ListVersions(s, IncludeDeleted::kYes)), std::vector<int>{1});
 }
 
+// The owner the authorisation read is part of the decision when the write
+// could undo another writer's owner: a first version (a service declaration
+// may have claimed the subject meanwhile, through another process) and a
+// write that replaces the subject's metadata. Otherwise an owner change
+// since the decision does not matter to the write.
+TYPED_TEST(StoreSuite, OwnerChangedSinceTheDecisionIsAConflictWhenTheWriteCouldUndoIt) {
+  auto decided = [](std::string owner) {
+    DecidedUnder d;
+    d.subject_owner = std::move(owner);
+    return d;
+  };
+  // A claim gave "claimed" to team-b after team-a decided on it as unowned.
+  const SubjectName claimed("claimed");
+  AuditRecord a = A("PUT_METADATA");
+  a.subject = claimed.str();
+  ASSERT_TRUE(this->store_->PutService(
+      ServiceRecord{.name = "svc", .owner = "team-b", .produces = {claimed}}, A("PUT_SERVICE"),
+      {SubjectClaim{.subject = claimed,
+                    .metadata = SubjectMetadata{.owner = "team-b"},
+                    .audit = a,
+                    .case_fold = std::nullopt}}));
+  const std::size_t rows = this->store_->ListAudit(0, 100)->size();
+  NewVersion first = NV("claimed", 1, "fp1");
+  first.expected_latest = Version(0);
+  first.decided_under = decided("");
+  first.subject_metadata = SubjectMetadata{.owner = "team-a"};
+  auto w = this->store_->AddVersion(first);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  first.subject_metadata.reset();  // a first version that leaves the metadata alone
+  w = this->store_->AddVersion(first);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_TRUE(this->store_->ListVersions(claimed, IncludeDeleted::kYes)->empty());
+  EXPECT_FALSE(this->store_->FindSchemaByFingerprint("fp1")->has_value());
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), rows);
+  EXPECT_EQ((*this->store_->GetSubjectMetadata(claimed))->owner, "team-b");
+  // Decided again under the claim's owner: written.
+  first.decided_under = decided("team-b");
+  ASSERT_TRUE(this->store_->AddVersion(first));
+
+  // An existing subject whose owner an admin changed after the decision.
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(claimed, SubjectMetadata{.owner = "team-c"},
+                                               A("PUT_METADATA")));
+  NewVersion replacing = NV("claimed", 2, "fp2");
+  replacing.expected_latest = Version(1);
+  replacing.decided_under = decided("team-b");
+  replacing.subject_metadata = SubjectMetadata{.owner = "team-b", .description = "d"};
+  w = this->store_->AddVersion(replacing);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_EQ(**this->store_->GetSubjectMetadata(claimed), SubjectMetadata{.owner = "team-c"});
+  // Without replacing the metadata, the owner change does not matter.
+  replacing.subject_metadata.reset();
+  ASSERT_TRUE(this->store_->AddVersion(replacing));
+  EXPECT_EQ(Numbers(*this->store_->ListVersions(claimed, IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+  EXPECT_EQ(**this->store_->GetSubjectMetadata(claimed), SubjectMetadata{.owner = "team-c"});
+}
+
 // Soft-deleted versions count: numbers are never reused while one holds it.
 TYPED_TEST(StoreSuite, ExpectedLatestCountsSoftDeletedVersions) {
   ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "fp1")));

@@ -56,6 +56,13 @@ struct DecidedUnder {
   std::optional<ConfigRecord> global_config;
   std::optional<Mode> subject_mode;
   std::optional<Mode> global_mode;
+  // The subject's owner (catalog metadata) as the authorisation read it;
+  // empty: none. Compared at write time only when the write could undo
+  // another writer's owner: it replaces the subject's metadata
+  // (NewVersion::subject_metadata), or it creates the subject
+  // (expected_latest 0), which a service declaration may have claimed
+  // meanwhile through another process (Store::PutService).
+  std::string subject_owner;
 };
 
 struct NewVersion {
