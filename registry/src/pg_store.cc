@@ -144,8 +144,8 @@ CREATE TABLE IF NOT EXISTS services(
 // transaction (autocommit): it holds the subject's advisory lock until it
 // commits, refuses a stale decision (p_expected_latest; with p_decided, the
 // config and mode rows and the owner the decision read:
-// NewVersion::decided_under), finds or inserts the schema, appends the version, replaces the subject's catalog metadata
-// when p_meta_owner is set, and writes the audit row. (The change
+// NewVersion::decided_under), finds or inserts the schema, appends the version, replaces the
+// subject's catalog metadata when p_meta_owner is set, and writes the audit row. (The change
 // notification is sent after the commit: see PostgresStore::Notify.) Each
 // statement in the body takes a new snapshot, so MAX(version) after the
 // lock sees every append committed before it. Returns one row: outcome 'ok' or 'conflict'
