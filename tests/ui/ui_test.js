@@ -81,7 +81,7 @@ import "acme/customer.proto";
 message OrderShipped {
   string order_id = 1 [(confluent.field_meta) = { doc: "Order id" }];
   acme.customers.Customer buyer = 2;
-  repeated Line lines = 3;
+  repeated Parcel parcels = 3;
   map<string, string> attributes = 4;
   oneof payment {
     string card_number = 5 [(confluent.field_meta) = { tags: ["PII"] }];
@@ -92,9 +92,9 @@ message OrderShipped {
   Status status = 9;
   int32 weight_grams = 10;
 
-  message Line {
-    string sku = 1;
-    int32 quantity = 2;
+  message Parcel {
+    string tracking_code = 1;
+    repeated string skus = 2;
   }
 }
 
@@ -243,16 +243,16 @@ test('protobuf_field_table', async (page) => {
   assert.match(await page.textContent('dl.meta'), /TypePROTOBUF/);
   assert.deepEqual(await tableHeaders(page, 'Fields'),
     ['Field', 'Number', 'Type', 'Label', 'Oneof', 'Description', 'Personal data']);
-  // Nested (buyer from the referenced file, lines' elements), repeated, map,
+  // Nested (buyer from the referenced file, parcels' elements), repeated, map,
   // oneof members, proto3 optional, a well-known type left whole, an enum.
   assert.deepEqual(await tableRows(page, 'Fields'), [
     ['order_id', '1', 'string', 'singular', '', 'Order id', ''],
     ['buyer', '2', 'message acme.customers.Customer', 'singular', '', '', ''],
     ['buyer.customer_id', '1', 'string', 'singular', '', '', ''],
     ['buyer.email', '2', 'string', 'singular', '', 'Contact address', 'PII'],
-    ['lines', '3', 'message acme.orders.OrderShipped.Line', 'repeated', '', '', ''],
-    ['lines[].sku', '1', 'string', 'singular', '', '', ''],
-    ['lines[].quantity', '2', 'int32', 'singular', '', '', ''],
+    ['parcels', '3', 'message acme.orders.OrderShipped.Parcel', 'repeated', '', '', ''],
+    ['parcels[].tracking_code', '1', 'string', 'singular', '', '', ''],
+    ['parcels[].skus', '2', 'string', 'repeated', '', '', ''],
     ['attributes', '4', 'map<string, string>', 'map', '', '', ''],
     ['card_number', '5', 'string', 'singular', 'payment', '', 'PII'],
     ['voucher', '6', 'string', 'singular', 'payment', '', ''],
