@@ -346,7 +346,8 @@ enum Status {
   auto fields = Call("GET", "/accord/v1/subjects/orders/versions/1/fields");
   ASSERT_EQ(fields.status, 200) << fields.body;
   std::vector<std::string> rows;
-  for (const Value& row : Body(fields).AsArray()) rows.push_back(json::ToJson(row));
+  const Value body = Body(fields);  // (the loop reads into it: keep it alive)
+  for (const Value& row : body.AsArray()) rows.push_back(json::ToJson(row));
   EXPECT_EQ(
       rows,
       (std::vector<std::string>{
