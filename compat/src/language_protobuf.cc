@@ -144,18 +144,22 @@ class ProtobufLanguageImpl final : public Language {
 
   bool diff_reads_references() const override { return true; }
 
-  // The default message's fields (protobuf::Fields): `[]` for repeated,
-  // `{}` for map values; required for proto2 `required`; personal data by
-  // Confluent's "PII" tag; the description from Confluent's field doc.
+  // The default message's fields (protobuf::Fields): `[]` for repeated
+  // elements' fields, `{}` for map values'; required for proto2 `required`;
+  // personal data by Confluent's "PII" tag; the description from Confluent's
+  // field doc; number, label ("singular" where none is written) and oneof.
   std::vector<FieldInfo> Fields(const Schema& schema) const override {
     std::vector<FieldInfo> out;
     for (protobuf::FieldInfo& f : protobuf::Fields(Cast(schema).parsed())) {
       FieldInfo row;
       row.path = std::move(f.path);
-      row.type = f.label == "repeated" ? f.type + "[]" : std::move(f.type);
+      row.type = std::move(f.type);
       row.required = f.label == "required";
       row.pii = std::find(f.tags.begin(), f.tags.end(), "PII") != f.tags.end();
       row.description = std::move(f.doc);
+      row.number = f.number;
+      row.label = f.label.empty() ? "singular" : std::move(f.label);
+      row.oneof = std::move(f.oneof);
       out.push_back(std::move(row));
     }
     return out;

@@ -487,6 +487,12 @@ std::optional<HttpResponse> VersionRoutes(Service& service, const HttpRequest& r
           o.Add("required", f.required);
           o.Add("pii", f.pii);
           if (!f.description.empty()) o.Add("description", f.description);
+          // Protobuf's rows only: the other languages have no field numbers.
+          if (f.number != 0) {
+            o.Add("number", f.number);
+            o.Add("label", f.label);
+            if (!f.oneof.empty()) o.Add("oneof", f.oneof);
+          }
           a.push_back(std::move(o));
         }
         return JsonReply(Value(std::move(a)));

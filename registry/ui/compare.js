@@ -40,10 +40,16 @@ export async function compareView({ params: [subject], query, navigate }) {
   const [diff, a, b] = await Promise.all([
     fetchDiff(subject, from, to), fetchVersion(subject, from), fetchVersion(subject, to),
   ]);
-  const marksOf = (key) => new Map(diff.findings.filter((f) => f[key]).map((f) => [f[key], f.severity]));
+  // The most severe finding at a place wins (findings come most severe first).
+  const marksOf = (key) => {
+    const marks = new Map();
+    for (const f of diff.findings) if (f[key] && !marks.has(f[key])) marks.set(f[key], f.severity);
+    return marks;
+  };
   const side = (v, key) => h('div', { class: 'side' },
     h('h3', null, `v${v.version} `, stateBadge(v.state)),
-    schemaView(parseSchema(v.schema), v.schema, `Schema of version ${v.version}`, { marks: marksOf(key) }));
+    schemaView(parseSchema(v.schema), v.schema, `Schema of version ${v.version}`,
+      { marks: marksOf(key), type: v.schemaType }));
   return {
     title: `${subject}: v${from} → v${to}`,
     node: h('div', null,

@@ -3,6 +3,7 @@
 // of classified changes.
 import { h } from './dom.js';
 import { acceptedVersions } from './model.js';
+import { protoDeclarations } from './proto.js';
 
 // The page's own root ("/ui/"), from where this module was loaded.
 export const BASE = new URL('./', import.meta.url).pathname;
@@ -64,16 +65,38 @@ function isPii(value) {
   return value && typeof value === 'object' && (value['x-pii'] === true || value.pii === true);
 }
 
-// Wraps a member's text in <mark> when it is personal data or a diff finding.
-function wrapperFor(ptr, value, opts) {
-  const classes = [];
-  if (isPii(value)) classes.push('pii');
-  const sev = opts.marks.get(ptr);
-  if (sev) classes.push(`sev-${sev.toLowerCase()}`);
+// A <mark> for personal data and/or a diff finding's severity; null for neither.
+function markFor(pii, sev) {
+  const classes = [pii ? 'pii' : null, sev ? `sev-${sev.toLowerCase()}` : null].filter(Boolean);
   if (!classes.length) return null;
-  const title = [classes.includes('pii') ? 'personal data' : null, sev ? sev.toLowerCase() : null]
+  const title = [pii ? 'personal data' : null, sev ? sev.toLowerCase() : null]
     .filter(Boolean).join(', ');
   return h('mark', { class: classes.join(' '), title });
+}
+
+// Wraps a member's text in <mark> when it is personal data or a diff finding.
+function wrapperFor(ptr, value, opts) {
+  return markFor(isPii(value), opts.marks.get(ptr));
+}
+
+// A .proto text line by line; the lines of a declaration a finding points at
+// (by its pointer, "/Order/sku") or of a field tagged "PII" are marked.
+function emitProto(parent, text, marks) {
+  const { places, pii } = protoDeclarations(text);
+  const lines = text.split('\n');
+  const piiLine = new Set();
+  const sevLine = new Map();
+  for (const r of pii) for (let l = r.first; l <= r.last; l++) piiLine.add(l);
+  for (const [ptr, sev] of marks) {
+    const r = places.get(ptr);
+    if (r) for (let l = r.first; l <= r.last; l++) sevLine.set(l, sev);
+  }
+  lines.forEach((line, i) => {
+    const mark = markFor(piiLine.has(i), sevLine.get(i));
+    if (mark) mark.append(line);
+    parent.append(mark ?? line);
+    if (i < lines.length - 1) parent.append('\n');
+  });
 }
 
 function emit(parent, value, ptr, depth, opts) {
@@ -109,11 +132,15 @@ function innermost(marks) {
   return new Map(norm.filter(([k]) => !norm.some(([o]) => o !== k && o.startsWith(`${k}/`))));
 }
 
-// <pre> with the schema pretty-printed; personal data (x-pii / pii: true)
-// highlighted; opts.marks: Map pointer -> severity (BREAKING / UNDECIDED / WARNING / SAFE).
+// <pre> with the schema pretty-printed; personal data (x-pii / pii: true, or
+// a .proto field tagged "PII") highlighted; opts.marks: Map pointer ->
+// severity (BREAKING / UNDECIDED / WARNING / SAFE); opts.type: the schema
+// type (a PROTOBUF text is marked line by line; other text that is not JSON
+// is shown as it is).
 export function schemaView(schema, text, label, opts = {}) {
   const code = h('code');
-  if (schema == null) code.append(text ?? '');
+  if (opts.type === 'PROTOBUF') emitProto(code, text ?? '', innermost(opts.marks ?? new Map()));
+  else if (schema == null) code.append(text ?? '');
   else {
     emit(code, schema, '', 0, {
       marks: innermost(opts.marks ?? new Map()),

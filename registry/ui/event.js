@@ -52,13 +52,25 @@ function previous(s, version) {
   return i > 0 ? s.versions[i - 1].version : null;
 }
 
+// A Protobuf table (its rows have field numbers) shows each field's number,
+// label (repeated, map, optional, ...) and oneof where the other languages
+// show whether a field is required.
 function fieldTable(fields) {
   if (!fields.length) return h('p', { class: 'muted' }, 'No fields.');
+  const numbered = fields.some((f) => f.number != null);
+  const pii = (f) => h('td', null, f.pii ? h('span', { class: 'badge pii' }, 'PII') : '');
+  const name = (f) => h('td', null, h('code', null, f.name));
+  if (numbered) {
+    return table('Fields', ['Field', 'Number', 'Type', 'Label', 'Oneof', 'Description', 'Personal data'],
+      fields.map((f) => h('tr', { class: f.pii ? 'pii-row' : null },
+        name(f), h('td', { class: 'number' }, f.number ?? ''), h('td', null, f.type),
+        h('td', null, f.label), h('td', null, f.oneof ? h('code', null, f.oneof) : ''),
+        h('td', null, f.description), pii(f))));
+  }
   return table('Fields', ['Field', 'Type', 'Required', 'Description', 'Personal data'],
     fields.map((f) => h('tr', { class: f.pii ? 'pii-row' : null },
-      h('td', null, h('code', null, f.name)), h('td', null, f.type),
-      h('td', null, f.required ? 'required' : 'optional'), h('td', null, f.description),
-      h('td', null, f.pii ? h('span', { class: 'badge pii' }, 'PII') : ''))));
+      name(f), h('td', null, f.type),
+      h('td', null, f.required ? 'required' : 'optional'), h('td', null, f.description), pii(f))));
 }
 
 function partiesSection(s, producers, consumers) {
@@ -119,7 +131,7 @@ export async function eventView({ params: [subject], query }) {
       h('section', { 'aria-labelledby': 'schema' },
         h('h2', { id: 'schema' }, `Schema v${shown} `, stateBadge(version.state)),
         fields.some((f) => f.pii) ? h('p', { class: 'legend' }, h('mark', { class: 'pii' }, 'Highlighted'), ' fields are personal data.') : null,
-        schemaView(schema, version.schema, `Schema of version ${shown}`),
+        schemaView(schema, version.schema, `Schema of version ${shown}`, { type: version.schemaType }),
         h('h3', null, 'Fields'), fieldTable(fields)),
       examples.length ? h('section', { 'aria-labelledby': 'examples' }, h('h2', { id: 'examples' }, 'Example events'),
         examples.map((e) => h('pre', { class: 'schema', tabindex: 0 }, JSON.stringify(e, null, 2)))) : null,

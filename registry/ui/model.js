@@ -227,12 +227,14 @@ export function parseSchema(text) {
   }
 }
 
-// The field table of a version: [{name, type, required, description, pii}]
-// (the registry reads it from the schema).
+// The field table of a version: [{name, type, required, description, pii,
+// number, label, oneof}] (the registry reads it from the schema; number is
+// null, label and oneof '' for a language without field numbers).
 export async function fetchFields(subject, version) {
   const reply = await get(`accord/v1/subjects/${seg(subject)}/versions/${version}/fields`);
   return listOf(reply, 'fields').map((f) => ({
     name: str(f.path ?? f.name), type: str(f.type), required: f.required === true,
     description: str(f.description ?? f.doc), pii: f.pii === true,
+    number: Number.isInteger(f.number) ? f.number : null, label: str(f.label), oneof: str(f.oneof),
   }));
 }

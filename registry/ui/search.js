@@ -25,7 +25,7 @@ function searchForm(params, all, navigate) {
       h('label', null, 'Owner', h('input', { name: 'owner', list: 'owners', value: params.owner ?? '' })),
       h('label', null, 'Tag', h('input', { name: 'tag', list: 'tags', value: params.tag ?? '' })),
       select('state', 'State', ['ACTIVE', 'DEPRECATED', 'RETIRED'], params.state),
-      select('type', 'Type', ['JSON', 'AVRO'], params.type),
+      select('type', 'Type', ['JSON', 'AVRO', 'PROTOBUF'], params.type),
       h('button', { type: 'submit' }, 'Search')),
     datalist('owners', all.map((r) => r.owner).filter(Boolean)),
     datalist('tags', all.flatMap((r) => r.tags)));

@@ -102,18 +102,21 @@ void Collect(const gp::Descriptor* d, const std::string& prefix, int depth, int 
       } else {
         info.type = f->type_name();
       }
+      // The label as written: proto2's `optional` on every singular field
+      // outside a oneof (messages too), proto3's only where the author wrote
+      // it (has_optional_keyword covers both).
       if (f->is_repeated()) {
         info.label = "repeated";
       } else if (f->is_required()) {
         info.label = "required";
-      } else if (f->has_presence() && f->real_containing_oneof() == nullptr &&
-                 f->type() != gp::FieldDescriptor::TYPE_MESSAGE) {
+      } else if (f->has_optional_keyword()) {
         info.label = "optional";
       }
       step = f->is_repeated() ? f->name() + "[]" : f->name();
     }
-    info.path = prefix + (f->is_repeated() && !f->is_map() ? f->name() + "[]" : f->name());
-    if (f->is_map()) info.path = prefix + f->name() + "{}";
+    // The field's own row is its name, as JSON Schema's and Avro's are; what
+    // is inside its elements or values goes under "name[]." / "name{}.".
+    info.path = prefix + f->name();
     ReadMeta(f, info);
     out.push_back(std::move(info));
     // Well-known types are leaves (their JSON form is a scalar or a free

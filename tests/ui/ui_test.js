@@ -4,7 +4,10 @@
 // 1. Seeds a catalog through the registry's HTTP API: three subjects with
 //    owners and tags (JSON Schema and Avro), a required field removed between
 //    two versions, a deprecated version with a sunset date and a replacement,
-//    a retired one, and services that produce and consume.
+//    a retired one, and services that produce and consume; and a Protobuf
+//    event (issue 17) whose message imports another registered .proto by
+//    reference, with nested and repeated messages, a map, a oneof, field
+//    meta (docs, PII tags) and a well-known type, in two versions.
 // 2. Drives Debian's headless Chromium (playwright-core, executablePath from
 //    ACCORD_CHROMIUM; no browser download) through each view and checks what
 //    a reader sees. Each test saves a screenshot to $ACCORD_UI_SHOTS/<name>.png,
@@ -56,6 +59,62 @@ const PAYMENT = {
   fields: [{ name: 'paymentId', type: 'string' }, { name: 'cardNumber', type: 'string', pii: true }],
 };
 
+// Protobuf (issue 17): the customer file is a reference of the order file.
+const CUSTOMER_PROTO = `syntax = "proto3";
+package acme.customers;
+
+import "confluent/meta.proto";
+
+message Customer {
+  string customer_id = 1;
+  string email = 2 [(confluent.field_meta) = { doc: "Contact address", tags: ["PII"] }];
+}
+`;
+const SHIPPED_V1 = `syntax = "proto3";
+package acme.orders;
+
+import "confluent/meta.proto";
+import "google/protobuf/timestamp.proto";
+import "acme/customer.proto";
+
+// An order left the warehouse.
+message OrderShipped {
+  string order_id = 1 [(confluent.field_meta) = { doc: "Order id" }];
+  acme.customers.Customer buyer = 2;
+  repeated Parcel parcels = 3;
+  map<string, string> attributes = 4;
+  oneof payment {
+    string card_number = 5 [(confluent.field_meta) = { tags: ["PII"] }];
+    string voucher = 6;
+  }
+  optional string note = 7;
+  google.protobuf.Timestamp shipped_at = 8;
+  Status status = 9;
+  int32 weight_grams = 10;
+
+  message Parcel {
+    string tracking_code = 1;
+    repeated string skus = 2;
+  }
+}
+
+enum Status {
+  STATUS_UNSPECIFIED = 0;
+  STATUS_SHIPPED = 1;
+}
+`;
+// voucher leaves the oneof, note is renamed, weight_grams changes its type,
+// carrier and STATUS_RETURNED are added.
+const SHIPPED_V2 = SHIPPED_V1
+  .replace('    string voucher = 6;\n', '')
+  .replace('optional string note = 7;', 'optional string comment = 7;')
+  .replace('int32 weight_grams = 10;', 'string weight_grams = 10;\n  string carrier = 11;')
+  .replace('  STATUS_SHIPPED = 1;\n', '  STATUS_SHIPPED = 1;\n  STATUS_RETURNED = 2;\n');
+const CUSTOMER_REF = [{ name: 'acme/customer.proto', subject: 'acme.customer', version: 1 }];
+
+const registerProto = (subject, schema, references) =>
+  call('POST', `/subjects/${subject}/versions`, { schemaType: 'PROTOBUF', schema, references });
+
 async function seed() {
   await call('PUT', '/config/orders.order-placed', { compatibility: 'NONE' });
   await register('orders.order-placed', 'JSON', ORDER_V1);
@@ -63,6 +122,10 @@ async function seed() {
   await register('orders.order-placed', 'JSON', ORDER_V3);
   await register('customers.customer-updated', 'JSON', CUSTOMER);
   await register('payments.payment-captured', 'AVRO', PAYMENT);
+  await call('PUT', '/config/orders.order-shipped', { compatibility: 'NONE' });
+  await registerProto('acme.customer', CUSTOMER_PROTO, []);
+  await registerProto('orders.order-shipped', SHIPPED_V1, CUSTOMER_REF);
+  await registerProto('orders.order-shipped', SHIPPED_V2, CUSTOMER_REF);
   const meta = (s, m) => call('PUT', `/accord/v1/subjects/${s}/metadata`, m);
   await meta('orders.order-placed', {
     owner: 'orders-team', description: 'A customer placed an order <img src=x id=injected>',
@@ -100,6 +163,12 @@ const texts = (page, selector) => page.locator(selector).allTextContents();
 
 // --- the tests ------------------------------------------------------------------
 
+test('search_by_protobuf_field_name', async (page) => {
+  await open(page, '/ui/?q=weight_grams');
+  assert.deepEqual(await texts(page, 'main tbody strong.event a'), ['orders.order-shipped']);
+  assert.deepEqual(await texts(page, 'main tbody td:last-child'), ['PROTOBUF']);
+});
+
 test('search_by_field_name', async (page) => {
   await open(page, '/ui/');
   await page.getByLabel('Search events').fill('loyaltyTier');
@@ -120,6 +189,9 @@ test('search_filters', async (page) => {
   assert.match(await page.textContent('main tbody tr:nth-child(2)'), /payments-team.*v1.*2030-02-15/);
   await open(page, '/ui/?type=AVRO');
   assert.deepEqual(await events(), ['payments.payment-captured']);
+  await open(page, '/ui/?type=PROTOBUF');
+  assert.deepEqual(await events(), ['acme.customer', 'orders.order-shipped']);
+  assert.equal(await page.locator('select[name="type"]').inputValue(), 'PROTOBUF');
   await open(page, '/ui/?owner=customers-team');
   assert.deepEqual(await events(), ['customers.customer-updated']);
   await open(page, '/ui/?tag=core');
@@ -159,6 +231,105 @@ test('diff_marks_removed_required_field_breaking', async (page) => {
   assert.doesNotMatch((await texts(page, '.side:nth-child(2) mark')).join(' '), /email/);
   const verdicts = await page.textContent('main');
   assert.match(verdicts, /INCOMPATIBLE/);
+});
+
+// The rows of the table captioned `caption`, each as its cells' texts.
+const tableRows = (page, caption) => page.locator(`table:has(caption:text("${caption}")) tbody tr`)
+  .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+const tableHeaders = (page, caption) => texts(page, `table:has(caption:text("${caption}")) thead th`);
+
+test('protobuf_field_table', async (page) => {
+  await open(page, '/ui/events/orders.order-shipped?version=1');
+  assert.match(await page.textContent('dl.meta'), /TypePROTOBUF/);
+  assert.deepEqual(await tableHeaders(page, 'Fields'),
+    ['Field', 'Number', 'Type', 'Label', 'Oneof', 'Description', 'Personal data']);
+  // Nested (buyer from the referenced file, parcels' elements), repeated, map,
+  // oneof members, proto3 optional, a well-known type left whole, an enum.
+  assert.deepEqual(await tableRows(page, 'Fields'), [
+    ['order_id', '1', 'string', 'singular', '', 'Order id', ''],
+    ['buyer', '2', 'message acme.customers.Customer', 'singular', '', '', ''],
+    ['buyer.customer_id', '1', 'string', 'singular', '', '', ''],
+    ['buyer.email', '2', 'string', 'singular', '', 'Contact address', 'PII'],
+    ['parcels', '3', 'message acme.orders.OrderShipped.Parcel', 'repeated', '', '', ''],
+    ['parcels[].tracking_code', '1', 'string', 'singular', '', '', ''],
+    ['parcels[].skus', '2', 'string', 'repeated', '', '', ''],
+    ['attributes', '4', 'map<string, string>', 'map', '', '', ''],
+    ['card_number', '5', 'string', 'singular', 'payment', '', 'PII'],
+    ['voucher', '6', 'string', 'singular', 'payment', '', ''],
+    ['note', '7', 'string', 'optional', '', '', ''],
+    ['shipped_at', '8', 'message google.protobuf.Timestamp', 'singular', '', '', ''],
+    ['status', '9', 'enum acme.orders.Status', 'singular', '', '', ''],
+    ['weight_grams', '10', 'int32', 'singular', '', '', ''],
+  ]);
+  assert.deepEqual(await texts(page, 'tr.pii-row td:first-child'), ['buyer.email', 'card_number']);
+  // The .proto text is shown as registered; the field it tags "PII" is
+  // highlighted (the referenced file's email is in the table, not this text).
+  assert.equal(await page.textContent('pre.schema'), SHIPPED_V1);
+  assert.deepEqual(await texts(page, 'pre.schema mark'),
+    ['    string card_number = 5 [(confluent.field_meta) = { tags: ["PII"] }];']);
+  assert.deepEqual(await page.locator('pre.schema mark').evaluateAll((m) => m.map((x) => x.className)), ['pii']);
+  // The referenced file's own page has its table too.
+  await open(page, '/ui/events/acme.customer');
+  assert.deepEqual(await tableRows(page, 'Fields'), [
+    ['customer_id', '1', 'string', 'singular', '', '', ''],
+    ['email', '2', 'string', 'singular', '', 'Contact address', 'PII'],
+  ]);
+  // The JSON Schema table keeps its columns.
+  await open(page, '/ui/events/customers.customer-updated');
+  assert.deepEqual(await tableHeaders(page, 'Fields'), ['Field', 'Type', 'Required', 'Description', 'Personal data']);
+});
+
+test('protobuf_compare', async (page) => {
+  await open(page, '/ui/events/orders.order-shipped/compare?from=1&to=2');
+  // Each change with Confluent's kind name, its severity and the direction it breaks.
+  const findings = await page.locator('li.finding').evaluateAll((items) => items.map((li) => [
+    li.querySelector('.badge').textContent, li.querySelector('code').textContent,
+    li.querySelector('.consequence').textContent,
+    [...li.querySelectorAll('.path')].map((p) => p.textContent).join(' '),
+  ]));
+  assert.deepEqual(findings, [
+    ['BREAKING', 'ONEOF_FIELD_REMOVED', 'breaks BACKWARD: the new version rejects old events',
+      'old: /OrderShipped/voucher new: /OrderShipped/payment'],
+    ['BREAKING', 'FIELD_SCALAR_KIND_CHANGED', 'breaks BACKWARD: the new version rejects old events',
+      'old: /OrderShipped/weight_grams new: /OrderShipped/weight_grams'],
+    ['BREAKING', 'FIELD_SCALAR_KIND_CHANGED', 'breaks FORWARD: readers of the old version reject new events',
+      'old: /OrderShipped/weight_grams new: /OrderShipped/weight_grams'],
+    ['WARNING', 'FIELD_NAME_CHANGED', '', 'old: /OrderShipped/note new: /OrderShipped/comment'],
+    ['SAFE', 'FIELD_ADDED', 'breaks neither BACKWARD nor FORWARD', 'old: /OrderShipped new: /OrderShipped/carrier'],
+    ['SAFE', 'ENUM_CONST_ADDED', 'breaks neither BACKWARD nor FORWARD', 'old: /Status new: /Status/STATUS_RETURNED'],
+  ]);
+  assert.equal(await page.textContent('p.count'), '3 breaking, 1 warnings, 2 safe');
+  assert.deepEqual(await tableRows(page, 'Verdict per compatibility mode'),
+    [['BACKWARD', 'INCOMPATIBLE'], ['FORWARD', 'INCOMPATIBLE'], ['FULL', 'INCOMPATIBLE']]);
+  // Both .proto texts side by side, each marking the declarations its
+  // findings point at (a message's own mark gives way to its fields').
+  const marks = (side) => page.locator(`.side:nth-child(${side}) pre.schema mark`)
+    .evaluateAll((m) => m.map((x) => [x.className, x.textContent]));
+  assert.deepEqual(await marks(1), [
+    ['pii', '    string card_number = 5 [(confluent.field_meta) = { tags: ["PII"] }];'],
+    ['sev-breaking', '    string voucher = 6;'],
+    ['sev-warning', '  optional string note = 7;'],
+    ['sev-breaking', '  int32 weight_grams = 10;'],
+    ['sev-safe', 'enum Status {'],
+    ['sev-safe', '  STATUS_UNSPECIFIED = 0;'],
+    ['sev-safe', '  STATUS_SHIPPED = 1;'],
+    ['sev-safe', '}'],
+  ]);
+  assert.deepEqual(await marks(2), [
+    ['sev-breaking', '  oneof payment {'],
+    ['pii sev-breaking', '    string card_number = 5 [(confluent.field_meta) = { tags: ["PII"] }];'],
+    ['sev-breaking', '  }'],
+    ['sev-warning', '  optional string comment = 7;'],
+    ['sev-breaking', '  string weight_grams = 10;'],
+    ['sev-safe', '  string carrier = 11;'],
+    ['sev-safe', '  STATUS_RETURNED = 2;'],
+  ]);
+  // The event page's changelog lists the same kinds.
+  await open(page, '/ui/events/orders.order-shipped');
+  assert.deepEqual(await texts(page, 'ol.changelog > li:first-child li.finding code'), [
+    'ONEOF_FIELD_REMOVED', 'FIELD_SCALAR_KIND_CHANGED', 'FIELD_SCALAR_KIND_CHANGED',
+    'FIELD_NAME_CHANGED', 'FIELD_ADDED', 'ENUM_CONST_ADDED',
+  ]);
 });
 
 test('calendar_in_date_order', async (page) => {

@@ -232,6 +232,12 @@ TEST(LanguageFields, EachLanguageListsItsFields) {
   EXPECT_EQ(af[0].path, "a");
   EXPECT_EQ(af[0].type, "int");
   EXPECT_TRUE(af[0].required);
+  // Field numbers, labels and oneofs are Protobuf's alone.
+  for (const FieldInfo& f : {jf[0], af[0]}) {
+    EXPECT_EQ(f.number, 0);
+    EXPECT_EQ(f.label, "");
+    EXPECT_EQ(f.oneof, "");
+  }
 }
 
 TEST(LanguageLint, EachLanguageSpellsTheOwnerAttributeItsWay) {
@@ -357,6 +363,19 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
   }
   EXPECT_EQ(paths, (std::vector<std::string>{"a", "email"}));
   EXPECT_EQ(types, (std::vector<std::string>{"int32", "string"}));
+  // Number, label ("singular" where the .proto writes none) and oneof.
+  auto shapes = MustParse(SchemaType::kProtobuf,
+                          "syntax = \"proto3\"; message M { repeated int64 r = 3; "
+                          "map<string, int32> m = 4; optional bool o = 5; "
+                          "oneof pay { string card = 6; } }");
+  ASSERT_TRUE(shapes);
+  std::vector<std::string> rows;
+  for (const FieldInfo& f : proto.Fields(*shapes)) {
+    rows.push_back(f.path + " " + std::to_string(f.number) + " " + f.type + " " + f.label + " " +
+                   f.oneof + (f.required ? " required" : ""));
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"r 3 int64 repeated ", "m 4 map<string, int32> map ",
+                                            "o 5 bool optional ", "card 6 string singular pay"}));
 
   lint::Config config;
   lint::Context context(config, "");

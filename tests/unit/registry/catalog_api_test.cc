@@ -291,6 +291,83 @@ TEST_F(CatalogApiTest, DiffChangelogAndFields) {
             R"({"path":"c","type":"string","required":false,"pii":true})");
 }
 
+// Issue 17: a Protobuf field table names each field's number, label and
+// oneof, follows nested and referenced messages, repeated elements and map
+// values, leaves well-known types as leaves, and reads personal data and the
+// description from Confluent's field meta; the other languages' rows carry
+// none of the three members (DiffChangelogAndFields pins a JSON row).
+TEST_F(CatalogApiTest, ProtobufFieldsCarryNumberLabelOneofAndFieldMeta) {
+  auto proto = [&](const std::string& subject, const std::string& schema, const std::string& refs) {
+    Value o{json::Object{}};
+    o.Add("schema", schema);
+    o.Add("schemaType", "PROTOBUF");
+    std::string body = json::ToJson(o);
+    if (!refs.empty()) body.insert(body.size() - 1, ",\"references\":" + refs);
+    return Call("POST", "/subjects/" + subject + "/versions", body);
+  };
+  auto customer = proto("customer", R"(syntax = "proto3";
+package acme.customers;
+import "confluent/meta.proto";
+message Customer {
+  string customer_id = 1;
+  string email = 2 [(confluent.field_meta) = { doc: "contact address", tags: ["PII"] }];
+}
+)",
+                        "");
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  auto order = proto("orders", R"(syntax = "proto2";
+package acme.orders;
+import "confluent/meta.proto";
+import "google/protobuf/timestamp.proto";
+import "acme/customer.proto";
+message OrderShipped {
+  required string order_id = 1 [(confluent.field_meta) = { doc: "Order id" }];
+  optional acme.customers.Customer buyer = 2;
+  repeated Line lines = 3;
+  map<string, Line> gifts = 4;
+  oneof payment {
+    string card_number = 5 [(confluent.field_meta) = { tags: ["PII"] }];
+    string voucher = 6;
+  }
+  optional google.protobuf.Timestamp shipped_at = 7;
+  optional Status status = 8;
+  message Line {
+    optional string sku = 1;
+    repeated int32 sizes = 2;
+  }
+}
+enum Status {
+  STATUS_UNSPECIFIED = 0;
+  STATUS_SHIPPED = 1;
+}
+)",
+                     R"([{"name":"acme/customer.proto","subject":"customer","version":1}])");
+  ASSERT_EQ(order.status, 200) << order.body;
+  auto fields = Call("GET", "/accord/v1/subjects/orders/versions/1/fields");
+  ASSERT_EQ(fields.status, 200) << fields.body;
+  std::vector<std::string> rows;
+  const Value body = Body(fields);  // (the loop reads into it: keep it alive)
+  for (const Value& row : body.AsArray()) rows.push_back(json::ToJson(row));
+  EXPECT_EQ(
+      rows,
+      (std::vector<std::string>{
+          R"({"path":"order_id","type":"string","required":true,"pii":false,"description":"Order id","number":1,"label":"required"})",
+          R"({"path":"buyer","type":"message acme.customers.Customer","required":false,"pii":false,"number":2,"label":"optional"})",
+          R"({"path":"buyer.customer_id","type":"string","required":false,"pii":false,"number":1,"label":"singular"})",
+          R"({"path":"buyer.email","type":"string","required":false,"pii":true,"description":"contact address","number":2,"label":"singular"})",
+          R"({"path":"lines","type":"message acme.orders.OrderShipped.Line","required":false,"pii":false,"number":3,"label":"repeated"})",
+          R"({"path":"lines[].sku","type":"string","required":false,"pii":false,"number":1,"label":"optional"})",
+          R"({"path":"lines[].sizes","type":"int32","required":false,"pii":false,"number":2,"label":"repeated"})",
+          R"({"path":"gifts","type":"map<string, acme.orders.OrderShipped.Line>","required":false,"pii":false,"number":4,"label":"map"})",
+          R"({"path":"gifts{}.sku","type":"string","required":false,"pii":false,"number":1,"label":"optional"})",
+          R"({"path":"gifts{}.sizes","type":"int32","required":false,"pii":false,"number":2,"label":"repeated"})",
+          R"({"path":"card_number","type":"string","required":false,"pii":true,"number":5,"label":"singular","oneof":"payment"})",
+          R"({"path":"voucher","type":"string","required":false,"pii":false,"number":6,"label":"singular","oneof":"payment"})",
+          R"({"path":"shipped_at","type":"message google.protobuf.Timestamp","required":false,"pii":false,"number":7,"label":"optional"})",
+          R"({"path":"status","type":"enum acme.orders.Status","required":false,"pii":false,"number":8,"label":"optional"})",
+      }));
+}
+
 TEST_F(CatalogApiTest, AuditFiltersBySubjectAndRecordsCatalogActions) {
   ThreeOrders();
   Register("payments", R"({"type":"object"})");

@@ -478,12 +478,12 @@ TEST(ProtobufFields, NestedRepeatedMapsAndOneofs) {
   }
   EXPECT_EQ(rows, (std::vector<std::string>{
                       "id 1 string [] ",
-                      "items[] 2 message acme.orders.Order.Item [repeated] ",
+                      "items 2 message acme.orders.Order.Item [repeated] ",
                       "items[].sku 1 string [] ",
                       "items[].quantity 2 int32 [] ",
                       "placed_at 3 message google.protobuf.Timestamp [] ",
                       "status 4 enum acme.orders.Status [] ",
-                      "counters{} 5 map<string, int64> [map] ",
+                      "counters 5 map<string, int64> [map] ",
                       "card 6 string [] payment",
                       "iban 7 string [] payment",
                       "priority 8 int32 [optional] ",
@@ -496,7 +496,46 @@ TEST(ProtobufFields, RecursiveTypesExpandOncePerPath) {
       MustParse("syntax = \"proto3\"; message Node { string v = 1; repeated Node kids = 2; }");
   auto f = Fields(s);
   ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[1].path, "kids[]");
+  EXPECT_EQ(f[1].path, "kids");
+}
+
+TEST(ProtobufFields, MapOfMessagesListsTheValuesFieldsUnderBraces) {
+  Schema s = MustParse(R"(syntax = "proto3";
+message Cart {
+  map<string, Line> lines = 1;
+  message Line { string sku = 1; repeated string notes = 2; }
+})");
+  std::vector<std::string> rows;
+  for (const FieldInfo& i : Fields(s)) rows.push_back(i.path + " " + i.type + " [" + i.label + "]");
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "lines map<string, Cart.Line> [map]",
+                      "lines{}.sku string []",
+                      "lines{}.notes string [repeated]",
+                  }));
+}
+
+// proto2 writes a label on every field outside a oneof; proto3 only `optional`
+// (and never on a oneof member).
+TEST(ProtobufFields, LabelIsTheOneWrittenInEachSyntax) {
+  Schema two = MustParse(R"(syntax = "proto2";
+message A {
+  optional string s = 1;
+  required int32 r = 2;
+  optional B b = 3;
+  repeated B bs = 4;
+  oneof o { string x = 5; }
+}
+message B { optional int32 v = 1; })");
+  std::vector<std::string> rows;
+  for (const FieldInfo& i : Fields(two, "", 1)) rows.push_back(i.path + " [" + i.label + "]");
+  EXPECT_EQ(rows, (std::vector<std::string>{"s [optional]", "r [required]", "b [optional]",
+                                            "bs [repeated]", "x []"}));
+  Schema three = MustParse(R"(syntax = "proto3";
+message A { string s = 1; optional string o = 2; B b = 3; optional B ob = 4; }
+message B { int32 v = 1; })");
+  rows.clear();
+  for (const FieldInfo& i : Fields(three, "", 1)) rows.push_back(i.path + " [" + i.label + "]");
+  EXPECT_EQ(rows, (std::vector<std::string>{"s []", "o [optional]", "b []", "ob [optional]"}));
 }
 
 TEST(ProtobufEvents, ValidEventInTheJsonMapping) {

@@ -117,13 +117,21 @@ struct CheckOptions {
   jsonschema::FormatMode format = jsonschema::FormatMode::kAnnotate;
 };
 
-// One row of a schema's field table (the catalog's "fields" view).
+// One row of a schema's field table (the catalog's "fields" view), in the
+// order the schema declares them, each container's row before its members'.
 struct FieldInfo {
-  std::string path{};  // "customer.address.city", "lines[].sku", "attributes{}"
-  std::string type{};  // "string", "object", "array", "record", "map", "string|null", ...
+  std::string path{};  // "customer.address.city", "lines[].sku", "attributes{}.text"
+  std::string type{};  // "string", "object", "array", "record", "map", "string|null",
+                       // Protobuf: "int64", "message acme.Address", "enum acme.Status",
+                       // "map<string, int64>" (the element type of a repeated field)
   bool required = false;
-  bool pii = false;  // x-pii: true (JSON Schema) / "pii": true (Avro field)
+  bool pii = false;  // x-pii: true (JSON Schema) / "pii": true (Avro field) / the "PII"
+                     // tag in `(confluent.field_meta).tags` (Protobuf)
   std::string description{};
+  // Protobuf only (0 and "" for the other languages):
+  int number = 0;       // the field number
+  std::string label{};  // "singular", "optional", "required", "repeated" or "map"
+  std::string oneof{};  // the oneof the field belongs to, "" when none
 };
 
 // Validates example events (JSON values) against one schema.

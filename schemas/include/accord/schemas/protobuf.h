@@ -95,13 +95,16 @@ struct SchemaImpl;  // protobuf_schema.h (private): the pool and descriptors
 
 // A field of a message, for the catalog (Fields).
 struct FieldInfo {
-  std::string path;   // from the message: "customer.address.city"; map values "tags{}",
-                      // repeated elements "items[]" ("items[].sku")
+  std::string path;   // from the message: "customer.address.city"; a repeated or map
+                      // field's own row is its name ("items", "labels"), the fields of
+                      // its elements or values follow as "items[].sku", "labels{}.text"
   std::string name;   // the field's own name
   int number = 0;     // field number
   std::string type;   // "string", "int64", "message acme.Address", "enum acme.Status",
                       // "map<string, int64>"
-  std::string label;  // "" (proto3 singular), "optional", "required", "repeated", "map"
+  std::string label;  // "" (singular: proto3 without a label, or in a oneof), "optional"
+                      // (written: proto2 outside a oneof, proto3 `optional`), "required",
+                      // "repeated", "map"
   std::string oneof;  // the (real) oneof it belongs to, or ""
   std::string json_name;
   std::vector<std::string> tags;  // Confluent field_meta tags (`(confluent.field_meta).tags`)
