@@ -1,5 +1,6 @@
 // Protobuf parsing: limits, libprotobuf's parser, imports through references
 // and built-ins, the DescriptorPool build, and the serialized form.
+#include <google/protobuf/arena.h>
 #include <google/protobuf/compiler/parser.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/dynamic_message.h>
@@ -9,6 +10,7 @@
 #include <google/protobuf/stubs/common.h>
 #include <google/protobuf/stubs/logging.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,43 +79,56 @@ bool IsWellKnown(std::string_view name) { return name.starts_with("google/protob
 // ---- pre-scan of the text: size and nesting before libprotobuf sees it -----------
 
 // The position of the first `{` past max_depth, or nullopt. Skips comments
-// and string literals (a brace inside them does not nest). Linear.
+// and string literals (a brace inside them does not nest). Linear; lines and
+// columns are counted only for the brace it reports.
 std::optional<Position> FirstTooDeep(std::string_view text, int max_depth) {
-  int depth = 0, line = 1, col = 1;
+  const std::size_t n = text.size();
+  int depth = 0;
   std::size_t i = 0;
-  auto advance = [&](std::size_t n) {
-    for (std::size_t k = 0; k < n && i < text.size(); ++k, ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-  };
-  while (i < text.size()) {
+  while (i < n) {
     const char c = text[i];
-    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      while (i < text.size() && text[i] != '\n') advance(1);
-    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-      advance(2);
-      while (i < text.size() && !(text[i] == '*' && i + 1 < text.size() && text[i + 1] == '/')) {
-        advance(1);
-      }
-      advance(2);
-    } else if (c == '"' || c == '\'') {
-      advance(1);
-      while (i < text.size() && text[i] != c && text[i] != '\n') {
-        advance(text[i] == '\\' ? 2 : 1);
-      }
-      advance(1);
-    } else {
-      if (c == '{' || c == '<' || c == '[') {
-        if (++depth > max_depth) return Position{line, col};
-      } else if (c == '}' || c == '>' || c == ']') {
+    switch (c) {
+      case '/':
+        if (i + 1 < n && text[i + 1] == '/') {
+          const std::size_t eol = text.find('\n', i + 2);
+          i = eol == std::string_view::npos ? n : eol;
+        } else if (i + 1 < n && text[i + 1] == '*') {
+          const std::size_t close = text.find("*/", i + 2);
+          i = close == std::string_view::npos ? n : close + 2;
+        } else {
+          ++i;
+        }
+        break;
+      case '"':
+      case '\'':
+        // To the closing quote or the end of the line, whichever comes first
+        // (a backslash escapes the next character, even a newline); both
+        // are consumed.
+        for (++i; i < n && text[i] != c && text[i] != '\n'; i += text[i] == '\\' ? 2 : 1) {
+        }
+        ++i;
+        break;
+      case '{':
+      case '<':
+      case '[':
+        if (++depth > max_depth) {
+          const std::string_view before = text.substr(0, i);
+          const std::size_t last_newline = before.rfind('\n');
+          const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+          const std::size_t column =
+              last_newline == std::string_view::npos ? i + 1 : i - last_newline;
+          return Position{static_cast<int>(line), static_cast<int>(column)};
+        }
+        ++i;
+        break;
+      case '}':
+      case '>':
+      case ']':
         if (depth > 0) --depth;
-      }
-      advance(1);
+        ++i;
+        break;
+      default:
+        ++i;
     }
   }
   return std::nullopt;
@@ -284,11 +299,61 @@ Error MakeErr(ErrorCode code, std::string message, std::string file, Position po
   return e;
 }
 
+// A block of memory per thread for the arena of the outermost file being
+// parsed, so that a parse allocates the FileDescriptorProto's parts from
+// memory it already has.
+struct BlockLease {
+  static constexpr std::size_t kSize = 256 << 10;
+  BlockLease() {
+    thread_local std::unique_ptr<char[]> t_block;
+    thread_local bool t_in_use = false;
+    if (t_in_use) return;
+    if (!t_block) t_block = std::make_unique<char[]>(kSize);
+    t_in_use = true;
+    in_use = &t_in_use;
+    block = t_block.get();
+  }
+  ~BlockLease() {
+    if (in_use != nullptr) *in_use = false;
+  }
+  BlockLease(const BlockLease&) = delete;
+  BlockLease& operator=(const BlockLease&) = delete;
+  bool* in_use = nullptr;
+  char* block = nullptr;
+};
+
+gp::ArenaOptions ArenaOver(const BlockLease& lease) {
+  gp::ArenaOptions o;
+  o.initial_block = lease.block;
+  o.initial_block_size = lease.block != nullptr ? BlockLease::kSize : 0;
+  o.start_block_size = 16 << 10;
+  o.max_block_size = 256 << 10;
+  return o;
+}
+
+// A heap SourceCodeInfo lent to an arena FileDescriptorProto for the length
+// of a parse (see ParseProtoText), taken back (and freed) on every way out.
+class HeapSourceInfo {
+ public:
+  explicit HeapSourceInfo(gp::FileDescriptorProto& proto) : proto_(proto) {
+    proto_.unsafe_arena_set_allocated_source_code_info(info_.get());
+  }
+  ~HeapSourceInfo() { proto_.unsafe_arena_release_source_code_info(); }
+  HeapSourceInfo(const HeapSourceInfo&) = delete;
+  HeapSourceInfo& operator=(const HeapSourceInfo&) = delete;
+
+ private:
+  gp::FileDescriptorProto& proto_;
+  std::unique_ptr<gp::SourceCodeInfo> info_ = std::make_unique<gp::SourceCodeInfo>();
+};
+
 struct ParsedFile {
-  // On the heap: the location table below is keyed by the address of the
+  // Declared before the arena: the arena is destroyed first.
+  std::unique_ptr<BlockLease> lease = std::make_unique<BlockLease>();
+  std::unique_ptr<gp::Arena> arena = std::make_unique<gp::Arena>(ArenaOver(*lease));
+  // In the arena: the location table below is keyed by the address of the
   // proto and of its parts, so it must not move.
-  std::unique_ptr<gp::FileDescriptorProto> owned = std::make_unique<gp::FileDescriptorProto>();
-  gp::FileDescriptorProto& proto = *owned;
+  gp::FileDescriptorProto& proto = *gp::Arena::CreateMessage<gp::FileDescriptorProto>(arena.get());
   // Where each element was written (text only, and only on the pass that
   // looks for an error's position).
   std::unique_ptr<gp::compiler::SourceLocationTable> locations;
@@ -434,6 +499,11 @@ class Builder {
       out.locations = std::make_unique<gp::compiler::SourceLocationTable>();
       parser.RecordSourceLocationsTo(out.locations.get());
     }
+    // The parser records every element's location into a SourceCodeInfo of
+    // its own (on the heap) and at the end swaps it into the file's. Were the
+    // file's in the arena, the swap would copy it there, element by element;
+    // a heap one of ours takes it by a pointer swap, and is dropped below.
+    HeapSourceInfo source_info(out.proto);
     const bool ok = parser.Parse(&tokenizer, &out.proto);
     if (!ok || errors.failed()) {
       if (!errors.failed()) {
@@ -442,10 +512,7 @@ class Builder {
       return std::unexpected(
           MakeErr(ErrorCode::kSyntax, errors.first().second, name, errors.first().first));
     }
-    // The parser always records where each element and comment is; the
-    // schema needs none of it (errors use the location table above), and
-    // building the pool would copy it.
-    out.proto.clear_source_code_info();
+    // (The schema needs no source info: errors use the location table above.)
     return out;
   }
 

@@ -239,6 +239,27 @@ TEST(ProtobufLimits, BracesInCommentsAndStringsDoNotNest) {
   MustParse(text);
 }
 
+TEST(ProtobufLimits, TooDeepPositionCountsLinesAcrossCommentsAndStrings) {
+  ParseOptions o;
+  o.limits.max_depth = 2;
+  // Braces in a block comment, a line comment and a string with an escaped
+  // quote do not nest; the third real `{` is reported where it is.
+  Error e = MustFail(
+      "syntax = \"proto3\";\n/* { */ // {\noption java_package = \"a\\\"{\";\n"
+      "message A { message B {\n  message C {\n}}}\n",
+      o);
+  EXPECT_EQ(e.code, ErrorCode::kLimit);
+  EXPECT_EQ(e.message, "nesting deeper than 2 levels");
+  EXPECT_EQ(e.position, (Position{5, 13}));
+  // A string left open ends at its line's end; a block comment left open
+  // runs to the end of the text.
+  Error open_string = MustFail("option x = \"{{{\n{{{", o);
+  EXPECT_EQ(open_string.code, ErrorCode::kLimit);
+  EXPECT_EQ(open_string.position, (Position{2, 3}));
+  Error open_comment = MustFail("{ /* {{{\n{{{", o);
+  EXPECT_EQ(open_comment.code, ErrorCode::kSyntax);
+}
+
 TEST(ProtobufLimits, TooManyTypesOrFieldsIsALimit) {
   std::string text = "syntax = \"proto3\";\n";
   for (int i = 0; i < 20; ++i)
