@@ -799,14 +799,15 @@ class Checker {
         }
       }
     } else {
-      if (finding_keys_.empty()) {
+      if (!finding_keys_) {
+        finding_keys_ = std::make_unique<std::unordered_set<std::string>>();
         for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
-          finding_keys_.insert(FindingKey(findings[i].kind.name(), findings[i].writer_path,
-                                          findings[i].reader_path));
+          finding_keys_->insert(FindingKey(findings[i].kind.name(), findings[i].writer_path,
+                                           findings[i].reader_path));
         }
       }
       ChargeWork(1);
-      if (!finding_keys_.insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path))
+      if (!finding_keys_->insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path))
                .second) {
         findings.pop_back();
         return;
@@ -1261,7 +1262,11 @@ class Checker {
     }
   };
   const UnionIndex& IndexOf(const Node& r_union) {
-    std::unique_ptr<UnionIndex>& slot = union_indexes_[&r_union];
+    if (!union_indexes_) {
+      union_indexes_ =
+          std::make_unique<std::unordered_map<const Node*, std::unique_ptr<UnionIndex>>>();
+    }
+    std::unique_ptr<UnionIndex>& slot = (*union_indexes_)[&r_union];
     if (!slot) slot = std::make_unique<UnionIndex>(r_, r_union);
     return *slot;
   }
@@ -1447,11 +1452,13 @@ class Checker {
 
   const Schema& w_;
   const Schema& r_;
-  // Indexes of the large reader unions met, made when first needed.
-  std::unordered_map<const Node*, std::unique_ptr<UnionIndex>> union_indexes_;
+  // Indexes of the large reader unions met, made when first needed. (The
+  // tables too: a checker is made for every check, and the destructors of
+  // empty tables were ~3% of a check.)
+  std::unique_ptr<std::unordered_map<const Node*, std::unique_ptr<UnionIndex>>> union_indexes_;
   std::vector<std::uint32_t> candidates_scratch_;
   // (kind, writer path, reader path) of every finding, once there are many.
-  std::unordered_set<std::string> finding_keys_;
+  std::unique_ptr<std::unordered_set<std::string>> finding_keys_;
   // Each finding's witness, to build (in order; its steps in witness_steps_).
   struct PendingWitness {
     std::uint32_t first;

@@ -237,14 +237,26 @@ class DatumResolver::Impl {
           return false;
         std::optional<NodeId> reader_field;
         bool read_twice = false;
+        const std::string_view stepped = step != nullptr ? wn.fields[step->index].name : "";
         const bool small = wn.fields.size() <= kScanLimit;
         const std::vector<std::int64_t>* matches = small ? nullptr : &FieldMatch(w, wn, r, rn);
+        std::size_t hint = 0;
         for (std::size_t j = 0; j < rn.fields.size(); ++j) {
           const Field& rf = rn.fields[j];
-          const std::int64_t match = small ? ScanFieldMatch(wn, rf) : (*matches)[j];
+          // (Writer field names are unique: a reader field of the stepped
+          // field's name reads it. One with a default and no aliases reads
+          // another field or none: nothing to fail here either way.)
+          const bool named = step != nullptr && rf.name == stepped;
+          if (!named && rf.default_value != nullptr && rf.aliases.empty()) continue;
+          const std::int64_t match = named   ? static_cast<std::int64_t>(step->index)
+                                     : small ? ScanFieldMatch(wn, rf, hint)
+                                             : (*matches)[j];
           if (match < 0) {
             if (rf.default_value == nullptr) FailMissingField(wn, rf, at);
-          } else if (step != nullptr && static_cast<std::size_t>(match) == step->index) {
+            continue;
+          }
+          hint = static_cast<std::size_t>(match) + 1;
+          if (step != nullptr && static_cast<std::size_t>(match) == step->index) {
             read_twice = reader_field.has_value();
             reader_field = rf.type;
           }
@@ -527,9 +539,10 @@ class DatumResolver::Impl {
     const bool small = w.fields.size() <= kScanLimit;
     const std::vector<std::int64_t>* matches = small ? nullptr : &FieldMatch(wid, w, rid, r);
     auto read_by_reader = [&](std::size_t i) -> char& { return read_stack_[base + i]; };
+    std::size_t hint = 0;
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const Field& rf = r.fields[j];
-      const std::int64_t match = small ? ScanFieldMatch(w, rf) : (*matches)[j];
+      const std::int64_t match = small ? ScanFieldMatch(w, rf, hint) : (*matches)[j];
       if (match < 0) {
         if (rf.default_value != nullptr) continue;
         FailMissingField(w, rf, at);
@@ -538,6 +551,7 @@ class DatumResolver::Impl {
         continue;
       }
       const auto i = static_cast<std::size_t>(match);
+      hint = i + 1;
       read_by_reader(i) = 1;
       if (values(i) == nullptr) continue;
       EnterKey(at, w.fields[i].name);
@@ -807,8 +821,12 @@ class DatumResolver::Impl {
   }
 
   // The index of the field of writer record `w` (at most kScanLimit fields)
-  // that reader field `rf` reads (as FieldMatch), or -1.
-  static std::int64_t ScanFieldMatch(const Node& w, const Field& rf) {
+  // that reader field `rf` reads (as FieldMatch), or -1. The writer field
+  // at `hint` is tried first (names are unique, so a match there is the
+  // match): versions usually keep the order of fields.
+  static std::int64_t ScanFieldMatch(const Node& w, const Field& rf, std::size_t hint) {
+    if (hint < w.fields.size() && w.fields[hint].name == rf.name)
+      return static_cast<std::int64_t>(hint);
     auto find = [&](std::string_view name) -> std::int64_t {
       for (std::size_t i = 0; i < w.fields.size(); ++i)
         if (w.fields[i].name == name) return static_cast<std::int64_t>(i);
