@@ -282,7 +282,14 @@ class DatumBuilder {
       switch (st.kind) {
         case Step::Kind::kField:
           for (std::size_t i = 0; i < n.fields.size() && !failed; ++i) {
-            if (i != st.index) Minimal<Counted>(n.fields[i].type, 0, failed);
+            if (i == st.index) continue;
+            // (One value, never failing, counted on the spot: most fields.)
+            const Type t = s_.node(n.fields[i].type).type;
+            if (t != Type::kRecord && t != Type::kUnion && t != Type::kEnum) {
+              if (!Count()) failed = true;
+              continue;
+            }
+            Minimal<Counted>(n.fields[i].type, 0, failed);
           }
           id = n.fields[st.index].type;
           break;
@@ -815,9 +822,14 @@ class Checker {
     }
     f.kind = kind;
     f.message = message();
-    // Its witness: built by Prove (which reads it at once), from the path
-    // and leaf kept here.
+    // Its witness: proved by Prove (and built when read), from the path and
+    // leaf kept here. (Room for a few at once: growing one by one was an
+    // allocation per finding.)
     const std::span<const Step> steps = steps_.view();
+    if (pending_.empty()) {
+      pending_.reserve(4);
+      witness_steps_.reserve(16);
+    }
     pending_.push_back({static_cast<std::uint32_t>(witness_steps_.size()),
                         static_cast<std::uint32_t>(steps.size()), NodeFor(w), leaf});
     witness_steps_.insert(witness_steps_.end(), steps.begin(), steps.end());

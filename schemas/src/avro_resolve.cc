@@ -475,16 +475,21 @@ class DatumResolver::Impl {
     // field order; hashed past a few when they do not).
     // (In scratch stacks shared by the whole walk: two vectors per record
     // read were a visible share of a proof.)
-    const std::size_t base = value_stack_.size();
-    value_stack_.resize(base + w.fields.size(), nullptr);
-    read_stack_.resize(base + w.fields.size(), 0);
+    // (The stacks only grow: resizing them per record, up and down, was a
+    // call to fill them each time.)
+    const std::size_t base = stack_top_;
+    const std::size_t n = w.fields.size();
+    if (value_stack_.size() < base + n) {
+      value_stack_.resize(base + n);
+      read_stack_.resize(base + n);
+    }
+    std::fill_n(value_stack_.begin() + static_cast<std::ptrdiff_t>(base), n, nullptr);
+    std::fill_n(read_stack_.begin() + static_cast<std::ptrdiff_t>(base), n, 0);
+    stack_top_ = base + n;
     struct Pop {
       Impl* self;
       std::size_t base;
-      ~Pop() {
-        self->value_stack_.resize(base);
-        self->read_stack_.resize(base);
-      }
+      ~Pop() { self->stack_top_ = base; }
     } pop{this, base};
     auto values = [&](std::size_t i) -> const json::Value*& { return value_stack_[base + i]; };
     std::size_t found = 0;
@@ -871,6 +876,7 @@ class DatumResolver::Impl {
   std::vector<ResolutionError> errors_;
   std::vector<const json::Value*> value_stack_;  // ReadRecord: each writer field's member
   std::vector<char> read_stack_;                 // ReadRecord: the fields the reader read
+  std::size_t stack_top_ = 0;                    // the two stacks' entries in use
   std::size_t max_errors_ = 100;
   bool full_ = true;  // Resolve: errors with messages and datum locations; false: Proves
   // Proves: the failure looked for, where, and what was seen.
