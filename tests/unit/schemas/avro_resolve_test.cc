@@ -299,37 +299,30 @@ TEST(AvroResolve, ProvesAlongReadsOnlyThePathAndItsLeaf) {
 // the paths whose parts off the path the reading would depend on.
 TEST(AvroResolve, ProvesAlongRefusesWhatDependsOnThePartsOffThePath) {
   using K = DatumStep::Kind;
+  // Refused along `path` (with no leaf value), proved on the whole datum.
+  auto refused_but_proved_whole = [](const char* writer, const char* reader,
+                                     const std::vector<DatumStep>& path, ResolutionFailure f,
+                                     std::string_view at, const char* whole) {
+    Schema w = S(writer);
+    Schema r = S(reader);
+    DatumResolver resolver(w, r);
+    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), path, nullptr, f, at),
+              ProofOutcome::kNotProved);
+    auto datum = ParseJson(whole);
+    ASSERT_TRUE(datum.has_value());
+    EXPECT_EQ(resolver.Proves(w.root(), r.root(), datum->root, f, at), ProofOutcome::kProved);
+  };
   // A reader union on the path: its branches are tried on the whole record.
-  {
-    Schema w = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})");
-    Schema r = S(R"(["null",{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}])");
-    DatumResolver resolver(w, r);
-    const std::vector<DatumStep> to_a = {{K::kField, 0}};
-    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), to_a, nullptr,
-                                   ResolutionFailure::kNoUnionBranch, ""),
-              ProofOutcome::kNotProved);
-    auto whole = ParseJson(R"({"a":2147483648})");
-    ASSERT_TRUE(whole.has_value());
-    EXPECT_EQ(
-        resolver.Proves(w.root(), r.root(), whole->root, ResolutionFailure::kNoUnionBranch, ""),
-        ProofOutcome::kProved);
-  }
+  refused_but_proved_whole(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})",
+      R"(["null",{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}])",
+      {{K::kField, 0}}, ResolutionFailure::kNoUnionBranch, "", R"({"a":2147483648})");
   // A writer field that two reader fields read (by name, by alias).
-  {
-    Schema w = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})");
-    Schema r = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},)"
-                 R"({"name":"b","aliases":["a"],"type":"int"}]})");
-    DatumResolver resolver(w, r);
-    const std::vector<DatumStep> to_a = {{K::kField, 0}};
-    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), to_a, nullptr,
-                                   ResolutionFailure::kTypeMismatch, "/fields/1/type"),
-              ProofOutcome::kNotProved);
-    auto whole = ParseJson(R"({"a":0})");
-    ASSERT_TRUE(whole.has_value());
-    EXPECT_EQ(resolver.Proves(w.root(), r.root(), whole->root, ResolutionFailure::kTypeMismatch,
-                              "/fields/1/type"),
-              ProofOutcome::kProved);
-  }
+  refused_but_proved_whole(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})",
+                           R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},)"
+                           R"({"name":"b","aliases":["a"],"type":"int"}]})",
+                           {{K::kField, 0}}, ResolutionFailure::kTypeMismatch, "/fields/1/type",
+                           R"({"a":0})");
   // A step that does not fit its node, and nodes of different types.
   {
     Schema w = S(R"({"type":"array","items":{"type":"array","items":"long"}})");
