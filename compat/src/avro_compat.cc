@@ -930,10 +930,13 @@ class Checker {
   //    refuses one), so no trial of a reader branch reads the parts off the
   //    path, and a failure outside a trial never ends the reading: the
   //    failure found on the path or in the leaf is one Proves finds on the
-  //    whole witness, unless the whole reading reaches the resolver's
-  //    limits (512 levels: the path is at most kMaxShortcutSteps long and
-  //    a minimal value nests at most kMaxMinimalDepth records; 1,000,000
-  //    steps: at most two per value, and kMaxValues values).
+  //    whole witness. (Its depth limit, 512 levels, the whole reading
+  //    cannot reach: the path is at most kMaxShortcutSteps long and a
+  //    minimal value nests at most kMaxMinimalDepth records. Its step
+  //    limit, 1,000,000, it could only through the reader unions' trials
+  //    of the other parts, at most two steps per value otherwise, and
+  //    kMaxValues values: a resource limit of the resolver, which would
+  //    leave such a finding UNDECIDED though this proof stands.)
   // False when it does not prove `f` (refused: Prove then builds and reads
   // the whole witness, as it decides every finding the shortcut does not).
   // So that the shortcut changes no verdict and no witness, Prove tries a
