@@ -101,14 +101,11 @@ std::string Cat(const Parts&... parts) {
   return out;
 }
 
-// How the writer datum reaches the node being compared, from the root.
-struct Step {
-  enum class Kind : std::uint8_t { kField, kItem, kValue, kBranch };
-  Kind kind;
-  // Field index in the writer record, or union branch. (No default value:
-  // a stack of steps starts uninitialised, for nothing, on every check.)
-  std::size_t index;
-};
+// How the writer datum reaches the node being compared, from the root:
+// field index in the writer record, array item, map value, or union branch.
+// (Without a default value: a stack of steps starts uninitialised, for
+// nothing, on every check.)
+using Step = avro::DatumStep;
 
 // A stack that lives inside its owner up to N elements, on the heap past
 // that: a checker is made for every check (and for every explanation of a
@@ -238,7 +235,14 @@ Deferred(Fn) -> Deferred<Fn>;
 // finite value sets `failed`; the value returned is then unspecified.
 class DatumBuilder {
  public:
-  explicit DatumBuilder(const Schema& s) : s_(s) {}
+  // Whether each value built is charged to the request's budget
+  // (budget.h): kFree for a witness built when read, whose values were
+  // counted and charged when its finding was proved.
+  enum class Charge : std::uint8_t { kCharged, kFree };
+  explicit DatumBuilder(const Schema& s, Charge charge = Charge::kCharged)
+      : s_(s), charge_(charge == Charge::kCharged) {}
+
+  const Schema& schema() const { return s_; }
 
   // How deep a minimal value nests (records in records) and how many values
   // a witness holds: past either it is not built and its finding is
@@ -265,73 +269,64 @@ class DatumBuilder {
 
   // Minimal, as a value; sets `failed` when there is no finite value.
   json::Value MinimalValue(NodeId id, int depth, bool& failed) {
-    if (depth > kMaxMinimalDepth || !Count()) return Fail(failed);
-    const Node& n = s_.node(id);
-    switch (n.type) {
-      case Type::kNull:
-        return json::Value(nullptr);
-      case Type::kBoolean:
-        return json::Value(false);
-      case Type::kInt:
-      case Type::kLong:
-        return json::Value(0);
-      case Type::kFloat:
-      case Type::kDouble:
-        return json::Value(0.0);
-      case Type::kString:
-        return json::Value("");
-      case Type::kBytes:
-        return json::Value("");
-      case Type::kFixed:
-        return json::Value(std::string(n.size, 'a'));
-      case Type::kEnum:
-        if (n.symbols.empty()) return Fail(failed);
-        return json::Value(n.symbols.front());
-      case Type::kArray:
-        return json::Value(json::Array{});
-      case Type::kMap:
-        return json::Value(json::Object{});
-      case Type::kUnion: {
-        for (NodeId b : n.branches) {
-          if (s_.node(b).type == Type::kNull) return json::Value(nullptr);
-        }
-        // No branch is null here, so each is wrapped in {"name": value}.
-        for (NodeId b : n.branches) {
-          bool branch_failed = false;
-          json::Value v = Wrapped(b, [&] { return MinimalValue(b, depth + 1, branch_failed); });
-          if (!branch_failed) return v;
-        }
-        return Fail(failed);
+    return Minimal<json::Value>(id, depth, failed);
+  }
+
+  // The values off `steps` from `id` (every field but the step's of each
+  // record on the way, minimal) as Along builds them, only counted (Count):
+  // each is valid writer data by construction (Minimal). Sets `failed`
+  // where Along would fail for one of them. No allocation.
+  void CountOffPath(NodeId id, std::span<const Step> steps, bool& failed) {
+    for (const Step& st : steps) {
+      const Node& n = s_.node(id);
+      switch (st.kind) {
+        case Step::Kind::kField:
+          for (std::size_t i = 0; i < n.fields.size() && !failed; ++i) {
+            if (i == st.index) continue;
+            // (One value, never failing, counted on the spot: most fields.)
+            const Type t = s_.node(n.fields[i].type).type;
+            if (t != Type::kRecord && t != Type::kUnion && t != Type::kEnum) {
+              if (!Count()) failed = true;
+              continue;
+            }
+            Minimal<Counted>(n.fields[i].type, 0, failed);
+          }
+          id = n.fields[st.index].type;
+          break;
+        case Step::Kind::kItem:
+        case Step::Kind::kValue:
+          id = n.items;
+          break;
+        case Step::Kind::kBranch:
+          id = n.branches[st.index];
+          break;
       }
-      case Type::kRecord:
-        if (std::ranges::find(visiting_.view(), id.value) != visiting_.view().end())
-          return Fail(failed);
-        return MinimalRecord(id, n, depth, failed);
+      if (failed) return;
     }
-    return Fail(failed);
   }
 
   // A value that makes a type mismatch visible (e.g. a long beyond int
   // range); sets `failed` when there is no finite value.
-  json::Value Sample(NodeId id, bool& failed) {
+  template <typename Out = json::Value>
+  Out Sample(NodeId id, bool& failed) {
     const Node& n = s_.node(id);
     switch (n.type) {
       case Type::kBoolean:
-        return json::Value(true);
+        return Made<Out>([] { return json::Value(true); });
       case Type::kInt:
-        return json::Value(1);
+        return Made<Out>([] { return json::Value(1); });
       case Type::kLong:
-        return json::Value(std::int64_t{2147483648});
+        return Made<Out>([] { return json::Value(std::int64_t{2147483648}); });
       case Type::kFloat:
-        return json::Value(0.5);
+        return Made<Out>([] { return json::Value(0.5); });
       case Type::kDouble:
-        return json::Value(0.1);
+        return Made<Out>([] { return json::Value(0.1); });
       case Type::kString:
-        return json::Value("text");
+        return Made<Out>([] { return json::Value("text"); });
       case Type::kBytes:
-        return json::Value("\xc3\xbf");  // U+00FF: byte 0xff
+        return Made<Out>([] { return json::Value("\xc3\xbf"); });  // U+00FF: byte 0xff
       default:
-        return MinimalValue(id, 0, failed);
+        return Minimal<Out>(id, 0, failed);
     }
   }
 
@@ -414,14 +409,101 @@ class DatumBuilder {
     return Fail(failed);
   }
 
- private:
-  static json::Value Fail(bool& failed) {
-    failed = true;
-    return json::Value();
+  // What Minimal makes: a json::Value, or a Counted (nothing, the values
+  // only counted: whether Along would build a finite value, and how many).
+  struct Counted {};
+  template <typename Out>
+  static constexpr bool kBuilds = std::is_same_v<Out, json::Value>;
+  // `make()` as an Out.
+  template <typename Out, typename Make>
+  static Out Made(Make&& make) {
+    if constexpr (kBuilds<Out>) {
+      return make();
+    } else {
+      return Out{};
+    }
   }
 
-  // One more value built; false past kMaxValues or the budget.
-  bool Count() { return ++built_ <= kMaxValues && ChargeWork(1); }
+  // The minimal value of `id`: null, false, 0, 0.0, "", `size` bytes 'a'
+  // (fixed), the first symbol (enum), [] and {} (array, map), null for a
+  // union with a null branch, else its first branch with a finite value
+  // wrapped as {"branch name": value}, and every field's for a record (one
+  // being built already has none: the value would be infinite). Each is
+  // valid Avro-JSON of `id` (IsValidDatum) by construction.
+  template <typename Out>
+  Out Minimal(NodeId id, int depth, bool& failed) {
+    if (depth > kMaxMinimalDepth || !Count()) return Fail<Out>(failed);
+    const Node& n = s_.node(id);
+    switch (n.type) {
+      case Type::kNull:
+        return Made<Out>([] { return json::Value(nullptr); });
+      case Type::kBoolean:
+        return Made<Out>([] { return json::Value(false); });
+      case Type::kInt:
+      case Type::kLong:
+        return Made<Out>([] { return json::Value(0); });
+      case Type::kFloat:
+      case Type::kDouble:
+        return Made<Out>([] { return json::Value(0.0); });
+      case Type::kString:
+      case Type::kBytes:
+        return Made<Out>([] { return json::Value(""); });
+      case Type::kFixed:
+        return Made<Out>([&] { return json::Value(std::string(n.size, 'a')); });
+      case Type::kEnum:
+        if (n.symbols.empty()) return Fail<Out>(failed);
+        return Made<Out>([&] { return json::Value(n.symbols.front()); });
+      case Type::kArray:
+        return Made<Out>([] { return json::Value(json::Array{}); });
+      case Type::kMap:
+        return Made<Out>([] { return json::Value(json::Object{}); });
+      case Type::kUnion: {
+        for (NodeId b : n.branches) {
+          if (s_.node(b).type == Type::kNull) return Made<Out>([] { return json::Value(nullptr); });
+        }
+        // No branch is null here, so each is wrapped in {"name": value}.
+        for (NodeId b : n.branches) {
+          bool branch_failed = false;
+          auto fill = [&] { return Minimal<Out>(b, depth + 1, branch_failed); };
+          Out v = [&] {
+            if constexpr (kBuilds<Out>) {
+              return Wrapped(b, fill);
+            } else {
+              return fill();
+            }
+          }();
+          if (!branch_failed) return v;
+        }
+        return Fail<Out>(failed);
+      }
+      case Type::kRecord:
+        if (std::ranges::find(visiting_.view(), id.value) != visiting_.view().end())
+          return Fail<Out>(failed);
+        if constexpr (kBuilds<Out>) {
+          return MinimalRecord(id, n, depth, failed);
+        } else {
+          visiting_.push_back(id.value);
+          for (const avro::Field& f : n.fields) {
+            Minimal<Out>(f.type, depth + 1, failed);
+            if (failed) break;
+          }
+          visiting_.pop_back();
+          return Out{};
+        }
+    }
+    return Fail<Out>(failed);
+  }
+
+ private:
+  template <typename Out = json::Value>
+  static Out Fail(bool& failed) {
+    failed = true;
+    return Out();
+  }
+
+  // One more value built; false past kMaxValues or the budget (the latter
+  // only when charging).
+  bool Count() { return ++built_ <= kMaxValues && (!charge_ || ChargeWork(1)); }
 
   // (One return variable: returned in place.)
   json::Value MinimalRecord(NodeId id, const Node& n, int depth, bool& failed) {
@@ -476,6 +558,7 @@ class DatumBuilder {
   // allocation per check whose witness holds a minimal record.)
   SmallStack<std::uint32_t, 16> visiting_;
   std::size_t built_ = 0;  // values built (Count)
+  bool charge_;            // Count charges the budget
 };
 
 Desc Describe(const Node& n) {
@@ -506,22 +589,11 @@ class AvroWitness final : public WitnessSource {
 
   // A built witness: schema `writer`'s value along `steps` from its root,
   // with `leaf` at `node` (nullopt when some part has no finite value).
-  static std::optional<json::Value> Make(const Schema& writer, std::span<const Step> steps,
-                                         NodeId node, WitnessLeaf with) {
-    DatumBuilder builder(writer);
-    auto make_leaf = [&](bool& failed) {
-      switch (with.kind) {
-        case WitnessLeaf::Kind::kSymbol:
-          return json::Value(writer.node(node).symbols[with.symbol]);
-        case WitnessLeaf::Kind::kMinimal:
-          return builder.MinimalValue(node, 0, failed);
-        case WitnessLeaf::Kind::kRich:
-          return builder.Rich(node, 0, failed);
-        case WitnessLeaf::Kind::kSample:
-          break;
-      }
-      return builder.Sample(node, failed);
-    };
+  static std::optional<json::Value> Make(
+      const Schema& writer, std::span<const Step> steps, NodeId node, WitnessLeaf with,
+      DatumBuilder::Charge charge = DatumBuilder::Charge::kCharged) {
+    DatumBuilder builder(writer, charge);
+    auto make_leaf = [&](bool& failed) { return LeafValue(builder, node, with, failed); };
     const DatumBuilder::Leaf leaf(make_leaf);
     bool failed = false;
     std::optional<json::Value> out(std::in_place, Deferred{[&] {
@@ -531,9 +603,36 @@ class AvroWitness final : public WitnessSource {
     return out;
   }
 
+  // What the witness holds at writer node `node` (sets `failed` when there
+  // is no finite value), as a value or only counted (DatumBuilder::Counted;
+  // not for a rich leaf).
+  template <typename Out = json::Value>
+  static Out LeafValue(DatumBuilder& builder, NodeId node, WitnessLeaf with, bool& failed) {
+    switch (with.kind) {
+      case WitnessLeaf::Kind::kSymbol:
+        return DatumBuilder::Made<Out>(
+            [&] { return json::Value(builder.schema().node(node).symbols[with.symbol]); });
+      case WitnessLeaf::Kind::kMinimal:
+        return builder.Minimal<Out>(node, 0, failed);
+      case WitnessLeaf::Kind::kRich:
+        if constexpr (DatumBuilder::kBuilds<Out>) {
+          return builder.Rich(node, 0, failed);
+        } else {
+          failed = true;
+          return Out{};
+        }
+      case WitnessLeaf::Kind::kSample:
+        break;
+    }
+    return builder.Sample<Out>(node, failed);
+  }
+
  private:
+  // (Not charged to the budget: a proved finding's witness was counted and
+  // charged when it was proved, and an unproved one is never used,
+  // budget.h. Its size is bounded all the same: kMaxValues.)
   std::optional<json::Value> Build() const override {
-    return Make(*writer_, steps_.view(), node_, leaf_);
+    return Make(*writer_, steps_.view(), node_, leaf_, DatumBuilder::Charge::kFree);
   }
 
   std::shared_ptr<const Schema> writer_;
@@ -630,6 +729,7 @@ class Checker {
   // check), a hash map holds any further ones. Neither moves an entry once
   // made, so a pair's state is read and written through one pointer.
   static constexpr std::size_t kLinearMemoLimit = 16;
+  struct PendingWitness;  // (below)
   using PairKey = std::uint64_t;
   struct MemoEntry {  // (trivial: the array is not initialised per check)
     PairKey key;
@@ -706,14 +806,15 @@ class Checker {
         }
       }
     } else {
-      if (finding_keys_.empty()) {
+      if (!finding_keys_) {
+        finding_keys_ = std::make_unique<std::unordered_set<std::string>>();
         for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
-          finding_keys_.insert(FindingKey(findings[i].kind.name(), findings[i].writer_path,
-                                          findings[i].reader_path));
+          finding_keys_->insert(FindingKey(findings[i].kind.name(), findings[i].writer_path,
+                                           findings[i].reader_path));
         }
       }
       ChargeWork(1);
-      if (!finding_keys_.insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path))
+      if (!finding_keys_->insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path))
                .second) {
         findings.pop_back();
         return;
@@ -721,9 +822,14 @@ class Checker {
     }
     f.kind = kind;
     f.message = message();
-    // Its witness: built by Prove (which reads it at once), from the path
-    // and leaf kept here.
+    // Its witness: proved by Prove (and built when read), from the path and
+    // leaf kept here. (Room for a few at once: growing one by one was an
+    // allocation per finding.)
     const std::span<const Step> steps = steps_.view();
+    if (pending_.empty()) {
+      pending_.reserve(4);
+      witness_steps_.reserve(16);
+    }
     pending_.push_back({static_cast<std::uint32_t>(witness_steps_.size()),
                         static_cast<std::uint32_t>(steps.size()), NodeFor(w), leaf});
     witness_steps_.insert(witness_steps_.end(), steps.begin(), steps.end());
@@ -756,9 +862,20 @@ class Checker {
       return;
     }
     avro::DatumResolver resolver(w_, r_);
+    std::shared_ptr<const Schema> writer;  // shared by the witnesses built when read
+    // A witness proved along its path: built when first read.
+    auto proved_along_path = [&](Finding& f, const PendingWitness& p, WitnessLeaf leaf) {
+      if (!writer) writer = std::make_shared<const Schema>(w_);
+      f.witness = Witness(std::make_shared<const AvroWitness>(writer, StepsOf(p), p.node, leaf));
+    };
     bool undecided = false;
     for (std::size_t i = 0; i < report_.findings.size(); ++i) {
       Finding& f = report_.findings[i];
+      if (i < pending_.size() && ProvedAlongPath(resolver, f, pending_[i], pending_[i].leaf)) {
+        proved_along_path(f, pending_[i], pending_[i].leaf);
+        continue;
+      }
+      // The whole witness built and read.
       std::optional<json::Value> witness;
       if (i < pending_.size()) {
         const PendingWitness& p = pending_[i];
@@ -767,8 +884,13 @@ class Checker {
       const char* why = Proof(resolver, f, witness);
       if (why != nullptr && witness) {
         // A second try: the same path with a rich value where the finding
-        // is (a minimal one may be too empty to reach the mismatch).
+        // is (a minimal one may be too empty to reach the mismatch); along
+        // the path first (what that proves, the whole reading proves).
         const PendingWitness& p = pending_[i];
+        if (ProvedAlongPath(resolver, f, p, {WitnessLeaf::Kind::kRich})) {
+          proved_along_path(f, p, {WitnessLeaf::Kind::kRich});
+          continue;
+        }
         std::optional<json::Value> rich =
             AvroWitness::Make(w_, StepsOf(p), p.node, {WitnessLeaf::Kind::kRich});
         if (Proof(resolver, f, rich) == nullptr) {
@@ -791,6 +913,61 @@ class Checker {
       std::stable_partition(report_.findings.begin(), report_.findings.end(),
                             [](const Finding& f) { return f.severity == Severity::kBreaking; });
     }
+  }
+
+  // The proof along the finding's path (DatumResolver::ProvesAlong), which
+  // neither builds nor reads the witness's other parts: true when it proves
+  // `f` with the witness `p` describes with leaf `with`, built as Prove
+  // would build it (the same value, built when first read, AvroWitness).
+  // Sound because
+  //  * the witness is valid writer data: the parts off the path are minimal
+  //    values, valid by construction (DatumBuilder::Minimal), counted here
+  //    as building them would count them, so that one without a finite
+  //    value, or more than kMaxValues of them, refuses the shortcut as it
+  //    fails the building; the path's records hold every field, its
+  //    unions the branch's name; and the leaf is built and read;
+  //  * no reader union lies on the path before the leaf (ProvesAlong
+  //    refuses one), so no trial of a reader branch reads the parts off the
+  //    path, and a failure outside a trial never ends the reading: the
+  //    failure found on the path or in the leaf is one Proves finds on the
+  //    whole witness. (Its depth limit, 512 levels, the whole reading
+  //    cannot reach: the path is at most kMaxShortcutSteps long and a
+  //    minimal value nests at most kMaxMinimalDepth records. Its step
+  //    limit, 1,000,000, it could only through the reader unions' trials
+  //    of the other parts, at most two steps per value otherwise, and
+  //    kMaxValues values: a resource limit of the resolver, which would
+  //    leave such a finding UNDECIDED though this proof stands.)
+  // False when it does not prove `f` (refused: Prove then builds and reads
+  // the whole witness, as it decides every finding the shortcut does not).
+  // So that the shortcut changes no verdict and no witness, Prove tries a
+  // rich leaf only after the whole witness with the finding's own leaf
+  // failed, as before; a leaf whose value the proof does not read (a
+  // failure of the leaf node itself) is only counted, and a rich one is
+  // then refused (no richer value fails otherwise at that node).
+  static constexpr std::size_t kMaxShortcutSteps = 200;
+  bool ProvedAlongPath(avro::DatumResolver& resolver, const Finding& f, const PendingWitness& p,
+                       WitnessLeaf with) const {
+    std::optional<avro::ResolutionFailure> expected;
+    if (auto k = f.kind.As<AvroKind>()) expected = ExpectedFailure(*k);
+    if (!expected || p.count > kMaxShortcutSteps) return false;
+    const std::span<const Step> steps = StepsOf(p);
+    DatumBuilder builder(w_);
+    bool failed = false;
+    builder.CountOffPath(w_.root(), steps, failed);
+    if (failed) return false;
+    // A missing branch or symbol depends on the leaf's value, which is then
+    // built and read; any other failure is the leaf node's own, whatever
+    // its value (which is only counted).
+    std::optional<json::Value> leaf;
+    if (*expected == avro::ResolutionFailure::kNoUnionBranch ||
+        *expected == avro::ResolutionFailure::kMissingEnumSymbol) {
+      leaf.emplace(AvroWitness::LeafValue(builder, p.node, with, failed));
+    } else {
+      AvroWitness::LeafValue<DatumBuilder::Counted>(builder, p.node, with, failed);
+    }
+    if (failed) return false;
+    return resolver.ProvesAlong(w_.root(), r_.root(), steps, leaf ? &*leaf : nullptr, *expected,
+                                f.reader_path) == avro::ProofOutcome::kProved;
   }
 
   // Null when `witness` proves `f`; else why not ("" when the message says
@@ -1100,7 +1277,11 @@ class Checker {
     }
   };
   const UnionIndex& IndexOf(const Node& r_union) {
-    std::unique_ptr<UnionIndex>& slot = union_indexes_[&r_union];
+    if (!union_indexes_) {
+      union_indexes_ =
+          std::make_unique<std::unordered_map<const Node*, std::unique_ptr<UnionIndex>>>();
+    }
+    std::unique_ptr<UnionIndex>& slot = (*union_indexes_)[&r_union];
     if (!slot) slot = std::make_unique<UnionIndex>(r_, r_union);
     return *slot;
   }
@@ -1286,11 +1467,13 @@ class Checker {
 
   const Schema& w_;
   const Schema& r_;
-  // Indexes of the large reader unions met, made when first needed.
-  std::unordered_map<const Node*, std::unique_ptr<UnionIndex>> union_indexes_;
+  // Indexes of the large reader unions met, made when first needed. (The
+  // tables too: a checker is made for every check, and the destructors of
+  // empty tables were ~3% of a check.)
+  std::unique_ptr<std::unordered_map<const Node*, std::unique_ptr<UnionIndex>>> union_indexes_;
   std::vector<std::uint32_t> candidates_scratch_;
   // (kind, writer path, reader path) of every finding, once there are many.
-  std::unordered_set<std::string> finding_keys_;
+  std::unique_ptr<std::unordered_set<std::string>> finding_keys_;
   // Each finding's witness, to build (in order; its steps in witness_steps_).
   struct PendingWitness {
     std::uint32_t first;

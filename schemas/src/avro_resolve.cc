@@ -175,6 +175,117 @@ class DatumResolver::Impl {
 
   ProofOutcome Proves(NodeId w, NodeId r, const json::Value& datum, ResolutionFailure failure,
                       std::string_view schema_location) {
+    StartProof(failure, schema_location);
+    std::string at;  // (stays empty: no datum locations)
+    Read(w, r, /*read=*/true, datum, at, 0);
+    return ProofResult();
+  }
+
+  ProofOutcome ProvesAlong(NodeId w, NodeId r, std::span<const DatumStep> path,
+                           const json::Value* leaf, ResolutionFailure failure,
+                           std::string_view schema_location) {
+    StartProof(failure, schema_location);
+    std::string at;  // (stays empty: no datum locations)
+    int depth = 0;
+    for (const DatumStep& step : path) {
+      if (!Step(w, at, depth)) return ProofOutcome::kUnreadable;
+      if (!ReadAlong(w, r, &step, at)) return ProofOutcome::kNotProved;
+      ++depth;
+    }
+    if (leaf != nullptr) {
+      Read(w, r, /*read=*/true, *leaf, at, depth);
+    } else if (!Step(w, at, depth) || !ReadAlong(w, r, nullptr, at)) {
+      return limited_ ? ProofOutcome::kUnreadable : ProofOutcome::kNotProved;
+    }
+    return ProofResult();
+  }
+
+ private:
+  // ProvesAlong: writer node `w` of a datum read as reader node `r`, as
+  // Read reads it but without the datum, which is valid writer data of `w`
+  // (the caller vouches for it). With a `step`: follows it (into `w` and
+  // `r`), failing where Read fails on the node itself whatever its parts
+  // hold; false when Read would not read the step's part that way (a
+  // reader union tries its branches on the whole value; a type mismatch
+  // reads no part; a writer field that no reader field, or two, read).
+  // Without (the path's end, holding any valid value): the failures of the
+  // node itself, whatever its value (a type mismatch, names, a fixed size,
+  // reader fields without default that the writer lacks; not an enum's
+  // symbol, nor anything inside); false for a union on either side (what
+  // is read depends on the value).
+  bool ReadAlong(NodeId& w, NodeId& r, const DatumStep* step, const std::string& at) {
+    const Node& wn = w_.node(w);
+    if (wn.type == Type::kUnion) {  // (before the reader's union, as in Read)
+      if (step == nullptr || step->kind != DatumStep::Kind::kBranch ||
+          step->index >= wn.branches.size())
+        return false;
+      w = wn.branches[step->index];
+      return true;
+    }
+    const Node& rn = r_.node(r);
+    if (rn.type == Type::kUnion) return false;
+    if (wn.type != rn.type && !Promotes(wn.type, rn.type)) {
+      if (step != nullptr) return false;
+      FailTypeMismatch(wn, rn, at);
+      return true;
+    }
+    if (IsNamed(wn.type) && !NamesMatch(wn, rn)) FailNameMismatch(wn, rn, at);
+    switch (wn.type) {
+      case Type::kRecord: {
+        if (step != nullptr &&
+            (step->kind != DatumStep::Kind::kField || step->index >= wn.fields.size()))
+          return false;
+        std::optional<NodeId> reader_field;
+        bool read_twice = false;
+        const std::string_view stepped = step != nullptr ? wn.fields[step->index].name : "";
+        const bool small = wn.fields.size() <= kScanLimit;
+        const std::vector<std::int64_t>* matches = small ? nullptr : &FieldMatch(w, wn, r, rn);
+        std::size_t hint = 0;
+        for (std::size_t j = 0; j < rn.fields.size(); ++j) {
+          const Field& rf = rn.fields[j];
+          // (Writer field names are unique: a reader field of the stepped
+          // field's name reads it. One with a default and no aliases reads
+          // another field or none: nothing to fail here either way.)
+          const bool named = step != nullptr && rf.name == stepped;
+          if (!named && rf.default_value != nullptr && rf.aliases.empty()) continue;
+          const std::int64_t match = named   ? static_cast<std::int64_t>(step->index)
+                                     : small ? ScanFieldMatch(wn, rf, hint)
+                                             : (*matches)[j];
+          if (match < 0) {
+            if (rf.default_value == nullptr) FailMissingField(wn, rf, at);
+            continue;
+          }
+          hint = static_cast<std::size_t>(match) + 1;
+          if (step != nullptr && static_cast<std::size_t>(match) == step->index) {
+            read_twice = reader_field.has_value();
+            reader_field = rf.type;
+          }
+        }
+        if (step == nullptr) return true;
+        if (!reader_field || read_twice) return false;
+        w = wn.fields[step->index].type;
+        r = *reader_field;
+        return true;
+      }
+      case Type::kArray:
+      case Type::kMap:
+        if (step == nullptr) return true;
+        if (step->kind !=
+            (wn.type == Type::kArray ? DatumStep::Kind::kItem : DatumStep::Kind::kValue))
+          return false;
+        w = wn.items;
+        r = rn.items;
+        return true;
+      case Type::kFixed:
+        if (step != nullptr) return false;
+        if (wn.size != rn.size) FailFixedSize(wn, rn, at);
+        return true;
+      default:  // enums (the symbol: the value), primitives (read or promoted)
+        return step == nullptr;
+    }
+  }
+
+  void StartProof(ResolutionFailure failure, std::string_view schema_location) {
     errors_.clear();
     max_errors_ = std::numeric_limits<std::size_t>::max();
     full_ = false;
@@ -182,18 +293,17 @@ class DatumResolver::Impl {
     expected_location_ = schema_location;
     proved_ = false;
     Start();
-    std::string at;  // (stays empty: no datum locations)
-    Read(w, r, /*read=*/true, datum, at, 0);
+  }
+  ProofOutcome ProofResult() const {
     if (limited_ || unreadable_) return ProofOutcome::kUnreadable;
     return proved_ ? ProofOutcome::kProved : ProofOutcome::kNotProved;
   }
 
- private:
   void Start() {
     steps_ = 0;
     limited_ = false;
     unreadable_ = false;
-    member_index_.clear();  // (keyed by address: the last datum's are gone)
+    if (indexes_) indexes_->member_index.clear();  // (keyed by address: the last datum's are gone)
   }
 
   // Reads `d`, written as writer node `wid`, as reader node `rid` (when
@@ -211,18 +321,12 @@ class DatumResolver::Impl {
       // The datum is still checked against the writer (a mismatch proves
       // nothing for an invalid datum).
       if (!Validate(w, d, at, depth)) return false;
-      Fail(ResolutionFailure::kTypeMismatch, at, r_, r.pointer, "", [&] {
-        return std::string("writer type " + Describe(w) + " cannot be read as reader type " +
-                           Describe(r));
-      });
+      FailTypeMismatch(w, r, at);
       return false;
     }
     bool ok = true;
     if (IsNamed(w.type) && !NamesMatch(w, r)) {
-      Fail(ResolutionFailure::kNameMismatch, at, r_, r.pointer, "/name", [&] {
-        return std::string("writer " + Describe(w) + " is read as reader " + Describe(r) +
-                           ": names differ and no reader alias names the writer's");
-      });
+      FailNameMismatch(w, r, at);
       if (trial_ > 0) return false;
       ok = false;
     }
@@ -244,10 +348,7 @@ class DatumResolver::Impl {
       case Type::kFixed:
         if (ByteLength(d) != static_cast<long long>(w.size)) return Invalid(w, d, at);
         if (w.size != r.size) {
-          Fail(ResolutionFailure::kFixedSizeMismatch, at, r_, r.pointer, "/size", [&] {
-            return std::string("writer " + Describe(w) + " has size " + std::to_string(w.size) +
-                               ", reader " + Describe(r) + " size " + std::to_string(r.size));
-          });
+          FailFixedSize(w, r, at);
           return false;
         }
         return ok;
@@ -374,16 +475,21 @@ class DatumResolver::Impl {
     // field order; hashed past a few when they do not).
     // (In scratch stacks shared by the whole walk: two vectors per record
     // read were a visible share of a proof.)
-    const std::size_t base = value_stack_.size();
-    value_stack_.resize(base + w.fields.size(), nullptr);
-    read_stack_.resize(base + w.fields.size(), 0);
+    // (The stacks only grow: resizing them per record, up and down, was a
+    // call to fill them each time.)
+    const std::size_t base = stack_top_;
+    const std::size_t n = w.fields.size();
+    if (value_stack_.size() < base + n) {
+      value_stack_.resize(base + n);
+      read_stack_.resize(base + n);
+    }
+    std::fill_n(value_stack_.begin() + static_cast<std::ptrdiff_t>(base), n, nullptr);
+    std::fill_n(read_stack_.begin() + static_cast<std::ptrdiff_t>(base), n, 0);
+    stack_top_ = base + n;
     struct Pop {
       Impl* self;
       std::size_t base;
-      ~Pop() {
-        self->value_stack_.resize(base);
-        self->read_stack_.resize(base);
-      }
+      ~Pop() { self->stack_top_ = base; }
     } pop{this, base};
     auto values = [&](std::size_t i) -> const json::Value*& { return value_stack_[base + i]; };
     std::size_t found = 0;
@@ -438,20 +544,19 @@ class DatumResolver::Impl {
     const bool small = w.fields.size() <= kScanLimit;
     const std::vector<std::int64_t>* matches = small ? nullptr : &FieldMatch(wid, w, rid, r);
     auto read_by_reader = [&](std::size_t i) -> char& { return read_stack_[base + i]; };
+    std::size_t hint = 0;
     for (std::size_t j = 0; j < r.fields.size(); ++j) {
       const Field& rf = r.fields[j];
-      const std::int64_t match = small ? ScanFieldMatch(w, rf) : (*matches)[j];
+      const std::int64_t match = small ? ScanFieldMatch(w, rf, hint) : (*matches)[j];
       if (match < 0) {
         if (rf.default_value != nullptr) continue;
-        Fail(ResolutionFailure::kMissingField, at, r_, rf.pointer, "", [&] {
-          return std::string("reader field '" + std::string(rf.name) +
-                             "' has no default and writer " + Describe(w) + " has no such field");
-        });
+        FailMissingField(w, rf, at);
         ok = false;
         if (Stop()) return false;
         continue;
       }
       const auto i = static_cast<std::size_t>(match);
+      hint = i + 1;
       read_by_reader(i) = 1;
       if (values(i) == nullptr) continue;
       EnterKey(at, w.fields[i].name);
@@ -518,6 +623,35 @@ class DatumResolver::Impl {
     errors_.push_back({failure, at, std::move(location), std::string(message())});
   }
 
+  // The failures of reading writer node `w` as reader node `r`: of another
+  // type (no promotion), named and with names that do not match, fixed of
+  // another size; and of reader field `rf` that no field of writer record
+  // `w` gives a value and that has no default.
+  void FailTypeMismatch(const Node& w, const Node& r, const std::string& at) {
+    Fail(ResolutionFailure::kTypeMismatch, at, r_, r.pointer, "", [&] {
+      return std::string("writer type " + Describe(w) + " cannot be read as reader type " +
+                         Describe(r));
+    });
+  }
+  void FailFixedSize(const Node& w, const Node& r, const std::string& at) {
+    Fail(ResolutionFailure::kFixedSizeMismatch, at, r_, r.pointer, "/size", [&] {
+      return std::string("writer " + Describe(w) + " has size " + std::to_string(w.size) +
+                         ", reader " + Describe(r) + " size " + std::to_string(r.size));
+    });
+  }
+  void FailNameMismatch(const Node& w, const Node& r, const std::string& at) {
+    Fail(ResolutionFailure::kNameMismatch, at, r_, r.pointer, "/name", [&] {
+      return std::string("writer " + Describe(w) + " is read as reader " + Describe(r) +
+                         ": names differ and no reader alias names the writer's");
+    });
+  }
+  void FailMissingField(const Node& w, const Field& rf, const std::string& at) {
+    Fail(ResolutionFailure::kMissingField, at, r_, rf.pointer, "", [&] {
+      return std::string("reader field '" + std::string(rf.name) + "' has no default and writer " +
+                         Describe(w) + " has no such field");
+    });
+  }
+
   // The datum location one level down (spelt only when messages are wanted:
   // escaping every key was a visible share of a proof).
   void EnterKey(std::string& at, std::string_view key) const {
@@ -557,7 +691,7 @@ class DatumResolver::Impl {
     if (w.symbols.size() <= kScanLimit) {
       return std::find(w.symbols.begin(), w.symbols.end(), d.AsString()) != w.symbols.end();
     }
-    auto& slot = writer_symbols_[wid.value];
+    auto& slot = Idx().writer_symbols[wid.value];
     if (!slot) slot = std::make_unique<NameIndex>(w.symbols);
     return slot->Contains(d.AsString());
   }
@@ -570,15 +704,15 @@ class DatumResolver::Impl {
   }
 
   const NameIndex& Symbols(NodeId rid, const Node& r) {
-    auto& slot = reader_symbols_[rid.value];
+    auto& slot = Idx().reader_symbols[rid.value];
     if (!slot) slot = std::make_unique<NameIndex>(r.symbols);
     return *slot;
   }
 
   const NameIndex& FieldNames(NodeId wid, const Node& w) {
-    auto& slot = writer_fields_[wid.value];
+    auto& slot = Idx().writer_fields[wid.value];
     if (!slot) {
-      auto& names = field_name_lists_[wid.value];
+      auto& names = Idx().field_name_lists[wid.value];
       names.reserve(w.fields.size());
       for (const Field& f : w.fields) names.push_back(f.name);
       slot = std::make_unique<NameIndex>(names);
@@ -588,7 +722,7 @@ class DatumResolver::Impl {
 
   // The member named `key` of a large object (indexed once per object).
   const json::Value* MemberOf(const json::Value& d, std::string_view key) {
-    auto& index = member_index_[&d];
+    auto& index = Idx().member_index[&d];
     if (index.empty()) {
       for (const json::Member& m : d.AsObject()) index.emplace(m.key, &m.value);
     }
@@ -604,7 +738,7 @@ class DatumResolver::Impl {
       }
       return std::nullopt;
     }
-    auto& index = writer_branches_[&w];
+    auto& index = Idx().writer_branches[&w];
     if (index.empty()) {
       for (NodeId b : w.branches) {
         const Node& n = w_.node(b);
@@ -638,7 +772,7 @@ class DatumResolver::Impl {
   // name or alias), then the types it promotes to, each in branch order.
   const std::vector<NodeId>& Candidates(NodeId wid, NodeId rid, const Node& r) {
     const std::uint64_t key = (static_cast<std::uint64_t>(wid.value) << 32) | rid.value;
-    auto [it, inserted] = candidates_.try_emplace(key);
+    auto [it, inserted] = Idx().candidates.try_emplace(key);
     if (!inserted) return it->second;
     std::vector<NodeId>& out = it->second;
     const Node& w = w_.node(wid);
@@ -678,7 +812,7 @@ class DatumResolver::Impl {
     std::unordered_multimap<std::string_view, std::uint32_t> by_alias;
   };
   const UnionIndex& IndexOf(NodeId rid, const Node& r) {
-    auto& slot = union_indexes_[rid.value];
+    auto& slot = Idx().union_indexes[rid.value];
     if (slot) return *slot;
     slot = std::make_unique<UnionIndex>();
     for (std::uint32_t j = 0; j < r.branches.size(); ++j) {
@@ -692,8 +826,12 @@ class DatumResolver::Impl {
   }
 
   // The index of the field of writer record `w` (at most kScanLimit fields)
-  // that reader field `rf` reads (as FieldMatch), or -1.
-  static std::int64_t ScanFieldMatch(const Node& w, const Field& rf) {
+  // that reader field `rf` reads (as FieldMatch), or -1. The writer field
+  // at `hint` is tried first (names are unique, so a match there is the
+  // match): versions usually keep the order of fields.
+  static std::int64_t ScanFieldMatch(const Node& w, const Field& rf, std::size_t hint) {
+    if (hint < w.fields.size() && w.fields[hint].name == rf.name)
+      return static_cast<std::int64_t>(hint);
     auto find = [&](std::string_view name) -> std::int64_t {
       for (std::size_t i = 0; i < w.fields.size(); ++i)
         if (w.fields[i].name == name) return static_cast<std::int64_t>(i);
@@ -709,7 +847,7 @@ class DatumResolver::Impl {
   const std::vector<std::int64_t>& FieldMatch(NodeId wid, const Node& w, NodeId rid,
                                               const Node& r) {
     const std::uint64_t key = (static_cast<std::uint64_t>(wid.value) << 32) | rid.value;
-    auto [it, inserted] = field_matches_.try_emplace(key);
+    auto [it, inserted] = Idx().field_matches.try_emplace(key);
     if (!inserted) return it->second;
     std::unordered_map<std::string_view, std::int64_t> by_name;
     if (w.fields.size() > kScanLimit) {
@@ -738,6 +876,7 @@ class DatumResolver::Impl {
   std::vector<ResolutionError> errors_;
   std::vector<const json::Value*> value_stack_;  // ReadRecord: each writer field's member
   std::vector<char> read_stack_;                 // ReadRecord: the fields the reader read
+  std::size_t stack_top_ = 0;                    // the two stacks' entries in use
   std::size_t max_errors_ = 100;
   bool full_ = true;  // Resolve: errors with messages and datum locations; false: Proves
   // Proves: the failure looked for, where, and what was seen.
@@ -749,15 +888,25 @@ class DatumResolver::Impl {
   std::uint64_t steps_ = 0;
   int trial_ = 0;  // reader union branches being tried
   bool limited_ = false;
-  std::unordered_map<std::uint32_t, std::unique_ptr<NameIndex>> writer_symbols_, reader_symbols_,
-      writer_fields_;
-  std::unordered_map<std::uint32_t, std::vector<std::string_view>> field_name_lists_;
-  std::unordered_map<const json::Value*, std::unordered_map<std::string_view, const json::Value*>>
-      member_index_;
-  std::unordered_map<const Node*, std::unordered_map<std::string_view, NodeId>> writer_branches_;
-  std::unordered_map<std::uint64_t, std::vector<NodeId>> candidates_;
-  std::unordered_map<std::uint32_t, std::unique_ptr<UnionIndex>> union_indexes_;
-  std::unordered_map<std::uint64_t, std::vector<std::int64_t>> field_matches_;
+  // The indexes of large unions, enums and records, made when first needed
+  // (most resolvers never do: an Impl holding nine empty tables cost their
+  // constructors and destructors for every check that proved a finding).
+  struct Indexes {
+    std::unordered_map<std::uint32_t, std::unique_ptr<NameIndex>> writer_symbols, reader_symbols,
+        writer_fields;
+    std::unordered_map<std::uint32_t, std::vector<std::string_view>> field_name_lists;
+    std::unordered_map<const json::Value*, std::unordered_map<std::string_view, const json::Value*>>
+        member_index;
+    std::unordered_map<const Node*, std::unordered_map<std::string_view, NodeId>> writer_branches;
+    std::unordered_map<std::uint64_t, std::vector<NodeId>> candidates;
+    std::unordered_map<std::uint32_t, std::unique_ptr<UnionIndex>> union_indexes;
+    std::unordered_map<std::uint64_t, std::vector<std::int64_t>> field_matches;
+  };
+  Indexes& Idx() {
+    if (!indexes_) indexes_ = std::make_unique<Indexes>();
+    return *indexes_;
+  }
+  std::unique_ptr<Indexes> indexes_;
 };
 
 DatumResolver::DatumResolver(const Schema& writer, const Schema& reader)
@@ -772,6 +921,12 @@ std::vector<ResolutionError> DatumResolver::Resolve(NodeId w, NodeId r, const js
 ProofOutcome DatumResolver::Proves(NodeId w, NodeId r, const json::Value& datum,
                                    ResolutionFailure failure, std::string_view schema_location) {
   return impl_->Proves(w, r, datum, failure, schema_location);
+}
+
+ProofOutcome DatumResolver::ProvesAlong(NodeId w, NodeId r, std::span<const DatumStep> path,
+                                        const json::Value* leaf, ResolutionFailure failure,
+                                        std::string_view schema_location) {
+  return impl_->ProvesAlong(w, r, path, leaf, failure, schema_location);
 }
 
 }  // namespace accord::avro

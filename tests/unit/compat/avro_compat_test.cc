@@ -15,6 +15,7 @@
 #include "accord/compat/avro_compat.h"
 #include "accord/schemas/avro.h"
 #include "accord/schemas/load.h"
+#include "avro_test_support.h"
 
 namespace accord::compat {
 namespace {
@@ -330,6 +331,83 @@ TEST(AvroCompat, ABreakNoFiniteDatumReachesIsUndecided) {
   ASSERT_EQ(proven.findings.size(), 1u);
   EXPECT_EQ(proven.findings[0].severity, Severity::kBreaking);
   EXPECT_EQ(json::ToJson(*proven.findings[0].witness), R"({"next":null,"x":2147483648})");
+}
+
+// Proofs along the finding's path (DatumResolver::ProvesAlong) and their
+// fallback: what the path alone does not prove is decided by building and
+// reading the whole witness, as before, with the same verdicts and
+// witnesses. Each witness here is checked by the tests' own resolver too.
+TEST(AvroCompat, WhatThePathAloneDoesNotProveTheWholeWitnessDecides) {
+  auto proved = [](const avro::Schema& w, const avro::Schema& r, const Finding& f) {
+    if (!f.witness) return false;
+    std::vector<std::string> fails;
+    testing::SpecResolve(w, w.root(), r, r.root(), *f.witness, fails);
+    return avro::IsValidDatum(w, w.root(), *f.witness) &&
+           std::any_of(fails.begin(), fails.end(), [&](const std::string& p) {
+             return testing::RelatedPath(p, f.reader_path);
+           });
+  };
+  // Along the path: a nested type mismatch, its witness built when read.
+  {
+    const avro::Schema w = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},)"
+                             R"({"name":"n","type":{"type":"record","name":"N","fields":[)"
+                             R"({"name":"x","type":"long"}]}}]})");
+    const avro::Schema r = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},)"
+                             R"({"name":"n","type":{"type":"record","name":"N","fields":[)"
+                             R"({"name":"x","type":"int"}]}}]})");
+    Report report = CheckAvroSchemas(w, r);
+    ASSERT_EQ(report.findings.size(), 1u);
+    EXPECT_EQ(report.findings[0].severity, Severity::kBreaking);
+    EXPECT_EQ(report.findings[0].reader_path, "/fields/1/type/fields/0/type");
+    EXPECT_EQ(json::ToJson(*report.findings[0].witness), R"({"a":0,"n":{"x":2147483648}})");
+    EXPECT_TRUE(proved(w, r, report.findings[0]));
+  }
+  // Refused along the path (writer field a is read by reader fields a and
+  // b, by its alias): the whole witness proves the break at b.
+  {
+    const avro::Schema w =
+        S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})");
+    const avro::Schema r = S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},)"
+                             R"({"name":"b","aliases":["a"],"type":"int"}]})");
+    Report report = CheckAvroSchemas(w, r);
+    ASSERT_EQ(report.findings.size(), 1u);
+    EXPECT_EQ(report.findings[0].kind, "TYPE_MISMATCH");
+    EXPECT_EQ(report.findings[0].severity, Severity::kBreaking);
+    EXPECT_EQ(report.findings[0].reader_path, "/fields/1/type");
+    EXPECT_EQ(json::ToJson(*report.findings[0].witness), R"({"a":2147483648})");
+    EXPECT_TRUE(proved(w, r, report.findings[0]));
+  }
+  // A minimal leaf that the reader's union reads (Q's map is empty) proves
+  // nothing along the path nor whole; a rich one (a long in the map) does.
+  {
+    const avro::Schema w = S(R"({"type":"record","name":"R","fields":[{"name":"u","type":)"
+                             R"(["null",{"type":"record","name":"Q","fields":[)"
+                             R"({"name":"m","type":{"type":"map","values":"long"}}]}]}]})");
+    const avro::Schema r = S(R"({"type":"record","name":"R","fields":[{"name":"u","type":)"
+                             R"(["null",{"type":"record","name":"Q","fields":[)"
+                             R"({"name":"m","type":{"type":"map","values":"int"}}]}]}]})");
+    Report report = CheckAvroSchemas(w, r);
+    ASSERT_EQ(report.findings.size(), 1u);
+    EXPECT_EQ(report.findings[0].kind, "MISSING_UNION_BRANCH");
+    EXPECT_EQ(report.findings[0].severity, Severity::kBreaking);
+    EXPECT_EQ(json::ToJson(*report.findings[0].witness), R"({"u":{"Q":{"m":{"key":2147483648}}}})");
+    EXPECT_TRUE(proved(w, r, report.findings[0]));
+  }
+  // Refused because a field off the path has no finite value (Loop): the
+  // whole witness cannot be built either, so the break is UNDECIDED.
+  {
+    const avro::Schema w = S(
+        R"({"type":"record","name":"R","fields":[{"name":"loop","type":{"type":"record","name":"Loop",)"
+        R"("fields":[{"name":"me","type":"Loop"}]}},{"name":"y","type":"long"}]})");
+    const avro::Schema r = S(
+        R"({"type":"record","name":"R","fields":[{"name":"loop","type":{"type":"record","name":"Loop",)"
+        R"("fields":[{"name":"me","type":"Loop"}]}},{"name":"y","type":"int"}]})");
+    Report report = CheckAvroSchemas(w, r);
+    ASSERT_EQ(report.findings.size(), 1u);
+    EXPECT_EQ(report.findings[0].reader_path, "/fields/1/type");
+    EXPECT_EQ(report.findings[0].severity, Severity::kUndecided);
+    EXPECT_FALSE(report.findings[0].witness.has_value());
+  }
 }
 
 // Rule: a "compatible" result that assumed an in-progress pair is discarded

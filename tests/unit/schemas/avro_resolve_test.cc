@@ -45,6 +45,11 @@ std::vector<std::string> Read(const char* writer, const char* reader, const char
     EXPECT_EQ(resolver.Proves(w.root(), r.root(), doc->root, e.failure, e.schema_location),
               readable_or)
         << ResolutionFailureName(e.failure) << " at " << e.schema_location;
+    // Along an empty path the whole datum is the leaf: the same answer.
+    EXPECT_EQ(
+        resolver.ProvesAlong(w.root(), r.root(), {}, &doc->root, e.failure, e.schema_location),
+        readable_or)
+        << ResolutionFailureName(e.failure) << " at " << e.schema_location;
   }
   for (ResolutionFailure f :
        {ResolutionFailure::kTypeMismatch, ResolutionFailure::kNameMismatch,
@@ -52,6 +57,8 @@ std::vector<std::string> Read(const char* writer, const char* reader, const char
         ResolutionFailure::kMissingField, ResolutionFailure::kNoUnionBranch}) {
     const std::string nowhere = "/nowhere";
     EXPECT_EQ(resolver.Proves(w.root(), r.root(), doc->root, f, nowhere),
+              unreadable ? ProofOutcome::kUnreadable : ProofOutcome::kNotProved);
+    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), {}, &doc->root, f, nowhere),
               unreadable ? ProofOutcome::kUnreadable : ProofOutcome::kNotProved);
   }
   return out;
@@ -213,6 +220,127 @@ TEST(AvroResolve, ProvesAnswersForOneFailureAtOneLocation) {
   EXPECT_EQ(errors[0].schema_location, "/fields/1/type");
   EXPECT_FALSE(errors[0].message.empty());
   EXPECT_EQ(errors[1].schema_location, "/fields/2");
+}
+
+// ProvesAlong reads only the nodes on a path and its leaf: a failure on a
+// path record (a missing field, a name mismatch) or at the leaf node itself
+// (with no leaf value: a type, name or fixed size mismatch) is proved, and
+// Proves finds it too on a whole datum that follows the path.
+TEST(AvroResolve, ProvesAlongReadsOnlyThePathAndItsLeaf) {
+  Schema w = S(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},)"
+      R"({"name":"n","type":{"type":"record","name":"N","fields":[)"
+      R"({"name":"x","type":"string"},{"name":"f","type":{"type":"fixed","name":"F","size":2}}]}},)"
+      R"({"name":"u","type":["null",{"type":"record","name":"Q","fields":[)"
+      R"({"name":"m","type":{"type":"map","values":"long"}}]}]}]})");
+  Schema r =
+      S(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},)"
+        R"({"name":"n","type":{"type":"record","name":"M","aliases":["X"],"fields":[)"
+        R"({"name":"x","type":"int"},{"name":"f","type":{"type":"fixed","name":"F","size":4}},)"
+        R"({"name":"y","type":"int"}]}},)"
+        R"({"name":"u","type":["null",{"type":"record","name":"Q","fields":[)"
+        R"({"name":"m","type":{"type":"map","values":"int"}}]}]}]})");
+  DatumResolver resolver(w, r);
+  using K = DatumStep::Kind;
+  const std::vector<DatumStep> to_n = {{K::kField, 1}};
+  const std::vector<DatumStep> to_x = {{K::kField, 1}, {K::kField, 0}};
+  const std::vector<DatumStep> to_f = {{K::kField, 1}, {K::kField, 1}};
+  const std::vector<DatumStep> to_q = {{K::kField, 2}, {K::kBranch, 1}};
+  auto along = [&](const std::vector<DatumStep>& path, const json::Value* leaf, ResolutionFailure f,
+                   std::string_view at) {
+    return resolver.ProvesAlong(w.root(), r.root(), path, leaf, f, at);
+  };
+  // On the path (record N read as M): its name, its reader field y.
+  EXPECT_EQ(along(to_x, nullptr, ResolutionFailure::kNameMismatch, "/fields/1/type/name"),
+            ProofOutcome::kProved);
+  EXPECT_EQ(along(to_f, nullptr, ResolutionFailure::kMissingField, "/fields/1/type/fields/2"),
+            ProofOutcome::kProved);
+  // At the leaf node itself, whatever its value.
+  EXPECT_EQ(along(to_x, nullptr, ResolutionFailure::kTypeMismatch, "/fields/1/type/fields/0/type"),
+            ProofOutcome::kProved);
+  EXPECT_EQ(along(to_f, nullptr, ResolutionFailure::kFixedSizeMismatch,
+                  "/fields/1/type/fields/1/type/size"),
+            ProofOutcome::kProved);
+  EXPECT_EQ(along(to_n, nullptr, ResolutionFailure::kMissingField, "/fields/1/type/fields/2"),
+            ProofOutcome::kProved);
+  // A union at the leaf depends on the value: read when given, else refused.
+  // (Record Q is read by the reader's Q unless a value is beyond int.)
+  auto rich = ParseJson(R"({"m":{"k":2147483648}})");
+  auto empty = ParseJson(R"({"m":{}})");
+  auto invalid = ParseJson(R"({"m":{"k":"x"}})");
+  ASSERT_TRUE(rich && empty && invalid);
+  EXPECT_EQ(along(to_q, nullptr, ResolutionFailure::kNoUnionBranch, "/fields/2/type"),
+            ProofOutcome::kNotProved);
+  EXPECT_EQ(along(to_q, &rich->root, ResolutionFailure::kNoUnionBranch, "/fields/2/type"),
+            ProofOutcome::kProved);
+  EXPECT_EQ(along(to_q, &empty->root, ResolutionFailure::kNoUnionBranch, "/fields/2/type"),
+            ProofOutcome::kNotProved);
+  EXPECT_EQ(along(to_q, &invalid->root, ResolutionFailure::kNoUnionBranch, "/fields/2/type"),
+            ProofOutcome::kUnreadable);  // not a long
+  // The right failure elsewhere, another failure at the right place.
+  EXPECT_EQ(along(to_x, nullptr, ResolutionFailure::kTypeMismatch, "/fields/0/type"),
+            ProofOutcome::kNotProved);
+  EXPECT_EQ(along(to_x, nullptr, ResolutionFailure::kNoUnionBranch, "/fields/1/type/fields/0/type"),
+            ProofOutcome::kNotProved);
+  // Proves finds each proved failure on a whole datum along those paths.
+  auto whole = ParseJson(R"({"a":0,"n":{"x":"","f":"aa"},"u":{"Q":{"m":{"k":2147483648}}}})");
+  ASSERT_TRUE(whole.has_value());
+  for (auto [f, at] : std::vector<std::pair<ResolutionFailure, std::string>>{
+           {ResolutionFailure::kNameMismatch, "/fields/1/type/name"},
+           {ResolutionFailure::kMissingField, "/fields/1/type/fields/2"},
+           {ResolutionFailure::kTypeMismatch, "/fields/1/type/fields/0/type"},
+           {ResolutionFailure::kFixedSizeMismatch, "/fields/1/type/fields/1/type/size"},
+           {ResolutionFailure::kNoUnionBranch, "/fields/2/type"}}) {
+    EXPECT_EQ(resolver.Proves(w.root(), r.root(), whole->root, f, at), ProofOutcome::kProved) << at;
+  }
+}
+
+// What ProvesAlong refuses (kNotProved) though a whole datum proves it:
+// the paths whose parts off the path the reading would depend on.
+TEST(AvroResolve, ProvesAlongRefusesWhatDependsOnThePartsOffThePath) {
+  using K = DatumStep::Kind;
+  // Refused along `path` (with no leaf value), proved on the whole datum.
+  auto refused_but_proved_whole = [](const char* writer, const char* reader,
+                                     const std::vector<DatumStep>& path, ResolutionFailure f,
+                                     std::string_view at, const char* whole) {
+    Schema w = S(writer);
+    Schema r = S(reader);
+    DatumResolver resolver(w, r);
+    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), path, nullptr, f, at),
+              ProofOutcome::kNotProved);
+    auto datum = ParseJson(whole);
+    ASSERT_TRUE(datum.has_value());
+    EXPECT_EQ(resolver.Proves(w.root(), r.root(), datum->root, f, at), ProofOutcome::kProved);
+  };
+  // A reader union on the path: its branches are tried on the whole record.
+  refused_but_proved_whole(
+      R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})",
+      R"(["null",{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}])",
+      {{K::kField, 0}}, ResolutionFailure::kNoUnionBranch, "", R"({"a":2147483648})");
+  // A writer field that two reader fields read (by name, by alias).
+  refused_but_proved_whole(R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"}]})",
+                           R"({"type":"record","name":"R","fields":[{"name":"a","type":"long"},)"
+                           R"({"name":"b","aliases":["a"],"type":"int"}]})",
+                           {{K::kField, 0}}, ResolutionFailure::kTypeMismatch, "/fields/1/type",
+                           R"({"a":0})");
+  // A step that does not fit its node, and nodes of different types.
+  {
+    Schema w = S(R"({"type":"array","items":{"type":"array","items":"long"}})");
+    Schema r = S(R"({"type":"array","items":{"type":"map","values":"int"}})");
+    DatumResolver resolver(w, r);
+    const std::vector<DatumStep> field = {{K::kField, 0}};
+    const std::vector<DatumStep> through = {{K::kItem, 0}, {K::kItem, 0}};
+    const std::vector<DatumStep> to_items = {{K::kItem, 0}};
+    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), field, nullptr,
+                                   ResolutionFailure::kTypeMismatch, "/items"),
+              ProofOutcome::kNotProved);
+    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), through, nullptr,
+                                   ResolutionFailure::kTypeMismatch, "/items"),
+              ProofOutcome::kNotProved);
+    EXPECT_EQ(resolver.ProvesAlong(w.root(), r.root(), to_items, nullptr,
+                                   ResolutionFailure::kTypeMismatch, "/items"),
+              ProofOutcome::kProved);
+  }
 }
 
 TEST(AvroResolve, FailureNames) {

@@ -39,12 +39,15 @@
 // schema and that the reader cannot read (avro::DatumResolver, the
 // specification's resolution rules) for the finding's reason at the
 // finding's reader path. The engine checks this for every finding while
-// checking; a finding it cannot prove (the writer has no finite value along
-// that path, as in a record that contains itself on every path, or a
-// minimal value nests deeper than 256 records or holds more than 100,000
-// values) is UNDECIDED, without a
-// witness, its message starting "undecided (...)". UNDECIDED_DEPTH is
-// always UNDECIDED. Either way the report is incompatible.
+// checking: along the finding's path when that suffices
+// (avro::DatumResolver::ProvesAlong; the witness is then built when first
+// read, the same value), else by building the whole witness and reading it
+// (avro::DatumResolver::Proves). A finding it cannot prove (the writer has
+// no finite value along that path, as in a record that contains itself on
+// every path, or a minimal value nests deeper than 256 records or holds
+// more than 100,000 values) is UNDECIDED, without a witness, its message
+// starting "undecided (...)". UNDECIDED_DEPTH is always UNDECIDED. Either
+// way the report is incompatible.
 #pragma once
 
 #include <string_view>

@@ -368,6 +368,17 @@ struct ResolutionError {
 // DatumResolver::Proves' answer.
 enum class ProofOutcome : std::uint8_t { kProved, kNotProved, kUnreadable };
 
+// One step from a writer datum into a part of it: a record's field (by its
+// index in the writer record), an array's item, a map's value, or a union's
+// branch (by its index in the writer union; `index` is read for kField and
+// kBranch only).
+struct DatumStep {
+  enum class Kind : std::uint8_t { kField, kItem, kValue, kBranch };
+  Kind kind;
+  // (No default value: stacks of steps start uninitialised.)
+  std::size_t index;
+};
+
 // Reads writer data with a reader schema. Rules: promotions int -> long,
 // float, double; long -> float, double; float -> double; string <-> bytes.
 // Named types match by unqualified name or a reader alias equal to the
@@ -410,6 +421,33 @@ class DatumResolver {
   // them) would include that failure at that location, kNotProved if not.
   ProofOutcome Proves(NodeId w, NodeId r, const json::Value& datum, ResolutionFailure failure,
                       std::string_view schema_location);
+
+  // Proves' question about a datum of which one path is read: the datum
+  // (written with `w`, read as `r`) that follows `path` from its root (each
+  // step into the part it names) and holds `leaf` at the path's end; every
+  // other part of it (the other fields of each record on the way) is valid
+  // writer data that the caller vouches for, and is not read. The nodes on
+  // the path are read as Proves reads them (a name mismatch, or a reader
+  // field without default that the writer lacks, fails there), and `leaf`
+  // entirely; a null `leaf` stands for any valid writer datum of the path's
+  // end node (the caller vouches for it too), of which only the failures
+  // that hold whatever its value are looked for (a type mismatch, a name
+  // mismatch, a fixed size mismatch, reader fields without default that
+  // the writer lacks). kProved when that fails with `failure` at reader
+  // location `schema_location`: Proves on the whole datum then finds the
+  // same failure, since no reader union lies on the path (a failure outside
+  // a reader union's trial never ends the reading, so every part is read
+  // whatever the others hold), unless the parts not read reach a limit.
+  // kUnreadable when `leaf` is not valid writer data or a limit was
+  // reached. kNotProved otherwise, and whenever the datum cannot be read
+  // this way: a reader union on the path (whose branches are tried on the
+  // whole value) or, with a null `leaf`, a union at its end; a writer field
+  // on it that no reader field or two reader fields read; a step that does
+  // not fit its node; nodes of different types on it. Cost: the path's
+  // length plus reading `leaf`.
+  ProofOutcome ProvesAlong(NodeId w, NodeId r, std::span<const DatumStep> path,
+                           const json::Value* leaf, ResolutionFailure failure,
+                           std::string_view schema_location);
 
  private:
   class Impl;
