@@ -7,6 +7,9 @@
    (scripts/install-deps does). Needs node and npm likewise.
 2. Runs `npm ci` here from the committed package-lock.json when node_modules
    is missing (playwright-core only; it never downloads a browser).
+   playwright-core stays at 1.61.x, the last release that runs on Node 18,
+   Debian 12's nodejs (1.62 and later require Node 20; a fresh Debian 12
+   machine failed this test with them).
 3. Starts the server on an ephemeral loopback port with a temp data
    directory, runs `node ui_test.js` (which seeds the catalog through the
    HTTP API and drives the browser), stops the server. Screenshots go to
