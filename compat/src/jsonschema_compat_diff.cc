@@ -29,6 +29,7 @@
 #include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
 #include "accord/schemas/pointer.h"
+#include "jsonschema_check.h"
 
 namespace accord::compat {
 
@@ -315,26 +316,18 @@ class SafeWalker {
 
 Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& new_schema,
                               const JsonSchemaCheckOptions& options) {
-  auto back = CheckJsonSchema(old_schema, new_schema, options);
-  if (!back) {
-    Error e = back.error();
-    if (e.file == "writer") e.file = "old";
-    if (e.file == "reader") e.file = "new";
-    return std::unexpected(e);
-  }
   JsonSchemaCheckOptions fwd_options = options;  // new is the writer here
   std::swap(fwd_options.writer_base_uri, fwd_options.reader_base_uri);
   if (options.reader_bundle != nullptr) {
     fwd_options.bundle = options.reader_bundle;
     fwd_options.reader_bundle = options.bundle;
   }
-  auto fwd = CheckJsonSchema(new_schema, old_schema, fwd_options);
-  if (!fwd) {
-    Error e = fwd.error();
-    if (e.file == "writer") e.file = "new";
-    if (e.file == "reader") e.file = "old";
-    return std::unexpected(e);
-  }
+  // Both directions over one model per schema (the resolvers and the
+  // normalisers' caches are built once, not once per direction).
+  auto both = internal::CheckJsonSchemaBothWays(old_schema, new_schema, options, fwd_options);
+  if (!both) return std::unexpected(both.error());
+  const Report* back = &both->backward;
+  const Report* fwd = &both->forward;
   Report out;
   std::vector<std::string> covered;
   // The checker's kinds in the author's words; a property the new schema

@@ -330,7 +330,8 @@ NodeId Resolver::Kw(NodeId n, std::string_view keyword) {
   const json::Value* c = v.Find(keyword);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
   if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
-  NodeInfo info = nodes_[n];
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword), info.base, info.dialect, info.doc);
 }
 
@@ -356,7 +357,8 @@ NodeId Resolver::KwKey(NodeId n, std::string_view keyword, std::string_view key)
   const json::Value* c = Member(*m, key);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
   if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
-  NodeInfo info = nodes_[n];
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(key),
                 info.base, info.dialect, info.doc);
 }
@@ -369,7 +371,8 @@ NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
   const json::Value* c = &a->AsArray()[index];
   if (!IsSchemaValue(*c)) return kNoNode;
   if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
-  NodeInfo info = nodes_[n];
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + std::to_string(index),
                 info.base, info.dialect, info.doc);
 }
