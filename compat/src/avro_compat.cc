@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "accord/schemas/budget.h"
-#include "accord/schemas/string_set.h"
+#include "accord/schemas/flat_set.h"
 
 namespace accord::compat {
 

@@ -12,7 +12,7 @@
 #include "accord/compat/avro_compat.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
-#include "accord/schemas/string_set.h"
+#include "accord/schemas/flat_set.h"
 
 namespace accord::compat {
 

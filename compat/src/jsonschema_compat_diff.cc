@@ -22,12 +22,12 @@
 #include <optional>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 #include <utility>
 
 #include "accord/compat/jsonschema_compat.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_check.h"
 
@@ -243,19 +243,19 @@ class SafeWalker {
       if (k == "enum" && a && b && a->IsArray() && b->IsArray()) {
         // Hashed: enums of n values compare in O(n), not n^2.
         ChargeWork(a->AsArray().size() + b->AsArray().size());
-        using ValueSet =
-            std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>;
-        auto set_of = [](const json::Array& values) {
-          ValueSet out;
+        using ValueSet = FlatSet<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>;
+        auto pointers = [](const json::Array& values) {
+          std::vector<const json::Value*> out;
           out.reserve(values.size());
-          for (const json::Value& v : values) out.insert(&v);
+          for (const json::Value& v : values) out.push_back(&v);
           return out;
         };
-        const ValueSet in_a = set_of(a->AsArray()), in_b = set_of(b->AsArray());
-        bool sup = std::all_of(a->AsArray().begin(), a->AsArray().end(),
-                               [&](const json::Value& v) { return in_b.contains(&v); });
-        bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(),
-                               [&](const json::Value& v) { return in_a.contains(&v); });
+        const std::vector<const json::Value*> pa = pointers(a->AsArray()),
+                                              pb = pointers(b->AsArray());
+        const ValueSet in_a(pa.begin(), pa.end()), in_b(pb.begin(), pb.end());
+        bool sup = true, sub = true;
+        in_b.ForEachAbsent(pa, [&](const json::Value*) { sup = false; });
+        in_a.ForEachAbsent(pb, [&](const json::Value*) { sub = false; });
         Add(sup   ? K::kEnumExtended
             : sub ? K::kEnumNarrowed
                   : K::kEnumChanged,

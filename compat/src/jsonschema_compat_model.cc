@@ -596,10 +596,10 @@ bool Evaluator::EnumHas(const json::Value& en, const json::Value& x) {
   ChargeWork(1);
   auto [it, made] = enum_sets_.try_emplace(&en);
   if (made) {
-    it->second.reserve(values.size());
-    for (const json::Value& v : values) it->second.insert(&v);
+    it->second.Reserve(values.size());
+    for (const json::Value& v : values) it->second.Insert(&v);
   }
-  return it->second.contains(&x);
+  return it->second.Contains(&x);
 }
 
 Tri Evaluator::Valid(NodeId n, const json::Value& instance, EvalFailure* failure) {

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "accord/schemas/error.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/regex.h"
@@ -190,7 +191,7 @@ class Evaluator {
   // The values of each long `enum` array met (keyed by the array, which the
   // resolver's documents own for the evaluator's lifetime).
   std::unordered_map<const json::Value*,
-                     std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>>
+                     FlatSet<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>>
       enum_sets_;
 };
 

@@ -13,9 +13,9 @@
 #include <unordered_map>
 
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
-#include "accord/schemas/string_set.h"
 #include "json_tape.h"
 
 namespace accord::avro {

@@ -1,9 +1,11 @@
-// A set of string views in one flat table, for the per-member lookups of
-// big schemas (issue #15: enum symbols, names).
+// A hash set in one flat table, for the per-member lookups of big schemas
+// (issue #15: enum symbols and values, names): FlatSet<T, Hash, Eq>, and
+// StringViewSet = FlatSet<std::string_view>.
 //
-// Open addressing with linear probing; each slot holds the string's hash and
-// its view (the caller owns the strings and keeps them alive and unchanged
-// while the set lives). Why not std::unordered_set<std::string_view>: it
+// Open addressing with linear probing; each slot holds the key's hash and
+// the key, a small value (a string view, a pointer whose Hash and Eq look
+// at what it points to; the caller keeps what keys refer to alive and
+// unchanged while the set lives). Why not std::unordered_set: it
 // allocates a node per entry, and once a table of 100,000 names outgrows
 // the caches each lookup costs a miss on the bucket, one on the node and one
 // on the string (the time of a 1 MB enum's diff grew by 8^1.65 from n to 8n
@@ -25,13 +27,14 @@
 
 namespace accord {
 
-class StringViewSet {
+template <typename T, typename Hash = std::hash<T>, typename Eq = std::equal_to<T>>
+class FlatSet {
  public:
-  StringViewSet() = default;
-  // A set of the views in [first, last) (repeats kept once; random access
+  FlatSet() = default;
+  // A set of the keys in [first, last) (repeats kept once; random access
   // iterators).
   template <typename It>
-  StringViewSet(It first, It last) {
+  FlatSet(It first, It last) {
     const auto n = static_cast<std::size_t>(last - first);
     Reserve(n);
     std::vector<std::uint64_t> tags(n);
@@ -42,28 +45,28 @@ class StringViewSet {
     }
   }
 
-  // Calls fn(view) for each view of `views` (a random access range of
-  // string views) the set does not hold, in order.
+  // Calls fn(key) for each key of `keys` (a random access range) the set
+  // does not hold, in order.
   template <typename Range, typename Fn>
-  void ForEachAbsent(const Range& views, Fn&& fn) const {
-    const std::size_t n = std::size(views);
-    std::uint64_t ahead[kAhead];  // the tags of views k .. k + kAhead - 1, by k % kAhead
-    for (std::size_t k = 0; k < n && k < kAhead; ++k) ahead[k] = Tag(views[k]);
+  void ForEachAbsent(const Range& keys, Fn&& fn) const {
+    const std::size_t n = std::size(keys);
+    std::uint64_t ahead[kAhead];  // the tags of keys k .. k + kAhead - 1, by k % kAhead
+    for (std::size_t k = 0; k < n && k < kAhead; ++k) ahead[k] = Tag(keys[k]);
     for (std::size_t k = 0; k < n; ++k) {
       const std::uint64_t tag = ahead[k % kAhead];
       if (k + kAhead < n) {
-        ahead[k % kAhead] = Tag(views[k + kAhead]);
+        ahead[k % kAhead] = Tag(keys[k + kAhead]);
         if (size_ != 0) __builtin_prefetch(&slots_[Home(ahead[k % kAhead])]);
       }
-      if (!ContainsTagged(views[k], tag)) fn(views[k]);
+      if (!ContainsTagged(keys[k], tag)) fn(keys[k]);
     }
   }
 
-  // Starts loading the slot a lookup of `s` reads first (for a loop that
-  // looks up the strings of a list in order: prefetch the one a few
-  // positions on).
-  void Prefetch(std::string_view s) const {
-    if (size_ != 0) __builtin_prefetch(&slots_[Home(Tag(s))]);
+  // Starts loading the slot a lookup of `key` reads first (for a loop that
+  // looks up the keys of a list in order: prefetch the one a few positions
+  // on).
+  void Prefetch(const T& key) const {
+    if (size_ != 0) __builtin_prefetch(&slots_[Home(Tag(key))]);
   }
 
   // Room for `n` entries without growing.
@@ -73,13 +76,13 @@ class StringViewSet {
     if (capacity > slots_.size()) Rehash(capacity);
   }
 
-  // Adds `s`; false when the set already holds an equal string.
-  bool Insert(std::string_view s) {
+  // Adds `key`; false when the set already holds an equal key.
+  bool Insert(const T& key) {
     if (2 * (size_ + 1) > slots_.size()) Rehash(slots_.empty() ? 16 : 2 * slots_.size());
-    return InsertTagged(s, Tag(s));
+    return InsertTagged(key, Tag(key));
   }
 
-  bool Contains(std::string_view s) const { return ContainsTagged(s, Tag(s)); }
+  bool Contains(const T& key) const { return ContainsTagged(key, Tag(key)); }
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -87,37 +90,43 @@ class StringViewSet {
  private:
   struct Slot {
     std::uint64_t tag = 0;  // the hash with its top bit set; 0 = empty
-    std::string_view view;
+    T key{};
   };
 
   static constexpr std::size_t kAhead = 8;  // how far ahead the bulk operations prefetch
 
-  static std::uint64_t Tag(std::string_view s) {
-    return static_cast<std::uint64_t>(std::hash<std::string_view>{}(s)) | (1ull << 63);
+  static std::uint64_t Tag(const T& key) {
+    // Mixed, so that a hash weak in its low bits (the ones that pick the
+    // slot) still spreads the keys.
+    std::uint64_t h = static_cast<std::uint64_t>(Hash{}(key));
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    return h | (1ull << 63);
   }
   std::size_t Home(std::uint64_t tag) const {
     return static_cast<std::size_t>(tag) & (slots_.size() - 1);
   }
 
   // (there is room: the callers grow the table first)
-  bool InsertTagged(std::string_view s, std::uint64_t tag) {
+  bool InsertTagged(const T& key, std::uint64_t tag) {
     for (std::size_t i = Home(tag);; i = (i + 1) & (slots_.size() - 1)) {
       Slot& slot = slots_[i];
       if (slot.tag == 0) {
-        slot = Slot{tag, s};
+        slot = Slot{tag, key};
         ++size_;
         return true;
       }
-      if (slot.tag == tag && slot.view == s) return false;
+      if (slot.tag == tag && Eq{}(slot.key, key)) return false;
     }
   }
 
-  bool ContainsTagged(std::string_view s, std::uint64_t tag) const {
+  bool ContainsTagged(const T& key, std::uint64_t tag) const {
     if (size_ == 0) return false;
     for (std::size_t i = Home(tag);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& slot = slots_[i];
       if (slot.tag == 0) return false;
-      if (slot.tag == tag && slot.view == s) return true;
+      if (slot.tag == tag && Eq{}(slot.key, key)) return true;
     }
   }
 
@@ -135,5 +144,7 @@ class StringViewSet {
   std::vector<Slot> slots_;
   std::size_t size_ = 0;
 };
+
+using StringViewSet = FlatSet<std::string_view>;
 
 }  // namespace accord
