@@ -2209,26 +2209,25 @@ Result<BothWays> CheckJsonSchemaBothWays(const json::Value& old_schema,
                                          const JsonSchemaCheckOptions& options,
                                          const JsonSchemaCheckOptions& forward_options) {
   SchemaModels models(old_schema, new_schema, options);  // old: the writer of `options`
-  BothWays out;
-  {
-    Checker back(old_schema, new_schema, options, models.writer, models.reader, models.rx);
-    if (auto ok = back.Prepare(); !ok) {
+  // One direction; `writer_name` / `reader_name` name the sides in errors.
+  auto check = [&](const json::Value& writer, const json::Value& reader,
+                   const JsonSchemaCheckOptions& o, SchemaModel& w, SchemaModel& r,
+                   const char* writer_name, const char* reader_name) -> Result<Report> {
+    Checker c(writer, reader, o, w, r, models.rx);
+    if (auto ok = c.Prepare(); !ok) {
       Error e = ok.error();
-      if (e.file == "writer") e.file = "old";
-      if (e.file == "reader") e.file = "new";
+      if (e.file == "writer") e.file = writer_name;
+      if (e.file == "reader") e.file = reader_name;
       return std::unexpected(e);
     }
-    out.backward = back.Run();
-  }
-  Checker fwd(new_schema, old_schema, forward_options, models.reader, models.writer, models.rx);
-  if (auto ok = fwd.Prepare(); !ok) {
-    Error e = ok.error();
-    if (e.file == "writer") e.file = "new";
-    if (e.file == "reader") e.file = "old";
-    return std::unexpected(e);
-  }
-  out.forward = fwd.Run();
-  return out;
+    return c.Run();
+  };
+  auto back = check(old_schema, new_schema, options, models.writer, models.reader, "old", "new");
+  if (!back) return std::unexpected(back.error());
+  auto fwd =
+      check(new_schema, old_schema, forward_options, models.reader, models.writer, "new", "old");
+  if (!fwd) return std::unexpected(fwd.error());
+  return BothWays{std::move(*back), std::move(*fwd)};
 }
 
 }  // namespace internal
