@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 
 namespace accord::compat {
 
@@ -1350,17 +1351,19 @@ class Checker {
         // same position is tried first.
         // A long reader enum's symbols are hashed at the first symbol out
         // of place (an enum of n symbols, reordered, cost n^2 comparisons).
-        std::unordered_set<std::string_view> reader_symbols;
+        StringViewSet reader_symbols;
         auto is_missing = [&](std::size_t i) {
           std::string_view s = w.symbols[i];
           if (i < r.symbols.size() && SameName(r.symbols[i], s)) return false;
           if (r.symbols.size() > kUnionScanLimit) {
             if (reader_symbols.empty()) {
               ChargeWork(r.symbols.size());  // (budget.h)
-              reader_symbols.insert(r.symbols.begin(), r.symbols.end());
+              reader_symbols = StringViewSet(r.symbols.begin(), r.symbols.end());
             }
             ChargeWork(1);
-            return !reader_symbols.contains(s);
+            // (the callers go through the symbols in order)
+            if (i + 8 < w.symbols.size()) reader_symbols.Prefetch(w.symbols[i + 8]);
+            return !reader_symbols.Contains(s);
           }
           ChargeWork(r.symbols.size());  // comparisons (budget.h)
           return std::none_of(r.symbols.begin(), r.symbols.end(),

@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "accord/compat/avro_compat.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 
 namespace accord::compat {
 
@@ -219,22 +219,18 @@ class Differ {
         return;
       case Type::kEnum: {
         // Hashed: enums of n symbols cost O(n), not n^2 comparisons.
-        const std::unordered_set<std::string_view> o_symbols(o.symbols.begin(), o.symbols.end());
-        const std::unordered_set<std::string_view> n_symbols(n.symbols.begin(), n.symbols.end());
-        for (std::string_view s : n.symbols) {
-          if (!o_symbols.contains(s)) {
-            Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols",
-                 n_.Pointer(n.pointer) + "/symbols",
-                 "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
-          }
-        }
-        for (std::string_view s : o.symbols) {
-          if (!n_symbols.contains(s)) {
-            Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols",
-                 n_.Pointer(n.pointer) + "/symbols",
-                 "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
-          }
-        }
+        const StringViewSet o_symbols(o.symbols.begin(), o.symbols.end());
+        const StringViewSet n_symbols(n.symbols.begin(), n.symbols.end());
+        o_symbols.ForEachAbsent(n.symbols, [&](std::string_view s) {
+          Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols",
+               n_.Pointer(n.pointer) + "/symbols",
+               "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
+        });
+        n_symbols.ForEachAbsent(o.symbols, [&](std::string_view s) {
+          Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols",
+               n_.Pointer(n.pointer) + "/symbols",
+               "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
+        });
         return;
       }
       case Type::kRecord:

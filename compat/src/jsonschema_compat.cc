@@ -91,6 +91,7 @@
 #include "accord/schemas/budget.h"
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
+#include "jsonschema_check.h"
 #include "jsonschema_model.h"
 #include "jsonschema_witness.h"
 
@@ -155,24 +156,68 @@ bool MatchesEverything(RegexCache& rx, const std::string& p) {
   return m && *m;
 }
 
+// A witness computed once and shared by several findings (Witness holds
+// the source; the value is copied out once, at the first read).
+class FixedWitness final : public WitnessSource {
+ public:
+  explicit FixedWitness(json::Value v) : v_(std::move(v)) {}
+
+ private:
+  std::optional<json::Value> Build() const override { return v_; }
+  json::Value v_;
+};
+
+// One schema's model: its resolver, evaluator, normaliser and generator,
+// with their caches. They depend on the document, its base URI and bundle,
+// the default dialect and the format mode, not on the schema's role: a
+// diff's two checks share the two models (jsonschema_check.h).
+struct SchemaModel {
+  SchemaModel(const json::Value& schema, const std::string& base_uri,
+              const jsonschema::SchemaBundle* bundle, const JsonSchemaCheckOptions& o,
+              RegexCache& rx)
+      : resolver(schema, base_uri, o.default_dialect, bundle),
+        evaluator(resolver, rx),
+        normalizer(resolver, rx, evaluator),
+        generator(normalizer) {
+    evaluator.assert_format = o.format == jsonschema::FormatMode::kAssert;
+  }
+  Resolver resolver;
+  Evaluator evaluator;
+  Normalizer normalizer;
+  Generator generator;
+};
+
+// The models of a writer and a reader (of an old and a new version).
+struct SchemaModels {
+  SchemaModels(const json::Value& writer, const json::Value& reader,
+               const JsonSchemaCheckOptions& o)
+      : writer(writer, o.writer_base_uri, o.bundle, o, rx),
+        reader(reader, o.reader_base_uri, o.reader_bundle != nullptr ? o.reader_bundle : o.bundle,
+               o, rx) {}
+  RegexCache rx;
+  SchemaModel writer, reader;
+};
+
 class Checker {
  public:
-  Checker(const json::Value& writer, const json::Value& reader, const JsonSchemaCheckOptions& o)
+  // `o` is this check's (writer -> reader) options; `w` and `r` are the
+  // writer's and the reader's models, made with the same options (their
+  // base URI and bundle as `o` gives them).
+  Checker(const json::Value& writer, const json::Value& reader, const JsonSchemaCheckOptions& o,
+          SchemaModel& w, SchemaModel& r, RegexCache& rx)
       : opt_(o),
         writer_(writer),
         reader_(reader),
-        wr_(writer, o.writer_base_uri, o.default_dialect, o.bundle),
-        rr_(reader, o.reader_base_uri, o.default_dialect,
-            o.reader_bundle != nullptr ? o.reader_bundle : o.bundle),
-        wev_(wr_, rx_),
-        rev_(rr_, rx_),
-        wn_(wr_, rx_, wev_),
-        rn_(rr_, rx_, rev_),
-        gen_(wn_),
-        rgen_(rn_),
-        budget_(o.budget) {
-    wev_.assert_format = rev_.assert_format = o.format == jsonschema::FormatMode::kAssert;
-  }
+        rx_(rx),
+        wr_(w.resolver),
+        rr_(r.resolver),
+        wev_(w.evaluator),
+        rev_(r.evaluator),
+        wn_(w.normalizer),
+        rn_(r.normalizer),
+        gen_(w.generator),
+        rgen_(r.generator),
+        budget_(o.budget) {}
 
   Result<void> Prepare() {
     if (auto ok = wr_.CheckAll(); !ok) {
@@ -206,6 +251,9 @@ class Checker {
     const Conj* conj = nullptr;
     std::optional<JsonSchemaKind> undecided;  // kind to use when no witness is found
     std::vector<json::Value> documents;       // whole-document candidates (not embedded)
+    // A witness already known to be what FindWitness would return (shared
+    // among findings; FirstCandidateWitness): the search is skipped.
+    std::shared_ptr<const WitnessSource> proven;
   };
 
   bool Silent() const { return silent_ > 0; }
@@ -238,7 +286,8 @@ class Checker {
     f.message = p.message;
     // A warning needs no witness; a break is BREAKING only with a witness
     // that proves it (jsonschema_witness.h), else UNDECIDED.
-    if (f.severity != Severity::kSafe) f.witness = FindWitness(p);
+    if (f.severity != Severity::kSafe)
+      f.witness = p.proven && !exhausted_ ? Witness(p.proven) : Witness(FindWitness(p));
     bool approx = p.atom && !p.atom->approx.empty();
     if (!f.witness && f.severity == Severity::kBreaking) {
       f.severity = Severity::kUndecided;
@@ -285,6 +334,28 @@ class Checker {
     return v;
   }
 
+  WitnessJudge& Judge() {
+    if (!judge_)
+      judge_ = std::make_unique<WitnessJudge>(writer_, reader_, opt_, wr_, rr_, wev_, rev_, rn_);
+    return *judge_;
+  }
+
+  // The witness FindWitness returns for a finding at `rpath` whose first
+  // candidate is `leaf` and which has no whole-document candidates, when
+  // that candidate, embedded at seed 0, proves it alone (the search stops
+  // there); else null. Several findings whose first candidate is the same
+  // leaf at the same path share it: FindWitness's answer depends only on
+  // the document and the path, so it would be this document for each.
+  std::shared_ptr<const WitnessSource> FirstCandidateWitness(const json::Value& leaf,
+                                                             const std::string& rpath) {
+    if (exhausted_) return nullptr;
+    json::Value doc = Embed(leaf, 0);
+    if (wev_.Valid(wr_.Root(), doc) == Tri::kFalse || rev_.Valid(rr_.Root(), doc) == Tri::kTrue)
+      return nullptr;
+    if (Judge().Judge(doc, rpath) != Proof::kClean) return nullptr;
+    return std::make_shared<const FixedWitness>(std::move(doc));
+  }
+
   std::optional<json::Value> FindWitness(const Pending& p) {
     if (exhausted_) return std::nullopt;
     std::vector<json::Value> cands = p.candidates;
@@ -314,13 +385,12 @@ class Checker {
     // Minimal embeddings first (cheap, readable), then random ones. The
     // first document the reader rejects only at the finding's path wins;
     // else one rejected there and elsewhere too, repaired where possible.
-    if (!judge_)
-      judge_ = std::make_unique<WitnessJudge>(writer_, reader_, opt_, wr_, rr_, wev_, rev_, rn_);
+    WitnessJudge& judge = Judge();
     int tries = 0;
     std::optional<json::Value> proves;
     std::vector<json::Value> unrelated;
     for (const json::Value& doc : p.documents) {
-      Proof q = judge_->Judge(doc, p.rpath);
+      Proof q = judge.Judge(doc, p.rpath);
       if (q == Proof::kClean) return doc;
       if (q == Proof::kProves && !proves) proves = doc;
     }
@@ -331,7 +401,7 @@ class Checker {
         // The engine's evaluator first: cheap, and it rules most candidates out.
         if (wev_.Valid(wr_.Root(), doc) == Tri::kFalse || rev_.Valid(rr_.Root(), doc) == Tri::kTrue)
           continue;
-        Proof q = judge_->Judge(doc, p.rpath);
+        Proof q = judge.Judge(doc, p.rpath);
         if (q == Proof::kClean) return doc;
         if (q == Proof::kProves && !proves)
           proves = std::move(doc);
@@ -342,19 +412,19 @@ class Checker {
       // proves it alone, is more readable than a random one that does.
       if (seed == 0 && proves) {
         Proof q;
-        json::Value repaired = judge_->Repair(*proves, p.rpath, q);
+        json::Value repaired = judge.Repair(*proves, p.rpath, q);
         if (q == Proof::kClean) return repaired;
       }
       if (chain_.empty()) break;
     }
     if (proves) {
       Proof q;
-      json::Value repaired = judge_->Repair(*proves, p.rpath, q);
+      json::Value repaired = judge.Repair(*proves, p.rpath, q);
       return q == Proof::kClean ? repaired : *proves;
     }
     for (json::Value& doc : unrelated) {
       Proof q;
-      json::Value repaired = judge_->Repair(std::move(doc), p.rpath, q);
+      json::Value repaired = judge.Repair(std::move(doc), p.rpath, q);
       if (q == Proof::kClean || q == Proof::kProves) return repaired;
     }
     return std::nullopt;
@@ -555,7 +625,8 @@ class Checker {
     Conj w = CanonW(w_in);
     if (r == kNoNode || rn_.IsTrue(r)) return true;
     if (w.size() == 1 && Same(w[0], r)) return true;
-    std::string key = ConjKey(w) + "|" + std::to_string(r);
+    Conj key = w;  // (w, r): the writer's nodes, then the reader's node
+    key.push_back(r);
     if (auto it = memo_.find(key); it != memo_.end()) {
       if (it->second.state == MemoState::kTrue) return true;
       if (it->second.state == MemoState::kInProgress) {
@@ -1544,6 +1615,19 @@ class Checker {
     }
     // required
     if (rreq && rreq->IsArray()) {
+      // Each name's candidates are the writer's objects (4 seeds, the same
+      // for every name) without that name: generated once for the object,
+      // not once per name (a witness has all n properties; 10 dropped names
+      // made 10 x 4 objects of n properties).
+      std::vector<json::Value> objects;
+      // Names in objects[0], the minimal object (seed 0's first candidate).
+      std::unordered_set<std::string_view> in_minimal;
+      // The first candidate of every name objects[0] lacks is the same
+      // document, Embed(objects[0], 0): judged once, and when it proves the
+      // finding at its first try (what FindWitness would return), shared by
+      // all those findings (tried: whether it has been judged).
+      std::shared_ptr<const WitnessSource> shared;
+      bool shared_tried = false;
       for (const json::Value& q : rreq->AsArray()) {
         if (!q.IsString()) continue;
         const std::string& n = q.AsString();
@@ -1554,12 +1638,36 @@ class Checker {
               ps && ps->IsObject() && ps->Find("default"))
             has_default = true;
         std::vector<json::Value> c;
-        for (std::uint64_t s = 0; s < 4; ++s) {
-          std::uint64_t st = s + 1;
-          json::Value v = gen_.GenAtom(a, ws.conj, st, s == 0, 0);
-          if (v.IsObject())
-            std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == n; });
-          c.push_back(std::move(v));
+        std::shared_ptr<const WitnessSource> proven;
+        if (!Silent()) {  // (Flag reads no candidates when silent)
+          // The other seeds' objects only when a name's search needs them.
+          auto generate = [&](std::size_t count) {
+            for (std::uint64_t s = objects.size(); s < count; ++s) {
+              std::uint64_t st = s + 1;
+              objects.push_back(gen_.GenAtom(a, ws.conj, st, s == 0, 0));
+            }
+          };
+          if (objects.empty()) {
+            generate(1);
+            if (objects[0].IsObject())
+              for (const json::Member& m : objects[0].AsObject()) in_minimal.insert(m.key);
+          }
+          if (!in_minimal.contains(n)) {
+            if (!shared_tried) {
+              shared_tried = true;
+              shared = FirstCandidateWitness(objects[0], Kp(rp, "required"));
+            }
+            proven = shared;
+          }
+          if (!proven) {
+            generate(4);
+            for (const json::Value& o : objects) {
+              json::Value v = o;
+              if (v.IsObject())
+                std::erase_if(v.AsObject(), [&](const json::Member& m) { return m.key == n; });
+              c.push_back(std::move(v));
+            }
+          }
         }
         bool warn = lenient && has_default;
         ok &= Flag({.kind = warn ? JsonSchemaKind::kRequiredAddedWithDefault
@@ -1575,7 +1683,8 @@ class Checker {
                                                                : " (the reader declares a default; "
                                                                  "accepted under LENIENT)")
                                             : ""),
-                    .candidates = c});
+                    .candidates = std::move(c),
+                    .proven = std::move(proven)});
         if (Silent() && !ok) return false;
       }
     }
@@ -2062,12 +2171,12 @@ class Checker {
   const JsonSchemaCheckOptions& opt_;
   const json::Value& writer_;
   const json::Value& reader_;
-  RegexCache rx_;
-  Resolver wr_, rr_;
-  Evaluator wev_, rev_;
-  Normalizer wn_, rn_;
-  Generator gen_;
-  Generator rgen_;  // values of reader subschemas (the schema under a `not`)
+  RegexCache& rx_;
+  Resolver &wr_, &rr_;
+  Evaluator &wev_, &rev_;
+  Normalizer &wn_, &rn_;
+  Generator& gen_;
+  Generator& rgen_;  // values of reader subschemas (the schema under a `not`)
   std::size_t budget_;
   bool exhausted_ = false;
   int silent_ = 0;
@@ -2075,7 +2184,7 @@ class Checker {
   std::vector<Finding> findings_;
   std::unordered_set<std::string> seen_;
   std::vector<Step> chain_;
-  std::unordered_map<std::string, MemoEntry> memo_;
+  std::unordered_map<Conj, MemoEntry, ConjHash> memo_;  // (w, r) of Sub
   std::size_t stack_depth_ = 0;
   int assumption_depth_ = 1 << 30;
   std::vector<std::pair<const Atom*, NodeId>> active_;
@@ -2087,9 +2196,40 @@ class Checker {
 
 Result<Report> CheckJsonSchema(const json::Value& writer, const json::Value& reader,
                                const JsonSchemaCheckOptions& options) {
-  Checker c(writer, reader, options);
+  SchemaModels models(writer, reader, options);
+  Checker c(writer, reader, options, models.writer, models.reader, models.rx);
   if (auto ok = c.Prepare(); !ok) return std::unexpected(ok.error());
   return c.Run();
 }
+
+namespace internal {
+
+Result<BothWays> CheckJsonSchemaBothWays(const json::Value& old_schema,
+                                         const json::Value& new_schema,
+                                         const JsonSchemaCheckOptions& options,
+                                         const JsonSchemaCheckOptions& forward_options) {
+  SchemaModels models(old_schema, new_schema, options);  // old: the writer of `options`
+  // One direction; `writer_name` / `reader_name` name the sides in errors.
+  auto check = [&](const json::Value& writer, const json::Value& reader,
+                   const JsonSchemaCheckOptions& o, SchemaModel& w, SchemaModel& r,
+                   const char* writer_name, const char* reader_name) -> Result<Report> {
+    Checker c(writer, reader, o, w, r, models.rx);
+    if (auto ok = c.Prepare(); !ok) {
+      Error e = ok.error();
+      if (e.file == "writer") e.file = writer_name;
+      if (e.file == "reader") e.file = reader_name;
+      return std::unexpected(e);
+    }
+    return c.Run();
+  };
+  auto back = check(old_schema, new_schema, options, models.writer, models.reader, "old", "new");
+  if (!back) return std::unexpected(back.error());
+  auto fwd =
+      check(new_schema, old_schema, forward_options, models.reader, models.writer, "new", "old");
+  if (!fwd) return std::unexpected(fwd.error());
+  return BothWays{std::move(*back), std::move(*fwd)};
+}
+
+}  // namespace internal
 
 }  // namespace accord::compat

@@ -22,13 +22,14 @@
 #include <optional>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 #include <utility>
 
 #include "accord/compat/jsonschema_compat.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/pointer.h"
+#include "jsonschema_check.h"
 
 namespace accord::compat {
 
@@ -242,19 +243,19 @@ class SafeWalker {
       if (k == "enum" && a && b && a->IsArray() && b->IsArray()) {
         // Hashed: enums of n values compare in O(n), not n^2.
         ChargeWork(a->AsArray().size() + b->AsArray().size());
-        using ValueSet =
-            std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>;
-        auto set_of = [](const json::Array& values) {
-          ValueSet out;
+        using ValueSet = FlatSet<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>;
+        auto pointers = [](const json::Array& values) {
+          std::vector<const json::Value*> out;
           out.reserve(values.size());
-          for (const json::Value& v : values) out.insert(&v);
+          for (const json::Value& v : values) out.push_back(&v);
           return out;
         };
-        const ValueSet in_a = set_of(a->AsArray()), in_b = set_of(b->AsArray());
-        bool sup = std::all_of(a->AsArray().begin(), a->AsArray().end(),
-                               [&](const json::Value& v) { return in_b.contains(&v); });
-        bool sub = std::all_of(b->AsArray().begin(), b->AsArray().end(),
-                               [&](const json::Value& v) { return in_a.contains(&v); });
+        const std::vector<const json::Value*> pa = pointers(a->AsArray()),
+                                              pb = pointers(b->AsArray());
+        const ValueSet in_a(pa.begin(), pa.end()), in_b(pb.begin(), pb.end());
+        bool sup = true, sub = true;
+        in_b.ForEachAbsent(pa, [&](const json::Value*) { sup = false; });
+        in_a.ForEachAbsent(pb, [&](const json::Value*) { sub = false; });
         Add(sup   ? K::kEnumExtended
             : sub ? K::kEnumNarrowed
                   : K::kEnumChanged,
@@ -315,26 +316,18 @@ class SafeWalker {
 
 Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& new_schema,
                               const JsonSchemaCheckOptions& options) {
-  auto back = CheckJsonSchema(old_schema, new_schema, options);
-  if (!back) {
-    Error e = back.error();
-    if (e.file == "writer") e.file = "old";
-    if (e.file == "reader") e.file = "new";
-    return std::unexpected(e);
-  }
   JsonSchemaCheckOptions fwd_options = options;  // new is the writer here
   std::swap(fwd_options.writer_base_uri, fwd_options.reader_base_uri);
   if (options.reader_bundle != nullptr) {
     fwd_options.bundle = options.reader_bundle;
     fwd_options.reader_bundle = options.bundle;
   }
-  auto fwd = CheckJsonSchema(new_schema, old_schema, fwd_options);
-  if (!fwd) {
-    Error e = fwd.error();
-    if (e.file == "writer") e.file = "new";
-    if (e.file == "reader") e.file = "old";
-    return std::unexpected(e);
-  }
+  // Both directions over one model per schema (the resolvers and the
+  // normalisers' caches are built once, not once per direction).
+  auto both = internal::CheckJsonSchemaBothWays(old_schema, new_schema, options, fwd_options);
+  if (!both) return std::unexpected(both.error());
+  const Report* back = &both->backward;
+  const Report* fwd = &both->forward;
   Report out;
   std::vector<std::string> covered;
   // The checker's kinds in the author's words; a property the new schema

@@ -330,7 +330,8 @@ NodeId Resolver::Kw(NodeId n, std::string_view keyword) {
   const json::Value* c = v.Find(keyword);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
   if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
-  NodeInfo info = nodes_[n];
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword), info.base, info.dialect, info.doc);
 }
 
@@ -356,7 +357,8 @@ NodeId Resolver::KwKey(NodeId n, std::string_view keyword, std::string_view key)
   const json::Value* c = Member(*m, key);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
   if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
-  NodeInfo info = nodes_[n];
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(key),
                 info.base, info.dialect, info.doc);
 }
@@ -369,7 +371,8 @@ NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
   const json::Value* c = &a->AsArray()[index];
   if (!IsSchemaValue(*c)) return kNoNode;
   if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
-  NodeInfo info = nodes_[n];
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + std::to_string(index),
                 info.base, info.dialect, info.doc);
 }
@@ -593,10 +596,10 @@ bool Evaluator::EnumHas(const json::Value& en, const json::Value& x) {
   ChargeWork(1);
   auto [it, made] = enum_sets_.try_emplace(&en);
   if (made) {
-    it->second.reserve(values.size());
-    for (const json::Value& v : values) it->second.insert(&v);
+    it->second.Reserve(values.size());
+    for (const json::Value& v : values) it->second.Insert(&v);
   }
-  return it->second.contains(&x);
+  return it->second.Contains(&x);
 }
 
 Tri Evaluator::Valid(NodeId n, const json::Value& instance, EvalFailure* failure) {

@@ -51,15 +51,6 @@ Ty TyOf(const json::Value& v) {
   return Ty::kNull;
 }
 
-std::string ConjKey(const Conj& c) {
-  std::string k;
-  for (NodeId n : c) {
-    k += std::to_string(n);
-    k += ',';
-  }
-  return k;
-}
-
 bool Atom::Unconstrained() const {
   return !finite && approx.empty() && allow_false && allow_true && !integer && !lo.set && !hi.set &&
          mult.empty() && not_mult.empty() && min_len == 0 && max_len == kInf && patterns.empty() &&
@@ -780,12 +771,12 @@ std::vector<Atom> Normalizer::Complement(NodeId x) {
 }
 
 const AtomSet& Normalizer::Of(const Conj& c) {
-  std::string key = ConjKey(c);
-  if (auto it = sets_.find(key); it != sets_.end()) return it->second;
+  if (auto it = sets_.find(c); it != sets_.end()) return it->second;
+  const Conj key = c;  // (a copy: `c` may live in a structure the recursion changes)
   of_active_.insert(key);
   struct Done {
-    std::unordered_set<std::string>& s;
-    const std::string& k;
+    std::unordered_set<Conj, ConjHash>& s;
+    const Conj& k;
     ~Done() { s.erase(k); }
   } done{of_active_, key};
   AtomSet set;
@@ -839,8 +830,7 @@ const AtomSet& Normalizer::Of(const Conj& c) {
       ++of_depth_;
       for (const auto& [name, p] : a.required) {
         Conj pc = PropertyConj(a, name);
-        std::string pk = ConjKey(pc);
-        if (pk == key || of_active_.contains(pk)) continue;
+        if (pc == key || of_active_.contains(pc)) continue;
         if (Of(pc).atoms.empty()) {
           empty = true;
           break;
@@ -852,7 +842,7 @@ const AtomSet& Normalizer::Of(const Conj& c) {
     keep.push_back(std::move(a));
   }
   set.atoms = std::move(keep);
-  auto [it, inserted] = sets_.emplace(std::move(key), std::move(set));
+  auto [it, inserted] = sets_.emplace(key, std::move(set));
   return it->second;
 }
 

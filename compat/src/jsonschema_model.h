@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "accord/schemas/error.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/regex.h"
@@ -44,6 +45,20 @@ using jsonschema::Dialect;
 using NodeId = std::uint32_t;
 inline constexpr NodeId kNoNode = std::numeric_limits<NodeId>::max();
 using Conj = std::vector<NodeId>;  // conjunction of schema nodes; empty = true
+
+// Hash of a conjunction, for the caches keyed by one (a few node ids: the
+// ids are hashed as they are, not printed into a string first).
+struct ConjHash {
+  std::size_t operator()(const Conj& c) const noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ c.size();
+    for (NodeId n : c) {
+      h ^= n;
+      h *= 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    return static_cast<std::size_t>(h);
+  }
+};
 
 // ---------------------------------------------------------------- URIs
 std::string ResolveUri(std::string_view base, std::string_view ref);
@@ -176,7 +191,7 @@ class Evaluator {
   // The values of each long `enum` array met (keyed by the array, which the
   // resolver's documents own for the evaluator's lifetime).
   std::unordered_map<const json::Value*,
-                     std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>>
+                     FlatSet<const json::Value*, json::ValuePtrHash, json::ValuePtrEq>>
       enum_sets_;
 };
 
@@ -317,17 +332,15 @@ class Normalizer {
   };
   const InPlace& InPlaceOf(NodeId c);
   std::unordered_map<NodeId, InPlace> in_place_;
-  std::unordered_map<std::string, AtomSet> sets_;
+  std::unordered_map<Conj, AtomSet, ConjHash> sets_;
   std::unordered_map<NodeId, std::vector<Atom>> nodes_;
   std::unordered_map<NodeId, int> in_progress_;
-  std::unordered_set<std::string> of_active_;  // conjunctions being normalised
+  std::unordered_set<Conj, ConjHash> of_active_;  // conjunctions being normalised
   int of_depth_ = 0;
   Resolver& r_;
   RegexCache& rx_;
   Evaluator& ev_;
 };
-
-std::string ConjKey(const Conj& c);
 
 // Is `v` a multiple of `m` (m > 0), with tolerance for decimal fractions?
 bool IsMultiple(double v, double m);

@@ -11,9 +11,9 @@
 #include <memory>
 #include <type_traits>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
 #include "json_tape.h"
@@ -313,14 +313,14 @@ class NameSet {
         if (SameName(at(k), name)) return false;
       }
       if (++count_ == kIndexFrom) {
-        index_.reserve(2 * kIndexFrom);
-        for (std::size_t k = 0; k + 1 < count_; ++k) index_.insert(at(k));
-        index_.insert(name);
+        index_.Reserve(2 * kIndexFrom);
+        for (std::size_t k = 0; k + 1 < count_; ++k) index_.Insert(at(k));
+        index_.Insert(name);
       }
       return true;
     }
     ChargeWork(1);
-    if (!index_.insert(name).second) return false;
+    if (!index_.Insert(name)) return false;
     ++count_;
     return true;
   }
@@ -328,7 +328,7 @@ class NameSet {
  private:
   static constexpr std::size_t kIndexFrom = 16;
   std::size_t count_ = 0;
-  std::unordered_set<std::string_view> index_;  // every name once count_ >= kIndexFrom
+  StringViewSet index_;  // every name once count_ >= kIndexFrom
 };
 
 const Node* Schema::FindNamed(std::string_view full_name) const {

@@ -225,7 +225,16 @@ bool operator==(const Value& a, const Value& b) {
         }
         return true;
       }
-      // Big objects: compare sorted by key instead of quadratic lookups.
+      // Big objects: the same keys in the same order (a document compared
+      // with a copy or a re-parse of itself) compare member by member;
+      // otherwise sorted by key instead of quadratic lookups.
+      std::size_t same = 0;
+      while (same < x.size() && x[same].key == y[same].key) ++same;
+      if (same == x.size()) {
+        for (std::size_t i = 0; i < x.size(); ++i)
+          if (!(x[i].value == y[i].value)) return false;
+        return true;
+      }
       auto sorted = [](const Object& o) {
         std::vector<const Member*> v;
         v.reserve(o.size());
