@@ -84,4 +84,15 @@ const json::Value* DocumentOf(const SchemaSource& source, std::optional<Document
 }
 
 }  // namespace internal
+namespace internal {
+
+Result<std::string> WholeSchemaEventType(const Language& language, std::string_view wanted) {
+  if (wanted.empty()) return std::string();
+  return MakeError(ErrorCode::kUnsupported, "a " + std::string(language.display_name()) +
+                                                " schema is one event type: there is no message '" +
+                                                std::string(wanted) + "' to choose");
+}
+
+}  // namespace internal
+
 }  // namespace accord::compat
