@@ -86,22 +86,25 @@ Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
                                             jsonschema::Dialect dialect) {
   ContractSchemas out;
   bool imports = false;
-  for (std::size_t i = 0; i < contract.produces.size(); ++i) {
-    const ProducedEvent& p = contract.produces[i];
-    auto s = LoadEntrySchema(contract, p.schema, p.message, "produces[" + std::to_string(i) + "]",
-                             p.line, dialect);
-    if (!s) return std::unexpected(s.error());
-    imports = imports || s->language().imports_files();
-    out.produced.push_back(std::move(*s));
-  }
-  for (std::size_t i = 0; i < contract.consumes.size(); ++i) {
-    const ConsumedEvent& c = contract.consumes[i];
-    auto s = LoadEntrySchema(contract, c.reader, c.message, "consumes[" + std::to_string(i) + "]",
-                             c.line, dialect);
-    if (!s) return std::unexpected(s.error());
-    imports = imports || s->language().imports_files();
-    out.readers.push_back(std::move(*s));
-  }
+  auto load = [&](const auto& entries, std::string_view key, auto path_of,
+                  std::vector<ContractSchema>& into) -> Result<void> {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto& entry = entries[i];
+      auto s =
+          LoadEntrySchema(contract, path_of(entry), entry.message,
+                          std::string(key) + "[" + std::to_string(i) + "]", entry.line, dialect);
+      if (!s) return std::unexpected(s.error());
+      imports = imports || s->language().imports_files();
+      into.push_back(std::move(*s));
+    }
+    return {};
+  };
+  auto produced = load(
+      contract.produces, "produces", [](const ProducedEvent& p) { return p.schema; }, out.produced);
+  if (!produced) return std::unexpected(produced.error());
+  auto consumed = load(
+      contract.consumes, "consumes", [](const ConsumedEvent& c) { return c.reader; }, out.readers);
+  if (!consumed) return std::unexpected(consumed.error());
   if (!contract.proto_path.empty() && !imports) {
     Error e;
     e.code = ErrorCode::kUnsupported;

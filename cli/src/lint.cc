@@ -1,7 +1,8 @@
 // accord lint SCHEMA...: the governance rules of compat/lint.h on local schema
-// files (JSON Schema as JSON or YAML, or Avro).
+// files (JSON Schema as JSON or YAML, Avro, or Protobuf, its imports found
+// through -I as check_support.h's IMPORT SEARCH says).
 //
-//   accord lint [--subject S] [--owner T] [--config FILE] [--format F] FILE...
+//   accord lint [--subject S] [--owner T] [--config FILE] [--format F] [-I DIR] FILE...
 //
 // The subject rules run only with --subject (a file name says nothing about
 // the subject it will be registered under). --config reads the `lint:`

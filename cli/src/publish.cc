@@ -98,10 +98,12 @@ class Publisher {
     auto refs = ResolveRegistryReferences(client_, *schema.schema, ReferenceMode::kRegister);
     if (!refs) return ReportClientError("publish", refs.error());
     for (const ReferenceOutcome& o : refs->outcomes) {
-      const std::string at =
-          "version " + std::to_string(o.version) + ", id " + std::to_string(o.id);
-      Say(o.subject + ": " + (o.registered ? "registered " : "unchanged (") + at +
-          (o.registered ? "" : ")") + " (imported by " + s + ")");
+      const std::string version = std::to_string(o.version);
+      const std::string id = std::to_string(o.id);
+      Say(o.subject + ": " +
+          (o.registered ? "registered version " + version + " (id " + id + ")"
+                        : "unchanged (version " + version + ", id " + id + ")") +
+          " (imported by " + s + ")");
     }
     const std::vector<SchemaReference>& references = *refs->references;
     auto found = client_.Lookup(s, schema.Text(), type, references);

@@ -11,10 +11,14 @@
 // YAML file is sent as its JSON text, a JSON file (or a text language's
 // file) as written.
 //
-// Text output: "registered SUBJECT version N (id I)" or "unchanged: SUBJECT
-// already has this schema as version N (id I)", then "owner: TEAM" with
-// --owner. JSON output: {"subject", "version", "id", "registered": bool,
-// "metadata"?: the server's metadata reply after --owner}.
+// Text output: first one line per imported file, "registered PATH version N
+// (id I) (imported)" or "unchanged: PATH already has this schema as version N
+// (id I) (imported)"; then "registered SUBJECT version N (id I)" or
+// "unchanged: SUBJECT already has this schema as version N (id I)", then
+// "owner: TEAM" with --owner. JSON output: {"subject", "version", "id",
+// "registered": bool, "references"?: [{"subject", "version", "id",
+// "registered"}] for the imported files, "metadata"?: the server's metadata
+// reply after --owner}.
 // Exit 0 registered or unchanged; 1 refused (incompatible: the server's
 // messages are printed, one incompatibility a line); 2 usage, unreadable or invalid schema; 3
 // unreachable.

@@ -2,9 +2,11 @@
 // Schema, or against an Avro schema (a `.avsc` file or Avro's shape, as
 // `accord check` detects it): then each event is an Avro-JSON datum and each
 // failure names the field's path, the expected type and what was found
-// (avro::ValidateDatum). Output format: see output.h. Exit codes: 0 every document valid,
-// 1 some document invalid (a document that does not parse counts as
-// invalid), 2 bad usage, bad schema, or an input that cannot be read.
+// (avro::ValidateDatum); or against a Protobuf message (a `.proto` file, its
+// imports found through -I; --message names the message when the file has
+// several top-level ones): each event is in the proto3 JSON mapping. Output format: see output.h.
+// Exit codes: 0 every document valid, 1 some document invalid (a document that does not parse
+// counts as invalid), 2 bad usage, bad schema, or an input that cannot be read.
 //
 // NDJSON streams are read line by line (LineReader) in batches; a batch is
 // parsed and validated (in parallel with --jobs > 1) and then reported in

@@ -88,9 +88,10 @@ namespace internal {
 
 Result<std::string> WholeSchemaEventType(const Language& language, std::string_view wanted) {
   if (wanted.empty()) return std::string();
-  return MakeError(ErrorCode::kUnsupported, "a " + std::string(language.display_name()) +
-                                                " schema is one event type: there is no message '" +
-                                                std::string(wanted) + "' to choose");
+  return MakeError(ErrorCode::kUnsupported,
+                   std::string(language.display_name()) +
+                       " schemas have no messages to choose from (asked for '" +
+                       std::string(wanted) + "')");
 }
 
 }  // namespace internal
