@@ -488,9 +488,12 @@ std::string StarterContractFile(std::string_view service, std::string_view owner
   out += "owner: " + std::string(owner) + "\n";
   out += "# registry: http://127.0.0.1:8081   # or --registry / $ACCORD_REGISTRY\n";
   out += "# dialect: draft-07   # of JSON Schemas without $schema (default draft-07)\n";
+  out += "# proto_path: [protos]   # folders Protobuf imports are found in (as -I)\n";
   out += "produces: []\n";
   out += "#  - subject: " + std::string(service) + ".something-happened\n";
-  out += "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML) or .avsc\n";
+  out += "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML), .avsc or "
+         ".proto\n";
+  out += "#    message: SomethingHappened                # .proto: the event's message\n";
   out += "#    examples: [examples/something-happened/*.json]\n";
   out += "#    compatibility: BACKWARD                    # else the subject's level\n";
   out += "#    description: Something happened\n";
