@@ -491,8 +491,9 @@ std::string StarterContractFile(std::string_view service, std::string_view owner
   out += "# proto_path: [protos]   # folders Protobuf imports are found in (as -I)\n";
   out += "produces: []\n";
   out += "#  - subject: " + std::string(service) + ".something-happened\n";
-  out += "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML), .avsc or "
-         ".proto\n";
+  out +=
+      "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML), .avsc or "
+      ".proto\n";
   out += "#    message: SomethingHappened                # .proto: the event's message\n";
   out += "#    examples: [examples/something-happened/*.json]\n";
   out += "#    compatibility: BACKWARD                    # else the subject's level\n";
