@@ -71,9 +71,7 @@ int CheckProduces(RegistryClient& client, const PublishedService& service,
       continue;
     }
     const RegistryVersion& latest = history->back();
-    auto producer =
-        ParseRegistrySchema(latest.schema, latest.schema_type,
-                            subject + " version " + std::to_string(latest.version), dialect);
+    auto producer = ParseRegistryVersion(latest, dialect);
     if (!producer) return SchemaError(producer.error());
     auto policy = FetchPolicy(client, subject);
     if (!policy) return ReportClientError("can-i-deploy", policy.error());

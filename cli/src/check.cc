@@ -5,8 +5,10 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,13 +107,192 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
   return bundle;
 }
 
+namespace {
+
+// At most this many referenced schemas for one schema (protobuf::Limits's
+// file count).
+constexpr std::size_t kMaxReferencedSchemas = 128;
+
+Error ImportError(ErrorCode code, const compat::SchemaSource& importer,
+                  const compat::SchemaImport& import, std::string message) {
+  Error e;
+  e.code = code;
+  e.file = importer.name;
+  e.position = import.position;
+  e.message = std::move(message);
+  return e;
+}
+
+// The walk of ResolveReferences: each name parsed once, with the closure of
+// its own references.
+class ReferenceResolver {
+ public:
+  ReferenceResolver(const FindReference& find, jsonschema::Dialect dialect)
+      : find_(find), dialect_(dialect) {}
+
+  Result<std::vector<compat::ReferencedSchema>> Closure(
+      const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer) {
+    std::vector<compat::ReferencedSchema> out;
+    std::set<std::string, std::less<>> names;
+    auto add = [&](const compat::ReferencedSchema& r) {
+      if (names.insert(r.name).second) out.push_back(r);
+    };
+    for (const compat::SchemaImport& import : imports) {
+      auto resolved = Resolve(import, importer);
+      if (!resolved) return std::unexpected(resolved.error());
+      add(*resolved);
+      for (const compat::ReferencedSchema& r : resolved->schema->references()) add(r);
+    }
+    return out;
+  }
+
+ private:
+  Result<compat::ReferencedSchema> Resolve(const compat::SchemaImport& import,
+                                           const compat::SchemaSource& importer) {
+    if (auto done = done_.find(import.name); done != done_.end()) return done->second;
+    if (std::find(stack_.begin(), stack_.end(), import.name) != stack_.end()) {
+      return std::unexpected(ImportError(ErrorCode::kInvalidSchema, importer, import,
+                                         "import \"" + import.name +
+                                             "\" is a cycle (it imports, directly or not, " +
+                                             importer.name + ")"));
+    }
+    if (++count_ > kMaxReferencedSchemas) {
+      return std::unexpected(
+          ImportError(ErrorCode::kLimit, importer, import,
+                      "more than " + std::to_string(kMaxReferencedSchemas) + " imported schemas"));
+    }
+    auto found = find_(import, importer);
+    if (!found) return std::unexpected(found.error());
+    stack_.push_back(import.name);
+    auto references = Closure(found->imports, found->source);
+    stack_.pop_back();
+    if (!references) return std::unexpected(references.error());
+    compat::ParseOptions options;
+    options.dialect = dialect_;
+    options.references = std::move(*references);
+    const std::string shown = found->source.name;
+    auto parsed = found->language->Parse(std::move(found->source), options);
+    if (!parsed) {
+      Error e = parsed.error();
+      if (e.file.empty() || e.file == import.name) e.file = shown;
+      return std::unexpected(std::move(e));
+    }
+    compat::ReferencedSchema out{import.name, std::move(found->identity), std::move(*parsed)};
+    done_.emplace(import.name, out);
+    return out;
+  }
+
+  const FindReference& find_;
+  jsonschema::Dialect dialect_;
+  std::map<std::string, compat::ReferencedSchema, std::less<>> done_;
+  std::vector<std::string> stack_;
+  std::size_t count_ = 0;
+};
+
+// "a, b and c".
+std::string FolderList(const std::vector<std::string>& folders) {
+  std::string out;
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    if (i > 0) out += i + 1 == folders.size() ? " and " : ", ";
+    out += folders[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
+    const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer,
+    const FindReference& find, jsonschema::Dialect dialect) {
+  return ReferenceResolver(find, dialect).Closure(imports, importer);
+}
+
+Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
+    const compat::Language& language, const compat::SchemaSource& source,
+    const std::vector<std::string>& import_path, jsonschema::Dialect dialect) {
+  if (!language.imports_files()) return std::vector<compat::ReferencedSchema>();
+  auto imports = language.Imports(source);
+  if (!imports) {
+    Error e = imports.error();
+    e.file = source.name;
+    return std::unexpected(std::move(e));
+  }
+  if (imports->empty()) return std::vector<compat::ReferencedSchema>();
+  // The main file's folder, then -I in order.
+  std::vector<std::string> folders;
+  const std::string own = std::filesystem::path(source.name).parent_path().string();
+  folders.push_back(own.empty() ? "." : own);
+  for (const std::string& dir : import_path) {
+    if (std::find(folders.begin(), folders.end(), dir) == folders.end()) folders.push_back(dir);
+  }
+  FindReference find = [&folders](const compat::SchemaImport& import,
+                                  const compat::SchemaSource& importer) -> Result<FoundReference> {
+    const std::filesystem::path relative(import.name);
+    bool climbs = false;
+    for (const std::filesystem::path& part : relative) climbs = climbs || part == "..";
+    if (relative.is_absolute() || climbs || import.name.empty()) {
+      return std::unexpected(ImportError(
+          ErrorCode::kInvalidSchema, importer, import,
+          "import \"" + import.name +
+              "\" must be a relative path inside a search folder (no leading /, no ..)"));
+    }
+    for (const std::string& folder : folders) {
+      const std::string path =
+          folder == "." ? import.name : (std::filesystem::path(folder) / relative).string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec)) continue;
+      auto source = LoadSchemaSource(path);
+      if (!source) return std::unexpected(source.error());
+      auto language = LanguageOf(*source);
+      if (!language) return std::unexpected(language.error());
+      auto imports = (*language)->Imports(*source);
+      if (!imports) {
+        Error e = imports.error();
+        e.file = path;
+        return std::unexpected(std::move(e));
+      }
+      FoundReference found;
+      found.identity = SchemaFileUri(path);
+      found.source = std::move(*source);
+      found.language = *language;
+      found.imports = std::move(*imports);
+      return found;
+    }
+    return std::unexpected(ImportError(ErrorCode::kNotFound, importer, import,
+                                       "import \"" + import.name + "\" not found in " +
+                                           FolderList(folders) +
+                                           " (add the folder it is under with -I/--proto-path)"));
+  };
+  return ResolveReferences(*imports, source, find, dialect);
+}
+
+void AddImportPathOption(CLI::App* sub, std::vector<std::string>* target) {
+  sub->add_option("-I,--proto-path", *target,
+                  "a folder Protobuf imports are found in, after the schema file's own folder; "
+                  "repeatable, searched in order")
+      ->allow_extra_args(false);
+}
+
+Result<void> CheckImportPathApplies(const compat::Language& language,
+                                    const std::vector<std::string>& import_path) {
+  if (import_path.empty() || language.imports_files()) return {};
+  return MakeError(ErrorCode::kUnsupported,
+                   "--proto-path applies to " +
+                       LanguagesThat([](const compat::Language& l) { return l.imports_files(); }) +
+                       " only, not to " + std::string(language.display_name()));
+}
+
 Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
     const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
-    std::shared_ptr<const jsonschema::SchemaBundle> documents) {
+    std::shared_ptr<const jsonschema::SchemaBundle> documents,
+    const std::vector<std::string>& import_path) {
   compat::ParseOptions options;
   options.dialect = dialect;
   options.base_uri = SchemaFileUri(source.name);
   options.documents = std::move(documents);
+  auto references = ResolveFileImports(language, source, import_path, dialect);
+  if (!references) return std::unexpected(references.error());
+  options.references = std::move(*references);
   const compat::SchemaSource located = source;  // shares the document
   auto parsed = language.Parse(std::move(source), options);
   if (parsed) return parsed;
@@ -129,7 +310,8 @@ Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
                                            const std::vector<std::string>& refs,
                                            jsonschema::Dialect dialect,
-                                           std::optional<compat::Policy> policy) {
+                                           std::optional<compat::Policy> policy,
+                                           const std::vector<std::string>& import_path) {
   std::vector<compat::SchemaSource> sources;
   sources.reserve(files.size());
   for (const std::string& path : files) {
@@ -164,8 +346,11 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
                          std::string(lang.display_name()) + " follows the " +
                          std::string(lang.display_name()) + " specification");
   }
+  if (auto applies = CheckImportPathApplies(lang, import_path); !applies) {
+    return std::unexpected(applies.error());
+  }
   for (compat::SchemaSource& source : sources) {
-    auto parsed = ParseSchemaFile(lang, std::move(source), dialect, documents);
+    auto parsed = ParseSchemaFile(lang, std::move(source), dialect, documents, import_path);
     if (!parsed) return std::unexpected(parsed.error());
     loaded.schemas.push_back(std::move(*parsed));
   }
@@ -270,6 +455,7 @@ struct CheckArgs {
   std::vector<std::string> refs;
   std::string dialect;
   bool assert_format = false;
+  std::vector<std::string> import_path;
 };
 
 int RunCheck(const CheckArgs& args) {
@@ -293,7 +479,7 @@ int RunCheck(const CheckArgs& args) {
     return usage("bad --mode, --policy, --format or --dialect");
   }
 
-  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy);
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy, args.import_path);
   if (!loaded) {
     PrintError("check", loaded.error());
     return kExitUsage;
@@ -358,10 +544,10 @@ int RunCheck(const CheckArgs& args) {
 
 void RegisterCheck(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<CheckArgs>();
-  auto* sub = app.add_subcommand(
-      "check",
-      "Check that a new schema (JSON Schema or Avro) is compatible with the previous one(s).\n"
-      "Exit 0 compatible, 1 incompatible, 2 usage or input error");
+  auto* sub = app.add_subcommand("check",
+                                 "Check that a new schema (JSON Schema, Avro or Protobuf) is "
+                                 "compatible with the previous one(s).\n"
+                                 "Exit 0 compatible, 1 incompatible, 2 usage or input error");
   sub->add_option("files", args->files,
                   "OLD NEW, or with --history every earlier version (oldest first) then NEW")
       ->required();
@@ -379,6 +565,7 @@ void RegisterCheck(CLI::App& app, Commands& commands) {
                   "a schema document that $refs may point to (by its $id or file:// path); "
                   "repeatable")
       ->allow_extra_args(false);
+  AddImportPathOption(sub, &args->import_path);
   AddDialectOption(sub, &args->dialect);
   AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunCheck(*args); }; });

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -60,13 +61,63 @@ std::string LanguagesThat(bool (*accepts)(const compat::Language&));
 // and under "file://" + its absolute path. Errors: as LoadSchemaFile.
 Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths);
 
+// A schema another one names (compat::SchemaImport), as found: a file on
+// disk, or a version in a registry.
+struct FoundReference {
+  compat::SchemaSource source;  // its name is how errors name it (a path)
+  const compat::Language* language = nullptr;
+  std::vector<compat::SchemaImport> imports;  // what it names itself
+  std::string identity;                       // compat::ReferencedSchema::identity
+};
+// Finds what `import` (written in `importer`) names. Errors name the
+// importer at the import's position.
+using FindReference = std::function<Result<FoundReference>(const compat::SchemaImport& import,
+                                                           const compat::SchemaSource& importer)>;
+
+// Resolves `imports` (written in `importer`) and, through `find`, theirs:
+// each found schema is parsed with its own references, and the result is
+// the closure compat::ParseOptions::references wants (pre-order, each name
+// once). Errors: `find`'s; a cycle of imports (at the import closing it);
+// more than 128 schemas; a referenced schema that does not parse (named by
+// its source name).
+Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
+    const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer,
+    const FindReference& find, jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
+
+// IMPORT SEARCH (`-I/--proto-path DIR`, a contract's `proto_path:`). A file
+// named by path (Protobuf's `import "a/b.proto";`) resolves the way protoc
+// resolves against its -I folders: the path is joined to each search folder
+// in turn and the first existing file wins. The folders are the main
+// schema file's own folder first, then `import_path` in the order given; the
+// same folders serve the imports of imported files (an import path is always
+// relative to a search folder, never to the importing file). A path that is
+// absolute or climbs out with `..` is refused; a path found nowhere is a
+// kNotFound error at the import's file:line:col naming every folder searched.
+// Built-in files (the well-known types, Confluent's) need no file.
+// The references of `source` (a file read by LoadSchemaSource) so found.
+Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
+    const compat::Language& language, const compat::SchemaSource& source,
+    const std::vector<std::string>& import_path,
+    jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
+
+// Adds `-I/--proto-path DIR` (repeatable) to `sub`.
+void AddImportPathOption(CLI::App* sub, std::vector<std::string>* target);
+
+// kUnsupported when `import_path` is given for a language that imports no
+// files ("--proto-path applies to Protobuf only, not to Avro").
+Result<void> CheckImportPathApplies(const compat::Language& language,
+                                    const std::vector<std::string>& import_path);
+
 // Parses `source` (a file read by LoadSchemaSource) with `language`:
 // relative references resolve against the file's URI, `documents` are the
-// --ref documents (may be null). An error inside a --ref document names it;
-// any other names the file, at the line of the offending value.
+// --ref documents (may be null), imported files are found through
+// `import_path` (ResolveFileImports). An error inside a --ref document or an
+// imported file names it; any other names the file, at the line of the
+// offending value.
 Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
     const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
-    std::shared_ptr<const jsonschema::SchemaBundle> documents = nullptr);
+    std::shared_ptr<const jsonschema::SchemaBundle> documents = nullptr,
+    const std::vector<std::string>& import_path = {});
 
 // The schema files of one comparison, loaded, checked and parsed.
 struct LoadedSchemas {
@@ -83,7 +134,8 @@ struct LoadedSchemas {
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
                                            const std::vector<std::string>& refs,
                                            jsonschema::Dialect dialect,
-                                           std::optional<compat::Policy> policy = std::nullopt);
+                                           std::optional<compat::Policy> policy = std::nullopt,
+                                           const std::vector<std::string>& import_path = {});
 
 // Points an engine error at the file it is about: "writer"/"reader" (the
 // engine's names) or an empty file become the source's name, and a known

@@ -1,6 +1,7 @@
 #include "contract_catalog.h"
 
 #include <algorithm>
+#include <set>
 
 namespace accord::cli {
 namespace {
@@ -178,7 +179,38 @@ ClientResult<std::vector<RegistryVersion>> FetchHistory(RegistryClient& client,
   for (std::int32_t v : *numbers) {
     auto info = client.GetVersion(subject, v);
     if (!info) return std::unexpected(info.error());
-    out.push_back(std::move(*info));
+    RegistryVersion version;
+    static_cast<RegistryClient::VersionInfo&>(version) = std::move(*info);
+    auto referenced = FetchReferences(client, version.references);
+    if (!referenced) return std::unexpected(referenced.error());
+    version.referenced = std::move(*referenced);
+    out.push_back(std::move(version));
+  }
+  return out;
+}
+
+ClientResult<std::vector<FetchedReference>> FetchReferences(
+    RegistryClient& client, const std::vector<SchemaReference>& references) {
+  constexpr std::size_t kMaxReferences = 128;
+  std::vector<FetchedReference> out;
+  std::set<std::string, std::less<>> names;
+  std::vector<SchemaReference> pending(references.rbegin(), references.rend());
+  while (!pending.empty()) {
+    SchemaReference ref = std::move(pending.back());
+    pending.pop_back();
+    if (!names.insert(ref.name).second) continue;
+    if (out.size() == kMaxReferences) {
+      return std::unexpected(ClientError{
+          ClientError::Kind::kBadReply, 0, 0,
+          "a schema references more than " + std::to_string(kMaxReferences) + " schemas",
+          client.base_url()});
+    }
+    auto info = client.GetVersion(ref.subject, ref.version);
+    if (!info) return std::unexpected(info.error());
+    for (auto it = info->references.rbegin(); it != info->references.rend(); ++it) {
+      pending.push_back(*it);
+    }
+    out.push_back(FetchedReference{std::move(ref.name), std::move(*info)});
   }
   return out;
 }

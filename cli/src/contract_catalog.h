@@ -68,9 +68,26 @@ ClientResult<std::optional<SubjectCatalog>> FetchSubjectCatalog(RegistryClient& 
 ClientResult<void> PutSubjectCatalog(RegistryClient& client, const std::string& subject,
                                      const SubjectCatalog& catalog);
 
+// A schema a registry version references (Confluent `references`), as
+// fetched: `name` is how the referencing schema names it (an import path).
+struct FetchedReference {
+  std::string name;
+  RegistryClient::VersionInfo version;
+};
+
 // A version of a subject with its lifecycle. Reads GET
-// /accord/v1/subjects/{s}/versions/{v} for each live version.
-using RegistryVersion = RegistryClient::VersionInfo;
+// /accord/v1/subjects/{s}/versions/{v} for each live version, and the same
+// for each schema it references.
+struct RegistryVersion : RegistryClient::VersionInfo {
+  // Every schema `references` names, directly or through the referenced
+  // schemas' own references, each name once (the first met).
+  std::vector<FetchedReference> referenced;
+};
+
+// The schemas `references` name and theirs, each name once, at most 128.
+// kBadReply past that.
+ClientResult<std::vector<FetchedReference>> FetchReferences(
+    RegistryClient& client, const std::vector<SchemaReference>& references);
 // Every live version of `subject`, ascending (empty when unknown).
 ClientResult<std::vector<RegistryVersion>> FetchHistory(RegistryClient& client,
                                                         const std::string& subject);

@@ -10,12 +10,15 @@
 
 namespace accord::cli {
 
-Result<ContractSchema> LoadContractSchema(const std::string& path, jsonschema::Dialect dialect) {
+Result<ContractSchema> LoadContractSchema(const std::string& path, jsonschema::Dialect dialect,
+                                          const std::vector<std::string>& import_path) {
   auto source = LoadSchemaSource(path);
   if (!source) return std::unexpected(source.error());
   auto language = LanguageOf(*source);
   if (!language) return std::unexpected(language.error());
-  auto parsed = ParseSchemaFile(**language, std::move(*source), dialect);
+  auto parsed =
+      ParseSchemaFile(**language, std::move(*source), dialect, nullptr,
+                      (*language)->imports_files() ? import_path : std::vector<std::string>());
   if (!parsed) return std::unexpected(parsed.error());
   ContractSchema s;
   s.schema = std::move(*parsed);
@@ -25,27 +28,144 @@ Result<ContractSchema> LoadContractSchema(const std::string& path, jsonschema::D
   return s;
 }
 
-Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
-                                           std::string display, jsonschema::Dialect dialect) {
-  const std::optional<SchemaType> type = SchemaTypeFromString(schema_type);
-  const compat::Language* language = type ? compat::LanguageFor(*type) : nullptr;
-  if (language == nullptr) {
-    return MakeError(ErrorCode::kUnsupported,
-                     display + ": schema type " + std::string(schema_type) + " is not supported");
+namespace {
+
+// Loads one entry's schema and picks its event type; an event-type error is
+// reported at the entry (`where`: "produces[0]", `line` its line).
+Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const std::string& path,
+                                       const std::string& message, const std::string& where,
+                                       int line, jsonschema::Dialect dialect) {
+  auto s = LoadContractSchema(path, dialect, contract.proto_path);
+  if (!s) return s;
+  auto event_type = s->language().EventType(*s->schema, message);
+  if (!event_type) {
+    Error e = event_type.error();
+    e.file = contract.file;
+    e.position = Position{line, 0};
+    e.message = where + ": " + path + ": " + e.message;
+    if (message.empty() && e.code == ErrorCode::kInvalidSchema) e.message += " with `message:`";
+    return std::unexpected(std::move(e));
   }
+  s->event_type = std::move(*event_type);
+  return s;
+}
+
+// The source of a schema text from the registry, as `language` reads it.
+Result<compat::SchemaSource> RegistrySource(std::string_view text, const compat::Language& language,
+                                            std::string display) {
   compat::SchemaSource source;
-  source.name = display;
-  if (language->document_syntax()) {
-    auto doc = ParseJson(text, display);
+  source.name = std::move(display);
+  if (language.document_syntax()) {
+    auto doc = ParseJson(text, source.name);
     if (!doc) return std::unexpected(doc.error());
     source.document = std::make_shared<const Document>(std::move(*doc));
   } else {
     source.text = std::string(text);
   }
+  return source;
+}
+
+const compat::Language* LanguageNamed(std::string_view schema_type) {
+  const std::optional<SchemaType> type = SchemaTypeFromString(schema_type);
+  return type ? compat::LanguageFor(*type) : nullptr;
+}
+
+std::string VersionName(const RegistryClient::VersionInfo& v) {
+  return v.subject + " version " + std::to_string(v.version);
+}
+
+std::vector<compat::SchemaImport> ImportsOf(const std::vector<SchemaReference>& references) {
+  std::vector<compat::SchemaImport> out;
+  for (const SchemaReference& r : references) out.push_back(compat::SchemaImport{r.name, {}});
+  return out;
+}
+
+}  // namespace
+
+Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
+                                            jsonschema::Dialect dialect) {
+  ContractSchemas out;
+  bool imports = false;
+  auto load = [&](const auto& entries, std::string_view key, auto path_of,
+                  std::vector<ContractSchema>& into) -> Result<void> {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto& entry = entries[i];
+      auto s =
+          LoadEntrySchema(contract, path_of(entry), entry.message,
+                          std::string(key) + "[" + std::to_string(i) + "]", entry.line, dialect);
+      if (!s) return std::unexpected(s.error());
+      imports = imports || s->language().imports_files();
+      into.push_back(std::move(*s));
+    }
+    return {};
+  };
+  auto produced = load(
+      contract.produces, "produces", [](const ProducedEvent& p) { return p.schema; }, out.produced);
+  if (!produced) return std::unexpected(produced.error());
+  auto consumed = load(
+      contract.consumes, "consumes", [](const ConsumedEvent& c) { return c.reader; }, out.readers);
+  if (!consumed) return std::unexpected(consumed.error());
+  if (!contract.proto_path.empty() && !imports) {
+    Error e;
+    e.code = ErrorCode::kUnsupported;
+    e.file = contract.file;
+    e.message = "proto_path: applies to " +
+                LanguagesThat([](const compat::Language& l) { return l.imports_files(); }) +
+                " schemas only, and the contract has none";
+    return std::unexpected(std::move(e));
+  }
+  return out;
+}
+
+Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
+                                            jsonschema::Dialect dialect) {
+  const std::string display = VersionName(version);
+  std::vector<compat::ReferencedSchema> references;
+  if (!version.references.empty()) {
+    compat::SchemaSource importer;
+    importer.name = display;
+    FindReference find = [&](const compat::SchemaImport& import,
+                             const compat::SchemaSource& from) -> Result<FoundReference> {
+      for (const FetchedReference& r : version.referenced) {
+        if (r.name != import.name) continue;
+        const compat::Language* language = LanguageNamed(r.version.schema_type);
+        if (language == nullptr) break;
+        auto source = RegistrySource(r.version.schema, *language, VersionName(r.version));
+        if (!source) return std::unexpected(source.error());
+        FoundReference found;
+        found.source = std::move(*source);
+        found.language = language;
+        found.imports = ImportsOf(r.version.references);
+        found.identity =
+            r.version.subject + std::string(1, '\0') + std::to_string(r.version.version);
+        return found;
+      }
+      return MakeError(ErrorCode::kNotFound, from.name + ": reference \"" + import.name +
+                                                 "\" is not a schema the registry served");
+    };
+    auto resolved = ResolveReferences(ImportsOf(version.references), importer, find, dialect);
+    if (!resolved) return std::unexpected(resolved.error());
+    references = std::move(*resolved);
+  }
+  return ParseRegistrySchema(version.schema, version.schema_type, display, dialect,
+                             std::move(references));
+}
+
+Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
+                                           std::string display, jsonschema::Dialect dialect,
+                                           std::vector<compat::ReferencedSchema> references) {
+  const compat::Language* language = LanguageNamed(schema_type);
+  if (language == nullptr) {
+    return MakeError(ErrorCode::kUnsupported,
+                     display + ": schema type " + std::string(schema_type) + " is not supported");
+  }
+  auto source = RegistrySource(text, *language, display);
+  if (!source) return std::unexpected(source.error());
   compat::ParseOptions options;
   options.dialect = dialect;
   options.base_uri = "urn:accord:registry";
-  auto parsed = language->Parse(std::move(source), options);
+  options.references = std::move(references);
+  auto parsed = language->Parse(std::move(*source), options);
   if (!parsed) {
     Error e = parsed.error();
     if (e.file.empty()) e.file = display;
@@ -170,6 +290,7 @@ Result<CheckResult> CheckExamples(const std::string& subject, const ContractSche
   result.detail = Plural(examples.size(), "file");
   compat::EventValidatorOptions options;
   options.format = jsonschema::FormatMode::kAnnotate;
+  options.event_type = schema.event_type;
   auto validator = schema.language().NewEventValidator(*schema.schema, options);
   if (!validator) {
     Error e = validator.error();
@@ -200,11 +321,19 @@ ClientResult<ProducedState> FetchProducedState(RegistryClient& client, const std
   auto history = FetchHistory(client, subject);
   if (!history) return std::unexpected(history.error());
   state.history = std::move(*history);
-  auto found = client.Lookup(subject, schema.Text(), std::string(SchemaTypeName(schema.type())));
-  if (!found) return std::unexpected(found.error());
-  if (*found) {
+  // A schema whose referenced schemas are not all registered is not either.
+  auto refs = ResolveRegistryReferences(client, *schema.schema, ReferenceMode::kLookup);
+  if (!refs) return std::unexpected(refs.error());
+  std::optional<RegistryClient::VersionInfo> registered;
+  if (refs->references) {
+    auto found = client.Lookup(subject, schema.Text(), std::string(SchemaTypeName(schema.type())),
+                               *refs->references);
+    if (!found) return std::unexpected(found.error());
+    registered = std::move(*found);
+  }
+  if (registered) {
     state.registered = true;
-    state.candidate_version = (*found)->version;
+    state.candidate_version = registered->version;
   } else {
     state.candidate_version = state.history.empty() ? 1 : state.history.back().version + 1;
   }
@@ -224,8 +353,7 @@ Result<CheckResult> CheckAgainstHistory(const std::string& subject, const Contra
   std::vector<int> numbers;
   for (const RegistryVersion& v : state.history) {
     if (state.registered && v.version >= state.candidate_version) break;
-    auto parsed = ParseRegistrySchema(
-        v.schema, v.schema_type, subject + " version " + std::to_string(v.version), schema.dialect);
+    auto parsed = ParseRegistryVersion(v, schema.dialect);
     if (!parsed) return std::unexpected(parsed.error());
     history.push_back(std::move(*parsed));
     numbers.push_back(v.version);
@@ -372,8 +500,7 @@ Result<std::vector<CheckResult>> CheckConsumed(const std::string& subject,
     result.subject = subject;
     result.name = "version " + std::to_string(v.version) + " readable";
     result.detail = std::string(compat::PolicyName(policy));
-    auto writer = ParseRegistrySchema(
-        v.schema, v.schema_type, subject + " version " + std::to_string(v.version), reader.dialect);
+    auto writer = ParseRegistryVersion(v, reader.dialect);
     if (!writer) return std::unexpected(writer.error());
     auto report = Compare(*writer, reader, policy);
     if (!report) return std::unexpected(report.error());

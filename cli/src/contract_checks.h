@@ -28,6 +28,7 @@
 #include "contract_catalog.h"
 #include "contract_report.h"
 #include "registry_client.h"
+#include "registry_references.h"
 
 namespace accord::cli {
 
@@ -39,26 +40,49 @@ struct ContractSchema {
   bool local = false;  // `display` is a file whose lines problems may name
   // The dialect a JSON Schema without $schema is read as (compiled, checked).
   jsonschema::Dialect dialect = jsonschema::kDefaultDialect;
+  // The type within the schema the events are (compat::Language::EventType;
+  // "": the schema itself).
+  std::string event_type;
 
   SchemaType type() const { return schema->type(); }
   const compat::Language& language() const { return schema->language(); }
   const compat::SchemaSource& source() const { return schema->source(); }
   // The text sent to / compared with the registry: compact JSON for the
   // languages written in JSON, else the text as written.
-  std::string Text() const {
-    return source().document ? json::ToJson(source().document->root) : source().text;
-  }
+  std::string Text() const { return RegistryText(*schema); }
 };
 
-// Loads and parses a schema file in its language (compat::DetectLanguage).
-// Errors carry file, line and column.
-Result<ContractSchema> LoadContractSchema(
-    const std::string& path, jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
+// Loads and parses a schema file in its language (compat::DetectLanguage),
+// imported files found through `import_path` (check_support.h, IMPORT
+// SEARCH). Errors carry file, line and column.
+Result<ContractSchema> LoadContractSchema(const std::string& path,
+                                          jsonschema::Dialect dialect = jsonschema::kDefaultDialect,
+                                          const std::vector<std::string>& import_path = {});
+
+// The schemas of a contract file, produced and consumed in the file's
+// order, each with its event type: the entry's `message` (Protobuf), else
+// the schema's one candidate. Errors: a schema cannot be loaded or parsed
+// (its file:line:col); a `message` the schema does not have, or a schema of
+// several messages without `message` (at the entry's line in the contract
+// file, naming the choices); `proto_path` given with no language that imports.
+struct ContractSchemas {
+  std::vector<ContractSchema> produced;
+  std::vector<ContractSchema> readers;
+};
+Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
+                                            jsonschema::Dialect dialect);
+
 // A schema text from the registry (`schema_type` a type with a language;
-// others are kUnsupported), parsed.
+// others are kUnsupported), parsed with `references` (resolved).
 Result<ContractSchema> ParseRegistrySchema(
     std::string_view text, std::string_view schema_type, std::string display,
-    jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
+    jsonschema::Dialect dialect = jsonschema::kDefaultDialect,
+    std::vector<compat::ReferencedSchema> references = {});
+// A registry version with the schemas it references (RegistryVersion::
+// referenced), parsed; displayed as "SUBJECT version N". Errors: a
+// referenced schema is missing or does not parse (named "SUBJECT version N").
+Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
+                                            jsonschema::Dialect dialect);
 
 // Today's date (UTC) as "YYYY-MM-DD"; $ACCORD_TODAY when set (tests).
 std::string TodayUtc();

@@ -128,8 +128,9 @@ class Parser {
     out.file = doc_.file;
     const json::Value& root = doc_.root;
     if (!root.IsObject()) return Fail("", "(file)", "must be a mapping with at least 'service'");
-    if (auto e = CheckKeys(root, "", "(file)",
-                           {"service", "owner", "registry", "dialect", "produces", "consumes"});
+    if (auto e = CheckKeys(
+            root, "", "(file)",
+            {"service", "owner", "registry", "dialect", "proto_path", "produces", "consumes"});
         !e) {
       return std::unexpected(e.error());
     }
@@ -159,6 +160,9 @@ class Parser {
         return Fail("/dialect", "dialect", "unknown dialect '" + *dialect + "' (" + allowed + ")");
       }
     }
+    auto proto_path = Folders(root, "proto_path");
+    if (!proto_path) return std::unexpected(proto_path.error());
+    out.proto_path = std::move(*proto_path);
     if (auto e = ParseList(root, "produces",
                            [&](const json::Value& v, const std::string& ptr,
                                const std::string& path) -> Result<void> {
@@ -260,6 +264,39 @@ class Parser {
     return joined;
   }
 
+  // An optional folder or list of folders, each an existing directory,
+  // joined to the file's directory.
+  Result<std::vector<std::string>> Folders(const json::Value& obj, std::string_view key) const {
+    std::vector<std::string> out;
+    const json::Value* v = obj.Find(key);
+    if (v == nullptr || v->IsNull()) return out;
+    const std::string pointer = Child("", key);
+    std::vector<std::pair<std::string, std::string>> given;  // (folder, pointer)
+    if (v->IsString()) {
+      given.emplace_back(v->AsString(), pointer);
+    } else if (v->IsArray()) {
+      for (std::size_t i = 0; i < v->AsArray().size(); ++i) {
+        const json::Value& f = v->AsArray()[i];
+        if (!f.IsString() || f.AsString().empty()) {
+          return Fail(pointer + "/" + std::to_string(i), std::string(key),
+                      "folders are non-empty strings");
+        }
+        given.emplace_back(f.AsString(), pointer + "/" + std::to_string(i));
+      }
+    } else {
+      return Fail(pointer, std::string(key), "must be a folder or a list of folders");
+    }
+    for (const auto& [folder, at] : given) {
+      std::string joined = Join(folder);
+      std::error_code ec;
+      if (!std::filesystem::is_directory(joined, ec)) {
+        return Fail(at, std::string(key), "no such folder: " + joined);
+      }
+      out.push_back(std::move(joined));
+    }
+    return out;
+  }
+
   template <typename Fn>
   Result<void> ParseList(const json::Value& root, std::string_view key, Fn&& each) const {
     const json::Value* list = root.Find(key);
@@ -337,9 +374,9 @@ class Parser {
 
   Result<ProducedEvent> ParseProduced(const json::Value& item, const std::string& pointer,
                                       const std::string& path) const {
-    if (auto e =
-            CheckKeys(item, pointer, path,
-                      {"subject", "schema", "examples", "compatibility", "description", "tags"});
+    if (auto e = CheckKeys(
+            item, pointer, path,
+            {"subject", "schema", "message", "examples", "compatibility", "description", "tags"});
         !e) {
       return std::unexpected(e.error());
     }
@@ -351,6 +388,9 @@ class Parser {
     auto schema = RequiredFile(item, pointer, path, "schema");
     if (!schema) return std::unexpected(schema.error());
     p.schema = *schema;
+    auto message = OptionalString(item, pointer, path, "message");
+    if (!message) return std::unexpected(message.error());
+    p.message = *message;
     auto examples = Globs(item, pointer, path);
     if (!examples) return std::unexpected(examples.error());
     p.examples = std::move(*examples);
@@ -376,7 +416,7 @@ class Parser {
 
   Result<ConsumedEvent> ParseConsumed(const json::Value& item, const std::string& pointer,
                                       const std::string& path) const {
-    if (auto e = CheckKeys(item, pointer, path, {"subject", "reader", "versions"}); !e) {
+    if (auto e = CheckKeys(item, pointer, path, {"subject", "reader", "message", "versions"}); !e) {
       return std::unexpected(e.error());
     }
     ConsumedEvent c;
@@ -387,6 +427,9 @@ class Parser {
     auto reader = RequiredFile(item, pointer, path, "reader");
     if (!reader) return std::unexpected(reader.error());
     c.reader = *reader;
+    auto message = OptionalString(item, pointer, path, "message");
+    if (!message) return std::unexpected(message.error());
+    c.message = *message;
     if (const json::Value* v = item.Find("versions"); v != nullptr) {
       auto selector = ParseVersionSelector(*v);
       if (!selector) {
@@ -445,9 +488,13 @@ std::string StarterContractFile(std::string_view service, std::string_view owner
   out += "owner: " + std::string(owner) + "\n";
   out += "# registry: http://127.0.0.1:8081   # or --registry / $ACCORD_REGISTRY\n";
   out += "# dialect: draft-07   # of JSON Schemas without $schema (default draft-07)\n";
+  out += "# proto_path: [protos]   # folders Protobuf imports are found in (as -I)\n";
   out += "produces: []\n";
   out += "#  - subject: " + std::string(service) + ".something-happened\n";
-  out += "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML) or .avsc\n";
+  out +=
+      "#    schema: schemas/something-happened.json   # JSON Schema (JSON or YAML), .avsc or "
+      ".proto\n";
+  out += "#    message: SomethingHappened                # .proto: the event's message\n";
   out += "#    examples: [examples/something-happened/*.json]\n";
   out += "#    compatibility: BACKWARD                    # else the subject's level\n";
   out += "#    description: Something happened\n";

@@ -5,9 +5,16 @@
 //   owner: team-finance              # optional: the owning team
 //   registry: http://127.0.0.1:8081  # optional: http:// or https:// URL
 //   dialect: draft-07                # optional: of JSON Schemas without $schema
+//   proto_path: [protos]             # optional: folder(s) Protobuf imports are found in
+//                                    # (as -I/--proto-path; after each schema's own folder)
 //   produces:                        # optional list
 //     - subject: billing.invoice-issued            # required, unique in the list
-//       schema: schemas/invoice-issued.json         # required: JSON Schema (JSON/YAML) or .avsc
+//       schema: schemas/invoice-issued.json         # required: JSON Schema (JSON/YAML), .avsc
+//                                                   # or .proto
+//       message: InvoiceIssued                      # optional: the Protobuf message the event
+//                                                   # is (full or package-relative name);
+//                                                   # required when the file has several
+//                                                   # top-level messages
 //       examples: [examples/invoice-issued/*.json]  # optional: glob or list of globs
 //       compatibility: BACKWARD                     # optional: a level name (mode.h)
 //       description: An invoice was issued          # optional
@@ -15,6 +22,7 @@
 //   consumes:                        # optional list
 //     - subject: orders.order-placed                # required, unique in the list
 //       reader: contracts/order-placed.reader.json  # required: the consumer's reader schema
+//       message: OrderPlaced                        # optional: as for produces
 //       versions: all                               # optional: all | [2, 3] | ">=2"
 //
 // Contracts of ParseContractFile / LoadContractFile:
@@ -23,7 +31,7 @@
 //    message that starts with the key's path ("produces[0].schema: ...").
 //  * Unknown keys are errors; when a known key is within a small edit
 //    distance the message adds "did you mean 'KEY'?".
-//  * Paths (schema, reader, example globs) are relative to the directory of
+//  * Paths (schema, reader, example globs, proto_path folders) are relative to the directory of
 //    the file and are returned joined to it ("examples/orders/schemas/x.json"
 //    for a file "examples/orders/accord.yaml"; unchanged for a file in the
 //    working directory). The schema and reader files must exist; each
@@ -73,6 +81,7 @@ std::optional<VersionSelector> ParseVersionSelector(const json::Value& value);
 struct ProducedEvent {
   std::string subject;
   std::string schema;                 // path joined to the file's directory
+  std::string message;                // the event's message ("" when not given)
   std::vector<std::string> examples;  // files the globs matched, sorted, unique
   std::optional<compat::Level> compatibility;
   std::string description;
@@ -82,7 +91,8 @@ struct ProducedEvent {
 
 struct ConsumedEvent {
   std::string subject;
-  std::string reader;  // path joined to the file's directory
+  std::string reader;   // path joined to the file's directory
+  std::string message;  // the event's message ("" when not given)
   VersionSelector versions;
   int line = 0;
 };
@@ -95,6 +105,8 @@ struct ContractFile {
   // The dialect of JSON Schemas without $schema; nullopt when not given
   // (jsonschema::kDefaultDialect, unless `accord test --dialect` says).
   std::optional<jsonschema::Dialect> dialect;
+  // Import search folders (joined to the file's directory, each existing).
+  std::vector<std::string> proto_path;
   std::vector<ProducedEvent> produces;
   std::vector<ConsumedEvent> consumes;
 };

@@ -26,6 +26,7 @@ struct DiffArgs {
   std::vector<std::string> refs;
   std::string dialect;
   bool assert_format = false;
+  std::vector<std::string> import_path;
 };
 
 int RunDiff(const DiffArgs& args) {
@@ -44,7 +45,8 @@ int RunDiff(const DiffArgs& args) {
                MakeError(ErrorCode::kUnsupported, "bad --policy, --format or --dialect").error());
     return kExitUsage;
   }
-  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect);
+  auto loaded =
+      LoadSchemasToCompare(args.files, args.refs, *dialect, std::nullopt, args.import_path);
   if (!loaded) {
     PrintError("diff", loaded.error());
     return kExitUsage;
@@ -79,7 +81,8 @@ void RegisterDiff(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<DiffArgs>();
   auto* sub = app.add_subcommand(
       "diff",
-      "List every change between two versions of a schema (JSON Schema or Avro), breaking or not.\n"
+      "List every change between two versions of a schema (JSON Schema, Avro or Protobuf), "
+      "breaking or not.\n"
       "Exit 0 no breaking change, 1 a breaking change (in either direction; the same for "
       "every --format), 2 usage or input error");
   sub->add_option("files", args->files, "OLD NEW")->required();
@@ -91,6 +94,7 @@ void RegisterDiff(CLI::App& app, Commands& commands) {
                   "a schema document that $refs may point to (by its $id or file:// path); "
                   "repeatable")
       ->allow_extra_args(false);
+  AddImportPathOption(sub, &args->import_path);
   AddDialectOption(sub, &args->dialect);
   AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunDiff(*args); }; });

@@ -1,7 +1,8 @@
 // accord lint SCHEMA...: the governance rules of compat/lint.h on local schema
-// files (JSON Schema as JSON or YAML, or Avro).
+// files (JSON Schema as JSON or YAML, Avro, or Protobuf, its imports found
+// through -I as check_support.h's IMPORT SEARCH says).
 //
-//   accord lint [--subject S] [--owner T] [--config FILE] [--format F] FILE...
+//   accord lint [--subject S] [--owner T] [--config FILE] [--format F] [-I DIR] FILE...
 //
 // The subject rules run only with --subject (a file name says nothing about
 // the subject it will be registered under). --config reads the `lint:`
@@ -38,6 +39,7 @@ struct LintArgs {
   std::string owner;
   std::string config;
   std::string format = "text";
+  std::vector<std::string> import_path;
 };
 
 struct FileResult {
@@ -212,10 +214,20 @@ int RunLint(const LintArgs& args) {
       PrintError("lint", language.error());
       return kExitUsage;
     }
+    if (auto applies = CheckImportPathApplies(**language, args.import_path); !applies) {
+      PrintError("lint", applies.error());
+      return kExitUsage;
+    }
+    auto references = ResolveFileImports(**language, *source, args.import_path);
+    if (!references) {
+      PrintError("lint", references.error());
+      return kExitUsage;
+    }
     lint::Input input;
     input.subject = args.subject;
     input.owner = args.owner;
     input.type = (*language)->type();
+    input.references = &*references;
     FileResult r{std::move(*source), {}};
     input.source = &r.source;
     r.findings = lint::Lint(input, *config);
@@ -248,8 +260,10 @@ int RunLint(const LintArgs& args) {
 void RegisterLint(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<LintArgs>();
   auto* sub = app.add_subcommand("lint", "Check schemas against the governance rules");
-  sub->add_option("files", args->files, "schema files (JSON Schema as JSON/YAML, or Avro)")
+  sub->add_option("files", args->files,
+                  "schema files (JSON Schema as JSON/YAML, Avro, or Protobuf)")
       ->required();
+  AddImportPathOption(sub, &args->import_path);
   sub->add_option("--subject", args->subject, "subject the schema is registered under");
   sub->add_option("--owner", args->owner, "owning team");
   sub->add_option("--config", args->config, "YAML file with a `lint:` section");

@@ -1,6 +1,8 @@
-// accord register SUBJECT SCHEMA_FILE [--owner TEAM] [--type JSON|AVRO]:
-// registers a schema as the subject's next version (or finds it is there
-// already), and optionally sets the subject's owner.
+// accord register SUBJECT SCHEMA_FILE [--owner TEAM] [--type JSON|AVRO|PROTOBUF]
+// [-I DIR]: registers a schema as the subject's next version (or finds it is
+// there already), and optionally sets the subject's owner. A schema that
+// imports files (Protobuf) has them registered first, each under its import
+// path as subject (registry_references.h), and names them in `references`.
 //
 // The language is detected from the file as `accord check` does (.avsc or
 // Avro-shaped content: AVRO, else JSON Schema) unless --type says. The
@@ -9,10 +11,14 @@
 // YAML file is sent as its JSON text, a JSON file (or a text language's
 // file) as written.
 //
-// Text output: "registered SUBJECT version N (id I)" or "unchanged: SUBJECT
-// already has this schema as version N (id I)", then "owner: TEAM" with
-// --owner. JSON output: {"subject", "version", "id", "registered": bool,
-// "metadata"?: the server's metadata reply after --owner}.
+// Text output: first one line per imported file, "registered PATH version N
+// (id I) (imported)" or "unchanged: PATH already has this schema as version N
+// (id I) (imported)"; then "registered SUBJECT version N (id I)" or
+// "unchanged: SUBJECT already has this schema as version N (id I)", then
+// "owner: TEAM" with --owner. JSON output: {"subject", "version", "id",
+// "registered": bool, "references"?: [{"subject", "version", "id",
+// "registered"}] for the imported files, "metadata"?: the server's metadata
+// reply after --owner}.
 // Exit 0 registered or unchanged; 1 refused (incompatible: the server's
 // messages are printed, one incompatibility a line); 2 usage, unreadable or invalid schema; 3
 // unreachable.
@@ -24,6 +30,7 @@
 #include "check_support.h"
 #include "commands.h"
 #include "owner_support.h"
+#include "registry_references.h"
 
 namespace accord::cli {
 namespace {
@@ -33,12 +40,16 @@ struct RegisterArgs {
   std::string file;
   std::string owner;
   std::string type;  // "" or a schema type name (--type)
+  std::vector<std::string> import_path;
   OwnerOptions options;
 };
 
 struct SchemaToSend {
   std::string text;
   std::string type;  // a schema type name ("JSON", "AVRO", or --type as given)
+  // Parsed locally (unless --type names another language); its references
+  // (imported files) are registered first.
+  std::shared_ptr<const compat::Schema> parsed;
 };
 
 // Loads and checks the file; prints the error and returns nullopt on failure.
@@ -55,13 +66,20 @@ std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
   }
   SchemaToSend out;
   out.type = !args.type.empty() ? args.type : std::string(SchemaTypeName((*detected)->type()));
+  if (auto applies = CheckImportPathApplies(**detected, args.import_path); !applies) {
+    PrintError("register", applies.error());
+    return std::nullopt;
+  }
   if (SchemaTypeFromString(out.type) == (*detected)->type()) {
     // A local check before sending; the registry reads the schema with its
     // own dialect setting (draft-07 unless configured, as here).
-    if (auto valid = ParseSchemaFile(**detected, *source, jsonschema::kDefaultDialect); !valid) {
+    auto valid = ParseSchemaFile(**detected, *source, jsonschema::kDefaultDialect, nullptr,
+                                 args.import_path);
+    if (!valid) {
       PrintError("register", valid.error());
       return std::nullopt;
     }
+    out.parsed = std::move(*valid);
   }
   if (!source->document) {
     out.text = source->text;
@@ -161,18 +179,27 @@ int RunRegister(const RegisterArgs& args) {
   if (!client) return client.error();
   RegistryClient& registry = **client;
 
-  auto existing = registry.Lookup(args.subject, schema->text, schema->type);
+  SchemaReferences refs;
+  refs.references.emplace();
+  if (schema->parsed) {
+    auto resolved = ResolveRegistryReferences(registry, *schema->parsed, ReferenceMode::kRegister);
+    if (!resolved) return ReportRefusal(resolved.error());
+    refs = std::move(*resolved);
+  }
+  const std::vector<SchemaReference>& references = *refs.references;
+  auto existing = registry.Lookup(args.subject, schema->text, schema->type, references);
   if (!existing) return ReportClientError("register", existing.error());
   const bool registered = !existing->has_value();
   std::int64_t id = 0;
   std::int32_t version = 0;
   if (registered) {
-    auto result = registry.Register(args.subject, schema->text, schema->type);
+    auto result =
+        registry.Register(args.subject, schema->text, schema->type, json::Value(), references);
     if (!result) return ReportRefusal(result.error());
     id = result->id;
     version = result->version;
     if (version == 0) {  // the Confluent reply names only the id
-      auto found = registry.Lookup(args.subject, schema->text, schema->type);
+      auto found = registry.Lookup(args.subject, schema->text, schema->type, references);
       if (!found) return ReportClientError("register", found.error());
       if (found->has_value()) version = (*found)->version;
     }
@@ -194,9 +221,32 @@ int RunRegister(const RegisterArgs& args) {
     out.Add("version", static_cast<std::int64_t>(version));
     out.Add("id", id);
     out.Add("registered", registered);
+    if (!refs.outcomes.empty()) {
+      json::Array list;
+      for (const ReferenceOutcome& o : refs.outcomes) {
+        json::Value r{json::Object{}};
+        r.Add("subject", o.subject);
+        r.Add("version", static_cast<std::int64_t>(o.version));
+        r.Add("id", o.id);
+        r.Add("registered", o.registered);
+        list.push_back(std::move(r));
+      }
+      out.Add("references", json::Value(std::move(list)));
+    }
     if (!args.owner.empty()) out.Add("metadata", std::move(metadata));
     PrintJson(out);
     return kExitOk;
+  }
+  for (const ReferenceOutcome& o : refs.outcomes) {
+    // Each imported file, under its import path, before the schema itself.
+    const std::string at =
+        "version " + std::to_string(o.version) + " (id " + std::to_string(o.id) + ")";
+    if (o.registered) {
+      std::printf("registered %s %s (imported)\n", o.subject.c_str(), at.c_str());
+    } else {
+      std::printf("unchanged: %s already has this schema as %s (imported)\n", o.subject.c_str(),
+                  at.c_str());
+    }
   }
   const std::string where =
       "version " + std::to_string(version) + " (id " + std::to_string(id) + ")";
@@ -219,8 +269,11 @@ void RegisterRegister(CLI::App& app, Commands& commands) {
       "Register a schema file as a subject's next version (unchanged when it is there already).\n"
       "Exit 0 ok, 1 refused (incompatible), 2 usage or bad file, 3 registry unreachable");
   sub->add_option("subject", args->subject, "Subject name")->required();
-  sub->add_option("schema", args->file, "Schema file: JSON Schema (JSON or YAML) or Avro (.avsc)")
+  sub->add_option("schema", args->file,
+                  "Schema file: JSON Schema (JSON or YAML), Avro (.avsc) or Protobuf (.proto; its "
+                  "imported files are registered first, each under its import path as subject)")
       ->required();
+  AddImportPathOption(sub, &args->import_path);
   sub->add_option("--owner", args->owner, "Set the subject's owner (team)");
   std::vector<std::string> types;  // the types with a language, in the table's order
   std::string names;

@@ -119,10 +119,22 @@ std::int64_t IntField(const json::Value& o, std::string_view key) {
   return v != nullptr && v->IsNumber() && v->AsNumber().IsInt() ? v->AsNumber().AsInt() : 0;
 }
 
-json::Value SchemaBody(std::string_view schema_text, std::string_view schema_type) {
+json::Value SchemaBody(std::string_view schema_text, std::string_view schema_type,
+                       const std::vector<SchemaReference>& references) {
   json::Value body{json::Object{}};
   body.Add("schema", std::string(schema_text));
   body.Add("schemaType", std::string(schema_type));
+  if (!references.empty()) {
+    json::Array refs;
+    for (const SchemaReference& r : references) {
+      json::Value ref{json::Object{}};
+      ref.Add("name", r.name);
+      ref.Add("subject", r.subject);
+      ref.Add("version", static_cast<std::int64_t>(r.version));
+      refs.push_back(std::move(ref));
+    }
+    body.Add("references", json::Value(std::move(refs)));
+  }
   return body;
 }
 
@@ -278,11 +290,10 @@ ClientResult<json::Value> RegistryClient::Delete(const std::string& path) {
   return Send("DELETE", path, nullptr);
 }
 
-ClientResult<RegistryClient::Registered> RegistryClient::Register(std::string_view subject,
-                                                                  std::string_view schema_text,
-                                                                  std::string_view schema_type,
-                                                                  const json::Value& metadata) {
-  json::Value body = SchemaBody(schema_text, schema_type);
+ClientResult<RegistryClient::Registered> RegistryClient::Register(
+    std::string_view subject, std::string_view schema_text, std::string_view schema_type,
+    const json::Value& metadata, const std::vector<SchemaReference>& references) {
+  json::Value body = SchemaBody(schema_text, schema_type, references);
   if (!metadata.IsNull()) body.Add("metadata", metadata);
   auto reply = Post("/subjects/" + Segment(subject) + "/versions", body);
   if (!reply) return std::unexpected(reply.error());
@@ -315,6 +326,13 @@ RegistryClient::VersionInfo ToVersionInfo(const json::Value& o) {
   v.sunset = StringField(d, "sunset");
   v.reason = StringField(d, "reason");
   v.replacement = static_cast<std::int32_t>(IntField(d, "replacement"));
+  if (const json::Value* refs = o.Find("references"); refs != nullptr && refs->IsArray()) {
+    for (const json::Value& r : refs->AsArray()) {
+      if (!r.IsObject()) continue;
+      v.references.push_back(SchemaReference{StringField(r, "name"), StringField(r, "subject"),
+                                             static_cast<std::int32_t>(IntField(r, "version"))});
+    }
+  }
   return v;
 }
 
@@ -333,8 +351,10 @@ ClientResult<RegistryClient::VersionInfo> RegistryClient::GetVersion(std::string
 }
 
 ClientResult<std::optional<RegistryClient::VersionInfo>> RegistryClient::Lookup(
-    std::string_view subject, std::string_view schema_text, std::string_view schema_type) {
-  auto reply = Post("/subjects/" + Segment(subject), SchemaBody(schema_text, schema_type));
+    std::string_view subject, std::string_view schema_text, std::string_view schema_type,
+    const std::vector<SchemaReference>& references) {
+  auto reply =
+      Post("/subjects/" + Segment(subject), SchemaBody(schema_text, schema_type, references));
   if (!reply) {
     if (reply.error().Is(40401) || reply.error().Is(40403)) {
       return std::optional<VersionInfo>();

@@ -63,6 +63,15 @@ struct ClientOptions {
 // set, else `from_file`; nullopt when none is given.
 std::optional<std::string> ResolveRegistryUrl(std::string_view flag, std::string_view from_file);
 
+// A Confluent schema reference: the schema names version `version` of
+// `subject` as `name` (Protobuf: the import path).
+struct SchemaReference {
+  std::string name;
+  std::string subject;
+  std::int32_t version = 0;
+  friend bool operator==(const SchemaReference&, const SchemaReference&) = default;
+};
+
 class RegistryClient {
  public:
   explicit RegistryClient(ClientOptions options);
@@ -89,11 +98,13 @@ class RegistryClient {
     std::int32_t version = 0;  // 0 when the server did not say
   };
   // POST /subjects/{s}/versions with {schema, schemaType} (+ metadata when
-  // not null). schema_type: a SchemaTypeName. An incompatible schema is kHttp
-  // 409 / 40901 whose message lists the incompatibilities.
+  // not null, + references when not empty). schema_type: a SchemaTypeName.
+  // An incompatible schema is kHttp 409 / 40901 whose message lists the
+  // incompatibilities.
   ClientResult<Registered> Register(std::string_view subject, std::string_view schema_text,
                                     std::string_view schema_type,
-                                    const json::Value& metadata = json::Value());
+                                    const json::Value& metadata = json::Value(),
+                                    const std::vector<SchemaReference>& references = {});
 
   struct VersionInfo {
     std::string subject;
@@ -105,6 +116,7 @@ class RegistryClient {
     std::string sunset;       // YYYY-MM-DD when deprecated
     std::string reason;
     std::int32_t replacement = 0;
+    std::vector<SchemaReference> references;  // as registered (Confluent's `references`)
   };
   // GET /accord/v1/subjects/{s}/versions/{v} (v: number, 0 = latest).
   // kHttp 40401 / 40402 when absent.
@@ -112,9 +124,9 @@ class RegistryClient {
   // POST /subjects/{s} (Confluent's lookup): the version of `subject` that
   // holds this schema (state fields left empty); nullopt when the subject
   // does not exist or does not hold it (40401 / 40403).
-  ClientResult<std::optional<VersionInfo>> Lookup(std::string_view subject,
-                                                  std::string_view schema_text,
-                                                  std::string_view schema_type);
+  ClientResult<std::optional<VersionInfo>> Lookup(
+      std::string_view subject, std::string_view schema_text, std::string_view schema_type,
+      const std::vector<SchemaReference>& references = {});
   // GET /subjects/{s}/versions: live version numbers, ascending (empty when
   // the subject does not exist).
   ClientResult<std::vector<std::int32_t>> ListVersions(std::string_view subject);

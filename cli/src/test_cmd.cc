@@ -45,21 +45,13 @@ class TestRun {
 
   // The exit code.
   int Run() {
-    std::vector<ContractSchema> produced;
-    std::vector<ContractSchema> readers;
     // --dialect, else the contract file's `dialect:`, else the default.
     jsonschema::Dialect dialect = contract_.dialect.value_or(jsonschema::kDefaultDialect);
     if (!args_.dialect.empty()) dialect = *DialectOrDefault(args_.dialect);
-    for (const ProducedEvent& p : contract_.produces) {
-      auto s = LoadContractSchema(p.schema, dialect);
-      if (!s) return Fail(s.error());
-      produced.push_back(std::move(*s));
-    }
-    for (const ConsumedEvent& c : contract_.consumes) {
-      auto s = LoadContractSchema(c.reader, dialect);
-      if (!s) return Fail(s.error());
-      readers.push_back(std::move(*s));
-    }
+    auto schemas = LoadContractSchemas(contract_, dialect);
+    if (!schemas) return Fail(schemas.error());
+    const std::vector<ContractSchema>& produced = schemas->produced;
+    const std::vector<ContractSchema>& readers = schemas->readers;
     if (int rc = Connect(); rc != kExitOk) return rc;
     ShowProgress();
     for (std::size_t i = 0; i < produced.size(); ++i) {

@@ -2,9 +2,11 @@
 // Schema, or against an Avro schema (a `.avsc` file or Avro's shape, as
 // `accord check` detects it): then each event is an Avro-JSON datum and each
 // failure names the field's path, the expected type and what was found
-// (avro::ValidateDatum). Output format: see output.h. Exit codes: 0 every document valid,
-// 1 some document invalid (a document that does not parse counts as
-// invalid), 2 bad usage, bad schema, or an input that cannot be read.
+// (avro::ValidateDatum); or against a Protobuf message (a `.proto` file, its
+// imports found through -I; --message names the message when the file has
+// several top-level ones): each event is in the proto3 JSON mapping. Output format: see output.h.
+// Exit codes: 0 every document valid, 1 some document invalid (a document that does not parse
+// counts as invalid), 2 bad usage, bad schema, or an input that cannot be read.
 //
 // NDJSON streams are read line by line (LineReader) in batches; a batch is
 // parsed and validated (in parallel with --jobs > 1) and then reported in
@@ -59,7 +61,9 @@ struct ValidateOptions {
   bool assert_format = false;
   bool first_failure = false;
   bool ndjson = false;
-  unsigned jobs = 1;  // set from the core count when the command is registered
+  std::vector<std::string> import_path;
+  std::string message;  // the event's type within the schema (Protobuf: a message)
+  unsigned jobs = 1;    // set from the core count when the command is registered
 };
 
 // What became of one document.
@@ -499,10 +503,31 @@ int Execute(const ValidateOptions& options) {
     PrintError(e, format);
     return 2;
   };
+  if (auto applies = CheckImportPathApplies(lang, options.import_path); !applies) {
+    PrintError(applies.error(), format);
+    return 2;
+  }
+  auto references = ResolveFileImports(lang, schema, options.import_path, *dialect);
+  if (!references) {
+    PrintError(references.error(), format);
+    return 2;
+  }
+  parse.references = std::move(*references);
   auto parsed = lang.Parse(schema, parse);
   if (!parsed) return schema_error(parsed.error());
   compat::EventValidatorOptions validation;
   validation.format = FormatModeOf(options.assert_format);
+  auto event_type = lang.EventType(**parsed, options.message);
+  if (!event_type) {
+    Error e = event_type.error();
+    e.file = options.schema;
+    if (options.message.empty() && e.code == ErrorCode::kInvalidSchema) {
+      e.message += " (--message NAME)";
+    }
+    PrintError(e, format);
+    return 2;
+  }
+  validation.event_type = std::move(*event_type);
   auto validator = lang.NewEventValidator(**parsed, validation);
   if (!validator) return schema_error(validator.error());
 
@@ -533,11 +558,16 @@ void RegisterValidate(CLI::App& app, Commands& commands) {
   auto options = std::make_shared<ValidateOptions>();
   CLI::App* sub = app.add_subcommand(
       "validate",
-      "Validate events (JSON, YAML, NDJSON) against a JSON Schema, or against an Avro schema "
-      "(.avsc: events in Avro's JSON encoding)");
+      "Validate events (JSON, YAML, NDJSON) against a JSON Schema, an Avro schema "
+      "(.avsc: events in Avro's JSON encoding) or a Protobuf message (.proto: events in the "
+      "proto3 JSON mapping)");
   sub->add_option("--schema,-s", options->schema,
-                  "JSON Schema file (JSON or YAML), or Avro schema (.avsc)")
+                  "JSON Schema file (JSON or YAML), Avro schema (.avsc) or Protobuf file (.proto)")
       ->required();
+  sub->add_option("--message", options->message,
+                  "Protobuf: the message the events are, by full or package-relative name "
+                  "(needed when the file has several top-level messages)");
+  AddImportPathOption(sub, &options->import_path);
   sub->add_option("inputs", options->inputs,
                   "Event files, directories (searched recursively for *.json *.yaml *.yml "
                   "*.ndjson *.jsonl), or - for stdin");

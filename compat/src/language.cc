@@ -84,4 +84,16 @@ const json::Value* DocumentOf(const SchemaSource& source, std::optional<Document
 }
 
 }  // namespace internal
+namespace internal {
+
+Result<std::string> WholeSchemaEventType(const Language& language, std::string_view wanted) {
+  if (wanted.empty()) return std::string();
+  return MakeError(ErrorCode::kUnsupported,
+                   std::string(language.display_name()) +
+                       " schemas have no messages to choose from (asked for '" +
+                       std::string(wanted) + "')");
+}
+
+}  // namespace internal
+
 }  // namespace accord::compat

@@ -105,6 +105,11 @@ class AvroLanguageImpl final : public Language {
   }
 
   bool examples_valid_for_readers() const override { return false; }
+  Result<std::vector<SchemaImport>> Imports(const SchemaSource&) const override { return {}; }
+  bool imports_files() const override { return false; }
+  Result<std::string> EventType(const Schema&, std::string_view wanted) const override {
+    return WholeSchemaEventType(*this, wanted);
+  }
   bool accepts_documents() const override { return false; }
   bool accepts_policy(Policy policy) const override { return policy == Policy::kStrict; }
 

@@ -133,6 +133,11 @@ class JsonSchemaLanguageImpl final : public Language {
   }
 
   bool examples_valid_for_readers() const override { return true; }
+  Result<std::vector<SchemaImport>> Imports(const SchemaSource&) const override { return {}; }
+  bool imports_files() const override { return false; }
+  Result<std::string> EventType(const Schema&, std::string_view wanted) const override {
+    return WholeSchemaEventType(*this, wanted);
+  }
   bool accepts_documents() const override { return true; }
   bool accepts_policy(Policy) const override { return true; }
 

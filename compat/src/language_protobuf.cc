@@ -60,16 +60,36 @@ std::string MainFileName(const std::string& source_name,
   }
 }
 
+// "a, b and c".
+std::string NameList(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// `full` relative to `package` ("acme.Order.Item" in acme: "Order.Item").
+std::string_view RelativeName(std::string_view full, std::string_view package) {
+  if (!package.empty() && full.size() > package.size() && full.starts_with(package) &&
+      full[package.size()] == '.') {
+    return full.substr(package.size() + 1);
+  }
+  return full;
+}
+
 class ProtobufEventValidator final : public EventValidator {
  public:
-  explicit ProtobufEventValidator(const protobuf::Schema& schema) : schema_(schema) {}
+  ProtobufEventValidator(const protobuf::Schema& schema, std::string message)
+      : schema_(schema), message_(std::move(message)) {}
 
   // protobuf::ValidateEvent's errors as failures: keyword "type", the
-  // default message's full name as keyword location.
+  // message's full name as keyword location.
   jsonschema::ValidationResult Validate(const json::Value& event,
                                         jsonschema::StopMode stop) const override {
     jsonschema::ValidationResult out;
-    const std::string message = schema_.DefaultMessage();
+    const std::string& message = message_;
     std::vector<protobuf::EventError> errors =
         protobuf::ValidateEvent(schema_, message, json::ToJson(event));
     out.valid = errors.empty();
@@ -92,6 +112,7 @@ class ProtobufEventValidator final : public EventValidator {
 
  private:
   const protobuf::Schema& schema_;  // outlives the validator (Language::NewEventValidator)
+  std::string message_;             // full name
 };
 
 class ProtobufLanguageImpl final : public Language {
@@ -112,6 +133,18 @@ class ProtobufLanguageImpl final : public Language {
     if (source.text.empty()) return Detection::kNo;
     return protobuf::LooksLikeProtobuf(source.text) ? Detection::kSure : Detection::kNo;
   }
+
+  // protobuf::ListImports, named as the source is.
+  Result<std::vector<SchemaImport>> Imports(const SchemaSource& source) const override {
+    protobuf::ParseOptions options;
+    options.file_name = source.name.empty() ? std::string("schema.proto") : source.name;
+    auto imports = protobuf::ListImports(source.text, options);
+    if (!imports) return std::unexpected(imports.error());
+    std::vector<SchemaImport> out;
+    for (protobuf::Import& i : *imports) out.push_back(SchemaImport{std::move(i.path), i.position});
+    return out;
+  }
+  bool imports_files() const override { return true; }
 
   // Confluent's reader resolves data with the writer's descriptor: a reader
   // need not accept the producer's JSON examples as they are.
@@ -169,21 +202,63 @@ class ProtobufLanguageImpl final : public Language {
   // without a previous version) over a source that parses; one that does
   // not has nothing to lint.
   void Lint(const SchemaSource& source, lint::Context& context) const override {
-    auto parsed = protobuf::Parse(source.text);
+    protobuf::ParseOptions options;
+    if (context.references() != nullptr) {
+      options.references = EngineReferences(*context.references());
+      options.file_name = MainFileName(source.name, options.references);
+    }
+    auto parsed = protobuf::Parse(source.text, options);
     if (!parsed) return;
     for (lint::Finding& f : LintProtobuf(*parsed, nullptr, context.config())) {
       context.Add(f.rule, std::move(f.pointer), std::move(f.message));
     }
   }
 
-  Result<std::unique_ptr<EventValidator>> NewEventValidator(
-      const Schema& schema, const EventValidatorOptions&) const override {
+  // Messages of the main file by full or package-relative name; without a
+  // name, the one top-level message (a file of several is ambiguous: a
+  // contract names its event's message rather than get Confluent's default,
+  // the first, by accident).
+  Result<std::string> EventType(const Schema& schema, std::string_view wanted) const override {
     const protobuf::Schema& parsed = Cast(schema).parsed();
-    if (parsed.DefaultMessage().empty()) {
+    const std::vector<std::string> all = parsed.MessageNames();
+    std::vector<std::string> relative;
+    std::vector<std::string> top_level;
+    for (const std::string& name : all) {
+      relative.emplace_back(RelativeName(name, parsed.package()));
+      if (relative.back().find('.') == std::string::npos) top_level.push_back(relative.back());
+    }
+    if (wanted.empty()) {
+      if (top_level.size() == 1) {
+        for (std::size_t i = 0; i < all.size(); ++i) {
+          if (relative[i] == top_level.front()) return all[i];
+        }
+      }
+      if (top_level.empty()) {
+        return MakeError(ErrorCode::kInvalidSchema, "the Protobuf schema has no message");
+      }
+      return MakeError(ErrorCode::kInvalidSchema,
+                       "the Protobuf schema holds " + std::to_string(top_level.size()) +
+                           " messages (" + NameList(top_level) + "): name the one the events are");
+    }
+    if (wanted.starts_with('.')) wanted.remove_prefix(1);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i] == wanted || relative[i] == wanted) return all[i];
+    }
+    return MakeError(ErrorCode::kNotFound,
+                     "the Protobuf schema has no message '" + std::string(wanted) +
+                         "' (its messages: " + (relative.empty() ? "none" : NameList(relative)) +
+                         ")");
+  }
+
+  Result<std::unique_ptr<EventValidator>> NewEventValidator(
+      const Schema& schema, const EventValidatorOptions& options) const override {
+    const protobuf::Schema& parsed = Cast(schema).parsed();
+    std::string message = options.event_type.empty() ? parsed.DefaultMessage() : options.event_type;
+    if (message.empty()) {
       return MakeError(ErrorCode::kInvalidSchema,
                        "the Protobuf schema has no message to validate events against");
     }
-    return std::make_unique<ProtobufEventValidator>(parsed);
+    return std::make_unique<ProtobufEventValidator>(parsed, std::move(message));
   }
 
   std::optional<std::string> Formatted(const Schema& schema,

@@ -21,6 +21,10 @@ const json::Value* DocumentOf(const SchemaSource& source, std::optional<Document
 // source.document unless it is set already; errors are the loader's.
 Result<void> LoadDocument(SchemaSource& source);
 
+// Language::EventType for a language whose schema is itself the event's
+// type: "" when `wanted` is empty, else kUnsupported naming the language.
+Result<std::string> WholeSchemaEventType(const Language& language, std::string_view wanted);
+
 // True when `name` ends in `suffix`.
 bool EndsWith(std::string_view name, std::string_view suffix);
 

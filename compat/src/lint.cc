@@ -374,8 +374,9 @@ class AvroLinter {
 
 }  // namespace
 
-Context::Context(const Config& config, std::string owner)
-    : config_(config), owner_(std::move(owner)) {}
+Context::Context(const Config& config, std::string owner,
+                 const std::vector<ReferencedSchema>* references)
+    : config_(config), owner_(std::move(owner)), references_(references) {}
 
 void Context::Add(std::string_view rule, std::string pointer, std::string message) {
   const Level level = config_.LevelOf(rule);
@@ -508,7 +509,7 @@ Result<Config> ParseConfig(const json::Value& section) {
 }
 
 std::vector<Finding> Lint(const Input& input, const Config& config) {
-  Context cx(config, input.owner);
+  Context cx(config, input.owner, input.references);
   if (!input.subject.empty()) CheckSubject(input.subject, cx);
   if (input.source == nullptr) return cx.Take();
   if (const Language* language = LanguageFor(input.type)) language->Lint(*input.source, cx);

@@ -502,6 +502,7 @@ RegistryResult<void> Service::CheckLint(const SubjectName& s, const Parsed& sche
   if (metadata) in.owner = metadata->owner;
   in.type = schema.schema.type;
   in.source = &schema.schema.schema->source();
+  in.references = &schema.schema.schema->references();
   std::string errors;
   for (const compat::lint::Finding& f : compat::lint::Lint(in, options_.lint)) {
     if (f.level != compat::lint::Level::kError) continue;

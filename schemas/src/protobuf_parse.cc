@@ -383,6 +383,32 @@ class Builder {
     return detail::SchemaImpl::Wrap(std::move(impl));
   }
 
+  // The main file's imports that neither libprotobuf nor Accord has built
+  // in, in order, with their positions (text only).
+  Result<std::vector<protobuf::Import>> MainImports(std::string_view content, bool serialized) {
+    const std::string& name = options_.file_name;
+    auto parsed = serialized ? ParseBinary(name, content) : ParseProtoText(name, content);
+    if (!parsed) return std::unexpected(std::move(parsed.error()));
+    const ParsedFile& file = *parsed;
+    if (static_cast<std::size_t>(file.proto.dependency_size()) > options_.limits.max_files) {
+      return std::unexpected(
+          MakeErr(ErrorCode::kLimit,
+                  "more than " + std::to_string(options_.limits.max_files) + " imports", name));
+    }
+    std::vector<protobuf::Import> out;
+    for (const std::string& dep : file.proto.dependency()) {
+      if (IsWellKnown(dep) || BuiltinText(dep)) continue;
+      protobuf::Import import{dep, {}};
+      int line = -1, column = 0;
+      if (file.locations != nullptr &&
+          file.locations->FindImport(&file.proto, dep, &line, &column) && line >= 0) {
+        import.position = Position{line + 1, column + 1};
+      }
+      out.push_back(std::move(import));
+    }
+    return out;
+  }
+
  private:
   // Parses `content` as file `name`, builds its imports, then it.
   Result<const gp::FileDescriptor*> Load(const std::string& name, std::string_view content,
@@ -583,6 +609,23 @@ Result<Schema> ParseAny(std::string_view content, bool serialized, const ParseOp
   }
   return result;
 }
+
+}  // namespace
+
+Result<std::vector<Import>> ListImports(std::string_view text_or_base64,
+                                        const ParseOptions& options) {
+  gp::LogSilencer silence;
+  try {
+    Builder builder(options, true);
+    return builder.MainImports(text_or_base64, LooksSerialized(text_or_base64));
+  } catch (const gp::FatalException& e) {
+    return std::unexpected(MakeErr(
+        ErrorCode::kInvalidSchema,
+        std::string("the schema made libprotobuf stop (") + e.message() + ")", options.file_name));
+  }
+}
+
+namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

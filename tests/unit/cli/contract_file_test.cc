@@ -66,6 +66,49 @@ consumes:
     reader: schemas/reader.json
 )";
 
+TEST_F(ContractFileTest, ProtoPathFoldersAndMessagesAreRead) {
+  fs::create_directories(dir_ / "protos" / "acme");
+  fs::create_directories(dir_ / "vendor");
+  auto c = Parse(R"(service: s
+proto_path: [protos, vendor]
+produces:
+  - subject: a
+    schema: schemas/a.json
+    message: acme.Order
+consumes:
+  - subject: b
+    reader: schemas/reader.json
+    message: Refund
+)");
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->proto_path, (std::vector<std::string>{Path("protos"), Path("vendor")}));
+  EXPECT_EQ(c->produces[0].message, "acme.Order");
+  EXPECT_EQ(c->consumes[0].message, "Refund");
+  auto one = Parse("service: s\nproto_path: protos\n");
+  ASSERT_TRUE(one) << one.error().ToString();
+  EXPECT_EQ(one->proto_path, (std::vector<std::string>{Path("protos")}));
+  auto none = Parse("service: s\n");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->proto_path.empty());
+  EXPECT_EQ(none->produces.size(), 0u);
+}
+
+TEST_F(ContractFileTest, ProtoPathMustNameExistingFolders) {
+  fs::create_directories(dir_ / "protos");
+  auto missing = Parse("service: s\nproto_path: [protos, nowhere]\n");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "proto_path: no such folder: " + Path("nowhere"));
+  EXPECT_EQ(missing.error().position.line, 2);
+  auto number = Parse("service: s\nproto_path: 3\n");
+  ASSERT_FALSE(number);
+  EXPECT_EQ(number.error().message, "proto_path: must be a folder or a list of folders");
+  auto message = Parse(
+      "service: s\nproduces:\n  - subject: a\n    schema: schemas/a.json\n"
+      "    message: [x]\n");
+  ASSERT_FALSE(message);
+  EXPECT_EQ(message.error().message, "produces[0].message: must be a string, not array");
+}
+
 TEST_F(ContractFileTest, EveryKeyOfTheIssueIsRead) {
   auto c = Parse(kFull);
   ASSERT_TRUE(c) << c.error().ToString();
@@ -104,8 +147,8 @@ TEST_F(ContractFileTest, UnknownKeyFarFromEveryKeyListsTheKnownOnes) {
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().position.line, 2);
   EXPECT_EQ(c.error().message,
-            "(file): unknown key 'team' (known keys: service owner registry dialect produces "
-            "consumes)");
+            "(file): unknown key 'team' (known keys: service owner registry dialect proto_path "
+            "produces consumes)");
 }
 
 TEST_F(ContractFileTest, MissingRequiredKeysAreNamed) {
@@ -259,6 +302,12 @@ TEST(ContractFileSchema, ExamplesValidateAgainstTheShippedSchema) {
     auto parsed = LoadContractFile(path);
     EXPECT_TRUE(parsed) << parsed.error().ToString();
   }
+  // The Protobuf contract of the integration tests: proto_path and message.
+  const std::string proto = root + "/tests/integration/contract/data/proto-example/accord.yaml";
+  auto proto_doc = LoadFile(proto);
+  ASSERT_TRUE(proto_doc) << proto_doc.error().ToString();
+  EXPECT_TRUE(validator->IsValid(proto_doc->root));
+  EXPECT_FALSE(validator->IsValid(Yaml("service: s\nproto_path: [\"\"]\n")));
   EXPECT_TRUE(validator->IsValid(Yaml(StarterContractFile("svc", "team"))));
   EXPECT_FALSE(validator->IsValid(Yaml("service: s\nprodcues: []\n")));
   EXPECT_FALSE(

@@ -397,4 +397,102 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
 }
 
 }  // namespace
+TEST(LanguageProtobuf, ImportsListTheFilesToSupplyWithTheirPositionsBuiltInsLeftOut) {
+  const Language* proto = LanguageFor(SchemaType::kProtobuf);
+  auto imports = proto->Imports(Text("order.proto", kOrderProto));
+  ASSERT_TRUE(imports.has_value()) << imports.error().ToString();
+  ASSERT_EQ(imports->size(), 1u);
+  EXPECT_EQ((*imports)[0].name, "customer.proto");
+  EXPECT_EQ((*imports)[0].position, (Position{4, 1}));
+  EXPECT_TRUE(proto->imports_files());
+  auto broken = proto->Imports(Text("b.proto", "import \"x.proto\""));
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_EQ(broken.error().code, ErrorCode::kSyntax);
+  for (SchemaType type : {SchemaType::kJson, SchemaType::kAvro}) {
+    const Language* other = LanguageFor(type);
+    EXPECT_FALSE(other->imports_files());
+    auto none = other->Imports(Loaded("o.json", kObject));
+    ASSERT_TRUE(none.has_value());
+    EXPECT_TRUE(none->empty());
+  }
+}
+
+TEST(LanguageProtobuf, LintReadsTheReferencesItIsGiven) {
+  const char* main = R"(syntax = "proto3";
+import "customer.proto";
+message M { string email = 1; }
+)";
+  auto customer = MustParse(SchemaType::kProtobuf, kCustomerProto);
+  ASSERT_TRUE(customer);
+  std::vector<ReferencedSchema> references{
+      ReferencedSchema{"customer.proto", "customer:1", customer}};
+  lint::Config config;
+  const Language* proto = LanguageFor(SchemaType::kProtobuf);
+  lint::Context without(config, "");
+  proto->Lint(Text("m.proto", main), without);
+  EXPECT_TRUE(without.Take().empty());  // the import is unknown: nothing to read
+  lint::Context with(config, "", &references);
+  proto->Lint(Text("m.proto", main), with);
+  std::vector<std::string> rules;
+  for (const lint::Finding& f : with.Take()) rules.push_back(f.rule);
+  EXPECT_EQ(rules, (std::vector<std::string>{"pii-unmarked"}));
+}
+
+TEST(LanguageProtobuf, EventTypeIsTheNamedMessageOrTheOnlyTopLevelOne) {
+  const char* two = R"(syntax = "proto3";
+package acme.shop;
+message Order { message Item { string sku = 1; } repeated Item items = 1; }
+message Refund { string order_id = 1; }
+)";
+  auto schema = MustParse(SchemaType::kProtobuf, two);
+  ASSERT_TRUE(schema);
+  const Language& proto = schema->language();
+  auto named = [&](std::string_view wanted) {
+    auto r = proto.EventType(*schema, wanted);
+    return r ? *r : "error: " + r.error().message;
+  };
+  EXPECT_EQ(named("Refund"), "acme.shop.Refund");
+  EXPECT_EQ(named("acme.shop.Order"), "acme.shop.Order");
+  EXPECT_EQ(named(".acme.shop.Order"), "acme.shop.Order");
+  EXPECT_EQ(named("Order.Item"), "acme.shop.Order.Item");
+  EXPECT_EQ(named("Parcel"),
+            "error: the Protobuf schema has no message 'Parcel' (its messages: Order, Order.Item "
+            "and Refund)");
+  auto ambiguous = proto.EventType(*schema, "");
+  ASSERT_FALSE(ambiguous.has_value());
+  EXPECT_EQ(ambiguous.error().code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(ambiguous.error().message,
+            "the Protobuf schema holds 2 messages (Order and Refund): name the one the events are");
+  // One top-level message (nested ones are its parts): that one.
+  auto one = MustParse(SchemaType::kProtobuf, kCustomerProto);
+  ASSERT_TRUE(one);
+  auto only = proto.EventType(*one, "");
+  ASSERT_TRUE(only.has_value());
+  EXPECT_EQ(*only, "acme.Customer");
+
+  // The validator checks events against the message named.
+  EventValidatorOptions options;
+  options.event_type = "acme.shop.Refund";
+  auto validator = proto.NewEventValidator(*schema, options);
+  ASSERT_TRUE(validator.has_value());
+  auto refund = Parse(R"({"orderId": "o-1"})", "e.json");
+  auto order = Parse(R"({"items": []})", "e.json");
+  ASSERT_TRUE(refund && order);
+  EXPECT_TRUE((*validator)->Validate(refund->root, jsonschema::StopMode::kAllFailures).valid);
+  EXPECT_FALSE((*validator)->Validate(order->root, jsonschema::StopMode::kAllFailures).valid);
+}
+
+TEST(LanguageEvents, LanguagesWhoseSchemaIsTheEventTypeRefuseAMessageName) {
+  auto json = MustParse(SchemaType::kJson, kObject);
+  ASSERT_TRUE(json);
+  auto none = json->language().EventType(*json, "");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(*none, "");
+  auto named = json->language().EventType(*json, "Order");
+  ASSERT_FALSE(named.has_value());
+  EXPECT_EQ(named.error().code, ErrorCode::kUnsupported);
+  EXPECT_EQ(named.error().message,
+            "JSON Schema schemas have no messages to choose from (asked for 'Order')");
+}
+
 }  // namespace accord::compat

@@ -59,6 +59,13 @@ struct ReferencedSchema {
   std::shared_ptr<const class Schema> schema;  // same language or another
 };
 
+// A file a schema names by path, which must come as a reference (a
+// ReferencedSchema of that name): Protobuf's `import "common.proto";`.
+struct SchemaImport {
+  std::string name;   // as written, the reference's name ("acme/common.proto")
+  Position position;  // of the statement naming it in the source (0:0: unknown)
+};
+
 struct ParseOptions {
   // The transitive closure of the references, each name once: every
   // reference followed by its own references (pre-order).
@@ -152,6 +159,9 @@ class EventValidator {
 
 struct EventValidatorOptions {
   jsonschema::FormatMode format = jsonschema::FormatMode::kAnnotate;
+  // The type within the schema the events are (Language::EventType's
+  // answer); "": the schema's default.
+  std::string event_type;
 };
 
 // How sure a language is that a source is written in it (DetectLanguage
@@ -186,6 +196,16 @@ class Language {
   // Content detection: how sure the language is that `source` (its name,
   // and its document when it loaded as JSON or YAML) is written in it.
   virtual Detection Detect(const SchemaSource& source) const = 0;
+  // The files `source` names by path that are not built into the language
+  // and so must be supplied as references of those names, in the order
+  // written, each once (Protobuf: its imports other than the well-known types
+  // and Confluent's own). Empty for a language that names no files (JSON
+  // Schema's $refs are URIs, Avro names types). Reads `source` alone.
+  // Errors: `source` cannot be read far enough to tell (its syntax, limits).
+  virtual Result<std::vector<SchemaImport>> Imports(const SchemaSource& source) const = 0;
+  // Whether a schema may name other files by path (Imports can be
+  // non-empty): where import search folders (`--proto-path`) apply.
+  virtual bool imports_files() const = 0;
   // Whether ParseOptions::documents (`--ref` files) apply.
   virtual bool accepts_documents() const = 0;
   // The policies the language's check honours (JSON Schema: strict and
@@ -228,6 +248,17 @@ class Language {
   // attribute, personal data, open payload, envelope) over `source`, which
   // need not be a valid schema: lint reads what it can.
   virtual void Lint(const SchemaSource& source, lint::Context& context) const = 0;
+  // The type within `schema` that events are, as EventValidatorOptions::
+  // event_type takes it: `wanted` when not empty (Protobuf: a message's full
+  // name, with or without a leading dot, or its name relative to the
+  // package, nested ones too: "acme.Order", "Order", "Order.Item"), else the
+  // schema's only candidate (Protobuf: its one top-level message). ""
+  // for a language whose schema is itself the event's type. Errors:
+  // kNotFound `wanted` names no type of the schema (the message lists
+  // them); kInvalidSchema `wanted` is empty and the schema holds several
+  // candidates (listed) or none; kUnsupported `wanted` given to a language
+  // without types to choose from.
+  virtual Result<std::string> EventType(const Schema& schema, std::string_view wanted) const = 0;
   // A validator of example events against `schema`, which must outlive it.
   // Errors: the schema cannot be compiled for validation.
   virtual Result<std::unique_ptr<EventValidator>> NewEventValidator(

@@ -48,6 +48,7 @@
 
 namespace accord::compat {
 struct SchemaSource;
+struct ReferencedSchema;
 }  // namespace accord::compat
 
 namespace accord::compat::lint {
@@ -96,6 +97,10 @@ struct Input {
   // The schema as read (need not be valid); null: only the subject rules.
   // A type without a language (compat::LanguageFor) has nothing to lint.
   const SchemaSource* source = nullptr;
+  // The schema's resolved references (ParseOptions::references), for a
+  // language that needs them to read the schema at all (Protobuf imports);
+  // null: none.
+  const std::vector<ReferencedSchema>* references = nullptr;
 };
 
 struct Finding {
@@ -111,8 +116,11 @@ struct Finding {
 // language spells the thing it checks.
 class Context {
  public:
-  Context(const Config& config, std::string owner);
+  Context(const Config& config, std::string owner,
+          const std::vector<ReferencedSchema>* references = nullptr);
   const Config& config() const { return config_; }
+  // Input::references; null when none were given.
+  const std::vector<ReferencedSchema>* references() const { return references_; }
   // True when the owner is known outside the schema (the subject's owner,
   // --owner): owner-required is then met.
   bool owner_known() const { return !owner_.empty(); }
@@ -126,6 +134,7 @@ class Context {
  private:
   const Config& config_;
   std::string owner_;
+  const std::vector<ReferencedSchema>* references_;
   std::vector<Finding> findings_;
   std::size_t nodes_ = 0;
 };

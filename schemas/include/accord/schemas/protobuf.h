@@ -140,6 +140,18 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options = {}
 Result<Schema> ParseSerialized(std::string_view base64, const ParseOptions& options = {});
 // Either form (see SERIALIZED FORM).
 Result<Schema> Parse(std::string_view text_or_base64, const ParseOptions& options = {});
+// An import of a file that must come from elsewhere (a reference, or a
+// file on disk for the CLI).
+struct Import {
+  std::string path;   // as written: `import "acme/common.proto";` gives "acme/common.proto"
+  Position position;  // of the import statement (0:0 for the serialized form)
+};
+// The imports of the main file in `text_or_base64` (either form, as Parse)
+// that are not built in (the well-known types and Confluent's files, see
+// IMPORTS), in order. Reads only the main file: no reference is needed.
+// Errors: as Parse for the main file's syntax and limits.
+Result<std::vector<Import>> ListImports(std::string_view text_or_base64,
+                                        const ParseOptions& options = {});
 // True when Parse would take `s` as a base64 descriptor.
 bool LooksSerialized(std::string_view s);
 
