@@ -178,13 +178,15 @@ struct SchemaModel {
       : resolver(schema, base_uri, o.default_dialect, bundle),
         evaluator(resolver, rx),
         normalizer(resolver, rx, evaluator),
-        generator(normalizer) {
+        generator(normalizer),
+        validator(schema, bundle, base_uri, o.default_dialect) {
     evaluator.assert_format = o.format == jsonschema::FormatMode::kAssert;
   }
   Resolver resolver;
   Evaluator evaluator;
   Normalizer normalizer;
   Generator generator;
+  JudgeValidator validator;  // the witness judge's, shared by both directions
 };
 
 // The models of a writer and a reader (of an old and a new version).
@@ -217,6 +219,8 @@ class Checker {
         rn_(r.normalizer),
         gen_(w.generator),
         rgen_(r.generator),
+        wjv_(w.validator),
+        rjv_(r.validator),
         budget_(o.budget) {}
 
   Result<void> Prepare() {
@@ -336,7 +340,7 @@ class Checker {
 
   WitnessJudge& Judge() {
     if (!judge_)
-      judge_ = std::make_unique<WitnessJudge>(writer_, reader_, opt_, wr_, rr_, wev_, rev_, rn_);
+      judge_ = std::make_unique<WitnessJudge>(wjv_, rjv_, wr_, rr_, wev_, rev_, rn_);
     return *judge_;
   }
 
@@ -2177,6 +2181,8 @@ class Checker {
   Normalizer &wn_, &rn_;
   Generator& gen_;
   Generator& rgen_;  // values of reader subschemas (the schema under a `not`)
+  JudgeValidator& wjv_;
+  JudgeValidator& rjv_;
   std::size_t budget_;
   bool exhausted_ = false;
   int silent_ = 0;

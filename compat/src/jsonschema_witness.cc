@@ -71,45 +71,30 @@ bool FailureProvesPath(const std::string& failure, const std::string& finding) {
   return false;
 }
 
-WitnessJudge::WitnessJudge(const json::Value& writer, const json::Value& reader,
-                           const JsonSchemaCheckOptions& options, Resolver& wr, Resolver& rr,
-                           Evaluator& wev, Evaluator& rev, Normalizer& rnorm)
-    : writer_(writer),
-      reader_(reader),
-      opt_(options),
-      wr_(wr),
-      rr_(rr),
-      wev_(wev),
-      rev_(rev),
-      rn_(rnorm),
-      rgen_(rnorm) {}
-
-WitnessJudge::~WitnessJudge() = default;
-
-void WitnessJudge::Compile() {
-  if (compiled_) return;
-  compiled_ = true;
-  static const jsonschema::SchemaBundle kEmpty;
-  auto compile = [&](const json::Value& schema, const jsonschema::SchemaBundle* bundle,
-                     const std::string& base) -> std::optional<jsonschema::Validator> {
+const jsonschema::Validator* JudgeValidator::Get() {
+  if (!compiled_) {
+    compiled_ = true;
+    static const jsonschema::SchemaBundle kEmpty;
     jsonschema::CompileOptions o;
-    o.default_dialect = opt_.default_dialect;
-    o.base_uri = base;
+    o.default_dialect = default_dialect_;
+    o.base_uri = base_uri_;
     // The engine's semantics: known formats are constraints.
     o.format = jsonschema::FormatMode::kAssert;
     o.validate_schema = false;
-    auto v = jsonschema::Validator::Compile(schema, bundle ? *bundle : kEmpty, o);
-    if (!v) return std::nullopt;
-    return std::move(*v);
-  };
-  wv_ = compile(writer_, opt_.bundle, opt_.writer_base_uri);
-  rv_ =
-      compile(reader_, opt_.reader_bundle ? opt_.reader_bundle : opt_.bundle, opt_.reader_base_uri);
+    auto v = jsonschema::Validator::Compile(schema_, bundle_ != nullptr ? *bundle_ : kEmpty, o);
+    if (v) validator_.emplace(std::move(*v));
+  }
+  return validator_ ? &*validator_ : nullptr;
 }
 
+WitnessJudge::WitnessJudge(JudgeValidator& wv, JudgeValidator& rv, Resolver& wr, Resolver& rr,
+                           Evaluator& wev, Evaluator& rev, Normalizer& rnorm)
+    : wv_(wv), rv_(rv), wr_(wr), rr_(rr), wev_(wev), rev_(rev), rn_(rnorm), rgen_(rnorm) {}
+
+WitnessJudge::~WitnessJudge() = default;
+
 bool WitnessJudge::WriterAccepts(const json::Value& doc) {
-  Compile();
-  if (wv_) return wv_->IsValid(doc);
+  if (const jsonschema::Validator* v = wv_.Get()) return v->IsValid(doc);
   return wev_.Valid(wr_.Root(), doc) == Tri::kTrue;
 }
 
@@ -148,10 +133,9 @@ std::pair<std::string, NodeId> WitnessJudge::Static(const std::string& dynamic) 
 
 std::optional<std::vector<WitnessJudge::Failure>> WitnessJudge::ReaderFailures(
     const json::Value& doc) {
-  Compile();
   std::vector<Failure> out;
-  if (rv_) {
-    jsonschema::ValidationResult r = rv_->Validate(doc, jsonschema::StopMode::kAllFailures);
+  if (const jsonschema::Validator* v = rv_.Get()) {
+    jsonschema::ValidationResult r = v->Validate(doc, jsonschema::StopMode::kAllFailures);
     if (r.valid) return std::nullopt;
     for (const jsonschema::ValidationFailure& f : r.failures) {
       auto [path, node] = Static(f.keyword_location);

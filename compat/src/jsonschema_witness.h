@@ -40,14 +40,37 @@ enum class Proof : std::uint8_t { kNotAWitness, kUnrelated, kProves, kClean };
 // a finding at ".../if" is proved by failures under ".../then" or ".../else").
 bool FailureProvesPath(const std::string& failure, const std::string& finding);
 
+// One schema compiled by the validator for the witness judge (known formats
+// asserted, as the engine reads them), compiled when first asked for. One per
+// schema model, so the two directions of a diff share each schema's
+// compilation instead of compiling both schemas once per direction.
+class JudgeValidator {
+ public:
+  JudgeValidator(const json::Value& schema, const jsonschema::SchemaBundle* bundle,
+                 std::string base_uri, jsonschema::Dialect default_dialect)
+      : schema_(schema),
+        bundle_(bundle),
+        base_uri_(std::move(base_uri)),
+        default_dialect_(default_dialect) {}
+  // nullptr: the validator cannot compile a schema the engine accepts.
+  const jsonschema::Validator* Get();
+
+ private:
+  const json::Value& schema_;
+  const jsonschema::SchemaBundle* bundle_;
+  std::string base_uri_;
+  jsonschema::Dialect default_dialect_;
+  bool compiled_ = false;
+  std::optional<jsonschema::Validator> validator_;
+};
+
 class WitnessJudge {
  public:
   // `reader` resolves the reader schema (for mapping locations) and `rnorm`
-  // normalises it (for generating values the reader accepts); `wev`/`rev`
-  // are the engine's evaluators, used when the validator cannot compile a
-  // schema the engine accepts.
-  WitnessJudge(const json::Value& writer, const json::Value& reader,
-               const JsonSchemaCheckOptions& options, Resolver& wr, Resolver& rr, Evaluator& wev,
+  // normalises it (for generating values the reader accepts); `wv`/`rv` are
+  // the two schemas' validators; `wev`/`rev` are the engine's evaluators,
+  // used when the validator cannot compile a schema the engine accepts.
+  WitnessJudge(JudgeValidator& wv, JudgeValidator& rv, Resolver& wr, Resolver& rr, Evaluator& wev,
                Evaluator& rev, Normalizer& rnorm);
   ~WitnessJudge();
 
@@ -63,24 +86,20 @@ class WitnessJudge {
     std::string keyword;
     NodeId node = kNoNode;  // reader schema node holding the keyword
   };
-  void Compile();
   bool WriterAccepts(const json::Value& doc);
   // nullopt: the reader accepts the document.
   std::optional<std::vector<Failure>> ReaderFailures(const json::Value& doc);
   // Maps a validator keyword location to (static pointer, node).
   std::pair<std::string, NodeId> Static(const std::string& dynamic);
 
-  const json::Value& writer_;
-  const json::Value& reader_;
-  const JsonSchemaCheckOptions& opt_;
+  JudgeValidator& wv_;
+  JudgeValidator& rv_;
   Resolver& wr_;
   Resolver& rr_;
   Evaluator& wev_;
   Evaluator& rev_;
   Normalizer& rn_;
   Generator rgen_;
-  bool compiled_ = false;
-  std::optional<jsonschema::Validator> wv_, rv_;
 };
 
 }  // namespace accord::compat::jsc
