@@ -339,8 +339,7 @@ class Checker {
   }
 
   WitnessJudge& Judge() {
-    if (!judge_)
-      judge_ = std::make_unique<WitnessJudge>(wjv_, rjv_, wr_, rr_, wev_, rev_, rn_);
+    if (!judge_) judge_ = std::make_unique<WitnessJudge>(wjv_, rjv_, wr_, rr_, wev_, rev_, rn_);
     return *judge_;
   }
 
