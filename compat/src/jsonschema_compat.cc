@@ -173,13 +173,13 @@ class FixedWitness final : public WitnessSource {
 // diff's two checks share the two models (jsonschema_check.h).
 struct SchemaModel {
   SchemaModel(const json::Value& schema, const std::string& base_uri,
-              const jsonschema::SchemaBundle* bundle, const JsonSchemaCheckOptions& o,
-              RegexCache& rx)
+              const jsonschema::SchemaBundle* bundle, const jsonschema::Validator* compiled,
+              const JsonSchemaCheckOptions& o, RegexCache& rx)
       : resolver(schema, base_uri, o.default_dialect, bundle),
         evaluator(resolver, rx),
         normalizer(resolver, rx, evaluator),
         generator(normalizer),
-        validator(schema, bundle, base_uri, o.default_dialect) {
+        validator(schema, bundle, base_uri, o.default_dialect, compiled) {
     evaluator.assert_format = o.format == jsonschema::FormatMode::kAssert;
   }
   Resolver resolver;
@@ -193,9 +193,9 @@ struct SchemaModel {
 struct SchemaModels {
   SchemaModels(const json::Value& writer, const json::Value& reader,
                const JsonSchemaCheckOptions& o)
-      : writer(writer, o.writer_base_uri, o.bundle, o, rx),
+      : writer(writer, o.writer_base_uri, o.bundle, o.writer_validator, o, rx),
         reader(reader, o.reader_base_uri, o.reader_bundle != nullptr ? o.reader_bundle : o.bundle,
-               o, rx) {}
+               o.reader_validator, o, rx) {}
   RegexCache rx;
   SchemaModel writer, reader;
 };

@@ -318,6 +318,7 @@ Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& 
                               const JsonSchemaCheckOptions& options) {
   JsonSchemaCheckOptions fwd_options = options;  // new is the writer here
   std::swap(fwd_options.writer_base_uri, fwd_options.reader_base_uri);
+  std::swap(fwd_options.writer_validator, fwd_options.reader_validator);
   if (options.reader_bundle != nullptr) {
     fwd_options.bundle = options.reader_bundle;
     fwd_options.reader_bundle = options.bundle;

@@ -72,6 +72,7 @@ bool FailureProvesPath(const std::string& failure, const std::string& finding) {
 }
 
 const jsonschema::Validator* JudgeValidator::Get() {
+  if (given_ != nullptr) return given_;
   if (!compiled_) {
     compiled_ = true;
     static const jsonschema::SchemaBundle kEmpty;

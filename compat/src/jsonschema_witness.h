@@ -46,12 +46,16 @@ bool FailureProvesPath(const std::string& failure, const std::string& finding);
 // compilation instead of compiling both schemas once per direction.
 class JudgeValidator {
  public:
+  // `compiled`, when not null, is the schema compiled so already (by the
+  // caller: JsonSchemaCheckOptions::writer_validator); it must outlive this.
   JudgeValidator(const json::Value& schema, const jsonschema::SchemaBundle* bundle,
-                 std::string base_uri, jsonschema::Dialect default_dialect)
+                 std::string base_uri, jsonschema::Dialect default_dialect,
+                 const jsonschema::Validator* compiled = nullptr)
       : schema_(schema),
         bundle_(bundle),
         base_uri_(std::move(base_uri)),
-        default_dialect_(default_dialect) {}
+        default_dialect_(default_dialect),
+        given_(compiled) {}
   // nullptr: the validator cannot compile a schema the engine accepts.
   const jsonschema::Validator* Get();
 
@@ -60,6 +64,7 @@ class JudgeValidator {
   const jsonschema::SchemaBundle* bundle_;
   std::string base_uri_;
   jsonschema::Dialect default_dialect_;
+  const jsonschema::Validator* given_;
   bool compiled_ = false;
   std::optional<jsonschema::Validator> validator_;
 };

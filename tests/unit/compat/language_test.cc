@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "accord/compat/jsonschema_compat.h"
 #include "accord/schemas/canonical.h"
 #include "accord/schemas/load.h"
 
@@ -493,6 +494,59 @@ TEST(LanguageEvents, LanguagesWhoseSchemaIsTheEventTypeRefuseAMessageName) {
   EXPECT_EQ(named.error().code, ErrorCode::kUnsupported);
   EXPECT_EQ(named.error().message,
             "JSON Schema schemas have no messages to choose from (asked for 'Order')");
+}
+
+// A JSON schema of 64 KiB or more keeps the compilation its parse made, and
+// the witness judge of a check or diff validates with it instead of
+// compiling the schema again. The report must be the one the engine gives
+// when it compiles its own: same findings, messages and witnesses, in both
+// directions (a changed type breaks both; added required names break one).
+TEST(JsonSchemaLanguage, LargeSchemasKeepTheirCompilationAndJudgeAlike) {
+  auto schema = [](const std::string& required, bool changed) {
+    std::string s = R"({"type":"object","required":)" + required + R"(,"properties":{)";
+    for (int i = 0; i < 2000; ++i) {
+      if (i > 0) s += ",";
+      s += "\"p" + std::to_string(i) + "\":";
+      if (i == 3) {
+        s += changed ? R"({"type":"string","format":"email"})" : R"({"type":"integer"})";
+      } else {
+        s += R"({"type":"integer","description":"field number )" + std::to_string(i) + "\"}";
+      }
+    }
+    return s + "}}";
+  };
+  const std::string old_text = schema(R"(["p0"])", false);
+  const std::string new_text = schema(R"(["p0","p1","p2"])", true);
+  ASSERT_GE(old_text.size(), 64u * 1024);
+  auto old_schema = MustParse(SchemaType::kJson, old_text);
+  auto new_schema = MustParse(SchemaType::kJson, new_text);
+  ASSERT_TRUE(old_schema && new_schema);
+  auto through_language = LanguageFor(SchemaType::kJson)->Diff(*old_schema, *new_schema, {});
+  ASSERT_TRUE(through_language) << through_language.error().ToString();
+
+  JsonSchemaCheckOptions own;  // as the language sets them, without compilations
+  own.default_dialect = ParseOptions{}.dialect;
+  own.format = CheckOptions{}.format;
+  auto old_doc = Parse(old_text, "old");
+  auto new_doc = Parse(new_text, "new");
+  ASSERT_TRUE(old_doc && new_doc);
+  auto engine = DiffJsonSchema(old_doc->root, new_doc->root, own);
+  ASSERT_TRUE(engine) << engine.error().ToString();
+
+  auto rows = [](const Report& r) {
+    std::vector<std::string> out;
+    for (const Finding& f : r.findings) {
+      out.push_back(std::string(f.kind.name()) + " " + std::string(SeverityName(f.severity)) + " " +
+                    f.writer_path + " " + f.reader_path + " " + f.message + " witness " +
+                    (f.witness ? json::ToJson(*f.witness) : std::string("-")));
+    }
+    return out;
+  };
+  const std::vector<std::string> expected = rows(*engine);
+  EXPECT_EQ(rows(*through_language), expected);
+  std::size_t with_witness = 0;
+  for (const Finding& f : engine->findings) with_witness += f.witness ? 1 : 0;
+  EXPECT_EQ(with_witness, 4u) << ::testing::PrintToString(expected);
 }
 
 }  // namespace accord::compat
