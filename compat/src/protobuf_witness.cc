@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "accord/schemas/canonical.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/protobuf_descriptors.h"
 
@@ -100,16 +101,6 @@ void SetProbe(gp::Message& m, const gp::FieldDescriptor* f, int depth) {
       break;
     }
   }
-}
-
-std::string Hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
 }
 
 // One value of field `f` (index `i` when repeated) as text, by field number
@@ -250,7 +241,7 @@ std::optional<json::Value> BuildProtobufWitness(const protobuf::Schema& writer,
   auto event = ToJson(*wm);
   if (!event) return std::nullopt;
   out.Add("event", std::move(*event));
-  out.Add("wire_hex", Hex(bytes));
+  out.Add("wire_hex", json::ToHex(bytes));
   out.Add("reader_message", reader_message);
 
   const gp::Descriptor* rd = reader_message.empty()

@@ -186,15 +186,19 @@ Sha256 Sha256Of(std::string_view bytes) {
   return digest;
 }
 
-std::string ToHex(const Sha256& digest) {
+std::string ToHex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(digest.size() * 2);
-  for (std::uint8_t b : digest) {
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
     out += kHex[b >> 4];
     out += kHex[b & 0xF];
   }
   return out;
+}
+
+std::string ToHex(const Sha256& digest) {
+  return ToHex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string Fingerprint(const Value& v) { return ToHex(Sha256Of(Canonicalize(v))); }

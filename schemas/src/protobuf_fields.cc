@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "accord/schemas/budget.h"
+#include "accord/schemas/pointer.h"
 #include "accord/schemas/protobuf.h"
 #include "protobuf_schema.h"
 
@@ -150,15 +151,7 @@ std::string PointerOf(std::string_view path) {
       if (key.size() >= 2 && key.front() == '"' && key.back() == '"') {
         key = key.substr(1, key.size() - 2);
       }
-      for (char c : key) {
-        if (c == '~') {
-          out += "~0";
-        } else if (c == '/') {
-          out += "~1";
-        } else {
-          out += c;
-        }
-      }
+      out += json::EscapeToken(key);
       i = end == std::string_view::npos ? path.size() : end + 1;
       continue;
     }

@@ -33,6 +33,8 @@ std::string Canonicalize(const Value& v);
 using Sha256 = std::array<std::uint8_t, 32>;
 Sha256 Sha256Of(std::string_view bytes);
 std::string ToHex(const Sha256& digest);
+// Lower-case hex of any bytes, two digits per byte.
+std::string ToHex(std::string_view bytes);
 // Lower-case hex SHA-256 of Canonicalize(v).
 std::string Fingerprint(const Value& v);
 
