@@ -708,7 +708,9 @@ class Checker {
     if (a.finite) {
       bool ok = true;
       bool unknown = false;
-      for (const json::Value& v : a.values) {
+      for (std::size_t k = 0; k < a.values.size(); ++k) {
+        const json::Value& v = a.values[k];
+        if (k + 8 < a.values.size()) rev_.PrefetchEnum(r, a.values[k + 8]);
         EvalFailure fail;
         Tri t = rev_.Valid(r, v, &fail);
         if (t == Tri::kTrue) continue;

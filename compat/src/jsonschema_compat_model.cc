@@ -239,7 +239,7 @@ Resolver::Resolver(const json::Value& root, std::string root_base, Dialect defau
 
 NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base, Dialect d,
                         int doc) {
-  if (auto it = by_value_.find(v); it != by_value_.end()) return it->second;
+  if (const NodeId* id = by_value_.Find(v)) return *id;
   if (v->IsObject()) {
     if (const json::Value* s = v->Find("$schema"); s && s->IsString()) {
       bool resource_root = path.empty() || v->Find(d == Dialect::kDraft4 ? "id" : "$id");
@@ -260,7 +260,7 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base
   }
   NodeId nid = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(NodeInfo{v, std::move(path), base, d, doc});
-  by_value_[v] = nid;
+  by_value_.Insert(v, nid);
   if (v->IsObject()) {
     const json::Value* id = v->Find(d == Dialect::kDraft4 ? "id" : "$id");
     if (id && id->IsString()) {
@@ -329,7 +329,7 @@ NodeId Resolver::Kw(NodeId n, std::string_view keyword) {
   if (!v.IsObject()) return kNoNode;
   const json::Value* c = v.Find(keyword);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
-  if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
+  if (const NodeId* id = by_value_.Find(c)) return *id;
   // (a reference: Intern grows nodes_ only after its arguments are built)
   const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword), info.base, info.dialect, info.doc);
@@ -341,12 +341,13 @@ const json::Value* Resolver::Member(const json::Value& obj, std::string_view key
   if (o.size() < 16) return obj.Find(key);
   auto it = members_.find(&obj);
   if (it == members_.end()) {
-    std::unordered_map<std::string_view, const json::Value*> index;
-    for (const json::Member& m : o) index.emplace(m.key, &m.value);
+    FlatMap<std::string_view, const json::Value*> index;
+    index.Reserve(o.size());
+    for (const json::Member& m : o) index.Insert(m.key, &m.value);
     it = members_.emplace(&obj, std::move(index)).first;
   }
-  auto hit = it->second.find(key);
-  return hit == it->second.end() ? nullptr : hit->second;
+  const json::Value* const* hit = it->second.Find(key);
+  return hit == nullptr ? nullptr : *hit;
 }
 
 NodeId Resolver::KwKey(NodeId n, std::string_view keyword, std::string_view key) {
@@ -356,7 +357,7 @@ NodeId Resolver::KwKey(NodeId n, std::string_view keyword, std::string_view key)
   if (!m || !m->IsObject()) return kNoNode;
   const json::Value* c = Member(*m, key);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
-  if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
+  if (const NodeId* id = by_value_.Find(c)) return *id;
   // (a reference: Intern grows nodes_ only after its arguments are built)
   const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(key),
@@ -370,7 +371,7 @@ NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
   if (!a || !a->IsArray() || index >= a->AsArray().size()) return kNoNode;
   const json::Value* c = &a->AsArray()[index];
   if (!IsSchemaValue(*c)) return kNoNode;
-  if (auto it = by_value_.find(c); it != by_value_.end()) return it->second;
+  if (const NodeId* id = by_value_.Find(c)) return *id;
   // (a reference: Intern grows nodes_ only after its arguments are built)
   const NodeInfo& info = nodes_[n];
   return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + std::to_string(index),
@@ -410,7 +411,7 @@ Result<NodeId> Resolver::Ref(NodeId from, std::string_view ref) {
     const json::Value* t = json::Resolve(*nodes_[res].value, ptr);
     if (t == nullptr || !IsSchemaValue(*t))
       return MakeError(ErrorCode::kUnresolvedRef, "unresolved reference " + std::string(ref));
-    if (auto it = by_value_.find(t); it != by_value_.end()) return it->second;
+    if (const NodeId* id = by_value_.Find(t)) return *id;
     NodeInfo info = nodes_[res];
     NodeId id = Intern(t, info.path + ptr, info.base, info.dialect, info.doc);
     Walk(id);
@@ -600,6 +601,14 @@ bool Evaluator::EnumHas(const json::Value& en, const json::Value& x) {
     for (const json::Value& v : values) it->second.Insert(&v);
   }
   return it->second.Contains(&x);
+}
+
+void Evaluator::PrefetchEnum(NodeId n, const json::Value& instance) const {
+  const json::Value& s = r_.V(n);
+  if (!s.IsObject()) return;
+  const json::Value* e = s.Find("enum");
+  if (e == nullptr) return;
+  if (auto it = enum_sets_.find(e); it != enum_sets_.end()) it->second.Prefetch(&instance);
 }
 
 Tri Evaluator::Valid(NodeId n, const json::Value& instance, EvalFailure* failure) {

@@ -121,11 +121,13 @@ bool Normalizer::Merge(Atom& a, const Atom& b) {
       } else {
         // Hashed: two enums of n values intersect in O(n), not n^2.
         ChargeWork(a.values.size() + b.values.size());
-        std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq> in_b;
-        in_b.reserve(b.values.size());
-        for (const json::Value& v : b.values) in_b.insert(&v);
+        std::vector<const json::Value*> b_values;
+        b_values.reserve(b.values.size());
+        for (const json::Value& v : b.values) b_values.push_back(&v);
+        const FlatSet<const json::Value*, json::ValuePtrHash, json::ValuePtrEq> in_b(
+            b_values.begin(), b_values.end());
         for (const json::Value& v : a.values)
-          if (in_b.contains(&v)) keep.push_back(v);
+          if (in_b.Contains(&v)) keep.push_back(v);
       }
       a.values = std::move(keep);
     } else {
@@ -771,7 +773,7 @@ std::vector<Atom> Normalizer::Complement(NodeId x) {
 }
 
 const AtomSet& Normalizer::Of(const Conj& c) {
-  if (auto it = sets_.find(c); it != sets_.end()) return it->second;
+  if (const std::size_t* at = sets_.Find(c)) return set_store_[*at];
   const Conj key = c;  // (a copy: `c` may live in a structure the recursion changes)
   of_active_.insert(key);
   struct Done {
@@ -842,8 +844,9 @@ const AtomSet& Normalizer::Of(const Conj& c) {
     keep.push_back(std::move(a));
   }
   set.atoms = std::move(keep);
-  auto [it, inserted] = sets_.emplace(key, std::move(set));
-  return it->second;
+  auto [at, inserted] = sets_.Insert(key, set_store_.size());
+  if (inserted) set_store_.push_back(std::move(set));
+  return set_store_[*at];
 }
 
 Conj Normalizer::PropertyConj(const Atom& a, const std::string& name) {

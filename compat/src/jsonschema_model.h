@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -126,8 +127,8 @@ class Resolver {
   const json::Value* Member(const json::Value& obj, std::string_view key);
   // The node of an indexed value, or kNoNode.
   NodeId Find(const json::Value* v) const {
-    auto it = by_value_.find(v);
-    return it == by_value_.end() ? kNoNode : it->second;
+    const NodeId* id = by_value_.Find(v);
+    return id == nullptr ? kNoNode : *id;
   }
 
  private:
@@ -137,12 +138,11 @@ class Resolver {
   Result<NodeId> LoadBundle(const std::string& uri);
 
   std::vector<NodeInfo> nodes_;
-  std::unordered_map<const json::Value*, NodeId> by_value_;
+  FlatMap<const json::Value*, NodeId> by_value_;
   std::unordered_map<std::string, NodeId> resources_;     // uri -> node
   std::unordered_map<std::string, NodeId> anchors_;       // uri#name -> node
   std::unordered_map<std::string, int> dynamic_anchors_;  // name -> count
-  std::unordered_map<const json::Value*, std::unordered_map<std::string_view, const json::Value*>>
-      members_;
+  std::unordered_map<const json::Value*, FlatMap<std::string_view, const json::Value*>> members_;
   std::unordered_map<NodeId, NodeId> ref_cache_;  // (node*4+kw) handled below
   std::map<std::pair<NodeId, int>, NodeId> refs_;
   const jsonschema::SchemaBundle* bundle_;
@@ -172,6 +172,11 @@ class Evaluator {
   // first failing keyword when the result is kFalse.
   Tri Valid(NodeId n, const json::Value& instance, EvalFailure* failure = nullptr);
   Tri ValidConj(const Conj& c, const json::Value& instance);
+  // A hint for a loop that validates many values against node `n` in turn:
+  // starts loading the slot of `instance` in n's long `enum`, when that is
+  // hashed already (call it for the value a few positions on; a 100,000-value
+  // enum outgrows the caches, and the misses then overlap).
+  void PrefetchEnum(NodeId n, const json::Value& instance) const;
   // false: `format` is an annotation (JsonSchemaCheckOptions::format).
   bool assert_format = true;
 
@@ -332,7 +337,10 @@ class Normalizer {
   };
   const InPlace& InPlaceOf(NodeId c);
   std::unordered_map<NodeId, InPlace> in_place_;
-  std::unordered_map<Conj, AtomSet, ConjHash> sets_;
+  // The normal form of each conjunction met: sets_ indexes set_store_, whose
+  // elements never move (Of returns references into it across insertions).
+  FlatMap<Conj, std::size_t, ConjHash> sets_;
+  std::deque<AtomSet> set_store_;
   std::unordered_map<NodeId, std::vector<Atom>> nodes_;
   std::unordered_map<NodeId, int> in_progress_;
   std::unordered_set<Conj, ConjHash> of_active_;  // conjunctions being normalised

@@ -19,6 +19,7 @@
 #include <unordered_set>
 
 #include "accord/schemas/budget.h"
+#include "accord/schemas/flat_set.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/pointer.h"
 #include "jsonschema_plan.h"
@@ -224,12 +225,13 @@ std::optional<std::size_t> FirstRepeat(const json::Array& a) {
     }
   }
   if (a.size() <= kHashFrom) return std::nullopt;
-  std::unordered_set<const json::Value*, json::ValuePtrHash, json::ValuePtrEq> seen;
-  seen.reserve(a.size());
-  for (std::size_t i = 0; i < scanned; ++i) seen.insert(&a[i]);
+  FlatSet<const json::Value*, json::ValuePtrHash, json::ValuePtrEq> seen;
+  seen.Reserve(a.size());
+  for (std::size_t i = 0; i < scanned; ++i) seen.Insert(&a[i]);
   for (std::size_t i = scanned; i < a.size(); ++i) {
     ChargeWork(1);
-    if (!seen.insert(&a[i]).second) return i;
+    if (i + 8 < a.size()) seen.Prefetch(&a[i + 8]);
+    if (!seen.Insert(&a[i])) return i;
   }
   return std::nullopt;
 }

@@ -1,5 +1,5 @@
-// StringViewSet (accord/schemas/flat_set.h): the flat set of string views
-// behind the per-symbol lookups of big Avro enums (issue #15).
+// StringViewSet and FlatMap (accord/schemas/flat_set.h): the flat tables
+// behind the per-member lookups of big schemas (issue #15).
 #include "accord/schemas/flat_set.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,14 @@
 
 namespace accord {
 namespace {
+
+struct VectorHash {
+  std::size_t operator()(const std::vector<unsigned>& v) const noexcept {
+    std::size_t h = v.size();
+    for (unsigned x : v) h = h * 31 + x;
+    return h;
+  }
+};
 
 TEST(StringViewSet, InsertRefusesARepeatAndContainsFindsEveryEntry) {
   StringViewSet set;
@@ -72,6 +80,40 @@ TEST(StringViewSet, ForEachAbsentListsTheMissingViewsInOrder) {
                      [&](std::string_view s) { all.emplace_back(s); });
   EXPECT_EQ(all, (std::vector<std::string>{"a", "b"}));
   set.ForEachAbsent(std::vector<std::string_view>{}, [&](std::string_view) { FAIL(); });
+}
+
+TEST(FlatMap, InsertKeepsTheFirstValueAndFindReturnsIt) {
+  FlatMap<std::string_view, int> map;
+  EXPECT_TRUE(map.empty());
+  EXPECT_EQ(map.Find("a"), nullptr);
+  auto [a, a_new] = map.Insert("a", 1);
+  EXPECT_TRUE(a_new);
+  EXPECT_EQ(*a, 1);
+  auto [again, again_new] = map.Insert("a", 2);
+  EXPECT_FALSE(again_new);
+  EXPECT_EQ(*again, 1);
+  *again = 3;  // the returned pointer is the stored value
+  ASSERT_NE(map.Find("a"), nullptr);
+  EXPECT_EQ(*map.Find("a"), 3);
+  EXPECT_EQ(map.Find("b"), nullptr);
+  EXPECT_EQ(map.size(), 1u);
+}
+
+TEST(FlatMap, OwningKeysSurviveGrowthWithTheirValues) {
+  // Keys that own their storage (the checker's conjunctions of node ids) are
+  // moved when the table grows; every key must still find its own value.
+  FlatMap<std::vector<unsigned>, std::size_t, VectorHash> map;
+  for (unsigned i = 0; i < 5'000; ++i) {
+    EXPECT_TRUE(map.Insert({i, i + 1, i % 7}, i).second);
+  }
+  EXPECT_EQ(map.size(), 5'000u);
+  for (unsigned i = 0; i < 5'000; ++i) {
+    const std::size_t* v = map.Find({i, i + 1, i % 7});
+    ASSERT_NE(v, nullptr) << i;
+    EXPECT_EQ(*v, i);
+  }
+  EXPECT_EQ(map.Find({1, 2}), nullptr);
+  EXPECT_EQ(map.Find({}), nullptr);
 }
 
 }  // namespace
