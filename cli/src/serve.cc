@@ -63,6 +63,7 @@ struct ServeSettings {
   std::string tls_key;
   std::string min_notice_days = "30";
   std::string parsed_schema_cache = "1000";
+  std::string parsed_schema_cache_mb = "512";
   std::string subject_case_variants = "refuse";
   std::string max_request_work = "50000000";
   std::string diff_cache = "256";
@@ -128,6 +129,9 @@ constexpr SettingSpec kSettings[] = {
      "days a new sunset date must be ahead (config file: deprecation.min_notice_days)"},
     {"parsed_schema_cache", "ACCORD_PARSED_SCHEMA_CACHE", &ServeSettings::parsed_schema_cache,
      "parsed schemas kept in memory, least recently used evicted (0: parse on every use)"},
+    {"parsed_schema_cache_mb", "ACCORD_PARSED_SCHEMA_CACHE_MB",
+     &ServeSettings::parsed_schema_cache_mb,
+     "MiB the parsed schemas may take, estimated from their text (bounds huge schemas)"},
     {"subject_case_variants", "ACCORD_SUBJECT_CASE_VARIANTS", &ServeSettings::subject_case_variants,
      "a new subject differing from an existing one only by letter case: refuse (42208) or "
      "allow"},
@@ -349,6 +353,7 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
       {"keep_alive_requests", 1, kMaxCount},
       {"min_notice_days", 0, 36'500},
       {"parsed_schema_cache", 0, kMaxCount},
+      {"parsed_schema_cache_mb", 0, 1'000'000},
       {"max_request_work", 0, kMaxCount},
       {"diff_cache", 0, kMaxCount},
       {"store_pool_size", 1, 1000},
@@ -381,6 +386,7 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   service_options.max_schema_bytes = counts["max_schema_bytes"];
   service_options.min_notice_days = static_cast<int>(counts["min_notice_days"]);
   service_options.parsed_schema_cache = counts["parsed_schema_cache"];
+  service_options.parsed_schema_cache_mb = counts["parsed_schema_cache_mb"];
   service_options.subject_case_variants = *case_variants;
   service_options.max_request_work = counts["max_request_work"];
   service_options.diff_cache = counts["diff_cache"];

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -26,8 +27,12 @@ namespace accord::registry::internal {
 template <typename Key, typename Value, typename Hash = std::hash<Key>>
 class Lru {
  public:
-  // `capacity` 0 keeps nothing (every Find misses).
-  explicit Lru(std::size_t capacity) : capacity_(capacity) {}
+  // `capacity` 0 keeps nothing (every Find misses). `max_weight` bounds the
+  // sum of the entries' weights (Put's `weight`: what the caller estimates
+  // an entry costs, in bytes for the parsed-schema cache) as well.
+  explicit Lru(std::size_t capacity,
+               std::size_t max_weight = std::numeric_limits<std::size_t>::max())
+      : capacity_(capacity), max_weight_(max_weight) {}
 
   // The value cached for `key` (which may itself be null: callers use that
   // to remember "does not parse"), or nullopt on a miss. A hit becomes the
@@ -37,24 +42,30 @@ class Lru {
     auto it = index_.find(key);
     if (it == index_.end()) return std::nullopt;
     order_.splice(order_.begin(), order_, it->second);
-    return it->second->second;
+    return it->second->value;
   }
 
   // Inserts or replaces `key` as the most recently used entry, evicting the
-  // least recently used ones beyond the capacity.
-  void Put(const Key& key, std::shared_ptr<const Value> value) {
-    if (capacity_ == 0) return;
+  // least recently used ones beyond the capacity or the weight. An entry
+  // heavier than max_weight on its own is not kept.
+  void Put(const Key& key, std::shared_ptr<const Value> value, std::size_t weight = 0) {
+    if (capacity_ == 0 || weight > max_weight_) return;
     std::lock_guard lock(mu_);
     auto it = index_.find(key);
     if (it != index_.end()) {
-      it->second->second = std::move(value);
+      weight_ -= it->second->weight;
+      it->second->value = std::move(value);
+      it->second->weight = weight;
+      weight_ += weight;
       order_.splice(order_.begin(), order_, it->second);
-      return;
+    } else {
+      order_.push_front(Entry{key, std::move(value), weight});
+      index_.emplace(key, order_.begin());
+      weight_ += weight;
     }
-    order_.emplace_front(key, std::move(value));
-    index_.emplace(key, order_.begin());
-    while (index_.size() > capacity_) {
-      index_.erase(order_.back().first);
+    while (index_.size() > capacity_ || weight_ > max_weight_) {
+      weight_ -= order_.back().weight;
+      index_.erase(order_.back().key);
       order_.pop_back();
     }
   }
@@ -64,11 +75,22 @@ class Lru {
     return index_.size();
   }
   std::size_t capacity() const { return capacity_; }
+  // The sum of the kept entries' weights.
+  std::size_t weight() const {
+    std::lock_guard lock(mu_);
+    return weight_;
+  }
 
  private:
-  using Entry = std::pair<Key, std::shared_ptr<const Value>>;
+  struct Entry {
+    Key key;
+    std::shared_ptr<const Value> value;
+    std::size_t weight;
+  };
   const std::size_t capacity_;
+  const std::size_t max_weight_;
   mutable std::mutex mu_;
+  std::size_t weight_ = 0;  // of the entries in order_
   std::list<Entry> order_;  // most recently used first
   std::unordered_map<Key, typename std::list<Entry>::iterator, Hash> index_;
 };

@@ -186,7 +186,8 @@ Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
     : store_(std::move(store)),
       options_(options),
       folded_(std::make_unique<internal::FoldedNames>(*store_)),
-      parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache)),
+      parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache,
+                                            options_.parsed_schema_cache_mb << 20)),
       diffs_(std::make_unique<DiffCache>(options_.diff_cache)) {}
 
 Service::~Service() = default;
@@ -305,7 +306,7 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
     out = std::make_shared<const ParsedSchema>(std::move(*parsed));
   }
   memo.emplace(c.record.id, out);
-  parsed_->Put(c.record.id, out);
+  parsed_->PutParsed(c.record.id, out, c.record.text.size());
   return out;
 }
 
@@ -524,6 +525,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   // Parsing, validating and (optimistically) the compatibility check run
   // outside the write lock, so concurrent registrations overlap in them.
   auto parsed = Prepare(input);
+  budget.Parsed(input.schema.size());
   if (!parsed) return std::unexpected(parsed.error());
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
@@ -724,7 +726,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     entry->record.id = written->id;
     entry->metadata = nv.metadata;
     entry->rule_set = nv.rule_set;
-    parsed_->Put(written->id, std::make_shared<const ParsedSchema>(std::move(parsed->schema)));
+    parsed_->PutParsed(written->id, std::make_shared<const ParsedSchema>(std::move(parsed->schema)),
+                       nv.schema.text.size());
     std::unique_lock cache_lock(cache_mu_);
     cache_.emplace(written->id, std::move(entry));
   }
@@ -770,6 +773,7 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
   if (!versions) return std::unexpected(versions.error());
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   auto parsed = Prepare(input);
+  budget.Parsed(input.schema.size());
   if (!parsed) return std::unexpected(parsed.error());
   auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
   if (!existing) return std::unexpected(existing.error());
@@ -1116,6 +1120,7 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
     history = std::move(*live);
   }
   auto parsed = Prepare(input);
+  budget.Parsed(input.schema.size());
   if (!parsed) return std::unexpected(parsed.error());
   auto report = CheckPairs(*parsed, history, level, config->policy);
   if (!report) return std::unexpected(report.error());

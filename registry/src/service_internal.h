@@ -32,9 +32,21 @@ struct Service::CachedSchema : StoredSchema {};
 
 // Parsed forms by schema id; a null value records that the stored text no
 // longer parses (a newer build's schema): compatibility checks then fail.
+// Bounded by count and by an estimate of the bytes the parsed forms take:
+// a parsed form costs up to kBytesPerTextByte times its text (measured with
+// `accord serve`'s RSS after malloc_trim, 2026-12-06: a 942 KiB JSON Schema of
+// 20,000 properties kept about 37 MB with its compiled validator, a 965 KiB
+// Avro record of 25,000 fields about 12 MB), so that a few hostile 1 MB
+// schemas cannot make the cache of 1,000 entries hold tens of gigabytes.
 class Service::ParsedCache : public internal::Lru<SchemaId, internal::ParsedSchema> {
  public:
-  using Lru::Lru;
+  static constexpr std::size_t kBytesPerTextByte = 40;
+  ParsedCache(std::size_t capacity, std::size_t max_bytes) : Lru(capacity, max_bytes) {}
+  // Put with the weight of a form parsed from `text_bytes` of schema text.
+  void PutParsed(SchemaId id, std::shared_ptr<const internal::ParsedSchema> parsed,
+                 std::size_t text_bytes) {
+    Put(id, std::move(parsed), text_bytes * kBytesPerTextByte);
+  }
 };
 
 // A diff's content (SchemaDiff without the version numbers) by the schema
@@ -71,14 +83,26 @@ class RequestBudget {
   }
   // After a large request, the heap's free memory goes back to the system
   // (glibc keeps what a 1 MB schema's models and reports freed otherwise).
+  // Large means more work than kTrimAfterWork, or a request that parsed a
+  // large schema text (TrimAtEnd: parsing charges little work per byte, yet
+  // the parse of a 1 MB JSON Schema takes tens of MB, left in the handler
+  // thread's malloc arena: `accord serve` grew by 36 MB per such
+  // registration until it was trimmed).
   ~RequestBudget() {
-    if (own_ && own_->used() > kTrimAfterWork) malloc_trim(0);
+    if (own_ && (trim_at_end_ || own_->used() > kTrimAfterWork)) malloc_trim(0);
   }
   RequestBudget(const RequestBudget&) = delete;
   RequestBudget& operator=(const RequestBudget&) = delete;
 
+  // Called for a schema text of `bytes` parsed in this request.
+  void Parsed(std::size_t bytes) {
+    if (bytes >= kTrimAfterBytes) trim_at_end_ = true;
+  }
+
  private:
-  static constexpr std::uint64_t kTrimAfterWork = 1'000'000;
+  static constexpr std::uint64_t kTrimAfterWork = 20'000;
+  static constexpr std::size_t kTrimAfterBytes = 64 * 1024;
+  bool trim_at_end_ = false;
   std::optional<WorkBudget> own_;
   std::optional<WorkBudgetScope> scope_;
 };

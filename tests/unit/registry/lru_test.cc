@@ -70,5 +70,31 @@ TEST(LruTest, EvictedValueStaysValidForItsHolder) {
   EXPECT_EQ(*held, "one");
 }
 
+TEST(LruTest, WeightBoundEvictsTheLeastRecentlyUsedUntilTheSumFits) {
+  Cache c(100, 10);  // 100 entries, weight 10
+  c.Put(1, Str("one"), 4);
+  c.Put(2, Str("two"), 4);
+  EXPECT_EQ(c.weight(), 8U);
+  c.Put(3, Str("three"), 4);  // 12 > 10: 1 goes
+  EXPECT_EQ(c.size(), 2U);
+  EXPECT_EQ(c.weight(), 8U);
+  EXPECT_FALSE(c.Find(1).has_value());
+  EXPECT_TRUE(c.Find(2).has_value());
+  EXPECT_TRUE(c.Find(3).has_value());
+  // Replacing an entry replaces its weight.
+  c.Put(2, Str("two again"), 1);
+  EXPECT_EQ(c.weight(), 5U);
+  EXPECT_EQ(c.size(), 2U);
+}
+
+TEST(LruTest, AnEntryHeavierThanTheBoundIsNotKept) {
+  Cache c(100, 10);
+  c.Put(1, Str("one"), 3);
+  c.Put(2, Str("huge"), 11);
+  EXPECT_FALSE(c.Find(2).has_value());
+  EXPECT_TRUE(c.Find(1).has_value());  // and nothing was evicted for it
+  EXPECT_EQ(c.weight(), 3U);
+}
+
 }  // namespace
 }  // namespace accord::registry::internal

@@ -221,6 +221,9 @@ struct ServiceOptions {
   // recently used evicted first; the others are parsed again when a check,
   // diff or field listing needs them. Stored texts are always in memory.
   std::size_t parsed_schema_cache = 1000;
+  // ...and at most this many MiB of them, by an estimate from each schema's
+  // text size (ParsedCache::kBytesPerTextByte): only huge schemas reach it.
+  std::size_t parsed_schema_cache_mb = 512;
   // kRefuse: a registration creating "Orders" while "orders" exists is 42208.
   SubjectCaseVariants subject_case_variants = SubjectCaseVariants::kRefuse;
   // The work one request may do (accord::WorkBudget units: nodes, fields,
