@@ -13,7 +13,9 @@ versions of the subjects checkout consumes. Asserted:
     subject metadata and service declaration;
   * a breaking change in the AsyncAPI payload fails `accord test` with
     problems pointing at the AsyncAPI document's lines, and an example that
-    no longer validates points at the example's line in the document.
+    no longer validates points at the example's line in the document;
+  * examples/notifications (AsyncAPI only) tests, publishes and can deploy
+    beside the other example services, and becomes a consumer of theirs.
 
 Usage: asyncapi_contract_test.py --accord PATH --root REPO
 """
@@ -167,6 +169,8 @@ def main():
                   "both registries hold the same subjects, schemas, metadata and service",
                   json.dumps(states, indent=1, sort_keys=True))
             breaking(accord, only, a.base)
+        with AccordServer(accord) as e:
+            example(accord, os.path.join(args.root, "examples"), e.base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return summary()
@@ -202,6 +206,46 @@ def breaking(accord, cwd, base):
     check(got == (1, expected, ""), "a breaking payload fails test, pointing into the document",
           "exit %d\n--- stdout\n%s--- expected\n%s--- stderr\n%s" %
           (got[0], got[1], expected, got[2]))
+
+
+def example(accord, cwd, base):
+    """examples/notifications among the other example services."""
+    for service in ("orders", "payments", "shipping"):
+        rc, out, err = run(accord, cwd, base, ["publish", "--file", service + "/accord.yaml"])
+        check(rc == 0, "publish example " + service, out + err)
+    for what, cmd, rc, out in [
+        ("test notifications", ["test", "--file", "notifications/accord.yaml"], 0,
+         "PASS  notifications.email-sent-value: examples validate (1 file)\n"
+         "PASS  notifications.email-sent-value: compatible with the registry's versions "
+         "(BACKWARD, STRICT) (new subject)\n"
+         "PASS  notifications.email-sent-value: consumers (none registered)\n"
+         "PASS  orders.order-placed: version 1 readable (STRICT)\n"
+         "PASS  shipping.shipment-dispatched: version 1 readable (STRICT)\n"
+         "PASSED: 5 checks, 5 passed, 0 failed, 0 warnings, 0 skipped\n"),
+        ("publish notifications", ["publish", "--file", "notifications/accord.yaml"], 0,
+         "notifications.email-sent-value: registered version 1 (id 4)\n"
+         "notifications.email-sent-value: owner, description and tags updated\n"
+         "service notifications: published (produces 1, consumes 2)\n"),
+        ("can-i-deploy notifications", ["can-i-deploy", "--file", "notifications/accord.yaml"], 0,
+         "PASS  orders.order-placed: version 1 readable (STRICT)\n"
+         "PASS  shipping.shipment-dispatched: version 1 readable (STRICT)\n"
+         "PASS  notifications.email-sent-value: consumers (none registered)\n"
+         "PASSED: 3 checks, 3 passed, 0 failed, 0 warnings, 0 skipped\n"
+         "can-i-deploy notifications: yes\n"),
+        ("orders sees notifications as a consumer", ["test", "--file", "orders/accord.yaml"], 0,
+         "PASS  orders.order-placed: examples validate (2 files)\n"
+         "PASS  orders.order-placed: compatible with the registry's versions (BACKWARD, STRICT) "
+         "(registered as version 1)\n"
+         "PASS  orders.order-placed: consumer notifications (team-crm) (version 1, STRICT)\n"
+         "PASS  orders.order-placed: consumer payments (team-payments) (version 1, STRICT)\n"
+         "PASS  orders.order-placed: consumer shipping (team-logistics) (version 1, STRICT)\n"
+         "PASS  payments.payment-captured: version 1 readable (STRICT)\n"
+         "PASSED: 6 checks, 6 passed, 0 failed, 0 warnings, 0 skipped\n"),
+    ]:
+        got = run(accord, cwd, base, cmd)
+        check(got == (rc, out, ""), "example: " + what,
+              "exit %d\n--- stdout\n%s--- expected\n%s--- stderr\n%s" %
+              (got[0], got[1], out, got[2]))
 
 
 if __name__ == "__main__":
