@@ -267,6 +267,38 @@ TEST_F(AsyncApiTest, TwoMessagesForOneSubjectAreRefusedAtTheOperation) {
                 ":5); a subject holds one schema: give each message its own x-accord-subject");
 }
 
+// A $ref resolves against the file that holds it: "#/..." inside a $ref'd
+// schema file names that file's values; operations and messages may be
+// $refs into components.
+TEST_F(AsyncApiTest, RefsResolveAgainstTheFileThatHoldsThem) {
+  Write("schemas/order.json", R"({"type": "object",
+  "properties": {"ship_to": {"$ref": "#/definitions/Address"}},
+  "definitions": {"Address": {"type": "string"}}})");
+  auto r = Import(std::string(kHead3) + R"(channels:
+  orders:
+    address: orders
+    messages:
+      placed: {$ref: '#/components/messages/Placed'}
+operations:
+  send: {$ref: '#/components/operations/Send'}
+components:
+  operations:
+    Send: {action: send, channel: {$ref: '#/channels/orders'}}
+  messages:
+    Placed:
+      payload: {$ref: 'schemas/order.json'}
+)");
+  ASSERT_TRUE(r) << r.error().ToString();
+  ASSERT_EQ(r->produces.size(), 1u);
+  EXPECT_EQ(r->produces[0].subject, "orders-value");
+  EXPECT_EQ(r->produces[0].origin, "operations.send");
+  EXPECT_EQ(r->produces[0].line, 9);
+  EXPECT_EQ(r->produces[0].schema.document->root,
+            ParseJson(R"({"type": "object", "properties": {"ship_to": {"type": "string"}},
+                          "definitions": {"Address": {"type": "string"}}})")
+                ->root);
+}
+
 TEST_F(AsyncApiTest, SchemaFormats) {
   auto r = Import(std::string(kHead2) + R"(channels:
   json:
