@@ -113,6 +113,7 @@ std::optional<SchemaType> FormatType(std::string_view media) {
 struct Operation {
   Node site;           // the operation (its position is the entry's line)
   std::string origin;  // "operations.ID" / "channels.NAME.subscribe"
+  bool v3 = false;     // AsyncAPI 3.x (else 2.x): where a payload's schema format is written
   bool produces = false;
   Node channel;
   std::string channel_name;  // 2.x key / 3.0 id: the last resort for the topic
@@ -341,6 +342,7 @@ class Importer {
       Operation o;
       o.site = Child(*operations, m.key);
       o.origin = "operations." + m.key;
+      o.v3 = true;
       auto action = String(*op, "action");
       if (!action) return std::unexpected(action.error());
       if (!*action || (**action != "send" && **action != "receive")) {
@@ -631,10 +633,9 @@ class Importer {
   Result<void> Entry(const Operation& op, const std::string& name, const Node& message,
                      AsyncApiContracts& out) {
     if (!message->IsObject()) return Fail(message, "a message is a mapping");
-    const bool v3 = op.origin.starts_with("operations.");
     auto subject = Subject(op, message);
     if (!subject) return std::unexpected(subject.error());
-    auto schema = Payload(message, v3);
+    auto schema = Payload(message, op.v3);
     if (!schema) return std::unexpected(schema.error());
     auto event_type = String(message, "x-accord-message");
     if (!event_type) return std::unexpected(event_type.error());
