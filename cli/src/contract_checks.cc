@@ -1,5 +1,6 @@
 #include "contract_checks.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -313,7 +314,11 @@ Result<CheckResult> CheckExamples(const std::string& subject, const ContractSche
   CheckResult result;
   result.subject = subject;
   result.name = label.empty() ? "examples validate" : "examples validate against " + label;
-  result.detail = Plural(examples.size(), "file");
+  // Files, or events written in the contract source (an AsyncAPI document).
+  const bool inline_events =
+      !examples.empty() && std::all_of(examples.begin(), examples.end(),
+                                       [](const ExampleEvent& e) { return e.document != nullptr; });
+  result.detail = Plural(examples.size(), inline_events ? "example" : "file");
   compat::EventValidatorOptions options;
   options.format = jsonschema::FormatMode::kAnnotate;
   options.event_type = schema.event_type;
