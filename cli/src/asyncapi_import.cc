@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -108,6 +109,10 @@ std::optional<SchemaType> FormatType(std::string_view media) {
   if (m == "application/vnd.google.protobuf") return SchemaType::kProtobuf;
   return std::nullopt;
 }
+
+// Whether a copied value keeps the $refs in it (example events are data)
+// or has each replaced by what it names (schemas).
+enum class Refs : std::uint8_t { kKeep, kExpand };
 
 // One operation's side of the contract, as read from either version.
 struct Operation {
@@ -468,14 +473,14 @@ class Importer {
   }
 
   // A copy of the value at `n` as a document of its own whose positions are
-  // those of `n`'s file; with `expand`, every $ref in it replaced by what it
+  // those of `n`'s file; with Refs::kExpand, every $ref in it replaced by what it
   // names (checked for cycles).
-  Result<std::shared_ptr<const Document>> Copy(const Node& n, bool expand) {
+  Result<std::shared_ptr<const Document>> Copy(const Node& n, Refs refs) {
     Document doc;
     doc.file = n.src->file;
     std::string pointer;
     std::vector<std::pair<const Source*, std::string>> stack;
-    auto value = CopyValue(n, n.src, pointer, doc.positions, 0, stack, expand);
+    auto value = CopyValue(n, n.src, pointer, doc.positions, 0, stack, refs);
     if (!value) return std::unexpected(value.error());
     doc.root = std::move(*value);
     return std::make_shared<const Document>(std::move(doc));
@@ -484,7 +489,7 @@ class Importer {
   Result<json::Value> CopyValue(const Node& n, const Source* out, std::string& pointer,
                                 SourceMap& positions, std::size_t depth,
                                 std::vector<std::pair<const Source*, std::string>>& stack,
-                                bool expand) {
+                                Refs refs) {
     if (++nodes_ > limits_.max_nodes) {
       return Fail(n,
                   "schemas and examples expand to more than " + std::to_string(limits_.max_nodes) +
@@ -499,7 +504,7 @@ class Importer {
         positions[pointer] = it->second;
       }
     }
-    if (expand && IsRef(n)) {
+    if (refs == Refs::kExpand && IsRef(n)) {
       if (stack.size() >= limits_.max_ref_depth) {
         return Fail(n, "$refs nested deeper than " + std::to_string(limits_.max_ref_depth),
                     ErrorCode::kLimit);
@@ -513,7 +518,7 @@ class Importer {
                         "' is inside what it names (a recursive schema cannot be inlined)");
       }
       stack.push_back(key);
-      auto value = CopyValue(*target, out, pointer, positions, depth, stack, expand);
+      auto value = CopyValue(*target, out, pointer, positions, depth, stack, refs);
       stack.pop_back();
       return value;
     }
@@ -523,7 +528,7 @@ class Importer {
       for (const json::Member& m : n->AsObject()) {
         const std::size_t mark = pointer.size();
         pointer += "/" + json::EscapeToken(m.key);
-        auto v = CopyValue(Child(n, m.key), out, pointer, positions, depth + 1, stack, expand);
+        auto v = CopyValue(Child(n, m.key), out, pointer, positions, depth + 1, stack, refs);
         pointer.resize(mark);
         if (!v) return v;
         members.push_back(json::Member{m.key, std::move(*v)});
@@ -536,7 +541,7 @@ class Importer {
       for (std::size_t i = 0; i < n->AsArray().size(); ++i) {
         const std::size_t mark = pointer.size();
         pointer += "/" + std::to_string(i);
-        auto v = CopyValue(Item(n, i), out, pointer, positions, depth + 1, stack, expand);
+        auto v = CopyValue(Item(n, i), out, pointer, positions, depth + 1, stack, refs);
         pointer.resize(mark);
         if (!v) return v;
         items.push_back(std::move(*v));
@@ -546,14 +551,16 @@ class Importer {
     return *n;
   }
 
-  Result<EntrySchema> Payload(const Node& message, bool v3) {
+  // The schema of `message` on `op`: 3.0 writes the format in the payload,
+  // 2.x beside it.
+  Result<EntrySchema> Payload(const Operation& op, const Node& message) {
     auto payload = Member(message, "payload");
     if (!payload) return std::unexpected(payload.error());
     if (!*payload) return Fail(message, "the message has no payload (its schema)");
     Node schema = *payload;
     std::optional<std::string> format;
     Node format_at = Child(message, "schemaFormat");
-    if (v3) {
+    if (op.v3) {
       // A multi-format schema object carries its format; a plain payload is
       // an AsyncAPI schema.
       if ((*payload)->IsObject() && (*payload)->Find("schemaFormat") != nullptr) {
@@ -588,7 +595,7 @@ class Importer {
       out.display = out.file + "#" + schema.pointer;
       return out;
     }
-    auto doc = Copy(schema, true);
+    auto doc = Copy(schema, Refs::kExpand);
     if (!doc) return std::unexpected(doc.error());
     out.document = std::move(*doc);
     out.display = out.file;
@@ -607,7 +614,7 @@ class Importer {
       auto payload = Member(*example, "payload");
       if (!payload) return std::unexpected(payload.error());
       if (!*payload) continue;  // headers only
-      auto doc = Copy(*payload, false);
+      auto doc = Copy(*payload, Refs::kKeep);
       if (!doc) return std::unexpected(doc.error());
       out.push_back(ExampleEvent{(*payload).src->file, std::move(*doc)});
     }
@@ -635,7 +642,7 @@ class Importer {
     if (!message->IsObject()) return Fail(message, "a message is a mapping");
     auto subject = Subject(op, message);
     if (!subject) return std::unexpected(subject.error());
-    auto schema = Payload(message, op.v3);
+    auto schema = Payload(op, message);
     if (!schema) return std::unexpected(schema.error());
     auto event_type = String(message, "x-accord-message");
     if (!event_type) return std::unexpected(event_type.error());

@@ -104,7 +104,8 @@ struct EntrySchema {
   std::optional<SchemaType> type;
   // Inline, a language written in JSON: the schema as a document whose
   // positions are those of `file` (every $ref of the contract source
-  // resolved). Null otherwise.
+  // resolved). Null otherwise. Shared: it becomes the parsed schema's
+  // compat::SchemaSource::document without a copy.
   std::shared_ptr<const Document> document;
   // Inline, a language written as text: the text.
   std::string text;
