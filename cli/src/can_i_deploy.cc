@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "check_support.h"
 #include "commands.h"
@@ -89,21 +91,23 @@ int CheckProduces(RegistryClient& client, const PublishedService& service,
 // service's own contract file is at hand, point them at the line of
 // `contract` that declares the subject (consumes entry first: the reader;
 // else the produces entry), so CI annotations land on a real file and line.
+// (An entry from an AsyncAPI document points at its operation there.)
 void PointAtContract(const ContractFile& contract, RunReport& report) {
   for (CheckResult& c : report.checks) {
+    const std::string* file = nullptr;
     int line = 0;
     for (const ConsumedEvent& e : contract.consumes) {
-      if (e.subject == c.subject) line = e.line;
+      if (e.subject == c.subject) std::tie(file, line) = std::pair(&e.file, e.line);
     }
     if (line == 0) {
       for (const ProducedEvent& e : contract.produces) {
-        if (e.subject == c.subject) line = e.line;
+        if (e.subject == c.subject) std::tie(file, line) = std::pair(&e.file, e.line);
       }
     }
     if (line == 0) continue;
     for (Problem& p : c.problems) {
       if (!p.file.empty()) continue;
-      p.file = contract.file;
+      p.file = *file;
       p.line = line;
     }
   }

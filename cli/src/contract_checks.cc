@@ -1,5 +1,6 @@
 #include "contract_checks.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -10,43 +11,64 @@
 
 namespace accord::cli {
 
-Result<ContractSchema> LoadContractSchema(const std::string& path, jsonschema::Dialect dialect,
-                                          const std::vector<std::string>& import_path) {
-  auto source = LoadSchemaSource(path);
+namespace {
+
+// An entry's schema as read: its file loaded (LoadSchemaSource), or the
+// schema written inline in a contract source.
+Result<compat::SchemaSource> EntrySource(const EntrySchema& schema) {
+  if (!schema.is_inline()) return LoadSchemaSource(schema.file);
+  compat::SchemaSource source;
+  source.name = schema.display;
+  source.text = schema.text;
+  source.document = schema.document;
+  return source;
+}
+
+// Loads one entry's schema and picks its event type; an event-type error is
+// reported at the entry (its file and line, named by its origin).
+template <typename Entry>
+Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const Entry& entry,
+                                       const EntrySchema& where, jsonschema::Dialect dialect) {
+  auto source = EntrySource(where);
   if (!source) return std::unexpected(source.error());
-  auto language = LanguageOf(*source);
-  if (!language) return std::unexpected(language.error());
+  const compat::Language* language = nullptr;
+  if (where.is_inline()) {
+    language = compat::LanguageFor(*where.type);
+    if (language == nullptr) {
+      Error e;
+      e.code = ErrorCode::kUnsupported;
+      e.file = entry.file;
+      e.position = Position{entry.line, 0};
+      e.message = entry.origin + ": schema type " + std::string(SchemaTypeName(*where.type)) +
+                  " is not supported";
+      return std::unexpected(std::move(e));
+    }
+  } else {
+    auto detected = LanguageOf(*source);
+    if (!detected) return std::unexpected(detected.error());
+    language = *detected;
+  }
   auto parsed =
-      ParseSchemaFile(**language, std::move(*source), dialect, nullptr,
-                      (*language)->imports_files() ? import_path : std::vector<std::string>());
+      ParseSchemaFile(*language, std::move(*source), dialect, nullptr,
+                      language->imports_files() ? contract.proto_path : std::vector<std::string>());
   if (!parsed) return std::unexpected(parsed.error());
   ContractSchema s;
   s.schema = std::move(*parsed);
   s.dialect = dialect;
-  s.display = path;
+  s.display = where.display;
   s.local = true;
-  return s;
-}
-
-namespace {
-
-// Loads one entry's schema and picks its event type; an event-type error is
-// reported at the entry (`where`: "produces[0]", `line` its line).
-Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const std::string& path,
-                                       const std::string& message, const std::string& where,
-                                       int line, jsonschema::Dialect dialect) {
-  auto s = LoadContractSchema(path, dialect, contract.proto_path);
-  if (!s) return s;
-  auto event_type = s->language().EventType(*s->schema, message);
+  auto event_type = s.language().EventType(*s.schema, entry.message);
   if (!event_type) {
     Error e = event_type.error();
-    e.file = contract.file;
-    e.position = Position{line, 0};
-    e.message = where + ": " + path + ": " + e.message;
-    if (message.empty() && e.code == ErrorCode::kInvalidSchema) e.message += " with `message:`";
+    e.file = entry.file;
+    e.position = Position{entry.line, 0};
+    e.message = entry.origin + ": " + where.display + ": " + e.message;
+    if (entry.message.empty() && e.code == ErrorCode::kInvalidSchema) {
+      e.message += where.is_inline() ? " with `x-accord-message:`" : " with `message:`";
+    }
     return std::unexpected(std::move(e));
   }
-  s->event_type = std::move(*event_type);
+  s.event_type = std::move(*event_type);
   return s;
 }
 
@@ -86,13 +108,10 @@ Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
                                             jsonschema::Dialect dialect) {
   ContractSchemas out;
   bool imports = false;
-  auto load = [&](const auto& entries, std::string_view key, auto path_of,
+  auto load = [&](const auto& entries, auto schema_of,
                   std::vector<ContractSchema>& into) -> Result<void> {
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const auto& entry = entries[i];
-      auto s =
-          LoadEntrySchema(contract, path_of(entry), entry.message,
-                          std::string(key) + "[" + std::to_string(i) + "]", entry.line, dialect);
+    for (const auto& entry : entries) {
+      auto s = LoadEntrySchema(contract, entry, schema_of(entry), dialect);
       if (!s) return std::unexpected(s.error());
       imports = imports || s->language().imports_files();
       into.push_back(std::move(*s));
@@ -100,10 +119,12 @@ Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
     return {};
   };
   auto produced = load(
-      contract.produces, "produces", [](const ProducedEvent& p) { return p.schema; }, out.produced);
+      contract.produces, [](const ProducedEvent& p) -> const EntrySchema& { return p.schema; },
+      out.produced);
   if (!produced) return std::unexpected(produced.error());
   auto consumed = load(
-      contract.consumes, "consumes", [](const ConsumedEvent& c) { return c.reader; }, out.readers);
+      contract.consumes, [](const ConsumedEvent& c) -> const EntrySchema& { return c.reader; },
+      out.readers);
   if (!consumed) return std::unexpected(consumed.error());
   if (!contract.proto_path.empty() && !imports) {
     Error e;
@@ -250,19 +271,25 @@ std::string Plural(std::size_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }
 
-// Validates one example document; problems point into the example file.
-void ValidateExample(const std::string& file, const compat::EventValidator& validator,
+// Validates one example event (its file read now, or inline); problems
+// point into the file it is written in.
+void ValidateExample(const ExampleEvent& example, const compat::EventValidator& validator,
                      const std::string& against, std::vector<Problem>& problems) {
-  LoadOptions options;
-  options.record_positions = true;
-  auto doc = LoadFile(file, Syntax::kAuto, options);
+  const std::string& file = example.file;
+  std::shared_ptr<const Document> doc = example.document;
   if (!doc) {
-    Problem p;
-    p.file = file;
-    p.line = doc.error().position.line;
-    p.message = "cannot be read: " + doc.error().message;
-    problems.push_back(std::move(p));
-    return;
+    LoadOptions options;
+    options.record_positions = true;
+    auto loaded = LoadFile(file, Syntax::kAuto, options);
+    if (!loaded) {
+      Problem p;
+      p.file = file;
+      p.line = loaded.error().position.line;
+      p.message = "cannot be read: " + loaded.error().message;
+      problems.push_back(std::move(p));
+      return;
+    }
+    doc = std::make_shared<const Document>(std::move(*loaded));
   }
   // Each reason with the place in the language's terms, at the offending
   // value's line (and column, where the language points at one).
@@ -282,12 +309,16 @@ void ValidateExample(const std::string& file, const compat::EventValidator& vali
 }  // namespace
 
 Result<CheckResult> CheckExamples(const std::string& subject, const ContractSchema& schema,
-                                  const std::vector<std::string>& examples,
+                                  const std::vector<ExampleEvent>& examples,
                                   const std::string& label) {
   CheckResult result;
   result.subject = subject;
   result.name = label.empty() ? "examples validate" : "examples validate against " + label;
-  result.detail = Plural(examples.size(), "file");
+  // Files, or events written in the contract source (an AsyncAPI document).
+  const bool inline_events =
+      !examples.empty() && std::all_of(examples.begin(), examples.end(),
+                                       [](const ExampleEvent& e) { return e.document != nullptr; });
+  result.detail = Plural(examples.size(), inline_events ? "example" : "file");
   compat::EventValidatorOptions options;
   options.format = jsonschema::FormatMode::kAnnotate;
   options.event_type = schema.event_type;
@@ -297,8 +328,8 @@ Result<CheckResult> CheckExamples(const std::string& subject, const ContractSche
     e.file = schema.display;
     return std::unexpected(std::move(e));
   }
-  for (const std::string& file : examples) {
-    ValidateExample(file, **validator, schema.display, result.problems);
+  for (const ExampleEvent& example : examples) {
+    ValidateExample(example, **validator, schema.display, result.problems);
   }
   result.status = StatusOf(result.problems);
   return result;
@@ -414,7 +445,7 @@ Result<CheckResult> CheckAgainstHistory(const std::string& subject, const Contra
 Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
                                                 const ContractSchema& producer,
                                                 int candidate_version,
-                                                const std::vector<std::string>& examples,
+                                                const std::vector<ExampleEvent>& examples,
                                                 const std::vector<PublishedReader>& consumers,
                                                 compat::Policy policy) {
   std::vector<CheckResult> out;

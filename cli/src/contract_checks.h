@@ -52,19 +52,15 @@ struct ContractSchema {
   std::string Text() const { return RegistryText(*schema); }
 };
 
-// Loads and parses a schema file in its language (compat::DetectLanguage),
-// imported files found through `import_path` (check_support.h, IMPORT
-// SEARCH). Errors carry file, line and column.
-Result<ContractSchema> LoadContractSchema(const std::string& path,
-                                          jsonschema::Dialect dialect = jsonschema::kDefaultDialect,
-                                          const std::vector<std::string>& import_path = {});
-
 // The schemas of a contract file, produced and consumed in the file's
 // order, each with its event type: the entry's `message` (Protobuf), else
-// the schema's one candidate. Errors: a schema cannot be loaded or parsed
-// (its file:line:col); a `message` the schema does not have, or a schema of
-// several messages without `message` (at the entry's line in the contract
-// file, naming the choices); `proto_path` given with no language that imports.
+// the schema's one candidate. A schema file is loaded and its language
+// detected; an inline schema (EntrySchema::is_inline, from an AsyncAPI
+// document) is parsed in its own language, named by its display. Errors: a
+// schema cannot be loaded or parsed (its file:line:col); a `message` the
+// schema does not have, or a schema of several messages without `message`
+// (at the entry's file and line, named by its origin, naming the choices);
+// `proto_path` given with no language that imports.
 struct ContractSchemas {
   std::vector<ContractSchema> produced;
   std::vector<ContractSchema> readers;
@@ -90,7 +86,7 @@ std::string TodayUtc();
 // Check 1. `label` names the schema in the check name ("" for the producer's
 // own schema, else "consumer NAME"). Errors: the schema cannot be compiled.
 Result<CheckResult> CheckExamples(const std::string& subject, const ContractSchema& schema,
-                                  const std::vector<std::string>& examples,
+                                  const std::vector<ExampleEvent>& examples,
                                   const std::string& label);
 
 // The subject's policy and level from the registry (level overridden by
@@ -120,7 +116,7 @@ Result<CheckResult> CheckAgainstHistory(const std::string& subject, const Contra
 Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
                                                 const ContractSchema& producer,
                                                 int candidate_version,
-                                                const std::vector<std::string>& examples,
+                                                const std::vector<ExampleEvent>& examples,
                                                 const std::vector<PublishedReader>& consumers,
                                                 compat::Policy policy);
 

@@ -5,12 +5,42 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
+#include "asyncapi_import.h"
 
 namespace accord::cli {
+
+EntrySchema EntrySchema::File(std::string path) {
+  EntrySchema s;
+  s.display = path;
+  s.file = std::move(path);
+  return s;
+}
+
+namespace {
+
+bool SameDocument(const std::shared_ptr<const Document>& a,
+                  const std::shared_ptr<const Document>& b) {
+  if (!a || !b) return !a && !b;
+  return a->root == b->root;
+}
+
+}  // namespace
+
+bool operator==(const EntrySchema& a, const EntrySchema& b) {
+  return a.file == b.file && a.display == b.display && a.type == b.type && a.text == b.text &&
+         SameDocument(a.document, b.document);
+}
+
+ExampleEvent ExampleEvent::File(std::string path) { return ExampleEvent{std::move(path), nullptr}; }
+
+bool operator==(const ExampleEvent& a, const ExampleEvent& b) {
+  return a.file == b.file && SameDocument(a.document, b.document);
+}
 
 bool VersionSelector::Accepts(int v) const {
   switch (kind) {
@@ -128,13 +158,15 @@ class Parser {
     out.file = doc_.file;
     const json::Value& root = doc_.root;
     if (!root.IsObject()) return Fail("", "(file)", "must be a mapping with at least 'service'");
-    if (auto e = CheckKeys(
-            root, "", "(file)",
-            {"service", "owner", "registry", "dialect", "proto_path", "produces", "consumes"});
+    if (auto e = CheckKeys(root, "", "(file)",
+                           {"service", "owner", "registry", "dialect", "proto_path", "produces",
+                            "consumes", "asyncapi"});
         !e) {
       return std::unexpected(e.error());
     }
-    auto service = RequiredString(root, "", "", "service");
+    // With AsyncAPI documents the service may come from them (below).
+    auto service = root.Find("asyncapi") != nullptr ? OptionalString(root, "", "", "service")
+                                                    : RequiredString(root, "", "", "service");
     if (!service) return std::unexpected(service.error());
     out.service = *service;
     auto owner = OptionalString(root, "", "", "owner");
@@ -185,6 +217,7 @@ class Parser {
         !e) {
       return std::unexpected(e.error());
     }
+    if (auto e = AsyncApi(root, out); !e) return std::unexpected(e.error());
     if (auto e = UniqueSubjects(out.produces, "produces"); !e) return std::unexpected(e.error());
     if (auto e = UniqueSubjects(out.consumes, "consumes"); !e) return std::unexpected(e.error());
     return out;
@@ -381,19 +414,21 @@ class Parser {
       return std::unexpected(e.error());
     }
     ProducedEvent p;
+    p.file = doc_.file;
     p.line = doc_.PositionOf(pointer).line;
+    p.origin = path;
     auto subject = RequiredString(item, pointer, path, "subject");
     if (!subject) return std::unexpected(subject.error());
     p.subject = *subject;
     auto schema = RequiredFile(item, pointer, path, "schema");
     if (!schema) return std::unexpected(schema.error());
-    p.schema = *schema;
+    p.schema = EntrySchema::File(*schema);
     auto message = OptionalString(item, pointer, path, "message");
     if (!message) return std::unexpected(message.error());
     p.message = *message;
     auto examples = Globs(item, pointer, path);
     if (!examples) return std::unexpected(examples.error());
-    p.examples = std::move(*examples);
+    for (std::string& f : *examples) p.examples.push_back(ExampleEvent::File(std::move(f)));
     auto level = OptionalString(item, pointer, path, "compatibility");
     if (!level) return std::unexpected(level.error());
     if (!level->empty()) {
@@ -420,13 +455,15 @@ class Parser {
       return std::unexpected(e.error());
     }
     ConsumedEvent c;
+    c.file = doc_.file;
     c.line = doc_.PositionOf(pointer).line;
+    c.origin = path;
     auto subject = RequiredString(item, pointer, path, "subject");
     if (!subject) return std::unexpected(subject.error());
     c.subject = *subject;
     auto reader = RequiredFile(item, pointer, path, "reader");
     if (!reader) return std::unexpected(reader.error());
-    c.reader = *reader;
+    c.reader = EntrySchema::File(*reader);
     auto message = OptionalString(item, pointer, path, "message");
     if (!message) return std::unexpected(message.error());
     c.message = *message;
@@ -441,14 +478,89 @@ class Parser {
     return c;
   }
 
+  // The `asyncapi:` documents (a path or a list), each inside the file's
+  // directory, read and their entries appended to `out`; the service name
+  // from their info.x-accord-service when the file gives none.
+  Result<void> AsyncApi(const json::Value& root, ContractFile& out) const {
+    const json::Value* v = root.Find("asyncapi");
+    if (v == nullptr) return {};
+    std::vector<std::pair<std::string, std::string>> given;  // (path, pointer)
+    if (v->IsString() && !v->AsString().empty()) {
+      given.emplace_back(v->AsString(), "/asyncapi");
+    } else if (v->IsArray() && !v->AsArray().empty()) {
+      for (std::size_t i = 0; i < v->AsArray().size(); ++i) {
+        const json::Value& f = v->AsArray()[i];
+        const std::string at = "/asyncapi/" + std::to_string(i);
+        if (!f.IsString() || f.AsString().empty()) {
+          return Fail(at, "asyncapi", "documents are named by non-empty paths");
+        }
+        given.emplace_back(f.AsString(), at);
+      }
+    } else {
+      return Fail("/asyncapi", "asyncapi", "must be a path or a list of paths");
+    }
+    // $ref'd files, like the documents, stay inside the contract's folder.
+    const std::string folder = dir_.empty() ? "." : dir_;
+    std::string service_from;  // the document that named the service
+    for (const auto& [path, at] : given) {
+      const std::filesystem::path relative(path);
+      const std::string joined = Join(path);
+      if (relative.is_absolute() || relative.lexically_normal().string().starts_with("..")) {
+        return Fail(at, "asyncapi", "'" + path + "' is outside the contract's folder " + folder);
+      }
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(joined, ec)) {
+        return Fail(at, "asyncapi", "no such file: " + joined);
+      }
+      auto imported = ImportAsyncApi(joined, folder);
+      if (!imported) return std::unexpected(imported.error());
+      out.asyncapi.push_back(joined);
+      if (!imported->service.empty()) {
+        if (out.service.empty()) {
+          out.service = imported->service;
+          service_from = joined;
+        } else if (out.service != imported->service) {
+          return Fail(at, "asyncapi",
+                      joined + " describes service '" + imported->service + "', not '" +
+                          out.service + "' (" + (service_from.empty() ? "service:" : service_from) +
+                          ")");
+        }
+      }
+      for (ProducedEvent& p : imported->produces) out.produces.push_back(std::move(p));
+      for (ConsumedEvent& c : imported->consumes) out.consumes.push_back(std::move(c));
+    }
+    if (out.service.empty()) {
+      return Fail("", "service", "is required (or info.x-accord-service in the AsyncAPI document)");
+    }
+    return {};
+  }
+
+  // Subjects are unique in each list. A repeat in the contract file is
+  // reported at its `subject:`; one from an AsyncAPI document at its
+  // operation, naming the entry it repeats.
   template <typename Entry>
   Result<void> UniqueSubjects(const std::vector<Entry>& entries, std::string_view key) const {
-    std::set<std::string> seen;
+    std::map<std::string, std::size_t> seen;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (seen.insert(entries[i].subject).second) continue;
-      const std::string pointer = "/" + std::string(key) + "/" + std::to_string(i) + "/subject";
-      return Fail(pointer, std::string(key) + "[" + std::to_string(i) + "].subject",
-                  "subject '" + entries[i].subject + "' is listed twice");
+      const Entry& entry = entries[i];
+      auto [first, added] = seen.emplace(entry.subject, i);
+      if (added) continue;
+      if (entry.file == doc_.file &&
+          entry.origin == std::string(key) + "[" + std::to_string(i) + "]") {
+        const std::string pointer = "/" + std::string(key) + "/" + std::to_string(i) + "/subject";
+        return Fail(pointer, std::string(key) + "[" + std::to_string(i) + "].subject",
+                    "subject '" + entry.subject + "' is listed twice");
+      }
+      const Entry& other = entries[first->second];
+      Error e;
+      e.code = ErrorCode::kInvalidSchema;
+      e.file = entry.file;
+      e.position = Position{entry.line, 0};
+      e.message = entry.origin + ": subject '" + entry.subject + "' is " +
+                  std::string(key == "produces" ? "produced" : "consumed") + " by " + other.origin +
+                  " too (" + other.file + ":" + std::to_string(other.line) +
+                  "); a subject holds one schema: give each message its own x-accord-subject";
+      return std::unexpected(std::move(e));
     }
     return {};
   }
@@ -489,6 +601,7 @@ std::string StarterContractFile(std::string_view service, std::string_view owner
   out += "# registry: http://127.0.0.1:8081   # or --registry / $ACCORD_REGISTRY\n";
   out += "# dialect: draft-07   # of JSON Schemas without $schema (default draft-07)\n";
   out += "# proto_path: [protos]   # folders Protobuf imports are found in (as -I)\n";
+  out += "# asyncapi: docs/asyncapi.yaml   # AsyncAPI document(s) whose operations are contracts\n";
   out += "produces: []\n";
   out += "#  - subject: " + std::string(service) + ".something-happened\n";
   out +=

@@ -24,6 +24,10 @@
 //       reader: contracts/order-placed.reader.json  # required: the consumer's reader schema
 //       message: OrderPlaced                        # optional: as for produces
 //       versions: all                               # optional: all | [2, 3] | ">=2"
+//   asyncapi: docs/asyncapi.yaml     # optional: AsyncAPI document(s) (a path or a list)
+//                                    # whose operations are contracts too (asyncapi_import.h,
+//                                    # docs/asyncapi.md); `service:` may then come from the
+//                                    # documents' info.x-accord-service
 //
 // Contracts of ParseContractFile / LoadContractFile:
 //  * The text is YAML (JSON is YAML too). Every error is an accord::Error with
@@ -37,10 +41,15 @@
 //    working directory). The schema and reader files must exist; each
 //    example glob (glob(3), sorted) must match at least one file. The files
 //    are not read here.
+//  * `asyncapi:` documents (each inside the file's directory, like the files their
+//    $refs name) are read here (ImportAsyncApi): their entries follow the file's own,
+//    schemas and examples inline (EntrySchema, ExampleEvent), each entry naming the
+//    AsyncAPI file and line it comes from. Subjects are unique across all entries.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +59,8 @@
 #include "accord/schemas/error.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/jsonschema.h"
+#include "accord/schemas/load.h"
+#include "accord/schemas/schema_type.h"
 
 namespace accord::cli {
 
@@ -78,23 +89,71 @@ struct VersionSelector {
 // "all", a non-empty list of unique integers >= 1, or ">=N" with N >= 1.
 std::optional<VersionSelector> ParseVersionSelector(const json::Value& value);
 
+// An entry's schema: a file of its own (accord.yaml's `schema:` / `reader:`),
+// or written inline in a contract source (an AsyncAPI message's payload).
+// The commands load both alike (contract_checks.h, LoadContractSchemas).
+struct EntrySchema {
+  // The schema file, joined to the contract file's directory; inline: the
+  // file the schema is written in.
+  std::string file;
+  // How errors and reports name the schema: `file`, or for an inline schema
+  // written as text (Protobuf) "FILE#POINTER" (its lines count from the
+  // text's first line).
+  std::string display;
+  // Inline only (nullopt for a file): the schema's language.
+  std::optional<SchemaType> type;
+  // Inline, a language written in JSON: the schema as a document whose
+  // positions are those of `file` (every $ref of the contract source
+  // resolved). Null otherwise. Shared: it becomes the parsed schema's
+  // compat::SchemaSource::document without a copy.
+  std::shared_ptr<const Document> document;
+  // Inline, a language written as text: the text.
+  std::string text;
+
+  bool is_inline() const { return type.has_value(); }
+  // A file named by `path` (display = path).
+  static EntrySchema File(std::string path);
+  // Same file, type, text and document value (positions aside).
+  friend bool operator==(const EntrySchema& a, const EntrySchema& b);
+};
+
+// An example event: a file, or written inline in a contract source (an
+// AsyncAPI message example's payload).
+struct ExampleEvent {
+  // The example file; inline: the file the event is written in.
+  std::string file;
+  // Inline: the event, positions those of `file`. Null: `file` is read when
+  // the example is checked.
+  std::shared_ptr<const Document> document;
+
+  static ExampleEvent File(std::string path);
+  // Same file and event value (positions aside).
+  friend bool operator==(const ExampleEvent& a, const ExampleEvent& b);
+};
+
 struct ProducedEvent {
   std::string subject;
-  std::string schema;                 // path joined to the file's directory
-  std::string message;                // the event's message ("" when not given)
-  std::vector<std::string> examples;  // files the globs matched, sorted, unique
+  EntrySchema schema;
+  std::string message;                 // the event's message ("" when not given)
+  std::vector<ExampleEvent> examples;  // files the globs matched, sorted, unique
   std::optional<compat::Level> compatibility;
   std::string description;
   std::vector<std::string> tags;
-  int line = 0;  // line of the entry in the contract file
+  std::string file;    // where the entry is declared: the contract file or an AsyncAPI document
+  int line = 0;        // line of the entry in `file`
+  std::string origin;  // how messages name the entry: "produces[0]", "operations.sendOrder"
+  friend bool operator==(const ProducedEvent&, const ProducedEvent&) = default;
 };
 
 struct ConsumedEvent {
   std::string subject;
-  std::string reader;   // path joined to the file's directory
+  EntrySchema reader;
   std::string message;  // the event's message ("" when not given)
   VersionSelector versions;
+  std::string file;  // as for ProducedEvent
   int line = 0;
+  std::string origin;
+  friend bool operator==(const ConsumedEvent&, const ConsumedEvent&) = default;
 };
 
 struct ContractFile {
@@ -109,6 +168,8 @@ struct ContractFile {
   std::vector<std::string> proto_path;
   std::vector<ProducedEvent> produces;
   std::vector<ConsumedEvent> consumes;
+  // The `asyncapi:` documents, joined to the file's directory.
+  std::vector<std::string> asyncapi;
 };
 
 // Parses contract-file text; `file` names it in errors and gives the

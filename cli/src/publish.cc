@@ -191,11 +191,12 @@ int RunPublish(const PublishArgs& args) {
   for (std::size_t i = 0; i < schemas->readers.size(); ++i) {
     const ContractSchema& reader = schemas->readers[i];
     if (reader.schema->references().empty()) continue;
+    const ConsumedEvent& entry = contract->consumes[i];
     Error e;
     e.code = ErrorCode::kUnsupported;
-    e.file = contract->file;
-    e.position = Position{contract->consumes[i].line, 0};
-    e.message = "consumes[" + std::to_string(i) + "]: " + reader.display + " imports " +
+    e.file = entry.file;
+    e.position = Position{entry.line, 0};
+    e.message = entry.origin + ": " + reader.display + " imports " +
                 reader.schema->references().front().name +
                 ": a consumer's reader is declared to the registry as one file, so it cannot "
                 "import others (accord test checks it locally)";

@@ -118,16 +118,19 @@ TEST_F(ContractFileTest, EveryKeyOfTheIssueIsRead) {
   ASSERT_EQ(c->produces.size(), 1u);
   const ProducedEvent& p = c->produces[0];
   EXPECT_EQ(p.subject, "billing.invoice-issued");
-  EXPECT_EQ(p.schema, Path("schemas/a.json"));
-  EXPECT_EQ(p.examples,
-            (std::vector<std::string>{Path("events/one.json"), Path("events/two.json")}));
+  EXPECT_EQ(p.schema, EntrySchema::File(Path("schemas/a.json")));
+  EXPECT_EQ(p.examples, (std::vector<ExampleEvent>{ExampleEvent::File(Path("events/one.json")),
+                                                   ExampleEvent::File(Path("events/two.json"))}));
+  EXPECT_EQ(p.file, File());
+  EXPECT_EQ(p.origin, "produces[0]");
   ASSERT_TRUE(p.compatibility);
   EXPECT_EQ(*p.compatibility, compat::Level::kFullTransitive);
   EXPECT_EQ(p.description, "An invoice was issued");
   EXPECT_EQ(p.tags, (std::vector<std::string>{"finance", "invoices"}));
   EXPECT_EQ(p.line, 5);
   ASSERT_EQ(c->consumes.size(), 2u);
-  EXPECT_EQ(c->consumes[0].reader, Path("schemas/reader.json"));
+  EXPECT_EQ(c->consumes[0].reader, EntrySchema::File(Path("schemas/reader.json")));
+  EXPECT_EQ(c->consumes[0].origin, "consumes[0]");
   EXPECT_EQ(c->consumes[0].versions.kind, VersionSelector::Kind::kAtLeast);
   EXPECT_EQ(c->consumes[0].versions.min, 2);
   EXPECT_EQ(c->consumes[1].versions.kind, VersionSelector::Kind::kAll);
@@ -148,7 +151,7 @@ TEST_F(ContractFileTest, UnknownKeyFarFromEveryKeyListsTheKnownOnes) {
   EXPECT_EQ(c.error().position.line, 2);
   EXPECT_EQ(c.error().message,
             "(file): unknown key 'team' (known keys: service owner registry dialect proto_path "
-            "produces consumes)");
+            "produces consumes asyncapi)");
 }
 
 TEST_F(ContractFileTest, MissingRequiredKeysAreNamed) {
@@ -186,7 +189,7 @@ TEST_F(ContractFileTest, PathsInAFileOfTheWorkingDirectoryStayAsWritten) {
   auto c = LoadContractFile("accord.yaml");
   fs::current_path(cwd);
   ASSERT_TRUE(c) << c.error().ToString();
-  EXPECT_EQ(c->produces[0].schema, "schemas/a.json");
+  EXPECT_EQ(c->produces[0].schema, EntrySchema::File("schemas/a.json"));
 }
 
 TEST_F(ContractFileTest, GlobThatMatchesNothingIsAnError) {
@@ -292,7 +295,7 @@ TEST(ContractFileSchema, ExamplesValidateAgainstTheShippedSchema) {
   ASSERT_TRUE(schema) << schema.error().ToString();
   auto validator = jsonschema::Validator::Compile(schema->root);
   ASSERT_TRUE(validator) << validator.error().ToString();
-  for (const char* service : {"orders", "payments", "shipping"}) {
+  for (const char* service : {"orders", "payments", "shipping", "notifications"}) {
     const std::string path = root + "/examples/" + std::string(service) + "/accord.yaml";
     auto doc = LoadFile(path);
     ASSERT_TRUE(doc) << doc.error().ToString();
@@ -310,6 +313,11 @@ TEST(ContractFileSchema, ExamplesValidateAgainstTheShippedSchema) {
   EXPECT_FALSE(validator->IsValid(Yaml("service: s\nproto_path: [\"\"]\n")));
   EXPECT_TRUE(validator->IsValid(Yaml(StarterContractFile("svc", "team"))));
   EXPECT_FALSE(validator->IsValid(Yaml("service: s\nprodcues: []\n")));
+  // Without `service:` only with `asyncapi:` (the name may come from the documents).
+  EXPECT_TRUE(validator->IsValid(Yaml("asyncapi: docs/asyncapi.yaml\n")));
+  EXPECT_TRUE(validator->IsValid(Yaml("service: s\nasyncapi: [a.yaml, b.json]\n")));
+  EXPECT_FALSE(validator->IsValid(Yaml("owner: o\n")));
+  EXPECT_FALSE(validator->IsValid(Yaml("asyncapi: []\n")));
   EXPECT_FALSE(
       validator->IsValid(Yaml("service: s\nconsumes: [{subject: a, reader: r, versions: [0]}]\n")));
 }
