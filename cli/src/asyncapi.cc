@@ -111,6 +111,7 @@ class Exporter {
 
     std::set<std::string> subjects;
     if (int rc = Services(input.scope, input.services, subjects); rc != kExitOk) return rc;
+    input.scope_owner = owner_;
     for (const auto& [subject, version] : *choices) {
       if (!subjects.contains(subject)) {
         return ReportUsageError(kCommand, "--version names subject '" + subject +
@@ -137,6 +138,7 @@ class Exporter {
         return Refuse("the registry " + client_.base_url() + " has no service '" + scope.name +
                       "' (accord publish declares one)");
       }
+      owner_ = (*one)->owner;
       services.push_back(std::move(**one));
     } else {
       auto all = FetchServices(client_);
@@ -188,6 +190,14 @@ class Exporter {
     s.tags = StringsOf(meta->Find("tags"));
     if (const json::Value* links = meta->Find("links")) s.links = *links;
     if (const json::Value* sla = meta->Find("sla")) s.sla = *sla;
+    // The subject's own compatibility level, not the global default
+    // (40408 when it has none), as accord.yaml's `compatibility:` sets it.
+    auto config = client_.Get("/config/" + RegistryClient::Segment(subject));
+    if (config) {
+      s.compatibility = StringOf(*config, "compatibilityLevel");
+    } else if (!config.error().Is(40408) && !config.error().Is(40401)) {
+      return std::unexpected(config.error());
+    }
     std::vector<std::int32_t> live;
     for (const json::Value& v : ItemsOf(*page, {"versions"})) {
       const json::Value* n = v.IsObject() ? v.Find("version") : nullptr;
@@ -207,7 +217,11 @@ class Exporter {
     }
     for (std::int32_t number : exported) {
       auto info = client_.GetVersion(subject, number);
-      if (!info) return std::unexpected(info.error());
+      if (!info) {
+        ClientError e = info.error();
+        e.message = subject + " version " + std::to_string(number) + ": " + e.message;
+        return std::unexpected(std::move(e));
+      }
       AsyncApiVersion v;
       v.info = std::move(*info);
       auto fields = client_.Get("/accord/v1/subjects/" + RegistryClient::Segment(subject) +
@@ -243,6 +257,7 @@ class Exporter {
 
   RegistryClient& client_;
   const ExportArgs& args_;
+  std::string owner_;  // --service: the service's owner
 };
 
 int RunExport(const ExportArgs& args) {

@@ -63,22 +63,6 @@ std::string ContentType(std::string_view schema_type) {
   return "application/json";
 }
 
-json::Value ScopeValue(const AsyncApiScope& scope) {
-  json::Value s = Object();
-  switch (scope.kind) {
-    case AsyncApiScope::Kind::kAll:
-      s.Add("all", true);
-      break;
-    case AsyncApiScope::Kind::kService:
-      s.Add("service", scope.name);
-      break;
-    case AsyncApiScope::Kind::kTeam:
-      s.Add("team", scope.name);
-      break;
-  }
-  return s;
-}
-
 json::Value Info(const AsyncApiInput& input) {
   json::Value info = Object();
   std::string title = "Accord registry";
@@ -94,7 +78,12 @@ json::Value Info(const AsyncApiInput& input) {
   info.Add("title", title);
   info.Add("version", input.info_version);
   info.Add("description", "Exported by accord asyncapi export: " + what + ".");
-  info.Add("x-accord-scope", ScopeValue(input.scope));
+  if (input.scope.kind == AsyncApiScope::Kind::kService) {
+    info.Add("x-accord-service", input.scope.name);
+    if (!input.scope_owner.empty()) info.Add("x-accord-owner", input.scope_owner);
+  } else if (input.scope.kind == AsyncApiScope::Kind::kTeam) {
+    info.Add("x-accord-team", input.scope.name);
+  }
   return info;
 }
 
@@ -126,6 +115,7 @@ json::Value VersionMessage(const AsyncApiSubject& s, const AsyncApiVersion& v) {
   if (!info.sunset.empty()) m.Add("x-accord-sunset", info.sunset);
   if (!info.reason.empty()) m.Add("x-accord-deprecation-reason", info.reason);
   if (info.replacement != 0) m.Add("x-accord-replacement", info.replacement);
+  if (!s.compatibility.empty()) m.Add("x-accord-compatibility", s.compatibility);
   if (!s.owner.empty()) m.Add("x-accord-owner", s.owner);
   if (s.links.IsArray() && !s.links.AsArray().empty()) m.Add("x-accord-links", s.links);
   if (s.sla.IsObject() && !s.sla.AsObject().empty()) m.Add("x-accord-sla", s.sla);

@@ -3,8 +3,10 @@
 // user's description of every field; keep the two in step).
 //
 // Layout (everything in a fixed order, so equal inputs give equal text):
-//  * `info`: title and version; `x-accord-scope` says which part of the
-//    registry the document covers.
+//  * `info`: title and version; `x-accord-service` and `x-accord-owner` (the
+//    service's owning team) for one service's document, `x-accord-team` for
+//    a team's: the AsyncAPI import (asyncapi_import.h) takes the service's
+//    name from there.
 //  * One channel per subject (by subject name). Its `address` is the Kafka
 //    topic by Confluent's TopicNameStrategy: `<topic>-value` gives `<topic>`;
 //    any other subject name is the address as it is. The channel and each of
@@ -52,6 +54,7 @@ struct AsyncApiSubject {
   std::vector<std::string> tags;
   json::Value links;  // [{"name", "url"}] or null
   json::Value sla;    // {"name": "text"} or null
+  std::string compatibility;  // the subject's own level (GET /config/{s}); "" when unset
   // The exported versions, ascending; empty for a subject that a declaration
   // names but that has no live version.
   std::vector<AsyncApiVersion> versions;
@@ -60,6 +63,7 @@ struct AsyncApiSubject {
 
 struct AsyncApiInput {
   AsyncApiScope scope;
+  std::string scope_owner;  // kService: the service's owning team ("" when none)
   std::string info_version = "1.0.0";
   std::vector<AsyncApiSubject> subjects;   // sorted by subject, unique
   std::vector<PublishedService> services;  // sorted by name; their operations
