@@ -52,8 +52,8 @@ struct AsyncApiSubject {
   std::string owner;
   std::string description;
   std::vector<std::string> tags;
-  json::Value links;  // [{"name", "url"}] or null
-  json::Value sla;    // {"name": "text"} or null
+  json::Value links;          // [{"name", "url"}] or null
+  json::Value sla;            // {"name": "text"} or null
   std::string compatibility;  // the subject's own level (GET /config/{s}); "" when unset
   // The exported versions, ascending; empty for a subject that a declaration
   // names but that has no live version.

@@ -151,8 +151,7 @@ TEST(BuildAsyncApi, EqualInputsGiveEqualDocuments) {
   s.payload_version = 1;
   input.subjects = {s};
   EXPECT_EQ(json::ToJson(BuildAsyncApi(input)), json::ToJson(BuildAsyncApi(input)));
-  EXPECT_EQ(At(BuildAsyncApi(input), {"info", "x-accord-team"}),
-            json::Value("team-orders"));
+  EXPECT_EQ(At(BuildAsyncApi(input), {"info", "x-accord-team"}), json::Value("team-orders"));
 }
 
 }  // namespace
