@@ -18,6 +18,7 @@
 // (--version naming a subject outside the export, a file that cannot be
 // written); 3 registry unreachable.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -94,6 +95,15 @@ std::string StringOf(const json::Value& obj, std::string_view key) {
   return v != nullptr && v->IsString() ? v->AsString() : std::string();
 }
 
+// Team names compare ignoring ASCII case, as the catalog's owner filter
+// (GET /accord/v1/subjects?owner=) compares them.
+bool SameTeam(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 class Exporter {
  public:
   Exporter(RegistryClient& client, const ExportArgs& args) : client_(client), args_(args) {}
@@ -144,7 +154,7 @@ class Exporter {
       auto all = FetchServices(client_);
       if (!all) return ReportClientError(kCommand, all.error());
       for (PublishedService& s : *all) {
-        if (scope.kind == AsyncApiScope::Kind::kAll || s.owner == scope.name) {
+        if (scope.kind == AsyncApiScope::Kind::kAll || SameTeam(s.owner, scope.name)) {
           services.push_back(std::move(s));
         }
       }
