@@ -107,6 +107,31 @@ ClientResult<std::vector<PublishedReader>> FetchConsumers(RegistryClient& client
   return out;
 }
 
+namespace {
+
+// A declaration as GET /accord/v1/services[/{name}] replies it; `name` is
+// used when the reply does not say it. nullopt when an entry is malformed.
+std::optional<PublishedService> ServiceFromJson(const json::Value& reply, const std::string& name) {
+  if (!reply.IsObject()) return std::nullopt;
+  PublishedService s;
+  s.name = StringMember(reply, "name");
+  if (s.name.empty()) s.name = name;
+  s.owner = StringMember(reply, "owner");
+  s.produces = StringList(reply, "produces");
+  if (const json::Value* c = reply.Find("consumes"); c != nullptr && c->IsArray()) {
+    for (const json::Value& item : c->AsArray()) {
+      auto r = ReaderFromJson(item);
+      if (!r) return std::nullopt;
+      r->service = s.name;
+      r->owner = s.owner;
+      s.consumes.push_back(std::move(*r));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
 ClientResult<std::optional<PublishedService>> FetchService(RegistryClient& client,
                                                            const std::string& name) {
   auto reply = client.Get("/accord/v1/services/" + RegistryClient::Segment(name));
@@ -117,21 +142,28 @@ ClientResult<std::optional<PublishedService>> FetchService(RegistryClient& clien
     return std::unexpected(reply.error());
   }
   if (!reply->IsObject()) return BadReply(client, "service " + name + ": expected an object");
-  PublishedService s;
-  s.name = StringMember(*reply, "name");
-  if (s.name.empty()) s.name = name;
-  s.owner = StringMember(*reply, "owner");
-  s.produces = StringList(*reply, "produces");
-  if (const json::Value* c = reply->Find("consumes"); c != nullptr && c->IsArray()) {
-    for (const json::Value& item : c->AsArray()) {
-      auto r = ReaderFromJson(item);
-      if (!r) return BadReply(client, "service " + name + ": malformed consumes entry");
-      r->service = s.name;
-      r->owner = s.owner;
-      s.consumes.push_back(std::move(*r));
-    }
+  auto s = ServiceFromJson(*reply, name);
+  if (!s) return BadReply(client, "service " + name + ": malformed consumes entry");
+  return std::optional<PublishedService>(std::move(*s));
+}
+
+ClientResult<std::vector<PublishedService>> FetchServices(RegistryClient& client) {
+  auto reply = client.Get("/accord/v1/services");
+  if (!reply) return std::unexpected(reply.error());
+  const json::Value* list = &*reply;
+  if (list->IsObject()) list = list->Find("services");
+  if (list == nullptr || !list->IsArray()) {
+    return BadReply(client, "services: expected a JSON array");
   }
-  return std::optional<PublishedService>(std::move(s));
+  std::vector<PublishedService> out;
+  for (const json::Value& item : list->AsArray()) {
+    auto s = ServiceFromJson(item, "");
+    if (!s || s->name.empty()) return BadReply(client, "services: malformed declaration");
+    out.push_back(std::move(*s));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PublishedService& a, const PublishedService& b) { return a.name < b.name; });
+  return out;
 }
 
 ClientResult<void> PutService(RegistryClient& client, const PublishedService& service) {

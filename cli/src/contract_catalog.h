@@ -6,6 +6,7 @@
 //   GET /accord/v1/subjects/{s}/consumers ->
 //       [{"service", "owner"?, "schemaType", "schema", "versions"?}]
 //       (or {"consumers": [...]}); a missing subject is an empty list.
+//   GET /accord/v1/services ->        [declaration, as below] (sorted by name here)
 //   GET /accord/v1/services/{name} ->
 //       {"name", "owner", "produces": [subject], "consumes":
 //        [{"subject", "schemaType", "schema", "versions"?}]}
@@ -54,6 +55,8 @@ ClientResult<std::vector<PublishedReader>> FetchConsumers(RegistryClient& client
 // (40410).
 ClientResult<std::optional<PublishedService>> FetchService(RegistryClient& client,
                                                            const std::string& name);
+// Every service declaration (GET /accord/v1/services), sorted by name.
+ClientResult<std::vector<PublishedService>> FetchServices(RegistryClient& client);
 ClientResult<void> PutService(RegistryClient& client, const PublishedService& service);
 
 struct SubjectCatalog {

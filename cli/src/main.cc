@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   accord::cli::RegisterKey(app, commands);
   accord::cli::RegisterStore(app, commands);
   accord::cli::RegisterLint(app, commands);
+  accord::cli::RegisterAsyncApi(app, commands);
   accord::cli::RegisterCompletion(app, commands);
   if (argc == 1) {  // CLI11 would say only "A subcommand is required"
     std::string message = "accord: error: no command given\ncommands:";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <limits>
 
 #include "accord/schemas/error.h"
+#include "accord/schemas/yaml_out.h"
 
 namespace accord {
 
@@ -377,6 +379,223 @@ std::string ToJson(const Value& v) {
 std::string ToPrettyJson(const Value& v) {
   std::string out;
   Write(out, v, 2, 0);
+  return out;
+}
+
+namespace {
+
+// YAML output (ToYaml). Strings are written plain only when no YAML 1.1 or
+// 1.2 reader can take them for anything but that string (a word starting
+// with a letter, '_', '/' or '$', made of a few punctuation-free characters,
+// not a boolean or null word of either version); multi-line text as a
+// literal block when the block reads back exactly; everything else
+// double-quoted with escapes. Both readers then agree on every value.
+bool IsYamlReservedWord(std::string_view s) {
+  static constexpr std::string_view kWords[] = {"y",     "n",  "yes", "no",  "true",
+                                                "false", "on", "off", "null"};
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);
+}
+
+bool IsYamlPlainSafe(std::string_view s) {
+  if (s.empty() || IsYamlReservedWord(s)) return false;
+  auto first = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '/' || c == '$';
+  };
+  auto inner = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '/' ||
+           c == ';' || c == '=' || c == '+' || c == '$' || c == '@' || c == '-' || c == ' ';
+  };
+  if (!first(s.front()) || s.back() == ' ') return false;
+  return std::all_of(s.begin() + 1, s.end(), inner);
+}
+
+// U+0085, U+2028, U+2029 (line breaks to YAML 1.1) and U+FEFF (a byte order
+// mark): escaped in quoted text, never left raw.
+std::size_t YamlSpecialCodePoint(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  if (i + 1 < s.size() && b(0) == 0xC2 && b(1) == 0x85) return 2;
+  if (i + 2 < s.size() && b(0) == 0xE2 && b(1) == 0x80 && (b(2) == 0xA8 || b(2) == 0xA9)) {
+    return 3;
+  }
+  if (i + 2 < s.size() && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;
+  return 0;
+}
+
+void AppendYamlQuoted(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (std::size_t n = YamlSpecialCodePoint(s, i); n != 0) {
+      char buf[8];
+      const unsigned cp = n == 2      ? 0x85u
+                          : c == 0xEF ? 0xFEFFu
+                                      : 0x2028u + (static_cast<unsigned char>(s[i + 2]) - 0xA8u);
+      std::snprintf(buf, sizeof buf, "\\u%04X", cp);
+      out += buf;
+      i += n - 1;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02X", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+// Multi-line text that a literal block ("|" or "|-") gives back exactly: no
+// control character but line feeds and tabs, no YAML line break other than
+// the line feed, no leading space or line feed (the block's indentation is
+// read from its first line), at most one final line feed, and a last line
+// that is not blank (a reader could drop it as trailing space).
+bool FitsLiteralBlock(std::string_view s) {
+  if (s.find('\n') == std::string_view::npos || s.front() == ' ' || s.front() == '\n' ||
+      s.ends_with("\n\n")) {
+    return false;
+  }
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || YamlSpecialCodePoint(s, i) != 0) {
+      return false;
+    }
+  }
+  std::string_view body = s.ends_with('\n') ? s.substr(0, s.size() - 1) : s;
+  std::string_view last = body.substr(body.rfind('\n') + 1);
+  return last.find_first_not_of(" \t") != std::string_view::npos;
+}
+
+void AppendYamlScalar(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case Kind::kNull:
+      out += "null";
+      break;
+    case Kind::kBool:
+      out += v.AsBool() ? "true" : "false";
+      break;
+    case Kind::kNumber:
+      AppendNumber(out, v.AsNumber());
+      break;
+    case Kind::kString:
+      if (IsYamlPlainSafe(v.AsString())) {
+        out += v.AsString();
+      } else {
+        AppendYamlQuoted(out, v.AsString());
+      }
+      break;
+    case Kind::kArray:
+      out += "[]";  // only ever called for empty containers
+      break;
+    case Kind::kObject:
+      out += "{}";
+      break;
+  }
+}
+
+bool IsYamlBlock(const Value& v) {
+  return (v.IsArray() && !v.AsArray().empty()) || (v.IsObject() && !v.AsObject().empty()) ||
+         (v.IsString() && FitsLiteralBlock(v.AsString()));
+}
+
+void WriteYaml(std::string& out, const Value& v, std::size_t indent);
+
+// What follows a "key:" or "- " already written: " scalar\n", or a literal
+// block, or a newline and the nested block at `indent`.
+void WriteYamlAfterIndicator(std::string& out, const Value& v, std::size_t indent) {
+  if (!IsYamlBlock(v)) {
+    out += ' ';
+    AppendYamlScalar(out, v);
+    out += '\n';
+    return;
+  }
+  if (v.IsString()) {
+    std::string_view s = v.AsString();
+    const bool final_newline = s.ends_with('\n');
+    out += final_newline ? " |\n" : " |-\n";
+    if (final_newline) s.remove_suffix(1);
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      std::size_t end = s.find('\n', start);
+      if (end == std::string_view::npos) end = s.size();
+      std::string_view line = s.substr(start, end - start);
+      if (!line.empty()) out.append(indent, ' ').append(line);
+      out += '\n';
+      start = end + 1;
+    }
+    return;
+  }
+  out += '\n';
+  WriteYaml(out, v, indent);
+}
+
+// A non-empty mapping or sequence as a block at `indent` spaces. Sequence
+// items that are blocks themselves start on the "- " line.
+void WriteYaml(std::string& out, const Value& v, std::size_t indent) {
+  if (v.IsObject()) {
+    for (const Member& m : v.AsObject()) {
+      out.append(indent, ' ');
+      // Implicit keys are limited to 1024 characters: longer keys are
+      // written as explicit ones ("? key" then ": value").
+      const bool explicit_key = m.key.size() > 1000;
+      if (explicit_key) out += "? ";
+      AppendYamlScalar(out, Value(m.key));
+      if (explicit_key) out.append("\n").append(indent, ' ');
+      out += ':';
+      WriteYamlAfterIndicator(out, m.value, indent + 2);
+    }
+    return;
+  }
+  for (const Value& item : v.AsArray()) {
+    out.append(indent, ' ');
+    out += '-';
+    if (item.IsString() || !IsYamlBlock(item)) {
+      WriteYamlAfterIndicator(out, item, indent + 2);
+      continue;
+    }
+    // The nested block's first line shares the "- " line.
+    std::string nested;
+    WriteYaml(nested, item, indent + 2);
+    out += ' ';
+    out.append(nested, indent + 2, std::string::npos);
+  }
+}
+
+}  // namespace
+
+std::string ToYaml(const Value& v) {
+  std::string out;
+  if (v.IsString() && FitsLiteralBlock(v.AsString())) {
+    WriteYamlAfterIndicator(out, v, 2);
+    return out.substr(1);  // the block indicator starts the document
+  }
+  if (!IsYamlBlock(v)) {
+    AppendYamlScalar(out, v);
+    out += '\n';
+    return out;
+  }
+  WriteYaml(out, v, 0);
   return out;
 }
 

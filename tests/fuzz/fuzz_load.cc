@@ -7,7 +7,8 @@
 //   with a 1-based line and column;
 // - Canonicalize gives JSON text that ParseJson reads back to an equal value
 //   with the same canonical text (canonical form is a fixed point);
-// - ToJson output reads back to an equal value;
+// - ToJson output reads back to an equal value, and so does ToYaml output
+//   (through ParseYaml);
 // and on failure: the error names the file, and its position is unknown (0)
 // or 1-based.
 #include <cstddef>
@@ -19,6 +20,7 @@
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "accord/schemas/pointer.h"
+#include "accord/schemas/yaml_out.h"
 #include "fuzz_check.h"
 
 namespace {
@@ -70,6 +72,11 @@ void CheckResult(const accord::Result<accord::Document>& r, std::string_view fil
   auto back = accord::ParseJson(compact, "compact", roomy);
   Check(back.has_value() && back->root == doc.root, "ToJson output does not round-trip", compact);
   (void)accord::json::ToPrettyJson(doc.root);
+
+  std::string yaml = accord::json::ToYaml(doc.root);
+  auto yaml_back = accord::ParseYaml(yaml, "yaml", roomy);
+  Check(yaml_back.has_value() && yaml_back->root == doc.root, "ToYaml output does not round-trip",
+        yaml_back ? yaml : yaml_back.error().ToString() + "\n" + yaml);
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ from accord_server import AccordServer  # noqa: E402
 from checks import check, summary  # noqa: E402
 
 COMMANDS = ["validate", "serve", "check", "diff", "register", "deprecate", "ls", "show", "init",
-            "test", "publish", "can-i-deploy", "key", "store", "lint", "completion"]
+            "test", "publish", "can-i-deploy", "key", "store", "lint", "asyncapi", "completion"]
 LEVELS = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL",
           "FULL_TRANSITIVE", "NONE"]
 FORMATS = ["text", "json", "junit", "github"]
@@ -105,6 +105,8 @@ def part_prefix(args):
                 want.append("accord key new")
             if c == "store":
                 want.append("accord store copy")
+            if c == "asyncapi":
+                want.append("accord asyncapi export")
         check(sections == want, "the man page has one section per command, nested ones included",
               "got: %s" % sections)
         check("\\-\\-mode" in man and "FULL_TRANSITIVE" in man,
