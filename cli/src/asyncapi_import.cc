@@ -158,6 +158,9 @@ class Importer {
       auto service = String(*info, "x-accord-service");
       if (!service) return std::unexpected(service.error());
       out.service = service->value_or("");
+      auto owner = String(*info, "x-accord-owner");
+      if (!owner) return std::unexpected(owner.error());
+      out.owner = owner->value_or("");
     }
     auto operations = v3 ? Operations3(root) : Operations2(root);
     if (!operations) return std::unexpected(operations.error());

@@ -63,6 +63,7 @@ struct AsyncApiLimits {
 
 struct AsyncApiContracts {
   std::string service;  // info.x-accord-service ("" when absent)
+  std::string owner;    // info.x-accord-owner ("" when absent)
   // In document order (3.0: operations; 2.x: channels, subscribe before
   // publish), one entry per message. Entry fields as ContractFile's; `file`
   // is the document's path as given, `line` the operation's, `origin`

@@ -502,6 +502,7 @@ class Parser {
     // $ref'd files, like the documents, stay inside the contract's folder.
     const std::string folder = dir_.empty() ? "." : dir_;
     std::string service_from;  // the document that named the service
+    std::string owner_from;    // the document that named the owner
     for (const auto& [path, at] : given) {
       const std::filesystem::path relative(path);
       const std::string joined = Join(path);
@@ -524,6 +525,17 @@ class Parser {
                       joined + " describes service '" + imported->service + "', not '" +
                           out.service + "' (" + (service_from.empty() ? "service:" : service_from) +
                           ")");
+        }
+      }
+      // The owner likewise (accord asyncapi export writes it for --service).
+      if (!imported->owner.empty()) {
+        if (out.owner.empty()) {
+          out.owner = imported->owner;
+          owner_from = joined;
+        } else if (out.owner != imported->owner) {
+          return Fail(at, "asyncapi",
+                      joined + " names owner '" + imported->owner + "', not '" + out.owner + "' (" +
+                          (owner_from.empty() ? "owner:" : owner_from) + ")");
         }
       }
       for (ProducedEvent& p : imported->produces) out.produces.push_back(std::move(p));

@@ -16,6 +16,9 @@ versions of the subjects checkout consumes. Asserted:
   * a breaking change in the AsyncAPI payload fails `accord test` with
     problems pointing at the AsyncAPI document's lines, and an example that
     no longer validates points at the example's line in the document;
+  * the round trip: `accord asyncapi export --service checkout` of the
+    native registry, used as the contract (a pointer accord.yaml only),
+    publishes as "unchanged" and exports again to the same document;
   * examples/notifications (AsyncAPI only) tests, publishes and can deploy
     beside the other example services, and becomes a consumer of theirs.
 
@@ -173,12 +176,48 @@ def main():
             check(states["asyncapi"] == states["native"],
                   "both registries hold the same subjects, schemas, metadata and service",
                   json.dumps(states, indent=1, sort_keys=True))
+            round_trip(accord, work, n.base)
             breaking(accord, only, a.base)
         with AccordServer(accord) as e:
             example(accord, os.path.join(args.root, "examples"), e.base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return summary()
+
+
+def round_trip(accord, work, base):
+    """`accord asyncapi export --service checkout` read back as the service's
+    contract: the only file beside the exported document is `asyncapi:` (the
+    service and owner come from the document's info), publishing it changes
+    nothing in the registry it came from, and exporting again gives the same
+    document byte for byte."""
+    folder = os.path.join(work, "roundtrip")
+    os.makedirs(folder)
+    exported = os.path.join(folder, "asyncapi.yaml")
+    got = run(accord, folder, base, ["asyncapi", "export", "--service", "checkout",
+                                     "--out", exported])
+    check(got[0] == 0 and os.path.isfile(exported), "round trip: export --service checkout",
+          "exit %d\n%s%s" % got)
+    with open(os.path.join(folder, "accord.yaml"), "w") as f:
+        f.write("asyncapi: asyncapi.yaml\n")
+    before = registry_state(base)
+    got = run(accord, folder, base, ["publish"])
+    expected = ("checkout.orders-value: unchanged (version 1, id 4)\n"
+                "checkout.payments-value: unchanged (version 1, id 5)\n"
+                "service checkout: unchanged\n")
+    check(got == (0, expected, ""), "round trip: publishing the export changes nothing",
+          "exit %d\n--- stdout\n%s--- expected\n%s--- stderr\n%s" %
+          (got[0], got[1], expected, got[2]))
+    check(registry_state(base) == before, "round trip: the registry holds what it held")
+    got = run(accord, folder, base, ["test", "--quiet"])
+    check(got[0] == 0, "round trip: accord test passes from the export", "%s%s" % got[1:])
+    again = os.path.join(work, "again.yaml")
+    got = run(accord, folder, base, ["asyncapi", "export", "--service", "checkout",
+                                     "--out", again])
+    with open(exported) as f1, open(again) as f2:
+        first, second = f1.read(), f2.read()
+    check(got[0] == 0 and first == second, "round trip: the second export is the first",
+          first + "\n---\n" + second)
 
 
 def breaking(accord, cwd, base):
