@@ -174,10 +174,12 @@ void RegisterLs(CLI::App& app, Commands& commands) {
                       "Only subjects whose name, description, owner, tags or fields contain TEXT");
   auto* field = sub->add_option("--field", args->field,
                                 "List the fields named NAME (or with this dotted path) of every "
-                                "subject, across its live versions");
+                                "subject, across its live versions")
+                    ->type_name("NAME");
   auto* field_tag = sub->add_option("--field-tag", args->field_tag,
                                     "List the fields tagged so (PII: personal data), with "
-                                    "--field those named NAME only");
+                                    "--field those named NAME only")
+                        ->type_name("TAG");
   for (auto* f : {field, field_tag}) {
     f->excludes(search);
     f->excludes("--tag");

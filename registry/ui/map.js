@@ -12,16 +12,28 @@ const serviceHref = (s) => (s.owner ? `${urls.team(s.owner)}#service-${encodeURI
   : urls.search({ q: s.name }));
 const byOwnerThenName = (key) => (a, b) => a.owner.localeCompare(b.owner) || key(a).localeCompare(key(b));
 
-// "accepts v2 (deprecated), v3" as parts, each version classed by its state.
-function acceptedParts(accepted) {
-  if (!accepted.length) return [{ text: 'accepts no live version', cls: 'version gone' }];
-  const parts = [{ text: 'accepts ' }];
+// "accepts v2 (deprecated), v3" as lines of parts that fit a box, each
+// version classed by its state.
+const LINE_CHARS = 34;
+function acceptedLines(accepted) {
+  if (!accepted.length) return [[{ text: 'accepts no live version', cls: 'version gone' }]];
+  const lines = [[{ text: 'accepts ' }]];
+  let length = 'accepts '.length;
   accepted.forEach((v, i) => {
-    if (i) parts.push({ text: ', ' });
     const note = v.state === 'ACTIVE' ? '' : ` (${v.state === 'GONE' ? 'not live' : v.state.toLowerCase()})`;
-    parts.push({ text: `v${v.version}${note}`, cls: `version ${v.state.toLowerCase()}` });
+    const text = `v${v.version}${note}${i < accepted.length - 1 ? ',' : ''}`;
+    if (i && length + 1 + text.length > LINE_CHARS) {
+      lines.push([]);
+      length = 0;
+    } else if (i) {
+      lines.at(-1).push({ text: ' ' });
+      length += 1;
+    }
+    lines.at(-1).push({ text: `v${v.version}${note}`, cls: `version ${v.state.toLowerCase()}` });
+    if (text.endsWith(',')) lines.at(-1).push({ text: ',' });
+    length += text.length;
   });
-  return parts;
+  return lines;
 }
 
 // Nodes and edges of `services` and the events they name (plus `extraEvents`,
@@ -92,12 +104,12 @@ export async function mapView({ query }) {
   const draw = () => {
     const q = input.value;
     const shown = narrow(full, q);
-    status.textContent = shown.matches == null
-      ? `${events} events, ${map.services.length} services`
-      : `${shown.matches} matching “${q.trim()}”, shown with their neighbours`;
+    status.textContent = shown.matches == null ? `${events} events, ${map.services.length} services`
+      : shown.matches ? `${shown.matches} matching “${q.trim()}”, shown with their neighbours`
+        : `Nothing matches “${q.trim()}”.`;
     area.replaceChildren(shown.nodes.length
       ? wrap(drawGraph(layout(shown.nodes, shown.edges), 'Map of the catalog: producers, events, consumers'))
-      : h('p', null, 'Nothing matches. Try another name.'));
+      : h('p', null, 'Try another name, a part of one, or a team.'));
   };
   let timer = null;
   input.addEventListener('input', () => {
@@ -156,7 +168,7 @@ export function eventDiagram(s, producers, consumers) {
   for (const c of consumers) {
     const service = { name: c.service, owner: c.owner };
     nodes.push({ id: `c:${c.service}`, column: 2, kind: 'service consumer', href: serviceHref(service),
-      lines: [c.service, c.owner || 'no owner', acceptedParts(acceptedOf(c.versions, versions))] });
+      lines: [c.service, c.owner || 'no owner', ...acceptedLines(acceptedOf(c.versions, versions))] });
     edges.push({ from: `e:${s.subject}`, to: `c:${c.service}`, kind: 'consumes' });
   }
   return wrap(drawGraph(layout(nodes, edges), `Producers and consumers of ${s.subject}`));

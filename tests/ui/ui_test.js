@@ -518,6 +518,8 @@ test('map_whole_catalog_is_readable', async (page) => {
   // A box names the event and its owning team.
   const event = d.nodes.find((n) => n.id === 'e:customers.customer-updated');
   assert.deepEqual(event.lines, ['customers.customer-updated', 'customers-team']);
+  // docs/catalog-map.png is this view's first screen.
+  await page.screenshot({ path: path.join(SHOTS, 'catalog-map.png') });
 });
 
 test('map_search_narrows_to_matches_and_neighbours', async (page) => {
@@ -544,7 +546,7 @@ test('map_search_narrows_to_matches_and_neighbours', async (page) => {
     ...mine.map((s) => `p:${s.name}`), ...mine.map((s) => `c:${s.name}`),
   ].sort());
   await page.getByLabel('Filter the map').fill('no-such-thing');
-  await page.waitForSelector('text=Nothing matches');
+  await page.waitForSelector('text=Nothing matches “no-such-thing”.');
   assert.equal(await page.locator('svg.graph').count(), 0);
 });
 
@@ -571,7 +573,8 @@ test('event_page_diagram', async (page) => {
     ['e:orders.order-placed', ['orders.order-placed', 'orders-team', 'latest v3']],
     ['p:checkout', ['checkout', 'orders-team']],
     ['c:billing', ['billing', 'payments-team', 'accepts v2 (deprecated), v3']],
-    ['c:warehouse', ['warehouse', 'ops-team', 'accepts v1 (retired), v2 (deprecated), v3']],
+    // A line too long for the box goes on.
+    ['c:warehouse', ['warehouse', 'ops-team', 'accepts v1 (retired),', 'v2 (deprecated), v3']],
   ]);
   assert.deepEqual(d.edges.sort(), ['e:orders.order-placed>c:billing', 'e:orders.order-placed>c:warehouse',
     'p:checkout>e:orders.order-placed']);
@@ -583,6 +586,12 @@ test('event_page_diagram', async (page) => {
   const left = d.nodes.find((n) => n.id === 'p:checkout').x;
   const middle = d.nodes.find((n) => n.id === 'e:orders.order-placed').x;
   assert.ok(left < middle && middle < d.nodes.find((n) => n.id === 'c:billing').x);
+  // docs/catalog-event-diagram.png is this section.
+  await page.locator('section[aria-labelledby="parties"]').screenshot({ path: path.join(SHOTS, 'catalog-event-diagram.png') });
+  // docs/catalog-event-page.png is the page's first screen at 1000 x 1000.
+  await page.setViewportSize({ width: 1000, height: 1000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, 'catalog-event-page.png') });
   // A consumer's box leads to its team's page.
   await page.locator('g.node[data-id="c:billing"] a').click();
   await page.waitForURL(/\/ui\/teams\/payments-team#service-billing$/);
