@@ -868,6 +868,7 @@ RegistryResult<std::shared_ptr<const std::vector<internal::IndexedField>>> Servi
     // A schema this build cannot read has no fields to find; any other
     // failure (store, budget) is the request's.
     if (parsed.error().code != ErrorCode::kInvalidSchema) return std::unexpected(parsed.error());
+    if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
     return field_index_->Add(v.schema_id, {});
   }
   const internal::ParsedSchema& schema = **parsed;

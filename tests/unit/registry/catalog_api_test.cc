@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "accord/registry/http_api.h"
+#include "accord/schemas/budget.h"
 #include "accord/schemas/load.h"
 #include "test_util.h"
 
@@ -479,6 +480,35 @@ TEST_F(FieldSearchTest, EachSchemaIsIndexedOnce) {
             R"([{"subject":"orders","owner":"","schemaType":"JSON","latestVersion":4,"fields":[)"
             R"({"path":"note","type":"string","pii":false,"versions":[4]}]}])");
   EXPECT_EQ(service_.GetCounters().field_tables_computed, 6u);
+}
+
+// A search cut short by the request budget is 42211 and forgets nothing: a
+// parse stopped by the budget is not remembered as "cannot be read" (which
+// would index the schema without fields for good).
+TEST(FieldSearchBudget, ASearchCutShortByTheBudgetForgetsNothing) {
+  ServiceOptions options;
+  options.parsed_schema_cache = 1;  // "a" is parsed again by the search
+  Service service(testing::OpenStoreOrDie(":memory:"), options);
+  // The Avro parser charges each named schema and stops at the second one
+  // under a budget of one unit.
+  SchemaInput a;
+  a.type = SchemaType::kAvro;
+  a.schema = R"({"type":"record","name":"A","fields":[{"name":"alpha","type":)"
+             R"({"type":"record","name":"B","fields":[{"name":"x","type":"string"}]}}]})";
+  ASSERT_TRUE(service.Register("a", a));
+  ASSERT_TRUE(service.Register("b", testing::Json(R"({"properties":{"beta":{"type":"string"}}})")));
+  {
+    WorkBudget tight(1);
+    WorkBudgetScope scope(tight);  // the Service's requests share it
+    auto cut = service.SearchFields(FieldQuery{.name = "alpha"});
+    ASSERT_FALSE(cut);
+    EXPECT_EQ(cut.error().code, ErrorCode::kRequestTooCostly);
+  }
+  auto found = service.SearchFields(FieldQuery{.name = "alpha"});
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].subject.str(), "a");
+  EXPECT_EQ(service.GetCounters().field_tables_computed, 2u);
 }
 
 // GET /accord/v1/map: every event and service declaration, compact (no
