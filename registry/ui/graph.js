@@ -11,11 +11,16 @@
 // the viewBox, and a large catalog stays a tall, scrollable picture whose
 // edges run mostly straight across.
 //
+// Grouping: middle-column nodes with a `group` (the owning team) stay
+// together under a heading; the groups are ordered by their members' mean
+// barycenter, the members within a group by their own. A catalog of
+// hundreds of events so reads as teams' blocks.
+//
 // Every node is a link (<a href>) to its page; long labels are cut with "…"
 // and carry the whole text in <title>.
 import { svg } from './dom.js';
 
-export const BOX = { width: 230, gap: 10, column: 340, pad: 8, line: 16 };
+export const BOX = { width: 230, gap: 10, column: 340, pad: 8, line: 16, heading: 22 };
 const SWEEPS = 6;
 const MAX_LABEL = 30;
 
@@ -25,9 +30,10 @@ const cut = (text, max = MAX_LABEL) => (text.length > max ? `${text.slice(0, max
 const boxHeight = (lines) => 10 + lines * BOX.line;
 
 // nodes: [{id, column (0 | 1 | 2), lines: [line, ...], href, kind, classes?,
-// title?}], a line a string or [{text, cls}] parts (the first line is the
-// name, in bold); edges: [{from, to, kind}] (ids). Each column's nodes in
-// their initial order (ties in the barycenter keep it).
+// title?, group?}], a line a string or [{text, cls}] parts (the first line
+// is the name, in bold); edges: [{from, to, kind}] (ids). Each column's
+// nodes in their initial order (ties in the barycenter keep it). Returns
+// {boxes, edges, groups: [{name, x, y}] (headings), width, height}.
 export function layout(nodes, edges) {
   const height = boxHeight(Math.max(1, ...nodes.map((n) => n.lines.length)));
   const columns = [[], [], []];
@@ -49,7 +55,18 @@ export function layout(nodes, edges) {
       const mean = ns.length ? ns.reduce((sum, id) => sum + rank.get(id), 0) / ns.length : rank.get(n.id);
       return [n.id, mean];
     }));
-    col.sort((a, b) => key.get(a.id) - key.get(b.id));
+    // Groups (middle column): ordered by their members' mean key.
+    const groupKey = new Map();
+    for (const n of col) {
+      if (n.group == null) continue;
+      const g = groupKey.get(n.group) ?? { sum: 0, count: 0 };
+      g.sum += key.get(n.id);
+      g.count += 1;
+      groupKey.set(n.group, g);
+    }
+    const ofGroup = (n) => (n.group == null ? key.get(n.id) : groupKey.get(n.group).sum / groupKey.get(n.group).count);
+    col.sort((a, b) => ofGroup(a) - ofGroup(b) || String(a.group).localeCompare(String(b.group)) ||
+      key.get(a.id) - key.get(b.id));
     reindex(col);
   };
   for (let i = 0; i < SWEEPS; i++) {
@@ -61,18 +78,34 @@ export function layout(nodes, edges) {
   // neighbours' mean centre, never overlapping.
   const step = height + BOX.gap;
   const y = new Map();
+  const groups = [];
+  // Where the next box of `col` may start, after a group heading when `n`
+  // starts a group (its heading is recorded at `top`).
+  const headed = (col, i, next) => {
+    const n = col[i];
+    if (n.group == null || (i > 0 && col[i - 1].group === n.group)) return next;
+    groups.push({ name: n.group, column: n.column, top: next });
+    return next + BOX.heading;
+  };
   const tallest = columns.reduce((a, b) => (b.length > a.length ? b : a));
-  tallest.forEach((n, i) => y.set(n.id, BOX.pad + i * step));
+  let stacked = BOX.pad;
+  tallest.forEach((n, i) => {
+    stacked = headed(tallest, i, stacked);
+    y.set(n.id, stacked);
+    stacked += step;
+  });
   const place = (col) => {
     if (col === tallest) return;
     let next = BOX.pad;
-    for (const n of col) {
+    col.forEach((n, i) => {
       const placed = neighbours.get(n.id).filter((id) => y.has(id));
       const want = placed.length ? placed.reduce((s, id) => s + y.get(id), 0) / placed.length : next;
-      const top = Math.max(next, want);
+      const start = headed(col, i, next);
+      const top = Math.max(start, want);
+      if (groups.at(-1)?.name === n.group && start !== next) groups.at(-1).top = top - BOX.heading;
       y.set(n.id, top);
       next = top + step;
-    }
+    });
   };
   // The middle column first when it is not the tallest: the sides follow it.
   if (columns[1] !== tallest) place(columns[1]);
@@ -82,6 +115,7 @@ export function layout(nodes, edges) {
   const boxes = nodes.map((n) => ({ ...n, x: x(n.column), y: y.get(n.id), height }));
   return {
     boxes, edges,
+    groups: groups.map((g) => ({ name: g.name, x: x(g.column), y: g.top })),
     width: x(2) + BOX.width + BOX.pad,
     height: Math.max(...boxes.map((b) => b.y + height), 0) + BOX.pad,
   };
@@ -115,7 +149,7 @@ function edgeElement(from, to, kind) {
 }
 
 // The laid-out graph as an <svg> (its natural size; a wrapper scrolls).
-export function drawGraph({ boxes, edges, width, height }, label) {
+export function drawGraph({ boxes, edges, groups = [], width, height }, label) {
   const at = new Map(boxes.map((b) => [b.id, b]));
   const lines = edges.filter((e) => at.has(e.from) && at.has(e.to))
     .map((e) => edgeElement(at.get(e.from), at.get(e.to), e.kind));
@@ -123,6 +157,8 @@ export function drawGraph({ boxes, edges, width, height }, label) {
     class: 'graph', role: 'group', 'aria-label': label,
     viewBox: `0 0 ${width} ${height}`, width, height,
   },
+  svg('g', { class: 'groups' }, groups.map((g) => svg('text', { class: 'group', x: g.x + 2, y: g.y + BOX.heading - 7 },
+    cut(g.name, 36)))),
   svg('g', { class: 'edges' }, lines),
   svg('g', { class: 'nodes' }, boxes.map(nodeElement)));
 }

@@ -62,6 +62,7 @@ export function catalogGraph(map, services, extraEvents = []) {
   for (const e of [...events.values()].sort(byOwnerThenName((x) => x.subject))) {
     nodes.push({
       id: `e:${e.subject}`, column: 1, kind: 'event', classes: e.unregistered ? 'unregistered' : null,
+      group: e.unregistered ? 'not registered' : e.owner || 'no owner',
       lines: [e.subject, e.unregistered ? 'not registered yet' : e.owner || 'no owner'],
       href: urls.event(e.subject), name: e.subject, owner: e.owner,
     });

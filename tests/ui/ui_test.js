@@ -515,6 +515,13 @@ test('map_whole_catalog_is_readable', async (page) => {
     ...e.consumers.map((c) => `e:${e.subject}>c:${c.name}`)]);
   for (const edge of expected) assert.ok(d.edges.includes(edge), `missing edge ${edge}`);
   assert.equal(d.edges.length, expected.length + 4);  // billing x2, checkout, warehouse
+  // Events are grouped by team: each team's events in one run, under its
+  // heading.
+  const owners = d.nodes.filter((n) => n.id.startsWith('e:')).sort((a, b) => a.y - b.y).map((n) => n.lines[1]);
+  const runs = owners.filter((o, i) => i === 0 || owners[i - 1] !== o);
+  assert.deepEqual([...runs].sort(), [...new Set(owners)].sort());
+  assert.equal(runs.length, 16);  // 12 generated teams, 3 of the fixture, "no owner"
+  assert.deepEqual(await texts(page, 'svg.graph text.group'), runs);
   // A box names the event and its owning team.
   const event = d.nodes.find((n) => n.id === 'e:customers.customer-updated');
   assert.deepEqual(event.lines, ['customers.customer-updated', 'customers-team']);
