@@ -9,6 +9,13 @@
 // /accord/v1/deprecations, asked only when a row has one); "-" where there is
 // none. "no subjects" when nothing matches.
 // JSON output: the server's search reply, pretty-printed.
+//
+// accord ls --field NAME [--field-tag PII] [--owner TEAM]: the subjects
+// whose schema (any live version, any language) has a field named NAME (its
+// own name or its dotted path, case-insensitive) and/or tagged PII
+// (GET /accord/v1/fields?name=&tag=&owner=). Text output: SUBJECT TYPE OWNER
+// FIELD PII VERSIONS, one row per matching field path, sorted; VERSIONS the
+// live versions holding it ("1, 2"). "no fields" when nothing matches.
 // Exit 0 ok, 1 refused by the registry (401/403: not authorised), 2 usage,
 // 3 registry unreachable.
 #include <algorithm>
@@ -29,6 +36,8 @@ struct LsArgs {
   std::string tag;
   bool deprecated = false;
   std::string search;
+  std::string field;
+  std::string field_tag;
   OwnerOptions options;
 };
 
@@ -91,9 +100,42 @@ std::vector<std::string> Row(const json::Value& entry, const Sunsets& sunsets) {
           sunset == sunsets.end() ? "-" : sunset->second};
 }
 
+// --field / --field-tag: one row per matching field of each subject.
+int RunFieldSearch(RegistryClient& client, const LsArgs& args) {
+  std::string q = "?name=" + RegistryClient::Segment(args.field);
+  if (!args.field_tag.empty()) q += "&tag=" + RegistryClient::Segment(args.field_tag);
+  if (!args.owner.empty()) q += "&owner=" + RegistryClient::Segment(args.owner);
+  auto reply = client.Get("/accord/v1/fields" + q);
+  if (!reply) return ReportClientError("ls", reply.error());
+  if (args.options.Format() == OwnerFormat::kJson) {
+    PrintJson(*reply);
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const json::Value& entry : ItemsOf(*reply, {"subjects"})) {
+    for (const json::Value& f : ItemsOf(entry, {"fields"})) {
+      const json::Value* pii = Field(f, {"pii"});
+      rows.push_back({FieldText(entry, {"subject"}), FieldText(entry, {"schemaType"}),
+                      FieldText(entry, {"owner"}), FieldText(f, {"path"}),
+                      pii != nullptr && pii->IsBool() && pii->AsBool() ? "PII" : "-",
+                      FieldText(f, {"versions"})});
+    }
+  }
+  if (rows.empty()) {
+    std::printf("no fields\n");
+    return kExitOk;
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.insert(rows.begin(), {"SUBJECT", "TYPE", "OWNER", "FIELD", "PII", "VERSIONS"});
+  std::string table = FormatTable(rows);
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  return kExitOk;
+}
+
 int RunLs(const LsArgs& args) {
   auto client = OpenClient("ls", args.options);
   if (!client) return client.error();
+  if (!args.field.empty() || !args.field_tag.empty()) return RunFieldSearch(**client, args);
   auto reply = (*client)->Get("/accord/v1/subjects" + QueryString(args));
   if (!reply) return ReportClientError("ls", reply.error());
   if (args.options.Format() == OwnerFormat::kJson) {
@@ -127,8 +169,22 @@ void RegisterLs(CLI::App& app, Commands& commands) {
   sub->add_option("--owner", args->owner, "Only subjects owned by this team");
   sub->add_option("--tag", args->tag, "Only subjects with this tag");
   sub->add_flag("--deprecated", args->deprecated, "Only subjects with a deprecated version");
-  sub->add_option("--search", args->search,
-                  "Only subjects whose name, description, owner, tags or fields contain TEXT");
+  auto* search =
+      sub->add_option("--search", args->search,
+                      "Only subjects whose name, description, owner, tags or fields contain TEXT");
+  auto* field = sub->add_option("--field", args->field,
+                                "List the fields named NAME (or with this dotted path) of every "
+                                "subject, across its live versions")
+                    ->type_name("NAME");
+  auto* field_tag = sub->add_option("--field-tag", args->field_tag,
+                                    "List the fields tagged so (PII: personal data), with "
+                                    "--field those named NAME only")
+                        ->type_name("TAG");
+  for (auto* f : {field, field_tag}) {
+    f->excludes(search);
+    f->excludes("--tag");
+    f->excludes("--deprecated");
+  }
   AddOwnerOptions(*sub, args->options);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunLs(*args); }; });
 }

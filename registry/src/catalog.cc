@@ -18,6 +18,7 @@
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 #include "authz.h"
+#include "field_index.h"
 #include "folded_names.h"
 #include "schema_diff.h"
 #include "service_internal.h"
@@ -840,9 +841,11 @@ RegistryResult<std::vector<CatalogSummary>> Service::SearchCatalog(const Catalog
                  std::any_of(m.tags.begin(), m.tags.end(),
                              [&](const std::string& t) { return Contains(t, q); });
       if (!hit) {
-        auto fields = Fields(s.str(), VersionSelector::Latest());
-        hit = fields && std::any_of(fields->begin(), fields->end(),
-                                    [&](const FieldInfo& f) { return Contains(f.path, q); });
+        // The latest version's field rows, computed once per schema.
+        auto rows = IndexedFields(live->back());
+        if (!rows) return std::unexpected(rows.error());
+        hit = std::any_of((*rows)->begin(), (*rows)->end(),
+                          [&](const internal::IndexedField& f) { return Contains(f.path, q); });
       }
       if (!hit) continue;
     }
@@ -854,6 +857,126 @@ RegistryResult<std::vector<CatalogSummary>> Service::SearchCatalog(const Catalog
     row.states.assign(states.begin(), states.end());
     out.push_back(std::move(row));
   }
+  return out;
+}
+
+RegistryResult<std::shared_ptr<const std::vector<internal::IndexedField>>> Service::IndexedFields(
+    const VersionRecord& v) {
+  if (auto rows = field_index_->Find(v.schema_id)) return rows;
+  auto parsed = ParsedVersion(v);
+  if (!parsed) {
+    // A schema this build cannot read has no fields to find; any other
+    // failure (store, budget) is the request's.
+    if (parsed.error().code != ErrorCode::kInvalidSchema) return std::unexpected(parsed.error());
+    if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
+    return field_index_->Add(v.schema_id, {});
+  }
+  const internal::ParsedSchema& schema = **parsed;
+  std::vector<FieldInfo> fields = schema.language().Fields(*schema.schema);
+  if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
+  field_tables_computed_.fetch_add(1, std::memory_order_relaxed);
+  return field_index_->Add(v.schema_id, fields);
+}
+
+RegistryResult<std::vector<FieldSearchRow>> Service::SearchFields(const FieldQuery& query) {
+  constexpr std::size_t kMaxName = 1024;
+  if (query.name.empty() && query.tag.empty()) {
+    return Fail(ErrorCode::kInvalidCatalogMetadata,
+                "A field search needs a field name (name=) or a tag (tag=PII)");
+  }
+  if (query.name.size() > kMaxName) {
+    return Fail(ErrorCode::kInvalidCatalogMetadata,
+                "The field name is longer than " + std::to_string(kMaxName) + " bytes");
+  }
+  if (!query.tag.empty() && Lower(query.tag) != "pii") {
+    return Fail(ErrorCode::kInvalidCatalogMetadata, "Unknown field tag " +
+                                                        Quoted(query.tag.substr(0, 64)) +
+                                                        " (the catalog knows PII: personal data)");
+  }
+  // Indexing a schema the first time charges its parse to this request.
+  internal::RequestBudget budget(options_.max_request_work);
+  auto subjects = store_->ListSubjects(IncludeDeleted::kNo);
+  if (!subjects) return std::unexpected(subjects.error());
+  // First make sure every live version's schema is indexed, then ask the
+  // index once.
+  std::vector<std::pair<SubjectName, std::vector<VersionRecord>>> all;
+  for (const SubjectName& s : *subjects) {
+    auto live = store_->ListVersions(s, IncludeDeleted::kNo);
+    if (!live) return std::unexpected(live.error());
+    if (live->empty()) continue;
+    for (const VersionRecord& v : *live) {
+      if (auto rows = IndexedFields(v); !rows) return std::unexpected(rows.error());
+    }
+    all.emplace_back(s, std::move(*live));
+  }
+  const internal::FieldIndex::Hits hits = field_index_->Search(query.name, !query.tag.empty());
+  std::vector<FieldSearchRow> out;
+  for (const auto& [subject, live] : all) {
+    // path -> its match; versions ascending, so the newest holder's type wins.
+    std::map<std::string, FieldMatch> matches;
+    for (const VersionRecord& v : live) {
+      auto hit = hits.find(v.schema_id);
+      if (hit == hits.end()) continue;
+      auto rows = field_index_->Find(v.schema_id);
+      for (std::uint32_t i : hit->second) {
+        const internal::IndexedField& f = (*rows)[i];
+        FieldMatch& m = matches[f.path];
+        m.path = f.path;
+        m.type = f.type;
+        m.pii = f.pii;
+        if (m.versions.empty() || m.versions.back() != v.version) m.versions.push_back(v.version);
+      }
+    }
+    if (matches.empty()) continue;
+    auto stored = store_->GetSubjectMetadata(subject);
+    if (!stored) return std::unexpected(stored.error());
+    const std::string owner = stored->has_value() ? (*stored)->owner : std::string();
+    if (!query.owner.empty() && Lower(owner) != Lower(query.owner)) continue;
+    auto latest = Cached(live.back().schema_id);
+    if (!latest) return std::unexpected(latest.error());
+    FieldSearchRow row{.subject = subject,
+                       .owner = owner,
+                       .type = (*latest)->record.type,
+                       .latest = live.back().version,
+                       .fields = {}};
+    for (auto& [path, m] : matches) row.fields.push_back(std::move(m));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+RegistryResult<CatalogMap> Service::GetCatalogMap() {
+  CatalogMap out;
+  auto subjects = store_->ListSubjects(IncludeDeleted::kNo);
+  if (!subjects) return std::unexpected(subjects.error());
+  const std::int64_t now = NowMs();
+  for (const SubjectName& s : *subjects) {
+    auto live = store_->ListVersions(s, IncludeDeleted::kNo);
+    if (!live) return std::unexpected(live.error());
+    if (live->empty()) continue;
+    auto stored = store_->GetSubjectMetadata(s);
+    if (!stored) return std::unexpected(stored.error());
+    auto latest = Cached(live->back().schema_id);
+    if (!latest) return std::unexpected(latest.error());
+    MapEvent e{.subject = s,
+               .owner = stored->has_value() ? (*stored)->owner : std::string(),
+               .type = (*latest)->record.type,
+               .versions = {}};
+    for (const VersionRecord& v : *live) {
+      e.versions.emplace_back(v.version, LifecycleAt(v.deprecation, now));
+    }
+    out.events.push_back(std::move(e));
+  }
+  std::sort(out.events.begin(), out.events.end(),
+            [](const MapEvent& a, const MapEvent& b) { return a.subject < b.subject; });
+  auto services = store_->ListServices();
+  if (!services) return std::unexpected(services.error());
+  out.services = std::move(*services);
+  for (ServiceRecord& r : out.services) {
+    for (ConsumedSubject& c : r.consumes) c.schema.clear();
+  }
+  std::sort(out.services.begin(), out.services.end(),
+            [](const ServiceRecord& a, const ServiceRecord& b) { return a.name < b.name; });
   return out;
 }
 

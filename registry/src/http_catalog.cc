@@ -402,6 +402,80 @@ HttpResponse Search(Service& service, const Target& t) {
   });
 }
 
+// GET /accord/v1/fields?name=&tag=&owner=
+HttpResponse FieldSearch(Service& service, const Target& t) {
+  FieldQuery q;
+  if (const std::string* p = t.Param("name")) q.name = *p;
+  if (const std::string* p = t.Param("tag")) q.tag = *p;
+  if (const std::string* p = t.Param("owner")) q.owner = *p;
+  return Reply(service.SearchFields(q), [](const auto& rows) {
+    json::Array a;
+    for (const FieldSearchRow& r : rows) {
+      Value o{json::Object{}};
+      o.Add("subject", r.subject.str());
+      o.Add("owner", r.owner);
+      o.Add("schemaType", std::string(SchemaTypeName(r.type)));
+      o.Add("latestVersion", r.latest.value());
+      json::Array fields;
+      for (const FieldMatch& m : r.fields) {
+        Value f{json::Object{}};
+        f.Add("path", m.path);
+        f.Add("type", m.type);
+        f.Add("pii", m.pii);
+        f.Add("versions", VersionArray(m.versions));
+        fields.push_back(std::move(f));
+      }
+      o.Add("fields", Value(std::move(fields)));
+      a.push_back(std::move(o));
+    }
+    return JsonReply(Value(std::move(a)));
+  });
+}
+
+// GET /accord/v1/map: the catalog as a graph, without schema texts.
+HttpResponse Map(Service& service) {
+  return Reply(service.GetCatalogMap(), [](const CatalogMap& m) {
+    json::Array events;
+    for (const MapEvent& e : m.events) {
+      Value o{json::Object{}};
+      o.Add("subject", e.subject.str());
+      o.Add("owner", e.owner);
+      o.Add("schemaType", std::string(SchemaTypeName(e.type)));
+      json::Array versions;
+      for (const auto& [v, state] : e.versions) {
+        Value x{json::Object{}};
+        x.Add("version", v.value());
+        x.Add("state", std::string(LifecycleName(state)));
+        versions.push_back(std::move(x));
+      }
+      o.Add("versions", Value(std::move(versions)));
+      events.push_back(std::move(o));
+    }
+    json::Array services;
+    for (const ServiceRecord& s : m.services) {
+      Value o{json::Object{}};
+      o.Add("name", s.name);
+      o.Add("owner", s.owner);
+      std::vector<std::string> produces;
+      for (const SubjectName& p : s.produces) produces.push_back(p.str());
+      o.Add("produces", StringArray(produces));
+      json::Array consumes;
+      for (const ConsumedSubject& c : s.consumes) {
+        Value e{json::Object{}};
+        e.Add("subject", c.subject.str());
+        e.Add("versions", AcceptedVersionsJson(c));
+        consumes.push_back(std::move(e));
+      }
+      o.Add("consumes", Value(std::move(consumes)));
+      services.push_back(std::move(o));
+    }
+    Value o{json::Object{}};
+    o.Add("events", Value(std::move(events)));
+    o.Add("services", Value(std::move(services)));
+    return JsonReply(o);
+  });
+}
+
 HttpResponse SubjectPage(Service& service, const std::string& subject) {
   return Reply(service.GetCatalogSubject(subject), [](const CatalogSubject& c) {
     Value o = MetadataJson(c.metadata);
@@ -600,6 +674,10 @@ std::optional<HttpResponse> DispatchCatalog(Service& service, const HttpRequest&
   } else if (n == 3 && s[2] == "catalog") {
     // The catalog page's name for the same search.
     if (match.Is("GET", "/accord/v1/catalog")) r = Search(service, t);
+  } else if (n == 3 && s[2] == "fields") {
+    if (match.Is("GET", "/accord/v1/fields")) r = FieldSearch(service, t);
+  } else if (n == 3 && s[2] == "map") {
+    if (match.Is("GET", "/accord/v1/map")) r = Map(service);
   } else if (n >= 4 && s[2] == "subjects") {
     r = SubjectRoutes(service, req, caller, t, match);
   } else if (s[2] == "services") {

@@ -11,6 +11,7 @@
 
 #include "accord/schemas/canonical.h"
 #include "authz.h"
+#include "field_index.h"
 #include "folded_names.h"
 #include "formats.h"
 #include "service_internal.h"
@@ -188,7 +189,8 @@ Service::Service(std::unique_ptr<Store> store, ServiceOptions options)
       folded_(std::make_unique<internal::FoldedNames>(*store_)),
       parsed_(std::make_unique<ParsedCache>(options_.parsed_schema_cache,
                                             options_.parsed_schema_cache_mb << 20)),
-      diffs_(std::make_unique<DiffCache>(options_.diff_cache)) {}
+      diffs_(std::make_unique<DiffCache>(options_.diff_cache)),
+      field_index_(std::make_unique<internal::FieldIndex>()) {}
 
 Service::~Service() = default;
 
@@ -304,6 +306,11 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
   if (auto parsed = internal::ParseSchema(c.record.type, c.record.text, std::move(refs),
                                           options_.default_dialect)) {
     out = std::make_shared<const ParsedSchema>(std::move(*parsed));
+  } else if (auto within = internal::CheckWorkBudget(); !within) {
+    // Cut short by the request's budget, not unreadable: 42211, and nothing
+    // remembered (a null entry would say "cannot be read" to every later
+    // request).
+    return std::unexpected(within.error());
   }
   memo.emplace(c.record.id, out);
   parsed_->PutParsed(c.record.id, out, c.record.text.size());
@@ -1312,7 +1319,8 @@ Service::Counters Service::GetCounters() const {
                   .store_writes_committed = commits.writes,
                   .parsed_schemas_cached = parsed_->size(),
                   .diffs_computed = diffs_computed_.load(std::memory_order_relaxed),
-                  .diffs_cached = diffs_->size()};
+                  .diffs_cached = diffs_->size(),
+                  .field_tables_computed = field_tables_computed_.load(std::memory_order_relaxed)};
 }
 
 RegistryResult<std::vector<AuditRecord>> Service::Audit(const AuditQuery& query,

@@ -9,6 +9,7 @@ import { eventView } from './event.js';
 import { compareView } from './compare.js';
 import { calendarView } from './calendar.js';
 import { teamView } from './team.js';
+import { mapView } from './map.js';
 
 const ROUTES = [
   [/^$/, searchView],
@@ -16,6 +17,7 @@ const ROUTES = [
   [/^events\/([^/]+)\/compare$/, compareView],
   [/^deprecations$/, calendarView],
   [/^teams\/([^/]+)$/, teamView],
+  [/^map$/, mapView],
 ];
 
 const main = document.getElementById('main');
@@ -70,6 +72,9 @@ async function render({ focus = false } = {}) {
   showWho();
   if (focus) (main.querySelector('h1') ?? main).focus({ preventScroll: true });
   if (focus) window.scrollTo(0, 0);
+  // A link to a place on the page (the map's service boxes: a team page's
+  // #service-NAME).
+  if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
 }
 
 function markCurrentNav() {
@@ -91,12 +96,15 @@ function showWho() {
 }
 
 // Same-page links navigate without a reload (modified clicks open tabs).
+// The map's boxes are SVG links, whose href is not a plain string: read the
+// attribute.
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-  if (a.target || a.origin !== location.origin || !a.pathname.startsWith(BASE)) return;
+  const url = new URL(a.getAttribute('href'), location.href);
+  if (a.getAttribute('target') || url.origin !== location.origin || !url.pathname.startsWith(BASE)) return;
   e.preventDefault();
-  if (a.href !== location.href) go(a.href);
+  if (url.href !== location.href) go(url.href);
 });
 
 window.addEventListener('popstate', () => render({ focus: true }));

@@ -22,6 +22,7 @@ export const urls = {
   compare: (subject, from, to) => withQuery(`events/${enc(subject)}/compare`, { from, to }),
   calendar: () => BASE + 'deprecations',
   team: (owner) => BASE + `teams/${enc(owner)}`,
+  map: (q) => withQuery('map', { q }),
 };
 
 export const link = (href, ...children) => h('a', { href }, ...children);

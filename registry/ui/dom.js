@@ -17,6 +17,18 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+// The same for SVG elements (graph.js): svg('rect', {x: 0, y: 0}) -> SVGElement.
+const SVG_NS = 'http://www.w3.org/2000/svg';
+export function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value == null || value === false) continue;
+    el.setAttribute(key, String(value));
+  }
+  append(el, children);
+  return el;
+}
+
 export function append(parent, children) {
   for (const child of [children].flat(Infinity)) {
     if (child == null || child === false) continue;

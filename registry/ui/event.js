@@ -1,6 +1,7 @@
 // An event's page (/ui/events/{subject}?version=N): catalog metadata,
 // versions with their lifecycle, the schema of one version with personal data
-// highlighted, its field table, producers and consumers, and the changelog
+// highlighted, its field table, producers and consumers (a diagram, map.js,
+// and a table), and the changelog
 // (the compatibility engine's diff between consecutive versions).
 import { PageError } from './api.js';
 import { h, safeUrl, table } from './dom.js';
@@ -11,6 +12,7 @@ import {
 import {
   fmtTime, findingList, link, ownerLink, schemaView, stateBadge, summaryCounts, tagList, urls,
 } from './components.js';
+import { eventDiagram } from './map.js';
 
 function banner(subject, v) {
   const retired = v.state === 'RETIRED';
@@ -76,6 +78,7 @@ function fieldTable(fields) {
 function partiesSection(s, producers, consumers) {
   return h('section', { 'aria-labelledby': 'parties' },
     h('h2', { id: 'parties' }, 'Producers and consumers'),
+    producers.length + consumers.length ? eventDiagram(s, producers, consumers) : null,
     table(null, ['Service', 'Team', 'Role', 'Accepts'], [
       ...producers.map((p) => h('tr', null, h('td', null, p.name), h('td', null, ownerLink(p.owner)),
         h('td', null, 'produces'), h('td', null, ''))),

@@ -238,3 +238,47 @@ export async function fetchFields(subject, version) {
     number: Number.isInteger(f.number) ? f.number : null, label: str(f.label), oneof: str(f.oneof),
   }));
 }
+
+// --- the catalog as a graph (GET /accord/v1/map) ----------------------------------
+
+// {events: [{subject, owner, schemaType, versions: [{version, state}]}],
+//  services: [{name, owner, produces: [subject], consumes: [{subject, versions}]}]}
+export async function fetchMap() {
+  const reply = await get('accord/v1/map');
+  return {
+    events: list(reply?.events).map((e) => ({
+      subject: str(e.subject), owner: str(e.owner), schemaType: str(e.schemaType),
+      versions: list(e.versions).map((v) => ({ version: Number(v.version), state: str(v.state).toUpperCase() })),
+    })),
+    services: list(reply?.services).map(toService),
+  };
+}
+
+// The versions a consumer's declared `spec` accepts among the subject's live
+// `versions` ([{version, state}]): a list names its versions (one no longer
+// live has state "GONE"); ">=N" the live ones from N on; "all" / [] every
+// live version not retired (docs/catalog-api.md, Services).
+export function acceptedOf(spec, versions) {
+  if (Array.isArray(spec) && spec.length) {
+    return spec.map((n) => ({ version: Number(n), state: versions.find((v) => v.version === Number(n))?.state ?? 'GONE' }));
+  }
+  const min = typeof spec === 'string' && spec.startsWith('>=') ? Number(spec.slice(2).trim()) : null;
+  if (min != null) return versions.filter((v) => v.version >= min);
+  return versions.filter((v) => v.state !== 'RETIRED');
+}
+
+// --- search by field (GET /accord/v1/fields) ---------------------------------------
+
+// Events whose schema (any live version) has a field named `name` (its own
+// name or dotted path) and/or tagged PII when `pii`:
+// [{subject, owner, schemaType, latestVersion, fields: [{path, type, pii, versions}]}].
+export async function searchFields({ name, pii, owner }) {
+  const reply = await get('accord/v1/fields', { name, tag: pii ? 'PII' : '', owner });
+  return list(reply).map((r) => ({
+    subject: str(r.subject), owner: str(r.owner), schemaType: str(r.schemaType),
+    latestVersion: Number(r.latestVersion) || null,
+    fields: list(r.fields).map((f) => ({
+      path: str(f.path), type: str(f.type), pii: f.pii === true, versions: list(f.versions).map(Number),
+    })),
+  }));
+}

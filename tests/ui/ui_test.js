@@ -8,6 +8,8 @@
 //    event (issue 17) whose message imports another registered .proto by
 //    reference, with nested and repeated messages, a map, a oneof, field
 //    meta (docs, PII tags) and a well-known type, in two versions.
+//    Then a generated catalog (issue 20): 300 events and 60 services of 12
+//    teams (GENERATED below), for the map.
 // 2. Drives Debian's headless Chromium (playwright-core, executablePath from
 //    ACCORD_CHROMIUM; no browser download) through each view and checks what
 //    a reader sees. Each test saves a screenshot to $ACCORD_UI_SHOTS/<name>.png,
@@ -144,6 +146,55 @@ async function seed() {
   await call('PUT', '/accord/v1/services/checkout', {
     name: 'checkout', owner: 'orders-team', produces: ['orders.order-placed'], consumes: [],
   });
+  // Accepts every version from 1 on: the retired one too.
+  await call('PUT', '/accord/v1/services/warehouse', {
+    name: 'warehouse', owner: 'ops-team', produces: [],
+    consumes: [{ subject: 'orders.order-placed', schemaType: 'JSON', schema: JSON.stringify(ORDER_V3), versions: '>=1' }],
+  });
+  await seedGenerated();
+}
+
+// The generated catalog: event i is produced by service i % 60 and consumed
+// by services (7i + 1) % 60 and (13i + 5) % 60 (one service when the two
+// coincide); service s belongs to team s % 12 and so does what it produces.
+// Every 50th event has a personal-data field customerEmail.
+const GENERATED = (() => {
+  const pad = (n, w) => String(n).padStart(w, '0');
+  const services = Array.from({ length: 60 }, (_, s) => ({
+    name: `svc-${pad(s, 2)}`, owner: `team-${pad(s % 12, 2)}`, produces: [], consumes: [],
+  }));
+  const events = Array.from({ length: 300 }, (_, i) => {
+    const subject = `gen.event${pad(i, 3)}`;
+    const producer = services[i % 60];
+    const consumers = [...new Set([(7 * i + 1) % 60, (13 * i + 5) % 60])].map((s) => services[s]);
+    producer.produces.push(subject);
+    for (const c of consumers) c.consumes.push({ subject, versions: 'all' });
+    return { subject, owner: producer.owner, producer, consumers, pii: i % 50 === 0 };
+  });
+  return { services, events };
+})();
+
+// Runs `fn` over `items`, `width` at a time.
+async function inParallel(items, width, fn) {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
+}
+
+async function seedGenerated() {
+  await inParallel(GENERATED.events, 8, (e) => call('POST', `/subjects/${e.subject}/versions`, {
+    schemaType: 'JSON',
+    schema: JSON.stringify({
+      type: 'object', required: ['id'],
+      properties: {
+        id: { type: 'string' }, [`amount${e.subject.slice(-3)}`]: { type: 'integer' },
+        ...(e.pii ? { customerEmail: { type: 'string', 'x-pii': true } } : {}),
+      },
+    }),
+    metadata: { properties: { owner: e.owner } },
+  }));
+  await inParallel(GENERATED.services, 8, (s) => call('PUT', `/accord/v1/services/${s.name}`, {
+    name: s.name, owner: s.owner, produces: s.produces,
+    consumes: s.consumes.map((c) => ({ ...c, schemaType: 'JSON', schema: '{}' })),
+  }));
 }
 
 // --- harness --------------------------------------------------------------------
@@ -400,6 +451,200 @@ test('served_with_security_headers', async (page) => {
   assert.equal(await (await fetch(BASE + '/')).text(), '{}');
   await settled(page);
   assert.match(await page.textContent('main'), /No page at/);
+});
+
+// --- the catalog as a map (issue 20) ----------------------------------------------
+
+// Every node box of the diagram `within` as {id, kind, x, y, w, h, lines},
+// and the SVG's viewBox.
+async function diagram(page, within = 'main') {
+  return page.locator(`${within} svg.graph`).first().evaluate((svg) => ({
+    viewBox: svg.getAttribute('viewBox').split(' ').map(Number),
+    nodes: [...svg.querySelectorAll('g.node')].map((g) => {
+      const r = g.querySelector('rect');
+      const n = (k) => Number(r.getAttribute(k));
+      return {
+        id: g.dataset.id, kind: g.getAttribute('class'), x: n('x'), y: n('y'), w: n('width'), h: n('height'),
+        lines: [...g.querySelectorAll('text')].map((t) => t.textContent),
+        href: g.querySelector('a').getAttribute('href'),
+      };
+    }),
+    edges: [...svg.querySelectorAll('path.edge')].map((p) => `${p.dataset.from}>${p.dataset.to}`),
+  }));
+}
+
+// The layout stays readable: no two boxes overlap, each lies inside the
+// viewBox, each has its name.
+function assertReadable({ viewBox: [vx, vy, vw, vh], nodes }) {
+  const sorted = [...nodes].sort((a, b) => a.x - b.x || a.y - b.y);
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i];
+    assert.ok(a.x >= vx && a.y >= vy && a.x + a.w <= vx + vw && a.y + a.h <= vy + vh,
+      `${a.id} (${a.x},${a.y} ${a.w}x${a.h}) lies outside the viewBox ${vw}x${vh}`);
+    assert.ok(a.lines[0]?.length > 0, `${a.id} has no label`);
+    for (let j = i + 1; j < sorted.length && sorted[j].x < a.x + a.w; j++) {
+      const b = sorted[j];
+      const apart = b.x >= a.x + a.w || a.x >= b.x + b.w || b.y >= a.y + a.h || a.y >= b.y + b.h;
+      assert.ok(apart, `${a.id} overlaps ${b.id}`);
+    }
+  }
+}
+
+const ids = (d, prefix) => d.nodes.map((n) => n.id).filter((id) => id.startsWith(prefix)).sort();
+
+test('map_whole_catalog_is_readable', async (page) => {
+  await open(page, '/ui/map');
+  assert.equal(await page.textContent('p.count'), '305 events, 63 services');
+  const d = await diagram(page);
+  assertReadable(d);
+  // Every event once in the middle; each service on the side(s) it plays.
+  assert.equal(ids(d, 'e:').length, 305);
+  const producers = new Set(GENERATED.services.filter((s) => s.produces.length).map((s) => `p:${s.name}`));
+  for (const name of ['billing', 'checkout']) producers.add(`p:${name}`);
+  assert.deepEqual(ids(d, 'p:'), [...producers].sort());
+  const consumers = new Set(GENERATED.services.filter((s) => s.consumes.length).map((s) => `c:${s.name}`));
+  for (const name of ['billing', 'warehouse']) consumers.add(`c:${name}`);
+  assert.deepEqual(ids(d, 'c:'), [...consumers].sort());
+  // Columns: producers left of events left of consumers.
+  const column = (prefix) => new Set(d.nodes.filter((n) => n.id.startsWith(prefix)).map((n) => n.x));
+  const [px, ex, cx] = ['p:', 'e:', 'c:'].map((p) => [...column(p)]);
+  assert.equal(px.length, 1);
+  assert.ok(px[0] < ex[0] && ex.length === 1 && ex[0] < cx[0] && cx.length === 1);
+  // One edge per declaration entry.
+  const expected = GENERATED.events.flatMap((e) => [`p:${e.producer.name}>e:${e.subject}`,
+    ...e.consumers.map((c) => `e:${e.subject}>c:${c.name}`)]);
+  for (const edge of expected) assert.ok(d.edges.includes(edge), `missing edge ${edge}`);
+  assert.equal(d.edges.length, expected.length + 4);  // billing x2, checkout, warehouse
+  // Events are grouped by team: each team's events in one run, under its
+  // heading.
+  const owners = d.nodes.filter((n) => n.id.startsWith('e:')).sort((a, b) => a.y - b.y).map((n) => n.lines[1]);
+  const runs = owners.filter((o, i) => i === 0 || owners[i - 1] !== o);
+  assert.deepEqual([...runs].sort(), [...new Set(owners)].sort());
+  assert.equal(runs.length, 16);  // 12 generated teams, 3 of the fixture, "no owner"
+  assert.deepEqual(await texts(page, 'svg.graph text.group'), runs);
+  // A box names the event and its owning team.
+  const event = d.nodes.find((n) => n.id === 'e:customers.customer-updated');
+  assert.deepEqual(event.lines, ['customers.customer-updated', 'customers-team']);
+  // docs/catalog-map.png is this view's first screen.
+  await page.screenshot({ path: path.join(SHOTS, 'catalog-map.png') });
+});
+
+test('map_search_narrows_to_matches_and_neighbours', async (page) => {
+  await open(page, '/ui/map');
+  const e = GENERATED.events[7];
+  await page.getByLabel('Filter the map').fill(e.subject);
+  await page.waitForURL(/\/ui\/map\?q=gen\.event007$/);
+  await page.waitForFunction(() => document.querySelectorAll('svg.graph g.node').length < 10);
+  const d = await diagram(page);
+  assertReadable(d);
+  assert.deepEqual(d.nodes.map((n) => n.id).sort(),
+    [`e:${e.subject}`, `p:${e.producer.name}`, ...e.consumers.map((c) => `c:${c.name}`)].sort());
+  assert.deepEqual(await page.locator('g.node.match').evaluateAll((g) => g.map((x) => x.dataset.id)),
+    [`e:${e.subject}`]);
+  assert.equal(await page.textContent('p.count'), '1 matching “gen.event007”, shown with their neighbours');
+  // A team: its services and events, with their neighbours; the URL keeps the filter.
+  await open(page, '/ui/map?q=team-03');
+  const team = await diagram(page);
+  assertReadable(team);
+  const matched = await page.locator('g.node.match').evaluateAll((g) => g.map((x) => x.dataset.id));
+  const mine = GENERATED.services.filter((s) => s.owner === 'team-03');
+  assert.deepEqual(matched.sort(), [
+    ...GENERATED.events.filter((x) => x.owner === 'team-03').map((x) => `e:${x.subject}`),
+    ...mine.map((s) => `p:${s.name}`), ...mine.map((s) => `c:${s.name}`),
+  ].sort());
+  await page.getByLabel('Filter the map').fill('no-such-thing');
+  await page.waitForSelector('text=Nothing matches “no-such-thing”.');
+  assert.equal(await page.locator('svg.graph').count(), 0);
+});
+
+test('map_links_open_pages', async (page) => {
+  await open(page, '/ui/map?q=gen.event042');
+  await page.locator('g.node[data-id="e:gen.event042"] a').click();
+  await page.waitForURL(/\/ui\/events\/gen\.event042$/);
+  await settled(page);
+  assert.equal(await page.textContent('h1'), 'gen.event042');
+  const producer = GENERATED.events[42].producer;
+  await open(page, '/ui/map?q=gen.event042');
+  await page.locator(`g.node[data-id="p:${producer.name}"] a`).click();
+  await page.waitForURL(new RegExp(`/ui/teams/${producer.owner}#service-${producer.name}$`));
+  await settled(page);
+  assert.equal(await page.textContent('h1'), `Team ${producer.owner}`);
+  assert.match(await page.textContent(`li#service-${producer.name}`), /gen\.event042/);
+});
+
+test('event_page_diagram', async (page) => {
+  await open(page, '/ui/events/orders.order-placed');
+  const d = await diagram(page, 'section[aria-labelledby="parties"]');
+  assertReadable(d);
+  assert.deepEqual(d.nodes.map((n) => [n.id, n.lines]), [
+    ['e:orders.order-placed', ['orders.order-placed', 'orders-team', 'latest v3']],
+    ['p:checkout', ['checkout', 'orders-team']],
+    ['c:billing', ['billing', 'payments-team', 'accepts v2 (deprecated), v3']],
+    // A line too long for the box goes on.
+    ['c:warehouse', ['warehouse', 'ops-team', 'accepts v1 (retired),', 'v2 (deprecated), v3']],
+  ]);
+  assert.deepEqual(d.edges.sort(), ['e:orders.order-placed>c:billing', 'e:orders.order-placed>c:warehouse',
+    'p:checkout>e:orders.order-placed']);
+  // Deprecated and retired versions are marked, not only named.
+  const marks = await page.locator('g.node[data-id="c:warehouse"] tspan.version')
+    .evaluateAll((t) => t.map((x) => [x.textContent, x.getAttribute('class')]));
+  assert.deepEqual(marks, [['v1 (retired)', 'version retired'], ['v2 (deprecated)', 'version deprecated'],
+    ['v3', 'version active']]);
+  const left = d.nodes.find((n) => n.id === 'p:checkout').x;
+  const middle = d.nodes.find((n) => n.id === 'e:orders.order-placed').x;
+  assert.ok(left < middle && middle < d.nodes.find((n) => n.id === 'c:billing').x);
+  // docs/catalog-event-diagram.png is this section.
+  await page.locator('section[aria-labelledby="parties"]').screenshot({ path: path.join(SHOTS, 'catalog-event-diagram.png') });
+  // docs/catalog-event-page.png is the page's first screen at 1000 x 1000.
+  await page.setViewportSize({ width: 1000, height: 1000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, 'catalog-event-page.png') });
+  // A consumer's box leads to its team's page.
+  await page.locator('g.node[data-id="c:billing"] a').click();
+  await page.waitForURL(/\/ui\/teams\/payments-team#service-billing$/);
+  await settled(page);
+  assert.equal(await page.textContent('h1'), 'Team payments-team');
+});
+
+test('team_page_diagram', async (page) => {
+  await open(page, '/ui/teams/payments-team');
+  const d = await diagram(page, 'section[aria-labelledby="diagram"]');
+  assertReadable(d);
+  assert.deepEqual(d.nodes.map((n) => n.id).sort(),
+    ['c:billing', 'e:orders.order-placed', 'e:payments.payment-captured', 'p:billing']);
+  assert.deepEqual(d.edges.sort(), ['e:orders.order-placed>c:billing', 'p:billing>e:payments.payment-captured']);
+  // A generated team: its 5 services, what they produce and consume.
+  await open(page, '/ui/teams/team-05');
+  const t = await diagram(page, 'section[aria-labelledby="diagram"]');
+  assertReadable(t);
+  const mine = GENERATED.services.filter((s) => s.owner === 'team-05');
+  const events = new Set(mine.flatMap((s) => [...s.produces, ...s.consumes.map((c) => c.subject)]));
+  assert.deepEqual(ids(t, 'e:'), [...events].map((x) => `e:${x}`).sort());
+  assert.deepEqual(ids(t, 'p:'), mine.map((s) => `p:${s.name}`).sort());
+});
+
+test('search_by_field_across_versions_and_languages', async (page) => {
+  const rows = () => tableRows(page, 'Fields');
+  await open(page, '/ui/?field=customerEmail');
+  assert.deepEqual(await rows(), GENERATED.events.filter((e) => e.pii).map((e) =>
+    [e.subject, 'customerEmail', 'string', 'PII', 'v1', e.owner, 'JSON']));
+  // From the form: a name found in a JSON Schema (v1, v2 only), an Avro and
+  // a Protobuf schema (the referenced file's field, by its path).
+  await open(page, '/ui/');
+  await page.getByLabel('Field name').fill('email');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\?field=email$/);
+  await settled(page);
+  assert.deepEqual(await rows(), [
+    ['acme.customer', 'email', 'string', 'PII', 'v1', 'no owner', 'PROTOBUF'],
+    ['orders.order-placed', 'email', 'string', 'PII', 'v1, v2', 'orders-team', 'JSON'],
+    ['orders.order-shipped', 'buyer.email', 'string', 'PII', 'v1, v2', 'no owner', 'PROTOBUF'],
+  ]);
+  await open(page, '/ui/?field=cardNumber&pii=1');
+  assert.deepEqual(await rows(), [['payments.payment-captured', 'cardNumber', 'string', 'PII', 'v1', 'payments-team', 'AVRO']]);
+  assert.equal(await page.textContent('p.count'), '1 event with a field named “cardNumber” with personal data');
+  await open(page, '/ui/?field=nothing-has-this');
+  assert.match(await page.textContent('main'), /No event has such a field/);
 });
 
 // --- main -------------------------------------------------------------------------

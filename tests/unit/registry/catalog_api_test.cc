@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "accord/registry/http_api.h"
+#include "accord/schemas/budget.h"
 #include "accord/schemas/load.h"
 #include "test_util.h"
 
@@ -366,6 +367,184 @@ enum Status {
           R"({"path":"shipped_at","type":"message google.protobuf.Timestamp","required":false,"pii":false,"number":7,"label":"optional"})",
           R"({"path":"status","type":"enum acme.orders.Status","required":false,"pii":false,"number":8,"label":"optional"})",
       }));
+}
+
+// Issue 20: GET /accord/v1/fields finds every event whose schema has a
+// field of that name (its own name or its dotted path, any case) or tagged
+// PII, across live versions and the three languages.
+class FieldSearchTest : public CatalogApiTest {
+ protected:
+  void SetUp() override {
+    CatalogApiTest::SetUp();
+    // orders: email at the top in v1, nested under customer in v2; v3 has none.
+    Register("orders", R"({"type":"object","properties":{"id":{"type":"string"},)"
+                       R"("email":{"type":"string","x-pii":true}}})");
+    Register("orders",
+             R"({"type":"object","properties":{"id":{"type":"string"},)"
+             R"("customer":{"type":"object","properties":{"email":{"type":"string"}}}}})");
+    Register("orders", R"({"type":"object","properties":{"id":{"type":"integer"}}})");
+    Value avro{json::Object{}};
+    avro.Add("schemaType", "AVRO");
+    avro.Add("schema",
+             R"({"type":"record","name":"Paid","fields":[{"name":"Email","type":"string",)"
+             R"("pii":true},{"name":"lines","type":{"type":"array","items":{"type":"record",)"
+             R"("name":"Line","fields":[{"name":"id","type":"long"}]}}}]})");
+    ASSERT_EQ(Call("POST", "/subjects/payments/versions", json::ToJson(avro)).status, 200);
+    Value proto{json::Object{}};
+    proto.Add("schemaType", "PROTOBUF");
+    proto.Add("schema",
+              "syntax = \"proto3\";\nimport \"confluent/meta.proto\";\n"
+              "message Customer {\n  string id = 1;\n  string email = 2 "
+              "[(confluent.field_meta) = { tags: [\"PII\"] }];\n}\n");
+    ASSERT_EQ(Call("POST", "/subjects/customers/versions", json::ToJson(proto)).status, 200);
+    ASSERT_EQ(Call("PUT", "/accord/v1/subjects/payments/metadata", R"({"owner":"finance"})").status,
+              200);
+  }
+  std::string Find(const std::string& query) {
+    auto r = Call("GET", "/accord/v1/fields?" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.body;
+  }
+};
+
+TEST_F(FieldSearchTest, ByNameAcrossVersionsAndLanguages) {
+  EXPECT_EQ(
+      Find("name=email"),
+      R"([{"subject":"customers","owner":"","schemaType":"PROTOBUF","latestVersion":1,"fields":[)"
+      R"({"path":"email","type":"string","pii":true,"versions":[1]}]},)"
+      R"({"subject":"orders","owner":"","schemaType":"JSON","latestVersion":3,"fields":[)"
+      R"({"path":"customer.email","type":"string","pii":false,"versions":[2]},)"
+      R"({"path":"email","type":"string","pii":true,"versions":[1]}]},)"
+      R"({"subject":"payments","owner":"finance","schemaType":"AVRO","latestVersion":1,"fields":[)"
+      R"({"path":"Email","type":"string","pii":true,"versions":[1]}]}])");
+  // The newest version holding a field gives its type; an array's members
+  // are found by their own name.
+  EXPECT_EQ(
+      Find("name=id"),
+      R"([{"subject":"customers","owner":"","schemaType":"PROTOBUF","latestVersion":1,"fields":[)"
+      R"({"path":"id","type":"string","pii":false,"versions":[1]}]},)"
+      R"({"subject":"orders","owner":"","schemaType":"JSON","latestVersion":3,"fields":[)"
+      R"({"path":"id","type":"integer","pii":false,"versions":[1,2,3]}]},)"
+      R"({"subject":"payments","owner":"finance","schemaType":"AVRO","latestVersion":1,"fields":[)"
+      R"({"path":"lines[].id","type":"long","pii":false,"versions":[1]}]}])");
+}
+
+TEST_F(FieldSearchTest, ByPathTagAndOwner) {
+  EXPECT_EQ(Find("name=Customer.Email"),
+            R"([{"subject":"orders","owner":"","schemaType":"JSON","latestVersion":3,"fields":[)"
+            R"({"path":"customer.email","type":"string","pii":false,"versions":[2]}]}])");
+  EXPECT_EQ(
+      Find("tag=PII"),
+      R"([{"subject":"customers","owner":"","schemaType":"PROTOBUF","latestVersion":1,"fields":[)"
+      R"({"path":"email","type":"string","pii":true,"versions":[1]}]},)"
+      R"({"subject":"orders","owner":"","schemaType":"JSON","latestVersion":3,"fields":[)"
+      R"({"path":"email","type":"string","pii":true,"versions":[1]}]},)"
+      R"({"subject":"payments","owner":"finance","schemaType":"AVRO","latestVersion":1,"fields":[)"
+      R"({"path":"Email","type":"string","pii":true,"versions":[1]}]}])");
+  // Name and tag: personal-data fields of that name only.
+  EXPECT_EQ(
+      Find("name=email&tag=pii&owner=FINANCE"),
+      R"([{"subject":"payments","owner":"finance","schemaType":"AVRO","latestVersion":1,"fields":[)"
+      R"({"path":"Email","type":"string","pii":true,"versions":[1]}]}])");
+  EXPECT_EQ(Find("name=customer"),
+            R"([{"subject":"orders","owner":"","schemaType":"JSON","latestVersion":3,"fields":[)"
+            R"({"path":"customer","type":"object","pii":false,"versions":[2]}]}])");
+  EXPECT_EQ(Find("name=nothing"), "[]");
+  // A soft-deleted version is not searched.
+  ASSERT_EQ(Call("DELETE", "/subjects/orders/versions/2").status, 200);
+  EXPECT_EQ(Find("name=customer"), "[]");
+}
+
+TEST_F(FieldSearchTest, NeedsANameOrAKnownTag) {
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/fields")), 42210);
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/fields?name=")), 42210);
+  auto r = Call("GET", "/accord/v1/fields?tag=secret");
+  EXPECT_EQ(ErrorCodeOf(r), 42210);
+  EXPECT_NE(r.body.find("Unknown field tag 'secret' (the catalog knows PII"), std::string::npos)
+      << r.body;
+  EXPECT_EQ(ErrorCodeOf(Call("GET", "/accord/v1/fields?name=" + std::string(1025, 'a'))), 42210);
+}
+
+// The cost rule: a schema's field table is computed once, not on every
+// search; a new version adds its own only.
+TEST_F(FieldSearchTest, EachSchemaIsIndexedOnce) {
+  EXPECT_EQ(service_.GetCounters().field_tables_computed, 0u);
+  Find("name=email");
+  EXPECT_EQ(service_.GetCounters().field_tables_computed, 5u);  // 3 orders, payments, customers
+  Find("tag=PII");
+  Find("name=id");
+  Call("GET", "/accord/v1/catalog?q=nothing-matches-this");  // the search box reads them too
+  EXPECT_EQ(service_.GetCounters().field_tables_computed, 5u);
+  Register("orders", R"({"type":"object","properties":{"note":{"type":"string"}}})");
+  EXPECT_EQ(Find("name=note"),
+            R"([{"subject":"orders","owner":"","schemaType":"JSON","latestVersion":4,"fields":[)"
+            R"({"path":"note","type":"string","pii":false,"versions":[4]}]}])");
+  EXPECT_EQ(service_.GetCounters().field_tables_computed, 6u);
+}
+
+// A search cut short by the request budget is 42211 and forgets nothing: a
+// parse stopped by the budget is not remembered as "cannot be read" (which
+// would index the schema without fields for good).
+TEST(FieldSearchBudget, ASearchCutShortByTheBudgetForgetsNothing) {
+  ServiceOptions options;
+  options.parsed_schema_cache = 1;  // "a" is parsed again by the search
+  Service service(testing::OpenStoreOrDie(":memory:"), options);
+  // The Avro parser charges each named schema and stops at the second one
+  // under a budget of one unit.
+  SchemaInput a;
+  a.type = SchemaType::kAvro;
+  a.schema = R"({"type":"record","name":"A","fields":[{"name":"alpha","type":)"
+             R"({"type":"record","name":"B","fields":[{"name":"x","type":"string"}]}}]})";
+  ASSERT_TRUE(service.Register("a", a));
+  ASSERT_TRUE(service.Register("b", testing::Json(R"({"properties":{"beta":{"type":"string"}}})")));
+  {
+    WorkBudget tight(1);
+    WorkBudgetScope scope(tight);  // the Service's requests share it
+    auto cut = service.SearchFields(FieldQuery{.name = "alpha"});
+    ASSERT_FALSE(cut);
+    EXPECT_EQ(cut.error().code, ErrorCode::kRequestTooCostly);
+  }
+  auto found = service.SearchFields(FieldQuery{.name = "alpha"});
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].subject.str(), "a");
+  EXPECT_EQ(service.GetCounters().field_tables_computed, 2u);
+}
+
+// GET /accord/v1/map: every event and service declaration, compact (no
+// schema texts), for the catalog's diagrams.
+TEST_F(CatalogApiTest, MapListsEventsAndServicesWithoutSchemas) {
+  ThreeOrders();
+  Register("payments", R"({"type":"object"})");
+  ASSERT_EQ(Call("PUT", "/accord/v1/subjects/payments/metadata", R"({"owner":"finance"})").status,
+            200);
+  ASSERT_EQ(
+      Call("PUT", "/accord/v1/subjects/orders/versions/1/deprecation", R"({"sunset":"2030-06-01"})")
+          .status,
+      200);
+  ASSERT_EQ(Call("PUT", "/accord/v1/services/billing",
+                 R"({"owner":"finance","produces":["payments","refunds"],)"
+                 R"("consumes":[{"subject":"orders","schemaType":"JSON",)"
+                 R"("schema":"{\"type\":\"object\"}","versions":">=2"}]})")
+                .status,
+            200);
+  ASSERT_EQ(Call("PUT", "/accord/v1/services/audit",
+                 R"({"owner":"ops","consumes":[{"subject":"orders"},{"subject":"payments",)"
+                 R"("versions":[1]}]})")
+                .status,
+            200);
+  auto r = Call("GET", "/accord/v1/map");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body,
+            R"({"events":[{"subject":"orders","owner":"","schemaType":"JSON","versions":[)"
+            R"({"version":1,"state":"DEPRECATED"},{"version":2,"state":"ACTIVE"},)"
+            R"({"version":3,"state":"ACTIVE"}]},)"
+            R"({"subject":"payments","owner":"finance","schemaType":"JSON","versions":[)"
+            R"({"version":1,"state":"ACTIVE"}]}],)"
+            R"("services":[{"name":"audit","owner":"ops","produces":[],"consumes":[)"
+            R"({"subject":"orders","versions":[]},{"subject":"payments","versions":[1]}]},)"
+            R"({"name":"billing","owner":"finance","produces":["payments","refunds"],"consumes":[)"
+            R"({"subject":"orders","versions":">=2"}]}]})");
 }
 
 TEST_F(CatalogApiTest, AuditFiltersBySubjectAndRecordsCatalogActions) {

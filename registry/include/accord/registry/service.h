@@ -94,6 +94,11 @@
 //  * Service declarations: name 1..128 of [A-Za-z0-9._-], each consumed
 //    subject once, versions a list / ">=N" / all, reader schemas parsed
 //    (42201 when invalid, 42209 when too large); 40410 for unknown names.
+//  * Field search (SearchFields): a subject matches when a row of a live
+//    version's field table has the name asked (its own name or its dotted
+//    path, ASCII case-insensitive) and/or is personal data (tag PII). Each
+//    schema's rows are computed once per process (field_index.h), never per
+//    search.
 //  * Every catalog change writes one audit row in the same transaction
 //    (PUT_METADATA, DEPRECATE, UNDEPRECATE, PUT_SERVICE, DELETE_SERVICE, with
 //    {"before", "after"} detail). A write that changes nothing (same
@@ -188,6 +193,8 @@ namespace accord::registry {
 namespace internal {
 struct ParsedSchema;  // formats.h, private to registry/src
 class FoldedNames;    // folded_names.h, private to registry/src
+class FieldIndex;     // field_index.h, private to registry/src
+struct IndexedField;  // field_index.h
 }  // namespace internal
 
 // Whether a new subject may differ from an existing one only by letter case.
@@ -464,6 +471,44 @@ struct CatalogSummary {
   std::vector<Lifecycle> states{};  // of the live versions, distinct, ACTIVE first
 };
 
+// GET /accord/v1/fields: events whose schema (any live version) has a
+// field named `name` (its own name or its dotted path, case-insensitive)
+// and/or tagged `tag`. At least one of the two is required (42210).
+struct FieldQuery {
+  std::string name{};
+  std::string tag{};    // "PII" (case-insensitive): the one field tag the catalog knows
+  std::string owner{};  // exact (case-insensitive); "" = any
+};
+
+// One matching field of a subject, merged over its live versions.
+struct FieldMatch {
+  std::string path{};
+  std::string type{};               // in the newest version holding it
+  bool pii = false;                 // in the newest version holding it
+  std::vector<Version> versions{};  // the live versions holding it, ascending
+};
+
+struct FieldSearchRow {
+  SubjectName subject{};
+  std::string owner{};
+  SchemaType type = SchemaType::kAvro;  // of the latest version
+  Version latest{};
+  std::vector<FieldMatch> fields{};  // by path
+};
+
+// The whole catalog as a graph (GET /accord/v1/map): every subject with a
+// live version and every service declaration, without schema texts.
+struct MapEvent {
+  SubjectName subject{};
+  std::string owner{};
+  SchemaType type = SchemaType::kAvro;                    // of the latest version
+  std::vector<std::pair<Version, Lifecycle>> versions{};  // live, ascending
+};
+struct CatalogMap {
+  std::vector<MapEvent> events{};         // by subject
+  std::vector<ServiceRecord> services{};  // by name; reader schemas left empty
+};
+
 // One row of the deprecation calendar.
 struct CalendarEntry {
   SchemaVersion version{};  // schema text left empty; deprecation set
@@ -611,6 +656,14 @@ class Service {
   // version).
   RegistryResult<std::vector<CalendarEntry>> DeprecationCalendar();
   RegistryResult<std::vector<FieldInfo>> Fields(std::string_view subject, VersionSelector v);
+  // Subjects with a live version matching `query`, by subject; 42210 when
+  // neither name nor tag is given, or the tag is not one the catalog knows.
+  // Each schema's field table is computed once (field_index.h); the request
+  // budget bounds the schemas indexed by one call (42211; the ones indexed
+  // before it ran out stay indexed).
+  RegistryResult<std::vector<FieldSearchRow>> SearchFields(const FieldQuery& query);
+  // Every subject with a live version and every service declaration.
+  RegistryResult<CatalogMap> GetCatalogMap();
   // Both versions must be live (40402); `from` nullopt: the live version
   // before `to` (40402 when `to` is the first). 42201 when the engine
   // rejects a schema.
@@ -646,6 +699,7 @@ class Service {
     std::uint64_t parsed_schemas_cached = 0;   // entries of the parsed-schema cache
     std::uint64_t diffs_computed = 0;          // version-pair diffs computed (not from the cache)
     std::uint64_t diffs_cached = 0;            // entries of the diff cache
+    std::uint64_t field_tables_computed = 0;   // schemas' field tables indexed (field search)
   };
   Counters GetCounters() const;
   // The audit rows matching `query`, oldest first (admins only: 40301).
@@ -700,6 +754,10 @@ class Service {
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedVersion(
       const VersionRecord& v);
   RegistryResult<SchemaDiff> DiffVersions(const VersionRecord& from, const VersionRecord& to);
+  // The field rows of a version's schema, from field_index_ or computed
+  // and indexed (none for a schema this build cannot read).
+  RegistryResult<std::shared_ptr<const std::vector<internal::IndexedField>>> IndexedFields(
+      const VersionRecord& v);
   // 42201 listing the error-level lint findings of `schema` (owner: from
   // `metadata`); warnings pass.
   RegistryResult<void> CheckLint(const SubjectName& s, const Parsed& schema,
@@ -803,6 +861,9 @@ class Service {
   // Diffs of version pairs by their schema ids, bounded (ServiceOptions::diff_cache).
   class DiffCache;
   std::unique_ptr<DiffCache> diffs_;
+  // Field rows of every schema a field search has met (field_index.h).
+  std::unique_ptr<internal::FieldIndex> field_index_;
+  std::atomic<std::uint64_t> field_tables_computed_{0};
   std::atomic<std::uint64_t> diffs_computed_{0};
 };
 
