@@ -35,8 +35,8 @@ struct DeploymentArgs {
 };
 
 std::string DeploymentPath(const DeploymentArgs& args) {
-  return "/accord/v1/environments/" + RegistryClient::Segment(args.environment) +
-         "/deployments/" + RegistryClient::Segment(args.service);
+  return "/accord/v1/environments/" + RegistryClient::Segment(args.environment) + "/deployments/" +
+         RegistryClient::Segment(args.service);
 }
 
 int RunRecordDeployment(const DeploymentArgs& args) {
@@ -124,8 +124,7 @@ void RegisterDeployments(CLI::App& app, Commands& commands) {
         "record-undeployment",
         std::string("Record that a service no longer runs in an environment.") + kExits);
     sub->add_option("--service", args->service, "the service")->required();
-    sub->add_option("--version", args->version,
-                    "only when this version is the one recorded there");
+    sub->add_option("--version", args->version, "only when this version is the one recorded there");
     sub->add_option("--environment", args->environment, "the environment")->required();
     AddOwnerOptions(*sub, args->options);
     sub->callback(
@@ -136,10 +135,9 @@ void RegisterDeployments(CLI::App& app, Commands& commands) {
     auto* env = app.add_subcommand("environment", "Declare deployment environments (admins)");
     env->require_subcommand(1);
     auto* sub = env->add_subcommand(
-        "create",
-        std::string("Declare an environment, or change its owner and production flag "
-                    "(admins only).") +
-            kExits);
+        "create", std::string("Declare an environment, or change its owner and production flag "
+                              "(admins only).") +
+                      kExits);
     sub->add_option("name", args->name, "the environment's name")->required();
     sub->add_option("--owner", args->owner, "the owning team");
     sub->add_flag("--production", args->production, "a production environment");

@@ -10,6 +10,7 @@
 #include "accord/registry/service.h"
 #include "accord/schemas/json.h"
 #include "authz.h"
+#include "formats.h"
 #include "service_internal.h"
 
 namespace accord::registry {
@@ -253,6 +254,84 @@ RegistryResult<EnvironmentView> Service::GetEnvironment(std::string_view name) {
     view.services.push_back(std::move(s));
   }
   return view;
+}
+
+RegistryResult<std::vector<DeployPair>> Service::CheckDeployment(std::string_view environment,
+                                                                 std::string_view service,
+                                                                 std::string_view version) {
+  auto candidate = GetServiceVersion(service, version);
+  if (!candidate) return std::unexpected(candidate.error());
+  auto deployed = store_->ListDeployments(std::string(environment));
+  if (!deployed) return std::unexpected(deployed.error());
+  std::vector<ServiceVersionRecord> others;
+  for (const DeploymentRecord& d : *deployed) {
+    if (d.service == candidate->service) continue;  // the version it replaces
+    auto c = store_->GetServiceVersion(d.service, d.version);
+    if (!c) return std::unexpected(c.error());
+    if (*c) others.push_back(std::move(**c));
+  }
+  auto name = [](const ServiceVersionRecord& c) { return c.service + "@" + c.version; };
+  // One pair: the producer's schema `id` of `subject` against `reader`.
+  auto judge = [&](const SubjectName& subject, SchemaId id, const ConsumedSubject& reader,
+                   DeployPair& pair) -> RegistryResult<void> {
+    auto live = store_->ListVersions(subject, IncludeDeleted::kNo);
+    if (!live) return std::unexpected(live.error());
+    auto held = std::find_if(live->begin(), live->end(),
+                             [&](const VersionRecord& v) { return v.schema_id == id; });
+    if (held == live->end()) {
+      pair.ok = false;
+      pair.reasons.push_back("schema id " + std::to_string(id.value()) +
+                             " is no longer a live version of " + subject.str());
+      return {};
+    }
+    pair.version = held->version;
+    if (!reader.Accepts(held->version)) {
+      pair.ok = false;
+      pair.reasons.push_back(pair.consumer + " does not accept version " +
+                             std::to_string(held->version.value()));
+      return {};
+    }
+    if (reader.schema.empty()) return {};  // no reader schema: nothing to check
+    auto writer = ParsedVersion(*held);
+    if (!writer) return std::unexpected(writer.error());
+    auto parsed = internal::ParseSchema(reader.type, reader.schema, {}, options_.default_dialect);
+    if (!parsed) return std::unexpected(parsed.error());
+    auto config = ConfigFor(subject);
+    if (!config) return std::unexpected(config.error());
+    auto report = internal::CheckCompatible(**writer, *parsed, config->policy);
+    if (!report) return std::unexpected(report.error());
+    for (const compat::Finding& f : report->findings) {
+      if (!compat::IsFailing(f.severity)) continue;
+      pair.ok = false;
+      pair.reasons.push_back(std::string(f.kind.name()) + " at " +
+                             (f.reader_path.empty() ? "(root)" : f.reader_path) + ": " + f.message);
+    }
+    return {};
+  };
+  std::vector<DeployPair> out;
+  for (const ProducedSchema& p : candidate->produces) {
+    for (const ServiceVersionRecord& other : others) {
+      for (const ConsumedSubject& c : other.consumes) {
+        if (c.subject != p.subject) continue;
+        DeployPair pair{
+            .subject = p.subject, .producer = name(*candidate), .consumer = name(other)};
+        if (auto r = judge(p.subject, p.schema_id, c, pair); !r) return std::unexpected(r.error());
+        out.push_back(std::move(pair));
+      }
+    }
+  }
+  for (const ConsumedSubject& c : candidate->consumes) {
+    for (const ServiceVersionRecord& other : others) {
+      for (const ProducedSchema& p : other.produces) {
+        if (p.subject != c.subject) continue;
+        DeployPair pair{
+            .subject = p.subject, .producer = name(other), .consumer = name(*candidate)};
+        if (auto r = judge(p.subject, p.schema_id, c, pair); !r) return std::unexpected(r.error());
+        out.push_back(std::move(pair));
+      }
+    }
+  }
+  return out;
 }
 
 RegistryResult<DeploymentRecord> Service::RecordDeployment(std::string_view environment,

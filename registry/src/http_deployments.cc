@@ -31,12 +31,12 @@ RegistryResult<ServiceVersionRecord> ParseContract(const Value& body, const std:
       declaration.Add(m.key, m.value);
     }
   }
-  if (const Value* v = body.Find("version"); v != nullptr && !(v->IsString() &&
-                                                              v->AsString() == version)) {
+  if (const Value* v = body.Find("version");
+      v != nullptr && !(v->IsString() && v->AsString() == version)) {
     return BadMember("contract: 'version' does not match the path");
   }
-  if (const Value* v = body.Find("service"); v != nullptr && !(v->IsString() &&
-                                                              v->AsString() == service)) {
+  if (const Value* v = body.Find("service");
+      v != nullptr && !(v->IsString() && v->AsString() == service)) {
     return BadMember("contract: 'service' does not match the path");
   }
   auto parsed = ParseServiceDeclaration(declaration, service);
@@ -122,7 +122,8 @@ Value DeployedJson(const DeployedService& s) {
     produces.push_back(std::move(e));
   }
   o.Add("produces", Value(std::move(produces)));
-  o.Add("consumes", s.contract ? *ContractJson(*s.contract).Find("consumes") : Value(json::Array{}));
+  o.Add("consumes",
+        s.contract ? *ContractJson(*s.contract).Find("consumes") : Value(json::Array{}));
   return o;
 }
 
@@ -207,6 +208,32 @@ std::optional<HttpResponse> EnvironmentRoutes(Service& service, const HttpReques
       }
       return Reply(service.PutEnvironment(e, caller),
                    [](const EnvironmentRecord& r) { return JsonReply(EnvironmentJson(r)); });
+    }
+    return std::nullopt;
+  }
+  if (s.size() == 5 && s[4] == "check") {
+    if (match.Is("GET", "/accord/v1/environments/{env}/check")) {
+      const std::string* name = t.Param("service");
+      const std::string* version = t.Param("version");
+      if (name == nullptr || version == nullptr) {
+        return ErrorResponse(BadRequest("check: the service and version query parameters are "
+                                        "required")
+                                 .error());
+      }
+      return Reply(service.CheckDeployment(env, *name, *version), [](const auto& pairs) {
+        json::Array a;
+        for (const DeployPair& p : pairs) {
+          Value o{json::Object{}};
+          o.Add("subject", p.subject.str());
+          o.Add("producer", p.producer);
+          o.Add("consumer", p.consumer);
+          o.Add("version", p.version ? Value(p.version->value()) : Value());
+          o.Add("ok", p.ok);
+          o.Add("reasons", StringArray(p.reasons));
+          a.push_back(std::move(o));
+        }
+        return JsonReply(Value(std::move(a)));
+      });
     }
     return std::nullopt;
   }

@@ -9,6 +9,7 @@ import { eventView } from './event.js';
 import { compareView } from './compare.js';
 import { calendarView } from './calendar.js';
 import { teamView } from './team.js';
+import { environmentsView, environmentView } from './environments.js';
 
 const ROUTES = [
   [/^$/, searchView],
@@ -16,6 +17,8 @@ const ROUTES = [
   [/^events\/([^/]+)\/compare$/, compareView],
   [/^deprecations$/, calendarView],
   [/^teams\/([^/]+)$/, teamView],
+  [/^environments$/, environmentsView],
+  [/^environments\/([^/]+)$/, environmentView],
 ];
 
 const main = document.getElementById('main');

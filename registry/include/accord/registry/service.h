@@ -515,6 +515,20 @@ struct DeployedService {
   std::vector<DeployedProduces> produces{};  // by subject
 };
 
+// One pair a deployment would put together (Service::CheckDeployment): a
+// producer's version of `subject` and a consumer's reader of it.
+struct DeployPair {
+  SubjectName subject{};
+  std::string producer{};            // "SERVICE@VERSION"
+  std::string consumer{};            // "SERVICE@VERSION"
+  std::optional<Version> version{};  // the subject version the producer writes
+  bool ok = true;
+  // Why not, one line each: the consumer does not accept the version, the
+  // schema is not a live version any more, or each failing finding
+  // ("KIND at /path: message").
+  std::vector<std::string> reasons{};
+};
+
 // GET /accord/v1/environments/{env}: the environment and what runs there.
 struct EnvironmentView {
   EnvironmentRecord environment{};
@@ -699,6 +713,16 @@ class Service {
   RegistryResult<std::vector<EnvironmentRecord>> ListEnvironments();
   // 40412 when absent.
   RegistryResult<EnvironmentView> GetEnvironment(std::string_view name);
+  // The pairs service@version would form in `environment` (replacing the
+  // version of that service recorded there), both directions: each event
+  // it produces with each deployed consumer of it, each event it consumes
+  // with each deployed producer of it; ok when the consumer accepts the
+  // produced version and reads it (the subject's policy). For the catalog
+  // page's matrix; `accord can-i-deploy --to` gives the full report with
+  // witnesses. 40411 unknown version; an unknown environment runs nothing.
+  RegistryResult<std::vector<DeployPair>> CheckDeployment(std::string_view environment,
+                                                          std::string_view service,
+                                                          std::string_view version);
   // Records that service@version now runs in `environment`, replacing the
   // version recorded there before (one version per service per
   // environment). The environment is created on first use (owner: the
