@@ -49,7 +49,9 @@ class EnvironmentsTest : public ::testing::Test {
   }
   std::vector<std::string> Actions() {
     std::vector<std::string> out;
-    for (const AuditRecord& a : *service_->Audit({.limit = 1000})) {
+    auto rows = service_->Audit({.limit = 1000});
+    if (!rows) return {"<" + rows.error().message + ">"};
+    for (const AuditRecord& a : *rows) {
       if (a.action != "REGISTER" && a.action != "PUT_CONFIG") out.push_back(a.action);
     }
     return out;

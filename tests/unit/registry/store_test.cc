@@ -384,14 +384,14 @@ TYPED_TEST(StoreSuite, ContractVersionsRoundTripAndAreNeverReplaced) {
   EXPECT_EQ(got->created_ms, 10);
   EXPECT_FALSE(this->store_->GetServiceVersion("shipping", "3")->has_value());
   std::vector<std::string> names;
-  for (const auto& c : *this->store_->ListServiceVersions(std::string("shipping"))) {
-    names.push_back(c.service + "@" + c.version);
-  }
+  auto of_shipping = this->store_->ListServiceVersions(std::string("shipping"));
+  ASSERT_TRUE(of_shipping);
+  for (const auto& c : *of_shipping) names.push_back(c.service + "@" + c.version);
   EXPECT_EQ(names, (std::vector<std::string>{"shipping@1", "shipping@2"}));  // oldest first
   names.clear();
-  for (const auto& c : *this->store_->ListServiceVersions(std::nullopt)) {
-    names.push_back(c.service + "@" + c.version);
-  }
+  auto all = this->store_->ListServiceVersions(std::nullopt);
+  ASSERT_TRUE(all);
+  for (const auto& c : *all) names.push_back(c.service + "@" + c.version);
   EXPECT_EQ(names, (std::vector<std::string>{"billing@x", "shipping@1", "shipping@2"}));
   EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 3u);
 }
