@@ -11,7 +11,9 @@ them):
     requires `x`, shipping@2's does not;
   * shipping@1 runs in production, shipping@2 in staging (orders@1 in both);
   * `can-i-deploy --service orders --version 2 --to production` says no and
-    names shipping@1 (text, json, junit, github), `--to staging` says yes;
+    names shipping@1 (text, json, junit, github), `--to staging` says yes
+    (and shipping@1 to staging checks the consumed direction: orders@1's
+    version is readable);
     after `record-deployment --service shipping --version 2 --environment
     production` it says yes for production too.
 Around it: a version is immutable (same contract: unchanged; another: exit
@@ -202,6 +204,11 @@ def walk(r, base):
                  "environments.production-no." + fmt)
     r.golden("orders@2 to staging", deploy + ["--to", "staging"], "checkout", 0,
              "environments.staging-yes.text")
+    # The consumed direction: shipping@1 reads what orders@1 writes in staging
+    # (it would replace shipping@2 there); nothing there consumes its event.
+    r.golden("shipping@1 to staging",
+             ["can-i-deploy", "--service", "shipping", "--version", "1", "--to", "staging"],
+             "logistics", 0, "environments.shipping-staging.text")
 
     # The matrix over HTTP.
     prod = get(base, "/accord/v1/environments/production")
@@ -273,6 +280,15 @@ def walk(r, base):
                    ("RECORD_DEPLOYMENT", "ci-logistics"),
                    ("RECORD_UNDEPLOYMENT", "ci-logistics")],
           "the audit log holds every deployment change with its actor", json.dumps(rows))
+
+    # The consumed direction breaking: in a canary environment running
+    # orders@2, shipping@1 could not read what orders writes.
+    r.expect("orders@2 runs in canary",
+             ["record-deployment", "--service", "orders", "--version", "2",
+              "--environment", "canary"], "checkout", 0, "recorded: orders@2 runs in canary\n")
+    r.golden("shipping@1 to canary",
+             ["can-i-deploy", "--service", "shipping", "--version", "1", "--to", "canary"],
+             "logistics", 1, "environments.shipping-canary-no.text")
 
 
 if __name__ == "__main__":
