@@ -37,6 +37,8 @@ void RegisterInit(CLI::App& app, Commands& commands);
 void RegisterTest(CLI::App& app, Commands& commands);
 void RegisterPublish(CLI::App& app, Commands& commands);
 void RegisterCanIDeploy(CLI::App& app, Commands& commands);
+// record-deployment, record-undeployment, environment (deployments.cc).
+void RegisterDeployments(CLI::App& app, Commands& commands);
 void RegisterKey(CLI::App& app, Commands& commands);
 void RegisterLint(CLI::App& app, Commands& commands);
 void RegisterStore(CLI::App& app, Commands& commands);

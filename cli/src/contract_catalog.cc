@@ -82,6 +82,101 @@ json::Value PublishedService::ToJson() const {
   return o;
 }
 
+json::Value PublishedContract::ToJson() const {
+  json::Value o{json::Object{}};
+  o.Add("owner", owner);
+  json::Array p;
+  for (const PublishedProduced& e : produces) {
+    json::Value item{json::Object{}};
+    item.Add("subject", e.subject);
+    item.Add("id", e.id);
+    p.push_back(std::move(item));
+  }
+  o.Add("produces", json::Value(std::move(p)));
+  json::Array c;
+  for (const PublishedReader& r : consumes) c.push_back(ReaderToJson(r));
+  o.Add("consumes", json::Value(std::move(c)));
+  return o;
+}
+
+namespace {
+
+// A contract from its wire form (a contract version, or a deployment of the
+// environment reply); nullopt when malformed.
+std::optional<PublishedContract> ContractFromJson(const json::Value& v) {
+  if (!v.IsObject()) return std::nullopt;
+  PublishedContract c;
+  c.service = StringMember(v, "service");
+  c.version = StringMember(v, "version");
+  c.owner = StringMember(v, "owner");
+  if (const json::Value* p = v.Find("produces"); p != nullptr && p->IsArray()) {
+    for (const json::Value& e : p->AsArray()) {
+      const json::Value* id = e.IsObject() ? e.Find("id") : nullptr;
+      if (id == nullptr || !id->IsInteger()) return std::nullopt;
+      c.produces.push_back(PublishedProduced{StringMember(e, "subject"), id->AsNumber().AsInt()});
+    }
+  }
+  if (const json::Value* list = v.Find("consumes"); list != nullptr && list->IsArray()) {
+    for (const json::Value& item : list->AsArray()) {
+      auto r = ReaderFromJson(item);
+      if (!r) return std::nullopt;
+      r->service = c.service;
+      r->owner = c.owner;
+      c.consumes.push_back(std::move(*r));
+    }
+  }
+  return c;
+}
+
+std::string ContractPath(const std::string& service, const std::string& version) {
+  return "/accord/v1/services/" + RegistryClient::Segment(service) + "/versions/" +
+         RegistryClient::Segment(version);
+}
+
+}  // namespace
+
+ClientResult<std::optional<PublishedContract>> FetchContract(RegistryClient& client,
+                                                             const std::string& service,
+                                                             const std::string& version) {
+  auto reply = client.Get(ContractPath(service, version));
+  if (!reply) {
+    if (reply.error().Is(40411)) return std::optional<PublishedContract>();
+    return std::unexpected(reply.error());
+  }
+  auto c = ContractFromJson(*reply);
+  if (!c) return BadReply(client, "contract " + service + "@" + version + ": malformed reply");
+  return std::optional<PublishedContract>(std::move(*c));
+}
+
+ClientResult<bool> PutContract(RegistryClient& client, const PublishedContract& contract) {
+  auto reply = client.Put(ContractPath(contract.service, contract.version), contract.ToJson());
+  if (!reply) return std::unexpected(reply.error());
+  const json::Value* created = reply->Find("created");
+  return created != nullptr && created->IsBool() && created->AsBool();
+}
+
+ClientResult<std::optional<EnvironmentState>> FetchEnvironment(RegistryClient& client,
+                                                               const std::string& name) {
+  auto reply = client.Get("/accord/v1/environments/" + RegistryClient::Segment(name));
+  if (!reply) {
+    if (reply.error().Is(40412)) return std::optional<EnvironmentState>();
+    return std::unexpected(reply.error());
+  }
+  if (!reply->IsObject()) return BadReply(client, "environment " + name + ": expected an object");
+  EnvironmentState env;
+  env.name = StringMember(*reply, "name");
+  const json::Value* production = reply->Find("production");
+  env.production = production != nullptr && production->IsBool() && production->AsBool();
+  if (const json::Value* d = reply->Find("deployments"); d != nullptr && d->IsArray()) {
+    for (const json::Value& item : d->AsArray()) {
+      auto c = ContractFromJson(item);
+      if (!c) return BadReply(client, "environment " + name + ": malformed deployment");
+      env.deployed.push_back(std::move(*c));
+    }
+  }
+  return std::optional<EnvironmentState>(std::move(env));
+}
+
 ClientResult<std::vector<PublishedReader>> FetchConsumers(RegistryClient& client,
                                                           const std::string& subject) {
   auto reply = client.Get(SubjectPath(subject) + "/consumers");

@@ -14,6 +14,15 @@
 //   GET /accord/v1/subjects/{s}     {"owner", "description", "tags", ...}
 //                                   (also accepted nested under "metadata")
 //   PUT /accord/v1/subjects/{s}/metadata  {"owner", "description", "tags"}
+//   GET/PUT /accord/v1/services/{name}/versions/{version} ->
+//       {"service", "version", "owner", "produces": [{"subject", "id"}],
+//        "consumes": [as a declaration's], "created"? (PUT)}
+//   GET /accord/v1/environments/{env} -> {"name", "owner", "production",
+//       "deployments": [{"service", "version", "owner", "produces":
+//        [{"subject", "id", "version"}], "consumes": [...]}]}
+//   PUT /accord/v1/environments/{env}  {"owner", "production"}
+//   PUT /accord/v1/environments/{env}/deployments/{service}  {"version"}
+//   DELETE /accord/v1/environments/{env}/deployments/{service}[?version=V]
 // `versions` on the wire: absent, [] or "all" = every live, not retired
 // version; a list of numbers; or ">=N".
 #pragma once
@@ -58,6 +67,37 @@ ClientResult<std::optional<PublishedService>> FetchService(RegistryClient& clien
 // Every service declaration (GET /accord/v1/services), sorted by name.
 ClientResult<std::vector<PublishedService>> FetchServices(RegistryClient& client);
 ClientResult<void> PutService(RegistryClient& client, const PublishedService& service);
+
+// The contract of one version of a service (accord publish --version).
+struct PublishedProduced {
+  std::string subject;
+  std::int64_t id = 0;  // the schema that version writes
+};
+struct PublishedContract {
+  std::string service;
+  std::string version;
+  std::string owner;
+  std::vector<PublishedProduced> produces;
+  std::vector<PublishedReader> consumes;  // service/owner filled from the contract
+  json::Value ToJson() const;             // the PUT body
+};
+// nullopt when the registry has no such version (40411).
+ClientResult<std::optional<PublishedContract>> FetchContract(RegistryClient& client,
+                                                             const std::string& service,
+                                                             const std::string& version);
+// Publishes it; true when stored now, false when the same contract was
+// stored already. A different contract under that version is kHttp 40903.
+ClientResult<bool> PutContract(RegistryClient& client, const PublishedContract& contract);
+
+// What runs in an environment: each deployed service's contract.
+struct EnvironmentState {
+  std::string name;
+  bool production = false;
+  std::vector<PublishedContract> deployed;  // by service
+};
+// nullopt when the registry knows no such environment (40412).
+ClientResult<std::optional<EnvironmentState>> FetchEnvironment(RegistryClient& client,
+                                                               const std::string& name);
 
 struct SubjectCatalog {
   std::string owner;

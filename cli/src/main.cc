@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   accord::cli::RegisterTest(app, commands);
   accord::cli::RegisterPublish(app, commands);
   accord::cli::RegisterCanIDeploy(app, commands);
+  accord::cli::RegisterDeployments(app, commands);
   accord::cli::RegisterKey(app, commands);
   accord::cli::RegisterStore(app, commands);
   accord::cli::RegisterLint(app, commands);

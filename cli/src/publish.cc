@@ -4,6 +4,11 @@
 // not hold it yet (else reports the existing version and id), and sets owner,
 // description and tags; then publishes the service declaration (produced
 // subjects; consumed subjects with reader schema and accepted versions).
+// With --version V (or $ACCORD_SERVICE_VERSION), then publishes the whole
+// contract as the contract of SERVICE@V (produced subjects with the schema
+// ids just registered or found; consumed subjects with readers and accepted
+// versions): immutable, so the same version with another contract is
+// refused (exit 1), and the same contract again is reported unchanged.
 // Idempotent: whatever already matches is left alone and reported as
 // unchanged. Exit 0 done, 1 refused by the registry (e.g. an incompatible
 // schema; the other subjects are still published), 2 bad usage or file,
@@ -27,6 +32,7 @@ namespace {
 
 struct PublishArgs {
   std::string file = "accord.yaml";
+  std::string version;  // the service version; empty: no contract version
   RegistryFlags registry;
 };
 
@@ -64,8 +70,8 @@ bool SameDeclaration(PublishedService a, PublishedService b) {
 
 class Publisher {
  public:
-  Publisher(RegistryClient& client, const ContractFile& contract)
-      : client_(client), contract_(contract) {}
+  Publisher(RegistryClient& client, const ContractFile& contract, std::string version)
+      : client_(client), contract_(contract), version_(std::move(version)) {}
 
   // The exit code.
   int Run(const std::vector<ContractSchema>& produced, const std::vector<ContractSchema>& readers) {
@@ -75,6 +81,9 @@ class Publisher {
       if (rc != kExitOk) refused_ = true;
     }
     if (int rc = Service(readers); rc != kExitOk) return rc;
+    if (!version_.empty()) {
+      if (int rc = ContractVersion(); rc != kExitOk) return rc;
+    }
     return refused_ ? kExitRefused : kExitOk;
   }
 
@@ -109,6 +118,7 @@ class Publisher {
     auto found = client_.Lookup(s, schema.Text(), type, references);
     if (!found) return ReportClientError("publish", found.error());
     if (*found) {
+      ids_.push_back(PublishedProduced{s, (*found)->id});
       Say(s + ": unchanged (version " + std::to_string((*found)->version) + ", id " +
           std::to_string((*found)->id) + ")");
     } else {
@@ -120,6 +130,7 @@ class Publisher {
         auto again = client_.Lookup(s, schema.Text(), type, references);
         if (again && *again) version = (*again)->version;
       }
+      ids_.push_back(PublishedProduced{s, registered->id});
       Say(s + ": registered version " + std::to_string(version) + " (id " +
           std::to_string(registered->id) + ")");
     }
@@ -155,6 +166,7 @@ class Publisher {
       r.versions = contract_.consumes[i].versions;
       wanted.consumes.push_back(std::move(r));
     }
+    wanted_ = wanted;
     auto current = FetchService(client_, wanted.name);
     if (!current) return ReportClientError("publish", current.error());
     if (*current && SameDeclaration(**current, wanted)) {
@@ -169,8 +181,37 @@ class Publisher {
     return kExitOk;
   }
 
+  // The contract of SERVICE@version_: what the service declaration says,
+  // with the schema id of each produced subject.
+  int ContractVersion() {
+    const std::string name = contract_.service + "@" + version_;
+    if (ids_.size() != contract_.produces.size()) {
+      std::fprintf(stderr,
+                   "accord publish: error: contract %s not published: a produced schema was "
+                   "refused above\n",
+                   name.c_str());
+      return kExitRefused;
+    }
+    PublishedContract contract;
+    contract.service = contract_.service;
+    contract.version = version_;
+    contract.owner = wanted_.owner;
+    contract.produces = ids_;
+    contract.consumes = wanted_.consumes;
+    auto put = PutContract(client_, contract);
+    if (!put) return ReportClientError("publish", put.error());
+    Say("contract " + name + ": " +
+        (*put ? "published (produces " + std::to_string(contract.produces.size()) + ", consumes " +
+                    std::to_string(contract.consumes.size()) + ")"
+              : std::string("unchanged")));
+    return kExitOk;
+  }
+
   RegistryClient& client_;
   const ContractFile& contract_;
+  const std::string version_;
+  std::vector<PublishedProduced> ids_;  // produced subjects' schema ids, in file order
+  PublishedService wanted_;             // the declaration Service() published
   bool refused_ = false;
 };
 
@@ -206,7 +247,7 @@ int RunPublish(const PublishArgs& args) {
   auto options = MakeClientOptions(args.registry, contract->registry);
   if (!options) return ReportUsageError("publish", options.error());
   RegistryClient client(std::move(*options));
-  return Publisher(client, *contract).Run(schemas->produced, schemas->readers);
+  return Publisher(client, *contract, args.version).Run(schemas->produced, schemas->readers);
 }
 
 }  // namespace
@@ -219,6 +260,10 @@ void RegisterPublish(CLI::App& app, Commands& commands) {
       "owner/description/tags, and the consumer declarations. Idempotent.\n"
       "Exit 0 done, 1 refused by the registry, 2 bad usage or file, 3 registry unreachable");
   sub->add_option("--file,-f", args->file, "the contract file (default accord.yaml)");
+  sub->add_option("--version", args->version,
+                  "also publish the whole contract as this service version's (e.g. the git "
+                  "commit; immutable)")
+      ->envname("ACCORD_SERVICE_VERSION");
   AddRegistryFlags(*sub, args->registry);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunPublish(*args); }; });
 }

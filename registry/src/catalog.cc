@@ -29,7 +29,19 @@ namespace accord::registry {
 using internal::MakeAudit;
 using internal::Quoted;
 using internal::SubjectNotFound;
+using internal::Token;
 using json::Value;
+
+bool internal::Token(std::string_view s, bool upper_ok) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool alnum =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper_ok && c >= 'A' && c <= 'Z');
+    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
+  }
+  return true;
+}
 
 namespace {
 
@@ -58,18 +70,6 @@ bool PlainText(std::string_view s, bool multiline = false) {
     const auto c = static_cast<unsigned char>(ch);
     if (multiline && (c == '\n' || c == '\t' || c == '\r')) continue;
     if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
-
-// [a-z0-9][a-z0-9._-]* (tags), or with upper case too (SLA keys, service names).
-bool Token(std::string_view s, bool upper_ok) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool alnum =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper_ok && c >= 'A' && c <= 'Z');
-    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
   }
   return true;
 }
@@ -1027,10 +1027,7 @@ RegistryResult<std::vector<SchemaDiff>> Service::Changelog(std::string_view subj
 
 // --- service declarations ----------------------------------------------------------
 
-RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRecord& in,
-                                                                const Principal& caller) {
-  const std::string& actor = caller.name;
-  if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
+RegistryResult<ServiceRecord> Service::ValidDeclaration(const ServiceRecord& in) const {
   if (in.name.size() > kMaxServiceName || !Token(in.name, true)) {
     return BadMetadata("service name must be 1-" + std::to_string(kMaxServiceName) +
                        " characters of A-Z, a-z, 0-9, '.', '_', '-'");
@@ -1080,6 +1077,16 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
       }
     }
   }
+  return service;
+}
+
+RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRecord& in,
+                                                                const Principal& caller) {
+  const std::string& actor = caller.name;
+  if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
+  auto valid = ValidDeclaration(in);
+  if (!valid) return std::unexpected(valid.error());
+  ServiceRecord& service = *valid;
   WriteScope lock(*this);
   // The claims and the declaration are one store write; a claimed subject
   // given an owner by another writer meanwhile (another replica) makes it a

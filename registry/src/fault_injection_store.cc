@@ -92,6 +92,25 @@ FaultInjectionStore::ListSubjectMetadata() {
   ACCORD_READ(ListSubjectMetadata());
 }
 
+RegistryResult<std::optional<ServiceVersionRecord>> FaultInjectionStore::GetServiceVersion(
+    const std::string& service, const std::string& version) {
+  ACCORD_READ(GetServiceVersion(service, version));
+}
+RegistryResult<std::vector<ServiceVersionRecord>> FaultInjectionStore::ListServiceVersions(
+    const std::optional<std::string>& service) {
+  ACCORD_READ(ListServiceVersions(service));
+}
+RegistryResult<std::optional<EnvironmentRecord>> FaultInjectionStore::GetEnvironment(
+    const std::string& name) {
+  ACCORD_READ(GetEnvironment(name));
+}
+RegistryResult<std::vector<EnvironmentRecord>> FaultInjectionStore::ListEnvironments() {
+  ACCORD_READ(ListEnvironments());
+}
+RegistryResult<std::vector<DeploymentRecord>> FaultInjectionStore::ListDeployments(
+    const std::optional<std::string>& environment) {
+  ACCORD_READ(ListDeployments(environment));
+}
 #undef ACCORD_READ
 
 RegistryResult<WrittenVersion> FaultInjectionStore::AddVersion(const NewVersion& v) {
@@ -148,6 +167,28 @@ RegistryResult<void> FaultInjectionStore::DeleteService(const std::string& name,
                                                         const AuditRecord& audit) {
   if (WriteFails()) return Injected();
   return inner_->DeleteService(name, audit);
+}
+RegistryResult<bool> FaultInjectionStore::AddServiceVersion(const ServiceVersionRecord& record,
+                                                            const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->AddServiceVersion(record, audit);
+}
+RegistryResult<void> FaultInjectionStore::PutEnvironment(const EnvironmentRecord& environment,
+                                                         const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->PutEnvironment(environment, audit);
+}
+RegistryResult<void> FaultInjectionStore::SetDeployment(
+    const DeploymentRecord& deployment, const std::optional<EnvironmentRecord>& create,
+    const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->SetDeployment(deployment, create, audit);
+}
+RegistryResult<void> FaultInjectionStore::RemoveDeployment(const std::string& environment,
+                                                           const std::string& service,
+                                                           const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->RemoveDeployment(environment, service, audit);
 }
 RegistryResult<void> FaultInjectionStore::ReplaceAudit(const std::vector<AuditRecord>& rows) {
   if (WriteFails()) return Injected();

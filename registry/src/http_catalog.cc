@@ -170,6 +170,8 @@ RegistryResult<DeprecationRequest> ParseDeprecation(const Value& body) {
   return d;
 }
 
+}  // namespace
+
 // PUT /accord/v1/services/{name}: {name?, owner, produces: [subject],
 // consumes: [{subject, schemaType, schema, versions}]}.
 RegistryResult<ServiceRecord> ParseServiceDeclaration(const Value& body, const std::string& name) {
@@ -227,6 +229,8 @@ RegistryResult<ServiceRecord> ParseServiceDeclaration(const Value& body, const s
   return out;
 }
 
+namespace {
+
 // --- replies ---------------------------------------------------------------------
 
 Value MetadataJson(const SubjectMetadata& m) { return internal::MetadataToValue(m); }
@@ -265,6 +269,8 @@ Value ConsumerJson(const SubjectConsumer& c) {
   return o;
 }
 
+}  // namespace
+
 Value ServiceJson(const ServiceRecord& s) {
   Value o{json::Object{}};
   o.Add("name", s.name);
@@ -285,6 +291,8 @@ Value ServiceJson(const ServiceRecord& s) {
   o.Add("updatedAt", s.updated_ms);
   return o;
 }
+
+namespace {
 
 Value DiffJson(const std::string& subject, const SchemaDiff& d) {
   Value o{json::Object{}};
@@ -680,8 +688,12 @@ std::optional<HttpResponse> DispatchCatalog(Service& service, const HttpRequest&
     if (match.Is("GET", "/accord/v1/map")) r = Map(service);
   } else if (n >= 4 && s[2] == "subjects") {
     r = SubjectRoutes(service, req, caller, t, match);
+  } else if (s[2] == "services" && n >= 5 && s[4] == "versions") {
+    r = DeploymentRoutes(service, req, caller, t, match);
   } else if (s[2] == "services") {
     r = ServiceRoutes(service, req, caller, t, match);
+  } else if (s[2] == "environments") {
+    r = DeploymentRoutes(service, req, caller, t, match);
   }
   if (r) return match.Done(std::move(*r));
   return std::nullopt;

@@ -99,4 +99,16 @@ std::optional<HttpResponse> DispatchCatalog(Service& service, const HttpRequest&
                                             const Principal& caller, const Target& t,
                                             RouteMatch& match);
 
+// A service declaration's wire form (PUT /accord/v1/services/{name}) and its
+// reply (http_catalog.cc).
+RegistryResult<ServiceRecord> ParseServiceDeclaration(const json::Value& body,
+                                                      const std::string& name);
+json::Value ServiceJson(const ServiceRecord& s);
+
+// Answers /accord/v1/services/{name}/versions[/{v}] and
+// /accord/v1/environments[/...] (http_deployments.cc), as DispatchCatalog.
+std::optional<HttpResponse> DeploymentRoutes(Service& service, const HttpRequest& req,
+                                             const Principal& caller, const Target& t,
+                                             RouteMatch& match);
+
 }  // namespace accord::registry::http

@@ -23,7 +23,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kImport, "IMPORT"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 34> kErrorCodes{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 38> kErrorCodes{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kRouteNotFound, "ROUTE_NOT_FOUND"},
     {ErrorCode::kMethodNotAllowed, "METHOD_NOT_ALLOWED"},
@@ -43,8 +43,12 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 34> kErrorCodes{{
     {ErrorCode::kSubjectCompatibilityNotConfigured, "SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED"},
     {ErrorCode::kSubjectModeNotConfigured, "SUBJECT_LEVEL_MODE_NOT_CONFIGURED"},
     {ErrorCode::kServiceNotFound, "SERVICE_NOT_FOUND"},
+    {ErrorCode::kServiceVersionNotFound, "SERVICE_VERSION_NOT_FOUND"},
+    {ErrorCode::kEnvironmentNotFound, "ENVIRONMENT_NOT_FOUND"},
+    {ErrorCode::kDeploymentNotFound, "DEPLOYMENT_NOT_FOUND"},
     {ErrorCode::kIncompatibleSchema, "INCOMPATIBLE_SCHEMA"},
     {ErrorCode::kVersionInUse, "VERSION_IN_USE"},
+    {ErrorCode::kServiceVersionExists, "SERVICE_VERSION_EXISTS"},
     {ErrorCode::kInvalidSchema, "INVALID_SCHEMA"},
     {ErrorCode::kInvalidVersion, "INVALID_VERSION"},
     {ErrorCode::kInvalidCompatibilityLevel, "INVALID_COMPATIBILITY_LEVEL"},

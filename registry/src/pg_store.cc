@@ -67,7 +67,8 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // and accord_add_version's p_case_fold (the layout-2 function stays, for
 // replicas of the previous build still running during an upgrade). 4:
 // accord_add_version's p_sub_owner (the layout-3 function stays likewise).
-constexpr int kSchemaVersion = 4;
+// 5: service_versions, environments, deployments (new tables only).
+constexpr int kSchemaVersion = 5;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -138,6 +139,25 @@ CREATE TABLE IF NOT EXISTS services(
   produces TEXT NOT NULL,
   consumes TEXT NOT NULL,
   updated_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_versions(
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  produces TEXT NOT NULL,
+  consumes TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  PRIMARY KEY(service, version));
+CREATE TABLE IF NOT EXISTS environments(
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  production BOOLEAN NOT NULL,
+  created_ms BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS deployments(
+  environment TEXT NOT NULL,
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  deployed_ms BIGINT NOT NULL,
+  PRIMARY KEY(environment, service));
 )sql";
 
 // A registration in one statement, hence one round trip and one implicit
@@ -899,6 +919,69 @@ class PostgresStore final : public Store {
         {});
   }
 
+  RegistryResult<std::optional<ServiceVersionRecord>> GetServiceVersion(
+      const std::string& service, const std::string& version) override {
+    auto all = QueryServiceVersions(
+        "SELECT service, version, owner, produces, consumes, created_ms FROM service_versions "
+        "WHERE service = $1 AND version = $2",
+        {P(service), P(version)});
+    if (!all) return std::unexpected(all.error());
+    if (all->empty()) return std::nullopt;
+    return std::move(all->front());
+  }
+
+  RegistryResult<std::vector<ServiceVersionRecord>> ListServiceVersions(
+      const std::optional<std::string>& service) override {
+    if (service) {
+      return QueryServiceVersions(
+          "SELECT service, version, owner, produces, consumes, created_ms FROM service_versions "
+          "WHERE service = $1 ORDER BY created_ms, version COLLATE \"C\"",
+          {P(*service)});
+    }
+    return QueryServiceVersions(
+        "SELECT service, version, owner, produces, consumes, created_ms FROM service_versions "
+        "ORDER BY service COLLATE \"C\", created_ms, version COLLATE \"C\"",
+        {});
+  }
+
+  RegistryResult<std::optional<EnvironmentRecord>> GetEnvironment(
+      const std::string& name) override {
+    auto all = QueryEnvironments(
+        "SELECT name, owner, production, created_ms FROM environments WHERE name = $1", {P(name)});
+    if (!all) return std::unexpected(all.error());
+    if (all->empty()) return std::nullopt;
+    return std::move(all->front());
+  }
+
+  RegistryResult<std::vector<EnvironmentRecord>> ListEnvironments() override {
+    return QueryEnvironments(
+        "SELECT name, owner, production, created_ms FROM environments "
+        "ORDER BY name COLLATE \"C\"",
+        {});
+  }
+
+  RegistryResult<std::vector<DeploymentRecord>> ListDeployments(
+      const std::optional<std::string>& environment) override {
+    auto rows = environment
+                    ? Query(
+                          "SELECT environment, service, version, deployed_ms FROM "
+                          "deployments WHERE environment = $1 ORDER BY service COLLATE \"C\"",
+                          {P(*environment)})
+                    : Query(
+                          "SELECT environment, service, version, deployed_ms FROM "
+                          "deployments ORDER BY environment COLLATE \"C\", "
+                          "service COLLATE \"C\"");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<DeploymentRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back(DeploymentRecord{.environment = rows->Text(i, 0),
+                                     .service = rows->Text(i, 1),
+                                     .version = rows->Text(i, 2),
+                                     .deployed_ms = rows->Int(i, 3)});
+    }
+    return out;
+  }
+
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
       override {
     auto rows = Query("SELECT scope, level, policy, lint FROM config ORDER BY scope COLLATE \"C\"");
@@ -1231,6 +1314,81 @@ class PostgresStore final : public Store {
     });
   }
 
+  RegistryResult<bool> AddServiceVersion(const ServiceVersionRecord& record,
+                                         const AuditRecord& audit) override {
+    // A version stored already is immutable: nothing is written (the
+    // caller compares). One inserted by another process between this read
+    // and the write makes the insert conflict (kConflict).
+    auto existing = GetServiceVersion(record.service, record.version);
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing) return false;
+    auto r = Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (Injected("service_version")) return InjectedFault();
+      auto ins = c.Exec(
+          "INSERT INTO service_versions(service, version, owner, produces, consumes, created_ms) "
+          "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (service, version) DO NOTHING RETURNING 1",
+          {P(record.service), P(record.version), P(record.owner),
+           P(ProducedSchemasText(record.produces)), P(ConsumesText(record.consumes)),
+           P(record.created_ms != 0 ? record.created_ms : NowMs())});
+      if (!ins) return std::unexpected(ins.error());
+      if (ins->size() == 0) return Conflict();
+      return InsertAudit(c, audit, change);
+    });
+    if (!r) return std::unexpected(r.error());
+    return true;
+  }
+
+  RegistryResult<void> PutEnvironment(const EnvironmentRecord& environment,
+                                      const AuditRecord& audit) override {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (Injected("environment")) return InjectedFault();
+      auto r = c.Exec(
+          "INSERT INTO environments(name, owner, production, created_ms) VALUES($1, $2, $3, $4) "
+          "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, "
+          "production = EXCLUDED.production",
+          {P(environment.name), P(environment.owner), P(environment.production),
+           P(environment.created_ms != 0 ? environment.created_ms : NowMs())});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit, change);
+    });
+  }
+
+  RegistryResult<void> SetDeployment(const DeploymentRecord& deployment,
+                                     const std::optional<EnvironmentRecord>& create,
+                                     const AuditRecord& audit) override {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (create) {
+        if (Injected("environment")) return InjectedFault();
+        auto r = c.Exec(
+            "INSERT INTO environments(name, owner, production, created_ms) "
+            "VALUES($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+            {P(create->name), P(create->owner), P(create->production),
+             P(create->created_ms != 0 ? create->created_ms : NowMs())});
+        if (!r) return std::unexpected(r.error());
+      }
+      if (Injected("deployment")) return InjectedFault();
+      auto r = c.Exec(
+          "INSERT INTO deployments(environment, service, version, deployed_ms) "
+          "VALUES($1, $2, $3, $4) ON CONFLICT (environment, service) DO UPDATE SET "
+          "version = EXCLUDED.version, deployed_ms = EXCLUDED.deployed_ms",
+          {P(deployment.environment), P(deployment.service), P(deployment.version),
+           P(deployment.deployed_ms != 0 ? deployment.deployed_ms : NowMs())});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit, change);
+    });
+  }
+
+  RegistryResult<void> RemoveDeployment(const std::string& environment, const std::string& service,
+                                        const AuditRecord& audit) override {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (Injected("deployment")) return InjectedFault();
+      auto r = c.Exec("DELETE FROM deployments WHERE environment = $1 AND service = $2",
+                      {P(environment), P(service)});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit, change);
+    });
+  }
+
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override {
     return Write(Change::Everything(), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto r = c.Exec("DELETE FROM audit"); !r) return std::unexpected(r.error());
@@ -1364,6 +1522,38 @@ class PostgresStore final : public Store {
         v.deprecation->deprecated_ms = rows->Int(i, 10);
       }
       out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  RegistryResult<std::vector<ServiceVersionRecord>> QueryServiceVersions(
+      const char* sql, const std::vector<Param>& params) {
+    auto rows = Query(sql, params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ServiceVersionRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      ServiceVersionRecord r;
+      r.service = rows->Text(i, 0);
+      r.version = rows->Text(i, 1);
+      r.owner = rows->Text(i, 2);
+      r.produces = ProducedSchemasOf(rows->Text(i, 3));
+      r.consumes = ConsumesOf(ParseColumn(rows->Text(i, 4)));
+      r.created_ms = rows->Int(i, 5);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  RegistryResult<std::vector<EnvironmentRecord>> QueryEnvironments(
+      const char* sql, const std::vector<Param>& params) {
+    auto rows = Query(sql, params);
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<EnvironmentRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back(EnvironmentRecord{.name = rows->Text(i, 0),
+                                      .owner = rows->Text(i, 1),
+                                      .production = rows->Bool(i, 2),
+                                      .created_ms = rows->Int(i, 3)});
     }
     return out;
   }

@@ -117,6 +117,10 @@ inline RegistryResult<void> CheckWorkBudget() {
                   " units (max_request_work): the schema is too costly to parse, check or diff");
 }
 
+// [a-z0-9][a-z0-9._-]* (tags), or with upper case too (SLA keys, service,
+// environment and service-version names).
+bool Token(std::string_view s, bool upper_ok);
+
 inline std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 inline std::string SubjectNotFound(const SubjectName& s) {

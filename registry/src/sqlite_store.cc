@@ -30,7 +30,10 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 // 2: the catalog: versions.metadata/rule_set, subject_meta, deprecations,
 //    services, audit_by_subject (MigrateFrom1).
 // 3: config.lint (lint on register; MigrateConfigLint).
-constexpr int kSchemaVersion = 3;
+// 4: contract versions, environments and deployments (kDeploymentsDdl: new
+//    tables only, IF NOT EXISTS, so it composes with other new tables in
+//    whichever order the migrations were merged).
+constexpr int kSchemaVersion = 4;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,6 +99,29 @@ CREATE TABLE IF NOT EXISTS services(
   consumes TEXT NOT NULL,
   updated_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_by_subject ON audit(subject, seq);
+)sql";
+
+// Tables of schema version 4 (run on new and migrated databases alike).
+constexpr const char* kDeploymentsDdl = R"sql(
+CREATE TABLE IF NOT EXISTS service_versions(
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  produces TEXT NOT NULL,
+  consumes TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY(service, version)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS environments(
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  production INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deployments(
+  environment TEXT NOT NULL,
+  service TEXT NOT NULL,
+  version TEXT NOT NULL,
+  deployed_ms INTEGER NOT NULL,
+  PRIMARY KEY(environment, service)) WITHOUT ROWID;
 )sql";
 
 // Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
@@ -545,6 +571,72 @@ class SqliteStore final : public Store {
     });
   }
 
+  RegistryResult<std::optional<ServiceVersionRecord>> GetServiceVersion(
+      const std::string& service, const std::string& version) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::optional<ServiceVersionRecord>> {
+      Stmt s(db,
+             "SELECT service, version, owner, produces, consumes, created_ms FROM "
+             "service_versions WHERE service = ? AND version = ?");
+      s.Bind(1, service).Bind(2, version);
+      auto all = ReadServiceVersions(s);
+      if (!all) return std::unexpected(all.error());
+      if (all->empty()) return std::nullopt;
+      return std::move(all->front());
+    });
+  }
+
+  RegistryResult<std::vector<ServiceVersionRecord>> ListServiceVersions(
+      const std::optional<std::string>& service) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<ServiceVersionRecord>> {
+      Stmt s(db, service ? "SELECT service, version, owner, produces, consumes, created_ms FROM "
+                           "service_versions WHERE service = ? ORDER BY created_ms, version"
+                         : "SELECT service, version, owner, produces, consumes, created_ms FROM "
+                           "service_versions ORDER BY service, created_ms, version");
+      if (service) s.Bind(1, *service);
+      return ReadServiceVersions(s);
+    });
+  }
+
+  RegistryResult<std::optional<EnvironmentRecord>> GetEnvironment(
+      const std::string& name) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::optional<EnvironmentRecord>> {
+      Stmt s(db, "SELECT name, owner, production, created_ms FROM environments WHERE name = ?");
+      s.Bind(1, name);
+      auto all = ReadEnvironments(s);
+      if (!all) return std::unexpected(all.error());
+      if (all->empty()) return std::nullopt;
+      return std::move(all->front());
+    });
+  }
+
+  RegistryResult<std::vector<EnvironmentRecord>> ListEnvironments() override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<EnvironmentRecord>> {
+      Stmt s(db, "SELECT name, owner, production, created_ms FROM environments ORDER BY name");
+      return ReadEnvironments(s);
+    });
+  }
+
+  RegistryResult<std::vector<DeploymentRecord>> ListDeployments(
+      const std::optional<std::string>& environment) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<DeploymentRecord>> {
+      Stmt s(db, environment ? "SELECT environment, service, version, deployed_ms FROM deployments "
+                               "WHERE environment = ? ORDER BY service"
+                             : "SELECT environment, service, version, deployed_ms FROM deployments "
+                               "ORDER BY environment, service");
+      if (environment) s.Bind(1, *environment);
+      std::vector<DeploymentRecord> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        out.push_back(DeploymentRecord{.environment = s.Text(0),
+                                       .service = s.Text(1),
+                                       .version = s.Text(2),
+                                       .deployed_ms = s.Int(3)});
+      }
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
+    });
+  }
+
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
       override {
     return Read(
@@ -884,6 +976,92 @@ class SqliteStore final : public Store {
     });
   }
 
+  RegistryResult<bool> AddServiceVersion(const ServiceVersionRecord& record,
+                                         const AuditRecord& audit) override {
+    bool added = false;
+    auto r = Write([&](sqlite3* db) -> int {
+      added = false;
+      {
+        Stmt exists(db, "SELECT 1 FROM service_versions WHERE service = ? AND version = ?");
+        exists.Bind(1, record.service).Bind(2, record.version);
+        int rc = exists.Step();
+        if (rc == SQLITE_ROW) return SQLITE_OK;  // immutable: the caller compares
+        if (rc != SQLITE_DONE) return rc;
+      }
+      if (Injected("service_version")) return SQLITE_IOERR;
+      Stmt s(db,
+             "INSERT INTO service_versions(service, version, owner, produces, consumes, "
+             "created_ms) VALUES(?, ?, ?, ?, ?, ?)");
+      s.Bind(1, record.service)
+          .Bind(2, record.version)
+          .Bind(3, record.owner)
+          .Bind(4, ProducedSchemasText(record.produces))
+          .Bind(5, ConsumesText(record.consumes))
+          .Bind(6, record.created_ms != 0 ? record.created_ms : NowMs());
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      added = true;
+      return InsertAudit(db, audit);
+    });
+    if (!r) return std::unexpected(r.error());
+    return added;
+  }
+
+  RegistryResult<void> PutEnvironment(const EnvironmentRecord& environment,
+                                      const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("environment")) return SQLITE_IOERR;
+      Stmt s(db,
+             "INSERT INTO environments(name, owner, production, created_ms) VALUES(?, ?, ?, ?) "
+             "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, "
+             "production = excluded.production");
+      s.Bind(1, environment.name)
+          .Bind(2, environment.owner)
+          .Bind(3, std::int64_t{environment.production ? 1 : 0})
+          .Bind(4, environment.created_ms != 0 ? environment.created_ms : NowMs());
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> SetDeployment(const DeploymentRecord& deployment,
+                                     const std::optional<EnvironmentRecord>& create,
+                                     const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (create) {
+        if (Injected("environment")) return SQLITE_IOERR;
+        Stmt e(db,
+               "INSERT OR IGNORE INTO environments(name, owner, production, created_ms) "
+               "VALUES(?, ?, ?, ?)");
+        e.Bind(1, create->name)
+            .Bind(2, create->owner)
+            .Bind(3, std::int64_t{create->production ? 1 : 0})
+            .Bind(4, create->created_ms != 0 ? create->created_ms : NowMs());
+        if (int rc = Run(e); rc != SQLITE_OK) return rc;
+      }
+      if (Injected("deployment")) return SQLITE_IOERR;
+      Stmt s(db,
+             "INSERT OR REPLACE INTO deployments(environment, service, version, deployed_ms) "
+             "VALUES(?, ?, ?, ?)");
+      s.Bind(1, deployment.environment)
+          .Bind(2, deployment.service)
+          .Bind(3, deployment.version)
+          .Bind(4, deployment.deployed_ms != 0 ? deployment.deployed_ms : NowMs());
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> RemoveDeployment(const std::string& environment, const std::string& service,
+                                        const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("deployment")) return SQLITE_IOERR;
+      Stmt s(db, "DELETE FROM deployments WHERE environment = ? AND service = ?");
+      s.Bind(1, environment).Bind(2, service);
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override {
     return Write([&](sqlite3* db) -> int {
       if (int rc = ExecCached(db, "DELETE FROM audit"); rc != SQLITE_OK) return rc;
@@ -943,6 +1121,7 @@ class SqliteStore final : public Store {
       return StoreError(rc);
     }
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
+    if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
     if (stored != kSchemaVersion) {
       Stmt up(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
       up.Bind(1, std::to_string(kSchemaVersion));
@@ -982,6 +1161,36 @@ class SqliteStore final : public Store {
       r.updated_ms = s.Int(4);
       r.produces = ProducesOf(s.Text(2));
       out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return StoreError(rc);
+    return out;
+  }
+
+  RegistryResult<std::vector<ServiceVersionRecord>> ReadServiceVersions(Stmt& s) {
+    std::vector<ServiceVersionRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      ServiceVersionRecord r;
+      r.service = s.Text(0);
+      r.version = s.Text(1);
+      r.owner = s.Text(2);
+      r.produces = ProducedSchemasOf(s.Text(3));
+      r.consumes = ConsumesOf(ParseColumn(s.Text(4)));
+      r.created_ms = s.Int(5);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return StoreError(rc);
+    return out;
+  }
+
+  RegistryResult<std::vector<EnvironmentRecord>> ReadEnvironments(Stmt& s) {
+    std::vector<EnvironmentRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out.push_back(EnvironmentRecord{.name = s.Text(0),
+                                      .owner = s.Text(1),
+                                      .production = s.Int(2) != 0,
+                                      .created_ms = s.Int(3)});
     }
     if (rc != SQLITE_DONE) return StoreError(rc);
     return out;

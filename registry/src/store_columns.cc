@@ -141,4 +141,31 @@ std::vector<SubjectName> ProducesOf(const std::string& text) {
   return out;
 }
 
+std::string ProducedSchemasText(const std::vector<ProducedSchema>& produces) {
+  json::Array out;
+  for (const ProducedSchema& p : produces) {
+    json::Value o{json::Object{}};
+    o.Add("subject", p.subject.str());
+    o.Add("id", p.schema_id.value());
+    out.push_back(std::move(o));
+  }
+  return json::ToJson(json::Value(std::move(out)));
+}
+
+std::vector<ProducedSchema> ProducedSchemasOf(const std::string& text) {
+  std::vector<ProducedSchema> out;
+  const json::Value v = ParseColumn(text);
+  if (!v.IsArray()) return out;
+  for (const json::Value& e : v.AsArray()) {
+    if (!e.IsObject()) continue;
+    ProducedSchema p;
+    p.subject = SubjectName(StringOf(e.Find("subject")));
+    if (const json::Value* id = e.Find("id"); id != nullptr && id->IsInteger()) {
+      p.schema_id = SchemaId(id->AsNumber().AsInt());
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace accord::registry::internal::columns

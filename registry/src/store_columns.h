@@ -32,6 +32,9 @@ SubjectMetadata MetadataOf(std::string owner, std::string description, const std
 // A service's `produces` list as a JSON array of subject names, and back.
 std::string ProducesText(const std::vector<SubjectName>& produces);
 std::vector<SubjectName> ProducesOf(const std::string& text);
+// A contract version's `produces` as a JSON array of {"subject", "id"}, and back.
+std::string ProducedSchemasText(const std::vector<ProducedSchema>& produces);
+std::vector<ProducedSchema> ProducedSchemasOf(const std::string& text);
 // Unix milliseconds now (the stores' stamp when a record carries 0).
 std::int64_t NowMs();
 // The config / mode row of a subject; the global scope is stored under "",

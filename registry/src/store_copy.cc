@@ -17,7 +17,10 @@ struct Snapshot {
   std::vector<std::pair<std::optional<SubjectName>, Mode>> modes;
   std::vector<std::pair<SubjectName, SubjectMetadata>> metadata;
   std::vector<ServiceRecord> services;
-  std::vector<AuditRecord> audit;  // by seq
+  std::vector<ServiceVersionRecord> service_versions;  // by service, then age
+  std::vector<EnvironmentRecord> environments;         // by name
+  std::vector<DeploymentRecord> deployments;           // by environment, then service
+  std::vector<AuditRecord> audit;                      // by seq
 };
 
 RegistryResult<Snapshot> ReadAll(Store& s) {
@@ -48,6 +51,15 @@ RegistryResult<Snapshot> ReadAll(Store& s) {
   auto services = s.ListServices();
   if (!services) return std::unexpected(services.error());
   out.services = std::move(*services);
+  auto service_versions = s.ListServiceVersions(std::nullopt);
+  if (!service_versions) return std::unexpected(service_versions.error());
+  out.service_versions = std::move(*service_versions);
+  auto environments = s.ListEnvironments();
+  if (!environments) return std::unexpected(environments.error());
+  out.environments = std::move(*environments);
+  auto deployments = s.ListDeployments(std::nullopt);
+  if (!deployments) return std::unexpected(deployments.error());
+  out.deployments = std::move(*deployments);
   for (std::int64_t after = 0;;) {
     auto page = s.ListAudit(after, 10'000);
     if (!page) return std::unexpected(page.error());
@@ -109,6 +121,18 @@ std::string FirstDifference(const Snapshot& a, const Snapshot& b) {
       return "service " + a.services[i].name;
     }
   }
+  if (a.service_versions.size() != b.service_versions.size()) {
+    return "contract version count differs";
+  }
+  for (std::size_t i = 0; i < a.service_versions.size(); ++i) {
+    const ServiceVersionRecord& x = a.service_versions[i];
+    const ServiceVersionRecord& y = b.service_versions[i];
+    if (!x.SameContract(y) || x.created_ms != y.created_ms) {
+      return "contract version " + x.service + "@" + x.version;
+    }
+  }
+  if (a.environments != b.environments) return "environments differ";
+  if (a.deployments != b.deployments) return "deployments differ";
   if (a.audit.size() != b.audit.size()) {
     return "audit rows " + std::to_string(a.audit.size()) + " vs " + std::to_string(b.audit.size());
   }
@@ -155,7 +179,9 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   auto target = ReadAll(to);
   if (!target) return std::unexpected(target.error());
   if (!target->schemas.empty() || !target->versions.empty() || !target->configs.empty() ||
-      !target->modes.empty() || !target->metadata.empty() || !target->services.empty()) {
+      !target->modes.empty() || !target->metadata.empty() || !target->services.empty() ||
+      !target->service_versions.empty() || !target->environments.empty() ||
+      !target->deployments.empty()) {
     return Fail(ErrorCode::kOperationNotPermitted,
                 "the target store is not empty: copy into a new database or data directory");
   }
@@ -245,6 +271,17 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
     if (auto r = to.PutService(service, CopyAudit("COPY"), {}); !r)
       return std::unexpected(r.error());
   }
+  for (const ServiceVersionRecord& v : src->service_versions) {
+    if (auto r = to.AddServiceVersion(v, CopyAudit("COPY")); !r) return std::unexpected(r.error());
+  }
+  for (const EnvironmentRecord& e : src->environments) {
+    if (auto r = to.PutEnvironment(e, CopyAudit("COPY")); !r) return std::unexpected(r.error());
+  }
+  for (const DeploymentRecord& d : src->deployments) {
+    if (auto r = to.SetDeployment(d, std::nullopt, CopyAudit("COPY")); !r) {
+      return std::unexpected(r.error());
+    }
+  }
   say("copying " + std::to_string(src->audit.size()) + " audit rows");
   if (auto r = to.ReplaceAudit(src->audit); !r) return std::unexpected(r.error());
 
@@ -264,6 +301,9 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   counts.modes = static_cast<std::int64_t>(src->modes.size());
   counts.subject_metadata = static_cast<std::int64_t>(src->metadata.size());
   counts.services = static_cast<std::int64_t>(src->services.size());
+  counts.service_versions = static_cast<std::int64_t>(src->service_versions.size());
+  counts.environments = static_cast<std::int64_t>(src->environments.size());
+  counts.deployments = static_cast<std::int64_t>(src->deployments.size());
   counts.audit_rows = static_cast<std::int64_t>(src->audit.size());
   return counts;
 }

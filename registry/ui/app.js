@@ -10,6 +10,7 @@ import { compareView } from './compare.js';
 import { calendarView } from './calendar.js';
 import { teamView } from './team.js';
 import { mapView } from './map.js';
+import { environmentsView, environmentView } from './environments.js';
 
 const ROUTES = [
   [/^$/, searchView],
@@ -18,6 +19,8 @@ const ROUTES = [
   [/^deprecations$/, calendarView],
   [/^teams\/([^/]+)$/, teamView],
   [/^map$/, mapView],
+  [/^environments$/, environmentsView],
+  [/^environments\/([^/]+)$/, environmentView],
 ];
 
 const main = document.getElementById('main');

@@ -120,10 +120,10 @@ const registerProto = (subject, schema, references) =>
 async function seed() {
   await call('PUT', '/config/orders.order-placed', { compatibility: 'NONE' });
   await register('orders.order-placed', 'JSON', ORDER_V1);
-  await register('orders.order-placed', 'JSON', ORDER_V2);
-  await register('orders.order-placed', 'JSON', ORDER_V3);
+  const orderV2 = await register('orders.order-placed', 'JSON', ORDER_V2);
+  const orderV3 = await register('orders.order-placed', 'JSON', ORDER_V3);
   await register('customers.customer-updated', 'JSON', CUSTOMER);
-  await register('payments.payment-captured', 'AVRO', PAYMENT);
+  const payment = await register('payments.payment-captured', 'AVRO', PAYMENT);
   await call('PUT', '/config/orders.order-shipped', { compatibility: 'NONE' });
   await registerProto('acme.customer', CUSTOMER_PROTO, []);
   await registerProto('orders.order-shipped', SHIPPED_V1, CUSTOMER_REF);
@@ -151,6 +151,20 @@ async function seed() {
     name: 'warehouse', owner: 'ops-team', produces: [],
     consumes: [{ subject: 'orders.order-placed', schemaType: 'JSON', schema: JSON.stringify(ORDER_V3), versions: '>=1' }],
   });
+  // Contract versions and a production environment (issue 21): billing@7
+  // reads orders v2 and v3 with a reader that needs `email`; checkout@1
+  // writes v2 and runs there; checkout@3 would write v3, which drops it.
+  const contract = (service, version, body) =>
+    call('PUT', `/accord/v1/services/${service}/versions/${version}`, body);
+  await contract('billing', '7', {
+    owner: 'payments-team', produces: [{ subject: 'payments.payment-captured', id: payment.id }],
+    consumes: [{ subject: 'orders.order-placed', schemaType: 'JSON', schema: JSON.stringify(ORDER_V2), versions: [2, 3] }],
+  });
+  await contract('checkout', '1', { owner: 'orders-team', produces: [{ subject: 'orders.order-placed', id: orderV2.id }] });
+  await contract('checkout', '3', { owner: 'orders-team', produces: [{ subject: 'orders.order-placed', id: orderV3.id }] });
+  await call('PUT', '/accord/v1/environments/production', { owner: 'platform-team', production: true });
+  await call('PUT', '/accord/v1/environments/production/deployments/billing', { version: '7' });
+  await call('PUT', '/accord/v1/environments/production/deployments/checkout', { version: '1' });
   await seedGenerated();
 }
 
@@ -395,6 +409,36 @@ test('team_page', async (page) => {
   await open(page, '/ui/teams/payments-team');
   assert.match(await page.textContent('section[aria-labelledby="owned"]'), /payments\.payment-captured/);
   assert.match(await page.textContent('section[aria-labelledby="consumed"]'), /orders\.order-placed.*billing.*v2, v3/);
+});
+
+test('environment_matrix', async (page) => {
+  await open(page, '/ui/environments');
+  assert.deepEqual(await texts(page, 'main tbody td:first-child'), ['production']);
+  await page.click('main tbody a:text("production")');
+  await settled(page);
+  assert.match(await page.textContent('main h1'), /Environment production\s*production/);
+  assert.deepEqual(await texts(page, 'main tbody tr td:nth-child(2)'), ['7', '1']);
+  assert.deepEqual(await texts(page, 'main tbody tr td:nth-child(3)'),
+    ['payments.payment-captured v1', 'orders.order-placed v2']);
+  assert.match(await page.textContent('main tbody tr:first-child td:nth-child(4)'),
+    /orders\.order-placed accepts v2, v3/);
+  // checkout@3 writes orders v3, which billing@7's reader cannot read.
+  await page.fill('form.what-if input[name=service]', 'checkout');
+  await page.fill('form.what-if input[name=version]', '3');
+  await page.click('form.what-if button');
+  await settled(page);
+  assert.match(page.url(), /environments\/production\?service=checkout&version=3$/);
+  assert.equal(await page.textContent('section[aria-labelledby="pairs-title"] p[role=status]'),
+    '1 of 1 pairs would break.');
+  const row = page.locator('tr.pair');
+  assert.deepEqual(await row.locator('td').allTextContents().then((t) => t.slice(0, 3)),
+    ['orders.order-placed v3', 'checkout@3', 'billing@7']);
+  assert.match(await row.locator('td:nth-child(4)').textContent(), /^breaks.*email/);
+  // checkout@1 (what runs there) holds.
+  await open(page, '/ui/environments/production?service=checkout&version=1');
+  assert.equal(await page.textContent('section[aria-labelledby="pairs-title"] p[role=status]'),
+    'All 1 pairs hold.');
+  assert.deepEqual(await texts(page, 'tr.pair td:nth-child(4)'), ['holds']);
 });
 
 test('back_forward_and_keyboard', async (page) => {

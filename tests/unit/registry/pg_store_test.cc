@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (4) by the first replica that opens it;
+// migrated to the current layout (5) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -375,10 +375,14 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   }
   Sql(uri_,
       "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
+      "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 4);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 5);
+  ASSERT_TRUE(
+      s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
+                       EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));
   ASSERT_TRUE(s->AddVersion(NV("s", 2, "fp2")));
   EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
             (std::vector<int>{1, 2}));

@@ -31,7 +31,8 @@ std::unique_ptr<Store> OpenPostgresOrFail() {
 // A registry with one of everything a store keeps, made through the
 // Service as a user would: references, soft and hard deletes (leaving a
 // schema no version uses), deprecations, configs, modes, catalog metadata,
-// a service declaration and the audit rows of all that.
+// a service declaration, a contract version, environments with deployments
+// and the audit rows of all that.
 std::unique_ptr<Store> FilledSqlite(const testing::TempDir& dir) {
   Service service(testing::OpenStoreOrDie(dir.File("src.db")),
                   ServiceOptions{.default_level = compat::Level::kNone,
@@ -65,6 +66,14 @@ std::unique_ptr<Store> FilledSqlite(const testing::TempDir& dir) {
                                              .schema = R("\"a\""),
                                              .versions = {Version(2)}});
   EXPECT_TRUE(service.PutServiceDeclaration(billing));
+  EXPECT_TRUE(service.PublishServiceVersion(ServiceVersionRecord{.service = "billing",
+                                                                 .version = "1",
+                                                                 .owner = "team-billing",
+                                                                 .consumes = billing.consumes}));
+  EXPECT_TRUE(service.PutEnvironment(
+      EnvironmentRecord{.name = "production", .owner = "team-ops", .production = true}));
+  EXPECT_TRUE(service.RecordDeployment("production", "billing", "1"));
+  EXPECT_TRUE(service.RecordDeployment("staging", "billing", "1"));  // created on first use
   return testing::OpenStoreOrDie(dir.File("src.db"));
 }
 
@@ -84,7 +93,10 @@ TEST(StoreCopy, SqliteToPostgresAndBackKeepsEveryRecord) {
   EXPECT_EQ(copied->modes, 1);
   EXPECT_EQ(copied->subject_metadata, 1);  // orders
   EXPECT_EQ(copied->services, 1);
-  EXPECT_EQ(copied->audit_rows, 14);  // one per change above
+  EXPECT_EQ(copied->service_versions, 1);
+  EXPECT_EQ(copied->environments, 2);
+  EXPECT_EQ(copied->deployments, 2);
+  EXPECT_EQ(copied->audit_rows, 18);  // one per change above
   EXPECT_EQ(*DiffStores(*sqlite, *pg), "");
 
   auto back = testing::OpenStoreOrDie(dir.File("back.db"));

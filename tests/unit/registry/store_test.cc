@@ -353,6 +353,98 @@ TYPED_TEST(StoreSuite, ServiceDeclarationsRoundTripSortedByName) {
   EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 3u);
 }
 
+ServiceVersionRecord Contract(const std::string& service, const std::string& version,
+                              std::int64_t created_ms) {
+  return ServiceVersionRecord{
+      .service = service,
+      .version = version,
+      .owner = "team-" + service,
+      .produces = {ProducedSchema{SubjectName(service + ".a"), SchemaId(3)},
+                   ProducedSchema{SubjectName(service + ".b"), SchemaId(9)}},
+      .consumes = {ConsumedSubject{.subject = SubjectName("orders"),
+                                   .type = SchemaType::kJson,
+                                   .schema = "{\"type\":\"object\"}",
+                                   .versions = {Version(1), Version(2)}},
+                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
+      .created_ms = created_ms};
+}
+
+// A contract version round-trips whole; a second one under the same
+// (service, version) writes nothing, not even an audit row (immutable).
+TYPED_TEST(StoreSuite, ContractVersionsRoundTripAndAreNeverReplaced) {
+  ASSERT_EQ(this->store_->AddServiceVersion(Contract("shipping", "2", 20), A("PUBLISH")), true);
+  ASSERT_EQ(this->store_->AddServiceVersion(Contract("shipping", "1", 10), A("PUBLISH")), true);
+  ASSERT_EQ(this->store_->AddServiceVersion(Contract("billing", "x", 5), A("PUBLISH")), true);
+  ServiceVersionRecord other = Contract("shipping", "1", 99);
+  other.consumes.clear();
+  EXPECT_EQ(this->store_->AddServiceVersion(other, A("PUBLISH")), false);
+  auto got = *this->store_->GetServiceVersion("shipping", "1");
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(got->SameContract(Contract("shipping", "1", 0)));
+  EXPECT_EQ(got->created_ms, 10);
+  EXPECT_FALSE(this->store_->GetServiceVersion("shipping", "3")->has_value());
+  std::vector<std::string> names;
+  auto of_shipping = this->store_->ListServiceVersions(std::string("shipping"));
+  ASSERT_TRUE(of_shipping);
+  for (const auto& c : *of_shipping) names.push_back(c.service + "@" + c.version);
+  EXPECT_EQ(names, (std::vector<std::string>{"shipping@1", "shipping@2"}));  // oldest first
+  names.clear();
+  auto all = this->store_->ListServiceVersions(std::nullopt);
+  ASSERT_TRUE(all);
+  for (const auto& c : *all) names.push_back(c.service + "@" + c.version);
+  EXPECT_EQ(names, (std::vector<std::string>{"billing@x", "shipping@1", "shipping@2"}));
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 3u);
+}
+
+TYPED_TEST(StoreSuite, EnvironmentsAreCreatedReplacedAndListedByName) {
+  ASSERT_TRUE(this->store_->PutEnvironment(
+      EnvironmentRecord{.name = "staging", .owner = "team-a", .created_ms = 5}, A("ENV")));
+  ASSERT_TRUE(this->store_->PutEnvironment(
+      EnvironmentRecord{
+          .name = "production", .owner = "team-p", .production = true, .created_ms = 7},
+      A("ENV")));
+  // Replacing keeps the stored creation time.
+  ASSERT_TRUE(this->store_->PutEnvironment(
+      EnvironmentRecord{.name = "staging", .owner = "team-b", .created_ms = 99}, A("ENV")));
+  EXPECT_EQ(*this->store_->ListEnvironments(),
+            (std::vector<EnvironmentRecord>{
+                {.name = "production", .owner = "team-p", .production = true, .created_ms = 7},
+                {.name = "staging", .owner = "team-b", .production = false, .created_ms = 5}}));
+  EXPECT_EQ(this->store_->GetEnvironment("staging")->value().owner, "team-b");
+  EXPECT_FALSE(this->store_->GetEnvironment("qa")->has_value());
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 3u);
+}
+
+// One version per service per environment: a new deployment replaces the
+// service's version there; the environment is created on first use only.
+TYPED_TEST(StoreSuite, DeploymentsReplaceTheServicesVersionAndCreateTheEnvironment) {
+  const EnvironmentRecord created{.name = "prod", .owner = "team-a", .created_ms = 3};
+  ASSERT_TRUE(this->store_->SetDeployment(
+      DeploymentRecord{.environment = "prod", .service = "b", .version = "1", .deployed_ms = 10},
+      created, A("DEPLOY")));
+  ASSERT_TRUE(this->store_->SetDeployment(
+      DeploymentRecord{.environment = "prod", .service = "a", .version = "7", .deployed_ms = 11},
+      EnvironmentRecord{.name = "prod", .owner = "team-z", .created_ms = 4}, A("DEPLOY")));
+  ASSERT_TRUE(this->store_->SetDeployment(
+      DeploymentRecord{.environment = "prod", .service = "b", .version = "2", .deployed_ms = 12},
+      std::nullopt, A("DEPLOY")));
+  ASSERT_TRUE(this->store_->SetDeployment(
+      DeploymentRecord{.environment = "dev", .service = "b", .version = "3", .deployed_ms = 13},
+      std::nullopt, A("DEPLOY")));
+  EXPECT_EQ(this->store_->GetEnvironment("prod")->value(), created);  // the first use's
+  EXPECT_FALSE(this->store_->GetEnvironment("dev")->has_value());     // not asked to create
+  EXPECT_EQ(*this->store_->ListDeployments(std::string("prod")),
+            (std::vector<DeploymentRecord>{{"prod", "a", "7", 11}, {"prod", "b", "2", 12}}));
+  EXPECT_EQ(*this->store_->ListDeployments(std::nullopt),
+            (std::vector<DeploymentRecord>{
+                {"dev", "b", "3", 13}, {"prod", "a", "7", 11}, {"prod", "b", "2", 12}}));
+  ASSERT_TRUE(this->store_->RemoveDeployment("prod", "b", A("UNDEPLOY")));
+  ASSERT_TRUE(this->store_->RemoveDeployment("prod", "b", A("UNDEPLOY")));  // absent: audit only
+  EXPECT_EQ(*this->store_->ListDeployments(std::string("prod")),
+            (std::vector<DeploymentRecord>{{"prod", "a", "7", 11}}));
+  EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 6u);
+}
+
 // A claim of a produced subject (SubjectClaim) and the declaration that
 // claims it are one write (issue #15): both, with the claims' audit rows
 // first.
@@ -685,6 +777,29 @@ TEST(SqliteStore, FailureAtAnyStepOfARegistrationLeavesNothingHalfWritten) {
   }
 }
 
+// A deployment that creates its environment is one write: a failure at any
+// step leaves neither (nor an audit row).
+TEST(SqliteStore, FailedDeploymentLeavesNoEnvironmentBehind) {
+  for (const char* step : {"environment", "deployment", "audit", "commit"}) {
+    TempDir dir;
+    std::string fail_step;
+    auto opened = OpenSqliteStore(SqliteOptions{
+        .path = dir.File("db"), .fail_at = [&](std::string_view s) { return s == fail_step; }});
+    ASSERT_TRUE(opened);
+    Store& s = **opened;
+    fail_step = step;
+    const DeploymentRecord d{.environment = "prod", .service = "a", .version = "1"};
+    auto w = s.SetDeployment(d, EnvironmentRecord{.name = "prod"}, A("DEPLOY"));
+    ASSERT_FALSE(w) << step;
+    EXPECT_EQ(w.error().code, ErrorCode::kStoreError) << step;
+    EXPECT_TRUE(s.ListEnvironments()->empty()) << step;
+    EXPECT_TRUE(s.ListDeployments(std::nullopt)->empty()) << step;
+    EXPECT_TRUE(s.ListAudit(0, 100)->empty()) << step;
+    fail_step.clear();
+    EXPECT_TRUE(s.SetDeployment(d, EnvironmentRecord{.name = "prod"}, A("DEPLOY"))) << step;
+  }
+}
+
 TEST(SqliteStore, FailedDeleteKeepsEveryVersion) {
   TempDir dir;
   bool fail = false;
@@ -840,8 +955,15 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
                                       A("PUT_METADATA")));
     ASSERT_TRUE(s->PutService(ServiceRecord{.name = "svc"}, A("PUT_SERVICE"), {}));
     ASSERT_TRUE(s->SetConfig(SubjectName("orders"), ConfigRecord{.lint = true}, A("PUT_CONFIG")));
+    // And the version-4 tables: contract versions, environments, deployments.
+    ASSERT_EQ(
+        s->AddServiceVersion(ServiceVersionRecord{.service = "svc", .version = "1"}, A("PUBLISH")),
+        true);
+    ASSERT_TRUE(
+        s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
+                         EnvironmentRecord{.name = "e"}, A("DEPLOY")));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "3");
+  EXPECT_EQ(SchemaVersionOf(path), "4");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
@@ -852,6 +974,8 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
   ASSERT_TRUE(config);
   EXPECT_EQ(config->lint, true);
   EXPECT_FALSE(config->level);
+  EXPECT_EQ(s->ListDeployments(std::nullopt)->size(), 1u);
+  EXPECT_TRUE(s->GetServiceVersion("svc", "1")->has_value());
 }
 
 TEST(SqliteStore, ConfigLintSwitchRoundTripsAndUnsetStaysUnset) {

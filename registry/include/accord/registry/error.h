@@ -36,9 +36,13 @@ enum class ErrorCode : std::int32_t {
   kVersionNotSoftDeleted = 40407,
   kSubjectCompatibilityNotConfigured = 40408,
   kSubjectModeNotConfigured = 40409,
-  kServiceNotFound = 40410,  // Accord: no such service declaration
+  kServiceNotFound = 40410,         // Accord: no such service declaration
+  kServiceVersionNotFound = 40411,  // Accord: no such contract version of a service
+  kEnvironmentNotFound = 40412,     // Accord: no such environment
+  kDeploymentNotFound = 40413,      // Accord: the service is not deployed there (in that version)
   kIncompatibleSchema = 40901,
-  kVersionInUse = 40902,  // Accord: a registered consumer still accepts the version
+  kVersionInUse = 40902,          // Accord: a registered consumer still accepts the version
+  kServiceVersionExists = 40903,  // Accord: the contract version holds another contract
   kInvalidSchema = 42201,
   kInvalidVersion = 42202,
   kInvalidCompatibilityLevel = 42203,

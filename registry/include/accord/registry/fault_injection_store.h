@@ -54,6 +54,14 @@ class FaultInjectionStore final : public Store {
   RegistryResult<std::vector<VersionRecord>> ListDeprecated() override;
   RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) override;
   RegistryResult<std::vector<ServiceRecord>> ListServices() override;
+  RegistryResult<std::optional<ServiceVersionRecord>> GetServiceVersion(
+      const std::string& service, const std::string& version) override;
+  RegistryResult<std::vector<ServiceVersionRecord>> ListServiceVersions(
+      const std::optional<std::string>& service) override;
+  RegistryResult<std::optional<EnvironmentRecord>> GetEnvironment(const std::string& name) override;
+  RegistryResult<std::vector<EnvironmentRecord>> ListEnvironments() override;
+  RegistryResult<std::vector<DeploymentRecord>> ListDeployments(
+      const std::optional<std::string>& environment) override;
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
       override;
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, Mode>>> ListModes() override;
@@ -82,6 +90,15 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> PutService(const ServiceRecord& service, const AuditRecord& audit,
                                   const std::vector<SubjectClaim>& claims) override;
   RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) override;
+  RegistryResult<bool> AddServiceVersion(const ServiceVersionRecord& record,
+                                         const AuditRecord& audit) override;
+  RegistryResult<void> PutEnvironment(const EnvironmentRecord& environment,
+                                      const AuditRecord& audit) override;
+  RegistryResult<void> SetDeployment(const DeploymentRecord& deployment,
+                                     const std::optional<EnvironmentRecord>& create,
+                                     const AuditRecord& audit) override;
+  RegistryResult<void> RemoveDeployment(const std::string& environment, const std::string& service,
+                                        const AuditRecord& audit) override;
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
   std::uint64_t HoldersGeneration() const override { return inner_->HoldersGeneration(); }
   void ForgetCachedReads() override { inner_->ForgetCachedReads(); }

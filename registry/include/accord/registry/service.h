@@ -105,6 +105,23 @@
 //    metadata, same deprecation, same declaration, undeprecating an active
 //    version) writes no row and keeps updatedAt.
 //
+// CONTRACT VERSIONS, ENVIRONMENTS, DEPLOYMENTS (environments.cc; tests in
+// environments_test.cc):
+//  * A contract version (service, version) holds the service's whole
+//    contract: produced subjects with the schema id that version writes,
+//    consumed subjects with reader schema and accepted versions. It is
+//    immutable: publishing it again with the same contract changes nothing,
+//    with another one is 40903. Contract versions are never deleted.
+//  * Environments are named (1..64 of [A-Za-z0-9._-]), have an owner and a
+//    production flag; an admin declares or changes one, and recording a
+//    deployment creates an unknown one.
+//  * One version per service per environment: recording S@V2 in ENV
+//    replaces S@V1 there (Pact's record-deployment). Undeployment removes it.
+//  * Every change writes one audit row (PUBLISH_SERVICE_VERSION,
+//    PUT_ENVIRONMENT, RECORD_DEPLOYMENT, RECORD_UNDEPLOYMENT, subject empty,
+//    detail JSON naming service, version and environment); the global
+//    READONLY mode refuses them (42205).
+//
 // AUTHORISATION (authz.h / authz.cc; tests in authz_test.cc). Every
 // mutating method takes the caller's Principal (auth.h); the default,
 // Principal::OpenAdmin(), is the open server's anonymous admin. Refusals are
@@ -523,6 +540,49 @@ struct PutServiceResult {
   bool changed = false;  // false: the same declaration was stored already
 };
 
+// Result of publishing a contract version (Service::PublishServiceVersion).
+struct PublishVersionResult {
+  ServiceVersionRecord contract{};
+  bool created = false;  // false: the same contract was stored already
+};
+
+// An event a deployed version produces, as the environment matrix shows it.
+struct DeployedProduces {
+  SubjectName subject{};
+  SchemaId schema_id{};
+  // The subject's live version holding that schema (the lowest when
+  // several do); nullopt when no live version holds it any more.
+  std::optional<Version> version{};
+};
+
+// A service running in an environment, with its contract.
+struct DeployedService {
+  DeploymentRecord deployment{};
+  // nullopt only when the contract version is missing from the store.
+  std::optional<ServiceVersionRecord> contract{};
+  std::vector<DeployedProduces> produces{};  // by subject
+};
+
+// One pair a deployment would put together (Service::CheckDeployment): a
+// producer's version of `subject` and a consumer's reader of it.
+struct DeployPair {
+  SubjectName subject{};
+  std::string producer{};            // "SERVICE@VERSION"
+  std::string consumer{};            // "SERVICE@VERSION"
+  std::optional<Version> version{};  // the subject version the producer writes
+  bool ok = true;
+  // Why not, one line each: the consumer does not accept the version, the
+  // schema is not a live version any more, or each failing finding
+  // ("KIND at /path: message").
+  std::vector<std::string> reasons{};
+};
+
+// GET /accord/v1/environments/{env}: the environment and what runs there.
+struct EnvironmentView {
+  EnvironmentRecord environment{};
+  std::vector<DeployedService> services{};  // by service name
+};
+
 // GET /accord/v1/audit: rows with seq > after_seq, at most `limit`, each
 // filter applied when set (since/until: Unix ms, inclusive).
 struct AuditQuery {
@@ -685,6 +745,57 @@ class Service {
   RegistryResult<ServiceRecord> DeleteServiceDeclaration(
       std::string_view name, const Principal& caller = Principal::OpenAdmin());
 
+  // --- contract versions, environments, deployments (environments.cc) ------
+  // Stores the contract of service@version (CONTRACT VERSIONS above). The
+  // declaration's rules apply to name, owner and consumes (42210, 42201,
+  // 42209); the version is 1..128 of [A-Za-z0-9._-] starting with a letter
+  // or digit (42210); each produced subject is listed once and its schema id
+  // must be held by a live version of that subject (42210). Rights: as a
+  // service declaration (the declared owner and the stored declaration's,
+  // else the latest contract version's, among the writer's teams) and each
+  // produced subject owned by one of them (40301). The same contract again:
+  // created = false, nothing written; another contract: 40903.
+  RegistryResult<PublishVersionResult> PublishServiceVersion(
+      const ServiceVersionRecord& contract, const Principal& caller = Principal::OpenAdmin());
+  // 40411 when absent.
+  RegistryResult<ServiceVersionRecord> GetServiceVersion(std::string_view service,
+                                                         std::string_view version);
+  // Oldest first; empty when the service has none.
+  RegistryResult<std::vector<ServiceVersionRecord>> ListServiceVersions(std::string_view service);
+  // Declares or changes an environment (admins only: 40301). Name: 1..64 of
+  // [A-Za-z0-9._-] (42210); owner <= 128 bytes. Unchanged: nothing written.
+  RegistryResult<EnvironmentRecord> PutEnvironment(
+      const EnvironmentRecord& environment, const Principal& caller = Principal::OpenAdmin());
+  RegistryResult<std::vector<EnvironmentRecord>> ListEnvironments();
+  // 40412 when absent.
+  RegistryResult<EnvironmentView> GetEnvironment(std::string_view name);
+  // The pairs service@version would form in `environment` (replacing the
+  // version of that service recorded there), both directions: each event
+  // it produces with each deployed consumer of it, each event it consumes
+  // with each deployed producer of it; ok when the consumer accepts the
+  // produced version and reads it (the subject's policy). For the catalog
+  // page's matrix; `accord can-i-deploy --to` gives the full report with
+  // witnesses. 40411 unknown version; an unknown environment runs nothing.
+  RegistryResult<std::vector<DeployPair>> CheckDeployment(std::string_view environment,
+                                                          std::string_view service,
+                                                          std::string_view version);
+  // Records that service@version now runs in `environment`, replacing the
+  // version recorded there before (one version per service per
+  // environment). The environment is created on first use (owner: the
+  // caller's first team, else the service's owner; not production). 40411
+  // when the contract version is not published; rights as
+  // PublishServiceVersion's on the service (40301). The same version again:
+  // nothing written.
+  RegistryResult<DeploymentRecord> RecordDeployment(
+      std::string_view environment, std::string_view service, std::string_view version,
+      const Principal& caller = Principal::OpenAdmin());
+  // Records that `service` no longer runs in `environment` (with `version`:
+  // only when that version is the one recorded). 40412 no such environment,
+  // 40413 not deployed there (in that version). Returns what was removed.
+  RegistryResult<DeploymentRecord> RecordUndeployment(
+      std::string_view environment, std::string_view service,
+      const std::optional<std::string>& version, const Principal& caller = Principal::OpenAdmin());
+
   // --- operations ----------------------------------------------------------
   RegistryResult<void> Ready();
   struct Stats {
@@ -828,6 +939,14 @@ class Service {
   RegistryResult<void> ClaimProducedSubjects(
       const ServiceRecord& service, const Principal& caller,
       const std::function<RegistryResult<void>(const std::vector<SubjectClaim>&)>& write);
+
+  // A service declaration checked against the catalog rules and normalised
+  // (accepted versions sorted, unique). Errors: 42210, 42201, 42209.
+  RegistryResult<ServiceRecord> ValidDeclaration(const ServiceRecord& in) const;
+  // The owner whose team may change `service`'s contracts and deployments:
+  // the stored declaration's, else the latest contract version's (`fallback`
+  // when there is neither).
+  RegistryResult<std::string> ServiceOwner(const std::string& service, const std::string& fallback);
 
   // The index of `subject`'s stripe in subject_mu_.
   std::size_t StripeOf(const SubjectName& subject) const;

@@ -1,5 +1,6 @@
 // Store: durable storage of schemas, versions, config, modes, the catalog
-// (subject metadata, deprecations, service declarations) and the audit log. The Store holds no
+// (subject metadata, deprecations, service declarations, contract versions,
+// environments and deployments) and the audit log. The Store holds no
 // rules (those live in Service); it offers atomic, durable writes and consistent reads.
 //
 // Contracts every implementation keeps (the typed suite in
@@ -163,6 +164,22 @@ class Store {
   virtual RegistryResult<std::optional<ServiceRecord>> GetService(const std::string& name) = 0;
   // Every service declaration, sorted by name.
   virtual RegistryResult<std::vector<ServiceRecord>> ListServices() = 0;
+  // A contract version (service, version), or nullopt.
+  virtual RegistryResult<std::optional<ServiceVersionRecord>> GetServiceVersion(
+      const std::string& service, const std::string& version) = 0;
+  // The contract versions of `service` (nullopt: of every service), by
+  // service name, then oldest first (created_ms, then version).
+  virtual RegistryResult<std::vector<ServiceVersionRecord>> ListServiceVersions(
+      const std::optional<std::string>& service) = 0;
+  // An environment by name, or nullopt.
+  virtual RegistryResult<std::optional<EnvironmentRecord>> GetEnvironment(
+      const std::string& name) = 0;
+  // Every environment, sorted by name.
+  virtual RegistryResult<std::vector<EnvironmentRecord>> ListEnvironments() = 0;
+  // The deployments in `environment` (nullopt: in every environment), by
+  // environment, then service name.
+  virtual RegistryResult<std::vector<DeploymentRecord>> ListDeployments(
+      const std::optional<std::string>& environment) = 0;
   // Every config that is set: (nullopt, global) first, then subjects'
   // configs by name (accord store copy).
   virtual RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>>
@@ -229,6 +246,27 @@ class Store {
                                           const std::vector<SubjectClaim>& claims) = 0;
   // Removes a service declaration (absent: nothing but the audit row).
   virtual RegistryResult<void> DeleteService(const std::string& name, const AuditRecord& audit) = 0;
+  // Stores a contract version (created_ms 0: now). When (service, version)
+  // is stored already, writes nothing (no audit row either) and returns
+  // false: a version is immutable, and the caller compares the two.
+  virtual RegistryResult<bool> AddServiceVersion(const ServiceVersionRecord& record,
+                                                 const AuditRecord& audit) = 0;
+  // Creates or replaces an environment (created_ms 0: now; a replaced one
+  // keeps its stored created_ms).
+  virtual RegistryResult<void> PutEnvironment(const EnvironmentRecord& environment,
+                                              const AuditRecord& audit) = 0;
+  // Records that `deployment` runs (replacing the version of that service
+  // recorded in that environment before, if any). With `create`, the
+  // environment is created first in the same transaction when it does not
+  // exist (created on first use; an existing one is left as it is).
+  virtual RegistryResult<void> SetDeployment(const DeploymentRecord& deployment,
+                                             const std::optional<EnvironmentRecord>& create,
+                                             const AuditRecord& audit) = 0;
+  // Removes the deployment of `service` in `environment` (absent: nothing
+  // but the audit row).
+  virtual RegistryResult<void> RemoveDeployment(const std::string& environment,
+                                                const std::string& service,
+                                                const AuditRecord& audit) = 0;
   // Replaces the whole audit log with `rows`, keeping their seq and ts_ms
   // (accord store copy, after copying everything else). One transaction.
   virtual RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) = 0;
@@ -253,7 +291,8 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // Test seam (fault injection): called inside every write transaction at
   // each named step ("schema", "refs", "version", "delete", "config", "mode",
-  // "metadata", "deprecation", "service", "audit", "commit"); returning true makes that step fail
+  // "metadata", "deprecation", "service", "service_version", "environment",
+  // "deployment", "audit", "commit"); returning true makes that step fail
   // as an SQLite error would, so the transaction rolls back. Null in production.
   std::function<bool(std::string_view step)> fail_at;
 };
@@ -274,7 +313,7 @@ struct PostgresOptions {
   int poll_interval_ms = 500;
   // Test seam, as SqliteOptions::fail_at (steps "schema", "version",
   // "delete", "config", "mode", "metadata", "deprecation", "service",
-  // "audit", "commit").
+  // "service_version", "environment", "deployment", "audit", "commit").
   std::function<bool(std::string_view step)> fail_at;
 };
 

@@ -20,6 +20,9 @@ struct CopyCounts {
   std::int64_t subject_metadata = 0;
   std::int64_t deprecations = 0;
   std::int64_t services = 0;
+  std::int64_t service_versions = 0;  // contract versions
+  std::int64_t environments = 0;
+  std::int64_t deployments = 0;
   std::int64_t audit_rows = 0;
 };
 
@@ -29,7 +32,8 @@ struct CopyCounts {
 // references (also schemas no version uses any more); every version with its
 // number, schema id, soft deletion, registration time, Confluent metadata and
 // rule set; deprecations; configs and modes (global and per subject); subject
-// metadata; service declarations; and the audit log (seq and times kept).
+// metadata; service declarations; contract versions, environments and
+// deployments (their times kept); and the audit log (seq and times kept).
 // Then reads both stores again and compares them record by record: any
 // difference is a kStoreError naming the first one. `progress` (may be null)
 // is called with a short line per stage.

@@ -171,6 +171,51 @@ struct ServiceRecord {
   }
 };
 
+// One event a contract version produces: the subject and the schema (by id)
+// that version of the service writes.
+struct ProducedSchema {
+  SubjectName subject{};
+  SchemaId schema_id{};
+  friend bool operator==(const ProducedSchema&, const ProducedSchema&) = default;
+};
+
+// The whole contract of one version of a service (`accord publish
+// --version V`): what it produces (with schema ids) and what it consumes
+// (reader schemas and accepted versions). Immutable once stored.
+struct ServiceVersionRecord {
+  std::string service{};
+  std::string version{};  // the service's version: a git commit, a tag, "2", ...
+  std::string owner{};
+  std::vector<ProducedSchema> produces{};  // sorted by subject
+  std::vector<ConsumedSubject> consumes{};
+  std::int64_t created_ms = 0;  // when it was first published; 0: now (store)
+  // The same contract (created_ms not compared): publishing it again
+  // changes nothing.
+  bool SameContract(const ServiceVersionRecord& o) const {
+    return service == o.service && version == o.version && owner == o.owner &&
+           produces == o.produces && consumes == o.consumes;
+  }
+};
+
+// A deployment environment ("staging", "production", ...).
+struct EnvironmentRecord {
+  std::string name{};
+  std::string owner{};  // owning team (may be empty: created by an admin without team)
+  bool production = false;
+  std::int64_t created_ms = 0;  // 0: now (store)
+  friend bool operator==(const EnvironmentRecord&, const EnvironmentRecord&) = default;
+};
+
+// Which version of a service runs in an environment: at most one per
+// (environment, service); deploying another version replaces it.
+struct DeploymentRecord {
+  std::string environment{};
+  std::string service{};
+  std::string version{};
+  std::int64_t deployed_ms = 0;  // 0: now (store)
+  friend bool operator==(const DeploymentRecord&, const DeploymentRecord&) = default;
+};
+
 // Compatibility config of the registry (global) or of one subject. An unset
 // field falls back to the global config, then to the built-in default.
 struct ConfigRecord {

@@ -1,0 +1,190 @@
+// Contract versions, environments and deployments (service.h, "CONTRACT
+// VERSIONS, ENVIRONMENTS, DEPLOYMENTS"; environments.cc). Each test names
+// the rule it checks.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accord/registry/service.h"
+#include "test_util.h"
+
+namespace accord::registry {
+namespace {
+
+using testing::Admin;
+using testing::Caller;
+using testing::Json;
+using testing::R;
+
+const Principal kWriterA = Caller("ci-a", Role::kWriter, {"team-a"});
+const Principal kWriterB = Caller("ci-b", Role::kWriter, {"team-b"});
+const Principal kReader = Caller("dashboard", Role::kReader, {"team-a"});
+const Principal kAdmin = Admin("root");
+
+template <typename T>
+ErrorCode CodeOf(const RegistryResult<T>& r) {
+  return r ? ErrorCode{} : r.error().code;
+}
+
+class EnvironmentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    service_ = std::make_unique<Service>(testing::OpenStoreOrDie(":memory:"), ServiceOptions{});
+    ASSERT_TRUE(service_->SetConfig(std::nullopt, ConfigRecord{.level = compat::Level::kNone}));
+    // "orders" (team-a) version 1 is schema 1, version 2 schema 2.
+    auto v1 = service_->Register("orders", Json(R("\"a\"")), kWriterA);
+    ASSERT_TRUE(v1);
+    auto v2 = service_->Register("orders", Json(R("\"b\"")), kWriterA);
+    ASSERT_TRUE(v2);
+    id1_ = v1->id;
+    id2_ = v2->id;
+  }
+  ServiceVersionRecord Orders(const std::string& version, SchemaId id) const {
+    return ServiceVersionRecord{.service = "orders",
+                                .version = version,
+                                .owner = "team-a",
+                                .produces = {ProducedSchema{SubjectName("orders"), id}}};
+  }
+  std::vector<std::string> Actions() {
+    std::vector<std::string> out;
+    auto rows = service_->Audit({.limit = 1000});
+    if (!rows) return {"<" + rows.error().message + ">"};
+    for (const AuditRecord& a : *rows) {
+      if (a.action != "REGISTER" && a.action != "PUT_CONFIG") out.push_back(a.action);
+    }
+    return out;
+  }
+  std::vector<std::string> Running(const std::string& env) {
+    std::vector<std::string> out;
+    auto view = service_->GetEnvironment(env);
+    if (!view) return {"<" + view.error().message + ">"};
+    for (const DeployedService& s : view->services) {
+      out.push_back(s.deployment.service + "@" + s.deployment.version);
+    }
+    return out;
+  }
+
+  std::unique_ptr<Service> service_;
+  SchemaId id1_;
+  SchemaId id2_;
+};
+
+TEST_F(EnvironmentsTest, AContractVersionIsImmutableAndRepublishingItChangesNothing) {
+  auto first = service_->PublishServiceVersion(Orders("1", id1_), kWriterA);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->created);
+  auto again = service_->PublishServiceVersion(Orders("1", id1_), kWriterA);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->created);
+  auto other = service_->PublishServiceVersion(Orders("1", id2_), kWriterA);
+  EXPECT_EQ(CodeOf(other), ErrorCode::kServiceVersionExists);
+  EXPECT_EQ(service_->GetServiceVersion("orders", "1")->produces.at(0).schema_id, id1_);
+  EXPECT_EQ(Actions(), std::vector<std::string>{"PUBLISH_SERVICE_VERSION"});
+}
+
+TEST_F(EnvironmentsTest, AProducedSchemaIdMustBeALiveVersionOfItsSubject) {
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(Orders("1", SchemaId(99)), kWriterA)),
+            ErrorCode::kInvalidCatalogMetadata);
+  ServiceVersionRecord twice = Orders("1", id1_);
+  twice.produces.push_back(twice.produces.front());
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(twice, kWriterA)),
+            ErrorCode::kInvalidCatalogMetadata);
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(Orders("bad version", id1_), kWriterA)),
+            ErrorCode::kInvalidCatalogMetadata);
+  EXPECT_TRUE(Actions().empty());
+}
+
+TEST_F(EnvironmentsTest, AnotherTeamMayNotPublishAContractThatProducesYourSubject) {
+  ServiceVersionRecord squatter = Orders("1", id1_);
+  squatter.service = "squatter";
+  squatter.owner = "team-b";
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(squatter, kWriterB)), ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(Orders("1", id1_), kWriterB)),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(Orders("1", id1_), kReader)),
+            ErrorCode::kForbidden);
+  EXPECT_TRUE(Actions().empty());
+}
+
+TEST_F(EnvironmentsTest, DeployingAnotherVersionReplacesTheOneRunning) {
+  ASSERT_TRUE(service_->PublishServiceVersion(Orders("1", id1_), kWriterA));
+  ASSERT_TRUE(service_->PublishServiceVersion(Orders("2", id2_), kWriterA));
+  ASSERT_TRUE(service_->RecordDeployment("prod", "orders", "1", kWriterA));
+  EXPECT_EQ(Running("prod"), std::vector<std::string>{"orders@1"});
+  ASSERT_TRUE(service_->RecordDeployment("prod", "orders", "2", kWriterA));
+  EXPECT_EQ(Running("prod"), std::vector<std::string>{"orders@2"});
+  ASSERT_TRUE(service_->RecordDeployment("prod", "orders", "2", kWriterA));  // no change
+  // The matrix names the subject version each produced schema is.
+  auto view = service_->GetEnvironment("prod");
+  ASSERT_TRUE(view);
+  ASSERT_EQ(view->services.at(0).produces.size(), 1u);
+  EXPECT_EQ(view->services.at(0).produces[0].version, Version(2));
+  // Created on first use, owned by the deployer's first team.
+  EXPECT_EQ(view->environment.owner, "team-a");
+  EXPECT_FALSE(view->environment.production);
+  EXPECT_EQ(Actions(),
+            (std::vector<std::string>{"PUBLISH_SERVICE_VERSION", "PUBLISH_SERVICE_VERSION",
+                                      "RECORD_DEPLOYMENT", "RECORD_DEPLOYMENT"}));
+}
+
+TEST_F(EnvironmentsTest, OnlyTheServicesTeamOrAnAdminRecordsItsDeployments) {
+  ASSERT_TRUE(service_->PublishServiceVersion(Orders("1", id1_), kWriterA));
+  EXPECT_EQ(CodeOf(service_->RecordDeployment("prod", "orders", "1", kWriterB)),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->RecordDeployment("prod", "orders", "1", kReader)),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->GetEnvironment("prod")), ErrorCode::kEnvironmentNotFound);
+  ASSERT_TRUE(service_->RecordDeployment("prod", "orders", "1", kAdmin));
+  EXPECT_EQ(CodeOf(service_->RecordUndeployment("prod", "orders", std::nullopt, kWriterB)),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(Running("prod"), std::vector<std::string>{"orders@1"});
+}
+
+TEST_F(EnvironmentsTest, AnUnpublishedVersionCannotBeDeployed) {
+  EXPECT_EQ(CodeOf(service_->RecordDeployment("prod", "orders", "1", kWriterA)),
+            ErrorCode::kServiceVersionNotFound);
+  ASSERT_TRUE(service_->PublishServiceVersion(Orders("1", id1_), kWriterA));
+  EXPECT_EQ(CodeOf(service_->RecordDeployment("no such env!", "orders", "1", kWriterA)),
+            ErrorCode::kInvalidCatalogMetadata);
+}
+
+TEST_F(EnvironmentsTest, UndeploymentRemovesOnlyTheVersionRunning) {
+  ASSERT_TRUE(service_->PublishServiceVersion(Orders("1", id1_), kWriterA));
+  ASSERT_TRUE(service_->RecordDeployment("prod", "orders", "1", kWriterA));
+  EXPECT_EQ(CodeOf(service_->RecordUndeployment("prod", "orders", "2", kWriterA)),
+            ErrorCode::kDeploymentNotFound);
+  EXPECT_EQ(CodeOf(service_->RecordUndeployment("qa", "orders", std::nullopt, kWriterA)),
+            ErrorCode::kEnvironmentNotFound);
+  auto removed = service_->RecordUndeployment("prod", "orders", "1", kWriterA);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->version, "1");
+  EXPECT_TRUE(Running("prod").empty());
+  EXPECT_EQ(CodeOf(service_->RecordUndeployment("prod", "orders", std::nullopt, kWriterA)),
+            ErrorCode::kDeploymentNotFound);
+}
+
+TEST_F(EnvironmentsTest, EnvironmentsAreDeclaredByAdminsOnly) {
+  const EnvironmentRecord prod{.name = "production", .owner = "team-ops", .production = true};
+  EXPECT_EQ(CodeOf(service_->PutEnvironment(prod, kWriterA)), ErrorCode::kForbidden);
+  ASSERT_TRUE(service_->PutEnvironment(prod, kAdmin));
+  ASSERT_TRUE(service_->PutEnvironment(prod, kAdmin));  // unchanged: no audit row
+  auto all = *service_->ListEnvironments();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_TRUE(all[0].production);
+  EXPECT_EQ(all[0].owner, "team-ops");
+  EXPECT_EQ(Actions(), std::vector<std::string>{"PUT_ENVIRONMENT"});
+}
+
+TEST_F(EnvironmentsTest, ReadOnlyModeRefusesDeploymentChanges) {
+  ASSERT_TRUE(service_->PublishServiceVersion(Orders("1", id1_), kWriterA));
+  ASSERT_TRUE(service_->SetMode(std::nullopt, Mode::kReadOnly, Force::kNo));
+  EXPECT_EQ(CodeOf(service_->RecordDeployment("prod", "orders", "1", kWriterA)),
+            ErrorCode::kOperationNotPermitted);
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(Orders("2", id2_), kWriterA)),
+            ErrorCode::kOperationNotPermitted);
+}
+
+}  // namespace
+}  // namespace accord::registry
