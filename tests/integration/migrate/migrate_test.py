@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""`accord export` and `accord import` between two real registries (issue 18).
+
+Two `accord serve` processes on ephemeral loopback ports: the source is filled
+with references, soft-deleted versions (one version, one whole subject), an id
+gap (a permanently deleted subject), per-subject and global configs, a
+per-subject mode, metadata and rule sets on versions, and catalog data
+(subject metadata, a deprecation, a service declaration). Then:
+
+  * export the source (first interrupted by ACCORD_TEST_STOP_AFTER, then
+    resumed: the bundle equals an uninterrupted export's);
+  * import into the target, interrupted after a few writes, then resumed;
+  * a third import changes nothing ("nothing to do");
+  * an export of the target equals the source's bundle, file for file;
+  * a new registration on the target gets an id above every imported one;
+  * an import into a registry holding a version differently is refused,
+    naming the subject and version.
+
+The commands' text output is compared with goldens/*.txt ($SOURCE, $TARGET,
+$OTHER and $BUNDLE stand for the URLs and folders);
+ACCORD_UPDATE_GOLDENS=1 rewrites them.
+
+Usage: migrate_test.py --accord PATH
+"""
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # tests/integration
+from accord_server import AccordServer, call_json  # noqa: E402
+from checks import check, summary  # noqa: E402
+
+UPDATE = os.environ.get("ACCORD_UPDATE_GOLDENS") == "1"
+
+CUSTOMER_V1 = ('{"type": "object",\n  "properties": {"id": {"type": "string"}},'
+               '  "required": ["id"]}')
+CUSTOMER_V2 = ('{"type": "object", "properties": {"id": {"type": "string"},'
+               ' "email": {"type": "string", "x-pii": true}}, "required": ["id"]}')
+ORDER_V1 = ('{"type": "object", "properties": {"sku": {"type": "string"},'
+            ' "customer": {"$ref": "customer.json"}}}')
+ADDRESS = ('{"type":"record","name":"Address","namespace":"com.acme",'
+           '"fields":[{"name":"street","type":"string"}]}')
+METADATA = {"properties": {"owner": "checkout", "description": "An order was placed"}}
+RULE_SET = {"domainRules": [{"name": "checkSku", "kind": "CONDITION", "mode": "WRITE",
+                             "type": "CEL", "expr": "message.sku != ''"}]}
+
+
+def api(base, method, path, body=None, want=200):
+    status, reply = call_json(base, method, path, body)
+    if not check(status == want, "%s %s answers %d" % (method, path, want),
+                 "got %s %r" % (status, reply), verbose=False):
+        raise SystemExit(summary())
+    return reply
+
+
+def fill_source(base):
+    """The registry to migrate; returns the ids it gave."""
+    ids = {}
+    # An id gap: a subject registered, then deleted for good.
+    ids["scratch"] = api(base, "POST", "/subjects/scratch/versions",
+                         {"schema": '{"type": "string"}', "schemaType": "JSON"})["id"]
+    api(base, "DELETE", "/subjects/scratch")
+    api(base, "DELETE", "/subjects/scratch?permanent=true")
+    ids["customer1"] = api(base, "POST", "/subjects/customer/versions",
+                           {"schema": CUSTOMER_V1, "schemaType": "JSON"})["id"]
+    api(base, "PUT", "/config/customer", {"compatibility": "NONE"})
+    ids["customer2"] = api(base, "POST", "/subjects/customer/versions",
+                           {"schema": CUSTOMER_V2, "schemaType": "JSON"})["id"]
+    ids["orders1"] = api(base, "POST", "/subjects/orders/versions", {
+        "schema": ORDER_V1, "schemaType": "JSON",
+        "references": [{"name": "customer.json", "subject": "customer", "version": 1}],
+        "metadata": METADATA, "ruleSet": RULE_SET})["id"]
+    ids["address"] = api(base, "POST", "/subjects/address/versions", {"schema": ADDRESS})["id"]
+    # Soft-deleted: one version of a live subject, and a whole subject.
+    api(base, "POST", "/subjects/legacy/versions",
+        {"schema": '{"type": "integer"}', "schemaType": "JSON"})
+    api(base, "PUT", "/config/legacy", {"compatibility": "NONE"})
+    api(base, "POST", "/subjects/legacy/versions",
+        {"schema": '{"type": "number"}', "schemaType": "JSON"})
+    api(base, "DELETE", "/subjects/legacy/versions/1")
+    api(base, "POST", "/subjects/gone/versions",
+        {"schema": '{"type": "boolean"}', "schemaType": "JSON"})
+    api(base, "DELETE", "/subjects/gone")
+    # Configs and modes.
+    api(base, "PUT", "/config", {"compatibility": "FORWARD"})
+    api(base, "PUT", "/config/customer", {"compatibility": "FULL", "compatibilityPolicy": "LENIENT"})
+    api(base, "PUT", "/mode/address", {"mode": "READONLY"})
+    # The catalog.
+    api(base, "PUT", "/accord/v1/subjects/orders/metadata", {
+        "tags": ["core", "orders"], "links": [{"name": "runbook", "url": "https://wiki.example/o"}],
+        "sla": {"delivery": "5s"}})
+    api(base, "PUT", "/accord/v1/subjects/customer/versions/1/deprecation",
+        {"sunset": "2999-01-31", "reason": "use v2", "replacement": 2})
+    api(base, "PUT", "/accord/v1/services/shipping", {
+        "owner": "logistics", "produces": ["shipments"],
+        "consumes": [{"subject": "orders", "schemaType": "JSON", "schema": '{"type": "object"}',
+                      "versions": [1]}]})
+    return ids
+
+
+class Runner:
+    def __init__(self, accord, names):
+        self.accord = accord
+        self.names = names  # text -> placeholder, for the goldens
+
+    def run(self, args, env=None):
+        full_env = dict(os.environ, LC_ALL="C")
+        for name in ("ACCORD_REGISTRY", "ACCORD_PRINCIPAL", "ACCORD_KEY",
+                     "ACCORD_TEST_STOP_AFTER", "ACCORD_UPDATE_GOLDENS"):
+            full_env.pop(name, None)
+        full_env.update(env or {})
+        p = subprocess.run([self.accord] + args, capture_output=True, text=True, env=full_env,
+                           timeout=120)
+        return p.returncode, p.stdout, p.stderr
+
+    def normalise(self, text):
+        for value, name in self.names:
+            text = text.replace(value, name)
+        return text
+
+    def golden(self, name, args, want_rc, env=None):
+        rc, out, err = self.run(args, env)
+        actual = "exit %d\n--- stdout\n%s--- stderr\n%s" % (rc, self.normalise(out),
+                                                           self.normalise(err))
+        path = os.path.join(HERE, "goldens", name + ".txt")
+        if UPDATE:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(actual)
+        want = open(path).read() if os.path.exists(path) else "(no golden %s)" % path
+        check(rc == want_rc, "%s exits %d" % (name, want_rc), "exit %d\n%s%s" % (rc, out, err))
+        check(actual == want, "%s prints its golden" % name,
+              "--- want\n%s--- got\n%s" % (want, actual))
+        return rc
+
+
+def same_tree(a, b):
+    """Every file of folders a and b, by relative path and content."""
+    def files(root):
+        out = {}
+        for d, _, names in os.walk(root):
+            for n in names:
+                p = os.path.join(d, n)
+                out[os.path.relpath(p, root)] = p
+        return out
+    fa, fb = files(a), files(b)
+    if sorted(fa) != sorted(fb):
+        return False, "files differ: %s vs %s" % (sorted(fa), sorted(fb))
+    for rel in fa:
+        if not filecmp.cmp(fa[rel], fb[rel], shallow=False):
+            return False, "%s differs:\n%s\n---\n%s" % (rel, open(fa[rel]).read(),
+                                                        open(fb[rel]).read())
+    return True, ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accord", required=True)
+    accord = ap.parse_args().accord
+    tmp = tempfile.mkdtemp(prefix="accord-migrate-")
+    try:
+        with AccordServer(accord) as source, AccordServer(accord) as target, \
+                AccordServer(accord) as other:
+            ids = fill_source(source.base)
+            b1, b2, b3 = (os.path.join(tmp, n) for n in ("b1", "b2", "b3"))
+            r = Runner(accord, [(source.base, "$SOURCE"), (target.base, "$TARGET"),
+                                (other.base, "$OTHER"), (tmp, "$BUNDLE")])
+
+            # Export: interrupted after 2 subjects, resumed, then equal to an
+            # uninterrupted export.
+            r.golden("export_interrupted", ["export", "--registry", source.base, "--out", b3],
+                     1, {"ACCORD_TEST_STOP_AFTER": "2"})
+            check(not os.path.exists(os.path.join(b3, "bundle.json")),
+                  "an interrupted export writes no bundle.json")
+            r.golden("import_unfinished_bundle", ["import", b3, "--registry", target.base], 2)
+            r.golden("export_resumed", ["export", "--registry", source.base, "--out", b3], 0)
+            r.golden("export", ["export", "--registry", source.base, "--out", b1], 0)
+            same, detail = same_tree(b1, b3)
+            check(same, "a resumed export equals an uninterrupted one", detail)
+
+            # Import: interrupted after 3 writes, resumed, then nothing to do.
+            r.golden("import_interrupted", ["import", b1, "--registry", target.base], 1,
+                     {"ACCORD_TEST_STOP_AFTER": "3"})
+            r.golden("import_resumed", ["import", b1, "--registry", target.base], 0)
+            r.golden("import_again", ["import", b1, "--registry", target.base], 0)
+
+            # Everything identical: the target's export is the source's bundle.
+            r.golden("export_target", ["export", "--registry", target.base, "--out", b2], 0)
+            same, detail = same_tree(b1, b2)
+            check(same, "the target's export equals the source's bundle, file for file", detail)
+            for path in ["/schemas/ids/%d" % ids["orders1"], "/subjects/orders/versions/1",
+                         "/config/customer", "/mode/address", "/mode",
+                         "/accord/v1/subjects/customer/versions/1"]:
+                s1, r1 = call_json(source.base, "GET", path)
+                s2, r2 = call_json(target.base, "GET", path)
+                if isinstance(r1, dict):
+                    for t in ("registeredAt", "deprecatedAt"):
+                        r1.pop(t, None)
+                        r2.pop(t, None)
+                check((s1, r1) == (s2, r2), "GET %s answers the same on both" % path,
+                      "%s %r\n%s %r" % (s1, r1, s2, r2))
+
+            # New registrations get ids above every imported one.
+            status, mode = call_json(target.base, "GET", "/mode")
+            check(mode == {"mode": "READWRITE"}, "the import leaves the target READWRITE",
+                  repr(mode))
+            new = api(target.base, "POST", "/subjects/fresh/versions",
+                      {"schema": '{"type": "null"}', "schemaType": "JSON"})
+            top = max(v for k, v in ids.items())
+            check(new["id"] > top, "a new registration after the import gets an id above %d" % top,
+                  repr(new))
+
+            # A registry holding a version differently: refused, naming it.
+            api(other.base, "POST", "/subjects/customer/versions",
+                {"schema": '{"type": "object"}', "schemaType": "JSON"})
+            r.golden("import_refused", ["import", b1, "--registry", other.base], 1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
