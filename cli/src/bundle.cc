@@ -200,6 +200,81 @@ std::expected<void, std::string> WriteJsonFile(const std::string& path, const js
   return {};
 }
 
+std::expected<BundleManifest, std::string> ManifestFromJson(const json::Value& manifest,
+                                                            std::string_view file) {
+  const std::string manifest_path(file);
+  if (!manifest.IsObject()) return std::unexpected(manifest_path + ": not a JSON object");
+  auto format = StringMember(manifest, "format", manifest_path, true);
+  if (!format) return std::unexpected(format.error());
+  if (*format != kBundleFormat) {
+    return std::unexpected(manifest_path + ": format '" + *format + "' is not '" +
+                           std::string(kBundleFormat) + "'");
+  }
+  const json::Value* fv = Member(manifest, "formatVersion");
+  if (fv == nullptr || !fv->IsNumber() || !fv->AsNumber().IsInt()) {
+    return std::unexpected(Where(manifest_path, "formatVersion") + " is missing or not an integer");
+  }
+  if (fv->AsNumber().AsInt() != kBundleFormatVersion) {
+    return std::unexpected(manifest_path + ": format version " +
+                           std::to_string(fv->AsNumber().AsInt()) +
+                           " is not supported (this accord reads version " +
+                           std::to_string(kBundleFormatVersion) + ")");
+  }
+  BundleManifest out;
+  if (const json::Value* source = Member(manifest, "source");
+      source != nullptr && source->IsObject()) {
+    if (const json::Value* a = Member(*source, "accord"); a != nullptr && a->IsBool()) {
+      out.accord_source = a->AsBool();
+    }
+  }
+  if (const json::Value* global = Member(manifest, "global")) {
+    if (!global->IsObject()) {
+      return std::unexpected(Where(manifest_path, "global") + " is not an object");
+    }
+    if (const json::Value* c = Member(*global, "config")) {
+      if (!c->IsObject()) {
+        return std::unexpected(Where(manifest_path, "global.config") + " is not an object");
+      }
+      out.global_config = *c;
+    }
+    auto mode = StringMember(*global, "mode", manifest_path, false);
+    if (!mode) return std::unexpected(mode.error());
+    out.global_mode = std::move(*mode);
+  }
+  const json::Value* subjects = Member(manifest, "subjects");
+  if (subjects == nullptr || !subjects->IsArray()) {
+    return std::unexpected(Where(manifest_path, "subjects") + " is not an array");
+  }
+  std::set<std::string> seen;
+  for (const json::Value& entry : subjects->AsArray()) {
+    if (!entry.IsObject()) {
+      return std::unexpected(Where(manifest_path, "subjects") + " holds a non-object");
+    }
+    auto name = StringMember(entry, "subject", manifest_path, true);
+    if (!name) return std::unexpected(name.error());
+    auto file_name = StringMember(entry, "file", manifest_path, true);
+    if (!file_name) return std::unexpected(file_name.error());
+    // Only the names this writer gives: a bundle cannot make import read
+    // files outside its folder.
+    if (*file_name != SubjectFileName(*name)) {
+      return std::unexpected(manifest_path + ": subject '" + *name + "' names file '" + *file_name +
+                             "' instead of '" + SubjectFileName(*name) + "'");
+    }
+    if (!seen.insert(*name).second) {
+      return std::unexpected(manifest_path + ": subject '" + *name + "' is listed twice");
+    }
+    out.subjects.push_back(std::move(*name));
+  }
+  if (const json::Value* services = Member(manifest, "services")) {
+    if (!services->IsString() || services->AsString() != kBundleServices) {
+      return std::unexpected(Where(manifest_path, "services") + " is not \"" +
+                             std::string(kBundleServices) + "\"");
+    }
+    out.services = true;
+  }
+  return out;
+}
+
 std::expected<Bundle, std::string> ReadBundle(const std::string& dir) {
   const std::string manifest_path = dir + "/" + std::string(kBundleManifest);
   std::error_code ec;
@@ -213,93 +288,37 @@ std::expected<Bundle, std::string> ReadBundle(const std::string& dir) {
                                                      "run accord export again to complete it)")
                                        : std::string(" (not a bundle written by accord export)")));
   }
-  auto manifest = ReadJsonFile(manifest_path);
+  auto doc = ReadJsonFile(manifest_path);
+  if (!doc) return std::unexpected(doc.error());
+  auto manifest = ManifestFromJson(*doc, manifest_path);
   if (!manifest) return std::unexpected(manifest.error());
-  if (!manifest->IsObject()) return std::unexpected(manifest_path + ": not a JSON object");
-  auto format = StringMember(*manifest, "format", manifest_path, true);
-  if (!format) return std::unexpected(format.error());
-  if (*format != kBundleFormat) {
-    return std::unexpected(manifest_path + ": format '" + *format + "' is not '" +
-                           std::string(kBundleFormat) + "'");
-  }
-  const json::Value* fv = Member(*manifest, "formatVersion");
-  if (fv == nullptr || !fv->IsNumber() || !fv->AsNumber().IsInt()) {
-    return std::unexpected(Where(manifest_path, "formatVersion") + " is missing or not an integer");
-  }
-  if (fv->AsNumber().AsInt() != kBundleFormatVersion) {
-    return std::unexpected(manifest_path + ": format version " +
-                           std::to_string(fv->AsNumber().AsInt()) +
-                           " is not supported (this accord reads version " +
-                           std::to_string(kBundleFormatVersion) + ")");
-  }
   Bundle out;
-  if (const json::Value* source = Member(*manifest, "source");
-      source != nullptr && source->IsObject()) {
-    if (const json::Value* a = Member(*source, "accord"); a != nullptr && a->IsBool()) {
-      out.accord_source = a->AsBool();
-    }
-  }
-  if (const json::Value* global = Member(*manifest, "global")) {
-    if (!global->IsObject())
-      return std::unexpected(Where(manifest_path, "global") + " is not an object");
-    if (const json::Value* c = Member(*global, "config")) {
-      if (!c->IsObject()) {
-        return std::unexpected(Where(manifest_path, "global.config") + " is not an object");
-      }
-      out.global_config = *c;
-    }
-    auto mode = StringMember(*global, "mode", manifest_path, false);
-    if (!mode) return std::unexpected(mode.error());
-    out.global_mode = std::move(*mode);
-  }
-  const json::Value* subjects = Member(*manifest, "subjects");
-  if (subjects == nullptr || !subjects->IsArray()) {
-    return std::unexpected(Where(manifest_path, "subjects") + " is not an array");
-  }
-  std::set<std::string> seen;
-  for (const json::Value& entry : subjects->AsArray()) {
-    if (!entry.IsObject()) {
-      return std::unexpected(Where(manifest_path, "subjects") + " holds a non-object");
-    }
-    auto name = StringMember(entry, "subject", manifest_path, true);
-    if (!name) return std::unexpected(name.error());
-    auto file = StringMember(entry, "file", manifest_path, true);
+  out.accord_source = manifest->accord_source;
+  out.global_config = std::move(manifest->global_config);
+  out.global_mode = std::move(manifest->global_mode);
+  for (const std::string& name : manifest->subjects) {
+    const std::string path = dir + "/" + SubjectFileName(name);
+    auto file = ReadJsonFile(path);
     if (!file) return std::unexpected(file.error());
-    // Only the names this writer gives: a bundle cannot make import read
-    // files outside its folder.
-    if (*file != SubjectFileName(*name)) {
-      return std::unexpected(manifest_path + ": subject '" + *name + "' names file '" + *file +
-                             "' instead of '" + SubjectFileName(*name) + "'");
-    }
-    if (!seen.insert(*name).second) {
-      return std::unexpected(manifest_path + ": subject '" + *name + "' is listed twice");
-    }
-    const std::string path = dir + "/" + *file;
-    auto doc = ReadJsonFile(path);
-    if (!doc) return std::unexpected(doc.error());
-    auto subject = SubjectFromJson(*doc, path);
+    auto subject = SubjectFromJson(*file, path);
     if (!subject) return std::unexpected(subject.error());
-    if (subject->subject != *name) {
+    if (subject->subject != name) {
       return std::unexpected(path + ": holds subject '" + subject->subject + "', the manifest '" +
-                             *name + "'");
+                             name + "'");
     }
     out.subjects.push_back(std::move(*subject));
   }
-  if (const json::Value* services = Member(*manifest, "services")) {
-    if (!services->IsString() || services->AsString() != kBundleServices) {
-      return std::unexpected(Where(manifest_path, "services") + " is not \"" +
-                             std::string(kBundleServices) + "\"");
-    }
+  if (manifest->services) {
     const std::string path = dir + "/" + std::string(kBundleServices);
-    auto doc = ReadJsonFile(path);
-    if (!doc) return std::unexpected(doc.error());
-    if (!doc->IsArray()) return std::unexpected(path + ": not a JSON array");
-    for (const json::Value& s : doc->AsArray()) {
+    auto services = ReadJsonFile(path);
+    if (!services) return std::unexpected(services.error());
+    if (!services->IsArray()) return std::unexpected(path + ": not a JSON array");
+    for (const json::Value& s : services->AsArray()) {
       if (!s.IsObject() || Member(s, "name") == nullptr || !Member(s, "name")->IsString()) {
         return std::unexpected(path + ": a declaration without a 'name'");
       }
     }
-    out.services = doc->AsArray();
+    out.services = services->AsArray();
   }
   return out;
 }

@@ -77,6 +77,20 @@ json::Value SubjectToJson(const BundleSubject& subject);
 std::expected<BundleSubject, std::string> SubjectFromJson(const json::Value& value,
                                                           std::string_view file);
 
+// bundle.json's content: the subjects' names (each file is
+// SubjectFileName(name): a manifest naming another file is refused, so a
+// bundle cannot make import read outside its folder) and whether
+// services.json is part of the bundle. `file` names it in errors.
+struct BundleManifest {
+  bool accord_source = false;
+  json::Value global_config;
+  std::string global_mode;
+  std::vector<std::string> subjects;
+  bool services = false;
+};
+std::expected<BundleManifest, std::string> ManifestFromJson(const json::Value& manifest,
+                                                            std::string_view file);
+
 // Reads a whole bundle (see the contracts above); the error is a sentence
 // naming the file.
 std::expected<Bundle, std::string> ReadBundle(const std::string& dir);

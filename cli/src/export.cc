@@ -13,7 +13,9 @@
 // into a folder holding one (for the same registry) keeps the subject files
 // already written and fetches the rest; bundle.json is written last, so a
 // bundle without it is unfinished. Without a state file the folder is
-// exported afresh.
+// exported afresh: it must be new, empty or an earlier bundle (whose files
+// are replaced); any other folder is refused (exit 2), so nothing else in it
+// is ever removed.
 //
 // Text output: "exported N subjects (V versions, D soft-deleted, I schema
 // ids) from URL to DIR" [+ the catalog line]. Exit 0 ok; 1 refused by the
@@ -166,8 +168,17 @@ int RunExport(const ExportArgs& args) {
                                             ": choose another --out folder");
     }
     resume = true;
-  } else if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
-    return ReportUsageError("export", dir + ": exists and is not a folder");
+  } else if (std::filesystem::exists(dir, ec)) {
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return ReportUsageError("export", dir + ": exists and is not a folder");
+    }
+    // A fresh export replaces an earlier bundle, never anything else.
+    if (!std::filesystem::is_empty(dir, ec) &&
+        !std::filesystem::exists(dir + "/" + std::string(kBundleManifest), ec)) {
+      return ReportUsageError("export", dir +
+                                            ": exists and holds no bundle: choose a new or "
+                                            "empty --out folder");
+    }
   }
 
   // Accord answers its catalog API; any other registry 404s it.

@@ -21,7 +21,8 @@
 //
 // Text output: "import DIR into URL: …" (the plan, or "nothing to do"), what
 // was written, "verified: …". A refusal names the subject and version:
-// "accord import: error: subject 'S' version N (id I): registry URL: …".
+// "accord import: error: subject 'S' version N (id I): registry URL: …";
+// the registry's global mode is then set back from IMPORT to what it was.
 // Exit 0 ok; 1 refused (a version the registry holds differently, a write
 // refused, a verification mismatch); 2 usage or a bad bundle; 3 unreachable.
 #include <algorithm>
@@ -383,7 +384,10 @@ int RunImport(const ImportArgs& args) {
   // an interrupted import left IMPORT on).
   std::string final_mode = bundle->global_mode;
   if (final_mode.empty()) final_mode = mode_before == "IMPORT" ? "READWRITE" : mode_before;
-  const bool needs_import_mode = !plan.registrations.empty() || !plan.deletes.empty();
+  // IMPORT for every write: registrations with ids, and deprecations carried
+  // over without new notice (the registry's rule outside IMPORT).
+  const bool needs_import_mode =
+      !plan.registrations.empty() || !plan.deletes.empty() || !plan.settings.empty();
   if (final_mode != mode_before || needs_import_mode) {
     json::Value body{json::Object{}};
     body.Add("mode", final_mode);
@@ -409,11 +413,27 @@ int RunImport(const ImportArgs& args) {
     Progress progress(
         "import", "writes",
         plan.registrations.size() + plan.deletes.size() + settings + (needs_import_mode ? 1 : 0));
+    bool in_import_mode = false;  // set by this run
     auto send = [&](const Write& w) -> std::optional<int> {
       ClientResult<json::Value> reply = w.method == "PUT"      ? client.Put(w.path, w.body)
                                         : w.method == "DELETE" ? client.Delete(w.path)
                                                                : client.Post(w.path, w.body);
-      if (!reply) return Refused(w.what, reply.error());
+      if (!reply) {
+        const int rc = Refused(w.what, reply.error());
+        // A refusal ends the run: the registry does not stay in IMPORT mode
+        // (which skips compatibility checks) behind it. A rerun sets it again.
+        if (in_import_mode) {
+          json::Value body{json::Object{}};
+          body.Add("mode", mode_before == "IMPORT" ? std::string("READWRITE") : mode_before);
+          if (client.Put("/mode?force=true", body)) {
+            std::fprintf(stderr, "accord import: the registry's mode is %s again\n",
+                         body.Find("mode")->AsString().c_str());
+          } else {
+            std::fprintf(stderr, "accord import: the registry is still in IMPORT mode\n");
+          }
+        }
+        return rc;
+      }
       progress.Step(++done);
       if (stop.Done()) return stopped(done);
       return std::nullopt;
@@ -422,6 +442,7 @@ int RunImport(const ImportArgs& args) {
       json::Value body{json::Object{}};
       body.Add("mode", "IMPORT");
       if (auto rc = send(Write{"global mode IMPORT", "PUT", "/mode?force=true", body})) return *rc;
+      in_import_mode = true;
     }
     for (const auto& [s, v] : plan.registrations) {
       const std::string path = "/subjects/" + RegistryClient::Segment(s->subject) + "/versions";

@@ -14,16 +14,21 @@ per-subject mode, metadata and rule sets on versions, and catalog data
   * an export of the target equals the source's bundle, file for file;
   * a new registration on the target gets an id above every imported one;
   * an import into a registry holding a version differently is refused,
-    naming the subject and version.
+    naming the subject and version, and so is a version the registry
+    refuses (an invalid schema), after which IMPORT mode is not left on;
+  * against a registry that requires a key: refused without one, done with
+    --principal/--key (import) and ACCORD_PRINCIPAL/ACCORD_KEY (export).
 
 The commands' text output is compared with goldens/*.txt ($SOURCE, $TARGET,
-$OTHER and $BUNDLE stand for the URLs and folders);
+$OTHER and $SECURED stand for the servers' URLs, $BUNDLE for the temp
+folder, $HERE for this test's folder);
 ACCORD_UPDATE_GOLDENS=1 rewrites them.
 
 Usage: migrate_test.py --accord PATH
 """
 import argparse
 import filecmp
+import hashlib
 import os
 import shutil
 import subprocess
@@ -32,7 +37,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # tests/integration
-from accord_server import AccordServer, call_json  # noqa: E402
+from accord_server import AccordServer, call_json, write_auth_config  # noqa: E402
 from checks import check, summary  # noqa: E402
 
 UPDATE = os.environ.get("ACCORD_UPDATE_GOLDENS") == "1"
@@ -48,6 +53,17 @@ ADDRESS = ('{"type":"record","name":"Address","namespace":"com.acme",'
 METADATA = {"properties": {"owner": "checkout", "description": "An order was placed"}}
 RULE_SET = {"domainRules": [{"name": "checkSku", "kind": "CONDITION", "mode": "WRITE",
                              "type": "CEL", "expr": "message.sku != ''"}]}
+
+
+KEY = "migrate-test-secret-key"
+
+
+def auth_config(directory):
+    """A server config whose only key is an admin's (IMPORT mode needs one);
+    nothing is readable without it."""
+    return write_auth_config(os.path.join(directory, "accord-auth.yaml"), [
+        {"principal": "migrator", "role": "admin",
+         "sha256": hashlib.sha256(KEY.encode()).hexdigest()}], anonymous_read=False)
 
 
 def api(base, method, path, body=None, want=200):
@@ -96,6 +112,9 @@ def fill_source(base):
         "sla": {"delivery": "5s"}})
     api(base, "PUT", "/accord/v1/subjects/customer/versions/1/deprecation",
         {"sunset": "2999-01-31", "reason": "use v2", "replacement": 2})
+    # Retired already (the source allows past sunsets): carried over as it is.
+    api(base, "PUT", "/accord/v1/subjects/legacy/versions/2/deprecation",
+        {"sunset": "2020-01-01", "reason": "retired"})
     api(base, "PUT", "/accord/v1/services/shipping", {
         "owner": "logistics", "produces": ["shipments"],
         "consumes": [{"subject": "orders", "schemaType": "JSON", "schema": '{"type": "object"}',
@@ -164,12 +183,15 @@ def main():
     accord = ap.parse_args().accord
     tmp = tempfile.mkdtemp(prefix="accord-migrate-")
     try:
-        with AccordServer(accord) as source, AccordServer(accord) as target, \
-                AccordServer(accord) as other:
+        with AccordServer(accord, args=("--min-notice-days", "0")) as source, \
+                AccordServer(accord) as target, \
+                AccordServer(accord) as other, \
+                AccordServer(accord, args=("--config", auth_config(tmp))) as secured:
             ids = fill_source(source.base)
             b1, b2, b3 = (os.path.join(tmp, n) for n in ("b1", "b2", "b3"))
             r = Runner(accord, [(source.base, "$SOURCE"), (target.base, "$TARGET"),
-                                (other.base, "$OTHER"), (tmp, "$BUNDLE")])
+                                (other.base, "$OTHER"), (secured.base, "$SECURED"),
+                                (tmp, "$BUNDLE"), (HERE, "$HERE")])
 
             # Export: interrupted after 2 subjects, resumed, then equal to an
             # uninterrupted export.
@@ -195,7 +217,8 @@ def main():
             check(same, "the target's export equals the source's bundle, file for file", detail)
             for path in ["/schemas/ids/%d" % ids["orders1"], "/subjects/orders/versions/1",
                          "/config/customer", "/mode/address", "/mode",
-                         "/accord/v1/subjects/customer/versions/1"]:
+                         "/accord/v1/subjects/customer/versions/1",
+                         "/accord/v1/subjects/legacy/versions/2"]:
                 s1, r1 = call_json(source.base, "GET", path)
                 s2, r2 = call_json(target.base, "GET", path)
                 if isinstance(r1, dict):
@@ -215,10 +238,27 @@ def main():
             check(new["id"] > top, "a new registration after the import gets an id above %d" % top,
                   repr(new))
 
+            # Credentials: a registry that requires a key for everything.
+            r.golden("import_without_key", ["import", b1, "--registry", secured.base], 1)
+            r.golden("import_with_key", ["import", b1, "--registry", secured.base,
+                                         "--principal", "migrator", "--key", KEY], 0)
+            b4 = os.path.join(tmp, "b4")
+            r.golden("export_with_key", ["export", "--registry", secured.base, "--out", b4],
+                     0, {"ACCORD_PRINCIPAL": "migrator", "ACCORD_KEY": KEY})
+            same, detail = same_tree(b1, b4)
+            check(same, "an export with credentials equals the source's bundle", detail)
+
             # A registry holding a version differently: refused, naming it.
             api(other.base, "POST", "/subjects/customer/versions",
                 {"schema": '{"type": "object"}', "schemaType": "JSON"})
             r.golden("import_refused", ["import", b1, "--registry", other.base], 1)
+            # A version the registry refuses: named, and IMPORT mode is not left on.
+            r.golden("import_invalid_schema",
+                     ["import", os.path.join(HERE, "bundles", "invalid-schema"),
+                      "--registry", other.base], 2)
+            status, mode = call_json(other.base, "GET", "/mode")
+            check(mode == {"mode": "READWRITE"}, "a refused import sets the mode back",
+                  repr(mode))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return summary()
