@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`accord export` and `accord import` between two real registries (issue 18).
 
-Two `accord serve` processes on ephemeral loopback ports: the source is filled
+Real `accord serve` processes on ephemeral loopback ports; the source is filled
 with references, soft-deleted versions (one version, one whole subject), an id
 gap (a permanently deleted subject), per-subject and global configs, a
 per-subject mode, metadata and rule sets on versions, and catalog data
@@ -16,11 +16,14 @@ per-subject mode, metadata and rule sets on versions, and catalog data
   * an import into a registry holding a version differently is refused,
     naming the subject and version, and so is a version the registry
     refuses (an invalid schema), after which IMPORT mode is not left on;
+  * through a proxy that hides Accord's API (as a Confluent registry would
+    answer): a bundle without catalog, imported and exported again equal;
   * against a registry that requires a key: refused without one, done with
     --principal/--key (import) and ACCORD_PRINCIPAL/ACCORD_KEY (export).
 
 The commands' text output is compared with goldens/*.txt ($SOURCE, $TARGET,
-$OTHER and $SECURED stand for the servers' URLs, $BUNDLE for the temp
+$OTHER, $SECURED and $PLAIN_ACCORD stand for the servers' URLs, $CONFLUENT
+and $PLAIN for proxies hiding Accord's API, $BUNDLE for the temp
 folder, $HERE for this test's folder);
 ACCORD_UPDATE_GOLDENS=1 rewrites them.
 
@@ -29,11 +32,16 @@ Usage: migrate_test.py --accord PATH
 import argparse
 import filecmp
 import hashlib
+import http.server
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import urllib.error
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # tests/integration
@@ -158,6 +166,51 @@ class Runner:
         return rc
 
 
+class ConfluentLikeProxy:
+    """A loopback HTTP proxy to an Accord registry that answers 404 to
+    Accord's own API (/accord/...), as Confluent's registry and the other
+    Confluent-compatible ones do: export must then read only Confluent's
+    endpoints and write no catalog."""
+
+    def __init__(self, upstream):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                if self.path.startswith("/accord/"):
+                    body = b'{"error_code":404,"message":"HTTP 404 Not Found"}'
+                    self.send_response(404)
+                else:
+                    length = int(self.headers.get("Content-Length") or 0)
+                    data = self.rfile.read(length) if length else None
+                    req = urllib.request.Request(upstream + self.path, data=data,
+                                                 method=self.command)
+                    for h in ("Content-Type", "Authorization", "Accept"):
+                        if self.headers.get(h):
+                            req.add_header(h, self.headers[h])
+                    try:
+                        with urllib.request.urlopen(req, timeout=30) as r:
+                            status, body = r.status, r.read()
+                    except urllib.error.HTTPError as e:
+                        status, body = e.code, e.read()
+                    self.send_response(status)
+                self.send_header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = "http://127.0.0.1:%d" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def same_tree(a, b):
     """Every file of folders a and b, by relative path and content."""
     def files(root):
@@ -185,12 +238,13 @@ def main():
     try:
         with AccordServer(accord, args=("--min-notice-days", "0")) as source, \
                 AccordServer(accord) as target, \
-                AccordServer(accord) as other, \
+                AccordServer(accord) as other, AccordServer(accord) as plain, \
                 AccordServer(accord, args=("--config", auth_config(tmp))) as secured:
             ids = fill_source(source.base)
             b1, b2, b3 = (os.path.join(tmp, n) for n in ("b1", "b2", "b3"))
             r = Runner(accord, [(source.base, "$SOURCE"), (target.base, "$TARGET"),
                                 (other.base, "$OTHER"), (secured.base, "$SECURED"),
+                                (plain.base, "$PLAIN_ACCORD"),
                                 (tmp, "$BUNDLE"), (HERE, "$HERE")])
 
             # Export: interrupted after 2 subjects, resumed, then equal to an
@@ -237,6 +291,29 @@ def main():
             top = max(v for k, v in ids.items())
             check(new["id"] > top, "a new registration after the import gets an id above %d" % top,
                   repr(new))
+
+            # From a registry without Accord's API (as Confluent's): no catalog.
+            proxy = ConfluentLikeProxy(source.base)
+            plain_proxy = ConfluentLikeProxy(plain.base)
+            r.names += [(proxy.base, "$CONFLUENT"), (plain_proxy.base, "$PLAIN")]
+            try:
+                b5, b6 = os.path.join(tmp, "b5"), os.path.join(tmp, "b6")
+                r.golden("export_confluent_like", ["export", "--registry", proxy.base,
+                                                   "--out", b5], 0)
+                with open(os.path.join(b5, "bundle.json")) as f:
+                    manifest = json.load(f)
+                check(manifest["source"] == {"accord": False} and "services" not in manifest
+                      and not os.path.exists(os.path.join(b5, "services.json")),
+                      "a registry without Accord's API gives a bundle without catalog",
+                      repr(manifest))
+                r.golden("import_confluent_like", ["import", b5, "--registry", plain.base], 0)
+                r.golden("export_plain_like", ["export", "--registry", plain_proxy.base,
+                                               "--out", b6], 0)
+                same, detail = same_tree(b5, b6)
+                check(same, "the Confluent-like round trip gives equal bundles", detail)
+            finally:
+                proxy.close()
+                plain_proxy.close()
 
             # Credentials: a registry that requires a key for everything.
             r.golden("import_without_key", ["import", b1, "--registry", secured.base], 1)
