@@ -35,6 +35,7 @@ import hashlib
 import http.server
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -211,6 +212,29 @@ class ConfluentLikeProxy:
         self.server.server_close()
 
 
+def run_on_terminal(args):
+    """Runs accord with stderr on a pseudo-terminal (stdout a pipe): (exit
+    status, stdout, what the terminal showed)."""
+    primary, secondary = pty.openpty()
+    env = dict(os.environ, LC_ALL="C")
+    env.pop("ACCORD_TEST_STOP_AFTER", None)
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=secondary, env=env)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out = p.stdout.read().decode()
+    rc = p.wait(timeout=120)
+    os.close(primary)
+    return rc, out, shown.decode(errors="replace")
+
+
 def same_tree(a, b):
     """Every file of folders a and b, by relative path and content."""
     def files(root):
@@ -291,6 +315,19 @@ def main():
             top = max(v for k, v in ids.items())
             check(new["id"] > top, "a new registration after the import gets an id above %d" % top,
                   repr(new))
+
+            # A progress bar on a terminal (stderr), none otherwise (the goldens).
+            rc, out, shown = run_on_terminal([accord, "export", "--registry", source.base,
+                                              "--out", os.path.join(tmp, "b7")])
+            check(rc == 0 and "] 5/5 subjects" in shown and "[#####" in shown
+                  and out.startswith("exported 5 subjects"),
+                  "export draws a progress bar on a terminal, its report on stdout",
+                  "exit %d\nstdout %r\nterminal %r" % (rc, out, shown))
+            rc, out, shown = run_on_terminal([accord, "import", os.path.join(tmp, "b7"),
+                                              "--registry", target.base])
+            check(rc == 0 and shown == "" and "nothing to do" in out,
+                  "import with nothing to do draws no progress bar",
+                  "exit %d\nstdout %r\nterminal %r" % (rc, out, shown))
 
             # From a registry without Accord's API (as Confluent's): no catalog.
             proxy = ConfluentLikeProxy(source.base)
