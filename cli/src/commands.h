@@ -43,6 +43,8 @@ void RegisterKey(CLI::App& app, Commands& commands);
 void RegisterLint(CLI::App& app, Commands& commands);
 void RegisterStore(CLI::App& app, Commands& commands);
 void RegisterAsyncApi(CLI::App& app, Commands& commands);
+void RegisterExport(CLI::App& app, Commands& commands);
+void RegisterImport(CLI::App& app, Commands& commands);
 // `app` must outlive the run: the completion scripts are read from its tree.
 void RegisterCompletion(CLI::App& app, Commands& commands);
 

@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
   accord::cli::RegisterDeployments(app, commands);
   accord::cli::RegisterKey(app, commands);
   accord::cli::RegisterStore(app, commands);
+  accord::cli::RegisterExport(app, commands);
+  accord::cli::RegisterImport(app, commands);
   accord::cli::RegisterLint(app, commands);
   accord::cli::RegisterAsyncApi(app, commands);
   accord::cli::RegisterCompletion(app, commands);

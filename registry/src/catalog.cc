@@ -617,11 +617,16 @@ RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, 
   if (!target) return std::unexpected(target.error());
   // Notice: a sunset sooner than min_notice_days is refused, unless it keeps
   // or postpones the stored one (which never shortens the notice given).
-  // 0 turns the rule off: past dates retire the version at once.
+  // 0 turns the rule off: past dates retire the version at once. In IMPORT
+  // mode a deprecation is carried over from another registry (accord
+  // import), where its notice was given: a retired version stays retired.
   const std::string earliest =
       CalendarDate(NowMs() + std::int64_t{options_.min_notice_days} * 86'400'000);
   const bool keeps_notice = target->deprecation && request.sunset >= target->deprecation->sunset;
-  if (options_.min_notice_days > 0 && request.sunset < earliest && !keeps_notice) {
+  auto mode = EffectiveMode(subject);
+  if (!mode) return std::unexpected(mode.error());
+  const bool imported = *mode == Mode::kImport;
+  if (options_.min_notice_days > 0 && request.sunset < earliest && !keeps_notice && !imported) {
     return BadMetadata("sunset must be at least " + std::to_string(options_.min_notice_days) +
                        " days ahead: the earliest allowed date is " + earliest + ", got " +
                        request.sunset);

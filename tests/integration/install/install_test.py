@@ -36,7 +36,8 @@ from accord_server import AccordServer  # noqa: E402
 from checks import check, summary  # noqa: E402
 
 COMMANDS = ["validate", "serve", "check", "diff", "register", "deprecate", "ls", "show", "init",
-            "test", "publish", "can-i-deploy", "key", "store", "lint", "asyncapi", "completion"]
+            "test", "publish", "can-i-deploy", "record-deployment", "record-undeployment",
+            "environment", "key", "store", "export", "import", "lint", "asyncapi", "completion"]
 LEVELS = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL",
           "FULL_TRANSITIVE", "NONE"]
 FORMATS = ["text", "json", "junit", "github"]

@@ -208,6 +208,24 @@ TEST_F(PolicyTest, KeepingOrPostponingAStoredSunsetNeedsNoNewNotice) {
   EXPECT_EQ(sooner.error().code, ErrorCode::kInvalidCatalogMetadata);
 }
 
+// accord import carries deprecations over from another registry, where
+// their notice was given: a retired version arrives retired.
+TEST_F(PolicyTest, ImportModeCarriesASunsetWithoutNewNotice) {
+  ASSERT_TRUE(Reg("orders", kV1));
+  ASSERT_TRUE(Reg("orders", kV2));
+  const auto v1 = VersionSelector::Exactly(Version(1));
+  ASSERT_TRUE(service_->SetMode(std::nullopt, Mode::kImport, Force::kYes, Principal::OpenAdmin()));
+  auto d = service_->Deprecate("orders", v1, DeprecationRequest{.sunset = "2020-01-01"});
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->state, Lifecycle::kRetired);
+  ASSERT_TRUE(
+      service_->SetMode(std::nullopt, Mode::kReadWrite, Force::kNo, Principal::OpenAdmin()));
+  auto sooner = service_->Deprecate("orders", VersionSelector::Exactly(Version(2)),
+                                    DeprecationRequest{.sunset = "2020-01-01"});
+  ASSERT_FALSE(sooner);
+  EXPECT_EQ(sooner.error().code, ErrorCode::kInvalidCatalogMetadata);
+}
+
 TEST_F(PolicyTest, ZeroNoticeAllowsPastSunsets) {
   ServiceOptions options;
   options.min_notice_days = 0;

@@ -87,7 +87,9 @@
 //    Lifecycle at the Service clock (ServiceOptions::now_ms): ACTIVE;
 //    DEPRECATED before the sunset day (UTC); RETIRED from the sunset day on.
 //    A new sunset must be >= today + ServiceOptions::min_notice_days (42210
-//    naming the earliest date) unless it keeps or postpones the stored one.
+//    naming the earliest date) unless it keeps or postpones the stored one,
+//    or the subject is in IMPORT mode (a deprecation carried over from
+//    another registry by accord import: its notice was given there).
 //    RETIRED versions stay readable (GetVersion, GetSchema by id);
 //    GetServedSchema reports when every live holder is deprecated/retired.
 //    Re-deprecating keeps the first deprecation time.
