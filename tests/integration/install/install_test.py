@@ -102,6 +102,8 @@ def part_prefix(args):
         want = []
         for c in COMMANDS:
             want.append("accord " + c)
+            if c == "environment":
+                want.append("accord environment create")
             if c == "key":
                 want.append("accord key new")
             if c == "store":
