@@ -23,7 +23,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kImport, "IMPORT"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 34> kErrorCodes{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 35> kErrorCodes{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kRouteNotFound, "ROUTE_NOT_FOUND"},
     {ErrorCode::kMethodNotAllowed, "METHOD_NOT_ALLOWED"},
@@ -43,6 +43,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 34> kErrorCodes{{
     {ErrorCode::kSubjectCompatibilityNotConfigured, "SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED"},
     {ErrorCode::kSubjectModeNotConfigured, "SUBJECT_LEVEL_MODE_NOT_CONFIGURED"},
     {ErrorCode::kServiceNotFound, "SERVICE_NOT_FOUND"},
+    {ErrorCode::kWebhookNotFound, "WEBHOOK_NOT_FOUND"},
     {ErrorCode::kIncompatibleSchema, "INCOMPATIBLE_SCHEMA"},
     {ErrorCode::kVersionInUse, "VERSION_IN_USE"},
     {ErrorCode::kInvalidSchema, "INVALID_SCHEMA"},

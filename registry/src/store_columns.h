@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accord/registry/types.h"
+#include "accord/registry/usage.h"
 #include "accord/schemas/json.h"
 
 namespace accord::registry::internal::columns {
@@ -32,6 +33,10 @@ SubjectMetadata MetadataOf(std::string owner, std::string description, const std
 // A service's `produces` list as a JSON array of subject names, and back.
 std::string ProducesText(const std::vector<SubjectName>& produces);
 std::vector<SubjectName> ProducesOf(const std::string& text);
+// A webhook's events as a JSON array of wire names (usage.h), and back
+// (names this build does not know are left out).
+std::string WebhookEventsText(const std::vector<WebhookEvent>& events);
+std::vector<WebhookEvent> WebhookEventsOf(const std::string& text);
 // Unix milliseconds now (the stores' stamp when a record carries 0).
 std::int64_t NowMs();
 // The config / mode row of a subject; the global scope is stored under "",

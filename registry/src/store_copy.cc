@@ -17,7 +17,9 @@ struct Snapshot {
   std::vector<std::pair<std::optional<SubjectName>, Mode>> modes;
   std::vector<std::pair<SubjectName, SubjectMetadata>> metadata;
   std::vector<ServiceRecord> services;
-  std::vector<AuditRecord> audit;  // by seq
+  std::vector<ReadCount> read_counts;   // by schema, principal, user agent
+  std::vector<WebhookRecord> webhooks;  // by id
+  std::vector<AuditRecord> audit;       // by seq
 };
 
 RegistryResult<Snapshot> ReadAll(Store& s) {
@@ -48,6 +50,12 @@ RegistryResult<Snapshot> ReadAll(Store& s) {
   auto services = s.ListServices();
   if (!services) return std::unexpected(services.error());
   out.services = std::move(*services);
+  auto read_counts = s.ListReadCounts(std::nullopt);
+  if (!read_counts) return std::unexpected(read_counts.error());
+  out.read_counts = std::move(*read_counts);
+  auto webhooks = s.ListWebhooks();
+  if (!webhooks) return std::unexpected(webhooks.error());
+  out.webhooks = std::move(*webhooks);
   for (std::int64_t after = 0;;) {
     auto page = s.ListAudit(after, 10'000);
     if (!page) return std::unexpected(page.error());
@@ -109,6 +117,8 @@ std::string FirstDifference(const Snapshot& a, const Snapshot& b) {
       return "service " + a.services[i].name;
     }
   }
+  if (a.read_counts != b.read_counts) return "read counts differ";
+  if (a.webhooks != b.webhooks) return "webhooks differ";
   if (a.audit.size() != b.audit.size()) {
     return "audit rows " + std::to_string(a.audit.size()) + " vs " + std::to_string(b.audit.size());
   }
@@ -155,7 +165,8 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   auto target = ReadAll(to);
   if (!target) return std::unexpected(target.error());
   if (!target->schemas.empty() || !target->versions.empty() || !target->configs.empty() ||
-      !target->modes.empty() || !target->metadata.empty() || !target->services.empty()) {
+      !target->modes.empty() || !target->metadata.empty() || !target->services.empty() ||
+      !target->read_counts.empty() || !target->webhooks.empty()) {
     return Fail(ErrorCode::kOperationNotPermitted,
                 "the target store is not empty: copy into a new database or data directory");
   }
@@ -245,6 +256,14 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
     if (auto r = to.PutService(service, CopyAudit("COPY"), {}); !r)
       return std::unexpected(r.error());
   }
+  // Into an empty store, adding the counts sets them (the rows beyond
+  // kMaxUserAgentsPerReader are the source's own kOtherUserAgent rows).
+  say("copying " + std::to_string(src->read_counts.size()) + " read counts and " +
+      std::to_string(src->webhooks.size()) + " webhooks");
+  if (auto r = to.AddReadCounts(src->read_counts); !r) return std::unexpected(r.error());
+  for (const WebhookRecord& hook : src->webhooks) {
+    if (auto r = to.PutWebhook(hook, CopyAudit("COPY")); !r) return std::unexpected(r.error());
+  }
   say("copying " + std::to_string(src->audit.size()) + " audit rows");
   if (auto r = to.ReplaceAudit(src->audit); !r) return std::unexpected(r.error());
 
@@ -264,6 +283,8 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   counts.modes = static_cast<std::int64_t>(src->modes.size());
   counts.subject_metadata = static_cast<std::int64_t>(src->metadata.size());
   counts.services = static_cast<std::int64_t>(src->services.size());
+  counts.read_counts = static_cast<std::int64_t>(src->read_counts.size());
+  counts.webhooks = static_cast<std::int64_t>(src->webhooks.size());
   counts.audit_rows = static_cast<std::int64_t>(src->audit.size());
   return counts;
 }

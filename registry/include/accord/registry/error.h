@@ -37,6 +37,7 @@ enum class ErrorCode : std::int32_t {
   kSubjectCompatibilityNotConfigured = 40408,
   kSubjectModeNotConfigured = 40409,
   kServiceNotFound = 40410,  // Accord: no such service declaration
+  kWebhookNotFound = 40420,  // Accord: no such webhook
   kIncompatibleSchema = 40901,
   kVersionInUse = 40902,  // Accord: a registered consumer still accepts the version
   kInvalidSchema = 42201,
