@@ -40,6 +40,7 @@ void RegisterCanIDeploy(CLI::App& app, Commands& commands);
 void RegisterKey(CLI::App& app, Commands& commands);
 void RegisterLint(CLI::App& app, Commands& commands);
 void RegisterStore(CLI::App& app, Commands& commands);
+void RegisterWebhook(CLI::App& app, Commands& commands);
 // `app` must outlive the run: the completion scripts are read from its tree.
 void RegisterCompletion(CLI::App& app, Commands& commands);
 

@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
   accord::cli::RegisterCanIDeploy(app, commands);
   accord::cli::RegisterKey(app, commands);
   accord::cli::RegisterStore(app, commands);
+  accord::cli::RegisterWebhook(app, commands);
   accord::cli::RegisterLint(app, commands);
   accord::cli::RegisterCompletion(app, commands);
   if (argc == 1) {  // CLI11 would say only "A subcommand is required"

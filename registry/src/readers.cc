@@ -140,12 +140,14 @@ void ReadTracker::StartFlushing(Store& store) {
   stop_ = false;
   flusher_ = std::thread([this, &store] {
     std::unique_lock lock(thread_mu_);
-    while (!stop_) {
+    for (;;) {
       thread_cv_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_ms),
                           [this] { return stop_; });
+      const bool stopping = stop_;  // a last flush either way
       lock.unlock();
       (void)Flush(store);
       lock.lock();
+      if (stopping) return;
     }
   });
 }
@@ -158,7 +160,7 @@ void ReadTracker::Stop() {
     t = std::move(flusher_);
   }
   thread_cv_.notify_all();
-  if (t.joinable()) t.join();  // its loop flushes once more after the wake-up
+  if (t.joinable()) t.join();  // its loop flushes once more after it sees stop_
 }
 
 ReadTracker::Stats ReadTracker::GetStats() const {
