@@ -196,6 +196,22 @@ def readers_checks(accord, tmp):
         check(len(readers(base, "orders-value", 2)) == MAX_AGENTS + 2,
               "the other principal keeps its own row")
 
+        # accord deprecate prints who read the version in the last 30 days.
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        r = subprocess.run([accord, "deprecate", "orders-value", "--version", "2", "--sunset",
+                            "2099-01-01", "--reason", "moving on", "--registry", base,
+                            "--principal", "root", "--key", SECRETS["root"]],
+                           capture_output=True, text=True, timeout=60)
+        lines = r.stdout.splitlines()
+        check(r.returncode == 0 and lines[:2] == [
+            "deprecated orders-value version 2: sunset 2099-01-01",
+            "readers in the last 30 days:"] and
+              "  dashboard (java-serde/7.5): 1 reads, last %s" % today in lines and
+              "  billing (other): %d reads, last %s" % (
+                  sum(x["count"] for x in rows if x["userAgent"] == "other"), today) in lines and
+              len(lines) == 2 + len(rows) + 1,
+              "accord deprecate lists the readers of the last 30 days", r.stdout + r.stderr)
+
         # A retired version still fetched: the catalog page warns.
         today = time.strftime("%Y-%m-%d", time.gmtime())
         s, r = call(base, "PUT", "/accord/v1/subjects/orders-value/versions/1/deprecation",
@@ -382,6 +398,33 @@ def webhook_checks(accord, tmp):
         check(got and sorted((b["event"], b["data"].get("version")) for _, b in got) ==
               [("version.created", 1), ("version.created", 2), ("version.deprecated", 1)],
               "released, the receiver gets every event", repr(got and [b for _, b in got]))
+
+        # The CLI: accord webhook add | ls | rm.
+        def cli(*args, who="root"):
+            return subprocess.run([accord, "webhook", *args, "--registry", base, "--principal",
+                                   who, "--key", SECRETS[who]],
+                                  capture_output=True, text=True, timeout=60)
+
+        r = cli("add", rx.url + "/cli", "--event", "version.retired", "--event",
+                "contract.published")
+        added = r.stdout.split()[2].rstrip(":") if r.returncode == 0 else ""
+        check(r.returncode == 0 and r.stdout.splitlines()[0] ==
+              "added webhook %s: %s/cli (version.retired, contract.published)" % (added, rx.url) and
+              r.stdout.splitlines()[1].startswith("secret: whsec_"),
+              "accord webhook add registers and prints the secret once", r.stdout + r.stderr)
+        r = cli("ls")
+        check(r.returncode == 0 and sorted(r.stdout.splitlines()) == sorted([
+            "%s  %s  version.created, version.deprecated" % (created["id"], rx.url),
+            "%s  %s/cli  version.retired, contract.published" % (added, rx.url)]),
+              "accord webhook ls lists both", r.stdout + r.stderr)
+        r = cli("rm", added)
+        check(r.returncode == 0 and r.stdout == "removed webhook %s\n" % added,
+              "accord webhook rm removes it", r.stdout + r.stderr)
+        r = cli("ls", who="dashboard")
+        check(r.returncode == 1, "accord webhook ls as a writer is refused (exit 1)",
+              r.stdout + r.stderr)
+        r = cli("rm", added)
+        check(r.returncode == 1, "accord webhook rm of an unknown id: exit 1", r.stdout + r.stderr)
 
         s, r = call(base, "DELETE", "/accord/v1/webhooks/" + created["id"], who="root")
         check(s == 200 and r["id"] == created["id"] and "secret" not in r,
