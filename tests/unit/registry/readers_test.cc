@@ -100,7 +100,8 @@ TEST(ReadTracker, ConcurrentRecordsAreAllCounted) {
   std::vector<std::thread> threads;
   for (int k = 0; k < 4; ++k) {
     threads.emplace_back([&t, k] {
-      for (int i = 0; i < 5000; ++i) t.Record(SchemaId(1 + i % 7), "p" + std::to_string(k), "ua", i);
+      for (int i = 0; i < 5000; ++i)
+        t.Record(SchemaId(1 + i % 7), "p" + std::to_string(k), "ua", i);
     });
   }
   for (std::thread& th : threads) th.join();
