@@ -374,12 +374,16 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
     ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
   }
   Sql(uri_,
-      "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
-      "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
+      "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; DROP TABLE read_counts; "
+      "DROP TABLE webhooks; UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 4);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 6);
   ASSERT_TRUE(s->AddVersion(NV("s", 2, "fp2")));
+  // Layout 6's tables are there.
+  ASSERT_TRUE(s->AddReadCounts({ReadCount{SchemaId(1), "p", "ua", 1, 1, 1}}));
+  EXPECT_EQ(s->ListReadCounts(SchemaId(1))->size(), 1u);
+  EXPECT_TRUE(s->ListWebhooks()->empty());
   EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
             (std::vector<int>{1, 2}));
 }
