@@ -388,6 +388,40 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
             (std::vector<int>{1, 2}));
 }
 
+// Each replica flushes its own read counts; the database sums them, and the
+// limit of user agents per (schema, principal) holds across replicas.
+TEST_F(PostgresReplicas, ReadCountsFromTwoReplicasAddUpWithinTheAgentLimit) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  auto flush = [](Store* store, int replica) {
+    for (int round = 0; round < 10; ++round) {
+      std::vector<ReadCount> batch;
+      for (int agent = 0; agent < 12; ++agent) {
+        batch.push_back(ReadCount{SchemaId(5), "ci",
+                                  "agent-" + std::to_string(replica * 12 + agent), 1, 100 + round,
+                                  200 + round});
+      }
+      ASSERT_TRUE(store->AddReadCounts(batch));
+    }
+  };
+  std::thread ta(flush, a.get(), 0);
+  std::thread tb(flush, b.get(), 1);
+  ta.join();
+  tb.join();
+  auto rows = a->ListReadCounts(SchemaId(5));
+  ASSERT_TRUE(rows);
+  std::int64_t total = 0;
+  std::size_t own = 0;
+  for (const ReadCount& r : *rows) {
+    total += r.count;
+    if (r.user_agent != kOtherUserAgent) ++own;
+  }
+  EXPECT_EQ(total, 2 * 10 * 12);
+  EXPECT_EQ(own, kMaxUserAgentsPerReader);
+  EXPECT_EQ(rows->size(), kMaxUserAgentsPerReader + 1);
+}
+
 TEST_F(PostgresReplicas, DatabaseMigratedByANewerBuildIsRefused) {
   ASSERT_TRUE(OpenOrFail(uri_));
   Sql(uri_, "UPDATE accord_meta SET value = '99' WHERE key = 'schema_version'");
