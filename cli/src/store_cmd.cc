@@ -59,11 +59,13 @@ int RunCopy(const CopyOptions& o) {
   const registry::CopyCounts& c = *copied;
   std::printf(
       "copied and verified: %lld schemas, %lld versions of %lld subjects, %lld deprecations, "
-      "%lld configs, %lld modes, %lld subject metadata, %lld services, %lld audit rows\n",
+      "%lld configs, %lld modes, %lld subject metadata, %lld services, %lld read counts, "
+      "%lld webhooks, %lld audit rows\n",
       static_cast<long long>(c.schemas), static_cast<long long>(c.versions),
       static_cast<long long>(c.subjects), static_cast<long long>(c.deprecations),
       static_cast<long long>(c.configs), static_cast<long long>(c.modes),
       static_cast<long long>(c.subject_metadata), static_cast<long long>(c.services),
+      static_cast<long long>(c.read_counts), static_cast<long long>(c.webhooks),
       static_cast<long long>(c.audit_rows));
   return 0;
 }
