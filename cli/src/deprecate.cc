@@ -7,13 +7,18 @@
 // /accord/v1/subjects/{s}/versions/{v}/deprecation.
 //
 // Text output: "deprecated SUBJECT version N: sunset DATE[, replacement
-// version M]" or "undeprecated SUBJECT version N: ACTIVE". JSON output: the
-// server's reply (the version with its state), pretty-printed.
+// version M]", then who fetched the version in the last 30 days (GET
+// .../versions/{v}/readers: "readers in the last 30 days: none", or one
+// "  PRINCIPAL (USER AGENT): N reads, last YYYY-MM-DD" line each; nothing
+// when the registry cannot say), or "undeprecated SUBJECT version N: ACTIVE".
+// JSON output: the server's reply (the version with its state), pretty-printed.
 // Exit 0 done; 1 refused by the registry (unknown subject or version, not
 // allowed, a sunset sooner than its notice period or a replacement it refuses:
 // 42210); 2 usage (bad date, missing --sunset/--reason); 3 registry
 // unreachable.
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -53,6 +58,46 @@ std::string CheckArguments(const DeprecateArgs& args) {
   return {};
 }
 
+// "YYYY-MM-DD" (UTC) of Unix milliseconds.
+std::string DateOf(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// The readers the registry saw in the last 30 days (the people a
+// deprecation should reach); nothing when it cannot say (an older registry).
+void PrintRecentReaders(RegistryClient& client, const std::string& version_path) {
+  auto rows = client.Get(version_path + "/readers");
+  if (!rows || !rows->IsArray()) return;
+  constexpr std::int64_t kWindowMs = 30LL * 86'400'000;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  std::string lines;
+  int n = 0;
+  for (const json::Value& r : rows->AsArray()) {
+    const json::Value* last = r.IsObject() ? r.Find("lastSeen") : nullptr;
+    const json::Value* count = r.IsObject() ? r.Find("count") : nullptr;
+    if (last == nullptr || !last->IsInteger() || count == nullptr || !count->IsInteger()) continue;
+    const std::int64_t last_ms = last->AsNumber().AsInt();
+    if (last_ms < now - kWindowMs) continue;
+    const std::string agent = FieldText(r, {"userAgent"}, "");
+    lines += "  " + FieldText(r, {"principal"}, "?") + (agent.empty() ? "" : " (" + agent + ")") +
+             ": " + std::to_string(count->AsNumber().AsInt()) + " reads, last " + DateOf(last_ms) +
+             "\n";
+    ++n;
+  }
+  if (n == 0) {
+    std::printf("readers in the last 30 days: none\n");
+  } else {
+    std::printf("readers in the last 30 days:\n%s", lines.c_str());
+  }
+}
+
 int RunDeprecate(const DeprecateArgs& args) {
   if (std::string problem = CheckArguments(args); !problem.empty()) {
     return ReportUsageError("deprecate", problem);
@@ -86,6 +131,8 @@ int RunDeprecate(const DeprecateArgs& args) {
   std::string line = "deprecated " + what + ": sunset " + args.sunset;
   if (args.replacement != 0) line += ", replacement version " + std::to_string(args.replacement);
   std::printf("%s\n", line.c_str());
+  PrintRecentReaders(**client, "/accord/v1/subjects/" + RegistryClient::Segment(args.subject) +
+                                   "/versions/" + std::to_string(args.version));
   return kExitOk;
 }
 

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   accord::cli::RegisterStore(app, commands);
   accord::cli::RegisterExport(app, commands);
   accord::cli::RegisterImport(app, commands);
+  accord::cli::RegisterWebhook(app, commands);
   accord::cli::RegisterLint(app, commands);
   accord::cli::RegisterAsyncApi(app, commands);
   accord::cli::RegisterCompletion(app, commands);

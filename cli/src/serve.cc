@@ -31,9 +31,11 @@
 #include "accord/compat/mode.h"
 #include "accord/registry/auth.h"
 #include "accord/registry/http_api.h"
+#include "accord/registry/readers.h"
 #include "accord/registry/server.h"
 #include "accord/registry/service.h"
 #include "accord/registry/store.h"
+#include "accord/registry/webhooks.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/jsonschema.h"
 #include "accord/schemas/load.h"
@@ -70,6 +72,13 @@ struct ServeSettings {
   std::string store;  // empty: SQLite in `data`
   std::string store_pool_size = "8";
   std::string store_statement_timeout_ms = "5000";
+  std::string readers = "on";
+  std::string readers_capacity = "10000";
+  std::string readers_flush_ms = "10000";
+  std::string webhook_queue = "1000";
+  std::string webhook_attempts = "5";
+  std::string webhook_retry_ms = "1000";
+  std::string webhook_timeout_ms = "5000";
   json::Value lint;  // the config file's `lint:` section (null: default rules)
 };
 
@@ -141,6 +150,22 @@ constexpr SettingSpec kSettings[] = {
     {"diff_cache", "ACCORD_DIFF_CACHE", &ServeSettings::diff_cache,
      "diffs of version pairs (catalog diff, changelog) kept in memory, least recently used "
      "evicted (0: diff on every request)"},
+    {"readers", "ACCORD_READERS", &ServeSettings::readers,
+     "count who reads which schema (principal, user agent; GET .../versions/{v}/readers): on "
+     "or off"},
+    {"readers_capacity", "ACCORD_READERS_CAPACITY", &ServeSettings::readers_capacity,
+     "distinct (schema, principal, user agent) read counters held between flushes; past it, "
+     "new user agents count as 'other'"},
+    {"readers_flush_ms", "ACCORD_READERS_FLUSH_MS", &ServeSettings::readers_flush_ms,
+     "how often the read counters are added to the store"},
+    {"webhook_queue", "ACCORD_WEBHOOK_QUEUE", &ServeSettings::webhook_queue,
+     "webhook events and deliveries waiting, at most (beyond: dropped and counted)"},
+    {"webhook_attempts", "ACCORD_WEBHOOK_ATTEMPTS", &ServeSettings::webhook_attempts,
+     "attempts per webhook delivery before it is given up"},
+    {"webhook_retry_ms", "ACCORD_WEBHOOK_RETRY_MS", &ServeSettings::webhook_retry_ms,
+     "wait before the first retry of a webhook delivery (doubled after each failure)"},
+    {"webhook_timeout_ms", "ACCORD_WEBHOOK_TIMEOUT_MS", &ServeSettings::webhook_timeout_ms,
+     "longest a webhook receiver may take to accept a connection, and each read or write"},
 };
 
 void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
@@ -358,6 +383,12 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
       {"diff_cache", 0, kMaxCount},
       {"store_pool_size", 1, 1000},
       {"store_statement_timeout_ms", 1, 3'600'000},
+      {"readers_capacity", 1, 10'000'000},
+      {"readers_flush_ms", 1, kMaxTimeoutMs},
+      {"webhook_queue", 1, 1'000'000},
+      {"webhook_attempts", 1, 100},
+      {"webhook_retry_ms", 1, kMaxTimeoutMs},
+      {"webhook_timeout_ms", 1, 600'000},
   };
   std::map<std::string, std::size_t> counts;
   for (const CountSetting& c : kCounts) {
@@ -397,6 +428,9 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
     return 2;
   }
   service_options.lint = std::move(*lint);
+  if (s.readers != "on" && s.readers != "off") {
+    return invalid("readers", s.readers, UnknownValueMessage(s.readers, {"on", "off"}));
+  }
   if (!s.store.empty() && !registry::IsPostgresUri(s.store)) {
     return invalid("store", "(not shown: it may hold a password)",
                    "expected postgresql://USER@HOST:PORT/DB (without it, SQLite in --data)");
@@ -423,10 +457,38 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
 
   if (source["dialect"] == "default") WarnAboutUnmarkedSchemas(**store);
 
+  // Read counts and webhooks (readers.h, webhooks.h) reach the store
+  // directly from their own threads; both are stopped before the Service
+  // (which owns the store) goes.
+  registry::Store* raw_store = store->get();
+  registry::ReadTracker readers(registry::ReadTrackerOptions{
+      .capacity = counts["readers_capacity"],
+      .flush_interval_ms = static_cast<int>(counts["readers_flush_ms"])});
+  registry::WebhookOptions webhook_options;
+  webhook_options.queue_capacity = counts["webhook_queue"];
+  webhook_options.max_attempts = static_cast<int>(counts["webhook_attempts"]);
+  webhook_options.retry_base_ms = static_cast<int>(counts["webhook_retry_ms"]);
+  webhook_options.timeout_ms = static_cast<int>(counts["webhook_timeout_ms"]);
+  webhook_options.connect_timeout_ms =
+      static_cast<int>(std::min<std::size_t>(counts["webhook_timeout_ms"], 2000));
+  std::optional<registry::RetirementWatch> retirements;
+  webhook_options.periodic = [&retirements] {
+    if (retirements) retirements->Check();
+  };
+  registry::WebhookDispatcher webhooks([raw_store] { return raw_store->ListWebhooks(); },
+                                       webhook_options);
+  service_options.on_event = [&webhooks](registry::WebhookEvent e, const json::Value& data) {
+    webhooks.Publish(e, data);
+  };
+  service_options.on_webhooks_changed = [&webhooks] { webhooks.HooksChanged(); };
+
   registry::Service service(std::move(*store), service_options);
+  retirements.emplace(service);
   const registry::Authenticator authenticator(std::move(auth));
   registry::ApiOptions api_options;
   api_options.authenticator = &authenticator;
+  if (s.readers == "on") api_options.readers = &readers;
+  api_options.webhooks = &webhooks;
   registry::Api api(service, api_options);
   if (authenticator.open()) {
     Log("warning",
@@ -487,6 +549,9 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
               address.c_str());
   std::fflush(stdout);
 
+  if (s.readers == "on") readers.StartFlushing(*raw_store);
+  webhooks.Start();
+
   std::atomic<bool> done{false};
   registry::Server* srv = server->get();
   std::thread watcher([&] {
@@ -510,6 +575,8 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
   pthread_kill(watcher.native_handle(), SIGUSR1);
   watcher.join();
   server->reset();  // joins the handler threads (requests in flight were answered)
+  readers.Stop();   // the last counts go to the store
+  webhooks.Stop();  // events still waiting are lost (webhooks.h)
   Log("info", "stopped");
   return ok ? 0 : 1;
 }
@@ -527,7 +594,9 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "ACCORD_IDLE_TIMEOUT_MS, ACCORD_TLS_HANDSHAKE_TIMEOUT_MS, ACCORD_KEEP_ALIVE_REQUESTS,\n"
       "ACCORD_TLS_CERT, ACCORD_TLS_KEY,\n"
       "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS,\n"
-      "ACCORD_MAX_REQUEST_WORK, ACCORD_DIFF_CACHE");
+      "ACCORD_MAX_REQUEST_WORK, ACCORD_DIFF_CACHE, ACCORD_READERS, ACCORD_READERS_CAPACITY,\n"
+      "ACCORD_READERS_FLUSH_MS, ACCORD_WEBHOOK_QUEUE, ACCORD_WEBHOOK_ATTEMPTS,\n"
+      "ACCORD_WEBHOOK_RETRY_MS, ACCORD_WEBHOOK_TIMEOUT_MS");
   sub->footer(
       "Precedence: each setting is taken from the first of: its flag, its environment "
       "variable, the config file (--config or ACCORD_CONFIG; YAML, the setting names as keys, "

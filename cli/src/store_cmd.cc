@@ -60,13 +60,14 @@ int RunCopy(const CopyOptions& o) {
   std::printf(
       "copied and verified: %lld schemas, %lld versions of %lld subjects, %lld deprecations, "
       "%lld configs, %lld modes, %lld subject metadata, %lld services, %lld contract versions, "
-      "%lld environments, %lld deployments, %lld audit rows\n",
+      "%lld environments, %lld deployments, %lld read counts, %lld webhooks, %lld audit rows\n",
       static_cast<long long>(c.schemas), static_cast<long long>(c.versions),
       static_cast<long long>(c.subjects), static_cast<long long>(c.deprecations),
       static_cast<long long>(c.configs), static_cast<long long>(c.modes),
       static_cast<long long>(c.subject_metadata), static_cast<long long>(c.services),
       static_cast<long long>(c.service_versions), static_cast<long long>(c.environments),
-      static_cast<long long>(c.deployments), static_cast<long long>(c.audit_rows));
+      static_cast<long long>(c.deployments), static_cast<long long>(c.read_counts),
+      static_cast<long long>(c.webhooks), static_cast<long long>(c.audit_rows));
   return 0;
 }
 

@@ -153,12 +153,7 @@ Value ServiceValue(const ServiceRecord& s) {
   return o;
 }
 
-std::string BeforeAfter(const Value& before, const Value& after) {
-  Value o{json::Object{}};
-  o.Add("before", before);
-  o.Add("after", after);
-  return json::ToJson(o);
-}
+using internal::BeforeAfter;
 
 // The properties object of a Confluent metadata JSON text (nullptr when none).
 const Value* PropertiesOf(const Value& metadata) {
@@ -652,6 +647,13 @@ RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, 
                   BeforeAfter(DeprecationValue(target->deprecation), DeprecationValue(d))));
     if (!r) return std::unexpected(r.error());
     target->deprecation = d;
+    Value data{json::Object{}};
+    data.Add("subject", subject.str());
+    data.Add("version", target->version.value());
+    data.Add("id", target->schema_id.value());
+    data.Add("deprecation", DeprecationValue(d));
+    data.Add("actor", actor);
+    PublishEvent(WebhookEvent::kVersionDeprecated, data);
   }
   return ToSchemaVersion(*target);
 }
@@ -1126,7 +1128,16 @@ RegistryResult<PutServiceResult> Service::PutServiceDeclaration(const ServiceRec
           result = PutServiceResult{.service = service, .changed = true};
           return {};
         });
-    if (done) return std::move(*result);
+    if (done) {
+      if (result->changed) {
+        Value data{json::Object{}};
+        data.Add("service", result->service.name);
+        data.Add("declaration", ServiceValue(result->service));
+        data.Add("actor", actor);
+        PublishEvent(WebhookEvent::kContractPublished, data);
+      }
+      return std::move(*result);
+    }
     if (done.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
       return std::unexpected(done.error());
     }

@@ -194,5 +194,28 @@ RegistryResult<void> FaultInjectionStore::ReplaceAudit(const std::vector<AuditRe
   if (WriteFails()) return Injected();
   return inner_->ReplaceAudit(rows);
 }
+RegistryResult<void> FaultInjectionStore::AddReadCounts(const std::vector<ReadCount>& deltas) {
+  if (WriteFails()) return Injected();
+  return inner_->AddReadCounts(deltas);
+}
+RegistryResult<std::vector<ReadCount>> FaultInjectionStore::ListReadCounts(
+    std::optional<SchemaId> id) {
+  if (ReadFails()) return Injected();
+  return inner_->ListReadCounts(id);
+}
+RegistryResult<std::vector<WebhookRecord>> FaultInjectionStore::ListWebhooks() {
+  if (ReadFails()) return Injected();
+  return inner_->ListWebhooks();
+}
+RegistryResult<void> FaultInjectionStore::PutWebhook(const WebhookRecord& hook,
+                                                     const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->PutWebhook(hook, audit);
+}
+RegistryResult<void> FaultInjectionStore::DeleteWebhook(const std::string& id,
+                                                        const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->DeleteWebhook(id, audit);
+}
 
 }  // namespace accord::registry

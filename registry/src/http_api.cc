@@ -386,6 +386,11 @@ HttpResponse Api::Handle(const HttpRequest& request) const noexcept {
   try {
     r = Authorised(request);
     if (r.content_type == kContentTypeV1) r.content_type = ReplyContentType(request.accept);
+    if (options_.readers != nullptr && r.read_schema_id != 0 && r.status == 200) {
+      options_.readers->Record(SchemaId(r.read_schema_id),
+                               r.principal.empty() ? "anonymous" : r.principal, request.user_agent,
+                               service_.NowMs());
+    }
   } catch (...) {
     // The client sees nothing internal.
     r = ErrorResponse(RegistryError{ErrorCode::kInternal, "Internal Server Error"});
@@ -435,8 +440,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       if (is("POST", "/subjects/{s}")) {
         auto in = body_input();
         if (!in) return done(ErrorResponse(in.error()));
-        return done(Reply(service_.Lookup(s[1], *in, DeletedFlag(t)),
-                          [](const SchemaVersion& v) { return JsonReply(SchemaVersionJson(v)); }));
+        return done(Reply(service_.Lookup(s[1], *in, DeletedFlag(t)), [](const SchemaVersion& v) {
+          HttpResponse r = JsonReply(SchemaVersionJson(v));
+          r.read_schema_id = v.id.value();
+          return r;
+        }));
       }
       if (is("DELETE", "/subjects/{s}")) {
         const DeleteKind kind = t.Flag("permanent") ? DeleteKind::kPermanent : DeleteKind::kSoft;
@@ -495,6 +503,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
             return done(Reply(std::move(got), [](const SchemaVersion& v) {
               HttpResponse r = JsonReply(SchemaVersionJson(v));
               AddDeprecationHeaders(r, v);
+              r.read_schema_id = v.id.value();
               return r;
             }));
           }
@@ -516,6 +525,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
                               [](const SchemaVersion& v) {
                                 HttpResponse r = RawSchema(v.schema);
                                 AddDeprecationHeaders(r, v);
+                                r.read_schema_id = v.id.value();
                                 return r;
                               }));
           }
@@ -562,6 +572,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
             HttpResponse reply;
             reply.body = *schema_replies_->Body(*id, *served.schema, *formatted);
             if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
+            reply.read_schema_id = id->value();
             return reply;
           }));
         }
@@ -571,6 +582,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
           return done(Reply(service_.GetServedSchema(*id), [](const ServedSchema& served) {
             HttpResponse reply = RawSchema(served.schema->record.text);
             if (served.deprecated) AddDeprecationHeaders(reply, *served.deprecated);
+            reply.read_schema_id = served.schema->record.id.value();
             return reply;
           }));
         }
@@ -702,10 +714,13 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       }
       HttpResponse r;
       r.content_type = "text/plain; version=0.0.4";
-      r.body = metrics_.Render(figures);
+      r.body = metrics_.Render(figures) + UsageMetrics(options_.readers, options_.webhooks);
       return done(std::move(r));
     }
   } else if (n >= 3 && s[0] == "accord" && s[1] == "v1") {
+    if (auto r = DispatchUsage(service_, options_.webhooks, req, caller, t, match)) {
+      return std::move(*r);
+    }
     if (auto r = DispatchCatalog(service_, req, caller, t, match)) return std::move(*r);
   } else if (n == 1 && s[0] == "contexts") {
     if (is("GET", "/contexts")) return done(JsonReply(StringArray({"."})));

@@ -485,7 +485,7 @@ HttpResponse Map(Service& service) {
 }
 
 HttpResponse SubjectPage(Service& service, const std::string& subject) {
-  return Reply(service.GetCatalogSubject(subject), [](const CatalogSubject& c) {
+  return Reply(service.GetCatalogSubject(subject), [&](const CatalogSubject& c) {
     Value o = MetadataJson(c.metadata);
     o.Add("subject", c.subject.str());
     o.Add("schemaType", std::string(SchemaTypeName(c.versions.back().type)));
@@ -498,6 +498,7 @@ HttpResponse SubjectPage(Service& service, const std::string& subject) {
     for (const SubjectConsumer& s : c.consumers) consumers.push_back(ConsumerJson(s));
     o.Add("consumers", Value(std::move(consumers)));
     o.Add("producers", StringArray(c.producers));
+    o.Add("warnings", RetiredWarnings(service, subject));
     return JsonReply(o);
   });
 }

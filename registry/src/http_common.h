@@ -111,4 +111,19 @@ std::optional<HttpResponse> DeploymentRoutes(Service& service, const HttpRequest
                                              const Principal& caller, const Target& t,
                                              RouteMatch& match);
 
+// Answers the usage routes (http_usage.cc): /accord/v1/subjects/{s}/versions/
+// {v}/readers and /accord/v1/webhooks[/...]; nullopt for any other path.
+// `webhooks` may be null (no deliveries to show).
+std::optional<HttpResponse> DispatchUsage(Service& service, const WebhookDispatcher* webhooks,
+                                          const HttpRequest& req, const Principal& caller,
+                                          const Target& t, RouteMatch& match);
+
+// The catalog page's warnings about `subject`: each retired version still
+// fetched since its sunset (Service::RetiredVersionsStillRead); an empty
+// array when there is none or they cannot be read.
+json::Value RetiredWarnings(Service& service, const std::string& subject);
+
+// The readers' and webhooks' series for GET /metrics (either may be null).
+std::string UsageMetrics(const ReadTracker* readers, const WebhookDispatcher* webhooks);
+
 }  // namespace accord::registry::http

@@ -67,8 +67,9 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // and accord_add_version's p_case_fold (the layout-2 function stays, for
 // replicas of the previous build still running during an upgrade). 4:
 // accord_add_version's p_sub_owner (the layout-3 function stays likewise).
-// 5: service_versions, environments, deployments (new tables only).
-constexpr int kSchemaVersion = 5;
+// 5: service_versions, environments, deployments (new tables only). 6:
+// read_counts and webhooks (kUsageDdl; independent of layout 5's tables).
+constexpr int kSchemaVersion = 6;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -158,6 +159,25 @@ CREATE TABLE IF NOT EXISTS deployments(
   version TEXT NOT NULL,
   deployed_ms BIGINT NOT NULL,
   PRIMARY KEY(environment, service));
+)sql";
+
+// Layout 6: who read which schema (Store::AddReadCounts) and the webhooks.
+constexpr const char* kUsageDdl = R"sql(
+CREATE TABLE IF NOT EXISTS read_counts(
+  schema_id BIGINT NOT NULL,
+  principal TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  count BIGINT NOT NULL,
+  first_seen_ms BIGINT NOT NULL,
+  last_seen_ms BIGINT NOT NULL,
+  PRIMARY KEY(schema_id, principal, user_agent));
+CREATE TABLE IF NOT EXISTS webhooks(
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms BIGINT NOT NULL);
 )sql";
 
 // A registration in one statement, hence one round trip and one implicit
@@ -1389,6 +1409,105 @@ class PostgresStore final : public Store {
     });
   }
 
+  // --- usage (usage.h) ---------------------------------------------------------
+
+  // Replicas add their counts concurrently: the read_counts lock (a
+  // transaction-level advisory lock) makes the check against
+  // kMaxUserAgentsPerReader and the insert one step across processes. One
+  // statement per delta: whether the agent keeps its own row, and the sum.
+  // Nothing is cached from read_counts, so nobody is notified.
+  RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
+    if (deltas.empty()) return {};
+    return Unannounced([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("readers")) return InjectedFault();
+      if (auto r = c.Exec("SELECT pg_advisory_xact_lock(hashtextextended('read_counts', 11))");
+          !r) {
+        return std::unexpected(r.error());
+      }
+      for (const ReadCount& d : deltas) {
+        auto r = c.Exec(
+            "INSERT INTO read_counts AS r(schema_id, principal, user_agent, count, "
+            "first_seen_ms, last_seen_ms) SELECT $1::bigint, $2::text, CASE WHEN $3::text = $7 "
+            "OR EXISTS(SELECT 1 FROM read_counts WHERE schema_id = $1::bigint AND principal = "
+            "$2::text AND user_agent = $3::text) OR (SELECT COUNT(*) FROM read_counts WHERE "
+            "schema_id = $1::bigint AND principal = $2::text AND user_agent <> $7) < $8::bigint "
+            "THEN $3::text ELSE $7 END, $4::bigint, $5::bigint, $6::bigint "
+            "ON CONFLICT (schema_id, principal, user_agent) DO UPDATE SET "
+            "count = r.count + EXCLUDED.count, "
+            "first_seen_ms = LEAST(r.first_seen_ms, EXCLUDED.first_seen_ms), "
+            "last_seen_ms = GREATEST(r.last_seen_ms, EXCLUDED.last_seen_ms)",
+            {P(d.schema_id.value()), P(d.principal), P(d.user_agent), P(d.count),
+             P(d.first_seen_ms), P(d.last_seen_ms), P(std::string(kOtherUserAgent)),
+             P(static_cast<std::int64_t>(kMaxUserAgentsPerReader))});
+        if (!r) return std::unexpected(r.error());
+      }
+      return {};
+    });
+  }
+
+  RegistryResult<std::vector<ReadCount>> ListReadCounts(std::optional<SchemaId> id) override {
+    constexpr const char* kColumns =
+        "SELECT schema_id, principal, user_agent, count, first_seen_ms, last_seen_ms "
+        "FROM read_counts ";
+    constexpr const char* kOrder =
+        "ORDER BY schema_id, principal COLLATE \"C\", user_agent COLLATE \"C\"";
+    auto rows = id ? Query((std::string(kColumns) + "WHERE schema_id = $1 " + kOrder).c_str(),
+                           {P(id->value())})
+                   : Query((std::string(kColumns) + kOrder).c_str());
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ReadCount> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back(ReadCount{.schema_id = SchemaId(rows->Int(i, 0)),
+                              .principal = rows->Text(i, 1),
+                              .user_agent = rows->Text(i, 2),
+                              .count = rows->Int(i, 3),
+                              .first_seen_ms = rows->Int(i, 4),
+                              .last_seen_ms = rows->Int(i, 5)});
+    }
+    return out;
+  }
+
+  RegistryResult<std::vector<WebhookRecord>> ListWebhooks() override {
+    auto rows = Query(
+        "SELECT id, url, events, secret, created_by, created_ms FROM webhooks "
+        "ORDER BY id COLLATE \"C\"");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<WebhookRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back(WebhookRecord{.id = rows->Text(i, 0),
+                                  .url = rows->Text(i, 1),
+                                  .events = WebhookEventsOf(rows->Text(i, 2)),
+                                  .secret = rows->Text(i, 3),
+                                  .created_by = rows->Text(i, 4),
+                                  .created_ms = rows->Int(i, 5)});
+    }
+    return out;
+  }
+
+  RegistryResult<void> PutWebhook(const WebhookRecord& hook, const AuditRecord& audit) override {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (Injected("webhook")) return InjectedFault();
+      auto r = c.Exec(
+          "INSERT INTO webhooks(id, url, events, secret, created_by, created_ms) "
+          "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, "
+          "events = EXCLUDED.events, secret = EXCLUDED.secret, "
+          "created_by = EXCLUDED.created_by, created_ms = EXCLUDED.created_ms",
+          {P(hook.id), P(hook.url), P(WebhookEventsText(hook.events)), P(hook.secret),
+           P(hook.created_by), P(hook.created_ms != 0 ? hook.created_ms : NowMs())});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit, change);
+    });
+  }
+
+  RegistryResult<void> DeleteWebhook(const std::string& id, const AuditRecord& audit) override {
+    return Write(Change::NothingCached(), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (Injected("webhook")) return InjectedFault();
+      auto r = c.Exec("DELETE FROM webhooks WHERE id = $1", {P(id)});
+      if (!r) return std::unexpected(r.error());
+      return InsertAudit(c, audit, change);
+    });
+  }
+
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override {
     return Write(Change::Everything(), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (auto r = c.Exec("DELETE FROM audit"); !r) return std::unexpected(r.error());
@@ -1437,6 +1556,7 @@ class PostgresStore final : public Store {
     auto step = [&]() -> RegistryResult<void> {
       if (auto r = c.Exec(kDdl); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kFunctions); !r) return std::unexpected(r.error());
+      if (auto r = c.Exec(kUsageDdl); !r) return std::unexpected(r.error());
       auto r = c.Exec(
           "INSERT INTO accord_meta(key, value) VALUES('schema_version', $1) "
           "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -1726,6 +1846,33 @@ class PostgresStore final : public Store {
     } else {
       if (c.ok()) (void)c.Exec("ROLLBACK");
       if (done.error().fault == StoreFault::kConflict) Apply(Change::Everything());
+    }
+    if (!done && done.error().fault == StoreFault::kUnavailable) reachable_ = false;
+    return done;
+  }
+
+  // Runs `fn` in one transaction that changes nothing any process caches
+  // and writes no audit row (AddReadCounts): no notification follows.
+  RegistryResult<void> Unannounced(const std::function<RegistryResult<void>(Conn&)>& fn) {
+    if (!reachable_.load()) return Unavailable();
+    auto lease = pool_.Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    Conn& c = **lease;
+    RegistryResult<void> done;
+    if (auto begun = c.Exec("BEGIN"); !begun) {
+      done = std::unexpected(begun.error());
+    } else {
+      done = fn(c);
+    }
+    if (done && Injected("commit")) done = InjectedFault();
+    if (done) {
+      if (auto committed = c.Exec("COMMIT"); committed) {
+        commits_.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        done = std::unexpected(committed.error());
+      }
+    } else if (c.ok()) {
+      (void)c.Exec("ROLLBACK");
     }
     if (!done && done.error().fault == StoreFault::kUnavailable) reachable_ = false;
     return done;

@@ -315,6 +315,7 @@ struct Server::Impl {
       in.accept = Header(req, http::field::accept);
       in.authorization = Header(req, http::field::authorization);
       in.requested_with = std::string(SV(req["X-Requested-With"]));
+      in.user_agent = Header(req, http::field::user_agent);
       // The catalog page (static, embedded) is answered here, beside the API.
       std::optional<HttpResponse> page =
           ServeUi({in.method, in.target, in.accept, SV(req[http::field::if_none_match])});

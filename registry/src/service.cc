@@ -738,6 +738,15 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     std::unique_lock cache_lock(cache_mu_);
     cache_.emplace(written->id, std::move(entry));
   }
+  if (options_.on_event) {
+    json::Value data{json::Object{}};
+    data.Add("subject", subject->str());
+    data.Add("version", written->version.value());
+    data.Add("id", written->id.value());
+    data.Add("schemaType", std::string(SchemaTypeName(nv.schema.type)));
+    data.Add("actor", actor);
+    PublishEvent(WebhookEvent::kVersionCreated, data);
+  }
   return Registered{written->id, written->version, true};
 }
 

@@ -139,6 +139,14 @@ inline AuditRecord MakeAudit(std::string action, const std::string& actor,
   return a;
 }
 
+// An audit row's detail: {"before": .., "after": ..} as JSON text.
+inline std::string BeforeAfter(const json::Value& before, const json::Value& after) {
+  json::Value o{json::Object{}};
+  o.Add("before", before);
+  o.Add("after", after);
+  return json::ToJson(o);
+}
+
 // The subject metadata after applying Confluent metadata.properties
 // (owner, description, tags = comma-separated, sla.<name>) from
 // `metadata_json` to `current`; nullopt when the properties name none of

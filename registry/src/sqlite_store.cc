@@ -30,10 +30,12 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 // 2: the catalog: versions.metadata/rule_set, subject_meta, deprecations,
 //    services, audit_by_subject (MigrateFrom1).
 // 3: config.lint (lint on register; MigrateConfigLint).
-// 4: contract versions, environments and deployments (kDeploymentsDdl: new
-//    tables only, IF NOT EXISTS, so it composes with other new tables in
-//    whichever order the migrations were merged).
-constexpr int kSchemaVersion = 4;
+// 4: contract versions, environments and deployments (kDeploymentsDdl).
+// 5: read_counts and webhooks (kUsageDdl). Both are new tables only,
+//    CREATE TABLE IF NOT EXISTS on every open, like kCatalogDdl: the order in
+//    which 4 and 5 were added does not matter, and a database recorded at 4
+//    gains them too.
+constexpr int kSchemaVersion = 5;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -122,6 +124,25 @@ CREATE TABLE IF NOT EXISTS deployments(
   version TEXT NOT NULL,
   deployed_ms INTEGER NOT NULL,
   PRIMARY KEY(environment, service)) WITHOUT ROWID;
+)sql";
+
+// Tables of schema version 5 (run on new and migrated databases alike).
+constexpr const char* kUsageDdl = R"sql(
+CREATE TABLE IF NOT EXISTS read_counts(
+  schema_id INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  PRIMARY KEY(schema_id, principal, user_agent)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS webhooks(
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
 )sql";
 
 // Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
@@ -1093,6 +1114,126 @@ class SqliteStore final : public Store {
     });
   }
 
+  // --- usage (usage.h) ---------------------------------------------------------
+
+  RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
+    if (deltas.empty()) return {};
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("readers")) return SQLITE_IOERR;
+      for (const ReadCount& d : deltas) {
+        std::string agent = d.user_agent;
+        if (agent != kOtherUserAgent) {
+          Stmt known(db,
+                     "SELECT 1 FROM read_counts WHERE schema_id = ? AND principal = ? AND "
+                     "user_agent = ?");
+          known.Bind(1, d.schema_id.value()).Bind(2, d.principal).Bind(3, agent);
+          int rc = known.Step();
+          if (rc == SQLITE_DONE) {
+            Stmt own(db,
+                     "SELECT COUNT(*) FROM read_counts WHERE schema_id = ? AND principal = ? AND "
+                     "user_agent <> ?");
+            own.Bind(1, d.schema_id.value())
+                .Bind(2, d.principal)
+                .Bind(3, std::string(kOtherUserAgent));
+            if ((rc = own.Step()) != SQLITE_ROW) return rc;
+            if (static_cast<std::size_t>(own.Int(0)) >= kMaxUserAgentsPerReader) {
+              agent = std::string(kOtherUserAgent);
+            }
+          } else if (rc != SQLITE_ROW) {
+            return rc;
+          }
+        }
+        Stmt s(db,
+               "INSERT INTO read_counts(schema_id, principal, user_agent, count, first_seen_ms, "
+               "last_seen_ms) VALUES(?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(schema_id, principal, user_agent) DO UPDATE SET "
+               "count = count + excluded.count, "
+               "first_seen_ms = MIN(first_seen_ms, excluded.first_seen_ms), "
+               "last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms)");
+        s.Bind(1, d.schema_id.value())
+            .Bind(2, d.principal)
+            .Bind(3, agent)
+            .Bind(4, d.count)
+            .Bind(5, d.first_seen_ms)
+            .Bind(6, d.last_seen_ms);
+        if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      }
+      return SQLITE_OK;
+    });
+  }
+
+  RegistryResult<std::vector<ReadCount>> ListReadCounts(std::optional<SchemaId> id) override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<ReadCount>> {
+      constexpr const char* kColumns =
+          "SELECT schema_id, principal, user_agent, count, first_seen_ms, last_seen_ms "
+          "FROM read_counts ";
+      Stmt s(db,
+             id ? (std::string(kColumns) +
+                   "WHERE schema_id = ? ORDER BY schema_id, principal, user_agent")
+                      .c_str()
+                : (std::string(kColumns) + "ORDER BY schema_id, principal, user_agent").c_str());
+      if (id) s.Bind(1, id->value());
+      std::vector<ReadCount> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        out.push_back(ReadCount{.schema_id = SchemaId(s.Int(0)),
+                                .principal = s.Text(1),
+                                .user_agent = s.Text(2),
+                                .count = s.Int(3),
+                                .first_seen_ms = s.Int(4),
+                                .last_seen_ms = s.Int(5)});
+      }
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
+    });
+  }
+
+  RegistryResult<std::vector<WebhookRecord>> ListWebhooks() override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<WebhookRecord>> {
+      Stmt s(db,
+             "SELECT id, url, events, secret, created_by, created_ms FROM webhooks ORDER BY id");
+      std::vector<WebhookRecord> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        out.push_back(WebhookRecord{.id = s.Text(0),
+                                    .url = s.Text(1),
+                                    .events = WebhookEventsOf(s.Text(2)),
+                                    .secret = s.Text(3),
+                                    .created_by = s.Text(4),
+                                    .created_ms = s.Int(5)});
+      }
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
+    });
+  }
+
+  RegistryResult<void> PutWebhook(const WebhookRecord& hook, const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("webhook")) return SQLITE_IOERR;
+      Stmt s(db,
+             "INSERT OR REPLACE INTO webhooks(id, url, events, secret, created_by, created_ms) "
+             "VALUES(?, ?, ?, ?, ?, ?)");
+      s.Bind(1, hook.id)
+          .Bind(2, hook.url)
+          .Bind(3, WebhookEventsText(hook.events))
+          .Bind(4, hook.secret)
+          .Bind(5, hook.created_by)
+          .Bind(6, hook.created_ms != 0 ? hook.created_ms : NowMs());
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
+  RegistryResult<void> DeleteWebhook(const std::string& id, const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("webhook")) return SQLITE_IOERR;
+      Stmt s(db, "DELETE FROM webhooks WHERE id = ?");
+      s.Bind(1, id);
+      if (int rc = Run(s); rc != SQLITE_OK) return rc;
+      return InsertAudit(db, audit);
+    });
+  }
+
  private:
   bool Injected(std::string_view step) const { return options_.fail_at && options_.fail_at(step); }
 
@@ -1122,6 +1263,7 @@ class SqliteStore final : public Store {
     }
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
+    if ((rc = Exec(db, kUsageDdl)) != SQLITE_OK) return StoreError(rc);
     if (stored != kSchemaVersion) {
       Stmt up(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
       up.Bind(1, std::to_string(kSchemaVersion));

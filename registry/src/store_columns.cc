@@ -168,4 +168,18 @@ std::vector<ProducedSchema> ProducedSchemasOf(const std::string& text) {
   return out;
 }
 
+std::string WebhookEventsText(const std::vector<WebhookEvent>& events) {
+  std::vector<std::string> names;
+  for (WebhookEvent e : events) names.emplace_back(WebhookEventName(e));
+  return json::ToJson(StringsJson(names));
+}
+
+std::vector<WebhookEvent> WebhookEventsOf(const std::string& text) {
+  std::vector<WebhookEvent> out;
+  for (const std::string& name : StringsOf(ParseColumn(text))) {
+    if (auto e = WebhookEventFromString(name)) out.push_back(*e);
+  }
+  return out;
+}
+
 }  // namespace accord::registry::internal::columns

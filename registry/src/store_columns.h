@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accord/registry/types.h"
+#include "accord/registry/usage.h"
 #include "accord/schemas/json.h"
 
 namespace accord::registry::internal::columns {
@@ -35,6 +36,11 @@ std::vector<SubjectName> ProducesOf(const std::string& text);
 // A contract version's `produces` as a JSON array of {"subject", "id"}, and back.
 std::string ProducedSchemasText(const std::vector<ProducedSchema>& produces);
 std::vector<ProducedSchema> ProducedSchemasOf(const std::string& text);
+
+// A webhook's events as a JSON array of wire names (usage.h), and back
+// (names this build does not know are left out).
+std::string WebhookEventsText(const std::vector<WebhookEvent>& events);
+std::vector<WebhookEvent> WebhookEventsOf(const std::string& text);
 // Unix milliseconds now (the stores' stamp when a record carries 0).
 std::int64_t NowMs();
 // The config / mode row of a subject; the global scope is stored under "",

@@ -20,6 +20,8 @@ struct Snapshot {
   std::vector<ServiceVersionRecord> service_versions;  // by service, then age
   std::vector<EnvironmentRecord> environments;         // by name
   std::vector<DeploymentRecord> deployments;           // by environment, then service
+  std::vector<ReadCount> read_counts;                  // by schema, principal, user agent
+  std::vector<WebhookRecord> webhooks;                 // by id
   std::vector<AuditRecord> audit;                      // by seq
 };
 
@@ -60,6 +62,12 @@ RegistryResult<Snapshot> ReadAll(Store& s) {
   auto deployments = s.ListDeployments(std::nullopt);
   if (!deployments) return std::unexpected(deployments.error());
   out.deployments = std::move(*deployments);
+  auto read_counts = s.ListReadCounts(std::nullopt);
+  if (!read_counts) return std::unexpected(read_counts.error());
+  out.read_counts = std::move(*read_counts);
+  auto webhooks = s.ListWebhooks();
+  if (!webhooks) return std::unexpected(webhooks.error());
+  out.webhooks = std::move(*webhooks);
   for (std::int64_t after = 0;;) {
     auto page = s.ListAudit(after, 10'000);
     if (!page) return std::unexpected(page.error());
@@ -133,6 +141,8 @@ std::string FirstDifference(const Snapshot& a, const Snapshot& b) {
   }
   if (a.environments != b.environments) return "environments differ";
   if (a.deployments != b.deployments) return "deployments differ";
+  if (a.read_counts != b.read_counts) return "read counts differ";
+  if (a.webhooks != b.webhooks) return "webhooks differ";
   if (a.audit.size() != b.audit.size()) {
     return "audit rows " + std::to_string(a.audit.size()) + " vs " + std::to_string(b.audit.size());
   }
@@ -181,7 +191,7 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   if (!target->schemas.empty() || !target->versions.empty() || !target->configs.empty() ||
       !target->modes.empty() || !target->metadata.empty() || !target->services.empty() ||
       !target->service_versions.empty() || !target->environments.empty() ||
-      !target->deployments.empty()) {
+      !target->deployments.empty() || !target->read_counts.empty() || !target->webhooks.empty()) {
     return Fail(ErrorCode::kOperationNotPermitted,
                 "the target store is not empty: copy into a new database or data directory");
   }
@@ -282,6 +292,14 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
       return std::unexpected(r.error());
     }
   }
+  // Into an empty store, adding the counts sets them (the rows beyond
+  // kMaxUserAgentsPerReader are the source's own kOtherUserAgent rows).
+  say("copying " + std::to_string(src->read_counts.size()) + " read counts and " +
+      std::to_string(src->webhooks.size()) + " webhooks");
+  if (auto r = to.AddReadCounts(src->read_counts); !r) return std::unexpected(r.error());
+  for (const WebhookRecord& hook : src->webhooks) {
+    if (auto r = to.PutWebhook(hook, CopyAudit("COPY")); !r) return std::unexpected(r.error());
+  }
   say("copying " + std::to_string(src->audit.size()) + " audit rows");
   if (auto r = to.ReplaceAudit(src->audit); !r) return std::unexpected(r.error());
 
@@ -304,6 +322,8 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   counts.service_versions = static_cast<std::int64_t>(src->service_versions.size());
   counts.environments = static_cast<std::int64_t>(src->environments.size());
   counts.deployments = static_cast<std::int64_t>(src->deployments.size());
+  counts.read_counts = static_cast<std::int64_t>(src->read_counts.size());
+  counts.webhooks = static_cast<std::int64_t>(src->webhooks.size());
   counts.audit_rows = static_cast<std::int64_t>(src->audit.size());
   return counts;
 }

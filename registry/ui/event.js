@@ -13,6 +13,7 @@ import {
   fmtTime, findingList, link, ownerLink, schemaView, stateBadge, summaryCounts, tagList, urls,
 } from './components.js';
 import { eventDiagram } from './map.js';
+import { fetchReaders, readersSection, retiredWarnings } from './readers.js';
 
 function banner(subject, v) {
   const retired = v.state === 'RETIRED';
@@ -106,12 +107,13 @@ export async function eventView({ params: [subject], query }) {
   if (!s.versions.length) throw new PageError(`${subject} has no live version.`);
   const latest = s.versions.at(-1).version;
   const shown = Number(query.get('version')) || latest;
-  const [version, fields, declared, services, log] = await Promise.all([
+  const [version, fields, declared, services, log, readers] = await Promise.all([
     fetchVersion(subject, shown),
     fetchFields(subject, shown),
     s.consumers ?? fetchConsumers(subject),
     fetchServices(),
     changelog(s),
+    fetchReaders(subject, shown),
   ]);
   // Teams of the services, where the subject's reply names only the service.
   const teamOf = new Map(services.map((x) => [x.name, x.owner]));
@@ -129,6 +131,7 @@ export async function eventView({ params: [subject], query }) {
       h('h1', { tabindex: -1 }, subject),
       s.description ? h('p', { class: 'lead' }, s.description) : null,
       deprecated.map((v) => banner(subject, v)),
+      retiredWarnings(subject, s.warnings),
       metaList(s),
       h('section', { 'aria-labelledby': 'versions' }, h('h2', { id: 'versions' }, 'Versions'), versionsTable(s, shown)),
       h('section', { 'aria-labelledby': 'schema' },
@@ -139,6 +142,7 @@ export async function eventView({ params: [subject], query }) {
       examples.length ? h('section', { 'aria-labelledby': 'examples' }, h('h2', { id: 'examples' }, 'Example events'),
         examples.map((e) => h('pre', { class: 'schema', tabindex: 0 }, JSON.stringify(e, null, 2)))) : null,
       partiesSection(s, producers, consumers),
+      readersSection(shown, readers),
       log),
   };
 }

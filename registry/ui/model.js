@@ -75,6 +75,8 @@ export async function fetchSubject(subject) {
       ? entry.producers.map((p) => (typeof p === 'string' ? { name: p, owner: '' } : toService(p))) : null,
     consumers: Array.isArray(entry?.consumers) ? entry.consumers.map(toConsumer) : null,
     examples: Array.isArray(entry?.examples) ? entry.examples : null,
+    // Retired versions still fetched (readers.js).
+    warnings: Array.isArray(entry?.warnings) ? entry.warnings : [],
   };
 }
 

@@ -282,6 +282,10 @@ test('event_page_deprecation', async (page) => {
   const parties = await page.textContent('section[aria-labelledby="parties"]');
   assert.match(parties, /checkout.*orders-team.*produces/);
   assert.match(parties, /billing.*payments-team.*consumes.*v2, v3/);
+  // Who read the shown version (the seed reads through the catalog API only,
+  // which is not counted).
+  assert.match(await page.textContent('section[aria-labelledby="readers"]'),
+    /Readers of v2\s*No reads recorded\./);
 });
 
 test('diff_marks_removed_required_field_breaking', async (page) => {

@@ -376,16 +376,55 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   Sql(uri_,
       "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
+      "DROP TABLE read_counts; DROP TABLE webhooks; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 5);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 6);
   ASSERT_TRUE(
       s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                        EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));
   ASSERT_TRUE(s->AddVersion(NV("s", 2, "fp2")));
+  // Layout 6's tables are there.
+  ASSERT_TRUE(s->AddReadCounts({ReadCount{SchemaId(1), "p", "ua", 1, 1, 1}}));
+  EXPECT_EQ(s->ListReadCounts(SchemaId(1))->size(), 1u);
+  EXPECT_TRUE(s->ListWebhooks()->empty());
   EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
             (std::vector<int>{1, 2}));
+}
+
+// Each replica flushes its own read counts; the database sums them, and the
+// limit of user agents per (schema, principal) holds across replicas.
+TEST_F(PostgresReplicas, ReadCountsFromTwoReplicasAddUpWithinTheAgentLimit) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  auto flush = [](Store* store, int replica) {
+    for (int round = 0; round < 10; ++round) {
+      std::vector<ReadCount> batch;
+      for (int agent = 0; agent < 12; ++agent) {
+        batch.push_back(ReadCount{SchemaId(5), "ci",
+                                  "agent-" + std::to_string(replica * 12 + agent), 1, 100 + round,
+                                  200 + round});
+      }
+      ASSERT_TRUE(store->AddReadCounts(batch));
+    }
+  };
+  std::thread ta(flush, a.get(), 0);
+  std::thread tb(flush, b.get(), 1);
+  ta.join();
+  tb.join();
+  auto rows = a->ListReadCounts(SchemaId(5));
+  ASSERT_TRUE(rows);
+  std::int64_t total = 0;
+  std::size_t own = 0;
+  for (const ReadCount& r : *rows) {
+    total += r.count;
+    if (r.user_agent != kOtherUserAgent) ++own;
+  }
+  EXPECT_EQ(total, 2 * 10 * 12);
+  EXPECT_EQ(own, kMaxUserAgentsPerReader);
+  EXPECT_EQ(rows->size(), kMaxUserAgentsPerReader + 1);
 }
 
 TEST_F(PostgresReplicas, DatabaseMigratedByANewerBuildIsRefused) {

@@ -74,7 +74,29 @@ std::unique_ptr<Store> FilledSqlite(const testing::TempDir& dir) {
       EnvironmentRecord{.name = "production", .owner = "team-ops", .production = true}));
   EXPECT_TRUE(service.RecordDeployment("production", "billing", "1"));
   EXPECT_TRUE(service.RecordDeployment("staging", "billing", "1"));  // created on first use
-  return testing::OpenStoreOrDie(dir.File("src.db"));
+  EXPECT_TRUE(service.CreateWebhook(
+      WebhookRecord{.url = "http://127.0.0.1:9/hook",
+                    .events = {WebhookEvent::kVersionCreated, WebhookEvent::kVersionDeprecated},
+                    .secret = "copy-test-secret-0123"}));
+  auto store = testing::OpenStoreOrDie(dir.File("src.db"));
+  // Read counts, one principal past kMaxUserAgentsPerReader (an "other" row).
+  std::vector<ReadCount> reads;
+  for (std::size_t i = 0; i < kMaxUserAgentsPerReader + 3; ++i) {
+    reads.push_back(ReadCount{.schema_id = SchemaId(1),
+                              .principal = "ci",
+                              .user_agent = "agent-" + std::to_string(i),
+                              .count = static_cast<std::int64_t>(i + 1),
+                              .first_seen_ms = 10,
+                              .last_seen_ms = 20 + static_cast<std::int64_t>(i)});
+  }
+  reads.push_back(ReadCount{.schema_id = SchemaId(2),
+                            .principal = "anonymous",
+                            .user_agent = "",
+                            .count = 4,
+                            .first_seen_ms = 1,
+                            .last_seen_ms = 2});
+  EXPECT_TRUE(store->AddReadCounts(reads));
+  return store;
 }
 
 // Rule: a copy holds exactly what the source holds, both ways.
@@ -96,7 +118,10 @@ TEST(StoreCopy, SqliteToPostgresAndBackKeepsEveryRecord) {
   EXPECT_EQ(copied->service_versions, 1);
   EXPECT_EQ(copied->environments, 2);
   EXPECT_EQ(copied->deployments, 2);
-  EXPECT_EQ(copied->audit_rows, 18);  // one per change above
+  EXPECT_EQ(copied->read_counts,
+            static_cast<std::int64_t>(kMaxUserAgentsPerReader) + 2);  // + "other", schema 2
+  EXPECT_EQ(copied->webhooks, 1);
+  EXPECT_EQ(copied->audit_rows, 19);  // one per change above
   EXPECT_EQ(*DiffStores(*sqlite, *pg), "");
 
   auto back = testing::OpenStoreOrDie(dir.File("back.db"));

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "accord/registry/fault_injection_store.h"
 #include "accord/registry/store.h"
 #include "pg_test_server.h"
@@ -722,6 +724,132 @@ TYPED_TEST(StoreSuite, ReplaceAuditKeepsSeqAndTimesAndNumberingContinues) {
   EXPECT_GT(audit[2].seq, 12);
 }
 
+// --- usage: read counts and webhooks (usage.h) ---------------------------------
+
+ReadCount RC(std::int64_t schema, const std::string& principal, const std::string& agent,
+             std::int64_t count, std::int64_t first, std::int64_t last) {
+  return ReadCount{.schema_id = SchemaId(schema),
+                   .principal = principal,
+                   .user_agent = agent,
+                   .count = count,
+                   .first_seen_ms = first,
+                   .last_seen_ms = last};
+}
+
+TYPED_TEST(StoreSuite, ReadCountsAddUpWithEarliestFirstAndLatestLastSeen) {
+  ASSERT_TRUE(this->store_->AddReadCounts(
+      {RC(1, "ci", "java/1", 3, 100, 200), RC(1, "anonymous", "curl/8", 1, 150, 150)}));
+  ASSERT_TRUE(this->store_->AddReadCounts({RC(1, "ci", "java/1", 2, 50, 180)}));
+  ASSERT_TRUE(this->store_->AddReadCounts({RC(1, "ci", "java/1", 1, 120, 300)}));
+  ASSERT_TRUE(this->store_->AddReadCounts({}));
+  auto rows = this->store_->ListReadCounts(SchemaId(1));
+  ASSERT_TRUE(rows);
+  EXPECT_EQ(*rows, (std::vector<ReadCount>{RC(1, "anonymous", "curl/8", 1, 150, 150),
+                                           RC(1, "ci", "java/1", 6, 50, 300)}));
+  auto none = this->store_->ListReadCounts(SchemaId(2));
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TYPED_TEST(StoreSuite, UserAgentsBeyondTheLimitCountAsOtherAndTheTotalStaysExact) {
+  std::vector<ReadCount> batch;
+  const std::size_t agents = kMaxUserAgentsPerReader + 4;
+  for (std::size_t i = 0; i < agents; ++i) {
+    batch.push_back(RC(7, "ci", "agent-" + std::to_string(100 + i), 2, 10, 20));
+  }
+  ASSERT_TRUE(this->store_->AddReadCounts(batch));
+  // A known agent keeps its row; another principal has room of its own.
+  ASSERT_TRUE(this->store_->AddReadCounts({RC(7, "ci", "agent-100", 5, 30, 30),
+                                           RC(7, "ci", "agent-999", 1, 40, 40),
+                                           RC(7, "other-team", "agent-999", 1, 40, 40)}));
+  auto rows = this->store_->ListReadCounts(SchemaId(7));
+  ASSERT_TRUE(rows);
+  std::int64_t ci_total = 0;
+  std::size_t ci_rows = 0;
+  for (const ReadCount& r : *rows) {
+    if (r.principal != "ci") continue;
+    ci_total += r.count;
+    ++ci_rows;
+  }
+  EXPECT_EQ(ci_total, static_cast<std::int64_t>(agents) * 2 + 5 + 1);
+  EXPECT_EQ(ci_rows, kMaxUserAgentsPerReader + 1);
+  auto find = [&](const std::string& principal, const std::string& agent) -> const ReadCount* {
+    for (const ReadCount& r : *rows) {
+      if (r.principal == principal && r.user_agent == agent) return &r;
+    }
+    return nullptr;
+  };
+  ASSERT_NE(find("ci", "other"), nullptr);
+  EXPECT_EQ(*find("ci", "other"), RC(7, "ci", "other", 4 * 2 + 1, 10, 40));
+  ASSERT_NE(find("ci", "agent-100"), nullptr);
+  EXPECT_EQ(find("ci", "agent-100")->count, 7);
+  EXPECT_EQ(find("ci", "agent-999"), nullptr);
+  ASSERT_NE(find("other-team", "agent-999"), nullptr);
+  EXPECT_EQ(find("other-team", "agent-999")->count, 1);
+}
+
+TYPED_TEST(StoreSuite, ConcurrentReadCountFlushesAddUp) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        ASSERT_TRUE(this->store_->AddReadCounts({RC(3, "p", "ua", 1, 100 + t, 200 + i),
+                                                 RC(3, "p", "ua-" + std::to_string(t), 1, 5, 5)}));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  auto rows = this->store_->ListReadCounts(SchemaId(3));
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 5u);
+  EXPECT_EQ((*rows)[0], RC(3, "p", "ua", 40, 100, 209));
+  for (int t = 0; t < 4; ++t) EXPECT_EQ((*rows)[1 + t].count, 10);
+}
+
+TYPED_TEST(StoreSuite, ListReadCountsOfEverySchemaIsOrderedBySchemaPrincipalAgent) {
+  ASSERT_TRUE(this->store_->AddReadCounts({RC(2, "b", "x", 1, 1, 1), RC(1, "b", "y", 1, 1, 1),
+                                           RC(1, "a", "z", 1, 1, 1), RC(1, "b", "X", 1, 1, 1)}));
+  auto rows = this->store_->ListReadCounts(std::nullopt);
+  ASSERT_TRUE(rows);
+  std::vector<std::string> keys;
+  for (const ReadCount& r : *rows) {
+    keys.push_back(std::to_string(r.schema_id.value()) + r.principal + r.user_agent);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"1az", "1bX", "1by", "2bx"}));
+}
+
+TYPED_TEST(StoreSuite, WebhooksArePutListedAndDeletedWithAuditRows) {
+  const WebhookRecord a{.id = "00000000000000aa",
+                        .url = "http://127.0.0.1:9/a",
+                        .events = {WebhookEvent::kVersionCreated, WebhookEvent::kVersionRetired},
+                        .secret = "secret-a-0123456789",
+                        .created_by = "root",
+                        .created_ms = 1000};
+  WebhookRecord b = a;
+  b.id = "00000000000000bb";
+  b.url = "https://hooks.example/b?x=1";
+  b.events = {WebhookEvent::kDeployCheckFailed};
+  ASSERT_TRUE(this->store_->PutWebhook(b, A("PUT_WEBHOOK")));
+  ASSERT_TRUE(this->store_->PutWebhook(a, A("PUT_WEBHOOK")));
+  auto hooks = this->store_->ListWebhooks();
+  ASSERT_TRUE(hooks);
+  EXPECT_EQ(*hooks, (std::vector<WebhookRecord>{a, b}));
+  WebhookRecord a2 = a;
+  a2.url = "http://127.0.0.1:9/changed";
+  ASSERT_TRUE(this->store_->PutWebhook(a2, A("PUT_WEBHOOK")));
+  ASSERT_TRUE(this->store_->DeleteWebhook(b.id, A("DELETE_WEBHOOK")));
+  ASSERT_TRUE(this->store_->DeleteWebhook("absent", A("DELETE_WEBHOOK")));
+  hooks = this->store_->ListWebhooks();
+  ASSERT_TRUE(hooks);
+  EXPECT_EQ(*hooks, (std::vector<WebhookRecord>{a2}));
+  auto audit = this->store_->ListAudit(0, 100);
+  ASSERT_TRUE(audit);
+  std::vector<std::string> actions;
+  for (const AuditRecord& r : *audit) actions.push_back(r.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"PUT_WEBHOOK", "PUT_WEBHOOK", "PUT_WEBHOOK",
+                                               "DELETE_WEBHOOK", "DELETE_WEBHOOK"}));
+}
+
 // --- SQLite only ---------------------------------------------------------------
 
 TEST(SqliteStore, AcknowledgedWritesSurviveReopen) {
@@ -962,8 +1090,11 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     ASSERT_TRUE(
         s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                          EnvironmentRecord{.name = "e"}, A("DEPLOY")));
+    // And the usage tables (schema version 5).
+    ASSERT_TRUE(s->AddReadCounts({ReadCount{SchemaId(1), "p", "ua", 1, 1, 1}}));
+    ASSERT_TRUE(s->PutWebhook(WebhookRecord{.id = "1", .url = "http://h/"}, A("PUT_WEBHOOK")));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "4");
+  EXPECT_EQ(SchemaVersionOf(path), "5");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);

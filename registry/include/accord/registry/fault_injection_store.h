@@ -100,6 +100,11 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> RemoveDeployment(const std::string& environment, const std::string& service,
                                         const AuditRecord& audit) override;
   RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) override;
+  RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override;
+  RegistryResult<std::vector<ReadCount>> ListReadCounts(std::optional<SchemaId> id) override;
+  RegistryResult<std::vector<WebhookRecord>> ListWebhooks() override;
+  RegistryResult<void> PutWebhook(const WebhookRecord& hook, const AuditRecord& audit) override;
+  RegistryResult<void> DeleteWebhook(const std::string& id, const AuditRecord& audit) override;
   std::uint64_t HoldersGeneration() const override { return inner_->HoldersGeneration(); }
   void ForgetCachedReads() override { inner_->ForgetCachedReads(); }
 

@@ -28,6 +28,9 @@
 //      GET    /accord/v1/subjects/{s}/changelog
 //      GET    /accord/v1/deprecations               calendar, soonest first
 //      GET    /accord/v1/services, GET|PUT|DELETE /accord/v1/services/{name}
+//      GET    /accord/v1/subjects/{s}/versions/{v}/readers  who read it (readers.h)
+//      GET|POST /accord/v1/webhooks, DELETE /accord/v1/webhooks/{id},
+//      GET    /accord/v1/webhooks/deliveries    (admins only; webhooks.h)
 //  * Confluent's GET /subjects/{s}/versions/{v}[/schema] of a deprecated or
 //    retired version carry `Deprecation: @<unix seconds>` (RFC 9745),
 //    `Sunset: <IMF-fixdate of the sunset day>` (RFC 8594) and, with a
@@ -63,7 +66,9 @@
 #include "accord/registry/auth.h"
 #include "accord/registry/error.h"
 #include "accord/registry/metrics.h"
+#include "accord/registry/readers.h"
 #include "accord/registry/service.h"
+#include "accord/registry/webhooks.h"
 
 namespace accord::registry {
 
@@ -81,6 +86,8 @@ struct HttpRequest {
   // replies without a WWW-Authenticate challenge (the page asks for a key
   // itself instead of the browser's login dialog).
   std::string requested_with;
+  // The User-Agent header (who reads a schema: readers.h).
+  std::string user_agent;
 };
 
 struct HttpResponse {
@@ -96,6 +103,8 @@ struct HttpResponse {
   // Who asked, for the request log: the authenticated principal's name;
   // empty when the registry is open (no keys) or the caller gave none.
   std::string principal;
+  // The schema a counted read served (readers.h lists the routes); 0: none.
+  std::int64_t read_schema_id = 0;
 };
 
 // The error reply for `e` (status from HttpStatusOf, Confluent body).
@@ -105,6 +114,14 @@ struct ApiOptions {
   // Who a request acts as; null: the server is open (every request acts as
   // the anonymous admin, Principal::OpenAdmin). Must outlive the Api.
   const Authenticator* authenticator = nullptr;
+  // Counts who reads which schema (readers.h); null: nothing is counted
+  // (the `readers` setting off). Must outlive the Api.
+  ReadTracker* readers = nullptr;
+  // Delivers webhooks; its recent attempts answer GET
+  // /accord/v1/webhooks/deliveries and its counters show in /metrics.
+  // Null: no deliveries (the webhooks can still be registered). Must
+  // outlive the Api.
+  const WebhookDispatcher* webhooks = nullptr;
 };
 
 class Api {

@@ -204,6 +204,7 @@
 #include "accord/registry/error.h"
 #include "accord/registry/store.h"
 #include "accord/registry/types.h"
+#include "accord/registry/usage.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/jsonschema.h"
 
@@ -262,6 +263,15 @@ struct ServiceOptions {
   // memory, keyed by the pair's schema ids (immutable), least recently
   // used evicted first. 0 = none.
   std::size_t diff_cache = 256;
+  // Called after a change that webhooks announce (usage.h WebhookEvent:
+  // a new version, a deprecation, a contract published; the `data` objects
+  // are in docs/catalog-api.md), once the change is durable, on the
+  // request's thread: it must not block (WebhookDispatcher::Publish).
+  // Null: nothing is announced.
+  std::function<void(WebhookEvent event, const json::Value& data)> on_event = nullptr;
+  // Called after a webhook was added or removed (WebhookDispatcher::
+  // HooksChanged). Null: nothing.
+  std::function<void()> on_webhooks_changed = nullptr;
   // Test seam: when set, decides compatible(writer -> reader) for two parsed
   // schemas of the same type written in JSON (their documents) instead of
   // the compatibility engine.
@@ -797,6 +807,42 @@ class Service {
   RegistryResult<DeploymentRecord> RecordUndeployment(
       std::string_view environment, std::string_view service,
       const std::optional<std::string>& version, const Principal& caller = Principal::OpenAdmin());
+  // --- usage: readers and webhooks (usage.cc) ------------------------------
+  // Who read the version's schema (readers.h): the store's read counts of
+  // its schema id, most recently seen first (then principal, user agent).
+  // 40401 / 40402 as GetVersion (live versions).
+  RegistryResult<std::vector<ReadCount>> Readers(std::string_view subject, VersionSelector v);
+  // Registers a webhook (admins only: 40301). `request`: url (http:// or
+  // https://, at most 2048 bytes, no spaces or control characters), events
+  // (one or more, distinct), secret (16..256 printable ASCII bytes; empty: a
+  // new random one). 42210 when invalid. Returns the stored webhook, secret
+  // included (the only time it is served). Audit row PUT_WEBHOOK.
+  RegistryResult<WebhookRecord> CreateWebhook(const WebhookRecord& request,
+                                              const Principal& caller = Principal::OpenAdmin());
+  // Every webhook, secrets left empty (admins only: 40301).
+  RegistryResult<std::vector<WebhookRecord>> ListWebhooks(
+      const Principal& caller = Principal::OpenAdmin());
+  // Removes a webhook and returns it without its secret (admins only);
+  // 40420 when absent. Audit row DELETE_WEBHOOK.
+  RegistryResult<WebhookRecord> DeleteWebhook(std::string_view id,
+                                              const Principal& caller = Principal::OpenAdmin());
+  // Announces `event` to the webhooks subscribed to it (through
+  // ServiceOptions::on_event; nothing when it is null). The Service calls
+  // it itself for new versions, deprecations and contracts; what decides
+  // elsewhere calls it too: can-i-deploy for an environment answering no is
+  // PublishEvent(WebhookEvent::kDeployCheckFailed, {"environment", "service",
+  // "version", "breaks": [...]}) (docs/catalog-api.md).
+  void PublishEvent(WebhookEvent event, const json::Value& data) const;
+  // Versions that are RETIRED at the Service's clock and were still fetched
+  // on or after their sunset day (the readers' last_seen), by subject then
+  // version: the catalog's warning. `subject` set: that subject's only.
+  struct RetiredButRead {
+    SchemaVersion version{};   // schema text left empty
+    ReadCount last{};          // the reader seen last (its last_seen_ms)
+    std::int64_t readers = 0;  // (principal, user agent) rows seen since the sunset
+  };
+  RegistryResult<std::vector<RetiredButRead>> RetiredVersionsStillRead(
+      const std::optional<std::string>& subject = std::nullopt);
 
   // --- operations ----------------------------------------------------------
   RegistryResult<void> Ready();

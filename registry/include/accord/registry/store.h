@@ -41,6 +41,7 @@
 
 #include "accord/registry/error.h"
 #include "accord/registry/types.h"
+#include "accord/registry/usage.h"
 
 namespace accord::registry {
 
@@ -271,6 +272,27 @@ class Store {
   // (accord store copy, after copying everything else). One transaction.
   virtual RegistryResult<void> ReplaceAudit(const std::vector<AuditRecord>& rows) = 0;
 
+  // --- usage: who reads which schema, webhooks (usage.h) ---------------------
+  // Adds `deltas` to the stored read counts, in one transaction without an
+  // audit row (reading changes nothing). Per (schema, principal, user
+  // agent): the counts add up, first_seen becomes the earliest and
+  // last_seen the latest of the stored and the added. A user agent that is
+  // new to a (schema, principal) which has kMaxUserAgentsPerReader agents
+  // of its own already (kOtherUserAgent not counted) is added to that
+  // principal's kOtherUserAgent row instead, so a principal's total stays
+  // exact and its rows stay bounded. Several processes may add at once
+  // (each replica flushes its own counts); the store sums them.
+  virtual RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) = 0;
+  // The read counts of schema `id` (nullopt: of every schema, accord store
+  // copy), ordered by schema id, principal, user agent (bytewise).
+  virtual RegistryResult<std::vector<ReadCount>> ListReadCounts(std::optional<SchemaId> id) = 0;
+  // Every webhook, ordered by id (bytewise).
+  virtual RegistryResult<std::vector<WebhookRecord>> ListWebhooks() = 0;
+  // Creates or replaces the webhook with `hook.id`, with its audit row.
+  virtual RegistryResult<void> PutWebhook(const WebhookRecord& hook, const AuditRecord& audit) = 0;
+  // Removes a webhook (absent: nothing but the audit row).
+  virtual RegistryResult<void> DeleteWebhook(const std::string& id, const AuditRecord& audit) = 0;
+
   // --- commits ----------------------------------------------------------------
   struct CommitStats {
     std::uint64_t commits = 0;  // durable commits made
@@ -292,8 +314,9 @@ struct SqliteOptions {
   // Test seam (fault injection): called inside every write transaction at
   // each named step ("schema", "refs", "version", "delete", "config", "mode",
   // "metadata", "deprecation", "service", "service_version", "environment",
-  // "deployment", "audit", "commit"); returning true makes that step fail
-  // as an SQLite error would, so the transaction rolls back. Null in production.
+  // "deployment", "readers", "webhook", "audit", "commit"); returning true
+  // makes that step fail as an SQLite error would, so the transaction rolls
+  // back. Null in production.
   std::function<bool(std::string_view step)> fail_at;
 };
 
@@ -313,7 +336,7 @@ struct PostgresOptions {
   int poll_interval_ms = 500;
   // Test seam, as SqliteOptions::fail_at (steps "schema", "version",
   // "delete", "config", "mode", "metadata", "deprecation", "service",
-  // "service_version", "environment", "deployment", "audit", "commit").
+  // "service_version", "environment", "deployment", "readers", "webhook", "audit", "commit").
   std::function<bool(std::string_view step)> fail_at;
 };
 

@@ -23,6 +23,8 @@ struct CopyCounts {
   std::int64_t service_versions = 0;  // contract versions
   std::int64_t environments = 0;
   std::int64_t deployments = 0;
+  std::int64_t read_counts = 0;  // (schema, principal, user agent) rows
+  std::int64_t webhooks = 0;
   std::int64_t audit_rows = 0;
 };
 
@@ -33,10 +35,11 @@ struct CopyCounts {
 // number, schema id, soft deletion, registration time, Confluent metadata and
 // rule set; deprecations; configs and modes (global and per subject); subject
 // metadata; service declarations; contract versions, environments and
-// deployments (their times kept); and the audit log (seq and times kept).
-// Then reads both stores again and compares them record by record: any
-// difference is a kStoreError naming the first one. `progress` (may be null)
-// is called with a short line per stage.
+// deployments (their times kept); read counts (usage.h) and webhooks; and
+// the audit log (seq and times kept). Then reads both stores again and
+// compares them record by record: any difference is a kStoreError naming
+// the first one. `progress` (may be null) is called with a short line per
+// stage.
 // Errors: the first store error (the target may then hold part of the copy:
 // empty it and run again); 42205 when the target is not empty.
 RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
