@@ -284,6 +284,44 @@ int Render(const DeployArgs& args, const std::optional<ContractFile>& contract,
   return report.passed() ? kExitOk : kExitRefused;
 }
 
+// Tells the registry that the check against `environment` failed, so that it
+// announces deploy.check_failed to its webhooks (the check itself runs here,
+// with witnesses the registry does not compute). The answer does not depend
+// on it: a refusal (a key that may not write for the service, an older
+// registry) is one line on stderr.
+void AnnounceFailure(RegistryClient& client, const std::string& environment,
+                     const std::string& service, const std::string& version,
+                     const RunReport& report) {
+  json::Array breaks;
+  for (const CheckResult& c : report.checks) {
+    if (c.status != CheckStatus::kFail) continue;
+    std::string reason;
+    std::string peer;
+    for (const Problem& p : c.problems) {
+      if (p.warning) continue;
+      if (peer.empty()) peer = p.consumer;
+      if (reason.empty()) reason = p.message;
+    }
+    json::Value o{json::Object{}};
+    o.Add("subject", c.subject.substr(0, 1024));
+    o.Add("peer", (peer.empty() ? c.name : peer).substr(0, 1024));
+    o.Add("reason", (reason.empty() ? c.detail : reason).substr(0, 1024));
+    breaks.push_back(std::move(o));
+    if (breaks.size() == 1000) break;
+  }
+  json::Value body{json::Object{}};
+  body.Add("service", service);
+  body.Add("version", version);
+  body.Add("breaks", json::Value(std::move(breaks)));
+  auto r = client.Post(
+      "/accord/v1/environments/" + RegistryClient::Segment(environment) + "/failed-checks", body);
+  if (!r) {
+    std::fprintf(stderr,
+                 "accord can-i-deploy: note: the registry was not told of the failure: %s\n",
+                 r.error().message.c_str());
+  }
+}
+
 int RunCanIDeploy(const DeployArgs& args) {
   std::string service = args.service;
   std::string from_file;
@@ -346,6 +384,7 @@ int RunCanIDeploy(const DeployArgs& args) {
     if (int rc = CheckProducesIn(client, **candidate, state, dialect, report); rc != kExitOk) {
       return rc;
     }
+    if (!report.passed()) AnnounceFailure(client, args.environment, service, args.version, report);
     return Render(args, contract, service, answer, report);
   }
   auto published = FetchService(client, service);

@@ -334,6 +334,50 @@ RegistryResult<std::vector<DeployPair>> Service::CheckDeployment(std::string_vie
   return out;
 }
 
+RegistryResult<void> Service::ReportDeployCheckFailed(std::string_view environment,
+                                                      std::string_view service,
+                                                      std::string_view version,
+                                                      const std::vector<DeployCheckBreak>& breaks,
+                                                      const Principal& caller) {
+  if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
+  if (auto v = ValidEnvironmentName(environment); !v) return std::unexpected(v.error());
+  constexpr std::size_t kMaxBreaks = 1000;
+  constexpr std::size_t kMaxField = 1024;
+  if (breaks.size() > kMaxBreaks) {
+    return Bad("a failed check may report at most 1000 breaks, not " +
+               std::to_string(breaks.size()));
+  }
+  for (const DeployCheckBreak& b : breaks) {
+    if (b.subject.size() > kMaxField || b.peer.size() > kMaxField || b.reason.size() > kMaxField) {
+      return Bad("a break's subject, peer and reason are at most 1024 bytes each");
+    }
+  }
+  auto contract = GetServiceVersion(service, version);
+  if (!contract) return std::unexpected(contract.error());
+  auto owner = ServiceOwner(contract->service, contract->owner);
+  if (!owner) return std::unexpected(owner.error());
+  if (auto ok = internal::AuthoriseServiceChange(caller, contract->service, std::nullopt, *owner);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  json::Value data{json::Object{}};
+  data.Add("environment", std::string(environment));
+  data.Add("service", contract->service);
+  data.Add("version", contract->version);
+  json::Array list;
+  for (const DeployCheckBreak& b : breaks) {
+    json::Value o{json::Object{}};
+    o.Add("subject", b.subject);
+    o.Add("peer", b.peer);
+    o.Add("reason", b.reason);
+    list.push_back(std::move(o));
+  }
+  data.Add("breaks", json::Value(std::move(list)));
+  data.Add("actor", caller.name);
+  PublishEvent(WebhookEvent::kDeployCheckFailed, data);
+  return {};
+}
+
 RegistryResult<DeploymentRecord> Service::RecordDeployment(std::string_view environment,
                                                            std::string_view service,
                                                            std::string_view version,

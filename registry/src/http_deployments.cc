@@ -237,6 +237,43 @@ std::optional<HttpResponse> EnvironmentRoutes(Service& service, const HttpReques
     }
     return std::nullopt;
   }
+  if (s.size() == 5 && s[4] == "failed-checks") {
+    if (match.Is("POST", "/accord/v1/environments/{env}/failed-checks")) {
+      auto body = ParseBody(req);
+      if (!body) return ErrorResponse(body.error());
+      const Value* name = body->Find("service");
+      const Value* version = body->Find("version");
+      const Value* breaks = body->Find("breaks");
+      const auto bad = [] {
+        return ErrorResponse(BadMember("failed check: expected {\"service\": string, "
+                                       "\"version\": string, \"breaks\": [{\"subject\", "
+                                       "\"peer\", \"reason\"}]}")
+                                 .error());
+      };
+      if (name == nullptr || !name->IsString() || version == nullptr || !version->IsString() ||
+          breaks == nullptr || !breaks->IsArray() || body->AsObject().size() != 3) {
+        return bad();
+      }
+      std::vector<DeployCheckBreak> list;
+      for (const Value& b : breaks->AsArray()) {
+        const Value* subject = b.IsObject() ? b.Find("subject") : nullptr;
+        const Value* peer = b.IsObject() ? b.Find("peer") : nullptr;
+        const Value* reason = b.IsObject() ? b.Find("reason") : nullptr;
+        if (subject == nullptr || !subject->IsString() || peer == nullptr || !peer->IsString() ||
+            reason == nullptr || !reason->IsString()) {
+          return bad();
+        }
+        list.push_back(DeployCheckBreak{subject->AsString(), peer->AsString(), reason->AsString()});
+      }
+      auto done =
+          service.ReportDeployCheckFailed(env, name->AsString(), version->AsString(), list, caller);
+      if (!done) return ErrorResponse(done.error());
+      Value o{json::Object{}};
+      o.Add("announced", true);
+      return JsonReply(o);
+    }
+    return std::nullopt;
+  }
   if (s.size() != 6 || s[4] != "deployments") return std::nullopt;
   const std::string& name = s[5];
   if (match.Is("PUT", "/accord/v1/environments/{env}/deployments/{service}")) {

@@ -26,12 +26,15 @@ Usage: environments_test.py --accord PATH --root REPO
 import argparse
 import difflib
 import hashlib
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -81,6 +84,52 @@ class Run:
         diff = "".join(difflib.unified_diff(want.splitlines(True), out.splitlines(True),
                                             "expected/" + name, "actual/" + name))
         check(not diff, "golden " + name, diff)
+
+
+FORMATS = ("text", "json", "junit", "github")
+
+
+class Receiver:
+    """A webhook receiver on loopback recording each delivery's JSON body."""
+
+    def __init__(self):
+        self.bodies = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with outer.lock:
+                    outer.bodies.append(json.loads(body))
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/hooks" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, n, timeout=20):
+        end = time.time() + timeout
+        while time.time() < end:
+            with self.lock:
+                if len(self.bodies) >= n:
+                    return list(self.bodies)
+            time.sleep(0.05)
+        with self.lock:
+            return list(self.bodies)
+
+
+def admin_post(base, path, body):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST")
+    req.add_header("Authorization", "Bearer " + KEYS["admin"])
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
 
 
 def get(base, path):
@@ -197,8 +246,13 @@ def walk(r, base):
              "service orders: unchanged\n"
              "contract orders@2: published (produces 1, consumes 0)\n")
 
+    # A failing can-i-deploy --to is announced to the webhooks
+    # (deploy.check_failed): once per run, with the break it found.
+    rx = Receiver()
+    admin_post(base, "/accord/v1/webhooks",
+               {"url": rx.url, "events": ["deploy.check_failed"], "secret": "s" * 16})
     deploy = ["can-i-deploy", "--service", "orders", "--version", "2"]
-    for fmt in ("text", "json", "junit", "github"):
+    for fmt in FORMATS:
         r.golden("orders@2 to production (" + fmt + ")",
                  deploy + ["--to", "production", "--format", fmt], "checkout", 1,
                  "environments.production-no." + fmt)
@@ -236,6 +290,23 @@ def walk(r, base):
     check([(d["service"], d["version"]) for d in prod["deployments"]] ==
           [("orders", "1"), ("shipping", "2")],
           "shipping@2 replaced shipping@1 in production", json.dumps(prod))
+    got = rx.wait(len(FORMATS))
+    want = {"event": "deploy.check_failed", "environment": "production", "service": "orders",
+            "version": "2", "actor": "ci-checkout",
+            "breaks": [{"subject": "orders.order-placed", "peer": "shipping@1",
+                        "reason": "breaks consumer shipping@1 (owner team-logistics): "
+                                  "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL: property 'x' is "
+                                  "constrained by the reader but the writer's open content "
+                                  "model allows it with any value (consumer's field: "
+                                  "/properties/x)"}]}
+    seen = [{"event": b.get("event"), **{k: b.get("data", {}).get(k) for k in
+                                          ("environment", "service", "version", "actor")},
+             "breaks": [{"subject": x.get("subject"), "peer": x.get("peer"),
+                         "reason": x.get("reason")}
+                        for x in b.get("data", {}).get("breaks", [])]} for b in got]
+    check(seen == [want] * len(FORMATS),
+          "each failing run announced deploy.check_failed naming shipping@1",
+          json.dumps(got, indent=1))
     r.golden("orders@2 to production after shipping@2", deploy + ["--to", "production"],
              "checkout", 0, "environments.production-yes.text")
 

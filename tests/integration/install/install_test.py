@@ -37,7 +37,8 @@ from checks import check, summary  # noqa: E402
 
 COMMANDS = ["validate", "serve", "check", "diff", "register", "deprecate", "ls", "show", "init",
             "test", "publish", "can-i-deploy", "record-deployment", "record-undeployment",
-            "environment", "key", "store", "export", "import", "lint", "asyncapi", "completion"]
+            "environment", "key", "store", "export", "import", "webhook", "lint", "asyncapi",
+            "completion"]
 LEVELS = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL",
           "FULL_TRANSITIVE", "NONE"]
 FORMATS = ["text", "json", "junit", "github"]
@@ -104,6 +105,8 @@ def part_prefix(args):
             want.append("accord " + c)
             if c == "environment":
                 want.append("accord environment create")
+            if c == "webhook":
+                want += ["accord webhook add", "accord webhook ls", "accord webhook rm"]
             if c == "key":
                 want.append("accord key new")
             if c == "store":

@@ -589,6 +589,13 @@ struct DeployPair {
   std::vector<std::string> reasons{};
 };
 
+// One break a client-side can-i-deploy found (Service::ReportDeployCheckFailed).
+struct DeployCheckBreak {
+  std::string subject{};
+  std::string peer{};    // the other side, "SERVICE@VERSION"
+  std::string reason{};  // one line
+};
+
 // GET /accord/v1/environments/{env}: the environment and what runs there.
 struct EnvironmentView {
   EnvironmentRecord environment{};
@@ -791,6 +798,17 @@ class Service {
   RegistryResult<std::vector<DeployPair>> CheckDeployment(std::string_view environment,
                                                           std::string_view service,
                                                           std::string_view version);
+  // `accord can-i-deploy --service S --version V --to ENV` answered no (the
+  // check runs in the CLI, with witnesses): announces deploy.check_failed to
+  // the webhooks with `breaks` (PublishEvent). Nothing is stored. Rights as
+  // RecordDeployment's (the service's owning team, or admin: 40301); 40411
+  // when the contract version is not published; the environment name as
+  // PutEnvironment's (42210); at most 1,000 breaks of at most 1,024 bytes
+  // per field (42210).
+  RegistryResult<void> ReportDeployCheckFailed(std::string_view environment,
+                                               std::string_view service, std::string_view version,
+                                               const std::vector<DeployCheckBreak>& breaks,
+                                               const Principal& caller = Principal::OpenAdmin());
   // Records that service@version now runs in `environment`, replacing the
   // version recorded there before (one version per service per
   // environment). The environment is created on first use (owner: the
