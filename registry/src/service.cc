@@ -532,7 +532,6 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   // Parsing, validating and (optimistically) the compatibility check run
   // outside the write lock, so concurrent registrations overlap in them.
   auto parsed = Prepare(input);
-  budget.Parsed(input.schema.size());
   if (!parsed) return std::unexpected(parsed.error());
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
@@ -789,7 +788,6 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
   if (!versions) return std::unexpected(versions.error());
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   auto parsed = Prepare(input);
-  budget.Parsed(input.schema.size());
   if (!parsed) return std::unexpected(parsed.error());
   auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
   if (!existing) return std::unexpected(existing.error());
@@ -1136,7 +1134,6 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
     history = std::move(*live);
   }
   auto parsed = Prepare(input);
-  budget.Parsed(input.schema.size());
   if (!parsed) return std::unexpected(parsed.error());
   auto report = CheckPairs(*parsed, history, level, config->policy);
   if (!report) return std::unexpected(report.error());

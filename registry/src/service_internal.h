@@ -83,26 +83,14 @@ class RequestBudget {
   }
   // After a large request, the heap's free memory goes back to the system
   // (glibc keeps what a 1 MB schema's models and reports freed otherwise).
-  // Large means more work than kTrimAfterWork, or a request that parsed a
-  // large schema text (TrimAtEnd: parsing charges little work per byte, yet
-  // the parse of a 1 MB JSON Schema takes tens of MB, left in the handler
-  // thread's malloc arena: `accord serve` grew by 36 MB per such
-  // registration until it was trimmed).
   ~RequestBudget() {
-    if (own_ && (trim_at_end_ || own_->used() > kTrimAfterWork)) malloc_trim(0);
+    if (own_ && own_->used() > kTrimAfterWork) malloc_trim(0);
   }
   RequestBudget(const RequestBudget&) = delete;
   RequestBudget& operator=(const RequestBudget&) = delete;
 
-  // Called for a schema text of `bytes` parsed in this request.
-  void Parsed(std::size_t bytes) {
-    if (bytes >= kTrimAfterBytes) trim_at_end_ = true;
-  }
-
  private:
-  static constexpr std::uint64_t kTrimAfterWork = 20'000;
-  static constexpr std::size_t kTrimAfterBytes = 64 * 1024;
-  bool trim_at_end_ = false;
+  static constexpr std::uint64_t kTrimAfterWork = 1'000'000;
   std::optional<WorkBudget> own_;
   std::optional<WorkBudgetScope> scope_;
 };
