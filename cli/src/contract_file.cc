@@ -503,6 +503,22 @@ class Parser {
     const std::string folder = dir_.empty() ? "." : dir_;
     std::string service_from;  // the document that named the service
     std::string owner_from;    // the document that named the owner
+    // A document's service or owner is taken when the file has none, and
+    // must agree with the file's (or an earlier document's) otherwise.
+    const auto adopt = [&](std::string& field, std::string& from, const std::string& given,
+                           const std::string& joined, const std::string& at, std::string_view says,
+                           std::string_view key) -> Result<void> {
+      if (given.empty()) return {};
+      if (field.empty()) {
+        field = given;
+        from = joined;
+      } else if (field != given) {
+        return Fail(at, "asyncapi",
+                    joined + " " + std::string(says) + " '" + given + "', not '" + field + "' (" +
+                        (from.empty() ? std::string(key) + ":" : from) + ")");
+      }
+      return {};
+    };
     for (const auto& [path, at] : given) {
       const std::filesystem::path relative(path);
       const std::string joined = Join(path);
@@ -516,27 +532,16 @@ class Parser {
       auto imported = ImportAsyncApi(joined, folder);
       if (!imported) return std::unexpected(imported.error());
       out.asyncapi.push_back(joined);
-      if (!imported->service.empty()) {
-        if (out.service.empty()) {
-          out.service = imported->service;
-          service_from = joined;
-        } else if (out.service != imported->service) {
-          return Fail(at, "asyncapi",
-                      joined + " describes service '" + imported->service + "', not '" +
-                          out.service + "' (" + (service_from.empty() ? "service:" : service_from) +
-                          ")");
-        }
+      // (accord asyncapi export writes both for --service.)
+      if (auto ok = adopt(out.service, service_from, imported->service, joined, at,
+                          "describes service", "service");
+          !ok) {
+        return std::unexpected(ok.error());
       }
-      // The owner likewise (accord asyncapi export writes it for --service).
-      if (!imported->owner.empty()) {
-        if (out.owner.empty()) {
-          out.owner = imported->owner;
-          owner_from = joined;
-        } else if (out.owner != imported->owner) {
-          return Fail(at, "asyncapi",
-                      joined + " names owner '" + imported->owner + "', not '" + out.owner + "' (" +
-                          (owner_from.empty() ? "owner:" : owner_from) + ")");
-        }
+      if (auto ok =
+              adopt(out.owner, owner_from, imported->owner, joined, at, "names owner", "owner");
+          !ok) {
+        return std::unexpected(ok.error());
       }
       for (ProducedEvent& p : imported->produces) out.produces.push_back(std::move(p));
       for (ConsumedEvent& c : imported->consumes) out.consumes.push_back(std::move(c));

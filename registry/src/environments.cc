@@ -334,6 +334,20 @@ RegistryResult<std::vector<DeployPair>> Service::CheckDeployment(std::string_vie
   return out;
 }
 
+RegistryResult<Service::OwnedContract> Service::ContractActedOnBy(std::string_view service,
+                                                                  std::string_view version,
+                                                                  const Principal& caller) {
+  auto contract = GetServiceVersion(service, version);
+  if (!contract) return std::unexpected(contract.error());
+  auto owner = ServiceOwner(contract->service, contract->owner);
+  if (!owner) return std::unexpected(owner.error());
+  if (auto ok = internal::AuthoriseServiceChange(caller, contract->service, std::nullopt, *owner);
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  return OwnedContract{std::move(*contract), std::move(*owner)};
+}
+
 RegistryResult<void> Service::ReportDeployCheckFailed(std::string_view environment,
                                                       std::string_view service,
                                                       std::string_view version,
@@ -352,18 +366,13 @@ RegistryResult<void> Service::ReportDeployCheckFailed(std::string_view environme
       return Bad("a break's subject, peer and reason are at most 1024 bytes each");
     }
   }
-  auto contract = GetServiceVersion(service, version);
-  if (!contract) return std::unexpected(contract.error());
-  auto owner = ServiceOwner(contract->service, contract->owner);
-  if (!owner) return std::unexpected(owner.error());
-  if (auto ok = internal::AuthoriseServiceChange(caller, contract->service, std::nullopt, *owner);
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  auto acted = ContractActedOnBy(service, version, caller);
+  if (!acted) return std::unexpected(acted.error());
+  const ServiceVersionRecord& contract = acted->contract;
   json::Value data{json::Object{}};
   data.Add("environment", std::string(environment));
-  data.Add("service", contract->service);
-  data.Add("version", contract->version);
+  data.Add("service", contract.service);
+  data.Add("version", contract.version);
   json::Array list;
   for (const DeployCheckBreak& b : breaks) {
     json::Value o{json::Object{}};
@@ -386,21 +395,17 @@ RegistryResult<DeploymentRecord> Service::RecordDeployment(std::string_view envi
   if (auto v = ValidEnvironmentName(environment); !v) return std::unexpected(v.error());
   WriteScope lock(*this);
   if (auto w = CheckWritable(std::nullopt); !w) return std::unexpected(w.error());
-  auto contract = GetServiceVersion(service, version);
-  if (!contract) return std::unexpected(contract.error());
-  auto owner = ServiceOwner(contract->service, contract->owner);
-  if (!owner) return std::unexpected(owner.error());
-  if (auto ok = internal::AuthoriseServiceChange(caller, contract->service, std::nullopt, *owner);
-      !ok) {
-    return std::unexpected(ok.error());
-  }
+  auto acted = ContractActedOnBy(service, version, caller);
+  if (!acted) return std::unexpected(acted.error());
+  const ServiceVersionRecord& contract = acted->contract;
+  const std::string& owner = acted->owner;
   const std::string env(environment);
   auto stored_env = store_->GetEnvironment(env);
   if (!stored_env) return std::unexpected(stored_env.error());
   std::optional<EnvironmentRecord> create;
   if (!*stored_env) {
     create = EnvironmentRecord{.name = env,
-                               .owner = caller.teams.empty() ? *owner : caller.teams.front(),
+                               .owner = caller.teams.empty() ? owner : caller.teams.front(),
                                .production = false,
                                .created_ms = NowMs()};
   }
@@ -408,13 +413,13 @@ RegistryResult<DeploymentRecord> Service::RecordDeployment(std::string_view envi
   if (!deployed) return std::unexpected(deployed.error());
   std::optional<std::string> before;
   for (const DeploymentRecord& d : *deployed) {
-    if (d.service != contract->service) continue;
-    if (d.version == contract->version) return d;  // recorded already
+    if (d.service != contract.service) continue;
+    if (d.version == contract.version) return d;  // recorded already
     before = d.version;
   }
   DeploymentRecord deployment{.environment = env,
-                              .service = contract->service,
-                              .version = contract->version,
+                              .service = contract.service,
+                              .version = contract.version,
                               .deployed_ms = NowMs()};
   auto r = store_->SetDeployment(
       deployment, create,

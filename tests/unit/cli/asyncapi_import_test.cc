@@ -483,6 +483,23 @@ TEST_F(AsyncApiTest, ExpansionIsBounded) {
       << deep.error().message;
 }
 
+TEST_F(AsyncApiTest, OwnerComesFromTheFileOrTheDocument) {
+  Write("asyncapi.yaml",
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1', x-accord-service: s, "
+        "x-accord-owner: team-b}\n");
+  const std::string file = (dir_ / "accord.yaml").string();
+  auto from_doc = ParseContractFile("asyncapi: asyncapi.yaml\n", file);
+  ASSERT_TRUE(from_doc) << from_doc.error().ToString();
+  EXPECT_EQ(from_doc->owner, "team-b");
+  auto same = ParseContractFile("owner: team-b\nasyncapi: asyncapi.yaml\n", file);
+  ASSERT_TRUE(same) << same.error().ToString();
+  EXPECT_EQ(same->owner, "team-b");
+  auto other = ParseContractFile("owner: team-a\nasyncapi: asyncapi.yaml\n", file);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().message, "asyncapi: " + (dir_ / "asyncapi.yaml").string() +
+                                       " names owner 'team-b', not 'team-a' (owner:)");
+}
+
 TEST_F(AsyncApiTest, ServiceComesFromTheFileOrTheDocument) {
   Write("asyncapi.yaml", "asyncapi: 3.0.0\ninfo: {title: t, version: '1', x-accord-service: b}\n");
   const std::string file = (dir_ / "accord.yaml").string();

@@ -1013,6 +1013,16 @@ class Service {
   // the stored declaration's, else the latest contract version's (`fallback`
   // when there is neither).
   RegistryResult<std::string> ServiceOwner(const std::string& service, const std::string& fallback);
+  // The published contract service@version and its owner (ServiceOwner),
+  // when `caller` may act for that service (AuthoriseServiceChange): 40411
+  // unknown version, 40301 not the owning team or admin.
+  struct OwnedContract {
+    ServiceVersionRecord contract;
+    std::string owner;
+  };
+  RegistryResult<OwnedContract> ContractActedOnBy(std::string_view service,
+                                                  std::string_view version,
+                                                  const Principal& caller);
 
   // The index of `subject`'s stripe in subject_mu_.
   std::size_t StripeOf(const SubjectName& subject) const;
