@@ -170,19 +170,38 @@ class Converter {
 
 namespace {
 
-// The thread's simdjson parser, with `text` parsed; nullopt when simdjson
-// declines it. simdjson parsers are not thread-safe, and reusing one keeps
-// its buffers across documents.
+// The thread's simdjson parser. simdjson parsers are not thread-safe, and
+// reusing one keeps its buffers across documents.
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser(kMaxFastBytes);
+  return parser;
+}
+
+// Documents above this size do not leave their buffers in the thread's
+// parser. A parser keeps capacity for the largest document it has seen,
+// about 27 times its size (tape, structural indexes, strings, the padded
+// copy): a 1 MB schema left 27 MB in every handler thread that parsed one
+// (massif, 2026-12-06), so 32 handler threads could hold most of a gigabyte
+// after a few hostile requests. Small documents, the common case, keep the
+// reuse.
+constexpr std::size_t kKeepBuffersBytes = 256u << 10;
+
+// The thread's parser with `text` parsed; nullopt when simdjson declines it.
 std::optional<simdjson::dom::element> ParseWithSimdjson(std::string_view text,
                                                         const LoadOptions& options) {
   if (text.size() > kMaxFastBytes || text.size() > options.max_bytes) return std::nullopt;
   if (HasUnusualBytes(text)) return std::nullopt;
-  thread_local simdjson::dom::parser parser(kMaxFastBytes);
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
+  if (ThreadParser().parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
     return std::nullopt;
   }
   return root;
+}
+
+// Frees the thread parser's buffers after a large document (a new parser
+// allocates nothing until its first parse).
+void ReleaseAfter(std::string_view text) {
+  if (text.size() > kKeepBuffersBytes) ThreadParser() = simdjson::dom::parser(kMaxFastBytes);
 }
 
 }  // namespace
@@ -195,10 +214,15 @@ std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOpt
 
 bool TryParseJsonFastInto(std::string_view text, const LoadOptions& options, json::Value& out) {
   std::optional<simdjson::dom::element> root = ParseWithSimdjson(text, options);
-  if (!root) return false;
+  if (!root) {
+    ReleaseAfter(text);
+    return false;
+  }
   const bool escapes = text.find("\\u") != std::string_view::npos;
   Converter converter(options, escapes);
-  return converter.Convert(*root, 0, &out);
+  const bool converted = converter.Convert(*root, 0, &out);
+  ReleaseAfter(text);  // `root` points into the parser: only now
+  return converted;
 }
 
 }  // namespace accord::detail
