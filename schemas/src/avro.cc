@@ -882,6 +882,7 @@ class PodStack {
   const T* begin() const { return data_.get(); }
   const T* end() const { return data_.get() + size_; }
   std::size_t size() const { return size_; }
+  std::size_t capacity_bytes() const { return capacity_ * sizeof(T); }
   void clear() { size_ = 0; }
   // Drops the entries from `n` on (n <= size()).
   void truncate(std::size_t n) { size_ = n; }
@@ -973,12 +974,29 @@ class Parser {
     PodStack<Schema::Named> named;           // Schema::named_ while parsing
     PodStack<Schema::PointerStep> pointers;  // Schema::pointers_ while parsing
     std::string text;
+    std::size_t bytes() const {
+      return nodes.capacity_bytes() + ids.capacity_bytes() + fields.capacity_bytes() +
+             names.capacity_bytes() + defaults.capacity_bytes() + named.capacity_bytes() +
+             pointers.capacity_bytes() + text.capacity();
+    }
   };
   static Scratch& ThreadScratch() {
     thread_local Scratch scratch;
     return scratch;
   }
 
+ public:
+  // The thread's stacks keep the capacity of the largest schema parsed: a
+  // 1 MB record left about 7 MB in every handler thread that parsed one
+  // (massif and malloc_stats, 2026-12-06). Above kKeepScratchBytes they are
+  // freed (call with no Parser alive on the thread); small schemas, the
+  // common case, keep the reuse.
+  static constexpr std::size_t kKeepScratchBytes = 1u << 20;
+  static void ReleaseThreadScratchIfLarge() {
+    if (ThreadScratch().bytes() > kKeepScratchBytes) ThreadScratch() = Scratch{};
+  }
+
+ private:
   static Error MakeError(std::string_view pointer, std::string reason,
                          ErrorCode code = ErrorCode::kInvalidSchema) {
     std::string where = pointer.empty() ? std::string("schema") : PointerToAvroPath(pointer);
@@ -1765,8 +1783,12 @@ class Parser {
 };
 
 Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
-  Parser parser(options);
-  return parser.Run(ValueView(&schema));
+  Result<Schema> result = [&] {
+    Parser parser(options);
+    return parser.Run(ValueView(&schema));
+  }();
+  Parser::ReleaseThreadScratchIfLarge();
+  return result;
 }
 
 namespace {
@@ -1804,12 +1826,36 @@ std::uint32_t DistinctKeysExtent(const accord::detail::JsonTape& tape, std::uint
   return end + 1;
 }
 
+std::vector<std::string_view>& ThreadKeys() {
+  thread_local std::vector<std::string_view> keys;
+  return keys;
+}
+
 // Whether some object of the document on `tape` has a key twice.
 bool HasDuplicateKey(const accord::detail::JsonTape& tape) {
-  thread_local std::vector<std::string_view> keys;
+  std::vector<std::string_view>& keys = ThreadKeys();
   keys.clear();
   return DistinctKeysExtent(tape, 1, keys) == 0;
 }
+
+// One tape per thread: a reused one keeps its buffers.
+accord::detail::JsonTape& ThreadTape() {
+  thread_local accord::detail::JsonTape scan;
+  return scan;
+}
+
+// The tape and the key stack, like the Parser's stacks, keep the capacity
+// of the largest text scanned: freed after a text above 256 KiB, with the
+// stacks when they are large.
+struct ReleaseScratchAfter {
+  std::size_t text_bytes;
+  ~ReleaseScratchAfter() {
+    Parser::ReleaseThreadScratchIfLarge();
+    if (text_bytes <= (256u << 10)) return;
+    ThreadTape() = accord::detail::JsonTape{};
+    ThreadKeys() = {};
+  }
+};
 
 }  // namespace
 
@@ -1822,9 +1868,9 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
   // (syntax errors, raw control characters, a byte order mark, lone
   // surrogate escapes, excessive depth or size: the loader reports them),
   // and duplicate keys.
+  const ReleaseScratchAfter release{text.size()};  // on every return below
   if (text.size() <= load.max_bytes) {
-    // One tape per thread: a reused one keeps its buffers.
-    thread_local accord::detail::JsonTape scan;
+    accord::detail::JsonTape& scan = ThreadTape();
     if (scan.Scan(text, load.max_depth,
                   [](std::string_view key) { return static_cast<unsigned>(Classify(key)); })) {
       std::uint32_t verified = 0;
