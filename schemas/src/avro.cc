@@ -1,6 +1,7 @@
 // Avro schema parser (JSON form) and content detection. See avro.h for the
 // rules; comments here say why, not what.
 #include "accord/schemas/avro.h"
+#include "accord/schemas/parse_buffers.h"
 
 #include <algorithm>
 #include <array>
@@ -980,20 +981,33 @@ class Parser {
              pointers.capacity_bytes() + text.capacity();
     }
   };
-  static Scratch& ThreadScratch() {
-    thread_local Scratch scratch;
-    return scratch;
-  }
+  static Scratch& ThreadScratch() { return Thread().scratch; }
 
  public:
-  // The thread's stacks keep the capacity of the largest schema parsed: a
-  // 1 MB record left about 7 MB in every handler thread that parsed one
-  // (massif and malloc_stats, 2026-12-06). Above kKeepScratchBytes they are
-  // freed (call with no Parser alive on the thread); small schemas, the
-  // common case, keep the reuse.
-  static constexpr std::size_t kKeepScratchBytes = 1u << 20;
-  static void ReleaseThreadScratchIfLarge() {
-    if (ThreadScratch().bytes() > kKeepScratchBytes) ThreadScratch() = Scratch{};
+  // The thread's parse buffers: the stacks above, the tape of the fast path
+  // and its key stack. They keep the capacity of the largest schema parsed
+  // (a 1 MB record left about 7 MB; massif and malloc_stats, 2026-12-06):
+  // freed when the thread is not parsing by ReleaseIdleParseBuffers
+  // (parse_buffers.h). A parse holds the set's mutex throughout.
+  class ThreadSet final : public accord::detail::ParseBuffers {
+   public:
+    ~ThreadSet() override { Unlist(); }
+    std::size_t Bytes() const override {
+      return scratch.bytes() + tape.capacity_bytes() + keys.capacity() * sizeof(keys[0]);
+    }
+    void Release() override {
+      scratch = Scratch{};
+      tape = accord::detail::JsonTape{};
+      keys = {};
+    }
+
+    Scratch scratch;
+    accord::detail::JsonTape tape;
+    std::vector<std::string_view> keys;
+  };
+  static ThreadSet& Thread() {
+    thread_local ThreadSet set;
+    return set;
   }
 
  private:
@@ -1783,12 +1797,9 @@ class Parser {
 };
 
 Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
-  Result<Schema> result = [&] {
-    Parser parser(options);
-    return parser.Run(ValueView(&schema));
-  }();
-  Parser::ReleaseThreadScratchIfLarge();
-  return result;
+  const std::lock_guard use(Parser::Thread().mutex());
+  Parser parser(options);
+  return parser.Run(ValueView(&schema));
 }
 
 namespace {
@@ -1826,10 +1837,7 @@ std::uint32_t DistinctKeysExtent(const accord::detail::JsonTape& tape, std::uint
   return end + 1;
 }
 
-std::vector<std::string_view>& ThreadKeys() {
-  thread_local std::vector<std::string_view> keys;
-  return keys;
-}
+std::vector<std::string_view>& ThreadKeys() { return Parser::Thread().keys; }
 
 // Whether some object of the document on `tape` has a key twice.
 bool HasDuplicateKey(const accord::detail::JsonTape& tape) {
@@ -1839,23 +1847,7 @@ bool HasDuplicateKey(const accord::detail::JsonTape& tape) {
 }
 
 // One tape per thread: a reused one keeps its buffers.
-accord::detail::JsonTape& ThreadTape() {
-  thread_local accord::detail::JsonTape scan;
-  return scan;
-}
-
-// The tape and the key stack, like the Parser's stacks, keep the capacity
-// of the largest text scanned: freed after a text above 256 KiB, with the
-// stacks when they are large.
-struct ReleaseScratchAfter {
-  std::size_t text_bytes;
-  ~ReleaseScratchAfter() {
-    Parser::ReleaseThreadScratchIfLarge();
-    if (text_bytes <= (256u << 10)) return;
-    ThreadTape() = accord::detail::JsonTape{};
-    ThreadKeys() = {};
-  }
-};
+accord::detail::JsonTape& ThreadTape() { return Parser::Thread().tape; }
 
 }  // namespace
 
@@ -1868,7 +1860,7 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
   // (syntax errors, raw control characters, a byte order mark, lone
   // surrogate escapes, excessive depth or size: the loader reports them),
   // and duplicate keys.
-  const ReleaseScratchAfter release{text.size()};  // on every return below
+  const std::lock_guard use(Parser::Thread().mutex());
   if (text.size() <= load.max_bytes) {
     accord::detail::JsonTape& scan = ThreadTape();
     if (scan.Scan(text, load.max_depth,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "accord/schemas/parse_buffers.h"
 #include "source_text.h"
 
 namespace accord::detail {
@@ -171,37 +172,36 @@ class Converter {
 namespace {
 
 // The thread's simdjson parser. simdjson parsers are not thread-safe, and
-// reusing one keeps its buffers across documents.
-simdjson::dom::parser& ThreadParser() {
-  thread_local simdjson::dom::parser parser(kMaxFastBytes);
-  return parser;
+// reusing one keeps its buffers across documents: capacity for the largest
+// document parsed, about 27 times its size (tape, structural indexes,
+// strings, the padded copy; massif, 2026-12-06). Freed when the thread is
+// not parsing by ReleaseIdleParseBuffers (parse_buffers.h).
+class SimdjsonBuffers final : public ParseBuffers {
+ public:
+  ~SimdjsonBuffers() override { Unlist(); }
+  std::size_t Bytes() const override { return parser.capacity() * 27; }
+  void Release() override { parser = simdjson::dom::parser(kMaxFastBytes); }
+
+  simdjson::dom::parser parser{kMaxFastBytes};
+};
+SimdjsonBuffers& ThreadBuffers() {
+  thread_local SimdjsonBuffers buffers;
+  return buffers;
 }
 
-// Documents above this size do not leave their buffers in the thread's
-// parser. A parser keeps capacity for the largest document it has seen,
-// about 27 times its size (tape, structural indexes, strings, the padded
-// copy): a 1 MB schema left 27 MB in every handler thread that parsed one
-// (massif, 2026-12-06), so 32 handler threads could hold most of a gigabyte
-// after a few hostile requests. Small documents, the common case, keep the
-// reuse.
-constexpr std::size_t kKeepBuffersBytes = 256u << 10;
-
-// The thread's parser with `text` parsed; nullopt when simdjson declines it.
+// The thread's parser with `text` parsed (the caller holds the buffers'
+// mutex while it reads the result); nullopt when simdjson declines it.
 std::optional<simdjson::dom::element> ParseWithSimdjson(std::string_view text,
                                                         const LoadOptions& options) {
   if (text.size() > kMaxFastBytes || text.size() > options.max_bytes) return std::nullopt;
   if (HasUnusualBytes(text)) return std::nullopt;
   simdjson::dom::element root;
-  if (ThreadParser().parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
+  if (ThreadBuffers()
+          .parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true)
+          .get(root)) {
     return std::nullopt;
   }
   return root;
-}
-
-// Frees the thread parser's buffers after a large document (a new parser
-// allocates nothing until its first parse).
-void ReleaseAfter(std::string_view text) {
-  if (text.size() > kKeepBuffersBytes) ThreadParser() = simdjson::dom::parser(kMaxFastBytes);
 }
 
 }  // namespace
@@ -213,16 +213,12 @@ std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOpt
 }
 
 bool TryParseJsonFastInto(std::string_view text, const LoadOptions& options, json::Value& out) {
+  const std::lock_guard use(ThreadBuffers().mutex());  // `root` points into the parser
   std::optional<simdjson::dom::element> root = ParseWithSimdjson(text, options);
-  if (!root) {
-    ReleaseAfter(text);
-    return false;
-  }
+  if (!root) return false;
   const bool escapes = text.find("\\u") != std::string_view::npos;
   Converter converter(options, escapes);
-  const bool converted = converter.Convert(*root, 0, &out);
-  ReleaseAfter(text);  // `root` points into the parser: only now
-  return converted;
+  return converter.Convert(*root, 0, &out);
 }
 
 }  // namespace accord::detail

@@ -1,8 +1,6 @@
 // Avro schemas (avro.h): parsing, names and namespaces, validation errors,
 // logical types, defaults, content detection, Parsing Canonical Form and the
 // CRC-64-AVRO fingerprint.
-#include <malloc.h>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -690,39 +688,6 @@ TEST(AvroParse, NameCharactersEveryByteEveryPosition) {
     }
   }
   EXPECT_EQ(wrong, 0);
-}
-
-// Heap bytes in use: arena chunks and mmapped blocks (glibc).
-std::size_t HeapInUse() {
-  const struct mallinfo2 m = mallinfo2();
-  return m.uordblks + m.hblkhd;
-}
-
-// A large record's parse leaves no buffers behind in the thread (its stacks,
-// tape and key stack kept about 7 MB for a 1 MB record otherwise: 32 handler
-// threads of `accord serve` could hold hundreds of MB after a few), from
-// text and from a parsed JSON document alike.
-TEST(AvroParse, LargeRecordLeavesNoBuffersInTheThread) {
-  std::string text = R"({"type":"record","name":"Big","fields":[)";
-  for (int i = 0; i < 16'000; ++i) {
-    if (i) text += ',';
-    text += R"({"name":"f)" + std::to_string(i) + R"(","type":"string"})";
-  }
-  text += "]}";
-  ASSERT_GT(text.size(), std::size_t{256} << 10);
-  auto document = ParseJson(text);
-  ASSERT_TRUE(document);
-  const std::size_t before = HeapInUse();
-  {
-    auto from_text = ParseText(text);
-    ASSERT_TRUE(from_text) << from_text.error().ToString();
-  }
-  EXPECT_LT(HeapInUse(), before + (std::size_t{256} << 10)) << "ParseText";
-  {
-    auto from_value = Parse(document->root);
-    ASSERT_TRUE(from_value) << from_value.error().ToString();
-  }
-  EXPECT_LT(HeapInUse(), before + (std::size_t{256} << 10)) << "Parse";
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 // positions are recorded): same values, same number representation, same
 // errors. Checked on crafted edge cases and on every seed of the loader's
 // fuzz corpus.
-#include <malloc.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -150,43 +148,6 @@ TEST(ParseJsonFastPath, AgreesWithExactPathOnFuzzCorpus) {
     ++seen;
   }
   EXPECT_GT(seen, 10u);
-}
-
-// Heap bytes in use: arena chunks and mmapped blocks (glibc).
-std::size_t HeapInUse() {
-  const struct mallinfo2 m = mallinfo2();
-  return m.uordblks + m.hblkhd;
-}
-
-std::string LargeDocument(std::size_t members) {
-  std::string text = "{";
-  for (std::size_t i = 0; i < members; ++i) {
-    if (i) text += ',';
-    text += "\"field" + std::to_string(i) +
-            "\":{\"type\":\"string\",\"maxLength\":" + std::to_string(i % 100 + 1) + "}";
-  }
-  return text + "}";
-}
-
-// A large document's parse leaves no buffers behind in the thread's parser
-// (it keeps about 27 times the document's size otherwise: 32 handler threads
-// could hold most of a gigabyte after a few 1 MB schemas); a small one's
-// buffers are kept for reuse and do not grow on the next small parse.
-TEST(ParseJsonFastPath, LargeDocumentLeavesNoBuffersInTheThread) {
-  const std::string small = LargeDocument(100);  // about 4 KB
-  ASSERT_TRUE(ParseJson(small));
-  const std::size_t before = HeapInUse();
-  ASSERT_TRUE(ParseJson(small));
-  EXPECT_LE(HeapInUse(), before + 4096) << "a small parse grew the heap";
-
-  const std::string large = LargeDocument(20'000);  // about 900 KB, still the fast path
-  ASSERT_GT(large.size(), std::size_t{512} << 10);
-  ASSERT_LT(large.size(), std::size_t{1} << 20);
-  const std::size_t with_text = HeapInUse();
-  ASSERT_TRUE(ParseJson(large));
-  // The document and its value are gone; what is left must be far below the
-  // ~24 MB a kept parser would hold (1 MB of slack for allocator rounding).
-  EXPECT_LT(HeapInUse(), with_text + (std::size_t{1} << 20));
 }
 
 }  // namespace

@@ -1,14 +1,18 @@
 // Returns the heap's free memory to the system, off the request path.
 //
 // glibc keeps memory a request freed in the malloc arena of the thread that
-// freed it: after six ~800 KB JSON Schema registrations (parsed-schema cache
-// off) `accord serve` held 305 MB of RSS, nearly all of it free heap
-// (measured 2026-12-06; tests/integration/registry/heap_trim_test.py). Two
-// causes, both handled by Start:
+// freed it, and the parsers keep per-thread buffers: after six ~800 KB JSON
+// Schema registrations (parsed-schema cache off) `accord serve` held 305 MB
+// of RSS, 92 MB of it in use (parse buffers), the rest free heap (measured
+// 2026-12-06; tests/integration/registry/heap_trim_test.py). Three causes,
+// all handled from Start:
 //  * glibc's dynamic thresholds: freeing a large mapped block raises the
 //    mmap threshold (up to 32 MB) and the trim threshold (twice that), after
 //    which every thread's arena keeps that much free memory at its top, where
 //    malloc_trim does not reach. Start fixes both thresholds (mallopt).
+//  * per-thread parse buffers (accord/schemas/parse_buffers.h): each look
+//    first frees those above 1 MiB of every thread not parsing at the time
+//    (a thread that parsed one 1 MB schema kept ~27 MB for its next parse);
 //  * free chunks inside the arenas: a thread looks every `interval_ms` at the
 //    free memory of every arena (mallinfo2, each arena's bins walked under its
 //    lock) and calls malloc_trim(0) when it has grown by more than
@@ -17,7 +21,7 @@
 //    an interval, and a steady stream of them keeps its working set. (Trimming
 //    at the end of each large request was tried and withdrawn:
 //    docs/benchmarks.md "Flat tables in the JSON checker".)
-// With both: 134 MB after the six, 41 MB two seconds later.
+// With all three: RSS back to about 40 MB two seconds after the six.
 //
 // Thread safety: Start and Stop from one thread (the serve command's); the
 // counters may be read from any.
