@@ -138,6 +138,22 @@ Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
   return out;
 }
 
+Result<FoundReference> FoundRegistryReference(const RegistryClient::VersionInfo& version) {
+  const compat::Language* language = LanguageNamed(version.schema_type);
+  if (language == nullptr) {
+    return MakeError(ErrorCode::kUnsupported, VersionName(version) + ": schema type " +
+                                                  version.schema_type + " is not supported");
+  }
+  auto source = RegistrySource(version.schema, *language, VersionName(version));
+  if (!source) return std::unexpected(source.error());
+  FoundReference found;
+  found.source = std::move(*source);
+  found.language = language;
+  found.imports = ImportsOf(version.references);
+  found.identity = version.subject + std::string(1, '\0') + std::to_string(version.version);
+  return found;
+}
+
 Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
                                             jsonschema::Dialect dialect) {
   const std::string display = VersionName(version);
@@ -148,18 +164,7 @@ Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
     FindReference find = [&](const compat::SchemaImport& import,
                              const compat::SchemaSource& from) -> Result<FoundReference> {
       for (const FetchedReference& r : version.referenced) {
-        if (r.name != import.name) continue;
-        const compat::Language* language = LanguageNamed(r.version.schema_type);
-        if (language == nullptr) break;
-        auto source = RegistrySource(r.version.schema, *language, VersionName(r.version));
-        if (!source) return std::unexpected(source.error());
-        FoundReference found;
-        found.source = std::move(*source);
-        found.language = language;
-        found.imports = ImportsOf(r.version.references);
-        found.identity =
-            r.version.subject + std::string(1, '\0') + std::to_string(r.version.version);
-        return found;
+        if (r.name == import.name) return FoundRegistryReference(r.version);
       }
       return MakeError(ErrorCode::kNotFound, from.name + ": reference \"" + import.name +
                                                  "\" is not a schema the registry served");

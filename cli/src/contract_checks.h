@@ -25,6 +25,7 @@
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
 #include "accord/schemas/load.h"
+#include "check_support.h"
 #include "contract_catalog.h"
 #include "contract_report.h"
 #include "registry_client.h"
@@ -74,6 +75,10 @@ Result<ContractSchema> ParseRegistrySchema(
     std::string_view text, std::string_view schema_type, std::string display,
     jsonschema::Dialect dialect = jsonschema::kDefaultDialect,
     std::vector<compat::ReferencedSchema> references = {});
+// A version the registry served as a referenced schema (check_support.h),
+// named "SUBJECT version N", its references its imports. Errors: a type
+// without a language, a text that is not JSON for a JSON language.
+Result<FoundReference> FoundRegistryReference(const RegistryClient::VersionInfo& version);
 // A registry version with the schemas it references (RegistryVersion::
 // referenced), parsed; displayed as "SUBJECT version N". Errors: a
 // referenced schema is missing or does not parse (named "SUBJECT version N").
