@@ -44,6 +44,9 @@ struct ContractSchema {
   // The type within the schema the events are (compat::Language::EventType;
   // "": the schema itself).
   std::string event_type;
+  // The registered versions the entry's `references:` name, with numbers
+  // (ResolveRegistryReferences's `pinned`).
+  std::vector<SchemaReference> pinned;
 
   SchemaType type() const { return schema->type(); }
   const compat::Language& language() const { return schema->language(); }
@@ -61,13 +64,17 @@ struct ContractSchema {
 // schema cannot be loaded or parsed (its file:line:col); a `message` the
 // schema does not have, or a schema of several messages without `message`
 // (at the entry's file and line, named by its origin, naming the choices);
-// `proto_path` given with no language that imports.
+// `proto_path` given with no language that imports. An entry's
+// `references:` are read (files) and fetched from `client` (registered
+// versions, `latest` resolved); without a client a registered version is an
+// error at the entry, as is a reference the registry refuses (its message).
 struct ContractSchemas {
   std::vector<ContractSchema> produced;
   std::vector<ContractSchema> readers;
 };
 Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
-                                            jsonschema::Dialect dialect);
+                                            jsonschema::Dialect dialect,
+                                            RegistryClient* client = nullptr);
 
 // A schema text from the registry (`schema_type` a type with a language;
 // others are kUnsupported), parsed with `references` (resolved).

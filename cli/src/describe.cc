@@ -68,8 +68,8 @@ int RunDescribe(const DescribeArgs& args) {
     return kExitOk;
   }
   const std::string what = args.description && tags ? "description and tags"
-                           : args.description        ? "description"
-                                                     : "tags";
+                           : args.description       ? "description"
+                                                    : "tags";
   std::printf("%s: %s updated\ndescription: %s\ntags: %s\n", args.subject.c_str(), what.c_str(),
               FieldText(*stored, {"description"}).c_str(), FieldText(*stored, {"tags"}).c_str());
   return kExitOk;

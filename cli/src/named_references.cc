@@ -27,8 +27,8 @@ std::optional<std::int32_t> VersionOf(std::string_view text) {
 }  // namespace
 
 Result<NamedRef> ParseNamedRef(std::string_view arg, std::string_view flag, bool files_allowed) {
-  const std::string expected = files_allowed ? "NAME=FILE or NAME=SUBJECT:VERSION"
-                                             : "NAME=SUBJECT:VERSION";
+  const std::string expected =
+      files_allowed ? "NAME=FILE or NAME=SUBJECT:VERSION" : "NAME=SUBJECT:VERSION";
   const std::size_t eq = arg.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == arg.size()) {
     return Bad(flag, arg, "expected " + expected);
@@ -106,9 +106,9 @@ Result<NamedReferences> LoadNamedReferences(const std::vector<NamedRef>& refs,
   std::set<std::string, std::less<>> given;
   for (const NamedRef& r : refs) {
     given.insert(r.name);
-    Result<FoundReference> found = MakeError(ErrorCode::kNotFound, r.subject + " version " +
-                                                                       std::to_string(r.version) +
-                                                                       " was not fetched");
+    Result<FoundReference> found =
+        MakeError(ErrorCode::kNotFound,
+                  r.subject + " version " + std::to_string(r.version) + " was not fetched");
     if (!r.in_registry()) {
       found = FoundFile(r.file);
     } else {

@@ -15,18 +15,14 @@
 #include "accord/schemas/error.h"
 #include "check_support.h"
 #include "contract_catalog.h"
+#include "contract_file.h"
 #include "registry_client.h"
 #include "registry_flags.h"
 
 namespace accord::cli {
 
-struct NamedRef {
-  std::string name;
-  std::string file;          // NAME=FILE; empty for a registry version
-  std::string subject;       // NAME=SUBJECT:VERSION
-  std::int32_t version = 0;  // 0: the latest (until FetchNamedRefs resolves it)
-  bool in_registry() const { return file.empty(); }
-};
+// NamedRef (one reference by name) is declared in contract_file.h, whose
+// `references:` key gives them too.
 
 // Parses one `NAME=...` argument of `flag` ("--ref"). With `files_allowed`,
 // a value that is an existing file, or that does not end in ":VERSION", is a
