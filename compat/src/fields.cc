@@ -64,9 +64,10 @@ class JsonWalker {
         target_doc = Referenced(std::string_view(uri).substr(0, hash));
         if (target_doc == nullptr) return nullptr;
       }
-      // A pointer is only unique within its document.
+      // A pointer is only unique within its document ("name" and "name#"
+      // are its root alike).
       const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(target_doc)) + " " +
-                              (hash == std::string::npos ? std::string() : uri.substr(hash));
+                              (hash == std::string::npos ? std::string() : uri.substr(hash + 1));
       if (active_.contains(key)) return nullptr;
       const Value* target =
           hash == std::string::npos

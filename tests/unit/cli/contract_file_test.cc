@@ -160,6 +160,7 @@ consumes:
   EXPECT_EQ(c->consumes[0].references[0], (NamedRef{"customer.json", "", "customers", 0}));
 }
 
+// Positions are those of the offending key, as for every key of the file.
 TEST_F(ContractFileTest, BadReferencesAreErrorsAtTheirLineAndColumn) {
   const std::string head = "service: s\nproduces:\n  - subject: a\n    schema: schemas/a.json\n";
   struct Case {
@@ -169,21 +170,21 @@ TEST_F(ContractFileTest, BadReferencesAreErrorsAtTheirLineAndColumn) {
     std::string message;
   };
   const Case cases[] = {
-      {"    references: x\n", 5, 17,
+      {"    references: x\n", 5, 5,
        "produces[0].references: must be a list of {name, subject, version} (a registered "
        "version) or {name, file}"},
       {"    references:\n      - {name: n, subject: s}\n", 6, 9,
        "produces[0].references[0].version: is required with subject (a number or latest)"},
-      {"    references:\n      - {name: n, subject: s, version: 0}\n", 6, 39,
+      {"    references:\n      - {name: n, subject: s, version: 0}\n", 6, 31,
        "produces[0].references[0].version: must be a version number (1 or more) or latest"},
       {"    references:\n      - {name: n, subject: s, file: schemas/a.json}\n", 6, 9,
        "produces[0].references[0]: needs either subject and version, or file"},
-      {"    references:\n      - {name: n, file: nope.json}\n", 6, 24,
+      {"    references:\n      - {name: n, file: nope.json}\n", 6, 19,
        "produces[0].references[0].file: no such file: " + Path("nope.json")},
       {"    references:\n      - {name: n, subject: s, version: 1}\n"
        "      - {name: n, subject: t, version: 1}\n",
-       7, 15, "produces[0].references[1].name: 'n' is named by an earlier reference already"},
-      {"    references:\n      - {name: n, subjct: s, version: 1}\n", 6, 18,
+       7, 10, "produces[0].references[1].name: 'n' is named by an earlier reference already"},
+      {"    references:\n      - {name: n, subjct: s, version: 1}\n", 6, 19,
        "produces[0].references[0]: unknown key 'subjct' (did you mean 'subject'?)"},
   };
   for (const Case& k : cases) {
