@@ -100,6 +100,13 @@ def part_refs(cli, base):
     check(v.get("references") == [{"name": "customer.json", "subject": "customers",
                                    "version": 1}],
           "... sends the reference with its number", json.dumps(v))
+    # The catalog's field table reads through the reference.
+    status, rows = get(base, "/accord/v1/subjects/orders/versions/1/fields")
+    check(status == 200 and [(r["path"], r["type"]) for r in rows] == [
+        ("id", "string"), ("customer", "object"), ("customer.name", "string"),
+        ("customer.tier", "string")],
+        "the version's fields include the referenced schema's, under the referencing field",
+        json.dumps(rows))
     # A change only in the referenced schema, checked against the registry.
     rc, out, err = cli.run("check", f("order.json"), f("order.json"), "--old-ref",
                            "customer.json=customers:1", "--new-ref",
@@ -123,6 +130,10 @@ def part_refs(cli, base):
     status, v = get(base, "/subjects/avro-orders/versions/1")
     check(v.get("references") == [{"name": "acme.Customer", "subject": "avro-customers",
                                    "version": 1}], "... with its reference", json.dumps(v))
+    status, rows = get(base, "/accord/v1/subjects/avro-orders/versions/1/fields")
+    check([(r["path"], r["type"]) for r in rows] == [
+        ("id", "string"), ("customer", "acme.Customer"), ("customer.name", "string")],
+        "an Avro version's fields include the referenced named type's", json.dumps(rows))
     # Protobuf: an import given as a registered version, not a file.
     check(ok(cli.run("register", "money", f("money.proto"))), "register a Protobuf file")
     rc, out, err = cli.run("register", "priced", f("priced.proto"), "--ref",
@@ -132,6 +143,11 @@ def part_refs(cli, base):
     status, v = get(base, "/subjects/priced/versions/1")
     check(v.get("references") == [{"name": "acme/money.proto", "subject": "money",
                                    "version": 1}], "... with its reference", json.dumps(v))
+    status, rows = get(base, "/accord/v1/subjects/priced/versions/1/fields")
+    check([(r["path"], r["type"]) for r in rows] == [
+        ("sku", "string"), ("price", "message acme.money.Money"), ("price.currency", "string"),
+        ("price.units", "int64")],
+        "a Protobuf version's fields include the imported message's", json.dumps(rows))
 
 
 def part_config_describe(cli, base):
