@@ -18,6 +18,7 @@
 #include "check_support.h"
 #include "commands.h"
 #include "contract_file.h"
+#include "named_references.h"
 
 namespace accord::cli {
 
@@ -207,26 +208,20 @@ Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
   return ReferenceResolver(find, dialect).Closure(imports, importer);
 }
 
-Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
-    const compat::Language& language, const compat::SchemaSource& source,
-    const std::vector<std::string>& import_path, jsonschema::Dialect dialect) {
-  if (!language.imports_files()) return std::vector<compat::ReferencedSchema>();
-  auto imports = language.Imports(source);
-  if (!imports) {
-    Error e = imports.error();
-    e.file = source.name;
-    return std::unexpected(std::move(e));
-  }
-  if (imports->empty()) return std::vector<compat::ReferencedSchema>();
-  // The main file's folder, then -I in order.
+namespace {
+
+// The finder of ResolveFileImports: an import path joined to each search
+// folder in turn (the main file's folder, then `import_path`).
+FindReference ImportFolderFinder(const compat::SchemaSource& source,
+                                 const std::vector<std::string>& import_path) {
   std::vector<std::string> folders;
   const std::string own = std::filesystem::path(source.name).parent_path().string();
   folders.push_back(own.empty() ? "." : own);
   for (const std::string& dir : import_path) {
     if (std::find(folders.begin(), folders.end(), dir) == folders.end()) folders.push_back(dir);
   }
-  FindReference find = [&folders](const compat::SchemaImport& import,
-                                  const compat::SchemaSource& importer) -> Result<FoundReference> {
+  return [folders](const compat::SchemaImport& import,
+                   const compat::SchemaSource& importer) -> Result<FoundReference> {
     const std::filesystem::path relative(import.name);
     bool climbs = false;
     for (const std::filesystem::path& part : relative) climbs = climbs || part == "..";
@@ -241,29 +236,87 @@ Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
           folder == "." ? import.name : (std::filesystem::path(folder) / relative).string();
       std::error_code ec;
       if (!std::filesystem::is_regular_file(path, ec)) continue;
-      auto source = LoadSchemaSource(path);
-      if (!source) return std::unexpected(source.error());
-      auto language = LanguageOf(*source);
-      if (!language) return std::unexpected(language.error());
-      auto imports = (*language)->Imports(*source);
-      if (!imports) {
-        Error e = imports.error();
-        e.file = path;
-        return std::unexpected(std::move(e));
-      }
-      FoundReference found;
-      found.identity = SchemaFileUri(path);
-      found.source = std::move(*source);
-      found.language = *language;
-      found.imports = std::move(*imports);
-      return found;
+      return FoundFile(path);
     }
     return std::unexpected(ImportError(ErrorCode::kNotFound, importer, import,
                                        "import \"" + import.name + "\" not found in " +
                                            FolderList(folders) +
                                            " (add the folder it is under with -I/--proto-path)"));
   };
-  return ResolveReferences(*imports, source, find, dialect);
+}
+
+// The references of `source` with `named` ones: its own imports, then each
+// given name it does not import, each found among `named` first, then (a
+// language importing files) in the import folders.
+Result<std::vector<compat::ReferencedSchema>> ResolveNamedReferences(
+    const compat::Language& language, const compat::SchemaSource& source,
+    const std::vector<std::string>& import_path, jsonschema::Dialect dialect,
+    const NamedReferences& named) {
+  std::vector<compat::SchemaImport> imports;
+  if (language.imports_files()) {
+    auto own = language.Imports(source);
+    if (!own) {
+      Error e = own.error();
+      e.file = source.name;
+      return std::unexpected(std::move(e));
+    }
+    imports = std::move(*own);
+  }
+  for (const auto& [name, found] : named.given) {
+    const bool listed = std::any_of(imports.begin(), imports.end(),
+                                    [&](const compat::SchemaImport& i) { return i.name == name; });
+    if (!listed) imports.push_back(compat::SchemaImport{name, {}});
+  }
+  FindReference folders;
+  if (language.imports_files()) folders = ImportFolderFinder(source, import_path);
+  FindReference find = [&named, &folders](
+                           const compat::SchemaImport& import,
+                           const compat::SchemaSource& importer) -> Result<FoundReference> {
+    for (const auto* list : {&named.given, &named.nested}) {
+      for (const auto& [name, found] : *list) {
+        if (name == import.name) return found;
+      }
+    }
+    if (folders) return folders(import, importer);
+    return std::unexpected(ImportError(ErrorCode::kNotFound, importer, import,
+                                       "reference \"" + import.name + "\" is not given"));
+  };
+  return ResolveReferences(imports, source, find, dialect);
+}
+
+}  // namespace
+
+Result<FoundReference> FoundFile(const std::string& path) {
+  auto source = LoadSchemaSource(path);
+  if (!source) return std::unexpected(source.error());
+  auto language = LanguageOf(*source);
+  if (!language) return std::unexpected(language.error());
+  auto imports = (*language)->Imports(*source);
+  if (!imports) {
+    Error e = imports.error();
+    e.file = path;
+    return std::unexpected(std::move(e));
+  }
+  FoundReference found;
+  found.identity = SchemaFileUri(path);
+  found.source = std::move(*source);
+  found.language = *language;
+  found.imports = std::move(*imports);
+  return found;
+}
+
+Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
+    const compat::Language& language, const compat::SchemaSource& source,
+    const std::vector<std::string>& import_path, jsonschema::Dialect dialect) {
+  if (!language.imports_files()) return std::vector<compat::ReferencedSchema>();
+  auto imports = language.Imports(source);
+  if (!imports) {
+    Error e = imports.error();
+    e.file = source.name;
+    return std::unexpected(std::move(e));
+  }
+  if (imports->empty()) return std::vector<compat::ReferencedSchema>();
+  return ResolveReferences(*imports, source, ImportFolderFinder(source, import_path), dialect);
 }
 
 void AddImportPathOption(CLI::App* sub, std::vector<std::string>* target) {
@@ -285,12 +338,16 @@ Result<void> CheckImportPathApplies(const compat::Language& language,
 Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
     const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
     std::shared_ptr<const jsonschema::SchemaBundle> documents,
-    const std::vector<std::string>& import_path) {
+    const std::vector<std::string>& import_path, const NamedReferences& named) {
   compat::ParseOptions options;
   options.dialect = dialect;
-  options.base_uri = SchemaFileUri(source.name);
+  // With references by name, a relative $ref names one as the registry
+  // reads it (the engine's default base), not a file next to this one.
+  if (named.empty()) options.base_uri = SchemaFileUri(source.name);
   options.documents = std::move(documents);
-  auto references = ResolveFileImports(language, source, import_path, dialect);
+  auto references = named.empty()
+                        ? ResolveFileImports(language, source, import_path, dialect)
+                        : ResolveNamedReferences(language, source, import_path, dialect, named);
   if (!references) return std::unexpected(references.error());
   options.references = std::move(*references);
   const compat::SchemaSource located = source;  // shares the document
@@ -311,7 +368,9 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
                                            const std::vector<std::string>& refs,
                                            jsonschema::Dialect dialect,
                                            std::optional<compat::Policy> policy,
-                                           const std::vector<std::string>& import_path) {
+                                           const std::vector<std::string>& import_path,
+                                           const NamedReferences& old_named,
+                                           const NamedReferences& new_named) {
   std::vector<compat::SchemaSource> sources;
   sources.reserve(files.size());
   for (const std::string& path : files) {
@@ -349,8 +408,10 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
   if (auto applies = CheckImportPathApplies(lang, import_path); !applies) {
     return std::unexpected(applies.error());
   }
-  for (compat::SchemaSource& source : sources) {
-    auto parsed = ParseSchemaFile(lang, std::move(source), dialect, documents, import_path);
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const NamedReferences& named = i + 1 == sources.size() ? new_named : old_named;
+    auto parsed =
+        ParseSchemaFile(lang, std::move(sources[i]), dialect, documents, import_path, named);
     if (!parsed) return std::unexpected(parsed.error());
     loaded.schemas.push_back(std::move(*parsed));
   }
@@ -456,6 +517,9 @@ struct CheckArgs {
   std::string dialect;
   bool assert_format = false;
   std::vector<std::string> import_path;
+  std::vector<std::string> old_refs;  // --old-ref NAME=FILE|SUBJECT:VERSION
+  std::vector<std::string> new_refs;  // --new-ref
+  RegistryFlags registry;             // for references to registry versions
 };
 
 int RunCheck(const CheckArgs& args) {
@@ -479,7 +543,10 @@ int RunCheck(const CheckArgs& args) {
     return usage("bad --mode, --policy, --format or --dialect");
   }
 
-  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy, args.import_path);
+  auto named = LoadComparedReferences("check", args.old_refs, args.new_refs, args.registry);
+  if (!named) return named.error();
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy, args.import_path,
+                                     named->old_refs, named->new_refs);
   if (!loaded) {
     PrintError("check", loaded.error());
     return kExitUsage;
@@ -566,6 +633,7 @@ void RegisterCheck(CLI::App& app, Commands& commands) {
                   "repeatable")
       ->allow_extra_args(false);
   AddImportPathOption(sub, &args->import_path);
+  AddComparedReferenceOptions(*sub, args->old_refs, args->new_refs, args->registry);
   AddDialectOption(sub, &args->dialect);
   AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunCheck(*args); }; });

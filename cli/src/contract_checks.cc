@@ -8,6 +8,7 @@
 #include "accord/compat/language.h"
 #include "accord/schemas/jsonschema.h"
 #include "check_support.h"
+#include "named_references.h"
 
 namespace accord::cli {
 
@@ -26,9 +27,44 @@ Result<compat::SchemaSource> EntrySource(const EntrySchema& schema) {
 
 // Loads one entry's schema and picks its event type; an event-type error is
 // reported at the entry (its file and line, named by its origin).
+// An error at an entry (its file and line, named by its origin).
+template <typename Entry>
+Error EntryError(const Entry& entry, std::string message) {
+  Error e;
+  e.code = ErrorCode::kUnsupported;
+  e.file = entry.file;
+  e.position = Position{entry.line, 0};
+  e.message = entry.origin + ": " + std::move(message);
+  return e;
+}
+
+// The entry's `references:`: files read, registered versions fetched (their
+// numbers resolved into `pinned`).
+template <typename Entry>
+Result<NamedReferences> EntryReferences(const Entry& entry, RegistryClient* client,
+                                        std::vector<SchemaReference>& pinned) {
+  std::vector<NamedRef> refs = entry.references;
+  std::vector<FetchedReference> fetched;
+  if (AnyInRegistry(refs)) {
+    if (client == nullptr) {
+      return std::unexpected(EntryError(
+          entry, "references: a registered version needs a registry (--registry or registry:)"));
+    }
+    auto got = FetchNamedRefs(*client, refs);
+    if (!got) return std::unexpected(EntryError(entry, "references: " + got.error().ToString()));
+    fetched = std::move(*got);
+  }
+  pinned = PinnedReferences(refs);
+  return LoadNamedReferences(refs, fetched);
+}
+
 template <typename Entry>
 Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const Entry& entry,
-                                       const EntrySchema& where, jsonschema::Dialect dialect) {
+                                       const EntrySchema& where, jsonschema::Dialect dialect,
+                                       RegistryClient* client) {
+  std::vector<SchemaReference> pinned;
+  auto named = EntryReferences(entry, client, pinned);
+  if (!named) return std::unexpected(named.error());
   auto source = EntrySource(where);
   if (!source) return std::unexpected(source.error());
   const compat::Language* language = nullptr;
@@ -48,12 +84,13 @@ Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const Entry
     if (!detected) return std::unexpected(detected.error());
     language = *detected;
   }
-  auto parsed =
-      ParseSchemaFile(*language, std::move(*source), dialect, nullptr,
-                      language->imports_files() ? contract.proto_path : std::vector<std::string>());
+  auto parsed = ParseSchemaFile(
+      *language, std::move(*source), dialect, nullptr,
+      language->imports_files() ? contract.proto_path : std::vector<std::string>(), *named);
   if (!parsed) return std::unexpected(parsed.error());
   ContractSchema s;
   s.schema = std::move(*parsed);
+  s.pinned = std::move(pinned);
   s.dialect = dialect;
   s.display = where.display;
   s.local = true;
@@ -105,13 +142,13 @@ std::vector<compat::SchemaImport> ImportsOf(const std::vector<SchemaReference>& 
 }  // namespace
 
 Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
-                                            jsonschema::Dialect dialect) {
+                                            jsonschema::Dialect dialect, RegistryClient* client) {
   ContractSchemas out;
   bool imports = false;
   auto load = [&](const auto& entries, auto schema_of,
                   std::vector<ContractSchema>& into) -> Result<void> {
     for (const auto& entry : entries) {
-      auto s = LoadEntrySchema(contract, entry, schema_of(entry), dialect);
+      auto s = LoadEntrySchema(contract, entry, schema_of(entry), dialect, client);
       if (!s) return std::unexpected(s.error());
       imports = imports || s->language().imports_files();
       into.push_back(std::move(*s));
@@ -138,6 +175,22 @@ Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
   return out;
 }
 
+Result<FoundReference> FoundRegistryReference(const RegistryClient::VersionInfo& version) {
+  const compat::Language* language = LanguageNamed(version.schema_type);
+  if (language == nullptr) {
+    return MakeError(ErrorCode::kUnsupported, VersionName(version) + ": schema type " +
+                                                  version.schema_type + " is not supported");
+  }
+  auto source = RegistrySource(version.schema, *language, VersionName(version));
+  if (!source) return std::unexpected(source.error());
+  FoundReference found;
+  found.source = std::move(*source);
+  found.language = language;
+  found.imports = ImportsOf(version.references);
+  found.identity = version.subject + std::string(1, '\0') + std::to_string(version.version);
+  return found;
+}
+
 Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
                                             jsonschema::Dialect dialect) {
   const std::string display = VersionName(version);
@@ -148,18 +201,7 @@ Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
     FindReference find = [&](const compat::SchemaImport& import,
                              const compat::SchemaSource& from) -> Result<FoundReference> {
       for (const FetchedReference& r : version.referenced) {
-        if (r.name != import.name) continue;
-        const compat::Language* language = LanguageNamed(r.version.schema_type);
-        if (language == nullptr) break;
-        auto source = RegistrySource(r.version.schema, *language, VersionName(r.version));
-        if (!source) return std::unexpected(source.error());
-        FoundReference found;
-        found.source = std::move(*source);
-        found.language = language;
-        found.imports = ImportsOf(r.version.references);
-        found.identity =
-            r.version.subject + std::string(1, '\0') + std::to_string(r.version.version);
-        return found;
+        if (r.name == import.name) return FoundRegistryReference(r.version);
       }
       return MakeError(ErrorCode::kNotFound, from.name + ": reference \"" + import.name +
                                                  "\" is not a schema the registry served");
@@ -353,7 +395,8 @@ ClientResult<ProducedState> FetchProducedState(RegistryClient& client, const std
   if (!history) return std::unexpected(history.error());
   state.history = std::move(*history);
   // A schema whose referenced schemas are not all registered is not either.
-  auto refs = ResolveRegistryReferences(client, *schema.schema, ReferenceMode::kLookup);
+  auto refs =
+      ResolveRegistryReferences(client, *schema.schema, ReferenceMode::kLookup, schema.pinned);
   if (!refs) return std::unexpected(refs.error());
   std::optional<RegistryClient::VersionInfo> registered;
   if (refs->references) {

@@ -104,7 +104,8 @@ class Publisher {
     }
     const std::string type(SchemaTypeName(schema.type()));
     // Imported files first, each under its import path (registry_references.h).
-    auto refs = ResolveRegistryReferences(client_, *schema.schema, ReferenceMode::kRegister);
+    auto refs =
+        ResolveRegistryReferences(client_, *schema.schema, ReferenceMode::kRegister, schema.pinned);
     if (!refs) return ReportClientError("publish", refs.error());
     for (const ReferenceOutcome& o : refs->outcomes) {
       const std::string version = std::to_string(o.version);
@@ -221,8 +222,11 @@ int RunPublish(const PublishArgs& args) {
     PrintError("publish", contract.error());
     return kExitBadUsage;
   }
-  auto schemas =
-      LoadContractSchemas(*contract, contract->dialect.value_or(jsonschema::kDefaultDialect));
+  auto options = MakeClientOptions(args.registry, contract->registry);
+  if (!options) return ReportUsageError("publish", options.error());
+  RegistryClient client(std::move(*options));
+  auto schemas = LoadContractSchemas(
+      *contract, contract->dialect.value_or(jsonschema::kDefaultDialect), &client);
   if (!schemas) {
     PrintError("publish", schemas.error());
     return kExitBadUsage;
@@ -244,9 +248,6 @@ int RunPublish(const PublishArgs& args) {
     PrintError("publish", e);
     return kExitBadUsage;
   }
-  auto options = MakeClientOptions(args.registry, contract->registry);
-  if (!options) return ReportUsageError("publish", options.error());
-  RegistryClient client(std::move(*options));
   return Publisher(client, *contract, args.version).Run(schemas->produced, schemas->readers);
 }
 

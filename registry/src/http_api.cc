@@ -482,6 +482,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         if (is("POST", "/subjects/{s}/versions")) {
           auto in = body_input();
           if (!in) return done(ErrorResponse(in.error()));
+          if (const std::string* owner = t.Param("owner")) in->owner = *owner;  // Accord's
           return done(Reply(service_.Register(s[1], *in, caller), [](const Registered& r) {
             Value o{json::Object{}};
             o.Add("id", r.id.value());

@@ -685,6 +685,15 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
         nv.subject_metadata = std::move(*applied);
       }
     }
+    // Accord's ?owner= (SchemaInput::owner): one more catalog change, under
+    // SettleOwner's rights check below like the properties above.
+    if (input.owner) {
+      SubjectMetadata m = nv.subject_metadata.value_or(metadata.value_or(SubjectMetadata{}));
+      m.owner = *input.owner;
+      auto valid = internal::ValidateMetadata(std::move(m));
+      if (!valid) return std::unexpected(valid.error());
+      if (*valid != metadata.value_or(SubjectMetadata{})) nv.subject_metadata = std::move(*valid);
+    }
     // Owner changes need an admin; a new subject gets the caller's team as
     // owner, in the same store write as its first version.
     auto settled = internal::SettleOwner(caller, all->empty(), metadata.value_or(SubjectMetadata{}),

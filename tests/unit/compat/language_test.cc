@@ -219,6 +219,75 @@ TEST(LanguageCheck, PoliciesAndDocumentsEachLanguageAccepts) {
   EXPECT_TRUE(avro->diff_reads_references());
 }
 
+// The catalog's field table reads through references (issue #18): the
+// referenced schema's fields appear under the referencing field, a cycle
+// within a referenced schema stops (listed once as "ref"), and a pointer
+// into a referenced document is followed.
+TEST(LanguageFields, ReferencedSchemasAreExpandedUnderTheReferencingField) {
+  auto customer = MustParse(SchemaType::kJson, R"({"type": "object",
+    "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"},
+                   "referrer": {"$ref": "#"}},
+    "required": ["name"],
+    "$defs": {"address": {"type": "object", "properties": {"city": {"type": "string"}}}}})");
+  ASSERT_TRUE(customer);
+  ParseOptions with;
+  with.references.push_back(ReferencedSchema{"customer.json",
+                                             "customers\0"
+                                             "1",
+                                             customer});
+  auto order = MustParse(SchemaType::kJson, R"({"type": "object",
+    "properties": {"customer": {"$ref": "customer.json"},
+                   "address": {"$ref": "customer.json#/$defs/address"}}})",
+                         with);
+  ASSERT_TRUE(order);
+  std::vector<std::string> rows;
+  for (const FieldInfo& f : order->language().Fields(*order)) rows.push_back(f.path + " " + f.type);
+  EXPECT_EQ(rows, (std::vector<std::string>{"customer object", "customer.name string",
+                                            "customer.address object",
+                                            "customer.address.city string", "customer.referrer ref",
+                                            "address object", "address.city string"}));
+
+  auto money = MustParse(SchemaType::kAvro, R"({"type": "record", "name": "Money",
+    "namespace": "acme", "fields": [{"name": "units", "type": "long"}]})");
+  ASSERT_TRUE(money);
+  ParseOptions avro_with;
+  avro_with.references.push_back(ReferencedSchema{"acme.Money",
+                                                  "money\0"
+                                                  "1",
+                                                  money});
+  auto priced = MustParse(SchemaType::kAvro, R"({"type": "record", "name": "Priced",
+    "namespace": "acme", "fields": [{"name": "price", "type": "acme.Money"}]})",
+                          avro_with);
+  ASSERT_TRUE(priced);
+  rows.clear();
+  for (const FieldInfo& f : priced->language().Fields(*priced)) {
+    rows.push_back(f.path + " " + f.type);
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"price acme.Money", "price.units long"}));
+
+  auto imported = MustParse(SchemaType::kProtobuf,
+                            "syntax = \"proto3\";\npackage acme.money;\n"
+                            "message Money { int64 units = 1; }\n");
+  ASSERT_TRUE(imported);
+  ParseOptions proto_with;
+  proto_with.references.push_back(ReferencedSchema{"acme/money.proto",
+                                                   "money\0"
+                                                   "1",
+                                                   imported});
+  auto importer = MustParse(SchemaType::kProtobuf,
+                            "syntax = \"proto3\";\npackage acme;\n"
+                            "import \"acme/money.proto\";\n"
+                            "message Priced { acme.money.Money price = 1; }\n",
+                            proto_with);
+  ASSERT_TRUE(importer);
+  rows.clear();
+  for (const FieldInfo& f : importer->language().Fields(*importer)) {
+    rows.push_back(f.path + " " + f.type);
+  }
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"price message acme.money.Money", "price.units int64"}));
+}
+
 TEST(LanguageFields, EachLanguageListsItsFields) {
   auto json = MustParse(SchemaType::kJson, kObject);
   auto avro = MustParse(SchemaType::kAvro, kRecord);

@@ -318,6 +318,13 @@ struct SchemaInput {
   // invalid) when a new version is created.
   std::string metadata;
   std::string rule_set;
+  // Accord's `?owner=TEAM` on a registration (`accord register --owner`):
+  // the subject's catalog owner, set in the same store write as a new
+  // version under the rights of any owner change (a writer may name one of
+  // its own teams for a new subject; only an admin changes an owner), and
+  // not kept in the version's `metadata`. Refused (403) before anything is
+  // written. Ignored when the subject already holds the schema (no write).
+  std::optional<std::string> owner;
   // IMPORT mode only: the id and version the client chose.
   std::optional<SchemaId> id;
   std::optional<Version> version;
