@@ -762,6 +762,9 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     // contracts counted in the fingerprint.
     if (!import) {
       for (auto v = live.rbegin(); v != live.rend(); ++v) {
+        // A version without a contract was answered by the fingerprint above
+        // (its fingerprint is the schema's alone): no read for it.
+        if (v->metadata.empty() && v->rule_set.empty()) continue;
         auto held = Cached(v->schema_id);
         if (!held) return std::unexpected(held.error());
         if (SameSchemaAs((*held)->record, parsed->schema, parsed->references) &&
@@ -995,6 +998,7 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
       SettleContract(given, latest_live, ConfigOf(*under).contract, std::nullopt, false);
   for (const Contract* c : {&given, &settled}) {
     for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+      if (it->metadata.empty() && it->rule_set.empty()) continue;  // as in Register
       auto held = Cached(it->schema_id);
       if (!held) return std::unexpected(held.error());
       if (SameSchemaAs((*held)->record, parsed->schema, parsed->references) &&

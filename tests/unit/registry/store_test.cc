@@ -1126,8 +1126,11 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     // And the usage tables (schema version 5).
     ASSERT_TRUE(s->AddReadCounts({ReadCount{SchemaId(1), "p", "ua", 1, 1, 1}}));
     ASSERT_TRUE(s->PutWebhook(WebhookRecord{.id = "1", .url = "http://h/"}, A("PUT_WEBHOOK")));
+    // And the config's data-contract settings (schema version 6).
+    ASSERT_TRUE(
+        s->SetConfig(std::nullopt, ConfigRecord{.compatibility_group = "major"}, A("PUT_CONFIG")));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "5");
+  EXPECT_EQ(SchemaVersionOf(path), "6");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
@@ -1138,6 +1141,7 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
   ASSERT_TRUE(config);
   EXPECT_EQ(config->lint, true);
   EXPECT_FALSE(config->level);
+  EXPECT_EQ((*s->GetConfig(std::nullopt))->compatibility_group, "major");
   EXPECT_EQ(s->ListDeployments(std::nullopt)->size(), 1u);
   EXPECT_TRUE(s->GetServiceVersion("svc", "1")->has_value());
 }
