@@ -1346,11 +1346,30 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
   }
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  // DATA CONTRACTS, as Confluent's compatibility check applies them to the
+  // schema as sent (no inheritance): validateFields against the last
+  // version checked, then compatibilityGroup narrowing what is checked.
+  std::vector<std::string> reserved;
+  if (config->contract.validate_fields.value_or(false)) {
+    reserved = ReservedFieldProblems(parsed->metadata, history.empty() ? nullptr : &history.back(),
+                                     parsed->schema);
+  }
+  if (const std::optional<std::string>& group_key = config->contract.compatibility_group) {
+    std::optional<std::string> mine;
+    if (parsed->metadata) {
+      auto it = parsed->metadata->properties.find(*group_key);
+      if (it != parsed->metadata->properties.end()) mine = it->second;
+    }
+    std::erase_if(history, [&](const VersionRecord& v) {
+      return internal::MetadataProperty(v.metadata, *group_key) != mine;
+    });
+  }
   auto report = CheckPairs(*parsed, history, level, config->policy);
   if (!report) return std::unexpected(report.error());
   CompatibilityResult out;
-  out.compatible = report->compatible();
-  out.messages = MessagesFor(*report, level);
+  out.compatible = report->compatible() && reserved.empty();
+  out.messages = std::move(reserved);
+  for (std::string& m : MessagesFor(*report, level)) out.messages.push_back(std::move(m));
   out.report = std::move(*report);
   return out;
 }

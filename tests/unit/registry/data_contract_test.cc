@@ -250,6 +250,25 @@ TEST_F(DataContractTest, CompatibilityGroupChecksOnlyVersionsOfTheSameGroup) {
             40901);
 }
 
+// Confluent's compatibility endpoint applies the group to the schema as
+// sent: only versions of its group are checked.
+TEST_F(DataContractTest, CompatibilityEndpointHonoursTheGroup) {
+  ASSERT_EQ(Call("PUT", "/config/orders",
+                 R"({"compatibility":"BACKWARD","compatibilityGroup":"major_version"})")
+                .status,
+            200);
+  Id("orders", Schema(Object("a"), "JSON", R"("metadata":{"properties":{"major_version":"1"}})"));
+  const std::string breaking = Object("a", "integer");
+  auto same_group =
+      Call("POST", "/compatibility/subjects/orders/versions/latest",
+           Schema(breaking, "JSON", R"("metadata":{"properties":{"major_version":"1"}})"));
+  EXPECT_EQ(Member(same_group, "is_compatible"), "false") << same_group.body;
+  auto new_group =
+      Call("POST", "/compatibility/subjects/orders/versions/latest",
+           Schema(breaking, "JSON", R"("metadata":{"properties":{"major_version":"2"}})"));
+  EXPECT_EQ(Member(new_group, "is_compatible"), "true") << new_group.body;
+}
+
 // --- validateFields and confluent:reserved ------------------------------------------
 
 // Confluent (validateFields): a new version may not drop a name from the
