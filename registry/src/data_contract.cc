@@ -3,6 +3,7 @@
 #include <tuple>
 #include <utility>
 
+#include "accord/schemas/budget.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
 
@@ -71,6 +72,10 @@ RegistryResult<std::optional<Value>> ObjectOf(std::string_view text, std::string
   if (text.size() > kMaxContractBytes) {
     return Bad(what, "larger than " + std::to_string(kMaxContractBytes) + " bytes");
   }
+  // Reading contracts grows with a subject's history (a registration reads
+  // its versions' for compatibilityGroup): charged to the request's budget
+  // (accord/schemas/budget.h), one unit per 16 bytes.
+  ChargeWork(text.size() / 16 + 1);
   auto doc = ParseJson(text);
   if (!doc) return Bad(what, "not valid JSON");
   if (doc->root.IsNull()) return std::optional<Value>();
