@@ -83,16 +83,23 @@ RegistryResult<std::optional<Value>> ObjectOf(std::string_view text, std::string
   return std::optional<Value>(std::move(doc->root));
 }
 
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+// Confluent's Character.isLetter is Unicode's: every non-ASCII character
+// counts as a letter here (more lenient than Confluent for symbols, never
+// stricter, so a bundle from Confluent always imports).
+bool IsLetter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+}
 
 RegistryResult<void> ValidateRuleName(const std::string& name, std::string_view what) {
   if (name.empty()) return Bad(what, "a rule has no name");
-  if (name.size() > 64) return Bad(what, "rule name '" + Clip(name) + "' is longer than 64");
-  if (!(IsAsciiLetter(name[0]) || name[0] == '_')) {
+  std::size_t chars = 0;  // code points (UTF-8 lead bytes)
+  for (char c : name) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  if (chars > 64) return Bad(what, "rule name '" + Clip(name) + "' is longer than 64");
+  if (!(IsLetter(name[0]) || name[0] == '_')) {
     return Bad(what, "illegal initial character in rule name '" + Clip(name) + "'");
   }
   for (char c : name) {
-    if (!(IsAsciiLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+    if (!(IsLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
       return Bad(what, "illegal character in rule name '" + Clip(name) + "'");
     }
   }

@@ -69,7 +69,8 @@ RegistryResult<std::optional<ContractMetadata>> ParseContractMetadata(std::strin
                                                                       std::string_view what);
 // Reads a rule set and validates it as Confluent's RuleSet.validate does:
 // each rule's name (1..64 characters, a letter or '_' first, then letters,
-// digits, '_' or '-'), unique across the lists; a type; kind TRANSFORM or
+// digits, '_' or '-'; non-ASCII characters count as letters), unique
+// across the lists; a type; kind TRANSFORM or
 // CONDITION; mode UPGRADE, DOWNGRADE or UPDOWN for migration rules and
 // WRITE, READ or WRITEREAD for domain and encoding rules; an onSuccess /
 // onFailure with two comma-separated actions only for UPDOWN and

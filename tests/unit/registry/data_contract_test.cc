@@ -438,10 +438,13 @@ TEST_F(DataContractTest, InvalidRuleSetsAreRefusedWith42210) {
     EXPECT_EQ(ErrorCodeOf(r), 42210) << why << ": " << r.body;
   }
   EXPECT_EQ(ErrorCodeOf(Call("GET", "/subjects/orders/versions")), 40401);
-  // The two-action forms with WRITEREAD / UPDOWN and custom actions pass.
+  // The two-action forms with WRITEREAD / UPDOWN, custom actions and names
+  // with letters beyond ASCII (Java's Character.isLetter) pass.
   auto ok = Register("orders",
                      Schema(Object("a"), "JSON",
                             R"("ruleSet":{"domainRules":[{"name":"_r-1","type":"CEL",)"
+                            R"("onSuccess":"NONE,NONE","onFailure":"DLQ,ERROR"},)"
+                            R"({"name":"prüfung","type":"CEL",)"
                             R"("onSuccess":"NONE,NONE","onFailure":"DLQ,ERROR"}],)"
                             R"("migrationRules":[{"name":"up","type":"JSONATA","mode":"UPDOWN",)"
                             R"("onFailure":"ERROR,NONE"}]})"));
