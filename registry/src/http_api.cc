@@ -16,6 +16,7 @@
 #include "accord/compat/language.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
+#include "data_contract.h"
 #include "http_common.h"
 #include "lru.h"
 #include "utf8.h"
@@ -136,6 +137,7 @@ Value ConfigJson(const ConfigRecord& c) {
   if (c.level) o.Add("compatibilityLevel", std::string(compat::LevelName(*c.level)));
   if (c.policy) o.Add("compatibilityPolicy", std::string(compat::PolicyName(*c.policy)));
   if (c.lint) o.Add("lint", *c.lint);
+  internal::AddContractSettings(c, &o);
   return o;
 }
 
@@ -272,9 +274,14 @@ RegistryResult<ConfigRecord> ParseConfigUpdate(const Value& body) {
     if (!lint->IsBool()) return Fail(ErrorCode::kUnprocessable, "'lint' must be true or false");
     c.lint = lint->AsBool();
   }
-  if (!c.level && !c.policy && !c.lint) {
+  if (auto ok = internal::ParseContractSettings(body, &c); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (!c.level && !c.policy && !c.lint && c.NoContractSettings()) {
     return Fail(ErrorCode::kInvalidCompatibilityLevel,
-                "Config update needs 'compatibility', 'compatibilityPolicy' and/or 'lint'");
+                "Config update needs 'compatibility', 'compatibilityPolicy', 'lint', "
+                "'compatibilityGroup', 'validateFields', 'defaultMetadata', "
+                "'overrideMetadata', 'defaultRuleSet' and/or 'overrideRuleSet'");
   }
   return c;
 }
@@ -486,6 +493,11 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
           return done(Reply(service_.Register(s[1], *in, caller), [](const Registered& r) {
             Value o{json::Object{}};
             o.Add("id", r.id.value());
+            // The data contract the version settled on (inherited, merged
+            // with the config's defaults and overrides), as Confluent's
+            // reply carries it; a schema without one keeps the bare {"id"}.
+            if (Value m = JsonTextValue(r.metadata); !m.IsNull()) o.Add("metadata", m);
+            if (Value rs = JsonTextValue(r.rule_set); !rs.IsNull()) o.Add("ruleSet", rs);
             return JsonReply(o);
           }));
         }
@@ -629,6 +641,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         if (update->policy)
           o.Add("compatibilityPolicy", std::string(compat::PolicyName(*update->policy)));
         if (update->lint) o.Add("lint", *update->lint);
+        internal::AddContractSettings(*update, &o);
         return JsonReply(o);
       }));
     }

@@ -69,7 +69,11 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // accord_add_version's p_sub_owner (the layout-3 function stays likewise).
 // 5: service_versions, environments, deployments (new tables only). 6:
 // read_counts and webhooks (kUsageDdl; independent of layout 5's tables).
-constexpr int kSchemaVersion = 6;
+// 7: config.contract, the data-contract settings as JSON (NULL: none;
+// columns::ContractSettingsText), added by kDdl's ADD COLUMN IF NOT EXISTS,
+// and accord_add_version's p_sub_contract / p_global_contract (the layout-4
+// function stays likewise).
+constexpr int kSchemaVersion = 7;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -102,6 +106,7 @@ CREATE TABLE IF NOT EXISTS versions(
   PRIMARY KEY(subject, version));
 CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
 CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint BOOLEAN);
+ALTER TABLE config ADD COLUMN IF NOT EXISTS contract TEXT;
 CREATE TABLE IF NOT EXISTS modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit(
   seq BIGSERIAL PRIMARY KEY,
@@ -208,6 +213,8 @@ CREATE OR REPLACE FUNCTION accord_add_version(
     p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
     p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
     p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
+    -- layout 7 (data contracts): the config rows' contract settings decided under
+    p_sub_contract TEXT, p_global_contract TEXT,
     OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
     OUT case_variant_of TEXT)
 LANGUAGE plpgsql AS $fn$
@@ -237,7 +244,9 @@ BEGIN
     IF c.level IS DISTINCT FROM p_sub_level OR c.policy IS DISTINCT FROM p_sub_policy
        OR c.lint IS DISTINCT FROM p_sub_lint OR g.level IS DISTINCT FROM p_global_level
        OR g.policy IS DISTINCT FROM p_global_policy OR g.lint IS DISTINCT FROM p_global_lint
-       OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode THEN
+       OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode
+       OR c.contract IS DISTINCT FROM p_sub_contract  -- layout 7
+       OR g.contract IS DISTINCT FROM p_global_contract THEN
       outcome := 'conflict';
       RETURN;
     END IF;
@@ -853,8 +862,9 @@ class PostgresStore final : public Store {
       const std::optional<SubjectName>& subject) override {
     return cache_.Get(&ReadCache::configs, ScopeOf(subject),
                       [&]() -> RegistryResult<std::optional<ConfigRecord>> {
-                        auto rows = Query("SELECT level, policy, lint FROM config WHERE scope = $1",
-                                          {P(ScopeOf(subject))});
+                        auto rows = Query(
+                            "SELECT level, policy, lint, contract FROM config WHERE scope = $1",
+                            {P(ScopeOf(subject))});
                         if (!rows) return std::unexpected(rows.error());
                         if (rows->size() == 0) return std::nullopt;
                         ConfigRecord c;
@@ -863,6 +873,7 @@ class PostgresStore final : public Store {
                         if (!rows->IsNull(0, 1))
                           c.policy = compat::PolicyFromString(rows->Text(0, 1));
                         if (!rows->IsNull(0, 2)) c.lint = rows->Bool(0, 2);
+                        if (!rows->IsNull(0, 3)) ReadContractSettings(rows->Text(0, 3), &c);
                         return c;
                       });
   }
@@ -1004,7 +1015,8 @@ class PostgresStore final : public Store {
 
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
       override {
-    auto rows = Query("SELECT scope, level, policy, lint FROM config ORDER BY scope COLLATE \"C\"");
+    auto rows = Query(
+        "SELECT scope, level, policy, lint, contract FROM config ORDER BY scope COLLATE \"C\"");
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
     for (int i = 0; i < rows->size(); ++i) {
@@ -1012,6 +1024,7 @@ class PostgresStore final : public Store {
       if (!rows->IsNull(i, 1)) c.level = compat::LevelFromString(rows->Text(i, 1));
       if (!rows->IsNull(i, 2)) c.policy = compat::PolicyFromString(rows->Text(i, 2));
       if (!rows->IsNull(i, 3)) c.lint = rows->Bool(i, 3);
+      if (!rows->IsNull(i, 4)) ReadContractSettings(rows->Text(i, 4), &c);
       out.emplace_back(ScopeFrom(rows->Text(i, 0)), c);
     }
     return out;
@@ -1093,7 +1106,8 @@ class PostgresStore final : public Store {
     auto r = (*lease)->Exec(
         "SELECT outcome, schema_id, new_schema, seq, case_variant_of FROM accord_add_version($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-        "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)",
+        "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, "
+        "$38)",
         {P(v.subject.str()),
          P(std::int64_t{v.version.value()}),
          v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
@@ -1129,7 +1143,9 @@ class PostgresStore final : public Store {
          d.subject_mode ? P(std::string(ModeName(*d.subject_mode))) : Param(),
          d.global_mode ? P(std::string(ModeName(*d.global_mode))) : Param(),
          v.case_fold ? P(*v.case_fold) : Param(),
-         P(d.subject_owner)});
+         P(d.subject_owner),
+         d.subject_config ? ContractSettingsText(*d.subject_config) : Param(),
+         d.global_config ? ContractSettingsText(*d.global_config) : Param()});
     if (!r) {
       if (r.error().fault == StoreFault::kUnavailable) {
         reachable_ = false;
@@ -1210,14 +1226,17 @@ class PostgresStore final : public Store {
                                  const AuditRecord& audit) override {
     return Write(Change::Scope(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("config")) return InjectedFault();
-      auto r = config ? c.Exec(
-                            "INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
-                            "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
-                            "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
-                            {P(ScopeOf(subject)), ConfigColumn(config, &ConfigRecord::level),
-                             ConfigColumn(config, &ConfigRecord::policy),
-                             ConfigColumn(config, &ConfigRecord::lint)})
-                      : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
+      auto r = config
+                   ? c.Exec(
+                         "INSERT INTO config(scope, level, policy, lint, contract) "
+                         "VALUES($1, $2, $3, $4, $5) "
+                         "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
+                         "policy = EXCLUDED.policy, lint = EXCLUDED.lint, "
+                         "contract = EXCLUDED.contract",
+                         {P(ScopeOf(subject)), ConfigColumn(config, &ConfigRecord::level),
+                          ConfigColumn(config, &ConfigRecord::policy),
+                          ConfigColumn(config, &ConfigRecord::lint), ContractSettingsText(*config)})
+                   : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
       return InsertAudit(c, audit, change);
     });

@@ -35,7 +35,9 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 //    CREATE TABLE IF NOT EXISTS on every open, like kCatalogDdl: the order in
 //    which 4 and 5 were added does not matter, and a database recorded at 4
 //    gains them too.
-constexpr int kSchemaVersion = 5;
+// 6: config.contract, the data-contract settings as JSON (NULL: none;
+//    MigrateConfigContract).
+constexpr int kSchemaVersion = 6;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,7 +65,8 @@ CREATE TABLE IF NOT EXISTS versions(
   rule_set TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(subject, version)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
-CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint INTEGER);
+CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint INTEGER,
+  contract TEXT);
 CREATE TABLE IF NOT EXISTS modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -154,6 +157,12 @@ ALTER TABLE versions ADD COLUMN rule_set TEXT NOT NULL DEFAULT '';
 // Versions 1 and 2 -> 3: the config's lint switch (NULL: not set).
 constexpr const char* kMigrateConfigLint = R"sql(
 ALTER TABLE config ADD COLUMN lint INTEGER;
+)sql";
+
+// Versions 1 to 5 -> 6: the config's data-contract settings (NULL: none;
+// columns::ContractSettingsText).
+constexpr const char* kMigrateConfigContract = R"sql(
+ALTER TABLE config ADD COLUMN contract TEXT;
 )sql";
 
 // Every read of versions selects these columns (ReadVersions), with the
@@ -337,7 +346,7 @@ int ExecCached(sqlite3* db, const char* sql) {
 // The config record of `scope` into *out (nullopt: none); SQLITE_OK or the
 // failed step's code. GetConfig and AddVersion's decided_under check.
 int ReadConfig(sqlite3* db, const std::string& scope, std::optional<ConfigRecord>* out) {
-  Stmt s(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
+  Stmt s(db, "SELECT level, policy, lint, contract FROM config WHERE scope = ?");
   s.Bind(1, scope);
   const int rc = s.Step();
   out->reset();
@@ -347,6 +356,7 @@ int ReadConfig(sqlite3* db, const std::string& scope, std::optional<ConfigRecord
   if (!s.IsNull(0)) c.level = compat::LevelFromString(s.Text(0));
   if (!s.IsNull(1)) c.policy = compat::PolicyFromString(s.Text(1));
   if (!s.IsNull(2)) c.lint = s.Int(2) != 0;
+  if (!s.IsNull(3)) ReadContractSettings(s.Text(3), &c);
   return SQLITE_OK;
 }
 
@@ -663,7 +673,7 @@ class SqliteStore final : public Store {
     return Read(
         [&](sqlite3* db)
             -> RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> {
-          Stmt s(db, "SELECT scope, level, policy, lint FROM config ORDER BY scope");
+          Stmt s(db, "SELECT scope, level, policy, lint, contract FROM config ORDER BY scope");
           std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
           int rc;
           while ((rc = s.Step()) == SQLITE_ROW) {
@@ -671,6 +681,7 @@ class SqliteStore final : public Store {
             if (!s.IsNull(1)) c.level = compat::LevelFromString(s.Text(1));
             if (!s.IsNull(2)) c.policy = compat::PolicyFromString(s.Text(2));
             if (!s.IsNull(3)) c.lint = s.Int(3) != 0;
+            if (!s.IsNull(4)) ReadContractSettings(s.Text(4), &c);
             out.emplace_back(ScopeFrom(s.Text(0)), c);
           }
           if (rc != SQLITE_DONE) return StoreError(rc);
@@ -864,7 +875,9 @@ class SqliteStore final : public Store {
       if (Injected("config")) return SQLITE_IOERR;
       int rc;
       if (config) {
-        Stmt s(db, "INSERT OR REPLACE INTO config(scope, level, policy, lint) VALUES(?, ?, ?, ?)");
+        Stmt s(db,
+               "INSERT OR REPLACE INTO config(scope, level, policy, lint, contract) "
+               "VALUES(?, ?, ?, ?, ?)");
         s.Bind(1, ScopeOf(subject));
         if (config->level) {
           s.Bind(2, std::string(compat::LevelName(*config->level)));
@@ -880,6 +893,11 @@ class SqliteStore final : public Store {
           s.Bind(4, std::int64_t{*config->lint ? 1 : 0});
         } else {
           s.BindNull(4);
+        }
+        if (auto contract = ContractSettingsText(*config)) {
+          s.Bind(5, *contract);
+        } else {
+          s.BindNull(5);
         }
         rc = Run(s);
       } else {
@@ -1259,6 +1277,10 @@ class SqliteStore final : public Store {
     // that recorded version 1 lacks the version-2 columns.
     if (stored == 1 && (rc = Exec(db, kMigrateFrom1)) != SQLITE_OK) return StoreError(rc);
     if ((stored == 1 || stored == 2) && (rc = Exec(db, kMigrateConfigLint)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
+    // A new database (stored 0) has the column from kDdl already.
+    if (stored >= 1 && stored < 6 && (rc = Exec(db, kMigrateConfigContract)) != SQLITE_OK) {
       return StoreError(rc);
     }
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);

@@ -120,6 +120,39 @@ std::optional<SubjectName> ScopeFrom(const std::string& scope) {
   return SubjectName(scope);
 }
 
+namespace {
+// The string-valued data-contract settings by their Confluent names.
+constexpr std::pair<const char*, std::optional<std::string> ConfigRecord::*> kContractTexts[] = {
+    {"compatibilityGroup", &ConfigRecord::compatibility_group},
+    {"defaultMetadata", &ConfigRecord::default_metadata},
+    {"overrideMetadata", &ConfigRecord::override_metadata},
+    {"defaultRuleSet", &ConfigRecord::default_rule_set},
+    {"overrideRuleSet", &ConfigRecord::override_rule_set}};
+}  // namespace
+
+std::optional<std::string> ContractSettingsText(const ConfigRecord& c) {
+  if (c.NoContractSettings()) return std::nullopt;
+  json::Value o{json::Object{}};
+  for (const auto& [key, field] : kContractTexts) {
+    if (c.*field) o.Add(key, *(c.*field));
+  }
+  if (c.validate_fields) o.Add("validateFields", *c.validate_fields);
+  return json::ToJson(o);
+}
+
+void ReadContractSettings(const std::string& text, ConfigRecord* c) {
+  const json::Value o = ParseColumn(text);
+  if (!o.IsObject()) return;
+  for (const auto& [key, field] : kContractTexts) {
+    if (const json::Value* v = o.Find(key); v != nullptr && v->IsString()) {
+      c->*field = v->AsString();
+    }
+  }
+  if (const json::Value* v = o.Find("validateFields"); v != nullptr && v->IsBool()) {
+    c->validate_fields = v->AsBool();
+  }
+}
+
 SubjectMetadata MetadataOf(std::string owner, std::string description, const std::string& tags,
                            const std::string& links, const std::string& sla) {
   return SubjectMetadata{.owner = std::move(owner),

@@ -49,4 +49,11 @@ std::string ScopeOf(const std::optional<SubjectName>& subject);
 // The inverse of ScopeOf.
 std::optional<SubjectName> ScopeFrom(const std::string& scope);
 
+// A config's data-contract settings (ConfigRecord::compatibility_group ..
+// override_rule_set) as the JSON text of the config row's `contract`
+// column, with Confluent's member names; nullopt when none is set (NULL).
+std::optional<std::string> ContractSettingsText(const ConfigRecord& c);
+// Sets the data-contract settings of `c` from that column's text.
+void ReadContractSettings(const std::string& text, ConfigRecord* c);
+
 }  // namespace accord::registry::internal::columns

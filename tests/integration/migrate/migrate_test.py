@@ -3,7 +3,8 @@
 
 Real `accord serve` processes on ephemeral loopback ports; the source is filled
 with references, soft-deleted versions (one version, one whole subject), an id
-gap (a permanently deleted subject), per-subject and global configs, a
+gap (a permanently deleted subject), per-subject and global configs (with
+data-contract settings), a
 per-subject mode, metadata and rule sets on versions, and catalog data
 (subject metadata, a deprecation, a service declaration). Then:
 
@@ -113,7 +114,13 @@ def fill_source(base):
     api(base, "DELETE", "/subjects/gone")
     # Configs and modes.
     api(base, "PUT", "/config", {"compatibility": "FORWARD"})
-    api(base, "PUT", "/config/customer", {"compatibility": "FULL", "compatibilityPolicy": "LENIENT"})
+    api(base, "PUT", "/config/customer", {
+        "compatibility": "FULL", "compatibilityPolicy": "LENIENT",
+        # Confluent's data-contract settings travel with the config.
+        "compatibilityGroup": "major_version", "validateFields": True,
+        "defaultMetadata": {"properties": {"major_version": "1"}},
+        "overrideRuleSet": {"domainRules": [{"name": "checkId", "type": "CEL", "mode": "WRITE",
+                                             "expr": "message.id != ''"}]}})
     api(base, "PUT", "/mode/address", {"mode": "READONLY"})
     # The catalog.
     api(base, "PUT", "/accord/v1/subjects/orders/metadata", {

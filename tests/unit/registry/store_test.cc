@@ -226,6 +226,33 @@ TYPED_TEST(StoreSuite, ConfigScopesAreIndependentAndRemovable) {
   EXPECT_TRUE(this->store_->GetConfig(std::nullopt)->has_value());
 }
 
+// The data-contract settings (compatibilityGroup, validateFields and the
+// four default / override objects) are kept with the rest of a config
+// record, each set or not on its own, and replaced with it.
+TYPED_TEST(StoreSuite, ConfigKeepsTheDataContractSettings) {
+  const ConfigRecord all{.level = compat::Level::kBackward,
+                         .compatibility_group = "major_version",
+                         .validate_fields = false,
+                         .default_metadata = R"({"properties":{"a":"1"}})",
+                         .override_metadata = R"({"sensitive":["ssn"]})",
+                         .default_rule_set = R"({"domainRules":[]})",
+                         .override_rule_set = R"({"migrationRules":[]})"};
+  const ConfigRecord some{.validate_fields = true, .default_metadata = "{}"};
+  ASSERT_TRUE(this->store_->SetConfig(std::nullopt, all, A("PUT_CONFIG")));
+  ASSERT_TRUE(this->store_->SetConfig(SubjectName("s"), some, A("PUT_CONFIG")));
+  EXPECT_EQ(**this->store_->GetConfig(std::nullopt), all);
+  EXPECT_EQ(**this->store_->GetConfig(SubjectName("s")), some);
+  auto listed = this->store_->ListConfigs();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].second, all);
+  EXPECT_EQ((*listed)[1].second, some);
+  // Replacing the record drops the settings it no longer sets.
+  ASSERT_TRUE(this->store_->SetConfig(std::nullopt, ConfigRecord{.level = compat::Level::kNone},
+                                      A("PUT_CONFIG")));
+  EXPECT_TRUE((*this->store_->GetConfig(std::nullopt))->NoContractSettings());
+}
+
 TYPED_TEST(StoreSuite, ModeScopesAreIndependentAndRemovable) {
   EXPECT_FALSE(this->store_->GetMode(std::nullopt)->has_value());
   ASSERT_TRUE(this->store_->SetMode(std::nullopt, Mode::kReadOnly, A("PUT_MODE")));
@@ -578,6 +605,12 @@ TYPED_TEST(StoreSuite, ChangedConfigOrModeSinceTheDecisionIsAConflictAndWritesNo
        [&] {
          DecidedUnder d = now;
          d.global_config = ConfigRecord{.lint = true};
+         return d;
+       }()},
+      {"global config's data-contract settings",
+       [&] {
+         DecidedUnder d = now;
+         d.global_config = ConfigRecord{.compatibility_group = "major_version"};
          return d;
        }()},
       {"subject mode",
@@ -1093,8 +1126,11 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     // And the usage tables (schema version 5).
     ASSERT_TRUE(s->AddReadCounts({ReadCount{SchemaId(1), "p", "ua", 1, 1, 1}}));
     ASSERT_TRUE(s->PutWebhook(WebhookRecord{.id = "1", .url = "http://h/"}, A("PUT_WEBHOOK")));
+    // And the config's data-contract settings (schema version 6).
+    ASSERT_TRUE(
+        s->SetConfig(std::nullopt, ConfigRecord{.compatibility_group = "major"}, A("PUT_CONFIG")));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "5");
+  EXPECT_EQ(SchemaVersionOf(path), "6");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
@@ -1105,6 +1141,7 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
   ASSERT_TRUE(config);
   EXPECT_EQ(config->lint, true);
   EXPECT_FALSE(config->level);
+  EXPECT_EQ((*s->GetConfig(std::nullopt))->compatibility_group, "major");
   EXPECT_EQ(s->ListDeployments(std::nullopt)->size(), 1u);
   EXPECT_TRUE(s->GetServiceVersion("svc", "1")->has_value());
 }

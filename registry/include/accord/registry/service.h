@@ -64,12 +64,27 @@
 //    language in compat/language.h's table: "not supported yet").
 //  * A failed store write is 50001 and changes nothing (not even caches).
 //  * Register reads the mode and the config (subject, then global) once each.
-//  * Confluent `metadata` / `ruleSet` objects are kept per version as sent
-//    and served back on the version (and, for /schemas/ids/{id}, those of
-//    the version that first registered the schema); idempotent registration
-//    ignores them. metadata.properties owner / description / tags
-//    (comma-separated) / sla.<name> update the subject's catalog metadata in
-//    the same write as the new version (42210 when invalid).
+//  * DATA CONTRACTS (Confluent's `metadata` / `ruleSet`; data_contract.h):
+//    both are validated (42210: rule names, kinds, modes, types, the
+//    two-action forms, duplicate names, limits) and kept per version in
+//    Confluent's normal form. Outside IMPORT a new version's are the
+//    config's default, then its own (each absent one: the latest live
+//    version's), then the config's override, merged as Confluent merges
+//    them; `confluent:version` is set to the new version's number when the
+//    request names a version or the metadata carries it. They are part of
+//    the schema's identity (fingerprint: a schema without them keeps its
+//    fingerprint), so the same text with another contract is a new version
+//    and id; Register and Lookup also take a live version whose schema and
+//    contract differ only in `confluent:version`, and Lookup tries the
+//    contract a registration would settle on. Config compatibilityGroup
+//    checks a new version only against live versions with the same value of
+//    that metadata property; validateFields refuses (40901) dropping a name
+//    of the latest live version's `confluent:reserved` or a top-level field
+//    with a reserved name. Reads by id serve the contract of the version
+//    that first registered the schema. metadata.properties owner /
+//    description / tags (comma-separated) / sla.<name> of the registration's
+//    own metadata update the subject's catalog metadata in the same write as
+//    the new version (42210 when invalid).
 //
 // CATALOG RULES (catalog.cc; tests in catalog_test.cc):
 //  * A catalog call about a subject needs a live version (else 40401); about
@@ -353,6 +368,9 @@ struct Registered {
   SchemaId id;
   Version version;
   bool created = false;  // false: an existing live version was returned
+  // The version's data contract as stored (normal form; "" when none).
+  std::string metadata{};
+  std::string rule_set{};
 };
 
 // A version as served (Confluent's Schema object).
@@ -915,6 +933,9 @@ class Service {
     compat::Level level;
     compat::Policy policy;
     bool lint = false;
+    // The data-contract settings, each the subject's else the global one
+    // (ConfigRecord's; its other members unset).
+    ConfigRecord contract{};
   };
   // Subject config over global config over the built-in defaults (one read
   // of each scope).

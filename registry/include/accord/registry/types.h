@@ -223,6 +223,19 @@ struct ConfigRecord {
   std::optional<compat::Policy> policy;
   // Governance lint on register (service.h, "Lint on register").
   std::optional<bool> lint;
+  // Confluent's data-contract settings (service.h, "DATA CONTRACTS"). The
+  // four objects are JSON text in their normal form (data_contract.h).
+  std::optional<std::string> compatibility_group{};  // a metadata property name
+  std::optional<bool> validate_fields{};
+  std::optional<std::string> default_metadata{};
+  std::optional<std::string> override_metadata{};
+  std::optional<std::string> default_rule_set{};
+  std::optional<std::string> override_rule_set{};
+  // True when none of the data-contract settings is set.
+  bool NoContractSettings() const {
+    return !compatibility_group && !validate_fields && !default_metadata && !override_metadata &&
+           !default_rule_set && !override_rule_set;
+  }
   friend bool operator==(const ConfigRecord&, const ConfigRecord&) = default;
 };
 
