@@ -20,8 +20,12 @@ namespace accord::registry {
 
 struct Service::Parsed {
   internal::ParsedSchema schema;
-  std::string text;                         // what is stored and served
-  std::string fingerprint;                  // identity of (type, canonical text, references)
+  std::string text;  // what is stored and served
+  // Identity of (type, canonical text, references) within a context: in
+  // another context than the default one, followed by "@" and the
+  // context's name (ScopeToContext), so each context has its own schemas
+  // (issue #18) while the default context's keys stay as they were.
+  std::string fingerprint;
   std::vector<SchemaReference> references;  // direct references, as given
 };
 
