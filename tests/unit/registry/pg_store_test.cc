@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (5) by the first replica that opens it;
+// migrated to the current layout (8) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -377,10 +377,16 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; "
+      "DROP FUNCTION accord_next_schema_id; DROP TABLE contexts; DROP SEQUENCE context_numbers; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 6);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 8);
+  // Layout 8's contexts (issue #18): numbered, with ids of their own.
+  ASSERT_EQ(*s->EnsureContext(".team-a"), 1);
+  NewVersion in_context = NV(":.team-a:s", 1, "fp1@.team-a");
+  in_context.schema.id = SchemaId::InContext(1, 0);
+  EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
   ASSERT_TRUE(
       s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                        EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));
