@@ -389,6 +389,15 @@ def main():
             same, detail = same_tree(b1, b4)
             check(same, "an export with credentials equals the source's bundle", detail)
 
+            # A format-1 bundle (before contexts) is still read and imported.
+            with AccordServer(accord) as fresh:
+                r.names.append((fresh.base, "$FRESH"))
+                r.golden("import_format_1", ["import", os.path.join(HERE, "bundles", "v1-minimal"),
+                                             "--registry", fresh.base], 0)
+                status, subjects = call_json(fresh.base, "GET", "/subjects")
+                check(subjects == ["orders"], "the format-1 bundle's subject is imported",
+                      repr(subjects))
+
             # A registry holding a version differently: refused, naming it.
             api(other.base, "POST", "/subjects/customer/versions",
                 {"schema": '{"type": "object"}', "schemaType": "JSON"})
