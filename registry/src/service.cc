@@ -615,7 +615,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     // Creating a subject: the look-alike and case-variant rules (RULES).
     if (all->empty() && !import && !new_name) {
-      if (auto ok = internal::CheckLookAlikeRules(subject->str()); !ok) {
+      if (auto ok = internal::CheckLookAlikeRules(SplitQualifiedSubject(subject->str()).name);
+          !ok) {
         return std::unexpected(ok.error());
       }
       if (options_.subject_case_variants == SubjectCaseVariants::kRefuse) {
@@ -783,7 +784,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     json::Value data{json::Object{}};
     data.Add("subject", subject->str());
     data.Add("version", written->version.value());
-    data.Add("id", written->id.value());
+    data.Add("id", written->id.local());  // within the subject's context
     data.Add("schemaType", std::string(SchemaTypeName(nv.schema.type)));
     data.Add("actor", actor);
     PublishEvent(WebhookEvent::kVersionCreated, data);

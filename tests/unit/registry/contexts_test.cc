@@ -184,6 +184,10 @@ TEST_F(ContextsTest, ContextAloneOrWildcardIsNoSubject) {
     EXPECT_EQ(r.status, 422) << subject;
     EXPECT_NE(r.body.find("42208"), std::string::npos) << r.body;
   }
+  // The look-alike rules apply to the name within the context.
+  auto spaced = Call("POST", "/subjects/:.team-a:%20x/versions", Schema("string"));
+  EXPECT_EQ(spaced.status, 422);
+  EXPECT_NE(spaced.body.find("whitespace"), std::string::npos) << spaced.body;
   EXPECT_EQ(Call("PUT", "/config/:.team-a:", "{\"compatibility\":\"NONE\"}").status, 422);
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
 }
