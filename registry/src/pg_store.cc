@@ -1476,10 +1476,22 @@ class PostgresStore final : public Store {
     std::int64_t out = 0;
     auto r = Unannounced([&](Conn& c) -> RegistryResult<void> {
       if (Injected("context")) return InjectedFault();
-      auto ins = c.Exec(
-          "INSERT INTO contexts(name, number) VALUES($1, CASE WHEN $2::bigint > 0 THEN "
-          "$2::bigint ELSE nextval('context_numbers') END) ON CONFLICT (name) DO NOTHING",
-          {P(name), P(number)});
+      // Numbered already (the usual case: another process numbered it):
+      // no number is drawn, so none is wasted.
+      auto known = c.Exec("SELECT number FROM contexts WHERE name = $1", {P(name)});
+      if (!known) return std::unexpected(known.error());
+      if (known->size() == 1) {
+        out = known->Int(0, 0);
+        return {};
+      }
+      auto ins = number > 0 ? c.Exec(
+                                  "INSERT INTO contexts(name, number) VALUES($1, $2::bigint) "
+                                  "ON CONFLICT (name) DO NOTHING",
+                                  {P(name), P(number)})
+                            : c.Exec(
+                                  "INSERT INTO contexts(name, number) VALUES($1, "
+                                  "nextval('context_numbers')) ON CONFLICT (name) DO NOTHING",
+                                  {P(name)});
       if (!ins) return std::unexpected(ins.error());
       if (number > 0) {
         auto moved = c.Exec(

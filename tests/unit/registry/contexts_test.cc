@@ -110,19 +110,20 @@ TEST_F(ContextsTest, SubjectParameterPicksTheContextOfAnId) {
     auto r = Call("GET", target);
     return std::to_string(r.status) + " " + r.body;
   };
-  EXPECT_EQ(schema_of("/schemas/ids/1"), "200 {\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}");
+  EXPECT_EQ(schema_of("/schemas/ids/1"),
+            "200 {\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}");
   EXPECT_EQ(schema_of("/schemas/ids/1?subject=:.team-a:"),
-            "200 {\"schema\":\"{\\\"type\\\":\\\"number\\\"}\"}");
+            "200 {\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"number\\\"}\"}");
   EXPECT_EQ(schema_of("/schemas/ids/1?subject=:.team-a:orders"),
-            "200 {\"schema\":\"{\\\"type\\\":\\\"number\\\"}\"}");
+            "200 {\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"number\\\"}\"}");
   EXPECT_EQ(schema_of("/schemas/ids/1?subject=orders"),
-            "200 {\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}");
+            "200 {\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}");
   // "x" holds id 2 in .team-a only: found there, not the default's id 2.
   EXPECT_EQ(schema_of("/schemas/ids/2?subject=x"),
-            "200 {\"schema\":\"{\\\"type\\\":\\\"boolean\\\"}\"}");
+            "200 {\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"boolean\\\"}\"}");
   // "nobody" holds nothing: the default context's id.
   EXPECT_EQ(schema_of("/schemas/ids/2?subject=nobody"),
-            "200 {\"schema\":\"{\\\"type\\\":\\\"integer\\\"}\"}");
+            "200 {\"schemaType\":\"JSON\",\"schema\":\"{\\\"type\\\":\\\"integer\\\"}\"}");
   EXPECT_EQ(Call("GET", "/schemas/ids/3?subject=:.team-a:").status, 404);
   EXPECT_EQ(Call("GET", "/schemas/ids/1?subject=:.nowhere:").status, 404);
   EXPECT_EQ(Call("GET", "/schemas/ids/4294967297").status, 404);  // never a context's id
