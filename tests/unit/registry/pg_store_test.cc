@@ -401,6 +401,42 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
 
 // Each replica flushes its own read counts; the database sums them, and the
 // limit of user agents per (schema, principal) holds across replicas.
+// Rule (issue #18): two replicas numbering one context agree on its number,
+// and allocating in it at once give every id once; the default context's
+// sequence is not moved by them.
+TEST_F(PostgresReplicas, TwoReplicasAllocatingInOneContextGiveEachIdOnce) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  const std::int64_t na = *a->EnsureContext(".shared");
+  const std::int64_t nb = *b->EnsureContext(".shared");
+  ASSERT_EQ(na, nb);
+  constexpr int kEach = 15;
+  std::vector<std::int64_t> got[2];
+  std::barrier start(2);
+  auto run = [&](Store* store, int t) {
+    start.arrive_and_wait();
+    for (int i = 0; i < kEach; ++i) {
+      NewVersion v = NV(":.shared:s" + std::to_string(t), i + 1,
+                        "r" + std::to_string(t) + "-" + std::to_string(i) + "@.shared");
+      v.schema.id = SchemaId::InContext(na, 0);
+      auto w = store->AddVersion(v);
+      ASSERT_TRUE(w) << w.error().message;
+      got[t].push_back(w->id.local());
+      EXPECT_EQ(w->id.context(), na);
+    }
+  };
+  std::thread t0(run, a.get(), 0), t1(run, b.get(), 1);
+  t0.join();
+  t1.join();
+  std::set<std::int64_t> all(got[0].begin(), got[0].end());
+  all.insert(got[1].begin(), got[1].end());
+  ASSERT_EQ(all.size(), 2u * kEach);
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), 2 * kEach);
+  EXPECT_EQ(a->AddVersion(NV("plain", 1, "plain"))->id, SchemaId(1));
+}
+
 TEST_F(PostgresReplicas, ReadCountsFromTwoReplicasAddUpWithinTheAgentLimit) {
   auto a = OpenOrFail(uri_);
   auto b = OpenOrFail(uri_);
