@@ -94,8 +94,8 @@ TEST_F(ContextsTest, EachContextHasItsOwnIdSpace) {
   EXPECT_EQ(Register(":.team-b:orders", "string"), "{\"id\":1}");
   EXPECT_EQ(Register("third", "boolean"), "{\"id\":3}");
   EXPECT_EQ(Call("GET", "/subjects/:.team-a:orders/versions/1").body,
-            "{\"subject\":\":.team-a:orders\",\"version\":1,\"id\":1,\"schema\":"
-            "\"{\\\"type\\\":\\\"integer\\\"}\",\"schemaType\":\"JSON\"}");
+            "{\"subject\":\":.team-a:orders\",\"version\":1,\"id\":1,\"schemaType\":\"JSON\","
+            "\"schema\":\"{\\\"type\\\":\\\"integer\\\"}\"}");
 }
 
 // Rule: ?subject= picks the context of an id (Confluent's
