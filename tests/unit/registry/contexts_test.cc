@@ -221,5 +221,26 @@ TEST_F(ContextsTest, ImportKeepsIdsPerContext) {
   EXPECT_EQ(Call("GET", "/schemas/ids/7/schema").body, "{\"type\":\"string\"}");
 }
 
+// Rule: a contract version's produced ids are ids of the subject's context,
+// as clients got them from registering.
+TEST_F(ContextsTest, ContractVersionsNameIdsWithinTheSubjectsContext) {
+  Register("plain", "string");                                     // . 1
+  Register(":.team-a:orders", "integer");                          // .team-a 1
+  EXPECT_EQ(Register(":.team-a:orders", "number"), "{\"id\":2}");  // .team-a 2
+  auto put = [&](const std::string& version, int id) {
+    return Call("PUT", "/accord/v1/services/shop/versions/" + version,
+                "{\"owner\":\"team-a\",\"produces\":[{\"subject\":\":.team-a:orders\","
+                "\"id\":" +
+                    std::to_string(id) + "}]}");
+  };
+  auto ok = put("1", 2);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  auto got = Call("GET", "/accord/v1/services/shop/versions/1");
+  EXPECT_NE(got.body.find("{\"subject\":\":.team-a:orders\",\"id\":2}"), std::string::npos)
+      << got.body;
+  // 3 is no id of .team-a (the default context has no 3 either).
+  EXPECT_EQ(put("2", 3).status, 422);
+}
+
 }  // namespace
 }  // namespace accord::registry
