@@ -650,7 +650,7 @@ RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, 
     Value data{json::Object{}};
     data.Add("subject", subject.str());
     data.Add("version", target->version.value());
-    data.Add("id", target->schema_id.value());
+    data.Add("id", target->schema_id.local());
     data.Add("deprecation", DeprecationValue(d));
     data.Add("actor", actor);
     PublishEvent(WebhookEvent::kVersionDeprecated, data);

@@ -241,7 +241,7 @@ Value CatalogVersionJson(const SchemaVersion& v, bool with_schema) {
   Value o{json::Object{}};
   o.Add("subject", v.subject.str());
   o.Add("version", v.version.value());
-  o.Add("id", v.id.value());
+  o.Add("id", v.id.local());  // within the subject's context
   o.Add("schemaType", std::string(SchemaTypeName(v.type)));
   if (with_schema) {
     o.Add("schema", v.schema);
@@ -328,7 +328,7 @@ Value AuditJson(const std::vector<AuditRecord>& rows) {
     o.Add("action", rec.action);
     if (!rec.subject.empty()) o.Add("subject", rec.subject);
     if (rec.version != 0) o.Add("version", rec.version);
-    if (rec.schema_id != 0) o.Add("id", rec.schema_id);
+    if (rec.schema_id != 0) o.Add("id", SchemaId(rec.schema_id).local());
     if (Value detail = JsonTextValue(rec.detail); !detail.IsNull()) o.Add("detail", detail);
     a.push_back(std::move(o));
   }
@@ -399,7 +399,7 @@ HttpResponse Search(Service& service, const Target& t) {
       o.Add("tags", StringArray(r.metadata.tags));
       o.Add("schemaType", std::string(SchemaTypeName(r.latest.type)));
       o.Add("latestVersion", r.latest.version.value());
-      o.Add("id", r.latest.id.value());
+      o.Add("id", r.latest.id.local());
       o.Add("state", std::string(LifecycleName(r.latest.state)));
       std::vector<std::string> states;
       for (Lifecycle l : r.states) states.emplace_back(LifecycleName(l));

@@ -72,8 +72,11 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // 7: config.contract, the data-contract settings as JSON (NULL: none;
 // columns::ContractSettingsText), added by kDdl's ADD COLUMN IF NOT EXISTS,
 // and accord_add_version's p_sub_contract / p_global_contract (the layout-4
-// function stays likewise).
-constexpr int kSchemaVersion = 7;
+// function stays likewise). 8: contexts (kContextsDdl) and
+// accord_next_schema_id, which accord_add_version draws ids through (the
+// previous build's replicas never name a context, and get what they got
+// before).
+constexpr int kSchemaVersion = 8;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -185,6 +188,15 @@ CREATE TABLE IF NOT EXISTS webhooks(
   created_ms BIGINT NOT NULL);
 )sql";
 
+// Layout 8: the numbers of the named contexts (Store::EnsureContext), whose
+// schema ids carry them in their high bits (SchemaId::InContext).
+constexpr const char* kContextsDdl = R"sql(
+CREATE SEQUENCE IF NOT EXISTS context_numbers;
+CREATE TABLE IF NOT EXISTS contexts(
+  name TEXT PRIMARY KEY,
+  number BIGINT NOT NULL UNIQUE);
+)sql";
+
 // A registration in one statement, hence one round trip and one implicit
 // transaction (autocommit): it holds the subject's advisory lock until it
 // commits, refuses a stale decision (p_expected_latest; with p_decided, the
@@ -202,6 +214,28 @@ CREATE TABLE IF NOT EXISTS webhooks(
 // another subject with versions that holds it: a racing creator of another
 // variant waits on the claim's key and then sees it.
 constexpr const char* kFunctions = R"sql(
+-- Contexts (issue #18): the id a new schema row gets. NULL: the default
+-- context's sequence. A context's own id (its number << 32, low half 0):
+-- that context's largest id + 1, under a lock on the context held to the
+-- end of the transaction, so replicas allocating in one context take turns
+-- and never move the default sequence. Anything else: that id (IMPORT).
+CREATE OR REPLACE FUNCTION accord_next_schema_id(p_schema_id BIGINT) RETURNS BIGINT
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  next_id BIGINT;
+BEGIN
+  IF p_schema_id IS NULL THEN
+    RETURN nextval('schema_ids');
+  END IF;
+  IF p_schema_id > 0 AND p_schema_id % 4294967296 = 0 THEN
+    PERFORM pg_advisory_xact_lock(hashtextextended('accord_context_ids', p_schema_id));
+    SELECT COALESCE(MAX(s.id), p_schema_id) + 1 INTO next_id FROM schemas s
+      WHERE s.id >= p_schema_id AND s.id < p_schema_id + 4294967296;
+    RETURN next_id;
+  END IF;
+  RETURN p_schema_id;
+END
+$fn$;
 CREATE OR REPLACE FUNCTION accord_add_version(
     p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
     p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
@@ -286,7 +320,7 @@ BEGIN
     -- the same schema may win the fingerprint: this one then takes its id
     -- (ON CONFLICT waited for it to commit; the next statement sees it).
     INSERT INTO schemas(id, type, text, canonical, fingerprint)
-      VALUES(COALESCE(p_schema_id, nextval('schema_ids')), p_type, p_text, p_canonical,
+      VALUES(accord_next_schema_id(p_schema_id), p_type, p_text, p_canonical,  -- contexts
              p_fingerprint)
       ON CONFLICT (fingerprint) DO NOTHING RETURNING id INTO schema_id;
     IF schema_id IS NULL THEN
@@ -299,9 +333,11 @@ BEGIN
       new_schema := true;
       IF p_fail_at = 'schema' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
       IF p_schema_id IS NOT NULL THEN
-        -- Later registrations get ids above every imported one.
+        -- Later registrations get ids above every imported one (of the
+        -- default context: another context's ids never move its sequence).
         PERFORM setval('schema_ids', p_schema_id)
-          WHERE p_schema_id > (SELECT last_value FROM schema_ids);
+          WHERE p_schema_id > (SELECT last_value FROM schema_ids)
+            AND p_schema_id < 4294967296;  -- contexts
       END IF;
       IF p_refs IS NOT NULL THEN
         INSERT INTO schema_refs(schema_id, ord, name, subject, version)
@@ -802,10 +838,24 @@ class PostgresStore final : public Store {
         P(fingerprint));
   }
 
-  RegistryResult<SchemaId> MaxSchemaId() override {
-    auto rows = Query("SELECT COALESCE(MAX(id), 0) FROM schemas");
+  RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) override {
+    const SchemaId base = SchemaId::InContext(context, 0);
+    auto rows = Query(
+        "SELECT COALESCE(MAX(id), $1::bigint) FROM schemas WHERE id >= $1::bigint AND id < "
+        "$2::bigint",
+        {P(base.value()), P(base.value() + SchemaId::kContextSpan)});
     if (!rows) return std::unexpected(rows.error());
     return SchemaId(rows->Int(0, 0));
+  }
+
+  RegistryResult<std::vector<ContextRecord>> ListContexts() override {
+    auto rows = Query("SELECT name, number FROM contexts ORDER BY number");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ContextRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back({.name = rows->Text(i, 0), .number = rows->Int(i, 1)});
+    }
+    return out;
   }
 
   RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) override {
@@ -1435,6 +1485,49 @@ class PostgresStore final : public Store {
   // kMaxUserAgentsPerReader and the insert one step across processes. One
   // statement per delta: whether the agent keeps its own row, and the sum.
   // Nothing is cached from read_counts, so nobody is notified.
+  // Numbers come from the sequence context_numbers; a name is numbered once
+  // (its primary key: a racing numbering of the same name finds the
+  // winner's number). An explicit number (store copy) moves the sequence
+  // past it. Contexts never change once numbered: nothing to announce.
+  RegistryResult<std::int64_t> EnsureContext(const std::string& name,
+                                             std::int64_t number) override {
+    std::int64_t out = 0;
+    auto r = Unannounced([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("context")) return InjectedFault();
+      // Numbered already (the usual case: another process numbered it):
+      // no number is drawn, so none is wasted.
+      auto known = c.Exec("SELECT number FROM contexts WHERE name = $1", {P(name)});
+      if (!known) return std::unexpected(known.error());
+      if (known->size() == 1) {
+        out = known->Int(0, 0);
+        return {};
+      }
+      auto ins = number > 0 ? c.Exec(
+                                  "INSERT INTO contexts(name, number) VALUES($1, $2::bigint) "
+                                  "ON CONFLICT (name) DO NOTHING",
+                                  {P(name), P(number)})
+                            : c.Exec(
+                                  "INSERT INTO contexts(name, number) VALUES($1, "
+                                  "nextval('context_numbers')) ON CONFLICT (name) DO NOTHING",
+                                  {P(name)});
+      if (!ins) return std::unexpected(ins.error());
+      if (number > 0) {
+        auto moved = c.Exec(
+            "SELECT setval('context_numbers', $1::bigint) WHERE $1::bigint > (SELECT "
+            "last_value FROM context_numbers)",
+            {P(number)});
+        if (!moved) return std::unexpected(moved.error());
+      }
+      auto rows = c.Exec("SELECT number FROM contexts WHERE name = $1", {P(name)});
+      if (!rows) return std::unexpected(rows.error());
+      if (rows->size() != 1) return Conflict();
+      out = rows->Int(0, 0);
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
   RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
     if (deltas.empty()) return {};
     return Unannounced([&](Conn& c) -> RegistryResult<void> {
@@ -1576,6 +1669,7 @@ class PostgresStore final : public Store {
       if (auto r = c.Exec(kDdl); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kFunctions); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kUsageDdl); !r) return std::unexpected(r.error());
+      if (auto r = c.Exec(kContextsDdl); !r) return std::unexpected(r.error());
       auto r = c.Exec(
           "INSERT INTO accord_meta(key, value) VALUES('schema_version', $1) "
           "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",

@@ -240,6 +240,12 @@ ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subjec
                            .schema = target->schema};
 }
 
+// A schema's identity key within the context of `subject` (Parsed::fingerprint).
+void ScopeToContext(std::string& fingerprint, const SubjectName& subject) {
+  const QualifiedSubject q = SplitQualifiedSubject(subject.str());
+  if (q.context != kDefaultContext) fingerprint += "@" + q.context;
+}
+
 }  // namespace
 
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
@@ -254,6 +260,23 @@ RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
     const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c == 0x7f) {
       return Fail(ErrorCode::kInvalidSubject, "Subject name contains a control character");
+    }
+  }
+  if (name.starts_with(':')) {
+    const QualifiedSubject q = SplitQualifiedSubject(name);
+    if (q.wildcard) {
+      return Fail(ErrorCode::kInvalidSubject,
+                  "Subject name must not begin with the context wildcard ':*:'");
+    }
+    if (name.starts_with(":.")) {
+      if (auto ok = ValidateContextName(q.context); !ok) return std::unexpected(ok.error());
+      if (q.name.empty()) {
+        return Fail(ErrorCode::kInvalidSubject, "Subject name " + Quoted(name) +
+                                                    " names the context " + q.context +
+                                                    " but no subject in it");
+      }
+      // ":.:orders" is "orders": one subject has one name.
+      if (q.context == kDefaultContext) return SubjectName(q.name);
     }
   }
   return SubjectName(std::string(name));
@@ -337,7 +360,7 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
   auto rec = store_->GetSchema(id);
   if (!rec) return std::unexpected(rec.error());
   if (!*rec)
-    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.value()) + " not found");
+    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.local()) + " not found");
   auto entry = std::make_shared<CachedSchema>();
   entry->record = std::move(**rec);
   // Confluent serves a schema's metadata / ruleSet by id: take the version
@@ -656,6 +679,24 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   // outside the write lock, so concurrent registrations overlap in them.
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  // Contexts (issue #18): the subject's context has ids and schemas of its
+  // own; a client's id (IMPORT) is one of that context.
+  ScopeToContext(parsed->fingerprint, *subject);
+  const QualifiedSubject qualified = SplitQualifiedSubject(subject->str());
+  std::int64_t context = 0;
+  if (qualified.context != kDefaultContext) {
+    auto number = ContextNumber(qualified.context, /*create=*/true);
+    if (!number) return std::unexpected(number.error());
+    context = **number;
+  }
+  std::optional<SchemaId> import_id;
+  if (input.id) {
+    if (input.id->value() < 1 || input.id->value() > SchemaId::kMaxLocal) {
+      return Fail(ErrorCode::kInvalidSchema, "Schema id " + std::to_string(input.id->value()) +
+                                                 " is out of range (1 to 2147483647)");
+    }
+    import_id = SchemaId::InContext(context, input.id->value());
+  }
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
   // One registration of this subject at a time in this process; other
@@ -697,7 +738,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     // Creating a subject: the look-alike and case-variant rules (RULES).
     if (all->empty() && !import && !new_name) {
-      if (auto ok = internal::CheckLookAlikeRules(subject->str()); !ok) {
+      if (auto ok = internal::CheckLookAlikeRules(SplitQualifiedSubject(subject->str()).name);
+          !ok) {
         return std::unexpected(ok.error());
       }
       if (options_.subject_case_variants == SubjectCaseVariants::kRefuse) {
@@ -721,6 +763,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     const std::string rule_set_text = internal::ContractRuleSetText(contract.rule_set);
     parsed->fingerprint = Fingerprint(input.type, parsed->schema.canonical(), parsed->references,
                                       metadata_text, rule_set_text);
+    ScopeToContext(parsed->fingerprint, *subject);  // as above: the settled contract's key
 
     // Idempotent: the subject already has this schema as a live version.
     // Outside IMPORT the schema cache usually answers that without a round
@@ -736,9 +779,9 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
                         : store_->FindSchemaByFingerprint(parsed->fingerprint);
     if (!existing) return std::unexpected(existing.error());
     if (*existing) {
-      if (import && input.id && *input.id != (*existing)->id) {
+      if (import && import_id && *import_id != (*existing)->id) {
         return Fail(ErrorCode::kIdMismatch,
-                    "Schema already registered with id " + std::to_string((*existing)->id.value()) +
+                    "Schema already registered with id " + std::to_string((*existing)->id.local()) +
                         " instead of input id " + std::to_string(input.id->value()));
       }
       // Idempotent: the subject already has this schema as a live version
@@ -748,8 +791,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
           return Registered{v.schema_id, v.version, false, v.metadata, v.rule_set};
         }
       }
-    } else if (import && input.id) {
-      auto taken = store_->GetSchema(*input.id);
+    } else if (import && import_id) {
+      auto taken = store_->GetSchema(*import_id);
       if (!taken) return std::unexpected(taken.error());
       if (*taken) {
         return Fail(ErrorCode::kIdMismatch, "Schema id " + std::to_string(input.id->value()) +
@@ -855,12 +898,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     nv = NewVersion{};
     nv.subject = *subject;
     nv.version = version;
-    nv.schema = SchemaRecord{.id = import && input.id ? *input.id : SchemaId(0),
-                             .type = input.type,
-                             .text = parsed->text,
-                             .canonical = parsed->schema.canonical(),
-                             .fingerprint = parsed->fingerprint,
-                             .references = parsed->references};
+    nv.schema =
+        SchemaRecord{.id = import && import_id ? *import_id : SchemaId::InContext(context, 0),
+                     .type = input.type,
+                     .text = parsed->text,
+                     .canonical = parsed->schema.canonical(),
+                     .fingerprint = parsed->fingerprint,
+                     .references = parsed->references};
     nv.metadata = metadata_text;
     nv.rule_set = rule_set_text;
     nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
@@ -937,7 +981,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     json::Value data{json::Object{}};
     data.Add("subject", subject->str());
     data.Add("version", written->version.value());
-    data.Add("id", written->id.value());
+    data.Add("id", written->id.local());  // within the subject's context
     data.Add("schemaType", std::string(SchemaTypeName(nv.schema.type)));
     data.Add("actor", actor);
     PublishEvent(WebhookEvent::kVersionCreated, data);
@@ -985,6 +1029,7 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  ScopeToContext(parsed->fingerprint, subject);
   auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
   if (!existing) return std::unexpected(existing.error());
   if (*existing) {
@@ -1037,9 +1082,17 @@ RegistryResult<std::vector<std::string>> Service::ListSubjects(const ListSubject
   } else {
     chosen = std::move(*live);
   }
+  // Contexts (issue #18), as Confluent: no prefix or ":*:" lists every
+  // context (qualified names), ":*:x" every context's subjects whose name
+  // in it begins with x, ":.ctx:x" that context's, an empty or unqualified
+  // prefix the default context's.
+  const QualifiedSubject want =
+      SplitQualifiedSubject(o.prefix.value_or(std::string(kContextWildcard)));
   std::vector<std::string> out;
   for (SubjectName& s : chosen) {
-    if (s.str().starts_with(o.prefix)) out.push_back(s.str());
+    const QualifiedSubject q = SplitQualifiedSubject(s.str());
+    if (!want.wildcard && q.context != want.context) continue;
+    if (q.name.starts_with(want.name)) out.push_back(s.str());
   }
   return out;
 }
@@ -1320,6 +1373,94 @@ RegistryResult<std::vector<SubjectVersion>> Service::VersionsOfSchema(SchemaId i
   std::vector<SubjectVersion> out;
   for (const VersionRecord& v : *versions) out.push_back({v.subject, v.version});
   return out;
+}
+
+// --- contexts ------------------------------------------------------------------
+
+RegistryResult<std::optional<std::int64_t>> Service::ContextNumber(const std::string& context,
+                                                                   bool create) {
+  if (context == kDefaultContext) return std::optional<std::int64_t>(0);
+  {
+    std::lock_guard lock(contexts_mu_);
+    if (auto it = context_numbers_.find(context); it != context_numbers_.end()) {
+      return std::optional<std::int64_t>(it->second);
+    }
+  }
+  std::optional<std::int64_t> number;
+  if (create) {
+    auto made = store_->EnsureContext(context);
+    if (!made) return std::unexpected(made.error());
+    number = *made;
+  } else {
+    // Another process may have numbered it: the store knows.
+    auto all = store_->ListContexts();
+    if (!all) return std::unexpected(all.error());
+    std::lock_guard lock(contexts_mu_);
+    for (const ContextRecord& c : *all) {
+      context_numbers_.emplace(c.name, c.number);
+      if (c.name == context) number = c.number;
+    }
+    return number;
+  }
+  std::lock_guard lock(contexts_mu_);
+  context_numbers_.emplace(context, *number);
+  return number;
+}
+
+RegistryResult<std::vector<std::string>> Service::ListContexts() {
+  auto subjects = store_->ListSubjects(IncludeDeleted::kYes);
+  if (!subjects) return std::unexpected(subjects.error());
+  std::set<std::string> named;
+  for (const SubjectName& s : *subjects) {
+    QualifiedSubject q = SplitQualifiedSubject(s.str());
+    if (q.context != kDefaultContext) named.insert(std::move(q.context));
+  }
+  std::vector<std::string> out{std::string(kDefaultContext)};
+  out.insert(out.end(), named.begin(), named.end());
+  return out;
+}
+
+RegistryResult<SchemaId> Service::ResolveSchemaId(std::int64_t wire_id,
+                                                  const std::optional<std::string>& subject) {
+  if (wire_id < 1 || wire_id > SchemaId::kMaxLocal) {
+    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(wire_id) + " not found");
+  }
+  const SchemaId plain(wire_id);
+  if (!subject || subject->empty()) return plain;
+  const QualifiedSubject q = SplitQualifiedSubject(*subject);
+  if (q.wildcard) return plain;
+  if (subject->starts_with(":.")) {
+    auto number = ContextNumber(q.context, /*create=*/false);
+    if (!number) return std::unexpected(number.error());
+    if (!*number) {
+      return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(wire_id) +
+                                                  " not found (no context " + q.context + ")");
+    }
+    return SchemaId::InContext(**number, wire_id);
+  }
+  // An unqualified subject: where that name holds the id, the default
+  // context first (Confluent's order: a client that names only its topic's
+  // subject finds the schema its producer registered in a context).
+  auto holds = [&](SchemaId id, const std::string& name) -> RegistryResult<bool> {
+    auto versions = store_->VersionsOfSchema(id, IncludeDeleted::kYes);
+    if (!versions) return std::unexpected(versions.error());
+    for (const VersionRecord& v : *versions) {
+      if (v.subject.str() == name) return true;
+    }
+    return false;
+  };
+  auto here = holds(plain, *subject);
+  if (!here) return std::unexpected(here.error());
+  if (*here) return plain;
+  auto contexts = store_->ListContexts();
+  if (!contexts) return std::unexpected(contexts.error());
+  for (const ContextRecord& c : *contexts) {
+    const SchemaId id = SchemaId::InContext(c.number, wire_id);
+    auto there = holds(id, QualifySubject(c.name, *subject));
+    if (!there) return std::unexpected(there.error());
+    if (*there) return id;
+  }
+  return plain;
 }
 
 // --- compatibility -------------------------------------------------------------

@@ -23,7 +23,10 @@ struct Service::Parsed {
   internal::ParsedSchema schema;
   std::string text;  // what is stored and served
   // Identity of (type, canonical text, references) and, when the schema
-  // carries them, its data contract's metadata and rule set (ContractKey).
+  // carries them, its data contract's metadata and rule set (ContractKey);
+  // in another context than the default one, followed by "@" and the
+  // context's name (ScopeToContext), so each context has its own schemas
+  // (issue #18) while the default context's keys stay as they were.
   std::string fingerprint;
   std::vector<SchemaReference> references;  // direct references, as given
   // The metadata and rule set as given (validated, normal form).

@@ -37,7 +37,10 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 //    gains them too.
 // 6: config.contract, the data-contract settings as JSON (NULL: none;
 //    MigrateConfigContract).
-constexpr int kSchemaVersion = 6;
+// 7: contexts (kContextsDdl, a new table only; issue #18): numbers of the
+//    named contexts, whose schema ids carry them (SchemaId::InContext).
+//    Every existing schema id is in the default context (number 0).
+constexpr int kSchemaVersion = 7;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -146,6 +149,13 @@ CREATE TABLE IF NOT EXISTS webhooks(
   secret TEXT NOT NULL,
   created_by TEXT NOT NULL,
   created_ms INTEGER NOT NULL);
+)sql";
+
+// Tables of schema version 7 (run on new and migrated databases alike).
+constexpr const char* kContextsDdl = R"sql(
+CREATE TABLE IF NOT EXISTS contexts(
+  name TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE);
 )sql";
 
 // Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
@@ -336,6 +346,17 @@ int Run(Stmt& s) {
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+// The next schema id in the context `base` names (SchemaId::InContext(n,
+// 0)): its largest id + 1, whatever the other contexts hold. Called by the
+// one writer connection, inside its transaction.
+SchemaId AllocateId(sqlite3* db, SchemaId base, int* rc) {
+  Stmt max(db, "SELECT COALESCE(MAX(id), ?) + 1 FROM schemas WHERE id >= ? AND id < ?");
+  max.Bind(1, base.value()).Bind(2, base.value()).Bind(3, base.value() + SchemaId::kContextSpan);
+  if ((*rc = max.Step()) != SQLITE_ROW) return SchemaId(0);
+  *rc = SQLITE_OK;
+  return SchemaId(max.Int(0));
+}
+
 // Exec for the statements run around every read and write (BEGIN, COMMIT,
 // SAVEPOINT ...): prepared once per connection instead of parsed each time.
 int ExecCached(sqlite3* db, const char* sql) {
@@ -453,12 +474,25 @@ class SqliteStore final : public Store {
     });
   }
 
-  RegistryResult<SchemaId> MaxSchemaId() override {
+  RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) override {
     return Read([&](sqlite3* db) -> RegistryResult<SchemaId> {
-      Stmt s(db, "SELECT COALESCE(MAX(id), 0) FROM schemas");
+      const SchemaId base = SchemaId::InContext(context, 0);
+      Stmt s(db, "SELECT COALESCE(MAX(id), ?) FROM schemas WHERE id >= ? AND id < ?");
+      s.Bind(1, base.value()).Bind(2, base.value()).Bind(3, base.value() + SchemaId::kContextSpan);
       int rc = s.Step();
       if (rc != SQLITE_ROW) return StoreError(rc);
       return SchemaId(s.Int(0));
+    });
+  }
+
+  RegistryResult<std::vector<ContextRecord>> ListContexts() override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<ContextRecord>> {
+      Stmt s(db, "SELECT name, number FROM contexts ORDER BY number");
+      std::vector<ContextRecord> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) out.push_back({.name = s.Text(0), .number = s.Int(1)});
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
     });
   }
 
@@ -782,12 +816,11 @@ class SqliteStore final : public Store {
         }
       }
       if (out.id.value() == 0) {
-        if (v.schema.id.value() != 0) {
+        if (v.schema.id.local() != 0) {
           out.id = v.schema.id;
         } else {
-          Stmt max(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM schemas");
-          if ((rc = max.Step()) != SQLITE_ROW) return rc;
-          out.id = SchemaId(max.Int(0));
+          out.id = AllocateId(db, v.schema.id, &rc);
+          if (rc != SQLITE_OK) return rc;
         }
         if (Injected("schema")) return SQLITE_IOERR;
         Stmt ins(db,
@@ -1134,6 +1167,33 @@ class SqliteStore final : public Store {
 
   // --- usage (usage.h) ---------------------------------------------------------
 
+  RegistryResult<std::int64_t> EnsureContext(const std::string& name,
+                                             std::int64_t number) override {
+    std::int64_t out = 0;
+    auto r = Write([&](sqlite3* db) -> int {
+      if (Injected("context")) return SQLITE_IOERR;
+      Stmt known(db, "SELECT number FROM contexts WHERE name = ?");
+      known.Bind(1, name);
+      int rc = known.Step();
+      if (rc == SQLITE_ROW) {
+        out = known.Int(0);
+        return SQLITE_OK;
+      }
+      if (rc != SQLITE_DONE) return rc;
+      // One writer connection: nobody numbers a context between these two.
+      Stmt ins(db,
+               "INSERT INTO contexts(name, number) "
+               "SELECT ?, CASE WHEN ? > 0 THEN ? ELSE COALESCE(MAX(number), 0) + 1 END "
+               "FROM contexts RETURNING number");
+      ins.Bind(1, name).Bind(2, number).Bind(3, number);
+      if ((rc = ins.Step()) != SQLITE_ROW) return rc;
+      out = ins.Int(0);
+      return SQLITE_OK;
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
   RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
     if (deltas.empty()) return {};
     return Write([&](sqlite3* db) -> int {
@@ -1286,6 +1346,7 @@ class SqliteStore final : public Store {
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kUsageDdl)) != SQLITE_OK) return StoreError(rc);
+    if ((rc = Exec(db, kContextsDdl)) != SQLITE_OK) return StoreError(rc);
     if (stored != kSchemaVersion) {
       Stmt up(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
       up.Bind(1, std::to_string(kSchemaVersion));

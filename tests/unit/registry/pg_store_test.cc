@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (7) by the first replica that opens it;
+// migrated to the current layout (8) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -377,14 +377,20 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; ALTER TABLE config DROP COLUMN contract; "
+      "DROP FUNCTION accord_next_schema_id; DROP TABLE contexts; DROP SEQUENCE context_numbers; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 7);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 8);
   // Layout 7's config column is there.
   const ConfigRecord contract{.compatibility_group = "major", .validate_fields = true};
   ASSERT_TRUE(s->SetConfig(std::nullopt, contract, AuditRecord{.action = "PUT_CONFIG"}));
   EXPECT_EQ(**s->GetConfig(std::nullopt), contract);
+  // Layout 8's contexts (issue #18): numbered, with ids of their own.
+  ASSERT_EQ(*s->EnsureContext(".team-a"), 1);
+  NewVersion in_context = NV(":.team-a:s", 1, "fp1@.team-a");
+  in_context.schema.id = SchemaId::InContext(1, 0);
+  EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
   ASSERT_TRUE(
       s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                        EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));
@@ -399,6 +405,42 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
 
 // Each replica flushes its own read counts; the database sums them, and the
 // limit of user agents per (schema, principal) holds across replicas.
+// Rule (issue #18): two replicas numbering one context agree on its number,
+// and allocating in it at once give every id once; the default context's
+// sequence is not moved by them.
+TEST_F(PostgresReplicas, TwoReplicasAllocatingInOneContextGiveEachIdOnce) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  const std::int64_t na = *a->EnsureContext(".shared");
+  const std::int64_t nb = *b->EnsureContext(".shared");
+  ASSERT_EQ(na, nb);
+  constexpr int kEach = 15;
+  std::vector<std::int64_t> got[2];
+  std::barrier start(2);
+  auto run = [&](Store* store, int t) {
+    start.arrive_and_wait();
+    for (int i = 0; i < kEach; ++i) {
+      NewVersion v = NV(":.shared:s" + std::to_string(t), i + 1,
+                        "r" + std::to_string(t) + "-" + std::to_string(i) + "@.shared");
+      v.schema.id = SchemaId::InContext(na, 0);
+      auto w = store->AddVersion(v);
+      ASSERT_TRUE(w) << w.error().message;
+      got[t].push_back(w->id.local());
+      EXPECT_EQ(w->id.context(), na);
+    }
+  };
+  std::thread t0(run, a.get(), 0), t1(run, b.get(), 1);
+  t0.join();
+  t1.join();
+  std::set<std::int64_t> all(got[0].begin(), got[0].end());
+  all.insert(got[1].begin(), got[1].end());
+  ASSERT_EQ(all.size(), 2u * kEach);
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), 2 * kEach);
+  EXPECT_EQ(a->AddVersion(NV("plain", 1, "plain"))->id, SchemaId(1));
+}
+
 TEST_F(PostgresReplicas, ReadCountsFromTwoReplicasAddUpWithinTheAgentLimit) {
   auto a = OpenOrFail(uri_);
   auto b = OpenOrFail(uri_);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "accord/registry/fault_injection_store.h"
@@ -185,6 +186,99 @@ TYPED_TEST(StoreSuite, ImportedIdIsKeptAndAllocationContinuesAfterIt) {
   EXPECT_EQ(w->id, SchemaId(100));
   EXPECT_EQ(w->version, Version(5));
   EXPECT_EQ(this->store_->AddVersion(NV("s", 6, "fp2"))->id, SchemaId(101));
+}
+
+// --- contexts (issue #18) ----------------------------------------------------
+
+TYPED_TEST(StoreSuite, EnsureContextNumbersEachNameOnceFromOne) {
+  EXPECT_EQ(*this->store_->ListContexts(), std::vector<ContextRecord>{});
+  auto a = this->store_->EnsureContext(".team-a");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(*a, 1);
+  auto b = this->store_->EnsureContext(".team-b");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(*b, 2);
+  EXPECT_EQ(*this->store_->EnsureContext(".team-a"), 1);  // idempotent
+  EXPECT_EQ(*this->store_->ListContexts(),
+            (std::vector<ContextRecord>{{".team-a", 1}, {".team-b", 2}}));
+}
+
+TYPED_TEST(StoreSuite, EnsureContextWithANumberKeepsItAndLaterOnesGoPastIt) {
+  EXPECT_EQ(*this->store_->EnsureContext(".copied", 7), 7);
+  EXPECT_EQ(*this->store_->EnsureContext(".fresh"), 8);
+  EXPECT_FALSE(this->store_->EnsureContext(".other", 7));  // 7 is .copied's
+  EXPECT_EQ(*this->store_->ListContexts(),
+            (std::vector<ContextRecord>{{".copied", 7}, {".fresh", 8}}));
+}
+
+TYPED_TEST(StoreSuite, EachContextAllocatesItsOwnIdsFromOne) {
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "d1")));
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 2, "d2")));
+  const std::int64_t a = *this->store_->EnsureContext(".a");
+  const std::int64_t b = *this->store_->EnsureContext(".b");
+  NewVersion va = NV(":.a:s", 1, "a1@.a");
+  va.schema.id = SchemaId::InContext(a, 0);
+  auto wa = this->store_->AddVersion(va);
+  ASSERT_TRUE(wa) << wa.error().message;
+  EXPECT_EQ(wa->id, SchemaId::InContext(a, 1));
+  EXPECT_EQ(wa->id.local(), 1);
+  EXPECT_EQ(wa->id.context(), a);
+  NewVersion vb = NV(":.b:s", 1, "b1@.b");
+  vb.schema.id = SchemaId::InContext(b, 0);
+  EXPECT_EQ(this->store_->AddVersion(vb)->id, SchemaId::InContext(b, 1));
+  NewVersion va2 = NV(":.a:s", 2, "a2@.a");
+  va2.schema.id = SchemaId::InContext(a, 0);
+  EXPECT_EQ(this->store_->AddVersion(va2)->id, SchemaId::InContext(a, 2));
+  // The default context goes on where it was: the contexts' ids do not count.
+  EXPECT_EQ(this->store_->AddVersion(NV("s", 3, "d3"))->id, SchemaId(3));
+  EXPECT_EQ(*this->store_->MaxSchemaId(), SchemaId(3));
+  EXPECT_EQ(*this->store_->MaxSchemaId(a), SchemaId::InContext(a, 2));
+  EXPECT_EQ(*this->store_->MaxSchemaId(b), SchemaId::InContext(b, 1));
+  EXPECT_EQ(*this->store_->MaxSchemaId(99), SchemaId::InContext(99, 0));  // none
+  auto rec = *this->store_->GetSchema(SchemaId::InContext(a, 1));
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->fingerprint, "a1@.a");
+}
+
+TYPED_TEST(StoreSuite, AnIdImportedIntoAContextMovesNeitherTheDefaultNorAnotherContext) {
+  const std::int64_t a = *this->store_->EnsureContext(".a");
+  const std::int64_t b = *this->store_->EnsureContext(".b");
+  NewVersion imported = NV(":.a:s", 1, "a100@.a");
+  imported.schema.id = SchemaId::InContext(a, 100);
+  EXPECT_EQ(this->store_->AddVersion(imported)->id, SchemaId::InContext(a, 100));
+  NewVersion next = NV(":.a:s", 2, "a101@.a");
+  next.schema.id = SchemaId::InContext(a, 0);
+  EXPECT_EQ(this->store_->AddVersion(next)->id, SchemaId::InContext(a, 101));
+  NewVersion other = NV(":.b:s", 1, "b1@.b");
+  other.schema.id = SchemaId::InContext(b, 0);
+  EXPECT_EQ(this->store_->AddVersion(other)->id, SchemaId::InContext(b, 1));
+  EXPECT_EQ(this->store_->AddVersion(NV("s", 1, "d1"))->id, SchemaId(1));
+}
+
+TYPED_TEST(StoreSuite, ContextsRacingThroughTwoWritersGetDistinctIds) {
+  // Two threads allocating in one context (on PostgreSQL: two pooled
+  // connections, as two replicas would): every id once, 1..2n.
+  const std::int64_t a = *this->store_->EnsureContext(".race");
+  constexpr int kPerThread = 10;
+  std::vector<std::int64_t> got[2];
+  auto run = [&](int t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const std::string subject = ":.race:s" + std::to_string(t);
+      NewVersion v = NV(subject, i + 1, "t" + std::to_string(t) + "-" + std::to_string(i));
+      v.schema.id = SchemaId::InContext(a, 0);
+      auto w = this->store_->AddVersion(v);
+      if (w) got[t].push_back(w->id.local());
+    }
+  };
+  std::thread t0(run, 0), t1(run, 1);
+  t0.join();
+  t1.join();
+  std::vector<std::int64_t> all = got[0];
+  all.insert(all.end(), got[1].begin(), got[1].end());
+  std::sort(all.begin(), all.end());
+  std::vector<std::int64_t> want;
+  for (int i = 1; i <= 2 * kPerThread; ++i) want.push_back(i);
+  EXPECT_EQ(all, want);
 }
 
 TYPED_TEST(StoreSuite, ReferencesRoundTripInOrderAndReferrersFindThem) {
@@ -1129,8 +1223,13 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     // And the config's data-contract settings (schema version 6).
     ASSERT_TRUE(
         s->SetConfig(std::nullopt, ConfigRecord{.compatibility_group = "major"}, A("PUT_CONFIG")));
+    // And the contexts (schema version 7): numbered, with ids of their own.
+    ASSERT_EQ(*s->EnsureContext(".team-a"), 1);
+    NewVersion in_context = NV(":.team-a:orders", 1, "c1@.team-a");
+    in_context.schema.id = SchemaId::InContext(1, 0);
+    EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "6");
+  EXPECT_EQ(SchemaVersionOf(path), "7");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);

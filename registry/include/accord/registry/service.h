@@ -308,8 +308,41 @@ Lifecycle LifecycleAt(const std::optional<Deprecation>& deprecation, std::int64_
 std::string CalendarDate(std::int64_t ms);
 
 // Subject name rule (42208): non-empty, valid UTF-8, no control characters
-// (< 0x20, 0x7f), at most 255 bytes.
+// (< 0x20, 0x7f), at most 255 bytes. A qualified name (":.ctx:name",
+// SplitQualifiedSubject) must name a valid context (ValidateContextName)
+// and a non-empty subject in it; ":.:name" (the default context named
+// explicitly) comes back as "name". The context wildcard ":*:" names no
+// subject.
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name);
+
+// --- contexts (Confluent's qualified subject names, issue #18) -------------
+// The default context, where every unqualified subject lives.
+inline constexpr std::string_view kDefaultContext = ".";
+// The prefix of GET /subjects?subjectPrefix= that lists every context.
+inline constexpr std::string_view kContextWildcard = ":*:";
+
+// A subject name split into its context and its name within it.
+struct QualifiedSubject {
+  std::string context;    // "." (kDefaultContext) or ".name"
+  std::string name;       // empty for a context alone (":.ctx:")
+  bool wildcard = false;  // the name began with ":*:" (context: ".")
+  friend bool operator==(const QualifiedSubject&, const QualifiedSubject&) = default;
+};
+// Splits a name as Confluent does: ":.ctx:orders" -> (".ctx", "orders");
+// ":.ctx:" and ":.ctx" -> (".ctx", ""); ":.:orders" -> (".", "orders");
+// ":*:orders" -> wildcard, "orders"; anything else -> (".", name). The name
+// is whatever follows the context's closing colon (it may hold colons).
+// Validates nothing. Linear in the name's length.
+QualifiedSubject SplitQualifiedSubject(std::string_view subject);
+// The wire name of `name` in `context`: the name itself in the default
+// context, ":" + context + ":" + name in another.
+std::string QualifySubject(std::string_view context, std::string_view name);
+// Context name rule (42208): "." followed by 1 to 100 letters (ASCII),
+// digits, '-', '_' or '.'; not ".__GLOBAL" (Confluent's reserved name for
+// global settings). Confluent itself refuses only a ':' in a context name;
+// Accord keeps them to characters that need no escaping in a URL path and
+// cannot look alike.
+RegistryResult<void> ValidateContextName(std::string_view context);
 
 // A version as named on the wire: a number, or the latest version.
 struct VersionSelector {
@@ -420,7 +453,9 @@ struct CompatibilityResult {
 };
 
 struct ListSubjectsOptions {
-  std::string prefix;
+  // subjectPrefix; nullopt: absent, which lists every context (Confluent's
+  // default ":*:"); "" the default context (Service::ListSubjects).
+  std::optional<std::string> prefix;
   IncludeDeleted deleted = IncludeDeleted::kNo;
   bool deleted_only = false;
 };
@@ -699,6 +734,23 @@ class Service {
       IncludeDeleted deleted = IncludeDeleted::kNo);
   RegistryResult<std::vector<std::string>> SubjectsOfSchema(SchemaId id, IncludeDeleted deleted);
   RegistryResult<std::vector<SubjectVersion>> VersionsOfSchema(SchemaId id, IncludeDeleted deleted);
+
+  // --- contexts (Confluent's qualified subject names, issue #18) ----------
+  // GET /contexts: "." (the default context, always), then every context
+  // that holds a subject with a version (soft-deleted ones included), by
+  // name.
+  RegistryResult<std::vector<std::string>> ListContexts();
+  // The stored id (SchemaId) of the id `wire_id` a client names, in the
+  // context `subject` picks, as Confluent picks it for GET
+  // /schemas/ids/{id}?subject=: none or empty: the default context; a
+  // qualified name (":.ctx:" or ":.ctx:orders"): its context; an
+  // unqualified one ("orders"): the default context when "orders" holds
+  // the id there, else the first context (by number) whose ":.ctx:orders"
+  // holds it, else the default context. 40403 when `wire_id` is out of
+  // range (1 .. 2^31-1) or the context unknown; whether the schema exists
+  // is for the read that follows.
+  RegistryResult<SchemaId> ResolveSchemaId(std::int64_t wire_id,
+                                           const std::optional<std::string>& subject);
 
   // --- compatibility -------------------------------------------------------
   // v = nullopt: against the versions the subject's level selects; else
@@ -1075,6 +1127,14 @@ class Service {
   };
   std::shared_mutex served_mu_;
   std::unordered_map<SchemaId, ServedFlags> served_memo_;
+  // Contexts (issue #18): the number of each context seen so far (numbers
+  // never change once given, so nothing here goes stale). `create`: number
+  // the context first when the store has none for it. nullopt: unknown
+  // (create false). The default context is 0.
+  RegistryResult<std::optional<std::int64_t>> ContextNumber(const std::string& context,
+                                                            bool create);
+  std::mutex contexts_mu_;
+  std::unordered_map<std::string, std::int64_t> context_numbers_;
   // Guards cache_. Entries are immutable once inserted; shared_ptr lets a
   // reader keep an entry while another thread inserts (rehash).
   std::shared_mutex cache_mu_;

@@ -34,13 +34,30 @@ class SubjectName {
   std::string name_;
 };
 
-// A global schema id: positive, stable, the same for one canonical schema
-// under every subject.
+// A schema id: positive, stable, the same for one canonical schema under
+// every subject of one context. Each context (Confluent's `:.ctx:subject`
+// names, issue #18) has an id space of its own: a stored id holds the
+// context's number (Store::EnsureContext; 0 is the default context) in its
+// high 32 bits and the id clients see (1 .. 2^31-1) in its low 32 bits, so
+// every id of the default context is the plain number it always was.
 class SchemaId {
  public:
   constexpr SchemaId() = default;
   constexpr explicit SchemaId(std::int64_t v) : v_(v) {}
+  // The id `local` of the context numbered `context`; local 0 names the
+  // context itself (NewVersion: allocate the next id in it).
+  static constexpr SchemaId InContext(std::int64_t context, std::int64_t local) {
+    return SchemaId(context * kContextSpan + local);
+  }
   constexpr std::int64_t value() const { return v_; }
+  // The number of the context the id belongs to (0: the default context).
+  constexpr std::int64_t context() const { return v_ / kContextSpan; }
+  // The id as clients see it, within its context.
+  constexpr std::int64_t local() const { return v_ % kContextSpan; }
+  // Ids of one context lie in [context * kContextSpan, (context + 1) * kContextSpan).
+  static constexpr std::int64_t kContextSpan = std::int64_t{1} << 32;
+  // The largest id a client can hold (Confluent's ids are 32-bit signed).
+  static constexpr std::int64_t kMaxLocal = (std::int64_t{1} << 31) - 1;
   friend constexpr auto operator<=>(SchemaId, SchemaId) = default;
 
  private:
