@@ -138,7 +138,7 @@ class AvroLanguageImpl final : public Language {
 
   bool diff_reads_references() const override { return true; }
 
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view) const override {
     return AvroFields(Cast(schema).value());
   }
 

@@ -212,7 +212,7 @@ class JsonSchemaLanguageImpl final : public Language {
 
   bool diff_reads_references() const override { return false; }
 
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view) const override {
     return JsonSchemaFields(Cast(schema).value());
   }
 

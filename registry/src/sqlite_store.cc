@@ -35,7 +35,9 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 //    CREATE TABLE IF NOT EXISTS on every open, like kCatalogDdl: the order in
 //    which 4 and 5 were added does not matter, and a database recorded at 4
 //    gains them too.
-constexpr int kSchemaVersion = 5;
+// 6: subject_meta.message (the catalog's event type; kMigrateSubjectMessage
+//    on a database recorded at 2-5, which has subject_meta without it).
+constexpr int kSchemaVersion = 6;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,7 +87,8 @@ CREATE TABLE IF NOT EXISTS subject_meta(
   description TEXT NOT NULL,
   tags TEXT NOT NULL,
   links TEXT NOT NULL,
-  sla TEXT NOT NULL);
+  sla TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS deprecations(
   subject TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -143,6 +146,11 @@ CREATE TABLE IF NOT EXISTS webhooks(
   secret TEXT NOT NULL,
   created_by TEXT NOT NULL,
   created_ms INTEGER NOT NULL);
+)sql";
+
+// Versions 2-5 -> 6: the subject's event type in its catalog metadata.
+constexpr const char* kMigrateSubjectMessage = R"sql(
+ALTER TABLE subject_meta ADD COLUMN message TEXT NOT NULL DEFAULT '';
 )sql";
 
 // Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
@@ -557,12 +565,14 @@ class SqliteStore final : public Store {
   RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
       const SubjectName& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::optional<SubjectMetadata>> {
-      Stmt s(db, "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = ?");
+      Stmt s(db,
+             "SELECT owner, description, tags, links, sla, message FROM subject_meta "
+             "WHERE subject = ?");
       s.Bind(1, subject.str());
       int rc = s.Step();
       if (rc == SQLITE_DONE) return std::nullopt;
       if (rc != SQLITE_ROW) return StoreError(rc);
-      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4));
+      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5));
     });
   }
 
@@ -697,13 +707,13 @@ class SqliteStore final : public Store {
     return Read(
         [&](sqlite3* db) -> RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> {
           Stmt s(db,
-                 "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+                 "SELECT subject, owner, description, tags, links, sla, message FROM subject_meta "
                  "ORDER BY subject");
           std::vector<std::pair<SubjectName, SubjectMetadata>> out;
           int rc;
           while ((rc = s.Step()) == SQLITE_ROW) {
-            out.emplace_back(SubjectName(s.Text(0)),
-                             MetadataOf(s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)));
+            out.emplace_back(SubjectName(s.Text(0)), MetadataOf(s.Text(1), s.Text(2), s.Text(3),
+                                                                s.Text(4), s.Text(5), s.Text(6)));
           }
           if (rc != SQLITE_DONE) return StoreError(rc);
           return out;
@@ -1261,6 +1271,11 @@ class SqliteStore final : public Store {
     if ((stored == 1 || stored == 2) && (rc = Exec(db, kMigrateConfigLint)) != SQLITE_OK) {
       return StoreError(rc);
     }
+    // subject_meta came with version 2 (kCatalogDdl, with the column on a
+    // database created or migrated from 1 here).
+    if (stored >= 2 && stored < 6 && (rc = Exec(db, kMigrateSubjectMessage)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kUsageDdl)) != SQLITE_OK) return StoreError(rc);
@@ -1281,14 +1296,15 @@ class SqliteStore final : public Store {
       return Run(s);
     }
     Stmt s(db,
-           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla) "
-           "VALUES(?, ?, ?, ?, ?, ?)");
+           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla, "
+           "message) VALUES(?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, subject.str())
         .Bind(2, m->owner)
         .Bind(3, m->description)
         .Bind(4, json::ToJson(StringsJson(m->tags)))
         .Bind(5, LinksText(m->links))
-        .Bind(6, SlaText(m->sla));
+        .Bind(6, SlaText(m->sla))
+        .Bind(7, m->message);
     return Run(s);
   }
 

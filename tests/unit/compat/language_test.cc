@@ -223,12 +223,12 @@ TEST(LanguageFields, EachLanguageListsItsFields) {
   auto json = MustParse(SchemaType::kJson, kObject);
   auto avro = MustParse(SchemaType::kAvro, kRecord);
   ASSERT_TRUE(json && avro);
-  std::vector<FieldInfo> jf = json->language().Fields(*json);
+  std::vector<FieldInfo> jf = json->language().Fields(*json, "");
   ASSERT_EQ(jf.size(), 1u);
   EXPECT_EQ(jf[0].path, "a");
   EXPECT_EQ(jf[0].type, "integer");
   EXPECT_TRUE(jf[0].required);
-  std::vector<FieldInfo> af = avro->language().Fields(*avro);
+  std::vector<FieldInfo> af = avro->language().Fields(*avro, "");
   ASSERT_EQ(af.size(), 1u);
   EXPECT_EQ(af[0].path, "a");
   EXPECT_EQ(af[0].type, "int");
@@ -358,7 +358,7 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
 
   std::vector<std::string> paths;
   std::vector<std::string> types;
-  for (const FieldInfo& f : proto.Fields(*w)) {
+  for (const FieldInfo& f : proto.Fields(*w, "")) {
     paths.push_back(f.path);
     types.push_back(f.type);
   }
@@ -371,12 +371,26 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
                           "oneof pay { string card = 6; } }");
   ASSERT_TRUE(shapes);
   std::vector<std::string> rows;
-  for (const FieldInfo& f : proto.Fields(*shapes)) {
+  for (const FieldInfo& f : proto.Fields(*shapes, "")) {
     rows.push_back(f.path + " " + std::to_string(f.number) + " " + f.type + " " + f.label + " " +
                    f.oneof + (f.required ? " required" : ""));
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"r 3 int64 repeated ", "m 4 map<string, int32> map ",
                                             "o 5 bool optional ", "card 6 string singular pay"}));
+  // The message named (the catalog's `message`), else the file's first.
+  auto two = MustParse(SchemaType::kProtobuf,
+                       "syntax = \"proto3\"; package p; message A { int32 a = 1; } "
+                       "message B { string b = 1; int64 c = 2; } message E {}");
+  ASSERT_TRUE(two);
+  auto paths_of = [&](std::string_view event_type) {
+    std::vector<std::string> out;
+    for (const FieldInfo& f : proto.Fields(*two, event_type)) out.push_back(f.path);
+    return out;
+  };
+  EXPECT_EQ(paths_of("p.B"), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(paths_of(""), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(paths_of("p.Missing"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(paths_of("p.E").empty());  // a message without fields is still that message
 
   lint::Config config;
   lint::Context context(config, "");

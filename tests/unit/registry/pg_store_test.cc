@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (5) by the first replica that opens it;
+// migrated to the current layout (7) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -377,10 +377,15 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; "
+      "ALTER TABLE subject_meta DROP COLUMN message; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 6);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 7);
+  // Layout 7's column is there.
+  ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("s"), SubjectMetadata{.message = "p.M"},
+                                    AuditRecord{.action = "PUT_METADATA"}));
+  EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("s")))->message, "p.M");
   ASSERT_TRUE(
       s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                        EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));
