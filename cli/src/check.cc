@@ -14,6 +14,7 @@
 
 #include "accord/compat/language.h"
 #include "accord/compat/mode.h"
+#include "accord/compat/references.h"
 #include "accord/compat/render.h"
 #include "check_support.h"
 #include "commands.h"
@@ -110,86 +111,6 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
 
 namespace {
 
-// At most this many referenced schemas for one schema (protobuf::Limits's
-// file count).
-constexpr std::size_t kMaxReferencedSchemas = 128;
-
-Error ImportError(ErrorCode code, const compat::SchemaSource& importer,
-                  const compat::SchemaImport& import, std::string message) {
-  Error e;
-  e.code = code;
-  e.file = importer.name;
-  e.position = import.position;
-  e.message = std::move(message);
-  return e;
-}
-
-// The walk of ResolveReferences: each name parsed once, with the closure of
-// its own references.
-class ReferenceResolver {
- public:
-  ReferenceResolver(const FindReference& find, jsonschema::Dialect dialect)
-      : find_(find), dialect_(dialect) {}
-
-  Result<std::vector<compat::ReferencedSchema>> Closure(
-      const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer) {
-    std::vector<compat::ReferencedSchema> out;
-    std::set<std::string, std::less<>> names;
-    auto add = [&](const compat::ReferencedSchema& r) {
-      if (names.insert(r.name).second) out.push_back(r);
-    };
-    for (const compat::SchemaImport& import : imports) {
-      auto resolved = Resolve(import, importer);
-      if (!resolved) return std::unexpected(resolved.error());
-      add(*resolved);
-      for (const compat::ReferencedSchema& r : resolved->schema->references()) add(r);
-    }
-    return out;
-  }
-
- private:
-  Result<compat::ReferencedSchema> Resolve(const compat::SchemaImport& import,
-                                           const compat::SchemaSource& importer) {
-    if (auto done = done_.find(import.name); done != done_.end()) return done->second;
-    if (std::find(stack_.begin(), stack_.end(), import.name) != stack_.end()) {
-      return std::unexpected(ImportError(ErrorCode::kInvalidSchema, importer, import,
-                                         "import \"" + import.name +
-                                             "\" is a cycle (it imports, directly or not, " +
-                                             importer.name + ")"));
-    }
-    if (++count_ > kMaxReferencedSchemas) {
-      return std::unexpected(
-          ImportError(ErrorCode::kLimit, importer, import,
-                      "more than " + std::to_string(kMaxReferencedSchemas) + " imported schemas"));
-    }
-    auto found = find_(import, importer);
-    if (!found) return std::unexpected(found.error());
-    stack_.push_back(import.name);
-    auto references = Closure(found->imports, found->source);
-    stack_.pop_back();
-    if (!references) return std::unexpected(references.error());
-    compat::ParseOptions options;
-    options.dialect = dialect_;
-    options.references = std::move(*references);
-    const std::string shown = found->source.name;
-    auto parsed = found->language->Parse(std::move(found->source), options);
-    if (!parsed) {
-      Error e = parsed.error();
-      if (e.file.empty() || e.file == import.name) e.file = shown;
-      return std::unexpected(std::move(e));
-    }
-    compat::ReferencedSchema out{import.name, std::move(found->identity), std::move(*parsed)};
-    done_.emplace(import.name, out);
-    return out;
-  }
-
-  const FindReference& find_;
-  jsonschema::Dialect dialect_;
-  std::map<std::string, compat::ReferencedSchema, std::less<>> done_;
-  std::vector<std::string> stack_;
-  std::size_t count_ = 0;
-};
-
 // "a, b and c".
 std::string FolderList(const std::vector<std::string>& folders) {
   std::string out;
@@ -199,16 +120,6 @@ std::string FolderList(const std::vector<std::string>& folders) {
   }
   return out;
 }
-
-}  // namespace
-
-Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
-    const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer,
-    const FindReference& find, jsonschema::Dialect dialect) {
-  return ReferenceResolver(find, dialect).Closure(imports, importer);
-}
-
-namespace {
 
 // The finder of ResolveFileImports: an import path joined to each search
 // folder in turn (the main file's folder, then `import_path`).
@@ -226,7 +137,7 @@ FindReference ImportFolderFinder(const compat::SchemaSource& source,
     bool climbs = false;
     for (const std::filesystem::path& part : relative) climbs = climbs || part == "..";
     if (relative.is_absolute() || climbs || import.name.empty()) {
-      return std::unexpected(ImportError(
+      return std::unexpected(compat::ImportError(
           ErrorCode::kInvalidSchema, importer, import,
           "import \"" + import.name +
               "\" must be a relative path inside a search folder (no leading /, no ..)"));
@@ -238,10 +149,10 @@ FindReference ImportFolderFinder(const compat::SchemaSource& source,
       if (!std::filesystem::is_regular_file(path, ec)) continue;
       return FoundFile(path);
     }
-    return std::unexpected(ImportError(ErrorCode::kNotFound, importer, import,
-                                       "import \"" + import.name + "\" not found in " +
-                                           FolderList(folders) +
-                                           " (add the folder it is under with -I/--proto-path)"));
+    return std::unexpected(
+        compat::ImportError(ErrorCode::kNotFound, importer, import,
+                            "import \"" + import.name + "\" not found in " + FolderList(folders) +
+                                " (add the folder it is under with -I/--proto-path)"));
   };
 }
 
@@ -278,10 +189,10 @@ Result<std::vector<compat::ReferencedSchema>> ResolveNamedReferences(
       }
     }
     if (folders) return folders(import, importer);
-    return std::unexpected(ImportError(ErrorCode::kNotFound, importer, import,
-                                       "reference \"" + import.name + "\" is not given"));
+    return std::unexpected(compat::ImportError(ErrorCode::kNotFound, importer, import,
+                                               "reference \"" + import.name + "\" is not given"));
   };
-  return ResolveReferences(imports, source, find, dialect);
+  return compat::ResolveReferences(imports, source, find, dialect);
 }
 
 }  // namespace
@@ -316,7 +227,8 @@ Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
     return std::unexpected(std::move(e));
   }
   if (imports->empty()) return std::vector<compat::ReferencedSchema>();
-  return ResolveReferences(*imports, source, ImportFolderFinder(source, import_path), dialect);
+  return compat::ResolveReferences(*imports, source, ImportFolderFinder(source, import_path),
+                                   dialect);
 }
 
 void AddImportPathOption(CLI::App* sub, std::vector<std::string>* target) {

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include "accord/compat/language.h"
+#include "accord/compat/references.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/error.h"
 #include "accord/schemas/jsonschema.h"
@@ -63,30 +64,14 @@ std::string LanguagesThat(bool (*accepts)(const compat::Language&));
 Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths);
 
 // A schema another one names (compat::SchemaImport), as found: a file on
-// disk, or a version in a registry.
-struct FoundReference {
-  compat::SchemaSource source;  // its name is how errors name it (a path)
-  const compat::Language* language = nullptr;
-  std::vector<compat::SchemaImport> imports;  // what it names itself
-  std::string identity;                       // compat::ReferencedSchema::identity
-};
+// disk, or a version in a registry (compat/references.h).
+using FoundReference = compat::FoundReference;
 // The file at `path` as a referenced schema (LoadSchemaSource, LanguageOf,
 // its own imports); its identity is its file URI.
 Result<FoundReference> FoundFile(const std::string& path);
 // Finds what `import` (written in `importer`) names. Errors name the
 // importer at the import's position.
-using FindReference = std::function<Result<FoundReference>(const compat::SchemaImport& import,
-                                                           const compat::SchemaSource& importer)>;
-
-// Resolves `imports` (written in `importer`) and, through `find`, theirs:
-// each found schema is parsed with its own references, and the result is
-// the closure compat::ParseOptions::references wants (pre-order, each name
-// once). Errors: `find`'s; a cycle of imports (at the import closing it);
-// more than 128 schemas; a referenced schema that does not parse (named by
-// its source name).
-Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
-    const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer,
-    const FindReference& find, jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
+using FindReference = compat::FindReference;
 
 // IMPORT SEARCH (`-I/--proto-path DIR`, a contract's `proto_path:`). A file
 // named by path (Protobuf's `import "a/b.proto";`) resolves the way protoc

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "accord/compat/language.h"
+#include "accord/compat/references.h"
 #include "accord/schemas/jsonschema.h"
 #include "check_support.h"
 #include "named_references.h"
@@ -198,20 +199,66 @@ Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
   if (!version.references.empty()) {
     compat::SchemaSource importer;
     importer.name = display;
-    FindReference find = [&](const compat::SchemaImport& import,
-                             const compat::SchemaSource& from) -> Result<FoundReference> {
+    compat::FindReference find =
+        [&](const compat::SchemaImport& import,
+            const compat::SchemaSource& from) -> Result<compat::FoundReference> {
       for (const FetchedReference& r : version.referenced) {
         if (r.name == import.name) return FoundRegistryReference(r.version);
       }
       return MakeError(ErrorCode::kNotFound, from.name + ": reference \"" + import.name +
                                                  "\" is not a schema the registry served");
     };
-    auto resolved = ResolveReferences(ImportsOf(version.references), importer, find, dialect);
+    auto resolved =
+        compat::ResolveReferences(ImportsOf(version.references), importer, find, dialect);
     if (!resolved) return std::unexpected(resolved.error());
     references = std::move(*resolved);
   }
   return ParseRegistrySchema(version.schema, version.schema_type, display, dialect,
                              std::move(references));
+}
+
+Result<ContractSchema> ParsePublishedReader(const PublishedReader& reader, std::string display,
+                                            jsonschema::Dialect dialect) {
+  const compat::Language* language = LanguageNamed(reader.schema_type);
+  if (reader.references.empty() || language == nullptr) {
+    return ParseRegistrySchema(reader.schema, reader.schema_type, std::move(display), dialect);
+  }
+  auto source = RegistrySource(reader.schema, *language, display);
+  if (!source) return std::unexpected(source.error());
+  auto imports = language->Imports(*source);
+  if (!imports) {
+    Error e = imports.error();
+    e.file = display;
+    return std::unexpected(std::move(e));
+  }
+  compat::FindReference find =
+      [&](const compat::SchemaImport& import,
+          const compat::SchemaSource& from) -> Result<compat::FoundReference> {
+    for (const ReaderReference& r : reader.references) {
+      if (r.name != import.name) continue;
+      auto found_source = RegistrySource(r.schema, *language, display + ": " + r.name);
+      if (!found_source) return std::unexpected(found_source.error());
+      auto own = language->Imports(*found_source);
+      if (!own) {
+        Error e = own.error();
+        e.file = found_source->name;
+        return std::unexpected(std::move(e));
+      }
+      compat::FoundReference found;
+      found.source = std::move(*found_source);
+      found.language = language;
+      found.imports = std::move(*own);
+      found.identity = "reader" + std::string(1, '\0') + r.name;
+      return found;
+    }
+    return std::unexpected(compat::ImportError(
+        ErrorCode::kNotFound, from, import,
+        "import \"" + import.name + "\" is not among the reader's published references"));
+  };
+  auto resolved = compat::ResolveReferences(*imports, *source, find, dialect);
+  if (!resolved) return std::unexpected(resolved.error());
+  return ParseRegistrySchema(reader.schema, reader.schema_type, std::move(display), dialect,
+                             std::move(*resolved));
 }
 
 Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
@@ -504,9 +551,8 @@ Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
       out.push_back(std::move(result));
       continue;
     }
-    auto reader =
-        ParseRegistrySchema(consumer.schema, consumer.schema_type,
-                            consumer.service + "'s reader of " + subject, producer.dialect);
+    auto reader = ParsePublishedReader(consumer, consumer.service + "'s reader of " + subject,
+                                       producer.dialect);
     if (!reader) return std::unexpected(reader.error());
     auto report = Compare(producer, *reader, policy);
     if (!report) return std::unexpected(report.error());

@@ -86,6 +86,13 @@ Result<ContractSchema> ParseRegistrySchema(
 // named "SUBJECT version N", its references its imports. Errors: a type
 // without a language, a text that is not JSON for a JSON language.
 Result<FoundReference> FoundRegistryReference(const RegistryClient::VersionInfo& version);
+// A consumer's reader as published (PublishedReader: its schema and the
+// files it imports), parsed; displayed as `display`, a reference as
+// "<display>: <import path>". Errors: as ParseRegistrySchema; an import the
+// published references do not carry.
+Result<ContractSchema> ParsePublishedReader(
+    const PublishedReader& reader, std::string display,
+    jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
 // A registry version with the schemas it references (RegistryVersion::
 // referenced), parsed; displayed as "SUBJECT version N". Errors: a
 // referenced schema is missing or does not parse (named "SUBJECT version N").

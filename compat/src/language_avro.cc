@@ -139,7 +139,7 @@ class AvroLanguageImpl final : public Language {
   bool diff_reads_references() const override { return true; }
 
   // Named types from references are expanded where the schema uses them.
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view) const override {
     std::vector<NamedDocument> references;
     for (const ReferencedSchema& r : schema.references()) {
       if (r.schema && r.schema->type() == SchemaType::kAvro) {

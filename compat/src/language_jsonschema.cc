@@ -213,7 +213,7 @@ class JsonSchemaLanguageImpl final : public Language {
   bool diff_reads_references() const override { return false; }
 
   // Referenced schemas' fields appear under the field that $refs them.
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view) const override {
     std::vector<NamedDocument> references;
     for (const ReferencedSchema& r : schema.references()) {
       if (r.schema && r.schema->type() == SchemaType::kJson) {

@@ -303,7 +303,7 @@ RegistryResult<std::vector<DeployPair>> Service::CheckDeployment(std::string_vie
     if (reader.schema.empty()) return {};  // no reader schema: nothing to check
     auto writer = ParsedVersion(*held);
     if (!writer) return std::unexpected(writer.error());
-    auto parsed = internal::ParseSchema(reader.type, reader.schema, {}, options_.default_dialect);
+    auto parsed = internal::ParseReader(reader, options_.default_dialect);
     if (!parsed) return std::unexpected(parsed.error());
     auto config = ConfigFor(subject);
     if (!config) return std::unexpected(config.error());

@@ -76,7 +76,10 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // accord_next_schema_id, which accord_add_version draws ids through (the
 // previous build's replicas never name a context, and get what they got
 // before).
-constexpr int kSchemaVersion = 8;
+// 9: subject_meta.message (ADD COLUMN IF NOT EXISTS in kDdl; the function's
+// INSERT leaves it to its default and its UPDATE leaves it alone: replicas of
+// the previous build still running during an upgrade keep working).
+constexpr int kSchemaVersion = 9;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -128,6 +131,7 @@ CREATE TABLE IF NOT EXISTS subject_meta(
   tags TEXT NOT NULL,
   links TEXT NOT NULL,
   sla TEXT NOT NULL);
+ALTER TABLE subject_meta ADD COLUMN IF NOT EXISTS message TEXT NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS deprecations(
   subject TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -971,12 +975,13 @@ class PostgresStore final : public Store {
         &ReadCache::metadata, subject.str(),
         [&]() -> RegistryResult<std::optional<SubjectMetadata>> {
           auto rows = Query(
-              "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = $1",
+              "SELECT owner, description, tags, links, sla, message FROM subject_meta "
+              "WHERE subject = $1",
               {P(subject.str())});
           if (!rows) return std::unexpected(rows.error());
           if (rows->size() == 0) return std::nullopt;
           return MetadataOf(rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Text(0, 3),
-                            rows->Text(0, 4));
+                            rows->Text(0, 4), rows->Text(0, 5));
         });
   }
 
@@ -1094,14 +1099,14 @@ class PostgresStore final : public Store {
   RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> ListSubjectMetadata()
       override {
     auto rows = Query(
-        "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+        "SELECT subject, owner, description, tags, links, sla, message FROM subject_meta "
         "ORDER BY subject COLLATE \"C\"");
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::pair<SubjectName, SubjectMetadata>> out;
     for (int i = 0; i < rows->size(); ++i) {
       out.emplace_back(SubjectName(rows->Text(i, 0)),
                        MetadataOf(rows->Text(i, 1), rows->Text(i, 2), rows->Text(i, 3),
-                                  rows->Text(i, 4), rows->Text(i, 5)));
+                                  rows->Text(i, 4), rows->Text(i, 5), rows->Text(i, 6)));
     }
     return out;
   }
@@ -1813,12 +1818,14 @@ class PostgresStore final : public Store {
     if (Injected("metadata")) return InjectedFault();
     auto r =
         m ? c.Exec(
-                "INSERT INTO subject_meta(subject, owner, description, tags, links, sla) "
-                "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (subject) DO UPDATE SET "
+                "INSERT INTO subject_meta(subject, owner, description, tags, links, sla, message) "
+                "VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subject) DO UPDATE SET "
                 "owner = EXCLUDED.owner, description = EXCLUDED.description, "
-                "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla",
+                "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla, "
+                "message = EXCLUDED.message",
                 {P(subject.str()), P(m->owner), P(m->description),
-                 P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)), P(SlaText(m->sla))})
+                 P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)), P(SlaText(m->sla)),
+                 P(m->message)})
           : c.Exec("DELETE FROM subject_meta WHERE subject = $1", {P(subject.str())});
     if (!r) return std::unexpected(r.error());
     return {};

@@ -216,7 +216,7 @@ std::vector<std::string> ReservedFieldProblems(const std::optional<internal::Con
   // Top-level fields: the rows of the language's field table without a
   // parent (no '.', '[' or '{' in the path).
   std::set<std::string> top;
-  for (const compat::FieldInfo& f : schema.language().Fields(*schema.schema)) {
+  for (const compat::FieldInfo& f : schema.language().Fields(*schema.schema, {})) {
     if (f.path.find_first_of(".[{") == std::string::npos) top.insert(f.path);
   }
   for (const std::string& name : reserved) {

@@ -40,7 +40,9 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 // 7: contexts (kContextsDdl, a new table only; issue #18): numbers of the
 //    named contexts, whose schema ids carry them (SchemaId::InContext).
 //    Every existing schema id is in the default context (number 0).
-constexpr int kSchemaVersion = 7;
+// 8: subject_meta.message (the catalog's event type; kMigrateSubjectMessage
+//    on a database recorded at 2-7, which has subject_meta without it).
+constexpr int kSchemaVersion = 8;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -91,7 +93,8 @@ CREATE TABLE IF NOT EXISTS subject_meta(
   description TEXT NOT NULL,
   tags TEXT NOT NULL,
   links TEXT NOT NULL,
-  sla TEXT NOT NULL);
+  sla TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS deprecations(
   subject TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -156,6 +159,11 @@ constexpr const char* kContextsDdl = R"sql(
 CREATE TABLE IF NOT EXISTS contexts(
   name TEXT PRIMARY KEY,
   number INTEGER NOT NULL UNIQUE);
+)sql";
+
+// Versions 2-7 -> 8: the subject's event type in its catalog metadata.
+constexpr const char* kMigrateSubjectMessage = R"sql(
+ALTER TABLE subject_meta ADD COLUMN message TEXT NOT NULL DEFAULT '';
 )sql";
 
 // Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
@@ -601,12 +609,14 @@ class SqliteStore final : public Store {
   RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
       const SubjectName& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::optional<SubjectMetadata>> {
-      Stmt s(db, "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = ?");
+      Stmt s(db,
+             "SELECT owner, description, tags, links, sla, message FROM subject_meta "
+             "WHERE subject = ?");
       s.Bind(1, subject.str());
       int rc = s.Step();
       if (rc == SQLITE_DONE) return std::nullopt;
       if (rc != SQLITE_ROW) return StoreError(rc);
-      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4));
+      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5));
     });
   }
 
@@ -742,13 +752,13 @@ class SqliteStore final : public Store {
     return Read(
         [&](sqlite3* db) -> RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> {
           Stmt s(db,
-                 "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+                 "SELECT subject, owner, description, tags, links, sla, message FROM subject_meta "
                  "ORDER BY subject");
           std::vector<std::pair<SubjectName, SubjectMetadata>> out;
           int rc;
           while ((rc = s.Step()) == SQLITE_ROW) {
-            out.emplace_back(SubjectName(s.Text(0)),
-                             MetadataOf(s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)));
+            out.emplace_back(SubjectName(s.Text(0)), MetadataOf(s.Text(1), s.Text(2), s.Text(3),
+                                                                s.Text(4), s.Text(5), s.Text(6)));
           }
           if (rc != SQLITE_DONE) return StoreError(rc);
           return out;
@@ -1343,6 +1353,11 @@ class SqliteStore final : public Store {
     if (stored >= 1 && stored < 6 && (rc = Exec(db, kMigrateConfigContract)) != SQLITE_OK) {
       return StoreError(rc);
     }
+    // subject_meta came with version 2 (kCatalogDdl, with the column on a
+    // database created or migrated from 1 here).
+    if (stored >= 2 && stored < 8 && (rc = Exec(db, kMigrateSubjectMessage)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kUsageDdl)) != SQLITE_OK) return StoreError(rc);
@@ -1364,14 +1379,15 @@ class SqliteStore final : public Store {
       return Run(s);
     }
     Stmt s(db,
-           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla) "
-           "VALUES(?, ?, ?, ?, ?, ?)");
+           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla, "
+           "message) VALUES(?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, subject.str())
         .Bind(2, m->owner)
         .Bind(3, m->description)
         .Bind(4, json::ToJson(StringsJson(m->tags)))
         .Bind(5, LinksText(m->links))
-        .Bind(6, SlaText(m->sla));
+        .Bind(6, SlaText(m->sla))
+        .Bind(7, m->message);
     return Run(s);
   }
 

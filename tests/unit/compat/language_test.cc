@@ -241,7 +241,8 @@ TEST(LanguageFields, ReferencedSchemasAreExpandedUnderTheReferencingField) {
                          with);
   ASSERT_TRUE(order);
   std::vector<std::string> rows;
-  for (const FieldInfo& f : order->language().Fields(*order)) rows.push_back(f.path + " " + f.type);
+  for (const FieldInfo& f : order->language().Fields(*order, {}))
+    rows.push_back(f.path + " " + f.type);
   EXPECT_EQ(rows, (std::vector<std::string>{"customer object", "customer.name string",
                                             "customer.address object",
                                             "customer.address.city string", "customer.referrer ref",
@@ -260,7 +261,7 @@ TEST(LanguageFields, ReferencedSchemasAreExpandedUnderTheReferencingField) {
                           avro_with);
   ASSERT_TRUE(priced);
   rows.clear();
-  for (const FieldInfo& f : priced->language().Fields(*priced)) {
+  for (const FieldInfo& f : priced->language().Fields(*priced, {})) {
     rows.push_back(f.path + " " + f.type);
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"price acme.Money", "price.units long"}));
@@ -281,7 +282,7 @@ TEST(LanguageFields, ReferencedSchemasAreExpandedUnderTheReferencingField) {
                             proto_with);
   ASSERT_TRUE(importer);
   rows.clear();
-  for (const FieldInfo& f : importer->language().Fields(*importer)) {
+  for (const FieldInfo& f : importer->language().Fields(*importer, {})) {
     rows.push_back(f.path + " " + f.type);
   }
   EXPECT_EQ(rows,
@@ -292,12 +293,12 @@ TEST(LanguageFields, EachLanguageListsItsFields) {
   auto json = MustParse(SchemaType::kJson, kObject);
   auto avro = MustParse(SchemaType::kAvro, kRecord);
   ASSERT_TRUE(json && avro);
-  std::vector<FieldInfo> jf = json->language().Fields(*json);
+  std::vector<FieldInfo> jf = json->language().Fields(*json, "");
   ASSERT_EQ(jf.size(), 1u);
   EXPECT_EQ(jf[0].path, "a");
   EXPECT_EQ(jf[0].type, "integer");
   EXPECT_TRUE(jf[0].required);
-  std::vector<FieldInfo> af = avro->language().Fields(*avro);
+  std::vector<FieldInfo> af = avro->language().Fields(*avro, "");
   ASSERT_EQ(af.size(), 1u);
   EXPECT_EQ(af[0].path, "a");
   EXPECT_EQ(af[0].type, "int");
@@ -427,7 +428,7 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
 
   std::vector<std::string> paths;
   std::vector<std::string> types;
-  for (const FieldInfo& f : proto.Fields(*w)) {
+  for (const FieldInfo& f : proto.Fields(*w, "")) {
     paths.push_back(f.path);
     types.push_back(f.type);
   }
@@ -440,12 +441,26 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
                           "oneof pay { string card = 6; } }");
   ASSERT_TRUE(shapes);
   std::vector<std::string> rows;
-  for (const FieldInfo& f : proto.Fields(*shapes)) {
+  for (const FieldInfo& f : proto.Fields(*shapes, "")) {
     rows.push_back(f.path + " " + std::to_string(f.number) + " " + f.type + " " + f.label + " " +
                    f.oneof + (f.required ? " required" : ""));
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"r 3 int64 repeated ", "m 4 map<string, int32> map ",
                                             "o 5 bool optional ", "card 6 string singular pay"}));
+  // The message named (the catalog's `message`), else the file's first.
+  auto two = MustParse(SchemaType::kProtobuf,
+                       "syntax = \"proto3\"; package p; message A { int32 a = 1; } "
+                       "message B { string b = 1; int64 c = 2; } message E {}");
+  ASSERT_TRUE(two);
+  auto paths_of = [&](std::string_view event_type) {
+    std::vector<std::string> out;
+    for (const FieldInfo& f : proto.Fields(*two, event_type)) out.push_back(f.path);
+    return out;
+  };
+  EXPECT_EQ(paths_of("p.B"), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(paths_of(""), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(paths_of("p.Missing"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(paths_of("p.E").empty());  // a message without fields is still that message
 
   lint::Config config;
   lint::Context context(config, "");

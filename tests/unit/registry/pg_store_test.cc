@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (8) by the first replica that opens it;
+// migrated to the current layout (9) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -378,10 +378,11 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; ALTER TABLE config DROP COLUMN contract; "
       "DROP FUNCTION accord_next_schema_id; DROP TABLE contexts; DROP SEQUENCE context_numbers; "
+      "ALTER TABLE subject_meta DROP COLUMN message; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 8);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 9);
   // Layout 7's config column is there.
   const ConfigRecord contract{.compatibility_group = "major", .validate_fields = true};
   ASSERT_TRUE(s->SetConfig(std::nullopt, contract, AuditRecord{.action = "PUT_CONFIG"}));
@@ -391,6 +392,10 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   NewVersion in_context = NV(":.team-a:s", 1, "fp1@.team-a");
   in_context.schema.id = SchemaId::InContext(1, 0);
   EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
+  // Layout 9's subject_meta column is there.
+  ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("s"), SubjectMetadata{.message = "p.M"},
+                                    AuditRecord{.action = "PUT_METADATA"}));
+  EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("s")))->message, "p.M");
   ASSERT_TRUE(
       s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                        EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));

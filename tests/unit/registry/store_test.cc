@@ -395,9 +395,14 @@ TYPED_TEST(StoreSuite, SubjectMetadataIsSetReplacedAndRemoved) {
                     .description = "Orders placed",
                     .tags = {"orders", "pii"},
                     .links = {{"runbook", "https://wiki/x"}},
-                    .sla = {{"delivery", "p99 < 5s"}}};
+                    .sla = {{"delivery", "p99 < 5s"}},
+                    .message = "acme.orders.OrderPlaced"};
   ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), m, A("PUT_METADATA")));
   EXPECT_EQ(**this->store_->GetSubjectMetadata(SubjectName("s")), m);
+  auto listed = this->store_->ListSubjectMetadata();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].second, m);
   m.tags = {"x"};
   ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), m, A("PUT_METADATA")));
   EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("s")))->tags,
@@ -412,6 +417,15 @@ TYPED_TEST(StoreSuite, RegistrationMayReplaceSubjectMetadataInTheSameWrite) {
   ASSERT_TRUE(this->store_->AddVersion(v));
   EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("s")))->owner, "team-a");
   EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 1u);
+  // The Service carries the stored message over into the metadata a
+  // registration writes; it is kept.
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(
+      SubjectName("s"), SubjectMetadata{.owner = "team-a", .message = "p.B"}, A("PUT_METADATA")));
+  NewVersion again = NV("s", 2, "fp2");
+  again.subject_metadata = SubjectMetadata{.owner = "team-a", .tags = {"x"}, .message = "p.B"};
+  ASSERT_TRUE(this->store_->AddVersion(again));
+  EXPECT_EQ(**this->store_->GetSubjectMetadata(SubjectName("s")),
+            (SubjectMetadata{.owner = "team-a", .tags = {"x"}, .message = "p.B"}));
 }
 
 TYPED_TEST(StoreSuite, DeprecationIsJoinedIntoVersionsAndListed) {
@@ -459,7 +473,13 @@ TYPED_TEST(StoreSuite, ServiceDeclarationsRoundTripSortedByName) {
                                    .type = SchemaType::kJson,
                                    .schema = "{}",
                                    .versions = {Version(1), Version(2)}},
-                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
+                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)},
+                   // A reader with the files it imports, in order.
+                   ConsumedSubject{.subject = SubjectName("shipments"),
+                                   .type = SchemaType::kProtobuf,
+                                   .schema = "import \"b.proto\";",
+                                   .references = {{"b.proto", "import \"a/c.proto\";"},
+                                                  {"a/c.proto", "message C {}"}}}},
       .updated_ms = 42};
   ServiceRecord a{.name = "audit", .owner = "", .updated_ms = 7};
   ASSERT_TRUE(this->store_->PutService(b, A("PUT_SERVICE"), {}));
@@ -488,7 +508,11 @@ ServiceVersionRecord Contract(const std::string& service, const std::string& ver
                                    .type = SchemaType::kJson,
                                    .schema = "{\"type\":\"object\"}",
                                    .versions = {Version(1), Version(2)}},
-                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
+                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)},
+                   ConsumedSubject{.subject = SubjectName("shipments"),
+                                   .type = SchemaType::kProtobuf,
+                                   .schema = "import \"b.proto\";",
+                                   .references = {{"b.proto", "message B {}"}}}},
       .created_ms = created_ms};
 }
 
@@ -1206,7 +1230,8 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     ASSERT_TRUE(s->AddVersion(v));
     ASSERT_TRUE(s->SetDeprecation(SubjectName("orders"), Version(1),
                                   Deprecation{.sunset = "2030-01-01"}, A("DEPRECATE")));
-    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"), SubjectMetadata{.owner = "x"},
+    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"),
+                                      SubjectMetadata{.owner = "x", .message = "acme.Order"},
                                       A("PUT_METADATA")));
     ASSERT_TRUE(s->PutService(ServiceRecord{.name = "svc"}, A("PUT_SERVICE"), {}));
     ASSERT_TRUE(s->SetConfig(SubjectName("orders"), ConfigRecord{.lint = true}, A("PUT_CONFIG")));
@@ -1229,7 +1254,7 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     in_context.schema.id = SchemaId::InContext(1, 0);
     EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "7");
+  EXPECT_EQ(SchemaVersionOf(path), "8");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
@@ -1243,6 +1268,35 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
   EXPECT_EQ((*s->GetConfig(std::nullopt))->compatibility_group, "major");
   EXPECT_EQ(s->ListDeployments(std::nullopt)->size(), 1u);
   EXPECT_TRUE(s->GetServiceVersion("svc", "1")->has_value());
+  EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("orders")))->message, "acme.Order");
+}
+
+// Schema version 5 had subject_meta without `message`: the column is added
+// (empty for every subject), the rest kept.
+TEST(SqliteStore, VersionFiveDatabaseGainsTheSubjectsMessage) {
+  TempDir dir;
+  const std::string path = dir.File("v5.db");
+  {
+    auto s = testing::OpenStoreOrDie(path);
+    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"), SubjectMetadata{.owner = "x"},
+                                      A("PUT_METADATA")));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  // Back to subject_meta and config as version 5 had them.
+  ExecOrDie(db, R"sql(
+    ALTER TABLE subject_meta DROP COLUMN message;
+    ALTER TABLE config DROP COLUMN contract;
+    UPDATE meta SET value = '5' WHERE key = 'schema_version';
+  )sql");
+  sqlite3_close(db);
+  auto s = testing::OpenStoreOrDie(path);
+  EXPECT_EQ(SchemaVersionOf(path), "8");
+  EXPECT_EQ(**s->GetSubjectMetadata(SubjectName("orders")), SubjectMetadata{.owner = "x"});
+  ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"),
+                                    SubjectMetadata{.owner = "x", .message = "acme.Order"},
+                                    A("PUT_METADATA")));
+  EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("orders")))->message, "acme.Order");
 }
 
 TEST(SqliteStore, ConfigLintSwitchRoundTripsAndUnsetStaysUnset) {

@@ -95,8 +95,14 @@
 //    [a-z0-9][a-z0-9._-]{0,63} (stored sorted, unique), <= 16 links {name
 //    1..128, http(s) URL <= 2048 without spaces}, <= 16 SLA targets {name
 //    [A-Za-z0-9][A-Za-z0-9._-]{0,63}: 1..256 bytes}; no
-//    control characters (the description may hold newlines and tabs).
-//    Anything else is 42210.
+//    control characters (the description may hold newlines and tabs);
+//    message (the type the events are, SubjectMetadata::message) <= 512
+//    bytes of [A-Za-z0-9_.], a type of the latest live version
+//    (compat::Language::EventType: "Order", "acme.Order", ".acme.Order"),
+//    stored as its full name ("acme.Order"). Anything else is 42210. The
+//    field table (Fields, GetCatalogSubject's personal data, SearchCatalog,
+//    SearchFields) is of that type in every version that has it, of the
+//    schema's default type in a version that does not.
 //  * Deprecation: sunset is a valid YYYY-MM-DD (42210); reason <= 1024
 //    bytes; replacement, when given, another live version (42210).
 //    Lifecycle at the Service clock (ServiceOptions::now_ms): ACTIVE;
@@ -110,7 +116,9 @@
 //    Re-deprecating keeps the first deprecation time.
 //  * Service declarations: name 1..128 of [A-Za-z0-9._-], each consumed
 //    subject once, versions a list / ">=N" / all, reader schemas parsed
-//    (42201 when invalid, 42209 when too large); 40410 for unknown names.
+//    with the files they import (ConsumedSubject::references; formats.h
+//    ParseReader) (42201 when invalid, 42209 when too large); 40410 for
+//    unknown names.
 //  * Field search (SearchFields): a subject matches when a row of a live
 //    version's field table has the name asked (its own name or its dotted
 //    path, ASCII case-insensitive) and/or is personal data (tag PII). Each
@@ -479,9 +487,10 @@ struct MetadataUpdate {
   std::optional<std::vector<std::string>> tags{};
   std::optional<std::vector<CatalogLink>> links{};
   std::optional<std::vector<std::pair<std::string, std::string>>> sla{};
+  std::optional<std::string> message{};
   // Every member set from `m` (a full replacement).
   static MetadataUpdate Replace(const SubjectMetadata& m) {
-    return MetadataUpdate{m.owner, m.description, m.tags, m.links, m.sla};
+    return MetadataUpdate{m.owner, m.description, m.tags, m.links, m.sla, m.message};
   }
   SubjectMetadata ApplyTo(SubjectMetadata m) const {
     if (owner) m.owner = *owner;
@@ -489,6 +498,7 @@ struct MetadataUpdate {
     if (tags) m.tags = *tags;
     if (links) m.links = *links;
     if (sla) m.sla = *sla;
+    if (message) m.message = *message;
     return m;
   }
 };
@@ -1011,10 +1021,13 @@ class Service {
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedVersion(
       const VersionRecord& v);
   RegistryResult<SchemaDiff> DiffVersions(const VersionRecord& from, const VersionRecord& to);
-  // The field rows of a version's schema, from field_index_ or computed
-  // and indexed (none for a schema this build cannot read).
+  // The field rows of a version's schema for type `message` (the subject's
+  // SubjectMetadata::message), from field_index_ or computed and indexed
+  // (none for a schema this build cannot read).
   RegistryResult<std::shared_ptr<const std::vector<internal::IndexedField>>> IndexedFields(
-      const VersionRecord& v);
+      const VersionRecord& v, const std::string& message);
+  // The message the subject's metadata names ("" when none).
+  RegistryResult<std::string> SubjectMessage(const SubjectName& subject);
   // 42201 listing the error-level lint findings of `schema` (owner: from
   // `metadata`); warnings pass.
   RegistryResult<void> CheckLint(const SubjectName& s, const Parsed& schema,

@@ -145,10 +145,27 @@ struct SubjectMetadata {
   std::vector<CatalogLink> links{};
   // SLA targets by name ("delivery", "processing", ...), sorted by name.
   std::vector<std::pair<std::string, std::string>> sla{};
+  // The type within the subject's schemas that its events are, as a
+  // contract's `message:` names it (Protobuf: a message's full name); ""
+  // for the schema's default (Protobuf: the file's first message, what a
+  // Confluent serializer writes by default) and for the languages whose
+  // schema is itself the event's type. The catalog's field table and field
+  // search show that type.
+  std::string message{};
   bool empty() const {
-    return owner.empty() && description.empty() && tags.empty() && links.empty() && sla.empty();
+    return owner.empty() && description.empty() && tags.empty() && links.empty() && sla.empty() &&
+           message.empty();
   }
   friend bool operator==(const SubjectMetadata&, const SubjectMetadata&) = default;
+};
+
+// A file a consumer's reader schema imports, carried by the declaration
+// itself: the consumer's own copy (it need not be registered anywhere), so
+// that a declaration, and a contract version, is whole on its own.
+struct ReaderReference {
+  std::string name{};    // the import path the reader (or another reference) names
+  std::string schema{};  // the file's text, in the reader's language
+  friend bool operator==(const ReaderReference&, const ReaderReference&) = default;
 };
 
 // What a service reads from one subject: its reader schema and the writer
@@ -158,6 +175,10 @@ struct ConsumedSubject {
   SubjectName subject{};
   SchemaType type = SchemaType::kAvro;
   std::string schema{};  // reader schema text (may be empty: no reader schema)
+  // The files the reader imports, directly or not, each once (Protobuf's
+  // imports other than the built-in files); empty for a reader that imports
+  // none.
+  std::vector<ReaderReference> references{};
   std::vector<Version> versions{};
   std::optional<Version> min_version{};  // ">=N"
   // True when the declaration names version `v` (a list or ">=N" holding
