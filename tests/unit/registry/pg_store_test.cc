@@ -374,13 +374,19 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
     ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
   }
   Sql(uri_,
-      "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
+      "DO $$ DECLARE f regprocedure; BEGIN FOR f IN SELECT oid::regprocedure FROM pg_proc "
+      "WHERE proname = 'accord_add_version' LOOP EXECUTE 'DROP FUNCTION ' || f; END LOOP; END $$; "
+      "DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; "
+      "DROP TABLE subject_heads; DROP TABLE accord_epoch; "
+      "DROP FUNCTION accord_config_written CASCADE; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 6);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 7);
+  // Layout 7 knows the highest version of every subject written before it.
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
   ASSERT_TRUE(
       s->SetDeployment(DeploymentRecord{.environment = "e", .service = "svc", .version = "1"},
                        EnvironmentRecord{.name = "e"}, AuditRecord{.action = "DEPLOY"}));
@@ -545,6 +551,48 @@ TEST_F(PostgresReplicas, APermanentDeleteRightAfterASoftDeleteElsewhereSucceeds)
   auto deleted = b.DeleteSubject("s", DeleteKind::kPermanent);
   ASSERT_TRUE(deleted) << deleted.error().message;
   EXPECT_EQ(*deleted, std::vector<Version>{Version(1)});
+}
+
+// A registration decided before another replica permanently deleted the
+// subject's latest version is refused, also on the store's fast path (the
+// config and mode read again just before, as a Service does: only the
+// version list is stale). The permanent delete moved the subject's head.
+TEST_F(PostgresReplicas, AnAppendDecidedBeforeAPermanentDeleteElsewhereIsAConflict) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  const SubjectName s("s");
+  for (int v = 1; v <= 2; ++v) {
+    NewVersion nv = NV("s", v, "fp" + std::to_string(v));
+    nv.expected_latest = Version(v - 1);
+    ASSERT_TRUE(a->AddVersion(nv));
+  }
+  ASSERT_TRUE(b->SoftDeleteVersions(s, {Version(2)}, AuditRecord{.action = "DELETE"}));
+  ASSERT_TRUE(b->HardDeleteVersions(s, {Version(2)}, AuditRecord{.action = "DELETE"}));
+  // Once a has heard of it (else the notification could drop the config
+  // read below, and the write would not try the fast path).
+  for (int i = 0; i < 200 && a->ListVersions(s, IncludeDeleted::kYes)->size() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto decide = [&] {
+    return DecidedUnder{.subject_config = *a->GetConfig(s),
+                        .global_config = *a->GetConfig(std::nullopt),
+                        .subject_mode = *a->GetMode(s),
+                        .global_mode = *a->GetMode(std::nullopt)};
+  };
+  NewVersion stale = NV("s", 3, "fp3");
+  stale.expected_latest = Version(2);
+  stale.decided_under = decide();
+  auto w = a->AddVersion(stale);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_EQ(Numbers(*a->ListVersions(s, IncludeDeleted::kYes)), std::vector<int>{1});
+  // Decided again against version 1: written as version 2.
+  NewVersion again = NV("s", 2, "fp3");
+  again.expected_latest = Version(1);
+  again.decided_under = decide();
+  ASSERT_TRUE(a->AddVersion(again));
+  EXPECT_EQ(Numbers(*a->ListVersions(s, IncludeDeleted::kYes)), (std::vector<int>{1, 2}));
 }
 
 // The lost update that a process-local lock cannot prevent: two replicas
