@@ -197,8 +197,10 @@ CREATE TABLE IF NOT EXISTS webhooks(
 // every step idempotent).
 constexpr const char* kHeadsDdl = R"sql(
 CREATE TABLE IF NOT EXISTS subject_heads(subject TEXT PRIMARY KEY, latest INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS accord_epoch(config BIGINT NOT NULL);
-INSERT INTO accord_epoch(config) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM accord_epoch);
+CREATE TABLE IF NOT EXISTS accord_epoch(
+  one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),  -- one row, ever
+  config BIGINT NOT NULL);
+INSERT INTO accord_epoch(config) VALUES (0) ON CONFLICT (one) DO NOTHING;
 CREATE OR REPLACE FUNCTION accord_config_written() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   UPDATE accord_epoch SET config = config + 1;

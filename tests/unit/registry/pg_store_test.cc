@@ -399,6 +399,40 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
             (std::vector<int>{1, 2}));
 }
 
+// A rolling upgrade: a replica of the previous build (layout 6) still
+// registers through layout 4's signature of accord_add_version, which keeps
+// the subject's head, so this build's appends stay exact.
+TEST_F(PostgresReplicas, ThePreviousBuildsRegistrationsKeepTheSubjectsHead) {
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  NewVersion first = NV("s", 1, "fp1");
+  first.expected_latest = Version(0);
+  ASSERT_TRUE(s->AddVersion(first));
+  EXPECT_GT(SqlInt(uri_,
+                   "SELECT seq FROM accord_add_version('s', 2, 1, NULL, 'JSON', '{}', '{}', "
+                   "'fp2', NULL, 1, '', '', NULL, NULL, NULL, NULL, NULL, 1, 'old', 'REGISTER', "
+                   "'s', 2, '', NULL, false, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                   "NULL, '')"),
+            0);
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 2);
+  const SubjectName subject("s");
+  const DecidedUnder read{.subject_config = *s->GetConfig(subject),
+                          .global_config = *s->GetConfig(std::nullopt),
+                          .subject_mode = *s->GetMode(subject),
+                          .global_mode = *s->GetMode(std::nullopt)};
+  NewVersion stale = NV("s", 2, "fp3");  // decided before the old replica's version 2
+  stale.expected_latest = Version(1);
+  stale.decided_under = read;
+  auto refused = s->AddVersion(stale);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().fault, StoreFault::kConflict);
+  NewVersion next = NV("s", 3, "fp3");
+  next.expected_latest = Version(2);
+  next.decided_under = read;
+  ASSERT_TRUE(s->AddVersion(next));
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 3);
+}
+
 // Each replica flushes its own read counts; the database sums them, and the
 // limit of user agents per (schema, principal) holds across replicas.
 TEST_F(PostgresReplicas, ReadCountsFromTwoReplicasAddUpWithinTheAgentLimit) {
