@@ -258,8 +258,9 @@ $do$;
 // the subject's advisory lock, MAX(version), the config and mode rows, the
 // owner, the name claim. Each statement takes a new snapshot, so what a
 // statement reads after a lock sees every write committed before it.
-// (kFunctions: 200,000 instructions less per registration in PostgreSQL
-// than layout 4's ten statements; docs/benchmarks.md.)
+// (The function's instructions per registration: a third fewer than
+// layout 4's, lz4 included; docs/benchmarks.md, "Instructions per
+// registration: table layout 7".)
 constexpr const char* kFunctions = R"sql(
 CREATE OR REPLACE FUNCTION accord_add_version(
     p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
