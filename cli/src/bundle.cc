@@ -110,6 +110,14 @@ std::expected<BundleVersion, std::string> VersionFromJson(const json::Value& v,
 
 }  // namespace
 
+std::string ContextOf(std::string_view subject) {
+  // The client library does not link the registry: this is the context part
+  // of registry::SplitQualifiedSubject (service.h), Confluent's rule.
+  if (!subject.starts_with(":.")) return ".";
+  const std::size_t close = subject.find(':', 2);
+  return std::string(subject.substr(1, close == std::string_view::npos ? close : close - 1));
+}
+
 std::string SubjectFileName(std::string_view subject) {
   return "subjects/" + json::ToHex(json::Sha256Of(subject)).substr(0, 32) + ".json";
 }
@@ -214,13 +222,29 @@ std::expected<BundleManifest, std::string> ManifestFromJson(const json::Value& m
   if (fv == nullptr || !fv->IsNumber() || !fv->AsNumber().IsInt()) {
     return std::unexpected(Where(manifest_path, "formatVersion") + " is missing or not an integer");
   }
-  if (fv->AsNumber().AsInt() != kBundleFormatVersion) {
+  if (fv->AsNumber().AsInt() < kBundleOldestFormatVersion ||
+      fv->AsNumber().AsInt() > kBundleFormatVersion) {
     return std::unexpected(manifest_path + ": format version " +
                            std::to_string(fv->AsNumber().AsInt()) +
-                           " is not supported (this accord reads version " +
+                           " is not supported (this accord reads versions " +
+                           std::to_string(kBundleOldestFormatVersion) + " to " +
                            std::to_string(kBundleFormatVersion) + ")");
   }
   BundleManifest out;
+  out.contexts = {"."};
+  if (const json::Value* contexts = Member(manifest, "contexts")) {
+    if (!contexts->IsArray()) {
+      return std::unexpected(Where(manifest_path, "contexts") + " is not an array");
+    }
+    out.contexts.clear();
+    for (const json::Value& c : contexts->AsArray()) {
+      if (!c.IsString() || !c.AsString().starts_with('.')) {
+        return std::unexpected(Where(manifest_path, "contexts") +
+                               " holds something other than a context name");
+      }
+      out.contexts.push_back(c.AsString());
+    }
+  }
   if (const json::Value* source = Member(manifest, "source");
       source != nullptr && source->IsObject()) {
     if (const json::Value* a = Member(*source, "accord"); a != nullptr && a->IsBool()) {
@@ -294,6 +318,7 @@ std::expected<Bundle, std::string> ReadBundle(const std::string& dir) {
   if (!manifest) return std::unexpected(manifest.error());
   Bundle out;
   out.accord_source = manifest->accord_source;
+  out.contexts = std::move(manifest->contexts);
   out.global_config = std::move(manifest->global_config);
   out.global_mode = std::move(manifest->global_mode);
   for (const std::string& name : manifest->subjects) {

@@ -5,17 +5,19 @@
 //
 // A bundle is a folder:
 //   bundle.json             written last: {"format": "accord-bundle",
-//                           "formatVersion": 1, "source": {"accord": bool},
-//                           "global": {"config", "mode"}, "subjects": [{"subject",
-//                           "file"}], "services": "services.json" (Accord only)}
+//                           "formatVersion": 2, "source": {"accord": bool},
+//                           "contexts": [".", ".team-a"], "global": {"config", "mode"},
+//                           "subjects": [{"subject", "file"}], "services":
+//                           "services.json" (Accord only)}
 //   subjects/<hex>.json     one per subject (its versions, config, mode, catalog)
 //   services.json           Accord sources only: the service declarations
 //   .export-state.json      only while an export is unfinished (resume)
 //
 // Contracts:
 //  * ReadBundle refuses (a sentence naming the file and the member) a folder
-//    without bundle.json, another format, a formatVersion other than
-//    kBundleFormatVersion, and any member of the wrong type; it never trusts
+//    without bundle.json, another format, a formatVersion outside
+//    kBundleOldestFormatVersion .. kBundleFormatVersion, and any member of
+//    the wrong type; it never trusts
 //    the content (every file is size-limited by the JSON loader).
 //  * Writes are atomic per file (temp file + rename): an interrupted export
 //    leaves whole files only.
@@ -34,7 +36,12 @@
 namespace accord::cli {
 
 inline constexpr std::string_view kBundleFormat = "accord-bundle";
-inline constexpr std::int64_t kBundleFormatVersion = 1;
+// 2 (issue #18): "contexts" in the manifest, subjects may be qualified
+// (":.team-a:orders") and a version's id is one of its subject's context.
+// Version 1 bundles (no contexts: every subject in the default one) are
+// read as before.
+inline constexpr std::int64_t kBundleFormatVersion = 2;
+inline constexpr std::int64_t kBundleOldestFormatVersion = 1;
 inline constexpr std::string_view kBundleManifest = "bundle.json";
 inline constexpr std::string_view kBundleServices = "services.json";
 inline constexpr std::string_view kExportState = ".export-state.json";
@@ -61,11 +68,16 @@ struct BundleSubject {
 
 struct Bundle {
   bool accord_source = false;
-  json::Value global_config;  // as GET /config answered, or null
-  std::string global_mode;    // as GET /mode answered, or empty
+  std::vector<std::string> contexts;  // as GET /contexts answered (version 1: ["."])
+  json::Value global_config;          // as GET /config answered, or null
+  std::string global_mode;            // as GET /mode answered, or empty
   std::vector<BundleSubject> subjects;
   json::Array services;  // Accord: declarations without "updatedAt"
 };
+
+// The context a subject belongs to ("." or ".team-a"), as the registry reads
+// qualified names (registry::SplitQualifiedSubject: ":.team-a:orders").
+std::string ContextOf(std::string_view subject);
 
 // The subject file's path inside the bundle ("subjects/<hex>.json"): the
 // first 32 hex digits of the name's SHA-256, so any name (255 bytes, any
@@ -83,6 +95,7 @@ std::expected<BundleSubject, std::string> SubjectFromJson(const json::Value& val
 // services.json is part of the bundle. `file` names it in errors.
 struct BundleManifest {
   bool accord_source = false;
+  std::vector<std::string> contexts;
   json::Value global_config;
   std::string global_mode;
   std::vector<std::string> subjects;

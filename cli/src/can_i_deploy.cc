@@ -58,8 +58,7 @@ int SchemaError(const Error& error) {
 int CheckConsumes(RegistryClient& client, const PublishedService& service,
                   jsonschema::Dialect dialect, RunReport& report) {
   for (const PublishedReader& r : service.consumes) {
-    auto reader = ParseRegistrySchema(r.schema, r.schema_type,
-                                      service.name + "'s reader of " + r.subject, dialect);
+    auto reader = ParsePublishedReader(r, service.name + "'s reader of " + r.subject, dialect);
     if (!reader) return SchemaError(reader.error());
     auto policy = FetchPolicy(client, r.subject);
     if (!policy) return ReportClientError("can-i-deploy", policy.error());
@@ -184,8 +183,7 @@ int CheckProducesIn(RegistryClient& client, const PublishedContract& candidate,
 int CheckConsumesIn(RegistryClient& client, const PublishedContract& candidate,
                     const EnvironmentState& env, jsonschema::Dialect dialect, RunReport& report) {
   for (const PublishedReader& r : candidate.consumes) {
-    auto reader = ParseRegistrySchema(r.schema, r.schema_type,
-                                      candidate.service + "'s reader of " + r.subject, dialect);
+    auto reader = ParsePublishedReader(r, candidate.service + "'s reader of " + r.subject, dialect);
     if (!reader) return SchemaError(reader.error());
     auto policy = FetchPolicy(client, r.subject);
     if (!policy) return ReportClientError("can-i-deploy", policy.error());

@@ -14,10 +14,12 @@
 
 #include "accord/compat/language.h"
 #include "accord/compat/mode.h"
+#include "accord/compat/references.h"
 #include "accord/compat/render.h"
 #include "check_support.h"
 #include "commands.h"
 #include "contract_file.h"
+#include "named_references.h"
 
 namespace accord::cli {
 
@@ -109,86 +111,6 @@ Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& p
 
 namespace {
 
-// At most this many referenced schemas for one schema (protobuf::Limits's
-// file count).
-constexpr std::size_t kMaxReferencedSchemas = 128;
-
-Error ImportError(ErrorCode code, const compat::SchemaSource& importer,
-                  const compat::SchemaImport& import, std::string message) {
-  Error e;
-  e.code = code;
-  e.file = importer.name;
-  e.position = import.position;
-  e.message = std::move(message);
-  return e;
-}
-
-// The walk of ResolveReferences: each name parsed once, with the closure of
-// its own references.
-class ReferenceResolver {
- public:
-  ReferenceResolver(const FindReference& find, jsonschema::Dialect dialect)
-      : find_(find), dialect_(dialect) {}
-
-  Result<std::vector<compat::ReferencedSchema>> Closure(
-      const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer) {
-    std::vector<compat::ReferencedSchema> out;
-    std::set<std::string, std::less<>> names;
-    auto add = [&](const compat::ReferencedSchema& r) {
-      if (names.insert(r.name).second) out.push_back(r);
-    };
-    for (const compat::SchemaImport& import : imports) {
-      auto resolved = Resolve(import, importer);
-      if (!resolved) return std::unexpected(resolved.error());
-      add(*resolved);
-      for (const compat::ReferencedSchema& r : resolved->schema->references()) add(r);
-    }
-    return out;
-  }
-
- private:
-  Result<compat::ReferencedSchema> Resolve(const compat::SchemaImport& import,
-                                           const compat::SchemaSource& importer) {
-    if (auto done = done_.find(import.name); done != done_.end()) return done->second;
-    if (std::find(stack_.begin(), stack_.end(), import.name) != stack_.end()) {
-      return std::unexpected(ImportError(ErrorCode::kInvalidSchema, importer, import,
-                                         "import \"" + import.name +
-                                             "\" is a cycle (it imports, directly or not, " +
-                                             importer.name + ")"));
-    }
-    if (++count_ > kMaxReferencedSchemas) {
-      return std::unexpected(
-          ImportError(ErrorCode::kLimit, importer, import,
-                      "more than " + std::to_string(kMaxReferencedSchemas) + " imported schemas"));
-    }
-    auto found = find_(import, importer);
-    if (!found) return std::unexpected(found.error());
-    stack_.push_back(import.name);
-    auto references = Closure(found->imports, found->source);
-    stack_.pop_back();
-    if (!references) return std::unexpected(references.error());
-    compat::ParseOptions options;
-    options.dialect = dialect_;
-    options.references = std::move(*references);
-    const std::string shown = found->source.name;
-    auto parsed = found->language->Parse(std::move(found->source), options);
-    if (!parsed) {
-      Error e = parsed.error();
-      if (e.file.empty() || e.file == import.name) e.file = shown;
-      return std::unexpected(std::move(e));
-    }
-    compat::ReferencedSchema out{import.name, std::move(found->identity), std::move(*parsed)};
-    done_.emplace(import.name, out);
-    return out;
-  }
-
-  const FindReference& find_;
-  jsonschema::Dialect dialect_;
-  std::map<std::string, compat::ReferencedSchema, std::less<>> done_;
-  std::vector<std::string> stack_;
-  std::size_t count_ = 0;
-};
-
 // "a, b and c".
 std::string FolderList(const std::vector<std::string>& folders) {
   std::string out;
@@ -199,12 +121,99 @@ std::string FolderList(const std::vector<std::string>& folders) {
   return out;
 }
 
+// The finder of ResolveFileImports: an import path joined to each search
+// folder in turn (the main file's folder, then `import_path`).
+FindReference ImportFolderFinder(const compat::SchemaSource& source,
+                                 const std::vector<std::string>& import_path) {
+  std::vector<std::string> folders;
+  const std::string own = std::filesystem::path(source.name).parent_path().string();
+  folders.push_back(own.empty() ? "." : own);
+  for (const std::string& dir : import_path) {
+    if (std::find(folders.begin(), folders.end(), dir) == folders.end()) folders.push_back(dir);
+  }
+  return [folders](const compat::SchemaImport& import,
+                   const compat::SchemaSource& importer) -> Result<FoundReference> {
+    const std::filesystem::path relative(import.name);
+    bool climbs = false;
+    for (const std::filesystem::path& part : relative) climbs = climbs || part == "..";
+    if (relative.is_absolute() || climbs || import.name.empty()) {
+      return std::unexpected(compat::ImportError(
+          ErrorCode::kInvalidSchema, importer, import,
+          "import \"" + import.name +
+              "\" must be a relative path inside a search folder (no leading /, no ..)"));
+    }
+    for (const std::string& folder : folders) {
+      const std::string path =
+          folder == "." ? import.name : (std::filesystem::path(folder) / relative).string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(path, ec)) continue;
+      return FoundFile(path);
+    }
+    return std::unexpected(
+        compat::ImportError(ErrorCode::kNotFound, importer, import,
+                            "import \"" + import.name + "\" not found in " + FolderList(folders) +
+                                " (add the folder it is under with -I/--proto-path)"));
+  };
+}
+
+// The references of `source` with `named` ones: its own imports, then each
+// given name it does not import, each found among `named` first, then (a
+// language importing files) in the import folders.
+Result<std::vector<compat::ReferencedSchema>> ResolveNamedReferences(
+    const compat::Language& language, const compat::SchemaSource& source,
+    const std::vector<std::string>& import_path, jsonschema::Dialect dialect,
+    const NamedReferences& named) {
+  std::vector<compat::SchemaImport> imports;
+  if (language.imports_files()) {
+    auto own = language.Imports(source);
+    if (!own) {
+      Error e = own.error();
+      e.file = source.name;
+      return std::unexpected(std::move(e));
+    }
+    imports = std::move(*own);
+  }
+  for (const auto& [name, found] : named.given) {
+    const bool listed = std::any_of(imports.begin(), imports.end(),
+                                    [&](const compat::SchemaImport& i) { return i.name == name; });
+    if (!listed) imports.push_back(compat::SchemaImport{name, {}});
+  }
+  FindReference folders;
+  if (language.imports_files()) folders = ImportFolderFinder(source, import_path);
+  FindReference find = [&named, &folders](
+                           const compat::SchemaImport& import,
+                           const compat::SchemaSource& importer) -> Result<FoundReference> {
+    for (const auto* list : {&named.given, &named.nested}) {
+      for (const auto& [name, found] : *list) {
+        if (name == import.name) return found;
+      }
+    }
+    if (folders) return folders(import, importer);
+    return std::unexpected(compat::ImportError(ErrorCode::kNotFound, importer, import,
+                                               "reference \"" + import.name + "\" is not given"));
+  };
+  return compat::ResolveReferences(imports, source, find, dialect);
+}
+
 }  // namespace
 
-Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
-    const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer,
-    const FindReference& find, jsonschema::Dialect dialect) {
-  return ReferenceResolver(find, dialect).Closure(imports, importer);
+Result<FoundReference> FoundFile(const std::string& path) {
+  auto source = LoadSchemaSource(path);
+  if (!source) return std::unexpected(source.error());
+  auto language = LanguageOf(*source);
+  if (!language) return std::unexpected(language.error());
+  auto imports = (*language)->Imports(*source);
+  if (!imports) {
+    Error e = imports.error();
+    e.file = path;
+    return std::unexpected(std::move(e));
+  }
+  FoundReference found;
+  found.identity = SchemaFileUri(path);
+  found.source = std::move(*source);
+  found.language = *language;
+  found.imports = std::move(*imports);
+  return found;
 }
 
 Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
@@ -218,52 +227,8 @@ Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
     return std::unexpected(std::move(e));
   }
   if (imports->empty()) return std::vector<compat::ReferencedSchema>();
-  // The main file's folder, then -I in order.
-  std::vector<std::string> folders;
-  const std::string own = std::filesystem::path(source.name).parent_path().string();
-  folders.push_back(own.empty() ? "." : own);
-  for (const std::string& dir : import_path) {
-    if (std::find(folders.begin(), folders.end(), dir) == folders.end()) folders.push_back(dir);
-  }
-  FindReference find = [&folders](const compat::SchemaImport& import,
-                                  const compat::SchemaSource& importer) -> Result<FoundReference> {
-    const std::filesystem::path relative(import.name);
-    bool climbs = false;
-    for (const std::filesystem::path& part : relative) climbs = climbs || part == "..";
-    if (relative.is_absolute() || climbs || import.name.empty()) {
-      return std::unexpected(ImportError(
-          ErrorCode::kInvalidSchema, importer, import,
-          "import \"" + import.name +
-              "\" must be a relative path inside a search folder (no leading /, no ..)"));
-    }
-    for (const std::string& folder : folders) {
-      const std::string path =
-          folder == "." ? import.name : (std::filesystem::path(folder) / relative).string();
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(path, ec)) continue;
-      auto source = LoadSchemaSource(path);
-      if (!source) return std::unexpected(source.error());
-      auto language = LanguageOf(*source);
-      if (!language) return std::unexpected(language.error());
-      auto imports = (*language)->Imports(*source);
-      if (!imports) {
-        Error e = imports.error();
-        e.file = path;
-        return std::unexpected(std::move(e));
-      }
-      FoundReference found;
-      found.identity = SchemaFileUri(path);
-      found.source = std::move(*source);
-      found.language = *language;
-      found.imports = std::move(*imports);
-      return found;
-    }
-    return std::unexpected(ImportError(ErrorCode::kNotFound, importer, import,
-                                       "import \"" + import.name + "\" not found in " +
-                                           FolderList(folders) +
-                                           " (add the folder it is under with -I/--proto-path)"));
-  };
-  return ResolveReferences(*imports, source, find, dialect);
+  return compat::ResolveReferences(*imports, source, ImportFolderFinder(source, import_path),
+                                   dialect);
 }
 
 void AddImportPathOption(CLI::App* sub, std::vector<std::string>* target) {
@@ -285,12 +250,16 @@ Result<void> CheckImportPathApplies(const compat::Language& language,
 Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
     const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
     std::shared_ptr<const jsonschema::SchemaBundle> documents,
-    const std::vector<std::string>& import_path) {
+    const std::vector<std::string>& import_path, const NamedReferences& named) {
   compat::ParseOptions options;
   options.dialect = dialect;
-  options.base_uri = SchemaFileUri(source.name);
+  // With references by name, a relative $ref names one as the registry
+  // reads it (the engine's default base), not a file next to this one.
+  if (named.empty()) options.base_uri = SchemaFileUri(source.name);
   options.documents = std::move(documents);
-  auto references = ResolveFileImports(language, source, import_path, dialect);
+  auto references = named.empty()
+                        ? ResolveFileImports(language, source, import_path, dialect)
+                        : ResolveNamedReferences(language, source, import_path, dialect, named);
   if (!references) return std::unexpected(references.error());
   options.references = std::move(*references);
   const compat::SchemaSource located = source;  // shares the document
@@ -311,7 +280,9 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
                                            const std::vector<std::string>& refs,
                                            jsonschema::Dialect dialect,
                                            std::optional<compat::Policy> policy,
-                                           const std::vector<std::string>& import_path) {
+                                           const std::vector<std::string>& import_path,
+                                           const NamedReferences& old_named,
+                                           const NamedReferences& new_named) {
   std::vector<compat::SchemaSource> sources;
   sources.reserve(files.size());
   for (const std::string& path : files) {
@@ -349,8 +320,10 @@ Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files
   if (auto applies = CheckImportPathApplies(lang, import_path); !applies) {
     return std::unexpected(applies.error());
   }
-  for (compat::SchemaSource& source : sources) {
-    auto parsed = ParseSchemaFile(lang, std::move(source), dialect, documents, import_path);
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const NamedReferences& named = i + 1 == sources.size() ? new_named : old_named;
+    auto parsed =
+        ParseSchemaFile(lang, std::move(sources[i]), dialect, documents, import_path, named);
     if (!parsed) return std::unexpected(parsed.error());
     loaded.schemas.push_back(std::move(*parsed));
   }
@@ -456,6 +429,9 @@ struct CheckArgs {
   std::string dialect;
   bool assert_format = false;
   std::vector<std::string> import_path;
+  std::vector<std::string> old_refs;  // --old-ref NAME=FILE|SUBJECT:VERSION
+  std::vector<std::string> new_refs;  // --new-ref
+  RegistryFlags registry;             // for references to registry versions
 };
 
 int RunCheck(const CheckArgs& args) {
@@ -479,7 +455,10 @@ int RunCheck(const CheckArgs& args) {
     return usage("bad --mode, --policy, --format or --dialect");
   }
 
-  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy, args.import_path);
+  auto named = LoadComparedReferences("check", args.old_refs, args.new_refs, args.registry);
+  if (!named) return named.error();
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, *policy, args.import_path,
+                                     named->old_refs, named->new_refs);
   if (!loaded) {
     PrintError("check", loaded.error());
     return kExitUsage;
@@ -566,6 +545,7 @@ void RegisterCheck(CLI::App& app, Commands& commands) {
                   "repeatable")
       ->allow_extra_args(false);
   AddImportPathOption(sub, &args->import_path);
+  AddComparedReferenceOptions(*sub, args->old_refs, args->new_refs, args->registry);
   AddDialectOption(sub, &args->dialect);
   AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunCheck(*args); }; });

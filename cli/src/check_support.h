@@ -10,11 +10,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "accord/compat/language.h"
+#include "accord/compat/references.h"
 #include "accord/compat/render.h"
 #include "accord/schemas/error.h"
 #include "accord/schemas/jsonschema.h"
@@ -62,27 +64,14 @@ std::string LanguagesThat(bool (*accepts)(const compat::Language&));
 Result<jsonschema::SchemaBundle> LoadRefBundle(const std::vector<std::string>& paths);
 
 // A schema another one names (compat::SchemaImport), as found: a file on
-// disk, or a version in a registry.
-struct FoundReference {
-  compat::SchemaSource source;  // its name is how errors name it (a path)
-  const compat::Language* language = nullptr;
-  std::vector<compat::SchemaImport> imports;  // what it names itself
-  std::string identity;                       // compat::ReferencedSchema::identity
-};
+// disk, or a version in a registry (compat/references.h).
+using FoundReference = compat::FoundReference;
+// The file at `path` as a referenced schema (LoadSchemaSource, LanguageOf,
+// its own imports); its identity is its file URI.
+Result<FoundReference> FoundFile(const std::string& path);
 // Finds what `import` (written in `importer`) names. Errors name the
 // importer at the import's position.
-using FindReference = std::function<Result<FoundReference>(const compat::SchemaImport& import,
-                                                           const compat::SchemaSource& importer)>;
-
-// Resolves `imports` (written in `importer`) and, through `find`, theirs:
-// each found schema is parsed with its own references, and the result is
-// the closure compat::ParseOptions::references wants (pre-order, each name
-// once). Errors: `find`'s; a cycle of imports (at the import closing it);
-// more than 128 schemas; a referenced schema that does not parse (named by
-// its source name).
-Result<std::vector<compat::ReferencedSchema>> ResolveReferences(
-    const std::vector<compat::SchemaImport>& imports, const compat::SchemaSource& importer,
-    const FindReference& find, jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
+using FindReference = compat::FindReference;
 
 // IMPORT SEARCH (`-I/--proto-path DIR`, a contract's `proto_path:`). A file
 // named by path (Protobuf's `import "a/b.proto";`) resolves the way protoc
@@ -100,6 +89,20 @@ Result<std::vector<compat::ReferencedSchema>> ResolveFileImports(
     const std::vector<std::string>& import_path,
     jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
 
+// REFERENCES BY NAME (`register --ref NAME=SUBJECT:VERSION`, `check`/`diff
+// --old-ref`/`--new-ref NAME=FILE|SUBJECT:VERSION`, a contract entry's
+// `references:`): each name a schema refers to, with the schema found for it
+// (a file, or a version the registry served). A JSON Schema names one in a
+// `$ref` ("customer.json" as the reference's name, resolved as the registry
+// resolves it), Avro by the full name of a type it defines, Protobuf as an
+// import path. `nested` are the references of the registry versions among
+// `given`, found by their names when a given schema refers to them.
+struct NamedReferences {
+  std::vector<std::pair<std::string, FoundReference>> given;  // in the order given
+  std::vector<std::pair<std::string, FoundReference>> nested;
+  bool empty() const { return given.empty(); }
+};
+
 // Adds `-I/--proto-path DIR` (repeatable) to `sub`.
 void AddImportPathOption(CLI::App* sub, std::vector<std::string>* target);
 
@@ -111,13 +114,18 @@ Result<void> CheckImportPathApplies(const compat::Language& language,
 // Parses `source` (a file read by LoadSchemaSource) with `language`:
 // relative references resolve against the file's URI, `documents` are the
 // --ref documents (may be null), imported files are found through
-// `import_path` (ResolveFileImports). An error inside a --ref document or an
-// imported file names it; any other names the file, at the line of the
-// offending value.
+// `import_path` (ResolveFileImports). With `named` references (not empty),
+// the schema references each given name (after its own imports, each once),
+// and a name is found among `named` before the import folders; a JSON
+// Schema's relative $refs then resolve as the registry resolves them (a
+// reference named "customer.json" is `"$ref": "customer.json"`), not
+// against the file's path. An error inside a --ref document, a referenced
+// schema or an imported file names it; any other names the file, at the
+// line of the offending value.
 Result<std::shared_ptr<const compat::Schema>> ParseSchemaFile(
     const compat::Language& language, compat::SchemaSource source, jsonschema::Dialect dialect,
     std::shared_ptr<const jsonschema::SchemaBundle> documents = nullptr,
-    const std::vector<std::string>& import_path = {});
+    const std::vector<std::string>& import_path = {}, const NamedReferences& named = {});
 
 // The schema files of one comparison, loaded, checked and parsed.
 struct LoadedSchemas {
@@ -131,11 +139,15 @@ struct LoadedSchemas {
 // parsed; the files mix languages (CommonLanguage); `refs` given for a
 // language that takes no further documents, or `policy` one it does not
 // honour (kUnsupported); a schema is invalid (ParseSchemaFile).
+// `old_named` serve every file but the last, `new_named` the last one
+// (check and diff's --old-ref and --new-ref).
 Result<LoadedSchemas> LoadSchemasToCompare(const std::vector<std::string>& files,
                                            const std::vector<std::string>& refs,
                                            jsonschema::Dialect dialect,
                                            std::optional<compat::Policy> policy = std::nullopt,
-                                           const std::vector<std::string>& import_path = {});
+                                           const std::vector<std::string>& import_path = {},
+                                           const NamedReferences& old_named = {},
+                                           const NamedReferences& new_named = {});
 
 // Points an engine error at the file it is about: "writer"/"reader" (the
 // engine's names) or an empty file become the source's name, and a known

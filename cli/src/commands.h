@@ -46,6 +46,8 @@ void RegisterAsyncApi(CLI::App& app, Commands& commands);
 void RegisterExport(CLI::App& app, Commands& commands);
 void RegisterImport(CLI::App& app, Commands& commands);
 void RegisterWebhook(CLI::App& app, Commands& commands);
+void RegisterConfig(CLI::App& app, Commands& commands);
+void RegisterDescribe(CLI::App& app, Commands& commands);
 // `app` must outlive the run: the completion scripts are read from its tree.
 void RegisterCompletion(CLI::App& app, Commands& commands);
 

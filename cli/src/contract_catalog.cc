@@ -43,6 +43,16 @@ json::Value ReaderToJson(const PublishedReader& r) {
   o.Add("subject", r.subject);
   o.Add("schemaType", r.schema_type);
   o.Add("schema", r.schema);
+  if (!r.references.empty()) {
+    json::Array refs;
+    for (const ReaderReference& ref : r.references) {
+      json::Value e{json::Object{}};
+      e.Add("name", ref.name);
+      e.Add("schema", ref.schema);
+      refs.push_back(std::move(e));
+    }
+    o.Add("references", json::Value(std::move(refs)));
+  }
   o.Add("versions", r.versions.kind == VersionSelector::Kind::kAll ? json::Value(json::Array{})
                                                                    : r.versions.ToJson());
   return o;
@@ -57,6 +67,14 @@ std::optional<PublishedReader> ReaderFromJson(const json::Value& v) {
   r.schema_type = StringMember(v, "schemaType");
   if (r.schema_type.empty()) r.schema_type = "AVRO";  // Confluent's default
   r.schema = StringMember(v, "schema");
+  if (const json::Value* refs = v.Find("references"); refs != nullptr && !refs->IsNull()) {
+    if (!refs->IsArray()) return std::nullopt;
+    for (const json::Value& ref : refs->AsArray()) {
+      if (!ref.IsObject()) return std::nullopt;
+      r.references.push_back(
+          ReaderReference{StringMember(ref, "name"), StringMember(ref, "schema")});
+    }
+  }
   auto versions = WireVersions(v);
   if (!versions) return std::nullopt;
   r.versions = *versions;
@@ -281,6 +299,7 @@ ClientResult<std::optional<SubjectCatalog>> FetchSubjectCatalog(RegistryClient& 
   c.owner = StringMember(*from, "owner");
   c.description = StringMember(*from, "description");
   c.tags = StringList(*from, "tags");
+  c.message = StringMember(*from, "message");
   return std::optional<SubjectCatalog>(std::move(c));
 }
 
@@ -292,6 +311,7 @@ ClientResult<void> PutSubjectCatalog(RegistryClient& client, const std::string& 
   json::Array tags;
   for (const std::string& t : catalog.tags) tags.emplace_back(t);
   body.Add("tags", json::Value(std::move(tags)));
+  if (!catalog.message.empty()) body.Add("message", catalog.message);
   auto reply = client.Put(SubjectPath(subject) + "/metadata", body);
   if (!reply) return std::unexpected(reply.error());
   return {};

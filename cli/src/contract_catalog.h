@@ -4,16 +4,17 @@
 // or written here and nowhere else:
 //
 //   GET /accord/v1/subjects/{s}/consumers ->
-//       [{"service", "owner"?, "schemaType", "schema", "versions"?}]
+//       [{"service", "owner"?, "schemaType", "schema", "references"?:
+//         [{"name", "schema"}], "versions"?}]
 //       (or {"consumers": [...]}); a missing subject is an empty list.
 //   GET /accord/v1/services ->        [declaration, as below] (sorted by name here)
 //   GET /accord/v1/services/{name} ->
 //       {"name", "owner", "produces": [subject], "consumes":
-//        [{"subject", "schemaType", "schema", "versions"?}]}
+//        [{"subject", "schemaType", "schema", "references"?, "versions"?}]}
 //   PUT /accord/v1/services/{name}  the same object
-//   GET /accord/v1/subjects/{s}     {"owner", "description", "tags", ...}
+//   GET /accord/v1/subjects/{s}     {"owner", "description", "tags", "message"?, ...}
 //                                   (also accepted nested under "metadata")
-//   PUT /accord/v1/subjects/{s}/metadata  {"owner", "description", "tags"}
+//   PUT /accord/v1/subjects/{s}/metadata  {"owner", "description", "tags", "message"?}
 //   GET/PUT /accord/v1/services/{name}/versions/{version} ->
 //       {"service", "version", "owner", "produces": [{"subject", "id"}],
 //        "consumes": [as a declaration's], "created"? (PUT)}
@@ -36,6 +37,14 @@
 
 namespace accord::cli {
 
+// A file a published reader imports, carried with it: `name` is the import
+// path, `schema` the file's text (the consumer's own copy).
+struct ReaderReference {
+  std::string name;
+  std::string schema;
+  friend bool operator==(const ReaderReference&, const ReaderReference&) = default;
+};
+
 // A reader schema as published for one consumed subject.
 struct PublishedReader {
   std::string subject;
@@ -43,6 +52,9 @@ struct PublishedReader {
   std::string owner;        // its owning team (may be empty)
   std::string schema_type;  // a schema type name (accord::SchemaTypeName)
   std::string schema;       // reader schema text
+  // The files it imports, directly or not, each once (Protobuf); on the wire
+  // only when there are some.
+  std::vector<ReaderReference> references;
   VersionSelector versions;
 };
 
@@ -103,6 +115,9 @@ struct SubjectCatalog {
   std::string owner;
   std::string description;
   std::vector<std::string> tags;
+  // The type the subject's events are (a Protobuf message's full name);
+  // sent only when not empty (a registry before it refuses the member).
+  std::string message;
   friend bool operator==(const SubjectCatalog&, const SubjectCatalog&) = default;
 };
 // The subject's catalog metadata; nullopt when the subject is unknown.

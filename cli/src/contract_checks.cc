@@ -6,8 +6,10 @@
 #include <ctime>
 
 #include "accord/compat/language.h"
+#include "accord/compat/references.h"
 #include "accord/schemas/jsonschema.h"
 #include "check_support.h"
+#include "named_references.h"
 
 namespace accord::cli {
 
@@ -26,9 +28,44 @@ Result<compat::SchemaSource> EntrySource(const EntrySchema& schema) {
 
 // Loads one entry's schema and picks its event type; an event-type error is
 // reported at the entry (its file and line, named by its origin).
+// An error at an entry (its file and line, named by its origin).
+template <typename Entry>
+Error EntryError(const Entry& entry, std::string message) {
+  Error e;
+  e.code = ErrorCode::kUnsupported;
+  e.file = entry.file;
+  e.position = Position{entry.line, 0};
+  e.message = entry.origin + ": " + std::move(message);
+  return e;
+}
+
+// The entry's `references:`: files read, registered versions fetched (their
+// numbers resolved into `pinned`).
+template <typename Entry>
+Result<NamedReferences> EntryReferences(const Entry& entry, RegistryClient* client,
+                                        std::vector<SchemaReference>& pinned) {
+  std::vector<NamedRef> refs = entry.references;
+  std::vector<FetchedReference> fetched;
+  if (AnyInRegistry(refs)) {
+    if (client == nullptr) {
+      return std::unexpected(EntryError(
+          entry, "references: a registered version needs a registry (--registry or registry:)"));
+    }
+    auto got = FetchNamedRefs(*client, refs);
+    if (!got) return std::unexpected(EntryError(entry, "references: " + got.error().ToString()));
+    fetched = std::move(*got);
+  }
+  pinned = PinnedReferences(refs);
+  return LoadNamedReferences(refs, fetched);
+}
+
 template <typename Entry>
 Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const Entry& entry,
-                                       const EntrySchema& where, jsonschema::Dialect dialect) {
+                                       const EntrySchema& where, jsonschema::Dialect dialect,
+                                       RegistryClient* client) {
+  std::vector<SchemaReference> pinned;
+  auto named = EntryReferences(entry, client, pinned);
+  if (!named) return std::unexpected(named.error());
   auto source = EntrySource(where);
   if (!source) return std::unexpected(source.error());
   const compat::Language* language = nullptr;
@@ -48,12 +85,13 @@ Result<ContractSchema> LoadEntrySchema(const ContractFile& contract, const Entry
     if (!detected) return std::unexpected(detected.error());
     language = *detected;
   }
-  auto parsed =
-      ParseSchemaFile(*language, std::move(*source), dialect, nullptr,
-                      language->imports_files() ? contract.proto_path : std::vector<std::string>());
+  auto parsed = ParseSchemaFile(
+      *language, std::move(*source), dialect, nullptr,
+      language->imports_files() ? contract.proto_path : std::vector<std::string>(), *named);
   if (!parsed) return std::unexpected(parsed.error());
   ContractSchema s;
   s.schema = std::move(*parsed);
+  s.pinned = std::move(pinned);
   s.dialect = dialect;
   s.display = where.display;
   s.local = true;
@@ -105,13 +143,13 @@ std::vector<compat::SchemaImport> ImportsOf(const std::vector<SchemaReference>& 
 }  // namespace
 
 Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
-                                            jsonschema::Dialect dialect) {
+                                            jsonschema::Dialect dialect, RegistryClient* client) {
   ContractSchemas out;
   bool imports = false;
   auto load = [&](const auto& entries, auto schema_of,
                   std::vector<ContractSchema>& into) -> Result<void> {
     for (const auto& entry : entries) {
-      auto s = LoadEntrySchema(contract, entry, schema_of(entry), dialect);
+      auto s = LoadEntrySchema(contract, entry, schema_of(entry), dialect, client);
       if (!s) return std::unexpected(s.error());
       imports = imports || s->language().imports_files();
       into.push_back(std::move(*s));
@@ -138,6 +176,22 @@ Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
   return out;
 }
 
+Result<FoundReference> FoundRegistryReference(const RegistryClient::VersionInfo& version) {
+  const compat::Language* language = LanguageNamed(version.schema_type);
+  if (language == nullptr) {
+    return MakeError(ErrorCode::kUnsupported, VersionName(version) + ": schema type " +
+                                                  version.schema_type + " is not supported");
+  }
+  auto source = RegistrySource(version.schema, *language, VersionName(version));
+  if (!source) return std::unexpected(source.error());
+  FoundReference found;
+  found.source = std::move(*source);
+  found.language = language;
+  found.imports = ImportsOf(version.references);
+  found.identity = version.subject + std::string(1, '\0') + std::to_string(version.version);
+  return found;
+}
+
 Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
                                             jsonschema::Dialect dialect) {
   const std::string display = VersionName(version);
@@ -145,31 +199,66 @@ Result<ContractSchema> ParseRegistryVersion(const RegistryVersion& version,
   if (!version.references.empty()) {
     compat::SchemaSource importer;
     importer.name = display;
-    FindReference find = [&](const compat::SchemaImport& import,
-                             const compat::SchemaSource& from) -> Result<FoundReference> {
+    compat::FindReference find =
+        [&](const compat::SchemaImport& import,
+            const compat::SchemaSource& from) -> Result<compat::FoundReference> {
       for (const FetchedReference& r : version.referenced) {
-        if (r.name != import.name) continue;
-        const compat::Language* language = LanguageNamed(r.version.schema_type);
-        if (language == nullptr) break;
-        auto source = RegistrySource(r.version.schema, *language, VersionName(r.version));
-        if (!source) return std::unexpected(source.error());
-        FoundReference found;
-        found.source = std::move(*source);
-        found.language = language;
-        found.imports = ImportsOf(r.version.references);
-        found.identity =
-            r.version.subject + std::string(1, '\0') + std::to_string(r.version.version);
-        return found;
+        if (r.name == import.name) return FoundRegistryReference(r.version);
       }
       return MakeError(ErrorCode::kNotFound, from.name + ": reference \"" + import.name +
                                                  "\" is not a schema the registry served");
     };
-    auto resolved = ResolveReferences(ImportsOf(version.references), importer, find, dialect);
+    auto resolved =
+        compat::ResolveReferences(ImportsOf(version.references), importer, find, dialect);
     if (!resolved) return std::unexpected(resolved.error());
     references = std::move(*resolved);
   }
   return ParseRegistrySchema(version.schema, version.schema_type, display, dialect,
                              std::move(references));
+}
+
+Result<ContractSchema> ParsePublishedReader(const PublishedReader& reader, std::string display,
+                                            jsonschema::Dialect dialect) {
+  const compat::Language* language = LanguageNamed(reader.schema_type);
+  if (reader.references.empty() || language == nullptr) {
+    return ParseRegistrySchema(reader.schema, reader.schema_type, std::move(display), dialect);
+  }
+  auto source = RegistrySource(reader.schema, *language, display);
+  if (!source) return std::unexpected(source.error());
+  auto imports = language->Imports(*source);
+  if (!imports) {
+    Error e = imports.error();
+    e.file = display;
+    return std::unexpected(std::move(e));
+  }
+  compat::FindReference find =
+      [&](const compat::SchemaImport& import,
+          const compat::SchemaSource& from) -> Result<compat::FoundReference> {
+    for (const ReaderReference& r : reader.references) {
+      if (r.name != import.name) continue;
+      auto found_source = RegistrySource(r.schema, *language, display + ": " + r.name);
+      if (!found_source) return std::unexpected(found_source.error());
+      auto own = language->Imports(*found_source);
+      if (!own) {
+        Error e = own.error();
+        e.file = found_source->name;
+        return std::unexpected(std::move(e));
+      }
+      compat::FoundReference found;
+      found.source = std::move(*found_source);
+      found.language = language;
+      found.imports = std::move(*own);
+      found.identity = "reader" + std::string(1, '\0') + r.name;
+      return found;
+    }
+    return std::unexpected(compat::ImportError(
+        ErrorCode::kNotFound, from, import,
+        "import \"" + import.name + "\" is not among the reader's published references"));
+  };
+  auto resolved = compat::ResolveReferences(*imports, *source, find, dialect);
+  if (!resolved) return std::unexpected(resolved.error());
+  return ParseRegistrySchema(reader.schema, reader.schema_type, std::move(display), dialect,
+                             std::move(*resolved));
 }
 
 Result<ContractSchema> ParseRegistrySchema(std::string_view text, std::string_view schema_type,
@@ -353,7 +442,8 @@ ClientResult<ProducedState> FetchProducedState(RegistryClient& client, const std
   if (!history) return std::unexpected(history.error());
   state.history = std::move(*history);
   // A schema whose referenced schemas are not all registered is not either.
-  auto refs = ResolveRegistryReferences(client, *schema.schema, ReferenceMode::kLookup);
+  auto refs =
+      ResolveRegistryReferences(client, *schema.schema, ReferenceMode::kLookup, schema.pinned);
   if (!refs) return std::unexpected(refs.error());
   std::optional<RegistryClient::VersionInfo> registered;
   if (refs->references) {
@@ -461,9 +551,8 @@ Result<std::vector<CheckResult>> CheckConsumers(const std::string& subject,
       out.push_back(std::move(result));
       continue;
     }
-    auto reader =
-        ParseRegistrySchema(consumer.schema, consumer.schema_type,
-                            consumer.service + "'s reader of " + subject, producer.dialect);
+    auto reader = ParsePublishedReader(consumer, consumer.service + "'s reader of " + subject,
+                                       producer.dialect);
     if (!reader) return std::unexpected(reader.error());
     auto report = Compare(producer, *reader, policy);
     if (!report) return std::unexpected(report.error());

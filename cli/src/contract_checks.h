@@ -25,6 +25,7 @@
 #include "accord/compat/mode.h"
 #include "accord/compat/report.h"
 #include "accord/schemas/load.h"
+#include "check_support.h"
 #include "contract_catalog.h"
 #include "contract_report.h"
 #include "registry_client.h"
@@ -43,6 +44,9 @@ struct ContractSchema {
   // The type within the schema the events are (compat::Language::EventType;
   // "": the schema itself).
   std::string event_type;
+  // The registered versions the entry's `references:` name, with numbers
+  // (ResolveRegistryReferences's `pinned`).
+  std::vector<SchemaReference> pinned;
 
   SchemaType type() const { return schema->type(); }
   const compat::Language& language() const { return schema->language(); }
@@ -60,13 +64,17 @@ struct ContractSchema {
 // schema cannot be loaded or parsed (its file:line:col); a `message` the
 // schema does not have, or a schema of several messages without `message`
 // (at the entry's file and line, named by its origin, naming the choices);
-// `proto_path` given with no language that imports.
+// `proto_path` given with no language that imports. An entry's
+// `references:` are read (files) and fetched from `client` (registered
+// versions, `latest` resolved); without a client a registered version is an
+// error at the entry, as is a reference the registry refuses (its message).
 struct ContractSchemas {
   std::vector<ContractSchema> produced;
   std::vector<ContractSchema> readers;
 };
 Result<ContractSchemas> LoadContractSchemas(const ContractFile& contract,
-                                            jsonschema::Dialect dialect);
+                                            jsonschema::Dialect dialect,
+                                            RegistryClient* client = nullptr);
 
 // A schema text from the registry (`schema_type` a type with a language;
 // others are kUnsupported), parsed with `references` (resolved).
@@ -74,6 +82,17 @@ Result<ContractSchema> ParseRegistrySchema(
     std::string_view text, std::string_view schema_type, std::string display,
     jsonschema::Dialect dialect = jsonschema::kDefaultDialect,
     std::vector<compat::ReferencedSchema> references = {});
+// A version the registry served as a referenced schema (check_support.h),
+// named "SUBJECT version N", its references its imports. Errors: a type
+// without a language, a text that is not JSON for a JSON language.
+Result<FoundReference> FoundRegistryReference(const RegistryClient::VersionInfo& version);
+// A consumer's reader as published (PublishedReader: its schema and the
+// files it imports), parsed; displayed as `display`, a reference as
+// "<display>: <import path>". Errors: as ParseRegistrySchema; an import the
+// published references do not carry.
+Result<ContractSchema> ParsePublishedReader(
+    const PublishedReader& reader, std::string display,
+    jsonschema::Dialect dialect = jsonschema::kDefaultDialect);
 // A registry version with the schemas it references (RegistryVersion::
 // referenced), parsed; displayed as "SUBJECT version N". Errors: a
 // referenced schema is missing or does not parse (named "SUBJECT version N").

@@ -405,11 +405,77 @@ class Parser {
     return tags;
   }
 
+  // An entry's `references:`: a list of {name, subject, version} (a
+  // registered version; version a number or latest) or {name, file} (a
+  // local schema), names unique.
+  Result<std::vector<NamedRef>> References(const json::Value& item, const std::string& pointer,
+                                           const std::string& path) const {
+    std::vector<NamedRef> out;
+    const json::Value* v = item.Find("references");
+    if (v == nullptr || v->IsNull()) return out;
+    const std::string ptr = Child(pointer, "references");
+    const std::string key_path = ChildPath(path, "references");
+    const std::string shape = "{name, subject, version} (a registered version) or {name, file}";
+    if (!v->IsArray()) return Fail(ptr, key_path, "must be a list of " + shape);
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < v->AsArray().size(); ++i) {
+      const json::Value& r = v->AsArray()[i];
+      const std::string rp = ptr + "/" + std::to_string(i);
+      const std::string rpath = key_path + "[" + std::to_string(i) + "]";
+      if (!r.IsObject()) return Fail(rp, rpath, "must be a mapping: " + shape);
+      if (auto e = CheckKeys(r, rp, rpath, {"name", "subject", "version", "file"}); !e) {
+        return std::unexpected(e.error());
+      }
+      NamedRef ref;
+      auto name = RequiredString(r, rp, rpath, "name");
+      if (!name) return std::unexpected(name.error());
+      ref.name = *name;
+      if (!names.insert(ref.name).second) {
+        return Fail(Child(rp, "name"), ChildPath(rpath, "name"),
+                    "'" + ref.name + "' is named by an earlier reference already");
+      }
+      const bool has_file = r.Find("file") != nullptr;
+      if (has_file == (r.Find("subject") != nullptr)) {
+        return Fail(rp, rpath, "needs either subject and version, or file");
+      }
+      if (has_file) {
+        if (r.Find("version") != nullptr) {
+          return Fail(Child(rp, "version"), ChildPath(rpath, "version"),
+                      "applies to a subject, not to a file");
+        }
+        auto file = RequiredFile(r, rp, rpath, "file");
+        if (!file) return std::unexpected(file.error());
+        ref.file = *file;
+        out.push_back(std::move(ref));
+        continue;
+      }
+      auto subject = RequiredString(r, rp, rpath, "subject");
+      if (!subject) return std::unexpected(subject.error());
+      ref.subject = *subject;
+      const json::Value* version = r.Find("version");
+      if (version == nullptr) {
+        return Fail(rp, ChildPath(rpath, "version"),
+                    "is required with subject (a number or latest)");
+      }
+      if (version->IsString() && version->AsString() == "latest") {
+        ref.version = 0;
+      } else if (version->IsInteger() && version->AsNumber().IsInt() &&
+                 version->AsNumber().AsInt() >= 1 && version->AsNumber().AsInt() <= 2147483647) {
+        ref.version = static_cast<std::int32_t>(version->AsNumber().AsInt());
+      } else {
+        return Fail(Child(rp, "version"), ChildPath(rpath, "version"),
+                    "must be a version number (1 or more) or latest");
+      }
+      out.push_back(std::move(ref));
+    }
+    return out;
+  }
+
   Result<ProducedEvent> ParseProduced(const json::Value& item, const std::string& pointer,
                                       const std::string& path) const {
-    if (auto e = CheckKeys(
-            item, pointer, path,
-            {"subject", "schema", "message", "examples", "compatibility", "description", "tags"});
+    if (auto e = CheckKeys(item, pointer, path,
+                           {"subject", "schema", "message", "examples", "compatibility",
+                            "description", "tags", "references"});
         !e) {
       return std::unexpected(e.error());
     }
@@ -446,12 +512,17 @@ class Parser {
     auto tags = Tags(item, pointer, path);
     if (!tags) return std::unexpected(tags.error());
     p.tags = std::move(*tags);
+    auto references = References(item, pointer, path);
+    if (!references) return std::unexpected(references.error());
+    p.references = std::move(*references);
     return p;
   }
 
   Result<ConsumedEvent> ParseConsumed(const json::Value& item, const std::string& pointer,
                                       const std::string& path) const {
-    if (auto e = CheckKeys(item, pointer, path, {"subject", "reader", "message", "versions"}); !e) {
+    if (auto e = CheckKeys(item, pointer, path,
+                           {"subject", "reader", "message", "versions", "references"});
+        !e) {
       return std::unexpected(e.error());
     }
     ConsumedEvent c;
@@ -475,6 +546,9 @@ class Parser {
       }
       c.versions = std::move(*selector);
     }
+    auto references = References(item, pointer, path);
+    if (!references) return std::unexpected(references.error());
+    c.references = std::move(*references);
     return c;
   }
 
@@ -629,6 +703,8 @@ std::string StarterContractFile(std::string_view service, std::string_view owner
   out += "#    compatibility: BACKWARD                    # else the subject's level\n";
   out += "#    description: Something happened\n";
   out += "#    tags: [example]\n";
+  out += "#    references:                                # schemas it refers to by name\n";
+  out += "#      - {name: common.json, subject: common, version: latest}\n";
   out += "consumes: []\n";
   out += "#  - subject: other.event-name\n";
   out += "#    reader: contracts/event-name.reader.json  # only the fields this service reads\n";

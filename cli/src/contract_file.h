@@ -19,11 +19,18 @@
 //       compatibility: BACKWARD                     # optional: a level name (mode.h)
 //       description: An invoice was issued          # optional
 //       tags: [finance]                             # optional list of strings
+//       references:                                 # optional: schemas the schema refers to
+//         - name: customer.json                     #   by name ($ref, Avro full name, import)
+//           subject: customers                      #   a registered version: subject and
+//           version: 3                              #   version (a number or latest), or
+//         - name: acme.Money                        #   a local file (relative to this file)
+//           file: schemas/money.avsc
 //   consumes:                        # optional list
 //     - subject: orders.order-placed                # required, unique in the list
 //       reader: contracts/order-placed.reader.json  # required: the consumer's reader schema
 //       message: OrderPlaced                        # optional: as for produces
 //       versions: all                               # optional: all | [2, 3] | ">=2"
+//       references: [...]                           # optional: as for produces
 //   asyncapi: docs/asyncapi.yaml     # optional: AsyncAPI document(s) (a path or a list)
 //                                    # whose operations are contracts too (asyncapi_import.h,
 //                                    # docs/asyncapi.md); `service:` may then come from the
@@ -131,6 +138,19 @@ struct ExampleEvent {
   friend bool operator==(const ExampleEvent& a, const ExampleEvent& b);
 };
 
+// A schema an entry's schema refers to by NAME (a JSON Schema `$ref`, an
+// Avro type's full name, a Protobuf import path): a registered version or a
+// local file. The contract's `references:` and the CLI's `--ref`, `--old-ref`
+// and `--new-ref` (named_references.h) give them.
+struct NamedRef {
+  std::string name;
+  std::string file;          // a local schema (joined to the contract's folder); empty: registry
+  std::string subject;       // a registered version: SUBJECT and VERSION
+  std::int32_t version = 0;  // 0: the latest (until FetchNamedRefs resolves it)
+  bool in_registry() const { return file.empty(); }
+  friend bool operator==(const NamedRef&, const NamedRef&) = default;
+};
+
 struct ProducedEvent {
   std::string subject;
   EntrySchema schema;
@@ -139,6 +159,7 @@ struct ProducedEvent {
   std::optional<compat::Level> compatibility;
   std::string description;
   std::vector<std::string> tags;
+  std::vector<NamedRef> references;  // `references:`, in the order written
   std::string file;    // where the entry is declared: the contract file or an AsyncAPI document
   int line = 0;        // line of the entry in `file`
   std::string origin;  // how messages name the entry: "produces[0]", "operations.sendOrder"
@@ -150,7 +171,8 @@ struct ConsumedEvent {
   EntrySchema reader;
   std::string message;  // the event's message ("" when not given)
   VersionSelector versions;
-  std::string file;  // as for ProducedEvent
+  std::vector<NamedRef> references;  // as for ProducedEvent
+  std::string file;                  // as for ProducedEvent
   int line = 0;
   std::string origin;
   friend bool operator==(const ConsumedEvent&, const ConsumedEvent&) = default;

@@ -14,6 +14,7 @@
 #include "accord/compat/render.h"
 #include "check_support.h"
 #include "commands.h"
+#include "named_references.h"
 
 namespace accord::cli {
 
@@ -27,6 +28,9 @@ struct DiffArgs {
   std::string dialect;
   bool assert_format = false;
   std::vector<std::string> import_path;
+  std::vector<std::string> old_refs;  // --old-ref NAME=FILE|SUBJECT:VERSION
+  std::vector<std::string> new_refs;  // --new-ref
+  RegistryFlags registry;             // for references to registry versions
 };
 
 int RunDiff(const DiffArgs& args) {
@@ -45,8 +49,10 @@ int RunDiff(const DiffArgs& args) {
                MakeError(ErrorCode::kUnsupported, "bad --policy, --format or --dialect").error());
     return kExitUsage;
   }
-  auto loaded =
-      LoadSchemasToCompare(args.files, args.refs, *dialect, std::nullopt, args.import_path);
+  auto named = LoadComparedReferences("diff", args.old_refs, args.new_refs, args.registry);
+  if (!named) return named.error();
+  auto loaded = LoadSchemasToCompare(args.files, args.refs, *dialect, std::nullopt,
+                                     args.import_path, named->old_refs, named->new_refs);
   if (!loaded) {
     PrintError("diff", loaded.error());
     return kExitUsage;
@@ -95,6 +101,7 @@ void RegisterDiff(CLI::App& app, Commands& commands) {
                   "repeatable")
       ->allow_extra_args(false);
   AddImportPathOption(sub, &args->import_path);
+  AddComparedReferenceOptions(*sub, args->old_refs, args->new_refs, args->registry);
   AddDialectOption(sub, &args->dialect);
   AddAssertFormatFlag(sub, &args->assert_format);
   sub->callback([&commands, args]() { commands.run = [args]() { return RunDiff(*args); }; });

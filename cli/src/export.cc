@@ -216,6 +216,17 @@ int RunExport(const ExportArgs& args) {
   json::Value source{json::Object{}};
   source.Add("accord", accord);
   manifest.Add("source", std::move(source));
+  // Contexts (issue #18): a registry without them (404) has the default one.
+  auto contexts = GetOrNull(client, "/contexts");
+  if (!contexts) return ReportClientError("export", contexts.error());
+  json::Array context_names;
+  if (contexts->IsArray()) {
+    for (const json::Value& c : contexts->AsArray()) {
+      if (c.IsString()) context_names.push_back(c);
+    }
+  }
+  if (context_names.empty()) context_names.emplace_back(".");
+  manifest.Add("contexts", json::Value(std::move(context_names)));
   json::Value global{json::Object{}};
   auto config = GetOrNull(client, "/config");
   if (!config) return ReportClientError("export", config.error());
@@ -230,7 +241,7 @@ int RunExport(const ExportArgs& args) {
   Progress progress("export", "subjects", subjects.size());
   json::Array entries;
   std::size_t versions = 0, deleted = 0, catalogued = 0;
-  std::set<std::int64_t> ids;
+  std::set<std::pair<std::string, std::int64_t>> ids;  // (context, id): each context has its own
   for (std::size_t i = 0; i < subjects.size(); ++i) {
     const std::string& name = subjects[i];
     const std::string file = SubjectFileName(name);
@@ -259,7 +270,7 @@ int RunExport(const ExportArgs& args) {
     for (const BundleVersion& v : subject->versions) {
       ++versions;
       if (v.deleted) ++deleted;
-      ids.insert(v.id);
+      ids.insert({ContextOf(name), v.id});
     }
     if (!subject->catalog.IsNull()) ++catalogued;
     json::Value entry{json::Object{}};

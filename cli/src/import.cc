@@ -213,14 +213,18 @@ OrderRegistrations(const Bundle& bundle,
   return out;
 }
 
-// The same id must mean the same schema throughout the bundle.
-std::expected<std::map<std::int64_t, std::pair<const BundleSubject*, const BundleVersion*>>,
+// A schema id of the bundle: ids are per context (issue #18).
+using ContextId = std::pair<std::string, std::int64_t>;  // (context, id)
+
+// The same id must mean the same schema throughout its context.
+std::expected<std::map<ContextId, std::pair<const BundleSubject*, const BundleVersion*>>,
               std::string>
 SchemasById(const Bundle& bundle) {
-  std::map<std::int64_t, std::pair<const BundleSubject*, const BundleVersion*>> out;
+  std::map<ContextId, std::pair<const BundleSubject*, const BundleVersion*>> out;
   for (const BundleSubject& s : bundle.subjects) {
+    const std::string context = ContextOf(s.subject);
     for (const BundleVersion& v : s.versions) {
-      auto [it, fresh] = out.try_emplace(v.id, &s, &v);
+      auto [it, fresh] = out.try_emplace(ContextId{context, v.id}, &s, &v);
       if (!fresh && (it->second.second->schema != v.schema ||
                      it->second.second->schema_type != v.schema_type)) {
         return std::unexpected(VersionName(s, v) + " holds another schema than " +
@@ -464,13 +468,21 @@ int RunImport(const ImportArgs& args) {
   }
 
   // Verify against the bundle.
-  for (const auto& [id, where] : *by_id) {
-    auto reply = client.Get("/schemas/ids/" + std::to_string(id));
-    if (!reply) return Refused("schema id " + std::to_string(id), reply.error());
+  for (const auto& [key, where] : *by_id) {
+    const auto& [context, id] = key;
+    // An id of another context is read in that context (?subject=:.ctx:).
+    std::string path = "/schemas/ids/" + std::to_string(id);
+    std::string name = "schema id " + std::to_string(id);
+    if (context != ".") {
+      path += "?subject=" + RegistryClient::Segment(":" + context + ":");
+      name += " in context " + context;
+    }
+    auto reply = client.Get(path);
+    if (!reply) return Refused(name, reply.error());
     const json::Value* text = NonNull(*reply, "schema");
     if (text == nullptr || !text->IsString() || text->AsString() != where.second->schema) {
-      return Mismatch("verification failed: schema id " + std::to_string(id) +
-                      " serves other text than " + VersionName(*where.first, *where.second));
+      return Mismatch("verification failed: " + name + " serves other text than " +
+                      VersionName(*where.first, *where.second));
     }
   }
   for (const BundleSubject& s : bundle->subjects) {
@@ -487,6 +499,24 @@ int RunImport(const ImportArgs& args) {
     if (*all != want_all || *live != want_live) {
       return Mismatch("verification failed: subject " + Quote(s.subject) +
                       " lists other versions than the bundle");
+    }
+  }
+  // Every context that holds one of the bundle's subjects is listed.
+  std::set<std::string> want_contexts;
+  for (const BundleSubject& s : bundle->subjects) want_contexts.insert(ContextOf(s.subject));
+  if (want_contexts.size() > 1 || !want_contexts.contains(".")) {
+    auto listed = client.Get("/contexts");
+    if (!listed) return Refused("the contexts", listed.error());
+    std::set<std::string> have;
+    if (listed->IsArray()) {
+      for (const json::Value& c : listed->AsArray()) {
+        if (c.IsString()) have.insert(c.AsString());
+      }
+    }
+    for (const std::string& c : want_contexts) {
+      if (!have.contains(c)) {
+        return Mismatch("verification failed: the registry does not list context " + c);
+      }
     }
   }
   std::printf("verified: %zu schema ids serve the bundle's text, %zu subjects list its versions\n",

@@ -110,6 +110,8 @@ int main(int argc, char** argv) {
   accord::cli::RegisterDeprecate(app, commands);
   accord::cli::RegisterLs(app, commands);
   accord::cli::RegisterShow(app, commands);
+  accord::cli::RegisterDescribe(app, commands);
+  accord::cli::RegisterConfig(app, commands);
   accord::cli::RegisterInit(app, commands);
   accord::cli::RegisterTest(app, commands);
   accord::cli::RegisterPublish(app, commands);

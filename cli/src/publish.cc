@@ -61,8 +61,14 @@ bool SameDeclaration(PublishedService a, PublishedService b) {
     const PublishedReader& x = a.consumes[i];
     const PublishedReader& y = b.consumes[i];
     if (x.subject != y.subject || x.schema_type != y.schema_type || !(x.versions == y.versions) ||
-        !SameSchemaText(x.schema, y.schema)) {
+        !SameSchemaText(x.schema, y.schema) || x.references.size() != y.references.size()) {
       return false;
+    }
+    for (std::size_t j = 0; j < x.references.size(); ++j) {
+      if (x.references[j].name != y.references[j].name ||
+          !SameSchemaText(x.references[j].schema, y.references[j].schema)) {
+        return false;
+      }
     }
   }
   return true;
@@ -104,7 +110,8 @@ class Publisher {
     }
     const std::string type(SchemaTypeName(schema.type()));
     // Imported files first, each under its import path (registry_references.h).
-    auto refs = ResolveRegistryReferences(client_, *schema.schema, ReferenceMode::kRegister);
+    auto refs =
+        ResolveRegistryReferences(client_, *schema.schema, ReferenceMode::kRegister, schema.pinned);
     if (!refs) return ReportClientError("publish", refs.error());
     for (const ReferenceOutcome& o : refs->outcomes) {
       const std::string version = std::to_string(o.version);
@@ -140,6 +147,9 @@ class Publisher {
     wanted.tags = event.tags;
     std::sort(wanted.tags.begin(), wanted.tags.end());
     wanted.tags.erase(std::unique(wanted.tags.begin(), wanted.tags.end()), wanted.tags.end());
+    // The message the contract names (or the schema's one message), by its
+    // full name: the catalog's field table shows it.
+    wanted.message = schema.event_type;
     auto current = FetchSubjectCatalog(client_, s);
     if (!current) return ReportClientError("publish", current.error());
     if (*current) std::sort((*current)->tags.begin(), (*current)->tags.end());
@@ -163,6 +173,11 @@ class Publisher {
       r.owner = contract_.owner;
       r.schema_type = std::string(SchemaTypeName(readers[i].type()));
       r.schema = readers[i].Text();
+      // The files it imports go with it, as texts: the registry reads the
+      // reader with them, and they need not be registered anywhere.
+      for (const compat::ReferencedSchema& ref : readers[i].schema->references()) {
+        r.references.push_back(ReaderReference{ref.name, RegistryText(*ref.schema)});
+      }
       r.versions = contract_.consumes[i].versions;
       wanted.consumes.push_back(std::move(r));
     }
@@ -221,32 +236,15 @@ int RunPublish(const PublishArgs& args) {
     PrintError("publish", contract.error());
     return kExitBadUsage;
   }
-  auto schemas =
-      LoadContractSchemas(*contract, contract->dialect.value_or(jsonschema::kDefaultDialect));
+  auto options = MakeClientOptions(args.registry, contract->registry);
+  if (!options) return ReportUsageError("publish", options.error());
+  RegistryClient client(std::move(*options));
+  auto schemas = LoadContractSchemas(
+      *contract, contract->dialect.value_or(jsonschema::kDefaultDialect), &client);
   if (!schemas) {
     PrintError("publish", schemas.error());
     return kExitBadUsage;
   }
-  // The service declaration carries a reader as one text: a reader that
-  // imports other files cannot be declared (the registry could not read it).
-  for (std::size_t i = 0; i < schemas->readers.size(); ++i) {
-    const ContractSchema& reader = schemas->readers[i];
-    if (reader.schema->references().empty()) continue;
-    const ConsumedEvent& entry = contract->consumes[i];
-    Error e;
-    e.code = ErrorCode::kUnsupported;
-    e.file = entry.file;
-    e.position = Position{entry.line, 0};
-    e.message = entry.origin + ": " + reader.display + " imports " +
-                reader.schema->references().front().name +
-                ": a consumer's reader is declared to the registry as one file, so it cannot "
-                "import others (accord test checks it locally)";
-    PrintError("publish", e);
-    return kExitBadUsage;
-  }
-  auto options = MakeClientOptions(args.registry, contract->registry);
-  if (!options) return ReportUsageError("publish", options.error());
-  RegistryClient client(std::move(*options));
   return Publisher(client, *contract, args.version).Run(schemas->produced, schemas->readers);
 }
 

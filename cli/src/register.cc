@@ -1,15 +1,25 @@
 // accord register SUBJECT SCHEMA_FILE [--owner TEAM] [--type JSON|AVRO|PROTOBUF]
-// [-I DIR]: registers a schema as the subject's next version (or finds it is
-// there already), and optionally sets the subject's owner. A schema that
-// imports files (Protobuf) has them registered first, each under its import
-// path as subject (registry_references.h), and names them in `references`.
+// [-I DIR] [--ref NAME=SUBJECT:VERSION]...: registers a schema as the
+// subject's next version (or finds it is there already), and optionally sets
+// the subject's owner. A schema that imports files (Protobuf) has them
+// registered first, each under its import path as subject
+// (registry_references.h), and names them in `references`; `--ref` names a
+// registered version instead (VERSION a number or `latest`, sent as the
+// number it is now): a JSON Schema `$ref`s it by NAME, an Avro schema uses
+// the types it defines (NAME: a full name it defines), a Protobuf schema
+// imports it as NAME.
+//
+// --owner is one write: with a new version, the registration carries it
+// (Accord's `?owner=`, refused as a whole, nothing written, when the key may
+// not set that owner); when the subject holds the schema already, only the
+// owner is set (PUT .../metadata {"owner"}).
 //
 // The language is detected from the file as `accord check` does (.avsc or
 // Avro-shaped content: AVRO, else JSON Schema) unless --type says. The
 // schema is checked locally first (errors with file:line) in the language
-// detected, unless --type names another one (the registry then judges); a
-// YAML file is sent as its JSON text, a JSON file (or a text language's
-// file) as written.
+// detected, with its references, unless --type names another one (the
+// registry then judges); a YAML file is sent as its JSON text, a JSON file
+// (or a text language's file) as written.
 //
 // Text output: first one line per imported file, "registered PATH version N
 // (id I) (imported)" or "unchanged: PATH already has this schema as version N
@@ -17,11 +27,11 @@
 // "unchanged: SUBJECT already has this schema as version N (id I)", then
 // "owner: TEAM" with --owner. JSON output: {"subject", "version", "id",
 // "registered": bool, "references"?: [{"subject", "version", "id",
-// "registered"}] for the imported files, "metadata"?: the server's metadata
-// reply after --owner}.
-// Exit 0 registered or unchanged; 1 refused (incompatible: the server's
-// messages are printed, one incompatibility a line); 2 usage, unreadable or invalid schema; 3
-// unreachable.
+// "registered"}] for the imported files, "metadata"?: the subject's catalog
+// metadata after --owner}.
+// Exit 0 registered or unchanged; 1 refused (incompatible, or the owner not
+// allowed: the server's messages are printed, one incompatibility a line); 2
+// usage, unreadable or invalid schema, a bad --ref; 3 unreachable.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -29,6 +39,7 @@
 
 #include "check_support.h"
 #include "commands.h"
+#include "named_references.h"
 #include "owner_support.h"
 #include "registry_references.h"
 
@@ -41,6 +52,7 @@ struct RegisterArgs {
   std::string owner;
   std::string type;  // "" or a schema type name (--type)
   std::vector<std::string> import_path;
+  std::vector<std::string> refs;  // --ref NAME=SUBJECT:VERSION
   OwnerOptions options;
 };
 
@@ -53,7 +65,8 @@ struct SchemaToSend {
 };
 
 // Loads and checks the file; prints the error and returns nullopt on failure.
-std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
+std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args,
+                                             const NamedReferences& named) {
   auto source = LoadSchemaSource(args.file);
   if (!source) {
     PrintError("register", source.error());
@@ -74,7 +87,7 @@ std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
     // A local check before sending; the registry reads the schema with its
     // own dialect setting (draft-07 unless configured, as here).
     auto valid = ParseSchemaFile(**detected, *source, jsonschema::kDefaultDialect, nullptr,
-                                 args.import_path);
+                                 args.import_path, named);
     if (!valid) {
       PrintError("register", valid.error());
       return std::nullopt;
@@ -97,19 +110,13 @@ std::optional<SchemaToSend> LoadSchemaToSend(const RegisterArgs& args) {
   return out;
 }
 
-// Replaces the owner in the subject's catalog metadata, keeping the rest.
+// Sets the subject's owner alone, keeping the rest of its catalog metadata
+// (members left out of a PUT are kept); replies with the stored metadata.
 ClientResult<json::Value> SetOwner(RegistryClient& client, const std::string& subject,
                                    const std::string& owner) {
-  const std::string path = "/accord/v1/subjects/" + RegistryClient::Segment(subject) + "/metadata";
-  auto current = client.Get(path);
-  if (!current) return current;
-  json::Value metadata = current->IsObject() ? std::move(*current) : json::Value(json::Object{});
-  if (json::Value* o = metadata.Find("owner")) {
-    *o = owner;
-  } else {
-    metadata.Add("owner", owner);
-  }
-  return client.Put(path, metadata);
+  json::Value body{json::Object{}};
+  body.Add("owner", owner);
+  return client.Put("/accord/v1/subjects/" + RegistryClient::Segment(subject) + "/metadata", body);
 }
 
 // The text between `open` and `close` in `item`, from `at` on; advances `at`.
@@ -173,16 +180,31 @@ int ReportRefusal(const ClientError& error) {
 }
 
 int RunRegister(const RegisterArgs& args) {
-  std::optional<SchemaToSend> schema = LoadSchemaToSend(args);
-  if (!schema) return kExitBadUsage;
+  auto named_refs = ParseNamedRefs(args.refs, "--ref", false);
+  if (!named_refs) {
+    PrintError("register", named_refs.error());
+    return kExitBadUsage;
+  }
   auto client = OpenClient("register", args.options);
   if (!client) return client.error();
   RegistryClient& registry = **client;
+  // The versions --ref names, fetched first: the local check reads them.
+  auto fetched = FetchNamedRefs(registry, *named_refs);
+  if (!fetched) return ReportClientError("register", fetched.error());
+  auto named = LoadNamedReferences(*named_refs, *fetched);
+  if (!named) {
+    PrintError("register", named.error());
+    return kExitBadUsage;
+  }
+  std::optional<SchemaToSend> schema = LoadSchemaToSend(args, *named);
+  if (!schema) return kExitBadUsage;
+  const std::vector<SchemaReference> pinned = PinnedReferences(*named_refs);
 
   SchemaReferences refs;
-  refs.references.emplace();
+  refs.references = pinned;
   if (schema->parsed) {
-    auto resolved = ResolveRegistryReferences(registry, *schema->parsed, ReferenceMode::kRegister);
+    auto resolved =
+        ResolveRegistryReferences(registry, *schema->parsed, ReferenceMode::kRegister, pinned);
     if (!resolved) return ReportRefusal(resolved.error());
     refs = std::move(*resolved);
   }
@@ -192,9 +214,11 @@ int RunRegister(const RegisterArgs& args) {
   const bool registered = !existing->has_value();
   std::int64_t id = 0;
   std::int32_t version = 0;
+  json::Value metadata;
   if (registered) {
-    auto result =
-        registry.Register(args.subject, schema->text, schema->type, json::Value(), references);
+    // The owner goes with the registration: one write, or none.
+    auto result = registry.Register(args.subject, schema->text, schema->type, json::Value(),
+                                    references, args.owner);
     if (!result) return ReportRefusal(result.error());
     id = result->id;
     version = result->version;
@@ -203,16 +227,20 @@ int RunRegister(const RegisterArgs& args) {
       if (!found) return ReportClientError("register", found.error());
       if (found->has_value()) version = (*found)->version;
     }
+    if (!args.owner.empty() && args.options.Format() == OwnerFormat::kJson) {
+      auto read = registry.Get("/accord/v1/subjects/" + RegistryClient::Segment(args.subject) +
+                               "/metadata");
+      if (!read) return ReportClientError("register", read.error());
+      metadata = std::move(*read);
+    }
   } else {
     id = (*existing)->id;
     version = (*existing)->version;
-  }
-
-  json::Value metadata;
-  if (!args.owner.empty()) {
-    auto set = SetOwner(registry, args.subject, args.owner);
-    if (!set) return ReportClientError("register", set.error());
-    metadata = std::move(*set);
+    if (!args.owner.empty()) {
+      auto set = SetOwner(registry, args.subject, args.owner);
+      if (!set) return ReportClientError("register", set.error());
+      metadata = std::move(*set);
+    }
   }
 
   if (args.options.Format() == OwnerFormat::kJson) {
@@ -274,7 +302,13 @@ void RegisterRegister(CLI::App& app, Commands& commands) {
                   "imported files are registered first, each under its import path as subject)")
       ->required();
   AddImportPathOption(sub, &args->import_path);
-  sub->add_option("--owner", args->owner, "Set the subject's owner (team)");
+  sub->add_option("--ref", args->refs,
+                  "NAME=SUBJECT:VERSION: the schema refers to that registered version as NAME "
+                  "(a JSON Schema $ref, an Avro type's full name, a Protobuf import); VERSION a "
+                  "number or latest; repeatable")
+      ->allow_extra_args(false);
+  sub->add_option("--owner", args->owner,
+                  "Set the subject's owner (team) in the same request as the registration");
   std::vector<std::string> types;  // the types with a language, in the table's order
   std::string names;
   for (const compat::Language* language : compat::Languages()) {

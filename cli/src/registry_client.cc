@@ -292,10 +292,13 @@ ClientResult<json::Value> RegistryClient::Delete(const std::string& path) {
 
 ClientResult<RegistryClient::Registered> RegistryClient::Register(
     std::string_view subject, std::string_view schema_text, std::string_view schema_type,
-    const json::Value& metadata, const std::vector<SchemaReference>& references) {
+    const json::Value& metadata, const std::vector<SchemaReference>& references,
+    std::string_view owner) {
   json::Value body = SchemaBody(schema_text, schema_type, references);
   if (!metadata.IsNull()) body.Add("metadata", metadata);
-  auto reply = Post("/subjects/" + Segment(subject) + "/versions", body);
+  std::string path = "/subjects/" + Segment(subject) + "/versions";
+  if (!owner.empty()) path += "?owner=" + Segment(owner);
+  auto reply = Post(path, body);
   if (!reply) return std::unexpected(reply.error());
   if (!reply->IsObject() || IntField(*reply, "id") <= 0) {
     return std::unexpected(ClientError{ClientError::Kind::kBadReply, 0, 0,

@@ -99,12 +99,15 @@ class RegistryClient {
   };
   // POST /subjects/{s}/versions with {schema, schemaType} (+ metadata when
   // not null, + references when not empty). schema_type: a SchemaTypeName.
+  // `owner` (not empty): Accord's `?owner=`, the subject's owner set in the
+  // same write as a new version, or the whole request refused (403).
   // An incompatible schema is kHttp 409 / 40901 whose message lists the
   // incompatibilities.
   ClientResult<Registered> Register(std::string_view subject, std::string_view schema_text,
                                     std::string_view schema_type,
                                     const json::Value& metadata = json::Value(),
-                                    const std::vector<SchemaReference>& references = {});
+                                    const std::vector<SchemaReference>& references = {},
+                                    std::string_view owner = {});
 
   struct VersionInfo {
     std::string subject;

@@ -1,5 +1,6 @@
 #include "registry_references.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -27,9 +28,11 @@ std::vector<std::string> DirectImports(const compat::Schema& schema) {
 
 class Walk {
  public:
-  Walk(RegistryClient& client, const compat::Schema& root, ReferenceMode mode)
+  Walk(RegistryClient& client, const compat::Schema& root, ReferenceMode mode,
+       const std::vector<SchemaReference>& pinned)
       : client_(client), mode_(mode) {
     for (const compat::ReferencedSchema& r : root.references()) by_name_.emplace(r.name, &r);
+    for (const SchemaReference& p : pinned) done_.emplace(p.name, p);
   }
 
   // The references list for a schema importing `names`; nullopt when one is
@@ -98,16 +101,20 @@ class Walk {
 
 }  // namespace
 
-ClientResult<SchemaReferences> ResolveRegistryReferences(RegistryClient& client,
-                                                         const compat::Schema& schema,
-                                                         ReferenceMode mode) {
+ClientResult<SchemaReferences> ResolveRegistryReferences(
+    RegistryClient& client, const compat::Schema& schema, ReferenceMode mode,
+    const std::vector<SchemaReference>& pinned) {
   SchemaReferences out;
-  if (schema.references().empty()) {
+  if (schema.references().empty() && pinned.empty()) {
     out.references.emplace();
     return out;
   }
-  Walk walk(client, schema, mode);
-  auto list = walk.ListFor(DirectImports(schema));
+  Walk walk(client, schema, mode, pinned);
+  std::vector<std::string> names = DirectImports(schema);
+  for (const SchemaReference& p : pinned) {
+    if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
+  }
+  auto list = walk.ListFor(names);
   if (!list) return std::unexpected(list.error());
   out.references = std::move(*list);
   out.outcomes = walk.TakeOutcomes();

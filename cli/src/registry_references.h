@@ -42,11 +42,15 @@ enum class ReferenceMode : std::uint8_t {
 
 // The references of `schema` (parsed with compat::ParseOptions::references:
 // every referenced schema is among schema.references()), looked up or
-// registered as `mode` says. Errors: the registry's (a refused referenced
-// schema is kHttp as Register gives it).
-ClientResult<SchemaReferences> ResolveRegistryReferences(RegistryClient& client,
-                                                         const compat::Schema& schema,
-                                                         ReferenceMode mode);
+// registered as `mode` says. `pinned` are references to registry versions
+// given by name (`--ref NAME=SUBJECT:VERSION`, a contract's `references:`):
+// a name among them is that version, neither looked up nor registered, and
+// the schema's own list ends with each pinned name it does not import.
+// Errors: the registry's (a refused referenced schema is kHttp as Register
+// gives it).
+ClientResult<SchemaReferences> ResolveRegistryReferences(
+    RegistryClient& client, const compat::Schema& schema, ReferenceMode mode,
+    const std::vector<SchemaReference>& pinned = {});
 
 // The text a schema is sent to the registry as: compact JSON for the
 // languages written in JSON, else the text as written.

@@ -30,6 +30,7 @@
 #include "accord/compat/lint.h"
 #include "accord/compat/mode.h"
 #include "accord/registry/auth.h"
+#include "accord/registry/heap_trimmer.h"
 #include "accord/registry/http_api.h"
 #include "accord/registry/readers.h"
 #include "accord/registry/server.h"
@@ -79,6 +80,7 @@ struct ServeSettings {
   std::string webhook_attempts = "5";
   std::string webhook_retry_ms = "1000";
   std::string webhook_timeout_ms = "5000";
+  std::string heap_trim_mb = "64";
   json::Value lint;  // the config file's `lint:` section (null: default rules)
 };
 
@@ -166,6 +168,8 @@ constexpr SettingSpec kSettings[] = {
      "wait before the first retry of a webhook delivery (doubled after each failure)"},
     {"webhook_timeout_ms", "ACCORD_WEBHOOK_TIMEOUT_MS", &ServeSettings::webhook_timeout_ms,
      "longest a webhook receiver may take to accept a connection, and each read or write"},
+    {"heap_trim_mb", "ACCORD_HEAP_TRIM_MB", &ServeSettings::heap_trim_mb,
+     "free heap (MiB) held for two seconds before it is returned to the system (0: never)"},
 };
 
 void Log(const std::string& level, const std::string& msg, const std::string& detail = {}) {
@@ -389,6 +393,7 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
       {"webhook_attempts", 1, 100},
       {"webhook_retry_ms", 1, kMaxTimeoutMs},
       {"webhook_timeout_ms", 1, 600'000},
+      {"heap_trim_mb", 0, 1'000'000},
   };
   std::map<std::string, std::size_t> counts;
   for (const CountSetting& c : kCounts) {
@@ -551,6 +556,8 @@ int RunServe(ServeSettings s, const std::set<std::string>& from_flags) {
 
   if (s.readers == "on") readers.StartFlushing(*raw_store);
   webhooks.Start();
+  registry::HeapTrimmer trimmer({.threshold_bytes = counts["heap_trim_mb"] << 20});
+  trimmer.Start();
 
   std::atomic<bool> done{false};
   registry::Server* srv = server->get();
@@ -596,7 +603,7 @@ void RegisterServe(CLI::App& app, Commands& commands) {
       "ACCORD_MIN_NOTICE_DAYS, ACCORD_PARSED_SCHEMA_CACHE, ACCORD_SUBJECT_CASE_VARIANTS,\n"
       "ACCORD_MAX_REQUEST_WORK, ACCORD_DIFF_CACHE, ACCORD_READERS, ACCORD_READERS_CAPACITY,\n"
       "ACCORD_READERS_FLUSH_MS, ACCORD_WEBHOOK_QUEUE, ACCORD_WEBHOOK_ATTEMPTS,\n"
-      "ACCORD_WEBHOOK_RETRY_MS, ACCORD_WEBHOOK_TIMEOUT_MS");
+      "ACCORD_WEBHOOK_RETRY_MS, ACCORD_WEBHOOK_TIMEOUT_MS, ACCORD_HEAP_TRIM_MB");
   sub->footer(
       "Precedence: each setting is taken from the first of: its flag, its environment "
       "variable, the config file (--config or ACCORD_CONFIG; YAML, the setting names as keys, "

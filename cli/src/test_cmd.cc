@@ -48,11 +48,12 @@ class TestRun {
     // --dialect, else the contract file's `dialect:`, else the default.
     jsonschema::Dialect dialect = contract_.dialect.value_or(jsonschema::kDefaultDialect);
     if (!args_.dialect.empty()) dialect = *DialectOrDefault(args_.dialect);
-    auto schemas = LoadContractSchemas(contract_, dialect);
+    // Connected first: `references:` may name registered versions.
+    if (int rc = Connect(); rc != kExitOk) return rc;
+    auto schemas = LoadContractSchemas(contract_, dialect, client_.get());
     if (!schemas) return Fail(schemas.error());
     const std::vector<ContractSchema>& produced = schemas->produced;
     const std::vector<ContractSchema>& readers = schemas->readers;
-    if (int rc = Connect(); rc != kExitOk) return rc;
     ShowProgress();
     for (std::size_t i = 0; i < produced.size(); ++i) {
       if (int rc = Produced(contract_.produces[i], produced[i]); rc != kExitOk) return rc;

@@ -1,6 +1,7 @@
 #include "fields.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -26,28 +27,56 @@ std::string StringOr(const Value* v, std::string fallback = {}) {
 
 class JsonWalker {
  public:
-  explicit JsonWalker(const Value& root) : root_(root) {}
+  JsonWalker(const Value& root, const std::vector<NamedDocument>& references)
+      : root_(root), references_(references) {}
 
   std::vector<FieldInfo> Run() {
-    WalkObject(root_, "", 0);
+    WalkObject(root_, &root_, "", 0);
     return std::move(rows_);
   }
 
  private:
-  // Follows local $refs from `schema` (cycle-guarded through `active_`);
-  // returns the target, or nullptr for a remote / unresolvable / cyclic one.
-  const Value* Deref(const Value& schema, std::vector<std::string>& entered) {
+  // The document a reference name stands for ("./" prefixes ignored), or
+  // nullptr.
+  const Value* Referenced(std::string_view name) const {
+    while (name.starts_with("./")) name.remove_prefix(2);
+    for (const NamedDocument& r : references_) {
+      std::string_view own = r.name;
+      while (own.starts_with("./")) own.remove_prefix(2);
+      if (own == name) return r.document;
+    }
+    return nullptr;
+  }
+
+  // Follows $refs from `schema` in document `*doc` (cycle-guarded through
+  // `active_`): local ones in the same document, a reference name into
+  // that reference's document (`*doc` becomes it). Returns the target, or
+  // nullptr for an unknown remote, unresolvable or cyclic one.
+  const Value* Deref(const Value& schema, const Value*& doc, std::vector<std::string>& entered) {
     const Value* at = &schema;
     while (at->IsObject()) {
       const Value* ref = at->Find("$ref");
       if (ref == nullptr || !ref->IsString()) break;
       const std::string& uri = ref->AsString();
-      if (!uri.starts_with("#")) return nullptr;
-      if (active_.contains(uri)) return nullptr;
-      const Value* target = json::Resolve(root_, std::string_view(uri).substr(1));
+      const std::size_t hash = uri.find('#');
+      const Value* target_doc = doc;
+      if (hash != 0) {
+        target_doc = Referenced(std::string_view(uri).substr(0, hash));
+        if (target_doc == nullptr) return nullptr;
+      }
+      // A pointer is only unique within its document ("name" and "name#"
+      // are its root alike).
+      const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(target_doc)) + " " +
+                              (hash == std::string::npos ? std::string() : uri.substr(hash + 1));
+      if (active_.contains(key)) return nullptr;
+      const Value* target =
+          hash == std::string::npos
+              ? target_doc
+              : json::Resolve(*target_doc, std::string_view(uri).substr(hash + 1));
       if (target == nullptr) return nullptr;
-      active_.insert(uri);
-      entered.push_back(uri);
+      active_.insert(key);
+      entered.push_back(key);
+      doc = target_doc;
       at = target;
     }
     return at;
@@ -75,11 +104,12 @@ class JsonWalker {
     return "any";
   }
 
-  // Lists the properties of `schema` (an object schema) under `path`.
-  void WalkObject(const Value& schema, const std::string& path, std::size_t depth) {
+  // Lists the properties of `schema` (an object schema in `doc`) under `path`.
+  void WalkObject(const Value& schema, const Value* doc, const std::string& path,
+                  std::size_t depth) {
     if (depth >= kMaxFieldDepth || rows_.size() >= kMaxFields) return;
     std::vector<std::string> entered;
-    const Value* s = Deref(schema, entered);
+    const Value* s = Deref(schema, doc, entered);
     if (s != nullptr && s->IsObject()) {
       std::set<std::string> required;
       if (const Value* r = s->Find("required"); r != nullptr && r->IsArray()) {
@@ -89,24 +119,25 @@ class JsonWalker {
       }
       if (const Value* props = s->Find("properties"); props != nullptr && props->IsObject()) {
         for (const json::Member& m : props->AsObject()) {
-          AddField(m.value, Join(path, m.key), required.contains(m.key), depth);
+          AddField(m.value, doc, Join(path, m.key), required.contains(m.key), depth);
         }
       }
       if (const Value* all = s->Find("allOf"); all != nullptr && all->IsArray()) {
-        for (const Value& branch : all->AsArray()) WalkObject(branch, path, depth + 1);
+        for (const Value& branch : all->AsArray()) WalkObject(branch, doc, path, depth + 1);
       }
     }
     for (const std::string& uri : entered) active_.erase(uri);
   }
 
-  void AddField(const Value& schema, const std::string& path, bool required, std::size_t depth) {
+  void AddField(const Value& schema, const Value* doc, const std::string& path, bool required,
+                std::size_t depth) {
     if (rows_.size() >= kMaxFields) return;
     std::vector<std::string> entered;
-    const Value* s = Deref(schema, entered);
+    const Value* s = Deref(schema, doc, entered);
     FieldInfo f;
     f.path = path;
     f.required = required;
-    // A cyclic or remote reference is listed, not expanded.
+    // A cyclic or unknown remote reference is listed, not expanded.
     f.type = s == nullptr ? "ref" : TypeOf(*s);
     const Value* own = schema.IsObject() ? &schema : nullptr;
     f.pii = (own != nullptr && IsTrue(own->Find("x-pii"))) ||
@@ -117,9 +148,9 @@ class JsonWalker {
     }
     rows_.push_back(std::move(f));
     if (s != nullptr && s->IsObject()) {
-      WalkObject(*s, path, depth + 1);
+      WalkObject(*s, doc, path, depth + 1);
       if (const Value* items = s->Find("items"); items != nullptr && !items->IsArray()) {
-        AddItems(*items, path + "[]", depth + 1);
+        AddItems(*items, doc, path + "[]", depth + 1);
       }
     }
     for (const std::string& uri : entered) active_.erase(uri);
@@ -127,21 +158,22 @@ class JsonWalker {
 
   // Array items: listed as their own row only when they are objects (their
   // properties follow), or arrays of arrays.
-  void AddItems(const Value& items, const std::string& path, std::size_t depth) {
+  void AddItems(const Value& items, const Value* doc, const std::string& path, std::size_t depth) {
     if (depth >= kMaxFieldDepth) return;
     std::vector<std::string> entered;
-    const Value* s = Deref(items, entered);
+    const Value* s = Deref(items, doc, entered);
     if (s != nullptr && s->IsObject()) {
-      WalkObject(*s, path, depth + 1);
+      WalkObject(*s, doc, path, depth + 1);
       if (const Value* inner = s->Find("items"); inner != nullptr && !inner->IsArray()) {
-        AddItems(*inner, path + "[]", depth + 1);
+        AddItems(*inner, doc, path + "[]", depth + 1);
       }
     }
     for (const std::string& uri : entered) active_.erase(uri);
   }
 
   const Value& root_;
-  std::set<std::string> active_;  // $refs being expanded on the current path
+  const std::vector<NamedDocument>& references_;
+  std::set<std::string> active_;  // $refs being expanded on the current path (document, pointer)
   std::vector<FieldInfo> rows_;
 };
 
@@ -149,7 +181,11 @@ class JsonWalker {
 
 class AvroWalker {
  public:
-  std::vector<FieldInfo> Run(const Value& root) {
+  std::vector<FieldInfo> Run(const Value& root, const std::vector<NamedDocument>& references) {
+    // The references' named types first: the schema uses them by name.
+    for (const NamedDocument& r : references) {
+      if (r.document != nullptr) Collect(*r.document, "");
+    }
     Collect(root, "");
     Walk(root, "", 0);
     return std::move(rows_);
@@ -290,10 +326,14 @@ class AvroWalker {
 
 }  // namespace
 
-std::vector<FieldInfo> JsonSchemaFields(const json::Value& schema) {
-  return JsonWalker(schema).Run();
+std::vector<FieldInfo> JsonSchemaFields(const json::Value& schema,
+                                        const std::vector<NamedDocument>& references) {
+  return JsonWalker(schema, references).Run();
 }
 
-std::vector<FieldInfo> AvroFields(const json::Value& schema) { return AvroWalker().Run(schema); }
+std::vector<FieldInfo> AvroFields(const json::Value& schema,
+                                  const std::vector<NamedDocument>& references) {
+  return AvroWalker().Run(schema, references);
+}
 
 }  // namespace accord::compat::internal

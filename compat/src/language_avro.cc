@@ -138,8 +138,15 @@ class AvroLanguageImpl final : public Language {
 
   bool diff_reads_references() const override { return true; }
 
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
-    return AvroFields(Cast(schema).value());
+  // Named types from references are expanded where the schema uses them.
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view) const override {
+    std::vector<NamedDocument> references;
+    for (const ReferencedSchema& r : schema.references()) {
+      if (r.schema && r.schema->type() == SchemaType::kAvro) {
+        references.push_back(NamedDocument{r.name, &Cast(*r.schema).value()});
+      }
+    }
+    return AvroFields(Cast(schema).value(), references);
   }
 
   void Lint(const SchemaSource& source, lint::Context& context) const override {

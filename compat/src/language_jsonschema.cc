@@ -212,8 +212,15 @@ class JsonSchemaLanguageImpl final : public Language {
 
   bool diff_reads_references() const override { return false; }
 
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
-    return JsonSchemaFields(Cast(schema).value());
+  // Referenced schemas' fields appear under the field that $refs them.
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view) const override {
+    std::vector<NamedDocument> references;
+    for (const ReferencedSchema& r : schema.references()) {
+      if (r.schema && r.schema->type() == SchemaType::kJson) {
+        references.push_back(NamedDocument{r.name, &Cast(*r.schema).value()});
+      }
+    }
+    return JsonSchemaFields(Cast(schema).value(), references);
   }
 
   void Lint(const SchemaSource& source, lint::Context& context) const override {

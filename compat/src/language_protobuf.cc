@@ -181,9 +181,15 @@ class ProtobufLanguageImpl final : public Language {
   // elements' fields, `{}` for map values'; required for proto2 `required`;
   // personal data by Confluent's "PII" tag; the description from Confluent's
   // field doc; number, label ("singular" where none is written) and oneof.
-  std::vector<FieldInfo> Fields(const Schema& schema) const override {
+  std::vector<FieldInfo> Fields(const Schema& schema, std::string_view event_type) const override {
+    const protobuf::Schema& parsed = Cast(schema).parsed();
+    // A message this version does not have: its default one.
+    if (!event_type.empty()) {
+      const std::vector<std::string> names = parsed.MessageNames();
+      if (std::find(names.begin(), names.end(), event_type) == names.end()) event_type = {};
+    }
     std::vector<FieldInfo> out;
-    for (protobuf::FieldInfo& f : protobuf::Fields(Cast(schema).parsed())) {
+    for (protobuf::FieldInfo& f : protobuf::Fields(parsed, event_type)) {
       FieldInfo row;
       row.path = std::move(f.path);
       row.type = std::move(f.type);

@@ -56,6 +56,7 @@ constexpr std::size_t kMaxUrl = 2048;
 constexpr std::size_t kMaxSla = 16;
 constexpr std::size_t kMaxSlaKey = 64;
 constexpr std::size_t kMaxSlaValue = 256;
+constexpr std::size_t kMaxMessage = 512;
 constexpr std::size_t kMaxReason = 1024;
 constexpr std::size_t kMaxServiceName = 128;
 constexpr std::size_t kMaxConsumes = 256;
@@ -119,6 +120,8 @@ Value MetadataValue(const SubjectMetadata& m) {
   Value sla{json::Object{}};
   for (const auto& [k, v] : m.sla) sla.Add(k, v);
   o.Add("sla", std::move(sla));
+  // Only when named: most subjects' schemas are their events' type.
+  if (!m.message.empty()) o.Add("message", m.message);
   return o;
 }
 
@@ -271,6 +274,13 @@ RegistryResult<SubjectMetadata> ValidateMetadata(SubjectMetadata m) {
     return BadMetadata("at most " + std::to_string(kMaxSla) + " SLA targets are allowed");
   }
   m.sla.assign(sla.begin(), sla.end());
+  const bool name_chars = std::all_of(m.message.begin(), m.message.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.';
+  });
+  if (m.message.size() > kMaxMessage || !name_chars) {
+    return BadMetadata("message must be at most " + std::to_string(kMaxMessage) +
+                       " characters of A-Z, a-z, 0-9, '_', '.' (a message name)");
+  }
   return m;
 }
 
@@ -571,6 +581,17 @@ RegistryResult<SubjectMetadata> Service::UpdateSubjectMetadata(std::string_view 
   if (auto ok = internal::RequireSameOwner(caller, subject, before.owner, valid->owner); !ok) {
     return std::unexpected(ok.error());
   }
+  if (update.message && !valid->message.empty()) {
+    // A type of the latest version, stored by its full name (the key of
+    // the field tables, whichever way it was written).
+    auto latest = ParsedVersion(live->back());
+    if (!latest) return std::unexpected(latest.error());
+    auto full = (*latest)->language().EventType(*(*latest)->schema, valid->message);
+    if (!full) {
+      return BadMetadata("message " + Quoted(valid->message) + ": " + full.error().message);
+    }
+    valid->message = std::move(*full);
+  }
   if (before == *valid) return before;
   auto r = store_->SetSubjectMetadata(
       subject, *valid,
@@ -650,7 +671,7 @@ RegistryResult<SchemaVersion> Service::Deprecate(std::string_view subject_text, 
     Value data{json::Object{}};
     data.Add("subject", subject.str());
     data.Add("version", target->version.value());
-    data.Add("id", target->schema_id.value());
+    data.Add("id", target->schema_id.local());
     data.Add("deprecation", DeprecationValue(d));
     data.Add("actor", actor);
     PublishEvent(WebhookEvent::kVersionDeprecated, data);
@@ -767,10 +788,18 @@ RegistryResult<std::vector<FieldInfo>> Service::Fields(std::string_view subject_
   if (!live) return std::unexpected(live.error());
   auto target = Select(*live, sel);
   if (!target) return std::unexpected(target.error());
+  auto message = SubjectMessage(subject);
+  if (!message) return std::unexpected(message.error());
   auto parsed = ParsedVersion(*target);
   if (!parsed) return std::unexpected(parsed.error());
   const internal::ParsedSchema& schema = **parsed;
-  return schema.language().Fields(*schema.schema);
+  return schema.language().Fields(*schema.schema, *message);
+}
+
+RegistryResult<std::string> Service::SubjectMessage(const SubjectName& subject) {
+  auto stored = store_->GetSubjectMetadata(subject);
+  if (!stored) return std::unexpected(stored.error());
+  return stored->has_value() ? (*stored)->message : std::string();
 }
 
 RegistryResult<std::vector<SubjectConsumer>> Service::ConsumersOf(std::string_view subject_text) {
@@ -849,7 +878,7 @@ RegistryResult<std::vector<CatalogSummary>> Service::SearchCatalog(const Catalog
                              [&](const std::string& t) { return Contains(t, q); });
       if (!hit) {
         // The latest version's field rows, computed once per schema.
-        auto rows = IndexedFields(live->back());
+        auto rows = IndexedFields(live->back(), m.message);
         if (!rows) return std::unexpected(rows.error());
         hit = std::any_of((*rows)->begin(), (*rows)->end(),
                           [&](const internal::IndexedField& f) { return Contains(f.path, q); });
@@ -868,21 +897,22 @@ RegistryResult<std::vector<CatalogSummary>> Service::SearchCatalog(const Catalog
 }
 
 RegistryResult<std::shared_ptr<const std::vector<internal::IndexedField>>> Service::IndexedFields(
-    const VersionRecord& v) {
-  if (auto rows = field_index_->Find(v.schema_id)) return rows;
+    const VersionRecord& v, const std::string& message) {
+  const internal::TableKey key{v.schema_id, message};
+  if (auto rows = field_index_->Find(key)) return rows;
   auto parsed = ParsedVersion(v);
   if (!parsed) {
     // A schema this build cannot read has no fields to find; any other
     // failure (store, budget) is the request's.
     if (parsed.error().code != ErrorCode::kInvalidSchema) return std::unexpected(parsed.error());
     if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
-    return field_index_->Add(v.schema_id, {});
+    return field_index_->Add(key, {});
   }
   const internal::ParsedSchema& schema = **parsed;
-  std::vector<FieldInfo> fields = schema.language().Fields(*schema.schema);
+  std::vector<FieldInfo> fields = schema.language().Fields(*schema.schema, message);
   if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
   field_tables_computed_.fetch_add(1, std::memory_order_relaxed);
-  return field_index_->Add(v.schema_id, fields);
+  return field_index_->Add(key, fields);
 }
 
 RegistryResult<std::vector<FieldSearchRow>> Service::SearchFields(const FieldQuery& query) {
@@ -906,25 +936,35 @@ RegistryResult<std::vector<FieldSearchRow>> Service::SearchFields(const FieldQue
   if (!subjects) return std::unexpected(subjects.error());
   // First make sure every live version's schema is indexed, then ask the
   // index once.
-  std::vector<std::pair<SubjectName, std::vector<VersionRecord>>> all;
+  struct Live {
+    SubjectName subject;
+    std::vector<VersionRecord> versions;
+    std::optional<SubjectMetadata> metadata;
+  };
+  std::vector<Live> all;
   for (const SubjectName& s : *subjects) {
     auto live = store_->ListVersions(s, IncludeDeleted::kNo);
     if (!live) return std::unexpected(live.error());
     if (live->empty()) continue;
+    auto stored = store_->GetSubjectMetadata(s);
+    if (!stored) return std::unexpected(stored.error());
+    const std::string message = stored->has_value() ? (*stored)->message : std::string();
     for (const VersionRecord& v : *live) {
-      if (auto rows = IndexedFields(v); !rows) return std::unexpected(rows.error());
+      if (auto rows = IndexedFields(v, message); !rows) return std::unexpected(rows.error());
     }
-    all.emplace_back(s, std::move(*live));
+    all.push_back(Live{s, std::move(*live), std::move(*stored)});
   }
   const internal::FieldIndex::Hits hits = field_index_->Search(query.name, !query.tag.empty());
   std::vector<FieldSearchRow> out;
-  for (const auto& [subject, live] : all) {
+  for (const auto& [subject, live, stored] : all) {
+    const std::string message = stored ? stored->message : std::string();
     // path -> its match; versions ascending, so the newest holder's type wins.
     std::map<std::string, FieldMatch> matches;
     for (const VersionRecord& v : live) {
-      auto hit = hits.find(v.schema_id);
+      const internal::TableKey key{v.schema_id, message};
+      auto hit = hits.find(key);
       if (hit == hits.end()) continue;
-      auto rows = field_index_->Find(v.schema_id);
+      auto rows = field_index_->Find(key);
       for (std::uint32_t i : hit->second) {
         const internal::IndexedField& f = (*rows)[i];
         FieldMatch& m = matches[f.path];
@@ -935,9 +975,7 @@ RegistryResult<std::vector<FieldSearchRow>> Service::SearchFields(const FieldQue
       }
     }
     if (matches.empty()) continue;
-    auto stored = store_->GetSubjectMetadata(subject);
-    if (!stored) return std::unexpected(stored.error());
-    const std::string owner = stored->has_value() ? (*stored)->owner : std::string();
+    const std::string owner = stored ? stored->owner : std::string();
     if (!query.owner.empty() && Lower(owner) != Lower(query.owner)) continue;
     auto latest = Cached(live.back().schema_id);
     if (!latest) return std::unexpected(latest.error());
@@ -1071,13 +1109,25 @@ RegistryResult<ServiceRecord> Service::ValidDeclaration(const ServiceRecord& in)
     }
     std::sort(c.versions.begin(), c.versions.end());
     c.versions.erase(std::unique(c.versions.begin(), c.versions.end()), c.versions.end());
+    if (c.schema.empty() && !c.references.empty()) {
+      return BadMetadata("consumes " + Quoted(c.subject.str()) +
+                         ": references without a reader schema");
+    }
     if (!c.schema.empty()) {
       if (c.schema.size() > options_.max_schema_bytes) {
         return Fail(ErrorCode::kSchemaTooLarge,
                     "consumes " + Quoted(c.subject.str()) + ": reader schema is larger than " +
                         std::to_string(options_.max_schema_bytes) + " bytes");
       }
-      auto parsed = internal::ParseSchema(c.type, c.schema, {}, options_.default_dialect);
+      for (const ReaderReference& r : c.references) {
+        if (r.schema.size() > options_.max_schema_bytes) {
+          return Fail(ErrorCode::kSchemaTooLarge,
+                      "consumes " + Quoted(c.subject.str()) + ": reference " +
+                          Quoted(r.name.substr(0, 64)) + " is larger than " +
+                          std::to_string(options_.max_schema_bytes) + " bytes");
+        }
+      }
+      auto parsed = internal::ParseReader(c, options_.default_dialect);
       if (!parsed) {
         return Fail(ErrorCode::kInvalidSchema, "consumes " + Quoted(c.subject.str()) +
                                                    ": reader schema: " + parsed.error().message);

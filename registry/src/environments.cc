@@ -54,7 +54,7 @@ Value ContractValue(const ServiceVersionRecord& c) {
   for (const ProducedSchema& p : c.produces) {
     Value e{json::Object{}};
     e.Add("subject", p.subject.str());
-    e.Add("id", p.schema_id.value());
+    e.Add("id", p.schema_id.local());
     produces.push_back(std::move(e));
   }
   o.Add("produces", Value(std::move(produces)));
@@ -113,17 +113,26 @@ RegistryResult<PublishVersionResult> Service::PublishServiceVersion(const Servic
   std::sort(contract.produces.begin(), contract.produces.end(),
             [](const ProducedSchema& a, const ProducedSchema& b) { return a.subject < b.subject; });
   for (std::size_t i = 0; i < contract.produces.size(); ++i) {
-    const ProducedSchema& p = contract.produces[i];
+    ProducedSchema& p = contract.produces[i];
     if (i > 0 && contract.produces[i - 1].subject == p.subject) {
       return Bad("produces: subject " + Quoted(p.subject.str()) + " is listed twice");
     }
+    // The id is one of the subject's context (issue #18), as clients see it.
+    const std::int64_t wire_id = p.schema_id.value();
+    auto context = ContextNumber(SplitQualifiedSubject(p.subject.str()).context, false);
+    if (!context) return std::unexpected(context.error());
+    if (!*context || wire_id > SchemaId::kMaxLocal) {
+      return Bad("produces " + Quoted(p.subject.str()) + ": schema id " + std::to_string(wire_id) +
+                 " is not a live version of that subject");
+    }
+    p.schema_id = SchemaId::InContext(**context, wire_id);
     auto holders = store_->VersionsOfSchema(p.schema_id, IncludeDeleted::kNo);
     if (!holders) return std::unexpected(holders.error());
     const bool held = std::any_of(holders->begin(), holders->end(),
                                   [&](const VersionRecord& v) { return v.subject == p.subject; });
     if (!held) {
-      return Bad("produces " + Quoted(p.subject.str()) + ": schema id " +
-                 std::to_string(p.schema_id.value()) + " is not a live version of that subject");
+      return Bad("produces " + Quoted(p.subject.str()) + ": schema id " + std::to_string(wire_id) +
+                 " is not a live version of that subject");
     }
   }
   WriteScope lock(*this);
@@ -294,7 +303,7 @@ RegistryResult<std::vector<DeployPair>> Service::CheckDeployment(std::string_vie
     if (reader.schema.empty()) return {};  // no reader schema: nothing to check
     auto writer = ParsedVersion(*held);
     if (!writer) return std::unexpected(writer.error());
-    auto parsed = internal::ParseSchema(reader.type, reader.schema, {}, options_.default_dialect);
+    auto parsed = internal::ParseReader(reader, options_.default_dialect);
     if (!parsed) return std::unexpected(parsed.error());
     auto config = ConfigFor(subject);
     if (!config) return std::unexpected(config.error());

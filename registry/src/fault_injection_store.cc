@@ -36,7 +36,17 @@ RegistryResult<std::optional<SchemaRecord>> FaultInjectionStore::FindSchemaByFin
     const std::string& fingerprint) {
   ACCORD_READ(FindSchemaByFingerprint(fingerprint));
 }
-RegistryResult<SchemaId> FaultInjectionStore::MaxSchemaId() { ACCORD_READ(MaxSchemaId()); }
+RegistryResult<SchemaId> FaultInjectionStore::MaxSchemaId(std::int64_t context) {
+  ACCORD_READ(MaxSchemaId(context));
+}
+RegistryResult<std::vector<ContextRecord>> FaultInjectionStore::ListContexts() {
+  ACCORD_READ(ListContexts());
+}
+RegistryResult<std::int64_t> FaultInjectionStore::EnsureContext(const std::string& name,
+                                                                std::int64_t number) {
+  if (WriteFails()) return Injected();
+  return inner_->EnsureContext(name, number);
+}
 RegistryResult<std::vector<SubjectName>> FaultInjectionStore::ListSubjects(IncludeDeleted d) {
   ACCORD_READ(ListSubjects(d));
 }

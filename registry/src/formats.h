@@ -54,6 +54,16 @@ RegistryResult<ParsedSchema> ParseSchema(SchemaType type, std::string_view text,
                                          std::vector<ResolvedReference> references,
                                          jsonschema::Dialect dialect);
 
+// A consumer's reader (ConsumedSubject: its `schema`, non-empty, of `type`),
+// parsed with the files it imports taken from its `references` by import
+// path. Errors: 42201 "Invalid schema: <language>: ..." as ParseSchema, for
+// the reader or the reference named; an import the references do not
+// carry, a reference nothing imports, references on a reader whose language
+// imports no files, two references of one name, or more than
+// compat::kMaxReferencedSchemas of them.
+RegistryResult<ParsedSchema> ParseReader(const ConsumedSubject& reader,
+                                         jsonschema::Dialect dialect);
+
 // compatible(writer -> reader). Both must have the same type (a type change is
 // reported as one breaking SCHEMA_TYPE_CHANGED finding); JSON Schemas are read
 // in the writer's dialect (one registry parses every schema with one

@@ -16,6 +16,7 @@
 #include "accord/compat/language.h"
 #include "accord/schemas/json.h"
 #include "accord/schemas/load.h"
+#include "data_contract.h"
 #include "http_common.h"
 #include "lru.h"
 #include "utf8.h"
@@ -136,6 +137,7 @@ Value ConfigJson(const ConfigRecord& c) {
   if (c.level) o.Add("compatibilityLevel", std::string(compat::LevelName(*c.level)));
   if (c.policy) o.Add("compatibilityPolicy", std::string(compat::PolicyName(*c.policy)));
   if (c.lint) o.Add("lint", *c.lint);
+  internal::AddContractSettings(c, &o);
   return o;
 }
 
@@ -192,6 +194,64 @@ RegistryResult<SchemaId> ParseId(const std::string& text) {
   }
   if (n < 1) return Fail(ErrorCode::kSchemaNotFound, "Schema " + text + " not found");
   return SchemaId(n);
+}
+
+// Contexts (issue #18). Confluent's base context path: a request under
+// "/contexts/{ctx}/" is the request without that prefix, made in context
+// ctx (".team-a", "team-a" or ":.team-a:"; "." the default context): the
+// subject in /subjects/{s}, /compatibility/subjects/{s}, /config/{s} and
+// /mode/{s} is qualified with it, /config and /mode alone name the
+// context itself, ids under /schemas/ids are the context's (subject=
+// qualified), and subject lists are the context's (subjectPrefix
+// qualified). So a client given http://host/contexts/.team-a as its
+// registry URL works in that context throughout. Then, wherever a subject
+// is named, ":.:orders" is "orders" (the default context named
+// explicitly). 42208 for an invalid context name.
+RegistryResult<void> ApplyContexts(Target& t) {
+  std::vector<std::string>& s = t.segments;
+  auto qualified = [](const std::string& name) {
+    return name.starts_with(":.") || name.starts_with(kContextWildcard);
+  };
+  if (s.size() >= 3 && s[0] == "contexts") {
+    std::string context = s[1];
+    if (context.starts_with(':')) context.erase(0, 1);
+    if (context.ends_with(':')) context.pop_back();
+    if (!context.starts_with('.')) context.insert(0, 1, '.');
+    if (auto ok = ValidateContextName(context); !ok) return std::unexpected(ok.error());
+    s.erase(s.begin(), s.begin() + 2);
+    const std::string prefix = QualifySubject(context, "");
+    const bool config_or_mode = s[0] == "config" || s[0] == "mode";
+    if ((s[0] == "subjects" || config_or_mode) && s.size() >= 2 && !qualified(s[1])) {
+      s[1] = prefix + s[1];
+    } else if (config_or_mode && s.size() == 1 && !prefix.empty()) {
+      s.push_back(prefix);
+    } else if (s[0] == "compatibility" && s.size() >= 3 && s[1] == "subjects" && !qualified(s[2])) {
+      s[2] = prefix + s[2];
+    }
+    auto qualify_param = [&](std::string_view key) {
+      for (auto& [k, v] : t.query) {
+        if (k == key) {
+          if (!qualified(v)) v = prefix + v;
+          return;
+        }
+      }
+      t.query.emplace_back(std::string(key), prefix);
+    };
+    if (s[0] == "schemas" && s.size() >= 3 && s[1] == "ids") {
+      qualify_param("subject");
+    } else if ((s[0] == "schemas" || s[0] == "subjects") && s.size() == 1) {
+      qualify_param("subjectPrefix");
+    }
+  }
+  auto unqualify_default = [](std::string& name) {
+    if (name.starts_with(":.:")) name.erase(0, 3);
+  };
+  if (s.size() >= 2 && (s[0] == "subjects" || s[0] == "config" || s[0] == "mode")) {
+    unqualify_default(s[1]);
+  } else if (s.size() >= 3 && s[0] == "compatibility" && s[1] == "subjects") {
+    unqualify_default(s[2]);
+  }
+  return {};
 }
 
 bool AcceptableContentType(std::string_view ct) {
@@ -272,9 +332,14 @@ RegistryResult<ConfigRecord> ParseConfigUpdate(const Value& body) {
     if (!lint->IsBool()) return Fail(ErrorCode::kUnprocessable, "'lint' must be true or false");
     c.lint = lint->AsBool();
   }
-  if (!c.level && !c.policy && !c.lint) {
+  if (auto ok = internal::ParseContractSettings(body, &c); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (!c.level && !c.policy && !c.lint && c.NoContractSettings()) {
     return Fail(ErrorCode::kInvalidCompatibilityLevel,
-                "Config update needs 'compatibility', 'compatibilityPolicy' and/or 'lint'");
+                "Config update needs 'compatibility', 'compatibilityPolicy', 'lint', "
+                "'compatibilityGroup', 'validateFields', 'defaultMetadata', "
+                "'overrideMetadata', 'defaultRuleSet' and/or 'overrideRuleSet'");
   }
   return c;
 }
@@ -362,7 +427,8 @@ HttpResponse Api::Authorised(const HttpRequest& req) const {
   auto caller = options_.authenticator->Authenticate(req.authorization);
   if (!caller) return Unauthorised(req, caller.error());
   if (!caller->authenticated && !options_.authenticator->open()) {
-    const Target t = ParseTarget(req.target);
+    Target t = ParseTarget(req.target);
+    (void)ApplyContexts(t);  // a read under /contexts/{ctx}/ is a read (Dispatch refuses a bad one)
     const bool allowed =
         IsProbe(req, t) || (IsRead(req, t) && options_.authenticator->anonymous_read());
     if (!allowed) {
@@ -406,7 +472,8 @@ HttpResponse Api::Handle(const HttpRequest& request) const noexcept {
 }
 
 HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) const {
-  const Target t = ParseTarget(req.target);
+  Target t = ParseTarget(req.target);
+  if (auto ok = ApplyContexts(t); !ok) return ErrorResponse(ok.error());
   const std::vector<std::string>& s = t.segments;
   const std::string& m = req.method;
   const bool has_body_method = m == "POST" || m == "PUT";
@@ -482,9 +549,15 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         if (is("POST", "/subjects/{s}/versions")) {
           auto in = body_input();
           if (!in) return done(ErrorResponse(in.error()));
+          if (const std::string* owner = t.Param("owner")) in->owner = *owner;  // Accord's
           return done(Reply(service_.Register(s[1], *in, caller), [](const Registered& r) {
             Value o{json::Object{}};
-            o.Add("id", r.id.value());
+            o.Add("id", r.id.local());
+            // The data contract the version settled on (inherited, merged
+            // with the config's defaults and overrides), as Confluent's
+            // reply carries it; a schema without one keeps the bare {"id"}.
+            if (Value m = JsonTextValue(r.metadata); !m.IsNull()) o.Add("metadata", m);
+            if (Value rs = JsonTextValue(r.rule_set); !rs.IsNull()) o.Add("ruleSet", rs);
             return JsonReply(o);
           }));
         }
@@ -533,7 +606,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
           if (!version) return done(ErrorResponse(version.error()));
           return done(Reply(service_.ReferencedBy(s[1], *version), [](const auto& ids) {
             json::Array a;
-            for (SchemaId id : ids) a.emplace_back(id.value());
+            for (SchemaId id : ids) a.emplace_back(id.local());
             return JsonReply(Value(std::move(a)));
           }));
         }
@@ -562,7 +635,13 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         return done(JsonReply(StringArray(types)));
       }
     } else if (n >= 3 && s[1] == "ids" && n <= 4) {
+      // The id is one of the context ?subject= picks (Service::ResolveSchemaId).
       auto id = ParseId(s[2]);
+      if (id) {
+        const std::string* subject = t.Param("subject");
+        id = service_.ResolveSchemaId(
+            id->value(), subject ? std::optional<std::string>(*subject) : std::nullopt);
+      }
       if (n == 3) {
         if (is("GET", "/schemas/ids/{id}")) {
           if (!id) return done(ErrorResponse(id.error()));
@@ -628,6 +707,7 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
         if (update->policy)
           o.Add("compatibilityPolicy", std::string(compat::PolicyName(*update->policy)));
         if (update->lint) o.Add("lint", *update->lint);
+        internal::AddContractSettings(*update, &o);
         return JsonReply(o);
       }));
     }
@@ -723,7 +803,10 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
     }
     if (auto r = DispatchCatalog(service_, req, caller, t, match)) return std::move(*r);
   } else if (n == 1 && s[0] == "contexts") {
-    if (is("GET", "/contexts")) return done(JsonReply(StringArray({"."})));
+    if (is("GET", "/contexts")) {
+      return done(
+          Reply(service_.ListContexts(), [](const auto& v) { return JsonReply(StringArray(v)); }));
+    }
   } else if (n == 3 && s[0] == "v1" && s[1] == "metadata") {
     if (s[2] == "id" && is("GET", "/v1/metadata/id")) {
       Value scope{json::Object{}};

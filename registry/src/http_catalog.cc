@@ -89,6 +89,42 @@ RegistryResult<void> ParseAcceptedVersions(const Value& vs, ConsumedSubject& ent
   return {};
 }
 
+// A consumer's `references`: [{"name": import path, "schema": text}], the
+// files its reader imports (ConsumedSubject::references).
+RegistryResult<void> ParseReaderReferences(const Value& refs, ConsumedSubject& entry) {
+  if (!refs.IsArray()) return BadMetadata("consumes: 'references' must be an array");
+  for (const Value& r : refs.AsArray()) {
+    if (!r.IsObject()) {
+      return BadMetadata("consumes: each of 'references' must be {\"name\", \"schema\"}");
+    }
+    if (auto ok = OnlyMembers(r, {"name", "schema"}, "consumes: references"); !ok) {
+      return std::unexpected(ok.error());
+    }
+    auto name = StringMember(r, "name", "consumes: references");
+    if (!name) return std::unexpected(name.error());
+    auto schema = StringMember(r, "schema", "consumes: references");
+    if (!schema) return std::unexpected(schema.error());
+    entry.references.push_back(ReaderReference{std::move(*name), std::move(*schema)});
+  }
+  return {};
+}
+
+// A consumer's reader, its references (when it has any) and accepted
+// versions, onto `o` (a service's consumes entry, a subject's consumer).
+void AddReader(Value& o, const ConsumedSubject& c) {
+  o.Add("schema", c.schema);
+  if (!c.references.empty()) {
+    json::Array refs;
+    for (const ReaderReference& r : c.references) {
+      Value ref{json::Object{}};
+      ref.Add("name", r.name);
+      ref.Add("schema", r.schema);
+      refs.push_back(std::move(ref));
+    }
+    o.Add("references", Value(std::move(refs)));
+  }
+}
+
 // The wire form of accepted versions: [] (all), [1, 2] or ">=N".
 Value AcceptedVersionsJson(const ConsumedSubject& c) {
   if (c.min_version) return Value(">=" + std::to_string(c.min_version->value()));
@@ -96,10 +132,12 @@ Value AcceptedVersionsJson(const ConsumedSubject& c) {
 }
 
 // PUT .../metadata: {owner, description, tags, links: [{name, url}], sla:
-// {name: target}}; members left out keep their stored value.
+// {name: target}, message}; members left out keep their stored value.
 RegistryResult<MetadataUpdate> ParseMetadata(const Value& body) {
   constexpr std::string_view kWhat = "metadata";
-  if (auto ok = OnlyMembers(body, {"owner", "description", "tags", "links", "sla"}, kWhat); !ok) {
+  if (auto ok =
+          OnlyMembers(body, {"owner", "description", "tags", "links", "sla", "message"}, kWhat);
+      !ok) {
     return std::unexpected(ok.error());
   }
   MetadataUpdate m;
@@ -113,6 +151,11 @@ RegistryResult<MetadataUpdate> ParseMetadata(const Value& body) {
     auto description = StringMember(body, "description", kWhat);
     if (!description) return std::unexpected(description.error());
     m.description = std::move(*description);
+  }
+  if (given("message")) {
+    auto message = StringMember(body, "message", kWhat);
+    if (!message) return std::unexpected(message.error());
+    m.message = std::move(*message);
   }
   if (given("tags")) {
     auto tags = StringsMember(body, "tags", kWhat);
@@ -173,7 +216,8 @@ RegistryResult<DeprecationRequest> ParseDeprecation(const Value& body) {
 }  // namespace
 
 // PUT /accord/v1/services/{name}: {name?, owner, produces: [subject],
-// consumes: [{subject, schemaType, schema, versions}]}.
+// consumes: [{subject, schemaType, schema, references?: [{name, schema}],
+// versions}]}.
 RegistryResult<ServiceRecord> ParseServiceDeclaration(const Value& body, const std::string& name) {
   constexpr std::string_view kWhat = "service";
   if (auto ok = OnlyMembers(body, {"name", "owner", "produces", "consumes"}, kWhat); !ok) {
@@ -197,7 +241,8 @@ RegistryResult<ServiceRecord> ParseServiceDeclaration(const Value& body, const s
   if (!consumes->IsArray()) return BadMetadata("service: 'consumes' must be an array");
   for (const Value& c : consumes->AsArray()) {
     if (!c.IsObject()) return BadMetadata("service: each 'consumes' entry must be an object");
-    if (auto ok = OnlyMembers(c, {"subject", "schemaType", "schema", "versions"}, "consumes");
+    if (auto ok = OnlyMembers(c, {"subject", "schemaType", "schema", "references", "versions"},
+                              "consumes");
         !ok) {
       return std::unexpected(ok.error());
     }
@@ -220,6 +265,10 @@ RegistryResult<ServiceRecord> ParseServiceDeclaration(const Value& body, const s
     auto schema = StringMember(c, "schema", "consumes");
     if (!schema) return std::unexpected(schema.error());
     entry.schema = std::move(*schema);
+    if (const Value* refs = c.Find("references"); refs != nullptr && !refs->IsNull()) {
+      auto ok = ParseReaderReferences(*refs, entry);
+      if (!ok) return std::unexpected(ok.error());
+    }
     if (const Value* vs = c.Find("versions"); vs != nullptr && !vs->IsNull()) {
       auto ok = ParseAcceptedVersions(*vs, entry);
       if (!ok) return std::unexpected(ok.error());
@@ -241,7 +290,7 @@ Value CatalogVersionJson(const SchemaVersion& v, bool with_schema) {
   Value o{json::Object{}};
   o.Add("subject", v.subject.str());
   o.Add("version", v.version.value());
-  o.Add("id", v.id.value());
+  o.Add("id", v.id.local());  // within the subject's context
   o.Add("schemaType", std::string(SchemaTypeName(v.type)));
   if (with_schema) {
     o.Add("schema", v.schema);
@@ -264,7 +313,7 @@ Value ConsumerJson(const SubjectConsumer& c) {
   o.Add("owner", c.owner);
   o.Add("subject", c.declaration.subject.str());
   o.Add("schemaType", std::string(SchemaTypeName(c.declaration.type)));
-  o.Add("schema", c.declaration.schema);
+  AddReader(o, c.declaration);
   o.Add("versions", AcceptedVersionsJson(c.declaration));
   return o;
 }
@@ -283,7 +332,7 @@ Value ServiceJson(const ServiceRecord& s) {
     Value e{json::Object{}};
     e.Add("subject", c.subject.str());
     e.Add("schemaType", std::string(SchemaTypeName(c.type)));
-    e.Add("schema", c.schema);
+    AddReader(e, c);
     e.Add("versions", AcceptedVersionsJson(c));
     consumes.push_back(std::move(e));
   }
@@ -328,7 +377,7 @@ Value AuditJson(const std::vector<AuditRecord>& rows) {
     o.Add("action", rec.action);
     if (!rec.subject.empty()) o.Add("subject", rec.subject);
     if (rec.version != 0) o.Add("version", rec.version);
-    if (rec.schema_id != 0) o.Add("id", rec.schema_id);
+    if (rec.schema_id != 0) o.Add("id", SchemaId(rec.schema_id).local());
     if (Value detail = JsonTextValue(rec.detail); !detail.IsNull()) o.Add("detail", detail);
     a.push_back(std::move(o));
   }
@@ -399,7 +448,7 @@ HttpResponse Search(Service& service, const Target& t) {
       o.Add("tags", StringArray(r.metadata.tags));
       o.Add("schemaType", std::string(SchemaTypeName(r.latest.type)));
       o.Add("latestVersion", r.latest.version.value());
-      o.Add("id", r.latest.id.value());
+      o.Add("id", r.latest.id.local());
       o.Add("state", std::string(LifecycleName(r.latest.state)));
       std::vector<std::string> states;
       for (Lifecycle l : r.states) states.emplace_back(LifecycleName(l));

@@ -132,7 +132,7 @@ Value SchemaVersionJson(const SchemaVersion& v) {
   Value o{json::Object{}};
   o.Add("subject", v.subject.str());
   o.Add("version", v.version.value());
-  o.Add("id", v.id.value());
+  o.Add("id", v.id.local());  // the id within the subject's context
   if (v.type != kDefaultSchemaType) o.Add("schemaType", std::string(SchemaTypeName(v.type)));
   if (!v.references.empty()) o.Add("references", ReferencesJson(v.references));
   o.Add("schema", v.schema);

@@ -68,7 +68,7 @@ Value ProducesJson(const std::vector<ProducedSchema>& produces) {
   for (const ProducedSchema& p : produces) {
     Value e{json::Object{}};
     e.Add("subject", p.subject.str());
-    e.Add("id", p.schema_id.value());
+    e.Add("id", p.schema_id.local());
     a.push_back(std::move(e));
   }
   return Value(std::move(a));
@@ -117,7 +117,7 @@ Value DeployedJson(const DeployedService& s) {
   for (const DeployedProduces& p : s.produces) {
     Value e{json::Object{}};
     e.Add("subject", p.subject.str());
-    e.Add("id", p.schema_id.value());
+    e.Add("id", p.schema_id.local());
     e.Add("version", p.version ? Value(p.version->value()) : Value());
     produces.push_back(std::move(e));
   }

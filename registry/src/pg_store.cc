@@ -4,9 +4,11 @@
 // (SQLSTATE), which this file maps to StoreFault.
 //
 // What holds across processes, and why (no process-local lock is relied on):
-//  * Schema ids come from the sequence schema_ids; one schema (fingerprint)
-//    has one row: the fingerprint is a unique key, and an insert that loses
-//    the race finds the winner's id (ON CONFLICT DO NOTHING, then SELECT).
+//  * Schema ids come from accord_next_schema_id: the sequence schema_ids
+//    for the default context, a context's own ids under a lock on the
+//    context for the others; one schema (fingerprint) has one row: the
+//    fingerprint is a unique key, and an insert that loses the race finds
+//    the winner's id (ON CONFLICT DO NOTHING, then SELECT).
 //  * Appends to a subject are serialised by the lock of its row in
 //    subject_heads (and, for a subject's first version, deletes and claims,
 //    a transaction-level advisory lock on the subject); under it AddVersion
@@ -73,9 +75,20 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // accord_add_version's p_sub_owner (the layout-3 function stays likewise).
 // 5: service_versions, environments, deployments (new tables only). 6:
 // read_counts and webhooks (kUsageDdl; independent of layout 5's tables).
-// 7: subject_heads and accord_epoch (kHeadsDdl), accord_add_version's
-// p_config_epoch and fast path (layout 4's signature now calls it).
-constexpr int kSchemaVersion = 7;
+// 7: config.contract, the data-contract settings as JSON (NULL: none;
+// columns::ContractSettingsText), added by kDdl's ADD COLUMN IF NOT EXISTS,
+// and accord_add_version's p_sub_contract / p_global_contract (the layout-4
+// function stays likewise). 8: contexts (kContextsDdl) and
+// accord_next_schema_id, which accord_add_version draws ids through (the
+// previous build's replicas never name a context, and get what they got
+// before).
+// 9: subject_meta.message (ADD COLUMN IF NOT EXISTS in kDdl; the function's
+// INSERT leaves it to its default and its UPDATE leaves it alone: replicas of
+// the previous build still running during an upgrade keep working).
+// 10: subject_heads and accord_epoch (kHeadsDdl), accord_add_version's
+// p_config_epoch and fast path (layout 4's and layout 7's signatures now
+// call it, so that every append keeps the subject's head).
+constexpr int kSchemaVersion = 10;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -108,6 +121,7 @@ CREATE TABLE IF NOT EXISTS versions(
   PRIMARY KEY(subject, version));
 CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
 CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint BOOLEAN);
+ALTER TABLE config ADD COLUMN IF NOT EXISTS contract TEXT;
 CREATE TABLE IF NOT EXISTS modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit(
   seq BIGSERIAL PRIMARY KEY,
@@ -126,6 +140,7 @@ CREATE TABLE IF NOT EXISTS subject_meta(
   tags TEXT NOT NULL,
   links TEXT NOT NULL,
   sla TEXT NOT NULL);
+ALTER TABLE subject_meta ADD COLUMN IF NOT EXISTS message TEXT NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS deprecations(
   subject TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -186,7 +201,16 @@ CREATE TABLE IF NOT EXISTS webhooks(
   created_ms BIGINT NOT NULL);
 )sql";
 
-// Layout 7: what lets a registration skip most of its checks (see
+// Layout 8: the numbers of the named contexts (Store::EnsureContext), whose
+// schema ids carry them in their high bits (SchemaId::InContext).
+constexpr const char* kContextsDdl = R"sql(
+CREATE SEQUENCE IF NOT EXISTS context_numbers;
+CREATE TABLE IF NOT EXISTS contexts(
+  name TEXT PRIMARY KEY,
+  number BIGINT NOT NULL UNIQUE);
+)sql";
+
+// Layout 10: what lets a registration skip most of its checks (see
 // accord_add_version's fast path). subject_heads holds each subject's highest
 // version number (soft-deleted ones included), kept by every write that
 // changes it (accord_add_version, HardDeleteVersions); its row is the lock an
@@ -234,8 +258,9 @@ $do$;
 // A registration in one statement, hence one round trip and one implicit
 // transaction (autocommit): it serialises with the subject's other writers
 // until it commits, refuses a stale decision (p_expected_latest; with
-// p_decided, the config and mode rows and the owner the decision read:
-// NewVersion::decided_under), finds or inserts the schema, appends the
+// p_decided, the config rows (data-contract settings included) and mode rows
+// and the owner the decision read: NewVersion::decided_under), finds or
+// inserts the schema (a new one's id from accord_next_schema_id), appends the
 // version, replaces the subject's catalog metadata when p_meta_owner is set,
 // and writes the audit row. (The change notification is sent after the
 // commit: see PostgresStore::Notify.) Returns one row: outcome 'ok' or
@@ -248,20 +273,45 @@ $do$;
 // another subject with versions that holds it: a racing creator of another
 // variant waits on the claim's key and then sees it.
 //
-// Two paths (layout 7). The fast one, for the usual registration (a new
+// Two paths (layout 10). The fast one, for the usual registration (a new
 // version appended to an existing subject, decided under config epoch
 // p_config_epoch, no owner to compare, no name to claim), checks with one
-// statement: the subject's head row updated under its checks. Everything
-// else, and a fast path whose checks failed (to find out why), takes the
-// full path,
-// which checks first and writes after (so its 'conflict' leaves nothing):
-// the subject's advisory lock, MAX(version), the config and mode rows, the
-// owner, the name claim. Each statement takes a new snapshot, so what a
-// statement reads after a lock sees every write committed before it.
+// statement: the subject's head row updated under its checks. The epoch
+// moves with every write to the config table (any column, the contract
+// settings included) and the modes table, so an unchanged epoch stands for
+// all of p_decided's comparisons. Everything else, and a fast path whose
+// checks failed (to find out why), takes the full path, which checks first
+// and writes after (so its 'conflict' leaves nothing): the subject's
+// advisory lock, MAX(version), the config and mode rows, the owner, the name
+// claim. Each statement takes a new snapshot, so what a statement reads
+// after a lock sees every write committed before it. Both paths then draw a
+// new schema's id alike (accord_next_schema_id).
 // (The function's instructions per registration: a third fewer than
 // layout 4's, lz4 included; docs/benchmarks.md, "Instructions per
-// registration: table layout 7".)
+// registration: table layout 10".)
 constexpr const char* kFunctions = R"sql(
+-- Contexts (issue #18): the id a new schema row gets. NULL: the default
+-- context's sequence. A context's own id (its number << 32, low half 0):
+-- that context's largest id + 1, under a lock on the context held to the
+-- end of the transaction, so replicas allocating in one context take turns
+-- and never move the default sequence. Anything else: that id (IMPORT).
+CREATE OR REPLACE FUNCTION accord_next_schema_id(p_schema_id BIGINT) RETURNS BIGINT
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  next_id BIGINT;
+BEGIN
+  IF p_schema_id IS NULL THEN
+    RETURN nextval('schema_ids');
+  END IF;
+  IF p_schema_id > 0 AND p_schema_id % 4294967296 = 0 THEN
+    PERFORM pg_advisory_xact_lock(hashtextextended('accord_context_ids', p_schema_id));
+    SELECT COALESCE(MAX(s.id), p_schema_id) + 1 INTO next_id FROM schemas s
+      WHERE s.id >= p_schema_id AND s.id < p_schema_id + 4294967296;
+    RETURN next_id;
+  END IF;
+  RETURN p_schema_id;
+END
+$fn$;
 CREATE OR REPLACE FUNCTION accord_add_version(
     p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
     p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
@@ -273,6 +323,9 @@ CREATE OR REPLACE FUNCTION accord_add_version(
     p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
     p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
     p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
+    -- layout 7 (data contracts): the config rows' contract settings decided under
+    p_sub_contract TEXT, p_global_contract TEXT,
+    -- layout 10: the config epoch the decision's config and mode were read under
     p_config_epoch BIGINT,
     OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
     OUT case_variant_of TEXT, OUT config_epoch BIGINT)
@@ -294,8 +347,8 @@ BEGIN
   -- writer holding it makes this UPDATE wait, then re-check the row it
   -- committed). Its latest must still be the one decided against, and the
   -- config epoch the one the decision's config and mode were read under:
-  -- then those rows are as the decision read them, and p_decided's four
-  -- reads are skipped.
+  -- then those rows (every column) are as the decision read them, and
+  -- p_decided's four reads are skipped.
   IF p_expected_latest > 0 AND p_config_epoch IS NOT NULL AND p_case_fold IS NULL
      AND p_meta_owner IS NULL THEN
     UPDATE subject_heads h SET latest = p_version
@@ -328,7 +381,9 @@ BEGIN
       IF c.level IS DISTINCT FROM p_sub_level OR c.policy IS DISTINCT FROM p_sub_policy
          OR c.lint IS DISTINCT FROM p_sub_lint OR g.level IS DISTINCT FROM p_global_level
          OR g.policy IS DISTINCT FROM p_global_policy OR g.lint IS DISTINCT FROM p_global_lint
-         OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode THEN
+         OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode
+         OR c.contract IS DISTINCT FROM p_sub_contract  -- layout 7
+         OR g.contract IS DISTINCT FROM p_global_contract THEN
         outcome := 'conflict';
         RETURN;
       END IF;
@@ -368,6 +423,7 @@ BEGIN
 
   -- (2) The writes: every check above passed.
   IF p_meta_owner IS NOT NULL THEN
+    -- (subject_meta.message, layout 9, keeps its default or its value.)
     INSERT INTO subject_meta(subject, owner, description, tags, links, sla)
       VALUES(p_subject, p_meta_owner, p_meta_description, p_meta_tags, p_meta_links, p_meta_sla)
       ON CONFLICT (subject) DO UPDATE SET owner = EXCLUDED.owner,
@@ -379,11 +435,13 @@ BEGIN
   new_schema := false;
   SELECT s.id INTO schema_id FROM schemas s WHERE s.fingerprint = p_fingerprint;
   IF schema_id IS NULL THEN
-    -- A racing writer of the same schema may win the fingerprint: this one
-    -- then takes its id (ON CONFLICT waited for it to commit; the next
-    -- statement sees it).
+    -- The id is drawn only when a row is inserted (accord_next_schema_id:
+    -- the default context's sequence, or the context's own ids under its
+    -- lock). A racing writer of the same schema may win the fingerprint:
+    -- this one then takes its id (ON CONFLICT waited for it to commit; the
+    -- next statement sees it).
     INSERT INTO schemas(id, type, text, canonical, fingerprint)
-      VALUES(COALESCE(p_schema_id, nextval('schema_ids')), p_type, p_text, p_canonical,
+      VALUES(accord_next_schema_id(p_schema_id), p_type, p_text, p_canonical,  -- contexts
              p_fingerprint)
       ON CONFLICT (fingerprint) DO NOTHING RETURNING id INTO schema_id;
     IF schema_id IS NULL THEN
@@ -397,9 +455,11 @@ BEGIN
       new_schema := true;
       IF p_fail_at = 'schema' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
       IF p_schema_id IS NOT NULL THEN
-        -- Later registrations get ids above every imported one.
+        -- Later registrations get ids above every imported one (of the
+        -- default context: another context's ids never move its sequence).
         PERFORM setval('schema_ids', p_schema_id)
-          WHERE p_schema_id > (SELECT last_value FROM schema_ids);
+          WHERE p_schema_id > (SELECT last_value FROM schema_ids)
+            AND p_schema_id < 4294967296;  -- contexts
       END IF;
       IF p_refs IS NOT NULL THEN
         INSERT INTO schema_refs(schema_id, ord, name, subject, version)
@@ -419,8 +479,34 @@ BEGIN
   outcome := 'ok';
 END
 $fn$;
--- Layout 4's signature, for replicas of the previous build still running
--- during an upgrade: the full path, which keeps the subject's head.
+-- The previous builds' signatures, for their replicas still running during
+-- an upgrade: each now takes the full path above (no epoch), which keeps the
+-- subject's head and draws ids as above (they never name a context).
+-- Layout 7's (data contracts):
+CREATE OR REPLACE FUNCTION accord_add_version(
+    p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
+    p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
+    p_created_ms BIGINT, p_metadata TEXT, p_rule_set TEXT,
+    p_meta_owner TEXT, p_meta_description TEXT, p_meta_tags TEXT, p_meta_links TEXT,
+    p_meta_sla TEXT,
+    p_ts_ms BIGINT, p_actor TEXT, p_action TEXT, p_audit_subject TEXT, p_audit_version INTEGER,
+    p_detail TEXT, p_fail_at TEXT,
+    p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
+    p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
+    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
+    p_sub_contract TEXT, p_global_contract TEXT,
+    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
+    OUT case_variant_of TEXT)
+LANGUAGE sql AS $fn$
+  SELECT a.outcome, a.schema_id, a.new_schema, a.seq, a.case_variant_of
+  FROM accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                          $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
+                          $30, $31, $32, $33, $34, $35, $36, $37, $38, NULL) a
+$fn$;
+-- Layout 4's, whose build knows no contract settings and so never compared
+-- them: it passes the stored ones, which compare equal (a config write
+-- between this statement's snapshot and the function's read still refuses,
+-- and that build decides again).
 CREATE OR REPLACE FUNCTION accord_add_version(
     p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
     p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
@@ -438,7 +524,9 @@ LANGUAGE sql AS $fn$
   SELECT a.outcome, a.schema_id, a.new_schema, a.seq, a.case_variant_of
   FROM accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                           $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
-                          $30, $31, $32, $33, $34, $35, $36, NULL) a
+                          $30, $31, $32, $33, $34, $35, $36,
+                          (SELECT c.contract FROM config c WHERE c.scope = $1),
+                          (SELECT c.contract FROM config c WHERE c.scope = $26), NULL) a
 $fn$;
 )sql";
 
@@ -963,10 +1051,24 @@ class PostgresStore final : public Store {
         P(fingerprint));
   }
 
-  RegistryResult<SchemaId> MaxSchemaId() override {
-    auto rows = Query("SELECT COALESCE(MAX(id), 0) FROM schemas");
+  RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) override {
+    const SchemaId base = SchemaId::InContext(context, 0);
+    auto rows = Query(
+        "SELECT COALESCE(MAX(id), $1::bigint) FROM schemas WHERE id >= $1::bigint AND id < "
+        "$2::bigint",
+        {P(base.value()), P(base.value() + SchemaId::kContextSpan)});
     if (!rows) return std::unexpected(rows.error());
     return SchemaId(rows->Int(0, 0));
+  }
+
+  RegistryResult<std::vector<ContextRecord>> ListContexts() override {
+    auto rows = Query("SELECT name, number FROM contexts ORDER BY number");
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<ContextRecord> out;
+    for (int i = 0; i < rows->size(); ++i) {
+      out.push_back({.name = rows->Text(i, 0), .number = rows->Int(i, 1)});
+    }
+    return out;
   }
 
   RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) override {
@@ -1023,10 +1125,13 @@ class PostgresStore final : public Store {
       const std::optional<SubjectName>& subject) override {
     using Entry = ReadCache::Epoched<ConfigRecord>;
     auto entry = cache_.Get(&ReadCache::configs, ScopeOf(subject), [&]() -> RegistryResult<Entry> {
-      // With the config epoch of the same snapshot (ReadCache::EpochOf).
+      // With the config epoch of the same snapshot (ReadCache::EpochOf), and
+      // every column the registration function compares (the data-contract
+      // settings too), so that a cached record under an epoch stands for
+      // the whole row.
       auto rows = Query(
           "SELECT (SELECT e.config FROM accord_epoch e), c.scope IS NOT NULL, c.level, c.policy, "
-          "c.lint FROM (VALUES (1)) AS one(x) LEFT JOIN config c ON c.scope = $1",
+          "c.lint, c.contract FROM (VALUES (1)) AS one(x) LEFT JOIN config c ON c.scope = $1",
           {P(ScopeOf(subject))});
       if (!rows) return std::unexpected(rows.error());
       Entry out;
@@ -1039,6 +1144,7 @@ class PostgresStore final : public Store {
       if (!rows->IsNull(0, 2)) c.level = compat::LevelFromString(rows->Text(0, 2));
       if (!rows->IsNull(0, 3)) c.policy = compat::PolicyFromString(rows->Text(0, 3));
       if (!rows->IsNull(0, 4)) c.lint = rows->Bool(0, 4);
+      if (!rows->IsNull(0, 5)) ReadContractSettings(rows->Text(0, 5), &c);
       out.value = c;
       return out;
     });
@@ -1100,12 +1206,13 @@ class PostgresStore final : public Store {
         &ReadCache::metadata, subject.str(),
         [&]() -> RegistryResult<std::optional<SubjectMetadata>> {
           auto rows = Query(
-              "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = $1",
+              "SELECT owner, description, tags, links, sla, message FROM subject_meta "
+              "WHERE subject = $1",
               {P(subject.str())});
           if (!rows) return std::unexpected(rows.error());
           if (rows->size() == 0) return std::nullopt;
           return MetadataOf(rows->Text(0, 0), rows->Text(0, 1), rows->Text(0, 2), rows->Text(0, 3),
-                            rows->Text(0, 4));
+                            rows->Text(0, 4), rows->Text(0, 5));
         });
   }
 
@@ -1194,7 +1301,8 @@ class PostgresStore final : public Store {
 
   RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> ListConfigs()
       override {
-    auto rows = Query("SELECT scope, level, policy, lint FROM config ORDER BY scope COLLATE \"C\"");
+    auto rows = Query(
+        "SELECT scope, level, policy, lint, contract FROM config ORDER BY scope COLLATE \"C\"");
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
     for (int i = 0; i < rows->size(); ++i) {
@@ -1202,6 +1310,7 @@ class PostgresStore final : public Store {
       if (!rows->IsNull(i, 1)) c.level = compat::LevelFromString(rows->Text(i, 1));
       if (!rows->IsNull(i, 2)) c.policy = compat::PolicyFromString(rows->Text(i, 2));
       if (!rows->IsNull(i, 3)) c.lint = rows->Bool(i, 3);
+      if (!rows->IsNull(i, 4)) ReadContractSettings(rows->Text(i, 4), &c);
       out.emplace_back(ScopeFrom(rows->Text(i, 0)), c);
     }
     return out;
@@ -1221,14 +1330,14 @@ class PostgresStore final : public Store {
   RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> ListSubjectMetadata()
       override {
     auto rows = Query(
-        "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+        "SELECT subject, owner, description, tags, links, sla, message FROM subject_meta "
         "ORDER BY subject COLLATE \"C\"");
     if (!rows) return std::unexpected(rows.error());
     std::vector<std::pair<SubjectName, SubjectMetadata>> out;
     for (int i = 0; i < rows->size(); ++i) {
       out.emplace_back(SubjectName(rows->Text(i, 0)),
                        MetadataOf(rows->Text(i, 1), rows->Text(i, 2), rows->Text(i, 3),
-                                  rows->Text(i, 4), rows->Text(i, 5)));
+                                  rows->Text(i, 4), rows->Text(i, 5), rows->Text(i, 6)));
     }
     return out;
   }
@@ -1289,7 +1398,7 @@ class PostgresStore final : public Store {
         "SELECT outcome, schema_id, new_schema, seq, case_variant_of, config_epoch FROM "
         "accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
         "$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
-        "$33, $34, $35, $36, $37)",
+        "$33, $34, $35, $36, $37, $38, $39)",
         {P(v.subject.str()),
          P(std::int64_t{v.version.value()}),
          v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
@@ -1326,6 +1435,8 @@ class PostgresStore final : public Store {
          d.global_mode ? P(std::string(ModeName(*d.global_mode))) : Param(),
          v.case_fold ? P(*v.case_fold) : Param(),
          P(d.subject_owner),
+         d.subject_config ? ContractSettingsText(*d.subject_config) : Param(),
+         d.global_config ? ContractSettingsText(*d.global_config) : Param(),
          epoch ? P(*epoch) : Param()});
     if (!r) {
       if (r.error().fault == StoreFault::kUnavailable) {
@@ -1422,14 +1533,17 @@ class PostgresStore final : public Store {
                                  const AuditRecord& audit) override {
     return Write(Change::Scope(subject), [&](Conn& c, Change& change) -> RegistryResult<void> {
       if (Injected("config")) return InjectedFault();
-      auto r = config ? c.Exec(
-                            "INSERT INTO config(scope, level, policy, lint) VALUES($1, $2, $3, $4) "
-                            "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
-                            "policy = EXCLUDED.policy, lint = EXCLUDED.lint",
-                            {P(ScopeOf(subject)), ConfigColumn(config, &ConfigRecord::level),
-                             ConfigColumn(config, &ConfigRecord::policy),
-                             ConfigColumn(config, &ConfigRecord::lint)})
-                      : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
+      auto r = config
+                   ? c.Exec(
+                         "INSERT INTO config(scope, level, policy, lint, contract) "
+                         "VALUES($1, $2, $3, $4, $5) "
+                         "ON CONFLICT (scope) DO UPDATE SET level = EXCLUDED.level, "
+                         "policy = EXCLUDED.policy, lint = EXCLUDED.lint, "
+                         "contract = EXCLUDED.contract",
+                         {P(ScopeOf(subject)), ConfigColumn(config, &ConfigRecord::level),
+                          ConfigColumn(config, &ConfigRecord::policy),
+                          ConfigColumn(config, &ConfigRecord::lint), ContractSettingsText(*config)})
+                   : c.Exec("DELETE FROM config WHERE scope = $1", {P(ScopeOf(subject))});
       if (!r) return std::unexpected(r.error());
       return InsertAudit(c, audit, change);
     });
@@ -1628,6 +1742,49 @@ class PostgresStore final : public Store {
   // kMaxUserAgentsPerReader and the insert one step across processes. One
   // statement per delta: whether the agent keeps its own row, and the sum.
   // Nothing is cached from read_counts, so nobody is notified.
+  // Numbers come from the sequence context_numbers; a name is numbered once
+  // (its primary key: a racing numbering of the same name finds the
+  // winner's number). An explicit number (store copy) moves the sequence
+  // past it. Contexts never change once numbered: nothing to announce.
+  RegistryResult<std::int64_t> EnsureContext(const std::string& name,
+                                             std::int64_t number) override {
+    std::int64_t out = 0;
+    auto r = Unannounced([&](Conn& c) -> RegistryResult<void> {
+      if (Injected("context")) return InjectedFault();
+      // Numbered already (the usual case: another process numbered it):
+      // no number is drawn, so none is wasted.
+      auto known = c.Exec("SELECT number FROM contexts WHERE name = $1", {P(name)});
+      if (!known) return std::unexpected(known.error());
+      if (known->size() == 1) {
+        out = known->Int(0, 0);
+        return {};
+      }
+      auto ins = number > 0 ? c.Exec(
+                                  "INSERT INTO contexts(name, number) VALUES($1, $2::bigint) "
+                                  "ON CONFLICT (name) DO NOTHING",
+                                  {P(name), P(number)})
+                            : c.Exec(
+                                  "INSERT INTO contexts(name, number) VALUES($1, "
+                                  "nextval('context_numbers')) ON CONFLICT (name) DO NOTHING",
+                                  {P(name)});
+      if (!ins) return std::unexpected(ins.error());
+      if (number > 0) {
+        auto moved = c.Exec(
+            "SELECT setval('context_numbers', $1::bigint) WHERE $1::bigint > (SELECT "
+            "last_value FROM context_numbers)",
+            {P(number)});
+        if (!moved) return std::unexpected(moved.error());
+      }
+      auto rows = c.Exec("SELECT number FROM contexts WHERE name = $1", {P(name)});
+      if (!rows) return std::unexpected(rows.error());
+      if (rows->size() != 1) return Conflict();
+      out = rows->Int(0, 0);
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
   RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
     if (deltas.empty()) return {};
     return Unannounced([&](Conn& c) -> RegistryResult<void> {
@@ -1768,6 +1925,9 @@ class PostgresStore final : public Store {
     auto step = [&]() -> RegistryResult<void> {
       if (auto r = c.Exec(kDdl); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kUsageDdl); !r) return std::unexpected(r.error());
+      if (auto r = c.Exec(kContextsDdl); !r) return std::unexpected(r.error());
+      // After the tables its functions' bodies name (LANGUAGE sql bodies are
+      // checked when created).
       if (auto r = c.Exec(kHeadsDdl); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kFunctions); !r) return std::unexpected(r.error());
       auto r = c.Exec(
@@ -1913,12 +2073,14 @@ class PostgresStore final : public Store {
     if (Injected("metadata")) return InjectedFault();
     auto r =
         m ? c.Exec(
-                "INSERT INTO subject_meta(subject, owner, description, tags, links, sla) "
-                "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT (subject) DO UPDATE SET "
+                "INSERT INTO subject_meta(subject, owner, description, tags, links, sla, message) "
+                "VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subject) DO UPDATE SET "
                 "owner = EXCLUDED.owner, description = EXCLUDED.description, "
-                "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla",
+                "tags = EXCLUDED.tags, links = EXCLUDED.links, sla = EXCLUDED.sla, "
+                "message = EXCLUDED.message",
                 {P(subject.str()), P(m->owner), P(m->description),
-                 P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)), P(SlaText(m->sla))})
+                 P(json::ToJson(StringsJson(m->tags))), P(LinksText(m->links)), P(SlaText(m->sla)),
+                 P(m->message)})
           : c.Exec("DELETE FROM subject_meta WHERE subject = $1", {P(subject.str())});
     if (!r) return std::unexpected(r.error());
     return {};

@@ -11,6 +11,7 @@
 
 #include "accord/schemas/canonical.h"
 #include "authz.h"
+#include "data_contract.h"
 #include "field_index.h"
 #include "folded_names.h"
 #include "formats.h"
@@ -59,8 +60,12 @@ std::vector<VersionRecord> LiveOnly(const std::vector<VersionRecord>& all) {
   return live;
 }
 
+// A schema's identity. Metadata and rule set (normal form, "" when none)
+// take part only when present, so the fingerprint (and id) of a schema
+// without them is what it was before data contracts counted.
 std::string Fingerprint(SchemaType type, const std::string& canonical,
-                        const std::vector<SchemaReference>& refs) {
+                        const std::vector<SchemaReference>& refs, const std::string& metadata = {},
+                        const std::string& rule_set = {}) {
   std::string key(SchemaTypeName(type));
   key += '\0';
   key += canonical;
@@ -72,7 +77,39 @@ std::string Fingerprint(SchemaType type, const std::string& canonical,
     key += '\0';
     key += std::to_string(r.version.value());
   }
+  if (!metadata.empty() || !rule_set.empty()) {
+    // Markers no canonical text or reference produces after a NUL.
+    key += std::string("\0\x01metadata\0", 11) + metadata;
+    key += std::string("\0\x01ruleSet\0", 10) + rule_set;
+  }
   return json::ToHex(json::Sha256Of(key));
+}
+
+// The same schema (type, canonical text, references) as a stored record.
+bool SameSchemaAs(const SchemaRecord& rec, const internal::ParsedSchema& schema,
+                  const std::vector<SchemaReference>& refs) {
+  return rec.type == schema.type && rec.canonical.size() == schema.canonical().size() &&
+         rec.references == refs && rec.canonical == schema.canonical();
+}
+
+// Stored metadata / rule set text equal to `m` / `r` once `confluent:version`
+// is set aside (Confluent's lookup: a schema sent without it, or with
+// another number, is the version it otherwise equals). Text that no longer
+// reads as a contract is compared as it is.
+bool SameContract(const std::string& metadata_text, const std::string& rule_set_text,
+                  std::optional<internal::ContractMetadata> m,
+                  const std::optional<internal::ContractRuleSet>& r) {
+  auto stored_rules = internal::ParseContractRuleSet(rule_set_text, "ruleSet");
+  if (stored_rules ? *stored_rules != r : rule_set_text != internal::ContractRuleSetText(r)) {
+    return false;
+  }
+  auto stored = internal::ParseContractMetadata(metadata_text, "metadata");
+  if (!stored) return metadata_text == internal::ContractMetadataText(m);
+  std::optional<internal::ContractMetadata> a = std::move(*stored);
+  for (auto* x : {&a, &m}) {
+    if (*x) (*x)->properties.erase(std::string(internal::kConfluentVersion));
+  }
+  return a == m;
 }
 
 // Confluent-style verbose messages for a report.
@@ -106,17 +143,89 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
 }
 
 std::string ConfigJson(const ConfigRecord& c) {
-  std::string s = "{";
-  if (c.level) s += "\"compatibility\":\"" + std::string(compat::LevelName(*c.level)) + "\"";
-  if (c.policy) {
-    if (c.level) s += ",";
-    s += "\"compatibilityPolicy\":\"" + std::string(compat::PolicyName(*c.policy)) + "\"";
+  json::Value o{json::Object{}};
+  if (c.level) o.Add("compatibility", std::string(compat::LevelName(*c.level)));
+  if (c.policy) o.Add("compatibilityPolicy", std::string(compat::PolicyName(*c.policy)));
+  if (c.lint) o.Add("lint", *c.lint);
+  internal::AddContractSettings(c, &o);
+  return json::ToJson(o);
+}
+
+// A version's data contract: its metadata and rule set.
+struct Contract {
+  std::optional<internal::ContractMetadata> metadata{};
+  std::optional<internal::ContractRuleSet> rule_set{};
+};
+
+// Stored contract text read back; text that does not read (written before
+// data contracts were validated) counts as none.
+std::optional<internal::ContractMetadata> StoredMetadata(const std::string& text) {
+  auto m = internal::ParseContractMetadata(text, "metadata");
+  return m ? std::move(*m) : std::nullopt;
+}
+std::optional<internal::ContractRuleSet> StoredRuleSet(const std::string& text) {
+  auto r = internal::ParseContractRuleSet(text, "ruleSet");
+  return r ? std::move(*r) : std::nullopt;
+}
+
+// Confluent's maybeSetMetadataRuleSet: the config's defaults, then the
+// given metadata / rule set (each absent one: the previous live version's),
+// then the config's overrides. With `numbered` (a registration: the new
+// version's number), confluent:version is set to it when the request named
+// a version or the merged metadata carries the property (whatever value
+// the client sent).
+Contract SettleContract(Contract given, const VersionRecord* previous, const ConfigRecord& settings,
+                        std::optional<Version> numbered, bool version_requested) {
+  if (!given.metadata && previous != nullptr) given.metadata = StoredMetadata(previous->metadata);
+  if (!given.rule_set && previous != nullptr) given.rule_set = StoredRuleSet(previous->rule_set);
+  auto text = [](const std::optional<std::string>& t) { return t.value_or(std::string()); };
+  Contract out;
+  out.metadata = internal::MergeMetadata(
+      internal::MergeMetadata(StoredMetadata(text(settings.default_metadata)), given.metadata),
+      StoredMetadata(text(settings.override_metadata)));
+  out.rule_set = internal::MergeRuleSets(
+      internal::MergeRuleSets(StoredRuleSet(text(settings.default_rule_set)), given.rule_set),
+      StoredRuleSet(text(settings.override_rule_set)));
+  const std::string version_key(internal::kConfluentVersion);
+  if (numbered &&
+      (version_requested || (out.metadata && out.metadata->properties.contains(version_key)))) {
+    if (!out.metadata) out.metadata.emplace();
+    out.metadata->properties[version_key] = std::to_string(numbered->value());
   }
-  if (c.lint) {
-    if (c.level || c.policy) s += ",";
-    s += std::string("\"lint\":") + (*c.lint ? "true" : "false");
+  return out;
+}
+
+// Confluent's validateReservedFields (validateFields on): the names in
+// confluent:reserved may not be dropped from the previous version's list
+// nor be top-level fields of the schema. One message per problem.
+std::vector<std::string> ReservedFieldProblems(const std::optional<internal::ContractMetadata>& now,
+                                               const VersionRecord* previous,
+                                               const ParsedSchema& schema) {
+  std::vector<std::string> out;
+  const std::set<std::string> reserved = internal::ReservedFields(now);
+  if (previous != nullptr) {
+    for (const std::string& name : internal::ReservedFields(StoredMetadata(previous->metadata))) {
+      if (!reserved.contains(name)) {
+        out.push_back("The new schema has reserved field " + name +
+                      " removed from its metadata which is present in the old schema's "
+                      "metadata.");
+      }
+    }
   }
-  return s + "}";
+  if (reserved.empty()) return out;
+  // Top-level fields: the rows of the language's field table without a
+  // parent (no '.', '[' or '{' in the path).
+  std::set<std::string> top;
+  for (const compat::FieldInfo& f : schema.language().Fields(*schema.schema, {})) {
+    if (f.path.find_first_of(".[{") == std::string::npos) top.insert(f.path);
+  }
+  for (const std::string& name : reserved) {
+    if (top.contains(name)) {
+      out.push_back("The new schema has field that conflicts with the reserved field " + name +
+                    ".");
+    }
+  }
+  return out;
 }
 
 // A reference resolved to `target`'s parsed form, shared: nothing is copied
@@ -129,6 +238,12 @@ ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subjec
                            .version = version,
                            .type = target->type,
                            .schema = target->schema};
+}
+
+// A schema's identity key within the context of `subject` (Parsed::fingerprint).
+void ScopeToContext(std::string& fingerprint, const SubjectName& subject) {
+  const QualifiedSubject q = SplitQualifiedSubject(subject.str());
+  if (q.context != kDefaultContext) fingerprint += "@" + q.context;
 }
 
 }  // namespace
@@ -145,6 +260,23 @@ RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
     const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c == 0x7f) {
       return Fail(ErrorCode::kInvalidSubject, "Subject name contains a control character");
+    }
+  }
+  if (name.starts_with(':')) {
+    const QualifiedSubject q = SplitQualifiedSubject(name);
+    if (q.wildcard) {
+      return Fail(ErrorCode::kInvalidSubject,
+                  "Subject name must not begin with the context wildcard ':*:'");
+    }
+    if (name.starts_with(":.")) {
+      if (auto ok = ValidateContextName(q.context); !ok) return std::unexpected(ok.error());
+      if (q.name.empty()) {
+        return Fail(ErrorCode::kInvalidSubject, "Subject name " + Quoted(name) +
+                                                    " names the context " + q.context +
+                                                    " but no subject in it");
+      }
+      // ":.:orders" is "orders": one subject has one name.
+      if (q.context == kDefaultContext) return SubjectName(q.name);
     }
   }
   return SubjectName(std::string(name));
@@ -228,7 +360,7 @@ RegistryResult<std::shared_ptr<const Service::CachedSchema>> Service::Cached(Sch
   auto rec = store_->GetSchema(id);
   if (!rec) return std::unexpected(rec.error());
   if (!*rec)
-    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.value()) + " not found");
+    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(id.local()) + " not found");
   auto entry = std::make_shared<CachedSchema>();
   entry->record = std::move(**rec);
   // Confluent serves a schema's metadata / ruleSet by id: take the version
@@ -375,7 +507,15 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
     }
   }
   out.text = input.normalize ? parsed->canonical() : input.schema;
-  out.fingerprint = Fingerprint(input.type, parsed->canonical(), out.references);
+  auto metadata = internal::ParseContractMetadata(input.metadata, "metadata");
+  if (!metadata) return std::unexpected(metadata.error());
+  auto rule_set = internal::ParseContractRuleSet(input.rule_set, "ruleSet");
+  if (!rule_set) return std::unexpected(rule_set.error());
+  out.metadata = std::move(*metadata);
+  out.rule_set = std::move(*rule_set);
+  out.fingerprint = Fingerprint(input.type, parsed->canonical(), out.references,
+                                internal::ContractMetadataText(out.metadata),
+                                internal::ContractRuleSetText(out.rule_set));
   out.schema = std::move(*parsed);
   return out;
 }
@@ -403,7 +543,13 @@ Service::EffectiveConfig Service::ConfigOf(const DecidedUnder& under) const {
       .level = subject_config.level.value_or(global_config.level.value_or(options_.default_level)),
       .policy =
           subject_config.policy.value_or(global_config.policy.value_or(options_.default_policy)),
-      .lint = subject_config.lint.value_or(global_config.lint.value_or(false))};
+      .lint = subject_config.lint.value_or(global_config.lint.value_or(false)),
+      .contract = [&] {
+        ConfigRecord c;
+        internal::MergeContractSettings(subject_config, &c);
+        internal::FillContractSettings(global_config, &c);
+        return c;
+      }()};
 }
 
 Mode Service::ModeOf(const DecidedUnder& under) {
@@ -533,6 +679,24 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   // outside the write lock, so concurrent registrations overlap in them.
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  // Contexts (issue #18): the subject's context has ids and schemas of its
+  // own; a client's id (IMPORT) is one of that context.
+  ScopeToContext(parsed->fingerprint, *subject);
+  const QualifiedSubject qualified = SplitQualifiedSubject(subject->str());
+  std::int64_t context = 0;
+  if (qualified.context != kDefaultContext) {
+    auto number = ContextNumber(qualified.context, /*create=*/true);
+    if (!number) return std::unexpected(number.error());
+    context = **number;
+  }
+  std::optional<SchemaId> import_id;
+  if (input.id) {
+    if (input.id->value() < 1 || input.id->value() > SchemaId::kMaxLocal) {
+      return Fail(ErrorCode::kInvalidSchema, "Schema id " + std::to_string(input.id->value()) +
+                                                 " is out of range (1 to 2147483647)");
+    }
+    import_id = SchemaId::InContext(context, input.id->value());
+  }
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
   // One registration of this subject at a time in this process; other
@@ -574,7 +738,8 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     // Creating a subject: the look-alike and case-variant rules (RULES).
     if (all->empty() && !import && !new_name) {
-      if (auto ok = internal::CheckLookAlikeRules(subject->str()); !ok) {
+      if (auto ok = internal::CheckLookAlikeRules(SplitQualifiedSubject(subject->str()).name);
+          !ok) {
         return std::unexpected(ok.error());
       }
       if (options_.subject_case_variants == SubjectCaseVariants::kRefuse) {
@@ -584,30 +749,50 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       }
     }
 
+    // DATA CONTRACTS (service.h): outside IMPORT the new version's metadata
+    // and rule set settle from the config and the latest live version; they
+    // are part of the schema's identity (its fingerprint).
+    const EffectiveConfig config = ConfigOf(*under);
+    const Version numbered(all->empty() ? 1 : all->back().version.value() + 1);
+    Contract contract{.metadata = parsed->metadata, .rule_set = parsed->rule_set};
+    if (!import) {
+      contract = SettleContract(std::move(contract), live.empty() ? nullptr : &live.back(),
+                                config.contract, numbered, input.version.has_value());
+    }
+    const std::string metadata_text = internal::ContractMetadataText(contract.metadata);
+    const std::string rule_set_text = internal::ContractRuleSetText(contract.rule_set);
+    parsed->fingerprint = Fingerprint(input.type, parsed->schema.canonical(), parsed->references,
+                                      metadata_text, rule_set_text);
+    ScopeToContext(parsed->fingerprint, *subject);  // as above: the settled contract's key
+
     // Idempotent: the subject already has this schema as a live version.
     // Outside IMPORT the schema cache usually answers that without a round
     // trip (the store finds or inserts the schema by fingerprint itself).
     VersionRecord same;
     const LiveMatch known =
         import ? LiveMatch::kUnknown : FindLiveByFingerprint(live, parsed->fingerprint, &same);
-    if (known == LiveMatch::kFound) return Registered{same.schema_id, same.version, false};
+    if (known == LiveMatch::kFound) {
+      return Registered{same.schema_id, same.version, false, same.metadata, same.rule_set};
+    }
     auto existing = known == LiveMatch::kNone
                         ? RegistryResult<std::optional<SchemaRecord>>(std::nullopt)
                         : store_->FindSchemaByFingerprint(parsed->fingerprint);
     if (!existing) return std::unexpected(existing.error());
     if (*existing) {
-      if (import && input.id && *input.id != (*existing)->id) {
+      if (import && import_id && *import_id != (*existing)->id) {
         return Fail(ErrorCode::kIdMismatch,
-                    "Schema already registered with id " + std::to_string((*existing)->id.value()) +
+                    "Schema already registered with id " + std::to_string((*existing)->id.local()) +
                         " instead of input id " + std::to_string(input.id->value()));
       }
       // Idempotent: the subject already has this schema as a live version
       // (what the store returns is durable: it was acknowledged).
       for (const VersionRecord& v : live) {
-        if (v.schema_id == (*existing)->id) return Registered{v.schema_id, v.version, false};
+        if (v.schema_id == (*existing)->id) {
+          return Registered{v.schema_id, v.version, false, v.metadata, v.rule_set};
+        }
       }
-    } else if (import && input.id) {
-      auto taken = store_->GetSchema(*input.id);
+    } else if (import && import_id) {
+      auto taken = store_->GetSchema(*import_id);
       if (!taken) return std::unexpected(taken.error());
       if (*taken) {
         return Fail(ErrorCode::kIdMismatch, "Schema id " + std::to_string(input.id->value()) +
@@ -615,7 +800,24 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       }
     }
 
-    const Version next(all->empty() ? 1 : all->back().version.value() + 1);
+    // Idempotent too (Confluent's lookup): a live version with this schema
+    // whose contract differs only in confluent:version, or one stored before
+    // contracts counted in the fingerprint.
+    if (!import) {
+      for (auto v = live.rbegin(); v != live.rend(); ++v) {
+        // A version without a contract was answered by the fingerprint above
+        // (its fingerprint is the schema's alone): no read for it.
+        if (v->metadata.empty() && v->rule_set.empty()) continue;
+        auto held = Cached(v->schema_id);
+        if (!held) return std::unexpected(held.error());
+        if (SameSchemaAs((*held)->record, parsed->schema, parsed->references) &&
+            SameContract(v->metadata, v->rule_set, contract.metadata, contract.rule_set)) {
+          return Registered{v->schema_id, v->version, false, v->metadata, v->rule_set};
+        }
+      }
+    }
+
+    const Version next = numbered;
     Version version = next;
     if (input.version) {
       if (import) {
@@ -642,19 +844,47 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
 
     bool lint = false;
     if (!import) {
-      const EffectiveConfig config = ConfigOf(*under);
       lint = config.lint;
+      // compatibilityGroup: only the versions whose metadata property of that
+      // name has the new version's value (both absent alike) are checked.
+      std::vector<VersionRecord> group;
+      const std::optional<std::string>& group_key = config.contract.compatibility_group;
+      if (group_key) {
+        std::optional<std::string> mine;
+        if (contract.metadata) {
+          auto it = contract.metadata->properties.find(*group_key);
+          if (it != contract.metadata->properties.end()) mine = it->second;
+        }
+        for (const VersionRecord& v : live) {
+          if (internal::MetadataProperty(v.metadata, *group_key) == mine) group.push_back(v);
+        }
+      }
+      const std::vector<VersionRecord>& checked = group_key ? group : live;
       // The check made before the lock holds when it judged the same live
-      // versions under the same level and policy; else (a concurrent change to
-      // this subject or its config) it runs again here.
-      const bool reuse = pre && SameSchemas(pre->live, live) && pre->level == config.level &&
-                         pre->policy == config.policy;
-      auto report =
-          reuse ? std::move(pre->report) : CheckPairs(*parsed, live, config.level, config.policy);
+      // versions under the same level and policy (and no group narrowed
+      // them); else (a concurrent change to this subject or its config) it
+      // runs again here.
+      const bool reuse = pre && !group_key && SameSchemas(pre->live, live) &&
+                         pre->level == config.level && pre->policy == config.policy;
+      auto report = reuse ? std::move(pre->report)
+                          : CheckPairs(*parsed, checked, config.level, config.policy);
       if (!report) return std::unexpected(report.error());
-      if (!report->compatible()) {
+      std::vector<std::string> reserved;
+      if (config.contract.validate_fields.value_or(false)) {
+        reserved = ReservedFieldProblems(contract.metadata, live.empty() ? nullptr : &live.back(),
+                                         parsed->schema);
+      }
+      if (!report->compatible() || !reserved.empty()) {
         std::string details;
-        for (const std::string& m : MessagesFor(*report, config.level)) {
+        std::vector<std::string> messages = reserved;
+        for (std::string& m : MessagesFor(*report, config.level)) messages.push_back(std::move(m));
+        if (!reserved.empty()) {
+          // Confluent's closing note when validateFields took part.
+          std::erase_if(messages, [](const std::string& m) { return m.starts_with("{compat"); });
+          messages.push_back("{validateFields: 'true', compatibility: '" +
+                             std::string(compat::LevelName(config.level)) + "'}");
+        }
+        for (const std::string& m : messages) {
           if (!details.empty()) details += ", ";
           details += m;
         }
@@ -668,14 +898,15 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     nv = NewVersion{};
     nv.subject = *subject;
     nv.version = version;
-    nv.schema = SchemaRecord{.id = import && input.id ? *input.id : SchemaId(0),
-                             .type = input.type,
-                             .text = parsed->text,
-                             .canonical = parsed->schema.canonical(),
-                             .fingerprint = parsed->fingerprint,
-                             .references = parsed->references};
-    nv.metadata = input.metadata;
-    nv.rule_set = input.rule_set;
+    nv.schema =
+        SchemaRecord{.id = import && import_id ? *import_id : SchemaId::InContext(context, 0),
+                     .type = input.type,
+                     .text = parsed->text,
+                     .canonical = parsed->schema.canonical(),
+                     .fingerprint = parsed->fingerprint,
+                     .references = parsed->references};
+    nv.metadata = metadata_text;
+    nv.rule_set = rule_set_text;
     nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
     const std::optional<SubjectMetadata>& metadata = *stored_metadata;  // read above
     if (!input.metadata.empty()) {
@@ -684,6 +915,15 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
       if (*applied && *applied != metadata.value_or(SubjectMetadata{})) {
         nv.subject_metadata = std::move(*applied);
       }
+    }
+    // Accord's ?owner= (SchemaInput::owner): one more catalog change, under
+    // SettleOwner's rights check below like the properties above.
+    if (input.owner) {
+      SubjectMetadata m = nv.subject_metadata.value_or(metadata.value_or(SubjectMetadata{}));
+      m.owner = *input.owner;
+      auto valid = internal::ValidateMetadata(std::move(m));
+      if (!valid) return std::unexpected(valid.error());
+      if (*valid != metadata.value_or(SubjectMetadata{})) nv.subject_metadata = std::move(*valid);
     }
     // Owner changes need an admin; a new subject gets the caller's team as
     // owner, in the same store write as its first version.
@@ -741,12 +981,12 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     json::Value data{json::Object{}};
     data.Add("subject", subject->str());
     data.Add("version", written->version.value());
-    data.Add("id", written->id.value());
+    data.Add("id", written->id.local());  // within the subject's context
     data.Add("schemaType", std::string(SchemaTypeName(nv.schema.type)));
     data.Add("actor", actor);
     PublishEvent(WebhookEvent::kVersionCreated, data);
   }
-  return Registered{written->id, written->version, true};
+  return Registered{written->id, written->version, true, nv.metadata, nv.rule_set};
 }
 
 std::optional<Service::PreCheck> Service::CheckBeforeLock(const SubjectName& subject,
@@ -789,11 +1029,36 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  ScopeToContext(parsed->fingerprint, subject);
   auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
   if (!existing) return std::unexpected(existing.error());
   if (*existing) {
     for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
       if (it->schema_id == (*existing)->id) return ToSchemaVersion(*it);
+    }
+  }
+  // Confluent's lookup goes on: a version with this schema whose contract
+  // differs only in confluent:version, then the contract a registration
+  // would settle on (config defaults and overrides, the latest live
+  // version's metadata / rule set for what the request leaves out).
+  auto under = ReadDecidedUnder(subject);
+  if (!under) return std::unexpected(under.error());
+  const Contract given{.metadata = parsed->metadata, .rule_set = parsed->rule_set};
+  const VersionRecord* latest_live = nullptr;
+  for (auto it = versions->rbegin(); it != versions->rend() && latest_live == nullptr; ++it) {
+    if (!it->deleted) latest_live = &*it;
+  }
+  const Contract settled =
+      SettleContract(given, latest_live, ConfigOf(*under).contract, std::nullopt, false);
+  for (const Contract* c : {&given, &settled}) {
+    for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+      if (it->metadata.empty() && it->rule_set.empty()) continue;  // as in Register
+      auto held = Cached(it->schema_id);
+      if (!held) return std::unexpected(held.error());
+      if (SameSchemaAs((*held)->record, parsed->schema, parsed->references) &&
+          SameContract(it->metadata, it->rule_set, c->metadata, c->rule_set)) {
+        return ToSchemaVersion(*it);
+      }
     }
   }
   return Fail(ErrorCode::kSchemaNotFound, "Schema not found");
@@ -817,9 +1082,17 @@ RegistryResult<std::vector<std::string>> Service::ListSubjects(const ListSubject
   } else {
     chosen = std::move(*live);
   }
+  // Contexts (issue #18), as Confluent: no prefix or ":*:" lists every
+  // context (qualified names), ":*:x" every context's subjects whose name
+  // in it begins with x, ":.ctx:x" that context's, an empty or unqualified
+  // prefix the default context's.
+  const QualifiedSubject want =
+      SplitQualifiedSubject(o.prefix.value_or(std::string(kContextWildcard)));
   std::vector<std::string> out;
   for (SubjectName& s : chosen) {
-    if (s.str().starts_with(o.prefix)) out.push_back(s.str());
+    const QualifiedSubject q = SplitQualifiedSubject(s.str());
+    if (!want.wildcard && q.context != want.context) continue;
+    if (q.name.starts_with(want.name)) out.push_back(s.str());
   }
   return out;
 }
@@ -1102,6 +1375,94 @@ RegistryResult<std::vector<SubjectVersion>> Service::VersionsOfSchema(SchemaId i
   return out;
 }
 
+// --- contexts ------------------------------------------------------------------
+
+RegistryResult<std::optional<std::int64_t>> Service::ContextNumber(const std::string& context,
+                                                                   bool create) {
+  if (context == kDefaultContext) return std::optional<std::int64_t>(0);
+  {
+    std::lock_guard lock(contexts_mu_);
+    if (auto it = context_numbers_.find(context); it != context_numbers_.end()) {
+      return std::optional<std::int64_t>(it->second);
+    }
+  }
+  std::optional<std::int64_t> number;
+  if (create) {
+    auto made = store_->EnsureContext(context);
+    if (!made) return std::unexpected(made.error());
+    number = *made;
+  } else {
+    // Another process may have numbered it: the store knows.
+    auto all = store_->ListContexts();
+    if (!all) return std::unexpected(all.error());
+    std::lock_guard lock(contexts_mu_);
+    for (const ContextRecord& c : *all) {
+      context_numbers_.emplace(c.name, c.number);
+      if (c.name == context) number = c.number;
+    }
+    return number;
+  }
+  std::lock_guard lock(contexts_mu_);
+  context_numbers_.emplace(context, *number);
+  return number;
+}
+
+RegistryResult<std::vector<std::string>> Service::ListContexts() {
+  auto subjects = store_->ListSubjects(IncludeDeleted::kYes);
+  if (!subjects) return std::unexpected(subjects.error());
+  std::set<std::string> named;
+  for (const SubjectName& s : *subjects) {
+    QualifiedSubject q = SplitQualifiedSubject(s.str());
+    if (q.context != kDefaultContext) named.insert(std::move(q.context));
+  }
+  std::vector<std::string> out{std::string(kDefaultContext)};
+  out.insert(out.end(), named.begin(), named.end());
+  return out;
+}
+
+RegistryResult<SchemaId> Service::ResolveSchemaId(std::int64_t wire_id,
+                                                  const std::optional<std::string>& subject) {
+  if (wire_id < 1 || wire_id > SchemaId::kMaxLocal) {
+    return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(wire_id) + " not found");
+  }
+  const SchemaId plain(wire_id);
+  if (!subject || subject->empty()) return plain;
+  const QualifiedSubject q = SplitQualifiedSubject(*subject);
+  if (q.wildcard) return plain;
+  if (subject->starts_with(":.")) {
+    auto number = ContextNumber(q.context, /*create=*/false);
+    if (!number) return std::unexpected(number.error());
+    if (!*number) {
+      return Fail(ErrorCode::kSchemaNotFound, "Schema " + std::to_string(wire_id) +
+                                                  " not found (no context " + q.context + ")");
+    }
+    return SchemaId::InContext(**number, wire_id);
+  }
+  // An unqualified subject: where that name holds the id, the default
+  // context first (Confluent's order: a client that names only its topic's
+  // subject finds the schema its producer registered in a context).
+  auto holds = [&](SchemaId id, const std::string& name) -> RegistryResult<bool> {
+    auto versions = store_->VersionsOfSchema(id, IncludeDeleted::kYes);
+    if (!versions) return std::unexpected(versions.error());
+    for (const VersionRecord& v : *versions) {
+      if (v.subject.str() == name) return true;
+    }
+    return false;
+  };
+  auto here = holds(plain, *subject);
+  if (!here) return std::unexpected(here.error());
+  if (*here) return plain;
+  auto contexts = store_->ListContexts();
+  if (!contexts) return std::unexpected(contexts.error());
+  for (const ContextRecord& c : *contexts) {
+    const SchemaId id = SchemaId::InContext(c.number, wire_id);
+    auto there = holds(id, QualifySubject(c.name, *subject));
+    if (!there) return std::unexpected(there.error());
+    if (*there) return id;
+  }
+  return plain;
+}
+
 // --- compatibility -------------------------------------------------------------
 
 RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view subject_text,
@@ -1135,11 +1496,30 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
   }
   auto parsed = Prepare(input);
   if (!parsed) return std::unexpected(parsed.error());
+  // DATA CONTRACTS, as Confluent's compatibility check applies them to the
+  // schema as sent (no inheritance): validateFields against the last
+  // version checked, then compatibilityGroup narrowing what is checked.
+  std::vector<std::string> reserved;
+  if (config->contract.validate_fields.value_or(false)) {
+    reserved = ReservedFieldProblems(parsed->metadata, history.empty() ? nullptr : &history.back(),
+                                     parsed->schema);
+  }
+  if (const std::optional<std::string>& group_key = config->contract.compatibility_group) {
+    std::optional<std::string> mine;
+    if (parsed->metadata) {
+      auto it = parsed->metadata->properties.find(*group_key);
+      if (it != parsed->metadata->properties.end()) mine = it->second;
+    }
+    std::erase_if(history, [&](const VersionRecord& v) {
+      return internal::MetadataProperty(v.metadata, *group_key) != mine;
+    });
+  }
   auto report = CheckPairs(*parsed, history, level, config->policy);
   if (!report) return std::unexpected(report.error());
   CompatibilityResult out;
-  out.compatible = report->compatible();
-  out.messages = MessagesFor(*report, level);
+  out.compatible = report->compatible() && reserved.empty();
+  out.messages = std::move(reserved);
+  for (std::string& m : MessagesFor(*report, level)) out.messages.push_back(std::move(m));
   out.report = std::move(*report);
   return out;
 }
@@ -1166,6 +1546,7 @@ RegistryResult<ConfigRecord> Service::GetConfig(const std::optional<std::string>
   if (!c.level) c.level = effective_global.level;
   if (!c.policy) c.policy = effective_global.policy;
   if (!c.lint) c.lint = effective_global.lint;  // stays unset (off) when neither sets it
+  internal::FillContractSettings(effective_global, &c);
   return c;
 }
 
@@ -1189,6 +1570,7 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
   if (update.level) merged.level = update.level;
   if (update.policy) merged.policy = update.policy;
   if (update.lint) merged.lint = update.lint;
+  internal::MergeContractSettings(update, &merged);
   auto r =
       store_->SetConfig(name, merged,
                         MakeAudit("PUT_CONFIG", actor, subject.value_or(""), 0,

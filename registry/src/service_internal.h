@@ -13,6 +13,7 @@
 
 #include "accord/registry/service.h"
 #include "accord/schemas/budget.h"
+#include "data_contract.h"
 #include "formats.h"
 #include "lru.h"
 
@@ -20,9 +21,17 @@ namespace accord::registry {
 
 struct Service::Parsed {
   internal::ParsedSchema schema;
-  std::string text;                         // what is stored and served
-  std::string fingerprint;                  // identity of (type, canonical text, references)
+  std::string text;  // what is stored and served
+  // Identity of (type, canonical text, references) and, when the schema
+  // carries them, its data contract's metadata and rule set (ContractKey);
+  // in another context than the default one, followed by "@" and the
+  // context's name (ScopeToContext), so each context has its own schemas
+  // (issue #18) while the default context's keys stay as they were.
+  std::string fingerprint;
   std::vector<SchemaReference> references;  // direct references, as given
+  // The metadata and rule set as given (validated, normal form).
+  std::optional<internal::ContractMetadata> metadata;
+  std::optional<internal::ContractRuleSet> rule_set;
 };
 
 // What the Service keeps of every schema it has read: the stored record

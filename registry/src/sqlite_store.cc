@@ -35,7 +35,14 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 //    CREATE TABLE IF NOT EXISTS on every open, like kCatalogDdl: the order in
 //    which 4 and 5 were added does not matter, and a database recorded at 4
 //    gains them too.
-constexpr int kSchemaVersion = 5;
+// 6: config.contract, the data-contract settings as JSON (NULL: none;
+//    MigrateConfigContract).
+// 7: contexts (kContextsDdl, a new table only; issue #18): numbers of the
+//    named contexts, whose schema ids carry them (SchemaId::InContext).
+//    Every existing schema id is in the default context (number 0).
+// 8: subject_meta.message (the catalog's event type; kMigrateSubjectMessage
+//    on a database recorded at 2-7, which has subject_meta without it).
+constexpr int kSchemaVersion = 8;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,7 +70,8 @@ CREATE TABLE IF NOT EXISTS versions(
   rule_set TEXT NOT NULL DEFAULT '',
   PRIMARY KEY(subject, version)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
-CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint INTEGER);
+CREATE TABLE IF NOT EXISTS config(scope TEXT PRIMARY KEY, level TEXT, policy TEXT, lint INTEGER,
+  contract TEXT);
 CREATE TABLE IF NOT EXISTS modes(scope TEXT PRIMARY KEY, mode TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -85,7 +93,8 @@ CREATE TABLE IF NOT EXISTS subject_meta(
   description TEXT NOT NULL,
   tags TEXT NOT NULL,
   links TEXT NOT NULL,
-  sla TEXT NOT NULL);
+  sla TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS deprecations(
   subject TEXT NOT NULL,
   version INTEGER NOT NULL,
@@ -145,6 +154,18 @@ CREATE TABLE IF NOT EXISTS webhooks(
   created_ms INTEGER NOT NULL);
 )sql";
 
+// Tables of schema version 7 (run on new and migrated databases alike).
+constexpr const char* kContextsDdl = R"sql(
+CREATE TABLE IF NOT EXISTS contexts(
+  name TEXT PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE);
+)sql";
+
+// Versions 2-7 -> 8: the subject's event type in its catalog metadata.
+constexpr const char* kMigrateSubjectMessage = R"sql(
+ALTER TABLE subject_meta ADD COLUMN message TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Version 1 -> 2: the per-version Confluent metadata and ruleSet columns.
 constexpr const char* kMigrateFrom1 = R"sql(
 ALTER TABLE versions ADD COLUMN metadata TEXT NOT NULL DEFAULT '';
@@ -154,6 +175,12 @@ ALTER TABLE versions ADD COLUMN rule_set TEXT NOT NULL DEFAULT '';
 // Versions 1 and 2 -> 3: the config's lint switch (NULL: not set).
 constexpr const char* kMigrateConfigLint = R"sql(
 ALTER TABLE config ADD COLUMN lint INTEGER;
+)sql";
+
+// Versions 1 to 5 -> 6: the config's data-contract settings (NULL: none;
+// columns::ContractSettingsText).
+constexpr const char* kMigrateConfigContract = R"sql(
+ALTER TABLE config ADD COLUMN contract TEXT;
 )sql";
 
 // Every read of versions selects these columns (ReadVersions), with the
@@ -327,6 +354,17 @@ int Run(Stmt& s) {
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+// The next schema id in the context `base` names (SchemaId::InContext(n,
+// 0)): its largest id + 1, whatever the other contexts hold. Called by the
+// one writer connection, inside its transaction.
+SchemaId AllocateId(sqlite3* db, SchemaId base, int* rc) {
+  Stmt max(db, "SELECT COALESCE(MAX(id), ?) + 1 FROM schemas WHERE id >= ? AND id < ?");
+  max.Bind(1, base.value()).Bind(2, base.value()).Bind(3, base.value() + SchemaId::kContextSpan);
+  if ((*rc = max.Step()) != SQLITE_ROW) return SchemaId(0);
+  *rc = SQLITE_OK;
+  return SchemaId(max.Int(0));
+}
+
 // Exec for the statements run around every read and write (BEGIN, COMMIT,
 // SAVEPOINT ...): prepared once per connection instead of parsed each time.
 int ExecCached(sqlite3* db, const char* sql) {
@@ -337,7 +375,7 @@ int ExecCached(sqlite3* db, const char* sql) {
 // The config record of `scope` into *out (nullopt: none); SQLITE_OK or the
 // failed step's code. GetConfig and AddVersion's decided_under check.
 int ReadConfig(sqlite3* db, const std::string& scope, std::optional<ConfigRecord>* out) {
-  Stmt s(db, "SELECT level, policy, lint FROM config WHERE scope = ?");
+  Stmt s(db, "SELECT level, policy, lint, contract FROM config WHERE scope = ?");
   s.Bind(1, scope);
   const int rc = s.Step();
   out->reset();
@@ -347,6 +385,7 @@ int ReadConfig(sqlite3* db, const std::string& scope, std::optional<ConfigRecord
   if (!s.IsNull(0)) c.level = compat::LevelFromString(s.Text(0));
   if (!s.IsNull(1)) c.policy = compat::PolicyFromString(s.Text(1));
   if (!s.IsNull(2)) c.lint = s.Int(2) != 0;
+  if (!s.IsNull(3)) ReadContractSettings(s.Text(3), &c);
   return SQLITE_OK;
 }
 
@@ -443,12 +482,25 @@ class SqliteStore final : public Store {
     });
   }
 
-  RegistryResult<SchemaId> MaxSchemaId() override {
+  RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) override {
     return Read([&](sqlite3* db) -> RegistryResult<SchemaId> {
-      Stmt s(db, "SELECT COALESCE(MAX(id), 0) FROM schemas");
+      const SchemaId base = SchemaId::InContext(context, 0);
+      Stmt s(db, "SELECT COALESCE(MAX(id), ?) FROM schemas WHERE id >= ? AND id < ?");
+      s.Bind(1, base.value()).Bind(2, base.value()).Bind(3, base.value() + SchemaId::kContextSpan);
       int rc = s.Step();
       if (rc != SQLITE_ROW) return StoreError(rc);
       return SchemaId(s.Int(0));
+    });
+  }
+
+  RegistryResult<std::vector<ContextRecord>> ListContexts() override {
+    return Read([&](sqlite3* db) -> RegistryResult<std::vector<ContextRecord>> {
+      Stmt s(db, "SELECT name, number FROM contexts ORDER BY number");
+      std::vector<ContextRecord> out;
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) out.push_back({.name = s.Text(0), .number = s.Int(1)});
+      if (rc != SQLITE_DONE) return StoreError(rc);
+      return out;
     });
   }
 
@@ -557,12 +609,14 @@ class SqliteStore final : public Store {
   RegistryResult<std::optional<SubjectMetadata>> GetSubjectMetadata(
       const SubjectName& subject) override {
     return Read([&](sqlite3* db) -> RegistryResult<std::optional<SubjectMetadata>> {
-      Stmt s(db, "SELECT owner, description, tags, links, sla FROM subject_meta WHERE subject = ?");
+      Stmt s(db,
+             "SELECT owner, description, tags, links, sla, message FROM subject_meta "
+             "WHERE subject = ?");
       s.Bind(1, subject.str());
       int rc = s.Step();
       if (rc == SQLITE_DONE) return std::nullopt;
       if (rc != SQLITE_ROW) return StoreError(rc);
-      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4));
+      return MetadataOf(s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5));
     });
   }
 
@@ -663,7 +717,7 @@ class SqliteStore final : public Store {
     return Read(
         [&](sqlite3* db)
             -> RegistryResult<std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>>> {
-          Stmt s(db, "SELECT scope, level, policy, lint FROM config ORDER BY scope");
+          Stmt s(db, "SELECT scope, level, policy, lint, contract FROM config ORDER BY scope");
           std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> out;
           int rc;
           while ((rc = s.Step()) == SQLITE_ROW) {
@@ -671,6 +725,7 @@ class SqliteStore final : public Store {
             if (!s.IsNull(1)) c.level = compat::LevelFromString(s.Text(1));
             if (!s.IsNull(2)) c.policy = compat::PolicyFromString(s.Text(2));
             if (!s.IsNull(3)) c.lint = s.Int(3) != 0;
+            if (!s.IsNull(4)) ReadContractSettings(s.Text(4), &c);
             out.emplace_back(ScopeFrom(s.Text(0)), c);
           }
           if (rc != SQLITE_DONE) return StoreError(rc);
@@ -697,13 +752,13 @@ class SqliteStore final : public Store {
     return Read(
         [&](sqlite3* db) -> RegistryResult<std::vector<std::pair<SubjectName, SubjectMetadata>>> {
           Stmt s(db,
-                 "SELECT subject, owner, description, tags, links, sla FROM subject_meta "
+                 "SELECT subject, owner, description, tags, links, sla, message FROM subject_meta "
                  "ORDER BY subject");
           std::vector<std::pair<SubjectName, SubjectMetadata>> out;
           int rc;
           while ((rc = s.Step()) == SQLITE_ROW) {
-            out.emplace_back(SubjectName(s.Text(0)),
-                             MetadataOf(s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)));
+            out.emplace_back(SubjectName(s.Text(0)), MetadataOf(s.Text(1), s.Text(2), s.Text(3),
+                                                                s.Text(4), s.Text(5), s.Text(6)));
           }
           if (rc != SQLITE_DONE) return StoreError(rc);
           return out;
@@ -771,12 +826,11 @@ class SqliteStore final : public Store {
         }
       }
       if (out.id.value() == 0) {
-        if (v.schema.id.value() != 0) {
+        if (v.schema.id.local() != 0) {
           out.id = v.schema.id;
         } else {
-          Stmt max(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM schemas");
-          if ((rc = max.Step()) != SQLITE_ROW) return rc;
-          out.id = SchemaId(max.Int(0));
+          out.id = AllocateId(db, v.schema.id, &rc);
+          if (rc != SQLITE_OK) return rc;
         }
         if (Injected("schema")) return SQLITE_IOERR;
         Stmt ins(db,
@@ -864,7 +918,9 @@ class SqliteStore final : public Store {
       if (Injected("config")) return SQLITE_IOERR;
       int rc;
       if (config) {
-        Stmt s(db, "INSERT OR REPLACE INTO config(scope, level, policy, lint) VALUES(?, ?, ?, ?)");
+        Stmt s(db,
+               "INSERT OR REPLACE INTO config(scope, level, policy, lint, contract) "
+               "VALUES(?, ?, ?, ?, ?)");
         s.Bind(1, ScopeOf(subject));
         if (config->level) {
           s.Bind(2, std::string(compat::LevelName(*config->level)));
@@ -880,6 +936,11 @@ class SqliteStore final : public Store {
           s.Bind(4, std::int64_t{*config->lint ? 1 : 0});
         } else {
           s.BindNull(4);
+        }
+        if (auto contract = ContractSettingsText(*config)) {
+          s.Bind(5, *contract);
+        } else {
+          s.BindNull(5);
         }
         rc = Run(s);
       } else {
@@ -1116,6 +1177,33 @@ class SqliteStore final : public Store {
 
   // --- usage (usage.h) ---------------------------------------------------------
 
+  RegistryResult<std::int64_t> EnsureContext(const std::string& name,
+                                             std::int64_t number) override {
+    std::int64_t out = 0;
+    auto r = Write([&](sqlite3* db) -> int {
+      if (Injected("context")) return SQLITE_IOERR;
+      Stmt known(db, "SELECT number FROM contexts WHERE name = ?");
+      known.Bind(1, name);
+      int rc = known.Step();
+      if (rc == SQLITE_ROW) {
+        out = known.Int(0);
+        return SQLITE_OK;
+      }
+      if (rc != SQLITE_DONE) return rc;
+      // One writer connection: nobody numbers a context between these two.
+      Stmt ins(db,
+               "INSERT INTO contexts(name, number) "
+               "SELECT ?, CASE WHEN ? > 0 THEN ? ELSE COALESCE(MAX(number), 0) + 1 END "
+               "FROM contexts RETURNING number");
+      ins.Bind(1, name).Bind(2, number).Bind(3, number);
+      if ((rc = ins.Step()) != SQLITE_ROW) return rc;
+      out = ins.Int(0);
+      return SQLITE_OK;
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
   RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
     if (deltas.empty()) return {};
     return Write([&](sqlite3* db) -> int {
@@ -1261,9 +1349,19 @@ class SqliteStore final : public Store {
     if ((stored == 1 || stored == 2) && (rc = Exec(db, kMigrateConfigLint)) != SQLITE_OK) {
       return StoreError(rc);
     }
+    // A new database (stored 0) has the column from kDdl already.
+    if (stored >= 1 && stored < 6 && (rc = Exec(db, kMigrateConfigContract)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
+    // subject_meta came with version 2 (kCatalogDdl, with the column on a
+    // database created or migrated from 1 here).
+    if (stored >= 2 && stored < 8 && (rc = Exec(db, kMigrateSubjectMessage)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kUsageDdl)) != SQLITE_OK) return StoreError(rc);
+    if ((rc = Exec(db, kContextsDdl)) != SQLITE_OK) return StoreError(rc);
     if (stored != kSchemaVersion) {
       Stmt up(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
       up.Bind(1, std::to_string(kSchemaVersion));
@@ -1281,14 +1379,15 @@ class SqliteStore final : public Store {
       return Run(s);
     }
     Stmt s(db,
-           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla) "
-           "VALUES(?, ?, ?, ?, ?, ?)");
+           "INSERT OR REPLACE INTO subject_meta(subject, owner, description, tags, links, sla, "
+           "message) VALUES(?, ?, ?, ?, ?, ?, ?)");
     s.Bind(1, subject.str())
         .Bind(2, m->owner)
         .Bind(3, m->description)
         .Bind(4, json::ToJson(StringsJson(m->tags)))
         .Bind(5, LinksText(m->links))
-        .Bind(6, SlaText(m->sla));
+        .Bind(6, SlaText(m->sla))
+        .Bind(7, m->message);
     return Run(s);
   }
 

@@ -72,6 +72,18 @@ std::string ConsumesText(const std::vector<ConsumedSubject>& consumes) {
     o.Add("subject", c.subject.str());
     o.Add("schemaType", std::string(SchemaTypeName(c.type)));
     o.Add("schema", c.schema);
+    // Only when there are some: rows written before readers carried their
+    // imports have none, and read back the same.
+    if (!c.references.empty()) {
+      json::Array refs;
+      for (const ReaderReference& r : c.references) {
+        json::Value ref{json::Object{}};
+        ref.Add("name", r.name);
+        ref.Add("schema", r.schema);
+        refs.push_back(std::move(ref));
+      }
+      o.Add("references", json::Value(std::move(refs)));
+    }
     json::Array versions;
     for (Version v : c.versions) versions.emplace_back(v.value());
     o.Add("versions", json::Value(std::move(versions)));
@@ -90,6 +102,12 @@ std::vector<ConsumedSubject> ConsumesOf(const json::Value& v) {
     c.subject = SubjectName(StringOf(e.Find("subject")));
     c.type = SchemaTypeFromString(StringOf(e.Find("schemaType"))).value_or(SchemaType::kAvro);
     c.schema = StringOf(e.Find("schema"));
+    if (const json::Value* refs = e.Find("references"); refs != nullptr && refs->IsArray()) {
+      for (const json::Value& r : refs->AsArray()) {
+        if (r.IsObject())
+          c.references.push_back({StringOf(r.Find("name")), StringOf(r.Find("schema"))});
+      }
+    }
     if (const json::Value* vs = e.Find("versions"); vs != nullptr && vs->IsArray()) {
       for (const json::Value& n : vs->AsArray()) {
         if (n.IsInteger() && n.AsNumber().IsInt()) {
@@ -120,13 +138,47 @@ std::optional<SubjectName> ScopeFrom(const std::string& scope) {
   return SubjectName(scope);
 }
 
+namespace {
+// The string-valued data-contract settings by their Confluent names.
+constexpr std::pair<const char*, std::optional<std::string> ConfigRecord::*> kContractTexts[] = {
+    {"compatibilityGroup", &ConfigRecord::compatibility_group},
+    {"defaultMetadata", &ConfigRecord::default_metadata},
+    {"overrideMetadata", &ConfigRecord::override_metadata},
+    {"defaultRuleSet", &ConfigRecord::default_rule_set},
+    {"overrideRuleSet", &ConfigRecord::override_rule_set}};
+}  // namespace
+
+std::optional<std::string> ContractSettingsText(const ConfigRecord& c) {
+  if (c.NoContractSettings()) return std::nullopt;
+  json::Value o{json::Object{}};
+  for (const auto& [key, field] : kContractTexts) {
+    if (c.*field) o.Add(key, *(c.*field));
+  }
+  if (c.validate_fields) o.Add("validateFields", *c.validate_fields);
+  return json::ToJson(o);
+}
+
+void ReadContractSettings(const std::string& text, ConfigRecord* c) {
+  const json::Value o = ParseColumn(text);
+  if (!o.IsObject()) return;
+  for (const auto& [key, field] : kContractTexts) {
+    if (const json::Value* v = o.Find(key); v != nullptr && v->IsString()) {
+      c->*field = v->AsString();
+    }
+  }
+  if (const json::Value* v = o.Find("validateFields"); v != nullptr && v->IsBool()) {
+    c->validate_fields = v->AsBool();
+  }
+}
+
 SubjectMetadata MetadataOf(std::string owner, std::string description, const std::string& tags,
-                           const std::string& links, const std::string& sla) {
+                           const std::string& links, const std::string& sla, std::string message) {
   return SubjectMetadata{.owner = std::move(owner),
                          .description = std::move(description),
                          .tags = StringsOf(ParseColumn(tags)),
                          .links = LinksOf(ParseColumn(links)),
-                         .sla = SlaOf(ParseColumn(sla))};
+                         .sla = SlaOf(ParseColumn(sla)),
+                         .message = std::move(message)};
 }
 
 std::string ProducesText(const std::vector<SubjectName>& produces) {

@@ -26,10 +26,10 @@ std::string SlaText(const std::vector<std::pair<std::string, std::string>>& sla)
 std::vector<std::pair<std::string, std::string>> SlaOf(const json::Value& v);
 std::string ConsumesText(const std::vector<ConsumedSubject>& consumes);
 std::vector<ConsumedSubject> ConsumesOf(const json::Value& v);
-// Subject metadata from its five columns (owner, description, and the
-// JSON texts of tags, links and sla).
+// Subject metadata from its six columns (owner, description, the JSON
+// texts of tags, links and sla, and message).
 SubjectMetadata MetadataOf(std::string owner, std::string description, const std::string& tags,
-                           const std::string& links, const std::string& sla);
+                           const std::string& links, const std::string& sla, std::string message);
 // A service's `produces` list as a JSON array of subject names, and back.
 std::string ProducesText(const std::vector<SubjectName>& produces);
 std::vector<SubjectName> ProducesOf(const std::string& text);
@@ -48,5 +48,12 @@ std::int64_t NowMs();
 std::string ScopeOf(const std::optional<SubjectName>& subject);
 // The inverse of ScopeOf.
 std::optional<SubjectName> ScopeFrom(const std::string& scope);
+
+// A config's data-contract settings (ConfigRecord::compatibility_group ..
+// override_rule_set) as the JSON text of the config row's `contract`
+// column, with Confluent's member names; nullopt when none is set (NULL).
+std::optional<std::string> ContractSettingsText(const ConfigRecord& c);
+// Sets the data-contract settings of `c` from that column's text.
+void ReadContractSettings(const std::string& text, ConfigRecord* c);
 
 }  // namespace accord::registry::internal::columns

@@ -11,7 +11,8 @@ namespace {
 
 // Everything a store holds, read through the Store interface.
 struct Snapshot {
-  std::vector<SchemaRecord> schemas;    // by id
+  std::vector<ContextRecord> contexts;  // by number
+  std::vector<SchemaRecord> schemas;    // by id (context by context)
   std::vector<VersionRecord> versions;  // by subject, then version
   std::vector<std::pair<std::optional<SubjectName>, ConfigRecord>> configs;
   std::vector<std::pair<std::optional<SubjectName>, Mode>> modes;
@@ -27,12 +28,20 @@ struct Snapshot {
 
 RegistryResult<Snapshot> ReadAll(Store& s) {
   Snapshot out;
-  auto max = s.MaxSchemaId();
-  if (!max) return std::unexpected(max.error());
-  for (std::int64_t id = 1; id <= max->value(); ++id) {
-    auto rec = s.GetSchema(SchemaId(id));
-    if (!rec) return std::unexpected(rec.error());
-    if (*rec) out.schemas.push_back(std::move(**rec));
+  auto contexts = s.ListContexts();
+  if (!contexts) return std::unexpected(contexts.error());
+  out.contexts = std::move(*contexts);
+  // The default context (0), then each context's id space (SchemaId).
+  std::vector<std::int64_t> numbers{0};
+  for (const ContextRecord& c : out.contexts) numbers.push_back(c.number);
+  for (std::int64_t number : numbers) {
+    auto max = s.MaxSchemaId(number);
+    if (!max) return std::unexpected(max.error());
+    for (std::int64_t id = SchemaId::InContext(number, 1).value(); id <= max->value(); ++id) {
+      auto rec = s.GetSchema(SchemaId(id));
+      if (!rec) return std::unexpected(rec.error());
+      if (*rec) out.schemas.push_back(std::move(**rec));
+    }
   }
   auto subjects = s.ListSubjects(IncludeDeleted::kYes);
   if (!subjects) return std::unexpected(subjects.error());
@@ -84,6 +93,7 @@ std::string VersionName(const VersionRecord& v) {
 
 // The first difference between two snapshots, or "".
 std::string FirstDifference(const Snapshot& a, const Snapshot& b) {
+  if (a.contexts != b.contexts) return "contexts differ";
   if (a.schemas.size() != b.schemas.size()) {
     return "schema count " + std::to_string(a.schemas.size()) + " vs " +
            std::to_string(b.schemas.size());
@@ -188,10 +198,11 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   };
   auto target = ReadAll(to);
   if (!target) return std::unexpected(target.error());
-  if (!target->schemas.empty() || !target->versions.empty() || !target->configs.empty() ||
-      !target->modes.empty() || !target->metadata.empty() || !target->services.empty() ||
-      !target->service_versions.empty() || !target->environments.empty() ||
-      !target->deployments.empty() || !target->read_counts.empty() || !target->webhooks.empty()) {
+  if (!target->contexts.empty() || !target->schemas.empty() || !target->versions.empty() ||
+      !target->configs.empty() || !target->modes.empty() || !target->metadata.empty() ||
+      !target->services.empty() || !target->service_versions.empty() ||
+      !target->environments.empty() || !target->deployments.empty() ||
+      !target->read_counts.empty() || !target->webhooks.empty()) {
     return Fail(ErrorCode::kOperationNotPermitted,
                 "the target store is not empty: copy into a new database or data directory");
   }
@@ -200,6 +211,15 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   if (!src) return std::unexpected(src.error());
 
   CopyCounts counts;
+  // Contexts first, with their numbers: the schema ids carry them.
+  for (const ContextRecord& c : src->contexts) {
+    auto number = to.EnsureContext(c.name, c.number);
+    if (!number) return std::unexpected(number.error());
+    if (*number != c.number) {
+      return Fail(ErrorCode::kStoreError, "context " + c.name + " got number " +
+                                              std::to_string(*number) + " in the target");
+    }
+  }
   std::map<std::int64_t, const SchemaRecord*> by_id;
   for (const SchemaRecord& s : src->schemas) by_id[s.id.value()] = &s;
   std::map<std::int64_t, std::vector<const VersionRecord*>> users;
@@ -309,6 +329,7 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
   if (std::string diff = FirstDifference(*src, *copy); !diff.empty()) {
     return Fail(ErrorCode::kStoreError, "the copy differs from the source: " + diff);
   }
+  counts.contexts = static_cast<std::int64_t>(src->contexts.size());
   counts.schemas = static_cast<std::int64_t>(src->schemas.size());
   counts.versions = static_cast<std::int64_t>(src->versions.size());
   std::vector<SubjectName> subjects;

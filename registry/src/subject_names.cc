@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "accord/registry/service.h"
+
 namespace accord::registry::internal {
 namespace {
 
@@ -101,3 +103,59 @@ RegistryError CaseVariantRefusal(std::string_view subject, std::string_view othe
 }
 
 }  // namespace accord::registry::internal
+
+// --- contexts (service.h) ------------------------------------------------------
+
+namespace accord::registry {
+
+QualifiedSubject SplitQualifiedSubject(std::string_view subject) {
+  if (subject.starts_with(kContextWildcard)) {
+    return QualifiedSubject{.context = std::string(kDefaultContext),
+                            .name = std::string(subject.substr(kContextWildcard.size())),
+                            .wildcard = true};
+  }
+  if (!subject.starts_with(":.")) {
+    return QualifiedSubject{.context = std::string(kDefaultContext), .name = std::string(subject)};
+  }
+  // The context runs from the '.' to the next ':' (or to the end).
+  const std::size_t close = subject.find(':', 2);
+  if (close == std::string_view::npos) {
+    return QualifiedSubject{.context = std::string(subject.substr(1)), .name = {}};
+  }
+  return QualifiedSubject{.context = std::string(subject.substr(1, close - 1)),
+                          .name = std::string(subject.substr(close + 1))};
+}
+
+std::string QualifySubject(std::string_view context, std::string_view name) {
+  if (context == kDefaultContext) return std::string(name);
+  std::string out;
+  out.reserve(context.size() + name.size() + 2);
+  out += ':';
+  out += context;
+  out += ':';
+  out += name;
+  return out;
+}
+
+RegistryResult<void> ValidateContextName(std::string_view context) {
+  auto refuse = [&](const std::string& why) -> RegistryResult<void> {
+    return std::unexpected(RegistryError{ErrorCode::kInvalidSubject,
+                                         "Context name '" + std::string(context) + "' " + why});
+  };
+  if (context == kDefaultContext) return {};
+  if (context.size() < 2 || context.front() != '.') {
+    return refuse("must be '.' followed by a name (\":.team-a:orders\")");
+  }
+  if (context.size() > 101) return refuse("is longer than 100 characters after its '.'");
+  for (char c : context.substr(1)) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) {
+      return refuse("may hold only letters, digits, '-', '_' and '.' after its leading '.'");
+    }
+  }
+  if (context == ".__GLOBAL") return refuse("is reserved");
+  return {};
+}
+
+}  // namespace accord::registry

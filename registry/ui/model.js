@@ -51,6 +51,8 @@ function toMetadata(o) {
     tags: list(m.tags).map(str),
     links: list(m.links).map((l) => ({ name: str(l.name), url: str(l.url) })),
     sla,
+    // The message the events are (Protobuf), when the subject names one.
+    message: str(m.message),
   };
 }
 

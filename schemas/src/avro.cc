@@ -1,6 +1,7 @@
 // Avro schema parser (JSON form) and content detection. See avro.h for the
 // rules; comments here say why, not what.
 #include "accord/schemas/avro.h"
+#include "accord/schemas/parse_buffers.h"
 
 #include <algorithm>
 #include <array>
@@ -882,6 +883,7 @@ class PodStack {
   const T* begin() const { return data_.get(); }
   const T* end() const { return data_.get() + size_; }
   std::size_t size() const { return size_; }
+  std::size_t capacity_bytes() const { return capacity_ * sizeof(T); }
   void clear() { size_ = 0; }
   // Drops the entries from `n` on (n <= size()).
   void truncate(std::size_t n) { size_ = n; }
@@ -973,12 +975,42 @@ class Parser {
     PodStack<Schema::Named> named;           // Schema::named_ while parsing
     PodStack<Schema::PointerStep> pointers;  // Schema::pointers_ while parsing
     std::string text;
+    std::size_t bytes() const {
+      return nodes.capacity_bytes() + ids.capacity_bytes() + fields.capacity_bytes() +
+             names.capacity_bytes() + defaults.capacity_bytes() + named.capacity_bytes() +
+             pointers.capacity_bytes() + text.capacity();
+    }
   };
-  static Scratch& ThreadScratch() {
-    thread_local Scratch scratch;
-    return scratch;
+  static Scratch& ThreadScratch() { return Thread().scratch; }
+
+ public:
+  // The thread's parse buffers: the stacks above, the tape of the fast path
+  // and its key stack. They keep the capacity of the largest schema parsed
+  // (a 1 MB record left about 7 MB; massif and malloc_stats, 2026-12-06):
+  // freed when the thread is not parsing by ReleaseIdleParseBuffers
+  // (parse_buffers.h). A parse holds the set's mutex throughout.
+  class ThreadSet final : public accord::detail::ParseBuffers {
+   public:
+    ~ThreadSet() override { Unlist(); }
+    std::size_t Bytes() const override {
+      return scratch.bytes() + tape.capacity_bytes() + keys.capacity() * sizeof(keys[0]);
+    }
+    void Release() override {
+      scratch = Scratch{};
+      tape = accord::detail::JsonTape{};
+      keys = {};
+    }
+
+    Scratch scratch;
+    accord::detail::JsonTape tape;
+    std::vector<std::string_view> keys;
+  };
+  static ThreadSet& Thread() {
+    thread_local ThreadSet set;
+    return set;
   }
 
+ private:
   static Error MakeError(std::string_view pointer, std::string reason,
                          ErrorCode code = ErrorCode::kInvalidSchema) {
     std::string where = pointer.empty() ? std::string("schema") : PointerToAvroPath(pointer);
@@ -1765,6 +1797,7 @@ class Parser {
 };
 
 Result<Schema> Parse(const json::Value& schema, const ParseOptions& options) {
+  const std::lock_guard use(Parser::Thread().mutex());
   Parser parser(options);
   return parser.Run(ValueView(&schema));
 }
@@ -1804,12 +1837,17 @@ std::uint32_t DistinctKeysExtent(const accord::detail::JsonTape& tape, std::uint
   return end + 1;
 }
 
+std::vector<std::string_view>& ThreadKeys() { return Parser::Thread().keys; }
+
 // Whether some object of the document on `tape` has a key twice.
 bool HasDuplicateKey(const accord::detail::JsonTape& tape) {
-  thread_local std::vector<std::string_view> keys;
+  std::vector<std::string_view>& keys = ThreadKeys();
   keys.clear();
   return DistinctKeysExtent(tape, 1, keys) == 0;
 }
+
+// One tape per thread: a reused one keeps its buffers.
+accord::detail::JsonTape& ThreadTape() { return Parser::Thread().tape; }
 
 }  // namespace
 
@@ -1822,9 +1860,9 @@ Result<Schema> ParseText(std::string_view text, const ParseOptions& options) {
   // (syntax errors, raw control characters, a byte order mark, lone
   // surrogate escapes, excessive depth or size: the loader reports them),
   // and duplicate keys.
+  const std::lock_guard use(Parser::Thread().mutex());
   if (text.size() <= load.max_bytes) {
-    // One tape per thread: a reused one keeps its buffers.
-    thread_local accord::detail::JsonTape scan;
+    accord::detail::JsonTape& scan = ThreadTape();
     if (scan.Scan(text, load.max_depth,
                   [](std::string_view key) { return static_cast<unsigned>(Classify(key)); })) {
       std::uint32_t verified = 0;

@@ -60,6 +60,10 @@ class JsonTape {
   bool Scan(std::string_view text, std::size_t max_depth, const Tagger& tagger);
 
   const std::uint64_t* words() const { return words_.get(); }
+  // Bytes of the buffers kept for the next scan.
+  std::size_t capacity_bytes() const {
+    return words_capacity_ * sizeof(std::uint64_t) + unescaped_capacity_;
+  }
   // Objects in the document.
   std::uint32_t objects() const { return objects_; }
 

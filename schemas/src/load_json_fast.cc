@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "accord/schemas/parse_buffers.h"
 #include "source_text.h"
 
 namespace accord::detail {
@@ -170,16 +171,34 @@ class Converter {
 
 namespace {
 
-// The thread's simdjson parser, with `text` parsed; nullopt when simdjson
-// declines it. simdjson parsers are not thread-safe, and reusing one keeps
-// its buffers across documents.
+// The thread's simdjson parser. simdjson parsers are not thread-safe, and
+// reusing one keeps its buffers across documents: capacity for the largest
+// document parsed, about 27 times its size (tape, structural indexes,
+// strings, the padded copy; massif, 2026-12-06). Freed when the thread is
+// not parsing by ReleaseIdleParseBuffers (parse_buffers.h).
+class SimdjsonBuffers final : public ParseBuffers {
+ public:
+  ~SimdjsonBuffers() override { Unlist(); }
+  std::size_t Bytes() const override { return parser.capacity() * 27; }
+  void Release() override { parser = simdjson::dom::parser(kMaxFastBytes); }
+
+  simdjson::dom::parser parser{kMaxFastBytes};
+};
+SimdjsonBuffers& ThreadBuffers() {
+  thread_local SimdjsonBuffers buffers;
+  return buffers;
+}
+
+// The thread's parser with `text` parsed (the caller holds the buffers'
+// mutex while it reads the result); nullopt when simdjson declines it.
 std::optional<simdjson::dom::element> ParseWithSimdjson(std::string_view text,
                                                         const LoadOptions& options) {
   if (text.size() > kMaxFastBytes || text.size() > options.max_bytes) return std::nullopt;
   if (HasUnusualBytes(text)) return std::nullopt;
-  thread_local simdjson::dom::parser parser(kMaxFastBytes);
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root)) {
+  if (ThreadBuffers()
+          .parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true)
+          .get(root)) {
     return std::nullopt;
   }
   return root;
@@ -194,6 +213,7 @@ std::optional<json::Value> TryParseJsonFast(std::string_view text, const LoadOpt
 }
 
 bool TryParseJsonFastInto(std::string_view text, const LoadOptions& options, json::Value& out) {
+  const std::lock_guard use(ThreadBuffers().mutex());  // `root` points into the parser
   std::optional<simdjson::dom::element> root = ParseWithSimdjson(text, options);
   if (!root) return false;
   const bool escapes = text.find("\\u") != std::string_view::npos;

@@ -11,6 +11,7 @@
 #include <google/protobuf/stubs/logging.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,61 @@ std::optional<std::string_view> BuiltinText(std::string_view name) {
 }
 
 bool IsWellKnown(std::string_view name) { return name.starts_with("google/protobuf/"); }
+
+// ---- the shared pools of built-in files ---------------------------------------------
+// Confluent's files are parsed and built once per process, not once per
+// schema that imports them: a Schema's pool is built over the shared pool
+// holding the built-in files its files import, directly or not (its
+// underlay), whose own underlay is libprotobuf's generated pool (the
+// well-known types). One pool per combination (meta, decimal, both), so that
+// a schema sees exactly the built-in files it imports, as when they were
+// built into its own pool: the `*_meta` extensions are not read into the
+// options of a schema that never imported meta.proto (a serialized
+// descriptor may carry option bytes at their number), and a confluent.* name
+// used without its import is reported as libprotobuf reports it for a
+// file in the schema's own pool.
+
+// Bits of the built-in files a schema imports.
+enum BuiltinBits : unsigned { kNoBuiltins = 0, kMetaBit = 1, kDecimalBit = 2, kAllBuiltins = 3 };
+
+unsigned BuiltinBit(std::string_view name) {
+  if (name == "confluent/meta.proto") return kMetaBit;
+  if (name == "confluent/type/decimal.proto") return kDecimalBit;
+  return kNoBuiltins;
+}
+
+// Parses and builds built-in file `name` into `pool` (Accord's own text:
+// it parses and builds; the unit tests hold it to that).
+void BuildBuiltin(gp::DescriptorPool& pool, const std::string& name) {
+  const std::string_view text = *BuiltinText(name);
+  gp::io::ArrayInputStream input(text.data(), static_cast<int>(text.size()));
+  gp::io::Tokenizer tokenizer(&input, nullptr);
+  gp::compiler::Parser parser;
+  gp::FileDescriptorProto proto;
+  if (!parser.Parse(&tokenizer, &proto)) return;
+  proto.set_name(name);
+  proto.clear_source_code_info();
+  pool.BuildFile(proto);
+}
+
+// The pool a Schema whose files import the built-in files `builtins` (bits)
+// is built over. Built on first use, thread-safely, then never changed:
+// lookups from many threads (each Schema's builds and reads) need no lock.
+const gp::DescriptorPool* UnderlayFor(unsigned builtins) {
+  static const auto* const pools = [] {
+    auto* out = new std::array<std::unique_ptr<gp::DescriptorPool>, kAllBuiltins + 1>();
+    gp::LogSilencer silence;
+    for (unsigned bits = kMetaBit; bits <= kAllBuiltins; ++bits) {
+      auto pool = std::make_unique<gp::DescriptorPool>(gp::DescriptorPool::generated_pool());
+      if ((bits & kMetaBit) != 0) BuildBuiltin(*pool, "confluent/meta.proto");
+      if ((bits & kDecimalBit) != 0) BuildBuiltin(*pool, "confluent/type/decimal.proto");
+      (*out)[bits] = std::move(pool);
+    }
+    return out;
+  }();
+  if (builtins == kNoBuiltins) return gp::DescriptorPool::generated_pool();
+  return (*pools)[builtins & kAllBuiltins].get();
+}
 
 // ---- pre-scan of the text: size and nesting before libprotobuf sees it -----------
 
@@ -366,9 +422,6 @@ class Builder {
   }
 
   Result<Schema> BuildMain(std::string_view content, bool serialized) {
-    auto impl = std::make_shared<detail::SchemaImpl>();
-    impl->pool = std::make_unique<gp::DescriptorPool>(gp::DescriptorPool::generated_pool());
-    pool_ = impl->pool.get();
     const std::string& name = options_.file_name;
     if (IsWellKnown(name) || BuiltinText(name) || references_.contains(name)) {
       return std::unexpected(MakeErr(ErrorCode::kInvalidSchema,
@@ -377,9 +430,18 @@ class Builder {
                                          "reference)",
                                      name));
     }
-    auto file = Load(name, content, serialized);
-    if (!file) return std::unexpected(std::move(file.error()));
-    impl->file = *file;
+    // Every file is parsed first (which tells the built-in files they
+    // import, so which pool to build over), then built, imports first.
+    if (auto parsed = Collect(name, content, serialized); !parsed) {
+      return std::unexpected(std::move(parsed.error()));
+    }
+    auto impl = std::make_shared<detail::SchemaImpl>();
+    impl->pool = std::make_unique<gp::DescriptorPool>(UnderlayFor(builtins_));
+    for (ParsedFile& file : files_) {
+      auto built = Build(*impl->pool, file);
+      if (!built) return std::unexpected(std::move(built.error()));
+      impl->file = *built;  // the main file is collected last
+    }
     return detail::SchemaImpl::Wrap(std::move(impl));
   }
 
@@ -410,9 +472,10 @@ class Builder {
   }
 
  private:
-  // Parses `content` as file `name`, builds its imports, then it.
-  Result<const gp::FileDescriptor*> Load(const std::string& name, std::string_view content,
-                                         bool serialized) {
+  // Parses `content` as file `name`, then the files it imports (not the
+  // built-in ones: those are noted in builtins_), and appends them to
+  // files_, each after the files it imports.
+  Result<void> Collect(const std::string& name, std::string_view content, bool serialized) {
     if (++counts_.files > options_.limits.max_files) {
       return std::unexpected(MakeErr(ErrorCode::kLimit,
                                      "more than " + std::to_string(options_.limits.max_files) +
@@ -437,9 +500,16 @@ class Builder {
       if (auto r = Import(name, file, dep); !r) return std::unexpected(std::move(r.error()));
     }
     in_progress_.erase(name);
+    collected_.insert(name);
+    files_.push_back(std::move(file));
+    return {};
+  }
 
+  // Builds one collected file into `pool` (its imports are built already).
+  Result<const gp::FileDescriptor*> Build(gp::DescriptorPool& pool, const ParsedFile& file) {
+    const std::string& name = file.proto.name();
     PoolErrors errors;
-    const gp::FileDescriptor* built = pool_->BuildFileCollectingErrors(file.proto, &errors);
+    const gp::FileDescriptor* built = pool.BuildFileCollectingErrors(file.proto, &errors);
     if (built == nullptr) {
       Error e = MakeErr(ErrorCode::kInvalidSchema, "invalid schema", name);
       if (const auto& first = errors.first()) {
@@ -479,13 +549,15 @@ class Builder {
           ErrorCode::kInvalidSchema,
           "import \"" + dep + "\" is a cycle (it imports, directly or not, \"" + importer + "\")");
     }
-    if (pool_->FindFileByName(dep) != nullptr) {
-      if (IsWellKnown(dep) || BuiltinText(dep) || references_.contains(dep)) return {};
+    if (collected_.contains(dep)) return {};
+    if (gp::DescriptorPool::generated_pool()->FindFileByName(dep) != nullptr) {
+      // Compiled into libprotobuf: the well-known types (a reference of
+      // such a name is that file too); nothing else may be imported from there.
+      if (IsWellKnown(dep) || references_.contains(dep)) return {};
       return not_found(ErrorCode::kNotFound, "import \"" + dep + "\" not found");
     }
-    if (auto text = BuiltinText(dep)) {
-      auto built = Load(dep, *text, false);
-      if (!built) return std::unexpected(std::move(built.error()));
+    if (const unsigned bit = BuiltinBit(dep); bit != kNoBuiltins) {
+      builtins_ |= bit;
       return {};
     }
     auto it = references_.find(dep);
@@ -496,9 +568,7 @@ class Builder {
                            "reference has that name");
     }
     const std::string& content = it->second->schema;
-    auto built = Load(dep, content, LooksSerialized(content));
-    if (!built) return std::unexpected(std::move(built.error()));
-    return {};
+    return Collect(dep, content, LooksSerialized(content));
   }
 
   Result<ParsedFile> ParseProtoText(const std::string& name, std::string_view text) {
@@ -577,8 +647,10 @@ class Builder {
   const ParseOptions& options_;
   const bool locations_;
   std::map<std::string, const Reference*, std::less<>> references_;
-  gp::DescriptorPool* pool_ = nullptr;
   std::set<std::string, std::less<>> in_progress_;
+  std::set<std::string, std::less<>> collected_;
+  std::vector<ParsedFile> files_;  // imports before their importers; the main file last
+  unsigned builtins_ = kNoBuiltins;
   Counts counts_;
 };
 

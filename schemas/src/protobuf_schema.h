@@ -12,8 +12,9 @@
 namespace accord::protobuf::detail {
 
 struct SchemaImpl {
-  // Owns every file built for the schema; its underlay is libprotobuf's
-  // generated pool (the well-known types).
+  // Owns every file built for the schema; its underlay is the shared pool
+  // of the built-in files the schema imports (protobuf_parse.cc,
+  // UnderlayFor), over libprotobuf's generated pool (the well-known types).
   std::unique_ptr<google::protobuf::DescriptorPool> pool;
   const google::protobuf::FileDescriptor* file = nullptr;
 

@@ -5,11 +5,13 @@
 // path (avro::ParseText both + CheckAvroSchemas both directions). Prints
 // pairs per second for each and the ratio. Goal: >= 10,000 Protobuf pairs/s.
 //
-//   protobuf_bench [--rounds N] [--pairs N] [--parse-only | --protobuf-only]
+//   protobuf_bench [--rounds N] [--pairs N] [--parse-only | --protobuf-only] [--import-meta]
 //
 // --parse-only parses the Protobuf pairs only (no check, no baseline);
 // --protobuf-only parses and checks them (no baseline): the runs to profile
 // with callgrind or `perf record` (docs/benchmarks.md, "Protobuf").
+// --import-meta adds `import "confluent/meta.proto";` to every Protobuf text
+// (a built-in file: what it costs a schema to import one).
 #include <time.h>
 
 #include <cstdio>
@@ -33,9 +35,11 @@ struct Pair {
 // ones; `evolve` adds two fields, renames one and widens one int32 to int64
 // (all allowed by Confluent's rules) and retypes one (a break, so findings and
 // witnesses exist).
-std::string ProtoMessage(int seed, int fields, bool evolve) {
+std::string ProtoMessage(int seed, int fields, bool evolve, bool import_meta) {
   std::string s = "syntax = \"proto3\";\npackage acme.events.v" + std::to_string(seed % 7) +
-                  ";\n\nimport \"google/protobuf/timestamp.proto\";\n\n"
+                  ";\n\nimport \"google/protobuf/timestamp.proto\";\n" +
+                  (import_meta ? "import \"confluent/meta.proto\";\n" : "") +
+                  "\n"
                   "// An order event, as teams write them.\nmessage OrderEvent" +
                   std::to_string(seed) + " {\n";
   s += "  message Line {\n    string sku = 1;\n    int32 quantity = 2;\n    int64 price_micros = "
@@ -217,19 +221,21 @@ template <typename Then>
 int main(int argc, char** argv) {
   using namespace accord;
   int rounds = 20, count = 100;
-  bool parse_only = false, protobuf_only = false;
+  bool parse_only = false, protobuf_only = false, import_meta = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) rounds = std::atoi(argv[++i]);
     if (std::strcmp(argv[i], "--pairs") == 0 && i + 1 < argc) count = std::atoi(argv[++i]);
     if (std::strcmp(argv[i], "--parse-only") == 0) parse_only = true;
     if (std::strcmp(argv[i], "--protobuf-only") == 0) protobuf_only = true;
+    if (std::strcmp(argv[i], "--import-meta") == 0) import_meta = true;
   }
   std::vector<Pair> proto, avro_pairs;
   std::size_t total_fields = 0;
   for (int i = 0; i < count; ++i) {
     const int fields = 30 + (i * 7) % 31;  // 30..60
     total_fields += static_cast<std::size_t>(fields);
-    proto.push_back({ProtoMessage(i, fields, false), ProtoMessage(i, fields, true)});
+    proto.push_back(
+        {ProtoMessage(i, fields, false, import_meta), ProtoMessage(i, fields, true, import_meta)});
     avro_pairs.push_back({AvroRecord(i, fields, false), AvroRecord(i, fields, true)});
   }
   // Sanity: every pair parses and its check finds the planted break.

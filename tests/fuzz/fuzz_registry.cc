@@ -22,6 +22,7 @@
 //   three-digit code is the status itself, 40401 is 404);
 // - a successful registration ({"id": N}) is readable at once through
 //   GET /schemas/ids/N.
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -116,9 +117,29 @@ void CheckRegistered(const accord::registry::Api& api, const HttpRequest& req,
   auto doc = accord::ParseJson(resp.body, "reply");
   const accord::json::Value* id = doc ? doc->root.Find("id") : nullptr;
   Check(id != nullptr && id->IsNumber(), "registration reply without an id", req, resp);
+  // Ids are per context (issue #18): read it in the subject's context, as
+  // a client does, with ?subject= (and under the same base context path,
+  // /contexts/{ctx}/, when the registration used one).
+  const std::string path = req.target.substr(0, req.target.find('?'));
+  const std::size_t end = path.rfind("/versions");
+  const std::size_t at = end == std::string::npos ? end : path.rfind("/subjects/", end);
+  Check(at != std::string::npos, "registration route without a subject", req, resp);
+  std::string subject;  // the raw path segment, made safe for the query
+  for (char c : path.substr(at + 10, end - at - 10)) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '%' || c == '-' ||
+                      c == '.' || c == '_' || c == '~' || c == ':';
+    if (keep) {
+      subject += c;
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      subject += buf;
+    }
+  }
   HttpRequest get;
   get.method = "GET";
-  get.target = "/schemas/ids/" + std::to_string(id->AsNumber().AsInt());
+  get.target = path.substr(0, at) + "/schemas/ids/" + std::to_string(id->AsNumber().AsInt()) +
+               "?subject=" + subject;
   HttpResponse got = api.Handle(get);
   Check(got.status == 200, "a registered id is not readable", get, got);
 }

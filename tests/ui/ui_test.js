@@ -346,6 +346,19 @@ test('protobuf_field_table', async (page) => {
   // The JSON Schema table keeps its columns.
   await open(page, '/ui/events/customers.customer-updated');
   assert.deepEqual(await tableHeaders(page, 'Fields'), ['Field', 'Type', 'Required', 'Description', 'Personal data']);
+  // The message the subject's metadata names (a contract's `message:`) is
+  // the one whose fields the page shows, named above the table.
+  await call('PUT', '/accord/v1/subjects/orders.order-shipped/metadata', { message: 'OrderShipped.Parcel' });
+  try {
+    await open(page, '/ui/events/orders.order-shipped?version=1');
+    assert.equal(await page.textContent('h3:has-text("Fields")'), 'Fields of acme.orders.OrderShipped.Parcel');
+    assert.deepEqual(await tableRows(page, 'Fields'), [
+      ['tracking_code', '1', 'string', 'singular', '', '', ''],
+      ['skus', '2', 'string', 'repeated', '', '', ''],
+    ]);
+  } finally {
+    await call('PUT', '/accord/v1/subjects/orders.order-shipped/metadata', { message: '' });
+  }
 });
 
 test('protobuf_compare', async (page) => {

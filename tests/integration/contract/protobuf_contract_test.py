@@ -4,16 +4,19 @@
 The producer (protobuf/shipping's contract over data/proto-example's .proto
 files) imports a file beside its schema and one found through `proto_path`;
 the consumer (protobuf/warehouse) reads the
-subject with a self-contained reader .proto. Asserted, each with its exact
-output and exit code:
+subject with a reader .proto that imports a file of its own and a
+well-known type. Asserted, each with its exact output and exit code:
   * `accord register` of a .proto with imports registers the imported files
     first, each under its import path as subject, and the schema's
     `references` name them (checked over HTTP);
+  * `accord publish` of the consumer declares its reader with the imported
+    file's text (checked over HTTP; again: unchanged);
   * `accord publish` of both contracts (again: unchanged), `accord test`
     on both sides (the consumer's check reads the producer's version from
     the registry through its references), `accord can-i-deploy` of both;
   * a breaking change in the imported sibling file fails `accord test` on
-    the registry's versions and on the consumer, and `publish` is refused.
+    the registry's versions and on the consumer (whose Parcel is in the
+    file its reader imports), and `publish` is refused.
 
 Usage: protobuf_contract_test.py --accord PATH --root REPO
 """
@@ -106,6 +109,26 @@ def walk(r, base):
     # The consumer declares its reader; the producer tests and publishes.
     r.expect("publish the consumer", ["publish", "--file", "warehouse/accord.yaml"], 0,
              "service warehouse: published (produces 0, consumes 1)\n")
+    # The reader imports parts.proto (beside it) and a well-known type: the
+    # declaration carries parts.proto's text under its import path.
+    with open(os.path.join(r.cwd, "warehouse", "readers", "parts.proto")) as f:
+        parts = f.read()
+    status, declared = call_json(base, "GET", "/accord/v1/services/warehouse")
+    consumes = declared.get("consumes") if status == 200 else None
+    check(consumes is not None and len(consumes) == 1 and
+          consumes[0].get("references") == [{"name": "parts.proto", "schema": parts}],
+          "the consumer's declaration carries the file its reader imports", repr(declared))
+    r.expect("publish the consumer again", ["publish", "--file", "warehouse/accord.yaml"], 0,
+             "service warehouse: unchanged\n")
+    r.expect("publish the consumer's contract version",
+             ["publish", "--file", "warehouse/accord.yaml", "--version", "1"], 0,
+             "service warehouse: unchanged\n"
+             "contract warehouse@1: published (produces 0, consumes 1)\n")
+    status, contract = call_json(base, "GET", "/accord/v1/services/warehouse/versions/1")
+    consumes = contract.get("consumes") if status == 200 else None
+    check(consumes is not None and len(consumes) == 1 and
+          consumes[0].get("references") == [{"name": "parts.proto", "schema": parts}],
+          "the consumer's contract version carries it too", repr(contract))
     r.expect("test the producer before publishing", ["test", "--file", "shipping/accord.yaml"], 0,
              "PASS  shipping.shipment-sent: examples validate (1 file)\n"
              "PASS  shipping.shipment-sent: compatible with the registry's versions (BACKWARD, "
@@ -120,6 +143,10 @@ def walk(r, base):
              "shipping.shipment-sent: registered version 1 (id 3)\n"
              "shipping.shipment-sent: owner, description and tags updated\n"
              "service shipping: published (produces 1, consumes 0)\n")
+    # The contract's `message:` is the subject's catalog message.
+    status, meta = call_json(base, "GET", "/accord/v1/subjects/shipping.shipment-sent/metadata")
+    check(status == 200 and meta.get("message") == "acme.shipping.ShipmentSent",
+          "publish names the subject's message in its catalog metadata", repr(meta))
     r.expect("publish the producer again", ["publish", "--file", "shipping/accord.yaml"], 0,
              "acme/address.proto: unchanged (version 1, id 1) (imported by "
              "shipping.shipment-sent)\n"

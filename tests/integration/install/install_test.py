@@ -35,9 +35,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from accord_server import AccordServer  # noqa: E402
 from checks import check, summary  # noqa: E402
 
-COMMANDS = ["validate", "serve", "check", "diff", "register", "deprecate", "ls", "show", "init",
-            "test", "publish", "can-i-deploy", "record-deployment", "record-undeployment",
-            "environment", "key", "store", "export", "import", "webhook", "lint", "asyncapi",
+COMMANDS = ["validate", "serve", "check", "diff", "register", "deprecate", "ls", "show",
+            "describe", "config", "init", "test", "publish", "can-i-deploy", "record-deployment",
+            "record-undeployment", "environment", "key", "store", "export", "import", "webhook", "lint", "asyncapi",
             "completion"]
 LEVELS = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL",
           "FULL_TRANSITIVE", "NONE"]
@@ -107,6 +107,8 @@ def part_prefix(args):
                 want.append("accord environment create")
             if c == "webhook":
                 want += ["accord webhook add", "accord webhook ls", "accord webhook rm"]
+            if c == "config":
+                want += ["accord config get", "accord config set"]
             if c == "key":
                 want.append("accord key new")
             if c == "store":

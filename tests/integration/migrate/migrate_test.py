@@ -3,9 +3,12 @@
 
 Real `accord serve` processes on ephemeral loopback ports; the source is filled
 with references, soft-deleted versions (one version, one whole subject), an id
-gap (a permanently deleted subject), per-subject and global configs, a
-per-subject mode, metadata and rule sets on versions, and catalog data
-(subject metadata, a deprecation, a service declaration). Then:
+gap (a permanently deleted subject), per-subject and global configs (with
+data-contract settings), a
+per-subject mode, metadata and rule sets on versions, catalog data
+(subject metadata, a deprecation, a service declaration), and two contexts
+(":.team-a:orders") whose ids collide with the default context's and with
+each other's, one with a reference, one with a soft-deleted version. Then:
 
   * export the source (first interrupted by ACCORD_TEST_STOP_AFTER, then
     resumed: the bundle equals an uninterrupted export's);
@@ -113,7 +116,13 @@ def fill_source(base):
     api(base, "DELETE", "/subjects/gone")
     # Configs and modes.
     api(base, "PUT", "/config", {"compatibility": "FORWARD"})
-    api(base, "PUT", "/config/customer", {"compatibility": "FULL", "compatibilityPolicy": "LENIENT"})
+    api(base, "PUT", "/config/customer", {
+        "compatibility": "FULL", "compatibilityPolicy": "LENIENT",
+        # Confluent's data-contract settings travel with the config.
+        "compatibilityGroup": "major_version", "validateFields": True,
+        "defaultMetadata": {"properties": {"major_version": "1"}},
+        "overrideRuleSet": {"domainRules": [{"name": "checkId", "type": "CEL", "mode": "WRITE",
+                                             "expr": "message.id != ''"}]}})
     api(base, "PUT", "/mode/address", {"mode": "READONLY"})
     # The catalog.
     api(base, "PUT", "/accord/v1/subjects/orders/metadata", {
@@ -124,6 +133,21 @@ def fill_source(base):
     # Retired already (the source allows past sunsets): carried over as it is.
     api(base, "PUT", "/accord/v1/subjects/legacy/versions/2/deprecation",
         {"sunset": "2020-01-01", "reason": "retired"})
+    # Contexts (":.team-a:orders"): each has ids of its own, which collide
+    # with the default context's and with each other's.
+    ids["ctx:a-customer"] = api(base, "POST", "/subjects/:.team-a:customer/versions",
+                                {"schema": CUSTOMER_V2, "schemaType": "JSON"})["id"]
+    ids["ctx:a-orders"] = api(base, "POST", "/subjects/:.team-a:orders/versions", {
+        "schema": ORDER_V1, "schemaType": "JSON",
+        "references": [{"name": "customer.json", "subject": ":.team-a:customer", "version": 1}],
+        "metadata": METADATA})["id"]
+    # Through the base context path, as a client given .../contexts/.team-b would.
+    ids["ctx:b-events1"] = api(base, "POST", "/contexts/.team-b/subjects/events/versions",
+                               {"schema": '{"type": "integer"}', "schemaType": "JSON"})["id"]
+    api(base, "PUT", "/config/:.team-b:events", {"compatibility": "NONE"})
+    ids["ctx:b-events2"] = api(base, "POST", "/subjects/:.team-b:events/versions",
+                               {"schema": '{"type": "string"}', "schemaType": "JSON"})["id"]
+    api(base, "DELETE", "/subjects/:.team-b:events/versions/1")
     api(base, "PUT", "/accord/v1/services/shipping", {
         "owner": "logistics", "produces": ["shipments"],
         "consumes": [{"subject": "orders", "schemaType": "JSON", "schema": '{"type": "object"}',
@@ -265,6 +289,10 @@ def main():
                 AccordServer(accord) as other, AccordServer(accord) as plain, \
                 AccordServer(accord, args=("--config", auth_config(tmp))) as secured:
             ids = fill_source(source.base)
+            check([ids[k] for k in ("ctx:a-customer", "ctx:a-orders", "ctx:b-events1",
+                                    "ctx:b-events2")] == [1, 2, 1, 2]
+                  and ids["scratch"] == 1 and ids["customer1"] == 2,
+                  "each context numbers its ids from 1, colliding with the default's", repr(ids))
             b1, b2, b3 = (os.path.join(tmp, n) for n in ("b1", "b2", "b3"))
             r = Runner(accord, [(source.base, "$SOURCE"), (target.base, "$TARGET"),
                                 (other.base, "$OTHER"), (secured.base, "$SECURED"),
@@ -294,6 +322,12 @@ def main():
             same, detail = same_tree(b1, b2)
             check(same, "the target's export equals the source's bundle, file for file", detail)
             for path in ["/schemas/ids/%d" % ids["orders1"], "/subjects/orders/versions/1",
+                         "/contexts", "/subjects", "/schemas/ids/1?subject=:.team-a:",
+                         "/schemas/ids/2?subject=:.team-a:orders",
+                         "/schemas/ids/2?subject=:.team-b:", "/contexts/.team-b/schemas/ids/2",
+                         "/subjects/:.team-a:orders/versions/1",
+                         "/subjects/:.team-b:events/versions?deleted=true",
+                         "/config/:.team-b:events",
                          "/config/customer", "/mode/address", "/mode",
                          "/accord/v1/subjects/customer/versions/1",
                          "/accord/v1/subjects/legacy/versions/2"]:
@@ -312,15 +346,15 @@ def main():
                   repr(mode))
             new = api(target.base, "POST", "/subjects/fresh/versions",
                       {"schema": '{"type": "null"}', "schemaType": "JSON"})
-            top = max(v for k, v in ids.items())
+            top = max(v for k, v in ids.items() if not k.startswith("ctx:"))
             check(new["id"] > top, "a new registration after the import gets an id above %d" % top,
                   repr(new))
 
             # A progress bar on a terminal (stderr), none otherwise (the goldens).
             rc, out, shown = run_on_terminal([accord, "export", "--registry", source.base,
                                               "--out", os.path.join(tmp, "b7")])
-            check(rc == 0 and "] 5/5 subjects" in shown and "[#####" in shown
-                  and out.startswith("exported 5 subjects"),
+            check(rc == 0 and "] 8/8 subjects" in shown and "[#####" in shown
+                  and out.startswith("exported 8 subjects"),
                   "export draws a progress bar on a terminal, its report on stdout",
                   "exit %d\nstdout %r\nterminal %r" % (rc, out, shown))
             rc, out, shown = run_on_terminal([accord, "import", os.path.join(tmp, "b7"),
@@ -361,6 +395,15 @@ def main():
                      0, {"ACCORD_PRINCIPAL": "migrator", "ACCORD_KEY": KEY})
             same, detail = same_tree(b1, b4)
             check(same, "an export with credentials equals the source's bundle", detail)
+
+            # A format-1 bundle (before contexts) is still read and imported.
+            with AccordServer(accord) as fresh:
+                r.names.append((fresh.base, "$FRESH"))
+                r.golden("import_format_1", ["import", os.path.join(HERE, "bundles", "v1-minimal"),
+                                             "--registry", fresh.base], 0)
+                status, subjects = call_json(fresh.base, "GET", "/subjects")
+                check(subjects == ["orders"], "the format-1 bundle's subject is imported",
+                      repr(subjects))
 
             # A registry holding a version differently: refused, naming it.
             api(other.base, "POST", "/subjects/customer/versions",

@@ -136,6 +136,67 @@ TEST_F(ContractFileTest, EveryKeyOfTheIssueIsRead) {
   EXPECT_EQ(c->consumes[1].versions.kind, VersionSelector::Kind::kAll);
 }
 
+TEST_F(ContractFileTest, ReferencesNameRegisteredVersionsAndFiles) {
+  Write("schemas/customer.avsc", "{}");
+  auto c = Parse(R"(service: s
+produces:
+  - subject: a
+    schema: schemas/a.json
+    references:
+      - {name: customer.json, subject: customers, version: 3}
+      - {name: acme.Customer, file: schemas/customer.avsc}
+consumes:
+  - subject: b
+    reader: schemas/reader.json
+    references:
+      - {name: customer.json, subject: customers, version: latest}
+)");
+  ASSERT_TRUE(c) << c.error().ToString();
+  ASSERT_EQ(c->produces[0].references.size(), 2u);
+  EXPECT_EQ(c->produces[0].references[0], (NamedRef{"customer.json", "", "customers", 3}));
+  EXPECT_EQ(c->produces[0].references[1],
+            (NamedRef{"acme.Customer", Path("schemas/customer.avsc"), "", 0}));
+  ASSERT_EQ(c->consumes[0].references.size(), 1u);
+  EXPECT_EQ(c->consumes[0].references[0], (NamedRef{"customer.json", "", "customers", 0}));
+}
+
+// Positions are those of the offending key, as for every key of the file.
+TEST_F(ContractFileTest, BadReferencesAreErrorsAtTheirLineAndColumn) {
+  const std::string head = "service: s\nproduces:\n  - subject: a\n    schema: schemas/a.json\n";
+  struct Case {
+    std::string references;
+    int line;
+    int column;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"    references: x\n", 5, 5,
+       "produces[0].references: must be a list of {name, subject, version} (a registered "
+       "version) or {name, file}"},
+      {"    references:\n      - {name: n, subject: s}\n", 6, 9,
+       "produces[0].references[0].version: is required with subject (a number or latest)"},
+      {"    references:\n      - {name: n, subject: s, version: 0}\n", 6, 31,
+       "produces[0].references[0].version: must be a version number (1 or more) or latest"},
+      {"    references:\n      - {name: n, subject: s, file: schemas/a.json}\n", 6, 9,
+       "produces[0].references[0]: needs either subject and version, or file"},
+      {"    references:\n      - {name: n, file: nope.json}\n", 6, 19,
+       "produces[0].references[0].file: no such file: " + Path("nope.json")},
+      {"    references:\n      - {name: n, subject: s, version: 1}\n"
+       "      - {name: n, subject: t, version: 1}\n",
+       7, 10, "produces[0].references[1].name: 'n' is named by an earlier reference already"},
+      {"    references:\n      - {name: n, subjct: s, version: 1}\n", 6, 19,
+       "produces[0].references[0]: unknown key 'subjct' (did you mean 'subject'?)"},
+  };
+  for (const Case& k : cases) {
+    auto c = Parse(head + k.references);
+    ASSERT_FALSE(c) << k.references;
+    EXPECT_EQ(c.error().file, File());
+    EXPECT_EQ(c.error().message, k.message) << k.references;
+    EXPECT_EQ(c.error().position.line, k.line) << k.references;
+    EXPECT_EQ(c.error().position.column, k.column) << k.references;
+  }
+}
+
 TEST_F(ContractFileTest, UnknownKeyNamesLineColumnAndTheCloseKey) {
   auto c = Parse("service: s\nproduces:\n  - subject: a\n    shema: schemas/a.json\n");
   ASSERT_FALSE(c);
@@ -320,6 +381,11 @@ TEST(ContractFileSchema, ExamplesValidateAgainstTheShippedSchema) {
   EXPECT_FALSE(validator->IsValid(Yaml("asyncapi: []\n")));
   EXPECT_FALSE(
       validator->IsValid(Yaml("service: s\nconsumes: [{subject: a, reader: r, versions: [0]}]\n")));
+  EXPECT_TRUE(validator->IsValid(
+      Yaml("service: s\nproduces: [{subject: a, schema: x, references: [{name: n, subject: c, "
+           "version: latest}, {name: m, file: f.avsc}]}]\n")));
+  EXPECT_FALSE(validator->IsValid(
+      Yaml("service: s\nproduces: [{subject: a, schema: x, references: [{name: n}]}]\n")));
 }
 
 TEST(RunReport, SummaryCountsEveryStatus) {

@@ -219,16 +219,86 @@ TEST(LanguageCheck, PoliciesAndDocumentsEachLanguageAccepts) {
   EXPECT_TRUE(avro->diff_reads_references());
 }
 
+// The catalog's field table reads through references (issue #18): the
+// referenced schema's fields appear under the referencing field, a cycle
+// within a referenced schema stops (listed once as "ref"), and a pointer
+// into a referenced document is followed.
+TEST(LanguageFields, ReferencedSchemasAreExpandedUnderTheReferencingField) {
+  auto customer = MustParse(SchemaType::kJson, R"({"type": "object",
+    "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"},
+                   "referrer": {"$ref": "#"}},
+    "required": ["name"],
+    "$defs": {"address": {"type": "object", "properties": {"city": {"type": "string"}}}}})");
+  ASSERT_TRUE(customer);
+  ParseOptions with;
+  with.references.push_back(ReferencedSchema{"customer.json",
+                                             "customers\0"
+                                             "1",
+                                             customer});
+  auto order = MustParse(SchemaType::kJson, R"({"type": "object",
+    "properties": {"customer": {"$ref": "customer.json"},
+                   "address": {"$ref": "customer.json#/$defs/address"}}})",
+                         with);
+  ASSERT_TRUE(order);
+  std::vector<std::string> rows;
+  for (const FieldInfo& f : order->language().Fields(*order, {}))
+    rows.push_back(f.path + " " + f.type);
+  EXPECT_EQ(rows, (std::vector<std::string>{"customer object", "customer.name string",
+                                            "customer.address object",
+                                            "customer.address.city string", "customer.referrer ref",
+                                            "address object", "address.city string"}));
+
+  auto money = MustParse(SchemaType::kAvro, R"({"type": "record", "name": "Money",
+    "namespace": "acme", "fields": [{"name": "units", "type": "long"}]})");
+  ASSERT_TRUE(money);
+  ParseOptions avro_with;
+  avro_with.references.push_back(ReferencedSchema{"acme.Money",
+                                                  "money\0"
+                                                  "1",
+                                                  money});
+  auto priced = MustParse(SchemaType::kAvro, R"({"type": "record", "name": "Priced",
+    "namespace": "acme", "fields": [{"name": "price", "type": "acme.Money"}]})",
+                          avro_with);
+  ASSERT_TRUE(priced);
+  rows.clear();
+  for (const FieldInfo& f : priced->language().Fields(*priced, {})) {
+    rows.push_back(f.path + " " + f.type);
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"price acme.Money", "price.units long"}));
+
+  auto imported = MustParse(SchemaType::kProtobuf,
+                            "syntax = \"proto3\";\npackage acme.money;\n"
+                            "message Money { int64 units = 1; }\n");
+  ASSERT_TRUE(imported);
+  ParseOptions proto_with;
+  proto_with.references.push_back(ReferencedSchema{"acme/money.proto",
+                                                   "money\0"
+                                                   "1",
+                                                   imported});
+  auto importer = MustParse(SchemaType::kProtobuf,
+                            "syntax = \"proto3\";\npackage acme;\n"
+                            "import \"acme/money.proto\";\n"
+                            "message Priced { acme.money.Money price = 1; }\n",
+                            proto_with);
+  ASSERT_TRUE(importer);
+  rows.clear();
+  for (const FieldInfo& f : importer->language().Fields(*importer, {})) {
+    rows.push_back(f.path + " " + f.type);
+  }
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"price message acme.money.Money", "price.units int64"}));
+}
+
 TEST(LanguageFields, EachLanguageListsItsFields) {
   auto json = MustParse(SchemaType::kJson, kObject);
   auto avro = MustParse(SchemaType::kAvro, kRecord);
   ASSERT_TRUE(json && avro);
-  std::vector<FieldInfo> jf = json->language().Fields(*json);
+  std::vector<FieldInfo> jf = json->language().Fields(*json, "");
   ASSERT_EQ(jf.size(), 1u);
   EXPECT_EQ(jf[0].path, "a");
   EXPECT_EQ(jf[0].type, "integer");
   EXPECT_TRUE(jf[0].required);
-  std::vector<FieldInfo> af = avro->language().Fields(*avro);
+  std::vector<FieldInfo> af = avro->language().Fields(*avro, "");
   ASSERT_EQ(af.size(), 1u);
   EXPECT_EQ(af[0].path, "a");
   EXPECT_EQ(af[0].type, "int");
@@ -358,7 +428,7 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
 
   std::vector<std::string> paths;
   std::vector<std::string> types;
-  for (const FieldInfo& f : proto.Fields(*w)) {
+  for (const FieldInfo& f : proto.Fields(*w, "")) {
     paths.push_back(f.path);
     types.push_back(f.type);
   }
@@ -371,12 +441,26 @@ TEST(LanguageProtobuf, CheckDiffFieldsLintAndEventsReachTheEngine) {
                           "oneof pay { string card = 6; } }");
   ASSERT_TRUE(shapes);
   std::vector<std::string> rows;
-  for (const FieldInfo& f : proto.Fields(*shapes)) {
+  for (const FieldInfo& f : proto.Fields(*shapes, "")) {
     rows.push_back(f.path + " " + std::to_string(f.number) + " " + f.type + " " + f.label + " " +
                    f.oneof + (f.required ? " required" : ""));
   }
   EXPECT_EQ(rows, (std::vector<std::string>{"r 3 int64 repeated ", "m 4 map<string, int32> map ",
                                             "o 5 bool optional ", "card 6 string singular pay"}));
+  // The message named (the catalog's `message`), else the file's first.
+  auto two = MustParse(SchemaType::kProtobuf,
+                       "syntax = \"proto3\"; package p; message A { int32 a = 1; } "
+                       "message B { string b = 1; int64 c = 2; } message E {}");
+  ASSERT_TRUE(two);
+  auto paths_of = [&](std::string_view event_type) {
+    std::vector<std::string> out;
+    for (const FieldInfo& f : proto.Fields(*two, event_type)) out.push_back(f.path);
+    return out;
+  };
+  EXPECT_EQ(paths_of("p.B"), (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(paths_of(""), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(paths_of("p.Missing"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(paths_of("p.E").empty());  // a message without fields is still that message
 
   lint::Config config;
   lint::Context context(config, "");

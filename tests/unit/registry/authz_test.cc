@@ -90,6 +90,35 @@ TEST_F(AuthzTest, WriterMayClaimANewSubjectForAnotherOfItsTeamsButNotForeignOne)
   EXPECT_EQ(OwnerOf("payments"), "team-a2");
 }
 
+// SchemaInput::owner (`?owner=`, accord register --owner): the same rights
+// as metadata.properties.owner, in the same write, and not kept in the
+// version's metadata.
+TEST_F(AuthzTest, RegisterWithOwnerIsOneWriteUnderTheOwnerRights) {
+  SchemaInput foreign = Json(R("\"a\""));
+  foreign.owner = "team-b";
+  const std::size_t rows = AuditRows();
+  EXPECT_EQ(CodeOf(service_->Register("payments", foreign, kWriterA)), ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->ListVersions("payments")), ErrorCode::kSubjectNotFound);
+  EXPECT_EQ(AuditRows(), rows);
+  SchemaInput own = Json(R("\"a\""));
+  own.owner = "team-a2";
+  ASSERT_TRUE(service_->Register("payments", own, kWriterA));
+  EXPECT_EQ(OwnerOf("payments"), "team-a2");
+  EXPECT_EQ(AuditRows(), rows + 1);
+  auto v1 = service_->GetVersion("payments", VersionSelector::Latest());
+  ASSERT_TRUE(v1);
+  EXPECT_EQ(v1->metadata, "");
+  // An existing subject: only an admin changes its owner, and a refusal
+  // writes no version.
+  SchemaInput next = Json(R("\"b\""));
+  next.owner = "team-a";
+  EXPECT_EQ(CodeOf(service_->Register("payments", next, kWriterA)), ErrorCode::kForbidden);
+  EXPECT_EQ(service_->ListVersions("payments")->size(), 1u);
+  ASSERT_TRUE(service_->Register("payments", next, kAdmin));
+  EXPECT_EQ(OwnerOf("payments"), "team-a");
+  EXPECT_EQ(service_->ListVersions("payments")->size(), 2u);
+}
+
 TEST_F(AuthzTest, AdminSetsAnotherOwnerAtFirstRegistration) {
   ASSERT_TRUE(Reg("orders", kAdmin, R("\"a\""), R"({"properties":{"owner":"team-b"}})"));
   EXPECT_EQ(OwnerOf("orders"), "team-b");

@@ -250,6 +250,51 @@ TEST_F(CatalogApiTest, ServicesPutGetListDeleteAnd40410) {
   EXPECT_EQ(ErrorCodeOf(Call("DELETE", "/accord/v1/services/billing")), 40410);
 }
 
+// A Protobuf reader that imports a file of its own: the consumes entry
+// carries it as {"name", "schema"}, and every reply that shows the reader
+// shows them (the declaration, the subject's consumers).
+TEST_F(CatalogApiTest, AReadersReferencesRoundTripOnTheWire) {
+  Register("shipments", R"({"type":"object"})");  // its consumers are listed once it exists
+  const std::string decl =
+      R"({"owner":"warehouse","produces":[],"consumes":[{"subject":"shipments",)"
+      R"("schemaType":"PROTOBUF","schema":"syntax = \"proto3\";\nimport \"parts.proto\";\n)"
+      R"(message S { Parcel p = 1; }","references":[{"name":"parts.proto","schema":)"
+      R"("syntax = \"proto3\";\nmessage Parcel { int32 w = 1; }"}],"versions":[]}]})";
+  auto put = Call("PUT", "/accord/v1/services/warehouse", decl);
+  ASSERT_EQ(put.status, 200) << put.body;
+  const std::string references =
+      R"([{"name":"parts.proto","schema":"syntax = \"proto3\";\nmessage Parcel { int32 w = 1; }"}])";
+  Value s = Body(put);
+  EXPECT_EQ(json::ToJson(*s.Find("consumes")->AsArray()[0].Find("references")), references);
+  EXPECT_EQ(Call("PUT", "/accord/v1/services/warehouse", decl).body, put.body);  // unchanged
+  Value consumers = Body(Call("GET", "/accord/v1/subjects/shipments/consumers"));
+  ASSERT_TRUE(consumers.IsArray()) << json::ToJson(consumers);
+  ASSERT_EQ(consumers.AsArray().size(), 1u);
+  EXPECT_EQ(json::ToJson(*consumers.AsArray()[0].Find("references")), references);
+  // A reader without references has no such member.
+  ASSERT_EQ(Call("PUT", "/accord/v1/services/billing",
+                 R"({"consumes":[{"subject":"orders","schemaType":"JSON","schema":"{}"}]})")
+                .status,
+            200);
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/services/billing"))
+                .Find("consumes")
+                ->AsArray()[0]
+                .Find("references"),
+            nullptr);
+  // Malformed: 42210; an import the references do not carry: 42201.
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/services/x",
+                             R"({"consumes":[{"subject":"o","references":{}}]})")),
+            42210);
+  EXPECT_EQ(
+      ErrorCodeOf(Call("PUT", "/accord/v1/services/x",
+                       R"({"consumes":[{"subject":"o","references":[{"name":"a","x":1}]}]})")),
+      42210);
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/services/x",
+                             R"({"consumes":[{"subject":"o","schemaType":"PROTOBUF",)"
+                             R"("schema":"import \"parts.proto\";","references":[]}]})")),
+            42201);
+}
+
 TEST_F(CatalogApiTest, SearchAnswersOnBothPathsWithFilters) {
   ThreeOrders();
   Register("payments", R"({"type":"object","properties":{"amount":{"type":"number"}}})");
@@ -568,8 +613,9 @@ TEST_F(CatalogApiTest, MetadataAndRuleSetAreKeptAndServedAsConfluentDoes) {
       "orders", R"({"type":"object"})",
       R"("metadata":{"properties":{"owner":"checkout","app":"a"}},"ruleSet":{"domainRules":[]})");
   Value v = Body(Call("GET", "/subjects/orders/versions/1"));
-  EXPECT_EQ(json::ToJson(*v.Find("metadata")), R"({"properties":{"owner":"checkout","app":"a"}})");
-  EXPECT_EQ(json::ToJson(*v.Find("ruleSet")), R"({"domainRules":[]})");
+  // Confluent's normal form: properties sorted, empty members left out.
+  EXPECT_EQ(json::ToJson(*v.Find("metadata")), R"({"properties":{"app":"a","owner":"checkout"}})");
+  EXPECT_EQ(json::ToJson(*v.Find("ruleSet")), "{}");
   Value byId = Body(Call("GET", "/schemas/ids/1"));
   EXPECT_EQ(json::ToJson(*byId.Find("metadata")), json::ToJson(*v.Find("metadata")));
   EXPECT_EQ(Str(Body(Call("GET", "/accord/v1/subjects/orders/metadata")), "owner"), "checkout");
@@ -617,6 +663,67 @@ TEST_F(CatalogApiTest, RepliesStayJsonWhenTheRequestIsNotUtf8) {
           .status,
       200);  // well-formed UTF-8 is fine
   EXPECT_EQ(Call("GET", "/subjects").body, "[\"\u00e9t\u00e9\"]");
+}
+
+// Issue 17: a Protobuf subject's field table is of the message its metadata
+// names (as a contract's `message:`), not of the file's first message; the
+// subject page's personal data, the catalog search and the field search
+// follow it.
+TEST_F(CatalogApiTest, AProtobufSubjectsFieldsAreOfTheMessageItsMetadataNames) {
+  Value proto{json::Object{}};
+  proto.Add("schemaType", "PROTOBUF");
+  proto.Add("schema",
+            "syntax = \"proto3\";\npackage acme;\nimport \"confluent/meta.proto\";\n"
+            "message Envelope {\n  string trace = 1;\n}\n"
+            "message OrderPlaced {\n  string order_id = 1;\n  string email = 2 "
+            "[(confluent.field_meta) = { tags: [\"PII\"] }];\n  Line line = 3;\n"
+            "  message Line {\n    string sku = 1;\n  }\n}\n");
+  ASSERT_EQ(Call("POST", "/subjects/orders/versions", json::ToJson(proto)).status, 200);
+  auto rows = [&]() {
+    std::vector<std::string> out;
+    const Value body = Body(Call("GET", "/accord/v1/subjects/orders/versions/1/fields"));
+    for (const Value& row : body.AsArray()) out.push_back(Str(row, "path"));
+    return out;
+  };
+  // None named: Confluent's default, the first message.
+  EXPECT_EQ(rows(), std::vector<std::string>{"trace"});
+  EXPECT_EQ(Call("GET", "/accord/v1/fields?name=sku").body, "[]");
+  // Named relative to the package: stored by its full name.
+  auto put = Call("PUT", "/accord/v1/subjects/orders/metadata", R"({"message":"OrderPlaced"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Str(Body(put), "message"), "acme.OrderPlaced");
+  EXPECT_EQ(Str(Body(Call("GET", "/accord/v1/subjects/orders/metadata")), "message"),
+            "acme.OrderPlaced");
+  EXPECT_EQ(rows(), (std::vector<std::string>{"order_id", "email", "line", "line.sku"}));
+  const Value page = Body(Call("GET", "/accord/v1/subjects/orders"));
+  EXPECT_EQ(Str(page, "message"), "acme.OrderPlaced");
+  EXPECT_EQ(json::ToJson(*page.Find("piiFields")), R"(["email"])");
+  EXPECT_EQ(
+      Call("GET", "/accord/v1/fields?name=sku").body,
+      R"([{"subject":"orders","owner":"","schemaType":"PROTOBUF","latestVersion":1,"fields":[)"
+      R"({"path":"line.sku","type":"string","pii":false,"versions":[1]}]}])");
+  EXPECT_EQ(Call("GET", "/accord/v1/fields?name=trace").body, "[]");
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/subjects?q=sku")).AsArray().size(), 1u);
+  // A message the schema does not have, or a name that is no name: 42210,
+  // and nothing changes.
+  auto missing = Call("PUT", "/accord/v1/subjects/orders/metadata", R"({"message":"Missing"})");
+  EXPECT_EQ(ErrorCodeOf(missing), 42210);
+  EXPECT_EQ(Str(Body(missing), "message"),
+            "message 'Missing': the Protobuf schema has no message 'Missing' (its messages: "
+            "Envelope, OrderPlaced and OrderPlaced.Line)");
+  EXPECT_EQ(ErrorCodeOf(Call("PUT", "/accord/v1/subjects/orders/metadata",
+                             R"({"message":"Order Placed"})")),
+            42210);
+  EXPECT_EQ(rows(), (std::vector<std::string>{"order_id", "email", "line", "line.sku"}));
+  // Cleared: the default again.
+  ASSERT_EQ(Call("PUT", "/accord/v1/subjects/orders/metadata", R"({"message":""})").status, 200);
+  EXPECT_EQ(rows(), std::vector<std::string>{"trace"});
+  EXPECT_EQ(Body(Call("GET", "/accord/v1/subjects/orders/metadata")).Find("message"), nullptr);
+  // A language whose schema is the event's type has no message to name.
+  Register("payments", R"({"type":"object"})");
+  EXPECT_EQ(
+      ErrorCodeOf(Call("PUT", "/accord/v1/subjects/payments/metadata", R"({"message":"Payment"})")),
+      42210);
 }
 
 }  // namespace

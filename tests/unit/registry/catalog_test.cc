@@ -175,19 +175,25 @@ TEST_F(CatalogTest, ConfluentMetadataPropertiesUpdateTheCatalogOnRegister) {
   SchemaInput in = Json(kOrderV1);
   in.metadata =
       R"({"properties":{"owner":"checkout","tags":"orders, core","sla.delivery":"5s","other":"x"}})";
-  in.rule_set = R"({"domainRules":[{"name":"r","kind":"CONDITION"}]})";
+  in.rule_set = R"({"domainRules":[{"name":"r","kind":"CONDITION","type":"CEL"}]})";
   ASSERT_TRUE(service_->Register("orders", in));
   auto m = *service_->GetSubjectMetadata("orders");
   EXPECT_EQ(m.owner, "checkout");
   EXPECT_EQ(m.tags, (std::vector<std::string>{"core", "orders"}));
   ASSERT_EQ(m.sla.size(), 1u);
   EXPECT_EQ(m.sla[0], (std::pair<std::string, std::string>{"delivery", "5s"}));
+  // Kept in Confluent's normal form (properties sorted, defaults filled in).
+  const std::string metadata =
+      R"({"properties":{"other":"x","owner":"checkout","sla.delivery":"5s","tags":"orders, core"}})";
+  const std::string rule_set =
+      R"({"domainRules":[{"name":"r","kind":"CONDITION","mode":"WRITEREAD","type":"CEL",)"
+      R"("disabled":false}]})";
   auto v = *service_->GetVersion("orders", VersionSelector::Latest());
-  EXPECT_EQ(v.metadata, in.metadata);
-  EXPECT_EQ(v.rule_set, in.rule_set);
+  EXPECT_EQ(v.metadata, metadata);
+  EXPECT_EQ(v.rule_set, rule_set);
   auto served = *service_->GetServedSchema(v.id);
-  EXPECT_EQ(served.schema->metadata, in.metadata);
-  EXPECT_EQ(served.schema->rule_set, in.rule_set);
+  EXPECT_EQ(served.schema->metadata, metadata);
+  EXPECT_EQ(served.schema->rule_set, rule_set);
 }
 
 TEST_F(CatalogTest, InvalidMetadataPropertiesRefuseTheRegistration) {

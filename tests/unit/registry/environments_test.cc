@@ -186,5 +186,166 @@ TEST_F(EnvironmentsTest, ReadOnlyModeRefusesDeploymentChanges) {
             ErrorCode::kOperationNotPermitted);
 }
 
+// ---- a Protobuf reader that imports files: the declaration carries them -------------
+
+// The producer: ShipmentSent imports its Parcel from another registered
+// subject (Confluent references), whose weight_grams changes type.
+constexpr const char* kParcel = R"(syntax = "proto3";
+package acme.shipping;
+message Parcel {
+  string sku = 1;
+  int32 weight_grams = 2;
+})";
+constexpr const char* kShipment = R"(syntax = "proto3";
+package acme.shipping;
+import "parcel.proto";
+message ShipmentSent {
+  string id = 1;
+  Parcel parcel = 2;
+})";
+
+// The consumer's reader: its Parcel lives in a file of its own (parts.proto),
+// and it reads a well-known type.
+constexpr const char* kReaderProto = R"(syntax = "proto3";
+package acme.shipping;
+import "google/protobuf/timestamp.proto";
+import "parts.proto";
+message ShipmentSent {
+  string id = 1;
+  Parcel parcel = 2;
+  google.protobuf.Timestamp sent_at = 3;
+})";
+constexpr const char* kParts = R"(syntax = "proto3";
+package acme.shipping;
+message Parcel {
+  string sku = 1;
+  int32 weight_grams = 2;
+})";
+
+class ReaderReferencesTest : public EnvironmentsTest {
+ protected:
+  SchemaId RegisterShipments(const std::string& weight_type) {
+    std::string parcel = kParcel;
+    parcel.replace(parcel.find("int32 weight_grams"), 5, weight_type);
+    SchemaInput p;
+    p.schema = parcel;
+    p.type = SchemaType::kProtobuf;
+    auto part = service_->Register("parcels", p, kWriterB);
+    EXPECT_TRUE(part) << (part ? "" : part.error().message);
+    if (!part) return SchemaId(0);
+    SchemaInput in;
+    in.schema = kShipment;
+    in.type = SchemaType::kProtobuf;
+    in.references = {SchemaReference{"parcel.proto", SubjectName("parcels"), part->version}};
+    auto r = service_->Register("shipments", in, kWriterB);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return r ? r->id : SchemaId(0);
+  }
+  static ConsumedSubject Reader(std::vector<ReaderReference> references) {
+    return ConsumedSubject{.subject = SubjectName("shipments"),
+                           .type = SchemaType::kProtobuf,
+                           .schema = kReaderProto,
+                           .references = std::move(references)};
+  }
+  ServiceVersionRecord Warehouse(std::vector<ReaderReference> references) const {
+    return ServiceVersionRecord{.service = "warehouse",
+                                .version = "1",
+                                .owner = "team-a",
+                                .consumes = {Reader(std::move(references))}};
+  }
+  ServiceVersionRecord Shipping(const std::string& version, SchemaId id) const {
+    return ServiceVersionRecord{.service = "shipping",
+                                .version = version,
+                                .owner = "team-b",
+                                .produces = {ProducedSchema{SubjectName("shipments"), id}}};
+  }
+};
+
+TEST_F(ReaderReferencesTest, AReaderIsReadWithTheFilesItsDeclarationCarries) {
+  const SchemaId v1 = RegisterShipments("int32");
+  const SchemaId v2 = RegisterShipments("string");
+  auto published = service_->PublishServiceVersion(Warehouse({{"parts.proto", kParts}}), kWriterA);
+  ASSERT_TRUE(published) << published.error().message;
+  // Stored whole, references included.
+  auto stored = service_->GetServiceVersion("warehouse", "1");
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->consumes.size(), 1u);
+  EXPECT_EQ(stored->consumes[0].references,
+            (std::vector<ReaderReference>{{"parts.proto", kParts}}));
+  ASSERT_TRUE(service_->RecordDeployment("prod", "warehouse", "1", kWriterA));
+  ASSERT_TRUE(service_->PublishServiceVersion(Shipping("1", v1), kWriterB));
+  ASSERT_TRUE(service_->PublishServiceVersion(Shipping("2", v2), kWriterB));
+  // Version 1 writes what the reader's imported Parcel reads.
+  auto ok = service_->CheckDeployment("prod", "shipping", "1");
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_TRUE((*ok)[0].ok);
+  EXPECT_TRUE((*ok)[0].reasons.empty());
+  // Version 2 changes a field of it: the break is found through the import.
+  auto broken = service_->CheckDeployment("prod", "shipping", "2");
+  ASSERT_TRUE(broken) << broken.error().message;
+  ASSERT_EQ(broken->size(), 1u);
+  EXPECT_FALSE((*broken)[0].ok);
+  EXPECT_EQ((*broken)[0].consumer, "warehouse@1");
+  EXPECT_EQ((*broken)[0].reasons,
+            std::vector<std::string>{"FIELD_SCALAR_KIND_CHANGED at /Parcel/weight_grams: Parcel "
+                                     "field 2 (weight_grams) changed from string to int32"});
+}
+
+TEST_F(ReaderReferencesTest, AServiceDeclarationCarriesTheReadersFilesToo) {
+  RegisterShipments("int32");  // a subject's consumers are listed once it exists
+  ServiceRecord declaration{
+      .name = "warehouse", .owner = "team-a", .consumes = {Reader({{"parts.proto", kParts}})}};
+  auto put = service_->PutServiceDeclaration(declaration, kWriterA);
+  ASSERT_TRUE(put) << put.error().message;
+  auto consumers = service_->ConsumersOf("shipments");
+  ASSERT_TRUE(consumers);
+  ASSERT_EQ(consumers->size(), 1u);
+  EXPECT_EQ((*consumers)[0].declaration.references,
+            (std::vector<ReaderReference>{{"parts.proto", kParts}}));
+}
+
+TEST_F(ReaderReferencesTest, ReferencesMustBeExactlyTheFilesTheReaderImports) {
+  auto message = [&](std::vector<ReaderReference> refs) {
+    auto r = service_->PublishServiceVersion(Warehouse(std::move(refs)), kWriterA);
+    return r ? std::string("published") : r.error().message;
+  };
+  // Without its import.
+  EXPECT_EQ(message({}),
+            "consumes 'shipments': reader schema: Invalid schema: Protobuf: schema.proto:4:1: "
+            "import \"parts.proto\" not found: not a well-known type, not built in, and no "
+            "reference has that name");
+  EXPECT_EQ(message({{"other.proto", kParts}}),
+            "consumes 'shipments': reader schema: Invalid schema: Protobuf: line 4, column 1: "
+            "import \"parts.proto\" is not among the declaration's references");
+  // A file nothing imports.
+  EXPECT_EQ(message({{"parts.proto", kParts}, {"unused.proto", kParts}}),
+            "consumes 'shipments': reader schema: Invalid schema: Protobuf: reference "
+            "\"unused.proto\" is imported by no file of the reader");
+  EXPECT_EQ(message({{"parts.proto", kParts}, {"parts.proto", kParts}}),
+            "consumes 'shipments': reader schema: Invalid schema: Protobuf: two references "
+            "named \"parts.proto\"");
+  // A reference that does not parse is named.
+  EXPECT_EQ(message({{"parts.proto", "syntax = \"proto3\";\nmessage {"}}),
+            "consumes 'shipments': reader schema: Invalid schema: Protobuf: parts.proto:2:9: "
+            "Expected message name.");
+  // A language that imports no files takes none.
+  ServiceVersionRecord avro = Warehouse({{"parts.proto", kParts}});
+  avro.consumes[0].type = SchemaType::kAvro;
+  avro.consumes[0].schema = R"("string")";
+  auto r = service_->PublishServiceVersion(avro, kWriterA);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(r.error().message,
+            "consumes 'shipments': reader schema: Invalid schema: Avro: a reader in this "
+            "language imports no files: it takes no references");
+  // References without a reader.
+  ServiceVersionRecord bare = Warehouse({{"parts.proto", kParts}});
+  bare.consumes[0].schema.clear();
+  EXPECT_EQ(CodeOf(service_->PublishServiceVersion(bare, kWriterA)),
+            ErrorCode::kInvalidCatalogMetadata);
+  EXPECT_TRUE(Actions().empty());
+}
+
 }  // namespace
 }  // namespace accord::registry

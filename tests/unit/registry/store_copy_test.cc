@@ -136,6 +136,40 @@ TEST(StoreCopy, SqliteToPostgresAndBackKeepsEveryRecord) {
   EXPECT_EQ(next->id, SchemaId(6));
 }
 
+// Rule (issue #18): contexts are copied with their numbers, so every
+// context's ids stay what they were, and each context's allocation goes on
+// after its own ids on the copy.
+TEST(StoreCopy, ContextsAreCopiedWithTheirNumbersAndIds) {
+  testing::TempDir dir;
+  {
+    auto store = testing::OpenStoreOrDie(dir.File("c.db"));
+    ASSERT_EQ(*store->EnsureContext(".early", 3), 3);  // numbers need not be 1, 2, ...
+    Service service(std::move(store), ServiceOptions{.default_level = compat::Level::kNone,
+                                                     .checker = testing::RequiredSubsetChecker});
+    EXPECT_EQ(service.Register("orders", Json(R("\"a\"")))->id, SchemaId(1));
+    EXPECT_EQ(service.Register(":.team-a:orders", Json(R("\"a\"")))->id, SchemaId::InContext(4, 1));
+    EXPECT_EQ(service.Register(":.early:x", Json(R("\"x\"")))->id, SchemaId::InContext(3, 1));
+    EXPECT_EQ(service.Register(":.team-a:orders", Json(R("\"b\"")))->id, SchemaId::InContext(4, 2));
+  }
+  auto source = testing::OpenStoreOrDie(dir.File("c.db"));
+  auto pg = OpenPostgresOrFail();
+  ASSERT_TRUE(pg);
+  auto copied = CopyStore(*source, *pg, nullptr);
+  ASSERT_TRUE(copied) << copied.error().message;
+  EXPECT_EQ(copied->contexts, 2);
+  EXPECT_EQ(copied->schemas, 4);
+  EXPECT_EQ(copied->subjects, 3);
+  EXPECT_EQ(*DiffStores(*source, *pg), "");
+  EXPECT_EQ(*pg->ListContexts(), (std::vector<ContextRecord>{{".early", 3}, {".team-a", 4}}));
+
+  Service service(std::move(pg), ServiceOptions{.default_level = compat::Level::kNone,
+                                                .checker = testing::RequiredSubsetChecker});
+  EXPECT_EQ(service.Register(":.team-a:new", Json(R("\"n\"")))->id, SchemaId::InContext(4, 3));
+  EXPECT_EQ(service.Register(":.early:y", Json(R("\"y\"")))->id, SchemaId::InContext(3, 2));
+  EXPECT_EQ(service.Register("plain", Json(R("\"p\"")))->id, SchemaId(2));
+  EXPECT_EQ(service.Register(":.brand-new:z", Json(R("\"z\"")))->id, SchemaId::InContext(5, 1));
+}
+
 // Rule: the target must be empty; nothing is written to one that is not.
 TEST(StoreCopy, NonEmptyTargetIsRefused) {
   testing::TempDir dir;

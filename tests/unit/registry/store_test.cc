@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "accord/registry/fault_injection_store.h"
@@ -187,6 +188,99 @@ TYPED_TEST(StoreSuite, ImportedIdIsKeptAndAllocationContinuesAfterIt) {
   EXPECT_EQ(this->store_->AddVersion(NV("s", 6, "fp2"))->id, SchemaId(101));
 }
 
+// --- contexts (issue #18) ----------------------------------------------------
+
+TYPED_TEST(StoreSuite, EnsureContextNumbersEachNameOnceFromOne) {
+  EXPECT_EQ(*this->store_->ListContexts(), std::vector<ContextRecord>{});
+  auto a = this->store_->EnsureContext(".team-a");
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(*a, 1);
+  auto b = this->store_->EnsureContext(".team-b");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(*b, 2);
+  EXPECT_EQ(*this->store_->EnsureContext(".team-a"), 1);  // idempotent
+  EXPECT_EQ(*this->store_->ListContexts(),
+            (std::vector<ContextRecord>{{".team-a", 1}, {".team-b", 2}}));
+}
+
+TYPED_TEST(StoreSuite, EnsureContextWithANumberKeepsItAndLaterOnesGoPastIt) {
+  EXPECT_EQ(*this->store_->EnsureContext(".copied", 7), 7);
+  EXPECT_EQ(*this->store_->EnsureContext(".fresh"), 8);
+  EXPECT_FALSE(this->store_->EnsureContext(".other", 7));  // 7 is .copied's
+  EXPECT_EQ(*this->store_->ListContexts(),
+            (std::vector<ContextRecord>{{".copied", 7}, {".fresh", 8}}));
+}
+
+TYPED_TEST(StoreSuite, EachContextAllocatesItsOwnIdsFromOne) {
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 1, "d1")));
+  ASSERT_TRUE(this->store_->AddVersion(NV("s", 2, "d2")));
+  const std::int64_t a = *this->store_->EnsureContext(".a");
+  const std::int64_t b = *this->store_->EnsureContext(".b");
+  NewVersion va = NV(":.a:s", 1, "a1@.a");
+  va.schema.id = SchemaId::InContext(a, 0);
+  auto wa = this->store_->AddVersion(va);
+  ASSERT_TRUE(wa) << wa.error().message;
+  EXPECT_EQ(wa->id, SchemaId::InContext(a, 1));
+  EXPECT_EQ(wa->id.local(), 1);
+  EXPECT_EQ(wa->id.context(), a);
+  NewVersion vb = NV(":.b:s", 1, "b1@.b");
+  vb.schema.id = SchemaId::InContext(b, 0);
+  EXPECT_EQ(this->store_->AddVersion(vb)->id, SchemaId::InContext(b, 1));
+  NewVersion va2 = NV(":.a:s", 2, "a2@.a");
+  va2.schema.id = SchemaId::InContext(a, 0);
+  EXPECT_EQ(this->store_->AddVersion(va2)->id, SchemaId::InContext(a, 2));
+  // The default context goes on where it was: the contexts' ids do not count.
+  EXPECT_EQ(this->store_->AddVersion(NV("s", 3, "d3"))->id, SchemaId(3));
+  EXPECT_EQ(*this->store_->MaxSchemaId(), SchemaId(3));
+  EXPECT_EQ(*this->store_->MaxSchemaId(a), SchemaId::InContext(a, 2));
+  EXPECT_EQ(*this->store_->MaxSchemaId(b), SchemaId::InContext(b, 1));
+  EXPECT_EQ(*this->store_->MaxSchemaId(99), SchemaId::InContext(99, 0));  // none
+  auto rec = *this->store_->GetSchema(SchemaId::InContext(a, 1));
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->fingerprint, "a1@.a");
+}
+
+TYPED_TEST(StoreSuite, AnIdImportedIntoAContextMovesNeitherTheDefaultNorAnotherContext) {
+  const std::int64_t a = *this->store_->EnsureContext(".a");
+  const std::int64_t b = *this->store_->EnsureContext(".b");
+  NewVersion imported = NV(":.a:s", 1, "a100@.a");
+  imported.schema.id = SchemaId::InContext(a, 100);
+  EXPECT_EQ(this->store_->AddVersion(imported)->id, SchemaId::InContext(a, 100));
+  NewVersion next = NV(":.a:s", 2, "a101@.a");
+  next.schema.id = SchemaId::InContext(a, 0);
+  EXPECT_EQ(this->store_->AddVersion(next)->id, SchemaId::InContext(a, 101));
+  NewVersion other = NV(":.b:s", 1, "b1@.b");
+  other.schema.id = SchemaId::InContext(b, 0);
+  EXPECT_EQ(this->store_->AddVersion(other)->id, SchemaId::InContext(b, 1));
+  EXPECT_EQ(this->store_->AddVersion(NV("s", 1, "d1"))->id, SchemaId(1));
+}
+
+TYPED_TEST(StoreSuite, ContextsRacingThroughTwoWritersGetDistinctIds) {
+  // Two threads allocating in one context (on PostgreSQL: two pooled
+  // connections, as two replicas would): every id once, 1..2n.
+  const std::int64_t a = *this->store_->EnsureContext(".race");
+  constexpr int kPerThread = 10;
+  std::vector<std::int64_t> got[2];
+  auto run = [&](int t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const std::string subject = ":.race:s" + std::to_string(t);
+      NewVersion v = NV(subject, i + 1, "t" + std::to_string(t) + "-" + std::to_string(i));
+      v.schema.id = SchemaId::InContext(a, 0);
+      auto w = this->store_->AddVersion(v);
+      if (w) got[t].push_back(w->id.local());
+    }
+  };
+  std::thread t0(run, 0), t1(run, 1);
+  t0.join();
+  t1.join();
+  std::vector<std::int64_t> all = got[0];
+  all.insert(all.end(), got[1].begin(), got[1].end());
+  std::sort(all.begin(), all.end());
+  std::vector<std::int64_t> want;
+  for (int i = 1; i <= 2 * kPerThread; ++i) want.push_back(i);
+  EXPECT_EQ(all, want);
+}
+
 TYPED_TEST(StoreSuite, ReferencesRoundTripInOrderAndReferrersFindThem) {
   ASSERT_TRUE(this->store_->AddVersion(NV("common", 1, "c1")));
   std::vector<SchemaReference> refs = {
@@ -224,6 +318,33 @@ TYPED_TEST(StoreSuite, ConfigScopesAreIndependentAndRemovable) {
   ASSERT_TRUE(this->store_->SetConfig(SubjectName("s"), std::nullopt, A("DELETE_CONFIG")));
   EXPECT_FALSE(this->store_->GetConfig(SubjectName("s"))->has_value());
   EXPECT_TRUE(this->store_->GetConfig(std::nullopt)->has_value());
+}
+
+// The data-contract settings (compatibilityGroup, validateFields and the
+// four default / override objects) are kept with the rest of a config
+// record, each set or not on its own, and replaced with it.
+TYPED_TEST(StoreSuite, ConfigKeepsTheDataContractSettings) {
+  const ConfigRecord all{.level = compat::Level::kBackward,
+                         .compatibility_group = "major_version",
+                         .validate_fields = false,
+                         .default_metadata = R"({"properties":{"a":"1"}})",
+                         .override_metadata = R"({"sensitive":["ssn"]})",
+                         .default_rule_set = R"({"domainRules":[]})",
+                         .override_rule_set = R"({"migrationRules":[]})"};
+  const ConfigRecord some{.validate_fields = true, .default_metadata = "{}"};
+  ASSERT_TRUE(this->store_->SetConfig(std::nullopt, all, A("PUT_CONFIG")));
+  ASSERT_TRUE(this->store_->SetConfig(SubjectName("s"), some, A("PUT_CONFIG")));
+  EXPECT_EQ(**this->store_->GetConfig(std::nullopt), all);
+  EXPECT_EQ(**this->store_->GetConfig(SubjectName("s")), some);
+  auto listed = this->store_->ListConfigs();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].second, all);
+  EXPECT_EQ((*listed)[1].second, some);
+  // Replacing the record drops the settings it no longer sets.
+  ASSERT_TRUE(this->store_->SetConfig(std::nullopt, ConfigRecord{.level = compat::Level::kNone},
+                                      A("PUT_CONFIG")));
+  EXPECT_TRUE((*this->store_->GetConfig(std::nullopt))->NoContractSettings());
 }
 
 TYPED_TEST(StoreSuite, ModeScopesAreIndependentAndRemovable) {
@@ -274,9 +395,14 @@ TYPED_TEST(StoreSuite, SubjectMetadataIsSetReplacedAndRemoved) {
                     .description = "Orders placed",
                     .tags = {"orders", "pii"},
                     .links = {{"runbook", "https://wiki/x"}},
-                    .sla = {{"delivery", "p99 < 5s"}}};
+                    .sla = {{"delivery", "p99 < 5s"}},
+                    .message = "acme.orders.OrderPlaced"};
   ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), m, A("PUT_METADATA")));
   EXPECT_EQ(**this->store_->GetSubjectMetadata(SubjectName("s")), m);
+  auto listed = this->store_->ListSubjectMetadata();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].second, m);
   m.tags = {"x"};
   ASSERT_TRUE(this->store_->SetSubjectMetadata(SubjectName("s"), m, A("PUT_METADATA")));
   EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("s")))->tags,
@@ -291,6 +417,15 @@ TYPED_TEST(StoreSuite, RegistrationMayReplaceSubjectMetadataInTheSameWrite) {
   ASSERT_TRUE(this->store_->AddVersion(v));
   EXPECT_EQ((*this->store_->GetSubjectMetadata(SubjectName("s")))->owner, "team-a");
   EXPECT_EQ(this->store_->ListAudit(0, 100)->size(), 1u);
+  // The Service carries the stored message over into the metadata a
+  // registration writes; it is kept.
+  ASSERT_TRUE(this->store_->SetSubjectMetadata(
+      SubjectName("s"), SubjectMetadata{.owner = "team-a", .message = "p.B"}, A("PUT_METADATA")));
+  NewVersion again = NV("s", 2, "fp2");
+  again.subject_metadata = SubjectMetadata{.owner = "team-a", .tags = {"x"}, .message = "p.B"};
+  ASSERT_TRUE(this->store_->AddVersion(again));
+  EXPECT_EQ(**this->store_->GetSubjectMetadata(SubjectName("s")),
+            (SubjectMetadata{.owner = "team-a", .tags = {"x"}, .message = "p.B"}));
 }
 
 TYPED_TEST(StoreSuite, DeprecationIsJoinedIntoVersionsAndListed) {
@@ -338,7 +473,13 @@ TYPED_TEST(StoreSuite, ServiceDeclarationsRoundTripSortedByName) {
                                    .type = SchemaType::kJson,
                                    .schema = "{}",
                                    .versions = {Version(1), Version(2)}},
-                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
+                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)},
+                   // A reader with the files it imports, in order.
+                   ConsumedSubject{.subject = SubjectName("shipments"),
+                                   .type = SchemaType::kProtobuf,
+                                   .schema = "import \"b.proto\";",
+                                   .references = {{"b.proto", "import \"a/c.proto\";"},
+                                                  {"a/c.proto", "message C {}"}}}},
       .updated_ms = 42};
   ServiceRecord a{.name = "audit", .owner = "", .updated_ms = 7};
   ASSERT_TRUE(this->store_->PutService(b, A("PUT_SERVICE"), {}));
@@ -367,7 +508,11 @@ ServiceVersionRecord Contract(const std::string& service, const std::string& ver
                                    .type = SchemaType::kJson,
                                    .schema = "{\"type\":\"object\"}",
                                    .versions = {Version(1), Version(2)}},
-                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)}},
+                   ConsumedSubject{.subject = SubjectName("users"), .min_version = Version(3)},
+                   ConsumedSubject{.subject = SubjectName("shipments"),
+                                   .type = SchemaType::kProtobuf,
+                                   .schema = "import \"b.proto\";",
+                                   .references = {{"b.proto", "message B {}"}}}},
       .created_ms = created_ms};
 }
 
@@ -580,6 +725,12 @@ TYPED_TEST(StoreSuite, ChangedConfigOrModeSinceTheDecisionIsAConflictAndWritesNo
          d.global_config = ConfigRecord{.lint = true};
          return d;
        }()},
+      {"global config's data-contract settings",
+       [&] {
+         DecidedUnder d = now;
+         d.global_config = ConfigRecord{.compatibility_group = "major_version"};
+         return d;
+       }()},
       {"subject mode",
        [&] {
          DecidedUnder d = now;
@@ -638,6 +789,18 @@ TYPED_TEST(StoreSuite, AnAppendDecidedUnderAnotherConfigThanStoredIsAConflict) {
   w = this->store_->AddVersion(next);
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  // The data-contract settings are part of the config record.
+  next.decided_under = read;
+  next.decided_under->subject_config->validate_fields = true;
+  w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  next.decided_under = read;
+  next.decided_under->global_config = ConfigRecord{.compatibility_group = "major"};
+  w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_FALSE(this->store_->FindSchemaByFingerprint("fp2")->has_value());
   next.decided_under = read;
   ASSERT_TRUE(this->store_->AddVersion(next));
   EXPECT_EQ(Numbers(*this->store_->ListVersions(s, IncludeDeleted::kYes)),
@@ -1113,7 +1276,8 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     ASSERT_TRUE(s->AddVersion(v));
     ASSERT_TRUE(s->SetDeprecation(SubjectName("orders"), Version(1),
                                   Deprecation{.sunset = "2030-01-01"}, A("DEPRECATE")));
-    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"), SubjectMetadata{.owner = "x"},
+    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"),
+                                      SubjectMetadata{.owner = "x", .message = "acme.Order"},
                                       A("PUT_METADATA")));
     ASSERT_TRUE(s->PutService(ServiceRecord{.name = "svc"}, A("PUT_SERVICE"), {}));
     ASSERT_TRUE(s->SetConfig(SubjectName("orders"), ConfigRecord{.lint = true}, A("PUT_CONFIG")));
@@ -1127,8 +1291,16 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     // And the usage tables (schema version 5).
     ASSERT_TRUE(s->AddReadCounts({ReadCount{SchemaId(1), "p", "ua", 1, 1, 1}}));
     ASSERT_TRUE(s->PutWebhook(WebhookRecord{.id = "1", .url = "http://h/"}, A("PUT_WEBHOOK")));
+    // And the config's data-contract settings (schema version 6).
+    ASSERT_TRUE(
+        s->SetConfig(std::nullopt, ConfigRecord{.compatibility_group = "major"}, A("PUT_CONFIG")));
+    // And the contexts (schema version 7): numbered, with ids of their own.
+    ASSERT_EQ(*s->EnsureContext(".team-a"), 1);
+    NewVersion in_context = NV(":.team-a:orders", 1, "c1@.team-a");
+    in_context.schema.id = SchemaId::InContext(1, 0);
+    EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "5");
+  EXPECT_EQ(SchemaVersionOf(path), "8");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
@@ -1139,8 +1311,38 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
   ASSERT_TRUE(config);
   EXPECT_EQ(config->lint, true);
   EXPECT_FALSE(config->level);
+  EXPECT_EQ((*s->GetConfig(std::nullopt))->compatibility_group, "major");
   EXPECT_EQ(s->ListDeployments(std::nullopt)->size(), 1u);
   EXPECT_TRUE(s->GetServiceVersion("svc", "1")->has_value());
+  EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("orders")))->message, "acme.Order");
+}
+
+// Schema version 5 had subject_meta without `message`: the column is added
+// (empty for every subject), the rest kept.
+TEST(SqliteStore, VersionFiveDatabaseGainsTheSubjectsMessage) {
+  TempDir dir;
+  const std::string path = dir.File("v5.db");
+  {
+    auto s = testing::OpenStoreOrDie(path);
+    ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"), SubjectMetadata{.owner = "x"},
+                                      A("PUT_METADATA")));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  // Back to subject_meta and config as version 5 had them.
+  ExecOrDie(db, R"sql(
+    ALTER TABLE subject_meta DROP COLUMN message;
+    ALTER TABLE config DROP COLUMN contract;
+    UPDATE meta SET value = '5' WHERE key = 'schema_version';
+  )sql");
+  sqlite3_close(db);
+  auto s = testing::OpenStoreOrDie(path);
+  EXPECT_EQ(SchemaVersionOf(path), "8");
+  EXPECT_EQ(**s->GetSubjectMetadata(SubjectName("orders")), SubjectMetadata{.owner = "x"});
+  ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"),
+                                    SubjectMetadata{.owner = "x", .message = "acme.Order"},
+                                    A("PUT_METADATA")));
+  EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("orders")))->message, "acme.Order");
 }
 
 TEST(SqliteStore, ConfigLintSwitchRoundTripsAndUnsetStaysUnset) {

@@ -3,6 +3,10 @@
 // serialized form, the canonical text, fields and event validation.
 #include "accord/schemas/protobuf.h"
 
+#include "accord/schemas/protobuf_descriptors.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,6 +20,31 @@ Schema MustParse(std::string_view text, const ParseOptions& options = {}) {
   EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().ToString());
   if (!s) std::abort();
   return *s;
+}
+
+// Standard base64 with padding (a serialized descriptor written by hand).
+std::string Base64(std::string_view bytes) {
+  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string b64;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    b64 += a[(v >> 18) & 63];
+    b64 += a[(v >> 12) & 63];
+    b64 += a[(v >> 6) & 63];
+    b64 += a[v & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    b64 += a[(v >> 18) & 63];
+    b64 += a[(v >> 12) & 63];
+    b64 += i + 1 < bytes.size() ? a[(v >> 6) & 63] : '=';
+    b64 += '=';
+  }
+  return b64;
 }
 
 Error MustFail(std::string_view text, const ParseOptions& options = {}) {
@@ -134,6 +163,117 @@ message Payment {
   EXPECT_EQ(fields[4].tags, (std::vector<std::string>{"PII", "EMAIL"}));
   EXPECT_EQ(fields[4].doc, "who pays");
   EXPECT_TRUE(fields[0].tags.empty());
+}
+
+// ---- the built-in files: shared pools ------------------------------------------------
+
+constexpr std::string_view kUsesMeta = R"(syntax = "proto3";
+import "confluent/meta.proto";
+message A {
+  string email = 1 [(confluent.field_meta) = { tags: ["PII"] }];
+})";
+
+TEST(ProtobufBuiltins, AreBuiltOnceAndSharedBySchemasThatImportThem) {
+  Schema a = MustParse(kUsesMeta);
+  Schema b = MustParse(kUsesMeta);
+  ASSERT_EQ(FileOf(a)->dependency_count(), 1);
+  ASSERT_EQ(FileOf(b)->dependency_count(), 1);
+  // One descriptor for both, in a pool neither schema owns.
+  EXPECT_EQ(FileOf(a)->dependency(0), FileOf(b)->dependency(0));
+  EXPECT_NE(FileOf(a)->dependency(0)->pool(), PoolOf(a));
+  EXPECT_NE(FileOf(a)->dependency(0)->pool(), PoolOf(b));
+  EXPECT_EQ(PoolOf(a)->FindFileByName("confluent/meta.proto"), FileOf(a)->dependency(0));
+}
+
+TEST(ProtobufBuiltins, ASchemaSeesOnlyTheBuiltInFilesItImports) {
+  Schema decimal_only = MustParse(
+      "syntax = \"proto3\";\nimport \"confluent/type/decimal.proto\";\n"
+      "message A { confluent.type.Decimal d = 1; }");
+  EXPECT_NE(PoolOf(decimal_only)->FindFileByName("confluent/type/decimal.proto"), nullptr);
+  EXPECT_EQ(PoolOf(decimal_only)->FindFileByName("confluent/meta.proto"), nullptr);
+  EXPECT_EQ(PoolOf(decimal_only)->FindExtensionByName("confluent.field_meta"), nullptr);
+  Schema none = MustParse("syntax = \"proto3\";\nmessage A { int32 x = 1; }");
+  EXPECT_EQ(PoolOf(none)->FindFileByName("confluent/meta.proto"), nullptr);
+  EXPECT_EQ(PoolOf(none)->FindFileByName("confluent/type/decimal.proto"), nullptr);
+  // Imported through a reference only: the reference's import is seen.
+  ParseOptions o;
+  o.references.push_back({"common.proto", std::string(kUsesMeta)});
+  Schema through =
+      MustParse("syntax = \"proto3\";\nimport \"common.proto\";\nmessage B { A a = 1; }", o);
+  EXPECT_NE(PoolOf(through)->FindFileByName("confluent/meta.proto"), nullptr);
+  EXPECT_EQ(PoolOf(through)->FindFileByName("confluent/type/decimal.proto"), nullptr);
+  auto fields = Fields(through, "A");
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_EQ(fields[0].tags, (std::vector<std::string>{"PII"}));
+}
+
+TEST(ProtobufBuiltins, AConfluentNameUsedWithoutItsImportIsNotDefined) {
+  Error none = MustFail("syntax = \"proto3\";\nmessage A {\n  confluent.Meta m = 1;\n}");
+  EXPECT_EQ(none.code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(none.message, "A.m: \"confluent.Meta\" is not defined.");
+  EXPECT_EQ(none.position, (Position{3, 3}));
+  // Another built-in file imported: still not defined.
+  Error other = MustFail(
+      "syntax = \"proto3\";\nimport \"confluent/type/decimal.proto\";\nmessage A {\n"
+      "  confluent.Meta m = 1;\n}");
+  EXPECT_EQ(other.message, "A.m: \"confluent.Meta\" is not defined.");
+  // Imported by a reference, not by the file using it: libprotobuf names
+  // the import to add.
+  ParseOptions o;
+  o.references.push_back({"common.proto", std::string(kUsesMeta)});
+  Error unimported = MustFail(
+      "syntax = \"proto3\";\nimport \"common.proto\";\nmessage B {\n  confluent.Meta m = 1;\n}", o);
+  EXPECT_EQ(unimported.code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(unimported.message,
+            "B.m: \"confluent.Meta\" seems to be defined in \"confluent/meta.proto\", which is "
+            "not imported by \"schema.proto\".  To use it here, please add the necessary import.");
+  EXPECT_EQ(unimported.position, (Position{4, 3}));
+}
+
+TEST(ProtobufBuiltins, CountTowardsNoLimit) {
+  ParseOptions o;
+  o.limits.max_files = 1;
+  o.limits.max_types = 1;
+  o.limits.max_fields = 1;
+  // Decimal and its three fields, Meta, its map entry, its fields and five
+  // extensions would pass every one of these limits, were they counted.
+  MustParse(
+      "syntax = \"proto3\";\nimport \"confluent/type/decimal.proto\";\n"
+      "message A { confluent.type.Decimal d = 1; }",
+      o);
+  MustParse(
+      "syntax = \"proto3\";\nimport \"confluent/meta.proto\";\n"
+      "message A { string s = 1 [(confluent.field_meta) = { tags: [\"PII\"] }]; }",
+      o);
+  // A reference still counts.
+  o.references.push_back({"b.proto", "syntax = \"proto3\";"});
+  Error e = MustFail("syntax = \"proto3\";\nimport \"b.proto\";", o);
+  EXPECT_EQ(e.code, ErrorCode::kLimit);
+  EXPECT_EQ(e.message, "more than 1 files (the schema and its imports)");
+}
+
+// A serialized descriptor may carry option bytes at the number of
+// Confluent's `*_meta` options without importing meta.proto: they stay
+// unknown (printed by number, no tags read), as when each schema built its
+// own copy of the built-in files.
+TEST(ProtobufBuiltins, MetaOptionBytesWithoutTheImportStayUnknown) {
+  Schema with = MustParse(kUsesMeta);
+  google::protobuf::FileDescriptorProto proto;
+  FileOf(with)->CopyTo(&proto);
+  proto.clear_dependency();
+  std::string bytes;
+  ASSERT_TRUE(proto.SerializeToString(&bytes));
+  auto without = ParseSerialized(Base64(bytes));
+  ASSERT_TRUE(without.has_value()) << without.error().ToString();
+  const std::string canonical = CanonicalText(*without);
+  EXPECT_EQ(canonical.find("confluent"), std::string::npos) << canonical;
+  EXPECT_NE(canonical.find("1088"), std::string::npos) << canonical;
+  auto fields = Fields(*without);
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_TRUE(fields[0].tags.empty());
+  EXPECT_EQ(
+      canonical,
+      "syntax = \"proto3\";\nmessage A {\n  string email = 1 [(1088) = \"\\032\\003PII\"];\n}\n");
 }
 
 TEST(ProtobufParse, ImportsResolveThroughReferencesByName) {
@@ -303,28 +443,7 @@ TEST(ProtobufLimits, DeeplyNestedSerializedDescriptorIsRejected) {
   std::string msg = "\x0a\x01X";
   for (int i = 0; i < 200; ++i) msg = std::string("\x0a\x01X") + "\x1a" + varint(msg.size()) + msg;
   std::string file = "\x22" + varint(msg.size()) + msg;
-  std::string b64;
-  {
-    static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::size_t i = 0;
-    for (; i + 2 < file.size(); i += 3) {
-      unsigned v = (static_cast<unsigned char>(file[i]) << 16) |
-                   (static_cast<unsigned char>(file[i + 1]) << 8) |
-                   static_cast<unsigned char>(file[i + 2]);
-      b64 += a[(v >> 18) & 63];
-      b64 += a[(v >> 12) & 63];
-      b64 += a[(v >> 6) & 63];
-      b64 += a[v & 63];
-    }
-    if (i < file.size()) {
-      unsigned v = static_cast<unsigned char>(file[i]) << 16;
-      if (i + 1 < file.size()) v |= static_cast<unsigned char>(file[i + 1]) << 8;
-      b64 += a[(v >> 18) & 63];
-      b64 += a[(v >> 12) & 63];
-      b64 += i + 1 < file.size() ? a[(v >> 6) & 63] : '=';
-      b64 += '=';
-    }
-  }
+  const std::string b64 = Base64(file);
   auto s = ParseSerialized(b64);
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().code, ErrorCode::kSyntax);

@@ -242,8 +242,14 @@ class Language {
   virtual bool diff_reads_references() const = 0;
 
   // --- catalog, lint, examples ---------------------------------------------
-  // The field table of `schema` (never fails; bounded rows and depth).
-  virtual std::vector<FieldInfo> Fields(const Schema& schema) const = 0;
+  // The field table of `schema` (never fails; bounded rows and depth): of
+  // its type `event_type` (as EventType answers: Protobuf, a message's
+  // full name), or of the schema's default type when "" or when the schema
+  // has no such type (Protobuf: the file's first message, the one a
+  // Confluent serializer writes by default). Languages whose schema is
+  // itself the event's type ignore `event_type`.
+  virtual std::vector<FieldInfo> Fields(const Schema& schema,
+                                        std::string_view event_type) const = 0;
   // The governance rules that look inside a schema (descriptions, owner
   // attribute, personal data, open payload, envelope) over `source`, which
   // need not be a valid schema: lint reads what it can.

@@ -35,7 +35,9 @@ class FaultInjectionStore final : public Store {
   RegistryResult<std::optional<SchemaRecord>> GetSchema(SchemaId id) override;
   RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
       const std::string& fingerprint) override;
-  RegistryResult<SchemaId> MaxSchemaId() override;
+  RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) override;
+  RegistryResult<std::vector<ContextRecord>> ListContexts() override;
+  RegistryResult<std::int64_t> EnsureContext(const std::string& name, std::int64_t number) override;
   RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) override;
   RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
                                                           IncludeDeleted deleted) override;

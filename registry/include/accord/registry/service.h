@@ -64,12 +64,27 @@
 //    language in compat/language.h's table: "not supported yet").
 //  * A failed store write is 50001 and changes nothing (not even caches).
 //  * Register reads the mode and the config (subject, then global) once each.
-//  * Confluent `metadata` / `ruleSet` objects are kept per version as sent
-//    and served back on the version (and, for /schemas/ids/{id}, those of
-//    the version that first registered the schema); idempotent registration
-//    ignores them. metadata.properties owner / description / tags
-//    (comma-separated) / sla.<name> update the subject's catalog metadata in
-//    the same write as the new version (42210 when invalid).
+//  * DATA CONTRACTS (Confluent's `metadata` / `ruleSet`; data_contract.h):
+//    both are validated (42210: rule names, kinds, modes, types, the
+//    two-action forms, duplicate names, limits) and kept per version in
+//    Confluent's normal form. Outside IMPORT a new version's are the
+//    config's default, then its own (each absent one: the latest live
+//    version's), then the config's override, merged as Confluent merges
+//    them; `confluent:version` is set to the new version's number when the
+//    request names a version or the metadata carries it. They are part of
+//    the schema's identity (fingerprint: a schema without them keeps its
+//    fingerprint), so the same text with another contract is a new version
+//    and id; Register and Lookup also take a live version whose schema and
+//    contract differ only in `confluent:version`, and Lookup tries the
+//    contract a registration would settle on. Config compatibilityGroup
+//    checks a new version only against live versions with the same value of
+//    that metadata property; validateFields refuses (40901) dropping a name
+//    of the latest live version's `confluent:reserved` or a top-level field
+//    with a reserved name. Reads by id serve the contract of the version
+//    that first registered the schema. metadata.properties owner /
+//    description / tags (comma-separated) / sla.<name> of the registration's
+//    own metadata update the subject's catalog metadata in the same write as
+//    the new version (42210 when invalid).
 //
 // CATALOG RULES (catalog.cc; tests in catalog_test.cc):
 //  * A catalog call about a subject needs a live version (else 40401); about
@@ -80,8 +95,14 @@
 //    [a-z0-9][a-z0-9._-]{0,63} (stored sorted, unique), <= 16 links {name
 //    1..128, http(s) URL <= 2048 without spaces}, <= 16 SLA targets {name
 //    [A-Za-z0-9][A-Za-z0-9._-]{0,63}: 1..256 bytes}; no
-//    control characters (the description may hold newlines and tabs).
-//    Anything else is 42210.
+//    control characters (the description may hold newlines and tabs);
+//    message (the type the events are, SubjectMetadata::message) <= 512
+//    bytes of [A-Za-z0-9_.], a type of the latest live version
+//    (compat::Language::EventType: "Order", "acme.Order", ".acme.Order"),
+//    stored as its full name ("acme.Order"). Anything else is 42210. The
+//    field table (Fields, GetCatalogSubject's personal data, SearchCatalog,
+//    SearchFields) is of that type in every version that has it, of the
+//    schema's default type in a version that does not.
 //  * Deprecation: sunset is a valid YYYY-MM-DD (42210); reason <= 1024
 //    bytes; replacement, when given, another live version (42210).
 //    Lifecycle at the Service clock (ServiceOptions::now_ms): ACTIVE;
@@ -95,7 +116,9 @@
 //    Re-deprecating keeps the first deprecation time.
 //  * Service declarations: name 1..128 of [A-Za-z0-9._-], each consumed
 //    subject once, versions a list / ">=N" / all, reader schemas parsed
-//    (42201 when invalid, 42209 when too large); 40410 for unknown names.
+//    with the files they import (ConsumedSubject::references; formats.h
+//    ParseReader) (42201 when invalid, 42209 when too large); 40410 for
+//    unknown names.
 //  * Field search (SearchFields): a subject matches when a row of a live
 //    version's field table has the name asked (its own name or its dotted
 //    path, ASCII case-insensitive) and/or is personal data (tag PII). Each
@@ -293,8 +316,41 @@ Lifecycle LifecycleAt(const std::optional<Deprecation>& deprecation, std::int64_
 std::string CalendarDate(std::int64_t ms);
 
 // Subject name rule (42208): non-empty, valid UTF-8, no control characters
-// (< 0x20, 0x7f), at most 255 bytes.
+// (< 0x20, 0x7f), at most 255 bytes. A qualified name (":.ctx:name",
+// SplitQualifiedSubject) must name a valid context (ValidateContextName)
+// and a non-empty subject in it; ":.:name" (the default context named
+// explicitly) comes back as "name". The context wildcard ":*:" names no
+// subject.
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name);
+
+// --- contexts (Confluent's qualified subject names, issue #18) -------------
+// The default context, where every unqualified subject lives.
+inline constexpr std::string_view kDefaultContext = ".";
+// The prefix of GET /subjects?subjectPrefix= that lists every context.
+inline constexpr std::string_view kContextWildcard = ":*:";
+
+// A subject name split into its context and its name within it.
+struct QualifiedSubject {
+  std::string context;    // "." (kDefaultContext) or ".name"
+  std::string name;       // empty for a context alone (":.ctx:")
+  bool wildcard = false;  // the name began with ":*:" (context: ".")
+  friend bool operator==(const QualifiedSubject&, const QualifiedSubject&) = default;
+};
+// Splits a name as Confluent does: ":.ctx:orders" -> (".ctx", "orders");
+// ":.ctx:" and ":.ctx" -> (".ctx", ""); ":.:orders" -> (".", "orders");
+// ":*:orders" -> wildcard, "orders"; anything else -> (".", name). The name
+// is whatever follows the context's closing colon (it may hold colons).
+// Validates nothing. Linear in the name's length.
+QualifiedSubject SplitQualifiedSubject(std::string_view subject);
+// The wire name of `name` in `context`: the name itself in the default
+// context, ":" + context + ":" + name in another.
+std::string QualifySubject(std::string_view context, std::string_view name);
+// Context name rule (42208): "." followed by 1 to 100 letters (ASCII),
+// digits, '-', '_' or '.'; not ".__GLOBAL" (Confluent's reserved name for
+// global settings). Confluent itself refuses only a ':' in a context name;
+// Accord keeps them to characters that need no escaping in a URL path and
+// cannot look alike.
+RegistryResult<void> ValidateContextName(std::string_view context);
 
 // A version as named on the wire: a number, or the latest version.
 struct VersionSelector {
@@ -318,6 +374,13 @@ struct SchemaInput {
   // invalid) when a new version is created.
   std::string metadata;
   std::string rule_set;
+  // Accord's `?owner=TEAM` on a registration (`accord register --owner`):
+  // the subject's catalog owner, set in the same store write as a new
+  // version under the rights of any owner change (a writer may name one of
+  // its own teams for a new subject; only an admin changes an owner), and
+  // not kept in the version's `metadata`. Refused (403) before anything is
+  // written. Ignored when the subject already holds the schema (no write).
+  std::optional<std::string> owner;
   // IMPORT mode only: the id and version the client chose.
   std::optional<SchemaId> id;
   std::optional<Version> version;
@@ -346,6 +409,9 @@ struct Registered {
   SchemaId id;
   Version version;
   bool created = false;  // false: an existing live version was returned
+  // The version's data contract as stored (normal form; "" when none).
+  std::string metadata{};
+  std::string rule_set{};
 };
 
 // A version as served (Confluent's Schema object).
@@ -395,7 +461,9 @@ struct CompatibilityResult {
 };
 
 struct ListSubjectsOptions {
-  std::string prefix;
+  // subjectPrefix; nullopt: absent, which lists every context (Confluent's
+  // default ":*:"); "" the default context (Service::ListSubjects).
+  std::optional<std::string> prefix;
   IncludeDeleted deleted = IncludeDeleted::kNo;
   bool deleted_only = false;
 };
@@ -419,9 +487,10 @@ struct MetadataUpdate {
   std::optional<std::vector<std::string>> tags{};
   std::optional<std::vector<CatalogLink>> links{};
   std::optional<std::vector<std::pair<std::string, std::string>>> sla{};
+  std::optional<std::string> message{};
   // Every member set from `m` (a full replacement).
   static MetadataUpdate Replace(const SubjectMetadata& m) {
-    return MetadataUpdate{m.owner, m.description, m.tags, m.links, m.sla};
+    return MetadataUpdate{m.owner, m.description, m.tags, m.links, m.sla, m.message};
   }
   SubjectMetadata ApplyTo(SubjectMetadata m) const {
     if (owner) m.owner = *owner;
@@ -429,6 +498,7 @@ struct MetadataUpdate {
     if (tags) m.tags = *tags;
     if (links) m.links = *links;
     if (sla) m.sla = *sla;
+    if (message) m.message = *message;
     return m;
   }
 };
@@ -675,6 +745,23 @@ class Service {
   RegistryResult<std::vector<std::string>> SubjectsOfSchema(SchemaId id, IncludeDeleted deleted);
   RegistryResult<std::vector<SubjectVersion>> VersionsOfSchema(SchemaId id, IncludeDeleted deleted);
 
+  // --- contexts (Confluent's qualified subject names, issue #18) ----------
+  // GET /contexts: "." (the default context, always), then every context
+  // that holds a subject with a version (soft-deleted ones included), by
+  // name.
+  RegistryResult<std::vector<std::string>> ListContexts();
+  // The stored id (SchemaId) of the id `wire_id` a client names, in the
+  // context `subject` picks, as Confluent picks it for GET
+  // /schemas/ids/{id}?subject=: none or empty: the default context; a
+  // qualified name (":.ctx:" or ":.ctx:orders"): its context; an
+  // unqualified one ("orders"): the default context when "orders" holds
+  // the id there, else the first context (by number) whose ":.ctx:orders"
+  // holds it, else the default context. 40403 when `wire_id` is out of
+  // range (1 .. 2^31-1) or the context unknown; whether the schema exists
+  // is for the read that follows.
+  RegistryResult<SchemaId> ResolveSchemaId(std::int64_t wire_id,
+                                           const std::optional<std::string>& subject);
+
   // --- compatibility -------------------------------------------------------
   // v = nullopt: against the versions the subject's level selects; else
   // against that version only (in the level's direction(s), non-transitive).
@@ -908,6 +995,9 @@ class Service {
     compat::Level level;
     compat::Policy policy;
     bool lint = false;
+    // The data-contract settings, each the subject's else the global one
+    // (ConfigRecord's; its other members unset).
+    ConfigRecord contract{};
   };
   // Subject config over global config over the built-in defaults (one read
   // of each scope).
@@ -931,10 +1021,13 @@ class Service {
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedVersion(
       const VersionRecord& v);
   RegistryResult<SchemaDiff> DiffVersions(const VersionRecord& from, const VersionRecord& to);
-  // The field rows of a version's schema, from field_index_ or computed
-  // and indexed (none for a schema this build cannot read).
+  // The field rows of a version's schema for type `message` (the subject's
+  // SubjectMetadata::message), from field_index_ or computed and indexed
+  // (none for a schema this build cannot read).
   RegistryResult<std::shared_ptr<const std::vector<internal::IndexedField>>> IndexedFields(
-      const VersionRecord& v);
+      const VersionRecord& v, const std::string& message);
+  // The message the subject's metadata names ("" when none).
+  RegistryResult<std::string> SubjectMessage(const SubjectName& subject);
   // 42201 listing the error-level lint findings of `schema` (owner: from
   // `metadata`); warnings pass.
   RegistryResult<void> CheckLint(const SubjectName& s, const Parsed& schema,
@@ -1047,6 +1140,14 @@ class Service {
   };
   std::shared_mutex served_mu_;
   std::unordered_map<SchemaId, ServedFlags> served_memo_;
+  // Contexts (issue #18): the number of each context seen so far (numbers
+  // never change once given, so nothing here goes stale). `create`: number
+  // the context first when the store has none for it. nullopt: unknown
+  // (create false). The default context is 0.
+  RegistryResult<std::optional<std::int64_t>> ContextNumber(const std::string& context,
+                                                            bool create);
+  std::mutex contexts_mu_;
+  std::unordered_map<std::string, std::int64_t> context_numbers_;
   // Guards cache_. Entries are immutable once inserted; shared_ptr lets a
   // reader keep an entry while another thread inserts (rehash).
   std::shared_mutex cache_mu_;

@@ -89,7 +89,11 @@ struct NewVersion {
   // also one created by another process a moment ago. A store used by one
   // process (SQLite) may ignore it: the Service's own index is exact there.
   std::optional<std::string> case_fold;
-  SchemaRecord schema;          // schema.id: 0 = allocate (max id + 1), else use it (IMPORT)
+  // schema.id: 0 = allocate in the default context (its max id + 1); a
+  // context's own id (SchemaId::InContext(n, 0)) = allocate in context n
+  // (its max id + 1; Store::EnsureContext gives n); else use it (IMPORT).
+  // Allocating or importing in one context never moves another's ids.
+  SchemaRecord schema;
   AuditRecord audit;            // seq/ts filled in by the store when 0
   std::int64_t created_ms = 0;  // when the version was registered; 0: now
   std::string metadata;         // Confluent `metadata` JSON text of the version (may be empty)
@@ -112,6 +116,14 @@ struct SubjectClaim {
   std::optional<std::string> case_fold;
 };
 
+// A context (Confluent's `:.ctx:subject`, issue #18) and the number its
+// schema ids carry in their high bits (SchemaId::InContext).
+struct ContextRecord {
+  std::string name;         // ".team-a" (never the default context ".")
+  std::int64_t number = 0;  // 1, 2, ...: the default context is 0 and has no record
+  friend bool operator==(const ContextRecord&, const ContextRecord&) = default;
+};
+
 struct WrittenVersion {
   SchemaId id;
   Version version;
@@ -128,8 +140,13 @@ class Store {
   // The schema with this fingerprint, or nullopt.
   virtual RegistryResult<std::optional<SchemaRecord>> FindSchemaByFingerprint(
       const std::string& fingerprint) = 0;
-  // Largest schema id ever allocated (0 when none).
-  virtual RegistryResult<SchemaId> MaxSchemaId() = 0;
+  // Largest schema id ever allocated in the context numbered `context`
+  // (ContextRecord::number; 0: the default context), or that context's own
+  // id SchemaId::InContext(context, 0) when it has none.
+  virtual RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) = 0;
+  RegistryResult<SchemaId> MaxSchemaId() { return MaxSchemaId(0); }
+  // Every context with a number, by number.
+  virtual RegistryResult<std::vector<ContextRecord>> ListContexts() = 0;
   // Every subject with at least one version (with kNo: at least one live
   // version), sorted by name.
   virtual RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) = 0;
@@ -210,6 +227,14 @@ class Store {
   virtual void ForgetCachedReads() {}
 
   // --- writes (each one durable transaction with its audit row) -----------
+  // The number of context `name` (not "."), numbering it first when it has
+  // none: `number` 0 gives the next free number (several processes may
+  // number contexts at once: each name gets one number, each number one
+  // name), another number gives that one (accord store copy; kStoreError
+  // when another context holds it). Durable; bookkeeping without an audit
+  // row (the registration that needed the number writes one).
+  virtual RegistryResult<std::int64_t> EnsureContext(const std::string& name,
+                                                     std::int64_t number = 0) = 0;
   virtual RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) = 0;
   // Marks versions soft-deleted (already deleted ones are left as they are).
   virtual RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
@@ -314,7 +339,7 @@ struct SqliteOptions {
   // Test seam (fault injection): called inside every write transaction at
   // each named step ("schema", "refs", "version", "delete", "config", "mode",
   // "metadata", "deprecation", "service", "service_version", "environment",
-  // "deployment", "readers", "webhook", "audit", "commit"); returning true
+  // "deployment", "readers", "webhook", "context", "audit", "commit"); returning true
   // makes that step fail as an SQLite error would, so the transaction rolls
   // back. Null in production.
   std::function<bool(std::string_view step)> fail_at;
@@ -336,7 +361,8 @@ struct PostgresOptions {
   int poll_interval_ms = 500;
   // Test seam, as SqliteOptions::fail_at (steps "schema", "version",
   // "delete", "config", "mode", "metadata", "deprecation", "service",
-  // "service_version", "environment", "deployment", "readers", "webhook", "audit", "commit").
+  // "service_version", "environment", "deployment", "readers", "webhook", "context", "audit",
+  // "commit").
   std::function<bool(std::string_view step)> fail_at;
 };
 

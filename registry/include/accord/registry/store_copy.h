@@ -12,6 +12,7 @@
 namespace accord::registry {
 
 struct CopyCounts {
+  std::int64_t contexts = 0;  // named contexts (issue #18), with their numbers
   std::int64_t schemas = 0;
   std::int64_t versions = 0;  // soft-deleted ones included
   std::int64_t subjects = 0;
@@ -28,9 +29,9 @@ struct CopyCounts {
   std::int64_t audit_rows = 0;
 };
 
-// Copies everything `from` holds into `to`, which must be empty (no schema,
-// version, config, mode, catalog entry or service; 42205 otherwise):
-// schemas with their ids, type, text, canonical form, fingerprint and
+// Copies everything `from` holds into `to`, which must be empty (no context,
+// schema, version, config, mode, catalog entry or service; 42205 otherwise):
+// contexts with their numbers; schemas with their ids, type, text, canonical form, fingerprint and
 // references (also schemas no version uses any more); every version with its
 // number, schema id, soft deletion, registration time, Confluent metadata and
 // rule set; deprecations; configs and modes (global and per subject); subject

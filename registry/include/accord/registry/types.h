@@ -34,13 +34,30 @@ class SubjectName {
   std::string name_;
 };
 
-// A global schema id: positive, stable, the same for one canonical schema
-// under every subject.
+// A schema id: positive, stable, the same for one canonical schema under
+// every subject of one context. Each context (Confluent's `:.ctx:subject`
+// names, issue #18) has an id space of its own: a stored id holds the
+// context's number (Store::EnsureContext; 0 is the default context) in its
+// high 32 bits and the id clients see (1 .. 2^31-1) in its low 32 bits, so
+// every id of the default context is the plain number it always was.
 class SchemaId {
  public:
   constexpr SchemaId() = default;
   constexpr explicit SchemaId(std::int64_t v) : v_(v) {}
+  // The id `local` of the context numbered `context`; local 0 names the
+  // context itself (NewVersion: allocate the next id in it).
+  static constexpr SchemaId InContext(std::int64_t context, std::int64_t local) {
+    return SchemaId(context * kContextSpan + local);
+  }
   constexpr std::int64_t value() const { return v_; }
+  // The number of the context the id belongs to (0: the default context).
+  constexpr std::int64_t context() const { return v_ / kContextSpan; }
+  // The id as clients see it, within its context.
+  constexpr std::int64_t local() const { return v_ % kContextSpan; }
+  // Ids of one context lie in [context * kContextSpan, (context + 1) * kContextSpan).
+  static constexpr std::int64_t kContextSpan = std::int64_t{1} << 32;
+  // The largest id a client can hold (Confluent's ids are 32-bit signed).
+  static constexpr std::int64_t kMaxLocal = (std::int64_t{1} << 31) - 1;
   friend constexpr auto operator<=>(SchemaId, SchemaId) = default;
 
  private:
@@ -128,10 +145,27 @@ struct SubjectMetadata {
   std::vector<CatalogLink> links{};
   // SLA targets by name ("delivery", "processing", ...), sorted by name.
   std::vector<std::pair<std::string, std::string>> sla{};
+  // The type within the subject's schemas that its events are, as a
+  // contract's `message:` names it (Protobuf: a message's full name); ""
+  // for the schema's default (Protobuf: the file's first message, what a
+  // Confluent serializer writes by default) and for the languages whose
+  // schema is itself the event's type. The catalog's field table and field
+  // search show that type.
+  std::string message{};
   bool empty() const {
-    return owner.empty() && description.empty() && tags.empty() && links.empty() && sla.empty();
+    return owner.empty() && description.empty() && tags.empty() && links.empty() && sla.empty() &&
+           message.empty();
   }
   friend bool operator==(const SubjectMetadata&, const SubjectMetadata&) = default;
+};
+
+// A file a consumer's reader schema imports, carried by the declaration
+// itself: the consumer's own copy (it need not be registered anywhere), so
+// that a declaration, and a contract version, is whole on its own.
+struct ReaderReference {
+  std::string name{};    // the import path the reader (or another reference) names
+  std::string schema{};  // the file's text, in the reader's language
+  friend bool operator==(const ReaderReference&, const ReaderReference&) = default;
 };
 
 // What a service reads from one subject: its reader schema and the writer
@@ -141,6 +175,10 @@ struct ConsumedSubject {
   SubjectName subject{};
   SchemaType type = SchemaType::kAvro;
   std::string schema{};  // reader schema text (may be empty: no reader schema)
+  // The files the reader imports, directly or not, each once (Protobuf's
+  // imports other than the built-in files); empty for a reader that imports
+  // none.
+  std::vector<ReaderReference> references{};
   std::vector<Version> versions{};
   std::optional<Version> min_version{};  // ">=N"
   // True when the declaration names version `v` (a list or ">=N" holding
@@ -223,6 +261,19 @@ struct ConfigRecord {
   std::optional<compat::Policy> policy;
   // Governance lint on register (service.h, "Lint on register").
   std::optional<bool> lint;
+  // Confluent's data-contract settings (service.h, "DATA CONTRACTS"). The
+  // four objects are JSON text in their normal form (data_contract.h).
+  std::optional<std::string> compatibility_group{};  // a metadata property name
+  std::optional<bool> validate_fields{};
+  std::optional<std::string> default_metadata{};
+  std::optional<std::string> override_metadata{};
+  std::optional<std::string> default_rule_set{};
+  std::optional<std::string> override_rule_set{};
+  // True when none of the data-contract settings is set.
+  bool NoContractSettings() const {
+    return !compatibility_group && !validate_fields && !default_metadata && !override_metadata &&
+           !default_rule_set && !override_rule_set;
+  }
   friend bool operator==(const ConfigRecord&, const ConfigRecord&) = default;
 };
 

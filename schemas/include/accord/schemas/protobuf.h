@@ -25,7 +25,12 @@
 //    knows and need no file on disk;
 //  * `confluent/meta.proto` or `confluent/type/decimal.proto`: built in
 //    (Confluent's published field layout: Meta{doc, params, tags} with the
-//    `*_meta` options at number 1088, Decimal{value, precision, scale});
+//    `*_meta` options at number 1088, Decimal{value, precision, scale}),
+//    once per process into shared immutable pools over the generated one:
+//    a Schema's pool has as underlay the one holding exactly the built-in
+//    files its files import (so a confluent.* name used without its import
+//    is reported as for any other file: "... is not defined", or "... seems
+//    to be defined in "confluent/meta.proto", which is not imported by ...");
 //  * the reference whose `name` is `p` (Confluent `references`: the name is
 //    the import path); a reference's own imports resolve the same way.
 // Anything else is kNotFound with the import's position. Import cycles are
@@ -40,9 +45,10 @@
 // LIMITS. Checked before libprotobuf sees the input, so that nothing in it
 // can run deep recursion or hit a fatal check on hostile input: text or
 // decoded descriptor size, `{` nesting depth (messages, enums, option
-// values), messages + enums, fields + enum values, and files (the main file,
-// references and built-ins) for one Schema. Past a limit: kLimit with the
-// position where it was passed (text) or the element (descriptor).
+// values), messages + enums, fields + enum values, and files (the main file
+// and references) for one Schema. The built-in files, shared, count towards
+// none of them, as the well-known types do not. Past a limit: kLimit with
+// the position where it was passed (text) or the element (descriptor).
 //
 // NO ABORT. libprotobuf has fatal checks (GOOGLE_CHECK / LOG(FATAL)); with
 // the limits and validation above none is reached from user input as far as
@@ -71,7 +77,7 @@ struct Limits {
   int max_depth = 32;                    // `{` nesting / nested message depth
   std::size_t max_types = 4096;          // messages + enums, all files of a Schema
   std::size_t max_fields = 65536;        // fields + enum values, all files of a Schema
-  std::size_t max_files = 128;           // files built for one Schema (main + imports)
+  std::size_t max_files = 128;           // files built for one Schema (main + references)
 };
 
 // A Confluent schema reference: `name` is the import path the schema uses,
