@@ -414,6 +414,45 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
             (std::vector<int>{1, 2}));
 }
 
+// Rule: a database at table layout 9 (before subject_heads, with the
+// previous signatures of accord_add_version as plpgsql functions of their
+// own) is migrated to 10: the subjects' heads are filled in, and those
+// signatures become wrappers of layout 10's function.
+TEST_F(PostgresReplicas, DatabaseAtLayoutNineGetsHeadsAndWrappedFunctions) {
+  {
+    auto old = OpenOrFail(uri_);
+    ASSERT_TRUE(old);
+    ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
+  }
+  Sql(uri_,
+      "DO $$ DECLARE f oid; BEGIN FOR f IN SELECT oid FROM pg_proc "
+      "WHERE proname = 'accord_add_version' AND pronargs < 39 LOOP EXECUTE "
+      "'CREATE OR REPLACE FUNCTION accord_add_version(' || pg_get_function_arguments(f) || "
+      "') LANGUAGE plpgsql AS $b$ BEGIN outcome := ''old''; END $b$'; END LOOP; END $$; "
+      "DROP FUNCTION accord_add_version(TEXT, INTEGER, INTEGER, BIGINT, TEXT, TEXT, TEXT, TEXT, "
+      "TEXT, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT, TEXT, INTEGER, "
+      "TEXT, TEXT, BOOLEAN, TEXT, TEXT, TEXT, BOOLEAN, TEXT, TEXT, BOOLEAN, TEXT, TEXT, TEXT, "
+      "TEXT, TEXT, TEXT, BIGINT); "
+      "DROP TABLE subject_heads; DROP TABLE accord_epoch; "
+      "DROP FUNCTION accord_config_written CASCADE; "
+      "UPDATE accord_meta SET value = '9' WHERE key = 'schema_version'");
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
+  EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM pg_proc WHERE proname = 'accord_add_version'"), 3);
+  // Layout 7's signature registers (its plpgsql body replaced by a wrapper).
+  EXPECT_GT(SqlInt(uri_,
+                   "SELECT seq FROM accord_add_version('s', 2, 1, NULL, 'JSON', '{}', '{}', "
+                   "'fp2', NULL, 1, '', '', NULL, NULL, NULL, NULL, NULL, 1, 'old', 'REGISTER', "
+                   "'s', 2, '', NULL, false, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                   "NULL, '', NULL, NULL)"),
+            0);
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 2);
+  EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+}
+
 // A rolling upgrade: replicas of the previous builds still register through
 // their signatures of accord_add_version (layout 4's, 36 arguments; layout
 // 7's, 38: the data-contract settings), which keep the subject's head, so
