@@ -375,7 +375,8 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   }
   Sql(uri_,
       "DO $$ DECLARE f regprocedure; BEGIN FOR f IN SELECT oid::regprocedure FROM pg_proc "
-      "WHERE proname = 'accord_add_version' LOOP EXECUTE 'DROP FUNCTION ' || f; END LOOP; END $$; "
+      "WHERE proname = 'accord_add_version' AND pronamespace = current_schema()::regnamespace "
+      "LOOP EXECUTE 'DROP FUNCTION ' || f; END LOOP; END $$; "
       "DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; ALTER TABLE config DROP COLUMN contract; "
@@ -426,7 +427,8 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutNineGetsHeadsAndWrappedFunctions) {
   }
   Sql(uri_,
       "DO $$ DECLARE f oid; BEGIN FOR f IN SELECT oid FROM pg_proc "
-      "WHERE proname = 'accord_add_version' AND pronargs < 39 LOOP EXECUTE "
+      "WHERE proname = 'accord_add_version' AND pronargs < 39 "
+      "AND pronamespace = current_schema()::regnamespace LOOP EXECUTE "
       "'CREATE OR REPLACE FUNCTION accord_add_version(' || pg_get_function_arguments(f) || "
       "') LANGUAGE plpgsql AS $b$ BEGIN outcome := ''old''; END $b$'; END LOOP; END $$; "
       "DROP FUNCTION accord_add_version(TEXT, INTEGER, INTEGER, BIGINT, TEXT, TEXT, TEXT, TEXT, "
@@ -440,7 +442,10 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutNineGetsHeadsAndWrappedFunctions) {
   ASSERT_TRUE(s);
   EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
   EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
-  EXPECT_EQ(SqlInt(uri_, "SELECT count(*) FROM pg_proc WHERE proname = 'accord_add_version'"), 3);
+  EXPECT_EQ(SqlInt(uri_,
+                   "SELECT count(*) FROM pg_proc WHERE proname = 'accord_add_version' "
+                   "AND pronamespace = current_schema()::regnamespace"),
+            3);
   // Layout 7's signature registers (its plpgsql body replaced by a wrapper).
   EXPECT_GT(SqlInt(uri_,
                    "SELECT seq FROM accord_add_version('s', 2, 1, NULL, 'JSON', '{}', '{}', "
