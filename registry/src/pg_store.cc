@@ -4,13 +4,19 @@
 // (SQLSTATE), which this file maps to StoreFault.
 //
 // What holds across processes, and why (no process-local lock is relied on):
-//  * Schema ids come from the sequence schema_ids; one schema (fingerprint)
-//    has one row: the fingerprint is a unique key, and an insert that loses
-//    the race finds the winner's id (ON CONFLICT DO NOTHING, then SELECT).
-//  * Appends to a subject are serialised by a transaction-level advisory
-//    lock on the subject; under it AddVersion compares the subject's highest
-//    version with NewVersion::expected_latest, so a writer that decided
-//    against an older latest gets kConflict and decides again.
+//  * Schema ids come from accord_next_schema_id: the sequence schema_ids
+//    for the default context, a context's own ids under a lock on the
+//    context for the others; one schema (fingerprint) has one row: the
+//    fingerprint is a unique key, and an insert that loses the race finds
+//    the winner's id (ON CONFLICT DO NOTHING, then SELECT).
+//  * Appends to a subject are serialised by the lock of its row in
+//    subject_heads (and, for a subject's first version, deletes and claims,
+//    a transaction-level advisory lock on the subject); under it AddVersion
+//    compares the subject's highest version with
+//    NewVersion::expected_latest, so a writer that decided against an older
+//    latest gets kConflict and decides again. The config and mode a
+//    decision read are compared through a config epoch (accord_epoch) that
+//    every config or mode write moves (accord_add_version, kFunctions).
 //  * Every write, once committed, sends pg_notify(kChannel) with what it
 //    changed and its audit row's seq: every other process's listener drops
 //    those cached mutable reads. The notification is not part of the
@@ -79,7 +85,10 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // 9: subject_meta.message (ADD COLUMN IF NOT EXISTS in kDdl; the function's
 // INSERT leaves it to its default and its UPDATE leaves it alone: replicas of
 // the previous build still running during an upgrade keep working).
-constexpr int kSchemaVersion = 9;
+// 10: subject_heads and accord_epoch (kHeadsDdl), accord_add_version's
+// p_config_epoch and fast path (layout 4's and layout 7's signatures now
+// call it, so that every append keeps the subject's head).
+constexpr int kSchemaVersion = 10;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -201,22 +210,85 @@ CREATE TABLE IF NOT EXISTS contexts(
   number BIGINT NOT NULL UNIQUE);
 )sql";
 
+// Layout 10: what lets a registration skip most of its checks (see
+// accord_add_version's fast path). subject_heads holds each subject's highest
+// version number (soft-deleted ones included), kept by every write that
+// changes it (accord_add_version, HardDeleteVersions); its row is the lock an
+// append takes. accord_epoch's one row counts the config and mode writes
+// (statement triggers, so writes by any build or by hand count too): a
+// decision read under epoch E still holds while the epoch is E. The heads of
+// the subjects written before this layout are filled in here (migration:
+// every step idempotent).
+constexpr const char* kHeadsDdl = R"sql(
+CREATE TABLE IF NOT EXISTS subject_heads(subject TEXT PRIMARY KEY, latest INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS accord_epoch(
+  one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),  -- one row, ever
+  config BIGINT NOT NULL);
+INSERT INTO accord_epoch(config) VALUES (0) ON CONFLICT (one) DO NOTHING;
+CREATE OR REPLACE FUNCTION accord_config_written() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE accord_epoch SET config = config + 1;
+  RETURN NULL;
+END
+$fn$;
+DROP TRIGGER IF EXISTS config_epoch ON config;
+CREATE TRIGGER config_epoch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON config
+  FOR EACH STATEMENT EXECUTE FUNCTION accord_config_written();
+DROP TRIGGER IF EXISTS modes_epoch ON modes;
+CREATE TRIGGER modes_epoch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON modes
+  FOR EACH STATEMENT EXECUTE FUNCTION accord_config_written();
+INSERT INTO subject_heads(subject, latest)
+  SELECT v.subject, MAX(v.version) FROM versions v GROUP BY v.subject
+  ON CONFLICT (subject) DO UPDATE SET latest = EXCLUDED.latest;
+-- A schema row (text and canonical form) is usually over the size at which
+-- PostgreSQL compresses; lz4 costs a fraction of pglz's CPU (pglz was a
+-- tenth of the registration function's instructions). Rows stored before
+-- keep pglz; a server built without lz4 (or before PostgreSQL 14) keeps
+-- pglz for all.
+DO $do$
+BEGIN
+  ALTER TABLE schemas ALTER COLUMN text SET COMPRESSION lz4,
+    ALTER COLUMN canonical SET COMPRESSION lz4;
+EXCEPTION WHEN OTHERS THEN
+  NULL;
+END
+$do$;
+)sql";
+
 // A registration in one statement, hence one round trip and one implicit
-// transaction (autocommit): it holds the subject's advisory lock until it
-// commits, refuses a stale decision (p_expected_latest; with p_decided, the
-// config and mode rows and the owner the decision read:
-// NewVersion::decided_under), finds or inserts the schema, appends the version, replaces the
-// subject's catalog metadata when p_meta_owner is set, and writes the audit row. (The change
-// notification is sent after the commit: see PostgresStore::Notify.) Each
-// statement in the body takes a new snapshot, so MAX(version) after the
-// lock sees every append committed before it. Returns one row: outcome 'ok' or 'conflict'
-// (nothing written), the schema id, whether the row is new, the audit seq.
+// transaction (autocommit): it serialises with the subject's other writers
+// until it commits, refuses a stale decision (p_expected_latest; with
+// p_decided, the config rows (data-contract settings included) and mode rows
+// and the owner the decision read: NewVersion::decided_under), finds or
+// inserts the schema (a new one's id from accord_next_schema_id), appends the
+// version, replaces the subject's catalog metadata when p_meta_owner is set,
+// and writes the audit row. (The change notification is sent after the
+// commit: see PostgresStore::Notify.) Returns one row: outcome 'ok' or
+// 'conflict' (nothing written), the schema id, whether the row is new, the
+// audit seq, and the config epoch when the full path read it (else NULL).
 // p_fail_at names a step that raises (SQLSTATE AC001) for fault-injection
 // tests: the whole statement rolls back. With p_case_fold (the subject is
 // being created and case variants are refused), the folded name is claimed
 // in subject_folds, and outcome 'case_variant' with case_variant_of names
 // another subject with versions that holds it: a racing creator of another
 // variant waits on the claim's key and then sees it.
+//
+// Two paths (layout 10). The fast one, for the usual registration (a new
+// version appended to an existing subject, decided under config epoch
+// p_config_epoch, no owner to compare, no name to claim), checks with one
+// statement: the subject's head row updated under its checks. The epoch
+// moves with every write to the config table (any column, the contract
+// settings included) and the modes table, so an unchanged epoch stands for
+// all of p_decided's comparisons. Everything else, and a fast path whose
+// checks failed (to find out why), takes the full path, which checks first
+// and writes after (so its 'conflict' leaves nothing): the subject's
+// advisory lock, MAX(version), the config and mode rows, the owner, the name
+// claim. Each statement takes a new snapshot, so what a statement reads
+// after a lock sees every write committed before it. Both paths then draw a
+// new schema's id alike (accord_next_schema_id).
+// (The function's instructions per registration: a third fewer than
+// layout 4's, lz4 included; docs/benchmarks.md, "Instructions per
+// registration: table layout 10".)
 constexpr const char* kFunctions = R"sql(
 -- Contexts (issue #18): the id a new schema row gets. NULL: the default
 -- context's sequence. A context's own id (its number << 32, low half 0):
@@ -253,8 +325,10 @@ CREATE OR REPLACE FUNCTION accord_add_version(
     p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
     -- layout 7 (data contracts): the config rows' contract settings decided under
     p_sub_contract TEXT, p_global_contract TEXT,
+    -- layout 10: the config epoch the decision's config and mode were read under
+    p_config_epoch BIGINT,
     OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
-    OUT case_variant_of TEXT)
+    OUT case_variant_of TEXT, OUT config_epoch BIGINT)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   latest INTEGER;
@@ -264,65 +338,108 @@ DECLARE
   sm TEXT;
   gm TEXT;
   so TEXT;
+  fast BOOLEAN := false;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_subject, 7));
-  IF p_expected_latest IS NOT NULL THEN
+  -- (1) Serialise with the subject's other writers; refuse a stale decision.
+  --
+  -- The fast path's one statement. The head row's lock serialises this
+  -- append with every other append and hard delete of the subject (a
+  -- writer holding it makes this UPDATE wait, then re-check the row it
+  -- committed). Its latest must still be the one decided against, and the
+  -- config epoch the one the decision's config and mode were read under:
+  -- then those rows (every column) are as the decision read them, and
+  -- p_decided's four reads are skipped.
+  IF p_expected_latest > 0 AND p_config_epoch IS NOT NULL AND p_case_fold IS NULL
+     AND p_meta_owner IS NULL THEN
+    UPDATE subject_heads h SET latest = p_version
+      WHERE h.subject = p_subject AND h.latest = p_expected_latest
+        AND (SELECT e.config FROM accord_epoch e) = p_config_epoch;
+    fast := FOUND;
+  END IF;
+  IF NOT fast THEN
+    -- The full path: checks, each of which may refuse, and no write yet.
+    -- The advisory lock serialises with the writers that take it
+    -- (LockSubject: deletes, deprecations, claims); the head row's lock
+    -- with fast-path appends (one holding it has committed once this
+    -- returns, so the MAX below sees its version).
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_subject, 7));
+    PERFORM 1 FROM subject_heads h WHERE h.subject = p_subject FOR UPDATE;
     SELECT COALESCE(MAX(v.version), 0) INTO latest FROM versions v WHERE v.subject = p_subject;
-    IF latest <> p_expected_latest THEN
+    IF latest IS DISTINCT FROM p_expected_latest AND p_expected_latest IS NOT NULL THEN
       outcome := 'conflict';
       RETURN;
     END IF;
-  END IF;
-  IF p_decided THEN
-    -- No row reads as a row of NULLs: both mean "not set".
-    SELECT * INTO c FROM config WHERE scope = p_subject;
-    SELECT * INTO g FROM config WHERE scope = p_global_scope;
-    SELECT mode INTO sm FROM modes WHERE scope = p_subject;
-    SELECT mode INTO gm FROM modes WHERE scope = p_global_scope;
-    IF c.level IS DISTINCT FROM p_sub_level OR c.policy IS DISTINCT FROM p_sub_policy
-       OR c.lint IS DISTINCT FROM p_sub_lint OR g.level IS DISTINCT FROM p_global_level
-       OR g.policy IS DISTINCT FROM p_global_policy OR g.lint IS DISTINCT FROM p_global_lint
-       OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode
-       OR c.contract IS DISTINCT FROM p_sub_contract  -- layout 7
-       OR g.contract IS DISTINCT FROM p_global_contract THEN
-      outcome := 'conflict';
-      RETURN;
-    END IF;
-    -- The owner the authorisation read (DecidedUnder::subject_owner), when
-    -- this write could undo another's: it replaces the subject's metadata,
-    -- or creates the subject, which a claim may have given an owner.
-    IF p_meta_owner IS NOT NULL OR p_expected_latest = 0 THEN
-      SELECT m.owner INTO so FROM subject_meta m WHERE m.subject = p_subject;
-      IF COALESCE(so, '') <> COALESCE(p_sub_owner, '') THEN
+    IF p_decided THEN
+      -- Returned, so that the store can tell its cached config reads are
+      -- older than the epoch (then it reads them again).
+      SELECT e.config INTO config_epoch FROM accord_epoch e;
+      -- No row reads as a row of NULLs: both mean "not set".
+      SELECT * INTO c FROM config WHERE scope = p_subject;
+      SELECT * INTO g FROM config WHERE scope = p_global_scope;
+      SELECT mode INTO sm FROM modes WHERE scope = p_subject;
+      SELECT mode INTO gm FROM modes WHERE scope = p_global_scope;
+      IF c.level IS DISTINCT FROM p_sub_level OR c.policy IS DISTINCT FROM p_sub_policy
+         OR c.lint IS DISTINCT FROM p_sub_lint OR g.level IS DISTINCT FROM p_global_level
+         OR g.policy IS DISTINCT FROM p_global_policy OR g.lint IS DISTINCT FROM p_global_lint
+         OR sm IS DISTINCT FROM p_sub_mode OR gm IS DISTINCT FROM p_global_mode
+         OR c.contract IS DISTINCT FROM p_sub_contract  -- layout 7
+         OR g.contract IS DISTINCT FROM p_global_contract THEN
         outcome := 'conflict';
         RETURN;
       END IF;
-    END IF;
-  END IF;
-  IF p_case_fold IS NOT NULL THEN
-    INSERT INTO subject_folds(folded, subject) VALUES(p_case_fold, p_subject)
-      ON CONFLICT (folded) DO NOTHING;
-    SELECT f.subject INTO holder FROM subject_folds f WHERE f.folded = p_case_fold;
-    IF holder IS DISTINCT FROM p_subject THEN
-      IF EXISTS (SELECT 1 FROM versions v WHERE v.subject = holder) THEN
-        outcome := 'case_variant';
-        case_variant_of := holder;
-        RETURN;
-      END IF;
-      UPDATE subject_folds SET subject = p_subject
-        WHERE folded = p_case_fold AND subject = holder;
-      IF NOT FOUND THEN
-        outcome := 'conflict';
-        RETURN;
+      -- The owner the authorisation read (DecidedUnder::subject_owner), when
+      -- this write could undo another's: it replaces the subject's metadata,
+      -- or creates the subject, which a claim may have given an owner.
+      IF p_meta_owner IS NOT NULL OR p_expected_latest = 0 THEN
+        SELECT m.owner INTO so FROM subject_meta m WHERE m.subject = p_subject;
+        IF COALESCE(so, '') <> COALESCE(p_sub_owner, '') THEN
+          outcome := 'conflict';
+          RETURN;
+        END IF;
       END IF;
     END IF;
+    IF p_case_fold IS NOT NULL THEN
+      INSERT INTO subject_folds(folded, subject) VALUES(p_case_fold, p_subject)
+        ON CONFLICT (folded) DO NOTHING;
+      SELECT f.subject INTO holder FROM subject_folds f WHERE f.folded = p_case_fold;
+      IF holder IS DISTINCT FROM p_subject THEN
+        IF EXISTS (SELECT 1 FROM versions v WHERE v.subject = holder) THEN
+          outcome := 'case_variant';
+          case_variant_of := holder;
+          RETURN;
+        END IF;
+        UPDATE subject_folds SET subject = p_subject
+          WHERE folded = p_case_fold AND subject = holder;
+        IF NOT FOUND THEN
+          outcome := 'conflict';
+          RETURN;
+        END IF;
+      END IF;
+    END IF;
+    -- The checks passed: the head moves (created for a new subject).
+    INSERT INTO subject_heads(subject, latest) VALUES(p_subject, GREATEST(latest, p_version))
+      ON CONFLICT (subject) DO UPDATE SET latest = EXCLUDED.latest;
   END IF;
+
+  -- (2) The writes: every check above passed.
+  IF p_meta_owner IS NOT NULL THEN
+    -- (subject_meta.message, layout 9, keeps its default or its value.)
+    INSERT INTO subject_meta(subject, owner, description, tags, links, sla)
+      VALUES(p_subject, p_meta_owner, p_meta_description, p_meta_tags, p_meta_links, p_meta_sla)
+      ON CONFLICT (subject) DO UPDATE SET owner = EXCLUDED.owner,
+        description = EXCLUDED.description, tags = EXCLUDED.tags, links = EXCLUDED.links,
+        sla = EXCLUDED.sla;
+  END IF;
+  -- (Measured: these four statements cost PostgreSQL fewer instructions
+  -- than one statement with the same three inserts as CTEs.)
   new_schema := false;
   SELECT s.id INTO schema_id FROM schemas s WHERE s.fingerprint = p_fingerprint;
   IF schema_id IS NULL THEN
-    -- The sequence is drawn only when a row is inserted. A racing writer of
-    -- the same schema may win the fingerprint: this one then takes its id
-    -- (ON CONFLICT waited for it to commit; the next statement sees it).
+    -- The id is drawn only when a row is inserted (accord_next_schema_id:
+    -- the default context's sequence, or the context's own ids under its
+    -- lock). A racing writer of the same schema may win the fingerprint:
+    -- this one then takes its id (ON CONFLICT waited for it to commit; the
+    -- next statement sees it).
     INSERT INTO schemas(id, type, text, canonical, fingerprint)
       VALUES(accord_next_schema_id(p_schema_id), p_type, p_text, p_canonical,  -- contexts
              p_fingerprint)
@@ -330,8 +447,9 @@ BEGIN
     IF schema_id IS NULL THEN
       SELECT s.id INTO schema_id FROM schemas s WHERE s.fingerprint = p_fingerprint;
       IF schema_id IS NULL THEN
-        outcome := 'conflict';
-        RETURN;
+        -- A schema row is never deleted: unreachable. Raised, so that
+        -- the head moved above does not stay.
+        RAISE EXCEPTION 'schema row vanished' USING ERRCODE = 'serialization_failure';
       END IF;
     ELSE
       new_schema := true;
@@ -353,13 +471,6 @@ BEGIN
   IF p_fail_at = 'version' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
   INSERT INTO versions(subject, version, schema_id, deleted, created_ms, metadata, rule_set)
     VALUES(p_subject, p_version, schema_id, false, p_created_ms, p_metadata, p_rule_set);
-  IF p_meta_owner IS NOT NULL THEN
-    INSERT INTO subject_meta(subject, owner, description, tags, links, sla)
-      VALUES(p_subject, p_meta_owner, p_meta_description, p_meta_tags, p_meta_links, p_meta_sla)
-      ON CONFLICT (subject) DO UPDATE SET owner = EXCLUDED.owner,
-        description = EXCLUDED.description, tags = EXCLUDED.tags, links = EXCLUDED.links,
-        sla = EXCLUDED.sla;
-  END IF;
   IF p_fail_at = 'audit' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
   INSERT INTO audit(ts_ms, actor, action, subject, version, schema_id, detail)
     VALUES(p_ts_ms, p_actor, p_action, p_audit_subject, p_audit_version, schema_id, p_detail)
@@ -367,6 +478,55 @@ BEGIN
   IF p_fail_at = 'commit' THEN RAISE EXCEPTION 'injected fault' USING ERRCODE = 'AC001'; END IF;
   outcome := 'ok';
 END
+$fn$;
+-- The previous builds' signatures, for their replicas still running during
+-- an upgrade: each now takes the full path above (no epoch), which keeps the
+-- subject's head and draws ids as above (they never name a context).
+-- Layout 7's (data contracts):
+CREATE OR REPLACE FUNCTION accord_add_version(
+    p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
+    p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
+    p_created_ms BIGINT, p_metadata TEXT, p_rule_set TEXT,
+    p_meta_owner TEXT, p_meta_description TEXT, p_meta_tags TEXT, p_meta_links TEXT,
+    p_meta_sla TEXT,
+    p_ts_ms BIGINT, p_actor TEXT, p_action TEXT, p_audit_subject TEXT, p_audit_version INTEGER,
+    p_detail TEXT, p_fail_at TEXT,
+    p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
+    p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
+    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
+    p_sub_contract TEXT, p_global_contract TEXT,
+    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
+    OUT case_variant_of TEXT)
+LANGUAGE sql AS $fn$
+  SELECT a.outcome, a.schema_id, a.new_schema, a.seq, a.case_variant_of
+  FROM accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                          $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
+                          $30, $31, $32, $33, $34, $35, $36, $37, $38, NULL) a
+$fn$;
+-- Layout 4's, whose build knows no contract settings and so never compared
+-- them: it passes the stored ones, which compare equal (a config write
+-- between this statement's snapshot and the function's read still refuses,
+-- and that build decides again).
+CREATE OR REPLACE FUNCTION accord_add_version(
+    p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
+    p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
+    p_created_ms BIGINT, p_metadata TEXT, p_rule_set TEXT,
+    p_meta_owner TEXT, p_meta_description TEXT, p_meta_tags TEXT, p_meta_links TEXT,
+    p_meta_sla TEXT,
+    p_ts_ms BIGINT, p_actor TEXT, p_action TEXT, p_audit_subject TEXT, p_audit_version INTEGER,
+    p_detail TEXT, p_fail_at TEXT,
+    p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
+    p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
+    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
+    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
+    OUT case_variant_of TEXT)
+LANGUAGE sql AS $fn$
+  SELECT a.outcome, a.schema_id, a.new_schema, a.seq, a.case_variant_of
+  FROM accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                          $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
+                          $30, $31, $32, $33, $34, $35, $36,
+                          (SELECT c.contract FROM config c WHERE c.scope = $1),
+                          (SELECT c.contract FROM config c WHERE c.scope = $26), NULL) a
 $fn$;
 )sql";
 
@@ -701,18 +861,67 @@ class ReadCache {
     subjects.clear();
   }
 
+  // The database's config epoch (accord_epoch) as a read or a write just
+  // found it: when it is newer than any seen before, every cached config
+  // and mode was read under an older one, and all are dropped (read again,
+  // they carry the new epoch; config writes are rare).
+  void SeenConfigEpoch(std::int64_t epoch) {
+    std::lock_guard lock(mu_);
+    if (epoch <= config_epoch_) return;
+    config_epoch_ = epoch;
+    ++generation_;  // a read that overlapped does not fill
+    configs.clear();
+    modes.clear();
+  }
+
+  // The config epoch under which the subject's and the global config and
+  // mode were read, when all four are cached under one epoch with the
+  // values `d` holds (what the decision read); else nullopt.
+  std::optional<std::int64_t> EpochOf(const std::string& subject, const DecidedUnder& d) const {
+    std::lock_guard lock(mu_);
+    const auto sc = configs.find(subject);
+    const auto gc = configs.find("");
+    const auto sm = modes.find(subject);
+    const auto gm = modes.find("");
+    if (sc == configs.end() || gc == configs.end() || sm == modes.end() || gm == modes.end()) {
+      return std::nullopt;
+    }
+    const std::optional<std::int64_t> epoch = sc->second.epoch;
+    if (!epoch || gc->second.epoch != epoch || sm->second.epoch != epoch ||
+        gm->second.epoch != epoch) {
+      return std::nullopt;
+    }
+    // A missing record and one with no field set are equal (as in
+    // accord_add_version's comparison).
+    if (sc->second.value.value_or(ConfigRecord{}) != d.subject_config.value_or(ConfigRecord{}) ||
+        gc->second.value.value_or(ConfigRecord{}) != d.global_config.value_or(ConfigRecord{}) ||
+        sm->second.value != d.subject_mode || gm->second.value != d.global_mode) {
+      return std::nullopt;
+    }
+    return epoch;
+  }
+
+  // A config or mode record (nullopt: not set) and the config epoch of the
+  // snapshot it was read in (nullopt: the database has none).
+  template <typename T>
+  struct Epoched {
+    std::optional<T> value;
+    std::optional<std::int64_t> epoch;
+  };
+
   // Keyed by subject (versions: every version, soft-deleted included),
   // scope (configs, modes), or "live"/"all" (subjects).
   std::unordered_map<std::string, std::vector<VersionRecord>> versions;
-  std::unordered_map<std::string, std::optional<ConfigRecord>> configs;
-  std::unordered_map<std::string, std::optional<Mode>> modes;
+  std::unordered_map<std::string, Epoched<ConfigRecord>> configs;
+  std::unordered_map<std::string, Epoched<Mode>> modes;
   std::unordered_map<std::string, std::optional<SubjectMetadata>> metadata;
   std::unordered_map<std::string, std::vector<SubjectName>> subjects;
 
  private:
   static constexpr std::size_t kMaxEntries = 100'000;  // per map; then it starts over
-  mutable std::mutex mu_;                              // guards the maps and generation_
+  mutable std::mutex mu_;  // guards the maps, generation_ and config_epoch_
   std::uint64_t generation_ = 0;
+  std::int64_t config_epoch_ = -1;  // the newest seen (SeenConfigEpoch)
 };
 
 // What a write changed, for the cached reads of every process: applied
@@ -914,32 +1123,54 @@ class PostgresStore final : public Store {
 
   RegistryResult<std::optional<ConfigRecord>> GetConfig(
       const std::optional<SubjectName>& subject) override {
-    return cache_.Get(&ReadCache::configs, ScopeOf(subject),
-                      [&]() -> RegistryResult<std::optional<ConfigRecord>> {
-                        auto rows = Query(
-                            "SELECT level, policy, lint, contract FROM config WHERE scope = $1",
-                            {P(ScopeOf(subject))});
-                        if (!rows) return std::unexpected(rows.error());
-                        if (rows->size() == 0) return std::nullopt;
-                        ConfigRecord c;
-                        if (!rows->IsNull(0, 0))
-                          c.level = compat::LevelFromString(rows->Text(0, 0));
-                        if (!rows->IsNull(0, 1))
-                          c.policy = compat::PolicyFromString(rows->Text(0, 1));
-                        if (!rows->IsNull(0, 2)) c.lint = rows->Bool(0, 2);
-                        if (!rows->IsNull(0, 3)) ReadContractSettings(rows->Text(0, 3), &c);
-                        return c;
-                      });
+    using Entry = ReadCache::Epoched<ConfigRecord>;
+    auto entry = cache_.Get(&ReadCache::configs, ScopeOf(subject), [&]() -> RegistryResult<Entry> {
+      // With the config epoch of the same snapshot (ReadCache::EpochOf), and
+      // every column the registration function compares (the data-contract
+      // settings too), so that a cached record under an epoch stands for
+      // the whole row.
+      auto rows = Query(
+          "SELECT (SELECT e.config FROM accord_epoch e), c.scope IS NOT NULL, c.level, c.policy, "
+          "c.lint, c.contract FROM (VALUES (1)) AS one(x) LEFT JOIN config c ON c.scope = $1",
+          {P(ScopeOf(subject))});
+      if (!rows) return std::unexpected(rows.error());
+      Entry out;
+      if (!rows->IsNull(0, 0)) {
+        out.epoch = rows->Int(0, 0);
+        cache_.SeenConfigEpoch(*out.epoch);
+      }
+      if (!rows->Bool(0, 1)) return out;
+      ConfigRecord c;
+      if (!rows->IsNull(0, 2)) c.level = compat::LevelFromString(rows->Text(0, 2));
+      if (!rows->IsNull(0, 3)) c.policy = compat::PolicyFromString(rows->Text(0, 3));
+      if (!rows->IsNull(0, 4)) c.lint = rows->Bool(0, 4);
+      if (!rows->IsNull(0, 5)) ReadContractSettings(rows->Text(0, 5), &c);
+      out.value = c;
+      return out;
+    });
+    if (!entry) return std::unexpected(entry.error());
+    return std::move(entry->value);
   }
 
   RegistryResult<std::optional<Mode>> GetMode(const std::optional<SubjectName>& subject) override {
-    return cache_.Get(
-        &ReadCache::modes, ScopeOf(subject), [&]() -> RegistryResult<std::optional<Mode>> {
-          auto rows = Query("SELECT mode FROM modes WHERE scope = $1", {P(ScopeOf(subject))});
-          if (!rows) return std::unexpected(rows.error());
-          if (rows->size() == 0) return std::nullopt;
-          return ModeFromString(rows->Text(0, 0));
-        });
+    using Entry = ReadCache::Epoched<Mode>;
+    auto entry = cache_.Get(&ReadCache::modes, ScopeOf(subject), [&]() -> RegistryResult<Entry> {
+      // With the config epoch of the same snapshot (ReadCache::EpochOf).
+      auto rows = Query(
+          "SELECT (SELECT e.config FROM accord_epoch e), m.mode "
+          "FROM (VALUES (1)) AS one(x) LEFT JOIN modes m ON m.scope = $1",
+          {P(ScopeOf(subject))});
+      if (!rows) return std::unexpected(rows.error());
+      Entry out;
+      if (!rows->IsNull(0, 0)) {
+        out.epoch = rows->Int(0, 0);
+        cache_.SeenConfigEpoch(*out.epoch);
+      }
+      if (!rows->IsNull(0, 1)) out.value = ModeFromString(rows->Text(0, 1));
+      return out;
+    });
+    if (!entry) return std::unexpected(entry.error());
+    return entry->value;
   }
 
   RegistryResult<std::vector<AuditRecord>> ListAudit(
@@ -1156,13 +1387,18 @@ class PostgresStore final : public Store {
       }
     }
     const DecidedUnder d = v.decided_under.value_or(DecidedUnder{});
+    // The config epoch the decision's config and mode were read under, when
+    // this process knows it: the function's fast path then compares the
+    // epoch instead of reading the four records.
+    const std::optional<std::int64_t> epoch =
+        v.decided_under ? cache_.EpochOf(v.subject.str(), d) : std::nullopt;
     auto lease = pool_.Acquire();
     if (!lease) return std::unexpected(lease.error());
     auto r = (*lease)->Exec(
-        "SELECT outcome, schema_id, new_schema, seq, case_variant_of FROM accord_add_version($1, "
-        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-        "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, "
-        "$38)",
+        "SELECT outcome, schema_id, new_schema, seq, case_variant_of, config_epoch FROM "
+        "accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
+        "$33, $34, $35, $36, $37, $38, $39)",
         {P(v.subject.str()),
          P(std::int64_t{v.version.value()}),
          v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
@@ -1200,7 +1436,8 @@ class PostgresStore final : public Store {
          v.case_fold ? P(*v.case_fold) : Param(),
          P(d.subject_owner),
          d.subject_config ? ContractSettingsText(*d.subject_config) : Param(),
-         d.global_config ? ContractSettingsText(*d.global_config) : Param()});
+         d.global_config ? ContractSettingsText(*d.global_config) : Param(),
+         epoch ? P(*epoch) : Param()});
     if (!r) {
       if (r.error().fault == StoreFault::kUnavailable) {
         reachable_ = false;
@@ -1210,6 +1447,9 @@ class PostgresStore final : public Store {
       }
       return std::unexpected(r.error());
     }
+    // The full path read the epoch: cached config reads older than it are
+    // dropped, so that the next registrations take the fast path again.
+    if (!r->IsNull(0, 5)) cache_.SeenConfigEpoch(r->Int(0, 5));
     if (r->Text(0, 0) == "case_variant") {
       return std::unexpected(
           internal::CaseVariantRefusal(v.subject.str(), r->Text(0, 4), "the existing"));
@@ -1263,6 +1503,12 @@ class PostgresStore final : public Store {
     return Write(Change::Subject(subject, /*holders=*/true),
                  [&](Conn& c, Change& change) -> RegistryResult<void> {
                    if (auto locked = LockSubject(c, subject.str()); !locked) return locked;
+                   // The head row's lock too (accord_add_version's fast path
+                   // takes only that one), before the deletes: the head set
+                   // below is computed after every append it waited for.
+                   auto head = c.Exec("SELECT 1 FROM subject_heads WHERE subject = $1 FOR UPDATE",
+                                      {P(subject.str())});
+                   if (!head) return std::unexpected(head.error());
                    for (Version v : versions) {
                      if (Injected("delete")) return InjectedFault();
                      for (const char* sql :
@@ -1272,6 +1518,12 @@ class PostgresStore final : public Store {
                        if (!r) return std::unexpected(r.error());
                      }
                    }
+                   // The subject's highest version may be gone.
+                   auto moved = c.Exec(
+                       "UPDATE subject_heads SET latest = (SELECT COALESCE(MAX(version), 0) FROM "
+                       "versions WHERE subject = $1) WHERE subject = $1",
+                       {P(subject.str())});
+                   if (!moved) return std::unexpected(moved.error());
                    return InsertAudit(c, audit, change);
                  });
   }
@@ -1672,9 +1924,12 @@ class PostgresStore final : public Store {
     if (auto r = c.Exec("BEGIN"); !r) return std::unexpected(r.error());
     auto step = [&]() -> RegistryResult<void> {
       if (auto r = c.Exec(kDdl); !r) return std::unexpected(r.error());
-      if (auto r = c.Exec(kFunctions); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kUsageDdl); !r) return std::unexpected(r.error());
       if (auto r = c.Exec(kContextsDdl); !r) return std::unexpected(r.error());
+      // After the tables its functions' bodies name (LANGUAGE sql bodies are
+      // checked when created).
+      if (auto r = c.Exec(kHeadsDdl); !r) return std::unexpected(r.error());
+      if (auto r = c.Exec(kFunctions); !r) return std::unexpected(r.error());
       auto r = c.Exec(
           "INSERT INTO accord_meta(key, value) VALUES('schema_version', $1) "
           "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -1881,15 +2136,22 @@ class PostgresStore final : public Store {
   // effort: when it fails, the write stands and the listeners' check finds
   // the unannounced audit row.
   void Notify(const Change& change) {
+    bool first = false;
     {
       std::lock_guard lock(announce_mu_);
       // A listener that cannot reach the database keeps at most this many;
       // others find the dropped ones by their check.
       if (to_announce_.size() >= kMaxQueuedNotifications) to_announce_.pop_front();
+      first = to_announce_.empty();
       to_announce_.push_back(change.Payload());
     }
-    const std::uint64_t one = 1;
-    (void)!write(announce_fd_, &one, sizeof one);
+    // Only the first queued needs the listener woken: Announce sends until
+    // the queue is empty, so it takes the others with it (a system call
+    // per registration saved under load).
+    if (first) {
+      const std::uint64_t one = 1;
+      (void)!write(announce_fd_, &one, sizeof one);
+    }
   }
 
   // Sends the queued notifications, in their order, in transactions of at
@@ -2167,6 +2429,11 @@ class PostgresStore final : public Store {
         // Connections idle since before a failure may be broken.
         if (!reachable_.load()) pool_.DropIdle();
         reachable_ = true;
+        // What is still queued goes out now: the writers who queued it
+        // woke the listener before it failed (Notify wakes it only for a
+        // queue that was empty).
+        announcing = true;
+        announce_at = std::chrono::steady_clock::now();
       }
       const auto now = std::chrono::steady_clock::now();
       if (now >= next_check) {

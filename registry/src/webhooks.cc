@@ -76,6 +76,13 @@ void WebhookDispatcher::Stop() {
 void WebhookDispatcher::Publish(WebhookEvent event, json::Value data) {
   {
     std::lock_guard lock(mu_);
+    // No webhook, as of a list read within refresh_ms and not marked
+    // stale since: FanOut would deliver the event to nobody, so the
+    // delivery thread is not woken for it (it was, once per registration).
+    if (no_hooks_ && !hooks_stale_ && SteadyMs() - hooks_read_ms_ < options_.refresh_ms) {
+      ++stats_.published;
+      return;
+    }
     if (events_.size() + due_.size() >= options_.queue_capacity) {
       ++stats_.dropped;
       return;
@@ -152,6 +159,7 @@ void WebhookDispatcher::FanOut(const Event& e) {
     if (auto hooks = list_()) hooks_ = std::move(*hooks);
     std::lock_guard lock(mu_);
     hooks_read_ms_ = SteadyMs();
+    no_hooks_ = hooks_.empty();
   }
   for (const WebhookRecord& hook : hooks_) {
     if (std::find(hook.events.begin(), hook.events.end(), e.event) == hook.events.end()) continue;

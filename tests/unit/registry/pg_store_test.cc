@@ -365,7 +365,7 @@ TEST_F(PostgresReplicas, StoresOpenedTogetherOnAnEmptyDatabaseAllStart) {
 
 // Rule: a replica refuses a database migrated by a newer Accord, and says so.
 // Rule: a database at table layout 1 (before accord_add_version) is
-// migrated to the current layout (9) by the first replica that opens it;
+// migrated to the current layout (10) by the first replica that opens it;
 // its data stays.
 TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
   {
@@ -374,15 +374,22 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
     ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
   }
   Sql(uri_,
-      "DROP FUNCTION accord_add_version; DROP TABLE subject_folds; "
+      "DO $$ DECLARE f regprocedure; BEGIN FOR f IN SELECT oid::regprocedure FROM pg_proc "
+      "WHERE proname = 'accord_add_version' AND pronamespace = current_schema()::regnamespace "
+      "LOOP EXECUTE 'DROP FUNCTION ' || f; END LOOP; END $$; "
+      "DROP TABLE subject_folds; "
       "DROP TABLE service_versions; DROP TABLE environments; DROP TABLE deployments; "
       "DROP TABLE read_counts; DROP TABLE webhooks; ALTER TABLE config DROP COLUMN contract; "
       "DROP FUNCTION accord_next_schema_id; DROP TABLE contexts; DROP SEQUENCE context_numbers; "
       "ALTER TABLE subject_meta DROP COLUMN message; "
+      "DROP TABLE subject_heads; DROP TABLE accord_epoch; "
+      "DROP FUNCTION accord_config_written CASCADE; "
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 9);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
+  // Layout 10 knows the highest version of every subject written before it.
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
   // Layout 7's config column is there.
   const ConfigRecord contract{.compatibility_group = "major", .validate_fields = true};
   ASSERT_TRUE(s->SetConfig(std::nullopt, contract, AuditRecord{.action = "PUT_CONFIG"}));
@@ -408,8 +415,163 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
             (std::vector<int>{1, 2}));
 }
 
-// Each replica flushes its own read counts; the database sums them, and the
-// limit of user agents per (schema, principal) holds across replicas.
+// Rule: a database at table layout 9 (before subject_heads, with the
+// previous signatures of accord_add_version as plpgsql functions of their
+// own) is migrated to 10: the subjects' heads are filled in, and those
+// signatures become wrappers of layout 10's function.
+TEST_F(PostgresReplicas, DatabaseAtLayoutNineGetsHeadsAndWrappedFunctions) {
+  {
+    auto old = OpenOrFail(uri_);
+    ASSERT_TRUE(old);
+    ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
+  }
+  Sql(uri_,
+      "DO $$ DECLARE f oid; BEGIN FOR f IN SELECT oid FROM pg_proc "
+      "WHERE proname = 'accord_add_version' AND pronargs < 39 "
+      "AND pronamespace = current_schema()::regnamespace LOOP EXECUTE "
+      "'CREATE OR REPLACE FUNCTION accord_add_version(' || pg_get_function_arguments(f) || "
+      "') LANGUAGE plpgsql AS $b$ BEGIN outcome := ''old''; END $b$'; END LOOP; END $$; "
+      "DROP FUNCTION accord_add_version(TEXT, INTEGER, INTEGER, BIGINT, TEXT, TEXT, TEXT, TEXT, "
+      "TEXT, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT, TEXT, INTEGER, "
+      "TEXT, TEXT, BOOLEAN, TEXT, TEXT, TEXT, BOOLEAN, TEXT, TEXT, BOOLEAN, TEXT, TEXT, TEXT, "
+      "TEXT, TEXT, TEXT, BIGINT); "
+      "DROP TABLE subject_heads; DROP TABLE accord_epoch; "
+      "DROP FUNCTION accord_config_written CASCADE; "
+      "UPDATE accord_meta SET value = '9' WHERE key = 'schema_version'");
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
+  EXPECT_EQ(SqlInt(uri_,
+                   "SELECT count(*) FROM pg_proc WHERE proname = 'accord_add_version' "
+                   "AND pronamespace = current_schema()::regnamespace"),
+            3);
+  // Layout 7's signature registers (its plpgsql body replaced by a wrapper).
+  EXPECT_GT(SqlInt(uri_,
+                   "SELECT seq FROM accord_add_version('s', 2, 1, NULL, 'JSON', '{}', '{}', "
+                   "'fp2', NULL, 1, '', '', NULL, NULL, NULL, NULL, NULL, 1, 'old', 'REGISTER', "
+                   "'s', 2, '', NULL, false, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                   "NULL, '', NULL, NULL)"),
+            0);
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 2);
+  EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+}
+
+// A rolling upgrade: replicas of the previous builds still register through
+// their signatures of accord_add_version (layout 4's, 36 arguments; layout
+// 7's, 38: the data-contract settings), which keep the subject's head, so
+// this build's appends stay exact. Layout 4's build knows no data-contract
+// settings and never compared them: a setting does not refuse its
+// registrations; layout 7's compares them as before.
+TEST_F(PostgresReplicas, ThePreviousBuildsRegistrationsKeepTheSubjectsHead) {
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->SetConfig(std::nullopt, ConfigRecord{.compatibility_group = "major"},
+                           AuditRecord{.action = "PUT_CONFIG"}));
+  NewVersion first = NV("s", 1, "fp1");
+  first.expected_latest = Version(0);
+  ASSERT_TRUE(s->AddVersion(first));
+  // The previous builds' call for version `v` of s, decided against v - 1
+  // under no config and no mode but the global data-contract setting.
+  auto old_call = [](int v, const std::string& contracts) {
+    const std::string n = std::to_string(v);
+    return "SELECT seq, (outcome = 'conflict')::int FROM accord_add_version('s', " + n + ", " +
+           std::to_string(v - 1) + ", NULL, 'JSON', '{}', '{}', 'fp" + n +
+           "', NULL, 1, '', '', NULL, NULL, NULL, NULL, NULL, 1, 'old', 'REGISTER', 's', " + n +
+           ", '', NULL, true, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ''" +
+           contracts + ")";
+  };
+  EXPECT_GT(SqlInt(uri_, old_call(2, "")), 0);  // layout 4's
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 2);
+  // Layout 7's, decided under another setting than stored: refused.
+  EXPECT_EQ(SqlInt(uri_, "SELECT c FROM (" + old_call(3, ", NULL, NULL") + ") AS r(seq, c)"), 1);
+  EXPECT_GT(SqlInt(uri_, old_call(3, ", NULL, (SELECT contract FROM config WHERE scope = '')")), 0);
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 3);
+  const SubjectName subject("s");
+  const DecidedUnder read{.subject_config = *s->GetConfig(subject),
+                          .global_config = *s->GetConfig(std::nullopt),
+                          .subject_mode = *s->GetMode(subject),
+                          .global_mode = *s->GetMode(std::nullopt)};
+  NewVersion stale = NV("s", 2, "fp4");  // decided before the old replicas' versions
+  stale.expected_latest = Version(1);
+  stale.decided_under = read;
+  auto refused = s->AddVersion(stale);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().fault, StoreFault::kConflict);
+  NewVersion next = NV("s", 4, "fp4");
+  next.expected_latest = Version(3);
+  next.decided_under = read;
+  ASSERT_TRUE(s->AddVersion(next));
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 4);
+  EXPECT_EQ(Numbers(*s->ListVersions(subject, IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2, 3, 4}));
+}
+
+// A data-contract setting written behind the store's back (by hand: no
+// notification, so the store's cached config is stale) moves the config
+// epoch like any config write: a registration decided under the cached
+// setting is refused rather than taking the fast path, and decided again
+// under the stored one it is written.
+TEST_F(PostgresReplicas, AContractSettingWrittenByHandRefusesADecisionUnderTheOldOne) {
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  const SubjectName subject("s");
+  ASSERT_TRUE(s->SetConfig(subject, ConfigRecord{.compatibility_group = "major"},
+                           AuditRecord{.action = "PUT_CONFIG"}));
+  NewVersion first = NV("s", 1, "fp1");
+  first.expected_latest = Version(0);
+  ASSERT_TRUE(s->AddVersion(first));
+  auto decide = [&] {
+    return DecidedUnder{.subject_config = *s->GetConfig(subject),
+                        .global_config = *s->GetConfig(std::nullopt),
+                        .subject_mode = *s->GetMode(subject),
+                        .global_mode = *s->GetMode(std::nullopt)};
+  };
+  const DecidedUnder before = decide();
+  ASSERT_EQ(before.subject_config, ConfigRecord{.compatibility_group = "major"});
+  Sql(uri_, "UPDATE config SET contract = '{\"validateFields\":true}' WHERE scope = 's'");
+  NewVersion next = NV("s", 2, "fp2");
+  next.expected_latest = Version(1);
+  next.decided_under = before;
+  auto refused = s->AddVersion(next);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().fault, StoreFault::kConflict);
+  EXPECT_FALSE(s->FindSchemaByFingerprint("fp2")->has_value());
+  next.decided_under = decide();
+  EXPECT_EQ(next.decided_under->subject_config, ConfigRecord{.validate_fields = true});
+  ASSERT_TRUE(s->AddVersion(next));
+  EXPECT_EQ(Numbers(*s->ListVersions(subject, IncludeDeleted::kYes)), (std::vector<int>{1, 2}));
+}
+
+// Rule (issue #18): an append decided under the cached config (the
+// registration function's fast path) draws a new schema's id as the full
+// path does: in the subject's context, without moving the default
+// context's sequence.
+TEST_F(PostgresReplicas, AnAppendOnTheFastPathDrawsIdsInItsContext) {
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  const std::int64_t n = *s->EnsureContext(".team-a");
+  const SubjectName subject(":.team-a:s");
+  auto decide = [&] {
+    return DecidedUnder{.subject_config = *s->GetConfig(subject),
+                        .global_config = *s->GetConfig(std::nullopt),
+                        .subject_mode = *s->GetMode(subject),
+                        .global_mode = *s->GetMode(std::nullopt)};
+  };
+  for (int v = 1; v <= 3; ++v) {
+    NewVersion nv = NV(":.team-a:s", v, "fp" + std::to_string(v) + "@.team-a");
+    nv.schema.id = SchemaId::InContext(n, 0);
+    nv.expected_latest = Version(v - 1);
+    nv.decided_under = decide();
+    auto w = s->AddVersion(nv);
+    ASSERT_TRUE(w) << w.error().message;
+    EXPECT_EQ(w->id, SchemaId::InContext(n, v));
+  }
+  EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = ':.team-a:s'"), 3);
+  EXPECT_EQ(s->AddVersion(NV("plain", 1, "plain"))->id, SchemaId(1));
+}
+
 // Rule (issue #18): two replicas numbering one context agree on its number,
 // and allocating in it at once give every id once; the default context's
 // sequence is not moved by them.
@@ -446,6 +608,8 @@ TEST_F(PostgresReplicas, TwoReplicasAllocatingInOneContextGiveEachIdOnce) {
   EXPECT_EQ(a->AddVersion(NV("plain", 1, "plain"))->id, SchemaId(1));
 }
 
+// Each replica flushes its own read counts; the database sums them, and the
+// limit of user agents per (schema, principal) holds across replicas.
 TEST_F(PostgresReplicas, ReadCountsFromTwoReplicasAddUpWithinTheAgentLimit) {
   auto a = OpenOrFail(uri_);
   auto b = OpenOrFail(uri_);
@@ -596,6 +760,48 @@ TEST_F(PostgresReplicas, APermanentDeleteRightAfterASoftDeleteElsewhereSucceeds)
   auto deleted = b.DeleteSubject("s", DeleteKind::kPermanent);
   ASSERT_TRUE(deleted) << deleted.error().message;
   EXPECT_EQ(*deleted, std::vector<Version>{Version(1)});
+}
+
+// A registration decided before another replica permanently deleted the
+// subject's latest version is refused, also on the store's fast path (the
+// config and mode read again just before, as a Service does: only the
+// version list is stale). The permanent delete moved the subject's head.
+TEST_F(PostgresReplicas, AnAppendDecidedBeforeAPermanentDeleteElsewhereIsAConflict) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_);
+  ASSERT_TRUE(a && b);
+  const SubjectName s("s");
+  for (int v = 1; v <= 2; ++v) {
+    NewVersion nv = NV("s", v, "fp" + std::to_string(v));
+    nv.expected_latest = Version(v - 1);
+    ASSERT_TRUE(a->AddVersion(nv));
+  }
+  ASSERT_TRUE(b->SoftDeleteVersions(s, {Version(2)}, AuditRecord{.action = "DELETE"}));
+  ASSERT_TRUE(b->HardDeleteVersions(s, {Version(2)}, AuditRecord{.action = "DELETE"}));
+  // Once a has heard of it (else the notification could drop the config
+  // read below, and the write would not try the fast path).
+  for (int i = 0; i < 200 && a->ListVersions(s, IncludeDeleted::kYes)->size() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto decide = [&] {
+    return DecidedUnder{.subject_config = *a->GetConfig(s),
+                        .global_config = *a->GetConfig(std::nullopt),
+                        .subject_mode = *a->GetMode(s),
+                        .global_mode = *a->GetMode(std::nullopt)};
+  };
+  NewVersion stale = NV("s", 3, "fp3");
+  stale.expected_latest = Version(2);
+  stale.decided_under = decide();
+  auto w = a->AddVersion(stale);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_EQ(Numbers(*a->ListVersions(s, IncludeDeleted::kYes)), std::vector<int>{1});
+  // Decided again against version 1: written as version 2.
+  NewVersion again = NV("s", 2, "fp3");
+  again.expected_latest = Version(1);
+  again.decided_under = decide();
+  ASSERT_TRUE(a->AddVersion(again));
+  EXPECT_EQ(Numbers(*a->ListVersions(s, IncludeDeleted::kYes)), (std::vector<int>{1, 2}));
 }
 
 // The lost update that a process-local lock cannot prevent: two replicas

@@ -761,6 +761,52 @@ TYPED_TEST(StoreSuite, ChangedConfigOrModeSinceTheDecisionIsAConflictAndWritesNo
   EXPECT_EQ(Numbers(*this->store_->ListVersions(s, IncludeDeleted::kYes)), std::vector<int>{1});
 }
 
+// The same for an append to an existing subject, decided right after the
+// store served the config and mode (as a Service decides): only the values
+// the decision holds count, whatever the store cached.
+TYPED_TEST(StoreSuite, AnAppendDecidedUnderAnotherConfigThanStoredIsAConflict) {
+  const SubjectName s("s");
+  NewVersion first = NV("s", 1, "fp1");
+  first.expected_latest = Version(0);
+  ASSERT_TRUE(this->store_->AddVersion(first));
+  ASSERT_TRUE(
+      this->store_->SetConfig(s, ConfigRecord{.level = compat::Level::kBackward}, A("PUT_CONFIG")));
+  const DecidedUnder read{.subject_config = *this->store_->GetConfig(s),
+                          .global_config = *this->store_->GetConfig(std::nullopt),
+                          .subject_mode = *this->store_->GetMode(s),
+                          .global_mode = *this->store_->GetMode(std::nullopt)};
+  ASSERT_EQ(read.subject_config, ConfigRecord{.level = compat::Level::kBackward});
+  NewVersion next = NV("s", 2, "fp2");
+  next.expected_latest = Version(1);
+  next.decided_under = read;
+  next.decided_under->subject_config = ConfigRecord{.level = compat::Level::kNone};
+  auto w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_FALSE(this->store_->FindSchemaByFingerprint("fp2")->has_value());
+  next.decided_under = read;
+  next.decided_under->global_mode = Mode::kImport;
+  w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  // The data-contract settings are part of the config record.
+  next.decided_under = read;
+  next.decided_under->subject_config->validate_fields = true;
+  w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  next.decided_under = read;
+  next.decided_under->global_config = ConfigRecord{.compatibility_group = "major"};
+  w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+  EXPECT_FALSE(this->store_->FindSchemaByFingerprint("fp2")->has_value());
+  next.decided_under = read;
+  ASSERT_TRUE(this->store_->AddVersion(next));
+  EXPECT_EQ(Numbers(*this->store_->ListVersions(s, IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+}
+
 // The owner the authorisation read is part of the decision when the write
 // could undo another writer's owner: a first version (a service declaration
 // may have claimed the subject meanwhile, through another process) and a

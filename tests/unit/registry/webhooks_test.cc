@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -131,6 +133,24 @@ TEST(WebhookDispatcher, AFullQueueDropsAndCounts) {
   EXPECT_EQ(s.published, 2u);
   EXPECT_EQ(s.dropped, 3u);
   EXPECT_EQ(s.queued, 2u);
+}
+
+TEST(WebhookDispatcher, EventsWithNoWebhookToDeliverToAreNotQueued) {
+  WebhookDispatcher d([] { return RegistryResult<std::vector<WebhookRecord>>(); },
+                      WebhookOptions{.refresh_ms = 600'000});
+  d.Start();
+  d.Publish(WebhookEvent::kVersionCreated, json::Value(0));  // reads the (empty) list
+  for (int i = 0; i < 500 && d.GetStats().queued > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  d.Stop();  // nothing delivers from here on: what is published stays queued
+  ASSERT_EQ(d.GetStats().queued, 0u);
+  for (int i = 1; i <= 5; ++i) d.Publish(WebhookEvent::kVersionCreated, json::Value(i));
+  EXPECT_EQ(d.GetStats().published, 6u);
+  EXPECT_EQ(d.GetStats().queued, 0u);
+  d.HooksChanged();  // a webhook may exist now: queued until the list is read again
+  d.Publish(WebhookEvent::kVersionCreated, json::Value(6));
+  EXPECT_EQ(d.GetStats().queued, 1u);
 }
 
 TEST(WebhookEventNames, RoundTripAndUnknownNames) {

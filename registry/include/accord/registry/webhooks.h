@@ -106,7 +106,8 @@ class WebhookDispatcher {
   // The most recent attempts, newest first.
   std::vector<DeliveryAttempt> Recent() const;
   struct Stats {
-    std::uint64_t published = 0;  // events accepted into the queue
+    // Events accepted: queued, or with no webhook to deliver them to.
+    std::uint64_t published = 0;
     std::uint64_t dropped = 0;    // events and deliveries refused by a full queue
     std::uint64_t delivered = 0;  // deliveries answered 2xx
     std::uint64_t attempts_failed = 0;
@@ -150,6 +151,7 @@ class WebhookDispatcher {
   bool stop_ = false;
   bool hooks_stale_ = true;
   std::int64_t hooks_read_ms_ = 0;
+  bool no_hooks_ = false;              // the list read at hooks_read_ms_ was empty
   std::vector<WebhookRecord> hooks_;   // delivery thread only
   std::int64_t next_periodic_ms_ = 0;  // delivery thread only
   Stats stats_;
