@@ -1121,6 +1121,14 @@ class PostgresStore final : public Store {
                          {P(subject.str()), P(version.value())});
   }
 
+  // The config epoch in a read's first column (GetConfig, GetMode), noted in
+  // the cache; nullopt when the column is NULL.
+  std::optional<std::int64_t> ConfigEpochIn(const Rows& rows) {
+    if (rows.IsNull(0, 0)) return std::nullopt;
+    cache_.SeenConfigEpoch(rows.Int(0, 0));
+    return rows.Int(0, 0);
+  }
+
   RegistryResult<std::optional<ConfigRecord>> GetConfig(
       const std::optional<SubjectName>& subject) override {
     using Entry = ReadCache::Epoched<ConfigRecord>;
@@ -1135,10 +1143,7 @@ class PostgresStore final : public Store {
           {P(ScopeOf(subject))});
       if (!rows) return std::unexpected(rows.error());
       Entry out;
-      if (!rows->IsNull(0, 0)) {
-        out.epoch = rows->Int(0, 0);
-        cache_.SeenConfigEpoch(*out.epoch);
-      }
+      out.epoch = ConfigEpochIn(*rows);
       if (!rows->Bool(0, 1)) return out;
       ConfigRecord c;
       if (!rows->IsNull(0, 2)) c.level = compat::LevelFromString(rows->Text(0, 2));
@@ -1162,10 +1167,7 @@ class PostgresStore final : public Store {
           {P(ScopeOf(subject))});
       if (!rows) return std::unexpected(rows.error());
       Entry out;
-      if (!rows->IsNull(0, 0)) {
-        out.epoch = rows->Int(0, 0);
-        cache_.SeenConfigEpoch(*out.epoch);
-      }
+      out.epoch = ConfigEpochIn(*rows);
       if (!rows->IsNull(0, 1)) out.value = ModeFromString(rows->Text(0, 1));
       return out;
     });

@@ -32,12 +32,7 @@ class CatalogApiTest : public ::testing::Test {
   }
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = {}) {
-    HttpRequest req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.content_type = body.empty() ? std::string() : std::string(kContentTypeV1);
-    return api_.Handle(req);
+    return api_.Handle(testing::JsonRequest(method, target, body));
   }
   Value Body(const HttpResponse& r) {
     auto doc = ParseJson(r.body);

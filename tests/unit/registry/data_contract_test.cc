@@ -23,12 +23,7 @@ class DataContractTest : public ::testing::Test {
  protected:
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = {}) {
-    HttpRequest req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.content_type = body.empty() ? std::string() : std::string(kContentTypeV1);
-    return api_.Handle(req);
+    return api_.Handle(testing::JsonRequest(method, target, body));
   }
   static Value Body(const HttpResponse& r) {
     auto doc = ParseJson(r.body);

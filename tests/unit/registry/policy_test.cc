@@ -60,12 +60,7 @@ class PolicyTest : public ::testing::Test {
   }
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = {}) {
-    HttpRequest req;
-    req.method = method;
-    req.target = target;
-    req.body = body;
-    req.content_type = body.empty() ? std::string() : std::string(kContentTypeV1);
-    return api_->Handle(req);
+    return api_->Handle(testing::JsonRequest(method, target, body));
   }
   static const std::string* Header(const HttpResponse& r, const std::string& name) {
     for (const auto& [k, v] : r.headers) {

@@ -12,6 +12,7 @@
 
 #include "accord/compat/jsonschema_kinds.h"
 #include "accord/compat/report.h"
+#include "accord/registry/http_api.h"
 #include "accord/registry/service.h"
 #include "accord/registry/store.h"
 #include "accord/schemas/json.h"
@@ -28,6 +29,17 @@ inline Principal Caller(std::string name, Role role, std::vector<std::string> te
   return p;
 }
 inline Principal Admin(std::string name) { return Caller(std::move(name), Role::kAdmin); }
+
+// A request as a Confluent client sends it: the body (if any) as JSON.
+inline HttpRequest JsonRequest(const std::string& method, const std::string& target,
+                               const std::string& body = {}) {
+  HttpRequest req;
+  req.method = method;
+  req.target = target;
+  req.body = body;
+  req.content_type = body.empty() ? std::string() : std::string(kContentTypeV1);
+  return req;
+}
 
 // A fresh directory under the system temp dir, removed on destruction.
 class TempDir {
