@@ -240,7 +240,15 @@ struct Server::Impl {
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
 
   // Declared after what the connections use: destroyed first.
-  net::io_context ioc;
+  // One event loop per io thread, each run by that thread alone: a
+  // connection lives on one loop from accept to close. One io_context run
+  // by several threads hands every completion between them through its
+  // mutex and condition variable (about half a registration's futex calls
+  // and context switches).
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  // Keep each loop running while it has no connection; released by StopNow.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> loops_open;
+  std::size_t next_loop = 0;  // the acceptor's: round robin
   tcp::acceptor acceptor;
   net::steady_timer accept_retry;
   WorkerPool workers;
@@ -250,10 +258,19 @@ struct Server::Impl {
         options(std::move(o)),
         log(std::move(l)),
         counters(a.transport_counters()),
-        ioc(options.io_threads > 0 ? options.io_threads : 2),
-        acceptor(net::make_strand(ioc)),
+        loops(MakeLoops(options.io_threads > 0 ? options.io_threads : 2)),
+        acceptor(net::make_strand(*loops.front())),
         accept_retry(acceptor.get_executor()),
-        workers(options.threads) {}
+        workers(options.threads) {
+    for (auto& loop : loops) loops_open.push_back(net::make_work_guard(*loop));
+  }
+
+  static std::vector<std::unique_ptr<net::io_context>> MakeLoops(int n) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    // Concurrency hint 1: one thread runs each.
+    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
 
   ~Impl() {
     // Handler tasks hold connections; finish them before the event loop's
@@ -554,7 +571,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     // The work guard keeps the event loop running while the handler works.
     const bool read = req->method() == http::verb::get || req->method() == http::verb::head;
     impl_.workers.Post(read, [self = this->shared_from_this(), req,
-                              work = net::make_work_guard(impl_.ioc)]() mutable {
+                              work = net::make_work_guard(stream_.get_executor())]() mutable {
       auto res = std::make_shared<Response>(self->impl_.Answer(*req));
       const bool keep_alive = req->keep_alive();
       net::post(self->stream_.get_executor(),
@@ -682,7 +699,10 @@ class Refusal : public std::enable_shared_from_this<Refusal> {
 }  // namespace
 
 void Server::Impl::DoAccept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  // Each connection on the next loop; the loop's own executor (no strand):
+  // one thread runs it, so its handlers never run concurrently.
+  net::io_context& loop = *loops[next_loop++ % loops.size()];
+  acceptor.async_accept(loop.get_executor(), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping || !acceptor.is_open()) return;
     if (ec) {
       // Out of descriptors (EMFILE, ENFILE) or a connection reset before it
@@ -729,6 +749,8 @@ void Server::Impl::StopNow() {
   beast::error_code ignored;
   acceptor.close(ignored);
   accept_retry.cancel();
+  // Each loop ends once its last connection is gone.
+  for (auto& open : loops_open) open.reset();
   std::vector<std::shared_ptr<SessionBase>> live;
   {
     std::lock_guard lock(sessions_mu);
@@ -803,14 +825,13 @@ bool Server::Run() {
   net::post(impl.acceptor.get_executor(), [&impl] {
     if (!impl.stopping) impl.DoAccept();
   });
-  const int n = impl.options.io_threads > 0 ? impl.options.io_threads : 2;
   // An exception escaping a completion handler (allocation failure) is
   // logged and the loop goes on: one connection's failure never ends the
   // server.
-  auto loop = [&impl] {
+  auto run = [&impl](net::io_context& loop) {
     for (;;) {
       try {
-        impl.ioc.run();
+        loop.run();
         return;
       } catch (const std::exception& e) {
         impl.LogError("event loop", e.what());
@@ -819,10 +840,12 @@ bool Server::Run() {
       }
     }
   };
-  std::vector<std::thread> loops;
-  for (int i = 1; i < n; ++i) loops.emplace_back(loop);
-  loop();
-  for (auto& t : loops) t.join();
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl.loops.size(); ++i) {
+    threads.emplace_back([&run, &impl, i] { run(*impl.loops[i]); });
+  }
+  run(*impl.loops.front());
+  for (auto& t : threads) t.join();
   return true;
 }
 
