@@ -1,8 +1,9 @@
 // The HTTP server: an event-driven HTTP/1.1 front (Boost.Beast on Asio) of
 // Api::Handle.
 //
-// Connection model: `io_threads` event-loop threads accept, read and write
-// every connection asynchronously; a complete request is handed to a pool of
+// Connection model: `io_threads` event loops, one thread each, read and
+// write connections asynchronously (a connection is accepted onto the next
+// loop in turn and stays on it); a complete request is handed to a pool of
 // `threads` handler threads that run Api::Handle (which may wait on the store
 // or run a compatibility check), and the reply is written back by the event
 // loop. A connection costs a socket and a small buffer while it is idle or
