@@ -602,7 +602,6 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input,
 }
 
 RegistryResult<DecidedUnder> Service::ReadDecidedUnder(const SubjectName& s) {
-  DecidedUnder out;
   auto subject_config = store_->GetConfig(s);
   if (!subject_config) return std::unexpected(subject_config.error());
   auto global_config = store_->GetConfig(std::nullopt);
@@ -1738,7 +1737,7 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
   }
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = AuthoriseScopeWrite(caller, scope, "config"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "config"); !ok) {
     return std::unexpected(ok.error());
   }
   // Setting a context's config creates the context (GET /contexts lists it).
@@ -1774,7 +1773,7 @@ RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::stri
   }
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = AuthoriseScopeWrite(caller, scope, "config"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "config"); !ok) {
     return std::unexpected(ok.error());
   }
   auto stored = store_->GetConfig(name);
@@ -1834,7 +1833,7 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
   }
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = AuthoriseScopeWrite(caller, scope, "mode"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "mode"); !ok) {
     return std::unexpected(ok.error());
   }
   if (mode == Mode::kImport) {
@@ -1888,7 +1887,7 @@ RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subje
   }
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = AuthoriseScopeWrite(caller, scope, "mode"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "mode"); !ok) {
     return std::unexpected(ok.error());
   }
   auto stored = store_->GetMode(name);
