@@ -261,6 +261,7 @@ struct ConfigScope {
   std::optional<std::string> context;
 };
 RegistryResult<ConfigScope> ParseConfigScope(const std::string& s, bool validate) {
+  if (s.empty()) return ConfigScope{};  // "/config/:.:" once the default context is unqualified
   if (s.starts_with(":.")) {
     const QualifiedSubject q = SplitQualifiedSubject(s);
     if (q.name.empty()) {
@@ -792,21 +793,18 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   // Contexts (issue #18): the subject's context has ids and schemas of its
   // own; a client's id (IMPORT) is one of that context.
   ScopeToContext(parsed->fingerprint, *subject);
+  // A context without a number yet holds no schema; it is numbered (and so
+  // created: GET /contexts lists it) only when a version is about to be
+  // written, so a refused registration creates no context.
   const QualifiedSubject qualified = SplitQualifiedSubject(subject->str());
-  std::int64_t context = 0;
-  if (qualified.context != kDefaultContext) {
-    auto number = ContextNumber(qualified.context, /*create=*/true);
-    if (!number) return std::unexpected(number.error());
-    context = **number;
+  auto context = ContextNumber(qualified.context, /*create=*/false);
+  if (!context) return std::unexpected(context.error());
+  if (input.id && (input.id->value() < 1 || input.id->value() > SchemaId::kMaxLocal)) {
+    return Fail(ErrorCode::kInvalidSchema, "Schema id " + std::to_string(input.id->value()) +
+                                               " is out of range (1 to 2147483647)");
   }
   std::optional<SchemaId> import_id;
-  if (input.id) {
-    if (input.id->value() < 1 || input.id->value() > SchemaId::kMaxLocal) {
-      return Fail(ErrorCode::kInvalidSchema, "Schema id " + std::to_string(input.id->value()) +
-                                                 " is out of range (1 to 2147483647)");
-    }
-    import_id = SchemaId::InContext(context, input.id->value());
-  }
+  if (input.id && *context) import_id = SchemaId::InContext(**context, input.id->value());
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
   // One registration of this subject at a time in this process; other
@@ -1008,13 +1006,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     nv = NewVersion{};
     nv.subject = *subject;
     nv.version = version;
-    nv.schema =
-        SchemaRecord{.id = import && import_id ? *import_id : SchemaId::InContext(context, 0),
-                     .type = input.type,
-                     .text = parsed->text,
-                     .canonical = parsed->schema.canonical(),
-                     .fingerprint = parsed->fingerprint,
-                     .references = parsed->references};
+    nv.schema = SchemaRecord{
+        .id = import && import_id ? *import_id : SchemaId::InContext(context->value_or(0), 0),
+        .type = input.type,
+        .text = parsed->text,
+        .canonical = parsed->schema.canonical(),
+        .fingerprint = parsed->fingerprint,
+        .references = parsed->references};
     nv.metadata = metadata_text;
     nv.rule_set = rule_set_text;
     nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
@@ -1057,6 +1055,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     // The store refuses a case variant created elsewhere meanwhile (another
     // replica's subject is not in this process's index yet).
     if (new_name && all->empty()) nv.case_fold = internal::FoldSubjectName(subject->str());
+    if (!*context) {
+      auto number = ContextNumber(qualified.context, /*create=*/true);
+      if (!number) return std::unexpected(number.error());
+      *context = *number;
+      if (input.id) import_id = SchemaId::InContext(**context, input.id->value());
+      nv.schema.id = import && import_id ? *import_id : SchemaId::InContext(**context, 0);
+    }
     written = store_->AddVersion(nv);
     if (written || written.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
       break;

@@ -249,12 +249,14 @@ TEST_F(ContextsTest, ContextConfigComesBetweenSubjectAndGlobal) {
   EXPECT_EQ(Call("GET", "/config/:.team-a:").status, 404);
   auto set = Call("PUT", "/config/:.team-a:", "{\"compatibility\":\"NONE\"}");
   EXPECT_EQ(set.status, 200) << set.body;
-  EXPECT_EQ(Call("GET", "/config/:.team-a:").body, "{\"compatibilityLevel\":\"NONE\"}");
-  EXPECT_EQ(Call("GET", "/contexts/.team-a/config").body, "{\"compatibilityLevel\":\"NONE\"}");
+  EXPECT_EQ(Call("GET", "/config/:.team-a:").body,
+            "{\"compatibilityLevel\":\"NONE\",\"compatibilityPolicy\":\"STRICT\"}");
+  EXPECT_EQ(Call("GET", "/contexts/.team-a/config").body,
+            "{\"compatibilityLevel\":\"NONE\",\"compatibilityPolicy\":\"STRICT\"}");
   EXPECT_EQ(Call("GET", "/config/:.team-a:orders?defaultToGlobal=true").body,
-            "{\"compatibilityLevel\":\"NONE\"}");
+            "{\"compatibilityLevel\":\"NONE\",\"compatibilityPolicy\":\"STRICT\"}");
   EXPECT_EQ(Call("GET", "/config/:.team-b:orders?defaultToGlobal=true").body,
-            "{\"compatibilityLevel\":\"BACKWARD\"}");
+            "{\"compatibilityLevel\":\"BACKWARD\",\"compatibilityPolicy\":\"STRICT\"}");
   EXPECT_EQ(Call("GET", "/config/:.team-a:orders").status, 404);
   EXPECT_EQ(status(":.team-a:orders", "integer"), 200);  // the context's NONE
   EXPECT_EQ(status(":.team-b:orders", "integer"), 409);  // the global BACKWARD
@@ -277,6 +279,7 @@ TEST_F(ContextsTest, ContextConfigComesBetweenSubjectAndGlobal) {
 }
 
 TEST_F(ContextsTest, ContextModeComesBetweenSubjectAndGlobal) {
+  ASSERT_EQ(Call("PUT", "/config", "{\"compatibility\":\"NONE\"}").status, 200);  // modes alone
   Register(":.team-a:orders", "string");
   Register(":.team-b:orders", "string");
   EXPECT_EQ(Call("GET", "/mode/:.team-a:").status, 404);

@@ -387,7 +387,7 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 11);
   // Layout 10 knows the highest version of every subject written before it.
   EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
   // Layout 7's config column is there.

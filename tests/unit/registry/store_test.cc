@@ -216,7 +216,7 @@ TYPED_TEST(StoreSuite, EnsureContextWithANumberKeepsItAndLaterOnesGoPastIt) {
 // number; its own config and mode go; EnsureContext revives it.
 TYPED_TEST(StoreSuite, DeleteContextMarksItAndDropsItsOwnConfigAndMode) {
   const std::int64_t a = *this->store_->EnsureContext(".team-a");
-  *this->store_->EnsureContext(".team-b");
+  ASSERT_EQ(*this->store_->EnsureContext(".team-b"), a + 1);
   const SubjectName scope(":.team-a:");
   const SubjectName other(":.team-b:");
   ASSERT_TRUE(
