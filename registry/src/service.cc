@@ -795,7 +795,7 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   ScopeToContext(parsed->fingerprint, *subject);
   // A context without a number yet holds no schema; it is numbered (and so
   // created: GET /contexts lists it) only when a version is about to be
-  // written, so a refused registration creates no context.
+  // written (below), so a refused registration creates no context.
   const QualifiedSubject qualified = SplitQualifiedSubject(subject->str());
   auto context = ContextNumber(qualified.context, /*create=*/false);
   if (!context) return std::unexpected(context.error());
@@ -1055,12 +1055,17 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     // The store refuses a case variant created elsewhere meanwhile (another
     // replica's subject is not in this process's index yet).
     if (new_name && all->empty()) nv.case_fold = internal::FoldSubjectName(subject->str());
-    if (!*context) {
-      auto number = ContextNumber(qualified.context, /*create=*/true);
+    // A subject's first version (re)creates its context's record: numbered
+    // when it had no number, listed again when it was deleted.
+    if (!*context || (all->empty() && qualified.context != kDefaultContext)) {
+      auto number = store_->EnsureContext(qualified.context);
       if (!number) return std::unexpected(number.error());
+      const bool numbered_here = !*context;
       *context = *number;
-      if (input.id) import_id = SchemaId::InContext(**context, input.id->value());
-      nv.schema.id = import && import_id ? *import_id : SchemaId::InContext(**context, 0);
+      if (numbered_here) {
+        if (input.id) import_id = SchemaId::InContext(**context, input.id->value());
+        nv.schema.id = import && import_id ? *import_id : SchemaId::InContext(**context, 0);
+      }
     }
     written = store_->AddVersion(nv);
     if (written || written.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {

@@ -341,8 +341,12 @@ TEST_F(ContextsTest, ContextsAreListedUntilDeleted) {
   auto root = Call("DELETE", "/contexts/.");
   EXPECT_EQ(root.status, 422);
   EXPECT_NE(root.body.find("42205"), std::string::npos) << root.body;
-  // Used again, it is listed again, its id space continuing.
+  // Used again, it is listed again (also once it is empty again), its id
+  // space continuing.
   EXPECT_EQ(Register(":.team-a:orders", "integer"), "{\"id\":2}");
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\",\".team-a\"]");
+  ASSERT_EQ(Call("DELETE", "/subjects/:.team-a:orders").status, 200);
+  ASSERT_EQ(Call("DELETE", "/subjects/:.team-a:orders?permanent=true").status, 200);
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\",\".team-a\"]");
 }
 
