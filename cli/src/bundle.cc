@@ -245,6 +245,29 @@ std::expected<BundleManifest, std::string> ManifestFromJson(const json::Value& m
       out.contexts.push_back(c.AsString());
     }
   }
+  // A context's own settings (added within format 2: older readers ignore
+  // the member and import the rest).
+  if (const json::Value* settings = Member(manifest, "contextSettings")) {
+    if (!settings->IsObject()) {
+      return std::unexpected(Where(manifest_path, "contextSettings") + " is not an object");
+    }
+    for (const json::Member& m : settings->AsObject()) {
+      const std::string where = Where(manifest_path, "contextSettings") + "[\"" + m.key + "\"]";
+      if (m.key.size() < 2 || !m.key.starts_with('.')) {
+        return std::unexpected(where + " does not name a context other than '.'");
+      }
+      if (!m.value.IsObject()) return std::unexpected(where + " is not an object");
+      BundleContextSettings own;
+      if (const json::Value* c = Member(m.value, "config"); c != nullptr && !c->IsNull()) {
+        if (!c->IsObject()) return std::unexpected(where + ".config is not an object");
+        own.config = *c;
+      }
+      auto mode = StringMember(m.value, "mode", where, false);
+      if (!mode) return std::unexpected(mode.error());
+      own.mode = std::move(*mode);
+      out.context_settings[m.key] = std::move(own);
+    }
+  }
   if (const json::Value* source = Member(manifest, "source");
       source != nullptr && source->IsObject()) {
     if (const json::Value* a = Member(*source, "accord"); a != nullptr && a->IsBool()) {
@@ -319,6 +342,7 @@ std::expected<Bundle, std::string> ReadBundle(const std::string& dir) {
   Bundle out;
   out.accord_source = manifest->accord_source;
   out.contexts = std::move(manifest->contexts);
+  out.context_settings = std::move(manifest->context_settings);
   out.global_config = std::move(manifest->global_config);
   out.global_mode = std::move(manifest->global_mode);
   for (const std::string& name : manifest->subjects) {

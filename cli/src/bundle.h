@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,11 +67,21 @@ struct BundleSubject {
   json::Value catalog;  // Accord: {"owner", "description", "tags", "links", "sla"}, else null
 };
 
+// A context's own config and mode (Confluent's /config/:.ctx: and
+// /mode/:.ctx:; manifest member "contextSettings", keyed by context name).
+struct BundleContextSettings {
+  json::Value config;  // as GET /config/:.ctx: answered, or null (none)
+  std::string mode;    // its own mode, or empty (none)
+  friend bool operator==(const BundleContextSettings&, const BundleContextSettings&) = default;
+};
+
 struct Bundle {
   bool accord_source = false;
   std::vector<std::string> contexts;  // as GET /contexts answered (version 1: ["."])
-  json::Value global_config;          // as GET /config answered, or null
-  std::string global_mode;            // as GET /mode answered, or empty
+  // Contexts with a config or mode of their own (absent: none).
+  std::map<std::string, BundleContextSettings> context_settings;
+  json::Value global_config;  // as GET /config answered, or null
+  std::string global_mode;    // as GET /mode answered, or empty
   std::vector<BundleSubject> subjects;
   json::Array services;  // Accord: declarations without "updatedAt"
 };
@@ -96,6 +107,7 @@ std::expected<BundleSubject, std::string> SubjectFromJson(const json::Value& val
 struct BundleManifest {
   bool accord_source = false;
   std::vector<std::string> contexts;
+  std::map<std::string, BundleContextSettings> context_settings;
   json::Value global_config;
   std::string global_mode;
   std::vector<std::string> subjects;

@@ -5,7 +5,8 @@
 // Accord all serve it) and writes a bundle (bundle.h, docs/bundle-format.md):
 // every subject and version, soft-deleted ones included (?deleted=true), with
 // ids, types, references, metadata and rule sets; global and per-subject
-// config and mode. When the source answers Accord's catalog API
+// config and mode, and each context's own (/config/:.ctx:, /mode/:.ctx:). When
+// the source answers Accord's catalog API
 // (GET /accord/v1/services), the catalog too: subject metadata, deprecations
 // and service declarations.
 //
@@ -226,7 +227,27 @@ int RunExport(const ExportArgs& args) {
     }
   }
   if (context_names.empty()) context_names.emplace_back(".");
+  // Each context's own config and mode (/config/:.ctx:, /mode/:.ctx:;
+  // 404: none), for the contexts that have either.
+  json::Value context_settings{json::Object{}};
+  for (const json::Value& c : context_names) {
+    if (c.AsString() == ".") continue;
+    const std::string scope = RegistryClient::Segment(":" + c.AsString() + ":");
+    auto config = GetOrNull(client, "/config/" + scope);
+    if (!config) return ReportClientError("export", config.error());
+    auto mode = GetOrNull(client, "/mode/" + scope);
+    if (!mode) return ReportClientError("export", mode.error());
+    const json::Value* mode_name = mode->IsObject() ? NonNull(*mode, "mode") : nullptr;
+    if (!config->IsObject() && mode_name == nullptr) continue;
+    json::Value own{json::Object{}};
+    if (config->IsObject()) own.Add("config", *config);
+    if (mode_name != nullptr) own.Add("mode", *mode_name);
+    context_settings.Add(c.AsString(), std::move(own));
+  }
   manifest.Add("contexts", json::Value(std::move(context_names)));
+  if (!context_settings.AsObject().empty()) {
+    manifest.Add("contextSettings", std::move(context_settings));
+  }
   json::Value global{json::Object{}};
   auto config = GetOrNull(client, "/config");
   if (!config) return ReportClientError("export", config.error());

@@ -11,8 +11,9 @@
 // on a rerun); versions are registered with their ids and version numbers,
 // each after the versions it references and after the earlier versions of
 // its subject; versions soft-deleted in the source are then soft-deleted;
-// then configs, the catalog (metadata, deprecations, service declarations),
-// per-subject modes and, last, the global mode (the bundle's, or the one the
+// then configs (each context's own too), the catalog (metadata,
+// deprecations, service declarations), per-subject and per-context modes
+// and, last, the global mode (the bundle's, or the one the
 // registry had before), so IMPORT is not left on.
 //
 // Verification: every schema id of the bundle serves byte-identical schema
@@ -365,6 +366,32 @@ int RunImport(const ImportArgs& args) {
           Write{"global config", "PUT", "/config", ConfigBody(bundle->global_config)});
     }
   }
+  // Each context's own config: the bundle's, or none (contexts the bundle
+  // lists without settings). A context's own settings outrank the global
+  // ones for its subjects, so its mode comes after everything it could
+  // block, with the subjects' modes below.
+  struct ContextMode {
+    std::string context, path, mode;  // mode "": none
+  };
+  std::vector<ContextMode> context_modes;
+  for (const std::string& context : bundle->contexts) {
+    if (context == ".") continue;
+    const auto own = bundle->context_settings.find(context);
+    const BundleContextSettings want =
+        own != bundle->context_settings.end() ? own->second : BundleContextSettings{};
+    const std::string scope = RegistryClient::Segment(":" + context + ":");
+    const std::string config_path = "/config/" + scope;
+    auto config = GetOrNull(client, config_path);
+    if (!config) return ReportClientError("import", config.error());
+    if (!want.config.IsNull() && !SameConfig(want.config, *config)) {
+      plan.settings.push_back(Write{"context " + Quote(context) + " config", "PUT", config_path,
+                                    ConfigBody(want.config)});
+    } else if (want.config.IsNull() && !config->IsNull()) {
+      plan.settings.push_back(
+          Write{"context " + Quote(context) + " config", "DELETE", config_path, json::Value()});
+    }
+    context_modes.push_back({context, "/mode/" + scope, want.mode});
+  }
   // Per-subject modes after everything they could block.
   for (const BundleSubject& s : bundle->subjects) {
     const std::string path = "/mode/" + RegistryClient::Segment(s.subject);
@@ -378,6 +405,18 @@ int RunImport(const ImportArgs& args) {
     plan.settings.push_back(Write{"subject " + Quote(s.subject) + " mode",
                                   s.mode.empty() ? "DELETE" : "PUT",
                                   s.mode.empty() ? path : path + "?force=true", std::move(body)});
+  }
+  for (const auto& [context, path, want] : context_modes) {
+    auto held = GetOrNull(client, path);
+    if (!held) return ReportClientError("import", held.error());
+    const json::Value* mode = NonNull(*held, "mode");
+    const std::string have = mode != nullptr && mode->IsString() ? mode->AsString() : "";
+    if (have == want) continue;
+    json::Value body{json::Object{}};
+    if (!want.empty()) body.Add("mode", want);
+    plan.settings.push_back(Write{"context " + Quote(context) + " mode",
+                                  want.empty() ? "DELETE" : "PUT",
+                                  want.empty() ? path : path + "?force=true", std::move(body)});
   }
   auto global_mode = client.Get("/mode");
   if (!global_mode) return ReportClientError("import", global_mode.error());

@@ -47,6 +47,11 @@ RegistryResult<std::int64_t> FaultInjectionStore::EnsureContext(const std::strin
   if (WriteFails()) return Injected();
   return inner_->EnsureContext(name, number);
 }
+RegistryResult<void> FaultInjectionStore::DeleteContext(const std::string& name,
+                                                        const AuditRecord& audit) {
+  if (WriteFails()) return Injected();
+  return inner_->DeleteContext(name, audit);
+}
 RegistryResult<std::vector<SubjectName>> FaultInjectionStore::ListSubjects(IncludeDeleted d) {
   ACCORD_READ(ListSubjects(d));
 }

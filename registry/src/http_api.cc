@@ -807,6 +807,15 @@ HttpResponse Api::Dispatch(const HttpRequest& req, const Principal& caller) cons
       return done(
           Reply(service_.ListContexts(), [](const auto& v) { return JsonReply(StringArray(v)); }));
     }
+  } else if (n == 2 && s[0] == "contexts") {
+    if (is("DELETE", "/contexts/{ctx}")) {
+      // 204 and no body, as the Confluent-compatible registries answer it.
+      auto r = service_.DeleteContext(s[1], caller);
+      if (!r) return done(ErrorResponse(r.error()));
+      HttpResponse ok;
+      ok.status = 204;
+      return done(std::move(ok));
+    }
   } else if (n == 3 && s[0] == "v1" && s[1] == "metadata") {
     if (s[2] == "id" && is("GET", "/v1/metadata/id")) {
       Value scope{json::Object{}};

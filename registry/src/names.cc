@@ -23,7 +23,7 @@ constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
     {Mode::kImport, "IMPORT"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 39> kErrorCodes{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 40> kErrorCodes{{
     {ErrorCode::kBadRequest, "BAD_REQUEST"},
     {ErrorCode::kRouteNotFound, "ROUTE_NOT_FOUND"},
     {ErrorCode::kMethodNotAllowed, "METHOD_NOT_ALLOWED"},
@@ -46,6 +46,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 39> kErrorCodes{{
     {ErrorCode::kServiceVersionNotFound, "SERVICE_VERSION_NOT_FOUND"},
     {ErrorCode::kEnvironmentNotFound, "ENVIRONMENT_NOT_FOUND"},
     {ErrorCode::kDeploymentNotFound, "DEPLOYMENT_NOT_FOUND"},
+    {ErrorCode::kContextNotFound, "CONTEXT_NOT_FOUND"},
     {ErrorCode::kWebhookNotFound, "WEBHOOK_NOT_FOUND"},
     {ErrorCode::kIncompatibleSchema, "INCOMPATIBLE_SCHEMA"},
     {ErrorCode::kVersionInUse, "VERSION_IN_USE"},

@@ -88,7 +88,11 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 // 10: subject_heads and accord_epoch (kHeadsDdl), accord_add_version's
 // p_config_epoch and fast path (layout 4's and layout 7's signatures now
 // call it, so that every append keeps the subject's head).
-constexpr int kSchemaVersion = 10;
+// 11: contexts.deleted (DELETE /contexts/{ctx}; ADD COLUMN IF NOT EXISTS in
+// kContextsDdl) and accord_add_version's p_ctx_* (the config and mode of the
+// subject's context, issue #18; layout 10's signature now calls it without
+// them, which is what that build decided under).
+constexpr int kSchemaVersion = 11;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
 constexpr const char* kChannel = "accord_changes";
@@ -208,6 +212,7 @@ CREATE SEQUENCE IF NOT EXISTS context_numbers;
 CREATE TABLE IF NOT EXISTS contexts(
   name TEXT PRIMARY KEY,
   number BIGINT NOT NULL UNIQUE);
+ALTER TABLE contexts ADD COLUMN IF NOT EXISTS deleted BOOLEAN NOT NULL DEFAULT false;
 )sql";
 
 // Layout 10: what lets a registration skip most of its checks (see
@@ -327,6 +332,10 @@ CREATE OR REPLACE FUNCTION accord_add_version(
     p_sub_contract TEXT, p_global_contract TEXT,
     -- layout 10: the config epoch the decision's config and mode were read under
     p_config_epoch BIGINT,
+    -- layout 11: the subject's context's config and mode (scope ':.ctx:'),
+    -- compared when p_ctx_scope is not NULL (a subject in a named context)
+    p_ctx_scope TEXT, p_ctx_level TEXT, p_ctx_policy TEXT, p_ctx_lint BOOLEAN,
+    p_ctx_contract TEXT, p_ctx_mode TEXT,
     OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
     OUT case_variant_of TEXT, OUT config_epoch BIGINT)
 LANGUAGE plpgsql AS $fn$
@@ -335,8 +344,10 @@ DECLARE
   holder TEXT;
   c config%ROWTYPE;
   g config%ROWTYPE;
+  x config%ROWTYPE;
   sm TEXT;
   gm TEXT;
+  xm TEXT;
   so TEXT;
   fast BOOLEAN := false;
 BEGIN
@@ -386,6 +397,16 @@ BEGIN
          OR g.contract IS DISTINCT FROM p_global_contract THEN
         outcome := 'conflict';
         RETURN;
+      END IF;
+      IF p_ctx_scope IS NOT NULL THEN  -- layout 11
+        SELECT * INTO x FROM config WHERE scope = p_ctx_scope;
+        SELECT mode INTO xm FROM modes WHERE scope = p_ctx_scope;
+        IF x.level IS DISTINCT FROM p_ctx_level OR x.policy IS DISTINCT FROM p_ctx_policy
+           OR x.lint IS DISTINCT FROM p_ctx_lint OR x.contract IS DISTINCT FROM p_ctx_contract
+           OR xm IS DISTINCT FROM p_ctx_mode THEN
+          outcome := 'conflict';
+          RETURN;
+        END IF;
       END IF;
       -- The owner the authorisation read (DecidedUnder::subject_owner), when
       -- this write could undo another's: it replaces the subject's metadata,
@@ -482,6 +503,29 @@ $fn$;
 -- The previous builds' signatures, for their replicas still running during
 -- an upgrade: each now takes the full path above (no epoch), which keeps the
 -- subject's head and draws ids as above (they never name a context).
+-- Layout 10's (no context config: that build decided under none), on its
+-- fast path when it passes an epoch:
+CREATE OR REPLACE FUNCTION accord_add_version(
+    p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
+    p_type TEXT, p_text TEXT, p_canonical TEXT, p_fingerprint TEXT, p_refs TEXT,
+    p_created_ms BIGINT, p_metadata TEXT, p_rule_set TEXT,
+    p_meta_owner TEXT, p_meta_description TEXT, p_meta_tags TEXT, p_meta_links TEXT,
+    p_meta_sla TEXT,
+    p_ts_ms BIGINT, p_actor TEXT, p_action TEXT, p_audit_subject TEXT, p_audit_version INTEGER,
+    p_detail TEXT, p_fail_at TEXT,
+    p_decided BOOLEAN, p_global_scope TEXT, p_sub_level TEXT, p_sub_policy TEXT,
+    p_sub_lint BOOLEAN, p_global_level TEXT, p_global_policy TEXT, p_global_lint BOOLEAN,
+    p_sub_mode TEXT, p_global_mode TEXT, p_case_fold TEXT, p_sub_owner TEXT,
+    p_sub_contract TEXT, p_global_contract TEXT, p_config_epoch BIGINT,
+    OUT outcome TEXT, OUT schema_id BIGINT, OUT new_schema BOOLEAN, OUT seq BIGINT,
+    OUT case_variant_of TEXT, OUT config_epoch BIGINT)
+LANGUAGE sql AS $fn$
+  SELECT a.outcome, a.schema_id, a.new_schema, a.seq, a.case_variant_of, a.config_epoch
+  FROM accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                          $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
+                          $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,
+                          NULL, NULL, NULL, NULL, NULL, NULL) a
+$fn$;
 -- Layout 7's (data contracts):
 CREATE OR REPLACE FUNCTION accord_add_version(
     p_subject TEXT, p_version INTEGER, p_expected_latest INTEGER, p_schema_id BIGINT,
@@ -501,7 +545,8 @@ LANGUAGE sql AS $fn$
   SELECT a.outcome, a.schema_id, a.new_schema, a.seq, a.case_variant_of
   FROM accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                           $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
-                          $30, $31, $32, $33, $34, $35, $36, $37, $38, NULL) a
+                          $30, $31, $32, $33, $34, $35, $36, $37, $38, NULL,
+                          NULL, NULL, NULL, NULL, NULL, NULL) a
 $fn$;
 -- Layout 4's, whose build knows no contract settings and so never compared
 -- them: it passes the stored ones, which compare equal (a config write
@@ -526,7 +571,8 @@ LANGUAGE sql AS $fn$
                           $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29,
                           $30, $31, $32, $33, $34, $35, $36,
                           (SELECT c.contract FROM config c WHERE c.scope = $1),
-                          (SELECT c.contract FROM config c WHERE c.scope = $26), NULL) a
+                          (SELECT c.contract FROM config c WHERE c.scope = $26), NULL,
+                          NULL, NULL, NULL, NULL, NULL, NULL) a
 $fn$;
 )sql";
 
@@ -874,8 +920,9 @@ class ReadCache {
     modes.clear();
   }
 
-  // The config epoch under which the subject's and the global config and
-  // mode were read, when all four are cached under one epoch with the
+  // The config epoch under which the subject's, its context's (when
+  // d.context_scope) and the global config and mode were read, when all are
+  // cached under one epoch with the
   // values `d` holds (what the decision read); else nullopt.
   std::optional<std::int64_t> EpochOf(const std::string& subject, const DecidedUnder& d) const {
     std::lock_guard lock(mu_);
@@ -897,6 +944,17 @@ class ReadCache {
         gc->second.value.value_or(ConfigRecord{}) != d.global_config.value_or(ConfigRecord{}) ||
         sm->second.value != d.subject_mode || gm->second.value != d.global_mode) {
       return std::nullopt;
+    }
+    // The subject's context's own config and mode (issue #18), likewise.
+    if (d.context_scope) {
+      const auto xc = configs.find(d.context_scope->str());
+      const auto xm = modes.find(d.context_scope->str());
+      if (xc == configs.end() || xm == modes.end() || xc->second.epoch != epoch ||
+          xm->second.epoch != epoch ||
+          xc->second.value.value_or(ConfigRecord{}) != d.context_config.value_or(ConfigRecord{}) ||
+          xm->second.value != d.context_mode) {
+        return std::nullopt;
+      }
     }
     return epoch;
   }
@@ -1062,11 +1120,13 @@ class PostgresStore final : public Store {
   }
 
   RegistryResult<std::vector<ContextRecord>> ListContexts() override {
-    auto rows = Query("SELECT name, number FROM contexts ORDER BY number");
+    auto rows = Query("SELECT name, number, deleted FROM contexts ORDER BY number");
     if (!rows) return std::unexpected(rows.error());
     std::vector<ContextRecord> out;
     for (int i = 0; i < rows->size(); ++i) {
-      out.push_back({.name = rows->Text(i, 0), .number = rows->Int(i, 1)});
+      out.push_back({.name = rows->Text(i, 0),
+                     .number = rows->Int(i, 1),
+                     .deleted = rows->Text(i, 2) == "t"});
     }
     return out;
   }
@@ -1400,7 +1460,7 @@ class PostgresStore final : public Store {
         "SELECT outcome, schema_id, new_schema, seq, case_variant_of, config_epoch FROM "
         "accord_add_version($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
         "$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, "
-        "$33, $34, $35, $36, $37, $38, $39)",
+        "$33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45)",
         {P(v.subject.str()),
          P(std::int64_t{v.version.value()}),
          v.expected_latest ? P(std::int64_t{v.expected_latest->value()}) : Param(),
@@ -1439,7 +1499,13 @@ class PostgresStore final : public Store {
          P(d.subject_owner),
          d.subject_config ? ContractSettingsText(*d.subject_config) : Param(),
          d.global_config ? ContractSettingsText(*d.global_config) : Param(),
-         epoch ? P(*epoch) : Param()});
+         epoch ? P(*epoch) : Param(),
+         d.context_scope ? P(ScopeOf(d.context_scope)) : Param(),
+         ConfigColumn(d.context_config, &ConfigRecord::level),
+         ConfigColumn(d.context_config, &ConfigRecord::policy),
+         ConfigColumn(d.context_config, &ConfigRecord::lint),
+         d.context_config ? ContractSettingsText(*d.context_config) : Param(),
+         d.context_mode ? P(std::string(ModeName(*d.context_mode))) : Param()});
     if (!r) {
       if (r.error().fault == StoreFault::kUnavailable) {
         reachable_ = false;
@@ -1755,10 +1821,13 @@ class PostgresStore final : public Store {
       if (Injected("context")) return InjectedFault();
       // Numbered already (the usual case: another process numbered it):
       // no number is drawn, so none is wasted.
-      auto known = c.Exec("SELECT number FROM contexts WHERE name = $1", {P(name)});
+      auto known = c.Exec("SELECT number, deleted FROM contexts WHERE name = $1", {P(name)});
       if (!known) return std::unexpected(known.error());
       if (known->size() == 1) {
         out = known->Int(0, 0);
+        if (known->Text(0, 1) != "t") return {};
+        auto revived = c.Exec("UPDATE contexts SET deleted = false WHERE name = $1", {P(name)});
+        if (!revived) return std::unexpected(revived.error());
         return {};
       }
       auto ins = number > 0 ? c.Exec(
@@ -1785,6 +1854,26 @@ class PostgresStore final : public Store {
     });
     if (!r) return std::unexpected(r.error());
     return out;
+  }
+
+  // The context's own config and mode go with it: announced as a change
+  // of that scope (the config epoch moves too, through its triggers).
+  RegistryResult<void> DeleteContext(const std::string& name, const AuditRecord& audit) override {
+    const SubjectName scope(":" + name + ":");
+    return Write(Change::Scope(scope), [&](Conn& c, Change& change) -> RegistryResult<void> {
+      if (Injected("context")) return InjectedFault();
+      auto marked =
+          c.Exec("UPDATE contexts SET deleted = true WHERE name = $1 RETURNING number", {P(name)});
+      if (!marked) return std::unexpected(marked.error());
+      if (marked->size() != 1) {
+        return Fail(ErrorCode::kStoreError, "context " + name + " has no record");
+      }
+      for (const char* sql :
+           {"DELETE FROM config WHERE scope = $1", "DELETE FROM modes WHERE scope = $1"}) {
+        if (auto r = c.Exec(sql, {P(scope.str())}); !r) return std::unexpected(r.error());
+      }
+      return InsertAudit(c, audit, change);
+    });
   }
 
   RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {

@@ -306,8 +306,11 @@ struct Server::Impl {
     res.version(version);
     res.result(static_cast<unsigned>(out.status));
     for (auto& [k, v] : out.headers) res.insert(k, v);
-    res.set(http::field::content_type, out.content_type);
     res.set("X-Request-Id", id);
+    // No Content (DELETE /contexts/{ctx}): no body, and neither its type nor
+    // its length (RFC 9110, 8.6: never a Content-Length on a 204).
+    if (out.status == 204) return res;
+    res.set(http::field::content_type, out.content_type);
     const std::size_t size = out.body.size();
     if (head) {
       res.content_length(size);

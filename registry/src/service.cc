@@ -240,6 +240,86 @@ ResolvedReference ReferenceTo(const std::string& name, const SubjectName& subjec
                            .schema = target->schema};
 }
 
+// The scope of the config and mode of `s`'s context (":.ctx:"), when `s` is
+// a subject in a named context (issue #18): that context's own settings
+// come between the subject's and the global ones. None for a subject in the
+// default context (its context's settings are the global ones) and for a
+// context's scope itself.
+std::optional<SubjectName> ContextScopeOf(const SubjectName& s) {
+  if (!s.str().starts_with(":.")) return std::nullopt;
+  const QualifiedSubject q = SplitQualifiedSubject(s.str());
+  if (q.context == kDefaultContext || q.name.empty()) return std::nullopt;
+  return SubjectName(QualifySubject(q.context, ""));
+}
+
+// What /config/{s} and /mode/{s} name: a context's own settings when `s`
+// is ":.ctx:" or ":.ctx" (Confluent's form; `context` then ".ctx", `scope`
+// ":.ctx:"), the global ones for ":.:" or ":." (the default context's own
+// settings are the global ones: `scope` nullopt), else the subject `s`.
+struct ConfigScope {
+  std::optional<SubjectName> scope;
+  std::optional<std::string> context;
+};
+RegistryResult<ConfigScope> ParseConfigScope(const std::string& s, bool validate) {
+  if (s.empty()) return ConfigScope{};  // "/config/:.:" once the default context is unqualified
+  if (s.starts_with(":.")) {
+    const QualifiedSubject q = SplitQualifiedSubject(s);
+    if (q.name.empty()) {
+      if (auto ok = ValidateContextName(q.context); !ok) return std::unexpected(ok.error());
+      if (q.context == kDefaultContext) return ConfigScope{};
+      return ConfigScope{.scope = SubjectName(QualifySubject(q.context, "")), .context = q.context};
+    }
+  }
+  if (!validate) return ConfigScope{.scope = SubjectName(s)};
+  auto valid = ValidateSubjectName(s);
+  if (!valid) return std::unexpected(valid.error());
+  return ConfigScope{.scope = std::move(*valid)};
+}
+
+// The audit row's subject of a config or mode write ("" global).
+std::string AuditScope(const std::optional<SubjectName>& scope) {
+  return scope ? scope->str() : std::string();
+}
+
+// Who may change a scope's config or mode: a subject's as
+// AuthoriseScopeChange says; a context's own, like the global one, only an
+// admin (it governs every subject in the context).
+RegistryResult<void> AuthoriseScopeWrite(Store& store, const Principal& caller,
+                                         const ConfigScope& scope, std::string_view what) {
+  if (!scope.context) return internal::AuthoriseScopeChange(store, caller, scope.scope, what);
+  if (auto w = internal::RequireWriter(caller); !w) return w;
+  return internal::RequireAdmin(
+      caller, "change the " + std::string(what) + " of context " + *scope.context);
+}
+
+// "Subject 'x'" or "Context '.ctx'", for the 40408/40409 messages.
+std::string ScopeNoun(const ConfigScope& c) {
+  return c.context ? "Context " + Quoted(*c.context) : "Subject " + Quoted(c.scope->str());
+}
+
+// Contexts (issue #18), Confluent's rule: a reference names a subject in
+// the referencing subject's context unless it is qualified. So in
+// ":.team-a:orders", "common" is ":.team-a:common", ":.other:common" is
+// that, and ":.:common" is the default context's "common" (stored as
+// "common"). A reference is stored as resolved here (qualified), so a
+// stored one keeps the meaning it was registered with: records written
+// before this rule (whose "common" meant the default context's) still do.
+std::vector<SchemaReference> InReferrersContext(const std::vector<SchemaReference>& references,
+                                                const SubjectName& referrer) {
+  const QualifiedSubject home = SplitQualifiedSubject(referrer.str());
+  std::vector<SchemaReference> out = references;
+  for (SchemaReference& r : out) {
+    const std::string& name = r.subject.str();
+    if (name.starts_with(":.:")) {
+      r.subject = SubjectName(name.substr(3));
+    } else if (home.context != kDefaultContext && !name.starts_with(":.") &&
+               !name.starts_with(kContextWildcard)) {
+      r.subject = SubjectName(QualifySubject(home.context, name));
+    }
+  }
+  return out;
+}
+
 // A schema's identity key within the context of `subject` (Parsed::fingerprint).
 void ScopeToContext(std::string& fingerprint, const SubjectName& subject) {
   const QualifiedSubject q = SplitQualifiedSubject(subject.str());
@@ -449,15 +529,17 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
   return out;
 }
 
-RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
+RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input,
+                                                 const SubjectName& referrer) {
   if (input.schema.size() > options_.max_schema_bytes) {
     return Fail(ErrorCode::kSchemaTooLarge, "Schema is larger than the limit of " +
                                                 std::to_string(options_.max_schema_bytes) +
                                                 " bytes");
   }
+  const std::vector<SchemaReference> references = InReferrersContext(input.references, referrer);
   std::vector<ResolvedReference> resolved;
   std::set<std::string> names;
-  for (const SchemaReference& r : input.references) {
+  for (const SchemaReference& r : references) {
     if (r.name.empty())
       return Fail(ErrorCode::kInvalidSchema, "Invalid schema: a reference has no name");
     if (!names.insert(r.name).second) {
@@ -496,7 +578,7 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
   if (auto within = internal::CheckWorkBudget(); !within) return std::unexpected(within.error());
   if (!parsed) return std::unexpected(parsed.error());
   Parsed out;
-  out.references = input.references;
+  out.references = references;
   // Latest (-1) references are pinned to the concrete version they resolved to.
   for (std::size_t i = 0; i < out.references.size(); ++i) {
     for (const ResolvedReference& r : parsed->references) {
@@ -521,7 +603,6 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input) {
 }
 
 RegistryResult<DecidedUnder> Service::ReadDecidedUnder(const SubjectName& s) {
-  DecidedUnder out;
   auto subject_config = store_->GetConfig(s);
   if (!subject_config) return std::unexpected(subject_config.error());
   auto global_config = store_->GetConfig(std::nullopt);
@@ -530,15 +611,34 @@ RegistryResult<DecidedUnder> Service::ReadDecidedUnder(const SubjectName& s) {
   if (!subject_mode) return std::unexpected(subject_mode.error());
   auto global_mode = store_->GetMode(std::nullopt);
   if (!global_mode) return std::unexpected(global_mode.error());
-  return DecidedUnder{.subject_config = std::move(*subject_config),
-                      .global_config = std::move(*global_config),
-                      .subject_mode = *subject_mode,
-                      .global_mode = *global_mode};
+  DecidedUnder out{.subject_config = std::move(*subject_config),
+                   .global_config = std::move(*global_config),
+                   .subject_mode = *subject_mode,
+                   .global_mode = *global_mode};
+  if ((out.context_scope = ContextScopeOf(s))) {
+    auto context_config = store_->GetConfig(out.context_scope);
+    if (!context_config) return std::unexpected(context_config.error());
+    auto context_mode = store_->GetMode(out.context_scope);
+    if (!context_mode) return std::unexpected(context_mode.error());
+    out.context_config = std::move(*context_config);
+    out.context_mode = *context_mode;
+  }
+  return out;
 }
 
+// Each setting falls back field by field: the subject's, its context's (a
+// subject in a named context), the global one, the built-in default.
 Service::EffectiveConfig Service::ConfigOf(const DecidedUnder& under) const {
+  ConfigRecord global_config = under.global_config.value_or(ConfigRecord{});
+  if (under.context_config) {
+    ConfigRecord context_config = *under.context_config;
+    if (!context_config.level) context_config.level = global_config.level;
+    if (!context_config.policy) context_config.policy = global_config.policy;
+    if (!context_config.lint) context_config.lint = global_config.lint;
+    internal::FillContractSettings(global_config, &context_config);
+    global_config = std::move(context_config);
+  }
   const ConfigRecord subject_config = under.subject_config.value_or(ConfigRecord{});
-  const ConfigRecord global_config = under.global_config.value_or(ConfigRecord{});
   return EffectiveConfig{
       .level = subject_config.level.value_or(global_config.level.value_or(options_.default_level)),
       .policy =
@@ -553,7 +653,8 @@ Service::EffectiveConfig Service::ConfigOf(const DecidedUnder& under) const {
 }
 
 Mode Service::ModeOf(const DecidedUnder& under) {
-  return under.subject_mode.value_or(under.global_mode.value_or(Mode::kReadWrite));
+  return under.subject_mode.value_or(
+      under.context_mode.value_or(under.global_mode.value_or(Mode::kReadWrite)));
 }
 
 // These two read only the records they use (ConfigOf and ModeOf ignore the
@@ -566,6 +667,11 @@ RegistryResult<Service::EffectiveConfig> Service::ConfigFor(const SubjectName& s
   DecidedUnder under;
   under.subject_config = std::move(*subject_config);
   under.global_config = std::move(*global_config);
+  if (const std::optional<SubjectName> scope = ContextScopeOf(s)) {
+    auto context_config = store_->GetConfig(scope);
+    if (!context_config) return std::unexpected(context_config.error());
+    under.context_config = std::move(*context_config);
+  }
   return ConfigOf(under);
 }
 
@@ -577,6 +683,11 @@ RegistryResult<Mode> Service::EffectiveMode(const SubjectName& s) {
   DecidedUnder under;
   under.subject_mode = *subject_mode;
   under.global_mode = *global_mode;
+  if (const std::optional<SubjectName> scope = ContextScopeOf(s)) {
+    auto context_mode = store_->GetMode(scope);
+    if (!context_mode) return std::unexpected(context_mode.error());
+    under.context_mode = *context_mode;
+  }
   return ModeOf(under);
 }
 
@@ -677,26 +788,23 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
   if (!subject) return std::unexpected(subject.error());
   // Parsing, validating and (optimistically) the compatibility check run
   // outside the write lock, so concurrent registrations overlap in them.
-  auto parsed = Prepare(input);
+  auto parsed = Prepare(input, *subject);
   if (!parsed) return std::unexpected(parsed.error());
   // Contexts (issue #18): the subject's context has ids and schemas of its
   // own; a client's id (IMPORT) is one of that context.
   ScopeToContext(parsed->fingerprint, *subject);
+  // A context without a number yet holds no schema; it is numbered (and so
+  // created: GET /contexts lists it) only when a version is about to be
+  // written (below), so a refused registration creates no context.
   const QualifiedSubject qualified = SplitQualifiedSubject(subject->str());
-  std::int64_t context = 0;
-  if (qualified.context != kDefaultContext) {
-    auto number = ContextNumber(qualified.context, /*create=*/true);
-    if (!number) return std::unexpected(number.error());
-    context = **number;
+  auto context = ContextNumber(qualified.context, /*create=*/false);
+  if (!context) return std::unexpected(context.error());
+  if (input.id && (input.id->value() < 1 || input.id->value() > SchemaId::kMaxLocal)) {
+    return Fail(ErrorCode::kInvalidSchema, "Schema id " + std::to_string(input.id->value()) +
+                                               " is out of range (1 to 2147483647)");
   }
   std::optional<SchemaId> import_id;
-  if (input.id) {
-    if (input.id->value() < 1 || input.id->value() > SchemaId::kMaxLocal) {
-      return Fail(ErrorCode::kInvalidSchema, "Schema id " + std::to_string(input.id->value()) +
-                                                 " is out of range (1 to 2147483647)");
-    }
-    import_id = SchemaId::InContext(context, input.id->value());
-  }
+  if (input.id && *context) import_id = SchemaId::InContext(**context, input.id->value());
   std::optional<PreCheck> pre = CheckBeforeLock(*subject, *parsed);
 
   // One registration of this subject at a time in this process; other
@@ -898,13 +1006,13 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     nv = NewVersion{};
     nv.subject = *subject;
     nv.version = version;
-    nv.schema =
-        SchemaRecord{.id = import && import_id ? *import_id : SchemaId::InContext(context, 0),
-                     .type = input.type,
-                     .text = parsed->text,
-                     .canonical = parsed->schema.canonical(),
-                     .fingerprint = parsed->fingerprint,
-                     .references = parsed->references};
+    nv.schema = SchemaRecord{
+        .id = import && import_id ? *import_id : SchemaId::InContext(context->value_or(0), 0),
+        .type = input.type,
+        .text = parsed->text,
+        .canonical = parsed->schema.canonical(),
+        .fingerprint = parsed->fingerprint,
+        .references = parsed->references};
     nv.metadata = metadata_text;
     nv.rule_set = rule_set_text;
     nv.audit = MakeAudit("REGISTER", actor, subject->str(), version.value());
@@ -947,6 +1055,18 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     // The store refuses a case variant created elsewhere meanwhile (another
     // replica's subject is not in this process's index yet).
     if (new_name && all->empty()) nv.case_fold = internal::FoldSubjectName(subject->str());
+    // A subject's first version (re)creates its context's record: numbered
+    // when it had no number, listed again when it was deleted.
+    if (!*context || (all->empty() && qualified.context != kDefaultContext)) {
+      auto number = store_->EnsureContext(qualified.context);
+      if (!number) return std::unexpected(number.error());
+      const bool numbered_here = !*context;
+      *context = *number;
+      if (numbered_here) {
+        if (input.id) import_id = SchemaId::InContext(**context, input.id->value());
+        nv.schema.id = import && import_id ? *import_id : SchemaId::InContext(**context, 0);
+      }
+    }
     written = store_->AddVersion(nv);
     if (written || written.error().fault != StoreFault::kConflict || attempt == kConflictRetries) {
       break;
@@ -1027,7 +1147,7 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
   auto versions = store_->ListVersions(subject, deleted);
   if (!versions) return std::unexpected(versions.error());
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
-  auto parsed = Prepare(input);
+  auto parsed = Prepare(input, subject);
   if (!parsed) return std::unexpected(parsed.error());
   ScopeToContext(parsed->fingerprint, subject);
   auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
@@ -1407,10 +1527,19 @@ RegistryResult<std::optional<std::int64_t>> Service::ContextNumber(const std::st
   return number;
 }
 
+// A context is listed from its creation (its record: a registration in it,
+// or its own config or mode set) until DELETE /contexts/{ctx}; and while it
+// holds a subject, also one registered after a delete or by a process that
+// still knew the context's number.
 RegistryResult<std::vector<std::string>> Service::ListContexts() {
   auto subjects = store_->ListSubjects(IncludeDeleted::kYes);
   if (!subjects) return std::unexpected(subjects.error());
+  auto records = store_->ListContexts();
+  if (!records) return std::unexpected(records.error());
   std::set<std::string> named;
+  for (ContextRecord& c : *records) {
+    if (!c.deleted) named.insert(std::move(c.name));
+  }
   for (const SubjectName& s : *subjects) {
     QualifiedSubject q = SplitQualifiedSubject(s.str());
     if (q.context != kDefaultContext) named.insert(std::move(q.context));
@@ -1418,6 +1547,46 @@ RegistryResult<std::vector<std::string>> Service::ListContexts() {
   std::vector<std::string> out{std::string(kDefaultContext)};
   out.insert(out.end(), named.begin(), named.end());
   return out;
+}
+
+RegistryResult<void> Service::DeleteContext(const std::string& context_text,
+                                            const Principal& caller) {
+  std::string context = context_text;
+  if (context.starts_with(':')) context.erase(0, 1);
+  if (context.ends_with(':')) context.pop_back();
+  if (!context.starts_with('.')) context.insert(0, 1, '.');
+  if (auto ok = ValidateContextName(context); !ok) return std::unexpected(ok.error());
+  if (context == kDefaultContext) {
+    return Fail(ErrorCode::kOperationNotPermitted, "The default context '.' cannot be deleted");
+  }
+  if (auto w = internal::RequireWriter(caller); !w) return std::unexpected(w.error());
+  if (auto a = internal::RequireAdmin(caller, "delete context " + context); !a) {
+    return std::unexpected(a.error());
+  }
+  WriteScope lock(*this);
+  auto records = store_->ListContexts();
+  if (!records) return std::unexpected(records.error());
+  const auto record = std::find_if(records->begin(), records->end(),
+                                   [&](const ContextRecord& c) { return c.name == context; });
+  auto subjects = store_->ListSubjects(IncludeDeleted::kYes);
+  if (!subjects) return std::unexpected(subjects.error());
+  std::size_t held = 0;
+  for (const SubjectName& s : *subjects) {
+    if (SplitQualifiedSubject(s.str()).context == context) ++held;
+  }
+  if (held > 0) {
+    return Fail(ErrorCode::kOperationNotPermitted,
+                "Context " + Quoted(context) + " is not empty: " + std::to_string(held) +
+                    " subject(s) in it have versions (soft-deleted ones count); delete them "
+                    "permanently first");
+  }
+  if (record == records->end() || record->deleted) {
+    return Fail(ErrorCode::kContextNotFound, "Context " + Quoted(context) + " not found");
+  }
+  auto r = store_->DeleteContext(
+      context, MakeAudit("DELETE_CONTEXT", caller.name, QualifySubject(context, "")));
+  if (!r) return std::unexpected(r.error());
+  return {};
 }
 
 RegistryResult<SchemaId> Service::ResolveSchemaId(std::int64_t wire_id,
@@ -1494,7 +1663,7 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
   } else {
     history = std::move(*live);
   }
-  auto parsed = Prepare(input);
+  auto parsed = Prepare(input, subject);
   if (!parsed) return std::unexpected(parsed.error());
   // DATA CONTRACTS, as Confluent's compatibility check applies them to the
   // schema as sent (no inheritance): validateFields against the last
@@ -1534,13 +1703,29 @@ RegistryResult<ConfigRecord> Service::GetConfig(const std::optional<std::string>
   if (!effective_global.level) effective_global.level = options_.default_level;
   if (!effective_global.policy) effective_global.policy = options_.default_policy;
   if (!subject) return effective_global;
-  auto sub = store_->GetConfig(SubjectName(*subject));
+  auto scope = ParseConfigScope(*subject, /*validate=*/false);
+  if (!scope) return std::unexpected(scope.error());
+  if (!scope->scope) return effective_global;  // ":.:": the default context's are the global ones
+  // A subject in a named context falls back to the context's own config
+  // before the global one (Confluent's order; field by field, as below).
+  if (const std::optional<SubjectName> context = ContextScopeOf(*scope->scope)) {
+    auto own = store_->GetConfig(context);
+    if (!own) return std::unexpected(own.error());
+    if (*own) {
+      ConfigRecord c = **own;
+      if (!c.level) c.level = effective_global.level;
+      if (!c.policy) c.policy = effective_global.policy;
+      if (!c.lint) c.lint = effective_global.lint;
+      internal::FillContractSettings(effective_global, &c);
+      effective_global = std::move(c);
+    }
+  }
+  auto sub = store_->GetConfig(scope->scope);
   if (!sub) return std::unexpected(sub.error());
   if (!*sub) {
     if (default_to_global) return effective_global;
-    return Fail(
-        ErrorCode::kSubjectCompatibilityNotConfigured,
-        "Subject " + Quoted(*subject) + " does not have subject-level compatibility configured");
+    return Fail(ErrorCode::kSubjectCompatibilityNotConfigured,
+                ScopeNoun(*scope) + " does not have subject-level compatibility configured");
   }
   ConfigRecord c = **sub;
   if (!c.level) c.level = effective_global.level;
@@ -1554,15 +1739,22 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
                                                 const ConfigRecord& update,
                                                 const Principal& caller) {
   const std::string& actor = caller.name;
-  std::optional<SubjectName> name;
+  ConfigScope scope;
   if (subject) {
-    auto valid = ValidateSubjectName(*subject);
+    auto valid = ParseConfigScope(*subject, /*validate=*/true);
     if (!valid) return std::unexpected(valid.error());
-    name = std::move(*valid);
+    scope = std::move(*valid);
   }
+  const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "config"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "config"); !ok) {
     return std::unexpected(ok.error());
+  }
+  // Setting a context's config creates the context (GET /contexts lists it).
+  if (scope.context) {
+    if (auto made = store_->EnsureContext(*scope.context); !made) {
+      return std::unexpected(made.error());
+    }
   }
   auto stored = store_->GetConfig(name);
   if (!stored) return std::unexpected(stored.error());
@@ -1573,7 +1765,7 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
   internal::MergeContractSettings(update, &merged);
   auto r =
       store_->SetConfig(name, merged,
-                        MakeAudit("PUT_CONFIG", actor, subject.value_or(""), 0,
+                        MakeAudit("PUT_CONFIG", actor, AuditScope(name), 0,
                                   "{\"before\":" + ConfigJson(stored->value_or(ConfigRecord{})) +
                                       ",\"after\":" + ConfigJson(merged) + "}"));
   if (!r) return std::unexpected(r.error());
@@ -1583,28 +1775,32 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
 RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::string>& subject,
                                                    const Principal& caller) {
   const std::string& actor = caller.name;
-  std::optional<SubjectName> name;
-  if (subject) name = SubjectName(*subject);
+  ConfigScope scope;
+  if (subject) {
+    auto parsed = ParseConfigScope(*subject, /*validate=*/false);
+    if (!parsed) return std::unexpected(parsed.error());
+    scope = std::move(*parsed);
+  }
+  const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "config"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "config"); !ok) {
     return std::unexpected(ok.error());
   }
   auto stored = store_->GetConfig(name);
   if (!stored) return std::unexpected(stored.error());
   ConfigRecord before = stored->value_or(ConfigRecord{});
   if (!*stored) {
-    if (subject) {
-      return Fail(
-          ErrorCode::kSubjectCompatibilityNotConfigured,
-          "Subject " + Quoted(*subject) + " does not have subject-level compatibility configured");
+    if (name) {
+      return Fail(ErrorCode::kSubjectCompatibilityNotConfigured,
+                  ScopeNoun(scope) + " does not have subject-level compatibility configured");
     }
   } else {
     auto r = store_->SetConfig(name, std::nullopt,
-                               MakeAudit("DELETE_CONFIG", actor, subject.value_or(""), 0,
+                               MakeAudit("DELETE_CONFIG", actor, AuditScope(name), 0,
                                          "{\"before\":" + ConfigJson(before) + "}"));
     if (!r) return std::unexpected(r.error());
   }
-  if (!subject) {
+  if (!name) {
     if (!before.level) before.level = options_.default_level;
     if (!before.policy) before.policy = options_.default_policy;
   }
@@ -1615,27 +1811,39 @@ RegistryResult<Mode> Service::GetMode(const std::optional<std::string>& subject,
                                       bool default_to_global) {
   auto global = store_->GetMode(std::nullopt);
   if (!global) return std::unexpected(global.error());
-  const Mode global_mode = global->value_or(Mode::kReadWrite);
+  Mode global_mode = global->value_or(Mode::kReadWrite);
   if (!subject) return global_mode;
-  auto sub = store_->GetMode(SubjectName(*subject));
+  auto scope = ParseConfigScope(*subject, /*validate=*/false);
+  if (!scope) return std::unexpected(scope.error());
+  if (!scope->scope) return global_mode;  // ":.:"
+  auto sub = store_->GetMode(scope->scope);
   if (!sub) return std::unexpected(sub.error());
   if (*sub) return **sub;
-  if (default_to_global) return global_mode;
-  return Fail(ErrorCode::kSubjectModeNotConfigured,
-              "Subject " + Quoted(*subject) + " does not have subject-level mode configured");
+  if (!default_to_global) {
+    return Fail(ErrorCode::kSubjectModeNotConfigured,
+                ScopeNoun(*scope) + " does not have subject-level mode configured");
+  }
+  // A subject in a named context: the context's mode, then the global one.
+  if (const std::optional<SubjectName> context = ContextScopeOf(*scope->scope)) {
+    auto own = store_->GetMode(context);
+    if (!own) return std::unexpected(own.error());
+    if (*own) return **own;
+  }
+  return global_mode;
 }
 
 RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject, Mode mode,
                                       Force force, const Principal& caller) {
   const std::string& actor = caller.name;
-  std::optional<SubjectName> name;
+  ConfigScope scope;
   if (subject) {
-    auto valid = ValidateSubjectName(*subject);
+    auto valid = ParseConfigScope(*subject, /*validate=*/true);
     if (!valid) return std::unexpected(valid.error());
-    name = std::move(*valid);
+    scope = std::move(*valid);
   }
+  const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "mode"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "mode"); !ok) {
     return std::unexpected(ok.error());
   }
   if (mode == Mode::kImport) {
@@ -1645,7 +1853,14 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
   }
   if (mode == Mode::kImport && force == Force::kNo) {
     bool empty = true;
-    if (name) {
+    if (scope.context) {
+      // A context is empty when none of its subjects has a version.
+      auto subjects = store_->ListSubjects(IncludeDeleted::kYes);
+      if (!subjects) return std::unexpected(subjects.error());
+      empty = std::none_of(subjects->begin(), subjects->end(), [&](const SubjectName& s) {
+        return SplitQualifiedSubject(s.str()).context == *scope.context;
+      });
+    } else if (name) {
       auto versions = store_->ListVersions(*name, IncludeDeleted::kYes);
       if (!versions) return std::unexpected(versions.error());
       empty = versions->empty();
@@ -1658,8 +1873,14 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
       return Fail(ErrorCode::kOperationNotPermitted, "Cannot import since found existing subjects");
     }
   }
+  // Setting a context's mode creates the context, as its config does.
+  if (scope.context) {
+    if (auto made = store_->EnsureContext(*scope.context); !made) {
+      return std::unexpected(made.error());
+    }
+  }
   auto r = store_->SetMode(name, mode,
-                           MakeAudit("PUT_MODE", actor, subject.value_or(""), 0,
+                           MakeAudit("PUT_MODE", actor, AuditScope(name), 0,
                                      "{\"mode\":\"" + std::string(ModeName(mode)) + "\"}"));
   if (!r) return std::unexpected(r.error());
   return mode;
@@ -1668,23 +1889,27 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
 RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subject,
                                          const Principal& caller) {
   const std::string& actor = caller.name;
-  std::optional<SubjectName> name;
-  if (subject) name = SubjectName(*subject);
+  ConfigScope scope;
+  if (subject) {
+    auto parsed = ParseConfigScope(*subject, /*validate=*/false);
+    if (!parsed) return std::unexpected(parsed.error());
+    scope = std::move(*parsed);
+  }
+  const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
-  if (auto ok = internal::AuthoriseScopeChange(*store_, caller, name, "mode"); !ok) {
+  if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "mode"); !ok) {
     return std::unexpected(ok.error());
   }
   auto stored = store_->GetMode(name);
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) {
-    if (subject) {
+    if (name) {
       return Fail(ErrorCode::kSubjectModeNotConfigured,
-                  "Subject " + Quoted(*subject) + " does not have subject-level mode configured");
+                  ScopeNoun(scope) + " does not have subject-level mode configured");
     }
     return Mode::kReadWrite;
   }
-  auto r =
-      store_->SetMode(name, std::nullopt, MakeAudit("DELETE_MODE", actor, subject.value_or("")));
+  auto r = store_->SetMode(name, std::nullopt, MakeAudit("DELETE_MODE", actor, AuditScope(name)));
   if (!r) return std::unexpected(r.error());
   return **stored;
 }

@@ -42,7 +42,9 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with pg_
 //    Every existing schema id is in the default context (number 0).
 // 8: subject_meta.message (the catalog's event type; kMigrateSubjectMessage
 //    on a database recorded at 2-7, which has subject_meta without it).
-constexpr int kSchemaVersion = 8;
+// 9: contexts.deleted (DELETE /contexts/{ctx}; kMigrateContextDeleted on a
+//    database recorded at 7-8, whose contexts table lacks it).
+constexpr int kSchemaVersion = 9;
 
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -158,7 +160,13 @@ CREATE TABLE IF NOT EXISTS webhooks(
 constexpr const char* kContextsDdl = R"sql(
 CREATE TABLE IF NOT EXISTS contexts(
   name TEXT PRIMARY KEY,
-  number INTEGER NOT NULL UNIQUE);
+  number INTEGER NOT NULL UNIQUE,
+  deleted INTEGER NOT NULL DEFAULT 0);
+)sql";
+
+// Versions 7-8 -> 9: a context deleted through DELETE /contexts/{ctx}.
+constexpr const char* kMigrateContextDeleted = R"sql(
+ALTER TABLE contexts ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // Versions 2-7 -> 8: the subject's event type in its catalog metadata.
@@ -495,10 +503,12 @@ class SqliteStore final : public Store {
 
   RegistryResult<std::vector<ContextRecord>> ListContexts() override {
     return Read([&](sqlite3* db) -> RegistryResult<std::vector<ContextRecord>> {
-      Stmt s(db, "SELECT name, number FROM contexts ORDER BY number");
+      Stmt s(db, "SELECT name, number, deleted FROM contexts ORDER BY number");
       std::vector<ContextRecord> out;
       int rc;
-      while ((rc = s.Step()) == SQLITE_ROW) out.push_back({.name = s.Text(0), .number = s.Int(1)});
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        out.push_back({.name = s.Text(0), .number = s.Int(1), .deleted = s.Int(2) != 0});
+      }
       if (rc != SQLITE_DONE) return StoreError(rc);
       return out;
     });
@@ -790,15 +800,21 @@ class SqliteStore final : public Store {
       if (v.decided_under) {
         // A missing record and one with no field set mean the same.
         const DecidedUnder& d = *v.decided_under;
-        for (const auto& [scope, decided] :
-             {std::pair{ScopeOf(v.subject), d.subject_config.value_or(ConfigRecord{})},
-              std::pair{ScopeOf(std::nullopt), d.global_config.value_or(ConfigRecord{})}}) {
+        std::vector<std::pair<std::string, ConfigRecord>> configs = {
+            {ScopeOf(v.subject), d.subject_config.value_or(ConfigRecord{})},
+            {ScopeOf(std::nullopt), d.global_config.value_or(ConfigRecord{})}};
+        std::vector<std::pair<std::string, std::optional<Mode>>> modes = {
+            {ScopeOf(v.subject), d.subject_mode}, {ScopeOf(std::nullopt), d.global_mode}};
+        if (d.context_scope) {
+          configs.emplace_back(ScopeOf(d.context_scope), d.context_config.value_or(ConfigRecord{}));
+          modes.emplace_back(ScopeOf(d.context_scope), d.context_mode);
+        }
+        for (const auto& [scope, decided] : configs) {
           std::optional<ConfigRecord> now;
           if ((rc = ReadConfig(db, scope, &now)) != SQLITE_OK) return rc;
           if (now.value_or(ConfigRecord{}) != decided) return kLatestMoved;
         }
-        for (const auto& [scope, decided] : {std::pair{ScopeOf(v.subject), d.subject_mode},
-                                             std::pair{ScopeOf(std::nullopt), d.global_mode}}) {
+        for (const auto& [scope, decided] : modes) {
           std::optional<Mode> now;
           if ((rc = ReadMode(db, scope, &now)) != SQLITE_OK) return rc;
           if (now != decided) return kLatestMoved;
@@ -1182,12 +1198,15 @@ class SqliteStore final : public Store {
     std::int64_t out = 0;
     auto r = Write([&](sqlite3* db) -> int {
       if (Injected("context")) return SQLITE_IOERR;
-      Stmt known(db, "SELECT number FROM contexts WHERE name = ?");
+      Stmt known(db, "SELECT number, deleted FROM contexts WHERE name = ?");
       known.Bind(1, name);
       int rc = known.Step();
       if (rc == SQLITE_ROW) {
         out = known.Int(0);
-        return SQLITE_OK;
+        if (known.Int(1) == 0) return SQLITE_OK;
+        Stmt revive(db, "UPDATE contexts SET deleted = 0 WHERE name = ?");
+        revive.Bind(1, name);
+        return Run(revive);
       }
       if (rc != SQLITE_DONE) return rc;
       // One writer connection: nobody numbers a context between these two.
@@ -1202,6 +1221,25 @@ class SqliteStore final : public Store {
     });
     if (!r) return std::unexpected(r.error());
     return out;
+  }
+
+  RegistryResult<void> DeleteContext(const std::string& name, const AuditRecord& audit) override {
+    return Write([&](sqlite3* db) -> int {
+      if (Injected("context")) return SQLITE_IOERR;
+      Stmt mark(db, "UPDATE contexts SET deleted = 1 WHERE name = ?");
+      mark.Bind(1, name);
+      int rc = Run(mark);
+      if (rc != SQLITE_OK) return rc;
+      if (sqlite3_changes(db) == 0) return SQLITE_NOTFOUND;
+      const std::string scope = ":" + name + ":";
+      for (const char* sql :
+           {"DELETE FROM config WHERE scope = ?", "DELETE FROM modes WHERE scope = ?"}) {
+        Stmt del(db, sql);
+        del.Bind(1, scope);
+        if ((rc = Run(del)) != SQLITE_OK) return rc;
+      }
+      return InsertAudit(db, audit);
+    });
   }
 
   RegistryResult<void> AddReadCounts(const std::vector<ReadCount>& deltas) override {
@@ -1361,6 +1399,11 @@ class SqliteStore final : public Store {
     if ((rc = Exec(db, kCatalogDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kDeploymentsDdl)) != SQLITE_OK) return StoreError(rc);
     if ((rc = Exec(db, kUsageDdl)) != SQLITE_OK) return StoreError(rc);
+    // A database recorded at 7 or 8 has the contexts table without the
+    // column; an older one gets it from kContextsDdl below.
+    if (stored >= 7 && stored < 9 && (rc = Exec(db, kMigrateContextDeleted)) != SQLITE_OK) {
+      return StoreError(rc);
+    }
     if ((rc = Exec(db, kContextsDdl)) != SQLITE_OK) return StoreError(rc);
     if (stored != kSchemaVersion) {
       Stmt up(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");

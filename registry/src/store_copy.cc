@@ -219,6 +219,13 @@ RegistryResult<CopyCounts> CopyStore(Store& from, Store& to,
       return Fail(ErrorCode::kStoreError, "context " + c.name + " got number " +
                                               std::to_string(*number) + " in the target");
     }
+    // A deleted context keeps its number (its ids may be in the schemas
+    // copied below); its own config and mode went with the delete.
+    if (c.deleted) {
+      if (auto r = to.DeleteContext(c.name, CopyAudit("COPY")); !r) {
+        return std::unexpected(r.error());
+      }
+    }
   }
   std::map<std::int64_t, const SchemaRecord*> by_id;
   for (const SchemaRecord& s : src->schemas) by_id[s.id.value()] = &s;

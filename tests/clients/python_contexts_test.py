@@ -18,7 +18,9 @@ registry URL ending in /contexts/.team-a. Checked:
   * the new SchemaRegistryClient: get_schema(id) through the context URL,
     get_latest_version and lookup (auto.register.schemas false) of the
     qualified subject frame the context's id; get_subjects lists every
-    context's subjects, qualified.
+    context's subjects, qualified;
+  * set_compatibility/get_compatibility through .../contexts/.team-a are the
+    context's own level, which its subjects use before the global one.
 
 Exit 0 when every check passes, 1 otherwise, 77 (skip) when the client
 packages are missing. Usage: python_contexts_test.py --accord PATH/TO/accord
@@ -98,6 +100,30 @@ def run(base):
     subjects = sorted(client.get_subjects())
     check(subjects == [":.team-a:orders-value", ":.team-a:payments-value", "decoy-value",
                        "other-value"], "get_subjects lists every context's subjects", repr(subjects))
+
+    # A context's own compatibility, through the client's own calls: a client
+    # given .../contexts/.team-a as its URL sets "the" level, which there is
+    # the context's; the registry's global level stays, and a subject of
+    # .team-a without a level of its own is checked under the context's.
+    from confluent_kafka.schema_registry import Schema
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+    check(team_a.set_compatibility(level="NONE") == {"compatibility": "NONE"},
+          "set_compatibility through the context")
+    check(team_a.get_compatibility() == "NONE", "the context's level reads back through its URL")
+    check(client.get_compatibility() == "BACKWARD", "the global level stays BACKWARD")
+    broken = json.loads(PAYMENT)
+    broken["fields"][1]["type"] = "string"  # long -> string: incompatible both ways
+    changed = client.register_schema(":.team-a:payments-value", Schema(json.dumps(broken), "AVRO"))
+    check(changed == 3, "an incompatible change registers in .team-a under its NONE (id %s)"
+          % changed)
+    decoy = json.loads(DECOY)
+    decoy["fields"][0]["type"] = "string"
+    try:
+        client.register_schema("decoy-value", Schema(json.dumps(decoy), "AVRO"))
+        check(False, "the same kind of change in the default context is refused")
+    except SchemaRegistryError as e:
+        check(e.http_status_code == 409, "the default context refuses it under BACKWARD (409)",
+              repr(e))
 
 
 def main():

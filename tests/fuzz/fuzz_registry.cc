@@ -80,6 +80,7 @@ HttpRequest ParseRequest(std::string_view block) {
 
 bool IsJsonReply(const HttpResponse& resp) {
   if (resp.status >= 400) return true;
+  if (resp.status == 204) return false;  // No Content (DELETE /contexts/{ctx}): checked below
   if (resp.route == "GET /metrics") return false;
   // The raw schema text of an id or a version is whatever was registered.
   return resp.route != "GET /schemas/ids/{id}/schema" &&
@@ -95,6 +96,7 @@ int StatusOfCode(std::int64_t code) {
 
 void CheckReply(const HttpRequest& req, const HttpResponse& resp) {
   Check(resp.status >= 200 && resp.status < 500, "status is not 2xx-4xx", req, resp);
+  if (resp.status == 204) Check(resp.body.empty(), "a 204 reply has a body", req, resp);
   if (!IsJsonReply(resp)) return;
   auto doc = accord::ParseJson(resp.body, "reply");
   Check(doc.has_value(), "reply is not JSON", req, resp);

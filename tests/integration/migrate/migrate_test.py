@@ -148,6 +148,10 @@ def fill_source(base):
     ids["ctx:b-events2"] = api(base, "POST", "/subjects/:.team-b:events/versions",
                                {"schema": '{"type": "string"}', "schemaType": "JSON"})["id"]
     api(base, "DELETE", "/subjects/:.team-b:events/versions/1")
+    # A context's own config and mode (the subjects in it without their own
+    # use them before the global ones).
+    api(base, "PUT", "/config/:.team-a:", {"compatibility": "FULL_TRANSITIVE"})
+    api(base, "PUT", "/mode/:.team-b:", {"mode": "READONLY"})
     api(base, "PUT", "/accord/v1/services/shipping", {
         "owner": "logistics", "produces": ["shipments"],
         "consumes": [{"subject": "orders", "schemaType": "JSON", "schema": '{"type": "object"}',
@@ -327,7 +331,8 @@ def main():
                          "/schemas/ids/2?subject=:.team-b:", "/contexts/.team-b/schemas/ids/2",
                          "/subjects/:.team-a:orders/versions/1",
                          "/subjects/:.team-b:events/versions?deleted=true",
-                         "/config/:.team-b:events",
+                         "/config/:.team-b:events", "/config/:.team-a:", "/mode/:.team-b:",
+                         "/mode/:.team-b:events?defaultToGlobal=true",
                          "/config/customer", "/mode/address", "/mode",
                          "/accord/v1/subjects/customer/versions/1",
                          "/accord/v1/subjects/legacy/versions/2"]:

@@ -203,6 +203,27 @@ TEST_F(AuthzTest, GlobalConfigModeAndImportAreAdminOnly) {
   EXPECT_TRUE(service_->SetMode(std::nullopt, Mode::kReadWrite, Force::kNo, kAdmin));
 }
 
+// A context's own config and mode govern every subject in it, as the
+// global ones govern all: admins only, and so is deleting a context.
+TEST_F(AuthzTest, ContextConfigModeAndDeleteAreAdminOnly) {
+  ASSERT_TRUE(Reg(":.team-a:orders", kWriterA));
+  const ConfigRecord full{.level = compat::Level::kFull};
+  const std::size_t rows = AuditRows();
+  EXPECT_EQ(CodeOf(service_->SetConfig(":.team-a:", full, kWriterA)), ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->SetMode(":.team-a:", Mode::kReadOnly, Force::kNo, kWriterA)),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->DeleteContext(".empty", kWriterA)), ErrorCode::kForbidden);
+  EXPECT_EQ(CodeOf(service_->DeleteContext(".empty", kReader)), ErrorCode::kForbidden);
+  EXPECT_EQ(AuditRows(), rows);
+  EXPECT_EQ(CodeOf(service_->GetConfig(":.team-a:", false)),
+            ErrorCode::kSubjectCompatibilityNotConfigured);
+  // The subject's owner still sets the subject's own.
+  EXPECT_TRUE(service_->SetConfig(":.team-a:orders", full, kWriterA));
+  EXPECT_TRUE(service_->SetConfig(":.team-a:", full, kAdmin));
+  ASSERT_TRUE(service_->SetMode(":.empty:", Mode::kReadOnly, Force::kNo, kAdmin));
+  EXPECT_TRUE(service_->DeleteContext(".empty", kAdmin));
+}
+
 TEST_F(AuthzTest, SubjectWithoutOwnerIsChangedByAdminsOnly) {
   // Older data: registered on an open server, so no owner.
   ASSERT_TRUE(Reg("legacy", Principal::OpenAdmin()));

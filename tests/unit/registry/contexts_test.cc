@@ -184,7 +184,6 @@ TEST_F(ContextsTest, ContextAloneOrWildcardIsNoSubject) {
   auto spaced = Call("POST", "/subjects/:.team-a:%20x/versions", Schema("string"));
   EXPECT_EQ(spaced.status, 422);
   EXPECT_NE(spaced.body.find("whitespace"), std::string::npos) << spaced.body;
-  EXPECT_EQ(Call("PUT", "/config/:.team-a:", "{\"compatibility\":\"NONE\"}").status, 422);
   EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
 }
 
@@ -235,6 +234,161 @@ TEST_F(ContextsTest, ContractVersionsNameIdsWithinTheSubjectsContext) {
       << got.body;
   // 3 is no id of .team-a (the default context has no 3 either).
   EXPECT_EQ(put("2", 3).status, 422);
+}
+
+// Rule (Confluent's): a subject in a context without its own config uses
+// the context's (":.ctx:"), then the global one, field by field; the same
+// for mode. The base context path's /config and /mode name the context's.
+TEST_F(ContextsTest, ContextConfigComesBetweenSubjectAndGlobal) {
+  // Incompatible JSON Schema pair under BACKWARD: string -> integer.
+  Register(":.team-a:orders", "string");
+  Register(":.team-b:orders", "string");
+  auto status = [&](const std::string& subject, const std::string& type) {
+    return Call("POST", "/subjects/" + subject + "/versions", Schema(type)).status;
+  };
+  EXPECT_EQ(Call("GET", "/config/:.team-a:").status, 404);
+  auto set = Call("PUT", "/config/:.team-a:", "{\"compatibility\":\"NONE\"}");
+  EXPECT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(Call("GET", "/config/:.team-a:").body,
+            "{\"compatibilityLevel\":\"NONE\",\"compatibilityPolicy\":\"STRICT\"}");
+  EXPECT_EQ(Call("GET", "/contexts/.team-a/config").body,
+            "{\"compatibilityLevel\":\"NONE\",\"compatibilityPolicy\":\"STRICT\"}");
+  EXPECT_EQ(Call("GET", "/config/:.team-a:orders?defaultToGlobal=true").body,
+            "{\"compatibilityLevel\":\"NONE\",\"compatibilityPolicy\":\"STRICT\"}");
+  EXPECT_EQ(Call("GET", "/config/:.team-b:orders?defaultToGlobal=true").body,
+            "{\"compatibilityLevel\":\"BACKWARD\",\"compatibilityPolicy\":\"STRICT\"}");
+  EXPECT_EQ(Call("GET", "/config/:.team-a:orders").status, 404);
+  EXPECT_EQ(status(":.team-a:orders", "integer"), 200);  // the context's NONE
+  EXPECT_EQ(status(":.team-b:orders", "integer"), 409);  // the global BACKWARD
+  // The subject's own config wins over its context's.
+  ASSERT_EQ(Call("PUT", "/config/:.team-a:orders", "{\"compatibility\":\"BACKWARD\"}").status, 200);
+  EXPECT_EQ(status(":.team-a:orders", "boolean"), 409);
+  ASSERT_EQ(Call("DELETE", "/config/:.team-a:orders").status, 200);
+  EXPECT_EQ(status(":.team-a:orders", "boolean"), 200);
+  // Through the base context path; then deleted, the global one applies.
+  EXPECT_EQ(Call("DELETE", "/contexts/.team-a/config").body, "{\"compatibilityLevel\":\"NONE\"}");
+  EXPECT_EQ(Call("GET", "/config/:.team-a:").status, 404);
+  EXPECT_EQ(status(":.team-a:orders", "null"), 409);
+  // ":.:" is the default context, whose settings are the global ones.
+  EXPECT_EQ(Call("GET", "/config/:.:").body, Call("GET", "/config").body);
+  // A context's config is an admin's to set (checked in authz terms: the
+  // open server's caller is an admin), and a bad context name is 42208.
+  auto bad = Call("PUT", "/config/:.bad!:", "{\"compatibility\":\"NONE\"}");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("42208"), std::string::npos) << bad.body;
+}
+
+TEST_F(ContextsTest, ContextModeComesBetweenSubjectAndGlobal) {
+  ASSERT_EQ(Call("PUT", "/config", "{\"compatibility\":\"NONE\"}").status, 200);  // modes alone
+  Register(":.team-a:orders", "string");
+  Register(":.team-b:orders", "string");
+  EXPECT_EQ(Call("GET", "/mode/:.team-a:").status, 404);
+  ASSERT_EQ(Call("PUT", "/contexts/.team-a/mode", "{\"mode\":\"READONLY\"}").status, 200);
+  EXPECT_EQ(Call("GET", "/mode/:.team-a:").body, "{\"mode\":\"READONLY\"}");
+  EXPECT_EQ(Call("GET", "/mode/:.team-a:orders?defaultToGlobal=true").body,
+            "{\"mode\":\"READONLY\"}");
+  EXPECT_EQ(Call("GET", "/mode/:.team-b:orders?defaultToGlobal=true").body,
+            "{\"mode\":\"READWRITE\"}");
+  auto refused = Call("POST", "/subjects/:.team-a:orders/versions", Schema("integer"));
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("42205"), std::string::npos) << refused.body;
+  EXPECT_EQ(Call("POST", "/subjects/:.team-b:orders/versions", Schema("number")).status, 200);
+  // The subject's own mode wins over its context's.
+  ASSERT_EQ(Call("PUT", "/mode/:.team-a:orders", "{\"mode\":\"READWRITE\"}").status, 200);
+  EXPECT_EQ(Call("POST", "/subjects/:.team-a:orders/versions", Schema("number")).status, 200);
+  EXPECT_EQ(Call("DELETE", "/mode/:.team-a:").body, "{\"mode\":\"READONLY\"}");
+  EXPECT_EQ(Call("GET", "/mode/:.team-a:").status, 404);
+  // IMPORT on a context: refused while it holds subjects, allowed on an
+  // empty one, and then a client's ids are kept there only.
+  auto busy = Call("PUT", "/mode/:.team-a:", "{\"mode\":\"IMPORT\"}");
+  EXPECT_EQ(busy.status, 422);
+  EXPECT_NE(busy.body.find("42205"), std::string::npos) << busy.body;
+  ASSERT_EQ(Call("PUT", "/mode/:.team-c:", "{\"mode\":\"IMPORT\"}").status, 200);
+  EXPECT_EQ(Call("POST", "/subjects/:.team-c:orders/versions",
+                 "{\"schema\":\"{\\\"type\\\""
+                 ":\\\"string\\\"}\",\"schemaType\":\"JSON\","
+                 "\"id\":30,\"version\":1}")
+                .body,
+            "{\"id\":30}");
+  auto elsewhere = Call("POST", "/subjects/:.team-b:other/versions",
+                        "{\"schema\":\"{\\\"type\\\":\\\"null\\\"}\",\"schemaType\":"
+                        "\"JSON\",\"id\":30,\"version\":1}");
+  EXPECT_EQ(elsewhere.status, 422) << elsewhere.body;
+}
+
+// Rule: GET /contexts lists a context from its creation (a registration,
+// or its own config or mode) until DELETE /contexts/{ctx}, which is refused
+// while a subject in it has a version (soft-deleted ones count).
+TEST_F(ContextsTest, ContextsAreListedUntilDeleted) {
+  ASSERT_EQ(Call("PUT", "/config/:.empty:", "{\"compatibility\":\"FULL\"}").status, 200);
+  Register(":.team-a:orders", "string");
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\",\".empty\",\".team-a\"]");
+  auto busy = Call("DELETE", "/contexts/.team-a");
+  EXPECT_EQ(busy.status, 422);
+  EXPECT_NE(busy.body.find("42205"), std::string::npos) << busy.body;
+  ASSERT_EQ(Call("DELETE", "/subjects/:.team-a:orders").status, 200);
+  EXPECT_EQ(Call("DELETE", "/contexts/team-a").status, 422);  // soft-deleted still counts
+  ASSERT_EQ(Call("DELETE", "/subjects/:.team-a:orders?permanent=true").status, 200);
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\",\".empty\",\".team-a\"]");
+  EXPECT_EQ(Call("DELETE", "/contexts/:.team-a:").status, 204);
+  EXPECT_EQ(Call("DELETE", "/contexts/.empty").status, 204);
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\"]");
+  EXPECT_EQ(Call("GET", "/config/:.empty:").status, 404);  // its config went with it
+  auto gone = Call("DELETE", "/contexts/.empty");
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_NE(gone.body.find("40414"), std::string::npos) << gone.body;
+  EXPECT_EQ(Call("DELETE", "/contexts/.never").status, 404);
+  auto root = Call("DELETE", "/contexts/.");
+  EXPECT_EQ(root.status, 422);
+  EXPECT_NE(root.body.find("42205"), std::string::npos) << root.body;
+  // Used again, it is listed again (also once it is empty again), its id
+  // space continuing.
+  EXPECT_EQ(Register(":.team-a:orders", "integer"), "{\"id\":2}");
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\",\".team-a\"]");
+  ASSERT_EQ(Call("DELETE", "/subjects/:.team-a:orders").status, 200);
+  ASSERT_EQ(Call("DELETE", "/subjects/:.team-a:orders?permanent=true").status, 200);
+  EXPECT_EQ(Call("GET", "/contexts").body, "[\".\",\".team-a\"]");
+}
+
+// Rule (Confluent's): an unqualified reference names a subject in the
+// referencing subject's context; ":.:x" names the default context's x.
+TEST_F(ContextsTest, ReferencesResolveInTheReferrersContext) {
+  Register("common", "string");            // . 1
+  Register(":.team-a:common", "integer");  // .team-a 1
+  auto with_ref = [&](const std::string& subject, const std::string& ref_subject) {
+    json::Value o{json::Object{}};
+    o.Add("schema", "{\"$ref\":\"common.json\"}");
+    o.Add("schemaType", "JSON");
+    json::Value ref{json::Object{}};
+    ref.Add("name", "common.json");
+    ref.Add("subject", ref_subject);
+    ref.Add("version", 1);
+    o.Add("references", json::Value(json::Array{ref}));
+    return Call("POST", "/subjects/" + subject + "/versions", json::ToJson(o));
+  };
+  auto in_a = with_ref(":.team-a:orders", "common");
+  ASSERT_EQ(in_a.status, 200) << in_a.body;
+  auto got = Call("GET", "/subjects/:.team-a:orders/versions/1");
+  EXPECT_NE(got.body.find("\"references\":[{\"name\":\"common.json\",\"subject\":\":.team-a:"
+                          "common\",\"version\":1}]"),
+            std::string::npos)
+      << got.body;
+  auto to_default = with_ref(":.team-a:other", ":.:common");
+  ASSERT_EQ(to_default.status, 200) << to_default.body;
+  got = Call("GET", "/subjects/:.team-a:other/versions/1");
+  EXPECT_NE(got.body.find("\"subject\":\"common\""), std::string::npos) << got.body;
+  // In the default context nothing changes.
+  auto plain = with_ref("orders", "common");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  got = Call("GET", "/subjects/orders/versions/1");
+  EXPECT_NE(got.body.find("\"subject\":\"common\""), std::string::npos) << got.body;
+  // A context without "common" has no such reference.
+  EXPECT_EQ(with_ref(":.team-b:orders", "common").status, 422);
+  // The two references are two schemas: what each $ref reads differs.
+  EXPECT_EQ(Call("POST", "/compatibility/subjects/:.team-a:orders/versions/latest",
+                 "{\"schema\":\"{\\\"type\\\":\\\"integer\\\"}\",\"schemaType\":\"JSON\"}")
+                .body,
+            "{\"is_compatible\":true}");
 }
 
 }  // namespace

@@ -387,7 +387,7 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutOneIsMigratedAndKeepsItsData) {
       "UPDATE accord_meta SET value = '1' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 11);
   // Layout 10 knows the highest version of every subject written before it.
   EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
   // Layout 7's config column is there.
@@ -440,12 +440,12 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutNineGetsHeadsAndWrappedFunctions) {
       "UPDATE accord_meta SET value = '9' WHERE key = 'schema_version'");
   auto s = OpenOrFail(uri_);
   ASSERT_TRUE(s);
-  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 10);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 11);
   EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 1);
   EXPECT_EQ(SqlInt(uri_,
                    "SELECT count(*) FROM pg_proc WHERE proname = 'accord_add_version' "
                    "AND pronamespace = current_schema()::regnamespace"),
-            3);
+            4);
   // Layout 7's signature registers (its plpgsql body replaced by a wrapper).
   EXPECT_GT(SqlInt(uri_,
                    "SELECT seq FROM accord_add_version('s', 2, 1, NULL, 'JSON', '{}', '{}', "
@@ -456,6 +456,45 @@ TEST_F(PostgresReplicas, DatabaseAtLayoutNineGetsHeadsAndWrappedFunctions) {
   EXPECT_EQ(SqlInt(uri_, "SELECT latest FROM subject_heads WHERE subject = 's'"), 2);
   EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
             (std::vector<int>{1, 2}));
+}
+
+// Rule: a database at table layout 10 (contexts without `deleted`,
+// accord_add_version without the context's config and mode) is migrated to
+// 11: its contexts keep their numbers and are listed, and layout 10's
+// signature (39 arguments) still registers, through the new function.
+TEST_F(PostgresReplicas, DatabaseAtLayoutTenGetsDeletedContextsAndTheContextsConfig) {
+  {
+    auto old = OpenOrFail(uri_);
+    ASSERT_TRUE(old);
+    ASSERT_EQ(*old->EnsureContext(".team-a"), 1);
+    ASSERT_TRUE(old->AddVersion(NV("s", 1, "fp1")));
+  }
+  Sql(uri_,
+      "ALTER TABLE contexts DROP COLUMN deleted; "
+      "DROP FUNCTION accord_add_version(TEXT, INTEGER, INTEGER, BIGINT, TEXT, TEXT, TEXT, TEXT, "
+      "TEXT, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT, TEXT, INTEGER, "
+      "TEXT, TEXT, BOOLEAN, TEXT, TEXT, TEXT, BOOLEAN, TEXT, TEXT, BOOLEAN, TEXT, TEXT, TEXT, "
+      "TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT, TEXT, BOOLEAN, TEXT, TEXT) CASCADE; "
+      "UPDATE accord_meta SET value = '10' WHERE key = 'schema_version'");
+  auto s = OpenOrFail(uri_);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(SqlInt(uri_, "SELECT value::int FROM accord_meta WHERE key = 'schema_version'"), 11);
+  EXPECT_EQ(*s->ListContexts(), (std::vector<ContextRecord>{{".team-a", 1, false}}));
+  EXPECT_EQ(SqlInt(uri_,
+                   "SELECT count(*) FROM pg_proc WHERE proname = 'accord_add_version' "
+                   "AND pronamespace = current_schema()::regnamespace"),
+            4);
+  // Layout 10's signature (its last argument the config epoch, NULL here).
+  EXPECT_GT(SqlInt(uri_,
+                   "SELECT seq FROM accord_add_version('s', 2, 1, NULL, 'JSON', '{}', '{}', "
+                   "'fp2', NULL, 1, '', '', NULL, NULL, NULL, NULL, NULL, 1, 'old', 'REGISTER', "
+                   "'s', 2, '', NULL, false, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                   "NULL, '', NULL, NULL, NULL::bigint)"),
+            0);
+  EXPECT_EQ(Numbers(*s->ListVersions(SubjectName("s"), IncludeDeleted::kYes)),
+            (std::vector<int>{1, 2}));
+  ASSERT_TRUE(s->DeleteContext(".team-a", AuditRecord{.actor = "t", .action = "DELETE_CONTEXT"}));
+  EXPECT_EQ(*s->ListContexts(), (std::vector<ContextRecord>{{".team-a", 1, true}}));
 }
 
 // A rolling upgrade: replicas of the previous builds still register through

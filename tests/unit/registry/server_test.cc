@@ -426,6 +426,27 @@ TEST(Server, MalformedRequestGets400AndHeadGetsNoBody) {
   EXPECT_TRUE(got.ends_with("\r\n\r\n")) << got;
 }
 
+// A 204 (DELETE /contexts/{ctx}) goes out without a body, a Content-Length
+// or a Content-Type (RFC 9110, 8.6), and the connection serves the next
+// request.
+TEST(Server, NoContentHasNoLengthAndKeepsTheConnection) {
+  Running server;
+  ASSERT_TRUE(server.service().SetMode(":.team-a:", Mode::kReadOnly, Force::kNo));
+  Socket s(server.port());
+  ASSERT_TRUE(s.Send("DELETE /contexts/.team-a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  auto reply = s.ReadReply();
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(reply->starts_with("HTTP/1.1 204 ")) << *reply;
+  EXPECT_EQ(reply->find("Content-Length"), std::string::npos) << *reply;
+  EXPECT_EQ(reply->find("Content-Type"), std::string::npos) << *reply;
+  EXPECT_TRUE(reply->ends_with("\r\n\r\n")) << *reply;
+  ASSERT_TRUE(s.Send("GET /contexts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  reply = s.ReadReply();
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(reply->starts_with("HTTP/1.1 200 ")) << *reply;
+  EXPECT_TRUE(reply->ends_with("[\".\"]")) << *reply;
+}
+
 // Stop closes idle connections and Run returns.
 TEST(Server, StopClosesIdleConnectionsAndRunReturns) {
   Service service(testing::OpenStoreOrDie(":memory:"));

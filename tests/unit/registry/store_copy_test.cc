@@ -150,24 +150,30 @@ TEST(StoreCopy, ContextsAreCopiedWithTheirNumbersAndIds) {
     EXPECT_EQ(service.Register(":.team-a:orders", Json(R("\"a\"")))->id, SchemaId::InContext(4, 1));
     EXPECT_EQ(service.Register(":.early:x", Json(R("\"x\"")))->id, SchemaId::InContext(3, 1));
     EXPECT_EQ(service.Register(":.team-a:orders", Json(R("\"b\"")))->id, SchemaId::InContext(4, 2));
+    // A deleted context keeps its number (and stays deleted on the copy).
+    ASSERT_TRUE(service.SetMode(":.gone:", Mode::kReadOnly, Force::kNo));
+    ASSERT_TRUE(service.DeleteContext(".gone"));
   }
   auto source = testing::OpenStoreOrDie(dir.File("c.db"));
   auto pg = OpenPostgresOrFail();
   ASSERT_TRUE(pg);
   auto copied = CopyStore(*source, *pg, nullptr);
   ASSERT_TRUE(copied) << copied.error().message;
-  EXPECT_EQ(copied->contexts, 2);
+  EXPECT_EQ(copied->contexts, 3);
   EXPECT_EQ(copied->schemas, 4);
   EXPECT_EQ(copied->subjects, 3);
   EXPECT_EQ(*DiffStores(*source, *pg), "");
-  EXPECT_EQ(*pg->ListContexts(), (std::vector<ContextRecord>{{".early", 3}, {".team-a", 4}}));
+  EXPECT_EQ(*pg->ListContexts(),
+            (std::vector<ContextRecord>{
+                {".early", 3, false}, {".team-a", 4, false}, {".gone", 5, true}}));
+  EXPECT_EQ(*pg->GetMode(SubjectName(":.gone:")), std::nullopt);
 
   Service service(std::move(pg), ServiceOptions{.default_level = compat::Level::kNone,
                                                 .checker = testing::RequiredSubsetChecker});
   EXPECT_EQ(service.Register(":.team-a:new", Json(R("\"n\"")))->id, SchemaId::InContext(4, 3));
   EXPECT_EQ(service.Register(":.early:y", Json(R("\"y\"")))->id, SchemaId::InContext(3, 2));
   EXPECT_EQ(service.Register("plain", Json(R("\"p\"")))->id, SchemaId(2));
-  EXPECT_EQ(service.Register(":.brand-new:z", Json(R("\"z\"")))->id, SchemaId::InContext(5, 1));
+  EXPECT_EQ(service.Register(":.brand-new:z", Json(R("\"z\"")))->id, SchemaId::InContext(6, 1));
 }
 
 // Rule: the target must be empty; nothing is written to one that is not.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include "accord/registry/fault_injection_store.h"
@@ -209,6 +210,69 @@ TYPED_TEST(StoreSuite, EnsureContextWithANumberKeepsItAndLaterOnesGoPastIt) {
   EXPECT_FALSE(this->store_->EnsureContext(".other", 7));  // 7 is .copied's
   EXPECT_EQ(*this->store_->ListContexts(),
             (std::vector<ContextRecord>{{".copied", 7}, {".fresh", 8}}));
+}
+
+// DELETE /contexts/{ctx}: the record stays, marked deleted, with its
+// number; its own config and mode go; EnsureContext revives it.
+TYPED_TEST(StoreSuite, DeleteContextMarksItAndDropsItsOwnConfigAndMode) {
+  const std::int64_t a = *this->store_->EnsureContext(".team-a");
+  ASSERT_EQ(*this->store_->EnsureContext(".team-b"), a + 1);
+  const SubjectName scope(":.team-a:");
+  const SubjectName other(":.team-b:");
+  ASSERT_TRUE(
+      this->store_->SetConfig(scope, ConfigRecord{.level = compat::Level::kNone}, A("PUT_CONFIG")));
+  ASSERT_TRUE(this->store_->SetMode(scope, Mode::kReadOnly, A("PUT_MODE")));
+  ASSERT_TRUE(this->store_->SetMode(other, Mode::kReadOnly, A("PUT_MODE")));
+  ASSERT_TRUE(this->store_->DeleteContext(".team-a", A("DELETE_CONTEXT")));
+  EXPECT_EQ(*this->store_->ListContexts(),
+            (std::vector<ContextRecord>{{".team-a", a, true}, {".team-b", a + 1, false}}));
+  EXPECT_EQ(*this->store_->GetConfig(scope), std::nullopt);
+  EXPECT_EQ(*this->store_->GetMode(scope), std::nullopt);
+  EXPECT_EQ(*this->store_->GetMode(other), Mode::kReadOnly);
+  EXPECT_FALSE(this->store_->DeleteContext(".never", A("DELETE_CONTEXT")));
+  EXPECT_EQ(*this->store_->EnsureContext(".team-a"), a);
+  EXPECT_EQ(*this->store_->ListContexts(),
+            (std::vector<ContextRecord>{{".team-a", a, false}, {".team-b", a + 1, false}}));
+}
+
+// A registration in a named context is decided under the context's own
+// config and mode too: a change there meanwhile is a conflict.
+TYPED_TEST(StoreSuite, AWriteDecidedUnderAnotherContextConfigIsAConflict) {
+  const SubjectName s(":.team-a:orders");
+  const SubjectName scope(":.team-a:");
+  ASSERT_TRUE(
+      this->store_->SetConfig(scope, ConfigRecord{.level = compat::Level::kNone}, A("PUT_CONFIG")));
+  const DecidedUnder read{.subject_config = *this->store_->GetConfig(s),
+                          .global_config = *this->store_->GetConfig(std::nullopt),
+                          .subject_mode = *this->store_->GetMode(s),
+                          .global_mode = *this->store_->GetMode(std::nullopt),
+                          .context_scope = scope,
+                          .context_config = *this->store_->GetConfig(scope),
+                          .context_mode = *this->store_->GetMode(scope)};
+  for (auto change : std::vector<std::function<void(DecidedUnder&)>>{
+           [](DecidedUnder& d) { d.context_config = std::nullopt; },
+           [](DecidedUnder& d) { d.context_mode = Mode::kReadOnly; }}) {
+    NewVersion v = NV(s.str(), 1, "fp1");
+    v.expected_latest = Version(0);
+    v.decided_under = read;
+    change(*v.decided_under);
+    auto w = this->store_->AddVersion(v);
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().fault, StoreFault::kConflict);
+    EXPECT_TRUE(this->store_->ListVersions(s, IncludeDeleted::kYes)->empty());
+  }
+  NewVersion v = NV(s.str(), 1, "fp1");
+  v.expected_latest = Version(0);
+  v.decided_under = read;
+  ASSERT_TRUE(this->store_->AddVersion(v));
+  // An append after the context's mode changed, decided before it.
+  ASSERT_TRUE(this->store_->SetMode(scope, Mode::kReadOnly, A("PUT_MODE")));
+  NewVersion next = NV(s.str(), 2, "fp2");
+  next.expected_latest = Version(1);
+  next.decided_under = read;
+  auto w = this->store_->AddVersion(next);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().fault, StoreFault::kConflict);
 }
 
 TYPED_TEST(StoreSuite, EachContextAllocatesItsOwnIdsFromOne) {
@@ -1300,7 +1364,7 @@ TEST(SqliteStore, VersionOneDatabaseIsMigratedInPlaceAndKeepsItsData) {
     in_context.schema.id = SchemaId::InContext(1, 0);
     EXPECT_EQ(s->AddVersion(in_context)->id, SchemaId::InContext(1, 1));
   }
-  EXPECT_EQ(SchemaVersionOf(path), "8");
+  EXPECT_EQ(SchemaVersionOf(path), "9");
   // Reopening the migrated database is a no-op that keeps everything.
   auto s = testing::OpenStoreOrDie(path);
   auto versions = *s->ListVersions(SubjectName("orders"), IncludeDeleted::kNo);
@@ -1337,12 +1401,35 @@ TEST(SqliteStore, VersionFiveDatabaseGainsTheSubjectsMessage) {
   )sql");
   sqlite3_close(db);
   auto s = testing::OpenStoreOrDie(path);
-  EXPECT_EQ(SchemaVersionOf(path), "8");
+  EXPECT_EQ(SchemaVersionOf(path), "9");
   EXPECT_EQ(**s->GetSubjectMetadata(SubjectName("orders")), SubjectMetadata{.owner = "x"});
   ASSERT_TRUE(s->SetSubjectMetadata(SubjectName("orders"),
                                     SubjectMetadata{.owner = "x", .message = "acme.Order"},
                                     A("PUT_METADATA")));
   EXPECT_EQ((*s->GetSubjectMetadata(SubjectName("orders")))->message, "acme.Order");
+}
+
+// Schema version 8 had contexts without `deleted`: the column is added
+// (every context listed), numbers kept.
+TEST(SqliteStore, VersionEightDatabaseGainsDeletedContexts) {
+  TempDir dir;
+  const std::string path = dir.File("v8.db");
+  {
+    auto s = testing::OpenStoreOrDie(path);
+    ASSERT_EQ(*s->EnsureContext(".team-a"), 1);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ExecOrDie(db, R"sql(
+    ALTER TABLE contexts DROP COLUMN deleted;
+    UPDATE meta SET value = '8' WHERE key = 'schema_version';
+  )sql");
+  sqlite3_close(db);
+  auto s = testing::OpenStoreOrDie(path);
+  EXPECT_EQ(SchemaVersionOf(path), "9");
+  EXPECT_EQ(*s->ListContexts(), (std::vector<ContextRecord>{{".team-a", 1, false}}));
+  ASSERT_TRUE(s->DeleteContext(".team-a", A("DELETE_CONTEXT")));
+  EXPECT_EQ(*s->ListContexts(), (std::vector<ContextRecord>{{".team-a", 1, true}}));
 }
 
 TEST(SqliteStore, ConfigLintSwitchRoundTripsAndUnsetStaysUnset) {

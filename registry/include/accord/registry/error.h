@@ -40,6 +40,7 @@ enum class ErrorCode : std::int32_t {
   kServiceVersionNotFound = 40411,  // Accord: no such contract version of a service
   kEnvironmentNotFound = 40412,     // Accord: no such environment
   kDeploymentNotFound = 40413,      // Accord: the service is not deployed there (in that version)
+  kContextNotFound = 40414,         // Accord: no such context (DELETE /contexts/{ctx})
   kWebhookNotFound = 40420,         // Accord: no such webhook
   kIncompatibleSchema = 40901,
   kVersionInUse = 40902,          // Accord: a registered consumer still accepts the version

@@ -38,6 +38,7 @@ class FaultInjectionStore final : public Store {
   RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) override;
   RegistryResult<std::vector<ContextRecord>> ListContexts() override;
   RegistryResult<std::int64_t> EnsureContext(const std::string& name, std::int64_t number) override;
+  RegistryResult<void> DeleteContext(const std::string& name, const AuditRecord& audit) override;
   RegistryResult<std::vector<SubjectName>> ListSubjects(IncludeDeleted deleted) override;
   RegistryResult<std::vector<VersionRecord>> ListVersions(const SubjectName& subject,
                                                           IncludeDeleted deleted) override;

@@ -746,10 +746,20 @@ class Service {
   RegistryResult<std::vector<SubjectVersion>> VersionsOfSchema(SchemaId id, IncludeDeleted deleted);
 
   // --- contexts (Confluent's qualified subject names, issue #18) ----------
-  // GET /contexts: "." (the default context, always), then every context
-  // that holds a subject with a version (soft-deleted ones included), by
-  // name.
+  // GET /contexts: "." (the default context, always), then, by name, every
+  // context created (a registration in it, or its own config or mode set)
+  // and not deleted since, and every context that holds a subject with a
+  // version (soft-deleted ones included).
   RegistryResult<std::vector<std::string>> ListContexts();
+  // DELETE /contexts/{ctx} (".ctx", "ctx" or ":.ctx:"): the context is no
+  // longer listed and its own config and mode are removed; its number
+  // stays reserved (a later registration in it revives it with the same
+  // id space). Admins only (40301). 42205 for the default context, and
+  // while any subject in it has a version, soft-deleted ones included
+  // (delete them permanently first); 40414 when it does not exist or was
+  // deleted already; 42208 for an invalid name.
+  RegistryResult<void> DeleteContext(const std::string& context,
+                                     const Principal& caller = Principal::OpenAdmin());
   // The stored id (SchemaId) of the id `wire_id` a client names, in the
   // context `subject` picks, as Confluent picks it for GET
   // /schemas/ids/{id}?subject=: none or empty: the default context; a
@@ -773,7 +783,12 @@ class Service {
   // --- config and mode -----------------------------------------------------
   // subject nullopt: global (never 40408; built-in defaults when unset).
   // A subject without own config: 40408, or the global one when
-  // default_to_global.
+  // default_to_global. Contexts (issue #18): subject ":.ctx:" (or ":.ctx")
+  // names context .ctx's own config and mode, ":.:" the global ones; a
+  // subject in a named context falls back to its context's, then the
+  // global ones, field by field (GetConfig/GetMode with default_to_global
+  // and every decision: ConfigFor, EffectiveMode). Setting a context's own
+  // creates the context; only admins may (40301).
   RegistryResult<ConfigRecord> GetConfig(const std::optional<std::string>& subject,
                                          bool default_to_global);
   // Merges the set fields of `update` into the stored config; returns the
@@ -990,7 +1005,9 @@ class Service {
   using ParsedMemo = std::unordered_map<SchemaId, std::shared_ptr<const internal::ParsedSchema>>;
   RegistryResult<std::shared_ptr<const internal::ParsedSchema>> ParsedOf(const CachedSchema& c,
                                                                          ParsedMemo& memo);
-  RegistryResult<Parsed> Prepare(const SchemaInput& input);
+  // `referrer`: the subject the schema is for; its context is where an
+  // unqualified reference is looked up (InReferrersContext in service.cc).
+  RegistryResult<Parsed> Prepare(const SchemaInput& input, const SubjectName& referrer);
   struct EffectiveConfig {
     compat::Level level;
     compat::Policy policy;

@@ -52,12 +52,19 @@ enum class IncludeDeleted : std::uint8_t { kNo, kYes };
 // store re-checks this inside the transaction, so two racing writers of one
 // schema still get one id).
 // The config and mode a registration was decided under, as read from the
-// store (GetConfig and GetMode of the subject and of the global scope).
+// store (GetConfig and GetMode of the subject, of its context when it is in
+// a named one, and of the global scope).
 struct DecidedUnder {
   std::optional<ConfigRecord> subject_config;
   std::optional<ConfigRecord> global_config;
   std::optional<Mode> subject_mode;
   std::optional<Mode> global_mode;
+  // The subject's context's own config and mode (scope ":.ctx:", issue
+  // #18), compared like the others when context_scope is set; a subject in
+  // the default context has none (its context's config is the global one).
+  std::optional<SubjectName> context_scope;
+  std::optional<ConfigRecord> context_config;
+  std::optional<Mode> context_mode;
   // The subject's owner (catalog metadata) as the authorisation read it;
   // empty: none. Compared at write time only when the write could undo
   // another writer's owner: it replaces the subject's metadata
@@ -77,9 +84,9 @@ struct NewVersion {
   // deleted meanwhile, and the decision (compatibility above all) must be
   // made again against what it wrote.
   std::optional<Version> expected_latest;
-  // When set and the subject's or the global config or mode differs from it
-  // at write time (a missing record and one with no field set count as
-  // equal), the write is refused the same way: a config tightened through
+  // When set and the subject's, its context's (DecidedUnder::context_scope)
+  // or the global config or mode differs from it at write time (a missing record and one with no
+  // field set count as equal), the write is refused the same way: a config tightened through
   // another replica (or by a concurrent request) a moment ago applies.
   std::optional<DecidedUnder> decided_under;
   // The subject's case-folded name, when this write creates the subject and
@@ -121,6 +128,11 @@ struct SubjectClaim {
 struct ContextRecord {
   std::string name;         // ".team-a" (never the default context ".")
   std::int64_t number = 0;  // 1, 2, ...: the default context is 0 and has no record
+  // DELETE /contexts/{ctx}: no longer listed (GET /contexts) unless it holds
+  // a subject again. The record and its number stay, so that a context
+  // never changes its number and a number never names two contexts (a
+  // replica may still hold the number, and the ids carry it).
+  bool deleted = false;
   friend bool operator==(const ContextRecord&, const ContextRecord&) = default;
 };
 
@@ -145,7 +157,7 @@ class Store {
   // id SchemaId::InContext(context, 0) when it has none.
   virtual RegistryResult<SchemaId> MaxSchemaId(std::int64_t context) = 0;
   RegistryResult<SchemaId> MaxSchemaId() { return MaxSchemaId(0); }
-  // Every context with a number, by number.
+  // Every context with a number, by number, deleted ones included.
   virtual RegistryResult<std::vector<ContextRecord>> ListContexts() = 0;
   // Every subject with at least one version (with kNo: at least one live
   // version), sorted by name.
@@ -232,9 +244,17 @@ class Store {
   // number contexts at once: each name gets one number, each number one
   // name), another number gives that one (accord store copy; kStoreError
   // when another context holds it). Durable; bookkeeping without an audit
-  // row (the registration that needed the number writes one).
+  // row (the registration that needed the number writes one). A deleted
+  // context's record is revived (ContextRecord::deleted cleared), keeping
+  // its number.
   virtual RegistryResult<std::int64_t> EnsureContext(const std::string& name,
                                                      std::int64_t number = 0) = 0;
+  // Marks context `name` deleted (ContextRecord::deleted) and removes its
+  // own config and mode (scope ":" + name + ":"), with `audit`, in one
+  // transaction; kStoreError when it has no record. Whether it still holds
+  // subjects is the Service's question (a subject registered meanwhile
+  // lists it again: GET /contexts lists the contexts of subjects too).
+  virtual RegistryResult<void> DeleteContext(const std::string& name, const AuditRecord& audit) = 0;
   virtual RegistryResult<WrittenVersion> AddVersion(const NewVersion& v) = 0;
   // Marks versions soft-deleted (already deleted ones are left as they are).
   virtual RegistryResult<void> SoftDeleteVersions(const SubjectName& subject,
