@@ -398,6 +398,20 @@ void PrintError(std::string_view command, const Error& error) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+const compat::ReferencedSchema* ReferencedDocument(const compat::Schema& schema,
+                                                   std::string_view document) {
+  for (const compat::ReferencedSchema& r : schema.references()) {
+    if (r.name == document && r.schema != nullptr) return &r;
+  }
+  return nullptr;
+}
+
+// FoundFile's identity is the file's URI (a registry version's is
+// "subject\0version").
+bool IsLocalFile(const compat::ReferencedSchema& reference) {
+  return reference.identity.starts_with("file://");
+}
+
 compat::RenderContext MakeRenderContext(
     const std::vector<std::string>& files,
     const std::vector<std::shared_ptr<const compat::Schema>>& schemas,
@@ -425,11 +439,10 @@ compat::RenderContext MakeRenderContext(
                                   ? static_cast<std::size_t>(version) - 1
                               : new_side ? schemas.size() - 1
                                          : 0;
-    for (const compat::ReferencedSchema& r : schemas[index]->references()) {
-      if (r.name != document || r.schema == nullptr) continue;
-      const compat::SchemaSource& source = r.schema->source();
+    if (const compat::ReferencedSchema* r = ReferencedDocument(*schemas[index], document)) {
+      const compat::SchemaSource& source = r->schema->source();
       place.name = source.name;  // a file's path, or "SUBJECT version N"
-      if (r.identity.starts_with("file://")) {
+      if (IsLocalFile(*r)) {
         place.file = source.name;
         place.line = LineOf(source, pointer);
       }

@@ -208,6 +208,14 @@ CLI::Validator NameValidator(std::string description, FromString from_string,
 // Prints "accord CMD: error: <error>" to stderr.
 void PrintError(std::string_view command, const Error& error);
 
+// The schema `document` names among `schema`'s references (a finding's
+// writer_document / reader_document), or nullptr.
+const compat::ReferencedSchema* ReferencedDocument(const compat::Schema& schema,
+                                                   std::string_view document);
+// Whether a referenced schema was read from a local file (FoundFile), so
+// that its lines may be named.
+bool IsLocalFile(const compat::ReferencedSchema& reference);
+
 // The render context for a check of `files` (history oldest first, then the
 // new schema): version i + 1 is files[i] (parsed as schemas[i]), the new
 // schema is the last one (annotation lines come from its source). A finding
