@@ -398,8 +398,24 @@ void PrintError(std::string_view command, const Error& error) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
-                                        const compat::SchemaSource& candidate, std::string mode) {
+const compat::ReferencedSchema* ReferencedDocument(const compat::Schema& schema,
+                                                   std::string_view document) {
+  for (const compat::ReferencedSchema& r : schema.references()) {
+    if (r.name == document && r.schema != nullptr) return &r;
+  }
+  return nullptr;
+}
+
+// FoundFile's identity is the file's URI (a registry version's is
+// "subject\0version").
+bool IsLocalFile(const compat::ReferencedSchema& reference) {
+  return reference.identity.starts_with("file://");
+}
+
+compat::RenderContext MakeRenderContext(
+    const std::vector<std::string>& files,
+    const std::vector<std::shared_ptr<const compat::Schema>>& schemas,
+    const std::vector<std::string>& refs, std::string mode) {
   compat::RenderContext ctx;
   for (std::size_t i = 0; i + 1 < files.size(); ++i) {
     if (i > 0) ctx.writer_name += ", ";
@@ -408,12 +424,47 @@ compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
   ctx.reader_name = files.back();
   ctx.mode = std::move(mode);
   ctx.new_schema_file = files.back();
-  // `candidate` outlives the context (see the header).
+  // `schemas` outlive the context (see the header).
+  const compat::SchemaSource& candidate = schemas.back()->source();
   ctx.new_schema_line = [&candidate](std::string_view pointer) {
     return LineOf(candidate, pointer);
   };
   ctx.version_names = files;
   ctx.new_schema_version = static_cast<int>(files.size());
+  ctx.referenced = [&schemas, refs](bool new_side, int version, std::string_view document,
+                                    std::string_view pointer) {
+    compat::RenderContext::Place place;
+    // The schema the side is in: its version's, else the new or the first.
+    const std::size_t index = version > 0 && static_cast<std::size_t>(version) <= schemas.size()
+                                  ? static_cast<std::size_t>(version) - 1
+                              : new_side ? schemas.size() - 1
+                                         : 0;
+    if (const compat::ReferencedSchema* r = ReferencedDocument(*schemas[index], document)) {
+      const compat::SchemaSource& source = r->schema->source();
+      place.name = source.name;  // a file's path, or "SUBJECT version N"
+      if (IsLocalFile(*r)) {
+        place.file = source.name;
+        place.line = LineOf(source, pointer);
+      }
+      return place;
+    }
+    // A --ref document, by the URIs LoadRefBundle stores it under: its $id
+    // or its file's.
+    for (const std::string& path : refs) {
+      auto loaded = LoadSchemaFile(path);
+      if (!loaded) continue;
+      std::string id;
+      if (const json::Value* v = loaded->root.Find("$id"); v != nullptr && v->IsString()) {
+        id = v->AsString().substr(0, v->AsString().find('#'));
+      }
+      if (document != id && document != SchemaFileUri(path)) continue;
+      place.name = path;
+      place.file = path;
+      place.line = loaded->PositionOf(pointer).line;
+      return place;
+    }
+    return place;
+  };
   return ctx;
 }
 
@@ -512,8 +563,8 @@ int RunCheck(const CheckArgs& args) {
       report.Add(std::move(f));
     }
   }
-  compat::RenderContext ctx = MakeRenderContext(args.files, schemas.back()->source(),
-                                                std::string(compat::LevelName(*level)));
+  compat::RenderContext ctx =
+      MakeRenderContext(args.files, schemas, args.refs, std::string(compat::LevelName(*level)));
   std::string out = compat::Render(report, *format, ctx);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return report.compatible() ? kExitCompatible : kExitIncompatible;

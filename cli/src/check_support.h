@@ -208,11 +208,24 @@ CLI::Validator NameValidator(std::string description, FromString from_string,
 // Prints "accord CMD: error: <error>" to stderr.
 void PrintError(std::string_view command, const Error& error);
 
+// The schema `document` names among `schema`'s references (a finding's
+// writer_document / reader_document), or nullptr.
+const compat::ReferencedSchema* ReferencedDocument(const compat::Schema& schema,
+                                                   std::string_view document);
+// Whether a referenced schema was read from a local file (FoundFile), so
+// that its lines may be named.
+bool IsLocalFile(const compat::ReferencedSchema& reference);
+
 // The render context for a check of `files` (history oldest first, then the
-// new schema): version i + 1 is files[i], the new schema is the last one and
-// `candidate` is its source (used for annotation lines; it must outlive the
-// returned context).
-compat::RenderContext MakeRenderContext(const std::vector<std::string>& files,
-                                        const compat::SchemaSource& candidate, std::string mode);
+// new schema): version i + 1 is files[i] (parsed as schemas[i]), the new
+// schema is the last one (annotation lines come from its source). A finding
+// inside a referenced schema is shown at that schema: its file (its line in
+// GitHub annotations) or its registry version, by the reference of the
+// version the side is in; a `--ref` document (`refs`) by its path. `schemas`
+// must outlive the returned context.
+compat::RenderContext MakeRenderContext(
+    const std::vector<std::string>& files,
+    const std::vector<std::shared_ptr<const compat::Schema>>& schemas,
+    const std::vector<std::string>& refs, std::string mode);
 
 }  // namespace accord::cli

@@ -331,16 +331,33 @@ Problem FindingProblem(const compat::Finding& f, const ContractSchema& local, bo
   p.warning = !compat::IsFailing(f.severity);
   p.kind = std::string(f.kind.name());
   p.path = local_is_writer ? f.writer_path : f.reader_path;
+  const std::string& document = local_is_writer ? f.writer_document : f.reader_document;
   const std::string& other_path = local_is_writer ? f.reader_path : f.writer_path;
+  const std::string& other_document = local_is_writer ? f.reader_document : f.writer_document;
   // Only a file may be named: a schema from the registry has none (its
-  // caller may point the problem at the contract entry instead).
-  if (local.local) {
+  // caller may point the problem at the contract entry instead). A pointer
+  // into a schema the local one references is that schema's: its file when
+  // it is one, else the message says where.
+  std::string elsewhere;
+  if (!document.empty()) {
+    const compat::ReferencedSchema* r = ReferencedDocument(*local.schema, document);
+    if (r != nullptr && IsLocalFile(*r)) {
+      p.file = r->schema->source().name;
+      p.line = LineOf(r->schema->source(), p.path);
+    } else {
+      elsewhere = (r != nullptr ? r->schema->source().name : document) + "#" + p.path;
+      if (local.local) p.file = local.display;  // (no line: the pointer is not in it)
+    }
+  } else if (local.local) {
     p.file = local.display;
     p.line = LineOf(local.source(), p.path);
   }
   p.message = prefix + std::string(f.kind.name()) + ": " + f.message;
+  if (!elsewhere.empty()) p.message += " (at " + elsewhere + ")";
   if (!other_side.empty()) {
-    p.message += " (" + other_side + ": " + (other_path.empty() ? "(root)" : other_path) + ")";
+    const std::string where = other_document.empty() ? (other_path.empty() ? "(root)" : other_path)
+                                                     : other_document + "#" + other_path;
+    p.message += " (" + other_side + ": " + where + ")";
   }
   if (f.witness) p.witness = *f.witness;
   return p;

@@ -74,7 +74,7 @@ int RunDiff(const DiffArgs& args) {
     f.writer_version = forward ? 2 : 1;
     f.reader_version = forward ? 1 : 2;
   }
-  compat::RenderContext ctx = MakeRenderContext(args.files, schemas[1]->source(), "DIFF");
+  compat::RenderContext ctx = MakeRenderContext(args.files, schemas, args.refs, "DIFF");
   ctx.old_new = true;
   std::string out = compat::Render(*report, *format, ctx);
   std::fwrite(out.data(), 1, out.size(), stdout);

@@ -793,6 +793,9 @@ class Checker {
     Finding& f = findings.emplace_back();
     Spell(w_, wat, f.writer_path);
     Spell(r_, rat, f.reader_path);
+    // A named type from a reference: the pointer is in that document.
+    f.writer_document = w_.DocumentOf(wat.id);
+    f.reader_document = r_.DocumentOf(rat.id);
     // Past a few findings, the earlier ones are looked up by a hash of
     // (kind, paths) instead of compared one by one (n^2 for n findings).
     constexpr std::size_t kFindingScanLimit = 16;
@@ -801,7 +804,8 @@ class Checker {
       for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
         const Finding& g = findings[i];
         if (g.kind == compat::Kind(kind) && g.writer_path == f.writer_path &&
-            g.reader_path == f.reader_path) {
+            g.reader_path == f.reader_path && g.writer_document == f.writer_document &&
+            g.reader_document == f.reader_document) {
           findings.pop_back();
           return;
         }
@@ -810,13 +814,11 @@ class Checker {
       if (!finding_keys_) {
         finding_keys_ = std::make_unique<std::unordered_set<std::string>>();
         for (std::size_t i = 0; i + 1 < findings.size(); ++i) {
-          finding_keys_->insert(FindingKey(findings[i].kind.name(), findings[i].writer_path,
-                                           findings[i].reader_path));
+          finding_keys_->insert(FindingKey(findings[i].kind.name(), findings[i]));
         }
       }
       ChargeWork(1);
-      if (!finding_keys_->insert(FindingKey(DescribeKind(kind).name, f.writer_path, f.reader_path))
-               .second) {
+      if (!finding_keys_->insert(FindingKey(DescribeKind(kind).name, f)).second) {
         findings.pop_back();
         return;
       }
@@ -1463,9 +1465,10 @@ class Checker {
     return ok;
   }
 
-  static std::string FindingKey(std::string_view kind, std::string_view wpath,
-                                std::string_view rpath) {
-    return Cat(kind, std::string_view("\0", 1), wpath, std::string_view("\0", 1), rpath);
+  static std::string FindingKey(std::string_view kind, const Finding& f) {
+    const std::string_view nul("\0", 1);
+    return Cat(kind, nul, f.writer_document, nul, f.writer_path, nul, f.reader_document, nul,
+               f.reader_path);
   }
 
   const Schema& w_;
@@ -1475,7 +1478,8 @@ class Checker {
   // empty tables were ~3% of a check.)
   std::unique_ptr<std::unordered_map<const Node*, std::unique_ptr<UnionIndex>>> union_indexes_;
   std::vector<std::uint32_t> candidates_scratch_;
-  // (kind, writer path, reader path) of every finding, once there are many.
+  // (kind, writer document and path, reader document and path) of every
+  // finding, once there are many.
   std::unique_ptr<std::unordered_set<std::string>> finding_keys_;
   // Each finding's witness, to build (in order; its steps in witness_steps_).
   struct PendingWitness {

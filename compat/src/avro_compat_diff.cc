@@ -13,6 +13,7 @@
 #include "accord/compat/render.h"
 #include "accord/schemas/budget.h"
 #include "accord/schemas/flat_set.h"
+#include "document_path.h"
 
 namespace accord::compat {
 
@@ -120,12 +121,22 @@ class Differ {
   }
 
  private:
+  // A node's pointer, marked with the reference it is in (document_path.h;
+  // Safe splits it again).
+  static std::string P(const Schema& s, avro::PointerId id) {
+    return internal::InDocument(s.DocumentOf(id), s.Pointer(id));
+  }
+
   void Safe(AvroKind kind, std::string_view opath, std::string_view npath, std::string message) {
     Finding f;
     f.kind = kind;
     f.severity = Severity::kSafe;
-    f.writer_path = std::string(opath);
-    f.reader_path = std::string(npath);
+    auto [odoc, optr] = internal::SplitDocumentPath(opath);
+    auto [ndoc, nptr] = internal::SplitDocumentPath(npath);
+    f.writer_document = odoc;
+    f.writer_path = optr;
+    f.reader_document = ndoc;
+    f.reader_path = nptr;
     f.message = std::move(message);
     out_.push_back(std::move(f));
   }
@@ -177,9 +188,9 @@ class Differ {
           }
         }
         if (!match) {
-          std::string p = o.type == Type::kUnion ? o_.Pointer(o.pointer) + "/" + std::to_string(i)
-                                                 : o_.Pointer(o.pointer);
-          Safe(kAvroUnionBranchRemoved, p, n_.Pointer(n.pointer),
+          std::string p = o.type == Type::kUnion ? P(o_, o.pointer) + "/" + std::to_string(i)
+                                                 : P(o_, o.pointer);
+          Safe(kAvroUnionBranchRemoved, p, P(n_, n.pointer),
                "union branch " + Label(o_, ob[i]) + " removed");
           continue;
         }
@@ -188,27 +199,27 @@ class Differ {
       }
       for (std::size_t j = 0; j < nb.size(); ++j) {
         if (n_used[j]) continue;
-        std::string p = n.type == Type::kUnion ? n_.Pointer(n.pointer) + "/" + std::to_string(j)
-                                               : n_.Pointer(n.pointer);
-        Safe(kAvroUnionBranchAdded, o_.Pointer(o.pointer), p,
+        std::string p =
+            n.type == Type::kUnion ? P(n_, n.pointer) + "/" + std::to_string(j) : P(n_, n.pointer);
+        Safe(kAvroUnionBranchAdded, P(o_, o.pointer), p,
              "union branch " + Label(n_, nb[j]) + " added");
       }
       return;
     }
     if (o.type != n.type) {
-      Safe(kAvroTypePromoted, o_.Pointer(o.pointer), n_.Pointer(n.pointer),
+      Safe(kAvroTypePromoted, P(o_, o.pointer), P(n_, n.pointer),
            "type changed from " + std::string(avro::TypeName(o.type)) + " to " +
                std::string(avro::TypeName(n.type)));
       return;
     }
     if (o.logical_type_name() != n.logical_type_name() || o.precision() != n.precision() ||
         o.scale() != n.scale()) {
-      Safe(kAvroLogicalTypeChanged, o_.Pointer(o.pointer), n_.Pointer(n.pointer),
+      Safe(kAvroLogicalTypeChanged, P(o_, o.pointer), P(n_, n.pointer),
            "logical type changed from " + Quote(o.logical_type_name()) + " to " +
                Quote(n.logical_type_name()));
     }
     if (avro::IsNamed(o.type) && o.full_name != n.full_name) {
-      Safe(kAvroNamedTypeRenamed, o_.Pointer(o.pointer) + "/name", n_.Pointer(n.pointer) + "/name",
+      Safe(kAvroNamedTypeRenamed, P(o_, o.pointer) + "/name", P(n_, n.pointer) + "/name",
            std::string(avro::TypeName(o.type)) + " " + Str(o.full_name) + " renamed to " +
                Str(n.full_name));
     }
@@ -222,13 +233,11 @@ class Differ {
         const StringViewSet o_symbols(o.symbols.begin(), o.symbols.end());
         const StringViewSet n_symbols(n.symbols.begin(), n.symbols.end());
         o_symbols.ForEachAbsent(n.symbols, [&](std::string_view s) {
-          Safe(kAvroEnumSymbolAdded, o_.Pointer(o.pointer) + "/symbols",
-               n_.Pointer(n.pointer) + "/symbols",
+          Safe(kAvroEnumSymbolAdded, P(o_, o.pointer) + "/symbols", P(n_, n.pointer) + "/symbols",
                "enum " + Str(n.full_name) + " symbol " + Str(s) + " added");
         });
         n_symbols.ForEachAbsent(o.symbols, [&](std::string_view s) {
-          Safe(kAvroEnumSymbolRemoved, o_.Pointer(o.pointer) + "/symbols",
-               n_.Pointer(n.pointer) + "/symbols",
+          Safe(kAvroEnumSymbolRemoved, P(o_, o.pointer) + "/symbols", P(n_, n.pointer) + "/symbols",
                "enum " + Str(n.full_name) + " symbol " + Str(s) + " removed");
         });
         return;
@@ -261,7 +270,7 @@ class Differ {
         }
       }
       if (!oi) {
-        Safe(kAvroFieldAdded, o_.Pointer(o.pointer), n_.Pointer(nf.pointer),
+        Safe(kAvroFieldAdded, P(o_, o.pointer), P(n_, nf.pointer),
              "field " + Quote(nf.name) + " added to record " + Str(n.full_name) +
                  (nf.default_value ? " with a default" : ""));
         continue;
@@ -269,22 +278,22 @@ class Differ {
       o_used[*oi] = true;
       const avro::Field& of = o.fields[*oi];
       if (renamed) {
-        Safe(kAvroFieldRenamed, o_.Pointer(of.pointer), n_.Pointer(nf.pointer),
+        Safe(kAvroFieldRenamed, P(o_, of.pointer), P(n_, nf.pointer),
              "field " + Quote(of.name) + " renamed to " + Quote(nf.name) + " (alias kept)");
       }
       if (!SameDefault(of.default_value, nf.default_value)) {
-        Safe(kAvroDefaultChanged, o_.Pointer(of.pointer), n_.Pointer(nf.pointer),
+        Safe(kAvroDefaultChanged, P(o_, of.pointer), P(n_, nf.pointer),
              "default of field " + Quote(nf.name) + " changed");
       }
       if (of.doc != nf.doc) {
-        Safe(kAvroDocChanged, o_.Pointer(of.pointer), n_.Pointer(nf.pointer),
+        Safe(kAvroDocChanged, P(o_, of.pointer), P(n_, nf.pointer),
              "doc of field " + Quote(nf.name) + " changed");
       }
       Walk(of.type, nf.type);
     }
     for (std::size_t i = 0; i < o.fields.size(); ++i) {
       if (o_used[i]) continue;
-      Safe(kAvroFieldRemoved, o_.Pointer(o.fields[i].pointer), n_.Pointer(n.pointer),
+      Safe(kAvroFieldRemoved, P(o_, o.fields[i].pointer), P(n_, n.pointer),
            "field " + Quote(o.fields[i].name) + " removed from record " + Str(n.full_name));
     }
   }
@@ -308,11 +317,15 @@ Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_s
   // TYPE_CHANGED one.
   // (The differ names every type change TYPE_PROMOTED; it is one when the
   // new schema still reads the old type, i.e. no backward finding there.)
+  // (Pointers keyed with their documents: a named type from a reference
+  // has pointers of its own document.)
+  auto old_key = [](const Finding& f) { return internal::InDocument(OldDocument(f), OldPath(f)); };
+  auto new_key = [](const Finding& f) { return internal::InDocument(NewDocument(f), NewPath(f)); };
   std::set<std::pair<std::string, std::string>> promoted;
   for (const Finding& c : changes) {
-    if (c.kind == AvroKind::kTypePromoted) promoted.insert({c.writer_path, c.reader_path});
+    if (c.kind == AvroKind::kTypePromoted) promoted.insert({old_key(c), new_key(c)});
   }
-  for (const Finding& f : backward.findings) promoted.erase({OldPath(f), NewPath(f)});
+  for (const Finding& f : backward.findings) promoted.erase({old_key(f), new_key(f)});
   std::vector<Finding> breaking;
   for (Finding& f : backward.findings) {
     f.direction = Direction::kBackward;
@@ -325,7 +338,7 @@ Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_s
     f.message = InVersionWords(f.message, f.direction);
     if (auto k = f.kind.As<AvroKind>()) {
       AvroKind change = ForwardChangeKind(*k);
-      if (change == AvroKind::kTypeChanged && promoted.contains({OldPath(f), NewPath(f)})) {
+      if (change == AvroKind::kTypeChanged && promoted.contains({old_key(f), new_key(f)})) {
         change = AvroKind::kTypePromoted;
       }
       f.kind = change;
@@ -337,26 +350,28 @@ Report DiffAvroSchemas(const avro::Schema& old_schema, const avro::Schema& new_s
   // The breaking findings sorted by their pointer into the old schema: those
   // at or below a path are one exact range and one prefix range (n changes x
   // n breaking findings were n^2 comparisons).
-  std::vector<const Finding*> by_path;
+  struct Keyed {
+    std::string old_key, new_key;
+  };
+  std::vector<Keyed> by_path;
   by_path.reserve(breaking.size());
-  for (const Finding& b : breaking) by_path.push_back(&b);
+  for (const Finding& b : breaking) by_path.push_back({old_key(b), new_key(b)});
   std::sort(by_path.begin(), by_path.end(),
-            [](const Finding* a, const Finding* b) { return OldPath(*a) < OldPath(*b); });
-  auto covered_by = [&](const Finding& c, const std::string& from, bool exact) {
-    auto it =
-        std::lower_bound(by_path.begin(), by_path.end(), from,
-                         [](const Finding* b, const std::string& p) { return OldPath(*b) < p; });
+            [](const Keyed& a, const Keyed& b) { return a.old_key < b.old_key; });
+  auto covered_by = [&](const std::string& new_at, const std::string& from, bool exact) {
+    auto it = std::lower_bound(by_path.begin(), by_path.end(), from,
+                               [](const Keyed& b, const std::string& p) { return b.old_key < p; });
     for (; it != by_path.end(); ++it) {
-      const Finding& b = **it;
-      if (exact ? OldPath(b) != from : !OldPath(b).starts_with(from)) break;
-      if (IsUnderOrEqual(NewPath(b), c.reader_path)) return true;
+      if (exact ? it->old_key != from : !it->old_key.starts_with(from)) break;
+      if (IsUnderOrEqual(it->new_key, new_at)) return true;
     }
     return false;
   };
   for (Finding& c : changes) {
     // A change already explained by a breaking finding at or below it is not
     // repeated as safe.
-    bool covered = covered_by(c, c.writer_path, true) || covered_by(c, c.writer_path + "/", false);
+    const std::string o = old_key(c), n = new_key(c);
+    bool covered = covered_by(n, o, true) || covered_by(n, o + "/", false);
     if (!covered) report.Add(std::move(c));
   }
   return report;

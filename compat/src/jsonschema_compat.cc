@@ -91,6 +91,7 @@
 #include "accord/schemas/budget.h"
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
+#include "document_path.h"
 #include "jsonschema_check.h"
 #include "jsonschema_model.h"
 #include "jsonschema_witness.h"
@@ -285,8 +286,13 @@ class Checker {
     Finding f;
     f.kind = p.kind;
     f.severity = p.severity;
-    f.writer_path = p.wpath;
-    f.reader_path = p.rpath;
+    // A path into a bundle document carries its URI (document_path.h).
+    auto [wdoc, wptr] = internal::SplitDocumentPath(p.wpath);
+    auto [rdoc, rptr] = internal::SplitDocumentPath(p.rpath);
+    f.writer_document = wdoc;
+    f.writer_path = wptr;
+    f.reader_document = rdoc;
+    f.reader_path = rptr;
     f.message = p.message;
     // A warning needs no witness; a break is BREAKING only with a witness
     // that proves it (jsonschema_witness.h), else UNDECIDED.
@@ -1798,7 +1804,9 @@ class Checker {
         for (std::size_t i = before; i < findings_.size(); ++i) {
           const Finding& nf = findings_[i];
           if (nf.witness) docs.push_back(*nf.witness);
-          seen_.erase(std::string(nf.kind.name()) + "|" + nf.writer_path + "|" + nf.reader_path);
+          seen_.erase(std::string(nf.kind.name()) + "|" +
+                      internal::InDocument(nf.writer_document, nf.writer_path) + "|" +
+                      internal::InDocument(nf.reader_document, nf.reader_path));
         }
         findings_.resize(before);
       }

@@ -339,13 +339,17 @@ Result<Report> DiffJsonSchema(const json::Value& old_schema, const json::Value& 
     if (auto k = f.kind.As<JsonSchemaKind>()) {
       JsonSchemaKind change =
           direction == Direction::kForward ? ForwardChangeKind(*k) : BackwardChangeKind(*k);
-      if (change == JsonSchemaKind::kOptionalPropertyAdded) {
+      // (Read in the new schema itself: a property added inside a
+      // referenced document stays OPTIONAL_PROPERTY_ADDED.)
+      if (change == JsonSchemaKind::kOptionalPropertyAdded && NewDocument(f).empty()) {
         change = PropertyAddedKind(new_schema, NewPath(f));
       }
       f.kind = change;
     }
-    covered.push_back(f.writer_path);
-    covered.push_back(f.reader_path);
+    // The syntactic walk below sees the two schemas only, not the documents
+    // they reference: a pointer into one of those covers nothing there.
+    if (f.writer_document.empty()) covered.push_back(f.writer_path);
+    if (f.reader_document.empty()) covered.push_back(f.reader_path);
   };
   for (Finding f : back->findings) {
     as_change(f, Direction::kBackward);

@@ -9,6 +9,7 @@
 #include "accord/schemas/budget.h"
 #include "accord/schemas/format.h"
 #include "accord/schemas/pointer.h"
+#include "document_path.h"
 #include "jsonschema_model.h"
 
 namespace accord::compat::jsc {
@@ -242,7 +243,8 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base
   if (const NodeId* id = by_value_.Find(v)) return *id;
   if (v->IsObject()) {
     if (const json::Value* s = v->Find("$schema"); s && s->IsString()) {
-      bool resource_root = path.empty() || v->Find(d == Dialect::kDraft4 ? "id" : "$id");
+      bool resource_root =
+          internal::IsDocumentRoot(path) || v->Find(d == Dialect::kDraft4 ? "id" : "$id");
       if (resource_root) {
         if (auto dd = jsonschema::DialectFromString(s->AsString())) d = *dd;
       }
@@ -389,7 +391,8 @@ Result<NodeId> Resolver::LoadBundle(const std::string& uri) {
       if (auto dd = jsonschema::DialectFromString(s->AsString())) d = *dd;
     }
   }
-  NodeId id = Index(doc, "", uri, d, docs_++);
+  // Its nodes' paths name it (document_path.h): a finding inside it says so.
+  NodeId id = Index(doc, internal::InDocument(uri, ""), uri, d, docs_++);
   resources_[uri] = id;
   return id;
 }
@@ -442,6 +445,14 @@ bool Resolver::DynamicAmbiguous(std::string_view anchor) const {
 }
 
 Result<void> Resolver::CheckAll() {
+  // An error at `keyword` of node i: its pointer within its document, and a
+  // bundle document named as the error's file.
+  auto at = [this](std::size_t i, Error e, std::string_view keyword) {
+    auto [document, pointer] = internal::SplitDocumentPath(nodes_[i].path);
+    e.pointer = std::string(pointer) + "/" + std::string(keyword);
+    if (!document.empty() && e.file.empty()) e.file = std::string(document);
+    return std::unexpected(std::move(e));
+  };
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const json::Value& v = *nodes_[i].value;
     if (!v.IsObject()) continue;
@@ -450,26 +461,20 @@ Result<void> Resolver::CheckAll() {
       if (!r || !r->IsString()) continue;
       auto t = Ref(static_cast<NodeId>(i), r->AsString());
       if (!t) {
-        Error e = t.error();
-        e.pointer = nodes_[i].path + "/" + std::string(kw);
-        return std::unexpected(e);
+        return at(i, t.error(), kw);
       }
     }
     if (const json::Value* p = v.Find("pattern"); p && p->IsString()) {
       auto re = EcmaRegex::Compile(p->AsString());
       if (!re) {
-        Error e = re.error();
-        e.pointer = nodes_[i].path + "/pattern";
-        return std::unexpected(e);
+        return at(i, re.error(), "pattern");
       }
     }
     if (const json::Value* pp = v.Find("patternProperties"); pp && pp->IsObject()) {
       for (const json::Member& m : pp->AsObject()) {
         auto re = EcmaRegex::Compile(m.key);
         if (!re) {
-          Error e = re.error();
-          e.pointer = nodes_[i].path + "/patternProperties";
-          return std::unexpected(e);
+          return at(i, re.error(), "patternProperties");
         }
       }
     }

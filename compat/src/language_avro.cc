@@ -38,15 +38,16 @@ const AvroSchema& Cast(const Schema& s) { return static_cast<const AvroSchema&>(
 // it references. `refs` lists each reference followed by its own transitive
 // references (pre-order), so the reverse order puts dependencies first; a
 // schema referenced twice (one identity) is defined once.
-std::vector<const json::Value*> DefinitionOrder(const std::vector<ReferencedSchema>& refs) {
-  std::vector<const json::Value*> order;
+// Each is named as the referencing schema names it (findings inside it say
+// so: avro::Schema::DocumentOf).
+void DefinitionOrder(const std::vector<ReferencedSchema>& refs, avro::ParseOptions& parse) {
   std::set<std::string> seen;
   for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
     if (!it->schema || it->schema->type() != SchemaType::kAvro) continue;
     if (!seen.insert(it->identity).second) continue;
-    order.push_back(&Cast(*it->schema).value());
+    parse.references.push_back(&Cast(*it->schema).value());
+    parse.reference_names.push_back(it->name);
   }
-  return order;
 }
 
 class AvroEventValidator final : public EventValidator {
@@ -118,7 +119,7 @@ class AvroLanguageImpl final : public Language {
     if (auto loaded = LoadDocument(source); !loaded) return std::unexpected(loaded.error());
     source.text = std::string();  // the document is the schema: keep one copy
     avro::ParseOptions parse;
-    parse.references = DefinitionOrder(options.references);
+    DefinitionOrder(options.references, parse);
     auto parsed = avro::Parse(source.document->root, parse);
     if (!parsed) return std::unexpected(parsed.error());
     std::string canonical = json::Canonicalize(source.document->root);

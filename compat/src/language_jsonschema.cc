@@ -122,6 +122,32 @@ class JsonSchemaEventValidator final : public EventValidator {
   jsonschema::Validator v_;
 };
 
+// The name `schema` gives the bundle document `uri` a finding points into:
+// the reference stored under that key (BundleKey), else the URI itself (a
+// further document, ParseOptions::documents).
+std::string DocumentName(const Schema& schema, const std::string& uri) {
+  for (const ReferencedSchema& r : schema.references()) {
+    if (BundleKey(r.name) == uri) return r.name;
+  }
+  return uri;
+}
+
+// Names the documents of `report`'s findings (the engine gives bundle URIs)
+// as the schemas name them: the writer side in `writer` (or, for a FORWARD
+// finding, `forward_writer`), the reader side in `reader` (`forward_reader`).
+void NameDocuments(Report& report, const Schema& writer, const Schema& reader,
+                   const Schema& forward_writer, const Schema& forward_reader) {
+  for (Finding& f : report.findings) {
+    const bool forward = f.direction == Direction::kForward;
+    if (!f.writer_document.empty()) {
+      f.writer_document = DocumentName(forward ? forward_writer : writer, f.writer_document);
+    }
+    if (!f.reader_document.empty()) {
+      f.reader_document = DocumentName(forward ? forward_reader : reader, f.reader_document);
+    }
+  }
+}
+
 class JsonSchemaLanguageImpl final : public Language {
  public:
   SchemaType type() const override { return SchemaType::kJson; }
@@ -200,14 +226,19 @@ class JsonSchemaLanguageImpl final : public Language {
                        const CheckOptions& options) const override {
     const JsonSchemaSchema& w = Cast(writer);
     const JsonSchemaSchema& r = Cast(reader);
-    return CheckJsonSchema(w.value(), r.value(), EngineOptions(w, r, options));
+    auto report = CheckJsonSchema(w.value(), r.value(), EngineOptions(w, r, options));
+    if (report) NameDocuments(*report, writer, reader, writer, reader);
+    return report;
   }
 
   Result<Report> Diff(const Schema& old_schema, const Schema& new_schema,
                       const CheckOptions& options) const override {
     const JsonSchemaSchema& o = Cast(old_schema);
     const JsonSchemaSchema& n = Cast(new_schema);
-    return DiffJsonSchema(o.value(), n.value(), EngineOptions(o, n, options));
+    auto report = DiffJsonSchema(o.value(), n.value(), EngineOptions(o, n, options));
+    // A FORWARD finding has the new schema as its writer.
+    if (report) NameDocuments(*report, old_schema, new_schema, new_schema, old_schema);
+    return report;
   }
 
   bool diff_reads_references() const override { return false; }

@@ -40,7 +40,8 @@ std::optional<Policy> PolicyFromString(std::string_view s) {
 
 bool internal::DistinctFindings::Insert(const Finding& f) {
   std::string key(f.kind.name());
-  for (std::string_view part : {DirectionName(f.direction), std::string_view(OldPath(f)),
+  for (std::string_view part : {DirectionName(f.direction), std::string_view(OldDocument(f)),
+                                std::string_view(OldPath(f)), std::string_view(NewDocument(f)),
                                 std::string_view(NewPath(f)), std::string_view(f.message)}) {
     key += '\0';
     key += part;

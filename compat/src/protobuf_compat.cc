@@ -15,6 +15,7 @@
 
 #include "accord/schemas/budget.h"
 #include "accord/schemas/protobuf_descriptors.h"
+#include "document_path.h"
 #include "protobuf_witness.h"
 
 namespace accord::compat {
@@ -37,11 +38,21 @@ std::string Relative(const std::string& full_name, const gp::FileDescriptor* fil
 std::string Relative(const gp::Descriptor* d) { return Relative(d->full_name(), d->file()); }
 std::string Relative(const gp::EnumDescriptor* e) { return Relative(e->full_name(), e->file()); }
 
-std::string PathOf(const gp::Descriptor* d) { return "/" + Relative(d); }
+// A type's path carries its file (document_path.h): Make names an imported
+// file as the finding's document and leaves the checked file's unnamed.
+std::string PathOf(const gp::Descriptor* d) {
+  return internal::InDocument(d->file()->name(), "/" + Relative(d));
+}
 std::string PathOf(const gp::FieldDescriptor* f) {
   return PathOf(f->containing_type()) + "/" + f->name();
 }
-std::string PathOf(const gp::EnumDescriptor* e) { return "/" + Relative(e); }
+std::string PathOf(const gp::EnumDescriptor* e) {
+  return internal::InDocument(e->file()->name(), "/" + Relative(e));
+}
+// The pointer alone, for a type of the checked file.
+std::string PointerOf(const gp::FieldDescriptor* f) {
+  return std::string(internal::SplitDocumentPath(PathOf(f)).second);
+}
 std::string PathOf(const gp::OneofDescriptor* o) {
   return PathOf(o->containing_type()) + "/" + o->name();
 }
@@ -508,8 +519,16 @@ class Comparer {
     Finding f;
     f.kind = kind;
     f.severity = ProtobufKindIsBreaking(kind) ? Severity::kBreaking : Severity::kSafe;
-    f.writer_path = std::move(writer_path);
-    f.reader_path = std::move(reader_path);
+    // Each side's file: the checked one is unnamed, an imported one is the
+    // finding's document (by its import path).
+    auto side = [](const std::string& path, const protobuf::Schema& schema, std::string& document,
+                   std::string& pointer) {
+      auto [file, at] = internal::SplitDocumentPath(path);
+      if (file != protobuf::FileOf(schema)->name()) document = file;
+      pointer = at;
+    };
+    side(writer_path, original_, f.writer_document, f.writer_path);
+    side(reader_path, update_, f.reader_document, f.reader_path);
     f.message = std::move(message);
     return f;
   }
@@ -697,7 +716,7 @@ Report CheckProtobufReservedFields(const protobuf::Schema& candidate, std::strin
       if (!set.contains(f->name())) continue;
       Finding x;
       x.kind = PK::kFieldConflictsWithReservedField;
-      x.writer_path = x.reader_path = PathOf(f);
+      x.writer_path = x.reader_path = PointerOf(f);
       x.message = Relative(d) + " field " + f->name() + " has a name confluent:reserved reserves";
       out.Add(std::move(x));
     }

@@ -36,6 +36,36 @@ std::string SideName(const RenderContext& ctx, int version, const std::string& f
   return fallback;
 }
 
+// Whether a finding's writer side points into the new schema (else its
+// reader side does): by the finding's direction when known (a diff's, a
+// mode's check), else by its version numbers.
+bool NewIsWriter(const Finding& f, const RenderContext& ctx) {
+  return f.direction != Direction::kNone || ctx.old_new
+             ? f.direction == Direction::kForward
+             : ctx.new_schema_version != 0 && f.writer_version == ctx.new_schema_version;
+}
+
+// Where a side of a finding that points into `document` (a referenced
+// schema; "" = the compared schema itself) is shown.
+RenderContext::Place ReferencedPlace(const RenderContext& ctx, bool new_side, int version,
+                                     const std::string& document, const std::string& pointer) {
+  RenderContext::Place place;
+  if (ctx.referenced) place = ctx.referenced(new_side, version, document, pointer);
+  if (place.name.empty()) place.name = document;
+  return place;
+}
+
+// "NAME#POINTER" of a finding side: the schema's name (SideName) or the
+// referenced document's.
+std::string SideWhere(const RenderContext& ctx, bool new_side, int version,
+                      const std::string& fallback, const std::string& document,
+                      const std::string& pointer) {
+  const std::string name = document.empty()
+                               ? SideName(ctx, version, fallback)
+                               : ReferencedPlace(ctx, new_side, version, document, pointer).name;
+  return name + "#" + pointer;
+}
+
 std::string Summary(const Report& report, const RenderContext& ctx) {
   // "breaking" and "safe" have no plural form.
   std::string out = std::string(VerdictName(report.verdict)) + ": " +
@@ -62,14 +92,29 @@ struct Side {
   const std::string& path;
   int version;
   const std::string& fallback;
+  const std::string& document;
+  bool new_side;
+  std::string Where(const RenderContext& ctx) const {
+    return SideWhere(ctx, new_side, version, fallback, document, path);
+  }
 };
 Side OldSide(const Finding& f, const RenderContext& ctx) {
   const bool forward = f.direction == Direction::kForward;
-  return {OldPath(f), forward ? f.reader_version : f.writer_version, ctx.writer_name};
+  return {OldPath(f), forward ? f.reader_version : f.writer_version, ctx.writer_name,
+          OldDocument(f), false};
 }
 Side NewSide(const Finding& f, const RenderContext& ctx) {
   const bool forward = f.direction == Direction::kForward;
-  return {NewPath(f), forward ? f.writer_version : f.reader_version, ctx.reader_name};
+  return {NewPath(f), forward ? f.writer_version : f.reader_version, ctx.reader_name,
+          NewDocument(f), true};
+}
+// The writer / reader side, for the writer:/reader: labels of a check.
+Side WriterSide(const Finding& f, const RenderContext& ctx) {
+  return {f.writer_path, f.writer_version, ctx.writer_name, f.writer_document, NewIsWriter(f, ctx)};
+}
+Side ReaderSide(const Finding& f, const RenderContext& ctx) {
+  return {f.reader_path, f.reader_version, ctx.reader_name, f.reader_document,
+          !NewIsWriter(f, ctx)};
 }
 
 // Whether a finding says which direction it breaks ("breaks:") and points
@@ -94,22 +139,20 @@ std::string FindingLines(const Finding& f, const RenderContext& ctx, bool aligne
     out += value;
     out += '\n';
   };
-  auto side = [&](std::string_view label, int version, const std::string& fallback,
-                  const std::string& path) {
-    std::string where = SideName(ctx, version, fallback) + "#" + path;
-    if (version > 0 && ctx.version_names.empty()) {
-      where += " (version " + std::to_string(version) + ")";
+  auto side = [&](std::string_view label, const Side& s) {
+    std::string where = s.Where(ctx);
+    if (s.version > 0 && ctx.version_names.empty()) {
+      where += " (version " + std::to_string(s.version) + ")";
     }
     line(label, where);
   };
   if (ShowsConsequence(f, ctx)) line("breaks", ConsequenceText(f));
   if (ctx.old_new) {
-    const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
-    side("old", o.version, o.fallback, o.path);
-    side("new", n.version, n.fallback, n.path);
+    side("old", OldSide(f, ctx));
+    side("new", NewSide(f, ctx));
   } else {
-    side("writer", f.writer_version, ctx.writer_name, f.writer_path);
-    side("reader", f.reader_version, ctx.reader_name, f.reader_path);
+    side("writer", WriterSide(f, ctx));
+    side("reader", ReaderSide(f, ctx));
   }
   line("message", f.message);
   if (f.witness) line("witness", json::ToJson(*f.witness));
@@ -139,6 +182,15 @@ std::string RenderJson(const Report& report, const RenderContext& ctx) {
                                                        : json::Value(DirectionName(f.direction)));
     o.Add("writerPath", f.writer_path);
     o.Add("readerPath", f.reader_path);
+    // The referenced schema each pointer is in, named as the text names it.
+    for (auto [key, side] : {std::pair{"writerDocument", WriterSide(f, ctx)},
+                             std::pair{"readerDocument", ReaderSide(f, ctx)}}) {
+      o.Add(key, side.document.empty()
+                     ? json::Value(nullptr)
+                     : json::Value(ReferencedPlace(ctx, side.new_side, side.version, side.document,
+                                                   side.path)
+                                       .name));
+    }
     const bool old_new = ShowsConsequence(f, ctx);
     o.Add("oldPath", old_new ? json::Value(OldPath(f)) : json::Value(nullptr));
     o.Add("newPath", old_new ? json::Value(NewPath(f)) : json::Value(nullptr));
@@ -196,13 +248,11 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
   for (const Finding& f : report.findings) {
     std::string name;
     if (ctx.old_new) {
-      const Side o = OldSide(f, ctx), n = NewSide(f, ctx);
-      name = std::string(f.kind.name()) + " " + SideName(ctx, o.version, o.fallback) + "#" +
-             o.path + " -> " + SideName(ctx, n.version, n.fallback) + "#" + n.path;
+      name = std::string(f.kind.name()) + " " + OldSide(f, ctx).Where(ctx) + " -> " +
+             NewSide(f, ctx).Where(ctx);
     } else {
-      name = std::string(f.kind.name()) + " " + SideName(ctx, f.writer_version, ctx.writer_name) +
-             "#" + f.writer_path + " -> " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" +
-             f.reader_path;
+      name = std::string(f.kind.name()) + " " + WriterSide(f, ctx).Where(ctx) + " -> " +
+             ReaderSide(f, ctx).Where(ctx);
     }
     out +=
         "    <testcase classname=\"" + XmlAttr(classname) + "\" name=\"" + XmlAttr(name) + "\">\n";
@@ -226,15 +276,25 @@ std::string RenderJunit(const Report& report, const RenderContext& ctx) {
 std::string RenderGithub(const Report& report, const RenderContext& ctx) {
   std::string out;
   for (const Finding& f : report.findings) {
-    // The pointer into the new schema, whose file the annotation names: by
-    // the finding's direction when known (a diff's, a mode's check), else by
-    // its version numbers.
-    const bool new_is_writer =
-        f.direction != Direction::kNone || ctx.old_new
-            ? f.direction == Direction::kForward
-            : ctx.new_schema_version != 0 && f.writer_version == ctx.new_schema_version;
-    const std::string& pointer = new_is_writer ? f.writer_path : f.reader_path;
-    int line = ctx.new_schema_line ? ctx.new_schema_line(pointer) : 1;
+    // The pointer into the new schema, whose file the annotation names (or
+    // the referenced file it is in).
+    const bool new_is_writer = NewIsWriter(f, ctx);
+    const Side at = new_is_writer ? WriterSide(f, ctx) : ReaderSide(f, ctx);
+    std::string file = ctx.new_schema_file;
+    int line = 1;
+    std::string elsewhere;  // a referenced schema that is no local file
+    if (at.document.empty()) {
+      line = ctx.new_schema_line ? ctx.new_schema_line(at.path) : 1;
+    } else {
+      const RenderContext::Place place =
+          ReferencedPlace(ctx, true, at.version, at.document, at.path);
+      if (!place.file.empty()) {
+        file = place.file;
+        line = place.line;
+      } else {
+        elsewhere = place.name + "#" + at.path;
+      }
+    }
     if (line < 1) line = 1;
     std::string_view command = IsFailing(f.severity)              ? "error"
                                : f.severity == Severity::kWarning ? "warning"
@@ -246,15 +306,13 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
     if (f.severity == Severity::kUndecided) title += " (undecided)";
     // Name the other side of the pair so the annotation says what it was
     // compared with.
+    if (!elsewhere.empty()) message += " (at " + elsewhere + ")";
     if (ctx.old_new) {
-      const Side o = OldSide(f, ctx);
-      message += " (old " + SideName(ctx, o.version, o.fallback) + "#" + o.path + ")";
+      message += " (old " + OldSide(f, ctx).Where(ctx) + ")";
     } else if (new_is_writer) {
-      message += " (reader " + SideName(ctx, f.reader_version, ctx.reader_name) + "#" +
-                 f.reader_path + ")";
+      message += " (reader " + ReaderSide(f, ctx).Where(ctx) + ")";
     } else {
-      message += " (writer " + SideName(ctx, f.writer_version, ctx.writer_name) + "#" +
-                 f.writer_path + ")";
+      message += " (writer " + WriterSide(f, ctx).Where(ctx) + ")";
     }
     if (ShowsConsequence(f, ctx)) message += "; breaks " + ConsequenceText(f);
     if (f.witness) message += "; witness: " + json::ToJson(*f.witness);
@@ -263,7 +321,7 @@ std::string RenderGithub(const Report& report, const RenderContext& ctx) {
     }
     out += "::";
     out += command;
-    out += " file=" + GithubEscapeProperty(ctx.new_schema_file) + ",line=" + std::to_string(line) +
+    out += " file=" + GithubEscapeProperty(file) + ",line=" + std::to_string(line) +
            ",title=" + GithubEscapeProperty(title) + "::" + GithubEscapeData(message) + "\n";
   }
   out += Summary(report, ctx) + "\n";

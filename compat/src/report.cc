@@ -39,6 +39,12 @@ const std::string& OldPath(const Finding& f) {
 const std::string& NewPath(const Finding& f) {
   return f.direction == Direction::kForward ? f.writer_path : f.reader_path;
 }
+const std::string& OldDocument(const Finding& f) {
+  return f.direction == Direction::kForward ? f.reader_document : f.writer_document;
+}
+const std::string& NewDocument(const Finding& f) {
+  return f.direction == Direction::kForward ? f.writer_document : f.reader_document;
+}
 
 std::string_view SeverityName(Severity s) { return internal::NameOf(kSeverityNames, s); }
 std::optional<Severity> SeverityFromString(std::string_view s) {

@@ -414,7 +414,9 @@ RegistryResult<SchemaDiff> Service::DiffVersions(const VersionRecord& from,
                                            .message = std::move(f.message),
                                            .advice = std::string(compat::AdviceFor(f, as_diff)),
                                            .old_path = compat::OldPath(f),
-                                           .new_path = compat::NewPath(f)});
+                                           .new_path = compat::NewPath(f),
+                                           .old_document = compat::OldDocument(f),
+                                           .new_document = compat::NewDocument(f)});
     }
     diffs_->Put(key, made);
     diff = std::move(made);

@@ -83,6 +83,16 @@ RegistryResult<std::optional<Value>> ObjectOf(std::string_view text, std::string
   return std::optional<Value>(std::move(doc->root));
 }
 
+// The normal form is what is stored and read again, so it must be within
+// the size limit too: it can be larger than the text it came from (a rule's
+// kind, mode and disabled are spelled out), and text past the limit would
+// not read back (the next version would silently inherit nothing).
+RegistryResult<void> NormalFormFits(const std::string& normal, std::string_view what) {
+  if (normal.size() <= kMaxContractBytes) return {};
+  return Bad(what, "larger than " + std::to_string(kMaxContractBytes) +
+                       " bytes once written out in full (defaults included)");
+}
+
 // Confluent's Character.isLetter is Unicode's: every non-ASCII character
 // counts as a letter here (more lenient than Confluent for symbols, never
 // stricter, so a bundle from Confluent always imports).
@@ -234,7 +244,11 @@ RegistryResult<std::optional<ContractMetadata>> ParseContractMetadata(std::strin
   auto sensitive = StringSet(Member(o, "sensitive"), std::string(what) + " sensitive");
   if (!sensitive) return std::unexpected(sensitive.error());
   out.sensitive = std::move(*sensitive);
-  return std::optional<ContractMetadata>(std::move(out));
+  std::optional<ContractMetadata> result(std::move(out));
+  if (auto ok = NormalFormFits(ContractMetadataText(result), what); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return result;
 }
 
 RegistryResult<std::optional<ContractRuleSet>> ParseContractRuleSet(std::string_view text,
@@ -265,7 +279,11 @@ RegistryResult<std::optional<ContractRuleSet>> ParseContractRuleSet(std::string_
       list->push_back(std::move(*rule));
     }
   }
-  return std::optional<ContractRuleSet>(std::move(out));
+  std::optional<ContractRuleSet> result(std::move(out));
+  if (auto ok = NormalFormFits(ContractRuleSetText(result), what); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return result;
 }
 
 std::string ContractMetadataText(const std::optional<ContractMetadata>& m) {
@@ -313,6 +331,18 @@ std::optional<ContractRuleSet> MergeRuleSets(const std::optional<ContractRuleSet
   return ContractRuleSet{.migration = MergeRules(base->migration, over->migration),
                          .domain = MergeRules(base->domain, over->domain),
                          .encoding = MergeRules(base->encoding, over->encoding)};
+}
+
+RegistryResult<void> CheckSettledContract(const std::optional<ContractMetadata>& m,
+                                          const std::optional<ContractRuleSet>& r) {
+  auto metadata =
+      ParseContractMetadata(ContractMetadataText(m),
+                            "metadata merged with the config's defaultMetadata/overrideMetadata");
+  if (!metadata) return std::unexpected(metadata.error());
+  auto rule_set = ParseContractRuleSet(
+      ContractRuleSetText(r), "ruleSet merged with the config's defaultRuleSet/overrideRuleSet");
+  if (!rule_set) return std::unexpected(rule_set.error());
+  return {};
 }
 
 std::optional<std::string> MetadataProperty(std::string_view metadata_text, std::string_view key) {

@@ -20,7 +20,8 @@
 namespace accord::registry::internal {
 
 // Bounds on one metadata or rule set object, so that reading, merging and
-// comparing them stays cheap (42210 past them).
+// comparing them stays cheap (42210 past them). The byte bound holds for the
+// text given and for its normal form (what is stored and read again).
 inline constexpr std::size_t kMaxContractBytes = 256 * 1024;  // JSON text of one object
 inline constexpr std::size_t kMaxContractEntries = 1024;      // per map, set or rule list
 
@@ -92,6 +93,15 @@ std::optional<ContractMetadata> MergeMetadata(const std::optional<ContractMetada
 // `over`'s list, in order, then `over`'s.
 std::optional<ContractRuleSet> MergeRuleSets(const std::optional<ContractRuleSet>& base,
                                              const std::optional<ContractRuleSet>& over);
+
+// Whether a contract settled by those merges (config defaults, a version's
+// own or inherited contract, config overrides) is one that reads back from
+// its normal form, as the next registration reads it: within the limits
+// above, and each rule name once across the three lists (two merged rule
+// sets may each name a rule in another list). Errors: 42210 saying the
+// merge made it.
+RegistryResult<void> CheckSettledContract(const std::optional<ContractMetadata>& m,
+                                          const std::optional<ContractRuleSet>& r);
 
 // A property of stored metadata text (tolerant: text that does not read as
 // metadata has no properties).

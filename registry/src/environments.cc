@@ -312,8 +312,11 @@ RegistryResult<std::vector<DeployPair>> Service::CheckDeployment(std::string_vie
     for (const compat::Finding& f : report->findings) {
       if (!compat::IsFailing(f.severity)) continue;
       pair.ok = false;
-      pair.reasons.push_back(std::string(f.kind.name()) + " at " +
-                             (f.reader_path.empty() ? "(root)" : f.reader_path) + ": " + f.message);
+      // (A pointer into a schema the reader references follows its name.)
+      const std::string at = f.reader_document.empty()
+                                 ? (f.reader_path.empty() ? "(root)" : f.reader_path)
+                                 : f.reader_document + "#" + f.reader_path;
+      pair.reasons.push_back(std::string(f.kind.name()) + " at " + at + ": " + f.message);
     }
     return {};
   };

@@ -361,6 +361,9 @@ Value DiffJson(const std::string& subject, const SchemaDiff& d) {
     e.Add("advice", c.advice.empty() ? Value(nullptr) : Value(c.advice));
     e.Add("oldPath", c.old_path);
     e.Add("newPath", c.new_path);
+    // Only for a pointer into a referenced schema (its reference's name).
+    if (!c.old_document.empty()) e.Add("oldDocument", c.old_document);
+    if (!c.new_document.empty()) e.Add("newDocument", c.new_document);
     changes.push_back(std::move(e));
   }
   o.Add("changes", Value(std::move(changes)));

@@ -125,9 +125,14 @@ std::vector<std::string> MessagesFor(const compat::Report& report, compat::Level
                          ? "UNDECIDED (not proven, treated as incompatible): "
                          : "") +
                     f.message + "'";
-    if (!f.writer_path.empty() || !f.reader_path.empty()) {
-      m += ", additionalInfo:'writer path: " + (f.writer_path.empty() ? "#" : f.writer_path) +
-           ", reader path: " + (f.reader_path.empty() ? "#" : f.reader_path) + "'";
+    // A pointer into a referenced schema follows that reference's name.
+    auto where = [](const std::string& document, const std::string& path) {
+      return document.empty() ? (path.empty() ? "#" : path) : document + "#" + path;
+    };
+    if (!f.writer_path.empty() || !f.reader_path.empty() || !f.writer_document.empty() ||
+        !f.reader_document.empty()) {
+      m += ", additionalInfo:'writer path: " + where(f.writer_document, f.writer_path) +
+           ", reader path: " + where(f.reader_document, f.reader_path) + "'";
     }
     if (f.witness) m += ", witness:'" + json::ToJson(*f.witness) + "'";
     m += "}";
@@ -866,6 +871,10 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     if (!import) {
       contract = SettleContract(std::move(contract), live.empty() ? nullptr : &live.back(),
                                 config.contract, numbered, input.version.has_value());
+      // What is stored must read back for the next version to inherit it.
+      if (auto ok = internal::CheckSettledContract(contract.metadata, contract.rule_set); !ok) {
+        return std::unexpected(ok.error());
+      }
     }
     const std::string metadata_text = internal::ContractMetadataText(contract.metadata);
     const std::string rule_set_text = internal::ContractRuleSetText(contract.rule_set);

@@ -41,9 +41,13 @@ export async function compareView({ params: [subject], query, navigate }) {
     fetchDiff(subject, from, to), fetchVersion(subject, from), fetchVersion(subject, to),
   ]);
   // The most severe finding at a place wins (findings come most severe first).
+  // (A path into a referenced schema marks nothing in the version's own.)
   const marksOf = (key) => {
+    const document = key === 'oldPath' ? 'oldDocument' : 'newDocument';
     const marks = new Map();
-    for (const f of diff.findings) if (f[key] && !marks.has(f[key])) marks.set(f[key], f.severity);
+    for (const f of diff.findings) {
+      if (f[key] && !f[document] && !marks.has(f[key])) marks.set(f[key], f.severity);
+    }
     return marks;
   };
   const side = (v, key) => h('div', { class: 'side' },

@@ -153,14 +153,19 @@ export function schemaView(schema, text, label, opts = {}) {
 
 // --- classified changes ----------------------------------------------------------
 
+// A change's place: its path, after the referenced schema it is in.
+function where(document, path) {
+  return document ? `${document}#${path}` : path || '(root)';
+}
+
 export function findingList(findings) {
   if (!findings.length) return h('p', { class: 'muted' }, 'No differences.');
   return h('ul', { class: 'findings' }, findings.map((f) => h('li', { class: `finding sev-${f.severity.toLowerCase()}` },
     h('span', { class: `badge sev-${f.severity.toLowerCase()}` }, f.severity),
     ' ', h('code', null, f.kind), ' ',
     h('span', { class: 'consequence' }, consequence(f)), ' ',
-    h('span', { class: 'path' }, `old: ${f.oldPath || '(root)'}`), ' ',
-    h('span', { class: 'path' }, `new: ${f.newPath || '(root)'}`),
+    h('span', { class: 'path' }, `old: ${where(f.oldDocument, f.oldPath)}`), ' ',
+    h('span', { class: 'path' }, `new: ${where(f.newDocument, f.newPath)}`),
     h('div', null, f.message),
     f.advice ? h('div', { class: 'advice' }, `Advice: ${f.advice}`) : null,
     f.witness != null ? h('details', null, h('summary', null, 'Example event that breaks'),

@@ -157,6 +157,9 @@ function toFinding(f) {
     direction: DIRECTIONS.includes(f.direction) ? f.direction : '',
     oldPath: str(f.oldPath ?? f.writerPath ?? f.path),
     newPath: str(f.newPath ?? f.readerPath ?? f.path),
+    // The referenced schema a path points into ('' = the version itself).
+    oldDocument: str(f.oldDocument ?? f.writerDocument ?? ''),
+    newDocument: str(f.newDocument ?? f.readerDocument ?? ''),
     message: str(f.message ?? f.description),
     advice: str(f.advice),
     witness: f.witness ?? null,

@@ -350,7 +350,8 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
   std::uint32_t* chain = inline_chain;
   std::size_t length = 0;
   // The exact size: most paths then fit in a std::string's inline buffer.
-  constexpr std::size_t kText[] = {1, 8, 5, 6, 7};  // "/", "/fields/", "/type", "/items", "/values"
+  // "/", "/fields/", "/type", "/items", "/values", "" (a document's root)
+  constexpr std::size_t kText[] = {1, 8, 5, 6, 7, 0};
   const auto digits = [](std::uint32_t v) {
     std::size_t n = 1;
     for (; v >= 10; v /= 10) ++n;
@@ -378,7 +379,7 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
     char* at = buf + start;
     for (std::size_t k = length; k-- > 0;) {
       const Schema::PointerStep& step = steps[links[k]];
-      static constexpr const char* kTexts[] = {"/", "/fields/", "/type", "/items", "/values"};
+      static constexpr const char* kTexts[] = {"/", "/fields/", "/type", "/items", "/values", ""};
       const std::size_t kind = static_cast<std::size_t>(step.kind);
       std::memcpy(at, kTexts[kind], kText[kind]);
       at += kText[kind];
@@ -391,6 +392,19 @@ static void AppendPointerSteps(std::span<const Schema::PointerStep> steps, Point
 
 void Schema::AppendPointer(PointerId id, std::string& out) const {
   AppendPointerSteps(pointers_, id, out);
+}
+
+std::string_view Schema::DocumentOf(PointerId id) const {
+  std::uint32_t i = id.value;
+  while (i != 0 && i < pointers_.size()) {
+    const PointerStep& step = pointers_[i];
+    if (step.kind == PointerStep::Kind::kDocument) {
+      return step.index < reference_names_.size() ? std::string_view(reference_names_[step.index])
+                                                  : std::string_view();
+    }
+    i = step.parent;
+  }
+  return {};
 }
 
 std::string Schema::Pointer(PointerId id) const {
@@ -928,7 +942,9 @@ class Parser {
     for (std::size_t i = 0; i < options_.references.size(); ++i) {
       const json::Value* ref = options_.references[i];
       if (ref == nullptr) continue;
-      auto defined = ParseNode(ValueView(ref), "", PointerId{}, 0);
+      // Its pointers hang below a step naming it (Schema::DocumentOf).
+      const PointerId root = AddPointer(PointerId{}, Schema::PointerStep::Kind::kDocument, i);
+      auto defined = ParseNode(ValueView(ref), "", root, 0);
       if (!defined) {
         Error e = defined.error();
         e.message = "referenced schema " + std::to_string(i + 1) + ": " + e.message;
@@ -950,6 +966,7 @@ class Parser {
         }
       }
     }
+    schema_.reference_names_ = options_.reference_names;
     schema_.named_ = storage_->CopyArray(scratch_.named.data(), scratch_.named.size());
     schema_.pointers_ = storage_->CopyArray(scratch_.pointers.data(), scratch_.pointers.size());
     schema_.nodes_ = storage_->CopyArray(nodes_.data(), nodes_.size());

@@ -192,16 +192,19 @@ def walk(r, base):
              "acme.shipping.ShipmentSent]\n"
              "FAIL  shipping.shipment-sent: compatible with the registry's versions (BACKWARD, "
              "STRICT) (would be version 2)\n"
-             "      shipping/schemas/shipment.proto: cannot read version 1: "
+             # (The break is in the imported file: the problem points at it,
+             # and the other side names the import of version 1 and of the
+             # consumer's reader.)
+             "      shipping/schemas/parcel.proto: cannot read version 1: "
              "FIELD_SCALAR_KIND_CHANGED: Parcel field 2 (weight_grams) changed from int32 to "
-             "string (version 1: /Parcel/weight_grams)\n"
+             "string (version 1: parcel.proto#/Parcel/weight_grams)\n"
              "        field:   /Parcel/weight_grams\n"
              "        witness: " + witness_w + "\n"
              "FAIL  shipping.shipment-sent: consumer warehouse (team-warehouse) (version 2, "
              "STRICT)\n"
-             "      shipping/schemas/shipment.proto: breaks consumer warehouse (owner "
+             "      shipping/schemas/parcel.proto: breaks consumer warehouse (owner "
              "team-warehouse): FIELD_SCALAR_KIND_CHANGED: Parcel field 2 (weight_grams) changed "
-             "from string to int32 (consumer's field: /Parcel/weight_grams)\n"
+             "from string to int32 (consumer's field: parts.proto#/Parcel/weight_grams)\n"
              "        field:   /Parcel/weight_grams\n"
              "        witness: " + witness_c + "\n"
              "FAILED: 3 checks, 0 passed, 3 failed, 0 warnings, 0 skipped\n")

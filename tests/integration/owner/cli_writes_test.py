@@ -111,10 +111,14 @@ def part_refs(cli, base):
     rc, out, err = cli.run("check", f("order.json"), f("order.json"), "--old-ref",
                            "customer.json=customers:1", "--new-ref",
                            "customer.json=" + f("customer_v2.json"), "--registry", base)
-    # The witness reaches the change through the referencing field.
+    # The witness reaches the change through the referencing field; each
+    # side is located in the referenced schema: the registry version, the file.
     check(rc == 1 and "BREAKING TYPE_CHANGED" in out
           and 'witness: {"customer":{"name":"","tier":""},"id":""}' in out,
           "check --old-ref SUBJECT:VERSION --new-ref FILE reports the referenced change", out + err)
+    check("  writer:  customers version 1#/properties/tier\n" in out
+          and "  reader:  " + f("customer_v2.json") + "#/properties/tier/type\n" in out,
+          "... located in the registry version and in the file it is in", out)
     rc, out, err = cli.run("register", "orders2", f("order.json"), "--ref",
                            "customer.json=nosuch:1")
     check(rc == 1 and "nosuch" in err, "a --ref to an unknown subject is refused", out + err)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -287,6 +288,103 @@ TEST(LanguageFields, ReferencedSchemasAreExpandedUnderTheReferencingField) {
   }
   EXPECT_EQ(rows,
             (std::vector<std::string>{"price message acme.money.Money", "price.units int64"}));
+}
+
+// A break inside a referenced schema names the document it is in (issue
+// #18): the finding's pointer is that document's, and the document is the
+// reference's name; a pointer into the checked schema names none.
+struct Located {
+  std::string writer_document, writer_path, reader_document, reader_path;
+  friend bool operator==(const Located&, const Located&) = default;
+};
+std::vector<Located> Locations(const Report& r) {
+  std::vector<Located> out;
+  for (const Finding& f : r.findings) {
+    out.push_back({f.writer_document, f.writer_path, f.reader_document, f.reader_path});
+  }
+  return out;
+}
+void PrintTo(const Located& l, std::ostream* os) {
+  *os << l.writer_document << "#" << l.writer_path << " -> " << l.reader_document << "#"
+      << l.reader_path;
+}
+
+ParseOptions WithReference(std::string name, std::shared_ptr<const Schema> schema) {
+  ParseOptions options;
+  options.references.push_back(ReferencedSchema{name, name + ":1", std::move(schema)});
+  return options;
+}
+
+TEST(LanguageCheck, JsonSchemaFindingInsideAReferenceNamesItsDocument) {
+  auto v1 =
+      MustParse(SchemaType::kJson, R"({"type":"object","properties":{"tier":{"type":"string"}}})");
+  auto v2 =
+      MustParse(SchemaType::kJson, R"({"type":"object","properties":{"tier":{"type":"integer"}}})");
+  ASSERT_TRUE(v1 && v2);
+  const std::string order = R"({"type":"object","properties":{"customer":{"$ref":"customer.json"},
+    "tier":{"type":"string"}}})";
+  auto old_order = MustParse(SchemaType::kJson, order, WithReference("customer.json", v1));
+  auto new_order = MustParse(SchemaType::kJson, order, WithReference("customer.json", v2));
+  ASSERT_TRUE(old_order && new_order);
+  auto report = old_order->language().Check(*old_order, *new_order, {});
+  ASSERT_TRUE(report.has_value());
+  // (/properties/tier is also a pointer of order.json itself: only the
+  // document tells the two apart.)
+  EXPECT_EQ(Locations(*report), (std::vector<Located>{{"customer.json", "/properties/tier",
+                                                       "customer.json", "/properties/tier/type"}}));
+  auto diff = old_order->language().Diff(*old_order, *new_order, {});
+  ASSERT_TRUE(diff.has_value());
+  EXPECT_EQ(Locations(*diff),
+            (std::vector<Located>{
+                {"customer.json", "/properties/tier", "customer.json", "/properties/tier/type"},
+                {"customer.json", "/properties/tier", "customer.json", "/properties/tier/type"}}));
+  ASSERT_EQ(diff->findings.size(), 2u);
+  EXPECT_EQ(diff->findings[0].direction, Direction::kBackward);
+  EXPECT_EQ(OldDocument(diff->findings[1]), "customer.json");
+  EXPECT_EQ(NewPath(diff->findings[1]), "/properties/tier");
+}
+
+TEST(LanguageCheck, AvroFindingInsideAReferencedNamedTypeNamesItsDocument) {
+  auto v1 = MustParse(SchemaType::kAvro, R"({"type":"record","name":"Customer",
+    "namespace":"acme","fields":[{"name":"name","type":"string"}]})");
+  auto v2 = MustParse(SchemaType::kAvro, R"({"type":"record","name":"Customer",
+    "namespace":"acme","fields":[{"name":"name","type":"string"},{"name":"tier","type":"string"}]})");
+  ASSERT_TRUE(v1 && v2);
+  const std::string order = R"({"type":"record","name":"Order","namespace":"acme",
+    "fields":[{"name":"id","type":"string"},{"name":"customer","type":"acme.Customer"}]})";
+  auto old_order = MustParse(SchemaType::kAvro, order, WithReference("acme.Customer", v1));
+  auto new_order = MustParse(SchemaType::kAvro, order, WithReference("acme.Customer", v2));
+  ASSERT_TRUE(old_order && new_order);
+  auto report = old_order->language().Check(*old_order, *new_order, {});
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(Locations(*report),
+            (std::vector<Located>{{"acme.Customer", "", "acme.Customer", "/fields/1"}}));
+  auto diff = old_order->language().Diff(*old_order, *new_order, {});
+  ASSERT_TRUE(diff.has_value());
+  for (const Finding& f : diff->findings) {
+    EXPECT_EQ(f.writer_document, "acme.Customer") << f.kind.name();
+    EXPECT_EQ(f.reader_document, "acme.Customer") << f.kind.name();
+  }
+}
+
+TEST(LanguageCheck, ProtobufFindingInsideAnImportNamesItsDocument) {
+  auto v1 = MustParse(SchemaType::kProtobuf,
+                      "syntax = \"proto3\";\npackage acme.money;\n"
+                      "message Money { int64 units = 1; }\n");
+  auto v2 = MustParse(SchemaType::kProtobuf,
+                      "syntax = \"proto3\";\npackage acme.money;\n"
+                      "message Money { string units = 1; }\n");
+  ASSERT_TRUE(v1 && v2);
+  const std::string order =
+      "syntax = \"proto3\";\npackage acme;\nimport \"acme/money.proto\";\n"
+      "message Priced { acme.money.Money price = 1; string units = 2; }\n";
+  auto old_order = MustParse(SchemaType::kProtobuf, order, WithReference("acme/money.proto", v1));
+  auto new_order = MustParse(SchemaType::kProtobuf, order, WithReference("acme/money.proto", v2));
+  ASSERT_TRUE(old_order && new_order);
+  auto report = old_order->language().Check(*old_order, *new_order, {});
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(Locations(*report), (std::vector<Located>{{"acme/money.proto", "/Money/units",
+                                                       "acme/money.proto", "/Money/units"}}));
 }
 
 TEST(LanguageFields, EachLanguageListsItsFields) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace accord::compat {
 namespace {
@@ -234,6 +235,67 @@ namespace {
 
 // Rule (issue 16 item 5): a diff's messages speak of the old and the new
 // version; a FORWARD finding's writer is the new one.
+// A side that points into a referenced schema is shown at that schema: the
+// name RenderContext::referenced gives (the reference's file, or its
+// registry version), with the pointer; a GitHub annotation on the new side
+// points at the referenced file and the line it gives (issue #18).
+TEST(RenderTest, SidesInsideAReferencedSchemaNameIt) {
+  Report r;
+  Finding f;
+  f.kind = JsonSchemaKind::kTypeChanged;
+  f.direction = Direction::kBackward;
+  f.writer_document = "customer.json";
+  f.writer_path = "/properties/tier";
+  f.reader_document = "customer.json";
+  f.reader_path = "/properties/tier/type";
+  f.message = "type changed";
+  f.writer_version = 1;
+  f.reader_version = 2;
+  r.Add(f);
+  RenderContext ctx;
+  ctx.writer_name = "order.json";
+  ctx.reader_name = "order.json";
+  ctx.version_names = {"order.json", "order.json"};
+  ctx.new_schema_version = 2;
+  ctx.new_schema_file = "order.json";
+  ctx.new_schema_line = [](std::string_view) { return 9; };
+  std::vector<std::string> asked;
+  ctx.referenced = [&asked](bool new_side, int version, std::string_view document,
+                            std::string_view pointer) {
+    asked.push_back(std::string(new_side ? "new " : "old ") + std::to_string(version) + " " +
+                    std::string(document) + " " + std::string(pointer));
+    RenderContext::Place place;
+    place.name = new_side ? "customer_v2.json" : "customers version 3";
+    if (new_side) place.file = "customer_v2.json", place.line = 4;
+    return place;
+  };
+  const std::string text = Render(r, OutputFormat::kText, ctx);
+  EXPECT_NE(text.find("  writer:  customers version 3#/properties/tier\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  reader:  customer_v2.json#/properties/tier/type\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(asked, (std::vector<std::string>{"old 1 customer.json /properties/tier",
+                                             "new 2 customer.json /properties/tier/type"}));
+  const std::string json = Render(r, OutputFormat::kJson, ctx);
+  EXPECT_NE(json.find(R"("writerDocument": "customers version 3",)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("readerDocument": "customer_v2.json",)"), std::string::npos) << json;
+  const std::string github = Render(r, OutputFormat::kGithub, ctx);
+  EXPECT_EQ(github.substr(0, github.find("::", 2) + 2),
+            "::error file=customer_v2.json,line=4,title=TYPE_CHANGED::")
+      << github;
+  // Without a function (or an empty name) the document itself is shown, and
+  // the annotation stays on the new schema, saying where the pointer is.
+  ctx.referenced = nullptr;
+  EXPECT_NE(
+      Render(r, OutputFormat::kText, ctx).find("  reader:  customer.json#/properties/tier/type"),
+      std::string::npos);
+  const std::string plain = Render(r, OutputFormat::kGithub, ctx);
+  EXPECT_EQ(plain.substr(0, plain.find("::", 2) + 2),
+            "::error file=order.json,line=1,title=TYPE_CHANGED::");
+  EXPECT_NE(plain.find("type changed (at customer.json#/properties/tier/type)"), std::string::npos)
+      << plain;
+}
+
 TEST(RenderTest, InVersionWordsNamesTheVersionOfEachSide) {
   EXPECT_EQ(
       InVersionWords("the writer allows \"X\" but the reader rejects it", Direction::kForward),

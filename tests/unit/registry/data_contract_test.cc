@@ -459,5 +459,72 @@ TEST_F(DataContractTest, RuleSetsPastTheLimitAreRefused) {
   EXPECT_NE(Message(r).find("more than 1024 rules"), std::string::npos) << Message(r);
 }
 
+// Regression: a rule set within 256 KiB as sent whose normal form (kind,
+// mode and disabled spelled out for each of 1,024 rules) is past it was
+// stored and could not be read again (the next version inherited nothing).
+TEST_F(DataContractTest, RuleSetWhoseNormalFormIsPastTheLimitIsRefused) {
+  std::string rules = R"({"name":"r","type":"CEL","doc":")" + std::string(230'000, 'd') + "\"}";
+  for (int i = 1; i < 1024; ++i) rules += R"(,{"name":"r)" + std::to_string(i) + R"(","type":"C"})";
+  const std::string rule_set = R"({"domainRules":[)" + rules + "]}";
+  ASSERT_LT(rule_set.size(), 256u * 1024);
+  auto r = Register("orders", Schema(Object("a"), "JSON", R"("ruleSet":)" + rule_set));
+  EXPECT_EQ(ErrorCodeOf(r), 42210) << r.body.substr(0, 200);
+  EXPECT_EQ(Message(r),
+            "ruleSet: larger than 262144 bytes once written out in full (defaults included)");
+  EXPECT_EQ(Call("GET", "/subjects/orders/versions").status, 404);
+}
+
+// Regression (fuzz_contract): a config default naming a domain rule and a
+// version naming a migration rule of the same name merged into a rule set
+// that no longer reads back (a rule name twice), which was stored, and the
+// next version, inheriting it, silently got no rule set at all. The merged
+// contract is refused instead, and nothing is stored.
+TEST_F(DataContractTest, MergedRuleSetWithARuleNameTwiceIsRefused) {
+  auto put = Call("PUT", "/config/orders",
+                  R"({"compatibility":"NONE","defaultRuleSet":{"domainRules":[)"
+                  R"({"name":"same","type":"CEL","mode":"WRITE","expr":"1"}]}})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto r = Register("orders", Schema(Object("a"), "JSON",
+                                     R"("ruleSet":{"migrationRules":[)"
+                                     R"({"name":"same","type":"JSONATA","mode":"UPGRADE"}]})"));
+  EXPECT_EQ(ErrorCodeOf(r), 42210) << r.body;
+  EXPECT_EQ(Message(r),
+            "ruleSet merged with the config's defaultRuleSet/overrideRuleSet: found rule with "
+            "duplicate name 'same'");
+  EXPECT_EQ(Call("GET", "/subjects/orders/versions").status, 404);
+  // Other names merge as before.
+  Id("orders", Schema(Object("a"), "JSON",
+                      R"("ruleSet":{"migrationRules":[)"
+                      R"({"name":"other","type":"JSONATA","mode":"UPGRADE"}]})"));
+  EXPECT_EQ(Member(Version("orders", 1), "ruleSet"),
+            R"({"migrationRules":[{"name":"other","kind":"TRANSFORM","mode":"UPGRADE",)"
+            R"("type":"JSONATA","disabled":false}],"domainRules":[{"name":"same",)"
+            R"("kind":"TRANSFORM","mode":"WRITE","type":"CEL","expr":"1","disabled":false}]})");
+}
+
+// Regression (fuzz_contract): two property maps within the limit each
+// (a default and the version's own) merged past it; refused, not stored.
+TEST_F(DataContractTest, MergedMetadataPastTheLimitIsRefused) {
+  auto properties = [](const std::string& prefix) {
+    std::string out;
+    for (int i = 0; i < 600; ++i) {
+      if (i > 0) out += ",";
+      out += "\"" + prefix + std::to_string(i) + "\":\"v\"";
+    }
+    return out;
+  };
+  auto put = Call(
+      "PUT", "/config/orders",
+      R"({"compatibility":"NONE","defaultMetadata":{"properties":{)" + properties("d") + "}}}");
+  ASSERT_EQ(put.status, 200) << put.body.substr(0, 200);
+  auto r = Register("orders", Schema(Object("a"), "JSON",
+                                     R"("metadata":{"properties":{)" + properties("o") + "}}"));
+  EXPECT_EQ(ErrorCodeOf(r), 42210) << r.body.substr(0, 200);
+  EXPECT_EQ(Message(r),
+            "metadata merged with the config's defaultMetadata/overrideMetadata properties: more "
+            "than 1024 entries");
+  EXPECT_EQ(Call("GET", "/subjects/orders/versions").status, 404);
+}
+
 }  // namespace
 }  // namespace accord::registry

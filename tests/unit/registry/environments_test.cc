@@ -281,15 +281,17 @@ TEST_F(ReaderReferencesTest, AReaderIsReadWithTheFilesItsDeclarationCarries) {
   ASSERT_EQ(ok->size(), 1u);
   EXPECT_TRUE((*ok)[0].ok);
   EXPECT_TRUE((*ok)[0].reasons.empty());
-  // Version 2 changes a field of it: the break is found through the import.
+  // Version 2 changes a field of it: the break is found through the import,
+  // and located in the imported file (issue #18).
   auto broken = service_->CheckDeployment("prod", "shipping", "2");
   ASSERT_TRUE(broken) << broken.error().message;
   ASSERT_EQ(broken->size(), 1u);
   EXPECT_FALSE((*broken)[0].ok);
   EXPECT_EQ((*broken)[0].consumer, "warehouse@1");
-  EXPECT_EQ((*broken)[0].reasons,
-            std::vector<std::string>{"FIELD_SCALAR_KIND_CHANGED at /Parcel/weight_grams: Parcel "
-                                     "field 2 (weight_grams) changed from string to int32"});
+  EXPECT_EQ(
+      (*broken)[0].reasons,
+      std::vector<std::string>{"FIELD_SCALAR_KIND_CHANGED at parts.proto#/Parcel/weight_grams: "
+                               "Parcel field 2 (weight_grams) changed from string to int32"});
 }
 
 TEST_F(ReaderReferencesTest, AServiceDeclarationCarriesTheReadersFilesToo) {

@@ -122,6 +122,26 @@ TEST_P(ReferencesTest, JsonSchemaSidesResolveTheirOwnReferenceVersions) {
   EXPECT_EQ(r.error().code, ErrorCode::kIncompatibleSchema);
 }
 
+// The 409's explanation locates a break inside a referenced schema in it:
+// the pointer follows the reference's name (issue #18), not the
+// referencing schema's (where /required would be another keyword).
+TEST_P(ReferencesTest, ABreakInsideAReferenceIsLocatedInIt) {
+  AllowAnyChange("money");
+  MustRegister("money", Json(R"({"type":"object","properties":{"cents":{"type":"integer"}}})"));
+  MustRegister("money", Json(R"({"type":"object","properties":{"cents":{"type":"integer"}},
+                        "required":["cents"]})"));
+  const char* invoice =
+      R"({"type":"object","properties":{"total":{"$ref":"money.json"}},"required":["total"]})";
+  MustRegister("invoice", Json(invoice, {Ref("money.json", "money", 1)}));
+  auto r = service_.Register("invoice", Json(invoice, {Ref("money.json", "money", 2)}));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find(
+                "additionalInfo:'writer path: money.json#/properties/cents, reader path: "
+                "money.json#/required'"),
+            std::string::npos)
+      << r.error().message;
+}
+
 // A diamond: Order uses Billing and Shipping, which both use Address. The
 // shared schema is resolved along both paths (once per resolution), and a
 // new version of Order is checked against the old one with all of it.

@@ -53,7 +53,7 @@ struct CheckPair {
 
 namespace internal {
 // The findings of a history seen so far, by (kind, direction, old and new
-// pointer, message); Insert is false for one seen before.
+// document and pointer, message); Insert is false for one seen before.
 class DistinctFindings {
  public:
   bool Insert(const Finding& f);

@@ -34,6 +34,22 @@ struct RenderContext {
   // (FORWARD direction); otherwise reader_path is the pointer into the new
   // schema. 0: the new schema is always the reader.
   int new_schema_version = 0;
+  // Where a finding's side is shown when it points into a schema the
+  // compared one references (Finding::writer_document / reader_document not
+  // empty): called with whether that side is the new schema's (else an old
+  // version's), the side's version (0: not known), the document as the
+  // finding names it and the pointer. Its `name` replaces the schema's name
+  // before "#pointer" (empty, or no function: the document itself); `file`
+  // and `line` (when it is a local file) are where a GitHub annotation on the
+  // new schema's side points instead of new_schema_file.
+  struct Place {
+    std::string name;
+    std::string file;
+    int line = 0;
+  };
+  std::function<Place(bool new_side, int version, std::string_view document,
+                      std::string_view pointer)>
+      referenced;
   // A diff of two versions: sides are labelled "old:" / "new:" (OldPath /
   // NewPath of each finding, into writer_name / reader_name) and kinds are
   // already in the author's words. Otherwise sides are "writer:" / "reader:".
@@ -81,7 +97,9 @@ std::string ConsequenceText(const Finding& f);
 //   witness). The summary counts undecided findings apart ("1 breaking,
 //   2 undecided, 0 warnings, 0 safe"), shown when there are any.
 //   A side is named by its file (version_names[version - 1] when the finding
-//   carries a version and the name is known, else writer_name/reader_name);
+//   carries a version and the name is known, else writer_name/reader_name),
+//   or, when it points into a referenced schema (Finding::writer_document),
+//   by that schema (RenderContext::referenced, else the document's name);
 //   "(version N)" is added only when the finding carries a version and no
 //   version_names are given. "witness:" appears only when there is one
 //   (compact JSON). "breaks:" appears when the finding's direction is known,
@@ -97,6 +115,8 @@ std::string ConsequenceText(const Finding& f);
 //                    "severity": "BREAKING"|"UNDECIDED"|"WARNING"|"SAFE",
 //                    "direction": "BACKWARD"|"FORWARD"|null,
 //                    "writerPath": pointer, "readerPath": pointer,
+//                    "writerDocument": string | null,
+//                    "readerDocument": string | null,
 //                    "oldPath": pointer | null, "newPath": pointer | null,
 //                    "message": string, "witness": any JSON value | null,
 //                    "advice": string | null,
@@ -104,6 +124,9 @@ std::string ConsequenceText(const Finding& f);
 //   "direction" is the direction the finding breaks (null: not known, or a
 //   SAFE diff finding); "oldPath" / "newPath" point into the old and new
 //   version (null when neither the direction is known nor it is a diff).
+//   "writerDocument" / "readerDocument": the referenced schema the writer /
+//   reader pointer is in, named as the text shows it (null: the compared
+//   schema itself, "writer" / "reader" above or its version's name).
 //   findings in report order (breaking, warning, safe).
 //
 // junit: JUnit XML, one <testsuite> (inside <testsuites>); one <testcase> per
@@ -118,7 +141,10 @@ std::string ConsequenceText(const Finding& f);
 //   (::warning for warnings, ::notice for safe changes; an undecided finding
 //   is an ::error titled "KIND (undecided)"), F = new_schema_file,
 //   L = new_schema_line(pointer into the new schema) or 1 (the pointer into
-//   the new schema: NewPath for a diff or a finding whose direction is known); data escaped as
+//   the new schema: NewPath for a diff or a finding whose direction is known);
+//   when that pointer is in a referenced schema that is a local file
+//   (RenderContext::referenced gives a `file`), F and L are that file and the
+//   line it gives (1 when 0); data escaped as
 //   GitHub requires (% \r \n), properties also (: ,). Then the text summary
 //   line.
 std::string Render(const Report& report, OutputFormat format, const RenderContext& ctx);

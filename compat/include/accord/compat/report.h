@@ -116,7 +116,15 @@ struct Finding {
   Direction direction = Direction::kNone;
   std::string writer_path;  // JSON pointer into the writer schema ("" = root)
   std::string reader_path;  // JSON pointer into the reader schema
-  std::string message;      // one line, no trailing period
+  // The document each pointer is in: "" for the checked schema itself, else
+  // the referenced schema the engine followed a reference into, by the name
+  // the schema gives it (ReferencedSchema::name: "customer.json" for a JSON
+  // Schema $ref, "acme.Customer" for an Avro named type, "acme/money.proto"
+  // for a Protobuf import), or the URI of a further document (ParseOptions::
+  // documents, `--ref`). Renderers print it in place of the schema's name.
+  std::string writer_document;
+  std::string reader_document;
+  std::string message;  // one line, no trailing period
   // An event valid under the writer and rejected by the reader because of
   // the constraint this finding names (the reader's error locations include
   // reader_path). Every BREAKING finding of the JSON Schema and Avro
@@ -133,6 +141,9 @@ struct Finding {
 // diff finding).
 const std::string& OldPath(const Finding& f);
 const std::string& NewPath(const Finding& f);
+// The documents those pointers are in (Finding::writer_document, ...).
+const std::string& OldDocument(const Finding& f);
+const std::string& NewDocument(const Finding& f);
 
 enum class Verdict : std::uint8_t {
   kCompatible,    // no breaking and no undecided finding

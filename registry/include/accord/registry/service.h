@@ -516,7 +516,9 @@ using FieldInfo = compat::FieldInfo;
 
 // One change between two versions (compat::Finding, flattened for the
 // wire): its kind in the author's words, the direction it breaks (kNone for
-// a SAFE change), and its pointers into the old and the new version.
+// a SAFE change), and its pointers into the old and the new version, each
+// with the referenced schema it is in ("" = the version itself; else the
+// reference's name, compat::Finding::writer_document).
 struct SchemaChange {
   std::string kind{};
   compat::Severity severity = compat::Severity::kSafe;
@@ -525,6 +527,8 @@ struct SchemaChange {
   std::string advice{};
   std::string old_path{};
   std::string new_path{};
+  std::string old_document{};
+  std::string new_document{};
 };
 
 // The difference between two versions of a subject. `compatibility` names

@@ -213,6 +213,10 @@ class Schema {
   std::string Pointer(PointerId id) const;
   // Appends it to `out` (no allocation when `out` has room).
   void AppendPointer(PointerId id, std::string& out) const;
+  // The document pointer `id` is in: "" for this schema's own, else the name
+  // ParseOptions::reference_names gives the reference it is in ("" when it
+  // gives none). Walks the pointer up to its document (findings only).
+  std::string_view DocumentOf(PointerId id) const;
 
   // How pointers are stored (callers need only Pointer): one step is the
   // pointer `parent` followed by a token (`kind` and, for kIndex and
@@ -223,8 +227,9 @@ class Schema {
       kField,
       kType,
       kItems,
-      kValues
-    };  // "/N", "/fields/N", "/type", ...
+      kValues,
+      kDocument,  // the root of references[index] (spelled ""): its pointers start there
+    };            // "/N", "/fields/N", "/type", ...
     std::uint32_t parent;
     std::uint32_t index;
     Kind kind;
@@ -246,6 +251,7 @@ class Schema {
   std::span<const PointerStep> pointers_;
   std::unordered_map<std::string_view, NodeId> named_index_;
   std::vector<std::string> warnings_;
+  std::vector<std::string> reference_names_;  // ParseOptions::reference_names
   std::shared_ptr<const detail::SchemaStorage> storage_;
 };
 
@@ -260,6 +266,10 @@ struct ParseOptions {
   // used by name; each may use the names of those before it. Not owned; they
   // must outlive the call. A name defined twice is an error as usual.
   std::vector<const json::Value*> references;
+  // How findings name each of `references` (Schema::DocumentOf), in the same
+  // order (the name the referencing schema gives it: a type's full name);
+  // may be shorter.
+  std::vector<std::string> reference_names;
 };
 
 // Parses the JSON form of a schema (a string, an object or an array).
