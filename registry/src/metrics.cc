@@ -74,7 +74,7 @@ std::string Metrics::Render(const ServiceFigures& service) const {
   out += "# HELP accord_store_errors_total Requests that failed on a store error (50001).\n";
   out += "# TYPE accord_store_errors_total counter\n";
   out += "accord_store_errors_total " + std::to_string(store_errors_) + "\n";
-  out += "# HELP accord_schemas Schemas stored (highest schema id).\n";
+  out += "# HELP accord_schemas Schemas stored (each context's highest schema id, summed).\n";
   out += "# TYPE accord_schemas gauge\n";
   out += "accord_schemas " + std::to_string(service.schemas) + "\n";
   out += "# HELP accord_subjects Subjects with at least one live version.\n";

@@ -1928,11 +1928,21 @@ RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subje
 RegistryResult<void> Service::Ready() { return store_->Ping(); }
 
 RegistryResult<Service::Stats> Service::GetStats() {
-  auto max_id = store_->MaxSchemaId();
-  if (!max_id) return std::unexpected(max_id.error());
+  // Each context counts its own ids from 1 (issue #18): the default
+  // context's highest id plus every other context's.
+  auto contexts = store_->ListContexts();
+  if (!contexts) return std::unexpected(contexts.error());
+  std::vector<std::int64_t> numbers = {0};
+  for (const ContextRecord& c : *contexts) numbers.push_back(c.number);
+  std::int64_t schemas = 0;
+  for (std::int64_t number : numbers) {
+    auto max_id = store_->MaxSchemaId(number);
+    if (!max_id) return std::unexpected(max_id.error());
+    schemas += max_id->local();
+  }
   auto subjects = store_->ListSubjects(IncludeDeleted::kNo);
   if (!subjects) return std::unexpected(subjects.error());
-  return Stats{.schemas = max_id->value(), .subjects = static_cast<std::int64_t>(subjects->size())};
+  return Stats{.schemas = schemas, .subjects = static_cast<std::int64_t>(subjects->size())};
 }
 
 Service::Counters Service::GetCounters() const {

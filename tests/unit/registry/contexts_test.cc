@@ -93,6 +93,24 @@ TEST_F(ContextsTest, EachContextHasItsOwnIdSpace) {
             "\"schema\":\"{\\\"type\\\":\\\"integer\\\"}\"}");
 }
 
+// Rule: /metrics counts the schemas of every context (each numbers its own
+// from 1), not the default context's highest id alone.
+TEST_F(ContextsTest, MetricsCountEveryContextsSchemas) {
+  Register("orders", "string");
+  Register("other", "integer");
+  Register(":.team-a:orders", "integer");
+  Register(":.team-a:orders2", "string");
+  Register(":.team-b:orders", "string");
+  const std::string body = Call("GET", "/metrics").body;
+  auto line = [&](const std::string& name) {
+    const std::size_t at = body.find("\n" + name + " ");
+    if (at == std::string::npos) return std::string("(no " + name + ")");
+    return body.substr(at + 1, body.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_EQ(line("accord_schemas"), "accord_schemas 5");
+  EXPECT_EQ(line("accord_subjects"), "accord_subjects 5");
+}
+
 // Rule: ?subject= picks the context of an id (Confluent's
 // getSchemaKeyUsingContexts): none, the default; qualified, its context;
 // unqualified, where that subject holds the id.

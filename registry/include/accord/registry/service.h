@@ -971,7 +971,7 @@ class Service {
   // --- operations ----------------------------------------------------------
   RegistryResult<void> Ready();
   struct Stats {
-    std::int64_t schemas = 0;   // highest schema id (ids are never reused)
+    std::int64_t schemas = 0;   // each context's highest schema id, summed (never reused)
     std::int64_t subjects = 0;  // subjects with a live version
   };
   RegistryResult<Stats> GetStats();
