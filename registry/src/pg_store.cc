@@ -926,35 +926,26 @@ class ReadCache {
   // values `d` holds (what the decision read); else nullopt.
   std::optional<std::int64_t> EpochOf(const std::string& subject, const DecidedUnder& d) const {
     std::lock_guard lock(mu_);
-    const auto sc = configs.find(subject);
-    const auto gc = configs.find("");
-    const auto sm = modes.find(subject);
-    const auto gm = modes.find("");
-    if (sc == configs.end() || gc == configs.end() || sm == modes.end() || gm == modes.end()) {
+    // One scope's cached config and mode: both read under one epoch (the
+    // subject's config's, which the others must share) and equal to what
+    // the decision holds. A missing record and one with no field set are
+    // equal (as in accord_add_version's comparison).
+    std::optional<std::int64_t> epoch;
+    auto same = [&](const std::string& scope, const std::optional<ConfigRecord>& config,
+                    const std::optional<Mode>& mode) {
+      const auto c = configs.find(scope);
+      const auto m = modes.find(scope);
+      if (c == configs.end() || m == modes.end()) return false;
+      if (!epoch) epoch = c->second.epoch;
+      return epoch && c->second.epoch == epoch && m->second.epoch == epoch &&
+             c->second.value.value_or(ConfigRecord{}) == config.value_or(ConfigRecord{}) &&
+             m->second.value == mode;
+    };
+    // The subject's, the global, and the subject's context's own (issue #18).
+    if (!same(subject, d.subject_config, d.subject_mode) ||
+        !same("", d.global_config, d.global_mode) ||
+        (d.context_scope && !same(d.context_scope->str(), d.context_config, d.context_mode))) {
       return std::nullopt;
-    }
-    const std::optional<std::int64_t> epoch = sc->second.epoch;
-    if (!epoch || gc->second.epoch != epoch || sm->second.epoch != epoch ||
-        gm->second.epoch != epoch) {
-      return std::nullopt;
-    }
-    // A missing record and one with no field set are equal (as in
-    // accord_add_version's comparison).
-    if (sc->second.value.value_or(ConfigRecord{}) != d.subject_config.value_or(ConfigRecord{}) ||
-        gc->second.value.value_or(ConfigRecord{}) != d.global_config.value_or(ConfigRecord{}) ||
-        sm->second.value != d.subject_mode || gm->second.value != d.global_mode) {
-      return std::nullopt;
-    }
-    // The subject's context's own config and mode (issue #18), likewise.
-    if (d.context_scope) {
-      const auto xc = configs.find(d.context_scope->str());
-      const auto xm = modes.find(d.context_scope->str());
-      if (xc == configs.end() || xm == modes.end() || xc->second.epoch != epoch ||
-          xm->second.epoch != epoch ||
-          xc->second.value.value_or(ConfigRecord{}) != d.context_config.value_or(ConfigRecord{}) ||
-          xm->second.value != d.context_mode) {
-        return std::nullopt;
-      }
     }
     return epoch;
   }

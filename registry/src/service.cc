@@ -281,6 +281,12 @@ RegistryResult<ConfigScope> ParseConfigScope(const std::string& s, bool validate
   return ConfigScope{.scope = std::move(*valid)};
 }
 
+// The same for an optional scope: none names the global settings.
+RegistryResult<ConfigScope> ParseConfigScope(const std::optional<std::string>& s, bool validate) {
+  if (!s) return ConfigScope{};
+  return ParseConfigScope(*s, validate);
+}
+
 // The audit row's subject of a config or mode write ("" global).
 std::string AuditScope(const std::optional<SubjectName>& scope) {
   return scope ? scope->str() : std::string();
@@ -1748,12 +1754,9 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
                                                 const ConfigRecord& update,
                                                 const Principal& caller) {
   const std::string& actor = caller.name;
-  ConfigScope scope;
-  if (subject) {
-    auto valid = ParseConfigScope(*subject, /*validate=*/true);
-    if (!valid) return std::unexpected(valid.error());
-    scope = std::move(*valid);
-  }
+  auto valid = ParseConfigScope(subject, /*validate=*/true);
+  if (!valid) return std::unexpected(valid.error());
+  const ConfigScope scope = std::move(*valid);
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
   if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "config"); !ok) {
@@ -1784,12 +1787,9 @@ RegistryResult<ConfigRecord> Service::SetConfig(const std::optional<std::string>
 RegistryResult<ConfigRecord> Service::DeleteConfig(const std::optional<std::string>& subject,
                                                    const Principal& caller) {
   const std::string& actor = caller.name;
-  ConfigScope scope;
-  if (subject) {
-    auto parsed = ParseConfigScope(*subject, /*validate=*/false);
-    if (!parsed) return std::unexpected(parsed.error());
-    scope = std::move(*parsed);
-  }
+  auto parsed = ParseConfigScope(subject, /*validate=*/false);
+  if (!parsed) return std::unexpected(parsed.error());
+  const ConfigScope scope = std::move(*parsed);
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
   if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "config"); !ok) {
@@ -1844,12 +1844,9 @@ RegistryResult<Mode> Service::GetMode(const std::optional<std::string>& subject,
 RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject, Mode mode,
                                       Force force, const Principal& caller) {
   const std::string& actor = caller.name;
-  ConfigScope scope;
-  if (subject) {
-    auto valid = ParseConfigScope(*subject, /*validate=*/true);
-    if (!valid) return std::unexpected(valid.error());
-    scope = std::move(*valid);
-  }
+  auto valid = ParseConfigScope(subject, /*validate=*/true);
+  if (!valid) return std::unexpected(valid.error());
+  const ConfigScope scope = std::move(*valid);
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
   if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "mode"); !ok) {
@@ -1898,12 +1895,9 @@ RegistryResult<Mode> Service::SetMode(const std::optional<std::string>& subject,
 RegistryResult<Mode> Service::DeleteMode(const std::optional<std::string>& subject,
                                          const Principal& caller) {
   const std::string& actor = caller.name;
-  ConfigScope scope;
-  if (subject) {
-    auto parsed = ParseConfigScope(*subject, /*validate=*/false);
-    if (!parsed) return std::unexpected(parsed.error());
-    scope = std::move(*parsed);
-  }
+  auto parsed = ParseConfigScope(subject, /*validate=*/false);
+  if (!parsed) return std::unexpected(parsed.error());
+  const ConfigScope scope = std::move(*parsed);
   const std::optional<SubjectName>& name = scope.scope;
   WriteScope lock(*this);
   if (auto ok = AuthoriseScopeWrite(*store_, caller, scope, "mode"); !ok) {
