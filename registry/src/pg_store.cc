@@ -897,6 +897,15 @@ class ReadCache {
     metadata.erase(subject);
     subjects.clear();
   }
+  // Drops one subject's version list; true when there was one. The
+  // generation stays: a read that overlapped fills what it read, as old as
+  // the list dropped, and a notification drops it like that one (a reader
+  // sending "not found" after "not found" cannot keep every other read from
+  // filling the cache).
+  bool DropVersions(const std::string& subject) {
+    std::lock_guard lock(mu_);
+    return versions.erase(subject) > 0;
+  }
   void Drop() {
     std::lock_guard lock(mu_);
     ++generation_;
@@ -1402,6 +1411,9 @@ class PostgresStore final : public Store {
   }
 
   void ForgetCachedReads() override { cache_.Drop(); }
+  bool ForgetCachedVersions(const SubjectName& subject) override {
+    return cache_.DropVersions(subject.str());
+  }
 
   std::uint64_t HoldersGeneration() const override {
     return holders_generation_.load(std::memory_order_acquire);
@@ -2530,7 +2542,7 @@ class PostgresStore final : public Store {
         reachable_ = true;
         if (lost) Apply(Change::Everything());
       }
-      // Queued notifications wait up to kAnnounceDelay, so that the writes
+      // Queued notifications wait up to announce_delay_ms, so that the writes
       // of that moment share one notifying transaction.
       auto wake_at = next_check;
       if (announcing) wake_at = std::min(wake_at, announce_at);
@@ -2545,7 +2557,8 @@ class PostgresStore final : public Store {
       if (poll(fds, 3, wait_ms) < 0) continue;
       if ((fds[2].revents & POLLIN) != 0) {
         announcing = true;
-        announce_at = std::chrono::steady_clock::now() + kAnnounceDelay;
+        announce_at = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(options_.announce_delay_ms);
       }
       if (announcing && std::chrono::steady_clock::now() >= announce_at) {
         announcing = false;
@@ -2600,11 +2613,6 @@ class PostgresStore final : public Store {
   // the eventfd that wakes it for them.
   static constexpr std::size_t kMaxQueuedNotifications = 100'000;
   static constexpr std::size_t kNotificationsPerTransaction = 256;
-  // A notifying transaction wakes every replica's listening backend and
-  // listener thread. At 5 ms, under replicas-bench (a)'s load, each carried
-  // 2.9 writes (1,045 for 3,000); at 20 ms, 8.2 (366), and the other
-  // replicas still see a write well inside the second promised.
-  static constexpr std::chrono::milliseconds kAnnounceDelay{20};
   std::mutex announce_mu_;
   std::deque<std::string> to_announce_;
   int announce_fd_ = -1;

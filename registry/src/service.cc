@@ -337,6 +337,34 @@ void ScopeToContext(std::string& fingerprint, const SubjectName& subject) {
   if (q.context != kDefaultContext) fingerprint += "@" + q.context;
 }
 
+// The subject's versions (Store::ListVersions), read once more from what is
+// committed when `has` finds the answer lacking and the store answered from
+// memory: a version acknowledged through one replica is found at once
+// through every other (read-your-writes behind a load balancer), while an
+// answer that holds what the reader looks for stays memory-fast.
+template <typename Has>
+RegistryResult<std::vector<VersionRecord>> VersionsHaving(Store& store, const SubjectName& subject,
+                                                          IncludeDeleted deleted, Has&& has) {
+  auto versions = store.ListVersions(subject, deleted);
+  if (versions && !has(std::as_const(*versions)) && store.ForgetCachedVersions(subject)) {
+    versions = store.ListVersions(subject, deleted);
+  }
+  return versions;
+}
+
+// Whether `versions` hold the one `sel` names (any, for latest).
+bool HoldsSelected(const std::vector<VersionRecord>& versions, VersionSelector sel) {
+  if (sel.latest()) return !versions.empty();
+  return std::any_of(versions.begin(), versions.end(),
+                     [&](const VersionRecord& v) { return v.version == *sel.version; });
+}
+
+// Whether `versions` hold the one a reference names (-1: the latest).
+bool HoldsReferenced(const std::vector<VersionRecord>& versions, Version version) {
+  return HoldsSelected(versions, version.value() == -1 ? VersionSelector::Latest()
+                                                       : VersionSelector::Exactly(version));
+}
+
 }  // namespace
 
 RegistryResult<SubjectName> ValidateSubjectName(std::string_view name) {
@@ -505,7 +533,8 @@ RegistryResult<std::shared_ptr<const ParsedSchema>> Service::ParsedOf(const Cach
   // reference versions that existed before it, so there are no cycles).
   std::vector<ResolvedReference> refs;
   for (const SchemaReference& r : c.record.references) {
-    auto versions = store_->ListVersions(r.subject, IncludeDeleted::kYes);
+    auto versions = VersionsHaving(*store_, r.subject, IncludeDeleted::kYes,
+                                   [&](const auto& vs) { return HoldsReferenced(vs, r.version); });
     if (!versions) return std::unexpected(versions.error());
     auto it = std::find_if(versions->begin(), versions->end(),
                            [&](const VersionRecord& v) { return v.version == r.version; });
@@ -557,7 +586,8 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input,
       return Fail(ErrorCode::kInvalidSchema,
                   "Invalid schema: reference name '" + r.name + "' is used twice");
     }
-    auto versions = store_->ListVersions(r.subject, IncludeDeleted::kNo);
+    auto versions = VersionsHaving(*store_, r.subject, IncludeDeleted::kNo,
+                                   [&](const auto& vs) { return HoldsReferenced(vs, r.version); });
     if (!versions) return std::unexpected(versions.error());
     const VersionRecord* target = nullptr;
     if (r.version.value() == -1 && !versions->empty()) target = &versions->back();
@@ -1159,6 +1189,20 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
                                               const SchemaInput& input, IncludeDeleted deleted) {
   internal::RequestBudget budget(options_.max_request_work);  // checked in Prepare
   SubjectName subject{std::string(subject_text)};
+  auto found = LookupIn(subject, input, deleted);
+  // Not found in a version list the store had in memory: once more from
+  // what is committed (as VersionsHaving; both tries share the budget).
+  if (!found &&
+      (found.error().code == ErrorCode::kSubjectNotFound ||
+       found.error().code == ErrorCode::kSchemaNotFound) &&
+      store_->ForgetCachedVersions(subject)) {
+    found = LookupIn(subject, input, deleted);
+  }
+  return found;
+}
+
+RegistryResult<SchemaVersion> Service::LookupIn(const SubjectName& subject,
+                                                const SchemaInput& input, IncludeDeleted deleted) {
   auto versions = store_->ListVersions(subject, deleted);
   if (!versions) return std::unexpected(versions.error());
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
@@ -1236,7 +1280,9 @@ RegistryResult<std::vector<Version>> Service::ListVersions(std::string_view subj
                                                            IncludeDeleted deleted,
                                                            bool deleted_only) {
   SubjectName subject{std::string(subject_text)};
-  auto all = store_->ListVersions(subject, IncludeDeleted::kYes);
+  auto all = VersionsHaving(*store_, subject, IncludeDeleted::kYes, [](const auto& vs) {
+    return std::any_of(vs.begin(), vs.end(), [](const VersionRecord& v) { return !v.deleted; });
+  });
   if (!all) return std::unexpected(all.error());
   const bool any_live =
       std::any_of(all->begin(), all->end(), [](const VersionRecord& v) { return !v.deleted; });
@@ -1255,7 +1301,8 @@ RegistryResult<std::vector<Version>> Service::ListVersions(std::string_view subj
 RegistryResult<SchemaVersion> Service::GetVersion(std::string_view subject_text,
                                                   VersionSelector sel, IncludeDeleted deleted) {
   SubjectName subject{std::string(subject_text)};
-  auto versions = store_->ListVersions(subject, deleted);
+  auto versions = VersionsHaving(*store_, subject, deleted,
+                                 [&](const auto& vs) { return HoldsSelected(vs, sel); });
   if (!versions) return std::unexpected(versions.error());
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   if (sel.latest()) return ToSchemaVersion(versions->back());
@@ -1654,7 +1701,8 @@ RegistryResult<CompatibilityResult> Service::TestCompatibility(std::string_view 
                                                                const SchemaInput& input) {
   internal::RequestBudget budget(options_.max_request_work);  // checked in Prepare and CheckPairs
   SubjectName subject{std::string(subject_text)};
-  auto live = store_->ListVersions(subject, IncludeDeleted::kNo);
+  auto live = VersionsHaving(*store_, subject, IncludeDeleted::kNo,
+                             [&](const auto& vs) { return !sel || HoldsSelected(vs, *sel); });
   if (!live) return std::unexpected(live.error());
   std::vector<VersionRecord> history;
   auto config = ConfigFor(subject);

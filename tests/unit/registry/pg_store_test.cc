@@ -843,6 +843,77 @@ TEST_F(PostgresReplicas, AnAppendDecidedBeforeAPermanentDeleteElsewhereIsAConfli
   EXPECT_EQ(Numbers(*a->ListVersions(s, IncludeDeleted::kYes)), (std::vector<int>{1, 2}));
 }
 
+// Rule (Store::ForgetCachedVersions): a store answering from its memory
+// forgets the subject's list when asked, and says whether it had one; the
+// next read comes from what is committed.
+TEST_F(PostgresReplicas, ForgettingACachedVersionListReadsWhatIsCommitted) {
+  auto a = OpenOrFail(uri_);
+  // b hears of a's writes only by its check, a minute away.
+  auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 60'000});
+  ASSERT_TRUE(a && b);
+  const SubjectName s("s");
+  EXPECT_FALSE(b->ForgetCachedVersions(s));  // nothing cached yet
+  ASSERT_TRUE(a->AddVersion(NV("s", 1, "fp1")));
+  ASSERT_EQ(Numbers(*b->ListVersions(s, IncludeDeleted::kYes)), std::vector<int>{1});
+  ASSERT_TRUE(a->AddVersion(NV("s", 2, "fp2")));
+  EXPECT_TRUE(b->ForgetCachedVersions(s));
+  EXPECT_EQ(Numbers(*b->ListVersions(s, IncludeDeleted::kYes)), (std::vector<int>{1, 2}));
+  EXPECT_FALSE(b->ForgetCachedVersions(SubjectName("other")));
+}
+
+// Read-your-writes behind a load balancer: a version acknowledged through
+// one replica is found at once through another whose cached list predates
+// it (its notification is a minute away here), by every read that would
+// otherwise answer "not found": the version by number, the subject's
+// versions, a lookup, a reference to it, a compatibility test against it.
+// A read that finds what it asks for is still answered from the cache
+// (`latest` stays version 1 until the notification or the check).
+TEST_F(PostgresReplicas, AVersionWrittenThroughOneServiceIsFoundAtOnceThroughAnother) {
+  ServiceOptions options{.default_level = compat::Level::kNone,
+                         .checker = testing::RequiredSubsetChecker};
+  Service a(OpenOrFail(uri_, PostgresOptions{.announce_delay_ms = 60'000}), options);
+  Service b(OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 60'000}), options);
+  ASSERT_TRUE(a.Register("orders", Json(R("\"a\""))));
+  // b caches what it reads: orders at version 1, no subject "common".
+  ASSERT_EQ(b.GetVersion("orders", VersionSelector::Latest())->version, Version(1));
+  ASSERT_EQ(b.ListVersions("common").error().code, ErrorCode::kSubjectNotFound);
+  auto v2 = a.Register("orders", Json(R("\"a\",\"b\"")));
+  ASSERT_TRUE(v2);
+  auto common = a.Register("common", Json(R("\"c\"")));
+  ASSERT_TRUE(common);
+
+  EXPECT_EQ(b.GetVersion("orders", VersionSelector::Latest())->version, Version(1));  // cached
+  auto got = b.GetVersion("orders", VersionSelector::Exactly(Version(2)));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->id, v2->id);
+  EXPECT_EQ(b.GetVersion("orders", VersionSelector::Latest())->version, Version(2));
+  auto versions = b.ListVersions("common");
+  ASSERT_TRUE(versions) << versions.error().message;
+  EXPECT_EQ(*versions, std::vector<Version>{Version(1)});
+
+  auto v3 = a.Register("orders", Json(R("\"a\",\"b\",\"d\"")));
+  ASSERT_TRUE(v3);
+  auto found = b.Lookup("orders", Json(R("\"a\",\"b\",\"d\"")));
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->version, Version(3));
+
+  auto v4 = a.Register("orders", Json(R("\"d\"")));
+  ASSERT_TRUE(v4);
+  auto tested =
+      b.TestCompatibility("orders", VersionSelector::Exactly(Version(4)), Json(R("\"d\"")));
+  ASSERT_TRUE(tested) << tested.error().message;
+  EXPECT_TRUE(tested->compatible);
+
+  ASSERT_TRUE(a.Register("money", Json(R("\"m\""))));
+  ASSERT_EQ(b.ListVersions("money")->size(), 1u);  // cached: version 1
+  ASSERT_TRUE(a.Register("money", Json(R("\"m\",\"n\""))));
+  SchemaInput referring = Json(R("\"x\""));
+  referring.references = {SchemaReference{
+      .name = "money.json", .subject = SubjectName("money"), .version = Version(2)}};
+  auto referred = b.Register("payments", referring);
+  EXPECT_TRUE(referred) << referred.error().message;
+}
+
 // The lost update that a process-local lock cannot prevent: two replicas
 // append to one subject at the same moment, each candidate compatible with
 // v1 but not with the other. The second must be checked against the first

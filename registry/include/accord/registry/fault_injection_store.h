@@ -110,6 +110,9 @@ class FaultInjectionStore final : public Store {
   RegistryResult<void> DeleteWebhook(const std::string& id, const AuditRecord& audit) override;
   std::uint64_t HoldersGeneration() const override { return inner_->HoldersGeneration(); }
   void ForgetCachedReads() override { inner_->ForgetCachedReads(); }
+  bool ForgetCachedVersions(const SubjectName& s) override {
+    return inner_->ForgetCachedVersions(s);
+  }
 
   CommitStats GetCommitStats() const override { return inner_->GetCommitStats(); }
 
