@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -178,11 +179,24 @@ std::string Canonicalize(const Value& v) {
 }
 
 Sha256 Sha256Of(std::string_view bytes) {
+  // The algorithm fetched once and one context per thread, reused:
+  // EVP_Digest with EVP_sha256() fetches the implementation from the
+  // provider (a locked lookup) and allocates a context on every call, which
+  // cost more than hashing a schema of a few kilobytes.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   Sha256 digest{};
   unsigned int len = 0;
-  // EVP_Digest only fails on allocation failure inside OpenSSL; the digest is
-  // then left zeroed, which no real input hashes to.
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_sha256(), nullptr);
+  // These fail only when OpenSSL cannot allocate; the digest is then left
+  // zeroed, which no real input hashes to.
+  if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1) {
+    return Sha256{};
+  }
   return digest;
 }
 

@@ -1303,6 +1303,11 @@ Result<Validator> Compiler::Run(const json::Value& schema) {
   root_parent.resource = AddResource(root_uri, &schema);
   if (auto r = Index(schema, root_parent, "", 0, true); !r) return std::unexpected(r.error());
   plan_->dialect = info_.at(&schema).dialect.dialect;
+  // About one node per indexed subschema (references into the bundle may
+  // add more): reserved, so that the nodes are not moved as the plan grows.
+  plan_->nodes.reserve(info_.size());
+  node_pointer_.reserve(info_.size());
+  node_doc_.reserve(info_.size());
   auto root = CompileNode(&schema, nullptr);
   if (!root) return std::unexpected(root.error());
   plan_->root = *root;
