@@ -1,6 +1,7 @@
 // URIs, the reference resolver and the three-valued evaluator of
 // jsonschema_model.h.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -297,9 +298,28 @@ NodeId Resolver::Index(const json::Value* v, std::string path, std::string base,
   return id;
 }
 
+template <typename Suffix>
+NodeId Resolver::ChildOf(NodeId n, const json::Value* c, Suffix&& suffix) {
+  if (const NodeId* id = by_value_.Find(c)) return *id;
+  // (a reference: Intern grows nodes_ only after its arguments are built)
+  const NodeInfo& info = nodes_[n];
+  return Intern(c, info.path + suffix(), info.base, info.dialect, info.doc);
+}
+
 void Resolver::Walk(NodeId root) {
   std::vector<NodeId> stack{root};
   std::unordered_set<NodeId> seen{root};
+  // One node's keyword members, found in one pass over its members (the
+  // first of a repeated name, as Find), then visited in the order of the
+  // keyword lists, as Kw, KwIdx and KwKey one keyword at a time would.
+  std::array<const json::Value*, std::size(kSingleKeywords)> single{};
+  std::array<const json::Value*, std::size(kArrayKeywords)> arrays{};
+  std::array<const json::Value*, std::size(kMapKeywords)> maps{};
+  auto note = [](const json::Member& m, const auto& keywords, auto& slots) {
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      if (slots[k] == nullptr && keywords[k] == m.key) slots[k] = &m.value;
+    }
+  };
   while (!stack.empty()) {
     NodeId id = stack.back();
     stack.pop_back();
@@ -308,20 +328,39 @@ void Resolver::Walk(NodeId root) {
     auto push = [&](NodeId c) {
       if (seen.insert(c).second) stack.push_back(c);
     };
-    for (std::string_view kw : kSingleKeywords) {
-      if (NodeId c = Kw(id, kw); c != kNoNode) push(c);
+    single.fill(nullptr);
+    arrays.fill(nullptr);
+    maps.fill(nullptr);
+    for (const json::Member& m : v.AsObject()) {
+      note(m, kSingleKeywords, single);
+      note(m, kArrayKeywords, arrays);
+      note(m, kMapKeywords, maps);
     }
-    for (std::string_view kw : kArrayKeywords) {
-      const json::Value* a = v.Find(kw);
-      if (!a || !a->IsArray()) continue;
-      for (std::size_t i = 0; i < a->AsArray().size(); ++i)
-        if (NodeId c = KwIdx(id, kw, i); c != kNoNode) push(c);
+    for (std::size_t k = 0; k < single.size(); ++k) {
+      const json::Value* c = single[k];
+      if (c == nullptr || !IsSchemaValue(*c)) continue;
+      push(ChildOf(id, c, [&] { return "/" + json::EscapeToken(kSingleKeywords[k]); }));
     }
-    for (std::string_view kw : kMapKeywords) {
-      const json::Value* m = v.Find(kw);
-      if (!m || !m->IsObject()) continue;
-      for (const json::Member& mem : m->AsObject())
-        if (NodeId c = KwKey(id, kw, mem.key); c != kNoNode) push(c);
+    for (std::size_t k = 0; k < arrays.size(); ++k) {
+      const json::Value* a = arrays[k];
+      if (a == nullptr || !a->IsArray()) continue;
+      for (std::size_t i = 0; i < a->AsArray().size(); ++i) {
+        const json::Value* c = &a->AsArray()[i];
+        if (!IsSchemaValue(*c)) continue;
+        push(ChildOf(id, c, [&] {
+          return "/" + json::EscapeToken(kArrayKeywords[k]) + "/" + std::to_string(i);
+        }));
+      }
+    }
+    for (std::size_t k = 0; k < maps.size(); ++k) {
+      const json::Value* m = maps[k];
+      if (m == nullptr || !m->IsObject()) continue;
+      for (const json::Member& mem : m->AsObject()) {
+        if (!IsSchemaValue(mem.value)) continue;
+        push(ChildOf(id, &mem.value, [&] {
+          return "/" + json::EscapeToken(kMapKeywords[k]) + "/" + json::EscapeToken(mem.key);
+        }));
+      }
     }
   }
 }

@@ -15,46 +15,6 @@ namespace {
 
 constexpr double kTwo63 = 9223372036854775808.0;
 
-void AppendString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
 // Non-integral (or out of int64 range) finite double, non-zero. Shortest
 // round-tripping digits, laid out like ECMAScript's Number::toString (plain
 // decimal for exponents in [-7, 21), else d.ddde±x) but without the '+' sign
@@ -133,7 +93,7 @@ void Write(std::string& out, const Value& v) {
       AppendNumber(out, v.AsNumber());
       break;
     case Kind::kString:
-      AppendString(out, v.AsString());
+      AppendJsonString(out, v.AsString());
       break;
     case Kind::kArray: {
       out += '[';
@@ -160,7 +120,7 @@ void Write(std::string& out, const Value& v) {
       for (const Member* m : sorted) {
         if (!first) out += ',';
         first = false;
-        AppendString(out, m->key);
+        AppendJsonString(out, m->key);
         out += ':';
         Write(out, m->value);
       }

@@ -256,11 +256,16 @@ bool operator==(const Value& a, const Value& b) {
   return false;
 }
 
-namespace {
-
-void AppendString(std::string& out, std::string_view s) {
+void AppendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (unsigned char c : s) {
+  // Runs of characters that need no escape are appended whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -284,17 +289,16 @@ void AppendString(std::string& out, std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
+
+namespace {
 
 void AppendNumber(std::string& out, const Number& n) {
   if (n.IsInt()) {
@@ -337,7 +341,7 @@ void Write(std::string& out, const Value& v, int indent, int depth) {
       AppendNumber(out, v.AsNumber());
       break;
     case Kind::kString:
-      AppendString(out, v.AsString());
+      AppendJsonString(out, v.AsString());
       break;
     case Kind::kArray: {
       const Array& a = v.AsArray();
@@ -357,7 +361,7 @@ void Write(std::string& out, const Value& v, int indent, int depth) {
       for (std::size_t i = 0; i < o.size(); ++i) {
         if (i > 0) out += ',';
         newline(depth + 1);
-        AppendString(out, o[i].key);
+        AppendJsonString(out, o[i].key);
         out += indent < 0 ? ":" : ": ";
         Write(out, o[i].value, indent, depth + 1);
       }

@@ -172,5 +172,9 @@ inline Object& Value::AsObject() {
 std::string ToJson(const Value& v);
 // Indented JSON text for people (2 spaces).
 std::string ToPrettyJson(const Value& v);
+// Appends `s` as a JSON string: quoted; '"', '\\' and control characters
+// escaped (\b \f \n \r \t, others \u00xx in lower case); everything else,
+// UTF-8 included, as it is. ToJson and Canonicalize write strings so.
+void AppendJsonString(std::string& out, std::string_view s);
 
 }  // namespace accord::json
