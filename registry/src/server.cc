@@ -281,23 +281,39 @@ struct Server::Impl {
   void LogRequest(const std::string& id, std::string_view method, std::string_view target,
                   const HttpResponse& r, std::int64_t us, std::size_t bytes_in,
                   std::size_t bytes_out) {
-    json::Value line{json::Object{}};
-    line.Add("ts", NowIso8601());
-    line.Add("level", r.status >= 500 ? "error" : "info");
-    line.Add("msg", "request");
-    line.Add("request_id", id);
-    line.Add("method", std::string(method));
-    line.Add("target", std::string(target.substr(0, 512)));
-    line.Add("route", r.route);
-    line.Add("status", r.status);
-    if (r.error_code != 0) line.Add("error_code", r.error_code);
-    if (!r.principal.empty()) line.Add("principal", r.principal);
+    // Written straight into one string (what json::ToJson of an object
+    // with these members, in this order, gives): one line per request.
+    std::string line;
+    line.reserve(320 + std::min<std::size_t>(target.size(), 512) + r.route.size());
+    auto text = [&line](std::string_view name, std::string_view value) {
+      line += line.empty() ? '{' : ',';
+      json::AppendJsonString(line, name);
+      line += ':';
+      json::AppendJsonString(line, value);
+    };
+    auto number = [&line](std::string_view name, std::int64_t value) {
+      line += ',';
+      json::AppendJsonString(line, name);
+      line += ':';
+      line += std::to_string(value);
+    };
+    text("ts", NowIso8601());
+    text("level", r.status >= 500 ? "error" : "info");
+    text("msg", "request");
+    text("request_id", id);
+    text("method", method);
+    text("target", target.substr(0, 512));
+    text("route", r.route);
+    number("status", r.status);
+    if (r.error_code != 0) number("error_code", r.error_code);
+    if (!r.principal.empty()) text("principal", r.principal);
     // Whole microseconds: an integer is written cheaply, a double needs a
     // shortest-round-trip conversion that cost a third of a read's time.
-    line.Add("duration_us", us);
-    line.Add("bytes_in", static_cast<std::int64_t>(bytes_in));
-    line.Add("bytes_out", static_cast<std::int64_t>(bytes_out));
-    log(json::ToJson(line));
+    number("duration_us", us);
+    number("bytes_in", static_cast<std::int64_t>(bytes_in));
+    number("bytes_out", static_cast<std::int64_t>(bytes_out));
+    line += '}';
+    log(line);
   }
 
   // The wire reply for `out` (HEAD: the headers GET would have, no body).

@@ -19,7 +19,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -445,6 +447,44 @@ TEST(Server, NoContentHasNoLengthAndKeepsTheConnection) {
   ASSERT_TRUE(reply);
   EXPECT_TRUE(reply->starts_with("HTTP/1.1 200 ")) << *reply;
   EXPECT_TRUE(reply->ends_with("[\".\"]")) << *reply;
+}
+
+// The request log: one JSON object per request, its members in this
+// order (the time, the request id and the duration vary: their shapes are
+// checked, then they are replaced).
+TEST(Server, EachRequestIsLoggedAsOneJsonObject) {
+  Service service(testing::OpenStoreOrDie(":memory:"));
+  Api api(service);
+  std::mutex mu;
+  std::vector<std::string> lines;
+  auto bound = Server::Bind(api, ServerOptions{.port = 0}, [&](std::string_view line) {
+    std::lock_guard lock(mu);
+    lines.emplace_back(line);
+  });
+  ASSERT_TRUE(bound) << bound.error().message;
+  std::thread thread([&] { (*bound)->Run(); });
+  Socket s((*bound)->port());
+  ASSERT_TRUE(s.Send("GET /subjects/no%22such/versions HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  auto reply = s.ReadReply();
+  (*bound)->Stop();
+  thread.join();
+  ASSERT_TRUE(reply);
+  const std::string body = reply->substr(reply->find("\r\n\r\n") + 4);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(lines.size(), 1u);
+  std::string line = lines[0];
+  for (const auto& [shape, stand_in] :
+       {std::pair{R"("ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")", R"("ts":"T")"},
+        std::pair{R"("request_id":"[0-9a-f]+-\d+")", R"("request_id":"R")"},
+        std::pair{R"("duration_us":\d+)", R"("duration_us":0)"}}) {
+    const std::regex re(shape);
+    EXPECT_TRUE(std::regex_search(line, re)) << shape << " in " << line;
+    line = std::regex_replace(line, re, stand_in);
+  }
+  EXPECT_EQ(line, R"({"ts":"T","level":"info","msg":"request","request_id":"R","method":"GET",)"
+                  R"("target":"/subjects/no%22such/versions","route":"GET /subjects/{s}/versions",)"
+                  R"("status":404,"error_code":40401,"duration_us":0,"bytes_in":0,"bytes_out":)" +
+                      std::to_string(body.size()) + "}");
 }
 
 // Stop closes idle connections and Run returns.
