@@ -1189,30 +1189,33 @@ RegistryResult<SchemaVersion> Service::Lookup(std::string_view subject_text,
                                               const SchemaInput& input, IncludeDeleted deleted) {
   internal::RequestBudget budget(options_.max_request_work);  // checked in Prepare
   SubjectName subject{std::string(subject_text)};
-  auto found = LookupIn(subject, input, deleted);
-  // Not found in a version list the store had in memory: once more from
-  // what is committed (as VersionsHaving; both tries share the budget).
-  if (!found &&
-      (found.error().code == ErrorCode::kSubjectNotFound ||
-       found.error().code == ErrorCode::kSchemaNotFound) &&
-      store_->ForgetCachedVersions(subject)) {
-    found = LookupIn(subject, input, deleted);
-  }
-  return found;
-}
-
-RegistryResult<SchemaVersion> Service::LookupIn(const SubjectName& subject,
-                                                const SchemaInput& input, IncludeDeleted deleted) {
-  auto versions = store_->ListVersions(subject, deleted);
+  auto versions =
+      VersionsHaving(*store_, subject, deleted, [](const auto& vs) { return !vs.empty(); });
   if (!versions) return std::unexpected(versions.error());
   if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   auto parsed = Prepare(input, subject);
   if (!parsed) return std::unexpected(parsed.error());
   ScopeToContext(parsed->fingerprint, subject);
-  auto existing = store_->FindSchemaByFingerprint(parsed->fingerprint);
+  auto found = LookupIn(subject, *versions, *parsed);
+  // Not in a version list the store had in memory: once more in what is
+  // committed (as VersionsHaving; the schema is not parsed again).
+  if (!found && found.error().code == ErrorCode::kSchemaNotFound &&
+      store_->ForgetCachedVersions(subject)) {
+    versions = store_->ListVersions(subject, deleted);
+    if (!versions) return std::unexpected(versions.error());
+    if (versions->empty()) return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
+    found = LookupIn(subject, *versions, *parsed);
+  }
+  return found;
+}
+
+RegistryResult<SchemaVersion> Service::LookupIn(const SubjectName& subject,
+                                                const std::vector<VersionRecord>& versions,
+                                                const Parsed& parsed) {
+  auto existing = store_->FindSchemaByFingerprint(parsed.fingerprint);
   if (!existing) return std::unexpected(existing.error());
   if (*existing) {
-    for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
       if (it->schema_id == (*existing)->id) return ToSchemaVersion(*it);
     }
   }
@@ -1222,19 +1225,19 @@ RegistryResult<SchemaVersion> Service::LookupIn(const SubjectName& subject,
   // version's metadata / rule set for what the request leaves out).
   auto under = ReadDecidedUnder(subject);
   if (!under) return std::unexpected(under.error());
-  const Contract given{.metadata = parsed->metadata, .rule_set = parsed->rule_set};
+  const Contract given{.metadata = parsed.metadata, .rule_set = parsed.rule_set};
   const VersionRecord* latest_live = nullptr;
-  for (auto it = versions->rbegin(); it != versions->rend() && latest_live == nullptr; ++it) {
+  for (auto it = versions.rbegin(); it != versions.rend() && latest_live == nullptr; ++it) {
     if (!it->deleted) latest_live = &*it;
   }
   const Contract settled =
       SettleContract(given, latest_live, ConfigOf(*under).contract, std::nullopt, false);
   for (const Contract* c : {&given, &settled}) {
-    for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
       if (it->metadata.empty() && it->rule_set.empty()) continue;  // as in Register
       auto held = Cached(it->schema_id);
       if (!held) return std::unexpected(held.error());
-      if (SameSchemaAs((*held)->record, parsed->schema, parsed->references) &&
+      if (SameSchemaAs((*held)->record, parsed.schema, parsed.references) &&
           SameContract(it->metadata, it->rule_set, c->metadata, c->rule_set)) {
         return ToSchemaVersion(*it);
       }

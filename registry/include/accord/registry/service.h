@@ -1069,9 +1069,10 @@ class Service {
   // nullopt when there is nothing to check (a first version, a schema the
   // subject already has) or a read failed (the check then runs under the lock).
   std::optional<PreCheck> CheckBeforeLock(const SubjectName& subject, const Parsed& candidate);
-  // Lookup on the version list as the store gives it.
-  RegistryResult<SchemaVersion> LookupIn(const SubjectName& subject, const SchemaInput& input,
-                                         IncludeDeleted deleted);
+  // Lookup's search of `versions` (the subject's, as read) for `parsed`.
+  RegistryResult<SchemaVersion> LookupIn(const SubjectName& subject,
+                                         const std::vector<VersionRecord>& versions,
+                                         const Parsed& parsed);
   RegistryResult<SchemaVersion> ToSchemaVersion(const VersionRecord& v);
 
   // Holds write_mu_ for one write (every write but Register); on leaving it
