@@ -1519,7 +1519,6 @@ class Checker {
     return out;
   }
 
-  // Does the writer's model say anything about `name`, or is it merely open?
   // Whether Sub(wc, rn) is true for every reader node in `rnodes` because
   // the writer's one schema there is Same as the reader's (each side's
   // pure $refs followed, as Sub follows them); a `true` or absent reader
@@ -1536,6 +1535,7 @@ class Checker {
     return true;
   }
 
+  // Does the writer's model say anything about `name`, or is it merely open?
   bool WriterOpenFor(const Atom& a, const std::string& name) {
     if (a.required.contains(name)) return false;
     Conj c = wn_.PropertyConj(a, name);
