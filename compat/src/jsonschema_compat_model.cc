@@ -370,10 +370,7 @@ NodeId Resolver::Kw(NodeId n, std::string_view keyword) {
   if (!v.IsObject()) return kNoNode;
   const json::Value* c = v.Find(keyword);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
-  if (const NodeId* id = by_value_.Find(c)) return *id;
-  // (a reference: Intern grows nodes_ only after its arguments are built)
-  const NodeInfo& info = nodes_[n];
-  return Intern(c, info.path + "/" + json::EscapeToken(keyword), info.base, info.dialect, info.doc);
+  return ChildOf(n, c, [&] { return "/" + json::EscapeToken(keyword); });
 }
 
 const json::Value* Resolver::Member(const json::Value& obj, std::string_view key) {
@@ -398,11 +395,8 @@ NodeId Resolver::KwKey(NodeId n, std::string_view keyword, std::string_view key)
   if (!m || !m->IsObject()) return kNoNode;
   const json::Value* c = Member(*m, key);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
-  if (const NodeId* id = by_value_.Find(c)) return *id;
-  // (a reference: Intern grows nodes_ only after its arguments are built)
-  const NodeInfo& info = nodes_[n];
-  return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(key),
-                info.base, info.dialect, info.doc);
+  return ChildOf(n, c,
+                 [&] { return "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(key); });
 }
 
 NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
@@ -412,11 +406,8 @@ NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
   if (!a || !a->IsArray() || index >= a->AsArray().size()) return kNoNode;
   const json::Value* c = &a->AsArray()[index];
   if (!IsSchemaValue(*c)) return kNoNode;
-  if (const NodeId* id = by_value_.Find(c)) return *id;
-  // (a reference: Intern grows nodes_ only after its arguments are built)
-  const NodeInfo& info = nodes_[n];
-  return Intern(c, info.path + "/" + json::EscapeToken(keyword) + "/" + std::to_string(index),
-                info.base, info.dialect, info.doc);
+  return ChildOf(n, c,
+                 [&] { return "/" + json::EscapeToken(keyword) + "/" + std::to_string(index); });
 }
 
 Result<NodeId> Resolver::LoadBundle(const std::string& uri) {

@@ -1283,12 +1283,12 @@ RegistryResult<std::vector<Version>> Service::ListVersions(std::string_view subj
                                                            IncludeDeleted deleted,
                                                            bool deleted_only) {
   SubjectName subject{std::string(subject_text)};
-  auto all = VersionsHaving(*store_, subject, IncludeDeleted::kYes, [](const auto& vs) {
+  auto has_live = [](const std::vector<VersionRecord>& vs) {
     return std::any_of(vs.begin(), vs.end(), [](const VersionRecord& v) { return !v.deleted; });
-  });
+  };
+  auto all = VersionsHaving(*store_, subject, IncludeDeleted::kYes, has_live);
   if (!all) return std::unexpected(all.error());
-  const bool any_live =
-      std::any_of(all->begin(), all->end(), [](const VersionRecord& v) { return !v.deleted; });
+  const bool any_live = has_live(*all);
   if (all->empty() || (!any_live && deleted == IncludeDeleted::kNo && !deleted_only)) {
     return Fail(ErrorCode::kSubjectNotFound, SubjectNotFound(subject));
   }
