@@ -560,12 +560,15 @@ void WriteYaml(std::string& out, const Value& v, std::size_t indent) {
   if (v.IsObject()) {
     for (const Member& m : v.AsObject()) {
       out.append(indent, ' ');
-      // Implicit keys are limited to 1024 characters: longer keys are
-      // written as explicit ones ("? key" then ": value").
-      const bool explicit_key = m.key.size() > 1000;
-      if (explicit_key) out += "? ";
+      // Implicit keys are limited to 1024 characters as written (escapes
+      // included; yaml-cpp counts bytes): longer keys are written as
+      // explicit ones ("? key" then ": value").
+      const std::size_t key_start = out.size();
       AppendYamlScalar(out, Value(m.key));
-      if (explicit_key) out.append("\n").append(indent, ' ');
+      if (out.size() - key_start > 1000) {
+        out.insert(key_start, "? ");
+        out.append("\n").append(indent, ' ');
+      }
       out += ':';
       WriteYamlAfterIndicator(out, m.value, indent + 2);
     }
