@@ -22,6 +22,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import struct
 import sys
 import time
@@ -290,27 +291,31 @@ def main():
     print("confluent-kafka", __import__("confluent_kafka").version()[0])
     server_args = ()
     tmp = None
-    if args.auth:
-        import tempfile
-        AUTH_USER = "ci-clients"
-        tmp = tempfile.mkdtemp(prefix="accord-clients-auth-")
-        server_args = ("--config", auth_config(tmp))
-    registry = AccordCluster if args.cluster else AccordServer
-    if args.cluster:
-        global VISIBLE_WITHIN_S
-        VISIBLE_WITHIN_S = 1.0
-    with registry(args.accord, args=server_args) as server:
-        try:
-            if args.auth:
-                refused_without_credentials(server.base)
-            registry_client_calls(server.base)
-            json_serializer(server.base)
-            avro_serializer(server.base)
-        except Exception as e:  # an unexpected client error is a failure, with the log
-            check(False, "unexpected %s: %s" % (type(e).__name__, e))
-            print(server.log_tail())
-        rc = server.stop()
-        check(rc == 0, "server exits 0 on SIGTERM (got %r)" % rc)
+    try:
+        if args.auth:
+            import tempfile
+            AUTH_USER = "ci-clients"
+            tmp = tempfile.mkdtemp(prefix="accord-clients-auth-")
+            server_args = ("--config", auth_config(tmp))
+        registry = AccordCluster if args.cluster else AccordServer
+        if args.cluster:
+            global VISIBLE_WITHIN_S
+            VISIBLE_WITHIN_S = 1.0
+        with registry(args.accord, args=server_args) as server:
+            try:
+                if args.auth:
+                    refused_without_credentials(server.base)
+                registry_client_calls(server.base)
+                json_serializer(server.base)
+                avro_serializer(server.base)
+            except Exception as e:  # an unexpected client error is a failure, with the log
+                check(False, "unexpected %s: %s" % (type(e).__name__, e))
+                print(server.log_tail())
+            rc = server.stop()
+            check(rc == 0, "server exits 0 on SIGTERM (got %r)" % rc)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

@@ -42,21 +42,27 @@ def main():
         return rc
     server_args = ()
     env_auth = {}
-    if args.auth:
-        import hashlib
-        import tempfile
-        key = "node-clients-secret-key"
-        config = write_auth_config(
-            os.path.join(tempfile.mkdtemp(prefix="accord-node-auth-"), "accord.yaml"),
-            [{"principal": "ci-node", "role": "admin",
-              "sha256": hashlib.sha256(key.encode()).hexdigest()}], anonymous_read=False)
-        server_args = ("--config", config)
-        env_auth = {"ACCORD_AUTH": "ci-node:" + key}
-    registry = AccordCluster if args.cluster else AccordServer
-    with registry(args.accord, args=server_args) as server:
-        env = dict(os.environ, ACCORD_URL=server.base, **env_auth)
-        return run_client(server, ["node", os.path.join(NODE_DIR, "node_client_test.js")],
-                          cwd=NODE_DIR, env=env, timeout=300)
+    tmp = None
+    try:
+        if args.auth:
+            import hashlib
+            import tempfile
+            key = "node-clients-secret-key"
+            tmp = tempfile.mkdtemp(prefix="accord-node-auth-")
+            config = write_auth_config(
+                os.path.join(tmp, "accord.yaml"),
+                [{"principal": "ci-node", "role": "admin",
+                  "sha256": hashlib.sha256(key.encode()).hexdigest()}], anonymous_read=False)
+            server_args = ("--config", config)
+            env_auth = {"ACCORD_AUTH": "ci-node:" + key}
+        registry = AccordCluster if args.cluster else AccordServer
+        with registry(args.accord, args=server_args) as server:
+            env = dict(os.environ, ACCORD_URL=server.base, **env_auth)
+            return run_client(server, ["node", os.path.join(NODE_DIR, "node_client_test.js")],
+                              cwd=NODE_DIR, env=env, timeout=300)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

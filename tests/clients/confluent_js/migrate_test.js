@@ -122,9 +122,13 @@ async function produceOnSource() {
 
 function migrate() {
   const bundle = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-confluent-js-'));
-  for (const args of [['export', '--registry', SOURCE, '--out', bundle],
-    ['import', bundle, '--registry', TARGET]]) {
-    execFileSync(ACCORD, args, { stdio: 'inherit', timeout: 120000 });
+  try {
+    for (const args of [['export', '--registry', SOURCE, '--out', bundle],
+      ['import', bundle, '--registry', TARGET]]) {
+      execFileSync(ACCORD, args, { stdio: 'inherit', timeout: 120000 });
+    }
+  } finally {
+    fs.rmSync(bundle, { recursive: true, force: true });
   }
 }
 

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,34 +54,37 @@ def main():
         return 1
 
     tmp = tempfile.mkdtemp(prefix="accord-confluent-cli-")
-    agree, justified_seen, failures = 0, [], []
-    for i, case in enumerate(cases):
-        old = os.path.join(tmp, "old.json")
-        new = os.path.join(tmp, "new.json")
-        with open(old, "w") as f:
-            json.dump(case["original_schema"], f)
-        with open(new, "w") as f:
-            json.dump(case["update_schema"], f)
-        r = subprocess.run([args.accord, "check", old, new], capture_output=True, text=True)
-        if r.returncode not in (0, 1):
-            failures.append("case %d %r: accord check exited %d: %s" %
-                            (i, case["description"], r.returncode, r.stderr.strip()))
-            continue
-        ours = r.returncode == 0
-        listed = justified.get(i) == case["description"]
-        if ours == case["compatible"]:
-            if listed:
-                failures.append("case %d %r: listed as a justified disagreement but accord "
-                                "check agrees (stale entry)" % (i, case["description"]))
+    try:
+        agree, justified_seen, failures = 0, [], []
+        for i, case in enumerate(cases):
+            old = os.path.join(tmp, "old.json")
+            new = os.path.join(tmp, "new.json")
+            with open(old, "w") as f:
+                json.dump(case["original_schema"], f)
+            with open(new, "w") as f:
+                json.dump(case["update_schema"], f)
+            r = subprocess.run([args.accord, "check", old, new], capture_output=True, text=True)
+            if r.returncode not in (0, 1):
+                failures.append("case %d %r: accord check exited %d: %s" %
+                                (i, case["description"], r.returncode, r.stderr.strip()))
+                continue
+            ours = r.returncode == 0
+            listed = justified.get(i) == case["description"]
+            if ours == case["compatible"]:
+                if listed:
+                    failures.append("case %d %r: listed as a justified disagreement but accord "
+                                    "check agrees (stale entry)" % (i, case["description"]))
+                else:
+                    agree += 1
+            elif listed:
+                justified_seen.append(i)
             else:
-                agree += 1
-        elif listed:
-            justified_seen.append(i)
-        else:
-            failures.append("case %d %r: Confluent says %s, accord check says %s\n%s" %
-                            (i, case["description"],
-                             "compatible" if case["compatible"] else "incompatible",
-                             "compatible" if ours else "incompatible", r.stdout))
+                failures.append("case %d %r: Confluent says %s, accord check says %s\n%s" %
+                                (i, case["description"],
+                                 "compatible" if case["compatible"] else "incompatible",
+                                 "compatible" if ours else "incompatible", r.stdout))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     print("confluent-json-compat through `accord check OLD NEW` (no flags): %d cases, "
           "%d agree, %d justified disagreements (cases %s), %d unexplained" %
           (len(cases), agree, len(justified_seen),

@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -228,21 +229,24 @@ def main():
     args = ap.parse_args()
     accord = os.path.abspath(args.accord)
     tmp = tempfile.mkdtemp(prefix="accord-cli-writes-")
-    # ci-a belongs to two teams (write_auth_config writes one: `teams:` here).
-    config = os.path.join(tmp, "accord.yaml")
-    with open(config, "w") as out:
-        out.write("auth:\n  anonymous_read: true\n  keys:\n"
-                  "    - {principal: root, role: admin, sha256: %s}\n"
-                  "    - {principal: ci-a, role: writer, sha256: %s, teams: [team-a, team-a2]}\n"
-                  "    - {principal: ci-b, role: writer, sha256: %s, team: team-b}\n"
-                  % (sha(ADMIN_KEY), sha(WRITER_KEY), sha(OTHER_KEY)))
-    with AccordServer(accord, args=("--config", config, "--readers", "off")) as server:
-        cli = Cli(accord, server.base)
-        cli.admin("config", "set", "--compatibility", "NONE")
-        part_owner(cli, server.base)
-        part_refs(cli, server.base)
-        part_config_describe(cli, server.base)
-        part_contract(cli, server.base, tmp)
+    try:
+        # ci-a belongs to two teams (write_auth_config writes one: `teams:` here).
+        config = os.path.join(tmp, "accord.yaml")
+        with open(config, "w") as out:
+            out.write("auth:\n  anonymous_read: true\n  keys:\n"
+                      "    - {principal: root, role: admin, sha256: %s}\n"
+                      "    - {principal: ci-a, role: writer, sha256: %s, teams: [team-a, team-a2]}\n"
+                      "    - {principal: ci-b, role: writer, sha256: %s, team: team-b}\n"
+                      % (sha(ADMIN_KEY), sha(WRITER_KEY), sha(OTHER_KEY)))
+        with AccordServer(accord, args=("--config", config, "--readers", "off")) as server:
+            cli = Cli(accord, server.base)
+            cli.admin("config", "set", "--compatibility", "NONE")
+            part_owner(cli, server.base)
+            part_refs(cli, server.base)
+            part_config_describe(cli, server.base)
+            part_contract(cli, server.base, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

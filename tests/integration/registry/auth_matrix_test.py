@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -340,145 +341,148 @@ def main():
     accord = ap.parse_args().accord
     tmp = tempfile.mkdtemp(prefix="accord-auth-")
 
-    # Keys: two made by `accord key new`, the others hashed here.
-    writer_a, writer_a_sha = new_key(accord, "ci-a", "writer", "team-a")
-    admin_key, admin_sha = new_key(accord, "root", "admin")
-    reader_key = "reader-secret-7f3a9c"
-    writer_b_key = "team-b-secret-1d2e3f"
-    sha = lambda s: hashlib.sha256(s.encode()).hexdigest()  # noqa: E731
-    keys = [
-        {"principal": "ci-a", "team": "team-a", "role": "writer", "sha256": writer_a_sha},
-        {"principal": "ci-b", "team": "team-b", "role": "writer", "sha256": sha(writer_b_key)},
-        {"principal": "dashboard", "team": "team-a", "role": "reader", "sha256": sha(reader_key)},
-        {"principal": "root", "role": "admin", "sha256": admin_sha},
-    ]
-    secrets = [writer_a, admin_key, reader_key, writer_b_key]
-    config = os.path.join(tmp, "accord.yaml")
-    write_auth_config(config, keys)
-    callers = {
-        "anonymous": Caller("anonymous"),
-        "wrong key": Caller("wrong key", "ci-a", "acc_not-the-key"),
-        "reader": Caller("reader", "dashboard", reader_key, "bearer"),
-        "other writer": Caller("other writer", "ci-b", writer_b_key, "bearer"),
-        "owner writer": Caller("owner writer", "ci-a", writer_a, "basic"),
-        "admin": Caller("admin", "root", admin_key, "basic"),
-    }
-    log = os.path.join(tmp, "serve.log")
-    with AccordServer(accord, args=("--config", config, "--min-notice-days", "0"),
-                      log_path=log) as server:
-        reg = Registry(server.base, callers["admin"])
-        reg.ok(callers["admin"], "PUT", "/config", {"compatibility": "NONE"})
-        cells, fixtures = run_matrix(reg, callers, callers["owner writer"])
-        print("matrix: %d cells over %d endpoints (%d fresh fixtures)"
-              % (cells, len(ENDPOINTS), fixtures))
+    try:
+        # Keys: two made by `accord key new`, the others hashed here.
+        writer_a, writer_a_sha = new_key(accord, "ci-a", "writer", "team-a")
+        admin_key, admin_sha = new_key(accord, "root", "admin")
+        reader_key = "reader-secret-7f3a9c"
+        writer_b_key = "team-b-secret-1d2e3f"
+        sha = lambda s: hashlib.sha256(s.encode()).hexdigest()  # noqa: E731
+        keys = [
+            {"principal": "ci-a", "team": "team-a", "role": "writer", "sha256": writer_a_sha},
+            {"principal": "ci-b", "team": "team-b", "role": "writer", "sha256": sha(writer_b_key)},
+            {"principal": "dashboard", "team": "team-a", "role": "reader", "sha256": sha(reader_key)},
+            {"principal": "root", "role": "admin", "sha256": admin_sha},
+        ]
+        secrets = [writer_a, admin_key, reader_key, writer_b_key]
+        config = os.path.join(tmp, "accord.yaml")
+        write_auth_config(config, keys)
+        callers = {
+            "anonymous": Caller("anonymous"),
+            "wrong key": Caller("wrong key", "ci-a", "acc_not-the-key"),
+            "reader": Caller("reader", "dashboard", reader_key, "bearer"),
+            "other writer": Caller("other writer", "ci-b", writer_b_key, "bearer"),
+            "owner writer": Caller("owner writer", "ci-a", writer_a, "basic"),
+            "admin": Caller("admin", "root", admin_key, "basic"),
+        }
+        log = os.path.join(tmp, "serve.log")
+        with AccordServer(accord, args=("--config", config, "--min-notice-days", "0"),
+                          log_path=log) as server:
+            reg = Registry(server.base, callers["admin"])
+            reg.ok(callers["admin"], "PUT", "/config", {"compatibility": "NONE"})
+            cells, fixtures = run_matrix(reg, callers, callers["owner writer"])
+            print("matrix: %d cells over %d endpoints (%d fresh fixtures)"
+                  % (cells, len(ENDPOINTS), fixtures))
 
-        base = server.base
-        hostage_taking(reg, callers)
-        # Both credential forms of one key.
-        bearer_a = Caller("bearer", "ci-a", writer_a, "bearer")
-        for c in (bearer_a, callers["owner writer"]):
-            status, _, _ = call(base, c, "PUT", "/config/e0.orders", {"compatibility": "NONE"})
-            check(status == 200, "%s credentials of ci-a write -> %s" % (c.scheme, status))
-        # Basic with the right key under another principal's name is refused.
-        status, _, _ = call(base, Caller("x", "root", writer_a), "GET", "/subjects")
-        check(status == 401, "Basic with another principal's name -> %s" % status)
-        # The catalog page gets no browser challenge.
-        status, _, headers = call(base, None, "DELETE", "/subjects/e0.orders",
-                                  headers={"X-Requested-With": "accord-ui"})
-        check(status == 401 and headers.get("WWW-Authenticate") is None,
-              "401 for the catalog page has no challenge -> %s %s" % (status, dict(headers)))
-        # Nothing leaks: same reply for what exists and what does not.
-        a = call(base, None, "DELETE", "/subjects/e0.orders/versions/1")[:2]
-        b = call(base, None, "DELETE", "/subjects/no-such-subject/versions/1")[:2]
-        check(a == b, "anonymous delete of existing vs missing subject look the same: %s %s"
-              % (a, b))
-        # Reads stay open to anonymous callers (anonymous_read: true).
-        status, _, _ = call(base, None, "GET", "/subjects")
-        check(status == 200, "anonymous read with anonymous_read -> %s" % status)
-        status, _, _ = call(base, None, "POST", "/compatibility/subjects/e0.orders/versions",
-                            {"schema": schema(1), "schemaType": "JSON"})
-        check(status == 200, "anonymous compatibility test is a read -> %s" % status)
-        # The audit log: admin-only, filters by subject, actor and time.
-        for role, want in (("anonymous", 401), ("reader", 403), ("owner writer", 403)):
-            status, _, _ = call(base, callers[role], "GET", "/accord/v1/audit")
-            check(status == want, "audit as %s -> %s, want %d" % (role, status, want))
-        status, rows, _ = call(base, callers["admin"], "GET",
-                               "/accord/v1/audit?actor=ci-b&limit=1000")
-        check(status == 200 and rows and all(r["actor"] == "ci-b" for r in rows),
-              "audit?actor=ci-b -> only ci-b's rows")
-        status, rows, _ = call(base, callers["admin"], "GET",
-                               "/accord/v1/audit?subject=e0.orders&limit=1000")
-        check(status == 200 and rows and all(r.get("subject") == "e0.orders" for r in rows),
-              "audit?subject= filters")
-        everything = reg.audit()
-        mid = everything[len(everything) // 2]["ts"]
-        _, since, _ = call(base, callers["admin"], "GET", "/accord/v1/audit?limit=1000&since=%d"
-                           % mid)
-        _, until, _ = call(base, callers["admin"], "GET", "/accord/v1/audit?limit=1000&until=%d"
-                           % (mid - 1))
-        check(all(r["ts"] >= mid for r in since) and all(r["ts"] < mid for r in until) and
-              len(since) + len(until) == len(everything),
-              "audit since/until split the log (%d + %d of %d)"
-              % (len(since), len(until), len(everything)))
-        status, reply, _ = call(base, callers["admin"], "GET", "/accord/v1/audit?since=soon")
-        check(status == 400, "audit?since=soon -> %s %s" % (status, reply))
-    with open(log, encoding="utf-8", errors="replace") as f:
-        text = f.read()
-    leaked = [s[:8] for s in secrets if s in text]
-    check(not leaked, "no key appears in the server's log (found %s)" % leaked)
-    check("Authorization" not in text and "Basic " not in text, "no credentials logged")
+            base = server.base
+            hostage_taking(reg, callers)
+            # Both credential forms of one key.
+            bearer_a = Caller("bearer", "ci-a", writer_a, "bearer")
+            for c in (bearer_a, callers["owner writer"]):
+                status, _, _ = call(base, c, "PUT", "/config/e0.orders", {"compatibility": "NONE"})
+                check(status == 200, "%s credentials of ci-a write -> %s" % (c.scheme, status))
+            # Basic with the right key under another principal's name is refused.
+            status, _, _ = call(base, Caller("x", "root", writer_a), "GET", "/subjects")
+            check(status == 401, "Basic with another principal's name -> %s" % status)
+            # The catalog page gets no browser challenge.
+            status, _, headers = call(base, None, "DELETE", "/subjects/e0.orders",
+                                      headers={"X-Requested-With": "accord-ui"})
+            check(status == 401 and headers.get("WWW-Authenticate") is None,
+                  "401 for the catalog page has no challenge -> %s %s" % (status, dict(headers)))
+            # Nothing leaks: same reply for what exists and what does not.
+            a = call(base, None, "DELETE", "/subjects/e0.orders/versions/1")[:2]
+            b = call(base, None, "DELETE", "/subjects/no-such-subject/versions/1")[:2]
+            check(a == b, "anonymous delete of existing vs missing subject look the same: %s %s"
+                  % (a, b))
+            # Reads stay open to anonymous callers (anonymous_read: true).
+            status, _, _ = call(base, None, "GET", "/subjects")
+            check(status == 200, "anonymous read with anonymous_read -> %s" % status)
+            status, _, _ = call(base, None, "POST", "/compatibility/subjects/e0.orders/versions",
+                                {"schema": schema(1), "schemaType": "JSON"})
+            check(status == 200, "anonymous compatibility test is a read -> %s" % status)
+            # The audit log: admin-only, filters by subject, actor and time.
+            for role, want in (("anonymous", 401), ("reader", 403), ("owner writer", 403)):
+                status, _, _ = call(base, callers[role], "GET", "/accord/v1/audit")
+                check(status == want, "audit as %s -> %s, want %d" % (role, status, want))
+            status, rows, _ = call(base, callers["admin"], "GET",
+                                   "/accord/v1/audit?actor=ci-b&limit=1000")
+            check(status == 200 and rows and all(r["actor"] == "ci-b" for r in rows),
+                  "audit?actor=ci-b -> only ci-b's rows")
+            status, rows, _ = call(base, callers["admin"], "GET",
+                                   "/accord/v1/audit?subject=e0.orders&limit=1000")
+            check(status == 200 and rows and all(r.get("subject") == "e0.orders" for r in rows),
+                  "audit?subject= filters")
+            everything = reg.audit()
+            mid = everything[len(everything) // 2]["ts"]
+            _, since, _ = call(base, callers["admin"], "GET", "/accord/v1/audit?limit=1000&since=%d"
+                               % mid)
+            _, until, _ = call(base, callers["admin"], "GET", "/accord/v1/audit?limit=1000&until=%d"
+                               % (mid - 1))
+            check(all(r["ts"] >= mid for r in since) and all(r["ts"] < mid for r in until) and
+                  len(since) + len(until) == len(everything),
+                  "audit since/until split the log (%d + %d of %d)"
+                  % (len(since), len(until), len(everything)))
+            status, reply, _ = call(base, callers["admin"], "GET", "/accord/v1/audit?since=soon")
+            check(status == 400, "audit?since=soon -> %s %s" % (status, reply))
+        with open(log, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        leaked = [s[:8] for s in secrets if s in text]
+        check(not leaked, "no key appears in the server's log (found %s)" % leaked)
+        check("Authorization" not in text and "Basic " not in text, "no credentials logged")
 
-    # anonymous_read: false -> every read needs a key; probes answer.
-    closed = os.path.join(tmp, "closed.yaml")
-    write_auth_config(closed, keys, anonymous_read=False)
-    with AccordServer(accord, args=("--config", closed)) as server:
-        for method, path in (("GET", "/subjects"), ("GET", "/schemas/ids/1"), ("GET", "/config"),
-                             ("GET", "/accord/v1/subjects"), ("GET", "/metrics"),
-                             ("POST", "/subjects/x")):
-            status, _, _ = call(server.base, None, method, path,
-                                {"schema": schema(1)} if method == "POST" else None)
-            check(status == 401, "anonymous_read=false: %s %s -> %s" % (method, path, status))
-        status, _, _ = call(server.base, None, "GET", "/healthz")
-        check(status == 200, "anonymous_read=false: /healthz -> %s" % status)
-        status, _, _ = call(server.base, callers["reader"], "GET", "/subjects")
-        check(status == 200, "anonymous_read=false: reader's key reads -> %s" % status)
-        # The CLI on a 401 (issue #19): exit 1 (refused, as `accord ls --help`
-        # lists), and the status said once, not "401 (401)".
-        env = dict(os.environ, LC_ALL="C")
-        for name in ("ACCORD_REGISTRY", "ACCORD_PRINCIPAL", "ACCORD_KEY"):
-            env.pop(name, None)
-        r = subprocess.run([accord, "ls", "--registry", server.base], capture_output=True,
-                           text=True, env=env, timeout=60)
-        want = "accord ls: error: registry %s: 401 %s\n" % (server.base, LS_401_MESSAGE)
-        check(r.returncode == 1 and r.stdout == "" and r.stderr == want,
-              "accord ls without a key -> exit 1, %r (got exit %d, %r)"
-              % (want, r.returncode, r.stderr))
-        help_text = subprocess.run([accord, "ls", "--help"], capture_output=True, text=True,
-                                   env=env, timeout=60).stdout
-        check("1 refused by the registry (401/403 not authorised)" in help_text,
-              "accord ls --help lists exit 1 for a refusal")
+        # anonymous_read: false -> every read needs a key; probes answer.
+        closed = os.path.join(tmp, "closed.yaml")
+        write_auth_config(closed, keys, anonymous_read=False)
+        with AccordServer(accord, args=("--config", closed)) as server:
+            for method, path in (("GET", "/subjects"), ("GET", "/schemas/ids/1"), ("GET", "/config"),
+                                 ("GET", "/accord/v1/subjects"), ("GET", "/metrics"),
+                                 ("POST", "/subjects/x")):
+                status, _, _ = call(server.base, None, method, path,
+                                    {"schema": schema(1)} if method == "POST" else None)
+                check(status == 401, "anonymous_read=false: %s %s -> %s" % (method, path, status))
+            status, _, _ = call(server.base, None, "GET", "/healthz")
+            check(status == 200, "anonymous_read=false: /healthz -> %s" % status)
+            status, _, _ = call(server.base, callers["reader"], "GET", "/subjects")
+            check(status == 200, "anonymous_read=false: reader's key reads -> %s" % status)
+            # The CLI on a 401 (issue #19): exit 1 (refused, as `accord ls --help`
+            # lists), and the status said once, not "401 (401)".
+            env = dict(os.environ, LC_ALL="C")
+            for name in ("ACCORD_REGISTRY", "ACCORD_PRINCIPAL", "ACCORD_KEY"):
+                env.pop(name, None)
+            r = subprocess.run([accord, "ls", "--registry", server.base], capture_output=True,
+                               text=True, env=env, timeout=60)
+            want = "accord ls: error: registry %s: 401 %s\n" % (server.base, LS_401_MESSAGE)
+            check(r.returncode == 1 and r.stdout == "" and r.stderr == want,
+                  "accord ls without a key -> exit 1, %r (got exit %d, %r)"
+                  % (want, r.returncode, r.stderr))
+            help_text = subprocess.run([accord, "ls", "--help"], capture_output=True, text=True,
+                                       env=env, timeout=60).stdout
+            check("1 refused by the registry (401/403 not authorised)" in help_text,
+                  "accord ls --help lists exit 1 for a refusal")
 
-    # No keys: open, and one warning line at start-up says so.
-    open_log = os.path.join(tmp, "open.log")
-    with AccordServer(accord, log_path=open_log) as server:
-        status, _, _ = call(server.base, None, "PUT", "/config", {"compatibility": "NONE"})
-        check(status == 200, "open server: anonymous write -> %s" % status)
-        time.sleep(0.1)
-    with open(open_log, encoding="utf-8") as f:
-        warnings = [line for line in f if '"warning"' in line]
-    check(len(warnings) == 1 and "open" in warnings[0],
-          "open server logs one warning line: %s" % warnings)
+        # No keys: open, and one warning line at start-up says so.
+        open_log = os.path.join(tmp, "open.log")
+        with AccordServer(accord, log_path=open_log) as server:
+            status, _, _ = call(server.base, None, "PUT", "/config", {"compatibility": "NONE"})
+            check(status == 200, "open server: anonymous write -> %s" % status)
+            time.sleep(0.1)
+        with open(open_log, encoding="utf-8") as f:
+            warnings = [line for line in f if '"warning"' in line]
+        check(len(warnings) == 1 and "open" in warnings[0],
+              "open server logs one warning line: %s" % warnings)
 
-    # A bad auth section: exit 2, naming the member.
-    bad = os.path.join(tmp, "bad.yaml")
-    with open(bad, "w") as f:
-        f.write("auth:\n  keys:\n    - principal: x\n      role: owner\n      sha256: %s\n"
-                % sha("k"))
-    r = subprocess.run([accord, "serve", "--config", bad, "--listen", "127.0.0.1:0", "--data",
-                        os.path.join(tmp, "bad-data")], capture_output=True, text=True,
-                       timeout=30)
-    check(r.returncode == 2 and "auth.keys[0].role" in r.stderr,
-          "bad auth config -> exit %s: %s" % (r.returncode, r.stderr.strip()))
+        # A bad auth section: exit 2, naming the member.
+        bad = os.path.join(tmp, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write("auth:\n  keys:\n    - principal: x\n      role: owner\n      sha256: %s\n"
+                    % sha("k"))
+        r = subprocess.run([accord, "serve", "--config", bad, "--listen", "127.0.0.1:0", "--data",
+                            os.path.join(tmp, "bad-data")], capture_output=True, text=True,
+                           timeout=30)
+        check(r.returncode == 2 and "auth.keys[0].role" in r.stderr,
+              "bad auth config -> exit %s: %s" % (r.returncode, r.stderr.strip()))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
     return summary()
 

@@ -22,6 +22,7 @@ Usage: dialect_test.py --accord PATH/TO/accord [--testdata DIR]
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,80 +122,83 @@ def main():
     testdata = os.environ.get("ACCORD_TESTDATA") or args.testdata
     tmp = tempfile.mkdtemp(prefix="accord-dialect-")
 
-    # --- default: draft-07 --------------------------------------------------
-    with AccordServer(accord) as server:
-        base = server.base
-        status, reply = register(base, "arrays.tuple", TUPLE)
-        check(status == 200 and "id" in reply,
-              "array-form items without $schema is stored (draft-07 default)",
-              "%s %r" % (status, reply))
-        same_verdicts(accord, base, tmp, "pair",
-                      [(n, o, w, c7) for (n, o, w, c7, _) in PAIRS])
+    try:
+        # --- default: draft-07 --------------------------------------------------
+        with AccordServer(accord) as server:
+            base = server.base
+            status, reply = register(base, "arrays.tuple", TUPLE)
+            check(status == 200 and "id" in reply,
+                  "array-form items without $schema is stored (draft-07 default)",
+                  "%s %r" % (status, reply))
+            same_verdicts(accord, base, tmp, "pair",
+                          [(n, o, w, c7) for (n, o, w, c7, _) in PAIRS])
 
-        cases, path = load_confluent(testdata)
-        if cases is None:
-            print("SKIPPED   Confluent's cases: %s not found (scripts/fetch-testdata, or "
-                  "ACCORD_TESTDATA=DIR)" % path)
-        else:
-            pairs = [("case %d %s" % (i, c["description"]), c["original_schema"],
-                      c["update_schema"], None) for i, c in enumerate(cases)]
-            bad = same_verdicts(accord, base, tmp, "confluent", pairs)
-            print("confluent-json-compat: %d cases, registry and accord check (no flags) "
-                  "disagree on %d" % (len(cases), len(bad)))
-            check(not bad, "registry and accord check agree on all %d Confluent cases" %
-                  len(cases), "\n".join(bad))
+            cases, path = load_confluent(testdata)
+            if cases is None:
+                print("SKIPPED   Confluent's cases: %s not found (scripts/fetch-testdata, or "
+                      "ACCORD_TESTDATA=DIR)" % path)
+            else:
+                pairs = [("case %d %s" % (i, c["description"]), c["original_schema"],
+                          c["update_schema"], None) for i, c in enumerate(cases)]
+                bad = same_verdicts(accord, base, tmp, "confluent", pairs)
+                print("confluent-json-compat: %d cases, registry and accord check (no flags) "
+                      "disagree on %d" % (len(cases), len(bad)))
+                check(not bad, "registry and accord check agree on all %d Confluent cases" %
+                      len(cases), "\n".join(bad))
 
-    # --- 2020-12 by flag, and by environment -----------------------------------
-    with AccordServer(accord, args=["--dialect", "2020-12"]) as server:
-        status, reply = register(server.base, "arrays.tuple", TUPLE)
-        check(status == 422 and reply.get("error_code") == 42201,
-              "--dialect 2020-12: array-form items refused with 42201", "%s %r" % (status, reply))
-        same_verdicts(accord, server.base, tmp, "pair2020",
-                      [(n, o, w, c20) for (n, o, w, _, c20) in PAIRS],
-                      extra=["--dialect", "2020-12"])
-    env = dict(os.environ, ACCORD_DIALECT="2020-12")
-    with AccordServer(accord, env=env) as server:
-        status, reply = register(server.base, "arrays.tuple", TUPLE)
-        check(status == 422, "ACCORD_DIALECT=2020-12: array-form items refused",
-              "%s %r" % (status, reply))
+        # --- 2020-12 by flag, and by environment -----------------------------------
+        with AccordServer(accord, args=["--dialect", "2020-12"]) as server:
+            status, reply = register(server.base, "arrays.tuple", TUPLE)
+            check(status == 422 and reply.get("error_code") == 42201,
+                  "--dialect 2020-12: array-form items refused with 42201", "%s %r" % (status, reply))
+            same_verdicts(accord, server.base, tmp, "pair2020",
+                          [(n, o, w, c20) for (n, o, w, _, c20) in PAIRS],
+                          extra=["--dialect", "2020-12"])
+        env = dict(os.environ, ACCORD_DIALECT="2020-12")
+        with AccordServer(accord, env=env) as server:
+            status, reply = register(server.base, "arrays.tuple", TUPLE)
+            check(status == 422, "ACCORD_DIALECT=2020-12: array-form items refused",
+                  "%s %r" % (status, reply))
 
-    # --- a bad dialect is named -------------------------------------------------
-    r = subprocess.run([accord, "serve", "--listen", "127.0.0.1:0", "--data",
-                        os.path.join(tmp, "bad"), "--dialect", "draft7"],
-                       capture_output=True, text=True, timeout=60)
-    check(r.returncode == 2 and
-          "invalid setting dialect 'draft7' (--dialect): unknown value 'draft7' "
-          "(did you mean 'draft-07'?); allowed: draft-04, draft-06, draft-07, 2019-09, 2020-12"
-          in r.stderr, "serve --dialect draft7 names the setting and the allowed values",
-          "exit %d: %s" % (r.returncode, r.stderr))
+        # --- a bad dialect is named -------------------------------------------------
+        r = subprocess.run([accord, "serve", "--listen", "127.0.0.1:0", "--data",
+                            os.path.join(tmp, "bad"), "--dialect", "draft7"],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 2 and
+              "invalid setting dialect 'draft7' (--dialect): unknown value 'draft7' "
+              "(did you mean 'draft-07'?); allowed: draft-04, draft-06, draft-07, 2019-09, 2020-12"
+              in r.stderr, "serve --dialect draft7 names the setting and the allowed values",
+              "exit %d: %s" % (r.returncode, r.stderr))
 
-    # --- upgrade: stored schemas without $schema -------------------------------
-    data = os.path.join(tmp, "upgrade-data")
-    log = os.path.join(tmp, "upgrade.log")
-    with AccordServer(accord, data=data, log_path=log) as server:
-        register(server.base, "orders.placed", {"type": "object"})
-        register(server.base, "orders.marked",
-                 {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"})
-    config = os.path.join(tmp, "dialect.yaml")
-    with open(config, "w") as f:
-        f.write("dialect: draft-07\n")
-    for label, extra, env, warned in (
-            ("dialect left at its default", [], None, True),
-            ("--dialect draft-07", ["--dialect", "draft-07"], None, False),
-            ("dialect: draft-07 in the config file", ["--config", config], None, False),
-            ("ACCORD_DIALECT=2020-12", [], dict(os.environ, ACCORD_DIALECT="2020-12"), False)):
-        open(log, "w").close()
-        with AccordServer(accord, data=data, args=extra, env=env, log_path=log):
-            pass
-        with open(log) as f:
-            lines = [json.loads(line) for line in f if line.startswith("{")]
-        warnings = [w for w in lines if w.get("level") == "warning" and "$schema" in w["msg"]]
-        if warned:
-            check(len(warnings) == 1 and warnings[0]["detail"].startswith("schema id 1 is one;"),
-                  "restart with %s: one warning naming stored schema 1 (no $schema)"
-                  % label, repr(warnings))
-        else:
-            check(warnings == [], "restart with %s: no dialect warning" % label, repr(warnings))
+        # --- upgrade: stored schemas without $schema -------------------------------
+        data = os.path.join(tmp, "upgrade-data")
+        log = os.path.join(tmp, "upgrade.log")
+        with AccordServer(accord, data=data, log_path=log) as server:
+            register(server.base, "orders.placed", {"type": "object"})
+            register(server.base, "orders.marked",
+                     {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"})
+        config = os.path.join(tmp, "dialect.yaml")
+        with open(config, "w") as f:
+            f.write("dialect: draft-07\n")
+        for label, extra, env, warned in (
+                ("dialect left at its default", [], None, True),
+                ("--dialect draft-07", ["--dialect", "draft-07"], None, False),
+                ("dialect: draft-07 in the config file", ["--config", config], None, False),
+                ("ACCORD_DIALECT=2020-12", [], dict(os.environ, ACCORD_DIALECT="2020-12"), False)):
+            open(log, "w").close()
+            with AccordServer(accord, data=data, args=extra, env=env, log_path=log):
+                pass
+            with open(log) as f:
+                lines = [json.loads(line) for line in f if line.startswith("{")]
+            warnings = [w for w in lines if w.get("level") == "warning" and "$schema" in w["msg"]]
+            if warned:
+                check(len(warnings) == 1 and warnings[0]["detail"].startswith("schema id 1 is one;"),
+                      "restart with %s: one warning naming stored schema 1 (no $schema)"
+                      % label, repr(warnings))
+            else:
+                check(warnings == [], "restart with %s: no dialect warning" % label, repr(warnings))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return summary()
 
 

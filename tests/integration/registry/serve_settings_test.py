@@ -21,6 +21,7 @@ Usage: serve_settings_test.py --accord PATH/TO/accord --root REPO
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -56,78 +57,81 @@ def main():
     args = ap.parse_args()
     accord = args.accord
     tmp = tempfile.mkdtemp(prefix="accord-settings-")
-    config = os.path.join(tmp, "accord.yaml")
-    with open(config, "w") as f:
-        f.write("compatibility: FULL\n")
-    bad_config = os.path.join(tmp, "bad.yaml")
-    with open(bad_config, "w") as f:
-        f.write("compatibility: FULLL\nthreads: 8\n")
+    try:
+        config = os.path.join(tmp, "accord.yaml")
+        with open(config, "w") as f:
+            f.write("compatibility: FULL\n")
+        bad_config = os.path.join(tmp, "bad.yaml")
+        with open(bad_config, "w") as f:
+            f.write("compatibility: FULLL\nthreads: 8\n")
 
-    # --- precedence -------------------------------------------------------------
-    cases = [
-        ("default", [], clean_env(), "BACKWARD"),
-        ("config file over default", ["--config", config], clean_env(), "FULL"),
-        ("ACCORD_CONFIG names the config file", [], clean_env(ACCORD_CONFIG=config), "FULL"),
-        ("environment over config file", ["--config", config],
-         clean_env(ACCORD_COMPATIBILITY="FORWARD"), "FORWARD"),
-        ("flag over environment and config file", ["--config", config, "--compatibility", "NONE"],
-         clean_env(ACCORD_COMPATIBILITY="FORWARD"), "NONE"),
-        ("a bad config value under an environment value is never read",
-         ["--config", bad_config], clean_env(ACCORD_COMPATIBILITY="FULL_TRANSITIVE"),
-         "FULL_TRANSITIVE"),
-    ]
-    for name, extra, env, want in cases:
-        got = level_of(accord, extra, env)
-        check(got == want, "precedence: %s (%s)" % (name, want), "got %r" % (got,))
+        # --- precedence -------------------------------------------------------------
+        cases = [
+            ("default", [], clean_env(), "BACKWARD"),
+            ("config file over default", ["--config", config], clean_env(), "FULL"),
+            ("ACCORD_CONFIG names the config file", [], clean_env(ACCORD_CONFIG=config), "FULL"),
+            ("environment over config file", ["--config", config],
+             clean_env(ACCORD_COMPATIBILITY="FORWARD"), "FORWARD"),
+            ("flag over environment and config file", ["--config", config, "--compatibility", "NONE"],
+             clean_env(ACCORD_COMPATIBILITY="FORWARD"), "NONE"),
+            ("a bad config value under an environment value is never read",
+             ["--config", bad_config], clean_env(ACCORD_COMPATIBILITY="FULL_TRANSITIVE"),
+             "FULL_TRANSITIVE"),
+        ]
+        for name, extra, env, want in cases:
+            got = level_of(accord, extra, env)
+            check(got == want, "precedence: %s (%s)" % (name, want), "got %r" % (got,))
 
-    # --- bad settings are named --------------------------------------------------
-    allowed_levels = ("allowed: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, "
-                      "FULL, FULL_TRANSITIVE, NONE")
-    bad = [
-        ("--threads abc", ["--threads", "abc"], clean_env(),
-         "accord serve: invalid setting threads 'abc' (--threads): expected a whole number "
-         "from 1 to 4096\n"),
-        ("ACCORD_THREADS=0", [], clean_env(ACCORD_THREADS="0"),
-         "accord serve: invalid setting threads '0' (environment ACCORD_THREADS): expected a "
-         "whole number from 1 to 4096\n"),
-        ("compatibility: FULLL in the config file", ["--config", bad_config], clean_env(),
-         "accord serve: invalid setting compatibility 'FULLL' (config file %s): unknown value "
-         "'FULLL' (did you mean 'FULL'?); %s\n" % (bad_config, allowed_levels)),
-        ("--listen without a port", ["--listen", "127.0.0.1"], clean_env(),
-         "accord serve: invalid setting listen '127.0.0.1' (--listen): expected HOST:PORT with "
-         "PORT from 0 to 65535\n"),
-        ("--compatibility-policy loose", ["--compatibility-policy", "loose"], clean_env(),
-         "accord serve: invalid setting compatibility_policy 'loose' (--compatibility-policy): "
-         "unknown value 'loose'; allowed: STRICT, LENIENT\n"),
-    ]
-    for name, extra, env, want in bad:
-        rc, err = serve_fails(accord, tmp, extra, env)
-        check(rc == 2 and err == want, "bad setting named: %s" % name,
-              "exit %d, stderr %r" % (rc, err))
+        # --- bad settings are named --------------------------------------------------
+        allowed_levels = ("allowed: BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, "
+                          "FULL, FULL_TRANSITIVE, NONE")
+        bad = [
+            ("--threads abc", ["--threads", "abc"], clean_env(),
+             "accord serve: invalid setting threads 'abc' (--threads): expected a whole number "
+             "from 1 to 4096\n"),
+            ("ACCORD_THREADS=0", [], clean_env(ACCORD_THREADS="0"),
+             "accord serve: invalid setting threads '0' (environment ACCORD_THREADS): expected a "
+             "whole number from 1 to 4096\n"),
+            ("compatibility: FULLL in the config file", ["--config", bad_config], clean_env(),
+             "accord serve: invalid setting compatibility 'FULLL' (config file %s): unknown value "
+             "'FULLL' (did you mean 'FULL'?); %s\n" % (bad_config, allowed_levels)),
+            ("--listen without a port", ["--listen", "127.0.0.1"], clean_env(),
+             "accord serve: invalid setting listen '127.0.0.1' (--listen): expected HOST:PORT with "
+             "PORT from 0 to 65535\n"),
+            ("--compatibility-policy loose", ["--compatibility-policy", "loose"], clean_env(),
+             "accord serve: invalid setting compatibility_policy 'loose' (--compatibility-policy): "
+             "unknown value 'loose'; allowed: STRICT, LENIENT\n"),
+        ]
+        for name, extra, env, want in bad:
+            rc, err = serve_fails(accord, tmp, extra, env)
+            check(rc == 2 and err == want, "bad setting named: %s" % name,
+                  "exit %d, stderr %r" % (rc, err))
 
-    # --- address already in use --------------------------------------------------
-    with AccordServer(accord, env=clean_env()) as server:
-        rc, err = serve_fails(accord, tmp, ["--listen", "127.0.0.1:%d" % server.port],
-                              clean_env())
-        want = ("accord serve: error: cannot listen on 127.0.0.1:%d: address already in use "
-                "(another process listens there: stop it or choose another port); the address "
-                "is the listen setting (--listen)\n" % server.port)
-        check(rc == 1 and err.endswith(want), "a port in use is said as such, naming the address",
-              "exit %d, stderr %r" % (rc, err))
+        # --- address already in use --------------------------------------------------
+        with AccordServer(accord, env=clean_env()) as server:
+            rc, err = serve_fails(accord, tmp, ["--listen", "127.0.0.1:%d" % server.port],
+                                  clean_env())
+            want = ("accord serve: error: cannot listen on 127.0.0.1:%d: address already in use "
+                    "(another process listens there: stop it or choose another port); the address "
+                    "is the listen setting (--listen)\n" % server.port)
+            check(rc == 1 and err.endswith(want), "a port in use is said as such, naming the address",
+                  "exit %d, stderr %r" % (rc, err))
 
-        # --- schemaType hint -----------------------------------------------------
-        status, reply = call(server.base, "POST", "/subjects/orders.placed/versions", {
-            "schema": json.dumps({"type": "object",
-                                  "properties": {"id": {"type": "string"}}})})
-        check(status == 422 and reply.get("error_code") == 42201 and
-              'register it with "schemaType": "JSON"' in reply.get("message", ""),
-              "a JSON Schema posted without schemaType gets the schemaType JSON hint",
-              "%s %r" % (status, reply))
-        status, reply = call(server.base, "POST", "/subjects/orders.placed/versions", {
-            "schema": json.dumps({"type": "record", "name": "R",
-                                  "fields": [{"name": "a", "type": "strng"}]})})
-        check(status == 422 and "schemaType" not in reply.get("message", ""),
-              "a broken Avro schema gets no schemaType hint", "%s %r" % (status, reply))
+            # --- schemaType hint -----------------------------------------------------
+            status, reply = call(server.base, "POST", "/subjects/orders.placed/versions", {
+                "schema": json.dumps({"type": "object",
+                                      "properties": {"id": {"type": "string"}}})})
+            check(status == 422 and reply.get("error_code") == 42201 and
+                  'register it with "schemaType": "JSON"' in reply.get("message", ""),
+                  "a JSON Schema posted without schemaType gets the schemaType JSON hint",
+                  "%s %r" % (status, reply))
+            status, reply = call(server.base, "POST", "/subjects/orders.placed/versions", {
+                "schema": json.dumps({"type": "record", "name": "R",
+                                      "fields": [{"name": "a", "type": "strng"}]})})
+            check(status == 422 and "schemaType" not in reply.get("message", ""),
+                  "a broken Avro schema gets no schemaType hint", "%s %r" % (status, reply))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
     # --- make run PORT= DATA= ---------------------------------------------------------
     def make_n(*extra):
