@@ -221,6 +221,16 @@ constexpr std::string_view kMapKeywords[] = {"properties",  "patternProperties",
 
 bool IsSchemaValue(const json::Value& v) { return v.IsObject() || v.IsBool(); }
 
+// Whether an object has a member that Intern looks up: "$schema", "$id",
+// "id", "$anchor", "$dynamicAnchor", "$recursiveAnchor". Most subschemas
+// have none, and one pass over the names is cheaper than six lookups.
+bool MayNameResource(const json::Value& v) {
+  for (const json::Member& m : v.AsObject()) {
+    if (m.key.starts_with('$') || m.key == "id") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Resolver::Resolver(const json::Value& root, std::string root_base, Dialect default_dialect,
@@ -242,7 +252,8 @@ Resolver::Resolver(const json::Value& root, std::string root_base, Dialect defau
 NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base, Dialect d,
                         int doc) {
   if (const NodeId* id = by_value_.Find(v)) return *id;
-  if (v->IsObject()) {
+  const bool named = v->IsObject() && MayNameResource(*v);
+  if (named) {
     if (const json::Value* s = v->Find("$schema"); s && s->IsString()) {
       bool resource_root =
           internal::IsDocumentRoot(path) || v->Find(d == Dialect::kDraft4 ? "id" : "$id");
@@ -264,7 +275,7 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base
   NodeId nid = static_cast<NodeId>(nodes_.size());
   nodes_.push_back(NodeInfo{v, std::move(path), base, d, doc});
   by_value_.Insert(v, nid);
-  if (v->IsObject()) {
+  if (named) {
     const json::Value* id = v->Find(d == Dialect::kDraft4 ? "id" : "$id");
     if (id && id->IsString()) {
       const std::string& ids = id->AsString();
@@ -303,7 +314,11 @@ NodeId Resolver::ChildOf(NodeId n, const json::Value* c, Suffix&& suffix) {
   if (const NodeId* id = by_value_.Find(c)) return *id;
   // (a reference: Intern grows nodes_ only after its arguments are built)
   const NodeInfo& info = nodes_[n];
-  return Intern(c, info.path + suffix(), info.base, info.dialect, info.doc);
+  std::string path;
+  path.reserve(info.path.size() + 32);
+  path = info.path;
+  suffix(path);
+  return Intern(c, std::move(path), info.base, info.dialect, info.doc);
 }
 
 void Resolver::Walk(NodeId root) {
@@ -339,7 +354,7 @@ void Resolver::Walk(NodeId root) {
     for (std::size_t k = 0; k < single.size(); ++k) {
       const json::Value* c = single[k];
       if (c == nullptr || !IsSchemaValue(*c)) continue;
-      push(ChildOf(id, c, [&] { return "/" + json::EscapeToken(kSingleKeywords[k]); }));
+      push(ChildOf(id, c, [&](std::string& p) { json::AppendToken(p, kSingleKeywords[k]); }));
     }
     for (std::size_t k = 0; k < arrays.size(); ++k) {
       const json::Value* a = arrays[k];
@@ -347,8 +362,9 @@ void Resolver::Walk(NodeId root) {
       for (std::size_t i = 0; i < a->AsArray().size(); ++i) {
         const json::Value* c = &a->AsArray()[i];
         if (!IsSchemaValue(*c)) continue;
-        push(ChildOf(id, c, [&] {
-          return "/" + json::EscapeToken(kArrayKeywords[k]) + "/" + std::to_string(i);
+        push(ChildOf(id, c, [&](std::string& p) {
+          json::AppendToken(p, kArrayKeywords[k]);
+          json::AppendToken(p, std::to_string(i));
         }));
       }
     }
@@ -357,8 +373,9 @@ void Resolver::Walk(NodeId root) {
       if (m == nullptr || !m->IsObject()) continue;
       for (const json::Member& mem : m->AsObject()) {
         if (!IsSchemaValue(mem.value)) continue;
-        push(ChildOf(id, &mem.value, [&] {
-          return "/" + json::EscapeToken(kMapKeywords[k]) + "/" + json::EscapeToken(mem.key);
+        push(ChildOf(id, &mem.value, [&](std::string& p) {
+          json::AppendToken(p, kMapKeywords[k]);
+          json::AppendToken(p, mem.key);
         }));
       }
     }
@@ -370,7 +387,7 @@ NodeId Resolver::Kw(NodeId n, std::string_view keyword) {
   if (!v.IsObject()) return kNoNode;
   const json::Value* c = v.Find(keyword);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
-  return ChildOf(n, c, [&] { return "/" + json::EscapeToken(keyword); });
+  return ChildOf(n, c, [&](std::string& p) { json::AppendToken(p, keyword); });
 }
 
 const json::Value* Resolver::Member(const json::Value& obj, std::string_view key) {
@@ -395,8 +412,10 @@ NodeId Resolver::KwKey(NodeId n, std::string_view keyword, std::string_view key)
   if (!m || !m->IsObject()) return kNoNode;
   const json::Value* c = Member(*m, key);
   if (!c || !IsSchemaValue(*c)) return kNoNode;
-  return ChildOf(n, c,
-                 [&] { return "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(key); });
+  return ChildOf(n, c, [&](std::string& p) {
+    json::AppendToken(p, keyword);
+    json::AppendToken(p, key);
+  });
 }
 
 NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
@@ -406,8 +425,10 @@ NodeId Resolver::KwIdx(NodeId n, std::string_view keyword, std::size_t index) {
   if (!a || !a->IsArray() || index >= a->AsArray().size()) return kNoNode;
   const json::Value* c = &a->AsArray()[index];
   if (!IsSchemaValue(*c)) return kNoNode;
-  return ChildOf(n, c,
-                 [&] { return "/" + json::EscapeToken(keyword) + "/" + std::to_string(index); });
+  return ChildOf(n, c, [&](std::string& p) {
+    json::AppendToken(p, keyword);
+    json::AppendToken(p, std::to_string(index));
+  });
 }
 
 Result<NodeId> Resolver::LoadBundle(const std::string& uri) {

@@ -135,7 +135,7 @@ class Resolver {
   NodeId Index(const json::Value* v, std::string path, std::string base, Dialect d, int doc);
   void Walk(NodeId id);
   // The node of `c`, a schema value inside node `n`'s value, whose path is
-  // n's path followed by what `suffix()` returns (built only when `c` is
+  // n's path followed by what `suffix(path)` appends (built only when `c` is
   // new).
   template <typename Suffix>
   NodeId ChildOf(NodeId n, const json::Value* c, Suffix&& suffix);

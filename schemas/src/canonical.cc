@@ -1,10 +1,12 @@
 #include "accord/schemas/canonical.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -108,16 +110,24 @@ void Write(std::string& out, const Value& v) {
     }
     case Kind::kObject: {
       const Object& members = v.AsObject();
-      std::vector<const Member*> sorted;
-      sorted.reserve(members.size());
-      for (const Member& m : members) sorted.push_back(&m);
+      // The members in key order: on the stack for the usual small object
+      // (an allocation per object was a fifth of a schema's canonical text).
+      constexpr std::size_t kOnStack = 16;
+      std::array<const Member*, kOnStack> small;
+      std::vector<const Member*> large;
+      const Member** sorted = small.data();
+      if (members.size() > kOnStack) {
+        large.resize(members.size());
+        sorted = large.data();
+      }
+      for (std::size_t i = 0; i < members.size(); ++i) sorted[i] = &members[i];
       // std::string's operator< compares char_traits<char>, i.e. as unsigned
       // bytes: byte-wise UTF-8 order, which is code point order.
-      std::sort(sorted.begin(), sorted.end(),
+      std::sort(sorted, sorted + members.size(),
                 [](const Member* a, const Member* b) { return a->key < b->key; });
       out += '{';
       bool first = true;
-      for (const Member* m : sorted) {
+      for (const Member* m : std::span(sorted, members.size())) {
         if (!first) out += ',';
         first = false;
         AppendJsonString(out, m->key);

@@ -89,12 +89,22 @@ std::optional<std::uint16_t> VocabBits(std::string_view uri) {
   return std::nullopt;
 }
 
-std::string EscapedPath(std::string_view keyword) { return "/" + json::EscapeToken(keyword); }
+std::string EscapedPath(std::string_view keyword) {
+  std::string path;
+  json::AppendToken(path, keyword);
+  return path;
+}
 std::string EscapedPath(std::string_view keyword, std::string_view token) {
-  return "/" + json::EscapeToken(keyword) + "/" + json::EscapeToken(token);
+  std::string path;
+  path.reserve(keyword.size() + token.size() + 2);
+  json::AppendToken(path, keyword);
+  json::AppendToken(path, token);
+  return path;
 }
 std::string EscapedPath(std::string_view keyword, std::size_t index) {
-  return "/" + json::EscapeToken(keyword) + "/" + std::to_string(index);
+  std::string path = EscapedPath(keyword);
+  json::AppendToken(path, std::to_string(index));
+  return path;
 }
 
 // Non-negative integer keyword value (1.0 counts as 1).
@@ -361,6 +371,7 @@ class Compiler {
   Result<DialectInfo> MetaSchemaDialect(std::string_view uri, const Info& at, int depth);
   Result<void> Index(const json::Value& v, const Info& parent, std::string pointer,
                      std::size_t depth, bool is_doc_root);
+  Result<void> IndexChildren(const json::Value& v, const Info& stored, std::size_t depth);
   Result<std::uint32_t> CompileNode(const json::Value* v, const Info* parent_hint);
   Result<void> CompileKeywords(const json::Value& v, const Info& info, Node& n);
   Result<Edge> Child(const json::Value& c, const Info& parent, std::string path);
@@ -508,6 +519,12 @@ Result<void> Compiler::Index(const json::Value& v, const Info& parent, std::stri
     info_.emplace(&v, std::move(info));
     return {};
   }
+  // The lookups below are all of "$..." names and "id": most subschemas have
+  // none, and one pass over the names is cheaper than eight lookups.
+  const bool named =
+      std::any_of(v.AsObject().begin(), v.AsObject().end(),
+                  [](const json::Member& m) { return m.key.starts_with('$') || m.key == "id"; });
+  if (!named) return IndexChildren(v, info_.emplace(&v, std::move(info)).first->second, depth);
   const json::Value* id_any = v.Find("$id");
   if (id_any == nullptr) id_any = v.Find("id");
   if (const json::Value* s = v.Find("$schema");
@@ -549,11 +566,17 @@ Result<void> Compiler::Index(const json::Value& v, const Info& parent, std::stri
       }
     }
   }
-  const Info& stored = info_.emplace(&v, std::move(info)).first->second;
+  return IndexChildren(v, info_.emplace(&v, std::move(info)).first->second, depth);
+}
+
+// Indexes the subschemas of `v` (an object), whose own entry is `stored`.
+Result<void> Compiler::IndexChildren(const json::Value& v, const Info& stored, std::size_t depth) {
+  const Dialect d = stored.dialect.dialect;
   for (const json::Member& m : v.AsObject()) {
     ChildShape shape = ShapeOf(m.key, d);
     if (shape == ChildShape::kNone) continue;
-    std::string base_ptr = stored.pointer + "/" + json::EscapeToken(m.key);
+    std::string base_ptr = stored.pointer;
+    json::AppendToken(base_ptr, m.key);
     auto index_one = [&](const json::Value& c, std::string p) -> Result<void> {
       if (!c.IsObject() && !c.IsBool()) return {};
       return Index(c, stored, std::move(p), depth + 1, false);
@@ -567,12 +590,16 @@ Result<void> Compiler::Index(const json::Value& v, const Info& parent, std::stri
       if (!m.value.IsArray()) continue;
       const json::Array& a = m.value.AsArray();
       for (std::size_t i = 0; i < a.size(); ++i) {
-        if (auto r = index_one(a[i], base_ptr + "/" + std::to_string(i)); !r) return r;
+        std::string p = base_ptr;
+        json::AppendToken(p, std::to_string(i));
+        if (auto r = index_one(a[i], std::move(p)); !r) return r;
       }
     } else if (shape == ChildShape::kMap || shape == ChildShape::kDeps) {
       if (!m.value.IsObject()) continue;
       for (const json::Member& c : m.value.AsObject()) {
-        if (auto r = index_one(c.value, base_ptr + "/" + json::EscapeToken(c.key)); !r) return r;
+        std::string p = base_ptr;
+        json::AppendToken(p, c.key);
+        if (auto r = index_one(c.value, std::move(p)); !r) return r;
       }
     }
   }

@@ -93,6 +93,7 @@ class Converter {
         if (!out->IsObject()) *out = json::Value(json::Object{});
         json::Object& members = out->AsObject();
         const std::size_t old_size = members.size();
+        members.reserve(Room(obj.size()));  // the tape's count: no regrowth below
         std::size_t n = 0;
         for (simdjson::dom::key_value_pair kv : obj) {
           if (n < old_size) {
@@ -118,6 +119,7 @@ class Converter {
         if (!out->IsArray()) *out = json::Value(json::Array{});
         json::Array& items = out->AsArray();
         const std::size_t old_size = items.size();
+        items.reserve(Room(arr.size()));
         std::size_t n = 0;
         for (simdjson::dom::element item : arr) {
           if (n >= old_size) items.emplace_back();
@@ -161,6 +163,12 @@ class Converter {
 
  private:
   bool MaySurrogate(std::string_view s) const { return escapes_ && HasEncodedSurrogate(s); }
+  // A container's size to reserve: at most what the node limit still
+  // allows (past it the conversion stops), so a hostile count buys nothing.
+  std::size_t Room(std::size_t count) const {
+    const std::size_t left = options_.max_nodes > nodes_ ? options_.max_nodes - nodes_ : 0;
+    return std::min(count, left);
+  }
 
   const LoadOptions& options_;
   bool escapes_ = true;

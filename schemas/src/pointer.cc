@@ -2,19 +2,31 @@
 
 namespace accord::json {
 
+namespace {
+
+// Appends `token` escaped: the runs between '~' and '/' whole.
+void AppendEscaped(std::string& out, std::string_view token) {
+  std::size_t start = 0;
+  for (std::size_t at; (at = token.find_first_of("~/", start)) != std::string_view::npos;
+       start = at + 1) {
+    out.append(token, start, at - start);
+    out += token[at] == '~' ? "~0" : "~1";
+  }
+  out.append(token, start);
+}
+
+}  // namespace
+
 std::string EscapeToken(std::string_view token) {
   std::string out;
   out.reserve(token.size());
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
+  AppendEscaped(out, token);
   return out;
+}
+
+void AppendToken(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  AppendEscaped(pointer, token);
 }
 
 Result<std::vector<std::string>> SplitPointer(std::string_view pointer) {

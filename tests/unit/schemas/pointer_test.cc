@@ -72,6 +72,19 @@ TEST(Pointer, EscapeTokenEscapesTildeAndSlash) {
   EXPECT_EQ(EscapeToken("a/b~c"), "a~1b~0c");
   EXPECT_EQ(EscapeToken(""), "");
   EXPECT_EQ(EscapeToken("plain"), "plain");
+  EXPECT_EQ(EscapeToken("~~//"), "~0~0~1~1");
+  EXPECT_EQ(EscapeToken("/lead and trail~"), "~1lead and trail~0");
+}
+
+TEST(Pointer, AppendTokenAddsOneEscapedToken) {
+  std::string p = "/properties";
+  AppendToken(p, "a/b~c");
+  EXPECT_EQ(p, "/properties/a~1b~0c");
+  AppendToken(p, "");
+  EXPECT_EQ(p, "/properties/a~1b~0c/");
+  AppendToken(p, "0");
+  EXPECT_EQ(p, "/properties/a~1b~0c//0");
+  EXPECT_EQ(*SplitPointer(p), (std::vector<std::string>{"properties", "a/b~c", "", "0"}));
 }
 
 TEST(Pointer, SplitAndJoinRoundTrip) {

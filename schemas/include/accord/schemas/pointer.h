@@ -12,6 +12,8 @@ namespace accord::json {
 
 // Escapes one reference token ("~" -> "~0", "/" -> "~1").
 std::string EscapeToken(std::string_view token);
+// Appends "/" and the escaped token to a pointer being built.
+void AppendToken(std::string& pointer, std::string_view token);
 // "/a~1b/0" -> {"a/b", "0"}. "" -> {}. Errors: missing leading '/', bad '~' escape.
 Result<std::vector<std::string>> SplitPointer(std::string_view pointer);
 // Joins tokens into a pointer, escaping each.
