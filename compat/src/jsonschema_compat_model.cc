@@ -237,9 +237,9 @@ Resolver::Resolver(const json::Value& root, std::string root_base, Dialect defau
                    const jsonschema::SchemaBundle* bundle)
     : bundle_(bundle), default_dialect_(default_dialect) {
   true_ = static_cast<NodeId>(nodes_.size());
-  nodes_.push_back(NodeInfo{&true_value_, "", "urn:accord:true", default_dialect, -1});
+  nodes_.push_back(NodeInfo{&true_value_, "", AddBase("urn:accord:true"), default_dialect, -1});
   false_ = static_cast<NodeId>(nodes_.size());
-  nodes_.push_back(NodeInfo{&false_value_, "", "urn:accord:false", default_dialect, -1});
+  nodes_.push_back(NodeInfo{&false_value_, "", AddBase("urn:accord:false"), default_dialect, -1});
   Dialect d = default_dialect;
   if (root.IsObject()) {
     if (const json::Value* s = root.Find("$schema"); s && s->IsString()) {
@@ -249,11 +249,21 @@ Resolver::Resolver(const json::Value& root, std::string root_base, Dialect defau
   root_ = Index(&root, "", std::move(root_base), d, 0);
 }
 
-NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base, Dialect d,
+std::uint32_t Resolver::AddBase(std::string base) {
+  if (!bases_.empty() && bases_.back() == base)
+    return static_cast<std::uint32_t>(bases_.size() - 1);
+  bases_.push_back(std::move(base));
+  return static_cast<std::uint32_t>(bases_.size() - 1);
+}
+
+NodeId Resolver::Intern(const json::Value* v, std::string path, std::uint32_t base_id, Dialect d,
                         int doc) {
   if (const NodeId* id = by_value_.Find(v)) return *id;
+  // (a copy only for a node that may declare a resource: bases_ may grow)
+  std::string base;
   const bool named = v->IsObject() && MayNameResource(*v);
   if (named) {
+    base = bases_[base_id];
     if (const json::Value* s = v->Find("$schema"); s && s->IsString()) {
       bool resource_root =
           internal::IsDocumentRoot(path) || v->Find(d == Dialect::kDraft4 ? "id" : "$id");
@@ -272,8 +282,9 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base
       }
     }
   }
+  if (named && base != bases_[base_id]) base_id = AddBase(base);
   NodeId nid = static_cast<NodeId>(nodes_.size());
-  nodes_.push_back(NodeInfo{v, std::move(path), base, d, doc});
+  nodes_.push_back(NodeInfo{v, std::move(path), base_id, d, doc});
   by_value_.Insert(v, nid);
   if (named) {
     const json::Value* id = v->Find(d == Dialect::kDraft4 ? "id" : "$id");
@@ -303,7 +314,7 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::string base
 
 NodeId Resolver::Index(const json::Value* v, std::string path, std::string base, Dialect d,
                        int doc) {
-  NodeId id = Intern(v, std::move(path), base, d, doc);
+  NodeId id = Intern(v, std::move(path), AddBase(base), d, doc);
   if (nodes_[id].path.empty() || doc != 0 || true) resources_.emplace(base, id);
   Walk(id);
   return id;
@@ -323,7 +334,16 @@ NodeId Resolver::ChildOf(NodeId n, const json::Value* c, Suffix&& suffix) {
 
 void Resolver::Walk(NodeId root) {
   std::vector<NodeId> stack{root};
-  std::unordered_set<NodeId> seen{root};
+  // Nodes met in this walk: marked with this walk's number (no set to fill
+  // and clear per walk; the marks grow with the nodes).
+  const std::uint32_t walk = ++walks_;
+  auto seen = [&](NodeId c) {
+    if (c >= walk_marks_.size()) walk_marks_.resize(std::max<std::size_t>(c + 1, nodes_.size()));
+    if (walk_marks_[c] == walk) return true;
+    walk_marks_[c] = walk;
+    return false;
+  };
+  seen(root);
   // One node's keyword members, found in one pass over its members (the
   // first of a repeated name, as Find), then visited in the order of the
   // keyword lists, as Kw, KwIdx and KwKey one keyword at a time would.
@@ -341,7 +361,7 @@ void Resolver::Walk(NodeId root) {
     const json::Value& v = *nodes_[id].value;
     if (!v.IsObject()) continue;
     auto push = [&](NodeId c) {
-      if (seen.insert(c).second) stack.push_back(c);
+      if (!seen(c)) stack.push_back(c);
     };
     single.fill(nullptr);
     arrays.fill(nullptr);
@@ -449,7 +469,7 @@ Result<NodeId> Resolver::LoadBundle(const std::string& uri) {
 }
 
 Result<NodeId> Resolver::Ref(NodeId from, std::string_view ref) {
-  std::string full = ResolveUri(nodes_[from].base, ref);
+  std::string full = ResolveUri(Base(from), ref);
   auto [uri, frag] = SplitFragment(full);
   NodeId res = kNoNode;
   if (auto it = resources_.find(uri); it != resources_.end()) {

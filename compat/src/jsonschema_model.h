@@ -83,8 +83,8 @@ class RegexCache {
 // ---------------------------------------------------------------- Resolver
 struct NodeInfo {
   const json::Value* value = nullptr;
-  std::string path;  // JSON pointer within its document
-  std::string base;  // absolute base URI, no fragment
+  std::string path;        // JSON pointer within its document
+  std::uint32_t base = 0;  // its absolute base URI (no fragment): Resolver::Base
   Dialect dialect = Dialect::kDraft2020_12;
   int doc = 0;  // 0 = the root document, 1.. = bundle documents
 };
@@ -103,6 +103,8 @@ class Resolver {
   const json::Value& V(NodeId id) const { return *nodes_[id].value; }
   Dialect D(NodeId id) const { return nodes_[id].dialect; }
   const std::string& Path(NodeId id) const { return nodes_[id].path; }
+  // The node's absolute base URI, no fragment.
+  const std::string& Base(NodeId id) const { return bases_[nodes_[id].base]; }
   std::size_t size() const { return nodes_.size(); }
 
   // The schema under `keyword` of node `n` (nullopt/kNoNode when absent).
@@ -139,10 +141,16 @@ class Resolver {
   // new).
   template <typename Suffix>
   NodeId ChildOf(NodeId n, const json::Value* c, Suffix&& suffix);
-  NodeId Intern(const json::Value* v, std::string path, std::string base, Dialect d, int doc);
+  // `base` indexes bases_: a node's children share its base (one string per
+  // $id, not one per node).
+  NodeId Intern(const json::Value* v, std::string path, std::uint32_t base, Dialect d, int doc);
+  std::uint32_t AddBase(std::string base);
   Result<NodeId> LoadBundle(const std::string& uri);
 
   std::vector<NodeInfo> nodes_;
+  std::vector<std::string> bases_;
+  std::vector<std::uint32_t> walk_marks_;  // Walk: the last walk that met each node
+  std::uint32_t walks_ = 0;
   FlatMap<const json::Value*, NodeId> by_value_;
   std::unordered_map<std::string, NodeId> resources_;     // uri -> node
   std::unordered_map<std::string, NodeId> anchors_;       // uri#name -> node

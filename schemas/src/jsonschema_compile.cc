@@ -353,7 +353,7 @@ class Compiler {
 
  private:
   struct Info {
-    std::string base;  // base URI in effect inside this subschema (no fragment)
+    std::uint32_t base = 0;  // base URI in effect inside this subschema (no fragment): bases_
     DialectInfo dialect;
     std::uint32_t resource = 0;
     std::uint32_t doc = 0;
@@ -412,7 +412,14 @@ class Compiler {
   bool ensured_recursive_ = false;
   std::set<std::string, std::less<>> loaded_docs_;
   bool loaded_all_docs_ = false;
-  std::vector<std::string> node_pointer_;  // for compile-time diagnostics
+  std::vector<const json::Value*> node_value_;  // each node's schema (diagnostics: info_)
+  // The base URIs Info::base indexes: a subschema shares its parent's (one
+  // string per $id, not one per subschema).
+  std::vector<std::string> bases_;
+  std::uint32_t AddBase(std::string uri) {
+    bases_.push_back(std::move(uri));
+    return static_cast<std::uint32_t>(bases_.size() - 1);
+  }
   std::vector<std::uint32_t> node_doc_;
   std::size_t compile_depth_ = 0;
   // Stack address at Run(): nested CompileNode calls (a chain of $refs
@@ -539,11 +546,11 @@ Result<void> Compiler::Index(const json::Value& v, const Info& parent, std::stri
   if (legacy && v.Find("$ref") != nullptr) id = nullptr;  // $ref overrides its siblings
   if (id != nullptr && id->IsString()) {
     const std::string& text = id->AsString();
-    std::string resolved = ResolveUri(info.base, text);
+    std::string resolved = ResolveUri(bases_[info.base], text);
     auto [uri, fragment] = internal::SplitFragment(resolved);
     if (!text.starts_with('#')) {
       info.resource = AddResource(uri, &v);
-      info.base = uri;
+      info.base = AddBase(uri);
     }
     if (legacy && !fragment.empty() && fragment.front() != '/') {
       anchors_.emplace(uri + "#" + internal::PercentDecode(fragment), &v);
@@ -551,11 +558,11 @@ Result<void> Compiler::Index(const json::Value& v, const Info& parent, std::stri
   }
   if (!legacy) {
     if (const json::Value* a = v.Find("$anchor"); a != nullptr && a->IsString()) {
-      anchors_.emplace(info.base + "#" + a->AsString(), &v);
+      anchors_.emplace(bases_[info.base] + "#" + a->AsString(), &v);
     }
     if (d == Dialect::kDraft2020_12) {
       if (const json::Value* a = v.Find("$dynamicAnchor"); a != nullptr && a->IsString()) {
-        anchors_.emplace(info.base + "#" + a->AsString(), &v);
+        anchors_.emplace(bases_[info.base] + "#" + a->AsString(), &v);
         resources_[info.resource].dynamic_anchors.emplace_back(a->AsString(), &v);
       }
     }
@@ -609,7 +616,7 @@ Result<void> Compiler::IndexChildren(const json::Value& v, const Info& stored, s
 Result<const json::Value*> Compiler::ResolveRef(const Info& at, std::string_view ref,
                                                 std::string_view keyword,
                                                 std::string* fragment_out) {
-  std::string full = ResolveUri(at.base, ref);
+  std::string full = ResolveUri(bases_[at.base], ref);
   auto [uri, fragment] = internal::SplitFragment(full);
   if (fragment_out != nullptr) *fragment_out = fragment;
   auto unresolved = [&]() {
@@ -729,7 +736,7 @@ Result<std::uint32_t> Compiler::CompileNode(const json::Value* v, const Info* pa
   const Info& info = fi->second;
   std::uint32_t idx = static_cast<std::uint32_t>(plan_->nodes.size());
   plan_->nodes.emplace_back();
-  node_pointer_.push_back(info.pointer);
+  node_value_.push_back(v);
   node_doc_.push_back(info.doc);
   memo_.emplace(v, idx);
   if (resources_[info.resource].root == v) plan_->resources[info.resource].root = idx;
@@ -1264,11 +1271,17 @@ Result<void> Compiler::CheckCycles() {
     std::vector<std::uint32_t> next;
     std::size_t pos;
   };
+  std::vector<Item> stack;
   for (std::uint32_t start = 0; start < nodes.size(); ++start) {
     if (color[start] != 0) continue;
-    std::vector<Item> stack;
-    stack.push_back(Item{start, {}, 0});
-    in_place(start, &stack.back().next);
+    // Most nodes apply nothing in place: done without a walk.
+    in_place(start, &targets);
+    if (targets.empty()) {
+      color[start] = 2;
+      continue;
+    }
+    stack.clear();
+    stack.push_back(Item{start, targets, 0});
     color[start] = 1;
     while (!stack.empty()) {
       Item& top = stack.back();
@@ -1283,7 +1296,7 @@ Result<void> Compiler::CheckCycles() {
                 "reference cycle that never moves into the instance (infinite recursion)",
                 node_doc_[next] != 0 ? docs_[node_doc_[next]].uri : std::string(),
                 {},
-                node_pointer_[next]};
+                info_.at(node_value_[next]).pointer};
         return std::unexpected(std::move(e));
       }
       if (color[next] == 0) {
@@ -1304,7 +1317,7 @@ Result<bool> Compiler::LoadBundleDoc(const std::string& uri) {
   if (resource_by_uri_.contains(uri)) return false;
   std::uint32_t doc_index = static_cast<std::uint32_t>(docs_.size());
   docs_.push_back(Doc{uri});
-  Info parent{uri, DialectInfo{plan_->dialect, kVocabDefault}, 0, doc_index, ""};
+  Info parent{AddBase(uri), DialectInfo{plan_->dialect, kVocabDefault}, 0, doc_index, ""};
   parent.resource = AddResource(uri, &it->second);
   if (auto r = Index(it->second, parent, "", 0, true); !r) return std::unexpected(r.error());
   return true;
@@ -1326,14 +1339,15 @@ Result<Validator> Compiler::Run(const json::Value& schema) {
   stack_base_ = StackAddress();
   std::string root_uri = internal::SplitFragment(ResolveUri("", options_.base_uri)).first;
   docs_.push_back(Doc{root_uri});
-  Info root_parent{root_uri, DialectInfo{options_.default_dialect, kVocabDefault}, 0, 0, ""};
+  Info root_parent{AddBase(root_uri), DialectInfo{options_.default_dialect, kVocabDefault}, 0, 0,
+                   ""};
   root_parent.resource = AddResource(root_uri, &schema);
   if (auto r = Index(schema, root_parent, "", 0, true); !r) return std::unexpected(r.error());
   plan_->dialect = info_.at(&schema).dialect.dialect;
   // About one node per indexed subschema (references into the bundle may
   // add more): reserved, so that the nodes are not moved as the plan grows.
   plan_->nodes.reserve(info_.size());
-  node_pointer_.reserve(info_.size());
+  node_value_.reserve(info_.size());
   node_doc_.reserve(info_.size());
   auto root = CompileNode(&schema, nullptr);
   if (!root) return std::unexpected(root.error());
