@@ -266,6 +266,11 @@ TEST(References, CycleThatNeverConsumesInstanceIsACompileError) {
                              "$ref": "#/$defs/a"})")
                 .code,
             ErrorCode::kInvalidSchema);
+  // The error points at the subschema where the cycle closes.
+  const Error e = CompileError(R"({"properties": {"a": {"$ref": "#/properties/a"}}})");
+  EXPECT_EQ(e.code, ErrorCode::kInvalidSchema);
+  EXPECT_EQ(e.pointer, "/properties/a");
+  EXPECT_EQ(e.message, "reference cycle that never moves into the instance (infinite recursion)");
 }
 
 TEST(References, DeepInstanceThroughRecursiveRefValidates) {
