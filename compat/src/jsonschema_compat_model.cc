@@ -261,6 +261,7 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::uint32_t ba
   if (const NodeId* id = by_value_.Find(v)) return *id;
   // (a copy only for a node that may declare a resource: bases_ may grow)
   std::string base;
+  std::string id_fragment;  // of its $id, resolved once against the parent's base
   const bool named = v->IsObject() && MayNameResource(*v);
   if (named) {
     base = bases_[base_id];
@@ -278,7 +279,8 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::uint32_t ba
         // plain-name fragment: an anchor
       } else {
         auto [uri, frag] = SplitFragment(ResolveUri(base, ids));
-        base = uri;
+        base = std::move(uri);
+        id_fragment = std::move(frag);
       }
     }
   }
@@ -293,9 +295,11 @@ NodeId Resolver::Intern(const json::Value* v, std::string path, std::uint32_t ba
       if (!ids.empty() && ids[0] == '#' && Draft7OrOlder(d)) {
         anchors_[base + ids] = nid;
       } else {
-        auto [uri, frag] = SplitFragment(ResolveUri(base, ids));
-        resources_.emplace(uri, nid);
-        if (!frag.empty() && Draft7OrOlder(d)) anchors_[uri + "#" + frag] = nid;
+        // `base` is the $id resolved against the parent's base above
+        // (resolving it again against itself doubled a relative path:
+        // "sub/item.json" under ".../root.json" became ".../sub/sub/item.json").
+        resources_.emplace(base, nid);
+        if (!id_fragment.empty() && Draft7OrOlder(d)) anchors_[base + "#" + id_fragment] = nid;
       }
     }
     if (const json::Value* a = v->Find("$anchor"); a && a->IsString() && Has2019(d)) {
