@@ -111,7 +111,7 @@ void Write(std::string& out, const Value& v) {
     case Kind::kObject: {
       const Object& members = v.AsObject();
       // The members in key order: on the stack for the usual small object
-      // (an allocation per object was a fifth of a schema's canonical text).
+      // (an allocation per object: a tenth of the canonical text's instructions).
       constexpr std::size_t kOnStack = 16;
       std::array<const Member*, kOnStack> small;
       std::vector<const Member*> large;
