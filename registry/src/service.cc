@@ -636,9 +636,10 @@ RegistryResult<Service::Parsed> Service::Prepare(const SchemaInput& input,
   if (!rule_set) return std::unexpected(rule_set.error());
   out.metadata = std::move(*metadata);
   out.rule_set = std::move(*rule_set);
+  out.fingerprint_metadata = internal::ContractMetadataText(out.metadata);
+  out.fingerprint_rule_set = internal::ContractRuleSetText(out.rule_set);
   out.fingerprint = Fingerprint(input.type, parsed->canonical(), out.references,
-                                internal::ContractMetadataText(out.metadata),
-                                internal::ContractRuleSetText(out.rule_set));
+                                out.fingerprint_metadata, out.fingerprint_rule_set);
   out.schema = std::move(*parsed);
   return out;
 }
@@ -914,9 +915,14 @@ RegistryResult<Registered> Service::Register(std::string_view subject_text,
     }
     const std::string metadata_text = internal::ContractMetadataText(contract.metadata);
     const std::string rule_set_text = internal::ContractRuleSetText(contract.rule_set);
-    parsed->fingerprint = Fingerprint(input.type, parsed->schema.canonical(), parsed->references,
-                                      metadata_text, rule_set_text);
-    ScopeToContext(parsed->fingerprint, *subject);  // as above: the settled contract's key
+    if (metadata_text != parsed->fingerprint_metadata ||
+        rule_set_text != parsed->fingerprint_rule_set) {
+      parsed->fingerprint = Fingerprint(input.type, parsed->schema.canonical(), parsed->references,
+                                        metadata_text, rule_set_text);
+      ScopeToContext(parsed->fingerprint, *subject);  // as above: the settled contract's key
+      parsed->fingerprint_metadata = metadata_text;
+      parsed->fingerprint_rule_set = rule_set_text;
+    }
 
     // Idempotent: the subject already has this schema as a live version.
     // Outside IMPORT the schema cache usually answers that without a round

@@ -32,6 +32,11 @@ struct Service::Parsed {
   // The metadata and rule set as given (validated, normal form).
   std::optional<internal::ContractMetadata> metadata;
   std::optional<internal::ContractRuleSet> rule_set;
+  // The metadata and rule set text `fingerprint` was computed with: a
+  // registration whose settled contract is the same text keeps it (the
+  // hash of the whole canonical text is not taken twice).
+  std::string fingerprint_metadata;
+  std::string fingerprint_rule_set;
 };
 
 // What the Service keeps of every schema it has read: the stored record
