@@ -361,15 +361,16 @@ def run_load(args, *cmd):
     return json.loads(proc.stdout)
 
 
-def write_request_files(work, prefix, subjects, clients, per_subject):
+def write_request_files(work, prefix, subjects, clients, per_subject, first_subject=0):
     """One register_load request file per client: versions 2..per_subject+1 of
-    each of its subjects, in order (a subject's versions on one connection),
-    subjects dealt round-robin. Returns the paths."""
+    each of its subjects (bench-FIRST_SUBJECT-value onwards), in order (a
+    subject's versions on one connection), subjects dealt round-robin.
+    Returns the paths."""
     files = []
     for c in range(clients):
         path = os.path.join(work, "%s-client-%d.tsv" % (prefix, c))
         with open(path, "w") as f:
-            for s in range(c, subjects, clients):
+            for s in range(first_subject + c, first_subject + subjects, clients):
                 for v in range(2, per_subject + 2):
                     f.write("/subjects/bench-%d-value/versions\t%s\n" % (s, register_body(s, v)))
         files.append(path)
