@@ -24,7 +24,10 @@
 //    database-wide lock held through the commit's WAL flush), which capped
 //    registrations at one disk flush each. The writer queues it; this
 //    process's listener sends what is queued, several writes' worth in one
-//    asynchronous-commit transaction (PostgresStore::Announce). A writer that dies between its
+//    asynchronous-commit transaction and one notification
+//    (PostgresStore::Announce, Change::AppendToBatch; a build before that
+//    format reads such a notification as "everything changed", so replicas
+//    of both builds stay correct during an upgrade). A writer that dies between its
 //    COMMIT and its notification leaves an audit row nobody was told of: each listener's periodic
 //    check counts the recent audit rows against the notifications it got
 //    (Listener below) and drops everything when one stays unannounced. A
@@ -1021,6 +1024,42 @@ struct Change {
   std::string Payload() const {
     return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") + origin + "\t" +
            std::to_string(seq) + "\t" + subject;
+  }
+  // Several writes' payloads in one notification (Announce): a header
+  // that builds before this format read as "everything changed" (kind '*',
+  // seq 0), then each payload as its length in decimal, ':' and its bytes
+  // (a subject name may hold any byte but NUL).
+  static constexpr std::string_view kBatchHeader = "*m\t\t0\t\n";
+  static void AppendToBatch(std::string& batch, std::string_view payload) {
+    if (batch.empty()) batch = kBatchHeader;
+    batch += std::to_string(payload.size());
+    batch += ':';
+    batch += payload;
+  }
+  // The changes of a notification's payload, either format; nullopt for
+  // one this build does not read (then: everything).
+  static std::optional<std::vector<Change>> ParseNotification(std::string_view p) {
+    std::vector<Change> out;
+    if (!p.starts_with(kBatchHeader)) {
+      auto one = Parse(p);
+      if (!one) return std::nullopt;
+      out.push_back(std::move(*one));
+      return out;
+    }
+    p.remove_prefix(kBatchHeader.size());
+    while (!p.empty()) {
+      std::size_t n = 0;
+      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+      const auto digits = static_cast<std::size_t>(end - p.data());
+      if (ec != std::errc() || digits == p.size() || *end != ':' || n > p.size() - digits - 1) {
+        return std::nullopt;
+      }
+      auto one = Parse(p.substr(digits + 1, n));
+      if (!one) return std::nullopt;
+      out.push_back(std::move(*one));
+      p.remove_prefix(digits + 1 + n);
+    }
+    return out;
   }
   // nullopt for a payload this build does not know (then: everything).
   static std::optional<Change> Parse(std::string_view p) {
@@ -2269,8 +2308,25 @@ class PostgresStore final : public Store {
         }
       }
       if (batch.empty()) return true;
-      std::string sql = "BEGIN; SET LOCAL synchronous_commit = off; ";
+      // The batch's payloads go in as few notifications as PostgreSQL's
+      // payload limit (8,000 bytes) allows: each notification is a
+      // statement here, a queue entry, and a message to every listener.
+      std::vector<std::string> notifications;
+      std::string joined;
       for (const std::string& payload : batch) {
+        if (!joined.empty() && joined.size() + payload.size() + 12 > kMaxNotificationBytes) {
+          notifications.push_back(std::move(joined));
+          joined.clear();
+        }
+        if (payload.size() + Change::kBatchHeader.size() + 12 > kMaxNotificationBytes) {
+          notifications.push_back(payload);  // alone, as it is (too long to batch)
+        } else {
+          Change::AppendToBatch(joined, payload);
+        }
+      }
+      if (!joined.empty()) notifications.push_back(std::move(joined));
+      std::string sql = "BEGIN; SET LOCAL synchronous_commit = off; ";
+      for (const std::string& payload : notifications) {
         char* literal = PQescapeLiteral(c.get(), payload.data(), payload.size());
         if (literal == nullptr) continue;
         sql += std::string("SELECT pg_notify('") + kChannel + "', " + literal + "); ";
@@ -2585,11 +2641,17 @@ class PostgresStore final : public Store {
   // Applies the notifications libpq has received and records their seqs.
   void Drain(Conn& conn, Heard& heard) {
     while (PGnotify* n = PQnotifies(conn.get())) {
-      const std::optional<Change> change = Change::Parse(n->extra);
+      const std::optional<std::vector<Change>> changes = Change::ParseNotification(n->extra);
       PQfreemem(n);
-      // This store's own writes were applied when they committed.
-      if (!change || change->origin != origin_) Apply(change.value_or(Change::Everything()));
-      if (change) heard.Told(change->seq);
+      if (!changes) {
+        Apply(Change::Everything());
+        continue;
+      }
+      for (const Change& change : *changes) {
+        // This store's own writes were applied when they committed.
+        if (change.origin != origin_) Apply(change);
+        heard.Told(change.seq);
+      }
     }
   }
 
@@ -2613,6 +2675,8 @@ class PostgresStore final : public Store {
   // the eventfd that wakes it for them.
   static constexpr std::size_t kMaxQueuedNotifications = 100'000;
   static constexpr std::size_t kNotificationsPerTransaction = 256;
+  // Under PostgreSQL's limit on a notification's payload (8,000 bytes).
+  static constexpr std::size_t kMaxNotificationBytes = 7'900;
   std::mutex announce_mu_;
   std::deque<std::string> to_announce_;
   int announce_fd_ = -1;

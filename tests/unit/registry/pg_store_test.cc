@@ -124,12 +124,17 @@ bool WithinOneSecond(Fn done) {
 // several to a transaction (PostgresStore::Announce): every write of four
 // threads writing at once reaches another replica by notification alone
 // (its check is a minute away), also the last ones before the writer
-// closed (the listener sends what is queued on its way out).
+// closed (the listener sends what is queued on its way out). The writes
+// of one moment travel in one notification (Change::AppendToBatch), and
+// the reader applies each of them as what it is: none of these new
+// versions (each a new schema) moves its HoldersGeneration, which a
+// notification read as "everything changed" would.
 TEST_F(PostgresReplicas, EveryQueuedNotificationOfConcurrentWritersIsSent) {
   auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 60'000});
   ASSERT_TRUE(b);
   ASSERT_TRUE(b->ListVersions(SubjectName("s0"), IncludeDeleted::kYes)->empty());  // cached
   ASSERT_TRUE(b->ListVersions(SubjectName("s3"), IncludeDeleted::kYes)->empty());
+  const std::uint64_t generation = b->HoldersGeneration();
   {
     auto a = OpenOrFail(uri_);
     ASSERT_TRUE(a);
@@ -148,6 +153,7 @@ TEST_F(PostgresReplicas, EveryQueuedNotificationOfConcurrentWritersIsSent) {
     return b->ListVersions(SubjectName("s0"), IncludeDeleted::kYes)->size() == 25 &&
            b->ListVersions(SubjectName("s3"), IncludeDeleted::kYes)->size() == 25;
   }));
+  EXPECT_EQ(b->HoldersGeneration(), generation);
 }
 
 // Rule (store.h, HoldersGeneration): another process's change to which
