@@ -387,11 +387,14 @@ struct PostgresOptions {
   // fallback when a change notification (LISTEN/NOTIFY) is missed.
   int poll_interval_ms = 500;
   // How long a write's change notification waits to share one notifying
-  // transaction with the writes of that moment (each such transaction wakes
-  // every replica's listener). At 5 ms, under replicas-bench (a)'s load,
-  // each carried 2.9 writes (1,045 for 3,000); at 20 ms, 8.2 (366), and the
-  // other replicas still see a write well inside the second promised.
-  int announce_delay_ms = 20;
+  // transaction (and one notification) with the writes of that moment
+  // (each such transaction wakes every replica's listener). At 5 ms, under
+  // replicas-bench (a)'s load, each carried 2.9 writes (1,045 for 3,000); at
+  // 20 ms, 8.2 (366); at 50 ms, about 24 (0.042 notifying transactions per
+  // registration against 0.10 at 20 ms, with --register 9000
+  // --register-subjects 360), and the other replicas still see a write
+  // well inside the second promised.
+  int announce_delay_ms = 50;
   // Test seam, as SqliteOptions::fail_at (steps "schema", "version",
   // "delete", "config", "mode", "metadata", "deprecation", "service",
   // "service_version", "environment", "deployment", "readers", "webhook", "context", "audit",
