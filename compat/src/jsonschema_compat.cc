@@ -685,7 +685,7 @@ class Checker {
                    .wpath = WPath(ws),
                    .rpath = rp,
                    .message = "the reader's schema here is `false`: every " +
-                              std::string(TyName(a.ty)) + " the writer allows is rejected",
+                              std::string(AtomTypeName(a)) + " the writer allows is rejected",
                    .atom = &a,
                    .conj = &ws.conj});
     }
@@ -795,7 +795,7 @@ class Checker {
           cands = {NumV(base + 0.5), NumV(0.5), NumV(-0.5), NumV(a.hi.set ? a.hi.v - 0.5 : 1.5)};
         } else {
           msg = std::string(shared ? "type narrowed" : "type changed") + ": the reader accepts " +
-                rtypes + " but the writer allows " + std::string(TyName(a.ty));
+                rtypes + " but the writer allows " + std::string(AtomTypeName(a));
         }
         return Flag({.kind = shared || narrowed_to_integer ? JsonSchemaKind::kTypeNarrowed
                                                            : JsonSchemaKind::kTypeChanged,
@@ -833,16 +833,17 @@ class Checker {
       const json::Value* cn = d == Dialect::kDraft4 ? nullptr : rv.Find("const");
       if ((en && en->IsArray()) || cn) {
         bool is_const = cn != nullptr;
-        ok &= Flag(
-            {.kind = is_const ? JsonSchemaKind::kConstAdded : JsonSchemaKind::kEnumAdded,
-             .wpath = wp,
-             .rpath = Kp(rp, is_const ? "const" : "enum"),
-             .message = is_const ? "the reader only accepts the constant " + ValueText(*cn) +
-                                       " where the writer allows any " + std::string(TyName(a.ty))
-                                 : "the reader only accepts the listed values " + ValueText(*en) +
-                                       " where the writer allows any " + std::string(TyName(a.ty)),
-             .atom = &a,
-             .conj = &ws.conj});
+        ok &=
+            Flag({.kind = is_const ? JsonSchemaKind::kConstAdded : JsonSchemaKind::kEnumAdded,
+                  .wpath = wp,
+                  .rpath = Kp(rp, is_const ? "const" : "enum"),
+                  .message =
+                      is_const ? "the reader only accepts the constant " + ValueText(*cn) +
+                                     " where the writer allows any " + std::string(AtomTypeName(a))
+                               : "the reader only accepts the listed values " + ValueText(*en) +
+                                     " where the writer allows any " + std::string(AtomTypeName(a)),
+                  .atom = &a,
+                  .conj = &ws.conj});
       }
     }
     switch (a.ty) {
@@ -879,7 +880,7 @@ class Checker {
         ok &= Flag({.kind = JsonSchemaKind::kNotExtended,
                     .wpath = wp,
                     .rpath = Kp(rp, "not"),
-                    .message = "the reader's `not` rejects " + std::string(TyName(a.ty)) +
+                    .message = "the reader's `not` rejects " + std::string(AtomTypeName(a)) +
                                " values the writer allows",
                     .candidates = std::move(negated),
                     .atom = &a,
@@ -2132,7 +2133,7 @@ class Checker {
                    .wpath = wp,
                    .rpath = Kp(rp, kw),
                    .message = "no branch of the reader's " + kw + " accepts a " +
-                              std::string(TyName(a.ty)) + ", which the writer allows",
+                              std::string(AtomTypeName(a)) + ", which the writer allows",
                    .atom = &a,
                    .conj = &ws.conj});
     }
@@ -2156,7 +2157,7 @@ class Checker {
          .wpath = wp,
          .rpath = Kp(rp, kw),
          .message = "no single branch of the reader's " + kw + " accepts every " +
-                    std::string(TyName(a.ty)) + " the writer allows",
+                    std::string(AtomTypeName(a)) + " the writer allows",
          .atom = &a,
          .conj = &ws.conj,
          .undecided = one ? JsonSchemaKind::kUndecidedOneOf : JsonSchemaKind::kUndecidedAnyOf});
@@ -2192,7 +2193,7 @@ class Checker {
     return Flag({.kind = JsonSchemaKind::kIfThenElseNarrowed,
                  .wpath = WPath(ws),
                  .rpath = Kp(rr_.Path(r), "if"),
-                 .message = "the reader's if/then/else rejects " + std::string(TyName(a.ty)) +
+                 .message = "the reader's if/then/else rejects " + std::string(AtomTypeName(a)) +
                             " values the writer allows",
                  .candidates = std::move(sides),
                  .atom = &a,

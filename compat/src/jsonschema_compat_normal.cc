@@ -33,6 +33,10 @@ std::string_view TyName(Ty t) {
   return "?";
 }
 
+std::string_view AtomTypeName(const Atom& a) {
+  return a.ty == Ty::kNum && a.integer ? "integer" : TyName(a.ty);
+}
+
 Ty TyOf(const json::Value& v) {
   switch (v.kind()) {
     case json::Kind::kNull:

@@ -281,6 +281,10 @@ struct Atom {
   bool Unconstrained() const;
 };
 
+// The atom's type as a schema author names it: "integer" for a number atom
+// that holds integers only, else TyName.
+std::string_view AtomTypeName(const Atom& a);
+
 struct AtomSet {
   Conj conj;  // the nodes this set normalises (exact filter for finite values)
   std::vector<Atom> atoms;
