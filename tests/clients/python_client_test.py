@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from accord_server import AccordCluster, AccordServer, write_auth_config  # noqa: E402
-from checks import check, summary  # noqa: E402
+from checks import check, failures_logged, stops_cleanly, summary  # noqa: E402
 
 
 # Against several replicas (--cluster), a write acknowledged by one is
@@ -302,17 +302,13 @@ def main():
             global VISIBLE_WITHIN_S
             VISIBLE_WITHIN_S = 1.0
         with registry(args.accord, args=server_args) as server:
-            try:
+            with failures_logged(server):
                 if args.auth:
                     refused_without_credentials(server.base)
                 registry_client_calls(server.base)
                 json_serializer(server.base)
                 avro_serializer(server.base)
-            except Exception as e:  # an unexpected client error is a failure, with the log
-                check(False, "unexpected %s: %s" % (type(e).__name__, e))
-                print(server.log_tail())
-            rc = server.stop()
-            check(rc == 0, "server exits 0 on SIGTERM (got %r)" % rc)
+            stops_cleanly(server)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

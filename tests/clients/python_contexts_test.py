@@ -33,7 +33,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from accord_server import AccordServer, call_json  # noqa: E402
-from checks import check, summary  # noqa: E402
+from checks import check, failures_logged, stops_cleanly, summary  # noqa: E402
 
 PAYMENT = json.dumps({"type": "record", "name": "Payment", "namespace": "com.example",
                       "fields": [{"name": "id", "type": "string"},
@@ -139,11 +139,9 @@ def main():
               " scripts/install-deps does)" % e)
         return 77
     with AccordServer(args.accord) as server:
-        try:
+        with failures_logged(server):
             run(server.base)
-        except Exception as e:  # an unexpected client error is a failure
-            check(False, "unexpected %s: %s" % (type(e).__name__, e))
-            print(server.log_tail())
+        stops_cleanly(server)
     return summary()
 
 

@@ -33,7 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from accord_server import AccordServer, call_json  # noqa: E402
-from checks import check, summary  # noqa: E402
+from checks import check, failures_logged, stops_cleanly, summary  # noqa: E402
 
 ORDER = json.dumps({"title": "Order", "type": "object",  # 1.7.0's JSONSerializer needs a title
                     "properties": {"id": {"type": "string"}, "qty": {"type": "integer"}},
@@ -129,7 +129,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="accord-migrate-client-")
     try:
         with AccordServer(args.accord) as source, AccordServer(args.accord) as target:
-            try:
+            with failures_logged(target):
                 json_msgs, avro_msgs = produce(source.base)
                 bundle = os.path.join(tmp, "bundle")
                 for cmd in (["export", "--registry", source.base, "--out", bundle],
@@ -138,9 +138,8 @@ def main():
                                        timeout=120)
                     check(p.returncode == 0, "accord %s exits 0" % cmd[0], p.stdout + p.stderr)
                 consume_from_target(target.base, json_msgs, avro_msgs)
-            except Exception as e:  # an unexpected client error is a failure
-                check(False, "unexpected %s: %s" % (type(e).__name__, e))
-                print(target.log_tail())
+            stops_cleanly(source, "source registry")
+            stops_cleanly(target, "target registry")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return summary()

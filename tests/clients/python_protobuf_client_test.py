@@ -32,7 +32,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from accord_server import AccordServer  # noqa: E402
-from checks import check, summary  # noqa: E402
+from checks import check, failures_logged, stops_cleanly, summary  # noqa: E402
 
 ORDER_PROTO = """syntax = "proto3";
 package accord.clients;
@@ -142,13 +142,9 @@ def main():
         print("confluent-kafka", __import__("confluent_kafka").version()[0],
               "protobuf", google.protobuf.__version__)
         with AccordServer(args.accord) as server:
-            try:
+            with failures_logged(server):
                 protobuf_serdes(server.base, order_pb2)
-            except Exception as e:  # an unexpected client error is a failure, with the log
-                check(False, "unexpected %s: %s" % (type(e).__name__, e))
-                print(server.log_tail())
-            rc = server.stop()
-            check(rc == 0, "server exits 0 on SIGTERM (got %r)" % rc)
+            stops_cleanly(server)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return summary()

@@ -9,6 +9,8 @@ check() prints "ok   WHAT" (unless verbose=False) or "FAIL WHAT" with an
 optional indented detail, records failures and returns `cond`.
 """
 
+import contextlib
+
 FAILURES = []
 
 
@@ -30,3 +32,22 @@ def summary():
         return 1
     print("all checks passed")
     return 0
+
+
+@contextlib.contextmanager
+def failures_logged(server):
+    """An unexpected exception in the block (a client call that raised) is a
+    failed check, followed by the end of `server`'s log (anything with
+    log_tail(): AccordServer, AccordCluster); the script goes on to its
+    summary."""
+    try:
+        yield
+    except Exception as e:  # noqa: BLE001 - any client error is a failure, with the log
+        check(False, "unexpected %s: %s" % (type(e).__name__, e))
+        print(server.log_tail())
+
+
+def stops_cleanly(server, what="server"):
+    """Stops `server` (SIGTERM) and checks that it exits 0."""
+    rc = server.stop()
+    check(rc == 0, "%s exits 0 on SIGTERM (got %r)" % (what, rc))
