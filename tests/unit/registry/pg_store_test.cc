@@ -254,6 +254,76 @@ TEST_F(PostgresReplicas, AWriteWhoseNotificationNeverCameIsFoundByTheCheck) {
   }));
 }
 
+// Sends `payload` on the channel the stores listen on, as any client of
+// the database could.
+void NotifyRaw(const std::string& uri, const std::string& payload) {
+  PGconn* c = PQconnectdb(uri.c_str());
+  const char* values[1] = {payload.c_str()};
+  PGresult* r = PQexecParams(c, "SELECT pg_notify('accord_changes', $1)", 1, nullptr, values,
+                             nullptr, nullptr, 0);
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+}
+
+// Rule: a notification carrying several writes (Announce's batch: a header,
+// then each payload as its length, ':' and its bytes) applies each of them
+// as what it is; one whose lengths do not add up, or any payload this build
+// cannot read, drops everything cached (never half-applied, never a crash).
+TEST_F(PostgresReplicas, ABatchedNotificationAppliesEachChangeAndAMalformedOneDropsEverything) {
+  auto a = OpenOrFail(uri_);
+  auto b = OpenOrFail(uri_, PostgresOptions{.poll_interval_ms = 60'000});  // no check
+  ASSERT_TRUE(a && b);
+  const SubjectName p("p");
+  const SubjectName q("q");
+  ASSERT_TRUE(a->AddVersion(NV("p", 1, "fp-p1")));
+  ASSERT_TRUE(a->AddVersion(NV("q", 1, "fp-q1")));
+  ASSERT_TRUE(WithinOneSecond([&] {
+    return b->ListVersions(p, IncludeDeleted::kYes)->size() == 1 &&
+           b->ListVersions(q, IncludeDeleted::kYes)->size() == 1;
+  }));
+  const std::string id = std::to_string(SqlInt(uri_, "SELECT id FROM schemas LIMIT 1"));
+  // A version of each written behind every cache's back.
+  auto add_behind = [&](const std::string& subject, int version) {
+    Sql(uri_, "INSERT INTO versions(subject, version, schema_id, deleted, created_ms) VALUES('" +
+                  subject + "', " + std::to_string(version) + ", " + id + ", false, 0)");
+  };
+  add_behind("p", 2);
+  add_behind("q", 2);
+  const std::string header = "*m\t\t0\t\n";
+  const std::string record_p = "s-\tanother-process\t0\tp";
+  const std::uint64_t generation = b->HoldersGeneration();
+  NotifyRaw(uri_, header + std::to_string(record_p.size()) + ":" + record_p);
+  EXPECT_TRUE(
+      WithinOneSecond([&] { return b->ListVersions(p, IncludeDeleted::kYes)->size() == 2; }));
+  EXPECT_EQ(b->ListVersions(q, IncludeDeleted::kYes)->size(), 1u);  // not named: still cached
+  EXPECT_EQ(b->HoldersGeneration(), generation);
+
+  const std::string record_q = "s-\tanother-process\t0\tq";
+  const std::vector<std::string> malformed = {
+      header + "99:" + record_q,                    // longer than what follows
+      header + ":" + record_q,                      // no length
+      header + "x2:" + record_q,                    // not a number
+      header + "24",                                // no ':'
+      header + "18446744073709551616:" + record_q,  // past any size
+      header + "6:s-\tano",                         // a record that does not parse
+      header + std::to_string(record_q.size()) + ":" + record_q + "3",  // a cut-off tail
+      "zz",                                                             // not a payload at all
+  };
+  int version = 3;
+  for (const std::string& payload : malformed) {
+    SCOPED_TRACE(payload);
+    add_behind("q", version);
+    const std::uint64_t before = b->HoldersGeneration();
+    NotifyRaw(uri_, payload);
+    EXPECT_TRUE(WithinOneSecond([&] {
+      return b->ListVersions(q, IncludeDeleted::kYes)->size() == static_cast<std::size_t>(version);
+    }));
+    EXPECT_GT(b->HoldersGeneration(), before);
+    ++version;
+  }
+}
+
 // Rule: announced writes never make the check drop the cache: under a
 // stream of them, a cached read changed behind every cache's back (no
 // audit row, no notification) stays as cached.
