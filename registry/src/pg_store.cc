@@ -17,15 +17,16 @@
 //    latest gets kConflict and decides again. The config and mode a
 //    decision read are compared through a config epoch (accord_epoch) that
 //    every config or mode write moves (accord_add_version, kFunctions).
-//  * Every write, once committed, sends pg_notify(kChannel) with what it
-//    changed and its audit row's seq: every other process's listener drops
-//    those cached mutable reads. The notification is not part of the
+//  * Every write, once committed, sends a notification (on the channel of
+//    its schema, NotificationChannel) with what it changed and its audit
+//    row's seq: every other process's listener drops those cached mutable
+//    reads. The notification is not part of the
 //    write: PostgreSQL serialises the commits of notifying transactions (a
 //    database-wide lock held through the commit's WAL flush), which capped
 //    registrations at one disk flush each. The writer queues it; this
 //    process's listener sends what is queued, several writes' worth in one
 //    asynchronous-commit transaction and one notification
-//    (PostgresStore::Announce, Change::AppendToBatch; a build before that
+//    (PostgresStore::Announce, notification_batch.h; a build before that
 //    format reads such a notification as "everything changed", so replicas
 //    of both builds stay correct during an upgrade). A writer that dies between its
 //    COMMIT and its notification leaves an audit row nobody was told of: each listener's periodic
@@ -62,6 +63,7 @@
 #include "accord/registry/server.h"
 #include "accord/registry/store.h"
 #include "accord/schemas/json.h"
+#include "notification_batch.h"
 #include "store_columns.h"
 #include "subject_names.h"
 
@@ -98,8 +100,6 @@ using namespace internal::columns;  // NOLINT: the column codecs shared with sql
 constexpr int kSchemaVersion = 11;
 // Advisory lock keys (64-bit, app-chosen): migrations, session level.
 constexpr const char* kMigrationLock = "7308894582163227137";
-constexpr const char* kChannel = "accord_changes";
-
 constexpr const char* kDdl = R"sql(
 CREATE TABLE IF NOT EXISTS accord_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS schema_ids;
@@ -1025,39 +1025,23 @@ struct Change {
     return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") + origin + "\t" +
            std::to_string(seq) + "\t" + subject;
   }
-  // Several writes' payloads in one notification (Announce): a header
-  // that builds before this format read as "everything changed" (kind '*',
-  // seq 0), then each payload as its length in decimal, ':' and its bytes
-  // (a subject name may hold any byte but NUL).
-  static constexpr std::string_view kBatchHeader = "*m\t\t0\t\n";
-  static void AppendToBatch(std::string& batch, std::string_view payload) {
-    if (batch.empty()) batch = kBatchHeader;
-    batch += std::to_string(payload.size());
-    batch += ':';
-    batch += payload;
-  }
-  // The changes of a notification's payload, either format; nullopt for
-  // one this build does not read (then: everything).
+  // The changes of a notification, a single payload or a batch of them
+  // (notification_batch.h); nullopt for one this build does not read
+  // (then: everything).
   static std::optional<std::vector<Change>> ParseNotification(std::string_view p) {
     std::vector<Change> out;
-    if (!p.starts_with(kBatchHeader)) {
+    if (!internal::IsNotificationBatch(p)) {
       auto one = Parse(p);
       if (!one) return std::nullopt;
       out.push_back(std::move(*one));
       return out;
     }
-    p.remove_prefix(kBatchHeader.size());
-    while (!p.empty()) {
-      std::size_t n = 0;
-      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
-      const auto digits = static_cast<std::size_t>(end - p.data());
-      if (ec != std::errc() || digits == p.size() || *end != ':' || n > p.size() - digits - 1) {
-        return std::nullopt;
-      }
-      auto one = Parse(p.substr(digits + 1, n));
+    auto payloads = internal::SplitNotificationBatch(p);
+    if (!payloads) return std::nullopt;
+    for (std::string_view payload : *payloads) {
+      auto one = Parse(payload);
       if (!one) return std::nullopt;
       out.push_back(std::move(*one));
-      p.remove_prefix(digits + 1 + n);
     }
     return out;
   }
@@ -2318,10 +2302,11 @@ class PostgresStore final : public Store {
           notifications.push_back(std::move(joined));
           joined.clear();
         }
-        if (payload.size() + Change::kBatchHeader.size() + 12 > kMaxNotificationBytes) {
+        if (payload.size() + internal::kNotificationBatchHeader.size() + 12 >
+            kMaxNotificationBytes) {
           notifications.push_back(payload);  // alone, as it is (too long to batch)
         } else {
-          Change::AppendToBatch(joined, payload);
+          internal::AppendToNotificationBatch(joined, payload);
         }
       }
       if (!joined.empty()) notifications.push_back(std::move(joined));
@@ -2329,7 +2314,7 @@ class PostgresStore final : public Store {
       for (const std::string& payload : notifications) {
         char* literal = PQescapeLiteral(c.get(), payload.data(), payload.size());
         if (literal == nullptr) continue;
-        sql += std::string("SELECT pg_notify('") + kChannel + "', " + literal + "); ";
+        sql += "SELECT pg_notify('" + channel_ + "', " + literal + "); ";
         PQfreemem(literal);
       }
       sql += "COMMIT";
@@ -2457,7 +2442,10 @@ class PostgresStore final : public Store {
   RegistryResult<Listening> StartListening() {
     auto c = Connect(options_);
     if (!c) return std::unexpected(c.error());
-    if (auto r = (*c)->Exec((std::string("LISTEN ") + kChannel).c_str()); !r) {
+    auto schema = (*c)->Exec("SELECT COALESCE(current_schema(), '')");
+    if (!schema) return std::unexpected(schema.error());
+    channel_ = internal::NotificationChannel(schema->Text(0, 0));
+    if (auto r = (*c)->Exec(("LISTEN " + channel_).c_str()); !r) {
       return std::unexpected(r.error());
     }
     auto seq = (*c)->Exec("SELECT COALESCE(MAX(seq), 0) FROM audit");
@@ -2666,6 +2654,9 @@ class PostgresStore final : public Store {
   // This store object among every process's (random): its notifications
   // come back to its own listener, which skips them.
   const std::string origin_ = RandomToken();
+  // The notification channel (NotificationChannel), set by the listener thread when
+  // it starts listening and read only by it (Announce).
+  std::string channel_;
   std::atomic<std::uint64_t> holders_generation_{0};
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<bool> reachable_{true};  // the database answered the last check

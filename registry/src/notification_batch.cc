@@ -1,0 +1,48 @@
+#include "notification_batch.h"
+
+#include <charconv>
+
+#include "accord/schemas/canonical.h"
+
+namespace accord::registry::internal {
+
+std::string NotificationChannel(std::string_view schema) {
+  std::string channel = "accord_changes";
+  if (!schema.empty() && schema != "public") {
+    channel += '_';
+    channel += json::ToHex(json::Sha256Of(schema)).substr(0, 16);
+  }
+  return channel;
+}
+
+void AppendToNotificationBatch(std::string& batch, std::string_view payload) {
+  if (batch.empty()) batch = kNotificationBatchHeader;
+  batch += std::to_string(payload.size());
+  batch += ':';
+  batch += payload;
+}
+
+bool IsNotificationBatch(std::string_view notification) {
+  return notification.starts_with(kNotificationBatchHeader);
+}
+
+std::optional<std::vector<std::string_view>> SplitNotificationBatch(std::string_view batch) {
+  if (!IsNotificationBatch(batch)) return std::nullopt;
+  batch.remove_prefix(kNotificationBatchHeader.size());
+  std::vector<std::string_view> out;
+  while (!batch.empty()) {
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(batch.data(), batch.data() + batch.size(), n);
+    const auto digits = static_cast<std::size_t>(end - batch.data());
+    // Each payload takes at least its ':' and one digit, so the loop ends.
+    if (ec != std::errc() || digits == batch.size() || *end != ':' ||
+        n > batch.size() - digits - 1) {
+      return std::nullopt;
+    }
+    out.push_back(batch.substr(digits + 1, n));
+    batch.remove_prefix(digits + 1 + n);
+  }
+  return out;
+}
+
+}  // namespace accord::registry::internal
