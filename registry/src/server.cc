@@ -16,8 +16,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -421,8 +424,9 @@ namespace {
 
 // One connection: TLS handshake (HTTPS), then requests read under their
 // deadlines, answered on the worker pool, written back; keep-alive between.
-// Every member is touched on the connection's strand only (the worker
-// thread gets a copy of the request and posts the reply back).
+// Every member is touched on the connection's loop only, but while a request
+// is handled: the worker thread gets the request, and writes a plain HTTP
+// reply itself (ReplyHere) or posts a TLS one back to the loop.
 template <bool kTls>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<kTls>> {
  public:
@@ -455,6 +459,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnStop() override {
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      // Ordered with a handler thread's ReplyHere (the only place off this
+      // loop that touches the connection).
+      std::lock_guard lock(self->reply_mu_);
       self->stop_ = true;
       // A request being answered is written first (Write then closes).
       if (self->phase_ != Phase::kHandling && self->phase_ != Phase::kWriting) {
@@ -591,11 +598,81 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const bool read = req->method() == http::verb::get || req->method() == http::verb::head;
     impl_.workers.Post(read, [self = this->shared_from_this(), req,
                               work = net::make_work_guard(stream_.get_executor())]() mutable {
-      auto res = std::make_shared<Response>(self->impl_.Answer(*req));
+      Response res = self->impl_.Answer(*req);
       const bool keep_alive = req->keep_alive();
-      net::post(self->stream_.get_executor(),
-                [self, res, keep_alive] { self->Write(std::move(*res), keep_alive); });
+      if constexpr (!kTls) {
+        self->ReplyHere(std::move(res), keep_alive);
+      } else {
+        auto shared = std::make_shared<Response>(std::move(res));
+        net::post(self->stream_.get_executor(),
+                  [self, shared, keep_alive] { self->Write(std::move(*shared), keep_alive); });
+      }
     });
+  }
+
+  // Plain HTTP, on the handler thread that answered: the reply is sent from
+  // here when the socket takes all of it at once (the usual case: a reply is
+  // small and reading was paused, so the send buffer is empty), and the next
+  // read is started from here, so that the event loop is not woken to do
+  // either (a system call, a context switch and a loop turn per request). A
+  // reply the socket does not take whole goes on through the loop (WriteRest),
+  // under the request deadline, as every TLS reply does (Write).
+  //
+  // Why this may touch the connection off its loop: while a request is being
+  // handled no operation of this connection is pending (reading paused, the
+  // deadline cleared), so no handler of it runs until an operation started
+  // here completes, and asio orders that start before its handler. The one
+  // loop handler that may run meanwhile is OnStop's, which reply_mu_ orders
+  // with this.
+  void ReplyHere(Response res, bool client_keeps_alive) {
+    std::lock_guard lock(reply_mu_);
+    phase_ = Phase::kWriting;
+    ++served_;
+    const bool keep = client_keeps_alive && !stop_ && !impl_.stopping &&
+                      served_ < impl_.options.keep_alive_requests;
+    res.keep_alive(keep);
+    std::string bytes = WireBytes(res);
+    const ssize_t sent = ::send(Lowest().socket().native_handle(), bytes.data(), bytes.size(),
+                                MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent == static_cast<ssize_t>(bytes.size())) {
+      if (!keep) return Close();
+      return ReadIdle();
+    }
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return Close();
+    rest_ = std::move(bytes);
+    rest_.erase(0, sent > 0 ? static_cast<std::size_t>(sent) : 0);
+    net::post(stream_.get_executor(),
+              [self = this->shared_from_this(), keep] { self->WriteRest(keep); });
+  }
+
+  // On the loop: what the socket did not take at once (ReplyHere).
+  void WriteRest(bool keep) {
+    Lowest().expires_after(Ms(impl_.options.request_timeout_ms));
+    net::async_write(stream_, net::buffer(rest_),
+                     [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                       self->rest_ = std::string();
+                       if (ec || !keep) return self->Close();
+                       self->ReadIdle();
+                     });
+  }
+
+  // A reply's bytes on the wire: status line, headers and body.
+  static std::string WireBytes(Response& res) {
+    http::response_serializer<http::string_body> sr(res);
+    std::string out;
+    out.reserve(256 + res.body().size());
+    beast::error_code ec;
+    while (!ec && !sr.is_done()) {
+      sr.next(ec, [&out, &sr](beast::error_code&, const auto& buffers) {
+        std::size_t n = 0;
+        for (const auto b : beast::buffers_range_ref(buffers)) {
+          out.append(static_cast<const char*>(b.data()), b.size());
+          n += b.size();
+        }
+        sr.consume(n);
+      });
+    }
+    return out;
   }
 
   void Write(Response res, bool client_keeps_alive) {
@@ -680,9 +757,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   Response res_;
+  std::string rest_;  // a reply's bytes the socket did not take at once (ReplyHere)
   std::size_t served_ = 0;
   Phase phase_ = Phase::kIdle;
   bool stop_ = false;
+  // Held by ReplyHere (on a handler thread) and by OnStop's loop handler.
+  std::mutex reply_mu_;
 };
 
 // A connection over max_connections (plain HTTP): 503 with Retry-After, the

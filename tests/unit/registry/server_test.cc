@@ -73,7 +73,12 @@ class Running {
 // A raw loopback TCP connection (the floods speak HTTP byte by byte).
 class Socket {
  public:
-  explicit Socket(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  // receive_buffer > 0: SO_RCVBUF, set before connecting (so that the
+  // server's sends stall once that much is unread).
+  explicit Socket(int port, int receive_buffer = 0) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -447,6 +452,48 @@ TEST(Server, NoContentHasNoLengthAndKeepsTheConnection) {
   ASSERT_TRUE(reply);
   EXPECT_TRUE(reply->starts_with("HTTP/1.1 200 ")) << *reply;
   EXPECT_TRUE(reply->ends_with("[\".\"]")) << *reply;
+}
+
+// A reply the socket does not take at once (the handler thread sends what
+// it can, the event loop the rest, ReplyHere in server.cc): a client with a
+// small receive buffer that asks for a schema of about a megabyte four
+// times, pipelined, and reads nothing for a while, still gets all four (a
+// loopback socket's send buffer starts above a megabyte, so the second
+// reply at the latest finds it full), then the answer to the request it
+// sent behind them, on the same connection.
+TEST(Server, AReplyTooLargeToSendAtOnceArrivesWholeAndTheConnectionGoesOn) {
+  Running server;
+  const std::string description(900 * 1000, 'd');
+  const std::string schema = R"({"type": "object", "description": ")" + description + "\"}";
+  {
+    auto client = Probe(server.port());
+    std::string quoted;  // the schema as a JSON string's content
+    for (char c : schema) {
+      if (c == '"') quoted += '\\';
+      quoted += c;
+    }
+    auto res =
+        client.Post("/subjects/big-value/versions",
+                    R"({"schemaType": "JSON", "schema": ")" + quoted + "\"}", "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    ASSERT_EQ(res->body, R"({"id":1})");
+  }
+  Socket s(server.port(), 4096);
+  const std::string get = "GET /schemas/ids/1/schema HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  ASSERT_TRUE(s.Send(get + get + get + get + std::string(kHealthz)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 4; ++i) {
+    auto reply = s.ReadReply();
+    ASSERT_TRUE(reply) << "reply " << i;
+    ASSERT_TRUE(reply->starts_with("HTTP/1.1 200 ")) << reply->substr(0, 200);
+    // GET /schemas/ids/{id}/schema: the schema's text itself.
+    EXPECT_EQ(reply->substr(reply->find("\r\n\r\n") + 4), schema) << "reply " << i;
+  }
+  auto health = s.ReadReply();
+  ASSERT_TRUE(health);
+  EXPECT_TRUE(health->starts_with("HTTP/1.1 200 ")) << *health;
+  EXPECT_FALSE(s.ClosedWithin(50));
 }
 
 // The request log: one JSON object per request, its members in this
