@@ -22,6 +22,12 @@ void AppendToNotificationBatch(std::string& batch, std::string_view payload) {
   batch += payload;
 }
 
+std::size_t NotificationBatchEntryBytes(std::size_t size) {
+  std::size_t digits = 1;
+  for (std::size_t n = size; n >= 10; n /= 10) ++digits;
+  return digits + 1 + size;
+}
+
 bool IsNotificationBatch(std::string_view notification) {
   return notification.starts_with(kNotificationBatchHeader);
 }

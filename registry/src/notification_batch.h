@@ -11,6 +11,7 @@
 // builds share a database.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ std::string NotificationChannel(std::string_view schema);
 
 // Appends `payload` to `batch` (starting it with the header when empty).
 void AppendToNotificationBatch(std::string& batch, std::string_view payload);
+
+// The bytes AppendToNotificationBatch adds for a payload of `size` bytes to a
+// batch already started: its length's digits, ':' and the payload.
+std::size_t NotificationBatchEntryBytes(std::size_t size);
 
 // Whether `notification` is a batch (starts with the header).
 bool IsNotificationBatch(std::string_view notification);

@@ -2298,12 +2298,12 @@ class PostgresStore final : public Store {
       std::vector<std::string> notifications;
       std::string joined;
       for (const std::string& payload : batch) {
-        if (!joined.empty() && joined.size() + payload.size() + 12 > kMaxNotificationBytes) {
+        const std::size_t entry = internal::NotificationBatchEntryBytes(payload.size());
+        if (!joined.empty() && joined.size() + entry > kMaxNotificationBytes) {
           notifications.push_back(std::move(joined));
           joined.clear();
         }
-        if (payload.size() + internal::kNotificationBatchHeader.size() + 12 >
-            kMaxNotificationBytes) {
+        if (internal::kNotificationBatchHeader.size() + entry > kMaxNotificationBytes) {
           notifications.push_back(payload);  // alone, as it is (too long to batch)
         } else {
           internal::AppendToNotificationBatch(joined, payload);

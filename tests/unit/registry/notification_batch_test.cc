@@ -25,6 +25,19 @@ TEST(NotificationBatch, AppendedPayloadsSplitBackInOrder) {
   EXPECT_EQ(*split, Views(payloads.begin(), payloads.end()));
 }
 
+// Rule: an entry's size is what appending it adds (Announce fills a
+// notification up to PostgreSQL's payload limit by it), at every number of
+// length digits.
+TEST(NotificationBatch, EntryBytesAreWhatAppendingAdds) {
+  for (std::size_t size : {0u, 1u, 9u, 10u, 99u, 100u, 999u, 1000u, 7899u, 12345u}) {
+    std::string batch;
+    AppendToNotificationBatch(batch, "x");
+    const std::size_t before = batch.size();
+    AppendToNotificationBatch(batch, std::string(size, 'p'));
+    EXPECT_EQ(NotificationBatchEntryBytes(size), batch.size() - before) << size;
+  }
+}
+
 TEST(NotificationBatch, TheHeaderAloneIsABatchOfNothing) {
   auto split = SplitNotificationBatch(kNotificationBatchHeader);
   ASSERT_TRUE(split);
