@@ -1,11 +1,13 @@
 #include "accord/schemas/json.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <limits>
 
@@ -148,7 +150,13 @@ const Value* Value::Find(std::string_view key) const {
   const Object* o = std::get_if<Object>(&v_);
   if (o == nullptr) return nullptr;
   for (const Member& m : *o) {
-    if (m.key == key) return &m.value;
+    // The size and the first byte before the rest: most members differ
+    // there (a schema's keywords), and comparing the rest is a call.
+    if (m.key.size() == key.size() &&
+        (key.empty() ||
+         (m.key[0] == key[0] && std::memcmp(m.key.data(), key.data(), key.size()) == 0))) {
+      return &m.value;
+    }
   }
   return nullptr;
 }
@@ -256,14 +264,26 @@ bool operator==(const Value& a, const Value& b) {
   return false;
 }
 
+namespace {
+// The bytes AppendJsonString escapes: control characters, '"' and '\\'.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = true;
+  t['\\'] = true;
+  return t;
+}();
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
   // Runs of characters that need no escape are appended whole.
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
