@@ -5,10 +5,13 @@
 // write connections asynchronously (a connection is accepted onto the next
 // loop in turn and stays on it); a complete request is handed to a pool of
 // `threads` handler threads that run Api::Handle (which may wait on the store
-// or run a compatibility check), and the reply is written back by the event
-// loop. A connection costs a socket and a small buffer while it is idle or
-// still sending its request, never a handler thread, so idle keep-alive
-// connections and slow clients cannot lock others out.
+// or run a compatibility check). The handler thread sends a plain HTTP reply
+// itself when the socket takes all of it at once (never waiting on it) and
+// starts the connection's next read; the event loop writes the rest of a
+// larger reply, and every TLS reply. A connection costs a socket and a small
+// buffer while it is idle or still sending its request or reading its
+// reply, never a handler thread, so idle keep-alive connections and slow
+// clients cannot lock others out.
 //
 // Limits (ServerOptions): a total deadline for receiving a request's head and
 // body (request_timeout_ms: from the connection's accept, or the end of the
