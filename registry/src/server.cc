@@ -621,9 +621,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // Why this may touch the connection off its loop: while a request is being
   // handled no operation of this connection is pending (reading paused, the
   // deadline cleared), so no handler of it runs until an operation started
-  // here completes, and asio orders that start before its handler. The one
-  // loop handler that may run meanwhile is OnStop's, which reply_mu_ orders
-  // with this.
+  // here completes, and asio orders that start before its handler. (A read
+  // deadline that fired just as the request completed leaves a handler
+  // queued on the loop, but beast counted the read's completion, so that
+  // handler finds itself stale and returns without touching the socket.)
+  // The one loop handler that may run meanwhile is OnStop's, which reply_mu_
+  // orders with this.
   void ReplyHere(Response res, bool client_keeps_alive) {
     std::lock_guard lock(reply_mu_);
     phase_ = Phase::kWriting;
