@@ -17,6 +17,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <atomic>
@@ -634,16 +635,48 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const bool keep = client_keeps_alive && !stop_ && !impl_.stopping &&
                       served_ < impl_.options.keep_alive_requests;
     res.keep_alive(keep);
-    std::string bytes = WireBytes(res);
-    const ssize_t sent = ::send(Lowest().socket().native_handle(), bytes.data(), bytes.size(),
-                                MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent == static_cast<ssize_t>(bytes.size())) {
+    // The serializer's buffers (status line and headers, body) go out in one
+    // sendmsg, without a copy; only what the socket does not take is copied.
+    http::response_serializer<http::string_body> sr(res);
+    beast::error_code ec;
+    std::vector<iovec> parts;
+    std::size_t total = 0;
+    sr.next(ec, [&parts, &total](beast::error_code&, const auto& buffers) {
+      for (const auto b : beast::buffers_range_ref(buffers)) {
+        parts.push_back(iovec{const_cast<void*>(b.data()), b.size()});
+        total += b.size();
+      }
+    });
+    if (ec) return Close();
+    msghdr msg{};
+    msg.msg_iov = parts.data();
+    msg.msg_iovlen = parts.size();
+    const ssize_t sent =
+        ::sendmsg(Lowest().socket().native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return Close();
+    std::size_t skip = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+    for (const iovec& part : parts) {
+      const std::size_t n = std::min(skip, part.iov_len);
+      skip -= n;
+      rest_.append(static_cast<const char*>(part.iov_base) + n, part.iov_len - n);
+    }
+    sr.consume(total);
+    // (A string body comes out whole in one piece; anything after it, here.)
+    while (!ec && !sr.is_done()) {
+      sr.next(ec, [this, &sr](beast::error_code&, const auto& buffers) {
+        std::size_t n = 0;
+        for (const auto b : beast::buffers_range_ref(buffers)) {
+          rest_.append(static_cast<const char*>(b.data()), b.size());
+          n += b.size();
+        }
+        sr.consume(n);
+      });
+    }
+    if (ec) return Close();
+    if (rest_.empty()) {
       if (!keep) return Close();
       return ReadIdle();
     }
-    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return Close();
-    rest_ = std::move(bytes);
-    rest_.erase(0, sent > 0 ? static_cast<std::size_t>(sent) : 0);
     net::post(stream_.get_executor(),
               [self = this->shared_from_this(), keep] { self->WriteRest(keep); });
   }
@@ -657,25 +690,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                        if (ec || !keep) return self->Close();
                        self->ReadIdle();
                      });
-  }
-
-  // A reply's bytes on the wire: status line, headers and body.
-  static std::string WireBytes(Response& res) {
-    http::response_serializer<http::string_body> sr(res);
-    std::string out;
-    out.reserve(256 + res.body().size());
-    beast::error_code ec;
-    while (!ec && !sr.is_done()) {
-      sr.next(ec, [&out, &sr](beast::error_code&, const auto& buffers) {
-        std::size_t n = 0;
-        for (const auto b : beast::buffers_range_ref(buffers)) {
-          out.append(static_cast<const char*>(b.data()), b.size());
-          n += b.size();
-        }
-        sr.consume(n);
-      });
-    }
-    return out;
   }
 
   void Write(Response res, bool client_keeps_alive) {
