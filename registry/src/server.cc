@@ -630,11 +630,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // orders with this.
   void ReplyHere(Response res, bool client_keeps_alive) {
     std::lock_guard lock(reply_mu_);
-    phase_ = Phase::kWriting;
-    ++served_;
-    const bool keep = client_keeps_alive && !stop_ && !impl_.stopping &&
-                      served_ < impl_.options.keep_alive_requests;
-    res.keep_alive(keep);
+    const bool keep = StartReply(res, client_keeps_alive);
     // The serializer's buffers (status line and headers, body) go out in one
     // sendmsg, without a copy; only what the socket does not take is copied.
     http::response_serializer<http::string_body> sr(res);
@@ -673,10 +669,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       });
     }
     if (ec) return Close();
-    if (rest_.empty()) {
-      if (!keep) return Close();
-      return ReadIdle();
-    }
+    if (rest_.empty()) return Written({}, keep);
     net::post(stream_.get_executor(),
               [self = this->shared_from_this(), keep] { self->WriteRest(keep); });
   }
@@ -687,26 +680,36 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     net::async_write(stream_, net::buffer(rest_),
                      [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
                        self->rest_ = std::string();
-                       if (ec || !keep) return self->Close();
-                       self->ReadIdle();
+                       self->Written(ec, keep);
                      });
   }
 
   void Write(Response res, bool client_keeps_alive) {
-    phase_ = Phase::kWriting;
-    ++served_;
-    const bool keep = client_keeps_alive && !stop_ && !impl_.stopping &&
-                      served_ < impl_.options.keep_alive_requests;
-    res.keep_alive(keep);
+    const bool keep = StartReply(res, client_keeps_alive);
     res_ = std::move(res);
     Lowest().expires_after(Ms(impl_.options.request_timeout_ms));
     http::async_write(stream_, res_,
                       [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
                         self->res_ = {};
-                        if (ec) return self->Close();
-                        if (!keep) return self->Close();
-                        self->ReadIdle();
+                        self->Written(ec, keep);
                       });
+  }
+
+  // A reply is about to be written (ReplyHere, Write): whether the
+  // connection stays open after it, which the reply says.
+  bool StartReply(Response& res, bool client_keeps_alive) {
+    phase_ = Phase::kWriting;
+    ++served_;
+    const bool keep = client_keeps_alive && !stop_ && !impl_.stopping &&
+                      served_ < impl_.options.keep_alive_requests;
+    res.keep_alive(keep);
+    return keep;
+  }
+
+  // A reply was written (`ec`: or failed): the next request, or the end.
+  void Written(beast::error_code ec, bool keep) {
+    if (ec || !keep) return Close();
+    ReadIdle();
   }
 
   // An error reply, then close: the rest of the request is read and
