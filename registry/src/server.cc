@@ -38,6 +38,7 @@
 
 #include "accord/schemas/json.h"
 #include "ui_assets.h"
+#include "worker_pool.h"
 
 namespace accord::registry {
 namespace {
@@ -119,95 +120,6 @@ HttpResponse TransportError(int status, std::string message) {
   return r;
 }
 
-// The handler threads: run Api::Handle off the event loop. Tasks queued
-// are bounded by the connections (one request per connection at a time).
-//
-// Tasks run in arrival order, except that writes (anything but GET and
-// HEAD) occupy at most three quarters of the threads: a registration waits
-// for its durable commit (and may run a compatibility check) on a handler
-// thread, and a burst of them must not queue reads and /healthz behind it.
-// (Reads first always, measured once, starved the registrations instead.)
-class WorkerPool {
- public:
-  explicit WorkerPool(int n) : max_writes_(std::max(1, n - n / 4)) {
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
-  }
-  ~WorkerPool() { Shutdown(); }
-  WorkerPool(const WorkerPool&) = delete;
-  WorkerPool& operator=(const WorkerPool&) = delete;
-
-  void Post(bool read, std::function<void()> task) {
-    {
-      std::lock_guard lock(mu_);
-      (read ? reads_ : writes_).push_back({next_++, std::move(task)});
-    }
-    cv_.notify_one();
-  }
-  // Runs the tasks already queued, then joins the threads.
-  void Shutdown() {
-    {
-      std::lock_guard lock(mu_);
-      if (stop_) return;
-      stop_ = true;
-    }
-    cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
- private:
-  void Loop() {
-    for (;;) {
-      std::function<void()> task;
-      bool write = false;
-      {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] {
-          return !reads_.empty() || (!writes_.empty() && writing_ < max_writes_) ||
-                 (stop_ && writes_.empty());
-        });
-        const bool may_write = !writes_.empty() && writing_ < max_writes_;
-        if (!reads_.empty() && (!may_write || reads_.front().seq < writes_.front().seq)) {
-          task = std::move(reads_.front().run);
-          reads_.pop_front();
-        } else if (may_write) {
-          task = std::move(writes_.front().run);
-          writes_.pop_front();
-          write = true;
-          ++writing_;
-        } else {
-          return;  // stopping, nothing left
-        }
-      }
-      task();
-      if (write) {
-        bool held_back = false;
-        {
-          std::lock_guard lock(mu_);
-          --writing_;
-          held_back = !writes_.empty();
-        }
-        // One write held back by the cap may go now: wake one thread for
-        // it, not every idle one (notify_all woke the whole pool after each
-        // registration: 30% of a replica's CPU went to context switches).
-        if (held_back) cv_.notify_one();
-      }
-    }
-  }
-  struct Task {
-    std::uint64_t seq;  // arrival order
-    std::function<void()> run;
-  };
-  const int max_writes_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::uint64_t next_ = 0;
-  std::deque<Task> reads_;
-  std::deque<Task> writes_;
-  int writing_ = 0;
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
-};
-
 // What Server::Stop needs of a connection, whatever its stream type.
 class SessionBase {
  public:
@@ -255,7 +167,7 @@ struct Server::Impl {
   std::size_t next_loop = 0;  // the acceptor's: round robin
   tcp::acceptor acceptor;
   net::steady_timer accept_retry;
-  WorkerPool workers;
+  internal::WorkerPool workers;
 
   Impl(Api& a, ServerOptions o, LogSink l)
       : api(a),
@@ -597,18 +509,21 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_.reset();
     // The work guard keeps the event loop running while the handler works.
     const bool read = req->method() == http::verb::get || req->method() == http::verb::head;
-    impl_.workers.Post(read, [self = this->shared_from_this(), req,
-                              work = net::make_work_guard(stream_.get_executor())]() mutable {
-      Response res = self->impl_.Answer(*req);
-      const bool keep_alive = req->keep_alive();
-      if constexpr (!kTls) {
-        self->ReplyHere(std::move(res), keep_alive);
-      } else {
-        auto shared = std::make_shared<Response>(std::move(res));
-        net::post(self->stream_.get_executor(),
-                  [self, shared, keep_alive] { self->Write(std::move(*shared), keep_alive); });
-      }
-    });
+    using Kind = internal::WorkerPool::Kind;
+    impl_.workers.Post(read ? Kind::kRead : Kind::kWrite,
+                       [self = this->shared_from_this(), req,
+                        work = net::make_work_guard(stream_.get_executor())]() mutable {
+                         Response res = self->impl_.Answer(*req);
+                         const bool keep_alive = req->keep_alive();
+                         if constexpr (!kTls) {
+                           self->ReplyHere(std::move(res), keep_alive);
+                         } else {
+                           auto shared = std::make_shared<Response>(std::move(res));
+                           net::post(self->stream_.get_executor(), [self, shared, keep_alive] {
+                             self->Write(std::move(*shared), keep_alive);
+                           });
+                         }
+                       });
   }
 
   // Plain HTTP, on the handler thread that answered: the reply is sent from
