@@ -15,6 +15,37 @@ std::string NotificationChannel(std::string_view schema) {
   return channel;
 }
 
+std::string FormatChangePayload(const ChangePayload& change) {
+  std::string out;
+  out.reserve(change.origin.size() + change.subject.size() + 24);
+  out += change.kind;
+  out += change.holders ? "h\t" : "-\t";
+  out += change.origin;
+  out += '\t';
+  out += std::to_string(change.seq);
+  out += '\t';
+  out += change.subject;
+  return out;
+}
+
+std::optional<ChangePayload> ParseChangePayload(std::string_view p) {
+  const auto tab0 = p.find('\t');
+  const auto tab1 = tab0 == std::string_view::npos ? tab0 : p.find('\t', tab0 + 1);
+  const auto tab2 = tab1 == std::string_view::npos ? tab1 : p.find('\t', tab1 + 1);
+  if (tab0 != 2 || tab2 == std::string_view::npos) return std::nullopt;
+  if (kChangeKinds.find(p[0]) == std::string_view::npos) return std::nullopt;
+  ChangePayload c;
+  c.kind = p[0];
+  c.holders = p[1] == 'h';
+  c.origin = p.substr(3, tab1 - 3);
+  const std::string_view seq = p.substr(tab1 + 1, tab2 - tab1 - 1);
+  const char* end = seq.data() + seq.size();
+  auto [at, ec] = std::from_chars(seq.data(), end, c.seq);
+  if (ec != std::errc() || at != end) return std::nullopt;
+  c.subject = p.substr(tab2 + 1);
+  return c;
+}
+
 void AppendToNotificationBatch(std::string& batch, std::string_view payload) {
   if (batch.empty()) batch = kNotificationBatchHeader;
   batch += std::to_string(payload.size());

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,25 @@ inline constexpr std::string_view kNotificationBatchHeader = "*m\t\t0\t\n";
 // on identifiers), so registries in different schemas of one database do
 // not drop each other's caches.
 std::string NotificationChannel(std::string_view schema);
+
+// One change's payload (PostgresStore's Change): its kind, whether the
+// holders generation moves, the writing store, the write's audit seq and
+// the subject, as "KH\tORIGIN\tSEQ\tSUBJECT" (K one of 's', 'g', 'n', '*';
+// H 'h' or '-'). The origin holds no tab; the subject is the rest, any
+// bytes. The views of a parsed payload point into its text.
+struct ChangePayload {
+  char kind = '*';
+  bool holders = false;
+  std::string_view origin;
+  std::int64_t seq = 0;
+  std::string_view subject;
+  friend bool operator==(const ChangePayload&, const ChangePayload&) = default;
+};
+inline constexpr std::string_view kChangeKinds = "sgn*";
+std::string FormatChangePayload(const ChangePayload& change);
+// nullopt for a payload this build does not read: a kind it does not know,
+// a missing field, or a seq that is not a decimal int64.
+std::optional<ChangePayload> ParseChangePayload(std::string_view payload);
 
 // Appends `payload` to `batch` (starting it with the header when empty).
 void AppendToNotificationBatch(std::string& batch, std::string_view payload);

@@ -996,6 +996,12 @@ struct Change {
     kNothingCached = 'n',  // service declarations: not cached
     kEverything = '*',     // anything (copies; a conflict)
   };
+  static_assert(internal::kChangeKinds == std::string_view("sgn*") &&
+                    static_cast<char>(Kind::kSubject) == 's' &&
+                    static_cast<char>(Kind::kGlobal) == 'g' &&
+                    static_cast<char>(Kind::kNothingCached) == 'n' &&
+                    static_cast<char>(Kind::kEverything) == '*',
+                "the payload format's kinds are Kind's values");
   Kind kind = Kind::kEverything;
   std::string subject;
   bool holders = false;  // HoldersGeneration moves
@@ -1022,8 +1028,11 @@ struct Change {
 
   // The notification's payload: kind, holders flag, origin, seq, subject.
   std::string Payload() const {
-    return std::string(1, static_cast<char>(kind)) + (holders ? "h\t" : "-\t") + origin + "\t" +
-           std::to_string(seq) + "\t" + subject;
+    return internal::FormatChangePayload({.kind = static_cast<char>(kind),
+                                          .holders = holders,
+                                          .origin = origin,
+                                          .seq = seq,
+                                          .subject = subject});
   }
   // The changes of a notification, a single payload or a batch of them
   // (notification_batch.h); nullopt for one this build does not read
@@ -1047,34 +1056,14 @@ struct Change {
   }
   // nullopt for a payload this build does not know (then: everything).
   static std::optional<Change> Parse(std::string_view p) {
-    const auto tab0 = p.find('\t');
-    const auto tab1 = tab0 == std::string_view::npos ? tab0 : p.find('\t', tab0 + 1);
-    const auto tab2 = tab1 == std::string_view::npos ? tab1 : p.find('\t', tab1 + 1);
-    if (tab0 != 2 || tab2 == std::string_view::npos) return std::nullopt;
+    auto parsed = internal::ParseChangePayload(p);
+    if (!parsed) return std::nullopt;
     Change c;
-    c.origin = std::string(p.substr(3, tab1 - 3));
-    switch (p[0]) {
-      case 's':
-        c.kind = Kind::kSubject;
-        break;
-      case 'g':
-        c.kind = Kind::kGlobal;
-        break;
-      case 'n':
-        c.kind = Kind::kNothingCached;
-        break;
-      case '*':
-        c.kind = Kind::kEverything;
-        break;
-      default:
-        return std::nullopt;
-    }
-    c.holders = p[1] == 'h';
-    const std::string_view seq = p.substr(tab1 + 1, tab2 - tab1 - 1);
-    if (std::from_chars(seq.data(), seq.data() + seq.size(), c.seq).ec != std::errc()) {
-      return std::nullopt;
-    }
-    c.subject = std::string(p.substr(tab2 + 1));
+    c.kind = static_cast<Kind>(parsed->kind);  // one of kChangeKinds, as Kind's values
+    c.holders = parsed->holders;
+    c.origin = std::string(parsed->origin);
+    c.seq = parsed->seq;
+    c.subject = std::string(parsed->subject);
     return c;
   }
 };

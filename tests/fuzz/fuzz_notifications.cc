@@ -1,12 +1,13 @@
 // The batch format of the PostgreSQL store's change notifications
 // (registry/src/notification_batch.h).
-// Invariants: splitting any input ends and, when it succeeds, yields views
-// inside the input that, appended again, give a batch splitting back into
-// the same payloads; payloads cut from the input at the bytes that hold
-// 0x00 (which a notification cannot carry) split back from their batch
-// exactly.
+// Invariants: a change payload that parses has its fields inside the input
+// and formats to a payload that parses the same; splitting any input ends and, when it succeeds,
+// yields views inside the input that, appended again, give a batch splitting back into the same
+// payloads; payloads cut from the input at the bytes that hold 0x00 (which a notification cannot
+// carry) split back from their batch exactly.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,16 +18,35 @@
 namespace {
 
 using accord::registry::internal::AppendToNotificationBatch;
+using accord::registry::internal::ChangePayload;
+using accord::registry::internal::FormatChangePayload;
+using accord::registry::internal::ParseChangePayload;
 using accord::registry::internal::SplitNotificationBatch;
 
 void Check(bool ok, const char* what, std::string_view detail = {}) {
   accord::fuzz::Check("fuzz_notifications", ok, what, detail);
 }
 
+bool Inside(std::string_view part, std::string_view whole) {
+  return part.empty() ||
+         (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+}
+
+void CheckChange(std::string_view payload) {
+  const std::optional<ChangePayload> parsed = ParseChangePayload(payload);
+  if (!parsed) return;
+  Check(Inside(parsed->origin, payload) && Inside(parsed->subject, payload),
+        "a parsed payload's fields lie inside it", payload);
+  const std::string again = FormatChangePayload(*parsed);
+  Check(ParseChangePayload(again) == parsed, "a parsed payload, formatted, parses the same",
+        payload);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
+  CheckChange(input);
 
   if (auto split = SplitNotificationBatch(input)) {
     std::string again;
@@ -34,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       Check(p.data() >= input.data() && p.data() + p.size() <= input.data() + input.size(),
             "a payload lies inside the batch", input);
       AppendToNotificationBatch(again, p);
+      CheckChange(p);
     }
     if (split->empty()) again = std::string(accord::registry::internal::kNotificationBatchHeader);
     auto twice = SplitNotificationBatch(again);

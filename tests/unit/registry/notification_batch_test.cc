@@ -86,5 +86,36 @@ TEST(NotificationBatch, EachSchemaHasAChannelAndPublicKeepsTheOldOne) {
   EXPECT_EQ(NotificationChannel("registry_a"), a);  // the same for every process
 }
 
+// Rule: a change payload reads back field by field; the subject is the
+// rest of the payload, tabs included.
+TEST(ChangePayload, FormattedPayloadsParseBackFieldByField) {
+  const ChangePayload subject{
+      .kind = 's', .holders = true, .origin = "r1-7f", .seq = 42, .subject = "orders\tvalue"};
+  EXPECT_EQ(FormatChangePayload(subject), "sh\tr1-7f\t42\torders\tvalue");
+  EXPECT_EQ(ParseChangePayload(FormatChangePayload(subject)), subject);
+  const ChangePayload everything{.kind = '*', .holders = false, .origin = "", .seq = 0};
+  EXPECT_EQ(FormatChangePayload(everything), "*-\t\t0\t");
+  EXPECT_EQ(ParseChangePayload("*-\t\t0\t"), everything);
+  const ChangePayload negative{.kind = 'g', .holders = false, .origin = "o", .seq = -3};
+  EXPECT_EQ(ParseChangePayload("g-\to\t-3\t"), negative);
+}
+
+// Rule: a payload this build cannot read is refused whole (the store then
+// drops every cached read), never read in part.
+TEST(ChangePayload, UnreadablePayloadsAreRefused) {
+  const std::vector<std::string> refused = {
+      "",
+      "s-",
+      "x-\to\t1\tsubject",                     // unknown kind
+      "s\to\t1\tsubject",                      // no holders flag
+      "s-\to\t1",                              // no subject field
+      "s-\to\t\tsubject",                      // empty seq
+      "s-\to\t12x\tsubject",                   // seq with trailing bytes
+      "s-\to\t+1\tsubject",                    // seq with a sign from_chars does not take
+      "s-\to\t99999999999999999999\tsubject",  // past int64
+  };
+  for (const std::string& p : refused) EXPECT_EQ(ParseChangePayload(p), std::nullopt) << p;
+}
+
 }  // namespace
 }  // namespace accord::registry::internal
