@@ -56,6 +56,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8081;  // 0: pick a free port (see Server::port())
   // Handler threads running Api::Handle (requests handled at once); > 0.
+  // A request goes to the thread that became idle last (worker_pool.h), so
+  // threads a load does not need stay asleep.
   int threads = 32;
   // Event-loop threads (accept, read, write); <= 0: 2.
   int io_threads = 2;
