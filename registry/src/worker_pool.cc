@@ -64,6 +64,13 @@ bool WorkerPool::stopping() const {
   return stop_;
 }
 
+void WorkerPool::Run(std::function<void()>& task) {
+  task();
+  // Its captures (a connection, a work guard) are released here, before
+  // the pool's lock is taken again, never under it.
+  task = nullptr;
+}
+
 void WorkerPool::Loop(Waiter& me) {
   std::unique_lock lock(mu_);
   for (;;) {
@@ -72,7 +79,7 @@ void WorkerPool::Loop(Waiter& me) {
       std::function<void()> task = std::move(reads_.front().run);
       reads_.pop_front();
       lock.unlock();
-      task();
+      Run(task);
       lock.lock();
       continue;
     }
@@ -81,7 +88,7 @@ void WorkerPool::Loop(Waiter& me) {
       writes_.pop_front();
       ++writing_;
       lock.unlock();
-      task();
+      Run(task);
       lock.lock();
       // A write the cap held back may start now: this thread takes it
       // itself on the next turn, so nobody else needs waking.

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -115,6 +116,24 @@ TEST(WorkerPool, WaitingTasksStartInArrivalOrder) {
   gate.Open();
   pool.Shutdown();
   EXPECT_EQ(order, (std::vector<std::string>{"w1", "r1", "r2", "w2"}));
+}
+
+// Rule: a task's captures are released before the thread takes the pool's
+// lock again: a connection's last reference may go with them, and whatever
+// its release does (here: queue another task) must not find the lock held.
+TEST(WorkerPool, ATaskIsReleasedBeforeThePoolIsLockedAgain) {
+  WorkerPool pool(2);
+  std::promise<void> posted;
+  struct PostsWhenReleased {
+    WorkerPool* pool;
+    std::promise<void>* posted;
+    ~PostsWhenReleased() {
+      pool->Post(Kind::kRead, [p = posted] { p->set_value(); });
+    }
+  };
+  auto capture = std::make_shared<PostsWhenReleased>(&pool, &posted);
+  pool.Post(Kind::kWrite, [capture = std::move(capture)] {});
+  EXPECT_EQ(posted.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
 }
 
 // Rule: Shutdown runs what is queued, a write held back by the cap
