@@ -12,8 +12,9 @@
 // became idle most recently, whose stack, allocator caches and arena are
 // still warm, and a light load keeps reusing the same few threads. (A
 // shared condition variable woke the waiter of longest standing, so a
-// steady load went round all 32 threads; measured: a replica on PostgreSQL
-// spent 5-10% more CPU per registration with 32 threads than with 4.)
+// steady load went round all 32 threads: three replicas on PostgreSQL spent
+// 12% more CPU per registration that way; docs/benchmarks.md, "Idle handler
+// threads last in, first out".)
 #pragma once
 
 #include <condition_variable>

@@ -36,6 +36,12 @@ class Gate {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [this] { return open_; });
   }
+  // Opens the gate when it goes out of scope (declared after a pool whose
+  // tasks wait at the gate: the pool can then end).
+  struct OpenAtEnd {
+    Gate& gate;
+    ~OpenAtEnd() { gate.Open(); }
+  };
   void Open() {
     {
       std::lock_guard lock(mu_);
@@ -48,6 +54,22 @@ class Gate {
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = false;
+};
+
+// Writes that wait at a gate, counting how many started and finished.
+struct Writes {
+  Gate gate;
+  std::atomic<int> started{0};
+  std::atomic<int> finished{0};
+  void Post(WorkerPool& pool, int n) {
+    for (int i = 0; i < n; ++i) {
+      pool.Post(Kind::kWrite, [this] {
+        ++started;
+        gate.Wait();
+        ++finished;
+      });
+    }
+  }
 };
 
 // Rule: a task goes to the thread that became idle last, so one request at
@@ -70,39 +92,32 @@ TEST(WorkerPool, TheThreadIdleLastTakesTheNextTask) {
 // Rule: writes run on at most three quarters of the threads; a read queued
 // behind them runs meanwhile, and the write held back runs once one ends.
 TEST(WorkerPool, WritesTakeAtMostThreeQuartersOfTheThreads) {
+  Writes writes;  // outlives the pool, whose threads it holds
   WorkerPool pool(4);
+  Gate::OpenAtEnd open{writes.gate};  // even when an assertion ends the test
   ASSERT_EQ(pool.max_writes(), 3);
-  Gate gate;
-  std::atomic<int> started{0};
-  std::atomic<int> finished{0};
-  for (int i = 0; i < 4; ++i) {
-    pool.Post(Kind::kWrite, [&] {
-      ++started;
-      gate.Wait();
-      ++finished;
-    });
-  }
-  ASSERT_TRUE(Eventually([&] { return started == 3; }));
+  writes.Post(pool, 4);
+  ASSERT_TRUE(Eventually([&] { return writes.started == 3; }));
   std::promise<void> read;
   pool.Post(Kind::kRead, [&read] { read.set_value(); });
   EXPECT_EQ(read.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
-  EXPECT_EQ(started, 3);  // the fourth write is still held back
-  gate.Open();
-  EXPECT_TRUE(Eventually([&] { return finished == 4; }));
+  EXPECT_EQ(writes.started, 3);  // the fourth write is still held back
+  writes.gate.Open();
+  EXPECT_TRUE(Eventually([&] { return writes.finished == 4; }));
 }
 
 // Rule: with both kinds waiting, tasks start in the order they arrived.
 TEST(WorkerPool, WaitingTasksStartInArrivalOrder) {
-  WorkerPool pool(1);
   Gate gate;
   std::promise<void> holding;
+  std::mutex mu;
+  std::vector<std::string> order;
+  WorkerPool pool(1);  // its tasks use what is declared above
   pool.Post(Kind::kWrite, [&] {
     holding.set_value();
     gate.Wait();
   });
   holding.get_future().wait();
-  std::mutex mu;
-  std::vector<std::string> order;
   auto note = [&](std::string name) {
     return [&mu, &order, name] {
       std::lock_guard lock(mu);
@@ -122,8 +137,8 @@ TEST(WorkerPool, WaitingTasksStartInArrivalOrder) {
 // lock again: a connection's last reference may go with them, and whatever
 // its release does (here: queue another task) must not find the lock held.
 TEST(WorkerPool, ATaskIsReleasedBeforeThePoolIsLockedAgain) {
-  WorkerPool pool(2);
   std::promise<void> posted;
+  WorkerPool pool(2);
   struct PostsWhenReleased {
     WorkerPool* pool;
     std::promise<void>* posted;
@@ -140,25 +155,18 @@ TEST(WorkerPool, ATaskIsReleasedBeforeThePoolIsLockedAgain) {
 // included, and returns once every thread has ended (an idle thread that
 // Shutdown woke while that write waited is woken again to end).
 TEST(WorkerPool, ShutdownRunsAHeldBackWriteAndEnds) {
+  Writes writes;
   WorkerPool pool(4);
-  Gate gate;
-  std::atomic<int> started{0};
-  std::atomic<int> finished{0};
-  for (int i = 0; i < 4; ++i) {
-    pool.Post(Kind::kWrite, [&] {
-      ++started;
-      gate.Wait();
-      ++finished;
-    });
-  }
-  ASSERT_TRUE(Eventually([&] { return started == 3 && pool.IdleThreads() == 1; }));
+  Gate::OpenAtEnd open{writes.gate};
+  writes.Post(pool, 4);
+  ASSERT_TRUE(Eventually([&] { return writes.started == 3 && pool.IdleThreads() == 1; }));
   auto shutdown = std::async(std::launch::async, [&] { pool.Shutdown(); });
   // Shutdown woke the idle thread (as it began); with the fourth write
   // still capped that thread waits again.
   ASSERT_TRUE(Eventually([&] { return pool.stopping() && pool.IdleThreads() == 1; }));
-  gate.Open();
+  writes.gate.Open();
   EXPECT_EQ(shutdown.wait_for(std::chrono::seconds(10)), std::future_status::ready);
-  EXPECT_EQ(finished, 4);
+  EXPECT_EQ(writes.finished, 4);
 }
 
 }  // namespace
