@@ -64,35 +64,25 @@ bool WorkerPool::stopping() const {
   return stop_;
 }
 
-void WorkerPool::Run(std::function<void()>& task) {
-  task();
-  // Its captures (a connection, a work guard) are released here, before
-  // the pool's lock is taken again, never under it.
-  task = nullptr;
-}
-
 void WorkerPool::Loop(Waiter& me) {
   std::unique_lock lock(mu_);
   for (;;) {
     const bool may_write = !writes_.empty() && writing_ < max_writes_;
-    if (!reads_.empty() && (!may_write || reads_.front().seq < writes_.front().seq)) {
-      std::function<void()> task = std::move(reads_.front().run);
-      reads_.pop_front();
+    const bool read = !reads_.empty() && (!may_write || reads_.front().seq < writes_.front().seq);
+    if (read || may_write) {
+      std::deque<Task>& queue = read ? reads_ : writes_;
+      std::function<void()> task = std::move(queue.front().run);
+      queue.pop_front();
+      if (!read) ++writing_;
       lock.unlock();
-      Run(task);
-      lock.lock();
-      continue;
-    }
-    if (may_write) {
-      std::function<void()> task = std::move(writes_.front().run);
-      writes_.pop_front();
-      ++writing_;
-      lock.unlock();
-      Run(task);
+      task();
+      // Its captures (a connection, a work guard) are released here, before
+      // the pool's lock is taken again, never under it.
+      task = nullptr;
       lock.lock();
       // A write the cap held back may start now: this thread takes it
       // itself on the next turn, so nobody else needs waking.
-      --writing_;
+      if (!read) --writing_;
       continue;
     }
     // Stopping: done once no write is left (one the cap holds back runs

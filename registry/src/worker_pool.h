@@ -62,8 +62,6 @@ class WorkerPool {
   };
 
   void Loop(Waiter& me);
-  // Runs `task` and destroys it, outside the lock.
-  static void Run(std::function<void()>& task);
   // Under mu_: whether a waiting task may start now.
   bool Runnable() const;
   // Under mu_: the idle thread to wake for a task just queued, or null.
